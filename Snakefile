@@ -1,0 +1,27 @@
+# retrocohort: regenerate a retrospective cohort study's tables, figures, report and audit
+# from patient-level data. Run through `make run` (sets up the environment first).
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/ingest.smk"
+include: "workflow/rules/validate.smk"
+include: "workflow/rules/hscore.smk"
+include: "workflow/rules/paired.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/tables.smk"
+include: "workflow/rules/audit.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        all_outputs(),

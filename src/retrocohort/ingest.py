@@ -1,0 +1,328 @@
+"""Map one site's raw files into the canonical tables, as the study config declares.
+
+Canonical tables (everything downstream reads only these):
+
+* ``patients``: one row per patient: ``patient_id``, ``site`` and one column per
+  patient-level variable (nullable dtypes: ``boolean``, ``Float64``, ``string``);
+* ``measurements``: long: ``patient_id, site, day, variable, value, unit`` with values in the
+  variable's canonical unit;
+* ``treatments``: ``patient_id, site, line, agent`` (one row per agent per treatment line);
+* ``sources``: which raw file (and whether it is synthetic) each variable came from.
+
+Values are typed column by column, vectorised; every cell that cannot be typed, mapped or
+converted is reported with file, row (1-based, header = row 1), column, value and expectation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .errors import ConfigError, InputError, Problem
+from .readers import read_raw_table
+from .units import convert, is_known_unit
+
+MEASUREMENT_COLUMNS = ["patient_id", "site", "day", "variable", "value", "unit"]
+TREATMENT_COLUMNS = ["patient_id", "site", "line", "agent"]
+_LINE_PATTERN = re.compile(r"(\d+)\.\s*(.+?)\s*(?=,\s*\d+\.|$)")
+
+
+@dataclass
+class CanonicalTables:
+    """The canonical tables of one site (or of all sites once merged)."""
+
+    patients: pd.DataFrame
+    measurements: pd.DataFrame
+    treatments: pd.DataFrame
+    sources: pd.DataFrame
+
+
+def _row_number(index: pd.Index) -> np.ndarray:
+    return np.asarray(index) + 2  # header is row 1
+
+
+def _missing_mask(text: pd.Series, missing: list[str]) -> pd.Series:
+    return text.isna() | text.str.strip().isin(missing)
+
+
+def parse_numbers(text: pd.Series, *, file: str, column: str, missing: list[str],
+                  decimal: str = ".", integer: bool = False) -> tuple[pd.Series, list[Problem]]:
+    """Text -> float64 (NaN for missing tokens). Bad cells become located problems.
+
+    Thousands separators, units inside cells, 'inf' and 'nan' spellings are all rejected:
+    a missing value must be spelled as one of the study's ``missing_values``.
+    """
+    text = text.astype("string")
+    miss = _missing_mask(text, missing)
+    cleaned = text.str.strip()
+    if decimal != ".":
+        cleaned = cleaned.str.replace(decimal, ".", regex=False)
+    plain = cleaned.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?").fillna(False)
+    values = pd.to_numeric(cleaned.where(plain & ~miss), errors="coerce").astype("float64")
+    bad = ~miss & ~plain.astype(bool)
+    if integer:
+        frac = ~miss & plain.astype(bool) & (values.round() != values)
+        bad = bad | frac
+    problems = [
+        Problem("not a number", file=file, row=int(r), column=column, value=v,
+                expected=("an integer" if integer else "a plain number") + f" with '{decimal}' as "
+                "decimal mark and no thousands separator, or a missing-value token "
+                + "/".join(repr(m) for m in missing))
+        for r, v in zip(_row_number(text.index[bad]), text[bad])
+    ]
+    return values.where(~miss), problems
+
+
+def map_values(text: pd.Series, mapping: Mapping[Any, Any], *, file: str, column: str,
+               missing: list[str]) -> tuple[pd.Series, list[Problem]]:
+    """Map raw codes to canonical values; unmapped non-missing codes are problems."""
+    text = text.astype("string")
+    table = {str(k): v for k, v in mapping.items()}
+    miss = _missing_mask(text, missing)
+    stripped = text.str.strip()
+    known = stripped.isin(list(table))
+    bad = ~miss & ~known
+    problems = [
+        Problem("unknown category", file=file, row=int(r), column=column, value=v,
+                expected="one of " + ", ".join(repr(k) for k in table))
+        for r, v in zip(_row_number(text.index[bad]), text[bad])
+    ]
+    mapped = stripped.where(known).map(table)
+    return mapped, problems
+
+
+def _typed(values: pd.Series, kind: str) -> pd.Series:
+    if kind == "binary":
+        return values.astype("boolean")
+    if kind in ("continuous", "count"):
+        return values.astype("Float64")
+    return values.astype("string")
+
+
+def parse_treatment_lines(text: pd.Series, ids: pd.Series, *, file: str, column: str,
+                          missing: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse "1. CTC, 2. VP16, 3. ANA + CTC" into (patient_id, line, agent) rows.
+
+    Lines must be numbered 1, 2, 3... in order; '+' separates agents combined in one line.
+    """
+    rows: list[tuple[str, int, str]] = []
+    problems: list[Problem] = []
+    text = text.astype("string")
+    for idx, pid, cell in zip(text.index, ids, text):
+        if pd.isna(cell) or cell.strip() in missing:
+            continue
+        found = _LINE_PATTERN.findall(cell.strip())
+        numbers = [int(n) for n, _ in found]
+        if not found or numbers != list(range(1, len(found) + 1)):
+            problems.append(Problem("cannot parse treatment lines", file=file,
+                                    row=int(idx) + 2, column=column, value=cell,
+                                    expected="'1. AGENT, 2. AGENT + AGENT, ...' numbered from 1"))
+            continue
+        rows += [(pid, n, a.strip()) for n, agents in found for a in agents.split("+")]
+    frame = pd.DataFrame(rows, columns=["patient_id", "line", "agent"])
+    return frame.astype({"patient_id": "string", "line": "int64", "agent": "string"}), problems
+
+
+def _require_columns(frame: pd.DataFrame, needed: list[str], file: str) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise InputError(f"Missing columns in {file}", [
+            Problem("column not found", file=file, column=c,
+                    expected="one of the file's columns: " + ", ".join(map(str, frame.columns)))
+            for c in missing])
+
+
+def _ids(frame: pd.DataFrame, column: str, file: str, missing: list[str]) -> tuple[pd.Series, list[Problem]]:
+    ids = frame[column].astype("string").str.strip()
+    miss = _missing_mask(ids, missing)
+    problems = [Problem("missing patient identifier", file=file, row=int(r), column=column,
+                        expected="a non-empty patient id")
+                for r in _row_number(ids.index[miss])]
+    return ids, problems
+
+
+def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, file: str,
+                          missing: list[str]) -> tuple[pd.DataFrame, pd.DataFrame | None, list[Problem]]:
+    """One patient-level raw file -> (patients columns, treatments or None, problems)."""
+    mapping = source.get("columns", {})
+    id_col = source["id_column"]
+    treat = source.get("treatments")
+    _require_columns(frame, [id_col] + [m["column"] for m in mapping.values()]
+                     + ([treat["column"]] if treat else []), file)
+    ids, problems = _ids(frame, id_col, file, missing)
+    dup = ids.duplicated(keep=False) & ids.notna()
+    problems += [Problem("duplicate patient id", file=file, row=int(r), column=id_col, value=v,
+                         expected="each patient once per file")
+                 for r, v in zip(_row_number(ids.index[dup]), ids[dup])]
+    out = pd.DataFrame({"patient_id": ids})
+    for var, spec in mapping.items():
+        vspec = variables[var]
+        raw = frame[spec["column"]]
+        if "map" in spec:
+            values, probs = map_values(raw, spec["map"], file=file, column=spec["column"],
+                                       missing=missing)
+        elif vspec["kind"] in ("continuous", "count"):
+            values, probs = parse_numbers(raw, file=file, column=spec["column"], missing=missing,
+                                          decimal=source.get("decimal", "."),
+                                          integer=vspec["kind"] == "count")
+            if "unit" in spec and "unit" in vspec:
+                values = pd.Series(convert(values.to_numpy(), spec["unit"], vspec["unit"],
+                                           molar_mass=vspec.get("molar_mass")), index=values.index)
+        else:
+            values, probs = raw.astype("string").where(~_missing_mask(raw.astype("string"), missing)), []
+        problems += probs
+        out[var] = _typed(values, vspec["kind"])
+    treatments = None
+    if treat:
+        treatments, probs = parse_treatment_lines(frame[treat["column"]], ids, file=file,
+                                                  column=treat["column"], missing=missing)
+        problems += probs
+    return out, treatments, problems
+
+
+def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict, file: str,
+                              missing: list[str], spellings: Mapping[str, str] | None = None,
+                              ) -> tuple[pd.DataFrame, list[Problem]]:
+    """One long measurement file -> canonical long rows in canonical units, and problems."""
+    cols = {k: source[f"{k}_column"] for k in ("day", "variable", "value", "unit")
+            if f"{k}_column" in source}
+    id_col = source["id_column"]
+    _require_columns(frame, [id_col] + list(cols.values()), file)
+    ids, problems = _ids(frame, id_col, file, missing)
+    names = source.get("variable_names") or {v: v for v in variables}
+    var_raw = frame[cols["variable"]].astype("string").str.strip()
+    canon = var_raw.map({str(k): v for k, v in names.items()})
+    bad = canon.isna()
+    problems += [Problem("unknown measurement variable", file=file, row=int(r),
+                         column=cols["variable"], value=v,
+                         expected="one of " + ", ".join(repr(k) for k in names))
+                 for r, v in zip(_row_number(var_raw.index[bad]), var_raw[bad])]
+    not_meas = canon.notna() & canon.map(lambda v: variables.get(v, {}).get("table")) .ne("measurements")
+    problems += [Problem("variable is not declared as a measurement", file=file, row=int(r),
+                         column=cols["variable"], value=v, expected="table: measurements in config")
+                 for r, v in zip(_row_number(var_raw.index[not_meas]), var_raw[not_meas])]
+    day, probs = parse_numbers(frame[cols["day"]], file=file, column=cols["day"], missing=missing,
+                               integer=True)
+    problems += probs
+    problems += [Problem("missing day", file=file, row=int(r), column=cols["day"],
+                         expected="an integer day relative to diagnosis")
+                 for r in _row_number(day.index[day.isna() & frame[cols["day"]].notna()])
+                 if not any(p.row == int(r) and p.column == cols["day"] for p in probs)]
+    value, probs = parse_numbers(frame[cols["value"]], file=file, column=cols["value"],
+                                 missing=missing, decimal=source.get("decimal", "."))
+    problems += probs
+    units = (frame[cols["unit"]].astype("string").str.strip().fillna("")
+             if "unit" in cols else pd.Series("", index=frame.index, dtype="string"))
+    converted = value.to_numpy(copy=True)
+    out_unit = pd.Series("", index=frame.index, dtype="string")
+    valid = ~bad & ~not_meas
+    for (var, unit), idx in pd.DataFrame({"v": canon[valid], "u": units[valid]}).groupby(
+            ["v", "u"], sort=True).groups.items():
+        vspec = variables[var]
+        target = vspec.get("unit", "1")
+        if vspec["kind"] == "binary":
+            target = unit or "1"
+        if not is_known_unit(unit, spellings):
+            rows = _row_number(pd.Index(idx))
+            problems += [Problem("unknown unit", file=file, row=int(r), column=cols.get("unit"),
+                                 value=unit, expected=f"a unit convertible to {target!r}")
+                         for r in rows[:20]]
+            continue
+        try:
+            converted[frame.index.get_indexer(idx)] = convert(
+                value[idx].to_numpy(), unit, target, molar_mass=vspec.get("molar_mass"),
+                spellings=spellings)
+        except InputError as exc:
+            first = int(_row_number(pd.Index(idx))[0])
+            problems += [Problem(p.message, file=file, row=first, column=cols.get("unit"),
+                                 value=unit, expected=p.expected) for p in exc.problems]
+        out_unit[idx] = vspec.get("unit", "1")
+    out = pd.DataFrame({
+        "patient_id": ids.astype("string"),
+        "day": day.astype("Int64"),
+        "variable": canon.astype("string"),
+        "value": pd.Series(converted, index=frame.index, dtype="float64"),
+        "unit": out_unit,
+    })
+    return out[valid.to_numpy()].reset_index(drop=True), problems
+
+
+def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path(".")) -> CanonicalTables:
+    """Read and map every source of one site; raise one :class:`InputError` listing all problems."""
+    variables = config["variables"]
+    missing = config.get("missing_values", ["", "NA"])
+    spellings = config.get("unit_spellings")
+    patients: pd.DataFrame | None = None
+    measurements, treatments, provenance, problems = [], [], [], []
+    for source in spec["sources"]:
+        file = source["path"]
+        frame = read_raw_table(base_dir / file, fmt=source.get("format"),
+                               encoding=source.get("encoding", "utf-8"),
+                               separator=source.get("separator", ","), sheet=source.get("sheet", 0))
+        if source["table"] == "patients":
+            part, treat, probs = ingest_patient_source(frame, source, variables, file, missing)
+            problems += probs
+            patients = _merge_patient_parts(patients, part, file, problems)
+            if treat is not None:
+                treatments.append(treat)
+            provenance += [(v, file, bool(source.get("synthetic", False))) for v in source.get("columns", {})]
+        else:
+            part, probs = ingest_measurement_source(frame, source, variables, file, missing, spellings)
+            problems += probs
+            measurements.append(part)
+            provenance += [(v, file, bool(source.get("synthetic", False)))
+                           for v in sorted(part["variable"].dropna().unique())]
+    if problems:
+        raise InputError(f"{len(problems)} problem(s) in the raw data of site {site!r}", problems)
+    if patients is None:
+        raise ConfigError(f"Site {site!r} has no patient-level source",
+                          [Problem("every site needs a `table: patients` source",
+                                   column=f"sites/{site}/sources")])
+    patients.insert(1, "site", pd.Series(site, index=patients.index, dtype="string"))
+    meas = (pd.concat(measurements, ignore_index=True) if measurements
+            else pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+                MEASUREMENT_COLUMNS, ["string", "string", "Int64", "string", "float64", "string"])}))
+    meas.insert(1, "site", pd.Series(site, index=meas.index, dtype="string"))
+    treat = (pd.concat(treatments, ignore_index=True) if treatments
+             else pd.DataFrame({"patient_id": pd.Series(dtype="string"),
+                                "line": pd.Series(dtype="int64"),
+                                "agent": pd.Series(dtype="string")}))
+    treat.insert(1, "site", pd.Series(site, index=treat.index, dtype="string"))
+    sources = pd.DataFrame(provenance, columns=["variable", "file", "synthetic"])
+    sources.insert(0, "site", site)
+    return CanonicalTables(patients.reset_index(drop=True), meas[MEASUREMENT_COLUMNS],
+                           treat[TREATMENT_COLUMNS], sources)
+
+
+def _merge_patient_parts(current: pd.DataFrame | None, part: pd.DataFrame, file: str,
+                         problems: list[Problem]) -> pd.DataFrame:
+    """Join a patient-level source onto the first one; unknown patients are problems."""
+    if current is None:
+        return part
+    overlap = sorted(set(current.columns) & set(part.columns) - {"patient_id"})
+    if overlap:
+        raise ConfigError("A variable is mapped by two sources", [
+            Problem("variable already provided by an earlier source", file=file, column=v)
+            for v in overlap])
+    orphans = ~part["patient_id"].isin(current["patient_id"])
+    problems += [Problem("patient not present in the site's first patient file", file=file,
+                         row=int(r), column="patient id", value=v,
+                         expected="a patient id listed in the first patient source")
+                 for r, v in zip(_row_number(part.index[orphans]), part["patient_id"][orphans])]
+    return current.merge(part, on="patient_id", how="left", validate="one_to_one") \
+        if not part["patient_id"].duplicated().any() else current
+
+
+def merge_sites(parts: list[CanonicalTables]) -> CanonicalTables:
+    """Concatenate per-site canonical tables (patient ids must be unique across sites)."""
+    def cat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    return CanonicalTables(
+        cat([p.patients for p in parts]), cat([p.measurements for p in parts]),
+        cat([p.treatments for p in parts]), cat([p.sources for p in parts]))

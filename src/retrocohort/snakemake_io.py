@@ -1,0 +1,39 @@
+"""Glue for thin Snakemake scripts: log to ``snakemake.log[0]``, turn errors into one paragraph.
+
+A script is ``run_step(snakemake, step_function)``; the step receives plain Python values
+(``input``, ``output``, ``params`` as dicts of named entries, plus ``config``), so it is
+testable without Snakemake.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from typing import Any, Callable
+
+from .errors import RetrocohortError
+
+
+def _named(io: Any) -> dict[str, Any]:
+    return {k: v for k, v in io.items()} if hasattr(io, "items") else {}
+
+
+def run_step(smk: Any, step: Callable[..., None]) -> None:
+    """Run ``step(input=..., output=..., params=..., config=...)`` with logging to the rule's log."""
+    log_path = smk.log[0]
+    logging.basicConfig(filename=log_path, filemode="w", level=logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s", force=True)
+    log = logging.getLogger(f"retrocohort.{smk.rule}")
+    try:
+        step(input=_named(smk.input), output=_named(smk.output), params=_named(smk.params),
+             config=smk.config)
+    except RetrocohortError as exc:
+        log.error("%s", exc)
+        print(f"\nretrocohort: rule {smk.rule} stopped.\n{exc}\n", file=sys.stderr)
+        sys.exit(1)
+    except Exception:
+        log.error("unexpected failure\n%s", traceback.format_exc())
+        print(f"\nretrocohort: rule {smk.rule} failed unexpectedly; see {log_path}", file=sys.stderr)
+        sys.exit(1)
+    log.info("done")

@@ -1,0 +1,1 @@
+"""Pipeline steps: one function per Snakemake rule, taking plain input/output/params/config."""

@@ -1,0 +1,30 @@
+"""Rule ``provenance_inputs``: input checksums, resolved config, package versions, git state.
+
+Deterministic on purpose (no timestamps: those stay in ``logs/``), so two clean runs of the
+same commit give byte-identical provenance files.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from pathlib import Path
+
+from ..provenance import git_state, package_versions
+from ..tabular_io import write_json
+
+
+def run(input: dict, output: dict, params: dict, config: dict) -> None:
+    files = input["checksums"] if not isinstance(input["checksums"], str) else [input["checksums"]]
+    records = sorted((r for f in files for r in json.loads(Path(f).read_text())),
+                     key=lambda r: r["path"])
+    write_json({
+        "study": config["study"]["id"],
+        "inputs": records,
+        "config": config,
+        "packages": package_versions(),
+        "python": sys.version.split()[0],
+        "platform": platform.machine(),
+        "git": git_state(),
+    }, output["json"])

@@ -1,0 +1,26 @@
+rule ingest_site:
+    input:
+        site_inputs,
+    output:
+        patients=f"{INTERIM}/{{site}}/patients.parquet",
+        measurements=f"{INTERIM}/{{site}}/measurements.parquet",
+        treatments=f"{INTERIM}/{{site}}/treatments.parquet",
+        sources=f"{INTERIM}/{{site}}/sources.parquet",
+        checksums=f"{INTERIM}/{{site}}/checksums.json",
+    params:
+        site="{site}",
+    log:
+        "logs/ingest/{site}.log",
+    script:
+        "../scripts/ingest_site.py"
+
+
+rule provenance_inputs:
+    input:
+        checksums=expand(f"{INTERIM}/{{site}}/checksums.json", site=SITES),
+    output:
+        json=f"{RESULTS}/provenance/inputs.json",
+    log:
+        "logs/provenance/inputs.log",
+    script:
+        "../scripts/provenance_inputs.py"
