@@ -48,7 +48,7 @@ def schema_problems(config: Any, schema: dict, file: str) -> list[Problem]:
 
 def all_variable_names(config: dict) -> set[str]:
     """Declared, derived and built-in variables (patient_id, site, hscore outputs)."""
-    builtin = {"patient_id", "site", "hscore", "hscore_recomputed", "hscore_probability"}
+    builtin = {"patient_id", "site", "hscore", "hscore_recomputed", "hscore_probability_pct"}
     return set(config.get("variables", {})) | set(config.get("derived", {})) | builtin
 
 

@@ -1,0 +1,61 @@
+"""Analysis frames built from the validated canonical tables.
+
+* :func:`baseline_frame`: one row per patient, patient-level variables plus each measurement
+  variable at the baseline day (wide), plus optional per-patient HScore columns;
+* :func:`paired_frame`: per variable, the patients with a value on both paired days;
+* :func:`synthetic_variables`: which variables (declared or derived) rest on synthetic files.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def measurements_wide(measurements: pd.DataFrame, day: int) -> pd.DataFrame:
+    """Measurement values of one day, one column per variable, indexed by patient_id."""
+    rows = measurements[measurements["day"] == day]
+    return rows.pivot(index="patient_id", columns="variable", values="value")
+
+
+def baseline_frame(patients: pd.DataFrame, measurements: pd.DataFrame, day: int,
+                   extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Patients x (patient variables + baseline-day measurements [+ extra columns])."""
+    frame = patients.set_index("patient_id")
+    wide = measurements_wide(measurements, day)
+    wide = wide[[c for c in wide.columns if c not in frame.columns]]
+    frame = frame.join(wide, how="left")
+    if extra is not None:
+        frame = frame.join(extra[[c for c in extra.columns if c not in frame.columns]], how="left")
+    return frame
+
+
+def paired_values(measurements: pd.DataFrame, variable: str, days: tuple[int, int]) -> pd.DataFrame:
+    """Patients with ``variable`` measured on both days: columns patient_id, day0, day1 values."""
+    rows = measurements[(measurements["variable"] == variable) & measurements["day"].isin(days)]
+    wide = rows.pivot(index="patient_id", columns="day", values="value")
+    if days[0] not in wide.columns or days[1] not in wide.columns:
+        return pd.DataFrame(columns=["before", "after"], dtype="float64")
+    both = wide[[days[0], days[1]]].dropna()
+    both.columns = ["before", "after"]
+    return both.sort_index(key=_natural_key)
+
+
+def _natural_key(index: pd.Index) -> pd.Index:
+    """Sort patient ids numerically when they are numbers ("2" before "10")."""
+    numeric = pd.to_numeric(pd.Series(index, dtype="string"), errors="coerce")
+    return pd.Index(numeric.fillna(float("inf")).to_numpy()) if numeric.notna().all() else index
+
+
+def synthetic_variables(config: dict, sources: pd.DataFrame) -> set[str]:
+    """Variables whose values come from synthetic files, including derived ones built on them."""
+    synthetic = set(sources.loc[sources["synthetic"].astype(bool), "variable"])
+    for name, spec in config.get("derived", {}).items():
+        inputs: list[str] = []
+        for op, arg in spec.items():
+            if op in ("any_of", "all_of", "count_of"):
+                inputs += list(arg)
+            elif op in ("equals", "less_than"):
+                inputs.append(arg["variable"])
+        if synthetic.intersection(inputs):
+            synthetic.add(name)
+    return synthetic

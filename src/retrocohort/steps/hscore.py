@@ -1,0 +1,49 @@
+"""Rule ``hscore``: per-patient HScore breakdown, then the cohort selection and its flow."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from ..hscore import score_hscore, worst_in_window
+from ..hscore_probability import hlh_probability
+from ..selection import apply_selection
+from ..tabular_io import read_parquet, write_csv, write_parquet
+
+log = logging.getLogger(__name__)
+_DIRECTION = {"max": "higher", "min": "lower"}
+
+
+def scoring_frame(patients: pd.DataFrame, measurements: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """Patient-level items joined with the worst lab value within the configured window."""
+    hs = config.get("hscore", {})
+    directions = {v: _DIRECTION[s["worst"]] for v, s in config["variables"].items() if "worst" in s}
+    window = tuple(hs.get("window_days", [-3, 0]))
+    worst = worst_in_window(measurements, directions, window)
+    return patients.set_index("patient_id").join(worst, how="left")
+
+
+def run(input: dict, output: dict, params: dict, config: dict) -> None:
+    hs = config.get("hscore", {})
+    patients = read_parquet(input["patients"])
+    frame = scoring_frame(patients, read_parquet(input["measurements"]), config)
+    reported = hs.get("reported_column")
+    if reported and reported != "hscore_reported" and reported in frame:
+        frame["hscore_reported"] = frame[reported]
+    scored = score_hscore(frame, columns=hs.get("columns") or None, cutoff=hs.get("cutoff", 169),
+                          operator=hs.get("operator", ">"))
+    score_col = config.get("selection", {}).get("score", "recomputed")
+    used = scored["hscore"] if score_col == "recomputed" else frame[score_col].astype("float64")
+    scored["hscore_used"] = used
+    scored["hscore_used_source"] = "recomputed" if score_col == "recomputed" else score_col
+    scored["hscore_probability_pct"] = 100 * hlh_probability(used.to_numpy(dtype="float64", na_value=float("nan")))
+    scored = scored.reset_index()
+    write_csv(scored, output["csv"])
+    write_parquet(scored, output["parquet"])
+    both = patients.merge(scored[["patient_id", "hscore", "hscore_used", "hscore_probability_pct"]],
+                          on="patient_id", how="left")
+    selected, flow = apply_selection(both, config.get("selection", {}).get("criteria", []))
+    log.info("selection: %d of %d patients", len(selected), len(both))
+    write_csv(flow, output["flow"])
+    write_parquet(selected[["patient_id"]].reset_index(drop=True), output["cohort"])

@@ -1,0 +1,21 @@
+"""Rule ``paired_tests``: Day 0 vs Day 7 statistics for every Table 3 parameter."""
+
+from __future__ import annotations
+
+from ..cohort import synthetic_variables
+from ..paired_analysis import table3_statistics
+from ..tabular_io import read_parquet, write_csv, write_json
+
+
+def run(input: dict, output: dict, params: dict, config: dict) -> None:
+    cohort = read_parquet(input["cohort"])["patient_id"]
+    meas = read_parquet(input["measurements"])
+    meas = meas[meas["patient_id"].isin(cohort)]
+    synthetic = synthetic_variables(config, read_parquet(input["sources"]))
+    stats = table3_statistics(meas, config["tables"]["table3"]["parameters"], config["variables"],
+                              tuple(config.get("paired_days", [0, 7])), config.get("statistics", {}),
+                              synthetic)
+    write_json(stats.to_dict("records"), output["json"])
+    flat = stats.drop(columns=["details"]).assign(details=stats["details"].map(
+        lambda d: "; ".join(f"{k}={v}" for k, v in d.items()) if isinstance(d, dict) else ""))
+    write_csv(flat, output["csv"])

@@ -1,0 +1,50 @@
+"""Rule ``tables``: Table 1 statistics, then Tables 1-3 in CSV, Markdown, LaTeX, DOCX and HTML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..cohort import baseline_frame, synthetic_variables
+from ..descriptive import table1_statistics
+from ..render.csv_safe import safe_text_frame
+from ..render.docx import to_docx_bytes
+from ..render.html import to_html
+from ..render.latex import standalone_document, to_latex
+from ..render.markdown import to_markdown
+from ..tables import build_table1, build_table2, build_table3
+from ..tabular_io import atomic_write_bytes, read_parquet, write_csv, write_text
+
+
+def _write_formats(table, output: dict, stem: str) -> None:
+    write_text(output[f"{stem}_md"], to_markdown(table))
+    write_text(output[f"{stem}_tex"], to_latex(table))
+    write_text(output[f"{stem}_html"], to_html(table))
+    atomic_write_bytes(output[f"{stem}_docx"], to_docx_bytes([table], landscape=stem == "table2"))
+
+
+def run(input: dict, output: dict, params: dict, config: dict) -> None:
+    cohort = read_parquet(input["cohort"])["patient_id"]
+    patients = read_parquet(input["patients"])
+    patients = patients[patients["patient_id"].isin(cohort)].reset_index(drop=True)
+    meas = read_parquet(input["measurements"])
+    meas = meas[meas["patient_id"].isin(cohort)]
+    hscore = read_parquet(input["hscore"], columns=["patient_id", "hscore", "hscore_probability_pct"])
+    synthetic = synthetic_variables(config, read_parquet(input["sources"]))
+    st = config.get("statistics", {})
+    frame = baseline_frame(patients, meas, config.get("baseline_day", 0),
+                           extra=hscore.set_index("patient_id"))
+    t1 = table1_statistics(frame, config["tables"]["table1"]["rows"], config["variables"],
+                           config.get("derived", {}), st.get("quantile_type", 7), synthetic)
+    write_csv(t1, output["table1_csv"])
+    table1 = build_table1(t1, config, len(patients))
+    t2_cols = [c["variable"] for c in config["tables"]["table2"]["columns"]]
+    write_csv(safe_text_frame(patients[t2_cols]), output["table2_csv"])
+    table2 = build_table2(patients, config)
+    t3 = pd.DataFrame.from_records(json.loads(Path(input["table3"]).read_text()))
+    table3 = build_table3(t3, config)
+    for table, stem in ((table1, "table1"), (table2, "table2"), (table3, "table3")):
+        _write_formats(table, output, stem)
+    write_text(output["latex_document"], standalone_document([table1, table2, table3]))

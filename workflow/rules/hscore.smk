@@ -1,0 +1,22 @@
+rule hscore:
+    input:
+        patients=f"{VALIDATED}/patients.parquet",
+        measurements=f"{VALIDATED}/measurements.parquet",
+    output:
+        csv=f"{RESULTS}/hscore/hscore.csv",
+        parquet=f"{RESULTS}/hscore/hscore.parquet",
+        flow=report(
+            f"{RESULTS}/selection/flow.csv",
+            caption="../report/selection_flow.rst",
+            category="2. HScore and selection",
+            labels={"table": "cohort selection flow"},
+        ),
+        cohort=f"{RESULTS}/selection/cohort.parquet",
+    log:
+        "logs/hscore.log",
+    script:
+        "../scripts/hscore.py"
+
+
+def hscore_outputs():
+    return [f"{RESULTS}/hscore/hscore.csv", f"{RESULTS}/selection/flow.csv"]

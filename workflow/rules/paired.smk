@@ -1,0 +1,16 @@
+rule paired_tests:
+    input:
+        cohort=f"{RESULTS}/selection/cohort.parquet",
+        measurements=f"{VALIDATED}/measurements.parquet",
+        sources=f"{VALIDATED}/sources.parquet",
+    output:
+        csv=f"{RESULTS}/stats/table3_paired.csv",
+        json=f"{RESULTS}/stats/table3_paired.json",
+    log:
+        "logs/paired_tests.log",
+    script:
+        "../scripts/paired_tests.py"
+
+
+def paired_outputs():
+    return [f"{RESULTS}/stats/table3_paired.csv"]
