@@ -163,8 +163,14 @@ def generate(recipe: dict, patient_ids: list[str]) -> SyntheticData:
 
 
 def simulate_from_recipe(recipe: dict, base_dir: Path = Path(".")) -> SyntheticData:
-    """Read the real patient list named by the recipe and generate the synthetic tables."""
+    """Generate the synthetic tables for the recipe's patients.
+
+    ``patients`` either names a real patient file (``path``, ``id_column``) whose ids are
+    reused, or asks for ``count`` wholly synthetic patients with ids ``id_prefix`` + 1..count.
+    """
     pat = recipe["patients"]
+    if "count" in pat:  # a wholly synthetic cohort: ids PREFIX1..PREFIXn
+        return generate(recipe, [f"{pat.get('id_prefix', '')}{i}" for i in range(1, pat["count"] + 1)])
     frame = read_raw_table(base_dir / pat["path"])
     return generate(recipe, frame[pat["id_column"]].astype(str).str.strip().tolist())
 
