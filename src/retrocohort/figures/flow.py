@@ -1,0 +1,141 @@
+"""CONSORT-like cohort flow diagram drawn with matplotlib patches.
+
+Layout is computed in inches (the single axes spans the figure with data units = inches,
+y pointing down), so box heights follow the wrapped text and the figure height follows
+the boxes.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from retrocohort.figures.style import GREY_DARK, SINGLE_COLUMN, styled
+
+REQUIRED_COLUMNS = ("step", "label", "n_in", "n_excluded", "n_out", "reason")
+FONT_SIZE = 7.0
+LINE_HEIGHT = FONT_SIZE * 1.25 / 72  # inches
+CHAR_WIDTH = FONT_SIZE * 0.58 / 72  # average DejaVu Sans glyph width, inches
+PAD = 0.07  # inner box padding, inches
+MARGIN = 0.04
+V_GAP = 0.22  # minimum vertical gap between main boxes, inches
+
+
+@dataclass(frozen=True)
+class Box:
+    """A text box in figure inches (top-left corner, y down)."""
+
+    x: float
+    y: float
+    w: float
+    lines: tuple[str, ...]
+    kind: str  # "main" or "exclusion"
+
+    @property
+    def h(self) -> float:
+        return len(self.lines) * LINE_HEIGHT + 2 * PAD
+
+
+def check_flow(steps: pd.DataFrame) -> pd.DataFrame:
+    """Return steps sorted by ``step``; raise ``ValueError`` if the counts do not add up."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in steps.columns]
+    if missing:
+        raise ValueError(f"flow steps lack column(s) {missing}")
+    s = steps.sort_values("step").reset_index(drop=True)
+    problems = [f"step {r.step}: n_in {r.n_in} - n_excluded {r.n_excluded} != n_out {r.n_out}"
+                for r in s.itertuples() if r.n_in - r.n_excluded != r.n_out]
+    problems += [f"step {b.step}: n_in {b.n_in} != n_out {a.n_out} of step {a.step}"
+                 for a, b in zip(s.iloc[:-1].itertuples(), s.iloc[1:].itertuples(), strict=True)
+                 if a.n_out != b.n_in]
+    if problems:
+        raise ValueError("inconsistent cohort flow: " + "; ".join(problems))
+    return s
+
+
+def _wrap(text: str, width_in: float) -> list[str]:
+    return textwrap.wrap(text, max(8, int((width_in - 2 * PAD) / CHAR_WIDTH))) or [""]
+
+
+def _exclusion_lines(n: int, reason: object, width_in: float) -> tuple[str, ...]:
+    """``Excluded (n = N)`` then one bullet per ``;``-separated reason."""
+    reasons = [r.strip() for r in str(reason).split(";") if r.strip()] if pd.notna(reason) else []
+    lines = [f"Excluded (n = {n:,})"]
+    for r in reasons:
+        wrapped = _wrap(r, width_in - 0.08)
+        lines += [f"• {wrapped[0]}", *(f"   {w}" for w in wrapped[1:])]
+    return tuple(lines)
+
+
+def layout_flow(steps: pd.DataFrame, width: float, final_label: str) -> tuple[list[Box], float]:
+    """Boxes (main column left, exclusions right) and the total height in inches."""
+    s = check_flow(steps)
+    main_w = 0.5 * (width - 2 * MARGIN)
+    side_x = MARGIN + main_w + 0.22
+    side_w = width - MARGIN - side_x
+    texts = [(r.label, r.n_in) for r in s.itertuples()] + [(final_label, int(s["n_out"].iloc[-1]))]
+    boxes: list[Box] = []
+    y = MARGIN
+    for i, (label, n) in enumerate(texts):
+        main = Box(MARGIN, y, main_w, (*_wrap(str(label), main_w), f"(n = {n:,})"), "main")
+        boxes.append(main)
+        y += main.h
+        if i == len(s):
+            break
+        row = s.iloc[i]
+        gap = V_GAP
+        if row["n_excluded"] > 0:
+            side_lines = _exclusion_lines(int(row["n_excluded"]), row["reason"], side_w)
+            side_h = len(side_lines) * LINE_HEIGHT + 2 * PAD
+            gap = max(V_GAP, side_h + 2 * 0.08)
+            boxes.append(Box(side_x, y + (gap - side_h) / 2, side_w, side_lines, "exclusion"))
+        y += gap
+    return boxes, y + MARGIN
+
+
+@styled
+def cohort_flow(
+    steps: pd.DataFrame,
+    *,
+    final_label: str = "Included in the analysis",
+    width: float = SINGLE_COLUMN,
+) -> Figure:
+    """Flow diagram: one box per step (label, n_in), exclusion boxes to the side, final n_out.
+
+    ``steps`` has columns step, label, n_in, n_excluded, n_out, reason (``;`` separates
+    several reasons). Counts must chain (see :func:`check_flow`).
+    """
+    boxes, height = layout_flow(steps, width, final_label)
+    fig = Figure(figsize=(width, height))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)
+    ax.set_axis_off()
+    mains = [b for b in boxes if b.kind == "main"]
+    for b in boxes:
+        _draw_box(ax, b)
+    for upper, lower in zip(mains[:-1], mains[1:], strict=True):
+        _arrow(ax, (upper.x + upper.w / 2, upper.y + upper.h), (lower.x + lower.w / 2, lower.y))
+    for b in boxes:
+        if b.kind == "exclusion":
+            x = mains[0].x + mains[0].w / 2
+            _arrow(ax, (x, b.y + b.h / 2), (b.x, b.y + b.h / 2))
+    return fig
+
+
+def _draw_box(ax: Axes, b: Box) -> None:
+    main = b.kind == "main"
+    ax.add_patch(FancyBboxPatch((b.x, b.y), b.w, b.h, boxstyle="square,pad=0", facecolor="white",
+                                edgecolor=GREY_DARK, lw=0.8 if main else 0.6, gid=f"{b.kind}-box"))
+    ax.text(b.x + b.w / 2 if main else b.x + PAD, b.y + b.h / 2, "\n".join(b.lines),
+            ha="center" if main else "left", va="center", fontsize=FONT_SIZE, linespacing=1.25,
+            multialignment="center" if main else "left")
+
+
+def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float]) -> None:
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=7, lw=0.7,
+                                 color=GREY_DARK, shrinkA=0, shrinkB=0, gid="flow-arrow"))

@@ -1,0 +1,231 @@
+"""Paired Day 0 vs Day 7 lab values as small multiples.
+
+Each parameter gets one panel, chosen automatically:
+
+* **slopes** (continuous, at most ``density_threshold`` pairs): one grey segment per patient
+  (a single :class:`~matplotlib.collections.LineCollection`) plus the per-day medians;
+* **density** (continuous, more pairs): hexbin of Day 0 vs Day 7 on identical axes with the
+  identity line, so 10^6 pairs cost one aggregated collection instead of 10^6 artists;
+* **binary** (values only 0/1): stacked proportions per day.
+
+Only patients with both days observed are drawn and counted (``n pairs``), so the panel
+shows the same data as a paired test.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from retrocohort.figures.style import (
+    DENSITY_CMAP,
+    GREY,
+    GREY_DARK,
+    GREY_LIGHT,
+    OKABE_ITO,
+    log_ticks,
+    new_figure,
+    plain_number,
+    styled,
+    width_for_columns,
+)
+
+PanelKind = Literal["slopes", "density", "binary"]
+REQUIRED_COLUMNS = ("patient_id", "parameter", "day", "value")
+MEDIAN_COLOR = OKABE_ITO["blue"]
+BINARY_COLOR = OKABE_ITO["blue"]
+
+
+def paired_values(data: pd.DataFrame, parameters: Sequence[str], days: tuple[int, int] = (0, 7)
+                  ) -> dict[str, np.ndarray]:
+    """Map each parameter to an ``(n_pairs, 2)`` float array of (first day, second day) values.
+
+    Raises ``ValueError`` on missing columns, unknown parameters or duplicated
+    (patient, parameter, day) rows.
+    """
+    missing_cols = [c for c in REQUIRED_COLUMNS if c not in data.columns]
+    if missing_cols:
+        raise ValueError(f"slope data lacks column(s) {missing_cols}; "
+                         f"expected {list(REQUIRED_COLUMNS)}")
+    unknown = sorted(set(parameters) - set(data["parameter"].unique()))
+    if unknown:
+        raise ValueError(f"parameter(s) {unknown} not present in the data")
+    sub = data.loc[data["parameter"].isin(parameters) & data["day"].isin(days),
+                   list(REQUIRED_COLUMNS)]
+    try:
+        wide = sub.pivot(index=["parameter", "patient_id"], columns="day", values="value")
+    except ValueError:  # pivot refuses duplicates; only then pay for locating them
+        dup = sub.duplicated(["parameter", "patient_id", "day"], keep=False)
+        if not dup.any():
+            raise
+        first = sub.loc[dup].iloc[0]
+        raise ValueError(
+            f"{int(dup.sum())} duplicated (patient, parameter, day) rows, e.g. patient "
+            f"{first['patient_id']!r}, {first['parameter']!r}, day {first['day']}") from None
+    wide = wide.reindex(columns=list(days)).astype(float).dropna()
+    groups = {p: g.to_numpy() for p, g in wide.groupby(level="parameter", sort=False)}
+    return {p: groups.get(p, np.empty((0, 2))) for p in parameters}
+
+
+def panel_kind(pairs: np.ndarray, density_threshold: int) -> PanelKind:
+    """Choose how to draw one parameter's pairs."""
+    if pairs.size and np.isin(pairs, (0.0, 1.0)).all():
+        return "binary"
+    return "density" if len(pairs) > density_threshold else "slopes"
+
+
+@styled
+def slope_plot(
+    data: pd.DataFrame,
+    parameters: Sequence[str],
+    *,
+    log_scale: Mapping[str, bool] | None = None,
+    titles: Mapping[str, str] | None = None,
+    annotations: Mapping[str, str] | None = None,
+    density_threshold: int = 2000,
+    days: tuple[int, int] = (0, 7),
+    binary_labels: tuple[str, str] = ("No", "Yes"),
+    ncols: int | None = None,
+    panel_height: float = 2.1,
+) -> Figure:
+    """Small multiples of paired values, one panel per parameter (see module docstring).
+
+    ``data`` is long: patient_id, parameter, day, value. ``titles`` maps parameter to its
+    label (default: the parameter name), ``annotations`` to a test result string,
+    ``log_scale`` to a log y axis (values must be positive). ``binary_labels`` name 0 and 1.
+    """
+    if not parameters:
+        raise ValueError("slope_plot needs at least one parameter")
+    log_scale, titles, annotations = log_scale or {}, titles or {}, annotations or {}
+    pairs = paired_values(data, parameters, days)
+    for p, v in pairs.items():
+        if log_scale.get(p) and (v <= 0).any():
+            raise ValueError(f"parameter {p!r} has non-positive values; cannot use a log scale")
+
+    ncols = ncols or min(len(parameters), 3)
+    nrows = math.ceil(len(parameters) / ncols)
+    fig = new_figure(width_for_columns(ncols), panel_height * nrows + 0.35)
+    panel_width = fig.get_figwidth() / ncols
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes[len(parameters):]:
+        ax.remove()
+
+    kinds = set()
+    for ax, p in zip(axes, parameters, strict=False):
+        v = pairs[p]
+        kind = panel_kind(v, density_threshold) if len(v) else "empty"
+        kinds.add(kind)
+        if kind == "empty":
+            ax.text(0.5, 0.5, "no paired data", transform=ax.transAxes, ha="center", color=GREY)
+        elif kind == "binary":
+            _draw_binary(ax, v, days, binary_labels)
+        elif kind == "density":
+            _draw_density(fig, ax, v, days, log=bool(log_scale.get(p)))
+        else:
+            _draw_slopes(ax, v, days, log=bool(log_scale.get(p)))
+        ax.set_title(_panel_title(titles.get(p, p), len(v), annotations.get(p), panel_width))
+    if "slopes" in kinds:
+        fig.legend(handles=_slope_legend_handles(), loc="outside lower center", ncols=2)
+    return fig
+
+
+def _panel_title(label: str, n: int, annotation: str | None, panel_width: float) -> str:
+    """Label, ``n = N pairs`` and the annotation wrapped to the panel width (inches).
+
+    Spaces around comparison signs become no-break spaces so ``p = 0.011`` never splits.
+    """
+    chars = max(18, int((panel_width - 0.5) * 72 / (8 * 0.58)))
+    lines = [label, f"n = {n:,} pair{'s' if n != 1 else ''}"]
+    if annotation:
+        glued = re.sub(r"\s*([=<>≤≥])\s*", "\u00a0\\1\u00a0", annotation)
+        lines += textwrap.wrap(glued, chars)
+    return "\n".join(lines)
+
+
+def _day_axis(ax: Axes, days: tuple[int, int]) -> None:
+    ax.set_xticks([0, 1], labels=[f"Day {d}" for d in days])
+    ax.set_xlim(-0.35, 1.35)
+
+
+def _draw_slopes(ax: Axes, v: np.ndarray, days: tuple[int, int], *, log: bool) -> None:
+    """One grey segment per patient (single LineCollection) plus the median at each day."""
+    n = len(v)
+    if log:
+        ax.set_yscale("log")
+    x = np.broadcast_to([0.0, 1.0], (n, 2))
+    ax.add_collection(LineCollection(np.stack([x, v], axis=-1), colors=GREY_LIGHT,
+                                     linewidths=0.7, zorder=1, gid="patient-lines"))
+    ax.scatter(x.ravel(), v.ravel(), s=5, color=GREY, linewidths=0, zorder=2)
+    ax.plot([0, 1], np.median(v, axis=0), color=MEDIAN_COLOR, lw=2.0, marker="o", ms=5,
+            zorder=3, gid="median")
+    ax.autoscale_view()
+    if log:
+        log_ticks(ax.yaxis)
+    _day_axis(ax, days)
+
+
+def _draw_density(fig: Figure, ax: Axes, v: np.ndarray, days: tuple[int, int], *,
+                  log: bool) -> None:
+    """Hexbin of first vs second day on identical axes, identity line and median point."""
+    lo, hi = float(v.min()), float(v.max())
+    pad = (hi / lo) ** 0.03 if log else (hi - lo) * 0.03 or 1.0
+    lo, hi = (lo / pad, hi * pad) if log else (lo - pad, hi + pad)
+    ext = (np.log10(lo), np.log10(hi)) if log else (lo, hi)
+    scale = "log" if log else "linear"
+    hb = ax.hexbin(v[:, 0], v[:, 1], gridsize=40, xscale=scale, yscale=scale, bins="log",
+                   mincnt=1, cmap=DENSITY_CMAP, extent=(*ext, *ext), linewidths=0.1,
+                   edgecolors="face", gid="density")
+    ax.plot([lo, hi], [lo, hi], ls="--", lw=0.8, color=GREY_DARK, gid="identity")
+    med = np.median(v, axis=0)
+    ax.plot(*med, marker="o", ms=5, color=OKABE_ITO["vermillion"], mec="white", mew=0.6,
+            ls="none", gid="median")
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    ax.set_box_aspect(1)
+    if log:
+        log_ticks(ax.xaxis)
+        log_ticks(ax.yaxis)
+    ax.set_xlabel(f"Day {days[0]}")
+    ax.set_ylabel(f"Day {days[1]}")
+    cbar = fig.colorbar(hb, ax=ax, shrink=0.8, label="Pairs per bin", pad=0.02)
+    cbar.ax.yaxis.set_major_formatter(FuncFormatter(plain_number))
+
+
+def _draw_binary(ax: Axes, v: np.ndarray, days: tuple[int, int], labels: tuple[str, str]) -> None:
+    """Stacked proportions of 1 (bottom, coloured) and 0 (top, grey) per day, with k/n."""
+    n, k = len(v), v.sum(axis=0).astype(int)
+    share = k / n
+    ax.bar([0, 1], share, width=0.6, color=BINARY_COLOR, label=labels[1], gid="binary-1")
+    ax.bar([0, 1], 1 - share, bottom=share, width=0.6, color=GREY_LIGHT, label=labels[0],
+           gid="binary-0")
+    for x, (kk, s) in enumerate(zip(k, share, strict=True)):
+        inside = s >= 0.12
+        ax.text(x, s / 2 if inside else s + 0.02, f"{kk}/{n}", ha="center",
+                va="center" if inside else "bottom", fontsize=7,
+                color="white" if inside else "black")
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_ylabel("Patients")
+    _day_axis(ax, days)
+    handles, names = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], names[::-1], loc="center left", bbox_to_anchor=(1.0, 0.5),
+              handlelength=1.0)
+
+
+def _slope_legend_handles() -> list[Line2D]:
+    return [
+        Line2D([], [], color=GREY_LIGHT, lw=0.9, marker="o", ms=2.5, mfc=GREY, mec=GREY,
+               label="Individual patient"),
+        Line2D([], [], color=MEDIAN_COLOR, lw=2.0, marker="o", ms=5, label="Median"),
+    ]

@@ -1,0 +1,90 @@
+"""Kaplan–Meier curves (pre-computed step functions) with confidence bands and risk table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from retrocohort.figures.style import SINGLE_COLUMN, categorical_colors, new_figure, styled
+
+REQUIRED_COLUMNS = ("group", "time", "survival", "ci_low", "ci_high")
+AT_RISK_COLUMNS = ("group", "time", "n_at_risk")
+
+
+def _with_origin(g: pd.DataFrame) -> pd.DataFrame:
+    """Sort by time and prepend (time 0, survival 1, CI 1–1) if the curve starts later."""
+    g = g.sort_values("time", kind="stable")
+    if g.empty or g["time"].iloc[0] > 0:
+        origin = pd.DataFrame({"time": [0.0], "survival": [1.0], "ci_low": [1.0], "ci_high": [1.0]})
+        g = pd.concat([origin, g[["time", "survival", "ci_low", "ci_high"]]], ignore_index=True)
+    return g
+
+
+@styled
+def km_plot(
+    curves: pd.DataFrame,
+    *,
+    at_risk: pd.DataFrame | None = None,
+    time_label: str = "Days since anakinra start",
+    ylabel: str = "Survival probability",
+    width: float = SINGLE_COLUMN,
+    height: float = 2.4,
+) -> Figure:
+    """Step survival curves with shaded CI bands, one colour per group.
+
+    ``curves`` is long (group, time, survival, ci_low, ci_high), as produced by a KM
+    estimator; curves are drawn right-continuous from (0, 1). ``at_risk`` (group, time,
+    n_at_risk) adds a numbers-at-risk table under the plot at the given times.
+    """
+    missing = [c for c in REQUIRED_COLUMNS if c not in curves.columns]
+    if missing:
+        raise ValueError(f"survival curves lack column(s) {missing}")
+    groups = list(dict.fromkeys(curves["group"]))  # order of first appearance
+    colors = categorical_colors(range(len(groups)))
+    table_h = 0.22 + 0.13 * len(groups) if at_risk is not None else 0.0
+    fig = new_figure(width, height + table_h)
+    if at_risk is None:
+        ax = fig.subplots()
+    else:
+        ax, table_ax = fig.subplots(2, 1, sharex=True,
+                                    gridspec_kw={"height_ratios": (height - 0.3, table_h)})
+    for i, group in enumerate(groups):
+        g = _with_origin(curves[curves["group"] == group])
+        t, color = g["time"].to_numpy(float), colors[i]
+        ax.fill_between(t, g["ci_low"], g["ci_high"], step="post", color=color, alpha=0.18,
+                        lw=0, gid=f"ci-{group}")
+        ax.step(t, g["survival"], where="post", color=color, lw=1.2, label=str(group),
+                gid=f"km-{group}")
+    ax.set_ylim(0, 1.03)
+    ax.set_xlim(left=0)
+    ax.set_ylabel(ylabel)
+    if len(groups) > 1:
+        ax.legend(loc="lower left")
+    ax.set_xlabel(time_label)
+    if at_risk is not None:
+        _risk_table(table_ax, at_risk, groups, colors)
+        ax.tick_params(axis="x", labelbottom=True)
+    return fig
+
+
+def _risk_table(ax: Axes, at_risk: pd.DataFrame, groups: list, colors: dict[int, str]) -> None:
+    """Numbers at risk: one text row per group, aligned with the survival time axis."""
+    missing = [c for c in AT_RISK_COLUMNS if c not in at_risk.columns]
+    if missing:
+        raise ValueError(f"at-risk table lacks column(s) {missing}")
+    for i, group in enumerate(groups):
+        rows = at_risk[at_risk["group"] == group]
+        for t, n in zip(rows["time"], rows["n_at_risk"], strict=True):
+            ax.text(t, i, f"{int(n)}", ha="center", va="center", fontsize=7, color=colors[i],
+                    gid="at-risk")
+    ax.set_ylim(len(groups) - 0.5, -0.5)
+    ax.set_yticks(np.arange(len(groups)), labels=[str(g) for g in groups])
+    for label, i in zip(ax.get_yticklabels(), range(len(groups)), strict=True):
+        label.set_color(colors[i])
+    ax.set_title("Number at risk", fontsize=7)
+    ax.tick_params(axis="y", length=0, pad=10)  # clear of the counts centred at t = 0
+    ax.tick_params(axis="x", labelbottom=False, length=0)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)

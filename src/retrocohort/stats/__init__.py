@@ -1,0 +1,55 @@
+"""Statistical tests and estimators for retrocohort tables, each naming its exact variant.
+
+Every test returns a :class:`TestResult` whose ``method`` sentence states exact vs
+asymptotic, zero and tie handling and continuity correction; see
+/work/shared/notes/statistical-methods.md for where scipy, R and SPSS defaults differ.
+Heavy dependencies (scipy.stats, statsmodels submodules) are imported inside functions.
+"""
+
+from retrocohort.stats.hodges_lehmann import (
+    HLResult,
+    hodges_lehmann_paired,
+    rank_biserial_paired,
+    select_walsh_sum,
+)
+from retrocohort.stats.multiplicity import ADJUST_METHODS, adjust_pvalues
+from retrocohort.stats.paired_binary import mcnemar, mcnemar_from_discordant
+from retrocohort.stats.quantiles import HF_TYPES, grouped_quantiles, quantile
+from retrocohort.stats.result import TestResult
+from retrocohort.stats.signed_rank import (
+    paired_t,
+    sign_test,
+    signed_rank_null_pmf,
+    wilcoxon_preset,
+    wilcoxon_signed_rank,
+)
+from retrocohort.stats.survival import MedianSurvival, kaplan_meier, logrank, median_survival
+from retrocohort.stats.two_sample import chi2_2x2, fisher_exact_2x2, mann_whitney, rank_sum_null_pmf
+
+__all__ = [
+    "ADJUST_METHODS",
+    "HF_TYPES",
+    "HLResult",
+    "MedianSurvival",
+    "TestResult",
+    "adjust_pvalues",
+    "chi2_2x2",
+    "fisher_exact_2x2",
+    "grouped_quantiles",
+    "hodges_lehmann_paired",
+    "kaplan_meier",
+    "logrank",
+    "mann_whitney",
+    "mcnemar",
+    "mcnemar_from_discordant",
+    "median_survival",
+    "paired_t",
+    "quantile",
+    "rank_biserial_paired",
+    "rank_sum_null_pmf",
+    "select_walsh_sum",
+    "sign_test",
+    "signed_rank_null_pmf",
+    "wilcoxon_preset",
+    "wilcoxon_signed_rank",
+]

@@ -1,0 +1,151 @@
+"""The :class:`TestResult` record and the small helpers every test module shares.
+
+Helpers: input coercion (:func:`as_float_vector`, :func:`as_binary_vector`), alternative checking, and the two ways a
+p-value is read off a null distribution (:func:`discrete_pvalue` for an exact null on an
+integer lattice, :func:`normal_pvalue` for the normal approximation).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+ALTERNATIVES = ("two-sided", "less", "greater")
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """Outcome of one hypothesis test, with every analytic choice spelled out.
+
+    ``method`` is a sentence for humans (exact vs asymptotic, zeros, ties, continuity
+    correction); ``details`` holds the same choices and intermediate values for machines.
+    ``n`` counts the observations (or pairs) passed in, ``n_used`` those the test used.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    test: str
+    method: str
+    statistic: float
+    p_value: float
+    n: int
+    n_used: int
+    alternative: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "details", MappingProxyType(dict(self.details)))
+
+    def to_dict(self, *, flat: bool = True) -> dict[str, Any]:
+        """Plain-Python dict for a CSV row (``flat``: details as ``details.<key>``) or JSON."""
+        row: dict[str, Any] = {
+            "test": self.test,
+            "method": self.method,
+            "statistic": _plain(self.statistic),
+            "p_value": _plain(self.p_value),
+            "n": int(self.n),
+            "n_used": int(self.n_used),
+            "alternative": self.alternative,
+        }
+        details = {key: _plain(value) for key, value in self.details.items()}
+        if flat:
+            row.update({f"details.{key}": value for key, value in details.items()})
+        else:
+            row["details"] = details
+        return row
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars/arrays -> Python scalars/lists, so rows serialise with json/csv."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def check_alternative(alternative: str) -> str:
+    """Return ``alternative`` if it is 'two-sided', 'less' or 'greater'; else ValueError."""
+    if alternative not in ALTERNATIVES:
+        raise ValueError(f"alternative must be one of {ALTERNATIVES}, got {alternative!r}")
+    return alternative
+
+
+def check_choice(name: str, value: Any, allowed: tuple[Any, ...]) -> Any:
+    """Return ``value`` if it is one of ``allowed``; else ValueError naming the argument."""
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return value
+
+
+def as_float_vector(values: ArrayLike, name: str) -> NDArray[np.float64]:
+    """1-D float64 copy of ``values`` (pandas NA -> NaN); ValueError if not 1-D numeric or ±inf."""
+    if hasattr(values, "to_numpy"):  # pandas Series / extension arrays with pd.NA
+        values = values.to_numpy(dtype=float, na_value=np.nan)
+    try:
+        arr = np.array(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be numeric: {exc}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    if np.isinf(arr).any():
+        raise ValueError(f"{name} contains infinite values")
+    return arr
+
+
+def as_binary_vector(values: ArrayLike, name: str) -> NDArray[np.float64]:
+    """1-D 0/1 float vector, NaN for missing (bool, 0/1 and pandas boolean accepted)."""
+    arr = as_float_vector(values, name)
+    bad = ~np.isnan(arr) & (arr != 0) & (arr != 1)
+    if bad.any():
+        raise ValueError(f"{name} must be boolean/0-1 (missing allowed); got {arr[bad][:5].tolist()}")
+    return arr
+
+
+def discrete_pvalue(pmf: NDArray[np.float64], observed: int, alternative: str) -> float:
+    """P-value of ``observed`` under a null pmf on 0..len(pmf)-1 (a symmetric or any lattice).
+
+    'greater' = P(S >= obs), 'less' = P(S <= obs), 'two-sided' = min(1, 2 * smaller tail)
+    (the doubling rule of R's exact signed-rank and rank-sum tests).
+    """
+    lower = float(pmf[: observed + 1].sum())
+    upper = float(pmf[observed:].sum())
+    if alternative == "greater":
+        return min(1.0, upper)
+    if alternative == "less":
+        return min(1.0, lower)
+    return min(1.0, 2.0 * min(lower, upper))
+
+
+def normal_pvalue(
+    statistic: float, mean: float, variance: float, alternative: str, correction: bool
+) -> tuple[float, float]:
+    """(z, p) for a normal approximation, continuity-corrected by 0.5 towards the mean as R.
+
+    Correction: two-sided subtracts sign(S - mean) * 0.5, 'greater' 0.5, 'less' -0.5.
+    Two-sided p = 2 * min(Phi(z), 1 - Phi(z)). ValueError if the variance is not positive.
+    """
+    from scipy.stats import norm
+
+    if not variance > 0:
+        raise ValueError("normal approximation undefined: null variance is zero "
+                         "(no informative observations); use the exact method")
+    diff = statistic - mean
+    if correction:
+        diff -= {"two-sided": 0.5 * np.sign(diff), "greater": 0.5, "less": -0.5}[alternative]
+    z = diff / math.sqrt(variance)
+    if alternative == "greater":
+        p = norm.sf(z)
+    elif alternative == "less":
+        p = norm.cdf(z)
+    else:
+        p = 2.0 * min(norm.cdf(z), norm.sf(z))
+    return float(z), float(min(1.0, p))

@@ -1,0 +1,379 @@
+"""Unit tests for retrocohort.figures: structure of each plot, style, deterministic export."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.text import Annotation
+
+from retrocohort.figures import (
+    FULL_PAGE,
+    OKABE_ITO,
+    SINGLE_COLUMN,
+    cohort_flow,
+    hscore_distribution,
+    journal_style,
+    km_plot,
+    save_figure,
+    slope_plot,
+    swimmer_plot,
+)
+from retrocohort.figures.paired import paired_values
+from retrocohort.figures.style import categorical_colors
+
+# ---------------------------------------------------------------- helpers / fixtures
+
+
+def long_pairs(day0: list[float], day7: list[float], parameter: str = "ferritin") -> pd.DataFrame:
+    ids = [f"P{i}" for i in range(len(day0))]
+    return pd.DataFrame({
+        "patient_id": ids + ids,
+        "parameter": parameter,
+        "day": [0] * len(ids) + [7] * len(ids),
+        "value": list(day0) + list(day7),
+    })
+
+
+def big_pairs(n: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    d0 = np.exp(rng.normal(6, 1, n))
+    pid = np.arange(n)
+    return pd.DataFrame({"patient_id": np.concatenate([pid, pid]), "parameter": "ferritin",
+                         "day": np.repeat([0, 7], n),
+                         "value": np.concatenate([d0, d0 * np.exp(rng.normal(-0.5, 0.5, n))])})
+
+
+def patient_lines(ax) -> list[LineCollection]:
+    return [c for c in ax.collections if c.get_gid() == "patient-lines"]
+
+
+def gid_artists(fig: Figure, gid: str) -> list:
+    return fig.findobj(lambda a: a.get_gid() == gid)
+
+
+@pytest.fixture
+def swimmer_df() -> pd.DataFrame:
+    return pd.DataFrame({
+        "patient_id": [1, 2, 3, 4, 5],
+        "duration_days": [13, 660, np.nan, 5, 90],
+        "ongoing": [False, True, True, False, False],
+        "efficacy": [True, True, np.nan, False, True],
+        "alive": [True, True, True, False, False],
+        "line": [1, 2, 2, 4, 1],
+    })
+
+
+@pytest.fixture
+def flow_steps() -> pd.DataFrame:
+    return pd.DataFrame({
+        "step": [2, 1],  # deliberately unsorted
+        "label": ["HScore > 169", "Anakinra-treated sHLH in records"],
+        "n_in": [27, 34], "n_excluded": [6, 7], "n_out": [21, 27],
+        "reason": ["Criteria not met", "Primary HLH; other indication"],
+    })
+
+
+def example_figure() -> Figure:
+    """A figure exercising text, log axes, collections, hatches and mathtext markers."""
+    data = pd.concat([long_pairs([100, 2000, 300], [50, 900, 310]),
+                      long_pairs([1, 1, 0], [0, 1, 0], parameter="fever")])
+    return slope_plot(data, ["ferritin", "fever"], log_scale={"ferritin": True},
+                      titles={"ferritin": "Ferritin (µg/L)"}, annotations={"ferritin": "p = 0.25"})
+
+
+# ---------------------------------------------------------------- style
+
+
+def test_journal_style_applies_and_restores_rcparams():
+    before = mpl.rcParams["pdf.fonttype"], mpl.rcParams["svg.hashsalt"]
+    with journal_style():
+        assert mpl.rcParams["pdf.fonttype"] == 42
+        assert mpl.rcParams["ps.fonttype"] == 42
+        assert mpl.rcParams["svg.fonttype"] == "path"
+        assert mpl.rcParams["svg.hashsalt"] is not None
+        assert mpl.rcParams["font.sans-serif"][0] == "DejaVu Sans"
+        assert 7 <= mpl.rcParams["xtick.labelsize"] <= mpl.rcParams["font.size"] <= 9
+    assert (mpl.rcParams["pdf.fonttype"], mpl.rcParams["svg.hashsalt"]) == before
+
+
+def test_palette_is_okabe_ito_and_categorical_colors_are_stable():
+    assert len(OKABE_ITO) == 8 and OKABE_ITO["vermillion"] == "#D55E00"
+    assert categorical_colors([3, 1, 3]) == categorical_colors([1, 3])
+    assert len(set(categorical_colors(range(8)).values())) == 8
+
+
+# ---------------------------------------------------------------- paired / slope plot
+
+
+def test_slope_plot_small_data_one_line_per_patient_and_medians():
+    data = pd.concat([long_pairs([10, 20, 30], [5, 25, 3]),
+                      long_pairs([1, 2, 4], [2, 2, 8], parameter="crp")])
+    fig = slope_plot(data, ["ferritin", "crp"], log_scale={"ferritin": True},
+                     titles={"ferritin": "Ferritin (µg/L)"},
+                     annotations={"ferritin": "Wilcoxon signed-rank p = 0.011"})
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 2
+    for ax in fig.axes:
+        (lc,) = patient_lines(ax)
+        assert len(lc.get_segments()) == 3
+    ferritin, crp = fig.axes
+    assert ferritin.get_yscale() == "log" and crp.get_yscale() == "linear"
+    (median,) = [ln for ln in ferritin.lines if ln.get_gid() == "median"]
+    np.testing.assert_allclose(median.get_ydata(), [20, 5])
+    title = ferritin.get_title(loc="left")
+    assert title.startswith("Ferritin (µg/L)") and "n = 3 pairs" in title
+    assert "Wilcoxon signed-rank p\u00a0=\u00a00.011" in title  # never split across lines
+    assert crp.get_title(loc="left").startswith("crp")  # falls back to the parameter name
+    assert fig.legends, "figure legend explaining patient lines and median"
+
+
+def test_slope_plot_only_complete_pairs_are_drawn():
+    data = long_pairs([10, 20, 30], [5, np.nan, 3])
+    fig = slope_plot(data, ["ferritin"])
+    (lc,) = patient_lines(fig.axes[0])
+    assert len(lc.get_segments()) == 2
+    assert "n = 2 pairs" in fig.axes[0].get_title(loc="left")
+
+
+def test_density_path_above_threshold_has_no_per_patient_lines():
+    data = big_pairs(500)
+    fig = slope_plot(data, ["ferritin"], log_scale={"ferritin": True}, density_threshold=100)
+    ax = fig.axes[0]
+    assert not patient_lines(ax)
+    assert not any(isinstance(c, LineCollection) for c in ax.collections)
+    assert {ln.get_gid() for ln in ax.lines} == {"identity", "median"}
+    (hexes,) = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert hexes.get_array().sum() == 500  # every pair counted once
+    assert ax.get_xlim() == ax.get_ylim()
+    assert len(fig.axes) == 2  # panel + colour bar
+
+
+def test_binary_parameter_drawn_as_stacked_proportions():
+    data = long_pairs([1, 1, 1, 0], [0, 1, 0, 0], parameter="fever")
+    fig = slope_plot(data, ["fever"])
+    ax = fig.axes[0]
+    assert not patient_lines(ax)
+    ones = [p for p in ax.patches if p.get_gid() == "binary-1"]
+    zeros = [p for p in ax.patches if p.get_gid() == "binary-0"]
+    np.testing.assert_allclose([p.get_height() for p in ones], [0.75, 0.25])
+    np.testing.assert_allclose([p.get_height() + p.get_y() for p in zeros], [1.0, 1.0])
+    assert {t.get_text() for t in ax.texts} >= {"3/4", "1/4"}
+
+
+def test_slope_plot_rejects_duplicates_unknown_parameters_and_nonpositive_log():
+    data = long_pairs([10, 20], [5, 6])
+    with pytest.raises(ValueError, match="duplicated"):
+        slope_plot(pd.concat([data, data.iloc[:1]]), ["ferritin"])
+    with pytest.raises(ValueError, match="not present"):
+        slope_plot(data, ["ldh"])
+    with pytest.raises(ValueError, match="log scale"):
+        slope_plot(long_pairs([0, 20], [5, 6]), ["ferritin"], log_scale={"ferritin": True})
+
+
+def test_paired_values_shape_and_order():
+    pairs = paired_values(long_pairs([1, 2], [3, 4]), ["ferritin"])
+    np.testing.assert_array_equal(pairs["ferritin"], [[1, 3], [2, 4]])
+
+
+def test_large_density_figure_renders_quickly(tmp_path):
+    data = big_pairs(100_000)
+    start = time.perf_counter()
+    fig = slope_plot(data, ["ferritin"], log_scale={"ferritin": True})
+    built = time.perf_counter()
+    (png,) = save_figure(fig, tmp_path / "big", formats=("png",))
+    done = time.perf_counter()
+    print(f"\n10^5 pairs: build {built - start:.2f} s, PNG render {done - built:.2f} s")
+    assert png.stat().st_size > 0
+    assert not patient_lines(fig.axes[0])
+    assert done - start < 30  # generous bound; typical is well under 1 s
+
+
+# ---------------------------------------------------------------- HScore
+
+
+def test_hscore_distribution_with_probability_curve():
+    scores = pd.Series([150, 169, 170, 250, 300, np.nan])
+    fig = hscore_distribution(scores, 169, ">", lambda x: 1 / (1 + np.exp(-(x - 169) / 20)))
+    assert len(fig.axes) == 2  # histogram + secondary probability axis
+    ax, ax2 = fig.axes
+    labels = [t.get_text().strip() for t in ax.texts if t.get_gid() == "cutoff-label"]
+    assert labels == ["> 169"]
+    assert sum(p.get_height() for p in ax.patches) == 5  # NaN ignored, every score counted
+    (curve,) = [ln for ln in ax2.lines if ln.get_gid() == "probability"]
+    assert curve.get_xdata()[0] == 0 and curve.get_xdata()[-1] == 337
+    assert ax2.get_ylim() == (0, 100)
+    legend_text = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "HScore > 169 (3/5)" in legend_text  # 169 itself does not meet "> 169"
+
+
+def test_hscore_distribution_without_probability_and_input_checks():
+    fig = hscore_distribution(pd.Series([200, 210]), 169, ">=")
+    assert len(fig.axes) == 1
+    assert any(t.get_text().strip() == "≥ 169" for t in fig.axes[0].texts)
+    with pytest.raises(ValueError, match="cutoff_operator"):
+        hscore_distribution(pd.Series([200]), 169, "=>")
+    with pytest.raises(ValueError, match="outside"):
+        hscore_distribution(pd.Series([400]), 169, ">")
+    with pytest.raises(ValueError, match="probability"):
+        hscore_distribution(pd.Series([200]), 169, ">", lambda x: x)  # not within [0, 1]
+
+
+# ---------------------------------------------------------------- swimmer
+
+
+@pytest.mark.parametrize("log_x", [False, True])
+def test_swimmer_plot_encodings(swimmer_df, log_x):
+    fig = swimmer_plot(swimmer_df, log_x=log_x)
+    ax, status_ax = fig.axes
+    assert ax.get_xscale() == ("log" if log_x else "linear")
+    bars = [p for p in ax.patches if p.get_gid() == "durations"]
+    origin = 1 if log_x else 0
+    assert sorted(b.get_x() + b.get_width() for b in bars) == [5, 13, 90, 660]  # known only
+    assert {b.get_x() for b in bars} == {origin}
+    assert len({tuple(b.get_facecolor()) for b in bars}) == 3  # lines 1, 2 and 4
+    placeholders = gid_artists(fig, "missing-duration")
+    assert len(placeholders) == 1 and placeholders[0].get_hatch()
+    assert "duration missing" in [t.get_text() for t in ax.texts]
+    arrows = [a for a in ax.texts if isinstance(a, Annotation) and a.get_gid() == "ongoing"]
+    assert len(arrows) == 2  # one with a known duration, one on the placeholder
+    # sorted by duration, longest first, missing last
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["2", "5", "1", "4", "3"]
+    counts = {c.get_gid(): len(c.get_offsets()) for c in status_ax.collections}
+    assert counts == {"response": 3, "no_response": 1, "response_unknown": 1, "died": 2}
+    legend = {t.get_text() for t in fig.legends[0].get_texts()}
+    assert legend == {"Anakinra as 1st line", "Anakinra as 2nd line", "Anakinra as 4th line",
+                      "Treatment ongoing", "Duration missing", "Response", "No response",
+                      "Response unknown", "Died"}
+
+
+def test_swimmer_plot_rejects_missing_columns(swimmer_df):
+    with pytest.raises(ValueError, match="line"):
+        swimmer_plot(swimmer_df.drop(columns="line"))
+
+
+# ---------------------------------------------------------------- flow
+
+
+def test_cohort_flow_boxes_and_arrows(flow_steps):
+    fig = cohort_flow(flow_steps)
+    assert len(gid_artists(fig, "main-box")) == 3  # two steps + final population
+    assert len(gid_artists(fig, "exclusion-box")) == 2
+    assert len(gid_artists(fig, "flow-arrow")) == 4
+    text = "\n".join(t.get_text() for t in fig.axes[0].texts)
+    assert "(n = 34)" in text and "(n = 21)" in text and "Excluded (n = 7)" in text
+    assert "• Primary HLH" in text and "• other indication" in text
+    assert fig.get_figwidth() == SINGLE_COLUMN
+
+
+def test_cohort_flow_rejects_counts_that_do_not_add_up(flow_steps):
+    bad = flow_steps.assign(n_out=[20, 27])
+    with pytest.raises(ValueError, match="n_out"):
+        cohort_flow(bad)
+
+
+# ---------------------------------------------------------------- survival
+
+
+def test_km_plot_curves_bands_and_at_risk_table():
+    curves = pd.DataFrame({
+        "group": ["A", "A", "B", "B"], "time": [10, 30, 5, 50],
+        "survival": [0.8, 0.5, 0.9, 0.6], "ci_low": [0.6, 0.3, 0.7, 0.4],
+        "ci_high": [0.95, 0.7, 1.0, 0.8]})
+    at_risk = pd.DataFrame({"group": ["A", "A", "B", "B"], "time": [0, 30, 0, 30],
+                            "n_at_risk": [10, 4, 12, 6]})
+    fig = km_plot(curves, at_risk=at_risk)
+    ax, table_ax = fig.axes
+    steps = [ln for ln in ax.lines if (ln.get_gid() or "").startswith("km-")]
+    assert len(steps) == 2
+    assert steps[0].get_xdata()[0] == 0 and steps[0].get_ydata()[0] == 1  # starts at (0, 1)
+    assert steps[0].get_drawstyle() == "steps-post"
+    assert len([c for c in ax.collections if (c.get_gid() or "").startswith("ci-")]) == 2
+    assert sorted(t.get_text() for t in table_ax.texts) == ["10", "12", "4", "6"]
+    assert len(km_plot(curves).axes) == 1
+
+
+# ---------------------------------------------------------------- saving
+
+
+def test_save_figure_writes_formats_atomically(tmp_path):
+    paths = save_figure(example_figure(), tmp_path / "sub" / "fig.v1")
+    assert [p.name for p in paths] == ["fig.v1.png", "fig.v1.svg", "fig.v1.pdf"]
+    assert paths[0].read_bytes().startswith(b"\x89PNG")
+    assert b"<svg" in paths[1].read_bytes()[:500]
+    assert paths[2].read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == sorted(p.name for p in paths)
+    with pytest.raises(ValueError, match="unsupported"):
+        save_figure(example_figure(), tmp_path / "x", formats=("bmp",))
+
+
+def test_save_figure_failure_keeps_previous_file_and_leaves_no_temp(tmp_path, monkeypatch):
+    fig = example_figure()
+    (old,) = save_figure(fig, tmp_path / "fig", formats=("png",))
+    before = old.read_bytes()
+
+    def broken_savefig(fh, **kwargs):
+        fh.write(b"partial")
+        raise KeyboardInterrupt  # e.g. the job is killed mid-write
+
+    monkeypatch.setattr(fig, "savefig", broken_savefig)
+    with pytest.raises(KeyboardInterrupt):
+        save_figure(fig, tmp_path / "fig", formats=("png",))
+    assert old.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["fig.png"]
+
+
+def test_saved_files_carry_no_timestamps(tmp_path):
+    png, svg, pdf = (p.read_bytes() for p in save_figure(example_figure(), tmp_path / "f"))
+    assert b"Matplotlib version" not in png
+    assert b"<dc:date>" not in svg
+    assert b"CreationDate" not in pdf and b"ModDate" not in pdf
+    assert b"/FontFile2" in pdf and b"/Type3" not in pdf  # TrueType (Type 42) embedded
+
+
+def test_save_figure_is_byte_identical_when_rebuilt(tmp_path):
+    first = save_figure(example_figure(), tmp_path / "a" / "fig")
+    second = save_figure(example_figure(), tmp_path / "b" / "fig")
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), f"{a.suffix} differs between runs"
+
+
+def test_save_figure_is_byte_identical_across_processes(tmp_path):
+    """Fresh interpreters with different hash seeds (set ordering) and start times."""
+    script = textwrap.dedent("""
+        import sys
+        from pathlib import Path
+        import numpy as np, pandas as pd
+        from retrocohort.figures import save_figure, swimmer_plot
+        df = pd.DataFrame({"patient_id": [1, 2, 3], "duration_days": [13, 660, np.nan],
+                           "ongoing": [False, True, True], "efficacy": [True, np.nan, False],
+                           "alive": [True, False, True], "line": [1, 2, 3]})
+        save_figure(swimmer_plot(df, log_x=True), Path(sys.argv[1]) / "swimmer")
+        assert "matplotlib.pyplot" not in sys.modules
+    """)
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(out)], check=True, env=env)
+        outputs.append(out)
+        time.sleep(1.1)  # a leaked timestamp would now differ
+    for fmt in ("png", "svg", "pdf"):
+        a, b = (o / f"swimmer.{fmt}" for o in outputs)
+        assert a.read_bytes() == b.read_bytes(), f"{fmt} differs across processes"
+
+
+def test_page_width_panels():
+    data = pd.concat([long_pairs([1, 2], [3, 4], parameter=p) for p in "abcd"])
+    fig = slope_plot(data, list("abcd"))
+    assert fig.get_figwidth() == FULL_PAGE
+    assert len(fig.axes) == 4  # unused grid cells removed
