@@ -18,7 +18,6 @@ include: "workflow/rules/hscore.smk"
 include: "workflow/rules/paired.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/tables.smk"
-include: "workflow/rules/audit.smk"
 
 
 rule all:

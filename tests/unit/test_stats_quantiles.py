@@ -100,11 +100,11 @@ def test_grouped_quantiles_equals_per_column(hf_type):
     data = rng.normal(size=(37, 6))
     probs = [0.0, 0.1, 0.25, 0.5, 0.75, 1.0]
     expected = np.column_stack([quantile(col, probs, hf_type) for col in data.T])
-    np.testing.assert_allclose(grouped_quantiles(data, probs, hf_type), expected)  # partition path
+    np.testing.assert_allclose(grouped_quantiles(data, probs, hf_type), expected)
     data[rng.random(data.shape) < 0.3] = np.nan
     data[:, 2] = np.nan
     expected = np.column_stack([quantile(col, probs, hf_type) for col in data.T])
-    got = grouped_quantiles(data, probs, hf_type)  # sort path
+    got = grouped_quantiles(data, probs, hf_type)
     np.testing.assert_allclose(got, expected)
     assert np.isnan(got[:, 2]).all()
 

@@ -26,4 +26,4 @@ def all_outputs():
         f"{VALIDATED}/patients.parquet",
         f"{RESULTS}/validation/report.md",
         f"{RESULTS}/provenance/inputs.json",
-    ] + hscore_outputs() + paired_outputs() + figure_outputs() + table_outputs() + audit_outputs()
+    ] + hscore_outputs() + paired_outputs() + figure_outputs() + table_outputs()

@@ -19,7 +19,12 @@ rule provenance_inputs:
     input:
         checksums=expand(f"{INTERIM}/{{site}}/checksums.json", site=SITES),
     output:
-        json=f"{RESULTS}/provenance/inputs.json",
+        json=report(
+            f"{RESULTS}/provenance/inputs.json",
+            caption="../report/provenance.rst",
+            category="4. Provenance",
+            labels={"file": "inputs, config, versions"},
+        ),
     log:
         "logs/provenance/inputs.log",
     script:

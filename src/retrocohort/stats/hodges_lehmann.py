@@ -25,7 +25,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from retrocohort.stats.signed_rank import doubled_midranks, prepare_differences, signed_rank_null_pmf
+from retrocohort.stats.signed_rank import (
+    doubled_midranks,
+    prepare_differences,
+    signed_rank_null_pmf,
+)
 
 _MATERIALISE = 1 << 21  # gather remaining candidates when at most this many
 _SAMPLE = 1 << 18  # pivot sample size per round
@@ -94,6 +98,8 @@ def select_walsh_sum(x: NDArray[Any], k: int, seed: int = 0) -> Any:
     total = n * (n + 1) // 2
     if not 1 <= k <= total:
         raise ValueError(f"rank k must be in 1..{total}, got {k}")
+    if (x[1:] < x[:-1]).any():
+        raise ValueError("x must be sorted ascending")
     rng = np.random.default_rng(seed)
     lo, hi = np.arange(n), np.full(n, n)
     below = 0  # sums known to rank before every candidate
@@ -110,9 +116,7 @@ def select_walsh_sum(x: NDArray[Any], k: int, seed: int = 0) -> Any:
         act = np.flatnonzero(sizes)  # rows that still hold candidates
         a_lo, a_hi = lo[act], hi[act]
         centre, spread = rank / n_cand * _SAMPLE, _SPREAD * math.sqrt(_SAMPLE)
-        for pos in (int(centre - spread), int(centre + spread)):
-            if not 0 <= pos < _SAMPLE:
-                continue
+        for pos in sorted({max(0, int(centre - spread)), min(_SAMPLE - 1, int(centre + spread))}):
             t = sample[pos]
             c = _row_bounds(x, t, act, a_lo, a_hi, strict=False)
             n_le = int((c - a_lo).sum())

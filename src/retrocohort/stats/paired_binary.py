@@ -26,7 +26,9 @@ _TEXT = {
 }
 
 
-def mcnemar_from_discordant(b: int, c: int, method: str = "exact", *, n: int | None = None) -> TestResult:
+def mcnemar_from_discordant(
+    b: int, c: int, method: str = "exact", *, n: int | None = None
+) -> TestResult:
     """McNemar's test from the discordant counts b (yes -> no) and c (no -> yes).
 
     Statistic: min(b, c) for 'exact' (as statsmodels), the chi-square value otherwise.

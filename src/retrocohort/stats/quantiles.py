@@ -50,7 +50,7 @@ _ULPS = 4 * np.finfo(float).eps
 
 
 def _check(probs: ArrayLike, hf_type: int) -> NDArray[np.float64]:
-    if hf_type not in HF_TYPES:
+    if isinstance(hf_type, bool) or hf_type not in HF_TYPES:
         raise ValueError(f"hf_type must be an integer 1..9, got {hf_type!r}")
     p = np.asarray(probs, dtype=np.float64)
     if np.isnan(p).any() or (p < 0).any() or (p > 1).any():
@@ -86,41 +86,38 @@ def hf_index_weight(
 
 
 def _from_sorted(
-    sorted_cols: NDArray[np.float64], n: NDArray[np.int64], p: NDArray[np.float64], hf_type: int
+    rows: NDArray[np.float64], n: NDArray[np.int64], p: NDArray[np.float64], hf_type: int
 ) -> NDArray[np.float64]:
-    """Quantiles (len(p), n_cols) of columns sorted ascending, column c valid in rows < n[c]."""
+    """Quantiles (len(p), n_rows) of rows sorted ascending, row r valid in columns < n[r]."""
     j, g = hf_index_weight(n[None, :], p[:, None], hf_type)
     top = np.maximum(n - 1, 0)[None, :]
-    cols = np.arange(sorted_cols.shape[1])[None, :]
-    lo = sorted_cols[np.clip(j - 1, 0, top), cols]
-    hi = sorted_cols[np.clip(j, 0, top), cols]
+    which = np.arange(rows.shape[0])[None, :]
+    lo = rows[which, np.clip(j - 1, 0, top)]
+    hi = rows[which, np.clip(j, 0, top)]
     out = np.where(g == 0, lo, np.where(g == 1, hi, lo + g * (hi - lo)))
     out[:, n == 0] = np.nan
     return out
 
 
-def grouped_quantiles(values_2d: ArrayLike, probs: ArrayLike, hf_type: int = 7) -> NDArray[np.float64]:
+def grouped_quantiles(
+    values_2d: ArrayLike, probs: ArrayLike, hf_type: int = 7
+) -> NDArray[np.float64]:
     """Column-wise Hyndman-Fan quantiles of a 2-D array, NaN ignored per column.
 
-    Returns shape (len(probs), n_columns); an all-NaN column gives NaN. Columns without NaN
-    are handled with one np.partition on the needed order statistics instead of a full sort.
+    Returns shape (len(probs), n_columns); an all-NaN column gives NaN. One contiguous copy of
+    the transposed table is sorted in place (numpy's vectorised sort; NaN sort last).
     """
     p = np.atleast_1d(_check(probs, hf_type))
-    arr = np.array(values_2d, dtype=np.float64)
+    arr = np.asarray(values_2d, dtype=np.float64)
     if arr.ndim != 2:
         raise ValueError(f"values_2d must be two-dimensional, got shape {arr.shape}")
     if np.isinf(arr).any():
         raise ValueError("values contain infinite values")
-    n = (~np.isnan(arr)).sum(axis=0)
     if arr.shape[0] == 0:
         return np.full((p.size, arr.shape[1]), np.nan)
-    if (n == arr.shape[0]).all():
-        j, _ = hf_index_weight(n[:1], p, hf_type)
-        kth = np.unique(np.clip(np.concatenate([j - 1, j]), 0, arr.shape[0] - 1))
-        arr.partition(kth, axis=0)
-    else:
-        arr.sort(axis=0)  # NaN sort last, so column c is valid in rows < n[c]
-    return _from_sorted(arr, n, p, hf_type)
+    rows = arr.T.copy()  # C-contiguous: one row per column of the input
+    rows.sort(axis=1)
+    return _from_sorted(rows, (~np.isnan(rows)).sum(axis=1), p, hf_type)
 
 
 def quantile(values: ArrayLike, probs: ArrayLike, hf_type: int = 7) -> NDArray[np.float64]:
@@ -128,6 +125,6 @@ def quantile(values: ArrayLike, probs: ArrayLike, hf_type: int = 7) -> NDArray[n
 
     Returns an array shaped like ``probs`` (0-d for a scalar probability).
     """
-    p = _check(probs, hf_type)
+    p = np.asarray(probs, dtype=np.float64)  # validated by grouped_quantiles
     x = as_float_vector(values, "values")
     return grouped_quantiles(x[:, None], p.ravel(), hf_type)[:, 0].reshape(p.shape)

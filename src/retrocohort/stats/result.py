@@ -1,8 +1,9 @@
 """The :class:`TestResult` record and the small helpers every test module shares.
 
-Helpers: input coercion (:func:`as_float_vector`, :func:`as_binary_vector`), alternative checking, and the two ways a
-p-value is read off a null distribution (:func:`discrete_pvalue` for an exact null on an
-integer lattice, :func:`normal_pvalue` for the normal approximation).
+Helpers: input coercion (:func:`as_float_vector`, :func:`as_binary_vector`), argument
+checking, and the two ways a p-value is read off a null distribution
+(:func:`discrete_pvalue` for an exact null on an integer lattice, :func:`normal_pvalue` for
+the normal approximation).
 """
 
 from __future__ import annotations
@@ -106,12 +107,13 @@ def as_binary_vector(values: ArrayLike, name: str) -> NDArray[np.float64]:
     arr = as_float_vector(values, name)
     bad = ~np.isnan(arr) & (arr != 0) & (arr != 1)
     if bad.any():
-        raise ValueError(f"{name} must be boolean/0-1 (missing allowed); got {arr[bad][:5].tolist()}")
+        raise ValueError(
+            f"{name} must be boolean/0-1 (missing allowed); got {arr[bad][:5].tolist()}")
     return arr
 
 
 def discrete_pvalue(pmf: NDArray[np.float64], observed: int, alternative: str) -> float:
-    """P-value of ``observed`` under a null pmf on 0..len(pmf)-1 (a symmetric or any lattice).
+    """P-value of the integer ``observed`` under a null pmf on 0..len(pmf)-1.
 
     'greater' = P(S >= obs), 'less' = P(S <= obs), 'two-sided' = min(1, 2 * smaller tail)
     (the doubling rule of R's exact signed-rank and rank-sum tests).

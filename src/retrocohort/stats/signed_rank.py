@@ -149,8 +149,8 @@ def wilcoxon_signed_rank(
         details.update(z=z, null_mean=mean, null_variance=var, continuity_correction=correction)
     return TestResult(
         test="Wilcoxon signed-rank",
-        method=f"Wilcoxon signed-rank test, V = sum of positive mid-ranks; {_ZERO_TEXT[zero_method]}; "
-               f"{how}; {alternative} p-value.",
+        method=f"Wilcoxon signed-rank test, V = sum of positive mid-ranks; "
+               f"{_ZERO_TEXT[zero_method]}; {how}; {alternative} p-value.",
         statistic=s_obs / 2, p_value=p, n=n, n_used=int(diffs.size), alternative=alternative,
         details=details)
 
@@ -193,7 +193,8 @@ def paired_t(
         raise ValueError(f"conf_level must be in (0, 1), got {conf_level!r}")
     diffs, n = prepare_differences(d, decimals)
     if diffs.size < 2:
-        raise ValueError(f"paired t-test needs at least 2 non-missing differences, got {diffs.size}")
+        raise ValueError(
+            f"paired t-test needs at least 2 non-missing differences, got {diffs.size}")
     res = ttest_1samp(diffs, 0.0, alternative=alternative)
     ci = res.confidence_interval(confidence_level=conf_level)
     return TestResult(

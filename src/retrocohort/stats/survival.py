@@ -42,7 +42,8 @@ def _survival_data(
     if group is not None:
         labels = np.asarray(group, dtype=object)
         if labels.shape != t.shape:
-            raise ValueError(f"group must be 1-D with the length of time ({labels.shape} != {t.shape})")
+            raise ValueError(
+                f"group must be 1-D with the length of time ({labels.shape} != {t.shape})")
         keep &= ~pd.isna(labels)
         labels = labels[keep]
     if (t[keep] < 0).any():

@@ -1,0 +1,221 @@
+"""Published numbers as data: load and validate ``config/published/*.yaml``.
+
+Validation is two-layered: JSON Schema (``workflow/schemas/published.schema.yaml``) for
+structure, then cross-field rules the schema cannot state (unique ids, decimals keyed like
+values, every value visible in ``printed`` at its decimals, references that resolve). Every
+problem names the file, the entry id and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import jsonschema
+import yaml
+
+from retrocohort.errors import ConfigError, Problem
+
+SCHEMA_PATH = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "published.schema.yaml"
+_WORDS = {w: i for i, w in enumerate(
+    "none one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+@dataclass(frozen=True)
+class PublishedNumber:
+    """One printed number (or number group, e.g. median [IQR]) with its parsed values."""
+
+    id: str
+    where: str
+    printed: str
+    statistic: str
+    values: Mapping[str, float]
+    decimals: Mapping[str, int]
+    variable: str
+    n: int | None = None
+    denominator: int | None = None
+    test: str | None = None
+    design: str | None = None
+    relation: str = "="
+    compares: tuple[str, ...] = ()
+    timepoint: str | None = None
+    group: str | None = None
+    unit: str | None = None
+    reference_range: Mapping[str, Any] | None = None
+    assumed_resolution: float | None = None
+    quantile_type: int | None = None
+    note: str | None = None
+
+    @property
+    def printed_p(self) -> str:
+        """The p-value as a printable comparison string, e.g. "<0.001" or "0.021"."""
+        rel = "" if self.relation == "=" else self.relation
+        return f"{rel}{self.values['p']:.{self.decimals['p']}f}"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Values (``id.key`` references) that must be equal."""
+
+    name: str
+    members: tuple[str, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SumRule:
+    """Parts that must add up to a total (``id.key`` references)."""
+
+    name: str
+    parts: tuple[str, ...]
+    total: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SubsetRule:
+    """A subset median that must be attainable from a full-sample median [IQR]."""
+
+    name: str
+    full: str
+    subset: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PublishedStudy:
+    """All published numbers of one paper plus the cross-entry rules stated in its file."""
+
+    source: Mapping[str, Any]
+    numbers: tuple[PublishedNumber, ...]
+    agreements: tuple[Agreement, ...] = ()
+    sums: tuple[SumRule, ...] = ()
+    subsets: tuple[SubsetRule, ...] = ()
+
+    def by_id(self) -> dict[str, PublishedNumber]:
+        """Entries keyed by id."""
+        return {e.id: e for e in self.numbers}
+
+    def value(self, ref: str) -> float:
+        """The value behind an ``id.key`` reference."""
+        entry_id, key = ref.split(".", 1)
+        return self.by_id()[entry_id].values[key]
+
+
+def printed_tokens(printed: str) -> set[str]:
+    """Numbers visible in a printed string: digits (thousands commas dropped) and number words."""
+    text = _THOUSANDS.sub("", printed)
+    tokens = set(_NUMBER.findall(text))
+    tokens |= {str(_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in _WORDS}
+    return tokens
+
+
+def _entry_problems(path: str, entry: Mapping[str, Any]) -> list[Problem]:
+    eid = entry["id"]
+    out = []
+    values, decimals = entry["values"], entry["decimals"]
+    if set(values) != set(decimals):
+        out.append(Problem(f"entry '{eid}': decimals keys {sorted(decimals)} differ from values "
+                           f"keys {sorted(values)}", file=path, column="decimals"))
+        return out
+    tokens = printed_tokens(entry["printed"])
+    for key, v in values.items():
+        shown = f"{v:.{decimals[key]}f}"
+        if shown not in tokens:
+            out.append(Problem(f"entry '{eid}': value {key}={shown} (at {decimals[key]} decimals) "
+                               f"is not visible in printed {entry['printed']!r}", file=path,
+                               column=f"values.{key}", value=v))
+    return out
+
+
+def _ref_problems(path: str, doc: Mapping[str, Any], by_id: Mapping[str, Mapping]) -> list[Problem]:
+    out = []
+
+    def need(ref: str, where: str, key_required: bool = True) -> None:
+        eid, _, key = ref.partition(".")
+        if eid not in by_id:
+            out.append(Problem(f"{where}: unknown entry '{eid}'", file=path, column=where, value=ref))
+        elif key_required and key not in by_id[eid]["values"]:
+            out.append(Problem(f"{where}: entry '{eid}' has no value '{key}'", file=path,
+                               column=where, value=ref))
+
+    for e in doc["numbers"]:
+        for c in e.get("compares", []):
+            need(c, f"entry '{e['id']}' compares", key_required=False)
+    for a in doc.get("agreements", []):
+        for m in a["members"]:
+            need(m, f"agreements '{a['name']}'")
+    for s in doc.get("sums", []):
+        for m in [*s["parts"], s["total"]]:
+            need(m, f"sums '{s['name']}'")
+    for s in doc.get("subsets", []):
+        for m in (s["full"], s["subset"]):
+            need(m, f"subsets '{s['name']}'", key_required=False)
+    return out
+
+
+def _schema_problems(path: str, doc: Any, schema: Mapping[str, Any]) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(schema)
+    out = []
+    for err in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+        where = list(err.absolute_path)
+        prefix = ""
+        if len(where) >= 2 and where[0] == "numbers" and isinstance(where[1], int):
+            entry = doc["numbers"][where[1]]
+            eid = entry.get("id", f"#{where[1]}") if isinstance(entry, dict) else f"#{where[1]}"
+            prefix, where = f"entry '{eid}': ", where[2:]
+        column = ".".join(map(str, where)) or None
+        out.append(Problem(prefix + err.message, file=path, column=column))
+    return out
+
+
+def _freeze(entry: Mapping[str, Any]) -> PublishedNumber:
+    kw = dict(entry)
+    kw["values"] = MappingProxyType({k: float(v) for k, v in entry["values"].items()})
+    kw["decimals"] = MappingProxyType(dict(entry["decimals"]))
+    kw["compares"] = tuple(entry.get("compares", ()))
+    if "reference_range" in entry:
+        kw["reference_range"] = MappingProxyType(dict(entry["reference_range"]))
+    return PublishedNumber(**kw)
+
+
+def load_study(path: str | Path, schema_path: str | Path = SCHEMA_PATH) -> PublishedStudy:
+    """Read and validate a published-numbers YAML file; raise ConfigError listing every problem."""
+    path = str(path)
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read published numbers {path}",
+                          [Problem(str(exc), file=path)]) from exc
+    schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
+    problems = _schema_problems(path, doc, schema)
+    if not problems:
+        ids = [e["id"] for e in doc["numbers"]]
+        problems += [Problem(f"entry '{i}': duplicate id", file=path, column="id", value=i)
+                     for i in sorted({i for i in ids if ids.count(i) > 1})]
+        for e in doc["numbers"]:
+            problems += _entry_problems(path, e)
+        problems += _ref_problems(path, doc, {e["id"]: e for e in doc["numbers"]})
+    if problems:
+        raise ConfigError(f"{path}: {len(problems)} problem(s) in published numbers", problems)
+    return PublishedStudy(
+        source=MappingProxyType(doc["source"]),
+        numbers=tuple(_freeze(e) for e in doc["numbers"]),
+        agreements=tuple(Agreement(a["name"], tuple(a["members"]), a.get("note"))
+                         for a in doc.get("agreements", [])),
+        sums=tuple(SumRule(s["name"], tuple(s["parts"]), s["total"], s.get("note"))
+                   for s in doc.get("sums", [])),
+        subsets=tuple(SubsetRule(s["name"], s["full"], s["subset"], s.get("note"))
+                      for s in doc.get("subsets", [])),
+    )
+
+
+def load_published(path: str | Path, schema_path: str | Path = SCHEMA_PATH) -> list[PublishedNumber]:
+    """The validated entries of a published-numbers YAML file."""
+    return list(load_study(path, schema_path).numbers)

@@ -1,0 +1,12 @@
+"""Shared fixtures: repository paths and a minimal study config."""
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT

@@ -1,0 +1,134 @@
+"""End to end: the real Snakemake workflow on a copy of the repository's study files.
+
+Asserts numbers in the outputs (Table 1 rows implied by the real Table 2 data), byte-identical
+results across two clean runs, and that broken raw data stop the run with a located message,
+no analysis output, and untouched raw files.
+"""
+
+import filecmp
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+pytestmark = pytest.mark.e2e
+
+
+def _copy_study(dest: Path, study_dir: Path = ROOT) -> Path:
+    shutil.copy(ROOT / "Snakefile", dest / "Snakefile")
+    shutil.copytree(ROOT / "workflow", dest / "workflow")
+    shutil.copytree(study_dir / "config", dest / "config")
+    shutil.copytree(study_dir / "data", dest / "data")
+    return dest
+
+
+def _run(workdir: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(SNAKEMAKE), "--cores", "2", "--quiet", "all", *extra], cwd=workdir,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def flagship(tmp_path_factory) -> Path:
+    work = _copy_study(tmp_path_factory.mktemp("flagship"))
+    proc = _run(work)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return work
+
+
+def _table1(work: Path) -> pd.DataFrame:
+    return pd.read_csv(work / "results/stats/table1.csv").set_index("variable")
+
+
+def test_table1_rows_from_real_table2_data(flagship):
+    t1 = _table1(flagship)
+    assert (t1.loc["age", ["median", "q1", "q3"]].tolist()) == [45.0, 33.0, 58.0]
+    assert (t1.loc["hscore_reported", ["median", "q1", "q3"]].tolist()) == [244.0, 224.0, 267.0]
+    assert t1.loc["sex_male", "count"] == 12 and t1.loc["sex_male", "denominator"] == 21
+    assert t1.loc["cond_malignancy", "count"] == 5 and not t1.loc["cond_malignancy", "synthetic"]
+    assert t1.loc["ferritin", "synthetic"]
+    md = (flagship / "results/tables/table1.md").read_text()
+    assert "45.0 \\[33.0–58.0\\]" in md and "244.0 \\[224.0–267.0\\]" in md
+    assert "Hyndman–Fan type 7" in md and "† Synthetic" in md
+
+
+def test_table3_names_test_n_and_method(flagship):
+    t3 = pd.read_csv(flagship / "results/stats/table3_paired.csv").set_index("variable")
+    assert t3.loc["fever", "test"].startswith("McNemar") and t3.loc["fever", "n_pairs"] == 18
+    assert t3.loc["crp", "test"].startswith("Wilcoxon") and t3.loc["crp", "n_pairs"] == 15
+    assert "exact" in t3.loc["crp", "method"] and 0 <= t3.loc["crp", "p_value"] <= 1
+    assert t3.loc["crp", "hl_ci_low"] <= t3.loc["crp", "hl_estimate"] <= t3.loc["crp", "hl_ci_high"]
+
+
+def test_hscore_probability_and_selection(flagship):
+    hs = pd.read_csv(flagship / "results/hscore/hscore.csv")
+    assert len(hs) == 21 and hs["hscore_used"].median() == 244
+    assert round(hs["hscore_probability_pct"].median(), 1) == 99.1
+    flow = pd.read_csv(flagship / "results/selection/flow.csv")
+    assert flow["n_out"].iloc[-1] == 21 and "> 169" in flow["reason"].iloc[0]
+
+
+def test_outputs_exist_in_every_format(flagship):
+    for stem in ("table1", "table2", "table3"):
+        for ext in ("md", "tex", "html", "docx"):
+            assert (flagship / f"results/tables/{stem}.{ext}").stat().st_size > 0
+    for stem in ("slopes", "hscore", "flow", "swimmer"):
+        for ext in ("png", "svg", "pdf"):
+            assert (flagship / f"results/figures/{stem}.{ext}").stat().st_size > 0
+    assert (flagship / "results/provenance/inputs.json").is_file()
+
+
+def test_report_builds(flagship):
+    proc = subprocess.run([str(SNAKEMAKE), "--cores", "1", "--report", "results/report.html"],
+                          cwd=flagship, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    html = (flagship / "results/report.html").read_text(errors="replace")
+    assert "Table 1" in html and len(html) > 100_000
+
+
+def test_two_clean_runs_are_byte_identical(flagship, tmp_path):
+    again = _copy_study(tmp_path)
+    proc = _run(again)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    first = sorted(p.relative_to(flagship / "results") for p in (flagship / "results").rglob("*")
+                   if p.is_file() and p.name != "report.html")
+    assert first, "no results to compare"
+    _, mismatch, errors = filecmp.cmpfiles(flagship / "results", again / "results",
+                                           [str(p) for p in first], shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_second_study_runs_with_no_code_change(tmp_path):
+    work = _copy_study(tmp_path, ROOT / ".test")
+    proc = _run(work)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    t1 = pd.read_csv(work / "results/stats/table1.csv").set_index("variable")
+    flow = pd.read_csv(work / "results/selection/flow.csv")
+    assert flow["n_in"].iloc[0] == 8 and t1.loc["age", "n"] == flow["n_out"].iloc[-1]
+    tg = t1.loc["triglycerides", "median"]  # recipe median 260 mg/dL -> mmol/L via the unit layer
+    assert 1.0 < tg < 8.0  # raw values are ~90-700 mg/dL: only a mmol/L conversion lands here
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_broken_raw_data_stop_the_run_cleanly(tmp_path):
+    work = _copy_study(tmp_path)
+    labs = work / "data/raw/baverez2022/synthetic_measurements.csv"
+    lines = labs.read_text(encoding="utf-8").splitlines()
+    lines.append("1,0,crp,-5,mg/L")  # duplicated (patient, day, variable) with a negative value
+    labs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = _digest(work / "data")
+    proc = _run(work)
+    assert proc.returncode != 0
+    assert "Validation failed" in proc.stderr
+    assert "synthetic_measurements.csv" in proc.stderr and "crp" in proc.stderr
+    assert not (work / "results/validated").exists() or not any((work / "results/validated").iterdir())
+    assert not (work / "results/tables").exists() and not (work / "results/stats").exists()
+    assert _digest(work / "data") == before
