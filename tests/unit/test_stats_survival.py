@@ -1,0 +1,80 @@
+"""Kaplan-Meier, median survival and log-rank on hand-checkable data."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from retrocohort.stats.survival import kaplan_meier, logrank, median_survival
+
+TIME = [1, 2, 2, 3, 4, 5, 6, 7]
+EVENT = [1, 1, 0, 1, 0, 1, 1, 0]
+Z = stats.norm.ppf(0.975)
+
+
+def test_kaplan_meier_by_hand():
+    km = kaplan_meier(TIME, EVENT)
+    assert km["time"].tolist() == [1, 2, 3, 5, 6]
+    assert km["n_at_risk"].tolist() == [8, 7, 5, 3, 2]
+    assert km["n_events"].tolist() == [1] * 5
+    np.testing.assert_allclose(km["survival"], [7 / 8, 3 / 4, 3 / 5, 2 / 5, 1 / 5])
+    greenwood = np.cumsum([1 / (8 * 7), 1 / (7 * 6), 1 / (5 * 4), 1 / (3 * 2), 1 / (2 * 1)])
+    np.testing.assert_allclose(km["std_err"], km["survival"] * np.sqrt(greenwood))
+    s = km["survival"].to_numpy()
+    c = Z * np.sqrt(greenwood) / np.abs(np.log(s))
+    np.testing.assert_allclose(km["ci_low"], s ** np.exp(c))
+    np.testing.assert_allclose(km["ci_high"], s ** np.exp(-c))
+    log = kaplan_meier(TIME, EVENT, ci_type="log")
+    np.testing.assert_allclose(log["ci_low"], s * np.exp(-Z * np.sqrt(greenwood)))
+    assert (log["ci_high"] <= 1).all()
+    plain = kaplan_meier(TIME, EVENT, conf_level=0.9, ci_type="plain")
+    expected = np.maximum(0, s - stats.norm.ppf(0.95) * km["std_err"])
+    np.testing.assert_allclose(plain["ci_low"], expected)
+
+
+def test_kaplan_meier_ci_undefined_at_zero_survival_and_drops_missing():
+    km = kaplan_meier([1, 2, 3, np.nan], [1, 1, 1, 1])
+    assert km["survival"].iloc[-1] == 0 and np.isnan(km[["ci_low", "ci_high"]].iloc[-1]).all()
+    assert km["n_at_risk"].iloc[0] == 3
+
+
+def test_median_survival_and_its_ci_by_inversion():
+    med = median_survival(TIME, EVENT)
+    assert med.median == 5.0 and med.n == 8
+    km = kaplan_meier(TIME, EVENT)
+    s, se = km["survival"].to_numpy(), km["std_err"].to_numpy()
+    g = lambda v: np.log(-np.log(v))  # noqa: E731
+    accept = np.abs(g(s) - g(0.5)) * np.abs(s * np.log(s)) / se <= Z
+    times = km["time"].to_numpy()
+    assert med.ci_low == times[accept][0]
+    last = np.flatnonzero(accept)[-1]
+    assert med.ci_high == (np.inf if last == times.size - 1 else times[last + 1])
+    assert np.isnan(median_survival([1, 2, 3], [1, 0, 0]).median)  # S never below 1/2
+
+
+def test_logrank_by_hand():
+    # A: events at 1, 3; B: events at 2, 4. O_A - E_A = 2 - 4/3, V = 1/4 + 2/9 + 1/4 = 13/18
+    res = logrank([1, 3, 2, 4], [1, 1, 1, 1], ["A", "A", "B", "B"])
+    assert res.statistic == pytest.approx(8 / 13)
+    assert res.p_value == pytest.approx(stats.chi2.sf(8 / 13, 1))
+    assert res.details["df"] == 1 and res.details["groups"] == ["A", "B"]
+
+
+def test_logrank_drops_incomplete_rows():
+    res = logrank([1, 3, 2, 4, 5, np.nan], [1, 1, 1, 1, 0, 1], ["A", "A", "B", "B", None, "A"])
+    assert res.n == 6 and res.n_used == 4 and res.details["n_missing"] == 2
+    assert res.statistic == pytest.approx(8 / 13)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: kaplan_meier([1, -2], [1, 1]),
+    lambda: kaplan_meier([1, 2], [1, 2]),
+    lambda: kaplan_meier([1, 2], [1]),
+    lambda: kaplan_meier([1, 2], [1, 1], ci_type="arcsine"),
+    lambda: kaplan_meier([1, 2], [1, 1], conf_level=95),
+    lambda: median_survival([np.nan], [1]),
+    lambda: logrank([1, 2], [1, 1], ["A", "A"]),
+    lambda: logrank([1, 2], [1, 1], ["A"]),
+])
+def test_invalid_input_raises(call):
+    with pytest.raises(ValueError):
+        call()
