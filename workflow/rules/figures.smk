@@ -35,6 +35,8 @@ rule figures:
         extra=[f for stem in FIGURE_STEMS for f in figure_files(stem)[1:]],
     log:
         "logs/figures.log",
+    conda:
+        "../envs/retrocohort.yaml"
     script:
         "../scripts/figures.py"
 

@@ -14,6 +14,8 @@ rule hscore:
         cohort=f"{RESULTS}/selection/cohort.parquet",
     log:
         "logs/hscore.log",
+    conda:
+        "../envs/retrocohort.yaml"
     script:
         "../scripts/hscore.py"
 

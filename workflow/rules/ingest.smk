@@ -11,6 +11,8 @@ rule ingest_site:
         site="{site}",
     log:
         "logs/ingest/{site}.log",
+    conda:
+        "../envs/retrocohort.yaml"
     script:
         "../scripts/ingest_site.py"
 
@@ -27,5 +29,7 @@ rule provenance_inputs:
         ),
     log:
         "logs/provenance/inputs.log",
+    conda:
+        "../envs/retrocohort.yaml"
     script:
         "../scripts/provenance_inputs.py"

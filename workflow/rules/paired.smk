@@ -8,6 +8,8 @@ rule paired_tests:
         json=f"{RESULTS}/stats/table3_paired.json",
     log:
         "logs/paired_tests.log",
+    conda:
+        "../envs/retrocohort.yaml"
     script:
         "../scripts/paired_tests.py"
 

@@ -39,6 +39,8 @@ rule tables:
         latex_document=f"{RESULTS}/tables/tables.tex",
     log:
         "logs/tables.log",
+    conda:
+        "../envs/retrocohort.yaml"
     script:
         "../scripts/tables.py"
 

@@ -12,5 +12,7 @@ rule validate:
         report=f"{RESULTS}/validation/report.md",
     log:
         "logs/validate.log",
+    conda:
+        "../envs/retrocohort.yaml"
     script:
         "../scripts/validate.py"
