@@ -27,3 +27,36 @@ def all_outputs():
         f"{RESULTS}/validation/report.md",
         f"{RESULTS}/provenance/inputs.json",
     ] + hscore_outputs() + paired_outputs() + figure_outputs() + table_outputs()
+
+
+# Outputs of each stage (used by rule all) and figure naming.
+def hscore_outputs():
+    return [f"{RESULTS}/hscore/hscore.csv", f"{RESULTS}/selection/flow.csv"]
+
+
+def paired_outputs():
+    return [f"{RESULTS}/stats/table3_paired.csv"]
+
+
+FIGURES = f"{RESULTS}/figures"
+FIGURE_STEMS = ["slopes", "hscore", "flow"] + (
+    ["swimmer"] if config.get("figures", {}).get("swimmer") else []
+)
+FIGURE_CAPTIONS = {
+    "slopes": "Day 0 to Day 7 paired values per Table 3 parameter (one line per patient, median in bold).",
+    "hscore": "Distribution of the H score used for selection, cut-off line and HLH probability curve.",
+    "flow": "Cohort selection flow: patients in, excluded by each criterion, patients out.",
+    "swimmer": "Anakinra treatment duration per patient (line of treatment, efficacy, status).",
+}
+
+
+def figure_files(stem):
+    return [f"{FIGURES}/{stem}.{ext}" for ext in ("png", "svg", "pdf")]
+
+
+def figure_outputs():
+    return [f for stem in FIGURE_STEMS for f in figure_files(stem)]
+
+
+def table_outputs():
+    return [f"{RESULTS}/tables/table{i}.{ext}" for i in (1, 2, 3) for ext in ("md", "tex", "html", "docx")]

@@ -18,7 +18,3 @@ rule hscore:
         "../envs/retrocohort.yaml"
     script:
         "../scripts/hscore.py"
-
-
-def hscore_outputs():
-    return [f"{RESULTS}/hscore/hscore.csv", f"{RESULTS}/selection/flow.csv"]

@@ -12,7 +12,3 @@ rule paired_tests:
         "../envs/retrocohort.yaml"
     script:
         "../scripts/paired_tests.py"
-
-
-def paired_outputs():
-    return [f"{RESULTS}/stats/table3_paired.csv"]

@@ -43,7 +43,3 @@ rule tables:
         "../envs/retrocohort.yaml"
     script:
         "../scripts/tables.py"
-
-
-def table_outputs():
-    return [f"{RESULTS}/tables/table{i}.{ext}" for i in (1, 2, 3) for ext in ("md", "tex", "html", "docx")]
