@@ -18,6 +18,9 @@ include: "workflow/rules/hscore.smk"
 include: "workflow/rules/paired.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/tables.smk"
+include: "workflow/rules/groups.smk"
+include: "workflow/rules/audit.smk"
+include: "workflow/rules/notebook.smk"
 
 
 rule all:

@@ -26,7 +26,9 @@ def all_outputs():
         f"{VALIDATED}/patients.parquet",
         f"{RESULTS}/validation/report.md",
         f"{RESULTS}/provenance/inputs.json",
-    ] + hscore_outputs() + paired_outputs() + figure_outputs() + table_outputs()
+    ] + hscore_outputs() + paired_outputs() + figure_outputs() + table_outputs() + (
+        group_outputs() + audit_outputs() + notebook_outputs()
+    )
 
 
 # Outputs of each stage (used by rule all) and figure naming.

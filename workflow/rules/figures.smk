@@ -17,6 +17,8 @@ rule figures:
             for stem in FIGURE_STEMS
         },
         extra=[f for stem in FIGURE_STEMS for f in figure_files(stem)[1:]],
+    benchmark:
+        "logs/benchmarks/figures.tsv"
     log:
         "logs/figures.log",
     conda:

@@ -12,6 +12,8 @@ rule hscore:
             labels={"table": "cohort selection flow"},
         ),
         cohort=f"{RESULTS}/selection/cohort.parquet",
+    benchmark:
+        "logs/benchmarks/hscore.tsv"
     log:
         "logs/hscore.log",
     conda:

@@ -9,6 +9,8 @@ rule ingest_site:
         checksums=f"{INTERIM}/{{site}}/checksums.json",
     params:
         site="{site}",
+    benchmark:
+        "logs/benchmarks/ingest/{site}.tsv"
     log:
         "logs/ingest/{site}.log",
     conda:
@@ -27,6 +29,8 @@ rule provenance_inputs:
             category="4. Provenance",
             labels={"file": "inputs, config, versions"},
         ),
+    benchmark:
+        "logs/benchmarks/provenance/inputs.tsv"
     log:
         "logs/provenance/inputs.log",
     conda:

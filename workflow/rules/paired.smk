@@ -6,6 +6,8 @@ rule paired_tests:
     output:
         csv=f"{RESULTS}/stats/table3_paired.csv",
         json=f"{RESULTS}/stats/table3_paired.json",
+    benchmark:
+        "logs/benchmarks/paired_tests.tsv"
     log:
         "logs/paired_tests.log",
     conda:

@@ -37,6 +37,8 @@ rule tables:
         ),
         table3_docx=f"{RESULTS}/tables/table3.docx",
         latex_document=f"{RESULTS}/tables/tables.tex",
+    benchmark:
+        "logs/benchmarks/tables.tsv"
     log:
         "logs/tables.log",
     conda:

@@ -10,6 +10,8 @@ rule validate:
         treatments=f"{VALIDATED}/treatments.parquet",
         sources=f"{VALIDATED}/sources.parquet",
         report=f"{RESULTS}/validation/report.md",
+    benchmark:
+        "logs/benchmarks/validate.tsv"
     log:
         "logs/validate.log",
     conda:
