@@ -1,0 +1,229 @@
+"""``retrocohort hscore``: score a one-row-per-patient sheet and explain every point."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Problem, RetrocohortError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..hscore_file import HScoreSheet
+
+DESCRIPTION = """\
+Compute the HScore (Fardet et al., Arthritis Rheumatol 2014) of every patient (row) of FILE,
+with the points of each item, the total, the probability of haemophagocytic syndrome, the
+minimum and maximum achievable totals when items are missing, and the cut-off status
+(reached: even the minimum meets it; reachable: only the maximum does; unreachable).
+Scoring is retrocohort.hscore; units are converted with retrocohort.units (pint)."""
+
+EPILOG_HEAD = """\
+accepted columns (header case, spaces, '-' and '_' do not matter):
+"""
+
+EPILOG_TAIL = """
+units: laboratory columns need a unit, in the header ('ferritin [ng/mL]', 'triglycerides
+[mg/dL]', 'temperature [degF]') or per row in a '<column>_unit' column ('hb_unit'). Accepted
+spellings include G/L 10^9/L /mm3 /uL, g/dL g/L mg/dL, µg/L ng/mL, mmol/L, U/L IU/L, °C degC
+°F degF. mg/dL <-> mmol/L uses 885.7 g/mol for triglycerides, 16114 g/mol for haemoglobin.
+yes/no columns: yes/no, y/n, true/false, 1/0. Missing: empty, NA, N/A, ND, missing, unknown.
+Other columns are ignored (listed on stderr). An absent item column counts as missing.
+
+probability: logistic approximation of Fardet's published table (retrocohort.hscore_probability),
+given only when all 9 items are known.
+
+examples:
+  retrocohort hscore patients.csv
+  retrocohort hscore patients.csv --out scores.json --operator '>=' --cutoff 169"""
+
+
+def _columns_help() -> str:
+    from ..hscore_file import ACCEPTED_COLUMNS
+
+    lines = []
+    for col in ACCEPTED_COLUMNS:
+        names = ", ".join((col.name, *col.aliases))
+        unit = f" [canonical unit {col.unit}]" if col.unit else ""
+        lines.append(f"  {names}: {col.description}{unit}")
+    return "\n".join(lines)
+
+
+def add_parser(subparsers: argparse._SubParsersAction,
+               parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("hscore", parents=parents, help="score HScores from a CSV",
+                              description=DESCRIPTION,
+                              epilog=EPILOG_HEAD + _columns_help() + "\n" + EPILOG_TAIL,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("file", type=Path, metavar="FILE",
+                   help="CSV (or XLSX) with one row per patient")
+    p.add_argument("--out", type=Path, metavar="OUT",
+                   help="also write the full breakdown to OUT.csv or OUT.json (full precision)")
+    p.add_argument("--operator", choices=(">", ">="), default=">",
+                   help="cut-off rule: HScore > cutoff (default) or >= cutoff")
+    p.add_argument("--cutoff", type=float, default=169.0, help="cut-off (default: 169)")
+    p.add_argument("--molar-mass", action="append", default=[], metavar="COLUMN=MASS",
+                   help="override a molar mass, e.g. triglycerides='860 g/mol' (repeatable)")
+    return p
+
+
+def _molar_masses(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, mass = pair.partition("=")
+        if not sep or not name.strip() or not mass.strip():
+            raise RetrocohortError("Invalid --molar-mass", [Problem(
+                "not COLUMN=MASS", value=pair, expected="e.g. triglycerides='885.7 g/mol'")])
+        out[name.strip()] = mass.strip()
+    return out
+
+
+def _pct(p: float) -> str:
+    """Percent with one decimal; the extremes print as bounds, not as 0.0 % or 100.0 %."""
+    if p < 0.0005:
+        return "< 0.1 %"
+    if p > 0.9995:
+        return "> 99.9 %"
+    return f"{100 * p:.1f} %"
+
+
+def _is_missing(x: Any) -> bool:
+    return x is None or x is pd_na() or (isinstance(x, float) and math.isnan(x))
+
+
+def pd_na() -> Any:
+    import pandas as pd
+
+    return pd.NA
+
+
+def input_text(sheet: HScoreSheet, scored: pd.DataFrame, pid: str, name: str) -> str:
+    """One input cell as given, with its unit and, when converted, the canonical value."""
+    from ..hscore import INPUTS
+    from ..hscore_file import ACCEPTED_COLUMNS, MISSING_VALUES
+
+    col = next(c for c in ACCEPTED_COLUMNS if c.name == name)
+    raw = sheet.given.at[pid, name]
+    raw = "" if _is_missing(raw) else str(raw)
+    if raw in MISSING_VALUES:
+        return f"{name} missing" + (f" ({raw})" if raw else "")
+    if col.kind != "number":
+        return f"{name} {raw}"
+    unit = sheet.units.at[pid, name]
+    canonical = INPUTS[col.variable].unit
+    text = f"{name} {raw} {unit}"
+    if unit != canonical:
+        text += f" (= {scored.at[pid, col.variable]:.4g} {canonical})"
+    return text
+
+
+def item_rows(sheet: HScoreSheet, scored: pd.DataFrame, pid: str) -> list[tuple[str, str, str]]:
+    """(item, inputs as given [= canonical], points or '?' when not determined) per item."""
+    from ..hscore import HSCORE_ITEMS
+
+    rows = []
+    for item in HSCORE_ITEMS:
+        parts = [input_text(sheet, scored, pid, name)
+                 for name in sheet.columns_of_item(item.columns)] or ["(no column: missing)"]
+        points = scored.at[pid, f"{item.name}_points"]
+        rows.append((item.name, "; ".join(parts), "?" if math.isnan(points) else f"{points:.0f}"))
+    return rows
+
+
+def summary_line(row: pd.Series, rule: str) -> str:
+    """Total, bounds, probability and cut-off status of one scored patient."""
+    from ..hscore_probability import hlh_probability
+
+    observed = int(row["items_observed"])
+    if bool(row["complete"]):
+        text = (f"HScore {row['hscore']:.0f} (all 9 items); probability of HLH "
+                f"{_pct(row['hlh_probability'])}")
+    else:
+        lo, hi = hlh_probability([row["hscore_min"], row["hscore_max"]])
+        text = (f"HScore unknown: {observed}/9 items known (their points sum to "
+                f"{row['hscore']:.0f}); achievable total {row['hscore_min']}–{row['hscore_max']}; "
+                f"probability not computed "
+                f"(incomplete; {_pct(lo)} to {_pct(hi)} over the achievable range)")
+    text += f"; cut-off {rule}: {row['cutoff_status']}"
+    if "hscore_reported" in row and not math.isnan(row["hscore_reported"]):
+        verdict = {True: "DISAGREES", False: "agrees"}.get(row["disagrees"], "")
+        text += f"; reported {row['hscore_reported']:.0f} ({verdict})"
+    return text
+
+
+def print_breakdown(sheet: HScoreSheet, scored: pd.DataFrame) -> None:
+    rule = scored.attrs.get("cutoff_rule", "")
+    for pid in scored.index:
+        print(f"patient {pid}")
+        rows = item_rows(sheet, scored, pid)
+        width = max(len(r[1]) for r in rows)
+        for item, inputs, points in rows:
+            print(f"  {item:<18} {inputs:<{width}}  {points:>3}")
+        print("  " + summary_line(scored.loc[pid], rule.replace("hscore ", "")))
+        print()
+
+
+def output_frame(sheet: HScoreSheet, scored: pd.DataFrame) -> pd.DataFrame:
+    """Cells and units as given (``<column>_given``, ``<column>_unit_given``), then the full
+    :func:`score_hscore` result, one row per patient."""
+    given = sheet.given.add_suffix("_given").join(sheet.units.add_suffix("_unit_given"))
+    order = [c for name in sheet.given.columns for c in (f"{name}_given", f"{name}_unit_given")
+             if c in given.columns]
+    frame = given[order].join(scored).reset_index()
+    frame["cutoff_status"] = frame["cutoff_status"].astype("string")
+    frame["cutoff_rule"] = scored.attrs.get("cutoff_rule", "")
+    return frame
+
+
+def _json_value(x: Any) -> Any:
+    if hasattr(x, "item"):
+        x = x.item()
+    return None if _is_missing(x) else x
+
+
+def write_output(frame: pd.DataFrame, out: Path, source: str) -> None:
+    """CSV (formula-safe text, %.17g floats) or JSON (shortest round-trip floats)."""
+    from ..render.csv_safe import safe_text_frame
+    from ..tabular_io import write_csv, write_text
+
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        write_csv(safe_text_frame(frame), out)
+    elif suffix == ".json":
+        records = [{k: _json_value(v) for k, v in rec.items()}
+                   for rec in frame.astype(object).to_dict("records")]
+        doc = {"source": source,
+               "method": "HScore (Fardet et al. 2014); probability: logistic approximation of "
+                         "the published table (retrocohort.hscore_probability)",
+               "patients": records}
+        write_text(out, json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    else:
+        raise RetrocohortError("Unsupported output file", [Problem(
+            "unknown extension", file=str(out), value=out.suffix, expected="'.csv' or '.json'")])
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from ..hscore_file import read_hscore_sheet, score_sheet
+
+    if args.out is not None and args.out.suffix.lower() not in (".csv", ".json"):
+        raise RetrocohortError("Unsupported output file", [Problem(
+            "unknown extension", file=str(args.out), value=args.out.suffix,
+            expected="'.csv' or '.json'")])
+    sheet = read_hscore_sheet(args.file, molar_masses=_molar_masses(args.molar_mass))
+    if sheet.ignored:
+        print(f"note: ignored column(s): {', '.join(sheet.ignored)}", file=sys.stderr)
+    if sheet.absent:
+        print(f"note: no column for {', '.join(sheet.absent)}: counted as missing for every "
+              "patient", file=sys.stderr)
+    scored = score_sheet(sheet, cutoff=args.cutoff, operator=args.operator)
+    print_breakdown(sheet, scored)
+    if args.out is not None:
+        write_output(output_frame(sheet, scored), args.out, str(args.file))
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0

@@ -1,0 +1,124 @@
+"""``retrocohort run``: the Snakemake workflow, then its HTML report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ..errors import Problem, RetrocohortError
+
+REPORT = Path("results/report.html")
+
+#: Snakemake flags after which no report is built (nothing was run, or it is itself a report).
+NO_REPORT_FLAGS = frozenset({
+    "-n", "--dry-run", "--dryrun", "--lint", "--list-rules", "--list", "-l", "--summary",
+    "-S", "--detailed-summary", "-D", "--dag", "--rulegraph", "--filegraph", "--report",
+    "--unlock", "--cleanup-metadata", "--cleanup-shadow", "--delete-all-output",
+    "--delete-temp-output", "--list-target-rules", "--lt", "--help", "-h", "--version", "-v",
+    "--touch", "-t", "--archive", "--containerize", "--generate-unit-tests",
+})
+_CORES_FLAGS = ("--cores", "-c", "--jobs", "-j")
+
+DESCRIPTION = """\
+Run the Snakemake workflow of the study in the project directory (-C, default: here), then
+build results/report.html with `snakemake --report` (skip with --no-report; also skipped after
+a dry run, --lint, --dag and similar flags). Snakemake's own progress output is shown as is.
+Arguments that `run` does not know, and everything after `--`, are passed to Snakemake
+unchanged (to both calls). The exit code is Snakemake's."""
+
+EPILOG = """\
+examples:
+  retrocohort run                                 # whole pipeline + report, all cores
+  retrocohort run --cores 2 -- --dry-run          # show what would run
+  retrocohort run --configfile other.yaml --no-report
+  retrocohort -C .test run --cores 2              # the second (synthetic) study
+  retrocohort run -- --forceall --rerun-triggers mtime
+
+The Snakefile is the project directory's own, or else the one of the workflow checkout that
+this retrocohort package belongs to (so a study directory needs only config/ and data/)."""
+
+
+def add_parser(subparsers: argparse._SubParsersAction,
+               parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("run", parents=parents, help="run the pipeline and build the report",
+                              description=DESCRIPTION, epilog=EPILOG,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--configfile", type=Path, metavar="F",
+                   help="study config (default: the Snakefile's config/config.yaml)")
+    p.add_argument("--cores", metavar="N",
+                   help="cores Snakemake may use (default: all, unless a profile sets them)")
+    p.add_argument("--profile", type=Path, metavar="DIR", help="Snakemake profile directory")
+    p.add_argument("--no-report", action="store_true", help="do not build results/report.html")
+    return p
+
+
+def snakemake_executable() -> Path:
+    """The ``snakemake`` installed next to this Python interpreter."""
+    candidate = Path(sys.executable).with_name("snakemake")
+    if candidate.is_file():
+        return candidate
+    found = shutil.which("snakemake")
+    if found:
+        return Path(found)
+    raise RetrocohortError("Snakemake not found", [Problem(
+        "no 'snakemake' executable next to the Python interpreter or on PATH",
+        file=str(candidate), expected="pip install -e . (or `make setup`) in this environment")])
+
+
+def snakefile_args(project: Path) -> list[str]:
+    """``--snakefile`` when the project directory has no Snakefile of its own."""
+    if (project / "Snakefile").is_file():
+        return []
+    from ..config import REPO_ROOT
+
+    if (REPO_ROOT / "Snakefile").is_file():
+        return ["--snakefile", str(REPO_ROOT / "Snakefile")]
+    raise RetrocohortError(f"No Snakefile in {project}", [Problem(
+        "the project directory has no Snakefile and this retrocohort package is not part of a "
+        "workflow checkout", file=str(project),
+        expected="run from the repository, or pass -C DIR pointing at it")])
+
+
+def build_commands(args: argparse.Namespace) -> tuple[list[str], list[str] | None]:
+    """The workflow command and the report command (None when no report is built)."""
+    project: Path = args.directory
+    base = [str(snakemake_executable()), *snakefile_args(project)]
+    if args.configfile:
+        base += ["--configfile", str(args.configfile.resolve())]
+    if args.profile:
+        base += ["--profile", str(args.profile.resolve())]
+    if args.cores:
+        base += ["--cores", str(args.cores)]
+    elif not args.profile and not any(a.split("=")[0] in _CORES_FLAGS for a in args.extra):
+        base += ["--cores", "all"]
+    base += args.extra
+    skip = args.no_report or any(a.split("=")[0] in NO_REPORT_FLAGS for a in args.extra)
+    return base, None if skip else [*base, "--report", str(REPORT)]
+
+
+def subprocess_env() -> dict[str, str]:
+    """Environment in which Snakemake's scripts import this same retrocohort package."""
+    import retrocohort
+
+    src = str(Path(retrocohort.__file__).resolve().parents[1])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+    return env
+
+
+def run(args: argparse.Namespace) -> int:
+    workflow, report = build_commands(args)
+    env = subprocess_env()
+    print("retrocohort: " + " ".join(workflow), file=sys.stderr, flush=True)
+    code = subprocess.run(workflow, cwd=args.directory, env=env).returncode
+    if code != 0 or report is None:
+        return code
+    print("retrocohort: building the report: " + " ".join(report), file=sys.stderr, flush=True)
+    code = subprocess.run(report, cwd=args.directory, env=env).returncode
+    if code == 0:
+        print(f"report: {args.directory / REPORT}", file=sys.stderr)
+    return code
