@@ -34,6 +34,20 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
                              "(default: the current directory)")
 
 
+class CommandParser(argparse.ArgumentParser):
+    """An ArgumentParser whose epilog may be computed only when help is shown
+    (``epilog_factory``), so that building the parser never imports pandas."""
+
+    def __init__(self, *args, epilog_factory=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.epilog_factory = epilog_factory
+
+    def format_help(self) -> str:
+        if self.epilog_factory is not None:
+            self.epilog, self.epilog_factory = self.epilog_factory(), None
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (cheap: no heavy imports)."""
     parser = argparse.ArgumentParser(
@@ -47,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(parser, None)
     common = argparse.ArgumentParser(add_help=False)
     _global_options(common, argparse.SUPPRESS)
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                       parser_class=CommandParser)
     for module in SUBCOMMANDS:
         module.add_parser(subparsers, [common]).set_defaults(handler=module.run)
     return parser

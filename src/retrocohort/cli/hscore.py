@@ -42,22 +42,23 @@ examples:
   retrocohort hscore patients.csv --out scores.json --operator '>=' --cutoff 169"""
 
 
-def _columns_help() -> str:
+def epilog() -> str:
+    """Accepted columns (from :data:`retrocohort.hscore_file.ACCEPTED_COLUMNS`), units, examples."""
     from ..hscore_file import ACCEPTED_COLUMNS
 
-    lines = []
+    lines = [EPILOG_HEAD.rstrip("\n")]
     for col in ACCEPTED_COLUMNS:
         names = ", ".join((col.name, *col.aliases))
         unit = f" [canonical unit {col.unit}]" if col.unit else ""
         lines.append(f"  {names}: {col.description}{unit}")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n" + EPILOG_TAIL
 
 
 def add_parser(subparsers: argparse._SubParsersAction,
                parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     p = subparsers.add_parser("hscore", parents=parents, help="score HScores from a CSV",
                               description=DESCRIPTION,
-                              epilog=EPILOG_HEAD + _columns_help() + "\n" + EPILOG_TAIL,
+                              epilog_factory=epilog,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", type=Path, metavar="FILE",
                    help="CSV (or XLSX) with one row per patient")

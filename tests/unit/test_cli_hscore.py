@@ -1,0 +1,119 @@
+"""`retrocohort hscore`: per-patient, per-item breakdown and CSV/JSON outputs."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retrocohort.cli import main
+from retrocohort.hscore_probability import hlh_probability
+from retrocohort.units import convert
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "cli"
+
+
+def _blocks(out: str) -> dict[str, str]:
+    """Printed breakdown -> {patient id: its block of lines}."""
+    blocks = {}
+    for block in out.strip().split("\n\n"):
+        first, _, rest = block.partition("\n")
+        blocks[first.removeprefix("patient ")] = rest
+    return blocks
+
+
+def test_breakdown_with_units_and_conversions(capsys):
+    assert main(["hscore", str(DATA / "hscore_units.csv")]) == 0
+    captured = capsys.readouterr()
+    u1 = _blocks(captured.out)["U1"]
+    assert "temperature 103.1 degF (= 39.5 °C)" in u1
+    assert "hemoglobin 85 g/L (= 8.5 g/dL)" in u1
+    assert "triglycerides 400 mg/dL (= 4.516 mmol/L)" in u1
+    assert "fibrinogen 150 mg/dL (= 1.5 g/L)" in u1
+    assert "organomegaly both" in u1
+    lines = {line.split()[0]: line.split()[-1] for line in u1.splitlines()[:-1]}
+    assert lines == {"immunosuppression": "0", "temperature": "49", "organomegaly": "38",
+                     "cytopenias": "34", "ferritin": "50", "triglycerides": "64",
+                     "fibrinogen": "30", "ast": "19", "hemophagocytosis": "35"}
+    assert "HScore 319 (all 9 items)" in u1 and "cut-off > 169: reached" in u1
+    assert "ignored column(s): comment" in captured.err
+
+
+def test_missing_items_show_bounds_and_no_probability(capsys):
+    assert main(["hscore", str(DATA / "hscore_missing.csv")]) == 0
+    blocks = _blocks(capsys.readouterr().out)
+    assert "platelets missing" in blocks["M1"] and "triglycerides missing (NA)" in blocks["M1"]
+    assert "achievable total 213–337" in blocks["M1"] and "probability not computed" in blocks["M1"]
+    assert "cut-off > 169: reached" in blocks["M1"]
+    assert "achievable total 0–35" in blocks["M2"] and "unreachable" in blocks["M2"]
+
+
+def test_operator_and_cutoff(capsys):
+    # P3 scores exactly 218: '> 218' is unreachable, '>= 218' is reached.
+    main(["hscore", str(DATA / "hscore_canonical.csv"), "--cutoff", "218"])
+    assert "cut-off > 218: unreachable" in _blocks(capsys.readouterr().out)["P3"]
+    main(["hscore", str(DATA / "hscore_canonical.csv"), "--cutoff", "218", "--operator", ">="])
+    assert "cut-off >= 218: reached" in _blocks(capsys.readouterr().out)["P3"]
+
+
+def test_json_output_full_precision(tmp_path, capsys):
+    out = tmp_path / "scores.json"
+    assert main(["hscore", str(DATA / "hscore_units.csv"), "--out", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["source"].endswith("hscore_units.csv")
+    u1, u2 = doc["patients"]
+    assert (u1["patient_id"], u1["hscore"], u1["cutoff_status"]) == ("U1", 319.0, "reached")
+    assert u1["hemoglobin_given"] == "85" and u1["hemoglobin_unit_given"] == "g/L"
+    assert u1["triglycerides"] == pytest.approx(400 / 88.57, rel=1e-15)
+    assert u2["hlh_probability"] == float(hlh_probability(34.0))
+    assert u1["cutoff_rule"] == "hscore > 169" and u1["complete"] is True
+
+
+def test_json_missing_values_are_null(tmp_path):
+    out = tmp_path / "m.json"
+    main(["hscore", str(DATA / "hscore_missing.csv"), "--out", str(out)])
+    m1 = json.loads(out.read_text())["patients"][0]
+    assert m1["hlh_probability"] is None and m1["platelets"] is None
+    assert m1["splenomegaly"] is None and (m1["hscore_min"], m1["hscore_max"]) == (213, 337)
+
+
+def test_csv_output_is_formula_safe_and_full_precision(tmp_path):
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("id,triglycerides [mg/dL],temperature [degF]\n=cmd|'/c calc'!A1,400,101.3\n",
+                     encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["hscore", str(sheet), "--out", str(out)]) == 0
+    frame = pd.read_csv(out, dtype={"patient_id": str})
+    assert frame.loc[0, "patient_id"] == "'=cmd|'/c calc'!A1"
+    assert frame.loc[0, "triglycerides"] == pytest.approx(400 / 88.57, rel=1e-15)
+    converted = convert(np.array([101.3]), "degF", "°C")[0]  # what scoring used, to the last bit
+    assert frame.loc[0, "temperature_max"] == converted
+    assert frame.loc[0, "cutoff_status"] == "reachable"
+
+
+def test_unknown_unit_is_a_located_error(tmp_path, capsys):
+    sheet = tmp_path / "bad.csv"
+    sheet.write_text("id,ferritin,ferritin_unit\nA,7000,µg/L\nB,9,mcg/L\n", encoding="utf-8")
+    assert main(["hscore", str(sheet)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert f"{sheet}, row 3, column 'ferritin_unit': value 'mcg/L'" in err
+    assert "Traceback" not in err
+
+
+def test_bad_out_extension_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "x.xlsx"
+    assert main(["hscore", str(DATA / "hscore_canonical.csv"), "--out", str(out)]) == 1
+    assert "'.csv' or '.json'" in capsys.readouterr().err and not out.exists()
+
+
+def test_missing_file(tmp_path, capsys):
+    assert main(["hscore", str(tmp_path / "nope.csv")]) == 1
+    assert "file does not exist" in capsys.readouterr().err
+
+
+def test_molar_mass_override(capsys):
+    main(["hscore", str(DATA / "hscore_units.csv"), "--molar-mass", "triglycerides=400 g/mol"])
+    assert "triglycerides 400 mg/dL (= 10 mmol/L)" in capsys.readouterr().out
+    assert main(["hscore", str(DATA / "hscore_units.csv"), "--molar-mass", "oops"]) == 1

@@ -1,0 +1,93 @@
+"""`retrocohort run`: the Snakemake command lines it builds, exit codes, and a real dry run."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from retrocohort.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Record subprocess.run calls of the run command; return codes from `codes`."""
+    recorded = []
+    codes = []
+
+    def fake_run(cmd, cwd=None, env=None):
+        recorded.append({"cmd": list(cmd), "cwd": Path(cwd), "env": env})
+        return subprocess.CompletedProcess(cmd, codes.pop(0) if codes else 0)
+
+    monkeypatch.setattr("retrocohort.cli.run.subprocess.run", fake_run)
+    return recorded, codes
+
+
+def test_workflow_then_report(calls):
+    recorded, _ = calls
+    assert main(["-C", str(ROOT), "run", "--cores", "2"]) == 0
+    assert [c["cmd"] for c in recorded] == [
+        [SNAKEMAKE, "--cores", "2"],
+        [SNAKEMAKE, "--cores", "2", "--report", "results/report.html"],
+    ]
+    assert all(c["cwd"] == ROOT for c in recorded)
+    assert str(ROOT / "src") in recorded[0]["env"]["PYTHONPATH"].split(":")
+
+
+def test_options_and_passthrough(calls, tmp_path):
+    recorded, _ = calls
+    profile = tmp_path / "prof"
+    assert main(["-C", str(ROOT), "run", "--configfile", "config/config.yaml", "--profile",
+                 str(profile), "--no-report", "--", "--forceall", "--until", "hscore"]) == 0
+    (only,) = recorded
+    assert only["cmd"] == [SNAKEMAKE, "--configfile", str(Path("config/config.yaml").resolve()),
+                           "--profile", str(profile), "--forceall", "--until", "hscore"]
+
+
+def test_unknown_options_pass_through_without_double_dash(calls):
+    recorded, _ = calls
+    assert main(["-C", str(ROOT), "run", "-n", "--quiet"]) == 0
+    (only,) = recorded  # a dry run builds no report
+    assert only["cmd"] == [SNAKEMAKE, "--cores", "all", "-n", "--quiet"]
+
+
+def test_cores_given_to_snakemake_are_not_duplicated(calls):
+    recorded, _ = calls
+    assert main(["-C", str(ROOT), "run", "--no-report", "--", "--jobs=3"]) == 0
+    assert recorded[0]["cmd"] == [SNAKEMAKE, "--jobs=3"]
+
+
+def test_exit_code_is_snakemakes_and_no_report_after_failure(calls):
+    recorded, codes = calls
+    codes.append(3)
+    assert main(["-C", str(ROOT), "run"]) == 3
+    assert len(recorded) == 1
+
+
+def test_report_failure_exit_code(calls):
+    recorded, codes = calls
+    codes += [0, 4]
+    assert main(["-C", str(ROOT), "run"]) == 4
+    assert len(recorded) == 2
+
+
+def test_study_directory_without_snakefile_uses_the_checkout_snakefile(calls, tmp_path):
+    recorded, _ = calls
+    assert main(["-C", str(tmp_path), "run", "--no-report"]) == 0
+    assert recorded[0]["cmd"][:3] == [SNAKEMAKE, "--snakefile", str(ROOT / "Snakefile")]
+    assert recorded[0]["cwd"] == tmp_path.resolve()
+
+
+@pytest.mark.e2e
+def test_real_dry_run_on_a_copy_of_the_study(tmp_path, capfd):
+    shutil.copy(ROOT / "Snakefile", tmp_path / "Snakefile")
+    for folder in ("workflow", "config", "data"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    assert main(["-C", str(tmp_path), "run", "--cores", "1", "--", "--dry-run"]) == 0
+    captured = capfd.readouterr()
+    assert "--dry-run" in captured.err and "rule all" in captured.out + captured.err
+    assert not (tmp_path / "results").exists()
