@@ -28,11 +28,12 @@ def test_breakdown_with_units_and_conversions(capsys):
     captured = capsys.readouterr()
     u1 = _blocks(captured.out)["U1"]
     assert "temperature 103.1 degF (= 39.5 °C)" in u1
-    assert "hemoglobin 85 g/L (= 8.5 g/dL)" in u1
+    assert "hemoglobin 85 g/L (= 8.5 g/dL)" in u1 and "\n" + " " * 21 + "leukocytes 3000 /mm3" in u1
     assert "triglycerides 400 mg/dL (= 4.516 mmol/L)" in u1
     assert "fibrinogen 150 mg/dL (= 1.5 g/L)" in u1
     assert "organomegaly both" in u1
-    lines = {line.split()[0]: line.split()[-1] for line in u1.splitlines()[:-1]}
+    item_lines = [line for line in u1.splitlines()[:-1] if not line.startswith("   ")]
+    lines = {line.split()[0]: line.split()[-1] for line in item_lines}
     assert lines == {"immunosuppression": "0", "temperature": "49", "organomegaly": "38",
                      "cytopenias": "34", "ferritin": "50", "triglycerides": "64",
                      "fibrinogen": "30", "ast": "19", "hemophagocytosis": "35"}

@@ -122,8 +122,9 @@ def input_text(sheet: HScoreSheet, scored: pd.DataFrame, pid: str, name: str) ->
     return text
 
 
-def item_rows(sheet: HScoreSheet, scored: pd.DataFrame, pid: str) -> list[tuple[str, str, str]]:
-    """(item, inputs as given [= canonical], points or '?' when not determined) per item."""
+def item_rows(sheet: HScoreSheet, scored: pd.DataFrame,
+              pid: str) -> list[tuple[str, list[str], str]]:
+    """(item, its inputs as given [= canonical], points or '?' when not determined) per item."""
     from ..hscore import HSCORE_ITEMS
 
     rows = []
@@ -131,7 +132,7 @@ def item_rows(sheet: HScoreSheet, scored: pd.DataFrame, pid: str) -> list[tuple[
         parts = [input_text(sheet, scored, pid, name)
                  for name in sheet.columns_of_item(item.columns)] or ["(no column: missing)"]
         points = scored.at[pid, f"{item.name}_points"]
-        rows.append((item.name, "; ".join(parts), "?" if math.isnan(points) else f"{points:.0f}"))
+        rows.append((item.name, parts, "?" if math.isnan(points) else f"{points:.0f}"))
     return rows
 
 
@@ -161,9 +162,11 @@ def print_breakdown(sheet: HScoreSheet, scored: pd.DataFrame) -> None:
     for pid in scored.index:
         print(f"patient {pid}")
         rows = item_rows(sheet, scored, pid)
-        width = max(len(r[1]) for r in rows)
-        for item, inputs, points in rows:
-            print(f"  {item:<18} {inputs:<{width}}  {points:>3}")
+        width = max(len(part) for _, parts, _ in rows for part in parts)
+        for item, parts, points in rows:
+            print(f"  {item:<18} {parts[0]:<{width}}  {points:>3}")
+            for part in parts[1:]:
+                print(f"  {'':<18} {part}")
         print("  " + summary_line(scored.loc[pid], rule.replace("hscore ", "")))
         print()
 

@@ -1,0 +1,88 @@
+"""`retrocohort simulate`: recipe mode reproduces the committed files; scale mode's call."""
+
+import sys
+import types
+from pathlib import Path
+
+import pytest
+import yaml
+
+from retrocohort.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+RECIPES = ["config/synthetic/baverez2022.yaml", ".test/config/synthetic/covid_shlh_synthetic.yaml"]
+
+
+@pytest.mark.parametrize("recipe", RECIPES, ids=lambda r: Path(r).stem)
+def test_recipe_regenerates_the_committed_files(recipe, tmp_path, capsys):
+    assert main(["-C", str(ROOT), "simulate", "--recipe", str(ROOT / recipe),
+                 "--output-dir", str(tmp_path)]) == 0
+    outputs = yaml.safe_load((ROOT / recipe).read_text())["outputs"]
+    for relative in outputs.values():
+        assert (tmp_path / relative).read_bytes() == (ROOT / relative).read_bytes(), relative
+    err = capsys.readouterr().err
+    assert "(new)" in err and "calibration:" in err
+    # Once more over the same files: reported as unchanged.
+    main(["-C", str(ROOT), "simulate", "--recipe", str(ROOT / recipe), "--output-dir", str(tmp_path)])
+    assert capsys.readouterr().err.count("(unchanged)") == 2
+
+
+def test_recipe_without_outputs_is_an_error(tmp_path, capsys):
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("seed: 1\npatients: {count: 3}\n")
+    assert main(["-C", str(tmp_path), "simulate", "--recipe", str(recipe)]) == 1
+    assert "does not name its output files" in capsys.readouterr().err
+
+
+@pytest.fixture
+def fake_scale(monkeypatch):
+    calls = []
+
+    def simulate_cohort(**kwargs):
+        calls.append(kwargs)
+        return {"patients": kwargs["out_dir"] / "patients.csv"}
+
+    module = types.ModuleType("retrocohort.scale")
+    module.simulate_cohort = simulate_cohort
+    monkeypatch.setitem(sys.modules, "retrocohort.scale", module)
+    return calls
+
+
+def test_scale_mode_calls_simulate_cohort(fake_scale, tmp_path, capsys):
+    assert main(["simulate", "--patients", "1000", "--sites", "3", "--out", str(tmp_path),
+                 "--seed", "7", "--formats", "csv, parquet"]) == 0
+    assert fake_scale == [{"n_patients": 1000, "n_sites": 3, "out_dir": tmp_path, "seed": 7,
+                           "formats": ("csv", "parquet")}]
+    captured = capsys.readouterr()
+    assert "simulating 1000 patients over 3 sites" in captured.err and "done in" in captured.err
+    assert f"patients: {tmp_path / 'patients.csv'}" in captured.out
+
+
+def test_scale_mode_defaults(fake_scale, tmp_path):
+    assert main(["simulate", "--patients", "5", "--sites", "1", "--out", str(tmp_path)]) == 0
+    assert fake_scale[0]["seed"] == 1 and fake_scale[0]["formats"] == ("csv",)
+    assert isinstance(fake_scale[0]["out_dir"], Path)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--patients", "5", "--sites", "1"], "missing --out"),
+    (["--recipe", "r.yaml", "--patients", "5"], "--patients cannot be combined with --recipe"),
+    (["--patients", "5", "--sites", "1", "--out", "o", "--output-dir", "x"], "--output-dir only"),
+    (["--patients", "5", "--sites", "1", "--out", "o", "--formats", "csv,,"], "bad --formats"),
+    ([], "missing --patients, --sites, --out"),
+])
+def test_option_errors(fake_scale, argv, message, capsys):
+    assert main(["simulate", *argv]) == 1
+    assert message in capsys.readouterr().err and fake_scale == []
+
+
+def test_non_positive_counts_are_usage_errors(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["simulate", "--patients", "0", "--sites", "1", "--out", "o"])
+    assert exc.value.code == 2 and "must be at least 1" in capsys.readouterr().err
+
+
+def test_scale_module_absent(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "retrocohort.scale", None)  # import raises ModuleNotFoundError
+    assert main(["simulate", "--patients", "5", "--sites", "1", "--out", str(tmp_path)]) == 1
+    assert "no retrocohort.scale module" in capsys.readouterr().err
