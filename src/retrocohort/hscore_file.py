@@ -145,154 +145,205 @@ class HScoreSheet:
         return [name for name in self.headers if set(_FEEDS[name]) & set(item_columns)]
 
 
-def _match_headers(frame: pd.DataFrame, file: str) -> tuple[dict[str, tuple[str, str | None]],
-                                                          dict[str, str], list[str], list[Problem]]:
-    """Accepted name -> (header, header unit); accepted name -> unit-column header; ignored."""
-    found: dict[str, tuple[str, str | None]] = {}
+@dataclass(frozen=True)
+class _Header:
+    """How one header of the sheet was understood."""
+
+    text: str
+    column: AcceptedColumn | None  # None: not an accepted column (ignored)
+    is_unit_column: bool = False    # a '<column>_unit' column
+    unit: str | None = None         # unit written in the header, 'ferritin [ng/mL]'
+
+
+def _parse_header(text: str) -> _Header:
+    m = _HEADER_UNIT.match(text)
+    name, unit = (m["name"], m["unit"].strip()) if m else (text, None)
+    key = normalise_header(name)
+    if key.endswith("_unit") and key[:-5] in _BY_SPELLING:
+        return _Header(text, _BY_SPELLING[key[:-5]], True, unit)
+    return _Header(text, _BY_SPELLING.get(key), False, unit)
+
+
+def _match_headers(frame: pd.DataFrame, file: str) -> tuple[dict[str, _Header], dict[str, str],
+                                                          list[str], list[Problem]]:
+    """(accepted name -> value header, accepted name -> unit-column header, ignored, problems)."""
+    values: dict[str, _Header] = {}
     unit_columns: dict[str, str] = {}
     ignored: list[str] = []
     problems: list[Problem] = []
-    for header in map(str, frame.columns):
-        m = _HEADER_UNIT.match(header)
-        name, unit = (m["name"], m["unit"].strip()) if m else (header, None)
-        key = normalise_header(name)
-        target = unit_columns if key.endswith("_unit") and key[:-5] in _BY_SPELLING else found
-        col = _BY_SPELLING.get(key[:-5] if target is unit_columns else key)
-        if col is None:
-            ignored.append(header)
+    for header in map(_parse_header, map(str, frame.columns)):
+        if header.column is None:
+            ignored.append(header.text)
             continue
-        if col.name in target:
-            first = target[col.name] if target is unit_columns else target[col.name][0]
+        name = header.column.name
+        first = unit_columns.get(name) if header.is_unit_column else (
+            values[name].text if name in values else None)
+        if first is not None:
             problems.append(Problem(f"column given twice (also as {first!r})", file=file, row=1,
-                                    column=header, expected="each HScore input once"))
-            continue
-        if target is unit_columns:
-            unit_columns[col.name] = header
+                                    column=header.text, expected="each HScore input once"))
+        elif header.is_unit_column:
+            unit_columns[name] = header.text
         else:
-            found[col.name] = (header, unit)
-    if "organomegaly" in found and {"hepatomegaly", "splenomegaly"} & set(found):
+            values[name] = header
+    if "organomegaly" in values and {"hepatomegaly", "splenomegaly"} & set(values):
         problems.append(Problem("both an organomegaly column and hepatomegaly/splenomegaly",
-                                file=file, row=1, column=found["organomegaly"][0],
+                                file=file, row=1, column=values["organomegaly"].text,
                                 expected="either 'organomegaly' or 'hepatomegaly' and "
                                          "'splenomegaly'"))
-    return found, unit_columns, ignored, problems
+    problems += [Problem(f"unit column without its value column {name!r}", file=file, row=1,
+                         column=header, expected=f"a {name!r} column")
+                 for name, header in unit_columns.items() if name not in values]
+    return values, unit_columns, ignored, problems
 
 
 def _row_numbers(index: pd.Index) -> np.ndarray:
     return np.asarray(index) + 2  # header is row 1
 
 
-def _lab_values(frame: pd.DataFrame, col: AcceptedColumn, header: str, header_unit: str | None,
-                unit_header: str | None, file: str,
-                molar_masses: Mapping[str, str]) -> tuple[np.ndarray, pd.Series, list[Problem]]:
-    """Values converted to the canonical unit, the unit of each row, and problems."""
-    """Parse one laboratory column and convert it to the canonical unit, row by row."""
-    values, problems = parse_numbers(frame[header], file=file, column=header,
+def _lab_values(frame: pd.DataFrame, col: AcceptedColumn, header: _Header,
+                unit_header: str | None, file: str, molar_masses: Mapping[str, str],
+                plausible: tuple[float, float] | None,
+                ) -> tuple[np.ndarray, pd.Series, list[Problem]]:
+    """One laboratory column: values converted to the canonical unit, each row's unit, and
+    problems (bad number, missing or unknown unit, value outside the plausible range)."""
+    values, problems = parse_numbers(frame[header.text], file=file, column=header.text,
                                      missing=MISSING_VALUES)
-    blank = pd.Series("", index=frame.index, dtype="string")
-    if header_unit is not None and unit_header is not None:
-        return values.to_numpy(), blank, problems + [Problem(
+    no_units = pd.Series("", index=frame.index, dtype="string")
+    if header.unit is not None and unit_header is not None:
+        return values.to_numpy(), no_units, problems + [Problem(
             f"unit given both in the header and in column {unit_header!r}", file=file, row=1,
-            column=header, value=header_unit, expected="one of the two")]
-    if header_unit is None and unit_header is None:
-        return values.to_numpy(), blank, problems + [Problem(
-            "no unit given", file=file, row=1, column=header,
+            column=header.text, value=header.unit, expected="one of the two")]
+    if header.unit is None and unit_header is None:
+        return values.to_numpy(), no_units, problems + [Problem(
+            "no unit given", file=file, row=1, column=header.text,
             expected=f"a unit in the header, e.g. '{col.name} [{col.unit}]', "
                      f"or a '{col.name}_unit' column")]
-    units = (pd.Series(header_unit, index=frame.index, dtype="string") if unit_header is None
-             else frame[unit_header].astype("string").str.strip().fillna(""))
-    where = (lambda r: (1, header)) if unit_header is None else (lambda r: (r, unit_header))
+    if unit_header is None:
+        units = pd.Series(header.unit, index=frame.index, dtype="string")
+        unit_cell = {"column": header.text, "row": lambda r: 1}
+    else:
+        units = frame[unit_header].astype("string").str.strip().fillna("")
+        unit_cell = {"column": unit_header, "row": lambda r: r}
     present = values.notna()
-    converted = np.full(len(frame), np.nan)
     no_unit = present & (units == "")
     problems += [Problem("value without a unit", file=file, row=int(r), column=unit_header,
                          value="", expected=f"a unit convertible to {col.unit!r}")
                  for r in _row_numbers(frame.index[no_unit.to_numpy()])]
+    converted = np.full(len(frame), np.nan)
     for unit in sorted(set(units[present & ~no_unit])):
         rows = (present & (units == unit)).to_numpy()
         try:
-            scale, offset = conversion(unit, col.unit, spellings=None,
-                                       molar_mass=molar_masses.get(col.variable))
+            scale, offset = conversion(unit, col.unit, molar_mass=molar_masses.get(col.variable))
         except InputError as exc:
-            reported = {where(int(r)) for r in _row_numbers(frame.index[rows])}
-            problems += [Problem(f"{exc.summary} for {col.name}", file=file, row=r, column=c,
-                                 value=unit, expected=exc.problems[0].expected)
-                         for r, c in sorted(reported)]
+            cells = sorted({unit_cell["row"](int(r)) for r in _row_numbers(frame.index[rows])})
+            problems += [Problem(f"{exc.summary} for {col.name}", file=file, row=r,
+                                 column=unit_cell["column"], value=unit,
+                                 expected=exc.problems[0].expected) for r in cells]
             continue
         converted[rows] = values.to_numpy()[rows] * scale + offset
+    if plausible is not None:
+        lo, hi = plausible
+        outside = ~np.isnan(converted) & ((converted < lo) | (converted > hi))
+        problems += [Problem(f"implausible {col.name} ({c:.4g} {col.unit} after conversion)",
+                             file=file, row=int(r), column=header.text,
+                             value=f"{frame[header.text].iloc[k]} {units.iloc[k]}",
+                             expected=f"{col.name} within [{lo:g}, {hi:g}] {col.unit}: check "
+                                      "the value and its unit")
+                     for k, r, c in zip(np.flatnonzero(outside),
+                                        _row_numbers(frame.index[outside]), converted[outside])]
     return converted, units.where(present, ""), problems
 
 
-def read_hscore_sheet(path: str | Path, *,
-                      molar_masses: Mapping[str, str] | None = None) -> HScoreSheet:
-    """Read one sheet and convert it to canonical HScore inputs; one :class:`InputError` lists
-    every problem (file, row, column, value, expectation)."""
+def _coded_values(frame: pd.DataFrame, col: AcceptedColumn, header: _Header,
+                  file: str) -> tuple[dict[str, np.ndarray], list[Problem]]:
+    """A yes/no, organomegaly or points column -> canonical input arrays, and problems."""
+    problems = [] if header.unit is None else [Problem(
+        "a yes/no or points column takes no unit", file=file, row=1, column=header.text,
+        value=header.unit, expected=f"header {col.name!r}")]
+    if col.kind == "points":
+        values, more = parse_numbers(frame[header.text], file=file, column=header.text,
+                                     missing=MISSING_VALUES, integer=True)
+        return {REPORTED: values.to_numpy()}, problems + more
+    table = ORGANOMEGALY_VALUES if col.kind == "organomegaly" else FLAG_VALUES
+    codes, more = map_values(frame[header.text], {k: k for k in table}, file=file,
+                             column=header.text, missing=MISSING_VALUES)
+    if col.kind == "flag":
+        return {col.variable: codes.map(table).astype("float64").to_numpy()}, problems + more
+    pairs = [table.get(c, (np.nan, np.nan)) if isinstance(c, str) else (np.nan, np.nan)
+             for c in codes]
+    return {"hepatomegaly": np.array([p[0] for p in pairs], dtype="float64"),
+            "splenomegaly": np.array([p[1] for p in pairs], dtype="float64")}, problems + more
+
+
+def _patient_ids(frame: pd.DataFrame, header: str, file: str) -> tuple[pd.Series, list[Problem]]:
+    ids = frame[header].astype("string").str.strip()
+    blank = ids.isna() | ids.isin(MISSING_VALUES)
+    problems = [Problem("missing patient id", file=file, row=int(r), column=header,
+                        expected="a non-empty patient id") for r in _row_numbers(ids.index[blank])]
+    dup = ids.duplicated(keep=False) & ~blank
+    problems += [Problem("duplicate patient id", file=file, row=int(r), column=header, value=v,
+                         expected="one row per patient")
+                 for r, v in zip(_row_numbers(ids.index[dup]), ids[dup])]
+    return ids, problems
+
+
+def study_limits(config: Mapping) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
+    """Plausible ranges and molar masses of the HScore inputs declared in a study config
+    (``variables.<name>.range`` / ``.molar_mass``, canonical variable names)."""
+    variables = config.get("variables") or {}
+    ranges = {v: tuple(variables[v]["range"]) for v in INPUTS
+              if isinstance(variables.get(v), dict) and "range" in variables[v]}
+    masses = {v: variables[v]["molar_mass"] for v in INPUTS
+              if isinstance(variables.get(v), dict) and "molar_mass" in variables[v]}
+    return ranges, masses
+
+
+def read_hscore_sheet(path: str | Path, *, molar_masses: Mapping[str, str] | None = None,
+                      plausible_ranges: Mapping[str, tuple[float, float]] | None = None,
+                      ) -> HScoreSheet:
+    """Read one sheet and convert it to canonical HScore inputs.
+
+    ``molar_masses`` (canonical variable -> ``"885.7 g/mol"``) override
+    :data:`DEFAULT_MOLAR_MASSES`; ``plausible_ranges`` (canonical variable -> (low, high) in
+    the canonical unit, e.g. from :func:`study_limits`) reject implausible values, typically a
+    wrong unit. One :class:`InputError` lists every problem (file, row, column, value,
+    expectation); nothing is scored from a sheet with problems.
+    """
     file = str(path)
     frame = read_raw_table(path)
     masses = {**DEFAULT_MOLAR_MASSES, **(molar_masses or {})}
     found, unit_columns, ignored, problems = _match_headers(frame, file)
-    if "patient_id" not in found:
+    id_column = ACCEPTED_COLUMNS[0]
+    if id_column.name not in found:
         raise InputError(f"No patient id column in {file}", [Problem(
-            "column not found", file=file, row=1,
-            expected="a column named " + " or ".join(
-                repr(s) for s in (ACCEPTED_COLUMNS[0].name, *ACCEPTED_COLUMNS[0].aliases)))])
-    for name, header in unit_columns.items():
-        if name not in found:
-            problems.append(Problem(f"unit column without its value column {name!r}", file=file,
-                                    row=1, column=header, expected=f"a {name!r} column"))
-    id_header = found["patient_id"][0]
-    ids = frame[id_header].astype("string").str.strip()
-    blank = ids.isna() | ids.isin(MISSING_VALUES)
-    problems += [Problem("missing patient id", file=file, row=int(r), column=id_header,
-                         expected="a non-empty patient id") for r in _row_numbers(ids.index[blank])]
-    dup = ids.duplicated(keep=False) & ~blank
-    problems += [Problem("duplicate patient id", file=file, row=int(r), column=id_header, value=v,
-                         expected="one row per patient")
-                 for r, v in zip(_row_numbers(ids.index[dup]), ids[dup])]
-
+            "column not found", file=file, row=1, expected="a column named " + " or ".join(
+                repr(s) for s in (id_column.name, *id_column.aliases)))])
+    ids, more = _patient_ids(frame, found[id_column.name].text, file)
+    problems += more
     canonical = pd.DataFrame(np.nan, index=frame.index, columns=[*INPUTS])
     given = pd.DataFrame(index=frame.index)
     units = pd.DataFrame(index=frame.index)
     for col in ACCEPTED_COLUMNS[1:]:
-        if col.name not in found:
+        header = found.get(col.name)
+        if header is None:
             continue
-        header, header_unit = found[col.name]
         if col.kind == "number":
-            values, units[col.name], probs = _lab_values(frame, col, header, header_unit,
-                                                         unit_columns.get(col.name), file, masses)
-            canonical[col.variable] = values
+            canonical[col.variable], units[col.name], more = _lab_values(
+                frame, col, header, unit_columns.get(col.name), file, masses,
+                (plausible_ranges or {}).get(col.variable))
         else:
-            if header_unit:
-                probs = [Problem("a yes/no or points column takes no unit", file=file, row=1,
-                                 column=header, value=header_unit, expected=f"header {col.name!r}")]
-            else:
-                probs = []
-            table = ORGANOMEGALY_VALUES if col.kind == "organomegaly" else FLAG_VALUES
-            if col.kind == "points":
-                values, more = parse_numbers(frame[header], file=file, column=header,
-                                             missing=MISSING_VALUES, integer=True)
-                canonical[REPORTED] = values.to_numpy()
-            else:
-                mapped, more = map_values(frame[header], {k: k for k in table}, file=file,
-                                          column=header, missing=MISSING_VALUES)
-                if col.kind == "flag":
-                    canonical[col.variable] = mapped.map(table).astype("float64").to_numpy()
-                else:
-                    pairs = mapped.map(lambda v: table.get(v, (np.nan, np.nan)) if isinstance(v, str)
-                                       else (np.nan, np.nan))
-                    canonical["hepatomegaly"] = [p[0] for p in pairs]
-                    canonical["splenomegaly"] = [p[1] for p in pairs]
-            probs += more
-        given[col.name] = frame[header].astype("string").str.strip()
-        problems += probs
+            arrays, more = _coded_values(frame, col, header, file)
+            for variable, array in arrays.items():
+                canonical[variable] = array
+        given[col.name] = frame[header.text].astype("string").str.strip()
+        problems += more
     if problems:
         raise InputError(f"{len(problems)} problem(s) in {file}", problems)
-    index = pd.Index(ids, name="patient_id")
-    canonical.index = given.index = units.index = index
+    canonical.index = given.index = units.index = pd.Index(ids, name="patient_id")
     fed = {variable for name in found for variable in _FEEDS[name]}
     absent = [c.name for c in ACCEPTED_COLUMNS
               if c.kind in ("flag", "number") and c.variable not in fed]
-    return HScoreSheet(file, canonical, given, units, {k: h for k, (h, _) in found.items()},
+    return HScoreSheet(file, canonical, given, units, {k: h.text for k, h in found.items()},
                        ignored, absent)
 
 

@@ -11,7 +11,14 @@ from retrocohort.cli import main
 from retrocohort.hscore_probability import hlh_probability
 from retrocohort.units import convert
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "cli"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "cli"
+
+
+@pytest.fixture(autouse=True)
+def outside_the_project(tmp_path, monkeypatch):
+    """Run from a directory without config/config.yaml unless a test passes --configfile."""
+    monkeypatch.chdir(tmp_path)
 
 
 def _blocks(out: str) -> dict[str, str]:
@@ -118,3 +125,30 @@ def test_molar_mass_override(capsys):
     main(["hscore", str(DATA / "hscore_units.csv"), "--molar-mass", "triglycerides=400 g/mol"])
     assert "triglycerides 400 mg/dL (= 10 mmol/L)" in capsys.readouterr().out
     assert main(["hscore", str(DATA / "hscore_units.csv"), "--molar-mass", "oops"]) == 1
+
+
+def test_study_config_ranges_catch_a_wrong_unit(tmp_path, capsys):
+    sheet = tmp_path / "f.csv"
+    sheet.write_text("id,temperature [°C],hb,hb_unit\nA,101.3,8,g/dL\nB,39.0,85,g/dL\n",
+                     encoding="utf-8")
+    config = str(ROOT / "config" / "config.yaml")
+    assert main(["hscore", str(sheet), "--configfile", config]) == 1
+    err = capsys.readouterr().err
+    assert f"note: molar masses and plausible ranges from {config}" in err
+    assert f"{sheet}, row 2, column 'temperature [°C]': value '101.3 °C': implausible" in err
+    assert "temperature within [30, 45] °C" in err
+    assert f"{sheet}, row 3, column 'hb': value '85 g/dL'" in err
+    assert main(["hscore", str(sheet), "--configfile", config, "--no-range-check"]) == 0
+
+
+def test_project_config_is_used_by_default(tmp_path, capsys):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.yaml").write_text(
+        "variables:\n  ferritin: {range: [0, 100]}\n  triglycerides: {molar_mass: 400 g/mol}\n")
+    sheet = tmp_path / "f.csv"
+    sheet.write_text("id,ferritin [µg/L],tg [mg/dL]\nA,50,400\n", encoding="utf-8")
+    assert main(["hscore", str(sheet)]) == 0  # run from tmp_path: its config applies
+    assert "triglycerides 400 mg/dL (= 10 mmol/L)" in capsys.readouterr().out
+    sheet.write_text("id,ferritin [µg/L]\nA,500\n", encoding="utf-8")
+    assert main(["hscore", str(sheet)]) == 1
+    assert "ferritin within [0, 100] µg/L" in capsys.readouterr().err

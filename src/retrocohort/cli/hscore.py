@@ -30,7 +30,10 @@ EPILOG_TAIL = """
 units: laboratory columns need a unit, in the header ('ferritin [ng/mL]', 'triglycerides
 [mg/dL]', 'temperature [degF]') or per row in a '<column>_unit' column ('hb_unit'). Accepted
 spellings include G/L 10^9/L /mm3 /uL, g/dL g/L mg/dL, µg/L ng/mL, mmol/L, U/L IU/L, °C degC
-°F degF. mg/dL <-> mmol/L uses 885.7 g/mol for triglycerides, 16114 g/mol for haemoglobin.
+°F degF. mg/dL <-> mmol/L uses 885.7 g/mol for triglycerides, 16114 g/mol for haemoglobin
+(or the config's molar_mass). With a study config (--configfile, or config/config.yaml in the
+project directory), converted values outside a variable's plausible `range` are errors: this
+catches a wrong unit (e.g. 101.3 in a '[°C]' column).
 yes/no columns: yes/no, y/n, true/false, 1/0. Missing: empty, NA, N/A, ND, missing, unknown.
 Other columns are ignored (listed on stderr). An absent item column counts as missing.
 
@@ -67,9 +70,27 @@ def add_parser(subparsers: argparse._SubParsersAction,
     p.add_argument("--operator", choices=(">", ">="), default=">",
                    help="cut-off rule: HScore > cutoff (default) or >= cutoff")
     p.add_argument("--cutoff", type=float, default=169.0, help="cut-off (default: 169)")
-    p.add_argument("--molar-mass", action="append", default=[], metavar="COLUMN=MASS",
-                   help="override a molar mass, e.g. triglycerides='860 g/mol' (repeatable)")
+    p.add_argument("--configfile", type=Path, metavar="F",
+                   help="study config whose variables' plausible `range` (checked after unit "
+                        "conversion) and `molar_mass` apply (default: config/config.yaml in "
+                        "the project directory, when it exists)")
+    p.add_argument("--no-range-check", action="store_true",
+                   help="do not check values against the config's plausible ranges")
+    p.add_argument("--molar-mass", action="append", default=[], metavar="VARIABLE=MASS",
+                   help="molar mass for mg/dL <-> mmol/L, e.g. triglycerides='860 g/mol' "
+                        "(repeatable; overrides the config and the defaults)")
     return p
+
+
+def study_config(args: argparse.Namespace) -> tuple[Path | None, dict]:
+    """The config given with --configfile, else the project's config/config.yaml if any."""
+    from ..config import read_yaml
+
+    path = args.configfile or args.directory / "config" / "config.yaml"
+    if args.configfile is None and not path.is_file():
+        return None, {}
+    config = read_yaml(path)
+    return path, config if isinstance(config, dict) else {}
 
 
 def _molar_masses(pairs: list[str]) -> dict[str, str]:
@@ -213,13 +234,19 @@ def write_output(frame: pd.DataFrame, out: Path, source: str) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from ..hscore_file import read_hscore_sheet, score_sheet
+    from ..hscore_file import read_hscore_sheet, score_sheet, study_limits
 
     if args.out is not None and args.out.suffix.lower() not in (".csv", ".json"):
         raise RetrocohortError("Unsupported output file", [Problem(
             "unknown extension", file=str(args.out), value=args.out.suffix,
             expected="'.csv' or '.json'")])
-    sheet = read_hscore_sheet(args.file, molar_masses=_molar_masses(args.molar_mass))
+    config_path, config = study_config(args)
+    ranges, masses = study_limits(config)
+    if config_path is not None:
+        checks = "molar masses" + ("" if args.no_range_check else " and plausible ranges")
+        print(f"note: {checks} from {config_path}", file=sys.stderr)
+    sheet = read_hscore_sheet(args.file, molar_masses={**masses, **_molar_masses(args.molar_mass)},
+                              plausible_ranges=None if args.no_range_check else ranges)
     if sheet.ignored:
         print(f"note: ignored column(s): {', '.join(sheet.ignored)}", file=sys.stderr)
     if sheet.absent:
