@@ -152,3 +152,15 @@ def test_project_config_is_used_by_default(tmp_path, capsys):
     sheet.write_text("id,ferritin [µg/L]\nA,500\n", encoding="utf-8")
     assert main(["hscore", str(sheet)]) == 1
     assert "ferritin within [0, 100] µg/L" in capsys.readouterr().err
+
+
+def test_reported_score_is_compared(tmp_path, capsys):
+    sheet = tmp_path / "r.csv"
+    sheet.write_text("id,ferritin [µg/L],hscore_reported\nA,7000,40\nB,7000,100\n",
+                     encoding="utf-8")
+    assert main(["hscore", str(sheet)]) == 0
+    blocks = _blocks(capsys.readouterr().out)
+    assert "reported 40 (OUTSIDE the achievable range)" in blocks["A"]  # ferritin alone gives 50
+    assert "reported 100 (possible)" in blocks["B"]
+    main(["hscore", str(DATA / "hscore_canonical.csv")])
+    assert "reported 337 (agrees)" in _blocks(capsys.readouterr().out)["P1"]

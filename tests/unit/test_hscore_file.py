@@ -7,7 +7,7 @@ import pytest
 
 from retrocohort.errors import InputError
 from retrocohort.hscore_file import (ACCEPTED_COLUMNS, normalise_header, read_hscore_sheet,
-                                     score_sheet)
+                                     score_sheet, study_limits)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "cli"
 HEADER = ("patient_id,immunosuppression,temperature [°C],hepatomegaly,splenomegaly,"
@@ -128,3 +128,20 @@ def test_accepted_columns_cover_every_hscore_input():
 
     assert {c.variable for c in ACCEPTED_COLUMNS if c.variable} >= set(INPUTS)
     assert normalise_header("  White-Blood  Cells ") == "white_blood_cells"
+
+
+def test_study_limits_from_the_flagship_config(root):
+    import yaml
+
+    ranges, masses = study_limits(yaml.safe_load((root / "config/config.yaml").read_text()))
+    assert ranges["temperature_max"] == (30, 45) and ranges["hemoglobin"] == (1, 25)
+    assert masses == {"hemoglobin": "16114 g/mol", "triglycerides": "885.7 g/mol"}
+    assert "age" not in ranges  # only HScore inputs
+
+
+def test_plausible_range_rejects_and_locates(tmp_path):
+    path = _sheet(tmp_path, "id,hb,hb_unit\nA,8,g/dL\nB,85,g/dL\nC,85,g/L\n")
+    with pytest.raises(InputError) as exc:
+        read_hscore_sheet(path, plausible_ranges={"hemoglobin": (1, 25)})
+    (problem,) = exc.value.problems
+    assert (problem.row, problem.column, problem.value) == (3, "hb", "85 g/dL")

@@ -99,7 +99,7 @@ def _molar_masses(pairs: list[str]) -> dict[str, str]:
         name, sep, mass = pair.partition("=")
         if not sep or not name.strip() or not mass.strip():
             raise RetrocohortError("Invalid --molar-mass", [Problem(
-                "not COLUMN=MASS", value=pair, expected="e.g. triglycerides='885.7 g/mol'")])
+                "not VARIABLE=MASS", value=pair, expected="e.g. triglycerides='885.7 g/mol'")])
         out[name.strip()] = mass.strip()
     return out
 
@@ -114,13 +114,10 @@ def _pct(p: float) -> str:
 
 
 def _is_missing(x: Any) -> bool:
-    return x is None or x is pd_na() or (isinstance(x, float) and math.isnan(x))
-
-
-def pd_na() -> Any:
+    """None, NaN or pd.NA (a scalar cell)."""
     import pandas as pd
 
-    return pd.NA
+    return x is None or bool(pd.isna(x))
 
 
 def input_text(sheet: HScoreSheet, scored: pd.DataFrame, pid: str, name: str) -> str:
@@ -161,19 +158,24 @@ def summary_line(row: pd.Series, rule: str) -> str:
     """Total, bounds, probability and cut-off status of one scored patient."""
     from ..hscore_probability import hlh_probability
 
+    from ..hscore import N_ITEMS
+
     observed = int(row["items_observed"])
     if bool(row["complete"]):
-        text = (f"HScore {row['hscore']:.0f} (all 9 items); probability of HLH "
+        text = (f"HScore {row['hscore']:.0f} (all {N_ITEMS} items); probability of HLH "
                 f"{_pct(row['hlh_probability'])}")
     else:
         lo, hi = hlh_probability([row["hscore_min"], row["hscore_max"]])
-        text = (f"HScore unknown: {observed}/9 items known (their points sum to "
+        text = (f"HScore unknown: {observed}/{N_ITEMS} items known (their points sum to "
                 f"{row['hscore']:.0f}); achievable total {row['hscore_min']}–{row['hscore_max']}; "
                 f"probability not computed "
                 f"(incomplete; {_pct(lo)} to {_pct(hi)} over the achievable range)")
     text += f"; cut-off {rule}: {row['cutoff_status']}"
     if "hscore_reported" in row and not math.isnan(row["hscore_reported"]):
-        verdict = {True: "DISAGREES", False: "agrees"}.get(row["disagrees"], "")
+        if bool(row["complete"]):
+            verdict = "DISAGREES" if row["disagrees"] else "agrees"
+        else:
+            verdict = "OUTSIDE the achievable range" if row["disagrees"] else "possible"
         text += f"; reported {row['hscore_reported']:.0f} ({verdict})"
     return text
 
@@ -210,15 +212,22 @@ def _json_value(x: Any) -> Any:
     return None if _is_missing(x) else x
 
 
+def check_output_path(out: Path) -> None:
+    """Only .csv and .json outputs (checked before any work is done)."""
+    if out.suffix.lower() not in (".csv", ".json"):
+        raise RetrocohortError("Unsupported output file", [Problem(
+            "unknown extension", file=str(out), value=out.suffix, expected="'.csv' or '.json'")])
+
+
 def write_output(frame: pd.DataFrame, out: Path, source: str) -> None:
-    """CSV (formula-safe text, %.17g floats) or JSON (shortest round-trip floats)."""
+    """CSV (formula-safe text, %.17g floats) or JSON (shortest round-trip floats), atomic."""
     from ..render.csv_safe import safe_text_frame
     from ..tabular_io import write_csv, write_text
 
-    suffix = out.suffix.lower()
-    if suffix == ".csv":
+    check_output_path(out)
+    if out.suffix.lower() == ".csv":
         write_csv(safe_text_frame(frame), out)
-    elif suffix == ".json":
+    else:
         records = [{k: _json_value(v) for k, v in rec.items()}
                    for rec in frame.astype(object).to_dict("records")]
         doc = {"source": source,
@@ -226,9 +235,6 @@ def write_output(frame: pd.DataFrame, out: Path, source: str) -> None:
                          "the published table (retrocohort.hscore_probability)",
                "patients": records}
         write_text(out, json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-    else:
-        raise RetrocohortError("Unsupported output file", [Problem(
-            "unknown extension", file=str(out), value=out.suffix, expected="'.csv' or '.json'")])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -236,10 +242,8 @@ def run(args: argparse.Namespace) -> int:
 
     from ..hscore_file import read_hscore_sheet, score_sheet, study_limits
 
-    if args.out is not None and args.out.suffix.lower() not in (".csv", ".json"):
-        raise RetrocohortError("Unsupported output file", [Problem(
-            "unknown extension", file=str(args.out), value=args.out.suffix,
-            expected="'.csv' or '.json'")])
+    if args.out is not None:
+        check_output_path(args.out)
     config_path, config = study_config(args)
     ranges, masses = study_limits(config)
     if config_path is not None:
