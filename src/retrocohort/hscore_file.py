@@ -6,8 +6,10 @@ names and spellings; headers are matched case-insensitively with spaces, hyphens
 underscores treated alike. Laboratory columns need a unit, given either in the header
 (``ferritin [ng/mL]``) or per row in a ``<column>_unit`` column (``ferritin_unit``); units
 are spellings of :data:`retrocohort.units.UNIT_SPELLINGS` and are converted to the HScore's
-canonical units with :func:`retrocohort.units.convert` (never guessed). Mass <-> substance
-conversions use :data:`DEFAULT_MOLAR_MASSES`. Yes/no columns take :data:`FLAG_VALUES`.
+canonical units with :func:`retrocohort.units.conversion` (pint; never guessed). Mass <->
+substance conversions use :data:`DEFAULT_MOLAR_MASSES` unless told otherwise. Optional
+plausible ranges (from a study config, :func:`study_limits`) reject converted values that
+betray a wrong unit. Yes/no columns take :data:`FLAG_VALUES`.
 
 Every cell that cannot be read is reported at once, with file, row (header = row 1), column,
 value and what was expected. Scoring itself is :func:`retrocohort.hscore.score_hscore`.

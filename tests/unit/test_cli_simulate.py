@@ -23,7 +23,8 @@ def test_recipe_regenerates_the_committed_files(recipe, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "(new)" in err and "calibration:" in err
     # Once more over the same files: reported as unchanged.
-    main(["-C", str(ROOT), "simulate", "--recipe", str(ROOT / recipe), "--output-dir", str(tmp_path)])
+    main(["-C", str(ROOT), "simulate", "--recipe", str(ROOT / recipe),
+          "--output-dir", str(tmp_path)])
     assert capsys.readouterr().err.count("(unchanged)") == 2
 
 

@@ -56,7 +56,8 @@ def test_same_patient_in_other_units_scores_the_same(tmp_path):
                 "A,N,102.02,hepatomegaly,81,4000,150000,4000,194.854,200,45,Y\n", "us.csv")
     a, b = score_sheet(read_hscore_sheet(si)), score_sheet(read_hscore_sheet(us))
     points = [c for c in a.columns if c.endswith("_points")] + ["hscore"]
-    assert a[points].equals(b[points]) and a.loc["A", "hscore"] == 33 + 23 + 24 + 35 + 44 + 30 + 19 + 35
+    assert a[points].equals(b[points])
+    assert a.loc["A", "hscore"] == 33 + 23 + 24 + 35 + 44 + 30 + 19 + 35
 
 
 def test_missing_values_give_bounds():

@@ -41,7 +41,8 @@ def add_parser(subparsers: argparse._SubParsersAction,
     recipe = p.add_argument_group("study recipe mode")
     recipe.add_argument("--recipe", type=Path, metavar="YAML", help="seeded recipe file")
     recipe.add_argument("--output-dir", type=Path, metavar="DIR",
-                        help="write the recipe's outputs under DIR instead of the project directory")
+                        help="write the recipe's outputs under DIR instead of the project "
+                             "directory")
     scale = p.add_argument_group("large cohort mode")
     scale.add_argument("--patients", type=_positive_int, metavar="N", help="number of patients")
     scale.add_argument("--sites", type=_positive_int, metavar="K", help="number of sites")
@@ -49,7 +50,8 @@ def add_parser(subparsers: argparse._SubParsersAction,
     scale.add_argument("--seed", type=int, default=None, metavar="S",
                        help=f"random seed (default: {DEFAULT_SEED})")
     scale.add_argument("--formats", default=None, metavar="LIST",
-                       help=f"comma-separated file formats, e.g. csv,parquet (default: {DEFAULT_FORMATS})")
+                       help="comma-separated file formats, e.g. csv,parquet "
+                            f"(default: {DEFAULT_FORMATS})")
     return p
 
 

@@ -30,7 +30,8 @@ examples:
 
 def add_parser(subparsers: argparse._SubParsersAction,
                parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("validate", parents=parents, help="check raw files against the config",
+    p = subparsers.add_parser("validate", parents=parents,
+                              help="check raw files against the config",
                               description=DESCRIPTION, epilog=EPILOG,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="raw data file(s)")
@@ -59,9 +60,10 @@ def match_sources(files: list[Path], config: dict, project: Path,
         found = [MatchedSource(file, site, j, src) for site, j, src in declared
                  if (project / src["path"]).resolve() == file.resolve()]
         if not found:
+            paths = ", ".join(sorted({s["path"] for _, _, s in declared}))
             problems.append(Problem("not a source of this study", file=str(file),
-                                    expected="one of the paths under `sites:` in " + config_file
-                                    + ": " + ", ".join(sorted({s["path"] for _, _, s in declared}))))
+                                    expected=f"one of the paths under `sites:` in {config_file}: "
+                                             + paths))
         matches += found
     if problems:
         raise RetrocohortError(f"{len(problems)} file(s) not declared in {config_file}", problems)
