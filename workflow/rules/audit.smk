@@ -1,17 +1,13 @@
 # Reviewer audit: published numbers beside regenerated values, consistency checks.
 
 
-def audit_published_files():
-    """The study's published numbers (if any) plus every count-only study (config `audit:`)."""
-    own = [config["study"]["published"]] if "published" in config["study"] else []
-    return own + list(config.get("audit", {}).get("count_only", []))
-
-
-def audit_outputs():
-    """The audit runs when the study has published numbers or count-only studies to check."""
-    if not audit_published_files():
-        return []
-    return [f"{RESULTS}/audit/audit.{ext}" for ext in ("md", "html", "json", "csv")]
+# Published numbers of the study (if any) plus every count-only study (config `audit:`); the
+# audit runs when there is at least one.
+AUDIT_PUBLISHED = (
+    [config["study"]["published"]] if "published" in config["study"] else []
+) + list(config.get("audit", {}).get("count_only", []))
+AUDIT_FILES = [f"{RESULTS}/audit/audit.{ext}" for ext in ("md", "html", "json", "csv")]
+audit_outputs = lambda: AUDIT_FILES if AUDIT_PUBLISHED else []
 
 
 rule audit:
@@ -25,7 +21,7 @@ rule audit:
         measurements=f"{VALIDATED}/measurements.parquet",
         treatments=f"{VALIDATED}/treatments.parquet",
         sources=f"{VALIDATED}/sources.parquet",
-        published=audit_published_files(),
+        published=AUDIT_PUBLISHED,
         config=workflow.configfiles,
     output:
         md=f"{RESULTS}/audit/audit.md",

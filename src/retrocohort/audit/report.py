@@ -285,6 +285,21 @@ def render_html(blocks: Sequence[Block], title: str) -> str:
             + "\n".join(body) + "\n</body></html>\n")
 
 
+def json_safe(obj: Any) -> Any:
+    """Plain JSON: NaN -> null, +-inf -> "inf"/"-inf", tuples -> lists, numpy scalars -> Python."""
+    if isinstance(obj, Mapping):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
+        obj = obj.item()
+    if isinstance(obj, float) and obj != obj:
+        return None
+    if isinstance(obj, float) and obj in (float("inf"), float("-inf")):
+        return "inf" if obj > 0 else "-inf"
+    return obj
+
+
 def rows_frame(audits: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     """One CSV row per published number of every study."""
     cols = ["study", "id", "where", "printed", "statistic", "variable", "status", "data",

@@ -11,7 +11,8 @@ import pandas as pd
 
 from ..audit.published import load_study
 from ..audit.regenerated import DEFAULT_QUANTILE_TYPES, build_audit_data
-from ..audit.report import audit_one_study, render_html, render_markdown, report_blocks, rows_frame
+from ..audit.report import (audit_one_study, json_safe, render_html, render_markdown, report_blocks,
+                            rows_frame)
 from ..cohort import synthetic_variables
 from ..errors import InputError
 from ..tabular_io import read_parquet, write_csv, write_json, write_text
@@ -67,7 +68,7 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
     for path in au.get("count_only", []):
         audits[Path(path).stem] = audit_one_study(load_study(path), path, None, rule=rule, types=types)
     blocks = report_blocks(audits, _methods_note(config, types, [*flagship, *au.get("count_only", [])]))
-    write_json({"studies": audits}, output["json"])
+    write_json(json_safe({"studies": audits}), output["json"])
     write_csv(rows_frame(audits), output["csv"])
     write_text(output["md"], render_markdown(blocks))
     write_text(output["html"], render_html(blocks, "Reviewer audit"))
