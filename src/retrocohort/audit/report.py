@@ -143,9 +143,15 @@ def p_sentence(f: Mapping[str, Any]) -> str:
                 f"{f['entry_id']}: p {printed} is not attainable by an untied Mann-Whitney test for any "
                 "group sizes tried")
     if not methods:
-        return f"{f['entry_id']}: p {printed} is not attainable: {f['message']}"
+        return f"{f['entry_id']}: {f['message']}"
     exact = [m for m in methods if "exact" in m or "fisher" in m or "barnard" in m or "boschloo" in m]
-    only = " only through a normal approximation" if not exact else ""
+    only = (" only through a normal approximation (no exact p-value of an untied design prints as "
+            "it)" if not exact else "")
+    n_eff = f["details"].get("n_eff_rounding_match")
+    if n_eff is not None:
+        only += (", but not with all differences non-zero and untied: it needs zero differences "
+                 "dropped (non-zero pairs: " + ", ".join(map(str, n_eff)) + ") or ties" if n_eff else
+                 " only with tied differences (no untied design of that size prints it)")
     return f"{f['entry_id']}: p {printed} is attainable{only} ({'; '.join(methods)})"
 
 
@@ -171,6 +177,9 @@ def findings_summary(study_audit: Mapping[str, Any]) -> list[str]:
                                           f"{by.get(s + '/synthetic', 0)} from synthetic data)"
                                           if s != "not_recomputable" else "")
             for s in STATUSES) + ".")
+        cc = study_audit["consistency_counts"]
+        out.append(f"{sum(cc.values())} consistency checks without patient data: "
+                   + ", ".join(f"{n} {k}" for k, n in cc.items()) + ".")
         for r in rows:
             if r["data"] == REAL and r["status"] == "not_reproduced":
                 out.append(f"NOT REPRODUCED from real per-patient data (independent evidence): "
@@ -196,7 +205,10 @@ def findings_summary(study_audit: Mapping[str, Any]) -> list[str]:
                        + _detail_hint(f["details"]) + ".")
     for f in cons:
         if f["check"] == "attainable_p":
-            out.append(("Inconsistent: " if f["status"] == "inconsistent" else "") + p_sentence(f) + ".")
+            sentence = p_sentence(f)
+            if f["status"] != "ok" or " only " in sentence:
+                out.append(("Inconsistent: " if f["status"] == "inconsistent" else "Printed p-value: ")
+                           + sentence + ".")
     for rec in study_audit["unknown_values"]:
         out.append("Unknown value as a parameter: " + describe_unknown(rec))
     for t in study_audit["count_only_tests"]:
