@@ -100,7 +100,8 @@ def build_audit_data(*, cohort: Sequence[str], patients: pd.DataFrame, measureme
     keep = set(cohort)
     patients = patients[patients["patient_id"].isin(keep)].reset_index(drop=True)
     meas = measurements[measurements["patient_id"].isin(keep)]
-    extra = hscore.set_index("patient_id")[["hscore_used", "hscore_probability_pct"]]
+    extra = hscore.set_index("patient_id")[[c for c in ("hscore_used", "hscore_probability_pct")
+                                            if c in hscore.columns]]
     frame = baseline_frame(patients, meas, int(config.get("baseline_day", 0)), extra=extra)
     files: dict[str, set[str]] = {}
     for rec in sources.to_dict("records"):
