@@ -105,3 +105,28 @@ def test_cavalli_file():
     study = load_study(CAVALLI)
     assert study.value("cav_survival_anakinra.count") == 26 and study.value("cav_survival_standard.total") == 16
     assert study.by_id()["cav_survival_p"].printed_p == "0.009"
+
+
+def test_regenerate_definitions_load_and_validate(tmp_path):
+    doc = {**GOOD, "regenerate": {
+        "sex_male": {"equals": {"variable": "sex", "value": "male"}, "label": "men"},
+        "mono": {"definitions": [{"all_of": ["a", "b"]}, {"only_agent": "ANA", "label": "only ANA"}]}}}
+    study = load_study(_write(tmp_path, doc))
+    assert study.regenerate["sex_male"][0].op == "equals" and study.regenerate["sex_male"][0].label == "men"
+    assert [d.op for d in study.regenerate["mono"]] == ["all_of", "only_agent"]
+    assert study.regenerate["mono"][0].arg == ("a", "b")
+
+
+def test_regenerate_needs_exactly_one_operation_and_a_valid_pattern(tmp_path):
+    doc = {**GOOD, "regenerate": {
+        "two": {"variable": "a", "known": "b"},
+        "bad": {"text_matches": {"variable": "t", "pattern": "(unclosed"}}}}
+    msg = _error(tmp_path, doc)
+    assert "regenerate 'two' definition 1: needs exactly one of" in msg
+    assert "regenerate 'bad': invalid pattern" in msg
+
+
+def test_flagship_regenerate_section_loads():
+    study = load_study(BAVEREZ)
+    assert len(study.regenerate["anakinra_monotherapy"]) == 2
+    assert study.regenerate["n_centres"][0].op == "missing"

@@ -1,5 +1,43 @@
 # Reviewer audit: published numbers beside regenerated values, consistency checks.
 
 
-def audit_outputs():
-    return []
+# Published numbers of the study (if any) plus every count-only study (config `audit:`); the
+# audit runs when there is at least one.
+AUDIT_PUBLISHED = (
+    [config["study"]["published"]] if "published" in config["study"] else []
+) + list(config.get("audit", {}).get("count_only", []))
+AUDIT_FILES = [f"{RESULTS}/audit/audit.{ext}" for ext in ("md", "html", "json", "csv")]
+audit_outputs = lambda: AUDIT_FILES if AUDIT_PUBLISHED else []
+
+
+rule audit:
+    input:
+        table1=f"{RESULTS}/stats/table1.csv",
+        table3=f"{RESULTS}/stats/table3_paired.json",
+        hscore=f"{RESULTS}/hscore/hscore.parquet",
+        flow=f"{RESULTS}/selection/flow.csv",
+        cohort=f"{RESULTS}/selection/cohort.parquet",
+        patients=f"{VALIDATED}/patients.parquet",
+        measurements=f"{VALIDATED}/measurements.parquet",
+        treatments=f"{VALIDATED}/treatments.parquet",
+        sources=f"{VALIDATED}/sources.parquet",
+        published=AUDIT_PUBLISHED,
+        config=workflow.configfiles,
+    output:
+        md=f"{RESULTS}/audit/audit.md",
+        html=report(
+            f"{RESULTS}/audit/audit.html",
+            caption="../report/audit.rst",
+            category="5. Audit",
+            labels={"audit": "published vs regenerated"},
+        ),
+        json=f"{RESULTS}/audit/audit.json",
+        csv=f"{RESULTS}/audit/audit.csv",
+    benchmark:
+        "logs/benchmarks/audit.tsv"
+    log:
+        "logs/audit.log",
+    conda:
+        "../envs/retrocohort.yaml"
+    script:
+        "../scripts/audit.py"

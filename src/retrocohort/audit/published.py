@@ -9,7 +9,7 @@ problem names the file, the entry id and the field.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -88,6 +88,21 @@ class SubsetRule:
     note: str | None = None
 
 
+OPERATIONS = ("variable", "all_of", "equals", "text_matches", "only_agent", "known",
+              "cohort_size", "missing")
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One way to regenerate a published variable: an operation (see ``OPERATIONS``) and its
+    argument, a label for the audit and, optionally, the variables it rests on."""
+
+    op: str
+    arg: Any
+    label: str | None = None
+    inputs: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class PublishedStudy:
     """All published numbers of one paper plus the cross-entry rules stated in its file."""
@@ -97,6 +112,7 @@ class PublishedStudy:
     agreements: tuple[Agreement, ...] = ()
     sums: tuple[SumRule, ...] = ()
     subsets: tuple[SubsetRule, ...] = ()
+    regenerate: Mapping[str, tuple[Definition, ...]] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, PublishedNumber]:
         """Entries keyed by id."""
@@ -160,6 +176,42 @@ def _ref_problems(path: str, doc: Mapping[str, Any], by_id: Mapping[str, Mapping
     return out
 
 
+def _definitions(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return list(spec["definitions"]) if "definitions" in spec else [spec]
+
+
+def _regenerate_problems(path: str, doc: Mapping[str, Any]) -> list[Problem]:
+    out = []
+    for name, spec in sorted(doc.get("regenerate", {}).items()):
+        for i, d in enumerate(_definitions(spec)):
+            ops = [k for k in OPERATIONS if k in d]
+            if len(ops) != 1:
+                out.append(Problem(f"regenerate '{name}' definition {i + 1}: needs exactly one of "
+                                   f"{', '.join(OPERATIONS)}, got {ops or 'none'}", file=path,
+                                   column=f"regenerate.{name}"))
+            if "text_matches" in d:
+                try:
+                    re.compile(d["text_matches"]["pattern"])
+                except re.error as exc:
+                    out.append(Problem(f"regenerate '{name}': invalid pattern ({exc})", file=path,
+                                       column=f"regenerate.{name}.text_matches.pattern",
+                                       value=d["text_matches"]["pattern"]))
+    return out
+
+
+def _freeze_definitions(doc: Mapping[str, Any]) -> Mapping[str, tuple[Definition, ...]]:
+    out = {}
+    for name, spec in sorted(doc.get("regenerate", {}).items()):
+        defs = []
+        for d in _definitions(spec):
+            op = next(k for k in OPERATIONS if k in d)
+            arg = dict(d[op]) if isinstance(d[op], Mapping) else (
+                tuple(d[op]) if isinstance(d[op], list) else d[op])
+            defs.append(Definition(op, arg, d.get("label"), tuple(d.get("inputs", ()))))
+        out[name] = tuple(defs)
+    return MappingProxyType(out)
+
+
 def _schema_problems(path: str, doc: Any, schema: Mapping[str, Any]) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(schema)
     out = []
@@ -202,6 +254,7 @@ def load_study(path: str | Path, schema_path: str | Path = SCHEMA_PATH) -> Publi
         for e in doc["numbers"]:
             problems += _entry_problems(path, e)
         problems += _ref_problems(path, doc, {e["id"]: e for e in doc["numbers"]})
+        problems += _regenerate_problems(path, doc)
     if problems:
         raise ConfigError(f"{path}: {len(problems)} problem(s) in published numbers", problems)
     return PublishedStudy(
@@ -213,6 +266,7 @@ def load_study(path: str | Path, schema_path: str | Path = SCHEMA_PATH) -> Publi
                    for s in doc.get("sums", [])),
         subsets=tuple(SubsetRule(s["name"], s["full"], s["subset"], s.get("note"))
                       for s in doc.get("subsets", [])),
+        regenerate=_freeze_definitions(doc),
     )
 
 
