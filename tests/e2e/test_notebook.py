@@ -14,6 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from retrocohort.errors import RetrocohortError
+from retrocohort.steps import notebook as step
+
 ROOT = Path(__file__).resolve().parents[2]
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 NOTEBOOK = "results/notebook/reviewer_walkthrough.ipynb"
@@ -87,3 +90,44 @@ def test_disagreeing_pipeline_output_fails_the_rule(study):
         assert not (study / HTML).exists()  # no partial result
     finally:
         table1.write_text(original, encoding="utf-8")
+
+
+# ---------------------------------------------------------------- pure helpers (no kernel)
+
+
+def _config() -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8"))
+
+
+def test_parameters_come_from_the_study_config():
+    inputs = {"patients": "results/validated/patients.parquet", "cohort": "c.parquet",
+              "table1": "t1.csv", "table3": "t3.csv"}
+    params = step.notebook_parameters(inputs, _config())
+    assert params["table3_variable"] == "crp"  # first continuous Table 3 parameter (fever is binary)
+    assert params["table1_variable"] == "age"
+    assert params["validated_dir"] == "results/validated" and params["quantile_type"] == 7
+    config = _config()
+    config["tables"]["table3"]["parameters"] = [{"variable": "fever"}]
+    with pytest.raises(RetrocohortError, match="continuous Table 3 parameter"):
+        step.notebook_parameters(inputs, config)
+
+
+def test_injected_cell_follows_the_parameters_cell():
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks/reviewer_walkthrough.ipynb", as_version=4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")  # committed clean
+    step.inject_parameters(nb, {"table3_variable": "ldh", "paired_days": [0, 3]})
+    ids = [c.id for c in nb.cells]
+    assert ids[ids.index("parameters") + 1] == "injected-parameters"
+    assert "table3_variable = 'ldh'\npaired_days = [0, 3]" in nb.cells[ids.index("parameters") + 1].source
+    with pytest.raises(RetrocohortError, match="exactly one cell tagged"):
+        step.inject_parameters(nbformat.v4.new_notebook(), {})
+
+
+def test_markdown_subset_is_escaped_and_rendered():
+    html = step.markdown_to_html("## A <b> title\n\n* one `x < 1`\n* **two**\n\n> quote")
+    assert html == ("<h2>A &lt;b&gt; title</h2>\n<ul><li>one <code>x &lt; 1</code></li>"
+                    "<li><strong>two</strong></li></ul>\n<blockquote><p>quote</p></blockquote>")
