@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import tempfile
 from typing import Any
 
 import nbformat
@@ -86,6 +87,10 @@ def execute(nb: NotebookNode, workdir: str, timeout: int = 600) -> None:
     client = NotebookClient(nb, kernel_name="python3", timeout=timeout, record_timing=False,
                             allow_errors=False, resources={"metadata": {"path": workdir}},
                             config=local_only)
+    # Connection file and sockets in a private temporary folder (HOME may be read-only in CI).
+    runtime = tempfile.TemporaryDirectory(prefix="retrocohort-kernel-")
+    previous = os.environ.get("JUPYTER_RUNTIME_DIR")
+    os.environ["JUPYTER_RUNTIME_DIR"] = runtime.name
     try:
         client.execute()
     except CellExecutionError as exc:
@@ -95,6 +100,12 @@ def execute(nb: NotebookNode, workdir: str, timeout: int = 600) -> None:
             "A recomputed value disagreeing with the pipeline is reported this way.") from None
     except (DeadKernelError, TimeoutError, RuntimeError) as exc:
         raise RetrocohortError(f"The notebook kernel failed: {exc}") from None
+    finally:
+        if previous is None:
+            os.environ.pop("JUPYTER_RUNTIME_DIR", None)
+        else:
+            os.environ["JUPYTER_RUNTIME_DIR"] = previous
+        runtime.cleanup()
 
 
 def _failed_cell(nb: NotebookNode) -> str:
