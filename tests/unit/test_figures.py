@@ -19,6 +19,8 @@ from matplotlib.text import Annotation
 from retrocohort.figures import (
     FULL_PAGE,
     OKABE_ITO,
+    ONE_AND_HALF_COLUMN,
+    PAGE_HEIGHT,
     SINGLE_COLUMN,
     cohort_flow,
     hscore_distribution,
@@ -30,6 +32,7 @@ from retrocohort.figures import (
 )
 from retrocohort.figures.paired import paired_values
 from retrocohort.figures.style import categorical_colors
+from retrocohort.steps.figures import slope_annotations, slope_titles, swimmer_frame
 
 # ---------------------------------------------------------------- helpers / fixtures
 
@@ -185,17 +188,24 @@ def test_paired_values_shape_and_order():
     np.testing.assert_array_equal(pairs["ferritin"], [[1, 3], [2, 4]])
 
 
-def test_large_density_figure_renders_quickly(tmp_path):
+def test_large_cohort_switches_to_density_automatically(tmp_path):
+    """10^5 pairs with the default threshold: one aggregated hexbin, not 10^5 line segments."""
     data = big_pairs(100_000)
     start = time.perf_counter()
     fig = slope_plot(data, ["ferritin"], log_scale={"ferritin": True})
     built = time.perf_counter()
-    (png,) = save_figure(fig, tmp_path / "big", formats=("png",))
+    png, svg, pdf = save_figure(fig, tmp_path / "big")
     done = time.perf_counter()
-    print(f"\n10^5 pairs: build {built - start:.2f} s, PNG render {done - built:.2f} s")
-    assert png.stat().st_size > 0
-    assert not patient_lines(fig.axes[0])
-    assert done - start < 30  # generous bound; typical is well under 1 s
+    print(f"\n10^5 pairs: build {built - start:.2f} s, PNG+SVG+PDF render {done - built:.2f} s")
+    ax = fig.axes[0]
+    assert not patient_lines(ax)
+    (hexes,) = ax.collections  # the only collection: at most gridsize^2 hexagons
+    assert hexes.get_array().sum() == 100_000 and len(hexes.get_array()) <= 41 * 41 * 2
+    assert len(ax.lines) == 2  # identity line + median point
+    assert "n = 100,000 pairs" in ax.get_title(loc="left")
+    assert svg.read_bytes().count(b"<path") < 5_000  # vs > 10^5 with one line per patient
+    assert max(p.stat().st_size for p in (png, svg, pdf)) < 2_000_000
+    assert done - start < 60  # catastrophic-regression guard only; timings are printed
 
 
 # ---------------------------------------------------------------- HScore
@@ -377,3 +387,84 @@ def test_page_width_panels():
     fig = slope_plot(data, list("abcd"))
     assert fig.get_figwidth() == FULL_PAGE
     assert len(fig.axes) == 4  # unused grid cells removed
+
+
+# ---------------------------------------------------------------- journal format
+
+
+def test_png_is_300_dpi_and_svg_pdf_embed_glyphs(tmp_path):
+    from PIL import Image
+
+    png, svg, pdf = save_figure(example_figure(), tmp_path / "f")
+    with Image.open(png) as img:
+        assert [round(v) for v in img.info["dpi"]] == [300, 300]
+        assert img.size[0] == round(example_figure().get_figwidth() * 300)
+    text = svg.read_text(encoding="utf-8")
+    assert "<text" not in text and "font-family" not in text  # glyphs are outlines
+    assert b"/FontFile2" in pdf.read_bytes()  # TrueType program embedded
+
+
+def test_every_figure_fits_a_journal_column_or_page(swimmer_df, flow_steps):
+    many = pd.concat([long_pairs([1, 2], [3, 4], parameter=f"p{i}") for i in range(20)])
+    big_swimmer = pd.DataFrame({
+        "patient_id": range(500), "duration_days": np.arange(1, 501, dtype=float),
+        "ongoing": False, "efficacy": True, "alive": True, "line": 1})
+    figures = [slope_plot(many, [f"p{i}" for i in range(20)]), swimmer_plot(swimmer_df),
+               swimmer_plot(big_swimmer), cohort_flow(flow_steps),
+               hscore_distribution(pd.Series([200, 210]), 169, ">")]
+    for fig in figures:
+        assert fig.get_figwidth() in (SINGLE_COLUMN, ONE_AND_HALF_COLUMN, FULL_PAGE)
+        assert fig.get_figheight() <= PAGE_HEIGHT + 1e-9
+    big = figures[2].axes[0]
+    assert big.get_yticklabels() == [] and "n = 500" in big.get_ylabel()
+
+
+def test_slope_plot_note_is_shown_in_the_legend():
+    fig = slope_plot(long_pairs([1, 2], [3, 4]), ["ferritin"], note="† computed from synthetic data")
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert texts == ["Individual patient", "Median", "† computed from synthetic data"]
+
+
+# ---------------------------------------------------------------- rule glue (steps.figures)
+
+
+def table3_rows(adjustment: str = "none") -> pd.DataFrame:
+    return pd.DataFrame({
+        "variable": ["crp", "crp", "fever"], "role": ["main", "sign", "main"],
+        "test": ["Wilcoxon signed-rank", "Sign test", "McNemar"],
+        "p_value": [0.00537109375, 0.2, 0.0004], "p_adjusted": [0.0107421875, 0.3, 0.0008],
+        "adjustment": adjustment, "synthetic": [True, True, False]})
+
+
+def test_slope_annotations_print_p_as_table3_does():
+    config = {"statistics": {"p_value": {"decimals": 3, "threshold": 0.005}, "rounding": "half_up"}}
+    assert slope_annotations(table3_rows(), config) == {
+        "crp": "Wilcoxon signed-rank p = 0.005", "fever": "McNemar p <0.005"}
+    adjusted = slope_annotations(table3_rows("holm"), {})
+    assert adjusted["crp"] == "Wilcoxon signed-rank p (holm-adjusted) = 0.011"
+
+
+def test_slope_titles_mark_synthetic_parameters():
+    config = {"tables": {"table3": {"parameters": [{"variable": "crp", "label": "CRP (mg/L)"},
+                                                   {"variable": "fever"}]}}}
+    assert slope_titles(table3_rows(), config) == {"crp": "CRP (mg/L) †", "fever": "fever"}
+
+
+def test_swimmer_frame_reads_optional_ongoing_variable():
+    patients = pd.DataFrame({
+        "patient_id": pd.array(["1", "2", "3"], dtype="string"),
+        "dur": pd.array([13.0, None, 40.0], dtype="Float64"),
+        "eff": pd.array([True, None, False], dtype="boolean"),
+        "line": pd.array([1.0, 2.0, None], dtype="Float64"),
+        "status": pd.array(["alive", "deceased", None], dtype="string"),
+        "still_on": pd.array([False, True, None], dtype="boolean")})
+    spec = {"duration": "dur", "efficacy": "eff", "line": "line",
+            "status": {"variable": "status", "alive_value": "alive"}}
+    frame = swimmer_frame(patients, spec)
+    assert frame["ongoing"].tolist() == [False, False, False]
+    assert frame["alive"].tolist() == [True, False, False]
+    assert swimmer_frame(patients, {**spec, "ongoing": "still_on"})["ongoing"].tolist() == [
+        False, True, False]
+    fig = swimmer_plot(swimmer_frame(patients, {**spec, "ongoing": "still_on"}))
+    legend = {t.get_text() for t in fig.legends[0].get_texts()}
+    assert {"Line of anakinra unknown", "Treatment ongoing"} <= legend  # line 0 = missing

@@ -1,3 +1,13 @@
+# Figures (one job: matplotlib/pandas are imported once). Each figure is PNG (300 dpi, shown in
+# the report with its own caption), SVG and PDF (fonts embedded, byte-identical across runs).
+FIGURE_LABELS = {
+    "slopes": "Day 0 vs Day 7 paired values",
+    "hscore": "HScore distribution",
+    "flow": "Cohort selection flow",
+    "swimmer": "Anakinra duration (swimmer plot)",
+}
+
+
 rule figures:
     input:
         cohort=f"{RESULTS}/selection/cohort.parquet",
@@ -10,9 +20,9 @@ rule figures:
         **{
             stem: report(
                 f"{FIGURES}/{stem}.png",
-                caption="../report/figure.rst",
+                caption=f"../report/figure_{stem}.rst",
                 category="3. Figures",
-                labels={"figure": FIGURE_CAPTIONS[stem].split(":")[0][:60]},
+                labels={"figure": FIGURE_LABELS[stem], "files": "PNG 300 dpi, SVG, PDF"},
             )
             for stem in FIGURE_STEMS
         },

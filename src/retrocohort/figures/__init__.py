@@ -13,6 +13,7 @@ from retrocohort.figures.style import (
     FULL_PAGE,
     OKABE_ITO,
     ONE_AND_HALF_COLUMN,
+    PAGE_HEIGHT,
     SINGLE_COLUMN,
     journal_style,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "FULL_PAGE",
     "OKABE_ITO",
     "ONE_AND_HALF_COLUMN",
+    "PAGE_HEIGHT",
     "SINGLE_COLUMN",
     "cohort_flow",
     "hscore_distribution",

@@ -34,6 +34,7 @@ from retrocohort.figures.style import (
     GREY_DARK,
     GREY_LIGHT,
     OKABE_ITO,
+    PAGE_HEIGHT,
     log_ticks,
     new_figure,
     plain_number,
@@ -98,12 +99,14 @@ def slope_plot(
     binary_labels: tuple[str, str] = ("No", "Yes"),
     ncols: int | None = None,
     panel_height: float = 2.1,
+    note: str | None = None,
 ) -> Figure:
     """Small multiples of paired values, one panel per parameter (see module docstring).
 
     ``data`` is long: patient_id, parameter, day, value. ``titles`` maps parameter to its
     label (default: the parameter name), ``annotations`` to a test result string,
     ``log_scale`` to a log y axis (values must be positive). ``binary_labels`` name 0 and 1.
+    ``note`` (e.g. "† computed from synthetic data") is printed in the figure legend.
     """
     if not parameters:
         raise ValueError("slope_plot needs at least one parameter")
@@ -115,6 +118,7 @@ def slope_plot(
 
     ncols = ncols or min(len(parameters), 3)
     nrows = math.ceil(len(parameters) / ncols)
+    panel_height = min(panel_height, (PAGE_HEIGHT - 0.35) / nrows)  # never taller than a page
     fig = new_figure(width_for_columns(ncols), panel_height * nrows + 0.35)
     panel_width = fig.get_figwidth() / ncols
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
@@ -135,8 +139,12 @@ def slope_plot(
         else:
             _draw_slopes(ax, v, days, log=bool(log_scale.get(p)))
         ax.set_title(_panel_title(titles.get(p, p), len(v), annotations.get(p), panel_width))
-    if "slopes" in kinds:
-        fig.legend(handles=_slope_legend_handles(), loc="outside lower center", ncols=2)
+    handles = _slope_legend_handles() if "slopes" in kinds else []
+    if note:
+        handles.append(Line2D([], [], ls="none", label=note))
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles),
+                   handlelength=1.6 if "slopes" in kinds else 0)
     return fig
 
 

@@ -59,6 +59,8 @@ DENSITY_CMAP = "cividis"
 SINGLE_COLUMN = 3.5
 ONE_AND_HALF_COLUMN = 5.5
 FULL_PAGE = 7.2
+#: Maximum figure height in inches (a full page of text area, leaving room for the legend).
+PAGE_HEIGHT = 9.0
 
 SVG_HASHSALT = "retrocohort"
 

@@ -14,6 +14,7 @@ from retrocohort.figures.style import (
     GREY,
     GREY_DARK,
     OKABE_ITO,
+    PAGE_HEIGHT,
     SINGLE_COLUMN,
     categorical_colors,
     log_ticks,
@@ -24,6 +25,8 @@ from retrocohort.figures.style import (
 REQUIRED_COLUMNS = ("patient_id", "duration_days", "ongoing", "efficacy", "alive", "line")
 BAR_HEIGHT = 0.62
 PLACEHOLDER_WIDTH = 0.2  # axes fraction used by a missing-duration placeholder
+FRAME_HEIGHT = 1.45  # inches of axis labels, status header and legend around the bars
+MIN_LABELLED_ROW = 0.1  # inches; thinner rows drop the patient labels (unreadable)
 HATCH = "//////"
 ARROW = {"arrowstyle": "-|>", "color": GREY_DARK, "lw": 0.8, "shrinkA": 0, "shrinkB": 0,
          "mutation_scale": 6}
@@ -56,7 +59,8 @@ def swimmer_plot(
     Encodings: bar colour = anakinra treatment line; arrow = treatment ongoing; hatched
     placeholder = duration missing; a status column on the right shows response (filled
     circle), no response (open circle), unknown response (?) and death (†). With ``log_x``
-    bars start at day 1 (durations must be >= 1).
+    bars start at day 1 (durations must be >= 1). Large cohorts get thinner rows so the figure
+    never exceeds a page; below 0.1 inch per row the patient labels are dropped.
     """
     missing_cols = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing_cols:
@@ -71,7 +75,8 @@ def swimmer_plot(
     colors = np.array([palette[k] for k in d["line"]])
     ongoing = d["ongoing"].astype("boolean").fillna(False).to_numpy(bool)
 
-    fig = new_figure(width, len(d) * row_height + 1.45)
+    row_height = min(row_height, (PAGE_HEIGHT - FRAME_HEIGHT) / max(len(d), 1))
+    fig = new_figure(width, len(d) * row_height + FRAME_HEIGHT)
     grid = fig.add_gridspec(1, 2, width_ratios=(4.2, 1))
     ax = fig.add_subplot(grid[0])
     status_ax = fig.add_subplot(grid[1], sharey=ax)
@@ -90,10 +95,14 @@ def swimmer_plot(
         _arrow(ax, x0, x0 * 1.35 if log_x else x0 + 0.06 * xmax, yi, ax.transData)
     _draw_missing(ax, y[~known], colors[~known], ongoing[~known])
 
-    ax.set_yticks(y, labels=d["patient_id"].astype(str))
+    if row_height >= MIN_LABELLED_ROW:
+        ax.set_yticks(y, labels=d["patient_id"].astype(str))
+        ax.set_ylabel("Patient")
+    else:
+        ax.set_yticks([])
+        ax.set_ylabel(f"Patients (n = {len(d):,}), longest first")
     ax.set_ylim(len(d) - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
-    ax.set_ylabel("Patient")
     ax.set_xlabel(xlabel)
     status = _status_masks(d)
     _draw_status(status_ax, y, status)
@@ -150,8 +159,8 @@ def _draw_status(ax: Axes, y: np.ndarray, status: dict[str, np.ndarray]) -> None
 
 def _legend_handles(palette: dict, has_ongoing: bool, has_missing: bool,
                     status: dict[str, np.ndarray]) -> list:
-    handles: list = [Patch(color=c, label=f"Anakinra as {ordinal(int(k))} line")
-                     for k, c in palette.items()]
+    handles: list = [Patch(color=c, label=f"Anakinra as {ordinal(int(k))} line" if int(k) > 0
+                           else "Line of anakinra unknown") for k, c in palette.items()]
     if has_ongoing:
         handles.append(Line2D([], [], ls="none", marker=r"$\rightarrow$", ms=9,
                               color=GREY_DARK, label="Treatment ongoing"))

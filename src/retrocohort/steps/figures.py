@@ -6,6 +6,7 @@ Each figure is written as PNG (300 dpi), SVG and PDF with fixed metadata (byte-i
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -20,21 +21,61 @@ from ..hscore_probability import hlh_probability
 from ..tabular_io import read_parquet
 
 
+# PDF font subsetting logs every glyph at INFO; keep the rule's log readable.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+
+SYNTHETIC_NOTE = "† computed from synthetic data"
+
+
 def _stem(path: str) -> Path:
     return Path(path).with_suffix("")
 
 
 def swimmer_frame(patients: pd.DataFrame, spec: dict) -> pd.DataFrame:
-    """Columns the swimmer plot needs, from the variables named in ``figures.swimmer``."""
+    """Columns the swimmer plot needs, from the variables named in ``figures.swimmer``.
+
+    ``ongoing`` (optional) names a boolean variable: treatment still running at last follow-up
+    (drawn as an arrow); without it no bar gets an arrow.
+    """
     alive = patients[spec["status"]["variable"]].astype("string") == spec["status"]["alive_value"]
+    ongoing = (patients[spec["ongoing"]].astype("boolean").fillna(False).astype(bool)
+               if "ongoing" in spec else False)
     return pd.DataFrame({
         "patient_id": patients["patient_id"].astype(str),
         "duration_days": patients[spec["duration"]].astype("float64"),
-        "ongoing": False,
+        "ongoing": ongoing,
         "efficacy": patients[spec["efficacy"]].astype("boolean") if "efficacy" in spec else pd.NA,
         "alive": alive.fillna(False).astype(bool),
-        "line": patients[spec["line"]].fillna(0).astype(int),
+        "line": patients[spec["line"]].fillna(0).astype(int),  # 0: line unknown
     })
+
+
+def slope_annotations(table3: pd.DataFrame, config: dict) -> dict[str, str]:
+    """``test p = ...`` per Table 3 parameter, the p-value printed exactly as in Table 3.
+
+    The adjusted p is shown (with the method named) when a multiplicity adjustment is set.
+    """
+    st = config.get("statistics", {})
+    pfmt = st.get("p_value", {})
+    notes = {}
+    for rec in table3[table3["role"] == "main"].to_dict("records"):
+        adjusted = rec.get("adjustment", "none") not in ("none", None)
+        p = format_p(rec["p_adjusted"] if adjusted else rec["p_value"],
+                     decimals=pfmt.get("decimals", 3), threshold=pfmt.get("threshold", 0.001),
+                     rule=st.get("rounding", "half_up"))
+        p = p if p.startswith("<") else f"= {p}"
+        label = f"p ({rec['adjustment']}-adjusted)" if adjusted else "p"
+        notes[rec["variable"]] = f"{rec['test']} {label} {p}"
+    return notes
+
+
+def slope_titles(table3: pd.DataFrame, config: dict) -> dict[str, str]:
+    """Panel labels from the Table 3 layout; ``†`` marks parameters computed from synthetic data."""
+    synthetic = {r["variable"]: bool(r.get("synthetic", False))
+                 for r in table3[table3["role"] == "main"].to_dict("records")}
+    return {p["variable"]: p.get("label", p["variable"]) + (" †" if synthetic.get(p["variable"]) else "")
+            for p in config["tables"]["table3"]["parameters"]}
 
 
 def run(input: dict, output: dict, params: dict, config: dict) -> None:
@@ -42,17 +83,17 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
     meas = read_parquet(input["measurements"])
     meas = meas[meas["patient_id"].isin(cohort)]
     t3 = pd.DataFrame.from_records(json.loads(Path(input["table3"]).read_text()))
-    main = t3[t3["role"] == "main"]
     pars = config["tables"]["table3"]["parameters"]
     names = [p["variable"] for p in pars]
     long = meas[meas["variable"].isin(names)].rename(columns={"variable": "parameter"})
+    titles = slope_titles(t3, config)
     fig = slope_plot(
         long[["patient_id", "parameter", "day", "value"]], names,
         log_scale={p["variable"]: bool(p.get("log_scale", False)) for p in pars},
-        titles={p["variable"]: p.get("label", p["variable"]) for p in pars},
-        annotations={r["variable"]: f"{r['test']} p = {format_p(r['p_value'])}"
-                     for r in main.to_dict("records")},
-        days=tuple(config.get("paired_days", [0, 7])))
+        titles=titles,
+        annotations=slope_annotations(t3, config),
+        days=tuple(config.get("paired_days", [0, 7])),
+        note=SYNTHETIC_NOTE if any(t.endswith(" †") for t in titles.values()) else None)
     save_figure(fig, _stem(output["slopes"]))
 
     hs = read_parquet(input["hscore"])
