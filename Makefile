@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CORES  ?= 2
 
-.PHONY: run test setup lint report clean
+.PHONY: run test setup lint report-check clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+report-check: $(STAMP)
+	$(BIN)/python scripts/check_report_browser.py --expect Methods
 
 lint: $(STAMP)
 	$(BIN)/snakemake --lint

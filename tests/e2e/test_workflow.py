@@ -25,6 +25,7 @@ def _copy_study(dest: Path, study_dir: Path = ROOT) -> Path:
     shutil.copytree(ROOT / "workflow", dest / "workflow")
     shutil.copytree(study_dir / "config", dest / "config")
     shutil.copytree(study_dir / "data", dest / "data")
+    shutil.copytree(ROOT / "notebooks", dest / "notebooks")
     return dest
 
 

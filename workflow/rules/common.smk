@@ -44,13 +44,6 @@ FIGURES = f"{RESULTS}/figures"
 FIGURE_STEMS = ["slopes", "hscore", "flow"] + (
     ["swimmer"] if config.get("figures", {}).get("swimmer") else []
 )
-FIGURE_CAPTIONS = {
-    "slopes": "Day 0 to Day 7 paired values per Table 3 parameter (one line per patient, median in bold).",
-    "hscore": "Distribution of the H score used for selection, cut-off line and HLH probability curve.",
-    "flow": "Cohort selection flow: patients in, excluded by each criterion, patients out.",
-    "swimmer": "Anakinra treatment duration per patient (line of treatment, efficacy, status).",
-}
-
 
 def figure_files(stem):
     return [f"{FIGURES}/{stem}.{ext}" for ext in ("png", "svg", "pdf")]

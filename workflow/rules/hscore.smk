@@ -3,7 +3,12 @@ rule hscore:
         patients=f"{VALIDATED}/patients.parquet",
         measurements=f"{VALIDATED}/measurements.parquet",
     output:
-        csv=f"{RESULTS}/hscore/hscore.csv",
+        csv=report(
+            f"{RESULTS}/hscore/hscore.csv",
+            caption="../report/hscore_table.rst",
+            category="2. HScore and selection",
+            labels={"table": "per-patient HScore"},
+        ),
         parquet=f"{RESULTS}/hscore/hscore.parquet",
         flow=report(
             f"{RESULTS}/selection/flow.csv",

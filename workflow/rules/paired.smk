@@ -4,7 +4,12 @@ rule paired_tests:
         measurements=f"{VALIDATED}/measurements.parquet",
         sources=f"{VALIDATED}/sources.parquet",
     output:
-        csv=f"{RESULTS}/stats/table3_paired.csv",
+        csv=report(
+            f"{RESULTS}/stats/table3_paired.csv",
+            caption="../report/stats_table3.rst",
+            category="1. Tables",
+            labels={"table": "Table 3, full precision (CSV)"},
+        ),
         json=f"{RESULTS}/stats/table3_paired.json",
     benchmark:
         "logs/benchmarks/paired_tests.tsv"

@@ -7,7 +7,12 @@ rule tables:
         hscore=f"{RESULTS}/hscore/hscore.parquet",
         table3=f"{RESULTS}/stats/table3_paired.json",
     output:
-        table1_csv=f"{RESULTS}/stats/table1.csv",
+        table1_csv=report(
+            f"{RESULTS}/stats/table1.csv",
+            caption="../report/stats_table1.rst",
+            category="1. Tables",
+            labels={"table": "Table 1, full precision (CSV)"},
+        ),
         table2_csv=f"{RESULTS}/tables/table2.csv",
         table1_md=f"{RESULTS}/tables/table1.md",
         table1_tex=f"{RESULTS}/tables/table1.tex",
