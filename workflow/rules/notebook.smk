@@ -20,7 +20,7 @@ rule notebook:
         html=report(
             f"{NOTEBOOKS}/reviewer_walkthrough.html",
             caption="../report/notebook.rst",
-            category="5. Reviewer notebook",
+            category="6. Reviewer notebook",
             labels={"notebook": "reviewer walkthrough", "format": "HTML (executed)"},
         ),
     params:
