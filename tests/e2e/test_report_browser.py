@@ -58,7 +58,7 @@ def test_report_renders_and_screenshot_is_saved(report, tmp_path):
     shot = tmp_path / "shot.png"
     proc = _check(str(report), "--screenshot", str(shot), "--expect", "Methods",
                   "--expect", "Rounding rules", "--expect", "Software versions and input checksums",
-                  "--expect", "table2_patients.csv", "--expect", "5. Reviewer notebook")
+                  "--expect", "table2_patients.csv", "--expect", "6. Reviewer notebook")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "renders offline" in proc.stdout
     assert shot.read_bytes().startswith(b"\x89PNG")
