@@ -127,6 +127,16 @@ def _summary(t: Target) -> Summary:
     return Summary(int(t.n), {k: t.values[k] for k in keys}, {k: t.decimals[k] for k in keys})
 
 
+def _grid(spec: dict, what: str) -> tuple[int, tuple[float, float]]:
+    """(decimals, bounds) of a recipe item; values must survive the CSV's 10 significant digits."""
+    dec, bounds = int(spec["decimals"]), tuple(float(b) for b in spec["bounds"])
+    if max(abs(b) for b in bounds) * 10 ** dec >= 1e10 or not bounds[0] < bounds[1]:
+        raise ConfigError(f"Synthetic recipe: bad grid for {what}",
+                          [Problem("bounds must be increasing and have at most 10 significant digits "
+                                   "at the stated decimals", column=what, value=[dec, list(bounds)])])
+    return dec, bounds  # type: ignore[return-value]
+
+
 def _units(values: list[int], decimals: int) -> np.ndarray:
     return np.asarray(values, dtype=np.float64) / 10 ** decimals
 
@@ -219,7 +229,8 @@ class _Builder:
         t = _resolve(spec["summary"], self.published, spec["column"], default_decimals=spec["decimals"],
                      n=spec.get("n"), note=spec.get("note", ""))
         s = _summary(t)
-        sample = reconstruct_sample(s, spec["decimals"], tuple(spec["bounds"]), self.rng, qtype=self.qtype,
+        dec, bounds = _grid(spec, spec["column"])
+        sample = reconstruct_sample(s, dec, bounds, self.rng, qtype=self.qtype,
                                     rule=self.rule, max_nodes=self.max_nodes)
         values = np.full(self.n, np.nan)
         who = self.rng.choice(self.n, size=s.n, replace=False)
@@ -239,7 +250,8 @@ class _Builder:
 
     # -- measurements ---------------------------------------------------------------------
     def lab(self, spec: dict) -> None:
-        par, dec, bounds = spec["parameter"], spec["decimals"], tuple(spec["bounds"])
+        par = spec["parameter"]
+        dec, bounds = _grid(spec, par)
         t1 = _resolve(spec["summary"], self.published, par, default_decimals=dec, n=spec.get("n"),
                       note=spec.get("note", ""))
         s1 = _summary(t1)

@@ -97,3 +97,12 @@ def test_unknown_published_id_is_a_clear_error():
 
     with pytest.raises(ConfigError, match="unknown published entry"):
         generate({"seed": 1, "binary": [{"column": "x", "count": "no_such_id"}]}, ["1", "2"], {})
+
+
+def test_a_grid_the_csv_cannot_hold_is_refused():
+    from retrocohort.errors import ConfigError
+
+    recipe = {"seed": 1, "continuous": [{"column": "x", "decimals": 6, "bounds": [0, 1e6],
+                                         "summary": {"n": 2, "median": 5.0}}]}
+    with pytest.raises(ConfigError, match="bad grid for x"):
+        generate(recipe, ["1", "2"])
