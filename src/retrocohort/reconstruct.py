@@ -28,6 +28,7 @@ from typing import Callable, Iterator, Literal, Mapping, Sequence
 
 import numpy as np
 
+from retrocohort.audit.attainable import mcnemar_tables
 from retrocohort.audit.consistency import (
     QUANTILE_P,
     check_granularity,
@@ -544,8 +545,6 @@ def paired_binary_table(n: int, m1: int, m2: int, printed: str,
     positive from max(0, m1 + m2 - n) to min(m1, m2)); ``p_of(b, c)`` is the configured
     McNemar variant. None matching is a proof: the table with the closest p is returned.
     """
-    from retrocohort.audit.attainable import mcnemar_tables
-
     if not (0 <= m1 <= n and 0 <= m2 <= n):
         raise ValueError(f"margins {m1}, {m2} must lie in 0..{n}")
     target = parse_printed(printed)

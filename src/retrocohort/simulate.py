@@ -129,12 +129,12 @@ def _summary(t: Target) -> Summary:
 
 def _grid(spec: dict, what: str) -> tuple[int, tuple[float, float]]:
     """(decimals, bounds) of a recipe item; values must survive the CSV's 10 significant digits."""
-    dec, bounds = int(spec["decimals"]), tuple(float(b) for b in spec["bounds"])
-    if max(abs(b) for b in bounds) * 10 ** dec >= 1e10 or not bounds[0] < bounds[1]:
+    dec, lo, hi = int(spec["decimals"]), float(spec["bounds"][0]), float(spec["bounds"][1])
+    if max(abs(lo), abs(hi)) * 10 ** dec >= 1e10 or not lo < hi:
         raise ConfigError(f"Synthetic recipe: bad grid for {what}",
                           [Problem("bounds must be increasing and have at most 10 significant digits "
-                                   "at the stated decimals", column=what, value=[dec, list(bounds)])])
-    return dec, bounds  # type: ignore[return-value]
+                                   "at the stated decimals", column=what, value=[dec, [lo, hi]])])
+    return dec, (lo, hi)
 
 
 def _units(values: list[int], decimals: int) -> np.ndarray:
