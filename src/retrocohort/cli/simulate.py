@@ -113,20 +113,20 @@ def simulate_recipe(recipe_path: Path, project: Path, output_dir: Path | None) -
             "missing `outputs: {baseline: PATH, measurements: PATH}`", file=str(recipe_path),
             column="outputs", expected="paths relative to the project directory")])
     root = (output_dir or project).resolve()
-    targets = {key: root / outputs[key] for key in ("baseline", "measurements")}
+    targets = {key: root / outputs[key] for key in ("baseline", "measurements", "calibration")
+               if outputs.get(key)}
     before = {key: path.read_bytes() if path.is_file() else None for key, path in targets.items()}
     _progress(f"generating from {recipe_path} (seed {recipe.get('seed')})")
     data = simulate_from_recipe(recipe, project)
-    write_synthetic(data, targets["baseline"], targets["measurements"])
+    write_synthetic(data, targets["baseline"], targets["measurements"], targets.get("calibration"))
     for key, path in targets.items():
         state = ("new" if before[key] is None else
                  "unchanged" if before[key] == path.read_bytes() else "CHANGED")
         _progress(f"wrote {path} ({state})")
-    inexact = [r for r in data.report if not str(r.get("achieved", "")).startswith("exact")]
-    _progress(f"calibration: {len(data.report) - len(inexact)} of {len(data.report)} targets exact")
-    for r in inexact:
-        _progress(f"  {r['target']}: requested {r['requested']}, achieved {r['achieved']} "
-                  f"({r['where']})")
+    rec = data.calibration
+    _progress(f"calibration: {rec['n_met']} of {rec['n_targets']} targets met")
+    for line in rec["not_met"]:
+        _progress(f"  not met: {line}")
     return 0
 
 
