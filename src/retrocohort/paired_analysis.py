@@ -18,6 +18,8 @@ from .stats.paired_binary import mcnemar
 from .stats.quantiles import quantile
 from .stats.signed_rank import paired_t, sign_test, wilcoxon_preset, wilcoxon_signed_rank
 
+EXTRA_TEST_NAMES = {"sign": "sign test", "paired_t": "paired t-test"}
+
 
 def wilcoxon_options(settings: dict) -> dict:
     """Signed-rank keyword arguments: a preset, then any explicit overrides."""
@@ -35,20 +37,44 @@ def _summaries(before: np.ndarray, after: np.ndarray, hf_type: int) -> dict:
     return out
 
 
+MIN_PAIRS = 2
+NOT_COMPUTED = f"not computed: fewer than {MIN_PAIRS} pairs"
+
+
+def _not_computed(base: dict, test: str) -> dict:
+    """Row of a test that was not run because too few pairs have both days."""
+    return {**base, "test": test, "method": NOT_COMPUTED, "statistic": np.nan, "p_value": np.nan,
+            "n": base["n_pairs"], "n_used": 0, "alternative": "two-sided",
+            "details": {"reason": NOT_COMPUTED, "min_pairs": MIN_PAIRS}}
+
+
+def _binary_counts(before: np.ndarray, after: np.ndarray) -> dict:
+    return {"day0_count": int(before.sum()), "day7_count": int(after.sum()),
+            "day0_percent": 100 * before.mean() if before.size else np.nan,
+            "day7_percent": 100 * after.mean() if after.size else np.nan}
+
+
 def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: dict) -> list[dict]:
-    """All configured paired statistics of one parameter (main test first)."""
+    """All configured paired statistics of one parameter (main test first).
+
+    With fewer than ``MIN_PAIRS`` complete pairs no test is run: the row keeps n and the
+    summaries and states "not computed: fewer than 2 pairs" as its method.
+    """
     before = pairs["before"].to_numpy(dtype="float64")
     after = pairs["after"].to_numpy(dtype="float64")
     base = {"variable": variable, "kind": kind, "n_pairs": len(pairs)}
     hf = stats_cfg.get("quantile_type", 7)
+    if len(pairs) < MIN_PAIRS:
+        test = "McNemar" if kind == "binary" else "Wilcoxon signed-rank"
+        extra = _binary_counts(before, after) if kind == "binary" else _summaries(before, after, hf)
+        rows = [{**_not_computed(base, test), "role": "main", **extra}]
+        for name in stats_cfg.get("extra_tests", []) if kind != "binary" else []:
+            rows.append({**_not_computed(base, EXTRA_TEST_NAMES[name]), "role": name})
+        return rows
     if kind == "binary":
         res = mcnemar(before.astype(bool), after.astype(bool),
                       method=stats_cfg.get("mcnemar", {}).get("method", "exact"))
-        row = {**base, "role": "main", **res.to_dict(flat=False),
-               "day0_count": int(before.sum()), "day7_count": int(after.sum()),
-               "day0_percent": 100 * before.mean() if before.size else np.nan,
-               "day7_percent": 100 * after.mean() if after.size else np.nan}
-        return [row]
+        return [{**base, "role": "main", **res.to_dict(flat=False), **_binary_counts(before, after)}]
     decimals = stats_cfg.get("decimals_for_tests", 6)
     d = np.round(after - before, decimals)
     res = wilcoxon_signed_rank(d, decimals=decimals, **wilcoxon_options(stats_cfg.get("wilcoxon", {})))
@@ -58,7 +84,8 @@ def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: 
                                    decimals=decimals)
         row.update(hl_estimate=hl.estimate, hl_ci_low=hl.ci_low, hl_ci_high=hl.ci_high,
                    hl_conf_level=hl.conf_level, hl_achieved_conf_level=hl.achieved_conf_level,
-                   hl_method=hl.method, rank_biserial=rank_biserial_paired(d, decimals=decimals))
+                   hl_method=hl.method,
+                   rank_biserial=rank_biserial_paired(d, decimals=decimals) if (d != 0).any() else np.nan)
     rows = [row]
     for extra in stats_cfg.get("extra_tests", []):
         fn = sign_test if extra == "sign" else paired_t

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .formatting import (format_count_pct, format_median_iqr, format_number, format_p,
+from .formatting import (EM_DASH, format_count_pct, format_median_iqr, format_number, format_p,
                          format_range, rounding_rule_sentence)
 from .render.model import Row, Table
 from .stats.quantiles import HF_TYPES
@@ -90,6 +90,8 @@ def build_table2(patients: pd.DataFrame, config: dict) -> Table:
 
 def _paired_cell(rec: dict, dec: int, rule: str) -> tuple[str, str]:
     if rec["kind"] == "binary":
+        if not rec["n_pairs"]:
+            return EM_DASH, EM_DASH
         return (format_count_pct(int(rec["day0_count"]), int(rec["n_pairs"]), int(rec["n_pairs"]), pct_decimals=1, rule=rule),
                 format_count_pct(int(rec["day7_count"]), int(rec["n_pairs"]), int(rec["n_pairs"]), pct_decimals=1, rule=rule))
     return (format_number(rec["day0_median"], dec, rule=rule), format_number(rec["day7_median"], dec, rule=rule))
