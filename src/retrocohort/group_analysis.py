@@ -54,13 +54,14 @@ def group_assignment(values: pd.Series, labels: dict | None) -> tuple[pd.Series,
     With ``labels`` ({value: label}) the groups are those keys, in config order; otherwise
     every observed value, sorted, labelled by itself.
     """
-    keys = values.map(group_key).astype(object)
+    raw = [group_key(v) for v in values]
     if labels:
         order = [(str(k), str(v)) for k, v in labels.items()]
-        keep = keys.isin([k for k, _ in order])
-        return keys.where(keep, None), order
-    observed = sorted({k for k in keys if k is not None})
-    return keys, [(k, k) for k in observed]
+        allowed = {k for k, _ in order}
+        raw = [k if k in allowed else None for k in raw]
+    else:
+        order = [(k, k) for k in sorted({k for k in raw if k is not None})]
+    return pd.Series(raw, index=values.index, dtype=object), order
 
 
 def _outcome_kind(spec: dict, variables: dict, derived: dict, index: int) -> str:
