@@ -12,13 +12,49 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .cohort import paired_values
-from .stats.hodges_lehmann import hodges_lehmann_paired, rank_biserial_paired
+from .errors import InputError, Problem
+from .stats.hodges_lehmann import hodges_lehmann_paired, rank_biserial_from_v, rank_biserial_paired
 from .stats.paired_binary import mcnemar
 from .stats.quantiles import quantile
 from .stats.signed_rank import paired_t, sign_test, wilcoxon_preset, wilcoxon_signed_rank
 
 EXTRA_TEST_NAMES = {"sign": "sign test", "paired_t": "paired t-test"}
+
+
+def paired_frames(measurements: pd.DataFrame, names: list[str],
+                  days: tuple[int, int]) -> dict[str, pd.DataFrame]:
+    """Per variable, the patients with a value on both days (columns before, after; index
+    patient_id, sorted), in one vectorised pass over the long table: rows filtered once,
+    patients factorised once, each day's values scattered into a dense array (no pivot).
+
+    A patient with two values of one variable on one day is an :class:`InputError`.
+    """
+    keep = (measurements["variable"].isin(names) & measurements["day"].isin(days)
+            & measurements["value"].notna()).to_numpy(dtype=bool)
+    sub = measurements.loc[keep, ["patient_id", "variable", "day", "value"]]
+    pid, patients = pd.factorize(sub["patient_id"], sort=True)
+    var, found = pd.factorize(sub["variable"])
+    after = (sub["day"].to_numpy(dtype="int64") == days[1]).astype(np.int64)
+    values = sub["value"].to_numpy(dtype="float64")
+    n_pat, out = len(patients), {}
+    for name in names:
+        where = np.flatnonzero(found == name)
+        rows = np.flatnonzero(var == where[0]) if where.size else np.array([], dtype=np.int64)
+        slot = after[rows] * n_pat + pid[rows]
+        counts = np.bincount(slot, minlength=2 * n_pat)
+        if (counts > 1).any():
+            dup = int(np.flatnonzero(counts > 1)[0])
+            raise InputError("Duplicate paired measurements", [Problem(
+                "more than one value for one patient, variable and day", column=name,
+                value=f"patient {patients[dup % n_pat]}, day {days[dup // n_pat]}",
+                expected="one value per patient, variable and day")])
+        grid = np.full(2 * n_pat, np.nan)
+        grid[slot] = values[rows]
+        grid = grid.reshape(2, n_pat)
+        both = ~np.isnan(grid).any(axis=0)
+        out[name] = pd.DataFrame({"before": grid[0, both], "after": grid[1, both]},
+                                 index=pd.Index(patients[both], name="patient_id"))
+    return out
 
 
 def wilcoxon_options(settings: dict) -> dict:
@@ -54,6 +90,15 @@ def _binary_counts(before: np.ndarray, after: np.ndarray) -> dict:
             "day7_percent": 100 * after.mean() if after.size else np.nan}
 
 
+def _rank_biserial(d: np.ndarray, decimals: int, zero_method: str, res) -> float:
+    """Matched-pairs rank-biserial r; from the test's V when zeros were dropped (same ranks)."""
+    if not (d != 0).any():
+        return np.nan
+    if zero_method == "wilcox":
+        return rank_biserial_from_v(res.statistic, res.n_used)
+    return rank_biserial_paired(d, decimals=decimals)
+
+
 def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: dict) -> list[dict]:
     """All configured paired statistics of one parameter (main test first).
 
@@ -77,7 +122,8 @@ def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: 
         return [{**base, "role": "main", **res.to_dict(flat=False), **_binary_counts(before, after)}]
     decimals = stats_cfg.get("decimals_for_tests", 6)
     d = np.round(after - before, decimals)
-    res = wilcoxon_signed_rank(d, decimals=decimals, **wilcoxon_options(stats_cfg.get("wilcoxon", {})))
+    options = wilcoxon_options(stats_cfg.get("wilcoxon", {}))
+    res = wilcoxon_signed_rank(d, decimals=decimals, **options)
     row = {**base, "role": "main", **res.to_dict(flat=False), **_summaries(before, after, hf)}
     if d.size:
         hl = hodges_lehmann_paired(d, conf_level=stats_cfg.get("hodges_lehmann", {}).get("conf_level", 0.95),
@@ -85,7 +131,7 @@ def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: 
         row.update(hl_estimate=hl.estimate, hl_ci_low=hl.ci_low, hl_ci_high=hl.ci_high,
                    hl_conf_level=hl.conf_level, hl_achieved_conf_level=hl.achieved_conf_level,
                    hl_method=hl.method,
-                   rank_biserial=rank_biserial_paired(d, decimals=decimals) if (d != 0).any() else np.nan)
+                   rank_biserial=_rank_biserial(d, decimals, options["zero_method"], res))
     rows = [row]
     for extra in stats_cfg.get("extra_tests", []):
         fn = sign_test if extra == "sign" else paired_t
@@ -97,9 +143,10 @@ def table3_statistics(measurements: pd.DataFrame, parameters: list[dict], variab
                       days: tuple[int, int], stats_cfg: dict, synthetic: set[str]) -> pd.DataFrame:
     """One row per parameter (plus optional extra-test rows), with p adjusted if configured."""
     rows = []
+    all_pairs = paired_frames(measurements, [p["variable"] for p in parameters], days)
     for order, par in enumerate(parameters):
         name = par["variable"]
-        pairs = paired_values(measurements, name, days)
+        pairs = all_pairs[name]
         for r in compare_parameter(name, variables[name]["kind"], pairs, stats_cfg):
             r.update(order=order, label=par.get("label", variables[name].get("label", name)),
                      synthetic=name in synthetic, days=f"{days[0]} vs {days[1]}")

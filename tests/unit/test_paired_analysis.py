@@ -81,3 +81,37 @@ def test_binary_row_is_mcnemar_exact_with_counts():
     # b = 4 (yes -> no), c = 1: p = 2 * P(Bin(5, 1/2) <= 1) = 0.375
     assert row["test"] == "McNemar" and row["p_value"] == pytest.approx(0.375)
     assert row["day0_count"] == 5 and row["day7_count"] == 2
+
+
+def test_paired_frames_equal_a_pivot_and_reject_duplicates():
+    rng = np.random.default_rng(8)
+    rows = [(str(p), v, d, float(rng.integers(0, 50)))
+            for p in range(1, 40) for v in ("crp", "ldh") for d in (0, 3, 7) if rng.random() < 0.8]
+    meas = pd.DataFrame(rows, columns=["patient_id", "variable", "day", "value"])
+    meas.loc[meas.index[::9], "value"] = np.nan
+    from retrocohort.paired_analysis import paired_frames
+
+    got = paired_frames(meas, ["crp", "ldh", "absent"], (0, 7))
+    for name in ("crp", "ldh"):
+        wide = meas[meas["variable"] == name].pivot(index="patient_id", columns="day", values="value")
+        expected = wide[[0, 7]].dropna().sort_index()
+        np.testing.assert_array_equal(got[name]["before"], expected[0])
+        np.testing.assert_array_equal(got[name]["after"], expected[7])
+        assert got[name].index.tolist() == expected.index.tolist()
+    assert got["absent"].empty
+    from retrocohort.errors import InputError
+
+    with pytest.raises(InputError, match="patient 1, day 0"):
+        paired_frames(pd.concat([meas, meas[(meas["patient_id"] == "1") & (meas["day"] == 0)]]),
+                      ["crp", "ldh"], (0, 7))
+
+
+@pytest.mark.parametrize("zero_method", ["wilcox", "pratt"])
+def test_rank_biserial_from_the_test_statistic_equals_direct_computation(zero_method):
+    from retrocohort.stats.hodges_lehmann import rank_biserial_paired
+
+    before = np.array([3, 5, 5, 8, 9, 9, 12, 14, 20, 21], float)
+    after = np.array([1, 5, 6, 5, 7, 11, 12, 9, 15, 22], float)
+    row = compare_parameter("x", "continuous", _pairs(before, after),
+                            {"wilcoxon": {"zero_method": zero_method}})[0]
+    assert row["rank_biserial"] == pytest.approx(rank_biserial_paired(after - before), abs=1e-12)
