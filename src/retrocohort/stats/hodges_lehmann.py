@@ -27,6 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from retrocohort.stats.signed_rank import (
     doubled_midranks,
+    has_duplicates,
     prepare_differences,
     signed_rank_null_pmf,
 )
@@ -187,7 +188,7 @@ def hodges_lehmann_paired(
     if n == 0:
         raise ValueError("no non-missing differences")
     x, scale = _grid(diffs, decimals)
-    has_ties = np.unique(np.abs(x)).size < n
+    has_ties = has_duplicates(np.abs(x))
     has_zeros = bool((x == 0).any())
     exact = n <= exact_max_n and not (has_ties or has_zeros)
     n_walsh = n * (n + 1) // 2
