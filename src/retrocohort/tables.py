@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .formatting import (EM_DASH, format_count_pct, format_mean_sd, format_median_iqr,
@@ -319,7 +320,10 @@ def build_survival_table(stats: pd.DataFrame, config: dict) -> Table:
         ci_types = sorted(set(stats.loc[stats["role"] == "horizon", "ci_type"]))
         foot.append("Event-free percentage: Kaplan–Meier S(t) at the stated time with its pointwise "
                     f"CI ({', '.join(ci_types)} transform of Greenwood's variance).")
-    foot.append("NR: upper confidence limit not reached. " + rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
+    med = stats[stats["role"] == "median"]
+    reached = med["median"].notna() & ~np.isinf(med["ci_high"].astype(float))
+    nr = "NR: confidence limit not reached. " if not reached.all() else ""
+    foot.append(nr + rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
     foot += _p_footnotes(markers)
     if stats["synthetic"].astype(bool).any():
         foot.append(_synthetic_footnote(config))

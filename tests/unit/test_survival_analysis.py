@@ -99,3 +99,14 @@ def test_at_risk_times_start_at_zero_and_stay_in_range():
     ticks = at_risk_times(np.array([0.0, 3.0, 8.0]))
     assert ticks[0] == 0 and ticks[-1] <= 8 and np.all(np.diff(ticks) > 0)
     assert at_risk_times(np.array([0.0, 3.0, 8.0])).tolist() == ticks.tolist()
+
+
+def test_km_plot_band_reaches_a_final_step_to_zero():
+    from retrocohort.figures.survival import km_plot
+
+    curves = pd.DataFrame({"group": ["A"] * 3, "time": [1.0, 2.0, 8.0], "survival": [0.5, 0.25, 0.0],
+                           "ci_low": [0.2, 0.05, np.nan], "ci_high": [0.8, 0.6, np.nan]})
+    fig = km_plot(curves)
+    band = [c for c in fig.axes[0].collections if (c.get_gid() or "") == "ci-A"][0]
+    xs = np.concatenate([p.vertices[:, 0] for p in band.get_paths()])
+    assert xs.max() == 8.0  # the [2, 8) interval is shaded

@@ -147,6 +147,7 @@ def test_survival_table_medians_horizons_and_logrank():
     women = cells["Women"]  # days 3 (censored), 6 (censored): median not reached
     assert women[1] == "2 (0)" and women[2] == "not reached" and women[3].startswith("100% (")
     assert any("log-rank" in f.lower() for f in table.footnotes)
+    assert any(f.startswith("NR: confidence limit not reached") for f in table.footnotes)
     assert "†" not in to_markdown(table)
 
 
