@@ -19,7 +19,7 @@ import pandas as pd
 
 from .descriptive import summarise_variable, variable_kind
 from .errors import ConfigError, Problem
-from .formatting import format_p
+from .stats.pvalues import p_value_format, printed_p
 from .stats.quantiles import HF_TYPES
 from .stats.two_sample import fisher_exact_2x2, mann_whitney
 
@@ -62,6 +62,17 @@ def group_assignment(values: pd.Series, labels: dict | None) -> tuple[pd.Series,
     else:
         order = [(k, k) for k in sorted({k for k in raw if k is not None})]
     return pd.Series(raw, index=values.index, dtype=object), order
+
+
+def check_unique_ids(entries: list[dict], section: str) -> None:
+    """ConfigError naming the entry whose ``id`` repeats an earlier one (ids name output files)."""
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        if entry["id"] in seen:
+            raise ConfigError(f"Duplicate id in `{section}`", [Problem(
+                "id used twice", file="config", column=f"{section}/{i}/id", value=entry["id"],
+                expected="a unique id per entry")])
+        seen.add(entry["id"])
 
 
 def _outcome_kind(spec: dict, variables: dict, derived: dict, index: int) -> str:
@@ -140,17 +151,16 @@ def compare_groups(frame: pd.DataFrame, spec: dict, index: int, variables: dict,
                        "n_missing_outcome": int(sum(r["missing"] for r in rows))}
     rows.append({**base, "role": "test", **test, "n": int(sum(s.size for s in samples)),
                  "n_group": int(keys.notna().sum()), "n_excluded": n_excluded,
-                 "p_formatted": format_p(test["p_value"], decimals=p_format.get("decimals", 3),
-                                         threshold=p_format.get("threshold", 0.001),
-                                         rule=p_format.get("rounding", "half_up"))})
+                 "p_formatted": printed_p(test["p_value"], p_format)})
     return rows
 
 
 def group_statistics(frame: pd.DataFrame, comparisons: list[dict], variables: dict, derived: dict,
                      stats_cfg: dict, synthetic: set[str]) -> pd.DataFrame:
     """All configured comparisons: for each, one summary row per group and one test row."""
+    check_unique_ids(comparisons, "groups")
     hf = stats_cfg.get("quantile_type", 7)
-    p_format = {**stats_cfg.get("p_value", {}), "rounding": stats_cfg.get("rounding", "half_up")}
+    p_format = p_value_format(stats_cfg)
     rows = [row for i, spec in enumerate(comparisons)
             for row in compare_groups(frame, spec, i, variables, derived, hf, synthetic, p_format)]
     out = pd.DataFrame.from_records(rows, columns=GROUP_COLUMNS)

@@ -15,8 +15,8 @@ import pandas as pd
 
 from .descriptive import variable_kind
 from .errors import ConfigError, Problem
-from .formatting import format_p
-from .group_analysis import group_assignment
+from .group_analysis import check_unique_ids, group_assignment
+from .stats.pvalues import p_value_format, printed_p
 from .stats.survival import kaplan_meier, logrank, median_survival
 
 ALL_PATIENTS = "All patients"
@@ -91,11 +91,48 @@ def survival_at(km: pd.DataFrame, horizon: float) -> tuple[float, float, float]:
     return tuple(float(km[c].iloc[i]) for c in ("survival", "ci_low", "ci_high"))  # type: ignore[return-value]
 
 
+def _group_rows(g: dict, t: np.ndarray, e: np.ndarray, spec: dict) -> tuple[list[dict], pd.DataFrame | None]:
+    """Kaplan–Meier, median and horizon rows of one group, and its curve (None if empty)."""
+    conf, ci_type = g["conf_level"], g["ci_type"]
+    if t.size == 0:
+        return [{**g, "role": "median", "n": 0, "n_events": 0, "median": np.nan, "ci_low": np.nan,
+                 "ci_high": np.nan,
+                 "method": "not computed: no patient with a complete time and event"}], None
+    km = kaplan_meier(t, e, conf, ci_type=ci_type)
+    med = median_survival(t, e, conf)
+    band = f"pointwise {conf:.0%} CI, {ci_type} transform of Greenwood's variance."
+    rows = [{**g, "role": "km", **rec, "method": f"Kaplan–Meier estimate; {band}"}
+            for rec in km.to_dict("records")]
+    rows.append({**g, "role": "median", "n": int(t.size), "n_events": int(e.sum()),
+                 "median": med.median, "ci_low": med.ci_low, "ci_high": med.ci_high,
+                 "method": med.method})
+    for h in spec.get("horizons", []):
+        s, lo, hi = survival_at(km, float(h))
+        rows.append({**g, "role": "horizon", "time": float(h), "survival": s, "ci_low": lo,
+                     "ci_high": hi, "n_at_risk": int(numbers_at_risk(t, np.array([h]))[0]),
+                     "method": f"Kaplan–Meier S(t) at t = {h}; {band}"})
+    return rows, km.assign(group=g["group"])[["group", "time", "survival", "ci_low", "ci_high"]]
+
+
+def _logrank_row(base: dict, t: np.ndarray, e: np.ndarray, labels: np.ndarray,
+                 p_format: dict) -> dict:
+    """Log-rank test across the groups present, or a 'not computed' row."""
+    if np.unique(labels).size >= 2:
+        test = logrank(t, e, labels).to_dict(flat=False)
+        test["statistic_name"] = test["details"].get("statistic_name", "")
+    else:
+        reason = "not computed: fewer than 2 groups with data"
+        test = {"test": "log-rank", "method": reason, "statistic": np.nan, "p_value": np.nan,
+                "n": int(t.size), "n_used": 0, "details": {"reason": reason}, "statistic_name": ""}
+    keys = ("test", "method", "statistic", "statistic_name", "p_value", "n", "n_used", "details")
+    return {**base, "role": "logrank", "group": "", **{k: test[k] for k in keys},
+            "p_formatted": printed_p(test["p_value"], p_format)}
+
+
 def analyse(frame: pd.DataFrame, spec: dict, index: int, variables: dict, derived: dict,
             synthetic: set[str], p_format: dict) -> SurvivalAnalysis:
     """Every statistic of one configured time-to-event analysis."""
     time, event, definition = event_data(frame, spec, index, variables, derived)
-    conf, ci_type = spec.get("conf_level", 0.95), spec.get("ci_type", "log-log")
     group_var = spec.get("group_variable")
     if group_var:
         keys, order = group_assignment(frame[group_var], spec.get("groups"))
@@ -105,66 +142,38 @@ def analyse(frame: pd.DataFrame, spec: dict, index: int, variables: dict, derive
     used_vars = {spec["time"], spec.get("event"), group_var} - {None}
     base = {"analysis": spec["id"], "analysis_label": spec.get("label", spec["id"]),
             "order": index, "time_variable": spec["time"], "event_definition": definition,
-            "group_variable": group_var or "", "conf_level": conf, "ci_type": ci_type,
-            "synthetic": bool(used_vars & synthetic)}
-    rows, curves, risk = [], [], []
-    t_all, e_all, k_all = time.to_numpy()[complete], event.to_numpy()[complete], keys.to_numpy()[complete]
+            "group_variable": group_var or "", "conf_level": spec.get("conf_level", 0.95),
+            "ci_type": spec.get("ci_type", "log-log"), "synthetic": bool(used_vars & synthetic),
+            "n_missing": int((~complete).sum())}
+    t_all, e_all = time.to_numpy()[complete], event.to_numpy()[complete]
+    k_all = keys.to_numpy()[complete]
     ticks = at_risk_times(t_all)
+    rows, curves, risk = [], [], []
     for key, label in order:
-        t, e = t_all[k_all == key], e_all[k_all == key]
-        g = {**base, "group": label, "group_value": key}
-        if t.size == 0:
-            rows.append({**g, "role": "median", "n": 0, "n_events": 0, "median": np.nan,
-                         "ci_low": np.nan, "ci_high": np.nan,
-                         "method": "not computed: no patient with a complete time and event"})
-            continue
-        km = kaplan_meier(t, e, conf, ci_type=ci_type)
-        med = median_survival(t, e, conf)
-        rows += [{**g, "role": "km", **rec, "method": f"Kaplan–Meier estimate; pointwise "
-                  f"{conf:.0%} CI, {ci_type} transform of Greenwood's variance."}
-                 for rec in km.to_dict("records")]
-        rows.append({**g, "role": "median", "n": int(t.size), "n_events": int(e.sum()),
-                     "median": med.median, "ci_low": med.ci_low, "ci_high": med.ci_high,
-                     "method": med.method})
-        for h in spec.get("horizons", []):
-            s, lo, hi = survival_at(km, float(h))
-            rows.append({**g, "role": "horizon", "time": float(h), "survival": s, "ci_low": lo,
-                         "ci_high": hi, "n_at_risk": int(numbers_at_risk(t, np.array([h]))[0]),
-                         "method": f"Kaplan–Meier S(t) at t = {h}; pointwise {conf:.0%} CI, "
-                                   f"{ci_type} transform of Greenwood's variance."})
-        curves.append(km.assign(group=label)[["group", "time", "survival", "ci_low", "ci_high"]])
-        risk.append(pd.DataFrame({"group": label, "time": ticks,
-                                  "n_at_risk": numbers_at_risk(t, ticks)}))
-    n_missing = int((~complete).sum())
-    for row in rows:
-        row.setdefault("n_missing", n_missing)
+        mine = k_all == key
+        group_rows, curve = _group_rows({**base, "group": label, "group_value": key},
+                                        t_all[mine], e_all[mine], spec)
+        rows += group_rows
+        if curve is not None:
+            curves.append(curve)
+            risk.append(pd.DataFrame({"group": label, "time": ticks,
+                                      "n_at_risk": numbers_at_risk(t_all[mine], ticks)}))
     if group_var:
-        present = [label for key, label in order if (k_all == key).any()]
-        if len(present) >= 2:
-            test = logrank(t_all, e_all, k_all).to_dict(flat=False)
-            test["statistic_name"] = test["details"].get("statistic_name", "")
-        else:
-            reason = "not computed: fewer than 2 groups with data"
-            test = {"test": "log-rank", "method": reason, "statistic": np.nan, "p_value": np.nan,
-                    "n": int(t_all.size), "n_used": 0, "details": {"reason": reason}}
-        rows.append({**base, "role": "logrank", "group": "", "n_missing": n_missing,
-                     **{k: test[k] for k in ("test", "method", "statistic", "p_value", "n",
-                                             "n_used", "details")},
-                     "statistic_name": test.get("statistic_name", ""),
-                     "p_formatted": format_p(test["p_value"], decimals=p_format.get("decimals", 3),
-                                             threshold=p_format.get("threshold", 0.001),
-                                             rule=p_format.get("rounding", "half_up"))})
-    empty_curves = pd.DataFrame(columns=["group", "time", "survival", "ci_low", "ci_high"])
-    empty_risk = pd.DataFrame(columns=["group", "time", "n_at_risk"])
-    return SurvivalAnalysis(rows=rows,
-                            curves=pd.concat(curves, ignore_index=True) if curves else empty_curves,
-                            at_risk=pd.concat(risk, ignore_index=True) if risk else empty_risk)
+        labels = np.array([dict(order)[k] for k in k_all], dtype=object)
+        rows.append(_logrank_row(base, t_all, e_all, labels, p_format))
+    return SurvivalAnalysis(
+        rows=rows,
+        curves=pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(
+            columns=["group", "time", "survival", "ci_low", "ci_high"]),
+        at_risk=pd.concat(risk, ignore_index=True) if risk else pd.DataFrame(
+            columns=["group", "time", "n_at_risk"]))
 
 
 def survival_statistics(frame: pd.DataFrame, analyses: list[dict], variables: dict, derived: dict,
                         stats_cfg: dict, synthetic: set[str]) -> tuple[pd.DataFrame, dict[str, SurvivalAnalysis]]:
     """Statistics of every configured analysis (one frame) and each analysis by id."""
-    p_format = {**stats_cfg.get("p_value", {}), "rounding": stats_cfg.get("rounding", "half_up")}
+    check_unique_ids(analyses, "survival")
+    p_format = p_value_format(stats_cfg)
     results = {spec["id"]: analyse(frame, spec, i, variables, derived, synthetic, p_format)
                for i, spec in enumerate(analyses)}
     rows = [row for res in results.values() for row in res.rows]

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 
 from .formatting import (EM_DASH, format_count_pct, format_mean_sd, format_median_iqr,
-                         format_number, format_p, format_range, is_missing, round_decimal,
+                         format_number, format_range, is_missing, round_decimal,
                          rounding_rule_sentence)
 from .render.model import Row, Table
+from .stats.pvalues import p_value_format, printed_p
 from .stats.quantiles import HF_TYPES
 
 DAGGER = "†"
@@ -145,50 +146,8 @@ def build_table2(patients: pd.DataFrame, config: dict) -> Table:
                  rows=rows, footnotes=list(t2.get("footnotes", [])), label="tab:table2")
 
 
-def _paired_cell(rec: dict, dec: int, rule: str) -> tuple[str, str]:
-    if rec["kind"] == "binary":
-        if not rec["n_pairs"]:
-            return EM_DASH, EM_DASH
-        return (format_count_pct(int(rec["day0_count"]), int(rec["n_pairs"]), int(rec["n_pairs"]), pct_decimals=1, rule=rule),
-                format_count_pct(int(rec["day7_count"]), int(rec["n_pairs"]), int(rec["n_pairs"]), pct_decimals=1, rule=rule))
-    return (format_number(rec["day0_median"], dec, rule=rule), format_number(rec["day7_median"], dec, rule=rule))
-
-
-def build_table3(stats: pd.DataFrame, config: dict) -> Table:
-    """Table 3: parameter (n pairs), Day 0, Day 7, p-value and the test that produced it."""
-    t3 = config["tables"]["table3"]
-    st = config.get("statistics", {})
-    rule = st.get("rounding", "half_up")
-    pfmt = st.get("p_value", {})
-    days = config.get("paired_days", [0, 7])
-    main = stats[stats["role"] == "main"].sort_values("order")
-    rows, tests = [], {}
-    for spec, rec in zip(t3["parameters"], main.to_dict("records")):
-        d0, d7 = _paired_cell(rec, spec.get("decimals", 1), rule)
-        p = rec["p_adjusted"] if rec["adjustment"] != "none" else rec["p_value"]
-        marker = tests.setdefault(rec["method"], "abcdefghij"[len(tests)])
-        rows.append(Row([_label(f"{rec['label']} (n = {rec['n_pairs']})", bool(rec["synthetic"])), d0, d7,
-                         format_p(p, decimals=pfmt.get("decimals", 3), threshold=pfmt.get("threshold", 0.001),
-                                  rule=rule) + f" {marker}"]))
-    foot = list(t3.get("footnotes", []))
-    summary = t3.get("summary", "median")
-    foot.append(f"Day {days[0]} and Day {days[1]} columns: {summary} of the paired values "
-                "(binary parameters: n (%)).")
-    foot += [f"{m} {method}" for method, m in tests.items()]
-    if main["adjustment"].iloc[0] != "none":
-        foot.append(f"p-values adjusted for multiplicity across parameters ({main['adjustment'].iloc[0]}).")
-    if main["synthetic"].astype(bool).any():
-        foot.append(_synthetic_footnote(config))
-    return Table(title=t3.get("title", "Table 3"),
-                 columns=["Parameter (n)", f"Day {days[0]}", f"Day {days[1]}", "p-Value"],
-                 rows=rows, footnotes=foot, label="tab:table3")
-
-
 def _p_cell(p: object, config: dict) -> str:
-    st = config.get("statistics", {})
-    pfmt = st.get("p_value", {})
-    return format_p(p, decimals=pfmt.get("decimals", 3), threshold=pfmt.get("threshold", 0.001),
-                    rule=st.get("rounding", "half_up"))
+    return printed_p(p, p_value_format(config.get("statistics", {})))  # type: ignore[arg-type]
 
 
 def _method_marker(markers: dict[str, str], method: str) -> str:
@@ -198,6 +157,43 @@ def _method_marker(markers: dict[str, str], method: str) -> str:
 
 def _p_footnotes(markers: dict[str, str]) -> list[str]:
     return [f"{letter} {method}" for method, letter in markers.items()]
+
+
+def _paired_cell(rec: dict, dec: int, rule: str, summary: str = "median") -> tuple[str, str]:
+    """Day 0 and Day 7 cells: n (%) for binary parameters, else the configured summary."""
+    if rec["kind"] == "binary":
+        if not rec["n_pairs"]:
+            return EM_DASH, EM_DASH
+        return (format_count_pct(int(rec["day0_count"]), int(rec["n_pairs"]), int(rec["n_pairs"]), pct_decimals=1, rule=rule),
+                format_count_pct(int(rec["day7_count"]), int(rec["n_pairs"]), int(rec["n_pairs"]), pct_decimals=1, rule=rule))
+    return (format_number(rec[f"day0_{summary}"], dec, rule=rule),
+            format_number(rec[f"day7_{summary}"], dec, rule=rule))
+
+
+def build_table3(stats: pd.DataFrame, config: dict) -> Table:
+    """Table 3: parameter (n pairs), Day 0, Day 7, p-value and the test that produced it."""
+    t3 = config["tables"]["table3"]
+    rule = config.get("statistics", {}).get("rounding", "half_up")
+    days = config.get("paired_days", [0, 7])
+    summary = t3.get("summary", "median")
+    main = stats[stats["role"] == "main"].sort_values("order")
+    rows, tests = [], {}
+    for spec, rec in zip(t3["parameters"], main.to_dict("records"), strict=True):
+        d0, d7 = _paired_cell(rec, spec.get("decimals", 1), rule, summary)
+        p = rec["p_adjusted"] if rec["adjustment"] != "none" else rec["p_value"]
+        rows.append(Row([_label(f"{rec['label']} (n = {rec['n_pairs']})", bool(rec["synthetic"])), d0, d7,
+                         f"{_p_cell(p, config)} {_method_marker(tests, rec['method'])}"]))
+    foot = list(t3.get("footnotes", []))
+    foot.append(f"Day {days[0]} and Day {days[1]} columns: {summary} of the paired values "
+                "(binary parameters: n (%)).")
+    foot += _p_footnotes(tests)
+    if main["adjustment"].iloc[0] != "none":
+        foot.append(f"p-values adjusted for multiplicity across parameters ({main['adjustment'].iloc[0]}).")
+    if main["synthetic"].astype(bool).any():
+        foot.append(_synthetic_footnote(config))
+    return Table(title=t3.get("title", "Table 3"),
+                 columns=["Parameter (n)", f"Day {days[0]}", f"Day {days[1]}", "p-Value"],
+                 rows=rows, footnotes=foot, label="tab:table3")
 
 
 def _group_summary_cell(rec: dict, decimals: int, style: NumberStyle) -> str:

@@ -115,3 +115,13 @@ def test_rank_biserial_from_the_test_statistic_equals_direct_computation(zero_me
     row = compare_parameter("x", "continuous", _pairs(before, after),
                             {"wilcoxon": {"zero_method": zero_method}})[0]
     assert row["rank_biserial"] == pytest.approx(rank_biserial_paired(after - before), abs=1e-12)
+
+
+def test_table3_summary_statistic_is_configurable():
+    meas = _long({"crp": [(i, d, float(i * (1 if d == 0 else 2))) for i in (1, 2, 6) for d in (0, 7)],
+                  "fever": [], "ldh": []})
+    t3 = table3_statistics(meas, [{"variable": "crp"}], VARIABLES, (0, 7), {}, set())
+    config = {**CONFIG, "tables": {"table3": {"parameters": [{"variable": "crp"}], "summary": "mean"}}}
+    assert build_table3(t3, config).rows[0].cells[1:3] == ["3.0", "6.0"]  # medians would be 2.0, 4.0
+    config["tables"]["table3"]["summary"] = "median"
+    assert build_table3(t3, config).rows[0].cells[1:3] == ["2.0", "4.0"]
