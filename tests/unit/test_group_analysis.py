@@ -137,3 +137,17 @@ def test_bad_outcomes_raise_a_located_config_error(spec, message):
     with pytest.raises(ConfigError) as err:
         _stats([spec])
     assert message in str(err.value) and "groups/0/" in str(err.value)
+
+
+def test_duplicate_ids_raise():
+    with pytest.raises(ConfigError, match="Duplicate id"):
+        _stats([DURATION, DURATION])
+
+
+def test_printed_p_follows_the_study_settings():
+    from retrocohort.stats.pvalues import p_value_format, printed_p
+
+    default = p_value_format({})
+    assert [printed_p(p, default) for p in (0.0004, 0.0015, 0.0125, np.nan)] == ["<0.001", "0.002", "0.013", "—"]
+    even = p_value_format({"rounding": "half_even", "p_value": {"decimals": 2, "threshold": 0.01}})
+    assert [printed_p(p, even) for p in (0.005, 0.125)] == ["<0.01", "0.12"]
