@@ -1,12 +1,13 @@
 """Group comparisons: for each configured comparison, per-group summaries and one test.
 
 Binary outcome: Fisher's exact test on the 2x2 table (rows = the two groups in config order,
-columns = outcome yes / no), two-sided, minimum-likelihood rule. Continuous or count outcome:
-Mann-Whitney U, exact conditional null (exact with ties) when both groups have at most
-``exact_max_n`` values, else the normal approximation with tie-corrected variance and
-continuity correction; the method string says which was used. Patients with a missing group
-value (or a value not listed in ``groups``) are excluded and counted; patients with a missing
-outcome are excluded from that test and counted per group.
+columns = outcome yes / no, so the odds ratio is that of the first group vs the second),
+two-sided, minimum-likelihood rule. Continuous or count outcome: Mann-Whitney U of the first
+group, exact conditional null (exact with ties) when both groups have at most ``exact_max_n``
+values, else the normal approximation with tie-corrected variance and continuity correction;
+the method string says which was used. Patients with a missing group value (or a value not
+listed in ``groups``) are excluded and counted; patients with a missing outcome are excluded
+from that test and counted per group.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .config import variable_label
 from .descriptive import summarise_variable, variable_kind
 from .errors import ConfigError, Problem
 from .stats.pvalues import p_value_format, printed_p
@@ -122,13 +124,12 @@ def compare_groups(frame: pd.DataFrame, spec: dict, index: int, variables: dict,
                 expected="a patient-level variable, derived variable or baseline measurement")])
     kind = _outcome_kind(spec, variables, derived, index)
     keys, order = group_assignment(frame[group_var], spec.get("groups"))
+    labels = {"variables": variables, "derived": derived}
     base = {
         "comparison": spec["id"], "comparison_label": spec.get("label", spec["id"]),
         "order": index, "outcome": outcome,
-        "outcome_label": (variables.get(outcome) or derived.get(outcome) or {}).get("label", outcome),
-        "outcome_kind": kind, "group_variable": group_var,
-        "group_variable_label": (variables.get(group_var) or derived.get(group_var) or {}).get(
-            "label", group_var),
+        "outcome_label": variable_label(labels, outcome), "outcome_kind": kind,
+        "group_variable": group_var, "group_variable_label": variable_label(labels, group_var),
         "synthetic": outcome in synthetic or group_var in synthetic,
     }
     stat = "count_pct" if kind == "binary" else "median_iqr"
@@ -147,6 +148,7 @@ def compare_groups(frame: pd.DataFrame, spec: dict, index: int, variables: dict,
     test = _run_test(kind, samples, int(spec.get("exact_max_n", DEFAULT_EXACT_MAX_N)))
     n_excluded = int(keys.isna().sum())
     test["details"] = {**test["details"], "groups": [label for _, label in order],
+                       "first_group": order[0][1] if order else "",
                        "n_excluded_group": n_excluded,
                        "n_missing_outcome": int(sum(r["missing"] for r in rows))}
     rows.append({**base, "role": "test", **test, "n": int(sum(s.size for s in samples)),
