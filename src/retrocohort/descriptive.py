@@ -17,6 +17,22 @@ STAT_COLUMNS = ["row", "variable", "label", "stat", "n", "missing", "count", "de
                 "quantile_method", "synthetic"]
 
 
+BINARY_DERIVED_OPS = ("any_of", "all_of", "equals", "less_than", "first_line", "monotherapy")
+
+
+def variable_kind(name: str, variables: dict, derived: dict) -> str:
+    """Kind of a declared variable, or of a derived one (flags: binary; counts/lines: count).
+
+    Built-in per-patient numbers (e.g. ``hscore_probability_pct``) are continuous.
+    """
+    if name in variables:
+        return variables[name]["kind"]
+    spec = derived.get(name, {})
+    if any(op in spec for op in BINARY_DERIVED_OPS):
+        return "binary"
+    return "count" if spec else "continuous"
+
+
 def _auto_stat(kind: str) -> str:
     return "count_pct" if kind == "binary" else "median_iqr"
 
@@ -49,7 +65,7 @@ def table1_statistics(frame: pd.DataFrame, rows: list[dict], variables: dict, de
             continue
         name = row["variable"]
         spec = variables.get(name) or derived.get(name) or {}
-        kind = spec.get("kind", "binary" if any(k in spec for k in ("any_of", "all_of", "equals", "less_than", "first_line", "monotherapy")) else "continuous")
+        kind = variable_kind(name, variables, derived)
         stat = row.get("stat", "auto")
         stat = _auto_stat(kind) if stat == "auto" else stat
         summary = summarise_variable(frame[name], "count_pct" if stat == "count_pct" else "median_iqr", hf_type)

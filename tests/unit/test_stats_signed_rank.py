@@ -200,3 +200,17 @@ def test_paired_t_equals_scipy_ttest_rel():
     assert res.details["df"] == 8
     with pytest.raises(ValueError, match="at least 2"):
         paired_t([1.0])
+
+
+def test_doubled_midranks_equal_scipy_rankdata_with_ties():
+    from scipy.stats import rankdata
+
+    from retrocohort.stats.signed_rank import doubled_midranks
+
+    rng = np.random.default_rng(11)
+    for size in (1, 2, 7, 500):
+        x = rng.integers(0, max(2, size // 3), size).astype(float)
+        np.testing.assert_array_equal(doubled_midranks(x), np.rint(2 * rankdata(x)).astype(np.int64))
+    assert doubled_midranks(np.array([])).size == 0
+    with pytest.raises(ValueError, match="NaN"):
+        doubled_midranks(np.array([1.0, np.nan]))

@@ -22,6 +22,15 @@ def _with_origin(g: pd.DataFrame) -> pd.DataFrame:
     return g
 
 
+def _band_edges(limit: pd.Series) -> np.ndarray:
+    """CI limits with a trailing run of NaN replaced by the last defined value."""
+    values = limit.to_numpy(dtype=float).copy()
+    defined = np.flatnonzero(~np.isnan(values))
+    if defined.size:
+        values[defined[-1] + 1:] = values[defined[-1]]
+    return values
+
+
 @styled
 def km_plot(
     curves: pd.DataFrame,
@@ -53,8 +62,11 @@ def km_plot(
     for i, group in enumerate(groups):
         g = _with_origin(curves[curves["group"] == group])
         t, color = g["time"].to_numpy(float), colors[i]
-        ax.fill_between(t, g["ci_low"], g["ci_high"], step="post", color=color, alpha=0.18,
-                        lw=0, gid=f"ci-{group}")
+        # a step's band spans [t_i, t_i+1): carry limits into a final undefined (S = 0) point so
+        # the last interval is drawn (matplotlib drops a polygon segment ending at NaN)
+        low, high = _band_edges(g["ci_low"]), _band_edges(g["ci_high"])
+        ax.fill_between(t, low, high, step="post", color=color, alpha=0.18, lw=0,
+                        gid=f"ci-{group}")
         ax.step(t, g["survival"], where="post", color=color, lw=1.2, label=str(group),
                 gid=f"km-{group}")
     ax.set_ylim(0, 1.03)

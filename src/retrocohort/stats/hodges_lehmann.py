@@ -27,6 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from retrocohort.stats.signed_rank import (
     doubled_midranks,
+    has_duplicates,
     prepare_differences,
     signed_rank_null_pmf,
 )
@@ -187,7 +188,7 @@ def hodges_lehmann_paired(
     if n == 0:
         raise ValueError("no non-missing differences")
     x, scale = _grid(diffs, decimals)
-    has_ties = np.unique(np.abs(x)).size < n
+    has_ties = has_duplicates(np.abs(x))
     has_zeros = bool((x == 0).any())
     exact = n <= exact_max_n and not (has_ties or has_zeros)
     n_walsh = n * (n + 1) // 2
@@ -218,5 +219,13 @@ def rank_biserial_paired(d: ArrayLike, decimals: int | None = None) -> float:
     if diffs.size == 0:
         raise ValueError("rank-biserial correlation needs at least one non-zero difference")
     ranks2 = doubled_midranks(np.abs(diffs))
-    t_plus, t_minus = ranks2[diffs > 0].sum(), ranks2[diffs < 0].sum()
-    return float((t_plus - t_minus) / (t_plus + t_minus))
+    return rank_biserial_from_v(ranks2[diffs > 0].sum() / 2, diffs.size)
+
+
+def rank_biserial_from_v(v: float, n_nonzero: int) -> float:
+    """(T+ - T-) / (T+ + T-) from V = T+ over ``n_nonzero`` non-zero differences: mid-ranks
+    keep T+ + T- = n(n + 1)/2, so r = 2V / (n(n + 1)/2) - 1."""
+    total = n_nonzero * (n_nonzero + 1) / 2
+    if total <= 0:
+        raise ValueError("rank-biserial correlation needs at least one non-zero difference")
+    return float(2.0 * v / total - 1.0)

@@ -151,3 +151,26 @@ def normal_pvalue(
     else:
         p = 2.0 * min(norm.cdf(z), norm.sf(z))
     return float(z), float(min(1.0, p))
+
+
+def details_text(details: Any) -> str:
+    """``key=value; ...`` (keys sorted) for a CSV cell; empty for anything but a mapping."""
+    if not isinstance(details, Mapping):
+        return ""
+    return "; ".join(f"{key}={_plain(details[key])}" for key in sorted(details))
+
+
+def json_safe(value: Any) -> Any:
+    """Recursively turn numpy scalars into Python ones and NaN/inf into None (strict JSON)."""
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [json_safe(v) for v in value]
+    value = _plain(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is not None and not isinstance(value, (str, int, float, bool)):
+        import pandas as pd
+
+        return None if pd.isna(value) else str(value)
+    return value

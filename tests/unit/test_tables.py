@@ -1,0 +1,166 @@
+"""Formatted tables: Table 1 options, group comparisons and time to event (incl. DOCX in LibreOffice)."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from retrocohort.descriptive import table1_statistics
+from retrocohort.group_analysis import group_statistics
+from retrocohort.render import to_markdown, write_docx
+from retrocohort.survival_analysis import survival_statistics
+from retrocohort.tables import NumberStyle, build_group_table, build_survival_table, build_table1
+
+LIBREOFFICE = shutil.which("libreoffice")
+VARIABLES = {
+    "male": {"kind": "binary", "label": "Male"},
+    "age": {"kind": "continuous", "label": "Age"},
+    "ferritin": {"kind": "continuous", "label": "Ferritin"},
+    "crp": {"kind": "continuous", "label": "CRP"},
+    "days": {"kind": "continuous", "unit": "days", "label": "Days"},
+    "event": {"kind": "binary"},
+}
+FRAME = pd.DataFrame({
+    "male": pd.array([True, True, False, None, True, False], dtype="boolean"),
+    "age": [20.0, 30, 40, 50, 60, np.nan],
+    "ferritin": [6072.5, 13835.0, 27001.0, 500.0, 9000.0, 20000.0],
+    "crp": [2.25, 2.25, 2.25, 2.25, 2.25, 2.25],
+    "days": [1.0, 2, 3, 4, 5, 6],
+    "event": pd.array([True, True, False, True, True, False], dtype="boolean"),
+})
+
+
+def _config(rows, rounding="half_up", hf=7, **table1):
+    return {"study": {"synthetic_note": "Synthetic data."},
+            "statistics": {"rounding": rounding, "quantile_type": hf},
+            "variables": VARIABLES,
+            "tables": {"table1": {"title": "Table 1 ({n} patients)", "rows": rows, **table1}}}
+
+
+def _table1(rows, synthetic=frozenset(), **kw):
+    config = _config(rows, **kw)
+    stats = table1_statistics(FRAME, rows, VARIABLES, {}, config["statistics"]["quantile_type"], set(synthetic))
+    return build_table1(stats, config, len(FRAME))
+
+
+def _cells(table):
+    return {row.cells[0]: row.cells for row in table.rows}
+
+
+def test_denominator_shown_only_when_it_differs_and_missing_column():
+    rows = [{"section": "Demographics"}, {"variable": "male", "indent": 1}, {"variable": "age"}]
+    table = _table1(rows, missing_column=True)
+    assert table.columns == ["", "Reference values", "n (%) or median [IQR]", "Missing"]
+    cells = _cells(table)
+    assert cells["Male"] == ["Male", "", "3/5 (60%)", "1"]
+    assert cells["Age"][2:] == ["40.0 [30.0–50.0] (n = 5)", "1"]
+    assert table.rows[0].section and table.rows[1].indent == 1
+    assert table.title == "Table 1 (6 patients)"
+    assert any("Missing: patients of the cohort without a value" in f for f in table.footnotes)
+
+
+def test_quantile_type_and_rounding_rule_are_stated_and_applied():
+    rows = [{"variable": "crp", "stat": "median", "decimals": 1}, {"variable": "age"}]
+    up, even = _table1(rows), _table1(rows, rounding="half_even", hf=6)
+    assert _cells(up)["CRP"][2] == "2.3" and _cells(even)["CRP"][2] == "2.2"
+    assert any("half up" in f and "Hyndman–Fan type 7" in f for f in up.footnotes)
+    assert any("half to even" in f and "Hyndman–Fan type 6" in f for f in even.footnotes)
+    # type 6 quartiles of 20..60 (n = 5): positions 1.5 and 4.5 -> 25 and 55
+    assert _cells(even)["Age"][2] == "40.0 [25.0–55.0] (n = 5)"
+
+
+def test_mean_sd_option_decimals_reference_and_footnote():
+    rows = [{"variable": "age", "stat": "mean_sd", "decimals": 2, "reference": [18, 65],
+             "reference_decimals": 0}]
+    table = _table1(rows)
+    assert _cells(table)["Age"][1:] == ["18–65", "40.00 (15.81)"]
+    assert any("Mean (SD): standard deviation with the n − 1 denominator" in f for f in table.footnotes)
+
+
+def test_digit_grouping_is_consistent_within_a_cell_and_configurable():
+    rows = [{"variable": "ferritin", "decimals": 1}]
+    grouped = _cells(_table1(rows))["Ferritin"][2]
+    assert grouped == "11,417.5 [6,804.4–18,458.8]"
+    plain = _cells(_table1(rows, thousands_separator=""))["Ferritin"][2]
+    assert plain == "11417.5 [6804.4–18458.8]"
+    style = NumberStyle(thousands_min=10000)
+    assert style.cell([500.0, 900.0], 1)["thousands_min"] == 10000
+    assert style.cell([500.0, 10000.0], 1)["thousands_min"] == 0
+
+
+def test_synthetic_rows_carry_a_dagger_and_footnote():
+    table = _table1([{"variable": "ferritin"}, {"variable": "age"}], synthetic={"ferritin"})
+    assert "Ferritin †" in _cells(table) and "Age" in _cells(table)
+    assert table.footnotes[-1] == "† Synthetic data."
+
+
+GROUP_CONFIG = {
+    "study": {"synthetic_note": "Synthetic data."}, "statistics": {}, "variables": VARIABLES,
+    "groups": [{"id": "age_by_sex", "label": "Age by sex", "outcome": "age", "group_variable": "male",
+                "groups": {"True": "Men", "False": "Women"}, "decimals": 0},
+               {"id": "event_by_sex", "label": "Event by sex", "outcome": "event", "group_variable": "male",
+                "groups": {"True": "Men", "False": "Women"}}],
+    "survival": [{"id": "time", "label": "Time to event", "time": "days", "event": "event",
+                  "group_variable": "male", "groups": {"True": "Men", "False": "Women"},
+                  "horizons": [1, 3]}],
+    "tables": {"groups": {"title": "Group comparisons"}, "survival": {"title": "Time to event"}},
+}
+
+
+def _group_table():
+    stats = group_statistics(FRAME, GROUP_CONFIG["groups"], VARIABLES, {}, {}, {"age"})
+    return stats, build_group_table(stats, GROUP_CONFIG)
+
+
+def _survival_table():
+    stats, _ = survival_statistics(FRAME, GROUP_CONFIG["survival"], VARIABLES, {}, {}, set())
+    return stats, build_survival_table(stats, GROUP_CONFIG)
+
+
+def test_group_table_sections_rows_and_lettered_methods():
+    stats, table = _group_table()
+    assert table.columns == ["Comparison and group", "n", "n (%) or median [IQR]", "p-Value"]
+    texts = [r.cells for r in table.rows]
+    assert texts[0] == ["Age by sex †"] and table.rows[0].section
+    assert texts[1][:3] == ["Men", "3", "30 [25–45]"] and texts[1][3].endswith(" a")
+    assert texts[2][:3] == ["Women", "2", "40 [40–40] (n = 1)"] and texts[2][3] == ""
+    assert texts[4][:3] == ["Men", "3", "3 (100%)"] and texts[4][3].endswith(" b")
+    tests = stats[stats["role"] == "test"]
+    assert texts[1][3] == f"{tests.iloc[0]['p_formatted']} a"
+    assert any(f.startswith("a Mann-Whitney U") for f in table.footnotes)
+    assert any(f.startswith("b Fisher's exact test") for f in table.footnotes)
+    assert table.footnotes[-1] == "† Synthetic data."
+
+
+def test_survival_table_medians_horizons_and_logrank():
+    stats, table = _survival_table()
+    assert table.columns == ["Analysis and group", "n (events)", "Median time, days (95% CI)",
+                             "Event-free at 1 day (95% CI)", "Event-free at 3 days (95% CI)", "p-Value"]
+    cells = _cells(table)
+    men = cells["Men"]  # days 1, 2, 5: all events -> S = 2/3, 1/3, 0; median = 2
+    assert men[1] == "3 (3)" and men[2].startswith("2.0 (") and men[3].startswith("67% (")
+    assert men[5].endswith(" a")
+    women = cells["Women"]  # days 3 (censored), 6 (censored): median not reached
+    assert women[1] == "2 (0)" and women[2] == "not reached" and women[3].startswith("100% (")
+    assert any("log-rank" in f.lower() for f in table.footnotes)
+    assert any(f.startswith("NR: confidence limit not reached") for f in table.footnotes)
+    assert "†" not in to_markdown(table)
+
+
+@pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice not on PATH (CI installs it)")
+def test_group_and_survival_docx_open_in_libreoffice(tmp_path):
+    config = _config([{"section": "All"}, {"variable": "male", "indent": 1}, {"variable": "ferritin"}],
+                     missing_column=True)
+    stats1 = table1_statistics(FRAME, config["tables"]["table1"]["rows"], VARIABLES, {}, 7, {"ferritin"})
+    tables = [build_table1(stats1, config, len(FRAME)), _group_table()[1], _survival_table()[1]]
+    source = write_docx(tables, tmp_path / "tables.docx")
+    subprocess.run(
+        [LIBREOFFICE, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180)
+    pdf = Path(tmp_path / "tables.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 3
