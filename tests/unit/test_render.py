@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -36,7 +35,6 @@ from retrocohort.render import docx as docx_module
 from retrocohort.render import latex as latex_module
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-LIBREOFFICE = shutil.which("libreoffice")
 
 
 def make_table(label: str = "tab:baseline") -> Table:
@@ -281,12 +279,11 @@ def test_docx_landscape_swaps_page_size():
     assert (landscape.page_width, landscape.page_height) == (portrait.page_height, portrait.page_width)
 
 
-@pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice not on PATH (CI installs it)")
-def test_docx_converts_to_pdf_with_libreoffice(tmp_path):
+def test_docx_converts_to_pdf_with_libreoffice(tmp_path, libreoffice):
     source = write_docx([TABLE, make_table("tab:second")], tmp_path / "tables.docx")
     profile = (tmp_path / "lo-profile").as_uri()
     subprocess.run(
-        [LIBREOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+        [libreoffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
          "--outdir", str(tmp_path), str(source)],
         check=True, capture_output=True, timeout=180,
     )

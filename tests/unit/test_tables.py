@@ -1,7 +1,6 @@
 """Formatted tables: Table 1 options, group comparisons and time to event (incl. DOCX in LibreOffice)."""
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from retrocohort.render import to_markdown, write_docx
 from retrocohort.survival_analysis import survival_statistics
 from retrocohort.tables import NumberStyle, build_group_table, build_survival_table, build_table1
 
-LIBREOFFICE = shutil.which("libreoffice")
 VARIABLES = {
     "male": {"kind": "binary", "label": "Male"},
     "age": {"kind": "continuous", "label": "Age"},
@@ -151,15 +149,14 @@ def test_survival_table_medians_horizons_and_logrank():
     assert "†" not in to_markdown(table)
 
 
-@pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice not on PATH (CI installs it)")
-def test_group_and_survival_docx_open_in_libreoffice(tmp_path):
+def test_group_and_survival_docx_open_in_libreoffice(tmp_path, libreoffice):
     config = _config([{"section": "All"}, {"variable": "male", "indent": 1}, {"variable": "ferritin"}],
                      missing_column=True)
     stats1 = table1_statistics(FRAME, config["tables"]["table1"]["rows"], VARIABLES, {}, 7, {"ferritin"})
     tables = [build_table1(stats1, config, len(FRAME)), _group_table()[1], _survival_table()[1]]
     source = write_docx(tables, tmp_path / "tables.docx")
     subprocess.run(
-        [LIBREOFFICE, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
+        [libreoffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
          "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
         check=True, capture_output=True, timeout=180)
     pdf = Path(tmp_path / "tables.pdf").read_bytes()
