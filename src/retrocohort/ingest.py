@@ -24,12 +24,17 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError, InputError, Problem
-from .readers import read_raw_table
+from .privacy import apply_identifier_policy, scan_identifiers
+from .readers import DEFAULT_MAX_BYTES, read_raw_table
 from .units import convert, is_known_unit
 
 MEASUREMENT_COLUMNS = ["patient_id", "site", "day", "variable", "value", "unit"]
 TREATMENT_COLUMNS = ["patient_id", "site", "line", "agent"]
 _LINE_PATTERN = re.compile(r"(\d+)\.\s*(.+?)\s*(?=,\s*\d+\.|$)")
+#: A text cell a spreadsheet would evaluate: '=...', or '+ - @' followed by a function call.
+FORMULA_PATTERN = r"\s*(=.*|[+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(.*)"
+#: Default row guard per raw file (override with ``input_limits.max_rows``).
+DEFAULT_MAX_ROWS = 50_000_000
 
 
 @dataclass
@@ -94,6 +99,35 @@ def map_values(text: pd.Series, mapping: Mapping[Any, Any], *, file: str, column
     ]
     mapped = stripped.where(known).map(table)
     return mapped, problems
+
+
+def text_values(raw: pd.Series, *, file: str, column: str, missing: list[str]
+                ) -> tuple[pd.Series, list[Problem]]:
+    """Free text (missing tokens -> NA); cells that a spreadsheet would run as formulas are problems."""
+    text = raw.astype("string")
+    text = text.where(~_missing_mask(text, missing))
+    formula = text.str.fullmatch(FORMULA_PATTERN).fillna(False).to_numpy(dtype=bool)
+    problems = [Problem("spreadsheet formula in a text cell", file=file, row=int(r), column=column,
+                        value=v, expected="plain text (export values, not formulas)")
+                for r, v in zip(_row_number(text.index[formula]), text[formula])]
+    return text, problems
+
+
+def parse_dates(text: pd.Series, *, file: str, column: str, missing: list[str]
+                ) -> tuple[pd.Series, list[Problem]]:
+    """ISO dates (YYYY-MM-DD) -> datetime64; Excel serials and other spellings are problems."""
+    text = text.astype("string").str.strip()
+    miss = _missing_mask(text, missing)
+    iso = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).to_numpy(dtype=bool)
+    dates = pd.to_datetime(text.where(iso), format="%Y-%m-%d", errors="coerce")
+    serial = text.str.fullmatch(r"\d{4,5}(\.\d+)?").fillna(False).to_numpy(dtype=bool)
+    bad = ~miss.to_numpy(dtype=bool) & dates.isna().to_numpy()
+    problems = [
+        Problem("Excel date serial number, not a date" if is_serial else "not an ISO date",
+                file=file, row=int(r), column=column, value=v,
+                expected="a date written YYYY-MM-DD (format the column as text/ISO before export)")
+        for r, v, is_serial in zip(_row_number(text.index[bad]), text[bad], serial[bad])]
+    return dates, problems
 
 
 def _typed(values: pd.Series, kind: str) -> pd.Series:
@@ -174,7 +208,7 @@ def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, fi
                 values = pd.Series(convert(values.to_numpy(), spec["unit"], vspec["unit"],
                                            molar_mass=vspec.get("molar_mass")), index=values.index)
         else:
-            values, probs = raw.astype("string").where(~_missing_mask(raw.astype("string"), missing)), []
+            values, probs = text_values(raw, file=file, column=spec["column"], missing=missing)
         problems += probs
         out[var] = _typed(values, vspec["kind"])
     treatments = None
@@ -227,6 +261,12 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
         target = vspec.get("unit", "1")
         if vspec["kind"] == "binary":
             target = unit or "1"
+        if unit == "" and target not in ("", "1") and vspec["kind"] != "binary":
+            rows = _row_number(pd.Index(idx))
+            problems += [Problem("missing unit", file=file, row=int(r), column=cols.get("unit", "(no unit column)"),
+                                 value=var, expected=f"a unit convertible to {target!r}")
+                         for r in rows[:20]]
+            continue
         if not is_known_unit(unit, spellings):
             rows = _row_number(pd.Index(idx))
             problems += [Problem("unknown unit", file=file, row=int(r), column=cols.get("unit"),
@@ -249,7 +289,46 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
         "value": pd.Series(converted, index=frame.index, dtype="float64"),
         "unit": out_unit,
     })
+    problems += _duplicate_measurements(out, file, cols, valid)
+    if "date_column" in source:
+        problems += _day_date_problems(frame, out, source["date_column"], cols["day"], file, missing)
     return out[valid.to_numpy()].reset_index(drop=True), problems
+
+
+def _duplicate_measurements(out: pd.DataFrame, file: str, cols: dict, valid: pd.Series) -> list[Problem]:
+    """Rows repeating a (patient, day, variable) of the same file; conflicting values named."""
+    keys = ["patient_id", "day", "variable"]
+    cand = out[valid.to_numpy() & out["day"].notna().to_numpy()]
+    dup = cand.duplicated(keys, keep=False).to_numpy()
+    if not dup.any():
+        return []
+    rows = cand[dup]
+    n_values = rows.groupby(keys, sort=False, dropna=False)["value"].transform("nunique")
+    return [Problem(("conflicting values" if n > 1 else "repeated row") + " for the same "
+                    f"(patient {pid}, day {d}, variable {var})", file=file, row=int(r),
+                    column=cols["value"], value=v, expected="one value per patient, day and variable")
+            for r, pid, d, var, v, n in zip(_row_number(rows.index), rows["patient_id"], rows["day"],
+                                            rows["variable"], rows["value"], n_values)]
+
+
+def _day_date_problems(frame: pd.DataFrame, out: pd.DataFrame, date_column: str, day_column: str,
+                       file: str, missing: list[str]) -> list[Problem]:
+    """Days must agree with calendar dates: ``date - day`` is the same anchor (Day 0) per patient.
+
+    So Day 7 dated before Day 0, or two rows of one patient whose day offsets disagree with
+    their dates, are reported. The dates themselves never reach the canonical tables.
+    """
+    _require_columns(frame, [date_column], file)
+    dates, problems = parse_dates(frame[date_column], file=file, column=date_column, missing=missing)
+    anchor = dates - pd.to_timedelta(out["day"].astype("float64"), unit="D")
+    ok = anchor.notna().to_numpy()
+    first = anchor[ok].groupby(out["patient_id"][ok], sort=False).transform("first")
+    bad = first.index[(anchor[ok] != first).to_numpy()]
+    problems += [Problem(f"day {d} is dated {dt.date()}, inconsistent with the patient's other rows "
+                         f"(Day 0 = {a.date()})", file=file, row=int(r), column=day_column, value=int(d),
+                         expected="day = date - Day 0 date for every row of a patient (Day 7 after Day 0)")
+                 for r, d, dt, a in zip(_row_number(bad), out["day"][bad], dates[bad], first[bad])]
+    return problems
 
 
 def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path(".")) -> CanonicalTables:
@@ -257,13 +336,23 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     variables = config["variables"]
     missing = config.get("missing_values", ["", "NA"])
     spellings = config.get("unit_spellings")
+    limits = config.get("input_limits", {})
     patients: pd.DataFrame | None = None
     measurements, treatments, provenance, problems = [], [], [], []
     for source in spec["sources"]:
         file = source["path"]
         frame = read_raw_table(base_dir / file, fmt=source.get("format"),
                                encoding=source.get("encoding", "utf-8"),
-                               separator=source.get("separator", ","), sheet=source.get("sheet", 0))
+                               separator=source.get("separator", ","), sheet=source.get("sheet", 0),
+                               max_bytes=limits.get("max_bytes", DEFAULT_MAX_BYTES))
+        max_rows = limits.get("max_rows", DEFAULT_MAX_ROWS)
+        if len(frame) > max_rows:
+            raise InputError(f"Too many rows in {file}", [Problem(
+                f"{len(frame)} data rows, above the limit of {max_rows}", file=file,
+                expected="split the file, or raise `input_limits.max_rows`")])
+        frame = apply_identifier_policy(frame, source, file)
+        problems += scan_identifiers(frame, file, declared=_declared_columns(source),
+                                     value_scan_skip=_numeric_columns(source))
         if source["table"] == "patients":
             part, treat, probs = ingest_patient_source(frame, source, variables, file, missing)
             problems += probs
@@ -297,6 +386,18 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     sources.insert(0, "site", site)
     return CanonicalTables(patients.reset_index(drop=True), meas[MEASUREMENT_COLUMNS],
                            treat[TREATMENT_COLUMNS], sources)
+
+
+def _declared_columns(source: dict) -> set[str]:
+    """Columns the config has already classified: identifiers (after the policy) and dates."""
+    return set(source.get("identifiers") or {}) | ({source["date_column"]} if "date_column" in source else set())
+
+
+def _numeric_columns(source: dict) -> set[str]:
+    """Long-file columns typed as numbers (or joined to patients) whose values are not scanned."""
+    if source["table"] != "measurements":
+        return set()
+    return {source[k] for k in ("id_column", "day_column", "value_column") if k in source}
 
 
 def _merge_patient_parts(current: pd.DataFrame | None, part: pd.DataFrame, file: str,
