@@ -375,7 +375,8 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     patients.insert(1, "site", pd.Series(site, index=patients.index, dtype="string"))
     meas = (pd.concat(measurements, ignore_index=True) if measurements
             else pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-                MEASUREMENT_COLUMNS, ["string", "string", "Int64", "string", "float64", "string"])}))
+                ["patient_id", "day", "variable", "value", "unit"],
+                ["string", "Int64", "string", "float64", "string"])}))
     meas.insert(1, "site", pd.Series(site, index=meas.index, dtype="string"))
     treat = (pd.concat(treatments, ignore_index=True) if treatments
              else pd.DataFrame({"patient_id": pd.Series(dtype="string"),

@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import os
 import re
+import unicodedata
 from typing import Iterable, Mapping
 
 import pandas as pd
@@ -55,7 +56,9 @@ ACTIONS = ("drop", "pseudonymise")
 
 
 def _normalised(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+    """Lower case, accents removed ("Prénom" -> "prenom"), separators removed."""
+    plain = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
 def identifier_kind_by_name(column: str) -> str | None:
