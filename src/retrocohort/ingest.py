@@ -29,6 +29,8 @@ from .readers import DEFAULT_MAX_BYTES, read_raw_table
 from .units import convert, is_known_unit
 
 MEASUREMENT_COLUMNS = ["patient_id", "site", "day", "variable", "value", "unit"]
+#: Plausible measurement days relative to diagnosis (checked at ingestion and validation).
+DAY_RANGE = (-365, 3650)
 TREATMENT_COLUMNS = ["patient_id", "site", "line", "agent"]
 _LINE_PATTERN = re.compile(r"(\d+)\.\s*(.+?)\s*(?=,\s*\d+\.|$)")
 #: A text cell a spreadsheet would evaluate: '=...', or '+ - @' followed by a function call.
@@ -99,6 +101,39 @@ def map_values(text: pd.Series, mapping: Mapping[Any, Any], *, file: str, column
     ]
     mapped = stripped.where(known).map(table)
     return mapped, problems
+
+
+def plausible_bounds(spec: dict) -> tuple[float, float]:
+    """The plausible [low, high] of a variable: its ``range``; binary 0..1; counts >= 0."""
+    if spec["kind"] == "binary":
+        return 0.0, 1.0
+    low, high = spec.get("range", [-np.inf, np.inf])
+    if spec["kind"] == "count":
+        low = max(low, 0.0)
+    return float(low), float(high)
+
+
+def range_problems(values: np.ndarray, variable: pd.Series | str, variables: dict, raw: pd.Series,
+                   *, file: str, column: str) -> list[Problem]:
+    """Values (canonical units) outside their variable's plausible range, located in the raw file.
+
+    ``values`` align with ``raw`` (the raw cells, whose index gives the file row); ``variable``
+    is one variable name or a per-row series of names (long files).
+    """
+    names = pd.Series(variable, index=raw.index, dtype="string") if isinstance(variable, str) else variable
+    bounds = {v: plausible_bounds(variables[v]) for v in names.dropna().unique() if v in variables}
+    low = names.map({v: b[0] for v, b in bounds.items()}).to_numpy(dtype="float64", na_value=np.nan)
+    high = names.map({v: b[1] for v, b in bounds.items()}).to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(values) & ((values < low) | (values > high))
+    problems = []
+    for r, text, v, x in zip(_row_number(raw.index[bad]), raw[bad], names[bad], values[bad]):
+        lo, hi = bounds[v]
+        unit = variables[v].get("unit", "")
+        shown = f" (= {x:g} {unit} after unit conversion)" if str(text).strip() != f"{x:g}" else ""
+        problems.append(Problem(f"implausible {v}{shown}", file=file, row=int(r), column=column,
+                                value=text, expected=f"{v} within [{lo:g}, {hi:g}] {unit}".rstrip()))
+    return problems
 
 
 def text_values(raw: pd.Series, *, file: str, column: str, missing: list[str]
@@ -207,6 +242,8 @@ def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, fi
             if "unit" in spec and "unit" in vspec:
                 values = pd.Series(convert(values.to_numpy(), spec["unit"], vspec["unit"],
                                            molar_mass=vspec.get("molar_mass")), index=values.index)
+            probs += range_problems(values.to_numpy(dtype="float64"), var, variables, raw,
+                                    file=file, column=spec["column"])
         else:
             values, probs = text_values(raw, file=file, column=spec["column"], missing=missing)
         problems += probs
@@ -243,10 +280,14 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
     day, probs = parse_numbers(frame[cols["day"]], file=file, column=cols["day"], missing=missing,
                                integer=True)
     problems += probs
+    no_day = _missing_mask(frame[cols["day"]].astype("string"), missing).to_numpy(dtype=bool)
     problems += [Problem("missing day", file=file, row=int(r), column=cols["day"],
                          expected="an integer day relative to diagnosis")
-                 for r in _row_number(day.index[day.isna() & frame[cols["day"]].notna()])
-                 if not any(p.row == int(r) and p.column == cols["day"] for p in probs)]
+                 for r in _row_number(day.index[no_day])]
+    far = ((day < DAY_RANGE[0]) | (day > DAY_RANGE[1])).to_numpy(dtype=bool)
+    problems += [Problem("day outside the study window", file=file, row=int(r), column=cols["day"],
+                         value=v, expected=f"an integer day within {list(DAY_RANGE)} relative to diagnosis")
+                 for r, v in zip(_row_number(day.index[far]), frame[cols["day"]][far])]
     value, probs = parse_numbers(frame[cols["value"]], file=file, column=cols["value"],
                                  missing=missing, decimal=source.get("decimal", "."))
     problems += probs
@@ -263,8 +304,9 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
             target = unit or "1"
         if unit == "" and target not in ("", "1") and vspec["kind"] != "binary":
             rows = _row_number(pd.Index(idx))
-            problems += [Problem("missing unit", file=file, row=int(r), column=cols.get("unit", "(no unit column)"),
-                                 value=var, expected=f"a unit convertible to {target!r}")
+            problems += [Problem(f"missing unit for {var}", file=file, row=int(r),
+                                 column=cols.get("unit", "(no unit column)"), value="",
+                                 expected=f"a unit convertible to {target!r}")
                          for r in rows[:20]]
             continue
         if not is_known_unit(unit, spellings):
@@ -289,7 +331,11 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
         "value": pd.Series(converted, index=frame.index, dtype="float64"),
         "unit": out_unit,
     })
+    converted_ok = valid.to_numpy() & (out_unit != "").to_numpy()
+    problems += range_problems(np.where(converted_ok, converted, np.nan), canon.where(valid),
+                               variables, frame[cols["value"]], file=file, column=cols["value"])
     problems += _duplicate_measurements(out, file, cols, valid)
+    out["_row"] = _row_number(frame.index)
     if "date_column" in source:
         problems += _day_date_problems(frame, out, source["date_column"], cols["day"], file, missing)
     return out[valid.to_numpy()].reset_index(drop=True), problems
@@ -352,7 +398,7 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
                 expected="split the file, or raise `input_limits.max_rows`")])
         frame = apply_identifier_policy(frame, source, file)
         problems += scan_identifiers(frame, file, declared=_declared_columns(source),
-                                     value_scan_skip=_numeric_columns(source))
+                                     value_scan_skip=_numeric_columns(source, variables))
         if source["table"] == "patients":
             part, treat, probs = ingest_patient_source(frame, source, variables, file, missing)
             problems += probs
@@ -366,6 +412,15 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
             measurements.append(part)
             provenance += [(v, file, bool(source.get("synthetic", False)))
                            for v in sorted(part["variable"].dropna().unique())]
+    if patients is not None:
+        known = pd.Index(patients["patient_id"].dropna().unique())
+        for source, part in zip([s for s in spec["sources"] if s["table"] == "measurements"], measurements):
+            orphan = known.get_indexer(part["patient_id"]) < 0
+            problems += [Problem("measurement for a patient absent from the site's patient files",
+                                 file=source["path"], row=int(r), column=source["id_column"], value=v,
+                                 expected="a patient id listed in a `table: patients` source of this site")
+                         for r, v in zip(part["_row"][orphan], part["patient_id"][orphan])]
+    measurements = [part.drop(columns="_row") for part in measurements]
     if problems:
         raise InputError(f"{len(problems)} problem(s) in the raw data of site {site!r}", problems)
     if patients is None:
@@ -394,10 +449,13 @@ def _declared_columns(source: dict) -> set[str]:
     return set(source.get("identifiers") or {}) | ({source["date_column"]} if "date_column" in source else set())
 
 
-def _numeric_columns(source: dict) -> set[str]:
-    """Long-file columns typed as numbers (or joined to patients) whose values are not scanned."""
+def _numeric_columns(source: dict, variables: dict) -> set[str]:
+    """Columns typed as numbers (or, in long files, joined to the patients) whose values are not
+    scanned for identifiers: a non-number there is already an error, and an identifier that
+    parses as a number (a 13-digit NIR) falls outside every plausible range."""
     if source["table"] != "measurements":
-        return set()
+        return {m["column"] for v, m in source.get("columns", {}).items()
+                if "map" not in m and variables.get(v, {}).get("kind") in ("continuous", "count")}
     return {source[k] for k in ("id_column", "day_column", "value_column") if k in source}
 
 

@@ -85,7 +85,9 @@ def read_raw_table(path: str | Path, *, fmt: str | None = None, encoding: str = 
         raise _fail(path, f"bytes at offset {exc.start} are not valid {encoding}",
                     f"a {encoding} text file (or set `encoding:` for this source)") from None
     except Exception as exc:  # parser errors from pandas / openpyxl / pyarrow
-        raise _fail(path, f"not a readable {kind} file ({type(exc).__name__}: {exc})") from None
+        detail = " ".join(str(exc).split())
+        raise _fail(path, f"not a readable {kind} file ({type(exc).__name__}: {detail})",
+                    f"a well-formed {kind} file with the same number of fields on every row") from None
     _check_columns(path, frame)
     if kind == "csv" and frame.shape[1] == 1:
         header = str(frame.columns[0])
@@ -103,7 +105,11 @@ def _read_csv(path: Path, encoding: str, separator: str) -> pd.DataFrame:
     with open(path, "rb") as fh:
         head = fh.read(4)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) and not enc.lower().startswith("utf-16"):
-        raise _fail(path, "file is UTF-16 encoded", "UTF-8 text (or set `encoding: utf-16`)")
+        raise _fail(path, "file is UTF-16 encoded (byte-order mark FF FE / FE FF)",
+                    "UTF-8 text (or set `encoding: utf-16` for this source)")
+    if head.startswith(b"\xef\xbb\xbf") and enc != "utf-8-sig":
+        raise _fail(path, f"file starts with a UTF-8 byte-order mark but `encoding: {encoding}` is declared",
+                    "`encoding: utf-8` for this source (a UTF-8 BOM is accepted)")
     return pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, na_filter=False,
                        encoding=enc)
 

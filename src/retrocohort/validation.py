@@ -19,9 +19,8 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from .errors import Problem, ValidationFailed
-from .ingest import CanonicalTables
+from .ingest import DAY_RANGE, CanonicalTables, plausible_bounds
 
-DAY_RANGE = (-365, 3650)
 
 
 class PatientsModel(pa.DataFrameModel):
@@ -115,10 +114,8 @@ def measurement_problems(meas: pd.DataFrame, variables: dict, patient_ids: pd.Se
         return [Problem("measurements: wrong columns", column=", ".join(map(str, meas.columns)),
                         expected=", ".join(expected_cols))]
     meas_vars = sorted(k for k, v in variables.items() if v["table"] == "measurements")
-    lo = np.array([0.0 if variables[v]["kind"] == "binary" else variables[v].get("range", [-np.inf, np.inf])[0]
-                   for v in meas_vars] + [np.nan])
-    hi = np.array([1.0 if variables[v]["kind"] == "binary" else variables[v].get("range", [-np.inf, np.inf])[1]
-                   for v in meas_vars] + [np.nan])
+    lo = np.array([plausible_bounds(variables[v])[0] for v in meas_vars] + [np.nan])
+    hi = np.array([plausible_bounds(variables[v])[1] for v in meas_vars] + [np.nan])
     var_code = _codes(meas["variable"], pd.Index(meas_vars))
     pid_code = _codes(meas["patient_id"], pd.Index(patient_ids.dropna().unique()))
     day = meas["day"].to_numpy(dtype="float64", na_value=np.nan)
