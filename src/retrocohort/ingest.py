@@ -224,6 +224,9 @@ def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, fi
     _require_columns(frame, [id_col] + [m["column"] for m in mapping.values()]
                      + ([treat["column"]] if treat else []), file)
     ids, problems = _ids(frame, id_col, file, missing)
+    problems += [Problem("spreadsheet formula as a patient id", file=file, row=p.row, column=id_col,
+                         value=p.value, expected="a plain identifier")
+                 for p in text_values(ids, file=file, column=id_col, missing=missing)[1]]
     dup = ids.duplicated(keep=False) & ids.notna()
     problems += [Problem("duplicate patient id", file=file, row=int(r), column=id_col, value=v,
                          expected="each patient once per file")
