@@ -138,3 +138,20 @@ def test_the_network_scan_can_fail(tmp_path):
     tree = ast.parse(bad.read_text())
     imports = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert imports[0].split(".")[0] in NETWORK_MODULES
+
+
+def test_csv_frame_neutralises_text_categories_and_headers_vectorised():
+    from retrocohort.render.csv_safe import safe_csv_frame
+
+    df = pd.DataFrame({
+        "id": pd.Series(["=1+1", "p2", None], dtype="string"),
+        "cat": pd.Categorical(["@SUM(A1)", "b", "b"]),
+        "-x": [-1.5, 2.0, 3.0],
+        "mixed": pd.Series(["+cmd", 5, "-3"], dtype=object),
+    })
+    out = safe_csv_frame(df)
+    assert out["id"].tolist()[:2] == ["'=1+1", "p2"] and pd.isna(out["id"].iloc[2])
+    assert out["cat"].tolist() == ["'@SUM(A1)", "b", "b"] and isinstance(out["cat"].dtype, pd.CategoricalDtype)
+    assert list(out.columns) == ["id", "cat", "'-x", "mixed"] and out["'-x"].tolist() == [-1.5, 2.0, 3.0]
+    assert out["mixed"].tolist() == ["'+cmd", 5, "-3"]
+    assert df["id"].iloc[0] == "=1+1"  # input untouched
