@@ -121,9 +121,10 @@ def range_problems(values: np.ndarray, variable: pd.Series | str, variables: dic
     is one variable name or a per-row series of names (long files).
     """
     names = pd.Series(variable, index=raw.index, dtype="string") if isinstance(variable, str) else variable
-    bounds = {v: plausible_bounds(variables[v]) for v in names.dropna().unique() if v in variables}
-    low = names.map({v: b[0] for v, b in bounds.items()}).to_numpy(dtype="float64", na_value=np.nan)
-    high = names.map({v: b[1] for v, b in bounds.items()}).to_numpy(dtype="float64", na_value=np.nan)
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    bounds = {v: plausible_bounds(variables[v]) for v in uniques if v in variables}
+    low = np.array([bounds.get(v, (np.nan, np.nan))[0] for v in uniques] + [np.nan])[codes]
+    high = np.array([bounds.get(v, (np.nan, np.nan))[1] for v in uniques] + [np.nan])[codes]
     with np.errstate(invalid="ignore"):
         bad = ~np.isnan(values) & ((values < low) | (values > high))
     problems = []
@@ -344,14 +345,32 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
     return out[valid.to_numpy()].reset_index(drop=True), problems
 
 
+def repeated_keys(patient: np.ndarray, day: np.ndarray, variable: np.ndarray) -> np.ndarray:
+    """Mask of rows whose integer-coded (patient, day, variable) occurs more than once.
+
+    The three codes are packed into one int64 and sorted once (no multi-column string hash);
+    days must lie in :data:`DAY_RANGE` (others are clipped, and reported separately).
+    """
+    if len(patient) == 0:
+        return np.zeros(0, dtype=bool)
+    span = DAY_RANGE[1] - DAY_RANGE[0] + 1
+    n_var = int(variable.max()) + 1
+    key = (patient.astype(np.int64) * span + (np.clip(day, *DAY_RANGE) - DAY_RANGE[0])) * n_var + variable
+    ordered = np.sort(key)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    return np.isin(key, repeated) if len(repeated) else np.zeros(len(key), dtype=bool)
+
+
 def _duplicate_measurements(out: pd.DataFrame, file: str, cols: dict, valid: pd.Series) -> list[Problem]:
     """Rows repeating a (patient, day, variable) of the same file; conflicting values named."""
     keys = ["patient_id", "day", "variable"]
-    cand = out[valid.to_numpy() & out["day"].notna().to_numpy()]
-    dup = cand.duplicated(keys, keep=False).to_numpy()
+    ok = valid.to_numpy() & out["day"].notna().to_numpy()
+    dup = np.zeros(len(out), dtype=bool)
+    dup[ok] = repeated_keys(pd.factorize(out["patient_id"][ok])[0], out["day"][ok].to_numpy(dtype="int64"),
+                            pd.factorize(out["variable"][ok])[0])
     if not dup.any():
         return []
-    rows = cand[dup]
+    rows = out[dup]
     n_values = rows.groupby(keys, sort=False, dropna=False)["value"].transform("nunique")
     return [Problem(("conflicting values" if n > 1 else "repeated row") + " for the same "
                     f"(patient {pid}, day {d}, variable {var})", file=file, row=int(r),

@@ -19,7 +19,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from .errors import Problem, ValidationFailed
-from .ingest import DAY_RANGE, CanonicalTables, plausible_bounds
+from .ingest import DAY_RANGE, CanonicalTables, plausible_bounds, repeated_keys
 
 
 
@@ -141,17 +141,11 @@ def measurement_problems(meas: pd.DataFrame, variables: dict, patient_ids: pd.Se
         out_of_range = (var_code >= 0) & ~np.isnan(value) & ((value < low) | (value > high))
     problems += _located(out_of_range, meas, "value within the variable's plausible range", file_of, rng_text)
     keyed = (pid_code >= 0) & (var_code >= 0) & ~np.isnan(day)
-    if keyed.any():
-        d = day[keyed].astype(np.int64) - DAY_RANGE[0]
-        key = (pid_code[keyed].astype(np.int64) * (DAY_RANGE[1] - DAY_RANGE[0] + 1) + d) * (len(meas_vars) + 1) \
-            + var_code[keyed]
-        ordered = np.sort(key)
-        repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-        if len(repeated):
-            dup = np.zeros(len(meas), dtype=bool)
-            dup[np.flatnonzero(keyed)] = np.isin(key, repeated)
-            problems += _located(dup, meas, "one value per patient, day and variable", file_of,
-                                 lambda v: "one value per patient, day and variable")
+    dup = np.zeros(len(meas), dtype=bool)
+    dup[keyed] = repeated_keys(pid_code[keyed], day[keyed].astype(np.int64), var_code[keyed])
+    if dup.any():
+        problems += _located(dup, meas, "one value per patient, day and variable", file_of,
+                             lambda v: "one value per patient, day and variable")
     return problems
 
 
