@@ -41,8 +41,12 @@ def schema_problems(config: Any, schema: dict, file: str) -> list[Problem]:
     problems = []
     for err in sorted(Draft202012Validator(schema).iter_errors(config), key=lambda e: list(e.path)):
         key = "/".join(str(p) for p in err.absolute_path) or "(top level)"
-        problems.append(Problem(err.message, file=file, column=key,
-                                expected=err.schema.get("description") if isinstance(err.schema, dict) else None))
+        described = isinstance(err.schema, dict) and err.validator not in ("additionalProperties", "required")
+        expected = err.schema.get("description") if described else None
+        if err.validator == "additionalProperties":
+            expected = "one of the keys documented in config/README.md: " + ", ".join(
+                sorted(err.schema.get("properties", {}))) if err.schema.get("properties") else None
+        problems.append(Problem(err.message, file=file, column=key, expected=expected))
     return problems
 
 
@@ -118,8 +122,14 @@ def load_config(path: str | Path, base_dir: str | Path | None = None) -> dict:
 
 
 def check_config(config: dict, file: str = "config", base_dir: str | Path | None = None) -> None:
-    """Cross-reference checks on an already schema-validated config (used by the Snakefile)."""
-    problems = semantic_problems(config, file, Path(base_dir) if base_dir else Path.cwd())
+    """Schema, then cross-reference checks (used by the Snakefile before any rule runs).
+
+    Raises one :class:`ConfigError` with one line per problem (key path, value, expectation),
+    instead of the full-schema dump of a raw ``jsonschema`` error.
+    """
+    problems = schema_problems(config, read_yaml(SCHEMA_PATH), file)
+    if not problems:
+        problems = semantic_problems(config, file, Path(base_dir) if base_dir else Path.cwd())
     if problems:
         raise ConfigError(f"Invalid study configuration {file}", problems)
 

@@ -24,12 +24,19 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError, InputError, Problem
-from .readers import read_raw_table
+from .privacy import apply_identifier_policy, scan_identifiers
+from .readers import DEFAULT_MAX_BYTES, read_raw_table
 from .units import convert, is_known_unit
 
 MEASUREMENT_COLUMNS = ["patient_id", "site", "day", "variable", "value", "unit"]
+#: Plausible measurement days relative to diagnosis (checked at ingestion and validation).
+DAY_RANGE = (-365, 3650)
 TREATMENT_COLUMNS = ["patient_id", "site", "line", "agent"]
 _LINE_PATTERN = re.compile(r"(\d+)\.\s*(.+?)\s*(?=,\s*\d+\.|$)")
+#: A text cell a spreadsheet would evaluate: '=...', or '+ - @' followed by a function call.
+FORMULA_PATTERN = r"\s*(=.*|[+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(.*)"
+#: Default row guard per raw file (override with ``input_limits.max_rows``).
+DEFAULT_MAX_ROWS = 50_000_000
 
 
 @dataclass
@@ -96,6 +103,69 @@ def map_values(text: pd.Series, mapping: Mapping[Any, Any], *, file: str, column
     return mapped, problems
 
 
+def plausible_bounds(spec: dict) -> tuple[float, float]:
+    """The plausible [low, high] of a variable: its ``range``; binary 0..1; counts >= 0."""
+    if spec["kind"] == "binary":
+        return 0.0, 1.0
+    low, high = spec.get("range", [-np.inf, np.inf])
+    if spec["kind"] == "count":
+        low = max(low, 0.0)
+    return float(low), float(high)
+
+
+def range_problems(values: np.ndarray, variable: pd.Series | str, variables: dict, raw: pd.Series,
+                   *, file: str, column: str) -> list[Problem]:
+    """Values (canonical units) outside their variable's plausible range, located in the raw file.
+
+    ``values`` align with ``raw`` (the raw cells, whose index gives the file row); ``variable``
+    is one variable name or a per-row series of names (long files).
+    """
+    names = pd.Series(variable, index=raw.index, dtype="string") if isinstance(variable, str) else variable
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    bounds = {v: plausible_bounds(variables[v]) for v in uniques if v in variables}
+    low = np.array([bounds.get(v, (np.nan, np.nan))[0] for v in uniques] + [np.nan])[codes]
+    high = np.array([bounds.get(v, (np.nan, np.nan))[1] for v in uniques] + [np.nan])[codes]
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(values) & ((values < low) | (values > high))
+    problems = []
+    for r, text, v, x in zip(_row_number(raw.index[bad]), raw[bad], names[bad], values[bad]):
+        lo, hi = bounds[v]
+        unit = variables[v].get("unit", "")
+        shown = f" (= {x:g} {unit} after unit conversion)" if str(text).strip() != f"{x:g}" else ""
+        problems.append(Problem(f"implausible {v}{shown}", file=file, row=int(r), column=column,
+                                value=text, expected=f"{v} within [{lo:g}, {hi:g}] {unit}".rstrip()))
+    return problems
+
+
+def text_values(raw: pd.Series, *, file: str, column: str, missing: list[str]
+                ) -> tuple[pd.Series, list[Problem]]:
+    """Free text (missing tokens -> NA); cells that a spreadsheet would run as formulas are problems."""
+    text = raw.astype("string")
+    text = text.where(~_missing_mask(text, missing))
+    formula = text.str.fullmatch(FORMULA_PATTERN).fillna(False).to_numpy(dtype=bool)
+    problems = [Problem("spreadsheet formula in a text cell", file=file, row=int(r), column=column,
+                        value=v, expected="plain text (export values, not formulas)")
+                for r, v in zip(_row_number(text.index[formula]), text[formula])]
+    return text, problems
+
+
+def parse_dates(text: pd.Series, *, file: str, column: str, missing: list[str]
+                ) -> tuple[pd.Series, list[Problem]]:
+    """ISO dates (YYYY-MM-DD) -> datetime64; Excel serials and other spellings are problems."""
+    text = text.astype("string").str.strip()
+    miss = _missing_mask(text, missing)
+    iso = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).to_numpy(dtype=bool)
+    dates = pd.to_datetime(text.where(iso), format="%Y-%m-%d", errors="coerce")
+    serial = text.str.fullmatch(r"\d{4,5}(\.\d+)?").fillna(False).to_numpy(dtype=bool)
+    bad = ~miss.to_numpy(dtype=bool) & dates.isna().to_numpy()
+    problems = [
+        Problem("Excel date serial number, not a date" if is_serial else "not an ISO date",
+                file=file, row=int(r), column=column, value=v,
+                expected="a date written YYYY-MM-DD (format the column as text/ISO before export)")
+        for r, v, is_serial in zip(_row_number(text.index[bad]), text[bad], serial[bad])]
+    return dates, problems
+
+
 def _typed(values: pd.Series, kind: str) -> pd.Series:
     if kind == "binary":
         return values.astype("boolean")
@@ -155,6 +225,9 @@ def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, fi
     _require_columns(frame, [id_col] + [m["column"] for m in mapping.values()]
                      + ([treat["column"]] if treat else []), file)
     ids, problems = _ids(frame, id_col, file, missing)
+    problems += [Problem("spreadsheet formula as a patient id", file=file, row=p.row, column=id_col,
+                         value=p.value, expected="a plain identifier")
+                 for p in text_values(ids, file=file, column=id_col, missing=missing)[1]]
     dup = ids.duplicated(keep=False) & ids.notna()
     problems += [Problem("duplicate patient id", file=file, row=int(r), column=id_col, value=v,
                          expected="each patient once per file")
@@ -173,8 +246,10 @@ def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, fi
             if "unit" in spec and "unit" in vspec:
                 values = pd.Series(convert(values.to_numpy(), spec["unit"], vspec["unit"],
                                            molar_mass=vspec.get("molar_mass")), index=values.index)
+            probs += range_problems(values.to_numpy(dtype="float64"), var, variables, raw,
+                                    file=file, column=spec["column"])
         else:
-            values, probs = raw.astype("string").where(~_missing_mask(raw.astype("string"), missing)), []
+            values, probs = text_values(raw, file=file, column=spec["column"], missing=missing)
         problems += probs
         out[var] = _typed(values, vspec["kind"])
     treatments = None
@@ -209,10 +284,14 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
     day, probs = parse_numbers(frame[cols["day"]], file=file, column=cols["day"], missing=missing,
                                integer=True)
     problems += probs
+    no_day = _missing_mask(frame[cols["day"]].astype("string"), missing).to_numpy(dtype=bool)
     problems += [Problem("missing day", file=file, row=int(r), column=cols["day"],
                          expected="an integer day relative to diagnosis")
-                 for r in _row_number(day.index[day.isna() & frame[cols["day"]].notna()])
-                 if not any(p.row == int(r) and p.column == cols["day"] for p in probs)]
+                 for r in _row_number(day.index[no_day])]
+    far = ((day < DAY_RANGE[0]) | (day > DAY_RANGE[1])).to_numpy(dtype=bool)
+    problems += [Problem("day outside the study window", file=file, row=int(r), column=cols["day"],
+                         value=v, expected=f"an integer day within {list(DAY_RANGE)} relative to diagnosis")
+                 for r, v in zip(_row_number(day.index[far]), frame[cols["day"]][far])]
     value, probs = parse_numbers(frame[cols["value"]], file=file, column=cols["value"],
                                  missing=missing, decimal=source.get("decimal", "."))
     problems += probs
@@ -227,6 +306,13 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
         target = vspec.get("unit", "1")
         if vspec["kind"] == "binary":
             target = unit or "1"
+        if unit == "" and target not in ("", "1") and vspec["kind"] != "binary":
+            rows = _row_number(pd.Index(idx))
+            problems += [Problem(f"missing unit for {var}", file=file, row=int(r),
+                                 column=cols.get("unit", "(no unit column)"), value="",
+                                 expected=f"a unit convertible to {target!r}")
+                         for r in rows[:20]]
+            continue
         if not is_known_unit(unit, spellings):
             rows = _row_number(pd.Index(idx))
             problems += [Problem("unknown unit", file=file, row=int(r), column=cols.get("unit"),
@@ -249,7 +335,68 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
         "value": pd.Series(converted, index=frame.index, dtype="float64"),
         "unit": out_unit,
     })
+    converted_ok = valid.to_numpy() & (out_unit != "").to_numpy()
+    problems += range_problems(np.where(converted_ok, converted, np.nan), canon.where(valid),
+                               variables, frame[cols["value"]], file=file, column=cols["value"])
+    problems += _duplicate_measurements(out, file, cols, valid)
+    out["_row"] = _row_number(frame.index)
+    if "date_column" in source:
+        problems += _day_date_problems(frame, out, source["date_column"], cols["day"], file, missing)
     return out[valid.to_numpy()].reset_index(drop=True), problems
+
+
+def repeated_keys(patient: np.ndarray, day: np.ndarray, variable: np.ndarray) -> np.ndarray:
+    """Mask of rows whose integer-coded (patient, day, variable) occurs more than once.
+
+    The three codes are packed into one int64 and sorted once (no multi-column string hash);
+    days must lie in :data:`DAY_RANGE` (others are clipped, and reported separately).
+    """
+    if len(patient) == 0:
+        return np.zeros(0, dtype=bool)
+    span = DAY_RANGE[1] - DAY_RANGE[0] + 1
+    n_var = int(variable.max()) + 1
+    key = (patient.astype(np.int64) * span + (np.clip(day, *DAY_RANGE) - DAY_RANGE[0])) * n_var + variable
+    ordered = np.sort(key)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    return np.isin(key, repeated) if len(repeated) else np.zeros(len(key), dtype=bool)
+
+
+def _duplicate_measurements(out: pd.DataFrame, file: str, cols: dict, valid: pd.Series) -> list[Problem]:
+    """Rows repeating a (patient, day, variable) of the same file; conflicting values named."""
+    keys = ["patient_id", "day", "variable"]
+    ok = valid.to_numpy() & out["day"].notna().to_numpy()
+    dup = np.zeros(len(out), dtype=bool)
+    dup[ok] = repeated_keys(pd.factorize(out["patient_id"][ok])[0], out["day"][ok].to_numpy(dtype="int64"),
+                            pd.factorize(out["variable"][ok])[0])
+    if not dup.any():
+        return []
+    rows = out[dup]
+    n_values = rows.groupby(keys, sort=False, dropna=False)["value"].transform("nunique")
+    return [Problem(("conflicting values" if n > 1 else "repeated row") + " for the same "
+                    f"(patient {pid}, day {d}, variable {var})", file=file, row=int(r),
+                    column=cols["value"], value=v, expected="one value per patient, day and variable")
+            for r, pid, d, var, v, n in zip(_row_number(rows.index), rows["patient_id"], rows["day"],
+                                            rows["variable"], rows["value"], n_values)]
+
+
+def _day_date_problems(frame: pd.DataFrame, out: pd.DataFrame, date_column: str, day_column: str,
+                       file: str, missing: list[str]) -> list[Problem]:
+    """Days must agree with calendar dates: ``date - day`` is the same anchor (Day 0) per patient.
+
+    So Day 7 dated before Day 0, or two rows of one patient whose day offsets disagree with
+    their dates, are reported. The dates themselves never reach the canonical tables.
+    """
+    _require_columns(frame, [date_column], file)
+    dates, problems = parse_dates(frame[date_column], file=file, column=date_column, missing=missing)
+    anchor = dates - pd.to_timedelta(out["day"].astype("float64"), unit="D")
+    ok = anchor.notna().to_numpy()
+    first = anchor[ok].groupby(out["patient_id"][ok], sort=False).transform("first")
+    bad = first.index[(anchor[ok] != first).to_numpy()]
+    problems += [Problem(f"day {d} is dated {dt.date()}, inconsistent with the patient's other rows "
+                         f"(Day 0 = {a.date()})", file=file, row=int(r), column=day_column, value=int(d),
+                         expected="day = date - Day 0 date for every row of a patient (Day 7 after Day 0)")
+                 for r, d, dt, a in zip(_row_number(bad), out["day"][bad], dates[bad], first[bad])]
+    return problems
 
 
 def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path(".")) -> CanonicalTables:
@@ -257,13 +404,23 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     variables = config["variables"]
     missing = config.get("missing_values", ["", "NA"])
     spellings = config.get("unit_spellings")
+    limits = config.get("input_limits", {})
     patients: pd.DataFrame | None = None
     measurements, treatments, provenance, problems = [], [], [], []
     for source in spec["sources"]:
         file = source["path"]
         frame = read_raw_table(base_dir / file, fmt=source.get("format"),
                                encoding=source.get("encoding", "utf-8"),
-                               separator=source.get("separator", ","), sheet=source.get("sheet", 0))
+                               separator=source.get("separator", ","), sheet=source.get("sheet", 0),
+                               max_bytes=limits.get("max_bytes", DEFAULT_MAX_BYTES))
+        max_rows = limits.get("max_rows", DEFAULT_MAX_ROWS)
+        if len(frame) > max_rows:
+            raise InputError(f"Too many rows in {file}", [Problem(
+                f"{len(frame)} data rows, above the limit of {max_rows}", file=file,
+                expected="split the file, or raise `input_limits.max_rows`")])
+        frame = apply_identifier_policy(frame, source, file)
+        problems += scan_identifiers(frame, file, declared=_declared_columns(source),
+                                     value_scan_skip=_numeric_columns(source, variables))
         if source["table"] == "patients":
             part, treat, probs = ingest_patient_source(frame, source, variables, file, missing)
             problems += probs
@@ -277,6 +434,15 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
             measurements.append(part)
             provenance += [(v, file, bool(source.get("synthetic", False)))
                            for v in sorted(part["variable"].dropna().unique())]
+    if patients is not None:
+        known = pd.Index(patients["patient_id"].dropna().unique())
+        for source, part in zip([s for s in spec["sources"] if s["table"] == "measurements"], measurements):
+            orphan = known.get_indexer(part["patient_id"]) < 0
+            problems += [Problem("measurement for a patient absent from the site's patient files",
+                                 file=source["path"], row=int(r), column=source["id_column"], value=v,
+                                 expected="a patient id listed in a `table: patients` source of this site")
+                         for r, v in zip(part["_row"][orphan], part["patient_id"][orphan])]
+    measurements = [part.drop(columns="_row") for part in measurements]
     if problems:
         raise InputError(f"{len(problems)} problem(s) in the raw data of site {site!r}", problems)
     if patients is None:
@@ -286,7 +452,8 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     patients.insert(1, "site", pd.Series(site, index=patients.index, dtype="string"))
     meas = (pd.concat(measurements, ignore_index=True) if measurements
             else pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-                MEASUREMENT_COLUMNS, ["string", "string", "Int64", "string", "float64", "string"])}))
+                ["patient_id", "day", "variable", "value", "unit"],
+                ["string", "Int64", "string", "float64", "string"])}))
     meas.insert(1, "site", pd.Series(site, index=meas.index, dtype="string"))
     treat = (pd.concat(treatments, ignore_index=True) if treatments
              else pd.DataFrame({"patient_id": pd.Series(dtype="string"),
@@ -297,6 +464,21 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     sources.insert(0, "site", site)
     return CanonicalTables(patients.reset_index(drop=True), meas[MEASUREMENT_COLUMNS],
                            treat[TREATMENT_COLUMNS], sources)
+
+
+def _declared_columns(source: dict) -> set[str]:
+    """Columns the config has already classified: identifiers (after the policy) and dates."""
+    return set(source.get("identifiers") or {}) | ({source["date_column"]} if "date_column" in source else set())
+
+
+def _numeric_columns(source: dict, variables: dict) -> set[str]:
+    """Columns typed as numbers (or, in long files, joined to the patients) whose values are not
+    scanned for identifiers: a non-number there is already an error, and an identifier that
+    parses as a number (a 13-digit NIR) falls outside every plausible range."""
+    if source["table"] != "measurements":
+        return {m["column"] for v, m in source.get("columns", {}).items()
+                if "map" not in m and variables.get(v, {}).get("kind") in ("continuous", "count")}
+    return {source[k] for k in ("id_column", "day_column", "value_column") if k in source}
 
 
 def _merge_patient_parts(current: pd.DataFrame | None, part: pd.DataFrame, file: str,

@@ -49,3 +49,41 @@ def git_state(repo: str | Path = ".") -> dict[str, object]:
     commit = git("rev-parse", "HEAD")
     status = git("status", "--porcelain", "--untracked-files=no")
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
+
+
+def snakemake_invocation() -> dict[str, object]:
+    """Command line and start time of the Snakemake process running this job (psutil).
+
+    Walks up the parent processes to the first whose command line names ``snakemake``; the
+    job itself runs in a child Python process whose own ``sys.argv`` is a temporary script.
+    """
+    import datetime as dt
+
+    import psutil
+
+    proc = psutil.Process()
+    while proc is not None:
+        try:
+            cmdline = proc.cmdline()
+        except (psutil.Error, OSError):
+            break
+        if any(Path(arg).name.startswith("snakemake") for arg in cmdline[:3]):
+            started = dt.datetime.fromtimestamp(proc.create_time(), tz=dt.timezone.utc)
+            return {"command_line": cmdline, "cwd": proc.cwd(),
+                    "started_utc": started.isoformat(timespec="seconds")}
+        proc = proc.parent()
+    return {"command_line": None, "cwd": str(Path.cwd()), "started_utc": None}
+
+
+def run_record() -> dict[str, object]:
+    """The non-reproducible part of provenance: command line, start and record timestamps, host.
+
+    Written under ``logs/provenance/`` (never under ``results/``), so results stay
+    byte-identical across runs while each run still says how and when it was made.
+    """
+    import datetime as dt
+    import platform
+
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return {**snakemake_invocation(), "recorded_utc": now, "host": platform.node(),
+            "git": git_state()}

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import InputError, Problem
+
+#: Default size guard: a raw file above this many bytes is refused before it is parsed (raw
+#: text expands ~5-10x in memory as pandas strings). Override with ``input_limits.max_bytes``.
+DEFAULT_MAX_BYTES = 2 * 1024**3
 
 
 def _fail(path: Path, message: str, expected: str | None = None) -> InputError:
@@ -33,22 +39,33 @@ def file_format(path: Path, declared: str | None = None) -> str:
 
 
 def read_raw_table(path: str | Path, *, fmt: str | None = None, encoding: str = "utf-8",
-                   separator: str = ",", sheet: str | int = 0) -> pd.DataFrame:
+                   separator: str = ",", sheet: str | int = 0,
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> pd.DataFrame:
     """Read one raw file; every column as text (Parquet keeps its own types).
 
     UTF-8 files may start with a byte-order mark. Raises :class:`InputError` naming the file
-    for: missing file, a directory, no read permission, undecodable bytes, an empty file,
-    a header without rows, duplicated or blank column names.
+    for: missing file, a directory or other non-regular file (FIFO, device), no read
+    permission, a file above ``max_bytes``, undecodable bytes, a truncated or corrupt XLSX,
+    an empty file, a header without rows, duplicated or blank column names, and a CSV that
+    evidently uses another separator than the declared one.
     """
     path = Path(path)
     if not path.exists():
         raise _fail(path, "file does not exist")
     if path.is_dir():
-        raise _fail(path, "is a directory, not a file")
+        raise _fail(path, "is a directory, not a file", "a regular file")
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise _fail(path, "is not a regular file (FIFO, socket or device)", "a regular file")
     if not os.access(path, os.R_OK):
-        raise _fail(path, "no permission to read the file")
-    if path.stat().st_size == 0:
+        raise _fail(path, "no permission to read the file", "a file readable by this user")
+    size = path.stat().st_size
+    if size == 0:
         raise _fail(path, "file is empty", "a header row and at least one data row")
+    if size > max_bytes:
+        raise _fail(path, f"file is {size} bytes, above the input size limit of {max_bytes} bytes",
+                    "a smaller file (split it per site), or raise `input_limits.max_bytes` "
+                    "if the machine has the memory")
     kind = file_format(path, fmt)
     try:
         if kind == "csv":
@@ -59,12 +76,25 @@ def read_raw_table(path: str | Path, *, fmt: str | None = None, encoding: str = 
             frame = pd.read_parquet(path)
     except InputError:
         raise
+    except PermissionError:
+        raise _fail(path, "no permission to read the file", "a file readable by this user") from None
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise _fail(path, f"truncated or corrupt {kind} file ({exc})",
+                    "a complete .xlsx workbook (re-export it from the spreadsheet)") from None
     except UnicodeDecodeError as exc:
         raise _fail(path, f"bytes at offset {exc.start} are not valid {encoding}",
                     f"a {encoding} text file (or set `encoding:` for this source)") from None
     except Exception as exc:  # parser errors from pandas / openpyxl / pyarrow
-        raise _fail(path, f"not a readable {kind} file ({type(exc).__name__}: {exc})") from None
+        detail = " ".join(str(exc).split())
+        raise _fail(path, f"not a readable {kind} file ({type(exc).__name__}: {detail})",
+                    f"a well-formed {kind} file with the same number of fields on every row") from None
     _check_columns(path, frame)
+    if kind == "csv" and frame.shape[1] == 1:
+        header = str(frame.columns[0])
+        other = next((sep for sep in (";", "\t", ",", "|") if sep != separator and sep in header), None)
+        if other:
+            raise _fail(path, f"one column {header!r}: the file seems separated by {other!r}, "
+                        f"not {separator!r}", f"`separator: {other!r}` for this source")
     if frame.empty:
         raise _fail(path, "has a header but no data rows", "at least one data row")
     return frame
@@ -75,7 +105,11 @@ def _read_csv(path: Path, encoding: str, separator: str) -> pd.DataFrame:
     with open(path, "rb") as fh:
         head = fh.read(4)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) and not enc.lower().startswith("utf-16"):
-        raise _fail(path, "file is UTF-16 encoded", "UTF-8 text (or set `encoding: utf-16`)")
+        raise _fail(path, "file is UTF-16 encoded (byte-order mark FF FE / FE FF)",
+                    "UTF-8 text (or set `encoding: utf-16` for this source)")
+    if head.startswith(b"\xef\xbb\xbf") and enc != "utf-8-sig":
+        raise _fail(path, f"file starts with a UTF-8 byte-order mark but `encoding: {encoding}` is declared",
+                    "`encoding: utf-8` for this source (a UTF-8 BOM is accepted)")
     return pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, na_filter=False,
                        encoding=enc)
 

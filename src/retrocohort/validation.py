@@ -1,10 +1,14 @@
-"""Pandera validation of the canonical tables, all errors at once (lazy).
+"""Validation of the canonical tables, all errors at once: per site, then across sites.
 
 Fixed columns are :class:`pandera.pandas.DataFrameModel` classes; the study's own variables
-(ranges, categories, dtypes) are added from the config at run time. Cross-table rules
-(every measurement's patient exists, one value per patient x day x variable, plausible values
-per variable) are pandera checks too. A failure becomes one :class:`ValidationFailed` whose
-problems name the raw file, the patient, the column, the value and the rule broken.
+(ranges, categories, dtypes) are added from the config at run time. Patients and treatments
+are validated by pandera (lazily); the long measurements table (up to ~16 M rows) by
+vectorised numpy checks with the same rules (every measurement's patient exists, one value per
+patient x day x variable, plausible values per variable), because pandera's per-check
+overhead dominates at that size. :func:`validate_site` runs in each site's job;
+:func:`cross_site_problems` (ids unique across sites, per-site scale agreement) in the merge.
+A failure becomes one :class:`ValidationFailed` whose problems name the raw file, the patient,
+the column, the value and the rule broken.
 """
 
 from __future__ import annotations
@@ -15,9 +19,8 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from .errors import Problem, ValidationFailed
-from .ingest import CanonicalTables
+from .ingest import DAY_RANGE, CanonicalTables, plausible_bounds, repeated_keys
 
-DAY_RANGE = (-365, 3650)
 
 
 class PatientsModel(pa.DataFrameModel):
@@ -70,34 +73,80 @@ def patients_schema(variables: dict) -> pa.DataFrameSchema:
         checks = []
         if "range" in spec:
             checks.append(pa.Check.in_range(*spec["range"], error=f"plausible range {spec['range']}"))
+        if spec["kind"] == "count":
+            checks.append(pa.Check.ge(0, error="a non-negative count"))
         if spec["kind"] == "categorical" and "categories" in spec:
             checks.append(pa.Check.isin(spec["categories"], error=f"one of {spec['categories']}"))
         columns[name] = pa.Column(_DTYPES[spec["kind"]], checks, nullable=True, required=False)
     return PatientsModel.to_schema().add_columns(columns)
 
 
-def measurements_schema(variables: dict, patient_ids: pd.Series) -> pa.DataFrameSchema:
-    """MeasurementsModel plus: declared variable, known patient, value in the variable's range."""
-    meas_vars = {k: v for k, v in variables.items() if v["table"] == "measurements"}
-    lo = {k: v.get("range", [-np.inf, np.inf])[0] for k, v in meas_vars.items()}
-    hi = {k: v.get("range", [-np.inf, np.inf])[1] for k, v in meas_vars.items()}
-    for k, v in meas_vars.items():
-        if v["kind"] == "binary":
-            lo[k], hi[k] = 0.0, 1.0
-    known = set(patient_ids.astype(str))
+def _located(mask: np.ndarray, frame: pd.DataFrame, check: str, file_of: dict, expected,
+             limit: int = 200) -> list[Problem]:
+    """One problem per failing row (at most ``limit``; the count is in the summary)."""
+    rows = frame[mask].head(limit)
+    return [Problem(f"measurements: fails '{check}' (patient {pid}, day {day})",
+                    file=file_of.get(var, "canonical table 'measurements'"), column=str(var),
+                    value=None if pd.isna(val) else float(val), expected=expected(var))
+            for pid, day, var, val in zip(rows["patient_id"], rows["day"], rows["variable"], rows["value"])]
 
-    def in_variable_range(df: pd.DataFrame) -> pd.Series:
-        low = df["variable"].map(lo).astype("float64")
-        high = df["variable"].map(hi).astype("float64")
-        return df["value"].isna() | ((df["value"] >= low) & (df["value"] <= high))
 
-    base = MeasurementsModel.to_schema().update_columns({
-        "variable": {"checks": [pa.Check.isin(sorted(meas_vars), error="a declared measurement variable")]},
-        "patient_id": {"checks": [pa.Check.isin(sorted(known), error="a patient in the patients table")]},
-    })
-    return pa.DataFrameSchema(
-        base.columns, unique=base.unique, strict=base.strict, name="measurements",
-        checks=[pa.Check(in_variable_range, error="value within the variable's plausible range")])
+def _codes(values: pd.Series, categories: pd.Index) -> np.ndarray:
+    """Position of each value in ``categories`` (-1 when absent or missing), via one factorize."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lookup = categories.get_indexer(pd.Index(uniques, dtype=object))
+    return np.where(codes >= 0, lookup[codes] if len(lookup) else -1, -1)
+
+
+def measurement_problems(meas: pd.DataFrame, variables: dict, patient_ids: pd.Series,
+                         sources: pd.DataFrame) -> list[Problem]:
+    """Vectorised checks of the long measurements table (no per-row Python, no pandera).
+
+    Columns and dtypes exactly as :class:`MeasurementsModel`; no missing keys; day within
+    :data:`DAY_RANGE`; a declared measurement variable; a patient of the patients table
+    (no orphan measurements); one value per (patient, day, variable); the value within the
+    variable's plausible range (binary: 0/1). Keys are integer-coded once (``factorize``) so
+    uniqueness is one sort of an int64 array, not a multi-column hash of strings.
+    """
+    file_of = dict(zip(sources["variable"], sources["file"])) if len(sources) else {}
+    expected_cols = list(MeasurementsModel.to_schema().columns)
+    if list(meas.columns) != expected_cols:
+        return [Problem("measurements: wrong columns", column=", ".join(map(str, meas.columns)),
+                        expected=", ".join(expected_cols))]
+    meas_vars = sorted(k for k, v in variables.items() if v["table"] == "measurements")
+    lo = np.array([plausible_bounds(variables[v])[0] for v in meas_vars] + [np.nan])
+    hi = np.array([plausible_bounds(variables[v])[1] for v in meas_vars] + [np.nan])
+    var_code = _codes(meas["variable"], pd.Index(meas_vars))
+    pid_code = _codes(meas["patient_id"], pd.Index(patient_ids.dropna().unique()))
+    day = meas["day"].to_numpy(dtype="float64", na_value=np.nan)
+    value = meas["value"].to_numpy(dtype="float64", na_value=np.nan)
+    problems: list[Problem] = []
+
+    def rng_text(var: str) -> str:
+        spec = variables.get(var, {})
+        if "range" in spec:
+            return f"{var} within [{spec['range'][0]}, {spec['range'][1]}] {spec.get('unit', '')}".rstrip()
+        return "0 or 1" if spec.get("kind") == "binary" else "a plausible value"
+
+    nulls = (meas[["patient_id", "site", "variable", "unit"]].isna().any(axis=1).to_numpy() | np.isnan(day))
+    problems += _located(nulls, meas, "no missing key", file_of, lambda v: "patient, site, day, variable, unit all present")
+    bad_day = ~np.isnan(day) & ((day < DAY_RANGE[0]) | (day > DAY_RANGE[1]))
+    problems += _located(bad_day, meas, f"day within {list(DAY_RANGE)}", file_of, lambda v: f"day within {list(DAY_RANGE)}")
+    problems += _located(var_code < 0, meas, "a declared measurement variable", file_of,
+                         lambda v: "one of " + ", ".join(meas_vars))
+    problems += _located(pid_code < 0, meas, "a patient in the patients table", file_of,
+                         lambda v: "a patient_id present in the site's patient file (orphan measurement)")
+    low, high = lo[var_code], hi[var_code]
+    with np.errstate(invalid="ignore"):
+        out_of_range = (var_code >= 0) & ~np.isnan(value) & ((value < low) | (value > high))
+    problems += _located(out_of_range, meas, "value within the variable's plausible range", file_of, rng_text)
+    keyed = (pid_code >= 0) & (var_code >= 0) & ~np.isnan(day)
+    dup = np.zeros(len(meas), dtype=bool)
+    dup[keyed] = repeated_keys(pid_code[keyed], day[keyed].astype(np.int64), var_code[keyed])
+    if dup.any():
+        problems += _located(dup, meas, "one value per patient, day and variable", file_of,
+                             lambda v: "one value per patient, day and variable")
+    return problems
 
 
 _CHECK_TEXT = {"multiple_fields_uniqueness": "one value per patient, day and variable",
@@ -142,26 +191,83 @@ def _problems(exc: pa.errors.SchemaErrors, table: str, frame: pd.DataFrame,
     return out
 
 
-def validate_tables(tables: CanonicalTables, variables: dict) -> CanonicalTables:
-    """Validate all canonical tables lazily; raise :class:`ValidationFailed` listing every failure."""
+def validate_site(tables: CanonicalTables, variables: dict) -> CanonicalTables:
+    """Validate one site's canonical tables; raise :class:`ValidationFailed` listing every failure.
+
+    Patients and treatments through pandera (lazy: all failures at once); measurements (the
+    big table) through :func:`measurement_problems`.
+    """
     problems: list[Problem] = []
-    checks = [
-        ("patients", tables.patients, patients_schema(variables)),
-        ("measurements", tables.measurements, measurements_schema(variables, tables.patients["patient_id"])),
-        ("treatments", tables.treatments, TreatmentsModel.to_schema()),
-    ]
-    for name, frame, schema in checks:
+    for name, frame, schema in (("patients", tables.patients, patients_schema(variables)),
+                                ("treatments", tables.treatments, TreatmentsModel.to_schema())):
         try:
             schema.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
             problems += _problems(exc, name, frame, tables.sources, variables)
-    orphan_treat = ~tables.treatments["patient_id"].isin(tables.patients["patient_id"])
+    problems += measurement_problems(tables.measurements, variables, tables.patients["patient_id"],
+                                     tables.sources)
+    orphan_treat = _codes(tables.treatments["patient_id"], pd.Index(tables.patients["patient_id"].dropna())) < 0
     problems += [Problem("treatment line for a patient not in the patients table",
                          column="patient_id", value=v) for v in tables.treatments["patient_id"][orphan_treat]]
+    _raise_if(problems)
+    return tables
+
+
+#: Cross-site scale check: a variable whose per-site medians differ by this factor or more
+#: (each site with at least SITE_MEDIAN_MIN_N values) is reported as a likely unit mismatch.
+SITE_MEDIAN_RATIO = 5.0
+SITE_MEDIAN_MIN_N = 3
+
+
+def cross_site_problems(tables: CanonicalTables, variables: dict) -> list[Problem]:
+    """Checks only the merged cohort can make: patient ids unique across sites; per-site
+    medians of each continuous measurement within a factor :data:`SITE_MEDIAN_RATIO` (a larger
+    gap almost always means one site's raw unit is declared wrongly, e.g. mg/dL read as mmol/L).
+    """
+    pats = tables.patients
+    dup = pats["patient_id"].duplicated(keep=False).to_numpy()
+    problems = [Problem("patient id appears in more than one site", column="patient_id", value=pid,
+                        file=f"site {site}", expected="ids unique across sites (prefix them per site)")
+                for pid, site in zip(pats["patient_id"][dup], pats["site"][dup])]
+    meas = tables.measurements
+    if meas["site"].nunique() > 1:
+        cont = [k for k, v in variables.items() if v["table"] == "measurements" and v["kind"] == "continuous"]
+        sub = meas[meas["variable"].isin(cont) & meas["value"].notna()]
+        stats = sub.groupby(["variable", "site"], sort=True, observed=True)["value"].agg(["median", "size"])
+        stats = stats[stats["size"] >= SITE_MEDIAN_MIN_N]
+        file_of = dict(zip(tables.sources["variable"], tables.sources["file"])) if len(tables.sources) else {}
+        for var, per_site in stats.groupby(level="variable", sort=True):
+            med = per_site["median"].droplevel("variable")
+            low, high = med.min(), med.max()
+            if len(med) > 1 and low > 0 and high / low >= SITE_MEDIAN_RATIO:
+                problems.append(Problem(
+                    f"site medians differ {high / low:.0f}-fold (" + ", ".join(
+                        f"{s}: {m:g}" for s, m in med.items()) + f" {variables[var].get('unit', '')}"
+                    + "): a raw unit is probably declared wrongly at one site",
+                    file=file_of.get(var), column=str(var), value=f"{med.idxmax()} vs {med.idxmin()}",
+                    expected=f"per-site medians within a factor {SITE_MEDIAN_RATIO:g} after unit conversion"))
+    return problems
+
+
+def validate_tables(tables: CanonicalTables, variables: dict) -> CanonicalTables:
+    """Per-site checks on every site of merged tables, then the cross-site checks."""
+    problems: list[Problem] = []
+    for site in sorted(tables.patients["site"].unique()):
+        part = CanonicalTables(*(t[t["site"] == site] for t in (
+            tables.patients, tables.measurements, tables.treatments, tables.sources)))
+        try:
+            validate_site(part, variables)
+        except ValidationFailed as exc:
+            problems += exc.problems
+    problems += cross_site_problems(tables, variables)
+    _raise_if(problems)
+    return tables
+
+
+def _raise_if(problems: list[Problem]) -> None:
     if problems:
         raise ValidationFailed(f"Validation failed: {len(problems)} problem(s); no analysis was run",
                                problems)
-    return tables
 
 
 def validation_report(error: ValidationFailed | None, tables: CanonicalTables | None) -> str:

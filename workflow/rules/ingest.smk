@@ -29,6 +29,9 @@ rule provenance_inputs:
             category="4. Provenance",
             labels={"file": "inputs, config, versions"},
         ),
+    params:
+        # command line and timestamps: outside results/ so results stay byte-identical
+        run_record="logs/provenance/run.json",
     benchmark:
         "logs/benchmarks/provenance/inputs.tsv"
     log:

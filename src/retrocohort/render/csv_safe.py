@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -23,8 +24,27 @@ def neutralise_formula(value: str) -> str:
     return value
 
 
-def _neutralise_cell(value: object) -> object:
+def _cell(value: object) -> object:
     return neutralise_formula(value) if isinstance(value, str) else value
+
+
+def _triggered(text: pd.Series) -> np.ndarray:
+    """Vectorised: which string cells :func:`neutralise_formula` would prefix."""
+    starts = text.str.startswith(FORMULA_TRIGGERS).fillna(False).to_numpy(dtype=bool)
+    number = text.str.fullmatch(_PLAIN_NUMBER.pattern).fillna(False).to_numpy(dtype=bool)
+    return starts & ~number
+
+
+def _neutralised(column: pd.Series) -> pd.Series:
+    """One text column neutralised; vectorised when every non-missing cell is a str."""
+    if isinstance(column.dtype, pd.StringDtype) or pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        hit = _triggered(column.astype("string"))
+        if not hit.any():
+            return column
+        out = column.copy()
+        out[hit] = "'" + column[hit].astype(str)
+        return out
+    return column.map(_cell).astype(column.dtype)
 
 
 def safe_text_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -37,6 +57,19 @@ def safe_text_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for position, dtype in enumerate(df.dtypes):
         if dtype == object or isinstance(dtype, pd.StringDtype):
-            column = df.iloc[:, position]
-            out.isetitem(position, column.map(_neutralise_cell).astype(dtype))
+            out.isetitem(position, _neutralised(df.iloc[:, position]))
+    return out
+
+
+def safe_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """:func:`safe_text_frame` plus categorical columns (their category labels neutralised)
+    and column names: everything a CSV writer turns into a spreadsheet cell."""
+    out = safe_text_frame(df)
+    for position, dtype in enumerate(out.dtypes):
+        if isinstance(dtype, pd.CategoricalDtype) and len(dtype.categories) and \
+                pd.api.types.infer_dtype(dtype.categories) == "string":
+            column = out.iloc[:, position]
+            out.isetitem(position, column.cat.rename_categories(
+                {c: neutralise_formula(c) for c in dtype.categories if neutralise_formula(c) != c}))
+    out.columns = [neutralise_formula(c) if isinstance(c, str) else c for c in out.columns]
     return out

@@ -1,7 +1,9 @@
 """Rule ``provenance_inputs``: input checksums, resolved config, package versions, git state.
 
-Deterministic on purpose (no timestamps: those stay in ``logs/``), so two clean runs of the
-same commit give byte-identical provenance files.
+``results/provenance/inputs.json`` is deterministic on purpose, so two clean runs of the same
+commit give byte-identical provenance files. The command line and timestamps, which differ
+on every run, go to ``logs/provenance/run.json`` (``params["run_record"]``), outside
+``results/`` and outside the byte-compared outputs.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import platform
 import sys
 from pathlib import Path
 
-from ..provenance import git_state, package_versions
+from ..provenance import git_state, package_versions, run_record
 from ..tabular_io import write_json
 
 
@@ -27,4 +29,7 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
         "python": sys.version.split()[0],
         "platform": platform.machine(),
         "git": git_state(),
+        "run_record": params.get("run_record"),
     }, output["json"])
+    if params.get("run_record"):
+        write_json(run_record(), params["run_record"])

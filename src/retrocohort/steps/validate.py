@@ -1,4 +1,10 @@
-"""Rule ``validate``: merge sites, validate (pandera, lazy), derive variables, write Parquet."""
+"""Rules ``validate_site`` (one site's tables, in its own job) and ``validate`` (merge + cross-site).
+
+The per-site job runs every within-site check (:func:`retrocohort.validation.validate_site`)
+and writes a small JSON summary; the merge job concatenates the sites, runs only the checks
+that need all of them (ids unique across sites, per-site scale agreement), derives the
+patient-level variables and writes ``results/validated/*.parquet``.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +13,46 @@ import logging
 from ..derive import derive_variables
 from ..errors import ValidationFailed
 from ..ingest import CanonicalTables, merge_sites
-from ..tabular_io import read_parquet, write_parquet, write_text
-from ..validation import validate_tables, validation_report
+from ..tabular_io import read_parquet, write_json, write_parquet, write_text
+from ..validation import cross_site_problems, validate_site, validation_report
 
 log = logging.getLogger(__name__)
 TABLES = ("patients", "measurements", "treatments", "sources")
 
 
-def run(input: dict, output: dict, params: dict, config: dict) -> None:
-    files = {t: [input[t]] if isinstance(input[t], str) else list(input[t]) for t in TABLES}
-    parts = [CanonicalTables(*(read_parquet(files[t][i]) for t in TABLES))
-             for i in range(len(files["patients"]))]
-    merged = merge_sites(parts)
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _read(files: dict[str, str]) -> CanonicalTables:
+    return CanonicalTables(*(read_parquet(files[t]) for t in TABLES))
+
+
+def _fail(exc: ValidationFailed) -> None:
+    log.error("\n%s", validation_report(exc, None))
+    raise exc
+
+
+def run_site(input: dict, output: dict, params: dict, config: dict) -> None:
+    """Validate one site's interim tables; write ``{site: ..., rows per table}`` when they pass."""
+    tables = _read(input)
     try:
-        validate_tables(merged, config["variables"])
+        validate_site(tables, config["variables"])
     except ValidationFailed as exc:
-        log.error("\n%s", validation_report(exc, None))
-        raise
+        exc.summary = f"Validation failed for site {params['site']!r}: {len(exc.problems)} problem(s); no analysis was run"
+        _fail(exc)
+    write_json({"site": params["site"], "status": "passed",
+                **{t: len(getattr(tables, t)) for t in TABLES}}, output["summary"])
+
+
+def run(input: dict, output: dict, params: dict, config: dict) -> None:
+    """Merge the validated sites, run the cross-site checks, derive variables, write Parquet."""
+    files = {t: _as_list(input[t]) for t in TABLES}
+    merged = merge_sites([_read({t: files[t][i] for t in TABLES}) for i in range(len(files["patients"]))])
+    problems = cross_site_problems(merged, config["variables"])
+    if problems:
+        _fail(ValidationFailed(f"Validation failed across sites: {len(problems)} problem(s); "
+                               "no analysis was run", problems))
     patients = derive_variables(merged.patients, merged.treatments, config.get("derived", {}))
     write_parquet(patients, output["patients"])
     write_parquet(merged.measurements, output["measurements"])

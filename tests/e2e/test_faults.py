@@ -1,0 +1,86 @@
+"""A run killed with SIGKILL at the start of every job, then resumed, ends byte-identical.
+
+One working copy is driven through a chain of interrupted runs (``--cores 1``, so one job at a
+time): each run is killed (SIGKILL to its whole process group: Snakemake and the job's Python
+process, no chance to clean up) as soon as a job that has not been killed yet opens its log
+file. The next run does what a user would do after a crash: ``snakemake --unlock`` (the killed
+process leaves its lock behind), then ``snakemake --rerun-incomplete`` (the killed job's
+outputs are marked incomplete). Once every job of the workflow has been killed once, a final
+run completes, and every file under ``results/`` must equal, byte for byte, the result of an
+uninterrupted run. Jobs are discovered from the uninterrupted run's logs, so new rules are
+covered without editing this test.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from test_determinism import SNAKEMAKE, copy_study, result_files, snakemake
+
+pytestmark = pytest.mark.e2e
+
+
+def job_logs(work: Path) -> set[str]:
+    logs = work / "logs"
+    return {str(p.relative_to(work)) for p in logs.rglob("*.log")
+            if "benchmarks" not in p.parts} if logs.exists() else set()
+
+
+def run_until_a_new_job_starts(work: Path, killed: set[str]) -> str | None:
+    """Start the workflow; SIGKILL it when a job not yet killed writes its log. Returns that
+    job's log path, or None when the run finished first."""
+    started = time.time()
+    proc = subprocess.Popen([str(SNAKEMAKE), "--cores", "1", "--quiet", "--rerun-incomplete", "all"],
+                            cwd=work, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        while proc.poll() is None:
+            fresh = sorted(log for log in job_logs(work) - killed
+                           if (work / log).stat().st_mtime >= started)
+            if fresh:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                return fresh[0]
+            time.sleep(0.01)
+        assert proc.returncode == 0, proc.stderr.read()[-3000:]
+        return None
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def test_sigkill_at_every_job_then_resume_is_byte_identical(tmp_path):
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "killed").mkdir()
+    reference = copy_study(tmp_path / "reference")
+    proc = snakemake(reference, "--cores", "2", "--quiet", "all")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    jobs = job_logs(reference)
+    assert len(jobs) >= 7, jobs
+
+    work = copy_study(tmp_path / "killed")
+    killed: set[str] = set()
+    for _ in range(len(jobs) + 2):
+        victim = run_until_a_new_job_starts(work, killed)
+        if victim is None:
+            break
+        killed.add(victim)
+        unlock = snakemake(work, "--unlock")
+        assert unlock.returncode == 0, unlock.stderr[-2000:]
+    assert killed == jobs, f"jobs never interrupted: {sorted(jobs - killed)}"
+
+    final = snakemake(work, "--cores", "1", "--quiet", "--rerun-incomplete", "all")
+    assert final.returncode == 0, final.stderr[-3000:]
+    assert result_files(work) == result_files(reference)
+    differing = [f for f in result_files(work)
+                 if (work / "results" / f).read_bytes() != (reference / "results" / f).read_bytes()]
+    assert differing == []
+    leftovers = [p for p in (work / "results").rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".")]
+    assert leftovers == []
