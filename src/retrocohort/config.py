@@ -77,6 +77,9 @@ def _referenced_variables(config: dict) -> Iterable[tuple[str, str]]:
         yield f"groups/{i}/group_variable", g["group_variable"]
     for i, s in enumerate(config.get("survival", [])):
         yield f"survival/{i}/time", s["time"]
+        for key in ("event", "group_variable"):
+            if key in s:
+                yield f"survival/{i}/{key}", s[key]
     for i, c in enumerate(config.get("selection", {}).get("criteria", [])):
         yield f"selection/criteria/{i}/column", c["column"]
     for site, spec in config.get("sites", {}).items():

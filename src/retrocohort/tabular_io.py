@@ -32,8 +32,11 @@ def write_text(path: str | Path, text: str) -> None:
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """CSV at full precision (repr round-trip floats), LF endings, atomic."""
-    write_text(path, frame.to_csv(index=False, lineterminator="\n", float_format="%.17g"))
+    """CSV at full precision, LF endings, atomic; text cells, category labels and headers
+    neutralised against spreadsheet formula injection (render.csv_safe.safe_csv_frame)."""
+    from .render.csv_safe import safe_csv_frame
+
+    write_text(path, safe_csv_frame(frame).to_csv(index=False, lineterminator="\n", float_format="%.17g"))
 
 
 def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:

@@ -156,3 +156,19 @@ def test_declared_identifiers_never_reach_results(tmp_path):
         token in p.read_bytes() for token in [b"Zzpatient", b"80012"])]
     assert leaked == []
     assert len(pd.read_csv(work / "results/hscore/hscore.csv")) == 21  # same cohort, pseudonymous ids
+
+
+def test_group_comparisons_and_survival(flagship):
+    g = pd.read_csv(flagship / "results/stats/groups.csv")
+    tests = g[g["role"] == "test"].set_index("comparison")
+    assert tests.loc["efficacy_by_first_line", "test"] == "Fisher exact"
+    dur = tests.loc["duration_by_cause"]
+    assert dur["test"] == "Mann-Whitney U" and "exact" in dur["method"] and 0 < dur["p_value"] <= 1
+    s = pd.read_csv(flagship / "results/stats/survival.csv")
+    assert {"km", "median", "horizon", "logrank"} <= set(s["role"])
+    for stem in ("groups", "survival"):
+        for ext in ("md", "tex", "html", "docx"):
+            assert (flagship / f"results/tables/{stem}.{ext}").stat().st_size > 0
+    for ext in ("png", "svg", "pdf"):
+        assert (flagship / f"results/figures/km_fever_resolution.{ext}").exists()
+    assert "† Synthetic" in (flagship / "results/tables/survival.md").read_text()

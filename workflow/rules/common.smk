@@ -3,8 +3,8 @@ from snakemake.utils import validate
 
 from retrocohort.config import check_config
 
-validate(config, "../schemas/config.schema.yaml")
-check_config(config, file="config")
+check_config(config, file="config")  # schema + cross-references, one line per problem
+validate(config, "../schemas/config.schema.yaml")  # then fill schema defaults
 
 SITES = sorted(config["sites"])
 RESULTS = "results"

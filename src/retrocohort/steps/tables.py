@@ -14,6 +14,7 @@ from ..render.docx import to_docx_bytes
 from ..render.html import to_html
 from ..render.latex import standalone_document, to_latex
 from ..render.markdown import to_markdown
+from ..suppression import small_cell_k, suppress_stats, suppress_table
 from ..tables import build_table1, build_table2, build_table3
 from ..tabular_io import atomic_write_bytes, read_parquet, write_csv, write_text
 
@@ -38,8 +39,9 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
                            extra=hscore.set_index("patient_id"))
     t1 = table1_statistics(frame, config["tables"]["table1"]["rows"], config["variables"],
                            config.get("derived", {}), st.get("quantile_type", 7), synthetic)
-    write_csv(t1, output["table1_csv"])
-    table1 = build_table1(t1, config, len(patients))
+    k = small_cell_k(config)
+    write_csv(suppress_stats(t1, k), output["table1_csv"])
+    table1 = suppress_table(build_table1(t1, config, len(patients)), t1, k)
     t2_cols = [c["variable"] for c in config["tables"]["table2"]["columns"]]
     write_csv(safe_text_frame(patients[t2_cols]), output["table2_csv"])
     table2 = build_table2(patients, config)
