@@ -16,8 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,11 +26,10 @@ from retrocohort.config import load_config
 from retrocohort.errors import RetrocohortError, ValidationFailed
 from retrocohort.ingest import ingest_site, merge_sites
 from retrocohort.validation import cross_site_problems, validate_site
+from study import ROOT, copy_study, snakemake
 
-ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 CASES = sorted(p.name for p in (CORPUS / "cases").iterdir() if (p / "case.yaml").is_file())
-SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 
 
 def _case(case_id: str) -> dict:
@@ -136,13 +133,6 @@ def test_bad_input_is_refused_with_a_located_message(case_id, tmp_path, monkeypa
 FLAGSHIP_RAW = "data/raw/baverez2022"
 
 
-def _flagship(dest: Path) -> Path:
-    shutil.copy(ROOT / "Snakefile", dest / "Snakefile")
-    for folder in ("workflow", "config", "data"):
-        shutil.copytree(ROOT / folder, dest / folder)
-    return dest
-
-
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -195,12 +185,11 @@ WORKFLOW_CASES = [
 @pytest.mark.e2e
 @pytest.mark.parametrize("case_id, corrupt, fragments, stage", WORKFLOW_CASES, ids=[c[0] for c in WORKFLOW_CASES])
 def test_workflow_stops_cleanly(case_id, corrupt, fragments, stage, tmp_path):
-    work = _flagship(tmp_path)
+    work = copy_study(tmp_path)
     corrupt(work)
     before = _digest(work / "data")
     # no --quiet: Snakemake 9 prints nothing at all for a parse-time (config) error with it
-    proc = subprocess.run([str(SNAKEMAKE), "--cores", "2", "all"], cwd=work,
-                          capture_output=True, text=True, timeout=300)
+    proc = snakemake(work, "--cores", "2", "all", timeout=300)
     assert proc.returncode != 0
     missing = [f for f in fragments if f not in proc.stderr]
     assert not missing, f"{missing} not in stderr:\n{proc.stderr[-3000:]}"

@@ -14,33 +14,17 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+from study import copy_study, snakemake
+
 pytestmark = pytest.mark.e2e
 REPORT = "report.html"
 #: Fields of Snakemake's report that hold wall-clock times of the run itself.
 VOLATILE_REPORT_FIELDS = re.compile(r'"(starttime|endtime|runtime)": ("[^"]*"|[0-9.eE+-]+)')
 FORMATS = {"csv", "parquet", "json", "md", "tex", "html", "docx", "png", "svg", "pdf"}
-
-
-def copy_study(dest: Path, study_dir: Path = ROOT) -> Path:
-    shutil.copy(ROOT / "Snakefile", dest / "Snakefile")
-    shutil.copytree(ROOT / "workflow", dest / "workflow")
-    shutil.copytree(study_dir / "config", dest / "config")
-    shutil.copytree(study_dir / "data", dest / "data")
-    return dest
-
-
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SNAKEMAKE), *args], cwd=workdir, capture_output=True, text=True,
-                          timeout=600)
 
 
 def clean_run(dest: Path) -> Path:

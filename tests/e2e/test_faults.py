@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from test_determinism import SNAKEMAKE, copy_study, result_files, snakemake
+from study import SNAKEMAKE, copy_study, snakemake
+from test_determinism import result_files
 
 pytestmark = pytest.mark.e2e
 

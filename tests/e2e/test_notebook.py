@@ -6,9 +6,7 @@ tampered pipeline output makes the notebook (and the rule) fail with a clear mes
 """
 
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,25 +14,21 @@ import pytest
 
 from retrocohort.errors import RetrocohortError
 from retrocohort.steps import notebook as step
+from study import ROOT, copy_study, run_all
 
-ROOT = Path(__file__).resolve().parents[2]
-SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 NOTEBOOK = "results/notebook/reviewer_walkthrough.ipynb"
 HTML = "results/notebook/reviewer_walkthrough.html"
 pytestmark = pytest.mark.e2e
 
 
 def _run(workdir: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SNAKEMAKE), "--cores", "2", "--quiet", "all", *extra, "--", HTML],
-                          cwd=workdir, capture_output=True, text=True, timeout=600)
+    return run_all(workdir, *extra, "--", HTML)
 
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("notebook")
-    shutil.copy(ROOT / "Snakefile", work / "Snakefile")
-    for folder in ("workflow", "config", "data", "notebooks"):
-        shutil.copytree(ROOT / folder, work / folder)
+    copy_study(work)
     proc = _run(work)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return work

@@ -6,15 +6,14 @@ RETROCOHORT_REQUIRE_BROWSER=1 (CI that installed Chromium), where a missing brow
 """
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+from study import ROOT
+
 SCRIPT = ROOT / "scripts" / "check_report_browser.py"
 pytestmark = pytest.mark.e2e
 
@@ -42,16 +41,8 @@ def _check(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def report(chromium, tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("report")
-    shutil.copy(ROOT / "Snakefile", work / "Snakefile")
-    for folder in ("workflow", "config", "data", "notebooks"):
-        shutil.copytree(ROOT / folder, work / folder)
-    for extra in ([], ["--report", "results/report.html"]):
-        proc = subprocess.run([str(SNAKEMAKE), "--cores", "2", "--quiet", "all", *extra],
-                              cwd=work, capture_output=True, text=True, timeout=600)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-    return work / "results/report.html"
+def report(chromium, flagship_report) -> Path:
+    return flagship_report
 
 
 def test_report_renders_and_screenshot_is_saved(report, tmp_path):

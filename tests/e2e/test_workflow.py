@@ -7,39 +7,14 @@ Byte-identical reruns: tests/e2e/test_determinism.py; the bad-input corpus: test
 
 import hashlib
 import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+from study import ROOT, copy_study, run_all
+
 pytestmark = pytest.mark.e2e
-
-
-def _copy_study(dest: Path, study_dir: Path = ROOT) -> Path:
-    shutil.copy(ROOT / "Snakefile", dest / "Snakefile")
-    shutil.copytree(ROOT / "workflow", dest / "workflow")
-    shutil.copytree(study_dir / "config", dest / "config")
-    shutil.copytree(study_dir / "data", dest / "data")
-    shutil.copytree(ROOT / "notebooks", dest / "notebooks")
-    return dest
-
-
-def _run(workdir: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SNAKEMAKE), "--cores", "2", "--quiet", "all", *extra], cwd=workdir,
-                          capture_output=True, text=True, timeout=600)
-
-
-@pytest.fixture(scope="module")
-def flagship(tmp_path_factory) -> Path:
-    work = _copy_study(tmp_path_factory.mktemp("flagship"))
-    proc = _run(work)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return work
 
 
 def _table1(work: Path) -> pd.DataFrame:
@@ -84,17 +59,14 @@ def test_outputs_exist_in_every_format(flagship):
     assert (flagship / "results/provenance/inputs.json").is_file()
 
 
-def test_report_builds(flagship):
-    proc = subprocess.run([str(SNAKEMAKE), "--cores", "1", "--report", "results/report.html"],
-                          cwd=flagship, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    html = (flagship / "results/report.html").read_text(errors="replace")
+def test_report_builds(flagship_report):
+    html = flagship_report.read_text(errors="replace")
     assert "Table 1" in html and len(html) > 100_000
 
 
 def test_second_study_runs_with_no_code_change(tmp_path):
-    work = _copy_study(tmp_path, ROOT / ".test")
-    proc = _run(work)
+    work = copy_study(tmp_path, ROOT / ".test")
+    proc = run_all(work)
     assert proc.returncode == 0, proc.stderr[-3000:]
     t1 = pd.read_csv(work / "results/stats/table1.csv").set_index("variable")
     flow = pd.read_csv(work / "results/selection/flow.csv")
@@ -108,13 +80,13 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def test_broken_raw_data_stop_the_run_cleanly(tmp_path):
-    work = _copy_study(tmp_path)
+    work = copy_study(tmp_path)
     labs = work / "data/raw/baverez2022/synthetic_measurements.csv"
     lines = labs.read_text(encoding="utf-8").splitlines()
     lines.append("1,0,crp,-5,mg/L")  # duplicated (patient, day, variable) with a negative value
     labs.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = _digest(work / "data")
-    proc = _run(work)
+    proc = run_all(work)
     assert proc.returncode != 0
     assert "problem(s) in the raw data of site 'lyon_rouen'" in proc.stderr
     assert "synthetic_measurements.csv" in proc.stderr and "implausible crp" in proc.stderr
@@ -126,7 +98,7 @@ def test_broken_raw_data_stop_the_run_cleanly(tmp_path):
 
 def test_declared_identifiers_never_reach_results(tmp_path):
     """A name column (dropped) and hospital numbers as ids (pseudonymised) leave no trace in results/."""
-    work = _copy_study(tmp_path)
+    work = copy_study(tmp_path)
     raw = work / "data/raw/baverez2022"
     names = {}
     for csv_file in ("table2_patients.csv", "conditions_judgement.csv", "synthetic_baseline.csv",
@@ -149,8 +121,7 @@ def test_declared_identifiers_never_reach_results(tmp_path):
                       "        columns:\n          age:", 1)
     (work / "config/config.yaml").write_text(cfg, encoding="utf-8")
     env = {**os.environ, "RETROCOHORT_TEST_SALT": "a-test-key-of-32-characters-long"}
-    proc = subprocess.run([str(SNAKEMAKE), "--cores", "2", "--quiet", "all"], cwd=work, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = run_all(work, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     leaked = [str(p) for p in (work / "results").rglob("*") if p.is_file() and any(
         token in p.read_bytes() for token in [b"Zzpatient", b"80012"])]

@@ -1,7 +1,10 @@
 # The reviewer's walkthrough notebook, executed by the workflow (nbclient; no nbconvert needed).
 NOTEBOOKS = f"{RESULTS}/notebook"
 # Notebooks ship with the workflow (next to the Snakefile), so `--directory <study>` finds them.
-NOTEBOOK_SOURCE = os.path.join(workflow.basedir, "notebooks", "reviewer_walkthrough.ipynb")
+# Relative to the working directory, so no absolute path reaches the report (byte-stable).
+NOTEBOOK_SOURCE = os.path.relpath(
+    os.path.join(workflow.basedir, "notebooks", "reviewer_walkthrough.ipynb")
+)
 
 # A one-line lambda, not a def: `snakemake --lint` flags functions next to rules.
 notebook_outputs = lambda: [f"{NOTEBOOKS}/reviewer_walkthrough.{ext}" for ext in ("ipynb", "html")]

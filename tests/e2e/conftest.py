@@ -1,0 +1,23 @@
+"""One flagship run shared by the end-to-end tests that only read its results."""
+
+from pathlib import Path
+
+import pytest
+
+from study import copy_study, run_all, snakemake
+
+
+@pytest.fixture(scope="session")
+def flagship(tmp_path_factory) -> Path:
+    work = copy_study(tmp_path_factory.mktemp("flagship"))
+    proc = run_all(work)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return work
+
+
+@pytest.fixture(scope="session")
+def flagship_report(flagship) -> Path:
+    """The Snakemake report of the shared flagship run."""
+    proc = snakemake(flagship, "--cores", "1", "--quiet", "--report", "results/report.html", timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return flagship / "results/report.html"
