@@ -31,20 +31,24 @@ def _intervals(ivs: Any) -> list[str]:
     return [str(iv) for iv in ivs] if ivs is not None else []
 
 
-def _primary_members(group: str, study: PublishedStudy, data: AuditData) -> set[str]:
+def _may_hold(group: str, patients: list[str], study: PublishedStudy, data: AuditData) -> bool:
+    """Whether a subgroup's primary membership holds (or, undefined, may hold) a patient."""
     defs = memberships(group, study, data)
-    return set(members(defs[0][1])) if defs and defs[0][1] is not None else set()
+    if not defs or defs[0][1] is None:
+        return True  # membership unknown: the subgroup number may rest on them
+    return bool(set(patients) & set(members(defs[0][1])))
 
 
 def dependent_entries(study: PublishedStudy, data: AuditData, variable: str, patients: list[str]) -> list[str]:
     """Published entries of ``variable`` whose value rests on ``patients``: whole-cohort ones, and
-    subgroup ones (and p-values between subgroups) whose primary membership holds one of them."""
+    subgroup ones (and p-values between subgroups) whose primary membership holds one of them
+    or is not defined."""
     by_id, out = study.by_id(), []
     for e in study.numbers:
         if e.variable != variable or e.timepoint:
             continue
         groups = [e.group] if e.group else [by_id[c].group for c in e.compares if by_id[c].group]
-        if not groups or any(set(patients) & _primary_members(g, study, data) for g in groups if g):
+        if not groups or any(_may_hold(g, patients, study, data) for g in groups if g):
             out.append(e.id)
     return sorted(out)
 
