@@ -73,6 +73,8 @@ def test_consistency_checks_unknowns_and_count_only(audited):
     assert unknowns["results_duration_still"]["feasible"] and unknowns["results_duration_group_p"]["feasible"]
     assert unknowns["results_duration_still"]["joint_all_solutions"] == []
     assert "results_duration_malignancy_infection" not in unknowns["results_duration_still"]["depends"]
+    # nor under any other Mann-Whitney variant or grouping
+    assert not any(a["with_subgroup_medians"] for a in unknowns["results_duration_group_p"]["alternatives"])
     [tests] = audit["cavalli2020"]["count_only_tests"]
     assert not any(t["prints_as_published"] for t in tests["tests"])
 

@@ -125,6 +125,13 @@ def test_group_unknowns_name_dependents_and_the_consistent_range():
     assert p["targets"][0]["attainable_range"][0] == pytest.approx(
         mann_whitney([100.0, 200.0, 300.0, 999.0], [10.0, 20.0, 30.0, 40.0, 50.0], method="exact").p_value)
     assert "Together with" in describe_unknown(still)
+    # 3 Mann-Whitney variants x (1 Still's x 2 malignancy/infection definitions)
+    assert len(p["alternatives"]) == 6
+    assert {a["method"].split(";")[0] for a in p["alternatives"]} == {
+        "Mann-Whitney U, exact conditional null with ties",
+        "Mann-Whitney U, normal approximation without continuity correction",
+        "Mann-Whitney U, normal approximation with continuity correction"}
+    assert "Other tests and groupings (6)" in describe_unknown(p)
 
 
 def test_calibration_status(tmp_path):

@@ -20,9 +20,10 @@ from typing import Any, Mapping
 import pandas as pd
 
 from retrocohort.audit.consistency import QUANTILE_P
-from retrocohort.audit.groups import members, memberships, outcome_values
+from retrocohort.audit.groups import MW_VARIANTS, members, memberships, outcome_values
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
-from retrocohort.audit.regenerated import AuditData, definitions_for, is_synthetic, resolve_inputs
+from retrocohort.audit.regenerated import (AuditData, definitions_for, describe, is_synthetic,
+                                           resolve_inputs)
 from retrocohort.audit.unknowns import (MissingReport, Target, intersect_sets, mann_whitney_p_stat,
                                         missing_value_report, quantile_stat)
 
@@ -74,11 +75,42 @@ def _quantile_targets(e: PublishedNumber, qtype: int) -> list[Target]:
     return [Target(quantile_stat(QUANTILE_P[k], qtype, k), e.values[k], e.decimals[k]) for k in keys]
 
 
+def _p_alternatives(e: PublishedNumber, defs: list, bounds: tuple, data: AuditData) -> list[dict[str, Any]]:
+    """The printed p under every Mann-Whitney variant and pair of membership definitions (one
+    missing value): attainable range and the missing value's solution set (Interval objects in
+    ``joint``, dropped before output)."""
+    out = []
+    for d1, f1, _, _ in defs[0]:
+        for d2, f2, _, _ in defs[1]:
+            if f1 is None or f2 is None:
+                continue
+            samples = [outcome_values(e.variable, f, data) for f in (f1, f2)]
+            gaps = [s[s.isna()].index for s in samples]
+            if sum(map(len, gaps)) != 1:
+                continue
+            side = 0 if len(gaps[0]) else 1
+            for name, kw in MW_VARIANTS:
+                stat = mann_whitney_p_stat(samples[1 - side].dropna().tolist(), name=name, **kw)
+                rep = missing_value_report(samples[side].tolist(), [Target(stat, e.values["p"], e.decimals["p"])],
+                                           bounds=bounds)  # type: ignore[arg-type]
+                t = rep.targets[0]
+                out.append({"method": f"{name}; {describe(d1)} vs {describe(d2)}",
+                            "attainable_range": list(t.attainable_range),
+                            "solutions": _intervals(t.solutions), "joint": rep.joint})
+    return out
+
+
 def group_unknown_analyses(study: PublishedStudy, data: AuditData,
                            ranges: Mapping[str, tuple[float, float]]) -> list[dict[str, Any]]:
-    """Subgroup medians and subgroup p-values whose primary members include missing values."""
+    """Subgroup medians and subgroup p-values whose primary members include missing values.
+
+    With one missing value shared by several of these numbers, each record also gives the
+    values reproducing all of them at once (``joint_all_solutions``), and a p-value record the
+    same under every Mann-Whitney variant and pair of membership definitions (``alternatives``).
+    """
     out, by_id = [], study.by_id()
     joints: dict[str, tuple[tuple[str, ...], Any]] = {}
+    alternatives: dict[str, list[dict[str, Any]]] = {}
     for e in study.numbers:
         if e.variable not in data.frame.columns:
             continue
@@ -115,18 +147,28 @@ def group_unknown_analyses(study: PublishedStudy, data: AuditData,
                                is_synthetic(resolve_inputs([e.variable, *defs[0][0][2], *defs[1][0][2]], data), data),
                                dependent_entries(study, data, e.variable, gaps[side]),
                                subgroup=f"{groups[side]} vs {groups[1 - side]}"))
+            alternatives[e.id] = _p_alternatives(e, defs, bounds, data)
         if out and out[-1]["entry_id"] == e.id:
             joints[e.id] = (tuple(out[-1]["missing_patients"]), rep.joint)
     for rec in out:  # values of the missing entry reproducing every subgroup number at once
-        mine = joints[rec["entry_id"]]
-        together = [i for i, (who, _) in joints.items() if who == mine[0]]
-        if len(together) > 1 and all(j is not None for _, j in joints.values()):
-            both: tuple = joints[together[0]][1]
-            for i in together[1:]:
-                both = intersect_sets(both, joints[i][1])
-            rec["jointly_with"] = [i for i in together if i != rec["entry_id"]]
-            rec["joint_all_solutions"] = _intervals(both)
+        who = joints[rec["entry_id"]][0]
+        others = [j for i, (w, j) in joints.items() if w == who and i != rec["entry_id"]]
+        if others and len(who) == 1:
+            rec["jointly_with"] = [i for i, (w, _) in joints.items() if w == who and i != rec["entry_id"]]
+            rec["joint_all_solutions"] = _intervals(_intersect_all([joints[rec["entry_id"]][1], *others]))
+        if rec["entry_id"] in alternatives:
+            medians = [j for i, (w, j) in joints.items() if w == who and i != rec["entry_id"]]
+            rec["alternatives"] = [{**{k: v for k, v in a.items() if k != "joint"},
+                                    "with_subgroup_medians": _intervals(_intersect_all([a["joint"], *medians]))}
+                                   for a in alternatives[rec["entry_id"]]]
     return out
+
+
+def _intersect_all(sets: list) -> tuple:
+    both = sets[0] or ()
+    for other in sets[1:]:
+        both = intersect_sets(both, other or ())
+    return both
 
 
 def unknown_value_analyses(study: PublishedStudy, data: AuditData,
@@ -174,4 +216,19 @@ def describe_unknown(rec: Mapping[str, Any]) -> str:
             + (f" Together with {', '.join(rec['jointly_with'])}: " + (
                 " ∪ ".join(rec["joint_all_solutions"]) if rec["joint_all_solutions"]
                 else "no value of the missing entry reproduces all of them") + "."
-               if rec.get("jointly_with") else ""))
+               if rec.get("jointly_with") else "")
+            + _alternatives_text(rec))
+
+
+def _alternatives_text(rec: Mapping[str, Any]) -> str:
+    alts = rec.get("alternatives") or []
+    if not alts:
+        return ""
+    hit = [a for a in alts if a["solutions"]]
+    joint = [a for a in hit if a["with_subgroup_medians"]]
+    return (f" Other tests and groupings ({len(alts)}): the printed p is attainable under {len(hit)}"
+            + (" (" + "; ".join(f"{a['method']}: missing value in {' ∪ '.join(a['solutions'])}" for a in hit) + ")"
+               if hit else "")
+            + (f", together with the subgroup medians under {len(joint)}: "
+               + "; ".join(f"{a['method']}: {' ∪ '.join(a['with_subgroup_medians'])}" for a in joint)
+               if joint else ", never together with the subgroup medians") + ".")
