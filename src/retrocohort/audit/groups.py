@@ -137,12 +137,13 @@ def group_summary(entry: PublishedNumber, study: PublishedStudy, data: AuditData
 
 
 def _configured_test(d1: Definition, d2: Definition, outcome: str, data: AuditData
-                     ) -> tuple[Mapping[str, Any], Mapping[str, Any] | None] | None:
-    """The configured comparison of both primary memberships and its test row (if written)."""
+                     ) -> tuple[Mapping[str, Any], Mapping[str, Any] | None, bool] | None:
+    """(configured comparison of both primary memberships, its test row if written, whether
+    ``d1`` is its second group), else None."""
     a, b = configured_comparison(d1, outcome, data), configured_comparison(d2, outcome, data)
     if a is None or b is None or a[0]["id"] != b[0]["id"] or a[1] == b[1]:
         return None
-    return a[0], _row(data, a[0]["id"], "test")
+    return a[0], _row(data, a[0]["id"], "test"), list(a[0]["groups"]).index(a[1]) == 1
 
 
 def group_p(entry: PublishedNumber, study: PublishedStudy, data: AuditData,
@@ -161,10 +162,8 @@ def group_p(entry: PublishedNumber, study: PublishedStudy, data: AuditData,
     inputs: set[str] = set()
     n = None
     found = _configured_test(sides[0][0][0], sides[1][0][0], entry.variable, data)
-    if found is not None:  # samples in the configured order, as the stored test
-        first = configured_comparison(sides[0][0][0], entry.variable, data)[1]  # type: ignore[index]
-        if list(found[0]["groups"]).index(first) == 1:
-            sides = sides[::-1]
+    if found is not None and found[2]:  # samples in the configured order, as the stored test
+        sides = sides[::-1]
     for i, (d1, f1, in1, why1) in enumerate(sides[0]):
         for j, (d2, f2, in2, why2) in enumerate(sides[1]):
             if f1 is None or f2 is None:
