@@ -3,7 +3,8 @@
 Operations: ``any_of`` / ``all_of`` (Kleene logic: unknown stays unknown unless decided),
 ``count_of`` (number of true flags; missing when all are missing), ``equals``, ``less_than``,
 and treatment-line summaries for an agent: ``treatment_line_of`` (first line containing it),
-``first_line`` (that line is 1), ``monotherapy`` (the agent is alone in that line).
+``first_line`` (that line is 1), ``monotherapy`` (the agent is alone in that line), and
+``first_of`` (a category from yes/no flags, see :func:`first_of`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,48 @@ def _agent_lines(treatments: pd.DataFrame, agent: str) -> tuple[pd.Series, pd.Se
     return first, pd.Series(alone, index=first.index)
 
 
+FLAG_OPS = ("any_of", "all_of", "count_of")
+VARIABLE_OPS = ("equals", "less_than")
+
+
+def first_of_rules(arg: list[dict]) -> list[tuple[list[str], str]]:
+    """``first_of`` rules as (flag variables, value); ``variable`` may be one name or a list."""
+    return [([r["variable"]] if isinstance(r["variable"], str) else list(r["variable"]), str(r["value"]))
+            for r in arg]
+
+
+def derived_inputs(spec: dict) -> list[str]:
+    """Variables a derived variable is computed from (patient-level; agents are not variables)."""
+    out: list[str] = []
+    for op, arg in spec.items():
+        if op in FLAG_OPS:
+            out += list(arg)
+        elif op in VARIABLE_OPS:
+            out.append(arg["variable"])
+        elif op == "first_of":
+            out += [v for names, _ in first_of_rules(arg) for v in names]
+    return list(dict.fromkeys(out))
+
+
+def first_of(flags: pd.DataFrame, rules: list[tuple[list[str], str]]) -> pd.Series:
+    """Category of each row: the value of the FIRST rule whose flags are true (any of them).
+
+    Precedence is the rule order, so a row matching several rules (e.g. Still's disease with an
+    infection) takes the first one's value. Missing (``pd.NA``) when no rule is true and
+    either all flags are known (the row is in none of the categories) or an unknown flag could
+    still make a rule true (Kleene logic: never guess a category).
+    """
+    out = pd.Series(pd.NA, index=flags.index, dtype="string")
+    open_rows = pd.Series(True, index=flags.index)  # no rule decided yet
+    for names, value in rules:
+        block = flags[names].astype("boolean")
+        hit = block.fillna(False).any(axis=1)
+        unknown = ~hit & block.isna().any(axis=1)
+        out[open_rows & hit] = value
+        open_rows &= ~hit & ~unknown
+    return out
+
+
 def derive_variables(patients: pd.DataFrame, treatments: pd.DataFrame, derived: dict) -> pd.DataFrame:
     """Return ``patients`` with one new column per derived variable (in config order)."""
     out = patients.copy()
@@ -29,7 +72,7 @@ def derive_variables(patients: pd.DataFrame, treatments: pd.DataFrame, derived: 
     for name, spec in derived.items():
         op = next(k for k in spec if k != "label")
         arg = spec[op]
-        if op in ("any_of", "all_of", "count_of"):
+        if op in FLAG_OPS:
             flags = out[arg].astype("boolean")
             if op == "any_of":
                 col = flags.any(axis=1, skipna=True).astype("boolean")
@@ -47,6 +90,9 @@ def derive_variables(patients: pd.DataFrame, treatments: pd.DataFrame, derived: 
         elif op == "less_than":
             src = out[arg["variable"]].astype("Float64")
             col = (src < arg["value"]).astype("boolean")
+        elif op == "first_of":
+            rules = first_of_rules(arg)
+            col = first_of(out[list(dict.fromkeys(v for names, _ in rules for v in names))], rules)
         elif op in ("treatment_line_of", "first_line", "monotherapy"):
             first, alone = _agent_lines(treatments, arg["agent"])
             line = out["patient_id"].map(first).astype("Float64")

@@ -65,10 +65,46 @@ def test_consistency_checks_unknowns_and_count_only(audited):
     bad = {(f["check"], f["entry_id"]) for f in flagship["consistency"] if f["status"] == "inconsistent"}
     assert {("quartile_order", "results_anakinra_duration"), ("granularity", "t1_ferritin"),
             ("subset_quantile", "t3_hemoglobin_day0"), ("attainable_p", "t3_fever_p")} <= bad
-    [unknown] = flagship["unknown_values"]
-    assert unknown["missing_patients"] == ["7"] and not unknown["feasible"]
+    unknowns = {u["entry_id"]: u for u in flagship["unknown_values"]}
+    assert set(unknowns) == {"results_anakinra_duration", "results_duration_still", "results_duration_group_p"}
+    assert all(u["missing_patients"] == ["7"] for u in unknowns.values())
+    assert not unknowns["results_anakinra_duration"]["feasible"]
+    # the Still's median alone and the group p alone are attainable, never together
+    assert unknowns["results_duration_still"]["feasible"] and unknowns["results_duration_group_p"]["feasible"]
+    assert unknowns["results_duration_still"]["joint_all_solutions"] == []
+    assert "results_duration_malignancy_infection" not in unknowns["results_duration_still"]["depends"]
+    # nor under any other Mann-Whitney variant or grouping
+    assert not any(a["with_subgroup_medians"] for a in unknowns["results_duration_group_p"]["alternatives"])
     [tests] = audit["cavalli2020"]["count_only_tests"]
     assert not any(t["prints_as_published"] for t in tests["tests"])
+
+
+def test_group_rows_come_from_the_group_comparison(audited):
+    rows = _rows(audited)
+    group_ids = ["results_duration_still", "results_duration_malignancy_infection", "results_duration_group_p"]
+    assert "not_recomputable" not in set(rows.loc[group_ids, "status"])
+    assert set(rows.loc[group_ids, "data"]) == {"real"}
+    assert "groups.json" in rows.loc["results_duration_group_p", "configured_method"]
+    assert "Mann-Whitney" in rows.loc["results_duration_group_p", "configured_method"]
+    groups = json.loads((audited / "results/stats/groups.json").read_text())
+    test = next(r for r in groups if r["comparison"] == "duration_by_cause" and r["role"] == "test")
+    audit = json.loads((audited / "results/audit/audit.json").read_text())["studies"]["baverez2022"]
+    row = next(r for r in audit["rows"] if r["id"] == "results_duration_group_p")
+    assert row["regenerated_values"]["p"] == test["p_value"]
+    names = [m["name"] for m in row["methods_tried"]]
+    assert any("without continuity correction" in n for n in names)
+    assert any("with continuity correction" in n for n in names)
+
+
+def test_synthetic_rows_name_their_calibration(audited):
+    rows = _rows(audited)
+    assert rows.loc["t3_hemoglobin_day0", "calibration"] == "infeasible"
+    assert "attainable" in rows.loc["t3_hemoglobin_day0", "calibration_text"]
+    synthetic = rows[rows["data"] == "synthetic"]
+    assert {"target", "infeasible"} <= set(synthetic["calibration"])
+    assert set(rows.loc[rows["data"] == "real", "calibration"].fillna("")) == {""}
+    md = (audited / "results/audit/audit.md").read_text()
+    assert "by construction" in md
 
 
 def test_summary_on_top_and_rerun_byte_identical(audited):

@@ -117,7 +117,7 @@ def test_not_recomputable_cases():
         _entry("nc", "count", {"count": 3}, "no_such_column")))
     out = {e.id: regenerate_entry(e, study, data) for e in study.numbers}
     assert "subgroup 'a'" in out["g1"].missing
-    assert "subgroups (a)" in out["p"].missing
+    assert "compares 1 subgroups" in out["p"].missing
     assert "single reported value" in out["v"].missing
     assert "no column 'no_such_column'" in out["nc"].missing
     assert all(not r.methods for r in out.values())

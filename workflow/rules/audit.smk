@@ -7,6 +7,10 @@ AUDIT_PUBLISHED = (
     [config["study"]["published"]] if "published" in config["study"] else []
 ) + list(config.get("audit", {}).get("count_only", []))
 AUDIT_FILES = [f"{RESULTS}/audit/audit.{ext}" for ext in ("md", "html", "json", "csv")]
+# Optional inputs: the group comparisons (subgroup numbers) and the synthetic data's calibration
+# record (which published numbers the synthetic data were built to reproduce).
+AUDIT_GROUPS = [f"{RESULTS}/stats/groups.json"] if config.get("groups") else []
+AUDIT_CALIBRATION = [config["audit"]["calibration"]] if config.get("audit", {}).get("calibration") else []
 audit_outputs = lambda: AUDIT_FILES if AUDIT_PUBLISHED else []
 
 
@@ -21,6 +25,8 @@ rule audit:
         measurements=f"{VALIDATED}/measurements.parquet",
         treatments=f"{VALIDATED}/treatments.parquet",
         sources=f"{VALIDATED}/sources.parquet",
+        groups=AUDIT_GROUPS,
+        calibration=AUDIT_CALIBRATION,
         published=AUDIT_PUBLISHED,
         config=workflow.configfiles,
     output:

@@ -88,7 +88,7 @@ class SubsetRule:
     note: str | None = None
 
 
-OPERATIONS = ("variable", "all_of", "equals", "text_matches", "only_agent", "known",
+OPERATIONS = ("variable", "all_of", "any_of", "equals", "text_matches", "only_agent", "known",
               "cohort_size", "missing")
 
 
@@ -113,6 +113,7 @@ class PublishedStudy:
     sums: tuple[SumRule, ...] = ()
     subsets: tuple[SubsetRule, ...] = ()
     regenerate: Mapping[str, tuple[Definition, ...]] = field(default_factory=dict)
+    groups: Mapping[str, tuple[Definition, ...]] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, PublishedNumber]:
         """Entries keyed by id."""
@@ -180,28 +181,35 @@ def _definitions(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return list(spec["definitions"]) if "definitions" in spec else [spec]
 
 
-def _regenerate_problems(path: str, doc: Mapping[str, Any]) -> list[Problem]:
+def _regenerate_problems(path: str, doc: Mapping[str, Any], section: str = "regenerate") -> list[Problem]:
     out = []
-    for name, spec in sorted(doc.get("regenerate", {}).items()):
+    for name, spec in sorted(doc.get(section, {}).items()):
         for i, d in enumerate(_definitions(spec)):
             ops = [k for k in OPERATIONS if k in d]
             if len(ops) != 1:
-                out.append(Problem(f"regenerate '{name}' definition {i + 1}: needs exactly one of "
+                out.append(Problem(f"{section} '{name}' definition {i + 1}: needs exactly one of "
                                    f"{', '.join(OPERATIONS)}, got {ops or 'none'}", file=path,
-                                   column=f"regenerate.{name}"))
+                                   column=f"{section}.{name}"))
             if "text_matches" in d:
                 try:
                     re.compile(d["text_matches"]["pattern"])
                 except re.error as exc:
-                    out.append(Problem(f"regenerate '{name}': invalid pattern ({exc})", file=path,
-                                       column=f"regenerate.{name}.text_matches.pattern",
+                    out.append(Problem(f"{section} '{name}': invalid pattern ({exc})", file=path,
+                                       column=f"{section}.{name}.text_matches.pattern",
                                        value=d["text_matches"]["pattern"]))
     return out
 
 
-def _freeze_definitions(doc: Mapping[str, Any]) -> Mapping[str, tuple[Definition, ...]]:
+def _group_problems(path: str, doc: Mapping[str, Any]) -> list[Problem]:
+    declared = set(doc.get("groups", {}))
+    return [Problem(f"entry '{e['id']}': group '{e['group']}' is not declared under `groups:`",
+                    file=path, column="group", value=e["group"])
+            for e in doc["numbers"] if declared and e.get("group") and e["group"] not in declared]
+
+
+def _freeze_definitions(doc: Mapping[str, Any], section: str = "regenerate") -> Mapping[str, tuple[Definition, ...]]:
     out = {}
-    for name, spec in sorted(doc.get("regenerate", {}).items()):
+    for name, spec in sorted(doc.get(section, {}).items()):
         defs = []
         for d in _definitions(spec):
             op = next(k for k in OPERATIONS if k in d)
@@ -254,7 +262,8 @@ def load_study(path: str | Path, schema_path: str | Path = SCHEMA_PATH) -> Publi
         for e in doc["numbers"]:
             problems += _entry_problems(path, e)
         problems += _ref_problems(path, doc, {e["id"]: e for e in doc["numbers"]})
-        problems += _regenerate_problems(path, doc)
+        problems += _regenerate_problems(path, doc) + _regenerate_problems(path, doc, "groups")
+        problems += _group_problems(path, doc)
     if problems:
         raise ConfigError(f"{path}: {len(problems)} problem(s) in published numbers", problems)
     return PublishedStudy(
@@ -267,6 +276,7 @@ def load_study(path: str | Path, schema_path: str | Path = SCHEMA_PATH) -> Publi
         subsets=tuple(SubsetRule(s["name"], s["full"], s["subset"], s.get("note"))
                       for s in doc.get("subsets", [])),
         regenerate=_freeze_definitions(doc),
+        groups=_freeze_definitions(doc, "groups"),
     )
 
 

@@ -42,7 +42,9 @@ class AuditData:
     ``frame``: one row per cohort patient (patient variables, baseline-day measurements, the
     HScore used and its HLH probability); ``table3``: the pipeline's main Table 3 row per
     variable; ``synthetic``: variables resting on synthetic files; ``source_files``: variable
-    -> raw files it was read from; ``hscore_source``: column behind ``hscore_used``.
+    -> raw files it was read from; ``hscore_source``: column behind ``hscore_used``;
+    ``group_specs``: the configured group comparisons (config ``groups:``); ``group_rows``: their
+    results (records of results/stats/groups.json).
     """
 
     frame: pd.DataFrame
@@ -55,6 +57,8 @@ class AuditData:
     paired_days: tuple[int, int]
     hscore_source: str = "hscore_reported"
     table1: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    group_specs: tuple[Mapping[str, Any], ...] = ()
+    group_rows: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def quantile_type(self) -> int:
@@ -95,7 +99,8 @@ def build_audit_data(*, cohort: Sequence[str], patients: pd.DataFrame, measureme
                      treatments: pd.DataFrame, sources: pd.DataFrame, hscore: pd.DataFrame,
                      table3_records: Sequence[Mapping[str, Any]], synthetic: set[str],
                      config: Mapping[str, Any],
-                     table1: pd.DataFrame | None = None) -> AuditData:
+                     table1: pd.DataFrame | None = None,
+                     group_records: Sequence[Mapping[str, Any]] = ()) -> AuditData:
     """Restrict the validated tables to the cohort and assemble :class:`AuditData`."""
     keep = set(cohort)
     patients = patients[patients["patient_id"].isin(keep)].reset_index(drop=True)
@@ -115,7 +120,8 @@ def build_audit_data(*, cohort: Sequence[str], patients: pd.DataFrame, measureme
         paired_days=tuple(config.get("paired_days", [0, 7])),  # type: ignore[arg-type]
         hscore_source=str(used[0]) if len(used) == 1 else "recomputed",
         table1={} if table1 is None else {str(r["variable"]): r for r in table1.to_dict("records")
-                                          if isinstance(r.get("variable"), str)})
+                                          if isinstance(r.get("variable"), str)},
+        group_specs=tuple(config.get("groups", [])), group_rows=tuple(group_records))
 
 
 # --- provenance --------------------------------------------------------------------------------
@@ -161,14 +167,18 @@ def definition_series(d: Definition, data: AuditData) -> tuple[pd.Series | None,
         only = tr.groupby("patient_id")["agent"].agg(lambda a: bool((a == d.arg).all()))
         s = pd.Series(f.index.map(only), index=f.index, dtype="boolean")
         return s, d.inputs or ("treatment_lines_text",), None
-    if d.op == "all_of":
+    if d.op in ("all_of", "any_of"):
         cols = list(d.arg)
         for c in cols:
             if (why := _need(f, c)):
                 return None, tuple(cols), why
         flags = f[cols].astype("boolean")
-        s = flags.all(axis=1).astype("boolean")
-        s[flags.isna().any(axis=1)] = pd.NA
+        if d.op == "all_of":
+            s = flags.all(axis=1).astype("boolean")
+            s[flags.isna().any(axis=1)] = pd.NA
+        else:  # Kleene: true if any is true, unknown if none is true and one is unknown
+            s = flags.fillna(False).any(axis=1).astype("boolean")
+            s[~s & flags.isna().any(axis=1)] = pd.NA
         return s, d.inputs or tuple(cols), None
     column = d.arg if d.op in ("variable", "known") else d.arg["variable"]
     if (why := _need(f, column)):
@@ -206,8 +216,8 @@ def describe(d: Definition) -> str:
         return d.label
     if d.op == "variable":
         return f"column {d.arg}"
-    if d.op == "all_of":
-        return "all of " + ", ".join(d.arg)
+    if d.op in ("all_of", "any_of"):
+        return d.op.replace("_", " ") + " " + ", ".join(d.arg)
     if d.op == "equals":
         return f"{d.arg['variable']} = {d.arg['value']}"
     if d.op == "text_matches":
@@ -440,13 +450,13 @@ def regenerate_entry(entry: PublishedNumber, study: PublishedStudy, data: AuditD
         if entry.design == "paired" and compared and all(c.timepoint for c in compared):
             return _paired_p(entry, data)
         if groups:
-            return Regenerated(entry.id, missing="compares subgroups (" + ", ".join(groups) + ") whose "
-                               "membership the data do not define; group comparisons are not an "
-                               "audit input yet")
+            from retrocohort.audit.groups import group_p  # groups builds on this module
+            return group_p(entry, study, data, [c.group for c in compared if c.group])
         return Regenerated(entry.id, missing=f"{entry.design or 'unstated'} comparison without "
                                              "per-patient data to recompute it")
     if entry.group:
-        return Regenerated(entry.id, missing=f"subgroup '{entry.group}': membership not defined in the data")
+        from retrocohort.audit.groups import group_summary
+        return group_summary(entry, study, data, types)
     if entry.timepoint:
         return _paired_value(entry, data, types)
     if entry.statistic in _COUNT_STATS or entry.statistic in _SUMMARY_STATS:

@@ -17,11 +17,13 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from retrocohort.audit import audit_study
+from retrocohort.audit.calibration import Calibration, calibration_status
 from retrocohort.audit.compare import STATUSES, compare_entry, describe_matches
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 from retrocohort.audit.regenerated import (DEFAULT_QUANTILE_TYPES, AuditData, input_files,
                                            is_synthetic, regenerate_study)
-from retrocohort.audit.unknown_entries import describe_unknown, unknown_value_analyses
+from retrocohort.audit.unknown_entries import (describe_unknown, group_unknown_analyses,
+                                               unknown_value_analyses)
 from retrocohort.formatting import round_decimal
 from retrocohort.render.html import to_html
 from retrocohort.render.markdown import escape as md_escape
@@ -62,14 +64,17 @@ def _regenerated_text(e: PublishedNumber, values: Mapping[str, float] | None, ru
 
 
 def comparison_rows(study: PublishedStudy, data: AuditData | None, rule: str,
-                    types: Sequence[int] = DEFAULT_QUANTILE_TYPES) -> list[dict[str, Any]]:
-    """One record per published entry: printed, regenerated, status, real/synthetic label."""
+                    types: Sequence[int] = DEFAULT_QUANTILE_TYPES,
+                    calibration: Calibration | None = None) -> list[dict[str, Any]]:
+    """One record per published entry: printed, regenerated, status, real/synthetic label and,
+    for synthetic rows, whether the number was a calibration target of the synthetic data."""
     rows = []
     for e, r in zip(study.numbers, regenerate_study(study, data, types)):
         c = compare_entry(e, r, rule)
         label = None
         if c.status != "not_recomputable" and data is not None:
             label = SYNTHETIC if is_synthetic(r.inputs, data) else REAL
+        cal = calibration_status(e.id, calibration if label == SYNTHETIC else None)
         rows.append({
             "id": e.id, "where": e.where, "printed": e.printed, "statistic": e.statistic,
             "variable": e.variable, "status": c.status, "data": label or "", "evidence": EVIDENCE[label],
@@ -82,6 +87,8 @@ def comparison_rows(study: PublishedStudy, data: AuditData | None, rule: str,
             "n": r.n, "definition": r.definition, "inputs": list(r.inputs),
             "files": list(input_files(r.inputs, data)) if data is not None else [],
             "notes": list(r.notes), "message": c.message,
+            "calibration": cal["role"], "calibration_text": cal["text"],
+            "calibration_reasons": cal["reasons"],
         })
     return rows
 
@@ -107,15 +114,18 @@ def count_only_tests(findings: Sequence[Any]) -> list[dict[str, Any]]:
 
 def audit_one_study(study: PublishedStudy, path: str, data: AuditData | None, *, rule: str,
                     types: Sequence[int] = DEFAULT_QUANTILE_TYPES, max_group_total: int | None = None,
-                    ranges: Mapping[str, tuple[float, float]] | None = None) -> dict[str, Any]:
+                    ranges: Mapping[str, tuple[float, float]] | None = None,
+                    calibration: Calibration | None = None) -> dict[str, Any]:
     """Everything the audit says about one study (JSON-ready)."""
-    rows = comparison_rows(study, data, rule, types)
+    rows = comparison_rows(study, data, rule, types, calibration)
     findings = audit_study(study, max_group_total=max_group_total)
-    unknowns = unknown_value_analyses(study, data, ranges or {}) if data is not None else []
+    unknowns = ([*unknown_value_analyses(study, data, ranges or {}),
+                 *group_unknown_analyses(study, data, ranges or {})] if data is not None else [])
     counts = Counter(r["status"] for r in rows)
     by_data = Counter((r["status"], r["data"] or "none") for r in rows)
     return {
         "file": path, "citation": study.source.get("citation", ""),
+        "calibration": calibration.path if calibration is not None else None,
         "count_only": data is None,
         "status_counts": {s: counts.get(s, 0) for s in STATUSES},
         "status_counts_by_data": {f"{s}/{d}": n for (s, d), n in sorted(by_data.items())},
@@ -191,6 +201,16 @@ def findings_summary(study_audit: Mapping[str, Any]) -> list[str]:
                 out.append(f"Reproduced only under another named method ({r['data']} data): "
                            f"{r['where']} {r['printed']!r} [{r['id']}]: " + "; ".join(r["matches"]) + ".")
         syn_bad = [r for r in rows if r["data"] == SYNTHETIC and r["status"] == "not_reproduced"]
+        if study_audit.get("calibration"):
+            syn_ok = [r for r in rows if r["data"] == SYNTHETIC and r["status"].startswith("reproduced")]
+            by_design = [r for r in syn_ok if r["calibration"] == "target"]
+            out.append(f"Synthetic data ({study_audit['calibration']}): {len(syn_ok)} synthetic rows "
+                       f"reproduced, {len(by_design)} of them calibration targets (reproduced by "
+                       f"construction, not evidence); {len(syn_ok) - len(by_design)} not targets.")
+            for r in rows:
+                if r["calibration"] == "infeasible":
+                    out.append(f"Calibration infeasible for {r['id']} ({r['printed']!r}): "
+                               + "; ".join(r["calibration_reasons"]) + ".")
         if syn_bad:
             out.append("Not reproduced by the synthetic data (calibration could not meet these prints; "
                        "not evidence either way): " + "; ".join(
@@ -245,7 +265,8 @@ def report_blocks(audits: Mapping[str, Mapping[str, Any]], methods_note: str) ->
         blocks.append(_table(f"{sid}: published vs regenerated", [
             "Id", "Where", "Printed", "Regenerated (configured method)", "Status", "Data", "Method / reason"],
             [[r["id"], r["where"], r["printed"], r["regenerated"], STATUS_TEXT[r["status"]],
-              r["evidence"], "; ".join([r["message"], *r["notes"]])] for r in a["rows"]],
+              r["evidence"] + (f" ({r['calibration_text']})" if r["calibration_text"] else ""),
+              "; ".join([r["message"], *r["notes"]])] for r in a["rows"]],
             f"audit-{sid}-rows", ["Regenerated values are shown at the printed decimals with the "
                                   "configured rounding rule (full precision in parentheses)."]))
         blocks.append(("h2", f"{sid}: consistency checks without patient data"))
@@ -315,7 +336,8 @@ def json_safe(obj: Any) -> Any:
 def rows_frame(audits: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     """One CSV row per published number of every study."""
     cols = ["study", "id", "where", "printed", "statistic", "variable", "status", "data",
-            "regenerated", "configured_method", "n", "definition", "matches", "notes", "message"]
+            "regenerated", "configured_method", "n", "definition", "matches", "notes", "message",
+            "calibration", "calibration_text"]
     recs = []
     for sid, a in audits.items():
         for r in a["rows"]:

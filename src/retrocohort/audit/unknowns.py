@@ -8,8 +8,11 @@ missing value, the exact set of its values (a union of intervals) that print as 
 Exactness: statistics are evaluated in rational arithmetic. With one missing value x, every
 supported statistic is affine in x between consecutive observed values (and any statistic
 breakpoint such as a threshold), so the solution set is solved piece by piece, not sampled.
-Statistics must be non-decreasing in each value (quantiles, counts above a threshold, mean);
-the attainable range with k missing values is then [f(all at lower bound), f(all at upper)].
+Monotone statistics (quantiles, counts above a threshold, mean) are non-decreasing in each
+value, so the attainable range with k missing values is [f(all at lower bound), f(all at
+upper)]. Rank statistics such as a Mann-Whitney p-value (:func:`mann_whitney_p_stat`) are not
+monotone but constant between observed values; for them exactly one missing value is
+supported and the range is taken over every piece.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from fractions import Fraction
 from typing import Callable, Iterable, Sequence
 
 from retrocohort.audit.consistency import QUANTILE_P, hf_quantile
+from retrocohort.stats.two_sample import mann_whitney
 from retrocohort.audit.rounding import (
     STANDARD_RULES,
     Bound,
@@ -40,6 +44,7 @@ class Statistic:
     func: Callable[[Sequence[Fraction]], Fraction]  # receives sorted values
     breakpoints: tuple[Fraction, ...] = ()
     integer_valued: bool = False
+    monotone: bool = True
 
 
 def quantile_stat(p: Number, qtype: int = 7, name: str | None = None) -> Statistic:
@@ -69,6 +74,18 @@ def count_above(threshold: Number, inclusive: bool = False) -> Statistic:
 def mean_stat() -> Statistic:
     """Arithmetic mean."""
     return Statistic("mean", lambda xs: sum(xs, Fraction(0)) / len(xs))
+
+
+def mann_whitney_p_stat(other: Sequence[float], name: str = "Mann-Whitney p", **options: object) -> Statistic:
+    """Two-sided Mann-Whitney p of the sample (holding the missing value) vs ``other``, by
+    :func:`retrocohort.stats.two_sample.mann_whitney` with ``options`` (e.g. method="exact").
+    Constant between the values of both samples (ranks only), hence not monotone."""
+    y = [float(v) for v in other]
+
+    def p(xs: Sequence[Fraction]) -> Fraction:
+        return Fraction(mann_whitney([float(v) for v in xs], y, **options).p_value)  # type: ignore[arg-type]
+
+    return Statistic(name, p, tuple(sorted({exact(v) for v in y})), monotone=False)
 
 
 @dataclass(frozen=True)
@@ -185,15 +202,31 @@ def _limit(stat: Statistic, known: Sequence[Fraction], k: int, end: Bound, ancho
     return a if a == b else end
 
 
+def _piece_range(known: Sequence[Fraction], stat: Statistic, bounds: Interval) -> tuple[Fraction, Fraction]:
+    """Min and max of a piecewise-constant statistic of known + [x] over x in ``bounds``."""
+    cuts = sorted({c for c in (*known, *stat.breakpoints) if bounds.contains(c)})
+    edges = [bounds.lo, *cuts, bounds.hi]
+    xs = list(cuts) + [b for b, closed in ((bounds.lo, bounds.lo_closed), (bounds.hi, bounds.hi_closed)) if closed]
+    xs += [_interior(Interval(lo, hi, False, False))[0] for lo, hi in zip(edges, edges[1:])
+           if not Interval(lo, hi, False, False).empty]
+    values = [stat.func(sorted([*known, x])) for x in xs]
+    return min(values), max(values)
+
+
 def _result(known: list[Fraction], k: int, target: Target, bounds: Interval,
             rules: tuple[Rule, ...]) -> TargetResult:
     stat = target.statistic
     tset = printed_set(target.printed, target.decimals, rules)
     excluded = stat.func(sorted(known)) if known else None
     ex_rules = matching_rules(excluded, target.printed, target.decimals, rules) if excluded is not None else ()
-    span = [*known, *stat.breakpoints] or [Fraction(0)]
-    lo = _limit(stat, known, k, bounds.lo, min(span) - 1, -1)
-    hi = _limit(stat, known, k, bounds.hi, max(span) + 1, 1)
+    if not stat.monotone:
+        if k != 1:
+            raise ValueError(f"{stat.name}: a non-monotone statistic supports exactly one missing value, got {k}")
+        lo, hi = _piece_range(known, stat, bounds)
+    else:
+        span = [*known, *stat.breakpoints] or [Fraction(0)]
+        lo = _limit(stat, known, k, bounds.lo, min(span) - 1, -1)
+        hi = _limit(stat, known, k, bounds.hi, max(span) + 1, 1)
     solutions = solve_one_missing(known, stat, tset, bounds) if k == 1 else None
     if solutions is not None:
         feasible = bool(solutions)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..audit.calibration import load_calibration
 from ..audit.published import load_study
 from ..audit.regenerated import DEFAULT_QUANTILE_TYPES, build_audit_data
 from ..audit.report import (audit_one_study, json_safe, render_html, render_markdown, report_blocks,
@@ -43,6 +44,15 @@ def _records(path: str) -> list[dict[str, Any]]:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+def _optional(input: dict, key: str) -> str | None:
+    """The one file of an optional named input (absent, a path, or a list of 0 or 1 path)."""
+    value = input.get(key)
+    if value is None or isinstance(value, str):
+        return value or None
+    items = list(value)
+    return str(items[0]) if items else None
+
+
 def run(input: dict, output: dict, params: dict, config: dict) -> None:
     au = config.get("audit", {})
     types = list(au.get("quantile_types", DEFAULT_QUANTILE_TYPES))
@@ -54,16 +64,19 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
         treatments=read_parquet(input["treatments"]), sources=sources,
         hscore=read_parquet(input["hscore"]), table3_records=_records(input["table3"]),
         synthetic=synthetic_variables(config, sources), config=config,
-        table1=pd.read_csv(input["table1"]))
+        table1=pd.read_csv(input["table1"]),
+        group_records=_records(groups) if (groups := _optional(input, "groups")) else ())
     cohort_n = int(pd.read_csv(input["flow"])["n_out"].iloc[-1]) if "flow" in input else len(data.frame)
     if cohort_n != len(data.frame):
         raise InputError(f"{input['flow']}: the selection flow ends with {cohort_n} patients but "
                          f"{input['cohort']} holds {len(data.frame)}")
     max_total = au.get("max_group_total")
     flagship = [config["study"]["published"]] if "published" in config["study"] else []
+    calibration = load_calibration(path) if (path := _optional(input, "calibration")) else None
     audits = {config["study"]["id"]: audit_one_study(
         load_study(path), path, data, rule=rule, types=types,
-        max_group_total=int(max_total) if max_total else None, ranges=_ranges(config))
+        max_group_total=int(max_total) if max_total else None, ranges=_ranges(config),
+        calibration=calibration)
         for path in flagship}
     for path in au.get("count_only", []):
         audits[Path(path).stem] = audit_one_study(load_study(path), path, None, rule=rule, types=types)
