@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from .derive import first_of_rules
 from .errors import ConfigError, Problem
 
 #: The workflow checkout this package lives in (editable install from the repository).
@@ -64,6 +65,9 @@ def _referenced_variables(config: dict) -> Iterable[tuple[str, str]]:
                 yield from ((f"derived/{name}/{op}", v) for v in arg)
             elif op in ("equals", "less_than"):
                 yield f"derived/{name}/{op}/variable", arg["variable"]
+            elif op == "first_of":
+                yield from ((f"derived/{name}/first_of/{i}/variable", v)
+                            for i, (names, _) in enumerate(first_of_rules(arg)) for v in names)
     tables = config.get("tables", {})
     for i, row in enumerate(tables.get("table1", {}).get("rows", [])):
         if "variable" in row:

@@ -28,6 +28,8 @@ def variable_kind(name: str, variables: dict, derived: dict) -> str:
     if name in variables:
         return variables[name]["kind"]
     spec = derived.get(name, {})
+    if "first_of" in spec:
+        return "categorical"
     if any(op in spec for op in BINARY_DERIVED_OPS):
         return "binary"
     return "count" if spec else "continuous"
