@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -27,6 +28,31 @@ def baseline_frame(patients: pd.DataFrame, measurements: pd.DataFrame, day: int,
     if extra is not None:
         frame = frame.join(extra[[c for c in extra.columns if c not in frame.columns]], how="left")
     return frame
+
+
+def category_codes(values: pd.Series, categories: list[str]) -> np.ndarray:
+    """Position of each value in ``categories`` (-1 when absent or missing), hashing only the
+    distinct values (pd.factorize) instead of every row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lookup = np.append(pd.Index(categories).get_indexer(pd.Index(uniques)), -1)
+    return lookup[codes]
+
+
+def cohort_measurements(measurements: pd.DataFrame, cohort: pd.Series, variables: list[str],
+                        days: tuple[int, ...] | None = None) -> pd.DataFrame:
+    """Rows of ``variables`` (on ``days``, if given) for patients in ``cohort``.
+
+    ``variable`` becomes categorical over ``variables`` so later per-variable selections
+    compare integer codes; the cheap filters (variable, day) run before the patient filter.
+    """
+    names = list(dict.fromkeys(variables))
+    codes = category_codes(measurements["variable"], names)
+    variable = pd.Categorical.from_codes(np.where(codes >= 0, codes, -1), categories=names)
+    keep = codes >= 0
+    if days is not None:
+        keep &= measurements["day"].isin(days).to_numpy(dtype=bool, na_value=False)
+    rows = measurements.loc[keep].assign(variable=variable[keep])
+    return rows.loc[rows["patient_id"].isin(cohort).to_numpy(dtype=bool, na_value=False)]
 
 
 def paired_values(measurements: pd.DataFrame, variable: str, days: tuple[int, int]) -> pd.DataFrame:

@@ -46,6 +46,7 @@ from typing import Callable, Literal, Mapping
 import numpy as np
 import pandas as pd
 
+from .cohort import category_codes
 from .errors import ConfigError, InputError, Problem
 from .hscore_probability import hlh_probability
 from .units import conversion, convert
@@ -395,7 +396,7 @@ def worst_in_window(measurements: pd.DataFrame,
     names = list(directions)
     sign = np.array([1.0 if directions[v] == "higher" else -1.0 for v in names])
     pcode, patients = pd.factorize(measurements["patient_id"], sort=False)
-    vcode = pd.Categorical(measurements["variable"], categories=names).codes
+    vcode = category_codes(measurements["variable"], names)
     day = measurements["day"].to_numpy(dtype="float64", na_value=np.nan)
     value = measurements["value"].to_numpy(dtype="float64", na_value=np.nan)
     keep = (vcode >= 0) & (pcode >= 0) & (day >= lo) & (day <= hi) & ~np.isnan(value)

@@ -202,12 +202,19 @@ def _site_tables(rng: np.random.Generator, site_index: int, n: int,
     measurements = pa.table({
         "patient": pc.take(patients["patient"], patient_index),
         "day": pa.array(np.tile(np.repeat(np.array(DAYS, dtype=np.int16), n_labs), n)),
-        "parameter": pa.DictionaryArray.from_arrays(
-            pa.array(lab_index), pa.array([RAW_NAMES[lab.name] for lab in LABS])),
+        "parameter": _dictionary(lab_index, [RAW_NAMES[lab.name] for lab in LABS]),
         "value": pa.array(flat, mask=np.isnan(flat)),
-        "unit": pa.DictionaryArray.from_arrays(pa.array(lab_index), pa.array(units)),
+        "unit": _dictionary(lab_index, units),
     })
     return pa.table(patients), measurements
+
+
+def _dictionary(index: np.ndarray, labels: list[str]) -> pa.DictionaryArray:
+    """``labels[index]`` dictionary-encoded over the distinct labels (a dictionary with
+    repeated entries makes the Parquet writer's output bytes vary between runs)."""
+    distinct = list(dict.fromkeys(labels))
+    remap = np.array([distinct.index(x) for x in labels], dtype=np.int8)
+    return pa.DictionaryArray.from_arrays(pa.array(remap[index]), pa.array(distinct))
 
 
 def _plain(table: pa.Table) -> pa.Table:
