@@ -49,7 +49,6 @@ import pandas as pd
 from .cohort import category_codes
 from .errors import ConfigError, InputError, Problem
 from .hscore_probability import hlh_probability
-from .units import conversion, convert
 
 Direction = Literal["higher", "lower"]
 CutoffOperator = Literal[">", ">="]
@@ -339,6 +338,8 @@ def score_frame_with_units(df: pd.DataFrame, units: Mapping[str, str],
     mass (``"885.7 g/mol"``) for mass <-> substance conversions. Flags must be dimensionless.
     Entries for columns absent from ``df`` raise :class:`ConfigError`.
     """
+    from .units import conversion, convert  # pint costs ~0.8 s to import: only when needed
+
     unknown = [c for c in {**units, **(molar_masses or {})} if c not in df.columns]
     if unknown:
         raise ConfigError("Unit mapping names columns that are not in the table", [
