@@ -32,7 +32,7 @@ t1=$(date +%s.%N)
   $SLURM_EXTRA --quiet
 t2=$(date +%s.%N)
 
-printf 'local run: %.1f s\nslurm run: %.1f s\n' "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)"
+awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "local run: %.1f s\nslurm run: %.1f s\n", b - a, c - b }'
 n=$(cd "$WORK/local" && find results -type f | wc -l)
 if diff -r "$WORK/local/results" "$WORK/slurm/results" > "$WORK/diff.txt"; then
   echo "OK: $n result files byte-identical (local vs SLURM); work dir $WORK"
