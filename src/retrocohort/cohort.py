@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -29,6 +30,31 @@ def baseline_frame(patients: pd.DataFrame, measurements: pd.DataFrame, day: int,
     return frame
 
 
+def category_codes(values: pd.Series, categories: list[str]) -> np.ndarray:
+    """Position of each value in the distinct ``categories`` (first occurrences; -1 when absent
+    or missing), hashing only the distinct values (pd.factorize) instead of every row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lookup = np.append(pd.Index(categories).unique().get_indexer(pd.Index(uniques)), -1)
+    return lookup[codes]
+
+
+def cohort_measurements(measurements: pd.DataFrame, cohort: pd.Series, variables: list[str],
+                        days: tuple[int, ...] | None = None) -> pd.DataFrame:
+    """Rows of ``variables`` (on ``days``, if given) for patients in ``cohort``.
+
+    ``variable`` becomes categorical over ``variables`` so later per-variable selections
+    compare integer codes; the cheap filters (variable, day) run before the patient filter.
+    """
+    names = list(dict.fromkeys(variables))
+    codes = category_codes(measurements["variable"], names)
+    variable = pd.Categorical.from_codes(np.where(codes >= 0, codes, -1), categories=names)
+    keep = codes >= 0
+    if days is not None:
+        keep &= measurements["day"].isin(days).to_numpy(dtype=bool, na_value=False)
+    rows = measurements.loc[keep].assign(variable=variable[keep])
+    return rows.loc[category_codes(rows["patient_id"], cohort) >= 0]
+
+
 def paired_values(measurements: pd.DataFrame, variable: str, days: tuple[int, int]) -> pd.DataFrame:
     """Patients with ``variable`` measured on both days: columns patient_id, day0, day1 values."""
     rows = measurements[(measurements["variable"] == variable) & measurements["day"].isin(days)]
@@ -42,6 +68,8 @@ def paired_values(measurements: pd.DataFrame, variable: str, days: tuple[int, in
 
 def _natural_key(index: pd.Index) -> pd.Index:
     """Sort patient ids numerically when they are numbers ("2" before "10")."""
+    if len(index) and pd.isna(pd.to_numeric(pd.Series(index[:1], dtype="string"), errors="coerce")[0]):
+        return index  # the first id is not a number, so not all are: skip parsing them all
     numeric = pd.to_numeric(pd.Series(index, dtype="string"), errors="coerce")
     return pd.Index(numeric.fillna(float("inf")).to_numpy()) if numeric.notna().all() else index
 

@@ -46,9 +46,9 @@ from typing import Callable, Literal, Mapping
 import numpy as np
 import pandas as pd
 
+from .cohort import category_codes
 from .errors import ConfigError, InputError, Problem
 from .hscore_probability import hlh_probability
-from .units import conversion, convert
 
 Direction = Literal["higher", "lower"]
 CutoffOperator = Literal[">", ">="]
@@ -338,6 +338,8 @@ def score_frame_with_units(df: pd.DataFrame, units: Mapping[str, str],
     mass (``"885.7 g/mol"``) for mass <-> substance conversions. Flags must be dimensionless.
     Entries for columns absent from ``df`` raise :class:`ConfigError`.
     """
+    from .units import conversion, convert  # pint costs ~0.8 s to import: only when needed
+
     unknown = [c for c in {**units, **(molar_masses or {})} if c not in df.columns]
     if unknown:
         raise ConfigError("Unit mapping names columns that are not in the table", [
@@ -389,16 +391,19 @@ def worst_in_window(measurements: pd.DataFrame,
         raise ConfigError("Invalid day window",
                           [Problem("lower bound above upper bound", value=(lo, hi))])
 
-    sign_of = {v: 1.0 if d == "higher" else -1.0 for v, d in directions.items()}
-    sign = measurements["variable"].map(sign_of)
-    day = measurements["day"]
-    keep = sign.notna() & day.between(lo, hi) & measurements["value"].notna()
-    signed = measurements.loc[keep, "value"].astype("float64") * sign[keep]
-    key = [measurements.loc[keep, "patient_id"], measurements.loc[keep, "variable"]]
-    best = signed.groupby(key, sort=False).max()
-    best = best * best.index.get_level_values(1).map(sign_of).to_numpy()  # undo the sign
-    patients = pd.Index(measurements["patient_id"].unique(), name="patient_id")
-    wide = best.unstack() if len(best) else pd.DataFrame(index=patients)
-    wide = wide.reindex(index=patients, columns=list(directions)).astype("float64")
-    wide.columns.name = None
+    # Integer codes instead of string group keys: patients in order of first appearance
+    # (pd.factorize), variables in mapping order; one (patients x variables) array filled by
+    # np.fmax.at on sign-flipped values (max of -x = -min of x), NaN where nothing is observed.
+    names = list(directions)
+    sign = np.array([1.0 if directions[v] == "higher" else -1.0 for v in names])
+    pcode, patients = pd.factorize(measurements["patient_id"], sort=False)
+    vcode = category_codes(measurements["variable"], names)
+    day = measurements["day"].to_numpy(dtype="float64", na_value=np.nan)
+    value = measurements["value"].to_numpy(dtype="float64", na_value=np.nan)
+    keep = (vcode >= 0) & (pcode >= 0) & (day >= lo) & (day <= hi) & ~np.isnan(value)
+    vcode = vcode[keep]
+    best = np.full((len(patients), len(names)), np.nan)
+    np.fmax.at(best, (pcode[keep], vcode), value[keep] * sign[vcode])
+    wide = pd.DataFrame(best * sign, columns=names,
+                        index=pd.Index(patients, name="patient_id"))
     return wide

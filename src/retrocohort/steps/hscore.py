@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 
 import pandas as pd
+import pyarrow.parquet as pq
 
-from ..hscore import score_hscore, worst_in_window
+from ..hscore import INPUTS, REPORTED, resolve_columns, score_hscore, worst_in_window
 from ..hscore_probability import hlh_probability
 from ..selection import apply_selection
 from ..tabular_io import read_parquet, write_csv, write_parquet
 
 log = logging.getLogger(__name__)
 _DIRECTION = {"max": "higher", "min": "lower"}
+MEASUREMENT_COLUMNS = ["patient_id", "day", "variable", "value"]
 
 
 def scoring_frame(patients: pd.DataFrame, measurements: pd.DataFrame, config: dict) -> pd.DataFrame:
@@ -24,13 +26,28 @@ def scoring_frame(patients: pd.DataFrame, measurements: pd.DataFrame, config: di
     return patients.set_index("patient_id").join(worst, how="left")
 
 
+def patient_columns(config: dict, available: list[str]) -> list[str]:
+    """Patient columns this rule reads: id, HScore inputs, reported score, selection columns.
+
+    Measurement-table variables (joined from the worst-in-window values) are left out.
+    """
+    hs = config.get("hscore", {})
+    mapping = resolve_columns(hs.get("columns") or None)
+    wanted = ["patient_id", *(mapping[v] for v in INPUTS), mapping[REPORTED],
+              hs.get("reported_column"), config.get("selection", {}).get("score"),
+              *(c["column"] for c in config.get("selection", {}).get("criteria", []))]
+    return [c for c in dict.fromkeys(wanted) if c in available]
+
+
 def run(input: dict, output: dict, params: dict, config: dict) -> None:
     hs = config.get("hscore", {})
-    patients = read_parquet(input["patients"])
-    frame = scoring_frame(patients, read_parquet(input["measurements"]), config)
+    available = pq.read_schema(input["patients"]).names
+    patients = read_parquet(input["patients"], columns=patient_columns(config, available))
+    frame = scoring_frame(patients, read_parquet(input["measurements"], columns=MEASUREMENT_COLUMNS),
+                          config)
     reported = hs.get("reported_column")
-    if reported and reported != "hscore_reported" and reported in frame:
-        frame["hscore_reported"] = frame[reported]
+    if reported and reported != REPORTED and reported in frame:
+        frame[REPORTED] = frame[reported]
     scored = score_hscore(frame, columns=hs.get("columns") or None, cutoff=hs.get("cutoff", 169),
                           operator=hs.get("operator", ">"))
     score_col = config.get("selection", {}).get("score", "recomputed")
@@ -38,11 +55,12 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
     scored["hscore_used"] = used
     scored["hscore_used_source"] = "recomputed" if score_col == "recomputed" else score_col
     scored["hscore_probability_pct"] = 100 * hlh_probability(used.to_numpy(dtype="float64", na_value=float("nan")))
+    added = ["hscore", "hscore_used", "hscore_probability_pct"]
+    both = frame[[c for c in patients.columns if c != "patient_id" and c not in added]].join(
+        scored[added]).reset_index()
     scored = scored.reset_index()
     write_csv(scored, output["csv"])
     write_parquet(scored, output["parquet"])
-    both = patients.merge(scored[["patient_id", "hscore", "hscore_used", "hscore_probability_pct"]],
-                          on="patient_id", how="left")
     selected, flow = apply_selection(both, config.get("selection", {}).get("criteria", []))
     log.info("selection: %d of %d patients", len(selected), len(both))
     write_csv(flow, output["flow"])

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from ..cohort import synthetic_variables
+from ..cohort import cohort_measurements, synthetic_variables
 from ..paired_analysis import table3_statistics
 from ..tabular_io import read_parquet, write_csv, write_json
 
 
 def run(input: dict, output: dict, params: dict, config: dict) -> None:
+    parameters = config["tables"]["table3"]["parameters"]
+    days = tuple(config.get("paired_days", [0, 7]))
     cohort = read_parquet(input["cohort"])["patient_id"]
-    meas = read_parquet(input["measurements"])
-    meas = meas[meas["patient_id"].isin(cohort)]
+    meas = cohort_measurements(read_parquet(input["measurements"],
+                                            columns=["patient_id", "day", "variable", "value"]),
+                               cohort, [p["variable"] for p in parameters], days)
     synthetic = synthetic_variables(config, read_parquet(input["sources"]))
-    stats = table3_statistics(meas, config["tables"]["table3"]["parameters"], config["variables"],
-                              tuple(config.get("paired_days", [0, 7])), config.get("statistics", {}),
-                              synthetic)
+    stats = table3_statistics(meas, parameters, config["variables"], days,
+                              config.get("statistics", {}), synthetic)
     write_json(stats.to_dict("records"), output["json"])
     flat = stats.drop(columns=["details"]).assign(details=stats["details"].map(
         lambda d: "; ".join(f"{k}={v}" for k, v in d.items()) if isinstance(d, dict) else ""))
