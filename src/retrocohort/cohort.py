@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .derive import derived_inputs
+
 
 def measurements_wide(measurements: pd.DataFrame, day: int) -> pd.DataFrame:
     """Measurement values of one day, one column per variable, indexed by patient_id."""
@@ -78,12 +80,6 @@ def synthetic_variables(config: dict, sources: pd.DataFrame) -> set[str]:
     """Variables whose values come from synthetic files, including derived ones built on them."""
     synthetic = set(sources.loc[sources["synthetic"].astype(bool), "variable"])
     for name, spec in config.get("derived", {}).items():
-        inputs: list[str] = []
-        for op, arg in spec.items():
-            if op in ("any_of", "all_of", "count_of"):
-                inputs += list(arg)
-            elif op in ("equals", "less_than"):
-                inputs.append(arg["variable"])
-        if synthetic.intersection(inputs):
+        if synthetic.intersection(derived_inputs(spec)):
             synthetic.add(name)
     return synthetic
