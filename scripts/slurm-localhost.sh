@@ -3,7 +3,8 @@
 #
 #   sudo scripts/slurm-localhost.sh start    # munged + slurmctld + slurmd, partition "debug"
 #   sudo scripts/slurm-localhost.sh status
-#   sudo scripts/slurm-localhost.sh stop     # stops exactly the daemons it started, by PID
+#   sudo scripts/slurm-localhost.sh stop     # stops exactly the daemons it started, by PID,
+#                                            # and removes the slurm.conf it wrote
 #
 # Needs the Debian packages slurm-wlm and munge (apt-get install -y slurm-wlm munge) and root.
 # The config goes to /etc/slurm/slurm.conf because snakemake-executor-plugin-slurm does not pass
@@ -85,6 +86,12 @@ stop() {
       echo "stopped $(basename "$pidfile" .pid) (pid $pid)"
     fi
   done
+  # A slurm.conf whose controller is gone costs every later `snakemake` start ~9 s: the SLURM
+  # executor plugin probes it with scontrol on start-up. Remove the one this script wrote.
+  if [ -f "$CONF" ] && grep -qF "$MARK" "$CONF"; then
+    rm -f "$CONF"
+    echo "removed $CONF"
+  fi
 }
 
 status() {
