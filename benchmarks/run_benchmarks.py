@@ -75,8 +75,9 @@ def slurm_probe_seconds() -> float | None:
     return time.perf_counter() - start
 
 
-#: A SLURM_CONF that does not exist: scontrol fails at once instead of waiting for a controller.
-NO_SLURM_CONF = "/nonexistent/retrocohort-benchmark/slurm.conf"
+#: An empty SLURM_CONF: scontrol exits at once ("ClusterName needs to be specified") instead of
+#: waiting for a controller (a missing file would make it retry for 60 s).
+NO_SLURM_CONF = "/dev/null"
 
 
 def _snakemake() -> Path:

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -33,10 +34,27 @@ def write_text(path: str | Path, text: str) -> None:
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     """CSV at full precision, LF endings, atomic; text cells, category labels and headers
-    neutralised against spreadsheet formula injection (render.csv_safe.safe_csv_frame)."""
+    neutralised against spreadsheet formula injection (render.csv_safe.safe_csv_frame).
+
+    Floats are printed as the shortest text that reads back to the same double (``38.4``,
+    ``100``, ``1e-7``; missing = empty cell), turned into text by Arrow in one vectorised
+    pass (a per-cell ``float_format`` costs ~1 min for a 10^6 x 33 frame).
+    """
     from .render.csv_safe import safe_csv_frame
 
-    write_text(path, safe_csv_frame(frame).to_csv(index=False, lineterminator="\n", float_format="%.17g"))
+    out = safe_csv_frame(frame)
+    for position, dtype in enumerate(out.dtypes):
+        if pd.api.types.is_float_dtype(dtype):
+            out.isetitem(position, float_text(out.iloc[:, position]))
+    write_text(path, out.to_csv(index=False, lineterminator="\n"))
+
+
+def float_text(values: pd.Series) -> pd.Series:
+    """Floats -> shortest round-trip text (Arrow's cast); missing stays missing."""
+    import pyarrow as pa
+
+    arrow = pa.array(values.to_numpy(dtype="float64", na_value=np.nan), from_pandas=True)
+    return pd.Series(pd.array(arrow.cast(pa.string()), dtype="string[pyarrow]"), index=values.index)
 
 
 def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
