@@ -26,7 +26,6 @@ import pandas as pd
 from .errors import ConfigError, InputError, Problem
 from .privacy import apply_identifier_policy, scan_identifiers
 from .readers import DEFAULT_MAX_BYTES, read_raw_table
-from .units import convert, is_known_unit
 
 MEASUREMENT_COLUMNS = ["patient_id", "site", "day", "variable", "value", "unit"]
 #: Plausible measurement days relative to diagnosis (checked at ingestion and validation).
@@ -271,6 +270,8 @@ def _ids(frame: pd.DataFrame, column: str, file: str, missing: list[str]) -> tup
 def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, file: str,
                           missing: list[str]) -> tuple[pd.DataFrame, pd.DataFrame | None, list[Problem]]:
     """One patient-level raw file -> (patients columns, treatments or None, problems)."""
+    from .units import convert  # pint's registry (~0.3 s); not needed by the merge/validate jobs
+
     mapping = source.get("columns", {})
     id_col = source["id_column"]
     treat = source.get("treatments")
@@ -316,6 +317,8 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
                               missing: list[str], spellings: Mapping[str, str] | None = None,
                               ) -> tuple[pd.DataFrame, list[Problem]]:
     """One long measurement file -> canonical long rows in canonical units, and problems."""
+    from .units import convert, is_known_unit
+
     cols = {k: source[f"{k}_column"] for k in ("day", "variable", "value", "unit")
             if f"{k}_column" in source}
     id_col = source["id_column"]

@@ -66,11 +66,38 @@ def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
     os.replace(tmp, path)
 
 
+def concat_parquet(paths: list[str | Path], path: str | Path) -> int:
+    """Row-wise concatenation of Parquet files with one schema (pyarrow, zstd), written atomically;
+    returns the row count. No pandas round trip: the same table :func:`write_parquet` would
+    write from the concatenated frames (written with ``index=False``), at a fraction of the
+    time and memory for 10^7 rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.concat_tables([pq.read_table(p) for p in paths])
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+    return table.num_rows
+
+
 def write_json(obj: Any, path: str | Path) -> None:
     """Sorted keys, 2-space indent, trailing newline, atomic."""
     write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
 
 
-def read_parquet(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
-    """Read a canonical table (optionally only some columns)."""
-    return pd.read_parquet(path, columns=columns)
+def read_parquet(path: str | Path, columns: list[str] | None = None,
+                 categorical: list[str] | None = None) -> pd.DataFrame:
+    """Read a canonical table (optionally only some columns).
+
+    ``categorical``: string columns read as pandas categoricals straight from Parquet's
+    dictionary encoding (categories in order of first appearance): for the 10^7-row
+    measurements table ~3x faster and ~3x smaller than building a string per cell.
+    """
+    if not categorical:
+        return pd.read_parquet(path, columns=columns)
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path, columns=columns, read_dictionary=categorical).to_pandas()
