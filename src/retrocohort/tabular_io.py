@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -43,10 +44,70 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     from .render.csv_safe import safe_csv_frame
 
     out = safe_csv_frame(frame)
+    fast = _arrow_csv_text(out)
+    if fast is not None:
+        write_text(path, fast)
+        return
     for position, dtype in enumerate(out.dtypes):
         if pd.api.types.is_float_dtype(dtype):
             out.isetitem(position, float_text(out.iloc[:, position]))
     write_text(path, out.to_csv(index=False, lineterminator="\n"))
+
+
+#: A cell pandas' CSV writer (QUOTE_MINIMAL) would quote.
+_NEEDS_QUOTES = r'[,"\r\n]'
+
+
+def _arrow_csv_text(frame: pd.DataFrame) -> str | None:
+    """The exact text ``frame.to_csv(index=False, lineterminator="\\n")`` gives with floats as
+    :func:`float_text`, built column-wise with Arrow (a per-row writer costs ~7 s per 10^6 x 33);
+    ``None`` when a column type or a cell needing quotes is not covered (the caller falls back)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if frame.shape[1] < 2 or len(frame) == 0:
+        return None  # pandas quotes a lone empty field; keep its writer for these
+    names = [str(c) for c in frame.columns]
+    if any(re.search(_NEEDS_QUOTES, n) for n in names):
+        return None
+    columns = []
+    for _, col in frame.items():
+        text = _csv_cells(col)
+        if text is None:
+            return None
+        if not pd.api.types.is_numeric_dtype(col.dtype) and pc.any(
+                pc.match_substring_regex(text, _NEEDS_QUOTES)).as_py():
+            return None
+        columns.append(pc.fill_null(text.cast(pa.large_string()), ""))
+    lines = pc.binary_join_element_wise(*columns, pa.scalar(",", pa.large_string()))
+    return ",".join(names) + "\n" + "\n".join(lines.to_numpy(zero_copy_only=False)) + "\n"
+
+
+def _csv_cells(col: pd.Series):
+    """One column as an Arrow string array printed as pandas' CSV writer prints it (missing =
+    null), or ``None`` for types left to pandas (datetimes, mixed objects, ...)."""
+    import pyarrow as pa
+
+    dtype = col.dtype
+    missing = col.isna().to_numpy(dtype=bool)
+    if pd.api.types.is_bool_dtype(dtype):
+        text = np.where(col.to_numpy(dtype=bool, na_value=False), "True", "False").astype(object)
+        text[missing] = None
+        return pa.array(text, type=pa.string())
+    if pd.api.types.is_float_dtype(dtype):
+        return pa.array(float_text(col).array)
+    if pd.api.types.is_integer_dtype(dtype):
+        return pa.array(col, from_pandas=True).cast(pa.string())
+    if isinstance(dtype, pd.CategoricalDtype):
+        if pd.api.types.infer_dtype(dtype.categories) != "string":
+            return None
+        labels = np.append(np.asarray(dtype.categories, dtype=object), None)
+        return pa.array(labels[col.cat.codes.to_numpy()], type=pa.string())
+    if isinstance(dtype, pd.StringDtype) or (
+            dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")):
+        values = col.to_numpy(dtype=object, na_value=None)
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    return None
 
 
 def float_text(values: pd.Series) -> pd.Series:

@@ -43,8 +43,8 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
     hs = config.get("hscore", {})
     available = pq.read_schema(input["patients"]).names
     patients = read_parquet(input["patients"], columns=patient_columns(config, available))
-    frame = scoring_frame(patients, read_parquet(input["measurements"], columns=MEASUREMENT_COLUMNS),
-                          config)
+    frame = scoring_frame(patients, read_parquet(input["measurements"], columns=MEASUREMENT_COLUMNS,
+                                                 categorical=["patient_id", "variable"]), config)
     reported = hs.get("reported_column")
     if reported and reported != REPORTED and reported in frame:
         frame[REPORTED] = frame[reported]
