@@ -35,9 +35,22 @@ def baseline_frame(patients: pd.DataFrame, measurements: pd.DataFrame, day: int,
 def category_codes(values: pd.Series, categories: list[str]) -> np.ndarray:
     """Position of each value in the distinct ``categories`` (first occurrences; -1 when absent
     or missing), hashing only the distinct values (pd.factorize) instead of every row."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # codes already there: look up the labels
+        codes, uniques = values.cat.codes.to_numpy(), np.asarray(values.cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
     lookup = np.append(pd.Index(categories).unique().get_indexer(pd.Index(uniques)), -1)
     return lookup[codes]
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """A categorical column (labels read from Parquet dictionaries) as a ``string`` column, by
+    taking its category labels; other columns unchanged."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return values
+    labels = np.append(np.asarray(values.cat.categories, dtype=object), pd.NA)
+    return pd.Series(pd.array(labels[values.cat.codes.to_numpy()], dtype="string"), index=values.index,
+                     name=values.name)
 
 
 def cohort_measurements(measurements: pd.DataFrame, cohort: pd.Series, variables: list[str],

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cohort import category_codes, cohort_measurements
+from ..cohort import as_text, category_codes, cohort_measurements
 from ..figures.flow import cohort_flow
 from ..figures.hscore import hscore_distribution
 from ..figures.paired import slope_plot
@@ -88,9 +88,10 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
     pars = config["tables"]["table3"]["parameters"]
     names = [p["variable"] for p in pars]
     days = tuple(config.get("paired_days", [0, 7]))
-    meas = cohort_measurements(read_parquet(input["measurements"], columns=SLOPE_COLUMNS),
-                               cohort, names, days)
-    long = meas.assign(variable=meas["variable"].astype("string")).rename(columns={"variable": "parameter"})
+    meas = cohort_measurements(read_parquet(input["measurements"], columns=SLOPE_COLUMNS,
+                                            categorical=["patient_id", "variable"]), cohort, names, days)
+    long = meas.assign(patient_id=as_text(meas["patient_id"]), variable=as_text(meas["variable"])).rename(
+        columns={"variable": "parameter"})
     titles = slope_titles(t3, config)
     fig = slope_plot(
         long[["patient_id", "parameter", "day", "value"]], names,
