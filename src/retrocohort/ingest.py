@@ -354,13 +354,21 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
     value, probs = parse_numbers(frame[cols["value"]], file=file, column=cols["value"],
                                  missing=missing, decimal=source.get("decimal", "."))
     problems += probs
-    units = (pd.Series(stripped_categories(frame[cols["unit"]]), index=frame.index).astype("string").fillna("")
-             if "unit" in cols else pd.Series("", index=frame.index, dtype="string"))
+    unit_code, unit_names = _unit_codes(frame[cols["unit"]] if "unit" in cols else None, len(frame))
     converted = value.to_numpy(copy=True)
-    out_unit = pd.Series("", index=frame.index, dtype="string")
+    out_units = [""]  # canonical unit per code; code 0 = no unit (not converted)
+    out_code = np.zeros(len(frame), dtype=np.int64)
     valid = ~bad & ~not_meas
-    for (var, unit), idx in pd.DataFrame({"v": canon[valid], "u": units[valid]}).groupby(
-            ["v", "u"], sort=True).groups.items():
+    # (variable, raw unit) groups in sorted order, on integer codes of the few distinct values
+    var_code, var_names = pd.factorize(canon, sort=True)
+    group = np.where(valid.to_numpy(dtype=bool), var_code * len(unit_names) + unit_code, -1)
+    order = np.argsort(group, kind="stable")
+    starts = np.searchsorted(group[order], np.unique(group[group >= 0]))
+    for position, start in enumerate(starts):
+        end = starts[position + 1] if position + 1 < len(starts) else len(order)
+        rows = order[start:end]
+        var, unit = var_names[group[rows[0]] // len(unit_names)], unit_names[group[rows[0]] % len(unit_names)]
+        idx = frame.index[rows]
         vspec = variables[var]
         target = vspec.get("unit", "1")
         if vspec["kind"] == "binary":
@@ -379,14 +387,17 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
                          for r in rows[:20]]
             continue
         try:
-            converted[frame.index.get_indexer(idx)] = convert(
-                value[idx].to_numpy(), unit, target, molar_mass=vspec.get("molar_mass"),
+            converted[rows] = convert(
+                converted[rows], unit, target, molar_mass=vspec.get("molar_mass"),
                 spellings=spellings)
         except InputError as exc:
             first = int(_row_number(pd.Index(idx))[0])
             problems += [Problem(p.message, file=file, row=first, column=cols.get("unit"),
                                  value=unit, expected=p.expected) for p in exc.problems]
-        out_unit[idx] = vspec.get("unit", "1")
+        out_units.append(vspec.get("unit", "1"))
+        out_code[rows] = len(out_units) - 1
+    out_unit = pd.Series(pd.array(np.asarray(out_units, dtype=object)[out_code], dtype="string"),
+                         index=frame.index)
     out = pd.DataFrame({
         "patient_id": ids.astype("string"),
         "day": day.astype("Int64"),
@@ -402,6 +413,18 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
     if "date_column" in source:
         problems += _day_date_problems(frame, out, source["date_column"], cols["day"], file, missing)
     return out[valid.to_numpy()].reset_index(drop=True), problems
+
+
+def _unit_codes(raw: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, sorted distinct stripped units) of a raw unit column; a missing cell (or
+    no unit column) is the unit "". Works on the distinct values only."""
+    if raw is None:
+        return np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+    units = stripped_categories(raw)
+    labels = np.append(np.asarray(units.categories, dtype=object), "")
+    names, inverse = np.unique(labels.astype(str), return_inverse=True)
+    codes = units.codes.astype(np.int64)
+    return inverse.ravel()[np.where(codes >= 0, codes, len(labels) - 1)], names.astype(object)
 
 
 def repeated_keys(patient: np.ndarray, day: np.ndarray, variable: np.ndarray) -> np.ndarray:
