@@ -50,7 +50,7 @@ INPUTS = {
 OUTPUTS = {
     "ingest_site": ["patients", "measurements", "treatments", "sources", "checksums"],
     "validate": ["patients", "measurements", "treatments", "sources", "report"],
-    "hscore": ["csv", "parquet", "flow", "cohort"],
+    "hscore": ["parquet", "flow", "cohort"],
     "paired_tests": ["csv", "json"],
     "tables": [f"table{i}_{x}" for i in (1, 2, 3) for x in ("md", "tex", "html", "docx")]
     + ["table1_csv", "table2_csv", "latex_document"],

@@ -61,6 +61,25 @@ def machine_info() -> dict[str, str]:
     }
 
 
+def slurm_probe_seconds() -> float | None:
+    """Seconds ``scontrol show config`` takes (None without SLURM's client tools).
+
+    The SLURM executor plugin runs it whenever Snakemake loads its plugins, on every
+    invocation, local runs included; with a ``slurm.conf`` but no reachable controller it
+    waits ~9 s for a timeout, which would swamp every measurement here.
+    """
+    if shutil.which("scontrol") is None:
+        return None
+    start = time.perf_counter()
+    subprocess.run(["scontrol", "show", "config"], capture_output=True, timeout=30)
+    return time.perf_counter() - start
+
+
+#: An empty SLURM_CONF: scontrol exits at once ("ClusterName needs to be specified") instead of
+#: waiting for a controller (a missing file would make it retry for 60 s).
+NO_SLURM_CONF = "/dev/null"
+
+
 def _snakemake() -> Path:
     return Path(sys.executable).with_name("snakemake")
 
@@ -229,6 +248,14 @@ def main(argv: list[str] | None = None) -> Path:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
     sys.path.insert(0, str(REPO / "src"))
     info = machine_info()
+    probe = slurm_probe_seconds()
+    if probe is not None and probe > 1.0 and "SLURM_CONF" not in os.environ:
+        env["SLURM_CONF"] = NO_SLURM_CONF
+        info["slurm_probe"] = (f"`scontrol show config` took {probe:.1f} s (no reachable slurmctld); "
+                               f"runs use SLURM_CONF={NO_SLURM_CONF} so the executor plugin's "
+                               "probe fails at once")
+    elif probe is not None:
+        info["slurm_probe"] = f"`scontrol show config` took {probe:.2f} s"
     rows: list[dict] = []
     if not args.no_bare:
         rows += run_bare(args, env)

@@ -35,9 +35,38 @@ def baseline_frame(patients: pd.DataFrame, measurements: pd.DataFrame, day: int,
 def category_codes(values: pd.Series, categories: list[str]) -> np.ndarray:
     """Position of each value in the distinct ``categories`` (first occurrences; -1 when absent
     or missing), hashing only the distinct values (pd.factorize) instead of every row."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    lookup = np.append(pd.Index(categories).unique().get_indexer(pd.Index(uniques)), -1)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # codes already there: look up the labels
+        codes, uniques = values.cat.codes.to_numpy(), np.asarray(values.cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lookup = np.append(_positions(uniques, categories), -1)
     return lookup[codes]
+
+
+def _positions(uniques, categories) -> np.ndarray:
+    """Position of each of ``uniques`` among the distinct ``categories`` (first occurrences; -1
+    when absent). Strings go through Arrow's hash lookup (~10x faster than pandas' get_indexer
+    on 10^6 object strings); anything else through pandas."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        needles = pa.array(np.asarray(uniques, dtype=object), type=pa.string(), from_pandas=True)
+        haystack = pc.unique(pa.array(np.asarray(categories, dtype=object), type=pa.string(),
+                                      from_pandas=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pd.Index(categories).unique().get_indexer(pd.Index(uniques))
+    return pc.index_in(needles, value_set=haystack).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """A categorical column (labels read from Parquet dictionaries) as a ``string`` column, by
+    taking its category labels; other columns unchanged."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return values
+    labels = np.append(np.asarray(values.cat.categories, dtype=object), pd.NA)
+    return pd.Series(pd.array(labels[values.cat.codes.to_numpy()], dtype="string"), index=values.index,
+                     name=values.name)
 
 
 def cohort_measurements(measurements: pd.DataFrame, cohort: pd.Series, variables: list[str],

@@ -404,6 +404,8 @@ def worst_in_window(measurements: pd.DataFrame,
     vcode = vcode[keep]
     best = np.full((len(patients), len(names)), np.nan)
     np.fmax.at(best, (pcode[keep], vcode), value[keep] * sign[vcode])
+    if isinstance(patients, pd.Categorical):  # labels read as categoricals: a plain string index
+        patients = pd.Index(np.asarray(patients, dtype=object), dtype="string")
     wide = pd.DataFrame(best * sign, columns=names,
                         index=pd.Index(patients, name="patient_id"))
     return wide

@@ -27,7 +27,6 @@ from typing import Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import least_squares
 from scipy.special import expit
 
 #: Fardet 2014 table: HScore -> probability (fraction) for the exact entries.
@@ -56,6 +55,8 @@ def hlh_probability(score: ArrayLike) -> np.ndarray:
 
 def fit_logistic() -> tuple[float, float]:
     """Refit (intercept, slope) by censored least squares on the probability scale."""
+    from scipy.optimize import least_squares  # ~1 s to import; only the refit needs it
+
     s = np.fromiter(FARDET_TABLE, dtype="float64")
     p = np.fromiter(FARDET_TABLE.values(), dtype="float64")
 

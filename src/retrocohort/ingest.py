@@ -26,7 +26,6 @@ import pandas as pd
 from .errors import ConfigError, InputError, Problem
 from .privacy import apply_identifier_policy, scan_identifiers
 from .readers import DEFAULT_MAX_BYTES, read_raw_table
-from .units import convert, is_known_unit
 
 MEASUREMENT_COLUMNS = ["patient_id", "site", "day", "variable", "value", "unit"]
 #: Plausible measurement days relative to diagnosis (checked at ingestion and validation).
@@ -64,6 +63,9 @@ def parse_numbers(text: pd.Series, *, file: str, column: str, missing: list[str]
     Thousands separators, units inside cells, 'inf' and 'nan' spellings are all rejected:
     a missing value must be spelled as one of the study's ``missing_values``.
     """
+    if _typed_number_column(text):
+        return _typed_numbers(text, file=file, column=column, missing=missing, decimal=decimal,
+                              integer=integer)
     text = text.astype("string")
     miss = _missing_mask(text, missing)
     cleaned = text.str.strip()
@@ -83,6 +85,55 @@ def parse_numbers(text: pd.Series, *, file: str, column: str, missing: list[str]
         for r, v in zip(_row_number(text.index[bad]), text[bad])
     ]
     return values.where(~miss), problems
+
+
+def _typed_number_column(values: pd.Series) -> bool:
+    """A column already typed as numbers (Parquet): integers or floats, not booleans."""
+    return pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+
+
+def _typed_numbers(values: pd.Series, *, file: str, column: str, missing: list[str],
+                   decimal: str, integer: bool) -> tuple[pd.Series, list[Problem]]:
+    """:func:`parse_numbers` for an already-numeric column, without turning it into text.
+
+    Same result as the text path: a null cell is missing; infinities (and fractions when
+    ``integer``) are "not a number" problems, reported with the cell as text.
+    """
+    num = values.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    with np.errstate(invalid="ignore"):
+        bad = np.isinf(num)
+        if integer:
+            bad |= ~np.isnan(num) & (np.round(num) != num)
+    shown = values[bad].astype("string")
+    problems = [
+        Problem("not a number", file=file, row=int(r), column=column, value=v,
+                expected=("an integer" if integer else "a plain number") + f" with '{decimal}' as "
+                "decimal mark and no thousands separator, or a missing-value token "
+                + "/".join(repr(m) for m in missing))
+        for r, v in zip(_row_number(values.index[bad]), shown)
+    ]
+    num[bad] = np.nan
+    return pd.Series(num, index=values.index, dtype="float64"), problems
+
+
+def _missing_cells(raw: pd.Series, missing: list[str]) -> np.ndarray:
+    """Mask of missing cells: nulls, or (text columns) a missing-value token."""
+    if _typed_number_column(raw):
+        return raw.isna().to_numpy(dtype=bool)
+    return _missing_mask(raw.astype("string"), missing).to_numpy(dtype=bool)
+
+
+def stripped_categories(raw: pd.Series) -> pd.Categorical:
+    """Raw text cells, stripped, as a categorical (nulls stay missing).
+
+    Name and unit columns hold a handful of distinct values over millions of rows: the strip
+    runs on the distinct values only (one factorize), not on every row.
+    """
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    stripped = pd.Index(uniques, dtype=object).astype("string").str.strip()
+    merged, labels = pd.factorize(stripped, use_na_sentinel=True)
+    lookup = np.append(merged, -1)
+    return pd.Categorical.from_codes(lookup[codes], categories=pd.Index(labels, dtype="string"))
 
 
 def map_values(text: pd.Series, mapping: Mapping[Any, Any], *, file: str, column: str,
@@ -219,6 +270,8 @@ def _ids(frame: pd.DataFrame, column: str, file: str, missing: list[str]) -> tup
 def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, file: str,
                           missing: list[str]) -> tuple[pd.DataFrame, pd.DataFrame | None, list[Problem]]:
     """One patient-level raw file -> (patients columns, treatments or None, problems)."""
+    from .units import convert  # pint's registry (~0.3 s); not needed by the merge/validate jobs
+
     mapping = source.get("columns", {})
     id_col = source["id_column"]
     treat = source.get("treatments")
@@ -264,27 +317,33 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
                               missing: list[str], spellings: Mapping[str, str] | None = None,
                               ) -> tuple[pd.DataFrame, list[Problem]]:
     """One long measurement file -> canonical long rows in canonical units, and problems."""
+    from .units import convert, is_known_unit
+
     cols = {k: source[f"{k}_column"] for k in ("day", "variable", "value", "unit")
             if f"{k}_column" in source}
     id_col = source["id_column"]
     _require_columns(frame, [id_col] + list(cols.values()), file)
     ids, problems = _ids(frame, id_col, file, missing)
     names = source.get("variable_names") or {v: v for v in variables}
-    var_raw = frame[cols["variable"]].astype("string").str.strip()
-    canon = var_raw.map({str(k): v for k, v in names.items()})
+    raw_names = stripped_categories(frame[cols["variable"]])
+    canon_of = {str(k): v for k, v in names.items()}
+    canon = pd.Series(raw_names.map(canon_of, na_action="ignore"), index=frame.index).astype("string")
+    var_raw = pd.Series(raw_names, index=frame.index)
     bad = canon.isna()
     problems += [Problem("unknown measurement variable", file=file, row=int(r),
                          column=cols["variable"], value=v,
                          expected="one of " + ", ".join(repr(k) for k in names))
-                 for r, v in zip(_row_number(var_raw.index[bad]), var_raw[bad])]
-    not_meas = canon.notna() & canon.map(lambda v: variables.get(v, {}).get("table")) .ne("measurements")
+                 for r, v in zip(_row_number(var_raw.index[bad]), var_raw[bad].astype("string"))]
+    is_meas = {k: variables.get(v, {}).get("table") == "measurements" for k, v in canon_of.items()}
+    not_meas = canon.notna() & ~pd.Series(raw_names.map(is_meas, na_action="ignore"),
+                                          index=frame.index).astype("boolean").fillna(False)
     problems += [Problem("variable is not declared as a measurement", file=file, row=int(r),
                          column=cols["variable"], value=v, expected="table: measurements in config")
-                 for r, v in zip(_row_number(var_raw.index[not_meas]), var_raw[not_meas])]
+                 for r, v in zip(_row_number(var_raw.index[not_meas]), var_raw[not_meas].astype("string"))]
     day, probs = parse_numbers(frame[cols["day"]], file=file, column=cols["day"], missing=missing,
                                integer=True)
     problems += probs
-    no_day = _missing_mask(frame[cols["day"]].astype("string"), missing).to_numpy(dtype=bool)
+    no_day = _missing_cells(frame[cols["day"]], missing)
     problems += [Problem("missing day", file=file, row=int(r), column=cols["day"],
                          expected="an integer day relative to diagnosis")
                  for r in _row_number(day.index[no_day])]
@@ -295,13 +354,21 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
     value, probs = parse_numbers(frame[cols["value"]], file=file, column=cols["value"],
                                  missing=missing, decimal=source.get("decimal", "."))
     problems += probs
-    units = (frame[cols["unit"]].astype("string").str.strip().fillna("")
-             if "unit" in cols else pd.Series("", index=frame.index, dtype="string"))
+    unit_code, unit_names = _unit_codes(frame[cols["unit"]] if "unit" in cols else None, len(frame))
     converted = value.to_numpy(copy=True)
-    out_unit = pd.Series("", index=frame.index, dtype="string")
+    out_units = [""]  # canonical unit per code; code 0 = no unit (not converted)
+    out_code = np.zeros(len(frame), dtype=np.int64)
     valid = ~bad & ~not_meas
-    for (var, unit), idx in pd.DataFrame({"v": canon[valid], "u": units[valid]}).groupby(
-            ["v", "u"], sort=True).groups.items():
+    # (variable, raw unit) groups in sorted order, on integer codes of the few distinct values
+    var_code, var_names = pd.factorize(canon, sort=True)
+    group = np.where(valid.to_numpy(dtype=bool), var_code * len(unit_names) + unit_code, -1)
+    order = np.argsort(group, kind="stable")
+    starts = np.searchsorted(group[order], np.unique(group[group >= 0]))
+    for position, start in enumerate(starts):
+        end = starts[position + 1] if position + 1 < len(starts) else len(order)
+        rows = order[start:end]
+        var, unit = var_names[group[rows[0]] // len(unit_names)], unit_names[group[rows[0]] % len(unit_names)]
+        idx = frame.index[rows]
         vspec = variables[var]
         target = vspec.get("unit", "1")
         if vspec["kind"] == "binary":
@@ -320,14 +387,17 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
                          for r in rows[:20]]
             continue
         try:
-            converted[frame.index.get_indexer(idx)] = convert(
-                value[idx].to_numpy(), unit, target, molar_mass=vspec.get("molar_mass"),
+            converted[rows] = convert(
+                converted[rows], unit, target, molar_mass=vspec.get("molar_mass"),
                 spellings=spellings)
         except InputError as exc:
             first = int(_row_number(pd.Index(idx))[0])
             problems += [Problem(p.message, file=file, row=first, column=cols.get("unit"),
                                  value=unit, expected=p.expected) for p in exc.problems]
-        out_unit[idx] = vspec.get("unit", "1")
+        out_units.append(vspec.get("unit", "1"))
+        out_code[rows] = len(out_units) - 1
+    out_unit = pd.Series(pd.array(np.asarray(out_units, dtype=object)[out_code], dtype="string"),
+                         index=frame.index)
     out = pd.DataFrame({
         "patient_id": ids.astype("string"),
         "day": day.astype("Int64"),
@@ -343,6 +413,18 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
     if "date_column" in source:
         problems += _day_date_problems(frame, out, source["date_column"], cols["day"], file, missing)
     return out[valid.to_numpy()].reset_index(drop=True), problems
+
+
+def _unit_codes(raw: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, sorted distinct stripped units) of a raw unit column; a missing cell (or
+    no unit column) is the unit "". Works on the distinct values only."""
+    if raw is None:
+        return np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+    units = stripped_categories(raw)
+    labels = np.append(np.asarray(units.categories, dtype=object), "")
+    names, inverse = np.unique(labels.astype(str), return_inverse=True)
+    codes = units.codes.astype(np.int64)
+    return inverse.ravel()[np.where(codes >= 0, codes, len(labels) - 1)], names.astype(object)
 
 
 def repeated_keys(patient: np.ndarray, day: np.ndarray, variable: np.ndarray) -> np.ndarray:

@@ -316,6 +316,7 @@ def study_config(n_patients: int, sites: dict[str, Any], seed: int) -> dict[str,
             },
             "table2": {
                 "title": "Table 2. SYNTHETIC patients.",
+                "max_rows": 50,
                 "columns": [{"variable": "patient_id", "header": "Patient"},
                             {"variable": "site", "header": "Site"},
                             {"variable": "age", "header": "Age", "decimals": 0},

@@ -125,9 +125,19 @@ def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
 
 
 def build_table2(patients: pd.DataFrame, config: dict) -> Table:
-    """Table 2: one row per patient, columns as configured (missing values shown as —)."""
+    """Table 2: one row per patient, columns as configured (missing values shown as —).
+
+    With ``max_rows`` set and more patients than that, only the first ``max_rows`` patients
+    are listed and a footnote says so (the full listing is ``results/tables/table2.csv``).
+    """
     t2 = config["tables"]["table2"]
     rule = config.get("statistics", {}).get("rounding", "half_up")
+    footnotes = list(t2.get("footnotes", []))
+    limit = t2.get("max_rows")
+    if limit is not None and len(patients) > limit:
+        footnotes.append(f"First {limit} of {len(patients)} patients listed; the full listing "
+                         "is results/tables/table2.csv.")
+        patients = patients.head(limit)
     rows = []
     for rec in patients.to_dict("records"):
         cells = []
@@ -143,7 +153,7 @@ def build_table2(patients: pd.DataFrame, config: dict) -> Table:
                 cells.append(str(value))
         rows.append(Row(cells))
     return Table(title=t2.get("title", "Table 2"), columns=[c["header"] for c in t2["columns"]],
-                 rows=rows, footnotes=list(t2.get("footnotes", [])), label="tab:table2")
+                 rows=rows, footnotes=footnotes, label="tab:table2")
 
 
 def _p_cell(p: object, config: dict) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -33,10 +35,87 @@ def write_text(path: str | Path, text: str) -> None:
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     """CSV at full precision, LF endings, atomic; text cells, category labels and headers
-    neutralised against spreadsheet formula injection (render.csv_safe.safe_csv_frame)."""
+    neutralised against spreadsheet formula injection (render.csv_safe.safe_csv_frame).
+
+    Floats are printed as the shortest text that reads back to the same double (``38.4``,
+    ``100``, ``1e-7``; missing = empty cell), turned into text by Arrow in one vectorised
+    pass (a per-cell ``float_format`` costs ~1 min for a 10^6 x 33 frame).
+    """
     from .render.csv_safe import safe_csv_frame
 
-    write_text(path, safe_csv_frame(frame).to_csv(index=False, lineterminator="\n", float_format="%.17g"))
+    out = safe_csv_frame(frame)
+    fast = _arrow_csv_text(out)
+    if fast is not None:
+        write_text(path, fast)
+        return
+    for position, dtype in enumerate(out.dtypes):
+        if pd.api.types.is_float_dtype(dtype):
+            out.isetitem(position, float_text(out.iloc[:, position]))
+    write_text(path, out.to_csv(index=False, lineterminator="\n"))
+
+
+#: A cell pandas' CSV writer (QUOTE_MINIMAL) would quote.
+_NEEDS_QUOTES = r'[,"\r\n]'
+
+
+def _arrow_csv_text(frame: pd.DataFrame) -> str | None:
+    """The exact text ``frame.to_csv(index=False, lineterminator="\\n")`` gives with floats as
+    :func:`float_text`, built column-wise with Arrow (a per-row writer costs ~7 s per 10^6 x 33);
+    ``None`` when a column type or a cell needing quotes is not covered (the caller falls back)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if frame.shape[1] < 2 or len(frame) == 0:
+        return None  # pandas quotes a lone empty field; keep its writer for these
+    names = [str(c) for c in frame.columns]
+    if any(re.search(_NEEDS_QUOTES, n) for n in names):
+        return None
+    columns = []
+    for _, col in frame.items():
+        text = _csv_cells(col)
+        if text is None:
+            return None
+        if not pd.api.types.is_numeric_dtype(col.dtype) and pc.any(
+                pc.match_substring_regex(text, _NEEDS_QUOTES)).as_py():
+            return None
+        columns.append(pc.fill_null(text.cast(pa.large_string()), ""))
+    lines = pc.binary_join_element_wise(*columns, pa.scalar(",", pa.large_string()))
+    return ",".join(names) + "\n" + "\n".join(lines.to_numpy(zero_copy_only=False)) + "\n"
+
+
+def _csv_cells(col: pd.Series):
+    """One column as an Arrow string array printed as pandas' CSV writer prints it (missing =
+    null), or ``None`` for types left to pandas (datetimes, mixed objects, ...)."""
+    import pyarrow as pa
+
+    dtype = col.dtype
+    missing = col.isna().to_numpy(dtype=bool)
+    if pd.api.types.is_bool_dtype(dtype):
+        text = np.where(col.to_numpy(dtype=bool, na_value=False), "True", "False").astype(object)
+        text[missing] = None
+        return pa.array(text, type=pa.string())
+    if pd.api.types.is_float_dtype(dtype):
+        return pa.array(float_text(col).array)
+    if pd.api.types.is_integer_dtype(dtype):
+        return pa.array(col, from_pandas=True).cast(pa.string())
+    if isinstance(dtype, pd.CategoricalDtype):
+        if pd.api.types.infer_dtype(dtype.categories) != "string":
+            return None
+        labels = np.append(np.asarray(dtype.categories, dtype=object), None)
+        return pa.array(labels[col.cat.codes.to_numpy()], type=pa.string())
+    if isinstance(dtype, pd.StringDtype) or (
+            dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")):
+        values = col.to_numpy(dtype=object, na_value=None)
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    return None
+
+
+def float_text(values: pd.Series) -> pd.Series:
+    """Floats -> shortest round-trip text (Arrow's cast); missing stays missing."""
+    import pyarrow as pa
+
+    arrow = pa.array(values.to_numpy(dtype="float64", na_value=np.nan), from_pandas=True)
+    return pd.Series(pd.array(arrow.cast(pa.string()), dtype="string[pyarrow]"), index=values.index)
 
 
 def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
@@ -48,11 +127,38 @@ def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
     os.replace(tmp, path)
 
 
+def concat_parquet(paths: list[str | Path], path: str | Path) -> int:
+    """Row-wise concatenation of Parquet files with one schema (pyarrow, zstd), written atomically;
+    returns the row count. No pandas round trip: the same table :func:`write_parquet` would
+    write from the concatenated frames (written with ``index=False``), at a fraction of the
+    time and memory for 10^7 rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.concat_tables([pq.read_table(p) for p in paths])
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+    return table.num_rows
+
+
 def write_json(obj: Any, path: str | Path) -> None:
     """Sorted keys, 2-space indent, trailing newline, atomic."""
     write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
 
 
-def read_parquet(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
-    """Read a canonical table (optionally only some columns)."""
-    return pd.read_parquet(path, columns=columns)
+def read_parquet(path: str | Path, columns: list[str] | None = None,
+                 categorical: list[str] | None = None) -> pd.DataFrame:
+    """Read a canonical table (optionally only some columns).
+
+    ``categorical``: string columns read as pandas categoricals straight from Parquet's
+    dictionary encoding (categories in order of first appearance): for the 10^7-row
+    measurements table ~3x faster and ~3x smaller than building a string per cell.
+    """
+    if not categorical:
+        return pd.read_parquet(path, columns=columns)
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path, columns=columns, read_dictionary=categorical).to_pandas()

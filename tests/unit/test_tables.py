@@ -12,7 +12,8 @@ from retrocohort.descriptive import table1_statistics
 from retrocohort.group_analysis import group_statistics
 from retrocohort.render import to_markdown, write_docx
 from retrocohort.survival_analysis import survival_statistics
-from retrocohort.tables import NumberStyle, build_group_table, build_survival_table, build_table1
+from retrocohort.tables import (NumberStyle, build_group_table, build_survival_table, build_table1,
+                                build_table2)
 
 VARIABLES = {
     "male": {"kind": "binary", "label": "Male"},
@@ -47,6 +48,20 @@ def _table1(rows, synthetic=frozenset(), **kw):
 
 def _cells(table):
     return {row.cells[0]: row.cells for row in table.rows}
+
+
+def test_table2_lists_every_patient_unless_max_rows_caps_the_formatted_listing():
+    patients = pd.DataFrame({"patient_id": [f"P{i}" for i in range(1, 6)], "age": [30.0, 41.5, None, 52, 60]})
+    spec = {"columns": [{"variable": "patient_id", "header": "Patient"},
+                        {"variable": "age", "header": "Age", "decimals": 0}], "footnotes": ["note"]}
+    full = build_table2(patients, {"tables": {"table2": spec}})
+    assert [r.cells for r in full.rows][2] == ["P3", "—"] and len(full.rows) == 5
+    assert full.footnotes == ["note"]
+    capped = build_table2(patients, {"tables": {"table2": dict(spec, max_rows=2)}})
+    assert [r.cells[0] for r in capped.rows] == ["P1", "P2"]
+    assert capped.footnotes == ["note", "First 2 of 5 patients listed; the full listing is "
+                                "results/tables/table2.csv."]
+    assert build_table2(patients, {"tables": {"table2": dict(spec, max_rows=5)}}).footnotes == ["note"]
 
 
 def test_denominator_shown_only_when_it_differs_and_missing_column():

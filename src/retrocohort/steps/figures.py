@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..cohort import as_text, category_codes, cohort_measurements
 from ..figures.flow import cohort_flow
 from ..figures.hscore import hscore_distribution
 from ..figures.paired import slope_plot
@@ -24,6 +25,9 @@ from ..tabular_io import read_parquet
 # PDF font subsetting logs every glyph at INFO; keep the rule's log readable.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
+
+#: Measurement columns the slope plot needs (the others are not read).
+SLOPE_COLUMNS = ["patient_id", "day", "variable", "value"]
 
 SYNTHETIC_NOTE = "† computed from synthetic data"
 
@@ -80,24 +84,26 @@ def slope_titles(table3: pd.DataFrame, config: dict) -> dict[str, str]:
 
 def run(input: dict, output: dict, params: dict, config: dict) -> None:
     cohort = read_parquet(input["cohort"])["patient_id"]
-    meas = read_parquet(input["measurements"])
-    meas = meas[meas["patient_id"].isin(cohort)]
     t3 = pd.DataFrame.from_records(json.loads(Path(input["table3"]).read_text()))
     pars = config["tables"]["table3"]["parameters"]
     names = [p["variable"] for p in pars]
-    long = meas[meas["variable"].isin(names)].rename(columns={"variable": "parameter"})
+    days = tuple(config.get("paired_days", [0, 7]))
+    meas = cohort_measurements(read_parquet(input["measurements"], columns=SLOPE_COLUMNS,
+                                            categorical=["patient_id", "variable"]), cohort, names, days)
+    long = meas.assign(patient_id=as_text(meas["patient_id"]), variable=as_text(meas["variable"])).rename(
+        columns={"variable": "parameter"})
     titles = slope_titles(t3, config)
     fig = slope_plot(
         long[["patient_id", "parameter", "day", "value"]], names,
         log_scale={p["variable"]: bool(p.get("log_scale", False)) for p in pars},
         titles=titles,
         annotations=slope_annotations(t3, config),
-        days=tuple(config.get("paired_days", [0, 7])),
+        days=days,
         note=SYNTHETIC_NOTE if any(t.endswith(" †") for t in titles.values()) else None)
     save_figure(fig, _stem(output["slopes"]))
 
-    hs = read_parquet(input["hscore"])
-    hs = hs[hs["patient_id"].isin(cohort)]
+    hs = read_parquet(input["hscore"], columns=["patient_id", "hscore_used"])
+    hs = hs[category_codes(hs["patient_id"], cohort) >= 0]
     cfg = config.get("hscore", {})
     fig = hscore_distribution(hs["hscore_used"], cfg.get("cutoff", 169), cfg.get("operator", ">"),
                               hlh_probability)
@@ -109,6 +115,6 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
     spec = config.get("figures", {}).get("swimmer")
     if spec:
         patients = read_parquet(input["patients"])
-        patients = patients[patients["patient_id"].isin(cohort)]
+        patients = patients[category_codes(patients["patient_id"], cohort) >= 0]
         fig = swimmer_plot(swimmer_frame(patients, spec), log_x=spec.get("log_x", True))
         save_figure(fig, _stem(output["swimmer"]))

@@ -43,8 +43,8 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
     hs = config.get("hscore", {})
     available = pq.read_schema(input["patients"]).names
     patients = read_parquet(input["patients"], columns=patient_columns(config, available))
-    frame = scoring_frame(patients, read_parquet(input["measurements"], columns=MEASUREMENT_COLUMNS),
-                          config)
+    frame = scoring_frame(patients, read_parquet(input["measurements"], columns=MEASUREMENT_COLUMNS,
+                                                 categorical=["patient_id", "variable"]), config)
     reported = hs.get("reported_column")
     if reported and reported != REPORTED and reported in frame:
         frame[REPORTED] = frame[reported]
@@ -59,9 +59,13 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
     both = frame[[c for c in patients.columns if c != "patient_id" and c not in added]].join(
         scored[added]).reset_index()
     scored = scored.reset_index()
-    write_csv(scored, output["csv"])
     write_parquet(scored, output["parquet"])
     selected, flow = apply_selection(both, config.get("selection", {}).get("criteria", []))
     log.info("selection: %d of %d patients", len(selected), len(both))
     write_csv(flow, output["flow"])
     write_parquet(selected[["patient_id"]].reset_index(drop=True), output["cohort"])
+
+
+def run_csv(input: dict, output: dict, params: dict, config: dict) -> None:
+    """Rule ``hscore_csv``: the per-patient HScore table as CSV (same columns as the Parquet)."""
+    write_csv(read_parquet(input["parquet"]), output["csv"])

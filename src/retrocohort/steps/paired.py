@@ -12,7 +12,8 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
     days = tuple(config.get("paired_days", [0, 7]))
     cohort = read_parquet(input["cohort"])["patient_id"]
     meas = cohort_measurements(read_parquet(input["measurements"],
-                                            columns=["patient_id", "day", "variable", "value"]),
+                                            columns=["patient_id", "day", "variable", "value"],
+                                            categorical=["patient_id", "variable"]),
                                cohort, [p["variable"] for p in parameters], days)
     synthetic = synthetic_variables(config, read_parquet(input["sources"]))
     stats = table3_statistics(meas, parameters, config["variables"], days,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cohort import baseline_frame, synthetic_variables
+from ..cohort import as_text, baseline_frame, category_codes, cohort_measurements, synthetic_variables
 from ..descriptive import table1_statistics
 from ..render.csv_safe import safe_text_frame
 from ..render.docx import to_docx_bytes
@@ -17,6 +17,9 @@ from ..render.markdown import to_markdown
 from ..suppression import small_cell_k, suppress_stats, suppress_table
 from ..tables import build_table1, build_table2, build_table3
 from ..tabular_io import atomic_write_bytes, read_parquet, write_csv, write_text
+
+#: Measurement columns Table 1 needs (baseline-day values of each variable).
+MEASUREMENT_COLUMNS = ["patient_id", "day", "variable", "value"]
 
 
 def _write_formats(table, output: dict, stem: str) -> None:
@@ -29,13 +32,16 @@ def _write_formats(table, output: dict, stem: str) -> None:
 def run(input: dict, output: dict, params: dict, config: dict) -> None:
     cohort = read_parquet(input["cohort"])["patient_id"]
     patients = read_parquet(input["patients"])
-    patients = patients[patients["patient_id"].isin(cohort)].reset_index(drop=True)
-    meas = read_parquet(input["measurements"])
-    meas = meas[meas["patient_id"].isin(cohort)]
+    patients = patients[category_codes(patients["patient_id"], cohort) >= 0].reset_index(drop=True)
+    day = config.get("baseline_day", 0)
+    meas_vars = [v for v, s in config["variables"].items() if s["table"] == "measurements"]
+    meas = cohort_measurements(read_parquet(input["measurements"], columns=MEASUREMENT_COLUMNS,
+                                            categorical=["patient_id", "variable"]), cohort, meas_vars, (day,))
+    meas = meas.assign(patient_id=as_text(meas["patient_id"]), variable=as_text(meas["variable"]))
     hscore = read_parquet(input["hscore"], columns=["patient_id", "hscore", "hscore_probability_pct"])
     synthetic = synthetic_variables(config, read_parquet(input["sources"]))
     st = config.get("statistics", {})
-    frame = baseline_frame(patients, meas, config.get("baseline_day", 0),
+    frame = baseline_frame(patients, meas, day,
                            extra=hscore.set_index("patient_id"))
     t1 = table1_statistics(frame, config["tables"]["table1"]["rows"], config["variables"],
                            config.get("derived", {}), st.get("quantile_type", 7), synthetic)
