@@ -19,11 +19,28 @@ MEASUREMENT_COLUMNS = ["patient_id", "day", "variable", "value"]
 
 def scoring_frame(patients: pd.DataFrame, measurements: pd.DataFrame, config: dict) -> pd.DataFrame:
     """Patient-level items joined with the worst lab value within the configured window."""
-    hs = config.get("hscore", {})
     directions = {v: _DIRECTION[s["worst"]] for v, s in config["variables"].items() if "worst" in s}
-    window = tuple(hs.get("window_days", [-3, 0]))
-    worst = worst_in_window(measurements, directions, window)
+    worst = worst_in_window(measurements, directions, day_window(config))
     return patients.set_index("patient_id").join(worst, how="left")
+
+
+def day_window(config: dict) -> tuple[float, float]:
+    """Days (inclusive) whose worst lab value enters the HScore (``hscore.window_days``)."""
+    lo, hi = config.get("hscore", {}).get("window_days", [-3, 0])
+    return lo, hi
+
+
+def window_measurements(path: str, config: dict) -> pd.DataFrame:
+    """Measurement rows within the HScore day window (ids and variables as categoricals).
+
+    A Parquet row filter on ``day``, so rows outside the window are never converted to pandas;
+    :func:`scoring_frame` gives the same result as on the whole table (patients without a value
+    in the window get NaN either way).
+    """
+    lo, hi = day_window(config)
+    table = pq.read_table(path, columns=MEASUREMENT_COLUMNS, read_dictionary=["patient_id", "variable"],
+                          filters=[("day", ">=", lo), ("day", "<=", hi)])
+    return table.to_pandas()
 
 
 def patient_columns(config: dict, available: list[str]) -> list[str]:
@@ -43,8 +60,7 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
     hs = config.get("hscore", {})
     available = pq.read_schema(input["patients"]).names
     patients = read_parquet(input["patients"], columns=patient_columns(config, available))
-    frame = scoring_frame(patients, read_parquet(input["measurements"], columns=MEASUREMENT_COLUMNS,
-                                                 categorical=["patient_id", "variable"]), config)
+    frame = scoring_frame(patients, window_measurements(input["measurements"], config), config)
     reported = hs.get("reported_column")
     if reported and reported != REPORTED and reported in frame:
         frame[REPORTED] = frame[reported]
