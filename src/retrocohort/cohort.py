@@ -69,6 +69,17 @@ def as_text(values: pd.Series) -> pd.Series:
                      name=values.name)
 
 
+def read_measurements(path: str, columns: list[str], filters: list[tuple] | None = None) -> pd.DataFrame:
+    """Measurement ``columns`` with ``patient_id`` and ``variable`` as categoricals (Parquet
+    dictionaries); ``filters`` (pyarrow row filters, e.g. ``[("day", "in", [0])]``) drop rows
+    in Arrow, before any pandas conversion. Row order is the file's."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path, columns=columns, filters=filters or None,
+                          read_dictionary=[c for c in ("patient_id", "variable") if c in columns])
+    return table.to_pandas()
+
+
 def cohort_measurements(measurements: pd.DataFrame, cohort: pd.Series, variables: list[str],
                         days: tuple[int, ...] | None = None) -> pd.DataFrame:
     """Rows of ``variables`` (on ``days``, if given) for patients in ``cohort``.

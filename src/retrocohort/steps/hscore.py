@@ -7,6 +7,7 @@ import logging
 import pandas as pd
 import pyarrow.parquet as pq
 
+from ..cohort import read_measurements
 from ..hscore import INPUTS, REPORTED, resolve_columns, score_hscore, worst_in_window
 from ..hscore_probability import hlh_probability
 from ..selection import apply_selection
@@ -38,9 +39,7 @@ def window_measurements(path: str, config: dict) -> pd.DataFrame:
     in the window get NaN either way).
     """
     lo, hi = day_window(config)
-    table = pq.read_table(path, columns=MEASUREMENT_COLUMNS, read_dictionary=["patient_id", "variable"],
-                          filters=[("day", ">=", lo), ("day", "<=", hi)])
-    return table.to_pandas()
+    return read_measurements(path, MEASUREMENT_COLUMNS, [("day", ">=", lo), ("day", "<=", hi)])
 
 
 def patient_columns(config: dict, available: list[str]) -> list[str]:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cohort import as_text, baseline_frame, category_codes, cohort_measurements, synthetic_variables
+from ..cohort import (as_text, baseline_frame, category_codes, cohort_measurements, read_measurements,
+                      synthetic_variables)
 from ..descriptive import table1_statistics
 from ..render.csv_safe import safe_text_frame
 from ..render.docx import to_docx_bytes
@@ -35,8 +36,8 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
     patients = patients[category_codes(patients["patient_id"], cohort) >= 0].reset_index(drop=True)
     day = config.get("baseline_day", 0)
     meas_vars = [v for v, s in config["variables"].items() if s["table"] == "measurements"]
-    meas = cohort_measurements(read_parquet(input["measurements"], columns=MEASUREMENT_COLUMNS,
-                                            categorical=["patient_id", "variable"]), cohort, meas_vars, (day,))
+    meas = cohort_measurements(read_measurements(input["measurements"], MEASUREMENT_COLUMNS, [("day", "==", day)]),
+                               cohort, meas_vars, (day,))
     meas = meas.assign(patient_id=as_text(meas["patient_id"]), variable=as_text(meas["variable"]))
     hscore = read_parquet(input["hscore"], columns=["patient_id", "hscore", "hscore_probability_pct"])
     synthetic = synthetic_variables(config, read_parquet(input["sources"]))
