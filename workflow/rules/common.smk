@@ -41,9 +41,11 @@ def paired_outputs():
 
 
 FIGURES = f"{RESULTS}/figures"
-FIGURE_STEMS = ["slopes", "hscore", "flow"] + (
+COHORT_FIGURE_STEMS = ["hscore", "flow"] + (
     ["swimmer"] if config.get("figures", {}).get("swimmer") else []
 )
+FIGURE_STEMS = ["slopes"] + COHORT_FIGURE_STEMS
+
 
 def figure_files(stem):
     return [f"{FIGURES}/{stem}.{ext}" for ext in ("png", "svg", "pdf")]

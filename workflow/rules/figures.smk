@@ -1,5 +1,6 @@
-# Figures (one job: matplotlib/pandas are imported once). Each figure is PNG (300 dpi, shown in
-# the report with its own caption), SVG and PDF (fonts embedded, byte-identical across runs).
+# Figures in two jobs: the slope plots wait for Table 3 (their panels print its p-values); the
+# cohort figures do not, so they run beside the paired tests. Each figure is PNG (300 dpi, shown
+# in the report with its own caption), SVG and PDF (fonts embedded, byte-identical across runs).
 FIGURE_LABELS = {
     "slopes": "Day 0 vs Day 7 paired values",
     "hscore": "HScore distribution",
@@ -8,14 +9,35 @@ FIGURE_LABELS = {
 }
 
 
+rule figures_slopes:
+    input:
+        cohort=f"{RESULTS}/selection/cohort.parquet",
+        measurements=f"{VALIDATED}/measurements.parquet",
+        table3=f"{RESULTS}/stats/table3_paired.json",
+    output:
+        slopes=report(
+            f"{FIGURES}/slopes.png",
+            caption="../report/figure_slopes.rst",
+            category="3. Figures",
+            labels={"figure": FIGURE_LABELS["slopes"], "files": "PNG 300 dpi, SVG, PDF"},
+        ),
+        extra=figure_files("slopes")[1:],
+    benchmark:
+        "logs/benchmarks/figures_slopes.tsv"
+    log:
+        "logs/figures_slopes.log",
+    conda:
+        "../envs/retrocohort.yaml"
+    script:
+        "../scripts/figures_slopes.py"
+
+
 rule figures:
     input:
         cohort=f"{RESULTS}/selection/cohort.parquet",
         patients=f"{VALIDATED}/patients.parquet",
-        measurements=f"{VALIDATED}/measurements.parquet",
         hscore=f"{RESULTS}/hscore/hscore.parquet",
         flow=f"{RESULTS}/selection/flow.csv",
-        table3=f"{RESULTS}/stats/table3_paired.json",
     output:
         **{
             stem: report(
@@ -24,9 +46,9 @@ rule figures:
                 category="3. Figures",
                 labels={"figure": FIGURE_LABELS[stem], "files": "PNG 300 dpi, SVG, PDF"},
             )
-            for stem in FIGURE_STEMS
+            for stem in COHORT_FIGURE_STEMS
         },
-        extra=[f for stem in FIGURE_STEMS for f in figure_files(stem)[1:]],
+        extra=[f for stem in COHORT_FIGURE_STEMS for f in figure_files(stem)[1:]],
     benchmark:
         "logs/benchmarks/figures.tsv"
     log:

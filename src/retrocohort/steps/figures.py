@@ -1,4 +1,5 @@
-"""Rule ``figures``: slope plots (Table 3), HScore distribution, selection flow, swimmer plot.
+"""Rules ``figures_slopes`` (slope plots, needs Table 3) and ``figures`` (HScore distribution,
+selection flow, swimmer plot: these do not wait for the paired tests).
 
 Each figure is written as PNG (300 dpi), SVG and PDF with fixed metadata (byte-identical runs).
 """
@@ -82,7 +83,8 @@ def slope_titles(table3: pd.DataFrame, config: dict) -> dict[str, str]:
             for p in config["tables"]["table3"]["parameters"]}
 
 
-def run(input: dict, output: dict, params: dict, config: dict) -> None:
+def run_slopes(input: dict, output: dict, params: dict, config: dict) -> None:
+    """Day 0 -> Day 7 slope plots, one panel per Table 3 parameter, annotated as Table 3 prints."""
     cohort = read_parquet(input["cohort"])["patient_id"]
     t3 = pd.DataFrame.from_records(json.loads(Path(input["table3"]).read_text()))
     pars = config["tables"]["table3"]["parameters"]
@@ -102,6 +104,10 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
         note=SYNTHETIC_NOTE if any(t.endswith(" †") for t in titles.values()) else None)
     save_figure(fig, _stem(output["slopes"]))
 
+
+def run(input: dict, output: dict, params: dict, config: dict) -> None:
+    """HScore distribution, selection flow and (when configured) the swimmer plot."""
+    cohort = read_parquet(input["cohort"])["patient_id"]
     hs = read_parquet(input["hscore"], columns=["patient_id", "hscore_used"])
     hs = hs[category_codes(hs["patient_id"], cohort) >= 0]
     cfg = config.get("hscore", {})
