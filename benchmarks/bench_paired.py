@@ -19,7 +19,6 @@ import argparse
 import os
 import platform
 import sys
-import time
 
 import numpy as np
 import pandas as pd
@@ -27,6 +26,8 @@ import pandas as pd
 from retrocohort.paired_analysis import table3_statistics
 from retrocohort.stats import hodges_lehmann_paired
 from retrocohort.tables import build_table3
+
+from _timing import CPU_S, timed
 
 CONTINUOUS = ["crp", "ferritin", "triglycerides", "ast", "hemoglobin", "leukocytes", "platelets"]
 BINARY = ["fever"]
@@ -49,23 +50,6 @@ def make_measurements(n: int, seed: int) -> pd.DataFrame:
                                        "variable": pd.array([name] * n, dtype="string"),
                                        "value": values}))
     return pd.concat(parts, ignore_index=True)
-
-
-CPU_S: dict[int, float] = {}  # id(result) -> CPU seconds of its best run
-
-
-def timed(fn, repeat: int) -> tuple[float, object]:
-    """Best wall time of ``repeat`` runs; that run's process CPU time goes to ``CPU_S``
-    (on a shared machine CPU time is the better guide to an idle machine's wall time)."""
-    best, out, cpu = float("inf"), None, float("nan")
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        out = fn()
-        wall = time.perf_counter() - start
-        if wall < best:
-            best, cpu = wall, time.process_time() - start_cpu
-    CPU_S[id(out)] = cpu
-    return best, out
 
 
 def main(argv: list[str] | None = None) -> None:

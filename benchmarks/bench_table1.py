@@ -21,7 +21,6 @@ import argparse
 import os
 import platform
 import sys
-import time
 import warnings
 
 import numpy as np
@@ -29,6 +28,8 @@ import pandas as pd
 
 from retrocohort.descriptive import table1_statistics
 from retrocohort.tables import build_table1
+
+from _timing import CPU_S, timed
 
 
 def make_data(n: int, n_binary: int, n_continuous: int, seed: int) -> pd.DataFrame:
@@ -89,23 +90,6 @@ def assert_identical(stats: pd.DataFrame, t1, binary: list[str], continuous: lis
         missing = cat.loc[c, "Missing"].dropna()  # printed on the variable's first level only
         assert missing.size == 1 and int(missing.iloc[0]) == ours.loc[c, "missing"], c
         np.testing.assert_allclose(float(true_row["percent"]), ours.loc[c, "percent"], rtol=1e-12)
-
-
-CPU_S: dict[int, float] = {}  # id(result) -> CPU seconds of its best run
-
-
-def timed(fn, repeat: int) -> tuple[float, object]:
-    """Best wall time of ``repeat`` runs; that run's process CPU time goes to ``CPU_S``
-    (on a shared machine CPU time is the better guide to an idle machine's wall time)."""
-    best, out, cpu = float("inf"), None, float("nan")
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        out = fn()
-        wall = time.perf_counter() - start
-        if wall < best:
-            best, cpu = wall, time.process_time() - start_cpu
-    CPU_S[id(out)] = cpu
-    return best, out
 
 
 def main(argv: list[str] | None = None) -> None:
