@@ -25,7 +25,7 @@ import pandas as pd
 
 from .errors import ConfigError, InputError, Problem
 from .privacy import apply_identifier_policy, scan_identifiers
-from .readers import DEFAULT_MAX_BYTES, read_raw_table
+from .readers import DEFAULT_MAX_BYTES, read_raw_table, require_columns
 
 MEASUREMENT_COLUMNS = ["patient_id", "site", "day", "variable", "value", "unit"]
 #: Plausible measurement days relative to diagnosis (checked at ingestion and validation).
@@ -249,15 +249,6 @@ def parse_treatment_lines(text: pd.Series, ids: pd.Series, *, file: str, column:
     return frame.astype({"patient_id": "string", "line": "int64", "agent": "string"}), problems
 
 
-def _require_columns(frame: pd.DataFrame, needed: list[str], file: str) -> None:
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise InputError(f"Missing columns in {file}", [
-            Problem("column not found", file=file, column=c,
-                    expected="one of the file's columns: " + ", ".join(map(str, frame.columns)))
-            for c in missing])
-
-
 def _ids(frame: pd.DataFrame, column: str, file: str, missing: list[str]) -> tuple[pd.Series, list[Problem]]:
     ids = frame[column].astype("string").str.strip()
     miss = _missing_mask(ids, missing)
@@ -275,7 +266,7 @@ def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, fi
     mapping = source.get("columns", {})
     id_col = source["id_column"]
     treat = source.get("treatments")
-    _require_columns(frame, [id_col] + [m["column"] for m in mapping.values()]
+    require_columns(frame, [id_col] + [m["column"] for m in mapping.values()]
                      + ([treat["column"]] if treat else []), file)
     ids, problems = _ids(frame, id_col, file, missing)
     problems += [Problem("spreadsheet formula as a patient id", file=file, row=p.row, column=id_col,
@@ -322,7 +313,7 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
     cols = {k: source[f"{k}_column"] for k in ("day", "variable", "value", "unit")
             if f"{k}_column" in source}
     id_col = source["id_column"]
-    _require_columns(frame, [id_col] + list(cols.values()), file)
+    require_columns(frame, [id_col] + list(cols.values()), file)
     ids, problems = _ids(frame, id_col, file, missing)
     names = source.get("variable_names") or {v: v for v in variables}
     raw_names = stripped_categories(frame[cols["variable"]])
@@ -468,7 +459,7 @@ def _day_date_problems(frame: pd.DataFrame, out: pd.DataFrame, date_column: str,
     So Day 7 dated before Day 0, or two rows of one patient whose day offsets disagree with
     their dates, are reported. The dates themselves never reach the canonical tables.
     """
-    _require_columns(frame, [date_column], file)
+    require_columns(frame, [date_column], file)
     dates, problems = parse_dates(frame[date_column], file=file, column=date_column, missing=missing)
     anchor = dates - pd.to_timedelta(out["day"].astype("float64"), unit="D")
     ok = anchor.notna().to_numpy()

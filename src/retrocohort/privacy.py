@@ -29,7 +29,8 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from .errors import ConfigError, InputError, Problem
+from .errors import ConfigError, Problem
+from .readers import require_columns
 
 #: Raw column names that denote a direct identifier (matched on the lower-cased name with
 #: separators removed, e.g. "Date of birth" -> "dateofbirth").
@@ -138,12 +139,8 @@ def salt_from_env(source: dict, file: str) -> bytes:
 def apply_identifier_policy(frame: pd.DataFrame, source: dict, file: str) -> pd.DataFrame:
     """Drop or pseudonymise the declared identifier columns (before anything else reads them)."""
     policy = source.get("identifiers") or {}
-    absent = [c for c in policy if c not in frame.columns]
-    if absent:
-        raise InputError(f"Declared identifier columns missing in {file}", [
-            Problem("column declared under `identifiers` not found", file=file, column=c,
-                    expected="one of the file's columns: " + ", ".join(map(str, frame.columns)))
-            for c in absent])
+    require_columns(frame, list(policy), file, title="Declared identifier columns missing",
+                    reason="column declared under `identifiers` not found")
     drop = [c for c, action in policy.items() if action == "drop"]
     out = frame.drop(columns=drop)
     pseudo = [c for c, action in policy.items() if action == "pseudonymise"]

@@ -22,6 +22,17 @@ from .errors import InputError, Problem
 DEFAULT_MAX_BYTES = 2 * 1024**3
 
 
+def require_columns(frame: pd.DataFrame, needed: list[str], file: str, *,
+                    title: str = "Missing columns", reason: str = "column not found") -> None:
+    """Raise one :class:`InputError` naming every column of ``needed`` absent from ``frame``."""
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise InputError(f"{title} in {file}", [
+            Problem(reason, file=file, column=c,
+                    expected="one of the file's columns: " + ", ".join(map(str, frame.columns)))
+            for c in missing])
+
+
 def _fail(path: Path, message: str, expected: str | None = None) -> InputError:
     return InputError(f"Cannot read {path}", [Problem(message, file=str(path), expected=expected)])
 
