@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import platform
+import sys
 import time
+
+import numpy as np
+import pandas as pd
 
 CPU_S: dict[int, float] = {}  # id(result) -> CPU seconds of its best run
 
@@ -19,3 +25,10 @@ def timed(fn, repeat: int) -> tuple[float, object]:
             best, cpu = wall, time.process_time() - start_cpu
     CPU_S[id(out)] = cpu
     return best, out
+
+
+def print_header(extra: str = "") -> None:
+    """The command and the machine, first lines of every benchmark's output."""
+    print(f"command: {' '.join([os.path.basename(sys.executable)] + sys.argv)}")
+    print(f"machine: {platform.platform()} | cpu_count={os.cpu_count()} | python "
+          f"{platform.python_version()} | numpy {np.__version__} | pandas {pd.__version__}{extra}")

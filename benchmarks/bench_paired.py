@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import sys
 
 import numpy as np
 import pandas as pd
@@ -27,7 +25,7 @@ from retrocohort.paired_analysis import table3_statistics
 from retrocohort.stats import hodges_lehmann_paired
 from retrocohort.tables import build_table3
 
-from _timing import CPU_S, timed
+from _timing import CPU_S, print_header, timed
 
 CONTINUOUS = ["crp", "ferritin", "triglycerides", "ast", "hemoglobin", "leukocytes", "platelets"]
 BINARY = ["fever"]
@@ -59,9 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     n = int(args.n)
-    print(f"command: {' '.join([os.path.basename(sys.executable)] + sys.argv)}")
-    print(f"machine: {platform.platform()} | cpu_count={os.cpu_count()} | python "
-          f"{platform.python_version()} | numpy {np.__version__} | pandas {pd.__version__}")
+    print_header()
     meas = make_measurements(n, args.seed)
     variables = {**{v: {"kind": "continuous"} for v in CONTINUOUS}, **{v: {"kind": "binary"} for v in BINARY}}
     parameters = [{"variable": v} for v in CONTINUOUS + BINARY]

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import sys
 import warnings
 
 import numpy as np
@@ -29,7 +27,7 @@ import pandas as pd
 from retrocohort.descriptive import table1_statistics
 from retrocohort.tables import build_table1
 
-from _timing import CPU_S, timed
+from _timing import CPU_S, print_header, timed
 
 
 def make_data(n: int, n_binary: int, n_continuous: int, seed: int) -> pd.DataFrame:
@@ -103,10 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     n = int(args.n)
     import tableone
 
-    print(f"command: {' '.join([os.path.basename(sys.executable)] + sys.argv)}")
-    print(f"machine: {platform.platform()} | cpu_count={os.cpu_count()} | python "
-          f"{platform.python_version()} | numpy {np.__version__} | pandas {pd.__version__} | "
-          f"tableone {tableone.__version__}")
+    print_header(f" | tableone {tableone.__version__}")
     frame = make_data(n, args.binary, args.continuous, args.seed)
     binary = [c for c in frame.columns if c.startswith("bin")]
     continuous = [c for c in frame.columns if c.startswith("cont")]
