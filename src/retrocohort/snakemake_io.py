@@ -8,6 +8,7 @@ testable without Snakemake.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from typing import Any, Callable
@@ -19,15 +20,33 @@ def _named(io: Any) -> dict[str, Any]:
     return {k: v for k, v in io.items()} if hasattr(io, "items") else {}
 
 
+def _profiled(step: Callable[..., None], kwargs: dict[str, Any], path: str) -> None:
+    """Run the step under cProfile and write its statistics to ``path`` (for benchmarks/)."""
+    import cProfile
+
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    profiler = cProfile.Profile()
+    try:
+        profiler.runcall(step, **kwargs)
+    finally:
+        profiler.dump_stats(path)
+
+
 def run_step(smk: Any, step: Callable[..., None]) -> None:
     """Run ``step(input=..., output=..., params=..., config=...)`` with logging to the rule's log."""
     log_path = smk.log[0]
     logging.basicConfig(filename=log_path, filemode="w", level=logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s", force=True)
     log = logging.getLogger(f"retrocohort.{smk.rule}")
+    kwargs = dict(input=_named(smk.input), output=_named(smk.output), params=_named(smk.params),
+                  config=smk.config)
     try:
-        step(input=_named(smk.input), output=_named(smk.output), params=_named(smk.params),
-             config=smk.config)
+        profile_dir = os.environ.get("RETROCOHORT_PROFILE")
+        if profile_dir:
+            job = "-".join([smk.rule, *map(str, getattr(smk, "wildcards", []))])
+            _profiled(step, kwargs, os.path.join(profile_dir, f"{job}.prof"))
+        else:
+            step(**kwargs)
     except RetrocohortError as exc:
         log.error("%s", exc)
         print(f"\nretrocohort: rule {smk.rule} stopped.\n{exc}\n", file=sys.stderr)

@@ -85,6 +85,7 @@ def execute(nb: NotebookNode, workdir: str, timeout: int = 600) -> None:
 
     local_only = Config({"KernelManager": {"transport": "ipc"}})  # Unix sockets, no TCP port
     client = NotebookClient(nb, kernel_name="python3", timeout=timeout, record_timing=False,
+                            shutdown_kernel="immediate",  # no graceful wait (~0.5 s); outputs are in
                             allow_errors=False, resources={"metadata": {"path": workdir}},
                             config=local_only)
     # Connection file and sockets in a private temporary folder (HOME may be read-only in CI).
