@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .derive import derived_inputs
+from .derived_spec import derived_inputs
 
 
 def measurements_wide(measurements: pd.DataFrame, day: int) -> pd.DataFrame:

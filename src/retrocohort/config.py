@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from .derived_spec import FLAG_OPS, VARIABLE_OPS, first_of_rules
 from .errors import ConfigError, Problem
 
 #: The workflow checkout this package lives in (editable install from the repository).
@@ -20,7 +21,7 @@ SCHEMA_PATH = REPO_ROOT / "workflow" / "schemas" / "config.schema.yaml"
 
 
 #: libyaml's safe loader when PyYAML was built with it (about 10x faster; same results).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster than pure Python
 
 
 def read_yaml(path: str | Path) -> Any:
@@ -30,7 +31,7 @@ def read_yaml(path: str | Path) -> Any:
         raise ConfigError(f"Configuration file not found: {path}",
                           [Problem("file does not exist", file=str(path))])
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(f"Cannot parse YAML in {path}", [Problem(
@@ -62,13 +63,11 @@ def all_variable_names(config: dict) -> set[str]:
 
 def _referenced_variables(config: dict) -> Iterable[tuple[str, str]]:
     """(key path, variable name) for every place the config names a variable."""
-    from .derive import first_of_rules  # here, not at import: derive loads pandas (~0.3 s),
-    #                                    and this module is imported by every Snakefile parse
     for name, spec in config.get("derived", {}).items():
         for op, arg in spec.items():
-            if op in ("any_of", "all_of", "count_of"):
+            if op in FLAG_OPS:
                 yield from ((f"derived/{name}/{op}", v) for v in arg)
-            elif op in ("equals", "less_than"):
+            elif op in VARIABLE_OPS:
                 yield f"derived/{name}/{op}/variable", arg["variable"]
             elif op == "first_of":
                 yield from ((f"derived/{name}/first_of/{i}/variable", v)

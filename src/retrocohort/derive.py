@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .derived_spec import FLAG_OPS, first_of_rules
 from .errors import ConfigError, Problem
 
 
@@ -21,29 +22,6 @@ def _agent_lines(treatments: pd.DataFrame, agent: str) -> tuple[pd.Series, pd.Se
     size = treatments.groupby(["patient_id", "line"], sort=True).size()
     alone = size.reindex(list(zip(first.index, first.values))).to_numpy() == 1
     return first, pd.Series(alone, index=first.index)
-
-
-FLAG_OPS = ("any_of", "all_of", "count_of")
-VARIABLE_OPS = ("equals", "less_than")
-
-
-def first_of_rules(arg: list[dict]) -> list[tuple[list[str], str]]:
-    """``first_of`` rules as (flag variables, value); ``variable`` may be one name or a list."""
-    return [([r["variable"]] if isinstance(r["variable"], str) else list(r["variable"]), str(r["value"]))
-            for r in arg]
-
-
-def derived_inputs(spec: dict) -> list[str]:
-    """Variables a derived variable is computed from (patient-level; agents are not variables)."""
-    out: list[str] = []
-    for op, arg in spec.items():
-        if op in FLAG_OPS:
-            out += list(arg)
-        elif op in VARIABLE_OPS:
-            out.append(arg["variable"])
-        elif op == "first_of":
-            out += [v for names, _ in first_of_rules(arg) for v in names]
-    return list(dict.fromkeys(out))
 
 
 def first_of(flags: pd.DataFrame, rules: list[tuple[list[str], str]]) -> pd.Series:

@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from scipy import stats
+from scipy.special import ndtr
 
 from retrocohort.audit.consistency import Finding, check_printed_p, status_from_rules
 from retrocohort.audit.counts_only import check_count_p, two_group_tests
@@ -71,7 +72,7 @@ def exact_two_sided(counts: Sequence[int], t: int) -> Fraction:
 def normal_two_sided(t: float, mean: float, sd: float, correction: bool) -> float:
     """2 P(Z >= (|t - mean| - 0.5*correction) / sd), capped at 1."""
     dev = max(abs(t - mean) - (0.5 if correction else 0.0), 0.0)
-    return float(min(1.0, 2 * stats.norm.sf(dev / sd)))
+    return float(min(1.0, 2 * ndtr(-dev / sd)))  # ndtr(-z) = norm.sf(z), ~50x faster per call
 
 
 def _rank_candidates(test: str, counts: Sequence[int], mean: float, sd: float,

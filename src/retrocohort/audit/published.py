@@ -17,6 +17,7 @@ from typing import Any, Mapping
 import jsonschema
 import yaml
 
+from retrocohort.config import SAFE_LOADER
 from retrocohort.errors import ConfigError, Problem
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "published.schema.yaml"
@@ -249,11 +250,11 @@ def load_study(path: str | Path, schema_path: str | Path = SCHEMA_PATH) -> Publi
     """Read and validate a published-numbers YAML file; raise ConfigError listing every problem."""
     path = str(path)
     try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read published numbers {path}",
                           [Problem(str(exc), file=path)]) from exc
-    schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
+    schema = yaml.load(Path(schema_path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     problems = _schema_problems(path, doc, schema)
     if not problems:
         ids = [e["id"] for e in doc["numbers"]]

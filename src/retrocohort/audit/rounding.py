@@ -20,6 +20,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from fractions import Fraction
 from typing import Any, Iterable, Literal, Mapping, Sequence
 
@@ -38,16 +39,22 @@ def exact(x: Number) -> Fraction:
         return Fraction(x)
     if hasattr(x, "__index__"):  # int, numpy integers
         return Fraction(x.__index__())
-    f = float(x)
+    return _exact_float(float(x))
+
+
+@lru_cache(maxsize=1 << 16)  # the audit rounds the same candidate values many times
+def _exact_float(f: float) -> Fraction:
     if not math.isfinite(f):
-        raise ValueError(f"not a finite number: {x!r}")
+        raise ValueError(f"not a finite number: {f!r}")
     return Fraction(repr(f))
 
 
+@lru_cache(maxsize=None)
 def _scale(decimals: int) -> Fraction:
     return Fraction(10) ** decimals
 
 
+@lru_cache(maxsize=1 << 16)  # pure; the audit asks for the same roundings many times
 def round_to(x: Number, decimals: int, rule: Rule) -> Fraction:
     """``x`` rounded to ``decimals`` places under ``rule`` (exact rational arithmetic)."""
     s = exact(x) * _scale(decimals)
