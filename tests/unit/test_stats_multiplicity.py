@@ -14,9 +14,20 @@ def test_equals_multipletests(method):
     np.testing.assert_allclose(adjust_pvalues(P, method), multipletests(P, method=method)[1])
 
 
+@pytest.mark.parametrize("method", ["holm", "fdr_bh", "bonferroni"])
+def test_equals_multipletests_random_families_with_ties(method):
+    rng = np.random.default_rng(7)
+    for m in (1, 2, 3, 8, 50):
+        p = np.round(rng.uniform(0, 0.2, m), 2)  # rounding makes ties
+        np.testing.assert_allclose(adjust_pvalues(p, method), multipletests(p, method=method)[1],
+                                   rtol=1e-15, atol=0)
+
+
 def test_known_values():
     assert adjust_pvalues([0.01, 0.04], "bonferroni").tolist() == [0.02, 0.08]
     np.testing.assert_allclose(adjust_pvalues([0.01, 0.02, 0.03], "fdr_bh"), [0.03, 0.03, 0.03])
+    # Holm: sorted 0.01, 0.03, 0.04 times 3, 2, 1 -> 0.03, 0.06, 0.06 (monotone), back in input order
+    np.testing.assert_allclose(adjust_pvalues([0.04, 0.01, 0.03], "holm"), [0.06, 0.03, 0.06])
 
 
 @pytest.mark.parametrize("method", ["holm", "fdr_bh", "bonferroni"])

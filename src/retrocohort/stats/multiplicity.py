@@ -1,4 +1,9 @@
-"""Multiplicity adjustment of a family of p-values (statsmodels multipletests), NaN-preserving."""
+"""Multiplicity adjustment of a family of p-values, NaN-preserving.
+
+The three step formulas of statsmodels' ``multipletests`` (and R's ``p.adjust``), in numpy:
+importing ``statsmodels.stats.multitest`` costs ~1 s per workflow job, more than the paired
+tests themselves at 10^6 patients. The unit tests check equality with ``multipletests``.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,33 @@ def adjust_pvalues(p: ArrayLike, method: str | None) -> NDArray[np.float64]:
         raise ValueError("p-values must lie in [0, 1]")
     if method is None or not ok.any():
         return arr
-    from statsmodels.stats.multitest import multipletests
-
-    arr[ok] = multipletests(arr[ok].ravel(), method=method)[1]
+    arr[ok] = _STEP[method](arr[ok].ravel())
     return arr
+
+
+def _bonferroni(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """min(1, m p)."""
+    return np.minimum(1.0, p.size * p)
+
+
+def _holm(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Step-down: p_(i) adjusted = max over j <= i of min(1, (m - j + 1) p_(j)), p sorted."""
+    order = np.argsort(p, kind="stable")
+    stepped = np.maximum.accumulate((p.size - np.arange(p.size)) * p[order])
+    return _unsort(np.minimum(1.0, stepped), order)
+
+
+def _benjamini_hochberg(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Step-up: p_(i) adjusted = min over j >= i of min(1, m p_(j) / j), p sorted."""
+    order = np.argsort(p, kind="stable")
+    raw = p[order] * p.size / np.arange(1, p.size + 1)
+    return _unsort(np.minimum(1.0, np.minimum.accumulate(raw[::-1])[::-1]), order)
+
+
+def _unsort(sorted_values: NDArray[np.float64], order: NDArray[np.intp]) -> NDArray[np.float64]:
+    out = np.empty_like(sorted_values)
+    out[order] = sorted_values
+    return out
+
+
+_STEP = {"bonferroni": _bonferroni, "holm": _holm, "fdr_bh": _benjamini_hochberg}
