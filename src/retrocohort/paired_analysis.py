@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .cohort import category_codes
 from .errors import InputError, Problem
 from .stats.hodges_lehmann import hodges_lehmann_paired, rank_biserial_from_v, rank_biserial_paired
 from .stats.paired_binary import mcnemar
@@ -169,8 +170,14 @@ def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: 
 def table3_statistics(measurements: pd.DataFrame, parameters: list[dict], variables: dict,
                       days: tuple[int, int], stats_cfg: dict, synthetic: set[str]) -> pd.DataFrame:
     """One row per parameter (plus optional extra-test rows), with p adjusted if configured."""
+    pairs = paired_frames(measurements, [p["variable"] for p in parameters], days)
+    return table3_from_pairs(pairs, parameters, variables, days, stats_cfg, synthetic)
+
+
+def table3_from_pairs(all_pairs: dict[str, pd.DataFrame], parameters: list[dict], variables: dict,
+                      days: tuple[int, int], stats_cfg: dict, synthetic: set[str]) -> pd.DataFrame:
+    """:func:`table3_statistics` on pairs already built by :func:`paired_frames`."""
     rows = []
-    all_pairs = paired_frames(measurements, [p["variable"] for p in parameters], days)
     for order, par in enumerate(parameters):
         name = par["variable"]
         pairs = all_pairs[name]
@@ -189,3 +196,22 @@ def table3_statistics(measurements: pd.DataFrame, parameters: list[dict], variab
         main = frame["role"] == "main"
         frame.loc[main, "p_adjusted"] = adjust_pvalues(frame.loc[main, "p_value"].to_numpy(), method)
     return frame
+
+
+def pairs_table(all_pairs: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The pairs behind Table 3 as one long table: parameter (categorical, Table 3 order),
+    patient_id, before, after; one row per patient with a value on both days."""
+    names = list(all_pairs)
+    frames = [f.reset_index() for f in all_pairs.values()]
+    codes = np.repeat(np.arange(len(names)), [len(f) for f in frames])
+    table = (pd.concat(frames, ignore_index=True) if frames
+             else pd.DataFrame(columns=["patient_id", "before", "after"]))
+    table.insert(0, "parameter", pd.Categorical.from_codes(codes, categories=names))
+    return table
+
+
+def pairs_from_table(table: pd.DataFrame, parameters: list[str]) -> dict[str, np.ndarray]:
+    """Inverse of :func:`pairs_table` for plotting: parameter -> (n, 2) array of before, after."""
+    values = table[["before", "after"]].to_numpy(dtype="float64")
+    codes = category_codes(table["parameter"], parameters)
+    return {p: values[codes == i] for i, p in enumerate(parameters)}

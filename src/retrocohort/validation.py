@@ -219,21 +219,23 @@ SITE_MEDIAN_RATIO = 5.0
 SITE_MEDIAN_MIN_N = 3
 
 
-def cross_site_problems(tables: CanonicalTables, variables: dict) -> list[Problem]:
+def cross_site_problems(tables: CanonicalTables, variables: dict,
+                        site_medians: pd.DataFrame | None = None) -> list[Problem]:
     """Checks only the merged cohort can make: patient ids unique across sites; per-site
     medians of each continuous measurement within a factor :data:`SITE_MEDIAN_RATIO` (a larger
     gap almost always means one site's raw unit is declared wrongly, e.g. mg/dL read as mmol/L).
+
+    ``site_medians`` (from :func:`site_median_table`, computed in the per-site jobs) spares
+    re-reading every site's measurements; without it they come from ``tables.measurements``.
     """
     pats = tables.patients
     dup = pats["patient_id"].duplicated(keep=False).to_numpy()
     problems = [Problem("patient id appears in more than one site", column="patient_id", value=pid,
                         file=f"site {site}", expected="ids unique across sites (prefix them per site)")
                 for pid, site in zip(pats["patient_id"][dup], pats["site"][dup])]
-    meas = tables.measurements
-    if meas["site"].nunique() > 1:
-        cont = pd.Index(sorted(k for k, v in variables.items()
-                               if v["table"] == "measurements" and v["kind"] == "continuous"))
-        stats = _site_medians(meas, cont)
+    stats = (site_medians if site_medians is not None
+             else _site_medians(tables.measurements, continuous_measurements(variables)))
+    if stats.index.get_level_values("site").nunique() > 1:
         stats = stats[stats["size"] >= SITE_MEDIAN_MIN_N]
         file_of = dict(zip(tables.sources["variable"], tables.sources["file"])) if len(tables.sources) else {}
         for var, per_site in stats.groupby(level="variable", sort=True):
@@ -247,6 +249,26 @@ def cross_site_problems(tables: CanonicalTables, variables: dict) -> list[Proble
                     file=file_of.get(var), column=str(var), value=f"{med.idxmax()} vs {med.idxmin()}",
                     expected=f"per-site medians within a factor {SITE_MEDIAN_RATIO:g} after unit conversion"))
     return problems
+
+
+def continuous_measurements(variables: dict) -> pd.Index:
+    """Names of the continuous measurement variables, sorted (the scale check's variables)."""
+    return pd.Index(sorted(k for k, v in variables.items()
+                           if v["table"] == "measurements" and v["kind"] == "continuous"))
+
+
+def site_median_records(meas: pd.DataFrame, variables: dict) -> list[dict]:
+    """One site's (or several sites') medians for the scale check, as JSON-ready records:
+    variable, site, median, size (number of non-missing values)."""
+    stats = _site_medians(meas, continuous_measurements(variables))
+    return [{"variable": v, "site": s, "median": float(m), "size": int(n)}
+            for (v, s), m, n in zip(stats.index, stats["median"], stats["size"])]
+
+
+def site_median_table(records: list[dict]) -> pd.DataFrame:
+    """Records of :func:`site_median_records` (all sites) as :func:`_site_medians`' frame."""
+    frame = pd.DataFrame.from_records(records, columns=["variable", "site", "median", "size"])
+    return frame.sort_values(["variable", "site"]).set_index(["variable", "site"])
 
 
 def _site_medians(meas: pd.DataFrame, variables: pd.Index) -> pd.DataFrame:
@@ -287,8 +309,10 @@ def _raise_if(problems: list[Problem]) -> None:
                                problems)
 
 
-def validation_report(error: ValidationFailed | None, tables: CanonicalTables | None) -> str:
-    """Markdown report: the problems, or the table sizes that passed."""
+def validation_report(error: ValidationFailed | None, tables: CanonicalTables | None,
+                      measurement_rows: int | None = None) -> str:
+    """Markdown report: the problems, or the table sizes that passed (``measurement_rows``
+    when the measurements were concatenated on disk, not loaded)."""
     if error is not None:
         lines = ["# Validation failed", "", error.summary, "",
                  "| # | file | column | value | problem |", "|---|---|---|---|---|"]
@@ -298,5 +322,5 @@ def validation_report(error: ValidationFailed | None, tables: CanonicalTables | 
     assert tables is not None
     return ("# Validation passed\n\n"
             f"- patients: {len(tables.patients)} rows, {tables.patients.shape[1]} columns\n"
-            f"- measurements: {len(tables.measurements)} rows\n"
+            f"- measurements: {measurement_rows if measurement_rows is not None else len(tables.measurements)} rows\n"
             f"- treatments: {len(tables.treatments)} rows\n")

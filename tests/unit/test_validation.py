@@ -6,8 +6,8 @@ import pytest
 
 from retrocohort.errors import ValidationFailed
 from retrocohort.ingest import CanonicalTables
-from retrocohort.validation import (cross_site_problems, measurement_problems, validate_site,
-                                    validate_tables)
+from retrocohort.validation import (cross_site_problems, measurement_problems, site_median_records,
+                                    site_median_table, validate_site, validate_tables)
 
 VARIABLES = {
     "age": {"kind": "continuous", "table": "patients", "range": [0, 120]},
@@ -79,3 +79,18 @@ def test_cross_site_duplicate_ids_and_scale_mismatch():
     assert "site medians differ 1000-fold (a: 2000, b: 2 µg/L)" in text
     with pytest.raises(ValidationFailed):
         validate_tables(merged, VARIABLES)
+
+
+def test_scale_check_from_per_site_median_records_equals_check_on_merged_rows():
+    """The merge job checks scales from the site jobs' median records, never re-reading rows."""
+    a = _tables("a")
+    b = _tables("b", ids=("4", "5", "6"),
+                meas=[("4", 0, "ferritin", 1.0), ("5", 0, "ferritin", 2.0), ("6", 0, "ferritin", 3.0)])
+    merged = CanonicalTables(*(pd.concat([x, y], ignore_index=True) for x, y in zip(
+        (a.patients, a.measurements, a.treatments, a.sources), (b.patients, b.measurements, b.treatments, b.sources))))
+    records = site_median_records(b.measurements, VARIABLES) + site_median_records(a.measurements, VARIABLES)
+    assert [(r["site"], r["median"], r["size"]) for r in records] == [("b", 2.0, 3), ("a", 2000.0, 3)]
+    without_rows = CanonicalTables(merged.patients, merged.measurements.iloc[:0], merged.treatments, merged.sources)
+    from_records = cross_site_problems(without_rows, VARIABLES, site_median_table(records))
+    assert [p.render() for p in from_records] == [p.render() for p in cross_site_problems(merged, VARIABLES)]
+    assert len(from_records) == 1 and "1000-fold" in from_records[0].render()

@@ -15,6 +15,7 @@ audit_outputs = lambda: AUDIT_FILES if AUDIT_PUBLISHED else []
 
 
 rule audit:
+    priority: PRIORITY["audit"]
     input:
         table1=f"{RESULTS}/stats/table1.csv",
         table3=f"{RESULTS}/stats/table3_paired.json",

@@ -10,9 +10,9 @@ FIGURE_LABELS = {
 
 
 rule figures_slopes:
+    priority: PRIORITY["figures_slopes"]
     input:
-        cohort=f"{RESULTS}/selection/cohort.parquet",
-        measurements=f"{VALIDATED}/measurements.parquet",
+        pairs=f"{RESULTS}/stats/table3_pairs.parquet",
         table3=f"{RESULTS}/stats/table3_paired.json",
     output:
         slopes=report(
@@ -33,6 +33,7 @@ rule figures_slopes:
 
 
 rule figures:
+    priority: PRIORITY["figures"]
     input:
         cohort=f"{RESULTS}/selection/cohort.parquet",
         patients=f"{VALIDATED}/patients.parquet",

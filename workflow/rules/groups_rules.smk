@@ -2,6 +2,7 @@
 
 
 rule group_comparisons:
+    priority: PRIORITY["group_comparisons"]
     input:
         **GROUP_INPUTS,
     output:
@@ -27,6 +28,7 @@ rule group_comparisons:
 
 
 rule survival:
+    priority: PRIORITY["survival"]
     input:
         **GROUP_INPUTS,
     output:

@@ -11,6 +11,7 @@ notebook_outputs = lambda: [f"{NOTEBOOKS}/reviewer_walkthrough.{ext}" for ext in
 
 
 rule notebook:
+    priority: PRIORITY["notebook"]
     input:
         notebook=NOTEBOOK_SOURCE,
         cohort=f"{RESULTS}/selection/cohort.parquet",

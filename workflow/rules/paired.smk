@@ -1,4 +1,5 @@
 rule paired_tests:
+    priority: PRIORITY["paired_tests"]
     input:
         cohort=f"{RESULTS}/selection/cohort.parquet",
         measurements=f"{VALIDATED}/measurements.parquet",
@@ -11,6 +12,8 @@ rule paired_tests:
             labels={"table": "Table 3, full precision (CSV)"},
         ),
         json=f"{RESULTS}/stats/table3_paired.json",
+        # the (patient, Day 0, Day 7) pairs each Table 3 row was computed from
+        pairs=f"{RESULTS}/stats/table3_pairs.parquet",
     benchmark:
         "logs/benchmarks/paired_tests.tsv"
     log:

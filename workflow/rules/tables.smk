@@ -1,4 +1,5 @@
 rule tables:
+    priority: PRIORITY["tables"]
     input:
         cohort=f"{RESULTS}/selection/cohort.parquet",
         patients=f"{VALIDATED}/patients.parquet",

@@ -88,7 +88,7 @@ def panel_kind(pairs: np.ndarray, density_threshold: int) -> PanelKind:
 
 @styled
 def slope_plot(
-    data: pd.DataFrame,
+    data: pd.DataFrame | Mapping[str, np.ndarray],
     parameters: Sequence[str],
     *,
     log_scale: Mapping[str, bool] | None = None,
@@ -103,7 +103,8 @@ def slope_plot(
 ) -> Figure:
     """Small multiples of paired values, one panel per parameter (see module docstring).
 
-    ``data`` is long: patient_id, parameter, day, value. ``titles`` maps parameter to its
+    ``data`` is long (patient_id, parameter, day, value) or the pairs themselves, a mapping of
+    parameter to an ``(n_pairs, 2)`` array (e.g. Table 3's pairs file). ``titles`` maps parameter to its
     label (default: the parameter name), ``annotations`` to a test result string,
     ``log_scale`` to a log y axis (values must be positive). ``binary_labels`` name 0 and 1.
     ``note`` (e.g. "† computed from synthetic data") is printed in the figure legend.
@@ -111,7 +112,13 @@ def slope_plot(
     if not parameters:
         raise ValueError("slope_plot needs at least one parameter")
     log_scale, titles, annotations = log_scale or {}, titles or {}, annotations or {}
-    pairs = paired_values(data, parameters, days)
+    if isinstance(data, Mapping):
+        unknown = sorted(set(parameters) - set(data))
+        if unknown:
+            raise ValueError(f"parameter(s) {unknown} not present in the pairs")
+        pairs = {p: np.asarray(data[p], dtype=float).reshape(-1, 2) for p in parameters}
+    else:
+        pairs = paired_values(data, parameters, days)
     for p, v in pairs.items():
         if log_scale.get(p) and (v <= 0).any():
             raise ValueError(f"parameter {p!r} has non-positive values; cannot use a log scale")

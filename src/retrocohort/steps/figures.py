@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cohort import as_text, category_codes, cohort_measurements
+from ..cohort import category_codes
 from ..figures.flow import cohort_flow
 from ..figures.hscore import hscore_distribution
 from ..figures.paired import slope_plot
@@ -20,6 +20,7 @@ from ..figures.save import save_figure
 from ..figures.swimmer import swimmer_plot
 from ..formatting import format_p
 from ..hscore_probability import hlh_probability
+from ..paired_analysis import pairs_from_table
 from ..tabular_io import read_parquet
 
 
@@ -28,7 +29,6 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 #: Measurement columns the slope plot needs (the others are not read).
-SLOPE_COLUMNS = ["patient_id", "day", "variable", "value"]
 
 SYNTHETIC_NOTE = "† computed from synthetic data"
 
@@ -85,18 +85,14 @@ def slope_titles(table3: pd.DataFrame, config: dict) -> dict[str, str]:
 
 def run_slopes(input: dict, output: dict, params: dict, config: dict) -> None:
     """Day 0 -> Day 7 slope plots, one panel per Table 3 parameter, annotated as Table 3 prints."""
-    cohort = read_parquet(input["cohort"])["patient_id"]
     t3 = pd.DataFrame.from_records(json.loads(Path(input["table3"]).read_text()))
     pars = config["tables"]["table3"]["parameters"]
     names = [p["variable"] for p in pars]
     days = tuple(config.get("paired_days", [0, 7]))
-    meas = cohort_measurements(read_parquet(input["measurements"], columns=SLOPE_COLUMNS,
-                                            categorical=["patient_id", "variable"]), cohort, names, days)
-    long = meas.assign(patient_id=as_text(meas["patient_id"]), variable=as_text(meas["variable"])).rename(
-        columns={"variable": "parameter"})
+    pairs = pairs_from_table(read_parquet(input["pairs"], columns=["parameter", "before", "after"]), names)
     titles = slope_titles(t3, config)
     fig = slope_plot(
-        long[["patient_id", "parameter", "day", "value"]], names,
+        pairs, names,
         log_scale={p["variable"]: bool(p.get("log_scale", False)) for p in pars},
         titles=titles,
         annotations=slope_annotations(t3, config),

@@ -1,10 +1,11 @@
-"""Rule ``paired_tests``: Day 0 vs Day 7 statistics for every Table 3 parameter."""
+"""Rule ``paired_tests``: Day 0 vs Day 7 statistics for every Table 3 parameter, and the pairs
+they were computed from (one file, read again by the slope figure)."""
 
 from __future__ import annotations
 
 from ..cohort import cohort_measurements, synthetic_variables
-from ..paired_analysis import table3_statistics
-from ..tabular_io import read_parquet, write_csv, write_json
+from ..paired_analysis import pairs_table, paired_frames, table3_from_pairs
+from ..tabular_io import read_parquet, write_csv, write_json, write_parquet
 
 
 def run(input: dict, output: dict, params: dict, config: dict) -> None:
@@ -16,8 +17,10 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
                                             categorical=["patient_id", "variable"]),
                                cohort, [p["variable"] for p in parameters], days)
     synthetic = synthetic_variables(config, read_parquet(input["sources"]))
-    stats = table3_statistics(meas, parameters, config["variables"], days,
+    pairs = paired_frames(meas, [p["variable"] for p in parameters], days)
+    stats = table3_from_pairs(pairs, parameters, config["variables"], days,
                               config.get("statistics", {}), synthetic)
+    write_parquet(pairs_table(pairs), output["pairs"])
     write_json(stats.to_dict("records"), output["json"])
     flat = stats.drop(columns=["details"]).assign(details=stats["details"].map(
         lambda d: "; ".join(f"{k}={v}" for k, v in d.items()) if isinstance(d, dict) else ""))

@@ -8,17 +8,18 @@ patient-level variables and writes ``results/validated/*.parquet``.
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 from ..derive import derive_variables
 from ..errors import ValidationFailed
 from ..ingest import CanonicalTables, merge_sites
 from ..tabular_io import concat_parquet, read_parquet, write_json, write_parquet, write_text
-from ..validation import cross_site_problems, validate_site, validation_report
+from ..validation import (cross_site_problems, site_median_records, site_median_table, validate_site,
+                          validation_report)
 
 log = logging.getLogger(__name__)
 TABLES = ("patients", "measurements", "treatments", "sources")
@@ -46,43 +47,32 @@ def run_site(input: dict, output: dict, params: dict, config: dict) -> None:
         exc.summary = f"Validation failed for site {params['site']!r}: {len(exc.problems)} problem(s); no analysis was run"
         _fail(exc)
     write_json({"site": params["site"], "status": "passed",
-                **{t: len(getattr(tables, t)) for t in TABLES}}, output["summary"])
-
-
-#: Measurement columns the cross-site checks read (as categoricals in sorted label order).
-CROSS_SITE_COLUMNS = ["site", "variable", "value"]
-
-
-def _cross_site_measurements(files: list[str]) -> pd.DataFrame:
-    """site, variable, value of every site's measurements; labels categorical (no string per row)."""
-    parts = [read_parquet(f, columns=CROSS_SITE_COLUMNS, categorical=["site", "variable"]) for f in files]
-    out = {}
-    for column in ("site", "variable"):
-        labels = sorted(set().union(*(p[column].cat.categories for p in parts)))
-        out[column] = union_categoricals([p[column].cat.set_categories(labels) for p in parts])
-    return pd.DataFrame({**out, "value": np.concatenate([p["value"].to_numpy() for p in parts])})
+                **{t: len(getattr(tables, t)) for t in TABLES},
+                "medians": site_median_records(tables.measurements, config["variables"])},
+               output["summary"])
 
 
 def run(input: dict, output: dict, params: dict, config: dict) -> None:
     """Merge the validated sites, run the cross-site checks, derive variables, write Parquet.
 
-    The long measurements table (10^7 rows at scale) never becomes a pandas frame of strings:
-    the cross-site checks read three columns (labels as categoricals) and the merged file is
-    a Parquet-level concatenation of the site files.
+    The long measurements table (10^7 rows at scale) is never read here: the scale check uses
+    the per-site medians from the site jobs' summaries, and the merged file is an Arrow-level
+    concatenation of the site files.
     """
     files = {t: _as_list(input[t]) for t in TABLES}
     merged = merge_sites([CanonicalTables(read_parquet(files["patients"][i]), pd.DataFrame(),
                                           read_parquet(files["treatments"][i]), read_parquet(files["sources"][i]))
                           for i in range(len(files["patients"]))])
-    merged.measurements = _cross_site_measurements(files["measurements"])
-    problems = cross_site_problems(merged, config["variables"])
+    summaries = [json.loads(Path(f).read_text(encoding="utf-8")) for f in _as_list(input["site_checks"])]
+    medians = site_median_table([r for s in summaries for r in s["medians"]])
+    problems = cross_site_problems(merged, config["variables"], medians)
     if problems:
         _fail(ValidationFailed(f"Validation failed across sites: {len(problems)} problem(s); "
                                "no analysis was run", problems))
     patients = derive_variables(merged.patients, merged.treatments, config.get("derived", {}))
     write_parquet(patients, output["patients"])
-    concat_parquet(files["measurements"], output["measurements"])
+    rows = concat_parquet(files["measurements"], output["measurements"])
     write_parquet(merged.treatments, output["treatments"])
     sources = merged.sources.drop_duplicates(["variable", "file"]).sort_values(["variable", "file"])
     write_parquet(sources.reset_index(drop=True), output["sources"])
-    write_text(output["report"], validation_report(None, merged))
+    write_text(output["report"], validation_report(None, merged, measurement_rows=rows))
