@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -127,25 +128,36 @@ def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
     os.replace(tmp, path)
 
 
-def concat_parquet(paths: list[str | Path], path: str | Path) -> int:
-    """Row-wise concatenation of Parquet files with one schema (pyarrow, zstd), written atomically;
-    returns the row count. No pandas round trip: the same table :func:`write_parquet` would
-    write from the concatenated frames (written with ``index=False``), at a fraction of the
-    time and memory for 10^7 rows."""
-    import pyarrow as pa
+def write_parquet_dataset(paths: list[str | Path], directory: str | Path) -> int:
+    """Gather Parquet files with one schema into ``directory`` (a Parquet dataset: ``part-000``,
+    ``part-001``, ... in the order given), atomically; return the total row count.
+
+    The files are copied, not re-encoded: reading the directory (``pd.read_parquet``,
+    ``pyarrow.parquet.read_table``, DuckDB, R arrow) gives exactly their row-wise
+    concatenation, and at 10^7 rows the merge costs a file copy instead of a decode and an
+    encode (~4 s). Files with different schemas are refused (a ValueError naming them).
+    """
     import pyarrow.parquet as pq
 
-    # Strings are read dictionary-encoded (no string object per cell) and decoded once, after
-    # the concatenation, back to the files' own schema: same bytes written, ~40% less time.
-    schema = pq.read_schema(paths[0])
-    strings = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-    table = pa.concat_tables([pq.read_table(p, read_dictionary=strings) for p in paths]).cast(schema)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
-    return table.num_rows
+    paths = [Path(p) for p in paths]
+    schemas = [pq.read_schema(p) for p in paths]
+    odd = [str(p) for p, sc in zip(paths, schemas) if not sc.equals(schemas[0], check_metadata=False)]
+    if odd:
+        raise ValueError(f"cannot gather Parquet files with different schemas: {odd} differ from {paths[0]}")
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
+    try:
+        for i, path in enumerate(paths):
+            shutil.copyfile(path, tmp / f"part-{i:03d}.parquet")
+        tmp.chmod(0o755)
+        if directory.exists():
+            shutil.rmtree(directory)
+        os.replace(tmp, directory)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in paths)
 
 
 def write_json(obj: Any, path: str | Path) -> None:

@@ -1,10 +1,11 @@
-"""tabular_io: CSV text built by Arrow equals pandas' writer; Parquet concatenation equals a pandas write."""
+"""tabular_io: CSV text built by Arrow equals pandas' writer; a Parquet dataset reads as the concatenation."""
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from retrocohort.tabular_io import (_arrow_csv_text, concat_parquet, float_text, read_parquet, write_csv,
-                                    write_parquet)
+from retrocohort.tabular_io import (_arrow_csv_text, float_text, read_parquet, write_csv,
+                                    write_parquet, write_parquet_dataset)
 
 
 def _mixed() -> pd.DataFrame:
@@ -46,14 +47,27 @@ def test_cells_needing_quotes_fall_back_to_pandas(tmp_path):
     assert (tmp_path / "q.csv").read_text() == 'a,b\n"x,y",1.5\n"say ""hi""",2\n'
 
 
-def test_concat_parquet_equals_a_pandas_write_of_the_concatenation(tmp_path):
+def test_parquet_dataset_reads_as_the_concatenation(tmp_path):
     parts = [_mixed().drop(columns=["cat", "obj"]).iloc[i:i + 2] for i in (0, 2)]
     for i, part in enumerate(parts):
         write_parquet(part.reset_index(drop=True), tmp_path / f"p{i}.parquet")
-    assert concat_parquet([tmp_path / "p0.parquet", tmp_path / "p1.parquet"], tmp_path / "all.parquet") == 4
-    write_parquet(pd.concat(parts, ignore_index=True), tmp_path / "ref.parquet")
-    assert (tmp_path / "all.parquet").read_bytes() == (tmp_path / "ref.parquet").read_bytes()
-    cats = read_parquet(tmp_path / "all.parquet", categorical=["id"])
+    target = tmp_path / "all.parquet"
+    target.mkdir()  # an older dataset is replaced, not merged into
+    (target / "part-009.parquet").write_bytes(b"stale")
+    assert write_parquet_dataset([tmp_path / "p0.parquet", tmp_path / "p1.parquet"], target) == 4
+    assert sorted(p.name for p in target.iterdir()) == ["part-000.parquet", "part-001.parquet"]
+    expected = pd.concat(parts, ignore_index=True)
+    pd.testing.assert_frame_equal(pd.read_parquet(target), expected)
+    cats = read_parquet(target, categorical=["id"])
     assert isinstance(cats["id"].dtype, pd.CategoricalDtype)
     assert cats["id"].isna().tolist() == [False, True, False, False]
     assert list(cats["id"].dropna().astype(str)) == ["P1", "P3", "P4"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_parquet_dataset_refuses_different_schemas(tmp_path):
+    write_parquet(pd.DataFrame({"a": [1]}), tmp_path / "p0.parquet")
+    write_parquet(pd.DataFrame({"a": ["x"]}), tmp_path / "p1.parquet")
+    with pytest.raises(ValueError, match="different schemas"):
+        write_parquet_dataset([tmp_path / "p0.parquet", tmp_path / "p1.parquet"], tmp_path / "all.parquet")
+    assert not (tmp_path / "all.parquet").exists()

@@ -27,7 +27,8 @@ rule validate:
         site_checks=expand(f"{INTERIM}/{{site}}/validation.json", site=SITES),
     output:
         patients=f"{VALIDATED}/patients.parquet",
-        measurements=f"{VALIDATED}/measurements.parquet",
+        # a Parquet dataset (directory of the validated site files), read as one table
+        measurements=directory(f"{VALIDATED}/measurements.parquet"),
         treatments=f"{VALIDATED}/treatments.parquet",
         sources=f"{VALIDATED}/sources.parquet",
         report=f"{RESULTS}/validation/report.md",

@@ -17,7 +17,7 @@ import pandas as pd
 from ..derive import derive_variables
 from ..errors import ValidationFailed
 from ..ingest import CanonicalTables, merge_sites
-from ..tabular_io import concat_parquet, read_parquet, write_json, write_parquet, write_text
+from ..tabular_io import read_parquet, write_json, write_parquet, write_parquet_dataset, write_text
 from ..validation import (cross_site_problems, site_median_records, site_median_table, validate_site,
                           validation_report)
 
@@ -56,8 +56,8 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
     """Merge the validated sites, run the cross-site checks, derive variables, write Parquet.
 
     The long measurements table (10^7 rows at scale) is never read here: the scale check uses
-    the per-site medians from the site jobs' summaries, and the merged file is an Arrow-level
-    concatenation of the site files.
+    the per-site medians from the site jobs' summaries, and ``measurements.parquet`` is a
+    Parquet dataset (a directory) of the validated site files, read as one table downstream.
     """
     files = {t: _as_list(input[t]) for t in TABLES}
     merged = merge_sites([CanonicalTables(read_parquet(files["patients"][i]), pd.DataFrame(),
@@ -71,7 +71,7 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
                                "no analysis was run", problems))
     patients = derive_variables(merged.patients, merged.treatments, config.get("derived", {}))
     write_parquet(patients, output["patients"])
-    rows = concat_parquet(files["measurements"], output["measurements"])
+    rows = write_parquet_dataset(files["measurements"], output["measurements"])
     write_parquet(merged.treatments, output["treatments"])
     sources = merged.sources.drop_duplicates(["variable", "file"]).sort_values(["variable", "file"])
     write_parquet(sources.reset_index(drop=True), output["sources"])
