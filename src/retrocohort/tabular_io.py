@@ -1,8 +1,9 @@
-"""Deterministic, atomic writers for the pipeline's machine-readable outputs."""
+"""Deterministic, atomic writers and readers of the pipeline's tables (CSV, Parquet).
+
+The pandas-free writers (bytes, text, JSON) live in :mod:`retrocohort.atomic_io`."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -13,25 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename: never a partial file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_text(path: str | Path, text: str) -> None:
-    """UTF-8, LF line endings, atomic."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+from .atomic_io import atomic_write_bytes, write_json, write_text  # noqa: F401 (re-exported)
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
@@ -158,11 +141,6 @@ def write_parquet_dataset(paths: list[str | Path], directory: str | Path) -> int
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return sum(pq.ParquetFile(p).metadata.num_rows for p in paths)
-
-
-def write_json(obj: Any, path: str | Path) -> None:
-    """Sorted keys, 2-space indent, trailing newline, atomic."""
-    write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
 
 
 def read_parquet(path: str | Path, columns: list[str] | None = None,

@@ -21,7 +21,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from ..errors import Problem, RetrocohortError
-from ..tabular_io import write_text
+from ..atomic_io import write_text
 
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"

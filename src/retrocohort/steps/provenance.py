@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from ..provenance import git_state, package_versions, run_record
-from ..tabular_io import write_json
+from ..atomic_io import write_json
 
 
 def run(input: dict, output: dict, params: dict, config: dict) -> None:
