@@ -7,8 +7,6 @@ rule ingest_site:
         treatments=f"{INTERIM}/{{site}}/treatments.parquet",
         sources=f"{INTERIM}/{{site}}/sources.parquet",
         checksums=f"{INTERIM}/{{site}}/checksums.json",
-    params:
-        site="{site}",
     benchmark:
         "logs/benchmarks/ingest/{site}.tsv"
     log:
@@ -29,7 +27,6 @@ rule provenance_inputs:
             category="4. Provenance",
             labels={"file": "inputs, config, versions"},
         ),
-    params:
         # command line and timestamps: outside results/ so results stay byte-identical
         run_record="logs/provenance/run.json",
     benchmark:

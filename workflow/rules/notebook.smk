@@ -27,9 +27,6 @@ rule notebook:
             category="6. Reviewer notebook",
             labels={"notebook": "reviewer walkthrough", "format": "HTML (executed)"},
         ),
-    params:
-        title="Reviewer's walkthrough (executed by the workflow)",
-        timeout=600,
     benchmark:
         "logs/benchmarks/notebook.tsv"
     log:

@@ -6,8 +6,6 @@ rule validate_site:
         sources=f"{INTERIM}/{{site}}/sources.parquet",
     output:
         summary=f"{INTERIM}/{{site}}/validation.json",
-    params:
-        site="{site}",
     benchmark:
         "logs/benchmarks/validate_site/{site}.tsv"
     log:

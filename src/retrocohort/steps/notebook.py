@@ -23,6 +23,8 @@ from nbformat import NotebookNode
 from ..errors import Problem, RetrocohortError
 from ..atomic_io import write_text
 
+TITLE = "Reviewer's walkthrough (executed by the workflow)"
+TIMEOUT_SECONDS = 600  # per cell
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -208,7 +210,7 @@ def notebook_to_html(nb: NotebookNode, title: str) -> str:
 def run(input: dict, output: dict, params: dict, config: dict) -> None:
     nb = nbformat.read(input["notebook"], as_version=4)
     inject_parameters(nb, notebook_parameters(input, config))
-    execute(nb, workdir=os.getcwd(), timeout=int(params.get("timeout", 600)))
+    execute(nb, workdir=os.getcwd(), timeout=int(params.get("timeout", TIMEOUT_SECONDS)))
     strip_volatile(nb)
     write_text(output["ipynb"], nbformat.writes(nb) + "\n")
-    write_text(output["html"], notebook_to_html(nb, title=params.get("title", "Notebook")))
+    write_text(output["html"], notebook_to_html(nb, title=params.get("title", TITLE)))

@@ -2,7 +2,7 @@
 
 ``results/provenance/inputs.json`` is deterministic on purpose, so two clean runs of the same
 commit give byte-identical provenance files. The command line and timestamps, which differ
-on every run, go to ``logs/provenance/run.json`` (``params["run_record"]``), outside
+on every run, go to ``logs/provenance/run.json`` (``output["run_record"]``), outside
 ``results/`` and outside the byte-compared outputs.
 """
 
@@ -29,7 +29,7 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
         "python": sys.version.split()[0],
         "platform": platform.machine(),
         "git": git_state(),
-        "run_record": params.get("run_record"),
+        "run_record": output.get("run_record"),
     }, output["json"])
-    if params.get("run_record"):
-        write_json(run_record(), params["run_record"])
+    if output.get("run_record"):
+        write_json(run_record(), output["run_record"])
