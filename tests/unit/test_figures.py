@@ -159,6 +159,20 @@ def test_density_path_above_threshold_has_no_per_patient_lines():
     assert hexes.get_array().sum() == 500  # every pair counted once
     assert ax.get_xlim() == ax.get_ylim()
     assert len(fig.axes) == 2  # panel + colour bar
+    legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+    assert legend == ["Median of each day", "No change"]  # the marks the panel draws
+
+
+def test_slope_plot_takes_the_pairs_themselves():
+    """Table 3's pairs file gives the same figure as the long data it was built from."""
+    data = long_pairs([10, 20, 30], [5, 6, 40])
+    from_long = slope_plot(data, ["ferritin"])
+    from_pairs = slope_plot({"ferritin": np.array([[10, 5], [20, 6], [30, 40]])}, ["ferritin"])
+    segs = [c.get_segments() for ax in (from_long.axes[0], from_pairs.axes[0])
+            for c in ax.collections if isinstance(c, LineCollection)]
+    np.testing.assert_array_equal(segs[0], segs[1])
+    with pytest.raises(ValueError, match="not present in the pairs"):
+        slope_plot({"ferritin": np.zeros((0, 2))}, ["ldh"])
 
 
 def test_binary_parameter_drawn_as_stacked_proportions():

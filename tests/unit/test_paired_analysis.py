@@ -125,3 +125,21 @@ def test_table3_summary_statistic_is_configurable():
     assert build_table3(t3, config).rows[0].cells[1:3] == ["3.0", "6.0"]  # medians would be 2.0, 4.0
     config["tables"]["table3"]["summary"] = "median"
     assert build_table3(t3, config).rows[0].cells[1:3] == ["2.0", "4.0"]
+
+
+def test_pairs_file_round_trip_gives_the_pairs_each_row_was_computed_from(tmp_path):
+    """paired_tests writes the pairs it tested; the slope figure reads them back unchanged."""
+    from retrocohort.paired_analysis import pairs_from_table, pairs_table, paired_frames
+    from retrocohort.tabular_io import read_parquet, write_parquet
+
+    long = _long({"crp": [("1", 0, 10.0), ("1", 7, 5.0), ("2", 0, 8.0), ("10", 0, 9.0), ("10", 7, 2.0)],
+                  "ldh": [("2", 0, 300.0), ("2", 7, 250.0)]})
+    pairs = paired_frames(long, ["crp", "fever", "ldh"], (0, 7))
+    table = pairs_table(pairs)
+    assert list(table.columns) == ["parameter", "patient_id", "before", "after"]
+    assert table["parameter"].astype(str).tolist() == ["crp", "crp", "ldh"]  # patient 2 has no Day 7 CRP
+    write_parquet(table, tmp_path / "pairs.parquet")
+    back = pairs_from_table(read_parquet(tmp_path / "pairs.parquet"), ["crp", "fever", "ldh"])
+    for name, frame in pairs.items():
+        np.testing.assert_array_equal(back[name], frame[["before", "after"]].to_numpy())
+    assert back["fever"].shape == (0, 2)

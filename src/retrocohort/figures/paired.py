@@ -45,6 +45,8 @@ from retrocohort.figures.style import (
 PanelKind = Literal["slopes", "density", "binary"]
 REQUIRED_COLUMNS = ("patient_id", "parameter", "day", "value")
 MEDIAN_COLOR = OKABE_ITO["blue"]
+DENSITY_MEDIAN_STYLE = dict(marker="o", ms=5, color=OKABE_ITO["vermillion"], mec="white", mew=0.6, ls="none")
+IDENTITY_STYLE = dict(ls="--", lw=0.8, color=GREY_DARK)
 BINARY_COLOR = OKABE_ITO["blue"]
 
 
@@ -146,12 +148,14 @@ def slope_plot(
         else:
             _draw_slopes(ax, v, days, log=bool(log_scale.get(p)))
         ax.set_title(_panel_title(titles.get(p, p), len(v), annotations.get(p), panel_width))
-    handles = _slope_legend_handles() if "slopes" in kinds else []
+    handles = ((_slope_legend_handles() if "slopes" in kinds else [])
+               + (_density_legend_handles() if "density" in kinds else []))
+    drawn = bool(handles)
     if note:
         handles.append(Line2D([], [], ls="none", label=note))
     if handles:
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles),
-                   handlelength=1.6 if "slopes" in kinds else 0)
+                   handlelength=1.6 if drawn else 0)
     return fig
 
 
@@ -201,10 +205,8 @@ def _draw_density(fig: Figure, ax: Axes, v: np.ndarray, days: tuple[int, int], *
     hb = ax.hexbin(v[:, 0], v[:, 1], gridsize=40, xscale=scale, yscale=scale, bins="log",
                    mincnt=1, cmap=DENSITY_CMAP, extent=(*ext, *ext), linewidths=0.1,
                    edgecolors="face", gid="density")
-    ax.plot([lo, hi], [lo, hi], ls="--", lw=0.8, color=GREY_DARK, gid="identity")
-    med = np.median(v, axis=0)
-    ax.plot(*med, marker="o", ms=5, color=OKABE_ITO["vermillion"], mec="white", mew=0.6,
-            ls="none", gid="median")
+    ax.plot([lo, hi], [lo, hi], **IDENTITY_STYLE, gid="identity")
+    ax.plot(*np.median(v, axis=0), **DENSITY_MEDIAN_STYLE, gid="median")
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
     ax.set_box_aspect(1)
@@ -236,6 +238,11 @@ def _draw_binary(ax: Axes, v: np.ndarray, days: tuple[int, int], labels: tuple[s
     handles, names = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], names[::-1], loc="center left", bbox_to_anchor=(1.0, 0.5),
               handlelength=1.0)
+
+
+def _density_legend_handles() -> list[Line2D]:
+    return [Line2D([], [], **DENSITY_MEDIAN_STYLE, label="Median of each day"),
+            Line2D([], [], **IDENTITY_STYLE, label="No change")]
 
 
 def _slope_legend_handles() -> list[Line2D]:
