@@ -213,5 +213,6 @@ def pairs_table(all_pairs: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def pairs_from_table(table: pd.DataFrame, parameters: list[str]) -> dict[str, np.ndarray]:
     """Inverse of :func:`pairs_table` for plotting: parameter -> (n, 2) array of before, after."""
     values = table[["before", "after"]].to_numpy(dtype="float64")
-    codes = category_codes(table["parameter"], parameters)
-    return {p: values[codes == i] for i, p in enumerate(parameters)}
+    names = list(dict.fromkeys(parameters))  # category_codes numbers the distinct names
+    codes = category_codes(table["parameter"], names)
+    return {p: values[codes == names.index(p)] for p in parameters}

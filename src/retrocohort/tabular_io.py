@@ -113,7 +113,8 @@ def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
 
 def write_parquet_dataset(paths: list[str | Path], directory: str | Path) -> int:
     """Gather Parquet files with one schema into ``directory`` (a Parquet dataset: ``part-000``,
-    ``part-001``, ... in the order given), atomically; return the total row count.
+    ``part-001``, ... in the order given); return the total row count. The new directory is
+    built beside the target and renamed into place, so readers never see a partial set.
 
     The files are copied, not re-encoded: reading the directory (``pd.read_parquet``,
     ``pyarrow.parquet.read_table``, DuckDB, R arrow) gives exactly their row-wise
@@ -131,11 +132,14 @@ def write_parquet_dataset(paths: list[str | Path], directory: str | Path) -> int
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
     try:
+        width = max(3, len(str(len(paths) - 1)))  # names sort in the order given
         for i, path in enumerate(paths):
-            shutil.copyfile(path, tmp / f"part-{i:03d}.parquet")
+            shutil.copyfile(path, tmp / f"part-{i:0{width}d}.parquet")
         tmp.chmod(0o755)
-        if directory.exists():
+        if directory.is_dir():
             shutil.rmtree(directory)
+        elif directory.exists():  # a single file from an older version
+            directory.unlink()
         os.replace(tmp, directory)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

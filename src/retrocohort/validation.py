@@ -312,7 +312,7 @@ def _raise_if(problems: list[Problem]) -> None:
 def validation_report(error: ValidationFailed | None, tables: CanonicalTables | None,
                       measurement_rows: int | None = None) -> str:
     """Markdown report: the problems, or the table sizes that passed (``measurement_rows``
-    when the measurements were concatenated on disk, not loaded)."""
+    when the measurements were gathered as files, not loaded)."""
     if error is not None:
         lines = ["# Validation failed", "", error.summary, "",
                  "| # | file | column | value | problem |", "|---|---|---|---|---|"]

@@ -87,3 +87,16 @@ def test_match_printed_p_with_bound_and_rounding():
     assert [m.candidate.method for m in match_printed_p(cands, "<0.001")] == ["a"]
     hits = match_printed_p(cands, "0.021")
     assert [(m.candidate.method, m.rules) for m in hits] == [("c", ("half_up", "half_even", "truncate"))]
+
+
+def test_round_to_does_not_depend_on_call_order():
+    """The cache is keyed on the exact value: a float (read via its shortest repr, 2.675) and
+    the exact binary value of that float (2.67499999...) round differently in any order."""
+    from fractions import Fraction
+
+    from retrocohort.audit.rounding import round_to
+
+    binary = Fraction(2.675)
+    assert round_to(binary, 2, "half_up") == Fraction(267, 100)
+    assert round_to(2.675, 2, "half_up") == Fraction(268, 100)
+    assert round_to(binary, 2, "half_up") == Fraction(267, 100)

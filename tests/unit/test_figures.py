@@ -173,6 +173,8 @@ def test_slope_plot_takes_the_pairs_themselves():
     np.testing.assert_array_equal(segs[0], segs[1])
     with pytest.raises(ValueError, match="not present in the pairs"):
         slope_plot({"ferritin": np.zeros((0, 2))}, ["ldh"])
+    with pytest.raises(ValueError, match=r"not \(n_pairs, 2\) arrays"):
+        slope_plot({"ferritin": np.zeros(4)}, ["ferritin"])
 
 
 def test_binary_parameter_drawn_as_stacked_proportions():

@@ -143,3 +143,6 @@ def test_pairs_file_round_trip_gives_the_pairs_each_row_was_computed_from(tmp_pa
     for name, frame in pairs.items():
         np.testing.assert_array_equal(back[name], frame[["before", "after"]].to_numpy())
     assert back["fever"].shape == (0, 2)
+    twice = pairs_from_table(table, ["ldh", "crp", "ldh"])  # a parameter listed twice keeps its data
+    np.testing.assert_array_equal(twice["ldh"], [[300.0, 250.0]])
+    np.testing.assert_array_equal(twice["crp"], [[10.0, 5.0], [9.0, 2.0]])

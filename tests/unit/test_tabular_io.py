@@ -65,6 +65,17 @@ def test_parquet_dataset_reads_as_the_concatenation(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
 
 
+def test_parquet_dataset_keeps_the_order_of_many_files_and_replaces_an_old_single_file(tmp_path):
+    paths = []
+    for i in range(1001):  # part names widen to 4 digits, so they still sort in the given order
+        paths.append(tmp_path / f"p{i}.parquet")
+        write_parquet(pd.DataFrame({"i": [i]}), paths[-1])
+    target = tmp_path / "all.parquet"
+    write_parquet(pd.DataFrame({"i": [-1]}), target)  # the older format: one merged file
+    assert write_parquet_dataset(paths, target) == 1001
+    assert pd.read_parquet(target)["i"].tolist() == list(range(1001))
+
+
 def test_parquet_dataset_refuses_different_schemas(tmp_path):
     write_parquet(pd.DataFrame({"a": [1]}), tmp_path / "p0.parquet")
     write_parquet(pd.DataFrame({"a": ["x"]}), tmp_path / "p1.parquet")

@@ -94,3 +94,20 @@ def test_scale_check_from_per_site_median_records_equals_check_on_merged_rows():
     from_records = cross_site_problems(without_rows, VARIABLES, site_median_table(records))
     assert [p.render() for p in from_records] == [p.render() for p in cross_site_problems(merged, VARIABLES)]
     assert len(from_records) == 1 and "1000-fold" in from_records[0].render()
+
+
+def test_merge_recomputes_medians_missing_from_an_older_site_summary(tmp_path):
+    """A results/ directory from before the median records: the merge reads that site's rows."""
+    import json
+
+    from retrocohort.steps.validate import _median_records
+    from retrocohort.tabular_io import write_parquet
+
+    b = _tables("b", ids=("4", "5", "6"),
+                meas=[("4", 0, "ferritin", 1.0), ("5", 0, "ferritin", 2.0), ("6", 0, "ferritin", 3.0)])
+    write_parquet(b.measurements, tmp_path / "measurements.parquet")
+    (tmp_path / "old.json").write_text(json.dumps({"site": "b", "status": "passed"}))
+    (tmp_path / "new.json").write_text(json.dumps({"medians": site_median_records(b.measurements, VARIABLES)}))
+    old = _median_records(str(tmp_path / "old.json"), str(tmp_path / "measurements.parquet"), VARIABLES)
+    new = _median_records(str(tmp_path / "new.json"), str(tmp_path / "measurements.parquet"), VARIABLES)
+    assert old == new == [{"variable": "ferritin", "site": "b", "median": 2.0, "size": 3}]

@@ -7,8 +7,8 @@ check_config(config, file="config")  # schema + cross-references, one line per p
 validate(config, "../schemas/config.schema.yaml")  # then fill schema defaults
 
 SITES = sorted(config["sites"])
-# Scheduling (higher starts first among ready jobs): the long chain hscore -> paired_tests ->
-# tables -> notebook/audit first, then the longer leaves (figures, survival); the short ones
+# Scheduling (higher starts first among ready jobs): the long chain after hscore
+# (paired_tests -> tables -> notebook/audit) first, then the longer leaves (figures, survival); the short ones
 # (hscore_csv, provenance: default 0) fill the gaps.
 PRIORITY = {"paired_tests": 60, "tables": 50, "group_comparisons": 40,
             "figures_slopes": 30, "notebook": 30, "audit": 30, "figures": 20, "survival": 20}

@@ -54,10 +54,14 @@ def _scale(decimals: int) -> Fraction:
     return Fraction(10) ** decimals
 
 
-@lru_cache(maxsize=1 << 16)  # pure; the audit asks for the same roundings many times
 def round_to(x: Number, decimals: int, rule: Rule) -> Fraction:
     """``x`` rounded to ``decimals`` places under ``rule`` (exact rational arithmetic)."""
-    s = exact(x) * _scale(decimals)
+    return _round_exact(exact(x), decimals, rule)
+
+
+@lru_cache(maxsize=1 << 16)  # keyed on the exact value: the audit repeats the same roundings
+def _round_exact(value: Fraction, decimals: int, rule: Rule) -> Fraction:
+    s = value * _scale(decimals)
     if rule == "half_even":
         k = round(s)  # Fraction.__round__ rounds half to even, exactly
     elif rule == "half_up":

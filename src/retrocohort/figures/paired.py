@@ -118,7 +118,10 @@ def slope_plot(
         unknown = sorted(set(parameters) - set(data))
         if unknown:
             raise ValueError(f"parameter(s) {unknown} not present in the pairs")
-        pairs = {p: np.asarray(data[p], dtype=float).reshape(-1, 2) for p in parameters}
+        pairs = {p: np.asarray(data[p], dtype=float) for p in parameters}
+        bad = [p for p, v in pairs.items() if v.ndim != 2 or v.shape[1] != 2]
+        if bad:
+            raise ValueError(f"pairs of {bad} are not (n_pairs, 2) arrays")
     else:
         pairs = paired_values(data, parameters, days)
     for p, v in pairs.items():

@@ -49,7 +49,7 @@ def _holm(p: NDArray[np.float64]) -> NDArray[np.float64]:
 def _benjamini_hochberg(p: NDArray[np.float64]) -> NDArray[np.float64]:
     """Step-up: p_(i) adjusted = min over j >= i of min(1, m p_(j) / j), p sorted."""
     order = np.argsort(p, kind="stable")
-    raw = p[order] * p.size / np.arange(1, p.size + 1)
+    raw = p[order] / (np.arange(1, p.size + 1) / p.size)  # statsmodels' operation order, bit for bit
     return _unsort(np.minimum(1.0, np.minimum.accumulate(raw[::-1])[::-1]), order)
 
 

@@ -28,8 +28,6 @@ from ..tabular_io import read_parquet
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
-#: Measurement columns the slope plot needs (the others are not read).
-
 SYNTHETIC_NOTE = "† computed from synthetic data"
 
 

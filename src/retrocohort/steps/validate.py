@@ -1,9 +1,10 @@
 """Rules ``validate_site`` (one site's tables, in its own job) and ``validate`` (merge + cross-site).
 
 The per-site job runs every within-site check (:func:`retrocohort.validation.validate_site`)
-and writes a small JSON summary; the merge job concatenates the sites, runs only the checks
-that need all of them (ids unique across sites, per-site scale agreement), derives the
-patient-level variables and writes ``results/validated/*.parquet``.
+and writes a small JSON summary with the site's medians; the merge job runs only the checks
+that need all sites (ids unique across sites, per-site scale agreement, from those medians),
+derives the patient-level variables and writes ``results/validated/*.parquet`` (the
+measurements as a Parquet dataset of the site files).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def _fail(exc: ValidationFailed) -> None:
 
 
 def run_site(input: dict, output: dict, params: dict, config: dict) -> None:
-    """Validate one site's interim tables; write ``{site: ..., rows per table}`` when they pass."""
+    """Validate one site's interim tables; when they pass, write ``{site, status, rows per table,
+    medians}`` (the medians feed the merge job's cross-site scale check)."""
     tables = _read(input)
     try:
         validate_site(tables, config["variables"])
@@ -50,6 +52,17 @@ def run_site(input: dict, output: dict, params: dict, config: dict) -> None:
                 **{t: len(getattr(tables, t)) for t in TABLES},
                 "medians": site_median_records(tables.measurements, config["variables"])},
                output["summary"])
+
+
+def _median_records(summary_path: str, measurements: str, variables: dict) -> list[dict]:
+    """A site's median records from its summary; recomputed from its measurements when the
+    summary predates them (a results/ directory from an older version)."""
+    summary = json.loads(Path(summary_path).read_text(encoding="utf-8"))
+    if "medians" in summary:
+        return summary["medians"]
+    log.info("%s has no median records; computing them from %s", summary_path, measurements)
+    return site_median_records(read_parquet(measurements, columns=["site", "variable", "value"],
+                                            categorical=["site", "variable"]), variables)
 
 
 def run(input: dict, output: dict, params: dict, config: dict) -> None:
@@ -63,8 +76,9 @@ def run(input: dict, output: dict, params: dict, config: dict) -> None:
     merged = merge_sites([CanonicalTables(read_parquet(files["patients"][i]), pd.DataFrame(),
                                           read_parquet(files["treatments"][i]), read_parquet(files["sources"][i]))
                           for i in range(len(files["patients"]))])
-    summaries = [json.loads(Path(f).read_text(encoding="utf-8")) for f in _as_list(input["site_checks"])]
-    medians = site_median_table([r for s in summaries for r in s["medians"]])
+    records = [r for summary, measurements in zip(_as_list(input["site_checks"]), files["measurements"])
+               for r in _median_records(summary, measurements, config["variables"])]
+    medians = site_median_table(records)
     problems = cross_site_problems(merged, config["variables"], medians)
     if problems:
         _fail(ValidationFailed(f"Validation failed across sites: {len(problems)} problem(s); "
