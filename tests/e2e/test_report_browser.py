@@ -55,22 +55,20 @@ def test_report_renders_and_screenshot_is_saved(report, tmp_path):
     assert shot.read_bytes().startswith(b"\x89PNG")
 
 
-def test_page_that_does_not_render_fails(chromium, tmp_path):
+@pytest.mark.parametrize("html, messages", [
+    pytest.param('<html><body><p>Loading Snakemake Report...</p><div id="app"></div>'
+                 '<script>throw new Error("broken report")</script></body></html>',
+                 ["did not render", "Loading Snakemake Report"], id="page-that-does-not-render"),
+    pytest.param('<html><head><script src="https://cdn.example.org/app.js"></script></head>'
+                 "<body>Workflow Statistics Results</body></html>",
+                 ["not self-contained", "cdn.example.org"], id="report-needing-the-network"),
+])
+def test_bad_report_fails(chromium, tmp_path, html, messages):
     page = tmp_path / "report.html"
-    page.write_text('<html><body><p>Loading Snakemake Report...</p><div id="app"></div>'
-                    '<script>throw new Error("broken report")</script></body></html>')
+    page.write_text(html)
     proc = _check(str(page), "--screenshot", str(tmp_path / "shot.png"))
     assert proc.returncode == 1
-    assert "did not render" in proc.stderr and "Loading Snakemake Report" in proc.stderr
-
-
-def test_report_needing_the_network_fails(chromium, tmp_path):
-    page = tmp_path / "report.html"
-    page.write_text('<html><head><script src="https://cdn.example.org/app.js"></script></head>'
-                    "<body>Workflow Statistics Results</body></html>")
-    proc = _check(str(page), "--screenshot", str(tmp_path / "shot.png"))
-    assert proc.returncode == 1
-    assert "not self-contained" in proc.stderr and "cdn.example.org" in proc.stderr
+    assert all(m in proc.stderr for m in messages), proc.stderr
 
 
 def test_missing_chromium_exits_2_with_install_hint(tmp_path):

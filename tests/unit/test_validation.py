@@ -68,12 +68,17 @@ def test_patient_rules_via_pandera():
     assert "a non-negative count" in text and "value 'other'" in text and "patient 2" in text
 
 
-def test_cross_site_duplicate_ids_and_scale_mismatch():
+def _two_sites(b_ids: tuple[str, str, str]) -> tuple[CanonicalTables, CanonicalTables, CanonicalTables]:
+    """Site a (ferritin in the thousands) and site b (ferritin 1-3, ids ``b_ids``), and both merged."""
     a = _tables("a")
-    b = _tables("b", ids=("1", "5", "6"),
-                meas=[("1", 0, "ferritin", 1.0), ("5", 0, "ferritin", 2.0), ("6", 0, "ferritin", 3.0)])
+    b = _tables("b", ids=b_ids, meas=[(pid, 0, "ferritin", v) for pid, v in zip(b_ids, (1.0, 2.0, 3.0))])
     merged = CanonicalTables(*(pd.concat([x, y], ignore_index=True) for x, y in zip(
         (a.patients, a.measurements, a.treatments, a.sources), (b.patients, b.measurements, b.treatments, b.sources))))
+    return a, b, merged
+
+
+def test_cross_site_duplicate_ids_and_scale_mismatch():
+    _, _, merged = _two_sites(("1", "5", "6"))
     text = "\n".join(p.render() for p in cross_site_problems(merged, VARIABLES))
     assert "value '1': patient id appears in more than one site" in text
     assert "site medians differ 1000-fold (a: 2000, b: 2 µg/L)" in text
@@ -83,11 +88,7 @@ def test_cross_site_duplicate_ids_and_scale_mismatch():
 
 def test_scale_check_from_per_site_median_records_equals_check_on_merged_rows():
     """The merge job checks scales from the site jobs' median records, never re-reading rows."""
-    a = _tables("a")
-    b = _tables("b", ids=("4", "5", "6"),
-                meas=[("4", 0, "ferritin", 1.0), ("5", 0, "ferritin", 2.0), ("6", 0, "ferritin", 3.0)])
-    merged = CanonicalTables(*(pd.concat([x, y], ignore_index=True) for x, y in zip(
-        (a.patients, a.measurements, a.treatments, a.sources), (b.patients, b.measurements, b.treatments, b.sources))))
+    a, b, merged = _two_sites(("4", "5", "6"))
     records = site_median_records(b.measurements, VARIABLES) + site_median_records(a.measurements, VARIABLES)
     assert [(r["site"], r["median"], r["size"]) for r in records] == [("b", 2.0, 3), ("a", 2000.0, 3)]
     without_rows = CanonicalTables(merged.patients, merged.measurements.iloc[:0], merged.treatments, merged.sources)
@@ -103,8 +104,7 @@ def test_merge_recomputes_medians_missing_from_an_older_site_summary(tmp_path):
     from retrocohort.steps.validate import _median_records
     from retrocohort.tabular_io import write_parquet
 
-    b = _tables("b", ids=("4", "5", "6"),
-                meas=[("4", 0, "ferritin", 1.0), ("5", 0, "ferritin", 2.0), ("6", 0, "ferritin", 3.0)])
+    _, b, _ = _two_sites(("4", "5", "6"))
     write_parquet(b.measurements, tmp_path / "measurements.parquet")
     (tmp_path / "old.json").write_text(json.dumps({"site": "b", "status": "passed"}))
     (tmp_path / "new.json").write_text(json.dumps({"medians": site_median_records(b.measurements, VARIABLES)}))
