@@ -1,4 +1,4 @@
-"""Benchmark: score 10^6 synthetic patients with :func:`retrocohort.hscore.score_hscore`.
+"""Benchmark: score 10^6 synthetic patients with :func:`retrocohort.hscore.score.score_hscore`.
 
 Run: ``python benchmarks/bench_hscore.py [n_patients] [repeats]``. Prints the machine and the
 best wall time of ``repeats`` runs (target: < 1 s for 10^6 patients). About 5 % of each input
@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from retrocohort.hscore import WORST_DIRECTION, score_hscore, worst_in_window
+from retrocohort.hscore.score import WORST_DIRECTION, score_hscore, worst_in_window
 
 
 def synthetic(n: int, seed: int = 0, missing: float = 0.05) -> pd.DataFrame:

@@ -21,9 +21,9 @@ import os
 import numpy as np
 import pandas as pd
 
-from retrocohort.paired_analysis import table3_statistics
+from retrocohort.analysis.paired import table3_statistics
 from retrocohort.stats import hodges_lehmann_paired
-from retrocohort.tables import build_table3
+from retrocohort.tables.build import build_table3
 
 from _timing import CPU_S, print_header, timed
 

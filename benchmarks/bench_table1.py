@@ -24,8 +24,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from retrocohort.descriptive import table1_statistics
-from retrocohort.tables import build_table1
+from retrocohort.analysis.descriptive import table1_statistics
+from retrocohort.tables.build import build_table1
 
 from _timing import CPU_S, print_header, timed
 

@@ -15,8 +15,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from retrocohort import validation
-from retrocohort.ingest import CanonicalTables
+from retrocohort.validate import canonical as validation
+from retrocohort.ingest.sources import CanonicalTables
 
 N_VARIABLES = 16
 

@@ -7,7 +7,7 @@ Run from the repository root (needs the project's environment)::
     python benchmarks/run_benchmarks.py --sizes 1000000 --sites 20 --formats csv parquet
 
 For each size it builds a study in a temporary directory (N = 21: a copy of the flagship
-``config/`` and ``data/``; otherwise :func:`retrocohort.scale.simulate_cohort`), runs
+``config/`` and ``data/``; otherwise :func:`retrocohort.synthetic.large_cohort.simulate_cohort`), runs
 ``snakemake --cores C`` cold, then once more (the no-op rerun), and reads every rule's
 ``benchmark:`` file (``logs/benchmarks/**.tsv``: wall seconds ``s`` and peak ``max_rss`` in MB).
 In the same session it times the bare 7-rule chain of ``script:`` rules
@@ -125,7 +125,7 @@ def prepare(n: int, sites: int, formats: tuple[str, ...], seed: int, workdir: Pa
         shutil.copytree(REPO / "config", workdir / "config")
         shutil.copytree(REPO / "data", workdir / "data")
         return 0.0
-    from retrocohort.scale import simulate_cohort
+    from retrocohort.synthetic.large_cohort import simulate_cohort
 
     start = time.perf_counter()
     simulate_cohort(n, min(sites, n), workdir, seed=seed, formats=formats)
@@ -187,7 +187,7 @@ def markdown(info: dict[str, str], rows: list[dict], args: argparse.Namespace) -
     lines = ["# retrocohort benchmark", "",
              f"Command: `{' '.join([Path(sys.executable).name] + sys.argv)}`  ",
              f"Date (UTC): {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M}  ",
-             "Synthetic data (retrocohort.scale.simulate_cohort) except N = 21 (the flagship).", "",
+             "Synthetic data (retrocohort.synthetic.large_cohort.simulate_cohort) except N = 21 (the flagship).", "",
              "## Machine", "", "| key | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     bare = _get(rows, "bare chain", "(end to end)", "seconds")

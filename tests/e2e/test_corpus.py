@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from retrocohort import readers
-from retrocohort.config import load_config
+from retrocohort.io import raw as readers
+from retrocohort.config.check import load_config
 from retrocohort.errors import RetrocohortError, ValidationFailed
-from retrocohort.ingest import ingest_site, merge_sites
-from retrocohort.validation import cross_site_problems, validate_site
+from retrocohort.ingest.sources import ingest_site, merge_sites
+from retrocohort.validate.canonical import cross_site_problems, validate_site
 from study import ROOT, copy_study, snakemake
 
 CORPUS = ROOT / "tests" / "corpus"

@@ -11,7 +11,7 @@ from retrocohort.audit.published import Definition, PublishedNumber, PublishedSt
 from retrocohort.audit.regenerated import build_audit_data, regenerate_entry
 from retrocohort.audit.unknown_entries import describe_unknown, group_unknown_analyses
 from retrocohort.errors import InputError
-from retrocohort.group_analysis import group_statistics
+from retrocohort.analysis.groups import group_statistics
 from retrocohort.stats.two_sample import mann_whitney
 
 STATS = {"quantile_type": 7, "rounding": "half_up"}

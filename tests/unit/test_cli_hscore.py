@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from retrocohort.cli import main
-from retrocohort.hscore_probability import hlh_probability
-from retrocohort.units import convert
+from retrocohort.hscore.probability import hlh_probability
+from retrocohort.ingest.units import convert
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "cli"

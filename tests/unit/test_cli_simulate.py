@@ -43,9 +43,9 @@ def fake_scale(monkeypatch):
         calls.append(kwargs)
         return {"patients": kwargs["out_dir"] / "patients.csv"}
 
-    module = types.ModuleType("retrocohort.scale")
+    module = types.ModuleType("retrocohort.synthetic.large_cohort")
     module.simulate_cohort = simulate_cohort
-    monkeypatch.setitem(sys.modules, "retrocohort.scale", module)
+    monkeypatch.setitem(sys.modules, "retrocohort.synthetic.large_cohort", module)
     return calls
 
 
@@ -84,6 +84,6 @@ def test_non_positive_counts_are_usage_errors(capsys):
 
 
 def test_scale_module_absent(monkeypatch, tmp_path, capsys):
-    monkeypatch.setitem(sys.modules, "retrocohort.scale", None)  # import raises ModuleNotFoundError
+    monkeypatch.setitem(sys.modules, "retrocohort.synthetic.large_cohort", None)  # import raises ModuleNotFoundError
     assert main(["simulate", "--patients", "5", "--sites", "1", "--out", str(tmp_path)]) == 1
-    assert "no retrocohort.scale module" in capsys.readouterr().err
+    assert "no retrocohort.synthetic.large_cohort module" in capsys.readouterr().err

@@ -2,8 +2,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from retrocohort.config import load_config
-from retrocohort.derive import derive_variables
+from retrocohort.config.check import load_config
+from retrocohort.cohort.derive import derive_variables
 from retrocohort.errors import ConfigError
 
 

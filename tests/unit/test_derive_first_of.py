@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from retrocohort.derive import derive_variables
-from retrocohort.derived_spec import derived_inputs
+from retrocohort.cohort.derive import derive_variables
+from retrocohort.config.derived_spec import derived_inputs
 
 SPEC = {"cause": {"label": "Cause", "first_of": [
     {"variable": "rheum", "value": "still"},

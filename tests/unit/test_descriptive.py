@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrocohort.descriptive import summarise_variable, table1_statistics, variable_kind
+from retrocohort.analysis.descriptive import summarise_variable, table1_statistics, variable_kind
 from retrocohort.stats.quantiles import NUMPY_METHOD
 
 VARIABLES = {"age": {"kind": "continuous", "label": "Age"}, "male": {"kind": "binary"},

@@ -1,4 +1,4 @@
-"""Tests for retrocohort.formatting: exact decimal rounding and journal number styles."""
+"""Tests for retrocohort.format.numbers: exact decimal rounding and journal number styles."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retrocohort.formatting import (
+from retrocohort.format.numbers import (
     format_count_pct,
     format_mean_sd,
     format_median_iqr,

@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from retrocohort.errors import ConfigError
-from retrocohort.group_analysis import group_assignment, group_key, group_statistics
+from retrocohort.analysis.groups import group_assignment, group_key, group_statistics
 
 VARIABLES = {
     "duration": {"kind": "continuous", "label": "Duration"},
@@ -145,7 +145,7 @@ def test_duplicate_ids_raise():
 
 
 def test_printed_p_follows_the_study_settings():
-    from retrocohort.stats.pvalues import p_value_format, printed_p
+    from retrocohort.format.pvalues import p_value_format, printed_p
 
     default = p_value_format({})
     assert [printed_p(p, default) for p in (0.0004, 0.0015, 0.0125, np.nan)] == ["<0.001", "0.002", "0.013", "—"]

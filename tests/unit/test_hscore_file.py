@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from retrocohort.errors import InputError
-from retrocohort.hscore_file import (ACCEPTED_COLUMNS, normalise_header, read_hscore_sheet,
+from retrocohort.hscore.sheet import (ACCEPTED_COLUMNS, normalise_header, read_hscore_sheet,
                                      score_sheet, study_limits)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "cli"
@@ -125,7 +125,7 @@ def test_no_id_column_and_conflicting_columns(tmp_path):
 
 
 def test_accepted_columns_cover_every_hscore_input():
-    from retrocohort.hscore import INPUTS
+    from retrocohort.hscore.score import INPUTS
 
     assert {c.variable for c in ACCEPTED_COLUMNS if c.variable} >= set(INPUTS)
     assert normalise_header("  White-Blood  Cells ") == "white_blood_cells"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrocohort.hscore_probability import (
+from retrocohort.hscore.probability import (
     FARDET_CENSORED, FARDET_TABLE, LOGISTIC_INTERCEPT, LOGISTIC_SLOPE, MAX_TABLE_ERROR,
     fit_logistic, hlh_probability, table_errors,
 )

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from retrocohort.errors import InputError
-from retrocohort.ingest import ingest_site, parse_numbers, parse_treatment_lines
-from retrocohort.readers import read_raw_table
+from retrocohort.ingest.sources import ingest_site, parse_numbers, parse_treatment_lines
+from retrocohort.io.raw import read_raw_table
 
 VARIABLES = {
     "age": {"kind": "continuous", "table": "patients", "unit": "years", "range": [0, 120]},

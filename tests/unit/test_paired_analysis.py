@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from retrocohort.paired_analysis import NOT_COMPUTED, compare_parameter, table3_statistics
-from retrocohort.tables import build_table3
+from retrocohort.analysis.paired import NOT_COMPUTED, compare_parameter, table3_statistics
+from retrocohort.tables.build import build_table3
 
 VARIABLES = {"crp": {"kind": "continuous", "label": "CRP"}, "fever": {"kind": "binary"},
              "ldh": {"kind": "continuous"}}
@@ -89,7 +89,7 @@ def test_paired_frames_equal_a_pivot_and_reject_duplicates():
             for p in range(1, 40) for v in ("crp", "ldh") for d in (0, 3, 7) if rng.random() < 0.8]
     meas = pd.DataFrame(rows, columns=["patient_id", "variable", "day", "value"])
     meas.loc[meas.index[::9], "value"] = np.nan
-    from retrocohort.paired_analysis import paired_frames
+    from retrocohort.analysis.paired import paired_frames
 
     got = paired_frames(meas, ["crp", "ldh", "absent"], (0, 7))
     for name in ("crp", "ldh"):
@@ -129,8 +129,8 @@ def test_table3_summary_statistic_is_configurable():
 
 def test_pairs_file_round_trip_gives_the_pairs_each_row_was_computed_from(tmp_path):
     """paired_tests writes the pairs it tested; the slope figure reads them back unchanged."""
-    from retrocohort.paired_analysis import pairs_from_table, pairs_table, paired_frames
-    from retrocohort.tabular_io import read_parquet, write_parquet
+    from retrocohort.analysis.paired import pairs_from_table, pairs_table, paired_frames
+    from retrocohort.io.tabular import read_parquet, write_parquet
 
     long = _long({"crp": [("1", 0, 10.0), ("1", 7, 5.0), ("2", 0, 8.0), ("10", 0, 9.0), ("10", 7, 2.0)],
                   "ldh": [("2", 0, 300.0), ("2", 7, 250.0)]})

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from retrocohort.errors import ConfigError, InputError
-from retrocohort.ingest import ingest_site
-from retrocohort.privacy import (apply_identifier_policy, identifier_kind_by_name,
+from retrocohort.ingest.sources import ingest_site
+from retrocohort.ingest.privacy import (apply_identifier_policy, identifier_kind_by_name,
                                  identifier_kind_by_values, pseudonym, scan_identifiers)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,7 +141,7 @@ def test_the_network_scan_can_fail(tmp_path):
 
 
 def test_csv_frame_neutralises_text_categories_and_headers_vectorised():
-    from retrocohort.render.csv_safe import safe_csv_frame
+    from retrocohort.io.csv_safe import safe_csv_frame
 
     df = pd.DataFrame({
         "id": pd.Series(["=1+1", "p2", None], dtype="string"),

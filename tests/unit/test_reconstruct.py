@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from retrocohort.audit.rounding import matches_printed, printed_match_rules
-from retrocohort.reconstruct import (
+from retrocohort.synthetic.reconstruct import (
     Summary,
     min_signed_rank_p,
     paired_binary_table,
@@ -21,7 +21,7 @@ from retrocohort.reconstruct import (
     solve_pins,
     summary_pins,
 )
-from retrocohort.simulate import generate
+from retrocohort.synthetic.calibrated import generate
 from retrocohort.stats.paired_binary import mcnemar_from_discordant
 from retrocohort.stats.quantiles import quantile
 from retrocohort.stats.signed_rank import wilcoxon_signed_rank

@@ -1,4 +1,4 @@
-"""retrocohort.scale: the simulated multi-site study is valid, deterministic and ingestible."""
+"""retrocohort.synthetic.large_cohort: the simulated multi-site study is valid, deterministic and ingestible."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrocohort.cohort import category_codes, cohort_measurements, paired_values
-from retrocohort.config import load_config
+from retrocohort.cohort.frames import category_codes, cohort_measurements, paired_values
+from retrocohort.config.check import load_config
 from retrocohort.errors import ConfigError
-from retrocohort.ingest import ingest_site, merge_sites
-from retrocohort.readers import read_raw_table
-from retrocohort.scale import LABS, RAW_NAMES, SITE_VARIANTS, simulate_cohort, site_sizes
-from retrocohort.validation import validate_tables
+from retrocohort.ingest.sources import ingest_site, merge_sites
+from retrocohort.io.raw import read_raw_table
+from retrocohort.synthetic.large_cohort import LABS, RAW_NAMES, SITE_VARIANTS, simulate_cohort, site_sizes
+from retrocohort.validate.canonical import validate_tables
 
 
 def _digest(root: Path) -> dict[str, str]:

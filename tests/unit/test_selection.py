@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retrocohort.errors import ConfigError
-from retrocohort.selection import FLOW_COLUMNS, apply_selection
+from retrocohort.cohort.selection import FLOW_COLUMNS, apply_selection
 
 
 @pytest.fixture

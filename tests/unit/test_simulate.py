@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from retrocohort.audit.published import load_study
-from retrocohort.simulate import LABEL, calibration_text, csv_text, generate, simulate_from_recipe
+from retrocohort.synthetic.calibrated import LABEL, calibration_text, csv_text, generate, simulate_from_recipe
 from retrocohort.stats.quantiles import quantile
 
 ROOT = Path(__file__).resolve().parents[2]

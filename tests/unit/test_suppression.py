@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from retrocohort.render.model import Row, Table
-from retrocohort.suppression import suppress_stats, suppress_table, suppressed_rows
+from retrocohort.tables.suppression import suppress_stats, suppress_table, suppressed_rows
 
 STATS = pd.DataFrame({
     "stat": ["section", "count_pct", "count_pct", "count_pct", "count_pct", "median_iqr"],

@@ -6,7 +6,7 @@ import pytest
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from retrocohort.errors import ConfigError
-from retrocohort.survival_analysis import (
+from retrocohort.analysis.survival import (
     at_risk_times,
     numbers_at_risk,
     survival_at,

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrocohort.descriptive import table1_statistics
-from retrocohort.group_analysis import group_statistics
+from retrocohort.analysis.descriptive import table1_statistics
+from retrocohort.analysis.groups import group_statistics
 from retrocohort.render import to_markdown, write_docx
-from retrocohort.survival_analysis import survival_statistics
-from retrocohort.tables import (NumberStyle, build_group_table, build_survival_table, build_table1,
+from retrocohort.analysis.survival import survival_statistics
+from retrocohort.tables.build import (NumberStyle, build_group_table, build_survival_table, build_table1,
                                 build_table2)
 
 VARIABLES = {

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrocohort.tabular_io import (_arrow_csv_text, float_text, read_parquet, write_csv,
+from retrocohort.io.tabular import (_arrow_csv_text, float_text, read_parquet, write_csv,
                                     write_parquet, write_parquet_dataset)
 
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from retrocohort.errors import InputError
-from retrocohort.units import convert
+from retrocohort.ingest.units import convert
 
 
 @pytest.mark.parametrize("value, src, dst, expected, molar", [

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from retrocohort.errors import ValidationFailed
-from retrocohort.ingest import CanonicalTables
-from retrocohort.validation import (cross_site_problems, measurement_problems, site_median_records,
+from retrocohort.ingest.sources import CanonicalTables
+from retrocohort.validate.canonical import (cross_site_problems, measurement_problems, site_median_records,
                                     site_median_table, validate_site, validate_tables)
 
 VARIABLES = {
@@ -102,7 +102,7 @@ def test_merge_recomputes_medians_missing_from_an_older_site_summary(tmp_path):
     import json
 
     from retrocohort.steps.validate import _median_records
-    from retrocohort.tabular_io import write_parquet
+    from retrocohort.io.tabular import write_parquet
 
     _, b, _ = _two_sites(("4", "5", "6"))
     write_parquet(b.measurements, tmp_path / "measurements.parquet")

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
-from retrocohort.snakemake_io import run_step
+from retrocohort.io.step import run_step
 
 RULES = Path(__file__).resolve().parents[2] / "workflow" / "rules"
 

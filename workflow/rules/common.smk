@@ -1,10 +1,10 @@
 # Helpers shared by all rules: config validation, site list, output lists.
 from snakemake.utils import validate
 
-from retrocohort.config import check_config
+from retrocohort.config.check import SCHEMA_PATH, check_config
 
 check_config(config, file="config")  # schema + cross-references, one line per problem
-validate(config, "../schemas/config.schema.yaml")  # then fill schema defaults
+validate(config, str(SCHEMA_PATH))  # then fill schema defaults
 
 SITES = sorted(config["sites"])
 # Scheduling (higher starts first among ready jobs): the long chain after hscore

@@ -23,7 +23,7 @@ from retrocohort.audit.published import Definition, PublishedNumber, PublishedSt
 from retrocohort.audit.regenerated import (AuditData, Method, Regenerated, definition_series,
                                            describe, quantile_type_name, resolve_inputs,
                                            summary_methods)
-from retrocohort.group_analysis import DEFAULT_EXACT_MAX_N, group_key
+from retrocohort.analysis.groups import DEFAULT_EXACT_MAX_N, group_key
 from retrocohort.stats.two_sample import mann_whitney
 
 GROUPS_FILE = "results/stats/groups.json"

@@ -1,6 +1,6 @@
 """Published numbers as data: load and validate ``config/published/*.yaml``.
 
-Validation is two-layered: JSON Schema (``workflow/schemas/published.schema.yaml``) for
+Validation is two-layered: JSON Schema (``src/retrocohort/config/schemas/published.schema.yaml``) for
 structure, then cross-field rules the schema cannot state (unique ids, decimals keyed like
 values, every value visible in ``printed`` at its decimals, references that resolve). Every
 problem names the file, the entry id and the field.
@@ -17,10 +17,10 @@ from typing import Any, Mapping
 import jsonschema
 import yaml
 
-from retrocohort.config import SAFE_LOADER
+from retrocohort.config.check import SAFE_LOADER
 from retrocohort.errors import ConfigError, Problem
 
-SCHEMA_PATH = Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "published.schema.yaml"
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "config" / "schemas" / "published.schema.yaml"
 _WORDS = {w: i for i, w in enumerate(
     "none one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}

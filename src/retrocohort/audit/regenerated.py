@@ -21,8 +21,8 @@ import pandas as pd
 from retrocohort.audit.consistency import QUANTILE_P
 from retrocohort.audit.counts_only import two_group_tests
 from retrocohort.audit.published import Definition, PublishedNumber, PublishedStudy
-from retrocohort.cohort import baseline_frame, paired_values
-from retrocohort.paired_analysis import wilcoxon_options
+from retrocohort.cohort.frames import baseline_frame, paired_values
+from retrocohort.analysis.paired import wilcoxon_options
 from retrocohort.stats.paired_binary import MCNEMAR_METHODS, mcnemar_from_discordant
 from retrocohort.stats.quantiles import quantile
 from retrocohort.stats.signed_rank import paired_t, sign_test, wilcoxon_signed_rank

@@ -24,7 +24,7 @@ from retrocohort.audit.regenerated import (DEFAULT_QUANTILE_TYPES, AuditData, in
                                            is_synthetic, regenerate_study)
 from retrocohort.audit.unknown_entries import (describe_unknown, group_unknown_analyses,
                                                unknown_value_analyses)
-from retrocohort.formatting import round_decimal
+from retrocohort.format.numbers import round_decimal
 from retrocohort.render.html import to_html
 from retrocohort.render.markdown import escape as md_escape
 from retrocohort.render.markdown import to_markdown

@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .. import __version__
-from ..errors import RetrocohortError
-from . import hscore, report, run, simulate, validate
+from retrocohort import __version__
+from retrocohort.errors import RetrocohortError
+from retrocohort.cli import hscore, report, run, simulate, validate
 
 SUBCOMMANDS = (run, validate, hscore, simulate, report)
 

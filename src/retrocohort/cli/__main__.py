@@ -2,6 +2,6 @@
 
 import sys
 
-from . import main
+from retrocohort.cli import main
 
 sys.exit(main())

@@ -8,19 +8,19 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Problem, RetrocohortError
+from retrocohort.errors import Problem, RetrocohortError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..hscore_file import HScoreSheet
+    from retrocohort.hscore.sheet import HScoreSheet
 
 DESCRIPTION = """\
 Compute the HScore (Fardet et al., Arthritis Rheumatol 2014) of every patient (row) of FILE,
 with the points of each item, the total, the probability of haemophagocytic syndrome, the
 minimum and maximum achievable totals when items are missing, and the cut-off status
 (reached: even the minimum meets it; reachable: only the maximum does; unreachable).
-Scoring is retrocohort.hscore; units are converted with retrocohort.units (pint)."""
+Scoring is retrocohort.hscore.score; units are converted with retrocohort.ingest.units (pint)."""
 
 EPILOG_HEAD = """\
 accepted columns (header case, spaces, '-' and '_' do not matter):
@@ -37,7 +37,7 @@ catches a wrong unit (e.g. 101.3 in a '[°C]' column).
 yes/no columns: yes/no, y/n, true/false, 1/0. Missing: empty, NA, N/A, ND, missing, unknown.
 Other columns are ignored (listed on stderr). An absent item column counts as missing.
 
-probability: logistic approximation of Fardet's published table (retrocohort.hscore_probability),
+probability: logistic approximation of Fardet's published table (retrocohort.hscore.probability),
 given only when all 9 items are known.
 
 examples:
@@ -46,8 +46,8 @@ examples:
 
 
 def epilog() -> str:
-    """Accepted columns (from :data:`retrocohort.hscore_file.ACCEPTED_COLUMNS`), units, examples."""
-    from ..hscore_file import ACCEPTED_COLUMNS
+    """Accepted columns (from :data:`retrocohort.hscore.sheet.ACCEPTED_COLUMNS`), units, examples."""
+    from retrocohort.hscore.sheet import ACCEPTED_COLUMNS
 
     lines = [EPILOG_HEAD.rstrip("\n")]
     for col in ACCEPTED_COLUMNS:
@@ -84,7 +84,7 @@ def add_parser(subparsers: argparse._SubParsersAction,
 
 def study_config(args: argparse.Namespace) -> tuple[Path | None, dict]:
     """The config given with --configfile, else the project's config/config.yaml if any."""
-    from ..config import read_yaml
+    from retrocohort.config.check import read_yaml
 
     path = args.configfile or args.directory / "config" / "config.yaml"
     if args.configfile is None and not path.is_file():
@@ -122,8 +122,8 @@ def _is_missing(x: Any) -> bool:
 
 def input_text(sheet: HScoreSheet, scored: pd.DataFrame, pid: str, name: str) -> str:
     """One input cell as given, with its unit and, when converted, the canonical value."""
-    from ..hscore import INPUTS
-    from ..hscore_file import ACCEPTED_COLUMNS, MISSING_VALUES
+    from retrocohort.hscore.score import INPUTS
+    from retrocohort.hscore.sheet import ACCEPTED_COLUMNS, MISSING_VALUES
 
     col = next(c for c in ACCEPTED_COLUMNS if c.name == name)
     raw = sheet.given.at[pid, name]
@@ -143,7 +143,7 @@ def input_text(sheet: HScoreSheet, scored: pd.DataFrame, pid: str, name: str) ->
 def item_rows(sheet: HScoreSheet, scored: pd.DataFrame,
               pid: str) -> list[tuple[str, list[str], str]]:
     """(item, its inputs as given [= canonical], points or '?' when not determined) per item."""
-    from ..hscore import HSCORE_ITEMS
+    from retrocohort.hscore.score import HSCORE_ITEMS
 
     rows = []
     for item in HSCORE_ITEMS:
@@ -156,9 +156,9 @@ def item_rows(sheet: HScoreSheet, scored: pd.DataFrame,
 
 def summary_line(row: pd.Series, rule: str) -> str:
     """Total, bounds, probability and cut-off status of one scored patient."""
-    from ..hscore_probability import hlh_probability
+    from retrocohort.hscore.probability import hlh_probability
 
-    from ..hscore import N_ITEMS
+    from retrocohort.hscore.score import N_ITEMS
 
     observed = int(row["items_observed"])
     if bool(row["complete"]):
@@ -221,8 +221,8 @@ def check_output_path(out: Path) -> None:
 
 def write_output(frame: pd.DataFrame, out: Path, source: str) -> None:
     """CSV (formula-safe text, %.17g floats) or JSON (shortest round-trip floats), atomic."""
-    from ..render.csv_safe import safe_text_frame
-    from ..tabular_io import write_csv, write_text
+    from retrocohort.io.csv_safe import safe_text_frame
+    from retrocohort.io.tabular import write_csv, write_text
 
     check_output_path(out)
     if out.suffix.lower() == ".csv":
@@ -232,7 +232,7 @@ def write_output(frame: pd.DataFrame, out: Path, source: str) -> None:
                    for rec in frame.astype(object).to_dict("records")]
         doc = {"source": source,
                "method": "HScore (Fardet et al. 2014); probability: logistic approximation of "
-                         "the published table (retrocohort.hscore_probability)",
+                         "the published table (retrocohort.hscore.probability)",
                "patients": records}
         write_text(out, json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
@@ -240,7 +240,7 @@ def write_output(frame: pd.DataFrame, out: Path, source: str) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from ..hscore_file import read_hscore_sheet, score_sheet, study_limits
+    from retrocohort.hscore.sheet import read_hscore_sheet, score_sheet, study_limits
 
     if args.out is not None:
         check_output_path(args.out)

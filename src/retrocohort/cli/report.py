@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from ..errors import Problem, RetrocohortError
-from .run import REPORT
+from retrocohort.errors import Problem, RetrocohortError
+from retrocohort.cli.run import REPORT
 
 DESCRIPTION = """\
 Print where the study's HTML report is (results/report.html in the project directory) with its

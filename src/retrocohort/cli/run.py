@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..errors import Problem, RetrocohortError
+from retrocohort.errors import Problem, RetrocohortError
 
 REPORT = Path("results/report.html")
 
@@ -69,14 +69,22 @@ def snakemake_executable() -> Path:
         file=str(candidate), expected="pip install -e . (or `make setup`) in this environment")])
 
 
+def checkout_snakefile() -> Path | None:
+    """The Snakefile of the workflow checkout this package was installed from (editable
+    install), or None when the package was installed from a wheel."""
+    import retrocohort
+
+    candidate = Path(retrocohort.__file__).resolve().parents[2] / "Snakefile"
+    return candidate if candidate.is_file() else None
+
+
 def snakefile_args(project: Path) -> list[str]:
     """``--snakefile`` when the project directory has no Snakefile of its own."""
     if (project / "Snakefile").is_file():
         return []
-    from ..config import REPO_ROOT
-
-    if (REPO_ROOT / "Snakefile").is_file():
-        return ["--snakefile", str(REPO_ROOT / "Snakefile")]
+    checkout = checkout_snakefile()
+    if checkout is not None:
+        return ["--snakefile", str(checkout)]
     raise RetrocohortError(f"No Snakefile in {project}", [Problem(
         "the project directory has no Snakefile and this retrocohort package is not part of a "
         "workflow checkout", file=str(project),

@@ -8,19 +8,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, Problem, RetrocohortError
+from retrocohort.errors import ConfigError, Problem, RetrocohortError
 
 DESCRIPTION = """\
 Make SYNTHETIC data, in one of two modes.
 
 --recipe: regenerate the synthetic raw files of a study from its seeded recipe
-(config/synthetic/<study>.yaml; retrocohort.simulate). The recipe's `patients.path` and
+(config/synthetic/<study>.yaml; retrocohort.synthetic.calibrated). The recipe's `patients.path` and
 `outputs` paths are relative to the project directory (-C); the files are written there, or
 under --output-dir with the same relative paths. Deterministic: the same recipe gives
 byte-identical files.
 
 --patients/--sites/--out: a large wholly synthetic multi-site cohort for scale tests
-(retrocohort.scale.simulate_cohort), written under --out."""
+(retrocohort.synthetic.large_cohort.simulate_cohort), written under --out."""
 
 EPILOG = """\
 examples:
@@ -103,8 +103,8 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def simulate_recipe(recipe_path: Path, project: Path, output_dir: Path | None) -> int:
     """Regenerate a study's synthetic files; reports which files changed."""
-    from ..config import read_yaml
-    from ..simulate import simulate_from_recipe, write_synthetic
+    from retrocohort.config.check import read_yaml
+    from retrocohort.synthetic.calibrated import simulate_from_recipe, write_synthetic
 
     recipe = read_yaml(recipe_path)
     outputs = recipe.get("outputs") if isinstance(recipe, dict) else None
@@ -132,15 +132,15 @@ def simulate_recipe(recipe_path: Path, project: Path, output_dir: Path | None) -
 
 def simulate_scale(n_patients: int, n_sites: int, out: Path, seed: int,
                    formats: tuple[str, ...]) -> int:
-    """Call :func:`retrocohort.scale.simulate_cohort` with progress lines around it."""
+    """Call :func:`retrocohort.synthetic.large_cohort.simulate_cohort` with progress lines around it."""
     try:
-        from ..scale import simulate_cohort
+        from retrocohort.synthetic.large_cohort import simulate_cohort
     except ModuleNotFoundError as exc:
-        if exc.name not in ("retrocohort.scale",):
+        if exc.name not in ("retrocohort.synthetic.large_cohort",):
             raise
         raise RetrocohortError("Large-cohort simulation is not available", [Problem(
-            "this installation has no retrocohort.scale module",
-            expected="a retrocohort version that includes retrocohort.scale")]) from None
+            "this installation has no retrocohort.synthetic.large_cohort module",
+            expected="a retrocohort version that includes retrocohort.synthetic.large_cohort")]) from None
     _progress(f"simulating {n_patients} patients over {n_sites} sites (seed {seed}, "
               f"formats {','.join(formats)}) -> {out}")
     start = time.perf_counter()

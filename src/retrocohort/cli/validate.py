@@ -6,15 +6,15 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, Problem, RetrocohortError, ValidationFailed
+from retrocohort.errors import InputError, Problem, RetrocohortError, ValidationFailed
 
 DEFAULT_CONFIG = Path("config/config.yaml")
 
 DESCRIPTION = """\
 Check raw data files against the study config without running the pipeline: each FILE must be
 the path of a source declared under `sites:` in the config. The files are ingested exactly as
-the workflow does (typing, code maps, unit conversion: retrocohort.ingest) and the canonical
-tables validated (ranges, categories, uniqueness: retrocohort.validation). The other sources
+the workflow does (typing, code maps, unit conversion: retrocohort.ingest.sources) and the canonical
+tables validated (ranges, categories, uniqueness: retrocohort.validate.canonical). The other sources
 of the same site are read too, because e.g. measurements are checked against the site's
 patients; problems anywhere in the site are reported.
 
@@ -72,8 +72,8 @@ def match_sources(files: list[Path], config: dict, project: Path,
 
 def check_sites(sites: list[str], config: dict, project: Path) -> tuple[list[Problem], dict]:
     """Ingest and validate the given sites; returns (problems, table sizes)."""
-    from ..ingest import ingest_site, merge_sites
-    from ..validation import validate_tables
+    from retrocohort.ingest.sources import ingest_site, merge_sites
+    from retrocohort.validate.canonical import validate_tables
 
     parts, problems = [], []
     for site in sites:
@@ -94,7 +94,7 @@ def check_sites(sites: list[str], config: dict, project: Path) -> tuple[list[Pro
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..config import load_config
+    from retrocohort.config.check import load_config
 
     project: Path = args.directory
     config_path = args.configfile.resolve() if args.configfile else project / DEFAULT_CONFIG

@@ -1,6 +1,6 @@
 """Format-independent table model and its renderers (Markdown, LaTeX, DOCX, HTML, safe CSV)."""
 
-from retrocohort.render.csv_safe import neutralise_formula, safe_text_frame
+from retrocohort.io.csv_safe import neutralise_formula, safe_text_frame
 from retrocohort.render.docx import to_docx_bytes, write_docx
 from retrocohort.render.html import to_html
 from retrocohort.render.latex import standalone_document, to_latex

@@ -1,6 +1,6 @@
 """Output-format-independent model of a formatted journal table.
 
-Cells are already-formatted strings (see :mod:`retrocohort.formatting`); renderers
+Cells are already-formatted strings (see :mod:`retrocohort.format.numbers`); renderers
 only escape and lay them out. Column 0 is the label column: it is left-aligned and
 carries row indentation; the other columns are centred.
 """

@@ -9,14 +9,14 @@ from typing import Any
 
 import pandas as pd
 
-from ..audit.calibration import load_calibration
-from ..audit.published import load_study
-from ..audit.regenerated import DEFAULT_QUANTILE_TYPES, build_audit_data
-from ..audit.report import (audit_one_study, json_safe, render_html, render_markdown, report_blocks,
+from retrocohort.audit.calibration import load_calibration
+from retrocohort.audit.published import load_study
+from retrocohort.audit.regenerated import DEFAULT_QUANTILE_TYPES, build_audit_data
+from retrocohort.audit.report import (audit_one_study, json_safe, render_html, render_markdown, report_blocks,
                             rows_frame)
-from ..cohort import synthetic_variables
-from ..errors import InputError
-from ..tabular_io import read_parquet, write_csv, write_json, write_text
+from retrocohort.cohort.frames import synthetic_variables
+from retrocohort.errors import InputError
+from retrocohort.io.tabular import read_parquet, write_csv, write_json, write_text
 
 _RULE_TEXT = {"half_up": "half-up", "half_even": "half-even"}
 

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cohort import category_codes
-from ..figures.flow import cohort_flow
-from ..figures.hscore import hscore_distribution
-from ..figures.paired import slope_plot
-from ..figures.save import save_figure
-from ..figures.swimmer import swimmer_plot
-from ..formatting import format_p
-from ..hscore_probability import hlh_probability
-from ..paired_analysis import pairs_from_table
-from ..tabular_io import read_parquet
+from retrocohort.cohort.frames import category_codes
+from retrocohort.figures.flow import cohort_flow
+from retrocohort.figures.hscore import hscore_distribution
+from retrocohort.figures.paired import slope_plot
+from retrocohort.figures.save import save_figure
+from retrocohort.figures.swimmer import swimmer_plot
+from retrocohort.format.numbers import format_p
+from retrocohort.hscore.probability import hlh_probability
+from retrocohort.analysis.paired import pairs_from_table
+from retrocohort.io.tabular import read_parquet
 
 
 # PDF font subsetting logs every glyph at INFO; keep the rule's log readable.

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..cohort import baseline_frame, synthetic_variables
-from ..group_analysis import group_statistics
-from ..render.docx import to_docx_bytes
-from ..render.html import to_html
-from ..render.latex import to_latex
-from ..render.markdown import to_markdown
-from ..render.model import Table
-from ..stats.result import details_text, json_safe
-from ..tables import build_group_table
-from ..tabular_io import atomic_write_bytes, read_parquet, write_csv, write_json, write_text
+from retrocohort.cohort.frames import baseline_frame, synthetic_variables
+from retrocohort.analysis.groups import group_statistics
+from retrocohort.render.docx import to_docx_bytes
+from retrocohort.render.html import to_html
+from retrocohort.render.latex import to_latex
+from retrocohort.render.markdown import to_markdown
+from retrocohort.render.model import Table
+from retrocohort.stats.result import details_text, json_safe
+from retrocohort.tables.build import build_group_table
+from retrocohort.io.tabular import atomic_write_bytes, read_parquet, write_csv, write_json, write_text
 
 
 def cohort_frame(input: dict, config: dict) -> tuple[pd.DataFrame, set[str]]:

@@ -7,11 +7,11 @@ import logging
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ..cohort import read_measurements
-from ..hscore import INPUTS, REPORTED, resolve_columns, score_hscore, worst_in_window
-from ..hscore_probability import hlh_probability
-from ..selection import apply_selection
-from ..tabular_io import read_parquet, write_csv, write_parquet
+from retrocohort.cohort.frames import read_measurements
+from retrocohort.hscore.score import INPUTS, REPORTED, resolve_columns, score_hscore, worst_in_window
+from retrocohort.hscore.probability import hlh_probability
+from retrocohort.cohort.selection import apply_selection
+from retrocohort.io.tabular import read_parquet, write_csv, write_parquet
 
 log = logging.getLogger(__name__)
 _DIRECTION = {"max": "higher", "min": "lower"}

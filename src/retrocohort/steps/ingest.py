@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ..ingest import ingest_site
-from ..provenance import checksums
-from ..tabular_io import write_json, write_parquet
+from retrocohort.ingest.sources import ingest_site
+from retrocohort.io.provenance import checksums
+from retrocohort.io.tabular import write_json, write_parquet
 
 log = logging.getLogger(__name__)
 

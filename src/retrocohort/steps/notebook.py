@@ -20,8 +20,8 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from ..errors import Problem, RetrocohortError
-from ..atomic_io import write_text
+from retrocohort.errors import Problem, RetrocohortError
+from retrocohort.io.atomic import write_text
 
 TITLE = "Reviewer's walkthrough (executed by the workflow)"
 TIMEOUT_SECONDS = 600  # per cell

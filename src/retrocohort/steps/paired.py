@@ -3,9 +3,9 @@ they were computed from (one file, read again by the slope figure)."""
 
 from __future__ import annotations
 
-from ..cohort import cohort_measurements, synthetic_variables
-from ..paired_analysis import pairs_table, paired_frames, table3_from_pairs
-from ..tabular_io import read_parquet, write_csv, write_json, write_parquet
+from retrocohort.cohort.frames import cohort_measurements, synthetic_variables
+from retrocohort.analysis.paired import pairs_table, paired_frames, table3_from_pairs
+from retrocohort.io.tabular import read_parquet, write_csv, write_json, write_parquet
 
 
 def run(input: dict, output: dict, params: dict, config: dict) -> None:

@@ -13,8 +13,8 @@ import platform
 import sys
 from pathlib import Path
 
-from ..provenance import git_state, package_versions, run_record
-from ..atomic_io import write_json
+from retrocohort.io.provenance import git_state, package_versions, run_record
+from retrocohort.io.atomic import write_json
 
 
 def run(input: dict, output: dict, params: dict, config: dict) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import variable_label
-from ..figures.save import save_figure
-from ..figures.survival import km_plot
-from ..survival_analysis import survival_statistics
-from ..tables import build_survival_table
-from .groups import cohort_frame, write_statistics, write_table
+from retrocohort.config.check import variable_label
+from retrocohort.figures.save import save_figure
+from retrocohort.figures.survival import km_plot
+from retrocohort.analysis.survival import survival_statistics
+from retrocohort.tables.build import build_survival_table
+from retrocohort.steps.groups import cohort_frame, write_statistics, write_table
 
 
 def run(input: dict, output: dict, params: dict, config: dict) -> None:

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cohort import (as_text, baseline_frame, category_codes, cohort_measurements, read_measurements,
+from retrocohort.cohort.frames import (as_text, baseline_frame, category_codes, cohort_measurements, read_measurements,
                       synthetic_variables)
-from ..descriptive import table1_statistics
-from ..render.csv_safe import safe_text_frame
-from ..render.docx import to_docx_bytes
-from ..render.html import to_html
-from ..render.latex import standalone_document, to_latex
-from ..render.markdown import to_markdown
-from ..suppression import small_cell_k, suppress_stats, suppress_table
-from ..tables import build_table1, build_table2, build_table3
-from ..tabular_io import atomic_write_bytes, read_parquet, write_csv, write_text
+from retrocohort.analysis.descriptive import table1_statistics
+from retrocohort.io.csv_safe import safe_text_frame
+from retrocohort.render.docx import to_docx_bytes
+from retrocohort.render.html import to_html
+from retrocohort.render.latex import standalone_document, to_latex
+from retrocohort.render.markdown import to_markdown
+from retrocohort.tables.suppression import small_cell_k, suppress_stats, suppress_table
+from retrocohort.tables.build import build_table1, build_table2, build_table3
+from retrocohort.io.tabular import atomic_write_bytes, read_parquet, write_csv, write_text
 
 #: Measurement columns Table 1 needs (baseline-day values of each variable).
 MEASUREMENT_COLUMNS = ["patient_id", "day", "variable", "value"]

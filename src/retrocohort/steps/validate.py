@@ -1,6 +1,6 @@
 """Rules ``validate_site`` (one site's tables, in its own job) and ``validate`` (merge + cross-site).
 
-The per-site job runs every within-site check (:func:`retrocohort.validation.validate_site`)
+The per-site job runs every within-site check (:func:`retrocohort.validate.canonical.validate_site`)
 and writes a small JSON summary with the site's medians; the merge job runs only the checks
 that need all sites (ids unique across sites, per-site scale agreement, from those medians),
 derives the patient-level variables and writes ``results/validated/*.parquet`` (the
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..derive import derive_variables
-from ..errors import ValidationFailed
-from ..ingest import CanonicalTables, merge_sites
-from ..tabular_io import read_parquet, write_json, write_parquet, write_parquet_dataset, write_text
-from ..validation import (cross_site_problems, site_median_records, site_median_table, validate_site,
+from retrocohort.cohort.derive import derive_variables
+from retrocohort.errors import ValidationFailed
+from retrocohort.ingest.sources import CanonicalTables, merge_sites
+from retrocohort.io.tabular import read_parquet, write_json, write_parquet, write_parquet_dataset, write_text
+from retrocohort.validate.canonical import (cross_site_problems, site_median_records, site_median_table, validate_site,
                           validation_report)
 
 log = logging.getLogger(__name__)

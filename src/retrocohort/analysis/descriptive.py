@@ -1,0 +1,79 @@
+"""Table 1 statistics: machine-readable, full precision, one row per table row.
+
+Binary rows: count of true, denominator = patients with a known value, percentage.
+Continuous rows: n, missing, median and quartiles under a stated Hyndman–Fan type (default 7:
+R/numpy default and Excel QUARTILE.INC), mean, SD (n − 1), min, max.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from retrocohort.stats.quantiles import HF_TYPES, quantile
+
+STAT_COLUMNS = ["row", "variable", "label", "stat", "n", "missing", "count", "denominator",
+                "percent", "median", "q1", "q3", "mean", "sd", "min", "max", "quantile_type",
+                "quantile_method", "synthetic"]
+
+
+BINARY_DERIVED_OPS = ("any_of", "all_of", "equals", "less_than", "first_line", "monotherapy")
+
+
+def variable_kind(name: str, variables: dict, derived: dict) -> str:
+    """Kind of a declared variable, or of a derived one (flags: binary; counts/lines: count).
+
+    Built-in per-patient numbers (e.g. ``hscore_probability_pct``) are continuous.
+    """
+    if name in variables:
+        return variables[name]["kind"]
+    spec = derived.get(name, {})
+    if "first_of" in spec:
+        return "categorical"
+    if any(op in spec for op in BINARY_DERIVED_OPS):
+        return "binary"
+    return "count" if spec else "continuous"
+
+
+def _auto_stat(kind: str) -> str:
+    return "count_pct" if kind == "binary" else "median_iqr"
+
+
+def summarise_variable(values: pd.Series, stat: str, hf_type: int) -> dict:
+    """Summary numbers of one column for the given statistic (NaN where not applicable)."""
+    out: dict = {"n": int(values.notna().sum()), "missing": int(values.isna().sum())}
+    if stat == "count_pct":
+        known = values.dropna().astype(bool)
+        out.update(count=int(known.sum()), denominator=int(len(known)),
+                   percent=100.0 * known.sum() / len(known) if len(known) else np.nan)
+        return out
+    x = values.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    x = x[~np.isnan(x)]
+    if x.size:
+        q1, med, q3 = quantile(x, [0.25, 0.5, 0.75], hf_type)
+        out.update(median=float(med), q1=float(q1), q3=float(q3), mean=float(x.mean()),
+                   sd=float(x.std(ddof=1)) if x.size > 1 else np.nan,
+                   min=float(x.min()), max=float(x.max()))
+    return out
+
+
+def table1_statistics(frame: pd.DataFrame, rows: list[dict], variables: dict, derived: dict,
+                      hf_type: int, synthetic: set[str]) -> pd.DataFrame:
+    """Compute every configured Table 1 row from the baseline frame (one row per patient)."""
+    records = []
+    for i, row in enumerate(rows):
+        if "section" in row:
+            records.append({"row": i, "label": row["section"], "stat": "section"})
+            continue
+        name = row["variable"]
+        spec = variables.get(name) or derived.get(name) or {}
+        kind = variable_kind(name, variables, derived)
+        stat = row.get("stat", "auto")
+        stat = _auto_stat(kind) if stat == "auto" else stat
+        summary = summarise_variable(frame[name], "count_pct" if stat == "count_pct" else "median_iqr", hf_type)
+        records.append({"row": i, "variable": name, "label": row.get("label", spec.get("label", name)),
+                        "stat": stat, **summary, "quantile_type": hf_type,
+                        "quantile_method": f"Hyndman–Fan type {hf_type} ({HF_TYPES[hf_type]})"
+                        if stat != "count_pct" else "",
+                        "synthetic": name in synthetic})
+    return pd.DataFrame.from_records(records, columns=STAT_COLUMNS)

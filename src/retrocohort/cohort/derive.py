@@ -1,0 +1,87 @@
+"""Derived patient-level variables declared in the config (``derived:``), vectorised.
+
+Operations: ``any_of`` / ``all_of`` (Kleene logic: unknown stays unknown unless decided),
+``count_of`` (number of true flags; missing when all are missing), ``equals``, ``less_than``,
+and treatment-line summaries for an agent: ``treatment_line_of`` (first line containing it),
+``first_line`` (that line is 1), ``monotherapy`` (the agent is alone in that line), and
+``first_of`` (a category from yes/no flags, see :func:`first_of`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from retrocohort.config.derived_spec import FLAG_OPS, first_of_rules
+from retrocohort.errors import ConfigError, Problem
+
+
+def _agent_lines(treatments: pd.DataFrame, agent: str) -> tuple[pd.Series, pd.Series]:
+    """Per patient: the first line containing ``agent`` and the number of agents in it."""
+    hit = treatments[treatments["agent"] == agent]
+    first = hit.groupby("patient_id", sort=True)["line"].min()
+    size = treatments.groupby(["patient_id", "line"], sort=True).size()
+    alone = size.reindex(list(zip(first.index, first.values))).to_numpy() == 1
+    return first, pd.Series(alone, index=first.index)
+
+
+def first_of(flags: pd.DataFrame, rules: list[tuple[list[str], str]]) -> pd.Series:
+    """Category of each row: the value of the FIRST rule whose flags are true (any of them).
+
+    Precedence is the rule order, so a row matching several rules (e.g. Still's disease with an
+    infection) takes the first one's value. Missing (``pd.NA``) when no rule is true and
+    either all flags are known (the row is in none of the categories) or an unknown flag could
+    still make a rule true (Kleene logic: never guess a category).
+    """
+    out = pd.Series(pd.NA, index=flags.index, dtype="string")
+    open_rows = pd.Series(True, index=flags.index)  # no rule decided yet
+    for names, value in rules:
+        block = flags[names].astype("boolean")
+        hit = block.fillna(False).any(axis=1)
+        unknown = ~hit & block.isna().any(axis=1)
+        out[open_rows & hit] = value
+        open_rows &= ~hit & ~unknown
+    return out
+
+
+def derive_variables(patients: pd.DataFrame, treatments: pd.DataFrame, derived: dict) -> pd.DataFrame:
+    """Return ``patients`` with one new column per derived variable (in config order)."""
+    out = patients.copy()
+    has_lines = pd.Series(out["patient_id"].isin(treatments["patient_id"]).to_numpy(), index=out.index)
+    for name, spec in derived.items():
+        op = next(k for k in spec if k != "label")
+        arg = spec[op]
+        if op in FLAG_OPS:
+            flags = out[arg].astype("boolean")
+            if op == "any_of":
+                col = flags.any(axis=1, skipna=True).astype("boolean")
+                col[~flags.fillna(False).any(axis=1) & flags.isna().any(axis=1)] = pd.NA
+            elif op == "all_of":
+                col = flags.all(axis=1, skipna=True).astype("boolean")
+                col[flags.fillna(True).all(axis=1) & flags.isna().any(axis=1)] = pd.NA
+            else:
+                col = flags.fillna(False).sum(axis=1).astype("Float64")
+                col[flags.isna().all(axis=1)] = pd.NA
+        elif op == "equals":
+            src = out[arg["variable"]]
+            col = (src.astype("string") == str(arg["value"])).astype("boolean")
+            col[src.isna()] = pd.NA
+        elif op == "less_than":
+            src = out[arg["variable"]].astype("Float64")
+            col = (src < arg["value"]).astype("boolean")
+        elif op == "first_of":
+            rules = first_of_rules(arg)
+            col = first_of(out[list(dict.fromkeys(v for names, _ in rules for v in names))], rules)
+        elif op in ("treatment_line_of", "first_line", "monotherapy"):
+            first, alone = _agent_lines(treatments, arg["agent"])
+            line = out["patient_id"].map(first).astype("Float64")
+            if op == "treatment_line_of":
+                col = line
+            elif op == "first_line":
+                col = (line == 1).astype("boolean").fillna(False)
+            else:
+                col = out["patient_id"].map(alone).astype("boolean").fillna(False)
+            col = col.where(has_lines, pd.NA)
+        else:  # pragma: no cover - the schema admits only the operations above
+            raise ConfigError("Unknown derived operation", [Problem("unknown operation", column=f"derived/{name}", value=op)])
+        out[name] = col
+    return out

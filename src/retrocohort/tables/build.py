@@ -1,0 +1,337 @@
+"""Formatted manuscript tables (Tables 1-3, group comparisons, time to event) from the
+machine-readable statistics.
+
+Layout, labels, decimals, reference ranges and footnotes come from the study config; numbers
+come from the statistics frames; formatting rules from :mod:`retrocohort.format.numbers`.
+Rows resting on synthetic data are marked with a dagger and a footnote says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from retrocohort.format.numbers import (EM_DASH, format_count_pct, format_mean_sd, format_median_iqr,
+                         format_number, format_range, is_missing, round_decimal,
+                         rounding_rule_sentence)
+from retrocohort.render.model import Row, Table
+from retrocohort.format.pvalues import p_value_format, printed_p
+from retrocohort.stats.quantiles import HF_TYPES
+
+DAGGER = "†"
+
+
+def _synthetic_footnote(config: dict) -> str:
+    note = config["study"].get("synthetic_note", "Synthetic data.")
+    return f"{DAGGER} {note}"
+
+
+def _label(text: str, synthetic: bool) -> str:
+    return f"{text} {DAGGER}" if synthetic else text
+
+
+@dataclass(frozen=True)
+class NumberStyle:
+    """Rounding rule and digit grouping of a table (grouping decided per cell)."""
+
+    rule: str = "half_up"
+    thousands_sep: str = ","
+    thousands_min: float = 10000
+
+    def cell(self, values: list, decimals: int) -> dict:
+        """Keyword arguments for the formatting functions of one cell: if any of its numbers
+        (rounded) reaches ``thousands_min``, all of them are grouped, so "6,072.5–27,001.0"
+        never mixes with "6072.5"."""
+        big = any(not is_missing(v) and abs(round_decimal(v, decimals, self.rule)) >= self.thousands_min
+                  for v in values)
+        return {"thousands_sep": self.thousands_sep, "rule": self.rule,
+                "thousands_min": 0 if big and self.thousands_sep else self.thousands_min}
+
+
+def number_style(config: dict, table: str) -> NumberStyle:
+    """The table's :class:`NumberStyle` from ``statistics.rounding`` and ``tables.<table>``."""
+    spec = config.get("tables", {}).get(table, {})
+    return NumberStyle(rule=config.get("statistics", {}).get("rounding", "half_up"),
+                       thousands_sep=spec.get("thousands_separator", ","),
+                       thousands_min=spec.get("thousands_min", 10000))
+
+
+def _table1_cell(rec: dict, spec: dict, cohort_n: int, style: NumberStyle) -> str:
+    dec = spec.get("decimals", 1)
+    if rec["stat"] == "count_pct":
+        if not rec["denominator"]:
+            return EM_DASH
+        return format_count_pct(int(rec["count"]), int(rec["denominator"]), cohort_n,
+                                pct_decimals=spec.get("pct_decimals", 0), rule=style.rule)
+    if rec["stat"] == "median":
+        return format_number(rec["median"], dec, **style.cell([rec["median"]], dec))
+    if rec["stat"] == "mean_sd":
+        return format_mean_sd(rec["mean"], rec["sd"], dec, **style.cell([rec["mean"], rec["sd"]], dec))
+    cell = format_median_iqr(rec["median"], rec["q1"], rec["q3"], dec,
+                             **style.cell([rec["median"], rec["q1"], rec["q3"]], dec))
+    return cell + (f" (n = {int(rec['n'])})" if rec["missing"] else "")
+
+
+def _table1_footnotes(t1: dict, stats: pd.DataFrame, hf: int, rule: str) -> list[str]:
+    used = set(stats["stat"])
+    foot = list(t1.get("footnotes", []))
+    text = (f"Median [Q1–Q3]: quartiles by Hyndman–Fan type {hf} ({HF_TYPES[hf]}). "
+            "Percentages use the patients with a known value; the denominator is shown when "
+            "it differs from the cohort size.")
+    if "mean_sd" in used:
+        text += " Mean (SD): standard deviation with the n − 1 denominator."
+    if t1.get("missing_column", False):
+        text += " Missing: patients of the cohort without a value."
+    else:
+        text += " (n = k) after a median: the number of patients with a value, when some lack one."
+    foot.append(f"{text} {rounding_rule_sentence(rule)}")  # type: ignore[arg-type]
+    return foot
+
+
+def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
+    """Table 1: n (%), median [Q1–Q3], mean (SD) or median, with reference ranges, optional
+    missing counts, sections, indentation, per-row decimals and consistent digit grouping."""
+    t1 = config["tables"]["table1"]
+    style = number_style(config, "table1")
+    hf = config.get("statistics", {}).get("quantile_type", 7)
+    show_ref = t1.get("reference_column", True)
+    show_missing = t1.get("missing_column", False)
+    columns = list(t1.get("columns", ["", "n (%) or median [IQR]"]))
+    if show_ref:
+        columns = columns[:1] + ["Reference values"] + columns[1:]
+    if show_missing:
+        columns.append("Missing")
+    rows = []
+    for spec, rec in zip(t1["rows"], stats.to_dict("records"), strict=True):
+        if rec["stat"] == "section":
+            rows.append(Row([rec["label"]], section=True))
+            continue
+        cells = [_label(rec["label"], bool(rec["synthetic"]))]
+        if show_ref:
+            rdec = spec.get("reference_decimals", 1)
+            cells.append(format_range(*spec["reference"], rdec, **style.cell(spec["reference"], rdec))
+                         if "reference" in spec else "")
+        cells.append(_table1_cell(rec, spec, cohort_n, style))
+        if show_missing:
+            cells.append(str(int(rec["missing"])))
+        rows.append(Row(cells, indent=spec.get("indent", 0)))
+    foot = _table1_footnotes(t1, stats, hf, style.rule)
+    if stats["synthetic"].fillna(False).astype(bool).any():
+        foot.append(_synthetic_footnote(config))
+    title = t1.get("title", "Table 1").format(n=cohort_n)
+    return Table(title=title, columns=columns, rows=rows, footnotes=foot, label="tab:table1")
+
+
+def build_table2(patients: pd.DataFrame, config: dict) -> Table:
+    """Table 2: one row per patient, columns as configured (missing values shown as —).
+
+    With ``max_rows`` set and more patients than that, only the first ``max_rows`` patients
+    are listed and a footnote says so (the full listing is ``results/tables/table2.csv``).
+    """
+    t2 = config["tables"]["table2"]
+    rule = config.get("statistics", {}).get("rounding", "half_up")
+    footnotes = list(t2.get("footnotes", []))
+    limit = t2.get("max_rows")
+    if limit is not None and len(patients) > limit:
+        footnotes.append(f"First {limit} of {len(patients)} patients listed; the full listing "
+                         "is results/tables/table2.csv.")
+        patients = patients.head(limit)
+    rows = []
+    for rec in patients.to_dict("records"):
+        cells = []
+        for col in t2["columns"]:
+            value = rec.get(col["variable"])
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                cells.append("—")
+            elif "map" in col:
+                cells.append(str(col["map"].get(str(value), value)))
+            elif "decimals" in col:
+                cells.append(format_number(value, col["decimals"], thousands_sep="", rule=rule))
+            else:
+                cells.append(str(value))
+        rows.append(Row(cells))
+    return Table(title=t2.get("title", "Table 2"), columns=[c["header"] for c in t2["columns"]],
+                 rows=rows, footnotes=footnotes, label="tab:table2")
+
+
+def _p_cell(p: object, config: dict) -> str:
+    return printed_p(p, p_value_format(config.get("statistics", {})))  # type: ignore[arg-type]
+
+
+def _method_marker(markers: dict[str, str], method: str) -> str:
+    """Letter of a method sentence (a, b, ...), assigned in order of first use."""
+    return markers.setdefault(method, "abcdefghijklmnopqrstuvwxyz"[len(markers)])
+
+
+def _p_footnotes(markers: dict[str, str]) -> list[str]:
+    return [f"{letter} {method}" for method, letter in markers.items()]
+
+
+def _paired_cell(rec: dict, dec: int, rule: str, summary: str = "median") -> tuple[str, str]:
+    """Day 0 and Day 7 cells: n (%) for binary parameters, else the configured summary."""
+    if rec["kind"] == "binary":
+        if not rec["n_pairs"]:
+            return EM_DASH, EM_DASH
+        return (format_count_pct(int(rec["day0_count"]), int(rec["n_pairs"]), int(rec["n_pairs"]), pct_decimals=1, rule=rule),
+                format_count_pct(int(rec["day7_count"]), int(rec["n_pairs"]), int(rec["n_pairs"]), pct_decimals=1, rule=rule))
+    return (format_number(rec[f"day0_{summary}"], dec, rule=rule),
+            format_number(rec[f"day7_{summary}"], dec, rule=rule))
+
+
+def build_table3(stats: pd.DataFrame, config: dict) -> Table:
+    """Table 3: parameter (n pairs), Day 0, Day 7, p-value and the test that produced it."""
+    t3 = config["tables"]["table3"]
+    rule = config.get("statistics", {}).get("rounding", "half_up")
+    days = config.get("paired_days", [0, 7])
+    summary = t3.get("summary", "median")
+    main = stats[stats["role"] == "main"].sort_values("order")
+    rows, tests = [], {}
+    for spec, rec in zip(t3["parameters"], main.to_dict("records"), strict=True):
+        d0, d7 = _paired_cell(rec, spec.get("decimals", 1), rule, summary)
+        p = rec["p_adjusted"] if rec["adjustment"] != "none" else rec["p_value"]
+        rows.append(Row([_label(f"{rec['label']} (n = {rec['n_pairs']})", bool(rec["synthetic"])), d0, d7,
+                         f"{_p_cell(p, config)} {_method_marker(tests, rec['method'])}"]))
+    foot = list(t3.get("footnotes", []))
+    foot.append(f"Day {days[0]} and Day {days[1]} columns: {summary} of the paired values "
+                "(binary parameters: n (%)).")
+    foot += _p_footnotes(tests)
+    if main["adjustment"].iloc[0] != "none":
+        foot.append(f"p-values adjusted for multiplicity across parameters ({main['adjustment'].iloc[0]}).")
+    if main["synthetic"].astype(bool).any():
+        foot.append(_synthetic_footnote(config))
+    return Table(title=t3.get("title", "Table 3"),
+                 columns=["Parameter (n)", f"Day {days[0]}", f"Day {days[1]}", "p-Value"],
+                 rows=rows, footnotes=foot, label="tab:table3")
+
+
+def _group_summary_cell(rec: dict, decimals: int, style: NumberStyle) -> str:
+    if rec["outcome_kind"] == "binary":
+        if not rec["denominator"]:
+            return EM_DASH
+        return format_count_pct(int(rec["count"]), int(rec["denominator"]), int(rec["n_group"]),
+                                pct_decimals=0, rule=style.rule)
+    values = [rec["median"], rec["q1"], rec["q3"]]
+    cell = format_median_iqr(*values, decimals, **style.cell(values, decimals))
+    return cell + (f" (n = {int(rec['n'])})" if rec["missing"] and rec["n"] else "")
+
+
+def build_group_table(stats: pd.DataFrame, config: dict) -> Table:
+    """Group comparisons: a section per comparison, one row per group (n, n (%) or median
+    [Q1–Q3]) and the p-value, lettered by the exact test that produced it."""
+    spec_t = config.get("tables", {}).get("groups", {})
+    style = number_style(config, "groups")
+    hf = config.get("statistics", {}).get("quantile_type", 7)
+    specs = config.get("groups", [])
+    rows, markers = [], {}
+    for order, part in stats.groupby("order", sort=True):
+        spec = specs[int(order)]
+        test = part[part["role"] == "test"].iloc[0].to_dict()
+        rows.append(Row([_label(test["comparison_label"], bool(test["synthetic"]))], section=True))
+        p_text = f"{_p_cell(test['p_value'], config)} {_method_marker(markers, test['method'])}"
+        for i, rec in enumerate(part[part["role"] == "summary"].to_dict("records")):
+            rows.append(Row([rec["group"], str(int(rec["n_group"])),
+                             _group_summary_cell(rec, spec.get("decimals", 1), style),
+                             p_text if i == 0 else ""], indent=1))
+    columns = list(spec_t.get("columns", ["Comparison and group", "n",
+                                          "n (%) or median [IQR]", "p-Value"]))
+    foot = list(spec_t.get("footnotes", []))
+    outcomes = "; ".join(f"{r['comparison_label']}: {r['outcome_label']} by "
+                         f"{r['group_variable_label']}"
+                         for r in stats[stats["role"] == "test"].to_dict("records"))
+    foot.append(f"Outcomes compared: {outcomes}.")
+    foot.append("Binary outcomes: n (%) of the patients of the group with a known value "
+                "(k/d when some lack one); continuous outcomes: median [Q1–Q3], quartiles by "
+                f"Hyndman–Fan type {hf} ({HF_TYPES[hf]}). Patients with a missing group value "
+                "are excluded. p-values are two-sided. " + rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
+    foot += _p_footnotes(markers)
+    if stats["synthetic"].astype(bool).any():
+        foot.append(_synthetic_footnote(config))
+    return Table(title=spec_t.get("title", "Group comparisons"), columns=columns, rows=rows,
+                 footnotes=foot, label="tab:groups")
+
+
+def _time_ci(median: object, low: object, high: object, decimals: int, style: NumberStyle) -> str:
+    """"median (low–high)"; "not reached" / NR for a median or upper limit never reached."""
+    if is_missing(median):
+        return "not reached"
+    finite = [v for v in (median, low, high) if not is_missing(v) and abs(float(v)) != float("inf")]
+    kw = style.cell(finite, decimals)
+
+    def fmt(v: object) -> str:
+        if not is_missing(v) and float(v) == float("inf"):
+            return "NR"
+        return format_number(v, decimals, **kw)
+    return f"{fmt(median)} ({fmt(low)}–{fmt(high)})"
+
+
+def _pct_ci(s: object, low: object, high: object, style: NumberStyle) -> str:
+    if is_missing(s):
+        return EM_DASH
+    pct = [None if is_missing(v) else 100 * float(v) for v in (s, low, high)]
+    fmt = [EM_DASH if v is None else format_number(v, 0, rule=style.rule) for v in pct]
+    return f"{fmt[0]}% ({fmt[1]}–{fmt[2]})"
+
+
+def _quantity(value: float, unit: str) -> str:
+    """"1 day", "3 days", "0.5 months": a horizon with its unit (singular for exactly 1)."""
+    text = format_number(value, 0 if float(value).is_integer() else 1, thousands_sep="")
+    if not unit:
+        return text
+    return f"{text} {unit[:-1] if value == 1 and unit.endswith('s') else unit}"
+
+
+def build_survival_table(stats: pd.DataFrame, config: dict) -> Table:
+    """Time to event: per analysis and group, n (events), Kaplan–Meier median with its CI,
+    event-free percentage at each configured horizon, and the log-rank p-value."""
+    spec_t = config.get("tables", {}).get("survival", {})
+    style = number_style(config, "survival")
+    specs = config.get("survival", [])
+    horizons = sorted({float(h) for s in specs for h in s.get("horizons", [])})
+    conf = sorted({float(c) for c in stats.loc[stats["role"] == "median", "conf_level"]})
+    conf_text = "/".join(f"{100 * c:g}%" for c in conf) or "95%"
+    rows, markers, notes = [], {}, []
+    for order, part in stats.groupby("order", sort=True):
+        spec = specs[int(order)]
+        dec = spec.get("decimals", 1)
+        medians = part[part["role"] == "median"].to_dict("records")
+        rows.append(Row([_label(medians[0]["analysis_label"], bool(medians[0]["synthetic"]))],
+                        section=True))
+        test = part[part["role"] == "logrank"]
+        p_text = ""
+        if len(test):
+            rec = test.iloc[0].to_dict()
+            p_text = f"{_p_cell(rec['p_value'], config)} {_method_marker(markers, rec['method'])}"
+        hz = part[part["role"] == "horizon"]
+        for i, rec in enumerate(medians):
+            cells = [rec["group"], f"{int(rec['n'])} ({int(rec['n_events'])})",
+                     _time_ci(rec["median"], rec["ci_low"], rec["ci_high"], dec, style)]
+            for h in horizons:
+                at = hz[(hz["group"] == rec["group"]) & (hz["time"] == h)]
+                cells.append(_pct_ci(*at.iloc[0][["survival", "ci_low", "ci_high"]], style)
+                             if len(at) else EM_DASH)
+            cells.append(p_text if i == 0 else "")
+            rows.append(Row(cells, indent=1))
+        notes.append(f"{medians[0]['analysis_label']}: {medians[0]['event_definition']}")
+    units = {config["variables"].get(s["time"], {}).get("unit", "") for s in specs}
+    unit = units.pop() if len(units) == 1 else ""
+    columns = (["Analysis and group", "n (events)",
+                f"Median time{', ' + unit if unit else ''} ({conf_text} CI)"]
+               + [f"Event-free at {_quantity(h, unit)} ({conf_text} CI)" for h in horizons]
+               + ["p-Value"])
+    methods = sorted(set(stats.loc[stats["role"] == "median", "method"]))
+    foot = list(spec_t.get("footnotes", [])) + notes + methods
+    if horizons:
+        ci_types = sorted(set(stats.loc[stats["role"] == "horizon", "ci_type"]))
+        foot.append("Event-free percentage: Kaplan–Meier S(t) at the stated time with its pointwise "
+                    f"CI ({', '.join(ci_types)} transform of Greenwood's variance).")
+    med = stats[stats["role"] == "median"]
+    reached = med["median"].notna() & ~np.isinf(med["ci_high"].astype(float))
+    nr = "NR: confidence limit not reached. " if not reached.all() else ""
+    foot.append(nr + rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
+    foot += _p_footnotes(markers)
+    if stats["synthetic"].astype(bool).any():
+        foot.append(_synthetic_footnote(config))
+    return Table(title=spec_t.get("title", "Time to event"), columns=columns, rows=rows,
+                 footnotes=foot, label="tab:survival")
