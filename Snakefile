@@ -1,11 +1,10 @@
 # retrocohort: regenerate a retrospective cohort study's tables, figures, report and audit
-# from patient-level data. Run through `make run` (sets up the environment first).
+# from patient-level data. Run through `make run` or `retrocohort run` (they set up and build
+# the report). The study is config/config.yaml of the working directory (`--directory STUDY`),
+# or exactly one `--configfile`; see workflow/rules/common.smk.
 from snakemake.utils import min_version
 
 min_version("9.0")
-
-
-configfile: "config/config.yaml"
 
 
 report: "workflow/report/workflow.rst"
@@ -19,6 +18,7 @@ include: "workflow/rules/paired.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/groups.smk"
+include: "workflow/rules/survival.smk"
 include: "workflow/rules/audit.smk"
 include: "workflow/rules/notebook.smk"
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from retrocohort.errors import RetrocohortError
-from retrocohort.steps import notebook as step
+from retrocohort.review import notebook as step
 from study import ROOT, copy_study, run_all
 
 NOTEBOOK = "results/notebook/reviewer_walkthrough.ipynb"

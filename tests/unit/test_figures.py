@@ -32,7 +32,7 @@ from retrocohort.figures import (
 )
 from retrocohort.figures.paired import paired_values
 from retrocohort.figures.style import categorical_colors
-from retrocohort.steps.figures import slope_annotations, slope_titles, swimmer_frame
+from retrocohort.figures.labels import slope_annotations, slope_titles, swimmer_frame
 
 # ---------------------------------------------------------------- helpers / fixtures
 

@@ -101,7 +101,7 @@ def test_merge_recomputes_medians_missing_from_an_older_site_summary(tmp_path):
     """A results/ directory from before the median records: the merge reads that site's rows."""
     import json
 
-    from retrocohort.steps.validate import _median_records
+    from retrocohort.validate.sites import median_records as _median_records
     from retrocohort.io.tabular import write_parquet
 
     _, b, _ = _two_sites(("4", "5", "6"))

@@ -1,33 +1,101 @@
-"""Workflow conventions that keep Snakemake's own start-up cheap, and the script glue."""
+"""Workflow conventions: each rule's script is named after it and is the step itself; rules pass
+their config slice as params; the script glue turns the slice into a guarded view."""
 
 import re
 from pathlib import Path
 from types import SimpleNamespace
 
-from retrocohort.io.step import run_step
+import pytest
 
-RULES = Path(__file__).resolve().parents[2] / "workflow" / "rules"
+from retrocohort.config.slices import DeclaredConfig, UndeclaredConfigKey, config_slice
+from retrocohort.pipeline.step import run_step
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = ROOT / "workflow" / "rules"
+SCRIPTS = ROOT / "workflow" / "scripts"
 
 
-def test_no_rule_declares_params():
-    """Any `params:` makes Snakemake import pandas on every start to compare the params of the
-    finished jobs (~0.4 s of a no-op run); wildcards reach the steps through run_step instead."""
-    offenders = [f"{path.name}:{i}" for path in sorted(RULES.glob("*.smk"))
-                 for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                 if re.match(r"\s+params:\s*$", line)]
-    assert offenders == []
+def _rules() -> dict[str, str]:
+    """rule name -> the text of its definition, for every rule in workflow/rules."""
+    out = {}
+    for path in sorted(RULES.glob("*.smk")):
+        parts = re.split(r"^rule (\w+):\n", path.read_text(encoding="utf-8"), flags=re.M)
+        out.update({parts[i]: parts[i + 1].split("\n\n\n")[0] for i in range(1, len(parts), 2)})
+    return out
+
+
+def test_every_rule_script_is_named_after_its_rule_and_every_script_is_used():
+    rules = _rules()
+    scripts = {name: re.search(r'script:\n\s+"\.\./scripts/(\w+)\.py"', body) for name, body in rules.items()}
+    assert {n: m.group(1) for n, m in scripts.items() if m} == {n: n for n, m in scripts.items() if m}
+    assert sorted(p.stem for p in SCRIPTS.glob("*.py")) == sorted(n for n, m in scripts.items() if m)
+
+
+def test_rules_that_read_the_study_declare_it_as_params():
+    """A script that reads ``config`` gets it from ``params.config`` (guarded slice), so its rule
+    must declare it: otherwise Snakemake would not rerun it when the study changes."""
+    rules = _rules()
+    for path in sorted(SCRIPTS.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        reads = re.search(r"\bconfig\[|\bconfig\.get\(|\(config\b|, config\b", text.split("def main")[-1].split("\n", 1)[1])
+        if reads:
+            assert re.search(r"config=(lambda \w+: )?config_keys\(", rules[path.stem]), f"rule {path.stem}: no config params"
+
+
+def test_scripts_call_library_functions_in_one_hop():
+    """A script imports the library (never another script or a step module) and calls run_step."""
+    for path in sorted(SCRIPTS.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert text.rstrip().endswith("run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)"), path
+        imports = re.findall(r"^from (\S+) import", text, flags=re.M)
+        assert all(not m.startswith(("retrocohort.steps", "scripts")) for m in imports), path
 
 
 class _Named(dict):
     """Stands in for Snakemake's Namedlist: items() gives the named entries."""
 
 
-def test_run_step_passes_wildcards_as_params(tmp_path):
+def test_run_step_passes_wildcards_and_the_declared_config(tmp_path):
     seen = {}
+    sliced = config_slice({"sites": {"lyon": {"x": 1}, "rouen": {"x": 2}}, "variables": {}}, ["sites/lyon"])
     smk = SimpleNamespace(log=[str(tmp_path / "job.log")], rule="ingest_site",
                           input=_Named(raw="a.csv"), output=_Named(out="b.parquet"),
-                          params=_Named(), wildcards=_Named(site="lyon"), config={"k": 1})
+                          params=_Named(config=sliced), wildcards=_Named(site="lyon"))
     run_step(smk, lambda **kw: seen.update(kw))
-    assert seen == {"input": {"raw": "a.csv"}, "output": {"out": "b.parquet"},
-                    "params": {"site": "lyon"}, "config": {"k": 1}}
+    assert seen["input"] == {"raw": "a.csv"} and seen["output"] == {"out": "b.parquet"}
+    assert seen["params"] == {"site": "lyon"}
+    assert seen["config"]["sites"]["lyon"] == {"x": 1}
+    with pytest.raises(UndeclaredConfigKey, match="sites/rouen"):
+        seen["config"]["sites"]["rouen"]
     assert (tmp_path / "job.log").read_text().strip().endswith("done")
+
+
+def test_run_step_reports_an_undeclared_key_as_a_failure(tmp_path, capsys):
+    smk = SimpleNamespace(log=[str(tmp_path / "job.log")], rule="tables", input=_Named(), output=_Named(),
+                          params=_Named(config=config_slice({"a": 1, "b": 2}, ["a"])), wildcards=_Named())
+    with pytest.raises(SystemExit):
+        run_step(smk, lambda config, **_: config.get("b", 0))
+    assert "config key 'b'" in (tmp_path / "job.log").read_text()
+
+
+def test_declared_config_refuses_reads_outside_the_slice_even_with_a_default():
+    full = {"statistics": {"quantile_type": 6, "rounding": "half_up", "wilcoxon": {"preset": "R"}},
+            "variables": {"crp": {"kind": "continuous"}}}
+    view = DeclaredConfig(config_slice(full, ["statistics/quantile_type", "variables"]))
+    assert view["statistics"]["quantile_type"] == 6
+    assert view["variables"] == {"crp": {"kind": "continuous"}}  # a whole declared subtree is plain
+    assert list(view["statistics"]) == ["quantile_type"]
+    for read in (lambda: view["statistics"].get("rounding", "half_up"),
+                 lambda: view["statistics"]["wilcoxon"],
+                 lambda: "rounding" in view["statistics"],
+                 lambda: view.get("tables", {})):
+        with pytest.raises(UndeclaredConfigKey):
+            read()
+
+
+def test_config_slice_skips_absent_keys_and_is_stable():
+    full = {"figures": {}, "study": {"id": "x"}}
+    a = config_slice(full, ["study/id", "figures/swimmer", "audit"])
+    assert a == {"declared": ["audit", "figures/swimmer", "study/id"], "values": {"study": {"id": "x"}}}
+    assert repr(a) == repr(config_slice(full, ["audit", "study/id", "figures/swimmer"]))
+    assert DeclaredConfig(a)["figures"].get("swimmer") is None  # declared, absent: the default

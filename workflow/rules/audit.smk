@@ -3,14 +3,14 @@
 
 # Published numbers of the study (if any) plus every count-only study (config `audit:`); the
 # audit runs when there is at least one.
-AUDIT_PUBLISHED = (
-    [config["study"]["published"]] if "published" in config["study"] else []
-) + list(config.get("audit", {}).get("count_only", []))
+AUDIT_PUBLISHED = ([config["study"]["published"]] if "published" in config["study"] else []) + list(
+    config["audit"].get("count_only", [])
+)
 AUDIT_FILES = [f"{RESULTS}/audit/audit.{ext}" for ext in ("md", "html", "json", "csv")]
 # Optional inputs: the group comparisons (subgroup numbers) and the synthetic data's calibration
 # record (which published numbers the synthetic data were built to reproduce).
-AUDIT_GROUPS = [f"{RESULTS}/stats/groups.json"] if config.get("groups") else []
-AUDIT_CALIBRATION = [config["audit"]["calibration"]] if config.get("audit", {}).get("calibration") else []
+AUDIT_GROUPS = [f"{RESULTS}/stats/groups.json"] if config["groups"] else []
+AUDIT_CALIBRATION = [config["audit"]["calibration"]] if config["audit"].get("calibration") else []
 audit_outputs = lambda: AUDIT_FILES if AUDIT_PUBLISHED else []
 
 
@@ -29,7 +29,6 @@ rule audit:
         groups=AUDIT_GROUPS,
         calibration=AUDIT_CALIBRATION,
         published=AUDIT_PUBLISHED,
-        config=workflow.configfiles,
     output:
         md=f"{RESULTS}/audit/audit.md",
         html=report(
@@ -40,6 +39,17 @@ rule audit:
         ),
         json=f"{RESULTS}/audit/audit.json",
         csv=f"{RESULTS}/audit/audit.csv",
+    params:
+        config=config_keys(
+            "study",
+            "audit",
+            "variables",
+            "derived",
+            "groups",
+            "baseline_day",
+            "paired_days",
+            "statistics",
+        ),
     benchmark:
         "logs/benchmarks/audit.tsv"
     log:

@@ -1,20 +1,37 @@
-# Helpers shared by all rules: config validation, site list, output lists.
-from snakemake.utils import validate
+# The study, loaded once; what each rule reads of it; output lists; the run-status hooks.
+from retrocohort.config.study import workflow_study
+from retrocohort.io.content_hashes import content_hashes
+from retrocohort.pipeline import run_status
 
-from retrocohort.config.check import SCHEMA_PATH, check_config
+# One study per run: config/config.yaml of the working directory, or exactly one --configfile
+# (no `configfile:` directive, so nothing is merged); --config overrides are refused. Checked
+# (schema, cross-references) and completed with the schema's defaults before any rule.
+STUDY = workflow_study(workflow.config_settings.configfiles, workflow.config_settings.config)
+config.clear()
+config.update(STUDY.data)
+config_keys = STUDY.slice  # in params: the config keys a rule reads, so editing one reruns it
 
-check_config(config, file="config")  # schema + cross-references, one line per problem
-validate(config, str(SCHEMA_PATH))  # then fill schema defaults
-
-SITES = sorted(config["sites"])
+SITES = STUDY.sites
 # Scheduling (higher starts first among ready jobs): the long chain after hscore
 # (paired_tests -> tables -> notebook/audit) first, then the longer leaves (figures, survival); the short ones
 # (hscore_csv, provenance: default 0) fill the gaps.
-PRIORITY = {"paired_tests": 60, "tables": 50, "group_comparisons": 40,
-            "figures_slopes": 30, "notebook": 30, "audit": 30, "figures": 20, "survival": 20}
+PRIORITY = {
+    "paired_tests": 60,
+    "table1_statistics": 55,
+    "tables": 50,
+    "group_comparisons": 40,
+    "figures_slopes": 30,
+    "notebook": 30,
+    "audit": 30,
+    "figures": 20,
+    "survival": 20,
+}
 RESULTS = "results"
 INTERIM = "results/interim"
 VALIDATED = "results/validated"
+FIGURES = f"{RESULTS}/figures"
+# Raw-file hashes cached by file identity (see retrocohort.io.content_hashes).
+HASH_CACHE = ".snakemake/retrocohort/raw-hashes.json"
 
 
 def site_inputs(wildcards):
@@ -22,43 +39,65 @@ def site_inputs(wildcards):
     return [src["path"] for src in config["sites"][wildcards.site]["sources"]]
 
 
+def site_hashes(wildcards):
+    """SHA-256 of the site's raw files: changed bytes rerun the ingestion, whatever the mtime."""
+    return content_hashes(site_inputs(wildcards), HASH_CACHE)
+
+
 def per_site(table):
     return expand(f"{INTERIM}/{{site}}/{table}.parquet", site=SITES)
-
-
-def all_outputs():
-    return [
-        f"{VALIDATED}/patients.parquet",
-        f"{RESULTS}/validation/report.md",
-        f"{RESULTS}/provenance/inputs.json",
-    ] + hscore_outputs() + paired_outputs() + figure_outputs() + table_outputs() + (
-        group_outputs() + audit_outputs() + notebook_outputs()
-    )
-
-
-# Outputs of each stage (used by rule all) and figure naming.
-def hscore_outputs():
-    return [f"{RESULTS}/hscore/hscore.csv", f"{RESULTS}/selection/flow.csv"]
-
-
-def paired_outputs():
-    return [f"{RESULTS}/stats/table3_paired.csv"]
-
-
-FIGURES = f"{RESULTS}/figures"
-COHORT_FIGURE_STEMS = ["hscore", "flow"] + (
-    ["swimmer"] if config.get("figures", {}).get("swimmer") else []
-)
-FIGURE_STEMS = ["slopes"] + COHORT_FIGURE_STEMS
 
 
 def figure_files(stem):
     return [f"{FIGURES}/{stem}.{ext}" for ext in ("png", "svg", "pdf")]
 
 
-def figure_outputs():
-    return [f for stem in FIGURE_STEMS for f in figure_files(stem)]
+def table_files(stem):
+    return {ext: f"{RESULTS}/tables/{stem}.{ext}" for ext in ("md", "tex", "html", "docx")}
 
 
-def table_outputs():
-    return [f"{RESULTS}/tables/table{i}.{ext}" for i in (1, 2, 3) for ext in ("md", "tex", "html", "docx")]
+def all_outputs():
+    return (
+        [
+            f"{VALIDATED}/patients.parquet",
+            f"{RESULTS}/validation/report.md",
+            f"{RESULTS}/provenance/inputs.json",
+            f"{RESULTS}/hscore/hscore.csv",
+            f"{RESULTS}/selection/flow.csv",
+            f"{RESULTS}/stats/table3_paired.csv",
+            f"{RESULTS}/stats/table1.csv",
+        ]
+        + [f for stem in FIGURE_STEMS for f in figure_files(stem)]
+        + [f"{RESULTS}/tables/table{i}.{ext}" for i in (1, 2, 3) for ext in ("md", "tex", "html", "docx")]
+        + group_outputs()
+        + survival_outputs()
+        + audit_outputs()
+        + notebook_outputs()
+    )
+
+
+def planned_outputs():
+    """(rule, output) of every job this run will execute (for the run-status hooks)."""
+    try:
+        jobs = list(workflow.dag.needrun_jobs())
+    except Exception:  # the DAG API is Snakemake's: without it, only the status is written
+        return []
+    return [(job.rule.name, str(f)) for job in jobs for f in job.output]
+
+
+onstart:
+    run_status.start_run(planned_outputs())
+
+
+onsuccess:
+    run_status.finish_run()
+
+
+onerror:
+    status = run_status.fail_run(log)
+    if status["stale_outputs_removed"]:
+        print(
+            f"retrocohort: run failed; removed {len(status['stale_outputs_removed'])} output(s) of "
+            f"earlier runs that this run could not regenerate (jobs not finished: "
+            f"{', '.join(status['jobs_not_finished'])}); see results/run_status.json"
+        )

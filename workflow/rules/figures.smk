@@ -2,11 +2,13 @@
 # cohort figures do not, so they run beside the paired tests. Each figure is PNG (300 dpi, shown
 # in the report with its own caption), SVG and PDF (fonts embedded, byte-identical across runs).
 FIGURE_LABELS = {
-    "slopes": "Day 0 vs Day 7 paired values",
+    "slopes": "Paired values, first vs second day",
     "hscore": "HScore distribution",
     "flow": "Cohort selection flow",
     "swimmer": "Anakinra duration (swimmer plot)",
 }
+COHORT_FIGURE_STEMS = ["hscore", "flow"] + (["swimmer"] if config["figures"].get("swimmer") else [])
+FIGURE_STEMS = ["slopes"] + COHORT_FIGURE_STEMS
 
 
 rule figures_slopes:
@@ -22,6 +24,8 @@ rule figures_slopes:
             labels={"figure": FIGURE_LABELS["slopes"], "files": "PNG 300 dpi, SVG, PDF"},
         ),
         extra=figure_files("slopes")[1:],
+    params:
+        config=config_keys("tables/table3", "paired_days", "statistics/p_value", "statistics/rounding"),
     benchmark:
         "logs/benchmarks/figures_slopes.tsv"
     log:
@@ -50,6 +54,8 @@ rule figures:
             for stem in COHORT_FIGURE_STEMS
         },
         extra=[f for stem in COHORT_FIGURE_STEMS for f in figure_files(stem)[1:]],
+    params:
+        config=config_keys("hscore/cutoff", "hscore/operator", "figures"),
     benchmark:
         "logs/benchmarks/figures.tsv"
     log:

@@ -1,27 +1,49 @@
-# Group comparisons (Fisher / Mann-Whitney) and time to event (Kaplan-Meier, log-rank):
-# inputs and outputs here, the rules in groups_rules.smk (snakemake --lint: no functions beside rules).
-GROUP_INPUTS = dict(
+# Group comparisons (Fisher / Mann-Whitney) of the selected cohort.
+COHORT_INPUTS = dict(
     cohort=f"{RESULTS}/selection/cohort.parquet",
     patients=f"{VALIDATED}/patients.parquet",
     measurements=f"{VALIDATED}/measurements.parquet",
     sources=f"{VALIDATED}/sources.parquet",
     hscore=f"{RESULTS}/hscore/hscore.parquet",
 )
-SURVIVAL_IDS = [s["id"] for s in config.get("survival", [])]
+group_outputs = lambda: (
+    [f"{RESULTS}/stats/groups.csv", *table_files("groups").values()] if config["groups"] else []
+)
 
 
-def group_table_files(stem):
-    return [f"{RESULTS}/tables/{stem}.{ext}" for ext in ("md", "tex", "html", "docx")]
-
-
-def group_outputs():
-    outputs = []
-    if config.get("groups"):
-        outputs += [f"{RESULTS}/stats/groups.csv"] + group_table_files("groups")
-    if SURVIVAL_IDS:
-        outputs += [f"{RESULTS}/stats/survival.csv"] + group_table_files("survival")
-        outputs += [f for sid in SURVIVAL_IDS for f in figure_files(f"km_{sid}")]
-    return outputs
-
-
-include: "groups_rules.smk"
+rule group_comparisons:
+    priority: PRIORITY["group_comparisons"]
+    input:
+        **COHORT_INPUTS,
+    output:
+        csv=f"{RESULTS}/stats/groups.csv",
+        json=f"{RESULTS}/stats/groups.json",
+        md=f"{RESULTS}/tables/groups.md",
+        tex=f"{RESULTS}/tables/groups.tex",
+        html=report(
+            f"{RESULTS}/tables/groups.html",
+            caption="../report/groups.rst",
+            category="1. Tables",
+            labels={"table": "Group comparisons"},
+        ),
+        docx=f"{RESULTS}/tables/groups.docx",
+    params:
+        config=config_keys(
+            "groups",
+            "tables/groups",
+            "study/synthetic_note",
+            "variables",
+            "derived",
+            "baseline_day",
+            "statistics/quantile_type",
+            "statistics/rounding",
+            "statistics/p_value",
+        ),
+    benchmark:
+        "logs/benchmarks/group_comparisons.tsv"
+    log:
+        "logs/group_comparisons.log",
+    conda:
+        "../envs/retrocohort.yaml"
+    script:
+        "../scripts/group_comparisons.py"

@@ -1,16 +1,14 @@
+# HScore derivation (Fardet 2014), then the cohort selection on it.
+
+
 rule hscore:
     input:
         patients=f"{VALIDATED}/patients.parquet",
         measurements=f"{VALIDATED}/measurements.parquet",
     output:
         parquet=f"{RESULTS}/hscore/hscore.parquet",
-        flow=report(
-            f"{RESULTS}/selection/flow.csv",
-            caption="../report/selection_flow.rst",
-            category="2. HScore and selection",
-            labels={"table": "cohort selection flow"},
-        ),
-        cohort=f"{RESULTS}/selection/cohort.parquet",
+    params:
+        config=config_keys("hscore", "selection/score", "variables"),
     benchmark:
         "logs/benchmarks/hscore.tsv"
     log:
@@ -19,6 +17,30 @@ rule hscore:
         "../envs/retrocohort.yaml"
     script:
         "../scripts/hscore.py"
+
+
+rule select_cohort:
+    input:
+        patients=f"{VALIDATED}/patients.parquet",
+        hscore=f"{RESULTS}/hscore/hscore.parquet",
+    output:
+        flow=report(
+            f"{RESULTS}/selection/flow.csv",
+            caption="../report/selection_flow.rst",
+            category="2. HScore and selection",
+            labels={"table": "cohort selection flow"},
+        ),
+        cohort=f"{RESULTS}/selection/cohort.parquet",
+    params:
+        config=config_keys("selection/criteria"),
+    benchmark:
+        "logs/benchmarks/select_cohort.tsv"
+    log:
+        "logs/select_cohort.log",
+    conda:
+        "../envs/retrocohort.yaml"
+    script:
+        "../scripts/select_cohort.py"
 
 
 # The per-patient CSV copy of hscore.parquet in its own job: at 10^6 patients its text

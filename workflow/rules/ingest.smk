@@ -1,3 +1,7 @@
+# Ingestion: each site's raw files -> canonical tables (patients; long measurements with units
+# converted by pint; treatments; sources), and the run's provenance.
+
+
 rule ingest_site:
     input:
         site_inputs,
@@ -7,6 +11,11 @@ rule ingest_site:
         treatments=f"{INTERIM}/{{site}}/treatments.parquet",
         sources=f"{INTERIM}/{{site}}/sources.parquet",
         checksums=f"{INTERIM}/{{site}}/checksums.json",
+    params:
+        config=lambda w: config_keys(
+            f"sites/{w.site}", "variables", "missing_values", "unit_spellings", "input_limits"
+        ),
+        raw_sha256=site_hashes,
     benchmark:
         "logs/benchmarks/ingest/{site}.tsv"
     log:
@@ -29,6 +38,8 @@ rule provenance_inputs:
         ),
         # command line and timestamps: outside results/ so results stay byte-identical
         run_record="logs/provenance/run.json",
+    params:
+        study=STUDY.data,  # the whole resolved config is recorded, so any edit reruns this
     benchmark:
         "logs/benchmarks/provenance/inputs.tsv"
     log:

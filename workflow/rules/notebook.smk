@@ -27,6 +27,18 @@ rule notebook:
             category="6. Reviewer notebook",
             labels={"notebook": "reviewer walkthrough", "format": "HTML (executed)"},
         ),
+    params:
+        config=config_keys(
+            "variables",
+            "tables/table1/rows",
+            "tables/table3/parameters",
+            "paired_days",
+            "statistics/quantile_type",
+            "statistics/decimals_for_tests",
+            "statistics/wilcoxon",
+        ),
+        title="Reviewer's walkthrough (executed by the workflow)",
+        timeout=600,  # seconds per cell
     benchmark:
         "logs/benchmarks/notebook.tsv"
     log:

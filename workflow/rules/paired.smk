@@ -1,3 +1,6 @@
+# Day 0 to Day 7 (the study's paired days) paired tests for every Table 3 parameter.
+
+
 rule paired_tests:
     priority: PRIORITY["paired_tests"]
     input:
@@ -12,8 +15,22 @@ rule paired_tests:
             labels={"table": "Table 3, full precision (CSV)"},
         ),
         json=f"{RESULTS}/stats/table3_paired.json",
-        # the (patient, Day 0, Day 7) pairs each Table 3 row was computed from
+        # the (patient, first day, second day) pairs each Table 3 row was computed from
         pairs=f"{RESULTS}/stats/table3_pairs.parquet",
+    params:
+        config=config_keys(
+            "tables/table3",
+            "paired_days",
+            "variables",
+            "derived",
+            "statistics/quantile_type",
+            "statistics/wilcoxon",
+            "statistics/mcnemar",
+            "statistics/hodges_lehmann",
+            "statistics/decimals_for_tests",
+            "statistics/extra_tests",
+            "statistics/multiplicity",
+        ),
     benchmark:
         "logs/benchmarks/paired_tests.tsv"
     log:

@@ -1,48 +1,79 @@
-rule tables:
-    priority: PRIORITY["tables"]
+# Table 1 statistics (full precision), then Tables 1-3 formatted in every manuscript format.
+# Split so that editing a label or a decimal reruns only the formatting.
+
+
+rule table1_statistics:
+    priority: PRIORITY["table1_statistics"]
     input:
         cohort=f"{RESULTS}/selection/cohort.parquet",
         patients=f"{VALIDATED}/patients.parquet",
         measurements=f"{VALIDATED}/measurements.parquet",
         sources=f"{VALIDATED}/sources.parquet",
         hscore=f"{RESULTS}/hscore/hscore.parquet",
-        table3=f"{RESULTS}/stats/table3_paired.json",
     output:
-        table1_csv=report(
+        csv=report(
             f"{RESULTS}/stats/table1.csv",
             caption="../report/stats_table1.rst",
             category="1. Tables",
             labels={"table": "Table 1, full precision (CSV)"},
         ),
+    params:
+        config=config_keys(
+            "tables/table1/rows",
+            "baseline_day",
+            "variables",
+            "derived",
+            "statistics/quantile_type",
+            "statistics/small_cell_k",
+        ),
+    benchmark:
+        "logs/benchmarks/table1_statistics.tsv"
+    log:
+        "logs/table1_statistics.log",
+    conda:
+        "../envs/retrocohort.yaml"
+    script:
+        "../scripts/table1_statistics.py"
+
+
+rule tables:
+    priority: PRIORITY["tables"]
+    input:
+        cohort=f"{RESULTS}/selection/cohort.parquet",
+        patients=f"{VALIDATED}/patients.parquet",
+        table1=f"{RESULTS}/stats/table1.csv",
+        table3=f"{RESULTS}/stats/table3_paired.json",
+    output:
         table2_csv=f"{RESULTS}/tables/table2.csv",
-        table1_md=f"{RESULTS}/tables/table1.md",
-        table1_tex=f"{RESULTS}/tables/table1.tex",
-        table1_html=report(
-            f"{RESULTS}/tables/table1.html",
-            caption="../report/table1.rst",
-            category="1. Tables",
-            labels={"table": "Table 1"},
-        ),
-        table1_docx=f"{RESULTS}/tables/table1.docx",
-        table2_md=f"{RESULTS}/tables/table2.md",
-        table2_tex=f"{RESULTS}/tables/table2.tex",
-        table2_html=report(
-            f"{RESULTS}/tables/table2.html",
-            caption="../report/table2.rst",
-            category="1. Tables",
-            labels={"table": "Table 2"},
-        ),
-        table2_docx=f"{RESULTS}/tables/table2.docx",
-        table3_md=f"{RESULTS}/tables/table3.md",
-        table3_tex=f"{RESULTS}/tables/table3.tex",
-        table3_html=report(
-            f"{RESULTS}/tables/table3.html",
-            caption="../report/table3.rst",
-            category="1. Tables",
-            labels={"table": "Table 3"},
-        ),
-        table3_docx=f"{RESULTS}/tables/table3.docx",
+        **{
+            f"table{i}_{ext}": (
+                report(
+                    path,
+                    caption=f"../report/table{i}.rst",
+                    category="1. Tables",
+                    labels={"table": f"Table {i}"},
+                )
+                if ext == "html"
+                else path
+            )
+            for i in (1, 2, 3)
+            for ext, path in table_files(f"table{i}").items()
+        },
         latex_document=f"{RESULTS}/tables/tables.tex",
+    params:
+        config=config_keys(
+            "tables/table1",
+            "tables/table2",
+            "tables/table3",
+            "study/synthetic_note",
+            "variables",
+            "derived",
+            "paired_days",
+            "statistics/quantile_type",
+            "statistics/rounding",
+            "statistics/p_value",
+            "statistics/small_cell_k",
+        ),
     benchmark:
         "logs/benchmarks/tables.tsv"
     log:

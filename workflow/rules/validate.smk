@@ -1,3 +1,7 @@
+# Pandera validation of each site's canonical tables, then the merge: cross-site checks and
+# the study's derived patient-level variables.
+
+
 rule validate_site:
     input:
         patients=f"{INTERIM}/{{site}}/patients.parquet",
@@ -6,6 +10,8 @@ rule validate_site:
         sources=f"{INTERIM}/{{site}}/sources.parquet",
     output:
         summary=f"{INTERIM}/{{site}}/validation.json",
+    params:
+        config=config_keys("variables"),
     benchmark:
         "logs/benchmarks/validate_site/{site}.tsv"
     log:
@@ -16,7 +22,7 @@ rule validate_site:
         "../scripts/validate_site.py"
 
 
-rule validate:
+rule merge_sites_and_derive:
     input:
         patients=per_site("patients"),
         measurements=per_site("measurements"),
@@ -30,11 +36,13 @@ rule validate:
         treatments=f"{VALIDATED}/treatments.parquet",
         sources=f"{VALIDATED}/sources.parquet",
         report=f"{RESULTS}/validation/report.md",
+    params:
+        config=config_keys("variables", "derived"),
     benchmark:
-        "logs/benchmarks/validate.tsv"
+        "logs/benchmarks/merge_sites_and_derive.tsv"
     log:
-        "logs/validate.log",
+        "logs/merge_sites_and_derive.log",
     conda:
         "../envs/retrocohort.yaml"
     script:
-        "../scripts/validate.py"
+        "../scripts/merge_sites_and_derive.py"

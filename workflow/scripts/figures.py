@@ -1,6 +1,38 @@
-"""Thin wrapper: rule `figures` -> retrocohort.steps.figures.run (logs to snakemake.log[0])."""
+"""Rule ``figures``: HScore distribution with the study's cut-off, the selection flow diagram and
+(when configured) the swimmer plot of treatment durations; PNG (300 dpi), SVG and PDF each."""
 
-from retrocohort.io.step import run_step
-from retrocohort.steps.figures import run
+import logging
+from pathlib import Path
 
-run_step(snakemake, run)  # noqa: F821 (injected by Snakemake)
+import pandas as pd
+
+from retrocohort.cohort.frames import category_codes
+from retrocohort.figures.flow import cohort_flow
+from retrocohort.figures.hscore import hscore_distribution
+from retrocohort.figures.labels import swimmer_frame
+from retrocohort.figures.save import save_figure
+from retrocohort.figures.swimmer import swimmer_plot
+from retrocohort.hscore.probability import hlh_probability
+from retrocohort.io.tabular import read_parquet
+from retrocohort.pipeline.step import run_step
+
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF subsetting logs every glyph
+
+
+def main(input: dict, output: dict, params: dict, config) -> None:
+    cohort = read_parquet(input["cohort"])["patient_id"]
+    hs = read_parquet(input["hscore"], columns=["patient_id", "hscore_used"])
+    hs = hs[category_codes(hs["patient_id"], cohort) >= 0]
+    cutoff = config["hscore"]
+    fig = hscore_distribution(hs["hscore_used"], cutoff["cutoff"], cutoff["operator"], hlh_probability)
+    save_figure(fig, Path(output["hscore"]).with_suffix(""))
+    save_figure(cohort_flow(pd.read_csv(input["flow"])), Path(output["flow"]).with_suffix(""))
+    spec = config.get("figures", {}).get("swimmer")
+    if spec:
+        patients = read_parquet(input["patients"])
+        patients = patients[category_codes(patients["patient_id"], cohort) >= 0]
+        fig = swimmer_plot(swimmer_frame(patients, spec), log_x=spec.get("log_x", True))
+        save_figure(fig, Path(output["swimmer"]).with_suffix(""))
+
+
+run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

@@ -1,6 +1,36 @@
-"""Thin wrapper: rule `figures_slopes` -> retrocohort.steps.figures.run_slopes (logs to snakemake.log[0])."""
+"""Rule ``figures_slopes``: one panel per Table 3 parameter, each patient's first-day -> second-day
+values joined by a line, annotated with the test and p-value exactly as Table 3 prints them."""
 
-from retrocohort.io.step import run_step
-from retrocohort.steps.figures import run_slopes
+import json
+import logging
+from pathlib import Path
 
-run_step(snakemake, run_slopes)  # noqa: F821 (injected by Snakemake)
+import pandas as pd
+
+from retrocohort.analysis.paired import pairs_from_table
+from retrocohort.figures.labels import SYNTHETIC_NOTE, slope_annotations, slope_titles
+from retrocohort.figures.paired import slope_plot
+from retrocohort.figures.save import save_figure
+from retrocohort.io.tabular import read_parquet
+from retrocohort.pipeline.step import run_step
+
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF subsetting logs every glyph
+
+
+def main(input: dict, output: dict, params: dict, config) -> None:
+    t3 = pd.DataFrame.from_records(json.loads(Path(input["table3"]).read_text()))
+    parameters = config["tables"]["table3"]["parameters"]
+    names = [p["variable"] for p in parameters]
+    pairs = pairs_from_table(read_parquet(input["pairs"], columns=["parameter", "before", "after"]), names)
+    titles = slope_titles(t3, config)
+    fig = slope_plot(
+        pairs, names,
+        log_scale={p["variable"]: bool(p.get("log_scale", False)) for p in parameters},
+        titles=titles,
+        annotations=slope_annotations(t3, config),
+        days=tuple(config["paired_days"]),
+        note=SYNTHETIC_NOTE if any(t.endswith(" †") for t in titles.values()) else None)
+    save_figure(fig, Path(output["slopes"]).with_suffix(""))
+
+
+run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

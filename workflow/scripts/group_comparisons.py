@@ -1,6 +1,20 @@
-"""Thin wrapper: rule `group_comparisons` -> retrocohort.steps.groups.run (logs to snakemake.log[0])."""
+"""Rule ``group_comparisons``: each configured comparison of an outcome between groups (Fisher's
+exact test for a binary outcome, Mann-Whitney U for a continuous one), at full precision and as
+a formatted table."""
 
-from retrocohort.io.step import run_step
-from retrocohort.steps.groups import run
+from retrocohort.analysis.frames import cohort_frame, write_statistics
+from retrocohort.analysis.groups import group_statistics
+from retrocohort.pipeline.step import run_step
+from retrocohort.tables.build import build_group_table
+from retrocohort.tables.write import write_table_formats
 
-run_step(snakemake, run)  # noqa: F821 (injected by Snakemake)
+
+def main(input: dict, output: dict, params: dict, config) -> None:
+    frame, synthetic = cohort_frame(input, config)
+    stats = group_statistics(frame, config["groups"], config["variables"], config["derived"],
+                             config["statistics"], synthetic)
+    write_statistics(stats, output["json"], output["csv"])
+    write_table_formats(build_group_table(stats, config), output)
+
+
+run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

@@ -1,6 +1,11 @@
-"""Thin wrapper: rule `hscore_csv` -> retrocohort.steps.hscore.run_csv (logs to snakemake.log[0])."""
+"""Rule ``hscore_csv``: the per-patient HScore table as CSV (same columns as the Parquet file)."""
 
-from retrocohort.io.step import run_step
-from retrocohort.steps.hscore import run_csv
+from retrocohort.io.tabular import read_parquet, write_csv
+from retrocohort.pipeline.step import run_step
 
-run_step(snakemake, run_csv)  # noqa: F821 (injected by Snakemake)
+
+def main(input: dict, output: dict, params: dict, config) -> None:
+    write_csv(read_parquet(input["parquet"]), output["csv"])
+
+
+run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

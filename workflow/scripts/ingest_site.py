@@ -1,6 +1,26 @@
-"""Thin wrapper: rule `ingest_site` -> retrocohort.steps.ingest.run (logs to snakemake.log[0])."""
+"""Rule ``ingest_site``: one site's raw files -> canonical Parquet tables + input checksums."""
 
-from retrocohort.io.step import run_step
-from retrocohort.steps.ingest import run
+import logging
+from pathlib import Path
 
-run_step(snakemake, run)  # noqa: F821 (injected by Snakemake)
+from retrocohort.ingest.sources import ingest_site
+from retrocohort.io.provenance import checksums
+from retrocohort.io.tabular import write_json, write_parquet
+from retrocohort.pipeline.step import run_step
+
+log = logging.getLogger(__name__)
+
+
+def main(input: dict, output: dict, params: dict, config) -> None:
+    site = params["site"]
+    tables = ingest_site(site, config["sites"][site], config, Path("."))
+    log.info("site %s: %d patients, %d measurements, %d treatment rows", site,
+             len(tables.patients), len(tables.measurements), len(tables.treatments))
+    write_parquet(tables.patients, output["patients"])
+    write_parquet(tables.measurements, output["measurements"])
+    write_parquet(tables.treatments, output["treatments"])
+    write_parquet(tables.sources, output["sources"])
+    write_json(checksums([s["path"] for s in config["sites"][site]["sources"]]), output["checksums"])
+
+
+run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

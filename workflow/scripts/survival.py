@@ -1,6 +1,32 @@
-"""Thin wrapper: rule `survival` -> retrocohort.steps.survival.run (logs to snakemake.log[0])."""
+"""Rule ``survival``: Kaplan-Meier estimates, median time with CI and log-rank test by group for
+each configured time-to-event analysis, as statistics, a formatted table and one figure each."""
 
-from retrocohort.io.step import run_step
-from retrocohort.steps.survival import run
+from pathlib import Path
 
-run_step(snakemake, run)  # noqa: F821 (injected by Snakemake)
+from retrocohort.analysis.frames import cohort_frame, write_statistics
+from retrocohort.analysis.survival import survival_statistics
+from retrocohort.config.check import variable_label
+from retrocohort.figures.save import save_figure
+from retrocohort.figures.survival import km_plot
+from retrocohort.pipeline.step import run_step
+from retrocohort.tables.build import build_survival_table
+from retrocohort.tables.write import write_table_formats
+
+
+def main(input: dict, output: dict, params: dict, config) -> None:
+    frame, synthetic = cohort_frame(input, config)
+    analyses = config["survival"]
+    stats, results = survival_statistics(frame, analyses, config["variables"], config["derived"],
+                                         config["statistics"], synthetic)
+    write_statistics(stats, output["json"], output["csv"])
+    write_table_formats(build_survival_table(stats, config), output)
+    for spec in analyses:
+        res = results[spec["id"]]
+        unit = config["variables"].get(spec["time"], {}).get("unit", "")
+        time_label = spec.get("time_label", variable_label(config, spec["time"]) + (f" ({unit})" if unit else ""))
+        fig = km_plot(res.curves, at_risk=res.at_risk, time_label=time_label,
+                      ylabel=spec.get("ylabel", "Probability without the event"))
+        save_figure(fig, Path(output[f"km_{spec['id']}"]).with_suffix(""))
+
+
+run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

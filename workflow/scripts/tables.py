@@ -1,6 +1,36 @@
-"""Thin wrapper: rule `tables` -> retrocohort.steps.tables.run (logs to snakemake.log[0])."""
+"""Rule ``tables``: Tables 1-3 formatted from their statistics (Table 1 from ``table1.csv``,
+Table 2 the per-patient listing, Table 3 from the paired tests) in Markdown, LaTeX, HTML and
+Word, plus one compilable LaTeX document with all three."""
 
-from retrocohort.io.step import run_step
-from retrocohort.steps.tables import run
+import json
+from pathlib import Path
 
-run_step(snakemake, run)  # noqa: F821 (injected by Snakemake)
+import pandas as pd
+
+from retrocohort.cohort.frames import category_codes
+from retrocohort.io.csv_safe import safe_text_frame
+from retrocohort.io.tabular import read_parquet, write_csv, write_text
+from retrocohort.pipeline.step import run_step
+from retrocohort.render.latex import standalone_document
+from retrocohort.tables.build import build_table1, build_table2, build_table3
+from retrocohort.tables.suppression import small_cell_k, suppress_table
+from retrocohort.tables.write import write_table_formats
+
+
+def main(input: dict, output: dict, params: dict, config) -> None:
+    cohort = read_parquet(input["cohort"])["patient_id"]
+    patients = read_parquet(input["patients"])
+    patients = patients[category_codes(patients["patient_id"], cohort) >= 0].reset_index(drop=True)
+    t1 = pd.read_csv(input["table1"])
+    table1 = suppress_table(build_table1(t1, config, len(patients)), t1, small_cell_k(config))
+    t2_cols = [c["variable"] for c in config["tables"]["table2"]["columns"]]
+    write_csv(safe_text_frame(patients[t2_cols]), output["table2_csv"])
+    table2 = build_table2(patients, config)
+    table3 = build_table3(pd.DataFrame.from_records(json.loads(Path(input["table3"]).read_text())), config)
+    for table, stem in ((table1, "table1"), (table2, "table2"), (table3, "table3")):
+        write_table_formats(table, {fmt: output[f"{stem}_{fmt}"] for fmt in ("md", "tex", "html", "docx")},
+                            landscape=stem == "table2")
+    write_text(output["latex_document"], standalone_document([table1, table2, table3]))
+
+
+run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

@@ -1,6 +1,24 @@
-"""Thin wrapper: rule `validate_site` -> retrocohort.steps.validate.run_site."""
+"""Rule ``validate_site``: every within-site check of one site's canonical tables (Pandera models:
+types, ranges, units, duplicates, orphans); writes a summary with the site's medians."""
 
-from retrocohort.io.step import run_step
-from retrocohort.steps.validate import run_site
+from retrocohort.errors import ValidationFailed
+from retrocohort.io.tabular import write_json
+from retrocohort.pipeline.step import run_step
+from retrocohort.validate.canonical import site_median_records, validate_site
+from retrocohort.validate.sites import TABLES, fail, read_canonical
 
-run_step(snakemake, run_site)  # noqa: F821 (injected by Snakemake)
+
+def main(input: dict, output: dict, params: dict, config) -> None:
+    tables = read_canonical(input)
+    try:
+        validate_site(tables, config["variables"])
+    except ValidationFailed as exc:
+        exc.summary = f"Validation failed for site {params['site']!r}: {len(exc.problems)} problem(s); no analysis was run"
+        fail(exc)
+    write_json({"site": params["site"], "status": "passed",
+                **{t: len(getattr(tables, t)) for t in TABLES},
+                "medians": site_median_records(tables.measurements, config["variables"])},
+               output["summary"])
+
+
+run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

@@ -1,4 +1,4 @@
-"""Rule ``notebook``: execute the reviewer's walkthrough with nbclient; write it and an HTML copy.
+"""The reviewer's walkthrough notebook: parameters, execution with nbclient, HTML rendering.
 
 The study's values are injected papermill-style: a code cell tagged ``injected-parameters`` is
 inserted after the cell tagged ``parameters``. Execution uses the ``python3`` kernel (jupyter
@@ -205,12 +205,3 @@ def notebook_to_html(nb: NotebookNode, title: str) -> str:
             parts.append("</div>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
-
-
-def run(input: dict, output: dict, params: dict, config: dict) -> None:
-    nb = nbformat.read(input["notebook"], as_version=4)
-    inject_parameters(nb, notebook_parameters(input, config))
-    execute(nb, workdir=os.getcwd(), timeout=int(params.get("timeout", TIMEOUT_SECONDS)))
-    strip_volatile(nb)
-    write_text(output["ipynb"], nbformat.writes(nb) + "\n")
-    write_text(output["html"], notebook_to_html(nb, title=params.get("title", TITLE)))

@@ -1,36 +1,17 @@
-# Rules of the group comparisons and time-to-event stage (outputs listed in groups.smk).
-
-
-rule group_comparisons:
-    priority: PRIORITY["group_comparisons"]
-    input:
-        **GROUP_INPUTS,
-    output:
-        csv=f"{RESULTS}/stats/groups.csv",
-        json=f"{RESULTS}/stats/groups.json",
-        md=f"{RESULTS}/tables/groups.md",
-        tex=f"{RESULTS}/tables/groups.tex",
-        html=report(
-            f"{RESULTS}/tables/groups.html",
-            caption="../report/groups.rst",
-            category="1. Tables",
-            labels={"table": "Group comparisons"},
-        ),
-        docx=f"{RESULTS}/tables/groups.docx",
-    benchmark:
-        "logs/benchmarks/group_comparisons.tsv"
-    log:
-        "logs/group_comparisons.log",
-    conda:
-        "../envs/retrocohort.yaml"
-    script:
-        "../scripts/group_comparisons.py"
+# Time to event: Kaplan-Meier, median with CI, log-rank by group; one figure per analysis.
+SURVIVAL_IDS = [s["id"] for s in config["survival"]]
+survival_outputs = lambda: (
+    [f"{RESULTS}/stats/survival.csv", *table_files("survival").values()]
+    + [f for sid in SURVIVAL_IDS for f in figure_files(f"km_{sid}")]
+    if SURVIVAL_IDS
+    else []
+)
 
 
 rule survival:
     priority: PRIORITY["survival"]
     input:
-        **GROUP_INPUTS,
+        **COHORT_INPUTS,
     output:
         csv=f"{RESULTS}/stats/survival.csv",
         json=f"{RESULTS}/stats/survival.json",
@@ -53,6 +34,18 @@ rule survival:
             for sid in SURVIVAL_IDS
         },
         km_extra=[f for sid in SURVIVAL_IDS for f in figure_files(f"km_{sid}")[1:]],
+    params:
+        config=config_keys(
+            "survival",
+            "tables/survival",
+            "study/synthetic_note",
+            "variables",
+            "derived",
+            "baseline_day",
+            "statistics/quantile_type",
+            "statistics/rounding",
+            "statistics/p_value",
+        ),
     benchmark:
         "logs/benchmarks/survival.tsv"
     log:

@@ -1,0 +1,34 @@
+"""The analysis frame of the selected cohort and the statistics files of a comparison rule."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from retrocohort.cohort.frames import baseline_frame, synthetic_variables
+from retrocohort.io.tabular import read_parquet, write_csv, write_json
+from retrocohort.stats.result import details_text, json_safe
+
+
+def cohort_frame(input: Mapping[str, str], config: Mapping) -> tuple[pd.DataFrame, set[str]]:
+    """Baseline frame of the selected cohort (patient variables, baseline-day measurements,
+    HScore columns) and the set of synthetic variables.
+
+    ``input`` names the files ``cohort``, ``patients``, ``measurements``, ``hscore``, ``sources``;
+    ``config`` needs ``baseline_day`` and ``derived``.
+    """
+    cohort = read_parquet(input["cohort"])["patient_id"]
+    patients = read_parquet(input["patients"])
+    patients = patients[patients["patient_id"].isin(cohort)].reset_index(drop=True)
+    meas = read_parquet(input["measurements"])
+    meas = meas[meas["patient_id"].isin(cohort)]
+    hscore = read_parquet(input["hscore"], columns=["patient_id", "hscore", "hscore_probability_pct"])
+    frame = baseline_frame(patients, meas, config["baseline_day"], extra=hscore.set_index("patient_id"))
+    return frame, synthetic_variables(config, read_parquet(input["sources"]))
+
+
+def write_statistics(stats: pd.DataFrame, json_path: str, csv_path: str) -> None:
+    """JSON records (details as objects, NaN as null) and a flat CSV (details as text)."""
+    write_json(json_safe(stats.to_dict("records")), json_path)
+    write_csv(stats.assign(details=stats["details"].map(details_text)), csv_path)

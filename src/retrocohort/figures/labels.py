@@ -1,0 +1,56 @@
+"""Text on the figures: panel titles, p-value annotations (printed exactly as in Table 3),
+and the swimmer plot's per-patient frame from the study's variables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from retrocohort.format.numbers import format_p
+
+SYNTHETIC_NOTE = "† computed from synthetic data"
+
+
+def swimmer_frame(patients: pd.DataFrame, spec: dict) -> pd.DataFrame:
+    """Columns the swimmer plot needs, from the variables named in ``figures.swimmer``.
+
+    ``ongoing`` (optional) names a boolean variable: treatment still running at last follow-up
+    (drawn as an arrow); without it no bar gets an arrow.
+    """
+    alive = patients[spec["status"]["variable"]].astype("string") == spec["status"]["alive_value"]
+    ongoing = (patients[spec["ongoing"]].astype("boolean").fillna(False).astype(bool)
+               if "ongoing" in spec else False)
+    return pd.DataFrame({
+        "patient_id": patients["patient_id"].astype(str),
+        "duration_days": patients[spec["duration"]].astype("float64"),
+        "ongoing": ongoing,
+        "efficacy": patients[spec["efficacy"]].astype("boolean") if "efficacy" in spec else pd.NA,
+        "alive": alive.fillna(False).astype(bool),
+        "line": patients[spec["line"]].fillna(0).astype(int),  # 0: line unknown
+    })
+
+
+def slope_annotations(table3: pd.DataFrame, config: dict) -> dict[str, str]:
+    """``test p = ...`` per Table 3 parameter, the p-value printed exactly as in Table 3.
+
+    The adjusted p is shown (with the method named) when a multiplicity adjustment is set.
+    """
+    st = config.get("statistics", {})
+    pfmt = st.get("p_value", {})
+    notes = {}
+    for rec in table3[table3["role"] == "main"].to_dict("records"):
+        adjusted = rec.get("adjustment", "none") not in ("none", None)
+        p = format_p(rec["p_adjusted"] if adjusted else rec["p_value"],
+                     decimals=pfmt.get("decimals", 3), threshold=pfmt.get("threshold", 0.001),
+                     rule=st.get("rounding", "half_up"))
+        p = p if p.startswith("<") else f"= {p}"
+        label = f"p ({rec['adjustment']}-adjusted)" if adjusted else "p"
+        notes[rec["variable"]] = f"{rec['test']} {label} {p}"
+    return notes
+
+
+def slope_titles(table3: pd.DataFrame, config: dict) -> dict[str, str]:
+    """Panel labels from the Table 3 layout; ``†`` marks parameters computed from synthetic data."""
+    synthetic = {r["variable"]: bool(r.get("synthetic", False))
+                 for r in table3[table3["role"] == "main"].to_dict("records")}
+    return {p["variable"]: p.get("label", p["variable"]) + (" †" if synthetic.get(p["variable"]) else "")
+            for p in config["tables"]["table3"]["parameters"]}

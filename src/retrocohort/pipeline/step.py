@@ -1,0 +1,96 @@
+"""The one helper every rule's script shares: log to the rule's log, one-paragraph errors.
+
+A rule's script (``workflow/scripts/<rule>.py``) *is* the step: it reads ``snakemake.input``,
+``snakemake.output`` and ``snakemake.params`` and calls library functions in plain sight,
+inside ``main(input, output, params, config)``, and ends with ``run_step(snakemake, main)``.
+
+``config`` is the rule's declared slice of the study config (``params.config``, built by
+:func:`retrocohort.config.slices.config_slice` in the rule), wrapped in a
+:class:`~retrocohort.config.slices.DeclaredConfig` that refuses undeclared keys, so a step
+cannot depend on a setting its rule would not rerun for. The job's wildcards (e.g. ``site``)
+arrive in ``params`` too.
+
+Errors: a :class:`~retrocohort.errors.RetrocohortError` is printed as its located paragraph;
+a full disk or a read-only results directory as one paragraph naming the cause and the way out;
+anything else as "failed unexpectedly" with the traceback in the rule's log.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from retrocohort.config.slices import DeclaredConfig
+from retrocohort.errors import RetrocohortError
+
+#: OS errors that are the machine's, not the data's: what to tell the user.
+RESOURCE_ERRORS = {
+    errno.ENOSPC: "the disk is full (No space left on device): free space, then rerun the same "
+                  "command (add --rerun-incomplete if Snakemake asks for it)",
+    errno.EDQUOT: "the disk quota is exceeded: free space, then rerun the same command",
+    errno.EROFS: "the results directory is on a read-only file system: run from a writable copy",
+    errno.EACCES: "permission denied: make results/ and logs/ writable by you, then rerun",
+}
+
+
+def _named(io: Any) -> dict[str, Any]:
+    return {k: v for k, v in io.items()} if hasattr(io, "items") else {}
+
+
+def _profiled(step: Callable[..., None], kwargs: dict[str, Any], path: str) -> None:
+    """Run the step under cProfile and write its statistics to ``path`` (for benchmarks/)."""
+    import cProfile
+
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    profiler = cProfile.Profile()
+    try:
+        profiler.runcall(step, **kwargs)
+    finally:
+        profiler.dump_stats(path)
+
+
+def step_arguments(smk: Any) -> dict[str, Any]:
+    """``input``, ``output``, ``params`` (wildcards included) and the declared ``config`` slice."""
+    params = {**_named(smk.wildcards), **_named(smk.params)}
+    sliced = params.pop("config", None)
+    config = DeclaredConfig(sliced, _rule=smk.rule) if sliced is not None else None
+    return dict(input=_named(smk.input), output=_named(smk.output), params=params, config=config)
+
+
+def run_step(smk: Any, step: Callable[..., None]) -> None:
+    """Run ``step(input=..., output=..., params=..., config=...)`` logging to the rule's log."""
+    log_path = smk.log[0]
+    logging.basicConfig(filename=log_path, filemode="w", level=logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s", force=True)
+    log = logging.getLogger(f"retrocohort.{smk.rule}")
+    try:
+        kwargs = step_arguments(smk)
+        profile_dir = os.environ.get("RETROCOHORT_PROFILE")
+        if profile_dir:
+            job = "-".join([smk.rule, *map(str, getattr(smk, "wildcards", []))])
+            _profiled(step, kwargs, os.path.join(profile_dir, f"{job}.prof"))
+        else:
+            step(**kwargs)
+    except RetrocohortError as exc:
+        log.error("%s", exc)
+        print(f"\nretrocohort: rule {smk.rule} stopped.\n{exc}\n", file=sys.stderr)
+        sys.exit(1)
+    except OSError as exc:
+        cause = RESOURCE_ERRORS.get(exc.errno)
+        log.error("%s\n%s", exc, traceback.format_exc())
+        if cause is None:
+            print(f"\nretrocohort: rule {smk.rule} failed: {exc}; see {log_path}", file=sys.stderr)
+        else:
+            print(f"\nretrocohort: rule {smk.rule} stopped: {cause}. ({exc.strerror}: "
+                  f"{exc.filename or ''}). Nothing it wrote is kept.", file=sys.stderr)
+        sys.exit(1)
+    except Exception:
+        log.error("unexpected failure\n%s", traceback.format_exc())
+        print(f"\nretrocohort: rule {smk.rule} failed unexpectedly; see {log_path}", file=sys.stderr)
+        sys.exit(1)
+    log.info("done")

@@ -1,1 +1,0 @@
-"""Pipeline steps: one function per Snakemake rule, taking plain input/output/params/config."""

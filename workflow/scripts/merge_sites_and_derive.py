@@ -1,0 +1,40 @@
+"""Rule ``merge_sites_and_derive``: merge the validated sites, run the checks that need all of
+them (ids unique across sites, per-site scale agreement from the site medians), derive the
+study's patient-level variables and write ``results/validated/*.parquet``.
+
+The long measurements table is never read here: ``measurements.parquet`` is a Parquet dataset
+(a directory) of the validated site files, read as one table downstream.
+"""
+
+import pandas as pd
+
+from retrocohort.cohort.derive import derive_variables
+from retrocohort.errors import ValidationFailed
+from retrocohort.ingest.sources import CanonicalTables, merge_sites
+from retrocohort.io.tabular import read_parquet, write_parquet, write_parquet_dataset, write_text
+from retrocohort.pipeline.step import run_step
+from retrocohort.validate.canonical import cross_site_problems, site_median_table, validation_report
+from retrocohort.validate.sites import TABLES, as_list, fail, median_records
+
+
+def main(input: dict, output: dict, params: dict, config) -> None:
+    files = {t: as_list(input[t]) for t in TABLES}
+    merged = merge_sites([CanonicalTables(read_parquet(files["patients"][i]), pd.DataFrame(),
+                                          read_parquet(files["treatments"][i]), read_parquet(files["sources"][i]))
+                          for i in range(len(files["patients"]))])
+    records = [r for summary, measurements in zip(as_list(input["site_checks"]), files["measurements"])
+               for r in median_records(summary, measurements, config["variables"])]
+    problems = cross_site_problems(merged, config["variables"], site_median_table(records))
+    if problems:
+        fail(ValidationFailed(f"Validation failed across sites: {len(problems)} problem(s); "
+                              "no analysis was run", problems))
+    patients = derive_variables(merged.patients, merged.treatments, config["derived"])
+    write_parquet(patients, output["patients"])
+    rows = write_parquet_dataset(files["measurements"], output["measurements"])
+    write_parquet(merged.treatments, output["treatments"])
+    sources = merged.sources.drop_duplicates(["variable", "file"]).sort_values(["variable", "file"])
+    write_parquet(sources.reset_index(drop=True), output["sources"])
+    write_text(output["report"], validation_report(None, merged, measurement_rows=rows))
+
+
+run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

@@ -1,6 +1,0 @@
-"""Thin wrapper: rule `validate` -> retrocohort.steps.validate.run (logs to snakemake.log[0])."""
-
-from retrocohort.io.step import run_step
-from retrocohort.steps.validate import run
-
-run_step(snakemake, run)  # noqa: F821 (injected by Snakemake)
