@@ -98,4 +98,4 @@ def test_config_slice_skips_absent_keys_and_is_stable():
     a = config_slice(full, ["study/id", "figures/swimmer", "audit"])
     assert a == {"declared": ["audit", "figures/swimmer", "study/id"], "values": {"study": {"id": "x"}}}
     assert repr(a) == repr(config_slice(full, ["audit", "study/id", "figures/swimmer"]))
-    assert DeclaredConfig(a)["figures"].get("swimmer") is None  # declared, absent: the default
+    assert DeclaredConfig(a).get("figures", {}).get("swimmer") is None  # declared, absent: the default
