@@ -14,6 +14,7 @@ a failed job's incomplete outputs; writes are atomic), raw inputs byte-unchanged
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -198,6 +199,9 @@ def test_workflow_stops_cleanly(case_id, corrupt, fragments, stage, tmp_path):
     results = work / "results"
     produced = sorted(str(p.relative_to(results)) for p in results.rglob("*") if p.is_file()) \
         if results.exists() else []
+    if "run_status.json" in produced:  # a run that started says it did not finish
+        assert json.loads((results / "run_status.json").read_text())["status"] == "incomplete"
+        produced.remove("run_status.json")
     assert not [p for p in produced if p.endswith(".tmp") or "/." in p], produced
     # outputs of rules that completed independently of the failing one are complete, not partial
     allowed = {"config": (), "ingest": (), "validate_site": ("interim/", "provenance/")}[stage]

@@ -98,14 +98,18 @@ def _config() -> dict:
 def test_parameters_come_from_the_study_config():
     inputs = {"patients": "results/validated/patients.parquet", "cohort": "c.parquet",
               "table1": "t1.csv", "table3": "t3.csv"}
-    params = step.notebook_parameters(inputs, _config())
+    def variables(config):
+        return ([r["variable"] for r in config["tables"]["table1"]["rows"] if "variable" in r],
+                [p["variable"] for p in config["tables"]["table3"]["parameters"]])
+
+    params = step.notebook_parameters(inputs, _config(), *variables(_config()))
     assert params["table3_variable"] == "crp"  # first continuous Table 3 parameter (fever is binary)
     assert params["table1_variable"] == "age"
     assert params["validated_dir"] == "results/validated" and params["quantile_type"] == 7
     config = _config()
     config["tables"]["table3"]["parameters"] = [{"variable": "fever"}]
     with pytest.raises(RetrocohortError, match="continuous Table 3 parameter"):
-        step.notebook_parameters(inputs, config)
+        step.notebook_parameters(inputs, config, *variables(config))
 
 
 def test_injected_cell_follows_the_parameters_cell():

@@ -34,6 +34,16 @@ FIGURES = f"{RESULTS}/figures"
 HASH_CACHE = ".snakemake/retrocohort/raw-hashes.json"
 
 
+def table1_statistic_rows():
+    """Table 1 rows as the statistics see them (variable and statistic, or a section marker):
+    labels, decimals and indentation are formatting, so editing them reruns only `tables`."""
+    keep = ("variable", "stat")
+    return [
+        {"section": True} if "section" in row else {k: row[k] for k in keep if k in row}
+        for row in config["tables"]["table1"]["rows"]
+    ]
+
+
 def site_inputs(wildcards):
     """The raw files of one site, so a change to any of them re-runs its ingestion."""
     return [src["path"] for src in config["sites"][wildcards.site]["sources"]]

@@ -28,10 +28,10 @@ rule notebook:
             labels={"notebook": "reviewer walkthrough", "format": "HTML (executed)"},
         ),
     params:
+        table1_variables=[r["variable"] for r in table1_statistic_rows() if "variable" in r],
+        table3_variables=[p["variable"] for p in config["tables"]["table3"]["parameters"]],
         config=config_keys(
             "variables",
-            "tables/table1/rows",
-            "tables/table3/parameters",
             "paired_days",
             "statistics/quantile_type",
             "statistics/decimals_for_tests",

@@ -18,8 +18,8 @@ rule table1_statistics:
             labels={"table": "Table 1, full precision (CSV)"},
         ),
     params:
+        rows=table1_statistic_rows(),
         config=config_keys(
-            "tables/table1/rows",
             "baseline_day",
             "variables",
             "derived",

@@ -24,7 +24,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     hscore = read_parquet(input["hscore"], columns=["patient_id", "hscore", "hscore_probability_pct"])
     frame = baseline_frame(patients, meas, day, extra=hscore.set_index("patient_id"))
     synthetic = synthetic_variables(config, read_parquet(input["sources"]))
-    stats = table1_statistics(frame, config["tables"]["table1"]["rows"], config["variables"], config["derived"],
+    stats = table1_statistics(frame, params["rows"], config["variables"], config["derived"],
                               config["statistics"]["quantile_type"], synthetic)
     write_csv(suppress_stats(stats, small_cell_k(config)), output["csv"])
 

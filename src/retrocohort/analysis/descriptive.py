@@ -7,12 +7,14 @@ R/numpy default and Excel QUARTILE.INC), mean, SD (n − 1), min, max.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
 from retrocohort.stats.quantiles import HF_TYPES, quantile
 
-STAT_COLUMNS = ["row", "variable", "label", "stat", "n", "missing", "count", "denominator",
+STAT_COLUMNS = ["row", "variable", "stat", "n", "missing", "count", "denominator",
                 "percent", "median", "q1", "q3", "mean", "sd", "min", "max", "quantile_type",
                 "quantile_method", "synthetic"]
 
@@ -57,22 +59,34 @@ def summarise_variable(values: pd.Series, stat: str, hf_type: int) -> dict:
     return out
 
 
+def table1_row_label(row: Mapping, variables: Mapping, derived: Mapping) -> str:
+    """The printed label of a Table 1 row: the row's ``label``, else its variable's, else its name
+    (a section row's heading is its ``section`` text)."""
+    if "section" in row:
+        return row["section"]
+    spec = variables.get(row["variable"]) or derived.get(row["variable"]) or {}
+    return row.get("label", spec.get("label", row["variable"]))
+
+
 def table1_statistics(frame: pd.DataFrame, rows: list[dict], variables: dict, derived: dict,
                       hf_type: int, synthetic: set[str]) -> pd.DataFrame:
-    """Compute every configured Table 1 row from the baseline frame (one row per patient)."""
+    """Compute every configured Table 1 row from the baseline frame (one row per patient).
+
+    Only the numbers: labels are formatting (:func:`table1_row_label`, applied by the tables
+    rule), so editing a label does not recompute the statistics. Rows need only ``variable``,
+    ``stat`` or ``section``.
+    """
     records = []
     for i, row in enumerate(rows):
         if "section" in row:
-            records.append({"row": i, "label": row["section"], "stat": "section"})
+            records.append({"row": i, "stat": "section"})
             continue
         name = row["variable"]
-        spec = variables.get(name) or derived.get(name) or {}
         kind = variable_kind(name, variables, derived)
         stat = row.get("stat", "auto")
         stat = _auto_stat(kind) if stat == "auto" else stat
         summary = summarise_variable(frame[name], "count_pct" if stat == "count_pct" else "median_iqr", hf_type)
-        records.append({"row": i, "variable": name, "label": row.get("label", spec.get("label", name)),
-                        "stat": stat, **summary, "quantile_type": hf_type,
+        records.append({"row": i, "variable": name, "stat": stat, **summary, "quantile_type": hf_type,
                         "quantile_method": f"Hyndman–Fan type {hf_type} ({HF_TYPES[hf_type]})"
                         if stat != "count_pct" else "",
                         "synthetic": name in synthetic})

@@ -12,6 +12,7 @@ naming the cell and the error; nothing is written then.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 import os
 import re
 import tempfile
@@ -30,18 +31,18 @@ INJECTED_TAG = "injected-parameters"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def notebook_parameters(input: dict, config: dict) -> dict[str, Any]:
+def notebook_parameters(input: dict, config: Mapping, table1_variables: list[str],
+                        table3_variables: list[str]) -> dict[str, Any]:
     """Values injected into the walkthrough: input paths and the study's analysis choices.
 
     The Table 3 row is the first continuous Table 3 parameter; the Table 1 row is the first
-    Table 1 row whose variable is a continuous patient-level variable.
+    Table 1 row whose variable is a continuous patient-level variable. ``config`` needs
+    ``variables``, ``paired_days`` and ``statistics`` (quantile type, decimals, Wilcoxon).
     """
     variables = config["variables"]
-    t3 = [p["variable"] for p in config["tables"]["table3"]["parameters"]
-          if variables.get(p["variable"], {}).get("kind") == "continuous"]
-    t1 = [r["variable"] for r in config["tables"]["table1"]["rows"]
-          if "variable" in r and variables.get(r["variable"], {}).get("kind") == "continuous"
-          and variables[r["variable"]].get("table") == "patients"]
+    t3 = [v for v in table3_variables if variables.get(v, {}).get("kind") == "continuous"]
+    t1 = [v for v in table1_variables if variables.get(v, {}).get("kind") == "continuous"
+          and variables[v].get("table") == "patients"]
     missing = [name for name, found in (("Table 3 parameter", t3), ("Table 1 row", t1)) if not found]
     if missing:
         raise RetrocohortError(
@@ -118,10 +119,30 @@ def _failed_cell(nb: NotebookNode) -> str:
     return "?"
 
 
+def merge_streams(outputs: list) -> list:
+    """Consecutive stream outputs of the same stream joined into one.
+
+    Under load a kernel may send one ``print`` as two stream messages; how the text was split
+    is an accident of timing, not content, so it must not reach the saved notebook.
+    """
+    merged: list = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and last is not None
+                and last.get("output_type") == "stream" and last.get("name") == out.get("name")):
+            last["text"] = last["text"] + out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
 def strip_volatile(nb: NotebookNode) -> None:
-    """Drop run-dependent metadata (timings, widget state) so the file is byte-reproducible."""
+    """Drop run-dependent metadata (timings, widget state) and merge split stream messages,
+    so the file is byte-reproducible."""
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("papermill", None)
 

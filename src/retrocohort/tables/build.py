@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retrocohort.analysis.descriptive import table1_row_label
 from retrocohort.format.numbers import (EM_DASH, format_count_pct, format_mean_sd, format_median_iqr,
                          format_number, format_range, is_missing, round_decimal,
                          rounding_rule_sentence)
@@ -105,10 +106,11 @@ def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
         columns.append("Missing")
     rows = []
     for spec, rec in zip(t1["rows"], stats.to_dict("records"), strict=True):
+        label = table1_row_label(spec, config["variables"], config.get("derived", {}))
         if rec["stat"] == "section":
-            rows.append(Row([rec["label"]], section=True))
+            rows.append(Row([label], section=True))
             continue
-        cells = [_label(rec["label"], bool(rec["synthetic"]))]
+        cells = [_label(label, bool(rec["synthetic"]))]
         if show_ref:
             rdec = spec.get("reference_decimals", 1)
             cells.append(format_range(*spec["reference"], rdec, **style.cell(spec["reference"], rdec))
