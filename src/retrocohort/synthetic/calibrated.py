@@ -41,18 +41,9 @@ from retrocohort.audit.rounding import interval_for_printed, matches_printed, pa
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.analysis.paired import compare_parameter, wilcoxon_options
 from retrocohort.io.raw import read_raw_table
-from retrocohort.synthetic.reconstruct import (
-    Outcome,
-    Sample,
-    SubsetSample,
-    Summary,
-    min_signed_rank_p,
-    p_distance,
-    paired_binary_table,
-    reconstruct_sample,
-    reconstruct_with_subset,
-    search_paired_p,
-)
+from retrocohort.synthetic.paired_search import min_signed_rank_p, p_distance, paired_binary_table, search_paired_p
+from retrocohort.synthetic.reconstruct import Outcome, Sample, Summary, reconstruct_sample
+from retrocohort.synthetic.subset_median import SubsetSample, reconstruct_with_subset
 from retrocohort.stats.paired_binary import mcnemar_from_discordant
 from retrocohort.stats.quantiles import quantile
 from retrocohort.stats.signed_rank import wilcoxon_signed_rank
