@@ -122,7 +122,7 @@ def _is_missing(x: Any) -> bool:
 
 def input_text(sheet: HScoreSheet, scored: pd.DataFrame, pid: str, name: str) -> str:
     """One input cell as given, with its unit and, when converted, the canonical value."""
-    from retrocohort.hscore.score import INPUTS
+    from retrocohort.hscore.items import INPUTS
     from retrocohort.hscore.sheet import ACCEPTED_COLUMNS, MISSING_VALUES
 
     col = next(c for c in ACCEPTED_COLUMNS if c.name == name)
@@ -143,7 +143,7 @@ def input_text(sheet: HScoreSheet, scored: pd.DataFrame, pid: str, name: str) ->
 def item_rows(sheet: HScoreSheet, scored: pd.DataFrame,
               pid: str) -> list[tuple[str, list[str], str]]:
     """(item, its inputs as given [= canonical], points or '?' when not determined) per item."""
-    from retrocohort.hscore.score import HSCORE_ITEMS
+    from retrocohort.hscore.items import HSCORE_ITEMS
 
     rows = []
     for item in HSCORE_ITEMS:
@@ -156,9 +156,8 @@ def item_rows(sheet: HScoreSheet, scored: pd.DataFrame,
 
 def summary_line(row: pd.Series, rule: str) -> str:
     """Total, bounds, probability and cut-off status of one scored patient."""
+    from retrocohort.hscore.items import N_ITEMS
     from retrocohort.hscore.probability import hlh_probability
-
-    from retrocohort.hscore.score import N_ITEMS
 
     observed = int(row["items_observed"])
     if bool(row["complete"]):

@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.errors import InputError, Problem
-from retrocohort.hscore.score import INPUTS, REPORTED, CutoffOperator, score_hscore
+from retrocohort.hscore.items import INPUTS, REPORTED
+from retrocohort.hscore.score import CutoffOperator, score_hscore
 from retrocohort.ingest.sources import map_values, parse_numbers
-from retrocohort.io.raw import read_raw_table
 from retrocohort.ingest.units import conversion
+from retrocohort.io.raw import read_raw_table
 
 Kind = Literal["id", "flag", "number", "organomegaly", "points"]
 
