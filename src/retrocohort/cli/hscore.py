@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -205,12 +204,6 @@ def output_frame(sheet: HScoreSheet, scored: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _json_value(x: Any) -> Any:
-    if hasattr(x, "item"):
-        x = x.item()
-    return None if _is_missing(x) else x
-
-
 def check_output_path(out: Path) -> None:
     """Only .csv and .json outputs (checked before any work is done)."""
     if out.suffix.lower() not in (".csv", ".json"):
@@ -221,19 +214,18 @@ def check_output_path(out: Path) -> None:
 def write_output(frame: pd.DataFrame, out: Path, source: str) -> None:
     """CSV (formula-safe text, %.17g floats) or JSON (shortest round-trip floats), atomic."""
     from retrocohort.io.csv_safe import safe_text_frame
-    from retrocohort.io.tabular import write_csv, write_text
+    from retrocohort.io.tabular import write_csv, write_json
 
     check_output_path(out)
     if out.suffix.lower() == ".csv":
         write_csv(safe_text_frame(frame), out)
     else:
-        records = [{k: _json_value(v) for k, v in rec.items()}
-                   for rec in frame.astype(object).to_dict("records")]
+        records = frame.astype(object).to_dict("records")
         doc = {"source": source,
                "method": "HScore (Fardet et al. 2014); probability: logistic approximation of "
                          "the published table (retrocohort.hscore.probability)",
                "patients": records}
-        write_text(out, json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        write_json(doc, out, sort_keys=False)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -28,7 +28,6 @@ and written to a calibration record (met or not, and why not;
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +35,7 @@ import pandas as pd
 import yaml
 
 from retrocohort.audit.published import PublishedNumber, load_study
+from retrocohort.io.json import json_text
 from retrocohort.io.raw import read_raw_table
 from retrocohort.synthetic.recipe_builder import RecipeBuilder
 
@@ -109,8 +109,8 @@ def simulate_from_recipe(recipe: dict, base_dir: Path = Path(".")) -> SyntheticD
 
 
 def calibration_text(data: SyntheticData) -> str:
-    """The calibration record as deterministic JSON text."""
-    return json.dumps(data.calibration, indent=2, ensure_ascii=False) + "\n"
+    """The calibration record as deterministic, strict JSON text (targets in recipe order)."""
+    return json_text(data.calibration, sort_keys=False)
 
 
 def csv_text(frame: pd.DataFrame) -> str:
