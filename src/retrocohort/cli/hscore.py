@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from retrocohort.errors import Problem, RetrocohortError
+from retrocohort.hscore.cutoff import CUTOFF_OPERATORS, DEFAULT_OPERATOR, FARDET_CUTOFF
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,9 +67,11 @@ def add_parser(subparsers: argparse._SubParsersAction,
                    help="CSV (or XLSX) with one row per patient")
     p.add_argument("--out", type=Path, metavar="OUT",
                    help="also write the full breakdown to OUT.csv or OUT.json (full precision)")
-    p.add_argument("--operator", choices=(">", ">="), default=">",
-                   help="cut-off rule: HScore > cutoff (default) or >= cutoff")
-    p.add_argument("--cutoff", type=float, default=169.0, help="cut-off (default: 169)")
+    p.add_argument("--operator", choices=tuple(CUTOFF_OPERATORS),
+                   help="cut-off rule: HScore > cutoff or >= cutoff (default: the study config's "
+                        f"hscore.operator, else {DEFAULT_OPERATOR})")
+    p.add_argument("--cutoff", type=float,
+                   help=f"cut-off (default: the study config's hscore.cutoff, else {FARDET_CUTOFF:g})")
     p.add_argument("--configfile", type=Path, metavar="F",
                    help="study config whose variables' plausible `range` (checked after unit "
                         "conversion) and `molar_mass` apply (default: config/config.yaml in "
@@ -231,6 +234,7 @@ def write_output(frame: pd.DataFrame, out: Path, source: str) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
+    from retrocohort.hscore.cutoff import study_cutoff
     from retrocohort.hscore.sheet import read_hscore_sheet, score_sheet, study_limits
 
     if args.out is not None:
@@ -247,7 +251,8 @@ def run(args: argparse.Namespace) -> int:
     if sheet.absent:
         print(f"note: no column for {', '.join(sheet.absent)}: counted as missing for every "
               "patient", file=sys.stderr)
-    scored = score_sheet(sheet, cutoff=args.cutoff, operator=args.operator)
+    cutoff, operator = study_cutoff(config.get("hscore"), cutoff=args.cutoff, operator=args.operator)
+    scored = score_sheet(sheet, cutoff=cutoff, operator=operator)
     print_breakdown(sheet, scored)
     if args.out is not None:
         write_output(output_frame(sheet, scored), args.out, str(args.file))

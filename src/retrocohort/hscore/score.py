@@ -13,13 +13,21 @@ missing and the two others normal, since 0–1 lineage scores 0). Otherwise its 
 
 from __future__ import annotations
 
-from typing import Literal, Mapping
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
 from retrocohort.cohort.frames import category_codes
 from retrocohort.errors import ConfigError, InputError, Problem
+from retrocohort.hscore.cutoff import (
+    DEFAULT_OPERATOR,
+    FARDET_CUTOFF,
+    CutoffOperator,
+    check_operator,
+    cutoff_rule,
+    meets_cutoff,
+)
 from retrocohort.hscore.items import (
     HSCORE_ITEMS,
     INPUTS,
@@ -31,8 +39,6 @@ from retrocohort.hscore.items import (
     resolve_columns,
 )
 from retrocohort.hscore.probability import hlh_probability
-
-CutoffOperator = Literal[">", ">="]
 
 _STATUS = pd.CategoricalDtype(["unreachable", "reachable", "reached"], ordered=True)
 
@@ -57,12 +63,8 @@ def _values(df: pd.DataFrame, column: str, inp: HScoreInput | None) -> np.ndarra
     return num
 
 
-def _meets(total: np.ndarray, cutoff: float, operator: str) -> np.ndarray:
-    return total > cutoff if operator == ">" else total >= cutoff
-
-
 def score_hscore(df: pd.DataFrame, columns: Mapping[str, str] | None = None,
-                 cutoff: float = 169, operator: CutoffOperator = ">") -> pd.DataFrame:
+                 cutoff: float = FARDET_CUTOFF, operator: CutoffOperator = DEFAULT_OPERATOR) -> pd.DataFrame:
     """Score every patient (row) of ``df``, whose inputs are in canonical units.
 
     Returns, indexed like ``df``: each item's inputs (canonical names) and ``<item>_points``
@@ -75,9 +77,7 @@ def score_hscore(df: pd.DataFrame, columns: Mapping[str, str] | None = None,
     reported (NaN unless complete) and ``disagrees`` = difference != 0 when complete, reported
     outside [hscore_min, hscore_max] when partial, NA when nothing was reported.
     """
-    if operator not in (">", ">="):
-        raise ConfigError("Invalid HScore cut-off rule",
-                          [Problem("unsupported operator", value=operator, expected="'>' or '>='")])
+    operator = check_operator(operator, "operator")
     mapping = resolve_columns(columns)
     absent = [f"{mapping[v]!r} (for {v})" for v in INPUTS if mapping[v] not in df.columns]
     if absent:
@@ -111,8 +111,8 @@ def score_hscore(df: pd.DataFrame, columns: Mapping[str, str] | None = None,
         n_observed += determined
 
     complete = n_observed == N_ITEMS
-    status = np.where(_meets(lo_total, cutoff, operator), 2,
-                      np.where(_meets(hi_total, cutoff, operator), 1, 0))
+    status = np.where(meets_cutoff(lo_total, cutoff, operator), 2,
+                      np.where(meets_cutoff(hi_total, cutoff, operator), 1, 0))
     out |= {
         "hscore": total,
         "hscore_min": lo_total, "hscore_max": hi_total,
@@ -129,7 +129,7 @@ def score_hscore(df: pd.DataFrame, columns: Mapping[str, str] | None = None,
         out |= {REPORTED: reported, "hscore_difference": diff,
                 "disagrees": pd.arrays.BooleanArray(flag, np.isnan(reported))}
     result = pd.DataFrame(out, index=df.index)
-    result.attrs["cutoff_rule"] = f"hscore {operator} {cutoff:g}"
+    result.attrs["cutoff_rule"] = cutoff_rule(cutoff, operator)
     return result
 
 
@@ -137,8 +137,8 @@ def score_frame_with_units(df: pd.DataFrame, units: Mapping[str, str],
                            columns: Mapping[str, str] | None = None, *,
                            molar_masses: Mapping[str, str] | None = None,
                            spellings: Mapping[str, str] | None = None,
-                           cutoff: float = 169,
-                           operator: CutoffOperator = ">") -> pd.DataFrame:
+                           cutoff: float = FARDET_CUTOFF,
+                           operator: CutoffOperator = DEFAULT_OPERATOR) -> pd.DataFrame:
     """Convert HScore inputs to canonical units with :mod:`retrocohort.ingest.units`, then score.
 
     ``units`` maps DataFrame columns to unit spellings (e.g. ``{"tg": "mg/dL"}``); HScore
