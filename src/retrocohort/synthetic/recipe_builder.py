@@ -11,7 +11,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from retrocohort.analysis.paired import compare_parameter, wilcoxon_options
+from retrocohort.analysis.paired import compare_parameter, paired_frame, wilcoxon_options
 from retrocohort.audit.consistency import QUANTILE_P
 from retrocohort.audit.published import PublishedNumber
 from retrocohort.audit.rounding import interval_for_printed, parse_printed
@@ -72,10 +72,10 @@ def _quantile_of(values: pd.Series, key: str, qtype: int) -> float:
 
 
 def _pairs(meas: pd.DataFrame, parameter: str) -> pd.DataFrame:
-    rows = meas[meas["parameter"] == parameter]
-    wide = rows.pivot(index="patient", columns="day", values="value")
-    both = wide.reindex(columns=[0, 7]).dropna()
-    return both.rename(columns={0: "before", 7: "after"})
+    """Day 0 / Day 7 pairs of one parameter of the synthetic long table (columns patient,
+    parameter, day, value), paired as the pipeline pairs them (:func:`paired_frame`)."""
+    canonical = meas.rename(columns={"patient": "patient_id", "parameter": "variable"})
+    return paired_frame(canonical, parameter, (0, 7))
 
 
 @dataclass
@@ -201,11 +201,12 @@ class RecipeBuilder:
         self._summary_checks(t1, s1, f"{par} Day 0", full_out, day0_of)
         self.checks.append(TargetCheck(t0, "n", f"{par}: pairs", Outcome("met"),
                                        lambda b, m: float(len(_pairs(m, par))), "count"))
-        self.checks.append(TargetCheck(t0, "median", f"{par} Day 0 median (n = {k} pairs)", sub.outcome,
-                                       lambda b, m: _quantile_of(_pairs(m, par)["before"], "median", self.qtype)))
-        self.checks.append(TargetCheck(t7, "median", f"{par} Day 7 median (n = {k} pairs)",
-                                       Outcome(day7.status, day7.reason),
-                                       lambda b, m: _quantile_of(_pairs(m, par)["after"], "median", self.qtype)))
+        self.checks.append(TargetCheck(
+            t0, "median", f"{par} Day 0 median (n = {k} pairs)", sub.outcome,
+            lambda b, m: _quantile_of(_pairs(m, par)["before"], "median", self.qtype)))
+        self.checks.append(TargetCheck(
+            t7, "median", f"{par} Day 7 median (n = {k} pairs)", Outcome(day7.status, day7.reason),
+            lambda b, m: _quantile_of(_pairs(m, par)["after"], "median", self.qtype)))
         if t_p is not None:
             label = f"{par}: p, {self.test_name('continuous')} ({k} pairs)"
             self.checks.append(TargetCheck(t_p, "p", label, p_out,
