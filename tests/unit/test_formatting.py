@@ -223,3 +223,26 @@ def test_rounding_rule_sentence_names_rule_and_matches_behaviour():
     assert "0.05 \u2192 0.0" in even and "0.125 \u2192 0.12" in even and "2.5 \u2192 2" in even
     with pytest.raises(ValueError, match="unknown rounding rule"):
         rounding_rule_sentence("truncate")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("stats_cfg", [
+    {},
+    {"p_value": {"decimals": 3, "threshold": 0.005}, "rounding": "half_up"},
+    {"p_value": {"decimals": 2, "threshold": 0.01}, "rounding": "half_even"},
+])
+def test_printed_p_relation_is_the_table_cell_after_p(stats_cfg: dict) -> None:
+    from retrocohort.format.numbers import format_p as raw_format_p
+    from retrocohort.format.pvalues import p_value_format, printed_p, printed_p_relation
+
+    p_format = p_value_format(stats_cfg)
+    for p in (0.0004, 0.0049, 0.005, 0.0125, 0.125, 1.0, float("nan")):
+        cell = printed_p(p, p_format)
+        relation = printed_p_relation(p, p_format)
+        assert relation == (cell if cell.startswith("<") else f"= {cell}")
+        # what steps/figures.slope_annotations prints today with its own call to format_p
+        pfmt = stats_cfg.get("p_value", {})
+        today = raw_format_p(p, decimals=pfmt.get("decimals", 3), threshold=pfmt.get("threshold", 0.001),
+                             rule=stats_cfg.get("rounding", "half_up"))
+        assert relation == (today if today.startswith("<") else f"= {today}")
+    assert printed_p_relation(0.0004, p_value_format({})) == "<0.001"
+    assert printed_p_relation(0.0125, p_value_format({})) == "= 0.013"

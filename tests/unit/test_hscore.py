@@ -10,10 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from retrocohort.errors import ConfigError, InputError
-from retrocohort.hscore.score import (
-    HSCORE_ITEMS, MAX_TOTAL, WORST_DIRECTION, items_frame, score_frame_with_units,
-    score_hscore, worst_in_window,
-)
+from retrocohort.hscore.items import HSCORE_ITEMS, MAX_TOTAL, WORST_DIRECTION, items_frame
+from retrocohort.hscore.score import score_frame_with_units, score_hscore, worst_in_window
 from retrocohort.hscore.probability import hlh_probability
 
 #: A complete patient scoring 0 on every item.

@@ -125,7 +125,7 @@ def test_no_id_column_and_conflicting_columns(tmp_path):
 
 
 def test_accepted_columns_cover_every_hscore_input():
-    from retrocohort.hscore.score import INPUTS
+    from retrocohort.hscore.items import INPUTS
 
     assert {c.variable for c in ACCEPTED_COLUMNS if c.variable} >= set(INPUTS)
     assert normalise_header("  White-Blood  Cells ") == "white_blood_cells"

@@ -5,7 +5,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from retrocohort.analysis.paired import NOT_COMPUTED, compare_parameter, table3_statistics
+from retrocohort.analysis.paired import (
+    NOT_COMPUTED,
+    compare_parameter,
+    table3_statistics,
+)
 from retrocohort.tables.build import build_table3
 
 VARIABLES = {"crp": {"kind": "continuous", "label": "CRP"}, "fever": {"kind": "binary"},
@@ -129,7 +133,7 @@ def test_table3_summary_statistic_is_configurable():
 
 def test_pairs_file_round_trip_gives_the_pairs_each_row_was_computed_from(tmp_path):
     """paired_tests writes the pairs it tested; the slope figure reads them back unchanged."""
-    from retrocohort.analysis.paired import pairs_from_table, pairs_table, paired_frames
+    from retrocohort.analysis.paired import paired_frames, pairs_from_table, pairs_table
     from retrocohort.io.tabular import read_parquet, write_parquet
 
     long = _long({"crp": [("1", 0, 10.0), ("1", 7, 5.0), ("2", 0, 8.0), ("10", 0, 9.0), ("10", 7, 2.0)],
@@ -146,3 +150,34 @@ def test_pairs_file_round_trip_gives_the_pairs_each_row_was_computed_from(tmp_pa
     twice = pairs_from_table(table, ["ldh", "crp", "ldh"])  # a parameter listed twice keeps its data
     np.testing.assert_array_equal(twice["ldh"], [[300.0, 250.0]])
     np.testing.assert_array_equal(twice["crp"], [[10.0, 5.0], [9.0, 2.0]])
+
+
+def _pivot_pairs(long: pd.DataFrame, variable: str, days=(0, 7)) -> pd.DataFrame:
+    """The pivot-based pairing the synthetic calibration and the audit used before they called
+    paired_frame (kept here as the reference it must reproduce)."""
+    wide = long[long["variable"] == variable].pivot(index="patient_id", columns="day", values="value")
+    both = wide.reindex(columns=list(days)).dropna()
+    return both.rename(columns={days[0]: "before", days[1]: "after"})
+
+
+def test_paired_frame_reproduces_the_replaced_pairings_on_the_synthetic_flagship():
+    from pathlib import Path
+
+    from retrocohort.analysis.paired import paired_frame, paired_frames
+    from retrocohort.cohort.frames import paired_values
+
+    root = Path(__file__).resolve().parents[2]
+    raw = pd.read_csv(root / "data/raw/baverez2022/synthetic_measurements.csv", dtype={"patient": str})
+    long = raw.rename(columns={"patient": "patient_id", "parameter": "variable"})
+    names = sorted(long["variable"].unique())
+    assert len(names) >= 3
+    together = paired_frames(long, names, (0, 7))
+    for name in names:
+        got = paired_frame(long, name, (0, 7))
+        pd.testing.assert_frame_equal(got, together[name])
+        expected = _pivot_pairs(long, name)
+        assert got.index.tolist() == expected.index.tolist()
+        np.testing.assert_array_equal(got[["before", "after"]].to_numpy(), expected.to_numpy())
+        by_patient = paired_values(long, name, (0, 7)).sort_index()  # cohort.frames: natural order
+        np.testing.assert_array_equal(got.sort_index().to_numpy(), by_patient.to_numpy())
+    assert any(len(together[n]) for n in names)

@@ -11,20 +11,13 @@ import numpy as np
 import pytest
 
 from retrocohort.audit.rounding import matches_printed, printed_match_rules
-from retrocohort.synthetic.reconstruct import (
-    Summary,
-    min_signed_rank_p,
-    paired_binary_table,
-    reconstruct_sample,
-    reconstruct_with_subset,
-    search_paired_p,
-    solve_pins,
-    summary_pins,
-)
-from retrocohort.synthetic.calibrated import generate
 from retrocohort.stats.paired_binary import mcnemar_from_discordant
 from retrocohort.stats.quantiles import quantile
 from retrocohort.stats.signed_rank import wilcoxon_signed_rank
+from retrocohort.synthetic.calibrated import generate
+from retrocohort.synthetic.paired_search import min_signed_rank_p, paired_binary_table, search_paired_p
+from retrocohort.synthetic.reconstruct import Summary, reconstruct_sample, solve_pins, summary_pins
+from retrocohort.synthetic.subset_median import reconstruct_with_subset
 
 P = {"min": 0.0, "q1": 0.25, "median": 0.5, "q3": 0.75, "max": 1.0}
 

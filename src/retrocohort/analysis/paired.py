@@ -85,6 +85,14 @@ def paired_frames(measurements: pd.DataFrame, names: list[str],
     return out
 
 
+def paired_frame(measurements: pd.DataFrame, variable: str, days: tuple[int, int]) -> pd.DataFrame:
+    """One variable's pairs: the patients with a value on both ``days`` (columns before, after;
+    index patient_id, sorted). :func:`paired_frames` for a single variable, the one Day 0 / Day 7
+    pairing of the package (Table 3, the audit's regenerated numbers, the synthetic calibration).
+    """
+    return paired_frames(measurements, [variable], days)[variable]
+
+
 def wilcoxon_options(settings: dict) -> dict:
     """Signed-rank keyword arguments: a preset, then any explicit overrides."""
     opts = wilcoxon_preset(settings.get("preset", "retrocohort"))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from retrocohort.errors import Problem, RetrocohortError
+from retrocohort.hscore.cutoff import CUTOFF_OPERATORS, DEFAULT_OPERATOR, FARDET_CUTOFF
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,9 +67,11 @@ def add_parser(subparsers: argparse._SubParsersAction,
                    help="CSV (or XLSX) with one row per patient")
     p.add_argument("--out", type=Path, metavar="OUT",
                    help="also write the full breakdown to OUT.csv or OUT.json (full precision)")
-    p.add_argument("--operator", choices=(">", ">="), default=">",
-                   help="cut-off rule: HScore > cutoff (default) or >= cutoff")
-    p.add_argument("--cutoff", type=float, default=169.0, help="cut-off (default: 169)")
+    p.add_argument("--operator", choices=tuple(CUTOFF_OPERATORS),
+                   help="cut-off rule: HScore > cutoff or >= cutoff (default: the study config's "
+                        f"hscore.operator, else {DEFAULT_OPERATOR})")
+    p.add_argument("--cutoff", type=float,
+                   help=f"cut-off (default: the study config's hscore.cutoff, else {FARDET_CUTOFF:g})")
     p.add_argument("--configfile", type=Path, metavar="F",
                    help="study config whose variables' plausible `range` (checked after unit "
                         "conversion) and `molar_mass` apply (default: config/config.yaml in "
@@ -122,7 +124,7 @@ def _is_missing(x: Any) -> bool:
 
 def input_text(sheet: HScoreSheet, scored: pd.DataFrame, pid: str, name: str) -> str:
     """One input cell as given, with its unit and, when converted, the canonical value."""
-    from retrocohort.hscore.score import INPUTS
+    from retrocohort.hscore.items import INPUTS
     from retrocohort.hscore.sheet import ACCEPTED_COLUMNS, MISSING_VALUES
 
     col = next(c for c in ACCEPTED_COLUMNS if c.name == name)
@@ -143,7 +145,7 @@ def input_text(sheet: HScoreSheet, scored: pd.DataFrame, pid: str, name: str) ->
 def item_rows(sheet: HScoreSheet, scored: pd.DataFrame,
               pid: str) -> list[tuple[str, list[str], str]]:
     """(item, its inputs as given [= canonical], points or '?' when not determined) per item."""
-    from retrocohort.hscore.score import HSCORE_ITEMS
+    from retrocohort.hscore.items import HSCORE_ITEMS
 
     rows = []
     for item in HSCORE_ITEMS:
@@ -156,9 +158,8 @@ def item_rows(sheet: HScoreSheet, scored: pd.DataFrame,
 
 def summary_line(row: pd.Series, rule: str) -> str:
     """Total, bounds, probability and cut-off status of one scored patient."""
+    from retrocohort.hscore.items import N_ITEMS
     from retrocohort.hscore.probability import hlh_probability
-
-    from retrocohort.hscore.score import N_ITEMS
 
     observed = int(row["items_observed"])
     if bool(row["complete"]):
@@ -206,12 +207,6 @@ def output_frame(sheet: HScoreSheet, scored: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _json_value(x: Any) -> Any:
-    if hasattr(x, "item"):
-        x = x.item()
-    return None if _is_missing(x) else x
-
-
 def check_output_path(out: Path) -> None:
     """Only .csv and .json outputs (checked before any work is done)."""
     if out.suffix.lower() not in (".csv", ".json"):
@@ -222,24 +217,24 @@ def check_output_path(out: Path) -> None:
 def write_output(frame: pd.DataFrame, out: Path, source: str) -> None:
     """CSV (formula-safe text, %.17g floats) or JSON (shortest round-trip floats), atomic."""
     from retrocohort.io.csv_safe import safe_text_frame
-    from retrocohort.io.tabular import write_csv, write_text
+    from retrocohort.io.tabular import write_csv, write_json
 
     check_output_path(out)
     if out.suffix.lower() == ".csv":
         write_csv(safe_text_frame(frame), out)
     else:
-        records = [{k: _json_value(v) for k, v in rec.items()}
-                   for rec in frame.astype(object).to_dict("records")]
+        records = frame.astype(object).to_dict("records")
         doc = {"source": source,
                "method": "HScore (Fardet et al. 2014); probability: logistic approximation of "
                          "the published table (retrocohort.hscore.probability)",
                "patients": records}
-        write_text(out, json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        write_json(doc, out, sort_keys=False)
 
 
 def run(args: argparse.Namespace) -> int:
     import sys
 
+    from retrocohort.hscore.cutoff import study_cutoff
     from retrocohort.hscore.sheet import read_hscore_sheet, score_sheet, study_limits
 
     if args.out is not None:
@@ -256,7 +251,8 @@ def run(args: argparse.Namespace) -> int:
     if sheet.absent:
         print(f"note: no column for {', '.join(sheet.absent)}: counted as missing for every "
               "patient", file=sys.stderr)
-    scored = score_sheet(sheet, cutoff=args.cutoff, operator=args.operator)
+    cutoff, operator = study_cutoff(config.get("hscore"), cutoff=args.cutoff, operator=args.operator)
+    scored = score_sheet(sheet, cutoff=cutoff, operator=operator)
     print_breakdown(sheet, scored)
     if args.out is not None:
         write_output(output_frame(sheet, scored), args.out, str(args.file))

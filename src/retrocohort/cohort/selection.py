@@ -6,7 +6,8 @@ scalar ``value``), ``in`` (a list ``value``), ``notna`` and ``is_true`` (no ``va
 ``missing`` ("exclude", the default, or "include") decides patients whose ``column`` is missing;
 ``notna`` always excludes them, so it only accepts ``missing: exclude``. Every criterion is
 validated before any is applied; problems raise :class:`ConfigError` naming the criterion id
-and field.
+and field. The HScore cut-off criterion (``operator: hscore_cutoff``) is resolved into the
+study's rule beforehand by :func:`retrocohort.hscore.cutoff.resolve_cutoff_criteria`.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ import pandas as pd
 
 from retrocohort.errors import ConfigError, Problem
 
-_BINARY: Mapping[str, Callable[[Any, Any], Any]] = {
+#: The comparison operators of the package (selection criteria, the HScore cut-off:
+#: :mod:`retrocohort.hscore.cutoff`): symbol -> elementwise comparison.
+COMPARISONS: Mapping[str, Callable[[Any, Any], Any]] = {
     ">": _op.gt, ">=": _op.ge, "<": _op.lt, "<=": _op.le, "==": _op.eq, "!=": _op.ne,
 }
-OPERATORS: tuple[str, ...] = (*_BINARY, "in", "notna", "is_true")
+OPERATORS: tuple[str, ...] = (*COMPARISONS, "in", "notna", "is_true")
 _NO_VALUE = ("notna", "is_true")
 _FIELDS = ("id", "label", "column", "operator", "value", "missing")
 
@@ -66,7 +69,7 @@ def validate_criteria(patients: pd.DataFrame, criteria: Sequence[Mapping[str, An
             bad(c, i, "value", f"operator {op!r} takes no value", c.get("value"), "no value")
         elif op == "in" and not isinstance(c.get("value"), (list, tuple, set)):
             bad(c, i, "value", "operator 'in' needs a list", c.get("value"), "a list")
-        elif op in _BINARY and ("value" not in c or c["value"] is None
+        elif op in COMPARISONS and ("value" not in c or c["value"] is None
                                 or isinstance(c["value"], (list, tuple, set, dict))):
             bad(c, i, "value", f"operator {op!r} needs a scalar value", c.get("value"),
                 "a number or string")
@@ -107,7 +110,7 @@ def _passes(values: pd.Series, criterion: Mapping[str, Any], where: str) -> np.n
                 raise TypeError("column holds values other than true/false (1/0)")
             hit = values.astype("boolean")
         else:
-            hit = _BINARY[op](values, target)
+            hit = COMPARISONS[op](values, target)
         hit = pd.array(hit, dtype="boolean")
     except (TypeError, ValueError) as exc:
         raise ConfigError("Selection criterion cannot be applied", [Problem(

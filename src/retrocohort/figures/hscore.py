@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 
 import numpy as np
@@ -14,17 +13,10 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from retrocohort.figures.style import GREY_LIGHT, OKABE_ITO, SINGLE_COLUMN, new_figure, styled
+from retrocohort.hscore.cutoff import CUTOFF_OPERATORS, DEFAULT_OPERATOR, cutoff_label, meets_cutoff
+from retrocohort.hscore.items import MAX_TOTAL
 
-HSCORE_RANGE = (0, 337)
-#: Accepted cut-off operators: comparison function and display symbol.
-OPERATORS: dict[str, tuple[Callable[[np.ndarray, float], np.ndarray], str]] = {
-    ">": (operator.gt, ">"),
-    ">=": (operator.ge, "≥"),
-    "≥": (operator.ge, "≥"),
-    "<": (operator.lt, "<"),
-    "<=": (operator.le, "≤"),
-    "≤": (operator.le, "≤"),
-}
+HSCORE_RANGE = (0, MAX_TOTAL)
 MEETS_COLOR = OKABE_ITO["blue"]
 CURVE_COLOR = OKABE_ITO["vermillion"]
 
@@ -33,28 +25,29 @@ CURVE_COLOR = OKABE_ITO["vermillion"]
 def hscore_distribution(
     scores: pd.Series,
     cutoff: float,
-    cutoff_operator: str = ">=",
+    cutoff_operator: str = DEFAULT_OPERATOR,
     probability: Callable[[np.ndarray], np.ndarray] | None = None,
     *,
     bin_width: float = 10,
     width: float = SINGLE_COLUMN,
     height: float = 2.4,
 ) -> Figure:
-    """Histogram of scores coloured by whether each patient meets ``cutoff_operator cutoff``.
+    """Histogram of scores coloured by whether each patient meets ``cutoff_operator cutoff``
+    (:func:`retrocohort.hscore.cutoff.meets_cutoff`; ``">"`` or ``">="``).
 
-    A dashed line marks the cut-off, labelled e.g. ``> 169`` with the count meeting it.
+    A dashed line marks the cut-off, labelled e.g. ``> 169`` or ``≥ 169`` with the count
+    meeting it.
     If ``probability`` maps scores to a probability in [0, 1], it is drawn (in %) on a
     secondary y axis over the whole HScore range 0–337. Missing scores are ignored.
     """
-    if cutoff_operator not in OPERATORS:
-        raise ValueError(f"cutoff_operator {cutoff_operator!r} not in {list(OPERATORS)}")
-    compare, symbol = OPERATORS[cutoff_operator]
+    if cutoff_operator not in CUTOFF_OPERATORS:
+        raise ValueError(f"cutoff_operator {cutoff_operator!r} not in {list(CUTOFF_OPERATORS)}")
     values = pd.to_numeric(scores, errors="raise").dropna().to_numpy(float)
     lo, hi = HSCORE_RANGE
     outside = (values < lo) | (values > hi)
     if outside.any():
         raise ValueError(f"HScore values outside {lo}–{hi}: {sorted(values[outside].tolist())}")
-    meets = compare(values, cutoff)
+    meets = meets_cutoff(values, cutoff, cutoff_operator)
 
     fig = new_figure(width, height)
     ax = fig.subplots()
@@ -62,7 +55,7 @@ def hscore_distribution(
     ax.hist([values[meets], values[~meets]], bins=edges, stacked=True,
             color=[MEETS_COLOR, GREY_LIGHT], edgecolor="white", linewidth=0.5)
     ax.axvline(cutoff, color="black", ls="--", lw=0.8, gid="cutoff")
-    label = f"{symbol} {cutoff:g}"
+    label = cutoff_label(cutoff, cutoff_operator)
     ax.text(cutoff, 1.0, f" {label}", ha="left", va="top", fontsize=7, gid="cutoff-label",
             transform=blended_transform_factory(ax.transData, ax.transAxes))
     ax.set_xlim(lo, hi)

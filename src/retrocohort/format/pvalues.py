@@ -1,4 +1,6 @@
-"""How p-values are printed in every table: journal style from the study's ``statistics``."""
+"""How p-values are printed everywhere (tables, figures, report): journal style from the
+study's ``statistics`` (:func:`p_value_format`), printed by :func:`printed_p` (a table cell) or
+:func:`printed_p_relation` (after "p", in a sentence or a figure annotation)."""
 
 from __future__ import annotations
 
@@ -16,3 +18,10 @@ def printed_p(p: float, p_format: dict) -> str:
     a missing p prints as an em dash."""
     return format_p(p, decimals=p_format["decimals"], threshold=p_format["threshold"],
                     rule=p_format["rule"])
+
+
+def printed_p_relation(p: float, p_format: dict) -> str:
+    """The printed p after "p" in running text: ``"= 0.011"``, or ``"<0.001"`` below the
+    threshold (:func:`printed_p`, whose ``<`` is already the relation)."""
+    text = printed_p(p, p_format)
+    return text if text.startswith("<") else f"= {text}"

@@ -1,32 +1,6 @@
-"""HScore for reactive (secondary) haemophagocytic syndrome — Fardet et al., Arthritis
-Rheumatol 2014;66:2613-20.
-
-One table, :data:`HSCORE_ITEMS`, defines every item: its input variables, canonical units,
-band thresholds, points, and the direction in which a value scores more. Scoring, the
-min/max bounds under missing data, the "worst value in a window" rule and the generated
-documentation (:func:`items_frame`) all read that table; nothing is restated elsewhere.
-
-Rules (canonical units; an edge value scores the band named with it):
-
-==============================  ================================================  ======
-item                            bands                                             points
-==============================  ================================================  ======
-immunosuppression (HIV or       no / yes                                          0 / 18
-long-term immunosuppressant)
-temperature_max (°C)            < 38.4 / 38.4–39.4 / > 39.4                  0 / 33 / 49
-organomegaly                    none / hepato- or splenomegaly / both        0 / 23 / 38
-cytopenias (lineages)           0–1 / 2 / 3                                  0 / 24 / 34
-  (Hb <= 9.2 g/dL, leukocytes <= 5.0 G/L, platelets <= 110 G/L)
-ferritin (µg/L)                 < 2000 / 2000–6000 / > 6000                  0 / 35 / 50
-triglycerides (mmol/L)          < 1.5 / 1.5–4 / > 4                          0 / 44 / 64
-fibrinogen (g/L)                > 2.5 / <= 2.5                                    0 / 30
-AST (U/L)                       < 30 / >= 30                                      0 / 19
-haemophagocytosis on marrow     no / yes                                          0 / 35
-==============================  ================================================  ======
-
-Maximum total :data:`MAX_TOTAL` = 337. Thresholds are compared with a relative tolerance of
-:data:`EDGE_RTOL` (1e-9) so that a value equal to an edge up to floating-point rounding after
-unit conversion (e.g. 92 g/L -> 9.200000000000001 g/dL) scores as the edge.
+"""HScore of every patient (Fardet et al., Arthritis Rheumatol 2014;66:2613-20), read from the
+item table :data:`retrocohort.hscore.items.HSCORE_ITEMS`, with bounds under missing data; and
+the "worst value in a window" rule that picks each laboratory input.
 
 Missing data. Each input gives a level range: its level when observed, [0, max level] when
 missing. An item's level is the sum of its inputs' levels (a count of positive inputs for
@@ -39,194 +13,34 @@ missing and the two others normal, since 0–1 lineage scores 0). Otherwise its 
 
 from __future__ import annotations
 
-import operator as _op
-from dataclasses import dataclass
-from typing import Callable, Literal, Mapping
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
 from retrocohort.cohort.frames import category_codes
 from retrocohort.errors import ConfigError, InputError, Problem
+from retrocohort.hscore.cutoff import (
+    DEFAULT_OPERATOR,
+    FARDET_CUTOFF,
+    CutoffOperator,
+    check_operator,
+    cutoff_rule,
+    meets_cutoff,
+)
+from retrocohort.hscore.items import (
+    HSCORE_ITEMS,
+    INPUTS,
+    N_ITEMS,
+    REPORTED,
+    WORST_DIRECTION,
+    Direction,
+    HScoreInput,
+    resolve_columns,
+)
 from retrocohort.hscore.probability import hlh_probability
 
-Direction = Literal["higher", "lower"]
-CutoffOperator = Literal[">", ">="]
-
-#: Relative tolerance used when comparing a value with a band edge.
-EDGE_RTOL = 1e-9
-
-#: Optional input column holding the score reported in the source (e.g. the case report form).
-REPORTED = "hscore_reported"
-
-_COMPARE: Mapping[str, Callable[[np.ndarray, float], np.ndarray]] = {
-    ">=": _op.ge, ">": _op.gt, "<=": _op.le, "<": _op.lt,
-}
-
-
-@dataclass(frozen=True)
-class HScoreInput:
-    """One input variable of an item.
-
-    ``thresholds`` are nested conditions ``(operator, edge)``; the input's level is the number
-    of conditions the value satisfies (0..len). An empty tuple marks a yes/no flag (level 0/1).
-    """
-
-    variable: str
-    unit: str
-    thresholds: tuple[tuple[str, float], ...] = ()
-
-    @property
-    def is_flag(self) -> bool:
-        """True for a yes/no input."""
-        return not self.thresholds
-
-    @property
-    def max_level(self) -> int:
-        """Highest level this input can reach."""
-        return max(len(self.thresholds), 1)
-
-    @property
-    def worse(self) -> Direction | None:
-        """Direction in which the value scores more (None for flags)."""
-        if self.is_flag:
-            return None
-        return "higher" if self.thresholds[0][0] in (">", ">=") else "lower"
-
-    def level(self, values: np.ndarray) -> np.ndarray:
-        """Level (int8) of each value; meaningless where ``values`` is NaN."""
-        if self.is_flag:
-            return (values == 1).astype(np.int8)
-        level = np.zeros(values.shape, dtype=np.int8)
-        for op, edge in self.thresholds:
-            # Shift the edge by the tolerance in the direction that makes the comparison
-            # lenient for ">=" / "<=" and strict for ">" / "<".
-            tol = EDGE_RTOL * max(abs(edge), 1.0)
-            shifted = edge - tol if op in (">=", "<") else edge + tol
-            level += _COMPARE[op](values, shifted)
-        return level
-
-
-@dataclass(frozen=True)
-class HScoreItem:
-    """One HScore item: inputs whose levels add up to an index into ``points``."""
-
-    name: str
-    label: str
-    inputs: tuple[HScoreInput, ...]
-    points: tuple[int, ...]
-    bands: tuple[str, ...]
-
-    def __post_init__(self) -> None:
-        # points: one per level (0..sum of max levels); bands: one label per distinct points.
-        n_levels = sum(i.max_level for i in self.inputs) + 1
-        if len(self.points) != n_levels or len(self.bands) != len(set(self.points)):
-            raise ValueError(f"item {self.name!r}: points/bands do not match its inputs")
-        if any(b < a for a, b in zip(self.points, self.points[1:])):
-            raise ValueError(f"item {self.name!r}: points must be non-decreasing in level")
-        for inp in self.inputs:
-            ops = {op for op, _ in inp.thresholds}
-            if len({op[0] for op in ops}) > 1:
-                raise ValueError(f"item {self.name!r}: mixed directions for {inp.variable!r}")
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """Canonical input variable names."""
-        return tuple(i.variable for i in self.inputs)
-
-    @property
-    def max_points(self) -> int:
-        """Points of the highest band."""
-        return self.points[-1]
-
-
-def _flag(variable: str) -> HScoreInput:
-    return HScoreInput(variable, "1")
-
-
-#: The item table (Fardet 2014). Order is the order of output columns.
-HSCORE_ITEMS: tuple[HScoreItem, ...] = (
-    HScoreItem("immunosuppression",
-               "Known underlying immunosuppression (HIV or long-term immunosuppressive therapy)",
-               (_flag("immunodepression"),), (0, 18), ("no: 0", "yes: 18")),
-    HScoreItem("temperature", "Maximal temperature (°C)",
-               (HScoreInput("temperature_max", "°C", ((">=", 38.4), (">", 39.4))),),
-               (0, 33, 49), ("< 38.4: 0", "38.4–39.4: 33", "> 39.4: 49")),
-    HScoreItem("organomegaly", "Organomegaly",
-               (_flag("hepatomegaly"), _flag("splenomegaly")), (0, 23, 38),
-               ("none: 0", "hepatomegaly or splenomegaly: 23", "both: 38")),
-    HScoreItem("cytopenias",
-               "Number of cytopenias (Hb <= 9.2 g/dL, leukocytes <= 5.0 G/L, "
-               "platelets <= 110 G/L)",
-               (HScoreInput("hemoglobin", "g/dL", (("<=", 9.2),)),
-                HScoreInput("leukocytes", "G/L", (("<=", 5.0),)),
-                HScoreInput("platelets", "G/L", (("<=", 110.0),))),
-               (0, 0, 24, 34), ("0–1 lineage: 0", "2 lineages: 24", "3 lineages: 34")),
-    HScoreItem("ferritin", "Ferritin (µg/L)",
-               (HScoreInput("ferritin", "µg/L", ((">=", 2000.0), (">", 6000.0))),),
-               (0, 35, 50), ("< 2000: 0", "2000–6000: 35", "> 6000: 50")),
-    HScoreItem("triglycerides", "Triglycerides (mmol/L)",
-               (HScoreInput("triglycerides", "mmol/L", ((">=", 1.5), (">", 4.0))),),
-               (0, 44, 64), ("< 1.5: 0", "1.5–4: 44", "> 4: 64")),
-    HScoreItem("fibrinogen", "Fibrinogen (g/L)",
-               (HScoreInput("fibrinogen", "g/L", (("<=", 2.5),)),),
-               (0, 30), ("> 2.5: 0", "<= 2.5: 30")),
-    HScoreItem("ast", "Aspartate aminotransferase (U/L)",
-               (HScoreInput("ast", "U/L", ((">=", 30.0),)),),
-               (0, 19), ("< 30: 0", ">= 30: 19")),
-    HScoreItem("hemophagocytosis", "Haemophagocytosis features on bone-marrow aspirate",
-               (_flag("hemophagocytosis_marrow"),), (0, 35), ("no: 0", "yes: 35")),
-)
-
-#: Highest possible HScore.
-MAX_TOTAL: int = sum(item.max_points for item in HSCORE_ITEMS)
-
-N_ITEMS: int = len(HSCORE_ITEMS)
-
-#: Canonical variable -> its input definition.
-INPUTS: Mapping[str, HScoreInput] = {i.variable: i for item in HSCORE_ITEMS for i in item.inputs}
-
-#: Lab variable -> direction in which it scores more (drives :func:`worst_in_window`).
-WORST_DIRECTION: Mapping[str, Direction] = {
-    v: i.worse for v, i in INPUTS.items() if i.worse is not None
-}
-
 _STATUS = pd.CategoricalDtype(["unreachable", "reachable", "reached"], ordered=True)
-
-
-def items_frame() -> pd.DataFrame:
-    """The item table as a DataFrame (for documentation and the report appendix)."""
-    return pd.DataFrame([{
-        "item": it.name, "label": it.label, "variables": ", ".join(it.columns),
-        "units": ", ".join(i.unit for i in it.inputs), "bands": "; ".join(it.bands),
-        "max_points": it.max_points,
-        "worse": ", ".join(i.worse or "yes" for i in it.inputs),
-    } for it in HSCORE_ITEMS])
-
-
-def resolve_columns(columns: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Canonical variable -> DataFrame column, after applying overrides.
-
-    Keys of ``columns`` are canonical variable names (``"temperature_max"``), the item name of
-    a single-input item (``"temperature"``), or ``"hscore_reported"``. Unknown or conflicting
-    keys raise :class:`ConfigError`.
-    """
-    resolved = {v: v for v in INPUTS} | {REPORTED: REPORTED}
-    alias = {it.name: it.columns[0] for it in HSCORE_ITEMS if len(it.inputs) == 1}
-    problems, seen = [], {}
-    for key, col in (columns or {}).items():
-        variable = key if key in resolved else alias.get(key)
-        if variable is None:
-            problems.append(Problem("unknown HScore variable in column mapping", value=key,
-                                    expected="one of " + ", ".join(sorted({*resolved, *alias}))))
-        elif variable in seen and seen[variable] != col:
-            problems.append(Problem(f"variable {variable!r} mapped twice", value=key))
-        else:
-            seen[variable] = col
-            resolved[variable] = col
-    if problems:
-        raise ConfigError("Invalid HScore column mapping", problems)
-    return resolved
 
 
 def _values(df: pd.DataFrame, column: str, inp: HScoreInput | None) -> np.ndarray:
@@ -249,12 +63,8 @@ def _values(df: pd.DataFrame, column: str, inp: HScoreInput | None) -> np.ndarra
     return num
 
 
-def _meets(total: np.ndarray, cutoff: float, operator: str) -> np.ndarray:
-    return total > cutoff if operator == ">" else total >= cutoff
-
-
 def score_hscore(df: pd.DataFrame, columns: Mapping[str, str] | None = None,
-                 cutoff: float = 169, operator: CutoffOperator = ">") -> pd.DataFrame:
+                 cutoff: float = FARDET_CUTOFF, operator: CutoffOperator = DEFAULT_OPERATOR) -> pd.DataFrame:
     """Score every patient (row) of ``df``, whose inputs are in canonical units.
 
     Returns, indexed like ``df``: each item's inputs (canonical names) and ``<item>_points``
@@ -267,9 +77,7 @@ def score_hscore(df: pd.DataFrame, columns: Mapping[str, str] | None = None,
     reported (NaN unless complete) and ``disagrees`` = difference != 0 when complete, reported
     outside [hscore_min, hscore_max] when partial, NA when nothing was reported.
     """
-    if operator not in (">", ">="):
-        raise ConfigError("Invalid HScore cut-off rule",
-                          [Problem("unsupported operator", value=operator, expected="'>' or '>='")])
+    operator = check_operator(operator, "operator")
     mapping = resolve_columns(columns)
     absent = [f"{mapping[v]!r} (for {v})" for v in INPUTS if mapping[v] not in df.columns]
     if absent:
@@ -303,8 +111,8 @@ def score_hscore(df: pd.DataFrame, columns: Mapping[str, str] | None = None,
         n_observed += determined
 
     complete = n_observed == N_ITEMS
-    status = np.where(_meets(lo_total, cutoff, operator), 2,
-                      np.where(_meets(hi_total, cutoff, operator), 1, 0))
+    status = np.where(meets_cutoff(lo_total, cutoff, operator), 2,
+                      np.where(meets_cutoff(hi_total, cutoff, operator), 1, 0))
     out |= {
         "hscore": total,
         "hscore_min": lo_total, "hscore_max": hi_total,
@@ -321,7 +129,7 @@ def score_hscore(df: pd.DataFrame, columns: Mapping[str, str] | None = None,
         out |= {REPORTED: reported, "hscore_difference": diff,
                 "disagrees": pd.arrays.BooleanArray(flag, np.isnan(reported))}
     result = pd.DataFrame(out, index=df.index)
-    result.attrs["cutoff_rule"] = f"hscore {operator} {cutoff:g}"
+    result.attrs["cutoff_rule"] = cutoff_rule(cutoff, operator)
     return result
 
 
@@ -329,8 +137,8 @@ def score_frame_with_units(df: pd.DataFrame, units: Mapping[str, str],
                            columns: Mapping[str, str] | None = None, *,
                            molar_masses: Mapping[str, str] | None = None,
                            spellings: Mapping[str, str] | None = None,
-                           cutoff: float = 169,
-                           operator: CutoffOperator = ">") -> pd.DataFrame:
+                           cutoff: float = FARDET_CUTOFF,
+                           operator: CutoffOperator = DEFAULT_OPERATOR) -> pd.DataFrame:
     """Convert HScore inputs to canonical units with :mod:`retrocohort.ingest.units`, then score.
 
     ``units`` maps DataFrame columns to unit spellings (e.g. ``{"tg": "mg/dL"}``); HScore
@@ -338,7 +146,10 @@ def score_frame_with_units(df: pd.DataFrame, units: Mapping[str, str],
     mass (``"885.7 g/mol"``) for mass <-> substance conversions. Flags must be dimensionless.
     Entries for columns absent from ``df`` raise :class:`ConfigError`.
     """
-    from retrocohort.ingest.units import conversion, convert  # pint costs ~0.8 s to import: only when needed
+    from retrocohort.ingest.units import (  # pint costs ~0.8 s to import: only when needed
+        conversion,
+        convert,
+    )
 
     unknown = [c for c in {**units, **(molar_masses or {})} if c not in df.columns]
     if unknown:

@@ -26,10 +26,12 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.errors import InputError, Problem
-from retrocohort.hscore.score import INPUTS, REPORTED, CutoffOperator, score_hscore
+from retrocohort.hscore.cutoff import DEFAULT_OPERATOR, FARDET_CUTOFF, CutoffOperator
+from retrocohort.hscore.items import INPUTS, REPORTED
+from retrocohort.hscore.score import score_hscore
 from retrocohort.ingest.sources import map_values, parse_numbers
-from retrocohort.io.raw import read_raw_table
 from retrocohort.ingest.units import conversion
+from retrocohort.io.raw import read_raw_table
 
 Kind = Literal["id", "flag", "number", "organomegaly", "points"]
 
@@ -349,8 +351,8 @@ def read_hscore_sheet(path: str | Path, *, molar_masses: Mapping[str, str] | Non
                        ignored, absent)
 
 
-def score_sheet(sheet: HScoreSheet, *, cutoff: float = 169,
-                operator: CutoffOperator = ">") -> pd.DataFrame:
+def score_sheet(sheet: HScoreSheet, *, cutoff: float = FARDET_CUTOFF,
+                operator: CutoffOperator = DEFAULT_OPERATOR) -> pd.DataFrame:
     """:func:`retrocohort.hscore.score.score_hscore` of the sheet's canonical inputs."""
     frame = sheet.canonical
     if REPORTED in frame.columns and frame[REPORTED].isna().all():

@@ -1,16 +1,19 @@
 """Atomic, deterministic writers of bytes, text and JSON, without pandas.
 
 Kept apart from :mod:`retrocohort.io.tabular` so that jobs writing only text or JSON
-(provenance, the notebook) do not import pandas (~0.5 s per job).
+(provenance, the notebook) do not import pandas (~0.5 s per job). :func:`write_json` is the one
+JSON writer of the package; its encoding policy (strict JSON, NaN -> null) is
+:mod:`retrocohort.io.json`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from retrocohort.io.json import json_text
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
@@ -33,6 +36,8 @@ def write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def write_json(obj: Any, path: str | Path) -> None:
-    """Sorted keys, 2-space indent, trailing newline, atomic."""
-    write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
+def write_json(obj: Any, path: str | Path, *, sort_keys: bool = True) -> None:
+    """Strict JSON (:func:`retrocohort.io.json.json_text`: NaN/inf -> null, numpy scalars as
+    numbers, unsupported objects refused), 2-space indent, trailing newline, atomic; keys sorted
+    unless ``sort_keys=False``."""
+    write_text(path, json_text(obj, sort_keys=sort_keys))
