@@ -13,7 +13,6 @@ from typing import Any, Iterable
 
 from retrocohort.config.derived_spec import FLAG_OPS, VARIABLE_OPS, first_of_rules
 from retrocohort.config.yaml_strict import SAFE_LOADER, StrictYaml, read_yaml_strict
-
 from retrocohort.errors import ConfigError, Problem
 
 __all__ = ["SAFE_LOADER", "SCHEMA_PATH", "check_config", "load_config", "read_yaml"]
