@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.errors import Problem
+from retrocohort.ingest.text_checks import misdecoded_problems
 
 #: A text cell a spreadsheet would evaluate: '=...', or '+ - @' followed by a function call.
 FORMULA_PATTERN = r"\s*(=.*|[+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(.*)"
@@ -25,34 +26,63 @@ def missing_mask(text: pd.Series, missing: list[str]) -> pd.Series:
     return text.isna() | text.str.strip().isin(missing)
 
 
+#: A plain number once the decimal mark is a dot: no grouping, no unit, no 'inf'/'nan'.
+PLAIN_NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
+
+
+def _number_expectation(integer: bool, decimal: str, missing: list[str]) -> str:
+    return (("an integer" if integer else "a plain number") + f" with '{decimal}' as decimal mark and no "
+            "thousands separator, or a missing-value token " + "/".join(repr(m) for m in missing))
+
+
 def parse_numbers(text: pd.Series, *, file: str, column: str, missing: list[str],
-                  decimal: str = ".", integer: bool = False) -> tuple[pd.Series, list[Problem]]:
+                  decimal: str = ".", integer: bool = False,
+                  percent: bool | np.ndarray = False) -> tuple[pd.Series, list[Problem]]:
     """Text -> float64 (NaN for missing tokens). Bad cells become located problems.
 
     Thousands separators, units inside cells, 'inf' and 'nan' spellings are all rejected:
-    a missing value must be spelled as one of the study's ``missing_values``.
+    a missing value must be spelled as one of the study's ``missing_values``. With a declared
+    decimal comma (``decimal=","``), a cell holding a dot (``24.657``: a dot-decimal 24.657 or a
+    grouped 24 657?) is an error, never a guess. ``percent`` (all rows, or a per-row mask) marks
+    values whose variable's unit is ``%``: there a trailing ``%`` (``12.6%``, what a
+    percent-formatted spreadsheet cell shows) is dropped, the number kept as written (12.6);
+    elsewhere ``12.6%`` is an error.
     """
     if _typed_number_column(text):
         return _typed_numbers(text, file=file, column=column, missing=missing, decimal=decimal,
                               integer=integer)
     text = text.astype("string")
-    miss = missing_mask(text, missing)
+    miss = missing_mask(text, missing).to_numpy(dtype=bool)
     cleaned = text.str.strip()
+    foreign = np.zeros(len(text), dtype=bool)
     if decimal != ".":
+        foreign = cleaned.str.contains(".", regex=False).fillna(False).to_numpy(dtype=bool) & ~miss
         cleaned = cleaned.str.replace(decimal, ".", regex=False)
-    plain = cleaned.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?").fillna(False)
+    plain = cleaned.str.fullmatch(PLAIN_NUMBER).fillna(False).to_numpy(dtype=bool) & ~foreign
+    unplain = ~miss & ~plain & ~foreign
+    pct = np.zeros(len(text), dtype=bool)
+    if unplain.any():
+        pct[unplain] = cleaned[unplain].str.fullmatch("(?:" + PLAIN_NUMBER + r")\s*%").fillna(False).to_numpy(bool)
+        allowed = np.broadcast_to(np.asarray(percent, dtype=bool), pct.shape)
+        ok = pct & allowed
+        cleaned = cleaned.where(~ok, cleaned.str.rstrip("%").str.rstrip())
+        plain = plain | ok
+        pct &= ~allowed
     values = pd.to_numeric(cleaned.where(plain & ~miss), errors="coerce").astype("float64")
-    bad = ~miss & ~plain.astype(bool)
+    bad = ~miss & ~plain
     if integer:
-        frac = ~miss & plain.astype(bool) & (values.round() != values)
-        bad = bad | frac
-    problems = [
-        Problem("not a number", file=file, row=int(r), column=column, value=v,
-                expected=("an integer" if integer else "a plain number") + f" with '{decimal}' as "
-                "decimal mark and no thousands separator, or a missing-value token "
-                + "/".join(repr(m) for m in missing))
-        for r, v in zip(row_number(text.index[bad]), text[bad])
-    ]
+        bad |= ~miss & plain & (values.round() != values).to_numpy(dtype=bool)
+    expected = _number_expectation(integer, decimal, missing)
+    problems = []
+    for r, v, is_dot, is_pct in zip(row_number(text.index[bad]), text[bad], foreign[bad], pct[bad]):
+        if is_dot:
+            message, hint = (f"'.' in a number of a source declaring '{decimal}' as decimal mark (a decimal "
+                             "dot or a thousands separator?)", "; or `decimal: '.'` if the file uses dots")
+        elif is_pct:
+            message, hint = "a percentage for a variable whose unit is not %", "; a '%' only for a % variable"
+        else:
+            message, hint = "not a number", ""
+        problems.append(Problem(message, file=file, row=int(r), column=column, value=v, expected=expected + hint))
     return values.where(~miss), problems
 
 
@@ -76,9 +106,7 @@ def _typed_numbers(values: pd.Series, *, file: str, column: str, missing: list[s
     shown = values[bad].astype("string")
     problems = [
         Problem("not a number", file=file, row=int(r), column=column, value=v,
-                expected=("an integer" if integer else "a plain number") + f" with '{decimal}' as "
-                "decimal mark and no thousands separator, or a missing-value token "
-                + "/".join(repr(m) for m in missing))
+                expected=_number_expectation(integer, decimal, missing))
         for r, v in zip(row_number(values.index[bad]), shown)
     ]
     num[bad] = np.nan
@@ -137,6 +165,8 @@ def range_problems(values: np.ndarray, variable: pd.Series | str, variables: dic
                    *, file: str, column: str) -> list[Problem]:
     """Values (canonical units) outside their variable's plausible range, located in the raw file.
 
+    A binary variable accepts only its codes 0 and 1 (0.5 is an error, not "within [0, 1]").
+
     ``values`` align with ``raw`` (the raw cells, whose index gives the file row); ``variable``
     is one variable name or a per-row series of names (long files).
     """
@@ -145,9 +175,14 @@ def range_problems(values: np.ndarray, variable: pd.Series | str, variables: dic
     bounds = {v: plausible_bounds(variables[v]) for v in uniques if v in variables}
     low = np.array([bounds.get(v, (np.nan, np.nan))[0] for v in uniques] + [np.nan])[codes]
     high = np.array([bounds.get(v, (np.nan, np.nan))[1] for v in uniques] + [np.nan])[codes]
+    binary = np.array([variables[v]["kind"] == "binary" if v in variables else False for v in uniques]
+                      + [False])[codes]
     with np.errstate(invalid="ignore"):
-        bad = ~np.isnan(values) & ((values < low) | (values > high))
-    problems = []
+        not_code = binary & ~np.isnan(values) & (values != 0) & (values != 1)
+        bad = ~np.isnan(values) & ((values < low) | (values > high)) & ~not_code
+    problems = [Problem(f"binary {v} must be coded 0 or 1", file=file, row=int(r), column=column, value=text,
+                        expected="0 (no) or 1 (yes), or a missing-value token")
+                for r, text, v in zip(row_number(raw.index[not_code]), raw[not_code], names[not_code])]
     for r, text, v, x in zip(row_number(raw.index[bad]), raw[bad], names[bad], values[bad]):
         lo, hi = bounds[v]
         unit = variables[v].get("unit", "")
@@ -159,14 +194,18 @@ def range_problems(values: np.ndarray, variable: pd.Series | str, variables: dic
 
 def text_values(raw: pd.Series, *, file: str, column: str, missing: list[str]
                 ) -> tuple[pd.Series, list[Problem]]:
-    """Free text (missing tokens -> NA); cells that a spreadsheet would run as formulas are problems."""
+    """Free text (missing tokens -> NA).
+
+    Cells that a spreadsheet would run as formulas, and text that looks mis-decoded
+    (:func:`retrocohort.ingest.text_checks.misdecoded_problems`), are problems.
+    """
     text = raw.astype("string")
     text = text.where(~missing_mask(text, missing))
     formula = text.str.fullmatch(FORMULA_PATTERN).fillna(False).to_numpy(dtype=bool)
     problems = [Problem("spreadsheet formula in a text cell", file=file, row=int(r), column=column,
                         value=v, expected="plain text (export values, not formulas)")
                 for r, v in zip(row_number(text.index[formula]), text[formula])]
-    return text, problems
+    return text, problems + misdecoded_problems(text, file=file, column=column)
 
 
 def parse_dates(text: pd.Series, *, file: str, column: str, missing: list[str]

@@ -28,7 +28,7 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
                               missing: list[str], spellings: Mapping[str, str] | None = None,
                               ) -> tuple[pd.DataFrame, list[Problem]]:
     """One long measurement file -> canonical long rows in canonical units, and problems."""
-    from retrocohort.ingest.units import convert, is_known_unit
+    from retrocohort.ingest.units import convert, is_known_unit, unknown_unit_message
 
     cols = {k: source[f"{k}_column"] for k in ("day", "variable", "value", "unit")
             if f"{k}_column" in source}
@@ -62,10 +62,11 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
     problems += [Problem("day outside the study window", file=file, row=int(r), column=cols["day"],
                          value=v, expected=f"an integer day within {list(DAY_RANGE)} relative to diagnosis")
                  for r, v in zip(row_number(day.index[far]), frame[cols["day"]][far])]
-    value, probs = parse_numbers(frame[cols["value"]], file=file, column=cols["value"],
-                                 missing=missing, decimal=source.get("decimal", "."))
-    problems += probs
     unit_code, unit_names = _unit_codes(frame[cols["unit"]] if "unit" in cols else None, len(frame))
+    value, probs = parse_numbers(frame[cols["value"]], file=file, column=cols["value"],
+                                 missing=missing, decimal=source.get("decimal", "."),
+                                 percent=(unit_names == "%")[unit_code])
+    problems += probs
     converted = value.to_numpy(copy=True)
     out_units = [""]  # canonical unit per code; code 0 = no unit (not converted)
     out_code = np.zeros(len(frame), dtype=np.int64)
@@ -93,7 +94,7 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
             continue
         if not is_known_unit(unit, spellings):
             rows = row_number(pd.Index(idx))
-            problems += [Problem("unknown unit", file=file, row=int(r), column=cols.get("unit"),
+            problems += [Problem(unknown_unit_message(unit, spellings), file=file, row=int(r), column=cols.get("unit"),
                                  value=unit, expected=f"a unit convertible to {target!r}")
                          for r in rows[:20]]
             continue

@@ -43,6 +43,8 @@ from retrocohort.ingest.privacy import apply_identifier_policy, scan_identifiers
 from retrocohort.ingest.treatments import TREATMENT_COLUMNS, parse_treatment_lines
 from retrocohort.io.raw import DEFAULT_MAX_BYTES, read_raw_table, require_columns
 
+#: Codes of a binary patient column without a `map:` (any other cell, 0.5 or "yes", is an error).
+BINARY_CODES = {"1": True, "0": False}
 #: Default row guard per raw file (override with ``input_limits.max_rows``).
 DEFAULT_MAX_ROWS = 50_000_000
 
@@ -89,13 +91,14 @@ def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, fi
     for var, spec in mapping.items():
         vspec = variables[var]
         raw = frame[spec["column"]]
-        if "map" in spec:
-            values, probs = map_values(raw, spec["map"], file=file, column=spec["column"],
+        if "map" in spec or vspec["kind"] == "binary":
+            values, probs = map_values(raw, spec.get("map", BINARY_CODES), file=file, column=spec["column"],
                                        missing=missing)
         elif vspec["kind"] in ("continuous", "count"):
             values, probs = parse_numbers(raw, file=file, column=spec["column"], missing=missing,
                                           decimal=source.get("decimal", "."),
-                                          integer=vspec["kind"] == "count")
+                                          integer=vspec["kind"] == "count",
+                                          percent=spec.get("unit", vspec.get("unit")) == "%")
             if "unit" in spec and "unit" in vspec:
                 values = pd.Series(convert(values.to_numpy(), spec["unit"], vspec["unit"],
                                            molar_mass=vspec.get("molar_mass")), index=values.index)
