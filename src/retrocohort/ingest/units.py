@@ -168,7 +168,8 @@ def round_significant(values: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> n
     another site (and changes ranks and rank-test p-values). Each value becomes the double
     nearest to ``m * 10**e`` with ``m`` an integer of ``digits`` digits: the integer ``m`` is
     exact, and dividing or multiplying it by an exact power of ten (10**0..10**22) is one
-    correctly rounded IEEE 754 operation. NaN, infinities and zeros are kept.
+    correctly rounded IEEE 754 operation (beyond that range, through correctly rounded decimal
+    text). NaN, infinities and zeros are kept.
     """
     arr = np.asarray(values, dtype="float64")
     out = arr.copy()
@@ -177,10 +178,13 @@ def round_significant(values: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> n
         return out
     x = arr[finite]
     shift = (digits - 1 - np.floor(np.log10(np.abs(x)))).astype(np.int64)
-    up = shift >= 0
+    up = (shift >= 0) & (shift <= 22)
+    down = (shift < 0) & (shift >= -22)
     scaled = np.empty_like(x)
     scaled[up] = np.round(x[up] * 10.0 ** shift[up]) / 10.0 ** shift[up]
-    scaled[~up] = np.round(x[~up] / 10.0 ** -shift[~up]) * 10.0 ** -shift[~up]
+    scaled[down] = np.round(x[down] / 10.0 ** -shift[down]) * 10.0 ** -shift[down]
+    rare = ~(up | down)  # |x| < 1e-11 or > 1e33: powers of ten no longer exact; via correctly rounded text
+    scaled[rare] = [float(f"{v:.{digits - 1}e}") for v in x[rare]]
     out[finite] = scaled
     return out
 
