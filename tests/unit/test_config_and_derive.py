@@ -66,7 +66,8 @@ def test_derived_variables_kleene_and_treatment_lines():
      ["sites/lyon_rouen/sources/0/columns/anakinra_efficacy/map/Yes", "not true/false"]),
     (lambda c: c["sites"]["lyon_rouen"]["sources"][3].pop("value_column"),
      ["sites/lyon_rouen/sources/3", "needs `value_column`"]),
-    (lambda c: c["sites"]["lyon_rouen"]["sources"][3].update(layout="wide"), ["layout", "'wide' is not one of"]),
+    (lambda c: c["sites"]["lyon_rouen"]["sources"][3].update(layout="wide"),
+     ["layout", "'wide' is not one of"]),
 ])
 def test_every_key_naming_a_variable_or_day_is_cross_checked(root, tmp_path, monkeypatch, edit, fragments):
     monkeypatch.chdir(root)
@@ -84,7 +85,8 @@ def test_every_key_naming_a_variable_or_day_is_cross_checked(root, tmp_path, mon
 def test_unquoted_yes_where_text_is_expected_gets_a_quoting_hint(root, tmp_path, monkeypatch):
     monkeypatch.chdir(root)
     text = (root / "config/config.yaml").read_text().replace(
-        "status: {variable: live_status, alive_value: alive}", "status: {variable: live_status, alive_value: Yes}")
+        "status: {variable: live_status, alive_value: alive}",
+        "status: {variable: live_status, alive_value: Yes}")
     bad = tmp_path / "bad.yaml"
     bad.write_text(text)
     with pytest.raises(ConfigError) as err:
@@ -101,3 +103,17 @@ def test_duplicate_site_block_is_refused_with_its_line(root, tmp_path, monkeypat
     bad.write_text(text)
     with pytest.raises(ConfigError, match=r"duplicate key 'lyon_rouen' \(first written at line \d+\)"):
         load_config(bad, base_dir=root)
+
+
+def test_agents_vocabulary_is_cross_checked(root, tmp_path, monkeypatch):
+    monkeypatch.chdir(root)
+    cfg = yaml.safe_load((root / "config/config.yaml").read_text())
+    cfg["agents"] = {"ANA": ["anakinra"], "CTC": ["Anakinra"]}
+    cfg["derived"]["anakinra_line"]["treatment_line_of"]["agent"] = "anakinra"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(cfg, allow_unicode=True))
+    with pytest.raises(ConfigError) as err:
+        load_config(bad, base_dir=root)
+    text = str(err.value)
+    assert "spelling 'Anakinra' names two agents ('ANA' and 'CTC')" in text
+    assert "derived/anakinra_line/treatment_line_of/agent" in text and "unknown agent" in text

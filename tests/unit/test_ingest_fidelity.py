@@ -93,3 +93,29 @@ def test_parse_numbers_percent_mask_is_per_row():
     values, problems = parse_numbers(pd.Series(["12.6%", "12.6%"]), file="f", column="c", missing=[],
                                      percent=np.array([True, False]))
     assert values.iloc[0] == 12.6 and np.isnan(values.iloc[1]) and [p.row for p in problems] == [3]
+
+
+def test_declared_agents_read_synonyms_and_refuse_unknown_agents():
+    from retrocohort.config.check import agent_vocabulary
+    from retrocohort.ingest.treatments import parse_treatment_lines
+
+    vocabulary = agent_vocabulary({"agents": {"ANA": ["anakinra", "Kineret"], "CTC": ["corticosteroids"]}})
+    cells = pd.Series(["1. CTC; 2. ANA", "1. ctc, 2. ana", "1. Corticosteroids, 2. Anakinra + CTC",
+                       "1. CTC, 2. Rituximab", "CTC then ANA"])
+    frame, problems = parse_treatment_lines(cells, pd.Series(["p1", "p2", "p3", "p4", "p5"]), file="t.csv",
+                                            column="lines", missing=[], vocabulary=vocabulary)
+    lines = frame.groupby("patient_id").apply(lambda g: list(zip(g["line"], g["agent"])), include_groups=False)
+    assert lines["p1"] == lines["p2"] == [(1, "CTC"), (2, "ANA")]
+    assert lines["p3"] == [(1, "CTC"), (2, "ANA"), (2, "CTC")]
+    assert [(p.row, p.message) for p in problems] == [
+        (5, "patient p4, line 2: unknown agent 'Rituximab'"), (6, "patient p5: cannot parse treatment lines")]
+    assert problems[0].value == "1. CTC, 2. Rituximab" and "ANA, CTC" in problems[0].expected
+
+
+def test_without_declared_agents_a_case_variant_of_a_derived_agent_is_an_error():
+    from retrocohort.ingest.treatments import parse_treatment_lines
+
+    frame, problems = parse_treatment_lines(pd.Series(["1. CTC, 2. ana", "1. ANA"]), pd.Series(["p1", "p2"]),
+                                            file="t.csv", column="lines", missing=[], named=["ANA"])
+    assert frame["agent"].tolist() == ["CTC", "ANA"]
+    assert len(problems) == 1 and "agent spelled differently from 'ANA'" in problems[0].message

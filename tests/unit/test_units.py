@@ -52,7 +52,8 @@ def test_unknown_look_alike_unit_is_spelled_out_by_code_point():
 
 
 @pytest.mark.parametrize("noisy, clean", [(3.5200000000000005, 3.52), (12000.000000000002, 12000.0),
-                                          (-2.7000000000000006, -2.7), (0.0, 0.0), (1.23456789012345e-20, 1.23456789012e-20)])
+                                          (-2.7000000000000006, -2.7), (0.0, 0.0),
+                                          (1.23456789012345e-20, 1.23456789012e-20)])
 def test_round_significant_removes_float_noise(noisy, clean):
     from retrocohort.ingest.units import round_significant
 

@@ -8,6 +8,8 @@ express (a table row naming an undeclared variable, a source file that does not 
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -147,7 +149,8 @@ def _day_problems(config: dict, file: str) -> list[Problem]:
     lo, hi = DAY_WINDOW
     days = [("baseline_day", config.get("baseline_day"))]
     days += [(f"paired_days/{i}", d) for i, d in enumerate(config.get("paired_days", []))]
-    days += [(f"hscore/window_days/{i}", d) for i, d in enumerate(config.get("hscore", {}).get("window_days", []))]
+    window = config.get("hscore", {}).get("window_days", [])
+    days += [(f"hscore/window_days/{i}", d) for i, d in enumerate(window)]
     days += [(f"tables/table1/rows/{i}/day", r.get("day"))
              for i, r in enumerate(config.get("tables", {}).get("table1", {}).get("rows", []))]
     problems += [Problem("day outside the study window", file=file, column=key, value=d,
@@ -182,7 +185,8 @@ def _source_problems(config: dict, file: str) -> list[Problem]:
                 if kind == "binary" and "map" in col:
                     problems += [Problem(f"binary variable {var!r} mapped to {value!r}, not true/false",
                                          file=file, column=f"{where}/columns/{var}/map/{code}", value=value,
-                                         expected="true or false (unquoted) for every code of a binary variable")
+                                         expected="true or false (unquoted) for every code of a binary "
+                                         "variable")
                                  for code, value in col["map"].items() if not isinstance(value, bool)]
                 if kind in ("continuous", "count") and "map" in col:
                     problems += [Problem(f"{kind} variable {var!r} mapped to {value!r}, not a number",
@@ -190,6 +194,49 @@ def _source_problems(config: dict, file: str) -> list[Problem]:
                                          expected="a number for every code of a numeric variable")
                                  for code, value in col["map"].items()
                                  if isinstance(value, bool) or not isinstance(value, (int, float))]
+    return problems
+
+
+#: Derived operations that name a treatment agent.
+AGENT_OPS = ("treatment_line_of", "first_line", "monotherapy")
+
+
+def agent_key(name: str) -> str:
+    """How agent spellings compare: NFKC, case-folded, inner spaces collapsed ('2. ana' = 'ANA')."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().casefold()
+
+
+def agent_vocabulary(config: dict) -> dict[str, str]:
+    """Declared ``agents:`` as {:func:`agent_key` of a code or synonym: code}; empty when undeclared."""
+    vocabulary: dict[str, str] = {}
+    for code, synonyms in (config.get("agents") or {}).items():
+        for spelling in [code, *(synonyms or [])]:
+            vocabulary.setdefault(agent_key(spelling), code)
+    return vocabulary
+
+
+def named_agents(config: dict) -> list[tuple[str, str]]:
+    """(key path, agent) for every derived variable built from the treatment lines."""
+    return [(f"derived/{name}/{op}/agent", spec[op]["agent"])
+            for name, spec in config.get("derived", {}).items() for op in AGENT_OPS if op in spec]
+
+
+def _agent_problems(config: dict, file: str) -> list[Problem]:
+    """Declared agents: a spelling claimed by two codes, or a derived agent that is not a code."""
+    declared = config.get("agents")
+    if not declared:
+        return []
+    problems, owner = [], {}
+    for code, synonyms in declared.items():
+        for spelling in [code, *(synonyms or [])]:
+            other = owner.setdefault(agent_key(spelling), code)
+            if other != code:
+                problems.append(Problem(f"spelling {spelling!r} names two agents ({other!r} and {code!r})",
+                                        file=file, column=f"agents/{code}", value=spelling,
+                                        expected="each spelling (compared case-insensitively) for one agent"))
+    problems += [Problem("unknown agent", file=file, column=path, value=agent,
+                         expected="an agent code declared under `agents:`: " + ", ".join(declared))
+                 for path, agent in named_agents(config) if agent not in declared]
     return problems
 
 
@@ -202,7 +249,8 @@ def reference_problems(config: dict, file: str) -> list[Problem]:
                         + (" (or `recomputed`)" if path == "selection/score" else ""))
                 for path, var in _named_variables(config) if var not in known]
     for i, s in enumerate(config.get("survival", [])):
-        if "event" in s and s["event"] in known and _variable_kind(config, s["event"]) not in (None, "binary"):
+        event_kind = _variable_kind(config, s["event"]) if "event" in s else None
+        if event_kind not in (None, "binary"):
             problems.append(Problem("event variable is not binary", file=file, column=f"survival/{i}/event",
                                     value=s["event"], expected="a binary variable (true = event)"))
         if "event" not in s and not s.get("event_when_observed"):
@@ -211,7 +259,8 @@ def reference_problems(config: dict, file: str) -> list[Problem]:
         if s["time"] in known and _variable_kind(config, s["time"]) not in (None, "continuous", "count"):
             problems.append(Problem("time variable is not a number", file=file, column=f"survival/{i}/time",
                                     value=s["time"], expected="a continuous or count variable"))
-    return problems + _day_problems(config, file) + _source_problems(config, file)
+    return (problems + _day_problems(config, file) + _source_problems(config, file)
+            + _agent_problems(config, file))
 
 
 def semantic_problems(config: dict, file: str, base_dir: Path) -> list[Problem]:

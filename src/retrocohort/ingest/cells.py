@@ -62,7 +62,8 @@ def parse_numbers(text: pd.Series, *, file: str, column: str, missing: list[str]
     unplain = ~miss & ~plain & ~foreign
     pct = np.zeros(len(text), dtype=bool)
     if unplain.any():
-        pct[unplain] = cleaned[unplain].str.fullmatch("(?:" + PLAIN_NUMBER + r")\s*%").fillna(False).to_numpy(bool)
+        percent_cell = cleaned[unplain].str.fullmatch("(?:" + PLAIN_NUMBER + r")\s*%")
+        pct[unplain] = percent_cell.fillna(False).to_numpy(dtype=bool)
         allowed = np.broadcast_to(np.asarray(percent, dtype=bool), pct.shape)
         ok = pct & allowed
         cleaned = cleaned.where(~ok, cleaned.str.rstrip("%").str.rstrip())
@@ -82,7 +83,8 @@ def parse_numbers(text: pd.Series, *, file: str, column: str, missing: list[str]
             message, hint = "a percentage for a variable whose unit is not %", "; a '%' only for a % variable"
         else:
             message, hint = "not a number", ""
-        problems.append(Problem(message, file=file, row=int(r), column=column, value=v, expected=expected + hint))
+        problems.append(Problem(message, file=file, row=int(r), column=column, value=v,
+                                expected=expected + hint))
     return values.where(~miss), problems
 
 
@@ -225,7 +227,8 @@ def parse_dates(text: pd.Series, *, file: str, column: str, missing: list[str]
     return dates, problems
 
 
-def patient_ids(frame: pd.DataFrame, column: str, file: str, missing: list[str]) -> tuple[pd.Series, list[Problem]]:
+def patient_ids(frame: pd.DataFrame, column: str, file: str,
+                missing: list[str]) -> tuple[pd.Series, list[Problem]]:
     ids = frame[column].astype("string").str.strip()
     miss = missing_mask(ids, missing)
     problems = [Problem("missing patient identifier", file=file, row=int(r), column=column,

@@ -94,7 +94,8 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
             continue
         if not is_known_unit(unit, spellings):
             rows = row_number(pd.Index(idx))
-            problems += [Problem(unknown_unit_message(unit, spellings), file=file, row=int(r), column=cols.get("unit"),
+            problems += [Problem(unknown_unit_message(unit, spellings), file=file, row=int(r),
+                                 column=cols.get("unit"),
                                  value=unit, expected=f"a unit convertible to {target!r}")
                          for r in rows[:20]]
             continue

@@ -15,11 +15,13 @@ converted is reported with file, row (1-based, header = row 1), column, value an
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from retrocohort.config.check import agent_vocabulary, named_agents
 from retrocohort.errors import ConfigError, InputError, Problem
 from retrocohort.ingest.cells import (  # noqa: F401  (re-exported: hscore.sheet, tests)
     FORMULA_PATTERN,
@@ -68,8 +70,14 @@ def _typed(values: pd.Series, kind: str) -> pd.Series:
 
 
 def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, file: str,
-                          missing: list[str]) -> tuple[pd.DataFrame, pd.DataFrame | None, list[Problem]]:
-    """One patient-level raw file -> (patients columns, treatments or None, problems)."""
+                          missing: list[str], agents: Mapping[str, str] | None = None,
+                          derived_agents: Collection[str] = (),
+                          ) -> tuple[pd.DataFrame, pd.DataFrame | None, list[Problem]]:
+    """One patient-level raw file -> (patients columns, treatments or None, problems).
+
+    ``agents`` (folded spelling -> code) and ``derived_agents`` are passed to
+    :func:`retrocohort.ingest.treatments.parse_treatment_lines`.
+    """
     from retrocohort.ingest.units import (
         convert,  # pint's registry (~0.3 s); not needed by the merge/validate jobs
     )
@@ -111,7 +119,8 @@ def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, fi
     treatments = None
     if treat:
         treatments, probs = parse_treatment_lines(frame[treat["column"]], ids, file=file,
-                                                  column=treat["column"], missing=missing)
+                                                  column=treat["column"], missing=missing,
+                                                  vocabulary=agents, named=derived_agents)
         problems += probs
     return out, treatments, problems
 
@@ -141,7 +150,9 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
         problems += scan_identifiers(frame, file, declared=_declared_columns(source),
                                      value_scan_skip=_numeric_columns(source, variables))
         if source["table"] == "patients":
-            part, treat, probs = ingest_patient_source(frame, source, variables, file, missing)
+            part, treat, probs = ingest_patient_source(
+                frame, source, variables, file, missing, agent_vocabulary(config),
+                [agent for _, agent in named_agents(config)])
             problems += probs
             patients = _merge_patient_parts(patients, part, file, problems)
             if treat is not None:
@@ -187,7 +198,8 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
 
 def _declared_columns(source: dict) -> set[str]:
     """Columns the config has already classified: identifiers (after the policy) and dates."""
-    return set(source.get("identifiers") or {}) | ({source["date_column"]} if "date_column" in source else set())
+    dates = {source["date_column"]} if "date_column" in source else set()
+    return set(source.get("identifiers") or {}) | dates
 
 
 def _numeric_columns(source: dict, variables: dict) -> set[str]:

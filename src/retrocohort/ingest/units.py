@@ -58,8 +58,12 @@ def unit_key(spelling: str) -> str:
                    else unicodedata.normalize("NFKC", ch) for ch in unicodedata.normalize("NFC", spelling))
 
 
+def _all_spellings(extra: Mapping[str, str] | None) -> dict[str, str]:
+    return {**UNIT_SPELLINGS, **(extra or {})}
+
+
 def _table(extra: Mapping[str, str] | None) -> dict[str, str]:
-    return {unit_key(k): v for k, v in {**UNIT_SPELLINGS, **(extra or {})}.items()}
+    return {unit_key(k): v for k, v in _all_spellings(extra).items()}
 
 
 def spelled_out(text: str) -> str:
@@ -70,7 +74,7 @@ def spelled_out(text: str) -> str:
 
 def unknown_unit_message(spelling: str, spellings: Mapping[str, str] | None = None) -> str:
     """"unknown unit", plus code points and the closest known spelling when they look alike."""
-    known = [k for k in {**UNIT_SPELLINGS, **(spellings or {})} if k]
+    known = [k for k in _all_spellings(spellings) if k]
     close = difflib.get_close_matches(unit_key(spelling).casefold(), [unit_key(k).casefold() for k in known],
                                       n=1, cutoff=0.75)
     message = "unknown unit"
@@ -88,8 +92,7 @@ def _expression(spelling: str, extra: Mapping[str, str] | None) -> str:
         raise InputError(
             f"Unknown unit {spelling!r}",
             [Problem(unknown_unit_message(spelling, extra), value=spelling,
-                     expected="one of " + ", ".join(sorted(repr(k) for k in {**UNIT_SPELLINGS, **(extra or {})}
-                                                           if k)))],
+                     expected="one of " + ", ".join(sorted(repr(k) for k in _all_spellings(extra) if k)))],
         )
     return table[unit_key(spelling)]
 
