@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from retrocohort.config.derived_spec import FLAG_OPS, VARIABLE_OPS, first_of_rules
 from retrocohort.config.yaml_strict import SAFE_LOADER, StrictYaml, read_yaml_strict
-from retrocohort.errors import ConfigError, Problem
+from retrocohort.errors import ConfigError, InputError, Problem
 
 __all__ = ["SAFE_LOADER", "SCHEMA_PATH", "check_config", "load_config", "read_yaml"]
 
@@ -71,6 +71,23 @@ def with_lines(problems: list[Problem], located: StrictYaml) -> list[Problem]:
         line = located.line_of(_key_path(p.column)) if p.file else None
         out.append(dataclasses.replace(p, message=f"line {line}: {p.message}") if line else p)
     return out
+
+
+def resolve_inside(base_dir: str | Path, relative: str, file: str | None = None) -> Path:
+    """``base_dir / relative``, refused unless it resolves (symlinks followed) inside ``base_dir``.
+
+    A raw path is a declared input of the study: ``../``, an absolute path elsewhere, or a
+    symlink out of the study directory (to ``/etc/passwd``, say) is an :class:`InputError`
+    raised before the file is opened, so no message ever echoes a non-declared file's content.
+    """
+    root = Path(base_dir).resolve()
+    target = (root / relative).resolve()
+    if target != root and root not in target.parents:
+        link = " (through a symbolic link)" if (root / relative).is_symlink() else ""
+        raise InputError(f"Input path outside the study directory: {relative}", [Problem(
+            f"resolves to {target}{link}, outside the study directory {root}", file=file or relative,
+            expected="a raw file inside the study directory (copy it there; no links out of it)")])
+    return target
 
 
 def all_variable_names(config: dict) -> set[str]:
@@ -273,7 +290,12 @@ def semantic_problems(config: dict, file: str, base_dir: Path) -> list[Problem]:
     ]
     for site, spec in config.get("sites", {}).items():
         for j, src in enumerate(spec["sources"]):
-            p = base_dir / src["path"]
+            try:
+                p = resolve_inside(base_dir, src["path"], file)
+            except InputError as exc:
+                problems += [dataclasses.replace(q, column=f"sites/{site}/sources/{j}/path", value=src["path"])
+                             for q in exc.problems]
+                continue
             if not p.exists():
                 problems.append(Problem("input file does not exist", file=file,
                                         column=f"sites/{site}/sources/{j}/path", value=src["path"]))

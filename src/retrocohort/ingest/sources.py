@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from retrocohort.config.check import agent_vocabulary, named_agents
+from retrocohort.config.check import agent_vocabulary, named_agents, resolve_inside
 from retrocohort.errors import ConfigError, InputError, Problem
 from retrocohort.ingest.cells import (  # noqa: F401  (re-exported: hscore.sheet, tests)
     FORMULA_PATTERN,
@@ -41,7 +41,13 @@ from retrocohort.ingest.measurements import (  # noqa: F401  (re-exported: valid
     ingest_measurement_source,
     repeated_keys,
 )
-from retrocohort.ingest.privacy import apply_identifier_policy, scan_identifiers
+from retrocohort.ingest.privacy import (
+    apply_identifier_policy,
+    embedded_identifier_problems,
+    redact_embedded_identifiers,
+    scan_identifiers,
+    warn_hospital_number_ids,
+)
 from retrocohort.ingest.treatments import TREATMENT_COLUMNS, parse_treatment_lines
 from retrocohort.io.raw import DEFAULT_MAX_BYTES, read_raw_table, require_columns
 
@@ -135,7 +141,7 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     measurements, treatments, provenance, problems = [], [], [], []
     for source in spec["sources"]:
         file = source["path"]
-        frame = read_raw_table(base_dir / file, fmt=source.get("format"),
+        frame = read_raw_table(resolve_inside(base_dir, file), fmt=source.get("format"),
                                encoding=source.get("encoding", "utf-8"),
                                separator=source.get("separator", ","), sheet=source.get("sheet"),
                                max_bytes=limits.get("max_bytes", DEFAULT_MAX_BYTES),
@@ -147,8 +153,14 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
                 f"{len(frame)} data rows, above the limit of {max_rows}", file=file,
                 expected="split the file, or raise `input_limits.max_rows`")])
         frame = apply_identifier_policy(frame, source, file)
-        problems += scan_identifiers(frame, file, declared=_declared_columns(source),
-                                     value_scan_skip=_numeric_columns(source, variables))
+        whole_cell = scan_identifiers(frame, file, declared=_declared_columns(source),
+                                      value_scan_skip=_numeric_columns(source, variables))
+        skip = _declared_columns(source) | _numeric_columns(source, variables) | {p.column for p in whole_cell}
+        if source.get("free_text_identifiers", "refuse") == "redact":
+            frame = redact_embedded_identifiers(frame, skip=skip)
+        problems += whole_cell + embedded_identifier_problems(frame, file, skip=skip)
+        warn_hospital_number_ids(frame[source["id_column"]], file, source["id_column"]) \
+            if source["id_column"] in frame else None
         if source["table"] == "patients":
             part, treat, probs = ingest_patient_source(
                 frame, source, variables, file, missing, agent_vocabulary(config),
