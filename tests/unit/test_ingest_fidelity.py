@@ -118,4 +118,4 @@ def test_without_declared_agents_a_case_variant_of_a_derived_agent_is_an_error()
     frame, problems = parse_treatment_lines(pd.Series(["1. CTC, 2. ana", "1. ANA"]), pd.Series(["p1", "p2"]),
                                             file="t.csv", column="lines", missing=[], named=["ANA"])
     assert frame["agent"].tolist() == ["CTC", "ANA"]
-    assert len(problems) == 1 and "agent spelled differently from 'ANA'" in problems[0].message
+    assert len(problems) == 1 and "agent 'ana' spelled differently from 'ANA'" in problems[0].message

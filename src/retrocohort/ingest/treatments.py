@@ -26,13 +26,15 @@ _FORMAT = "'1. AGENT, 2. AGENT + AGENT, ...' (or ';' between lines) numbered fro
 
 def _agent_code(agent: str, vocabulary: Mapping[str, str],
                 named: Mapping[str, str]) -> tuple[str | None, str]:
-    """(code, reason when None) of one written agent."""
+    """(code, why not when None) of one written agent."""
+    if not agent:
+        return None, "empty agent"
     if vocabulary:
         code = vocabulary.get(agent_key(agent))
-        return code, "" if code else "unknown agent"
+        return code, "" if code else f"unknown agent {agent!r}"
     twin = named.get(agent_key(agent))
     if twin is not None and twin != agent:
-        return None, f"agent spelled differently from {twin!r} (named in `derived:`)"
+        return None, f"agent {agent!r} spelled differently from {twin!r} (named in `derived:`)"
     return agent, ""
 
 
@@ -72,9 +74,9 @@ def parse_treatment_lines(text: pd.Series, ids: pd.Series, *, file: str, column:
         for number, agents in found:
             for written in (a.strip() for a in agents.split("+")):
                 code, reason = _agent_code(written, vocabulary, named_keys)
-                if code is None or not written:
+                if code is None:
                     problems.append(Problem(
-                        f"patient {pid}, line {number}: {reason or 'empty agent'} {written!r}", file=file,
+                        f"patient {pid}, line {number}: {reason}", file=file,
                         row=int(idx) + 2, column=column, value=cell, expected=expected_agent))
                 else:
                     rows.append((pid, int(number), code))
