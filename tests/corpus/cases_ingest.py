@@ -68,8 +68,9 @@ def _labs(edit: dict[str, str]) -> str:
     return text
 
 
-_COMMA_LABS = "\n".join(";".join(line.split(",")[:3] + [line.split(",")[3].replace(".", ",")] + line.split(",")[4:])
-                        for line in A_L.splitlines()) + "\n"
+_COMMA_LABS = "\n".join(
+    ";".join(cells[:3] + [cells[3].replace(".", ",")] + cells[4:])
+    for cells in (line.split(",") for line in A_L.splitlines())) + "\n"
 _LINES = {"a1": "1. ANA", "a2": "1. CTC; 2. Anakinra", "a3": "1. CTC, 2. Rituximab"}
 
 
@@ -93,13 +94,15 @@ CASES: list[tuple] = [
      ["data/a_patients.xlsx", "row 3", "column 'sex'", "merged cells C3:C4", "unmerged cells"]),
     ("xlsx_percent_cell", "XLSX percent-formatted cell for a variable whose unit is not %",
      {"data/a_patients.xlsx": _xlsx(_cell("B2", 0.38, "0%"))}, XLSX, None,
-     ["data/a_patients.xlsx", "row 2", "column 'age'", "value '38%'", "a percentage for a variable whose unit is not %"]),
+     ["data/a_patients.xlsx", "row 2", "column 'age'", "value '38%'",
+      "a percentage for a variable whose unit is not %"]),
     ("xlsx_date_in_number", "XLSX date cell in a numeric column",
      {"data/a_patients.xlsx": _xlsx(_cell("B2", dt.datetime(1986, 2, 1), "dd/mm/yyyy"))}, XLSX, None,
      ["data/a_patients.xlsx", "row 2", "column 'age'", "value '1986-02-01'", "not a number"]),
     ("xlsx_hidden_rows", "XLSX hidden rows", {"data/a_patients.xlsx": _xlsx(_hide_rows)}, XLSX, None,
      ["data/a_patients.xlsx", "1 hidden row(s): 3", "hidden_rows: include"]),
-    ("xlsx_hidden_sheet", "XLSX data on a hidden sheet", {"data/a_patients.xlsx": _xlsx(_hide_sheet)}, XLSX, None,
+    ("xlsx_hidden_sheet", "XLSX data on a hidden sheet",
+     {"data/a_patients.xlsx": _xlsx(_hide_sheet)}, XLSX, None,
      ["data/a_patients.xlsx", "sheet 'patients' is hidden", "`sheet: 'patients'`"]),
     ("xlsx_several_sheets", "XLSX data on the second sheet, notes on the first, no `sheet:`",
      {"data/a_patients.xlsx": _xlsx(notes_first=True)}, XLSX, None,
@@ -107,12 +110,14 @@ CASES: list[tuple] = [
     ("xlsx_unknown_sheet", "XLSX declared sheet absent",
      {"data/a_patients.xlsx": _xlsx()}, XLSX + [{"set": f"{P0}/sheet", "value": "Patients"}], None,
      ["data/a_patients.xlsx", "no sheet 'Patients'", "'patients'"]),
-    ("xlsx_error_value", "XLSX Excel error value", {"data/a_patients.xlsx": _xlsx(_cell("D3", "#DIV/0!"))}, XLSX, None,
+    ("xlsx_error_value", "XLSX Excel error value",
+     {"data/a_patients.xlsx": _xlsx(_cell("D3", "#DIV/0!"))}, XLSX, None,
      ["data/a_patients.xlsx", "row 3", "column 'h_score'", "Excel error value in cell D3", "'#DIV/0!'"]),
     ("decimal_comma_dotted_value", "declared decimal comma, a value only valid with a dot (24.657)",
      {"data/a_labs.csv": _COMMA_LABS.replace("a1;0;ferritin;14835", "a1;0;ferritin;14.835")},
      [{"set": f"{L0}/separator", "value": ";"}, {"set": f"{L0}/decimal", "value": ","}], None,
-     ["data/a_labs.csv", "row 3", "column 'value'", "value '14.835'", "'.' in a number of a source declaring ','"]),
+     ["data/a_labs.csv", "row 3", "column 'value'", "value '14.835'",
+      "'.' in a number of a source declaring ','"]),
     ("utf8_declared_latin1", "UTF-8 file declared Latin-1 (mojibake)",
      {"data/a_patients.csv": _outcome("Décès (sepsis)").encode("utf-8")},
      [{"set": f"{P0}/encoding", "value": "latin-1"}], None,
@@ -146,7 +151,8 @@ CASES: list[tuple] = [
      {"data/a_patients.csv": _with_column("lines", {"a1": "1. ANA", "a2": "1. CTC, 2. ana", "a3": "1. CTC"})},
      [{"set": "derived", "value": {"ana_line": {"treatment_line_of": {"agent": "ANA"}}}},
       {"set": f"{P0}/treatments", "value": {"column": "lines", "format": "numbered_lines"}}], None,
-     ["data/a_patients.csv", "row 3", "patient a2, line 2", "agent 'ana' spelled differently from 'ANA'", "agents:"]),
+     ["data/a_patients.csv", "row 3", "patient a2, line 2", "agent 'ana' spelled differently from 'ANA'",
+      "agents:"]),
     ("treatment_unparseable", "treatment lines not numbered",
      {"data/a_patients.csv": _with_column("lines", {"a1": "1. ANA", "a2": "CTC then ANA", "a3": "1. CTC"})},
      [{"set": f"{P0}/treatments", "value": {"column": "lines", "format": "numbered_lines"}}], None,

@@ -104,7 +104,7 @@ def test_declared_agents_read_synonyms_and_refuse_unknown_agents():
                        "1. CTC, 2. Rituximab", "CTC then ANA"])
     frame, problems = parse_treatment_lines(cells, pd.Series(["p1", "p2", "p3", "p4", "p5"]), file="t.csv",
                                             column="lines", missing=[], vocabulary=vocabulary)
-    lines = frame.groupby("patient_id").apply(lambda g: list(zip(g["line"], g["agent"])), include_groups=False)
+    lines = {pid: list(zip(g["line"], g["agent"])) for pid, g in frame.groupby("patient_id")}
     assert lines["p1"] == lines["p2"] == [(1, "CTC"), (2, "ANA")]
     assert lines["p3"] == [(1, "CTC"), (2, "ANA"), (2, "CTC")]
     assert [(p.row, p.message) for p in problems] == [
@@ -119,3 +119,22 @@ def test_without_declared_agents_a_case_variant_of_a_derived_agent_is_an_error()
                                             file="t.csv", column="lines", missing=[], named=["ANA"])
     assert frame["agent"].tolist() == ["CTC", "ANA"]
     assert len(problems) == 1 and "agent 'ana' spelled differently from 'ANA'" in problems[0].message
+
+
+def test_a_g_per_dl_site_ingests_to_the_same_values_as_a_g_per_l_site(tmp_path):
+    """Ingestion rounds converted values (12 significant digits): no float noise breaks a tie."""
+    variables = {"fibrinogen": {"kind": "continuous", "table": "measurements", "unit": "g/L"}}
+    rows = {"g/L": [3.52, 1.7, 4.1], "g/dL": [0.352, 0.17, 0.41]}
+    values = {}
+    for unit, numbers in rows.items():
+        folder = tmp_path / unit.replace("/", "_")
+        folder.mkdir()
+        (folder / "p.csv").write_text("id\n1\n2\n3\n", encoding="utf-8")
+        (folder / "m.csv").write_text("id,day,var,value,unit\n" + "".join(
+            f"{i + 1},0,fibrinogen,{v},{unit}\n" for i, v in enumerate(numbers)), encoding="utf-8")
+        cfg = {"variables": variables, "sites": {"s": {"sources": [
+            {"path": "p.csv", "table": "patients", "id_column": "id"},
+            {"path": "m.csv", "table": "measurements", "id_column": "id", "day_column": "day",
+             "variable_column": "var", "value_column": "value", "unit_column": "unit"}]}}}
+        values[unit] = ingest_site("s", cfg["sites"]["s"], cfg, folder).measurements["value"].tolist()
+    assert values["g/dL"] == values["g/L"] == [3.52, 1.7, 4.1]

@@ -40,6 +40,7 @@ def test_greek_mu_and_micro_sign_are_the_same_unit_after_nfkc():
     assert unit_key("\u03bcg/L") == unit_key("\u00b5g/L")
     assert is_known_unit("\u03bcg/L") and is_known_unit("\u2103")  # GREEK MU; DEGREE CELSIUS sign
     assert convert(np.array([5.0]), "\u03bcg/L", "µg/L")[0] == 5.0
+    assert convert(np.array([0.352]), "g/dL", "g/L")[0] != 3.52  # float noise unless asked to round
     assert not is_known_unit("×109/L")  # superscripts are kept: 10⁹ is not 109
 
 
@@ -75,7 +76,7 @@ def test_a_g_per_l_site_and_a_g_per_dl_site_give_identical_values_ranks_and_p_va
     rng = np.random.default_rng(14)
     grams_per_litre = np.round(rng.uniform(0.5, 8.0, 40), 2)  # as a g/L site writes them
     decilitre = np.round(grams_per_litre / 10, 3)             # the same patients, a g/dL site
-    converted = convert(decilitre, "g/dL", "g/L")
+    converted = convert(decilitre, "g/dL", "g/L", significant=12)
     assert np.array_equal(converted, grams_per_litre)
     assert (decilitre * 10 != grams_per_litre).any()  # without rounding, float noise breaks ties
     assert np.array_equal(rankdata(converted), rankdata(grams_per_litre))

@@ -293,8 +293,8 @@ def semantic_problems(config: dict, file: str, base_dir: Path) -> list[Problem]:
             try:
                 p = resolve_inside(base_dir, src["path"], file)
             except InputError as exc:
-                problems += [dataclasses.replace(q, column=f"sites/{site}/sources/{j}/path", value=src["path"])
-                             for q in exc.problems]
+                problems += [dataclasses.replace(q, column=f"sites/{site}/sources/{j}/path",
+                                                 value=src["path"]) for q in exc.problems]
                 continue
             if not p.exists():
                 problems.append(Problem("input file does not exist", file=file,

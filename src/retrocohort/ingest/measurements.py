@@ -28,7 +28,7 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
                               missing: list[str], spellings: Mapping[str, str] | None = None,
                               ) -> tuple[pd.DataFrame, list[Problem]]:
     """One long measurement file -> canonical long rows in canonical units, and problems."""
-    from retrocohort.ingest.units import convert, is_known_unit, unknown_unit_message
+    from retrocohort.ingest.units import SIGNIFICANT_DIGITS, convert, is_known_unit, unknown_unit_message
 
     cols = {k: source[f"{k}_column"] for k in ("day", "variable", "value", "unit")
             if f"{k}_column" in source}
@@ -102,7 +102,7 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
         try:
             converted[rows] = convert(
                 converted[rows], unit, target, molar_mass=vspec.get("molar_mass"),
-                spellings=spellings)
+                spellings=spellings, significant=SIGNIFICANT_DIGITS)
         except InputError as exc:
             first = int(row_number(pd.Index(idx))[0])
             problems += [Problem(p.message, file=file, row=first, column=cols.get("unit"),

@@ -67,10 +67,11 @@ _SEP = r"[\s.\-]?"
 #: Identifiers searched inside free text (not anchored to the whole cell).
 EMBEDDED_IDENTIFIER_PATTERNS: Mapping[str, str] = {
     "e-mail address": r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}",
-    "date of birth": r"(?i:\bn[ée]e?\s*(?:\(e\)\s*)?le|\bborn(?:\s+on)?|\bdob\b|\bddn\b|date\s+de\s+naissance)"
+    "date of birth": r"(?i:\bn[ée]e?\s*(?:\(e\)\s*)?le|\bborn(?:\s+on)?|\bdob\b|\bddn\b"
+                     r"|date\s+de\s+naissance)"
                      r"\s*:?\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}",
-    "French NIR / INSEE number": rf"(?<!\d)[12]{_SEP}\d{{2}}{_SEP}(?:0[1-9]|1[0-2]|[2-9]\d){_SEP}(?:\d{{2}}|2[AB])"
-                                 rf"{_SEP}\d{{3}}{_SEP}\d{{3}}(?:{_SEP}\d{{2}})?(?!\d)",
+    "French NIR / INSEE number": rf"(?<!\d)[12]{_SEP}\d{{2}}{_SEP}(?:0[1-9]|1[0-2]|[2-9]\d){_SEP}"
+                                 rf"(?:\d{{2}}|2[AB]){_SEP}\d{{3}}{_SEP}\d{{3}}(?:{_SEP}\d{{2}})?(?!\d)",
     "US social security number": r"(?<!\d)\d{3}[\s.\-]\d{2}[\s.\-]\d{4}(?!\d)",
     "phone number": r"(?<![\d+])(?:(?:\+|00)33\s?\(?0?\)?\s?[1-9]|0[1-9])(?:[\s.\-]?\d{2}){4}(?!\d)"
                     r"|(?<![\d+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,5}(?!\d)",

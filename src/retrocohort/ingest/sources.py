@@ -11,6 +11,9 @@ Canonical tables (everything downstream reads only these):
 
 Values are typed column by column, vectorised; every cell that cannot be typed, mapped or
 converted is reported with file, row (1-based, header = row 1), column, value and expectation.
+Cell typing lives in :mod:`retrocohort.ingest.cells`, long measurement files in
+:mod:`retrocohort.ingest.measurements`, treatment lines in :mod:`retrocohort.ingest.treatments`;
+their public names are re-exported here.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pandas as pd
 
 from retrocohort.config.check import agent_vocabulary, named_agents, resolve_inside
 from retrocohort.errors import ConfigError, InputError, Problem
-from retrocohort.ingest.cells import (  # noqa: F401  (re-exported: hscore.sheet, tests)
+from retrocohort.ingest.cells import (
     FORMULA_PATTERN,
     map_values,
     parse_dates,
@@ -35,7 +38,7 @@ from retrocohort.ingest.cells import (  # noqa: F401  (re-exported: hscore.sheet
     stripped_categories,
     text_values,
 )
-from retrocohort.ingest.measurements import (  # noqa: F401  (re-exported: validate.canonical)
+from retrocohort.ingest.measurements import (
     DAY_RANGE,
     MEASUREMENT_COLUMNS,
     ingest_measurement_source,
@@ -50,6 +53,13 @@ from retrocohort.ingest.privacy import (
 )
 from retrocohort.ingest.treatments import TREATMENT_COLUMNS, parse_treatment_lines
 from retrocohort.io.raw import DEFAULT_MAX_BYTES, read_raw_table, require_columns
+
+__all__ = [  # the workflow, validation, the HScore sheet and tests import these from here
+    "DAY_RANGE", "FORMULA_PATTERN", "MEASUREMENT_COLUMNS", "TREATMENT_COLUMNS", "CanonicalTables",
+    "ingest_measurement_source", "ingest_patient_source", "ingest_site", "map_values", "merge_sites",
+    "parse_dates", "parse_numbers", "parse_treatment_lines", "plausible_bounds", "range_problems",
+    "repeated_keys", "stripped_categories", "text_values",
+]
 
 #: Codes of a binary patient column without a `map:` (any other cell, 0.5 or "yes", is an error).
 BINARY_CODES = {"1": True, "0": False}
@@ -84,9 +94,8 @@ def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, fi
     ``agents`` (folded spelling -> code) and ``derived_agents`` are passed to
     :func:`retrocohort.ingest.treatments.parse_treatment_lines`.
     """
-    from retrocohort.ingest.units import (
-        convert,  # pint's registry (~0.3 s); not needed by the merge/validate jobs
-    )
+    # pint's registry (~0.3 s): not needed by the merge/validate jobs
+    from retrocohort.ingest.units import SIGNIFICANT_DIGITS, convert
 
     mapping = source.get("columns", {})
     id_col = source["id_column"]
@@ -115,7 +124,8 @@ def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, fi
                                           percent=spec.get("unit", vspec.get("unit")) == "%")
             if "unit" in spec and "unit" in vspec:
                 values = pd.Series(convert(values.to_numpy(), spec["unit"], vspec["unit"],
-                                           molar_mass=vspec.get("molar_mass")), index=values.index)
+                                           molar_mass=vspec.get("molar_mass"),
+                                           significant=SIGNIFICANT_DIGITS), index=values.index)
             probs += range_problems(values.to_numpy(dtype="float64"), var, variables, raw,
                                     file=file, column=spec["column"])
         else:
@@ -155,12 +165,13 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
         frame = apply_identifier_policy(frame, source, file)
         whole_cell = scan_identifiers(frame, file, declared=_declared_columns(source),
                                       value_scan_skip=_numeric_columns(source, variables))
-        skip = _declared_columns(source) | _numeric_columns(source, variables) | {p.column for p in whole_cell}
+        flagged = {p.column for p in whole_cell}
+        skip = _declared_columns(source) | _numeric_columns(source, variables) | flagged
         if source.get("free_text_identifiers", "refuse") == "redact":
             frame = redact_embedded_identifiers(frame, skip=skip)
         problems += whole_cell + embedded_identifier_problems(frame, file, skip=skip)
-        warn_hospital_number_ids(frame[source["id_column"]], file, source["id_column"]) \
-            if source["id_column"] in frame else None
+        if source["id_column"] in frame:
+            warn_hospital_number_ids(frame[source["id_column"]], file, source["id_column"])
         if source["table"] == "patients":
             part, treat, probs = ingest_patient_source(
                 frame, source, variables, file, missing, agent_vocabulary(config),

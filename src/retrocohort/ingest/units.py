@@ -146,18 +146,21 @@ def conversion(source_unit: str, target_unit: str, *, molar_mass: str | None = N
 
 def convert(values: np.ndarray, source_unit: str, target_unit: str, *,
             molar_mass: str | None = None,
-            spellings: Mapping[str, str] | None = None) -> np.ndarray:
+            spellings: Mapping[str, str] | None = None,
+            significant: int | None = None) -> np.ndarray:
     """Convert an array of values from ``source_unit`` to ``target_unit`` (NaN preserved).
 
-    Converted values are rounded to :data:`SIGNIFICANT_DIGITS` significant digits
-    (:func:`round_significant`); values already in the target unit are returned unchanged.
+    With ``significant`` (ingestion passes :data:`SIGNIFICANT_DIGITS`), converted values are
+    rounded to that many significant digits (:func:`round_significant`); values already in the
+    target unit are returned unchanged either way.
     """
     scale, offset = conversion(source_unit, target_unit, molar_mass=molar_mass,
                                spellings=spellings)
     arr = np.asarray(values, dtype="float64")
     if scale == 1.0 and offset == 0.0:
         return arr.copy()
-    return round_significant(arr * scale + offset)
+    out = arr * scale + offset
+    return out if significant is None else round_significant(out, significant)
 
 
 #: Significant digits kept after a unit conversion (a double holds 15-17; raw data have <= 6).
