@@ -204,9 +204,15 @@ CASES: list[tuple] = [
 
 
 def main() -> None:
+    import sys
+
+    sys.path.insert(0, str(HERE))
+    from cases_config import CASES as CONFIG_CASES
+    from cases_ingest import CASES as INGEST_CASES
+
     cases = HERE / "cases"
     shutil.rmtree(cases, ignore_errors=True)
-    for case_id, fault, files, patch, special, expect in CASES:
+    for case_id, fault, files, patch, special, expect in CASES + CONFIG_CASES + INGEST_CASES:
         folder = cases / case_id
         folder.mkdir(parents=True)
         replaced = {}
@@ -218,7 +224,7 @@ def main() -> None:
         spec = {"fault": fault, "replace": replaced, "config": patch, "special": special, "expect": expect}
         (folder / "case.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False),
                                           encoding="utf-8")
-    print(f"{len(CASES)} cases written to {cases}")
+    print(f"{len(CASES) + len(CONFIG_CASES) + len(INGEST_CASES)} cases written to {cases}")
 
 
 if __name__ == "__main__":

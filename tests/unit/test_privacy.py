@@ -155,3 +155,93 @@ def test_csv_frame_neutralises_text_categories_and_headers_vectorised():
     assert list(out.columns) == ["id", "cat", "'-x", "mixed"] and out["'-x"].tolist() == [-1.5, 2.0, 3.0]
     assert out["mixed"].tolist() == ["'+cmd", 5, "-3"]
     assert df["id"].iloc[0] == "=1+1"  # input untouched
+
+
+# --- identifiers inside free text, hospital-number ids, paths out of the study -------------------
+
+from retrocohort.config.check import resolve_inside  # noqa: E402
+from retrocohort.ingest.privacy import (  # noqa: E402
+    REDACTED, embedded_identifier_problems, redact_embedded_identifiers, warn_hospital_number_ids,
+)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("contact: jean.dupont@chu-lyon.fr for details", "e-mail address"),
+    ("Mme DUPONT Marie, nee le 12/03/1984, suivie", "date of birth"),
+    ("Patient né(e) le 1.3.84 à Lyon", "date of birth"),
+    ("tel 06 12 34 56 78 (fille)", "phone number"),
+    ("joindre au 06.12.34.56.78", "phone number"),
+    ("appeler +33 6 12 34 56 78", "phone number"),
+    ("call +1 (415) 555-2671", "phone number"),
+    ("NIR: 1.85.05.75.123.456.78", "French NIR / INSEE number"),
+    ("nir 1-85-05-75-123-456", "French NIR / INSEE number"),
+    ("SSN 123 45 6789 on file", "US social security number"),
+    ("seen on 03/04/2021 for relapse", "full calendar date (possible date of birth)"),
+])
+def test_identifiers_inside_free_text_are_found_and_never_echoed(text, kind):
+    frame = pd.DataFrame({"id": ["p1", "p2"], "outcome": ["Favourable evolution", text]})
+    problems = embedded_identifier_problems(frame, "p.csv", skip={"id"})
+    assert len(problems) == 1
+    p = problems[0]
+    assert (p.row, p.column) == (3, "outcome") and kind in p.message and "[...]" in p.value
+    assert "free_text_identifiers: redact" in p.expected
+
+
+@pytest.mark.parametrize("text", [
+    "Recurrence of IRIS without criterion of sHLH at 1 month.", "1. CTC, 2. VP16, 3. ANA + CTC",
+    "HScore 309, ferritin 14 835 µg/L, day 7", "Tuberculosis, COVID-19", "CRP 120 mg/L +12 %",
+    "HLH-2004 protocol", "score 2.5-3.0", "platelets 45 G/L (2019)",
+])
+def test_clinical_text_is_not_mistaken_for_identifiers(text):
+    frame = pd.DataFrame({"outcome": [text]})
+    assert embedded_identifier_problems(frame, "p.csv", skip=()) == []
+
+
+def test_redact_policy_replaces_only_the_identifier():
+    frame = pd.DataFrame({"outcome": ["Mme X, tel 06 12 34 56 78, favourable", "ok"]})
+    out = redact_embedded_identifiers(frame, skip=())
+    assert out["outcome"].tolist() == [f"Mme X, tel {REDACTED}, favourable", "ok"]
+    assert embedded_identifier_problems(out, "p.csv", skip=()) == []
+
+
+def test_redact_policy_at_ingestion(tmp_path):
+    (tmp_path / "p.csv").write_text("patient,outcome\np1,\"née le 12/03/1984, alive\"\np2,ok\n",
+                                    encoding="utf-8")
+    cfg = {"variables": {"outcome": {"kind": "text", "table": "patients"}}, "sites": {"s": {"sources": [
+        {"path": "p.csv", "table": "patients", "id_column": "patient",
+         "columns": {"outcome": {"column": "outcome"}}}]}}}
+    with pytest.raises(InputError, match=r"free text contains a direct identifier \(date of birth\)"):
+        ingest_site("s", cfg["sites"]["s"], cfg, tmp_path)
+    cfg["sites"]["s"]["sources"][0]["free_text_identifiers"] = "redact"
+    tables = ingest_site("s", cfg["sites"]["s"], cfg, tmp_path)
+    assert tables.patients["outcome"].tolist() == [f"{REDACTED}, alive", "ok"]
+
+
+def test_hospital_number_ids_are_warned(caplog):
+    assert warn_hospital_number_ids(pd.Series(["p1", "p2"]), "p.csv", "patient") is None
+    with caplog.at_level("WARNING"):
+        message = warn_hospital_number_ids(pd.Series(["12345678", "87654321", "x"]), "p.csv", "patient")
+    assert message and "2 of 3 patient ids" in message and "pseudonymise" in message
+    assert message in caplog.text
+
+
+def test_raw_paths_and_symlinks_out_of_the_study_are_refused_before_reading(tmp_path):
+    study = tmp_path / "study"
+    (study / "data").mkdir(parents=True)
+    secret = tmp_path / "secret.csv"
+    secret.write_text("patient,outcome\nTOP-SECRET-LINE,x\n", encoding="utf-8")
+    (study / "data" / "p.csv").symlink_to(secret)
+    for relative in ("data/p.csv", "../secret.csv", str(secret)):
+        with pytest.raises(InputError) as err:
+            resolve_inside(study, relative)
+        assert "outside the study directory" in str(err.value) and "TOP-SECRET" not in str(err.value)
+    with pytest.raises(InputError, match="through a symbolic link"):
+        resolve_inside(study, "data/p.csv")
+    (study / "data" / "q.csv").write_text("x\n", encoding="utf-8")
+    assert resolve_inside(study, "data/q.csv") == (study / "data" / "q.csv").resolve()
+    cfg = {"variables": {"outcome": {"kind": "text", "table": "patients"}}, "sites": {"s": {"sources": [
+        {"path": "data/p.csv", "table": "patients", "id_column": "patient",
+         "columns": {"outcome": {"column": "outcome"}}}]}}}
+    with pytest.raises(InputError) as err:
+        ingest_site("s", cfg["sites"]["s"], cfg, study)
+    assert "TOP-SECRET" not in str(err.value)

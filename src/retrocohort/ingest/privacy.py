@@ -12,6 +12,15 @@ located :class:`~retrocohort.errors.InputError` unless the source declares it un
   ``pseudonym_salt_env`` (never from the config file, so the key is not committed). The same
   salt gives the same pseudonym in every file and site, so joins keep working.
 
+Identifiers *inside* free text ("Mme DUPONT, née le 12/03/1984, tél 06 12 34 56 78") are found
+by :data:`EMBEDDED_IDENTIFIER_PATTERNS` (searched, not matched: e-mail addresses, French and
+international phone numbers, NIR and SSN written with spaces, dots or dashes, dates of birth
+after "né(e) le" / "born" / "DOB", and full dd/mm/yyyy dates). The source's
+``free_text_identifiers`` policy says what happens: ``refuse`` (default: a located error, the
+cell never shown in full) or ``redact`` (each match replaced by ``[redacted]`` before anything
+reads the file). Patient ids that look like hospital numbers (7 or more digits) are logged as a
+warning suggesting ``identifiers: {<id column>: pseudonymise}``.
+
 Detection is vectorised (one regular expression per pattern over a column's unique values);
 numeric-parsed value/day columns of long measurement files are not scanned by value (a value
 there that is not a number is already an error, and an identifier disguised as a number falls
@@ -22,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import re
 import unicodedata
@@ -52,6 +62,28 @@ IDENTIFIER_VALUE_PATTERNS: Mapping[str, str] = {
         r"(\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d{2})|((19|20)\d{2}-\d{2}-\d{2})",
 }
 _VALUE_RE = {kind: re.compile(pat) for kind, pat in IDENTIFIER_VALUE_PATTERNS.items()}
+
+_SEP = r"[\s.\-]?"
+#: Identifiers searched inside free text (not anchored to the whole cell).
+EMBEDDED_IDENTIFIER_PATTERNS: Mapping[str, str] = {
+    "e-mail address": r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}",
+    "date of birth": r"(?i:\bn[ée]e?\s*(?:\(e\)\s*)?le|\bborn(?:\s+on)?|\bdob\b|\bddn\b"
+                     r"|date\s+de\s+naissance)"
+                     r"\s*:?\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}",
+    "French NIR / INSEE number": rf"(?<!\d)[12]{_SEP}\d{{2}}{_SEP}(?:0[1-9]|1[0-2]|[2-9]\d){_SEP}"
+                                 rf"(?:\d{{2}}|2[AB]){_SEP}\d{{3}}{_SEP}\d{{3}}(?:{_SEP}\d{{2}})?(?!\d)",
+    "US social security number": r"(?<!\d)\d{3}[\s.\-]\d{2}[\s.\-]\d{4}(?!\d)",
+    "phone number": r"(?<![\d+])(?:(?:\+|00)33\s?\(?0?\)?\s?[1-9]|0[1-9])(?:[\s.\-]?\d{2}){4}(?!\d)"
+                    r"|(?<![\d+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,5}(?!\d)",
+    "full calendar date (possible date of birth)": r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d{2}(?!\d)",
+}
+_EMBEDDED_RE = {kind: re.compile(pat) for kind, pat in EMBEDDED_IDENTIFIER_PATTERNS.items()}
+_ANY_EMBEDDED = re.compile("|".join(f"(?:{pat})" for pat in EMBEDDED_IDENTIFIER_PATTERNS.values()))
+#: What replaces an identifier found in free text under ``free_text_identifiers: redact``.
+REDACTED = "[redacted]"
+#: Patient ids of this many digits or more look like hospital numbers (IPP, NDA, MRN).
+HOSPITAL_NUMBER_DIGITS = 7
+log = logging.getLogger(__name__)
 _ANY_VALUE = "|".join(f"(?:{pat})" for pat in IDENTIFIER_VALUE_PATTERNS.values())
 ACTIONS = ("drop", "pseudonymise")
 
@@ -111,6 +143,60 @@ def scan_identifiers(frame: pd.DataFrame, file: str, *, declared: Iterable[str],
                                     row=int(index) + 2, column=str(column), value=value,
                                     expected=expected))
     return problems
+
+
+def _masked(text: str, match: re.Match) -> str:
+    """The cell with the identifier masked (messages never echo an identifier in full)."""
+    return text[:match.start()] + "[...]" + text[match.end():]
+
+
+def embedded_identifier_problems(frame: pd.DataFrame, file: str, *, skip: Iterable[str]) -> list[Problem]:
+    """One problem per cell of a scanned column holding an identifier inside its text.
+
+    The distinct values are searched first (one combined expression); the problem shows the
+    cell with the identifier replaced by ``[...]`` and names the kind.
+    """
+    skip = set(skip)
+    problems = []
+    for column in frame.columns:
+        if column in skip or not (pd.api.types.is_object_dtype(frame[column])
+                                  or pd.api.types.is_string_dtype(frame[column])):
+            continue
+        values = frame[column].astype("string")
+        uniques = pd.Series(pd.unique(values.dropna()), dtype="string")
+        hits = uniques[uniques.str.contains(_ANY_EMBEDDED).fillna(False).to_numpy(dtype=bool)]
+        for cell in hits:
+            kind, match = next((k, m) for k, rx in _EMBEDDED_RE.items() if (m := rx.search(cell)))
+            for index in values.index[(values == cell).fillna(False).to_numpy(dtype=bool)]:
+                problems.append(Problem(f"free text contains a direct identifier ({kind})", file=file,
+                                        row=int(index) + 2, column=str(column), value=_masked(cell, match),
+                                        expected="no identifiers in free text: remove it, or declare "
+                                        "`free_text_identifiers: redact` for this source"))
+    return problems
+
+
+def redact_embedded_identifiers(frame: pd.DataFrame, *, skip: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with every identifier found inside text replaced by :data:`REDACTED`."""
+    skip = set(skip)
+    out = frame.copy()
+    for column in out.columns:
+        if column in skip or not (pd.api.types.is_object_dtype(out[column])
+                                  or pd.api.types.is_string_dtype(out[column])):
+            continue
+        out[column] = out[column].astype("string").str.replace(_ANY_EMBEDDED, REDACTED, regex=True)
+    return out
+
+
+def warn_hospital_number_ids(ids: pd.Series, file: str, column: str) -> str | None:
+    """Log (and return) a warning when patient ids look like hospital numbers (long digit strings)."""
+    digits = ids.dropna().astype("string").str.fullmatch(rf"\d{{{HOSPITAL_NUMBER_DIGITS},}}").fillna(False)
+    if not len(digits) or not digits.any():
+        return None
+    message = (f"{file}, column '{column}': {int(digits.sum())} of {len(digits)} patient ids are strings of "
+               f"{HOSPITAL_NUMBER_DIGITS}+ digits and look like hospital numbers; they would reach every "
+               f"result file. Declare `identifiers: {{{column}: pseudonymise}}` for this source.")
+    log.warning(message)
+    return message
 
 
 def pseudonym(values: pd.Series, salt: bytes) -> pd.Series:

@@ -11,6 +11,8 @@ to whole numpy arrays, so converting millions of rows costs one vector multiply.
 
 from __future__ import annotations
 
+import difflib
+import unicodedata
 from functools import lru_cache
 from typing import Mapping
 
@@ -45,15 +47,54 @@ UNIT_SPELLINGS: Mapping[str, str] = {
 _UREG = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 
 
+def unit_key(spelling: str) -> str:
+    """A unit spelling as compared: Unicode NFKC (UAX #15), except super- and subscripts.
+
+    NFKC folds look-alike compatibility characters (MICRO SIGN U+00B5 -> GREEK SMALL LETTER MU
+    U+03BC, full-width letters, the ``°C`` ligature U+2103); superscripts are kept as written so
+    that ``10⁹/L`` never becomes ``109/L``. Case is kept ("mg/dL" is not "Mg/dL").
+    """
+    return "".join(ch if unicodedata.decomposition(ch).startswith(("<super>", "<sub>"))
+                   else unicodedata.normalize("NFKC", ch) for ch in unicodedata.normalize("NFC", spelling))
+
+
+def _all_spellings(extra: Mapping[str, str] | None) -> dict[str, str]:
+    return {**UNIT_SPELLINGS, **(extra or {})}
+
+
+def _table(extra: Mapping[str, str] | None) -> dict[str, str]:
+    return {unit_key(k): v for k, v in _all_spellings(extra).items()}
+
+
+def spelled_out(text: str) -> str:
+    """``'μg/L'`` -> ``"'μg/L' (U+03BC GREEK SMALL LETTER MU)"``: non-ASCII characters by code point."""
+    named = [f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in dict.fromkeys(text) if ord(c) > 127]
+    return f"{text!r}" + (f" ({', '.join(named)})" if named else "")
+
+
+def unknown_unit_message(spelling: str, spellings: Mapping[str, str] | None = None) -> str:
+    """"unknown unit", plus code points and the closest known spelling when they look alike."""
+    known = [k for k in _all_spellings(spellings) if k]
+    close = difflib.get_close_matches(unit_key(spelling).casefold(), [unit_key(k).casefold() for k in known],
+                                      n=1, cutoff=0.75)
+    message = "unknown unit"
+    if any(ord(c) > 127 for c in spelling) or close:
+        message += f" {spelled_out(spelling)}"
+    if close:
+        twin = next(k for k in known if unit_key(k).casefold() == close[0])
+        message += f"; closest accepted spelling: {spelled_out(twin)}"
+    return message
+
+
 def _expression(spelling: str, extra: Mapping[str, str] | None) -> str:
-    table = {**UNIT_SPELLINGS, **(extra or {})}
-    if spelling not in table:
+    table = _table(extra)
+    if unit_key(spelling) not in table:
         raise InputError(
             f"Unknown unit {spelling!r}",
-            [Problem("unit spelling not recognised", value=spelling,
-                     expected="one of " + ", ".join(sorted(repr(k) for k in table if k)))],
+            [Problem(unknown_unit_message(spelling, extra), value=spelling,
+                     expected="one of " + ", ".join(sorted(repr(k) for k in _all_spellings(extra) if k)))],
         )
-    return table[spelling]
+    return table[unit_key(spelling)]
 
 
 @lru_cache(maxsize=1024)
@@ -105,16 +146,55 @@ def conversion(source_unit: str, target_unit: str, *, molar_mass: str | None = N
 
 def convert(values: np.ndarray, source_unit: str, target_unit: str, *,
             molar_mass: str | None = None,
-            spellings: Mapping[str, str] | None = None) -> np.ndarray:
-    """Convert an array of values from ``source_unit`` to ``target_unit`` (NaN preserved)."""
+            spellings: Mapping[str, str] | None = None,
+            significant: int | None = None) -> np.ndarray:
+    """Convert an array of values from ``source_unit`` to ``target_unit`` (NaN preserved).
+
+    With ``significant`` (ingestion passes :data:`SIGNIFICANT_DIGITS`), converted values are
+    rounded to that many significant digits (:func:`round_significant`); values already in the
+    target unit are returned unchanged either way.
+    """
     scale, offset = conversion(source_unit, target_unit, molar_mass=molar_mass,
                                spellings=spellings)
     arr = np.asarray(values, dtype="float64")
     if scale == 1.0 and offset == 0.0:
         return arr.copy()
-    return arr * scale + offset
+    out = arr * scale + offset
+    return out if significant is None else round_significant(out, significant)
+
+
+#: Significant digits kept after a unit conversion (a double holds 15-17; raw data have <= 6).
+SIGNIFICANT_DIGITS = 12
+
+
+def round_significant(values: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
+    """Round to ``digits`` significant digits, so float noise from a conversion disappears.
+
+    ``0.352 g/dL * 10`` is ``3.5199999999999996``, which no longer ties with ``3.52 g/L`` from
+    another site (and changes ranks and rank-test p-values). Each value becomes the double
+    nearest to ``m * 10**e`` with ``m`` an integer of ``digits`` digits: the integer ``m`` is
+    exact, and dividing or multiplying it by an exact power of ten (10**0..10**22) is one
+    correctly rounded IEEE 754 operation (beyond that range, through correctly rounded decimal
+    text). NaN, infinities and zeros are kept.
+    """
+    arr = np.asarray(values, dtype="float64")
+    out = arr.copy()
+    finite = np.isfinite(arr) & (arr != 0)
+    if not finite.any():
+        return out
+    x = arr[finite]
+    shift = (digits - 1 - np.floor(np.log10(np.abs(x)))).astype(np.int64)
+    up = (shift >= 0) & (shift <= 22)
+    down = (shift < 0) & (shift >= -22)
+    scaled = np.empty_like(x)
+    scaled[up] = np.round(x[up] * 10.0 ** shift[up]) / 10.0 ** shift[up]
+    scaled[down] = np.round(x[down] / 10.0 ** -shift[down]) * 10.0 ** -shift[down]
+    rare = ~(up | down)  # |x| < 1e-11 or > 1e33: powers of ten no longer exact; via correctly rounded text
+    scaled[rare] = [float(f"{v:.{digits - 1}e}") for v in x[rare]]
+    out[finite] = scaled
+    return out
 
 
 def is_known_unit(spelling: str, spellings: Mapping[str, str] | None = None) -> bool:
-    """True when ``spelling`` is an accepted unit spelling."""
-    return spelling in {**UNIT_SPELLINGS, **(spellings or {})}
+    """True when ``spelling`` is an accepted unit spelling (compared by :func:`unit_key`)."""
+    return unit_key(spelling) in _table(spellings)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from retrocohort.errors import InputError, Problem
+from retrocohort.io.xlsx import read_xlsx_cells
 
 #: Default size guard: a raw file above this many bytes is refused before it is parsed (raw
 #: text expands ~5-10x in memory as pandas strings). Override with ``input_limits.max_bytes``.
@@ -50,9 +51,14 @@ def file_format(path: Path, declared: str | None = None) -> str:
 
 
 def read_raw_table(path: str | Path, *, fmt: str | None = None, encoding: str = "utf-8",
-                   separator: str = ",", sheet: str | int = 0,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> pd.DataFrame:
+                   separator: str = ",", sheet: str | int | None = None,
+                   max_bytes: int = DEFAULT_MAX_BYTES, decimal: str = ".",
+                   hidden_rows: str = "refuse") -> pd.DataFrame:
     """Read one raw file; every column as text (Parquet keeps its own types).
+
+    XLSX files are read cell by cell (:func:`retrocohort.io.xlsx.read_xlsx_cells`: sheet choice,
+    formulas, merged ranges, hidden rows, error values, percent formats, dates); ``sheet``
+    None means "the only non-empty sheet", ``decimal`` is the mark used to write numeric cells.
 
     UTF-8 files may start with a byte-order mark. Raises :class:`InputError` naming the file
     for: missing file, a directory or other non-regular file (FIFO, device), no read
@@ -82,7 +88,7 @@ def read_raw_table(path: str | Path, *, fmt: str | None = None, encoding: str = 
         if kind == "csv":
             frame = _read_csv(path, encoding, separator)
         elif kind == "xlsx":
-            frame = _read_xlsx(path, sheet)
+            frame = read_xlsx_cells(path, sheet=sheet, decimal=decimal, hidden_rows=hidden_rows)
         else:
             frame = pd.read_parquet(path)
     except InputError:
@@ -123,12 +129,6 @@ def _read_csv(path: Path, encoding: str, separator: str) -> pd.DataFrame:
                     "`encoding: utf-8` for this source (a UTF-8 BOM is accepted)")
     return pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, na_filter=False,
                        encoding=enc)
-
-
-def _read_xlsx(path: Path, sheet: str | int) -> pd.DataFrame:
-    frame = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False,
-                          na_filter=False, engine="openpyxl")
-    return frame
 
 
 def _check_columns(path: Path, frame: pd.DataFrame) -> None:

@@ -1,0 +1,194 @@
+"""Ingest one long measurement file (patient, day, variable, value, unit) into canonical rows."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from retrocohort.errors import InputError, Problem
+from retrocohort.ingest.cells import (
+    missing_cells,
+    parse_dates,
+    parse_numbers,
+    patient_ids,
+    range_problems,
+    row_number,
+    stripped_categories,
+)
+from retrocohort.io.raw import require_columns
+
+MEASUREMENT_COLUMNS = ["patient_id", "site", "day", "variable", "value", "unit"]
+#: Plausible measurement days relative to diagnosis (checked at ingestion and validation).
+DAY_RANGE = (-365, 3650)
+
+
+def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict, file: str,
+                              missing: list[str], spellings: Mapping[str, str] | None = None,
+                              ) -> tuple[pd.DataFrame, list[Problem]]:
+    """One long measurement file -> canonical long rows in canonical units, and problems."""
+    from retrocohort.ingest.units import SIGNIFICANT_DIGITS, convert, is_known_unit, unknown_unit_message
+
+    cols = {k: source[f"{k}_column"] for k in ("day", "variable", "value", "unit")
+            if f"{k}_column" in source}
+    id_col = source["id_column"]
+    require_columns(frame, [id_col] + list(cols.values()), file)
+    ids, problems = patient_ids(frame, id_col, file, missing)
+    names = source.get("variable_names") or {v: v for v in variables}
+    raw_names = stripped_categories(frame[cols["variable"]])
+    canon_of = {str(k): v for k, v in names.items()}
+    canon = pd.Series(raw_names.map(canon_of, na_action="ignore"), index=frame.index).astype("string")
+    var_raw = pd.Series(raw_names, index=frame.index)
+    bad = canon.isna()
+    problems += [Problem("unknown measurement variable", file=file, row=int(r),
+                         column=cols["variable"], value=v,
+                         expected="one of " + ", ".join(repr(k) for k in names))
+                 for r, v in zip(row_number(var_raw.index[bad]), var_raw[bad].astype("string"))]
+    is_meas = {k: variables.get(v, {}).get("table") == "measurements" for k, v in canon_of.items()}
+    not_meas = canon.notna() & ~pd.Series(raw_names.map(is_meas, na_action="ignore"),
+                                          index=frame.index).astype("boolean").fillna(False)
+    problems += [Problem("variable is not declared as a measurement", file=file, row=int(r),
+                         column=cols["variable"], value=v, expected="table: measurements in config")
+                 for r, v in zip(row_number(var_raw.index[not_meas]), var_raw[not_meas].astype("string"))]
+    day, probs = parse_numbers(frame[cols["day"]], file=file, column=cols["day"], missing=missing,
+                               integer=True)
+    problems += probs
+    no_day = missing_cells(frame[cols["day"]], missing)
+    problems += [Problem("missing day", file=file, row=int(r), column=cols["day"],
+                         expected="an integer day relative to diagnosis")
+                 for r in row_number(day.index[no_day])]
+    far = ((day < DAY_RANGE[0]) | (day > DAY_RANGE[1])).to_numpy(dtype=bool)
+    problems += [Problem("day outside the study window", file=file, row=int(r), column=cols["day"],
+                         value=v, expected=f"an integer day within {list(DAY_RANGE)} relative to diagnosis")
+                 for r, v in zip(row_number(day.index[far]), frame[cols["day"]][far])]
+    unit_code, unit_names = _unit_codes(frame[cols["unit"]] if "unit" in cols else None, len(frame))
+    value, probs = parse_numbers(frame[cols["value"]], file=file, column=cols["value"],
+                                 missing=missing, decimal=source.get("decimal", "."),
+                                 percent=(unit_names == "%")[unit_code])
+    problems += probs
+    converted = value.to_numpy(copy=True)
+    out_units = [""]  # canonical unit per code; code 0 = no unit (not converted)
+    out_code = np.zeros(len(frame), dtype=np.int64)
+    valid = ~bad & ~not_meas
+    # (variable, raw unit) groups in sorted order, on integer codes of the few distinct values
+    var_code, var_names = pd.factorize(canon, sort=True)
+    group = np.where(valid.to_numpy(dtype=bool), var_code * len(unit_names) + unit_code, -1)
+    order = np.argsort(group, kind="stable")
+    starts = np.searchsorted(group[order], np.unique(group[group >= 0]))
+    for position, start in enumerate(starts):
+        end = starts[position + 1] if position + 1 < len(starts) else len(order)
+        rows = order[start:end]
+        var, unit = var_names[group[rows[0]] // len(unit_names)], unit_names[group[rows[0]] % len(unit_names)]
+        idx = frame.index[rows]
+        vspec = variables[var]
+        target = vspec.get("unit", "1")
+        if vspec["kind"] == "binary":
+            target = unit or "1"
+        if unit == "" and target not in ("", "1") and vspec["kind"] != "binary":
+            rows = row_number(pd.Index(idx))
+            problems += [Problem(f"missing unit for {var}", file=file, row=int(r),
+                                 column=cols.get("unit", "(no unit column)"), value="",
+                                 expected=f"a unit convertible to {target!r}")
+                         for r in rows[:20]]
+            continue
+        if not is_known_unit(unit, spellings):
+            rows = row_number(pd.Index(idx))
+            problems += [Problem(unknown_unit_message(unit, spellings), file=file, row=int(r),
+                                 column=cols.get("unit"),
+                                 value=unit, expected=f"a unit convertible to {target!r}")
+                         for r in rows[:20]]
+            continue
+        try:
+            converted[rows] = convert(
+                converted[rows], unit, target, molar_mass=vspec.get("molar_mass"),
+                spellings=spellings, significant=SIGNIFICANT_DIGITS)
+        except InputError as exc:
+            first = int(row_number(pd.Index(idx))[0])
+            problems += [Problem(p.message, file=file, row=first, column=cols.get("unit"),
+                                 value=unit, expected=p.expected) for p in exc.problems]
+        out_units.append(vspec.get("unit", "1"))
+        out_code[rows] = len(out_units) - 1
+    out_unit = pd.Series(pd.array(np.asarray(out_units, dtype=object)[out_code], dtype="string"),
+                         index=frame.index)
+    out = pd.DataFrame({
+        "patient_id": ids.astype("string"),
+        "day": day.astype("Int64"),
+        "variable": canon.astype("string"),
+        "value": pd.Series(converted, index=frame.index, dtype="float64"),
+        "unit": out_unit,
+    })
+    converted_ok = valid.to_numpy() & (out_unit != "").to_numpy()
+    problems += range_problems(np.where(converted_ok, converted, np.nan), canon.where(valid),
+                               variables, frame[cols["value"]], file=file, column=cols["value"])
+    problems += _duplicate_measurements(out, file, cols, valid)
+    out["_row"] = row_number(frame.index)
+    if "date_column" in source:
+        problems += _day_date_problems(frame, out, source["date_column"], cols["day"], file, missing)
+    return out[valid.to_numpy()].reset_index(drop=True), problems
+
+
+def _unit_codes(raw: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, sorted distinct stripped units) of a raw unit column; a missing cell (or
+    no unit column) is the unit "". Works on the distinct values only."""
+    if raw is None:
+        return np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+    units = stripped_categories(raw)
+    labels = np.append(np.asarray(units.categories, dtype=object), "")
+    names, inverse = np.unique(labels.astype(str), return_inverse=True)
+    codes = units.codes.astype(np.int64)
+    return inverse.ravel()[np.where(codes >= 0, codes, len(labels) - 1)], names.astype(object)
+
+
+def repeated_keys(patient: np.ndarray, day: np.ndarray, variable: np.ndarray) -> np.ndarray:
+    """Mask of rows whose integer-coded (patient, day, variable) occurs more than once.
+
+    The three codes are packed into one int64 and sorted once (no multi-column string hash);
+    days must lie in :data:`DAY_RANGE` (others are clipped, and reported separately).
+    """
+    if len(patient) == 0:
+        return np.zeros(0, dtype=bool)
+    span = DAY_RANGE[1] - DAY_RANGE[0] + 1
+    n_var = int(variable.max()) + 1
+    key = (patient.astype(np.int64) * span + (np.clip(day, *DAY_RANGE) - DAY_RANGE[0])) * n_var + variable
+    ordered = np.sort(key)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    return np.isin(key, repeated) if len(repeated) else np.zeros(len(key), dtype=bool)
+
+
+def _duplicate_measurements(out: pd.DataFrame, file: str, cols: dict, valid: pd.Series) -> list[Problem]:
+    """Rows repeating a (patient, day, variable) of the same file; conflicting values named."""
+    keys = ["patient_id", "day", "variable"]
+    ok = valid.to_numpy() & out["day"].notna().to_numpy()
+    dup = np.zeros(len(out), dtype=bool)
+    dup[ok] = repeated_keys(pd.factorize(out["patient_id"][ok])[0], out["day"][ok].to_numpy(dtype="int64"),
+                            pd.factorize(out["variable"][ok])[0])
+    if not dup.any():
+        return []
+    rows = out[dup]
+    n_values = rows.groupby(keys, sort=False, dropna=False)["value"].transform("nunique")
+    return [Problem(("conflicting values" if n > 1 else "repeated row") + " for the same "
+                    f"(patient {pid}, day {d}, variable {var})", file=file, row=int(r),
+                    column=cols["value"], value=v, expected="one value per patient, day and variable")
+            for r, pid, d, var, v, n in zip(row_number(rows.index), rows["patient_id"], rows["day"],
+                                            rows["variable"], rows["value"], n_values)]
+
+
+def _day_date_problems(frame: pd.DataFrame, out: pd.DataFrame, date_column: str, day_column: str,
+                       file: str, missing: list[str]) -> list[Problem]:
+    """Days must agree with calendar dates: ``date - day`` is the same anchor (Day 0) per patient.
+
+    So Day 7 dated before Day 0, or two rows of one patient whose day offsets disagree with
+    their dates, are reported. The dates themselves never reach the canonical tables.
+    """
+    require_columns(frame, [date_column], file)
+    dates, problems = parse_dates(frame[date_column], file=file, column=date_column, missing=missing)
+    anchor = dates - pd.to_timedelta(out["day"].astype("float64"), unit="D")
+    ok = anchor.notna().to_numpy()
+    first = anchor[ok].groupby(out["patient_id"][ok], sort=False).transform("first")
+    bad = first.index[(anchor[ok] != first).to_numpy()]
+    problems += [Problem(f"day {d} is dated {dt.date()}, inconsistent with the patient's other rows "
+                         f"(Day 0 = {a.date()})", file=file, row=int(r), column=day_column, value=int(d),
+                         expected="day = date - Day 0 date for every row of a patient (Day 7 after Day 0)")
+                 for r, d, dt, a in zip(row_number(bad), out["day"][bad], dates[bad], first[bad])]
+    return problems
