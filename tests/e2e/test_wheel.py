@@ -23,6 +23,7 @@ How, and why this way (honest, and fast enough for the e2e lane: ~30-60 s with a
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -31,6 +32,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
 
 from study import ROOT, copy_study
 
@@ -122,6 +124,17 @@ def test_fresh_venv_is_isolated_from_the_checkout(venv, tmp_path):
     assert imported.is_relative_to(_site_packages_package(venv).resolve()), imported
     cfg = (venv / "pyvenv.cfg").read_text()
     assert "include-system-site-packages = false" in cfg
+
+
+def test_fresh_venv_installs_only_locked_versions(venv, tmp_path):
+    """What ``pip install <wheel>`` pulled in is exactly pinned in requirements.lock (no unlocked dist)."""
+    proc = _run([str(venv / "bin/python"), "-m", "pip", "list", "--format=json"], cwd=tmp_path, timeout=60)
+    installed = {canonicalize_name(d["name"]): d["version"] for d in json.loads(proc.stdout)}
+    pins = [line.split("==") for line in (ROOT / "requirements.lock").read_text().split()]
+    lock = {canonicalize_name(name): version for name, version in pins}
+    bootstrap = {"pip", "setuptools", "retrocohort"}  # from ensurepip, and the wheel itself
+    unlocked = {name: v for name, v in installed.items() if name not in bootstrap and lock.get(name) != v}
+    assert not unlocked, f"installed but not pinned (or pinned differently) in requirements.lock: {unlocked}"
 
 
 def test_wheel_runs_the_whole_pipeline(venv, tmp_path):
