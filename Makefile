@@ -1,13 +1,14 @@
 # Two commands (each sets itself up first; both are idempotent):
 #   make run    the whole flagship pipeline -> results/ (tables, figures, report, audit)
-#   make test   the test suite
+#   make test   the full test suite: unit + end to end (what CI runs)
+# Also: make test-fast (unit tests only, < 2 min), make lint (ruff, snakefmt, snakemake --lint).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CORES  ?= 2
 
-.PHONY: run test setup lint report-check clean
+.PHONY: run test test-fast setup lint report-check clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,14 +23,26 @@ run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
 	$(BIN)/snakemake --cores $(CORES) --report results/report.html
 
+# Lanes: pytest prints which one runs ("lane: fast (unit)" / "lane: full (unit + e2e)").
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests/unit
 
 report-check: $(STAMP)
 	$(BIN)/python scripts/check_report_browser.py --expect Methods
 
+# Every check runs (all findings at once); the target fails if any did. Formatting is checked,
+# never applied: `ruff format .` and `snakefmt Snakefile workflow/rules` apply it.
 lint: $(STAMP)
-	$(BIN)/snakemake --lint
+	@status=0; \
+	echo "lint: ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "lint: ruff format --check ."; $(BIN)/ruff format --check . || status=1; \
+	echo "lint: snakefmt --check Snakefile workflow/rules"; \
+	$(BIN)/snakefmt --check Snakefile workflow/rules || status=1; \
+	echo "lint: snakemake --lint"; $(BIN)/snakemake --lint || status=1; \
+	exit $$status
 
 clean:
 	rm -rf results logs .snakemake

@@ -25,3 +25,31 @@ def libreoffice() -> str:
             pytest.fail(message + ", but RETROCOHORT_REQUIRE_LIBREOFFICE=1")
         pytest.skip(message)
     return exe
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which test lane runs: ``fast (unit)`` (make test-fast), ``full (unit + e2e)`` (make test,
+    what CI runs), or a narrower selection, from the paths given (or ``testpaths``) and ``-m``/``-k``."""
+    lanes, narrowed = set(), []
+    for arg in config.args:
+        path = Path(arg.split("::")[0]).resolve()
+        suites = [s for s in ("unit", "e2e") if path.is_relative_to(ROOT / "tests" / s)]
+        if path in (ROOT, ROOT / "tests"):
+            lanes |= {"unit", "e2e"}
+        elif suites:
+            lanes.add(suites[0])
+            if path != ROOT / "tests" / suites[0] or "::" in arg:
+                narrowed.append(arg)
+        else:
+            narrowed.append(arg)
+    for option, flag in (("markexpr", "-m"), ("keyword", "-k")):
+        if config.getoption(option, ""):
+            narrowed.append(f"{flag} {config.getoption(option)!r}")
+    name = {
+        frozenset({"unit"}): "fast (unit)",
+        frozenset({"unit", "e2e"}): "full (unit + e2e)",
+        frozenset({"e2e"}): "e2e only",
+    }.get(frozenset(lanes), "none")
+    if narrowed:
+        return f"lane: part of {name}, selected by {' '.join(narrowed)}"
+    return f"lane: {name}"
