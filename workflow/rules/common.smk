@@ -1,7 +1,12 @@
 # The study, loaded once; what each rule reads of it; output lists; the run-status hooks.
+import os
+
 from retrocohort.config.study import workflow_study
 from retrocohort.io.content_hashes import content_hashes
 from retrocohort.pipeline import run_status
+
+# conda users (--sdm conda): workflow/envs/retrocohort.yaml installs this checkout from here.
+os.environ.setdefault("RETROCOHORT_ROOT", workflow.basedir)
 
 # One study per run: config/config.yaml of the working directory, or exactly one --configfile
 # (no `configfile:` directive, so nothing is merged); --config overrides are refused. Checked

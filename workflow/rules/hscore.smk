@@ -32,7 +32,7 @@ rule select_cohort:
         ),
         cohort=f"{RESULTS}/selection/cohort.parquet",
     params:
-        config=config_keys("selection/criteria"),
+        config=config_keys("selection/criteria", "hscore/cutoff", "hscore/operator"),
     benchmark:
         "logs/benchmarks/select_cohort.tsv"
     log:

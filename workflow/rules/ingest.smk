@@ -13,7 +13,7 @@ rule ingest_site:
         checksums=f"{INTERIM}/{{site}}/checksums.json",
     params:
         config=lambda w: config_keys(
-            f"sites/{w.site}", "variables", "missing_values", "unit_spellings", "input_limits"
+            f"sites/{w.site}", "variables", "derived", "agents", "missing_values", "unit_spellings", "input_limits"
         ),
         raw_sha256=site_hashes,
     benchmark:

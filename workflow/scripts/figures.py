@@ -12,6 +12,7 @@ from retrocohort.figures.hscore import hscore_distribution
 from retrocohort.figures.labels import swimmer_frame
 from retrocohort.figures.save import save_figure
 from retrocohort.figures.swimmer import swimmer_plot
+from retrocohort.hscore.cutoff import study_cutoff
 from retrocohort.hscore.probability import hlh_probability
 from retrocohort.io.tabular import read_parquet
 from retrocohort.pipeline.step import run_step
@@ -23,8 +24,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     cohort = read_parquet(input["cohort"])["patient_id"]
     hs = read_parquet(input["hscore"], columns=["patient_id", "hscore_used"])
     hs = hs[category_codes(hs["patient_id"], cohort) >= 0]
-    cutoff = config["hscore"]
-    fig = hscore_distribution(hs["hscore_used"], cutoff["cutoff"], cutoff["operator"], hlh_probability)
+    fig = hscore_distribution(hs["hscore_used"], *study_cutoff(config["hscore"]), hlh_probability)
     save_figure(fig, Path(output["hscore"]).with_suffix(""))
     save_figure(cohort_flow(pd.read_csv(input["flow"])), Path(output["flow"]).with_suffix(""))
     spec = config.get("figures", {}).get("swimmer")

@@ -1,12 +1,12 @@
 """Rule ``figures_slopes``: one panel per Table 3 parameter, each patient's first-day -> second-day
 values joined by a line, annotated with the test and p-value exactly as Table 3 prints them."""
 
-import json
 import logging
 from pathlib import Path
 
 import pandas as pd
 
+from retrocohort.analysis.frames import read_table3
 from retrocohort.analysis.paired import pairs_from_table
 from retrocohort.figures.labels import SYNTHETIC_NOTE, slope_annotations, slope_titles
 from retrocohort.figures.paired import slope_plot
@@ -18,7 +18,7 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF subsetting logs 
 
 
 def main(input: dict, output: dict, params: dict, config) -> None:
-    t3 = pd.DataFrame.from_records(json.loads(Path(input["table3"]).read_text()))
+    t3 = read_table3(input["table3"])
     parameters = config["tables"]["table3"]["parameters"]
     names = [p["variable"] for p in parameters]
     pairs = pairs_from_table(read_parquet(input["pairs"], columns=["parameter", "before", "after"]), names)

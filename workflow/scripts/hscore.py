@@ -8,8 +8,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from retrocohort.cohort.frames import read_measurements
+from retrocohort.hscore.cutoff import study_cutoff
 from retrocohort.hscore.probability import hlh_probability
-from retrocohort.hscore.score import INPUTS, REPORTED, resolve_columns, score_hscore, worst_in_window
+from retrocohort.hscore.items import INPUTS, REPORTED, resolve_columns
+from retrocohort.hscore.score import score_hscore, worst_in_window
 from retrocohort.io.tabular import read_parquet, write_parquet
 from retrocohort.pipeline.step import run_step
 
@@ -39,7 +41,8 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     reported = hs.get("reported_column")
     if reported and reported != REPORTED and reported in frame:
         frame[REPORTED] = frame[reported]
-    scored = score_hscore(frame, columns=hs["columns"] or None, cutoff=hs["cutoff"], operator=hs["operator"])
+    cutoff, operator = study_cutoff(hs)
+    scored = score_hscore(frame, columns=hs["columns"] or None, cutoff=cutoff, operator=operator)
     used = scored["hscore"] if score_column == "recomputed" else frame[score_column].astype("float64")
     scored["hscore_used"] = used
     scored["hscore_used_source"] = score_column

@@ -6,6 +6,7 @@ import logging
 import pyarrow.parquet as pq
 
 from retrocohort.cohort.selection import apply_selection
+from retrocohort.hscore.cutoff import resolve_cutoff_criteria, study_cutoff
 from retrocohort.io.tabular import read_parquet, write_csv, write_parquet
 from retrocohort.pipeline.step import run_step
 
@@ -15,7 +16,7 @@ SCORE_COLUMNS = ["hscore", "hscore_used", "hscore_probability_pct"]
 
 
 def main(input: dict, output: dict, params: dict, config) -> None:
-    criteria = config["selection"]["criteria"]
+    criteria = resolve_cutoff_criteria(config["selection"]["criteria"], *study_cutoff(config["hscore"]))
     wanted = {c["column"] for c in criteria}
     available = pq.read_schema(input["patients"]).names
     patients = read_parquet(input["patients"], columns=["patient_id", *(c for c in available if c in wanted

@@ -2,11 +2,10 @@
 Table 2 the per-patient listing, Table 3 from the paired tests) in Markdown, LaTeX, HTML and
 Word, plus one compilable LaTeX document with all three."""
 
-import json
-from pathlib import Path
 
 import pandas as pd
 
+from retrocohort.analysis.frames import read_table3
 from retrocohort.cohort.frames import category_codes
 from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import read_parquet, write_csv, write_text
@@ -26,7 +25,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     t2_cols = [c["variable"] for c in config["tables"]["table2"]["columns"]]
     write_csv(safe_text_frame(patients[t2_cols]), output["table2_csv"])
     table2 = build_table2(patients, config)
-    table3 = build_table3(pd.DataFrame.from_records(json.loads(Path(input["table3"]).read_text())), config)
+    table3 = build_table3(read_table3(input["table3"]), config)
     for table, stem in ((table1, "table1"), (table2, "table2"), (table3, "table3")):
         write_table_formats(table, {fmt: output[f"{stem}_{fmt}"] for fmt in ("md", "tex", "html", "docx")},
                             landscape=stem == "table2")

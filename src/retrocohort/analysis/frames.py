@@ -32,3 +32,14 @@ def write_statistics(stats: pd.DataFrame, json_path: str, csv_path: str) -> None
     """JSON records (details as objects, NaN as null) and a flat CSV (details as text)."""
     write_json(json_safe(stats.to_dict("records")), json_path)
     write_csv(stats.assign(details=stats["details"].map(details_text)), csv_path)
+
+
+def read_table3(path: str) -> pd.DataFrame:
+    """The paired-test records (``table3_paired.json``) as a frame; columns that are null in
+    every row (e.g. ``p_adjusted`` without an adjustment) read as float, not object."""
+    import json
+    from pathlib import Path
+
+    frame = pd.DataFrame.from_records(json.loads(Path(path).read_text(encoding="utf-8")))
+    empty = [c for c in frame.columns if frame[c].isna().all()]
+    return frame.astype({c: "float64" for c in empty})

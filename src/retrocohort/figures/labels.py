@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from retrocohort.format.numbers import format_p
+from retrocohort.format.pvalues import p_value_format, printed_p_relation
 
 SYNTHETIC_NOTE = "† computed from synthetic data"
 
@@ -34,15 +34,11 @@ def slope_annotations(table3: pd.DataFrame, config: dict) -> dict[str, str]:
 
     The adjusted p is shown (with the method named) when a multiplicity adjustment is set.
     """
-    st = config.get("statistics", {})
-    pfmt = st.get("p_value", {})
+    p_format = p_value_format(config.get("statistics", {}))
     notes = {}
     for rec in table3[table3["role"] == "main"].to_dict("records"):
         adjusted = rec.get("adjustment", "none") not in ("none", None)
-        p = format_p(rec["p_adjusted"] if adjusted else rec["p_value"],
-                     decimals=pfmt.get("decimals", 3), threshold=pfmt.get("threshold", 0.001),
-                     rule=st.get("rounding", "half_up"))
-        p = p if p.startswith("<") else f"= {p}"
+        p = printed_p_relation(rec["p_adjusted"] if adjusted else rec["p_value"], p_format)
         label = f"p ({rec['adjustment']}-adjusted)" if adjusted else "p"
         notes[rec["variable"]] = f"{rec['test']} {label} {p}"
     return notes

@@ -30,7 +30,7 @@ from retrocohort.hscore.cutoff import DEFAULT_OPERATOR, FARDET_CUTOFF, CutoffOpe
 from retrocohort.hscore.items import INPUTS, REPORTED
 from retrocohort.hscore.score import score_hscore
 from retrocohort.ingest.sources import map_values, parse_numbers
-from retrocohort.ingest.units import conversion
+from retrocohort.ingest.units import conversion, round_significant
 from retrocohort.io.raw import read_raw_table
 
 Kind = Literal["id", "flag", "number", "organomegaly", "points"]
@@ -244,7 +244,8 @@ def _lab_values(frame: pd.DataFrame, col: AcceptedColumn, header: _Header,
                                  column=unit_cell["column"], value=unit,
                                  expected=exc.problems[0].expected) for r in cells]
             continue
-        converted[rows] = values.to_numpy()[rows] * scale + offset
+        raw = values.to_numpy()[rows]
+        converted[rows] = raw if (scale, offset) == (1, 0) else round_significant(raw * scale + offset)
     if plausible is not None:
         lo, hi = plausible
         outside = ~np.isnan(converted) & ((converted < lo) | (converted > hi))

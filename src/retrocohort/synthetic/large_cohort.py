@@ -296,7 +296,7 @@ def study_config(n_patients: int, sites: dict[str, Any], seed: int) -> dict[str,
         "hscore": {"window_days": [-3, 0], "cutoff": 169, "operator": ">="},
         "selection": {"score": "recomputed", "criteria": [
             {"id": "hscore", "label": "Recomputed HScore >= 169", "column": "hscore",
-             "operator": ">=", "value": 169, "missing": "exclude"}]},
+             "operator": "hscore_cutoff", "missing": "exclude"}]},
         "statistics": {"quantile_type": 7, "rounding": "half_up", "wilcoxon": {"preset": "R"},
                        "mcnemar": {"method": "exact"}, "multiplicity": "holm"},
         "tables": {
