@@ -6,7 +6,9 @@ asymptotic, zero and tie handling and continuity correction; see
 Heavy dependencies (scipy.stats, statsmodels submodules) are imported inside functions.
 """
 
+from retrocohort.stats.hodges_lehmann_r import hodges_lehmann_r
 from retrocohort.stats.hodges_lehmann import (
+    HL_CONVENTIONS,
     HLResult,
     hodges_lehmann_paired,
     rank_biserial_paired,
@@ -24,12 +26,19 @@ from retrocohort.stats.signed_rank import (
     wilcoxon_signed_rank,
 )
 from retrocohort.stats.survival import MedianSurvival, kaplan_meier, logrank, median_survival
-from retrocohort.stats.two_sample import chi2_2x2, fisher_exact_2x2, mann_whitney, rank_sum_null_pmf
+from retrocohort.stats.two_sample import (
+    chi2_2x2,
+    fisher_exact_2x2,
+    mann_whitney,
+    mann_whitney_preset,
+    rank_sum_null_pmf,
+)
 
 __all__ = [
     "ADJUST_METHODS",
     "HF_TYPES",
     "HLResult",
+    "HL_CONVENTIONS",
     "MedianSurvival",
     "TestResult",
     "adjust_pvalues",
@@ -37,9 +46,11 @@ __all__ = [
     "fisher_exact_2x2",
     "grouped_quantiles",
     "hodges_lehmann_paired",
+    "hodges_lehmann_r",
     "kaplan_meier",
     "logrank",
     "mann_whitney",
+    "mann_whitney_preset",
     "mcnemar",
     "mcnemar_from_discordant",
     "median_survival",
