@@ -14,6 +14,12 @@ from retrocohort.stats.hodges_lehmann import (
     rank_biserial_paired,
     select_walsh_sum,
 )
+from retrocohort.stats.contingency import (
+    chi_square_independence,
+    crosstab,
+    fisher_freeman_halton,
+)
+from retrocohort.stats.multi_group import kruskal_wallis
 from retrocohort.stats.multiplicity import ADJUST_METHODS, adjust_pvalues
 from retrocohort.stats.paired_binary import mcnemar, mcnemar_from_discordant
 from retrocohort.stats.quantiles import HF_TYPES, grouped_quantiles, quantile
@@ -43,11 +49,15 @@ __all__ = [
     "TestResult",
     "adjust_pvalues",
     "chi2_2x2",
+    "chi_square_independence",
+    "crosstab",
     "fisher_exact_2x2",
+    "fisher_freeman_halton",
     "grouped_quantiles",
     "hodges_lehmann_paired",
     "hodges_lehmann_r",
     "kaplan_meier",
+    "kruskal_wallis",
     "logrank",
     "mann_whitney",
     "mann_whitney_preset",
