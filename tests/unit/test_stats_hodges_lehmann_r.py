@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from retrocohort.stats.hodges_lehmann import hodges_lehmann_paired
-from retrocohort.stats.hodges_lehmann_r import hodges_lehmann_r, r_qnorm, shifted_signed_rank_z
+from retrocohort.stats.hodges_lehmann_r import hodges_lehmann_r, shifted_signed_rank_z
+from retrocohort.stats.result import r_qnorm
 from retrocohort.stats.root_finding import zeroin
 
 TIED_WITH_ZEROS = [0.1, 0.2, 0, 0.3, 0.1, -0.1, 0.2, 0.4, 0, 0.1, 0.3, -0.2]

@@ -23,6 +23,8 @@ from retrocohort.stats.multi_group import kruskal_wallis
 from retrocohort.stats.multiplicity import ADJUST_METHODS, adjust_pvalues
 from retrocohort.stats.paired_binary import mcnemar, mcnemar_from_discordant
 from retrocohort.stats.quantiles import HF_TYPES, grouped_quantiles, quantile
+from retrocohort.stats.regression import cox_regression, logistic_regression
+from retrocohort.stats.regression_design import RegressionResult, RegressionTerm
 from retrocohort.stats.result import TestResult
 from retrocohort.stats.signed_rank import (
     paired_t,
@@ -46,10 +48,13 @@ __all__ = [
     "HLResult",
     "HL_CONVENTIONS",
     "MedianSurvival",
+    "RegressionResult",
+    "RegressionTerm",
     "TestResult",
     "adjust_pvalues",
     "chi2_2x2",
     "chi_square_independence",
+    "cox_regression",
     "crosstab",
     "fisher_exact_2x2",
     "fisher_freeman_halton",
@@ -59,6 +64,7 @@ __all__ = [
     "kaplan_meier",
     "kruskal_wallis",
     "logrank",
+    "logistic_regression",
     "mann_whitney",
     "mann_whitney_preset",
     "mcnemar",

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from retrocohort.stats.hodges_lehmann import HLResult, hodges_lehmann_paired
+from retrocohort.stats.result import r_qnorm
 from retrocohort.stats.root_finding import zeroin
 from retrocohort.stats.signed_rank import doubled_midranks, has_duplicates, prepare_differences
 
@@ -46,22 +47,6 @@ def shifted_signed_rank_z(x: NDArray[np.float64], mu: float, correct: bool = Tru
     correction = 0.5 * float(np.sign(zd)) if correct else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
         return float(np.float64(zd - correction) / np.sqrt(np.float64(variance)))
-
-
-def r_qnorm(p: float, lower_tail: bool = True) -> float:
-    """R's ``qnorm(p, lower.tail = lower_tail)`` to the bit (Wichura 1988, AS 241).
-
-    statistics.NormalDist.inv_cdf is the same AS 241 code as R's lower tail; R's upper tail
-    feeds p itself to the tail branch (|p - 1/2| > 0.425) and 1/2 - p + 1/2 to the central
-    one, which this repeats (scipy's ndtri can differ from R in the last bit).
-    """
-    from statistics import NormalDist
-
-    if lower_tail:
-        return NormalDist().inv_cdf(p)
-    if abs(0.5 - p) > 0.425:  # tail branch: R uses r = sqrt(-log(p)) with p itself
-        return -NormalDist().inv_cdf(p)
-    return NormalDist().inv_cdf(0.5 - p + 0.5)
 
 
 def _root_finding_hl(x: NDArray[np.float64], conf_level: float) -> tuple[float, float, float, float]:

@@ -182,6 +182,22 @@ def normal_pvalue(
     return float(z), float(min(1.0, p))
 
 
+def r_qnorm(p: float, lower_tail: bool = True) -> float:
+    """R's ``qnorm(p, lower.tail = lower_tail)`` to the bit (Wichura 1988, AS 241).
+
+    statistics.NormalDist.inv_cdf is the same AS 241 code as R's lower tail; R's upper tail
+    feeds p itself to the tail branch (|p - 1/2| > 0.425) and 1/2 - p + 1/2 to the central
+    one, which this repeats (scipy's ndtri can differ from R in the last bit).
+    """
+    from statistics import NormalDist
+
+    if lower_tail:
+        return NormalDist().inv_cdf(p)
+    if abs(0.5 - p) > 0.425:  # tail branch: R uses r = sqrt(-log(p)) with p itself
+        return -NormalDist().inv_cdf(p)
+    return NormalDist().inv_cdf(0.5 - p + 0.5)
+
+
 def details_text(details: Any) -> str:
     """``key=value; ...`` (keys sorted) for a CSV cell; empty for anything but a mapping."""
     if not isinstance(details, Mapping):
