@@ -96,6 +96,16 @@ R_DIFFERENCES: tuple[RDifference, ...] = (
         reason="Wald intervals match the Wald p-values shown in the same row",
         r_option="compare with confint.default(glm)"),
     RDifference(
+        key="fisher_or_root_tolerance",
+        topic="Fisher conditional odds ratio and its CI (2x2)",
+        ours="conditional maximum-likelihood odds ratio and exact conditional CI solved to full "
+             "precision (scipy.stats.contingency.odds_ratio)",
+        r="fisher.test solves the same equations with uniroot's default tolerance (1.2e-4, on a "
+          "1/t scale above 1), so its estimate and limits can be off by up to ~1% (TeaTasting: "
+          "upper limit 621.93 instead of 626.24); the p-value is not affected",
+        reason="the same definition, computed exactly",
+        r_option="none: equal to R's algorithm run with uniroot(tol = 1e-13)"),
+    RDifference(
         key="fisher_rxc_limit",
         topic="Fisher-Freeman-Halton exact test (r x c)",
         ours="full enumeration of the tables with the observed margins, refused beyond "

@@ -178,10 +178,8 @@ def cox_regression(
             "no events among the complete cases", file=source, column=event, value=0,
             expected="at least one event")])
     model = PHReg(t.to_numpy(dtype=float), design.matrix, status=status, ties="efron")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = model.fit(method="newton", maxiter=100)
-    params, bse = np.asarray(fit.params), np.asarray(fit.bse)
+    params, cov, loglik, iterations = _newton_with_step_halving(model, design.matrix.shape[1])
+    bse = np.sqrt(np.diag(cov))
     score = np.asarray(model.score(params))
     converged = bool(np.all(np.isfinite(params)) and np.max(np.abs(score)) < 1e-6)
     notes = [] if converged else ["did not converge (estimates unreliable)"]
@@ -197,5 +195,44 @@ def cox_regression(
                 "z-test p-values; complete cases; categorical predictors treatment-coded against the "
                 "stated reference."),
         terms=wald_terms(design, params, bse, conf_level), n=n, n_events=events,
-        n_dropped=design.n_dropped, converged=converged, log_likelihood=float(fit.llf),
-        conf_level=conf_level, notes=tuple(notes), details={"max_abs_score": float(np.max(np.abs(score)))})
+        n_dropped=design.n_dropped, converged=converged, log_likelihood=loglik,
+        conf_level=conf_level, notes=tuple(notes),
+        details={"max_abs_score": float(np.max(np.abs(score))), "iterations": iterations})
+
+
+def _newton_with_step_halving(model: Any, k: int, maxiter: int = 100) -> tuple[np.ndarray, np.ndarray, float, int]:
+    """Maximise a statsmodels model's log-likelihood by Newton-Raphson from 0 with step halving
+    (as R's coxph: a step that lowers the likelihood is halved), until the score is below 1e-10
+    or the likelihood stops changing. Returns (params, covariance = inverse observed
+    information, log-likelihood, iterations). statsmodels' own Newton has no step halving and
+    diverges on, e.g., pbc's edema indicator."""
+    beta = np.zeros(k)
+    loglik = float(model.loglike(beta))
+    iterations = 0
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for iterations in range(1, maxiter + 1):
+            score, hessian = np.asarray(model.score(beta)), np.asarray(model.hessian(beta))
+            if np.max(np.abs(score)) < 1e-10:
+                break
+            try:
+                step = np.linalg.solve(-hessian, score)
+            except np.linalg.LinAlgError:
+                break
+            for _ in range(60):
+                candidate = beta + step
+                new = float(model.loglike(candidate))
+                if np.isfinite(new) and new >= loglik:
+                    break
+                step = step / 2
+            else:
+                break
+            change = new - loglik
+            beta, loglik = candidate, new
+            if change <= 1e-15 * abs(loglik) and np.max(np.abs(step)) < 1e-12:
+                break
+        try:
+            cov = np.linalg.inv(-np.asarray(model.hessian(beta)))
+        except np.linalg.LinAlgError:
+            cov = np.full((k, k), np.nan)
+    return beta, cov, loglik, iterations
