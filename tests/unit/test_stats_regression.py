@@ -115,3 +115,22 @@ def test_negative_time_and_no_events_are_refused():
         cox_regression(data, "t", "e", ["age"])
     with pytest.raises(InputError, match="impossible"):
         cox_regression(DATA.assign(e=0), "t", "e", ["age"])
+
+
+# 60 patients of survival::pbc (seeded sample) with edema = 1 as the predictor: statsmodels'
+# own Newton (no step halving) returns NaN here; R coxph: b = 3.3278767281800246,
+# se = 0.6909289743767085.
+PBC_T = [400, 3577, 3584, 131, 3839, 2847, 4556, 3282, 4365, 3992, 4191, 2769, 3707, 1657, 3820, 3581,
+         3388, 3445, 1083, 191, 971, 824, 1037, 762, 2797, 2721, 2301, 2573, 2330, 2365, 2357, 1786, 999,
+         1165, 1831, 1701, 1614, 1656, 1525, 1481, 1434, 1234, 1329, 877, 1321, 1153, 1680, 1170, 3492,
+         559, 359, 2103, 1347, 1899, 1022, 1368, 1329, 935, 1086, 1055]
+PBC_E = [1, 0, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1,
+         1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0]
+PBC_EDEMA = [1 if i in (0, 3, 19, 20) else 0 for i in range(60)]
+
+
+def test_cox_newton_with_step_halving_converges_where_plain_newton_diverges():
+    res = cox_regression(pd.DataFrame({"t": PBC_T, "e": PBC_E, "edema": PBC_EDEMA}), "t", "e", ["edema"])
+    assert res.converged
+    assert res.terms[0].coefficient == pytest.approx(3.3278767281800246, rel=1e-9)
+    assert res.terms[0].std_err == pytest.approx(0.6909289743767085, rel=1e-9)

@@ -100,6 +100,11 @@ def hodges_lehmann_r(d: ArrayLike, conf_level: float = 0.95, decimals: int | Non
     R's qsignrank rule. Root-finding path: see the module docstring (R's ``W(d)`` and
     ``uniroot(tol = 1e-4)``). Hollander, Wolfe & Chicken (2014), Nonparametric Statistical
     Methods, 3rd ed., section 3.2; Bauer (1972), JASA 67:687-690.
+
+    With many ties (values on a coarse grid, large n) the statistic is a step function whose
+    jumps hold all three roots, so the limits can land within the tolerance on either side of
+    the estimate (even ci_low > estimate): R gives the same numbers (checked to the bit at
+    n = 10^4). Cost: ~0.3 s at n = 10^5, ~2 s at n = 10^6.
     """
     if not 0 < conf_level < 1:
         raise ValueError(f"conf_level must be in (0, 1), got {conf_level!r}")
