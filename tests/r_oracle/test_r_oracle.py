@@ -20,6 +20,7 @@ from retrocohort.stats.paired_binary import mcnemar_from_discordant
 from retrocohort.stats.quantiles import quantile
 from retrocohort.stats.r_differences import difference
 from retrocohort.stats.regression import cox_regression, logistic_regression
+from retrocohort.stats.repeated_measures import friedman
 from retrocohort.stats.signed_rank import wilcoxon_preset, wilcoxon_signed_rank
 from retrocohort.stats.survival import kaplan_meier, logrank, median_survival
 from retrocohort.stats.two_sample import fisher_exact_2x2, mann_whitney, mann_whitney_preset
@@ -207,6 +208,15 @@ def test_kruskal_matches_r():
     for key, names in (("k3", "abc"), ("k4", "abcd")):
         res = kruskal_wallis([groups[g] for g in names])
         close([res.statistic, res.p_value], r[key], f"Kruskal-Wallis {names}")
+
+
+def test_friedman_matches_r():
+    rng = np.random.default_rng(7)
+    data = np.round(rng.normal(0, 1, (15, 4)) + [0, 0.3, 0.6, 0.2], 1)  # ties within patients
+    r = run_r("ft <- friedman.test(matrix(v, ncol = 4, byrow = TRUE)); out <- list(f = c(ft$statistic, ft$p.value))",
+              vectors={"v": data.ravel()})
+    res = friedman(data)
+    close([res.statistic, res.p_value], r["f"], "Friedman")
 
 
 def test_quantile_types_match_r():

@@ -25,6 +25,7 @@ from retrocohort.stats.paired_binary import mcnemar, mcnemar_from_discordant
 from retrocohort.stats.quantiles import HF_TYPES, grouped_quantiles, quantile
 from retrocohort.stats.regression import cox_regression, logistic_regression
 from retrocohort.stats.regression_design import RegressionResult, RegressionTerm
+from retrocohort.stats.repeated_measures import cochran_q, friedman
 from retrocohort.stats.result import TestResult
 from retrocohort.stats.signed_rank import (
     paired_t,
@@ -54,17 +55,19 @@ __all__ = [
     "adjust_pvalues",
     "chi2_2x2",
     "chi_square_independence",
+    "cochran_q",
     "cox_regression",
     "crosstab",
     "fisher_exact_2x2",
     "fisher_freeman_halton",
+    "friedman",
     "grouped_quantiles",
     "hodges_lehmann_paired",
     "hodges_lehmann_r",
     "kaplan_meier",
     "kruskal_wallis",
-    "logrank",
     "logistic_regression",
+    "logrank",
     "mann_whitney",
     "mann_whitney_preset",
     "mcnemar",
