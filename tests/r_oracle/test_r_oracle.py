@@ -44,7 +44,8 @@ PAIRED = {
 TWO_GROUPS = {
     "untied": ([1.1, 2.3, 3.2, 4.8, 5.5, 0.2], [6.1, 7.4, 2.9, 8.8, 9.0]),
     "tied": ([1, 2, 2, 3, 5, 5, 7], [2, 4, 5, 6, 6, 8, 9, 9]),
-    "large_tied": (np.round(_RNG.normal(0, 1, 30), 1).tolist(), np.round(_RNG.normal(0.5, 1, 35), 1).tolist()),
+    "large_tied": (np.round(_RNG.normal(0, 1, 30), 1).tolist(),
+                   np.round(_RNG.normal(0.5, 1, 35), 1).tolist()),
 }
 SMALL_SURV = {
     "exact_half": ([1, 2, 3, 4], [1, 1, 1, 1]),
@@ -123,8 +124,9 @@ MCNEMAR = [(5, 1), (3, 3), (10, 2), (0, 4), (7, 12)]
 
 def test_mcnemar_methods_match_r():
     code = "out <- list()\n" + "\n".join(
-        f"m <- matrix(c(4, {c}, {b}, 6), 2); out$cc{i} <- c(mcnemar.test(m)$statistic, mcnemar.test(m)$p.value); "
-        f"out$nocc{i} <- mcnemar.test(m, correct = FALSE)$p.value; out$exact{i} <- binom.test({b}, {b + c})$p.value"
+        f"m <- matrix(c(4, {c}, {b}, 6), 2); t <- mcnemar.test(m); out$cc{i} <- c(t$statistic, t$p.value); "
+        f"out$nocc{i} <- mcnemar.test(m, correct = FALSE)$p.value; "
+        f"out$exact{i} <- binom.test({b}, {b + c})$p.value"
         for i, (b, c) in enumerate(MCNEMAR))
     r = run_r(code)
     for i, (b, c) in enumerate(MCNEMAR):
@@ -213,7 +215,8 @@ def test_kruskal_matches_r():
 def test_friedman_matches_r():
     rng = np.random.default_rng(7)
     data = np.round(rng.normal(0, 1, (15, 4)) + [0, 0.3, 0.6, 0.2], 1)  # ties within patients
-    r = run_r("ft <- friedman.test(matrix(v, ncol = 4, byrow = TRUE)); out <- list(f = c(ft$statistic, ft$p.value))",
+    r = run_r("ft <- friedman.test(matrix(v, ncol = 4, byrow = TRUE))\n"
+              "out <- list(f = c(ft$statistic, ft$p.value))",
               vectors={"v": data.ravel()})
     res = friedman(data)
     close([res.statistic, res.p_value], r["f"], "Friedman")
@@ -222,7 +225,8 @@ def test_friedman_matches_r():
 def test_quantile_types_match_r():
     x = [3.1, 1.2, 5.5, 2.2, 2.2, 9.0, 4.4, 7.1, 2.2, 6.0, 0.5]
     probs = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1]
-    r = run_r("out <- list()\nfor (k in 1:9) out[[paste0('q', k)]] <- quantile(x, p, type = k, names = FALSE)",
+    r = run_r("out <- list()\n"
+              "for (k in 1:9) out[[paste0('q', k)]] <- quantile(x, p, type = k, names = FALSE)",
               vectors={"x": x, "p": probs})
     for k in range(1, 10):
         close(quantile(x, probs, k), r[f"q{k}"], f"quantile type {k}")
@@ -357,7 +361,8 @@ def _fit(datasets, key: str):
     fits = {
         "cox_lung": lambda: cox_regression(lung, "time", "dead", ["age", "sexf", "ecog", "wt.loss"],
                                            reference_levels={"sexf": "male", "ecog": "0"}),
-        "cox_pbc": lambda: cox_regression(pbc, "time", "dead", ["age", "edema_f", "log_bili", "albumin", "sex"],
+        "cox_pbc": lambda: cox_regression(pbc, "time", "dead",
+                                          ["age", "edema_f", "log_bili", "albumin", "sex"],
                                           reference_levels={"edema_f": "0", "sex": "m"}),
         "glm_lung": lambda: logistic_regression(lung, "dead", ["age", "sexf", "ecog"],
                                                 reference_levels={"sexf": "male", "ecog": "0"}),

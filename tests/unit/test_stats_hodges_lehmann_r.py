@@ -74,7 +74,8 @@ def test_unknown_convention_is_refused():
 def test_shifted_statistic_is_r_w_function():
     x = np.array(TIED_WITH_ZEROS)
     x = x[x != 0]
-    # at mu = 0: V = 3 x 2.5 + 2 x 6 + 2 x 8.5 + 10 = 46.5, n = 10, ties among |x|: 0.1 x4, 0.2 x3, 0.3 x2 -> sum t^3 - t = 60 + 24 + 6
+    # at mu = 0: V = 3 x 2.5 + 2 x 6 + 2 x 8.5 + 10 = 46.5, n = 10;
+    # ties among |x|: 0.1 x4, 0.2 x3, 0.3 x2 -> sum t^3 - t = 60 + 24 + 6
     sigma = math.sqrt(10 * 11 * 21 / 24 - 90 / 48)
     assert shifted_signed_rank_z(x, 0.0) == pytest.approx((46.5 - 27.5 - 0.5) / sigma, rel=1e-15)
     assert shifted_signed_rank_z(x, 0.0, correct=False) == pytest.approx(19 / sigma, rel=1e-15)

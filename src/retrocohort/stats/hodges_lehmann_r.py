@@ -7,9 +7,10 @@ or n >= 50) the estimate and the CI limits are roots, found by ``uniroot`` (Bren
 tolerance 1e-4), of the continuity-corrected, tie-corrected normal statistic
 z(mu) = (V(mu) - n(n+1)/4 - sign * 1/2) / sigma(mu) of the differences shifted by mu
 (Hollander & Wolfe 1999, section 3.2, asymptotic interval inverted numerically): estimate
-z(mu) = 0 (R solves this one without the continuity correction), CI z(mu) = -/+ z_(1-alpha/2). The tolerance makes R's limits approximate (a CI
-limit of 0 can come out as -0.00001); :func:`retrocohort.stats.root_finding.zeroin` repeats
-R's iterations so the numbers agree with R's to rounding.
+z(mu) = 0 (R solves this one without the continuity correction), CI z(mu) = -/+ z_(1-alpha/2).
+The tolerance makes R's limits approximate (a CI limit of 0 can come out as -0.00001);
+:func:`retrocohort.stats.root_finding.zeroin` repeats R's iterations so the numbers agree with
+R's to rounding.
 """
 
 from __future__ import annotations

@@ -171,7 +171,8 @@ def cox_regression(
         raise InputError(f"Invalid follow-up times in {source or 'regression input'}", [
             Problem("time must be a non-negative number", file=source,
                     row=int(i) if isinstance(i, (int, np.integer)) else None, column=time,
-                    value=plain_scalar(frame.loc[i, time]), expected="a number >= 0") for i in t.index[bad][:20]])
+                    value=plain_scalar(frame.loc[i, time]), expected="a number >= 0")
+            for i in t.index[bad][:20]])
     n, events = int(status.size), int(status.sum())
     if events == 0:
         raise InputError(f"Cox regression on '{time}' impossible", [Problem(
@@ -200,7 +201,9 @@ def cox_regression(
         details={"max_abs_score": float(np.max(np.abs(score))), "iterations": iterations})
 
 
-def _newton_with_step_halving(model: Any, k: int, maxiter: int = 100) -> tuple[np.ndarray, np.ndarray, float, int]:
+def _newton_with_step_halving(
+    model: Any, k: int, maxiter: int = 100,
+) -> tuple[np.ndarray, np.ndarray, float, int]:
     """Maximise a statsmodels model's log-likelihood by Newton-Raphson from 0 with step halving
     (as R's coxph: a step that lowers the likelihood is halved), until the score is below 1e-10
     or the likelihood stops changing. Returns (params, covariance = inverse observed
@@ -211,7 +214,8 @@ def _newton_with_step_halving(model: Any, k: int, maxiter: int = 100) -> tuple[n
     iterations = 0
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for iterations in range(1, maxiter + 1):
+        while iterations < maxiter:
+            iterations += 1
             score, hessian = np.asarray(model.score(beta)), np.asarray(model.hessian(beta))
             if np.max(np.abs(score)) < 1e-10:
                 break

@@ -190,7 +190,8 @@ def binary_outcome(series: pd.Series, name: str, event_level: Any | None,
     bad = values.isna() | ~values.isin([0, 1])
     if bad.any():
         raise InputError(f"Outcome '{name}' is not binary in {_where(source)}", [
-            Problem("not a 0/1 outcome", file=source, row=_row(idx), column=name, value=plain_scalar(series[idx]),
+            Problem("not a 0/1 outcome", file=source, row=_row(idx), column=name,
+                    value=plain_scalar(series[idx]),
                     expected="0 or 1 (or declare the event level)") for idx in series.index[bad][:20]])
     return values.to_numpy(dtype=float)
 
