@@ -8,6 +8,8 @@ RETROCOHORT_REQUIRE_R=1 (CI).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -199,6 +201,23 @@ def test_contingency_tests_match_r():
     for i, tab in enumerate(RXC):
         chi = chi_square_independence(tab)
         close([chi.statistic, chi.p_value, fisher_freeman_halton(tab).p_value], r[f"t{i}"], f"r x c {tab}")
+
+
+def test_difference_fisher_rxc_enumeration_limit():
+    assert difference("fisher_rxc_limit")
+    big = [[10, 12, 8, 5], [6, 9, 14, 11], [7, 3, 5, 12]]
+    r = run_r(f"out <- list(p = fisher.test({_r_matrix(big)}, workspace = 2e8)$p.value)")
+    assert 0 < r["p"][0] < 1  # R's network algorithm handles it ...
+    with pytest.raises(ValueError, match="more than 5,000,000 tables"):  # ... we refuse, and say why
+        fisher_freeman_halton(big)
+
+
+def test_every_registered_difference_is_asserted_here():
+    from retrocohort.stats.r_differences import R_DIFFERENCES
+
+    source = Path(__file__).read_text(encoding="utf-8")
+    missing = [d.key for d in R_DIFFERENCES if f'difference("{d.key}")' not in source]
+    assert not missing, f"deliberate differences without an oracle test: {missing}"
 
 
 def test_kruskal_matches_r():
