@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from retrocohort.stats.survival import kaplan_meier, logrank, median_survival
+from retrocohort.stats.survival import first_time_below_half, kaplan_meier, logrank, median_survival
 
 TIME = [1, 2, 2, 3, 4, 5, 6, 7]
 EVENT = [1, 1, 0, 1, 0, 1, 1, 0]
@@ -78,3 +78,43 @@ def test_logrank_drops_incomplete_rows():
 def test_invalid_input_raises(call):
     with pytest.raises(ValueError):
         call()
+
+
+# --- median CI under R's survfit rule, following ci_type ----------------------------------
+# Reference values printed by R 4.2.2 / survival 3.5-3: summary(survfit(Surv(t, e) ~ 1,
+# conf.type = ct))$table[c("median", "0.95LCL", "0.95UCL")] (tests/r_oracle recomputes them).
+R_MEDIAN_CASES = [
+    ("exact half", [1, 2, 3, 4], [1, 1, 1, 1], "log-log", (2.5, 1.0, np.nan)),
+    ("never reached", [1, 2, 3, 4, 5, 6, 7, 8], [1, 0, 0, 0, 0, 0, 0, 0], "log-log", (np.nan, 1.0, np.nan)),
+    ("never reached", [1, 2, 3, 4, 5, 6, 7, 8], [1, 0, 0, 0, 0, 0, 0, 0], "log", (np.nan, np.nan, np.nan)),
+    ("ties", [1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 6, 7], [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0], "log-log",
+     (4.0, 1.0, 6.0)),
+    ("ties", [1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 6, 7], [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0], "log",
+     (4.0, 3.0, np.nan)),
+    ("ties", [1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 6, 7], [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0], "plain",
+     (4.0, 3.0, 6.0)),
+]
+
+
+@pytest.mark.parametrize(("label", "time", "event", "ci_type", "expected"), R_MEDIAN_CASES)
+def test_median_ci_follows_ci_type_as_r_survfit(label, time, event, ci_type, expected):
+    res = median_survival(time, event, ci_type=ci_type, convention="R")
+    np.testing.assert_array_equal((res.median, res.ci_low, res.ci_high), expected)
+    assert ci_type in res.method and "survfit" in res.method
+
+
+def test_default_median_convention_unchanged_and_ci_type_reaches_statsmodels():
+    t, e = [1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 6, 7], [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0]
+    default = median_survival(t, e)
+    assert "log(-log)" in default.method and default.median == 4.0
+    assert median_survival(t, e, ci_type="log-log") == default
+    assert "plain (linear)" in median_survival(t, e, ci_type="plain").method
+    with pytest.raises(ValueError, match="convention"):
+        median_survival(t, e, convention="SAS")
+
+
+def test_first_time_below_half_rule():
+    times = np.array([1.0, 2.0, 3.0, 4.0])
+    assert first_time_below_half(times, np.array([0.8, 0.5, 0.5, 0.2])) == 3.0  # (2 + 4) / 2
+    assert first_time_below_half(times, np.array([0.8, 0.5, 0.5, 0.5])) == 2.0  # no later drop
+    assert np.isnan(first_time_below_half(times, np.array([0.9, np.nan, 0.7, 0.6])))

@@ -142,3 +142,55 @@ def test_rank_sum_null_pmf_equals_subset_enumeration():
 def test_mann_whitney_invalid_input_raises(kwargs):
     with pytest.raises(ValueError):
         mann_whitney(**kwargs)
+
+
+# --- two-sided conventions of the exact Mann-Whitney p (R and coin presets) ---------------
+# Reference p-values printed by R 4.2.2: wilcox.test(x, y)$p.value, and coin's rule
+# P(|S - E| >= |s - E|) enumerated with combn (tests/r_oracle recomputes them live).
+UNTIED_X, UNTIED_Y = [1.1, 2.3, 3.2, 4.8, 5.5, 0.2], [6.1, 7.4, 2.9, 8.8, 9.0]
+TIED_X, TIED_Y = [1, 2, 2, 3, 5, 5, 7], [2, 4, 5, 6, 6, 8, 9, 9]
+
+
+def test_presets_agree_without_ties_where_the_null_is_symmetric():
+    from retrocohort.stats.two_sample import mann_whitney_preset
+
+    ps = {name: mann_whitney(UNTIED_X, UNTIED_Y, **mann_whitney_preset(name)).p_value
+          for name in ("retrocohort", "R", "coin")}
+    assert ps["R"] == pytest.approx(0.030303030303030304, rel=1e-12)
+    assert ps["retrocohort"] == pytest.approx(ps["R"], rel=1e-12)
+    assert ps["coin"] == pytest.approx(ps["R"], rel=1e-12)
+
+
+def test_presets_differ_with_ties_and_name_their_rule():
+    from retrocohort.stats.two_sample import mann_whitney_preset
+
+    r_res = mann_whitney(TIED_X, TIED_Y, **mann_whitney_preset("R"))
+    assert not r_res.details["exact"]  # R: ties -> normal approximation with correction
+    assert r_res.p_value == pytest.approx(0.07029422941876676, rel=1e-12)
+    coin = mann_whitney(TIED_X, TIED_Y, **mann_whitney_preset("coin"))
+    assert coin.p_value == pytest.approx(0.061383061383061384, rel=1e-12)
+    assert "P(|S - E(S)| >= |s - E(S)|)" in coin.method
+    ours = mann_whitney(TIED_X, TIED_Y)
+    assert ours.p_value == pytest.approx(0.06153846153846154, rel=1e-12)  # unchanged default
+    assert "2 x the smaller tail" in ours.method and ours.details["two_sided_rule"] == "double_smaller_tail"
+
+
+def test_observed_side_rule_doubles_the_tail_beyond_the_mean():
+    from retrocohort.stats.result import discrete_pvalue
+
+    pmf = np.array([0.1, 0.2, 0.3, 0.4])  # asymmetric, mean 2.0
+    assert discrete_pvalue(pmf, 1, "two-sided", "double_observed_side", 2.0) == pytest.approx(0.6)
+    assert discrete_pvalue(pmf, 3, "two-sided", "double_observed_side", 2.0) == pytest.approx(0.8)
+    assert discrete_pvalue(pmf, 1, "two-sided") == pytest.approx(0.6)
+    assert discrete_pvalue(pmf, 3, "two-sided", "absolute_deviation", 2.0) == pytest.approx(0.7)
+    with pytest.raises(ValueError, match="center"):
+        discrete_pvalue(pmf, 3, "two-sided", "absolute_deviation")
+    with pytest.raises(ValueError, match="two_sided"):
+        discrete_pvalue(pmf, 3, "two-sided", "half")
+
+
+def test_unknown_mann_whitney_preset_is_refused():
+    from retrocohort.stats.two_sample import mann_whitney_preset
+
+    with pytest.raises(ValueError, match="unknown preset"):
+        mann_whitney_preset("SPSS")

@@ -6,15 +6,26 @@ asymptotic, zero and tie handling and continuity correction; see
 Heavy dependencies (scipy.stats, statsmodels submodules) are imported inside functions.
 """
 
+from retrocohort.stats.hodges_lehmann_r import hodges_lehmann_r
 from retrocohort.stats.hodges_lehmann import (
+    HL_CONVENTIONS,
     HLResult,
     hodges_lehmann_paired,
     rank_biserial_paired,
     select_walsh_sum,
 )
+from retrocohort.stats.contingency import (
+    chi_square_independence,
+    crosstab,
+    fisher_freeman_halton,
+)
+from retrocohort.stats.multi_group import kruskal_wallis
 from retrocohort.stats.multiplicity import ADJUST_METHODS, adjust_pvalues
 from retrocohort.stats.paired_binary import mcnemar, mcnemar_from_discordant
 from retrocohort.stats.quantiles import HF_TYPES, grouped_quantiles, quantile
+from retrocohort.stats.regression import cox_regression, logistic_regression
+from retrocohort.stats.regression_design import RegressionResult, RegressionTerm
+from retrocohort.stats.repeated_measures import cochran_q, friedman
 from retrocohort.stats.result import TestResult
 from retrocohort.stats.signed_rank import (
     paired_t,
@@ -24,22 +35,41 @@ from retrocohort.stats.signed_rank import (
     wilcoxon_signed_rank,
 )
 from retrocohort.stats.survival import MedianSurvival, kaplan_meier, logrank, median_survival
-from retrocohort.stats.two_sample import chi2_2x2, fisher_exact_2x2, mann_whitney, rank_sum_null_pmf
+from retrocohort.stats.two_sample import (
+    chi2_2x2,
+    fisher_exact_2x2,
+    mann_whitney,
+    mann_whitney_preset,
+    rank_sum_null_pmf,
+)
 
 __all__ = [
     "ADJUST_METHODS",
     "HF_TYPES",
     "HLResult",
+    "HL_CONVENTIONS",
     "MedianSurvival",
+    "RegressionResult",
+    "RegressionTerm",
     "TestResult",
     "adjust_pvalues",
     "chi2_2x2",
+    "chi_square_independence",
+    "cochran_q",
+    "cox_regression",
+    "crosstab",
     "fisher_exact_2x2",
+    "fisher_freeman_halton",
+    "friedman",
     "grouped_quantiles",
     "hodges_lehmann_paired",
+    "hodges_lehmann_r",
     "kaplan_meier",
+    "kruskal_wallis",
+    "logistic_regression",
     "logrank",
     "mann_whitney",
+    "mann_whitney_preset",
     "mcnemar",
     "mcnemar_from_discordant",
     "median_survival",

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from retrocohort.stats.result import check_choice
 from retrocohort.stats.signed_rank import (
     doubled_midranks,
     has_duplicates,
@@ -32,6 +33,7 @@ from retrocohort.stats.signed_rank import (
     signed_rank_null_pmf,
 )
 
+HL_CONVENTIONS = ("retrocohort", "R")
 _MATERIALISE = 1 << 21  # gather remaining candidates when at most this many
 _SAMPLE = 1 << 18  # pivot sample size per round
 _SPREAD = 3.0  # pivots at target sample rank -/+ _SPREAD * sqrt(sample size)
@@ -170,7 +172,8 @@ def _grid(diffs: NDArray[np.float64], decimals: int | None) -> tuple[NDArray[Any
 
 
 def hodges_lehmann_paired(
-    d: ArrayLike, conf_level: float = 0.95, decimals: int | None = None, *, exact_max_n: int = 50
+    d: ArrayLike, conf_level: float = 0.95, decimals: int | None = None, *, exact_max_n: int = 50,
+    convention: str = "retrocohort",
 ) -> HLResult:
     """Hodges-Lehmann estimate (median of the n(n+1)/2 Walsh averages) with its CI.
 
@@ -180,7 +183,16 @@ def hodges_lehmann_paired(
     largest k with continuity-corrected P(T <= k-1) <= alpha/2, untied variance (R instead
     inverts the tie-corrected z statistic numerically). Zeros are kept in the Walsh averages
     (R drops them first).
+
+    ``convention="R"`` (the R preset) instead returns R's own estimate and CI, zeros dropped
+    and root-finding with ties or zeros: :func:`retrocohort.stats.hodges_lehmann_r.hodges_lehmann_r`
+    (``exact_max_n`` is then R's n < 50). ``HL_CONVENTIONS`` lists the conventions.
     """
+    check_choice("convention", convention, HL_CONVENTIONS)
+    if convention == "R":
+        from retrocohort.stats.hodges_lehmann_r import hodges_lehmann_r
+
+        return hodges_lehmann_r(d, conf_level, decimals)
     if not 0 < conf_level < 1:
         raise ValueError(f"conf_level must be in (0, 1), got {conf_level!r}")
     diffs, n_total = prepare_differences(d, decimals)

@@ -112,19 +112,48 @@ def as_binary_vector(values: ArrayLike, name: str) -> NDArray[np.float64]:
     return arr
 
 
-def discrete_pvalue(pmf: NDArray[np.float64], observed: int, alternative: str) -> float:
+TWO_SIDED_RULES = ("double_smaller_tail", "double_observed_side", "absolute_deviation")
+
+TWO_SIDED_TEXT = {
+    "double_smaller_tail": "two-sided p = min(1, 2 x the smaller tail)",
+    "double_observed_side": "two-sided p = min(1, 2 x the tail on the observed side of the null "
+                            "mean) as R's wilcox.test(exact = TRUE)",
+    "absolute_deviation": "two-sided p = P(|S - E(S)| >= |s - E(S)|) as coin's "
+                          "wilcox_test(distribution = 'exact')",
+}
+
+
+def discrete_pvalue(
+    pmf: NDArray[np.float64], observed: int, alternative: str,
+    two_sided: str = "double_smaller_tail", center: float | None = None,
+) -> float:
     """P-value of the integer ``observed`` under a null pmf on 0..len(pmf)-1.
 
-    'greater' = P(S >= obs), 'less' = P(S <= obs), 'two-sided' = min(1, 2 * smaller tail)
-    (the doubling rule of R's exact signed-rank and rank-sum tests).
+    'greater' = P(S >= obs), 'less' = P(S <= obs). 'two-sided' by ``two_sided`` (see
+    ``TWO_SIDED_TEXT``): 'double_smaller_tail' min(1, 2 * smaller tail); 'double_observed_side'
+    min(1, 2 P(S >= obs)) if obs > ``center`` else min(1, 2 P(S <= obs)) (R's exact
+    signed-rank and rank-sum tests; equal to the former for a symmetric null);
+    'absolute_deviation' P(|S - center| >= |obs - center|) (Hothorn et al. 2006, coin). The
+    last two need ``center`` = E(S) under the null.
     """
+    check_choice("two_sided", two_sided, TWO_SIDED_RULES)
     lower = float(pmf[: observed + 1].sum())
     upper = float(pmf[observed:].sum())
     if alternative == "greater":
         return min(1.0, upper)
     if alternative == "less":
         return min(1.0, lower)
-    return min(1.0, 2.0 * min(lower, upper))
+    if two_sided == "double_smaller_tail":
+        return min(1.0, 2.0 * min(lower, upper))
+    if center is None:
+        raise ValueError(f"two_sided={two_sided!r} needs the null mean (center)")
+    if two_sided == "double_observed_side":
+        return min(1.0, 2.0 * (upper if observed > center else lower))
+    deviation = np.abs(np.arange(pmf.size) - center)
+    # support points are integers and the centre a ratio of small integers: a relative
+    # tolerance of 1e-9 separates equal deviations from distinct ones (coin uses one too)
+    extreme = deviation >= abs(observed - center) * (1 - 1e-9)
+    return min(1.0, float(pmf[extreme].sum()))
 
 
 def normal_pvalue(
@@ -151,6 +180,22 @@ def normal_pvalue(
     else:
         p = 2.0 * min(ndtr(z), ndtr(-z))
     return float(z), float(min(1.0, p))
+
+
+def r_qnorm(p: float, lower_tail: bool = True) -> float:
+    """R's ``qnorm(p, lower.tail = lower_tail)`` to the bit (Wichura 1988, AS 241).
+
+    statistics.NormalDist.inv_cdf is the same AS 241 code as R's lower tail; R's upper tail
+    feeds p itself to the tail branch (|p - 1/2| > 0.425) and 1/2 - p + 1/2 to the central
+    one, which this repeats (scipy's ndtri can differ from R in the last bit).
+    """
+    from statistics import NormalDist
+
+    if lower_tail:
+        return NormalDist().inv_cdf(p)
+    if abs(0.5 - p) > 0.425:  # tail branch: R uses r = sqrt(-log(p)) with p itself
+        return -NormalDist().inv_cdf(p)
+    return NormalDist().inv_cdf(0.5 - p + 0.5)
 
 
 def details_text(details: Any) -> str:

@@ -6,6 +6,8 @@ Built on statsmodels.duration.survfunc (SurvfuncRight, survdiff); right-censored
 
 from __future__ import annotations
 
+import math
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,25 +99,91 @@ def kaplan_meier(
     })
 
 
-def median_survival(time: ArrayLike, event: ArrayLike, conf_level: float = 0.95) -> MedianSurvival:
-    """Median survival: smallest event time with S(t) < 1/2 (statsmodels/SAS rule; R's survfit
-    takes S(t) <= 1/2 and averages two times when S = 1/2 exactly); NaN if never reached.
+MEDIAN_CONVENTIONS = ("retrocohort", "R")
+_STATSMODELS_TRANSFORM = {"log-log": "cloglog", "log": "log", "plain": "linear"}
+_SCALE_TEXT = {"log-log": "log(-log)", "log": "log", "plain": "plain (linear)"}
+_R_TOLERANCE = math.sqrt(sys.float_info.epsilon)  # survmean's .Machine$double.eps^0.5
 
-    CI (statsmodels quantile_ci, as SAS LIFETEST): event times whose pointwise test of
-    S(t) = 1/2 on the log(-log) scale is not rejected; upper limit inf if not reached.
+
+def first_time_below_half(times: NDArray[np.float64], values: NDArray[np.float64]) -> float:
+    """R survival's rule for the time a step curve reaches 1/2 (``minmin`` in survmean).
+
+    Among the points with value < 1/2 + tol (tol = sqrt(machine epsilon), NaN ignored) take
+    the first time; if its value equals 1/2 (within tol) and the curve later drops below it,
+    the midpoint of that time and the time of the next drop. NaN if the curve never reaches
+    1/2. Used by print.survfit / summary(survfit)$table for the median and its CI limits.
     """
-    from statsmodels.duration.survfunc import SurvfuncRight
+    keep = ~np.isnan(values) & (values < 0.5 + _R_TOLERANCE)
+    if not keep.any():
+        return math.nan
+    x, y = times[keep], values[keep]
+    lower = np.flatnonzero(y < y[0])
+    if abs(y[0] - 0.5) < _R_TOLERANCE and lower.size:
+        return float((x[0] + x[lower[0]]) / 2)
+    return float(x[0])
 
+
+def median_survival(
+    time: ArrayLike, event: ArrayLike, conf_level: float = 0.95, *, ci_type: str = "log-log",
+    convention: str = "retrocohort",
+) -> MedianSurvival:
+    """Kaplan-Meier median survival with a Brookmeyer-Crowley confidence interval.
+
+    Parameters
+    ----------
+    time, event : array_like
+        Follow-up time and event indicator (1 event, 0 censored); incomplete rows dropped.
+    conf_level : float
+        Confidence level of the interval.
+    ci_type : {'log-log', 'log', 'plain'}
+        Scale of the pointwise band whose crossing of 1/2 gives the limits (R's
+        ``survfit(conf.type = ...)``), as for :func:`kaplan_meier`.
+    convention : {'retrocohort', 'R'}
+        'retrocohort' (default): median = smallest event time with S(t) < 1/2
+        (statsmodels/SAS); CI = the event times whose pointwise z-test of S(t) = 1/2 on the
+        ``ci_type`` scale is not rejected (statsmodels ``quantile_ci``, as SAS LIFETEST).
+        'R': R's ``survfit`` (print / summary table): the median is the first time with
+        S(t) <= 1/2, the midpoint to the next event time when S(t) = 1/2 exactly; lower limit
+        = first time the lower band is <= 1/2, upper limit = first time the upper band is
+        <= 1/2 (NaN when a band never reaches 1/2), see :func:`first_time_below_half`.
+
+    Returns
+    -------
+    MedianSurvival
+        NaN median if S never reaches 1/2; an unreached upper limit is inf ('retrocohort',
+        statsmodels) or NaN ('R', R's NA).
+
+    Notes
+    -----
+    Brookmeyer & Crowley (1982), Biometrics 38:29-41; Therneau, survival package
+    (survmean / quantile.survfit).
+    """
+    check_choice("ci_type", ci_type, CI_TYPES)
+    check_choice("convention", convention, MEDIAN_CONVENTIONS)
     _check_conf(conf_level)
     t, e, _, _ = _survival_data(time, event)
+    band = f"pointwise {ci_type} band of Greenwood's variance"
+    if convention == "R":
+        km = kaplan_meier(t, e, conf_level, ci_type=ci_type)
+        times = km["time"].to_numpy()
+        return MedianSurvival(
+            median=first_time_below_half(times, km["survival"].to_numpy()),
+            ci_low=first_time_below_half(times, km["ci_low"].to_numpy()),
+            ci_high=first_time_below_half(times, km["ci_high"].to_numpy()),
+            conf_level=conf_level, n=int(t.size),
+            method=(f"Kaplan-Meier median as R survfit (first time with S(t) <= 0.5, midpoint to "
+                    f"the next event time if S(t) = 0.5); CI (Brookmeyer-Crowley) = first times "
+                    f"the lower and upper limits of the {band} reach 0.5 (NA if never)."))
+    from statsmodels.duration.survfunc import SurvfuncRight
+
     sf = SurvfuncRight(t, e)
     with np.errstate(divide="ignore", invalid="ignore"):
-        low, high = sf.quantile_ci(0.5, alpha=1 - conf_level, method="cloglog")
+        low, high = sf.quantile_ci(0.5, alpha=1 - conf_level, method=_STATSMODELS_TRANSFORM[ci_type])
     return MedianSurvival(
         median=float(sf.quantile(0.5)), ci_low=float(low), ci_high=float(high),
         conf_level=conf_level, n=int(t.size),
-        method="Kaplan-Meier median (smallest event time with S(t) < 0.5); CI by inverting "
-               "pointwise log(-log) z-tests of S(t) = 0.5 (Brookmeyer-Crowley type, as SAS).")
+        method=f"Kaplan-Meier median (smallest event time with S(t) < 0.5); CI by inverting "
+               f"pointwise {_SCALE_TEXT[ci_type]} z-tests of S(t) = 0.5 (Brookmeyer-Crowley type, as SAS).")
 
 
 def logrank(time: ArrayLike, event: ArrayLike, group: ArrayLike) -> TestResult:

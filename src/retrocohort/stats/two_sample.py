@@ -10,6 +10,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from retrocohort.stats.result import (
+    TWO_SIDED_RULES,
+    TWO_SIDED_TEXT,
     TestResult,
     as_float_vector,
     check_alternative,
@@ -107,6 +109,36 @@ def rank_sum_null_pmf(doubled_ranks: NDArray[np.int64], size: int) -> NDArray[np
     return pmf[size]
 
 
+_MW_PRESETS: dict[str, dict[str, Any]] = {
+    # our default: exact conditional null (with ties) up to 50 per group, smaller tail doubled
+    "retrocohort": {"method": "auto", "exact_max_n": 50, "exact_with_ties": True,
+                    "correction": True, "two_sided": "double_smaller_tail"},
+    # R wilcox.test(x, y): exact iff both n < 50 and no ties (then the observed side is
+    # doubled), else normal approximation, tie-corrected, with continuity correction
+    "R": {"method": "auto", "exact_max_n": 49, "exact_with_ties": False, "correction": True,
+          "two_sided": "double_observed_side"},
+    # coin wilcox_test(distribution = "exact"): exact conditional null (with ties) always,
+    # two-sided p = P(|S - E| >= |s - E|)
+    "coin": {"method": "exact", "exact_max_n": 50, "exact_with_ties": True, "correction": False,
+             "two_sided": "absolute_deviation"},
+}
+
+
+def mann_whitney_preset(name: str) -> dict[str, Any]:
+    """Keyword arguments of :func:`mann_whitney` reproducing a named convention.
+
+    "retrocohort" (default): exact conditional null with ties when both groups have <= 50
+    values, two-sided p = 2 x smaller tail. "R": R's ``wilcox.test(x, y)`` (exact iff both
+    n < 50 and no ties, doubling the tail on the observed side; else normal approximation
+    with continuity correction). "coin": coin's ``wilcox_test(distribution = "exact")``
+    (exact conditional null, two-sided p = P(|S - E| >= |s - E|); Hothorn et al. 2006,
+    The American Statistician 60:257-263).
+    """
+    if name not in _MW_PRESETS:
+        raise ValueError(f"unknown preset {name!r}; choose one of {tuple(_MW_PRESETS)}")
+    return dict(_MW_PRESETS[name])
+
+
 def mann_whitney(
     x: ArrayLike,
     y: ArrayLike,
@@ -116,17 +148,22 @@ def mann_whitney(
     exact_with_ties: bool = True,
     correction: bool = True,
     alternative: str = "two-sided",
+    two_sided: str = "double_smaller_tail",
 ) -> TestResult:
     """Mann-Whitney / Wilcoxon rank-sum test; statistic U of ``x`` (= R's W), mid-ranks.
 
     Exact: conditional null of the doubled mid-rank sum by dynamic programming (exact with
-    ties); two-sided p = min(1, 2 x smaller tail). Asymptotic: normal approximation with tie-
-    corrected variance n1 n2/12 (N + 1 - sum(t^3 - t)/(N(N - 1))), continuity correction 0.5
-    if ``correction``. "auto": exact when both samples have <= ``exact_max_n`` values (and,
-    if not ``exact_with_ties``, no ties; R's rule is both < 50 and no ties).
-    NaN values are dropped from each sample.
+    ties); two-sided p by ``two_sided`` (``TWO_SIDED_RULES``): 'double_smaller_tail'
+    (default) min(1, 2 x smaller tail), 'double_observed_side' (R), 'absolute_deviation'
+    (coin), see :func:`retrocohort.stats.result.discrete_pvalue`; the rule is named in the
+    method text. Asymptotic: normal approximation with tie-corrected variance
+    n1 n2/12 (N + 1 - sum(t^3 - t)/(N(N - 1))), continuity correction 0.5 if ``correction``.
+    "auto": exact when both samples have <= ``exact_max_n`` values (and, if not
+    ``exact_with_ties``, no ties; R's rule is both < 50 and no ties). NaN values are dropped
+    from each sample. :func:`mann_whitney_preset` gives the R and coin conventions.
     """
     check_choice("method", method, METHODS)
+    check_choice("two_sided", two_sided, TWO_SIDED_RULES)
     check_alternative(alternative)
     xa, ya = as_float_vector(x, "x"), as_float_vector(y, "y")
     n_total = xa.size + ya.size
@@ -150,9 +187,12 @@ def mann_whitney(
             pmf = rank_sum_null_pmf(ranks2, n1)
         else:  # enumerate the smaller sample; 2 R_x = total - 2 R_y
             pmf = rank_sum_null_pmf(ranks2, n2)[::-1]
-        p = discrete_pvalue(pmf, s_obs, alternative)
+        center = n1 * float(ranks2.sum()) / (n1 + n2)  # E(2 R_x) under the null
+        p = discrete_pvalue(pmf, s_obs, alternative, two_sided, center)
         how = "exact conditional null of the mid-rank sum by dynamic programming (exact with ties)"
-        details["continuity_correction"] = False
+        if alternative == "two-sided":
+            how += "; " + TWO_SIDED_TEXT[two_sided]
+        details.update(continuity_correction=False, two_sided_rule=two_sided)
     else:
         n = n1 + n2
         var = n1 * n2 / 12 * (n + 1 - float((tie_sizes**3 - tie_sizes).sum()) / (n * (n - 1)))

@@ -1,0 +1,225 @@
+"""Inputs and outputs of the regression models: complete cases, treatment-coded design
+matrices with explicit reference levels, and the result records (one row per model term).
+
+Treatment (dummy) coding as R's default ``contr.treatment``: a categorical predictor with
+levels L_0 (the declared reference), L_1, ..., L_k contributes k indicator columns
+"variable: L_j vs L_0". Numeric and boolean predictors enter as they are (boolean as 0/1).
+Rows with a missing outcome or predictor are dropped (R's ``na.omit``), and counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from retrocohort.errors import InputError, Problem
+from retrocohort.stats.result import r_qnorm
+
+
+@dataclass(frozen=True)
+class RegressionTerm:
+    """One coefficient: log-odds or log-hazard ratio, its ratio, Wald CI and Wald p."""
+
+    term: str
+    variable: str
+    level: str | None
+    reference: str | None
+    coefficient: float
+    std_err: float
+    ratio: float
+    ci_low: float
+    ci_high: float
+    z: float
+    p_value: float
+
+
+@dataclass(frozen=True)
+class RegressionResult:
+    """A fitted model: its terms plus n, events, convergence and notes for the table."""
+
+    model: str
+    method: str
+    outcome: str
+    terms: tuple[RegressionTerm, ...]
+    n: int
+    n_events: int
+    n_dropped: int
+    converged: bool
+    log_likelihood: float
+    conf_level: float
+    notes: tuple[str, ...] = ()
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per term, with the model-level columns repeated (for CSV tables)."""
+        rows = [asdict(t) for t in self.terms]
+        frame = pd.DataFrame.from_records(rows, columns=list(RegressionTerm.__dataclass_fields__))
+        for key in ("model", "outcome", "n", "n_events", "n_dropped", "converged", "conf_level"):
+            frame[key] = getattr(self, key)
+        frame["notes"] = "; ".join(self.notes)
+        frame["method"] = self.method
+        return frame
+
+    def term(self, name: str) -> RegressionTerm:
+        """The term called ``name`` (KeyError listing the terms otherwise)."""
+        for t in self.terms:
+            if t.term == name:
+                return t
+        raise KeyError(f"no term {name!r}; terms: {[t.term for t in self.terms]}")
+
+
+@dataclass(frozen=True)
+class Design:
+    """Complete-case design: matrix (no intercept), term labels and the rows kept."""
+
+    matrix: np.ndarray
+    terms: tuple[tuple[str, str, str | None, str | None], ...]  # (term, variable, level, reference)
+    rows: pd.Index
+    n_dropped: int
+    level_counts: Mapping[str, Mapping[str, int]]
+
+
+def _where(source: str | None) -> str:
+    return source or "regression input"
+
+
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str | None) -> None:
+    """InputError naming every requested column absent from ``frame``."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"Columns missing from {_where(source)}", [
+            Problem("column not found", file=source, column=c,
+                    expected=f"one of {list(frame.columns)}") for c in missing])
+
+
+def _is_categorical(series: pd.Series) -> bool:
+    return not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series))
+
+
+def _level_text(value: Any) -> str:
+    return str(value)
+
+
+def build_design(
+    frame: pd.DataFrame, predictors: Sequence[str], reference_levels: Mapping[str, Any],
+    required: Sequence[str], source: str | None = None,
+) -> Design:
+    """Treatment-coded design of ``predictors`` on the complete cases of ``required`` + predictors.
+
+    A predictor is categorical if it is listed in ``reference_levels`` or is not numeric /
+    boolean; a categorical predictor without a declared reference, or whose reference level is
+    absent from the complete cases, is an InputError (no silent choice of reference).
+    Non-numeric values in a numeric predictor cannot occur (dtype decides). A predictor with
+    one value only (no variation) is an InputError.
+    """
+    if not predictors:
+        raise InputError("A regression model needs at least one predictor", [
+            Problem("no predictors declared", file=source, expected="one or more column names")])
+    if len(set(predictors)) != len(predictors):
+        raise InputError("A predictor is listed twice", [
+            Problem("duplicate predictor", file=source, value=list(predictors))])
+    require_columns(frame, [*required, *predictors], source)
+    data = frame[[*required, *predictors]]
+    complete = data.notna().all(axis=1)
+    data = data[complete]
+    columns: list[np.ndarray] = []
+    terms: list[tuple[str, str, str | None, str | None]] = []
+    counts: dict[str, dict[str, int]] = {}
+    problems: list[Problem] = []
+    for name in predictors:
+        series = data[name]
+        if name in reference_levels or _is_categorical(series):
+            levels = sorted(pd.unique(series).tolist(), key=_level_text)
+            counts[name] = {_level_text(v): int((series == v).sum()) for v in levels}
+            if name not in reference_levels:
+                problems.append(Problem("categorical predictor without a reference level", file=source,
+                                        column=name, value=[_level_text(v) for v in levels],
+                                        expected="a declared reference level (treatment coding)"))
+                continue
+            ref = reference_levels[name]
+            match = [v for v in levels if v == ref or _level_text(v) == _level_text(ref)]
+            if not match:
+                problems.append(Problem("reference level not found among the complete cases",
+                                        file=source, column=name, value=ref,
+                                        expected=f"one of {[_level_text(v) for v in levels]}"))
+                continue
+            others = [v for v in levels if v is not match[0] and v != match[0]]
+            if not others:
+                problems.append(Problem("predictor has a single level in the complete cases",
+                                        file=source, column=name, value=_level_text(ref),
+                                        expected="at least two levels"))
+            for level in others:
+                columns.append((series == level).to_numpy(dtype=float))
+                terms.append((f"{name}: {_level_text(level)} vs {_level_text(match[0])}", name,
+                              _level_text(level), _level_text(match[0])))
+        else:
+            values = series.to_numpy(dtype=float)
+            if values.size and np.all(values == values[0]):
+                problems.append(Problem("predictor does not vary in the complete cases", file=source,
+                                        column=name, value=float(values[0]),
+                                        expected="at least two distinct values"))
+            columns.append(values)
+            terms.append((name, name, None, None))
+    if problems:
+        raise InputError(f"Cannot build the regression design from {_where(source)}", problems)
+    matrix = np.column_stack(columns) if columns else np.zeros((int(complete.sum()), 0))
+    return Design(matrix=matrix, terms=tuple(terms), rows=data.index,
+                  n_dropped=int((~complete).sum()), level_counts=counts)
+
+
+def binary_outcome(series: pd.Series, name: str, event_level: Any | None,
+                   source: str | None) -> np.ndarray:
+    """0/1 float vector of a binary outcome (no missing values left).
+
+    With ``event_level`` the outcome is (value == event_level); otherwise values must be
+    0/1 or booleans. InputError naming the rows with any other value.
+    """
+    if event_level is not None:
+        if not (series == event_level).any() and not (series.astype(str) == str(event_level)).any():
+            raise InputError(f"Event level absent from the outcome in {_where(source)}", [
+                Problem("event level not found", file=source, column=name, value=event_level,
+                        expected=f"one of {sorted(map(str, pd.unique(series)))}")])
+        return ((series == event_level) | (series.astype(str) == str(event_level))).to_numpy(dtype=float)
+    if pd.api.types.is_bool_dtype(series):
+        return series.to_numpy(dtype=float)
+    values = pd.to_numeric(series, errors="coerce")
+    bad = values.isna() | ~values.isin([0, 1])
+    if bad.any():
+        raise InputError(f"Outcome '{name}' is not binary in {_where(source)}", [
+            Problem("not a 0/1 outcome", file=source, row=_row(idx), column=name,
+                    value=plain_scalar(series[idx]),
+                    expected="0 or 1 (or declare the event level)") for idx in series.index[bad][:20]])
+    return values.to_numpy(dtype=float)
+
+
+def _row(index_value: Any) -> int | None:
+    """Row number for messages: the frame's index label if it is an integer (callers index
+    the frame by the row numbers of its file to get file rows in messages)."""
+    return int(index_value) if isinstance(index_value, (int, np.integer)) else None
+
+
+def plain_scalar(value: Any) -> Any:
+    """numpy scalar -> Python scalar, so messages show 2, not np.int64(2)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def wald_terms(design: Design, params: np.ndarray, std_errs: np.ndarray,
+               conf_level: float) -> tuple[RegressionTerm, ...]:
+    """Terms with exp(coef), Wald CI exp(coef -/+ z se), z = coef/se, p = 2 Phi(-|z|)."""
+    from scipy.special import ndtr
+
+    z_crit = r_qnorm(0.5 + conf_level / 2)
+    out = []
+    for (term, variable, level, reference), b, se in zip(design.terms, params, std_errs, strict=True):
+        b, se = float(b), float(se)
+        z = b / se if se > 0 else float("nan")
+        with np.errstate(over="ignore"):  # a diverging estimate gives inf, flagged in the notes
+            ratio, low, high = np.exp([b, b - z_crit * se, b + z_crit * se]).tolist()
+        out.append(RegressionTerm(
+            term=term, variable=variable, level=level, reference=reference, coefficient=b,
+            std_err=se, ratio=ratio, ci_low=low, ci_high=high, z=z, p_value=float(2 * ndtr(-abs(z)))))
+    return tuple(out)
