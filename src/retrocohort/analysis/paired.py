@@ -162,8 +162,9 @@ def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: 
     res = wilcoxon_signed_rank(d, decimals=decimals, **options)
     row = {**base, "role": "main", **res.to_dict(flat=False), **_summaries(before, after, hf)}
     if d.size:
+        preset = stats_cfg.get("wilcoxon", {}).get("preset", "retrocohort")
         hl = hodges_lehmann_paired(d, conf_level=stats_cfg.get("hodges_lehmann", {}).get("conf_level", 0.95),
-                                   decimals=decimals)
+                                   decimals=decimals, convention="R" if preset == "R" else "retrocohort")
         row.update(hl_estimate=hl.estimate, hl_ci_low=hl.ci_low, hl_ci_high=hl.ci_high,
                    hl_conf_level=hl.conf_level, hl_achieved_conf_level=hl.achieved_conf_level,
                    hl_method=hl.method,

@@ -99,7 +99,7 @@ def _group_rows(g: dict, t: np.ndarray, e: np.ndarray, spec: dict) -> tuple[list
                  "ci_high": np.nan,
                  "method": "not computed: no patient with a complete time and event"}], None
     km = kaplan_meier(t, e, conf, ci_type=ci_type)
-    med = median_survival(t, e, conf)
+    med = median_survival(t, e, conf, ci_type=ci_type)
     band = f"pointwise {conf:.0%} CI, {ci_type} transform of Greenwood's variance."
     rows = [{**g, "role": "km", **rec, "method": f"Kaplan–Meier estimate; {band}"}
             for rec in km.to_dict("records")]
