@@ -74,8 +74,44 @@ def test_report_failure_exit_code(calls):
     assert len(recorded) == 2
 
 
+def _second_study(dest: Path) -> Path:
+    import shutil
+
+    for folder in ("config", "data"):
+        shutil.copytree(ROOT / ".test" / folder, dest / folder)
+    return dest
+
+
 def test_study_directory_without_snakefile_uses_the_checkout_snakefile(calls, tmp_path):
     recorded, _ = calls
-    assert main(["-C", str(tmp_path), "run", "--no-report"]) == 0
+    study = _second_study(tmp_path / "study")
+    assert main(["-C", str(study), "run", "--no-report"]) == 0
     assert recorded[0]["cmd"][:3] == [SNAKEMAKE, "--snakefile", str(ROOT / "Snakefile")]
-    assert recorded[0]["cwd"] == tmp_path.resolve()
+    assert recorded[0]["cwd"] == study.resolve()
+
+
+def test_study_dir_as_argument_is_the_project_directory(calls, tmp_path):
+    recorded, _ = calls
+    study = _second_study(tmp_path / "study")
+    assert main(["run", str(study), "--no-report"]) == 0
+    assert recorded[0]["cwd"] == study.resolve()
+
+
+def test_a_config_snakemake_would_evaluate_is_refused_before_snakemake_starts(calls, tmp_path, capsys):
+    recorded, _ = calls
+    study = _second_study(tmp_path / "study")
+    config = study / "config/config.yaml"
+    config.write_text("__use_yte__: true\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["run", str(study)]) == 1
+    assert recorded == [] and "__use_yte__" in capsys.readouterr().err
+
+
+def test_report_refuses_when_the_last_run_did_not_complete(tmp_path, capsys):
+    from retrocohort.cli import main as cli
+
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results/report.html").write_text("<html></html>")
+    (tmp_path / "results/run_status.json").write_text(
+        '{"status": "incomplete", "message": "The last run failed.", "jobs_not_finished": ["tables"]}')
+    assert cli(["-C", str(tmp_path), "report"]) == 1
+    assert "did not complete" in capsys.readouterr().err

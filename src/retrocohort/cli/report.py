@@ -25,6 +25,14 @@ def add_parser(subparsers: argparse._SubParsersAction,
 
 
 def run(args: argparse.Namespace) -> int:
+    from retrocohort.pipeline.run_status import read_status
+
+    status = read_status(args.directory / "results")
+    if status is not None and status["status"] != "complete":
+        raise RetrocohortError("The last run did not complete", [Problem(
+            status["message"], file=str(args.directory / "results" / "run_status.json"),
+            value=", ".join(status.get("jobs_not_finished", [])) or None,
+            expected="fix the cause shown by the run, then `retrocohort run` again")])
     path = args.directory / REPORT
     if not path.is_file():
         raise RetrocohortError(f"No report yet at {path}", [Problem(

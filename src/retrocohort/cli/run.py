@@ -35,7 +35,7 @@ examples:
   retrocohort run                                 # whole pipeline + report, all cores
   retrocohort run --cores 2 -- --dry-run          # show what would run
   retrocohort run --configfile other.yaml --no-report
-  retrocohort -C .test run --cores 2              # the second (synthetic) study
+  retrocohort run .test --cores 2                 # the second (synthetic) study, results in .test/results
   retrocohort run -- --forceall --rerun-triggers mtime
 
 The Snakefile is the project directory's own, or else the one of the workflow checkout that
@@ -47,6 +47,8 @@ def add_parser(subparsers: argparse._SubParsersAction,
     p = subparsers.add_parser("run", parents=parents, help="run the pipeline and build the report",
                               description=DESCRIPTION, epilog=EPILOG,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("study", nargs="?", type=Path, metavar="STUDY_DIR",
+                   help="the study directory (config/config.yaml, data/); the same as -C STUDY_DIR")
     p.add_argument("--configfile", type=Path, metavar="F",
                    help="study config (default: the Snakefile's config/config.yaml)")
     p.add_argument("--cores", metavar="N",
@@ -118,7 +120,21 @@ def subprocess_env() -> dict[str, str]:
     return env
 
 
+def check_study(args: argparse.Namespace) -> None:
+    """Load the study config with the project's strict loader before Snakemake reads it: a
+    duplicate key, a YAML tag or alias bomb, or a ``__use_yte__`` template is refused here,
+    before Snakemake's own loader could evaluate anything; schema and cross-references too."""
+    from retrocohort.config.study import DEFAULT_CONFIG, load_study
+
+    path = args.configfile.resolve() if args.configfile else args.directory / DEFAULT_CONFIG
+    load_study(path, base_dir=args.directory)
+
+
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "study", None) is not None:
+        args.directory = args.study.resolve()
+    if not any(a.split("=")[0] in ("--lint", "--unlock", "--help", "-h", "--version") for a in args.extra):
+        check_study(args)
     workflow, report = build_commands(args)
     env = subprocess_env()
     print("retrocohort: " + " ".join(workflow), file=sys.stderr, flush=True)
