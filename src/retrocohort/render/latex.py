@@ -20,7 +20,7 @@ import re
 from retrocohort.render.layout import CELL_PADDING_PT, plan_table
 from retrocohort.render.latex_unicode import PACKAGES
 from retrocohort.render.latex_unicode import escape as _escape_text
-from retrocohort.render.model import Row, Table, split_mark, split_title
+from retrocohort.render.model import Row, Table, split_title, with_mark
 from retrocohort.render.presets import Preset
 
 INDENT = r"\hspace{1em}"
@@ -54,11 +54,7 @@ def escape(text: str) -> str:
 
 def _marked(text: str) -> str:
     """Escaped text with its mark as ``\\textsuperscript`` (after a cell, before a footnote)."""
-    body, mark, mark_first = split_mark(text)
-    if not mark:
-        return escape(body)
-    sup = rf"\textsuperscript{{{escape(mark)}}}"
-    return f"{sup}{escape(body)}" if mark_first else f"{escape(body)}{sup}"
+    return with_mark(text, escape, lambda mark: rf"\textsuperscript{{{mark}}}")
 
 
 def _footnote(note: str) -> str:

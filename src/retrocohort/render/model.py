@@ -15,6 +15,7 @@ superscript (Word run property, ``\\textsuperscript``, ``<sup>``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -68,6 +69,16 @@ def split_mark(text: str) -> tuple[str, str, bool]:
     if isinstance(text, Footnote):
         return text.text, text.mark, True
     return str(text), "", False
+
+
+def with_mark(text: str, escape: Callable[[str], str], superscript: Callable[[str], str]) -> str:
+    """``text`` escaped for an output format with its mark as that format's superscript: after
+    the body of a :class:`Marked` cell, before (and a space before the body) of a :class:`Footnote`."""
+    body, mark, mark_first = split_mark(text)
+    if not mark:
+        return escape(body)
+    sup = superscript(escape(mark))
+    return f"{sup} {escape(body)}" if mark_first else f"{escape(body)}{sup}"
 
 
 def split_title(title: str) -> tuple[str, str]:

@@ -29,7 +29,7 @@ _BREAKS = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 
 def rst_escape(text: str) -> str:
-    """``text`` with every ASCII punctuation character backslash-escaped and whitespace runs
+    r"""``text`` with every ASCII punctuation character backslash-escaped and whitespace runs
     (line breaks included) and control characters collapsed to one space (see the module doc).
 
     Examples
