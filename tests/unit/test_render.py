@@ -152,8 +152,10 @@ def test_latex_longtable_structure_one_caption_and_repeated_header():
     body = text[text.index(r"\endhead"): text.index(r"\bottomrule")]
     row_lines = [line for line in body.splitlines() if line.endswith(r"\\")]
     assert len(row_lines) == N_ROWS
-    assert all(len(re.findall(r"(?<!\\)&", line)) == TABLE.width - 1 for line in row_lines)
-    assert row_lines[0] == r"Underlying condition &  &  \\"
+    assert all(len(re.findall(r"(?<!\\)&", line)) == TABLE.width - 1
+               for line, row in zip(row_lines, TABLE.rows) if not row.section)
+    # a section heading spans the table
+    assert row_lines[0] == r"\multicolumn{3}{@{}l}{Underlying condition} \\"
     assert row_lines[1].startswith(r"\hspace{1em}Diabetes \textbar{} obesity & 13 (62\%) & --- \\")
     assert row_lines[5].startswith(r"\hspace{1em}\hspace{1em}Platelets \ensuremath{\geq}50 \textmu{}mol \$x \{y\} "
                                    r"\textasciitilde{}z \textasciicircum{}w \textbackslash{}v")
@@ -252,7 +254,10 @@ def test_docx_reads_back_with_expected_text_and_layout():
     assert [c.text for c in table.rows[0].cells] == TABLE.columns
     assert all(run.bold for cell in table.rows[0].cells for run in cell.paragraphs[0].runs)
     for docx_row, row in zip(table.rows[1:], TABLE.rows):
-        assert [c.text for c in docx_row.cells] == row.padded(TABLE.width)
+        # a section heading is one cell spanning the table (python-docx lists it once per grid column)
+        expected = [row.cells[0]] * TABLE.width if row.section else row.padded(TABLE.width)
+        assert [c.text for c in docx_row.cells] == expected
+        assert (docx_row._tr.find(f"{W}tc/{W}tcPr/{W}gridSpan") is not None) == row.section
         indent = docx_row.cells[0].paragraphs[0].paragraph_format.left_indent
         assert abs((indent or 0) - Cm(docx_module.INDENT_CM * row.indent)) < Cm(0.01)  # twip rounding
     assert table.rows[-1].cells[1].paragraphs[0].runs[0].bold

@@ -164,3 +164,18 @@ def test_presets_differ_and_unknown_preset_is_a_config_error():
     with pytest.raises(ConfigError) as error:
         to_docx_bytes([narrow_table()], preset="nejm")
     assert "tables.preset" in str(error.value) and "'nejm'" in str(error.value) and "mdpi" in str(error.value)
+
+
+def test_long_headers_and_section_headings_do_not_force_landscape():
+    header = [f"Event-free at {d} days (95% confidence interval)" for d in (1, 3, 7, 14)]
+    table = Table("Time to event", ["Analysis and group", "n (events)", *header, "p-Value"],
+                  [Row(["Time to fever resolution by first-line anakinra use, all patients"], section=True),
+                   Row(["First line", "10 (10)", "40% (12–67)", "20% (3–47)", "10% (1–30)", "0% (0–0)", "0.257"],
+                       indent=1)], [], "t")
+    plan = plan_table(table, AMA)
+    assert not plan.landscape and plan.fits
+    minimum, _ = column_extents(table, AMA.body_pt, AMA.char_width_em)
+    assert all(w >= m - 1e-9 for w, m in zip(plan.widths_pt, minimum))
+    docx_table = _document([table]).tables[0]
+    span = docx_table.rows[1]._tr.find(f"{W}tc/{W}tcPr/{W}gridSpan")
+    assert span is not None and span.get(f"{W}val") == str(table.width)

@@ -59,6 +59,7 @@ def test_wide_table_is_landscape_and_columns_fit_the_text_width():
     # p{} widths plus the inter-column \tabcolsep (outer ones removed by @{}) stay in the text width
     assert sum(widths) + 12 * (len(widths) - 1) <= text_width(True, LATEX_PRESET.margin_cm)
     assert max(widths) == widths[-1]
+    assert r"\hyphenpenalty=10000\exhyphenpenalty=10000" in text  # words never break across lines
     spec = text[text.index(r"\begin{longtable}"):].splitlines()[0]
     aligns = re.findall(r"\\(raggedright|centering)", spec)
     assert aligns[0] == aligns[3] == aligns[-1] == "raggedright" and aligns[1] == "centering"

@@ -4,7 +4,7 @@ Layout per table (typography from a journal preset, :mod:`retrocohort.render.pre
 paragraph kept with the table, the table with three horizontal rules (top rule, rule under the
 header, bottom rule; no vertical or inner rules), a bold header row repeated on every page, body
 rows that never split across pages, label indentation as paragraph left indent, footnote and test
-letters as superscripts, then the footnotes. Column widths come from the content and each table
+letters as superscripts, section headings spanning the table, then the footnotes. Column widths come from the content and each table
 sits in its own A4 section, portrait or landscape, chosen by
 :func:`retrocohort.render.layout.plan_table` (2.5 cm margins).
 
@@ -171,6 +171,12 @@ def _add_table(doc: DocumentObject, table: Table, preset: Preset, plan: TablePla
         _set_header_cell_rule(cell, preset)
     for row, docx_row in zip(table.rows, grid.rows[1:]):
         _keep_row_together(docx_row)
+        if row.section and table.width > 1:
+            heading = docx_row.cells[0].merge(docx_row.cells[-1])  # spans the table (w:gridSpan)
+            heading.width = Twips(sum(round(w * 20) for w in plan.widths_pt))
+            _fill_cell(heading, row.cells[0], bold=row.is_bold(0), align="left", indent=row.indent,
+                       size_pt=plan.body_pt)
+            continue
         for i, (cell, text, align) in enumerate(zip(docx_row.cells, row.padded(table.width), table.alignments)):
             _fill_cell(cell, text, bold=row.is_bold(i), align=align,
                        indent=row.indent if i == 0 else 0, size_pt=plan.body_pt)

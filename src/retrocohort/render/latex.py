@@ -68,6 +68,8 @@ def _cell(text: str, bold: bool) -> str:
 
 
 def _row_line(row: Row, width: int) -> str:
+    if row.section and width > 1:  # a heading spanning the table
+        return rf"\multicolumn{{{width}}}{{@{{}}l}}{{{INDENT * row.indent}{_cell(row.cells[0], row.is_bold(0))}}} \\"
     cells = [_cell(text, row.is_bold(i)) for i, text in enumerate(row.padded(width))]
     cells[0] = INDENT * row.indent + cells[0]
     return " & ".join(cells) + r" \\"

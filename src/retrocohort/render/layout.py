@@ -9,7 +9,8 @@ letter is :attr:`Preset.char_width_em`. Two widths per column are measured (in p
 * the **natural** width: the widest cell on one line.
 
 :func:`plan_table` fits the table into the text width of an A4 page: portrait when the natural
-widths fit in ``LANDSCAPE_FACTOR`` x the portrait text width, else landscape; if even the
+widths of the body cells (headers may wrap) fit in ``LANDSCAPE_FACTOR`` x the portrait text width
+and the minimum widths fit in it, else landscape; if even the
 minimum widths overflow the landscape text width, the body size shrinks in 0.5 pt steps down to
 :attr:`Preset.min_body_pt`. Space beyond the minimum widths is shared in proportion to each
 column's excess of natural over minimum width (the CSS "auto table layout" rule, W3C CSS 2.1
@@ -66,17 +67,19 @@ def _cell_widths(cell: str, size_pt: float, average_em: float, bold: bool) -> tu
     return longest, text_width_pt(body, size_pt, average_em, bold=bold) + mark_pt
 
 
-def column_extents(table: Table, size_pt: float, average_em: float) -> tuple[list[float], list[float]]:
+def column_extents(table: Table, size_pt: float, average_em: float, *,
+                   header_natural: bool = True) -> tuple[list[float], list[float]]:
     """Minimum and natural width (points, padding included) of each column of ``table``.
 
-    Header cells are bold. Section rows (a heading in the label column only) count towards the
-    minimum of column 0 but not its natural width, so a long section heading wraps instead of
-    widening the label column.
+    Header cells are bold; with ``header_natural=False`` a header's full length does not count
+    towards the natural width (headers may wrap). Section rows (a heading spanning the table)
+    count towards the minimum of column 0 but not its natural width.
     """
     minimum = [0.0] * table.width
     natural = [0.0] * table.width
     for j, name in enumerate(table.columns):
-        minimum[j], natural[j] = _cell_widths(name, size_pt, average_em, True)
+        minimum[j], whole = _cell_widths(name, size_pt, average_em, True)
+        natural[j] = whole if header_natural else 0.0
     for row in table.rows:
         for j, cell in enumerate(row.padded(table.width)):
             indent = INDENT_PT * row.indent if j == 0 else 0.0
@@ -127,7 +130,8 @@ def plan_table(table: Table, preset: Preset, landscape: bool | None = None) -> T
     portrait_width = text_width(False, preset.margin_cm)
     minimum, natural = column_extents(table, preset.body_pt, preset.char_width_em)
     if landscape is None:
-        landscape = sum(natural) > LANDSCAPE_FACTOR * portrait_width or sum(minimum) > portrait_width
+        _, body = column_extents(table, preset.body_pt, preset.char_width_em, header_natural=False)
+        landscape = sum(body) > LANDSCAPE_FACTOR * portrait_width or sum(minimum) > portrait_width
     available = text_width(landscape, preset.margin_cm)
     size = preset.body_pt
     while sum(minimum) > available and size - 0.5 >= preset.min_body_pt:
