@@ -157,8 +157,8 @@ def test_latex_longtable_structure_one_caption_and_repeated_header():
     # a section heading spans the table
     assert row_lines[0] == r"\multicolumn{3}{@{}l}{Underlying condition} \\"
     assert row_lines[1].startswith(r"\hspace{1em}Diabetes \textbar{} obesity & 13 (62\%) & --- \\")
-    assert row_lines[5].startswith(r"\hspace{1em}\hspace{1em}Platelets \ensuremath{\geq}50 \textmu{}mol \$x \{y\} "
-                                   r"\textasciitilde{}z \textasciicircum{}w \textbackslash{}v")
+    assert row_lines[5].startswith(r"\hspace{1em}\hspace{1em}Platelets \ensuremath{\geq}50 "
+                                   r"\textmu{}mol \$x \{y\} \textasciitilde{}z \textasciicircum{}w \textbackslash{}v")
     assert r"45.0 {[}33.0--58.0{]} & \textless{}5" in text
     assert r"\textbf{5/20 (25\%)}" in text
     notes = text[text.index(r"\par\footnotesize"): text.index(r"\endgroup")]

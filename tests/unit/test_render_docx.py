@@ -12,8 +12,14 @@ from docx.enum.section import WD_ORIENT
 
 from retrocohort.errors import ConfigError
 from retrocohort.render import Footnote, Marked, Row, Table, to_docx_bytes
-from retrocohort.render.layout import (CELL_PADDING_PT, column_extents, plan_table, share_width,
-                                       text_width, text_width_pt)
+from retrocohort.render.layout import (
+    CELL_PADDING_PT,
+    column_extents,
+    plan_table,
+    share_width,
+    text_width,
+    text_width_pt,
+)
 from retrocohort.render.presets import PRESETS, get_preset
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -68,7 +74,8 @@ def test_minimum_width_is_the_longest_word_and_natural_the_longest_cell():
 def test_share_width_gives_spare_space_to_long_text_columns():
     assert share_width([10, 10], [20, 30], 100) == [20, 30]  # natural widths fit
     widths = share_width([10, 10], [20, 110], 60)  # excess 10 and 100 share the 40 spare points
-    assert widths == pytest.approx([10 + 40 * 10 / 110, 10 + 40 * 100 / 110]) and sum(widths) == pytest.approx(60)
+    assert widths == pytest.approx([10 + 40 * 10 / 110, 10 + 40 * 100 / 110])
+    assert sum(widths) == pytest.approx(60)
     assert share_width([50, 50], [60, 60], 80) == [50, 50]  # minimums overflow: caller shrinks the font
 
 
@@ -120,7 +127,8 @@ def test_docx_marks_are_superscript_runs_and_bold_p_is_bold():
     document = _document([narrow_table()])
     first = document.tables[0].rows[1].cells
     label_runs = first[0].paragraphs[0].runs
-    assert [(r.text, bool(r.font.superscript)) for r in label_runs] == [("CRP (mg/L) (n = 15)", False), ("†", True)]
+    assert [(r.text, bool(r.font.superscript)) for r in label_runs] == [("CRP (mg/L) (n = 15)", False),
+                                                                        ("†", True)]
     p_runs = first[3].paragraphs[0].runs
     assert [(r.text, bool(r.font.superscript), bool(r.bold)) for r in p_runs] == [("<0.001", False, True),
                                                                                    ("a", True, True)]
@@ -152,7 +160,7 @@ def test_presets_set_font_sizes_rules_and_caption_style(name):
     assert header_bottom.get(f"{W}sz") == str(preset.header_rule_eighths)
     body_run = table.rows[1].cells[1].paragraphs[0].runs[0]
     assert body_run.font.size.pt == preset.body_pt
-    note_run = [p for p in document.paragraphs if p.text.startswith("a ")][0].runs[-1]
+    note_run = next(p for p in document.paragraphs if p.text.startswith("a ")).runs[-1]
     assert note_run.font.size.pt == preset.footnote_pt
     assert data == to_docx_bytes([narrow_table()], preset=name)  # deterministic
 
@@ -170,8 +178,8 @@ def test_long_headers_and_section_headings_do_not_force_landscape():
     header = [f"Event-free at {d} days (95% confidence interval)" for d in (1, 3, 7, 14)]
     table = Table("Time to event", ["Analysis and group", "n (events)", *header, "p-Value"],
                   [Row(["Time to fever resolution by first-line anakinra use, all patients"], section=True),
-                   Row(["First line", "10 (10)", "40% (12–67)", "20% (3–47)", "10% (1–30)", "0% (0–0)", "0.257"],
-                       indent=1)], [], "t")
+                   Row(["First line", "10 (10)", "40% (12–67)", "20% (3–47)", "10% (1–30)", "0% (0–0)",
+                        "0.257"], indent=1)], [], "t")
     plan = plan_table(table, AMA)
     assert not plan.landscape and plan.fits
     minimum, _ = column_extents(table, AMA.body_pt, AMA.char_width_em)

@@ -19,8 +19,8 @@ from retrocohort.render.layout import CELL_PADDING_PT, text_width
     ("Δ CRP, Ω", r"\ensuremath{\Updelta} CRP, \ensuremath{\Upomega}"),
     ("Α", "A"),  # Greek capital alpha looks like a Latin A
     ("µg/L μg/L", r"\textmu{}g/L \textmu{}g/L"),
-    ("a ≠ b ≈ c ≤ d ≥ e ± f", r"a \ensuremath{\neq} b \ensuremath{\approx} c \ensuremath{\leq} d "
-                              r"\ensuremath{\geq} e \ensuremath{\pm} f"),
+    ("a ≠ b ≈ c ≤ d ≥ e ± f", (r"a \ensuremath{\neq} b \ensuremath{\approx} c \ensuremath{\leq} d "
+                               r"\ensuremath{\geq} e \ensuremath{\pm} f")),
     ("10\u202f000 mg", r"10\,000 mg"),
     ("a\u00a0b", "a~b"),
     ("Crohn’s “x”", "Crohn's ``x''"),

@@ -10,12 +10,18 @@ import pytest
 
 from retrocohort.analysis.descriptive import table1_statistics
 from retrocohort.analysis.groups import group_statistics
-from retrocohort.render import to_markdown, write_docx
 from retrocohort.analysis.survival import survival_statistics
 from retrocohort.errors import ConfigError
+from retrocohort.render import to_markdown, write_docx
 from retrocohort.render.model import Footnote, Marked
-from retrocohort.tables.build import (NumberStyle, build_group_table, build_survival_table, build_table1,
-                                      build_table2, build_table3)
+from retrocohort.tables.build import (
+    NumberStyle,
+    build_group_table,
+    build_survival_table,
+    build_table1,
+    build_table2,
+    build_table3,
+)
 
 VARIABLES = {
     "male": {"kind": "binary", "label": "Male"},
@@ -232,7 +238,8 @@ def test_marks_are_superscript_objects_that_still_read_as_text():
     assert isinstance(p, Marked) and (p.text, p.mark) == ("0.011", "a") and p == "0.011 a"
     assert not isinstance(table.rows[1].cells[0], Marked)
     notes = [f for f in table.footnotes if isinstance(f, Footnote)]
-    assert [(f.mark, f.text) for f in notes] == [("a", "Wilcoxon signed-rank test."), ("†", "Synthetic data.")]
+    assert [(f.mark, f.text) for f in notes] == [("a", "Wilcoxon signed-rank test."),
+                                                 ("†", "Synthetic data.")]
 
 
 def test_bold_p_below_threshold_from_parameter_or_config():

@@ -4,8 +4,8 @@ Layout per table (typography from a journal preset, :mod:`retrocohort.render.pre
 paragraph kept with the table, the table with three horizontal rules (top rule, rule under the
 header, bottom rule; no vertical or inner rules), a bold header row repeated on every page, body
 rows that never split across pages, label indentation as paragraph left indent, footnote and test
-letters as superscripts, section headings spanning the table, then the footnotes. Column widths come from the content and each table
-sits in its own A4 section, portrait or landscape, chosen by
+letters as superscripts, section headings spanning the table, then the footnotes. Column widths
+come from the content and each table sits in its own A4 section, portrait or landscape, chosen by
 :func:`retrocohort.render.layout.plan_table` (2.5 cm margins).
 
 Determinism: core properties get fixed values (dates 2000-01-01T00:00:00Z), the
@@ -39,7 +39,7 @@ from retrocohort.render.layout import A4_CM, TablePlan, plan_table
 from retrocohort.render.model import Table, split_mark, split_title
 from retrocohort.render.presets import DEFAULT_PRESET, Preset, get_preset
 
-FIXED_DATETIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+FIXED_DATETIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_DATE_TIME = (2000, 1, 1, 0, 0, 0)
 AUTHOR = "retrocohort"
 INDENT_CM = 0.4
@@ -130,7 +130,8 @@ def _add_title(doc: DocumentObject, title: str, preset: Preset) -> None:
     fmt = paragraph.paragraph_format
     fmt.space_before, fmt.space_after, fmt.keep_with_next = Pt(0), Pt(3), True
     label, rest = split_title(title)
-    parts = [(title, True)] if preset.caption_style == "bold" or not label else [(label, True), (" " + rest, False)]
+    whole = preset.caption_style == "bold" or not label
+    parts = [(title, True)] if whole else [(label, True), (" " + rest, False)]
     for text, bold in parts:
         if text.strip():
             run = paragraph.add_run(text)
@@ -177,7 +178,8 @@ def _add_table(doc: DocumentObject, table: Table, preset: Preset, plan: TablePla
             _fill_cell(heading, row.cells[0], bold=row.is_bold(0), align="left", indent=row.indent,
                        size_pt=plan.body_pt)
             continue
-        for i, (cell, text, align) in enumerate(zip(docx_row.cells, row.padded(table.width), table.alignments)):
+        cells = zip(docx_row.cells, row.padded(table.width), table.alignments)
+        for i, (cell, text, align) in enumerate(cells):
             _fill_cell(cell, text, bold=row.is_bold(i), align=align,
                        indent=row.indent if i == 0 else 0, size_pt=plan.body_pt)
     for note in table.footnotes:

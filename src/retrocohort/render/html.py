@@ -66,7 +66,8 @@ def to_html(table: Table) -> str:
     ]
     if table.footnotes:
         notes = "".join(
-            f'<tr><td colspan="{table.width}" style="{_style("left", "font-size:smaller")}">{_marked(n)}</td></tr>'
+            f'<tr><td colspan="{table.width}" style="{_style("left", "font-size:smaller")}">'
+            f"{_marked(n)}</td></tr>"
             for n in table.footnotes
         )
         lines.append(f"<tfoot>{notes}</tfoot>")

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 
-from retrocohort.render.layout import CELL_PADDING_PT, plan_table
 from retrocohort.render.latex_unicode import PACKAGES
 from retrocohort.render.latex_unicode import escape as _escape_text
+from retrocohort.render.layout import CELL_PADDING_PT, plan_table
 from retrocohort.render.model import Row, Table, split_title, with_mark
 from retrocohort.render.presets import Preset
 
@@ -69,7 +69,8 @@ def _cell(text: str, bold: bool) -> str:
 
 def _row_line(row: Row, width: int) -> str:
     if row.section and width > 1:  # a heading spanning the table
-        return rf"\multicolumn{{{width}}}{{@{{}}l}}{{{INDENT * row.indent}{_cell(row.cells[0], row.is_bold(0))}}} \\"
+        heading = INDENT * row.indent + _cell(row.cells[0], row.is_bold(0))
+        return rf"\multicolumn{{{width}}}{{@{{}}l}}{{{heading}}} \\"
     cells = [_cell(text, row.is_bold(i)) for i, text in enumerate(row.padded(width))]
     cells[0] = INDENT * row.indent + cells[0]
     return " & ".join(cells) + r" \\"

@@ -74,9 +74,11 @@ _SYMBOLS: dict[str, str] = {
     "\u201c": "``",
     "\u201d": "''",
 }
-_GREEK_NAMES = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
-                "final_sigma sigma tau upsilon phi chi psi omega").split()
-_GREEK_UPPER_MACROS = {"gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi", "psi", "omega"}
+_GREEK_NAMES = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+                "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "final_sigma", "sigma", "tau",
+                "upsilon", "phi", "chi", "psi", "omega"]
+_GREEK_UPPER_MACROS = {"gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi", "psi",
+                       "omega"}
 
 
 def _greek() -> dict[str, str]:

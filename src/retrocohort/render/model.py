@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Self
 
 Alignment = Literal["left", "center"]
 
@@ -33,7 +33,7 @@ class Marked(str):
     text: str
     mark: str
 
-    def __new__(cls, text: str, mark: str) -> "Marked":
+    def __new__(cls, text: str, mark: str) -> Self:
         if not mark:
             raise ValueError(f"Marked cell {text!r} needs a non-empty mark")
         obj = super().__new__(cls, f"{text} {mark}" if text else mark)
@@ -50,7 +50,7 @@ class Footnote(str):
     text: str
     mark: str
 
-    def __new__(cls, mark: str, text: str) -> "Footnote":
+    def __new__(cls, mark: str, text: str) -> Self:
         if not mark:
             raise ValueError(f"Footnote {text!r} needs a non-empty mark")
         obj = super().__new__(cls, f"{mark} {text}")

@@ -16,11 +16,19 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.errors import ConfigError, Problem
-from retrocohort.format.numbers import (EM_DASH, format_count_pct, format_mean_sd, format_median_iqr,
-                                        format_number, format_range, is_missing, rounding_rule_sentence)
+from retrocohort.format.numbers import (
+    EM_DASH,
+    format_count_pct,
+    format_mean_sd,
+    format_median_iqr,
+    format_number,
+    format_range,
+    is_missing,
+    rounding_rule_sentence,
+)
+from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.render.model import Footnote, Marked, Row, Table
 from retrocohort.render.number_style import NumberStyle
-from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.stats.quantiles import HF_TYPES
 
 DAGGER = "†"
@@ -273,7 +281,8 @@ def build_group_table(stats: pd.DataFrame, config: dict, bold_p_below: float | N
         for i, rec in enumerate(part[part["role"] == "summary"].to_dict("records")):
             rows.append(Row([rec["group"], str(int(rec["n_group"])),
                              _group_summary_cell(rec, spec.get("decimals", 1), style),
-                             p_text if i == 0 else ""], indent=1, bold=[False, False, False, bold and i == 0]))
+                             p_text if i == 0 else ""],
+                            indent=1, bold=[False, False, False, bold and i == 0]))
     columns = list(spec_t.get("columns", ["Comparison and group", "n",
                                           "n (%) or median [IQR]", "p-Value"]))
     foot = list(spec_t.get("footnotes", []))
