@@ -187,3 +187,17 @@ def test_long_headers_and_section_headings_do_not_force_landscape():
     docx_table = _document([table]).tables[0]
     span = docx_table.rows[1]._tr.find(f"{W}tc/{W}tcPr/{W}gridSpan")
     assert span is not None and span.get(f"{W}val") == str(table.width)
+
+
+def test_method_letters_in_order_of_first_use_and_bold_rule():
+    from retrocohort.render.pvalue_marks import bold_footnote, is_bold_p, method_footnotes, method_letter
+    letters: dict[str, str] = {}
+    assert [method_letter(letters, m) for m in ("Wilcoxon", "McNemar", "Wilcoxon")] == ["a", "b", "a"]
+    assert method_footnotes(letters) == ["a Wilcoxon", "b McNemar"]
+    assert is_bold_p(0.049, 0.05) and not is_bold_p(0.05, 0.05) and not is_bold_p(float("nan"), 0.05)
+    assert not is_bold_p(0.001, None)
+    assert bold_footnote(0.05, [Row(["x", "0.01"], bold=[False, True])]) == ["p-values below 0.05 are in bold."]
+    assert bold_footnote(0.05, [Row(["x", "0.51"], bold=[False, False])]) == []
+    with pytest.raises(ValueError, match="more than 26 test methods"):
+        for i in range(27):
+            method_letter(letters, f"method {i}")

@@ -21,6 +21,7 @@ from retrocohort.tables.build import (
     build_table1,
     build_table2,
     build_table3,
+    event_name,
 )
 
 VARIABLES = {
@@ -270,3 +271,26 @@ def test_group_and_survival_tables_bold_significant_p():
     surv = build_survival_table(surv_stats, GROUP_CONFIG, bold_p_below=1.0)
     p = surv_stats.loc[surv_stats["role"] == "logrank", "p_value"].iloc[0]
     assert any(r.is_bold(5) for r in surv.rows) == (p < 1.0)
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    ({"label": "Time to fever resolution after anakinra start"}, "fever resolution"),
+    ({"label": "Time to fever resolution by first-line anakinra use"}, "fever resolution"),
+    ({"label": "Time to death."}, "death"),
+    ({"label": "Overall survival"}, "event"),
+    ({"label": "Time to event"}, "event"),
+    ({"label": "Overall survival", "event_name": "death"}, "death"),
+])
+def test_event_name_from_config_or_label(spec, expected):
+    assert event_name(spec) == expected
+
+
+def test_survival_columns_say_what_the_event_is():
+    config = {**GROUP_CONFIG, "survival": [dict(GROUP_CONFIG["survival"][0], label="Time to fever resolution")]}
+    stats, _ = survival_statistics(FRAME, config["survival"], VARIABLES, {}, {}, set())
+    table = build_survival_table(stats, config)
+    assert table.columns[2:5] == ["Median time to fever resolution, days (95% CI)",
+                                  "Without fever resolution at 1 day (95% CI)",
+                                  "Without fever resolution at 3 days (95% CI)"]
+    assert any(f.startswith("Without fever resolution: Kaplan–Meier S(t) (patients in whom fever "
+                            "resolution has not yet occurred)") for f in table.footnotes)

@@ -12,10 +12,11 @@ Digit grouping is decided once per row (:meth:`NumberStyle.row`), so a row never
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from retrocohort.errors import ConfigError, Problem
 from retrocohort.format.numbers import (
     EM_DASH,
     format_count_pct,
@@ -29,6 +30,13 @@ from retrocohort.format.numbers import (
 from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.render.model import Footnote, Marked, Row, Table
 from retrocohort.render.number_style import NumberStyle
+from retrocohort.render.pvalue_marks import (
+    bold_footnote,
+    bold_threshold,
+    is_bold_p,
+    method_footnotes,
+    method_letter,
+)
 from retrocohort.stats.quantiles import HF_TYPES
 
 DAGGER = "†"
@@ -165,46 +173,7 @@ def _p_cell(p: object, config: dict) -> str:
 
 def _marked_p(p: object, method: str, config: dict, markers: dict[str, str]) -> Marked:
     """The printed p-value with the superscript letter of the test that produced it."""
-    return Marked(_p_cell(p, config), _method_marker(markers, method))
-
-
-def bold_threshold(config: dict, table: str, bold_p_below: float | None = None) -> float | None:
-    """The p-value below which a table prints p in bold: the explicit ``bold_p_below`` if given,
-    else config ``tables.<table>.bold_p_below`` (None: never bold).
-
-    Raises
-    ------
-    ConfigError
-        If the threshold is not a number in (0, 1].
-    """
-    value = bold_p_below if bold_p_below is not None else config.get("tables", {}).get(table, {}).get(
-        "bold_p_below")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        raise ConfigError("invalid bold p-value threshold", [Problem(
-            "threshold for bold p-values", column=f"tables.{table}.bold_p_below", value=value,
-            expected="a number in (0, 1], e.g. 0.05")])
-    return float(value)
-
-
-def _is_bold_p(p: object, threshold: float | None) -> bool:
-    return threshold is not None and not is_missing(p) and float(p) < threshold  # type: ignore[arg-type]
-
-
-def _bold_footnote(threshold: float | None, rows: list[Row]) -> list[str]:
-    if threshold is None or not any(row.bold and any(row.bold) for row in rows):
-        return []
-    return [f"p-values below {threshold:g} are in bold."]
-
-
-def _method_marker(markers: dict[str, str], method: str) -> str:
-    """Letter of a method sentence (a, b, ...), assigned in order of first use."""
-    return markers.setdefault(method, "abcdefghijklmnopqrstuvwxyz"[len(markers)])
-
-
-def _p_footnotes(markers: dict[str, str]) -> list[str]:
-    return [Footnote(letter, method) for method, letter in markers.items()]
+    return Marked(_p_cell(p, config), method_letter(markers, method))
 
 
 def _paired_cell(rec: dict, dec: int, style: NumberStyle, summary: str = "median") -> tuple[str, str]:
@@ -236,12 +205,12 @@ def build_table3(stats: pd.DataFrame, config: dict, bold_p_below: float | None =
         p = rec["p_adjusted"] if rec["adjustment"] != "none" else rec["p_value"]
         rows.append(Row([_label(f"{rec['label']} (n = {rec['n_pairs']})", bool(rec["synthetic"])), d0, d7,
                          _marked_p(p, rec["method"], config, tests)],
-                        bold=[False, False, False, _is_bold_p(p, threshold)]))
+                        bold=[False, False, False, is_bold_p(p, threshold)]))
     foot = list(t3.get("footnotes", []))
     foot.append(f"Day {days[0]} and Day {days[1]} columns: {summary} of the paired values "
                 "(binary parameters: n (%)).")
-    foot += _bold_footnote(threshold, rows)
-    foot += _p_footnotes(tests)
+    foot += bold_footnote(threshold, rows)
+    foot += method_footnotes(tests)
     if main["adjustment"].iloc[0] != "none":
         foot.append(f"p-values adjusted for multiplicity across parameters ({main['adjustment'].iloc[0]}).")
     if main["synthetic"].astype(bool).any():
@@ -277,7 +246,7 @@ def build_group_table(stats: pd.DataFrame, config: dict, bold_p_below: float | N
         test = part[part["role"] == "test"].iloc[0].to_dict()
         rows.append(Row([_label(test["comparison_label"], bool(test["synthetic"]))], section=True))
         p_text = _marked_p(test["p_value"], test["method"], config, markers)
-        bold = _is_bold_p(test["p_value"], threshold)
+        bold = is_bold_p(test["p_value"], threshold)
         for i, rec in enumerate(part[part["role"] == "summary"].to_dict("records")):
             rows.append(Row([rec["group"], str(int(rec["n_group"])),
                              _group_summary_cell(rec, spec.get("decimals", 1), style),
@@ -293,9 +262,10 @@ def build_group_table(stats: pd.DataFrame, config: dict, bold_p_below: float | N
     foot.append("Binary outcomes: n (%) of the patients of the group with a known value "
                 "(k/d when some lack one); continuous outcomes: median [Q1–Q3], quartiles by "
                 f"Hyndman–Fan type {hf} ({HF_TYPES[hf]}). Patients with a missing group value "
-                "are excluded. p-values are two-sided. " + rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
-    foot += _bold_footnote(threshold, rows)
-    foot += _p_footnotes(markers)
+                "are excluded. p-values are two-sided. "
+                + rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
+    foot += bold_footnote(threshold, rows)
+    foot += method_footnotes(markers)
     if stats["synthetic"].astype(bool).any():
         foot.append(_synthetic_footnote(config))
     return Table(title=spec_t.get("title", "Group comparisons"), columns=columns, rows=rows,
@@ -332,9 +302,24 @@ def _quantity(value: float, unit: str) -> str:
     return f"{text} {unit[:-1] if value == 1 and unit.endswith('s') else unit}"
 
 
+_TIME_TO_RE = re.compile(r"time to (.+?)(?: (?:after|by|from|since|among|according to|in) .*)?",
+                         re.IGNORECASE)
+
+
+def event_name(spec: dict) -> str:
+    """What a time-to-event analysis counts, for column headers: config ``survival[].event_name``,
+    else X of a label "Time to X [after|by|from|since|among|in ...]" ("Time to fever resolution
+    after anakinra start" -> "fever resolution"), else "event"."""
+    if spec.get("event_name"):
+        return str(spec["event_name"])
+    match = _TIME_TO_RE.fullmatch(str(spec.get("label", "")).strip().rstrip("."))
+    return match.group(1) if match else "event"
+
+
 def build_survival_table(stats: pd.DataFrame, config: dict, bold_p_below: float | None = None) -> Table:
     """Time to event: per analysis and group, n (events), Kaplan–Meier median with its CI,
-    event-free percentage at each configured horizon, and the log-rank p-value (superscript test
+    event-free percentage at each configured horizon (headers name the event, see
+    :func:`event_name`), and the log-rank p-value (superscript test
     letter; bold below :func:`bold_threshold`)."""
     spec_t = config.get("tables", {}).get("survival", {})
     style = number_style(config, "survival")
@@ -355,7 +340,7 @@ def build_survival_table(stats: pd.DataFrame, config: dict, bold_p_below: float 
         if len(test):
             rec = test.iloc[0].to_dict()
             p_text = _marked_p(rec["p_value"], rec["method"], config, markers)
-            bold = _is_bold_p(rec["p_value"], threshold)
+            bold = is_bold_p(rec["p_value"], threshold)
         hz = part[part["role"] == "horizon"]
         for i, rec in enumerate(medians):
             cells = [rec["group"], f"{int(rec['n'])} ({int(rec['n_events'])})",
@@ -369,22 +354,27 @@ def build_survival_table(stats: pd.DataFrame, config: dict, bold_p_below: float 
         notes.append(f"{medians[0]['analysis_label']}: {medians[0]['event_definition']}")
     units = {config["variables"].get(s["time"], {}).get("unit", "") for s in specs}
     unit = units.pop() if len(units) == 1 else ""
-    columns = (["Analysis and group", "n (events)",
-                f"Median time{', ' + unit if unit else ''} ({conf_text} CI)"]
-               + [f"Event-free at {_quantity(h, unit)} ({conf_text} CI)" for h in horizons]
+    names = {event_name(s) for s in specs}
+    event = names.pop() if len(names) == 1 else "event"
+    free = "Event-free" if event == "event" else f"Without {event}"
+    median_header = (f"Median time{'' if event == 'event' else ' to ' + event}"
+                     f"{', ' + unit if unit else ''} ({conf_text} CI)")
+    columns = (["Analysis and group", "n (events)", median_header]
+               + [f"{free} at {_quantity(h, unit)} ({conf_text} CI)" for h in horizons]
                + ["p-Value"])
     methods = sorted(set(stats.loc[stats["role"] == "median", "method"]))
     foot = list(spec_t.get("footnotes", [])) + notes + methods
     if horizons:
         ci_types = sorted(set(stats.loc[stats["role"] == "horizon", "ci_type"]))
-        foot.append("Event-free percentage: Kaplan–Meier S(t) at the stated time with its pointwise "
+        what = "" if event == "event" else f" (patients in whom {event} has not yet occurred)"
+        foot.append(f"{free}: Kaplan–Meier S(t){what} at the stated time with its pointwise "
                     f"CI ({', '.join(ci_types)} transform of Greenwood's variance).")
     med = stats[stats["role"] == "median"]
     reached = med["median"].notna() & ~np.isinf(med["ci_high"].astype(float))
     nr = "NR: confidence limit not reached. " if not reached.all() else ""
     foot.append(nr + rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
-    foot += _bold_footnote(threshold, rows)
-    foot += _p_footnotes(markers)
+    foot += bold_footnote(threshold, rows)
+    foot += method_footnotes(markers)
     if stats["synthetic"].astype(bool).any():
         foot.append(_synthetic_footnote(config))
     return Table(title=spec_t.get("title", "Time to event"), columns=columns, rows=rows,
