@@ -190,7 +190,12 @@ def test_long_headers_and_section_headings_do_not_force_landscape():
 
 
 def test_method_letters_in_order_of_first_use_and_bold_rule():
-    from retrocohort.render.pvalue_marks import bold_footnote, is_bold_p, method_footnotes, method_letter
+    from retrocohort.render.pvalue_marks import (
+        bold_footnote,
+        is_bold_p,
+        method_footnotes,
+        method_letter,
+    )
     letters: dict[str, str] = {}
     assert [method_letter(letters, m) for m in ("Wilcoxon", "McNemar", "Wilcoxon")] == ["a", "b", "a"]
     assert method_footnotes(letters) == ["a Wilcoxon", "b McNemar"]
