@@ -22,8 +22,9 @@ def test_marked_rows_and_one_footnote_naming_published_values():
     assert out.rows[0].cells[1:] == ["12 (57%)"]  # values are never changed
     assert out.footnotes[:-1] == TABLE.footnotes
     note = out.footnotes[-1]
-    assert note.mark == "‡" and note == ("‡ Differs from the published value (published: 13 (62%) for "
-                                         "Gender (male); 8 (38%) for Immunodepression); see results/audit/audit.md.")
+    assert note.mark == "‡"
+    assert note == ("‡ Differs from the published value (published: 13 (62%) for Gender (male); "
+                    "8 (38%) for Immunodepression); see results/audit/audit.md.")
     assert "Gender (male)<sup>‡</sup>" in to_markdown(out) and "<sup>‡</sup> Differs" in to_html(out)
 
 
