@@ -45,7 +45,8 @@ def to_markdown(table: Table, *, heading_level: int = 3) -> str:
     """Render ``table`` as a heading line, a pipe table and one paragraph per footnote.
 
     Indentation is ``&emsp;`` per level in the label cell; cell text is escaped so
-    that pipes and emphasis characters print literally; marks are ``<sup>``. Ends with a newline.
+    that pipes and emphasis characters print literally; marks after cell text are ``<sup>``, the
+    mark leading a footnote is plain text ("a Wilcoxon ...", "† Synthetic ..."). Ends with a newline.
     """
     if not 1 <= heading_level <= 6:
         raise ValueError(f"heading_level must be 1..6, got {heading_level!r}")
@@ -54,5 +55,5 @@ def to_markdown(table: Table, *, heading_level: int = 3) -> str:
     lines.append(_line([_ALIGN_MARK[a] for a in table.alignments]))
     lines += [_body_line(row, table.width) for row in table.rows]
     for note in table.footnotes:
-        lines += ["", _marked(note)]
+        lines += ["", escape(note)]  # a footnote's leading mark stays plain text: "† Synthetic ..."
     return "\n".join(lines) + "\n"
