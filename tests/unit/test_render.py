@@ -138,27 +138,39 @@ def test_markdown_heading_level_and_newlines():
 # ----------------------------------------------------------------------------- latex
 
 
-def test_latex_booktabs_structure():
+def test_latex_longtable_structure_one_caption_and_repeated_header():
     text = to_latex(TABLE)
-    assert text.count(r"\toprule") == text.count(r"\midrule") == text.count(r"\bottomrule") == 1
-    assert r"\begin{tabular}{lcc}" in text
+    # header and its rules are given twice: first page (\endfirsthead) and following pages (\endhead)
+    assert text.count(r"\toprule") == text.count(r"\midrule") == 2 and text.count(r"\bottomrule") == 1
+    assert text.index(r"\endfirsthead") < text.index(r"\endhead") < text.index(r"\bottomrule")
+    assert text.count(r"\begin{longtable}") == 1
     assert r"\hline" not in text and r"\vline" not in text and "threeparttable" not in text
-    assert r"\caption{Table 1. Baseline characteristics (n = 21) \& 100\%}" in text
-    assert r"\label{tab:baseline}" in text
-    body = text[text.index(r"\midrule"): text.index(r"\bottomrule")]
+    # the title's own number becomes \thetable, the caption holds the rest: "Table 1." prints once
+    assert text.count(r"\caption") == 1
+    assert r"\renewcommand{\thetable}{1}" in text
+    assert r"\caption{Baseline characteristics (n = 21) \& 100\%}\label{tab:baseline}\\" in text
+    body = text[text.index(r"\endhead"): text.index(r"\bottomrule")]
     row_lines = [line for line in body.splitlines() if line.endswith(r"\\")]
     assert len(row_lines) == N_ROWS
-    assert all(len(re.findall(r"(?<!\\)&", line)) == TABLE.width - 1 for line in row_lines)
-    assert row_lines[0] == r"Underlying condition &  &  \\"
+    assert all(len(re.findall(r"(?<!\\)&", line)) == TABLE.width - 1
+               for line, row in zip(row_lines, TABLE.rows) if not row.section)
+    # a section heading spans the table
+    assert row_lines[0] == r"\multicolumn{3}{@{}l}{Underlying condition} \\"
     assert row_lines[1].startswith(r"\hspace{1em}Diabetes \textbar{} obesity & 13 (62\%) & --- \\")
-    assert row_lines[5].startswith(r"\hspace{1em}\hspace{1em}Platelets $\geq$50 \textmu{}mol \$x \{y\} "
-                                   r"\textasciitilde{}z \textasciicircum{}w \textbackslash{}v")
+    assert row_lines[5].startswith(r"\hspace{1em}\hspace{1em}Platelets \ensuremath{\geq}50 "
+                                   r"\textmu{}mol \$x \{y\} \textasciitilde{}z \textasciicircum{}w \textbackslash{}v")
     assert r"45.0 {[}33.0--58.0{]} & \textless{}5" in text
     assert r"\textbf{5/20 (25\%)}" in text
-    notes = text[text.index(r"\par\footnotesize"): text.index(r"\end{table}")]
+    notes = text[text.index(r"\par\footnotesize"): text.index(r"\endgroup")]
     assert r"Values are n (\%) or median {[}Q1--Q3{]}.\par" in notes
     assert r"Second note\_with\_underscore.\par" in notes
-    assert text.index(r"\end{tabular}") < text.index(r"\par\footnotesize")
+    assert text.index(r"\end{longtable}") < text.index(r"\par\footnotesize")
+
+
+def test_latex_title_without_number_is_numbered_by_latex():
+    text = to_latex(Table("Group comparisons.", ["a", "b"], [Row(["x", "1"])], [], "tab:g"))
+    assert r"\renewcommand{\thetable}" not in text
+    assert r"\caption{Group comparisons.}\label{tab:g}" in text
 
 
 @given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126)))
@@ -181,7 +193,7 @@ def test_latex_standalone_document():
         assert package in doc
     assert doc.index(r"\begin{document}") < doc.index(r"\label{tab:baseline}") < doc.index(r"\label{tab:second}")
     assert doc.rstrip().endswith(r"\end{document}")
-    assert doc.count(r"\begin{table}") == 2
+    assert doc.count(r"\begin{longtable}") == 2 and doc.count(r"\clearpage") == 1
     with pytest.raises(ValueError, match="at least one table"):
         standalone_document([])
 
@@ -242,7 +254,10 @@ def test_docx_reads_back_with_expected_text_and_layout():
     assert [c.text for c in table.rows[0].cells] == TABLE.columns
     assert all(run.bold for cell in table.rows[0].cells for run in cell.paragraphs[0].runs)
     for docx_row, row in zip(table.rows[1:], TABLE.rows):
-        assert [c.text for c in docx_row.cells] == row.padded(TABLE.width)
+        # a section heading is one cell spanning the table (python-docx lists it once per grid column)
+        expected = [row.cells[0]] * TABLE.width if row.section else row.padded(TABLE.width)
+        assert [c.text for c in docx_row.cells] == expected
+        assert (docx_row._tr.find(f"{W}tc/{W}tcPr/{W}gridSpan") is not None) == row.section
         indent = docx_row.cells[0].paragraphs[0].paragraph_format.left_indent
         assert abs((indent or 0) - Cm(docx_module.INDENT_CM * row.indent)) < Cm(0.01)  # twip rounding
     assert table.rows[-1].cells[1].paragraphs[0].runs[0].bold

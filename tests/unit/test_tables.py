@@ -10,10 +10,19 @@ import pytest
 
 from retrocohort.analysis.descriptive import table1_statistics
 from retrocohort.analysis.groups import group_statistics
-from retrocohort.render import to_markdown, write_docx
 from retrocohort.analysis.survival import survival_statistics
-from retrocohort.tables.build import (NumberStyle, build_group_table, build_survival_table, build_table1,
-                                build_table2)
+from retrocohort.errors import ConfigError
+from retrocohort.render import to_markdown, write_docx
+from retrocohort.render.model import Footnote, Marked
+from retrocohort.tables.build import (
+    NumberStyle,
+    build_group_table,
+    build_survival_table,
+    build_table1,
+    build_table2,
+    build_table3,
+    event_name,
+)
 
 VARIABLES = {
     "male": {"kind": "binary", "label": "Male"},
@@ -176,3 +185,112 @@ def test_group_and_survival_docx_open_in_libreoffice(tmp_path, libreoffice):
         check=True, capture_output=True, timeout=180)
     pdf = Path(tmp_path / "tables.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 3
+
+
+# ------------------------------------------------- per-row digit grouping, marks, bold p-values
+
+
+def _t3_stats(rows):
+    return pd.DataFrame([{"role": "main", "order": i, "kind": "continuous", "n_pairs": 15,
+                          "day0_median": d0, "day7_median": d7, "p_value": p, "p_adjusted": p,
+                          "adjustment": "none", "method": "Wilcoxon signed-rank test.", "label": label,
+                          "synthetic": synthetic}
+                         for i, (label, d0, d7, p, synthetic) in enumerate(rows)])
+
+
+T3_ROWS = [("Ferritin", 10044.0, 2014.0, 0.011, True), ("CRP", 116.0, 35.1, 0.0004, False),
+           ("Platelets", 68.0, 118.5, 0.417, False)]
+
+
+def _t3_config(**table3):
+    return {"study": {"synthetic_note": "Synthetic data."}, "statistics": {},
+            "tables": {"table3": {"parameters": [{"variable": r[0]} for r in T3_ROWS], **table3}}}
+
+
+def test_table3_groups_digits_once_per_row():
+    table = build_table3(_t3_stats(T3_ROWS), _t3_config())
+    assert table.rows[0].cells[1:3] == ["10,044.0", "2,014.0"]  # not "10,044.0" beside "2014.0"
+    assert table.rows[1].cells[1:3] == ["116.0", "35.1"]
+    plain = build_table3(_t3_stats(T3_ROWS), _t3_config(thousands_separator=""))
+    assert plain.rows[0].cells[1:3] == ["10044.0", "2014.0"]
+
+
+def test_table1_groups_digits_once_per_row_including_the_reference_range():
+    rows = [{"variable": "ferritin", "decimals": 1, "reference": [20, 1500], "reference_decimals": 0}]
+    cells = _cells(_table1(rows))["Ferritin"]
+    assert cells[1] == "20–1,500" and cells[2] == "11,417.5 [6,804.4–18,458.8]"
+    style = NumberStyle()
+    assert style.row([(1500, 0), (9999.94, 1)])["thousands_min"] == 10000
+    assert style.row([(1500, 0), (9999.96, 1)])["thousands_min"] == 0  # rounds to 10000.0
+
+
+def test_table1_footnote_describes_the_reference_column():
+    with_ref = _table1([{"variable": "age", "reference": [18, 65]}])
+    assert any("Reference values" in f and "own column" in f for f in with_ref.footnotes)
+    without = _table1([{"variable": "age", "reference": [18, 65]}], reference_column=False)
+    assert not any("Reference values" in f for f in without.footnotes)
+    assert not any("Reference values" in f for f in _table1([{"variable": "age"}]).footnotes)
+
+
+def test_marks_are_superscript_objects_that_still_read_as_text():
+    table = build_table3(_t3_stats(T3_ROWS), _t3_config())
+    label, p = table.rows[0].cells[0], table.rows[0].cells[3]
+    assert isinstance(label, Marked) and (label.text, label.mark) == ("Ferritin (n = 15)", "†")
+    assert isinstance(p, Marked) and (p.text, p.mark) == ("0.011", "a") and p == "0.011 a"
+    assert not isinstance(table.rows[1].cells[0], Marked)
+    notes = [f for f in table.footnotes if isinstance(f, Footnote)]
+    assert [(f.mark, f.text) for f in notes] == [("a", "Wilcoxon signed-rank test."),
+                                                 ("†", "Synthetic data.")]
+
+
+def test_bold_p_below_threshold_from_parameter_or_config():
+    stats = _t3_stats(T3_ROWS)
+    assert not any(r.is_bold(3) for r in build_table3(stats, _t3_config()).rows)
+    for table in (build_table3(stats, _t3_config(), bold_p_below=0.05),
+                  build_table3(stats, _t3_config(bold_p_below=0.05))):
+        assert [r.is_bold(3) for r in table.rows] == [True, True, False]
+        assert not any(r.is_bold(i) for r in table.rows for i in range(3))
+        assert "p-values below 0.05 are in bold." in table.footnotes
+    strict = build_table3(stats, _t3_config(bold_p_below=0.05), bold_p_below=0.001)
+    assert [r.is_bold(3) for r in strict.rows] == [False, True, False]
+    for bad in (0, 1.5, "0.05", True):
+        with pytest.raises(ConfigError, match="bold p-value threshold") as error:
+            build_table3(stats, _t3_config(bold_p_below=bad))
+        assert "tables.table3.bold_p_below" in str(error.value)
+
+
+def test_group_and_survival_tables_bold_significant_p():
+    _, plain = _group_table()
+    stats = group_statistics(FRAME, GROUP_CONFIG["groups"], VARIABLES, {}, {}, {"age"})
+    tests = stats[stats["role"] == "test"]["p_value"].tolist()
+    bold = build_group_table(stats, GROUP_CONFIG, bold_p_below=1.0)
+    first_rows = [r for r in bold.rows if not r.section and r.cells[3]]
+    assert [r.is_bold(3) for r in first_rows] == [p < 1.0 for p in tests]
+    assert not any(r.is_bold(3) for r in plain.rows)
+    surv_stats, _ = survival_statistics(FRAME, GROUP_CONFIG["survival"], VARIABLES, {}, {}, set())
+    surv = build_survival_table(surv_stats, GROUP_CONFIG, bold_p_below=1.0)
+    p = surv_stats.loc[surv_stats["role"] == "logrank", "p_value"].iloc[0]
+    assert any(r.is_bold(5) for r in surv.rows) == (p < 1.0)
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    ({"label": "Time to fever resolution after anakinra start"}, "fever resolution"),
+    ({"label": "Time to fever resolution by first-line anakinra use"}, "fever resolution"),
+    ({"label": "Time to death."}, "death"),
+    ({"label": "Overall survival"}, "event"),
+    ({"label": "Time to event"}, "event"),
+    ({"label": "Overall survival", "event_name": "death"}, "death"),
+])
+def test_event_name_from_config_or_label(spec, expected):
+    assert event_name(spec) == expected
+
+
+def test_survival_columns_say_what_the_event_is():
+    config = {**GROUP_CONFIG, "survival": [dict(GROUP_CONFIG["survival"][0], label="Time to fever resolution")]}
+    stats, _ = survival_statistics(FRAME, config["survival"], VARIABLES, {}, {}, set())
+    table = build_survival_table(stats, config)
+    assert table.columns[2:5] == ["Median time to fever resolution, days (95% CI)",
+                                  "Without fever resolution at 1 day (95% CI)",
+                                  "Without fever resolution at 3 days (95% CI)"]
+    assert any(f.startswith("Without fever resolution: Kaplan–Meier S(t) (patients in whom fever "
+                            "resolution has not yet occurred)") for f in table.footnotes)

@@ -1,10 +1,12 @@
 """Journal-style Word tables (python-docx), byte-identical across runs.
 
-Layout per table: a bold title paragraph, the table with three horizontal rules
-(heavy top rule, thin rule under the header, heavy bottom rule; no vertical or
-inner rules), a bold repeating header row, label indentation as paragraph left
-indent, then footnotes as 8 pt paragraphs. Tables are separated by page breaks.
-The page is A4 portrait (or landscape) with 2.5 cm margins.
+Layout per table (typography from a journal preset, :mod:`retrocohort.render.presets`): a title
+paragraph kept with the table, the table with three horizontal rules (top rule, rule under the
+header, bottom rule; no vertical or inner rules), a bold header row repeated on every page, body
+rows that never split across pages, label indentation as paragraph left indent, footnote and test
+letters as superscripts, section headings spanning the table, then the footnotes. Column widths
+come from the content and each table sits in its own A4 section, portrait or landscape, chosen by
+:func:`retrocohort.render.layout.plan_table` (2.5 cm margins).
 
 Determinism: core properties get fixed values (dates 2000-01-01T00:00:00Z), the
 template's thumbnail is dropped, and the zip is rewritten with sorted entries,
@@ -21,34 +23,32 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
 from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.section import Section
+from docx.shared import Cm, Pt, Twips
 from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
+from docx.text.paragraph import Paragraph
 
-from retrocohort.render.model import Table
+from retrocohort.render.layout import A4_CM, TablePlan, plan_table
+from retrocohort.render.model import Table, split_mark, split_title
+from retrocohort.render.presets import DEFAULT_PRESET, Preset, get_preset
 
-FIXED_DATETIME = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+FIXED_DATETIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_DATE_TIME = (2000, 1, 1, 0, 0, 0)
 AUTHOR = "retrocohort"
-HEAVY_RULE_EIGHTHS = 12  # 1.5 pt, in eighths of a point (w:sz)
-THIN_RULE_EIGHTHS = 6  # 0.75 pt
-BODY_PT = 9
-FOOTNOTE_PT = 8
 INDENT_CM = 0.4
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
-_A4_CM = (21.0, 29.7)
 # Schema successors, so inserted elements keep the CT_TblPr / CT_TcPr child order.
 _TBLBORDERS_SUCCESSORS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
                           "w:tblDescription", "w:tblPrChange")
 _TCBORDERS_SUCCESSORS = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
                          "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
-_MARGIN_CM = 2.5
 
 
 def _border(tag: str, size: int | None) -> BaseOxmlElement:
@@ -69,9 +69,9 @@ def _borders(container_tag: str, sizes: dict[str, int | None]) -> BaseOxmlElemen
     return container
 
 
-def _set_table_borders(table: DocxTable) -> None:
-    """Heavy top and bottom rules on the table; all vertical and inner rules nil."""
-    sizes = {"top": HEAVY_RULE_EIGHTHS, "left": None, "bottom": HEAVY_RULE_EIGHTHS,
+def _set_table_borders(table: DocxTable, preset: Preset) -> None:
+    """The preset's top and bottom rules on the table; all vertical and inner rules nil."""
+    sizes = {"top": preset.top_rule_eighths, "left": None, "bottom": preset.bottom_rule_eighths,
              "right": None, "insideH": None, "insideV": None}
     tbl_pr = table._tbl.tblPr
     for old in tbl_pr.findall(qn("w:tblBorders")):
@@ -79,11 +79,12 @@ def _set_table_borders(table: DocxTable) -> None:
     tbl_pr.insert_element_before(_borders("w:tblBorders", sizes), *_TBLBORDERS_SUCCESSORS)
 
 
-def _set_header_cell_rule(cell: _Cell) -> None:
-    """Header cell edges: heavy top (so a header repeated on a new page is ruled),
-    thin bottom rule under the header, left/right explicitly nil."""
+def _set_header_cell_rule(cell: _Cell, preset: Preset) -> None:
+    """Header cell edges: top rule (so a header repeated on a new page is ruled),
+    the thinner rule under the header, left/right explicitly nil."""
     tc_pr = cell._tc.get_or_add_tcPr()
-    sizes = {"top": HEAVY_RULE_EIGHTHS, "left": None, "bottom": THIN_RULE_EIGHTHS, "right": None}
+    sizes = {"top": preset.top_rule_eighths, "left": None, "bottom": preset.header_rule_eighths,
+             "right": None}
     tc_pr.insert_element_before(_borders("w:tcBorders", sizes), *_TCBORDERS_SUCCESSORS)
 
 
@@ -93,52 +94,114 @@ def _mark_header_row(row: _Row) -> None:
     tr_pr.append(OxmlElement("w:tblHeader"))
 
 
-def _fill_cell(cell: _Cell, text: str, *, bold: bool, align: str, indent: int, size_pt: int) -> None:
+def _keep_row_together(row: _Row) -> None:
+    """``w:cantSplit``: a body row is never split across two pages (the table itself may be)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def _add_text(paragraph: Paragraph, text: str, *, bold: bool, size_pt: float) -> None:
+    """Runs for ``text``: its body, then its mark as a superscript (a :class:`Marked` cell), or the
+    mark first (a :class:`Footnote`)."""
+    body, mark, mark_first = split_mark(text)
+    parts = [(mark, True), (" " + body, False)] if mark_first else [(body, False), (mark, True)]
+    for part, superscript in parts:
+        if not part:
+            continue
+        run = paragraph.add_run(part)
+        run.bold = bold
+        run.font.size = Pt(size_pt)
+        run.font.superscript = superscript or None
+
+
+def _fill_cell(cell: _Cell, text: str, *, bold: bool, align: str, indent: int, size_pt: float) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.alignment = _ALIGN[align]
     fmt = paragraph.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     if indent:
         fmt.left_indent = Cm(INDENT_CM * indent)
-    if text:
-        run = paragraph.add_run(text)
-        run.bold = bold
-        run.font.size = Pt(size_pt)
+    _add_text(paragraph, text, bold=bold, size_pt=size_pt)
 
 
-def _add_paragraph(doc: DocumentObject, text: str, *, bold: bool, size_pt: int, keep_with_next: bool) -> None:
+def _add_title(doc: DocumentObject, title: str, preset: Preset) -> None:
+    """The caption above the table, in the preset's caption style (all bold, or "Table N." bold)."""
     paragraph = doc.add_paragraph()
     fmt = paragraph.paragraph_format
-    fmt.space_before, fmt.space_after, fmt.keep_with_next = Pt(0), Pt(3), keep_with_next
-    run = paragraph.add_run(text)
-    run.bold = bold
-    run.font.size = Pt(size_pt)
+    fmt.space_before, fmt.space_after, fmt.keep_with_next = Pt(0), Pt(3), True
+    label, rest = split_title(title)
+    whole = preset.caption_style == "bold" or not label
+    parts = [(title, True)] if whole else [(label, True), (" " + rest, False)]
+    for text, bold in parts:
+        if text.strip():
+            run = paragraph.add_run(text)
+            run.bold = bold
+            run.font.size = Pt(preset.title_pt)
 
 
-def _add_table(doc: DocumentObject, table: Table) -> None:
-    _add_paragraph(doc, table.title, bold=True, size_pt=BODY_PT + 1, keep_with_next=True)
+def _add_footnote(doc: DocumentObject, note: str, preset: Preset) -> None:
+    paragraph = doc.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(0), Pt(3)
+    _add_text(paragraph, note, bold=False, size_pt=preset.footnote_pt)
+
+
+def _set_widths(grid: DocxTable, widths_pt: list[float]) -> None:
+    """Fixed layout with the planned column widths (grid columns, every cell, table width)."""
+    grid.autofit = False
+    twips = [Twips(round(w * 20)) for w in widths_pt]
+    for column, width in zip(grid.columns, twips):
+        column.width = width
+    for row in grid.rows:
+        for cell, width in zip(row.cells, twips):
+            cell.width = width
+    tbl_w = grid._tbl.tblPr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(int(t.twips) for t in twips)))
+
+
+def _add_table(doc: DocumentObject, table: Table, preset: Preset, plan: TablePlan) -> None:
+    _add_title(doc, table.title, preset)
     grid = doc.add_table(rows=1 + len(table.rows), cols=table.width)
-    _set_table_borders(grid)
+    _set_table_borders(grid, preset)
+    _set_widths(grid, plan.widths_pt)
     header = grid.rows[0]
     _mark_header_row(header)
     for cell, name, align in zip(header.cells, table.columns, table.alignments):
-        _fill_cell(cell, name, bold=True, align=align, indent=0, size_pt=BODY_PT)
-        _set_header_cell_rule(cell)
+        _fill_cell(cell, name, bold=True, align=align, indent=0, size_pt=plan.body_pt)
+        _set_header_cell_rule(cell, preset)
     for row, docx_row in zip(table.rows, grid.rows[1:]):
-        for i, (cell, text, align) in enumerate(zip(docx_row.cells, row.padded(table.width), table.alignments)):
+        _keep_row_together(docx_row)
+        if row.section and table.width > 1:
+            heading = docx_row.cells[0].merge(docx_row.cells[-1])  # spans the table (w:gridSpan)
+            heading.width = Twips(sum(round(w * 20) for w in plan.widths_pt))
+            _fill_cell(heading, row.cells[0], bold=row.is_bold(0), align="left", indent=row.indent,
+                       size_pt=plan.body_pt)
+            continue
+        cells = zip(docx_row.cells, row.padded(table.width), table.alignments)
+        for i, (cell, text, align) in enumerate(cells):
             _fill_cell(cell, text, bold=row.is_bold(i), align=align,
-                       indent=row.indent if i == 0 else 0, size_pt=BODY_PT)
+                       indent=row.indent if i == 0 else 0, size_pt=plan.body_pt)
     for note in table.footnotes:
-        _add_paragraph(doc, note, bold=False, size_pt=FOOTNOTE_PT, keep_with_next=False)
+        _add_footnote(doc, note, preset)
 
 
-def _set_page(doc: DocumentObject, landscape: bool) -> None:
-    section = doc.sections[0]
-    short, long = Cm(_A4_CM[0]), Cm(_A4_CM[1])
+def _set_page(section: Section, landscape: bool, margin_cm: float) -> None:
+    short, long = Cm(A4_CM[0]), Cm(A4_CM[1])
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (long, short) if landscape else (short, long)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(_MARGIN_CM))
+        setattr(section, side, Cm(margin_cm))
+
+
+def _set_fonts(doc: DocumentObject, preset: Preset) -> None:
+    """The preset's font for every script (ASCII, high ANSI, complex, East Asian) in Normal."""
+    style = doc.styles["Normal"]
+    style.font.name = preset.font
+    style.font.size = Pt(preset.body_pt)
+    r_fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        r_fonts.set(qn(attribute), preset.font)
 
 
 def _fix_metadata(doc: DocumentObject, title: str) -> None:
@@ -169,25 +232,43 @@ def normalise_zip(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def to_docx_bytes(tables: list[Table], *, landscape: bool = False) -> bytes:
-    """Render ``tables`` (in order, page break between them) into deterministic DOCX bytes."""
+def to_docx_bytes(tables: list[Table], *, landscape: bool | None = None,
+                  preset: str | Preset = DEFAULT_PRESET) -> bytes:
+    """Render ``tables`` (in order, each in its own section starting on a new page) into
+    deterministic DOCX bytes.
+
+    Parameters
+    ----------
+    tables
+        The tables, in order.
+    landscape
+        ``None`` (default): each table's orientation is chosen from its content by
+        :func:`retrocohort.render.layout.plan_table` (wide tables in landscape sections);
+        ``True``/``False`` force landscape/portrait for all of them.
+    preset
+        A journal style name of :data:`retrocohort.render.presets.PRESETS` ("ama", "mdpi") or a
+        :class:`~retrocohort.render.presets.Preset`.
+    """
     if not tables:
         raise ValueError("to_docx_bytes needs at least one table")
+    style = get_preset(preset)
     doc = Document()
-    _set_page(doc, landscape)
+    _set_fonts(doc, style)
     for index, table in enumerate(tables):
-        if index:
-            doc.add_page_break()
-        _add_table(doc, table)
+        plan = plan_table(table, style, landscape)
+        section = doc.add_section(WD_SECTION.NEW_PAGE) if index else doc.sections[0]
+        _set_page(section, plan.landscape, style.margin_cm)
+        _add_table(doc, table, style, plan)
     _fix_metadata(doc, tables[0].title if len(tables) == 1 else "")
     buffer = io.BytesIO()
     doc.save(buffer)
     return normalise_zip(buffer.getvalue())
 
 
-def write_docx(tables: list[Table], path: str | Path, *, landscape: bool = False) -> Path:
+def write_docx(tables: list[Table], path: str | Path, *, landscape: bool | None = None,
+               preset: str | Preset = DEFAULT_PRESET) -> Path:
     """Write :func:`to_docx_bytes` output to ``path`` (parents created); return the path."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(to_docx_bytes(tables, landscape=landscape))
+    target.write_bytes(to_docx_bytes(tables, landscape=landscape, preset=preset))
     return target

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape as _html_escape
 
-from retrocohort.render.model import Row, Table
+from retrocohort.render.model import Row, Table, with_mark
 
 RULE = "1px solid #000"
 HEAVY_RULE = "2px solid #000"
@@ -21,8 +21,13 @@ def _style(align: str, *extra: str) -> str:
     return ";".join([f"text-align:{align}", _PAD, *extra])
 
 
+def _marked(text: str) -> str:
+    """Escaped text with its mark (test letter, dagger, footnote letter) as ``<sup>``."""
+    return with_mark(text, escape, lambda mark: f"<sup>{mark}</sup>")
+
+
 def _td(text: str, style: str, bold: bool) -> str:
-    body = escape(text)
+    body = _marked(text)
     if bold and body:
         body = f"<strong>{body}</strong>"
     return f'<td style="{style}">{body}</td>'
@@ -61,7 +66,8 @@ def to_html(table: Table) -> str:
     ]
     if table.footnotes:
         notes = "".join(
-            f'<tr><td colspan="{table.width}" style="{_style("left", "font-size:smaller")}">{escape(n)}</td></tr>'
+            f'<tr><td colspan="{table.width}" style="{_style("left", "font-size:smaller")}">'
+            f"{_marked(n)}</td></tr>"
             for n in table.footnotes
         )
         lines.append(f"<tfoot>{notes}</tfoot>")

@@ -1,110 +1,139 @@
-"""LaTeX ``table`` + booktabs ``tabular`` (no vertical rules, no threeparttable).
+"""LaTeX ``longtable`` + booktabs (no vertical rules), compilable with pdfLaTeX.
 
-Escaping choice: the ten LaTeX specials ``\\ { } % & _ # $ ~ ^`` and ``< > | [ ]``
-are escaped, and the non-ASCII symbols that appear in clinical tables are mapped to
-macros that work in pdfLaTeX with the :func:`standalone_document` preamble
-(``[utf8]{inputenc}``, ``[T1]{fontenc}``, ``textcomp``, ``booktabs``): en/em dash
--> ``--``/``---``, ``µ`` -> ``\\textmu{}``, ``≥ ≤ ± × →`` -> math symbols, ``°`` ->
-``\\textdegree{}``, no-break/em spaces -> ``~``/``\\quad{}``. Every other character
-(e.g. accented letters) is kept as UTF-8, which those packages handle.
+Each table is a ``longtable`` (it breaks across pages and repeats its header) inside the text
+width: column widths come from :func:`retrocohort.render.layout.plan_table` (the same content
+estimate as the Word tables) as ragged-right ``p`` columns, so long text wraps at spaces and
+never runs off the page; hyphenation is off inside tables (no mid-word breaks). A table too wide
+for a portrait page is set in a ``landscape`` environment (``pdflscape``).
+
+Caption: printed once. A title that carries its own number ("Table 2. Patients' ...") sets
+``\\thetable`` to that number and captions the rest, so the output reads "Table 2. Patients' ..."
+(``caption`` package, ``labelsep=period``) and ``\\ref`` gives "2"; other titles are numbered
+by LaTeX. Marks (test letters, the synthetic dagger, footnote letters) are
+``\\textsuperscript``. Text is escaped by :func:`retrocohort.render.latex_unicode.escape`.
 """
 
 from __future__ import annotations
 
-from retrocohort.render.model import Row, Table
+import re
 
-_ESCAPES: dict[str, str] = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "%": r"\%",
-    "&": r"\&",
-    "_": r"\_",
-    "#": r"\#",
-    "$": r"\$",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-    "|": r"\textbar{}",
-    "[": "{[}",  # braces stop a cell's leading "[" being read as the optional argument of \\
-    "]": "{]}",
-    "\u2013": "--",  # en dash
-    "\u2014": "---",  # em dash
-    "\u2212": r"$-$",  # minus sign
-    "\u00b5": r"\textmu{}",  # micro sign
-    "\u03bc": r"\textmu{}",  # Greek mu
-    "\u2265": r"$\geq$",
-    "\u2264": r"$\leq$",
-    "\u00b1": r"$\pm$",
-    "\u00d7": r"$\times$",
-    "\u2192": r"$\rightarrow$",
-    "\u00b0": r"\textdegree{}",
-    "\u00a0": "~",
-    "\u2003": r"\quad{}",
-    "\n": " ",
-}
-_TABLE = str.maketrans(_ESCAPES)
+from retrocohort.render.latex_unicode import PACKAGES
+from retrocohort.render.latex_unicode import escape as _escape_text
+from retrocohort.render.layout import CELL_PADDING_PT, plan_table
+from retrocohort.render.model import Row, Table, split_title, with_mark
+from retrocohort.render.presets import Preset
+
 INDENT = r"\hspace{1em}"
-_ALIGN_CODE = {"left": "l", "center": "c"}
+MARGIN_CM = 2.0
+#: Computer Modern / Latin Modern at \small (9 pt): average lower-case advance ~0.5 em.
+LATEX_PRESET = Preset(name="latex", font="Latin Modern Roman", body_pt=9, title_pt=10, footnote_pt=8,
+                      min_body_pt=7, caption_style="label_bold", top_rule_eighths=8,
+                      header_rule_eighths=4, bottom_rule_eighths=8, char_width_em=0.52,
+                      margin_cm=MARGIN_CM)
+_SIZE_COMMAND = {9.0: r"\small", 8.5: r"\footnotesize", 8.0: r"\footnotesize", 7.5: r"\scriptsize",
+                 7.0: r"\scriptsize"}
+_NUMBER_RE = re.compile(r"Table\s+(\S+?)\.?")
 
-PREAMBLE = r"""\documentclass[10pt]{article}
-\usepackage[utf8]{inputenc}
-\usepackage[T1]{fontenc}
-\usepackage{textcomp}
-\usepackage{lmodern}
-\usepackage{booktabs}
-\usepackage[margin=2cm]{geometry}
-"""
+PREAMBLE = "\n".join([
+    r"\documentclass[10pt]{article}",
+    *PACKAGES,
+    r"\usepackage{booktabs}",
+    r"\usepackage{array}",
+    r"\usepackage{longtable}",
+    r"\usepackage{pdflscape}",
+    r"\usepackage[labelsep=period,labelfont=bf,singlelinecheck=false]{caption}",
+    rf"\usepackage[a4paper,margin={MARGIN_CM:g}cm]{{geometry}}",
+]) + "\n"
 
 
 def escape(text: str) -> str:
-    """Escape LaTeX specials and map clinical symbols as described in the module doc."""
-    return text.translate(_TABLE)
+    """Escape LaTeX specials and map non-ASCII characters (see
+    :mod:`retrocohort.render.latex_unicode`)."""
+    return _escape_text(text)
+
+
+def _marked(text: str) -> str:
+    """Escaped text with its mark as ``\\textsuperscript`` (after a cell, before a footnote)."""
+    return with_mark(text, escape, lambda mark: rf"\textsuperscript{{{mark}}}")
+
+
+def _footnote(note: str) -> str:
+    """A footnote paragraph; a line may break after a slash (long file paths)."""
+    return _marked(note).replace("/", r"/\allowbreak{}") + r"\par"
 
 
 def _cell(text: str, bold: bool) -> str:
-    body = escape(text)
+    body = _marked(text)
     return rf"\textbf{{{body}}}" if bold and body else body
 
 
 def _row_line(row: Row, width: int) -> str:
+    if row.section and width > 1:  # a heading spanning the table
+        heading = INDENT * row.indent + _cell(row.cells[0], row.is_bold(0))
+        return rf"\multicolumn{{{width}}}{{@{{}}l}}{{{heading}}} \\"
     cells = [_cell(text, row.is_bold(i)) for i, text in enumerate(row.padded(width))]
     cells[0] = INDENT * row.indent + cells[0]
     return " & ".join(cells) + r" \\"
 
 
-def to_latex(table: Table) -> str:
-    """Render ``table`` as a ``table`` float with ``\\caption``, ``\\label`` and a booktabs tabular.
+def _column_spec(table: Table, widths_pt: list[float]) -> str:
+    """Ragged ``p`` columns (label column flush left, others centred) of the planned widths."""
+    specs = []
+    for align, width in zip(table.alignments, widths_pt):
+        inner = max(width - CELL_PADDING_PT, 12.0)
+        just = r"\raggedright" if align == "left" else r"\centering"
+        specs.append(rf">{{{just}\arraybackslash}}p{{{inner:.1f}pt}}")
+    return "".join(specs)
 
-    Rules: exactly one ``\\toprule``, ``\\midrule`` (under the header) and ``\\bottomrule``.
-    Indentation is ``\\hspace{1em}`` per level; footnotes follow the tabular in a
-    ``\\par\\footnotesize`` block, one ``\\par`` each. Ends with a newline.
+
+def _caption(table: Table) -> list[str]:
+    """``\\thetable`` set from a numbered title, then ``\\caption`` with the rest of it."""
+    label, rest = split_title(table.title)
+    match = _NUMBER_RE.fullmatch(label) if label else None
+    if match is None:
+        return [rf"\caption{{{escape(table.title)}}}\label{{{table.label}}}\\"]
+    number = escape(match.group(1))
+    return [rf"\renewcommand{{\thetable}}{{{number}}}",
+            rf"\caption{{{escape(rest)}}}\label{{{table.label}}}\\"]
+
+
+def to_latex(table: Table) -> str:
+    """Render ``table`` as a ``longtable`` with one caption, ``\\label``, booktabs rules (the
+    header and its rules repeat on each page), then its footnotes in ``\\footnotesize``.
+
+    The table sits in a group (``\\begingroup ... \\endgroup``) that sets the font size chosen
+    by the layout plan, switches hyphenation off and, for a numbered title, ``\\thetable``;
+    wide tables are wrapped in ``landscape``. Ends with a newline.
     """
-    spec = "".join(_ALIGN_CODE[a] for a in table.alignments)
-    lines = [
-        r"\begin{table}[htbp]",
-        r"\centering",
-        rf"\caption{{{escape(table.title)}}}",
-        rf"\label{{{table.label}}}",
-        rf"\begin{{tabular}}{{{spec}}}",
-        r"\toprule",
-        " & ".join(escape(c) for c in table.columns) + r" \\",
-        r"\midrule",
+    plan = plan_table(table, LATEX_PRESET)
+    header = " & ".join(_cell(c, False) for c in table.columns) + r" \\"
+    head = _caption(table)
+    lines = [r"\begin{landscape}"] if plan.landscape else []
+    lines += [
+        r"\begingroup",
+        _SIZE_COMMAND.get(plan.body_pt, r"\small") + r"\hyphenpenalty=10000\exhyphenpenalty=10000",
+        *head[:-1],
+        rf"\begin{{longtable}}{{@{{}}{_column_spec(table, plan.widths_pt)}@{{}}}}",
+        head[-1],
+        r"\toprule", header, r"\midrule", r"\endfirsthead",
+        r"\toprule", header, r"\midrule", r"\endhead",
         *(_row_line(row, table.width) for row in table.rows),
         r"\bottomrule",
-        r"\end{tabular}",
+        r"\end{longtable}",
     ]
     if table.footnotes:
-        lines.append(r"\par\footnotesize")
-        lines += [escape(note) + r"\par" for note in table.footnotes]
-    lines.append(r"\end{table}")
+        lines.append(r"\par\footnotesize\raggedright")
+        lines += [_footnote(note) for note in table.footnotes]
+    lines.append(r"\endgroup")
+    if plan.landscape:
+        lines.append(r"\end{landscape}")
     return "\n".join(lines) + "\n"
 
 
 def standalone_document(tables: list[Table]) -> str:
-    """A compilable pdfLaTeX article (see ``PREAMBLE``) containing ``tables`` in order."""
+    """A compilable pdfLaTeX article (see ``PREAMBLE``) containing ``tables`` in order, each
+    starting on a new page."""
     if not tables:
         raise ValueError("standalone_document needs at least one table")
-    body = "\n".join(to_latex(t) for t in tables)
+    body = "\n\\clearpage\n".join(to_latex(t) for t in tables)
     return f"{PREAMBLE}\\begin{{document}}\n\n{body}\n\\end{{document}}\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from retrocohort.render.model import Row, Table
+from retrocohort.render.model import Row, Table, with_mark
 
 INDENT = "&emsp;"  # one em space per indent level; survives GFM whitespace collapsing
 _SPECIAL = re.compile(r"([\\|*_`\[\]<>$~&])")
@@ -20,8 +20,13 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text).replace("\r\n", "\n").replace("\n", "<br>")
 
 
+def _marked(text: str) -> str:
+    """Escaped text with its mark (test letter, dagger, footnote letter) as ``<sup>``."""
+    return with_mark(text, escape, lambda mark: f"<sup>{mark}</sup>")
+
+
 def _cell(text: str, bold: bool, indent: int = 0) -> str:
-    body = escape(text)
+    body = _marked(text)
     if bold and body:
         body = f"**{body}**"
     return INDENT * indent + body
@@ -40,7 +45,8 @@ def to_markdown(table: Table, *, heading_level: int = 3) -> str:
     """Render ``table`` as a heading line, a pipe table and one paragraph per footnote.
 
     Indentation is ``&emsp;`` per level in the label cell; cell text is escaped so
-    that pipes and emphasis characters print literally. Ends with a newline.
+    that pipes and emphasis characters print literally; marks after cell text are ``<sup>``, the
+    mark leading a footnote is plain text ("a Wilcoxon ...", "† Synthetic ..."). Ends with a newline.
     """
     if not 1 <= heading_level <= 6:
         raise ValueError(f"heading_level must be 1..6, got {heading_level!r}")
@@ -49,5 +55,5 @@ def to_markdown(table: Table, *, heading_level: int = 3) -> str:
     lines.append(_line([_ALIGN_MARK[a] for a in table.alignments]))
     lines += [_body_line(row, table.width) for row in table.rows]
     for note in table.footnotes:
-        lines += ["", escape(note)]
+        lines += ["", escape(note)]  # a footnote's leading mark stays plain text: "† Synthetic ..."
     return "\n".join(lines) + "\n"

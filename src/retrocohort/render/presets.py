@@ -1,0 +1,79 @@
+"""Journal table styles as data: fonts, sizes, rules, caption and footnote style.
+
+A :class:`Preset` is consumed by the Word renderer (:mod:`retrocohort.render.docx`) and the
+column-width estimate (:mod:`retrocohort.render.layout`). Two presets ship:
+
+* ``"ama"`` -- generic AMA-like style (AMA Manual of Style, 11th ed., section 4.1 Tables):
+  sans-serif Arial 9 pt body, bold title above the table ("Table 1. Title"), three horizontal
+  rules only, footnotes 8 pt below the table with superscript letters.
+* ``"mdpi"`` -- the MDPI journal template (J Clin Med and other MDPI journals, Microsoft Word
+  template "MDPI_3.1_table_caption", "MDPI_4.1_table_body", "MDPI_4.3_table_footer"): Palatino
+  Linotype, caption 9 pt with only "Table 1." in bold, body 9 pt, 1 pt top and bottom rules,
+  0.5 pt rule under the header, footer 8 pt.
+
+Fonts are standard Office fonts; LibreOffice substitutes metric-compatible Liberation fonts
+(Arial -> Liberation Sans) where installed (Debian ``fonts-liberation2``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from retrocohort.errors import ConfigError, Problem
+
+CaptionStyle = Literal["bold", "label_bold"]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Typography of one journal style.
+
+    Sizes are in points, rules in eighths of a point (the OOXML ``w:sz`` unit).
+    ``caption_style`` "bold" sets the whole title in bold, "label_bold" only its leading
+    "Table N." (see :func:`retrocohort.render.model.split_title`). ``min_body_pt`` is the
+    smallest body size a table too wide for a landscape page may shrink to.
+    ``char_width_em`` is the average advance width of the font's lower-case letters in em,
+    used by the column-width estimate.
+    """
+
+    name: str
+    font: str
+    body_pt: float
+    title_pt: float
+    footnote_pt: float
+    min_body_pt: float
+    caption_style: CaptionStyle
+    top_rule_eighths: int
+    header_rule_eighths: int
+    bottom_rule_eighths: int
+    char_width_em: float
+    margin_cm: float = 2.5
+
+
+PRESETS: dict[str, Preset] = {
+    "ama": Preset(name="ama", font="Arial", body_pt=9, title_pt=10, footnote_pt=8, min_body_pt=7,
+                  caption_style="bold", top_rule_eighths=12, header_rule_eighths=6,
+                  bottom_rule_eighths=12, char_width_em=0.56),
+    "mdpi": Preset(name="mdpi", font="Palatino Linotype", body_pt=9, title_pt=9, footnote_pt=8,
+                   min_body_pt=7, caption_style="label_bold", top_rule_eighths=8,
+                   header_rule_eighths=4, bottom_rule_eighths=8, char_width_em=0.56),
+}
+DEFAULT_PRESET = "ama"
+
+
+def get_preset(name: str | Preset) -> Preset:
+    """The preset called ``name`` (a :class:`Preset` is returned as it is).
+
+    Raises
+    ------
+    ConfigError
+        For an unknown name (config key ``tables.preset``), listing the known ones.
+    """
+    if isinstance(name, Preset):
+        return name
+    if name not in PRESETS:
+        raise ConfigError("unknown table preset", [Problem(
+            "no such journal table preset", column="tables.preset", value=name,
+            expected=f"one of {sorted(PRESETS)}")])
+    return PRESETS[name]

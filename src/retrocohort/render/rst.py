@@ -1,0 +1,55 @@
+"""Text from a study config made inert for reStructuredText (Snakemake report captions).
+
+Snakemake renders each report caption as a Jinja2 template and then as reStructuredText
+(docutils). A config label inserted there as it is can carry markup: a hyperlink target
+(`` `x <javascript:alert(1)>`_ ``), a standalone URI, a substitution, a role, or on its own line a
+directive (``.. raw:: html``) that passes raw HTML through. :func:`rst_escape` makes such text
+print literally:
+
+* every ASCII punctuation character is backslash-escaped (docutils spec, "Escaping Mechanism":
+  a backslash makes the next character literal), which disarms inline markup (``* ` _ | [ ]``),
+  hyperlink references and targets, roles (``:raw:`...```), standalone URIs (the scheme's colon),
+  directive and comment starts (``..``), list and line-block markers (``- 1. |``), field lists
+  and the ``::`` literal-block marker; it also breaks Jinja2 delimiters (``{{ {% {#``);
+* line breaks, tabs and other control characters become single spaces, so the text cannot start
+  a new block (an indented block, a directive on its own line, a section underline).
+
+The escaped text renders, through docutils, to exactly the original characters (with runs of
+whitespace collapsed to one space).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Any
+
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+_BREAKS = re.compile(r"[\s\x00-\x1f\x7f]+")
+
+
+def rst_escape(text: str) -> str:
+    r"""``text`` with every ASCII punctuation character backslash-escaped and whitespace runs
+    (line breaks included) and control characters collapsed to one space (see the module doc).
+
+    Examples
+    --------
+    ``rst_escape("*a* :b:")`` returns the characters ``\*a\* \:b\:``, which docutils prints
+    as the text "*a* :b:".
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"rst_escape expects a string, got {type(text).__name__}: {text!r}")
+    return _PUNCTUATION.sub(r"\\\1", _BREAKS.sub(" ", text))
+
+
+def rst_escape_tree(value: Any) -> Any:
+    """A copy of a config tree (dicts, lists, tuples) with every string *value* passed through
+    :func:`rst_escape`; keys, numbers, booleans and None are unchanged. For handing a whole config
+    to the report captions at once (``snakemake.config`` in the caption templates)."""
+    if isinstance(value, str):
+        return rst_escape(value)
+    if isinstance(value, dict):
+        return {key: rst_escape_tree(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(rst_escape_tree(item) for item in value)
+    return value

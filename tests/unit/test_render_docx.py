@@ -1,0 +1,208 @@
+"""Word tables: content-based column widths, landscape sections, repeated headers, rows kept
+whole, superscript marks and journal presets (layout estimate in retrocohort.render.layout)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pytest
+from docx.enum.section import WD_ORIENT
+
+from retrocohort.errors import ConfigError
+from retrocohort.render import Footnote, Marked, Row, Table, to_docx_bytes
+from retrocohort.render.layout import (
+    CELL_PADDING_PT,
+    column_extents,
+    plan_table,
+    share_width,
+    text_width,
+    text_width_pt,
+)
+from retrocohort.render.presets import PRESETS, get_preset
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+AMA = PRESETS["ama"]
+LONG_TEXT = ("Favourable evolution under anakinra as monotherapy of sHLH due to multiple "
+             "intra-abdominal Candida collections, in the setting of an underlying urothelial cancer")
+
+
+def narrow_table() -> Table:
+    return Table("Table 3. Paired values.", ["Parameter (n)", "Day 0", "Day 7", "p-Value"],
+                 [Row([Marked("CRP (mg/L) (n = 15)", "†"), "116.0", "35.1", Marked("<0.001", "a")],
+                      bold=[False, False, False, True]),
+                  Row(["Ferritin (µg/L) (n = 15)", "10,044.0", "2,014.0", Marked("0.011", "a")])],
+                 [Footnote("a", "Wilcoxon signed-rank test."), Footnote("†", "Synthetic data.")],
+                 "tab:table3")
+
+
+def wide_table(rows: int = 3) -> Table:
+    columns = ["Patient", "Age", "Sex", "Predisposing and Precipitating Factors", "H Score",
+               "sHLH Treatment and Line Number", "Anakinra Efficacy", "Anakinra Duration (Days)",
+               "CTC Duration (Days)", "Live Status at Last Visit", "Outcome (or Cause of Death)"]
+    body = [Row([str(i), "58", "M", "Infection (Knee prothesis) and medication", "246",
+                 "1. IVIG, 2. CTC, 3. ANA", "Yes", "14", "17", "Alive", LONG_TEXT]) for i in range(rows)]
+    return Table("Table 2. Patients.", columns, body, ["note"], "tab:table2")
+
+
+def _document(tables, **kwargs):
+    return docx.Document(io.BytesIO(to_docx_bytes(tables, **kwargs)))
+
+
+def _grid_pt(table) -> list[float]:
+    return [int(col.get(f"{W}w")) / 20 for col in table._tbl.tblGrid.findall(f"{W}gridCol")]
+
+
+def test_text_width_estimate_orders_characters():
+    assert text_width_pt("iii", 9, 0.5) < text_width_pt("aaa", 9, 0.5) < text_width_pt("MMM", 9, 0.5)
+    assert text_width_pt("Age", 9, 0.5, bold=True) > text_width_pt("Age", 9, 0.5)
+    assert text_width_pt("", 9, 0.5) == 0
+
+
+def test_minimum_width_is_the_longest_word_and_natural_the_longest_cell():
+    table = wide_table()
+    minimum, natural = column_extents(table, 9, AMA.char_width_em)
+    outcome = table.width - 1
+    longest_word = max(text_width_pt(w, 9, AMA.char_width_em) for w in LONG_TEXT.split())
+    assert minimum[outcome] == pytest.approx(max(longest_word, text_width_pt(
+        "Outcome", 9, AMA.char_width_em, bold=True)) + CELL_PADDING_PT)
+    assert natural[outcome] == pytest.approx(text_width_pt(LONG_TEXT, 9, AMA.char_width_em) + CELL_PADDING_PT)
+    assert all(m <= n for m, n in zip(minimum, natural))
+
+
+def test_share_width_gives_spare_space_to_long_text_columns():
+    assert share_width([10, 10], [20, 30], 100) == [20, 30]  # natural widths fit
+    widths = share_width([10, 10], [20, 110], 60)  # excess 10 and 100 share the 40 spare points
+    assert widths == pytest.approx([10 + 40 * 10 / 110, 10 + 40 * 100 / 110])
+    assert sum(widths) == pytest.approx(60)
+    assert share_width([50, 50], [60, 60], 80) == [50, 50]  # minimums overflow: caller shrinks the font
+
+
+def test_plan_puts_wide_tables_in_landscape_and_narrow_ones_in_portrait():
+    wide, narrow = plan_table(wide_table(), AMA), plan_table(narrow_table(), AMA)
+    assert wide.landscape and not narrow.landscape
+    assert wide.fits and narrow.fits
+    assert sum(wide.widths_pt) == pytest.approx(text_width(True, AMA.margin_cm))
+    minimum, _ = column_extents(wide_table(), wide.body_pt, AMA.char_width_em)
+    assert all(w >= m - 1e-9 for w, m in zip(wide.widths_pt, minimum))  # no column below its longest word
+    assert plan_table(narrow_table(), AMA, landscape=True).landscape
+
+
+def test_plan_shrinks_the_font_only_when_words_overflow_a_landscape_page():
+    crowded = Table("T", [f"Column{i}" for i in range(14)], [Row(["Hepatosplenomegaly"] * 14)], [], "t")
+    plan = plan_table(crowded, AMA)
+    assert plan.landscape and plan.body_pt < AMA.body_pt
+    assert plan.body_pt >= AMA.min_body_pt
+
+
+def test_docx_sections_follow_each_tables_orientation():
+    document = _document([narrow_table(), wide_table(), narrow_table()])
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE,
+                                                          WD_ORIENT.PORTRAIT]
+    assert all((s.page_width > s.page_height) == (s.orientation == WD_ORIENT.LANDSCAPE)
+               for s in document.sections)
+
+
+def test_docx_column_widths_come_from_content_with_a_fixed_layout():
+    document = _document([wide_table()])
+    table = document.tables[0]
+    assert table._tbl.tblPr.find(f"{W}tblLayout").get(f"{W}type") == "fixed"
+    widths = _grid_pt(table)
+    assert widths.index(max(widths)) == 10  # the outcome text gets the most room
+    assert widths[1] < widths[3]  # "Age" narrower than the factors text
+    assert sum(widths) <= text_width(True, AMA.margin_cm) + 1
+    cell_w = [int(c._tc.tcPr.find(f"{W}tcW").get(f"{W}w")) / 20 for c in table.rows[1].cells]
+    assert cell_w == pytest.approx(widths, abs=0.05)
+
+
+def test_docx_header_repeats_and_body_rows_do_not_split():
+    table = _document([wide_table(30)]).tables[0]
+    assert table.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
+    assert all(r._tr.find(f"{W}trPr/{W}cantSplit") is not None for r in table.rows[1:])
+    assert all(r._tr.find(f"{W}trPr/{W}tblHeader") is None for r in table.rows[1:])
+
+
+def test_docx_marks_are_superscript_runs_and_bold_p_is_bold():
+    document = _document([narrow_table()])
+    first = document.tables[0].rows[1].cells
+    label_runs = first[0].paragraphs[0].runs
+    assert [(r.text, bool(r.font.superscript)) for r in label_runs] == [("CRP (mg/L) (n = 15)", False),
+                                                                        ("†", True)]
+    p_runs = first[3].paragraphs[0].runs
+    assert [(r.text, bool(r.font.superscript), bool(r.bold)) for r in p_runs] == [("<0.001", False, True),
+                                                                                   ("a", True, True)]
+    notes = [p for p in document.paragraphs if p.text.endswith("Wilcoxon signed-rank test.")]
+    assert len(notes) == 1 and notes[0].runs[0].text == "a" and notes[0].runs[0].font.superscript
+    assert notes[0].text == "a Wilcoxon signed-rank test."
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_presets_set_font_sizes_rules_and_caption_style(name):
+    preset = PRESETS[name]
+    data = to_docx_bytes([narrow_table()], preset=name)
+    styles = zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml").decode()
+    assert f'w:ascii="{preset.font}"' in styles and f'w:eastAsia="{preset.font}"' in styles
+    document = docx.Document(io.BytesIO(data))
+    caption = document.paragraphs[0]
+    assert caption.text == "Table 3. Paired values."
+    bold = [(r.text, bool(r.bold)) for r in caption.runs]
+    if preset.caption_style == "bold":
+        assert bold == [("Table 3. Paired values.", True)]
+    else:
+        assert bold == [("Table 3.", True), (" Paired values.", False)]
+    assert all(r.font.size.pt == preset.title_pt for r in caption.runs)
+    table = document.tables[0]
+    borders = table._tbl.tblPr.find(f"{W}tblBorders")
+    assert borders.find(f"{W}top").get(f"{W}sz") == str(preset.top_rule_eighths)
+    assert borders.find(f"{W}bottom").get(f"{W}sz") == str(preset.bottom_rule_eighths)
+    header_bottom = table.rows[0].cells[0]._tc.tcPr.find(f"{W}tcBorders/{W}bottom")
+    assert header_bottom.get(f"{W}sz") == str(preset.header_rule_eighths)
+    body_run = table.rows[1].cells[1].paragraphs[0].runs[0]
+    assert body_run.font.size.pt == preset.body_pt
+    note_run = next(p for p in document.paragraphs if p.text.startswith("a ")).runs[-1]
+    assert note_run.font.size.pt == preset.footnote_pt
+    assert data == to_docx_bytes([narrow_table()], preset=name)  # deterministic
+
+
+def test_presets_differ_and_unknown_preset_is_a_config_error():
+    assert PRESETS["ama"].font != PRESETS["mdpi"].font
+    assert to_docx_bytes([narrow_table()], preset="ama") != to_docx_bytes([narrow_table()], preset="mdpi")
+    assert get_preset(AMA) is AMA
+    with pytest.raises(ConfigError) as error:
+        to_docx_bytes([narrow_table()], preset="nejm")
+    assert "tables.preset" in str(error.value) and "'nejm'" in str(error.value) and "mdpi" in str(error.value)
+
+
+def test_long_headers_and_section_headings_do_not_force_landscape():
+    header = [f"Event-free at {d} days (95% confidence interval)" for d in (1, 3, 7, 14)]
+    table = Table("Time to event", ["Analysis and group", "n (events)", *header, "p-Value"],
+                  [Row(["Time to fever resolution by first-line anakinra use, all patients"], section=True),
+                   Row(["First line", "10 (10)", "40% (12–67)", "20% (3–47)", "10% (1–30)", "0% (0–0)",
+                        "0.257"], indent=1)], [], "t")
+    plan = plan_table(table, AMA)
+    assert not plan.landscape and plan.fits
+    minimum, _ = column_extents(table, AMA.body_pt, AMA.char_width_em)
+    assert all(w >= m - 1e-9 for w, m in zip(plan.widths_pt, minimum))
+    docx_table = _document([table]).tables[0]
+    span = docx_table.rows[1]._tr.find(f"{W}tc/{W}tcPr/{W}gridSpan")
+    assert span is not None and span.get(f"{W}val") == str(table.width)
+
+
+def test_method_letters_in_order_of_first_use_and_bold_rule():
+    from retrocohort.render.pvalue_marks import (
+        bold_footnote,
+        is_bold_p,
+        method_footnotes,
+        method_letter,
+    )
+    letters: dict[str, str] = {}
+    assert [method_letter(letters, m) for m in ("Wilcoxon", "McNemar", "Wilcoxon")] == ["a", "b", "a"]
+    assert method_footnotes(letters) == ["a Wilcoxon", "b McNemar"]
+    assert is_bold_p(0.049, 0.05) and not is_bold_p(0.05, 0.05) and not is_bold_p(float("nan"), 0.05)
+    assert not is_bold_p(0.001, None)
+    assert bold_footnote(0.05, [Row(["x", "0.01"], bold=[False, True])]) == ["p-values below 0.05 are in bold."]
+    assert bold_footnote(0.05, [Row(["x", "0.51"], bold=[False, False])]) == []
+    with pytest.raises(ValueError, match="more than 26 test methods"):
+        for i in range(27):
+            method_letter(letters, f"method {i}")
