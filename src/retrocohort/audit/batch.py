@@ -5,8 +5,9 @@ Per paper (a published-numbers YAML), in ``OUT/<paper stem>/``: ``audit.md``, ``
 :mod:`retrocohort.audit.referee`) and ``audit.csv`` (one row per printed number); over all
 papers, ``OUT/summary.csv`` with one row per paper (``SUMMARY_COLUMNS``):
 
-- ``checks``: data-free consistency checks run plus printed numbers recomputed (any status
-  other than "not recomputable");
+- ``checks``: data-free consistency checks run plus printed numbers regenerated from
+  per-patient data (real or synthetic; rows recomputed from printed numbers alone are already
+  counted as checks);
 - ``ok``: checks passed plus numbers reproduced under the configured method;
 - ``warnings``: check warnings plus numbers reproduced only under another method;
 - ``inconsistent``: inconsistent checks plus numbers not reproduced;
@@ -65,10 +66,13 @@ def paper_files(paths: Sequence[str | Path]) -> list[Path]:
 
 def summary_row(sid: str, study_audit: Mapping[str, Any], referee: Mapping[str, Any]) -> dict[str, Any]:
     """One ``summary.csv`` row (columns and their meaning in the module docstring)."""
-    st, cc = study_audit["status_counts"], study_audit["consistency_counts"]
+    cc = study_audit["consistency_counts"]
+    st = {s: sum(n for key, n in study_audit["status_counts_by_data"].items()
+                 if key.split("/")[0] == s and key.split("/")[1] in ("real", "synthetic"))
+          for s in ("reproduced", "reproduced_other_method", "not_reproduced")}
     [ref] = [s for s in referee["studies"] if s["study"] == sid]
     return {"paper": sid, "file": study_audit["file"], "data": ref["data"],
-            "checks": sum(cc.values()) + sum(n for s, n in st.items() if s != "not_recomputable"),
+            "checks": sum(cc.values()) + sum(st.values()),
             "ok": cc.get("ok", 0) + st["reproduced"],
             "warnings": cc.get("warning", 0) + st["reproduced_other_method"],
             "inconsistent": cc.get("inconsistent", 0) + st["not_reproduced"],

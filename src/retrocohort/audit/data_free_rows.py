@@ -3,7 +3,8 @@
 Without per-patient data (a count-only study, or ``retrocohort audit PAPER.yaml`` alone) a row
 can still be recomputed from other printed numbers: a p-value from the two groups' counts (every
 standard 2x2 test, :mod:`retrocohort.audit.counts_only`) and a percentage from its count and
-total (:func:`retrocohort.audit.consistency.check_percentage`). This module turns those data-free
+total (:func:`retrocohort.audit.consistency.check_percentage`) and a p-value from its printed
+test statistic (:mod:`retrocohort.audit.statcheck`). This module turns those data-free
 findings into the same row statuses as the data-based comparison (``compare.STATUSES``), so a
 count-only audit no longer calls a reproduced p-value "not recomputable".
 
@@ -71,6 +72,11 @@ def apply_data_free_statuses(rows: Sequence[MutableMapping[str, Any]], findings:
             continue
         if f.check in ("count_p_value", "attainable_p") and "p_values" in f.details:
             _p_row_status(row, f, tests.get(f.entry_id))
+        elif f.check == "statcheck":
+            row["status"] = "reproduced" if f.status == "ok" else "not_reproduced"
+            row["message"] = f.message
+            row["configured_method"] = "p recomputed from the printed test statistic (statcheck)"
+            row["regenerated"] = f"p {f.details['p_low']:.4g}–{f.details['p_high']:.4g}"
         elif f.check == "percentage":
             row["status"] = "reproduced" if f.status == "ok" else "not_reproduced"
             row["message"] = f.message

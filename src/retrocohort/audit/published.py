@@ -24,7 +24,7 @@ SCHEMA_PATH = Path(__file__).resolve().parents[1] / "config" / "schemas" / "publ
 _WORDS = {w: i for i, w in enumerate(
     "none one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"\d*\.\d+|\d+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
@@ -51,6 +51,9 @@ class PublishedNumber:
     reference_range: Mapping[str, Any] | None = None
     assumed_resolution: float | None = None
     quantile_type: int | None = None
+    scale: Mapping[str, int] | None = None
+    test_family: str | None = None
+    tails: int = 2
     note: str | None = None
 
     @property
@@ -130,6 +133,7 @@ def printed_tokens(printed: str) -> set[str]:
     """Numbers visible in a printed string: digits (thousands commas dropped) and number words."""
     text = _THOUSANDS.sub("", printed)
     tokens = set(_NUMBER.findall(text))
+    tokens |= {"0" + t for t in tokens if t.startswith(".")}  # ".035" as printed in APA style
     tokens |= {str(_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in _WORDS}
     return tokens
 
@@ -243,6 +247,8 @@ def _freeze(entry: Mapping[str, Any]) -> PublishedNumber:
     kw["compares"] = tuple(entry.get("compares", ()))
     if "reference_range" in entry:
         kw["reference_range"] = MappingProxyType(dict(entry["reference_range"]))
+    if "scale" in entry:
+        kw["scale"] = MappingProxyType({"items": 1, **entry["scale"]})
     return PublishedNumber(**kw)
 
 

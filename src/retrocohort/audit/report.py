@@ -20,6 +20,7 @@ from retrocohort.audit import audit_study
 from retrocohort.audit.calibration import Calibration, calibration_status
 from retrocohort.audit.compare import STATUSES, compare_entry, describe_matches
 from retrocohort.audit.data_free_rows import apply_data_free_statuses
+from retrocohort.audit.method_examples import examples_note
 from retrocohort.audit.referee import referee_blocks, referee_json
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 from retrocohort.audit.regenerated import (DEFAULT_QUANTILE_TYPES, AuditData, input_files,
@@ -288,7 +289,7 @@ def report_blocks(audits: Mapping[str, Mapping[str, Any]], methods_note: str) ->
                                  [[x["test"], f"{x['p']:.6f}", "yes" if x["prints_as_published"] else
                                    "only if truncated" if x["only_by_truncation"] else "no"]
                                   for x in t["tests"]], f"audit-{sid}-{t['entry_id']}", []))
-    return blocks
+    return [*blocks, ("h2", "Checks against published examples"), ("p", examples_note())]
 
 
 def render_markdown(blocks: Sequence[Block]) -> str:
