@@ -74,7 +74,9 @@ def _inconsistent_sentence(f: Mapping[str, Any], rows: Mapping[str, Mapping[str,
         parts = [f"{rows[m]['where']} “{rows[m]['printed']}”" for m in _members(f["entry_id"]) if m in rows]
         return "The same number is printed differently: " + "; ".join(parts) + "."
     row = rows.get(f["entry_id"])
-    printed = f" “{row['printed']}”" if row else ""
+    if row is None:
+        return f"{_short(f['message'])[0].upper()}{_short(f['message'])[1:]}."
+    printed = f" “{row['printed']}”"
     if f["check"] == "quartile_order":
         return (f"{_where(row)} reports{printed}, a median outside its own interquartile range "
                 f"({_short(f['message']).replace('order violated: ', '')}).")
@@ -114,10 +116,12 @@ def _p_findings(sid: str, cons: Sequence[Mapping[str, Any]],
                                 f"compatible with the printed counts can give: "
                                 f"{_short(f['message']).split(' not attainable ', 1)[-1]}.",
                                 [f["entry_id"]], "none", f"#audit-{sid}-checks"))
-        elif (reason := _p_reason(f)) is not None:
-            if f["check"] == "count_p_value":
+        elif f["check"] == "count_p_value":
+            if f["status"] == "warning":
                 reason = "no standard 2x2 test on the printed counts gives it when rounded" + (
-                    "; only truncation does" if reason.startswith("only truncation") else "")
+                    "; only truncation does" if _p_reason(f) == "only truncation prints it" else "")
+                warned.setdefault((variable, printed, reason), []).append((f, row))
+        elif (reason := _p_reason(f)) is not None:
             warned.setdefault((variable, printed, reason), []).append((f, row))
     if warned:
         listed = "; ".join(
