@@ -61,3 +61,20 @@ def test_mean_sd_without_sd_key_is_rejected(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_study(bad)
     assert "sd" in str(err.value.problems[0]) and "entry 'a'" in str(err.value.problems[0])
+
+
+def test_printed_hscore_total_outside_the_achievable_set():
+    statuses = {(f.check, f.entry_id): f for f in audit_study(load_study(EXAMPLES_FILE))}
+    f = statuses[("hscore_total", "hscore_impossible_total")]
+    assert f.status == "inconsistent" and f.details["nearest"] == [250, 253]
+
+
+def test_hscore_points_an_item_cannot_score_are_rejected_on_load(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("source: {citation: x}\nnumbers:\n  - {id: h, where: abstract, printed: 'HScore 250', "
+                   "statistic: value, values: {value: 250}, decimals: {value: 0}, variable: hscore, "
+                   "hscore_items: {ferritin: 40}}\n")
+    with pytest.raises(ConfigError) as err:
+        load_study(bad)
+    [p] = err.value.problems
+    assert "cannot score 40" in str(p) and p.column == "hscore_items.ferritin"

@@ -19,6 +19,7 @@ import yaml
 
 from retrocohort.config.check import SAFE_LOADER
 from retrocohort.errors import ConfigError, Problem
+from retrocohort.hscore.score import HSCORE_ITEMS
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "config" / "schemas" / "published.schema.yaml"
 _WORDS = {w: i for i, w in enumerate(
@@ -52,6 +53,7 @@ class PublishedNumber:
     assumed_resolution: float | None = None
     quantile_type: int | None = None
     scale: Mapping[str, int] | None = None
+    hscore_items: Mapping[str, int | None] | None = None
     test_family: str | None = None
     tails: int = 2
     note: str | None = None
@@ -146,6 +148,15 @@ def _entry_problems(path: str, entry: Mapping[str, Any]) -> list[Problem]:
         out.append(Problem(f"entry '{eid}': decimals keys {sorted(decimals)} differ from values "
                            f"keys {sorted(values)}", file=path, column="decimals"))
         return out
+    points = {i.name: set(i.points) for i in HSCORE_ITEMS}
+    for item, p in entry.get("hscore_items", {}).items():
+        if p is not None and p not in points[item]:
+            out.append(Problem(f"entry '{eid}': HScore item '{item}' cannot score {p}", file=path,
+                               column=f"hscore_items.{item}", value=p,
+                               expected=" or ".join(map(str, sorted(points[item])))))
+    if "hscore_items" in entry and "value" not in values:
+        out.append(Problem(f"entry '{eid}': hscore_items needs the printed total as values.value",
+                           file=path, column="values"))
     tokens = printed_tokens(entry["printed"])
     for key, v in values.items():
         shown = f"{v:.{decimals[key]}f}"
@@ -249,6 +260,8 @@ def _freeze(entry: Mapping[str, Any]) -> PublishedNumber:
         kw["reference_range"] = MappingProxyType(dict(entry["reference_range"]))
     if "scale" in entry:
         kw["scale"] = MappingProxyType({"items": 1, **entry["scale"]})
+    if "hscore_items" in entry:
+        kw["hscore_items"] = MappingProxyType(dict(entry["hscore_items"]))
     return PublishedNumber(**kw)
 
 

@@ -8,7 +8,9 @@ Per entry of a published-numbers file:
   Heathers et al. 2018) for one sample with that n, mean, SD and range;
 - a ``test_result`` (printed statistic, df and p): statcheck's recomputation
   (:mod:`statcheck`, Nuijten et al. 2016), with decision errors flagged in the details and the
-  message.
+  message;
+- a printed HScore total with ``hscore_items``: is it one of the totals the known items allow
+  (:mod:`hscore_totals`)?
 
 Status: "inconsistent" when no admissible data give the print; "ok" otherwise; the SPRITE
 search is reported as a "warning" (not run) when the problem is too large for it.
@@ -19,6 +21,7 @@ from __future__ import annotations
 from retrocohort.audit.consistency import Finding
 from retrocohort.audit.debit import debit_counts
 from retrocohort.audit.grim import grim_sums, grimmer_solutions
+from retrocohort.audit.hscore_totals import check_hscore_total
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 from retrocohort.audit.sprite import sprite_search
 from retrocohort.audit.statcheck import check_test_result
@@ -99,6 +102,14 @@ def statcheck_findings(e: PublishedNumber, alpha: float = 0.05) -> list[Finding]
                      "tails": e.tails})]
 
 
+def hscore_findings(e: PublishedNumber) -> list[Finding]:
+    """Is a printed HScore total one of the totals its known items allow (``hscore_totals``)?"""
+    if e.hscore_items is None:
+        return []
+    return [check_hscore_total(e.id, int(e.values["value"]), e.hscore_items, where=e.where)]
+
+
 def check_reported_stats(study: PublishedStudy) -> list[Finding]:
-    """Every GRIM/GRIMMER/DEBIT/SPRITE and statcheck finding of a study, in file order."""
-    return [f for e in study.numbers for f in (*mean_sd_findings(e), *statcheck_findings(e))]
+    """Every GRIM/GRIMMER/DEBIT/SPRITE, statcheck and HScore-total finding, in file order."""
+    return [f for e in study.numbers
+            for f in (*mean_sd_findings(e), *statcheck_findings(e), *hscore_findings(e))]
