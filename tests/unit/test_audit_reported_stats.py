@@ -39,7 +39,8 @@ def test_findings_per_check_family():
 def test_referee_and_rows_say_decision_error_and_grim_in_plain_words():
     a = audit_one_study(load_study(EXAMPLES_FILE), "w.yaml", None, rule="half_up")
     rows = {r["id"]: r["status"] for r in a["rows"]}
-    assert rows["statcheck_consistent"] == "reproduced" and rows["statcheck_decision_error"] == "not_reproduced"
+    assert rows["statcheck_consistent"] == "reproduced"
+    assert rows["statcheck_decision_error"] == "not_reproduced"
     sentences = [f["sentence"] for f in referee_findings("w", a) if f["severity"] == "inconsistent"]
     assert any("decision error" in s and "t(48) = 1.02" in s for s in sentences)
     assert any("5.19" in s and "GRIM" in s for s in sentences)

@@ -33,7 +33,8 @@ def test_consistent_result_and_rounding_interval():
     # t(28) = 2.20 two-sided: p = 2 * P(T_28 > 2.20) = 0.0363, printed ".04"
     r = check_test_result("t", 2.20, 2, .04, 2, "=", 28)
     assert r.consistent and not r.decision_error
-    assert r.p_low == pytest.approx(2 * stats.t.sf(2.205, 28)) and r.p_high == pytest.approx(2 * stats.t.sf(2.195, 28))
+    assert r.p_low == pytest.approx(2 * stats.t.sf(2.205, 28))
+    assert r.p_high == pytest.approx(2 * stats.t.sf(2.195, 28))
     # one decimal on the statistic widens the interval enough for ".03" (t in [2.15, 2.25))
     assert check_test_result("t", 2.2, 1, .03, 2, "=", 28).consistent
     assert not check_test_result("t", 2.20, 2, .03, 2, "=", 28).consistent

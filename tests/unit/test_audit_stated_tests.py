@@ -19,9 +19,11 @@ def _n(id, where, printed, statistic, values, variable, **kw):
 def _pair(prefix, where, c1, n1, c2, n2, p, test, pct=None):
     first = (_n(f"{prefix}1", where, f"{c1} ({pct}%)", "count_pct", {"count": c1, "pct": pct}, prefix,
                 group="x", denominator=n1) if pct is not None else
-             _n(f"{prefix}1", where, f"{c1}/{n1}", "count_of_total", {"count": c1, "total": n1}, prefix, group="x"))
+             _n(f"{prefix}1", where, f"{c1}/{n1}", "count_of_total", {"count": c1, "total": n1}, prefix,
+                group="x"))
     return (first,
-            _n(f"{prefix}2", where, f"{c2}/{n2}", "count_of_total", {"count": c2, "total": n2}, prefix, group="y"),
+            _n(f"{prefix}2", where, f"{c2}/{n2}", "count_of_total", {"count": c2, "total": n2}, prefix,
+               group="y"),
             _n(f"{prefix}p", where, f"{p:.3f}", "p_value", {"p": p}, prefix, test=test, design="unpaired",
                compares=(f"{prefix}1", f"{prefix}2")))
 
@@ -53,7 +55,8 @@ def test_p_supports_the_count_the_percentage_implies():
     f = _findings(*_pair("c", "Table 3", 8, 20, 2, 20, 0.014, "Fisher's exact test", pct=50))
     sup = f[("p_supports", "cp")]
     assert "supports the count the percentage implies (10/20)" in sup.message
-    assert sup.details["counts"]["8"] == [] and "fisher_exact/two-sided minlike" in sup.details["counts"]["10"]
+    assert sup.details["counts"]["8"] == []
+    assert "fisher_exact/two-sided minlike" in sup.details["counts"]["10"]
 
 
 def test_fisher_mid_p_by_hand():

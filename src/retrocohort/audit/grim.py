@@ -27,7 +27,8 @@ from retrocohort.audit.rounding import STANDARD_RULES, Interval, Number, Rule, e
 SCRUTINY_RULES: tuple[Rule, ...] = ("half_up", "half_down")  # scrutiny's default "up_or_down"
 
 
-def printed_intervals(printed: Number, decimals: int, rules: Iterable[Rule] = STANDARD_RULES) -> list[Interval]:
+def printed_intervals(printed: Number, decimals: int,
+                      rules: Iterable[Rule] = STANDARD_RULES) -> list[Interval]:
     """The true values that print as ``printed`` at ``decimals`` places, one interval per rule."""
     return [interval_for_printed(printed, decimals, r) for r in rules]
 

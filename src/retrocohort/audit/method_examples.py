@@ -43,7 +43,8 @@ EXAMPLES: list[Example] = [
     *_grim([round(0.80 + i / 100, 2) for i in range(10)], 2, 28, 2, "TFTFTFTTTT"),
     ("GRIMMER", "mean 5.21, SD 1.6, n = 28", lambda: grimmer_consistent(5.21, 2, 1.6, 1, 28), True),
     ("GRIMMER", "mean 3.44, SD 2.47, n = 18", lambda: grimmer_consistent(3.44, 2, 2.47, 2, 18), False),
-    *[("DEBIT", f"mean {x:.2f}, SD {sd:.2f}, n = 1683", lambda x=x, sd=sd: debit_consistent(x, 2, sd, 2, 1683), ok)
+    *[("DEBIT", f"mean {x:.2f}, SD {sd:.2f}, n = 1683",
+       lambda x=x, sd=sd: debit_consistent(x, 2, sd, 2, 1683), ok)
       for x, sd, ok in PIGS3],
     ("SPRITE", "n = 5, mean 4.2 on 1-7: SD 0.45 attainable",
      lambda: sprite_search(4.2, 1, 0.45, 2, 5, 1, 7).sample is not None, True),

@@ -125,8 +125,8 @@ def _p_findings(sid: str, cons: Sequence[Mapping[str, Any]],
             warned.setdefault((variable, printed, reason), []).append((f, row))
     if warned:
         listed = "; ".join(
-            f"{variable} p = {printed} ({', '.join(dict.fromkeys(r['where'] if r else '?' for _, r in items))}: "
-            f"{reason})" for (variable, printed, reason), items in warned.items())
+            f"{variable} p = {printed} ({', '.join(dict.fromkeys(r['where'] if r else '?' for _, r in items))}"
+            f": {reason})" for (variable, printed, reason), items in warned.items())
         out.append(_finding("warning", "attainable_p", "These printed p-values arise only under "
                             f"special conditions: {listed}.",
                             [f["entry_id"] for items in warned.values() for f, _ in items], "none",
@@ -223,8 +223,9 @@ def data_line(study: Mapping[str, Any]) -> str:
     return {"none": "Data: none — checked from the printed numbers alone.",
             "real": "Data: real per-patient data (independent evidence).",
             "synthetic": "Data: synthetic, calibrated to the published summaries — not independent evidence.",
-            }.get(study["data"], "Data: real per-patient data (independent evidence) and synthetic data "
-                                 "calibrated to the published summaries (not evidence); each finding says which.")
+            }.get(study["data"], "Data: real per-patient data (independent evidence) and synthetic "
+                                 "data calibrated to the published summaries (not evidence); each "
+                                 "finding says which.")
 
 
 def has_inconsistency(summary: Mapping[str, Any]) -> bool:

@@ -67,7 +67,8 @@ def mean_sd_findings(e: PublishedNumber) -> list[Finding]:
             return out
         sd_range = found.sd_range
         out.append(Finding("sprite", e.id, "ok" if found.sample else "inconsistent",
-                           (f"one sample of {where} with this mean and SD: {list(found.sample)}" if found.sample
+                           (f"one sample of {where} with this mean and SD: {list(found.sample)}"
+                            if found.sample
                             else f"no sample of {where} has this mean and SD"
                             + (f"; SDs possible with this mean: {sd_range[0]:.3f}–{sd_range[1]:.3f}"
                                if sd_range else "")) + " (SPRITE-style exact search, Heathers et al. 2018)",
@@ -94,9 +95,9 @@ def statcheck_findings(e: PublishedNumber, alpha: float = 0.05) -> list[Finding]
     if res.consistent:
         msg = f"{shown} gives p in {span}, consistent with the printed {e.printed_p} (statcheck)"
     else:
+        flip = f" (significance flips at alpha = {alpha:g})" if res.decision_error else ""
         msg = (("decision error: " if res.decision_error else "") + f"{shown} gives p in {span}, not "
-               f"the printed p {e.printed_p}" + (" (significance flips at alpha = "
-                                                 f"{alpha:g})" if res.decision_error else "") + " (statcheck)")
+               f"the printed p {e.printed_p}{flip} (statcheck)")
     return [Finding("statcheck", e.id, "ok" if res.consistent else "inconsistent", msg,
                     {"p_low": res.p_low, "p_high": res.p_high, "decision_error": res.decision_error,
                      "tails": e.tails})]

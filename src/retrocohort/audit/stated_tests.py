@@ -74,7 +74,8 @@ def _pct_counts(e: PublishedNumber) -> tuple[int, int, list[int]] | None:
     return int(v["count"]), n, list(f.details["counts_for_n"])
 
 
-def p_support_findings(study: PublishedStudy, margins: Mapping[str, tuple[int, int, int, int]]) -> list[Finding]:
+def p_support_findings(study: PublishedStudy,
+                       margins: Mapping[str, tuple[int, int, int, int]]) -> list[Finding]:
     """``p_supports`` findings for p-values whose compared counts disagree with their
     percentages; ``margins``: p entry id -> (e1, n1, e2, n2) as printed."""
     entries = study.by_id()
@@ -96,8 +97,8 @@ def p_support_findings(study: PublishedStudy, margins: Mapping[str, tuple[int, i
                      "the count the percentage implies" if supported and count not in supported else
                      "both" if supported else "neither")
             out.append(Finding("p_supports", pid, "warning",
-                               f"{entries[cid].printed!r}: the count {count}/{n} and the percentage disagree; "
-                               f"p {p.printed_p} supports {which}"
+                               f"{entries[cid].printed!r}: the count {count}/{n} and the percentage "
+                               f"disagree; p {p.printed_p} supports {which}"
                                + (f" ({', '.join(f'{k}/{n}' for k in supported)})" if supported else ""),
                                {"entry": cid, "counts": {str(k): t for k, t in verdicts.items()}}))
     return out

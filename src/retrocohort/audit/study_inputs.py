@@ -68,7 +68,8 @@ def load_run_data(project: Path, config: Mapping[str, Any]) -> AuditData:
     """
     paths = {k: project / v for k, v in RUN_FILES.items()}
     missing = [Problem("missing result file", file=str(p), expected="a finished `retrocohort run` "
-                       f"in {project} (it writes {RUN_FILES[k]})") for k, p in paths.items() if not p.exists()]
+                       f"in {project} (it writes {RUN_FILES[k]})")
+               for k, p in paths.items() if not p.exists()]
     if missing:
         raise InputError(f"{project}: no finished run to audit against", missing)
     sources = read_parquet(paths["sources"])
@@ -80,8 +81,8 @@ def load_run_data(project: Path, config: Mapping[str, Any]) -> AuditData:
         table3_records=json.loads(paths["table3"].read_text(encoding="utf-8")),
         synthetic=synthetic_variables(dict(config), sources), config=config,
         table1=pd.read_csv(paths["table1"]),
-        group_records=json.loads(groups.read_text(encoding="utf-8")) if config.get("groups") and groups.is_file()
-        else ())
+        group_records=(json.loads(groups.read_text(encoding="utf-8"))
+                       if config.get("groups") and groups.is_file() else ()))
     flow_n = int(pd.read_csv(paths["flow"])["n_out"].iloc[-1])
     if flow_n != len(data.frame):
         raise InputError(f"{paths['flow']}: the selection flow ends with {flow_n} patients but "
