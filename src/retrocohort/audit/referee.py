@@ -124,9 +124,10 @@ def _p_findings(sid: str, cons: Sequence[Mapping[str, Any]],
         elif (reason := _p_reason(f)) is not None:
             warned.setdefault((variable, printed, reason), []).append((f, row))
     if warned:
-        listed = "; ".join(
-            f"{variable} p = {printed} ({', '.join(dict.fromkeys(r['where'] if r else '?' for _, r in items))}"
-            f": {reason})" for (variable, printed, reason), items in warned.items())
+        places = {key: ", ".join(dict.fromkeys(r["where"] if r else "?" for _, r in items))
+                  for key, items in warned.items()}
+        listed = "; ".join(f"{variable} p = {printed} ({places[(variable, printed, reason)]}: {reason})"
+                           for variable, printed, reason in warned)
         out.append(_finding("warning", "attainable_p", "These printed p-values arise only under "
                             f"special conditions: {listed}.",
                             [f["entry_id"] for items in warned.values() for f, _ in items], "none",
