@@ -22,7 +22,7 @@ from retrocohort.errors import ConfigError, Problem
 from retrocohort.hscore.score import HSCORE_ITEMS
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "config" / "schemas" / "published.schema.yaml"
-_WORDS = {w: i for i, w in enumerate(
+NUMBER_WORDS = {w: i for i, w in enumerate(
     "none one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
 _NUMBER = re.compile(r"\d*\.\d+|\d+")
@@ -136,7 +136,7 @@ def printed_tokens(printed: str) -> set[str]:
     text = _THOUSANDS.sub("", printed)
     tokens = set(_NUMBER.findall(text))
     tokens |= {"0" + t for t in tokens if t.startswith(".")}  # ".035" as printed in APA style
-    tokens |= {str(_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in _WORDS}
+    tokens |= {str(NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in NUMBER_WORDS}
     return tokens
 
 

@@ -25,6 +25,12 @@ audit.md, audit.html (referee summary first), audit.json and audit.csv; OUT/summ
 row per paper (paper, file, data, checks, ok, warnings, inconsistent, serious)."""
 
 EPILOG = """\
+draft mode: `retrocohort audit draft TEXT_FILE [--out FILE] [--against PAPER.yaml]` turns pasted
+table and results text into a draft published-numbers YAML (default FILE: TEXT_FILE's name
+with .draft.yaml, in the current directory); every entry's note gives its line and column in
+the text and the guesses to confirm. --against prints how many entries of a hand-written file
+the draft holds (same place, same values).
+
 exit status:
   0  no serious finding (warnings only, or nothing at all)
   1  at least one paper has a serious finding: printed numbers that are inconsistent with each
@@ -48,13 +54,47 @@ def add_parser(subparsers: argparse._SubParsersAction,
                    help="project directory of a finished run (config/config.yaml and results/)")
     p.add_argument("--configfile", type=Path, metavar="FILE",
                    help="study config of --data (default: STUDY_DIR/config/config.yaml)")
-    p.add_argument("--out", type=Path, default=Path("audit"), metavar="DIR",
-                   help="output directory (default: ./audit)")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="output directory (default: ./audit); in draft mode, the YAML file to write")
+    p.add_argument("--against", type=Path, metavar="PAPER",
+                   help="draft mode: a hand-written published-numbers file to measure the draft against")
     return p
+
+
+def _draft(args: argparse.Namespace) -> int:
+    from retrocohort.audit.draft import draft_coverage, draft_study, draft_yaml
+    from retrocohort.audit.published import load_study
+    from retrocohort.errors import InputError, Problem
+
+    if len(args.papers) != 2:
+        raise InputError("audit draft takes exactly one text file", [Problem(
+            f"got {len(args.papers) - 1} file(s)", expected="retrocohort audit draft TEXT_FILE")])
+    source = Path(args.papers[1])
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {source}", [Problem(str(exc), file=str(source),
+                                                           expected="a UTF-8 text file")]) from exc
+    doc = draft_study(text, source.name)
+    out = args.out or Path(f"{source.stem}.draft.yaml")
+    from retrocohort.io.atomic import write_text
+
+    write_text(out, draft_yaml(doc))
+    load_study(out)  # the draft must load like a hand-written file
+    print(f"{len(doc['numbers'])} number group(s) from {source} -> {out} (check every entry's note)")
+    if args.against is not None:
+        held, total, missed = draft_coverage(doc["numbers"], load_study(args.against))
+        print(f"holds {held} of the {total} entries of {args.against} ({100 * held / total:.1f}%)"
+              + (f"; missing: {', '.join(missed)}" if missed else ""))
+    return EXIT_CONSISTENT
 
 
 def _audit(args: argparse.Namespace) -> int:
     from retrocohort.audit.batch import audit_papers, paper_files
+
+    if args.papers[0] == "draft" and not Path("draft").exists():
+        return _draft(args)
+    args.out = args.out or Path("audit")
     from retrocohort.audit.study_inputs import AuditOptions, audit_options, load_run_data
 
     papers = paper_files(args.papers)
