@@ -14,6 +14,7 @@ tests/testthat/test-error.R and test-decisionerror.R.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 from retrocohort.audit.debit import debit_consistent
@@ -64,8 +65,10 @@ EXAMPLES: list[Example] = [
 ]
 
 
+@lru_cache(maxsize=1)
 def reproduce_examples() -> dict[str, tuple[int, int, list[str]]]:
-    """family -> (examples reproduced, examples, descriptions of the ones not reproduced)."""
+    """family -> (examples reproduced, examples, descriptions of the ones not reproduced); run
+    once per process (the checks are pure functions of the fixed examples)."""
     out: dict[str, tuple[int, int, list[str]]] = {}
     for family, text, run, expected in EXAMPLES:
         ok, total, missed = out.get(family, (0, 0, []))
