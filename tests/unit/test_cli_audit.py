@@ -59,3 +59,16 @@ def test_data_dir_without_a_run_is_an_input_error(tmp_path, capsys):
     code = main(["audit", str(COUNTS), "--data", str(project), "--out", str(tmp_path / "o")])
     assert code == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_audit_options_read_from_the_study_config():
+    from retrocohort.audit.study_inputs import audit_options
+    from retrocohort.config.check import read_yaml
+
+    config = read_yaml(ROOT / "config/config.yaml")
+    options = audit_options(config, ROOT)
+    assert options.rule == config["statistics"].get("rounding", "half_up")
+    assert options.ranges and all(lo <= hi for lo, hi in options.ranges.values())
+    assert (options.calibration is not None) == bool(config.get("audit", {}).get("calibration"))
+    bare = audit_options({})
+    assert (bare.rule, bare.max_group_total, bare.calibration) == ("half_up", None, None)
