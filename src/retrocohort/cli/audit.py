@@ -16,7 +16,8 @@ file (schema: src/retrocohort/config/schemas/published.schema.yaml; examples in 
 
 Without --data it needs no patient data and no pipeline run (seconds): percentages against their
 counts, quartile order, agreements and sums, attainable p-values, every standard 2x2 test on
-printed counts. With --data STUDY_DIR it also sets each number beside its value regenerated from
+printed counts and the test the paper states, GRIM/GRIMMER/DEBIT/SPRITE on means and SDs,
+statcheck on printed test statistics, HScore totals against their items. With --data STUDY_DIR it also sets each number beside its value regenerated from
 the validated per-patient data of a finished `retrocohort run` in STUDY_DIR (its config and
 results/), labelled real or synthetic.
 
