@@ -109,3 +109,10 @@ def test_draft_usage_errors_exit_2(tmp_path, capsys):
     assert main(["audit", "draft", str(tmp_path / "missing.txt")]) == 2
     assert "cannot read" in capsys.readouterr().err
     assert main(["audit", "draft"]) == 2
+
+
+def test_pasted_excerpt_without_headings_is_results_text():
+    entries = draft_entries("Among 21 patients, 13 were men.\n\nTABLE IV: Baseline\n\nAge, y 45.0 [33.0–58.0]\n")
+    where = {e["printed"]: e["where"] for e in entries}
+    assert where == {"21": "results text, paragraph 1", "13": "results text, paragraph 1",
+                     "45.0 [33.0–58.0]": "Table 4"}

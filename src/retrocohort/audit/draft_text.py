@@ -70,11 +70,15 @@ def _section(text: str) -> str | None:
 
 def split_blocks(text: str) -> list[Block]:
     """Located blocks of ``text`` (see module docstring); unknown front matter is skipped, except
-    the first title-like line (a paragraph of one short line before the abstract)."""
+    the first title-like line (a paragraph of one short line before the abstract). Text with no
+    section heading at all (a pasted excerpt) is read as results text."""
     blocks: list[Block] = []
-    section, counts, table, header = None, {}, None, ""
-    title_done = False
-    for start, para in _paragraphs(text.splitlines()):
+    paragraphs = _paragraphs(text.splitlines())
+    headed = any(len(p) == 1 and _section(p[0].strip()) for _, p in paragraphs)
+    # pasted results without any heading: every paragraph is results text
+    section, counts, table, header = (None if headed else "results text"), {}, None, ""
+    title_done = not headed
+    for start, para in paragraphs:
         first = para[0].strip()
         if len(para) == 1 and first.lower() in _END:
             break
