@@ -3,19 +3,28 @@
 Modules: ``published`` (load the YAML), ``rounding`` (printed vs computed), ``consistency``
 (GRIM-style percentages, quartile order, granularity, agreements, subset bounds),
 ``attainable`` (exact p-value sets for Wilcoxon, Mann-Whitney, McNemar), ``counts_only``
-(2x2 tests from counts), ``unknowns`` (illegible values as parameters).
+(2x2 tests from counts), ``unknowns`` (illegible values as parameters), ``reported_stats``
+(GRIM, GRIMMER, DEBIT, SPRITE-style search, statcheck), ``referee`` (the referee summary),
+``batch`` (the ``retrocohort audit`` command's engine).
 """
 
 from __future__ import annotations
 
-from retrocohort.audit.attainable import check_p_values
+from retrocohort.audit.attainable import check_p_values, unpaired_count_margins
 from retrocohort.audit.consistency import Finding, check_study
 from retrocohort.audit.published import PublishedStudy, load_study
+from retrocohort.audit.reported_stats import check_reported_stats
+from retrocohort.audit.stated_tests import p_support_findings, stated_test_findings
 
 
 def audit_study(study: PublishedStudy, *, max_group_total: int | None = None) -> list[Finding]:
-    """All data-free checks of a study: ``check_study`` then ``check_p_values``."""
-    return check_study(study) + check_p_values(study, max_group_total=max_group_total)
+    """All data-free checks of a study: ``check_study``, ``check_p_values``, the stated test vs
+    the reproducing one (``stated_tests``), then ``check_reported_stats`` (means, SDs, test
+    statistics)."""
+    p_values = check_p_values(study, max_group_total=max_group_total)
+    counts = [f for f in p_values if f.check == "count_p_value"]
+    return (check_study(study) + p_values + stated_test_findings(study, counts)
+            + p_support_findings(study, unpaired_count_margins(study)) + check_reported_stats(study))
 
 
 __all__ = ["Finding", "audit_study", "check_p_values", "check_study", "load_study"]

@@ -185,6 +185,19 @@ def _binary_margins(e: PublishedNumber) -> tuple[int, int] | None:
     return None
 
 
+def unpaired_count_margins(study: PublishedStudy) -> dict[str, tuple[int, int, int, int]]:
+    """p entry id -> (e1, n1, e2, n2) for every unpaired p-value comparing two printed counts."""
+    entries = study.by_id()
+    out = {}
+    for e in study.numbers:
+        if e.statistic == "p_value" and e.design == "unpaired" and len(e.compares) == 2:
+            margins = [_binary_margins(entries[c]) for c in e.compares]
+            if all(margins):
+                (e1, n1), (e2, n2) = margins  # type: ignore[misc]
+                out[e.id] = (e1, n1, e2, n2)
+    return out
+
+
 def check_p_values(study: PublishedStudy, *, max_group_total: int | None = None) -> list[Finding]:
     """Attainability of every printed p-value, by design and compared entries:
 

@@ -85,7 +85,7 @@ def check_percentage(entry_id: str, count: int, pct: Number, decimals: int, n: i
     }
     msg = (f"{count}/{n} = {details['computed_pct']:.4g}% "
            + ("prints as" if status == "ok" else "only truncates to" if rules else "does not print as")
-           + f" {pct}% at {decimals} decimals")
+           + f" {float(pct):.{decimals}f}% at {decimals} decimals")
     return [Finding("percentage", entry_id, status, msg, details)]
 
 

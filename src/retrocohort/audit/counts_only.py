@@ -29,24 +29,43 @@ def _z_tests(e1: int, n1: int, e2: int, n2: int) -> list[CandidateP]:
     return out
 
 
+def fisher_mid_p(e1: int, n1: int, e2: int, n2: int) -> float:
+    """Two-sided mid-p of Fisher's exact test (Lancaster 1961): the probability of tables less
+    likely than the observed one plus half that of tables as likely (relative tolerance 1e-7,
+    R's rule for ties of the hypergeometric probabilities)."""
+    dist = stats.hypergeom(n1 + n2, n1, e1 + e2)
+    support = range(max(0, e1 + e2 - n2), min(n1, e1 + e2) + 1)
+    observed = dist.pmf(e1)
+    less = sum(dist.pmf(x) for x in support if dist.pmf(x) < observed * (1 - 1e-7))
+    same = sum(dist.pmf(x) for x in support if abs(dist.pmf(x) - observed) <= observed * 1e-7)
+    return float(min(1.0, less + 0.5 * same))
+
+
 def two_group_tests(e1: int, n1: int, e2: int, n2: int) -> list[CandidateP]:
     """Two-sided p-values of the usual tests on [[e1, n1-e1], [e2, n2-e2]].
 
-    Fisher exact (scipy, 'minlike' two-sided rule as in R); Pearson chi-square without and with
-    Yates' correction; Barnard's unconditional test (pooled and unpooled Wald statistic);
+    Fisher exact (scipy, 'minlike' two-sided rule as in R) and its mid-p (:func:`fisher_mid_p`);
+    Pearson chi-square without and with Yates' correction; the likelihood-ratio chi-square (G
+    test, no correction); Barnard's unconditional test (pooled and unpooled Wald statistic);
     Boschloo's test; two-proportion z-test with pooled (= chi-square without Yates) and
     unpooled standard error.
     """
     table = [[e1, n1 - e1], [e2, n2 - e2]]
-    out = [CandidateP("fisher_exact", "two-sided minlike", float(stats.fisher_exact(table).pvalue))]
+    out = [CandidateP("fisher_exact", "two-sided minlike", float(stats.fisher_exact(table).pvalue)),
+           CandidateP("fisher_exact", "mid-p", fisher_mid_p(e1, n1, e2, n2))]
     if min(e1 + e2, n1 + n2 - e1 - e2) > 0:
         for method, yates in (("pearson", False), ("yates", True)):
             res = stats.chi2_contingency(table, correction=yates)
-            out.append(CandidateP("chi_square", method, float(res.pvalue), {"statistic": float(res.statistic)}))
+            out.append(CandidateP("chi_square", method, float(res.pvalue),
+                                  {"statistic": float(res.statistic)}))
+        res = stats.chi2_contingency(table, correction=False, lambda_="log-likelihood")
+        out.append(CandidateP("chi_square", "likelihood ratio (G)", float(res.pvalue),
+                              {"statistic": float(res.statistic)}))
     for pooled in (True, False):
         res = stats.barnard_exact(table, alternative="two-sided", pooled=pooled)
         out.append(CandidateP("barnard_exact", "pooled" if pooled else "unpooled", float(res.pvalue)))
-    out.append(CandidateP("boschloo_exact", "two-sided", float(stats.boschloo_exact(table, alternative="two-sided").pvalue)))
+    boschloo = stats.boschloo_exact(table, alternative="two-sided").pvalue
+    out.append(CandidateP("boschloo_exact", "two-sided", float(boschloo)))
     return out + _z_tests(e1, n1, e2, n2)
 
 

@@ -19,12 +19,13 @@ import yaml
 
 from retrocohort.config.check import SAFE_LOADER
 from retrocohort.errors import ConfigError, Problem
+from retrocohort.hscore.score import HSCORE_ITEMS
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "config" / "schemas" / "published.schema.yaml"
-_WORDS = {w: i for i, w in enumerate(
+NUMBER_WORDS = {w: i for i, w in enumerate(
     "none one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"\d*\.\d+|\d+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
@@ -51,6 +52,10 @@ class PublishedNumber:
     reference_range: Mapping[str, Any] | None = None
     assumed_resolution: float | None = None
     quantile_type: int | None = None
+    scale: Mapping[str, int] | None = None
+    hscore_items: Mapping[str, int | None] | None = None
+    test_family: str | None = None
+    tails: int = 2
     note: str | None = None
 
     @property
@@ -130,7 +135,8 @@ def printed_tokens(printed: str) -> set[str]:
     """Numbers visible in a printed string: digits (thousands commas dropped) and number words."""
     text = _THOUSANDS.sub("", printed)
     tokens = set(_NUMBER.findall(text))
-    tokens |= {str(_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in _WORDS}
+    tokens |= {"0" + t for t in tokens if t.startswith(".")}  # ".035" as printed in APA style
+    tokens |= {str(NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in NUMBER_WORDS}
     return tokens
 
 
@@ -142,6 +148,15 @@ def _entry_problems(path: str, entry: Mapping[str, Any]) -> list[Problem]:
         out.append(Problem(f"entry '{eid}': decimals keys {sorted(decimals)} differ from values "
                            f"keys {sorted(values)}", file=path, column="decimals"))
         return out
+    points = {i.name: set(i.points) for i in HSCORE_ITEMS}
+    for item, p in entry.get("hscore_items", {}).items():
+        if p is not None and p not in points[item]:
+            out.append(Problem(f"entry '{eid}': HScore item '{item}' cannot score {p}", file=path,
+                               column=f"hscore_items.{item}", value=p,
+                               expected=" or ".join(map(str, sorted(points[item])))))
+    if "hscore_items" in entry and "value" not in values:
+        out.append(Problem(f"entry '{eid}': hscore_items needs the printed total as values.value",
+                           file=path, column="values"))
     tokens = printed_tokens(entry["printed"])
     for key, v in values.items():
         shown = f"{v:.{decimals[key]}f}"
@@ -243,6 +258,10 @@ def _freeze(entry: Mapping[str, Any]) -> PublishedNumber:
     kw["compares"] = tuple(entry.get("compares", ()))
     if "reference_range" in entry:
         kw["reference_range"] = MappingProxyType(dict(entry["reference_range"]))
+    if "scale" in entry:
+        kw["scale"] = MappingProxyType({"items": 1, **entry["scale"]})
+    if "hscore_items" in entry:
+        kw["hscore_items"] = MappingProxyType(dict(entry["hscore_items"]))
     return PublishedNumber(**kw)
 
 

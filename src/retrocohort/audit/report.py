@@ -19,6 +19,9 @@ import pandas as pd
 from retrocohort.audit import audit_study
 from retrocohort.audit.calibration import Calibration, calibration_status
 from retrocohort.audit.compare import STATUSES, compare_entry, describe_matches
+from retrocohort.audit.data_free_rows import apply_data_free_statuses
+from retrocohort.audit.method_examples import examples_note
+from retrocohort.audit.referee import referee_blocks, referee_json
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 from retrocohort.audit.regenerated import (DEFAULT_QUANTILE_TYPES, AuditData, input_files,
                                            is_synthetic, regenerate_study)
@@ -77,7 +80,8 @@ def comparison_rows(study: PublishedStudy, data: AuditData | None, rule: str,
         cal = calibration_status(e.id, calibration if label == SYNTHETIC else None)
         rows.append({
             "id": e.id, "where": e.where, "printed": e.printed, "statistic": e.statistic,
-            "variable": e.variable, "status": c.status, "data": label or "", "evidence": EVIDENCE[label],
+            "variable": e.variable, "group": e.group or "", "status": c.status, "data": label or "",
+            "evidence": EVIDENCE[label],
             "regenerated": _regenerated_text(e, c.configured, rule),
             "regenerated_values": dict(c.configured) if c.configured else {},
             "configured_method": r.methods[0].name if r.methods else "",
@@ -119,6 +123,8 @@ def audit_one_study(study: PublishedStudy, path: str, data: AuditData | None, *,
     """Everything the audit says about one study (JSON-ready)."""
     rows = comparison_rows(study, data, rule, types, calibration)
     findings = audit_study(study, max_group_total=max_group_total)
+    if data is None:
+        apply_data_free_statuses(rows, findings, {e.id: e.test for e in study.numbers})
     unknowns = ([*unknown_value_analyses(study, data, ranges or {}),
                  *group_unknown_analyses(study, data, ranges or {})] if data is not None else [])
     counts = Counter(r["status"] for r in rows)
@@ -216,8 +222,8 @@ def findings_summary(study_audit: Mapping[str, Any]) -> list[str]:
                        "not evidence either way): " + "; ".join(
                            f"{r['id']} printed {r['printed']!r}, synthetic {r['regenerated']}" for r in syn_bad) + ".")
     else:
-        out.append(f"Count-only study: {len(rows)} printed numbers, none recomputable from per-patient "
-                   "data; checked from the counts alone.")
+        out.append(f"No per-patient data: {len(rows)} printed numbers checked from the printed numbers "
+                   "alone: " + ", ".join(f"{c[s]} {STATUS_TEXT[s]}" for s in STATUSES) + ".")
     cons = study_audit["consistency"]
     for f in cons:
         if f["status"] == "inconsistent" and f["check"] != "attainable_p":
@@ -257,7 +263,8 @@ def _table(title: str, columns: list[str], rows: list[list[str]], label: str, fo
 def report_blocks(audits: Mapping[str, Mapping[str, Any]], methods_note: str) -> list[Block]:
     """The report as a list of (kind, content) blocks, summary first."""
     blocks: list[Block] = [("h1", "Reviewer audit: published numbers vs regenerated values"),
-                           ("p", methods_note), ("h2", "Findings summary")]
+                           *referee_blocks(referee_json(audits)), ("h2", "Methods"), ("p", methods_note),
+                           ("h2", "Findings summary")]
     for sid, a in audits.items():
         blocks += [("h3", f"{sid}: {a['citation']}"), ("ul", findings_summary(a))]
     for sid, a in audits.items():
@@ -282,15 +289,18 @@ def report_blocks(audits: Mapping[str, Mapping[str, Any]], methods_note: str) ->
                                  [[x["test"], f"{x['p']:.6f}", "yes" if x["prints_as_published"] else
                                    "only if truncated" if x["only_by_truncation"] else "no"]
                                   for x in t["tests"]], f"audit-{sid}-{t['entry_id']}", []))
-    return blocks
+    return [*blocks, ("h2", "Checks against published examples"), ("p", examples_note())]
 
 
 def render_markdown(blocks: Sequence[Block]) -> str:
     """Markdown: headings, paragraphs, bullet lists and pipe tables."""
     out = []
     for kind, content in blocks:
-        if kind in ("h1", "h2", "h3"):
+        if kind in ("h1", "h2", "h3", "h4"):
             out.append("#" * int(kind[1]) + " " + md_escape(content))
+        elif kind == "findings":
+            out.append("\n".join(f"- {md_escape(text)} (evidence: {md_escape(ids)}, {href})"
+                                 for text, href, ids in content))
         elif kind == "p":
             out.append(md_escape(content))
         elif kind == "ul":
@@ -304,8 +314,11 @@ def render_html(blocks: Sequence[Block], title: str) -> str:
     """A standalone HTML page (no scripts, no timestamps)."""
     body = []
     for kind, content in blocks:
-        if kind in ("h1", "h2", "h3"):
+        if kind in ("h1", "h2", "h3", "h4"):
             body.append(f"<{kind}>{escape(content)}</{kind}>")
+        elif kind == "findings":
+            body.append("<ul>" + "".join(f'<li>{escape(text)} <a href="{escape(href)}">evidence: '
+                                         f"{escape(ids)}</a></li>" for text, href, ids in content) + "</ul>")
         elif kind == "p":
             body.append(f"<p>{escape(content)}</p>")
         elif kind == "ul":

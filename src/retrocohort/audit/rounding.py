@@ -6,7 +6,9 @@ shortest repr, so 2.675 is 2.675 and not 2.67499999...):
 
 - ``half_up``: round half away from zero (Excel ROUND, ``decimal.ROUND_HALF_UP``);
 - ``half_even``: round half to even (Python ``round``, numpy, IEEE default);
-- ``truncate``: drop the extra digits (toward zero), a spreadsheet-format error, not rounding.
+- ``truncate``: drop the extra digits (toward zero), a spreadsheet-format error, not rounding;
+- ``half_down``: round half toward zero; not a default rule anywhere in the audit, offered for
+  comparison with tools that accept it (scrutiny's "up_or_down" = half-up or half-down).
 
 ``matches_printed`` accepts the two genuine rounding rules by default; truncation is opt-in,
 and callers that allow it report it separately (audit status "warning", see ``consistency``).
@@ -24,7 +26,7 @@ from functools import lru_cache
 from fractions import Fraction
 from typing import Any, Iterable, Literal, Mapping, Sequence
 
-Rule = Literal["half_up", "half_even", "truncate"]
+Rule = Literal["half_up", "half_even", "half_down", "truncate"]
 STANDARD_RULES: tuple[Rule, ...] = ("half_up", "half_even")
 ALL_RULES: tuple[Rule, ...] = ("half_up", "half_even", "truncate")
 Number = int | float | Fraction | Decimal
@@ -66,6 +68,8 @@ def _round_exact(value: Fraction, decimals: int, rule: Rule) -> Fraction:
         k = round(s)  # Fraction.__round__ rounds half to even, exactly
     elif rule == "half_up":
         k = math.floor(abs(s) + Fraction(1, 2)) * (1 if s >= 0 else -1)
+    elif rule == "half_down":  # half toward zero: the "down" of scrutiny's "up_or_down"
+        k = math.ceil(abs(s) - Fraction(1, 2)) * (1 if s >= 0 else -1)
     elif rule == "truncate":
         k = math.trunc(s)
     else:
@@ -149,6 +153,12 @@ def interval_for_printed(printed: Number, decimals: int, rule: Rule = "half_up")
         return Interval(p - h, p + h, even, even)
     if rule == "half_up":
         toward_zero, away = h, h
+    elif rule == "half_down":
+        if p > 0:
+            return Interval(p - h, p + h, False, True)
+        if p < 0:
+            return Interval(p - h, p + h, True, False)
+        return Interval(-h, h, True, True)
     elif rule == "truncate":
         toward_zero, away = Fraction(0), unit
     else:

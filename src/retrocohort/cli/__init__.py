@@ -1,4 +1,4 @@
-"""The ``retrocohort`` command line: run, validate, hscore, simulate, report.
+"""The ``retrocohort`` command line: run, validate, hscore, simulate, report, audit.
 
 Each subcommand is one module with ``add_parser(subparsers, parents)`` and ``run(args) -> int``.
 Only :mod:`argparse` and the standard library are imported here, so ``retrocohort --help``
@@ -18,9 +18,9 @@ from typing import Sequence
 
 from retrocohort import __version__
 from retrocohort.errors import RetrocohortError
-from retrocohort.cli import hscore, report, run, simulate, validate
+from retrocohort.cli import audit, hscore, report, run, simulate, validate
 
-SUBCOMMANDS = (run, validate, hscore, simulate, report)
+SUBCOMMANDS = (run, validate, hscore, simulate, report, audit)
 
 EXIT_OK, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2
 

@@ -1,0 +1,182 @@
+"""Find the printed numbers of one line of paper text and guess what each one is.
+
+Patterns, tried in this order (a character belongs to at most one number): a test statistic
+with its p ("t(18) = 2.31, p = .035", "χ2(1) = 6.2, p = 0.01", "F(2, 28) = 3.1, p < .05"); an
+odds/risk/hazard ratio with its 95% CI ("OR 2.1 (95% CI 1.1-4.0)"); a p-value ("p = 0.021",
+"p < 0.001"); a count of a total with its percentage ("19/21 patients (90.5%)") or without
+("19/21"); a count with its percentage ("13 (62%)", "three patients (14.3%)"; in a table whose
+header has "(%)" also "16 (76.2)"); a mean and SD ("12.6 ± 3.1", "mean 2 (SD 1)"); a central value
+with an interval ("45.0 [33.0-58.0]", "45 years [IQR, 33-58]", "1.0 day (1, 2)"); a percentage;
+"n = 18"; then any other number or number word ("three", "Fifteen"), a count when whole.
+Every result says which of its fields are guesses (statistic, variable, test, design).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from retrocohort.audit.published import NUMBER_WORDS
+
+NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+DASH = r"(?:\s*[–—−-]\s*|\s+to\s+)"
+_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_COUNT = rf"(?:{NUM}|\b(?:{_WORD})\b)"
+_REL = r"([<>=≤≥])"
+_BEFORE = re.compile(r"(?:\b(?:Day|day|D|Table|Figure|Fig\.|Patient|patient|grade|Grade|type|Type)\s*|"
+                     r"[A-Za-z\-/])$")
+
+SKIP = "skip"  # consumed, not a published number (a reference range, a table row's n)
+P_COLUMN = re.compile(r"\bp[- ]?values?\b|\bp\b", re.I)
+
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("reference_range", re.compile(rf"\(\s*{NUM}{DASH}{NUM}\s*\)\s*[*†]")),
+    ("table_p", re.compile(rf"(?:{_REL}\s*)?({NUM})\s*[*†]?\s*$")),
+    ("test_result", re.compile(rf"\b(t|F|χ2|χ²|chi2|X2|z|r)\s*(?:\(\s*({NUM})(?:\s*,\s*({NUM}))?\s*\))?"
+                               rf"\s*=\s*(-?{NUM})\s*[,;]\s*p\s*{_REL}\s*({NUM})")),
+    ("ratio_ci", re.compile(rf"\b(a?OR|a?RR|a?HR)\s*[=:]?\s*({NUM})\s*[(\[,;]\s*95\s*%\s*CI[,:]?\s*({NUM})"
+                            rf"{DASH}({NUM})\s*[)\]]?")),
+    ("p_value", re.compile(rf"\bp\s*(?:-?\s*value)?\s*{_REL}\s*({NUM})", re.I)),
+    ("count_of_total", re.compile(rf"({NUM})\s*/\s*({NUM})(?:\s+[A-Za-z]+){{0,2}}"
+                                  rf"(?:\s*\(\s*({NUM})\s*%\s*\))?")),
+    ("count_pct", re.compile(rf"({_COUNT})(?:\s+[A-Za-z-]+){{0,3}}?\s*\(\s*({NUM})\s*(%)?\s*\)", re.I)),
+    ("mean_sd", re.compile(rf"({NUM})\s*(?:±|\+/-|\+-)\s*({NUM})|"
+                           rf"\bmean\s*({NUM})\s*\(\s*SD\s*[=:,]?\s*({NUM})\s*\)", re.I)),
+    ("interval", re.compile(rf"({NUM})(?:\s*[A-Za-zµ/%]+){{0,2}}\s*[\[(]\s*(?:IQR|range)?[,:]?\s*({NUM})"
+                            rf"(?:{DASH}|\s*,\s*)({NUM})\s*[\])]")),
+    ("citation", re.compile(r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]")),
+    ("percentage", re.compile(rf"(?:{_REL}\s*)?({NUM})\s*%")),
+    ("n", re.compile(rf"\bn\s*=\s*({NUM})")),
+    ("single", re.compile(rf"({_COUNT})", re.I)),
+)
+
+
+@dataclass
+class DraftNumber:
+    """One number (group) found: its statistic, values, decimals, relation, the printed text,
+    its column in the line, and the fields that are guesses."""
+
+    statistic: str
+    values: dict[str, float]
+    decimals: dict[str, int]
+    printed: str
+    column: int
+    relation: str = "="
+    extra: dict[str, Any] = field(default_factory=dict)
+    guesses: list[str] = field(default_factory=list)
+
+
+def number_value(token: str) -> tuple[float, int]:
+    """(value, decimals) of a printed number or number word ("13,835.0" -> (13835.0, 1))."""
+    word = token.strip().lower()
+    if word in NUMBER_WORDS:
+        return float(NUMBER_WORDS[word]), 0
+    clean = token.replace(",", "")
+    decimals = len(clean.split(".")[1]) if "." in clean else 0
+    return float(clean), decimals
+
+
+def _values(**tokens: str | None) -> tuple[dict[str, float], dict[str, int]]:
+    values, decimals = {}, {}
+    for key, token in tokens.items():
+        if token:
+            values[key], decimals[key] = number_value(token)
+    return values, decimals
+
+
+def _keyword_before(text: str, start: int) -> str | None:
+    """"median" or "mean" when one of them comes shortly before ``start``, with no bracket and no
+    clause break in between ("median age, 45"; "median, 17 vs. 195")."""
+    found = list(re.finditer(r"\b(median|mean|average)\b", text[:start], re.I))
+    if not found:
+        return None
+    between = text[found[-1].end():start]
+    if len(between) > 45 or re.search(r"[()\[\];]|(?<!vs)\. ", between):
+        return None
+    return "median" if found[-1].group(1).lower() == "median" else "mean"
+
+
+def _build(kind: str, m: re.Match[str], text: str, table: bool, header: str) -> DraftNumber | str | None:
+    g = m.groups()
+    printed, col = m.group(0).strip(), m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+    if kind in ("reference_range", "citation"):
+        return SKIP
+    if kind == "table_p":
+        if not (table and P_COLUMN.search(header)) or number_value(g[1])[0] > 1:
+            return None
+        v, d = _values(p=g[1])
+        return DraftNumber("p_value", v, d, printed, col, {"≤": "<", "≥": ">"}.get(g[0] or "=", g[0] or "="),
+                           guesses=["test", "design"])
+    if kind == "test_result":
+        family = {"χ2": "chi2", "χ²": "chi2", "X2": "chi2"}.get(g[0], g[0])
+        v, d = _values(statistic=g[3], df1=g[1], df2=g[2], p=g[5])
+        return DraftNumber("test_result", v, d, printed, col, g[4].replace("≤", "<").replace("≥", ">"),
+                           {"test_family": family})
+    if kind == "ratio_ci":
+        v, d = _values(value=g[1], ci_low=g[2], ci_high=g[3])
+        return DraftNumber("value", v, d, printed, col, extra={"note": f"{g[0]} with its 95% CI"})
+    if kind == "p_value":
+        v, d = _values(p=g[1])
+        rel = {"≤": "<", "≥": ">"}.get(g[0], g[0])
+        return DraftNumber("p_value", v, d, printed, col, rel, guesses=["test", "design"])
+    if kind == "count_of_total":
+        v, d = _values(count=g[0], total=g[1], pct=g[2])
+        if v["count"] > v["total"] or d["count"] or d["total"]:
+            return None
+        return DraftNumber("count_of_total", v, d, printed, col)
+    if kind == "count_pct":
+        if not g[2] and not (table and "%" in header):
+            return None
+        v, d = _values(count=g[0], pct=g[1])
+        if d["count"] or v["pct"] > 100:
+            return None
+        return DraftNumber("count_pct", v, d, printed, col)
+    if kind == "mean_sd":
+        v, d = _values(mean=g[0] or g[2], sd=g[1] or g[3])
+        return DraftNumber("mean_sd", v, d, printed, col)
+    if kind == "interval":
+        key = _keyword_before(text, m.start()) or ("median" if table and "median" in header.lower() else None)
+        central = "mean" if key == "mean" else "median"
+        v, d = _values(**{central: g[0], "q1": g[1], "q3": g[2]})
+        if not v["q1"] <= v["q3"] and "," not in m.group(0):
+            return None
+        return DraftNumber(f"{central}_iqr", v, d, printed, col, guesses=[] if key else ["statistic"])
+    if kind == "percentage":
+        v, d = _values(pct=g[1])
+        key = _keyword_before(text, m.start())
+        if key:
+            return DraftNumber(key, {key: v["pct"]}, {key: d["pct"]}, printed, col,
+                               {"<": "<", ">": ">"}.get(g[0] or "=", "="))
+        return DraftNumber("percentage", v, d, printed, col, {"<": "<", ">": ">"}.get(g[0] or "=", "="))
+    if kind == "n":
+        if table:
+            return SKIP  # the row's n, read by the draft for its entries
+        v, d = _values(count=g[0])
+        return DraftNumber("count", v, d, printed, col)
+    value, decimals = number_value(g[0])
+    if _BEFORE.search(text[:m.start()]) or not table and decimals == 0 and 1900 <= value <= 2099 \
+            and "," not in g[0]:
+        return None
+    key = _keyword_before(text, m.start()) or ("median" if table and "median" in header.lower() else None)
+    if key:
+        return DraftNumber(key, {key: value}, {key: decimals}, printed, col, guesses=["statistic"])
+    if decimals == 0:
+        return DraftNumber("count", {"count": value}, {"count": 0}, printed, col, guesses=["statistic"])
+    return DraftNumber("value", {"value": value}, {"value": decimals}, printed, col, guesses=["statistic"])
+
+
+def find_numbers(text: str, *, table: bool = False, header: str = "") -> list[DraftNumber]:
+    """Every number (group) of one line, left to right (see module docstring)."""
+    taken = [False] * len(text)
+    out = []
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            if m.end() == m.start() or any(taken[m.start():m.end()]):
+                continue
+            found = _build(kind, m, text, table, header)
+            if found is not None:
+                if found != SKIP:
+                    out.append(found)  # type: ignore[arg-type]
+                taken[m.start():m.end()] = [True] * (m.end() - m.start())
+    return sorted(out, key=lambda n: n.column)

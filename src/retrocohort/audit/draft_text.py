@@ -1,0 +1,118 @@
+"""Cut pasted paper text into located blocks: title, abstract, section paragraphs, table rows.
+
+The text a reviewer copies from a PDF or an HTML page: blank lines separate paragraphs;
+section headings look like "3. Results" or "Results"; a table starts at a line "Table 2." (or
+"Table II", "TABLE 2:"), followed by its caption, header, one row per line and footnotes (lines
+starting with "*", "†", "a " or an abbreviation list "AOSD: ..."). Each block keeps the line and
+column where it starts so every number found in it can be located in the source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SECTIONS = {"abstract": "abstract", "introduction": "introduction", "background": "introduction",
+             "methods": "methods", "materials and methods": "methods", "patients and methods": "methods",
+             "results": "results text", "discussion": "discussion", "conclusions": "conclusions",
+             "conclusion": "conclusions"}
+_HEADING = re.compile(r"^\s*(?:\d+\.?\s+)?([A-Za-z][A-Za-z ]{2,30}?)\s*$")
+_TABLE = re.compile(r"^\s*(?:Table|TABLE)\s+([0-9]+|[IVXL]+)\s*[.:]?\s*(.*)$")
+_FOOTNOTE = re.compile(r"^\s*(?:[*†‡§]|[a-z]\s|\S{1,12}:\s)")
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+_END = ("references", "supplementary materials", "author contributions", "funding", "acknowledgments")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One located piece of text: ``where`` in the published-numbers vocabulary ("abstract",
+    "results text, paragraph 3", "Table 2", ...), ``kind`` ("title", "prose", "caption", "row"),
+    the text, its 1-based line and 0-based column; ``header`` is the table's header line."""
+
+    where: str
+    kind: str
+    text: str
+    line: int
+    column: int = 0
+    header: str = ""
+
+
+def table_number(label: str) -> int:
+    """"2" -> 2, "II" -> 2, "IV" -> 4 (Roman numerals as printed in many journals)."""
+    if label.isdigit():
+        return int(label)
+    values = [_ROMAN[c] for c in label.upper()]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def _paragraphs(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """(first line number, lines) of every blank-line separated paragraph."""
+    out, current, start = [], [], 0
+    for i, line in enumerate(lines, start=1):
+        if line.strip():
+            if not current:
+                start = i
+            current.append(line)
+        elif current:
+            out.append((start, current))
+            current = []
+    if current:
+        out.append((start, current))
+    return out
+
+
+def _section(text: str) -> str | None:
+    m = _HEADING.match(text)
+    if not m:
+        return None
+    return _SECTIONS.get(m.group(1).strip().lower())
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Located blocks of ``text`` (see module docstring); unknown front matter is skipped, except
+    the first title-like line (a paragraph of one short line before the abstract). Text with no
+    section heading at all (a pasted excerpt) is read as results text."""
+    blocks: list[Block] = []
+    paragraphs = _paragraphs(text.splitlines())
+    headed = any(len(p) == 1 and _section(p[0].strip()) for _, p in paragraphs)
+    # pasted results without any heading: every paragraph is results text
+    section, counts, table, header = (None if headed else "results text"), {}, None, ""
+    title_done = not headed
+    for start, para in paragraphs:
+        first = para[0].strip()
+        if len(para) == 1 and first.lower() in _END:
+            break
+        if len(para) == 1 and (sec := _section(first)):
+            section, table = sec, None
+            continue
+        if (m := _TABLE.match(first)) and len(first) < 120:
+            table, header = f"Table {table_number(m.group(1))}", ""
+            if m.group(2):
+                blocks.append(Block(table, "caption", m.group(2), start, len(first) - len(m.group(2))))
+            continue
+        if table is not None:
+            if _FOOTNOTE.match(first) and len(para) == 1:
+                table = None if len(first) > 60 else table  # a long footnote closes the table
+                continue
+            if not (len(para) == 1 and len(first) >= 100 and first.endswith(".")):
+                for i, line in enumerate(para):
+                    row = line.rstrip()
+                    has_rows = any(b.where == table and b.kind == "row" for b in blocks)
+                    if not has_rows and len(para) == 1 and row.endswith("."):
+                        blocks.append(Block(table, "caption", row, start + i))
+                    elif not re.search(r"\d\s*[%)\]]*\s*$", row):
+                        header = f"{header} {row.strip()}".strip()
+                    else:
+                        blocks.append(Block(table, "row", row, start + i, 0, header))
+                continue
+            table = None  # prose again
+        if section is None:
+            if not title_done and len(para) == 1 and 10 <= len(first) <= 200 and not first.endswith("."):
+                blocks.append(Block("title", "title", para[0], start))
+                title_done = True
+            continue
+        counts[section] = counts.get(section, 0) + 1
+        where = "abstract" if section == "abstract" else f"{section}, paragraph {counts[section]}"
+        for i, line in enumerate(para):
+            blocks.append(Block(where, "prose", line, start + i))
+    return blocks

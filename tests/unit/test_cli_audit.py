@@ -1,0 +1,74 @@
+"""``retrocohort audit``: outputs, batch summary and documented exit codes (issue 17 item 1)."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from retrocohort.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = ROOT / "config/published/baverez2022.yaml"
+COUNTS = ROOT / "config/published/cavalli2020.yaml"
+
+
+def test_flagship_without_data_finds_its_inconsistencies(tmp_path, capsys):
+    assert main(["audit", str(FLAGSHIP), "--out", str(tmp_path)]) == 1
+    out = tmp_path / "baverez2022"
+    assert sorted(p.name for p in out.iterdir()) == ["audit.csv", "audit.html", "audit.json", "audit.md"]
+    doc = json.loads((out / "audit.json").read_text())
+    [study] = doc["referee"]["studies"]
+    assert study["data"] == "none" and study["counts"]["inconsistent"] >= 1
+    assert {"results_anakinra_duration", "t3_fever_p"} <= {e for f in study["findings"] for e in f["entries"]}
+    md = (out / "audit.md").read_text()
+    assert md.index("## Referee summary") < md.index("## Findings summary")
+    assert "baverez2022: " in capsys.readouterr().out
+
+
+def test_batch_directory_writes_summary_and_exit_zero_without_serious_findings(tmp_path):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    shutil.copy(COUNTS, papers / "counts.yaml")
+    assert main(["audit", str(papers), "--out", str(tmp_path / "out")]) == 0
+    summary = pd.read_csv(tmp_path / "out/summary.csv")
+    assert list(summary.columns) == ["paper", "file", "data", "checks", "ok", "warnings", "inconsistent",
+                                     "serious"]
+    row = summary.iloc[0]
+    assert row["paper"] == "counts" and row["serious"] == 0 and row["checks"] == row["ok"] + row[
+        "warnings"] + row["inconsistent"]
+    assert (tmp_path / "out/counts/audit.html").is_file()
+
+
+def test_input_errors_exit_2_with_a_located_message(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("source: {citation: x}\nnumbers:\n  - {id: a, where: abstract, printed: '5', "
+                   "statistic: count, values: {count: 6}, decimals: {count: 0}, variable: v}\n")
+    assert main(["audit", str(bad), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml" in err and "count=6" in err and "not visible in printed '5'" in err
+    assert not (tmp_path / "o").exists()
+    assert main(["audit", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o")]) == 2
+    assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_data_dir_without_a_run_is_an_input_error(tmp_path, capsys):
+    project = tmp_path / "proj"
+    (project / "config").mkdir(parents=True)
+    shutil.copy(ROOT / "config/config.yaml", project / "config/config.yaml")
+    code = main(["audit", str(COUNTS), "--data", str(project), "--out", str(tmp_path / "o")])
+    assert code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_audit_options_read_from_the_study_config():
+    from retrocohort.audit.study_inputs import audit_options
+    from retrocohort.config.check import read_yaml
+
+    config = read_yaml(ROOT / "config/config.yaml")
+    options = audit_options(config, ROOT)
+    assert options.rule == config["statistics"].get("rounding", "half_up")
+    assert options.ranges and all(lo <= hi for lo, hi in options.ranges.values())
+    assert (options.calibration is not None) == bool(config.get("audit", {}).get("calibration"))
+    bare = audit_options({})
+    assert (bare.rule, bare.max_group_total, bare.calibration) == ("half_up", None, None)
