@@ -4,7 +4,7 @@ import pytest
 
 from retrocohort.audit.hscore_totals import ITEM_POINTS, achievable_totals, check_hscore_total
 from retrocohort.errors import InputError
-from retrocohort.hscore.score import HSCORE_ITEMS, MAX_TOTAL
+from retrocohort.hscore.items import HSCORE_ITEMS, MAX_TOTAL
 
 KNOWN = {"immunosuppression": 0, "organomegaly": 38, "cytopenias": 34, "ferritin": 50, "triglycerides": 44,
          "fibrinogen": 0, "hemophagocytosis": 35}  # sum 201; temperature (0/33/49) and AST (0/19) unknown

@@ -17,7 +17,7 @@ from typing import Iterable, Mapping
 
 from retrocohort.audit.consistency import Finding
 from retrocohort.errors import InputError, Problem
-from retrocohort.hscore.score import HSCORE_ITEMS
+from retrocohort.hscore.items import HSCORE_ITEMS
 
 ITEM_POINTS: Mapping[str, tuple[int, ...]] = {i.name: tuple(sorted(set(i.points))) for i in HSCORE_ITEMS}
 

@@ -19,7 +19,7 @@ import yaml
 
 from retrocohort.config.check import SAFE_LOADER
 from retrocohort.errors import ConfigError, Problem
-from retrocohort.hscore.score import HSCORE_ITEMS
+from retrocohort.hscore.items import HSCORE_ITEMS
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "config" / "schemas" / "published.schema.yaml"
 NUMBER_WORDS = {w: i for i, w in enumerate(
