@@ -82,7 +82,13 @@ def test_sigkill_at_every_job_then_resume_is_byte_identical(tmp_path):
     assert result_files(work) == result_files(reference)
     differing = [f for f in result_files(work)
                  if (work / "results" / f).read_bytes() != (reference / "results" / f).read_bytes()]
-    assert differing == []
+    import difflib
+
+    diffs = {f: "\n".join(difflib.unified_diff(
+        (reference / "results" / f).read_text(errors="replace").splitlines(),
+        (work / "results" / f).read_text(errors="replace").splitlines(), lineterm="", n=1))[:2000]
+        for f in differing}
+    assert differing == [], diffs
     leftovers = [p for p in (work / "results").rglob("*") if p.name.endswith(".tmp")
                  or (p.name.startswith(".") and p.name != ".snakemake_timestamp")]  # Snakemake's
     # own marker in a directory() output (the validated measurements dataset) is expected

@@ -3,14 +3,14 @@
 
 # Published numbers of the study (if any) plus every count-only study (config `audit:`); the
 # audit runs when there is at least one.
-AUDIT_PUBLISHED = ([config["study"]["published"]] if "published" in config["study"] else []) + list(
-    config["audit"].get("count_only", [])
+AUDIT_PUBLISHED = ([STUDY.data["study"]["published"]] if "published" in STUDY.data["study"] else []) + list(
+    STUDY.data["audit"].get("count_only", [])
 )
 AUDIT_FILES = [f"{RESULTS}/audit/audit.{ext}" for ext in ("md", "html", "json", "csv")]
 # Optional inputs: the group comparisons (subgroup numbers) and the synthetic data's calibration
 # record (which published numbers the synthetic data were built to reproduce).
-AUDIT_GROUPS = [f"{RESULTS}/stats/groups.json"] if config["groups"] else []
-AUDIT_CALIBRATION = [config["audit"]["calibration"]] if config["audit"].get("calibration") else []
+AUDIT_GROUPS = [f"{RESULTS}/stats/groups.json"] if STUDY.data["groups"] else []
+AUDIT_CALIBRATION = [STUDY.data["audit"]["calibration"]] if STUDY.data["audit"].get("calibration") else []
 audit_outputs = lambda: AUDIT_FILES if AUDIT_PUBLISHED else []
 
 

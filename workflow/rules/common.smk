@@ -4,6 +4,7 @@ import os
 from retrocohort.config.study import workflow_study
 from retrocohort.io.content_hashes import content_hashes
 from retrocohort.pipeline import run_status
+from retrocohort.render.rst import rst_escape_tree
 
 # conda users (--sdm conda): workflow/envs/retrocohort.yaml installs this checkout from here.
 os.environ.setdefault("RETROCOHORT_ROOT", workflow.basedir)
@@ -12,8 +13,11 @@ os.environ.setdefault("RETROCOHORT_ROOT", workflow.basedir)
 # (no `configfile:` directive, so nothing is merged); --config overrides are refused. Checked
 # (schema, cross-references) and completed with the schema's defaults before any rule.
 STUDY = workflow_study(workflow.config_settings.configfiles, workflow.config_settings.config)
+# Rules read STUDY.data (and their declared slice of it); the global `config` is what the report's
+# caption templates see (snakemake.config), so there every string is escaped for reStructuredText:
+# no markup written in a label (links, raw HTML, directives) reaches the report as markup.
 config.clear()
-config.update(STUDY.data)
+config.update(rst_escape_tree(STUDY.data))
 config_keys = STUDY.slice  # in params: the config keys a rule reads, so editing one reruns it
 
 SITES = STUDY.sites
@@ -45,13 +49,13 @@ def table1_statistic_rows():
     keep = ("variable", "stat")
     return [
         {"section": True} if "section" in row else {k: row[k] for k in keep if k in row}
-        for row in config["tables"]["table1"]["rows"]
+        for row in STUDY.data["tables"]["table1"]["rows"]
     ]
 
 
 def site_inputs(wildcards):
     """The raw files of one site, so a change to any of them re-runs its ingestion."""
-    return [src["path"] for src in config["sites"][wildcards.site]["sources"]]
+    return [src["path"] for src in STUDY.data["sites"][wildcards.site]["sources"]]
 
 
 def site_hashes(wildcards):

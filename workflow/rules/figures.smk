@@ -7,7 +7,7 @@ FIGURE_LABELS = {
     "flow": "Cohort selection flow",
     "swimmer": "Anakinra duration (swimmer plot)",
 }
-COHORT_FIGURE_STEMS = ["hscore", "flow"] + (["swimmer"] if config["figures"].get("swimmer") else [])
+COHORT_FIGURE_STEMS = ["hscore", "flow"] + (["swimmer"] if STUDY.data["figures"].get("swimmer") else [])
 FIGURE_STEMS = ["slopes"] + COHORT_FIGURE_STEMS
 
 

@@ -7,7 +7,7 @@ COHORT_INPUTS = dict(
     hscore=f"{RESULTS}/hscore/hscore.parquet",
 )
 group_outputs = lambda: (
-    [f"{RESULTS}/stats/groups.csv", *table_files("groups").values()] if config["groups"] else []
+    [f"{RESULTS}/stats/groups.csv", *table_files("groups").values()] if STUDY.data["groups"] else []
 )
 
 
@@ -31,6 +31,7 @@ rule group_comparisons:
         config=config_keys(
             "groups",
             "tables/groups",
+            "tables/preset",
             "study/synthetic_note",
             "variables",
             "derived",

@@ -29,7 +29,7 @@ rule notebook:
         ),
     params:
         table1_variables=[r["variable"] for r in table1_statistic_rows() if "variable" in r],
-        table3_variables=[p["variable"] for p in config["tables"]["table3"]["parameters"]],
+        table3_variables=[p["variable"] for p in STUDY.data["tables"]["table3"]["parameters"]],
         config=config_keys(
             "variables",
             "paired_days",

@@ -1,5 +1,5 @@
 # Time to event: Kaplan-Meier, median with CI, log-rank by group; one figure per analysis.
-SURVIVAL_IDS = [s["id"] for s in config["survival"]]
+SURVIVAL_IDS = [s["id"] for s in STUDY.data["survival"]]
 survival_outputs = lambda: (
     [f"{RESULTS}/stats/survival.csv", *table_files("survival").values()]
     + [f for sid in SURVIVAL_IDS for f in figure_files(f"km_{sid}")]
@@ -38,6 +38,7 @@ rule survival:
         config=config_keys(
             "survival",
             "tables/survival",
+            "tables/preset",
             "study/synthetic_note",
             "variables",
             "derived",

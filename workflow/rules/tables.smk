@@ -65,6 +65,7 @@ rule tables:
             "tables/table1",
             "tables/table2",
             "tables/table3",
+            "tables/preset",
             "study/synthetic_note",
             "variables",
             "derived",

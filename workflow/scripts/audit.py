@@ -9,6 +9,7 @@ import pandas as pd
 
 from retrocohort.audit.calibration import load_calibration
 from retrocohort.audit.published import load_study
+from retrocohort.audit.referee import referee_json
 from retrocohort.audit.regenerated import DEFAULT_QUANTILE_TYPES, build_audit_data
 from retrocohort.audit.report import (audit_one_study, json_safe, render_html, render_markdown, report_blocks,
                             rows_frame)
@@ -80,7 +81,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     for path in au.get("count_only", []):
         audits[Path(path).stem] = audit_one_study(load_study(path), path, None, rule=rule, types=types)
     blocks = report_blocks(audits, _methods_note(config, types, [*flagship, *au.get("count_only", [])]))
-    write_json(json_safe({"studies": audits}), output["json"])
+    write_json(json_safe({"referee": referee_json(audits), "studies": audits}), output["json"])
     write_csv(rows_frame(audits), output["csv"])
     write_text(output["md"], render_markdown(blocks))
     write_text(output["html"], render_html(blocks, "Reviewer audit"))

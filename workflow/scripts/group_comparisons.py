@@ -14,7 +14,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     stats = group_statistics(frame, config["groups"], config["variables"], config["derived"],
                              config["statistics"], synthetic)
     write_statistics(stats, output["json"], output["csv"])
-    write_table_formats(build_group_table(stats, config), output)
+    write_table_formats(build_group_table(stats, config), output, preset=config["tables"]["preset"])
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

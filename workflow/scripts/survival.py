@@ -19,7 +19,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     stats, results = survival_statistics(frame, analyses, config["variables"], config["derived"],
                                          config["statistics"], synthetic)
     write_statistics(stats, output["json"], output["csv"])
-    write_table_formats(build_survival_table(stats, config), output)
+    write_table_formats(build_survival_table(stats, config), output, preset=config["tables"]["preset"])
     for spec in analyses:
         res = results[spec["id"]]
         unit = config["variables"].get(spec["time"], {}).get("unit", "")

@@ -28,7 +28,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     table3 = build_table3(read_table3(input["table3"]), config)
     for table, stem in ((table1, "table1"), (table2, "table2"), (table3, "table3")):
         write_table_formats(table, {fmt: output[f"{stem}_{fmt}"] for fmt in ("md", "tex", "html", "docx")},
-                            landscape=stem == "table2")
+                            preset=config["tables"]["preset"])
     write_text(output["latex_document"], standalone_document([table1, table2, table3]))
 
 

@@ -16,12 +16,13 @@ from retrocohort.render.model import Table
 FORMATS = ("md", "tex", "html", "docx")
 
 
-def write_table_formats(table: Table, paths: Mapping[str, str | Path], landscape: bool = False) -> None:
-    """``table`` as Markdown, LaTeX (booktabs), HTML and Word (``paths`` keyed by :data:`FORMATS`).
+def write_table_formats(table: Table, paths: Mapping[str, str | Path], preset: str = "ama") -> None:
+    """``table`` as Markdown, LaTeX (longtable), HTML and Word (``paths`` keyed by :data:`FORMATS`).
 
-    ``landscape`` sets the Word section to landscape (wide listings such as Table 2).
+    ``preset`` is the journal style of the Word table (:mod:`retrocohort.render.presets`); its
+    orientation (portrait or landscape) follows from the content (:func:`render.layout.plan_table`).
     """
     write_text(paths["md"], to_markdown(table))
     write_text(paths["tex"], to_latex(table))
     write_text(paths["html"], to_html(table))
-    atomic_write_bytes(paths["docx"], to_docx_bytes([table], landscape=landscape))
+    atomic_write_bytes(paths["docx"], to_docx_bytes([table], preset=preset))
