@@ -30,5 +30,7 @@ def timed(fn, repeat: int) -> tuple[float, object]:
 def print_header(extra: str = "") -> None:
     """The command and the machine, first lines of every benchmark's output."""
     print(f"command: {' '.join([os.path.basename(sys.executable)] + sys.argv)}")
-    print(f"machine: {platform.platform()} | cpu_count={os.cpu_count()} | python "
-          f"{platform.python_version()} | numpy {np.__version__} | pandas {pd.__version__}{extra}")
+    print(
+        f"machine: {platform.platform()} | cpu_count={os.cpu_count()} | python "
+        f"{platform.python_version()} | numpy {np.__version__} | pandas {pd.__version__}{extra}"
+    )

@@ -20,12 +20,11 @@ import os
 
 import numpy as np
 import pandas as pd
+from _timing import CPU_S, print_header, timed
 
 from retrocohort.analysis.paired import table3_statistics
 from retrocohort.stats import hodges_lehmann_paired
 from retrocohort.tables.build import build_table3
-
-from _timing import CPU_S, print_header, timed
 
 CONTINUOUS = ["crp", "ferritin", "triglycerides", "ast", "hemoglobin", "leukocytes", "platelets"]
 BINARY = ["fever"]
@@ -44,9 +43,16 @@ def make_measurements(n: int, seed: int) -> pd.DataFrame:
             d0 = np.round(rng.lognormal(rng.uniform(1, 6), 0.7, n), 1)
             d7 = np.round(d0 * rng.lognormal(-0.3, 0.5, n), 1)
         for day, values in ((0, d0), (7, d7)):
-            parts.append(pd.DataFrame({"patient_id": ids, "day": pd.array(np.full(n, day), dtype="Int64"),
-                                       "variable": pd.array([name] * n, dtype="string"),
-                                       "value": values}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "patient_id": ids,
+                        "day": pd.array(np.full(n, day), dtype="Int64"),
+                        "variable": pd.array([name] * n, dtype="string"),
+                        "value": values,
+                    }
+                )
+            )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -61,8 +67,12 @@ def main(argv: list[str] | None = None) -> None:
     meas = make_measurements(n, args.seed)
     variables = {**{v: {"kind": "continuous"} for v in CONTINUOUS}, **{v: {"kind": "binary"} for v in BINARY}}
     parameters = [{"variable": v} for v in CONTINUOUS + BINARY]
-    config = {"study": {}, "statistics": {"decimals_for_tests": 6}, "paired_days": [0, 7],
-              "tables": {"table3": {"parameters": parameters}}}
+    config = {
+        "study": {},
+        "statistics": {"decimals_for_tests": 6},
+        "paired_days": [0, 7],
+        "tables": {"table3": {"parameters": parameters}},
+    }
 
     def table3():
         stats = table3_statistics(meas, parameters, variables, (0, 7), config["statistics"], set())
@@ -88,9 +98,10 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"{'case':<58}{'n':>12}{'wall s':>10}{'CPU s':>10}")
     for label, wall, cpu in (
-            ("Table 3: 8 parameters (7 Wilcoxon + HL CI, 1 McNemar)", t3_s, t3_cpu),
-            ("Hodges-Lehmann estimate + 95% CI, decimals=6", hl_grid_s, hl_grid_cpu),
-            ("Hodges-Lehmann estimate + 95% CI, raw floats", hl_float_s, hl_float_cpu)):
+        ("Table 3: 8 parameters (7 Wilcoxon + HL CI, 1 McNemar)", t3_s, t3_cpu),
+        ("Hodges-Lehmann estimate + 95% CI, decimals=6", hl_grid_s, hl_grid_cpu),
+        ("Hodges-Lehmann estimate + 95% CI, raw floats", hl_float_s, hl_float_cpu),
+    ):
         print(f"{label:<58}{n:>12,}{wall:>10.3f}{cpu:>10.3f}")
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
 

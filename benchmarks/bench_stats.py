@@ -55,9 +55,9 @@ def cases(n: int, columns: int, rng: np.random.Generator) -> dict[str, Callable[
         "HL + CI, decimals=2": lambda: hodges_lehmann_paired(d_grid, decimals=2),
         "signed-rank asymptotic": lambda: wilcoxon_signed_rank(d, method="asymptotic"),
         "Mann-Whitney asymptotic (n/2 vs n/2)": lambda: mann_whitney(
-            d_grid[: n // 2], d_grid[n // 2:], method="asymptotic"),
-        "Kaplan-Meier + median CI": lambda: (kaplan_meier(times, events),
-                                             median_survival(times, events)),
+            d_grid[: n // 2], d_grid[n // 2 :], method="asymptotic"
+        ),
+        "Kaplan-Meier + median CI": lambda: (kaplan_meier(times, events), median_survival(times, events)),
         f"quantiles type 7, {columns} cols": lambda: grouped_quantiles(table, PROBS, 7),
         f"quantiles type 2, {columns} cols, 5% NaN": lambda: grouped_quantiles(holed, PROBS, 2),
     }
@@ -71,9 +71,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
-    print(f"machine: {platform.platform()} | {platform.processor() or platform.machine()} | "
-          f"cpu_count={os.cpu_count()} | python {platform.python_version()} | "
-          f"numpy {np.__version__}")
+    print(
+        f"machine: {platform.platform()} | {platform.processor() or platform.machine()} | "
+        f"cpu_count={os.cpu_count()} | python {platform.python_version()} | "
+        f"numpy {np.__version__}"
+    )
     print(f"{'case':<38}{'n':>12}{'seconds':>10}")
     for n in (int(v) for v in args.n):
         rng = np.random.default_rng(args.seed)

@@ -23,11 +23,10 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from _timing import CPU_S, print_header, timed
 
 from retrocohort.analysis.descriptive import table1_statistics
 from retrocohort.tables.build import build_table1
-
-from _timing import CPU_S, print_header, timed
 
 
 def make_data(n: int, n_binary: int, n_continuous: int, seed: int) -> pd.DataFrame:
@@ -47,8 +46,11 @@ def make_data(n: int, n_binary: int, n_continuous: int, seed: int) -> pd.DataFra
 
 def retrocohort_table1(frame: pd.DataFrame, rows: list[dict], variables: dict, hf: int):
     stats = table1_statistics(frame, rows, variables, {}, hf, set())
-    config = {"study": {}, "statistics": {"quantile_type": hf},
-              "tables": {"table1": {"rows": rows, "reference_column": False}}}
+    config = {
+        "study": {},
+        "statistics": {"quantile_type": hf},
+        "tables": {"table1": {"rows": rows, "reference_column": False}},
+    }
     return stats, build_table1(stats, config, len(frame))
 
 
@@ -66,8 +68,9 @@ def tableone_table1(data: pd.DataFrame, binary: list[str], continuous: list[str]
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return TableOne(data, columns=binary + continuous, categorical=binary,
-                        nonnormal=continuous, include_null=False)
+        return TableOne(
+            data, columns=binary + continuous, categorical=binary, nonnormal=continuous, include_null=False
+        )
 
 
 def assert_identical(stats: pd.DataFrame, t1, binary: list[str], continuous: list[str]) -> None:
@@ -77,10 +80,16 @@ def assert_identical(stats: pd.DataFrame, t1, binary: list[str], continuous: lis
     for c in continuous:
         ref = cont.loc[c]
         assert int(ref["count"]) == ours.loc[c, "n"], c
-        for mine, theirs in (("median", "median"), ("q1", "q25"), ("q3", "q75"),
-                             ("mean", "mean"), ("sd", "std")):
-            np.testing.assert_allclose(ours.loc[c, mine], float(ref[theirs]), rtol=1e-12,
-                                       err_msg=f"{c} {mine}")
+        for mine, theirs in (
+            ("median", "median"),
+            ("q1", "q25"),
+            ("q3", "q75"),
+            ("mean", "mean"),
+            ("sd", "std"),
+        ):
+            np.testing.assert_allclose(
+                ours.loc[c, mine], float(ref[theirs]), rtol=1e-12, err_msg=f"{c} {mine}"
+            )
     cat = t1.cat_describe.droplevel(1, axis=1) if t1.cat_describe.columns.nlevels > 1 else t1.cat_describe
     for c in binary:
         true_row = cat.loc[(c, "True")]
@@ -105,8 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     frame = make_data(n, args.binary, args.continuous, args.seed)
     binary = [c for c in frame.columns if c.startswith("bin")]
     continuous = [c for c in frame.columns if c.startswith("cont")]
-    variables = {**{c: {"kind": "binary"} for c in binary},
-                 **{c: {"kind": "continuous"} for c in continuous}}
+    variables = {**{c: {"kind": "binary"} for c in binary}, **{c: {"kind": "continuous"} for c in continuous}}
     rows = [{"variable": c} for c in frame.columns]
     retrocohort_table1(frame.head(1000), rows, variables, 7)  # warm imports
     ours_s, ours = timed(lambda: retrocohort_table1(frame, rows, variables, 7), args.repeat)
@@ -118,9 +126,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'case':<44}{'n':>12}{'wall s':>10}{'CPU s':>10}")
     print(f"{'retrocohort Table 1 (stats + formatted)':<44}{n:>12,}{ours_s:>10.3f}{ours_cpu:>10.3f}")
     print(f"{'tableone TableOne (same data)':<44}{n:>12,}{theirs_s:>10.3f}{theirs_cpu:>10.3f}")
-    print(f"speed-up: {theirs_s / ours_s:.1f}x wall, {theirs_cpu / ours_cpu:.1f}x CPU; numbers "
-          f"identical ({len(binary)} binary, {len(continuous)} continuous variables; quartiles "
-          f"HF type 7); load average at the end: {os.getloadavg()[0]:.2f}")
+    print(
+        f"speed-up: {theirs_s / ours_s:.1f}x wall, {theirs_cpu / ours_cpu:.1f}x CPU; numbers "
+        f"identical ({len(binary)} binary, {len(continuous)} continuous variables; quartiles "
+        f"HF type 7); load average at the end: {os.getloadavg()[0]:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -47,15 +47,26 @@ TARGET_NOOP_SECONDS = 1.5
 
 def machine_info() -> dict[str, str]:
     """nproc, RAM, CPU model, OS, Python and Snakemake versions, load average."""
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.processor() or platform.machine())
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or platform.machine(),
+    )
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     snakemake = subprocess.run([str(_snakemake()), "--version"], capture_output=True, text=True)
     return {
-        "nproc": str(os.cpu_count()), "ram_gb": f"{mem_kb / 2**20:.1f}", "cpu": cpu,
-        "os": platform.platform(), "python": platform.python_version(),
+        "nproc": str(os.cpu_count()),
+        "ram_gb": f"{mem_kb / 2**20:.1f}",
+        "cpu": cpu,
+        "os": platform.platform(),
+        "python": platform.python_version(),
         "snakemake": snakemake.stdout.strip(),
         "load_average_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
@@ -93,8 +104,9 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed (exit {proc.returncode}); see "
-                           f"{cwd / 'benchmark-run.log'}")
+        raise RuntimeError(
+            f"{' '.join(cmd)} failed (exit {proc.returncode}); see {cwd / 'benchmark-run.log'}"
+        )
     return wall, usage.ru_maxrss / 1024
 
 
@@ -107,8 +119,13 @@ def rule_benchmarks(workdir: Path) -> list[dict[str, object]]:
             records = list(csv.DictReader(fh, delimiter="\t"))
         if records:
             last = records[-1]
-            rows.append({"rule": str(tsv.relative_to(root).with_suffix("")),
-                         "seconds": float(last["s"]), "max_rss_mb": _float(last["max_rss"])})
+            rows.append(
+                {
+                    "rule": str(tsv.relative_to(root).with_suffix("")),
+                    "seconds": float(last["s"]),
+                    "max_rss_mb": _float(last["max_rss"]),
+                }
+            )
     return rows
 
 
@@ -137,16 +154,26 @@ def run_size(n: int, args: argparse.Namespace, env: dict[str, str]) -> list[dict
     workdir = Path(tempfile.mkdtemp(prefix=f"retrocohort-bench-{n}-", dir=args.tmp))
     sim = prepare(n, args.sites, tuple(args.formats), args.seed, workdir)
     load = os.getloadavg()[0]
-    cmd = [str(_snakemake()), "-s", str(REPO / "Snakefile"), "--directory", str(workdir),
-           "--cores", str(args.cores), "--quiet"]
+    cmd = [
+        str(_snakemake()),
+        "-s",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--cores",
+        str(args.cores),
+        "--quiet",
+    ]
     wall, rss = timed(cmd, workdir, env)
     noop, _ = timed(cmd, workdir, env)
     flow = (workdir / "results" / "selection" / "flow.csv").read_text().splitlines()
     cohort = flow[-1].split(",")[6] if len(flow) > 1 else "?"
     base = {"n_patients": n, "cohort": cohort, "load_at_start": round(load, 2)}
-    rows = [dict(base, rule="(simulate)", seconds=round(sim, 3), max_rss_mb=""),
-            dict(base, rule="(end to end)", seconds=round(wall, 3), max_rss_mb=round(rss, 1)),
-            dict(base, rule="(no-op rerun)", seconds=round(noop, 3), max_rss_mb="")]
+    rows = [
+        dict(base, rule="(simulate)", seconds=round(sim, 3), max_rss_mb=""),
+        dict(base, rule="(end to end)", seconds=round(wall, 3), max_rss_mb=round(rss, 1)),
+        dict(base, rule="(no-op rerun)", seconds=round(noop, 3), max_rss_mb=""),
+    ]
     rows += [dict(base, **r) for r in rule_benchmarks(workdir)]
     if not args.keep:
         shutil.rmtree(workdir)
@@ -158,15 +185,25 @@ def run_size(n: int, args: argparse.Namespace, env: dict[str, str]) -> list[dict
 def run_bare(args: argparse.Namespace, env: dict[str, str]) -> list[dict[str, object]]:
     """Bare 7-rule chain of script: rules, cold and no-op."""
     workdir = Path(tempfile.mkdtemp(prefix="retrocohort-bench-bare-", dir=args.tmp))
-    cmd = [str(_snakemake()), "-s", str(BARE), "--directory", str(workdir),
-           "--cores", str(args.cores), "--quiet"]
+    cmd = [
+        str(_snakemake()),
+        "-s",
+        str(BARE),
+        "--directory",
+        str(workdir),
+        "--cores",
+        str(args.cores),
+        "--quiet",
+    ]
     load = os.getloadavg()[0]
     wall, rss = timed(cmd, workdir, env)
     noop, _ = timed(cmd, workdir, env)
     shutil.rmtree(workdir)
     base = {"n_patients": "bare chain", "cohort": "", "load_at_start": round(load, 2)}
-    return [dict(base, rule="(end to end)", seconds=round(wall, 3), max_rss_mb=round(rss, 1)),
-            dict(base, rule="(no-op rerun)", seconds=round(noop, 3), max_rss_mb="")]
+    return [
+        dict(base, rule="(end to end)", seconds=round(wall, 3), max_rss_mb=round(rss, 1)),
+        dict(base, rule="(no-op rerun)", seconds=round(noop, 3), max_rss_mb=""),
+    ]
 
 
 def _get(rows: list[dict], n: object, rule: str, key: str) -> float | None:
@@ -177,50 +214,77 @@ def _get(rows: list[dict], n: object, rule: str, key: str) -> float | None:
 def _verdict(value: float | None, limit: float) -> str:
     if value is None:
         return "not measured"
-    return f"{value:.2f} (target <= {limit:g}): " + ("met" if value <= limit else
-                                                      f"MISSED by {value - limit:.2f}")
+    return f"{value:.2f} (target <= {limit:g}): " + (
+        "met" if value <= limit else f"MISSED by {value - limit:.2f}"
+    )
 
 
 def markdown(info: dict[str, str], rows: list[dict], args: argparse.Namespace) -> str:
     """Results page: machine, targets, summary per size, per-rule detail."""
     sizes = [r for r in dict.fromkeys(r["n_patients"] for r in rows)]
-    lines = ["# retrocohort benchmark", "",
-             f"Command: `{' '.join([Path(sys.executable).name] + sys.argv)}`  ",
-             f"Date (UTC): {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M}  ",
-             "Synthetic data (retrocohort.synthetic.large_cohort.simulate_cohort) except N = 21 (the flagship).", "",
-             "## Machine", "", "| key | value |", "|---|---|"]
+    lines = [
+        "# retrocohort benchmark",
+        "",
+        f"Command: `{' '.join([Path(sys.executable).name] + sys.argv)}`  ",
+        f"Date (UTC): {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}  ",
+        "Synthetic data (retrocohort.synthetic.large_cohort.simulate_cohort) except N = 21 (the flagship).",
+        "",
+        "## Machine",
+        "",
+        "| key | value |",
+        "|---|---|",
+    ]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     bare = _get(rows, "bare chain", "(end to end)", "seconds")
     flag = _get(rows, FLAGSHIP_N, "(end to end)", "seconds")
     big = 1_000_000
-    lines += ["", "## Targets", "",
-              f"- 10^6 end to end seconds: {_verdict(_get(rows, big, '(end to end)', 'seconds'), TARGET_1E6_SECONDS)}",
-              f"- 10^6 peak RSS of any rule (MB): {_verdict(max((float(r['max_rss_mb']) for r in rows if r['n_patients'] == big and r['rule'][0] != '(' and r['max_rss_mb'] == r['max_rss_mb']), default=None), TARGET_1E6_RSS_MB)}",
-              f"- flagship cold / bare chain cold: {_verdict(flag / bare if flag and bare else None, TARGET_OVERHEAD_RATIO)}",
-              f"- flagship no-op rerun seconds: {_verdict(_get(rows, FLAGSHIP_N, '(no-op rerun)', 'seconds'), TARGET_NOOP_SECONDS)}",
-              "", "## Summary", "",
-              "| N patients | cohort selected | simulate s | end to end s | largest process RSS MB | no-op rerun s | load at start |",
-              "|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "## Targets",
+        "",
+        f"- 10^6 end to end seconds: {_verdict(_get(rows, big, '(end to end)', 'seconds'), TARGET_1E6_SECONDS)}",
+        f"- 10^6 peak RSS of any rule (MB): {_verdict(max((float(r['max_rss_mb']) for r in rows if r['n_patients'] == big and r['rule'][0] != '(' and r['max_rss_mb'] == r['max_rss_mb']), default=None), TARGET_1E6_RSS_MB)}",
+        f"- flagship cold / bare chain cold: {_verdict(flag / bare if flag and bare else None, TARGET_OVERHEAD_RATIO)}",
+        f"- flagship no-op rerun seconds: {_verdict(_get(rows, FLAGSHIP_N, '(no-op rerun)', 'seconds'), TARGET_NOOP_SECONDS)}",
+        "",
+        "## Summary",
+        "",
+        "| N patients | cohort selected | simulate s | end to end s | largest process RSS MB | no-op rerun s | load at start |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for n in sizes:
-        lines.append("| {} | {} | {} | {} | {} | {} | {} |".format(
-            n, next((r["cohort"] for r in rows if r["n_patients"] == n), ""),
-            _fmt(_get(rows, n, "(simulate)", "seconds")), _fmt(_get(rows, n, "(end to end)", "seconds")),
-            _fmt(_get(rows, n, "(end to end)", "max_rss_mb"), 0),
-            _fmt(_get(rows, n, "(no-op rerun)", "seconds")),
-            next((r["load_at_start"] for r in rows if r["n_patients"] == n), "")))
+        lines.append(
+            "| {} | {} | {} | {} | {} | {} | {} |".format(
+                n,
+                next((r["cohort"] for r in rows if r["n_patients"] == n), ""),
+                _fmt(_get(rows, n, "(simulate)", "seconds")),
+                _fmt(_get(rows, n, "(end to end)", "seconds")),
+                _fmt(_get(rows, n, "(end to end)", "max_rss_mb"), 0),
+                _fmt(_get(rows, n, "(no-op rerun)", "seconds")),
+                next((r["load_at_start"] for r in rows if r["n_patients"] == n), ""),
+            )
+        )
     rules = sorted({r["rule"] for r in rows if not str(r["rule"]).startswith("(")})
     numeric = [n for n in sizes if n != "bare chain"]
-    lines += ["", "## Per rule: wall seconds / peak RSS MB (Snakemake `benchmark:` files)", "",
-              "| rule | " + " | ".join(f"N = {n}" for n in numeric) + " |",
-              "|---|" + "---:|" * len(numeric)]
+    lines += [
+        "",
+        "## Per rule: wall seconds / peak RSS MB (Snakemake `benchmark:` files)",
+        "",
+        "| rule | " + " | ".join(f"N = {n}" for n in numeric) + " |",
+        "|---|" + "---:|" * len(numeric),
+    ]
     for rule in rules:
         cells = []
         for n in numeric:
             s, m = _get(rows, n, rule, "seconds"), _get(rows, n, rule, "max_rss_mb")
             cells.append("" if s is None else f"{s:.2f} / {_fmt(m, 0)}")
         lines.append(f"| {rule} | " + " | ".join(cells) + " |")
-    lines += ["", "Per-site ingestion jobs run in parallel (`--cores "
-              f"{args.cores}`), so end-to-end time is less than the sum of rule times.", ""]
+    lines += [
+        "",
+        "Per-site ingestion jobs run in parallel (`--cores "
+        f"{args.cores}`), so end-to-end time is less than the sum of rule times.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -230,12 +294,21 @@ def _fmt(x: float | None, decimals: int = 2) -> str:
 
 def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", nargs="+", type=int,
-                        default=[FLAGSHIP_N, 10_000, 100_000, 1_000_000],
-                        help="cohort sizes; 21 = the flagship study (default: %(default)s)")
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        type=int,
+        default=[FLAGSHIP_N, 10_000, 100_000, 1_000_000],
+        help="cohort sizes; 21 = the flagship study (default: %(default)s)",
+    )
     parser.add_argument("--sites", type=int, default=10, help="sites of simulated cohorts")
-    parser.add_argument("--formats", nargs="+", default=["parquet"], choices=["csv", "parquet"],
-                        help="raw file formats, alternating over sites (default: parquet)")
+    parser.add_argument(
+        "--formats",
+        nargs="+",
+        default=["parquet"],
+        choices=["csv", "parquet"],
+        help="raw file formats, alternating over sites (default: parquet)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--no-bare", action="store_true", help="skip the bare-chain baseline")
@@ -251,9 +324,11 @@ def main(argv: list[str] | None = None) -> Path:
     probe = slurm_probe_seconds()
     if probe is not None and probe > 1.0 and "SLURM_CONF" not in os.environ:
         env["SLURM_CONF"] = NO_SLURM_CONF
-        info["slurm_probe"] = (f"`scontrol show config` took {probe:.1f} s (no reachable slurmctld); "
-                               f"runs use SLURM_CONF={NO_SLURM_CONF} so the executor plugin's "
-                               "probe fails at once")
+        info["slurm_probe"] = (
+            f"`scontrol show config` took {probe:.1f} s (no reachable slurmctld); "
+            f"runs use SLURM_CONF={NO_SLURM_CONF} so the executor plugin's "
+            "probe fails at once"
+        )
     elif probe is not None:
         info["slurm_probe"] = f"`scontrol show config` took {probe:.2f} s"
     rows: list[dict] = []
@@ -263,10 +338,13 @@ def main(argv: list[str] | None = None) -> Path:
         print(f"N = {n} ...", file=sys.stderr, flush=True)
         rows += run_size(n, args, env)
     args.out.mkdir(parents=True, exist_ok=True)
-    stem = args.out / f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H%M}"
+    stem = args.out / f"{dt.datetime.now(dt.UTC):%Y-%m-%dT%H%M}"
     with open(stem.with_suffix(".csv"), "w", newline="") as fh:
-        writer = csv.DictWriter(fh, ["n_patients", "rule", "seconds", "max_rss_mb", "cohort",
-                                     "load_at_start"], lineterminator="\n")
+        writer = csv.DictWriter(
+            fh,
+            ["n_patients", "rule", "seconds", "max_rss_mb", "cohort", "load_at_start"],
+            lineterminator="\n",
+        )
         writer.writeheader()
         writer.writerows(rows)
     page = markdown(info, rows, args)

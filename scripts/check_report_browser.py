@@ -30,8 +30,11 @@ from pathlib import Path
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 #: Rendered by the report's JavaScript app (never present before it runs).
 APP_TEXTS = ("Workflow", "Statistics", "Results")
-EXTERNAL = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)\s*=\s*["']"""
-                      r"""((?:https?:)?//[^"']+)""", re.IGNORECASE)
+EXTERNAL = re.compile(
+    r"""<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)\s*=\s*["']"""
+    r"""((?:https?:)?//[^"']+)""",
+    re.IGNORECASE,
+)
 HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 
 
@@ -59,12 +62,23 @@ def visible_text(dom: str) -> str:
 def render(chromium: str, page: Path, screenshot: Path, window: str, timeout: float) -> str:
     """Run headless Chromium once: screenshot to ``screenshot``; return the rendered DOM."""
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
-               "--disable-background-networking", "--no-first-run", "--disable-extensions",
-               "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-               f"--user-data-dir={profile}", "--virtual-time-budget=1000",
-               f"--window-size={window}", f"--screenshot={screenshot}", "--dump-dom",
-               page.resolve().as_uri()]
+        cmd = [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--disable-extensions",
+            "--proxy-server=http://127.0.0.1:9",
+            "--proxy-bypass-list=<-loopback>",
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=1000",
+            f"--window-size={window}",
+            f"--screenshot={screenshot}",
+            "--dump-dom",
+            page.resolve().as_uri(),
+        ]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -91,16 +105,26 @@ def check_screenshot(path: Path) -> tuple[int, int]:
     return size
 
 
-def check_report(report: Path, screenshot: Path, expect: list[str], chromium: str,
-                 window: str = "1400,1000", timeout: float = 60) -> str:
+def check_report(
+    report: Path,
+    screenshot: Path,
+    expect: list[str],
+    chromium: str,
+    window: str = "1400,1000",
+    timeout: float = 60,
+) -> str:
     """Run all checks; return a one-line summary or raise :class:`CheckFailed`."""
     if not report.is_file() or report.stat().st_size == 0:
-        raise CheckFailed(f"report {report} does not exist or is empty; build it with "
-                          "`snakemake --report results/report.html`")
+        raise CheckFailed(
+            f"report {report} does not exist or is empty; build it with "
+            "`snakemake --report results/report.html`"
+        )
     external = external_resources(report.read_text(encoding="utf-8", errors="replace"))
     if external:
-        raise CheckFailed(f"report {report} is not self-contained; it loads "
-                          f"{len(external)} external resource(s): {', '.join(external[:5])}")
+        raise CheckFailed(
+            f"report {report} is not self-contained; it loads "
+            f"{len(external)} external resource(s): {', '.join(external[:5])}"
+        )
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     screenshot.unlink(missing_ok=True)
     start = time.perf_counter()
@@ -108,35 +132,58 @@ def check_report(report: Path, screenshot: Path, expect: list[str], chromium: st
     seconds = time.perf_counter() - start
     missing = [t for t in (*APP_TEXTS, *expect) if t not in text]
     if missing:
-        raise CheckFailed(f"report {report} did not render: the page lacks {missing}. "
-                          f"Visible text starts with: {text[:300]!r}")
+        raise CheckFailed(
+            f"report {report} did not render: the page lacks {missing}. "
+            f"Visible text starts with: {text[:300]!r}"
+        )
     width, height = check_screenshot(screenshot)
-    return (f"report {report} renders offline in headless Chromium ({seconds:.1f} s); "
-            f"found {list(expect) or 'the navigation'}; screenshot {screenshot} ({width}x{height})")
+    return (
+        f"report {report} renders offline in headless Chromium ({seconds:.1f} s); "
+        f"found {list(expect) or 'the navigation'}; screenshot {screenshot} ({width}x{height})"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("report", nargs="?", type=Path, default=Path("results/report.html"),
-                        help="the HTML report (default: results/report.html)")
-    parser.add_argument("--screenshot", type=Path, default=Path("results/report_screenshot.png"),
-                        help="where to save the PNG (default: results/report_screenshot.png)")
-    parser.add_argument("--expect", action="append", default=[], metavar="TEXT",
-                        help="text the rendered page must show (repeatable)")
-    parser.add_argument("--chromium", help="Chromium executable (default: first of "
-                        f"{', '.join(CANDIDATES)} on PATH)")
+    parser.add_argument(
+        "report",
+        nargs="?",
+        type=Path,
+        default=Path("results/report.html"),
+        help="the HTML report (default: results/report.html)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        default=Path("results/report_screenshot.png"),
+        help="where to save the PNG (default: results/report_screenshot.png)",
+    )
+    parser.add_argument(
+        "--expect",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="text the rendered page must show (repeatable)",
+    )
+    parser.add_argument(
+        "--chromium", help=f"Chromium executable (default: first of {', '.join(CANDIDATES)} on PATH)"
+    )
     parser.add_argument("--window-size", default="1400,1000", help="W,H in pixels")
     parser.add_argument("--timeout", type=float, default=60, help="seconds (default 60)")
     args = parser.parse_args(argv)
     chromium = find_chromium(args.chromium)
     if chromium is None:
-        print("check_report_browser: Chromium not found (looked for "
-              f"{args.chromium or ', '.join(CANDIDATES)} on PATH). On Debian: "
-              "`apt-get install -y chromium`.", file=sys.stderr)
+        print(
+            "check_report_browser: Chromium not found (looked for "
+            f"{args.chromium or ', '.join(CANDIDATES)} on PATH). On Debian: "
+            "`apt-get install -y chromium`.",
+            file=sys.stderr,
+        )
         return 2
     try:
-        summary = check_report(args.report, args.screenshot, args.expect, chromium,
-                               args.window_size, args.timeout)
+        summary = check_report(
+            args.report, args.screenshot, args.expect, chromium, args.window_size, args.timeout
+        )
     except CheckFailed as exc:
         print(f"check_report_browser: FAILED: {exc}", file=sys.stderr)
         return 1

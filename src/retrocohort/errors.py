@@ -24,11 +24,15 @@ class Problem:
 
     def render(self) -> str:
         """One line: ``file, row R, column 'C': value 'V': message (expected: E)``."""
-        where = [part for part in (
-            self.file,
-            f"row {self.row}" if self.row is not None else None,
-            f"column '{self.column}'" if self.column is not None else None,
-        ) if part]
+        where = [
+            part
+            for part in (
+                self.file,
+                f"row {self.row}" if self.row is not None else None,
+                f"column '{self.column}'" if self.column is not None else None,
+            )
+            if part
+        ]
         text = ", ".join(where)
         if self.value is not None:
             text += f"{': ' if text else ''}value {self.value!r}"

@@ -25,8 +25,14 @@ def copy_study(dest: Path, study_dir: Path = ROOT) -> Path:
 
 def snakemake(workdir: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
     """Run Snakemake in ``workdir``; output captured as text."""
-    return subprocess.run([str(SNAKEMAKE), *args], cwd=workdir, capture_output=True, text=True,
-                          timeout=kwargs.pop("timeout", 600), **kwargs)
+    return subprocess.run(
+        [str(SNAKEMAKE), *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=kwargs.pop("timeout", 600),
+        **kwargs,
+    )
 
 
 def run_all(workdir: Path, *extra: str, **kwargs) -> subprocess.CompletedProcess:

@@ -21,8 +21,13 @@ pytestmark = pytest.mark.e2e
 
 
 def _run(workdir: Path, *options: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SNAKEMAKE), "--cores", "2", "--quiet", "all", *options, "--", *OUTPUTS],
-                          cwd=workdir, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [str(SNAKEMAKE), "--cores", "2", "--quiet", "all", *options, "--", *OUTPUTS],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -63,10 +68,18 @@ def test_consistency_checks_unknowns_and_count_only(audited):
     audit = json.loads((audited / "results/audit/audit.json").read_text())["studies"]
     flagship = audit["baverez2022"]
     bad = {(f["check"], f["entry_id"]) for f in flagship["consistency"] if f["status"] == "inconsistent"}
-    assert {("quartile_order", "results_anakinra_duration"), ("granularity", "t1_ferritin"),
-            ("subset_quantile", "t3_hemoglobin_day0"), ("attainable_p", "t3_fever_p")} <= bad
+    assert {
+        ("quartile_order", "results_anakinra_duration"),
+        ("granularity", "t1_ferritin"),
+        ("subset_quantile", "t3_hemoglobin_day0"),
+        ("attainable_p", "t3_fever_p"),
+    } <= bad
     unknowns = {u["entry_id"]: u for u in flagship["unknown_values"]}
-    assert set(unknowns) == {"results_anakinra_duration", "results_duration_still", "results_duration_group_p"}
+    assert set(unknowns) == {
+        "results_anakinra_duration",
+        "results_duration_still",
+        "results_duration_group_p",
+    }
     assert all(u["missing_patients"] == ["7"] for u in unknowns.values())
     assert not unknowns["results_anakinra_duration"]["feasible"]
     # the Still's median alone and the group p alone are attainable, never together
@@ -81,7 +94,11 @@ def test_consistency_checks_unknowns_and_count_only(audited):
 
 def test_group_rows_come_from_the_group_comparison(audited):
     rows = _rows(audited)
-    group_ids = ["results_duration_still", "results_duration_malignancy_infection", "results_duration_group_p"]
+    group_ids = [
+        "results_duration_still",
+        "results_duration_malignancy_infection",
+        "results_duration_group_p",
+    ]
     assert "not_recomputable" not in set(rows.loc[group_ids, "status"])
     assert set(rows.loc[group_ids, "data"]) == {"real"}
     assert "groups.json" in rows.loc["results_duration_group_p", "configured_method"]

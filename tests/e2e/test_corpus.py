@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from retrocohort.io import raw as readers
 from retrocohort.config.check import load_config
 from retrocohort.errors import RetrocohortError, ValidationFailed
 from retrocohort.ingest.sources import ingest_site, merge_sites
+from retrocohort.io import raw as readers
 from retrocohort.validate.canonical import cross_site_problems, validate_site
 from study import ROOT, copy_study, snakemake
 
@@ -38,8 +38,11 @@ def _case(case_id: str) -> dict:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 def _set(config: dict, path: str, value) -> None:
@@ -66,8 +69,9 @@ def prepare(case_id: str, work: Path, monkeypatch: pytest.MonkeyPatch | None = N
             _set(config, op["set"], op["value"])
         else:
             appended += op["raw_append"]
-    (work / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
-                                      + appended, encoding="utf-8")
+    (work / "config.yaml").write_text(
+        yaml.safe_dump(config, allow_unicode=True, sort_keys=False) + appended, encoding="utf-8"
+    )
     if case["special"]:
         kind, target = case["special"].split(":", 1)
         path = work / target
@@ -85,8 +89,11 @@ def prepare(case_id: str, work: Path, monkeypatch: pytest.MonkeyPatch | None = N
                 # simulate the kernel's answer for that one path (the reader's os.access check).
                 assert monkeypatch is not None
                 real = os.access
-                monkeypatch.setattr(readers.os, "access",
-                                    lambda p, mode, **kw: False if Path(p) == path else real(p, mode, **kw))
+                monkeypatch.setattr(
+                    readers.os,
+                    "access",
+                    lambda p, mode, **kw: False if Path(p) == path else real(p, mode, **kw),
+                )
     return work
 
 
@@ -174,17 +181,27 @@ def _undeclared_category(work: Path) -> None:
 # (id, corruption, expected fragments on stderr, first rule whose outputs must be absent)
 WORKFLOW_CASES = [
     ("thousands_separator", _thousands, ["synthetic_measurements.csv", "no thousands separator"], "ingest"),
-    ("identifier_dob", _identifier, ["conditions_judgement.csv", "column 'date_of_birth'",
-                                     "direct identifier (date of birth)"], "ingest"),
+    (
+        "identifier_dob",
+        _identifier,
+        ["conditions_judgement.csv", "column 'date_of_birth'", "direct identifier (date of birth)"],
+        "ingest",
+    ),
     ("config_unknown_key", _config_key, ["baseline_days", "unexpected"], "config"),
     ("missing_input_file", _missing_file, ["synthetic_baseline.csv", "does not exist"], "config"),
-    ("undeclared_category", _undeclared_category, ["Validation failed for site 'lyon_rouen'",
-                                                   "table2_patients.csv", "value 'unknown'"], "validate_site"),
+    (
+        "undeclared_category",
+        _undeclared_category,
+        ["Validation failed for site 'lyon_rouen'", "table2_patients.csv", "value 'unknown'"],
+        "validate_site",
+    ),
 ]
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("case_id, corrupt, fragments, stage", WORKFLOW_CASES, ids=[c[0] for c in WORKFLOW_CASES])
+@pytest.mark.parametrize(
+    "case_id, corrupt, fragments, stage", WORKFLOW_CASES, ids=[c[0] for c in WORKFLOW_CASES]
+)
 def test_workflow_stops_cleanly(case_id, corrupt, fragments, stage, tmp_path):
     work = copy_study(tmp_path)
     corrupt(work)
@@ -197,8 +214,11 @@ def test_workflow_stops_cleanly(case_id, corrupt, fragments, stage, tmp_path):
     assert "Traceback" not in proc.stderr or stage == "config"
     assert _digest(work / "data") == before, "raw inputs were modified"
     results = work / "results"
-    produced = sorted(str(p.relative_to(results)) for p in results.rglob("*") if p.is_file()) \
-        if results.exists() else []
+    produced = (
+        sorted(str(p.relative_to(results)) for p in results.rglob("*") if p.is_file())
+        if results.exists()
+        else []
+    )
     if "run_status.json" in produced:  # a run that started says it did not finish
         assert json.loads((results / "run_status.json").read_text())["status"] == "incomplete"
         produced.remove("run_status.json")

@@ -30,7 +30,10 @@ FORMATS = {"csv", "parquet", "json", "md", "tex", "html", "docx", "png", "svg", 
 def clean_run(dest: Path) -> Path:
     """A fresh copy, the whole workflow, then the report."""
     work = copy_study(dest)
-    for args in (("--cores", "2", "--quiet", "all"), ("--cores", "1", "--quiet", "--report", f"results/{REPORT}")):
+    for args in (
+        ("--cores", "2", "--quiet", "all"),
+        ("--cores", "1", "--quiet", "--report", f"results/{REPORT}"),
+    ):
         proc = snakemake(work, *args)
         assert proc.returncode == 0, proc.stderr[-3000:]
     return work
@@ -49,7 +52,11 @@ def test_every_result_file_is_byte_identical(two_runs):
     a, b = two_runs
     files = result_files(a)
     assert files == result_files(b)
-    differing = [f for f in files if f != REPORT and (a / "results" / f).read_bytes() != (b / "results" / f).read_bytes()]
+    differing = [
+        f
+        for f in files
+        if f != REPORT and (a / "results" / f).read_bytes() != (b / "results" / f).read_bytes()
+    ]
     assert differing == []
 
 
@@ -77,7 +84,12 @@ def test_csv_outputs_hold_no_formula_cells(two_runs):
     """Output safety: no CSV cell a spreadsheet would evaluate (numbers like -1.5 are fine)."""
     number = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?inf|nan", re.I)
     work = two_runs[0]
-    bad = [(f, i, cell) for f in result_files(work) if f.endswith(".csv")
-           for i, row in enumerate(csv.reader((work / "results" / f).open(encoding="utf-8")))
-           for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not number.fullmatch(cell)]
+    bad = [
+        (f, i, cell)
+        for f in result_files(work)
+        if f.endswith(".csv")
+        for i, row in enumerate(csv.reader((work / "results" / f).open(encoding="utf-8")))
+        for cell in row
+        if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not number.fullmatch(cell)
+    ]
     assert bad == []

@@ -41,20 +41,37 @@ def _tool(name: str, variable: str, package: str) -> str:
 
 @pytest.fixture(scope="module")
 def poppler() -> dict[str, str]:
-    return {name: _tool(name, "RETROCOHORT_REQUIRE_LIBREOFFICE", "poppler-utils")
-            for name in ("pdfinfo", "pdftotext")}
+    return {
+        name: _tool(name, "RETROCOHORT_REQUIRE_LIBREOFFICE", "poppler-utils")
+        for name in ("pdfinfo", "pdftotext")
+    }
 
 
 @pytest.fixture(scope="module")
 def pdflatex() -> str:
-    return _tool("pdflatex", "RETROCOHORT_REQUIRE_PDFLATEX",
-                 "texlive-latex-base texlive-latex-recommended texlive-latex-extra")
+    return _tool(
+        "pdflatex",
+        "RETROCOHORT_REQUIRE_PDFLATEX",
+        "texlive-latex-base texlive-latex-recommended texlive-latex-extra",
+    )
 
 
 def _to_pdf(libreoffice: str, docx: Path, outdir: Path) -> Path:
-    subprocess.run([libreoffice, f"-env:UserInstallation={(outdir / 'lo-profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            libreoffice,
+            f"-env:UserInstallation={(outdir / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return outdir / (docx.stem + ".pdf")
 
 
@@ -64,8 +81,9 @@ def _pages(poppler: dict[str, str], pdf: Path) -> int:
 
 
 def _pdf_text(poppler: dict[str, str], pdf: Path) -> str:
-    return subprocess.run([poppler["pdftotext"], str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        [poppler["pdftotext"], str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def _tokens(text: str) -> set[str]:
@@ -89,8 +107,9 @@ def _flagship_table2(flagship: Path) -> Table:
 
 
 @pytest.mark.parametrize("preset", sorted(PRESETS))
-def test_flagship_table2_in_word_fits_three_pages_without_broken_words(flagship, libreoffice, poppler,
-                                                                       tmp_path, preset):
+def test_flagship_table2_in_word_fits_three_pages_without_broken_words(
+    flagship, libreoffice, poppler, tmp_path, preset
+):
     table = _flagship_table2(flagship)
     docx = write_docx([table], tmp_path / f"table2_{preset}.docx", preset=preset)
     pdf = _to_pdf(libreoffice, docx, tmp_path)
@@ -117,8 +136,14 @@ def test_every_flagship_word_document_converts_without_broken_words(flagship, li
 def _compile(pdflatex: str, source: str, workdir: Path, name: str) -> tuple[Path, str]:
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / f"{name}.tex").write_text(source, encoding="utf-8")
-    proc = subprocess.run([pdflatex, "-halt-on-error", "-interaction=nonstopmode", f"{name}.tex"],
-                          cwd=workdir, capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [pdflatex, "-halt-on-error", "-interaction=nonstopmode", f"{name}.tex"],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     log = (workdir / f"{name}.log").read_text(encoding="latin-1")
     assert proc.returncode == 0, log[-3000:]
     return workdir / f"{name}.pdf", log
@@ -128,8 +153,9 @@ def _overfull(log: str) -> list[float]:
     return [float(x) for x in re.findall(r"Overfull \\hbox \(([0-9.]+)pt too wide\)", log)]
 
 
-def test_flagship_tables_tex_compiles_within_the_page_with_one_caption_each(flagship, pdflatex, poppler,
-                                                                            tmp_path):
+def test_flagship_tables_tex_compiles_within_the_page_with_one_caption_each(
+    flagship, pdflatex, poppler, tmp_path
+):
     source = (flagship / "results/tables/tables.tex").read_text(encoding="utf-8")
     pdf, log = _compile(pdflatex, source, tmp_path, "tables")
     assert [pt for pt in _overfull(log) if pt > MAX_OVERFULL_PT] == []
@@ -150,11 +176,17 @@ def test_each_flagship_latex_fragment_compiles(flagship, pdflatex, tmp_path, ste
 
 
 def test_clinical_unicode_compiles(pdflatex, tmp_path):
-    table = Table("Table 9. Cytokines (µg/L) — ≠ ≈ ≤ ≥ ±.",
-                  ["Cytokine", "Day 0", "Δ"],
-                  [Row(["IL-1β", "10\u202f044.0", "≥ 2"]), Row(["TNF-α", "≈ 3", "± 1"]),
-                   Row(["IFN-γ (Crohn’s, Sjögren, naïve, Łódź)", "1 ≠ 2", "≤ 0.5 °C"])],
-                  ["Spaces: a\u00a0b, c\u202fd, e\u2009f; dashes – —; dagger †."], "tab:unicode")
+    table = Table(
+        "Table 9. Cytokines (µg/L) — ≠ ≈ ≤ ≥ ±.",
+        ["Cytokine", "Day 0", "Δ"],
+        [
+            Row(["IL-1β", "10\u202f044.0", "≥ 2"]),
+            Row(["TNF-α", "≈ 3", "± 1"]),
+            Row(["IFN-γ (Crohn’s, Sjögren, naïve, Łódź)", "1 ≠ 2", "≤ 0.5 °C"]),
+        ],
+        ["Spaces: a\u00a0b, c\u202fd, e\u2009f; dashes – —; dagger †."],
+        "tab:unicode",
+    )
     source = f"{PREAMBLE}\\begin{{document}}\n{to_latex(table)}\\end{{document}}\n"
     _, log = _compile(pdflatex, source, tmp_path, "unicode")
     assert "Missing character" not in log and not [pt for pt in _overfull(log) if pt > MAX_OVERFULL_PT]

@@ -29,21 +29,28 @@ pytestmark = pytest.mark.e2e
 
 def job_logs(work: Path) -> set[str]:
     logs = work / "logs"
-    return {str(p.relative_to(work)) for p in logs.rglob("*.log")
-            if "benchmarks" not in p.parts} if logs.exists() else set()
+    return (
+        {str(p.relative_to(work)) for p in logs.rglob("*.log") if "benchmarks" not in p.parts}
+        if logs.exists()
+        else set()
+    )
 
 
 def run_until_a_new_job_starts(work: Path, killed: set[str]) -> str | None:
     """Start the workflow; SIGKILL it when a job not yet killed writes its log. Returns that
     job's log path, or None when the run finished first."""
     started = time.time()
-    proc = subprocess.Popen([str(SNAKEMAKE), "--cores", "1", "--quiet", "--rerun-incomplete", "all"],
-                            cwd=work, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [str(SNAKEMAKE), "--cores", "1", "--quiet", "--rerun-incomplete", "all"],
+        cwd=work,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         while proc.poll() is None:
-            fresh = sorted(log for log in job_logs(work) - killed
-                           if (work / log).stat().st_mtime >= started)
+            fresh = sorted(log for log in job_logs(work) - killed if (work / log).stat().st_mtime >= started)
             if fresh:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
@@ -80,16 +87,29 @@ def test_sigkill_at_every_job_then_resume_is_byte_identical(tmp_path):
     final = snakemake(work, "--cores", "1", "--quiet", "--rerun-incomplete", "all")
     assert final.returncode == 0, final.stderr[-3000:]
     assert result_files(work) == result_files(reference)
-    differing = [f for f in result_files(work)
-                 if (work / "results" / f).read_bytes() != (reference / "results" / f).read_bytes()]
+    differing = [
+        f
+        for f in result_files(work)
+        if (work / "results" / f).read_bytes() != (reference / "results" / f).read_bytes()
+    ]
     import difflib
 
-    diffs = {f: "\n".join(difflib.unified_diff(
-        (reference / "results" / f).read_text(errors="replace").splitlines(),
-        (work / "results" / f).read_text(errors="replace").splitlines(), lineterm="", n=1))[:2000]
-        for f in differing}
+    diffs = {
+        f: "\n".join(
+            difflib.unified_diff(
+                (reference / "results" / f).read_text(errors="replace").splitlines(),
+                (work / "results" / f).read_text(errors="replace").splitlines(),
+                lineterm="",
+                n=1,
+            )
+        )[:2000]
+        for f in differing
+    }
     assert differing == [], diffs
-    leftovers = [p for p in (work / "results").rglob("*") if p.name.endswith(".tmp")
-                 or (p.name.startswith(".") and p.name != ".snakemake_timestamp")]  # Snakemake's
+    leftovers = [
+        p
+        for p in (work / "results").rglob("*")
+        if p.name.endswith(".tmp") or (p.name.startswith(".") and p.name != ".snakemake_timestamp")
+    ]  # Snakemake's
     # own marker in a directory() output (the validated measurements dataset) is expected
     assert leftovers == []

@@ -96,11 +96,18 @@ def _config() -> dict:
 
 
 def test_parameters_come_from_the_study_config():
-    inputs = {"patients": "results/validated/patients.parquet", "cohort": "c.parquet",
-              "table1": "t1.csv", "table3": "t3.csv"}
+    inputs = {
+        "patients": "results/validated/patients.parquet",
+        "cohort": "c.parquet",
+        "table1": "t1.csv",
+        "table3": "t3.csv",
+    }
+
     def variables(config):
-        return ([r["variable"] for r in config["tables"]["table1"]["rows"] if "variable" in r],
-                [p["variable"] for p in config["tables"]["table3"]["parameters"]])
+        return (
+            [r["variable"] for r in config["tables"]["table1"]["rows"] if "variable" in r],
+            [p["variable"] for p in config["tables"]["table3"]["parameters"]],
+        )
 
     params = step.notebook_parameters(inputs, _config(), *variables(_config()))
     assert params["table3_variable"] == "crp"  # first continuous Table 3 parameter (fever is binary)
@@ -127,5 +134,7 @@ def test_injected_cell_follows_the_parameters_cell():
 
 def test_markdown_subset_is_escaped_and_rendered():
     html = step.markdown_to_html("## A <b> title\n\n* one `x < 1`\n* **two**\n\n> quote")
-    assert html == ("<h2>A &lt;b&gt; title</h2>\n<ul><li>one <code>x &lt; 1</code></li>"
-                    "<li><strong>two</strong></li></ul>\n<blockquote><p>quote</p></blockquote>")
+    assert html == (
+        "<h2>A &lt;b&gt; title</h2>\n<ul><li>one <code>x &lt; 1</code></li>"
+        "<li><strong>two</strong></li></ul>\n<blockquote><p>quote</p></blockquote>"
+    )

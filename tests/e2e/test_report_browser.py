@@ -27,8 +27,10 @@ def chromium() -> str:
     spec.loader.exec_module(module)
     found = module.find_chromium(None)
     if found is None:
-        message = ("Chromium is not installed (looked for "
-                   f"{', '.join(module.CANDIDATES)}); install it with `apt-get install -y chromium`")
+        message = (
+            "Chromium is not installed (looked for "
+            f"{', '.join(module.CANDIDATES)}); install it with `apt-get install -y chromium`"
+        )
         if os.environ.get("RETROCOHORT_REQUIRE_BROWSER") == "1":
             pytest.fail(f"RETROCOHORT_REQUIRE_BROWSER=1 but {message}")
         pytest.skip(message)
@@ -36,8 +38,7 @@ def chromium() -> str:
 
 
 def _check(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
-                          timeout=180)
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, timeout=180)
 
 
 @pytest.fixture(scope="module")
@@ -47,22 +48,43 @@ def report(chromium, flagship_report) -> Path:
 
 def test_report_renders_and_screenshot_is_saved(report, tmp_path):
     shot = tmp_path / "shot.png"
-    proc = _check(str(report), "--screenshot", str(shot), "--expect", "Methods",
-                  "--expect", "Rounding rules", "--expect", "Software versions and input checksums",
-                  "--expect", "table2_patients.csv", "--expect", "6. Reviewer notebook")
+    proc = _check(
+        str(report),
+        "--screenshot",
+        str(shot),
+        "--expect",
+        "Methods",
+        "--expect",
+        "Rounding rules",
+        "--expect",
+        "Software versions and input checksums",
+        "--expect",
+        "table2_patients.csv",
+        "--expect",
+        "6. Reviewer notebook",
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "renders offline" in proc.stdout
     assert shot.read_bytes().startswith(b"\x89PNG")
 
 
-@pytest.mark.parametrize("html, messages", [
-    pytest.param('<html><body><p>Loading Snakemake Report...</p><div id="app"></div>'
-                 '<script>throw new Error("broken report")</script></body></html>',
-                 ["did not render", "Loading Snakemake Report"], id="page-that-does-not-render"),
-    pytest.param('<html><head><script src="https://cdn.example.org/app.js"></script></head>'
-                 "<body>Workflow Statistics Results</body></html>",
-                 ["not self-contained", "cdn.example.org"], id="report-needing-the-network"),
-])
+@pytest.mark.parametrize(
+    "html, messages",
+    [
+        pytest.param(
+            '<html><body><p>Loading Snakemake Report...</p><div id="app"></div>'
+            '<script>throw new Error("broken report")</script></body></html>',
+            ["did not render", "Loading Snakemake Report"],
+            id="page-that-does-not-render",
+        ),
+        pytest.param(
+            '<html><head><script src="https://cdn.example.org/app.js"></script></head>'
+            "<body>Workflow Statistics Results</body></html>",
+            ["not self-contained", "cdn.example.org"],
+            id="report-needing-the-network",
+        ),
+    ],
+)
 def test_bad_report_fails(chromium, tmp_path, html, messages):
     page = tmp_path / "report.html"
     page.write_text(html)

@@ -70,8 +70,15 @@ def work(tmp_path_factory) -> Path:
 def test_a_quantile_type_edit_reruns_every_rule_that_computes_quartiles(work):
     edit_config(work, lambda c: c["statistics"].update(quantile_type=6))
     assert scheduled(work) == ALWAYS | {
-        "table1_statistics", "paired_tests", "tables", "group_comparisons", "survival", "notebook", "audit",
-        "figures_slopes"}
+        "table1_statistics",
+        "paired_tests",
+        "tables",
+        "group_comparisons",
+        "survival",
+        "notebook",
+        "audit",
+        "figures_slopes",
+    }
     rerun(work)
     t1 = pd.read_csv(work / "results/stats/table1.csv")
     assert set(t1["quantile_type"].dropna()) == {6}
@@ -97,7 +104,9 @@ def test_a_table1_label_edit_reruns_only_the_formatting(work):
     assert scheduled(work) == ALWAYS | {"tables"}
     rerun(work)
     for ext in ("md", "html", "tex"):
-        assert "Age at diagnosis (years)" in (work / f"results/tables/table1.{ext}").read_text(encoding="utf-8")
+        assert "Age at diagnosis (years)" in (work / f"results/tables/table1.{ext}").read_text(
+            encoding="utf-8"
+        )
     rows = provenance(work)["config"]["tables"]["table1"]["rows"]
     assert any(r.get("label") == "Age at diagnosis (years)" for r in rows)
 
@@ -113,7 +122,9 @@ def test_a_table3_parameter_list_edit_reruns_table3_and_its_readers(work):
     rerun(work)
     t3 = pd.read_csv(work / "results/stats/table3_paired.csv")
     assert removed["variable"] not in set(t3["variable"])
-    assert removed["variable"] not in {p["variable"] for p in provenance(work)["config"]["tables"]["table3"]["parameters"]}
+    assert removed["variable"] not in {
+        p["variable"] for p in provenance(work)["config"]["tables"]["table3"]["parameters"]
+    }
 
 
 def _edit_first_age(path: Path) -> tuple[str, str]:
@@ -167,11 +178,21 @@ def test_a_late_failure_leaves_no_output_that_claims_to_be_current(work):
     status = json.loads((work / "results/run_status.json").read_text(encoding="utf-8"))
     assert status["status"] == "incomplete" and "tables" in status["jobs_not_finished"]
     assert not (work / "results/report.html").exists()
-    stale_prone = ["stats/table1.csv", "stats/table3_paired.csv", "stats/groups.csv", "stats/survival.csv",
-                   "audit/audit.json", "audit/audit.md", "notebook/reviewer_walkthrough.html",
-                   "figures/slopes.png", "provenance/inputs.json"] + [
-        f"tables/{stem}.{ext}" for stem in ("table1", "table2", "table3", "groups", "survival")
-        for ext in ("md", "tex", "html", "docx")]
+    stale_prone = [
+        "stats/table1.csv",
+        "stats/table3_paired.csv",
+        "stats/groups.csv",
+        "stats/survival.csv",
+        "audit/audit.json",
+        "audit/audit.md",
+        "notebook/reviewer_walkthrough.html",
+        "figures/slopes.png",
+        "provenance/inputs.json",
+    ] + [
+        f"tables/{stem}.{ext}"
+        for stem in ("table1", "table2", "table3", "groups", "survival")
+        for ext in ("md", "tex", "html", "docx")
+    ]
     for name in stale_prone:
         path = work / "results" / name
         assert not path.exists() or path.stat().st_mtime_ns >= start, f"{name} is left from an earlier run"
@@ -201,7 +222,10 @@ def test_the_second_study_from_the_repository_root_holds_none_of_the_flagship(tm
     flagship = pd.read_csv(work / RAW / "table2_patients.csv")
     assert len(second) > 0
     config = yaml.safe_load((work / ".test/config/config.yaml").read_text(encoding="utf-8"))
-    assert json.loads((work / ".test/results/provenance/inputs.json").read_text())["study"] == config["study"]["id"]
+    assert (
+        json.loads((work / ".test/results/provenance/inputs.json").read_text())["study"]
+        == config["study"]["id"]
+    )
     sources = set(pd.read_parquet(work / ".test/results/validated/sources.parquet")["file"])
     assert not any("baverez2022" in s for s in sources)
     assert len(second) != len(flagship) or set(second["patient_id"]) != set(flagship.iloc[:, 0].astype(str))

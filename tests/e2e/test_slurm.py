@@ -38,7 +38,11 @@ def test_slurm_run_matches_local_run() -> None:
         if os.environ.get("RETROCOHORT_REQUIRE_SLURM") == "1":
             pytest.fail(f"RETROCOHORT_REQUIRE_SLURM=1 but {missing}")
         pytest.skip(missing)
-    proc = subprocess.run(["bash", str(ROOT / "scripts" / "slurm-integration.sh"), sys.executable],
-                          capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "slurm-integration.sh"), sys.executable],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "byte-identical (local vs SLURM)" in proc.stdout

@@ -76,7 +76,9 @@ def test_second_study_runs_with_no_code_change(tmp_path):
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_broken_raw_data_stop_the_run_cleanly(tmp_path):
@@ -101,30 +103,47 @@ def test_declared_identifiers_never_reach_results(tmp_path):
     work = copy_study(tmp_path)
     raw = work / "data/raw/baverez2022"
     names = {}
-    for csv_file in ("table2_patients.csv", "conditions_judgement.csv", "synthetic_baseline.csv",
-                     "synthetic_measurements.csv"):
+    for csv_file in (
+        "table2_patients.csv",
+        "conditions_judgement.csv",
+        "synthetic_baseline.csv",
+        "synthetic_measurements.csv",
+    ):
         path = raw / csv_file
         lines = path.read_text(encoding="utf-8").splitlines()
-        out = [lines[0].replace("patient,", "ipp,", 1) + (",nom" if csv_file == "table2_patients.csv" else "")]
+        out = [
+            lines[0].replace("patient,", "ipp,", 1) + (",nom" if csv_file == "table2_patients.csv" else "")
+        ]
         for line in lines[1:]:
             pid, rest = line.split(",", 1)
             names[pid] = f"Zzpatient{pid}name"
-            out.append(f"80012{int(pid):03d},{rest}" + (f",{names[pid]}" if csv_file == "table2_patients.csv" else ""))
+            out.append(
+                f"80012{int(pid):03d},{rest}"
+                + (f",{names[pid]}" if csv_file == "table2_patients.csv" else "")
+            )
         path.write_text("\n".join(out) + "\n", encoding="utf-8")
     cfg = (work / "config/config.yaml").read_text(encoding="utf-8")
-    cfg = cfg.replace("        id_column: patient\n",
-                      "        id_column: ipp\n        identifiers: {ipp: pseudonymise}\n"
-                      "        pseudonym_salt_env: RETROCOHORT_TEST_SALT\n")
-    cfg = cfg.replace("identifiers: {ipp: pseudonymise}\n        pseudonym_salt_env: RETROCOHORT_TEST_SALT\n"
-                      "        columns:\n          age:",
-                      "identifiers: {ipp: pseudonymise, nom: drop}\n        pseudonym_salt_env: RETROCOHORT_TEST_SALT\n"
-                      "        columns:\n          age:", 1)
+    cfg = cfg.replace(
+        "        id_column: patient\n",
+        "        id_column: ipp\n        identifiers: {ipp: pseudonymise}\n"
+        "        pseudonym_salt_env: RETROCOHORT_TEST_SALT\n",
+    )
+    cfg = cfg.replace(
+        "identifiers: {ipp: pseudonymise}\n        pseudonym_salt_env: RETROCOHORT_TEST_SALT\n"
+        "        columns:\n          age:",
+        "identifiers: {ipp: pseudonymise, nom: drop}\n        pseudonym_salt_env: RETROCOHORT_TEST_SALT\n"
+        "        columns:\n          age:",
+        1,
+    )
     (work / "config/config.yaml").write_text(cfg, encoding="utf-8")
     env = {**os.environ, "RETROCOHORT_TEST_SALT": "a-test-key-of-32-characters-long"}
     proc = run_all(work, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    leaked = [str(p) for p in (work / "results").rglob("*") if p.is_file() and any(
-        token in p.read_bytes() for token in [b"Zzpatient", b"80012"])]
+    leaked = [
+        str(p)
+        for p in (work / "results").rglob("*")
+        if p.is_file() and any(token in p.read_bytes() for token in [b"Zzpatient", b"80012"])
+    ]
     assert leaked == []
     assert len(pd.read_csv(work / "results/hscore/hscore.csv")) == 21  # same cohort, pseudonymous ids
 

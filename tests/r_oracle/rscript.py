@@ -65,9 +65,14 @@ def _parse(value: str) -> list[float] | list[str]:
         return parts
 
 
-def run_r(code: str, *, vectors: Mapping[str, Sequence[float]] | None = None,
-          frames: Mapping[str, pd.DataFrame] | None = None, workdir: Path | None = None,
-          timeout: int = 120) -> dict[str, list]:
+def run_r(
+    code: str,
+    *,
+    vectors: Mapping[str, Sequence[float]] | None = None,
+    frames: Mapping[str, pd.DataFrame] | None = None,
+    workdir: Path | None = None,
+    timeout: int = 120,
+) -> dict[str, list]:
     """Run ``code`` (which must assign a named list ``out``) and return {name: values}.
 
     ``vectors`` become R numeric vectors; ``frames`` are written as CSV into ``workdir`` and
@@ -90,8 +95,13 @@ def run_r(code: str, *, vectors: Mapping[str, Sequence[float]] | None = None,
     with tempfile.NamedTemporaryFile("w", suffix=".R", delete=False, encoding="utf-8") as handle:
         handle.write(script)
     try:
-        proc = subprocess.run([rscript, "--vanilla", handle.name], capture_output=True, text=True,
-                              timeout=timeout, env={**os.environ, "LC_ALL": "C"})
+        proc = subprocess.run(
+            [rscript, "--vanilla", handle.name],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "LC_ALL": "C"},
+        )
     finally:
         Path(handle.name).unlink(missing_ok=True)
     if proc.returncode != 0 or _DONE not in proc.stdout:

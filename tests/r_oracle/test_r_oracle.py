@@ -34,20 +34,26 @@ ABS = 1e-12  # for values that are zero up to rounding (e.g. a coefficient or es
 
 _RNG = np.random.default_rng(20261202)
 PAIRED = {
-    "hw_exact": np.round(np.array([1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30])
-                         - np.array([0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]), 3),
+    "hw_exact": np.round(
+        np.array([1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30])
+        - np.array([0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]),
+        3,
+    ),
     "lab_ties_zeros": np.array([0.1, 0.2, 0, 0.3, 0.1, -0.1, 0.2, 0.4, 0, 0.1, 0.3, -0.2]),
     # flagship-like platelets (G/L, Day 7 - Day 0 of the synthetic flagship data): two zeros, ties
-    "platelets_like": np.array([479.0, 267, -44, 469, -547, 44, -376, 0, -209, -170, 60, 194, 169, 79,
-                                0, 44, 94, -41, 405, -108]),
+    "platelets_like": np.array(
+        [479.0, 267, -44, 469, -547, 44, -376, 0, -209, -170, 60, 194, 169, 79, 0, 44, 94, -41, 405, -108]
+    ),
     "large_ties": np.round(_RNG.normal(0.3, 1.0, 80), 1),
     "large_untied": np.round(_RNG.normal(0.2, 1.0, 60), 6),
 }
 TWO_GROUPS = {
     "untied": ([1.1, 2.3, 3.2, 4.8, 5.5, 0.2], [6.1, 7.4, 2.9, 8.8, 9.0]),
     "tied": ([1, 2, 2, 3, 5, 5, 7], [2, 4, 5, 6, 6, 8, 9, 9]),
-    "large_tied": (np.round(_RNG.normal(0, 1, 30), 1).tolist(),
-                   np.round(_RNG.normal(0.5, 1, 35), 1).tolist()),
+    "large_tied": (
+        np.round(_RNG.normal(0, 1, 30), 1).tolist(),
+        np.round(_RNG.normal(0.5, 1, 35), 1).tolist(),
+    ),
 }
 SMALL_SURV = {
     "exact_half": ([1, 2, 3, 4], [1, 1, 1, 1]),
@@ -59,14 +65,21 @@ CI_TYPES = ("log", "log-log", "plain")
 
 
 def close(ours, r, what: str, rel: float = REL) -> None:
-    np.testing.assert_allclose(np.asarray(ours, dtype=float), np.asarray(r, dtype=float), rtol=rel,
-                               atol=ABS, equal_nan=True, err_msg=what)
+    np.testing.assert_allclose(
+        np.asarray(ours, dtype=float),
+        np.asarray(r, dtype=float),
+        rtol=rel,
+        atol=ABS,
+        equal_nan=True,
+        err_msg=what,
+    )
 
 
 def differs(ours, r, what: str) -> None:
     """A deliberate difference must show: more than 1e-6 relative apart."""
-    assert not np.allclose(np.asarray(ours, float), np.asarray(r, float), rtol=1e-6, atol=0,
-                           equal_nan=True), f"{what}: expected to differ from R, both {ours}"
+    assert not np.allclose(
+        np.asarray(ours, float), np.asarray(r, float), rtol=1e-6, atol=0, equal_nan=True
+    ), f"{what}: expected to differ from R, both {ours}"
 
 
 @pytest.fixture(scope="module")
@@ -79,11 +92,14 @@ def datasets(tmp_path_factory) -> dict[str, pd.DataFrame]:
 
 # --- paired: Wilcoxon signed-rank, Hodges-Lehmann, McNemar ---------------------------------
 
+
 @pytest.fixture(scope="module")
 def r_paired() -> dict[str, list]:
     code = "out <- list()\n" + "\n".join(
         f"r <- suppressWarnings(wilcox.test({name}, conf.int = TRUE)); "
-        f"out${name} <- c(r$statistic, r$p.value, r$estimate, r$conf.int)" for name in PAIRED)
+        f"out${name} <- c(r$statistic, r$p.value, r$estimate, r$conf.int)"
+        for name in PAIRED
+    )
     return run_r(code, vectors=PAIRED)
 
 
@@ -114,8 +130,11 @@ def test_difference_paired_differences_rounded():
     assert difference("paired_differences_rounded")
     x = np.array([0.3, 0.5, 0.7, 1.0, 0.4, 1.3, 0.9, 0.6])
     y = np.array([0.1, 0.3, 0.5, 0.8, 0.2, 0.2, 1.0, 0.4])
-    r = run_r("d <- round(x - y, 6)\nout <- list(raw = wilcox.test(x, y, paired = TRUE)$p.value, "
-              "rounded = suppressWarnings(wilcox.test(d)$p.value))", vectors={"x": x, "y": y})
+    r = run_r(
+        "d <- round(x - y, 6)\nout <- list(raw = wilcox.test(x, y, paired = TRUE)$p.value, "
+        "rounded = suppressWarnings(wilcox.test(d)$p.value))",
+        vectors={"x": x, "y": y},
+    )
     ours = wilcoxon_signed_rank(x - y, decimals=6, **wilcoxon_preset("R")).p_value
     close(ours, r["rounded"], "R preset on rounded differences")
     differs(r["raw"], r["rounded"], "R on raw floats vs rounded differences")
@@ -129,7 +148,8 @@ def test_mcnemar_methods_match_r():
         f"m <- matrix(c(4, {c}, {b}, 6), 2); t <- mcnemar.test(m); out$cc{i} <- c(t$statistic, t$p.value); "
         f"out$nocc{i} <- mcnemar.test(m, correct = FALSE)$p.value; "
         f"out$exact{i} <- binom.test({b}, {b + c})$p.value"
-        for i, (b, c) in enumerate(MCNEMAR))
+        for i, (b, c) in enumerate(MCNEMAR)
+    )
     r = run_r(code)
     for i, (b, c) in enumerate(MCNEMAR):
         cc = mcnemar_from_discordant(b, c, "chi2_cc")
@@ -142,14 +162,20 @@ def test_mcnemar_methods_match_r():
 
 # --- two and more groups -------------------------------------------------------------------
 
+
 def test_mann_whitney_r_and_coin_presets():
     vectors = {f"{k}_{s}": v for k, (x, y) in TWO_GROUPS.items() for s, v in (("x", x), ("y", y))}
-    code = """coin_p <- function(x, y) { r <- rank(c(x, y)); n1 <- length(x); N <- length(r)
+    code = (
+        """coin_p <- function(x, y) { r <- rank(c(x, y)); n1 <- length(x); N <- length(r)
       s <- combn(N, n1, function(i) sum(r[i])); e <- n1 * sum(r) / N; t <- sum(r[1:n1])
       mean(abs(s - e) >= abs(t - e) * (1 - 1e-9)) }
-    out <- list()\n""" + "\n".join(
-        f"r <- suppressWarnings(wilcox.test({k}_x, {k}_y)); out${k} <- c(r$statistic, r$p.value)"
-        for k in TWO_GROUPS) + "\nout$coin_tied <- coin_p(tied_x, tied_y)"
+    out <- list()\n"""
+        + "\n".join(
+            f"r <- suppressWarnings(wilcox.test({k}_x, {k}_y)); out${k} <- c(r$statistic, r$p.value)"
+            for k in TWO_GROUPS
+        )
+        + "\nout$coin_tied <- coin_p(tied_x, tied_y)"
+    )
     r = run_r(code, vectors=vectors)
     for k, (x, y) in TWO_GROUPS.items():
         res = mann_whitney(x, y, **mann_whitney_preset("R"))
@@ -171,7 +197,8 @@ def test_fisher_2x2_matches_r():
     out <- list()\n""" + "\n".join(
         f"m <- matrix(c({a}, {c}, {b}, {d}), 2); f <- fisher.test(m); g <- ft(m); "
         f"out$t{i} <- c(f$p.value, f$estimate, f$conf.int); out$tight{i} <- c(g$estimate, g$conf.int)"
-        for i, [[a, b], [c, d]] in enumerate(FISHER_2X2))
+        for i, [[a, b], [c, d]] in enumerate(FISHER_2X2)
+    )
     r = run_r(code)
     assert difference("fisher_or_root_tolerance")
     for i, tab in enumerate(FISHER_2X2):
@@ -184,8 +211,12 @@ def test_fisher_2x2_matches_r():
     differs(fisher_exact_2x2(FISHER_2X2[0]).details["or_ci_high"], r["t0"][3], "Fisher CI vs R default tol")
 
 
-RXC = [[[3, 1, 2], [1, 3, 4], [2, 2, 5]], [[3, 1], [1, 3], [2, 4], [5, 0]], [[8, 2], [1, 5]],
-       [[2, 5, 1, 0, 3], [4, 1, 2, 3, 0]]]
+RXC = [
+    [[3, 1, 2], [1, 3, 4], [2, 2, 5]],
+    [[3, 1], [1, 3], [2, 4], [5, 0]],
+    [[8, 2], [1, 5]],
+    [[2, 5, 1, 0, 3], [4, 1, 2, 3, 0]],
+]
 
 
 def _r_matrix(tab) -> str:
@@ -196,7 +227,9 @@ def _r_matrix(tab) -> str:
 def test_contingency_tests_match_r():
     code = "out <- list()\n" + "\n".join(
         f"m <- {_r_matrix(t)}; ch <- suppressWarnings(chisq.test(m)); "
-        f"out$t{i} <- c(ch$statistic, ch$p.value, fisher.test(m)$p.value)" for i, t in enumerate(RXC))
+        f"out$t{i} <- c(ch$statistic, ch$p.value, fisher.test(m)$p.value)"
+        for i, t in enumerate(RXC)
+    )
     r = run_r(code)
     for i, tab in enumerate(RXC):
         chi = chi_square_independence(tab)
@@ -221,11 +254,17 @@ def test_every_registered_difference_is_asserted_here():
 
 
 def test_kruskal_matches_r():
-    groups = {"a": [2.9, 3.0, 2.5, 2.6, 3.2], "b": [3.8, 2.7, 4.0, 2.4], "c": [2.8, 3.4, 3.7, 2.2, 2.0],
-              "d": [3.0, 3.0, 2.5, 4.1]}
-    r = run_r("k3 <- kruskal.test(list(a, b, c)); k4 <- kruskal.test(list(a, b, c, d))\n"
-              "out <- list(k3 = c(k3$statistic, k3$p.value), k4 = c(k4$statistic, k4$p.value))",
-              vectors=groups)
+    groups = {
+        "a": [2.9, 3.0, 2.5, 2.6, 3.2],
+        "b": [3.8, 2.7, 4.0, 2.4],
+        "c": [2.8, 3.4, 3.7, 2.2, 2.0],
+        "d": [3.0, 3.0, 2.5, 4.1],
+    }
+    r = run_r(
+        "k3 <- kruskal.test(list(a, b, c)); k4 <- kruskal.test(list(a, b, c, d))\n"
+        "out <- list(k3 = c(k3$statistic, k3$p.value), k4 = c(k4$statistic, k4$p.value))",
+        vectors=groups,
+    )
     for key, names in (("k3", "abc"), ("k4", "abcd")):
         res = kruskal_wallis([groups[g] for g in names])
         close([res.statistic, res.p_value], r[key], f"Kruskal-Wallis {names}")
@@ -234,9 +273,11 @@ def test_kruskal_matches_r():
 def test_friedman_matches_r():
     rng = np.random.default_rng(7)
     data = np.round(rng.normal(0, 1, (15, 4)) + [0, 0.3, 0.6, 0.2], 1)  # ties within patients
-    r = run_r("ft <- friedman.test(matrix(v, ncol = 4, byrow = TRUE))\n"
-              "out <- list(f = c(ft$statistic, ft$p.value))",
-              vectors={"v": data.ravel()})
+    r = run_r(
+        "ft <- friedman.test(matrix(v, ncol = 4, byrow = TRUE))\n"
+        "out <- list(f = c(ft$statistic, ft$p.value))",
+        vectors={"v": data.ravel()},
+    )
     res = friedman(data)
     close([res.statistic, res.p_value], r["f"], "Friedman")
 
@@ -244,14 +285,16 @@ def test_friedman_matches_r():
 def test_quantile_types_match_r():
     x = [3.1, 1.2, 5.5, 2.2, 2.2, 9.0, 4.4, 7.1, 2.2, 6.0, 0.5]
     probs = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1]
-    r = run_r("out <- list()\n"
-              "for (k in 1:9) out[[paste0('q', k)]] <- quantile(x, p, type = k, names = FALSE)",
-              vectors={"x": x, "p": probs})
+    r = run_r(
+        "out <- list()\nfor (k in 1:9) out[[paste0('q', k)]] <- quantile(x, p, type = k, names = FALSE)",
+        vectors={"x": x, "p": probs},
+    )
     for k in range(1, 10):
         close(quantile(x, probs, k), r[f"q{k}"], f"quantile type {k}")
 
 
 # --- survival ------------------------------------------------------------------------------
+
 
 def _surv_sets(datasets) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     lung, pbc = datasets["lung"], datasets["pbc"]
@@ -268,9 +311,11 @@ def r_survfit(datasets) -> tuple[dict, dict]:
     code = "out <- list()\n" + "\n".join(
         f'f <- survfit(Surv({k}_t, {k}_e) ~ 1, conf.type = "{ct}"); ev <- f$n.event > 0; '
         f'out[["{k}|{ct}|km"]] <- c(f$time[ev], f$n.risk[ev], f$n.event[ev], f$surv[ev], f$std.err[ev], '
-        f'f$lower[ev], f$upper[ev]); '
+        f"f$lower[ev], f$upper[ev]); "
         f'out[["{k}|{ct}|median"]] <- summary(f)$table[c("median", "0.95LCL", "0.95UCL")]'
-        for k in sets for ct in CI_TYPES)
+        for k in sets
+        for ct in CI_TYPES
+    )
     return sets, run_r(code, vectors=vectors)
 
 
@@ -286,8 +331,11 @@ def test_kaplan_meier_and_median_match_survfit(r_survfit, ci_type):
         r_se = np.where(expected[3] == 0, np.nan, expected[4])
         close(km[["time", "n_at_risk", "n_events", "survival"]].to_numpy().T, expected[:4], f"KM {key}")
         close(se_log, r_se, f"KM std.err {key}")
-        close(km[["ci_low", "ci_high"]].to_numpy().T, np.where(expected[3] == 0, np.nan, expected[5:]),
-              f"KM {ci_type} band {key}")
+        close(
+            km[["ci_low", "ci_high"]].to_numpy().T,
+            np.where(expected[3] == 0, np.nan, expected[5:]),
+            f"KM {ci_type} band {key}",
+        )
         med = median_survival(t, e, ci_type=ci_type, convention="R")
         close([med.median, med.ci_low, med.ci_high], r[f"{key}|{ci_type}|median"], f"median {key} {ci_type}")
 
@@ -296,8 +344,11 @@ def test_difference_km_default_band_and_median_rule(r_survfit):
     sets, r = r_survfit
     assert difference("km_ci_log_log") and difference("median_survival_rule")
     t, e = sets["lung"]
-    differs(kaplan_meier(t, e)["ci_low"].to_numpy(), np.asarray(r["lung|log|km"]).reshape(7, -1)[5],
-            "default log-log band vs survfit default log")
+    differs(
+        kaplan_meier(t, e)["ci_low"].to_numpy(),
+        np.asarray(r["lung|log|km"]).reshape(7, -1)[5],
+        "default log-log band vs survfit default log",
+    )
     t, e = sets["exact_half"]
     differs(median_survival(t, e).median, r["exact_half|log-log|median"][0], "default median rule at S = 0.5")
 
@@ -306,21 +357,26 @@ def test_logrank_matches_survdiff(datasets):
     lung, pbc = datasets["lung"], datasets["pbc"]
     small_t, small_e = SMALL_SURV["ties_censoring"]
     small_g = [1, 2, 3] * 4
-    r = run_r("""s1 <- survdiff(Surv(time, status == 2) ~ sex, data = lung)
+    r = run_r(
+        """s1 <- survdiff(Surv(time, status == 2) ~ sex, data = lung)
     s2 <- survdiff(Surv(time, status == 2) ~ trt, data = pbc)
     s3 <- survdiff(Surv(t, e) ~ g)
     p <- function(s) c(s$chisq, pchisq(s$chisq, length(s$n) - 1, lower.tail = FALSE))
     out <- list(lung = p(s1), pbc = p(s2), small = p(s3))""",
-              vectors={"t": small_t, "e": small_e, "g": small_g})
-    cases = {"lung": (lung["time"], lung["status"] == 2, lung["sex"]),
-             "pbc": (pbc["time"], pbc["status"] == 2, pbc["trt"]),
-             "small": (small_t, small_e, [f"group {g}" for g in small_g])}
+        vectors={"t": small_t, "e": small_e, "g": small_g},
+    )
+    cases = {
+        "lung": (lung["time"], lung["status"] == 2, lung["sex"]),
+        "pbc": (pbc["time"], pbc["status"] == 2, pbc["trt"]),
+        "small": (small_t, small_e, [f"group {g}" for g in small_g]),
+    }
     for key, (t, e, g) in cases.items():
         res = logrank(np.asarray(t, float), np.asarray(e, float), pd.Series(g).astype(object).to_numpy())
         close([res.statistic, res.p_value], r[key], f"log-rank {key}")
 
 
 # --- regression ----------------------------------------------------------------------------
+
 
 def _prepared(datasets) -> dict[str, pd.DataFrame]:
     lung = datasets["lung"].copy()
@@ -344,7 +400,9 @@ pbc$sex <- relevel(factor(pbc$sex), "m")
 
 @pytest.fixture(scope="module")
 def r_models() -> dict[str, list]:
-    code = R_MODEL_PREP + """
+    code = (
+        R_MODEL_PREP
+        + """
     m <- list(
       cox_lung = coxph(Surv(time, status == 2) ~ age + sexf + ecog + wt.loss, data = lung, ties = "efron"),
       cox_pbc = coxph(Surv(time, status == 2) ~ age + edema_f + log(bili) + albumin + sex, data = pbc,
@@ -364,29 +422,48 @@ def r_models() -> dict[str, list]:
                                    family = binomial)) - deviance(g) - qchisq(0.95, 1)
     out$glm_lung_profile_age <- c(uniroot(pf, c(b - 5 * se, b), tol = 1e-10)$root,
                                   uniroot(pf, c(b, b + 5 * se), tol = 1e-10)$root)"""
+    )
     return run_r(code)
 
 
 def _model_numbers(res) -> np.ndarray:
     terms = res.terms
-    return np.concatenate([[t.coefficient for t in terms], [t.std_err for t in terms],
-                           np.log([t.ci_low for t in terms]), np.log([t.ci_high for t in terms]),
-                           [t.p_value for t in terms], [res.n, res.n_events]])
+    return np.concatenate(
+        [
+            [t.coefficient for t in terms],
+            [t.std_err for t in terms],
+            np.log([t.ci_low for t in terms]),
+            np.log([t.ci_high for t in terms]),
+            [t.p_value for t in terms],
+            [res.n, res.n_events],
+        ]
+    )
 
 
 def _fit(datasets, key: str):
     d = _prepared(datasets)
     lung, pbc = d["lung"], d["pbc"]
     fits = {
-        "cox_lung": lambda: cox_regression(lung, "time", "dead", ["age", "sexf", "ecog", "wt.loss"],
-                                           reference_levels={"sexf": "male", "ecog": "0"}),
-        "cox_pbc": lambda: cox_regression(pbc, "time", "dead",
-                                          ["age", "edema_f", "log_bili", "albumin", "sex"],
-                                          reference_levels={"edema_f": "0", "sex": "m"}),
-        "glm_lung": lambda: logistic_regression(lung, "dead", ["age", "sexf", "ecog"],
-                                                reference_levels={"sexf": "male", "ecog": "0"}),
-        "glm_pbc": lambda: logistic_regression(pbc, "dead", ["age", "sex", "bili", "albumin"],
-                                               reference_levels={"sex": "m"}),
+        "cox_lung": lambda: cox_regression(
+            lung,
+            "time",
+            "dead",
+            ["age", "sexf", "ecog", "wt.loss"],
+            reference_levels={"sexf": "male", "ecog": "0"},
+        ),
+        "cox_pbc": lambda: cox_regression(
+            pbc,
+            "time",
+            "dead",
+            ["age", "edema_f", "log_bili", "albumin", "sex"],
+            reference_levels={"edema_f": "0", "sex": "m"},
+        ),
+        "glm_lung": lambda: logistic_regression(
+            lung, "dead", ["age", "sexf", "ecog"], reference_levels={"sexf": "male", "ecog": "0"}
+        ),
+        "glm_pbc": lambda: logistic_regression(
+            pbc, "dead", ["age", "sex", "bili", "albumin"], reference_levels={"sex": "m"}
+        ),
     }
     return fits[key]()
 

@@ -23,8 +23,9 @@ def test_r_vector_round_trips_doubles_and_missing():
 
 @pytest.mark.usefixtures("rscript")
 def test_run_r_reads_numbers_text_and_missing():
-    out = rscript.run_r("out <- list(a = mean(x), b = c(1, NA, NaN, Inf), s = 'hi')",
-                        vectors={"x": [1, 2, 3.5]})
+    out = rscript.run_r(
+        "out <- list(a = mean(x), b = c(1, NA, NaN, Inf), s = 'hi')", vectors={"x": [1, 2, 3.5]}
+    )
     assert out["a"] == [pytest.approx(13 / 6, rel=1e-15)]
     assert out["b"][0] == 1 and out["b"][3] == float("inf") and out["b"][1] != out["b"][1]
     assert out["s"] == ["hi"]

@@ -46,7 +46,8 @@ def test_wilcoxon_candidates_match_scipy_without_ties(n, seed):
     assert got["exact"] == pytest.approx(stats.wilcoxon(d, method="exact").pvalue, rel=1e-12)
     assert got["normal"] == pytest.approx(stats.wilcoxon(d, method="asymptotic").pvalue, rel=1e-9)
     assert got["normal_cc"] == pytest.approx(
-        stats.wilcoxon(d, method="asymptotic", correction=True).pvalue, rel=1e-9)
+        stats.wilcoxon(d, method="asymptotic", correction=True).pvalue, rel=1e-9
+    )
 
 
 def test_wilcoxon_zero_differences_enumerate_every_n_eff():
@@ -65,9 +66,9 @@ def test_mannwhitney_null_counts_and_scipy_agreement():
     got = {c.method: c.p for c in mannwhitney_candidates(5, 9) if c.params["U"] == u}
     assert got["exact"] == pytest.approx(stats.mannwhitneyu(x, y, method="exact").pvalue, rel=1e-12)
     assert got["normal"] == pytest.approx(
-        stats.mannwhitneyu(x, y, method="asymptotic", use_continuity=False).pvalue, rel=1e-9)
-    assert got["normal_cc"] == pytest.approx(
-        stats.mannwhitneyu(x, y, method="asymptotic").pvalue, rel=1e-9)
+        stats.mannwhitneyu(x, y, method="asymptotic", use_continuity=False).pvalue, rel=1e-9
+    )
+    assert got["normal_cc"] == pytest.approx(stats.mannwhitneyu(x, y, method="asymptotic").pvalue, rel=1e-9)
 
 
 def test_mcnemar_tables_from_baverez_fever_margins():
@@ -87,8 +88,9 @@ def test_mcnemar_p_matches_statsmodels(b, c):
 
 
 def test_fever_p_0021_is_not_attainable_from_margins():
-    [f] = check_printed_p("t3_fever_p", "0.021", mcnemar_candidates(18, 16, 3), exhaustive=True,
-                          label="McNemar")
+    [f] = check_printed_p(
+        "t3_fever_p", "0.021", mcnemar_candidates(18, 16, 3), exhaustive=True, label="McNemar"
+    )
     assert f.status == "inconsistent"
     largest = max(c.p for c in mcnemar_candidates(18, 16, 3))
     assert largest == pytest.approx(0.003609, abs=1e-6)  # chi2_cc on b=15, c=2
@@ -100,8 +102,10 @@ def test_constructed_mcnemar_p_is_found_with_its_table():
     [f] = check_printed_p("x", "0.125", mcnemar_candidates(12, 8, 3), exhaustive=True, label="McNemar")
     assert f.status == "ok"
     assert {"test": "mcnemar", "method": "exact", "a": 2, "b": 6, "c": 1, "d": 3} in [
-        {k: m[k] for k in ("test", "method", "a", "b", "c", "d")} for m in f.details["matches"]
-        if m["test"] == "mcnemar"]
+        {k: m[k] for k in ("test", "method", "a", "b", "c", "d")}
+        for m in f.details["matches"]
+        if m["test"] == "mcnemar"
+    ]
 
 
 def test_signed_rank_check_reports_needed_zero_differences():
@@ -113,8 +117,10 @@ def test_signed_rank_check_reports_needed_zero_differences():
     assert crp.status == "ok"
     [fer] = check_signed_rank_p("t3_ferritin_p", "0.011", 15)
     assert fer.status == "ok"
-    assert {m["method"] for m in fer.details["matches"]
-            if set(m["rules"]) & {"half_up", "half_even"}} == {"normal", "normal_cc"}
+    assert {m["method"] for m in fer.details["matches"] if set(m["rules"]) & {"half_up", "half_even"}} == {
+        "normal",
+        "normal_cc",
+    }
 
 
 def test_mannwhitney_size_matches_small_case():

@@ -6,8 +6,16 @@ from retrocohort.audit.regenerated import Method, Regenerated
 
 
 def _entry(values, decimals, statistic="count_pct", relation="="):
-    return PublishedNumber(id="e", where="Table 1", printed="x", statistic=statistic, values=values,
-                           decimals=decimals, variable="v", relation=relation)
+    return PublishedNumber(
+        id="e",
+        where="Table 1",
+        printed="x",
+        statistic=statistic,
+        values=values,
+        decimals=decimals,
+        variable="v",
+        relation=relation,
+    )
 
 
 def _regen(*methods):
@@ -37,8 +45,11 @@ def test_other_rounding_rule_is_named():
 
 def test_other_quantile_type_is_named():
     e = _entry({"q1": 1.25}, {"q1": 2}, "median_iqr")
-    c = compare_entry(e, _regen(Method("Hyndman–Fan type 7", {"q1": 1.75}, True),
-                                Method("Hyndman–Fan type 6", {"q1": 1.25})), "half_up")
+    c = compare_entry(
+        e,
+        _regen(Method("Hyndman–Fan type 7", {"q1": 1.75}, True), Method("Hyndman–Fan type 6", {"q1": 1.25})),
+        "half_up",
+    )
     assert c.status == "reproduced_other_method"
     assert describe_matches(c.matches) == ["Hyndman–Fan type 6 (half-up or half-even rounding)"]
 
@@ -52,9 +63,13 @@ def test_every_value_must_match_under_one_rule():
 def test_p_value_bound_and_exact_print():
     lt = _entry({"p": 0.001}, {"p": 3}, "p_value", relation="<")
     assert compare_entry(lt, _regen(Method("exact", {"p": 0.0004}, True)), "half_up").status == "reproduced"
-    assert compare_entry(lt, _regen(Method("exact", {"p": 0.0054}, True)), "half_up").status == "not_reproduced"
+    assert (
+        compare_entry(lt, _regen(Method("exact", {"p": 0.0054}, True)), "half_up").status == "not_reproduced"
+    )
     eq = _entry({"p": 0.011}, {"p": 3}, "p_value")
-    c = compare_entry(eq, _regen(Method("exact", {"p": 0.0012}, True), Method("normal", {"p": 0.0108})), "half_up")
+    c = compare_entry(
+        eq, _regen(Method("exact", {"p": 0.0012}, True), Method("normal", {"p": 0.0108})), "half_up"
+    )
     assert c.status == "reproduced_other_method" and c.matches[0][0] == "normal"
 
 
@@ -66,4 +81,7 @@ def test_not_recomputable_carries_the_reason():
 
 def test_nan_never_matches():
     e = _entry({"median": 1}, {"median": 0}, "median")
-    assert compare_entry(e, _regen(Method("m", {"median": float("nan")}, True)), "half_up").status == "not_reproduced"
+    assert (
+        compare_entry(e, _regen(Method("m", {"median": float("nan")}, True)), "half_up").status
+        == "not_reproduced"
+    )

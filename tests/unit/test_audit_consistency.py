@@ -19,9 +19,17 @@ from retrocohort.audit.consistency import (
     quantile_grid_step,
 )
 
-NUMPY_METHOD = {1: "inverted_cdf", 2: "averaged_inverted_cdf", 3: "closest_observation",
-                4: "interpolated_inverted_cdf", 5: "hazen", 6: "weibull", 7: "linear",
-                8: "median_unbiased", 9: "normal_unbiased"}
+NUMPY_METHOD = {
+    1: "inverted_cdf",
+    2: "averaged_inverted_cdf",
+    3: "closest_observation",
+    4: "interpolated_inverted_cdf",
+    5: "hazen",
+    6: "weibull",
+    7: "linear",
+    8: "median_unbiased",
+    9: "normal_unbiased",
+}
 
 
 def test_percentage_ok_and_unique_denominator():
@@ -66,9 +74,11 @@ def test_quartile_order():
 
 
 @settings(max_examples=300, deadline=None)
-@given(data=st.lists(st.integers(-50, 50), min_size=1, max_size=13),
-       p=st.sampled_from(["0", "0.1", "0.25", "0.5", "0.75", "0.9", "1"]),
-       qtype=st.integers(1, 9))
+@given(
+    data=st.lists(st.integers(-50, 50), min_size=1, max_size=13),
+    p=st.sampled_from(["0", "0.1", "0.25", "0.5", "0.75", "0.9", "1"]),
+    qtype=st.integers(1, 9),
+)
 def test_hf_quantile_matches_numpy_for_all_nine_types(data, p, qtype):
     xs = sorted(data)
     ours = hf_quantile(xs, Fraction(p), qtype)
@@ -84,11 +94,18 @@ def test_hf_positions_for_n21_type7_are_order_statistics():
 
 
 def test_granularity_integer_data_n21_type7():
-    age = check_granularity("age", {"median": 45.0, "q1": 33.0, "q3": 58.0},
-                            {"median": 1, "q1": 1, "q3": 1}, 21, 1)[0]
+    age = check_granularity(
+        "age", {"median": 45.0, "q1": 33.0, "q3": 58.0}, {"median": 1, "q1": 1, "q3": 1}, 21, 1
+    )[0]
     assert age.status == "ok"
-    fer = check_granularity("ferritin", {"median": 13835.0, "q1": 6072.5, "q3": 27001.0},
-                            {"median": 1, "q1": 1, "q3": 1}, 21, 1, max_n=24)[0]
+    fer = check_granularity(
+        "ferritin",
+        {"median": 13835.0, "q1": 6072.5, "q3": 27001.0},
+        {"median": 1, "q1": 1, "q3": 1},
+        21,
+        1,
+        max_n=24,
+    )[0]
     assert fer.status == "inconsistent"
     assert fer.details["attainable"] == {"q1": False, "median": True, "q3": True}
     # type 7 Q1 sits on an order statistic iff (n - 1) % 4 == 0 (n = 1 clamps to x_(1))
@@ -115,13 +132,18 @@ def test_subset_median_bounds_hemoglobin_example():
 
 
 @settings(max_examples=200, deadline=None)
-@given(data=st.lists(st.integers(0, 40), min_size=5, max_size=15), drop=st.integers(1, 4),
-       seed=st.integers(0, 10**6))
+@given(
+    data=st.lists(st.integers(0, 40), min_size=5, max_size=15),
+    drop=st.integers(1, 4),
+    seed=st.integers(0, 10**6),
+)
 def test_subset_median_always_within_bounds(data, drop, seed):
     n = len(data)
     xs = sorted(data)
-    summary = {k: float(hf_quantile(xs, Fraction(p), 7)) for k, p in
-               (("q1", "0.25"), ("median", "0.5"), ("q3", "0.75"))}
+    summary = {
+        k: float(hf_quantile(xs, Fraction(p), 7))
+        for k, p in (("q1", "0.25"), ("median", "0.5"), ("q3", "0.75"))
+    }
     dec = {k: 2 for k in summary}
     summary = {k: round(v, 2) for k, v in summary.items()}
     m = max(1, n - drop)
@@ -131,11 +153,18 @@ def test_subset_median_always_within_bounds(data, drop, seed):
 
 
 def test_agreement_and_sum():
-    ok, bad = check_agreement([[("abstract_men", 13), ("results_men", 13), ("t1_men", 13)],
-                               [("abstract_mono", 5), ("results_mono", 6), ("discussion_mono", 5)]])
+    ok, bad = check_agreement(
+        [
+            [("abstract_men", 13), ("results_men", 13), ("t1_men", 13)],
+            [("abstract_mono", 5), ("results_mono", 6), ("discussion_mono", 5)],
+        ]
+    )
     assert ok.status == "ok"
-    assert bad.status == "inconsistent" and bad.details == {"abstract_mono": 5, "results_mono": 6,
-                                                            "discussion_mono": 5}
+    assert bad.status == "inconsistent" and bad.details == {
+        "abstract_mono": 5,
+        "results_mono": 6,
+        "discussion_mono": 5,
+    }
     assert check_sum([("women", 8), ("men", 13)], ("n", 21))[0].status == "ok"
     [f] = check_sum([("a", 6), ("b", 5)], ("total", 10))
     assert f.status == "inconsistent" and f.details["sum(a + b)"] == 11

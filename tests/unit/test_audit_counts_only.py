@@ -31,7 +31,9 @@ def test_cavalli_chi_square_by_hand_and_report():
     assert f.status == "warning"
     assert "not attainable by rounding" in f.message and "only by truncation" in f.message
     assert {(m["test"], m["method"]) for m in f.details["matches"]} == {
-        ("chi_square", "pearson"), ("two_proportion_z", "pooled")}
+        ("chi_square", "pearson"),
+        ("two_proportion_z", "pooled"),
+    }
     assert all(m["rules"] == ["truncate"] for m in f.details["matches"])
     assert f"{_p(cands, 'fisher_exact', 'two-sided minlike'):.3f}" == "0.021"
 

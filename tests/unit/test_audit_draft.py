@@ -17,8 +17,14 @@ from retrocohort.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_NAME = "001_a2ca168f45fb1e4e.txt"
-SEED = next((p / SEED_NAME for p in (ROOT.parent / "shared/seeds", ROOT.parents[1] / "shared/seeds",
-                                     Path("/work/shared/seeds")) if (p / SEED_NAME).is_file()), None)
+SEED = next(
+    (
+        p / SEED_NAME
+        for p in (ROOT.parent / "shared/seeds", ROOT.parents[1] / "shared/seeds", Path("/work/shared/seeds"))
+        if (p / SEED_NAME).is_file()
+    ),
+    None,
+)
 
 TEXT = """Anakinra for the Treatment of Hemophagocytic Lymphohistiocytosis: 21 Cases
 
@@ -96,8 +102,20 @@ def test_flagship_seed_reaches_the_90_percent_bar(tmp_path, capsys):
     held, total, missed = draft_coverage(draft_entries(SEED.read_text(encoding="utf-8")), study)
     assert total == len(study.numbers) and held / total >= 0.90, missed
     out = tmp_path / "seed.yaml"
-    assert main(["audit", "draft", str(SEED), "--out", str(out), "--against",
-                 str(ROOT / "config/published/baverez2022.yaml")]) == 0
+    assert (
+        main(
+            [
+                "audit",
+                "draft",
+                str(SEED),
+                "--out",
+                str(out),
+                "--against",
+                str(ROOT / "config/published/baverez2022.yaml"),
+            ]
+        )
+        == 0
+    )
     assert "holds" in capsys.readouterr().out and load_study(out).numbers
 
 
@@ -112,7 +130,12 @@ def test_draft_usage_errors_exit_2(tmp_path, capsys):
 
 
 def test_pasted_excerpt_without_headings_is_results_text():
-    entries = draft_entries("Among 21 patients, 13 were men.\n\nTABLE IV: Baseline\n\nAge, y 45.0 [33.0–58.0]\n")
+    entries = draft_entries(
+        "Among 21 patients, 13 were men.\n\nTABLE IV: Baseline\n\nAge, y 45.0 [33.0–58.0]\n"
+    )
     where = {e["printed"]: e["where"] for e in entries}
-    assert where == {"21": "results text, paragraph 1", "13": "results text, paragraph 1",
-                     "45.0 [33.0–58.0]": "Table 4"}
+    assert where == {
+        "21": "results text, paragraph 1",
+        "13": "results text, paragraph 1",
+        "45.0 [33.0–58.0]": "Table 4",
+    }

@@ -29,11 +29,14 @@ def _seq(start: float, count: int, step: float, digits: int) -> list[float]:
     return [round(start + i * step, digits) for i in range(count)]
 
 
-@pytest.mark.parametrize("means, n, items, digits, expected", [
-    (_seq(5.19, 12, 0.01, 2), 28, 1, 2, "FFTFFFTFFFTF"),
-    (_seq(0.150, 10, 0.001, 3), 120, 3, 3, "TFFTFFTFTF"),
-    (_seq(0.80, 10, 0.01, 2), 28, 2, 2, "TFTFTFTTTT"),
-])
+@pytest.mark.parametrize(
+    "means, n, items, digits, expected",
+    [
+        (_seq(5.19, 12, 0.01, 2), 28, 1, 2, "FFTFFFTFFFTF"),
+        (_seq(0.150, 10, 0.001, 3), 120, 3, 3, "TFFTFFTFTF"),
+        (_seq(0.80, 10, 0.01, 2), 28, 2, 2, "TFTFTFTTTT"),
+    ],
+)
 def test_grim_scrutiny_examples(means, n, items, digits, expected):
     # scrutiny's default rounding is "up_or_down" (half-up or half-down): SCRUTINY_RULES
     got = "".join("T" if grim_consistent(m, digits, n, items, SCRUTINY_RULES) else "F" for m in means)
@@ -67,9 +70,17 @@ def test_debit_scrutiny_pigs3():
     assert ks[0] == 884 and ks[-1] == 900  # 884/1683 = 0.5253, 900/1683 = 0.5348
 
 
-@pytest.mark.parametrize("mean, md, sd, sdd, n, ok", [
-    (0.50, 2, 0.503, 3, 100, True), (0.05, 2, 0.21, 2, 20, False), (0.05, 2, 0.22, 2, 20, True),
-    (0, 2, 0, 2, 50, True), (1, 2, 0, 2, 50, True), (0, 2, 0.5, 2, 50, False)])
+@pytest.mark.parametrize(
+    "mean, md, sd, sdd, n, ok",
+    [
+        (0.50, 2, 0.503, 3, 100, True),
+        (0.05, 2, 0.21, 2, 20, False),
+        (0.05, 2, 0.22, 2, 20, True),
+        (0, 2, 0, 2, 50, True),
+        (1, 2, 0, 2, 50, True),
+        (0, 2, 0.5, 2, 50, False),
+    ],
+)
 def test_debit_boundary_examples(mean, md, sd, sdd, n, ok):
     assert debit_consistent(mean, md, sd, sdd, n) is ok
 

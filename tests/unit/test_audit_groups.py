@@ -5,13 +5,13 @@ import math
 import pandas as pd
 import pytest
 
+from retrocohort.analysis.groups import group_statistics
 from retrocohort.audit.calibration import calibration_status, load_calibration
 from retrocohort.audit.compare import compare_entry
 from retrocohort.audit.published import Definition, PublishedNumber, PublishedStudy
 from retrocohort.audit.regenerated import build_audit_data, regenerate_entry
 from retrocohort.audit.unknown_entries import describe_unknown, group_unknown_analyses
 from retrocohort.errors import InputError
-from retrocohort.analysis.groups import group_statistics
 from retrocohort.stats.two_sample import mann_whitney
 
 STATS = {"quantile_type": 7, "rounding": "half_up"}
@@ -20,48 +20,84 @@ DURATION = [100.0, 200.0, None, 300.0, 10.0, 20.0, 30.0, 40.0, 50.0, 5.0]
 RHEUM = [True, True, True, True, False, False, False, False, False, False]
 INFECT = [False, False, False, True, True, True, True, False, False, False]
 MALIG = [False, False, False, False, False, False, False, True, True, False]
-SPEC = {"id": "by_cause", "outcome": "dur", "group_variable": "cause",
-        "groups": {"still": "Still", "mi": "Malignancy or infection"}}
+SPEC = {
+    "id": "by_cause",
+    "outcome": "dur",
+    "group_variable": "cause",
+    "groups": {"still": "Still", "mi": "Malignancy or infection"},
+}
 
 
 def _entry(id, statistic, values, **kw):
-    return PublishedNumber(id=id, where="results text, paragraph 6", printed=str(values),
-                           statistic=statistic, values=values, decimals={k: kw.pop("dec", 0) for k in values},
-                           variable="dur", **kw)
+    return PublishedNumber(
+        id=id,
+        where="results text, paragraph 6",
+        printed=str(values),
+        statistic=statistic,
+        values=values,
+        decimals={k: kw.pop("dec", 0) for k in values},
+        variable="dur",
+        **kw,
+    )
 
 
 def _data(with_rows=True):
     ids = [str(i) for i in range(1, 11)]
     cause = ["still"] * 4 + ["mi"] * 5 + [None]
-    patients = pd.DataFrame({"patient_id": pd.array(ids, dtype="string"),
-                             "dur": pd.array(DURATION, dtype="Float64"),
-                             "rheum": pd.array(RHEUM, dtype="boolean"),
-                             "infect": pd.array(INFECT, dtype="boolean"),
-                             "malig": pd.array(MALIG, dtype="boolean"),
-                             "cause": pd.array(cause, dtype="string")})
+    patients = pd.DataFrame(
+        {
+            "patient_id": pd.array(ids, dtype="string"),
+            "dur": pd.array(DURATION, dtype="Float64"),
+            "rheum": pd.array(RHEUM, dtype="boolean"),
+            "infect": pd.array(INFECT, dtype="boolean"),
+            "malig": pd.array(MALIG, dtype="boolean"),
+            "cause": pd.array(cause, dtype="string"),
+        }
+    )
     config = {"statistics": STATS, "groups": [SPEC], "paired_days": [0, 7]}
     rows = []
     if with_rows:
         frame = patients.set_index("patient_id")
         stats = group_statistics(frame, [SPEC], {"dur": {"kind": "continuous"}}, {}, STATS, set())
         rows = stats.to_dict("records")
-    empty_meas = pd.DataFrame({"patient_id": pd.Series([], dtype="string"), "day": pd.Series([], dtype="Int64"),
-                               "variable": pd.Series([], dtype="string"), "value": pd.Series([], dtype="float64")})
-    sources = pd.DataFrame({"site": "s", "variable": ["dur", "rheum"], "file": ["t2.csv", "t2.csv"],
-                            "synthetic": [False, False]})
+    empty_meas = pd.DataFrame(
+        {
+            "patient_id": pd.Series([], dtype="string"),
+            "day": pd.Series([], dtype="Int64"),
+            "variable": pd.Series([], dtype="string"),
+            "value": pd.Series([], dtype="float64"),
+        }
+    )
+    sources = pd.DataFrame(
+        {"site": "s", "variable": ["dur", "rheum"], "file": ["t2.csv", "t2.csv"], "synthetic": [False, False]}
+    )
     hscore = pd.DataFrame({"patient_id": ids, "hscore_used": 200.0, "hscore_probability_pct": 90.0})
-    return build_audit_data(cohort=ids, patients=patients, measurements=empty_meas,
-                            treatments=pd.DataFrame({"patient_id": [], "line": [], "agent": []}),
-                            sources=sources, hscore=hscore, table3_records=[], synthetic=set(),
-                            config=config, group_records=rows)
+    return build_audit_data(
+        cohort=ids,
+        patients=patients,
+        measurements=empty_meas,
+        treatments=pd.DataFrame({"patient_id": [], "line": [], "agent": []}),
+        sources=sources,
+        hscore=hscore,
+        table3_records=[],
+        synthetic=set(),
+        config=config,
+        group_records=rows,
+    )
 
 
 def _study(*entries):
-    return PublishedStudy(source={}, numbers=entries, groups={
-        "still_g": (Definition("equals", {"variable": "cause", "value": "still"}),),
-        "mi_g": (Definition("equals", {"variable": "cause", "value": "mi"}),
-                 Definition("any_of", ("malig", "infect"), "overlapping")),
-    })
+    return PublishedStudy(
+        source={},
+        numbers=entries,
+        groups={
+            "still_g": (Definition("equals", {"variable": "cause", "value": "still"}),),
+            "mi_g": (
+                Definition("equals", {"variable": "cause", "value": "mi"}),
+                Definition("any_of", ("malig", "infect"), "overlapping"),
+            ),
+        },
+    )
 
 
 MI = _entry("mi", "median", {"median": 30}, group="mi_g")
@@ -79,8 +115,10 @@ def test_subgroup_medians_come_from_the_group_comparison():
     mi = regenerate_entry(_entry("mi", "median", {"median": 35}, group="mi_g"), study, data)
     assert mi.methods[0].values == {"median": 30.0}
     assert [m.values["median"] for m in mi.methods if "overlapping" in m.name] == [35.0] * 3
-    assert compare_entry(_entry("mi", "median", {"median": 35}, group="mi_g"), mi,
-                         "half_up").status == "reproduced_other_method"
+    assert (
+        compare_entry(_entry("mi", "median", {"median": 35}, group="mi_g"), mi, "half_up").status
+        == "reproduced_other_method"
+    )
 
 
 def test_without_a_configured_comparison_the_audit_computes_and_says_so():
@@ -91,8 +129,9 @@ def test_without_a_configured_comparison_the_audit_computes_and_says_so():
 
 
 def test_group_p_configured_then_named_variants():
-    p_entry = _entry("p", "p_value", {"p": 0.036}, dec=3, test="Wilcoxon", design="unpaired",
-                     compares=("mi", "still"))
+    p_entry = _entry(
+        "p", "p_value", {"p": 0.036}, dec=3, test="Wilcoxon", design="unpaired", compares=("mi", "still")
+    )
     data, study = _data(), _study(MI, STILL, p_entry)
     r = regenerate_entry(p_entry, study, data)
     a, b = [100.0, 200.0, 300.0], [10.0, 20.0, 30.0, 40.0, 50.0]  # patient 3 unknown
@@ -102,14 +141,16 @@ def test_group_p_configured_then_named_variants():
     assert "Mann-Whitney U, normal approximation without continuity correction" in names
     asym = {m.name: m.values["p"] for m in r.methods}
     assert asym["Mann-Whitney U, normal approximation with continuity correction"] == pytest.approx(
-        mann_whitney(a, b, method="asymptotic", correction=True).p_value)
+        mann_whitney(a, b, method="asymptotic", correction=True).p_value
+    )
     assert any("4 in both groups" in n for n in r.notes)  # the overlapping alternative
     assert r.n == 8
 
 
 def test_group_unknowns_name_dependents_and_the_consistent_range():
-    p_entry = _entry("p", "p_value", {"p": 0.036}, dec=3, test="Wilcoxon", design="unpaired",
-                     compares=("mi", "still"))
+    p_entry = _entry(
+        "p", "p_value", {"p": 0.036}, dec=3, test="Wilcoxon", design="unpaired", compares=("mi", "still")
+    )
     study = _study(MI, _entry("still", "median", {"median": 150}, group="still_g"), p_entry)
     recs = {r["entry_id"]: r for r in group_unknown_analyses(study, _data(), {"dur": (0.0, 1000.0)})}
     assert set(recs) == {"still", "p"}  # the malignancy/infection median does not depend on patient 3
@@ -123,22 +164,26 @@ def test_group_unknowns_name_dependents_and_the_consistent_range():
     assert lo < 0.036 < hi or not p["feasible"]
     # every x above all malignancy/infection values gives the same (smallest) p
     assert p["targets"][0]["attainable_range"][0] == pytest.approx(
-        mann_whitney([100.0, 200.0, 300.0, 999.0], [10.0, 20.0, 30.0, 40.0, 50.0], method="exact").p_value)
+        mann_whitney([100.0, 200.0, 300.0, 999.0], [10.0, 20.0, 30.0, 40.0, 50.0], method="exact").p_value
+    )
     assert "Together with" in describe_unknown(still)
     # 3 Mann-Whitney variants x (1 Still's x 2 malignancy/infection definitions)
     assert len(p["alternatives"]) == 6
     assert {a["method"].split(";")[0] for a in p["alternatives"]} == {
         "Mann-Whitney U, exact conditional null with ties",
         "Mann-Whitney U, normal approximation without continuity correction",
-        "Mann-Whitney U, normal approximation with continuity correction"}
+        "Mann-Whitney U, normal approximation with continuity correction",
+    }
     assert "Other tests and groupings (6)" in describe_unknown(p)
 
 
 def test_calibration_status(tmp_path):
     path = tmp_path / "cal.json"
-    path.write_text('{"label": "SYNTHETIC", "targets": ['
-                    '{"published_id": "a", "key": "median", "status": "met", "reason": ""},'
-                    '{"published_id": "b", "key": "p", "status": "infeasible", "reason": "no table fits"}]}')
+    path.write_text(
+        '{"label": "SYNTHETIC", "targets": ['
+        '{"published_id": "a", "key": "median", "status": "met", "reason": ""},'
+        '{"published_id": "b", "key": "p", "status": "infeasible", "reason": "no table fits"}]}'
+    )
     cal = load_calibration(path)
     assert calibration_status("a", cal)["role"] == "target"
     assert "by construction" in calibration_status("a", cal)["text"]
@@ -153,6 +198,7 @@ def test_calibration_status(tmp_path):
 
 def test_rank_statistic_needs_exactly_one_missing_value():
     from retrocohort.audit.unknowns import Target, mann_whitney_p_stat, missing_value_report
+
     stat = mann_whitney_p_stat([5.0, 6.0, 7.0], method="exact")
     with pytest.raises(ValueError, match="exactly one missing value"):
         missing_value_report([1.0, math.nan, math.nan], [Target(stat, 0.1, 1)])

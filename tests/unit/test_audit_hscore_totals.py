@@ -6,8 +6,15 @@ from retrocohort.audit.hscore_totals import ITEM_POINTS, achievable_totals, chec
 from retrocohort.errors import InputError
 from retrocohort.hscore.items import HSCORE_ITEMS, MAX_TOTAL
 
-KNOWN = {"immunosuppression": 0, "organomegaly": 38, "cytopenias": 34, "ferritin": 50, "triglycerides": 44,
-         "fibrinogen": 0, "hemophagocytosis": 35}  # sum 201; temperature (0/33/49) and AST (0/19) unknown
+KNOWN = {
+    "immunosuppression": 0,
+    "organomegaly": 38,
+    "cytopenias": 34,
+    "ferritin": 50,
+    "triglycerides": 44,
+    "fibrinogen": 0,
+    "hemophagocytosis": 35,
+}  # sum 201; temperature (0/33/49) and AST (0/19) unknown
 
 
 def test_totals_are_the_known_sum_plus_every_choice_of_the_unknown_items():

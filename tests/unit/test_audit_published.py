@@ -16,11 +16,24 @@ CAVALLI = ROOT / "config" / "published" / "cavalli2020.yaml"
 GOOD = {
     "source": {"citation": "Test 2024"},
     "numbers": [
-        {"id": "t1_age_median_iqr", "where": "Table 1", "printed": "45.0 [33.0–58.0]",
-         "statistic": "median_iqr", "values": {"median": 45.0, "q1": 33.0, "q3": 58.0},
-         "decimals": {"median": 1, "q1": 1, "q3": 1}, "variable": "age"},
-        {"id": "t1_sex_male", "where": "Table 1", "printed": "13 (62%)", "statistic": "count_pct",
-         "values": {"count": 13, "pct": 62}, "decimals": {"count": 0, "pct": 0}, "variable": "sex_male"},
+        {
+            "id": "t1_age_median_iqr",
+            "where": "Table 1",
+            "printed": "45.0 [33.0–58.0]",
+            "statistic": "median_iqr",
+            "values": {"median": 45.0, "q1": 33.0, "q3": 58.0},
+            "decimals": {"median": 1, "q1": 1, "q3": 1},
+            "variable": "age",
+        },
+        {
+            "id": "t1_sex_male",
+            "where": "Table 1",
+            "printed": "13 (62%)",
+            "statistic": "count_pct",
+            "values": {"count": 13, "pct": 62},
+            "decimals": {"count": 0, "pct": 0},
+            "variable": "sex_male",
+        },
     ],
     "agreements": [{"name": "men", "members": ["t1_sex_male.count", "t1_sex_male.count"]}],
 }
@@ -97,20 +110,28 @@ def test_baverez_file_covers_every_table_3_row_and_abstract_number():
     assert by_id["t1_age_median_iqr"].values == {"median": 45.0, "q1": 33.0, "q3": 58.0}
     assert by_id["t1_crp"].reference_range["printed"] == "0.0–0.8"
     assert sum(e.where == "abstract" for e in study.numbers) == 12
-    assert sum(e.where == "Table 1" for e in study.numbers) == 32  # 19 count rows + 11 labs + marrow + H score
+    assert (
+        sum(e.where == "Table 1" for e in study.numbers) == 32
+    )  # 19 count rows + 11 labs + marrow + H score
     assert all(e.test and e.design for e in study.numbers if e.statistic == "p_value")
 
 
 def test_cavalli_file():
     study = load_study(CAVALLI)
-    assert study.value("cav_survival_anakinra.count") == 26 and study.value("cav_survival_standard.total") == 16
+    assert (
+        study.value("cav_survival_anakinra.count") == 26 and study.value("cav_survival_standard.total") == 16
+    )
     assert study.by_id()["cav_survival_p"].printed_p == "0.009"
 
 
 def test_regenerate_definitions_load_and_validate(tmp_path):
-    doc = {**GOOD, "regenerate": {
-        "sex_male": {"equals": {"variable": "sex", "value": "male"}, "label": "men"},
-        "mono": {"definitions": [{"all_of": ["a", "b"]}, {"only_agent": "ANA", "label": "only ANA"}]}}}
+    doc = {
+        **GOOD,
+        "regenerate": {
+            "sex_male": {"equals": {"variable": "sex", "value": "male"}, "label": "men"},
+            "mono": {"definitions": [{"all_of": ["a", "b"]}, {"only_agent": "ANA", "label": "only ANA"}]},
+        },
+    }
     study = load_study(_write(tmp_path, doc))
     assert study.regenerate["sex_male"][0].op == "equals" and study.regenerate["sex_male"][0].label == "men"
     assert [d.op for d in study.regenerate["mono"]] == ["all_of", "only_agent"]
@@ -118,9 +139,13 @@ def test_regenerate_definitions_load_and_validate(tmp_path):
 
 
 def test_regenerate_needs_exactly_one_operation_and_a_valid_pattern(tmp_path):
-    doc = {**GOOD, "regenerate": {
-        "two": {"variable": "a", "known": "b"},
-        "bad": {"text_matches": {"variable": "t", "pattern": "(unclosed"}}}}
+    doc = {
+        **GOOD,
+        "regenerate": {
+            "two": {"variable": "a", "known": "b"},
+            "bad": {"text_matches": {"variable": "t", "pattern": "(unclosed"}},
+        },
+    }
     msg = _error(tmp_path, doc)
     assert "regenerate 'two' definition 1: needs exactly one of" in msg
     assert "regenerate 'bad': invalid pattern" in msg

@@ -2,24 +2,49 @@
 
 from retrocohort.audit.data_free_rows import stated_test_matches
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
-from retrocohort.audit.referee import (REFEREE_SCHEMA, SEVERITIES, has_inconsistency, referee_blocks,
-                                       referee_findings, referee_json)
+from retrocohort.audit.referee import (
+    REFEREE_SCHEMA,
+    SEVERITIES,
+    has_inconsistency,
+    referee_blocks,
+    referee_findings,
+    referee_json,
+)
 from retrocohort.audit.report import audit_one_study, render_html, render_markdown, report_blocks
 
 
 def _num(id, statistic, values, variable, decimals=None, printed=None, **kw):
-    return PublishedNumber(id=id, where="results text, paragraph 1", printed=printed or f"printed {id}",
-                           statistic=statistic, values=values,
-                           decimals=decimals or {k: 0 for k in values}, variable=variable, **kw)
+    return PublishedNumber(
+        id=id,
+        where="results text, paragraph 1",
+        printed=printed or f"printed {id}",
+        statistic=statistic,
+        values=values,
+        decimals=decimals or {k: 0 for k in values},
+        variable=variable,
+        **kw,
+    )
 
 
 def _counts(e1, n1, e2, n2, p, test="not stated", pct1=None):
     v1 = {"count": e1, "total": n1} | ({"pct": pct1} if pct1 is not None else {})
-    return PublishedStudy(source={"citation": "Counts"}, numbers=(
-        _num("a", "count_of_total", v1, "surv", group="x"),
-        _num("b", "count_of_total", {"count": e2, "total": n2}, "surv", group="y"),
-        _num("p", "p_value", {"p": p}, "surv", decimals={"p": 3}, test=test, design="unpaired",
-             compares=("a", "b"))))
+    return PublishedStudy(
+        source={"citation": "Counts"},
+        numbers=(
+            _num("a", "count_of_total", v1, "surv", group="x"),
+            _num("b", "count_of_total", {"count": e2, "total": n2}, "surv", group="y"),
+            _num(
+                "p",
+                "p_value",
+                {"p": p},
+                "surv",
+                decimals={"p": 3},
+                test=test,
+                design="unpaired",
+                compares=("a", "b"),
+            ),
+        ),
+    )
 
 
 def test_count_only_p_reproduced_from_counts_is_not_called_not_recomputable():
@@ -55,12 +80,22 @@ def test_stated_test_matching():
 
 
 def _flagship_like():
-    return PublishedStudy(source={"citation": "Flag"}, numbers=(
-        _num("dur", "median_iqr", {"median": 21, "q1": 13, "q3": 19}, "duration",
-             printed="21 days [IQR, 13–19]"),
-        _num("men", "count_pct", {"count": 13, "pct": 62}, "male", printed="13 (62%)", n=21),
-        _num("men2", "count", {"count": 12}, "male", printed="12 men"),
-        _num("women", "count", {"count": 8}, "female", printed="8 women")), sums=())
+    return PublishedStudy(
+        source={"citation": "Flag"},
+        numbers=(
+            _num(
+                "dur",
+                "median_iqr",
+                {"median": 21, "q1": 13, "q3": 19},
+                "duration",
+                printed="21 days [IQR, 13–19]",
+            ),
+            _num("men", "count_pct", {"count": 13, "pct": 62}, "male", printed="13 (62%)", n=21),
+            _num("men2", "count", {"count": 12}, "male", printed="12 men"),
+            _num("women", "count", {"count": 8}, "female", printed="8 women"),
+        ),
+        sums=(),
+    )
 
 
 def test_referee_orders_by_severity_and_json_schema_is_stable():

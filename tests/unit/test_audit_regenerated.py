@@ -7,55 +7,104 @@ import pandas as pd
 import pytest
 
 from retrocohort.audit.published import Definition, PublishedNumber, PublishedStudy
-from retrocohort.audit.regenerated import (build_audit_data, definition_series, is_synthetic,
-                                           mcnemar_methods, regenerate_entry, resolve_inputs,
-                                           signed_rank_methods, summary_methods)
+from retrocohort.audit.regenerated import (
+    build_audit_data,
+    definition_series,
+    is_synthetic,
+    mcnemar_methods,
+    regenerate_entry,
+    resolve_inputs,
+    signed_rank_methods,
+    summary_methods,
+)
 
-STATS = {"quantile_type": 7, "rounding": "half_up", "wilcoxon": {"preset": "retrocohort"},
-         "mcnemar": {"method": "exact"}, "decimals_for_tests": 6}
+STATS = {
+    "quantile_type": 7,
+    "rounding": "half_up",
+    "wilcoxon": {"preset": "retrocohort"},
+    "mcnemar": {"method": "exact"},
+    "decimals_for_tests": 6,
+}
 
 
 def _entry(id, statistic, values, variable, **kw):
-    return PublishedNumber(id=id, where="Table 1", printed=str(values), statistic=statistic,
-                           values=values, decimals=kw.pop("decimals", {k: 0 for k in values}),
-                           variable=variable, **kw)
+    return PublishedNumber(
+        id=id,
+        where="Table 1",
+        printed=str(values),
+        statistic=statistic,
+        values=values,
+        decimals=kw.pop("decimals", {k: 0 for k in values}),
+        variable=variable,
+        **kw,
+    )
 
 
 def _data(hscore_source="hscore_reported"):
     ids = [str(i) for i in range(1, 7)]
-    patients = pd.DataFrame({
-        "patient_id": pd.array(ids, dtype="string"),
-        "age": pd.array([4.0, 20.0, 30.0, 40.0, 50.0, None], dtype="Float64"),
-        "sex": pd.array(["male", "female", "male", "male", "female", "male"], dtype="string"),
-        "flag": pd.array([True, False, True, None, True, False], dtype="boolean"),
-        "other": pd.array([True, True, False, True, True, True], dtype="boolean"),
-        "line": pd.array([1.0, 2.0, 2.0, 3.0, 1.0, 1.0], dtype="Float64"),
-        "factors": pd.array(["JIA", "IJA, x", "HL", "Still's disease", "MDS", None], dtype="string"),
-        "hscore_reported": pd.array([200.0, 210.0, 220.0, 230.0, 240.0, 250.0], dtype="Float64"),
-    })
-    meas = pd.DataFrame({
-        "patient_id": pd.array([i for i in ids for _ in (0, 7)], dtype="string"),
-        "day": pd.array([0, 7] * 6, dtype="Int64"),
-        "variable": pd.array(["crp"] * 12, dtype="string"),
-        "value": [10.0, 5.0, 20.0, 9.0, 30.0, 31.0, 40.0, 10.0, 50.0, 20.0, 60.0, 25.0],
-    })
-    fever = pd.DataFrame({"patient_id": pd.array([i for i in ids for _ in (0, 7)], dtype="string"),
-                          "day": pd.array([0, 7] * 6, dtype="Int64"),
-                          "variable": pd.array(["fever"] * 12, dtype="string"),
-                          "value": [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0]})
-    treatments = pd.DataFrame({"patient_id": ["1", "2", "2", "3", "4", "5", "6"],
-                               "line": [1, 1, 2, 1, 1, 1, 1],
-                               "agent": ["ANA", "CTC", "ANA", "ANA", "ANA", "ANA", "CTC"]})
-    sources = pd.DataFrame({"site": "s", "variable": ["age", "sex", "crp", "fever", "hscore_reported", "treatment_lines_text"],
-                            "file": ["real.csv", "real.csv", "syn.csv", "syn.csv", "real.csv", "real.csv"],
-                            "synthetic": [False, False, True, True, False, False]})
-    hscore = pd.DataFrame({"patient_id": ids, "hscore_used": [200.0, 210, 220, 230, 240, 250],
-                           "hscore_probability_pct": [90.0, 91, 92, 93, 94, 95],
-                           "hscore_used_source": hscore_source})
+    patients = pd.DataFrame(
+        {
+            "patient_id": pd.array(ids, dtype="string"),
+            "age": pd.array([4.0, 20.0, 30.0, 40.0, 50.0, None], dtype="Float64"),
+            "sex": pd.array(["male", "female", "male", "male", "female", "male"], dtype="string"),
+            "flag": pd.array([True, False, True, None, True, False], dtype="boolean"),
+            "other": pd.array([True, True, False, True, True, True], dtype="boolean"),
+            "line": pd.array([1.0, 2.0, 2.0, 3.0, 1.0, 1.0], dtype="Float64"),
+            "factors": pd.array(["JIA", "IJA, x", "HL", "Still's disease", "MDS", None], dtype="string"),
+            "hscore_reported": pd.array([200.0, 210.0, 220.0, 230.0, 240.0, 250.0], dtype="Float64"),
+        }
+    )
+    meas = pd.DataFrame(
+        {
+            "patient_id": pd.array([i for i in ids for _ in (0, 7)], dtype="string"),
+            "day": pd.array([0, 7] * 6, dtype="Int64"),
+            "variable": pd.array(["crp"] * 12, dtype="string"),
+            "value": [10.0, 5.0, 20.0, 9.0, 30.0, 31.0, 40.0, 10.0, 50.0, 20.0, 60.0, 25.0],
+        }
+    )
+    fever = pd.DataFrame(
+        {
+            "patient_id": pd.array([i for i in ids for _ in (0, 7)], dtype="string"),
+            "day": pd.array([0, 7] * 6, dtype="Int64"),
+            "variable": pd.array(["fever"] * 12, dtype="string"),
+            "value": [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0],
+        }
+    )
+    treatments = pd.DataFrame(
+        {
+            "patient_id": ["1", "2", "2", "3", "4", "5", "6"],
+            "line": [1, 1, 2, 1, 1, 1, 1],
+            "agent": ["ANA", "CTC", "ANA", "ANA", "ANA", "ANA", "CTC"],
+        }
+    )
+    sources = pd.DataFrame(
+        {
+            "site": "s",
+            "variable": ["age", "sex", "crp", "fever", "hscore_reported", "treatment_lines_text"],
+            "file": ["real.csv", "real.csv", "syn.csv", "syn.csv", "real.csv", "real.csv"],
+            "synthetic": [False, False, True, True, False, False],
+        }
+    )
+    hscore = pd.DataFrame(
+        {
+            "patient_id": ids,
+            "hscore_used": [200.0, 210, 220, 230, 240, 250],
+            "hscore_probability_pct": [90.0, 91, 92, 93, 94, 95],
+            "hscore_used_source": hscore_source,
+        }
+    )
     config = {"statistics": STATS, "paired_days": [0, 7], "baseline_day": 0}
-    return build_audit_data(cohort=ids, patients=patients, measurements=pd.concat([meas, fever]),
-                            treatments=treatments, sources=sources, hscore=hscore, table3_records=[],
-                            synthetic={"crp", "fever"}, config=config)
+    return build_audit_data(
+        cohort=ids,
+        patients=patients,
+        measurements=pd.concat([meas, fever]),
+        treatments=treatments,
+        sources=sources,
+        hscore=hscore,
+        table3_records=[],
+        synthetic={"crp", "fever"},
+        config=config,
+    )
 
 
 def _series(op, arg, data=None):
@@ -67,8 +116,21 @@ def _series(op, arg, data=None):
 def test_definitions_give_known_series():
     assert _series("all_of", ("flag", "other")) == [True, False, False, pd.NA, True, False]
     assert _series("equals", {"variable": "line", "value": 2}) == [False, True, True, False, False, False]
-    assert _series("equals", {"variable": "sex", "value": "female"}) == [False, True, False, False, True, False]
-    assert _series("text_matches", {"variable": "factors", "pattern": r"\bJIA\b"})[:5] == [True, False, False, False, False]
+    assert _series("equals", {"variable": "sex", "value": "female"}) == [
+        False,
+        True,
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert _series("text_matches", {"variable": "factors", "pattern": r"\bJIA\b"})[:5] == [
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
     assert _series("text_matches", {"variable": "factors", "pattern": r"\b(JIA|IJA)\b"})[:2] == [True, True]
     assert _series("only_agent", "ANA") == [True, False, True, True, True, False]
     assert _series("known", "age") == [True, True, True, True, True, False]
@@ -91,8 +153,14 @@ def test_quantile_types_known_values():
 
 def test_counts_medians_and_provenance():
     data = _data()
-    study = PublishedStudy(source={}, numbers=(), regenerate={"women": (Definition("equals", {"variable": "sex", "value": "female"}),)})
-    women = regenerate_entry(_entry("w", "count_pct", {"count": 2, "pct": 33}, "women", denominator=6), study, data)
+    study = PublishedStudy(
+        source={},
+        numbers=(),
+        regenerate={"women": (Definition("equals", {"variable": "sex", "value": "female"}),)},
+    )
+    women = regenerate_entry(
+        _entry("w", "count_pct", {"count": 2, "pct": 33}, "women", denominator=6), study, data
+    )
     assert women.methods[0].values == {"count": 2.0, "pct": pytest.approx(100 / 3)}
     assert women.inputs == ("sex",) and not is_synthetic(women.inputs, data)
     age = regenerate_entry(_entry("a", "median_iqr", {"median": 30, "q1": 20, "q3": 40}, "age"), study, data)
@@ -110,11 +178,15 @@ def test_hscore_used_provenance_follows_its_source():
 
 def test_not_recomputable_cases():
     data = _data()
-    study = PublishedStudy(source={}, numbers=(
-        _entry("g1", "median", {"median": 1}, "age", group="a"),
-        _entry("p", "p_value", {"p": 0.01}, "age", test="x", design="unpaired", compares=("g1",)),
-        _entry("v", "value", {"value": 5}, "dose"),
-        _entry("nc", "count", {"count": 3}, "no_such_column")))
+    study = PublishedStudy(
+        source={},
+        numbers=(
+            _entry("g1", "median", {"median": 1}, "age", group="a"),
+            _entry("p", "p_value", {"p": 0.01}, "age", test="x", design="unpaired", compares=("g1",)),
+            _entry("v", "value", {"value": 5}, "dose"),
+            _entry("nc", "count", {"count": 3}, "no_such_column"),
+        ),
+    )
     out = {e.id: regenerate_entry(e, study, data) for e in study.numbers}
     assert "subgroup 'a'" in out["g1"].missing
     assert "compares 1 subgroups" in out["p"].missing

@@ -6,26 +6,51 @@ import pandas as pd
 
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 from retrocohort.audit.regenerated import AuditData
-from retrocohort.audit.report import (audit_one_study, findings_summary, json_safe, render_html,
-                                      render_markdown, report_blocks, rows_frame)
+from retrocohort.audit.report import (
+    audit_one_study,
+    findings_summary,
+    json_safe,
+    render_html,
+    render_markdown,
+    report_blocks,
+    rows_frame,
+)
 from retrocohort.audit.unknown_entries import unknown_value_analyses
 
 
 def _num(id, statistic, values, variable, decimals=None, **kw):
-    return PublishedNumber(id=id, where="results text, paragraph 1", printed=f"printed {id}",
-                           statistic=statistic, values=values,
-                           decimals=decimals or {k: 0 for k in values}, variable=variable, **kw)
+    return PublishedNumber(
+        id=id,
+        where="results text, paragraph 1",
+        printed=f"printed {id}",
+        statistic=statistic,
+        values=values,
+        decimals=decimals or {k: 0 for k in values},
+        variable=variable,
+        **kw,
+    )
 
 
 def _data(durations, synthetic=frozenset()):
     ids = [str(i + 1) for i in range(len(durations))]
-    frame = pd.DataFrame({"duration": pd.array(durations, dtype="Float64"),
-                          "male": pd.array([i % 2 == 0 for i in range(len(durations))], dtype="boolean")},
-                         index=pd.Index(ids, name="patient_id"))
+    frame = pd.DataFrame(
+        {
+            "duration": pd.array(durations, dtype="Float64"),
+            "male": pd.array([i % 2 == 0 for i in range(len(durations))], dtype="boolean"),
+        },
+        index=pd.Index(ids, name="patient_id"),
+    )
     empty = pd.DataFrame({"patient_id": [], "day": [], "variable": [], "value": []})
-    return AuditData(frame=frame, measurements=empty, treatments=pd.DataFrame({"patient_id": [], "agent": []}),
-                     synthetic=frozenset(synthetic), source_files={"duration": ("real.csv",)}, table3={},
-                     statistics={"quantile_type": 7, "rounding": "half_up"}, paired_days=(0, 7))
+    return AuditData(
+        frame=frame,
+        measurements=empty,
+        treatments=pd.DataFrame({"patient_id": [], "agent": []}),
+        synthetic=frozenset(synthetic),
+        source_files={"duration": ("real.csv",)},
+        table3={},
+        statistics={"quantile_type": 7, "rounding": "half_up"},
+        paired_days=(0, 7),
+    )
 
 
 # 1..9 with the 5th value unknown: median of 9 values is x_(5)
@@ -33,9 +58,20 @@ DURATIONS = [1.0, 2.0, 3.0, 4.0, None, 6.0, 7.0, 8.0, 9.0]
 
 
 def test_unknown_value_solution_set_and_dependents():
-    study = PublishedStudy(source={}, numbers=(
-        _num("dur", "median_iqr", {"median": 5, "q1": 3, "q3": 7}, "duration", denominator=9, quantile_type=7),
-        _num("dur_group", "median", {"median": 4}, "duration", group="g")))
+    study = PublishedStudy(
+        source={},
+        numbers=(
+            _num(
+                "dur",
+                "median_iqr",
+                {"median": 5, "q1": 3, "q3": 7},
+                "duration",
+                denominator=9,
+                quantile_type=7,
+            ),
+            _num("dur_group", "median", {"median": 4}, "duration", group="g"),
+        ),
+    )
     [rec] = unknown_value_analyses(study, _data(DURATIONS), {"duration": (0.0, 100.0)})
     assert rec["missing_patients"] == ["5"] and rec["depends"] == ["dur", "dur_group"]
     median = next(t for t in rec["targets"] if t["statistic"] == "median")
@@ -45,27 +81,38 @@ def test_unknown_value_solution_set_and_dependents():
 
 
 def test_unknown_value_infeasible_median_outside_reach():
-    study = PublishedStudy(source={}, numbers=(
-        _num("dur", "median_iqr", {"median": 8, "q1": 3, "q3": 7}, "duration", denominator=9),))
+    study = PublishedStudy(
+        source={},
+        numbers=(_num("dur", "median_iqr", {"median": 8, "q1": 3, "q3": 7}, "duration", denominator=9),),
+    )
     [rec] = unknown_value_analyses(study, _data(DURATIONS), {})
     assert not rec["feasible"]
     assert next(t for t in rec["targets"] if t["statistic"] == "median")["solutions"] == []
 
 
 def test_unknown_value_skipped_when_denominator_excludes_the_missing():
-    study = PublishedStudy(source={}, numbers=(
-        _num("dur", "median", {"median": 5}, "duration", denominator=8),))
+    study = PublishedStudy(
+        source={}, numbers=(_num("dur", "median", {"median": 5}, "duration", denominator=8),)
+    )
     assert unknown_value_analyses(study, _data(DURATIONS), {}) == []
 
 
 def test_audit_summary_counts_and_labels():
-    study = PublishedStudy(source={"citation": "Test 2024"}, numbers=(
-        _num("men", "count", {"count": 5}, "male"),
-        _num("men_ok", "count", {"count": 4}, "male"),
-        _num("dose", "count", {"count": 2}, "dose")))
+    study = PublishedStudy(
+        source={"citation": "Test 2024"},
+        numbers=(
+            _num("men", "count", {"count": 5}, "male"),
+            _num("men_ok", "count", {"count": 4}, "male"),
+            _num("dose", "count", {"count": 2}, "dose"),
+        ),
+    )
     a = audit_one_study(study, "paper.yaml", _data([1.0, 2, 3, 4, 5, 6, 7]), rule="half_up")
-    assert a["status_counts"] == {"reproduced": 1, "reproduced_other_method": 0, "not_reproduced": 1,
-                                  "not_recomputable": 1}
+    assert a["status_counts"] == {
+        "reproduced": 1,
+        "reproduced_other_method": 0,
+        "not_reproduced": 1,
+        "not_recomputable": 1,
+    }
     rows = {r["id"]: r for r in a["rows"]}
     assert rows["men"]["data"] == "real" and "independent evidence" in rows["men"]["evidence"]
     assert rows["dose"]["data"] == "" and "no column 'dose'" in rows["dose"]["message"]
@@ -76,17 +123,31 @@ def test_audit_summary_counts_and_labels():
 
 def test_synthetic_rows_are_labelled():
     study = PublishedStudy(source={}, numbers=(_num("m", "median", {"median": 4}, "duration"),))
-    a = audit_one_study(study, "p.yaml", _data([1.0, 2, 3, 4, 5, 6, 7], synthetic={"duration"}), rule="half_up")
+    a = audit_one_study(
+        study, "p.yaml", _data([1.0, 2, 3, 4, 5, 6, 7], synthetic={"duration"}), rule="half_up"
+    )
     assert a["rows"][0]["data"] == "synthetic"
     assert a["rows"][0]["evidence"].startswith("synthetic, calibrated to published summaries")
 
 
 def _count_only():
-    return PublishedStudy(source={"citation": "Counts 2020"}, numbers=(
-        _num("a", "count_of_total", {"count": 26, "total": 29}, "surv", group="x"),
-        _num("b", "count_of_total", {"count": 9, "total": 16}, "surv", group="y"),
-        _num("p", "p_value", {"p": 0.009}, "surv", decimals={"p": 3}, test="?", design="unpaired",
-             compares=("a", "b"))))
+    return PublishedStudy(
+        source={"citation": "Counts 2020"},
+        numbers=(
+            _num("a", "count_of_total", {"count": 26, "total": 29}, "surv", group="x"),
+            _num("b", "count_of_total", {"count": 9, "total": 16}, "surv", group="y"),
+            _num(
+                "p",
+                "p_value",
+                {"p": 0.009},
+                "surv",
+                decimals={"p": 3},
+                test="?",
+                design="unpaired",
+                compares=("a", "b"),
+            ),
+        ),
+    )
 
 
 def test_count_only_study_reports_every_test_and_truncation():
@@ -115,6 +176,7 @@ def test_renderers_are_deterministic_and_summary_first():
 
 
 def test_json_safe_has_no_nan_or_infinity():
-    text = json.dumps(json_safe({"a": float("nan"), "b": [float("inf"), -float("inf")], "c": (1, 2)}),
-                      allow_nan=False)
+    text = json.dumps(
+        json_safe({"a": float("nan"), "b": [float("inf"), -float("inf")], "c": (1, 2)}), allow_nan=False
+    )
     assert json.loads(text) == {"a": None, "b": ["inf", "-inf"], "c": [1, 2]}

@@ -57,8 +57,10 @@ def test_every_published_example_is_reproduced():
 
 def test_mean_sd_without_sd_key_is_rejected(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("source: {citation: x}\nnumbers:\n  - {id: a, where: Table IV, printed: '5.2', "
-                   "statistic: mean_sd, values: {mean: 5.2}, decimals: {mean: 1}, variable: v}\n")
+    bad.write_text(
+        "source: {citation: x}\nnumbers:\n  - {id: a, where: Table IV, printed: '5.2', "
+        "statistic: mean_sd, values: {mean: 5.2}, decimals: {mean: 1}, variable: v}\n"
+    )
     with pytest.raises(ConfigError) as err:
         load_study(bad)
     assert "sd" in str(err.value.problems[0]) and "entry 'a'" in str(err.value.problems[0])
@@ -72,9 +74,11 @@ def test_printed_hscore_total_outside_the_achievable_set():
 
 def test_hscore_points_an_item_cannot_score_are_rejected_on_load(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("source: {citation: x}\nnumbers:\n  - {id: h, where: abstract, printed: 'HScore 250', "
-                   "statistic: value, values: {value: 250}, decimals: {value: 0}, variable: hscore, "
-                   "hscore_items: {ferritin: 40}}\n")
+    bad.write_text(
+        "source: {citation: x}\nnumbers:\n  - {id: h, where: abstract, printed: 'HScore 250', "
+        "statistic: value, values: {value: 250}, decimals: {value: 0}, variable: hscore, "
+        "hscore_items: {ferritin: 40}}\n"
+    )
     with pytest.raises(ConfigError) as err:
         load_study(bad)
     [p] = err.value.problems

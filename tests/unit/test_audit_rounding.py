@@ -45,8 +45,12 @@ def test_floats_are_read_as_their_decimal_repr():
 
 def test_interval_for_printed_shapes():
     assert interval_for_printed(62, 0) == Interval(Fraction(123, 2), Fraction(125, 2), True, False)
-    assert interval_for_printed(62, 0, "half_even") == Interval(Fraction(123, 2), Fraction(125, 2), True, True)
-    assert interval_for_printed(63, 0, "half_even") == Interval(Fraction(125, 2), Fraction(127, 2), False, False)
+    assert interval_for_printed(62, 0, "half_even") == Interval(
+        Fraction(123, 2), Fraction(125, 2), True, True
+    )
+    assert interval_for_printed(63, 0, "half_even") == Interval(
+        Fraction(125, 2), Fraction(127, 2), False, False
+    )
     assert interval_for_printed(62, 0, "truncate") == Interval(62, 63, True, False)
     assert interval_for_printed(-1.5, 1) == Interval(Fraction(-31, 20), Fraction(-29, 20), False, True)
     assert interval_for_printed(0, 1) == Interval(Fraction(-1, 20), Fraction(1, 20), False, False)
@@ -54,8 +58,9 @@ def test_interval_for_printed_shapes():
         interval_for_printed(0.25, 1)
 
 
-@given(k=st.integers(-5000, 5000), shift=st.integers(-3, 3), d=st.integers(0, 2),
-       rule=st.sampled_from(ALL_RULES))
+@given(
+    k=st.integers(-5000, 5000), shift=st.integers(-3, 3), d=st.integers(0, 2), rule=st.sampled_from(ALL_RULES)
+)
 def test_interval_is_exactly_the_preimage_of_rounding(k, shift, d, rule):
     x = Fraction(k, 1000)
     printed = round_to(x, d, rule) + Fraction(shift, 10**d)
@@ -65,7 +70,9 @@ def test_interval_is_exactly_the_preimage_of_rounding(k, shift, d, rule):
 def test_interval_helpers():
     a = Interval(Fraction(0), Fraction(1), True, False)
     assert a.intersect(Interval(Fraction(1), Fraction(2), True, True)) is None
-    assert a.intersect(Interval(Fraction(1, 2), Fraction(2))) == Interval(Fraction(1, 2), Fraction(1), True, False)
+    assert a.intersect(Interval(Fraction(1, 2), Fraction(2))) == Interval(
+        Fraction(1, 2), Fraction(1), True, False
+    )
     assert Interval(Fraction(19, 20), Fraction(21, 20), True, False).has_multiple_of(Fraction(1))
     assert not Interval(Fraction(1, 5), Fraction(2, 5), True, True).has_multiple_of(Fraction(1, 2))
     assert not Interval(Fraction(1, 2), Fraction(1, 2), False, False).has_multiple_of(Fraction(1, 2))

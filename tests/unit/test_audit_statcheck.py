@@ -18,12 +18,21 @@ def test_statcheck_t_error_and_decision_error():
     assert not r.consistent and r.decision_error
 
 
-@pytest.mark.parametrize("family, value, p, df1, df2", [
-    ("t", 2.20, .06, 28, None), ("t", 1.20, .03, 28, None),
-    ("F", 22.20, .06, 2, 28), ("F", 2.20, .03, 2, 28),
-    ("r", .22, .03, 28, None), ("r", .52, .06, 28, None),
-    ("chi2", 2.20, .03, 28, None), ("chi2", 52.20, .06, 28, None),
-    ("z", 1.20, .03, None, None), ("z", 2.20, .06, None, None)])
+@pytest.mark.parametrize(
+    "family, value, p, df1, df2",
+    [
+        ("t", 2.20, 0.06, 28, None),
+        ("t", 1.20, 0.03, 28, None),
+        ("F", 22.20, 0.06, 2, 28),
+        ("F", 2.20, 0.03, 2, 28),
+        ("r", 0.22, 0.03, 28, None),
+        ("r", 0.52, 0.06, 28, None),
+        ("chi2", 2.20, 0.03, 28, None),
+        ("chi2", 52.20, 0.06, 28, None),
+        ("z", 1.20, 0.03, None, None),
+        ("z", 2.20, 0.06, None, None),
+    ],
+)
 def test_statcheck_simple_decision_errors(family, value, p, df1, df2):
     r = check_test_result(family, value, 2, p, 2, "=", df1, df2)
     assert not r.consistent and r.decision_error
@@ -31,13 +40,13 @@ def test_statcheck_simple_decision_errors(family, value, p, df1, df2):
 
 def test_consistent_result_and_rounding_interval():
     # t(28) = 2.20 two-sided: p = 2 * P(T_28 > 2.20) = 0.0363, printed ".04"
-    r = check_test_result("t", 2.20, 2, .04, 2, "=", 28)
+    r = check_test_result("t", 2.20, 2, 0.04, 2, "=", 28)
     assert r.consistent and not r.decision_error
     assert r.p_low == pytest.approx(2 * stats.t.sf(2.205, 28))
     assert r.p_high == pytest.approx(2 * stats.t.sf(2.195, 28))
     # one decimal on the statistic widens the interval enough for ".03" (t in [2.15, 2.25))
-    assert check_test_result("t", 2.2, 1, .03, 2, "=", 28).consistent
-    assert not check_test_result("t", 2.20, 2, .03, 2, "=", 28).consistent
+    assert check_test_result("t", 2.2, 1, 0.03, 2, "=", 28).consistent
+    assert not check_test_result("t", 2.20, 2, 0.03, 2, "=", 28).consistent
 
 
 def test_one_sided_halves_t_z_r_only():
@@ -54,10 +63,17 @@ def test_reported_significance_p_equal_alpha_counts_as_significant():
 
 
 def test_finding_from_a_published_entry():
-    e = PublishedNumber(id="t1", where="results text, paragraph 2", printed="t(48) = 1.02, p < .05",
-                        statistic="test_result", values={"statistic": 1.02, "df1": 48, "p": 0.05},
-                        decimals={"statistic": 2, "df1": 0, "p": 2}, variable="score", relation="<",
-                        test_family="t")
+    e = PublishedNumber(
+        id="t1",
+        where="results text, paragraph 2",
+        printed="t(48) = 1.02, p < .05",
+        statistic="test_result",
+        values={"statistic": 1.02, "df1": 48, "p": 0.05},
+        decimals={"statistic": 2, "df1": 0, "p": 2},
+        variable="score",
+        relation="<",
+        test_family="t",
+    )
     [f] = statcheck_findings(e)
     assert f.status == "inconsistent" and f.details["decision_error"]
     assert f.message.startswith("decision error: t(48) = 1.02 gives p in 0.31")

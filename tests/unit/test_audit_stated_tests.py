@@ -12,20 +12,52 @@ from retrocohort.audit.published import PublishedNumber, PublishedStudy
 
 
 def _n(id, where, printed, statistic, values, variable, **kw):
-    return PublishedNumber(id=id, where=where, printed=printed, statistic=statistic, values=values,
-                           decimals={k: (3 if k == "p" else 0) for k in values}, variable=variable, **kw)
+    return PublishedNumber(
+        id=id,
+        where=where,
+        printed=printed,
+        statistic=statistic,
+        values=values,
+        decimals={k: (3 if k == "p" else 0) for k in values},
+        variable=variable,
+        **kw,
+    )
 
 
 def _pair(prefix, where, c1, n1, c2, n2, p, test, pct=None):
-    first = (_n(f"{prefix}1", where, f"{c1} ({pct}%)", "count_pct", {"count": c1, "pct": pct}, prefix,
-                group="x", denominator=n1) if pct is not None else
-             _n(f"{prefix}1", where, f"{c1}/{n1}", "count_of_total", {"count": c1, "total": n1}, prefix,
-                group="x"))
-    return (first,
-            _n(f"{prefix}2", where, f"{c2}/{n2}", "count_of_total", {"count": c2, "total": n2}, prefix,
-               group="y"),
-            _n(f"{prefix}p", where, f"{p:.3f}", "p_value", {"p": p}, prefix, test=test, design="unpaired",
-               compares=(f"{prefix}1", f"{prefix}2")))
+    first = (
+        _n(
+            f"{prefix}1",
+            where,
+            f"{c1} ({pct}%)",
+            "count_pct",
+            {"count": c1, "pct": pct},
+            prefix,
+            group="x",
+            denominator=n1,
+        )
+        if pct is not None
+        else _n(
+            f"{prefix}1", where, f"{c1}/{n1}", "count_of_total", {"count": c1, "total": n1}, prefix, group="x"
+        )
+    )
+    return (
+        first,
+        _n(
+            f"{prefix}2", where, f"{c2}/{n2}", "count_of_total", {"count": c2, "total": n2}, prefix, group="y"
+        ),
+        _n(
+            f"{prefix}p",
+            where,
+            f"{p:.3f}",
+            "p_value",
+            {"p": p},
+            prefix,
+            test=test,
+            design="unpaired",
+            compares=(f"{prefix}1", f"{prefix}2"),
+        ),
+    )
 
 
 def _findings(*numbers):
@@ -34,8 +66,10 @@ def _findings(*numbers):
 
 def test_rows_of_one_table_reproduced_by_different_chi_square_variants():
     # 26/29 vs 9/16: only Yates gives 0.027; 10/20 vs 2/20: only tests without correction give 0.006
-    f = _findings(*_pair("a", "Table II", 26, 29, 9, 16, 0.027, "chi-square test"),
-                  *_pair("b", "Table II", 10, 20, 2, 20, 0.006, "chi-square test"))
+    f = _findings(
+        *_pair("a", "Table II", 26, 29, 9, 16, 0.027, "chi-square test"),
+        *_pair("b", "Table II", 10, 20, 2, 20, 0.006, "chi-square test"),
+    )
     switch = f[("test_switch", "ap = bp")]
     assert switch.status == "warning"
     assert switch.details["rows"]["ap"] == ["chi_square/yates"]
@@ -68,7 +102,8 @@ def test_fisher_mid_p_by_hand():
 def test_likelihood_ratio_chi_square_by_hand():
     table = [[26, 3], [9, 7]]
     rows, cols, total = [29, 16], [35, 10], 45
-    g = 2 * sum(table[i][j] * math.log(table[i][j] * total / (rows[i] * cols[j]))
-                for i in range(2) for j in range(2))
+    g = 2 * sum(
+        table[i][j] * math.log(table[i][j] * total / (rows[i] * cols[j])) for i in range(2) for j in range(2)
+    )
     [c] = [c for c in two_group_tests(26, 29, 9, 16) if c.method == "likelihood ratio (G)"]
     assert c.p == pytest.approx(stats.chi2.sf(g, 1), rel=1e-12)

@@ -16,14 +16,27 @@ def test_baverez_findings():
     assert _by_status(findings, "inconsistent") == {
         ("quartile_order", "results_anakinra_duration"),
         ("granularity", "t1_ferritin"),
-        ("agreement", "abstract_monotherapy.count = results_monotherapy.count = discussion_monotherapy.count"),
+        (
+            "agreement",
+            "abstract_monotherapy.count = results_monotherapy.count = discussion_monotherapy.count",
+        ),
         ("subset_quantile", "t3_hemoglobin_day0"),
         ("attainable_p", "t3_fever_p"),
     }
     assert _by_status(findings, "warning") == {
-        ("attainable_p", "t3_ast_p"), ("attainable_p", "t3_hemoglobin_p"), ("attainable_p", "t3_platelets_p")}
+        ("attainable_p", "t3_ast_p"),
+        ("attainable_p", "t3_hemoglobin_p"),
+        ("attainable_p", "t3_platelets_p"),
+    }
     checks = {f.check for f in findings}
-    assert {"percentage", "quartile_order", "granularity", "agreement", "subset_quantile", "attainable_p"} <= checks
+    assert {
+        "percentage",
+        "quartile_order",
+        "granularity",
+        "agreement",
+        "subset_quantile",
+        "attainable_p",
+    } <= checks
     pct = [f for f in findings if f.check == "percentage"]
     assert len(pct) == 27 and all(f.status == "ok" for f in pct)  # every "n (x%)" fits n = 21 or 18
 
@@ -34,8 +47,10 @@ def test_cavalli_findings():
     [p] = [f for f in findings if f.entry_id == "cav_survival_p"]
     assert p.status == "warning" and "0.009 not attainable by rounding" in p.message
     pct = {f.entry_id: f.details["rules"] for f in findings if f.check == "percentage"}
-    assert pct == {"cav_survival_anakinra": ["half_up", "half_even"],
-                   "cav_survival_standard": ["half_up", "half_even", "truncate"],  # 56.25
-                   "cav_discontinued": ["half_up", "half_even", "truncate"],  # 24.14
-                   "cav_bacteraemia_anakinra": ["half_up", "half_even"],
-                   "cav_bacteraemia_standard": ["half_up"]}  # 12.5 -> 13 only half-up
+    assert pct == {
+        "cav_survival_anakinra": ["half_up", "half_even"],
+        "cav_survival_standard": ["half_up", "half_even", "truncate"],  # 56.25
+        "cav_discontinued": ["half_up", "half_even", "truncate"],  # 24.14
+        "cav_bacteraemia_anakinra": ["half_up", "half_even"],
+        "cav_bacteraemia_standard": ["half_up"],
+    }  # 12.5 -> 13 only half-up

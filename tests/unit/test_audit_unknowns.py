@@ -23,8 +23,11 @@ DURATIONS = [13, 67, 13, 20, 5, 90, math.nan, 180, 660, 5, 14, 21, 45, 120, 210,
 
 def test_anakinra_duration_cannot_print_as_21_iqr_13_19():
     qs = quartile_stats(7)
-    rep = missing_value_report(DURATIONS, [Target(qs["median"], 21, 0), Target(qs["q1"], 13, 0),
-                                           Target(qs["q3"], 19, 0)], bounds=(0, math.inf))
+    rep = missing_value_report(
+        DURATIONS,
+        [Target(qs["median"], 21, 0), Target(qs["q1"], 13, 0), Target(qs["q3"], 19, 0)],
+        bounds=(0, math.inf),
+    )
     med, q1, q3 = rep.targets
     assert rep.n_missing == 1 and not rep.feasible and rep.joint == ()
     # excluded (n = 20): median (17 + 20)/2, Q1 at 5.75 = 13, Q3 at 15.25 = 67 + 0.25 * 23
@@ -45,7 +48,9 @@ def test_median_as_function_of_the_missing_duration():
 
 
 def test_count_above_threshold_and_mean():
-    rep = missing_value_report([1, 5, 9, math.nan], [Target(count_above(4), 2, 0), Target(count_above(4), 3, 0)])
+    rep = missing_value_report(
+        [1, 5, 9, math.nan], [Target(count_above(4), 2, 0), Target(count_above(4), 3, 0)]
+    )
     assert rep.targets[0].solutions == (Interval(-math.inf, Fraction(4), False, True),)
     assert rep.targets[1].solutions == (Interval(Fraction(4), math.inf, False, False),)
     assert rep.joint == () and not rep.feasible
@@ -56,20 +61,25 @@ def test_count_above_threshold_and_mean():
 
 
 def test_several_missing_values_give_a_range():
-    rep = missing_value_report([1, 2, 3, math.nan, math.nan], [Target(median_stat(), 2, 0),
-                                                               Target(median_stat(), 5, 0)])
+    rep = missing_value_report(
+        [1, 2, 3, math.nan, math.nan], [Target(median_stat(), 2, 0), Target(median_stat(), 5, 0)]
+    )
     ok, impossible = rep.targets
     assert ok.attainable_range == (1.0, 3.0) and ok.solutions is None and ok.feasible
     assert not impossible.feasible and not rep.feasible
-    bounded = missing_value_report([1, 2, 3, math.nan], [Target(quartile_stats()["q3"], 3, 0)],
-                                   bounds=(0, 10))
+    bounded = missing_value_report(
+        [1, 2, 3, math.nan], [Target(quartile_stats()["q3"], 3, 0)], bounds=(0, 10)
+    )
     # type 7, n = 4: Q3 = x3 + 0.25 (x4 - x3): [0,1,2,3] -> 2.25, [1,2,3,10] -> 4.75
     assert bounded.targets[0].attainable_range == (2.25, 4.75)
 
 
 @settings(max_examples=150, deadline=None)
-@given(known=st.lists(st.integers(0, 30), min_size=2, max_size=10), printed=st.integers(0, 30),
-       key=st.sampled_from(["q1", "median", "q3"]))
+@given(
+    known=st.lists(st.integers(0, 30), min_size=2, max_size=10),
+    printed=st.integers(0, 30),
+    key=st.sampled_from(["q1", "median", "q3"]),
+)
 def test_solution_set_agrees_with_brute_force(known, printed, key):
     stat = quartile_stats(7)[key]
     rep = missing_value_report([*known, math.nan], [Target(stat, printed, 0)], bounds=(-5, 40))

@@ -45,19 +45,39 @@ def test_hscore_help_documents_the_accepted_columns(capsys):
     with pytest.raises(SystemExit):
         main(["hscore", "--help"])
     out = capsys.readouterr().out
-    for column in ("patient_id", "immunosuppression", "temperature", "hepatomegaly",
-                   "splenomegaly", "organomegaly", "hemoglobin", "leukocytes", "platelets",
-                   "ferritin", "triglycerides", "fibrinogen", "ast", "hemophagocytosis"):
+    for column in (
+        "patient_id",
+        "immunosuppression",
+        "temperature",
+        "hepatomegaly",
+        "splenomegaly",
+        "organomegaly",
+        "hemoglobin",
+        "leukocytes",
+        "platelets",
+        "ferritin",
+        "triglycerides",
+        "fibrinogen",
+        "ast",
+        "hemophagocytosis",
+    ):
         assert f"\n  {column}" in out, column
     assert "ferritin [ng/mL]" in out and "_unit" in out and "--operator" in out
 
 
 def test_parser_builds_without_heavy_imports():
-    code = ("import sys; import retrocohort.cli as c; c.build_parser().format_help(); "
-            "heavy = [m for m in ('pandas', 'numpy', 'scipy', 'snakemake', 'pint', 'pandera') "
-            "if m in sys.modules]; print(heavy)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": str(ROOT / "src")}, check=True).stdout
+    code = (
+        "import sys; import retrocohort.cli as c; c.build_parser().format_help(); "
+        "heavy = [m for m in ('pandas', 'numpy', 'scipy', 'snakemake', 'pint', 'pandera') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "src")},
+        check=True,
+    ).stdout
     assert out.strip() == "[]"
 
 
@@ -74,6 +94,7 @@ def test_missing_subcommand_and_unknown_option_are_usage_errors(capsys):
 def _fail_with(exc):
     def handler(args):
         raise exc
+
     return handler
 
 
@@ -85,12 +106,14 @@ def _patch_report_handler(monkeypatch, exc):
         sub = parser._subparsers._group_actions[0].choices["report"]
         sub.set_defaults(handler=_fail_with(exc))
         return parser
+
     monkeypatch.setattr("retrocohort.cli.build_parser", patched)
 
 
 def test_retrocohort_error_is_one_paragraph_exit_1(monkeypatch, capsys):
-    err = InputError("Cannot read x.csv\n\n", [Problem("file is empty", file="x.csv", row=2,
-                                                       column="c", value="v")])
+    err = InputError(
+        "Cannot read x.csv\n\n", [Problem("file is empty", file="x.csv", row=2, column="c", value="v")]
+    )
     _patch_report_handler(monkeypatch, err)
     assert main(["report"]) == 1
     text = capsys.readouterr().err
@@ -103,8 +126,7 @@ def test_other_exception_is_internal_error_exit_2(monkeypatch, capsys):
     _patch_report_handler(monkeypatch, ValueError("bad\nthing"))
     assert main(["report"]) == 2
     text = capsys.readouterr().err
-    assert text == ("internal error: ValueError: bad thing; rerun with --debug for the "
-                    "traceback\n")
+    assert text == ("internal error: ValueError: bad thing; rerun with --debug for the traceback\n")
 
 
 @pytest.mark.parametrize("position", ["before", "after"])
@@ -137,6 +159,10 @@ def test_report_present(tmp_path, capsys):
 
 
 def test_console_script_entry_point_runs_as_module():
-    proc = subprocess.run([sys.executable, "-m", "retrocohort.cli", "--version"],
-                          capture_output=True, text=True, env={"PYTHONPATH": str(ROOT / "src")})
+    proc = subprocess.run(
+        [sys.executable, "-m", "retrocohort.cli", "--version"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "src")},
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("retrocohort ")

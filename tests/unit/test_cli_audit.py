@@ -32,18 +32,31 @@ def test_batch_directory_writes_summary_and_exit_zero_without_serious_findings(t
     shutil.copy(COUNTS, papers / "counts.yaml")
     assert main(["audit", str(papers), "--out", str(tmp_path / "out")]) == 0
     summary = pd.read_csv(tmp_path / "out/summary.csv")
-    assert list(summary.columns) == ["paper", "file", "data", "checks", "ok", "warnings", "inconsistent",
-                                     "serious"]
+    assert list(summary.columns) == [
+        "paper",
+        "file",
+        "data",
+        "checks",
+        "ok",
+        "warnings",
+        "inconsistent",
+        "serious",
+    ]
     row = summary.iloc[0]
-    assert row["paper"] == "counts" and row["serious"] == 0 and row["checks"] == row["ok"] + row[
-        "warnings"] + row["inconsistent"]
+    assert (
+        row["paper"] == "counts"
+        and row["serious"] == 0
+        and row["checks"] == row["ok"] + row["warnings"] + row["inconsistent"]
+    )
     assert (tmp_path / "out/counts/audit.html").is_file()
 
 
 def test_input_errors_exit_2_with_a_located_message(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("source: {citation: x}\nnumbers:\n  - {id: a, where: abstract, printed: '5', "
-                   "statistic: count, values: {count: 6}, decimals: {count: 0}, variable: v}\n")
+    bad.write_text(
+        "source: {citation: x}\nnumbers:\n  - {id: a, where: abstract, printed: '5', "
+        "statistic: count, values: {count: 6}, decimals: {count: 0}, variable: v}\n"
+    )
     assert main(["audit", str(bad), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "bad.yaml" in err and "count=6" in err and "not visible in printed '5'" in err

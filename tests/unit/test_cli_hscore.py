@@ -7,11 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrocohort.ingest.units import round_significant
-
 from retrocohort.cli import main
 from retrocohort.hscore.probability import hlh_probability
-from retrocohort.ingest.units import convert
+from retrocohort.ingest.units import convert, round_significant
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "cli"
@@ -43,9 +41,17 @@ def test_breakdown_with_units_and_conversions(capsys):
     assert "organomegaly both" in u1
     item_lines = [line for line in u1.splitlines()[:-1] if not line.startswith("   ")]
     lines = {line.split()[0]: line.split()[-1] for line in item_lines}
-    assert lines == {"immunosuppression": "0", "temperature": "49", "organomegaly": "38",
-                     "cytopenias": "34", "ferritin": "50", "triglycerides": "64",
-                     "fibrinogen": "30", "ast": "19", "hemophagocytosis": "35"}
+    assert lines == {
+        "immunosuppression": "0",
+        "temperature": "49",
+        "organomegaly": "38",
+        "cytopenias": "34",
+        "ferritin": "50",
+        "triglycerides": "64",
+        "fibrinogen": "30",
+        "ast": "19",
+        "hemophagocytosis": "35",
+    }
     assert "HScore 319 (all 9 items)" in u1 and "cut-off > 169: reached" in u1
     assert "ignored column(s): comment" in captured.err
 
@@ -91,8 +97,9 @@ def test_json_missing_values_are_null(tmp_path):
 
 def test_csv_output_is_formula_safe_and_full_precision(tmp_path):
     sheet = tmp_path / "in.csv"
-    sheet.write_text("id,triglycerides [mg/dL],temperature [degF]\n=cmd|'/c calc'!A1,400,101.3\n",
-                     encoding="utf-8")
+    sheet.write_text(
+        "id,triglycerides [mg/dL],temperature [degF]\n=cmd|'/c calc'!A1,400,101.3\n", encoding="utf-8"
+    )
     out = tmp_path / "out.csv"
     assert main(["hscore", str(sheet), "--out", str(out)]) == 0
     frame = pd.read_csv(out, dtype={"patient_id": str})
@@ -132,8 +139,7 @@ def test_molar_mass_override(capsys):
 
 def test_study_config_ranges_catch_a_wrong_unit(tmp_path, capsys):
     sheet = tmp_path / "f.csv"
-    sheet.write_text("id,temperature [°C],hb,hb_unit\nA,101.3,8,g/dL\nB,39.0,85,g/dL\n",
-                     encoding="utf-8")
+    sheet.write_text("id,temperature [°C],hb,hb_unit\nA,101.3,8,g/dL\nB,39.0,85,g/dL\n", encoding="utf-8")
     config = str(ROOT / "config" / "config.yaml")
     assert main(["hscore", str(sheet), "--configfile", config]) == 1
     err = capsys.readouterr().err
@@ -147,7 +153,8 @@ def test_study_config_ranges_catch_a_wrong_unit(tmp_path, capsys):
 def test_project_config_is_used_by_default(tmp_path, capsys):
     (tmp_path / "config").mkdir()
     (tmp_path / "config" / "config.yaml").write_text(
-        "variables:\n  ferritin: {range: [0, 100]}\n  triglycerides: {molar_mass: 400 g/mol}\n")
+        "variables:\n  ferritin: {range: [0, 100]}\n  triglycerides: {molar_mass: 400 g/mol}\n"
+    )
     sheet = tmp_path / "f.csv"
     sheet.write_text("id,ferritin [µg/L],tg [mg/dL]\nA,50,400\n", encoding="utf-8")
     assert main(["hscore", str(sheet)]) == 0  # run from tmp_path: its config applies
@@ -159,8 +166,7 @@ def test_project_config_is_used_by_default(tmp_path, capsys):
 
 def test_reported_score_is_compared(tmp_path, capsys):
     sheet = tmp_path / "r.csv"
-    sheet.write_text("id,ferritin [µg/L],hscore_reported\nA,7000,40\nB,7000,100\n",
-                     encoding="utf-8")
+    sheet.write_text("id,ferritin [µg/L],hscore_reported\nA,7000,40\nB,7000,100\n", encoding="utf-8")
     assert main(["hscore", str(sheet)]) == 0
     blocks = _blocks(capsys.readouterr().out)
     assert "reported 40 (OUTSIDE the achievable range)" in blocks["A"]  # ferritin alone gives 50

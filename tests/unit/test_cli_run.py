@@ -40,11 +40,36 @@ def test_workflow_then_report(calls):
 def test_options_and_passthrough(calls, tmp_path):
     recorded, _ = calls
     profile = tmp_path / "prof"
-    assert main(["-C", str(ROOT), "run", "--configfile", "config/config.yaml", "--profile",
-                 str(profile), "--no-report", "--", "--forceall", "--until", "hscore"]) == 0
+    assert (
+        main(
+            [
+                "-C",
+                str(ROOT),
+                "run",
+                "--configfile",
+                "config/config.yaml",
+                "--profile",
+                str(profile),
+                "--no-report",
+                "--",
+                "--forceall",
+                "--until",
+                "hscore",
+            ]
+        )
+        == 0
+    )
     (only,) = recorded
-    assert only["cmd"] == [SNAKEMAKE, "--configfile", str(Path("config/config.yaml").resolve()),
-                           "--profile", str(profile), "--forceall", "--until", "hscore"]
+    assert only["cmd"] == [
+        SNAKEMAKE,
+        "--configfile",
+        str(Path("config/config.yaml").resolve()),
+        "--profile",
+        str(profile),
+        "--forceall",
+        "--until",
+        "hscore",
+    ]
 
 
 def test_unknown_options_pass_through_without_double_dash(calls):
@@ -112,6 +137,7 @@ def test_report_refuses_when_the_last_run_did_not_complete(tmp_path, capsys):
     (tmp_path / "results").mkdir()
     (tmp_path / "results/report.html").write_text("<html></html>")
     (tmp_path / "results/run_status.json").write_text(
-        '{"status": "incomplete", "message": "The last run failed.", "jobs_not_finished": ["tables"]}')
+        '{"status": "incomplete", "message": "The last run failed.", "jobs_not_finished": ["tables"]}'
+    )
     assert cli(["-C", str(tmp_path), "report"]) == 1
     assert "did not complete" in capsys.readouterr().err

@@ -15,16 +15,17 @@ RECIPES = ["config/synthetic/baverez2022.yaml", ".test/config/synthetic/covid_sh
 
 @pytest.mark.parametrize("recipe", RECIPES, ids=lambda r: Path(r).stem)
 def test_recipe_regenerates_the_committed_files(recipe, tmp_path, capsys):
-    assert main(["-C", str(ROOT), "simulate", "--recipe", str(ROOT / recipe),
-                 "--output-dir", str(tmp_path)]) == 0
+    assert (
+        main(["-C", str(ROOT), "simulate", "--recipe", str(ROOT / recipe), "--output-dir", str(tmp_path)])
+        == 0
+    )
     outputs = yaml.safe_load((ROOT / recipe).read_text())["outputs"]
     for relative in outputs.values():
         assert (tmp_path / relative).read_bytes() == (ROOT / relative).read_bytes(), relative
     err = capsys.readouterr().err
     assert "(new)" in err and "calibration:" in err
     # Once more over the same files: reported as unchanged.
-    main(["-C", str(ROOT), "simulate", "--recipe", str(ROOT / recipe),
-          "--output-dir", str(tmp_path)])
+    main(["-C", str(ROOT), "simulate", "--recipe", str(ROOT / recipe), "--output-dir", str(tmp_path)])
     assert capsys.readouterr().err.count("(unchanged)") == len(outputs)
 
 
@@ -50,10 +51,27 @@ def fake_scale(monkeypatch):
 
 
 def test_scale_mode_calls_simulate_cohort(fake_scale, tmp_path, capsys):
-    assert main(["simulate", "--patients", "1000", "--sites", "3", "--out", str(tmp_path),
-                 "--seed", "7", "--formats", "csv, parquet"]) == 0
-    assert fake_scale == [{"n_patients": 1000, "n_sites": 3, "out_dir": tmp_path, "seed": 7,
-                           "formats": ("csv", "parquet")}]
+    assert (
+        main(
+            [
+                "simulate",
+                "--patients",
+                "1000",
+                "--sites",
+                "3",
+                "--out",
+                str(tmp_path),
+                "--seed",
+                "7",
+                "--formats",
+                "csv, parquet",
+            ]
+        )
+        == 0
+    )
+    assert fake_scale == [
+        {"n_patients": 1000, "n_sites": 3, "out_dir": tmp_path, "seed": 7, "formats": ("csv", "parquet")}
+    ]
     captured = capsys.readouterr()
     assert "simulating 1000 patients over 3 sites" in captured.err and "done in" in captured.err
     assert f"patients: {tmp_path / 'patients.csv'}" in captured.out
@@ -65,13 +83,16 @@ def test_scale_mode_defaults(fake_scale, tmp_path):
     assert isinstance(fake_scale[0]["out_dir"], Path)
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--patients", "5", "--sites", "1"], "missing --out"),
-    (["--recipe", "r.yaml", "--patients", "5"], "--patients cannot be combined with --recipe"),
-    (["--patients", "5", "--sites", "1", "--out", "o", "--output-dir", "x"], "--output-dir only"),
-    (["--patients", "5", "--sites", "1", "--out", "o", "--formats", "csv,,"], "bad --formats"),
-    ([], "missing --patients, --sites, --out"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--patients", "5", "--sites", "1"], "missing --out"),
+        (["--recipe", "r.yaml", "--patients", "5"], "--patients cannot be combined with --recipe"),
+        (["--patients", "5", "--sites", "1", "--out", "o", "--output-dir", "x"], "--output-dir only"),
+        (["--patients", "5", "--sites", "1", "--out", "o", "--formats", "csv,,"], "bad --formats"),
+        ([], "missing --patients, --sites, --out"),
+    ],
+)
 def test_option_errors(fake_scale, argv, message, capsys):
     assert main(["simulate", *argv]) == 1
     assert message in capsys.readouterr().err and fake_scale == []
@@ -84,6 +105,8 @@ def test_non_positive_counts_are_usage_errors(capsys):
 
 
 def test_scale_module_absent(monkeypatch, tmp_path, capsys):
-    monkeypatch.setitem(sys.modules, "retrocohort.synthetic.large_cohort", None)  # import raises ModuleNotFoundError
+    monkeypatch.setitem(
+        sys.modules, "retrocohort.synthetic.large_cohort", None
+    )  # import raises ModuleNotFoundError
     assert main(["simulate", "--patients", "5", "--sites", "1", "--out", str(tmp_path)]) == 1
     assert "no retrocohort.synthetic.large_cohort module" in capsys.readouterr().err

@@ -5,17 +5,27 @@ import pandas as pd
 from retrocohort.cohort.derive import derive_variables
 from retrocohort.config.derived_spec import derived_inputs
 
-SPEC = {"cause": {"label": "Cause", "first_of": [
-    {"variable": "rheum", "value": "still"},
-    {"variable": ["malig", "infect"], "value": "malignancy_infection"}]}}
+SPEC = {
+    "cause": {
+        "label": "Cause",
+        "first_of": [
+            {"variable": "rheum", "value": "still"},
+            {"variable": ["malig", "infect"], "value": "malignancy_infection"},
+        ],
+    }
+}
 
 
 def _patients(rheum, malig, infect):
     n = len(rheum)
-    return pd.DataFrame({"patient_id": pd.array([str(i + 1) for i in range(n)], dtype="string"),
-                         "rheum": pd.array(rheum, dtype="boolean"),
-                         "malig": pd.array(malig, dtype="boolean"),
-                         "infect": pd.array(infect, dtype="boolean")})
+    return pd.DataFrame(
+        {
+            "patient_id": pd.array([str(i + 1) for i in range(n)], dtype="string"),
+            "rheum": pd.array(rheum, dtype="boolean"),
+            "malig": pd.array(malig, dtype="boolean"),
+            "infect": pd.array(infect, dtype="boolean"),
+        }
+    )
 
 
 def _cause(patients):
@@ -24,18 +34,26 @@ def _cause(patients):
 
 
 def test_overlap_takes_the_first_rule_and_others_are_missing():
-    out = _cause(_patients(rheum=[True, True, False, False, False],
-                           malig=[False, False, True, False, False],
-                           infect=[False, True, True, True, False]))
+    out = _cause(
+        _patients(
+            rheum=[True, True, False, False, False],
+            malig=[False, False, True, False, False],
+            infect=[False, True, True, True, False],
+        )
+    )
     # patient 2 (rheumatic AND infection) is 'still': rule order is the precedence
     assert out[:4] == ["still", "still", "malignancy_infection", "malignancy_infection"]
     assert pd.isna(out[4])  # in no category
 
 
 def test_unknown_flags_never_guess_a_category():
-    out = _cause(_patients(rheum=[None, None, False, True],
-                           malig=[True, False, None, None],
-                           infect=[False, False, False, None]))
+    out = _cause(
+        _patients(
+            rheum=[None, None, False, True],
+            malig=[True, False, None, None],
+            infect=[False, False, False, None],
+        )
+    )
     # 1: an unknown earlier rule could make it 'still'; 2: same, and nothing later is true;
     # 3: malignancy unknown and infection false: maybe malignancy_infection, maybe none;
     # 4: the first rule is true, so the unknown later flags do not matter

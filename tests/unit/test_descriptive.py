@@ -9,10 +9,16 @@ from hypothesis import strategies as st
 from retrocohort.analysis.descriptive import summarise_variable, table1_statistics, variable_kind
 from retrocohort.stats.quantiles import NUMPY_METHOD
 
-VARIABLES = {"age": {"kind": "continuous", "label": "Age"}, "male": {"kind": "binary"},
-             "ferritin": {"kind": "continuous"}}
-DERIVED = {"organ": {"any_of": ["male"]}, "n_cond": {"count_of": ["male"]},
-           "line": {"treatment_line_of": {"agent": "ANA"}}}
+VARIABLES = {
+    "age": {"kind": "continuous", "label": "Age"},
+    "male": {"kind": "binary"},
+    "ferritin": {"kind": "continuous"},
+}
+DERIVED = {
+    "organ": {"any_of": ["male"]},
+    "n_cond": {"count_of": ["male"]},
+    "line": {"treatment_line_of": {"agent": "ANA"}},
+}
 
 
 def test_variable_kind_of_declared_derived_and_builtin_variables():
@@ -24,17 +30,28 @@ def test_variable_kind_of_declared_derived_and_builtin_variables():
 
 
 def test_rows_sections_denominators_and_missing():
-    frame = pd.DataFrame({
-        "age": [30.0, 40, 50, np.nan],
-        "male": pd.array([True, False, None, True], dtype="boolean"),
-        "ferritin": [100.0, 200, 300, 400],
-    })
-    rows = [{"section": "Demographics"}, {"variable": "male"}, {"variable": "age", "stat": "mean_sd"},
-            {"variable": "ferritin"}]
+    frame = pd.DataFrame(
+        {
+            "age": [30.0, 40, 50, np.nan],
+            "male": pd.array([True, False, None, True], dtype="boolean"),
+            "ferritin": [100.0, 200, 300, 400],
+        }
+    )
+    rows = [
+        {"section": "Demographics"},
+        {"variable": "male"},
+        {"variable": "age", "stat": "mean_sd"},
+        {"variable": "ferritin"},
+    ]
     out = table1_statistics(frame, rows, VARIABLES, DERIVED, 7, {"ferritin"})
     assert out["stat"].tolist() == ["section", "count_pct", "mean_sd", "median_iqr"]
     male = out.iloc[1]
-    assert (male["count"], male["denominator"], male["missing"], male["percent"]) == (2, 3, 1, pytest.approx(200 / 3))
+    assert (male["count"], male["denominator"], male["missing"], male["percent"]) == (
+        2,
+        3,
+        1,
+        pytest.approx(200 / 3),
+    )
     age = out.iloc[2]
     assert age["n"] == 3 and age["missing"] == 1
     assert age["mean"] == 40 and age["sd"] == pytest.approx(10.0)  # n - 1 denominator
@@ -43,8 +60,10 @@ def test_rows_sections_denominators_and_missing():
 
 
 @settings(max_examples=60, deadline=None)
-@given(values=st.lists(st.integers(-1000, 1000).map(lambda v: v / 10), min_size=1, max_size=40),
-       hf=st.integers(2, 9))  # type 1: numpy applies no tolerance at p*n = integer (stats.quantiles)
+@given(
+    values=st.lists(st.integers(-1000, 1000).map(lambda v: v / 10), min_size=1, max_size=40),
+    hf=st.integers(2, 9),
+)  # type 1: numpy applies no tolerance at p*n = integer (stats.quantiles)
 def test_quartiles_equal_numpy_methods_for_every_type(values, hf):
     out = summarise_variable(pd.Series(values + [np.nan]), "median_iqr", hf)
     expected = np.quantile(np.array(values), [0.25, 0.5, 0.75], method=NUMPY_METHOD[hf])

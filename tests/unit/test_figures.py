@@ -30,30 +30,37 @@ from retrocohort.figures import (
     slope_plot,
     swimmer_plot,
 )
+from retrocohort.figures.labels import slope_annotations, slope_titles, swimmer_frame
 from retrocohort.figures.paired import paired_values
 from retrocohort.figures.style import categorical_colors
-from retrocohort.figures.labels import slope_annotations, slope_titles, swimmer_frame
 
 # ---------------------------------------------------------------- helpers / fixtures
 
 
 def long_pairs(day0: list[float], day7: list[float], parameter: str = "ferritin") -> pd.DataFrame:
     ids = [f"P{i}" for i in range(len(day0))]
-    return pd.DataFrame({
-        "patient_id": ids + ids,
-        "parameter": parameter,
-        "day": [0] * len(ids) + [7] * len(ids),
-        "value": list(day0) + list(day7),
-    })
+    return pd.DataFrame(
+        {
+            "patient_id": ids + ids,
+            "parameter": parameter,
+            "day": [0] * len(ids) + [7] * len(ids),
+            "value": list(day0) + list(day7),
+        }
+    )
 
 
 def big_pairs(n: int, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     d0 = np.exp(rng.normal(6, 1, n))
     pid = np.arange(n)
-    return pd.DataFrame({"patient_id": np.concatenate([pid, pid]), "parameter": "ferritin",
-                         "day": np.repeat([0, 7], n),
-                         "value": np.concatenate([d0, d0 * np.exp(rng.normal(-0.5, 0.5, n))])})
+    return pd.DataFrame(
+        {
+            "patient_id": np.concatenate([pid, pid]),
+            "parameter": "ferritin",
+            "day": np.repeat([0, 7], n),
+            "value": np.concatenate([d0, d0 * np.exp(rng.normal(-0.5, 0.5, n))]),
+        }
+    )
 
 
 def patient_lines(ax) -> list[LineCollection]:
@@ -66,32 +73,44 @@ def gid_artists(fig: Figure, gid: str) -> list:
 
 @pytest.fixture
 def swimmer_df() -> pd.DataFrame:
-    return pd.DataFrame({
-        "patient_id": [1, 2, 3, 4, 5],
-        "duration_days": [13, 660, np.nan, 5, 90],
-        "ongoing": [False, True, True, False, False],
-        "efficacy": [True, True, np.nan, False, True],
-        "alive": [True, True, True, False, False],
-        "line": [1, 2, 2, 4, 1],
-    })
+    return pd.DataFrame(
+        {
+            "patient_id": [1, 2, 3, 4, 5],
+            "duration_days": [13, 660, np.nan, 5, 90],
+            "ongoing": [False, True, True, False, False],
+            "efficacy": [True, True, np.nan, False, True],
+            "alive": [True, True, True, False, False],
+            "line": [1, 2, 2, 4, 1],
+        }
+    )
 
 
 @pytest.fixture
 def flow_steps() -> pd.DataFrame:
-    return pd.DataFrame({
-        "step": [2, 1],  # deliberately unsorted
-        "label": ["HScore > 169", "Anakinra-treated sHLH in records"],
-        "n_in": [27, 34], "n_excluded": [6, 7], "n_out": [21, 27],
-        "reason": ["Criteria not met", "Primary HLH; other indication"],
-    })
+    return pd.DataFrame(
+        {
+            "step": [2, 1],  # deliberately unsorted
+            "label": ["HScore > 169", "Anakinra-treated sHLH in records"],
+            "n_in": [27, 34],
+            "n_excluded": [6, 7],
+            "n_out": [21, 27],
+            "reason": ["Criteria not met", "Primary HLH; other indication"],
+        }
+    )
 
 
 def example_figure() -> Figure:
     """A figure exercising text, log axes, collections, hatches and mathtext markers."""
-    data = pd.concat([long_pairs([100, 2000, 300], [50, 900, 310]),
-                      long_pairs([1, 1, 0], [0, 1, 0], parameter="fever")])
-    return slope_plot(data, ["ferritin", "fever"], log_scale={"ferritin": True},
-                      titles={"ferritin": "Ferritin (µg/L)"}, annotations={"ferritin": "p = 0.25"})
+    data = pd.concat(
+        [long_pairs([100, 2000, 300], [50, 900, 310]), long_pairs([1, 1, 0], [0, 1, 0], parameter="fever")]
+    )
+    return slope_plot(
+        data,
+        ["ferritin", "fever"],
+        log_scale={"ferritin": True},
+        titles={"ferritin": "Ferritin (µg/L)"},
+        annotations={"ferritin": "p = 0.25"},
+    )
 
 
 # ---------------------------------------------------------------- style
@@ -119,11 +138,16 @@ def test_palette_is_okabe_ito_and_categorical_colors_are_stable():
 
 
 def test_slope_plot_small_data_one_line_per_patient_and_medians():
-    data = pd.concat([long_pairs([10, 20, 30], [5, 25, 3]),
-                      long_pairs([1, 2, 4], [2, 2, 8], parameter="crp")])
-    fig = slope_plot(data, ["ferritin", "crp"], log_scale={"ferritin": True},
-                     titles={"ferritin": "Ferritin (µg/L)"},
-                     annotations={"ferritin": "Wilcoxon signed-rank p = 0.011"})
+    data = pd.concat(
+        [long_pairs([10, 20, 30], [5, 25, 3]), long_pairs([1, 2, 4], [2, 2, 8], parameter="crp")]
+    )
+    fig = slope_plot(
+        data,
+        ["ferritin", "crp"],
+        log_scale={"ferritin": True},
+        titles={"ferritin": "Ferritin (µg/L)"},
+        annotations={"ferritin": "Wilcoxon signed-rank p = 0.011"},
+    )
     assert isinstance(fig, Figure)
     assert len(fig.axes) == 2
     for ax in fig.axes:
@@ -168,8 +192,12 @@ def test_slope_plot_takes_the_pairs_themselves():
     data = long_pairs([10, 20, 30], [5, 6, 40])
     from_long = slope_plot(data, ["ferritin"])
     from_pairs = slope_plot({"ferritin": np.array([[10, 5], [20, 6], [30, 40]])}, ["ferritin"])
-    segs = [c.get_segments() for ax in (from_long.axes[0], from_pairs.axes[0])
-            for c in ax.collections if isinstance(c, LineCollection)]
+    segs = [
+        c.get_segments()
+        for ax in (from_long.axes[0], from_pairs.axes[0])
+        for c in ax.collections
+        if isinstance(c, LineCollection)
+    ]
     np.testing.assert_array_equal(segs[0], segs[1])
     with pytest.raises(ValueError, match="not present in the pairs"):
         slope_plot({"ferritin": np.zeros((0, 2))}, ["ldh"])
@@ -277,9 +305,17 @@ def test_swimmer_plot_encodings(swimmer_df, log_x):
     counts = {c.get_gid(): len(c.get_offsets()) for c in status_ax.collections}
     assert counts == {"response": 3, "no_response": 1, "response_unknown": 1, "died": 2}
     legend = {t.get_text() for t in fig.legends[0].get_texts()}
-    assert legend == {"Anakinra as 1st line", "Anakinra as 2nd line", "Anakinra as 4th line",
-                      "Treatment ongoing", "Duration missing", "Response", "No response",
-                      "Response unknown", "Died"}
+    assert legend == {
+        "Anakinra as 1st line",
+        "Anakinra as 2nd line",
+        "Anakinra as 4th line",
+        "Treatment ongoing",
+        "Duration missing",
+        "Response",
+        "No response",
+        "Response unknown",
+        "Died",
+    }
 
 
 def test_swimmer_plot_rejects_missing_columns(swimmer_df):
@@ -311,12 +347,18 @@ def test_cohort_flow_rejects_counts_that_do_not_add_up(flow_steps):
 
 
 def test_km_plot_curves_bands_and_at_risk_table():
-    curves = pd.DataFrame({
-        "group": ["A", "A", "B", "B"], "time": [10, 30, 5, 50],
-        "survival": [0.8, 0.5, 0.9, 0.6], "ci_low": [0.6, 0.3, 0.7, 0.4],
-        "ci_high": [0.95, 0.7, 1.0, 0.8]})
-    at_risk = pd.DataFrame({"group": ["A", "A", "B", "B"], "time": [0, 30, 0, 30],
-                            "n_at_risk": [10, 4, 12, 6]})
+    curves = pd.DataFrame(
+        {
+            "group": ["A", "A", "B", "B"],
+            "time": [10, 30, 5, 50],
+            "survival": [0.8, 0.5, 0.9, 0.6],
+            "ci_low": [0.6, 0.3, 0.7, 0.4],
+            "ci_high": [0.95, 0.7, 1.0, 0.8],
+        }
+    )
+    at_risk = pd.DataFrame(
+        {"group": ["A", "A", "B", "B"], "time": [0, 30, 0, 30], "n_at_risk": [10, 4, 12, 6]}
+    )
     fig = km_plot(curves, at_risk=at_risk)
     ax, table_ax = fig.axes
     steps = [ln for ln in ax.lines if (ln.get_gid() or "").startswith("km-")]
@@ -422,12 +464,23 @@ def test_png_is_300_dpi_and_svg_pdf_embed_glyphs(tmp_path):
 
 def test_every_figure_fits_a_journal_column_or_page(swimmer_df, flow_steps):
     many = pd.concat([long_pairs([1, 2], [3, 4], parameter=f"p{i}") for i in range(20)])
-    big_swimmer = pd.DataFrame({
-        "patient_id": range(500), "duration_days": np.arange(1, 501, dtype=float),
-        "ongoing": False, "efficacy": True, "alive": True, "line": 1})
-    figures = [slope_plot(many, [f"p{i}" for i in range(20)]), swimmer_plot(swimmer_df),
-               swimmer_plot(big_swimmer), cohort_flow(flow_steps),
-               hscore_distribution(pd.Series([200, 210]), 169, ">")]
+    big_swimmer = pd.DataFrame(
+        {
+            "patient_id": range(500),
+            "duration_days": np.arange(1, 501, dtype=float),
+            "ongoing": False,
+            "efficacy": True,
+            "alive": True,
+            "line": 1,
+        }
+    )
+    figures = [
+        slope_plot(many, [f"p{i}" for i in range(20)]),
+        swimmer_plot(swimmer_df),
+        swimmer_plot(big_swimmer),
+        cohort_flow(flow_steps),
+        hscore_distribution(pd.Series([200, 210]), 169, ">"),
+    ]
     for fig in figures:
         assert fig.get_figwidth() in (SINGLE_COLUMN, ONE_AND_HALF_COLUMN, FULL_PAGE)
         assert fig.get_figheight() <= PAGE_HEIGHT + 1e-9
@@ -445,42 +498,63 @@ def test_slope_plot_note_is_shown_in_the_legend():
 
 
 def table3_rows(adjustment: str = "none") -> pd.DataFrame:
-    return pd.DataFrame({
-        "variable": ["crp", "crp", "fever"], "role": ["main", "sign", "main"],
-        "test": ["Wilcoxon signed-rank", "Sign test", "McNemar"],
-        "p_value": [0.00537109375, 0.2, 0.0004], "p_adjusted": [0.0107421875, 0.3, 0.0008],
-        "adjustment": adjustment, "synthetic": [True, True, False]})
+    return pd.DataFrame(
+        {
+            "variable": ["crp", "crp", "fever"],
+            "role": ["main", "sign", "main"],
+            "test": ["Wilcoxon signed-rank", "Sign test", "McNemar"],
+            "p_value": [0.00537109375, 0.2, 0.0004],
+            "p_adjusted": [0.0107421875, 0.3, 0.0008],
+            "adjustment": adjustment,
+            "synthetic": [True, True, False],
+        }
+    )
 
 
 def test_slope_annotations_print_p_as_table3_does():
     config = {"statistics": {"p_value": {"decimals": 3, "threshold": 0.005}, "rounding": "half_up"}}
     assert slope_annotations(table3_rows(), config) == {
-        "crp": "Wilcoxon signed-rank p = 0.005", "fever": "McNemar p <0.005"}
+        "crp": "Wilcoxon signed-rank p = 0.005",
+        "fever": "McNemar p <0.005",
+    }
     adjusted = slope_annotations(table3_rows("holm"), {})
     assert adjusted["crp"] == "Wilcoxon signed-rank p (holm-adjusted) = 0.011"
 
 
 def test_slope_titles_mark_synthetic_parameters():
-    config = {"tables": {"table3": {"parameters": [{"variable": "crp", "label": "CRP (mg/L)"},
-                                                   {"variable": "fever"}]}}}
+    config = {
+        "tables": {
+            "table3": {"parameters": [{"variable": "crp", "label": "CRP (mg/L)"}, {"variable": "fever"}]}
+        }
+    }
     assert slope_titles(table3_rows(), config) == {"crp": "CRP (mg/L) †", "fever": "fever"}
 
 
 def test_swimmer_frame_reads_optional_ongoing_variable():
-    patients = pd.DataFrame({
-        "patient_id": pd.array(["1", "2", "3"], dtype="string"),
-        "dur": pd.array([13.0, None, 40.0], dtype="Float64"),
-        "eff": pd.array([True, None, False], dtype="boolean"),
-        "line": pd.array([1.0, 2.0, None], dtype="Float64"),
-        "status": pd.array(["alive", "deceased", None], dtype="string"),
-        "still_on": pd.array([False, True, None], dtype="boolean")})
-    spec = {"duration": "dur", "efficacy": "eff", "line": "line",
-            "status": {"variable": "status", "alive_value": "alive"}}
+    patients = pd.DataFrame(
+        {
+            "patient_id": pd.array(["1", "2", "3"], dtype="string"),
+            "dur": pd.array([13.0, None, 40.0], dtype="Float64"),
+            "eff": pd.array([True, None, False], dtype="boolean"),
+            "line": pd.array([1.0, 2.0, None], dtype="Float64"),
+            "status": pd.array(["alive", "deceased", None], dtype="string"),
+            "still_on": pd.array([False, True, None], dtype="boolean"),
+        }
+    )
+    spec = {
+        "duration": "dur",
+        "efficacy": "eff",
+        "line": "line",
+        "status": {"variable": "status", "alive_value": "alive"},
+    }
     frame = swimmer_frame(patients, spec)
     assert frame["ongoing"].tolist() == [False, False, False]
     assert frame["alive"].tolist() == [True, False, False]
     assert swimmer_frame(patients, {**spec, "ongoing": "still_on"})["ongoing"].tolist() == [
-        False, True, False]
+        False,
+        True,
+        False,
+    ]
     fig = swimmer_plot(swimmer_frame(patients, {**spec, "ongoing": "still_on"}))
     legend = {t.get_text() for t in fig.legends[0].get_texts()}
     assert {"Line of anakinra unknown", "Treatment ongoing"} <= legend  # line 0 = missing

@@ -225,11 +225,14 @@ def test_rounding_rule_sentence_names_rule_and_matches_behaviour():
         rounding_rule_sentence("truncate")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("stats_cfg", [
-    {},
-    {"p_value": {"decimals": 3, "threshold": 0.005}, "rounding": "half_up"},
-    {"p_value": {"decimals": 2, "threshold": 0.01}, "rounding": "half_even"},
-])
+@pytest.mark.parametrize(
+    "stats_cfg",
+    [
+        {},
+        {"p_value": {"decimals": 3, "threshold": 0.005}, "rounding": "half_up"},
+        {"p_value": {"decimals": 2, "threshold": 0.01}, "rounding": "half_even"},
+    ],
+)
 def test_printed_p_relation_is_the_table_cell_after_p(stats_cfg: dict) -> None:
     from retrocohort.format.numbers import format_p as raw_format_p
     from retrocohort.format.pvalues import p_value_format, printed_p, printed_p_relation
@@ -241,8 +244,12 @@ def test_printed_p_relation_is_the_table_cell_after_p(stats_cfg: dict) -> None:
         assert relation == (cell if cell.startswith("<") else f"= {cell}")
         # what steps/figures.slope_annotations prints today with its own call to format_p
         pfmt = stats_cfg.get("p_value", {})
-        today = raw_format_p(p, decimals=pfmt.get("decimals", 3), threshold=pfmt.get("threshold", 0.001),
-                             rule=stats_cfg.get("rounding", "half_up"))
+        today = raw_format_p(
+            p,
+            decimals=pfmt.get("decimals", 3),
+            threshold=pfmt.get("threshold", 0.001),
+            rule=stats_cfg.get("rounding", "half_up"),
+        )
         assert relation == (today if today.startswith("<") else f"= {today}")
     assert printed_p_relation(0.0004, p_value_format({})) == "<0.001"
     assert printed_p_relation(0.0125, p_value_format({})) == "= 0.013"

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from retrocohort.errors import ConfigError
 from retrocohort.analysis.groups import group_assignment, group_key, group_statistics
+from retrocohort.errors import ConfigError
 
 VARIABLES = {
     "duration": {"kind": "continuous", "label": "Duration"},
@@ -21,33 +21,57 @@ DERIVED = {"first_line": {"first_line": {"agent": "ANA"}}}
 
 
 def _frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "duration": [13.0, 67, 13, 20, 5, 90, np.nan, 180, 660, 5, 14, 21],
-        "efficacy": pd.array([True, True, False, True, True, True, True, True, True, False, True, None],
-                             dtype="boolean"),
-        "rheum": pd.array([False, False, False, False, False, False, True, True, True, False, True, None],
-                          dtype="boolean"),
-        "first_line": pd.array([True, False, False, False, True, False, False, True, False, True, False, True],
-                               dtype="boolean"),
-        "status": ["alive"] * 12,
-        "site": ["a", "b", "c"] * 4,
-    })
+    return pd.DataFrame(
+        {
+            "duration": [13.0, 67, 13, 20, 5, 90, np.nan, 180, 660, 5, 14, 21],
+            "efficacy": pd.array(
+                [True, True, False, True, True, True, True, True, True, False, True, None], dtype="boolean"
+            ),
+            "rheum": pd.array(
+                [False, False, False, False, False, False, True, True, True, False, True, None],
+                dtype="boolean",
+            ),
+            "first_line": pd.array(
+                [True, False, False, False, True, False, False, True, False, True, False, True],
+                dtype="boolean",
+            ),
+            "status": ["alive"] * 12,
+            "site": ["a", "b", "c"] * 4,
+        }
+    )
 
 
 def _stats(comparisons, frame=None, stats_cfg=None, synthetic=frozenset()):
-    return group_statistics(_frame() if frame is None else frame, comparisons, VARIABLES, DERIVED,
-                            stats_cfg or {}, set(synthetic))
+    return group_statistics(
+        _frame() if frame is None else frame, comparisons, VARIABLES, DERIVED, stats_cfg or {}, set(synthetic)
+    )
 
 
-DURATION = {"id": "dur", "outcome": "duration", "group_variable": "rheum",
-            "groups": {"True": "Rheumatic", "False": "Other"}}
-EFFICACY = {"id": "eff", "outcome": "efficacy", "group_variable": "first_line",
-            "groups": {"True": "First line", "False": "Later line"}}
+DURATION = {
+    "id": "dur",
+    "outcome": "duration",
+    "group_variable": "rheum",
+    "groups": {"True": "Rheumatic", "False": "Other"},
+}
+EFFICACY = {
+    "id": "eff",
+    "outcome": "efficacy",
+    "group_variable": "first_line",
+    "groups": {"True": "First line", "False": "Later line"},
+}
 
 
 def test_group_key_spells_values_as_config_does():
     assert [group_key(v) for v in (True, np.bool_(False), 1.0, 2, "x", None, np.nan, pd.NA)] == [
-        "True", "False", "1", "2", "x", None, None, None]
+        "True",
+        "False",
+        "1",
+        "2",
+        "x",
+        None,
+        None,
+        None,
+    ]
 
 
 def test_group_assignment_with_and_without_labels():
@@ -68,7 +92,8 @@ def test_fisher_row_equals_scipy_and_counts_are_per_group():
     assert test["test"] == "Fisher exact" and test["n"] == 11
     assert test["p_value"] == pytest.approx(stats.fisher_exact(table)[0 + 1])
     assert test["statistic"] == pytest.approx(
-        stats.contingency.odds_ratio(table, kind="conditional").statistic)
+        stats.contingency.odds_ratio(table, kind="conditional").statistic
+    )
     assert test["details"]["table"] == table and "minimum-likelihood" in test["method"]
 
 
@@ -93,8 +118,12 @@ def test_mann_whitney_exact_with_ties_equals_enumeration_of_group_labels():
 def test_mann_whitney_falls_back_to_the_normal_approximation_and_says_so():
     rng = np.random.default_rng(5)
     n = 60
-    frame = pd.DataFrame({"duration": np.round(rng.exponential(20, n)),
-                          "rheum": pd.array(rng.random(n) < 0.5, dtype="boolean")})
+    frame = pd.DataFrame(
+        {
+            "duration": np.round(rng.exponential(20, n)),
+            "rheum": pd.array(rng.random(n) < 0.5, dtype="boolean"),
+        }
+    )
     out = _stats([{**DURATION, "exact_max_n": 10}], frame=frame)
     test = out[out["role"] == "test"].iloc[0]
     x = frame.loc[frame["rheum"].to_numpy(bool), "duration"]
@@ -109,13 +138,15 @@ def test_summaries_use_the_configured_quantile_type():
     other = out[(out["role"] == "summary") & (out["group"] == "Other")].iloc[0]
     values = _frame().loc[_frame()["rheum"].eq(False).fillna(False).to_numpy(), "duration"].dropna()
     assert [other["q1"], other["median"], other["q3"]] == pytest.approx(
-        np.quantile(values, [0.25, 0.5, 0.75], method="weibull"))
+        np.quantile(values, [0.25, 0.5, 0.75], method="weibull")
+    )
     assert other["quantile_type"] == 6 and "type 6" in other["quantile_method"]
 
 
 def test_p_formatted_and_synthetic_flag():
-    out = _stats([DURATION], stats_cfg={"p_value": {"decimals": 2, "threshold": 0.01}},
-                 synthetic={"duration"})
+    out = _stats(
+        [DURATION], stats_cfg={"p_value": {"decimals": 2, "threshold": 0.01}}, synthetic={"duration"}
+    )
     test = out[out["role"] == "test"].iloc[0]
     assert test["synthetic"] and test["p_formatted"] == f"{test['p_value']:.2f}"
 
@@ -129,10 +160,13 @@ def test_group_without_values_gives_a_not_computed_row():
     assert "not computed: 1 groups" in single.loc[single["role"] == "test", "method"].iloc[0]
 
 
-@pytest.mark.parametrize(("spec", "message"), [
-    ({"id": "x", "outcome": "status", "group_variable": "rheum"}, "kind 'categorical'"),
-    ({"id": "x", "outcome": "nope", "group_variable": "rheum"}, "not available"),
-])
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"id": "x", "outcome": "status", "group_variable": "rheum"}, "kind 'categorical'"),
+        ({"id": "x", "outcome": "nope", "group_variable": "rheum"}, "not available"),
+    ],
+)
 def test_bad_outcomes_raise_a_located_config_error(spec, message):
     with pytest.raises(ConfigError) as err:
         _stats([spec])
@@ -148,6 +182,11 @@ def test_printed_p_follows_the_study_settings():
     from retrocohort.format.pvalues import p_value_format, printed_p
 
     default = p_value_format({})
-    assert [printed_p(p, default) for p in (0.0004, 0.0015, 0.0125, np.nan)] == ["<0.001", "0.002", "0.013", "—"]
+    assert [printed_p(p, default) for p in (0.0004, 0.0015, 0.0125, np.nan)] == [
+        "<0.001",
+        "0.002",
+        "0.013",
+        "—",
+    ]
     even = p_value_format({"rounding": "half_even", "p_value": {"decimals": 2, "threshold": 0.01}})
     assert [printed_p(p, even) for p in (0.005, 0.125)] == ["<0.01", "0.12"]

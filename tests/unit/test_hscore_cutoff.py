@@ -27,10 +27,20 @@ DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "cli"
 
 #: A complete patient whose HScore is exactly 169: temperature 39.0 °C (33), hepatomegaly only
 #: (23), triglycerides 5 mmol/L (64), fibrinogen 2 g/L (30), AST 40 U/L (19).
-EDGE = {"immunodepression": False, "temperature_max": 39.0, "hepatomegaly": True,
-        "splenomegaly": False, "hemoglobin": 14.0, "leukocytes": 8.0, "platelets": 250.0,
-        "ferritin": 100.0, "triglycerides": 5.0, "fibrinogen": 2.0, "ast": 40.0,
-        "hemophagocytosis_marrow": False}
+EDGE = {
+    "immunodepression": False,
+    "temperature_max": 39.0,
+    "hepatomegaly": True,
+    "splenomegaly": False,
+    "hemoglobin": 14.0,
+    "leukocytes": 8.0,
+    "platelets": 250.0,
+    "ferritin": 100.0,
+    "triglycerides": 5.0,
+    "fibrinogen": 2.0,
+    "ast": 40.0,
+    "hemophagocytosis_marrow": False,
+}
 
 
 def test_meets_cutoff_strict_and_inclusive_at_the_edge() -> None:
@@ -64,14 +74,22 @@ def test_rule_texts() -> None:
 
 
 def test_selection_criterion_takes_the_study_rule() -> None:
-    patients = pd.DataFrame({"patient_id": ["1", "2", "3"], "score": [168.0, 169.0, np.nan],
-                             "treated": [True, True, False]})
-    criteria = [{"id": "hscore", "column": "score", "operator": CUTOFF_CRITERION},
-                {"id": "treated", "label": "Treated", "column": "treated", "operator": "is_true"}]
+    patients = pd.DataFrame(
+        {"patient_id": ["1", "2", "3"], "score": [168.0, 169.0, np.nan], "treated": [True, True, False]}
+    )
+    criteria = [
+        {"id": "hscore", "column": "score", "operator": CUTOFF_CRITERION},
+        {"id": "treated", "label": "Treated", "column": "treated", "operator": "is_true"},
+    ]
     for operator, kept in ((">", []), (">=", ["2"])):
         resolved = resolve_cutoff_criteria(criteria, 169, operator)
-        assert resolved[0] == {"id": "hscore", "column": "score", "operator": operator, "value": 169,
-                               "label": f"HScore {operator} 169"}
+        assert resolved[0] == {
+            "id": "hscore",
+            "column": "score",
+            "operator": operator,
+            "value": 169,
+            "label": f"HScore {operator} 169",
+        }
         assert resolved[1] is criteria[1]
         selected, flow = apply_selection(patients, resolved)
         assert selected["patient_id"].tolist() == kept
@@ -104,6 +122,19 @@ def test_cli_reads_the_rule_from_the_study_config(tmp_path: Path, monkeypatch, c
     assert main(["hscore", str(DATA / "hscore_canonical.csv"), "--configfile", str(config)]) == 0
     out = capsys.readouterr().out
     assert "cut-off >= 218: reached" in out and "cut-off > 169" not in out
-    assert main(["hscore", str(DATA / "hscore_canonical.csv"), "--configfile", str(config),
-                 "--operator", ">", "--cutoff", "169"]) == 0
+    assert (
+        main(
+            [
+                "hscore",
+                str(DATA / "hscore_canonical.csv"),
+                "--configfile",
+                str(config),
+                "--operator",
+                ">",
+                "--cutoff",
+                "169",
+            ]
+        )
+        == 0
+    )
     assert "cut-off > 169: reached" in capsys.readouterr().out

@@ -6,13 +6,20 @@ import numpy as np
 import pytest
 
 from retrocohort.errors import InputError
-from retrocohort.hscore.sheet import (ACCEPTED_COLUMNS, normalise_header, read_hscore_sheet,
-                                     score_sheet, study_limits)
+from retrocohort.hscore.sheet import (
+    ACCEPTED_COLUMNS,
+    normalise_header,
+    read_hscore_sheet,
+    score_sheet,
+    study_limits,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "cli"
-HEADER = ("patient_id,immunosuppression,temperature [°C],hepatomegaly,splenomegaly,"
-          "hemoglobin [g/dL],leukocytes [G/L],platelets [G/L],ferritin [µg/L],"
-          "triglycerides [mmol/L],fibrinogen [g/L],ast [U/L],hemophagocytosis\n")
+HEADER = (
+    "patient_id,immunosuppression,temperature [°C],hepatomegaly,splenomegaly,"
+    "hemoglobin [g/dL],leukocytes [G/L],platelets [G/L],ferritin [µg/L],"
+    "triglycerides [mmol/L],fibrinogen [g/L],ast [U/L],hemophagocytosis\n"
+)
 
 
 def _sheet(tmp_path, text, name="s.csv"):
@@ -27,21 +34,23 @@ def test_canonical_fixture_scores_and_edges():
     # P3 sits on every band edge: 38.4 °C, Hb 9.2, WBC 5.0, PLT 110, ferritin 2000, TG 1.5,
     # fibrinogen 2.5, AST 30 all score the band named with the edge.
     p3 = scored.loc["P3"]
-    assert [p3[f"{i}_points"] for i in ("temperature", "cytopenias", "ferritin", "triglycerides",
-                                        "fibrinogen", "ast")] == [33, 34, 35, 44, 30, 19]
+    assert [
+        p3[f"{i}_points"]
+        for i in ("temperature", "cytopenias", "ferritin", "triglycerides", "fibrinogen", "ast")
+    ] == [33, 34, 35, 44, 30, 19]
     assert scored.loc["P1", "disagrees"] == False  # noqa: E712 - pandas BooleanArray scalar
 
 
 def test_units_in_header_and_unit_column_are_converted():
     sheet = read_hscore_sheet(DATA / "hscore_units.csv")
     c = sheet.canonical
-    assert c.loc["U1", "temperature_max"] == pytest.approx(39.5)       # 103.1 °F
-    assert c.loc["U2", "temperature_max"] == pytest.approx(38.0)       # 100.4 °F
-    assert c.loc["U1", "hemoglobin"] == pytest.approx(8.5)             # 85 g/L (hb_unit column)
-    assert c.loc["U2", "hemoglobin"] == pytest.approx(9.2)             # 9.2 g/dL (same column)
-    assert c.loc["U1", "leukocytes"] == pytest.approx(3.0)             # 3000 /mm3
+    assert c.loc["U1", "temperature_max"] == pytest.approx(39.5)  # 103.1 °F
+    assert c.loc["U2", "temperature_max"] == pytest.approx(38.0)  # 100.4 °F
+    assert c.loc["U1", "hemoglobin"] == pytest.approx(8.5)  # 85 g/L (hb_unit column)
+    assert c.loc["U2", "hemoglobin"] == pytest.approx(9.2)  # 9.2 g/dL (same column)
+    assert c.loc["U1", "leukocytes"] == pytest.approx(3.0)  # 3000 /mm3
     assert c.loc["U1", "triglycerides"] == pytest.approx(400 / 88.57)  # mg/dL, 885.7 g/mol
-    assert c.loc["U1", "fibrinogen"] == pytest.approx(1.5)             # 150 mg/dL
+    assert c.loc["U1", "fibrinogen"] == pytest.approx(1.5)  # 150 mg/dL
     assert (c.loc["U1", ["hepatomegaly", "splenomegaly"]] == 1).all()  # organomegaly: both
     assert sheet.ignored == ["comment"] and sheet.absent == []
     assert sheet.units.loc["U1", "hemoglobin"] == "g/L"
@@ -50,10 +59,14 @@ def test_units_in_header_and_unit_column_are_converted():
 
 def test_same_patient_in_other_units_scores_the_same(tmp_path):
     si = _sheet(tmp_path, HEADER + "A,no,38.9,yes,no,8.1,4.0,150,4000,2.2,2.0,45,yes\n", "si.csv")
-    us = _sheet(tmp_path, "patient,immunodepression,tmax [degF],organomegaly,hb [g/L],"
-                "wbc [/mm3],plt [/uL],ferritin [ng/mL],tg [mg/dL],fibrinogen [mg/dL],"
-                "asat [IU/L],haemophagocytosis\n"
-                "A,N,102.02,hepatomegaly,81,4000,150000,4000,194.854,200,45,Y\n", "us.csv")
+    us = _sheet(
+        tmp_path,
+        "patient,immunodepression,tmax [degF],organomegaly,hb [g/L],"
+        "wbc [/mm3],plt [/uL],ferritin [ng/mL],tg [mg/dL],fibrinogen [mg/dL],"
+        "asat [IU/L],haemophagocytosis\n"
+        "A,N,102.02,hepatomegaly,81,4000,150000,4000,194.854,200,45,Y\n",
+        "us.csv",
+    )
     a, b = score_sheet(read_hscore_sheet(si)), score_sheet(read_hscore_sheet(us))
     points = [c for c in a.columns if c.endswith("_points")] + ["hscore"]
     assert a[points].equals(b[points])
@@ -85,16 +98,19 @@ def test_organomegaly_yes_is_one_or_both(tmp_path):
     assert scored.loc["C", "organomegaly_points"] == 0
 
 
-@pytest.mark.parametrize("text, row, column, value", [
-    ("id,ferritin [ng/ml]\nA,7000\n", 1, "ferritin [ng/ml]", "ng/ml"),          # unknown unit
-    ("id,ferritin,ferritin_unit\nA,7000,µg/L\nB,9,mcg/L\n", 3, "ferritin_unit", "mcg/L"),
-    ("id,ferritin [mmol/L]\nA,7\n", 1, "ferritin [mmol/L]", "mmol/L"),            # no molar mass
-    ("id,ferritin\nA,7000\n", 1, "ferritin", None),                               # no unit
-    ("id,hepatomegaly\nA,maybe\n", 2, "hepatomegaly", "maybe"),
-    ("id,ast [U/L]\nA,1 200\n", 2, "ast [U/L]", "1 200"),
-    ("id,ast [U/L]\nA,12\nA,14\n", 2, "id", "A"),                                # and row 3
-    ("id,temperature [mmol/L]\nA,39\n", 1, "temperature [mmol/L]", "mmol/L"),
-])
+@pytest.mark.parametrize(
+    "text, row, column, value",
+    [
+        ("id,ferritin [ng/ml]\nA,7000\n", 1, "ferritin [ng/ml]", "ng/ml"),  # unknown unit
+        ("id,ferritin,ferritin_unit\nA,7000,µg/L\nB,9,mcg/L\n", 3, "ferritin_unit", "mcg/L"),
+        ("id,ferritin [mmol/L]\nA,7\n", 1, "ferritin [mmol/L]", "mmol/L"),  # no molar mass
+        ("id,ferritin\nA,7000\n", 1, "ferritin", None),  # no unit
+        ("id,hepatomegaly\nA,maybe\n", 2, "hepatomegaly", "maybe"),
+        ("id,ast [U/L]\nA,1 200\n", 2, "ast [U/L]", "1 200"),
+        ("id,ast [U/L]\nA,12\nA,14\n", 2, "id", "A"),  # and row 3
+        ("id,temperature [mmol/L]\nA,39\n", 1, "temperature [mmol/L]", "mmol/L"),
+    ],
+)
 def test_located_errors(tmp_path, text, row, column, value):
     path = _sheet(tmp_path, text)
     with pytest.raises(InputError) as exc:
@@ -118,8 +134,9 @@ def test_no_id_column_and_conflicting_columns(tmp_path):
     with pytest.raises(InputError, match="No patient id column"):
         read_hscore_sheet(_sheet(tmp_path, "name,ast [U/L]\nA,12\n"))
     with pytest.raises(InputError) as exc:
-        read_hscore_sheet(_sheet(tmp_path, "id,organomegaly,hepatomegaly,AST [U/L],asat [U/L]\n"
-                                           "A,none,no,1,2\n"))
+        read_hscore_sheet(
+            _sheet(tmp_path, "id,organomegaly,hepatomegaly,AST [U/L],asat [U/L]\nA,none,no,1,2\n")
+        )
     messages = " ".join(p.message for p in exc.value.problems)
     assert "organomegaly column and hepatomegaly" in messages and "given twice" in messages
 

@@ -8,15 +8,36 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retrocohort.hscore.probability import (
-    FARDET_CENSORED, FARDET_TABLE, LOGISTIC_INTERCEPT, LOGISTIC_SLOPE, MAX_TABLE_ERROR,
-    fit_logistic, hlh_probability, table_errors,
+    FARDET_CENSORED,
+    FARDET_TABLE,
+    LOGISTIC_INTERCEPT,
+    LOGISTIC_SLOPE,
+    MAX_TABLE_ERROR,
+    fit_logistic,
+    hlh_probability,
+    table_errors,
 )
 
 
 def test_table_is_the_published_one() -> None:
     assert list(FARDET_TABLE) == list(range(100, 250, 10))
     assert [round(p * 100) for p in FARDET_TABLE.values()] == [
-        1, 3, 5, 9, 16, 25, 40, 54, 70, 80, 88, 93, 96, 98, 99]
+        1,
+        3,
+        5,
+        9,
+        16,
+        25,
+        40,
+        54,
+        70,
+        80,
+        88,
+        93,
+        96,
+        98,
+        99,
+    ]
 
 
 @pytest.mark.parametrize("score,published", list(FARDET_TABLE.items()))

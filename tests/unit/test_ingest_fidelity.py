@@ -21,12 +21,39 @@ VARIABLES = {
 def _site(tmp_path, patients, labs, encoding="utf-8", decimal="."):
     (tmp_path / "p.csv").write_bytes(patients.encode("utf-8"))
     (tmp_path / "m.csv").write_text(labs, encoding="utf-8")
-    cfg = {"variables": VARIABLES, "missing_values": ["", "NA"], "sites": {"s": {"sources": [
-        {"path": "p.csv", "table": "patients", "id_column": "id", "encoding": encoding,
-         "columns": {"age": {"column": "age"}, "icu": {"column": "icu"}, "outcome": {"column": "outcome"}}},
-        {"path": "m.csv", "table": "measurements", "id_column": "id", "day_column": "day", "decimal": decimal,
-         "separator": ";", "variable_column": "var", "value_column": "value", "unit_column": "unit",
-         "variable_names": {"fever": "fever", "ferritin": "ferritin", "glyco": "glyco"}}]}}}
+    cfg = {
+        "variables": VARIABLES,
+        "missing_values": ["", "NA"],
+        "sites": {
+            "s": {
+                "sources": [
+                    {
+                        "path": "p.csv",
+                        "table": "patients",
+                        "id_column": "id",
+                        "encoding": encoding,
+                        "columns": {
+                            "age": {"column": "age"},
+                            "icu": {"column": "icu"},
+                            "outcome": {"column": "outcome"},
+                        },
+                    },
+                    {
+                        "path": "m.csv",
+                        "table": "measurements",
+                        "id_column": "id",
+                        "day_column": "day",
+                        "decimal": decimal,
+                        "separator": ";",
+                        "variable_column": "var",
+                        "value_column": "value",
+                        "unit_column": "unit",
+                        "variable_names": {"fever": "fever", "ferritin": "ferritin", "glyco": "glyco"},
+                    },
+                ]
+            }
+        },
+    }
     return ingest_site("s", cfg["sites"]["s"], cfg, tmp_path)
 
 
@@ -90,8 +117,9 @@ def test_genuine_accented_text_is_not_flagged():
 
 
 def test_parse_numbers_percent_mask_is_per_row():
-    values, problems = parse_numbers(pd.Series(["12.6%", "12.6%"]), file="f", column="c", missing=[],
-                                     percent=np.array([True, False]))
+    values, problems = parse_numbers(
+        pd.Series(["12.6%", "12.6%"]), file="f", column="c", missing=[], percent=np.array([True, False])
+    )
     assert values.iloc[0] == 12.6 and np.isnan(values.iloc[1]) and [p.row for p in problems] == [3]
 
 
@@ -100,23 +128,44 @@ def test_declared_agents_read_synonyms_and_refuse_unknown_agents():
     from retrocohort.ingest.treatments import parse_treatment_lines
 
     vocabulary = agent_vocabulary({"agents": {"ANA": ["anakinra", "Kineret"], "CTC": ["corticosteroids"]}})
-    cells = pd.Series(["1. CTC; 2. ANA", "1. ctc, 2. ana", "1. Corticosteroids, 2. Anakinra + CTC",
-                       "1. CTC, 2. Rituximab", "CTC then ANA"])
-    frame, problems = parse_treatment_lines(cells, pd.Series(["p1", "p2", "p3", "p4", "p5"]), file="t.csv",
-                                            column="lines", missing=[], vocabulary=vocabulary)
+    cells = pd.Series(
+        [
+            "1. CTC; 2. ANA",
+            "1. ctc, 2. ana",
+            "1. Corticosteroids, 2. Anakinra + CTC",
+            "1. CTC, 2. Rituximab",
+            "CTC then ANA",
+        ]
+    )
+    frame, problems = parse_treatment_lines(
+        cells,
+        pd.Series(["p1", "p2", "p3", "p4", "p5"]),
+        file="t.csv",
+        column="lines",
+        missing=[],
+        vocabulary=vocabulary,
+    )
     lines = {pid: list(zip(g["line"], g["agent"])) for pid, g in frame.groupby("patient_id")}
     assert lines["p1"] == lines["p2"] == [(1, "CTC"), (2, "ANA")]
     assert lines["p3"] == [(1, "CTC"), (2, "ANA"), (2, "CTC")]
     assert [(p.row, p.message) for p in problems] == [
-        (5, "patient p4, line 2: unknown agent 'Rituximab'"), (6, "patient p5: cannot parse treatment lines")]
+        (5, "patient p4, line 2: unknown agent 'Rituximab'"),
+        (6, "patient p5: cannot parse treatment lines"),
+    ]
     assert problems[0].value == "1. CTC, 2. Rituximab" and "ANA, CTC" in problems[0].expected
 
 
 def test_without_declared_agents_a_case_variant_of_a_derived_agent_is_an_error():
     from retrocohort.ingest.treatments import parse_treatment_lines
 
-    frame, problems = parse_treatment_lines(pd.Series(["1. CTC, 2. ana", "1. ANA"]), pd.Series(["p1", "p2"]),
-                                            file="t.csv", column="lines", missing=[], named=["ANA"])
+    frame, problems = parse_treatment_lines(
+        pd.Series(["1. CTC, 2. ana", "1. ANA"]),
+        pd.Series(["p1", "p2"]),
+        file="t.csv",
+        column="lines",
+        missing=[],
+        named=["ANA"],
+    )
     assert frame["agent"].tolist() == ["CTC", "ANA"]
     assert len(problems) == 1 and "agent 'ana' spelled differently from 'ANA'" in problems[0].message
 
@@ -130,11 +179,29 @@ def test_a_g_per_dl_site_ingests_to_the_same_values_as_a_g_per_l_site(tmp_path):
         folder = tmp_path / unit.replace("/", "_")
         folder.mkdir()
         (folder / "p.csv").write_text("id\n1\n2\n3\n", encoding="utf-8")
-        (folder / "m.csv").write_text("id,day,var,value,unit\n" + "".join(
-            f"{i + 1},0,fibrinogen,{v},{unit}\n" for i, v in enumerate(numbers)), encoding="utf-8")
-        cfg = {"variables": variables, "sites": {"s": {"sources": [
-            {"path": "p.csv", "table": "patients", "id_column": "id"},
-            {"path": "m.csv", "table": "measurements", "id_column": "id", "day_column": "day",
-             "variable_column": "var", "value_column": "value", "unit_column": "unit"}]}}}
+        (folder / "m.csv").write_text(
+            "id,day,var,value,unit\n"
+            + "".join(f"{i + 1},0,fibrinogen,{v},{unit}\n" for i, v in enumerate(numbers)),
+            encoding="utf-8",
+        )
+        cfg = {
+            "variables": variables,
+            "sites": {
+                "s": {
+                    "sources": [
+                        {"path": "p.csv", "table": "patients", "id_column": "id"},
+                        {
+                            "path": "m.csv",
+                            "table": "measurements",
+                            "id_column": "id",
+                            "day_column": "day",
+                            "variable_column": "var",
+                            "value_column": "value",
+                            "unit_column": "unit",
+                        },
+                    ]
+                }
+            },
+        }
         values[unit] = ingest_site("s", cfg["sites"]["s"], cfg, folder).measurements["value"].tolist()
     assert values["g/dL"] == values["g/L"] == [3.52, 1.7, 4.1]

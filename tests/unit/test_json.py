@@ -17,8 +17,10 @@ from retrocohort.io.json import json_ready, json_text
 
 def strict_loads(text: str):
     """json.loads that refuses the NaN / Infinity tokens (as JavaScript's JSON.parse does)."""
+
     def refuse(token: str):
         raise ValueError(f"non-standard JSON token {token}")
+
     return json.loads(text, parse_constant=refuse)
 
 
@@ -28,12 +30,30 @@ def test_non_finite_floats_become_null_at_any_depth() -> None:
 
 
 def test_numpy_and_pandas_values_become_plain_json() -> None:
-    doc = {"i": np.int64(7), "f": np.float32(0.5), "nan": np.float64("nan"), "b": np.bool_(True),
-           "s": np.str_("x"), "arr": np.array([[1.0, np.nan], [np.inf, 2.0]]), "zero_d": np.array(3),
-           "na": pd.NA, "nat": pd.NaT, "keys": {np.int64(2): "two"}}
+    doc = {
+        "i": np.int64(7),
+        "f": np.float32(0.5),
+        "nan": np.float64("nan"),
+        "b": np.bool_(True),
+        "s": np.str_("x"),
+        "arr": np.array([[1.0, np.nan], [np.inf, 2.0]]),
+        "zero_d": np.array(3),
+        "na": pd.NA,
+        "nat": pd.NaT,
+        "keys": {np.int64(2): "two"},
+    }
     assert strict_loads(json_text(doc)) == {
-        "i": 7, "f": 0.5, "nan": None, "b": True, "s": "x", "arr": [[1.0, None], [None, 2.0]],
-        "zero_d": 3, "na": None, "nat": None, "keys": {"2": "two"}}
+        "i": 7,
+        "f": 0.5,
+        "nan": None,
+        "b": True,
+        "s": "x",
+        "arr": [[1.0, None], [None, 2.0]],
+        "zero_d": 3,
+        "na": None,
+        "nat": None,
+        "keys": {"2": "two"},
+    }
     ready = json_ready(doc)
     assert type(ready["i"]) is int and type(ready["b"]) is bool and type(ready["s"]) is str
 
@@ -42,8 +62,10 @@ def test_records_of_a_frame_with_missing_values_are_valid_json() -> None:
     frame = pd.DataFrame({"p_value": [0.011, np.nan], "n": [9, 3], "label": ["crp", None]})
     text = json_text(frame.to_dict("records"))
     assert "NaN" not in text
-    assert strict_loads(text) == [{"label": "crp", "n": 9, "p_value": 0.011},
-                                  {"label": None, "n": 3, "p_value": None}]
+    assert strict_loads(text) == [
+        {"label": "crp", "n": 9, "p_value": 0.011},
+        {"label": None, "n": 3, "p_value": None},
+    ]
 
 
 def test_dates_and_paths_keep_the_text_previous_writers_gave_them() -> None:
@@ -51,11 +73,14 @@ def test_dates_and_paths_keep_the_text_previous_writers_gave_them() -> None:
     assert json_ready(doc) == {"d": "2022-03-01", "t": "2022-03-01 08:30:00", "p": "data/raw/x.csv"}
 
 
-@pytest.mark.parametrize("bad,where", [
-    ({"inputs": [{"share": Fraction(1, 3)}]}, "$.inputs[0].share"),
-    ({"ids": {1, 2}}, "$.ids"),
-    ([object()], "$[0]"),
-])
+@pytest.mark.parametrize(
+    "bad,where",
+    [
+        ({"inputs": [{"share": Fraction(1, 3)}]}, "$.inputs[0].share"),
+        ({"ids": {1, 2}}, "$.ids"),
+        ([object()], "$[0]"),
+    ],
+)
 def test_unsupported_objects_are_refused_with_their_location(bad, where: str) -> None:
     with pytest.raises(TypeError, match="cannot be written as JSON") as err:
         json_text(bad)
@@ -73,8 +98,12 @@ def test_format_sorted_indented_unicode_with_final_newline() -> None:
 
 
 def test_text_without_non_finite_values_is_what_json_dumps_wrote_before() -> None:
-    doc = {"study": "x", "inputs": [{"path": "a.csv", "bytes": 10, "sha256": "ab"}], "ratio": 1e-7,
-           "nested": {"z": True, "y": None, "x": [1, 2.5, "é"]}}
+    doc = {
+        "study": "x",
+        "inputs": [{"path": "a.csv", "bytes": 10, "sha256": "ab"}],
+        "ratio": 1e-7,
+        "nested": {"z": True, "y": None, "x": [1, 2.5, "é"]},
+    }
     before = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
     assert json_text(doc) == before
 

@@ -12,12 +12,17 @@ from retrocohort.analysis.paired import (
 )
 from retrocohort.tables.build import build_table3
 
-VARIABLES = {"crp": {"kind": "continuous", "label": "CRP"}, "fever": {"kind": "binary"},
-             "ldh": {"kind": "continuous"}}
-CONFIG = {"study": {"synthetic_note": "Synthetic."}, "statistics": {"rounding": "half_up"},
-          "paired_days": [0, 7],
-          "tables": {"table3": {"parameters": [{"variable": "crp"}, {"variable": "fever"},
-                                               {"variable": "ldh"}]}}}
+VARIABLES = {
+    "crp": {"kind": "continuous", "label": "CRP"},
+    "fever": {"kind": "binary"},
+    "ldh": {"kind": "continuous"},
+}
+CONFIG = {
+    "study": {"synthetic_note": "Synthetic."},
+    "statistics": {"rounding": "half_up"},
+    "paired_days": [0, 7],
+    "tables": {"table3": {"parameters": [{"variable": "crp"}, {"variable": "fever"}, {"variable": "ldh"}]}},
+}
 
 
 def _long(values: dict[str, list[tuple[int, int, float]]]) -> pd.DataFrame:
@@ -32,8 +37,7 @@ def _pairs(before, after) -> pd.DataFrame:
 @pytest.mark.parametrize("n", [0, 1])
 @pytest.mark.parametrize("kind", ["continuous", "binary"])
 def test_fewer_than_two_pairs_gives_a_stated_row_instead_of_raising(n, kind):
-    rows = compare_parameter("x", kind, _pairs([1.0] * n, [0.0] * n),
-                             {"extra_tests": ["sign", "paired_t"]})
+    rows = compare_parameter("x", kind, _pairs([1.0] * n, [0.0] * n), {"extra_tests": ["sign", "paired_t"]})
     main = rows[0]
     assert main["role"] == "main" and main["n_pairs"] == n and main["n_used"] == 0
     assert main["method"] == NOT_COMPUTED == "not computed: fewer than 2 pairs"
@@ -43,11 +47,13 @@ def test_fewer_than_two_pairs_gives_a_stated_row_instead_of_raising(n, kind):
 
 
 def test_table3_with_a_parameter_without_pairs_renders():
-    meas = _long({
-        "crp": [(i, d, 10.0 * i + (5 - i) * (d == 7)) for i in range(1, 9) for d in (0, 7)],
-        "fever": [(1, 0, 1.0), (2, 7, 0.0)],  # no patient has both days
-        "ldh": [(1, 0, 300.0), (1, 7, 200.0)],  # one pair
-    })
+    meas = _long(
+        {
+            "crp": [(i, d, 10.0 * i + (5 - i) * (d == 7)) for i in range(1, 9) for d in (0, 7)],
+            "fever": [(1, 0, 1.0), (2, 7, 0.0)],  # no patient has both days
+            "ldh": [(1, 0, 300.0), (1, 7, 200.0)],  # one pair
+        }
+    )
     t3 = table3_statistics(meas, CONFIG["tables"]["table3"]["parameters"], VARIABLES, (0, 7), {}, set())
     main = t3[t3["role"] == "main"].set_index("variable")
     assert main.loc["fever", "n_pairs"] == 0 and main.loc["ldh", "n_pairs"] == 1
@@ -63,8 +69,12 @@ def test_continuous_row_matches_scipy_and_reports_effect_sizes():
     rng = np.random.default_rng(3)
     before = np.round(rng.normal(100, 20, 30), 1)
     after = np.round(before - rng.normal(8, 10, 30), 1)
-    row = compare_parameter("crp", "continuous", _pairs(before, after),
-                            {"wilcoxon": {"preset": "retrocohort", "method": "asymptotic"}})[0]
+    row = compare_parameter(
+        "crp",
+        "continuous",
+        _pairs(before, after),
+        {"wilcoxon": {"preset": "retrocohort", "method": "asymptotic"}},
+    )[0]
     d = np.round(after - before, 6)
     ref = stats.wilcoxon(d, zero_method="wilcox", correction=False, method="asymptotic")
     assert row["p_value"] == pytest.approx(ref.pvalue, rel=1e-9)
@@ -89,8 +99,13 @@ def test_binary_row_is_mcnemar_exact_with_counts():
 
 def test_paired_frames_equal_a_pivot_and_reject_duplicates():
     rng = np.random.default_rng(8)
-    rows = [(str(p), v, d, float(rng.integers(0, 50)))
-            for p in range(1, 40) for v in ("crp", "ldh") for d in (0, 3, 7) if rng.random() < 0.8]
+    rows = [
+        (str(p), v, d, float(rng.integers(0, 50)))
+        for p in range(1, 40)
+        for v in ("crp", "ldh")
+        for d in (0, 3, 7)
+        if rng.random() < 0.8
+    ]
     meas = pd.DataFrame(rows, columns=["patient_id", "variable", "day", "value"])
     meas.loc[meas.index[::9], "value"] = np.nan
     from retrocohort.analysis.paired import paired_frames
@@ -106,8 +121,9 @@ def test_paired_frames_equal_a_pivot_and_reject_duplicates():
     from retrocohort.errors import InputError
 
     with pytest.raises(InputError, match="patient 1, day 0"):
-        paired_frames(pd.concat([meas, meas[(meas["patient_id"] == "1") & (meas["day"] == 0)]]),
-                      ["crp", "ldh"], (0, 7))
+        paired_frames(
+            pd.concat([meas, meas[(meas["patient_id"] == "1") & (meas["day"] == 0)]]), ["crp", "ldh"], (0, 7)
+        )
 
 
 @pytest.mark.parametrize("zero_method", ["wilcox", "pratt"])
@@ -116,14 +132,20 @@ def test_rank_biserial_from_the_test_statistic_equals_direct_computation(zero_me
 
     before = np.array([3, 5, 5, 8, 9, 9, 12, 14, 20, 21], float)
     after = np.array([1, 5, 6, 5, 7, 11, 12, 9, 15, 22], float)
-    row = compare_parameter("x", "continuous", _pairs(before, after),
-                            {"wilcoxon": {"zero_method": zero_method}})[0]
+    row = compare_parameter(
+        "x", "continuous", _pairs(before, after), {"wilcoxon": {"zero_method": zero_method}}
+    )[0]
     assert row["rank_biserial"] == pytest.approx(rank_biserial_paired(after - before), abs=1e-12)
 
 
 def test_table3_summary_statistic_is_configurable():
-    meas = _long({"crp": [(i, d, float(i * (1 if d == 0 else 2))) for i in (1, 2, 6) for d in (0, 7)],
-                  "fever": [], "ldh": []})
+    meas = _long(
+        {
+            "crp": [(i, d, float(i * (1 if d == 0 else 2))) for i in (1, 2, 6) for d in (0, 7)],
+            "fever": [],
+            "ldh": [],
+        }
+    )
     t3 = table3_statistics(meas, [{"variable": "crp"}], VARIABLES, (0, 7), {}, set())
     config = {**CONFIG, "tables": {"table3": {"parameters": [{"variable": "crp"}], "summary": "mean"}}}
     assert build_table3(t3, config).rows[0].cells[1:3] == ["3.0", "6.0"]  # medians would be 2.0, 4.0
@@ -136,8 +158,12 @@ def test_pairs_file_round_trip_gives_the_pairs_each_row_was_computed_from(tmp_pa
     from retrocohort.analysis.paired import paired_frames, pairs_from_table, pairs_table
     from retrocohort.io.tabular import read_parquet, write_parquet
 
-    long = _long({"crp": [("1", 0, 10.0), ("1", 7, 5.0), ("2", 0, 8.0), ("10", 0, 9.0), ("10", 7, 2.0)],
-                  "ldh": [("2", 0, 300.0), ("2", 7, 250.0)]})
+    long = _long(
+        {
+            "crp": [("1", 0, 10.0), ("1", 7, 5.0), ("2", 0, 8.0), ("10", 0, 9.0), ("10", 7, 2.0)],
+            "ldh": [("2", 0, 300.0), ("2", 7, 250.0)],
+        }
+    )
     pairs = paired_frames(long, ["crp", "fever", "ldh"], (0, 7))
     table = pairs_table(pairs)
     assert list(table.columns) == ["parameter", "patient_id", "before", "after"]

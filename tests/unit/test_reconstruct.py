@@ -23,8 +23,10 @@ P = {"min": 0.0, "q1": 0.25, "median": 0.5, "q3": 0.75, "max": 1.0}
 
 
 def _meets(values, summary: Summary, qtype: int) -> bool:
-    return all(matches_printed(float(quantile(values, P[k], qtype)), v, summary.decimals[k], ("half_up",))
-               for k, v in summary.values.items())
+    return all(
+        matches_printed(float(quantile(values, P[k], qtype)), v, summary.decimals[k], ("half_up",))
+        for k, v in summary.values.items()
+    )
 
 
 QUARTILES = {"q1": 3.1, "median": 4.3, "q3": 14.4}
@@ -44,8 +46,11 @@ def test_feasible_quartiles_are_met_exactly(n, qtype):
 
 
 def test_min_and_max_when_printed_are_met():
-    s = Summary(15, {"min": 1, "q1": 8, "median": 12, "q3": 15, "max": 40},
-                {"min": 0, "q1": 0, "median": 0, "q3": 0, "max": 0})
+    s = Summary(
+        15,
+        {"min": 1, "q1": 8, "median": 12, "q3": 15, "max": 40},
+        {"min": 0, "q1": 0, "median": 0, "q3": 0, "max": 0},
+    )
     sample = reconstruct_sample(s, 0, (0, 100), np.random.default_rng(3))
     assert sample.status == "met" and min(sample.values()) == 1 and max(sample.values()) == 40
     assert _meets(sample.values(), s, 7)
@@ -127,8 +132,16 @@ def test_paired_p_is_reached_when_attainable_and_medians_stay(printed):
     d0 = reconstruct_sample(s0, 1, (5, 400), rng)
     d7 = reconstruct_sample(s7, 1, (5, 400), rng)
     order = rng.permutation(15)
-    found = search_paired_p(d0.units, [d7.units[i] for i in order], d0.free, [d7.free[i] for i in order],
-                            _signed_rank, printed, rng, iterations=20_000)
+    found = search_paired_p(
+        d0.units,
+        [d7.units[i] for i in order],
+        d0.free,
+        [d7.free[i] for i in order],
+        _signed_rank,
+        printed,
+        rng,
+        iterations=20_000,
+    )
     assert found.outcome.status == "met", found.outcome.reason
     assert printed_match_rules(_signed_rank(found.day0, found.day7), printed, ("half_up",))
     assert float(quantile(np.asarray(found.day0) / 10, 0.5, 7)) == 100.0
@@ -137,11 +150,21 @@ def test_paired_p_is_reached_when_attainable_and_medians_stay(printed):
 
 def test_p_below_the_smallest_exact_signed_rank_p_is_infeasible():
     assert min_signed_rank_p(5) == Fraction(1, 16)
-    recipe = {"seed": 1, "labs": [
-        {"parameter": "x", "unit": "u", "decimals": 1, "bounds": [0, 50],
-         "summary": {"n": 6, "q1": 5.0, "median": 10.0, "q3": 20.0},
-         "day0": {"n": 5, "median": 10.0}, "day7": {"n": 5, "median": 4.0},
-         "p": {"p": 0.01, "decimals": 2}}]}
+    recipe = {
+        "seed": 1,
+        "labs": [
+            {
+                "parameter": "x",
+                "unit": "u",
+                "decimals": 1,
+                "bounds": [0, 50],
+                "summary": {"n": 6, "q1": 5.0, "median": 10.0, "q3": 20.0},
+                "day0": {"n": 5, "median": 10.0},
+                "day7": {"n": 5, "median": 4.0},
+                "p": {"p": 0.01, "decimals": 2},
+            }
+        ],
+    }
     record = generate(recipe, [str(i) for i in range(1, 7)]).calibration
     p_row = [t for t in record["targets"] if t["key"] == "p"][0]
     assert p_row["status"] == "infeasible" and "2/2^5" in p_row["reason"] and not p_row["met"]

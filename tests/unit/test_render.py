@@ -120,9 +120,11 @@ def test_markdown_structure_escaping_and_indent():
     assert "| &emsp;&emsp;Platelets \u226550 \u00b5mol \\$x {y} \\~z ^w \\\\v |" in text
     assert "| **5/20 (25%)** | \\* |" in text
     assert "\\<5" in text
-    tail = lines[lines.index(table_lines[-1]) + 1:]
-    assert [line for line in tail if line] == ["Values are n (%) or median \\[Q1\u2013Q3\\].",
-                                               "Second note\\_with\\_underscore."]
+    tail = lines[lines.index(table_lines[-1]) + 1 :]
+    assert [line for line in tail if line] == [
+        "Values are n (%) or median \\[Q1\u2013Q3\\].",
+        "Second note\\_with\\_underscore.",
+    ]
     assert text.endswith("\n")
 
 
@@ -149,19 +151,24 @@ def test_latex_longtable_structure_one_caption_and_repeated_header():
     assert text.count(r"\caption") == 1
     assert r"\renewcommand{\thetable}{1}" in text
     assert r"\caption{Baseline characteristics (n = 21) \& 100\%}\label{tab:baseline}\\" in text
-    body = text[text.index(r"\endhead"): text.index(r"\bottomrule")]
+    body = text[text.index(r"\endhead") : text.index(r"\bottomrule")]
     row_lines = [line for line in body.splitlines() if line.endswith(r"\\")]
     assert len(row_lines) == N_ROWS
-    assert all(len(re.findall(r"(?<!\\)&", line)) == TABLE.width - 1
-               for line, row in zip(row_lines, TABLE.rows) if not row.section)
+    assert all(
+        len(re.findall(r"(?<!\\)&", line)) == TABLE.width - 1
+        for line, row in zip(row_lines, TABLE.rows)
+        if not row.section
+    )
     # a section heading spans the table
     assert row_lines[0] == r"\multicolumn{3}{@{}l}{Underlying condition} \\"
     assert row_lines[1].startswith(r"\hspace{1em}Diabetes \textbar{} obesity & 13 (62\%) & --- \\")
-    assert row_lines[5].startswith(r"\hspace{1em}\hspace{1em}Platelets \ensuremath{\geq}50 "
-                                   r"\textmu{}mol \$x \{y\} \textasciitilde{}z \textasciicircum{}w \textbackslash{}v")
+    assert row_lines[5].startswith(
+        r"\hspace{1em}\hspace{1em}Platelets \ensuremath{\geq}50 "
+        r"\textmu{}mol \$x \{y\} \textasciitilde{}z \textasciicircum{}w \textbackslash{}v"
+    )
     assert r"45.0 {[}33.0--58.0{]} & \textless{}5" in text
     assert r"\textbf{5/20 (25\%)}" in text
-    notes = text[text.index(r"\par\footnotesize"): text.index(r"\endgroup")]
+    notes = text[text.index(r"\par\footnotesize") : text.index(r"\endgroup")]
     assert r"Values are n (\%) or median {[}Q1--Q3{]}.\par" in notes
     assert r"Second note\_with\_underscore.\par" in notes
     assert text.index(r"\end{longtable}") < text.index(r"\par\footnotesize")
@@ -191,7 +198,9 @@ def test_latex_standalone_document():
     assert doc.startswith(r"\documentclass")
     for package in (r"\usepackage[utf8]{inputenc}", r"\usepackage[T1]{fontenc}", r"\usepackage{booktabs}"):
         assert package in doc
-    assert doc.index(r"\begin{document}") < doc.index(r"\label{tab:baseline}") < doc.index(r"\label{tab:second}")
+    assert (
+        doc.index(r"\begin{document}") < doc.index(r"\label{tab:baseline}") < doc.index(r"\label{tab:second}")
+    )
     assert doc.rstrip().endswith(r"\end{document}")
     assert doc.count(r"\begin{longtable}") == 2 and doc.count(r"\clearpage") == 1
     with pytest.raises(ValueError, match="at least one table"):
@@ -245,8 +254,8 @@ def test_docx_is_byte_identical_across_calls(monkeypatch):
 def test_docx_reads_back_with_expected_text_and_layout():
     document = docx.Document(io.BytesIO(to_docx_bytes([TABLE, make_table("tab:second")])))
     assert len(document.tables) == 2
-    assert document.core_properties.created == dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
-    assert document.core_properties.modified == dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    assert document.core_properties.created == dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    assert document.core_properties.modified == dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     assert document.paragraphs[0].text == TABLE.title and document.paragraphs[0].runs[0].bold
     texts = [p.text for p in document.paragraphs]
     assert texts.count(TABLE.footnotes[0]) == 2
@@ -268,15 +277,24 @@ def test_docx_reads_back_with_expected_text_and_layout():
 def test_docx_has_three_horizontal_rules_and_no_vertical_ones():
     document = docx.Document(io.BytesIO(to_docx_bytes([TABLE])))
     xml = document.tables[0]._tbl
-    assert _borders(xml, "tblBorders") == {"top": "single", "left": "nil", "bottom": "single",
-                                           "right": "nil", "insideH": "nil", "insideV": "nil"}
+    assert _borders(xml, "tblBorders") == {
+        "top": "single",
+        "left": "nil",
+        "bottom": "single",
+        "right": "nil",
+        "insideH": "nil",
+        "insideV": "nil",
+    }
     header_cells, body_cells = document.tables[0].rows[0].cells, document.tables[0].rows[1].cells
     assert all(_borders(c._tc, "tcBorders")["bottom"] == "single" for c in header_cells)
     assert all(_borders(c._tc, "tcBorders") == {} for c in body_cells)
     body = ET.fromstring(zipfile.ZipFile(io.BytesIO(to_docx_bytes([TABLE]))).read("word/document.xml"))
-    vertical = [el.get(f"{W}val") for el in body.iter()
-                if el.tag.removeprefix(W) in {"left", "right", "start", "end", "insideV"}
-                and el.get(f"{W}val") is not None]
+    vertical = [
+        el.get(f"{W}val")
+        for el in body.iter()
+        if el.tag.removeprefix(W) in {"left", "right", "start", "end", "insideV"}
+        and el.get(f"{W}val") is not None
+    ]
     assert vertical and set(vertical) == {"nil"}
 
 
@@ -298,9 +316,19 @@ def test_docx_converts_to_pdf_with_libreoffice(tmp_path, libreoffice):
     source = write_docx([TABLE, make_table("tab:second")], tmp_path / "tables.docx")
     profile = (tmp_path / "lo-profile").as_uri()
     subprocess.run(
-        [libreoffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
+        [
+            libreoffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     pdf = Path(tmp_path / "tables.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 1000
@@ -310,7 +338,7 @@ def test_docx_converts_to_pdf_with_libreoffice(tmp_path, libreoffice):
 # -------------------------------------------------------------------------- csv_safe
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"x\")", "-"])
+@pytest.mark.parametrize("value", ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("x")', "-"])
 def test_neutralise_formula_prefixes_triggers(value):
     assert neutralise_formula(value) == "'" + value
 
@@ -326,12 +354,14 @@ def test_neutralise_formula_rejects_non_strings():
 
 
 def test_safe_text_frame_only_touches_text_columns():
-    df = pd.DataFrame({
-        "text": pd.Series(["=cmd", "ok", None], dtype="str"),
-        "obj": pd.Series(["@x", 5, np.nan], dtype=object),
-        "num": [-1, 2, 3],
-        "cat": pd.Categorical(["=a", "b", "b"]),
-    })
+    df = pd.DataFrame(
+        {
+            "text": pd.Series(["=cmd", "ok", None], dtype="str"),
+            "obj": pd.Series(["@x", 5, np.nan], dtype=object),
+            "num": [-1, 2, 3],
+            "cat": pd.Categorical(["=a", "b", "b"]),
+        }
+    )
     out = safe_text_frame(df)
     assert out["text"].tolist()[:2] == ["'=cmd", "ok"] and pd.isna(out["text"].iloc[2])
     assert out["obj"].tolist()[:2] == ["'@x", 5] and pd.isna(out["obj"].iloc[2])

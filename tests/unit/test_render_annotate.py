@@ -7,10 +7,18 @@ import pytest
 from retrocohort.render import Marked, Row, Table, to_html, to_markdown
 from retrocohort.render.annotate import mark_published_disagreements
 
-TABLE = Table("Table 1. T.", ["", "n (%)"],
-              [Row(["Gender (male)", "12 (57%)"]), Row(["Conditions"], section=True),
-               Row([Marked("Immunodepression", "†"), "5 (24%)"], indent=1), Row(["Age", "45.0"])],
-              ["note"], "tab:table1")
+TABLE = Table(
+    "Table 1. T.",
+    ["", "n (%)"],
+    [
+        Row(["Gender (male)", "12 (57%)"]),
+        Row(["Conditions"], section=True),
+        Row([Marked("Immunodepression", "†"), "5 (24%)"], indent=1),
+        Row(["Age", "45.0"]),
+    ],
+    ["note"],
+    "tab:table1",
+)
 
 
 def test_marked_rows_and_one_footnote_naming_published_values():
@@ -23,8 +31,10 @@ def test_marked_rows_and_one_footnote_naming_published_values():
     assert out.footnotes[:-1] == TABLE.footnotes
     note = out.footnotes[-1]
     assert note.mark == "‡"
-    assert note == ("‡ Differs from the published value (published: 13 (62%) for Gender (male); "
-                    "8 (38%) for Immunodepression); see results/audit/audit.md.")
+    assert note == (
+        "‡ Differs from the published value (published: 13 (62%) for Gender (male); "
+        "8 (38%) for Immunodepression); see results/audit/audit.md."
+    )
     markdown = to_markdown(out)
     assert "Gender (male)<sup>‡</sup>" in markdown and "\n‡ Differs from" in markdown
     assert "<sup>‡</sup> Differs" in to_html(out)

@@ -24,25 +24,60 @@ from retrocohort.render.presets import PRESETS, get_preset
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 AMA = PRESETS["ama"]
-LONG_TEXT = ("Favourable evolution under anakinra as monotherapy of sHLH due to multiple "
-             "intra-abdominal Candida collections, in the setting of an underlying urothelial cancer")
+LONG_TEXT = (
+    "Favourable evolution under anakinra as monotherapy of sHLH due to multiple "
+    "intra-abdominal Candida collections, in the setting of an underlying urothelial cancer"
+)
 
 
 def narrow_table() -> Table:
-    return Table("Table 3. Paired values.", ["Parameter (n)", "Day 0", "Day 7", "p-Value"],
-                 [Row([Marked("CRP (mg/L) (n = 15)", "†"), "116.0", "35.1", Marked("<0.001", "a")],
-                      bold=[False, False, False, True]),
-                  Row(["Ferritin (µg/L) (n = 15)", "10,044.0", "2,014.0", Marked("0.011", "a")])],
-                 [Footnote("a", "Wilcoxon signed-rank test."), Footnote("†", "Synthetic data.")],
-                 "tab:table3")
+    return Table(
+        "Table 3. Paired values.",
+        ["Parameter (n)", "Day 0", "Day 7", "p-Value"],
+        [
+            Row(
+                [Marked("CRP (mg/L) (n = 15)", "†"), "116.0", "35.1", Marked("<0.001", "a")],
+                bold=[False, False, False, True],
+            ),
+            Row(["Ferritin (µg/L) (n = 15)", "10,044.0", "2,014.0", Marked("0.011", "a")]),
+        ],
+        [Footnote("a", "Wilcoxon signed-rank test."), Footnote("†", "Synthetic data.")],
+        "tab:table3",
+    )
 
 
 def wide_table(rows: int = 3) -> Table:
-    columns = ["Patient", "Age", "Sex", "Predisposing and Precipitating Factors", "H Score",
-               "sHLH Treatment and Line Number", "Anakinra Efficacy", "Anakinra Duration (Days)",
-               "CTC Duration (Days)", "Live Status at Last Visit", "Outcome (or Cause of Death)"]
-    body = [Row([str(i), "58", "M", "Infection (Knee prothesis) and medication", "246",
-                 "1. IVIG, 2. CTC, 3. ANA", "Yes", "14", "17", "Alive", LONG_TEXT]) for i in range(rows)]
+    columns = [
+        "Patient",
+        "Age",
+        "Sex",
+        "Predisposing and Precipitating Factors",
+        "H Score",
+        "sHLH Treatment and Line Number",
+        "Anakinra Efficacy",
+        "Anakinra Duration (Days)",
+        "CTC Duration (Days)",
+        "Live Status at Last Visit",
+        "Outcome (or Cause of Death)",
+    ]
+    body = [
+        Row(
+            [
+                str(i),
+                "58",
+                "M",
+                "Infection (Knee prothesis) and medication",
+                "246",
+                "1. IVIG, 2. CTC, 3. ANA",
+                "Yes",
+                "14",
+                "17",
+                "Alive",
+                LONG_TEXT,
+            ]
+        )
+        for i in range(rows)
+    ]
     return Table("Table 2. Patients.", columns, body, ["note"], "tab:table2")
 
 
@@ -65,8 +100,9 @@ def test_minimum_width_is_the_longest_word_and_natural_the_longest_cell():
     minimum, natural = column_extents(table, 9, AMA.char_width_em)
     outcome = table.width - 1
     longest_word = max(text_width_pt(w, 9, AMA.char_width_em) for w in LONG_TEXT.split())
-    assert minimum[outcome] == pytest.approx(max(longest_word, text_width_pt(
-        "Outcome", 9, AMA.char_width_em, bold=True)) + CELL_PADDING_PT)
+    assert minimum[outcome] == pytest.approx(
+        max(longest_word, text_width_pt("Outcome", 9, AMA.char_width_em, bold=True)) + CELL_PADDING_PT
+    )
     assert natural[outcome] == pytest.approx(text_width_pt(LONG_TEXT, 9, AMA.char_width_em) + CELL_PADDING_PT)
     assert all(m <= n for m, n in zip(minimum, natural))
 
@@ -98,10 +134,14 @@ def test_plan_shrinks_the_font_only_when_words_overflow_a_landscape_page():
 
 def test_docx_sections_follow_each_tables_orientation():
     document = _document([narrow_table(), wide_table(), narrow_table()])
-    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE,
-                                                          WD_ORIENT.PORTRAIT]
-    assert all((s.page_width > s.page_height) == (s.orientation == WD_ORIENT.LANDSCAPE)
-               for s in document.sections)
+    assert [s.orientation for s in document.sections] == [
+        WD_ORIENT.PORTRAIT,
+        WD_ORIENT.LANDSCAPE,
+        WD_ORIENT.PORTRAIT,
+    ]
+    assert all(
+        (s.page_width > s.page_height) == (s.orientation == WD_ORIENT.LANDSCAPE) for s in document.sections
+    )
 
 
 def test_docx_column_widths_come_from_content_with_a_fixed_layout():
@@ -127,11 +167,15 @@ def test_docx_marks_are_superscript_runs_and_bold_p_is_bold():
     document = _document([narrow_table()])
     first = document.tables[0].rows[1].cells
     label_runs = first[0].paragraphs[0].runs
-    assert [(r.text, bool(r.font.superscript)) for r in label_runs] == [("CRP (mg/L) (n = 15)", False),
-                                                                        ("†", True)]
+    assert [(r.text, bool(r.font.superscript)) for r in label_runs] == [
+        ("CRP (mg/L) (n = 15)", False),
+        ("†", True),
+    ]
     p_runs = first[3].paragraphs[0].runs
-    assert [(r.text, bool(r.font.superscript), bool(r.bold)) for r in p_runs] == [("<0.001", False, True),
-                                                                                   ("a", True, True)]
+    assert [(r.text, bool(r.font.superscript), bool(r.bold)) for r in p_runs] == [
+        ("<0.001", False, True),
+        ("a", True, True),
+    ]
     notes = [p for p in document.paragraphs if p.text.endswith("Wilcoxon signed-rank test.")]
     assert len(notes) == 1 and notes[0].runs[0].text == "a" and notes[0].runs[0].font.superscript
     assert notes[0].text == "a Wilcoxon signed-rank test."
@@ -176,10 +220,19 @@ def test_presets_differ_and_unknown_preset_is_a_config_error():
 
 def test_long_headers_and_section_headings_do_not_force_landscape():
     header = [f"Event-free at {d} days (95% confidence interval)" for d in (1, 3, 7, 14)]
-    table = Table("Time to event", ["Analysis and group", "n (events)", *header, "p-Value"],
-                  [Row(["Time to fever resolution by first-line anakinra use, all patients"], section=True),
-                   Row(["First line", "10 (10)", "40% (12–67)", "20% (3–47)", "10% (1–30)", "0% (0–0)",
-                        "0.257"], indent=1)], [], "t")
+    table = Table(
+        "Time to event",
+        ["Analysis and group", "n (events)", *header, "p-Value"],
+        [
+            Row(["Time to fever resolution by first-line anakinra use, all patients"], section=True),
+            Row(
+                ["First line", "10 (10)", "40% (12–67)", "20% (3–47)", "10% (1–30)", "0% (0–0)", "0.257"],
+                indent=1,
+            ),
+        ],
+        [],
+        "t",
+    )
     plan = plan_table(table, AMA)
     assert not plan.landscape and plan.fits
     minimum, _ = column_extents(table, AMA.body_pt, AMA.char_width_em)
@@ -196,12 +249,15 @@ def test_method_letters_in_order_of_first_use_and_bold_rule():
         method_footnotes,
         method_letter,
     )
+
     letters: dict[str, str] = {}
     assert [method_letter(letters, m) for m in ("Wilcoxon", "McNemar", "Wilcoxon")] == ["a", "b", "a"]
     assert method_footnotes(letters) == ["a Wilcoxon", "b McNemar"]
     assert is_bold_p(0.049, 0.05) and not is_bold_p(0.05, 0.05) and not is_bold_p(float("nan"), 0.05)
     assert not is_bold_p(0.001, None)
-    assert bold_footnote(0.05, [Row(["x", "0.01"], bold=[False, True])]) == ["p-values below 0.05 are in bold."]
+    assert bold_footnote(0.05, [Row(["x", "0.01"], bold=[False, True])]) == [
+        "p-values below 0.05 are in bold."
+    ]
     assert bold_footnote(0.05, [Row(["x", "0.51"], bold=[False, False])]) == []
     with pytest.raises(ValueError, match="more than 26 test methods"):
         for i in range(27):

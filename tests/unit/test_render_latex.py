@@ -12,22 +12,30 @@ from retrocohort.render.latex import LATEX_PRESET, escape
 from retrocohort.render.layout import CELL_PADDING_PT, text_width
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("IL-1β", r"IL-1\ensuremath{\upbeta}"),
-    ("TNF-α", r"TNF-\ensuremath{\upalpha}"),
-    ("IFN-γ", r"IFN-\ensuremath{\upgamma}"),
-    ("Δ CRP, Ω", r"\ensuremath{\Updelta} CRP, \ensuremath{\Upomega}"),
-    ("Α", "A"),  # Greek capital alpha looks like a Latin A
-    ("µg/L μg/L", r"\textmu{}g/L \textmu{}g/L"),
-    ("a ≠ b ≈ c ≤ d ≥ e ± f", (r"a \ensuremath{\neq} b \ensuremath{\approx} c \ensuremath{\leq} d "
-                               r"\ensuremath{\geq} e \ensuremath{\pm} f")),
-    ("10\u202f000 mg", r"10\,000 mg"),
-    ("a\u00a0b", "a~b"),
-    ("Crohn’s “x”", "Crohn's ``x''"),
-    ("éèàçüœŁ", "éèàçüœŁ"),  # Latin-1 and Latin Extended-A: left to inputenc
-    ("ﬁbrinogen", "fibrinogen"),  # compatibility form
-    ("† ‡ …", r"\textdagger{} \textdaggerdbl{} \ldots{}"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("IL-1β", r"IL-1\ensuremath{\upbeta}"),
+        ("TNF-α", r"TNF-\ensuremath{\upalpha}"),
+        ("IFN-γ", r"IFN-\ensuremath{\upgamma}"),
+        ("Δ CRP, Ω", r"\ensuremath{\Updelta} CRP, \ensuremath{\Upomega}"),
+        ("Α", "A"),  # Greek capital alpha looks like a Latin A
+        ("µg/L μg/L", r"\textmu{}g/L \textmu{}g/L"),
+        (
+            "a ≠ b ≈ c ≤ d ≥ e ± f",
+            (
+                r"a \ensuremath{\neq} b \ensuremath{\approx} c \ensuremath{\leq} d "
+                r"\ensuremath{\geq} e \ensuremath{\pm} f"
+            ),
+        ),
+        ("10\u202f000 mg", r"10\,000 mg"),
+        ("a\u00a0b", "a~b"),
+        ("Crohn’s “x”", "Crohn's ``x''"),
+        ("éèàçüœŁ", "éèàçüœŁ"),  # Latin-1 and Latin Extended-A: left to inputenc
+        ("ﬁbrinogen", "fibrinogen"),  # compatibility form
+        ("† ‡ …", r"\textdagger{} \textdaggerdbl{} \ldots{}"),
+    ],
+)
 def test_unicode_is_mapped_to_pdflatex_macros(text, expected):
     assert escape(text) == expected
 
@@ -39,12 +47,42 @@ def test_unmappable_character_is_a_clear_error():
 
 def _wide() -> Table:
     text = "Favourable evolution under anakinra as monotherapy of sHLH due to multiple collections"
-    columns = ["Patient", "Age", "Sex", "Predisposing and Precipitating Factors", "H Score",
-               "sHLH Treatment and Line Number", "Anakinra Efficacy", "Anakinra Duration (Days)",
-               "CTC Duration (Days)", "Live Status at Last Visit", "Outcome (or Cause of Death)"]
-    return Table("Table 2. Patients.", columns,
-                 [Row(["1", "58", "M", "Infection (Knee prothesis)", "246", "1. IVIG, 2. CTC", "Yes", "14",
-                       "17", "Alive", text])], ["note"], "tab:table2")
+    columns = [
+        "Patient",
+        "Age",
+        "Sex",
+        "Predisposing and Precipitating Factors",
+        "H Score",
+        "sHLH Treatment and Line Number",
+        "Anakinra Efficacy",
+        "Anakinra Duration (Days)",
+        "CTC Duration (Days)",
+        "Live Status at Last Visit",
+        "Outcome (or Cause of Death)",
+    ]
+    return Table(
+        "Table 2. Patients.",
+        columns,
+        [
+            Row(
+                [
+                    "1",
+                    "58",
+                    "M",
+                    "Infection (Knee prothesis)",
+                    "246",
+                    "1. IVIG, 2. CTC",
+                    "Yes",
+                    "14",
+                    "17",
+                    "Alive",
+                    text,
+                ]
+            )
+        ],
+        ["note"],
+        "tab:table2",
+    )
 
 
 def _column_widths(text: str) -> list[float]:
@@ -60,25 +98,34 @@ def test_wide_table_is_landscape_and_columns_fit_the_text_width():
     assert sum(widths) + 12 * (len(widths) - 1) <= text_width(True, LATEX_PRESET.margin_cm)
     assert max(widths) == widths[-1]
     assert r"\hyphenpenalty=10000\exhyphenpenalty=10000" in text  # words never break across lines
-    spec = text[text.index(r"\begin{longtable}"):].splitlines()[0]
+    spec = text[text.index(r"\begin{longtable}") :].splitlines()[0]
     aligns = re.findall(r"\\(raggedright|centering)", spec)
     assert aligns[0] == aligns[3] == aligns[-1] == "raggedright" and aligns[1] == "centering"
 
 
 def test_narrow_table_is_portrait_and_text_columns_are_left_aligned():
-    table = Table("Table 1. T.", ["", "Value", "Comment"],
-                  [Row(["Age", "45.0 [33.0–58.0] (n = 20)", "measured at the first visit"])], [], "t1")
+    table = Table(
+        "Table 1. T.",
+        ["", "Value", "Comment"],
+        [Row(["Age", "45.0 [33.0–58.0] (n = 20)", "measured at the first visit"])],
+        [],
+        "t1",
+    )
     text = to_latex(table)
     assert r"\begin{landscape}" not in text
-    spec = text[text.index(r"\begin{longtable}"):].splitlines()[0]
+    spec = text[text.index(r"\begin{longtable}") :].splitlines()[0]
     assert spec.count(r"\raggedright") == 2 and spec.count(r"\centering") == 1
     assert sum(_column_widths(text)) + CELL_PADDING_PT * 3 <= text_width(False, LATEX_PRESET.margin_cm)
 
 
 def test_marks_are_superscripts_and_bold_cells_bold():
-    table = Table("Table 3. T.", ["Parameter", "p"],
-                  [Row([Marked("CRP", "†"), Marked("0.011", "b")], bold=[False, True])],
-                  [Footnote("b", "Wilcoxon signed-rank test."), "path a/b/c"], "t3")
+    table = Table(
+        "Table 3. T.",
+        ["Parameter", "p"],
+        [Row([Marked("CRP", "†"), Marked("0.011", "b")], bold=[False, True])],
+        [Footnote("b", "Wilcoxon signed-rank test."), "path a/b/c"],
+        "t3",
+    )
     text = to_latex(table)
     assert r"CRP\textsuperscript{\textdagger{}} & \textbf{0.011\textsuperscript{b}} \\" in text
     assert r"\textsuperscript{b} Wilcoxon signed-rank test.\par" in text

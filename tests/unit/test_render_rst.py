@@ -25,13 +25,15 @@ ATTACKS = [
 
 def _html(source: str) -> str:
     """The HTML body docutils makes of ``source`` (as Snakemake does for a caption)."""
-    return publish_parts(source, writer="html",
-                         settings_overrides={"report_level": 5, "halt_level": 5})["body"]
+    return publish_parts(source, writer="html", settings_overrides={"report_level": 5, "halt_level": 5})[
+        "body"
+    ]
 
 
 def _text(html: str) -> str:
     import html as html_module
     import re
+
     return html_module.unescape(re.sub(r"<[^>]+>", "", html)).strip()
 
 
@@ -60,8 +62,10 @@ def test_plain_text_and_unicode_are_kept():
 
 def test_escape_tree_escapes_string_values_only():
     tree = {"study": {"id": "x_y", "n": 3, "flags": [True, None, "*a*"]}, "t": ("`b`",)}
-    assert rst_escape_tree(tree) == {"study": {"id": "x\\_y", "n": 3, "flags": [True, None, "\\*a\\*"]},
-                                     "t": ("\\`b\\`",)}
+    assert rst_escape_tree(tree) == {
+        "study": {"id": "x\\_y", "n": 3, "flags": [True, None, "\\*a\\*"]},
+        "t": ("\\`b\\`",),
+    }
 
 
 @given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1))

@@ -19,8 +19,11 @@ from retrocohort.validate.canonical import validate_tables
 
 
 def _digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +45,11 @@ def test_config_is_schema_valid_and_labelled_synthetic(study) -> None:
 def test_formats_alternate_over_sites(study) -> None:
     out, _ = study
     names = sorted(p.name for p in (out / "data" / "raw").iterdir())
-    assert names == [f"site_0{k}_synthetic_{t}.{'csv' if k % 2 else 'parquet'}"
-                     for k in range(1, 6) for t in ("measurements", "patients")]
+    assert names == [
+        f"site_0{k}_synthetic_{t}.{'csv' if k % 2 else 'parquet'}"
+        for k in range(1, 6)
+        for t in ("measurements", "patients")
+    ]
 
 
 def test_sizes_and_long_rows(study) -> None:
@@ -92,8 +98,9 @@ def test_deterministic_and_seeded(tmp_path) -> None:
     assert _digest(a.parents[1]) != _digest(c.parents[1])
 
 
-@pytest.mark.parametrize("n, sites, formats", [(0, 1, ("csv",)), (5, 6, ("csv",)),
-                                               (10, 2, ("xlsx",)), (10, 2, ())])
+@pytest.mark.parametrize(
+    "n, sites, formats", [(0, 1, ("csv",)), (5, 6, ("csv",)), (10, 2, ("xlsx",)), (10, 2, ())]
+)
 def test_bad_arguments_are_config_errors(tmp_path, n, sites, formats) -> None:
     with pytest.raises(ConfigError):
         simulate_cohort(n, sites, tmp_path, formats=formats)
@@ -107,9 +114,14 @@ def test_site_sizes_sum_and_floor() -> None:
 
 
 def test_cohort_measurements_filters_and_categorises() -> None:
-    meas = pd.DataFrame({"patient_id": ["1", "1", "2", "3", "3"], "day": [0, 7, 0, 0, 3],
-                         "variable": ["crp", "crp", "ferritin", "crp", "crp"],
-                         "value": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    meas = pd.DataFrame(
+        {
+            "patient_id": ["1", "1", "2", "3", "3"],
+            "day": [0, 7, 0, 0, 3],
+            "variable": ["crp", "crp", "ferritin", "crp", "crp"],
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
     out = cohort_measurements(meas, pd.Series(["1", "3"]), ["crp"], (0, 7))
     assert out["value"].tolist() == [1.0, 2.0, 4.0]
     assert isinstance(out["variable"].dtype, pd.CategoricalDtype)
@@ -121,12 +133,18 @@ def test_category_codes_missing_absent_and_repeated_categories() -> None:
     assert category_codes(values, ["a", "b", "a"]).tolist() == [1, -1, -1, 0, 1]
 
 
-@pytest.mark.parametrize("ids, expected", [(["10", "2", "1"], ["1", "2", "10"]),
-                                           (["b10", "b2", "a1"], ["a1", "b10", "b2"]),
-                                           (["10", "x", "2"], ["10", "2", "x"])])
+@pytest.mark.parametrize(
+    "ids, expected",
+    [
+        (["10", "2", "1"], ["1", "2", "10"]),
+        (["b10", "b2", "a1"], ["a1", "b10", "b2"]),
+        (["10", "x", "2"], ["10", "2", "x"]),
+    ],
+)
 def test_paired_values_orders_numeric_ids_numerically(ids, expected) -> None:
-    meas = pd.DataFrame({"patient_id": ids * 2, "day": [0] * 3 + [7] * 3,
-                         "variable": "crp", "value": np.arange(6.0)})
+    meas = pd.DataFrame(
+        {"patient_id": ids * 2, "day": [0] * 3 + [7] * 3, "variable": "crp", "value": np.arange(6.0)}
+    )
     assert paired_values(meas, "crp", (0, 7)).index.tolist() == expected
 
 
@@ -138,9 +156,21 @@ def test_simulated_study_runs_through_the_workflow(tmp_path) -> None:
 
     root = Path(__file__).resolve().parents[2]
     simulate_cohort(400, 3, tmp_path, seed=3, formats=("csv", "parquet"))
-    proc = subprocess.run([str(Path(sys.executable).with_name("snakemake")), "-s",
-                           str(root / "Snakefile"), "--directory", str(tmp_path), "--cores", "2",
-                           "--quiet"], capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("snakemake")),
+            "-s",
+            str(root / "Snakefile"),
+            "--directory",
+            str(tmp_path),
+            "--cores",
+            "2",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     flow = pd.read_csv(tmp_path / "results" / "selection" / "flow.csv")
     assert flow["n_in"].iloc[0] == 400

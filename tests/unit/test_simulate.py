@@ -10,11 +10,14 @@ import pytest
 import yaml
 
 from retrocohort.audit.published import load_study
-from retrocohort.synthetic.calibrated import LABEL, calibration_text, csv_text, generate, simulate_from_recipe
 from retrocohort.stats.quantiles import quantile
+from retrocohort.synthetic.calibrated import LABEL, calibration_text, csv_text, generate, simulate_from_recipe
 
 ROOT = Path(__file__).resolve().parents[2]
-RECIPES = [ROOT / "config/synthetic/baverez2022.yaml", ROOT / ".test/config/synthetic/covid_shlh_synthetic.yaml"]
+RECIPES = [
+    ROOT / "config/synthetic/baverez2022.yaml",
+    ROOT / ".test/config/synthetic/covid_shlh_synthetic.yaml",
+]
 FLAGSHIP = RECIPES[0]
 
 
@@ -31,8 +34,11 @@ def generated() -> dict:
 def test_committed_synthetic_files_match_the_recipe(recipe_path, generated):
     recipe, data = generated[recipe_path.stem]
     outputs = recipe["outputs"]
-    for text, key in ((csv_text(data.baseline), "baseline"), (csv_text(data.measurements), "measurements"),
-                      (calibration_text(data), "calibration")):
+    for text, key in (
+        (csv_text(data.baseline), "baseline"),
+        (csv_text(data.measurements), "measurements"),
+        (calibration_text(data), "calibration"),
+    ):
         committed = (ROOT / outputs[key]).read_text(encoding="utf-8")
         assert committed == text, f"{outputs[key]} drifted from its recipe"
 
@@ -46,8 +52,13 @@ def test_flagship_table1_quartiles_recompute_from_the_committed_file():
     """Independent of the generator: read the committed CSV, recompute type-7 quartiles."""
     study = load_study(ROOT / "config/published/baverez2022.yaml").by_id()
     meas = pd.read_csv(ROOT / "data/raw/baverez2022/synthetic_measurements.csv")
-    for parameter, entry in (("crp", "t1_crp"), ("ferritin", "t1_ferritin"), ("platelets", "t1_platelets"),
-                             ("ast", "t1_ast"), ("wbc", "t1_leukocytes")):
+    for parameter, entry in (
+        ("crp", "t1_crp"),
+        ("ferritin", "t1_ferritin"),
+        ("platelets", "t1_platelets"),
+        ("ast", "t1_ast"),
+        ("wbc", "t1_leukocytes"),
+    ):
         e = study[entry]
         x = _flagship_day0(meas, parameter)
         assert x.size == 21
@@ -60,8 +71,16 @@ def test_flagship_table3_pairs_keep_the_published_n():
     meas = pd.read_csv(ROOT / "data/raw/baverez2022/synthetic_measurements.csv")
     both = meas[meas["day"].isin([0, 7])].groupby(["parameter", "patient"])["day"].nunique()
     pairs = (both == 2).groupby("parameter").sum()
-    assert pairs[pairs > 0].to_dict() == {"ast": 19, "crp": 15, "ferritin": 15, "fever": 18, "hb": 20,
-                               "platelets": 20, "triglycerides": 5, "wbc": 20}
+    assert pairs[pairs > 0].to_dict() == {
+        "ast": 19,
+        "crp": 15,
+        "ferritin": 15,
+        "fever": 18,
+        "hb": 20,
+        "platelets": 20,
+        "triglycerides": 5,
+        "wbc": 20,
+    }
 
 
 def test_calibration_record_is_labelled_and_names_the_unmet_targets():
@@ -75,14 +94,30 @@ def test_calibration_record_is_labelled_and_names_the_unmet_targets():
     assert unmet["t3_hemoglobin_day0"]["status"] == "infeasible"
     assert "7.9" in unmet["t3_hemoglobin_day0"]["reason"]
     met = {(t["published_id"], t["key"]) for t in record["targets"] if t["met"]}
-    assert {("t3_crp_p", "p"), ("t3_ferritin_p", "p"), ("t1_ferritin", "q1"), ("t3_crp_day7", "median")} <= met
+    assert {
+        ("t3_crp_p", "p"),
+        ("t3_ferritin_p", "p"),
+        ("t1_ferritin", "q1"),
+        ("t3_crp_day7", "median"),
+    } <= met
 
 
 def test_generation_is_deterministic_and_seed_dependent():
-    recipe = {"seed": 7, "labs": [
-        {"parameter": "x", "unit": "u", "decimals": 1, "bounds": [0, 50],
-         "summary": {"n": 10, "q1": 5.0, "median": 10.0, "q3": 20.0},
-         "day0": {"n": 8, "median": 11.0}, "day7": {"n": 8, "median": 6.0}, "p": {"p": 0.05, "decimals": 2}}]}
+    recipe = {
+        "seed": 7,
+        "labs": [
+            {
+                "parameter": "x",
+                "unit": "u",
+                "decimals": 1,
+                "bounds": [0, 50],
+                "summary": {"n": 10, "q1": 5.0, "median": 10.0, "q3": 20.0},
+                "day0": {"n": 8, "median": 11.0},
+                "day7": {"n": 8, "median": 6.0},
+                "p": {"p": 0.05, "decimals": 2},
+            }
+        ],
+    }
     ids = [str(i) for i in range(1, 11)]
     a, b = generate(recipe, ids), generate(recipe, ids)
     assert csv_text(a.measurements) == csv_text(b.measurements)
@@ -102,7 +137,11 @@ def test_unknown_published_id_is_a_clear_error():
 def test_a_grid_the_csv_cannot_hold_is_refused():
     from retrocohort.errors import ConfigError
 
-    recipe = {"seed": 1, "continuous": [{"column": "x", "decimals": 6, "bounds": [0, 1e6],
-                                         "summary": {"n": 2, "median": 5.0}}]}
+    recipe = {
+        "seed": 1,
+        "continuous": [
+            {"column": "x", "decimals": 6, "bounds": [0, 1e6], "summary": {"n": 2, "median": 5.0}}
+        ],
+    }
     with pytest.raises(ConfigError, match="bad grid for x"):
         generate(recipe, ["1", "2"])

@@ -15,8 +15,9 @@ from retrocohort.stats.hodges_lehmann import (
 )
 from retrocohort.stats.signed_rank import wilcoxon_signed_rank
 
-HW_D = (np.array([1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30])
-        - np.array([0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]))
+HW_D = np.array([1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]) - np.array(
+    [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
+)
 
 
 def _walsh_sums(x: np.ndarray) -> np.ndarray:
@@ -60,8 +61,12 @@ def test_selection_equals_brute_force_with_ties(tiny_rounds, values, data):
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=SHARED_FIXTURE)
-@given(values=st.one_of(small_ints, decimal_floats, st.lists(
-    st.floats(-5, 5, allow_nan=False), min_size=1, max_size=45)), conf=st.sampled_from([0.8, 0.95]))
+@given(
+    values=st.one_of(
+        small_ints, decimal_floats, st.lists(st.floats(-5, 5, allow_nan=False), min_size=1, max_size=45)
+    ),
+    conf=st.sampled_from([0.8, 0.95]),
+)
 def test_estimate_and_ci_equal_brute_force(tiny_rounds, values, conf):
     d = np.array(values, dtype=float)
     res = hodges_lehmann_paired(d, conf_level=conf)
@@ -105,8 +110,7 @@ def test_exact_rank_matches_r_qsignrank_and_switches_to_normal():
     n = 60
     big = hodges_lehmann_paired(np.arange(1.0, n + 1) + 0.25)
     n_walsh = n * (n + 1) // 2
-    expected_k = math.floor(n_walsh / 2 - 1.959963984540054 * math.sqrt(
-        n * (n + 1) * (2 * n + 1) / 24) + 0.5)
+    expected_k = math.floor(n_walsh / 2 - 1.959963984540054 * math.sqrt(n * (n + 1) * (2 * n + 1) / 24) + 0.5)
     assert not big.details["exact_ci"] and big.details["k"] == expected_k
     assert big.achieved_conf_level == pytest.approx(0.95, abs=0.002)
     tied = hodges_lehmann_paired([1.0, 2.0, 2.0, 3.0, -1.0])
@@ -129,8 +133,9 @@ def test_decimals_grid_guards_overflow_and_missing_values():
         hodges_lehmann_paired([1e300, 1.0], decimals=3)
 
 
-@pytest.mark.parametrize("kwargs", [dict(d=[]), dict(d=[np.nan]), dict(d=[1.0], conf_level=1.0),
-                                    dict(d=[[1.0, 2.0]])])
+@pytest.mark.parametrize(
+    "kwargs", [dict(d=[]), dict(d=[np.nan]), dict(d=[1.0], conf_level=1.0), dict(d=[[1.0, 2.0]])]
+)
 def test_invalid_input_raises(kwargs):
     with pytest.raises(ValueError):
         hodges_lehmann_paired(**kwargs)

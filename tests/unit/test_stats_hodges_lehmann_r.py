@@ -15,8 +15,9 @@ from retrocohort.stats.result import r_qnorm
 from retrocohort.stats.root_finding import zeroin
 
 TIED_WITH_ZEROS = [0.1, 0.2, 0, 0.3, 0.1, -0.1, 0.2, 0.4, 0, 0.1, 0.3, -0.2]
-HW_D = (np.array([1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30])
-        - np.array([0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]))
+HW_D = np.array([1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]) - np.array(
+    [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
+)
 
 
 def test_ties_and_zeros_take_r_root_finding_path_to_the_bit():
@@ -49,11 +50,14 @@ def test_n_50_without_ties_uses_root_finding_like_r():
     assert res.estimate == pytest.approx(hodges_lehmann_paired(d, decimals=2).estimate, abs=0.2)
 
 
-@pytest.mark.parametrize(("d", "estimate", "ci"), [
-    ([1, 1, 1, 1], 1.0, (math.nan, math.nan)),  # all tied: statistic undefined, R's midrange
-    ([2, 2, -2], 0.34314575050761986, (2.0, 2.0)),  # level not achievable: R's median(x), level 0
-    ([0, 0, 1], 1.0, (math.nan, math.nan)),
-])
+@pytest.mark.parametrize(
+    ("d", "estimate", "ci"),
+    [
+        ([1, 1, 1, 1], 1.0, (math.nan, math.nan)),  # all tied: statistic undefined, R's midrange
+        ([2, 2, -2], 0.34314575050761986, (2.0, 2.0)),  # level not achievable: R's median(x), level 0
+        ([0, 0, 1], 1.0, (math.nan, math.nan)),
+    ],
+)
 def test_degenerate_inputs_follow_r(d, estimate, ci):
     res = hodges_lehmann_r(d)
     assert res.estimate == estimate
@@ -81,10 +85,15 @@ def test_shifted_statistic_is_r_w_function():
     assert shifted_signed_rank_z(x, 0.0, correct=False) == pytest.approx(19 / sigma, rel=1e-15)
 
 
-@pytest.mark.parametrize(("p", "lower", "expected"), [
-    (0.025, True, -1.9599639845400538), (0.025, False, 1.9599639845400538),
-    (0.975, True, 1.9599639845400536), (0.2, False, 0.84162123357291441),
-])
+@pytest.mark.parametrize(
+    ("p", "lower", "expected"),
+    [
+        (0.025, True, -1.9599639845400538),
+        (0.025, False, 1.9599639845400538),
+        (0.975, True, 1.9599639845400536),
+        (0.2, False, 0.84162123357291441),
+    ],
+)
 def test_r_qnorm_bits(p, lower, expected):
     assert r_qnorm(p, lower) == expected
 

@@ -50,14 +50,17 @@ def test_paired_arrays_drop_incomplete_pairs():
     assert res.p_value == mcnemar_from_discordant(2, 1).p_value
 
 
-@pytest.mark.parametrize("call", [
-    lambda: mcnemar([1, 0, 2], [1, 0, 1]),
-    lambda: mcnemar([1, 0], [1, 0, 1]),
-    lambda: mcnemar([None, 1], [1, None]),
-    lambda: mcnemar([1, 0], [0, 1], method="exact_mid_p"),
-    lambda: mcnemar_from_discordant(-1, 3),
-    lambda: mcnemar_from_discordant(1.5, 3),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: mcnemar([1, 0, 2], [1, 0, 1]),
+        lambda: mcnemar([1, 0], [1, 0, 1]),
+        lambda: mcnemar([None, 1], [1, None]),
+        lambda: mcnemar([1, 0], [0, 1], method="exact_mid_p"),
+        lambda: mcnemar_from_discordant(-1, 3),
+        lambda: mcnemar_from_discordant(1.5, 3),
+    ],
+)
 def test_invalid_input_raises(call):
     with pytest.raises(ValueError):
         call()

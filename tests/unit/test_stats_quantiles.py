@@ -13,8 +13,14 @@ from retrocohort.stats.quantiles import HF_TYPES, NUMPY_METHOD, grouped_quantile
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 probs_st = st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=8)
 
-_AB = {4: (0, 1), 5: (Fraction(1, 2),) * 2, 6: (0, 0), 7: (1, 1), 8: (Fraction(1, 3),) * 2,
-       9: (Fraction(3, 8),) * 2}
+_AB = {
+    4: (0, 1),
+    5: (Fraction(1, 2),) * 2,
+    6: (0, 0),
+    7: (1, 1),
+    8: (Fraction(1, 3),) * 2,
+    9: (Fraction(3, 8),) * 2,
+}
 
 
 def _position(n: int, p: np.ndarray, hf_type: int) -> np.ndarray:
@@ -115,11 +121,17 @@ def test_hf_types_documented():
     assert "QUARTILE.INC" in HF_TYPES[7] and "SAS" in HF_TYPES[2]
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(values=[1, 2], probs=0.5, hf_type=0), dict(values=[1, 2], probs=0.5, hf_type=10),
-    dict(values=[1, 2], probs=1.5, hf_type=7), dict(values=[1, 2], probs=np.nan, hf_type=7),
-    dict(values=[[1, 2]], probs=0.5, hf_type=7), dict(values=[1, np.inf], probs=0.5, hf_type=7),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(values=[1, 2], probs=0.5, hf_type=0),
+        dict(values=[1, 2], probs=0.5, hf_type=10),
+        dict(values=[1, 2], probs=1.5, hf_type=7),
+        dict(values=[1, 2], probs=np.nan, hf_type=7),
+        dict(values=[[1, 2]], probs=0.5, hf_type=7),
+        dict(values=[1, np.inf], probs=0.5, hf_type=7),
+    ],
+)
 def test_invalid_input_raises(kwargs):
     with pytest.raises(ValueError):
         quantile(**kwargs)

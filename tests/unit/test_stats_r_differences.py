@@ -11,7 +11,8 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "methods-vs-r.md"
 
 def test_docs_page_is_generated_from_the_registry():
     assert DOC.read_text(encoding="utf-8") == differences_markdown(), (
-        "regenerate docs/methods-vs-r.md with retrocohort.stats.r_differences.differences_markdown()")
+        "regenerate docs/methods-vs-r.md with retrocohort.stats.r_differences.differences_markdown()"
+    )
 
 
 def test_entries_are_complete_and_unique():

@@ -11,13 +11,15 @@ import pytest
 from retrocohort.errors import InputError
 from retrocohort.stats.regression import cox_regression, logistic_regression
 
-DATA = pd.DataFrame({
-    "age": [34, 51, 47, 62, 58, 29, 70, 44, 39, 66, 53, 48, 61, 72, 36, 55, 42, 68, 59, 45],
-    "arm": list("ABCABCABCABCABCABCAB"),
-    "y": [0, 1, 0, 1, 1, 0, 1, 0, 0, 1, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0],
-    "t": [12, 5, 20, 3, 8, 25, 2, 14, 18, 4, 9, 7, 6, 1, 30, 16, 11, 3, 10, 13],
-    "e": [0, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0],
-})
+DATA = pd.DataFrame(
+    {
+        "age": [34, 51, 47, 62, 58, 29, 70, 44, 39, 66, 53, 48, 61, 72, 36, 55, 42, 68, 59, 45],
+        "arm": list("ABCABCABCABCABCABCAB"),
+        "y": [0, 1, 0, 1, 1, 0, 1, 0, 0, 1, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0],
+        "t": [12, 5, 20, 3, 8, 25, 2, 14, 18, 4, 9, 7, 6, 1, 30, 16, 11, 3, 10, 13],
+        "e": [0, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0],
+    }
+)
 REF = {"arm": "B"}
 
 
@@ -28,32 +30,42 @@ def _col(result, attr):
 def test_logistic_matches_r_glm():
     res = logistic_regression(DATA, "y", ["age", "arm"], reference_levels=REF)
     assert [t.term for t in res.terms] == ["age", "arm: A vs B", "arm: C vs B"]
-    np.testing.assert_allclose(_col(res, "coefficient"),
-                               [0.275375607929128, -2.78540082136687, 0.0780603771017434], rtol=1e-9)
-    np.testing.assert_allclose(_col(res, "std_err"),
-                               [0.143762646321446, 2.25500709940471, 1.67874603485252], rtol=1e-9)
-    np.testing.assert_allclose(np.log(_col(res, "ci_low")),
-                               [-0.0063940011830767, -7.20513352108223, -3.21222139039861], rtol=1e-9)
-    np.testing.assert_allclose(np.log(_col(res, "ci_high")),
-                               [0.557145217041332, 1.63433187834849, 3.3683421446021], rtol=1e-9)
-    np.testing.assert_allclose(_col(res, "p_value"),
-                               [0.055430312190432, 0.216753430666995, 0.962912357710521], rtol=1e-9)
+    np.testing.assert_allclose(
+        _col(res, "coefficient"), [0.275375607929128, -2.78540082136687, 0.0780603771017434], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        _col(res, "std_err"), [0.143762646321446, 2.25500709940471, 1.67874603485252], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        np.log(_col(res, "ci_low")), [-0.0063940011830767, -7.20513352108223, -3.21222139039861], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        np.log(_col(res, "ci_high")), [0.557145217041332, 1.63433187834849, 3.3683421446021], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        _col(res, "p_value"), [0.055430312190432, 0.216753430666995, 0.962912357710521], rtol=1e-9
+    )
     assert (res.n, res.n_events, res.n_dropped, res.converged, res.notes) == (20, 10, 0, True, ())
     assert "Wald" in res.method and "treatment-coded" in res.method
 
 
 def test_cox_matches_r_coxph_efron():
     res = cox_regression(DATA, "t", "e", ["age", "arm"], reference_levels=REF)
-    np.testing.assert_allclose(_col(res, "coefficient"),
-                               [0.228410357135866, -1.3592969725934, -0.711345605258571], rtol=1e-9)
-    np.testing.assert_allclose(_col(res, "std_err"),
-                               [0.0629112367999207, 0.787626031601486, 0.970761008600802], rtol=1e-9)
-    np.testing.assert_allclose(_col(res, "p_value"),
-                               [0.000282679175572111, 0.0843806654514412, 0.463698054930227], rtol=1e-9)
-    np.testing.assert_allclose(_col(res, "ci_low"),
-                               [1.11082901706832, 0.0548575404429242, 0.0732408305070453], rtol=1e-9)
-    np.testing.assert_allclose(_col(res, "ci_high"),
-                               [1.42150208019287, 1.20252279917595, 3.29139342713222], rtol=1e-9)
+    np.testing.assert_allclose(
+        _col(res, "coefficient"), [0.228410357135866, -1.3592969725934, -0.711345605258571], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        _col(res, "std_err"), [0.0629112367999207, 0.787626031601486, 0.970761008600802], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        _col(res, "p_value"), [0.000282679175572111, 0.0843806654514412, 0.463698054930227], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        _col(res, "ci_low"), [1.11082901706832, 0.0548575404429242, 0.0732408305070453], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        _col(res, "ci_high"), [1.42150208019287, 1.20252279917595, 3.29139342713222], rtol=1e-9
+    )
     assert (res.n, res.n_events, res.converged) == (20, 12, True)
     assert "Efron" in res.method
 
@@ -87,12 +99,15 @@ def test_event_level_for_a_labelled_outcome():
     assert res.terms[0].coefficient == pytest.approx(ref.terms[0].coefficient, rel=1e-12)
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"predictors": ["arm"]}, "without a reference level"),
-    ({"predictors": ["arm"], "reference_levels": {"arm": "Z"}}, "reference level not found"),
-    ({"predictors": ["nope"]}, "column not found"),
-    ({"predictors": []}, "no predictors"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"predictors": ["arm"]}, "without a reference level"),
+        ({"predictors": ["arm"], "reference_levels": {"arm": "Z"}}, "reference level not found"),
+        ({"predictors": ["nope"]}, "column not found"),
+        ({"predictors": []}, "no predictors"),
+    ],
+)
 def test_bad_designs_raise_input_errors_naming_the_column(kwargs, message):
     with pytest.raises(InputError) as err:
         logistic_regression(DATA, "y", source="patients.csv", **kwargs)
@@ -120,12 +135,130 @@ def test_negative_time_and_no_events_are_refused():
 # 60 patients of survival::pbc (seeded sample) with edema = 1 as the predictor: statsmodels'
 # own Newton (no step halving) returns NaN here; R coxph: b = 3.3278767281800246,
 # se = 0.6909289743767085.
-PBC_T = [400, 3577, 3584, 131, 3839, 2847, 4556, 3282, 4365, 3992, 4191, 2769, 3707, 1657, 3820, 3581,
-         3388, 3445, 1083, 191, 971, 824, 1037, 762, 2797, 2721, 2301, 2573, 2330, 2365, 2357, 1786, 999,
-         1165, 1831, 1701, 1614, 1656, 1525, 1481, 1434, 1234, 1329, 877, 1321, 1153, 1680, 1170, 3492,
-         559, 359, 2103, 1347, 1899, 1022, 1368, 1329, 935, 1086, 1055]
-PBC_E = [1, 0, 1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1,
-         1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0]
+PBC_T = [
+    400,
+    3577,
+    3584,
+    131,
+    3839,
+    2847,
+    4556,
+    3282,
+    4365,
+    3992,
+    4191,
+    2769,
+    3707,
+    1657,
+    3820,
+    3581,
+    3388,
+    3445,
+    1083,
+    191,
+    971,
+    824,
+    1037,
+    762,
+    2797,
+    2721,
+    2301,
+    2573,
+    2330,
+    2365,
+    2357,
+    1786,
+    999,
+    1165,
+    1831,
+    1701,
+    1614,
+    1656,
+    1525,
+    1481,
+    1434,
+    1234,
+    1329,
+    877,
+    1321,
+    1153,
+    1680,
+    1170,
+    3492,
+    559,
+    359,
+    2103,
+    1347,
+    1899,
+    1022,
+    1368,
+    1329,
+    935,
+    1086,
+    1055,
+]
+PBC_E = [
+    1,
+    0,
+    1,
+    1,
+    1,
+    1,
+    0,
+    1,
+    0,
+    0,
+    1,
+    1,
+    0,
+    1,
+    0,
+    0,
+    0,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+    1,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+    0,
+    0,
+]
 PBC_EDEMA = [1 if i in (0, 3, 19, 20) else 0 for i in range(60)]
 
 

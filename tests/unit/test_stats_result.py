@@ -18,9 +18,16 @@ from retrocohort.stats.result import (
 
 
 def _result() -> TestResult:
-    return TestResult(test="t", method="m", statistic=np.float64(1.5), p_value=np.float64(0.25),
-                      n=10, n_used=9, alternative="two-sided",
-                      details={"exact": np.bool_(True), "k": np.int64(3), "v": (1, 2)})
+    return TestResult(
+        test="t",
+        method="m",
+        statistic=np.float64(1.5),
+        p_value=np.float64(0.25),
+        n=10,
+        n_used=9,
+        alternative="two-sided",
+        details={"exact": np.bool_(True), "k": np.int64(3), "v": (1, 2)},
+    )
 
 
 def test_to_dict_flat_is_plain_python_and_json_serialisable():

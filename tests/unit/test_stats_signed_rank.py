@@ -36,8 +36,14 @@ def _brute_force_p(d: np.ndarray, zero_method: str) -> dict[str, float]:
     signs = signs.reshape(2**r.size, r.size)
     v_all = signs @ r + shift
     lower, upper = np.mean(v_all <= v_obs + 1e-9), np.mean(v_all >= v_obs - 1e-9)
-    return {"less": lower, "greater": upper, "two-sided": min(1.0, 2 * min(lower, upper)),
-            "v": v_obs, "mean": v_all.mean(), "var": v_all.var()}
+    return {
+        "less": lower,
+        "greater": upper,
+        "two-sided": min(1.0, 2 * min(lower, upper)),
+        "v": v_obs,
+        "mean": v_all.mean(),
+        "var": v_all.var(),
+    }
 
 
 def test_hollander_wolfe_example_matches_r():
@@ -45,15 +51,17 @@ def test_hollander_wolfe_example_matches_r():
     assert res.statistic == 40.0
     assert res.p_value == pytest.approx(0.01953125, abs=1e-12)  # R: 0.01953
     assert res.details["exact"] and res.n == res.n_used == 9
-    r_style = wilcoxon_signed_rank(HW_X - HW_Y, alternative="greater", decimals=3,
-                                   **wilcoxon_preset("R"))
+    r_style = wilcoxon_signed_rank(HW_X - HW_Y, alternative="greater", decimals=3, **wilcoxon_preset("R"))
     assert r_style.p_value == res.p_value
     assert wilcoxon_signed_rank(HW_X - HW_Y, decimals=3).p_value == pytest.approx(0.0390625)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(1, 200), min_size=1, max_size=25, unique=True),
-       st.randoms(use_true_random=False), st.sampled_from(ALTERNATIVES))
+@given(
+    st.lists(st.integers(1, 200), min_size=1, max_size=25, unique=True),
+    st.randoms(use_true_random=False),
+    st.sampled_from(ALTERNATIVES),
+)
 def test_equals_scipy_exact_when_untied(magnitudes, rnd, alternative):
     d = np.array([rnd.choice([-1, 1]) * (m + 0.5) for m in magnitudes], dtype=float)
     ours = wilcoxon_signed_rank(d, alternative=alternative)
@@ -71,10 +79,12 @@ def test_equals_scipy_asymptotic_with_ties_and_zeros(zero_method, correction, al
     rng = np.random.default_rng(3)
     for n in (8, 40, 400):
         d = rng.integers(-4, 7, n).astype(float)
-        ours = wilcoxon_signed_rank(d, zero_method=zero_method, correction=correction,
-                                    method="asymptotic", alternative=alternative)
-        ref = stats.wilcoxon(d, zero_method=zero_method, correction=correction,
-                             method="asymptotic", alternative=alternative)
+        ours = wilcoxon_signed_rank(
+            d, zero_method=zero_method, correction=correction, method="asymptotic", alternative=alternative
+        )
+        ref = stats.wilcoxon(
+            d, zero_method=zero_method, correction=correction, method="asymptotic", alternative=alternative
+        )
         assert not ours.details["exact"]
         assert ours.p_value == pytest.approx(ref.pvalue, rel=1e-10)
 
@@ -86,8 +96,7 @@ def test_exact_with_ties_and_zeros_equals_sign_flip_enumeration(zero_method, d):
     d = np.array(d, dtype=float)
     ref = _brute_force_p(d, zero_method)
     for alternative in ALTERNATIVES:
-        res = wilcoxon_signed_rank(d, zero_method=zero_method, method="exact",
-                                   alternative=alternative)
+        res = wilcoxon_signed_rank(d, zero_method=zero_method, method="exact", alternative=alternative)
         assert res.statistic == pytest.approx(ref["v"])
         assert res.p_value == pytest.approx(ref[alternative], rel=1e-12, abs=1e-15)
 
@@ -102,8 +111,10 @@ def test_asymptotic_moments_are_the_permutation_moments(zero_method):
 
 
 def test_exact_two_sided_pvalues_for_n5_form_the_known_set():
-    pvals = {round(wilcoxon_signed_rank(np.array(s) * np.arange(1, 6), method="exact").p_value, 6)
-             for s in itertools.product([-1, 1], repeat=5)}
+    pvals = {
+        round(wilcoxon_signed_rank(np.array(s) * np.arange(1, 6), method="exact").p_value, 6)
+        for s in itertools.product([-1, 1], repeat=5)
+    }
     assert pvals == {0.0625, 0.125, 0.1875, 0.3125, 0.4375, 0.625, 0.8125, 1.0}
 
 
@@ -171,11 +182,18 @@ def test_missing_values_dropped_and_counted():
     assert res.details["n_missing"] == 1 and res.details["n_zero"] == 1
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(d=[1.0, 2.0], zero_method="none"), dict(d=[1.0, 2.0], method="permutation"),
-    dict(d=[1.0, 2.0], alternative="two.sided"), dict(d=[]), dict(d=[np.nan]),
-    dict(d=[[1.0, 2.0]]), dict(d=[1.0, 2.0], decimals=1.5),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(d=[1.0, 2.0], zero_method="none"),
+        dict(d=[1.0, 2.0], method="permutation"),
+        dict(d=[1.0, 2.0], alternative="two.sided"),
+        dict(d=[]),
+        dict(d=[np.nan]),
+        dict(d=[[1.0, 2.0]]),
+        dict(d=[1.0, 2.0], decimals=1.5),
+    ],
+)
 def test_wilcoxon_invalid_input_raises(kwargs):
     with pytest.raises(ValueError):
         wilcoxon_signed_rank(**kwargs)

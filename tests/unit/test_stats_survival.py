@@ -65,16 +65,19 @@ def test_logrank_drops_incomplete_rows():
     assert res.statistic == pytest.approx(8 / 13)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: kaplan_meier([1, -2], [1, 1]),
-    lambda: kaplan_meier([1, 2], [1, 2]),
-    lambda: kaplan_meier([1, 2], [1]),
-    lambda: kaplan_meier([1, 2], [1, 1], ci_type="arcsine"),
-    lambda: kaplan_meier([1, 2], [1, 1], conf_level=95),
-    lambda: median_survival([np.nan], [1]),
-    lambda: logrank([1, 2], [1, 1], ["A", "A"]),
-    lambda: logrank([1, 2], [1, 1], ["A"]),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: kaplan_meier([1, -2], [1, 1]),
+        lambda: kaplan_meier([1, 2], [1, 2]),
+        lambda: kaplan_meier([1, 2], [1]),
+        lambda: kaplan_meier([1, 2], [1, 1], ci_type="arcsine"),
+        lambda: kaplan_meier([1, 2], [1, 1], conf_level=95),
+        lambda: median_survival([np.nan], [1]),
+        lambda: logrank([1, 2], [1, 1], ["A", "A"]),
+        lambda: logrank([1, 2], [1, 1], ["A"]),
+    ],
+)
 def test_invalid_input_raises(call):
     with pytest.raises(ValueError):
         call()
@@ -87,12 +90,27 @@ R_MEDIAN_CASES = [
     ("exact half", [1, 2, 3, 4], [1, 1, 1, 1], "log-log", (2.5, 1.0, np.nan)),
     ("never reached", [1, 2, 3, 4, 5, 6, 7, 8], [1, 0, 0, 0, 0, 0, 0, 0], "log-log", (np.nan, 1.0, np.nan)),
     ("never reached", [1, 2, 3, 4, 5, 6, 7, 8], [1, 0, 0, 0, 0, 0, 0, 0], "log", (np.nan, np.nan, np.nan)),
-    ("ties", [1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 6, 7], [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0], "log-log",
-     (4.0, 1.0, 6.0)),
-    ("ties", [1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 6, 7], [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0], "log",
-     (4.0, 3.0, np.nan)),
-    ("ties", [1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 6, 7], [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0], "plain",
-     (4.0, 3.0, 6.0)),
+    (
+        "ties",
+        [1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 6, 7],
+        [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0],
+        "log-log",
+        (4.0, 1.0, 6.0),
+    ),
+    (
+        "ties",
+        [1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 6, 7],
+        [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0],
+        "log",
+        (4.0, 3.0, np.nan),
+    ),
+    (
+        "ties",
+        [1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 6, 7],
+        [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0],
+        "plain",
+        (4.0, 3.0, 6.0),
+    ),
 ]
 
 

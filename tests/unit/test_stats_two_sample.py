@@ -84,8 +84,7 @@ def test_mann_whitney_equals_scipy_asymptotic_with_ties(correction, alternative)
     rng = np.random.default_rng(5)
     x, y = rng.integers(0, 6, 70).astype(float), rng.integers(1, 7, 55).astype(float)
     res = mann_whitney(x, y, correction=correction, alternative=alternative)
-    ref = stats.mannwhitneyu(x, y, use_continuity=correction, method="asymptotic",
-                             alternative=alternative)
+    ref = stats.mannwhitneyu(x, y, use_continuity=correction, method="asymptotic", alternative=alternative)
     assert not res.details["exact"] and res.statistic == ref.statistic
     assert res.p_value == pytest.approx(ref.pvalue, rel=1e-10)
 
@@ -101,8 +100,9 @@ def _brute_force_rank_sum(x: np.ndarray, y: np.ndarray) -> dict[str, float]:
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.integers(0, 4), min_size=1, max_size=6),
-       st.lists(st.integers(0, 4), min_size=1, max_size=6))
+@given(
+    st.lists(st.integers(0, 4), min_size=1, max_size=6), st.lists(st.integers(0, 4), min_size=1, max_size=6)
+)
 def test_mann_whitney_exact_with_ties_equals_enumeration(x, y):
     x, y = np.array(x, float), np.array(y, float)
     ref = _brute_force_rank_sum(x, y)
@@ -136,9 +136,15 @@ def test_rank_sum_null_pmf_equals_subset_enumeration():
         rank_sum_null_pmf(ranks2, 8)
 
 
-@pytest.mark.parametrize("kwargs", [dict(x=[], y=[1.0]), dict(x=[np.nan], y=[1.0]),
-                                    dict(x=[1.0], y=[2.0], method="permutation"),
-                                    dict(x=[1.0], y=[2.0], alternative="bigger")])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(x=[], y=[1.0]),
+        dict(x=[np.nan], y=[1.0]),
+        dict(x=[1.0], y=[2.0], method="permutation"),
+        dict(x=[1.0], y=[2.0], alternative="bigger"),
+    ],
+)
 def test_mann_whitney_invalid_input_raises(kwargs):
     with pytest.raises(ValueError):
         mann_whitney(**kwargs)
@@ -154,8 +160,10 @@ TIED_X, TIED_Y = [1, 2, 2, 3, 5, 5, 7], [2, 4, 5, 6, 6, 8, 9, 9]
 def test_presets_agree_without_ties_where_the_null_is_symmetric():
     from retrocohort.stats.two_sample import mann_whitney_preset
 
-    ps = {name: mann_whitney(UNTIED_X, UNTIED_Y, **mann_whitney_preset(name)).p_value
-          for name in ("retrocohort", "R", "coin")}
+    ps = {
+        name: mann_whitney(UNTIED_X, UNTIED_Y, **mann_whitney_preset(name)).p_value
+        for name in ("retrocohort", "R", "coin")
+    }
     assert ps["R"] == pytest.approx(0.030303030303030304, rel=1e-12)
     assert ps["retrocohort"] == pytest.approx(ps["R"], rel=1e-12)
     assert ps["coin"] == pytest.approx(ps["R"], rel=1e-12)

@@ -6,19 +6,23 @@ import pytest
 from retrocohort.render.model import Row, Table
 from retrocohort.tables.suppression import suppress_stats, suppress_table, suppressed_rows
 
-STATS = pd.DataFrame({
-    "stat": ["section", "count_pct", "count_pct", "count_pct", "count_pct", "median_iqr"],
-    "label": ["Conditions", "a", "b", "c", "d", "age"],
-    "count": [None, 0, 3, 10, 19, None],
-    "denominator": [None, 21, 21, 21, 21, None],
-    "percent": [None, 0.0, 14.3, 47.6, 90.5, None],
-})
+STATS = pd.DataFrame(
+    {
+        "stat": ["section", "count_pct", "count_pct", "count_pct", "count_pct", "median_iqr"],
+        "label": ["Conditions", "a", "b", "c", "d", "age"],
+        "count": [None, 0, 3, 10, 19, None],
+        "denominator": [None, 21, 21, 21, 21, None],
+        "percent": [None, 0.0, 14.3, 47.6, 90.5, None],
+    }
+)
 
 
 def _table() -> Table:
-    rows = [Row(["Conditions"], section=True)] + [
-        Row([lab, f"{c} ({p:.0f})"]) for lab, c, p in zip("abcd", [0, 3, 10, 19], [0, 14.3, 47.6, 90.5])
-    ] + [Row(["age", "45 [33–58]"])]
+    rows = (
+        [Row(["Conditions"], section=True)]
+        + [Row([lab, f"{c} ({p:.0f})"]) for lab, c, p in zip("abcd", [0, 3, 10, 19], [0, 14.3, 47.6, 90.5])]
+        + [Row(["age", "45 [33–58]"])]
+    )
     return Table("T1", ["", "n (%)"], rows, ["note"], "tab:t1")
 
 

@@ -5,23 +5,30 @@ import pandas as pd
 import pytest
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-from retrocohort.errors import ConfigError
 from retrocohort.analysis.survival import (
     at_risk_times,
     numbers_at_risk,
     survival_at,
     survival_statistics,
 )
+from retrocohort.errors import ConfigError
 
-VARIABLES = {"days": {"kind": "continuous", "unit": "days"}, "resolved": {"kind": "binary"},
-             "arm": {"kind": "categorical", "categories": ["A", "B"]},
-             "age": {"kind": "continuous"}}
-FRAME = pd.DataFrame({
-    "days": [1.0, 2, 2, 3, 4, 5, 6, 7, np.nan, 3],
-    "resolved": pd.array([True, True, False, True, False, True, True, False, True, None], dtype="boolean"),
-    "arm": ["A", "B", "A", "B", "A", "B", "A", "B", "A", "B"],
-    "age": np.arange(10.0),
-})
+VARIABLES = {
+    "days": {"kind": "continuous", "unit": "days"},
+    "resolved": {"kind": "binary"},
+    "arm": {"kind": "categorical", "categories": ["A", "B"]},
+    "age": {"kind": "continuous"},
+}
+FRAME = pd.DataFrame(
+    {
+        "days": [1.0, 2, 2, 3, 4, 5, 6, 7, np.nan, 3],
+        "resolved": pd.array(
+            [True, True, False, True, False, True, True, False, True, None], dtype="boolean"
+        ),
+        "arm": ["A", "B", "A", "B", "A", "B", "A", "B", "A", "B"],
+        "age": np.arange(10.0),
+    }
+)
 
 
 def _run(spec, frame=FRAME, synthetic=frozenset()):
@@ -45,16 +52,26 @@ def test_ungrouped_analysis_equals_statsmodels():
     assert hz.loc[2.0, "survival"] == pytest.approx(7 / 8 * 6 / 7)  # step at t = 2 included
     assert hz.loc[6.5, "survival"] == pytest.approx(7 / 8 * 6 / 7 * 4 / 5 * 2 / 3 * 1 / 2)
     assert hz.loc[2.0, "n_at_risk"] == 7
-    assert "logrank" not in set(stats["role"]) and results["s"].curves["group"].unique().tolist() == ["All patients"]
+    assert "logrank" not in set(stats["role"]) and results["s"].curves["group"].unique().tolist() == [
+        "All patients"
+    ]
 
 
 def test_grouped_analysis_logrank_equals_statsmodels_survdiff():
-    spec = {"id": "s", "time": "days", "event": "resolved", "group_variable": "arm",
-            "groups": {"B": "Arm B", "A": "Arm A"}}
+    spec = {
+        "id": "s",
+        "time": "days",
+        "event": "resolved",
+        "group_variable": "arm",
+        "groups": {"B": "Arm B", "A": "Arm A"},
+    }
     stats, results = _run(spec, synthetic={"days"})
     keep = FRAME["days"].notna() & FRAME["resolved"].notna()
-    chisq, p = survdiff(FRAME.loc[keep, "days"].to_numpy(), FRAME.loc[keep, "resolved"].to_numpy(dtype=float),
-                        FRAME.loc[keep, "arm"].to_numpy())
+    chisq, p = survdiff(
+        FRAME.loc[keep, "days"].to_numpy(),
+        FRAME.loc[keep, "resolved"].to_numpy(dtype=float),
+        FRAME.loc[keep, "arm"].to_numpy(),
+    )
     test = stats[stats["role"] == "logrank"].iloc[0]
     assert test["statistic"] == pytest.approx(chisq) and test["p_value"] == pytest.approx(p)
     assert test["synthetic"] and test["details"]["df"] == 1
@@ -75,11 +92,14 @@ def test_a_single_present_group_gives_a_not_computed_logrank():
     assert stats.loc[stats["role"] == "logrank", "method"].iloc[0].startswith("not computed")
 
 
-@pytest.mark.parametrize(("spec", "message"), [
-    ({"id": "s", "time": "days"}, "no event definition"),
-    ({"id": "s", "time": "days", "event": "age"}, "not binary"),
-    ({"id": "s", "time": "nope", "event_when_observed": True}, "not available"),
-])
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"id": "s", "time": "days"}, "no event definition"),
+        ({"id": "s", "time": "days", "event": "age"}, "not binary"),
+        ({"id": "s", "time": "nope", "event_when_observed": True}, "not available"),
+    ],
+)
 def test_bad_specs_raise_located_config_errors(spec, message):
     with pytest.raises(ConfigError) as err:
         _run(spec)
@@ -88,8 +108,9 @@ def test_bad_specs_raise_located_config_errors(spec, message):
 
 def test_numbers_at_risk_and_survival_at():
     assert numbers_at_risk(np.array([1.0, 2, 2, 5]), np.array([0, 2, 2.5, 6])).tolist() == [4, 3, 1, 0]
-    km = pd.DataFrame({"time": [1.0, 3.0], "survival": [0.5, 0.25], "ci_low": [0.1, 0.05],
-                       "ci_high": [0.9, 0.6]})
+    km = pd.DataFrame(
+        {"time": [1.0, 3.0], "survival": [0.5, 0.25], "ci_low": [0.1, 0.05], "ci_high": [0.9, 0.6]}
+    )
     assert survival_at(km, 0.9) == (1.0, 1.0, 1.0)
     assert survival_at(km, 1.0) == (0.5, 0.1, 0.9)
     assert survival_at(km, 10.0) == (0.25, 0.05, 0.6)
@@ -104,8 +125,15 @@ def test_at_risk_times_start_at_zero_and_stay_in_range():
 def test_km_plot_band_reaches_a_final_step_to_zero():
     from retrocohort.figures.survival import km_plot
 
-    curves = pd.DataFrame({"group": ["A"] * 3, "time": [1.0, 2.0, 8.0], "survival": [0.5, 0.25, 0.0],
-                           "ci_low": [0.2, 0.05, np.nan], "ci_high": [0.8, 0.6, np.nan]})
+    curves = pd.DataFrame(
+        {
+            "group": ["A"] * 3,
+            "time": [1.0, 2.0, 8.0],
+            "survival": [0.5, 0.25, 0.0],
+            "ci_low": [0.2, 0.05, np.nan],
+            "ci_high": [0.8, 0.6, np.nan],
+        }
+    )
     fig = km_plot(curves)
     band = [c for c in fig.axes[0].collections if (c.get_gid() or "") == "ci-A"][0]
     xs = np.concatenate([p.vertices[:, 0] for p in band.get_paths()])

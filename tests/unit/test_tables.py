@@ -32,26 +32,32 @@ VARIABLES = {
     "days": {"kind": "continuous", "unit": "days", "label": "Days"},
     "event": {"kind": "binary"},
 }
-FRAME = pd.DataFrame({
-    "male": pd.array([True, True, False, None, True, False], dtype="boolean"),
-    "age": [20.0, 30, 40, 50, 60, np.nan],
-    "ferritin": [6072.5, 13835.0, 27001.0, 500.0, 9000.0, 20000.0],
-    "crp": [2.25, 2.25, 2.25, 2.25, 2.25, 2.25],
-    "days": [1.0, 2, 3, 4, 5, 6],
-    "event": pd.array([True, True, False, True, True, False], dtype="boolean"),
-})
+FRAME = pd.DataFrame(
+    {
+        "male": pd.array([True, True, False, None, True, False], dtype="boolean"),
+        "age": [20.0, 30, 40, 50, 60, np.nan],
+        "ferritin": [6072.5, 13835.0, 27001.0, 500.0, 9000.0, 20000.0],
+        "crp": [2.25, 2.25, 2.25, 2.25, 2.25, 2.25],
+        "days": [1.0, 2, 3, 4, 5, 6],
+        "event": pd.array([True, True, False, True, True, False], dtype="boolean"),
+    }
+)
 
 
 def _config(rows, rounding="half_up", hf=7, **table1):
-    return {"study": {"synthetic_note": "Synthetic data."},
-            "statistics": {"rounding": rounding, "quantile_type": hf},
-            "variables": VARIABLES,
-            "tables": {"table1": {"title": "Table 1 ({n} patients)", "rows": rows, **table1}}}
+    return {
+        "study": {"synthetic_note": "Synthetic data."},
+        "statistics": {"rounding": rounding, "quantile_type": hf},
+        "variables": VARIABLES,
+        "tables": {"table1": {"title": "Table 1 ({n} patients)", "rows": rows, **table1}},
+    }
 
 
 def _table1(rows, synthetic=frozenset(), **kw):
     config = _config(rows, **kw)
-    stats = table1_statistics(FRAME, rows, VARIABLES, {}, config["statistics"]["quantile_type"], set(synthetic))
+    stats = table1_statistics(
+        FRAME, rows, VARIABLES, {}, config["statistics"]["quantile_type"], set(synthetic)
+    )
     return build_table1(stats, config, len(FRAME))
 
 
@@ -61,15 +67,22 @@ def _cells(table):
 
 def test_table2_lists_every_patient_unless_max_rows_caps_the_formatted_listing():
     patients = pd.DataFrame({"patient_id": [f"P{i}" for i in range(1, 6)], "age": [30.0, 41.5, None, 52, 60]})
-    spec = {"columns": [{"variable": "patient_id", "header": "Patient"},
-                        {"variable": "age", "header": "Age", "decimals": 0}], "footnotes": ["note"]}
+    spec = {
+        "columns": [
+            {"variable": "patient_id", "header": "Patient"},
+            {"variable": "age", "header": "Age", "decimals": 0},
+        ],
+        "footnotes": ["note"],
+    }
     full = build_table2(patients, {"tables": {"table2": spec}})
     assert [r.cells for r in full.rows][2] == ["P3", "—"] and len(full.rows) == 5
     assert full.footnotes == ["note"]
     capped = build_table2(patients, {"tables": {"table2": dict(spec, max_rows=2)}})
     assert [r.cells[0] for r in capped.rows] == ["P1", "P2"]
-    assert capped.footnotes == ["note", "First 2 of 5 patients listed; the full listing is "
-                                "results/tables/table2.csv."]
+    assert capped.footnotes == [
+        "note",
+        "First 2 of 5 patients listed; the full listing is results/tables/table2.csv.",
+    ]
     assert build_table2(patients, {"tables": {"table2": dict(spec, max_rows=5)}}).footnotes == ["note"]
 
 
@@ -96,8 +109,9 @@ def test_quantile_type_and_rounding_rule_are_stated_and_applied():
 
 
 def test_mean_sd_option_decimals_reference_and_footnote():
-    rows = [{"variable": "age", "stat": "mean_sd", "decimals": 2, "reference": [18, 65],
-             "reference_decimals": 0}]
+    rows = [
+        {"variable": "age", "stat": "mean_sd", "decimals": 2, "reference": [18, 65], "reference_decimals": 0}
+    ]
     table = _table1(rows)
     assert _cells(table)["Age"][1:] == ["18–65", "40.00 (15.81)"]
     assert any("Mean (SD): standard deviation with the n − 1 denominator" in f for f in table.footnotes)
@@ -121,14 +135,37 @@ def test_synthetic_rows_carry_a_dagger_and_footnote():
 
 
 GROUP_CONFIG = {
-    "study": {"synthetic_note": "Synthetic data."}, "statistics": {}, "variables": VARIABLES,
-    "groups": [{"id": "age_by_sex", "label": "Age by sex", "outcome": "age", "group_variable": "male",
-                "groups": {"True": "Men", "False": "Women"}, "decimals": 0},
-               {"id": "event_by_sex", "label": "Event by sex", "outcome": "event", "group_variable": "male",
-                "groups": {"True": "Men", "False": "Women"}}],
-    "survival": [{"id": "time", "label": "Time to event", "time": "days", "event": "event",
-                  "group_variable": "male", "groups": {"True": "Men", "False": "Women"},
-                  "horizons": [1, 3]}],
+    "study": {"synthetic_note": "Synthetic data."},
+    "statistics": {},
+    "variables": VARIABLES,
+    "groups": [
+        {
+            "id": "age_by_sex",
+            "label": "Age by sex",
+            "outcome": "age",
+            "group_variable": "male",
+            "groups": {"True": "Men", "False": "Women"},
+            "decimals": 0,
+        },
+        {
+            "id": "event_by_sex",
+            "label": "Event by sex",
+            "outcome": "event",
+            "group_variable": "male",
+            "groups": {"True": "Men", "False": "Women"},
+        },
+    ],
+    "survival": [
+        {
+            "id": "time",
+            "label": "Time to event",
+            "time": "days",
+            "event": "event",
+            "group_variable": "male",
+            "groups": {"True": "Men", "False": "Women"},
+            "horizons": [1, 3],
+        }
+    ],
     "tables": {"groups": {"title": "Group comparisons"}, "survival": {"title": "Time to event"}},
 }
 
@@ -160,8 +197,14 @@ def test_group_table_sections_rows_and_lettered_methods():
 
 def test_survival_table_medians_horizons_and_logrank():
     stats, table = _survival_table()
-    assert table.columns == ["Analysis and group", "n (events)", "Median time, days (95% CI)",
-                             "Event-free at 1 day (95% CI)", "Event-free at 3 days (95% CI)", "p-Value"]
+    assert table.columns == [
+        "Analysis and group",
+        "n (events)",
+        "Median time, days (95% CI)",
+        "Event-free at 1 day (95% CI)",
+        "Event-free at 3 days (95% CI)",
+        "p-Value",
+    ]
     cells = _cells(table)
     men = cells["Men"]  # days 1, 2, 5: all events -> S = 2/3, 1/3, 0; median = 2
     assert men[1] == "3 (3)" and men[2].startswith("2.0 (") and men[3].startswith("67% (")
@@ -174,15 +217,27 @@ def test_survival_table_medians_horizons_and_logrank():
 
 
 def test_group_and_survival_docx_open_in_libreoffice(tmp_path, libreoffice):
-    config = _config([{"section": "All"}, {"variable": "male", "indent": 1}, {"variable": "ferritin"}],
-                     missing_column=True)
+    config = _config(
+        [{"section": "All"}, {"variable": "male", "indent": 1}, {"variable": "ferritin"}], missing_column=True
+    )
     stats1 = table1_statistics(FRAME, config["tables"]["table1"]["rows"], VARIABLES, {}, 7, {"ferritin"})
     tables = [build_table1(stats1, config, len(FRAME)), _group_table()[1], _survival_table()[1]]
     source = write_docx(tables, tmp_path / "tables.docx")
     subprocess.run(
-        [libreoffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180)
+        [
+            libreoffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     pdf = Path(tmp_path / "tables.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 3
 
@@ -191,20 +246,40 @@ def test_group_and_survival_docx_open_in_libreoffice(tmp_path, libreoffice):
 
 
 def _t3_stats(rows):
-    return pd.DataFrame([{"role": "main", "order": i, "kind": "continuous", "n_pairs": 15,
-                          "day0_median": d0, "day7_median": d7, "p_value": p, "p_adjusted": p,
-                          "adjustment": "none", "method": "Wilcoxon signed-rank test.", "label": label,
-                          "synthetic": synthetic}
-                         for i, (label, d0, d7, p, synthetic) in enumerate(rows)])
+    return pd.DataFrame(
+        [
+            {
+                "role": "main",
+                "order": i,
+                "kind": "continuous",
+                "n_pairs": 15,
+                "day0_median": d0,
+                "day7_median": d7,
+                "p_value": p,
+                "p_adjusted": p,
+                "adjustment": "none",
+                "method": "Wilcoxon signed-rank test.",
+                "label": label,
+                "synthetic": synthetic,
+            }
+            for i, (label, d0, d7, p, synthetic) in enumerate(rows)
+        ]
+    )
 
 
-T3_ROWS = [("Ferritin", 10044.0, 2014.0, 0.011, True), ("CRP", 116.0, 35.1, 0.0004, False),
-           ("Platelets", 68.0, 118.5, 0.417, False)]
+T3_ROWS = [
+    ("Ferritin", 10044.0, 2014.0, 0.011, True),
+    ("CRP", 116.0, 35.1, 0.0004, False),
+    ("Platelets", 68.0, 118.5, 0.417, False),
+]
 
 
 def _t3_config(**table3):
-    return {"study": {"synthetic_note": "Synthetic data."}, "statistics": {},
-            "tables": {"table3": {"parameters": [{"variable": r[0]} for r in T3_ROWS], **table3}}}
+    return {
+        "study": {"synthetic_note": "Synthetic data."},
+        "statistics": {},
+        "tables": {"table3": {"parameters": [{"variable": r[0]} for r in T3_ROWS], **table3}},
+    }
 
 
 def test_table3_groups_digits_once_per_row():
@@ -239,15 +314,19 @@ def test_marks_are_superscript_objects_that_still_read_as_text():
     assert isinstance(p, Marked) and (p.text, p.mark) == ("0.011", "a") and p == "0.011 a"
     assert not isinstance(table.rows[1].cells[0], Marked)
     notes = [f for f in table.footnotes if isinstance(f, Footnote)]
-    assert [(f.mark, f.text) for f in notes] == [("a", "Wilcoxon signed-rank test."),
-                                                 ("†", "Synthetic data.")]
+    assert [(f.mark, f.text) for f in notes] == [
+        ("a", "Wilcoxon signed-rank test."),
+        ("†", "Synthetic data."),
+    ]
 
 
 def test_bold_p_below_threshold_from_parameter_or_config():
     stats = _t3_stats(T3_ROWS)
     assert not any(r.is_bold(3) for r in build_table3(stats, _t3_config()).rows)
-    for table in (build_table3(stats, _t3_config(), bold_p_below=0.05),
-                  build_table3(stats, _t3_config(bold_p_below=0.05))):
+    for table in (
+        build_table3(stats, _t3_config(), bold_p_below=0.05),
+        build_table3(stats, _t3_config(bold_p_below=0.05)),
+    ):
         assert [r.is_bold(3) for r in table.rows] == [True, True, False]
         assert not any(r.is_bold(i) for r in table.rows for i in range(3))
         assert "p-values below 0.05 are in bold." in table.footnotes
@@ -273,24 +352,37 @@ def test_group_and_survival_tables_bold_significant_p():
     assert any(r.is_bold(5) for r in surv.rows) == (p < 1.0)
 
 
-@pytest.mark.parametrize(("spec", "expected"), [
-    ({"label": "Time to fever resolution after anakinra start"}, "fever resolution"),
-    ({"label": "Time to fever resolution by first-line anakinra use"}, "fever resolution"),
-    ({"label": "Time to death."}, "death"),
-    ({"label": "Overall survival"}, "event"),
-    ({"label": "Time to event"}, "event"),
-    ({"label": "Overall survival", "event_name": "death"}, "death"),
-])
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ({"label": "Time to fever resolution after anakinra start"}, "fever resolution"),
+        ({"label": "Time to fever resolution by first-line anakinra use"}, "fever resolution"),
+        ({"label": "Time to death."}, "death"),
+        ({"label": "Overall survival"}, "event"),
+        ({"label": "Time to event"}, "event"),
+        ({"label": "Overall survival", "event_name": "death"}, "death"),
+    ],
+)
 def test_event_name_from_config_or_label(spec, expected):
     assert event_name(spec) == expected
 
 
 def test_survival_columns_say_what_the_event_is():
-    config = {**GROUP_CONFIG, "survival": [dict(GROUP_CONFIG["survival"][0], label="Time to fever resolution")]}
+    config = {
+        **GROUP_CONFIG,
+        "survival": [dict(GROUP_CONFIG["survival"][0], label="Time to fever resolution")],
+    }
     stats, _ = survival_statistics(FRAME, config["survival"], VARIABLES, {}, {}, set())
     table = build_survival_table(stats, config)
-    assert table.columns[2:5] == ["Median time to fever resolution, days (95% CI)",
-                                  "Without fever resolution at 1 day (95% CI)",
-                                  "Without fever resolution at 3 days (95% CI)"]
-    assert any(f.startswith("Without fever resolution: Kaplan–Meier S(t) (patients in whom fever "
-                            "resolution has not yet occurred)") for f in table.footnotes)
+    assert table.columns[2:5] == [
+        "Median time to fever resolution, days (95% CI)",
+        "Without fever resolution at 1 day (95% CI)",
+        "Without fever resolution at 3 days (95% CI)",
+    ]
+    assert any(
+        f.startswith(
+            "Without fever resolution: Kaplan–Meier S(t) (patients in whom fever "
+            "resolution has not yet occurred)"
+        )
+        for f in table.footnotes
+    )

@@ -4,22 +4,30 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrocohort.io.tabular import (_arrow_csv_text, float_text, read_parquet, write_csv,
-                                    write_parquet, write_parquet_dataset)
+from retrocohort.io.tabular import (
+    _arrow_csv_text,
+    float_text,
+    read_parquet,
+    write_csv,
+    write_parquet,
+    write_parquet_dataset,
+)
 
 
 def _mixed() -> pd.DataFrame:
-    return pd.DataFrame({
-        "id": pd.array(["P1", None, "P3", "P4"], dtype="string"),
-        "n": [1, 2, 3, 4],
-        "k": pd.array([1, None, 3, -4], dtype="Int64"),
-        "flag": [True, False, True, False],
-        "maybe": pd.array([True, None, False, True], dtype="boolean"),
-        "x": [38.4, np.nan, 1e-7, 100.0],
-        "y": pd.array([0.1, None, -2.5, 1e20], dtype="Float64"),
-        "cat": pd.Categorical(["a", None, "b", "a"]),
-        "obj": pd.Series(["u", "v", None, "w"], dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "id": pd.array(["P1", None, "P3", "P4"], dtype="string"),
+            "n": [1, 2, 3, 4],
+            "k": pd.array([1, None, 3, -4], dtype="Int64"),
+            "flag": [True, False, True, False],
+            "maybe": pd.array([True, None, False, True], dtype="boolean"),
+            "x": [38.4, np.nan, 1e-7, 100.0],
+            "y": pd.array([0.1, None, -2.5, 1e20], dtype="Float64"),
+            "cat": pd.Categorical(["a", None, "b", "a"]),
+            "obj": pd.Series(["u", "v", None, "w"], dtype=object),
+        }
+    )
 
 
 def _pandas_text(frame: pd.DataFrame) -> str:
@@ -48,7 +56,7 @@ def test_cells_needing_quotes_fall_back_to_pandas(tmp_path):
 
 
 def test_parquet_dataset_reads_as_the_concatenation(tmp_path):
-    parts = [_mixed().drop(columns=["cat", "obj"]).iloc[i:i + 2] for i in (0, 2)]
+    parts = [_mixed().drop(columns=["cat", "obj"]).iloc[i : i + 2] for i in (0, 2)]
     for i, part in enumerate(parts):
         write_parquet(part.reset_index(drop=True), tmp_path / f"p{i}.parquet")
     target = tmp_path / "all.parquet"

@@ -5,16 +5,19 @@ from retrocohort.errors import InputError
 from retrocohort.ingest.units import convert
 
 
-@pytest.mark.parametrize("value, src, dst, expected, molar", [
-    (100.0, "mg/dL", "mmol/L", 100 / 88.57, "885.7 g/mol"),
-    (250.0, "mg/dL", "g/L", 2.5, None),
-    (92.0, "g/L", "g/dL", 9.2, None),
-    (5.7, "mmol/L", "g/dL", 5.7 * 1.6114, "16114 g/mol"),
-    (102.2, "°F", "°C", 39.0, None),
-    (4300.0, "/mm3", "G/L", 4.3, None),
-    (13835.0, "ng/mL", "µg/L", 13835.0, None),
-    (40.0, "IU/L", "U/L", 40.0, None),
-])
+@pytest.mark.parametrize(
+    "value, src, dst, expected, molar",
+    [
+        (100.0, "mg/dL", "mmol/L", 100 / 88.57, "885.7 g/mol"),
+        (250.0, "mg/dL", "g/L", 2.5, None),
+        (92.0, "g/L", "g/dL", 9.2, None),
+        (5.7, "mmol/L", "g/dL", 5.7 * 1.6114, "16114 g/mol"),
+        (102.2, "°F", "°C", 39.0, None),
+        (4300.0, "/mm3", "G/L", 4.3, None),
+        (13835.0, "ng/mL", "µg/L", 13835.0, None),
+        (40.0, "IU/L", "U/L", 40.0, None),
+    ],
+)
 def test_clinical_conversions(value, src, dst, expected, molar):
     assert convert(np.array([value]), src, dst, molar_mass=molar)[0] == pytest.approx(expected, rel=1e-4)
 
@@ -52,9 +55,16 @@ def test_unknown_look_alike_unit_is_spelled_out_by_code_point():
     assert "closest accepted spelling: 'mmol/L'" in unknown_unit_message("mmol/l")
 
 
-@pytest.mark.parametrize("noisy, clean", [(3.5200000000000005, 3.52), (12000.000000000002, 12000.0),
-                                          (-2.7000000000000006, -2.7), (0.0, 0.0),
-                                          (1.23456789012345e-20, 1.23456789012e-20)])
+@pytest.mark.parametrize(
+    "noisy, clean",
+    [
+        (3.5200000000000005, 3.52),
+        (12000.000000000002, 12000.0),
+        (-2.7000000000000006, -2.7),
+        (0.0, 0.0),
+        (1.23456789012345e-20, 1.23456789012e-20),
+    ],
+)
 def test_round_significant_removes_float_noise(noisy, clean):
     from retrocohort.ingest.units import round_significant
 
@@ -75,7 +85,7 @@ def test_a_g_per_l_site_and_a_g_per_dl_site_give_identical_values_ranks_and_p_va
 
     rng = np.random.default_rng(14)
     grams_per_litre = np.round(rng.uniform(0.5, 8.0, 40), 2)  # as a g/L site writes them
-    decilitre = np.round(grams_per_litre / 10, 3)             # the same patients, a g/dL site
+    decilitre = np.round(grams_per_litre / 10, 3)  # the same patients, a g/dL site
     converted = convert(decilitre, "g/dL", "g/L", significant=12)
     assert np.array_equal(converted, grams_per_litre)
     assert (decilitre * 10 != grams_per_litre).any()  # without rounding, float noise breaks ties

@@ -37,9 +37,13 @@ def test_rules_that_read_the_study_declare_it_as_params():
     rules = _rules()
     for path in sorted(SCRIPTS.glob("*.py")):
         text = path.read_text(encoding="utf-8")
-        reads = re.search(r"\bconfig\[|\bconfig\.get\(|\(config\b|, config\b", text.split("def main")[-1].split("\n", 1)[1])
+        reads = re.search(
+            r"\bconfig\[|\bconfig\.get\(|\(config\b|, config\b", text.split("def main")[-1].split("\n", 1)[1]
+        )
         if reads:
-            assert re.search(r"config=(lambda \w+: )?config_keys\(", rules[path.stem]), f"rule {path.stem}: no config params"
+            assert re.search(r"config=(lambda \w+: )?config_keys\(", rules[path.stem]), (
+                f"rule {path.stem}: no config params"
+            )
 
 
 def test_scripts_call_library_functions_in_one_hop():
@@ -58,9 +62,14 @@ class _Named(dict):
 def test_run_step_passes_wildcards_and_the_declared_config(tmp_path):
     seen = {}
     sliced = config_slice({"sites": {"lyon": {"x": 1}, "rouen": {"x": 2}}, "variables": {}}, ["sites/lyon"])
-    smk = SimpleNamespace(log=[str(tmp_path / "job.log")], rule="ingest_site",
-                          input=_Named(raw="a.csv"), output=_Named(out="b.parquet"),
-                          params=_Named(config=sliced), wildcards=_Named(site="lyon"))
+    smk = SimpleNamespace(
+        log=[str(tmp_path / "job.log")],
+        rule="ingest_site",
+        input=_Named(raw="a.csv"),
+        output=_Named(out="b.parquet"),
+        params=_Named(config=sliced),
+        wildcards=_Named(site="lyon"),
+    )
     run_step(smk, lambda **kw: seen.update(kw))
     assert seen["input"] == {"raw": "a.csv"} and seen["output"] == {"out": "b.parquet"}
     assert seen["params"] == {"site": "lyon"}
@@ -71,24 +80,34 @@ def test_run_step_passes_wildcards_and_the_declared_config(tmp_path):
 
 
 def test_run_step_reports_an_undeclared_key_as_a_failure(tmp_path, capsys):
-    smk = SimpleNamespace(log=[str(tmp_path / "job.log")], rule="tables", input=_Named(), output=_Named(),
-                          params=_Named(config=config_slice({"a": 1, "b": 2}, ["a"])), wildcards=_Named())
+    smk = SimpleNamespace(
+        log=[str(tmp_path / "job.log")],
+        rule="tables",
+        input=_Named(),
+        output=_Named(),
+        params=_Named(config=config_slice({"a": 1, "b": 2}, ["a"])),
+        wildcards=_Named(),
+    )
     with pytest.raises(SystemExit):
         run_step(smk, lambda config, **_: config.get("b", 0))
     assert "config key 'b'" in (tmp_path / "job.log").read_text()
 
 
 def test_declared_config_refuses_reads_outside_the_slice_even_with_a_default():
-    full = {"statistics": {"quantile_type": 6, "rounding": "half_up", "wilcoxon": {"preset": "R"}},
-            "variables": {"crp": {"kind": "continuous"}}}
+    full = {
+        "statistics": {"quantile_type": 6, "rounding": "half_up", "wilcoxon": {"preset": "R"}},
+        "variables": {"crp": {"kind": "continuous"}},
+    }
     view = DeclaredConfig(config_slice(full, ["statistics/quantile_type", "variables"]))
     assert view["statistics"]["quantile_type"] == 6
     assert view["variables"] == {"crp": {"kind": "continuous"}}  # a whole declared subtree is plain
     assert list(view["statistics"]) == ["quantile_type"]
-    for read in (lambda: view["statistics"].get("rounding", "half_up"),
-                 lambda: view["statistics"]["wilcoxon"],
-                 lambda: "rounding" in view["statistics"],
-                 lambda: view.get("tables", {})):
+    for read in (
+        lambda: view["statistics"].get("rounding", "half_up"),
+        lambda: view["statistics"]["wilcoxon"],
+        lambda: "rounding" in view["statistics"],
+        lambda: view.get("tables", {}),
+    ):
         with pytest.raises(UndeclaredConfigKey):
             read()
 

@@ -59,6 +59,7 @@ def test_merged_range_is_an_error_naming_it(tmp_path):
 def test_hidden_rows_are_refused_unless_declared(tmp_path):
     def hide(wb):
         wb.active.row_dimensions[3].hidden = True
+
     path = _book(tmp_path, ROWS, build=hide)
     text = _error(path)
     assert "1 hidden row(s): 3" in text and "hidden_rows: include" in text
@@ -78,6 +79,7 @@ def test_data_on_a_hidden_sheet_is_refused_unless_declared(tmp_path):
         wb.create_sheet("empty")
         wb["data"].sheet_state = "hidden"
         wb.active = 1
+
     path = _book(tmp_path, ROWS, build=hide)
     assert "sheet 'data' is hidden" in _error(path)
     assert len(read_raw_table(path, sheet="data")) == 3
@@ -88,13 +90,22 @@ def test_excel_error_values_are_refused(tmp_path):
     assert "Excel error value in cell B5" in text and "'#N/A'" in text
 
 
-@pytest.mark.parametrize("value, fmt, decimal, shown", [
-    (0.126, "0.0%", ".", "12.6%"), (0.126, "0.0%", ",", "12,6%"), (0.0001, "0.00%", ".", "0.01%"),
-    (3.5200000000000005, "General", ".", "3.5200000000000005"), (38.0, "General", ".", "38"),
-    (1e-07, "General", ".", "0.0000001"), (12, "0%", ".", "1200%"), (True, "General", ".", "TRUE"),
-    (dt.datetime(1986, 2, 1), "yyyy-mm-dd", ".", "1986-02-01"), (None, "General", ".", ""),
-    (dt.datetime(2022, 4, 1, 8, 30), "yyyy-mm-dd hh:mm", ".", "2022-04-01 08:30:00"),
-])
+@pytest.mark.parametrize(
+    "value, fmt, decimal, shown",
+    [
+        (0.126, "0.0%", ".", "12.6%"),
+        (0.126, "0.0%", ",", "12,6%"),
+        (0.0001, "0.00%", ".", "0.01%"),
+        (3.5200000000000005, "General", ".", "3.5200000000000005"),
+        (38.0, "General", ".", "38"),
+        (1e-07, "General", ".", "0.0000001"),
+        (12, "0%", ".", "1200%"),
+        (True, "General", ".", "TRUE"),
+        (dt.datetime(1986, 2, 1), "yyyy-mm-dd", ".", "1986-02-01"),
+        (None, "General", ".", ""),
+        (dt.datetime(2022, 4, 1, 8, 30), "yyyy-mm-dd hh:mm", ".", "2022-04-01 08:30:00"),
+    ],
+)
 def test_cell_text_is_exact(value, fmt, decimal, shown):
     assert cell_text(value, fmt, decimal) == shown
 
@@ -103,6 +114,7 @@ def test_percent_and_date_cells_reach_the_frame_as_shown(tmp_path):
     def fmt(wb):
         wb.active["C2"].number_format = "0.0%"
         wb.active["B3"].number_format = "yyyy-mm-dd"
+
     rows = [ROWS[0], ["p1", 38, 0.126], ["p2", dt.datetime(1986, 2, 1), 1]]
     frame = read_raw_table(_book(tmp_path, rows, build=fmt))
     assert frame["ferritin"].tolist() == ["12.6%", "1"]

@@ -18,12 +18,15 @@ def test_duplicate_key_names_both_lines():
     assert "first written at line 2" in text and "sites/lyon" in text
 
 
-@pytest.mark.parametrize("doc, tag", [
-    ("x: !!python/object/apply:os.system [ls]\n", "python/object/apply"),
-    ("x: !local bar\n", "!local"),
-    ("x: !!binary aGVsbG8=\n", "binary"),
-    ("x: !!timestamp 2022-01-01\n", "timestamp"),
-])
+@pytest.mark.parametrize(
+    "doc, tag",
+    [
+        ("x: !!python/object/apply:os.system [ls]\n", "python/object/apply"),
+        ("x: !local bar\n", "!local"),
+        ("x: !!binary aGVsbG8=\n", "binary"),
+        ("x: !!timestamp 2022-01-01\n", "timestamp"),
+    ],
+)
 def test_tags_are_refused(doc, tag):
     text = _refused(doc)
     assert "line 1" in text and tag in text and "not allowed" in text
@@ -54,8 +57,15 @@ def test_yte_key_is_refused():
     assert "__use_yte__" in text and "line 1" in text
 
 
-@pytest.mark.parametrize("doc, key", [("map: {1: true}\n", "'1'"), ("map: {Yes: true}\n", "'Yes'"),
-                                      ("map: {null: x}\n", "'null'"), ("map: {[a]: x}\n", "'?'")])
+@pytest.mark.parametrize(
+    "doc, key",
+    [
+        ("map: {1: true}\n", "'1'"),
+        ("map: {Yes: true}\n", "'Yes'"),
+        ("map: {null: x}\n", "'null'"),
+        ("map: {[a]: x}\n", "'?'"),
+    ],
+)
 def test_non_string_keys_are_refused(doc, key):
     text = _refused(doc)
     assert f"key {key} is not a string" in text and "quoted key" in text

@@ -15,7 +15,6 @@ audit_outputs = lambda: AUDIT_FILES if AUDIT_PUBLISHED else []
 
 
 rule audit:
-    priority: PRIORITY["audit"]
     input:
         table1=f"{RESULTS}/stats/table1.csv",
         table3=f"{RESULTS}/stats/table3_paired.json",
@@ -39,6 +38,13 @@ rule audit:
         ),
         json=f"{RESULTS}/audit/audit.json",
         csv=f"{RESULTS}/audit/audit.csv",
+    log:
+        "logs/audit.log",
+    benchmark:
+        "logs/benchmarks/audit.tsv"
+    priority: PRIORITY["audit"]
+    conda:
+        "../envs/retrocohort.yaml"
     params:
         config=config_keys(
             "study",
@@ -50,11 +56,5 @@ rule audit:
             "paired_days",
             "statistics",
         ),
-    benchmark:
-        "logs/benchmarks/audit.tsv"
-    log:
-        "logs/audit.log",
-    conda:
-        "../envs/retrocohort.yaml"
     script:
         "../scripts/audit.py"

@@ -12,7 +12,6 @@ FIGURE_STEMS = ["slopes"] + COHORT_FIGURE_STEMS
 
 
 rule figures_slopes:
-    priority: PRIORITY["figures_slopes"]
     input:
         pairs=f"{RESULTS}/stats/table3_pairs.parquet",
         table3=f"{RESULTS}/stats/table3_paired.json",
@@ -24,20 +23,20 @@ rule figures_slopes:
             labels={"figure": FIGURE_LABELS["slopes"], "files": "PNG 300 dpi, SVG, PDF"},
         ),
         extra=figure_files("slopes")[1:],
-    params:
-        config=config_keys("tables/table3", "paired_days", "statistics/p_value", "statistics/rounding"),
-    benchmark:
-        "logs/benchmarks/figures_slopes.tsv"
     log:
         "logs/figures_slopes.log",
+    benchmark:
+        "logs/benchmarks/figures_slopes.tsv"
+    priority: PRIORITY["figures_slopes"]
     conda:
         "../envs/retrocohort.yaml"
+    params:
+        config=config_keys("tables/table3", "paired_days", "statistics/p_value", "statistics/rounding"),
     script:
         "../scripts/figures_slopes.py"
 
 
 rule figures:
-    priority: PRIORITY["figures"]
     input:
         cohort=f"{RESULTS}/selection/cohort.parquet",
         patients=f"{VALIDATED}/patients.parquet",
@@ -54,13 +53,14 @@ rule figures:
             for stem in COHORT_FIGURE_STEMS
         },
         extra=[f for stem in COHORT_FIGURE_STEMS for f in figure_files(stem)[1:]],
-    params:
-        config=config_keys("hscore/cutoff", "hscore/operator", "figures"),
-    benchmark:
-        "logs/benchmarks/figures.tsv"
     log:
         "logs/figures.log",
+    benchmark:
+        "logs/benchmarks/figures.tsv"
+    priority: PRIORITY["figures"]
     conda:
         "../envs/retrocohort.yaml"
+    params:
+        config=config_keys("hscore/cutoff", "hscore/operator", "figures"),
     script:
         "../scripts/figures.py"

@@ -12,7 +12,6 @@ group_outputs = lambda: (
 
 
 rule group_comparisons:
-    priority: PRIORITY["group_comparisons"]
     input:
         **COHORT_INPUTS,
     output:
@@ -27,6 +26,13 @@ rule group_comparisons:
             labels={"table": "Group comparisons"},
         ),
         docx=f"{RESULTS}/tables/groups.docx",
+    log:
+        "logs/group_comparisons.log",
+    benchmark:
+        "logs/benchmarks/group_comparisons.tsv"
+    priority: PRIORITY["group_comparisons"]
+    conda:
+        "../envs/retrocohort.yaml"
     params:
         config=config_keys(
             "groups",
@@ -40,11 +46,5 @@ rule group_comparisons:
             "statistics/rounding",
             "statistics/p_value",
         ),
-    benchmark:
-        "logs/benchmarks/group_comparisons.tsv"
-    log:
-        "logs/group_comparisons.log",
-    conda:
-        "../envs/retrocohort.yaml"
     script:
         "../scripts/group_comparisons.py"

@@ -7,14 +7,14 @@ rule hscore:
         measurements=f"{VALIDATED}/measurements.parquet",
     output:
         parquet=f"{RESULTS}/hscore/hscore.parquet",
-    params:
-        config=config_keys("hscore", "selection/score", "variables"),
-    benchmark:
-        "logs/benchmarks/hscore.tsv"
     log:
         "logs/hscore.log",
+    benchmark:
+        "logs/benchmarks/hscore.tsv"
     conda:
         "../envs/retrocohort.yaml"
+    params:
+        config=config_keys("hscore", "selection/score", "variables"),
     script:
         "../scripts/hscore.py"
 
@@ -31,14 +31,14 @@ rule select_cohort:
             labels={"table": "cohort selection flow"},
         ),
         cohort=f"{RESULTS}/selection/cohort.parquet",
-    params:
-        config=config_keys("selection/criteria", "hscore/cutoff", "hscore/operator"),
-    benchmark:
-        "logs/benchmarks/select_cohort.tsv"
     log:
         "logs/select_cohort.log",
+    benchmark:
+        "logs/benchmarks/select_cohort.tsv"
     conda:
         "../envs/retrocohort.yaml"
+    params:
+        config=config_keys("selection/criteria", "hscore/cutoff", "hscore/operator"),
     script:
         "../scripts/select_cohort.py"
 
@@ -55,10 +55,10 @@ rule hscore_csv:
             category="2. HScore and selection",
             labels={"table": "per-patient HScore"},
         ),
-    benchmark:
-        "logs/benchmarks/hscore_csv.tsv"
     log:
         "logs/hscore_csv.log",
+    benchmark:
+        "logs/benchmarks/hscore_csv.tsv"
     conda:
         "../envs/retrocohort.yaml"
     script:

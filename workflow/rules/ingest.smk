@@ -11,17 +11,23 @@ rule ingest_site:
         treatments=f"{INTERIM}/{{site}}/treatments.parquet",
         sources=f"{INTERIM}/{{site}}/sources.parquet",
         checksums=f"{INTERIM}/{{site}}/checksums.json",
-    params:
-        config=lambda w: config_keys(
-            f"sites/{w.site}", "variables", "derived", "agents", "missing_values", "unit_spellings", "input_limits"
-        ),
-        raw_sha256=site_hashes,
-    benchmark:
-        "logs/benchmarks/ingest/{site}.tsv"
     log:
         "logs/ingest/{site}.log",
+    benchmark:
+        "logs/benchmarks/ingest/{site}.tsv"
     conda:
         "../envs/retrocohort.yaml"
+    params:
+        config=lambda w: config_keys(
+            f"sites/{w.site}",
+            "variables",
+            "derived",
+            "agents",
+            "missing_values",
+            "unit_spellings",
+            "input_limits",
+        ),
+        raw_sha256=site_hashes,
     script:
         "../scripts/ingest_site.py"
 
@@ -38,13 +44,13 @@ rule provenance_inputs:
         ),
         # command line and timestamps: outside results/ so results stay byte-identical
         run_record="logs/provenance/run.json",
-    params:
-        study=STUDY.data,  # the whole resolved config is recorded, so any edit reruns this
-    benchmark:
-        "logs/benchmarks/provenance/inputs.tsv"
     log:
         "logs/provenance/inputs.log",
+    benchmark:
+        "logs/benchmarks/provenance/inputs.tsv"
     conda:
         "../envs/retrocohort.yaml"
+    params:
+        study=STUDY.data,  # the whole resolved config is recorded, so any edit reruns this
     script:
         "../scripts/provenance_inputs.py"

@@ -2,16 +2,13 @@
 NOTEBOOKS = f"{RESULTS}/notebook"
 # Notebooks ship with the workflow (next to the Snakefile), so `--directory <study>` finds them.
 # Relative to the working directory, so no absolute path reaches the report (byte-stable).
-NOTEBOOK_SOURCE = os.path.relpath(
-    os.path.join(workflow.basedir, "notebooks", "reviewer_walkthrough.ipynb")
-)
+NOTEBOOK_SOURCE = os.path.relpath(os.path.join(workflow.basedir, "notebooks", "reviewer_walkthrough.ipynb"))
 
 # A one-line lambda, not a def: `snakemake --lint` flags functions next to rules.
 notebook_outputs = lambda: [f"{NOTEBOOKS}/reviewer_walkthrough.{ext}" for ext in ("ipynb", "html")]
 
 
 rule notebook:
-    priority: PRIORITY["notebook"]
     input:
         notebook=NOTEBOOK_SOURCE,
         cohort=f"{RESULTS}/selection/cohort.parquet",
@@ -27,6 +24,13 @@ rule notebook:
             category="6. Reviewer notebook",
             labels={"notebook": "reviewer walkthrough", "format": "HTML (executed)"},
         ),
+    log:
+        "logs/notebook.log",
+    benchmark:
+        "logs/benchmarks/notebook.tsv"
+    priority: PRIORITY["notebook"]
+    conda:
+        "../envs/retrocohort.yaml"
     params:
         table1_variables=[r["variable"] for r in table1_statistic_rows() if "variable" in r],
         table3_variables=[p["variable"] for p in STUDY.data["tables"]["table3"]["parameters"]],
@@ -39,11 +43,5 @@ rule notebook:
         ),
         title="Reviewer's walkthrough (executed by the workflow)",
         timeout=600,  # seconds per cell
-    benchmark:
-        "logs/benchmarks/notebook.tsv"
-    log:
-        "logs/notebook.log",
-    conda:
-        "../envs/retrocohort.yaml"
     script:
         "../scripts/notebook.py"

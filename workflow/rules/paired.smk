@@ -2,7 +2,6 @@
 
 
 rule paired_tests:
-    priority: PRIORITY["paired_tests"]
     input:
         cohort=f"{RESULTS}/selection/cohort.parquet",
         measurements=f"{VALIDATED}/measurements.parquet",
@@ -17,6 +16,13 @@ rule paired_tests:
         json=f"{RESULTS}/stats/table3_paired.json",
         # the (patient, first day, second day) pairs each Table 3 row was computed from
         pairs=f"{RESULTS}/stats/table3_pairs.parquet",
+    log:
+        "logs/paired_tests.log",
+    benchmark:
+        "logs/benchmarks/paired_tests.tsv"
+    priority: PRIORITY["paired_tests"]
+    conda:
+        "../envs/retrocohort.yaml"
     params:
         config=config_keys(
             "tables/table3",
@@ -31,11 +37,5 @@ rule paired_tests:
             "statistics/extra_tests",
             "statistics/multiplicity",
         ),
-    benchmark:
-        "logs/benchmarks/paired_tests.tsv"
-    log:
-        "logs/paired_tests.log",
-    conda:
-        "../envs/retrocohort.yaml"
     script:
         "../scripts/paired_tests.py"

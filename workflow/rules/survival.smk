@@ -9,10 +9,18 @@ survival_outputs = lambda: (
 
 
 rule survival:
-    priority: PRIORITY["survival"]
     input:
         **COHORT_INPUTS,
     output:
+        **{
+            f"km_{sid}": report(
+                f"{FIGURES}/km_{sid}.png",
+                caption="../report/survival.rst",
+                category="3. Figures",
+                labels={"figure": f"Kaplan-Meier: {sid}"},
+            )
+            for sid in SURVIVAL_IDS
+        },
         csv=f"{RESULTS}/stats/survival.csv",
         json=f"{RESULTS}/stats/survival.json",
         md=f"{RESULTS}/tables/survival.md",
@@ -24,16 +32,14 @@ rule survival:
             labels={"table": "Time to event"},
         ),
         docx=f"{RESULTS}/tables/survival.docx",
-        **{
-            f"km_{sid}": report(
-                f"{FIGURES}/km_{sid}.png",
-                caption="../report/survival.rst",
-                category="3. Figures",
-                labels={"figure": f"Kaplan-Meier: {sid}"},
-            )
-            for sid in SURVIVAL_IDS
-        },
         km_extra=[f for sid in SURVIVAL_IDS for f in figure_files(f"km_{sid}")[1:]],
+    log:
+        "logs/survival.log",
+    benchmark:
+        "logs/benchmarks/survival.tsv"
+    priority: PRIORITY["survival"]
+    conda:
+        "../envs/retrocohort.yaml"
     params:
         config=config_keys(
             "survival",
@@ -47,11 +53,5 @@ rule survival:
             "statistics/rounding",
             "statistics/p_value",
         ),
-    benchmark:
-        "logs/benchmarks/survival.tsv"
-    log:
-        "logs/survival.log",
-    conda:
-        "../envs/retrocohort.yaml"
     script:
         "../scripts/survival.py"

@@ -3,7 +3,6 @@
 
 
 rule table1_statistics:
-    priority: PRIORITY["table1_statistics"]
     input:
         cohort=f"{RESULTS}/selection/cohort.parquet",
         patients=f"{VALIDATED}/patients.parquet",
@@ -17,6 +16,13 @@ rule table1_statistics:
             category="1. Tables",
             labels={"table": "Table 1, full precision (CSV)"},
         ),
+    log:
+        "logs/table1_statistics.log",
+    benchmark:
+        "logs/benchmarks/table1_statistics.tsv"
+    priority: PRIORITY["table1_statistics"]
+    conda:
+        "../envs/retrocohort.yaml"
     params:
         rows=table1_statistic_rows(),
         config=config_keys(
@@ -26,25 +32,17 @@ rule table1_statistics:
             "statistics/quantile_type",
             "statistics/small_cell_k",
         ),
-    benchmark:
-        "logs/benchmarks/table1_statistics.tsv"
-    log:
-        "logs/table1_statistics.log",
-    conda:
-        "../envs/retrocohort.yaml"
     script:
         "../scripts/table1_statistics.py"
 
 
 rule tables:
-    priority: PRIORITY["tables"]
     input:
         cohort=f"{RESULTS}/selection/cohort.parquet",
         patients=f"{VALIDATED}/patients.parquet",
         table1=f"{RESULTS}/stats/table1.csv",
         table3=f"{RESULTS}/stats/table3_paired.json",
     output:
-        table2_csv=f"{RESULTS}/tables/table2.csv",
         **{
             f"table{i}_{ext}": (
                 report(
@@ -59,7 +57,15 @@ rule tables:
             for i in (1, 2, 3)
             for ext, path in table_files(f"table{i}").items()
         },
+        table2_csv=f"{RESULTS}/tables/table2.csv",
         latex_document=f"{RESULTS}/tables/tables.tex",
+    log:
+        "logs/tables.log",
+    benchmark:
+        "logs/benchmarks/tables.tsv"
+    priority: PRIORITY["tables"]
+    conda:
+        "../envs/retrocohort.yaml"
     params:
         config=config_keys(
             "tables/table1",
@@ -75,11 +81,5 @@ rule tables:
             "statistics/p_value",
             "statistics/small_cell_k",
         ),
-    benchmark:
-        "logs/benchmarks/tables.tsv"
-    log:
-        "logs/tables.log",
-    conda:
-        "../envs/retrocohort.yaml"
     script:
         "../scripts/tables.py"

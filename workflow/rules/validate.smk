@@ -10,14 +10,14 @@ rule validate_site:
         sources=f"{INTERIM}/{{site}}/sources.parquet",
     output:
         summary=f"{INTERIM}/{{site}}/validation.json",
-    params:
-        config=config_keys("variables"),
-    benchmark:
-        "logs/benchmarks/validate_site/{site}.tsv"
     log:
         "logs/validate/{site}.log",
+    benchmark:
+        "logs/benchmarks/validate_site/{site}.tsv"
     conda:
         "../envs/retrocohort.yaml"
+    params:
+        config=config_keys("variables"),
     script:
         "../scripts/validate_site.py"
 
@@ -36,13 +36,13 @@ rule merge_sites_and_derive:
         treatments=f"{VALIDATED}/treatments.parquet",
         sources=f"{VALIDATED}/sources.parquet",
         report=f"{RESULTS}/validation/report.md",
-    params:
-        config=config_keys("variables", "derived"),
-    benchmark:
-        "logs/benchmarks/merge_sites_and_derive.tsv"
     log:
         "logs/merge_sites_and_derive.log",
+    benchmark:
+        "logs/benchmarks/merge_sites_and_derive.tsv"
     conda:
         "../envs/retrocohort.yaml"
+    params:
+        config=config_keys("variables", "derived"),
     script:
         "../scripts/merge_sites_and_derive.py"

@@ -4,8 +4,6 @@ values joined by a line, annotated with the test and p-value exactly as Table 3 
 import logging
 from pathlib import Path
 
-import pandas as pd
-
 from retrocohort.analysis.frames import read_table3
 from retrocohort.analysis.paired import pairs_from_table
 from retrocohort.figures.labels import SYNTHETIC_NOTE, slope_annotations, slope_titles
@@ -24,12 +22,14 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     pairs = pairs_from_table(read_parquet(input["pairs"], columns=["parameter", "before", "after"]), names)
     titles = slope_titles(t3, config)
     fig = slope_plot(
-        pairs, names,
+        pairs,
+        names,
         log_scale={p["variable"]: bool(p.get("log_scale", False)) for p in parameters},
         titles=titles,
         annotations=slope_annotations(t3, config),
         days=tuple(config["paired_days"]),
-        note=SYNTHETIC_NOTE if any(t.endswith(" †") for t in titles.values()) else None)
+        note=SYNTHETIC_NOTE if any(t.endswith(" †") for t in titles.values()) else None,
+    )
     save_figure(fig, Path(output["slopes"]).with_suffix(""))
 
 

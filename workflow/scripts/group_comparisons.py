@@ -11,8 +11,9 @@ from retrocohort.tables.write import write_table_formats
 
 def main(input: dict, output: dict, params: dict, config) -> None:
     frame, synthetic = cohort_frame(input, config)
-    stats = group_statistics(frame, config["groups"], config["variables"], config["derived"],
-                             config["statistics"], synthetic)
+    stats = group_statistics(
+        frame, config["groups"], config["variables"], config["derived"], config["statistics"], synthetic
+    )
     write_statistics(stats, output["json"], output["csv"])
     write_table_formats(build_group_table(stats, config), output, preset=config["tables"]["preset"])
 

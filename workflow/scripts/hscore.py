@@ -4,13 +4,12 @@ missing, the score the study uses (recomputed or reported) and the probability o
 
 import logging
 
-import pandas as pd
 import pyarrow.parquet as pq
 
 from retrocohort.cohort.frames import read_measurements
 from retrocohort.hscore.cutoff import study_cutoff
-from retrocohort.hscore.probability import hlh_probability
 from retrocohort.hscore.items import INPUTS, REPORTED, resolve_columns
+from retrocohort.hscore.probability import hlh_probability
 from retrocohort.hscore.score import score_hscore, worst_in_window
 from retrocohort.io.tabular import read_parquet, write_parquet
 from retrocohort.pipeline.step import run_step
@@ -24,8 +23,13 @@ MEASUREMENT_COLUMNS = ["patient_id", "day", "variable", "value"]
 def patient_columns(hscore_cfg, score_column: str, available: list[str]) -> list[str]:
     """Patient columns the score needs: id, HScore inputs, reported score, the selection score."""
     mapping = resolve_columns(hscore_cfg["columns"] or None)
-    wanted = ["patient_id", *(mapping[v] for v in INPUTS), mapping[REPORTED],
-              hscore_cfg.get("reported_column"), score_column]
+    wanted = [
+        "patient_id",
+        *(mapping[v] for v in INPUTS),
+        mapping[REPORTED],
+        hscore_cfg.get("reported_column"),
+        score_column,
+    ]
     return [c for c in dict.fromkeys(wanted) if c in available]
 
 
@@ -35,7 +39,9 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     available = pq.read_schema(input["patients"]).names
     patients = read_parquet(input["patients"], columns=patient_columns(hs, score_column, available))
     lo, hi = hs["window_days"]
-    window = read_measurements(input["measurements"], MEASUREMENT_COLUMNS, [("day", ">=", lo), ("day", "<=", hi)])
+    window = read_measurements(
+        input["measurements"], MEASUREMENT_COLUMNS, [("day", ">=", lo), ("day", "<=", hi)]
+    )
     directions = {v: DIRECTION[s["worst"]] for v, s in config["variables"].items() if "worst" in s}
     frame = patients.set_index("patient_id").join(worst_in_window(window, directions, (lo, hi)), how="left")
     reported = hs.get("reported_column")
@@ -46,7 +52,9 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     used = scored["hscore"] if score_column == "recomputed" else frame[score_column].astype("float64")
     scored["hscore_used"] = used
     scored["hscore_used_source"] = score_column
-    scored["hscore_probability_pct"] = 100 * hlh_probability(used.to_numpy(dtype="float64", na_value=float("nan")))
+    scored["hscore_probability_pct"] = 100 * hlh_probability(
+        used.to_numpy(dtype="float64", na_value=float("nan"))
+    )
     write_parquet(scored.reset_index(), output["parquet"])
 
 

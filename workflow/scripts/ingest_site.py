@@ -14,8 +14,13 @@ log = logging.getLogger(__name__)
 def main(input: dict, output: dict, params: dict, config) -> None:
     site = params["site"]
     tables = ingest_site(site, config["sites"][site], config, Path("."))
-    log.info("site %s: %d patients, %d measurements, %d treatment rows", site,
-             len(tables.patients), len(tables.measurements), len(tables.treatments))
+    log.info(
+        "site %s: %d patients, %d measurements, %d treatment rows",
+        site,
+        len(tables.patients),
+        len(tables.measurements),
+        len(tables.treatments),
+    )
     write_parquet(tables.patients, output["patients"])
     write_parquet(tables.measurements, output["measurements"])
     write_parquet(tables.treatments, output["treatments"])

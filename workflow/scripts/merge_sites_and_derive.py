@@ -19,15 +19,29 @@ from retrocohort.validate.sites import TABLES, as_list, fail, median_records
 
 def main(input: dict, output: dict, params: dict, config) -> None:
     files = {t: as_list(input[t]) for t in TABLES}
-    merged = merge_sites([CanonicalTables(read_parquet(files["patients"][i]), pd.DataFrame(),
-                                          read_parquet(files["treatments"][i]), read_parquet(files["sources"][i]))
-                          for i in range(len(files["patients"]))])
-    records = [r for summary, measurements in zip(as_list(input["site_checks"]), files["measurements"])
-               for r in median_records(summary, measurements, config["variables"])]
+    merged = merge_sites(
+        [
+            CanonicalTables(
+                read_parquet(files["patients"][i]),
+                pd.DataFrame(),
+                read_parquet(files["treatments"][i]),
+                read_parquet(files["sources"][i]),
+            )
+            for i in range(len(files["patients"]))
+        ]
+    )
+    records = [
+        r
+        for summary, measurements in zip(as_list(input["site_checks"]), files["measurements"])
+        for r in median_records(summary, measurements, config["variables"])
+    ]
     problems = cross_site_problems(merged, config["variables"], site_median_table(records))
     if problems:
-        fail(ValidationFailed(f"Validation failed across sites: {len(problems)} problem(s); "
-                              "no analysis was run", problems))
+        fail(
+            ValidationFailed(
+                f"Validation failed across sites: {len(problems)} problem(s); no analysis was run", problems
+            )
+        )
     patients = derive_variables(merged.patients, merged.treatments, config["derived"])
     write_parquet(patients, output["patients"])
     rows = write_parquet_dataset(files["measurements"], output["measurements"])

@@ -11,26 +11,28 @@ import platform
 import sys
 from pathlib import Path
 
-from retrocohort.io.provenance import git_state, package_versions, run_record
 from retrocohort.io.atomic import write_json
+from retrocohort.io.provenance import git_state, package_versions, run_record
 from retrocohort.pipeline.step import run_step
 
 
 def main(input: dict, output: dict, params: dict, config) -> None:
     study = params["study"]  # the whole resolved config (defaults filled), recorded as used
     files = input["checksums"] if not isinstance(input["checksums"], str) else [input["checksums"]]
-    records = sorted((r for f in files for r in json.loads(Path(f).read_text())),
-                     key=lambda r: r["path"])
-    write_json({
-        "study": study["study"]["id"],
-        "inputs": records,
-        "config": study,
-        "packages": package_versions(),
-        "python": sys.version.split()[0],
-        "platform": platform.machine(),
-        "git": git_state(),
-        "run_record": output.get("run_record"),
-    }, output["json"])
+    records = sorted((r for f in files for r in json.loads(Path(f).read_text())), key=lambda r: r["path"])
+    write_json(
+        {
+            "study": study["study"]["id"],
+            "inputs": records,
+            "config": study,
+            "packages": package_versions(),
+            "python": sys.version.split()[0],
+            "platform": platform.machine(),
+            "git": git_state(),
+            "run_record": output.get("run_record"),
+        },
+        output["json"],
+    )
     if output.get("run_record"):
         write_json(run_record(), output["run_record"])
 

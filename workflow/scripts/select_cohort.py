@@ -19,8 +19,10 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     criteria = resolve_cutoff_criteria(config["selection"]["criteria"], *study_cutoff(config["hscore"]))
     wanted = {c["column"] for c in criteria}
     available = pq.read_schema(input["patients"]).names
-    patients = read_parquet(input["patients"], columns=["patient_id", *(c for c in available if c in wanted
-                                                                         and c not in SCORE_COLUMNS)])
+    patients = read_parquet(
+        input["patients"],
+        columns=["patient_id", *(c for c in available if c in wanted and c not in SCORE_COLUMNS)],
+    )
     scores = read_parquet(input["hscore"], columns=["patient_id", *SCORE_COLUMNS])
     frame = patients.merge(scores, on="patient_id", how="left", validate="one_to_one")
     selected, flow = apply_selection(frame, criteria)

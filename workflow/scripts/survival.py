@@ -16,16 +16,23 @@ from retrocohort.tables.write import write_table_formats
 def main(input: dict, output: dict, params: dict, config) -> None:
     frame, synthetic = cohort_frame(input, config)
     analyses = config["survival"]
-    stats, results = survival_statistics(frame, analyses, config["variables"], config["derived"],
-                                         config["statistics"], synthetic)
+    stats, results = survival_statistics(
+        frame, analyses, config["variables"], config["derived"], config["statistics"], synthetic
+    )
     write_statistics(stats, output["json"], output["csv"])
     write_table_formats(build_survival_table(stats, config), output, preset=config["tables"]["preset"])
     for spec in analyses:
         res = results[spec["id"]]
         unit = config["variables"].get(spec["time"], {}).get("unit", "")
-        time_label = spec.get("time_label", variable_label(config, spec["time"]) + (f" ({unit})" if unit else ""))
-        fig = km_plot(res.curves, at_risk=res.at_risk, time_label=time_label,
-                      ylabel=spec.get("ylabel", "Probability without the event"))
+        time_label = spec.get(
+            "time_label", variable_label(config, spec["time"]) + (f" ({unit})" if unit else "")
+        )
+        fig = km_plot(
+            res.curves,
+            at_risk=res.at_risk,
+            time_label=time_label,
+            ylabel=spec.get("ylabel", "Probability without the event"),
+        )
         save_figure(fig, Path(output[f"km_{spec['id']}"]).with_suffix(""))
 
 

@@ -2,8 +2,14 @@
 under the study's Hyndman-Fan type, mean, SD, min, max), small cells suppressed as configured."""
 
 from retrocohort.analysis.descriptive import table1_statistics
-from retrocohort.cohort.frames import (as_text, baseline_frame, category_codes, cohort_measurements,
-                                       read_measurements, synthetic_variables)
+from retrocohort.cohort.frames import (
+    as_text,
+    baseline_frame,
+    category_codes,
+    cohort_measurements,
+    read_measurements,
+    synthetic_variables,
+)
 from retrocohort.io.tabular import read_parquet, write_csv
 from retrocohort.pipeline.step import run_step
 from retrocohort.tables.suppression import small_cell_k, suppress_stats
@@ -18,14 +24,24 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     patients = patients[category_codes(patients["patient_id"], cohort) >= 0].reset_index(drop=True)
     day = config["baseline_day"]
     meas_vars = [v for v, s in config["variables"].items() if s["table"] == "measurements"]
-    meas = cohort_measurements(read_measurements(input["measurements"], MEASUREMENT_COLUMNS, [("day", "==", day)]),
-                               cohort, meas_vars, (day,))
+    meas = cohort_measurements(
+        read_measurements(input["measurements"], MEASUREMENT_COLUMNS, [("day", "==", day)]),
+        cohort,
+        meas_vars,
+        (day,),
+    )
     meas = meas.assign(patient_id=as_text(meas["patient_id"]), variable=as_text(meas["variable"]))
     hscore = read_parquet(input["hscore"], columns=["patient_id", "hscore", "hscore_probability_pct"])
     frame = baseline_frame(patients, meas, day, extra=hscore.set_index("patient_id"))
     synthetic = synthetic_variables(config, read_parquet(input["sources"]))
-    stats = table1_statistics(frame, params["rows"], config["variables"], config["derived"],
-                              config["statistics"]["quantile_type"], synthetic)
+    stats = table1_statistics(
+        frame,
+        params["rows"],
+        config["variables"],
+        config["derived"],
+        config["statistics"]["quantile_type"],
+        synthetic,
+    )
     write_csv(suppress_stats(stats, small_cell_k(config)), output["csv"])
 
 

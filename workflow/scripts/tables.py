@@ -2,7 +2,6 @@
 Table 2 the per-patient listing, Table 3 from the paired tests) in Markdown, LaTeX, HTML and
 Word, plus one compilable LaTeX document with all three."""
 
-
 import pandas as pd
 
 from retrocohort.analysis.frames import read_table3
@@ -27,8 +26,11 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     table2 = build_table2(patients, config)
     table3 = build_table3(read_table3(input["table3"]), config)
     for table, stem in ((table1, "table1"), (table2, "table2"), (table3, "table3")):
-        write_table_formats(table, {fmt: output[f"{stem}_{fmt}"] for fmt in ("md", "tex", "html", "docx")},
-                            preset=config["tables"]["preset"])
+        write_table_formats(
+            table,
+            {fmt: output[f"{stem}_{fmt}"] for fmt in ("md", "tex", "html", "docx")},
+            preset=config["tables"]["preset"],
+        )
     write_text(output["latex_document"], standalone_document([table1, table2, table3]))
 
 

@@ -15,10 +15,15 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     except ValidationFailed as exc:
         exc.summary = f"Validation failed for site {params['site']!r}: {len(exc.problems)} problem(s); no analysis was run"
         fail(exc)
-    write_json({"site": params["site"], "status": "passed",
-                **{t: len(getattr(tables, t)) for t in TABLES},
-                "medians": site_median_records(tables.measurements, config["variables"])},
-               output["summary"])
+    write_json(
+        {
+            "site": params["site"],
+            "status": "passed",
+            **{t: len(getattr(tables, t)) for t in TABLES},
+            "medians": site_median_records(tables.measurements, config["variables"]),
+        },
+        output["summary"],
+    )
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

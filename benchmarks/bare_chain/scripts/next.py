@@ -1,4 +1,5 @@
 """Later steps of the bare chain: copy the input and append one line."""
+
 from pathlib import Path
 
 text = Path(snakemake.input[0]).read_text()  # noqa: F821

@@ -14,9 +14,26 @@ import pandas as pd
 
 from retrocohort.stats.quantiles import HF_TYPES, quantile
 
-STAT_COLUMNS = ["row", "variable", "stat", "n", "missing", "count", "denominator",
-                "percent", "median", "q1", "q3", "mean", "sd", "min", "max", "quantile_type",
-                "quantile_method", "synthetic"]
+STAT_COLUMNS = [
+    "row",
+    "variable",
+    "stat",
+    "n",
+    "missing",
+    "count",
+    "denominator",
+    "percent",
+    "median",
+    "q1",
+    "q3",
+    "mean",
+    "sd",
+    "min",
+    "max",
+    "quantile_type",
+    "quantile_method",
+    "synthetic",
+]
 
 
 BINARY_DERIVED_OPS = ("any_of", "all_of", "equals", "less_than", "first_line", "monotherapy")
@@ -46,16 +63,25 @@ def summarise_variable(values: pd.Series, stat: str, hf_type: int) -> dict:
     out: dict = {"n": int(values.notna().sum()), "missing": int(values.isna().sum())}
     if stat == "count_pct":
         known = values.dropna().astype(bool)
-        out.update(count=int(known.sum()), denominator=int(len(known)),
-                   percent=100.0 * known.sum() / len(known) if len(known) else np.nan)
+        out.update(
+            count=int(known.sum()),
+            denominator=int(len(known)),
+            percent=100.0 * known.sum() / len(known) if len(known) else np.nan,
+        )
         return out
     x = values.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
     x = x[~np.isnan(x)]
     if x.size:
         q1, med, q3 = quantile(x, [0.25, 0.5, 0.75], hf_type)
-        out.update(median=float(med), q1=float(q1), q3=float(q3), mean=float(x.mean()),
-                   sd=float(x.std(ddof=1)) if x.size > 1 else np.nan,
-                   min=float(x.min()), max=float(x.max()))
+        out.update(
+            median=float(med),
+            q1=float(q1),
+            q3=float(q3),
+            mean=float(x.mean()),
+            sd=float(x.std(ddof=1)) if x.size > 1 else np.nan,
+            min=float(x.min()),
+            max=float(x.max()),
+        )
     return out
 
 
@@ -68,8 +94,9 @@ def table1_row_label(row: Mapping, variables: Mapping, derived: Mapping) -> str:
     return row.get("label", spec.get("label", row["variable"]))
 
 
-def table1_statistics(frame: pd.DataFrame, rows: list[dict], variables: dict, derived: dict,
-                      hf_type: int, synthetic: set[str]) -> pd.DataFrame:
+def table1_statistics(
+    frame: pd.DataFrame, rows: list[dict], variables: dict, derived: dict, hf_type: int, synthetic: set[str]
+) -> pd.DataFrame:
     """Compute every configured Table 1 row from the baseline frame (one row per patient).
 
     Only the numbers: labels are formatting (:func:`table1_row_label`, applied by the tables
@@ -85,9 +112,20 @@ def table1_statistics(frame: pd.DataFrame, rows: list[dict], variables: dict, de
         kind = variable_kind(name, variables, derived)
         stat = row.get("stat", "auto")
         stat = _auto_stat(kind) if stat == "auto" else stat
-        summary = summarise_variable(frame[name], "count_pct" if stat == "count_pct" else "median_iqr", hf_type)
-        records.append({"row": i, "variable": name, "stat": stat, **summary, "quantile_type": hf_type,
-                        "quantile_method": f"Hyndman–Fan type {hf_type} ({HF_TYPES[hf_type]})"
-                        if stat != "count_pct" else "",
-                        "synthetic": name in synthetic})
+        summary = summarise_variable(
+            frame[name], "count_pct" if stat == "count_pct" else "median_iqr", hf_type
+        )
+        records.append(
+            {
+                "row": i,
+                "variable": name,
+                "stat": stat,
+                **summary,
+                "quantile_type": hf_type,
+                "quantile_method": f"Hyndman–Fan type {hf_type} ({HF_TYPES[hf_type]})"
+                if stat != "count_pct"
+                else "",
+                "synthetic": name in synthetic,
+            }
+        )
     return pd.DataFrame.from_records(records, columns=STAT_COLUMNS)

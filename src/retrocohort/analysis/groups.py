@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from retrocohort.config.check import variable_label
 from retrocohort.analysis.descriptive import summarise_variable, variable_kind
+from retrocohort.config.check import variable_label
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.stats.quantiles import HF_TYPES
@@ -28,11 +28,43 @@ from retrocohort.stats.two_sample import fisher_exact_2x2, mann_whitney
 DEFAULT_EXACT_MAX_N = 50
 
 GROUP_COLUMNS = [
-    "comparison", "comparison_label", "order", "role", "outcome", "outcome_label", "outcome_kind",
-    "group_variable", "group_variable_label", "group", "group_value", "n_group", "n", "missing", "count", "denominator",
-    "percent", "median", "q1", "q3", "mean", "sd", "min", "max", "quantile_type",
-    "quantile_method", "test", "statistic", "statistic_name", "p_value", "p_formatted",
-    "alternative", "n_used", "n_excluded", "method", "details", "synthetic",
+    "comparison",
+    "comparison_label",
+    "order",
+    "role",
+    "outcome",
+    "outcome_label",
+    "outcome_kind",
+    "group_variable",
+    "group_variable_label",
+    "group",
+    "group_value",
+    "n_group",
+    "n",
+    "missing",
+    "count",
+    "denominator",
+    "percent",
+    "median",
+    "q1",
+    "q3",
+    "mean",
+    "sd",
+    "min",
+    "max",
+    "quantile_type",
+    "quantile_method",
+    "test",
+    "statistic",
+    "statistic_name",
+    "p_value",
+    "p_formatted",
+    "alternative",
+    "n_used",
+    "n_excluded",
+    "method",
+    "details",
+    "synthetic",
 ]
 
 
@@ -71,26 +103,50 @@ def check_unique_ids(entries: list[dict], section: str) -> None:
     seen: set[str] = set()
     for i, entry in enumerate(entries):
         if entry["id"] in seen:
-            raise ConfigError(f"Duplicate id in `{section}`", [Problem(
-                "id used twice", file="config", column=f"{section}/{i}/id", value=entry["id"],
-                expected="a unique id per entry")])
+            raise ConfigError(
+                f"Duplicate id in `{section}`",
+                [
+                    Problem(
+                        "id used twice",
+                        file="config",
+                        column=f"{section}/{i}/id",
+                        value=entry["id"],
+                        expected="a unique id per entry",
+                    )
+                ],
+            )
         seen.add(entry["id"])
 
 
 def _outcome_kind(spec: dict, variables: dict, derived: dict, index: int) -> str:
     kind = variable_kind(spec["outcome"], variables, derived)
     if kind not in ("binary", "continuous", "count"):
-        raise ConfigError("Invalid group comparison", [Problem(
-            f"outcome has kind {kind!r}", file="config", column=f"groups/{index}/outcome",
-            value=spec["outcome"], expected="a binary, continuous or count variable (declare a "
-            "derived `equals` flag to compare one category)")])
+        raise ConfigError(
+            "Invalid group comparison",
+            [
+                Problem(
+                    f"outcome has kind {kind!r}",
+                    file="config",
+                    column=f"groups/{index}/outcome",
+                    value=spec["outcome"],
+                    expected="a binary, continuous or count variable (declare a "
+                    "derived `equals` flag to compare one category)",
+                )
+            ],
+        )
     return kind
 
 
 def _not_computed(reason: str, test: str) -> dict:
-    return {"test": test, "method": f"not computed: {reason}", "statistic": np.nan,
-            "p_value": np.nan, "n_used": 0, "alternative": "two-sided",
-            "details": {"reason": f"not computed: {reason}"}}
+    return {
+        "test": test,
+        "method": f"not computed: {reason}",
+        "statistic": np.nan,
+        "p_value": np.nan,
+        "n_used": 0,
+        "alternative": "two-sided",
+        "details": {"reason": f"not computed: {reason}"},
+    }
 
 
 def _run_test(kind: str, samples: list[np.ndarray], exact_max_n: int) -> dict:
@@ -104,32 +160,69 @@ def _run_test(kind: str, samples: list[np.ndarray], exact_max_n: int) -> dict:
         table = [[int(s.sum()), int(s.size - s.sum())] for s in samples]
         res = fisher_exact_2x2(table)
     else:
-        res = mann_whitney(samples[0], samples[1], method="auto", exact_max_n=exact_max_n,
-                           exact_with_ties=True, correction=True)
+        res = mann_whitney(
+            samples[0],
+            samples[1],
+            method="auto",
+            exact_max_n=exact_max_n,
+            exact_with_ties=True,
+            correction=True,
+        )
     out = res.to_dict(flat=False)
     out["statistic_name"] = out["details"].get("statistic_name", "")
-    return {k: out[k] for k in ("test", "method", "statistic", "statistic_name", "p_value",
-                                "n_used", "alternative", "details")}
+    return {
+        k: out[k]
+        for k in (
+            "test",
+            "method",
+            "statistic",
+            "statistic_name",
+            "p_value",
+            "n_used",
+            "alternative",
+            "details",
+        )
+    }
 
 
-def compare_groups(frame: pd.DataFrame, spec: dict, index: int, variables: dict, derived: dict,
-                   hf_type: int, synthetic: set[str], p_format: dict) -> list[dict]:
+def compare_groups(
+    frame: pd.DataFrame,
+    spec: dict,
+    index: int,
+    variables: dict,
+    derived: dict,
+    hf_type: int,
+    synthetic: set[str],
+    p_format: dict,
+) -> list[dict]:
     """Summary rows (one per group) then the test row of one configured comparison."""
     outcome, group_var = spec["outcome"], spec["group_variable"]
     for column, name in (("outcome", outcome), ("group_variable", group_var)):
         if name not in frame.columns:
-            raise ConfigError("Invalid group comparison", [Problem(
-                "variable not available per patient", file="config",
-                column=f"groups/{index}/{column}", value=name,
-                expected="a patient-level variable, derived variable or baseline measurement")])
+            raise ConfigError(
+                "Invalid group comparison",
+                [
+                    Problem(
+                        "variable not available per patient",
+                        file="config",
+                        column=f"groups/{index}/{column}",
+                        value=name,
+                        expected="a patient-level variable, derived variable or baseline measurement",
+                    )
+                ],
+            )
     kind = _outcome_kind(spec, variables, derived, index)
     keys, order = group_assignment(frame[group_var], spec.get("groups"))
     labels = {"variables": variables, "derived": derived}
     base = {
-        "comparison": spec["id"], "comparison_label": spec.get("label", spec["id"]),
-        "order": index, "outcome": outcome,
-        "outcome_label": variable_label(labels, outcome), "outcome_kind": kind,
-        "group_variable": group_var, "group_variable_label": variable_label(labels, group_var),
+        "comparison": spec["id"],
+        "comparison_label": spec.get("label", spec["id"]),
+        "order": index,
+        "outcome": outcome,
+        "outcome_label": variable_label(labels, outcome),
+        "outcome_kind": kind,
+        "group_variable": group_var,
+        "group_variable_label": variable_label(labels, group_var),
         "synthetic": outcome in synthetic or group_var in synthetic,
     }
     stat = "count_pct" if kind == "binary" else "median_iqr"
@@ -137,35 +230,64 @@ def compare_groups(frame: pd.DataFrame, spec: dict, index: int, variables: dict,
     for key, label in order:
         values = frame.loc[(keys == key).to_numpy(), outcome]
         summary = summarise_variable(values, stat, hf_type)
-        rows.append({**base, "role": "summary", "group": label, "group_value": key,
-                     "n_group": int(len(values)), **summary,
-                     "quantile_type": hf_type if stat != "count_pct" else np.nan,
-                     "quantile_method": f"Hyndman–Fan type {hf_type} ({HF_TYPES[hf_type]})"
-                     if stat != "count_pct" else ""})
+        rows.append(
+            {
+                **base,
+                "role": "summary",
+                "group": label,
+                "group_value": key,
+                "n_group": int(len(values)),
+                **summary,
+                "quantile_type": hf_type if stat != "count_pct" else np.nan,
+                "quantile_method": f"Hyndman–Fan type {hf_type} ({HF_TYPES[hf_type]})"
+                if stat != "count_pct"
+                else "",
+            }
+        )
         known = values.dropna()
-        samples.append(known.astype(bool).to_numpy(dtype=float) if kind == "binary"
-                       else known.to_numpy(dtype="float64"))
+        samples.append(
+            known.astype(bool).to_numpy(dtype=float) if kind == "binary" else known.to_numpy(dtype="float64")
+        )
     test = _run_test(kind, samples, int(spec.get("exact_max_n", DEFAULT_EXACT_MAX_N)))
     n_excluded = int(keys.isna().sum())
-    test["details"] = {**test["details"], "groups": [label for _, label in order],
-                       "first_group": order[0][1] if order else "",
-                       "n_excluded_group": n_excluded,
-                       "n_missing_outcome": int(sum(r["missing"] for r in rows))}
-    rows.append({**base, "role": "test", **test, "n": int(sum(s.size for s in samples)),
-                 "n_group": int(keys.notna().sum()), "n_excluded": n_excluded,
-                 "p_formatted": printed_p(test["p_value"], p_format)})
+    test["details"] = {
+        **test["details"],
+        "groups": [label for _, label in order],
+        "first_group": order[0][1] if order else "",
+        "n_excluded_group": n_excluded,
+        "n_missing_outcome": int(sum(r["missing"] for r in rows)),
+    }
+    rows.append(
+        {
+            **base,
+            "role": "test",
+            **test,
+            "n": int(sum(s.size for s in samples)),
+            "n_group": int(keys.notna().sum()),
+            "n_excluded": n_excluded,
+            "p_formatted": printed_p(test["p_value"], p_format),
+        }
+    )
     return rows
 
 
-def group_statistics(frame: pd.DataFrame, comparisons: list[dict], variables: dict, derived: dict,
-                     stats_cfg: dict, synthetic: set[str]) -> pd.DataFrame:
+def group_statistics(
+    frame: pd.DataFrame,
+    comparisons: list[dict],
+    variables: dict,
+    derived: dict,
+    stats_cfg: dict,
+    synthetic: set[str],
+) -> pd.DataFrame:
     """All configured comparisons: for each, one summary row per group and one test row."""
     check_unique_ids(comparisons, "groups")
     hf = stats_cfg.get("quantile_type", 7)
     p_format = p_value_format(stats_cfg)
-    rows = [row for i, spec in enumerate(comparisons)
-            for row in compare_groups(frame, spec, i, variables, derived, hf, synthetic, p_format)]
+    rows = [
+        row
+        for i, spec in enumerate(comparisons)
+        for row in compare_groups(frame, spec, i, variables, derived, hf, synthetic, p_format)
+    ]
     out = pd.DataFrame.from_records(rows, columns=GROUP_COLUMNS)
     out["details"] = out["details"].map(lambda d: d if isinstance(d, dict) else {})
     return out
-

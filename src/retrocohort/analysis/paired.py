@@ -31,9 +31,10 @@ def _sorted_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     if isinstance(ids.dtype, pd.CategoricalDtype):
-        encoded = pa.DictionaryArray.from_arrays(pa.array(ids.cat.codes.to_numpy()),
-                                                 pa.array(np.asarray(ids.cat.categories, dtype=object),
-                                                          type=pa.string()))
+        encoded = pa.DictionaryArray.from_arrays(
+            pa.array(ids.cat.codes.to_numpy()),
+            pa.array(np.asarray(ids.cat.categories, dtype=object), type=pa.string()),
+        )
     else:
         arrow = getattr(ids.array, "_pa_array", None)
         if arrow is None:
@@ -49,8 +50,9 @@ def _sorted_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return rank[codes], uniques
 
 
-def paired_frames(measurements: pd.DataFrame, names: list[str],
-                  days: tuple[int, int]) -> dict[str, pd.DataFrame]:
+def paired_frames(
+    measurements: pd.DataFrame, names: list[str], days: tuple[int, int]
+) -> dict[str, pd.DataFrame]:
     """Per variable, the patients with a value on both days (columns before, after; index
     patient_id, sorted), in one vectorised pass over the long table: rows filtered once,
     patients encoded once, each day's values scattered into a dense array (no pivot).
@@ -58,8 +60,11 @@ def paired_frames(measurements: pd.DataFrame, names: list[str],
     A patient with two values of one variable on one day is an :class:`InputError`.
     """
     day = measurements["day"].to_numpy(dtype="float64", na_value=np.nan)
-    keep = (((day == days[0]) | (day == days[1])) & measurements["value"].notna().to_numpy()
-            & measurements["variable"].isin(names).to_numpy(dtype=bool))
+    keep = (
+        ((day == days[0]) | (day == days[1]))
+        & measurements["value"].notna().to_numpy()
+        & measurements["variable"].isin(names).to_numpy(dtype=bool)
+    )
     sub = measurements.loc[keep, ["patient_id", "variable", "value"]]
     pid, patients = _sorted_codes(sub["patient_id"])
     after = (day[keep] == days[1]).astype(np.int64)
@@ -72,16 +77,25 @@ def paired_frames(measurements: pd.DataFrame, names: list[str],
         counts = np.bincount(slot, minlength=2 * n_pat)
         if (counts > 1).any():
             dup = int(np.flatnonzero(counts > 1)[0])
-            raise InputError("Duplicate paired measurements", [Problem(
-                "more than one value for one patient, variable and day", column=name,
-                value=f"patient {patients[dup % n_pat]}, day {days[dup // n_pat]}",
-                expected="one value per patient, variable and day")])
+            raise InputError(
+                "Duplicate paired measurements",
+                [
+                    Problem(
+                        "more than one value for one patient, variable and day",
+                        column=name,
+                        value=f"patient {patients[dup % n_pat]}, day {days[dup // n_pat]}",
+                        expected="one value per patient, variable and day",
+                    )
+                ],
+            )
         grid = np.full(2 * n_pat, np.nan)
         grid[slot] = values[rows]
         grid = grid.reshape(2, n_pat)
         both = ~np.isnan(grid).any(axis=0)
-        out[name] = pd.DataFrame({"before": grid[0, both], "after": grid[1, both]},
-                                 index=pd.Index(patients[both], name="patient_id"))
+        out[name] = pd.DataFrame(
+            {"before": grid[0, both], "after": grid[1, both]},
+            index=pd.Index(patients[both], name="patient_id"),
+        )
     return out
 
 
@@ -104,8 +118,14 @@ def _summaries(before: np.ndarray, after: np.ndarray, hf_type: int) -> dict:
     out = {}
     for tag, x in (("day0", before), ("day7", after)):
         q1, med, q3 = quantile(x, [0.25, 0.5, 0.75], hf_type) if x.size else (np.nan,) * 3
-        out.update({f"{tag}_median": float(med), f"{tag}_q1": float(q1), f"{tag}_q3": float(q3),
-                    f"{tag}_mean": float(x.mean()) if x.size else np.nan})
+        out.update(
+            {
+                f"{tag}_median": float(med),
+                f"{tag}_q1": float(q1),
+                f"{tag}_q3": float(q3),
+                f"{tag}_mean": float(x.mean()) if x.size else np.nan,
+            }
+        )
     return out
 
 
@@ -115,15 +135,26 @@ NOT_COMPUTED = f"not computed: fewer than {MIN_PAIRS} pairs"
 
 def _not_computed(base: dict, test: str) -> dict:
     """Row of a test that was not run because too few pairs have both days."""
-    return {**base, "test": test, "method": NOT_COMPUTED, "statistic": np.nan, "p_value": np.nan,
-            "n": base["n_pairs"], "n_used": 0, "alternative": "two-sided",
-            "details": {"reason": NOT_COMPUTED, "min_pairs": MIN_PAIRS}}
+    return {
+        **base,
+        "test": test,
+        "method": NOT_COMPUTED,
+        "statistic": np.nan,
+        "p_value": np.nan,
+        "n": base["n_pairs"],
+        "n_used": 0,
+        "alternative": "two-sided",
+        "details": {"reason": NOT_COMPUTED, "min_pairs": MIN_PAIRS},
+    }
 
 
 def _binary_counts(before: np.ndarray, after: np.ndarray) -> dict:
-    return {"day0_count": int(before.sum()), "day7_count": int(after.sum()),
-            "day0_percent": 100 * before.mean() if before.size else np.nan,
-            "day7_percent": 100 * after.mean() if after.size else np.nan}
+    return {
+        "day0_count": int(before.sum()),
+        "day7_count": int(after.sum()),
+        "day0_percent": 100 * before.mean() if before.size else np.nan,
+        "day7_percent": 100 * after.mean() if after.size else np.nan,
+    }
 
 
 def _rank_biserial(d: np.ndarray, decimals: int, zero_method: str, res) -> float:
@@ -153,8 +184,11 @@ def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: 
             rows.append({**_not_computed(base, EXTRA_TEST_NAMES[name]), "role": name})
         return rows
     if kind == "binary":
-        res = mcnemar(before.astype(bool), after.astype(bool),
-                      method=stats_cfg.get("mcnemar", {}).get("method", "exact"))
+        res = mcnemar(
+            before.astype(bool),
+            after.astype(bool),
+            method=stats_cfg.get("mcnemar", {}).get("method", "exact"),
+        )
         return [{**base, "role": "main", **res.to_dict(flat=False), **_binary_counts(before, after)}]
     decimals = stats_cfg.get("decimals_for_tests", 6)
     d = np.round(after - before, decimals)
@@ -163,12 +197,21 @@ def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: 
     row = {**base, "role": "main", **res.to_dict(flat=False), **_summaries(before, after, hf)}
     if d.size:
         preset = stats_cfg.get("wilcoxon", {}).get("preset", "retrocohort")
-        hl = hodges_lehmann_paired(d, conf_level=stats_cfg.get("hodges_lehmann", {}).get("conf_level", 0.95),
-                                   decimals=decimals, convention="R" if preset == "R" else "retrocohort")
-        row.update(hl_estimate=hl.estimate, hl_ci_low=hl.ci_low, hl_ci_high=hl.ci_high,
-                   hl_conf_level=hl.conf_level, hl_achieved_conf_level=hl.achieved_conf_level,
-                   hl_method=hl.method,
-                   rank_biserial=_rank_biserial(d, decimals, options["zero_method"], res))
+        hl = hodges_lehmann_paired(
+            d,
+            conf_level=stats_cfg.get("hodges_lehmann", {}).get("conf_level", 0.95),
+            decimals=decimals,
+            convention="R" if preset == "R" else "retrocohort",
+        )
+        row.update(
+            hl_estimate=hl.estimate,
+            hl_ci_low=hl.ci_low,
+            hl_ci_high=hl.ci_high,
+            hl_conf_level=hl.conf_level,
+            hl_achieved_conf_level=hl.achieved_conf_level,
+            hl_method=hl.method,
+            rank_biserial=_rank_biserial(d, decimals, options["zero_method"], res),
+        )
     rows = [row]
     for extra in stats_cfg.get("extra_tests", []):
         fn = sign_test if extra == "sign" else paired_t
@@ -176,26 +219,44 @@ def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: 
     return rows
 
 
-def table3_statistics(measurements: pd.DataFrame, parameters: list[dict], variables: dict,
-                      days: tuple[int, int], stats_cfg: dict, synthetic: set[str]) -> pd.DataFrame:
+def table3_statistics(
+    measurements: pd.DataFrame,
+    parameters: list[dict],
+    variables: dict,
+    days: tuple[int, int],
+    stats_cfg: dict,
+    synthetic: set[str],
+) -> pd.DataFrame:
     """One row per parameter (plus optional extra-test rows), with p adjusted if configured."""
     pairs = paired_frames(measurements, [p["variable"] for p in parameters], days)
     return table3_from_pairs(pairs, parameters, variables, days, stats_cfg, synthetic)
 
 
-def table3_from_pairs(all_pairs: dict[str, pd.DataFrame], parameters: list[dict], variables: dict,
-                      days: tuple[int, int], stats_cfg: dict, synthetic: set[str]) -> pd.DataFrame:
+def table3_from_pairs(
+    all_pairs: dict[str, pd.DataFrame],
+    parameters: list[dict],
+    variables: dict,
+    days: tuple[int, int],
+    stats_cfg: dict,
+    synthetic: set[str],
+) -> pd.DataFrame:
     """:func:`table3_statistics` on pairs already built by :func:`paired_frames`."""
     rows = []
     for order, par in enumerate(parameters):
         name = par["variable"]
         pairs = all_pairs[name]
         for r in compare_parameter(name, variables[name]["kind"], pairs, stats_cfg):
-            r.update(order=order, label=par.get("label", variables[name].get("label", name)),
-                     synthetic=name in synthetic, days=f"{days[0]} vs {days[1]}")
+            r.update(
+                order=order,
+                label=par.get("label", variables[name].get("label", name)),
+                synthetic=name in synthetic,
+                days=f"{days[0]} vs {days[1]}",
+            )
             rows.append(r)
     frame = pd.DataFrame.from_records(rows)
-    frame["details"] = frame["details"].map(lambda d: {k: d[k] for k in sorted(d)} if isinstance(d, dict) else d)
+    frame["details"] = frame["details"].map(
+        lambda d: {k: d[k] for k in sorted(d)} if isinstance(d, dict) else d
+    )
     method = stats_cfg.get("multiplicity", "none")
     frame["p_adjusted"] = np.nan
     frame["adjustment"] = method
@@ -213,8 +274,11 @@ def pairs_table(all_pairs: dict[str, pd.DataFrame]) -> pd.DataFrame:
     names = list(all_pairs)
     frames = [f.reset_index() for f in all_pairs.values()]
     codes = np.repeat(np.arange(len(names)), [len(f) for f in frames])
-    table = (pd.concat(frames, ignore_index=True) if frames
-             else pd.DataFrame(columns=["patient_id", "before", "after"]))
+    table = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["patient_id", "before", "after"])
+    )
     table.insert(0, "parameter", pd.Categorical.from_codes(codes, categories=names))
     return table
 

@@ -23,8 +23,13 @@ def audit_study(study: PublishedStudy, *, max_group_total: int | None = None) ->
     statistics)."""
     p_values = check_p_values(study, max_group_total=max_group_total)
     counts = [f for f in p_values if f.check == "count_p_value"]
-    return (check_study(study) + p_values + stated_test_findings(study, counts)
-            + p_support_findings(study, unpaired_count_margins(study)) + check_reported_stats(study))
+    return (
+        check_study(study)
+        + p_values
+        + stated_test_findings(study, counts)
+        + p_support_findings(study, unpaired_count_margins(study))
+        + check_reported_stats(study)
+    )
 
 
 __all__ = ["Finding", "audit_study", "check_p_values", "check_study", "load_study"]

@@ -18,9 +18,9 @@ attainable" from an untied enumeration is a warning, not a proof.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from fractions import Fraction
-from functools import lru_cache
-from typing import Sequence
+from functools import cache
 
 from scipy import stats
 from scipy.special import ndtr
@@ -30,10 +30,10 @@ from retrocohort.audit.counts_only import check_count_p, two_group_tests
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 from retrocohort.audit.rounding import STANDARD_RULES, CandidateP, PMatch, match_printed_p
 
-
 # --- exact null distributions -------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+
+@cache
 def signrank_null_counts(n: int) -> tuple[int, ...]:
     """Counts of V = 0..n(n+1)/2 over the 2**n sign patterns (Wilcoxon signed-rank, no ties)."""
     counts = [1]
@@ -45,7 +45,7 @@ def signrank_null_counts(n: int) -> tuple[int, ...]:
     return tuple(counts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def mannwhitney_null_counts(n1: int, n2: int) -> tuple[int, ...]:
     """Counts of U = 0..n1*n2 over the C(n1+n2, n1) arrangements (Mann-Whitney, no ties).
 
@@ -75,8 +75,9 @@ def normal_two_sided(t: float, mean: float, sd: float, correction: bool) -> floa
     return float(min(1.0, 2 * ndtr(-dev / sd)))  # ndtr(-z) = norm.sf(z), ~50x faster per call
 
 
-def _rank_candidates(test: str, counts: Sequence[int], mean: float, sd: float,
-                     params: dict[str, int], stat: str) -> list[CandidateP]:
+def _rank_candidates(
+    test: str, counts: Sequence[int], mean: float, sd: float, params: dict[str, int], stat: str
+) -> list[CandidateP]:
     out = []
     for t in range(len(counts) // 2 + 1):  # symmetric null: lower half covers all p-values
         p = {stat: t, **params}
@@ -92,21 +93,24 @@ def wilcoxon_candidates(n: int, *, allow_zeros: bool = True) -> list[CandidateP]
     With ``allow_zeros`` every n_eff in 1..n is enumerated (zero differences are dropped).
     """
     out = []
-    for m in (range(1, n + 1) if allow_zeros else (n,)):
+    for m in range(1, n + 1) if allow_zeros else (n,):
         sd = math.sqrt(m * (m + 1) * (2 * m + 1) / 24)
-        out += _rank_candidates("wilcoxon_signed_rank", signrank_null_counts(m), m * (m + 1) / 4,
-                                sd, {"n_eff": m}, "V")
+        out += _rank_candidates(
+            "wilcoxon_signed_rank", signrank_null_counts(m), m * (m + 1) / 4, sd, {"n_eff": m}, "V"
+        )
     return out
 
 
 def mannwhitney_candidates(n1: int, n2: int) -> list[CandidateP]:
     """All two-sided Mann-Whitney p-values (exact, normal, normal_cc) for sizes n1, n2, no ties."""
     sd = math.sqrt(n1 * n2 * (n1 + n2 + 1) / 12)
-    return _rank_candidates("mann_whitney", mannwhitney_null_counts(n1, n2), n1 * n2 / 2, sd,
-                            {"n1": n1, "n2": n2}, "U")
+    return _rank_candidates(
+        "mann_whitney", mannwhitney_null_counts(n1, n2), n1 * n2 / 2, sd, {"n1": n1, "n2": n2}, "U"
+    )
 
 
 # --- McNemar from published margins ----------------------------------------------------------
+
 
 def mcnemar_tables(n: int, m1: int, m2: int) -> list[tuple[int, int, int, int]]:
     """Every paired table (a, b, c, d) with n pairs, m1 positive at time 1, m2 at time 2.
@@ -128,9 +132,11 @@ def mcnemar_p(b: int, c: int) -> dict[str, float]:
     tail = sum(math.comb(b + c, i) for i in range(min(b, c) + 1))
     exact = min(Fraction(1), Fraction(2 * tail, 2 ** (b + c)))
     cc = 1 if b != c else 0
-    return {"exact": float(exact),
-            "chi2": float(stats.chi2.sf((b - c) ** 2 / (b + c), 1)),
-            "chi2_cc": float(stats.chi2.sf((abs(b - c) - cc) ** 2 / (b + c), 1))}
+    return {
+        "exact": float(exact),
+        "chi2": float(stats.chi2.sf((b - c) ** 2 / (b + c), 1)),
+        "chi2_cc": float(stats.chi2.sf((abs(b - c) - cc) ** 2 / (b + c), 1)),
+    }
 
 
 def mcnemar_candidates(n: int, m1: int, m2: int) -> list[CandidateP]:
@@ -140,11 +146,14 @@ def mcnemar_candidates(n: int, m1: int, m2: int) -> list[CandidateP]:
     for a, b, c, d in mcnemar_tables(n, m1, m2):
         for method, p in mcnemar_p(b, c).items():
             out.append(CandidateP("mcnemar", method, p, {"a": a, "b": b, "c": c, "d": d}))
-    return out + [CandidateP(c.test, c.method, c.p, {**c.params, "unpaired_on_margins": True})
-                  for c in two_group_tests(m1, n, m2, n)]
+    return out + [
+        CandidateP(c.test, c.method, c.p, {**c.params, "unpaired_on_margins": True})
+        for c in two_group_tests(m1, n, m2, n)
+    ]
 
 
 # --- group sizes for an unpaired rank test -------------------------------------------------
+
 
 def mannwhitney_size_matches(printed: str, max_total: int) -> dict[tuple[int, int], list[PMatch]]:
     """Group sizes n1 <= n2, n1 + n2 <= max_total, for which some Mann-Whitney p (exact or
@@ -161,20 +170,31 @@ def mannwhitney_size_matches(printed: str, max_total: int) -> dict[tuple[int, in
 def check_signed_rank_p(entry_id: str, printed: str, n: int) -> list[Finding]:
     """Signed-rank p for n pairs: "ok" if attainable with all n differences non-zero and untied;
     else a "warning" saying which n_eff (zero differences dropped) would give it, if any."""
-    full = check_printed_p(entry_id, printed, wilcoxon_candidates(n, allow_zeros=False),
-                           exhaustive=False, label=f"Wilcoxon signed-rank, n={n}, no zeros or ties")
+    full = check_printed_p(
+        entry_id,
+        printed,
+        wilcoxon_candidates(n, allow_zeros=False),
+        exhaustive=False,
+        label=f"Wilcoxon signed-rank, n={n}, no zeros or ties",
+    )
     if full[0].status == "ok":
         return full
-    some = check_printed_p(entry_id, printed, wilcoxon_candidates(n), exhaustive=False,
-                           label=f"Wilcoxon signed-rank with zero differences dropped (n_eff 1..{n})")[0]
-    n_effs = sorted({m["n_eff"] for m in some.details["matches"]
-                     if status_from_rules(m["rules"]) == "ok"})
+    some = check_printed_p(
+        entry_id,
+        printed,
+        wilcoxon_candidates(n),
+        exhaustive=False,
+        label=f"Wilcoxon signed-rank with zero differences dropped (n_eff 1..{n})",
+    )[0]
+    n_effs = sorted({m["n_eff"] for m in some.details["matches"] if status_from_rules(m["rules"]) == "ok"})
     msg = full[0].message + "; " + (some.message if n_effs else "nor for any n_eff: ties needed")
-    return [Finding("attainable_p", entry_id, "warning", msg,
-                    {**some.details, "n_eff_rounding_match": n_effs})]
+    return [
+        Finding("attainable_p", entry_id, "warning", msg, {**some.details, "n_eff_rounding_match": n_effs})
+    ]
 
 
 # --- all printed p-values of a loaded study ---------------------------------------------------
+
 
 def _binary_margins(e: PublishedNumber) -> tuple[int, int] | None:
     """(events, total) of a count_pct / count_of_total entry."""
@@ -215,9 +235,14 @@ def check_p_values(study: PublishedStudy, *, max_group_total: int | None = None)
         binary = len(margins) == 2 and all(margins)
         if e.design == "paired" and binary:
             (m1, n), (m2, _) = margins  # type: ignore[misc]
-            out += check_printed_p(e.id, e.printed_p, mcnemar_candidates(n, m1, m2), exhaustive=True,
-                                   label=f"McNemar on all tables with margins {m1}/{n}, {m2}/{n}, "
-                                         "or unpaired 2x2 tests on the margins")
+            out += check_printed_p(
+                e.id,
+                e.printed_p,
+                mcnemar_candidates(n, m1, m2),
+                exhaustive=True,
+                label=f"McNemar on all tables with margins {m1}/{n}, {m2}/{n}, "
+                "or unpaired 2x2 tests on the margins",
+            )
         elif e.design == "paired" and e.n:
             out += check_signed_rank_p(e.id, e.printed_p, e.n)
         elif e.design == "unpaired" and binary:
@@ -226,9 +251,15 @@ def check_p_values(study: PublishedStudy, *, max_group_total: int | None = None)
         elif e.design == "unpaired" and max_group_total:
             sizes = mannwhitney_size_matches(e.printed_p, max_group_total)
             status = "ok" if sizes else "warning"
-            out.append(Finding("attainable_p", e.id, status,
-                               f"{e.printed_p}: Mann-Whitney (no ties) group sizes n1<=n2, "
-                               f"n1+n2<={max_group_total} that can print it: "
-                               + (", ".join(f"{a}+{b}" for a, b in sizes) or "none"),
-                               {"group_sizes": [list(k) for k in sizes]}))
+            out.append(
+                Finding(
+                    "attainable_p",
+                    e.id,
+                    status,
+                    f"{e.printed_p}: Mann-Whitney (no ties) group sizes n1<=n2, "
+                    f"n1+n2<={max_group_total} that can print it: "
+                    + (", ".join(f"{a}+{b}" for a, b in sizes) or "none"),
+                    {"group_sizes": [list(k) for k in sizes]},
+                )
+            )
     return out

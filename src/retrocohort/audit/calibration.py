@@ -9,9 +9,10 @@ not evidence. A target the calibration proved infeasible is quoted with its reas
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from retrocohort.errors import InputError
 
@@ -38,11 +39,16 @@ def load_calibration(path: str | Path) -> Calibration:
     out: dict[str, list[Mapping[str, Any]]] = {}
     for i, t in enumerate(doc["targets"]):
         if not isinstance(t, dict) or "published_id" not in t or t.get("status") not in STATUSES:
-            raise InputError(f"{path}: targets[{i}] needs 'published_id' and a 'status' in "
-                             f"{', '.join(STATUSES)}; got {t!r}")
+            raise InputError(
+                f"{path}: targets[{i}] needs 'published_id' and a 'status' in "
+                f"{', '.join(STATUSES)}; got {t!r}"
+            )
         out.setdefault(str(t["published_id"]), []).append(t)
-    return Calibration(str(path), str(doc.get("label", "synthetic, calibrated to published summaries")),
-                       {k: tuple(v) for k, v in sorted(out.items())})
+    return Calibration(
+        str(path),
+        str(doc.get("label", "synthetic, calibrated to published summaries")),
+        {k: tuple(v) for k, v in sorted(out.items())},
+    )
 
 
 def _keys(targets: Sequence[Mapping[str, Any]]) -> str:
@@ -64,15 +70,31 @@ def calibration_status(entry_id: str, calibration: Calibration | None) -> dict[s
     missing = [t for t in targets if t["status"] == "not_found"]
     if bad:
         reasons = [f"{t.get('target', entry_id)}: {t.get('reason', '')}" for t in bad]
-        return {"role": "infeasible", "keys": keys, "reasons": reasons,
-                "text": "calibration target the calibration proved infeasible: " + "; ".join(reasons)}
+        return {
+            "role": "infeasible",
+            "keys": keys,
+            "reasons": reasons,
+            "text": "calibration target the calibration proved infeasible: " + "; ".join(reasons),
+        }
     if missing:
-        return {"role": "not_found", "keys": keys, "reasons": [str(t.get("reason", "")) for t in missing],
-                "text": "calibration target not found by the calibration: "
-                        + "; ".join(str(t.get("reason", "")) for t in missing)}
+        return {
+            "role": "not_found",
+            "keys": keys,
+            "reasons": [str(t.get("reason", "")) for t in missing],
+            "text": "calibration target not found by the calibration: "
+            + "; ".join(str(t.get("reason", "")) for t in missing),
+        }
     if targets:
-        return {"role": "target", "keys": keys, "reasons": [],
-                "text": f"calibration target ({keys}): the synthetic data were built to print this "
-                        "number, so reproducing it is by construction, not evidence"}
-    return {"role": "not_a_target", "keys": "", "reasons": [],
-            "text": "not a calibration target (a consequence of the calibrated data, still not evidence)"}
+        return {
+            "role": "target",
+            "keys": keys,
+            "reasons": [],
+            "text": f"calibration target ({keys}): the synthetic data were built to print this "
+            "number, so reproducing it is by construction, not evidence",
+        }
+    return {
+        "role": "not_a_target",
+        "keys": "",
+        "reasons": [],
+        "text": "not a calibration target (a consequence of the calibrated data, still not evidence)",
+    }

@@ -14,16 +14,16 @@ Printed "<0.001" is matched by any p below 0.001. Truncation is never accepted h
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Mapping
+from typing import Literal
 
 from retrocohort.audit.published import PublishedNumber
 from retrocohort.audit.regenerated import Method, Regenerated
 from retrocohort.audit.rounding import STANDARD_RULES, Rule, matching_rules, printed_match_rules
 
 Status = Literal["reproduced", "reproduced_other_method", "not_reproduced", "not_recomputable"]
-STATUSES: tuple[Status, ...] = ("reproduced", "reproduced_other_method", "not_reproduced",
-                                "not_recomputable")
+STATUSES: tuple[Status, ...] = ("reproduced", "reproduced_other_method", "not_reproduced", "not_recomputable")
 RULE_NAMES = {"half_up": "half-up rounding", "half_even": "half-even rounding"}
 
 
@@ -38,8 +38,9 @@ class Comparison:
     message: str
 
 
-def method_rules(entry: PublishedNumber, method: Method,
-                 rules: tuple[Rule, ...] = STANDARD_RULES) -> tuple[str, ...]:
+def method_rules(
+    entry: PublishedNumber, method: Method, rules: tuple[Rule, ...] = STANDARD_RULES
+) -> tuple[str, ...]:
     """Rounding rules under which every value of ``method`` prints as the entry's values."""
     ok: set[str] | None = None
     for key, printed in entry.values.items():
@@ -58,7 +59,7 @@ def method_rules(entry: PublishedNumber, method: Method,
 
 
 def describe_matches(matches: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> list[str]:
-    """"method (half-up or half-even rounding)" per method, in first-seen order."""
+    """ "method (half-up or half-even rounding)" per method, in first-seen order."""
     rules: dict[str, list[str]] = {}
     for m, r in matches:
         rules.setdefault(m, []).append(r.replace("_", "-"))
@@ -80,13 +81,23 @@ def compare_entry(entry: PublishedNumber, regen: Regenerated, rule: str) -> Comp
         for r in method_rules(entry, m):
             matches.append((m.name, r))
     if configured is not None and (first.name, rule) in matches:
-        return Comparison(entry.id, "reproduced", configured, tuple(matches),
-                          f"{_show(first.values)} prints as published under {first.name}, "
-                          f"{RULE_NAMES.get(rule, rule)}")
+        return Comparison(
+            entry.id,
+            "reproduced",
+            configured,
+            tuple(matches),
+            f"{_show(first.values)} prints as published under {first.name}, {RULE_NAMES.get(rule, rule)}",
+        )
     if matches:
         named = "; ".join(describe_matches(matches))
-        return Comparison(entry.id, "reproduced_other_method", configured, tuple(matches),
-                          f"reproduced only under: {named}")
+        return Comparison(
+            entry.id, "reproduced_other_method", configured, tuple(matches), f"reproduced only under: {named}"
+        )
     shown = _show(first.values)
-    return Comparison(entry.id, "not_reproduced", configured, (),
-                      f"printed {entry.printed!r}; regenerated {shown} ({first.name})")
+    return Comparison(
+        entry.id,
+        "not_reproduced",
+        configured,
+        (),
+        f"printed {entry.printed!r}; regenerated {shown} ({first.name})",
+    )

@@ -8,9 +8,10 @@ not hold), "inconsistent" (no rule / no admissible data can produce the print).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 from retrocohort.audit.rounding import (
@@ -31,8 +32,11 @@ from retrocohort.audit.rounding import (
 
 Status = Literal["ok", "inconsistent", "warning"]
 QUANTILE_P: Mapping[str, Fraction] = {
-    "min": Fraction(0), "q1": Fraction(1, 4), "median": Fraction(1, 2),
-    "q3": Fraction(3, 4), "max": Fraction(1),
+    "min": Fraction(0),
+    "q1": Fraction(1, 4),
+    "median": Fraction(1, 2),
+    "q3": Fraction(3, 4),
+    "max": Fraction(1),
 }
 _ORDER = ("min", "q1", "median", "q3", "max")
 
@@ -58,19 +62,21 @@ def status_from_rules(rules: Iterable[str]) -> Status:
 
 # --- percentages (GRIM-style) ------------------------------------------------------------------
 
-def _pct_rules(count: int, denominator: int, pct: Number, decimals: int,
-               rules: Iterable[Rule] = ALL_RULES) -> tuple[Rule, ...]:
+
+def _pct_rules(
+    count: int, denominator: int, pct: Number, decimals: int, rules: Iterable[Rule] = ALL_RULES
+) -> tuple[Rule, ...]:
     return matching_rules(Fraction(100 * count, denominator), pct, decimals, rules)
 
 
 def fitting_denominators(count: int, pct: Number, decimals: int, max_n: int) -> list[int]:
     """Every denominator d in count..max_n (d >= 1) with 100*count/d printing as ``pct``."""
-    return [d for d in range(max(count, 1), max_n + 1)
-            if _pct_rules(count, d, pct, decimals, STANDARD_RULES)]
+    return [d for d in range(max(count, 1), max_n + 1) if _pct_rules(count, d, pct, decimals, STANDARD_RULES)]
 
 
-def check_percentage(entry_id: str, count: int, pct: Number, decimals: int, n: int, *,
-                     max_n: int | None = None) -> list[Finding]:
+def check_percentage(
+    entry_id: str, count: int, pct: Number, decimals: int, n: int, *, max_n: int | None = None
+) -> list[Finding]:
     """GRIM-style test of "count (pct%)": does 100*count/n round to ``pct`` at ``decimals``?
 
     Details list the rules that matched, every denominator 1..max_n (default n) that fits the
@@ -79,32 +85,49 @@ def check_percentage(entry_id: str, count: int, pct: Number, decimals: int, n: i
     rules = _pct_rules(count, n, pct, decimals)
     status = status_from_rules(rules)
     details = {
-        "computed_pct": float(Fraction(100 * count, n)), "rules": list(rules),
+        "computed_pct": float(Fraction(100 * count, n)),
+        "rules": list(rules),
         "denominators": fitting_denominators(count, pct, decimals, max_n or n),
         "counts_for_n": [k for k in range(n + 1) if _pct_rules(k, n, pct, decimals, STANDARD_RULES)],
     }
-    msg = (f"{count}/{n} = {details['computed_pct']:.4g}% "
-           + ("prints as" if status == "ok" else "only truncates to" if rules else "does not print as")
-           + f" {float(pct):.{decimals}f}% at {decimals} decimals")
+    msg = (
+        f"{count}/{n} = {details['computed_pct']:.4g}% "
+        + ("prints as" if status == "ok" else "only truncates to" if rules else "does not print as")
+        + f" {float(pct):.{decimals}f}% at {decimals} decimals"
+    )
     return [Finding("percentage", entry_id, status, msg, details)]
 
 
 # --- quartile ordering ---------------------------------------------------------------------------
+
 
 def check_quartile_order(entry_id: str, values: Mapping[str, float]) -> list[Finding]:
     """min <= q1 <= median <= q3 <= max over the keys present; a median outside its IQR fails."""
     present = [(k, values[k]) for k in _ORDER if k in values]
     broken = [f"{a}={va:g} > {b}={vb:g}" for (a, va), (b, vb) in zip(present, present[1:]) if va > vb]
     if broken:
-        return [Finding("quartile_order", entry_id, "inconsistent",
-                        "order violated: " + "; ".join(broken), {"violations": broken})]
+        return [
+            Finding(
+                "quartile_order",
+                entry_id,
+                "inconsistent",
+                "order violated: " + "; ".join(broken),
+                {"violations": broken},
+            )
+        ]
     return [Finding("quartile_order", entry_id, "ok", "summary values are ordered", {})]
 
 
 # --- Hyndman-Fan quantiles and granularity ---------------------------------------------------
 
-_M = {4: lambda p: Fraction(0), 5: lambda p: Fraction(1, 2), 6: lambda p: p, 7: lambda p: 1 - p,
-      8: lambda p: (p + 1) / 3, 9: lambda p: p / 4 + Fraction(3, 8)}
+_M = {
+    4: lambda p: Fraction(0),
+    5: lambda p: Fraction(1, 2),
+    6: lambda p: p,
+    7: lambda p: 1 - p,
+    8: lambda p: (p + 1) / 3,
+    9: lambda p: p / 4 + Fraction(3, 8),
+}
 
 
 def hf_position(n: int, p: Number, qtype: int = 7) -> tuple[int, Fraction]:
@@ -160,15 +183,26 @@ def _printable(printed: Number, decimals: int, step: Fraction) -> bool:
     return any(interval_for_printed(printed, decimals, r).has_multiple_of(step) for r in STANDARD_RULES)
 
 
-def _granular_ok(values: Mapping[str, float], decimals: Mapping[str, int], n: int,
-                 resolution: Number, qtype: int) -> dict[str, bool]:
-    return {k: _printable(values[k], decimals[k], quantile_grid_step(n, QUANTILE_P[k], qtype, resolution))
-            for k in _ORDER if k in values}
+def _granular_ok(
+    values: Mapping[str, float], decimals: Mapping[str, int], n: int, resolution: Number, qtype: int
+) -> dict[str, bool]:
+    return {
+        k: _printable(values[k], decimals[k], quantile_grid_step(n, QUANTILE_P[k], qtype, resolution))
+        for k in _ORDER
+        if k in values
+    }
 
 
-def check_granularity(entry_id: str, values: Mapping[str, float], decimals: Mapping[str, int],
-                      n: int, resolution: Number, *, qtype: int = 7,
-                      max_n: int | None = None) -> list[Finding]:
+def check_granularity(
+    entry_id: str,
+    values: Mapping[str, float],
+    decimals: Mapping[str, int],
+    n: int,
+    resolution: Number,
+    *,
+    qtype: int = 7,
+    max_n: int | None = None,
+) -> list[Finding]:
     """Can quantiles of n values on a ``resolution`` grid print as shown (Hyndman-Fan type)?
 
     E.g. integer data, n = 21, type 7: Q1, median, Q3 are the 6th, 11th, 16th order statistics,
@@ -177,23 +211,36 @@ def check_granularity(entry_id: str, values: Mapping[str, float], decimals: Mapp
     """
     ok = _granular_ok(values, decimals, n, resolution, qtype)
     steps = {k: float(quantile_grid_step(n, QUANTILE_P[k], qtype, resolution)) for k in ok}
-    compatible = [m for m in range(1, (max_n or 2 * n) + 1)
-                  if all(_granular_ok(values, decimals, m, resolution, qtype).values())]
+    compatible = [
+        m
+        for m in range(1, (max_n or 2 * n) + 1)
+        if all(_granular_ok(values, decimals, m, resolution, qtype).values())
+    ]
     bad = [k for k, good in ok.items() if not good]
-    details = {"attainable": ok, "grid_step": steps, "compatible_n": compatible,
-               "resolution": float(exact(resolution)), "quantile_type": qtype}
+    details = {
+        "attainable": ok,
+        "grid_step": steps,
+        "compatible_n": compatible,
+        "resolution": float(exact(resolution)),
+        "quantile_type": qtype,
+    }
     if bad:
-        msg = (f"{', '.join(f'{k}={values[k]}' for k in bad)} not attainable for n={n}, "
-               f"type {qtype}, data resolution {resolution}")
+        msg = (
+            f"{', '.join(f'{k}={values[k]}' for k in bad)} not attainable for n={n}, "
+            f"type {qtype}, data resolution {resolution}"
+        )
         return [Finding("granularity", entry_id, "inconsistent", msg, details)]
-    return [Finding("granularity", entry_id, "ok",
-                    f"all quantiles attainable for n={n}, type {qtype}", details)]
+    return [
+        Finding("granularity", entry_id, "ok", f"all quantiles attainable for n={n}, type {qtype}", details)
+    ]
 
 
 # --- a subset's quantile bounded by the full sample's summary -------------------------------
 
-def known_order_statistics(n: int, values: Mapping[str, float], decimals: Mapping[str, int],
-                           qtype: int = 7) -> dict[int, Interval]:
+
+def known_order_statistics(
+    n: int, values: Mapping[str, float], decimals: Mapping[str, int], qtype: int = 7
+) -> dict[int, Interval]:
     """Order statistics pinned by a printed summary: position -> interval of true values.
 
     Only quantiles that fall on a single order statistic (g = 0) pin one; the interval is the
@@ -209,8 +256,9 @@ def known_order_statistics(n: int, values: Mapping[str, float], decimals: Mappin
     return out
 
 
-def subset_quantile_bounds(n: int, known: Mapping[int, Interval], m: int, p: Number,
-                           qtype: int = 7) -> tuple[Bound, Bound]:
+def subset_quantile_bounds(
+    n: int, known: Mapping[int, Interval], m: int, p: Number, qtype: int = 7
+) -> tuple[Bound, Bound]:
     """Range of a type-``qtype`` quantile of any m-subset of n values with ``known`` order stats.
 
     Dropping r = n - m values gives x_(k) <= y_(k) <= x_(k+r) for the subset's order statistics.
@@ -231,10 +279,18 @@ def subset_quantile_bounds(n: int, known: Mapping[int, Interval], m: int, p: Num
     return ((1 - g) * lower(j) + g * lower(j + 1), (1 - g) * upper(j) + g * upper(j + 1))
 
 
-def check_subset_quantile(entry_id: str, full_n: int, full_values: Mapping[str, float],
-                          full_decimals: Mapping[str, int], subset_n: int, subset_value: float,
-                          subset_decimals: int, *, p: Number = Fraction(1, 2),
-                          qtype: int = 7) -> list[Finding]:
+def check_subset_quantile(
+    entry_id: str,
+    full_n: int,
+    full_values: Mapping[str, float],
+    full_decimals: Mapping[str, int],
+    subset_n: int,
+    subset_value: float,
+    subset_decimals: int,
+    *,
+    p: Number = Fraction(1, 2),
+    qtype: int = 7,
+) -> list[Finding]:
     """Is a subset's printed quantile possible given the full sample's printed summary?
 
     Assumes the subset's values are a subset of the same measurements (e.g. Table 3 Day 0 vs
@@ -243,19 +299,36 @@ def check_subset_quantile(entry_id: str, full_n: int, full_values: Mapping[str, 
     known = known_order_statistics(full_n, full_values, full_decimals, qtype)
     lo, hi = subset_quantile_bounds(full_n, known, subset_n, p, qtype)
     feasible = Interval(lo, hi, True, True)
-    hits = [r for r in STANDARD_RULES
-            if interval_for_printed(subset_value, subset_decimals, r).intersect(feasible)]
+    hits = [
+        r
+        for r in STANDARD_RULES
+        if interval_for_printed(subset_value, subset_decimals, r).intersect(feasible)
+    ]
     details = {"bounds": [float(lo), float(hi)], "full_n": full_n, "subset_n": subset_n}
     if hits:
-        return [Finding("subset_quantile", entry_id, "ok",
-                        f"{subset_value} lies within the attainable [{float(lo):g}, {float(hi):g}]",
-                        details)]
-    return [Finding("subset_quantile", entry_id, "inconsistent",
-                    f"{subset_value} (n={subset_n}) outside the attainable [{float(lo):g}, "
-                    f"{float(hi):g}] for any {subset_n} of the {full_n} summarised values", details)]
+        return [
+            Finding(
+                "subset_quantile",
+                entry_id,
+                "ok",
+                f"{subset_value} lies within the attainable [{float(lo):g}, {float(hi):g}]",
+                details,
+            )
+        ]
+    return [
+        Finding(
+            "subset_quantile",
+            entry_id,
+            "inconsistent",
+            f"{subset_value} (n={subset_n}) outside the attainable [{float(lo):g}, "
+            f"{float(hi):g}] for any {subset_n} of the {full_n} summarised values",
+            details,
+        )
+    ]
 
 
 # --- counts that must agree -----------------------------------------------------------------
+
 
 def check_agreement(groups: Sequence[Sequence[tuple[str, float]]]) -> list[Finding]:
     """One finding per group of (id, value) pairs that must all be equal."""
@@ -290,12 +363,15 @@ def summarise_matches(matches: Sequence[PMatch], limit: int = 4) -> str:
         params = ",".join(f"{k}={v}" for k, v in c.params.items() if k not in _HIDDEN)
         flag = " (truncated)" if set(m.rules) == {"truncate"} else ""
         groups.setdefault(f"{c.test}/{c.method}", []).append(f"{params} p={c.p:.4g}{flag}".strip())
-    return "; ".join(f"{k}: {', '.join(v[:limit])}{f' +{len(v) - limit} more' if len(v) > limit else ''}"
-                     for k, v in groups.items())
+    return "; ".join(
+        f"{k}: {', '.join(v[:limit])}{f' +{len(v) - limit} more' if len(v) > limit else ''}"
+        for k, v in groups.items()
+    )
 
 
-def check_printed_p(entry_id: str, printed: str, candidates: Iterable[CandidateP], *,
-                    exhaustive: bool, label: str) -> list[Finding]:
+def check_printed_p(
+    entry_id: str, printed: str, candidates: Iterable[CandidateP], *, exhaustive: bool, label: str
+) -> list[Finding]:
     """Does some candidate print as ``printed``? No match is "inconsistent" only if the
     candidate set is ``exhaustive`` for the stated design, else a "warning"."""
     candidates = list(candidates)
@@ -305,15 +381,18 @@ def check_printed_p(entry_id: str, printed: str, candidates: Iterable[CandidateP
         status = "warning"
     target = parse_printed(printed).value
     closest = sorted(candidates, key=lambda c: abs(exact(c.p) - target))[:3]
-    details = {"matches": [_as_dict(m.candidate, m.rules) for m in matches],
-               "closest": [_as_dict(c) for c in closest]}
+    details = {
+        "matches": [_as_dict(m.candidate, m.rules) for m in matches],
+        "closest": [_as_dict(c) for c in closest],
+    }
     if status == "ok":
         msg = f"{printed} attainable under {label}: {summarise_matches(matches)}"
     elif matches:
         msg = f"{printed} not attainable by rounding under {label}; only by truncation: {summarise_matches(matches)}"
     else:
-        msg = (f"{printed} not attainable under {label}; closest: "
-               + summarise_matches([PMatch(c, ()) for c in closest]))
+        msg = f"{printed} not attainable under {label}; closest: " + summarise_matches(
+            [PMatch(c, ()) for c in closest]
+        )
     return [Finding("attainable_p", entry_id, status, msg, details)]
 
 
@@ -322,6 +401,7 @@ def _as_dict(c: CandidateP, rules: Iterable[str] = ()) -> dict[str, Any]:
 
 
 # --- all of the above on a loaded study ------------------------------------------------------
+
 
 def _entry_checks(e: PublishedNumber) -> list[Finding]:
     v, d = e.values, e.decimals
@@ -348,7 +428,14 @@ def check_study(study: PublishedStudy) -> list[Finding]:
     for s in study.subsets:
         full, sub = entries[s.full], entries[s.subset]
         if full.denominator and sub.n:
-            out += check_subset_quantile(sub.id, full.denominator, full.values, full.decimals,
-                                         sub.n, sub.values["median"], sub.decimals["median"],
-                                         qtype=full.quantile_type or 7)
+            out += check_subset_quantile(
+                sub.id,
+                full.denominator,
+                full.values,
+                full.decimals,
+                sub.n,
+                sub.values["median"],
+                sub.decimals["median"],
+                qtype=full.quantile_type or 7,
+            )
     return out

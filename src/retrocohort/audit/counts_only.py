@@ -20,12 +20,13 @@ def _z_tests(e1: int, n1: int, e2: int, n2: int) -> list[CandidateP]:
     p1, p2 = e1 / n1, e2 / n2
     pooled = (e1 + e2) / (n1 + n2)
     out = []
-    for method, var in (("pooled", pooled * (1 - pooled) * (1 / n1 + 1 / n2)),
-                        ("unpooled", p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)):
+    for method, var in (
+        ("pooled", pooled * (1 - pooled) * (1 / n1 + 1 / n2)),
+        ("unpooled", p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2),
+    ):
         if var > 0:
             z = (p1 - p2) / math.sqrt(var)
-            out.append(CandidateP("two_proportion_z", method, float(2 * stats.norm.sf(abs(z))),
-                                  {"z": z}))
+            out.append(CandidateP("two_proportion_z", method, float(2 * stats.norm.sf(abs(z))), {"z": z}))
     return out
 
 
@@ -51,16 +52,22 @@ def two_group_tests(e1: int, n1: int, e2: int, n2: int) -> list[CandidateP]:
     unpooled standard error.
     """
     table = [[e1, n1 - e1], [e2, n2 - e2]]
-    out = [CandidateP("fisher_exact", "two-sided minlike", float(stats.fisher_exact(table).pvalue)),
-           CandidateP("fisher_exact", "mid-p", fisher_mid_p(e1, n1, e2, n2))]
+    out = [
+        CandidateP("fisher_exact", "two-sided minlike", float(stats.fisher_exact(table).pvalue)),
+        CandidateP("fisher_exact", "mid-p", fisher_mid_p(e1, n1, e2, n2)),
+    ]
     if min(e1 + e2, n1 + n2 - e1 - e2) > 0:
         for method, yates in (("pearson", False), ("yates", True)):
             res = stats.chi2_contingency(table, correction=yates)
-            out.append(CandidateP("chi_square", method, float(res.pvalue),
-                                  {"statistic": float(res.statistic)}))
+            out.append(
+                CandidateP("chi_square", method, float(res.pvalue), {"statistic": float(res.statistic)})
+            )
         res = stats.chi2_contingency(table, correction=False, lambda_="log-likelihood")
-        out.append(CandidateP("chi_square", "likelihood ratio (G)", float(res.pvalue),
-                              {"statistic": float(res.statistic)}))
+        out.append(
+            CandidateP(
+                "chi_square", "likelihood ratio (G)", float(res.pvalue), {"statistic": float(res.statistic)}
+            )
+        )
     for pooled in (True, False):
         res = stats.barnard_exact(table, alternative="two-sided", pooled=pooled)
         out.append(CandidateP("barnard_exact", "pooled" if pooled else "unpooled", float(res.pvalue)))
@@ -76,9 +83,16 @@ def check_count_p(entry_id: str, e1: int, n1: int, e2: int, n2: int, printed: st
     times); a match by truncation only is a "warning" too.
     """
     candidates = two_group_tests(e1, n1, e2, n2)
-    [finding] = check_printed_p(entry_id, printed, candidates, exhaustive=False,
-                                label=f"2x2 tests on {e1}/{n1} vs {e2}/{n2}")
+    [finding] = check_printed_p(
+        entry_id, printed, candidates, exhaustive=False, label=f"2x2 tests on {e1}/{n1} vs {e2}/{n2}"
+    )
     p_values = {f"{c.test}/{c.method}": c.p for c in candidates}
     every = ", ".join(f"{k} {v:.4g}" for k, v in p_values.items())
-    return [replace(finding, check="count_p_value", message=f"{finding.message}. All: {every}",
-                    details={**finding.details, "p_values": p_values})]
+    return [
+        replace(
+            finding,
+            check="count_p_value",
+            message=f"{finding.message}. All: {every}",
+            details={**finding.details, "p_values": p_values},
+        )
+    ]

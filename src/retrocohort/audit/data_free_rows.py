@@ -16,7 +16,8 @@ when only a test other than the stated one prints it, ``not_reproduced`` otherwi
 
 from __future__ import annotations
 
-from typing import Any, Mapping, MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
+from typing import Any
 
 from retrocohort.audit.consistency import Finding
 
@@ -25,8 +26,11 @@ RECOMPUTED_FROM_COUNTS = "printed counts (no per-patient data)"
 
 
 def _rounding_matches(finding: Finding) -> list[str]:
-    return [f"{m['test']}/{m['method']}" for m in finding.details.get("matches", [])
-            if set(m["rules"]) & _ROUNDING]
+    return [
+        f"{m['test']}/{m['method']}"
+        for m in finding.details.get("matches", [])
+        if set(m["rules"]) & _ROUNDING
+    ]
 
 
 def stated_test_matches(stated: str | None, tests: Sequence[str]) -> bool:
@@ -35,8 +39,15 @@ def stated_test_matches(stated: str | None, tests: Sequence[str]) -> bool:
     if not stated or stated.strip().lower() in ("not stated", "unstated", "unknown"):
         return bool(tests)
     words = stated.lower().replace("'", "").replace("-", " ")
-    keys = {"fisher": "fisher", "chi": "chi_square", "yates": "yates", "barnard": "barnard",
-            "boschloo": "boschloo", "z test": "two_proportion_z", "proportion": "two_proportion_z"}
+    keys = {
+        "fisher": "fisher",
+        "chi": "chi_square",
+        "yates": "yates",
+        "barnard": "barnard",
+        "boschloo": "boschloo",
+        "z test": "two_proportion_z",
+        "proportion": "two_proportion_z",
+    }
     wanted = [v for k, v in keys.items() if k in words]
     return any(all(w in t for w in wanted) for t in tests) if wanted else bool(tests)
 
@@ -46,17 +57,24 @@ def _p_row_status(row: MutableMapping[str, Any], finding: Finding, stated: str |
     if not tests:
         row.update(status="not_reproduced", message=finding.message)
     elif stated_test_matches(stated, tests):
-        row.update(status="reproduced", matches=tests,
-                   message=f"reproduced from the printed counts by {', '.join(tests)}")
+        row.update(
+            status="reproduced",
+            matches=tests,
+            message=f"reproduced from the printed counts by {', '.join(tests)}",
+        )
     else:
-        row.update(status="reproduced_other_method", matches=tests,
-                   message=f"the stated test ({stated}) does not print it; {', '.join(tests)} do")
+        row.update(
+            status="reproduced_other_method",
+            matches=tests,
+            message=f"the stated test ({stated}) does not print it; {', '.join(tests)} do",
+        )
     row["regenerated_values"] = dict(finding.details.get("p_values", {}))
     row["configured_method"] = RECOMPUTED_FROM_COUNTS
 
 
-def apply_data_free_statuses(rows: Sequence[MutableMapping[str, Any]], findings: Sequence[Finding],
-                             tests: Mapping[str, str | None]) -> None:
+def apply_data_free_statuses(
+    rows: Sequence[MutableMapping[str, Any]], findings: Sequence[Finding], tests: Mapping[str, str | None]
+) -> None:
     """Update, in place, the status of rows recomputed from printed counts (see module docstring).
 
     Parameters

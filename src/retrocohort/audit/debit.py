@@ -9,8 +9,8 @@ every k (the "exact" formulation of scrutiny's ``debit()``), with fractions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Iterable
 
 from retrocohort.audit.grim import grim_sums, sd_prints
 from retrocohort.audit.rounding import STANDARD_RULES, Number, Rule
@@ -21,8 +21,14 @@ def binary_variance(k: int, n: int) -> Fraction:
     return Fraction(k * (n - k), n * (n - 1))
 
 
-def debit_counts(mean: Number, mean_decimals: int, sd: Number, sd_decimals: int, n: int,
-                 rules: Iterable[Rule] = STANDARD_RULES) -> list[int]:
+def debit_counts(
+    mean: Number,
+    mean_decimals: int,
+    sd: Number,
+    sd_decimals: int,
+    n: int,
+    rules: Iterable[Rule] = STANDARD_RULES,
+) -> list[int]:
     """Every number of ones k in 0..n whose mean and sample SD print as the given ones.
 
     Empty means DEBIT-inconsistent (Heathers & Brown 2019). Raises ValueError for n < 2 or a
@@ -33,11 +39,20 @@ def debit_counts(mean: Number, mean_decimals: int, sd: Number, sd_decimals: int,
     if not 0 <= float(mean) <= 1:
         raise ValueError(f"the mean of binary data lies in [0, 1], got {mean}")
     rules = tuple(rules)
-    return [k for k in grim_sums(mean, mean_decimals, n, 1, rules) if 0 <= k <= n
-            and sd_prints(binary_variance(k, n), sd, sd_decimals, rules)]
+    return [
+        k
+        for k in grim_sums(mean, mean_decimals, n, 1, rules)
+        if 0 <= k <= n and sd_prints(binary_variance(k, n), sd, sd_decimals, rules)
+    ]
 
 
-def debit_consistent(mean: Number, mean_decimals: int, sd: Number, sd_decimals: int, n: int,
-                     rules: Iterable[Rule] = STANDARD_RULES) -> bool:
+def debit_consistent(
+    mean: Number,
+    mean_decimals: int,
+    sd: Number,
+    sd_decimals: int,
+    n: int,
+    rules: Iterable[Rule] = STANDARD_RULES,
+) -> bool:
     """DEBIT (Heathers & Brown 2019): True if some binary sample of size n has this mean and SD."""
     return bool(debit_counts(mean, mean_decimals, sd, sd_decimals, n, rules))

@@ -24,8 +24,10 @@ DASH = r"(?:\s*[–—−-]\s*|\s+to\s+)"
 _WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _COUNT = rf"(?:{NUM}|\b(?:{_WORD})\b)"
 _REL = r"([<>=≤≥])"
-_BEFORE = re.compile(r"(?:\b(?:Day|day|D|Table|Figure|Fig\.|Patient|patient|grade|Grade|type|Type)\s*|"
-                     r"[A-Za-z\-/])$")
+_BEFORE = re.compile(
+    r"(?:\b(?:Day|day|D|Table|Figure|Fig\.|Patient|patient|grade|Grade|type|Type)\s*|"
+    r"[A-Za-z\-/])$"
+)
 
 SKIP = "skip"  # consumed, not a published number (a reference range, a table row's n)
 P_COLUMN = re.compile(r"\bp[- ]?values?\b|\bp\b", re.I)
@@ -33,18 +35,44 @@ P_COLUMN = re.compile(r"\bp[- ]?values?\b|\bp\b", re.I)
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("reference_range", re.compile(rf"\(\s*{NUM}{DASH}{NUM}\s*\)\s*[*†]")),
     ("table_p", re.compile(rf"(?:{_REL}\s*)?({NUM})\s*[*†]?\s*$")),
-    ("test_result", re.compile(rf"\b(t|F|χ2|χ²|chi2|X2|z|r)\s*(?:\(\s*({NUM})(?:\s*,\s*({NUM}))?\s*\))?"
-                               rf"\s*=\s*(-?{NUM})\s*[,;]\s*p\s*{_REL}\s*({NUM})")),
-    ("ratio_ci", re.compile(rf"\b(a?OR|a?RR|a?HR)\s*[=:]?\s*({NUM})\s*[(\[,;]\s*95\s*%\s*CI[,:]?\s*({NUM})"
-                            rf"{DASH}({NUM})\s*[)\]]?")),
+    (
+        "test_result",
+        re.compile(
+            rf"\b(t|F|χ2|χ²|chi2|X2|z|r)\s*(?:\(\s*({NUM})(?:\s*,\s*({NUM}))?\s*\))?"
+            rf"\s*=\s*(-?{NUM})\s*[,;]\s*p\s*{_REL}\s*({NUM})"
+        ),
+    ),
+    (
+        "ratio_ci",
+        re.compile(
+            rf"\b(a?OR|a?RR|a?HR)\s*[=:]?\s*({NUM})\s*[(\[,;]\s*95\s*%\s*CI[,:]?\s*({NUM})"
+            rf"{DASH}({NUM})\s*[)\]]?"
+        ),
+    ),
     ("p_value", re.compile(rf"\bp\s*(?:-?\s*value)?\s*{_REL}\s*({NUM})", re.I)),
-    ("count_of_total", re.compile(rf"({NUM})\s*/\s*({NUM})(?:\s+[A-Za-z]+){{0,2}}"
-                                  rf"(?:\s*\(\s*({NUM})\s*%\s*\))?")),
+    (
+        "count_of_total",
+        re.compile(
+            rf"({NUM})\s*/\s*({NUM})(?:\s+[A-Za-z]+){{0,2}}"
+            rf"(?:\s*\(\s*({NUM})\s*%\s*\))?"
+        ),
+    ),
     ("count_pct", re.compile(rf"({_COUNT})(?:\s+[A-Za-z-]+){{0,3}}?\s*\(\s*({NUM})\s*(%)?\s*\)", re.I)),
-    ("mean_sd", re.compile(rf"({NUM})\s*(?:±|\+/-|\+-)\s*({NUM})|"
-                           rf"\bmean\s*({NUM})\s*\(\s*SD\s*[=:,]?\s*({NUM})\s*\)", re.I)),
-    ("interval", re.compile(rf"({NUM})(?:\s*[A-Za-zµ/%]+){{0,2}}\s*[\[(]\s*(?:IQR|range)?[,:]?\s*({NUM})"
-                            rf"(?:{DASH}|\s*,\s*)({NUM})\s*[\])]")),
+    (
+        "mean_sd",
+        re.compile(
+            rf"({NUM})\s*(?:±|\+/-|\+-)\s*({NUM})|"
+            rf"\bmean\s*({NUM})\s*\(\s*SD\s*[=:,]?\s*({NUM})\s*\)",
+            re.I,
+        ),
+    ),
+    (
+        "interval",
+        re.compile(
+            rf"({NUM})(?:\s*[A-Za-zµ/%]+){{0,2}}\s*[\[(]\s*(?:IQR|range)?[,:]?\s*({NUM})"
+            rf"(?:{DASH}|\s*,\s*)({NUM})\s*[\])]"
+        ),
+    ),
     ("citation", re.compile(r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]")),
     ("percentage", re.compile(rf"(?:{_REL}\s*)?({NUM})\s*%")),
     ("n", re.compile(rf"\bn\s*=\s*({NUM})")),
@@ -86,12 +114,12 @@ def _values(**tokens: str | None) -> tuple[dict[str, float], dict[str, int]]:
 
 
 def _keyword_before(text: str, start: int) -> str | None:
-    """"median" or "mean" when one of them comes shortly before ``start``, with no bracket and no
+    """ "median" or "mean" when one of them comes shortly before ``start``, with no bracket and no
     clause break in between ("median age, 45"; "median, 17 vs. 195")."""
     found = list(re.finditer(r"\b(median|mean|average)\b", text[:start], re.I))
     if not found:
         return None
-    between = text[found[-1].end():start]
+    between = text[found[-1].end() : start]
     if len(between) > 45 or re.search(r"[()\[\];]|(?<!vs)\. ", between):
         return None
     return "median" if found[-1].group(1).lower() == "median" else "mean"
@@ -106,13 +134,27 @@ def _build(kind: str, m: re.Match[str], text: str, table: bool, header: str) -> 
         if not (table and P_COLUMN.search(header)) or number_value(g[1])[0] > 1:
             return None
         v, d = _values(p=g[1])
-        return DraftNumber("p_value", v, d, printed, col, {"≤": "<", "≥": ">"}.get(g[0] or "=", g[0] or "="),
-                           guesses=["test", "design"])
+        return DraftNumber(
+            "p_value",
+            v,
+            d,
+            printed,
+            col,
+            {"≤": "<", "≥": ">"}.get(g[0] or "=", g[0] or "="),
+            guesses=["test", "design"],
+        )
     if kind == "test_result":
         family = {"χ2": "chi2", "χ²": "chi2", "X2": "chi2"}.get(g[0], g[0])
         v, d = _values(statistic=g[3], df1=g[1], df2=g[2], p=g[5])
-        return DraftNumber("test_result", v, d, printed, col, g[4].replace("≤", "<").replace("≥", ">"),
-                           {"test_family": family})
+        return DraftNumber(
+            "test_result",
+            v,
+            d,
+            printed,
+            col,
+            g[4].replace("≤", "<").replace("≥", ">"),
+            {"test_family": family},
+        )
     if kind == "ratio_ci":
         v, d = _values(value=g[1], ci_low=g[2], ci_high=g[3])
         return DraftNumber("value", v, d, printed, col, extra={"note": f"{g[0]} with its 95% CI"})
@@ -146,8 +188,14 @@ def _build(kind: str, m: re.Match[str], text: str, table: bool, header: str) -> 
         v, d = _values(pct=g[1])
         key = _keyword_before(text, m.start())
         if key:
-            return DraftNumber(key, {key: v["pct"]}, {key: d["pct"]}, printed, col,
-                               {"<": "<", ">": ">"}.get(g[0] or "=", "="))
+            return DraftNumber(
+                key,
+                {key: v["pct"]},
+                {key: d["pct"]},
+                printed,
+                col,
+                {"<": "<", ">": ">"}.get(g[0] or "=", "="),
+            )
         return DraftNumber("percentage", v, d, printed, col, {"<": "<", ">": ">"}.get(g[0] or "=", "="))
     if kind == "n":
         if table:
@@ -155,8 +203,13 @@ def _build(kind: str, m: re.Match[str], text: str, table: bool, header: str) -> 
         v, d = _values(count=g[0])
         return DraftNumber("count", v, d, printed, col)
     value, decimals = number_value(g[0])
-    if _BEFORE.search(text[:m.start()]) or not table and decimals == 0 and 1900 <= value <= 2099 \
-            and "," not in g[0]:
+    if (
+        _BEFORE.search(text[: m.start()])
+        or not table
+        and decimals == 0
+        and 1900 <= value <= 2099
+        and "," not in g[0]
+    ):
         return None
     key = _keyword_before(text, m.start()) or ("median" if table and "median" in header.lower() else None)
     if key:
@@ -172,11 +225,11 @@ def find_numbers(text: str, *, table: bool = False, header: str = "") -> list[Dr
     out = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
-            if m.end() == m.start() or any(taken[m.start():m.end()]):
+            if m.end() == m.start() or any(taken[m.start() : m.end()]):
                 continue
             found = _build(kind, m, text, table, header)
             if found is not None:
                 if found != SKIP:
                     out.append(found)  # type: ignore[arg-type]
-                taken[m.start():m.end()] = [True] * (m.end() - m.start())
+                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
     return sorted(out, key=lambda n: n.column)

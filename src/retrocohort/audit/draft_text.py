@@ -12,10 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SECTIONS = {"abstract": "abstract", "introduction": "introduction", "background": "introduction",
-             "methods": "methods", "materials and methods": "methods", "patients and methods": "methods",
-             "results": "results text", "discussion": "discussion", "conclusions": "conclusions",
-             "conclusion": "conclusions"}
+_SECTIONS = {
+    "abstract": "abstract",
+    "introduction": "introduction",
+    "background": "introduction",
+    "methods": "methods",
+    "materials and methods": "methods",
+    "patients and methods": "methods",
+    "results": "results text",
+    "discussion": "discussion",
+    "conclusions": "conclusions",
+    "conclusion": "conclusions",
+}
 _HEADING = re.compile(r"^\s*(?:\d+\.?\s+)?([A-Za-z][A-Za-z ]{2,30}?)\s*$")
 _TABLE = re.compile(r"^\s*(?:Table|TABLE)\s+([0-9]+|[IVXL]+)\s*[.:]?\s*(.*)$")
 _FOOTNOTE = re.compile(r"^\s*(?:[*†‡§]|[a-z]\s|\S{1,12}:\s)")
@@ -38,7 +46,7 @@ class Block:
 
 
 def table_number(label: str) -> int:
-    """"2" -> 2, "II" -> 2, "IV" -> 4 (Roman numerals as printed in many journals)."""
+    """ "2" -> 2, "II" -> 2, "IV" -> 4 (Roman numerals as printed in many journals)."""
     if label.isdigit():
         return int(label)
     values = [_ROMAN[c] for c in label.upper()]

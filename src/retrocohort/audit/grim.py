@@ -19,22 +19,24 @@ Rounding: a value "prints as" the printed one under half-up or half-even roundin
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Iterable
 
 from retrocohort.audit.rounding import STANDARD_RULES, Interval, Number, Rule, exact, interval_for_printed
 
 SCRUTINY_RULES: tuple[Rule, ...] = ("half_up", "half_down")  # scrutiny's default "up_or_down"
 
 
-def printed_intervals(printed: Number, decimals: int,
-                      rules: Iterable[Rule] = STANDARD_RULES) -> list[Interval]:
+def printed_intervals(
+    printed: Number, decimals: int, rules: Iterable[Rule] = STANDARD_RULES
+) -> list[Interval]:
     """The true values that print as ``printed`` at ``decimals`` places, one interval per rule."""
     return [interval_for_printed(printed, decimals, r) for r in rules]
 
 
-def grim_sums(mean: Number, decimals: int, n: int, items: int = 1,
-              rules: Iterable[Rule] = STANDARD_RULES) -> list[int]:
+def grim_sums(
+    mean: Number, decimals: int, n: int, items: int = 1, rules: Iterable[Rule] = STANDARD_RULES
+) -> list[int]:
     """Every total T (in units of 1/items) with T / (n * items) printing as ``mean`` (GRIM).
 
     Parameters
@@ -59,8 +61,9 @@ def grim_sums(mean: Number, decimals: int, n: int, items: int = 1,
     return sorted(out)
 
 
-def grim_consistent(mean: Number, decimals: int, n: int, items: int = 1,
-                    rules: Iterable[Rule] = STANDARD_RULES) -> bool:
+def grim_consistent(
+    mean: Number, decimals: int, n: int, items: int = 1, rules: Iterable[Rule] = STANDARD_RULES
+) -> bool:
     """GRIM (Brown & Heathers 2017): True if some n-observation integer-scale mean prints as it."""
     return bool(grim_sums(mean, decimals, n, items, rules))
 
@@ -79,8 +82,15 @@ def sd_prints(variance: Fraction, sd: Number, decimals: int, rules: Iterable[Rul
     return any(_sd_contains(iv, variance) for iv in printed_intervals(sd, decimals, rules))
 
 
-def grimmer_solutions(mean: Number, mean_decimals: int, sd: Number, sd_decimals: int, n: int,
-                      items: int = 1, rules: Iterable[Rule] = STANDARD_RULES) -> list[tuple[int, int]]:
+def grimmer_solutions(
+    mean: Number,
+    mean_decimals: int,
+    sd: Number,
+    sd_decimals: int,
+    n: int,
+    items: int = 1,
+    rules: Iterable[Rule] = STANDARD_RULES,
+) -> list[tuple[int, int]]:
     """Every (T, Q) — total and sum of squares of the observations scaled to integers (x * items)
     — whose mean prints as ``mean`` and whose sample SD prints as ``sd`` (GRIMMER, Anaya 2016).
 
@@ -105,7 +115,14 @@ def grimmer_solutions(mean: Number, mean_decimals: int, sd: Number, sd_decimals:
     return out
 
 
-def grimmer_consistent(mean: Number, mean_decimals: int, sd: Number, sd_decimals: int, n: int,
-                       items: int = 1, rules: Iterable[Rule] = STANDARD_RULES) -> bool:
+def grimmer_consistent(
+    mean: Number,
+    mean_decimals: int,
+    sd: Number,
+    sd_decimals: int,
+    n: int,
+    items: int = 1,
+    rules: Iterable[Rule] = STANDARD_RULES,
+) -> bool:
     """GRIMMER (Anaya 2016): True if some integer-scale sample has this mean, SD and n."""
     return bool(grimmer_solutions(mean, mean_decimals, sd, sd_decimals, n, items, rules))

@@ -14,30 +14,43 @@ normal approximation without and with continuity correction, each by
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from retrocohort.audit.published import Definition, PublishedNumber, PublishedStudy
-from retrocohort.audit.regenerated import (AuditData, Method, Regenerated, definition_series,
-                                           describe, quantile_type_name, resolve_inputs,
-                                           summary_methods)
 from retrocohort.analysis.groups import DEFAULT_EXACT_MAX_N, group_key
+from retrocohort.audit.published import Definition, PublishedNumber, PublishedStudy
+from retrocohort.audit.regenerated import (
+    AuditData,
+    Method,
+    Regenerated,
+    definition_series,
+    describe,
+    quantile_type_name,
+    resolve_inputs,
+    summary_methods,
+)
 from retrocohort.stats.two_sample import mann_whitney
 
 GROUPS_FILE = "results/stats/groups.json"
 MW_VARIANTS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("Mann-Whitney U, exact conditional null with ties", dict(method="exact")),
-    ("Mann-Whitney U, normal approximation without continuity correction",
-     dict(method="asymptotic", correction=False)),
-    ("Mann-Whitney U, normal approximation with continuity correction",
-     dict(method="asymptotic", correction=True)),
+    (
+        "Mann-Whitney U, normal approximation without continuity correction",
+        dict(method="asymptotic", correction=False),
+    ),
+    (
+        "Mann-Whitney U, normal approximation with continuity correction",
+        dict(method="asymptotic", correction=True),
+    ),
 )
 
 
-def memberships(name: str, study: PublishedStudy, data: AuditData
-                ) -> list[tuple[Definition, pd.Series | None, tuple[str, ...], str | None]]:
+def memberships(
+    name: str, study: PublishedStudy, data: AuditData
+) -> list[tuple[Definition, pd.Series | None, tuple[str, ...], str | None]]:
     """(definition, yes/no per patient or None, inputs, reason) per definition of a subgroup."""
     return [(d, *definition_series(d, data)) for d in study.groups.get(name, ())]
 
@@ -53,23 +66,33 @@ def outcome_values(variable: str, flags: pd.Series, data: AuditData) -> pd.Serie
     return pd.to_numeric(data.frame.loc[ids, variable], errors="coerce").astype("float64")
 
 
-def configured_comparison(d: Definition, outcome: str, data: AuditData) -> tuple[Mapping[str, Any], str] | None:
+def configured_comparison(
+    d: Definition, outcome: str, data: AuditData
+) -> tuple[Mapping[str, Any], str] | None:
     """(config group comparison, group value) whose outcome, group variable and value match an
     ``equals`` membership, else None."""
     if d.op != "equals":
         return None
     value = group_key(d.arg["value"])
     for spec in data.group_specs:
-        if (spec["outcome"] == outcome and spec["group_variable"] == d.arg["variable"]
-                and value in {str(k) for k in spec.get("groups", {})}):
+        if (
+            spec["outcome"] == outcome
+            and spec["group_variable"] == d.arg["variable"]
+            and value in {str(k) for k in spec.get("groups", {})}
+        ):
             return spec, str(value)
     return None
 
 
-def _row(data: AuditData, comparison: str, role: str, group_value: str | None = None) -> Mapping[str, Any] | None:
+def _row(
+    data: AuditData, comparison: str, role: str, group_value: str | None = None
+) -> Mapping[str, Any] | None:
     for r in data.group_rows:
-        if r.get("comparison") == comparison and r.get("role") == role and (
-                group_value is None or str(r.get("group_value")) == group_value):
+        if (
+            r.get("comparison") == comparison
+            and r.get("role") == role
+            and (group_value is None or str(r.get("group_value")) == group_value)
+        ):
             return r
     return None
 
@@ -83,13 +106,16 @@ def _missing_note(values: pd.Series) -> list[str]:
     return [f"{len(gone)} member(s) with no value: " + ", ".join(map(str, gone))] if gone else []
 
 
-def group_summary(entry: PublishedNumber, study: PublishedStudy, data: AuditData,
-                  types: Sequence[int]) -> Regenerated:
+def group_summary(
+    entry: PublishedNumber, study: PublishedStudy, data: AuditData, types: Sequence[int]
+) -> Regenerated:
     """A subgroup median (or median [IQR]) under every membership definition (module doc)."""
     defs = memberships(entry.group or "", study, data)
     if not defs:
-        return Regenerated(entry.id, missing=f"subgroup '{entry.group}' is not declared under `groups:` "
-                                             "in the published file")
+        return Regenerated(
+            entry.id,
+            missing=f"subgroup '{entry.group}' is not declared under `groups:` in the published file",
+        )
     keys = tuple(entry.values)
     methods: list[Method] = []
     inputs: set[str] = set()
@@ -105,8 +131,9 @@ def group_summary(entry: PublishedNumber, study: PublishedStudy, data: AuditData
         if x.size == 0:
             reasons.append(f"{label}: no member has a value of {entry.variable}")
             continue
-        own = summary_methods(x, keys, data.quantile_type, types, label="" if primary else label,
-                              configured=primary)
+        own = summary_methods(
+            x, keys, data.quantile_type, types, label="" if primary else label, configured=primary
+        )
         if primary:
             n = int(x.size)
             notes += _missing_note(values)
@@ -114,15 +141,24 @@ def group_summary(entry: PublishedNumber, study: PublishedStudy, data: AuditData
             row = _row(data, found[0]["id"], "summary", found[1]) if found else None
             if row is not None:
                 stored = {k: float(row[k]) for k in keys if row.get(k) is not None}
-                methods.append(Method(f"{quantile_type_name(data.quantile_type)}; configured group "
-                                      f"comparison '{found[0]['id']}' ({GROUPS_FILE})", stored, True))
+                methods.append(
+                    Method(
+                        f"{quantile_type_name(data.quantile_type)}; configured group "
+                        f"comparison '{found[0]['id']}' ({GROUPS_FILE})",
+                        stored,
+                        True,
+                    )
+                )
                 recomputed, own = own[0].values, own[1:]
                 if int(row.get("n", n)) != n:
                     notes.append(f"{GROUPS_FILE} n = {row.get('n')} differs from the audit's {n}")
                 if _differs(stored, recomputed):
-                    notes.append(f"{GROUPS_FILE} " + ", ".join(f"{k} = {stored[k]:.6g}" for k in stored)
-                                 + " differs from the audit's recomputation "
-                                 + ", ".join(f"{k} = {v:.6g}" for k, v in recomputed.items()))
+                    notes.append(
+                        f"{GROUPS_FILE} "
+                        + ", ".join(f"{k} = {stored[k]:.6g}" for k in stored)
+                        + " differs from the audit's recomputation "
+                        + ", ".join(f"{k} = {v:.6g}" for k, v in recomputed.items())
+                    )
             else:
                 notes.append("no configured group comparison matches this subgroup; computed by the audit")
         methods += own
@@ -132,12 +168,20 @@ def group_summary(entry: PublishedNumber, study: PublishedStudy, data: AuditData
         return Regenerated(entry.id, missing="; ".join(reasons))
     if not methods[0].configured:
         notes.append("primary definition not computable: " + "; ".join(reasons))
-    return Regenerated(entry.id, tuple(methods), None, tuple(sorted(inputs)), n,
-                       f"subgroup {entry.group}: " + " | ".join(labels), tuple(notes))
+    return Regenerated(
+        entry.id,
+        tuple(methods),
+        None,
+        tuple(sorted(inputs)),
+        n,
+        f"subgroup {entry.group}: " + " | ".join(labels),
+        tuple(notes),
+    )
 
 
-def _configured_test(d1: Definition, d2: Definition, outcome: str, data: AuditData
-                     ) -> tuple[Mapping[str, Any], Mapping[str, Any] | None, bool] | None:
+def _configured_test(
+    d1: Definition, d2: Definition, outcome: str, data: AuditData
+) -> tuple[Mapping[str, Any], Mapping[str, Any] | None, bool] | None:
     """(configured comparison of both primary memberships, its test row if written, whether
     ``d1`` is its second group), else None."""
     a, b = configured_comparison(d1, outcome, data), configured_comparison(d2, outcome, data)
@@ -146,8 +190,9 @@ def _configured_test(d1: Definition, d2: Definition, outcome: str, data: AuditDa
     return a[0], _row(data, a[0]["id"], "test"), list(a[0]["groups"]).index(a[1]) == 1
 
 
-def group_p(entry: PublishedNumber, study: PublishedStudy, data: AuditData,
-            group_names: Sequence[str]) -> Regenerated:
+def group_p(
+    entry: PublishedNumber, study: PublishedStudy, data: AuditData, group_names: Sequence[str]
+) -> Regenerated:
     """An unpaired p between two subgroups: configured test, then named Mann-Whitney variants
     for every pair of membership definitions (module doc)."""
     if len(group_names) != 2:
@@ -155,8 +200,12 @@ def group_p(entry: PublishedNumber, study: PublishedStudy, data: AuditData,
     sides = [memberships(g, study, data) for g in group_names]
     if not all(sides):
         undeclared = [g for g, s in zip(group_names, sides) if not s]
-        return Regenerated(entry.id, missing="subgroup(s) " + ", ".join(undeclared)
-                           + " not declared under `groups:` in the published file")
+        return Regenerated(
+            entry.id,
+            missing="subgroup(s) "
+            + ", ".join(undeclared)
+            + " not declared under `groups:` in the published file",
+        )
     methods: list[Method] = []
     notes: list[str] = []
     inputs: set[str] = set()
@@ -186,25 +235,51 @@ def group_p(entry: PublishedNumber, study: PublishedStudy, data: AuditData,
                 notes += _missing_note(pd.concat([a, b]))
                 if found is not None and found[1] is not None and found[1].get("p_value") is not None:
                     row = found[1]
-                    methods.append(Method(f"{row['test']} as configured, comparison '{found[0]['id']}' "
-                                          f"({GROUPS_FILE}): {row['method']}", {"p": float(row["p_value"])}, True))
+                    methods.append(
+                        Method(
+                            f"{row['test']} as configured, comparison '{found[0]['id']}' "
+                            f"({GROUPS_FILE}): {row['method']}",
+                            {"p": float(row["p_value"])},
+                            True,
+                        )
+                    )
                     exact_max_n = int(found[0].get("exact_max_n", DEFAULT_EXACT_MAX_N))
-                    mine = mann_whitney(xa, xb, method="auto", exact_max_n=exact_max_n, exact_with_ties=True,
-                                        correction=True).p_value
+                    mine = mann_whitney(
+                        xa, xb, method="auto", exact_max_n=exact_max_n, exact_with_ties=True, correction=True
+                    ).p_value
                     if not np.isclose(mine, float(row["p_value"]), rtol=1e-9, atol=0):
-                        notes.append(f"{GROUPS_FILE} p = {float(row['p_value']):.6g} differs from the audit's "
-                                     f"recomputation {mine:.6g}")
+                        notes.append(
+                            f"{GROUPS_FILE} p = {float(row['p_value']):.6g} differs from the audit's "
+                            f"recomputation {mine:.6g}"
+                        )
                 else:
-                    notes.append("no configured group comparison matches these subgroups; the configured "
-                                 "test is taken as the pipeline's default (Mann-Whitney, exact with ties "
-                                 f"up to {DEFAULT_EXACT_MAX_N} per group)")
-                    res = mann_whitney(xa, xb, method="auto", exact_max_n=DEFAULT_EXACT_MAX_N,
-                                       exact_with_ties=True, correction=True)
-                    methods.append(Method(f"Mann-Whitney U, pipeline default: {res.method}", {"p": res.p_value}, True))
+                    notes.append(
+                        "no configured group comparison matches these subgroups; the configured "
+                        "test is taken as the pipeline's default (Mann-Whitney, exact with ties "
+                        f"up to {DEFAULT_EXACT_MAX_N} per group)"
+                    )
+                    res = mann_whitney(
+                        xa,
+                        xb,
+                        method="auto",
+                        exact_max_n=DEFAULT_EXACT_MAX_N,
+                        exact_with_ties=True,
+                        correction=True,
+                    )
+                    methods.append(
+                        Method(f"Mann-Whitney U, pipeline default: {res.method}", {"p": res.p_value}, True)
+                    )
             for name, kw in MW_VARIANTS:
                 methods.append(Method(name + suffix, {"p": float(mann_whitney(xa, xb, **kw).p_value)}))
             inputs |= set(resolve_inputs([*in1, *in2, entry.variable], data))
     if not methods:
         return Regenerated(entry.id, missing="; ".join(notes) or "no computable membership")
-    return Regenerated(entry.id, tuple(methods), None, tuple(sorted(inputs)), n,
-                       f"{entry.variable}: subgroup {group_names[0]} vs {group_names[1]}", tuple(notes))
+    return Regenerated(
+        entry.id,
+        tuple(methods),
+        None,
+        tuple(sorted(inputs)),
+        n,
+        f"{entry.variable}: subgroup {group_names[0]} vs {group_names[1]}",
+        tuple(notes),
+    )

@@ -12,8 +12,8 @@ and temperature and AST unknown, only 201, 220, 234, 250, 253 and 269 occur in [
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from itertools import product
-from typing import Iterable, Mapping
 
 from retrocohort.audit.consistency import Finding
 from retrocohort.errors import InputError, Problem
@@ -26,19 +26,35 @@ def _validated(known: Mapping[str, int | None], where: str) -> dict[str, int | N
     problems = []
     for item, points in known.items():
         if item not in ITEM_POINTS:
-            problems.append(Problem(f"unknown HScore item {item!r}", file=where, column="hscore_items",
-                                    value=item, expected=", ".join(ITEM_POINTS)))
+            problems.append(
+                Problem(
+                    f"unknown HScore item {item!r}",
+                    file=where,
+                    column="hscore_items",
+                    value=item,
+                    expected=", ".join(ITEM_POINTS),
+                )
+            )
         elif points is not None and points not in ITEM_POINTS[item]:
-            problems.append(Problem(f"HScore item {item!r} cannot score {points}", file=where,
-                                    column=f"hscore_items.{item}", value=points,
-                                    expected=" or ".join(map(str, ITEM_POINTS[item]))))
+            problems.append(
+                Problem(
+                    f"HScore item {item!r} cannot score {points}",
+                    file=where,
+                    column=f"hscore_items.{item}",
+                    value=points,
+                    expected=" or ".join(map(str, ITEM_POINTS[item])),
+                )
+            )
     if problems:
         raise InputError(f"{where}: invalid HScore item points", problems)
     return dict(known)
 
 
-def achievable_totals(known: Mapping[str, int | None], where: str = "hscore_items",
-                      allowed: Mapping[str, Iterable[int]] | None = None) -> dict[int, list[dict[str, int]]]:
+def achievable_totals(
+    known: Mapping[str, int | None],
+    where: str = "hscore_items",
+    allowed: Mapping[str, Iterable[int]] | None = None,
+) -> dict[int, list[dict[str, int]]]:
     """Every HScore total possible given the known item points, with the points of the unknown
     items that give it.
 
@@ -69,23 +85,32 @@ def achievable_totals(known: Mapping[str, int | None], where: str = "hscore_item
     return dict(sorted(out.items()))
 
 
-def check_hscore_total(entry_id: str, reported: int, known: Mapping[str, int | None],
-                       where: str = "hscore_items") -> Finding:
-    """"ok" when ``reported`` is an achievable total (details: the combinations), "inconsistent"
+def check_hscore_total(
+    entry_id: str, reported: int, known: Mapping[str, int | None], where: str = "hscore_items"
+) -> Finding:
+    """ "ok" when ``reported`` is an achievable total (details: the combinations), "inconsistent"
     otherwise (details: the nearest achievable totals below and above)."""
     totals = achievable_totals(known, where)
     unknown = [n for n in ITEM_POINTS if known.get(n) is None]
     if reported in totals:
         combos = totals[reported]
-        return Finding("hscore_total", entry_id, "ok",
-                       f"HScore {reported} is achievable with the known items ({len(combos)} combination(s) "
-                       f"of the unknown items {', '.join(unknown) or 'none'})",
-                       {"combinations": combos[:20], "totals": list(totals)[:60]})
+        return Finding(
+            "hscore_total",
+            entry_id,
+            "ok",
+            f"HScore {reported} is achievable with the known items ({len(combos)} combination(s) "
+            f"of the unknown items {', '.join(unknown) or 'none'})",
+            {"combinations": combos[:20], "totals": list(totals)[:60]},
+        )
     below = [t for t in totals if t < reported][-1:]
     above = [t for t in totals if t > reported][:1]
     near = ", ".join(map(str, below + above))
-    return Finding("hscore_total", entry_id, "inconsistent",
-                   f"HScore {reported} cannot occur: with the known items, the possible totals are "
-                   f"{', '.join(map(str, list(totals)[:12]))}{' …' if len(totals) > 12 else ''} "
-                   f"(nearest: {near}; unknown items: {', '.join(unknown) or 'none'})",
-                   {"totals": list(totals)[:60], "nearest": below + above})
+    return Finding(
+        "hscore_total",
+        entry_id,
+        "inconsistent",
+        f"HScore {reported} cannot occur: with the known items, the possible totals are "
+        f"{', '.join(map(str, list(totals)[:12]))}{' …' if len(totals) > 12 else ''} "
+        f"(nearest: {near}; unknown items: {', '.join(unknown) or 'none'})",
+        {"totals": list(totals)[:60], "nearest": below + above},
+    )

@@ -14,8 +14,8 @@ tests/testthat/test-error.R and test-decisionerror.R.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 from retrocohort.audit.debit import debit_consistent
 from retrocohort.audit.grim import SCRUTINY_RULES, grim_consistent, grimmer_consistent
@@ -26,17 +26,30 @@ Example = tuple[str, str, Callable[[], bool], bool]
 
 
 def _grim(values: list[float], digits: int, n: int, items: int, verdicts: str) -> list[Example]:
-    return [("GRIM", f"mean {v:.{digits}f}, n = {n}, {items} item(s)",
-             lambda v=v: grim_consistent(v, digits, n, items, SCRUTINY_RULES), flag == "T")
-            for v, flag in zip(values, verdicts)]
+    return [
+        (
+            "GRIM",
+            f"mean {v:.{digits}f}, n = {n}, {items} item(s)",
+            lambda v=v: grim_consistent(v, digits, n, items, SCRUTINY_RULES),
+            flag == "T",
+        )
+        for v, flag in zip(values, verdicts)
+    ]
 
 
 def _statcheck(text: str, args: tuple) -> Example:
     return ("statcheck", f"{text}: decision error", lambda: check_test_result(*args).decision_error, True)
 
 
-PIGS3 = [(0.53, 0.50, True), (0.44, 0.50, True), (0.77, 0.42, True), (0.19, 0.35, False),
-         (0.34, 0.47, True), (0.93, 0.25, True), (0.12, 0.33, True)]
+PIGS3 = [
+    (0.53, 0.50, True),
+    (0.44, 0.50, True),
+    (0.77, 0.42, True),
+    (0.19, 0.35, False),
+    (0.34, 0.47, True),
+    (0.93, 0.25, True),
+    (0.12, 0.33, True),
+]
 
 EXAMPLES: list[Example] = [
     *_grim([round(5.19 + i / 100, 2) for i in range(12)], 2, 28, 1, "FFTFFFTFFFTF"),
@@ -44,13 +57,27 @@ EXAMPLES: list[Example] = [
     *_grim([round(0.80 + i / 100, 2) for i in range(10)], 2, 28, 2, "TFTFTFTTTT"),
     ("GRIMMER", "mean 5.21, SD 1.6, n = 28", lambda: grimmer_consistent(5.21, 2, 1.6, 1, 28), True),
     ("GRIMMER", "mean 3.44, SD 2.47, n = 18", lambda: grimmer_consistent(3.44, 2, 2.47, 2, 18), False),
-    *[("DEBIT", f"mean {x:.2f}, SD {sd:.2f}, n = 1683",
-       lambda x=x, sd=sd: debit_consistent(x, 2, sd, 2, 1683), ok)
-      for x, sd, ok in PIGS3],
-    ("SPRITE", "n = 5, mean 4.2 on 1-7: SD 0.45 attainable",
-     lambda: sprite_search(4.2, 1, 0.45, 2, 5, 1, 7).sample is not None, True),
-    ("SPRITE", "n = 5, mean 4.2 on 1-7: SD 3.03 attainable",
-     lambda: sprite_search(4.2, 1, 3.03, 2, 5, 1, 7).sample is not None, True),
+    *[
+        (
+            "DEBIT",
+            f"mean {x:.2f}, SD {sd:.2f}, n = 1683",
+            lambda x=x, sd=sd: debit_consistent(x, 2, sd, 2, 1683),
+            ok,
+        )
+        for x, sd, ok in PIGS3
+    ],
+    (
+        "SPRITE",
+        "n = 5, mean 4.2 on 1-7: SD 0.45 attainable",
+        lambda: sprite_search(4.2, 1, 0.45, 2, 5, 1, 7).sample is not None,
+        True,
+    ),
+    (
+        "SPRITE",
+        "n = 5, mean 4.2 on 1-7: SD 3.03 attainable",
+        lambda: sprite_search(4.2, 1, 3.03, 2, 5, 1, 7).sample is not None,
+        True,
+    ),
     _statcheck("t(48) = 1.02, p < .05", ("t", 1.02, 2, 0.05, 2, "<", 48)),
     _statcheck("t(28) = 2.20, p = .06", ("t", 2.20, 2, 0.06, 2, "=", 28)),
     _statcheck("t(28) = 1.20, p = .03", ("t", 1.20, 2, 0.03, 2, "=", 28)),
@@ -82,5 +109,7 @@ def examples_note() -> str:
     parts = []
     for family, (ok, total, missed) in reproduce_examples().items():
         parts.append(f"{family} {ok} of {total}" + (f" (not: {'; '.join(missed)})" if missed else ""))
-    return ("Published worked examples reproduced by these checks (rerun now; sources in "
-            "retrocohort.audit.method_examples): " + ", ".join(parts) + ".")
+    return (
+        "Published worked examples reproduced by these checks (rerun now; sources in "
+        "retrocohort.audit.method_examples): " + ", ".join(parts) + "."
+    )

@@ -9,10 +9,11 @@ problem names the file, the entry id and the field.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import jsonschema
 import yaml
@@ -22,9 +23,13 @@ from retrocohort.errors import ConfigError, Problem
 from retrocohort.hscore.items import HSCORE_ITEMS
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "config" / "schemas" / "published.schema.yaml"
-NUMBER_WORDS = {w: i for i, w in enumerate(
-    "none one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "none one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
 _NUMBER = re.compile(r"\d*\.\d+|\d+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
@@ -94,8 +99,17 @@ class SubsetRule:
     note: str | None = None
 
 
-OPERATIONS = ("variable", "all_of", "any_of", "equals", "text_matches", "only_agent", "known",
-              "cohort_size", "missing")
+OPERATIONS = (
+    "variable",
+    "all_of",
+    "any_of",
+    "equals",
+    "text_matches",
+    "only_agent",
+    "known",
+    "cohort_size",
+    "missing",
+)
 
 
 @dataclass(frozen=True)
@@ -145,25 +159,47 @@ def _entry_problems(path: str, entry: Mapping[str, Any]) -> list[Problem]:
     out = []
     values, decimals = entry["values"], entry["decimals"]
     if set(values) != set(decimals):
-        out.append(Problem(f"entry '{eid}': decimals keys {sorted(decimals)} differ from values "
-                           f"keys {sorted(values)}", file=path, column="decimals"))
+        out.append(
+            Problem(
+                f"entry '{eid}': decimals keys {sorted(decimals)} differ from values keys {sorted(values)}",
+                file=path,
+                column="decimals",
+            )
+        )
         return out
     points = {i.name: set(i.points) for i in HSCORE_ITEMS}
     for item, p in entry.get("hscore_items", {}).items():
         if p is not None and p not in points[item]:
-            out.append(Problem(f"entry '{eid}': HScore item '{item}' cannot score {p}", file=path,
-                               column=f"hscore_items.{item}", value=p,
-                               expected=" or ".join(map(str, sorted(points[item])))))
+            out.append(
+                Problem(
+                    f"entry '{eid}': HScore item '{item}' cannot score {p}",
+                    file=path,
+                    column=f"hscore_items.{item}",
+                    value=p,
+                    expected=" or ".join(map(str, sorted(points[item]))),
+                )
+            )
     if "hscore_items" in entry and "value" not in values:
-        out.append(Problem(f"entry '{eid}': hscore_items needs the printed total as values.value",
-                           file=path, column="values"))
+        out.append(
+            Problem(
+                f"entry '{eid}': hscore_items needs the printed total as values.value",
+                file=path,
+                column="values",
+            )
+        )
     tokens = printed_tokens(entry["printed"])
     for key, v in values.items():
         shown = f"{v:.{decimals[key]}f}"
         if shown not in tokens:
-            out.append(Problem(f"entry '{eid}': value {key}={shown} (at {decimals[key]} decimals) "
-                               f"is not visible in printed {entry['printed']!r}", file=path,
-                               column=f"values.{key}", value=v))
+            out.append(
+                Problem(
+                    f"entry '{eid}': value {key}={shown} (at {decimals[key]} decimals) "
+                    f"is not visible in printed {entry['printed']!r}",
+                    file=path,
+                    column=f"values.{key}",
+                    value=v,
+                )
+            )
     return out
 
 
@@ -175,8 +211,9 @@ def _ref_problems(path: str, doc: Mapping[str, Any], by_id: Mapping[str, Mapping
         if eid not in by_id:
             out.append(Problem(f"{where}: unknown entry '{eid}'", file=path, column=where, value=ref))
         elif key_required and key not in by_id[eid]["values"]:
-            out.append(Problem(f"{where}: entry '{eid}' has no value '{key}'", file=path,
-                               column=where, value=ref))
+            out.append(
+                Problem(f"{where}: entry '{eid}' has no value '{key}'", file=path, column=where, value=ref)
+            )
 
     for e in doc["numbers"]:
         for c in e.get("compares", []):
@@ -203,34 +240,56 @@ def _regenerate_problems(path: str, doc: Mapping[str, Any], section: str = "rege
         for i, d in enumerate(_definitions(spec)):
             ops = [k for k in OPERATIONS if k in d]
             if len(ops) != 1:
-                out.append(Problem(f"{section} '{name}' definition {i + 1}: needs exactly one of "
-                                   f"{', '.join(OPERATIONS)}, got {ops or 'none'}", file=path,
-                                   column=f"{section}.{name}"))
+                out.append(
+                    Problem(
+                        f"{section} '{name}' definition {i + 1}: needs exactly one of "
+                        f"{', '.join(OPERATIONS)}, got {ops or 'none'}",
+                        file=path,
+                        column=f"{section}.{name}",
+                    )
+                )
             if "text_matches" in d:
                 try:
                     re.compile(d["text_matches"]["pattern"])
                 except re.error as exc:
-                    out.append(Problem(f"{section} '{name}': invalid pattern ({exc})", file=path,
-                                       column=f"{section}.{name}.text_matches.pattern",
-                                       value=d["text_matches"]["pattern"]))
+                    out.append(
+                        Problem(
+                            f"{section} '{name}': invalid pattern ({exc})",
+                            file=path,
+                            column=f"{section}.{name}.text_matches.pattern",
+                            value=d["text_matches"]["pattern"],
+                        )
+                    )
     return out
 
 
 def _group_problems(path: str, doc: Mapping[str, Any]) -> list[Problem]:
     declared = set(doc.get("groups", {}))
-    return [Problem(f"entry '{e['id']}': group '{e['group']}' is not declared under `groups:`",
-                    file=path, column="group", value=e["group"])
-            for e in doc["numbers"] if declared and e.get("group") and e["group"] not in declared]
+    return [
+        Problem(
+            f"entry '{e['id']}': group '{e['group']}' is not declared under `groups:`",
+            file=path,
+            column="group",
+            value=e["group"],
+        )
+        for e in doc["numbers"]
+        if declared and e.get("group") and e["group"] not in declared
+    ]
 
 
-def _freeze_definitions(doc: Mapping[str, Any], section: str = "regenerate") -> Mapping[str, tuple[Definition, ...]]:
+def _freeze_definitions(
+    doc: Mapping[str, Any], section: str = "regenerate"
+) -> Mapping[str, tuple[Definition, ...]]:
     out = {}
     for name, spec in sorted(doc.get(section, {}).items()):
         defs = []
         for d in _definitions(spec):
             op = next(k for k in OPERATIONS if k in d)
-            arg = dict(d[op]) if isinstance(d[op], Mapping) else (
-                tuple(d[op]) if isinstance(d[op], list) else d[op])
+            arg = (
+                dict(d[op])
+                if isinstance(d[op], Mapping)
+                else (tuple(d[op]) if isinstance(d[op], list) else d[op])
+            )
             defs.append(Definition(op, arg, d.get("label"), tuple(d.get("inputs", ()))))
         out[name] = tuple(defs)
     return MappingProxyType(out)
@@ -271,14 +330,15 @@ def load_study(path: str | Path, schema_path: str | Path = SCHEMA_PATH) -> Publi
     try:
         doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read published numbers {path}",
-                          [Problem(str(exc), file=path)]) from exc
+        raise ConfigError(f"cannot read published numbers {path}", [Problem(str(exc), file=path)]) from exc
     schema = yaml.load(Path(schema_path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     problems = _schema_problems(path, doc, schema)
     if not problems:
         ids = [e["id"] for e in doc["numbers"]]
-        problems += [Problem(f"entry '{i}': duplicate id", file=path, column="id", value=i)
-                     for i in sorted({i for i in ids if ids.count(i) > 1})]
+        problems += [
+            Problem(f"entry '{i}': duplicate id", file=path, column="id", value=i)
+            for i in sorted({i for i in ids if ids.count(i) > 1})
+        ]
         for e in doc["numbers"]:
             problems += _entry_problems(path, e)
         problems += _ref_problems(path, doc, {e["id"]: e for e in doc["numbers"]})
@@ -289,12 +349,15 @@ def load_study(path: str | Path, schema_path: str | Path = SCHEMA_PATH) -> Publi
     return PublishedStudy(
         source=MappingProxyType(doc["source"]),
         numbers=tuple(_freeze(e) for e in doc["numbers"]),
-        agreements=tuple(Agreement(a["name"], tuple(a["members"]), a.get("note"))
-                         for a in doc.get("agreements", [])),
-        sums=tuple(SumRule(s["name"], tuple(s["parts"]), s["total"], s.get("note"))
-                   for s in doc.get("sums", [])),
-        subsets=tuple(SubsetRule(s["name"], s["full"], s["subset"], s.get("note"))
-                      for s in doc.get("subsets", [])),
+        agreements=tuple(
+            Agreement(a["name"], tuple(a["members"]), a.get("note")) for a in doc.get("agreements", [])
+        ),
+        sums=tuple(
+            SumRule(s["name"], tuple(s["parts"]), s["total"], s.get("note")) for s in doc.get("sums", [])
+        ),
+        subsets=tuple(
+            SubsetRule(s["name"], s["full"], s["subset"], s.get("note")) for s in doc.get("subsets", [])
+        ),
         regenerate=_freeze_definitions(doc),
         groups=_freeze_definitions(doc, "groups"),
     )

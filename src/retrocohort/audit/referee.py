@@ -34,22 +34,34 @@ summary to keep each study under ``WORD_BUDGET`` words (they stay in the JSON an
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 REFEREE_SCHEMA = "retrocohort-referee/1"
 SEVERITIES = ("inconsistent", "unattainable", "not_reproduced", "warning")
-SEVERITY_TITLE = {"inconsistent": "Inconsistent", "unattainable": "Unattainable p-values",
-                  "not_reproduced": "Not reproduced by the real data", "warning": "Warnings"}
+SEVERITY_TITLE = {
+    "inconsistent": "Inconsistent",
+    "unattainable": "Unattainable p-values",
+    "not_reproduced": "Not reproduced by the real data",
+    "warning": "Warnings",
+}
 WORD_BUDGET = 400
 _P_CHECKS = ("attainable_p", "count_p_value")
 
 Record = dict[str, Any]
 
 
-def _finding(severity: str, check: str, sentence: str, entries: Sequence[str], data: str,
-             evidence: str) -> Record:
-    return {"severity": severity, "check": check, "sentence": sentence, "entries": list(entries),
-            "data": data, "evidence": evidence}
+def _finding(
+    severity: str, check: str, sentence: str, entries: Sequence[str], data: str, evidence: str
+) -> Record:
+    return {
+        "severity": severity,
+        "check": check,
+        "sentence": sentence,
+        "entries": list(entries),
+        "data": data,
+        "evidence": evidence,
+    }
 
 
 def _where(row: Mapping[str, Any] | None) -> str:
@@ -78,8 +90,10 @@ def _inconsistent_sentence(f: Mapping[str, Any], rows: Mapping[str, Mapping[str,
         return f"{_short(f['message'])[0].upper()}{_short(f['message'])[1:]}."
     printed = f" “{row['printed']}”"
     if f["check"] == "quartile_order":
-        return (f"{_where(row)} reports{printed}, a median outside its own interquartile range "
-                f"({_short(f['message']).replace('order violated: ', '')}).")
+        return (
+            f"{_where(row)} reports{printed}, a median outside its own interquartile range "
+            f"({_short(f['message']).replace('order violated: ', '')})."
+        )
     return f"{_where(row)} reports{printed}: {_short(f['message'])}."
 
 
@@ -98,8 +112,9 @@ def _p_reason(f: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _p_findings(sid: str, cons: Sequence[Mapping[str, Any]],
-                rows: Mapping[str, Mapping[str, Any]]) -> list[Record]:
+def _p_findings(
+    sid: str, cons: Sequence[Mapping[str, Any]], rows: Mapping[str, Mapping[str, Any]]
+) -> list[Record]:
     """Unattainable p-values (one finding each), then one warning for all printed p-values that
     need ties, a normal approximation or truncation (each p once, with every place it is printed)."""
     out: list[Record] = []
@@ -111,27 +126,45 @@ def _p_findings(sid: str, cons: Sequence[Mapping[str, Any]],
         variable = row["variable"].replace("_", " ") if row else f["entry_id"]
         printed = f["message"].split(" ", 1)[0].rstrip(":")
         if f["status"] == "inconsistent":
-            out.append(_finding("unattainable", f["check"],
-                                f"{_where(row)} prints p = {printed} for {variable}, which no data "
-                                f"compatible with the printed counts can give: "
-                                f"{_short(f['message']).split(' not attainable ', 1)[-1]}.",
-                                [f["entry_id"]], "none", f"#audit-{sid}-checks"))
+            out.append(
+                _finding(
+                    "unattainable",
+                    f["check"],
+                    f"{_where(row)} prints p = {printed} for {variable}, which no data "
+                    f"compatible with the printed counts can give: "
+                    f"{_short(f['message']).split(' not attainable ', 1)[-1]}.",
+                    [f["entry_id"]],
+                    "none",
+                    f"#audit-{sid}-checks",
+                )
+            )
         elif f["check"] == "count_p_value":
             if f["status"] == "warning":
                 reason = "no standard 2x2 test on the printed counts gives it when rounded" + (
-                    "; only truncation does" if _p_reason(f) == "only truncation prints it" else "")
+                    "; only truncation does" if _p_reason(f) == "only truncation prints it" else ""
+                )
                 warned.setdefault((variable, printed, reason), []).append((f, row))
         elif (reason := _p_reason(f)) is not None:
             warned.setdefault((variable, printed, reason), []).append((f, row))
     if warned:
-        places = {key: ", ".join(dict.fromkeys(r["where"] if r else "?" for _, r in items))
-                  for key, items in warned.items()}
-        listed = "; ".join(f"{variable} p = {printed} ({places[(variable, printed, reason)]}: {reason})"
-                           for variable, printed, reason in warned)
-        out.append(_finding("warning", "attainable_p", "These printed p-values arise only under "
-                            f"special conditions: {listed}.",
-                            [f["entry_id"] for items in warned.values() for f, _ in items], "none",
-                            f"#audit-{sid}-checks"))
+        places = {
+            key: ", ".join(dict.fromkeys(r["where"] if r else "?" for _, r in items))
+            for key, items in warned.items()
+        }
+        listed = "; ".join(
+            f"{variable} p = {printed} ({places[(variable, printed, reason)]}: {reason})"
+            for variable, printed, reason in warned
+        )
+        out.append(
+            _finding(
+                "warning",
+                "attainable_p",
+                f"These printed p-values arise only under special conditions: {listed}.",
+                [f["entry_id"] for items in warned.values() for f, _ in items],
+                "none",
+                f"#audit-{sid}-checks",
+            )
+        )
     return out
 
 
@@ -155,23 +188,49 @@ def _row_findings(sid: str, rows: Sequence[Mapping[str, Any]]) -> list[Record]:
     for variable, group in _grouped_rows(rows, "not_reproduced", "real").items():
         prints = "; ".join(f"{r['where']} “{r['printed']}”" for r in group)
         notes = [n for r in group for n in r.get("notes", [])][:1]
-        out.append(_finding("not_reproduced", "regenerated",
-                            f"{variable}: the paper prints {prints}, but "
-                            f"the per-patient data give {group[0]['regenerated']}"
-                            + (f" ({notes[0]})" if notes else "") + ".",
-                            [r["id"] for r in group], "real", f"#audit-{sid}-rows"))
+        out.append(
+            _finding(
+                "not_reproduced",
+                "regenerated",
+                f"{variable}: the paper prints {prints}, but "
+                f"the per-patient data give {group[0]['regenerated']}"
+                + (f" ({notes[0]})" if notes else "")
+                + ".",
+                [r["id"] for r in group],
+                "real",
+                f"#audit-{sid}-rows",
+            )
+        )
     other = [r for r in rows if r["status"] == "reproduced_other_method" and r["data"] == "real"]
     if other:
-        out.append(_finding("warning", "regenerated", "Reproduced only under another method or "
-                            "definition than the stated one: " + "; ".join(
-                                f"{r['where']} “{r['printed']}”" for r in other) + ".",
-                            [r["id"] for r in other], "real", f"#audit-{sid}-rows"))
+        out.append(
+            _finding(
+                "warning",
+                "regenerated",
+                "Reproduced only under another method or "
+                "definition than the stated one: "
+                + "; ".join(f"{r['where']} “{r['printed']}”" for r in other)
+                + ".",
+                [r["id"] for r in other],
+                "real",
+                f"#audit-{sid}-rows",
+            )
+        )
     synthetic = [r for r in rows if r["status"] == "not_reproduced" and r["data"] == "synthetic"]
     if synthetic:
-        out.append(_finding("warning", "regenerated", "Not reproduced by the synthetic data (not "
-                            "evidence either way): " + "; ".join(
-                                f"{r['where']} “{r['printed']}”" for r in synthetic) + ".",
-                            [r["id"] for r in synthetic], "synthetic", f"#audit-{sid}-rows"))
+        out.append(
+            _finding(
+                "warning",
+                "regenerated",
+                "Not reproduced by the synthetic data (not "
+                "evidence either way): "
+                + "; ".join(f"{r['where']} “{r['printed']}”" for r in synthetic)
+                + ".",
+                [r["id"] for r in synthetic],
+                "synthetic",
+                f"#audit-{sid}-rows",
+            )
+        )
     return out
 
 
@@ -179,18 +238,36 @@ def referee_findings(sid: str, study_audit: Mapping[str, Any]) -> list[Record]:
     """Every referee finding of one study, most serious first (see module docstring)."""
     rows = {r["id"]: r for r in study_audit["rows"]}
     cons = study_audit["consistency"]
-    out = [_finding("inconsistent", f["check"], _inconsistent_sentence(f, rows),
-                    _members(f["entry_id"]), "none", f"#audit-{sid}-checks")
-           for f in cons if f["status"] == "inconsistent" and f["check"] not in _P_CHECKS]
+    out = [
+        _finding(
+            "inconsistent",
+            f["check"],
+            _inconsistent_sentence(f, rows),
+            _members(f["entry_id"]),
+            "none",
+            f"#audit-{sid}-checks",
+        )
+        for f in cons
+        if f["status"] == "inconsistent" and f["check"] not in _P_CHECKS
+    ]
     out += _p_findings(sid, cons, rows) + _row_findings(sid, study_audit["rows"])
-    out += [_finding("warning", f["check"], _inconsistent_sentence(f, rows), _members(f["entry_id"]),
-                     "none", f"#audit-{sid}-checks")
-            for f in cons if f["status"] == "warning" and f["check"] not in _P_CHECKS]
+    out += [
+        _finding(
+            "warning",
+            f["check"],
+            _inconsistent_sentence(f, rows),
+            _members(f["entry_id"]),
+            "none",
+            f"#audit-{sid}-checks",
+        )
+        for f in cons
+        if f["status"] == "warning" and f["check"] not in _P_CHECKS
+    ]
     return sorted(out, key=lambda r: SEVERITIES.index(r["severity"]))
 
 
 def data_kind(study_audit: Mapping[str, Any]) -> str:
-    """"none", "real", "synthetic" or "real and synthetic": what the regenerated rows rest on."""
+    """ "none", "real", "synthetic" or "real and synthetic": what the regenerated rows rest on."""
     kinds = {r["data"] for r in study_audit["rows"] if r["data"]}
     return " and ".join(sorted(kinds)) or "none"
 
@@ -213,20 +290,31 @@ def referee_json(audits: Mapping[str, Mapping[str, Any]], budget: int = WORD_BUD
             else:
                 omitted += 1
         total += words
-        studies.append({"study": sid, "file": a["file"], "citation": a["citation"], "data": data_kind(a),
-                        "counts": {s: sum(f["severity"] == s for f in found) for s in SEVERITIES},
-                        "findings": found})
+        studies.append(
+            {
+                "study": sid,
+                "file": a["file"],
+                "citation": a["citation"],
+                "data": data_kind(a),
+                "counts": {s: sum(f["severity"] == s for f in found) for s in SEVERITIES},
+                "findings": found,
+            }
+        )
     return {"schema": REFEREE_SCHEMA, "words": total, "omitted": omitted, "studies": studies}
 
 
 def data_line(study: Mapping[str, Any]) -> str:
     """One sentence saying what the regenerated values rest on (real vs synthetic)."""
-    return {"none": "Data: none — checked from the printed numbers alone.",
-            "real": "Data: real per-patient data (independent evidence).",
-            "synthetic": "Data: synthetic, calibrated to the published summaries — not independent evidence.",
-            }.get(study["data"], "Data: real per-patient data (independent evidence) and synthetic "
-                                 "data calibrated to the published summaries (not evidence); each "
-                                 "finding says which.")
+    return {
+        "none": "Data: none — checked from the printed numbers alone.",
+        "real": "Data: real per-patient data (independent evidence).",
+        "synthetic": "Data: synthetic, calibrated to the published summaries — not independent evidence.",
+    }.get(
+        study["data"],
+        "Data: real per-patient data (independent evidence) and synthetic "
+        "data calibrated to the published summaries (not evidence); each "
+        "finding says which.",
+    )
 
 
 def has_inconsistency(summary: Mapping[str, Any]) -> bool:
@@ -239,14 +327,30 @@ def referee_blocks(summary: Mapping[str, Any]) -> list[tuple[str, Any]]:
     ``findings`` block per severity of (sentence, evidence anchor, entry ids)."""
     blocks: list[tuple[str, Any]] = [("h2", "Referee summary")]
     for s in summary["studies"]:
-        blocks += [("h3", f"{s['study']}: {s['citation']}"), ("p", data_line(s) + " Findings: " + ", ".join(
-            f"{s['counts'][k]} {SEVERITY_TITLE[k].lower()}" for k in SEVERITIES) + ".")]
+        blocks += [
+            ("h3", f"{s['study']}: {s['citation']}"),
+            (
+                "p",
+                data_line(s)
+                + " Findings: "
+                + ", ".join(f"{s['counts'][k]} {SEVERITY_TITLE[k].lower()}" for k in SEVERITIES)
+                + ".",
+            ),
+        ]
         for severity in SEVERITIES:
-            shown = [(f["sentence"], f["evidence"], ", ".join(f["entries"])) for f in s["findings"]
-                     if f["severity"] == severity and f["shown"]]
+            shown = [
+                (f["sentence"], f["evidence"], ", ".join(f["entries"]))
+                for f in s["findings"]
+                if f["severity"] == severity and f["shown"]
+            ]
             if shown:
                 blocks += [("h4", SEVERITY_TITLE[severity]), ("findings", shown)]
     if summary["omitted"]:
-        blocks.append(("p", f"{summary['omitted']} further warning(s) are listed in the sections below "
-                            "and in the JSON (left out here to keep this summary short)."))
+        blocks.append(
+            (
+                "p",
+                f"{summary['omitted']} further warning(s) are listed in the sections below "
+                "and in the JSON (left out here to keep this summary short).",
+            )
+        )
     return blocks

@@ -8,8 +8,9 @@ summaries every regeneration module shares. Split out of ``regenerated`` (which 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,18 +84,27 @@ class Regenerated:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def build_audit_data(*, cohort: Sequence[str], patients: pd.DataFrame, measurements: pd.DataFrame,
-                     treatments: pd.DataFrame, sources: pd.DataFrame, hscore: pd.DataFrame,
-                     table3_records: Sequence[Mapping[str, Any]], synthetic: set[str],
-                     config: Mapping[str, Any],
-                     table1: pd.DataFrame | None = None,
-                     group_records: Sequence[Mapping[str, Any]] = ()) -> AuditData:
+def build_audit_data(
+    *,
+    cohort: Sequence[str],
+    patients: pd.DataFrame,
+    measurements: pd.DataFrame,
+    treatments: pd.DataFrame,
+    sources: pd.DataFrame,
+    hscore: pd.DataFrame,
+    table3_records: Sequence[Mapping[str, Any]],
+    synthetic: set[str],
+    config: Mapping[str, Any],
+    table1: pd.DataFrame | None = None,
+    group_records: Sequence[Mapping[str, Any]] = (),
+) -> AuditData:
     """Restrict the validated tables to the cohort and assemble :class:`AuditData`."""
     keep = set(cohort)
     patients = patients[patients["patient_id"].isin(keep)].reset_index(drop=True)
     meas = measurements[measurements["patient_id"].isin(keep)]
-    extra = hscore.set_index("patient_id")[[c for c in ("hscore_used", "hscore_probability_pct")
-                                            if c in hscore.columns]]
+    extra = hscore.set_index("patient_id")[
+        [c for c in ("hscore_used", "hscore_probability_pct") if c in hscore.columns]
+    ]
     frame = baseline_frame(patients, meas, int(config.get("baseline_day", 0)), extra=extra)
     files: dict[str, set[str]] = {}
     for rec in sources.to_dict("records"):
@@ -102,17 +112,25 @@ def build_audit_data(*, cohort: Sequence[str], patients: pd.DataFrame, measureme
     used = hscore["hscore_used_source"].dropna().unique().tolist() if "hscore_used_source" in hscore else []
     table3 = {str(r["variable"]): r for r in table3_records if r.get("role") == "main"}
     return AuditData(
-        frame=frame, measurements=meas, treatments=treatments[treatments["patient_id"].isin(keep)],
-        synthetic=frozenset(synthetic), source_files={k: tuple(sorted(v)) for k, v in sorted(files.items())},
-        table3=table3, statistics=dict(config.get("statistics", {})),
+        frame=frame,
+        measurements=meas,
+        treatments=treatments[treatments["patient_id"].isin(keep)],
+        synthetic=frozenset(synthetic),
+        source_files={k: tuple(sorted(v)) for k, v in sorted(files.items())},
+        table3=table3,
+        statistics=dict(config.get("statistics", {})),
         paired_days=tuple(config.get("paired_days", [0, 7])),  # type: ignore[arg-type]
         hscore_source=str(used[0]) if len(used) == 1 else "recomputed",
-        table1={} if table1 is None else {str(r["variable"]): r for r in table1.to_dict("records")
-                                          if isinstance(r.get("variable"), str)},
-        group_specs=tuple(config.get("groups", [])), group_rows=tuple(group_records))
+        table1={}
+        if table1 is None
+        else {str(r["variable"]): r for r in table1.to_dict("records") if isinstance(r.get("variable"), str)},
+        group_specs=tuple(config.get("groups", [])),
+        group_rows=tuple(group_records),
+    )
 
 
 # --- provenance --------------------------------------------------------------------------------
+
 
 def resolve_inputs(variables: Sequence[str], data: AuditData) -> tuple[str, ...]:
     """Variables a value rests on, with ``hscore_used``/``hscore_probability_pct`` replaced by
@@ -120,8 +138,7 @@ def resolve_inputs(variables: Sequence[str], data: AuditData) -> tuple[str, ...]
     out: set[str] = set()
     for v in variables:
         if v in ("hscore_used", "hscore_probability_pct"):
-            out |= ({data.hscore_source} if data.hscore_source != "recomputed"
-                    else set(data.source_files))
+            out |= {data.hscore_source} if data.hscore_source != "recomputed" else set(data.source_files)
         else:
             out.add(v)
     return tuple(sorted(out))
@@ -139,12 +156,19 @@ def input_files(inputs: Sequence[str], data: AuditData) -> tuple[str, ...]:
 
 # --- statistics of a series under named methods -------------------------------------------------
 
+
 def quantile_type_name(hf: int) -> str:
     return f"Hyndman–Fan type {hf}"
 
 
-def summary_methods(x: np.ndarray, keys: Sequence[str], configured_type: int,
-                    types: Sequence[int], label: str = "", configured: bool = True) -> list[Method]:
+def summary_methods(
+    x: np.ndarray,
+    keys: Sequence[str],
+    configured_type: int,
+    types: Sequence[int],
+    label: str = "",
+    configured: bool = True,
+) -> list[Method]:
     """Quantiles (and mean) of ``x`` under the configured Hyndman-Fan type, then ``types``."""
     out = []
     for hf in dict.fromkeys([configured_type, *types]):
@@ -164,6 +188,5 @@ def count_values(flags: pd.Series, keys: Sequence[str]) -> tuple[dict[str, float
     known = flags.dropna().astype(bool)
     den = int(len(known))
     count = int(known.sum())
-    values = {"count": float(count), "total": float(den),
-              "pct": 100.0 * count / den if den else float("nan")}
+    values = {"count": float(count), "total": float(den), "pct": 100.0 * count / den if den else float("nan")}
     return {k: values[k] for k in keys}, den

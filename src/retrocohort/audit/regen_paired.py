@@ -5,7 +5,8 @@ unpaired 2x2 tests wrongly applied to the margins). Split out of ``regenerated``
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,14 +14,24 @@ import pandas as pd
 from retrocohort.analysis.paired import wilcoxon_options
 from retrocohort.audit.counts_only import two_group_tests
 from retrocohort.audit.published import PublishedNumber
-from retrocohort.audit.regen_model import (COUNT_STATS, AuditData, Method, Regenerated, count_values,
-                                           resolve_inputs, summary_methods)
+from retrocohort.audit.regen_model import (
+    COUNT_STATS,
+    AuditData,
+    Method,
+    Regenerated,
+    count_values,
+    resolve_inputs,
+    summary_methods,
+)
 from retrocohort.cohort.frames import paired_values
 from retrocohort.stats.paired_binary import MCNEMAR_METHODS, mcnemar_from_discordant
 from retrocohort.stats.signed_rank import paired_t, sign_test, wilcoxon_signed_rank
 
-_MCNEMAR_TEXT = {"exact": "exact binomial", "chi2": "chi-square without continuity correction",
-                 "chi2_cc": "chi-square with continuity correction"}
+_MCNEMAR_TEXT = {
+    "exact": "exact binomial",
+    "chi2": "chi-square without continuity correction",
+    "chi2_cc": "chi-square with continuity correction",
+}
 
 
 def _day(timepoint: str, days: tuple[int, int]) -> int | None:
@@ -33,8 +44,10 @@ def _day(timepoint: str, days: tuple[int, int]) -> int | None:
 def paired_value(entry: PublishedNumber, data: AuditData, types: Sequence[int]) -> Regenerated:
     day = _day(entry.timepoint or "", data.paired_days)
     if day is None:
-        return Regenerated(entry.id, missing=f"timepoint '{entry.timepoint}' is not one of the paired "
-                                             f"days {list(data.paired_days)}")
+        return Regenerated(
+            entry.id,
+            missing=f"timepoint '{entry.timepoint}' is not one of the paired days {list(data.paired_days)}",
+        )
     var = entry.variable
     if var not in set(data.measurements["variable"]):
         return Regenerated(entry.id, missing=f"no measurement variable '{var}' in the validated data")
@@ -51,13 +64,23 @@ def paired_value(entry: PublishedNumber, data: AuditData, types: Sequence[int]) 
     elif x.size:
         methods = summary_methods(x, keys, data.quantile_type, types)
     else:
-        return Regenerated(entry.id, missing=f"no complete Day {data.paired_days[0]}/Day "
-                                             f"{data.paired_days[1]} pairs of '{var}'")
-    return Regenerated(entry.id, tuple(methods), None, resolve_inputs([var], data), len(pairs),
-                       f"{var} at Day {day}, patients with both paired days", tuple(notes))
+        return Regenerated(
+            entry.id,
+            missing=f"no complete Day {data.paired_days[0]}/Day {data.paired_days[1]} pairs of '{var}'",
+        )
+    return Regenerated(
+        entry.id,
+        tuple(methods),
+        None,
+        resolve_inputs([var], data),
+        len(pairs),
+        f"{var} at Day {day}, patients with both paired days",
+        tuple(notes),
+    )
 
 
 # --- paired p-values under every common variant -------------------------------------------------
+
 
 def signed_rank_methods(d: np.ndarray, stats_cfg: Mapping[str, Any]) -> list[Method]:
     """The configured signed-rank test, then R's default, normal approximations with and
@@ -67,17 +90,32 @@ def signed_rank_methods(d: np.ndarray, stats_cfg: Mapping[str, Any]) -> list[Met
     preset = dict(stats_cfg.get("wilcoxon", {})).get("preset", "retrocohort")
     variants: list[tuple[str, dict[str, Any], bool]] = [
         (f"Wilcoxon signed-rank as configured (preset '{preset}')", cfg, True),
-        ("Wilcoxon signed-rank, exact conditional null with ties and zeros (zeros dropped)",
-         dict(method="exact", zero_method="wilcox"), False),
-        ("Wilcoxon signed-rank as R wilcox.test (exact only without ties/zeros, else normal with "
-         "continuity correction)", dict(method="auto", exact_max_n=49, exact_with_ties=False,
-                                        correction=True), False),
-        ("Wilcoxon signed-rank, normal approximation without continuity correction",
-         dict(method="asymptotic", correction=False), False),
-        ("Wilcoxon signed-rank, normal approximation with continuity correction",
-         dict(method="asymptotic", correction=True), False),
-        ("Wilcoxon signed-rank, Pratt zero handling, exact",
-         dict(method="exact", zero_method="pratt"), False),
+        (
+            "Wilcoxon signed-rank, exact conditional null with ties and zeros (zeros dropped)",
+            dict(method="exact", zero_method="wilcox"),
+            False,
+        ),
+        (
+            "Wilcoxon signed-rank as R wilcox.test (exact only without ties/zeros, else normal with "
+            "continuity correction)",
+            dict(method="auto", exact_max_n=49, exact_with_ties=False, correction=True),
+            False,
+        ),
+        (
+            "Wilcoxon signed-rank, normal approximation without continuity correction",
+            dict(method="asymptotic", correction=False),
+            False,
+        ),
+        (
+            "Wilcoxon signed-rank, normal approximation with continuity correction",
+            dict(method="asymptotic", correction=True),
+            False,
+        ),
+        (
+            "Wilcoxon signed-rank, Pratt zero handling, exact",
+            dict(method="exact", zero_method="pratt"),
+            False,
+        ),
     ]
     out = []
     for name, kw, configured in variants:
@@ -100,11 +138,18 @@ def mcnemar_methods(before: np.ndarray, after: np.ndarray, configured: str) -> l
     x, y = before.astype(bool), after.astype(bool)
     b, c, n = int((x & ~y).sum()), int((~x & y).sum()), int(x.size)
     order = [configured] + [m for m in MCNEMAR_METHODS if m != configured]
-    out = [Method(f"McNemar {_MCNEMAR_TEXT[m]}" + (" (configured)" if m == configured else ""),
-                  {"p": float(mcnemar_from_discordant(b, c, m, n=n).p_value)}, m == configured)
-           for m in order]
-    out += [Method(f"{c_.test} {c_.method} on the Day margins as if unpaired", {"p": float(c_.p)})
-            for c_ in two_group_tests(int(x.sum()), n, int(y.sum()), n)]
+    out = [
+        Method(
+            f"McNemar {_MCNEMAR_TEXT[m]}" + (" (configured)" if m == configured else ""),
+            {"p": float(mcnemar_from_discordant(b, c, m, n=n).p_value)},
+            m == configured,
+        )
+        for m in order
+    ]
+    out += [
+        Method(f"{c_.test} {c_.method} on the Day margins as if unpaired", {"p": float(c_.p)})
+        for c_ in two_group_tests(int(x.sum()), n, int(y.sum()), n)
+    ]
     return [m for m in out if not np.isnan(m.values["p"])]
 
 
@@ -126,9 +171,18 @@ def paired_p(entry: PublishedNumber, data: AuditData) -> Regenerated:
     row = data.table3.get(var)
     if row is not None and methods and np.isfinite(row.get("p_value", np.nan)):
         if not np.isclose(float(row["p_value"]), methods[0].values["p"], rtol=1e-9, atol=0):
-            notes.append(f"pipeline Table 3 p = {float(row['p_value']):.6g} differs from the audit's "
-                         f"configured recomputation {methods[0].values['p']:.6g}")
+            notes.append(
+                f"pipeline Table 3 p = {float(row['p_value']):.6g} differs from the audit's "
+                f"configured recomputation {methods[0].values['p']:.6g}"
+            )
     if entry.n and entry.n != len(pairs):
         notes.append(f"{len(pairs)} complete pairs in the data vs n = {entry.n} printed")
-    return Regenerated(entry.id, tuple(methods), None, resolve_inputs([var], data), len(pairs),
-                       f"{var}, Day {data.paired_days[0]} vs Day {data.paired_days[1]} pairs", tuple(notes))
+    return Regenerated(
+        entry.id,
+        tuple(methods),
+        None,
+        resolve_inputs([var], data),
+        len(pairs),
+        f"{var}, Day {data.paired_days[0]} vs Day {data.paired_days[1]} pairs",
+        tuple(notes),
+    )

@@ -15,25 +15,53 @@ re-exported here so existing imports keep working.
 from __future__ import annotations
 
 import re
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from retrocohort.audit.published import Definition, PublishedNumber, PublishedStudy
-from retrocohort.audit.regen_model import (COUNT_STATS, DEFAULT_QUANTILE_TYPES, SUMMARY_STATS, AuditData,
-                                           Method, Regenerated, build_audit_data, count_values,
-                                           input_files, is_synthetic, quantile_type_name, resolve_inputs,
-                                           summary_methods)
+from retrocohort.audit.regen_model import (
+    COUNT_STATS,
+    DEFAULT_QUANTILE_TYPES,
+    SUMMARY_STATS,
+    AuditData,
+    Method,
+    Regenerated,
+    build_audit_data,
+    count_values,
+    input_files,
+    is_synthetic,
+    quantile_type_name,
+    resolve_inputs,
+    summary_methods,
+)
 from retrocohort.audit.regen_paired import mcnemar_methods, paired_p, paired_value, signed_rank_methods
 
-__all__ = ["DEFAULT_QUANTILE_TYPES", "AuditData", "Method", "Regenerated", "build_audit_data",
-           "count_values", "definition_series", "definitions_for", "describe", "input_files",
-           "is_synthetic", "mcnemar_methods", "quantile_type_name", "regenerate_entry",
-           "regenerate_study", "resolve_inputs", "signed_rank_methods", "summary_methods"]
+__all__ = [
+    "DEFAULT_QUANTILE_TYPES",
+    "AuditData",
+    "Method",
+    "Regenerated",
+    "build_audit_data",
+    "count_values",
+    "definition_series",
+    "definitions_for",
+    "describe",
+    "input_files",
+    "is_synthetic",
+    "mcnemar_methods",
+    "quantile_type_name",
+    "regenerate_entry",
+    "regenerate_study",
+    "resolve_inputs",
+    "signed_rank_methods",
+    "summary_methods",
+]
 
 
 # --- per-patient series from a definition ------------------------------------------------------
+
 
 def _need(frame: pd.DataFrame, column: str) -> str | None:
     return None if column in frame.columns else f"no column '{column}' in the validated data"
@@ -54,7 +82,7 @@ def definition_series(d: Definition, data: AuditData) -> tuple[pd.Series | None,
     if d.op in ("all_of", "any_of"):
         cols = list(d.arg)
         for c in cols:
-            if (why := _need(f, c)):
+            if why := _need(f, c):
                 return None, tuple(cols), why
         flags = f[cols].astype("boolean")
         if d.op == "all_of":
@@ -65,7 +93,7 @@ def definition_series(d: Definition, data: AuditData) -> tuple[pd.Series | None,
             s[~s & flags.isna().any(axis=1)] = pd.NA
         return s, d.inputs or tuple(cols), None
     column = d.arg if d.op in ("variable", "known") else d.arg["variable"]
-    if (why := _need(f, column)):
+    if why := _need(f, column):
         return None, (column,), why
     src = f[column]
     inputs = d.inputs or (column,)
@@ -76,7 +104,7 @@ def definition_series(d: Definition, data: AuditData) -> tuple[pd.Series | None,
     if d.op == "equals":
         value = d.arg["value"]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            s = (pd.to_numeric(src, errors="coerce") == value)
+            s = pd.to_numeric(src, errors="coerce") == value
         else:
             s = src.astype("string") == str(value)
         s = s.astype("boolean")
@@ -120,17 +148,20 @@ def _table1_differences(column: str, values: Mapping[str, float], data: AuditDat
     row = data.table1.get(column)
     if row is None:
         return []
-    return [f"pipeline Table 1 {k} = {float(row[k]):.6g} differs from the audit's {v:.6g}"
-            for k, v in values.items() if k in row and pd.notna(row[k])
-            and not np.isclose(float(row[k]), v, rtol=1e-12, atol=0)]
+    return [
+        f"pipeline Table 1 {k} = {float(row[k]):.6g} differs from the audit's {v:.6g}"
+        for k, v in values.items()
+        if k in row and pd.notna(row[k]) and not np.isclose(float(row[k]), v, rtol=1e-12, atol=0)
+    ]
 
 
 def _is_binary(s: pd.Series) -> bool:
     return str(s.dtype) in ("boolean", "bool")
 
 
-def _patient_level(entry: PublishedNumber, study: PublishedStudy, data: AuditData,
-                   types: Sequence[int]) -> Regenerated:
+def _patient_level(
+    entry: PublishedNumber, study: PublishedStudy, data: AuditData, types: Sequence[int]
+) -> Regenerated:
     keys = tuple(entry.values)
     methods: list[Method] = []
     inputs: set[str] = set()
@@ -158,35 +189,45 @@ def _patient_level(entry: PublishedNumber, study: PublishedStudy, data: AuditDat
             if _is_binary(series) or x.size == 0:
                 reasons.append(f"{label} has no numeric values")
                 continue
-            methods += summary_methods(x, keys, data.quantile_type, types,
-                                       label="" if primary else label, configured=primary)
+            methods += summary_methods(
+                x, keys, data.quantile_type, types, label="" if primary else label, configured=primary
+            )
             if primary and d.op == "variable":
                 notes += _table1_differences(d.arg, methods[0].values, data)
             if primary:
                 n = int(x.size)
                 missing = int(series.isna().sum())
                 if missing:
-                    notes.append(f"{missing} patient(s) with no value: "
-                                 + ", ".join(map(str, series[series.isna()].index.tolist())))
+                    notes.append(
+                        f"{missing} patient(s) with no value: "
+                        + ", ".join(map(str, series[series.isna()].index.tolist()))
+                    )
         inputs |= set(resolve_inputs(ins, data))
         labels.append(label)
     if not methods:
         return Regenerated(entry.id, missing="; ".join(reasons) or "no definition")
     if not methods[0].configured:
         notes.append("primary definition not computable: " + "; ".join(reasons))
-    return Regenerated(entry.id, tuple(methods), None, tuple(sorted(inputs)), n,
-                       " | ".join(labels), tuple(notes))
+    return Regenerated(
+        entry.id, tuple(methods), None, tuple(sorted(inputs)), n, " | ".join(labels), tuple(notes)
+    )
 
 
 # --- dispatch ---------------------------------------------------------------------------------
 
-def regenerate_entry(entry: PublishedNumber, study: PublishedStudy, data: AuditData,
-                     types: Sequence[int] = DEFAULT_QUANTILE_TYPES) -> Regenerated:
+
+def regenerate_entry(
+    entry: PublishedNumber,
+    study: PublishedStudy,
+    data: AuditData,
+    types: Sequence[int] = DEFAULT_QUANTILE_TYPES,
+) -> Regenerated:
     """Regenerate one published entry (see module docstring); never raises for missing data."""
     entries = study.by_id()
     if entry.statistic == "value":
-        return Regenerated(entry.id, missing="a single reported value or setting, not a statistic "
-                                             "of per-patient data")
+        return Regenerated(
+            entry.id, missing="a single reported value or setting, not a statistic of per-patient data"
+        )
     if entry.statistic == "p_value":
         compared = [entries[c] for c in entry.compares]
         groups = sorted({c.group for c in compared if c.group})
@@ -194,22 +235,30 @@ def regenerate_entry(entry: PublishedNumber, study: PublishedStudy, data: AuditD
             return paired_p(entry, data)
         if groups:
             from retrocohort.audit.groups import group_p  # groups builds on this module
+
             return group_p(entry, study, data, [c.group for c in compared if c.group])
-        return Regenerated(entry.id, missing=f"{entry.design or 'unstated'} comparison without "
-                                             "per-patient data to recompute it")
+        return Regenerated(
+            entry.id,
+            missing=f"{entry.design or 'unstated'} comparison without per-patient data to recompute it",
+        )
     if entry.group:
         from retrocohort.audit.groups import group_summary
+
         return group_summary(entry, study, data, types)
     if entry.timepoint:
         return paired_value(entry, data, types)
     if entry.statistic in COUNT_STATS or entry.statistic in SUMMARY_STATS:
         return _patient_level(entry, study, data, types)
-    return Regenerated(entry.id, missing=f"statistic '{entry.statistic}' is not recomputed from "
-                                         "per-patient data (checked from the printed numbers alone)")
+    return Regenerated(
+        entry.id,
+        missing=f"statistic '{entry.statistic}' is not recomputed from "
+        "per-patient data (checked from the printed numbers alone)",
+    )
 
 
-def regenerate_study(study: PublishedStudy, data: AuditData | None,
-                     types: Sequence[int] = DEFAULT_QUANTILE_TYPES) -> list[Regenerated]:
+def regenerate_study(
+    study: PublishedStudy, data: AuditData | None, types: Sequence[int] = DEFAULT_QUANTILE_TYPES
+) -> list[Regenerated]:
     """Every entry of a study in file order; a study without patient data (``data`` None, e.g.
     count-only) gets "not recomputable" rows saying so."""
     if data is None:

@@ -42,23 +42,45 @@ def mean_sd_findings(e: PublishedNumber) -> list[Finding]:
     items = int(s.get("items", 1))
     sums = grim_sums(v["mean"], d["mean"], n, items)
     where = f"n = {n}, {_scale_text(e)}"
-    out = [Finding("grim", e.id, "ok" if sums else "inconsistent",
-                   f"mean {v['mean']:.{d['mean']}f} " + ("is" if sums else "is not") +
-                   f" a possible mean of {where} (GRIM, Brown & Heathers 2017)",
-                   {"totals": sums[:20]})]
+    out = [
+        Finding(
+            "grim",
+            e.id,
+            "ok" if sums else "inconsistent",
+            f"mean {v['mean']:.{d['mean']}f} "
+            + ("is" if sums else "is not")
+            + f" a possible mean of {where} (GRIM, Brown & Heathers 2017)",
+            {"totals": sums[:20]},
+        )
+    ]
     if "sd" not in v or not sums or n < 2:
         return out
     solutions = grimmer_solutions(v["mean"], d["mean"], v["sd"], d["sd"], n, items)
-    out.append(Finding("grimmer", e.id, "ok" if solutions else "inconsistent",
-                       f"SD {v['sd']:.{d['sd']}f} with mean {v['mean']:.{d['mean']}f} "
-                       + ("is" if solutions else "is not") + f" possible for {where} (GRIMMER, Anaya 2016)",
-                       {"solutions": len(solutions)}))
+    out.append(
+        Finding(
+            "grimmer",
+            e.id,
+            "ok" if solutions else "inconsistent",
+            f"SD {v['sd']:.{d['sd']}f} with mean {v['mean']:.{d['mean']}f} "
+            + ("is" if solutions else "is not")
+            + f" possible for {where} (GRIMMER, Anaya 2016)",
+            {"solutions": len(solutions)},
+        )
+    )
     if (s["low"], s["high"], items) == (0, 1, 1):
         ks = debit_counts(v["mean"], d["mean"], v["sd"], d["sd"], n)
-        out.append(Finding("debit", e.id, "ok" if ks else "inconsistent",
-                           f"mean {v['mean']:.{d['mean']}f} and SD {v['sd']:.{d['sd']}f} "
-                           + ("fit" if ks else "fit no") + f" binary sample of n = {n} (DEBIT, Heathers & "
-                           "Brown 2019)" + (f": {ks[0]}–{ks[-1]} ones" if ks else ""), {"ones": ks}))
+        out.append(
+            Finding(
+                "debit",
+                e.id,
+                "ok" if ks else "inconsistent",
+                f"mean {v['mean']:.{d['mean']}f} and SD {v['sd']:.{d['sd']}f} "
+                + ("fit" if ks else "fit no")
+                + f" binary sample of n = {n} (DEBIT, Heathers & "
+                "Brown 2019)" + (f": {ks[0]}–{ks[-1]} ones" if ks else ""),
+                {"ones": ks},
+            )
+        )
     if items == 1 and solutions and (s["low"], s["high"]) != (0, 1):  # 0-1 data: DEBIT is exact
         try:
             found = sprite_search(v["mean"], d["mean"], v["sd"], d["sd"], n, int(s["low"]), int(s["high"]))
@@ -66,21 +88,36 @@ def mean_sd_findings(e: PublishedNumber) -> list[Finding]:
             out.append(Finding("sprite", e.id, "warning", f"SPRITE-style search not run: {exc}"))
             return out
         sd_range = found.sd_range
-        out.append(Finding("sprite", e.id, "ok" if found.sample else "inconsistent",
-                           (f"one sample of {where} with this mean and SD: {list(found.sample)}"
-                            if found.sample
-                            else f"no sample of {where} has this mean and SD"
-                            + (f"; SDs possible with this mean: {sd_range[0]:.3f}–{sd_range[1]:.3f}"
-                               if sd_range else "")) + " (SPRITE-style exact search, Heathers et al. 2018)",
-                           {"sample": list(found.sample or ()), "sd_range": list(sd_range or ())}))
+        out.append(
+            Finding(
+                "sprite",
+                e.id,
+                "ok" if found.sample else "inconsistent",
+                (
+                    f"one sample of {where} with this mean and SD: {list(found.sample)}"
+                    if found.sample
+                    else f"no sample of {where} has this mean and SD"
+                    + (
+                        f"; SDs possible with this mean: {sd_range[0]:.3f}–{sd_range[1]:.3f}"
+                        if sd_range
+                        else ""
+                    )
+                )
+                + " (SPRITE-style exact search, Heathers et al. 2018)",
+                {"sample": list(found.sample or ()), "sd_range": list(sd_range or ())},
+            )
+        )
     return out
 
 
 def _test_text(e: PublishedNumber) -> str:
     v = e.values
     df = ", ".join(f"{v[k]:g}" for k in ("df1", "df2") if k in v)
-    return f"{e.test_family}({df}) = {v['statistic']:.{e.decimals['statistic']}f}" if df else \
-        f"{e.test_family} = {v['statistic']:.{e.decimals['statistic']}f}"
+    return (
+        f"{e.test_family}({df}) = {v['statistic']:.{e.decimals['statistic']}f}"
+        if df
+        else f"{e.test_family} = {v['statistic']:.{e.decimals['statistic']}f}"
+    )
 
 
 def statcheck_findings(e: PublishedNumber, alpha: float = 0.05) -> list[Finding]:
@@ -88,19 +125,41 @@ def statcheck_findings(e: PublishedNumber, alpha: float = 0.05) -> list[Finding]
     if e.statistic != "test_result" or not e.test_family:
         return []
     v, d = e.values, e.decimals
-    res = check_test_result(e.test_family, v["statistic"], d["statistic"], v["p"], d["p"], e.relation,
-                            v.get("df1"), v.get("df2"), e.tails, alpha)
+    res = check_test_result(
+        e.test_family,
+        v["statistic"],
+        d["statistic"],
+        v["p"],
+        d["p"],
+        e.relation,
+        v.get("df1"),
+        v.get("df2"),
+        e.tails,
+        alpha,
+    )
     shown = _test_text(e)
     span = f"{res.p_low:.4g}–{res.p_high:.4g}"
     if res.consistent:
         msg = f"{shown} gives p in {span}, consistent with the printed {e.printed_p} (statcheck)"
     else:
         flip = f" (significance flips at alpha = {alpha:g})" if res.decision_error else ""
-        msg = (("decision error: " if res.decision_error else "") + f"{shown} gives p in {span}, not "
-               f"the printed p {e.printed_p}{flip} (statcheck)")
-    return [Finding("statcheck", e.id, "ok" if res.consistent else "inconsistent", msg,
-                    {"p_low": res.p_low, "p_high": res.p_high, "decision_error": res.decision_error,
-                     "tails": e.tails})]
+        msg = (
+            "decision error: " if res.decision_error else ""
+        ) + f"{shown} gives p in {span}, not the printed p {e.printed_p}{flip} (statcheck)"
+    return [
+        Finding(
+            "statcheck",
+            e.id,
+            "ok" if res.consistent else "inconsistent",
+            msg,
+            {
+                "p_low": res.p_low,
+                "p_high": res.p_high,
+                "decision_error": res.decision_error,
+                "tails": e.tails,
+            },
+        )
+    ]
 
 
 def hscore_findings(e: PublishedNumber) -> list[Finding]:
@@ -112,5 +171,6 @@ def hscore_findings(e: PublishedNumber) -> list[Finding]:
 
 def check_reported_stats(study: PublishedStudy) -> list[Finding]:
     """Every GRIM/GRIMMER/DEBIT/SPRITE, statcheck and HScore-total finding, in file order."""
-    return [f for e in study.numbers
-            for f in (*mean_sd_findings(e), *statcheck_findings(e), *hscore_findings(e))]
+    return [
+        f for e in study.numbers for f in (*mean_sd_findings(e), *statcheck_findings(e), *hscore_findings(e))
+    ]

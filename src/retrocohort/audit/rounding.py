@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from fractions import Fraction
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from functools import cache, lru_cache
+from typing import Any, Literal
 
 Rule = Literal["half_up", "half_even", "half_down", "truncate"]
 STANDARD_RULES: tuple[Rule, ...] = ("half_up", "half_even")
@@ -51,7 +52,7 @@ def _exact_float(f: float) -> Fraction:
     return Fraction(repr(f))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _scale(decimals: int) -> Fraction:
     return Fraction(10) ** decimals
 
@@ -77,15 +78,17 @@ def _round_exact(value: Fraction, decimals: int, rule: Rule) -> Fraction:
     return Fraction(k) / _scale(decimals)
 
 
-def matching_rules(value: Number, printed: Number, decimals: int,
-                   rules: Iterable[Rule] = ALL_RULES) -> tuple[Rule, ...]:
+def matching_rules(
+    value: Number, printed: Number, decimals: int, rules: Iterable[Rule] = ALL_RULES
+) -> tuple[Rule, ...]:
     """The rules under which ``value`` rounded to ``decimals`` places equals ``printed``."""
     target = exact(printed)
     return tuple(r for r in rules if round_to(value, decimals, r) == target)
 
 
-def matches_printed(value: Number, printed: Number, decimals: int,
-                    rules: Iterable[Rule] = STANDARD_RULES) -> bool:
+def matches_printed(
+    value: Number, printed: Number, decimals: int, rules: Iterable[Rule] = STANDARD_RULES
+) -> bool:
     """True if ``value`` prints as ``printed`` at ``decimals`` places under one of ``rules``.
 
     Default rules: half-up and half-even (they differ only at exact halves, e.g. 12.5 -> 13 or
@@ -132,7 +135,10 @@ class Interval:
     def __str__(self) -> str:
         def fmt(b: Bound) -> str:
             return str(b) if isinstance(b, float) else f"{float(b):g}"
-        return f"{'[' if self.lo_closed else '('}{fmt(self.lo)}, {fmt(self.hi)}{']' if self.hi_closed else ')'}"
+
+        return (
+            f"{'[' if self.lo_closed else '('}{fmt(self.lo)}, {fmt(self.hi)}{']' if self.hi_closed else ')'}"
+        )
 
 
 def interval_for_printed(printed: Number, decimals: int, rule: Rule = "half_up") -> Interval:
@@ -193,8 +199,9 @@ def parse_printed(text: str) -> Printed:
     return Printed(Fraction(m.group(2).replace(",", "")), len(m.group(3) or ""), rel)
 
 
-def printed_match_rules(value: Number, printed: str | Printed,
-                        rules: Iterable[Rule] = ALL_RULES) -> tuple[str, ...]:
+def printed_match_rules(
+    value: Number, printed: str | Printed, rules: Iterable[Rule] = ALL_RULES
+) -> tuple[str, ...]:
     """Rules under which ``value`` prints as ``printed``; ("bound",) when a "<"/">" bound holds."""
     pr = parse_printed(printed) if isinstance(printed, str) else printed
     if pr.relation == "<":
@@ -222,8 +229,9 @@ class PMatch:
     rules: tuple[str, ...]
 
 
-def match_printed_p(candidates: Sequence[CandidateP], printed: str,
-                    rules: Iterable[Rule] = ALL_RULES) -> list[PMatch]:
+def match_printed_p(
+    candidates: Sequence[CandidateP], printed: str, rules: Iterable[Rule] = ALL_RULES
+) -> list[PMatch]:
     """Candidates whose p-value prints as ``printed`` (e.g. "0.021", "<0.001")."""
     pr = parse_printed(printed)
     rules = tuple(rules)

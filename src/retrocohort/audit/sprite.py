@@ -69,8 +69,9 @@ def _rebuild(layers: list[list[list[int]]], n: int, low: int, total: int, q: int
     return tuple(sorted(out))
 
 
-def sprite_search(mean: Number, mean_decimals: int, sd: Number, sd_decimals: int, n: int,
-                  low: int, high: int) -> SpriteResult:
+def sprite_search(
+    mean: Number, mean_decimals: int, sd: Number, sd_decimals: int, n: int, low: int, high: int
+) -> SpriteResult:
     """Find one sample of ``n`` integers in [``low``, ``high``] whose mean and sample SD print as
     given (half-up or half-even), or prove there is none (see module docstring).
 

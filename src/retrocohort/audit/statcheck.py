@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
 from scipy import stats
 
 from retrocohort.audit.rounding import STANDARD_RULES, exact, interval_for_printed
@@ -35,8 +36,9 @@ class StatcheckResult:
     decision_error: bool
 
 
-def p_from_statistic(family: str, value: float, df1: float | None = None, df2: float | None = None,
-                     tails: int = 2) -> float:
+def p_from_statistic(
+    family: str, value: float, df1: float | None = None, df2: float | None = None, tails: int = 2
+) -> float:
     """The p-value of a test statistic (see module docstring for each family).
 
     Raises ValueError for an unknown family or missing degrees of freedom.
@@ -60,7 +62,7 @@ def p_from_statistic(family: str, value: float, df1: float | None = None, df2: f
 def statistic_bounds(value: float, decimals: int) -> tuple[float, float]:
     """The values a statistic printed at ``decimals`` places may have had (half a unit either
     side of the print, the rule statcheck applies to every test statistic)."""
-    half = 0.5 * 10.0 ** -decimals
+    half = 0.5 * 10.0**-decimals
     return value - half, value + half
 
 
@@ -87,9 +89,18 @@ def reported_significance(p: float, relation: str, alpha: float) -> bool | None:
     return False if p >= alpha else None
 
 
-def check_test_result(family: str, value: float, value_decimals: int, p: float, p_decimals: int,
-                      relation: str = "=", df1: float | None = None, df2: float | None = None,
-                      tails: int = 2, alpha: float = 0.05) -> StatcheckResult:
+def check_test_result(
+    family: str,
+    value: float,
+    value_decimals: int,
+    p: float,
+    p_decimals: int,
+    relation: str = "=",
+    df1: float | None = None,
+    df2: float | None = None,
+    tails: int = 2,
+    alpha: float = 0.05,
+) -> StatcheckResult:
     """statcheck's verdict on one printed result, e.g. "t(28) = 2.20, p = .06".
 
     Parameters

@@ -15,7 +15,7 @@ For every printed p-value recomputed from two groups' printed counts
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from retrocohort.audit.consistency import Finding, check_percentage
 from retrocohort.audit.counts_only import check_count_p
@@ -27,8 +27,11 @@ _ROUNDING = {"half_up", "half_even", "bound"}
 
 def reproducing_tests(finding: Finding) -> list[str]:
     """``test/method`` of every candidate whose p prints as the published one (rounding only)."""
-    return [f"{m['test']}/{m['method']}" for m in finding.details.get("matches", [])
-            if set(m["rules"]) & _ROUNDING]
+    return [
+        f"{m['test']}/{m['method']}"
+        for m in finding.details.get("matches", [])
+        if set(m["rules"]) & _ROUNDING
+    ]
 
 
 def _is_stated(test: str | None) -> bool:
@@ -46,17 +49,30 @@ def stated_test_findings(study: PublishedStudy, count_findings: Sequence[Finding
         if not _is_stated(e.test) or not tests:
             continue
         if not stated_test_matches(e.test, tests):
-            out.append(Finding("stated_test", e.id, "warning",
-                               f"{e.where} states {e.test} for p {e.printed_p}, but that test does not print "
-                               f"it; {', '.join(tests)} does", {"stated": e.test, "reproducing": tests}))
+            out.append(
+                Finding(
+                    "stated_test",
+                    e.id,
+                    "warning",
+                    f"{e.where} states {e.test} for p {e.printed_p}, but that test does not print "
+                    f"it; {', '.join(tests)} does",
+                    {"stated": e.test, "reproducing": tests},
+                )
+            )
         tables.setdefault((e.where, str(e.test)), []).append((e.id, set(tests)))
     for (where, stated), rows in tables.items():
         common = set.intersection(*(t for _, t in rows)) if len(rows) > 1 else {"-"}
         if not common:
             listed = "; ".join(f"{eid} only by {', '.join(sorted(t))}" for eid, t in rows)
-            out.append(Finding("test_switch", " = ".join(eid for eid, _ in rows), "warning",
-                               f"{where} ({stated}): no single test reproduces every printed p; {listed}",
-                               {"rows": {eid: sorted(t) for eid, t in rows}}))
+            out.append(
+                Finding(
+                    "test_switch",
+                    " = ".join(eid for eid, _ in rows),
+                    "warning",
+                    f"{where} ({stated}): no single test reproduces every printed p; {listed}",
+                    {"rows": {eid: sorted(t) for eid, t in rows}},
+                )
+            )
     return out
 
 
@@ -74,8 +90,9 @@ def _pct_counts(e: PublishedNumber) -> tuple[int, int, list[int]] | None:
     return int(v["count"]), n, list(f.details["counts_for_n"])
 
 
-def p_support_findings(study: PublishedStudy,
-                       margins: Mapping[str, tuple[int, int, int, int]]) -> list[Finding]:
+def p_support_findings(
+    study: PublishedStudy, margins: Mapping[str, tuple[int, int, int, int]]
+) -> list[Finding]:
     """``p_supports`` findings for p-values whose compared counts disagree with their
     percentages; ``margins``: p entry id -> (e1, n1, e2, n2) as printed."""
     entries = study.by_id()
@@ -93,12 +110,24 @@ def p_support_findings(study: PublishedStudy,
                 [f] = check_count_p(pid, *a, p.printed_p)
                 verdicts[k] = reproducing_tests(f)
             supported = [k for k, t in verdicts.items() if t]
-            which = ("the printed count" if supported == [count] else
-                     "the count the percentage implies" if supported and count not in supported else
-                     "both" if supported else "neither")
-            out.append(Finding("p_supports", pid, "warning",
-                               f"{entries[cid].printed!r}: the count {count}/{n} and the percentage "
-                               f"disagree; p {p.printed_p} supports {which}"
-                               + (f" ({', '.join(f'{k}/{n}' for k in supported)})" if supported else ""),
-                               {"entry": cid, "counts": {str(k): t for k, t in verdicts.items()}}))
+            which = (
+                "the printed count"
+                if supported == [count]
+                else "the count the percentage implies"
+                if supported and count not in supported
+                else "both"
+                if supported
+                else "neither"
+            )
+            out.append(
+                Finding(
+                    "p_supports",
+                    pid,
+                    "warning",
+                    f"{entries[cid].printed!r}: the count {count}/{n} and the percentage "
+                    f"disagree; p {p.printed_p} supports {which}"
+                    + (f" ({', '.join(f'{k}/{n}' for k in supported)})" if supported else ""),
+                    {"entry": cid, "counts": {str(k): t for k, t in verdicts.items()}},
+                )
+            )
     return out

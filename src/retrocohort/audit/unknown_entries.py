@@ -15,17 +15,23 @@ value rests on the missing patients.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
 from retrocohort.audit.consistency import QUANTILE_P
 from retrocohort.audit.groups import MW_VARIANTS, members, memberships, outcome_values
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
-from retrocohort.audit.regenerated import (AuditData, definitions_for, describe, is_synthetic,
-                                           resolve_inputs)
-from retrocohort.audit.unknowns import (MissingReport, Target, intersect_sets, mann_whitney_p_stat,
-                                        missing_value_report, quantile_stat)
+from retrocohort.audit.regenerated import AuditData, definitions_for, describe, is_synthetic, resolve_inputs
+from retrocohort.audit.unknowns import (
+    MissingReport,
+    Target,
+    intersect_sets,
+    mann_whitney_p_stat,
+    missing_value_report,
+    quantile_stat,
+)
 
 
 def _intervals(ivs: Any) -> list[str]:
@@ -40,7 +46,9 @@ def _may_hold(group: str, patients: list[str], study: PublishedStudy, data: Audi
     return bool(set(patients) & set(members(defs[0][1])))
 
 
-def dependent_entries(study: PublishedStudy, data: AuditData, variable: str, patients: list[str]) -> list[str]:
+def dependent_entries(
+    study: PublishedStudy, data: AuditData, variable: str, patients: list[str]
+) -> list[str]:
     """Published entries of ``variable`` whose value rests on ``patients``: whole-cohort ones, and
     subgroup ones (and p-values between subgroups) whose primary membership holds one of them
     or is not defined."""
@@ -54,19 +62,40 @@ def dependent_entries(study: PublishedStudy, data: AuditData, variable: str, pat
     return sorted(out)
 
 
-def _record(e: PublishedNumber, variable: str, missing: list, bounds: tuple, rep: MissingReport,
-            synthetic: bool, depends: list[str], **extra: Any) -> dict[str, Any]:
+def _record(
+    e: PublishedNumber,
+    variable: str,
+    missing: list,
+    bounds: tuple,
+    rep: MissingReport,
+    synthetic: bool,
+    depends: list[str],
+    **extra: Any,
+) -> dict[str, Any]:
     return {
-        "entry_id": e.id, "variable": variable, "printed": e.printed,
-        "missing_patients": [str(p) for p in missing], "bounds": [float(b) for b in bounds],
-        **extra, "synthetic": synthetic, "depends": depends,
-        "targets": [{
-            "statistic": t.statistic, "printed": t.printed, "decimals": t.decimals,
-            "excluded_value": t.excluded_value, "excluded_matches": list(t.excluded_rules),
-            "attainable_range": list(t.attainable_range),
-            "solutions": _intervals(t.solutions), "feasible": t.feasible,
-        } for t in rep.targets],
-        "joint_solutions": _intervals(rep.joint), "feasible": rep.feasible,
+        "entry_id": e.id,
+        "variable": variable,
+        "printed": e.printed,
+        "missing_patients": [str(p) for p in missing],
+        "bounds": [float(b) for b in bounds],
+        **extra,
+        "synthetic": synthetic,
+        "depends": depends,
+        "targets": [
+            {
+                "statistic": t.statistic,
+                "printed": t.printed,
+                "decimals": t.decimals,
+                "excluded_value": t.excluded_value,
+                "excluded_matches": list(t.excluded_rules),
+                "attainable_range": list(t.attainable_range),
+                "solutions": _intervals(t.solutions),
+                "feasible": t.feasible,
+            }
+            for t in rep.targets
+        ],
+        "joint_solutions": _intervals(rep.joint),
+        "feasible": rep.feasible,
     }
 
 
@@ -91,17 +120,24 @@ def _p_alternatives(e: PublishedNumber, defs: list, bounds: tuple, data: AuditDa
             side = 0 if len(gaps[0]) else 1
             for name, kw in MW_VARIANTS:
                 stat = mann_whitney_p_stat(samples[1 - side].dropna().tolist(), name=name, **kw)
-                rep = missing_value_report(samples[side].tolist(), [Target(stat, e.values["p"], e.decimals["p"])],
-                                           bounds=bounds)  # type: ignore[arg-type]
+                rep = missing_value_report(
+                    samples[side].tolist(), [Target(stat, e.values["p"], e.decimals["p"])], bounds=bounds
+                )  # type: ignore[arg-type]
                 t = rep.targets[0]
-                out.append({"method": f"{name}; {describe(d1)} vs {describe(d2)}",
-                            "attainable_range": list(t.attainable_range),
-                            "solutions": _intervals(t.solutions), "joint": rep.joint})
+                out.append(
+                    {
+                        "method": f"{name}; {describe(d1)} vs {describe(d2)}",
+                        "attainable_range": list(t.attainable_range),
+                        "solutions": _intervals(t.solutions),
+                        "joint": rep.joint,
+                    }
+                )
     return out
 
 
-def group_unknown_analyses(study: PublishedStudy, data: AuditData,
-                           ranges: Mapping[str, tuple[float, float]]) -> list[dict[str, Any]]:
+def group_unknown_analyses(
+    study: PublishedStudy, data: AuditData, ranges: Mapping[str, tuple[float, float]]
+) -> list[dict[str, Any]]:
     """Subgroup medians and subgroup p-values whose primary members include missing values.
 
     With one missing value shared by several of these numbers, each record also gives the
@@ -125,10 +161,19 @@ def group_unknown_analyses(study: PublishedStudy, data: AuditData,
                 continue
             qtype = e.quantile_type or data.quantile_type
             rep = missing_value_report(values.tolist(), _quantile_targets(e, qtype), bounds=bounds)  # type: ignore[arg-type]
-            out.append(_record(e, e.variable, missing, bounds, rep,
-                               is_synthetic(resolve_inputs([e.variable, *defs[0][2]], data), data),
-                               dependent_entries(study, data, e.variable, missing),
-                               quantile_type=qtype, subgroup=e.group))
+            out.append(
+                _record(
+                    e,
+                    e.variable,
+                    missing,
+                    bounds,
+                    rep,
+                    is_synthetic(resolve_inputs([e.variable, *defs[0][2]], data), data),
+                    dependent_entries(study, data, e.variable, missing),
+                    quantile_type=qtype,
+                    subgroup=e.group,
+                )
+            )
         elif e.statistic == "p_value" and e.design == "unpaired":
             groups = [by_id[c].group for c in e.compares if by_id[c].group]
             defs = [memberships(g, study, data) for g in groups if g]
@@ -139,14 +184,24 @@ def group_unknown_analyses(study: PublishedStudy, data: AuditData,
             if sum(map(len, gaps)) != 1:
                 continue  # the rank statistic is solved for exactly one missing value
             side = 0 if gaps[0] else 1
-            stat = mann_whitney_p_stat(samples[1 - side].dropna().tolist(),
-                                       name="Mann-Whitney p (exact with ties)", method="exact")
-            rep = missing_value_report(samples[side].tolist(), [Target(stat, e.values["p"], e.decimals["p"])],
-                                       bounds=bounds)  # type: ignore[arg-type]
-            out.append(_record(e, e.variable, gaps[side], bounds, rep,
-                               is_synthetic(resolve_inputs([e.variable, *defs[0][0][2], *defs[1][0][2]], data), data),
-                               dependent_entries(study, data, e.variable, gaps[side]),
-                               subgroup=f"{groups[side]} vs {groups[1 - side]}"))
+            stat = mann_whitney_p_stat(
+                samples[1 - side].dropna().tolist(), name="Mann-Whitney p (exact with ties)", method="exact"
+            )
+            rep = missing_value_report(
+                samples[side].tolist(), [Target(stat, e.values["p"], e.decimals["p"])], bounds=bounds
+            )  # type: ignore[arg-type]
+            out.append(
+                _record(
+                    e,
+                    e.variable,
+                    gaps[side],
+                    bounds,
+                    rep,
+                    is_synthetic(resolve_inputs([e.variable, *defs[0][0][2], *defs[1][0][2]], data), data),
+                    dependent_entries(study, data, e.variable, gaps[side]),
+                    subgroup=f"{groups[side]} vs {groups[1 - side]}",
+                )
+            )
             alternatives[e.id] = _p_alternatives(e, defs, bounds, data)
         if out and out[-1]["entry_id"] == e.id:
             joints[e.id] = (tuple(out[-1]["missing_patients"]), rep.joint)
@@ -158,9 +213,13 @@ def group_unknown_analyses(study: PublishedStudy, data: AuditData,
             rec["joint_all_solutions"] = _intervals(_intersect_all([joints[rec["entry_id"]][1], *others]))
         if rec["entry_id"] in alternatives:
             medians = [j for i, (w, j) in joints.items() if w == who and i != rec["entry_id"]]
-            rec["alternatives"] = [{**{k: v for k, v in a.items() if k != "joint"},
-                                    "with_subgroup_medians": _intervals(_intersect_all([a["joint"], *medians]))}
-                                   for a in alternatives[rec["entry_id"]]]
+            rec["alternatives"] = [
+                {
+                    **{k: v for k, v in a.items() if k != "joint"},
+                    "with_subgroup_medians": _intervals(_intersect_all([a["joint"], *medians])),
+                }
+                for a in alternatives[rec["entry_id"]]
+            ]
     return out
 
 
@@ -171,8 +230,9 @@ def _intersect_all(sets: list) -> tuple:
     return both
 
 
-def unknown_value_analyses(study: PublishedStudy, data: AuditData,
-                           ranges: Mapping[str, tuple[float, float]]) -> list[dict[str, Any]]:
+def unknown_value_analyses(
+    study: PublishedStudy, data: AuditData, ranges: Mapping[str, tuple[float, float]]
+) -> list[dict[str, Any]]:
     """One record per (published median [IQR], column with missing values) pair; see module doc."""
     out = []
     for e in study.numbers:
@@ -189,10 +249,18 @@ def unknown_value_analyses(study: PublishedStudy, data: AuditData,
         qtype = e.quantile_type or data.quantile_type
         bounds = tuple(ranges.get(column, (-math.inf, math.inf)))
         rep = missing_value_report(series.tolist(), _quantile_targets(e, qtype), bounds=bounds)  # type: ignore[arg-type]
-        out.append(_record(e, column, missing, bounds, rep,
-                           is_synthetic(resolve_inputs([column], data), data),
-                           dependent_entries(study, data, e.variable, [str(p) for p in missing]),
-                           quantile_type=qtype))
+        out.append(
+            _record(
+                e,
+                column,
+                missing,
+                bounds,
+                rep,
+                is_synthetic(resolve_inputs([column], data), data),
+                dependent_entries(study, data, e.variable, [str(p) for p in missing]),
+                quantile_type=qtype,
+            )
+        )
     return out
 
 
@@ -203,21 +271,38 @@ def describe_unknown(rec: Mapping[str, Any]) -> str:
     for t in rec["targets"]:
         lo, hi = t["attainable_range"]
         sol = " ∪ ".join(t["solutions"]) if t["solutions"] else "none"
-        parts.append(f"{t['statistic']} {t['printed']:g}: attainable {lo:g}–{hi:g}"
-                     + (f", missing value in {sol}" if len(rec["missing_patients"]) == 1 else "")
-                     + ("" if t["feasible"] else " (NOT attainable)"))
-    joint = ("; no value of the missing entry reproduces all of them" if not rec["feasible"]
-             else "; consistent values: " + (" ∪ ".join(rec["joint_solutions"]) or "see targets"))
+        parts.append(
+            f"{t['statistic']} {t['printed']:g}: attainable {lo:g}–{hi:g}"
+            + (f", missing value in {sol}" if len(rec["missing_patients"]) == 1 else "")
+            + ("" if t["feasible"] else " (NOT attainable)")
+        )
+    joint = (
+        "; no value of the missing entry reproduces all of them"
+        if not rec["feasible"]
+        else "; consistent values: " + (" ∪ ".join(rec["joint_solutions"]) or "see targets")
+    )
     where = f" (subgroup {rec['subgroup']})" if rec.get("subgroup") else ""
-    return (f"{rec['variable']} of patient(s) {who} unknown; {rec['entry_id']} ({rec['printed']!r}){where} "
-            f"treats it as a parameter in [{rec['bounds'][0]:g}, {rec['bounds'][1]:g}]: "
-            + "; ".join(parts) + joint + ". Published numbers depending on it: "
-            + ", ".join(rec["depends"]) + "."
-            + (f" Together with {', '.join(rec['jointly_with'])}: " + (
-                " ∪ ".join(rec["joint_all_solutions"]) if rec["joint_all_solutions"]
-                else "no value of the missing entry reproduces all of them") + "."
-               if rec.get("jointly_with") else "")
-            + _alternatives_text(rec))
+    return (
+        f"{rec['variable']} of patient(s) {who} unknown; {rec['entry_id']} ({rec['printed']!r}){where} "
+        f"treats it as a parameter in [{rec['bounds'][0]:g}, {rec['bounds'][1]:g}]: "
+        + "; ".join(parts)
+        + joint
+        + ". Published numbers depending on it: "
+        + ", ".join(rec["depends"])
+        + "."
+        + (
+            f" Together with {', '.join(rec['jointly_with'])}: "
+            + (
+                " ∪ ".join(rec["joint_all_solutions"])
+                if rec["joint_all_solutions"]
+                else "no value of the missing entry reproduces all of them"
+            )
+            + "."
+            if rec.get("jointly_with")
+            else ""
+        )
+        + _alternatives_text(rec)
+    )
 
 
 def _alternatives_text(rec: Mapping[str, Any]) -> str:
@@ -226,9 +311,20 @@ def _alternatives_text(rec: Mapping[str, Any]) -> str:
         return ""
     hit = [a for a in alts if a["solutions"]]
     joint = [a for a in hit if a["with_subgroup_medians"]]
-    return (f" Other tests and groupings ({len(alts)}): the printed p is attainable under {len(hit)}"
-            + (" (" + "; ".join(f"{a['method']}: missing value in {' ∪ '.join(a['solutions'])}" for a in hit) + ")"
-               if hit else "")
-            + (f", together with the subgroup medians under {len(joint)}: "
-               + "; ".join(f"{a['method']}: {' ∪ '.join(a['with_subgroup_medians'])}" for a in joint)
-               if joint else ", never together with the subgroup medians") + ".")
+    return (
+        f" Other tests and groupings ({len(alts)}): the printed p is attainable under {len(hit)}"
+        + (
+            " ("
+            + "; ".join(f"{a['method']}: missing value in {' ∪ '.join(a['solutions'])}" for a in hit)
+            + ")"
+            if hit
+            else ""
+        )
+        + (
+            f", together with the subgroup medians under {len(joint)}: "
+            + "; ".join(f"{a['method']}: {' ∪ '.join(a['with_subgroup_medians'])}" for a in joint)
+            if joint
+            else ", never together with the subgroup medians"
+        )
+        + "."
+    )

@@ -18,12 +18,11 @@ supported and the range is taken over every piece.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Iterable, Sequence
 
 from retrocohort.audit.consistency import QUANTILE_P, hf_quantile
-from retrocohort.stats.two_sample import mann_whitney
 from retrocohort.audit.rounding import (
     STANDARD_RULES,
     Bound,
@@ -34,6 +33,7 @@ from retrocohort.audit.rounding import (
     interval_for_printed,
     matching_rules,
 )
+from retrocohort.stats.two_sample import mann_whitney
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,7 @@ class Statistic:
 
 def quantile_stat(p: Number, qtype: int = 7, name: str | None = None) -> Statistic:
     """Hyndman-Fan type ``qtype`` quantile at probability ``p``."""
-    return Statistic(name or f"quantile_{float(p):g}_type{qtype}",
-                     lambda xs: hf_quantile(xs, p, qtype))
+    return Statistic(name or f"quantile_{float(p):g}_type{qtype}", lambda xs: hf_quantile(xs, p, qtype))
 
 
 def median_stat(qtype: int = 7) -> Statistic:
@@ -66,9 +65,12 @@ def quartile_stats(qtype: int = 7) -> dict[str, Statistic]:
 def count_above(threshold: Number, inclusive: bool = False) -> Statistic:
     """Number of values > threshold (>= with ``inclusive``)."""
     t = exact(threshold)
-    return Statistic(f"count_{'ge' if inclusive else 'gt'}_{float(t):g}",
-                     lambda xs: Fraction(sum(1 for x in xs if x > t or (inclusive and x == t))),
-                     (t,), integer_valued=True)
+    return Statistic(
+        f"count_{'ge' if inclusive else 'gt'}_{float(t):g}",
+        lambda xs: Fraction(sum(1 for x in xs if x > t or (inclusive and x == t))),
+        (t,),
+        integer_valued=True,
+    )
 
 
 def mean_stat() -> Statistic:
@@ -141,7 +143,9 @@ def intersect_sets(a: Sequence[Interval], b: Sequence[Interval]) -> tuple[Interv
     return merge(x for i in a for j in b if (x := i.intersect(j)) is not None)
 
 
-def printed_set(printed: Number, decimals: int, rules: Iterable[Rule] = STANDARD_RULES) -> tuple[Interval, ...]:
+def printed_set(
+    printed: Number, decimals: int, rules: Iterable[Rule] = STANDARD_RULES
+) -> tuple[Interval, ...]:
     """True values that print as ``printed`` under any of ``rules``."""
     return merge(interval_for_printed(printed, decimals, r) for r in rules)
 
@@ -151,8 +155,11 @@ def _preimage(alpha: Fraction, beta: Fraction, target: Interval, piece: Interval
     if beta == 0:
         return piece if target.contains(alpha) else None
     lo, hi = (target.lo - alpha) / beta, (target.hi - alpha) / beta
-    pre = (Interval(lo, hi, target.lo_closed, target.hi_closed) if beta > 0
-           else Interval(hi, lo, target.hi_closed, target.lo_closed))
+    pre = (
+        Interval(lo, hi, target.lo_closed, target.hi_closed)
+        if beta > 0
+        else Interval(hi, lo, target.hi_closed, target.lo_closed)
+    )
     return pre.intersect(piece)
 
 
@@ -167,8 +174,9 @@ def _interior(piece: Interval) -> tuple[Fraction, Fraction]:
     return lo + (hi - lo) / 3, lo + 2 * (hi - lo) / 3
 
 
-def solve_one_missing(known: Sequence[Fraction], stat: Statistic, target: Sequence[Interval],
-                      bounds: Interval) -> tuple[Interval, ...]:
+def solve_one_missing(
+    known: Sequence[Fraction], stat: Statistic, target: Sequence[Interval], bounds: Interval
+) -> tuple[Interval, ...]:
     """Exact set of x in ``bounds`` with stat(known + [x]) in the union ``target``."""
     cuts = sorted({c for c in (*known, *stat.breakpoints) if bounds.contains(c)})
     points = ([bounds.lo] if bounds.lo_closed else []) + cuts + ([bounds.hi] if bounds.hi_closed else [])
@@ -192,8 +200,9 @@ def solve_one_missing(known: Sequence[Fraction], stat: Statistic, target: Sequen
     return merge(found)
 
 
-def _limit(stat: Statistic, known: Sequence[Fraction], k: int, end: Bound, anchor: Fraction,
-           step: int) -> Bound:
+def _limit(
+    stat: Statistic, known: Sequence[Fraction], k: int, end: Bound, anchor: Fraction, step: int
+) -> Bound:
     """f with all k missing at ``end``; for an infinite end, the limit (+-inf if still moving)."""
     if not math.isinf(end):
         return stat.func(sorted([*known, *[exact(end)] * k]))
@@ -206,22 +215,32 @@ def _piece_range(known: Sequence[Fraction], stat: Statistic, bounds: Interval) -
     """Min and max of a piecewise-constant statistic of known + [x] over x in ``bounds``."""
     cuts = sorted({c for c in (*known, *stat.breakpoints) if bounds.contains(c)})
     edges = [bounds.lo, *cuts, bounds.hi]
-    xs = list(cuts) + [b for b, closed in ((bounds.lo, bounds.lo_closed), (bounds.hi, bounds.hi_closed)) if closed]
-    xs += [_interior(Interval(lo, hi, False, False))[0] for lo, hi in zip(edges, edges[1:])
-           if not Interval(lo, hi, False, False).empty]
+    xs = list(cuts) + [
+        b for b, closed in ((bounds.lo, bounds.lo_closed), (bounds.hi, bounds.hi_closed)) if closed
+    ]
+    xs += [
+        _interior(Interval(lo, hi, False, False))[0]
+        for lo, hi in zip(edges, edges[1:])
+        if not Interval(lo, hi, False, False).empty
+    ]
     values = [stat.func(sorted([*known, x])) for x in xs]
     return min(values), max(values)
 
 
-def _result(known: list[Fraction], k: int, target: Target, bounds: Interval,
-            rules: tuple[Rule, ...]) -> TargetResult:
+def _result(
+    known: list[Fraction], k: int, target: Target, bounds: Interval, rules: tuple[Rule, ...]
+) -> TargetResult:
     stat = target.statistic
     tset = printed_set(target.printed, target.decimals, rules)
     excluded = stat.func(sorted(known)) if known else None
-    ex_rules = matching_rules(excluded, target.printed, target.decimals, rules) if excluded is not None else ()
+    ex_rules = (
+        matching_rules(excluded, target.printed, target.decimals, rules) if excluded is not None else ()
+    )
     if not stat.monotone:
         if k != 1:
-            raise ValueError(f"{stat.name}: a non-monotone statistic supports exactly one missing value, got {k}")
+            raise ValueError(
+                f"{stat.name}: a non-monotone statistic supports exactly one missing value, got {k}"
+            )
         lo, hi = _piece_range(known, stat, bounds)
     else:
         span = [*known, *stat.breakpoints] or [Fraction(0)]
@@ -232,16 +251,28 @@ def _result(known: list[Fraction], k: int, target: Target, bounds: Interval,
         feasible = bool(solutions)
     else:
         reach = intersect_sets(tset, [Interval(lo, hi, not math.isinf(lo), not math.isinf(hi))])
-        feasible = bool(reach) and (not stat.integer_valued or any(
-            r.has_multiple_of(Fraction(1)) for r in reach))
-    return TargetResult(stat.name, float(exact(target.printed)), target.decimals,
-                        None if excluded is None else float(excluded), ex_rules,
-                        (float(lo), float(hi)), solutions, feasible)
+        feasible = bool(reach) and (
+            not stat.integer_valued or any(r.has_multiple_of(Fraction(1)) for r in reach)
+        )
+    return TargetResult(
+        stat.name,
+        float(exact(target.printed)),
+        target.decimals,
+        None if excluded is None else float(excluded),
+        ex_rules,
+        (float(lo), float(hi)),
+        solutions,
+        feasible,
+    )
 
 
-def missing_value_report(values: Sequence[float], targets: Sequence[Target], *,
-                         bounds: tuple[float, float] = (-math.inf, math.inf),
-                         rules: Iterable[Rule] = STANDARD_RULES) -> MissingReport:
+def missing_value_report(
+    values: Sequence[float],
+    targets: Sequence[Target],
+    *,
+    bounds: tuple[float, float] = (-math.inf, math.inf),
+    rules: Iterable[Rule] = STANDARD_RULES,
+) -> MissingReport:
     """Report, per printed statistic, the missing entries excluded vs. as parameters.
 
     ``values``: per-patient values, NaN = missing. ``bounds``: closed range a missing value
@@ -251,9 +282,12 @@ def missing_value_report(values: Sequence[float], targets: Sequence[Target], *,
     """
     known = [exact(v) for v in values if not math.isnan(v)]
     k = len(values) - len(known)
-    box = Interval(exact(bounds[0]) if math.isfinite(bounds[0]) else bounds[0],
-                   exact(bounds[1]) if math.isfinite(bounds[1]) else bounds[1],
-                   math.isfinite(bounds[0]), math.isfinite(bounds[1]))
+    box = Interval(
+        exact(bounds[0]) if math.isfinite(bounds[0]) else bounds[0],
+        exact(bounds[1]) if math.isfinite(bounds[1]) else bounds[1],
+        math.isfinite(bounds[0]),
+        math.isfinite(bounds[1]),
+    )
     results = tuple(_result(known, k, t, box, tuple(rules)) for t in targets)
     joint = None
     if k == 1:

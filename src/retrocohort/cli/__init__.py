@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from retrocohort import __version__
-from retrocohort.errors import RetrocohortError
 from retrocohort.cli import audit, hscore, report, run, simulate, validate
+from retrocohort.errors import RetrocohortError
 
 SUBCOMMANDS = (run, validate, hscore, simulate, report, audit)
 
@@ -27,11 +27,17 @@ EXIT_OK, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2
 
 def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     """--debug and --directory, accepted before or after the subcommand name."""
-    parser.add_argument("--debug", action="store_true", default=default,
-                        help="show the full traceback of any error")
-    parser.add_argument("-C", "--directory", type=Path, metavar="DIR", default=default,
-                        help="project directory: where config/, data/ and results/ are "
-                             "(default: the current directory)")
+    parser.add_argument(
+        "--debug", action="store_true", default=default, help="show the full traceback of any error"
+    )
+    parser.add_argument(
+        "-C",
+        "--directory",
+        type=Path,
+        metavar="DIR",
+        default=default,
+        help="project directory: where config/, data/ and results/ are (default: the current directory)",
+    )
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -53,16 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="retrocohort",
         description="Reproducible analysis of a retrospective clinical cohort study: run the "
-                    "Snakemake pipeline, check raw files, score HScores, make synthetic data.",
+        "Snakemake pipeline, check raw files, score HScores, make synthetic data.",
         epilog="Paths you type are relative to the current directory; defaults such as "
-               "config/config.yaml and results/report.html are relative to the project "
-               "directory (-C). 'retrocohort COMMAND --help' describes each command.")
+        "config/config.yaml and results/report.html are relative to the project "
+        "directory (-C). 'retrocohort COMMAND --help' describes each command.",
+    )
     parser.add_argument("--version", action="version", version=f"retrocohort {__version__}")
     _global_options(parser, None)
     common = argparse.ArgumentParser(add_help=False)
     _global_options(common, argparse.SUPPRESS)
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
-                                       parser_class=CommandParser)
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=CommandParser
+    )
     for module in SUBCOMMANDS:
         module.add_parser(subparsers, [common]).set_defaults(handler=module.run)
     return parser
@@ -79,12 +87,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     after: list[str] = []
     if "--" in argv:  # everything after `--` goes to Snakemake untouched
         cut = argv.index("--")
-        argv, after = argv[:cut], argv[cut + 1:]
+        argv, after = argv[:cut], argv[cut + 1 :]
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
     if (unknown or after) and args.command != "run":
-        parser.error(f"unrecognized arguments: {' '.join(unknown + after)} "
-                     "(only 'run' passes extra arguments on, to Snakemake)")
+        parser.error(
+            f"unrecognized arguments: {' '.join(unknown + after)} "
+            "(only 'run' passes extra arguments on, to Snakemake)"
+        )
     args.extra = unknown + after
     args.directory = (args.directory or Path(".")).resolve()
     try:
@@ -103,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         message = " ".join(str(exc).split())
-        print(f"internal error: {type(exc).__name__}: {message}; "
-              "rerun with --debug for the traceback", file=sys.stderr)
+        print(
+            f"internal error: {type(exc).__name__}: {message}; rerun with --debug for the traceback",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL

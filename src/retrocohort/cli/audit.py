@@ -44,21 +44,45 @@ examples:
   retrocohort audit config/published/baverez2022.yaml --data . --out results/audit-cli"""
 
 
-def add_parser(subparsers: argparse._SubParsersAction,
-               parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("audit", parents=parents, help="audit a paper's printed numbers",
-                              description=DESCRIPTION, epilog=EPILOG,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("papers", nargs="+", metavar="PAPER",
-                   help="published-numbers YAML file(s), or directories of them")
-    p.add_argument("--data", type=Path, metavar="STUDY_DIR",
-                   help="project directory of a finished run (config/config.yaml and results/)")
-    p.add_argument("--configfile", type=Path, metavar="FILE",
-                   help="study config of --data (default: STUDY_DIR/config/config.yaml)")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR",
-                   help="output directory (default: ./audit); in draft mode, the YAML file to write")
-    p.add_argument("--against", type=Path, metavar="PAPER",
-                   help="draft mode: a hand-written published-numbers file to measure the draft against")
+def add_parser(
+    subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]
+) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "audit",
+        parents=parents,
+        help="audit a paper's printed numbers",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "papers", nargs="+", metavar="PAPER", help="published-numbers YAML file(s), or directories of them"
+    )
+    p.add_argument(
+        "--data",
+        type=Path,
+        metavar="STUDY_DIR",
+        help="project directory of a finished run (config/config.yaml and results/)",
+    )
+    p.add_argument(
+        "--configfile",
+        type=Path,
+        metavar="FILE",
+        help="study config of --data (default: STUDY_DIR/config/config.yaml)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output directory (default: ./audit); in draft mode, the YAML file to write",
+    )
+    p.add_argument(
+        "--against",
+        type=Path,
+        metavar="PAPER",
+        help="draft mode: a hand-written published-numbers file to measure the draft against",
+    )
     return p
 
 
@@ -68,14 +92,17 @@ def _draft(args: argparse.Namespace) -> int:
     from retrocohort.errors import InputError, Problem
 
     if len(args.papers) != 2:
-        raise InputError("audit draft takes exactly one text file", [Problem(
-            f"got {len(args.papers) - 1} file(s)", expected="retrocohort audit draft TEXT_FILE")])
+        raise InputError(
+            "audit draft takes exactly one text file",
+            [Problem(f"got {len(args.papers) - 1} file(s)", expected="retrocohort audit draft TEXT_FILE")],
+        )
     source = Path(args.papers[1])
     try:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {source}", [Problem(str(exc), file=str(source),
-                                                           expected="a UTF-8 text file")]) from exc
+        raise InputError(
+            f"cannot read {source}", [Problem(str(exc), file=str(source), expected="a UTF-8 text file")]
+        ) from exc
     doc = draft_study(text, source.name)
     out = args.out or Path(f"{source.stem}.draft.yaml")
     from retrocohort.io.atomic import write_text
@@ -85,8 +112,10 @@ def _draft(args: argparse.Namespace) -> int:
     print(f"{len(doc['numbers'])} number group(s) from {source} -> {out} (check every entry's note)")
     if args.against is not None:
         held, total, missed = draft_coverage(doc["numbers"], load_study(args.against))
-        print(f"holds {held} of the {total} entries of {args.against} ({100 * held / total:.1f}%)"
-              + (f"; missing: {', '.join(missed)}" if missed else ""))
+        print(
+            f"holds {held} of the {total} entries of {args.against} ({100 * held / total:.1f}%)"
+            + (f"; missing: {', '.join(missed)}" if missed else "")
+        )
     return EXIT_CONSISTENT
 
 
@@ -109,9 +138,11 @@ def _audit(args: argparse.Namespace) -> int:
         data = load_run_data(project, config)
     summary = audit_papers(papers, args.out, data=data, data_dir=args.data, options=options)
     for row in summary.to_dict("records"):
-        print(f"{row['paper']}: {row['checks']} checks, {row['ok']} ok, {row['warnings']} warnings, "
-              f"{row['inconsistent']} inconsistent; {row['serious']} serious finding(s) "
-              f"-> {args.out / row['paper'] / 'audit.html'}")
+        print(
+            f"{row['paper']}: {row['checks']} checks, {row['ok']} ok, {row['warnings']} warnings, "
+            f"{row['inconsistent']} inconsistent; {row['serious']} serious finding(s) "
+            f"-> {args.out / row['paper'] / 'audit.html'}"
+        )
     print(f"summary: {args.out / 'summary.csv'}")
     return EXIT_INCONSISTENT if int(summary["serious"].sum()) else EXIT_CONSISTENT
 

@@ -57,30 +57,56 @@ def epilog() -> str:
     return "\n".join(lines) + "\n" + EPILOG_TAIL
 
 
-def add_parser(subparsers: argparse._SubParsersAction,
-               parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("hscore", parents=parents, help="score HScores from a CSV",
-                              description=DESCRIPTION,
-                              epilog_factory=epilog,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("file", type=Path, metavar="FILE",
-                   help="CSV (or XLSX) with one row per patient")
-    p.add_argument("--out", type=Path, metavar="OUT",
-                   help="also write the full breakdown to OUT.csv or OUT.json (full precision)")
-    p.add_argument("--operator", choices=tuple(CUTOFF_OPERATORS),
-                   help="cut-off rule: HScore > cutoff or >= cutoff (default: the study config's "
-                        f"hscore.operator, else {DEFAULT_OPERATOR})")
-    p.add_argument("--cutoff", type=float,
-                   help=f"cut-off (default: the study config's hscore.cutoff, else {FARDET_CUTOFF:g})")
-    p.add_argument("--configfile", type=Path, metavar="F",
-                   help="study config whose variables' plausible `range` (checked after unit "
-                        "conversion) and `molar_mass` apply (default: config/config.yaml in "
-                        "the project directory, when it exists)")
-    p.add_argument("--no-range-check", action="store_true",
-                   help="do not check values against the config's plausible ranges")
-    p.add_argument("--molar-mass", action="append", default=[], metavar="VARIABLE=MASS",
-                   help="molar mass for mg/dL <-> mmol/L, e.g. triglycerides='860 g/mol' "
-                        "(repeatable; overrides the config and the defaults)")
+def add_parser(
+    subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]
+) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "hscore",
+        parents=parents,
+        help="score HScores from a CSV",
+        description=DESCRIPTION,
+        epilog_factory=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="CSV (or XLSX) with one row per patient")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="OUT",
+        help="also write the full breakdown to OUT.csv or OUT.json (full precision)",
+    )
+    p.add_argument(
+        "--operator",
+        choices=tuple(CUTOFF_OPERATORS),
+        help="cut-off rule: HScore > cutoff or >= cutoff (default: the study config's "
+        f"hscore.operator, else {DEFAULT_OPERATOR})",
+    )
+    p.add_argument(
+        "--cutoff",
+        type=float,
+        help=f"cut-off (default: the study config's hscore.cutoff, else {FARDET_CUTOFF:g})",
+    )
+    p.add_argument(
+        "--configfile",
+        type=Path,
+        metavar="F",
+        help="study config whose variables' plausible `range` (checked after unit "
+        "conversion) and `molar_mass` apply (default: config/config.yaml in "
+        "the project directory, when it exists)",
+    )
+    p.add_argument(
+        "--no-range-check",
+        action="store_true",
+        help="do not check values against the config's plausible ranges",
+    )
+    p.add_argument(
+        "--molar-mass",
+        action="append",
+        default=[],
+        metavar="VARIABLE=MASS",
+        help="molar mass for mg/dL <-> mmol/L, e.g. triglycerides='860 g/mol' "
+        "(repeatable; overrides the config and the defaults)",
+    )
     return p
 
 
@@ -100,8 +126,10 @@ def _molar_masses(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, mass = pair.partition("=")
         if not sep or not name.strip() or not mass.strip():
-            raise RetrocohortError("Invalid --molar-mass", [Problem(
-                "not VARIABLE=MASS", value=pair, expected="e.g. triglycerides='885.7 g/mol'")])
+            raise RetrocohortError(
+                "Invalid --molar-mass",
+                [Problem("not VARIABLE=MASS", value=pair, expected="e.g. triglycerides='885.7 g/mol'")],
+            )
         out[name.strip()] = mass.strip()
     return out
 
@@ -142,15 +170,15 @@ def input_text(sheet: HScoreSheet, scored: pd.DataFrame, pid: str, name: str) ->
     return text
 
 
-def item_rows(sheet: HScoreSheet, scored: pd.DataFrame,
-              pid: str) -> list[tuple[str, list[str], str]]:
+def item_rows(sheet: HScoreSheet, scored: pd.DataFrame, pid: str) -> list[tuple[str, list[str], str]]:
     """(item, its inputs as given [= canonical], points or '?' when not determined) per item."""
     from retrocohort.hscore.items import HSCORE_ITEMS
 
     rows = []
     for item in HSCORE_ITEMS:
-        parts = [input_text(sheet, scored, pid, name)
-                 for name in sheet.columns_of_item(item.columns)] or ["(no column: missing)"]
+        parts = [input_text(sheet, scored, pid, name) for name in sheet.columns_of_item(item.columns)] or [
+            "(no column: missing)"
+        ]
         points = scored.at[pid, f"{item.name}_points"]
         rows.append((item.name, parts, "?" if math.isnan(points) else f"{points:.0f}"))
     return rows
@@ -163,14 +191,18 @@ def summary_line(row: pd.Series, rule: str) -> str:
 
     observed = int(row["items_observed"])
     if bool(row["complete"]):
-        text = (f"HScore {row['hscore']:.0f} (all {N_ITEMS} items); probability of HLH "
-                f"{_pct(row['hlh_probability'])}")
+        text = (
+            f"HScore {row['hscore']:.0f} (all {N_ITEMS} items); probability of HLH "
+            f"{_pct(row['hlh_probability'])}"
+        )
     else:
         lo, hi = hlh_probability([row["hscore_min"], row["hscore_max"]])
-        text = (f"HScore unknown: {observed}/{N_ITEMS} items known (their points sum to "
-                f"{row['hscore']:.0f}); achievable total {row['hscore_min']}–{row['hscore_max']}; "
-                f"probability not computed "
-                f"(incomplete; {_pct(lo)} to {_pct(hi)} over the achievable range)")
+        text = (
+            f"HScore unknown: {observed}/{N_ITEMS} items known (their points sum to "
+            f"{row['hscore']:.0f}); achievable total {row['hscore_min']}–{row['hscore_max']}; "
+            f"probability not computed "
+            f"(incomplete; {_pct(lo)} to {_pct(hi)} over the achievable range)"
+        )
     text += f"; cut-off {rule}: {row['cutoff_status']}"
     if "hscore_reported" in row and not math.isnan(row["hscore_reported"]):
         if bool(row["complete"]):
@@ -199,8 +231,12 @@ def output_frame(sheet: HScoreSheet, scored: pd.DataFrame) -> pd.DataFrame:
     """Cells and units as given (``<column>_given``, ``<column>_unit_given``), then the full
     :func:`score_hscore` result, one row per patient."""
     given = sheet.given.add_suffix("_given").join(sheet.units.add_suffix("_unit_given"))
-    order = [c for name in sheet.given.columns for c in (f"{name}_given", f"{name}_unit_given")
-             if c in given.columns]
+    order = [
+        c
+        for name in sheet.given.columns
+        for c in (f"{name}_given", f"{name}_unit_given")
+        if c in given.columns
+    ]
     frame = given[order].join(scored).reset_index()
     frame["cutoff_status"] = frame["cutoff_status"].astype("string")
     frame["cutoff_rule"] = scored.attrs.get("cutoff_rule", "")
@@ -210,8 +246,10 @@ def output_frame(sheet: HScoreSheet, scored: pd.DataFrame) -> pd.DataFrame:
 def check_output_path(out: Path) -> None:
     """Only .csv and .json outputs (checked before any work is done)."""
     if out.suffix.lower() not in (".csv", ".json"):
-        raise RetrocohortError("Unsupported output file", [Problem(
-            "unknown extension", file=str(out), value=out.suffix, expected="'.csv' or '.json'")])
+        raise RetrocohortError(
+            "Unsupported output file",
+            [Problem("unknown extension", file=str(out), value=out.suffix, expected="'.csv' or '.json'")],
+        )
 
 
 def write_output(frame: pd.DataFrame, out: Path, source: str) -> None:
@@ -224,10 +262,12 @@ def write_output(frame: pd.DataFrame, out: Path, source: str) -> None:
         write_csv(safe_text_frame(frame), out)
     else:
         records = frame.astype(object).to_dict("records")
-        doc = {"source": source,
-               "method": "HScore (Fardet et al. 2014); probability: logistic approximation of "
-                         "the published table (retrocohort.hscore.probability)",
-               "patients": records}
+        doc = {
+            "source": source,
+            "method": "HScore (Fardet et al. 2014); probability: logistic approximation of "
+            "the published table (retrocohort.hscore.probability)",
+            "patients": records,
+        }
         write_json(doc, out, sort_keys=False)
 
 
@@ -244,13 +284,18 @@ def run(args: argparse.Namespace) -> int:
     if config_path is not None:
         checks = "molar masses" + ("" if args.no_range_check else " and plausible ranges")
         print(f"note: {checks} from {config_path}", file=sys.stderr)
-    sheet = read_hscore_sheet(args.file, molar_masses={**masses, **_molar_masses(args.molar_mass)},
-                              plausible_ranges=None if args.no_range_check else ranges)
+    sheet = read_hscore_sheet(
+        args.file,
+        molar_masses={**masses, **_molar_masses(args.molar_mass)},
+        plausible_ranges=None if args.no_range_check else ranges,
+    )
     if sheet.ignored:
         print(f"note: ignored column(s): {', '.join(sheet.ignored)}", file=sys.stderr)
     if sheet.absent:
-        print(f"note: no column for {', '.join(sheet.absent)}: counted as missing for every "
-              "patient", file=sys.stderr)
+        print(
+            f"note: no column for {', '.join(sheet.absent)}: counted as missing for every patient",
+            file=sys.stderr,
+        )
     cutoff, operator = study_cutoff(config.get("hscore"), cutoff=args.cutoff, operator=args.operator)
     scored = score_sheet(sheet, cutoff=cutoff, operator=operator)
     print_breakdown(sheet, scored)

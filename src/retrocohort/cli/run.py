@@ -14,13 +14,41 @@ from retrocohort.errors import Problem, RetrocohortError
 REPORT = Path("results/report.html")
 
 #: Snakemake flags after which no report is built (nothing was run, or it is itself a report).
-NO_REPORT_FLAGS = frozenset({
-    "-n", "--dry-run", "--dryrun", "--lint", "--list-rules", "--list", "-l", "--summary",
-    "-S", "--detailed-summary", "-D", "--dag", "--rulegraph", "--filegraph", "--report",
-    "--unlock", "--cleanup-metadata", "--cleanup-shadow", "--delete-all-output",
-    "--delete-temp-output", "--list-target-rules", "--lt", "--help", "-h", "--version", "-v",
-    "--touch", "-t", "--archive", "--containerize", "--generate-unit-tests",
-})
+NO_REPORT_FLAGS = frozenset(
+    {
+        "-n",
+        "--dry-run",
+        "--dryrun",
+        "--lint",
+        "--list-rules",
+        "--list",
+        "-l",
+        "--summary",
+        "-S",
+        "--detailed-summary",
+        "-D",
+        "--dag",
+        "--rulegraph",
+        "--filegraph",
+        "--report",
+        "--unlock",
+        "--cleanup-metadata",
+        "--cleanup-shadow",
+        "--delete-all-output",
+        "--delete-temp-output",
+        "--list-target-rules",
+        "--lt",
+        "--help",
+        "-h",
+        "--version",
+        "-v",
+        "--touch",
+        "-t",
+        "--archive",
+        "--containerize",
+        "--generate-unit-tests",
+    }
+)
 _CORES_FLAGS = ("--cores", "-c", "--jobs", "-j")
 
 DESCRIPTION = """\
@@ -42,17 +70,33 @@ The Snakefile is the project directory's own, or else the one of the workflow ch
 this retrocohort package belongs to (so a study directory needs only config/ and data/)."""
 
 
-def add_parser(subparsers: argparse._SubParsersAction,
-               parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("run", parents=parents, help="run the pipeline and build the report",
-                              description=DESCRIPTION, epilog=EPILOG,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("study", nargs="?", type=Path, metavar="STUDY_DIR",
-                   help="the study directory (config/config.yaml, data/); the same as -C STUDY_DIR")
-    p.add_argument("--configfile", type=Path, metavar="F",
-                   help="study config (default: the Snakefile's config/config.yaml)")
-    p.add_argument("--cores", metavar="N",
-                   help="cores Snakemake may use (default: all, unless a profile sets them)")
+def add_parser(
+    subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]
+) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "run",
+        parents=parents,
+        help="run the pipeline and build the report",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "study",
+        nargs="?",
+        type=Path,
+        metavar="STUDY_DIR",
+        help="the study directory (config/config.yaml, data/); the same as -C STUDY_DIR",
+    )
+    p.add_argument(
+        "--configfile",
+        type=Path,
+        metavar="F",
+        help="study config (default: the Snakefile's config/config.yaml)",
+    )
+    p.add_argument(
+        "--cores", metavar="N", help="cores Snakemake may use (default: all, unless a profile sets them)"
+    )
     p.add_argument("--profile", type=Path, metavar="DIR", help="Snakemake profile directory")
     p.add_argument("--no-report", action="store_true", help="do not build results/report.html")
     return p
@@ -66,9 +110,16 @@ def snakemake_executable() -> Path:
     found = shutil.which("snakemake")
     if found:
         return Path(found)
-    raise RetrocohortError("Snakemake not found", [Problem(
-        "no 'snakemake' executable next to the Python interpreter or on PATH",
-        file=str(candidate), expected="pip install -e . (or `make setup`) in this environment")])
+    raise RetrocohortError(
+        "Snakemake not found",
+        [
+            Problem(
+                "no 'snakemake' executable next to the Python interpreter or on PATH",
+                file=str(candidate),
+                expected="pip install -e . (or `make setup`) in this environment",
+            )
+        ],
+    )
 
 
 def checkout_snakefile() -> Path | None:
@@ -87,10 +138,17 @@ def snakefile_args(project: Path) -> list[str]:
     checkout = checkout_snakefile()
     if checkout is not None:
         return ["--snakefile", str(checkout)]
-    raise RetrocohortError(f"No Snakefile in {project}", [Problem(
-        "the project directory has no Snakefile and this retrocohort package is not part of a "
-        "workflow checkout", file=str(project),
-        expected="run from the repository, or pass -C DIR pointing at it")])
+    raise RetrocohortError(
+        f"No Snakefile in {project}",
+        [
+            Problem(
+                "the project directory has no Snakefile and this retrocohort package is not part of a "
+                "workflow checkout",
+                file=str(project),
+                expected="run from the repository, or pass -C DIR pointing at it",
+            )
+        ],
+    )
 
 
 def build_commands(args: argparse.Namespace) -> tuple[list[str], list[str] | None]:

@@ -28,15 +28,24 @@ examples:
   retrocohort -C .test validate .test/data/raw/synthetic_labs_site_b.csv"""
 
 
-def add_parser(subparsers: argparse._SubParsersAction,
-               parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("validate", parents=parents,
-                              help="check raw files against the config",
-                              description=DESCRIPTION, epilog=EPILOG,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_parser(
+    subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]
+) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "validate",
+        parents=parents,
+        help="check raw files against the config",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="raw data file(s)")
-    p.add_argument("--configfile", type=Path, metavar="F",
-                   help=f"study config (default: {DEFAULT_CONFIG} in the project directory)")
+    p.add_argument(
+        "--configfile",
+        type=Path,
+        metavar="F",
+        help=f"study config (default: {DEFAULT_CONFIG} in the project directory)",
+    )
     return p
 
 
@@ -50,20 +59,29 @@ class MatchedSource:
     source: dict
 
 
-def match_sources(files: list[Path], config: dict, project: Path,
-                  config_file: str) -> list[MatchedSource]:
+def match_sources(files: list[Path], config: dict, project: Path, config_file: str) -> list[MatchedSource]:
     """Each file -> the configured source(s) with that path; an unknown file is an error."""
     matches, problems = [], []
-    declared = [(site, j, src) for site, spec in config.get("sites", {}).items()
-                for j, src in enumerate(spec["sources"])]
+    declared = [
+        (site, j, src)
+        for site, spec in config.get("sites", {}).items()
+        for j, src in enumerate(spec["sources"])
+    ]
     for file in files:
-        found = [MatchedSource(file, site, j, src) for site, j, src in declared
-                 if (project / src["path"]).resolve() == file.resolve()]
+        found = [
+            MatchedSource(file, site, j, src)
+            for site, j, src in declared
+            if (project / src["path"]).resolve() == file.resolve()
+        ]
         if not found:
             paths = ", ".join(sorted({s["path"] for _, _, s in declared}))
-            problems.append(Problem("not a source of this study", file=str(file),
-                                    expected=f"one of the paths under `sites:` in {config_file}: "
-                                             + paths))
+            problems.append(
+                Problem(
+                    "not a source of this study",
+                    file=str(file),
+                    expected=f"one of the paths under `sites:` in {config_file}: " + paths,
+                )
+            )
         matches += found
     if problems:
         raise RetrocohortError(f"{len(problems)} file(s) not declared in {config_file}", problems)
@@ -88,8 +106,11 @@ def check_sites(sites: list[str], config: dict, project: Path) -> tuple[list[Pro
         validate_tables(tables, config["variables"])
     except ValidationFailed as exc:
         problems += exc.problems
-    sizes = {"patients": len(tables.patients), "measurements": len(tables.measurements),
-             "treatments": len(tables.treatments)}
+    sizes = {
+        "patients": len(tables.patients),
+        "measurements": len(tables.measurements),
+        "treatments": len(tables.treatments),
+    }
     return problems, sizes
 
 
@@ -105,8 +126,10 @@ def run(args: argparse.Namespace) -> int:
     for m in matches:
         kind = "SYNTHETIC " if m.source.get("synthetic") else ""
         print(f"  {m.file}: site {m.site}, {kind}{m.source['table']} source #{m.index + 1}")
-    others = sorted({src["path"] for site in sites for src in config["sites"][site]["sources"]}
-                    - {m.source["path"] for m in matches})
+    others = sorted(
+        {src["path"] for site in sites for src in config["sites"][site]["sources"]}
+        - {m.source["path"] for m in matches}
+    )
     if others:
         print("  read for context (same site): " + ", ".join(others))
     problems, sizes = check_sites(sites, config, project)

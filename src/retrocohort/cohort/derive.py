@@ -82,6 +82,9 @@ def derive_variables(patients: pd.DataFrame, treatments: pd.DataFrame, derived: 
                 col = out["patient_id"].map(alone).astype("boolean").fillna(False)
             col = col.where(has_lines, pd.NA)
         else:  # pragma: no cover - the schema admits only the operations above
-            raise ConfigError("Unknown derived operation", [Problem("unknown operation", column=f"derived/{name}", value=op)])
+            raise ConfigError(
+                "Unknown derived operation",
+                [Problem("unknown operation", column=f"derived/{name}", value=op)],
+            )
         out[name] = col
     return out

@@ -20,8 +20,9 @@ def measurements_wide(measurements: pd.DataFrame, day: int) -> pd.DataFrame:
     return rows.pivot(index="patient_id", columns="variable", values="value")
 
 
-def baseline_frame(patients: pd.DataFrame, measurements: pd.DataFrame, day: int,
-                   extra: pd.DataFrame | None = None) -> pd.DataFrame:
+def baseline_frame(
+    patients: pd.DataFrame, measurements: pd.DataFrame, day: int, extra: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Patients x (patient variables + baseline-day measurements [+ extra columns])."""
     frame = patients.set_index("patient_id")
     wide = measurements_wide(measurements, day)
@@ -52,11 +53,14 @@ def _positions(uniques, categories) -> np.ndarray:
 
     try:
         needles = pa.array(np.asarray(uniques, dtype=object), type=pa.string(), from_pandas=True)
-        haystack = pc.unique(pa.array(np.asarray(categories, dtype=object), type=pa.string(),
-                                      from_pandas=True))
+        haystack = pc.unique(
+            pa.array(np.asarray(categories, dtype=object), type=pa.string(), from_pandas=True)
+        )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return pd.Index(categories).unique().get_indexer(pd.Index(uniques))
-    return pc.index_in(needles, value_set=haystack).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return (
+        pc.index_in(needles, value_set=haystack).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    )
 
 
 def as_text(values: pd.Series) -> pd.Series:
@@ -65,8 +69,9 @@ def as_text(values: pd.Series) -> pd.Series:
     if not isinstance(values.dtype, pd.CategoricalDtype):
         return values
     labels = np.append(np.asarray(values.cat.categories, dtype=object), pd.NA)
-    return pd.Series(pd.array(labels[values.cat.codes.to_numpy()], dtype="string"), index=values.index,
-                     name=values.name)
+    return pd.Series(
+        pd.array(labels[values.cat.codes.to_numpy()], dtype="string"), index=values.index, name=values.name
+    )
 
 
 def read_measurements(path: str, columns: list[str], filters: list[tuple] | None = None) -> pd.DataFrame:
@@ -75,13 +80,18 @@ def read_measurements(path: str, columns: list[str], filters: list[tuple] | None
     in Arrow, before any pandas conversion. Row order is the file's."""
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path, columns=columns, filters=filters or None,
-                          read_dictionary=[c for c in ("patient_id", "variable") if c in columns])
+    table = pq.read_table(
+        path,
+        columns=columns,
+        filters=filters or None,
+        read_dictionary=[c for c in ("patient_id", "variable") if c in columns],
+    )
     return table.to_pandas()
 
 
-def cohort_measurements(measurements: pd.DataFrame, cohort: pd.Series, variables: list[str],
-                        days: tuple[int, ...] | None = None) -> pd.DataFrame:
+def cohort_measurements(
+    measurements: pd.DataFrame, cohort: pd.Series, variables: list[str], days: tuple[int, ...] | None = None
+) -> pd.DataFrame:
     """Rows of ``variables`` (on ``days``, if given) for patients in ``cohort``.
 
     ``variable`` becomes categorical over ``variables`` so later per-variable selections

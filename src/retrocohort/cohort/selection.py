@@ -13,7 +13,8 @@ study's rule beforehand by :func:`retrocohort.hscore.cutoff.resolve_cutoff_crite
 from __future__ import annotations
 
 import operator as _op
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,14 +24,18 @@ from retrocohort.errors import ConfigError, Problem
 #: The comparison operators of the package (selection criteria, the HScore cut-off:
 #: :mod:`retrocohort.hscore.cutoff`): symbol -> elementwise comparison.
 COMPARISONS: Mapping[str, Callable[[Any, Any], Any]] = {
-    ">": _op.gt, ">=": _op.ge, "<": _op.lt, "<=": _op.le, "==": _op.eq, "!=": _op.ne,
+    ">": _op.gt,
+    ">=": _op.ge,
+    "<": _op.lt,
+    "<=": _op.le,
+    "==": _op.eq,
+    "!=": _op.ne,
 }
 OPERATORS: tuple[str, ...] = (*COMPARISONS, "in", "notna", "is_true")
 _NO_VALUE = ("notna", "is_true")
 _FIELDS = ("id", "label", "column", "operator", "value", "missing")
 
-FLOW_COLUMNS = ["step", "id", "label", "n_in", "n_excluded", "n_excluded_missing", "n_out",
-                "reason"]
+FLOW_COLUMNS = ["step", "id", "label", "n_in", "n_excluded", "n_excluded_missing", "n_out", "reason"]
 
 
 def _where(criterion: Mapping[str, Any], index: int, field: str) -> str:
@@ -47,8 +52,13 @@ def validate_criteria(patients: pd.DataFrame, criteria: Sequence[Mapping[str, An
 
     for i, c in enumerate(criteria):
         if not isinstance(c, Mapping):
-            problems.append(Problem(f"criterion #{i + 1}: not a mapping", value=c,
-                                    expected="{id, label, column, operator, value, missing}"))
+            problems.append(
+                Problem(
+                    f"criterion #{i + 1}: not a mapping",
+                    value=c,
+                    expected="{id, label, column, operator, value, missing}",
+                )
+            )
             continue
         for field in ("id", "column", "operator"):
             if field not in c:
@@ -60,8 +70,14 @@ def validate_criteria(patients: pd.DataFrame, criteria: Sequence[Mapping[str, An
             bad(c, i, "id", "duplicate id", c.get("id"), "unique ids")
         ids.add(c.get("id"))
         if "column" in c and c["column"] not in patients.columns:
-            bad(c, i, "column", "column not in patient table", c["column"],
-                "one of " + ", ".join(map(str, patients.columns)))
+            bad(
+                c,
+                i,
+                "column",
+                "column not in patient table",
+                c["column"],
+                "one of " + ", ".join(map(str, patients.columns)),
+            )
         op = c.get("operator")
         if "operator" in c and op not in OPERATORS:
             bad(c, i, "operator", "unknown operator", op, " ".join(OPERATORS))
@@ -69,10 +85,10 @@ def validate_criteria(patients: pd.DataFrame, criteria: Sequence[Mapping[str, An
             bad(c, i, "value", f"operator {op!r} takes no value", c.get("value"), "no value")
         elif op == "in" and not isinstance(c.get("value"), (list, tuple, set)):
             bad(c, i, "value", "operator 'in' needs a list", c.get("value"), "a list")
-        elif op in COMPARISONS and ("value" not in c or c["value"] is None
-                                or isinstance(c["value"], (list, tuple, set, dict))):
-            bad(c, i, "value", f"operator {op!r} needs a scalar value", c.get("value"),
-                "a number or string")
+        elif op in COMPARISONS and (
+            "value" not in c or c["value"] is None or isinstance(c["value"], (list, tuple, set, dict))
+        ):
+            bad(c, i, "value", f"operator {op!r} needs a scalar value", c.get("value"), "a number or string")
         missing = c.get("missing", "exclude")
         if missing not in ("exclude", "include"):
             bad(c, i, "missing", "unknown missing-data policy", missing, "'exclude' or 'include'")
@@ -113,14 +129,22 @@ def _passes(values: pd.Series, criterion: Mapping[str, Any], where: str) -> np.n
             hit = COMPARISONS[op](values, target)
         hit = pd.array(hit, dtype="boolean")
     except (TypeError, ValueError) as exc:
-        raise ConfigError("Selection criterion cannot be applied", [Problem(
-            f"{where}: {exc}", value=target,
-            expected=f"a value comparable with column {criterion['column']!r}")]) from None
+        raise ConfigError(
+            "Selection criterion cannot be applied",
+            [
+                Problem(
+                    f"{where}: {exc}",
+                    value=target,
+                    expected=f"a value comparable with column {criterion['column']!r}",
+                )
+            ],
+        ) from None
     return hit.to_numpy(dtype=bool, na_value=False) & present
 
 
-def apply_selection(patients: pd.DataFrame,
-                    criteria: Sequence[Mapping[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def apply_selection(
+    patients: pd.DataFrame, criteria: Sequence[Mapping[str, Any]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply ``criteria`` in order; return (selected patients, flow table).
 
     Flow rows (one per criterion): ``step`` (1-based), ``id``, ``label``, ``n_in``,
@@ -138,12 +162,18 @@ def apply_selection(patients: pd.DataFrame,
             passes |= missing
         n_in = int(keep.sum())
         excluded = keep & ~passes
-        rows.append({
-            "step": step, "id": c["id"], "label": c.get("label", c["id"]), "n_in": n_in,
-            "n_excluded": int(excluded.sum()),
-            "n_excluded_missing": int((excluded & missing).sum()),
-            "n_out": n_in - int(excluded.sum()), "reason": reason(c),
-        })
+        rows.append(
+            {
+                "step": step,
+                "id": c["id"],
+                "label": c.get("label", c["id"]),
+                "n_in": n_in,
+                "n_excluded": int(excluded.sum()),
+                "n_excluded_missing": int((excluded & missing).sum()),
+                "n_out": n_in - int(excluded.sum()),
+                "reason": reason(c),
+            }
+        )
         keep &= passes
     flow = pd.DataFrame(rows, columns=FLOW_COLUMNS)
     return patients.loc[keep], flow

@@ -10,8 +10,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from retrocohort.config.derived_spec import FLAG_OPS, VARIABLE_OPS, first_of_rules
 from retrocohort.config.yaml_strict import SAFE_LOADER, StrictYaml, read_yaml_strict
@@ -46,13 +47,19 @@ def schema_problems(config: Any, schema: dict, file: str, located: StrictYaml | 
         described = isinstance(err.schema, dict) and err.validator not in ("additionalProperties", "required")
         expected = err.schema.get("description") if described else None
         if err.validator == "additionalProperties":
-            expected = "one of the keys documented in config/README.md: " + ", ".join(
-                sorted(err.schema.get("properties", {}))) if err.schema.get("properties") else None
+            expected = (
+                "one of the keys documented in config/README.md: "
+                + ", ".join(sorted(err.schema.get("properties", {})))
+                if err.schema.get("properties")
+                else None
+            )
         message = err.message
         written = located.yaml11_booleans.get(tuple(err.absolute_path)) if located else None
         if written is not None:
-            message += (f" (the unquoted {written} is read by YAML 1.1 as the boolean {err.instance}; "
-                        f"write \"{written}\" in quotes where text is meant)")
+            message += (
+                f" (the unquoted {written} is read by YAML 1.1 as the boolean {err.instance}; "
+                f'write "{written}" in quotes where text is meant)'
+            )
         problems.append(Problem(message, file=file, column=key, expected=expected))
     return problems
 
@@ -84,9 +91,16 @@ def resolve_inside(base_dir: str | Path, relative: str, file: str | None = None)
     target = (root / relative).resolve()
     if target != root and root not in target.parents:
         link = " (through a symbolic link)" if (root / relative).is_symlink() else ""
-        raise InputError(f"Input path outside the study directory: {relative}", [Problem(
-            f"resolves to {target}{link}, outside the study directory {root}", file=file or relative,
-            expected="a raw file inside the study directory (copy it there; no links out of it)")])
+        raise InputError(
+            f"Input path outside the study directory: {relative}",
+            [
+                Problem(
+                    f"resolves to {target}{link}, outside the study directory {root}",
+                    file=file or relative,
+                    expected="a raw file inside the study directory (copy it there; no links out of it)",
+                )
+            ],
+        )
     return target
 
 
@@ -105,8 +119,11 @@ def _referenced_variables(config: dict) -> Iterable[tuple[str, str]]:
             elif op in VARIABLE_OPS:
                 yield f"derived/{name}/{op}/variable", arg["variable"]
             elif op == "first_of":
-                yield from ((f"derived/{name}/first_of/{i}/variable", v)
-                            for i, (names, _) in enumerate(first_of_rules(arg)) for v in names)
+                yield from (
+                    (f"derived/{name}/first_of/{i}/variable", v)
+                    for i, (names, _) in enumerate(first_of_rules(arg))
+                    for v in names
+                )
     tables = config.get("tables", {})
     for i, row in enumerate(tables.get("table1", {}).get("rows", [])):
         if "variable" in row:
@@ -168,19 +185,43 @@ def _day_problems(config: dict, file: str) -> list[Problem]:
     days += [(f"paired_days/{i}", d) for i, d in enumerate(config.get("paired_days", []))]
     window = config.get("hscore", {}).get("window_days", [])
     days += [(f"hscore/window_days/{i}", d) for i, d in enumerate(window)]
-    days += [(f"tables/table1/rows/{i}/day", r.get("day"))
-             for i, r in enumerate(config.get("tables", {}).get("table1", {}).get("rows", []))]
-    problems += [Problem("day outside the study window", file=file, column=key, value=d,
-                         expected=f"an integer day within [{lo}, {hi}] relative to diagnosis")
-                 for key, d in days if d is not None and not lo <= d <= hi]
+    days += [
+        (f"tables/table1/rows/{i}/day", r.get("day"))
+        for i, r in enumerate(config.get("tables", {}).get("table1", {}).get("rows", []))
+    ]
+    problems += [
+        Problem(
+            "day outside the study window",
+            file=file,
+            column=key,
+            value=d,
+            expected=f"an integer day within [{lo}, {hi}] relative to diagnosis",
+        )
+        for key, d in days
+        if d is not None and not lo <= d <= hi
+    ]
     paired = config.get("paired_days")
     if paired and paired[0] == paired[1]:
-        problems.append(Problem("the two paired days are the same day", file=file, column="paired_days",
-                                value=paired, expected="two different days, e.g. [0, 7] (before, after)"))
+        problems.append(
+            Problem(
+                "the two paired days are the same day",
+                file=file,
+                column="paired_days",
+                value=paired,
+                expected="two different days, e.g. [0, 7] (before, after)",
+            )
+        )
     window = config.get("hscore", {}).get("window_days")
     if window and window[0] > window[1]:
-        problems.append(Problem("HScore window starts after it ends", file=file, column="hscore/window_days",
-                                value=window, expected="[first day, last day] with first <= last"))
+        problems.append(
+            Problem(
+                "HScore window starts after it ends",
+                file=file,
+                column="hscore/window_days",
+                value=window,
+                expected="[first day, last day] with first <= last",
+            )
+        )
     return problems
 
 
@@ -191,26 +232,52 @@ def _source_problems(config: dict, file: str) -> list[Problem]:
         for j, src in enumerate(spec["sources"]):
             where = f"sites/{site}/sources/{j}"
             if src["table"] == "measurements":
-                problems += [Problem(f"a measurement source needs `{key}`", file=file, column=where,
-                                     expected=f"`{key}`: the raw column holding the {key.split('_')[0]}")
-                             for key in ("day_column", "variable_column", "value_column") if key not in src]
-                problems += [Problem(f"`{key}` is for patient sources (table: patients)", file=file,
-                                     column=f"{where}/{key}", expected="`variable_names` for a long file")
-                             for key in ("columns", "treatments") if key in src]
+                problems += [
+                    Problem(
+                        f"a measurement source needs `{key}`",
+                        file=file,
+                        column=where,
+                        expected=f"`{key}`: the raw column holding the {key.split('_')[0]}",
+                    )
+                    for key in ("day_column", "variable_column", "value_column")
+                    if key not in src
+                ]
+                problems += [
+                    Problem(
+                        f"`{key}` is for patient sources (table: patients)",
+                        file=file,
+                        column=f"{where}/{key}",
+                        expected="`variable_names` for a long file",
+                    )
+                    for key in ("columns", "treatments")
+                    if key in src
+                ]
             for var, col in src.get("columns", {}).items():
                 kind = _variable_kind(config, var)
                 if kind == "binary" and "map" in col:
-                    problems += [Problem(f"binary variable {var!r} mapped to {value!r}, not true/false",
-                                         file=file, column=f"{where}/columns/{var}/map/{code}", value=value,
-                                         expected="true or false (unquoted) for every code of a binary "
-                                         "variable")
-                                 for code, value in col["map"].items() if not isinstance(value, bool)]
+                    problems += [
+                        Problem(
+                            f"binary variable {var!r} mapped to {value!r}, not true/false",
+                            file=file,
+                            column=f"{where}/columns/{var}/map/{code}",
+                            value=value,
+                            expected="true or false (unquoted) for every code of a binary variable",
+                        )
+                        for code, value in col["map"].items()
+                        if not isinstance(value, bool)
+                    ]
                 if kind in ("continuous", "count") and "map" in col:
-                    problems += [Problem(f"{kind} variable {var!r} mapped to {value!r}, not a number",
-                                         file=file, column=f"{where}/columns/{var}/map/{code}", value=value,
-                                         expected="a number for every code of a numeric variable")
-                                 for code, value in col["map"].items()
-                                 if isinstance(value, bool) or not isinstance(value, (int, float))]
+                    problems += [
+                        Problem(
+                            f"{kind} variable {var!r} mapped to {value!r}, not a number",
+                            file=file,
+                            column=f"{where}/columns/{var}/map/{code}",
+                            value=value,
+                            expected="a number for every code of a numeric variable",
+                        )
+                        for code, value in col["map"].items()
+                        if isinstance(value, bool) or not isinstance(value, (int, float))
+                    ]
     return problems
 
 
@@ -234,8 +301,12 @@ def agent_vocabulary(config: dict) -> dict[str, str]:
 
 def named_agents(config: dict) -> list[tuple[str, str]]:
     """(key path, agent) for every derived variable built from the treatment lines."""
-    return [(f"derived/{name}/{op}/agent", spec[op]["agent"])
-            for name, spec in config.get("derived", {}).items() for op in AGENT_OPS if op in spec]
+    return [
+        (f"derived/{name}/{op}/agent", spec[op]["agent"])
+        for name, spec in config.get("derived", {}).items()
+        for op in AGENT_OPS
+        if op in spec
+    ]
 
 
 def _agent_problems(config: dict, file: str) -> list[Problem]:
@@ -248,12 +319,26 @@ def _agent_problems(config: dict, file: str) -> list[Problem]:
         for spelling in [code, *(synonyms or [])]:
             other = owner.setdefault(agent_key(spelling), code)
             if other != code:
-                problems.append(Problem(f"spelling {spelling!r} names two agents ({other!r} and {code!r})",
-                                        file=file, column=f"agents/{code}", value=spelling,
-                                        expected="each spelling (compared case-insensitively) for one agent"))
-    problems += [Problem("unknown agent", file=file, column=path, value=agent,
-                         expected="an agent code declared under `agents:`: " + ", ".join(declared))
-                 for path, agent in named_agents(config) if agent not in declared]
+                problems.append(
+                    Problem(
+                        f"spelling {spelling!r} names two agents ({other!r} and {code!r})",
+                        file=file,
+                        column=f"agents/{code}",
+                        value=spelling,
+                        expected="each spelling (compared case-insensitively) for one agent",
+                    )
+                )
+    problems += [
+        Problem(
+            "unknown agent",
+            file=file,
+            column=path,
+            value=agent,
+            expected="an agent code declared under `agents:`: " + ", ".join(declared),
+        )
+        for path, agent in named_agents(config)
+        if agent not in declared
+    ]
     return problems
 
 
@@ -261,49 +346,98 @@ def reference_problems(config: dict, file: str) -> list[Problem]:
     """Analysis keys naming variables (swimmer, selection score, HScore columns), day settings and
     per-source keys, each located by its key path."""
     known = all_variable_names(config)
-    problems = [Problem("unknown variable", file=file, column=path, value=var,
-                        expected="a name declared under `variables:` or `derived:`"
-                        + (" (or `recomputed`)" if path == "selection/score" else ""))
-                for path, var in _named_variables(config) if var not in known]
+    problems = [
+        Problem(
+            "unknown variable",
+            file=file,
+            column=path,
+            value=var,
+            expected="a name declared under `variables:` or `derived:`"
+            + (" (or `recomputed`)" if path == "selection/score" else ""),
+        )
+        for path, var in _named_variables(config)
+        if var not in known
+    ]
     for i, s in enumerate(config.get("survival", [])):
         event_kind = _variable_kind(config, s["event"]) if "event" in s else None
         if event_kind not in (None, "binary"):
-            problems.append(Problem("event variable is not binary", file=file, column=f"survival/{i}/event",
-                                    value=s["event"], expected="a binary variable (true = event)"))
+            problems.append(
+                Problem(
+                    "event variable is not binary",
+                    file=file,
+                    column=f"survival/{i}/event",
+                    value=s["event"],
+                    expected="a binary variable (true = event)",
+                )
+            )
         if "event" not in s and not s.get("event_when_observed"):
-            problems.append(Problem("no event definition", file=file, column=f"survival/{i}",
-                                    expected="`event: <binary variable>` or `event_when_observed: true`"))
+            problems.append(
+                Problem(
+                    "no event definition",
+                    file=file,
+                    column=f"survival/{i}",
+                    expected="`event: <binary variable>` or `event_when_observed: true`",
+                )
+            )
         if s["time"] in known and _variable_kind(config, s["time"]) not in (None, "continuous", "count"):
-            problems.append(Problem("time variable is not a number", file=file, column=f"survival/{i}/time",
-                                    value=s["time"], expected="a continuous or count variable"))
-    return (problems + _day_problems(config, file) + _source_problems(config, file)
-            + _agent_problems(config, file))
+            problems.append(
+                Problem(
+                    "time variable is not a number",
+                    file=file,
+                    column=f"survival/{i}/time",
+                    value=s["time"],
+                    expected="a continuous or count variable",
+                )
+            )
+    return (
+        problems
+        + _day_problems(config, file)
+        + _source_problems(config, file)
+        + _agent_problems(config, file)
+    )
 
 
 def semantic_problems(config: dict, file: str, base_dir: Path) -> list[Problem]:
     """Cross-reference checks: unknown variables, missing input files, bad day settings."""
     known = all_variable_names(config)
     problems = [
-        Problem("unknown variable", file=file, column=path, value=var,
-                expected="a name declared under `variables:` or `derived:`")
-        for path, var in _referenced_variables(config) if var not in known
+        Problem(
+            "unknown variable",
+            file=file,
+            column=path,
+            value=var,
+            expected="a name declared under `variables:` or `derived:`",
+        )
+        for path, var in _referenced_variables(config)
+        if var not in known
     ]
     for site, spec in config.get("sites", {}).items():
         for j, src in enumerate(spec["sources"]):
             try:
                 p = resolve_inside(base_dir, src["path"], file)
             except InputError as exc:
-                problems += [dataclasses.replace(q, column=f"sites/{site}/sources/{j}/path",
-                                                 value=src["path"]) for q in exc.problems]
+                problems += [
+                    dataclasses.replace(q, column=f"sites/{site}/sources/{j}/path", value=src["path"])
+                    for q in exc.problems
+                ]
                 continue
             if not p.exists():
-                problems.append(Problem("input file does not exist", file=file,
-                                        column=f"sites/{site}/sources/{j}/path", value=src["path"]))
+                problems.append(
+                    Problem(
+                        "input file does not exist",
+                        file=file,
+                        column=f"sites/{site}/sources/{j}/path",
+                        value=src["path"],
+                    )
+                )
     problems += reference_problems(config, file)
     published = config.get("study", {}).get("published")
     if published and not (base_dir / published).is_file():
-        problems.append(Problem("published-numbers file does not exist", file=file,
-                                column="study/published", value=published))
+        problems.append(
+            Problem(
+                "published-numbers file does not exist", file=file, column="study/published", value=published
+            )
+        )
     return problems
 
 

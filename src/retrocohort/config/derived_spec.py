@@ -13,8 +13,10 @@ VARIABLE_OPS = ("equals", "less_than")
 
 def first_of_rules(arg: list[dict]) -> list[tuple[list[str], str]]:
     """``first_of`` rules as (flag variables, value); ``variable`` may be one name or a list."""
-    return [([r["variable"]] if isinstance(r["variable"], str) else list(r["variable"]), str(r["value"]))
-            for r in arg]
+    return [
+        ([r["variable"]] if isinstance(r["variable"], str) else list(r["variable"]), str(r["value"]))
+        for r in arg
+    ]
 
 
 def derived_inputs(spec: dict) -> list[str]:

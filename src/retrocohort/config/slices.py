@@ -61,8 +61,9 @@ class DeclaredConfig(Mapping):
     :class:`UndeclaredConfigKey` naming the key path.
     """
 
-    def __init__(self, sliced: Mapping[str, Any], _prefix: Path_ = (), _values: Any = None,
-                 _rule: str = "") -> None:
+    def __init__(
+        self, sliced: Mapping[str, Any], _prefix: Path_ = (), _values: Any = None, _rule: str = ""
+    ) -> None:
         self._declared = [_split(p) for p in sliced["declared"]]
         self._sliced = sliced
         self._prefix = _prefix
@@ -81,7 +82,8 @@ class DeclaredConfig(Mapping):
             rule = f"rule {self._rule!r}" if self._rule else "this rule"
             raise UndeclaredConfigKey(
                 f"{rule} reads config key {'/'.join(path)!r} but does not declare it in its "
-                f"params (declared: {', '.join(self._sliced['declared'])})")
+                f"params (declared: {', '.join(self._sliced['declared'])})"
+            )
         return path
 
     def __getitem__(self, key: str) -> Any:

@@ -110,9 +110,16 @@ def load_study(path: str | Path, base_dir: str | Path | None = None) -> Study:
     path = Path(path)
     raw = read_yaml(path)
     if not isinstance(raw, dict):
-        raise ConfigError(f"Invalid study configuration {path}", [Problem(
-            "the file does not hold a mapping of keys", file=str(path),
-            expected="a YAML mapping with the keys documented in config/README.md")])
+        raise ConfigError(
+            f"Invalid study configuration {path}",
+            [
+                Problem(
+                    "the file does not hold a mapping of keys",
+                    file=str(path),
+                    expected="a YAML mapping with the keys documented in config/README.md",
+                )
+            ],
+        )
     schema = read_yaml(SCHEMA_PATH)
     problems = schema_problems(raw, schema, str(path))
     if not problems:
@@ -134,17 +141,31 @@ def study_file(configfiles: Sequence[str | Path], overrides: Mapping[str, Any]) 
         changing its file (and merge into whichever study is loaded).
     """
     if overrides:
-        raise ConfigError("Refusing `--config` overrides", [Problem(
-            "the study is its config file; command-line overrides would change results without "
-            "changing the file and could merge two studies", column="--config",
-            value=", ".join(sorted(overrides)),
-            expected="edit the study's config file, or copy it and pass the copy with --configfile")])
+        raise ConfigError(
+            "Refusing `--config` overrides",
+            [
+                Problem(
+                    "the study is its config file; command-line overrides would change results without "
+                    "changing the file and could merge two studies",
+                    column="--config",
+                    value=", ".join(sorted(overrides)),
+                    expected="edit the study's config file, or copy it and pass the copy with --configfile",
+                )
+            ],
+        )
     if len(configfiles) > 1:
-        raise ConfigError("Refusing to merge study configs", [Problem(
-            "more than one --configfile: Snakemake would merge them into one mixed study",
-            column="--configfile", value=", ".join(map(str, configfiles)),
-            expected="exactly one study config per run (retrocohort run STUDY_DIR, or "
-                     "snakemake --directory STUDY_DIR)")])
+        raise ConfigError(
+            "Refusing to merge study configs",
+            [
+                Problem(
+                    "more than one --configfile: Snakemake would merge them into one mixed study",
+                    column="--configfile",
+                    value=", ".join(map(str, configfiles)),
+                    expected="exactly one study config per run (retrocohort run STUDY_DIR, or "
+                    "snakemake --directory STUDY_DIR)",
+                )
+            ],
+        )
     return Path(configfiles[0]) if configfiles else DEFAULT_CONFIG
 
 

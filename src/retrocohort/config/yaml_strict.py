@@ -42,7 +42,8 @@ _CORE = "tag:yaml.org,2002:"
 ALLOWED_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map"))
 #: YAML 1.1 boolean spellings that a reader would not expect to become true/false.
 _SURPRISING_BOOLEANS = frozenset(
-    s for w in ("yes", "no", "on", "off", "y", "n") for s in (w, w.capitalize(), w.upper()))
+    s for w in ("yes", "no", "on", "off", "y", "n") for s in (w, w.capitalize(), w.upper())
+)
 
 #: libyaml's safe loader when PyYAML was built with it (about 10x faster; same results).
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -82,11 +83,22 @@ def format_key_path(path: KeyPath) -> str:
     return "/".join(str(p) for p in path) or "(top level)"
 
 
-def _problem(file: str, line: int | None, message: str, path: KeyPath = (), value: Any = None,
-             expected: str | None = None) -> Problem:
+def _problem(
+    file: str,
+    line: int | None,
+    message: str,
+    path: KeyPath = (),
+    value: Any = None,
+    expected: str | None = None,
+) -> Problem:
     where = f"line {line}: " if line is not None else ""
-    return Problem(where + message, file=file, column=format_key_path(path) if path else None,
-                   value=value, expected=expected)
+    return Problem(
+        where + message,
+        file=file,
+        column=format_key_path(path) if path else None,
+        value=value,
+        expected=expected,
+    )
 
 
 def _event_problems(text: str, file: str) -> list[Problem]:
@@ -97,15 +109,28 @@ def _event_problems(text: str, file: str) -> list[Problem]:
         line = event.start_mark.line + 1 if event.start_mark else None
         tag = getattr(event, "tag", None)
         if tag is not None and tag not in ALLOWED_TAGS and tag != "!":
-            problems.append(_problem(file, line, f"YAML tag {tag!r} is not allowed", value=tag,
-                                     expected="plain data without tags (strings, numbers, true/false, "
-                                     "lists, mappings); a config never builds objects"))
+            problems.append(
+                _problem(
+                    file,
+                    line,
+                    f"YAML tag {tag!r} is not allowed",
+                    value=tag,
+                    expected="plain data without tags (strings, numbers, true/false, "
+                    "lists, mappings); a config never builds objects",
+                )
+            )
         if isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
-                problems.append(_problem(file, line, f"more than {MAX_ALIASES} YAML aliases (*name)",
-                                         expected="a config that repeats values explicitly "
-                                         "(an alias bomb would exhaust memory)"))
+                problems.append(
+                    _problem(
+                        file,
+                        line,
+                        f"more than {MAX_ALIASES} YAML aliases (*name)",
+                        expected="a config that repeats values explicitly "
+                        "(an alias bomb would exhaust memory)",
+                    )
+                )
                 break
     return problems
 
@@ -142,8 +167,15 @@ class _Walker:
     def walk(self, node: yaml.Node, path: KeyPath, seen: set[int]) -> None:
         self.lines.setdefault(path, node.start_mark.line + 1)
         if id(node) in seen:  # an alias to an enclosing node (recursive structure)
-            self.problems.append(_problem(self.file, node.start_mark.line + 1,
-                                          "recursive YAML alias", path, expected="a tree of plain data"))
+            self.problems.append(
+                _problem(
+                    self.file,
+                    node.start_mark.line + 1,
+                    "recursive YAML alias",
+                    path,
+                    expected="a tree of plain data",
+                )
+            )
             return
         if id(node) in self._walked:  # an alias: its anchor was checked where it was written
             return
@@ -165,21 +197,43 @@ class _Walker:
             key = _scalar_key(key_node)
             if key is None:
                 written = getattr(key_node, "value", "") if isinstance(key_node, yaml.ScalarNode) else "?"
-                hint = (" (YAML 1.1 reads an unquoted yes/no/on/off as a boolean)"
-                        if written in _SURPRISING_BOOLEANS else "")
-                self.problems.append(_problem(
-                    self.file, line, f"key {written!r} is not a string{hint}", path, value=written,
-                    expected=f"a quoted key, e.g. \"{written}\": ..."))
+                hint = (
+                    " (YAML 1.1 reads an unquoted yes/no/on/off as a boolean)"
+                    if written in _SURPRISING_BOOLEANS
+                    else ""
+                )
+                self.problems.append(
+                    _problem(
+                        self.file,
+                        line,
+                        f"key {written!r} is not a string{hint}",
+                        path,
+                        value=written,
+                        expected=f'a quoted key, e.g. "{written}": ...',
+                    )
+                )
                 continue
             if key == YTE_KEY:
-                self.problems.append(_problem(
-                    self.file, line, f"`{YTE_KEY}` (Snakemake YTE templating) is not allowed", path + (key,),
-                    expected="a plain config: templating would execute code from the config file"))
+                self.problems.append(
+                    _problem(
+                        self.file,
+                        line,
+                        f"`{YTE_KEY}` (Snakemake YTE templating) is not allowed",
+                        path + (key,),
+                        expected="a plain config: templating would execute code from the config file",
+                    )
+                )
             if key in first_line:
-                self.problems.append(_problem(
-                    self.file, line, f"duplicate key {key!r} (first written at line {first_line[key]})",
-                    path + (key,), expected="each key once per mapping (a repeated block silently "
-                    "replaces the first one)"))
+                self.problems.append(
+                    _problem(
+                        self.file,
+                        line,
+                        f"duplicate key {key!r} (first written at line {first_line[key]})",
+                        path + (key,),
+                        expected="each key once per mapping (a repeated block silently "
+                        "replaces the first one)",
+                    )
+                )
             first_line.setdefault(key, line)
             self.walk(value_node, path + (key,), seen)
 
@@ -216,18 +270,31 @@ def load_yaml_strict(text: str, file: str) -> StrictYaml:
         walker = _Walker(file)
         expanded = walker.size(root)
         if expanded > MAX_EXPANDED_NODES:
-            raise ConfigError(summary, [_problem(
-                file, None, f"aliases expand to more than {MAX_EXPANDED_NODES} values ({expanded})",
-                expected="a config that repeats values explicitly (alias bomb)")])
+            raise ConfigError(
+                summary,
+                [
+                    _problem(
+                        file,
+                        None,
+                        f"aliases expand to more than {MAX_EXPANDED_NODES} values ({expanded})",
+                        expected="a config that repeats values explicitly (alias bomb)",
+                    )
+                ],
+            )
         walker.walk(root, (), set())
         if walker.problems:
             raise ConfigError(summary, walker.problems)
         data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"Cannot parse YAML in {file}", [Problem(
-            str(getattr(exc, "problem", None) or exc), file=file,
-            row=mark.line + 1 if mark else None)]) from None
+        raise ConfigError(
+            f"Cannot parse YAML in {file}",
+            [
+                Problem(
+                    str(getattr(exc, "problem", None) or exc), file=file, row=mark.line + 1 if mark else None
+                )
+            ],
+        ) from None
     return StrictYaml(data, walker.lines, walker.booleans)
 
 
@@ -235,12 +302,20 @@ def read_yaml_strict(path: str | Path) -> StrictYaml:
     """Read a UTF-8 YAML file with :func:`load_yaml_strict` (missing file: :class:`ConfigError`)."""
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"Configuration file not found: {path}",
-                          [Problem("file does not exist", file=str(path))])
+        raise ConfigError(
+            f"Configuration file not found: {path}", [Problem("file does not exist", file=str(path))]
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"Cannot read {path}", [Problem(
-            f"bytes at offset {exc.start} are not valid UTF-8", file=str(path),
-            expected="a UTF-8 YAML file")]) from None
+        raise ConfigError(
+            f"Cannot read {path}",
+            [
+                Problem(
+                    f"bytes at offset {exc.start} are not valid UTF-8",
+                    file=str(path),
+                    expected="a UTF-8 YAML file",
+                )
+            ],
+        ) from None
     return load_yaml_strict(text, str(path))

@@ -47,11 +47,16 @@ def check_flow(steps: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"flow steps lack column(s) {missing}")
     s = steps.sort_values("step").reset_index(drop=True)
-    problems = [f"step {r.step}: n_in {r.n_in} - n_excluded {r.n_excluded} != n_out {r.n_out}"
-                for r in s.itertuples() if r.n_in - r.n_excluded != r.n_out]
-    problems += [f"step {b.step}: n_in {b.n_in} != n_out {a.n_out} of step {a.step}"
-                 for a, b in zip(s.iloc[:-1].itertuples(), s.iloc[1:].itertuples(), strict=True)
-                 if a.n_out != b.n_in]
+    problems = [
+        f"step {r.step}: n_in {r.n_in} - n_excluded {r.n_excluded} != n_out {r.n_out}"
+        for r in s.itertuples()
+        if r.n_in - r.n_excluded != r.n_out
+    ]
+    problems += [
+        f"step {b.step}: n_in {b.n_in} != n_out {a.n_out} of step {a.step}"
+        for a, b in zip(s.iloc[:-1].itertuples(), s.iloc[1:].itertuples(), strict=True)
+        if a.n_out != b.n_in
+    ]
     if problems:
         raise ValueError("inconsistent cohort flow: " + "; ".join(problems))
     return s
@@ -129,13 +134,41 @@ def cohort_flow(
 
 def _draw_box(ax: Axes, b: Box) -> None:
     main = b.kind == "main"
-    ax.add_patch(FancyBboxPatch((b.x, b.y), b.w, b.h, boxstyle="square,pad=0", facecolor="white",
-                                edgecolor=GREY_DARK, lw=0.8 if main else 0.6, gid=f"{b.kind}-box"))
-    ax.text(b.x + b.w / 2 if main else b.x + PAD, b.y + b.h / 2, "\n".join(b.lines),
-            ha="center" if main else "left", va="center", fontsize=FONT_SIZE, linespacing=1.25,
-            multialignment="center" if main else "left")
+    ax.add_patch(
+        FancyBboxPatch(
+            (b.x, b.y),
+            b.w,
+            b.h,
+            boxstyle="square,pad=0",
+            facecolor="white",
+            edgecolor=GREY_DARK,
+            lw=0.8 if main else 0.6,
+            gid=f"{b.kind}-box",
+        )
+    )
+    ax.text(
+        b.x + b.w / 2 if main else b.x + PAD,
+        b.y + b.h / 2,
+        "\n".join(b.lines),
+        ha="center" if main else "left",
+        va="center",
+        fontsize=FONT_SIZE,
+        linespacing=1.25,
+        multialignment="center" if main else "left",
+    )
 
 
 def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float]) -> None:
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=7, lw=0.7,
-                                 color=GREY_DARK, shrinkA=0, shrinkB=0, gid="flow-arrow"))
+    ax.add_patch(
+        FancyArrowPatch(
+            start,
+            end,
+            arrowstyle="-|>",
+            mutation_scale=7,
+            lw=0.7,
+            color=GREY_DARK,
+            shrinkA=0,
+            shrinkB=0,
+            gid="flow-arrow",
+        )
+    )

@@ -52,27 +52,42 @@ def hscore_distribution(
     fig = new_figure(width, height)
     ax = fig.subplots()
     edges = np.arange(lo, hi + bin_width, bin_width)
-    ax.hist([values[meets], values[~meets]], bins=edges, stacked=True,
-            color=[MEETS_COLOR, GREY_LIGHT], edgecolor="white", linewidth=0.5)
+    ax.hist(
+        [values[meets], values[~meets]],
+        bins=edges,
+        stacked=True,
+        color=[MEETS_COLOR, GREY_LIGHT],
+        edgecolor="white",
+        linewidth=0.5,
+    )
     ax.axvline(cutoff, color="black", ls="--", lw=0.8, gid="cutoff")
     label = cutoff_label(cutoff, cutoff_operator)
-    ax.text(cutoff, 1.0, f" {label}", ha="left", va="top", fontsize=7, gid="cutoff-label",
-            transform=blended_transform_factory(ax.transData, ax.transAxes))
+    ax.text(
+        cutoff,
+        1.0,
+        f" {label}",
+        ha="left",
+        va="top",
+        fontsize=7,
+        gid="cutoff-label",
+        transform=blended_transform_factory(ax.transData, ax.transAxes),
+    )
     ax.set_xlim(lo, hi)
     ax.set_xlabel("HScore")
     ax.set_ylabel("Patients")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(0, ax.get_ylim()[1] * 1.15)  # headroom for the cut-off label
     n, k = len(values), int(meets.sum())
-    handles = [Patch(color=MEETS_COLOR, label=f"HScore {label} ({k}/{n})"),
-               Patch(color=GREY_LIGHT, label=f"Not meeting cut-off ({n - k}/{n})")]
+    handles = [
+        Patch(color=MEETS_COLOR, label=f"HScore {label} ({k}/{n})"),
+        Patch(color=GREY_LIGHT, label=f"Not meeting cut-off ({n - k}/{n})"),
+    ]
 
     if probability is not None:
         grid = np.arange(lo, hi + 1, dtype=float)
         prob = np.asarray(probability(grid), dtype=float)
         if prob.shape != grid.shape or not np.all((prob >= 0) & (prob <= 1)):
-            raise ValueError("probability must map an array of scores to same-shape values "
-                             "in [0, 1]")
+            raise ValueError("probability must map an array of scores to same-shape values in [0, 1]")
         ax2 = ax.twinx()
         ax2.plot(grid, 100 * prob, color=CURVE_COLOR, lw=1.2, gid="probability")
         ax2.set_ylim(0, 100)

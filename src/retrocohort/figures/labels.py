@@ -17,16 +17,19 @@ def swimmer_frame(patients: pd.DataFrame, spec: dict) -> pd.DataFrame:
     (drawn as an arrow); without it no bar gets an arrow.
     """
     alive = patients[spec["status"]["variable"]].astype("string") == spec["status"]["alive_value"]
-    ongoing = (patients[spec["ongoing"]].astype("boolean").fillna(False).astype(bool)
-               if "ongoing" in spec else False)
-    return pd.DataFrame({
-        "patient_id": patients["patient_id"].astype(str),
-        "duration_days": patients[spec["duration"]].astype("float64"),
-        "ongoing": ongoing,
-        "efficacy": patients[spec["efficacy"]].astype("boolean") if "efficacy" in spec else pd.NA,
-        "alive": alive.fillna(False).astype(bool),
-        "line": patients[spec["line"]].fillna(0).astype(int),  # 0: line unknown
-    })
+    ongoing = (
+        patients[spec["ongoing"]].astype("boolean").fillna(False).astype(bool) if "ongoing" in spec else False
+    )
+    return pd.DataFrame(
+        {
+            "patient_id": patients["patient_id"].astype(str),
+            "duration_days": patients[spec["duration"]].astype("float64"),
+            "ongoing": ongoing,
+            "efficacy": patients[spec["efficacy"]].astype("boolean") if "efficacy" in spec else pd.NA,
+            "alive": alive.fillna(False).astype(bool),
+            "line": patients[spec["line"]].fillna(0).astype(int),  # 0: line unknown
+        }
+    )
 
 
 def slope_annotations(table3: pd.DataFrame, config: dict) -> dict[str, str]:
@@ -46,7 +49,11 @@ def slope_annotations(table3: pd.DataFrame, config: dict) -> dict[str, str]:
 
 def slope_titles(table3: pd.DataFrame, config: dict) -> dict[str, str]:
     """Panel labels from the Table 3 layout; ``†`` marks parameters computed from synthetic data."""
-    synthetic = {r["variable"]: bool(r.get("synthetic", False))
-                 for r in table3[table3["role"] == "main"].to_dict("records")}
-    return {p["variable"]: p.get("label", p["variable"]) + (" †" if synthetic.get(p["variable"]) else "")
-            for p in config["tables"]["table3"]["parameters"]}
+    synthetic = {
+        r["variable"]: bool(r.get("synthetic", False))
+        for r in table3[table3["role"] == "main"].to_dict("records")
+    }
+    return {
+        p["variable"]: p.get("label", p["variable"]) + (" †" if synthetic.get(p["variable"]) else "")
+        for p in config["tables"]["table3"]["parameters"]
+    }

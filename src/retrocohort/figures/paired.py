@@ -50,8 +50,9 @@ IDENTITY_STYLE = dict(ls="--", lw=0.8, color=GREY_DARK)
 BINARY_COLOR = OKABE_ITO["blue"]
 
 
-def paired_values(data: pd.DataFrame, parameters: Sequence[str], days: tuple[int, int] = (0, 7)
-                  ) -> dict[str, np.ndarray]:
+def paired_values(
+    data: pd.DataFrame, parameters: Sequence[str], days: tuple[int, int] = (0, 7)
+) -> dict[str, np.ndarray]:
     """Map each parameter to an ``(n_pairs, 2)`` float array of (first day, second day) values.
 
     Raises ``ValueError`` on missing columns, unknown parameters or duplicated
@@ -59,13 +60,11 @@ def paired_values(data: pd.DataFrame, parameters: Sequence[str], days: tuple[int
     """
     missing_cols = [c for c in REQUIRED_COLUMNS if c not in data.columns]
     if missing_cols:
-        raise ValueError(f"slope data lacks column(s) {missing_cols}; "
-                         f"expected {list(REQUIRED_COLUMNS)}")
+        raise ValueError(f"slope data lacks column(s) {missing_cols}; expected {list(REQUIRED_COLUMNS)}")
     unknown = sorted(set(parameters) - set(data["parameter"].unique()))
     if unknown:
         raise ValueError(f"parameter(s) {unknown} not present in the data")
-    sub = data.loc[data["parameter"].isin(parameters) & data["day"].isin(days),
-                   list(REQUIRED_COLUMNS)]
+    sub = data.loc[data["parameter"].isin(parameters) & data["day"].isin(days), list(REQUIRED_COLUMNS)]
     try:
         wide = sub.pivot(index=["parameter", "patient_id"], columns="day", values="value")
     except ValueError:  # pivot refuses duplicates; only then pay for locating them
@@ -75,7 +74,8 @@ def paired_values(data: pd.DataFrame, parameters: Sequence[str], days: tuple[int
         first = sub.loc[dup].iloc[0]
         raise ValueError(
             f"{int(dup.sum())} duplicated (patient, parameter, day) rows, e.g. patient "
-            f"{first['patient_id']!r}, {first['parameter']!r}, day {first['day']}") from None
+            f"{first['patient_id']!r}, {first['parameter']!r}, day {first['day']}"
+        ) from None
     wide = wide.reindex(columns=list(days)).astype(float).dropna()
     groups = {p: g.to_numpy() for p, g in wide.groupby(level="parameter", sort=False)}
     return {p: groups.get(p, np.empty((0, 2))) for p in parameters}
@@ -134,7 +134,7 @@ def slope_plot(
     fig = new_figure(width_for_columns(ncols), panel_height * nrows + 0.35)
     panel_width = fig.get_figwidth() / ncols
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    for ax in axes[len(parameters):]:
+    for ax in axes[len(parameters) :]:
         ax.remove()
 
     kinds = set()
@@ -151,14 +151,16 @@ def slope_plot(
         else:
             _draw_slopes(ax, v, days, log=bool(log_scale.get(p)))
         ax.set_title(_panel_title(titles.get(p, p), len(v), annotations.get(p), panel_width))
-    handles = ((_slope_legend_handles() if "slopes" in kinds else [])
-               + (_density_legend_handles() if "density" in kinds else []))
+    handles = (_slope_legend_handles() if "slopes" in kinds else []) + (
+        _density_legend_handles() if "density" in kinds else []
+    )
     drawn = bool(handles)
     if note:
         handles.append(Line2D([], [], ls="none", label=note))
     if handles:
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles),
-                   handlelength=1.6 if drawn else 0)
+        fig.legend(
+            handles=handles, loc="outside lower center", ncols=len(handles), handlelength=1.6 if drawn else 0
+        )
     return fig
 
 
@@ -186,28 +188,42 @@ def _draw_slopes(ax: Axes, v: np.ndarray, days: tuple[int, int], *, log: bool) -
     if log:
         ax.set_yscale("log")
     x = np.broadcast_to([0.0, 1.0], (n, 2))
-    ax.add_collection(LineCollection(np.stack([x, v], axis=-1), colors=GREY_LIGHT,
-                                     linewidths=0.7, zorder=1, gid="patient-lines"))
+    ax.add_collection(
+        LineCollection(
+            np.stack([x, v], axis=-1), colors=GREY_LIGHT, linewidths=0.7, zorder=1, gid="patient-lines"
+        )
+    )
     ax.scatter(x.ravel(), v.ravel(), s=5, color=GREY, linewidths=0, zorder=2)
-    ax.plot([0, 1], np.median(v, axis=0), color=MEDIAN_COLOR, lw=2.0, marker="o", ms=5,
-            zorder=3, gid="median")
+    ax.plot(
+        [0, 1], np.median(v, axis=0), color=MEDIAN_COLOR, lw=2.0, marker="o", ms=5, zorder=3, gid="median"
+    )
     ax.autoscale_view()
     if log:
         log_ticks(ax.yaxis)
     _day_axis(ax, days)
 
 
-def _draw_density(fig: Figure, ax: Axes, v: np.ndarray, days: tuple[int, int], *,
-                  log: bool) -> None:
+def _draw_density(fig: Figure, ax: Axes, v: np.ndarray, days: tuple[int, int], *, log: bool) -> None:
     """Hexbin of first vs second day on identical axes, identity line and median point."""
     lo, hi = float(v.min()), float(v.max())
     pad = (hi / lo) ** 0.03 if log else (hi - lo) * 0.03 or 1.0
     lo, hi = (lo / pad, hi * pad) if log else (lo - pad, hi + pad)
     ext = (np.log10(lo), np.log10(hi)) if log else (lo, hi)
     scale = "log" if log else "linear"
-    hb = ax.hexbin(v[:, 0], v[:, 1], gridsize=40, xscale=scale, yscale=scale, bins="log",
-                   mincnt=1, cmap=DENSITY_CMAP, extent=(*ext, *ext), linewidths=0.1,
-                   edgecolors="face", gid="density")
+    hb = ax.hexbin(
+        v[:, 0],
+        v[:, 1],
+        gridsize=40,
+        xscale=scale,
+        yscale=scale,
+        bins="log",
+        mincnt=1,
+        cmap=DENSITY_CMAP,
+        extent=(*ext, *ext),
+        linewidths=0.1,
+        edgecolors="face",
+        gid="density",
+    )
     ax.plot([lo, hi], [lo, hi], **IDENTITY_STYLE, gid="identity")
     ax.plot(*np.median(v, axis=0), **DENSITY_MEDIAN_STYLE, gid="median")
     ax.set_xlim(lo, hi)
@@ -227,30 +243,45 @@ def _draw_binary(ax: Axes, v: np.ndarray, days: tuple[int, int], labels: tuple[s
     n, k = len(v), v.sum(axis=0).astype(int)
     share = k / n
     ax.bar([0, 1], share, width=0.6, color=BINARY_COLOR, label=labels[1], gid="binary-1")
-    ax.bar([0, 1], 1 - share, bottom=share, width=0.6, color=GREY_LIGHT, label=labels[0],
-           gid="binary-0")
+    ax.bar([0, 1], 1 - share, bottom=share, width=0.6, color=GREY_LIGHT, label=labels[0], gid="binary-0")
     for x, (kk, s) in enumerate(zip(k, share, strict=True)):
         inside = s >= 0.12
-        ax.text(x, s / 2 if inside else s + 0.02, f"{kk}/{n}", ha="center",
-                va="center" if inside else "bottom", fontsize=7,
-                color="white" if inside else "black")
+        ax.text(
+            x,
+            s / 2 if inside else s + 0.02,
+            f"{kk}/{n}",
+            ha="center",
+            va="center" if inside else "bottom",
+            fontsize=7,
+            color="white" if inside else "black",
+        )
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylabel("Patients")
     _day_axis(ax, days)
     handles, names = ax.get_legend_handles_labels()
-    ax.legend(handles[::-1], names[::-1], loc="center left", bbox_to_anchor=(1.0, 0.5),
-              handlelength=1.0)
+    ax.legend(handles[::-1], names[::-1], loc="center left", bbox_to_anchor=(1.0, 0.5), handlelength=1.0)
 
 
 def _density_legend_handles() -> list[Line2D]:
-    return [Line2D([], [], **DENSITY_MEDIAN_STYLE, label="Median of each day"),
-            Line2D([], [], **IDENTITY_STYLE, label="No change")]
+    return [
+        Line2D([], [], **DENSITY_MEDIAN_STYLE, label="Median of each day"),
+        Line2D([], [], **IDENTITY_STYLE, label="No change"),
+    ]
 
 
 def _slope_legend_handles() -> list[Line2D]:
     return [
-        Line2D([], [], color=GREY_LIGHT, lw=0.9, marker="o", ms=2.5, mfc=GREY, mec=GREY,
-               label="Individual patient"),
+        Line2D(
+            [],
+            [],
+            color=GREY_LIGHT,
+            lw=0.9,
+            marker="o",
+            ms=2.5,
+            mfc=GREY,
+            mec=GREY,
+            label="Individual patient",
+        ),
         Line2D([], [], color=MEDIAN_COLOR, lw=2.0, marker="o", ms=5, label="Median"),
     ]

@@ -44,8 +44,7 @@ def save_figure(
     """
     unknown = [f for f in formats if f not in METADATA]
     if unknown:
-        raise ValueError(f"unsupported figure format(s) {unknown}; "
-                         f"expected any of {sorted(METADATA)}")
+        raise ValueError(f"unsupported figure format(s) {unknown}; expected any of {sorted(METADATA)}")
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     written = []

@@ -45,8 +45,7 @@ OKABE_ITO: dict[str, str] = {
 #: Order used for categorical series (yellow last: poor contrast on white).
 CATEGORICAL: tuple[str, ...] = tuple(
     OKABE_ITO[k]
-    for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue",
-              "black", "yellow")
+    for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "black", "yellow")
 )
 #: Neutral greys for individual-level data and annotations.
 GREY_LIGHT = "#BBBBBB"

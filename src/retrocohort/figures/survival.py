@@ -27,7 +27,7 @@ def _band_edges(limit: pd.Series) -> np.ndarray:
     values = limit.to_numpy(dtype=float).copy()
     defined = np.flatnonzero(~np.isnan(values))
     if defined.size:
-        values[defined[-1] + 1:] = values[defined[-1]]
+        values[defined[-1] + 1 :] = values[defined[-1]]
     return values
 
 
@@ -57,18 +57,15 @@ def km_plot(
     if at_risk is None:
         ax = fig.subplots()
     else:
-        ax, table_ax = fig.subplots(2, 1, sharex=True,
-                                    gridspec_kw={"height_ratios": (height - 0.3, table_h)})
+        ax, table_ax = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (height - 0.3, table_h)})
     for i, group in enumerate(groups):
         g = _with_origin(curves[curves["group"] == group])
         t, color = g["time"].to_numpy(float), colors[i]
         # a step's band spans [t_i, t_i+1): carry limits into a final undefined (S = 0) point so
         # the last interval is drawn (matplotlib drops a polygon segment ending at NaN)
         low, high = _band_edges(g["ci_low"]), _band_edges(g["ci_high"])
-        ax.fill_between(t, low, high, step="post", color=color, alpha=0.18, lw=0,
-                        gid=f"ci-{group}")
-        ax.step(t, g["survival"], where="post", color=color, lw=1.2, label=str(group),
-                gid=f"km-{group}")
+        ax.fill_between(t, low, high, step="post", color=color, alpha=0.18, lw=0, gid=f"ci-{group}")
+        ax.step(t, g["survival"], where="post", color=color, lw=1.2, label=str(group), gid=f"km-{group}")
     ax.set_ylim(0, 1.03)
     ax.set_xlim(left=0)
     ax.set_ylabel(ylabel)
@@ -89,8 +86,7 @@ def _risk_table(ax: Axes, at_risk: pd.DataFrame, groups: list, colors: dict[int,
     for i, group in enumerate(groups):
         rows = at_risk[at_risk["group"] == group]
         for t, n in zip(rows["time"], rows["n_at_risk"], strict=True):
-            ax.text(t, i, f"{int(n)}", ha="center", va="center", fontsize=7, color=colors[i],
-                    gid="at-risk")
+            ax.text(t, i, f"{int(n)}", ha="center", va="center", fontsize=7, color=colors[i], gid="at-risk")
     ax.set_ylim(len(groups) - 0.5, -0.5)
     ax.set_yticks(np.arange(len(groups)), labels=[str(g) for g in groups])
     for label, i in zip(ax.get_yticklabels(), range(len(groups)), strict=True):

@@ -28,8 +28,7 @@ PLACEHOLDER_WIDTH = 0.2  # axes fraction used by a missing-duration placeholder
 FRAME_HEIGHT = 1.45  # inches of axis labels, status header and legend around the bars
 MIN_LABELLED_ROW = 0.1  # inches; thinner rows drop the patient labels (unreadable)
 HATCH = "//////"
-ARROW = {"arrowstyle": "-|>", "color": GREY_DARK, "lw": 0.8, "shrinkA": 0, "shrinkB": 0,
-         "mutation_scale": 6}
+ARROW = {"arrowstyle": "-|>", "color": GREY_DARK, "lw": 0.8, "shrinkA": 0, "shrinkB": 0, "mutation_scale": 6}
 #: Status-column markers: (marker, face colour, edge colour, legend label).
 MARKERS = {
     "response": ("o", OKABE_ITO["bluish_green"], OKABE_ITO["bluish_green"], "Response"),
@@ -82,8 +81,9 @@ def swimmer_plot(
     status_ax = fig.add_subplot(grid[1], sharey=ax)
 
     origin = 1.0 if log_x else 0.0
-    ax.barh(y[known], dur[known] - origin, left=origin, height=BAR_HEIGHT, color=colors[known],
-            gid="durations")
+    ax.barh(
+        y[known], dur[known] - origin, left=origin, height=BAR_HEIGHT, color=colors[known], gid="durations"
+    )
     xmax = float(dur[known].max()) if known.any() else 10.0
     if log_x:
         ax.set_xscale("log")
@@ -106,29 +106,57 @@ def swimmer_plot(
     ax.set_xlabel(xlabel)
     status = _status_masks(d)
     _draw_status(status_ax, y, status)
-    fig.legend(handles=_legend_handles(palette, ongoing.any(), (~known).any(), status),
-               loc="outside lower center", ncols=2)
+    fig.legend(
+        handles=_legend_handles(palette, ongoing.any(), (~known).any(), status),
+        loc="outside lower center",
+        ncols=2,
+    )
     return fig
 
 
 def _arrow(ax: Axes, x0: float, x1: float, y: float, transform: Transform) -> None:
-    ax.annotate("", xy=(x1, y), xytext=(x0, y), xycoords=transform, textcoords=transform,
-                arrowprops=ARROW, annotation_clip=False).set_gid("ongoing")
+    ax.annotate(
+        "",
+        xy=(x1, y),
+        xytext=(x0, y),
+        xycoords=transform,
+        textcoords=transform,
+        arrowprops=ARROW,
+        annotation_clip=False,
+    ).set_gid("ongoing")
 
 
 def _draw_missing(ax: Axes, ys: np.ndarray, colors: np.ndarray, ongoing: np.ndarray) -> None:
     """Hatched fixed-width placeholder (in line colour) labelled 'duration missing'."""
     axes_x = blended_transform_factory(ax.transAxes, ax.transData)
     for yi, color, ong in zip(ys, colors, ongoing, strict=True):
-        ax.add_patch(Rectangle((0, yi - BAR_HEIGHT / 2), PLACEHOLDER_WIDTH, BAR_HEIGHT,
-                               transform=axes_x, fill=False, hatch=HATCH, edgecolor=color,
-                               lw=0.6, gid="missing-duration"))
+        ax.add_patch(
+            Rectangle(
+                (0, yi - BAR_HEIGHT / 2),
+                PLACEHOLDER_WIDTH,
+                BAR_HEIGHT,
+                transform=axes_x,
+                fill=False,
+                hatch=HATCH,
+                edgecolor=color,
+                lw=0.6,
+                gid="missing-duration",
+            )
+        )
         end = PLACEHOLDER_WIDTH
         if ong:
             _arrow(ax, end, end + 0.06, yi, axes_x)
             end += 0.06
-        ax.text(end + 0.02, yi, "duration missing", transform=axes_x, va="center",
-                fontsize=6.5, color=GREY_DARK, style="italic")
+        ax.text(
+            end + 0.02,
+            yi,
+            "duration missing",
+            transform=axes_x,
+            va="center",
+            fontsize=6.5,
+            color=GREY_DARK,
+            style="italic",
+        )
 
 
 def _status_masks(d: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -145,11 +173,18 @@ def _draw_status(ax: Axes, y: np.ndarray, status: dict[str, np.ndarray]) -> None
     """Response markers in column 0 and death markers in column 1."""
     for key, mask in status.items():
         marker, face, edge, _ = MARKERS[key]
-        ax.scatter(np.full(mask.sum(), 1.0 if key == "died" else 0.0), y[mask], marker=marker,
-                   s=22, facecolors=face, edgecolors=edge, linewidths=0.8, gid=key)
+        ax.scatter(
+            np.full(mask.sum(), 1.0 if key == "died" else 0.0),
+            y[mask],
+            marker=marker,
+            s=22,
+            facecolors=face,
+            edgecolors=edge,
+            linewidths=0.8,
+            gid=key,
+        )
     ax.set_xlim(-0.7, 1.7)
-    ax.set_xticks([0, 1], labels=["Response", "Died"], rotation=45, ha="left",
-                  rotation_mode="anchor")
+    ax.set_xticks([0, 1], labels=["Response", "Died"], rotation=45, ha="left", rotation_mode="anchor")
     ax.xaxis.tick_top()
     ax.tick_params(axis="x", length=0, pad=2)
     ax.tick_params(axis="y", left=False, labelleft=False)
@@ -157,19 +192,27 @@ def _draw_status(ax: Axes, y: np.ndarray, status: dict[str, np.ndarray]) -> None
         spine.set_visible(False)
 
 
-def _legend_handles(palette: dict, has_ongoing: bool, has_missing: bool,
-                    status: dict[str, np.ndarray]) -> list:
-    handles: list = [Patch(color=c, label=f"Anakinra as {ordinal(int(k))} line" if int(k) > 0
-                           else "Line of anakinra unknown") for k, c in palette.items()]
+def _legend_handles(
+    palette: dict, has_ongoing: bool, has_missing: bool, status: dict[str, np.ndarray]
+) -> list:
+    handles: list = [
+        Patch(
+            color=c, label=f"Anakinra as {ordinal(int(k))} line" if int(k) > 0 else "Line of anakinra unknown"
+        )
+        for k, c in palette.items()
+    ]
     if has_ongoing:
-        handles.append(Line2D([], [], ls="none", marker=r"$\rightarrow$", ms=9,
-                              color=GREY_DARK, label="Treatment ongoing"))
+        handles.append(
+            Line2D(
+                [], [], ls="none", marker=r"$\rightarrow$", ms=9, color=GREY_DARK, label="Treatment ongoing"
+            )
+        )
     if has_missing:
-        handles.append(Patch(fill=False, hatch=HATCH, edgecolor=GREY, lw=0.6,
-                             label="Duration missing"))
+        handles.append(Patch(fill=False, hatch=HATCH, edgecolor=GREY, lw=0.6, label="Duration missing"))
     for key, mask in status.items():
         if mask.any():
             marker, face, edge, label = MARKERS[key]
-            handles.append(Line2D([], [], ls="none", marker=marker, ms=5, mfc=face, mec=edge,
-                                  mew=0.8, label=label))
+            handles.append(
+                Line2D([], [], ls="none", marker=marker, ms=5, mfc=face, mec=edge, mew=0.8, label=label)
+            )
     return handles

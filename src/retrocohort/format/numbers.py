@@ -191,7 +191,9 @@ def format_range(
         return nan
     if to_decimal(low) > to_decimal(high):
         raise ValueError(f"range lower bound {low!r} is greater than upper bound {high!r}")
-    fmt = partial(format_number, decimals=decimals, thousands_sep=thousands_sep, thousands_min=thousands_min, rule=rule)
+    fmt = partial(
+        format_number, decimals=decimals, thousands_sep=thousands_sep, thousands_min=thousands_min, rule=rule
+    )
     return f"{fmt(low)}{sep}{fmt(high)}"
 
 
@@ -221,8 +223,12 @@ def format_median_iqr(
     if style not in brackets:
         raise ValueError(f"unknown style {style!r}; expected one of {sorted(brackets)}")
     left, right = brackets[style]
-    iqr = format_range(q1, q3, decimals, sep=sep, thousands_sep=thousands_sep, thousands_min=thousands_min, rule=rule)
-    median_text = format_number(median, decimals, thousands_sep=thousands_sep, thousands_min=thousands_min, rule=rule)
+    iqr = format_range(
+        q1, q3, decimals, sep=sep, thousands_sep=thousands_sep, thousands_min=thousands_min, rule=rule
+    )
+    median_text = format_number(
+        median, decimals, thousands_sep=thousands_sep, thousands_min=thousands_min, rule=rule
+    )
     return f"{median_text} {left}{iqr}{right}"
 
 
@@ -244,7 +250,9 @@ def format_mean_sd(
         return nan
     if to_decimal(sd) < 0:
         raise ValueError(f"standard deviation must be >= 0, got {sd!r}")
-    fmt = partial(format_number, decimals=decimals, thousands_sep=thousands_sep, thousands_min=thousands_min, rule=rule)
+    fmt = partial(
+        format_number, decimals=decimals, thousands_sep=thousands_sep, thousands_min=thousands_min, rule=rule
+    )
     return f"{fmt(mean)} ({fmt(sd)})"
 
 
@@ -284,6 +292,7 @@ def rounding_rule_sentence(rule: RoundingRule) -> str:
     """
     _rounding(rule)
     examples = ", ".join(
-        f"{x} \u2192 {round_decimal(x, d, rule)}" for x, d in ((Decimal("0.05"), 1), (Decimal("0.125"), 2), (Decimal("2.5"), 0))
+        f"{x} \u2192 {round_decimal(x, d, rule)}"
+        for x, d in ((Decimal("0.05"), 1), (Decimal("0.125"), 2), (Decimal("2.5"), 0))
     )
     return f"Numbers are rounded {_RULE_NAMES[rule]}: {examples}."

@@ -9,15 +9,18 @@ from retrocohort.format.numbers import format_p
 
 def p_value_format(stats_cfg: dict) -> dict:
     """Printing settings: ``statistics.p_value`` (decimals 3, threshold 0.001) and rounding."""
-    return {"decimals": 3, "threshold": 0.001, **stats_cfg.get("p_value", {}),
-            "rule": stats_cfg.get("rounding", "half_up")}
+    return {
+        "decimals": 3,
+        "threshold": 0.001,
+        **stats_cfg.get("p_value", {}),
+        "rule": stats_cfg.get("rounding", "half_up"),
+    }
 
 
 def printed_p(p: float, p_format: dict) -> str:
     """``p`` as journals print it ("<0.001", else three decimals), per :func:`p_value_format`;
     a missing p prints as an em dash."""
-    return format_p(p, decimals=p_format["decimals"], threshold=p_format["threshold"],
-                    rule=p_format["rule"])
+    return format_p(p, decimals=p_format["decimals"], threshold=p_format["threshold"], rule=p_format["rule"])
 
 
 def printed_p_relation(p: float, p_format: dict) -> str:

@@ -18,7 +18,8 @@ The comparisons themselves are the selection's table
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence, cast
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from retrocohort.errors import ConfigError, Problem
 
@@ -44,9 +45,16 @@ CUTOFF_CRITERION = "hscore_cutoff"
 def check_operator(operator: Any, where: str = "hscore.operator") -> CutoffOperator:
     """``operator`` if it is a cut-off operator, else a :class:`ConfigError` naming ``where``."""
     if operator not in CUTOFF_OPERATORS:
-        raise ConfigError("Invalid HScore cut-off rule", [Problem(
-            f"{where}: unsupported operator", value=operator,
-            expected=" or ".join(repr(o) for o in CUTOFF_OPERATORS))])
+        raise ConfigError(
+            "Invalid HScore cut-off rule",
+            [
+                Problem(
+                    f"{where}: unsupported operator",
+                    value=operator,
+                    expected=" or ".join(repr(o) for o in CUTOFF_OPERATORS),
+                )
+            ],
+        )
     return cast(CutoffOperator, operator)
 
 
@@ -80,21 +88,28 @@ def cutoff_label(cutoff: float, operator: str) -> str:
     return f"{CUTOFF_OPERATORS[check_operator(operator)]} {cutoff:g}"
 
 
-def study_cutoff(hscore_settings: Mapping[str, Any] | None = None, *, cutoff: float | None = None,
-                 operator: str | None = None) -> tuple[float, CutoffOperator]:
+def study_cutoff(
+    hscore_settings: Mapping[str, Any] | None = None,
+    *,
+    cutoff: float | None = None,
+    operator: str | None = None,
+) -> tuple[float, CutoffOperator]:
     """(cut-off, operator): given explicitly, else the study's ``hscore.cutoff`` /
     ``hscore.operator``, else :data:`FARDET_CUTOFF` and :data:`DEFAULT_OPERATOR`."""
     settings = hscore_settings or {}
     value = cutoff if cutoff is not None else settings.get("cutoff", FARDET_CUTOFF)
     rule = operator if operator is not None else settings.get("operator", DEFAULT_OPERATOR)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError("Invalid HScore cut-off rule", [Problem(
-            "hscore.cutoff: not a number", value=value, expected="a number, e.g. 169")])
+        raise ConfigError(
+            "Invalid HScore cut-off rule",
+            [Problem("hscore.cutoff: not a number", value=value, expected="a number, e.g. 169")],
+        )
     return float(value), check_operator(rule)
 
 
-def resolve_cutoff_criteria(criteria: Sequence[Mapping[str, Any]], cutoff: float,
-                            operator: str) -> list[dict[str, Any]]:
+def resolve_cutoff_criteria(
+    criteria: Sequence[Mapping[str, Any]], cutoff: float, operator: str
+) -> list[dict[str, Any]]:
     """Selection criteria with every ``operator: hscore_cutoff`` criterion made the study's rule.
 
     Such a criterion names the score column and takes no ``value``; it becomes
@@ -108,10 +123,23 @@ def resolve_cutoff_criteria(criteria: Sequence[Mapping[str, Any]], cutoff: float
             out.append(criterion)  # type: ignore[arg-type]  # apply_selection reports malformed ones
             continue
         if criterion.get("value") is not None:
-            raise ConfigError("Invalid selection criteria", [Problem(
-                f"criterion {criterion.get('id', f'#{index + 1}')!r}, field 'value': operator "
-                f"{CUTOFF_CRITERION!r} takes its value from hscore.cutoff", value=criterion["value"],
-                expected="no value")])
-        out.append({**criterion, "operator": operator, "value": cutoff,
-                    "label": criterion.get("label", f"HScore {operator} {cutoff:g}")})
+            raise ConfigError(
+                "Invalid selection criteria",
+                [
+                    Problem(
+                        f"criterion {criterion.get('id', f'#{index + 1}')!r}, field 'value': operator "
+                        f"{CUTOFF_CRITERION!r} takes its value from hscore.cutoff",
+                        value=criterion["value"],
+                        expected="no value",
+                    )
+                ],
+            )
+        out.append(
+            {
+                **criterion,
+                "operator": operator,
+                "value": cutoff,
+                "label": criterion.get("label", f"HScore {operator} {cutoff:g}"),
+            }
+        )
     return out

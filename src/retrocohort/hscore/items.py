@@ -33,8 +33,9 @@ unit conversion (e.g. 92 g/L -> 9.200000000000001 g/dL) scores as the edge.
 from __future__ import annotations
 
 import operator as _op
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Literal, Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -50,7 +51,10 @@ EDGE_RTOL = 1e-9
 REPORTED = "hscore_reported"
 
 _COMPARE: Mapping[str, Callable[[np.ndarray, float], np.ndarray]] = {
-    ">=": _op.ge, ">": _op.gt, "<=": _op.le, "<": _op.lt,
+    ">=": _op.ge,
+    ">": _op.gt,
+    "<=": _op.le,
+    "<": _op.lt,
 }
 
 
@@ -136,36 +140,73 @@ def _flag(variable: str) -> HScoreInput:
 
 #: The item table (Fardet 2014). Order is the order of output columns.
 HSCORE_ITEMS: tuple[HScoreItem, ...] = (
-    HScoreItem("immunosuppression",
-               "Known underlying immunosuppression (HIV or long-term immunosuppressive therapy)",
-               (_flag("immunodepression"),), (0, 18), ("no: 0", "yes: 18")),
-    HScoreItem("temperature", "Maximal temperature (°C)",
-               (HScoreInput("temperature_max", "°C", ((">=", 38.4), (">", 39.4))),),
-               (0, 33, 49), ("< 38.4: 0", "38.4–39.4: 33", "> 39.4: 49")),
-    HScoreItem("organomegaly", "Organomegaly",
-               (_flag("hepatomegaly"), _flag("splenomegaly")), (0, 23, 38),
-               ("none: 0", "hepatomegaly or splenomegaly: 23", "both: 38")),
-    HScoreItem("cytopenias",
-               "Number of cytopenias (Hb <= 9.2 g/dL, leukocytes <= 5.0 G/L, "
-               "platelets <= 110 G/L)",
-               (HScoreInput("hemoglobin", "g/dL", (("<=", 9.2),)),
-                HScoreInput("leukocytes", "G/L", (("<=", 5.0),)),
-                HScoreInput("platelets", "G/L", (("<=", 110.0),))),
-               (0, 0, 24, 34), ("0–1 lineage: 0", "2 lineages: 24", "3 lineages: 34")),
-    HScoreItem("ferritin", "Ferritin (µg/L)",
-               (HScoreInput("ferritin", "µg/L", ((">=", 2000.0), (">", 6000.0))),),
-               (0, 35, 50), ("< 2000: 0", "2000–6000: 35", "> 6000: 50")),
-    HScoreItem("triglycerides", "Triglycerides (mmol/L)",
-               (HScoreInput("triglycerides", "mmol/L", ((">=", 1.5), (">", 4.0))),),
-               (0, 44, 64), ("< 1.5: 0", "1.5–4: 44", "> 4: 64")),
-    HScoreItem("fibrinogen", "Fibrinogen (g/L)",
-               (HScoreInput("fibrinogen", "g/L", (("<=", 2.5),)),),
-               (0, 30), ("> 2.5: 0", "<= 2.5: 30")),
-    HScoreItem("ast", "Aspartate aminotransferase (U/L)",
-               (HScoreInput("ast", "U/L", ((">=", 30.0),)),),
-               (0, 19), ("< 30: 0", ">= 30: 19")),
-    HScoreItem("hemophagocytosis", "Haemophagocytosis features on bone-marrow aspirate",
-               (_flag("hemophagocytosis_marrow"),), (0, 35), ("no: 0", "yes: 35")),
+    HScoreItem(
+        "immunosuppression",
+        "Known underlying immunosuppression (HIV or long-term immunosuppressive therapy)",
+        (_flag("immunodepression"),),
+        (0, 18),
+        ("no: 0", "yes: 18"),
+    ),
+    HScoreItem(
+        "temperature",
+        "Maximal temperature (°C)",
+        (HScoreInput("temperature_max", "°C", ((">=", 38.4), (">", 39.4))),),
+        (0, 33, 49),
+        ("< 38.4: 0", "38.4–39.4: 33", "> 39.4: 49"),
+    ),
+    HScoreItem(
+        "organomegaly",
+        "Organomegaly",
+        (_flag("hepatomegaly"), _flag("splenomegaly")),
+        (0, 23, 38),
+        ("none: 0", "hepatomegaly or splenomegaly: 23", "both: 38"),
+    ),
+    HScoreItem(
+        "cytopenias",
+        "Number of cytopenias (Hb <= 9.2 g/dL, leukocytes <= 5.0 G/L, platelets <= 110 G/L)",
+        (
+            HScoreInput("hemoglobin", "g/dL", (("<=", 9.2),)),
+            HScoreInput("leukocytes", "G/L", (("<=", 5.0),)),
+            HScoreInput("platelets", "G/L", (("<=", 110.0),)),
+        ),
+        (0, 0, 24, 34),
+        ("0–1 lineage: 0", "2 lineages: 24", "3 lineages: 34"),
+    ),
+    HScoreItem(
+        "ferritin",
+        "Ferritin (µg/L)",
+        (HScoreInput("ferritin", "µg/L", ((">=", 2000.0), (">", 6000.0))),),
+        (0, 35, 50),
+        ("< 2000: 0", "2000–6000: 35", "> 6000: 50"),
+    ),
+    HScoreItem(
+        "triglycerides",
+        "Triglycerides (mmol/L)",
+        (HScoreInput("triglycerides", "mmol/L", ((">=", 1.5), (">", 4.0))),),
+        (0, 44, 64),
+        ("< 1.5: 0", "1.5–4: 44", "> 4: 64"),
+    ),
+    HScoreItem(
+        "fibrinogen",
+        "Fibrinogen (g/L)",
+        (HScoreInput("fibrinogen", "g/L", (("<=", 2.5),)),),
+        (0, 30),
+        ("> 2.5: 0", "<= 2.5: 30"),
+    ),
+    HScoreItem(
+        "ast",
+        "Aspartate aminotransferase (U/L)",
+        (HScoreInput("ast", "U/L", ((">=", 30.0),)),),
+        (0, 19),
+        ("< 30: 0", ">= 30: 19"),
+    ),
+    HScoreItem(
+        "hemophagocytosis",
+        "Haemophagocytosis features on bone-marrow aspirate",
+        (_flag("hemophagocytosis_marrow"),),
+        (0, 35),
+        ("no: 0", "yes: 35"),
+    ),
 )
 
 #: Highest possible HScore.
@@ -177,19 +218,25 @@ N_ITEMS: int = len(HSCORE_ITEMS)
 INPUTS: Mapping[str, HScoreInput] = {i.variable: i for item in HSCORE_ITEMS for i in item.inputs}
 
 #: Lab variable -> direction in which it scores more (drives :func:`worst_in_window`).
-WORST_DIRECTION: Mapping[str, Direction] = {
-    v: i.worse for v, i in INPUTS.items() if i.worse is not None
-}
+WORST_DIRECTION: Mapping[str, Direction] = {v: i.worse for v, i in INPUTS.items() if i.worse is not None}
 
 
 def items_frame() -> pd.DataFrame:
     """The item table as a DataFrame (for documentation and the report appendix)."""
-    return pd.DataFrame([{
-        "item": it.name, "label": it.label, "variables": ", ".join(it.columns),
-        "units": ", ".join(i.unit for i in it.inputs), "bands": "; ".join(it.bands),
-        "max_points": it.max_points,
-        "worse": ", ".join(i.worse or "yes" for i in it.inputs),
-    } for it in HSCORE_ITEMS])
+    return pd.DataFrame(
+        [
+            {
+                "item": it.name,
+                "label": it.label,
+                "variables": ", ".join(it.columns),
+                "units": ", ".join(i.unit for i in it.inputs),
+                "bands": "; ".join(it.bands),
+                "max_points": it.max_points,
+                "worse": ", ".join(i.worse or "yes" for i in it.inputs),
+            }
+            for it in HSCORE_ITEMS
+        ]
+    )
 
 
 def resolve_columns(columns: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -205,8 +252,13 @@ def resolve_columns(columns: Mapping[str, str] | None = None) -> dict[str, str]:
     for key, col in (columns or {}).items():
         variable = key if key in resolved else alias.get(key)
         if variable is None:
-            problems.append(Problem("unknown HScore variable in column mapping", value=key,
-                                    expected="one of " + ", ".join(sorted({*resolved, *alias}))))
+            problems.append(
+                Problem(
+                    "unknown HScore variable in column mapping",
+                    value=key,
+                    expected="one of " + ", ".join(sorted({*resolved, *alias})),
+                )
+            )
         elif variable in seen and seen[variable] != col:
             problems.append(Problem(f"variable {variable!r} mapped twice", value=key))
         else:

@@ -23,7 +23,7 @@ At HScore 244 it gives 99.14 %. Below 90 and above 250 it is an extrapolation.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -31,8 +31,21 @@ from scipy.special import expit
 
 #: Fardet 2014 table: HScore -> probability (fraction) for the exact entries.
 FARDET_TABLE: Mapping[int, float] = {
-    100: 0.01, 110: 0.03, 120: 0.05, 130: 0.09, 140: 0.16, 150: 0.25, 160: 0.40,
-    170: 0.54, 180: 0.70, 190: 0.80, 200: 0.88, 210: 0.93, 220: 0.96, 230: 0.98, 240: 0.99,
+    100: 0.01,
+    110: 0.03,
+    120: 0.05,
+    130: 0.09,
+    140: 0.16,
+    150: 0.25,
+    160: 0.40,
+    170: 0.54,
+    180: 0.70,
+    190: 0.80,
+    200: 0.88,
+    210: 0.93,
+    220: 0.96,
+    230: 0.98,
+    240: 0.99,
 }
 #: Censored entries: score -> (bound, side); 90 -> "< 1 %", 250 -> "> 99 %".
 FARDET_CENSORED: Mapping[int, tuple[float, str]] = {90: (0.01, "<"), 250: (0.99, ">")}
@@ -62,9 +75,10 @@ def fit_logistic() -> tuple[float, float]:
 
     def residuals(theta: np.ndarray) -> np.ndarray:
         a, b = theta
-        censored = [max(0.0, expit(a + b * x) - bound) if side == "<"
-                    else max(0.0, bound - expit(a + b * x))
-                    for x, (bound, side) in FARDET_CENSORED.items()]
+        censored = [
+            max(0.0, expit(a + b * x) - bound) if side == "<" else max(0.0, bound - expit(a + b * x))
+            for x, (bound, side) in FARDET_CENSORED.items()
+        ]
         return np.concatenate([expit(a + b * s) - p, censored])
 
     fit = least_squares(residuals, x0=[-10.0, 0.06], xtol=1e-15, ftol=1e-15, gtol=1e-15)

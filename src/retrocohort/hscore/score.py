@@ -13,7 +13,7 @@ missing and the two others normal, since 0–1 lineage scores 0). Otherwise its 
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -58,13 +58,25 @@ def _values(df: pd.DataFrame, column: str, inp: HScoreInput | None) -> np.ndarra
         idx = np.flatnonzero(bad)
         raise InputError(
             f"Column {column!r}: {idx.size} value(s) cannot be scored",
-            [Problem(f"patient {df.index[k]!r}: invalid value", column=column,
-                     value=raw.iloc[k], expected=expected) for k in idx[:50]])
+            [
+                Problem(
+                    f"patient {df.index[k]!r}: invalid value",
+                    column=column,
+                    value=raw.iloc[k],
+                    expected=expected,
+                )
+                for k in idx[:50]
+            ],
+        )
     return num
 
 
-def score_hscore(df: pd.DataFrame, columns: Mapping[str, str] | None = None,
-                 cutoff: float = FARDET_CUTOFF, operator: CutoffOperator = DEFAULT_OPERATOR) -> pd.DataFrame:
+def score_hscore(
+    df: pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    cutoff: float = FARDET_CUTOFF,
+    operator: CutoffOperator = DEFAULT_OPERATOR,
+) -> pd.DataFrame:
     """Score every patient (row) of ``df``, whose inputs are in canonical units.
 
     Returns, indexed like ``df``: each item's inputs (canonical names) and ``<item>_points``
@@ -81,9 +93,15 @@ def score_hscore(df: pd.DataFrame, columns: Mapping[str, str] | None = None,
     mapping = resolve_columns(columns)
     absent = [f"{mapping[v]!r} (for {v})" for v in INPUTS if mapping[v] not in df.columns]
     if absent:
-        raise InputError("HScore input columns missing", [
-            Problem("column not found", value=a,
-                    expected="a column of the table, or map it with `columns=`") for a in absent])
+        raise InputError(
+            "HScore input columns missing",
+            [
+                Problem(
+                    "column not found", value=a, expected="a column of the table, or map it with `columns=`"
+                )
+                for a in absent
+            ],
+        )
 
     n = len(df)
     out: dict[str, object] = {}
@@ -100,7 +118,7 @@ def score_hscore(df: pd.DataFrame, columns: Mapping[str, str] | None = None,
             level = np.where(missing, 0, inp.level(x))
             lo += level
             hi += np.where(missing, inp.max_level, level)
-            out[inp.variable] = (pd.arrays.BooleanArray(x == 1, missing) if inp.is_flag else x)
+            out[inp.variable] = pd.arrays.BooleanArray(x == 1, missing) if inp.is_flag else x
         points = np.asarray(item.points, dtype=np.int64)
         p_lo, p_hi = points[lo], points[hi]
         determined = p_lo == p_hi
@@ -111,12 +129,15 @@ def score_hscore(df: pd.DataFrame, columns: Mapping[str, str] | None = None,
         n_observed += determined
 
     complete = n_observed == N_ITEMS
-    status = np.where(meets_cutoff(lo_total, cutoff, operator), 2,
-                      np.where(meets_cutoff(hi_total, cutoff, operator), 1, 0))
+    status = np.where(
+        meets_cutoff(lo_total, cutoff, operator), 2, np.where(meets_cutoff(hi_total, cutoff, operator), 1, 0)
+    )
     out |= {
         "hscore": total,
-        "hscore_min": lo_total, "hscore_max": hi_total,
-        "items_observed": n_observed, "completeness": n_observed / N_ITEMS,
+        "hscore_min": lo_total,
+        "hscore_max": hi_total,
+        "items_observed": n_observed,
+        "completeness": n_observed / N_ITEMS,
         "complete": complete,
         "cutoff_status": pd.Categorical.from_codes(status, dtype=_STATUS),
         "hlh_probability": np.where(complete, hlh_probability(total), np.nan),
@@ -126,19 +147,26 @@ def score_hscore(df: pd.DataFrame, columns: Mapping[str, str] | None = None,
         diff = np.where(complete, total - reported, np.nan)
         outside = (reported < lo_total) | (reported > hi_total)
         flag = np.where(complete, diff != 0, outside)
-        out |= {REPORTED: reported, "hscore_difference": diff,
-                "disagrees": pd.arrays.BooleanArray(flag, np.isnan(reported))}
+        out |= {
+            REPORTED: reported,
+            "hscore_difference": diff,
+            "disagrees": pd.arrays.BooleanArray(flag, np.isnan(reported)),
+        }
     result = pd.DataFrame(out, index=df.index)
     result.attrs["cutoff_rule"] = cutoff_rule(cutoff, operator)
     return result
 
 
-def score_frame_with_units(df: pd.DataFrame, units: Mapping[str, str],
-                           columns: Mapping[str, str] | None = None, *,
-                           molar_masses: Mapping[str, str] | None = None,
-                           spellings: Mapping[str, str] | None = None,
-                           cutoff: float = FARDET_CUTOFF,
-                           operator: CutoffOperator = DEFAULT_OPERATOR) -> pd.DataFrame:
+def score_frame_with_units(
+    df: pd.DataFrame,
+    units: Mapping[str, str],
+    columns: Mapping[str, str] | None = None,
+    *,
+    molar_masses: Mapping[str, str] | None = None,
+    spellings: Mapping[str, str] | None = None,
+    cutoff: float = FARDET_CUTOFF,
+    operator: CutoffOperator = DEFAULT_OPERATOR,
+) -> pd.DataFrame:
     """Convert HScore inputs to canonical units with :mod:`retrocohort.ingest.units`, then score.
 
     ``units`` maps DataFrame columns to unit spellings (e.g. ``{"tg": "mg/dL"}``); HScore
@@ -153,9 +181,13 @@ def score_frame_with_units(df: pd.DataFrame, units: Mapping[str, str],
 
     unknown = [c for c in {**units, **(molar_masses or {})} if c not in df.columns]
     if unknown:
-        raise ConfigError("Unit mapping names columns that are not in the table", [
-            Problem("unknown column", value=c, expected="one of " + ", ".join(map(str, df.columns)))
-            for c in unknown])
+        raise ConfigError(
+            "Unit mapping names columns that are not in the table",
+            [
+                Problem("unknown column", value=c, expected="one of " + ", ".join(map(str, df.columns)))
+                for c in unknown
+            ],
+        )
     mapping = resolve_columns(columns)
     converted = df.copy()
     for variable, inp in INPUTS.items():
@@ -165,18 +197,21 @@ def score_frame_with_units(df: pd.DataFrame, units: Mapping[str, str],
         mm = (molar_masses or {}).get(column)
         if inp.is_flag:
             if conversion(units[column], inp.unit, spellings=spellings) != (1.0, 0.0):
-                raise ConfigError(f"Column {column!r} is a yes/no item", [
-                    Problem("unit must be dimensionless", value=units[column], expected="'1'")])
+                raise ConfigError(
+                    f"Column {column!r} is a yes/no item",
+                    [Problem("unit must be dimensionless", value=units[column], expected="'1'")],
+                )
             continue
         values = _values(df, column, None)
-        converted[column] = convert(values, units[column], inp.unit, molar_mass=mm,
-                                    spellings=spellings)
+        converted[column] = convert(values, units[column], inp.unit, molar_mass=mm, spellings=spellings)
     return score_hscore(converted, columns, cutoff=cutoff, operator=operator)
 
 
-def worst_in_window(measurements: pd.DataFrame,
-                    variables_direction: Mapping[str, Direction] | None = None,
-                    day_window: tuple[float, float] = (-np.inf, np.inf)) -> pd.DataFrame:
+def worst_in_window(
+    measurements: pd.DataFrame,
+    variables_direction: Mapping[str, Direction] | None = None,
+    day_window: tuple[float, float] = (-np.inf, np.inf),
+) -> pd.DataFrame:
     """Worst value per patient and variable among days ``lo..hi`` (inclusive).
 
     ``measurements`` is long: ``patient_id, day, variable, value``. Worst is the maximum for
@@ -189,18 +224,20 @@ def worst_in_window(measurements: pd.DataFrame,
     directions = dict(WORST_DIRECTION if variables_direction is None else variables_direction)
     bad = {v: d for v, d in directions.items() if d not in ("higher", "lower")}
     if bad:
-        raise ConfigError("Invalid worst-value direction", [
-            Problem(f"variable {v!r}", value=d, expected="'higher' or 'lower'")
-            for v, d in bad.items()])
+        raise ConfigError(
+            "Invalid worst-value direction",
+            [Problem(f"variable {v!r}", value=d, expected="'higher' or 'lower'") for v, d in bad.items()],
+        )
     needed = ["patient_id", "day", "variable", "value"]
     missing = [c for c in needed if c not in measurements.columns]
     if missing:
-        raise InputError("Measurement table lacks columns", [
-            Problem("column not found", value=c, expected=", ".join(needed)) for c in missing])
+        raise InputError(
+            "Measurement table lacks columns",
+            [Problem("column not found", value=c, expected=", ".join(needed)) for c in missing],
+        )
     lo, hi = day_window
     if lo > hi:
-        raise ConfigError("Invalid day window",
-                          [Problem("lower bound above upper bound", value=(lo, hi))])
+        raise ConfigError("Invalid day window", [Problem("lower bound above upper bound", value=(lo, hi))])
 
     # Integer codes instead of string group keys: patients in order of first appearance
     # (pd.factorize), variables in mapping order; one (patients x variables) array filled by
@@ -217,6 +254,5 @@ def worst_in_window(measurements: pd.DataFrame,
     np.fmax.at(best, (pcode[keep], vcode), value[keep] * sign[vcode])
     if isinstance(patients, pd.Categorical):  # labels read as categoricals: a plain string index
         patients = pd.Index(np.asarray(patients, dtype=object), dtype="string")
-    wide = pd.DataFrame(best * sign, columns=names,
-                        index=pd.Index(patients, name="patient_id"))
+    wide = pd.DataFrame(best * sign, columns=names, index=pd.Index(patients, name="patient_id"))
     return wide

@@ -6,7 +6,8 @@ Vectorised; every cell that cannot be typed or mapped becomes a located :class:`
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,13 +32,22 @@ PLAIN_NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
 
 
 def _number_expectation(integer: bool, decimal: str, missing: list[str]) -> str:
-    return (("an integer" if integer else "a plain number") + f" with '{decimal}' as decimal mark and no "
-            "thousands separator, or a missing-value token " + "/".join(repr(m) for m in missing))
+    return (
+        ("an integer" if integer else "a plain number") + f" with '{decimal}' as decimal mark and no "
+        "thousands separator, or a missing-value token " + "/".join(repr(m) for m in missing)
+    )
 
 
-def parse_numbers(text: pd.Series, *, file: str, column: str, missing: list[str],
-                  decimal: str = ".", integer: bool = False,
-                  percent: bool | np.ndarray = False) -> tuple[pd.Series, list[Problem]]:
+def parse_numbers(
+    text: pd.Series,
+    *,
+    file: str,
+    column: str,
+    missing: list[str],
+    decimal: str = ".",
+    integer: bool = False,
+    percent: bool | np.ndarray = False,
+) -> tuple[pd.Series, list[Problem]]:
     """Text -> float64 (NaN for missing tokens). Bad cells become located problems.
 
     Thousands separators, units inside cells, 'inf' and 'nan' spellings are all rejected:
@@ -49,8 +59,9 @@ def parse_numbers(text: pd.Series, *, file: str, column: str, missing: list[str]
     elsewhere ``12.6%`` is an error.
     """
     if _typed_number_column(text):
-        return _typed_numbers(text, file=file, column=column, missing=missing, decimal=decimal,
-                              integer=integer)
+        return _typed_numbers(
+            text, file=file, column=column, missing=missing, decimal=decimal, integer=integer
+        )
     text = text.astype("string")
     miss = missing_mask(text, missing).to_numpy(dtype=bool)
     cleaned = text.str.strip()
@@ -77,14 +88,18 @@ def parse_numbers(text: pd.Series, *, file: str, column: str, missing: list[str]
     problems = []
     for r, v, is_dot, is_pct in zip(row_number(text.index[bad]), text[bad], foreign[bad], pct[bad]):
         if is_dot:
-            message, hint = (f"'.' in a number of a source declaring '{decimal}' as decimal mark (a decimal "
-                             "dot or a thousands separator?)", "; or `decimal: '.'` if the file uses dots")
+            message, hint = (
+                f"'.' in a number of a source declaring '{decimal}' as decimal mark (a decimal "
+                "dot or a thousands separator?)",
+                "; or `decimal: '.'` if the file uses dots",
+            )
         elif is_pct:
             message, hint = "a percentage for a variable whose unit is not %", "; a '%' only for a % variable"
         else:
             message, hint = "not a number", ""
-        problems.append(Problem(message, file=file, row=int(r), column=column, value=v,
-                                expected=expected + hint))
+        problems.append(
+            Problem(message, file=file, row=int(r), column=column, value=v, expected=expected + hint)
+        )
     return values.where(~miss), problems
 
 
@@ -93,8 +108,9 @@ def _typed_number_column(values: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
 
 
-def _typed_numbers(values: pd.Series, *, file: str, column: str, missing: list[str],
-                   decimal: str, integer: bool) -> tuple[pd.Series, list[Problem]]:
+def _typed_numbers(
+    values: pd.Series, *, file: str, column: str, missing: list[str], decimal: str, integer: bool
+) -> tuple[pd.Series, list[Problem]]:
     """:func:`parse_numbers` for an already-numeric column, without turning it into text.
 
     Same result as the text path: a null cell is missing; infinities (and fractions when
@@ -107,8 +123,14 @@ def _typed_numbers(values: pd.Series, *, file: str, column: str, missing: list[s
             bad |= ~np.isnan(num) & (np.round(num) != num)
     shown = values[bad].astype("string")
     problems = [
-        Problem("not a number", file=file, row=int(r), column=column, value=v,
-                expected=_number_expectation(integer, decimal, missing))
+        Problem(
+            "not a number",
+            file=file,
+            row=int(r),
+            column=column,
+            value=v,
+            expected=_number_expectation(integer, decimal, missing),
+        )
         for r, v in zip(row_number(values.index[bad]), shown)
     ]
     num[bad] = np.nan
@@ -135,8 +157,9 @@ def stripped_categories(raw: pd.Series) -> pd.Categorical:
     return pd.Categorical.from_codes(lookup[codes], categories=pd.Index(labels, dtype="string"))
 
 
-def map_values(text: pd.Series, mapping: Mapping[Any, Any], *, file: str, column: str,
-               missing: list[str]) -> tuple[pd.Series, list[Problem]]:
+def map_values(
+    text: pd.Series, mapping: Mapping[Any, Any], *, file: str, column: str, missing: list[str]
+) -> tuple[pd.Series, list[Problem]]:
     """Map raw codes to canonical values; unmapped non-missing codes are problems."""
     text = text.astype("string")
     table = {str(k): v for k, v in mapping.items()}
@@ -145,8 +168,14 @@ def map_values(text: pd.Series, mapping: Mapping[Any, Any], *, file: str, column
     known = stripped.isin(list(table))
     bad = ~miss & ~known
     problems = [
-        Problem("unknown category", file=file, row=int(r), column=column, value=v,
-                expected="one of " + ", ".join(repr(k) for k in table))
+        Problem(
+            "unknown category",
+            file=file,
+            row=int(r),
+            column=column,
+            value=v,
+            expected="one of " + ", ".join(repr(k) for k in table),
+        )
         for r, v in zip(row_number(text.index[bad]), text[bad])
     ]
     mapped = stripped.where(known).map(table)
@@ -163,8 +192,9 @@ def plausible_bounds(spec: dict) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def range_problems(values: np.ndarray, variable: pd.Series | str, variables: dict, raw: pd.Series,
-                   *, file: str, column: str) -> list[Problem]:
+def range_problems(
+    values: np.ndarray, variable: pd.Series | str, variables: dict, raw: pd.Series, *, file: str, column: str
+) -> list[Problem]:
     """Values (canonical units) outside their variable's plausible range, located in the raw file.
 
     A binary variable accepts only its codes 0 and 1 (0.5 is an error, not "within [0, 1]").
@@ -177,25 +207,43 @@ def range_problems(values: np.ndarray, variable: pd.Series | str, variables: dic
     bounds = {v: plausible_bounds(variables[v]) for v in uniques if v in variables}
     low = np.array([bounds.get(v, (np.nan, np.nan))[0] for v in uniques] + [np.nan])[codes]
     high = np.array([bounds.get(v, (np.nan, np.nan))[1] for v in uniques] + [np.nan])[codes]
-    binary = np.array([variables[v]["kind"] == "binary" if v in variables else False for v in uniques]
-                      + [False])[codes]
+    binary = np.array(
+        [variables[v]["kind"] == "binary" if v in variables else False for v in uniques] + [False]
+    )[codes]
     with np.errstate(invalid="ignore"):
         not_code = binary & ~np.isnan(values) & (values != 0) & (values != 1)
         bad = ~np.isnan(values) & ((values < low) | (values > high)) & ~not_code
-    problems = [Problem(f"binary {v} must be coded 0 or 1", file=file, row=int(r), column=column, value=text,
-                        expected="0 (no) or 1 (yes), or a missing-value token")
-                for r, text, v in zip(row_number(raw.index[not_code]), raw[not_code], names[not_code])]
+    problems = [
+        Problem(
+            f"binary {v} must be coded 0 or 1",
+            file=file,
+            row=int(r),
+            column=column,
+            value=text,
+            expected="0 (no) or 1 (yes), or a missing-value token",
+        )
+        for r, text, v in zip(row_number(raw.index[not_code]), raw[not_code], names[not_code])
+    ]
     for r, text, v, x in zip(row_number(raw.index[bad]), raw[bad], names[bad], values[bad]):
         lo, hi = bounds[v]
         unit = variables[v].get("unit", "")
         shown = f" (= {x:g} {unit} after unit conversion)" if str(text).strip() != f"{x:g}" else ""
-        problems.append(Problem(f"implausible {v}{shown}", file=file, row=int(r), column=column,
-                                value=text, expected=f"{v} within [{lo:g}, {hi:g}] {unit}".rstrip()))
+        problems.append(
+            Problem(
+                f"implausible {v}{shown}",
+                file=file,
+                row=int(r),
+                column=column,
+                value=text,
+                expected=f"{v} within [{lo:g}, {hi:g}] {unit}".rstrip(),
+            )
+        )
     return problems
 
 
-def text_values(raw: pd.Series, *, file: str, column: str, missing: list[str]
-                ) -> tuple[pd.Series, list[Problem]]:
+def text_values(
+    raw: pd.Series, *, file: str, column: str, missing: list[str]
+) -> tuple[pd.Series, list[Problem]]:
     """Free text (missing tokens -> NA).
 
     Cells that a spreadsheet would run as formulas, and text that looks mis-decoded
@@ -204,14 +252,23 @@ def text_values(raw: pd.Series, *, file: str, column: str, missing: list[str]
     text = raw.astype("string")
     text = text.where(~missing_mask(text, missing))
     formula = text.str.fullmatch(FORMULA_PATTERN).fillna(False).to_numpy(dtype=bool)
-    problems = [Problem("spreadsheet formula in a text cell", file=file, row=int(r), column=column,
-                        value=v, expected="plain text (export values, not formulas)")
-                for r, v in zip(row_number(text.index[formula]), text[formula])]
+    problems = [
+        Problem(
+            "spreadsheet formula in a text cell",
+            file=file,
+            row=int(r),
+            column=column,
+            value=v,
+            expected="plain text (export values, not formulas)",
+        )
+        for r, v in zip(row_number(text.index[formula]), text[formula])
+    ]
     return text, problems + misdecoded_problems(text, file=file, column=column)
 
 
-def parse_dates(text: pd.Series, *, file: str, column: str, missing: list[str]
-                ) -> tuple[pd.Series, list[Problem]]:
+def parse_dates(
+    text: pd.Series, *, file: str, column: str, missing: list[str]
+) -> tuple[pd.Series, list[Problem]]:
     """ISO dates (YYYY-MM-DD) -> datetime64; Excel serials and other spellings are problems."""
     text = text.astype("string").str.strip()
     miss = missing_mask(text, missing)
@@ -220,18 +277,32 @@ def parse_dates(text: pd.Series, *, file: str, column: str, missing: list[str]
     serial = text.str.fullmatch(r"\d{4,5}(\.\d+)?").fillna(False).to_numpy(dtype=bool)
     bad = ~miss.to_numpy(dtype=bool) & dates.isna().to_numpy()
     problems = [
-        Problem("Excel date serial number, not a date" if is_serial else "not an ISO date",
-                file=file, row=int(r), column=column, value=v,
-                expected="a date written YYYY-MM-DD (format the column as text/ISO before export)")
-        for r, v, is_serial in zip(row_number(text.index[bad]), text[bad], serial[bad])]
+        Problem(
+            "Excel date serial number, not a date" if is_serial else "not an ISO date",
+            file=file,
+            row=int(r),
+            column=column,
+            value=v,
+            expected="a date written YYYY-MM-DD (format the column as text/ISO before export)",
+        )
+        for r, v, is_serial in zip(row_number(text.index[bad]), text[bad], serial[bad])
+    ]
     return dates, problems
 
 
-def patient_ids(frame: pd.DataFrame, column: str, file: str,
-                missing: list[str]) -> tuple[pd.Series, list[Problem]]:
+def patient_ids(
+    frame: pd.DataFrame, column: str, file: str, missing: list[str]
+) -> tuple[pd.Series, list[Problem]]:
     ids = frame[column].astype("string").str.strip()
     miss = missing_mask(ids, missing)
-    problems = [Problem("missing patient identifier", file=file, row=int(r), column=column,
-                        expected="a non-empty patient id")
-                for r in row_number(ids.index[miss])]
+    problems = [
+        Problem(
+            "missing patient identifier",
+            file=file,
+            row=int(r),
+            column=column,
+            expected="a non-empty patient id",
+        )
+        for r in row_number(ids.index[miss])
+    ]
     return ids, problems

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -24,14 +24,18 @@ MEASUREMENT_COLUMNS = ["patient_id", "site", "day", "variable", "value", "unit"]
 DAY_RANGE = (-365, 3650)
 
 
-def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict, file: str,
-                              missing: list[str], spellings: Mapping[str, str] | None = None,
-                              ) -> tuple[pd.DataFrame, list[Problem]]:
+def ingest_measurement_source(
+    frame: pd.DataFrame,
+    source: dict,
+    variables: dict,
+    file: str,
+    missing: list[str],
+    spellings: Mapping[str, str] | None = None,
+) -> tuple[pd.DataFrame, list[Problem]]:
     """One long measurement file -> canonical long rows in canonical units, and problems."""
     from retrocohort.ingest.units import SIGNIFICANT_DIGITS, convert, is_known_unit, unknown_unit_message
 
-    cols = {k: source[f"{k}_column"] for k in ("day", "variable", "value", "unit")
-            if f"{k}_column" in source}
+    cols = {k: source[f"{k}_column"] for k in ("day", "variable", "value", "unit") if f"{k}_column" in source}
     id_col = source["id_column"]
     require_columns(frame, [id_col] + list(cols.values()), file)
     ids, problems = patient_ids(frame, id_col, file, missing)
@@ -41,31 +45,68 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
     canon = pd.Series(raw_names.map(canon_of, na_action="ignore"), index=frame.index).astype("string")
     var_raw = pd.Series(raw_names, index=frame.index)
     bad = canon.isna()
-    problems += [Problem("unknown measurement variable", file=file, row=int(r),
-                         column=cols["variable"], value=v,
-                         expected="one of " + ", ".join(repr(k) for k in names))
-                 for r, v in zip(row_number(var_raw.index[bad]), var_raw[bad].astype("string"))]
+    problems += [
+        Problem(
+            "unknown measurement variable",
+            file=file,
+            row=int(r),
+            column=cols["variable"],
+            value=v,
+            expected="one of " + ", ".join(repr(k) for k in names),
+        )
+        for r, v in zip(row_number(var_raw.index[bad]), var_raw[bad].astype("string"))
+    ]
     is_meas = {k: variables.get(v, {}).get("table") == "measurements" for k, v in canon_of.items()}
-    not_meas = canon.notna() & ~pd.Series(raw_names.map(is_meas, na_action="ignore"),
-                                          index=frame.index).astype("boolean").fillna(False)
-    problems += [Problem("variable is not declared as a measurement", file=file, row=int(r),
-                         column=cols["variable"], value=v, expected="table: measurements in config")
-                 for r, v in zip(row_number(var_raw.index[not_meas]), var_raw[not_meas].astype("string"))]
-    day, probs = parse_numbers(frame[cols["day"]], file=file, column=cols["day"], missing=missing,
-                               integer=True)
+    not_meas = canon.notna() & ~pd.Series(
+        raw_names.map(is_meas, na_action="ignore"), index=frame.index
+    ).astype("boolean").fillna(False)
+    problems += [
+        Problem(
+            "variable is not declared as a measurement",
+            file=file,
+            row=int(r),
+            column=cols["variable"],
+            value=v,
+            expected="table: measurements in config",
+        )
+        for r, v in zip(row_number(var_raw.index[not_meas]), var_raw[not_meas].astype("string"))
+    ]
+    day, probs = parse_numbers(
+        frame[cols["day"]], file=file, column=cols["day"], missing=missing, integer=True
+    )
     problems += probs
     no_day = missing_cells(frame[cols["day"]], missing)
-    problems += [Problem("missing day", file=file, row=int(r), column=cols["day"],
-                         expected="an integer day relative to diagnosis")
-                 for r in row_number(day.index[no_day])]
+    problems += [
+        Problem(
+            "missing day",
+            file=file,
+            row=int(r),
+            column=cols["day"],
+            expected="an integer day relative to diagnosis",
+        )
+        for r in row_number(day.index[no_day])
+    ]
     far = ((day < DAY_RANGE[0]) | (day > DAY_RANGE[1])).to_numpy(dtype=bool)
-    problems += [Problem("day outside the study window", file=file, row=int(r), column=cols["day"],
-                         value=v, expected=f"an integer day within {list(DAY_RANGE)} relative to diagnosis")
-                 for r, v in zip(row_number(day.index[far]), frame[cols["day"]][far])]
+    problems += [
+        Problem(
+            "day outside the study window",
+            file=file,
+            row=int(r),
+            column=cols["day"],
+            value=v,
+            expected=f"an integer day within {list(DAY_RANGE)} relative to diagnosis",
+        )
+        for r, v in zip(row_number(day.index[far]), frame[cols["day"]][far])
+    ]
     unit_code, unit_names = _unit_codes(frame[cols["unit"]] if "unit" in cols else None, len(frame))
-    value, probs = parse_numbers(frame[cols["value"]], file=file, column=cols["value"],
-                                 missing=missing, decimal=source.get("decimal", "."),
-                                 percent=(unit_names == "%")[unit_code])
+    value, probs = parse_numbers(
+        frame[cols["value"]],
+        file=file,
+        column=cols["value"],
+        missing=missing,
+        decimal=source.get("decimal", "."),
+        percent=(unit_names == "%")[unit_code],
+    )
     problems += probs
     converted = value.to_numpy(copy=True)
     out_units = [""]  # canonical unit per code; code 0 = no unit (not converted)
@@ -87,40 +128,72 @@ def ingest_measurement_source(frame: pd.DataFrame, source: dict, variables: dict
             target = unit or "1"
         if unit == "" and target not in ("", "1") and vspec["kind"] != "binary":
             rows = row_number(pd.Index(idx))
-            problems += [Problem(f"missing unit for {var}", file=file, row=int(r),
-                                 column=cols.get("unit", "(no unit column)"), value="",
-                                 expected=f"a unit convertible to {target!r}")
-                         for r in rows[:20]]
+            problems += [
+                Problem(
+                    f"missing unit for {var}",
+                    file=file,
+                    row=int(r),
+                    column=cols.get("unit", "(no unit column)"),
+                    value="",
+                    expected=f"a unit convertible to {target!r}",
+                )
+                for r in rows[:20]
+            ]
             continue
         if not is_known_unit(unit, spellings):
             rows = row_number(pd.Index(idx))
-            problems += [Problem(unknown_unit_message(unit, spellings), file=file, row=int(r),
-                                 column=cols.get("unit"),
-                                 value=unit, expected=f"a unit convertible to {target!r}")
-                         for r in rows[:20]]
+            problems += [
+                Problem(
+                    unknown_unit_message(unit, spellings),
+                    file=file,
+                    row=int(r),
+                    column=cols.get("unit"),
+                    value=unit,
+                    expected=f"a unit convertible to {target!r}",
+                )
+                for r in rows[:20]
+            ]
             continue
         try:
             converted[rows] = convert(
-                converted[rows], unit, target, molar_mass=vspec.get("molar_mass"),
-                spellings=spellings, significant=SIGNIFICANT_DIGITS)
+                converted[rows],
+                unit,
+                target,
+                molar_mass=vspec.get("molar_mass"),
+                spellings=spellings,
+                significant=SIGNIFICANT_DIGITS,
+            )
         except InputError as exc:
             first = int(row_number(pd.Index(idx))[0])
-            problems += [Problem(p.message, file=file, row=first, column=cols.get("unit"),
-                                 value=unit, expected=p.expected) for p in exc.problems]
+            problems += [
+                Problem(
+                    p.message, file=file, row=first, column=cols.get("unit"), value=unit, expected=p.expected
+                )
+                for p in exc.problems
+            ]
         out_units.append(vspec.get("unit", "1"))
         out_code[rows] = len(out_units) - 1
-    out_unit = pd.Series(pd.array(np.asarray(out_units, dtype=object)[out_code], dtype="string"),
-                         index=frame.index)
-    out = pd.DataFrame({
-        "patient_id": ids.astype("string"),
-        "day": day.astype("Int64"),
-        "variable": canon.astype("string"),
-        "value": pd.Series(converted, index=frame.index, dtype="float64"),
-        "unit": out_unit,
-    })
+    out_unit = pd.Series(
+        pd.array(np.asarray(out_units, dtype=object)[out_code], dtype="string"), index=frame.index
+    )
+    out = pd.DataFrame(
+        {
+            "patient_id": ids.astype("string"),
+            "day": day.astype("Int64"),
+            "variable": canon.astype("string"),
+            "value": pd.Series(converted, index=frame.index, dtype="float64"),
+            "unit": out_unit,
+        }
+    )
     converted_ok = valid.to_numpy() & (out_unit != "").to_numpy()
-    problems += range_problems(np.where(converted_ok, converted, np.nan), canon.where(valid),
-                               variables, frame[cols["value"]], file=file, column=cols["value"])
+    problems += range_problems(
+        np.where(converted_ok, converted, np.nan),
+        canon.where(valid),
+        variables,
+        frame[cols["value"]],
+        file=file,
+        column=cols["value"],
+    )
     problems += _duplicate_measurements(out, file, cols, valid)
     out["_row"] = row_number(frame.index)
     if "date_column" in source:
@@ -161,21 +234,34 @@ def _duplicate_measurements(out: pd.DataFrame, file: str, cols: dict, valid: pd.
     keys = ["patient_id", "day", "variable"]
     ok = valid.to_numpy() & out["day"].notna().to_numpy()
     dup = np.zeros(len(out), dtype=bool)
-    dup[ok] = repeated_keys(pd.factorize(out["patient_id"][ok])[0], out["day"][ok].to_numpy(dtype="int64"),
-                            pd.factorize(out["variable"][ok])[0])
+    dup[ok] = repeated_keys(
+        pd.factorize(out["patient_id"][ok])[0],
+        out["day"][ok].to_numpy(dtype="int64"),
+        pd.factorize(out["variable"][ok])[0],
+    )
     if not dup.any():
         return []
     rows = out[dup]
     n_values = rows.groupby(keys, sort=False, dropna=False)["value"].transform("nunique")
-    return [Problem(("conflicting values" if n > 1 else "repeated row") + " for the same "
-                    f"(patient {pid}, day {d}, variable {var})", file=file, row=int(r),
-                    column=cols["value"], value=v, expected="one value per patient, day and variable")
-            for r, pid, d, var, v, n in zip(row_number(rows.index), rows["patient_id"], rows["day"],
-                                            rows["variable"], rows["value"], n_values)]
+    return [
+        Problem(
+            ("conflicting values" if n > 1 else "repeated row") + " for the same "
+            f"(patient {pid}, day {d}, variable {var})",
+            file=file,
+            row=int(r),
+            column=cols["value"],
+            value=v,
+            expected="one value per patient, day and variable",
+        )
+        for r, pid, d, var, v, n in zip(
+            row_number(rows.index), rows["patient_id"], rows["day"], rows["variable"], rows["value"], n_values
+        )
+    ]
 
 
-def _day_date_problems(frame: pd.DataFrame, out: pd.DataFrame, date_column: str, day_column: str,
-                       file: str, missing: list[str]) -> list[Problem]:
+def _day_date_problems(
+    frame: pd.DataFrame, out: pd.DataFrame, date_column: str, day_column: str, file: str, missing: list[str]
+) -> list[Problem]:
     """Days must agree with calendar dates: ``date - day`` is the same anchor (Day 0) per patient.
 
     So Day 7 dated before Day 0, or two rows of one patient whose day offsets disagree with
@@ -187,8 +273,15 @@ def _day_date_problems(frame: pd.DataFrame, out: pd.DataFrame, date_column: str,
     ok = anchor.notna().to_numpy()
     first = anchor[ok].groupby(out["patient_id"][ok], sort=False).transform("first")
     bad = first.index[(anchor[ok] != first).to_numpy()]
-    problems += [Problem(f"day {d} is dated {dt.date()}, inconsistent with the patient's other rows "
-                         f"(Day 0 = {a.date()})", file=file, row=int(r), column=day_column, value=int(d),
-                         expected="day = date - Day 0 date for every row of a patient (Day 7 after Day 0)")
-                 for r, d, dt, a in zip(row_number(bad), out["day"][bad], dates[bad], first[bad])]
+    problems += [
+        Problem(
+            f"day {d} is dated {dt.date()}, inconsistent with the patient's other rows (Day 0 = {a.date()})",
+            file=file,
+            row=int(r),
+            column=day_column,
+            value=int(d),
+            expected="day = date - Day 0 date for every row of a patient (Day 7 after Day 0)",
+        )
+        for r, d, dt, a in zip(row_number(bad), out["day"][bad], dates[bad], first[bad])
+    ]
     return problems

@@ -35,7 +35,7 @@ import logging
 import os
 import re
 import unicodedata
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -58,8 +58,7 @@ IDENTIFIER_VALUE_PATTERNS: Mapping[str, str] = {
     "French NIR / INSEE number": r"[12]\s?\d{2}\s?(0[1-9]|1[0-2]|[2-9]\d)\s?(\d{2}|2[AB])\s?\d{3}\s?\d{3}(\s?\d{2})?",
     "US social security number": r"\d{3}-\d{2}-\d{4}",
     "e-mail address": r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}",
-    "full calendar date (possible date of birth)":
-        r"(\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d{2})|((19|20)\d{2}-\d{2}-\d{2})",
+    "full calendar date (possible date of birth)": r"(\d{1,2}[/.-]\d{1,2}[/.-](19|20)\d{2})|((19|20)\d{2}-\d{2}-\d{2})",
 }
 _VALUE_RE = {kind: re.compile(pat) for kind, pat in IDENTIFIER_VALUE_PATTERNS.items()}
 
@@ -68,13 +67,13 @@ _SEP = r"[\s.\-]?"
 EMBEDDED_IDENTIFIER_PATTERNS: Mapping[str, str] = {
     "e-mail address": r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}",
     "date of birth": r"(?i:\bn[ée]e?\s*(?:\(e\)\s*)?le|\bborn(?:\s+on)?|\bdob\b|\bddn\b"
-                     r"|date\s+de\s+naissance)"
-                     r"\s*:?\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}",
+    r"|date\s+de\s+naissance)"
+    r"\s*:?\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}",
     "French NIR / INSEE number": rf"(?<!\d)[12]{_SEP}\d{{2}}{_SEP}(?:0[1-9]|1[0-2]|[2-9]\d){_SEP}"
-                                 rf"(?:\d{{2}}|2[AB]){_SEP}\d{{3}}{_SEP}\d{{3}}(?:{_SEP}\d{{2}})?(?!\d)",
+    rf"(?:\d{{2}}|2[AB]){_SEP}\d{{3}}{_SEP}\d{{3}}(?:{_SEP}\d{{2}})?(?!\d)",
     "US social security number": r"(?<!\d)\d{3}[\s.\-]\d{2}[\s.\-]\d{4}(?!\d)",
     "phone number": r"(?<![\d+])(?:(?:\+|00)33\s?\(?0?\)?\s?[1-9]|0[1-9])(?:[\s.\-]?\d{2}){4}(?!\d)"
-                    r"|(?<![\d+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,5}(?!\d)",
+    r"|(?<![\d+])\+\d{1,3}(?:[\s.\-]?\(?\d{1,4}\)?){2,5}(?!\d)",
     "full calendar date (possible date of birth)": r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d{2}(?!\d)",
 }
 _EMBEDDED_RE = {kind: re.compile(pat) for kind, pat in EMBEDDED_IDENTIFIER_PATTERNS.items()}
@@ -119,35 +118,51 @@ def identifier_kind_by_values(values: pd.Series) -> tuple[str, int, str] | None:
     return kind, index, value
 
 
-def scan_identifiers(frame: pd.DataFrame, file: str, *, declared: Iterable[str],
-                     value_scan_skip: Iterable[str] = ()) -> list[Problem]:
+def scan_identifiers(
+    frame: pd.DataFrame, file: str, *, declared: Iterable[str], value_scan_skip: Iterable[str] = ()
+) -> list[Problem]:
     """Problems for every undeclared column whose name or values look like a direct identifier."""
     declared, skip = set(declared), set(value_scan_skip)
     problems = []
     for column in frame.columns:
         if column in declared:
             continue
-        expected = (f"no direct identifiers in raw files, or `identifiers: {{{column}: drop}}` "
-                    "(or `pseudonymise`) for this source")
+        expected = (
+            f"no direct identifiers in raw files, or `identifiers: {{{column}: drop}}` "
+            "(or `pseudonymise`) for this source"
+        )
         kind = identifier_kind_by_name(column)
         if kind:
-            problems.append(Problem(f"column name looks like a direct identifier ({kind})",
-                                    file=file, column=str(column), expected=expected))
+            problems.append(
+                Problem(
+                    f"column name looks like a direct identifier ({kind})",
+                    file=file,
+                    column=str(column),
+                    expected=expected,
+                )
+            )
             continue
         if column in skip:
             continue
         found = identifier_kind_by_values(frame[column])
         if found:
             kind, index, value = found
-            problems.append(Problem(f"value looks like a direct identifier ({kind})", file=file,
-                                    row=int(index) + 2, column=str(column), value=value,
-                                    expected=expected))
+            problems.append(
+                Problem(
+                    f"value looks like a direct identifier ({kind})",
+                    file=file,
+                    row=int(index) + 2,
+                    column=str(column),
+                    value=value,
+                    expected=expected,
+                )
+            )
     return problems
 
 
 def _masked(text: str, match: re.Match) -> str:
     """The cell with the identifier masked (messages never echo an identifier in full)."""
-    return text[:match.start()] + "[...]" + text[match.end():]
+    return text[: match.start()] + "[...]" + text[match.end() :]
 
 
 def embedded_identifier_problems(frame: pd.DataFrame, file: str, *, skip: Iterable[str]) -> list[Problem]:
@@ -159,8 +174,9 @@ def embedded_identifier_problems(frame: pd.DataFrame, file: str, *, skip: Iterab
     skip = set(skip)
     problems = []
     for column in frame.columns:
-        if column in skip or not (pd.api.types.is_object_dtype(frame[column])
-                                  or pd.api.types.is_string_dtype(frame[column])):
+        if column in skip or not (
+            pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(frame[column])
+        ):
             continue
         values = frame[column].astype("string")
         uniques = pd.Series(pd.unique(values.dropna()), dtype="string")
@@ -168,10 +184,17 @@ def embedded_identifier_problems(frame: pd.DataFrame, file: str, *, skip: Iterab
         for cell in hits:
             kind, match = next((k, m) for k, rx in _EMBEDDED_RE.items() if (m := rx.search(cell)))
             for index in values.index[(values == cell).fillna(False).to_numpy(dtype=bool)]:
-                problems.append(Problem(f"free text contains a direct identifier ({kind})", file=file,
-                                        row=int(index) + 2, column=str(column), value=_masked(cell, match),
-                                        expected="no identifiers in free text: remove it, or declare "
-                                        "`free_text_identifiers: redact` for this source"))
+                problems.append(
+                    Problem(
+                        f"free text contains a direct identifier ({kind})",
+                        file=file,
+                        row=int(index) + 2,
+                        column=str(column),
+                        value=_masked(cell, match),
+                        expected="no identifiers in free text: remove it, or declare "
+                        "`free_text_identifiers: redact` for this source",
+                    )
+                )
     return problems
 
 
@@ -180,8 +203,9 @@ def redact_embedded_identifiers(frame: pd.DataFrame, *, skip: Iterable[str]) -> 
     skip = set(skip)
     out = frame.copy()
     for column in out.columns:
-        if column in skip or not (pd.api.types.is_object_dtype(out[column])
-                                  or pd.api.types.is_string_dtype(out[column])):
+        if column in skip or not (
+            pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column])
+        ):
             continue
         out[column] = out[column].astype("string").str.replace(_ANY_EMBEDDED, REDACTED, regex=True)
     return out
@@ -192,9 +216,11 @@ def warn_hospital_number_ids(ids: pd.Series, file: str, column: str) -> str | No
     digits = ids.dropna().astype("string").str.fullmatch(rf"\d{{{HOSPITAL_NUMBER_DIGITS},}}").fillna(False)
     if not len(digits) or not digits.any():
         return None
-    message = (f"{file}, column '{column}': {int(digits.sum())} of {len(digits)} patient ids are strings of "
-               f"{HOSPITAL_NUMBER_DIGITS}+ digits and look like hospital numbers; they would reach every "
-               f"result file. Declare `identifiers: {{{column}: pseudonymise}}` for this source.")
+    message = (
+        f"{file}, column '{column}': {int(digits.sum())} of {len(digits)} patient ids are strings of "
+        f"{HOSPITAL_NUMBER_DIGITS}+ digits and look like hospital numbers; they would reach every "
+        f"result file. Declare `identifiers: {{{column}: pseudonymise}}` for this source."
+    )
     log.warning(message)
     return message
 
@@ -211,22 +237,44 @@ def salt_from_env(source: dict, file: str) -> bytes:
     """The pseudonymisation key from the environment variable the source names."""
     env = source.get("pseudonym_salt_env")
     if not env:
-        raise ConfigError(f"No pseudonymisation key for {file}", [Problem(
-            "`identifiers` asks to pseudonymise but `pseudonym_salt_env` is not set", file=file,
-            column="pseudonym_salt_env", expected="the name of an environment variable holding the key")])
+        raise ConfigError(
+            f"No pseudonymisation key for {file}",
+            [
+                Problem(
+                    "`identifiers` asks to pseudonymise but `pseudonym_salt_env` is not set",
+                    file=file,
+                    column="pseudonym_salt_env",
+                    expected="the name of an environment variable holding the key",
+                )
+            ],
+        )
     salt = os.environ.get(env, "")
     if len(salt) < 16:
-        raise ConfigError(f"No pseudonymisation key for {file}", [Problem(
-            f"environment variable {env} is unset or shorter than 16 characters", file=file,
-            column="pseudonym_salt_env", value=env, expected="a secret of at least 16 characters")])
+        raise ConfigError(
+            f"No pseudonymisation key for {file}",
+            [
+                Problem(
+                    f"environment variable {env} is unset or shorter than 16 characters",
+                    file=file,
+                    column="pseudonym_salt_env",
+                    value=env,
+                    expected="a secret of at least 16 characters",
+                )
+            ],
+        )
     return salt.encode("utf-8")
 
 
 def apply_identifier_policy(frame: pd.DataFrame, source: dict, file: str) -> pd.DataFrame:
     """Drop or pseudonymise the declared identifier columns (before anything else reads them)."""
     policy = source.get("identifiers") or {}
-    require_columns(frame, list(policy), file, title="Declared identifier columns missing",
-                    reason="column declared under `identifiers` not found")
+    require_columns(
+        frame,
+        list(policy),
+        file,
+        title="Declared identifier columns missing",
+        reason="column declared under `identifiers` not found",
+    )
     drop = [c for c, action in policy.items() if action == "drop"]
     out = frame.drop(columns=drop)
     pseudo = [c for c, action in policy.items() if action == "pseudonymise"]

@@ -55,10 +55,24 @@ from retrocohort.ingest.treatments import TREATMENT_COLUMNS, parse_treatment_lin
 from retrocohort.io.raw import DEFAULT_MAX_BYTES, read_raw_table, require_columns
 
 __all__ = [  # the workflow, validation, the HScore sheet and tests import these from here
-    "DAY_RANGE", "FORMULA_PATTERN", "MEASUREMENT_COLUMNS", "TREATMENT_COLUMNS", "CanonicalTables",
-    "ingest_measurement_source", "ingest_patient_source", "ingest_site", "map_values", "merge_sites",
-    "parse_dates", "parse_numbers", "parse_treatment_lines", "plausible_bounds", "range_problems",
-    "repeated_keys", "stripped_categories", "text_values",
+    "DAY_RANGE",
+    "FORMULA_PATTERN",
+    "MEASUREMENT_COLUMNS",
+    "TREATMENT_COLUMNS",
+    "CanonicalTables",
+    "ingest_measurement_source",
+    "ingest_patient_source",
+    "ingest_site",
+    "map_values",
+    "merge_sites",
+    "parse_dates",
+    "parse_numbers",
+    "parse_treatment_lines",
+    "plausible_bounds",
+    "range_problems",
+    "repeated_keys",
+    "stripped_categories",
+    "text_values",
 ]
 
 #: Codes of a binary patient column without a `map:` (any other cell, 0.5 or "yes", is an error).
@@ -85,10 +99,15 @@ def _typed(values: pd.Series, kind: str) -> pd.Series:
     return values.astype("string")
 
 
-def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, file: str,
-                          missing: list[str], agents: Mapping[str, str] | None = None,
-                          derived_agents: Collection[str] = (),
-                          ) -> tuple[pd.DataFrame, pd.DataFrame | None, list[Problem]]:
+def ingest_patient_source(
+    frame: pd.DataFrame,
+    source: dict,
+    variables: dict,
+    file: str,
+    missing: list[str],
+    agents: Mapping[str, str] | None = None,
+    derived_agents: Collection[str] = (),
+) -> tuple[pd.DataFrame, pd.DataFrame | None, list[Problem]]:
     """One patient-level raw file -> (patients columns, treatments or None, problems).
 
     ``agents`` (folded spelling -> code) and ``derived_agents`` are passed to
@@ -100,43 +119,80 @@ def ingest_patient_source(frame: pd.DataFrame, source: dict, variables: dict, fi
     mapping = source.get("columns", {})
     id_col = source["id_column"]
     treat = source.get("treatments")
-    require_columns(frame, [id_col] + [m["column"] for m in mapping.values()]
-                     + ([treat["column"]] if treat else []), file)
+    require_columns(
+        frame, [id_col] + [m["column"] for m in mapping.values()] + ([treat["column"]] if treat else []), file
+    )
     ids, problems = patient_ids(frame, id_col, file, missing)
-    problems += [Problem("spreadsheet formula as a patient id", file=file, row=p.row, column=id_col,
-                         value=p.value, expected="a plain identifier")
-                 for p in text_values(ids, file=file, column=id_col, missing=missing)[1]]
+    problems += [
+        Problem(
+            "spreadsheet formula as a patient id",
+            file=file,
+            row=p.row,
+            column=id_col,
+            value=p.value,
+            expected="a plain identifier",
+        )
+        for p in text_values(ids, file=file, column=id_col, missing=missing)[1]
+    ]
     dup = ids.duplicated(keep=False) & ids.notna()
-    problems += [Problem("duplicate patient id", file=file, row=int(r), column=id_col, value=v,
-                         expected="each patient once per file")
-                 for r, v in zip(row_number(ids.index[dup]), ids[dup])]
+    problems += [
+        Problem(
+            "duplicate patient id",
+            file=file,
+            row=int(r),
+            column=id_col,
+            value=v,
+            expected="each patient once per file",
+        )
+        for r, v in zip(row_number(ids.index[dup]), ids[dup])
+    ]
     out = pd.DataFrame({"patient_id": ids})
     for var, spec in mapping.items():
         vspec = variables[var]
         raw = frame[spec["column"]]
         if "map" in spec or vspec["kind"] == "binary":
-            values, probs = map_values(raw, spec.get("map", BINARY_CODES), file=file, column=spec["column"],
-                                       missing=missing)
+            values, probs = map_values(
+                raw, spec.get("map", BINARY_CODES), file=file, column=spec["column"], missing=missing
+            )
         elif vspec["kind"] in ("continuous", "count"):
-            values, probs = parse_numbers(raw, file=file, column=spec["column"], missing=missing,
-                                          decimal=source.get("decimal", "."),
-                                          integer=vspec["kind"] == "count",
-                                          percent=spec.get("unit", vspec.get("unit")) == "%")
+            values, probs = parse_numbers(
+                raw,
+                file=file,
+                column=spec["column"],
+                missing=missing,
+                decimal=source.get("decimal", "."),
+                integer=vspec["kind"] == "count",
+                percent=spec.get("unit", vspec.get("unit")) == "%",
+            )
             if "unit" in spec and "unit" in vspec:
-                values = pd.Series(convert(values.to_numpy(), spec["unit"], vspec["unit"],
-                                           molar_mass=vspec.get("molar_mass"),
-                                           significant=SIGNIFICANT_DIGITS), index=values.index)
-            probs += range_problems(values.to_numpy(dtype="float64"), var, variables, raw,
-                                    file=file, column=spec["column"])
+                values = pd.Series(
+                    convert(
+                        values.to_numpy(),
+                        spec["unit"],
+                        vspec["unit"],
+                        molar_mass=vspec.get("molar_mass"),
+                        significant=SIGNIFICANT_DIGITS,
+                    ),
+                    index=values.index,
+                )
+            probs += range_problems(
+                values.to_numpy(dtype="float64"), var, variables, raw, file=file, column=spec["column"]
+            )
         else:
             values, probs = text_values(raw, file=file, column=spec["column"], missing=missing)
         problems += probs
         out[var] = _typed(values, vspec["kind"])
     treatments = None
     if treat:
-        treatments, probs = parse_treatment_lines(frame[treat["column"]], ids, file=file,
-                                                  column=treat["column"], missing=missing,
-                                                  vocabulary=agents, named=derived_agents)
+        treatments, probs = parse_treatment_lines(
+            frame[treat["column"]],
+            ids,
+            file=file,
+            column=treat["column"],
+            missing=missing,
+            vocabulary=agents,
+            named=derived_agents,
+        )
         problems += probs
     return out, treatments, problems
 
@@ -151,20 +207,35 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     measurements, treatments, provenance, problems = [], [], [], []
     for source in spec["sources"]:
         file = source["path"]
-        frame = read_raw_table(resolve_inside(base_dir, file), fmt=source.get("format"),
-                               encoding=source.get("encoding", "utf-8"),
-                               separator=source.get("separator", ","), sheet=source.get("sheet"),
-                               max_bytes=limits.get("max_bytes", DEFAULT_MAX_BYTES),
-                               decimal=source.get("decimal", "."),
-                               hidden_rows=source.get("hidden_rows", "refuse"))
+        frame = read_raw_table(
+            resolve_inside(base_dir, file),
+            fmt=source.get("format"),
+            encoding=source.get("encoding", "utf-8"),
+            separator=source.get("separator", ","),
+            sheet=source.get("sheet"),
+            max_bytes=limits.get("max_bytes", DEFAULT_MAX_BYTES),
+            decimal=source.get("decimal", "."),
+            hidden_rows=source.get("hidden_rows", "refuse"),
+        )
         max_rows = limits.get("max_rows", DEFAULT_MAX_ROWS)
         if len(frame) > max_rows:
-            raise InputError(f"Too many rows in {file}", [Problem(
-                f"{len(frame)} data rows, above the limit of {max_rows}", file=file,
-                expected="split the file, or raise `input_limits.max_rows`")])
+            raise InputError(
+                f"Too many rows in {file}",
+                [
+                    Problem(
+                        f"{len(frame)} data rows, above the limit of {max_rows}",
+                        file=file,
+                        expected="split the file, or raise `input_limits.max_rows`",
+                    )
+                ],
+            )
         frame = apply_identifier_policy(frame, source, file)
-        whole_cell = scan_identifiers(frame, file, declared=_declared_columns(source),
-                                      value_scan_skip=_numeric_columns(source, variables))
+        whole_cell = scan_identifiers(
+            frame,
+            file,
+            declared=_declared_columns(source),
+            value_scan_skip=_numeric_columns(source, variables),
+        )
         flagged = {p.column for p in whole_cell}
         skip = _declared_columns(source) | _numeric_columns(source, variables) | flagged
         if source.get("free_text_identifiers", "refuse") == "redact":
@@ -174,8 +245,14 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
             warn_hospital_number_ids(frame[source["id_column"]], file, source["id_column"])
         if source["table"] == "patients":
             part, treat, probs = ingest_patient_source(
-                frame, source, variables, file, missing, agent_vocabulary(config),
-                [agent for _, agent in named_agents(config)])
+                frame,
+                source,
+                variables,
+                file,
+                missing,
+                agent_vocabulary(config),
+                [agent for _, agent in named_agents(config)],
+            )
             problems += probs
             patients = _merge_patient_parts(patients, part, file, problems)
             if treat is not None:
@@ -185,38 +262,65 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
             part, probs = ingest_measurement_source(frame, source, variables, file, missing, spellings)
             problems += probs
             measurements.append(part)
-            provenance += [(v, file, bool(source.get("synthetic", False)))
-                           for v in sorted(part["variable"].dropna().unique())]
+            provenance += [
+                (v, file, bool(source.get("synthetic", False)))
+                for v in sorted(part["variable"].dropna().unique())
+            ]
     if patients is not None:
         known = pd.Index(patients["patient_id"].dropna().unique())
         for source, part in zip([s for s in spec["sources"] if s["table"] == "measurements"], measurements):
             orphan = known.get_indexer(part["patient_id"]) < 0
-            problems += [Problem("measurement for a patient absent from the site's patient files",
-                                 file=source["path"], row=int(r), column=source["id_column"], value=v,
-                                 expected="a patient id listed in a `table: patients` source of this site")
-                         for r, v in zip(part["_row"][orphan], part["patient_id"][orphan])]
+            problems += [
+                Problem(
+                    "measurement for a patient absent from the site's patient files",
+                    file=source["path"],
+                    row=int(r),
+                    column=source["id_column"],
+                    value=v,
+                    expected="a patient id listed in a `table: patients` source of this site",
+                )
+                for r, v in zip(part["_row"][orphan], part["patient_id"][orphan])
+            ]
     measurements = [part.drop(columns="_row") for part in measurements]
     if problems:
         raise InputError(f"{len(problems)} problem(s) in the raw data of site {site!r}", problems)
     if patients is None:
-        raise ConfigError(f"Site {site!r} has no patient-level source",
-                          [Problem("every site needs a `table: patients` source",
-                                   column=f"sites/{site}/sources")])
+        raise ConfigError(
+            f"Site {site!r} has no patient-level source",
+            [Problem("every site needs a `table: patients` source", column=f"sites/{site}/sources")],
+        )
     patients.insert(1, "site", pd.Series(site, index=patients.index, dtype="string"))
-    meas = (pd.concat(measurements, ignore_index=True) if measurements
-            else pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-                ["patient_id", "day", "variable", "value", "unit"],
-                ["string", "Int64", "string", "float64", "string"])}))
+    meas = (
+        pd.concat(measurements, ignore_index=True)
+        if measurements
+        else pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in zip(
+                    ["patient_id", "day", "variable", "value", "unit"],
+                    ["string", "Int64", "string", "float64", "string"],
+                )
+            }
+        )
+    )
     meas.insert(1, "site", pd.Series(site, index=meas.index, dtype="string"))
-    treat = (pd.concat(treatments, ignore_index=True) if treatments
-             else pd.DataFrame({"patient_id": pd.Series(dtype="string"),
-                                "line": pd.Series(dtype="int64"),
-                                "agent": pd.Series(dtype="string")}))
+    treat = (
+        pd.concat(treatments, ignore_index=True)
+        if treatments
+        else pd.DataFrame(
+            {
+                "patient_id": pd.Series(dtype="string"),
+                "line": pd.Series(dtype="int64"),
+                "agent": pd.Series(dtype="string"),
+            }
+        )
+    )
     treat.insert(1, "site", pd.Series(site, index=treat.index, dtype="string"))
     sources = pd.DataFrame(provenance, columns=["variable", "file", "synthetic"])
     sources.insert(0, "site", site)
-    return CanonicalTables(patients.reset_index(drop=True), meas[MEASUREMENT_COLUMNS],
-                           treat[TREATMENT_COLUMNS], sources)
+    return CanonicalTables(
+        patients.reset_index(drop=True), meas[MEASUREMENT_COLUMNS], treat[TREATMENT_COLUMNS], sources
+    )
 
 
 def _declared_columns(source: dict) -> set[str]:
@@ -230,35 +334,54 @@ def _numeric_columns(source: dict, variables: dict) -> set[str]:
     scanned for identifiers: a non-number there is already an error, and an identifier that
     parses as a number (a 13-digit NIR) falls outside every plausible range."""
     if source["table"] != "measurements":
-        return {m["column"] for v, m in source.get("columns", {}).items()
-                if "map" not in m and variables.get(v, {}).get("kind") in ("continuous", "count")}
+        return {
+            m["column"]
+            for v, m in source.get("columns", {}).items()
+            if "map" not in m and variables.get(v, {}).get("kind") in ("continuous", "count")
+        }
     return {source[k] for k in ("id_column", "day_column", "value_column") if k in source}
 
 
-def _merge_patient_parts(current: pd.DataFrame | None, part: pd.DataFrame, file: str,
-                         problems: list[Problem]) -> pd.DataFrame:
+def _merge_patient_parts(
+    current: pd.DataFrame | None, part: pd.DataFrame, file: str, problems: list[Problem]
+) -> pd.DataFrame:
     """Join a patient-level source onto the first one; unknown patients are problems."""
     if current is None:
         return part
     overlap = sorted(set(current.columns) & set(part.columns) - {"patient_id"})
     if overlap:
-        raise ConfigError("A variable is mapped by two sources", [
-            Problem("variable already provided by an earlier source", file=file, column=v)
-            for v in overlap])
+        raise ConfigError(
+            "A variable is mapped by two sources",
+            [Problem("variable already provided by an earlier source", file=file, column=v) for v in overlap],
+        )
     orphans = ~part["patient_id"].isin(current["patient_id"])
-    problems += [Problem("patient not present in the site's first patient file", file=file,
-                         row=int(r), column="patient id", value=v,
-                         expected="a patient id listed in the first patient source")
-                 for r, v in zip(row_number(part.index[orphans]), part["patient_id"][orphans])]
-    return current.merge(part, on="patient_id", how="left", validate="one_to_one") \
-        if not part["patient_id"].duplicated().any() else current
+    problems += [
+        Problem(
+            "patient not present in the site's first patient file",
+            file=file,
+            row=int(r),
+            column="patient id",
+            value=v,
+            expected="a patient id listed in the first patient source",
+        )
+        for r, v in zip(row_number(part.index[orphans]), part["patient_id"][orphans])
+    ]
+    return (
+        current.merge(part, on="patient_id", how="left", validate="one_to_one")
+        if not part["patient_id"].duplicated().any()
+        else current
+    )
 
 
 def merge_sites(parts: list[CanonicalTables]) -> CanonicalTables:
     """Concatenate per-site canonical tables (patient ids must be unique across sites)."""
+
     def cat(frames: list[pd.DataFrame]) -> pd.DataFrame:
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
     return CanonicalTables(
-        cat([p.patients for p in parts]), cat([p.measurements for p in parts]),
-        cat([p.treatments for p in parts]), cat([p.sources for p in parts]))
+        cat([p.patients for p in parts]),
+        cat([p.measurements for p in parts]),
+        cat([p.treatments for p in parts]),
+        cat([p.sources for p in parts]),
+    )

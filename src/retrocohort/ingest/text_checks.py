@@ -23,8 +23,12 @@ import pandas as pd
 
 from retrocohort.errors import Problem
 
-_CONTINUATION = "".join(sorted(set(bytes(range(0x80, 0xC0)).decode("latin-1"))
-                               | set(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore"))))
+_CONTINUATION = "".join(
+    sorted(
+        set(bytes(range(0x80, 0xC0)).decode("latin-1"))
+        | set(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore"))
+    )
+)
 #: Signatures of mis-decoded text (see the module docstring).
 MISDECODED = re.compile("[\u0080-\u009f]|[\u00c2\u00c3][" + re.escape(_CONTINUATION) + "]|\u00e2\u20ac")
 #: Report at most this many cells per column (the count is given).
@@ -64,12 +68,23 @@ def misdecoded_problems(text: pd.Series, *, file: str, column: str) -> list[Prob
         found = MISDECODED.search(value)
         shown = found.group(0) if found else ""
         codes = " ".join(f"U+{ord(c):04X}" for c in shown)
-        hint = (f"`encoding: {fix[0]}` for this source (the cell then reads {fix[1]!r})" if fix
-                else "the file's real encoding under `encoding:` for this source")
-        problems.append(Problem(f"text looks mis-decoded ({shown!r} = {codes}): wrong `encoding:`?",
-                                file=file, row=int(text.index[pos]) + 2, column=column, value=value,
-                                expected=hint))
+        hint = (
+            f"`encoding: {fix[0]}` for this source (the cell then reads {fix[1]!r})"
+            if fix
+            else "the file's real encoding under `encoding:` for this source"
+        )
+        problems.append(
+            Problem(
+                f"text looks mis-decoded ({shown!r} = {codes}): wrong `encoding:`?",
+                file=file,
+                row=int(text.index[pos]) + 2,
+                column=column,
+                value=value,
+                expected=hint,
+            )
+        )
     if len(rows) > MAX_LISTED:
-        problems.append(Problem(f"... and {len(rows) - MAX_LISTED} more mis-decoded cells", file=file,
-                                column=column))
+        problems.append(
+            Problem(f"... and {len(rows) - MAX_LISTED} more mis-decoded cells", file=file, column=column)
+        )
     return problems

@@ -24,8 +24,9 @@ _LINE_PATTERN = re.compile(r"(\d+)\.\s*(.+?)\s*(?=[,;]\s*\d+\.|$)")
 _FORMAT = "'1. AGENT, 2. AGENT + AGENT, ...' (or ';' between lines) numbered from 1"
 
 
-def _agent_code(agent: str, vocabulary: Mapping[str, str],
-                named: Mapping[str, str]) -> tuple[str | None, str]:
+def _agent_code(
+    agent: str, vocabulary: Mapping[str, str], named: Mapping[str, str]
+) -> tuple[str | None, str]:
     """(code, why not when None) of one written agent."""
     if not agent:
         return None, "empty agent"
@@ -38,9 +39,16 @@ def _agent_code(agent: str, vocabulary: Mapping[str, str],
     return agent, ""
 
 
-def parse_treatment_lines(text: pd.Series, ids: pd.Series, *, file: str, column: str, missing: list[str],
-                          vocabulary: Mapping[str, str] | None = None,
-                          named: Collection[str] = ()) -> tuple[pd.DataFrame, list[Problem]]:
+def parse_treatment_lines(
+    text: pd.Series,
+    ids: pd.Series,
+    *,
+    file: str,
+    column: str,
+    missing: list[str],
+    vocabulary: Mapping[str, str] | None = None,
+    named: Collection[str] = (),
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse treatment-line cells into (patient_id, line, agent) rows, agents as declared codes.
 
     Parameters
@@ -56,9 +64,11 @@ def parse_treatment_lines(text: pd.Series, ids: pd.Series, *, file: str, column:
     """
     vocabulary = vocabulary or {}
     named_keys = {agent_key(a): a for a in named}
-    expected_agent = ("an agent declared under `agents:` (code or synonym): "
-                      + ", ".join(sorted(set(vocabulary.values()))) if vocabulary
-                      else "the spelling used in `derived:`, or declare `agents:` with synonyms")
+    expected_agent = (
+        "an agent declared under `agents:` (code or synonym): " + ", ".join(sorted(set(vocabulary.values())))
+        if vocabulary
+        else "the spelling used in `derived:`, or declare `agents:` with synonyms"
+    )
     rows: list[tuple[str, int, str]] = []
     problems: list[Problem] = []
     text = text.astype("string")
@@ -68,16 +78,31 @@ def parse_treatment_lines(text: pd.Series, ids: pd.Series, *, file: str, column:
         found = _LINE_PATTERN.findall(cell.strip())
         numbers = [int(n) for n, _ in found]
         if not found or numbers != list(range(1, len(found) + 1)):
-            problems.append(Problem(f"patient {pid}: cannot parse treatment lines", file=file,
-                                    row=int(idx) + 2, column=column, value=cell, expected=_FORMAT))
+            problems.append(
+                Problem(
+                    f"patient {pid}: cannot parse treatment lines",
+                    file=file,
+                    row=int(idx) + 2,
+                    column=column,
+                    value=cell,
+                    expected=_FORMAT,
+                )
+            )
             continue
         for number, agents in found:
             for written in (a.strip() for a in agents.split("+")):
                 code, reason = _agent_code(written, vocabulary, named_keys)
                 if code is None:
-                    problems.append(Problem(
-                        f"patient {pid}, line {number}: {reason}", file=file,
-                        row=int(idx) + 2, column=column, value=cell, expected=expected_agent))
+                    problems.append(
+                        Problem(
+                            f"patient {pid}, line {number}: {reason}",
+                            file=file,
+                            row=int(idx) + 2,
+                            column=column,
+                            value=cell,
+                            expected=expected_agent,
+                        )
+                    )
                 else:
                     rows.append((pid, int(number), code))
     frame = pd.DataFrame(rows, columns=["patient_id", "line", "agent"])

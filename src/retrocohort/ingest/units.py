@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Mapping
 
 import numpy as np
 import pint
@@ -24,23 +24,50 @@ from retrocohort.errors import InputError, Problem
 #: Accepted raw spellings -> pint expressions. Case-sensitive on purpose: "mg/dL" is not "Mg/dL".
 UNIT_SPELLINGS: Mapping[str, str] = {
     # cell counts
-    "G/L": "1e9 / liter", "10^9/L": "1e9 / liter", "x10^9/L": "1e9 / liter",
-    "×10⁹/L": "1e9 / liter", "10*9/L": "1e9 / liter", "/nL": "1 / nanoliter",
-    "/mm3": "1 / millimeter**3", "/µL": "1 / microliter", "/uL": "1 / microliter",
+    "G/L": "1e9 / liter",
+    "10^9/L": "1e9 / liter",
+    "x10^9/L": "1e9 / liter",
+    "×10⁹/L": "1e9 / liter",
+    "10*9/L": "1e9 / liter",
+    "/nL": "1 / nanoliter",
+    "/mm3": "1 / millimeter**3",
+    "/µL": "1 / microliter",
+    "/uL": "1 / microliter",
     # mass concentration
-    "g/dL": "gram / deciliter", "g/L": "gram / liter", "mg/dL": "milligram / deciliter",
-    "mg/L": "milligram / liter", "µg/L": "microgram / liter", "ug/L": "microgram / liter",
-    "ng/mL": "nanogram / milliliter", "µg/mL": "microgram / milliliter",
+    "g/dL": "gram / deciliter",
+    "g/L": "gram / liter",
+    "mg/dL": "milligram / deciliter",
+    "mg/L": "milligram / liter",
+    "µg/L": "microgram / liter",
+    "ug/L": "microgram / liter",
+    "ng/mL": "nanogram / milliliter",
+    "µg/mL": "microgram / milliliter",
     # substance concentration
-    "mmol/L": "millimole / liter", "µmol/L": "micromole / liter", "umol/L": "micromole / liter",
+    "mmol/L": "millimole / liter",
+    "µmol/L": "micromole / liter",
+    "umol/L": "micromole / liter",
     # enzyme activity
-    "U/L": "enzyme_unit / liter", "IU/L": "enzyme_unit / liter", "UI/L": "enzyme_unit / liter",
+    "U/L": "enzyme_unit / liter",
+    "IU/L": "enzyme_unit / liter",
+    "UI/L": "enzyme_unit / liter",
     # temperature, time, ratios
-    "°C": "degC", "degC": "degC", "C": "degC", "°F": "degF", "degF": "degF",
-    "%": "percent", "percent": "percent", "days": "day", "day": "day", "d": "day",
-    "years": "year", "year": "year", "y": "year",
+    "°C": "degC",
+    "degC": "degC",
+    "C": "degC",
+    "°F": "degF",
+    "degF": "degF",
+    "%": "percent",
+    "percent": "percent",
+    "days": "day",
+    "day": "day",
+    "d": "day",
+    "years": "year",
+    "year": "year",
+    "y": "year",
     # dimensionless (binary and categorical values, scores)
-    "1": "dimensionless", "": "dimensionless", "points": "dimensionless",
+    "1": "dimensionless",
+    "": "dimensionless",
+    "points": "dimensionless",
     "boolean": "dimensionless",
 }
 
@@ -54,8 +81,12 @@ def unit_key(spelling: str) -> str:
     U+03BC, full-width letters, the ``°C`` ligature U+2103); superscripts are kept as written so
     that ``10⁹/L`` never becomes ``109/L``. Case is kept ("mg/dL" is not "Mg/dL").
     """
-    return "".join(ch if unicodedata.decomposition(ch).startswith(("<super>", "<sub>"))
-                   else unicodedata.normalize("NFKC", ch) for ch in unicodedata.normalize("NFC", spelling))
+    return "".join(
+        ch
+        if unicodedata.decomposition(ch).startswith(("<super>", "<sub>"))
+        else unicodedata.normalize("NFKC", ch)
+        for ch in unicodedata.normalize("NFC", spelling)
+    )
 
 
 def _all_spellings(extra: Mapping[str, str] | None) -> dict[str, str]:
@@ -73,10 +104,11 @@ def spelled_out(text: str) -> str:
 
 
 def unknown_unit_message(spelling: str, spellings: Mapping[str, str] | None = None) -> str:
-    """"unknown unit", plus code points and the closest known spelling when they look alike."""
+    """ "unknown unit", plus code points and the closest known spelling when they look alike."""
     known = [k for k in _all_spellings(spellings) if k]
-    close = difflib.get_close_matches(unit_key(spelling).casefold(), [unit_key(k).casefold() for k in known],
-                                      n=1, cutoff=0.75)
+    close = difflib.get_close_matches(
+        unit_key(spelling).casefold(), [unit_key(k).casefold() for k in known], n=1, cutoff=0.75
+    )
     message = "unknown unit"
     if any(ord(c) > 127 for c in spelling) or close:
         message += f" {spelled_out(spelling)}"
@@ -91,8 +123,13 @@ def _expression(spelling: str, extra: Mapping[str, str] | None) -> str:
     if unit_key(spelling) not in table:
         raise InputError(
             f"Unknown unit {spelling!r}",
-            [Problem(unknown_unit_message(spelling, extra), value=spelling,
-                     expected="one of " + ", ".join(sorted(repr(k) for k in _all_spellings(extra) if k)))],
+            [
+                Problem(
+                    unknown_unit_message(spelling, extra),
+                    value=spelling,
+                    expected="one of " + ", ".join(sorted(repr(k) for k in _all_spellings(extra) if k)),
+                )
+            ],
         )
     return table[unit_key(spelling)]
 
@@ -100,6 +137,7 @@ def _expression(spelling: str, extra: Mapping[str, str] | None) -> str:
 @lru_cache(maxsize=1024)
 def _linear_map(source: str, target: str, molar_mass: str | None) -> tuple[float, float]:
     """Return (scale, offset) such that ``target_value = source_value * scale + offset``."""
+
     def quantity(expr: str, v: float) -> pint.Quantity:
         if _is_offset(expr):  # degC/degF cannot be scaled by multiplication
             return _UREG.Quantity(v, expr)
@@ -123,8 +161,13 @@ def _is_offset(expr: str) -> bool:
     return expr in ("degC", "degF")
 
 
-def conversion(source_unit: str, target_unit: str, *, molar_mass: str | None = None,
-               spellings: Mapping[str, str] | None = None) -> tuple[float, float]:
+def conversion(
+    source_unit: str,
+    target_unit: str,
+    *,
+    molar_mass: str | None = None,
+    spellings: Mapping[str, str] | None = None,
+) -> tuple[float, float]:
     """(scale, offset) converting raw spelling ``source_unit`` to canonical ``target_unit``.
 
     Both units are looked up in :data:`UNIT_SPELLINGS` (plus ``spellings``); ``molar_mass``
@@ -135,27 +178,39 @@ def conversion(source_unit: str, target_unit: str, *, molar_mass: str | None = N
     try:
         return _linear_map(src, dst, molar_mass)
     except pint.DimensionalityError:
-        hint = "" if molar_mass else (
-            "; between mass and substance concentrations set `molar_mass` for this variable")
+        hint = (
+            ""
+            if molar_mass
+            else ("; between mass and substance concentrations set `molar_mass` for this variable")
+        )
         raise InputError(
             f"Cannot convert unit {source_unit!r} to {target_unit!r}",
-            [Problem("incompatible dimensions", value=source_unit,
-                     expected=f"a unit convertible to {target_unit!r}{hint}")],
+            [
+                Problem(
+                    "incompatible dimensions",
+                    value=source_unit,
+                    expected=f"a unit convertible to {target_unit!r}{hint}",
+                )
+            ],
         ) from None
 
 
-def convert(values: np.ndarray, source_unit: str, target_unit: str, *,
-            molar_mass: str | None = None,
-            spellings: Mapping[str, str] | None = None,
-            significant: int | None = None) -> np.ndarray:
+def convert(
+    values: np.ndarray,
+    source_unit: str,
+    target_unit: str,
+    *,
+    molar_mass: str | None = None,
+    spellings: Mapping[str, str] | None = None,
+    significant: int | None = None,
+) -> np.ndarray:
     """Convert an array of values from ``source_unit`` to ``target_unit`` (NaN preserved).
 
     With ``significant`` (ingestion passes :data:`SIGNIFICANT_DIGITS`), converted values are
     rounded to that many significant digits (:func:`round_significant`); values already in the
     target unit are returned unchanged either way.
     """
-    scale, offset = conversion(source_unit, target_unit, molar_mass=molar_mass,
-                               spellings=spellings)
+    scale, offset = conversion(source_unit, target_unit, molar_mass=molar_mass, spellings=spellings)
     arr = np.asarray(values, dtype="float64")
     if scale == 1.0 and offset == 0.0:
         return arr.copy()

@@ -37,7 +37,10 @@ def _triggered(text: pd.Series) -> np.ndarray:
 
 def _neutralised(column: pd.Series) -> pd.Series:
     """One text column neutralised; vectorised when every non-missing cell is a str."""
-    if isinstance(column.dtype, pd.StringDtype) or pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+    if isinstance(column.dtype, pd.StringDtype) or pd.api.types.infer_dtype(column, skipna=True) in (
+        "string",
+        "empty",
+    ):
         hit = _triggered(column.astype("string"))
         if not hit.any():
             return column
@@ -56,7 +59,7 @@ def safe_text_frame(df: pd.DataFrame) -> pd.DataFrame:
     """
     out = df.copy()
     for position, dtype in enumerate(df.dtypes):
-        if dtype == object or isinstance(dtype, pd.StringDtype):
+        if pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype):
             out.isetitem(position, _neutralised(df.iloc[:, position]))
     return out
 
@@ -66,10 +69,17 @@ def safe_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     and column names: everything a CSV writer turns into a spreadsheet cell."""
     out = safe_text_frame(df)
     for position, dtype in enumerate(out.dtypes):
-        if isinstance(dtype, pd.CategoricalDtype) and len(dtype.categories) and \
-                pd.api.types.infer_dtype(dtype.categories) == "string":
+        if (
+            isinstance(dtype, pd.CategoricalDtype)
+            and len(dtype.categories)
+            and pd.api.types.infer_dtype(dtype.categories) == "string"
+        ):
             column = out.iloc[:, position]
-            out.isetitem(position, column.cat.rename_categories(
-                {c: neutralise_formula(c) for c in dtype.categories if neutralise_formula(c) != c}))
+            out.isetitem(
+                position,
+                column.cat.rename_categories(
+                    {c: neutralise_formula(c) for c in dtype.categories if neutralise_formula(c) != c}
+                ),
+            )
     out.columns = [neutralise_formula(c) if isinstance(c, str) else c for c in out.columns]
     return out

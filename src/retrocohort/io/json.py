@@ -78,9 +78,11 @@ def json_ready(value: Any, where: str = "$") -> Any:
         return None
     if isinstance(value, _AS_TEXT):
         return str(value)
-    raise TypeError(f"{where}: a {type(value).__module__}.{type(value).__qualname__} cannot be written "
-                    f"as JSON (value {value!r}); expected a mapping, list, string, number, boolean, "
-                    "None, numpy scalar or array, date or path")
+    raise TypeError(
+        f"{where}: a {type(value).__module__}.{type(value).__qualname__} cannot be written "
+        f"as JSON (value {value!r}); expected a mapping, list, string, number, boolean, "
+        "None, numpy scalar or array, date or path"
+    )
 
 
 def _key(key: Any, where: str) -> Any:
@@ -89,8 +91,10 @@ def _key(key: Any, where: str) -> Any:
         key = key.item()
     if isinstance(key, _KEY_TYPES):
         return key
-    raise TypeError(f"{where}: a mapping key of type {type(key).__qualname__} ({key!r}) cannot be "
-                    "written as JSON; expected a string or number")
+    raise TypeError(
+        f"{where}: a mapping key of type {type(key).__qualname__} ({key!r}) cannot be "
+        "written as JSON; expected a string or number"
+    )
 
 
 def json_text(document: Any, *, sort_keys: bool = True) -> str:
@@ -99,5 +103,7 @@ def json_text(document: Any, *, sort_keys: bool = True) -> str:
     ``sort_keys=False`` keeps insertion order (for records read top to bottom); the default
     sorts keys so the same content always gives the same bytes.
     """
-    return json.dumps(json_ready(document), indent=2, sort_keys=sort_keys, ensure_ascii=False,
-                      allow_nan=False) + "\n"
+    return (
+        json.dumps(json_ready(document), indent=2, sort_keys=sort_keys, ensure_ascii=False, allow_nan=False)
+        + "\n"
+    )

@@ -20,9 +20,23 @@ def checksums(paths: list[str]) -> list[dict]:
     return [{"path": p, "bytes": Path(p).stat().st_size, "sha256": sha256_file(p)} for p in sorted(paths)]
 
 
-def package_versions(names: tuple[str, ...] = (
-        "retrocohort", "snakemake", "pandas", "numpy", "scipy", "statsmodels", "matplotlib",
-        "pandera", "pyarrow", "python-docx", "pint", "openpyxl", "PyYAML")) -> dict[str, str]:
+def package_versions(
+    names: tuple[str, ...] = (
+        "retrocohort",
+        "snakemake",
+        "pandas",
+        "numpy",
+        "scipy",
+        "statsmodels",
+        "matplotlib",
+        "pandera",
+        "pyarrow",
+        "python-docx",
+        "pint",
+        "openpyxl",
+        "PyYAML",
+    ),
+) -> dict[str, str]:
     """Installed versions of the packages that shape the results."""
     from importlib.metadata import PackageNotFoundError, version
 
@@ -41,8 +55,9 @@ def git_state(repo: str | Path = ".") -> dict[str, object]:
 
     def git(*args: str) -> str | None:
         try:
-            return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                                  check=True, timeout=10).stdout.strip()
+            return subprocess.run(
+                ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True, timeout=10
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return None
 
@@ -68,9 +83,12 @@ def snakemake_invocation() -> dict[str, object]:
         except (psutil.Error, OSError):
             break
         if any(Path(arg).name.startswith("snakemake") for arg in cmdline[:3]):
-            started = dt.datetime.fromtimestamp(proc.create_time(), tz=dt.timezone.utc)
-            return {"command_line": cmdline, "cwd": proc.cwd(),
-                    "started_utc": started.isoformat(timespec="seconds")}
+            started = dt.datetime.fromtimestamp(proc.create_time(), tz=dt.UTC)
+            return {
+                "command_line": cmdline,
+                "cwd": proc.cwd(),
+                "started_utc": started.isoformat(timespec="seconds"),
+            }
         proc = proc.parent()
     return {"command_line": None, "cwd": str(Path.cwd()), "started_utc": None}
 
@@ -84,6 +102,5 @@ def run_record() -> dict[str, object]:
     import datetime as dt
     import platform
 
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    return {**snakemake_invocation(), "recorded_utc": now, "host": platform.node(),
-            "git": git_state()}
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return {**snakemake_invocation(), "recorded_utc": now, "host": platform.node(), "git": git_state()}

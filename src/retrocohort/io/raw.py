@@ -23,15 +23,29 @@ from retrocohort.io.xlsx import read_xlsx_cells
 DEFAULT_MAX_BYTES = 2 * 1024**3
 
 
-def require_columns(frame: pd.DataFrame, needed: list[str], file: str, *,
-                    title: str = "Missing columns", reason: str = "column not found") -> None:
+def require_columns(
+    frame: pd.DataFrame,
+    needed: list[str],
+    file: str,
+    *,
+    title: str = "Missing columns",
+    reason: str = "column not found",
+) -> None:
     """Raise one :class:`InputError` naming every column of ``needed`` absent from ``frame``."""
     missing = [c for c in needed if c not in frame.columns]
     if missing:
-        raise InputError(f"{title} in {file}", [
-            Problem(reason, file=file, column=c,
-                    expected="one of the file's columns: " + ", ".join(map(str, frame.columns)))
-            for c in missing])
+        raise InputError(
+            f"{title} in {file}",
+            [
+                Problem(
+                    reason,
+                    file=file,
+                    column=c,
+                    expected="one of the file's columns: " + ", ".join(map(str, frame.columns)),
+                )
+                for c in missing
+            ],
+        )
 
 
 def _fail(path: Path, message: str, expected: str | None = None) -> InputError:
@@ -45,15 +59,25 @@ def file_format(path: Path, declared: str | None = None) -> str:
     suffix = path.suffix.lower()
     formats = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
     if suffix not in formats:
-        raise _fail(path, f"unsupported file extension {suffix!r}",
-                    "one of .csv, .tsv, .txt, .xlsx, .parquet (or set `format:`)")
+        raise _fail(
+            path,
+            f"unsupported file extension {suffix!r}",
+            "one of .csv, .tsv, .txt, .xlsx, .parquet (or set `format:`)",
+        )
     return formats[suffix]
 
 
-def read_raw_table(path: str | Path, *, fmt: str | None = None, encoding: str = "utf-8",
-                   separator: str = ",", sheet: str | int | None = None,
-                   max_bytes: int = DEFAULT_MAX_BYTES, decimal: str = ".",
-                   hidden_rows: str = "refuse") -> pd.DataFrame:
+def read_raw_table(
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    encoding: str = "utf-8",
+    separator: str = ",",
+    sheet: str | int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    decimal: str = ".",
+    hidden_rows: str = "refuse",
+) -> pd.DataFrame:
     """Read one raw file; every column as text (Parquet keeps its own types).
 
     XLSX files are read cell by cell (:func:`retrocohort.io.xlsx.read_xlsx_cells`: sheet choice,
@@ -80,9 +104,12 @@ def read_raw_table(path: str | Path, *, fmt: str | None = None, encoding: str = 
     if size == 0:
         raise _fail(path, "file is empty", "a header row and at least one data row")
     if size > max_bytes:
-        raise _fail(path, f"file is {size} bytes, above the input size limit of {max_bytes} bytes",
-                    "a smaller file (split it per site), or raise `input_limits.max_bytes` "
-                    "if the machine has the memory")
+        raise _fail(
+            path,
+            f"file is {size} bytes, above the input size limit of {max_bytes} bytes",
+            "a smaller file (split it per site), or raise `input_limits.max_bytes` "
+            "if the machine has the memory",
+        )
     kind = file_format(path, fmt)
     try:
         if kind == "csv":
@@ -96,22 +123,34 @@ def read_raw_table(path: str | Path, *, fmt: str | None = None, encoding: str = 
     except PermissionError:
         raise _fail(path, "no permission to read the file", "a file readable by this user") from None
     except (zipfile.BadZipFile, EOFError) as exc:
-        raise _fail(path, f"truncated or corrupt {kind} file ({exc})",
-                    "a complete .xlsx workbook (re-export it from the spreadsheet)") from None
+        raise _fail(
+            path,
+            f"truncated or corrupt {kind} file ({exc})",
+            "a complete .xlsx workbook (re-export it from the spreadsheet)",
+        ) from None
     except UnicodeDecodeError as exc:
-        raise _fail(path, f"bytes at offset {exc.start} are not valid {encoding}",
-                    f"a {encoding} text file (or set `encoding:` for this source)") from None
+        raise _fail(
+            path,
+            f"bytes at offset {exc.start} are not valid {encoding}",
+            f"a {encoding} text file (or set `encoding:` for this source)",
+        ) from None
     except Exception as exc:  # parser errors from pandas / openpyxl / pyarrow
         detail = " ".join(str(exc).split())
-        raise _fail(path, f"not a readable {kind} file ({type(exc).__name__}: {detail})",
-                    f"a well-formed {kind} file with the same number of fields on every row") from None
+        raise _fail(
+            path,
+            f"not a readable {kind} file ({type(exc).__name__}: {detail})",
+            f"a well-formed {kind} file with the same number of fields on every row",
+        ) from None
     _check_columns(path, frame)
     if kind == "csv" and frame.shape[1] == 1:
         header = str(frame.columns[0])
         other = next((sep for sep in (";", "\t", ",", "|") if sep != separator and sep in header), None)
         if other:
-            raise _fail(path, f"one column {header!r}: the file seems separated by {other!r}, "
-                        f"not {separator!r}", f"`separator: {other!r}` for this source")
+            raise _fail(
+                path,
+                f"one column {header!r}: the file seems separated by {other!r}, not {separator!r}",
+                f"`separator: {other!r}` for this source",
+            )
     if frame.empty:
         raise _fail(path, "has a header but no data rows", "at least one data row")
     return frame
@@ -122,13 +161,18 @@ def _read_csv(path: Path, encoding: str, separator: str) -> pd.DataFrame:
     with open(path, "rb") as fh:
         head = fh.read(4)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) and not enc.lower().startswith("utf-16"):
-        raise _fail(path, "file is UTF-16 encoded (byte-order mark FF FE / FE FF)",
-                    "UTF-8 text (or set `encoding: utf-16` for this source)")
+        raise _fail(
+            path,
+            "file is UTF-16 encoded (byte-order mark FF FE / FE FF)",
+            "UTF-8 text (or set `encoding: utf-16` for this source)",
+        )
     if head.startswith(b"\xef\xbb\xbf") and enc != "utf-8-sig":
-        raise _fail(path, f"file starts with a UTF-8 byte-order mark but `encoding: {encoding}` is declared",
-                    "`encoding: utf-8` for this source (a UTF-8 BOM is accepted)")
-    return pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, na_filter=False,
-                       encoding=enc)
+        raise _fail(
+            path,
+            f"file starts with a UTF-8 byte-order mark but `encoding: {encoding}` is declared",
+            "`encoding: utf-8` for this source (a UTF-8 BOM is accepted)",
+        )
+    return pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, na_filter=False, encoding=enc)
 
 
 def _check_columns(path: Path, frame: pd.DataFrame) -> None:
@@ -138,10 +182,21 @@ def _check_columns(path: Path, frame: pd.DataFrame) -> None:
     for i, name in enumerate(names):
         dup = re.fullmatch(r"(.+)\.(\d+)", name)
         if dup and dup.group(1) in names:
-            problems.append(Problem("duplicated column name", file=str(path),
-                                    column=dup.group(1), expected="each column name once"))
+            problems.append(
+                Problem(
+                    "duplicated column name",
+                    file=str(path),
+                    column=dup.group(1),
+                    expected="each column name once",
+                )
+            )
         if not name.strip() or name.startswith("Unnamed:"):
-            problems.append(Problem(f"blank column name at position {i + 1}", file=str(path),
-                                    expected="a name for every column"))
+            problems.append(
+                Problem(
+                    f"blank column name at position {i + 1}",
+                    file=str(path),
+                    expected="a name for every column",
+                )
+            )
     if problems:
         raise InputError(f"Bad header in {path}", problems)

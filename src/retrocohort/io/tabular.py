@@ -58,8 +58,10 @@ def _arrow_csv_text(frame: pd.DataFrame) -> str | None:
         text = _csv_cells(col)
         if text is None:
             return None
-        if not pd.api.types.is_numeric_dtype(col.dtype) and pc.any(
-                pc.match_substring_regex(text, _NEEDS_QUOTES)).as_py():
+        if (
+            not pd.api.types.is_numeric_dtype(col.dtype)
+            and pc.any(pc.match_substring_regex(text, _NEEDS_QUOTES)).as_py()
+        ):
             return None
         columns.append(pc.fill_null(text.cast(pa.large_string()), ""))
     lines = pc.binary_join_element_wise(*columns, pa.scalar(",", pa.large_string()))
@@ -87,7 +89,9 @@ def _csv_cells(col: pd.Series):
         labels = np.append(np.asarray(dtype.categories, dtype=object), None)
         return pa.array(labels[col.cat.codes.to_numpy()], type=pa.string())
     if isinstance(dtype, pd.StringDtype) or (
-            dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")):
+        pd.api.types.is_object_dtype(dtype)
+        and pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")
+    ):
         values = col.to_numpy(dtype=object, na_value=None)
         return pa.array(values, type=pa.string(), from_pandas=True)
     return None
@@ -146,8 +150,9 @@ def write_parquet_dataset(paths: list[str | Path], directory: str | Path) -> int
     return sum(pq.ParquetFile(p).metadata.num_rows for p in paths)
 
 
-def read_parquet(path: str | Path, columns: list[str] | None = None,
-                 categorical: list[str] | None = None) -> pd.DataFrame:
+def read_parquet(
+    path: str | Path, columns: list[str] | None = None, categorical: list[str] | None = None
+) -> pd.DataFrame:
     """Read a canonical table (optionally only some columns).
 
     ``categorical``: string columns read as pandas categoricals straight from Parquet's

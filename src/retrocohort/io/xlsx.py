@@ -83,26 +83,49 @@ def _non_empty(ws: Any) -> bool:
 def choose_sheet(workbook: Any, sheet: str | int | None, file: str) -> Any:
     """The worksheet to read (see the module rules); :class:`InputError` naming the sheets."""
     names = workbook.sheetnames
-    described = ", ".join(f"{n!r}" + (" (hidden)" if workbook[n].sheet_state != "visible" else "")
-                          for n in names)
+    described = ", ".join(
+        f"{n!r}" + (" (hidden)" if workbook[n].sheet_state != "visible" else "") for n in names
+    )
     if sheet is not None:
         if isinstance(sheet, int) and 0 <= sheet < len(names):
             return workbook[names[sheet]]
         if isinstance(sheet, str) and sheet in names:
             return workbook[sheet]
-        raise InputError(f"Sheet not found in {file}", [Problem(
-            f"no sheet {sheet!r} in the workbook", file=file, value=sheet,
-            expected=f"`sheet:` one of {described} (or its 0-based position)")])
+        raise InputError(
+            f"Sheet not found in {file}",
+            [
+                Problem(
+                    f"no sheet {sheet!r} in the workbook",
+                    file=file,
+                    value=sheet,
+                    expected=f"`sheet:` one of {described} (or its 0-based position)",
+                )
+            ],
+        )
     filled = [n for n in names if _non_empty(workbook[n])]
     if len(filled) > 1:
-        raise InputError(f"Several sheets hold data in {file}", [Problem(
-            f"{len(filled)} non-empty sheets: " + ", ".join(repr(n) for n in filled), file=file,
-            expected="`sheet: <name>` for this source, naming the sheet with the table")])
+        raise InputError(
+            f"Several sheets hold data in {file}",
+            [
+                Problem(
+                    f"{len(filled)} non-empty sheets: " + ", ".join(repr(n) for n in filled),
+                    file=file,
+                    expected="`sheet: <name>` for this source, naming the sheet with the table",
+                )
+            ],
+        )
     chosen = workbook[filled[0] if filled else names[0]]
     if chosen.sheet_state != "visible":
-        raise InputError(f"The data of {file} are on a hidden sheet", [Problem(
-            f"sheet {chosen.title!r} is hidden", file=file,
-            expected=f"unhide it, or declare `sheet: {chosen.title!r}` to read it knowingly")])
+        raise InputError(
+            f"The data of {file} are on a hidden sheet",
+            [
+                Problem(
+                    f"sheet {chosen.title!r} is hidden",
+                    file=file,
+                    expected=f"unhide it, or declare `sheet: {chosen.title!r}` to read it knowingly",
+                )
+            ],
+        )
     return chosen
 
 
@@ -125,8 +148,9 @@ def _dedupe(names: list[str]) -> list[str]:
     return out
 
 
-def read_xlsx_cells(path: str | Path, *, sheet: str | int | None = None, decimal: str = ".",
-                    hidden_rows: str = "refuse") -> pd.DataFrame:
+def read_xlsx_cells(
+    path: str | Path, *, sheet: str | int | None = None, decimal: str = ".", hidden_rows: str = "refuse"
+) -> pd.DataFrame:
     """Read one sheet as text cells (row 1 = header; frame index = Excel row - 2).
 
     Raises :class:`InputError` for every rule in the module docstring, each problem naming the
@@ -151,34 +175,54 @@ def read_xlsx_cells(path: str | Path, *, sheet: str | int | None = None, decimal
     problems: list[Problem] = []
     for rng in ws_f.merged_cells.ranges:
         if rng.min_row <= len(rows) and rng.min_col <= width:
-            problems.append(Problem(f"merged cells {rng.coord}: only the first cell holds a value",
-                                    **_located(file, header, rng.min_row, rng.min_col),
-                                    expected="unmerged cells, the value repeated in every row"))
+            problems.append(
+                Problem(
+                    f"merged cells {rng.coord}: only the first cell holds a value",
+                    **_located(file, header, rng.min_row, rng.min_col),
+                    expected="unmerged cells, the value repeated in every row",
+                )
+            )
     missing_cache, errors = [], []
-    for row_f, row_v in zip(ws_f.iter_rows(min_row=1, max_row=len(rows), max_col=width),
-                            values.iter_rows(min_row=1, max_row=len(rows), max_col=width)):
+    for row_f, row_v in zip(
+        ws_f.iter_rows(min_row=1, max_row=len(rows), max_col=width),
+        values.iter_rows(min_row=1, max_row=len(rows), max_col=width),
+    ):
         for c, v in zip(row_f, row_v):
             if c.data_type == "f" and v.value is None:
                 missing_cache.append((c, str(c.value)))
             elif v.data_type == "e":
                 errors.append((c, v.value))
-    problems += [Problem(f"formula {text!r} in cell {c.coordinate} has no computed value",
-                         **_located(file, header, c.row, c.column),
-                         expected="open and save the workbook in Excel or LibreOffice (so values are "
-                         "computed), or paste values instead of formulas")
-                 for c, text in missing_cache[:MAX_LISTED]]
-    problems += [Problem(f"Excel error value in cell {c.coordinate}",
-                         **_located(file, header, c.row, c.column), value=v,
-                         expected="a value, or a declared missing-value token")
-                 for c, v in errors[:MAX_LISTED]]
+    problems += [
+        Problem(
+            f"formula {text!r} in cell {c.coordinate} has no computed value",
+            **_located(file, header, c.row, c.column),
+            expected="open and save the workbook in Excel or LibreOffice (so values are "
+            "computed), or paste values instead of formulas",
+        )
+        for c, text in missing_cache[:MAX_LISTED]
+    ]
+    problems += [
+        Problem(
+            f"Excel error value in cell {c.coordinate}",
+            **_located(file, header, c.row, c.column),
+            value=v,
+            expected="a value, or a declared missing-value token",
+        )
+        for c, v in errors[:MAX_LISTED]
+    ]
     hidden = [r for r in range(2, len(rows) + 1) if ws_f.row_dimensions[r].hidden]
     if hidden and hidden_rows != "include":
         shown = ", ".join(map(str, hidden[:MAX_LISTED])) + (" ..." if len(hidden) > MAX_LISTED else "")
-        problems.append(Problem(f"{len(hidden)} hidden row(s): {shown}", file=file,
-                                expected="unhide or delete them, or declare `hidden_rows: include` "
-                                "to analyse them"))
+        problems.append(
+            Problem(
+                f"{len(hidden)} hidden row(s): {shown}",
+                file=file,
+                expected="unhide or delete them, or declare `hidden_rows: include` to analyse them",
+            )
+        )
     if problems:
-        raise InputError(f"Spreadsheet cells of {file} (sheet {ws_f.title!r}) cannot be read as shown",
-                         problems)
+        raise InputError(
+            f"Spreadsheet cells of {file} (sheet {ws_f.title!r}) cannot be read as shown", problems
+        )
     body = [r[:width] + [""] * (width - len(r[:width])) for r in rows[1:]]
     return pd.DataFrame(body, columns=_dedupe(header), dtype="string").astype(object)

@@ -42,9 +42,14 @@ def start_run(planned: Iterable[tuple[str, str]]) -> None:
     """Record the run's plan (``(rule, output path)`` pairs) and mark results as in progress."""
     plan = sorted({(rule, str(path)) for rule, path in planned})
     _write(PLAN, {"started_ns": time.time_ns(), "planned": plan})
-    _write(STATUS, {"status": "running",
-                    "message": "A run is in progress, or stopped without finishing: outputs may mix "
-                               "this run and an earlier one until it completes."})
+    _write(
+        STATUS,
+        {
+            "status": "running",
+            "message": "A run is in progress, or stopped without finishing: outputs may mix "
+            "this run and an earlier one until it completes.",
+        },
+    )
     REPORT.unlink(missing_ok=True)
 
 
@@ -80,7 +85,7 @@ def fail_run(log: str | None = None) -> dict:
     status = {
         "status": "incomplete",
         "message": "The last run failed. Outputs of the jobs that did not finish were removed rather "
-                   "than left from an earlier run; fix the cause and run again.",
+        "than left from an earlier run; fix the cause and run again.",
         "jobs_not_finished": sorted(unfinished),
         "stale_outputs_removed": sorted(removed),
         "log": log,

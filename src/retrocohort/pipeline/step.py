@@ -31,7 +31,7 @@ from retrocohort.errors import RetrocohortError
 #: OS errors that are the machine's, not the data's: what to tell the user.
 RESOURCE_ERRORS = {
     errno.ENOSPC: "the disk is full (No space left on device): free space, then rerun the same "
-                  "command (add --rerun-incomplete if Snakemake asks for it)",
+    "command (add --rerun-incomplete if Snakemake asks for it)",
     errno.EDQUOT: "the disk quota is exceeded: free space, then rerun the same command",
     errno.EROFS: "the results directory is on a read-only file system: run from a writable copy",
     errno.EACCES: "permission denied: make results/ and logs/ writable by you, then rerun",
@@ -65,8 +65,13 @@ def step_arguments(smk: Any) -> dict[str, Any]:
 def run_step(smk: Any, step: Callable[..., None]) -> None:
     """Run ``step(input=..., output=..., params=..., config=...)`` logging to the rule's log."""
     log_path = smk.log[0]
-    logging.basicConfig(filename=log_path, filemode="w", level=logging.INFO,
-                        format="%(levelname)s %(name)s: %(message)s", force=True)
+    logging.basicConfig(
+        filename=log_path,
+        filemode="w",
+        level=logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
     log = logging.getLogger(f"retrocohort.{smk.rule}")
     try:
         kwargs = step_arguments(smk)
@@ -86,8 +91,11 @@ def run_step(smk: Any, step: Callable[..., None]) -> None:
         if cause is None:
             print(f"\nretrocohort: rule {smk.rule} failed: {exc}; see {log_path}", file=sys.stderr)
         else:
-            print(f"\nretrocohort: rule {smk.rule} stopped: {cause}. ({exc.strerror}: "
-                  f"{exc.filename or ''}). Nothing it wrote is kept.", file=sys.stderr)
+            print(
+                f"\nretrocohort: rule {smk.rule} stopped: {cause}. ({exc.strerror}: "
+                f"{exc.filename or ''}). Nothing it wrote is kept.",
+                file=sys.stderr,
+            )
         sys.exit(1)
     except Exception:
         log.error("unexpected failure\n%s", traceback.format_exc())

@@ -19,8 +19,9 @@ def _add_mark(cell: str, mark: str) -> Marked:
     return Marked(body, existing + mark)
 
 
-def mark_published_disagreements(table: Table, published: Mapping[int, str], audit: str, *,
-                                 mark: str = DISAGREEMENT_MARK) -> Table:
+def mark_published_disagreements(
+    table: Table, published: Mapping[int, str], audit: str, *, mark: str = DISAGREEMENT_MARK
+) -> Table:
     """A copy of ``table`` whose body rows ``published`` (0-based row index -> the value as the paper
     printed it) carry ``mark`` on their label, plus one footnote such as "‡ Differs from the
     published value (published: 13 (62%) for Gender (male)); see results/audit/audit.md."
@@ -39,8 +40,10 @@ def mark_published_disagreements(table: Table, published: Mapping[int, str], aud
     for index in sorted(published):
         if not 0 <= index < len(rows) or rows[index].section:
             kind = "a section row" if 0 <= index < len(rows) else "outside the table"
-            raise ValueError(f"table {table.label!r}: row {index} is {kind}; cannot mark a published "
-                             f"disagreement there (rows: {len(rows)})")
+            raise ValueError(
+                f"table {table.label!r}: row {index} is {kind}; cannot mark a published "
+                f"disagreement there (rows: {len(rows)})"
+            )
         row = rows[index]
         label = split_mark(row.cells[0])[0]
         details.append(f"{published[index]} for {label}")

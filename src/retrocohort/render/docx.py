@@ -45,10 +45,29 @@ AUTHOR = "retrocohort"
 INDENT_CM = 0.4
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 # Schema successors, so inserted elements keep the CT_TblPr / CT_TcPr child order.
-_TBLBORDERS_SUCCESSORS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
-                          "w:tblDescription", "w:tblPrChange")
-_TCBORDERS_SUCCESSORS = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
-                         "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
+_TBLBORDERS_SUCCESSORS = (
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
+)
+_TCBORDERS_SUCCESSORS = (
+    "w:shd",
+    "w:noWrap",
+    "w:tcMar",
+    "w:textDirection",
+    "w:tcFitText",
+    "w:vAlign",
+    "w:hideMark",
+    "w:headers",
+    "w:cellIns",
+    "w:cellDel",
+    "w:cellMerge",
+    "w:tcPrChange",
+)
 
 
 def _border(tag: str, size: int | None) -> BaseOxmlElement:
@@ -71,8 +90,14 @@ def _borders(container_tag: str, sizes: dict[str, int | None]) -> BaseOxmlElemen
 
 def _set_table_borders(table: DocxTable, preset: Preset) -> None:
     """The preset's top and bottom rules on the table; all vertical and inner rules nil."""
-    sizes = {"top": preset.top_rule_eighths, "left": None, "bottom": preset.bottom_rule_eighths,
-             "right": None, "insideH": None, "insideV": None}
+    sizes = {
+        "top": preset.top_rule_eighths,
+        "left": None,
+        "bottom": preset.bottom_rule_eighths,
+        "right": None,
+        "insideH": None,
+        "insideV": None,
+    }
     tbl_pr = table._tbl.tblPr
     for old in tbl_pr.findall(qn("w:tblBorders")):
         tbl_pr.remove(old)
@@ -83,8 +108,12 @@ def _set_header_cell_rule(cell: _Cell, preset: Preset) -> None:
     """Header cell edges: top rule (so a header repeated on a new page is ruled),
     the thinner rule under the header, left/right explicitly nil."""
     tc_pr = cell._tc.get_or_add_tcPr()
-    sizes = {"top": preset.top_rule_eighths, "left": None, "bottom": preset.header_rule_eighths,
-             "right": None}
+    sizes = {
+        "top": preset.top_rule_eighths,
+        "left": None,
+        "bottom": preset.header_rule_eighths,
+        "right": None,
+    }
     tc_pr.insert_element_before(_borders("w:tcBorders", sizes), *_TCBORDERS_SUCCESSORS)
 
 
@@ -175,13 +204,25 @@ def _add_table(doc: DocumentObject, table: Table, preset: Preset, plan: TablePla
         if row.section and table.width > 1:
             heading = docx_row.cells[0].merge(docx_row.cells[-1])  # spans the table (w:gridSpan)
             heading.width = Twips(sum(round(w * 20) for w in plan.widths_pt))
-            _fill_cell(heading, row.cells[0], bold=row.is_bold(0), align="left", indent=row.indent,
-                       size_pt=plan.body_pt)
+            _fill_cell(
+                heading,
+                row.cells[0],
+                bold=row.is_bold(0),
+                align="left",
+                indent=row.indent,
+                size_pt=plan.body_pt,
+            )
             continue
         cells = zip(docx_row.cells, row.padded(table.width), table.alignments)
         for i, (cell, text, align) in enumerate(cells):
-            _fill_cell(cell, text, bold=row.is_bold(i), align=align,
-                       indent=row.indent if i == 0 else 0, size_pt=plan.body_pt)
+            _fill_cell(
+                cell,
+                text,
+                bold=row.is_bold(i),
+                align=align,
+                indent=row.indent if i == 0 else 0,
+                size_pt=plan.body_pt,
+            )
     for note in table.footnotes:
         _add_footnote(doc, note, preset)
 
@@ -232,8 +273,9 @@ def normalise_zip(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def to_docx_bytes(tables: list[Table], *, landscape: bool | None = None,
-                  preset: str | Preset = DEFAULT_PRESET) -> bytes:
+def to_docx_bytes(
+    tables: list[Table], *, landscape: bool | None = None, preset: str | Preset = DEFAULT_PRESET
+) -> bytes:
     """Render ``tables`` (in order, each in its own section starting on a new page) into
     deterministic DOCX bytes.
 
@@ -265,8 +307,13 @@ def to_docx_bytes(tables: list[Table], *, landscape: bool | None = None,
     return normalise_zip(buffer.getvalue())
 
 
-def write_docx(tables: list[Table], path: str | Path, *, landscape: bool | None = None,
-               preset: str | Preset = DEFAULT_PRESET) -> Path:
+def write_docx(
+    tables: list[Table],
+    path: str | Path,
+    *,
+    landscape: bool | None = None,
+    preset: str | Preset = DEFAULT_PRESET,
+) -> Path:
     """Write :func:`to_docx_bytes` output to ``path`` (parents created); return the path."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -26,24 +26,44 @@ from retrocohort.render.presets import Preset
 INDENT = r"\hspace{1em}"
 MARGIN_CM = 2.0
 #: Computer Modern / Latin Modern at \small (9 pt): average lower-case advance ~0.5 em.
-LATEX_PRESET = Preset(name="latex", font="Latin Modern Roman", body_pt=9, title_pt=10, footnote_pt=8,
-                      min_body_pt=7, caption_style="label_bold", top_rule_eighths=8,
-                      header_rule_eighths=4, bottom_rule_eighths=8, char_width_em=0.52,
-                      margin_cm=MARGIN_CM)
-_SIZE_COMMAND = {9.0: r"\small", 8.5: r"\footnotesize", 8.0: r"\footnotesize", 7.5: r"\scriptsize",
-                 7.0: r"\scriptsize"}
+LATEX_PRESET = Preset(
+    name="latex",
+    font="Latin Modern Roman",
+    body_pt=9,
+    title_pt=10,
+    footnote_pt=8,
+    min_body_pt=7,
+    caption_style="label_bold",
+    top_rule_eighths=8,
+    header_rule_eighths=4,
+    bottom_rule_eighths=8,
+    char_width_em=0.52,
+    margin_cm=MARGIN_CM,
+)
+_SIZE_COMMAND = {
+    9.0: r"\small",
+    8.5: r"\footnotesize",
+    8.0: r"\footnotesize",
+    7.5: r"\scriptsize",
+    7.0: r"\scriptsize",
+}
 _NUMBER_RE = re.compile(r"Table\s+(\S+?)\.?")
 
-PREAMBLE = "\n".join([
-    r"\documentclass[10pt]{article}",
-    *PACKAGES,
-    r"\usepackage{booktabs}",
-    r"\usepackage{array}",
-    r"\usepackage{longtable}",
-    r"\usepackage{pdflscape}",
-    r"\usepackage[labelsep=period,labelfont=bf,singlelinecheck=false]{caption}",
-    rf"\usepackage[a4paper,margin={MARGIN_CM:g}cm]{{geometry}}",
-]) + "\n"
+PREAMBLE = (
+    "\n".join(
+        [
+            r"\documentclass[10pt]{article}",
+            *PACKAGES,
+            r"\usepackage{booktabs}",
+            r"\usepackage{array}",
+            r"\usepackage{longtable}",
+            r"\usepackage{pdflscape}",
+            r"\usepackage[labelsep=period,labelfont=bf,singlelinecheck=false]{caption}",
+            rf"\usepackage[a4paper,margin={MARGIN_CM:g}cm]{{geometry}}",
+        ]
+    )
+    + "\n"
+)
 
 
 def escape(text: str) -> str:
@@ -93,8 +113,10 @@ def _caption(table: Table) -> list[str]:
     if match is None:
         return [rf"\caption{{{escape(table.title)}}}\label{{{table.label}}}\\"]
     number = escape(match.group(1))
-    return [rf"\renewcommand{{\thetable}}{{{number}}}",
-            rf"\caption{{{escape(rest)}}}\label{{{table.label}}}\\"]
+    return [
+        rf"\renewcommand{{\thetable}}{{{number}}}",
+        rf"\caption{{{escape(rest)}}}\label{{{table.label}}}\\",
+    ]
 
 
 def to_latex(table: Table) -> str:
@@ -115,8 +137,14 @@ def to_latex(table: Table) -> str:
         *head[:-1],
         rf"\begin{{longtable}}{{@{{}}{_column_spec(table, plan.widths_pt)}@{{}}}}",
         head[-1],
-        r"\toprule", header, r"\midrule", r"\endfirsthead",
-        r"\toprule", header, r"\midrule", r"\endhead",
+        r"\toprule",
+        header,
+        r"\midrule",
+        r"\endfirsthead",
+        r"\toprule",
+        header,
+        r"\midrule",
+        r"\endhead",
         *(_row_line(row, table.width) for row in table.rows),
         r"\bottomrule",
         r"\end{longtable}",

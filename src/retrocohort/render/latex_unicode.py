@@ -74,11 +74,46 @@ _SYMBOLS: dict[str, str] = {
     "\u201c": "``",
     "\u201d": "''",
 }
-_GREEK_NAMES = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
-                "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "final_sigma", "sigma", "tau",
-                "upsilon", "phi", "chi", "psi", "omega"]
-_GREEK_UPPER_MACROS = {"gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi", "psi",
-                       "omega"}
+_GREEK_NAMES = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "omicron",
+    "pi",
+    "rho",
+    "final_sigma",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "chi",
+    "psi",
+    "omega",
+]
+_GREEK_UPPER_MACROS = {
+    "gamma",
+    "delta",
+    "theta",
+    "lambda",
+    "xi",
+    "pi",
+    "sigma",
+    "upsilon",
+    "phi",
+    "psi",
+    "omega",
+}
 
 
 def _greek() -> dict[str, str]:
@@ -103,8 +138,21 @@ def _greek() -> dict[str, str]:
     return table
 
 
-_LATIN_LOOKALIKE = {"alpha": "A", "beta": "B", "epsilon": "E", "zeta": "Z", "eta": "H", "iota": "I",
-                    "kappa": "K", "mu": "M", "nu": "N", "omicron": "O", "rho": "P", "tau": "T", "chi": "X"}
+_LATIN_LOOKALIKE = {
+    "alpha": "A",
+    "beta": "B",
+    "epsilon": "E",
+    "zeta": "Z",
+    "eta": "H",
+    "iota": "I",
+    "kappa": "K",
+    "mu": "M",
+    "nu": "N",
+    "omicron": "O",
+    "rho": "P",
+    "tau": "T",
+    "chi": "X",
+}
 ESCAPES: dict[str, str] = {**_SPECIALS, **_SYMBOLS, **_greek()}
 _TABLE = str.maketrans(ESCAPES)
 
@@ -120,8 +168,10 @@ def _fallback(char: str, text: str) -> str:
     if plain != char and all(_inputenc_knows(c) or c in ESCAPES for c in plain):
         return plain.translate(_TABLE)
     name = unicodedata.name(char, "unnamed")
-    raise ValueError(f"cannot typeset U+{ord(char):04X} {name} ({char!r}) with pdfLaTeX in {text!r}; "
-                     "add it to retrocohort.render.latex_unicode.ESCAPES")
+    raise ValueError(
+        f"cannot typeset U+{ord(char):04X} {name} ({char!r}) with pdfLaTeX in {text!r}; "
+        "add it to retrocohort.render.latex_unicode.ESCAPES"
+    )
 
 
 def escape(text: str) -> str:

@@ -67,8 +67,9 @@ def _cell_widths(cell: str, size_pt: float, average_em: float, bold: bool) -> tu
     return longest, text_width_pt(body, size_pt, average_em, bold=bold) + mark_pt
 
 
-def column_extents(table: Table, size_pt: float, average_em: float, *,
-                   header_natural: bool = True) -> tuple[list[float], list[float]]:
+def column_extents(
+    table: Table, size_pt: float, average_em: float, *, header_natural: bool = True
+) -> tuple[list[float], list[float]]:
     """Minimum and natural width (points, padding included) of each column of ``table``.
 
     Header cells are bold; with ``header_natural=False`` a header's full length does not count
@@ -137,5 +138,9 @@ def plan_table(table: Table, preset: Preset, landscape: bool | None = None) -> T
     while sum(minimum) > available and size - 0.5 >= preset.min_body_pt:
         size -= 0.5
         minimum, natural = column_extents(table, size, preset.char_width_em)
-    return TablePlan(landscape=landscape, body_pt=size, widths_pt=share_width(minimum, natural, available),
-                     text_width_pt=available)
+    return TablePlan(
+        landscape=landscape,
+        body_pt=size,
+        widths_pt=share_width(minimum, natural, available),
+        text_width_pt=available,
+    )

@@ -113,7 +113,9 @@ class Row:
         if isinstance(self.indent, bool) or not isinstance(self.indent, int) or self.indent < 0:
             raise ValueError(f"row indent must be a non-negative integer, got {self.indent!r}")
         if self.bold is not None and len(self.bold) != len(self.cells):
-            raise ValueError(f"row bold has {len(self.bold)} flags for {len(self.cells)} cells: {self.cells!r}")
+            raise ValueError(
+                f"row bold has {len(self.bold)} flags for {len(self.cells)} cells: {self.cells!r}"
+            )
 
     def padded(self, width: int) -> list[str]:
         """Cells extended with empty strings to ``width`` (for one-cell section rows)."""
@@ -168,5 +170,8 @@ class Table:
         return ["left"] + ["left" if self._is_text_column(j) else "center" for j in range(1, self.width)]
 
     def _is_text_column(self, index: int) -> bool:
-        return any(len(_WORD_RE.findall(row.cells[index])) >= TEXT_WORDS
-                   for row in self.rows if index < len(row.cells))
+        return any(
+            len(_WORD_RE.findall(row.cells[index])) >= TEXT_WORDS
+            for row in self.rows
+            if index < len(row.cells)
+        )

@@ -26,10 +26,15 @@ class NumberStyle:
         """Keyword arguments for the formatting functions of every cell of one row, given all
         the row's ``(value, decimals)`` pairs: if any number (rounded to its decimals) reaches
         ``thousands_min``, all are grouped, so "10,044.0" never stands beside "2014.0"."""
-        big = any(not is_missing(v) and abs(round_decimal(v, d, self.rule)) >= self.thousands_min
-                  for v, d in numbers)
-        return {"thousands_sep": self.thousands_sep, "rule": self.rule,
-                "thousands_min": 0 if big and self.thousands_sep else self.thousands_min}
+        big = any(
+            not is_missing(v) and abs(round_decimal(v, d, self.rule)) >= self.thousands_min
+            for v, d in numbers
+        )
+        return {
+            "thousands_sep": self.thousands_sep,
+            "rule": self.rule,
+            "thousands_min": 0 if big and self.thousands_sep else self.thousands_min,
+        }
 
     def cell(self, values: list, decimals: int) -> dict:
         """:meth:`row` for numbers that share ``decimals`` (one cell, or a row of such cells)."""

@@ -52,12 +52,32 @@ class Preset:
 
 
 PRESETS: dict[str, Preset] = {
-    "ama": Preset(name="ama", font="Arial", body_pt=9, title_pt=10, footnote_pt=8, min_body_pt=7,
-                  caption_style="bold", top_rule_eighths=12, header_rule_eighths=6,
-                  bottom_rule_eighths=12, char_width_em=0.56),
-    "mdpi": Preset(name="mdpi", font="Palatino Linotype", body_pt=9, title_pt=9, footnote_pt=8,
-                   min_body_pt=7, caption_style="label_bold", top_rule_eighths=8,
-                   header_rule_eighths=4, bottom_rule_eighths=8, char_width_em=0.56),
+    "ama": Preset(
+        name="ama",
+        font="Arial",
+        body_pt=9,
+        title_pt=10,
+        footnote_pt=8,
+        min_body_pt=7,
+        caption_style="bold",
+        top_rule_eighths=12,
+        header_rule_eighths=6,
+        bottom_rule_eighths=12,
+        char_width_em=0.56,
+    ),
+    "mdpi": Preset(
+        name="mdpi",
+        font="Palatino Linotype",
+        body_pt=9,
+        title_pt=9,
+        footnote_pt=8,
+        min_body_pt=7,
+        caption_style="label_bold",
+        top_rule_eighths=8,
+        header_rule_eighths=4,
+        bottom_rule_eighths=8,
+        char_width_em=0.56,
+    ),
 }
 DEFAULT_PRESET = "ama"
 
@@ -73,7 +93,15 @@ def get_preset(name: str | Preset) -> Preset:
     if isinstance(name, Preset):
         return name
     if name not in PRESETS:
-        raise ConfigError("unknown table preset", [Problem(
-            "no such journal table preset", column="tables.preset", value=name,
-            expected=f"one of {sorted(PRESETS)}")])
+        raise ConfigError(
+            "unknown table preset",
+            [
+                Problem(
+                    "no such journal table preset",
+                    column="tables.preset",
+                    value=name,
+                    expected=f"one of {sorted(PRESETS)}",
+                )
+            ],
+        )
     return PRESETS[name]

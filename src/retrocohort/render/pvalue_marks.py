@@ -45,12 +45,23 @@ def bold_threshold(config: dict, table: str, bold_p_below: float | None = None) 
     ConfigError
         If the threshold is not a number in (0, 1].
     """
-    value = bold_p_below if bold_p_below is not None else config.get("tables", {}).get(table, {}).get(
-        "bold_p_below")
+    value = (
+        bold_p_below
+        if bold_p_below is not None
+        else config.get("tables", {}).get(table, {}).get("bold_p_below")
+    )
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        raise ConfigError("invalid bold p-value threshold", [Problem(
-            "threshold for bold p-values", column=f"tables.{table}.bold_p_below", value=value,
-            expected="a number in (0, 1], e.g. 0.05")])
+        raise ConfigError(
+            "invalid bold p-value threshold",
+            [
+                Problem(
+                    "threshold for bold p-values",
+                    column=f"tables.{table}.bold_p_below",
+                    value=value,
+                    expected="a number in (0, 1], e.g. 0.05",
+                )
+            ],
+        )
     return float(value)

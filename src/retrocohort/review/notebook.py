@@ -12,17 +12,16 @@ naming the cell and the error; nothing is written then.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
 
 from retrocohort.errors import Problem, RetrocohortError
-from retrocohort.io.atomic import write_text
 
 TITLE = "Reviewer's walkthrough (executed by the workflow)"
 TIMEOUT_SECONDS = 600  # per cell
@@ -31,8 +30,9 @@ INJECTED_TAG = "injected-parameters"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def notebook_parameters(input: dict, config: Mapping, table1_variables: list[str],
-                        table3_variables: list[str]) -> dict[str, Any]:
+def notebook_parameters(
+    input: dict, config: Mapping, table1_variables: list[str], table3_variables: list[str]
+) -> dict[str, Any]:
     """Values injected into the walkthrough: input paths and the study's analysis choices.
 
     The Table 3 row is the first continuous Table 3 parameter; the Table 1 row is the first
@@ -41,14 +41,24 @@ def notebook_parameters(input: dict, config: Mapping, table1_variables: list[str
     """
     variables = config["variables"]
     t3 = [v for v in table3_variables if variables.get(v, {}).get("kind") == "continuous"]
-    t1 = [v for v in table1_variables if variables.get(v, {}).get("kind") == "continuous"
-          and variables[v].get("table") == "patients"]
+    t1 = [
+        v
+        for v in table1_variables
+        if variables.get(v, {}).get("kind") == "continuous" and variables[v].get("table") == "patients"
+    ]
     missing = [name for name, found in (("Table 3 parameter", t3), ("Table 1 row", t1)) if not found]
     if missing:
         raise RetrocohortError(
             "The reviewer notebook needs a continuous variable to recompute.",
-            [Problem(f"no continuous {m} in the study config", file="config",
-                     expected="variables with kind: continuous") for m in missing])
+            [
+                Problem(
+                    f"no continuous {m} in the study config",
+                    file="config",
+                    expected="variables with kind: continuous",
+                )
+                for m in missing
+            ],
+        )
     stats = config.get("statistics", {})
     wilcoxon = stats.get("wilcoxon", {})
     preset = wilcoxon.get("preset", "retrocohort")
@@ -71,10 +81,12 @@ def inject_parameters(nb: NotebookNode, parameters: dict[str, Any]) -> None:
     """Insert a cell assigning ``parameters`` right after the cell tagged ``parameters``."""
     tagged = [i for i, c in enumerate(nb.cells) if PARAMETERS_TAG in c.metadata.get("tags", [])]
     if len(tagged) != 1:
-        raise RetrocohortError(f"The notebook needs exactly one cell tagged {PARAMETERS_TAG!r}; "
-                               f"found {len(tagged)}.")
+        raise RetrocohortError(
+            f"The notebook needs exactly one cell tagged {PARAMETERS_TAG!r}; found {len(tagged)}."
+        )
     source = "# Injected by the workflow (rule notebook)\n" + "\n".join(
-        f"{name} = {value!r}" for name, value in parameters.items())
+        f"{name} = {value!r}" for name, value in parameters.items()
+    )
     cell = nbformat.v4.new_code_cell(source, id=INJECTED_TAG)
     cell.metadata["tags"] = [INJECTED_TAG]
     nb.cells.insert(tagged[0] + 1, cell)
@@ -87,10 +99,16 @@ def execute(nb: NotebookNode, workdir: str, timeout: int = 600) -> None:
     from traitlets.config import Config
 
     local_only = Config({"KernelManager": {"transport": "ipc"}})  # Unix sockets, no TCP port
-    client = NotebookClient(nb, kernel_name="python3", timeout=timeout, record_timing=False,
-                            shutdown_kernel="immediate",  # no graceful wait (~0.5 s); outputs are in
-                            allow_errors=False, resources={"metadata": {"path": workdir}},
-                            config=local_only)
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=timeout,
+        record_timing=False,
+        shutdown_kernel="immediate",  # no graceful wait (~0.5 s); outputs are in
+        allow_errors=False,
+        resources={"metadata": {"path": workdir}},
+        config=local_only,
+    )
     # Connection file and sockets in a private temporary folder (HOME may be read-only in CI).
     runtime = tempfile.TemporaryDirectory(prefix="retrocohort-kernel-")
     previous = os.environ.get("JUPYTER_RUNTIME_DIR")
@@ -101,7 +119,8 @@ def execute(nb: NotebookNode, workdir: str, timeout: int = 600) -> None:
         cell = _failed_cell(nb)
         raise RetrocohortError(
             f"The notebook stopped in cell {cell!r}: {exc.ename}: {ANSI.sub('', exc.evalue)}. "
-            "A recomputed value disagreeing with the pipeline is reported this way.") from None
+            "A recomputed value disagreeing with the pipeline is reported this way."
+        ) from None
     except (DeadKernelError, TimeoutError, RuntimeError) as exc:
         raise RetrocohortError(f"The notebook kernel failed: {exc}") from None
     finally:
@@ -128,8 +147,12 @@ def merge_streams(outputs: list) -> list:
     merged: list = []
     for out in outputs:
         last = merged[-1] if merged else None
-        if (out.get("output_type") == "stream" and last is not None
-                and last.get("output_type") == "stream" and last.get("name") == out.get("name")):
+        if (
+            out.get("output_type") == "stream"
+            and last is not None
+            and last.get("output_type") == "stream"
+            and last.get("name") == out.get("name")
+        ):
             last["text"] = last["text"] + out["text"]
         else:
             merged.append(out)
@@ -179,8 +202,7 @@ def markdown_to_html(source: str) -> str:
             out.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
         elif all(re.match(r"[*-]\s", ln) or ln.startswith("  ") for ln in lines):
             items = re.split(r"\n[*-]\s", "\n" + block.strip())[1:]
-            out.append("<ul>" + "".join(f"<li>{_inline(' '.join(i.split()))}</li>"
-                                        for i in items) + "</ul>")
+            out.append("<ul>" + "".join(f"<li>{_inline(' '.join(i.split()))}</li>" for i in items) + "</ul>")
         elif all(ln.startswith(">") for ln in lines):
             text = " ".join(ln.lstrip("> ").strip() for ln in lines)
             out.append(f"<blockquote><p>{_inline(text)}</p></blockquote>")
@@ -202,7 +224,7 @@ def _output_html(output: NotebookNode) -> str:
         return f'<div class="html">{data["text/html"]}</div>'
     if "image/png" in data:
         return f'<img alt="figure" src="data:image/png;base64,{data["image/png"].strip()}">'
-    return f'<pre>{html.escape(data.get("text/plain", ""))}</pre>'
+    return f"<pre>{html.escape(data.get('text/plain', ''))}</pre>"
 
 
 def notebook_to_html(nb: NotebookNode, title: str) -> str:
@@ -212,16 +234,20 @@ def notebook_to_html(nb: NotebookNode, title: str) -> str:
     from pygments.lexers import PythonLexer
 
     formatter = HtmlFormatter(noclasses=True, nowrap=False)
-    parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-             f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"]
+    parts = [
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+    ]
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             parts.append(f'<div class="cell markdown">{markdown_to_html(cell.source)}</div>')
         elif cell.cell_type == "code":
             count = cell.get("execution_count") or " "
-            parts.append(f'<div class="cell code"><div class="prompt">In [{count}]:</div>'
-                         f'<div class="input">{highlight(cell.source, PythonLexer(), formatter)}'
-                         "</div>")
+            parts.append(
+                f'<div class="cell code"><div class="prompt">In [{count}]:</div>'
+                f'<div class="input">{highlight(cell.source, PythonLexer(), formatter)}'
+                "</div>"
+            )
             parts += [f'<div class="output">{_output_html(o)}</div>' for o in cell.outputs]
             parts.append("</div>")
     parts.append("</body></html>\n")

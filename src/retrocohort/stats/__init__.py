@@ -6,7 +6,11 @@ asymptotic, zero and tie handling and continuity correction; see
 Heavy dependencies (scipy.stats, statsmodels submodules) are imported inside functions.
 """
 
-from retrocohort.stats.hodges_lehmann_r import hodges_lehmann_r
+from retrocohort.stats.contingency import (
+    chi_square_independence,
+    crosstab,
+    fisher_freeman_halton,
+)
 from retrocohort.stats.hodges_lehmann import (
     HL_CONVENTIONS,
     HLResult,
@@ -14,11 +18,7 @@ from retrocohort.stats.hodges_lehmann import (
     rank_biserial_paired,
     select_walsh_sum,
 )
-from retrocohort.stats.contingency import (
-    chi_square_independence,
-    crosstab,
-    fisher_freeman_halton,
-)
+from retrocohort.stats.hodges_lehmann_r import hodges_lehmann_r
 from retrocohort.stats.multi_group import kruskal_wallis
 from retrocohort.stats.multiplicity import ADJUST_METHODS, adjust_pvalues
 from retrocohort.stats.paired_binary import mcnemar, mcnemar_from_discordant

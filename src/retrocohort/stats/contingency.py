@@ -67,14 +67,29 @@ def chi_square_independence(table: ArrayLike, correction: bool = True) -> TestRe
     n = int(tab.sum())
     return TestResult(
         test="Pearson chi-square",
-        method=(f"Pearson chi-square test of independence on a {tab.shape[0]}x{tab.shape[1]} table, "
-                f"{int(res.dof)} df, " + ("with Yates continuity correction (2x2 only, as R)."
-                                          if yates else "without continuity correction.")),
-        statistic=float(res.statistic), p_value=float(res.pvalue), n=n, n_used=n,
+        method=(
+            f"Pearson chi-square test of independence on a {tab.shape[0]}x{tab.shape[1]} table, "
+            f"{int(res.dof)} df, "
+            + (
+                "with Yates continuity correction (2x2 only, as R)."
+                if yates
+                else "without continuity correction."
+            )
+        ),
+        statistic=float(res.statistic),
+        p_value=float(res.pvalue),
+        n=n,
+        n_used=n,
         alternative="two-sided",
-        details={"statistic_name": "chi2", "df": int(res.dof), "yates": yates, "table": tab.tolist(),
-                 "min_expected": float(expected.min()),
-                 "any_expected_below_5": bool((expected < 5).any())})
+        details={
+            "statistic_name": "chi2",
+            "df": int(res.dof),
+            "yates": yates,
+            "table": tab.tolist(),
+            "min_expected": float(expected.min()),
+            "any_expected_below_5": bool((expected < 5).any()),
+        },
+    )
 
 
 def _compositions(total: int, bounds: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -105,14 +120,17 @@ def _table_log_probs(tab: NDArray[np.int64]) -> tuple[NDArray[np.float64], float
     for total in cols[:-1].tolist():
         options = _compositions(total, rows)
         chunk = max(1, _CHUNK_CELLS // max(1, options.size))
-        pairs = [np.nonzero((options[None, :, :] <= remaining[i:i + chunk, None, :]).all(axis=2))
-                 for i in range(0, remaining.shape[0], chunk)]
+        pairs = [
+            np.nonzero((options[None, :, :] <= remaining[i : i + chunk, None, :]).all(axis=2))
+            for i in range(0, remaining.shape[0], chunk)
+        ]
         state = np.concatenate([s + i * chunk for i, (s, _) in enumerate(pairs)])
         choice = np.concatenate([c for _, c in pairs])
         if state.size > FFH_MAX_TABLES:
             raise ValueError(
                 f"Fisher-Freeman-Halton exact test: more than {FFH_MAX_TABLES:,} tables with the "
-                f"margins of {tab.tolist()}; use the chi-square test or a Monte Carlo p-value")
+                f"margins of {tab.tolist()}; use the chi-square test or a Monte Carlo p-value"
+            )
         remaining = remaining[state] - options[choice]
         partial = partial[state] - gammaln(options[choice] + 1).sum(axis=1)
     log_probs = constant + partial - gammaln(remaining + 1).sum(axis=1)
@@ -142,11 +160,20 @@ def fisher_freeman_halton(table: ArrayLike) -> TestResult:
     p = float(np.exp(log_probs[extreme]).sum())
     return TestResult(
         test="Fisher-Freeman-Halton exact",
-        method=(f"Fisher-Freeman-Halton exact test of independence on a {tab.shape[0]}x{tab.shape[1]} "
-                f"table (multivariate hypergeometric given both margins; p = total probability of "
-                f"the tables no more likely than the observed, as R fisher.test; full enumeration "
-                f"of {log_probs.size:,} tables)."),
-        statistic=float(np.exp(observed)), p_value=min(1.0, p), n=n, n_used=n,
+        method=(
+            f"Fisher-Freeman-Halton exact test of independence on a {tab.shape[0]}x{tab.shape[1]} "
+            f"table (multivariate hypergeometric given both margins; p = total probability of "
+            f"the tables no more likely than the observed, as R fisher.test; full enumeration "
+            f"of {log_probs.size:,} tables)."
+        ),
+        statistic=float(np.exp(observed)),
+        p_value=min(1.0, p),
+        n=n,
+        n_used=n,
         alternative="two-sided",
-        details={"statistic_name": "probability of the observed table", "table": tab.tolist(),
-                 "n_tables": int(log_probs.size)})
+        details={
+            "statistic_name": "probability of the observed table",
+            "table": tab.tolist(),
+            "n_tables": int(log_probs.size),
+        },
+    )

@@ -60,8 +60,12 @@ class HLResult:
 
 
 def _row_bounds(
-    x: NDArray[Any], t: Any, rows: NDArray[np.int64], lo: NDArray[np.int64],
-    hi: NDArray[np.int64], strict: bool,
+    x: NDArray[Any],
+    t: Any,
+    rows: NDArray[np.int64],
+    lo: NDArray[np.int64],
+    hi: NDArray[np.int64],
+    strict: bool,
 ) -> NDArray[np.int64]:
     """For each row i in ``rows`` (ascending), the first column c in [lo, hi] with
     x_i + x_c > t (>= t if ``strict``).
@@ -164,15 +168,19 @@ def _grid(diffs: NDArray[np.float64], decimals: int | None) -> tuple[NDArray[Any
     """Sorted differences, as int64 on the 10**-decimals grid when ``decimals`` is given."""
     if decimals is None:
         return np.sort(diffs), 1.0
-    scale = 10.0 ** decimals
+    scale = 10.0**decimals
     scaled = np.rint(diffs * scale)
-    if scaled.size and np.abs(scaled).max() >= 2.0 ** 52:
+    if scaled.size and np.abs(scaled).max() >= 2.0**52:
         raise ValueError(f"differences too large for an exact integer grid at decimals={decimals}")
     return np.sort(scaled.astype(np.int64)), scale
 
 
 def hodges_lehmann_paired(
-    d: ArrayLike, conf_level: float = 0.95, decimals: int | None = None, *, exact_max_n: int = 50,
+    d: ArrayLike,
+    conf_level: float = 0.95,
+    decimals: int | None = None,
+    *,
+    exact_max_n: int = 50,
     convention: str = "retrocohort",
 ) -> HLResult:
     """Hodges-Lehmann estimate (median of the n(n+1)/2 Walsh averages) with its CI.
@@ -211,17 +219,33 @@ def hodges_lehmann_paired(
     mid2 = mid if n_walsh % 2 else _next_walsh_sum(x, mid, half)
     low, high = select_walsh_sum(x, k), select_walsh_sum(x, n_walsh - k + 1)
     to_avg = 2.0 * scale
-    rule = ("exact signed-rank null (k = qsignrank(alpha/2, n) as R)" if exact else
-            "normal approximation k = floor(N/2 - z*sqrt(n(n+1)(2n+1)/24) + 1/2)")
+    rule = (
+        "exact signed-rank null (k = qsignrank(alpha/2, n) as R)"
+        if exact
+        else "normal approximation k = floor(N/2 - z*sqrt(n(n+1)(2n+1)/24) + 1/2)"
+    )
     return HLResult(
         estimate=(float(mid) + float(mid2)) / 2 / to_avg,
-        ci_low=float(low) / to_avg, ci_high=float(high) / to_avg,
-        conf_level=conf_level, achieved_conf_level=achieved, n=n,
-        method=(f"Hodges-Lehmann estimate = median of the N = n(n+1)/2 Walsh averages "
-                f"(zeros kept); CI [W_(k), W_(N-k+1)] with {rule}; Walsh averages selected "
-                f"in the implicit sorted X+X matrix without materialising them."),
-        details=dict(k=k, n_walsh=n_walsh, exact_ci=exact, has_ties=bool(has_ties),
-                     has_zeros=has_zeros, n_missing=n_total - n, decimals=decimals))
+        ci_low=float(low) / to_avg,
+        ci_high=float(high) / to_avg,
+        conf_level=conf_level,
+        achieved_conf_level=achieved,
+        n=n,
+        method=(
+            f"Hodges-Lehmann estimate = median of the N = n(n+1)/2 Walsh averages "
+            f"(zeros kept); CI [W_(k), W_(N-k+1)] with {rule}; Walsh averages selected "
+            f"in the implicit sorted X+X matrix without materialising them."
+        ),
+        details=dict(
+            k=k,
+            n_walsh=n_walsh,
+            exact_ci=exact,
+            has_ties=bool(has_ties),
+            has_zeros=has_zeros,
+            n_missing=n_total - n,
+            decimals=decimals,
+        ),
+    )
 
 
 def rank_biserial_paired(d: ArrayLike, decimals: int | None = None) -> float:

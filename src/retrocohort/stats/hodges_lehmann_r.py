@@ -52,6 +52,7 @@ def shifted_signed_rank_z(x: NDArray[np.float64], mu: float, correct: bool = Tru
 
 def _root_finding_hl(x: NDArray[np.float64], conf_level: float) -> tuple[float, float, float, float]:
     """(estimate, ci_low, ci_high, achieved conf level) by R's uniroot path (two-sided)."""
+
     def stat(mu: float, correct: bool = True) -> float:
         return shifted_signed_rank_z(x, mu, correct)
 
@@ -64,9 +65,10 @@ def _root_finding_hl(x: NDArray[np.float64], conf_level: float) -> tuple[float, 
     while w_min - r_qnorm(alpha / 2, False) < 0 or w_max - r_qnorm(alpha / 2) > 0:
         alpha *= 2  # R widens until the statistic's range brackets both quantiles
     if alpha < 1:
-        low, high = (zeroin(lambda mu, q=q: stat(mu) - q, mumin, mumax, w_min - q, w_max - q,
-                            tol=R_TOL_ROOT).root
-                     for q in (r_qnorm(alpha / 2, False), r_qnorm(alpha / 2)))
+        low, high = (
+            zeroin(lambda mu, q=q: stat(mu) - q, mumin, mumax, w_min - q, w_max - q, tol=R_TOL_ROOT).root
+            for q in (r_qnorm(alpha / 2, False), r_qnorm(alpha / 2))
+        )
     else:
         low = high = float(np.median(x))
     # R sets correct <- FALSE before solving for the estimate: z(mu) = 0 without correction
@@ -116,27 +118,44 @@ def hodges_lehmann_r(d: ArrayLike, conf_level: float = 0.95, decimals: int | Non
         raise ValueError("no non-missing differences")
     n = x.size
     has_ties = n > 0 and has_duplicates(np.abs(x))
-    common = dict(n_zero_dropped=n_zero, n_missing=n_total - diffs.size, has_ties=bool(has_ties),
-                  has_zeros=n_zero > 0, decimals=decimals, convention="R")
+    common = dict(
+        n_zero_dropped=n_zero,
+        n_missing=n_total - diffs.size,
+        has_ties=bool(has_ties),
+        has_zeros=n_zero > 0,
+        decimals=decimals,
+        convention="R",
+    )
     if n > 0 and n < R_EXACT_BELOW_N and not has_ties and n_zero == 0:
         res = hodges_lehmann_paired(x, conf_level, decimals, exact_max_n=R_EXACT_BELOW_N - 1)
-        return replace(res, method=(
-            "Hodges-Lehmann estimate as R wilcox.test(paired = TRUE, conf.int = TRUE), exact "
-            "path (n < 50, no ties, no zeros): median of the n(n+1)/2 Walsh averages, CI "
-            "[W_(k), W_(N-k+1)] with k = qsignrank(alpha/2, n)."),
-            details={**res.details, **common, "r_tol_root": None})
+        return replace(
+            res,
+            method=(
+                "Hodges-Lehmann estimate as R wilcox.test(paired = TRUE, conf.int = TRUE), exact "
+                "path (n < 50, no ties, no zeros): median of the n(n+1)/2 Walsh averages, CI "
+                "[W_(k), W_(N-k+1)] with k = qsignrank(alpha/2, n)."
+            ),
+            details={**res.details, **common, "r_tol_root": None},
+        )
     if n == 0:
         estimate = low = high = math.nan
         achieved = 0.0
     else:
         estimate, low, high, achieved = _root_finding_hl(x, conf_level)
     return HLResult(
-        estimate=estimate, ci_low=low, ci_high=high, conf_level=conf_level,
-        achieved_conf_level=achieved, n=int(n),
-        method=("Hodges-Lehmann estimate as R wilcox.test(paired = TRUE, conf.int = TRUE), "
-                "normal-approximation path (ties, zeros or n >= 50): zero differences dropped; "
-                "estimate and CI limits are the roots, by Brent's method (uniroot, tol 1e-4), of "
-                "the tie-corrected signed-rank z statistic with continuity correction of the "
-                "differences shifted by mu (CI: z = -/+ z_(1-alpha/2); estimate: z = 0, "
-                "solved without the correction as R does)."),
-        details=dict(common, exact_ci=False, r_tol_root=R_TOL_ROOT, n_walsh=n * (n + 1) // 2))
+        estimate=estimate,
+        ci_low=low,
+        ci_high=high,
+        conf_level=conf_level,
+        achieved_conf_level=achieved,
+        n=int(n),
+        method=(
+            "Hodges-Lehmann estimate as R wilcox.test(paired = TRUE, conf.int = TRUE), "
+            "normal-approximation path (ties, zeros or n >= 50): zero differences dropped; "
+            "estimate and CI limits are the roots, by Brent's method (uniroot, tol 1e-4), of "
+            "the tie-corrected signed-rank z statistic with continuity correction of the "
+            "differences shifted by mu (CI: z = -/+ z_(1-alpha/2); estimate: z = 0, "
+            "solved without the correction as R does)."
+        ),
+        details=dict(common, exact_ci=False, r_tol_root=R_TOL_ROOT, n_walsh=n * (n + 1) // 2),
+    )

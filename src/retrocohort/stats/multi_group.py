@@ -38,9 +38,20 @@ def kruskal_wallis(samples: Sequence[ArrayLike], labels: Sequence[str] | None = 
     res = kruskal(*arrays)
     return TestResult(
         test="Kruskal-Wallis",
-        method=(f"Kruskal-Wallis rank-sum test across {len(arrays)} groups, mid-ranks, tie-corrected H, "
-                f"chi-square approximation on {len(arrays) - 1} df (as R kruskal.test)."),
-        statistic=float(res.statistic), p_value=float(res.pvalue), n=n_total,
-        n_used=int(pooled.size), alternative="two-sided",
-        details={"statistic_name": "H", "df": len(arrays) - 1, "groups": names,
-                 "group_sizes": [int(a.size) for a in arrays], "n_missing": n_total - int(pooled.size)})
+        method=(
+            f"Kruskal-Wallis rank-sum test across {len(arrays)} groups, mid-ranks, tie-corrected H, "
+            f"chi-square approximation on {len(arrays) - 1} df (as R kruskal.test)."
+        ),
+        statistic=float(res.statistic),
+        p_value=float(res.pvalue),
+        n=n_total,
+        n_used=int(pooled.size),
+        alternative="two-sided",
+        details={
+            "statistic_name": "H",
+            "df": len(arrays) - 1,
+            "groups": names,
+            "group_sizes": [int(a.size) for a in arrays],
+            "n_missing": n_total - int(pooled.size),
+        },
+    )

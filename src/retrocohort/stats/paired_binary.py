@@ -19,16 +19,14 @@ MCNEMAR_METHODS = ("exact", "chi2", "chi2_cc")
 
 _TEXT = {
     "exact": "exact binomial test on the discordant pairs, p = min(1, 2 P(X <= min(b, c))), "
-             "X ~ Binomial(b + c, 1/2)",
+    "X ~ Binomial(b + c, 1/2)",
     "chi2": "chi-square (b - c)^2 / (b + c) on 1 df, no continuity correction",
     "chi2_cc": "chi-square (|b - c| - 1)^2 / (b + c) on 1 df, with continuity correction "
-               "(R mcnemar.test default)",
+    "(R mcnemar.test default)",
 }
 
 
-def mcnemar_from_discordant(
-    b: int, c: int, method: str = "exact", *, n: int | None = None
-) -> TestResult:
+def mcnemar_from_discordant(b: int, c: int, method: str = "exact", *, n: int | None = None) -> TestResult:
     """McNemar's test from the discordant counts b (yes -> no) and c (no -> yes).
 
     Statistic: min(b, c) for 'exact' (as statsmodels), the chi-square value otherwise.
@@ -55,10 +53,21 @@ def mcnemar_from_discordant(
         p = float(chi2.sf(statistic, 1))
     n_pairs = m if n is None else int(n)
     return TestResult(
-        test="McNemar", method=f"McNemar test: {_TEXT[method]}.", statistic=float(statistic),
-        p_value=p, n=n_pairs, n_used=n_pairs, alternative="two-sided",
-        details=dict(statistic_name="min(b, c)" if method == "exact" else "chi2",
-                     b=b, c=c, n_discordant=m, mcnemar_method=method))
+        test="McNemar",
+        method=f"McNemar test: {_TEXT[method]}.",
+        statistic=float(statistic),
+        p_value=p,
+        n=n_pairs,
+        n_used=n_pairs,
+        alternative="two-sided",
+        details=dict(
+            statistic_name="min(b, c)" if method == "exact" else "chi2",
+            b=b,
+            c=c,
+            n_discordant=m,
+            mcnemar_method=method,
+        ),
+    )
 
 
 def mcnemar(before: ArrayLike, after: ArrayLike, *, method: str = "exact") -> TestResult:
@@ -76,6 +85,5 @@ def mcnemar(before: ArrayLike, after: ArrayLike, *, method: str = "exact") -> Te
         raise ValueError("no complete pairs")
     b, c = int((x & ~y).sum()), int((~x & y).sum())
     res = mcnemar_from_discordant(b, c, method, n=int(x.size))
-    details = dict(res.details, a=int((x & y).sum()), d=int((~x & ~y).sum()),
-                   n_incomplete=int((~keep).sum()))
+    details = dict(res.details, a=int((x & y).sum()), d=int((~x & ~y).sum()), n_incomplete=int((~keep).sum()))
     return replace(res, n=int(keep.size), details=details)

@@ -23,28 +23,35 @@ from retrocohort.stats.result import as_float_vector
 HF_TYPES: dict[int, str] = {
     1: "inverse of the empirical CDF (numpy 'inverted_cdf'; SAS PCTLDEF=3)",
     2: "inverse ECDF, averaging at discontinuities (numpy 'averaged_inverted_cdf'; "
-       "SAS default PCTLDEF=5, gtsummary)",
+    "SAS default PCTLDEF=5, gtsummary)",
     3: "nearest even order statistic (numpy 'closest_observation'; SAS PCTLDEF=2)",
-    4: "linear interpolation of the empirical CDF (numpy 'interpolated_inverted_cdf'; "
-       "SAS PCTLDEF=1)",
+    4: "linear interpolation of the empirical CDF (numpy 'interpolated_inverted_cdf'; SAS PCTLDEF=1)",
     5: "piecewise linear, knots at midpoints (numpy 'hazen'; Hazen 1914)",
-    6: "position p(n+1) (numpy 'weibull'; Excel QUARTILE.EXC/PERCENTILE.EXC, SPSS, "
-       "Minitab, SAS PCTLDEF=4)",
-    7: "position 1 + p(n-1) (numpy 'linear'; R/numpy/pandas default, Excel QUARTILE.INC, "
-       "legacy QUARTILE)",
+    6: "position p(n+1) (numpy 'weibull'; Excel QUARTILE.EXC/PERCENTILE.EXC, SPSS, Minitab, SAS PCTLDEF=4)",
+    7: "position 1 + p(n-1) (numpy 'linear'; R/numpy/pandas default, Excel QUARTILE.INC, legacy QUARTILE)",
     8: "approximately median-unbiased (numpy 'median_unbiased'; recommended by H&F)",
     9: "approximately unbiased for normal data (numpy 'normal_unbiased'; Blom)",
 }
 
 NUMPY_METHOD: dict[int, str] = {
-    1: "inverted_cdf", 2: "averaged_inverted_cdf", 3: "closest_observation",
-    4: "interpolated_inverted_cdf", 5: "hazen", 6: "weibull", 7: "linear",
-    8: "median_unbiased", 9: "normal_unbiased",
+    1: "inverted_cdf",
+    2: "averaged_inverted_cdf",
+    3: "closest_observation",
+    4: "interpolated_inverted_cdf",
+    5: "hazen",
+    6: "weibull",
+    7: "linear",
+    8: "median_unbiased",
+    9: "normal_unbiased",
 }
 
 _AB: dict[int, tuple[float, float]] = {
-    4: (0.0, 1.0), 5: (0.5, 0.5), 6: (0.0, 0.0), 7: (1.0, 1.0),
-    8: (1 / 3, 1 / 3), 9: (3 / 8, 3 / 8),
+    4: (0.0, 1.0),
+    5: (0.5, 0.5),
+    6: (0.0, 0.0),
+    7: (1.0, 1.0),
+    8: (1 / 3, 1 / 3),
+    9: (3 / 8, 3 / 8),
 }
 _ULPS = 4 * np.finfo(float).eps
 
@@ -99,9 +106,7 @@ def _from_sorted(
     return out
 
 
-def grouped_quantiles(
-    values_2d: ArrayLike, probs: ArrayLike, hf_type: int = 7
-) -> NDArray[np.float64]:
+def grouped_quantiles(values_2d: ArrayLike, probs: ArrayLike, hf_type: int = 7) -> NDArray[np.float64]:
     """Column-wise Hyndman-Fan quantiles of a 2-D array, NaN ignored per column.
 
     Returns shape (len(probs), n_columns); an all-NaN column gives NaN. One contiguous copy of

@@ -30,89 +30,98 @@ R_DIFFERENCES: tuple[RDifference, ...] = (
         topic="Wilcoxon signed-rank p-value",
         ours="exact conditional null (with ties and zeros) when n <= 50, no continuity correction",
         r="wilcox.test(paired = TRUE): exact only if n < 50 with no ties and no zeros; otherwise "
-          "normal approximation with continuity correction",
+        "normal approximation with continuity correction",
         reason="an exact p-value is available for every small cohort; the normal approximation "
-               "is poor for n ~ 20 with ties (Hollander, Wolfe & Chicken 2014, section 3.1)",
-        r_option="statistics.wilcoxon.preset: R (wilcoxon_preset('R'))"),
+        "is poor for n ~ 20 with ties (Hollander, Wolfe & Chicken 2014, section 3.1)",
+        r_option="statistics.wilcoxon.preset: R (wilcoxon_preset('R'))",
+    ),
     RDifference(
         key="paired_differences_rounded",
         topic="Paired differences before ranking",
         ours="differences rounded to decimals_for_tests before ranking (ties and zeros kept)",
         r="wilcox.test(x, y, paired = TRUE) ranks the floating-point x - y (digits.rank = Inf), "
-          "so 0.3 - 0.1 and 0.2 are different values and ties or zeros can vanish",
+        "so 0.3 - 0.1 and 0.2 are different values and ties or zeros can vanish",
         reason="measurements recorded to a fixed number of decimals tie exactly; float noise "
-               "must not decide which method R uses",
-        r_option="give R the rounded differences (wilcox.test(d)) or digits.rank"),
+        "must not decide which method R uses",
+        r_option="give R the rounded differences (wilcox.test(d)) or digits.rank",
+    ),
     RDifference(
         key="hodges_lehmann_default",
         topic="Hodges-Lehmann estimate and CI",
         ours="median of all Walsh averages, zeros kept; CI from order statistics of the Walsh "
-             "averages (exact k without ties/zeros, normal-approximation k otherwise)",
+        "averages (exact k without ties/zeros, normal-approximation k otherwise)",
         r="zero differences dropped; with ties, zeros or n >= 50 the estimate and CI are roots, "
-          "found by uniroot(tol = 1e-4), of the continuity-corrected normal statistic",
+        "found by uniroot(tol = 1e-4), of the continuity-corrected normal statistic",
         reason="the Walsh median is the textbook estimator and is defined by order statistics, "
-               "not by a root-finder's tolerance (R's CI limit 0 can print as -0.00001)",
-        r_option="hodges_lehmann_paired(convention='R') (the R preset)"),
+        "not by a root-finder's tolerance (R's CI limit 0 can print as -0.00001)",
+        r_option="hodges_lehmann_paired(convention='R') (the R preset)",
+    ),
     RDifference(
         key="mann_whitney_exact_with_ties",
         topic="Mann-Whitney p-value",
         ours="exact conditional null (with ties) when both groups have <= 50 values; two-sided "
-             "p = 2 x the smaller tail",
+        "p = 2 x the smaller tail",
         r="wilcox.test(x, y): exact only if both n < 50 and no ties (2 x the tail on the observed "
-          "side); otherwise normal approximation with continuity correction. coin's "
-          "wilcox_test(distribution = 'exact') uses P(|S - E| >= |s - E|)",
+        "side); otherwise normal approximation with continuity correction. coin's "
+        "wilcox_test(distribution = 'exact') uses P(|S - E| >= |s - E|)",
         reason="exact p-values for small cohorts with tied values; the two-sided rule is stated "
-               "in the method text",
-        r_option="mann_whitney_preset('R') or mann_whitney_preset('coin')"),
+        "in the method text",
+        r_option="mann_whitney_preset('R') or mann_whitney_preset('coin')",
+    ),
     RDifference(
         key="mcnemar_exact",
         topic="McNemar test",
         ours="exact binomial test on the discordant pairs",
         r="mcnemar.test: chi-square with continuity correction",
         reason="few discordant pairs in small cohorts; the chi-square approximation is poor",
-        r_option="statistics.mcnemar.method: chi2_cc (mcnemar(method='chi2_cc'))"),
+        r_option="statistics.mcnemar.method: chi2_cc (mcnemar(method='chi2_cc'))",
+    ),
     RDifference(
         key="km_ci_log_log",
         topic="Kaplan-Meier pointwise confidence band",
         ours="log-log transform of Greenwood's variance by default",
         r="survfit: conf.type = 'log' by default",
         reason="the log-log band stays inside [0, 1] and behaves better in small samples "
-               "(Kalbfleisch & Prentice 2002; SAS and Stata default)",
-        r_option="kaplan_meier(ci_type='log') (survival.ci_type: log)"),
+        "(Kalbfleisch & Prentice 2002; SAS and Stata default)",
+        r_option="kaplan_meier(ci_type='log') (survival.ci_type: log)",
+    ),
     RDifference(
         key="median_survival_rule",
         topic="Kaplan-Meier median and its CI",
         ours="smallest event time with S(t) < 0.5; CI by inverting pointwise z-tests "
-             "(statsmodels quantile_ci, as SAS); an unreached upper limit is inf",
+        "(statsmodels quantile_ci, as SAS); an unreached upper limit is inf",
         r="survfit: first time with S(t) <= 0.5 (midpoint when S = 0.5 exactly); limits = first "
-          "times the CI band reaches 0.5 (NA when never)",
+        "times the CI band reaches 0.5 (NA when never)",
         reason="historical default (SAS LIFETEST convention); both are Brookmeyer-Crowley",
-        r_option="median_survival(ci_type=..., convention='R')"),
+        r_option="median_survival(ci_type=..., convention='R')",
+    ),
     RDifference(
         key="logistic_wald_ci",
         topic="Logistic regression confidence intervals",
         ours="Wald intervals exp(b -/+ z se)",
         r="confint() on a glm gives profile-likelihood intervals (confint.default gives Wald)",
         reason="Wald intervals match the Wald p-values shown in the same row",
-        r_option="compare with confint.default(glm)"),
+        r_option="compare with confint.default(glm)",
+    ),
     RDifference(
         key="fisher_or_root_tolerance",
         topic="Fisher conditional odds ratio and its CI (2x2)",
         ours="conditional maximum-likelihood odds ratio and exact conditional CI solved to full "
-             "precision (scipy.stats.contingency.odds_ratio)",
+        "precision (scipy.stats.contingency.odds_ratio)",
         r="fisher.test solves the same equations with uniroot's default tolerance (1.2e-4, on a "
-          "1/t scale above 1), so its estimate and limits can be off by up to ~1% (TeaTasting: "
-          "upper limit 621.93 instead of 626.24); the p-value is not affected",
+        "1/t scale above 1), so its estimate and limits can be off by up to ~1% (TeaTasting: "
+        "upper limit 621.93 instead of 626.24); the p-value is not affected",
         reason="the same definition, computed exactly",
-        r_option="none: equal to R's algorithm run with uniroot(tol = 1e-13)"),
+        r_option="none: equal to R's algorithm run with uniroot(tol = 1e-13)",
+    ),
     RDifference(
         key="fisher_rxc_limit",
         topic="Fisher-Freeman-Halton exact test (r x c)",
-        ours="full enumeration of the tables with the observed margins, refused beyond "
-             "5,000,000 tables",
+        ours="full enumeration of the tables with the observed margins, refused beyond 5,000,000 tables",
         r="fisher.test uses the network algorithm (FEXACT) with a workspace limit",
         reason="enumeration is exact and simple; larger tables should use chi-square",
-        r_option="none needed: p-values equal where both run"),
+        r_option="none needed: p-values equal where both run",
+    ),
 )
 
 

@@ -20,10 +20,10 @@ import pandas as pd
 from retrocohort.errors import InputError, Problem
 from retrocohort.stats.regression_design import (
     Design,
-    plain_scalar,
     RegressionResult,
     binary_outcome,
     build_design,
+    plain_scalar,
     wald_terms,
 )
 
@@ -51,9 +51,14 @@ def _empty_level_notes(design: Design, frame: pd.DataFrame, flag: np.ndarray, wh
 
 
 def logistic_regression(
-    frame: pd.DataFrame, outcome: str, predictors: Sequence[str], *,
-    reference_levels: Mapping[str, Any] | None = None, event_level: Any | None = None,
-    conf_level: float = 0.95, source: str | None = None,
+    frame: pd.DataFrame,
+    outcome: str,
+    predictors: Sequence[str],
+    *,
+    reference_levels: Mapping[str, Any] | None = None,
+    event_level: Any | None = None,
+    conf_level: float = 0.95,
+    source: str | None = None,
 ) -> RegressionResult:
     """Binary logistic regression by maximum likelihood, as R ``glm(family = binomial)``.
 
@@ -96,16 +101,26 @@ def logistic_regression(
     y = binary_outcome(frame.loc[design.rows, outcome], outcome, event_level, source)
     n, events = int(y.size), int(y.sum())
     if events == 0 or events == n:
-        raise InputError(f"Logistic regression of '{outcome}' impossible", [Problem(
-            "all complete cases have the same outcome", file=source, column=outcome,
-            value=f"{events} events in {n}", expected="both events and non-events")])
+        raise InputError(
+            f"Logistic regression of '{outcome}' impossible",
+            [
+                Problem(
+                    "all complete cases have the same outcome",
+                    file=source,
+                    column=outcome,
+                    value=f"{events} events in {n}",
+                    expected="both events and non-events",
+                )
+            ],
+        )
     exog = sm.add_constant(design.matrix, has_constant="add")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         # R glm.fit's stopping rule |dev - dev_old| < 1e-8 (|dev| + 0.1), start mu = (y + 1/2)/2;
         # the covariance comes, as in R, from the weights of the last IRLS step
         fit = sm.GLM(y, exog, family=sm.families.Binomial()).fit(
-            method="IRLS", tol=R_GLM_EPSILON * 0.1, rtol=R_GLM_EPSILON, maxiter=R_GLM_MAXIT)
+            method="IRLS", tol=R_GLM_EPSILON * 0.1, rtol=R_GLM_EPSILON, maxiter=R_GLM_MAXIT
+        )
     fitted = np.asarray(fit.fittedvalues)
     notes = []
     converged = bool(fit.converged)
@@ -113,28 +128,48 @@ def logistic_regression(
         notes.append("did not converge (estimates unreliable)")
     n_extreme = int(((fitted < _FITTED_EPS) | (fitted > 1 - _FITTED_EPS)).sum())
     if n_extreme:
-        notes.append(f"possible (quasi-)complete separation: fitted probabilities numerically 0 or 1 "
-                     f"for {n_extreme} patient(s); odds ratios and CIs unreliable")
+        notes.append(
+            f"possible (quasi-)complete separation: fitted probabilities numerically 0 or 1 "
+            f"for {n_extreme} patient(s); odds ratios and CIs unreliable"
+        )
     notes += _empty_level_notes(design, frame, y == 1, "events")
     notes += _empty_level_notes(design, frame, y == 0, "non-events")
     if any("separation" in str(w.message).lower() for w in caught) and not n_extreme:
         notes.append("statsmodels reports perfect separation")
     params, bse = np.asarray(fit.params), np.asarray(fit.bse)
     return RegressionResult(
-        model="logistic", outcome=outcome,
-        method=("Logistic regression (binomial GLM, logit link, maximum likelihood by IRLS, as R glm); "
-                f"odds ratios with {conf_level:.0%} Wald CIs exp(b -/+ z se) and Wald z-test p-values; "
-                "complete cases; categorical predictors treatment-coded against the stated reference."),
-        terms=wald_terms(design, params[1:], bse[1:], conf_level), n=n, n_events=events,
-        n_dropped=design.n_dropped, converged=converged, log_likelihood=float(fit.llf),
-        conf_level=conf_level, notes=tuple(notes),
-        details={"intercept": float(params[0]), "intercept_se": float(bse[0]),
-                 "deviance": float(fit.deviance), "iterations": int(fit.fit_history["iteration"])})
+        model="logistic",
+        outcome=outcome,
+        method=(
+            "Logistic regression (binomial GLM, logit link, maximum likelihood by IRLS, as R glm); "
+            f"odds ratios with {conf_level:.0%} Wald CIs exp(b -/+ z se) and Wald z-test p-values; "
+            "complete cases; categorical predictors treatment-coded against the stated reference."
+        ),
+        terms=wald_terms(design, params[1:], bse[1:], conf_level),
+        n=n,
+        n_events=events,
+        n_dropped=design.n_dropped,
+        converged=converged,
+        log_likelihood=float(fit.llf),
+        conf_level=conf_level,
+        notes=tuple(notes),
+        details={
+            "intercept": float(params[0]),
+            "intercept_se": float(bse[0]),
+            "deviance": float(fit.deviance),
+            "iterations": int(fit.fit_history["iteration"]),
+        },
+    )
 
 
 def cox_regression(
-    frame: pd.DataFrame, time: str, event: str, predictors: Sequence[str], *,
-    reference_levels: Mapping[str, Any] | None = None, conf_level: float = 0.95,
+    frame: pd.DataFrame,
+    time: str,
+    event: str,
+    predictors: Sequence[str],
+    *,
+    reference_levels: Mapping[str, Any] | None = None,
+    conf_level: float = 0.95,
     source: str | None = None,
 ) -> RegressionResult:
     """Cox proportional-hazards regression, Efron ties, as R ``survival::coxph(ties = "efron")``.
@@ -168,16 +203,34 @@ def cox_regression(
     status = binary_outcome(frame.loc[design.rows, event], event, None, source)
     bad = t.isna() | (t < 0)
     if bad.any():
-        raise InputError(f"Invalid follow-up times in {source or 'regression input'}", [
-            Problem("time must be a non-negative number", file=source,
-                    row=int(i) if isinstance(i, (int, np.integer)) else None, column=time,
-                    value=plain_scalar(frame.loc[i, time]), expected="a number >= 0")
-            for i in t.index[bad][:20]])
+        raise InputError(
+            f"Invalid follow-up times in {source or 'regression input'}",
+            [
+                Problem(
+                    "time must be a non-negative number",
+                    file=source,
+                    row=int(i) if isinstance(i, (int, np.integer)) else None,
+                    column=time,
+                    value=plain_scalar(frame.loc[i, time]),
+                    expected="a number >= 0",
+                )
+                for i in t.index[bad][:20]
+            ],
+        )
     n, events = int(status.size), int(status.sum())
     if events == 0:
-        raise InputError(f"Cox regression on '{time}' impossible", [Problem(
-            "no events among the complete cases", file=source, column=event, value=0,
-            expected="at least one event")])
+        raise InputError(
+            f"Cox regression on '{time}' impossible",
+            [
+                Problem(
+                    "no events among the complete cases",
+                    file=source,
+                    column=event,
+                    value=0,
+                    expected="at least one event",
+                )
+            ],
+        )
     model = PHReg(t.to_numpy(dtype=float), design.matrix, status=status, ties="efron")
     params, cov, loglik, iterations = _newton_with_step_halving(model, design.matrix.shape[1])
     bse = np.sqrt(np.diag(cov))
@@ -185,24 +238,38 @@ def cox_regression(
     converged = bool(np.all(np.isfinite(params)) and np.max(np.abs(score)) < 1e-6)
     notes = [] if converged else ["did not converge (estimates unreliable)"]
     notes += _empty_level_notes(design, frame, status == 1, "events")
-    diverging = [term for (term, *_), b, se in zip(design.terms, params, bse, strict=True)
-                 if abs(b) > _HUGE_COEF and se > abs(b)]
+    diverging = [
+        term
+        for (term, *_), b, se in zip(design.terms, params, bse, strict=True)
+        if abs(b) > _HUGE_COEF and se > abs(b)
+    ]
     if diverging:
         notes.append(f"coefficient may be infinite (monotone likelihood): {', '.join(diverging)}")
     return RegressionResult(
-        model="cox", outcome=f"{time} / {event}",
-        method=("Cox proportional-hazards regression (partial likelihood, Efron ties, Newton-Raphson, "
-                f"as R coxph); hazard ratios with {conf_level:.0%} Wald CIs exp(b -/+ z se) and Wald "
-                "z-test p-values; complete cases; categorical predictors treatment-coded against the "
-                "stated reference."),
-        terms=wald_terms(design, params, bse, conf_level), n=n, n_events=events,
-        n_dropped=design.n_dropped, converged=converged, log_likelihood=loglik,
-        conf_level=conf_level, notes=tuple(notes),
-        details={"max_abs_score": float(np.max(np.abs(score))), "iterations": iterations})
+        model="cox",
+        outcome=f"{time} / {event}",
+        method=(
+            "Cox proportional-hazards regression (partial likelihood, Efron ties, Newton-Raphson, "
+            f"as R coxph); hazard ratios with {conf_level:.0%} Wald CIs exp(b -/+ z se) and Wald "
+            "z-test p-values; complete cases; categorical predictors treatment-coded against the "
+            "stated reference."
+        ),
+        terms=wald_terms(design, params, bse, conf_level),
+        n=n,
+        n_events=events,
+        n_dropped=design.n_dropped,
+        converged=converged,
+        log_likelihood=loglik,
+        conf_level=conf_level,
+        notes=tuple(notes),
+        details={"max_abs_score": float(np.max(np.abs(score))), "iterations": iterations},
+    )
 
 
 def _newton_with_step_halving(
-    model: Any, k: int, maxiter: int = 100,
+    model: Any,
+    k: int,
+    maxiter: int = 100,
 ) -> tuple[np.ndarray, np.ndarray, float, int]:
     """Maximise a statsmodels model's log-likelihood by Newton-Raphson from 0 with step halving
     (as R's coxph: a step that lowers the likelihood is halved), until the score is below 1e-10

@@ -91,9 +91,13 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str | N
     """InputError naming every requested column absent from ``frame``."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError(f"Columns missing from {_where(source)}", [
-            Problem("column not found", file=source, column=c,
-                    expected=f"one of {list(frame.columns)}") for c in missing])
+        raise InputError(
+            f"Columns missing from {_where(source)}",
+            [
+                Problem("column not found", file=source, column=c, expected=f"one of {list(frame.columns)}")
+                for c in missing
+            ],
+        )
 
 
 def _is_categorical(series: pd.Series) -> bool:
@@ -105,8 +109,11 @@ def _level_text(value: Any) -> str:
 
 
 def build_design(
-    frame: pd.DataFrame, predictors: Sequence[str], reference_levels: Mapping[str, Any],
-    required: Sequence[str], source: str | None = None,
+    frame: pd.DataFrame,
+    predictors: Sequence[str],
+    reference_levels: Mapping[str, Any],
+    required: Sequence[str],
+    source: str | None = None,
 ) -> Design:
     """Treatment-coded design of ``predictors`` on the complete cases of ``required`` + predictors.
 
@@ -117,11 +124,15 @@ def build_design(
     one value only (no variation) is an InputError.
     """
     if not predictors:
-        raise InputError("A regression model needs at least one predictor", [
-            Problem("no predictors declared", file=source, expected="one or more column names")])
+        raise InputError(
+            "A regression model needs at least one predictor",
+            [Problem("no predictors declared", file=source, expected="one or more column names")],
+        )
     if len(set(predictors)) != len(predictors):
-        raise InputError("A predictor is listed twice", [
-            Problem("duplicate predictor", file=source, value=list(predictors))])
+        raise InputError(
+            "A predictor is listed twice",
+            [Problem("duplicate predictor", file=source, value=list(predictors))],
+        )
     require_columns(frame, [*required, *predictors], source)
     data = frame[[*required, *predictors]]
     complete = data.notna().all(axis=1)
@@ -136,43 +147,77 @@ def build_design(
             levels = sorted(pd.unique(series).tolist(), key=_level_text)
             counts[name] = {_level_text(v): int((series == v).sum()) for v in levels}
             if name not in reference_levels:
-                problems.append(Problem("categorical predictor without a reference level", file=source,
-                                        column=name, value=[_level_text(v) for v in levels],
-                                        expected="a declared reference level (treatment coding)"))
+                problems.append(
+                    Problem(
+                        "categorical predictor without a reference level",
+                        file=source,
+                        column=name,
+                        value=[_level_text(v) for v in levels],
+                        expected="a declared reference level (treatment coding)",
+                    )
+                )
                 continue
             ref = reference_levels[name]
             match = [v for v in levels if v == ref or _level_text(v) == _level_text(ref)]
             if not match:
-                problems.append(Problem("reference level not found among the complete cases",
-                                        file=source, column=name, value=ref,
-                                        expected=f"one of {[_level_text(v) for v in levels]}"))
+                problems.append(
+                    Problem(
+                        "reference level not found among the complete cases",
+                        file=source,
+                        column=name,
+                        value=ref,
+                        expected=f"one of {[_level_text(v) for v in levels]}",
+                    )
+                )
                 continue
             others = [v for v in levels if v is not match[0] and v != match[0]]
             if not others:
-                problems.append(Problem("predictor has a single level in the complete cases",
-                                        file=source, column=name, value=_level_text(ref),
-                                        expected="at least two levels"))
+                problems.append(
+                    Problem(
+                        "predictor has a single level in the complete cases",
+                        file=source,
+                        column=name,
+                        value=_level_text(ref),
+                        expected="at least two levels",
+                    )
+                )
             for level in others:
                 columns.append((series == level).to_numpy(dtype=float))
-                terms.append((f"{name}: {_level_text(level)} vs {_level_text(match[0])}", name,
-                              _level_text(level), _level_text(match[0])))
+                terms.append(
+                    (
+                        f"{name}: {_level_text(level)} vs {_level_text(match[0])}",
+                        name,
+                        _level_text(level),
+                        _level_text(match[0]),
+                    )
+                )
         else:
             values = series.to_numpy(dtype=float)
             if values.size and np.all(values == values[0]):
-                problems.append(Problem("predictor does not vary in the complete cases", file=source,
-                                        column=name, value=float(values[0]),
-                                        expected="at least two distinct values"))
+                problems.append(
+                    Problem(
+                        "predictor does not vary in the complete cases",
+                        file=source,
+                        column=name,
+                        value=float(values[0]),
+                        expected="at least two distinct values",
+                    )
+                )
             columns.append(values)
             terms.append((name, name, None, None))
     if problems:
         raise InputError(f"Cannot build the regression design from {_where(source)}", problems)
     matrix = np.column_stack(columns) if columns else np.zeros((int(complete.sum()), 0))
-    return Design(matrix=matrix, terms=tuple(terms), rows=data.index,
-                  n_dropped=int((~complete).sum()), level_counts=counts)
+    return Design(
+        matrix=matrix,
+        terms=tuple(terms),
+        rows=data.index,
+        n_dropped=int((~complete).sum()),
+        level_counts=counts,
+    )
 
 
-def binary_outcome(series: pd.Series, name: str, event_level: Any | None,
-                   source: str | None) -> np.ndarray:
+def binary_outcome(series: pd.Series, name: str, event_level: Any | None, source: str | None) -> np.ndarray:
     """0/1 float vector of a binary outcome (no missing values left).
 
     With ``event_level`` the outcome is (value == event_level); otherwise values must be
@@ -180,19 +225,38 @@ def binary_outcome(series: pd.Series, name: str, event_level: Any | None,
     """
     if event_level is not None:
         if not (series == event_level).any() and not (series.astype(str) == str(event_level)).any():
-            raise InputError(f"Event level absent from the outcome in {_where(source)}", [
-                Problem("event level not found", file=source, column=name, value=event_level,
-                        expected=f"one of {sorted(map(str, pd.unique(series)))}")])
+            raise InputError(
+                f"Event level absent from the outcome in {_where(source)}",
+                [
+                    Problem(
+                        "event level not found",
+                        file=source,
+                        column=name,
+                        value=event_level,
+                        expected=f"one of {sorted(map(str, pd.unique(series)))}",
+                    )
+                ],
+            )
         return ((series == event_level) | (series.astype(str) == str(event_level))).to_numpy(dtype=float)
     if pd.api.types.is_bool_dtype(series):
         return series.to_numpy(dtype=float)
     values = pd.to_numeric(series, errors="coerce")
     bad = values.isna() | ~values.isin([0, 1])
     if bad.any():
-        raise InputError(f"Outcome '{name}' is not binary in {_where(source)}", [
-            Problem("not a 0/1 outcome", file=source, row=_row(idx), column=name,
+        raise InputError(
+            f"Outcome '{name}' is not binary in {_where(source)}",
+            [
+                Problem(
+                    "not a 0/1 outcome",
+                    file=source,
+                    row=_row(idx),
+                    column=name,
                     value=plain_scalar(series[idx]),
-                    expected="0 or 1 (or declare the event level)") for idx in series.index[bad][:20]])
+                    expected="0 or 1 (or declare the event level)",
+                )
+                for idx in series.index[bad][:20]
+            ],
+        )
     return values.to_numpy(dtype=float)
 
 
@@ -207,8 +271,9 @@ def plain_scalar(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def wald_terms(design: Design, params: np.ndarray, std_errs: np.ndarray,
-               conf_level: float) -> tuple[RegressionTerm, ...]:
+def wald_terms(
+    design: Design, params: np.ndarray, std_errs: np.ndarray, conf_level: float
+) -> tuple[RegressionTerm, ...]:
     """Terms with exp(coef), Wald CI exp(coef -/+ z se), z = coef/se, p = 2 Phi(-|z|)."""
     from scipy.special import ndtr
 
@@ -219,7 +284,19 @@ def wald_terms(design: Design, params: np.ndarray, std_errs: np.ndarray,
         z = b / se if se > 0 else float("nan")
         with np.errstate(over="ignore"):  # a diverging estimate gives inf, flagged in the notes
             ratio, low, high = np.exp([b, b - z_crit * se, b + z_crit * se]).tolist()
-        out.append(RegressionTerm(
-            term=term, variable=variable, level=level, reference=reference, coefficient=b,
-            std_err=se, ratio=ratio, ci_low=low, ci_high=high, z=z, p_value=float(2 * ndtr(-abs(z)))))
+        out.append(
+            RegressionTerm(
+                term=term,
+                variable=variable,
+                level=level,
+                reference=reference,
+                coefficient=b,
+                std_err=se,
+                ratio=ratio,
+                ci_low=low,
+                ci_high=high,
+                z=z,
+                p_value=float(2 * ndtr(-abs(z))),
+            )
+        )
     return tuple(out)

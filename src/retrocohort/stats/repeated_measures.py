@@ -20,8 +20,10 @@ def _complete_rows(values: ArrayLike, name: str, min_columns: int = 3) -> tuple[
     if arr.ndim != 2:
         raise ValueError(f"{name} needs a 2-D array (patients x time points), got shape {arr.shape}")
     if arr.shape[1] < min_columns:
-        raise ValueError(f"{name} needs at least {min_columns} time points, got {arr.shape[1]} "
-                         f"(use the paired tests for two)")
+        raise ValueError(
+            f"{name} needs at least {min_columns} time points, got {arr.shape[1]} "
+            f"(use the paired tests for two)"
+        )
     complete = arr[~np.isnan(arr).any(axis=1)]
     if complete.shape[0] < 2:
         raise ValueError(f"{name} needs at least 2 patients with every time point, got {complete.shape[0]}")
@@ -41,18 +43,24 @@ def friedman(values: ArrayLike) -> TestResult:
     n, k = data.shape
     ranks2 = np.vstack([doubled_midranks(row) for row in data])  # 2 x mid-ranks, exact
     col_sums = ranks2.sum(axis=0) / 2
-    ties = sum(float((c ** 3 - c).sum()) for c in (np.unique(r, return_counts=True)[1] for r in ranks2))
+    ties = sum(float((c**3 - c).sum()) for c in (np.unique(r, return_counts=True)[1] for r in ranks2))
     denominator = n * k * (k + 1) - ties / (k - 1)
     if denominator <= 0:
         raise ValueError("Friedman test undefined: every patient has the same value at all time points")
     statistic = 12 * float(((col_sums - n * (k + 1) / 2) ** 2).sum()) / denominator
     return TestResult(
         test="Friedman",
-        method=(f"Friedman rank test across {k} time points, within-patient mid-ranks, tie-corrected, "
-                f"chi-square approximation on {k - 1} df (as R friedman.test); complete cases."),
-        statistic=statistic, p_value=float(chi2.sf(statistic, k - 1)), n=n_total, n_used=n,
+        method=(
+            f"Friedman rank test across {k} time points, within-patient mid-ranks, tie-corrected, "
+            f"chi-square approximation on {k - 1} df (as R friedman.test); complete cases."
+        ),
+        statistic=statistic,
+        p_value=float(chi2.sf(statistic, k - 1)),
+        n=n_total,
+        n_used=n,
         alternative="two-sided",
-        details={"statistic_name": "Friedman chi-squared", "df": k - 1, "n_incomplete": n_total - n})
+        details={"statistic_name": "Friedman chi-squared", "df": k - 1, "n_incomplete": n_total - n},
+    )
 
 
 def cochran_q(values: ArrayLike) -> TestResult:
@@ -70,15 +78,25 @@ def cochran_q(values: ArrayLike) -> TestResult:
         raise ValueError("Cochran's Q test needs 0/1 (or boolean) values")
     n, k = data.shape
     col, row, grand = data.sum(axis=0), data.sum(axis=1), data.sum()
-    denominator = k * grand - float((row ** 2).sum())
+    denominator = k * grand - float((row**2).sum())
     if denominator == 0:
         raise ValueError("Cochran's Q undefined: every patient has the same answer at all time points")
-    statistic = (k - 1) * (k * float((col ** 2).sum()) - grand ** 2) / denominator
+    statistic = (k - 1) * (k * float((col**2).sum()) - grand**2) / denominator
     return TestResult(
         test="Cochran's Q",
-        method=(f"Cochran's Q test across {k} time points of a binary outcome, chi-square approximation "
-                f"on {k - 1} df; complete cases."),
-        statistic=float(statistic), p_value=float(chi2.sf(statistic, k - 1)), n=n_total, n_used=n,
+        method=(
+            f"Cochran's Q test across {k} time points of a binary outcome, chi-square approximation "
+            f"on {k - 1} df; complete cases."
+        ),
+        statistic=float(statistic),
+        p_value=float(chi2.sf(statistic, k - 1)),
+        n=n_total,
+        n_used=n,
         alternative="two-sided",
-        details={"statistic_name": "Q", "df": k - 1, "n_incomplete": n_total - n,
-                 "proportions": (col / n).tolist()})
+        details={
+            "statistic_name": "Q",
+            "df": k - 1,
+            "n_incomplete": n_total - n,
+            "proportions": (col / n).tolist(),
+        },
+    )

@@ -107,8 +107,7 @@ def as_binary_vector(values: ArrayLike, name: str) -> NDArray[np.float64]:
     arr = as_float_vector(values, name)
     bad = ~np.isnan(arr) & (arr != 0) & (arr != 1)
     if bad.any():
-        raise ValueError(
-            f"{name} must be boolean/0-1 (missing allowed); got {arr[bad][:5].tolist()}")
+        raise ValueError(f"{name} must be boolean/0-1 (missing allowed); got {arr[bad][:5].tolist()}")
     return arr
 
 
@@ -117,15 +116,18 @@ TWO_SIDED_RULES = ("double_smaller_tail", "double_observed_side", "absolute_devi
 TWO_SIDED_TEXT = {
     "double_smaller_tail": "two-sided p = min(1, 2 x the smaller tail)",
     "double_observed_side": "two-sided p = min(1, 2 x the tail on the observed side of the null "
-                            "mean) as R's wilcox.test(exact = TRUE)",
+    "mean) as R's wilcox.test(exact = TRUE)",
     "absolute_deviation": "two-sided p = P(|S - E(S)| >= |s - E(S)|) as coin's "
-                          "wilcox_test(distribution = 'exact')",
+    "wilcox_test(distribution = 'exact')",
 }
 
 
 def discrete_pvalue(
-    pmf: NDArray[np.float64], observed: int, alternative: str,
-    two_sided: str = "double_smaller_tail", center: float | None = None,
+    pmf: NDArray[np.float64],
+    observed: int,
+    alternative: str,
+    two_sided: str = "double_smaller_tail",
+    center: float | None = None,
 ) -> float:
     """P-value of the integer ``observed`` under a null pmf on 0..len(pmf)-1.
 
@@ -167,8 +169,10 @@ def normal_pvalue(
     from scipy.special import ndtr  # = scipy.stats.norm.cdf, without importing scipy.stats (~1 s)
 
     if not variance > 0:
-        raise ValueError("normal approximation undefined: null variance is zero "
-                         "(no informative observations); use the exact method")
+        raise ValueError(
+            "normal approximation undefined: null variance is zero "
+            "(no informative observations); use the exact method"
+        )
     diff = statistic - mean
     if correction:
         diff -= {"two-sided": 0.5 * np.sign(diff), "greater": 0.5, "less": -0.5}[alternative]

@@ -34,8 +34,14 @@ def _same_sign(u: float, v: float) -> bool:
 
 
 def zeroin(
-    f: Callable[[float], float], lower: float, upper: float, f_lower: float | None = None,
-    f_upper: float | None = None, *, tol: float = _EPSILON ** 0.25, maxiter: int = 1000,
+    f: Callable[[float], float],
+    lower: float,
+    upper: float,
+    f_lower: float | None = None,
+    f_upper: float | None = None,
+    *,
+    tol: float = _EPSILON**0.25,
+    maxiter: int = 1000,
 ) -> Root:
     """Root of ``f`` in [lower, upper] by R's ``uniroot`` (Brent's method, R_zeroin2).
 
@@ -65,8 +71,9 @@ def zeroin(
     fa = f(lower) if f_lower is None else f_lower
     fb = f(upper) if f_upper is None else f_upper
     if math.isnan(fa) or math.isnan(fb) or _same_sign(fa, fb):
-        raise ValueError(f"f() values at end points not of opposite sign: f({lower}) = {fa}, "
-                         f"f({upper}) = {fb}")
+        raise ValueError(
+            f"f() values at end points not of opposite sign: f({lower}) = {fa}, f({upper}) = {fb}"
+        )
     a, b = float(lower), float(upper)
     c, fc = a, fa
     if fa == 0.0:

@@ -26,12 +26,12 @@ METHODS = ("auto", "exact", "asymptotic")
 
 _PRESETS: dict[str, dict[str, Any]] = {
     # our default: exact conditional null (exact with ties and zeros) up to n = 50
-    "retrocohort": dict(zero_method="wilcox", correction=False, method="auto",
-                        exact_max_n=50, exact_with_ties=True),
+    "retrocohort": dict(
+        zero_method="wilcox", correction=False, method="auto", exact_max_n=50, exact_with_ties=True
+    ),
     # R wilcox.test(paired=TRUE): zeros dropped; exact iff n < 50 with no ties and no zeros,
     # else normal approximation with tie-corrected variance and continuity correction
-    "R": dict(zero_method="wilcox", correction=True, method="auto",
-              exact_max_n=49, exact_with_ties=False),
+    "R": dict(zero_method="wilcox", correction=True, method="auto", exact_max_n=49, exact_with_ties=False),
 }
 
 _ZERO_TEXT = {
@@ -106,7 +106,7 @@ def signed_rank_null_pmf(doubled_ranks: NDArray[np.int64]) -> NDArray[np.float64
     pmf[0] = 1.0
     top = 0
     for step in a.tolist():
-        pmf[step: top + step + 1] += pmf[: top + 1]  # ufunc add copes with the overlap
+        pmf[step : top + step + 1] += pmf[: top + 1]  # ufunc add copes with the overlap
         pmf[: top + step + 1] *= 0.5
         top += step
     return pmf
@@ -150,36 +150,52 @@ def wilcoxon_signed_rank(
     has_ties = has_duplicates(nonzero_ranks2)  # equal mid-ranks <=> equal |d|
 
     use_exact = method == "exact" or (
-        method == "auto" and diffs.size <= exact_max_n
-        and (exact_with_ties or not (has_ties or n_zero > 0)))
+        method == "auto" and diffs.size <= exact_max_n and (exact_with_ties or not (has_ties or n_zero > 0))
+    )
     details: dict[str, Any] = dict(
-        statistic_name="V", zero_method=zero_method, n_zero=n_zero, n_missing=n_missing,
-        has_ties=bool(has_ties), exact=use_exact, method_requested=method,
-        exact_max_n=exact_max_n, exact_with_ties=exact_with_ties, decimals=decimals)
+        statistic_name="V",
+        zero_method=zero_method,
+        n_zero=n_zero,
+        n_missing=n_missing,
+        has_ties=bool(has_ties),
+        exact=use_exact,
+        method_requested=method,
+        exact_max_n=exact_max_n,
+        exact_with_ties=exact_with_ties,
+        decimals=decimals,
+    )
     if use_exact:
         pmf = np.concatenate([np.zeros(shift), signed_rank_null_pmf(nonzero_ranks2)])
         p = discrete_pvalue(pmf, s_obs, alternative)
-        how = ("exact conditional null by enumeration of doubled mid-ranks "
-               "(Streitberg-Rohmel shift algorithm; exact with ties and zeros)")
+        how = (
+            "exact conditional null by enumeration of doubled mid-ranks "
+            "(Streitberg-Rohmel shift algorithm; exact with ties and zeros)"
+        )
         details["continuity_correction"] = False
     else:
         mean = (nonzero_ranks2.sum() / 2 + shift) / 2
         var = float((nonzero_ranks2.astype(float) ** 2).sum()) / 16
         z, p = normal_pvalue(s_obs / 2, mean, var, alternative, correction)
-        how = ("normal approximation, tie-corrected variance, "
-               + ("with" if correction else "without") + " continuity correction")
+        how = (
+            "normal approximation, tie-corrected variance, "
+            + ("with" if correction else "without")
+            + " continuity correction"
+        )
         details.update(z=z, null_mean=mean, null_variance=var, continuity_correction=correction)
     return TestResult(
         test="Wilcoxon signed-rank",
         method=f"Wilcoxon signed-rank test, V = sum of positive mid-ranks; "
-               f"{_ZERO_TEXT[zero_method]}; {how}; {alternative} p-value.",
-        statistic=s_obs / 2, p_value=p, n=n, n_used=int(diffs.size), alternative=alternative,
-        details=details)
+        f"{_ZERO_TEXT[zero_method]}; {how}; {alternative} p-value.",
+        statistic=s_obs / 2,
+        p_value=p,
+        n=n,
+        n_used=int(diffs.size),
+        alternative=alternative,
+        details=details,
+    )
 
 
-def sign_test(
-    d: ArrayLike, *, alternative: str = "two-sided", decimals: int | None = None
-) -> TestResult:
+def sign_test(d: ArrayLike, *, alternative: str = "two-sided", decimals: int | None = None) -> TestResult:
     """Exact sign test: positives among non-zero differences ~ Binomial(n_used, 1/2).
 
     Zeros dropped. Statistic = number of positive differences (R binom.test 'successes');
@@ -195,16 +211,27 @@ def sign_test(
     return TestResult(
         test="sign test",
         method=f"Exact sign test, Binomial(n, 1/2) on the signs of non-zero differences; zeros "
-               f"dropped; {alternative} p-value.",
-        statistic=float(k), p_value=float(p), n=n, n_used=int(nonzero.size),
+        f"dropped; {alternative} p-value.",
+        statistic=float(k),
+        p_value=float(p),
+        n=n,
+        n_used=int(nonzero.size),
         alternative=alternative,
-        details=dict(statistic_name="n positive", n_negative=int(nonzero.size - k),
-                     n_zero=int(diffs.size - nonzero.size), n_missing=n - diffs.size,
-                     decimals=decimals))
+        details=dict(
+            statistic_name="n positive",
+            n_negative=int(nonzero.size - k),
+            n_zero=int(diffs.size - nonzero.size),
+            n_missing=n - diffs.size,
+            decimals=decimals,
+        ),
+    )
 
 
 def paired_t(
-    d: ArrayLike, *, alternative: str = "two-sided", conf_level: float = 0.95,
+    d: ArrayLike,
+    *,
+    alternative: str = "two-sided",
+    conf_level: float = 0.95,
     decimals: int | None = None,
 ) -> TestResult:
     """Paired (one-sample) Student t-test of mean difference 0, with a t confidence interval."""
@@ -215,16 +242,26 @@ def paired_t(
         raise ValueError(f"conf_level must be in (0, 1), got {conf_level!r}")
     diffs, n = prepare_differences(d, decimals)
     if diffs.size < 2:
-        raise ValueError(
-            f"paired t-test needs at least 2 non-missing differences, got {diffs.size}")
+        raise ValueError(f"paired t-test needs at least 2 non-missing differences, got {diffs.size}")
     res = ttest_1samp(diffs, 0.0, alternative=alternative)
     ci = res.confidence_interval(confidence_level=conf_level)
     return TestResult(
         test="paired t-test",
         method=f"Paired Student t-test on the differences (df = n - 1); {alternative} p-value.",
-        statistic=float(res.statistic), p_value=float(res.pvalue), n=n, n_used=int(diffs.size),
+        statistic=float(res.statistic),
+        p_value=float(res.pvalue),
+        n=n,
+        n_used=int(diffs.size),
         alternative=alternative,
-        details=dict(statistic_name="t", df=int(res.df), mean_difference=float(diffs.mean()),
-                     sd_difference=float(diffs.std(ddof=1)), conf_level=conf_level,
-                     ci_low=float(ci.low), ci_high=float(ci.high), n_missing=n - diffs.size,
-                     decimals=decimals))
+        details=dict(
+            statistic_name="t",
+            df=int(res.df),
+            mean_difference=float(diffs.mean()),
+            sd_difference=float(diffs.std(ddof=1)),
+            conf_level=conf_level,
+            ci_low=float(ci.low),
+            ci_high=float(ci.high),
+            n_missing=n - diffs.size,
+            decimals=decimals,
+        ),
+    )

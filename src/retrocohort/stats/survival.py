@@ -44,8 +44,7 @@ def _survival_data(
     if group is not None:
         labels = np.asarray(group, dtype=object)
         if labels.shape != t.shape:
-            raise ValueError(
-                f"group must be 1-D with the length of time ({labels.shape} != {t.shape})")
+            raise ValueError(f"group must be 1-D with the length of time ({labels.shape} != {t.shape})")
         keep &= ~pd.isna(labels)
         labels = labels[keep]
     if (t[keep] < 0).any():
@@ -91,12 +90,17 @@ def kaplan_meier(
             low, high = np.maximum(0.0, s - z * se), np.minimum(1.0, s + z * se)
     undefined = s == 0
     low, high = np.where(undefined, np.nan, low), np.where(undefined, np.nan, high)
-    return pd.DataFrame({
-        "time": np.asarray(sf.surv_times, dtype=float),
-        "n_at_risk": np.asarray(sf.n_risk, dtype=np.int64),
-        "n_events": np.asarray(sf.n_events, dtype=np.int64),
-        "survival": s, "std_err": se, "ci_low": low, "ci_high": high,
-    })
+    return pd.DataFrame(
+        {
+            "time": np.asarray(sf.surv_times, dtype=float),
+            "n_at_risk": np.asarray(sf.n_risk, dtype=np.int64),
+            "n_events": np.asarray(sf.n_events, dtype=np.int64),
+            "survival": s,
+            "std_err": se,
+            "ci_low": low,
+            "ci_high": high,
+        }
+    )
 
 
 MEDIAN_CONVENTIONS = ("retrocohort", "R")
@@ -124,7 +128,11 @@ def first_time_below_half(times: NDArray[np.float64], values: NDArray[np.float64
 
 
 def median_survival(
-    time: ArrayLike, event: ArrayLike, conf_level: float = 0.95, *, ci_type: str = "log-log",
+    time: ArrayLike,
+    event: ArrayLike,
+    conf_level: float = 0.95,
+    *,
+    ci_type: str = "log-log",
     convention: str = "retrocohort",
 ) -> MedianSurvival:
     """Kaplan-Meier median survival with a Brookmeyer-Crowley confidence interval.
@@ -170,20 +178,28 @@ def median_survival(
             median=first_time_below_half(times, km["survival"].to_numpy()),
             ci_low=first_time_below_half(times, km["ci_low"].to_numpy()),
             ci_high=first_time_below_half(times, km["ci_high"].to_numpy()),
-            conf_level=conf_level, n=int(t.size),
-            method=(f"Kaplan-Meier median as R survfit (first time with S(t) <= 0.5, midpoint to "
-                    f"the next event time if S(t) = 0.5); CI (Brookmeyer-Crowley) = first times "
-                    f"the lower and upper limits of the {band} reach 0.5 (NA if never)."))
+            conf_level=conf_level,
+            n=int(t.size),
+            method=(
+                f"Kaplan-Meier median as R survfit (first time with S(t) <= 0.5, midpoint to "
+                f"the next event time if S(t) = 0.5); CI (Brookmeyer-Crowley) = first times "
+                f"the lower and upper limits of the {band} reach 0.5 (NA if never)."
+            ),
+        )
     from statsmodels.duration.survfunc import SurvfuncRight
 
     sf = SurvfuncRight(t, e)
     with np.errstate(divide="ignore", invalid="ignore"):
         low, high = sf.quantile_ci(0.5, alpha=1 - conf_level, method=_STATSMODELS_TRANSFORM[ci_type])
     return MedianSurvival(
-        median=float(sf.quantile(0.5)), ci_low=float(low), ci_high=float(high),
-        conf_level=conf_level, n=int(t.size),
+        median=float(sf.quantile(0.5)),
+        ci_low=float(low),
+        ci_high=float(high),
+        conf_level=conf_level,
+        n=int(t.size),
         method=f"Kaplan-Meier median (smallest event time with S(t) < 0.5); CI by inverting "
-               f"pointwise {_SCALE_TEXT[ci_type]} z-tests of S(t) = 0.5 (Brookmeyer-Crowley type, as SAS).")
+        f"pointwise {_SCALE_TEXT[ci_type]} z-tests of S(t) = 0.5 (Brookmeyer-Crowley type, as SAS).",
+    )
 
 
 def logrank(time: ArrayLike, event: ArrayLike, group: ArrayLike) -> TestResult:
@@ -200,9 +216,17 @@ def logrank(time: ArrayLike, event: ArrayLike, group: ArrayLike) -> TestResult:
     chisq, p = survdiff(t, e, labels)
     return TestResult(
         test="log-rank",
-        method="Log-rank (Mantel-Cox) test, unweighted, chi-square on k - 1 df "
-               "(statsmodels survdiff).",
-        statistic=float(chisq), p_value=float(p), n=n, n_used=int(t.size),
+        method="Log-rank (Mantel-Cox) test, unweighted, chi-square on k - 1 df (statsmodels survdiff).",
+        statistic=float(chisq),
+        p_value=float(p),
+        n=n,
+        n_used=int(t.size),
         alternative="two-sided",
-        details=dict(statistic_name="chi2", df=len(groups) - 1, groups=[str(x) for x in groups],
-                     n_events=int(e.sum()), n_missing=n - int(t.size)))
+        details=dict(
+            statistic_name="chi2",
+            df=len(groups) - 1,
+            groups=[str(x) for x in groups],
+            n_events=int(e.sum()),
+            n_missing=n - int(t.size),
+        ),
+    )

@@ -53,13 +53,22 @@ def fisher_exact_2x2(
     return TestResult(
         test="Fisher exact",
         method=f"Fisher's exact test (hypergeometric, conditional on both margins); two-sided "
-               f"p by the minimum-likelihood rule as R; statistic = conditional MLE odds ratio "
-               f"with exact conditional {conf_level:.0%} CI; {alternative} p-value.",
-        statistic=float(cond.statistic), p_value=float(p), n=n, n_used=n,
+        f"p by the minimum-likelihood rule as R; statistic = conditional MLE odds ratio "
+        f"with exact conditional {conf_level:.0%} CI; {alternative} p-value.",
+        statistic=float(cond.statistic),
+        p_value=float(p),
+        n=n,
+        n_used=n,
         alternative=alternative,
-        details=dict(statistic_name="conditional MLE odds ratio", table=tab.tolist(),
-                     sample_odds_ratio=float(sample_or), or_ci_low=float(ci.low),
-                     or_ci_high=float(ci.high), conf_level=conf_level))
+        details=dict(
+            statistic_name="conditional MLE odds ratio",
+            table=tab.tolist(),
+            sample_odds_ratio=float(sample_or),
+            or_ci_low=float(ci.low),
+            or_ci_high=float(ci.high),
+            conf_level=conf_level,
+        ),
+    )
 
 
 def chi2_2x2(table: ArrayLike, correction: bool) -> TestResult:
@@ -79,13 +88,21 @@ def chi2_2x2(table: ArrayLike, correction: bool) -> TestResult:
     return TestResult(
         test="Pearson chi-square",
         method="Pearson chi-square test on a 2x2 table, 1 df, "
-               + ("with Yates continuity correction." if correction
-                  else "without continuity correction."),
-        statistic=float(res.statistic), p_value=float(res.pvalue), n=n, n_used=n,
+        + ("with Yates continuity correction." if correction else "without continuity correction."),
+        statistic=float(res.statistic),
+        p_value=float(res.pvalue),
+        n=n,
+        n_used=n,
         alternative="two-sided",
-        details=dict(statistic_name="chi2", df=1, yates=correction, table=tab.tolist(),
-                     min_expected=float(expected.min()),
-                     any_expected_below_5=bool((expected < 5).any())))
+        details=dict(
+            statistic_name="chi2",
+            df=1,
+            yates=correction,
+            table=tab.tolist(),
+            min_expected=float(expected.min()),
+            any_expected_below_5=bool((expected < 5).any()),
+        ),
+    )
 
 
 def rank_sum_null_pmf(doubled_ranks: NDArray[np.int64], size: int) -> NDArray[np.float64]:
@@ -111,16 +128,31 @@ def rank_sum_null_pmf(doubled_ranks: NDArray[np.int64], size: int) -> NDArray[np
 
 _MW_PRESETS: dict[str, dict[str, Any]] = {
     # our default: exact conditional null (with ties) up to 50 per group, smaller tail doubled
-    "retrocohort": {"method": "auto", "exact_max_n": 50, "exact_with_ties": True,
-                    "correction": True, "two_sided": "double_smaller_tail"},
+    "retrocohort": {
+        "method": "auto",
+        "exact_max_n": 50,
+        "exact_with_ties": True,
+        "correction": True,
+        "two_sided": "double_smaller_tail",
+    },
     # R wilcox.test(x, y): exact iff both n < 50 and no ties (then the observed side is
     # doubled), else normal approximation, tie-corrected, with continuity correction
-    "R": {"method": "auto", "exact_max_n": 49, "exact_with_ties": False, "correction": True,
-          "two_sided": "double_observed_side"},
+    "R": {
+        "method": "auto",
+        "exact_max_n": 49,
+        "exact_with_ties": False,
+        "correction": True,
+        "two_sided": "double_observed_side",
+    },
     # coin wilcox_test(distribution = "exact"): exact conditional null (with ties) always,
     # two-sided p = P(|S - E| >= |s - E|)
-    "coin": {"method": "exact", "exact_max_n": 50, "exact_with_ties": True, "correction": False,
-             "two_sided": "absolute_deviation"},
+    "coin": {
+        "method": "exact",
+        "exact_max_n": 50,
+        "exact_with_ties": True,
+        "correction": False,
+        "two_sided": "absolute_deviation",
+    },
 }
 
 
@@ -177,11 +209,19 @@ def mann_whitney(
     _, tie_sizes = np.unique(ranks2, return_counts=True)
     has_ties = bool((tie_sizes > 1).any())
     use_exact = method == "exact" or (
-        method == "auto" and max(n1, n2) <= exact_max_n and (exact_with_ties or not has_ties))
+        method == "auto" and max(n1, n2) <= exact_max_n and (exact_with_ties or not has_ties)
+    )
     details: dict[str, Any] = dict(
-        statistic_name="U (first sample) = R's W", n_x=n1, n_y=n2, has_ties=has_ties,
-        exact=use_exact, method_requested=method, exact_max_n=exact_max_n,
-        exact_with_ties=exact_with_ties, n_missing=n_total - n1 - n2)
+        statistic_name="U (first sample) = R's W",
+        n_x=n1,
+        n_y=n2,
+        has_ties=has_ties,
+        exact=use_exact,
+        method_requested=method,
+        exact_max_n=exact_max_n,
+        exact_with_ties=exact_with_ties,
+        n_missing=n_total - n1 - n2,
+    )
     if use_exact:
         if n1 <= n2:
             pmf = rank_sum_null_pmf(ranks2, n1)
@@ -197,12 +237,20 @@ def mann_whitney(
         n = n1 + n2
         var = n1 * n2 / 12 * (n + 1 - float((tie_sizes**3 - tie_sizes).sum()) / (n * (n - 1)))
         z, p = normal_pvalue(u, n1 * n2 / 2, var, alternative, correction)
-        how = ("normal approximation, tie-corrected variance, "
-               + ("with" if correction else "without") + " continuity correction")
+        how = (
+            "normal approximation, tie-corrected variance, "
+            + ("with" if correction else "without")
+            + " continuity correction"
+        )
         details.update(z=z, continuity_correction=correction)
     return TestResult(
         test="Mann-Whitney U",
         method=f"Mann-Whitney U (Wilcoxon rank-sum) test, U = R_x - n_x(n_x+1)/2 with mid-ranks; "
-               f"{how}; {alternative} p-value.",
-        statistic=float(u), p_value=p, n=n_total, n_used=n1 + n2, alternative=alternative,
-        details=details)
+        f"{how}; {alternative} p-value.",
+        statistic=float(u),
+        p_value=p,
+        n=n_total,
+        n_used=n1 + n2,
+        alternative=alternative,
+        details=details,
+    )

@@ -51,8 +51,12 @@ class SyntheticData:
     calibration: dict = field(default_factory=dict)
 
 
-def generate(recipe: dict, patient_ids: list[str], published: dict[str, PublishedNumber] | None = None,
-             statistics: dict | None = None) -> SyntheticData:
+def generate(
+    recipe: dict,
+    patient_ids: list[str],
+    published: dict[str, PublishedNumber] | None = None,
+    statistics: dict | None = None,
+) -> SyntheticData:
     """Generate the synthetic baseline and long measurement tables and their calibration record."""
     b = RecipeBuilder(recipe, patient_ids, published or {}, statistics or {})
     for spec in recipe.get("binary", []):
@@ -76,8 +80,11 @@ def generate(recipe: dict, patient_ids: list[str], published: dict[str, Publishe
         "analysis": recipe.get("analysis"),
         "quantile_type": b.qtype,
         "rounding": b.rule,
-        "tests": {"wilcoxon": b.test_name("continuous"), "mcnemar": b.test_name("binary"),
-                  "decimals_for_tests": b.stats.get("decimals_for_tests", 6)},
+        "tests": {
+            "wilcoxon": b.test_name("continuous"),
+            "mcnemar": b.test_name("binary"),
+            "decimals_for_tests": b.stats.get("decimals_for_tests", 6),
+        },
         "n_targets": len(targets),
         "n_met": sum(t["status"] == "met" for t in targets),
         "not_met": [f"{t['target']}: {t['status']}: {t['reason']}" for t in targets if t["status"] != "met"],
@@ -118,8 +125,9 @@ def csv_text(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n", float_format="%.10g")
 
 
-def write_synthetic(data: SyntheticData, baseline_path: Path, measurements_path: Path,
-                    calibration_path: Path | None = None) -> None:
+def write_synthetic(
+    data: SyntheticData, baseline_path: Path, measurements_path: Path, calibration_path: Path | None = None
+) -> None:
     """Write both CSVs (and the calibration JSON) deterministically."""
     texts = [(baseline_path, csv_text(data.baseline)), (measurements_path, csv_text(data.measurements))]
     if calibration_path is not None:
@@ -133,14 +141,19 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m retrocohort.synthetic.calibrated RECIPE [--root DIR]``: write the recipe's outputs."""
     parser = argparse.ArgumentParser(description="Generate synthetic data from a seeded recipe.")
     parser.add_argument("recipe", type=Path)
-    parser.add_argument("--root", type=Path, default=Path("."),
-                        help="directory the recipe's paths are relative to")
+    parser.add_argument(
+        "--root", type=Path, default=Path("."), help="directory the recipe's paths are relative to"
+    )
     args = parser.parse_args(argv)
     recipe = yaml.safe_load(args.recipe.read_text(encoding="utf-8"))
     data = simulate_from_recipe(recipe, args.root)
     out = recipe["outputs"]
-    write_synthetic(data, args.root / out["baseline"], args.root / out["measurements"],
-                    args.root / out["calibration"] if out.get("calibration") else None)
+    write_synthetic(
+        data,
+        args.root / out["baseline"],
+        args.root / out["measurements"],
+        args.root / out["calibration"] if out.get("calibration") else None,
+    )
     rec = data.calibration
     print(f"{rec['n_met']}/{rec['n_targets']} targets met")
     for line in rec["not_met"]:

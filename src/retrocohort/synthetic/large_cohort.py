@@ -72,22 +72,119 @@ class Lab:
 
 
 LABS: tuple[Lab, ...] = (
-    Lab("temperature_max", "Maximal temperature", "°C", (30, 45), "max", False,
-        (39.3, 0.7), (38.0, 0.7), (35.0, 42.5), 37.0, 1, 0.02),
-    Lab("leukocytes", "White blood cells", "G/L", (0, 500), "min", True,
-        (3.5, 0.6), (8.0, 0.5), (0.1, 200.0), 7.0, 2, 0.03),
-    Lab("hemoglobin", "Haemoglobin", "g/dL", (1, 25), "min", False,
-        (8.8, 1.6), (11.5, 1.6), (3.0, 18.0), 12.5, 1, 0.03),
-    Lab("platelets", "Platelets", "G/L", (0, 2000), "min", True,
-        (70.0, 0.6), (220.0, 0.5), (2.0, 1200.0), 250.0, 0, 0.03),
-    Lab("ferritin", "Ferritin", "µg/L", (0, 1_000_000), "max", True,
-        (8000.0, 1.0), (900.0, 1.0), (5.0, 400_000.0), 300.0, 0, 0.06),
-    Lab("triglycerides", "Triglycerides", "mmol/L", (0, 100), "max", True,
-        (3.0, 0.45), (1.5, 0.45), (0.2, 40.0), 1.3, 2, 0.15, "885.7 g/mol"),
-    Lab("fibrinogen", "Fibrinogen", "g/L", (0, 20), "min", False,
-        (2.0, 0.9), (4.0, 0.9), (0.3, 12.0), 3.0, 2, 0.10),
-    Lab("ast", "Aspartate aminotransferase", "U/L", (0, 100_000), "max", True,
-        (120.0, 0.8), (35.0, 0.6), (5.0, 20_000.0), 30.0, 0, 0.05),
+    Lab(
+        "temperature_max",
+        "Maximal temperature",
+        "°C",
+        (30, 45),
+        "max",
+        False,
+        (39.3, 0.7),
+        (38.0, 0.7),
+        (35.0, 42.5),
+        37.0,
+        1,
+        0.02,
+    ),
+    Lab(
+        "leukocytes",
+        "White blood cells",
+        "G/L",
+        (0, 500),
+        "min",
+        True,
+        (3.5, 0.6),
+        (8.0, 0.5),
+        (0.1, 200.0),
+        7.0,
+        2,
+        0.03,
+    ),
+    Lab(
+        "hemoglobin",
+        "Haemoglobin",
+        "g/dL",
+        (1, 25),
+        "min",
+        False,
+        (8.8, 1.6),
+        (11.5, 1.6),
+        (3.0, 18.0),
+        12.5,
+        1,
+        0.03,
+    ),
+    Lab(
+        "platelets",
+        "Platelets",
+        "G/L",
+        (0, 2000),
+        "min",
+        True,
+        (70.0, 0.6),
+        (220.0, 0.5),
+        (2.0, 1200.0),
+        250.0,
+        0,
+        0.03,
+    ),
+    Lab(
+        "ferritin",
+        "Ferritin",
+        "µg/L",
+        (0, 1_000_000),
+        "max",
+        True,
+        (8000.0, 1.0),
+        (900.0, 1.0),
+        (5.0, 400_000.0),
+        300.0,
+        0,
+        0.06,
+    ),
+    Lab(
+        "triglycerides",
+        "Triglycerides",
+        "mmol/L",
+        (0, 100),
+        "max",
+        True,
+        (3.0, 0.45),
+        (1.5, 0.45),
+        (0.2, 40.0),
+        1.3,
+        2,
+        0.15,
+        "885.7 g/mol",
+    ),
+    Lab(
+        "fibrinogen",
+        "Fibrinogen",
+        "g/L",
+        (0, 20),
+        "min",
+        False,
+        (2.0, 0.9),
+        (4.0, 0.9),
+        (0.3, 12.0),
+        3.0,
+        2,
+        0.10,
+    ),
+    Lab(
+        "ast",
+        "Aspartate aminotransferase",
+        "U/L",
+        (0, 100_000),
+        "max",
+        True,
+        (120.0, 0.8),
+        (35.0, 0.6),
+        (5.0, 20_000.0),
+        30.0,
+        0,
+        0.05,
+    ),
 )
 
 #: Patient-level yes/no findings: (name, label, P(yes | HLH-like), P(yes | other), missing rate).
@@ -103,20 +200,39 @@ FINDINGS: tuple[tuple[str, str, float, float, float], ...] = (
 #: Per-site variants, cycled over sites: raw lab units (canonical when absent), raw codes.
 SITE_VARIANTS: tuple[dict[str, Any], ...] = (
     {"units": {}, "yes_no": ("1", "0"), "sex": ("M", "F")},
-    {"units": {"triglycerides": ("mg/dL", 0), "fibrinogen": ("mg/dL", 0)},
-     "yes_no": ("yes", "no"), "sex": ("male", "female")},
-    {"units": {"hemoglobin": ("g/L", 0), "leukocytes": ("10^9/L", 2), "platelets": ("10^9/L", 0)},
-     "yes_no": ("Y", "N"), "sex": ("M", "F")},
-    {"units": {"temperature_max": ("°F", 1), "ferritin": ("ng/mL", 0)},
-     "yes_no": ("1", "0"), "sex": ("H", "F")},
-    {"units": {"leukocytes": ("/mm3", -1), "platelets": ("/mm3", -3), "ast": ("IU/L", 0)},
-     "yes_no": ("oui", "non"), "sex": ("M", "F")},
+    {
+        "units": {"triglycerides": ("mg/dL", 0), "fibrinogen": ("mg/dL", 0)},
+        "yes_no": ("yes", "no"),
+        "sex": ("male", "female"),
+    },
+    {
+        "units": {"hemoglobin": ("g/L", 0), "leukocytes": ("10^9/L", 2), "platelets": ("10^9/L", 0)},
+        "yes_no": ("Y", "N"),
+        "sex": ("M", "F"),
+    },
+    {
+        "units": {"temperature_max": ("°F", 1), "ferritin": ("ng/mL", 0)},
+        "yes_no": ("1", "0"),
+        "sex": ("H", "F"),
+    },
+    {
+        "units": {"leukocytes": ("/mm3", -1), "platelets": ("/mm3", -3), "ast": ("IU/L", 0)},
+        "yes_no": ("oui", "non"),
+        "sex": ("M", "F"),
+    },
 )
 
 #: Raw measurement names (site-independent, as in a shared data-warehouse export).
-RAW_NAMES = {"temperature_max": "TEMP", "leukocytes": "WBC", "hemoglobin": "HGB",
-             "platelets": "PLT", "ferritin": "FERR", "triglycerides": "TG",
-             "fibrinogen": "FIB", "ast": "AST"}
+RAW_NAMES = {
+    "temperature_max": "TEMP",
+    "leukocytes": "WBC",
+    "hemoglobin": "HGB",
+    "platelets": "PLT",
+    "ferritin": "FERR",
+    "triglycerides": "TG",
+    "fibrinogen": "FIB",
+    "ast": "AST",
+}
 
 
 def site_sizes(n_patients: int, n_sites: int, rng: np.random.Generator) -> np.ndarray:
@@ -164,8 +280,9 @@ def _codes(flags: np.ndarray, missing: np.ndarray, codes: tuple[str, str]) -> pa
     return pa.DictionaryArray.from_arrays(index, pa.array(list(codes)))
 
 
-def _site_tables(rng: np.random.Generator, site_index: int, n: int,
-                 variant: dict[str, Any]) -> tuple[pa.Table, pa.Table]:
+def _site_tables(
+    rng: np.random.Generator, site_index: int, n: int, variant: dict[str, Any]
+) -> tuple[pa.Table, pa.Table]:
     """One site's raw patients table and long measurements table (Arrow, raw units/codes)."""
     hlh = rng.random(n) < P_HLH
     site_shift = rng.uniform(0.7, 1.3)  # sites differ in how often they measure
@@ -199,13 +316,15 @@ def _site_tables(rng: np.random.Generator, site_index: int, n: int,
     patient_index = pa.array(np.repeat(np.arange(n, dtype=np.int32), len(DAYS) * n_labs))
     lab_index = np.tile(np.arange(n_labs, dtype=np.int8), n * len(DAYS))
     flat = values.reshape(rows)
-    measurements = pa.table({
-        "patient": pc.take(patients["patient"], patient_index),
-        "day": pa.array(np.tile(np.repeat(np.array(DAYS, dtype=np.int16), n_labs), n)),
-        "parameter": _dictionary(lab_index, [RAW_NAMES[lab.name] for lab in LABS]),
-        "value": pa.array(flat, mask=np.isnan(flat)),
-        "unit": _dictionary(lab_index, units),
-    })
+    measurements = pa.table(
+        {
+            "patient": pc.take(patients["patient"], patient_index),
+            "day": pa.array(np.tile(np.repeat(np.array(DAYS, dtype=np.int16), n_labs), n)),
+            "parameter": _dictionary(lab_index, [RAW_NAMES[lab.name] for lab in LABS]),
+            "value": pa.array(flat, mask=np.isnan(flat)),
+            "unit": _dictionary(lab_index, units),
+        }
+    )
     return pa.table(patients), measurements
 
 
@@ -219,8 +338,7 @@ def _dictionary(index: np.ndarray, labels: list[str]) -> pa.DictionaryArray:
 
 def _plain(table: pa.Table) -> pa.Table:
     """Dictionary columns decoded to strings (for CSV)."""
-    cols = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c
-            for c in table.columns]
+    cols = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns]
     return pa.table(cols, names=table.column_names)
 
 
@@ -235,45 +353,73 @@ def _write(table: pa.Table, path: Path, fmt: str) -> None:
 
 def _site_label(k: int, variant: dict[str, Any], fmt: str) -> str:
     units = ", ".join(f"{RAW_NAMES[v]} in {u}" for v, (u, _) in variant["units"].items())
-    return (f"Synthetic site {k:02d} ({fmt}; labs {'in canonical units' if not units else units}; "
-            f"yes/no coded {'/'.join(variant['yes_no'])}, sex {'/'.join(variant['sex'])})")
+    return (
+        f"Synthetic site {k:02d} ({fmt}; labs {'in canonical units' if not units else units}; "
+        f"yes/no coded {'/'.join(variant['yes_no'])}, sex {'/'.join(variant['sex'])})"
+    )
 
 
 def _sources(prefix: str, fmt: str, variant: dict[str, Any]) -> list[dict[str, Any]]:
     yes, no = variant["yes_no"]
     male, female = variant["sex"]
-    columns: dict[str, Any] = {"age": {"column": "age", "unit": "years"},
-                               "sex": {"column": "sex", "map": {male: "male", female: "female"}}}
-    columns |= {name: {"column": name, "map": {yes: True, no: False}}
-                for name, *_ in FINDINGS}
+    columns: dict[str, Any] = {
+        "age": {"column": "age", "unit": "years"},
+        "sex": {"column": "sex", "map": {male: "male", female: "female"}},
+    }
+    columns |= {name: {"column": name, "map": {yes: True, no: False}} for name, *_ in FINDINGS}
     return [
-        {"path": f"{prefix}_patients.{fmt}", "table": "patients", "synthetic": True,
-         "id_column": "patient", "columns": columns},
-        {"path": f"{prefix}_measurements.{fmt}", "table": "measurements", "synthetic": True,
-         "layout": "long", "id_column": "patient", "day_column": "day",
-         "variable_column": "parameter", "value_column": "value", "unit_column": "unit",
-         "variable_names": {RAW_NAMES[lab.name]: lab.name for lab in LABS}},
+        {
+            "path": f"{prefix}_patients.{fmt}",
+            "table": "patients",
+            "synthetic": True,
+            "id_column": "patient",
+            "columns": columns,
+        },
+        {
+            "path": f"{prefix}_measurements.{fmt}",
+            "table": "measurements",
+            "synthetic": True,
+            "layout": "long",
+            "id_column": "patient",
+            "day_column": "day",
+            "variable_column": "parameter",
+            "value_column": "value",
+            "unit_column": "unit",
+            "variable_names": {RAW_NAMES[lab.name]: lab.name for lab in LABS},
+        },
     ]
 
 
 def study_config(n_patients: int, sites: dict[str, Any], seed: int) -> dict[str, Any]:
     """The study config of a simulated cohort (schema: src/retrocohort/config/schemas/config.schema.yaml)."""
     variables: dict[str, Any] = {
-        "age": {"label": "Age", "kind": "continuous", "table": "patients", "unit": "years",
-                "range": [0, 120]},
-        "sex": {"label": "Sex", "kind": "categorical", "table": "patients",
-                "categories": ["male", "female"]},
+        "age": {
+            "label": "Age",
+            "kind": "continuous",
+            "table": "patients",
+            "unit": "years",
+            "range": [0, 120],
+        },
+        "sex": {"label": "Sex", "kind": "categorical", "table": "patients", "categories": ["male", "female"]},
     }
-    variables |= {name: {"label": label, "kind": "binary", "table": "patients"}
-                  for name, label, *_ in FINDINGS}
+    variables |= {
+        name: {"label": label, "kind": "binary", "table": "patients"} for name, label, *_ in FINDINGS
+    }
     for lab in LABS:
-        spec = {"label": lab.label, "kind": "continuous", "table": "measurements",
-                "unit": lab.unit, "range": list(lab.range), "worst": lab.worst}
+        spec = {
+            "label": lab.label,
+            "kind": "continuous",
+            "table": "measurements",
+            "unit": lab.unit,
+            "range": list(lab.range),
+            "worst": lab.worst,
+        }
         if lab.molar_mass:
             spec["molar_mass"] = lab.molar_mass
         variables[lab.name] = spec
-    lab_rows = [{"variable": lab.name, "label": f"{lab.label} ({lab.unit})",
-                 "decimals": lab.decimals} for lab in LABS]
+    lab_rows = [
+        {"variable": lab.name, "label": f"{lab.label} ({lab.unit})", "decimals": lab.decimals} for lab in LABS
+    ]
     return {
         "study": {
             "id": "synthetic_scale",
@@ -281,60 +427,91 @@ def study_config(n_patients: int, sites: dict[str, Any], seed: int) -> dict[str,
             "citation": "Synthetic benchmark cohort generated by retrocohort.synthetic.large_cohort (no real data)",
             "synthetic_note": (
                 f"Synthetic: every value of this study is invented by retrocohort.synthetic.large_cohort."
-                f"simulate_cohort (seed {seed}); nothing here is evidence."),
+                f"simulate_cohort (seed {seed}); nothing here is evidence."
+            ),
         },
         "variables": variables,
         "derived": {
             "sex_male": {"label": "Male sex", "equals": {"variable": "sex", "value": "male"}},
-            "organomegaly": {"label": "Hepatomegaly or splenomegaly",
-                             "any_of": ["hepatomegaly", "splenomegaly"]},
+            "organomegaly": {
+                "label": "Hepatomegaly or splenomegaly",
+                "any_of": ["hepatomegaly", "splenomegaly"],
+            },
         },
         "missing_values": ["", "NA"],
         "sites": sites,
         "baseline_day": 0,
         "paired_days": list(DAYS),
         "hscore": {"window_days": [-3, 0], "cutoff": 169, "operator": ">="},
-        "selection": {"score": "recomputed", "criteria": [
-            {"id": "hscore", "label": "Recomputed HScore >= 169", "column": "hscore",
-             "operator": "hscore_cutoff", "missing": "exclude"}]},
-        "statistics": {"quantile_type": 7, "rounding": "half_up", "wilcoxon": {"preset": "R"},
-                       "mcnemar": {"method": "exact"}, "multiplicity": "holm"},
+        "selection": {
+            "score": "recomputed",
+            "criteria": [
+                {
+                    "id": "hscore",
+                    "label": "Recomputed HScore >= 169",
+                    "column": "hscore",
+                    "operator": "hscore_cutoff",
+                    "missing": "exclude",
+                }
+            ],
+        },
+        "statistics": {
+            "quantile_type": 7,
+            "rounding": "half_up",
+            "wilcoxon": {"preset": "R"},
+            "mcnemar": {"method": "exact"},
+            "multiplicity": "holm",
+        },
         "tables": {
             "table1": {
                 "title": "Table 1. Baseline characteristics of {n} SYNTHETIC patients.",
                 "columns": ["", "n (%) or median [IQR]"],
-                "rows": [{"variable": "age", "label": "Age (years)", "decimals": 0},
-                         {"variable": "sex_male"},
-                         {"section": "Findings"}]
-                + [{"variable": name, "indent": 1} for name, *_ in FINDINGS
-                   if name not in ("hepatomegaly", "splenomegaly", "deceased")]
-                + [{"variable": "organomegaly", "indent": 1},
-                   {"section": "Laboratory values at Day 0"}]
+                "rows": [
+                    {"variable": "age", "label": "Age (years)", "decimals": 0},
+                    {"variable": "sex_male"},
+                    {"section": "Findings"},
+                ]
+                + [
+                    {"variable": name, "indent": 1}
+                    for name, *_ in FINDINGS
+                    if name not in ("hepatomegaly", "splenomegaly", "deceased")
+                ]
+                + [{"variable": "organomegaly", "indent": 1}, {"section": "Laboratory values at Day 0"}]
                 + [dict(r, indent=1) for r in lab_rows]
                 + [{"variable": "hscore", "label": "HScore (recomputed)", "decimals": 0}],
-                "footnotes": ["SYNTHETIC data generated by retrocohort.synthetic.large_cohort; not evidence."],
+                "footnotes": [
+                    "SYNTHETIC data generated by retrocohort.synthetic.large_cohort; not evidence."
+                ],
             },
             "table2": {
                 "title": "Table 2. SYNTHETIC patients.",
                 "max_rows": 50,
-                "columns": [{"variable": "patient_id", "header": "Patient"},
-                            {"variable": "site", "header": "Site"},
-                            {"variable": "age", "header": "Age", "decimals": 0},
-                            {"variable": "deceased", "header": "Died",
-                             "map": {"True": "Yes", "False": "No"}}],
+                "columns": [
+                    {"variable": "patient_id", "header": "Patient"},
+                    {"variable": "site", "header": "Site"},
+                    {"variable": "age", "header": "Age", "decimals": 0},
+                    {"variable": "deceased", "header": "Died", "map": {"True": "Yes", "False": "No"}},
+                ],
             },
             "table3": {
                 "title": "Table 3. Day 0 vs Day 7 (SYNTHETIC).",
-                "parameters": [{"variable": lab.name, "label": f"{lab.label} ({lab.unit})",
-                                "log_scale": lab.log, "decimals": lab.decimals}
-                               for lab in LABS],
+                "parameters": [
+                    {
+                        "variable": lab.name,
+                        "label": f"{lab.label} ({lab.unit})",
+                        "log_scale": lab.log,
+                        "decimals": lab.decimals,
+                    }
+                    for lab in LABS
+                ],
             },
         },
     }
 
 
-def simulate_cohort(n_patients: int, n_sites: int, out_dir: Path, *, seed: int = 0,
-                    formats: tuple[str, ...] = ("parquet",)) -> Path:
+def simulate_cohort(
+    n_patients: int, n_sites: int, out_dir: Path, *, seed: int = 0, formats: tuple[str, ...] = ("parquet",)
+) -> Path:
     """Write a runnable SYNTHETIC study (config + per-site raw files) into ``out_dir``.
 
     Site ``k`` (``site_01`` ...) is written in ``formats[(k - 1) % len(formats)]`` (so
@@ -346,11 +523,9 @@ def simulate_cohort(n_patients: int, n_sites: int, out_dir: Path, *, seed: int =
     if n_patients < 1:
         problems.append(Problem("n_patients must be at least 1", value=n_patients))
     if not 1 <= n_sites <= min(max(n_patients, 1), 99):
-        problems.append(Problem("n_sites must be between 1 and min(n_patients, 99)",
-                                value=n_sites))
+        problems.append(Problem("n_sites must be between 1 and min(n_patients, 99)", value=n_sites))
     bad = [f for f in formats if f not in FORMATS] or ([] if formats else ["(none)"])
-    problems += [Problem("unknown output format", value=f, expected=" or ".join(FORMATS))
-                 for f in bad]
+    problems += [Problem("unknown output format", value=f, expected=" or ".join(FORMATS)) for f in bad]
     if problems:
         raise ConfigError("Cannot simulate the cohort", problems)
     out_dir = Path(out_dir)
@@ -366,15 +541,19 @@ def simulate_cohort(n_patients: int, n_sites: int, out_dir: Path, *, seed: int =
         patients, measurements = _site_tables(rng, k, int(n), variant)
         _write(patients, out_dir / f"{prefix}_patients.{fmt}", fmt)
         _write(measurements, out_dir / f"{prefix}_measurements.{fmt}", fmt)
-        sites[f"site_{k:02d}"] = {"label": _site_label(k, variant, fmt),
-                                  "sources": _sources(prefix, fmt, variant)}
+        sites[f"site_{k:02d}"] = {
+            "label": _site_label(k, variant, fmt),
+            "sources": _sources(prefix, fmt, variant),
+        }
     config = study_config(n_patients, sites, seed)
     path = out_dir / "config" / "config.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    header = ("# SYNTHETIC study written by retrocohort.synthetic.large_cohort.simulate_cohort("
-              f"n_patients={n_patients}, n_sites={n_sites}, seed={seed}, formats={list(formats)}).\n"
-              "# Every value is invented; nothing here is evidence. Run: "
-              "snakemake --cores 2 --directory <this directory's parent of config/>\n")
+    header = (
+        "# SYNTHETIC study written by retrocohort.synthetic.large_cohort.simulate_cohort("
+        f"n_patients={n_patients}, n_sites={n_sites}, seed={seed}, formats={list(formats)}).\n"
+        "# Every value is invented; nothing here is evidence. Run: "
+        "snakemake --cores 2 --directory <this directory's parent of config/>\n"
+    )
     text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
     tmp = path.with_name(".config.yaml.tmp")
     tmp.write_text(header + text, encoding="utf-8")

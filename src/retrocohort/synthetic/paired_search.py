@@ -10,9 +10,9 @@ Binary parameters: every 2x2 table with the published margins is tried
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -44,7 +44,7 @@ def p_distance(p: float, printed: Printed, rule: Rule) -> float:
 def min_signed_rank_p(k: int) -> Fraction:
     """Smallest two-sided exact signed-rank p for k pairs, with or without ties: 2 / 2**k
     (only the all-positive or all-negative sign pattern reaches the extreme statistic)."""
-    return min(Fraction(1), Fraction(2, 2 ** k))
+    return min(Fraction(1), Fraction(2, 2**k))
 
 
 @dataclass
@@ -67,9 +67,13 @@ def _redraw(f: tuple[int, int], current: int, scale: int, rng: np.random.Generat
     return int(step) if f[0] <= step <= f[1] else int(rng.integers(f[0], f[1] + 1))
 
 
-def _propose(x0: list[int], x7: list[int], f0: Sequence[tuple[int, int] | None],
-             f7: list[tuple[int, int] | None], rng: np.random.Generator
-             ) -> tuple[list[int], list[int], list[tuple[int, int] | None]] | None:
+def _propose(
+    x0: list[int],
+    x7: list[int],
+    f0: Sequence[tuple[int, int] | None],
+    f7: list[tuple[int, int] | None],
+    rng: np.random.Generator,
+) -> tuple[list[int], list[int], list[tuple[int, int] | None]] | None:
     """One random move (None if the drawn move is not allowed); see :func:`search_paired_p`."""
     k = len(x0)
     y0, y7, g7 = list(x0), list(x7), list(f7)
@@ -106,11 +110,19 @@ def _propose(x0: list[int], x7: list[int], f0: Sequence[tuple[int, int] | None],
     return y0, y7, g7
 
 
-def search_paired_p(day0: Sequence[int], day7: Sequence[int],
-                    free0: Sequence[tuple[int, int] | None], free7: Sequence[tuple[int, int] | None],
-                    p_value: Callable[[list[int], list[int]], float], printed: str,
-                    rng: np.random.Generator, *, rule: Rule = "half_up",
-                    iterations: int = 20_000, restarts: int = 10) -> PairedSearch:
+def search_paired_p(
+    day0: Sequence[int],
+    day7: Sequence[int],
+    free0: Sequence[tuple[int, int] | None],
+    free7: Sequence[tuple[int, int] | None],
+    p_value: Callable[[list[int], list[int]], float],
+    printed: str,
+    rng: np.random.Generator,
+    *,
+    rule: Rule = "half_up",
+    iterations: int = 20_000,
+    restarts: int = 10,
+) -> PairedSearch:
     """Seeded search for pairings whose p-value prints as ``printed``.
 
     Moves keep every printed median: swap two Day 7 values (with their intervals); redraw a
@@ -148,14 +160,16 @@ def search_paired_p(day0: Sequence[int], day7: Sequence[int],
         if cur == 0.0:
             return PairedSearch(x0, x7, cur_p, Outcome("met"))
     _, p, b0, b7 = best
-    reason = (f"p = {printed} not reached within {iterations} search steps ({restarts} restarts; "
-              f"closest p = {p:.4g})")
+    reason = (
+        f"p = {printed} not reached within {iterations} search steps ({restarts} restarts; "
+        f"closest p = {p:.4g})"
+    )
     return PairedSearch(b0, b7, p, Outcome("not_found", reason))
 
 
-def paired_binary_table(n: int, m1: int, m2: int, printed: str,
-                        p_of: Callable[[int, int], float], *, rule: Rule = "half_up"
-                        ) -> tuple[tuple[int, int, int, int], float, Outcome]:
+def paired_binary_table(
+    n: int, m1: int, m2: int, printed: str, p_of: Callable[[int, int], float], *, rule: Rule = "half_up"
+) -> tuple[tuple[int, int, int, int], float, Outcome]:
     """The paired 2x2 table (a, b, c, d) with the published margins whose p prints as published.
 
     Every table with n pairs, m1 positive at time 1 and m2 at time 2 is tried (a = both
@@ -165,11 +179,20 @@ def paired_binary_table(n: int, m1: int, m2: int, printed: str,
     if not (0 <= m1 <= n and 0 <= m2 <= n):
         raise ValueError(f"margins {m1}, {m2} must lie in 0..{n}")
     target = parse_printed(printed)
-    scored = [(p_distance(p_of(b, c), target, rule), (a, b, c, d), p_of(b, c))
-              for a, b, c, d in mcnemar_tables(n, m1, m2)]
+    scored = [
+        (p_distance(p_of(b, c), target, rule), (a, b, c, d), p_of(b, c))
+        for a, b, c, d in mcnemar_tables(n, m1, m2)
+    ]
     dist, table, p = min(scored, key=lambda s: s[0])
     if dist == 0.0:
         return table, p, Outcome("met")
     shown = ", ".join(f"a={t[0]}: p={q:.3g}" for _, t, q in scored)
-    return table, p, Outcome("infeasible", f"no table with margins {m1}/{n} and {m2}/{n} gives "
-                                           f"p = {printed} ({shown})", {"tables": shown})
+    return (
+        table,
+        p,
+        Outcome(
+            "infeasible",
+            f"no table with margins {m1}/{n} and {m2}/{n} gives p = {printed} ({shown})",
+            {"tables": shown},
+        ),
+    )

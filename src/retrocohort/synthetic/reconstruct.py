@@ -19,9 +19,10 @@ search for a Day 0 / Day 7 pairing whose p-value prints as published is
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterator, Literal, Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -68,7 +69,7 @@ class Sample:
 
     def values(self) -> list[float]:
         """Values as floats (each the double nearest to its exact grid value)."""
-        return [float(Fraction(u, 10 ** self.decimals)) for u in self.units]
+        return [float(Fraction(u, 10**self.decimals)) for u in self.units]
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Outcome:
 
 # --- pins -------------------------------------------------------------------------------------
 
+
 def summary_pins(summary: Summary, qtype: int, rule: Rule, label: str = "") -> list[Pin]:
     """One pin per printed quantile of the summary (Hyndman–Fan type ``qtype``)."""
     pins = []
@@ -89,8 +91,16 @@ def summary_pins(summary: Summary, qtype: int, rule: Rule, label: str = "") -> l
         if key in summary.values:
             j, g = hf_position(summary.n, QUANTILE_P[key], qtype)
             printed = exact(summary.values[key])
-            pins.append(Pin(f"{label}{key}", j, j + 1 if g else j, g, printed,
-                            interval_for_printed(printed, summary.decimals[key], rule)))
+            pins.append(
+                Pin(
+                    f"{label}{key}",
+                    j,
+                    j + 1 if g else j,
+                    g,
+                    printed,
+                    interval_for_printed(printed, summary.decimals[key], rule),
+                )
+            )
     return pins
 
 
@@ -108,12 +118,14 @@ def summary_problem(summary: Summary, decimals: int, qtype: int) -> str:
     order = check_quartile_order("summary", values)[0]
     if order.status == "inconsistent":
         return order.message
-    grain = check_granularity("summary", values, summary.decimals, summary.n,
-                              Fraction(1, 10 ** decimals), qtype=qtype)[0]
+    grain = check_granularity(
+        "summary", values, summary.decimals, summary.n, Fraction(1, 10**decimals), qtype=qtype
+    )[0]
     return grain.message if grain.status == "inconsistent" else ""
 
 
 # --- depth-first placement of pinned order statistics ----------------------------------------
+
 
 class _Budget(Exception):
     pass
@@ -138,9 +150,16 @@ def _outward(pref: int, lo: int, hi: int) -> Iterator[int]:
             yield pref - step
 
 
-def solve_pins(n: int, pins: Sequence[Pin], decimals: int, bounds: tuple[Number, Number],
-               rng: np.random.Generator, *, max_nodes: int = 200_000,
-               random_tries: int = 4) -> tuple[dict[int, int] | None, bool]:
+def solve_pins(
+    n: int,
+    pins: Sequence[Pin],
+    decimals: int,
+    bounds: tuple[Number, Number],
+    rng: np.random.Generator,
+    *,
+    max_nodes: int = 200_000,
+    random_tries: int = 4,
+) -> tuple[dict[int, int] | None, bool]:
     """Grid values (units of 10**-decimals) of the pinned positions meeting every pin.
 
     Returns (assignment, exhausted): assignment None with exhausted False is a proof that no
@@ -197,8 +216,11 @@ def solve_pins(n: int, pins: Sequence[Pin], decimals: int, bounds: tuple[Number,
         tried: set[int] = set()
         near = min(max(pref, dlo), dhi)  # first of a pair: a little below the printed value
         spread = max(1, (dhi - dlo) // n)
-        draws = ([int(v) for v in rng.integers(max(dlo, near - spread), near + 1, size=random_tries)]
-                 if first else [])
+        draws = (
+            [int(v) for v in rng.integers(max(dlo, near - spread), near + 1, size=random_tries)]
+            if first
+            else []
+        )
         for v in [*draws, *_outward(pref, dlo, dhi)]:
             if v in tried:
                 continue
@@ -222,14 +244,21 @@ def solve_pins(n: int, pins: Sequence[Pin], decimals: int, bounds: tuple[Number,
 def core_pin(pin: Pin, decimals: int) -> Pin:
     """The pin narrowed to within a quarter unit of the printed value: a quantile there prints
     the same under every rounding rule and after floating-point recomputation."""
-    quarter = Fraction(1, 4 * 10 ** decimals)
+    quarter = Fraction(1, 4 * 10**decimals)
     core = Interval(pin.printed - quarter, pin.printed + quarter, True, True)
     return Pin(pin.label, pin.lo, pin.hi, pin.g, pin.printed, core.intersect(pin.interval) or core)
 
 
-def solve_robust(n: int, pins: Sequence[Pin], printed_decimals: Sequence[int], decimals: int,
-                 bounds: tuple[Number, Number], rng: np.random.Generator, *,
-                 max_nodes: int = 200_000) -> tuple[dict[int, int] | None, bool]:
+def solve_robust(
+    n: int,
+    pins: Sequence[Pin],
+    printed_decimals: Sequence[int],
+    decimals: int,
+    bounds: tuple[Number, Number],
+    rng: np.random.Generator,
+    *,
+    max_nodes: int = 200_000,
+) -> tuple[dict[int, int] | None, bool]:
     """:func:`solve_pins` on the core of every pin first (see :func:`core_pin`), then on the
     full rounding intervals; the second run alone decides infeasibility."""
     core = [core_pin(pin, d) for pin, d in zip(pins, printed_decimals)]
@@ -239,8 +268,9 @@ def solve_robust(n: int, pins: Sequence[Pin], printed_decimals: Sequence[int], d
     return solve_pins(n, pins, decimals, bounds, rng, max_nodes=max_nodes)
 
 
-def fill_sample(n: int, pinned: Mapping[int, int], decimals: int, bounds: tuple[Number, Number],
-                rng: np.random.Generator) -> Sample:
+def fill_sample(
+    n: int, pinned: Mapping[int, int], decimals: int, bounds: tuple[Number, Number], rng: np.random.Generator
+) -> Sample:
     """Sorted sample: pinned positions as given, the others uniform on the grid between their
     pinned neighbours (tails closed by ``bounds``), each with the interval it may move in."""
     scale = Fraction(10) ** decimals
@@ -264,9 +294,16 @@ def proof_or_budget(exhausted: bool, max_nodes: int, proof: str) -> tuple[Status
     return "infeasible", proof
 
 
-def reconstruct_sample(summary: Summary, decimals: int, bounds: tuple[Number, Number],
-                       rng: np.random.Generator, *, qtype: int = 7, rule: Rule = "half_up",
-                       max_nodes: int = 200_000) -> Sample:
+def reconstruct_sample(
+    summary: Summary,
+    decimals: int,
+    bounds: tuple[Number, Number],
+    rng: np.random.Generator,
+    *,
+    qtype: int = 7,
+    rule: Rule = "half_up",
+    max_nodes: int = 200_000,
+) -> Sample:
     """n sorted grid values whose printed quantiles are ``summary`` (status "met").
 
     Otherwise the status says why: "infeasible" (ordering, granularity or an exhaustive search
@@ -274,14 +311,30 @@ def reconstruct_sample(summary: Summary, decimals: int, bounds: tuple[Number, Nu
     are then drawn from the bounds alone and must not be read as meeting the summary.
     """
     problem = summary_problem(summary, decimals, qtype)
-    pinned, exhausted = (None, False) if problem else solve_robust(
-        summary.n, summary_pins(summary, qtype, rule), pin_decimals(summary), decimals, bounds,
-        rng, max_nodes=max_nodes)
+    pinned, exhausted = (
+        (None, False)
+        if problem
+        else solve_robust(
+            summary.n,
+            summary_pins(summary, qtype, rule),
+            pin_decimals(summary),
+            decimals,
+            bounds,
+            rng,
+            max_nodes=max_nodes,
+        )
+    )
     if pinned is not None:
         return fill_sample(summary.n, pinned, decimals, bounds, rng)
-    status, reason = proof_or_budget(exhausted, max_nodes, problem or (
-        f"no {summary.n} values on a grid of 10^-{decimals} within bounds {list(bounds)} have "
-        f"these type-{qtype} quantiles (exhaustive search)"))
+    status, reason = proof_or_budget(
+        exhausted,
+        max_nodes,
+        problem
+        or (
+            f"no {summary.n} values on a grid of 10^-{decimals} within bounds {list(bounds)} have "
+            f"these type-{qtype} quantiles (exhaustive search)"
+        ),
+    )
     sample = fill_sample(summary.n, {}, decimals, bounds, rng)
     sample.status, sample.reason = status, reason
     return sample

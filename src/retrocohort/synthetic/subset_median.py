@@ -8,9 +8,9 @@ j' <= i < i' <= j' + r + 1; every (i, i') is tried as one more pin on the full s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
 
 import numpy as np
 
@@ -42,8 +42,9 @@ def subset_placements(n: int, k: int, p: Number, qtype: int) -> list[tuple[int, 
     return [(i, i2, g) for i in range(j, j + r + 1) for i2 in range(i + 1, j + r + 2)]
 
 
-def dropped_positions(n: int, k: int, placement: tuple[int, int, Fraction], p: Number, qtype: int,
-                      rng: np.random.Generator) -> list[int]:
+def dropped_positions(
+    n: int, k: int, placement: tuple[int, int, Fraction], p: Number, qtype: int, rng: np.random.Generator
+) -> list[int]:
     """A seeded choice of the n - k full positions to drop so the subset quantile sits at
     ``placement``: every position strictly between i and i', i - j' below i, the rest above i'."""
     i, i2, _ = placement
@@ -68,10 +69,19 @@ class SubsetSample:
     outcome: Outcome
 
 
-def reconstruct_with_subset(summary: Summary, k: int, subset_median: Number, subset_decimals: int,
-                            decimals: int, bounds: tuple[Number, Number], rng: np.random.Generator,
-                            *, qtype: int = 7, rule: Rule = "half_up",
-                            max_nodes: int = 200_000) -> SubsetSample:
+def reconstruct_with_subset(
+    summary: Summary,
+    k: int,
+    subset_median: Number,
+    subset_decimals: int,
+    decimals: int,
+    bounds: tuple[Number, Number],
+    rng: np.random.Generator,
+    *,
+    qtype: int = 7,
+    rule: Rule = "half_up",
+    max_nodes: int = 200_000,
+) -> SubsetSample:
     """Full sample meeting ``summary`` whose k-subset has the printed median.
 
     Every placement of the subset median on the full sample is tried (no-gap placements first,
@@ -89,22 +99,40 @@ def reconstruct_with_subset(summary: Summary, k: int, subset_median: Number, sub
     options = sorted((options[o] for o in order), key=lambda t: t[1] - t[0] > 1)
     budget_hit = False
     problem = summary_problem(summary, decimals, qtype)
-    for placement in ([] if problem else options):
+    for placement in [] if problem else options:
         i, i2, g = placement
         pin = Pin("subset median", i, i2, g, exact(subset_median), target)
-        pinned, exhausted = solve_robust(n, [*base, pin], [*pin_decimals(summary), subset_decimals],
-                                         decimals, bounds, rng, max_nodes=max_nodes)
+        pinned, exhausted = solve_robust(
+            n,
+            [*base, pin],
+            [*pin_decimals(summary), subset_decimals],
+            decimals,
+            bounds,
+            rng,
+            max_nodes=max_nodes,
+        )
         budget_hit |= exhausted
         if pinned is not None:
             sample = fill_sample(n, pinned, decimals, bounds, rng)
             drop = set(dropped_positions(n, k, placement, half, qtype, rng))
             return SubsetSample(sample, [q for q in range(1, n + 1) if q not in drop], Outcome("met"))
     full = reconstruct_sample(summary, decimals, bounds, rng, qtype=qtype, rule=rule, max_nodes=max_nodes)
-    bound = check_subset_quantile("subset", n, {key: float(v) for key, v in summary.values.items()},
-                                  summary.decimals, k, float(subset_median), subset_decimals, qtype=qtype)[0]
-    proof = (bound.message if bound.status == "inconsistent" else
-             f"no placement of the median of {k} among the {n} values meets both summaries "
-             f"(exhaustive search over {len(options)} placements)")
+    bound = check_subset_quantile(
+        "subset",
+        n,
+        {key: float(v) for key, v in summary.values.items()},
+        summary.decimals,
+        k,
+        float(subset_median),
+        subset_decimals,
+        qtype=qtype,
+    )[0]
+    proof = (
+        bound.message
+        if bound.status == "inconsistent"
+        else f"no placement of the median of {k} among the {n} values meets both summaries "
+        f"(exhaustive search over {len(options)} placements)"
+    )
     status, reason = proof_or_budget(budget_hit, max_nodes, problem or proof)
     if full.status != "met":
         status, reason = full.status, full.reason
@@ -112,8 +140,15 @@ def reconstruct_with_subset(summary: Summary, k: int, subset_median: Number, sub
     return SubsetSample(full, best, Outcome(status, reason))
 
 
-def _closest_subset(sample: Sample, n: int, k: int, options: Sequence[tuple[int, int, Fraction]],
-                    qtype: int, target: float, rng: np.random.Generator) -> list[int]:
+def _closest_subset(
+    sample: Sample,
+    n: int,
+    k: int,
+    options: Sequence[tuple[int, int, Fraction]],
+    qtype: int,
+    target: float,
+    rng: np.random.Generator,
+) -> list[int]:
     """Kept positions (one seeded drop set per placement) whose median is closest to target."""
     values = np.asarray(sample.values())
     best: tuple[float, list[int]] | None = None

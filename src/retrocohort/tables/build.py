@@ -54,9 +54,11 @@ def _label(text: str, synthetic: bool) -> str:
 def number_style(config: dict, table: str) -> NumberStyle:
     """The table's :class:`NumberStyle` from ``statistics.rounding`` and ``tables.<table>``."""
     spec = config.get("tables", {}).get(table, {})
-    return NumberStyle(rule=config.get("statistics", {}).get("rounding", "half_up"),
-                       thousands_sep=spec.get("thousands_separator", ","),
-                       thousands_min=spec.get("thousands_min", 10000))
+    return NumberStyle(
+        rule=config.get("statistics", {}).get("rounding", "half_up"),
+        thousands_sep=spec.get("thousands_separator", ","),
+        thousands_min=spec.get("thousands_min", 10000),
+    )
 
 
 _TABLE1_NUMBERS = {"median": ("median",), "mean_sd": ("mean", "sd"), "median_iqr": ("median", "q1", "q3")}
@@ -74,8 +76,13 @@ def _table1_cell(rec: dict, spec: dict, cohort_n: int, grouping: dict) -> str:
     if rec["stat"] == "count_pct":
         if not rec["denominator"]:
             return EM_DASH
-        return format_count_pct(int(rec["count"]), int(rec["denominator"]), cohort_n,
-                                pct_decimals=spec.get("pct_decimals", 0), rule=grouping["rule"])
+        return format_count_pct(
+            int(rec["count"]),
+            int(rec["denominator"]),
+            cohort_n,
+            pct_decimals=spec.get("pct_decimals", 0),
+            rule=grouping["rule"],
+        )
     if rec["stat"] == "median":
         return format_number(rec["median"], dec, **grouping)
     if rec["stat"] == "mean_sd":
@@ -89,9 +96,11 @@ def _table1_footnotes(t1: dict, stats: pd.DataFrame, hf: int, rule: str, referen
     foot = list(t1.get("footnotes", []))
     if reference_column and any("reference" in spec for spec in t1["rows"]):
         foot.append("Reference values: the laboratory's normal range, in their own column.")
-    text = (f"Median [Q1–Q3]: quartiles by Hyndman–Fan type {hf} ({HF_TYPES[hf]}). "
-            "Percentages use the patients with a known value; the denominator is shown when "
-            "it differs from the cohort size.")
+    text = (
+        f"Median [Q1–Q3]: quartiles by Hyndman–Fan type {hf} ({HF_TYPES[hf]}). "
+        "Percentages use the patients with a known value; the denominator is shown when "
+        "it differs from the cohort size."
+    )
     if "mean_sd" in used:
         text += " Mean (SD): standard deviation with the n − 1 denominator."
     if t1.get("missing_column", False):
@@ -148,8 +157,10 @@ def build_table2(patients: pd.DataFrame, config: dict) -> Table:
     footnotes = list(t2.get("footnotes", []))
     limit = t2.get("max_rows")
     if limit is not None and len(patients) > limit:
-        footnotes.append(f"First {limit} of {len(patients)} patients listed; the full listing "
-                         "is results/tables/table2.csv.")
+        footnotes.append(
+            f"First {limit} of {len(patients)} patients listed; the full listing "
+            "is results/tables/table2.csv."
+        )
         patients = patients.head(limit)
     rows = []
     for rec in patients.to_dict("records"):
@@ -165,8 +176,13 @@ def build_table2(patients: pd.DataFrame, config: dict) -> Table:
             else:
                 cells.append(str(value))
         rows.append(Row(cells))
-    return Table(title=t2.get("title", "Table 2"), columns=[c["header"] for c in t2["columns"]],
-                 rows=rows, footnotes=footnotes, label="tab:table2")
+    return Table(
+        title=t2.get("title", "Table 2"),
+        columns=[c["header"] for c in t2["columns"]],
+        rows=rows,
+        footnotes=footnotes,
+        label="tab:table2",
+    )
 
 
 def _p_cell(p: object, config: dict) -> str:
@@ -185,8 +201,10 @@ def _paired_cell(rec: dict, dec: int, style: NumberStyle, summary: str = "median
         if not rec["n_pairs"]:
             return EM_DASH, EM_DASH
         n = int(rec["n_pairs"])
-        return (format_count_pct(int(rec["day0_count"]), n, n, pct_decimals=1, rule=style.rule),
-                format_count_pct(int(rec["day7_count"]), n, n, pct_decimals=1, rule=style.rule))
+        return (
+            format_count_pct(int(rec["day0_count"]), n, n, pct_decimals=1, rule=style.rule),
+            format_count_pct(int(rec["day7_count"]), n, n, pct_decimals=1, rule=style.rule),
+        )
     values = [rec[f"day0_{summary}"], rec[f"day7_{summary}"]]
     grouping = style.cell(values, dec)
     return format_number(values[0], dec, **grouping), format_number(values[1], dec, **grouping)
@@ -205,29 +223,43 @@ def build_table3(stats: pd.DataFrame, config: dict, bold_p_below: float | None =
     for spec, rec in zip(t3["parameters"], main.to_dict("records"), strict=True):
         d0, d7 = _paired_cell(rec, spec.get("decimals", 1), style, summary)
         p = rec["p_adjusted"] if rec["adjustment"] != "none" else rec["p_value"]
-        rows.append(Row([_label(f"{rec['label']} (n = {rec['n_pairs']})", bool(rec["synthetic"])), d0, d7,
-                         _marked_p(p, rec["method"], config, tests)],
-                        bold=[False, False, False, is_bold_p(p, threshold)]))
+        rows.append(
+            Row(
+                [
+                    _label(f"{rec['label']} (n = {rec['n_pairs']})", bool(rec["synthetic"])),
+                    d0,
+                    d7,
+                    _marked_p(p, rec["method"], config, tests),
+                ],
+                bold=[False, False, False, is_bold_p(p, threshold)],
+            )
+        )
     foot = list(t3.get("footnotes", []))
-    foot.append(f"Day {days[0]} and Day {days[1]} columns: {summary} of the paired values "
-                "(binary parameters: n (%)).")
+    foot.append(
+        f"Day {days[0]} and Day {days[1]} columns: {summary} of the paired values (binary parameters: n (%))."
+    )
     foot += bold_footnote(threshold, rows)
     foot += method_footnotes(tests)
     if main["adjustment"].iloc[0] != "none":
         foot.append(f"p-values adjusted for multiplicity across parameters ({main['adjustment'].iloc[0]}).")
     if main["synthetic"].astype(bool).any():
         foot.append(_synthetic_footnote(config))
-    return Table(title=t3.get("title", "Table 3"),
-                 columns=["Parameter (n)", f"Day {days[0]}", f"Day {days[1]}", "p-Value"],
-                 rows=rows, footnotes=foot, label="tab:table3")
+    return Table(
+        title=t3.get("title", "Table 3"),
+        columns=["Parameter (n)", f"Day {days[0]}", f"Day {days[1]}", "p-Value"],
+        rows=rows,
+        footnotes=foot,
+        label="tab:table3",
+    )
 
 
 def _group_summary_cell(rec: dict, decimals: int, style: NumberStyle) -> str:
     if rec["outcome_kind"] == "binary":
         if not rec["denominator"]:
             return EM_DASH
-        return format_count_pct(int(rec["count"]), int(rec["denominator"]), int(rec["n_group"]),
-                                pct_decimals=0, rule=style.rule)
+        return format_count_pct(
+            int(rec["count"]), int(rec["denominator"]), int(rec["n_group"]), pct_decimals=0, rule=style.rule
+        )
     values = [rec["median"], rec["q1"], rec["q3"]]
     cell = format_median_iqr(*values, decimals, **style.cell(values, decimals))
     return cell + (f" (n = {int(rec['n'])})" if rec["missing"] and rec["n"] else "")
@@ -250,32 +282,46 @@ def build_group_table(stats: pd.DataFrame, config: dict, bold_p_below: float | N
         p_text = _marked_p(test["p_value"], test["method"], config, markers)
         bold = is_bold_p(test["p_value"], threshold)
         for i, rec in enumerate(part[part["role"] == "summary"].to_dict("records")):
-            rows.append(Row([rec["group"], str(int(rec["n_group"])),
-                             _group_summary_cell(rec, spec.get("decimals", 1), style),
-                             p_text if i == 0 else ""],
-                            indent=1, bold=[False, False, False, bold and i == 0]))
-    columns = list(spec_t.get("columns", ["Comparison and group", "n",
-                                          "n (%) or median [IQR]", "p-Value"]))
+            rows.append(
+                Row(
+                    [
+                        rec["group"],
+                        str(int(rec["n_group"])),
+                        _group_summary_cell(rec, spec.get("decimals", 1), style),
+                        p_text if i == 0 else "",
+                    ],
+                    indent=1,
+                    bold=[False, False, False, bold and i == 0],
+                )
+            )
+    columns = list(spec_t.get("columns", ["Comparison and group", "n", "n (%) or median [IQR]", "p-Value"]))
     foot = list(spec_t.get("footnotes", []))
-    outcomes = "; ".join(f"{r['comparison_label']}: {r['outcome_label']} by "
-                         f"{r['group_variable_label']}"
-                         for r in stats[stats["role"] == "test"].to_dict("records"))
+    outcomes = "; ".join(
+        f"{r['comparison_label']}: {r['outcome_label']} by {r['group_variable_label']}"
+        for r in stats[stats["role"] == "test"].to_dict("records")
+    )
     foot.append(f"Outcomes compared: {outcomes}.")
-    foot.append("Binary outcomes: n (%) of the patients of the group with a known value "
-                "(k/d when some lack one); continuous outcomes: median [Q1–Q3], quartiles by "
-                f"Hyndman–Fan type {hf} ({HF_TYPES[hf]}). Patients with a missing group value "
-                "are excluded. p-values are two-sided. "
-                + rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
+    foot.append(
+        "Binary outcomes: n (%) of the patients of the group with a known value "
+        "(k/d when some lack one); continuous outcomes: median [Q1–Q3], quartiles by "
+        f"Hyndman–Fan type {hf} ({HF_TYPES[hf]}). Patients with a missing group value "
+        "are excluded. p-values are two-sided. " + rounding_rule_sentence(style.rule)
+    )  # type: ignore[arg-type]
     foot += bold_footnote(threshold, rows)
     foot += method_footnotes(markers)
     if stats["synthetic"].astype(bool).any():
         foot.append(_synthetic_footnote(config))
-    return Table(title=spec_t.get("title", "Group comparisons"), columns=columns, rows=rows,
-                 footnotes=foot, label="tab:groups")
+    return Table(
+        title=spec_t.get("title", "Group comparisons"),
+        columns=columns,
+        rows=rows,
+        footnotes=foot,
+        label="tab:groups",
+    )
 
 
 def _time_ci(median: object, low: object, high: object, decimals: int, style: NumberStyle) -> str:
-    """"median (low–high)"; "not reached" / NR for a median or upper limit never reached."""
+    """ "median (low–high)"; "not reached" / NR for a median or upper limit never reached."""
     if is_missing(median):
         return "not reached"
     finite = [v for v in (median, low, high) if not is_missing(v) and abs(float(v)) != float("inf")]
@@ -285,6 +331,7 @@ def _time_ci(median: object, low: object, high: object, decimals: int, style: Nu
         if not is_missing(v) and float(v) == float("inf"):
             return "NR"
         return format_number(v, decimals, **kw)
+
     return f"{fmt(median)} ({fmt(low)}–{fmt(high)})"
 
 
@@ -297,15 +344,16 @@ def _pct_ci(s: object, low: object, high: object, style: NumberStyle) -> str:
 
 
 def _quantity(value: float, unit: str) -> str:
-    """"1 day", "3 days", "0.5 months": a horizon with its unit (singular for exactly 1)."""
+    """ "1 day", "3 days", "0.5 months": a horizon with its unit (singular for exactly 1)."""
     text = format_number(value, 0 if float(value).is_integer() else 1, thousands_sep="")
     if not unit:
         return text
     return f"{text} {unit[:-1] if value == 1 and unit.endswith('s') else unit}"
 
 
-_TIME_TO_RE = re.compile(r"time to (.+?)(?: (?:after|by|from|since|among|according to|in) .*)?",
-                         re.IGNORECASE)
+_TIME_TO_RE = re.compile(
+    r"time to (.+?)(?: (?:after|by|from|since|among|according to|in) .*)?", re.IGNORECASE
+)
 
 
 def event_name(spec: dict) -> str:
@@ -335,8 +383,7 @@ def build_survival_table(stats: pd.DataFrame, config: dict, bold_p_below: float 
         spec = specs[int(order)]
         dec = spec.get("decimals", 1)
         medians = part[part["role"] == "median"].to_dict("records")
-        rows.append(Row([_label(medians[0]["analysis_label"], bool(medians[0]["synthetic"]))],
-                        section=True))
+        rows.append(Row([_label(medians[0]["analysis_label"], bool(medians[0]["synthetic"]))], section=True))
         test = part[part["role"] == "logrank"]
         p_text, bold = "", False
         if len(test):
@@ -345,12 +392,16 @@ def build_survival_table(stats: pd.DataFrame, config: dict, bold_p_below: float 
             bold = is_bold_p(rec["p_value"], threshold)
         hz = part[part["role"] == "horizon"]
         for i, rec in enumerate(medians):
-            cells = [rec["group"], f"{int(rec['n'])} ({int(rec['n_events'])})",
-                     _time_ci(rec["median"], rec["ci_low"], rec["ci_high"], dec, style)]
+            cells = [
+                rec["group"],
+                f"{int(rec['n'])} ({int(rec['n_events'])})",
+                _time_ci(rec["median"], rec["ci_low"], rec["ci_high"], dec, style),
+            ]
             for h in horizons:
                 at = hz[(hz["group"] == rec["group"]) & (hz["time"] == h)]
-                cells.append(_pct_ci(*at.iloc[0][["survival", "ci_low", "ci_high"]], style)
-                             if len(at) else EM_DASH)
+                cells.append(
+                    _pct_ci(*at.iloc[0][["survival", "ci_low", "ci_high"]], style) if len(at) else EM_DASH
+                )
             cells.append(p_text if i == 0 else "")
             rows.append(Row(cells, indent=1, bold=[False] * (len(cells) - 1) + [bold and i == 0]))
         notes.append(f"{medians[0]['analysis_label']}: {medians[0]['event_definition']}")
@@ -359,18 +410,24 @@ def build_survival_table(stats: pd.DataFrame, config: dict, bold_p_below: float 
     names = {event_name(s) for s in specs}
     event = names.pop() if len(names) == 1 else "event"
     free = "Event-free" if event == "event" else f"Without {event}"
-    median_header = (f"Median time{'' if event == 'event' else ' to ' + event}"
-                     f"{', ' + unit if unit else ''} ({conf_text} CI)")
-    columns = (["Analysis and group", "n (events)", median_header]
-               + [f"{free} at {_quantity(h, unit)} ({conf_text} CI)" for h in horizons]
-               + ["p-Value"])
+    median_header = (
+        f"Median time{'' if event == 'event' else ' to ' + event}"
+        f"{', ' + unit if unit else ''} ({conf_text} CI)"
+    )
+    columns = (
+        ["Analysis and group", "n (events)", median_header]
+        + [f"{free} at {_quantity(h, unit)} ({conf_text} CI)" for h in horizons]
+        + ["p-Value"]
+    )
     methods = sorted(set(stats.loc[stats["role"] == "median", "method"]))
     foot = list(spec_t.get("footnotes", [])) + notes + methods
     if horizons:
         ci_types = sorted(set(stats.loc[stats["role"] == "horizon", "ci_type"]))
         what = "" if event == "event" else f" (patients in whom {event} has not yet occurred)"
-        foot.append(f"{free}: Kaplan–Meier S(t){what} at the stated time with its pointwise "
-                    f"CI ({', '.join(ci_types)} transform of Greenwood's variance).")
+        foot.append(
+            f"{free}: Kaplan–Meier S(t){what} at the stated time with its pointwise "
+            f"CI ({', '.join(ci_types)} transform of Greenwood's variance)."
+        )
     med = stats[stats["role"] == "median"]
     reached = med["median"].notna() & ~np.isinf(med["ci_high"].astype(float))
     nr = "NR: confidence limit not reached. " if not reached.all() else ""
@@ -379,5 +436,10 @@ def build_survival_table(stats: pd.DataFrame, config: dict, bold_p_below: float 
     foot += method_footnotes(markers)
     if stats["synthetic"].astype(bool).any():
         foot.append(_synthetic_footnote(config))
-    return Table(title=spec_t.get("title", "Time to event"), columns=columns, rows=rows,
-                 footnotes=foot, label="tab:survival")
+    return Table(
+        title=spec_t.get("title", "Time to event"),
+        columns=columns,
+        rows=rows,
+        footnotes=foot,
+        label="tab:survival",
+    )

@@ -35,9 +35,11 @@ def suppressed_rows(stats: pd.DataFrame, k: int) -> pd.Series:
 
 
 def suppression_footnote(k: int) -> str:
-    return (f"Small cells suppressed: counts from 1 to {k - 1} are shown as \"< {k}\", and counts "
-            f"within {k - 1} of their denominator n as \"> n − {k}\", so that no group of fewer "
-            f"than {k} patients can be identified.")
+    return (
+        f'Small cells suppressed: counts from 1 to {k - 1} are shown as "< {k}", and counts '
+        f'within {k - 1} of their denominator n as "> n − {k}", so that no group of fewer '
+        f"than {k} patients can be identified."
+    )
 
 
 def suppress_stats(stats: pd.DataFrame, k: int | None) -> pd.DataFrame:
@@ -52,8 +54,9 @@ def suppress_stats(stats: pd.DataFrame, k: int | None) -> pd.DataFrame:
         if column in out:
             out[column] = out[column].astype("Float64").mask(hit)
     denom = pd.to_numeric(stats["denominator"], errors="coerce")
-    out["suppressed"] = np.where(kind == "low", f"< {k}",
-                                 np.where(kind == "high", "> " + (denom - k).astype("Int64").astype(str), ""))
+    out["suppressed"] = np.where(
+        kind == "low", f"< {k}", np.where(kind == "high", "> " + (denom - k).astype("Int64").astype(str), "")
+    )
     return out
 
 
@@ -66,8 +69,10 @@ def suppress_table(table: Table, stats: pd.DataFrame, k: int | None) -> Table:
     if not k:
         return table
     if len(table.rows) != len(stats):
-        raise ValueError(f"table {table.label!r} has {len(table.rows)} rows but the statistics "
-                         f"frame has {len(stats)}: cannot align them for suppression")
+        raise ValueError(
+            f"table {table.label!r} has {len(table.rows)} rows but the statistics "
+            f"frame has {len(stats)}: cannot align them for suppression"
+        )
     kind = suppressed_rows(stats, k).to_numpy()
     if not (kind != "").any():
         return table
@@ -78,9 +83,13 @@ def suppress_table(table: Table, stats: pd.DataFrame, k: int | None) -> Table:
             text = f"< {k}" if what == "low" else f"> {int(n) - k}"
             row = replace(row, cells=row.cells[:-1] + [text])
         rows.append(row)
-    return Table(title=table.title, columns=table.columns, rows=rows,
-                 footnotes=list(table.footnotes) + [suppression_footnote(k)], label=table.label)
+    return Table(
+        title=table.title,
+        columns=table.columns,
+        rows=rows,
+        footnotes=list(table.footnotes) + [suppression_footnote(k)],
+        label=table.label,
+    )
 
 
-__all__ = ["small_cell_k", "suppress_stats", "suppress_table", "suppressed_rows",
-           "suppression_footnote"]
+__all__ = ["small_cell_k", "suppress_stats", "suppress_table", "suppressed_rows", "suppression_footnote"]

@@ -22,7 +22,6 @@ from retrocohort.errors import Problem, ValidationFailed
 from retrocohort.ingest.sources import DAY_RANGE, CanonicalTables, plausible_bounds, repeated_keys
 
 
-
 class PatientsModel(pa.DataFrameModel):
     """One row per patient; study variables are added from the config."""
 
@@ -60,8 +59,13 @@ class TreatmentsModel(pa.DataFrameModel):
         strict = True
 
 
-_DTYPES = {"binary": "boolean", "continuous": "Float64", "count": "Float64",
-           "categorical": "string", "text": "string"}
+_DTYPES = {
+    "binary": "boolean",
+    "continuous": "Float64",
+    "count": "Float64",
+    "categorical": "string",
+    "text": "string",
+}
 
 
 def patients_schema(variables: dict) -> pa.DataFrameSchema:
@@ -81,14 +85,21 @@ def patients_schema(variables: dict) -> pa.DataFrameSchema:
     return PatientsModel.to_schema().add_columns(columns)
 
 
-def _located(mask: np.ndarray, frame: pd.DataFrame, check: str, file_of: dict, expected,
-             limit: int = 200) -> list[Problem]:
+def _located(
+    mask: np.ndarray, frame: pd.DataFrame, check: str, file_of: dict, expected, limit: int = 200
+) -> list[Problem]:
     """One problem per failing row (at most ``limit``; the count is in the summary)."""
     rows = frame[mask].head(limit)
-    return [Problem(f"measurements: fails '{check}' (patient {pid}, day {day})",
-                    file=file_of.get(var, "canonical table 'measurements'"), column=str(var),
-                    value=None if pd.isna(val) else float(val), expected=expected(var))
-            for pid, day, var, val in zip(rows["patient_id"], rows["day"], rows["variable"], rows["value"])]
+    return [
+        Problem(
+            f"measurements: fails '{check}' (patient {pid}, day {day})",
+            file=file_of.get(var, "canonical table 'measurements'"),
+            column=str(var),
+            value=None if pd.isna(val) else float(val),
+            expected=expected(var),
+        )
+        for pid, day, var, val in zip(rows["patient_id"], rows["day"], rows["variable"], rows["value"])
+    ]
 
 
 def _codes(values: pd.Series, categories: pd.Index) -> np.ndarray:
@@ -98,8 +109,9 @@ def _codes(values: pd.Series, categories: pd.Index) -> np.ndarray:
     return np.where(codes >= 0, lookup[codes] if len(lookup) else -1, -1)
 
 
-def measurement_problems(meas: pd.DataFrame, variables: dict, patient_ids: pd.Series,
-                         sources: pd.DataFrame) -> list[Problem]:
+def measurement_problems(
+    meas: pd.DataFrame, variables: dict, patient_ids: pd.Series, sources: pd.DataFrame
+) -> list[Problem]:
     """Vectorised checks of the long measurements table (no per-row Python, no pandera).
 
     Columns and dtypes exactly as :class:`MeasurementsModel`; no missing keys; day within
@@ -111,8 +123,13 @@ def measurement_problems(meas: pd.DataFrame, variables: dict, patient_ids: pd.Se
     file_of = dict(zip(sources["variable"], sources["file"])) if len(sources) else {}
     expected_cols = list(MeasurementsModel.to_schema().columns)
     if list(meas.columns) != expected_cols:
-        return [Problem("measurements: wrong columns", column=", ".join(map(str, meas.columns)),
-                        expected=", ".join(expected_cols))]
+        return [
+            Problem(
+                "measurements: wrong columns",
+                column=", ".join(map(str, meas.columns)),
+                expected=", ".join(expected_cols),
+            )
+        ]
     meas_vars = sorted(k for k, v in variables.items() if v["table"] == "measurements")
     lo = np.array([plausible_bounds(variables[v])[0] for v in meas_vars] + [np.nan])
     hi = np.array([plausible_bounds(variables[v])[1] for v in meas_vars] + [np.nan])
@@ -128,14 +145,28 @@ def measurement_problems(meas: pd.DataFrame, variables: dict, patient_ids: pd.Se
             return f"{var} within [{spec['range'][0]}, {spec['range'][1]}] {spec.get('unit', '')}".rstrip()
         return "0 or 1" if spec.get("kind") == "binary" else "a plausible value"
 
-    nulls = (meas[["patient_id", "site", "variable", "unit"]].isna().any(axis=1).to_numpy() | np.isnan(day))
-    problems += _located(nulls, meas, "no missing key", file_of, lambda v: "patient, site, day, variable, unit all present")
+    nulls = meas[["patient_id", "site", "variable", "unit"]].isna().any(axis=1).to_numpy() | np.isnan(day)
+    problems += _located(
+        nulls, meas, "no missing key", file_of, lambda v: "patient, site, day, variable, unit all present"
+    )
     bad_day = ~np.isnan(day) & ((day < DAY_RANGE[0]) | (day > DAY_RANGE[1]))
-    problems += _located(bad_day, meas, f"day within {list(DAY_RANGE)}", file_of, lambda v: f"day within {list(DAY_RANGE)}")
-    problems += _located(var_code < 0, meas, "a declared measurement variable", file_of,
-                         lambda v: "one of " + ", ".join(meas_vars))
-    problems += _located(pid_code < 0, meas, "a patient in the patients table", file_of,
-                         lambda v: "a patient_id present in the site's patient file (orphan measurement)")
+    problems += _located(
+        bad_day, meas, f"day within {list(DAY_RANGE)}", file_of, lambda v: f"day within {list(DAY_RANGE)}"
+    )
+    problems += _located(
+        var_code < 0,
+        meas,
+        "a declared measurement variable",
+        file_of,
+        lambda v: "one of " + ", ".join(meas_vars),
+    )
+    problems += _located(
+        pid_code < 0,
+        meas,
+        "a patient in the patients table",
+        file_of,
+        lambda v: "a patient_id present in the site's patient file (orphan measurement)",
+    )
     low, high = lo[var_code], hi[var_code]
     with np.errstate(invalid="ignore"):
         out_of_range = (var_code >= 0) & ~np.isnan(value) & ((value < low) | (value > high))
@@ -144,13 +175,20 @@ def measurement_problems(meas: pd.DataFrame, variables: dict, patient_ids: pd.Se
     dup = np.zeros(len(meas), dtype=bool)
     dup[keyed] = repeated_keys(pid_code[keyed], day[keyed].astype(np.int64), var_code[keyed])
     if dup.any():
-        problems += _located(dup, meas, "one value per patient, day and variable", file_of,
-                             lambda v: "one value per patient, day and variable")
+        problems += _located(
+            dup,
+            meas,
+            "one value per patient, day and variable",
+            file_of,
+            lambda v: "one value per patient, day and variable",
+        )
     return problems
 
 
-_CHECK_TEXT = {"multiple_fields_uniqueness": "one value per patient, day and variable",
-               "field_uniqueness": "each patient id once"}
+_CHECK_TEXT = {
+    "multiple_fields_uniqueness": "one value per patient, day and variable",
+    "field_uniqueness": "each patient id once",
+}
 
 
 def _expected(check: str, variable: str | None, variables: dict) -> str:
@@ -162,8 +200,9 @@ def _expected(check: str, variable: str | None, variables: dict) -> str:
     return check
 
 
-def _problems(exc: pa.errors.SchemaErrors, table: str, frame: pd.DataFrame,
-              sources: pd.DataFrame, variables: dict) -> list[Problem]:
+def _problems(
+    exc: pa.errors.SchemaErrors, table: str, frame: pd.DataFrame, sources: pd.DataFrame, variables: dict
+) -> list[Problem]:
     """Pandera failure cases -> one located problem per (row, check); raw file looked up per variable."""
     file_of = dict(zip(sources["variable"], sources["file"])) if len(sources) else {}
     out, seen = [], set()
@@ -181,13 +220,20 @@ def _problems(exc: pa.errors.SchemaErrors, table: str, frame: pd.DataFrame,
             value = row["value"]
         where = ""
         if row is not None:
-            where = f" (patient {row['patient_id']}" + (f", day {row['day']})" if "day" in frame.columns else ")")
+            where = f" (patient {row['patient_id']}" + (
+                f", day {row['day']})" if "day" in frame.columns else ")"
+            )
         if hasattr(value, "item"):
             value = value.item()
-        out.append(Problem(f"{table}: fails '{_CHECK_TEXT.get(check, check)}'{where}",
-                           file=file_of.get(variable, f"canonical table '{table}'"),
-                           column=None if variable is None else str(variable), value=value,
-                           expected=_expected(check, variable, variables)))
+        out.append(
+            Problem(
+                f"{table}: fails '{_CHECK_TEXT.get(check, check)}'{where}",
+                file=file_of.get(variable, f"canonical table '{table}'"),
+                column=None if variable is None else str(variable),
+                value=value,
+                expected=_expected(check, variable, variables),
+            )
+        )
     return out
 
 
@@ -198,17 +244,24 @@ def validate_site(tables: CanonicalTables, variables: dict) -> CanonicalTables:
     big table) through :func:`measurement_problems`.
     """
     problems: list[Problem] = []
-    for name, frame, schema in (("patients", tables.patients, patients_schema(variables)),
-                                ("treatments", tables.treatments, TreatmentsModel.to_schema())):
+    for name, frame, schema in (
+        ("patients", tables.patients, patients_schema(variables)),
+        ("treatments", tables.treatments, TreatmentsModel.to_schema()),
+    ):
         try:
             schema.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
             problems += _problems(exc, name, frame, tables.sources, variables)
-    problems += measurement_problems(tables.measurements, variables, tables.patients["patient_id"],
-                                     tables.sources)
-    orphan_treat = _codes(tables.treatments["patient_id"], pd.Index(tables.patients["patient_id"].dropna())) < 0
-    problems += [Problem("treatment line for a patient not in the patients table",
-                         column="patient_id", value=v) for v in tables.treatments["patient_id"][orphan_treat]]
+    problems += measurement_problems(
+        tables.measurements, variables, tables.patients["patient_id"], tables.sources
+    )
+    orphan_treat = (
+        _codes(tables.treatments["patient_id"], pd.Index(tables.patients["patient_id"].dropna())) < 0
+    )
+    problems += [
+        Problem("treatment line for a patient not in the patients table", column="patient_id", value=v)
+        for v in tables.treatments["patient_id"][orphan_treat]
+    ]
     _raise_if(problems)
     return tables
 
@@ -219,8 +272,9 @@ SITE_MEDIAN_RATIO = 5.0
 SITE_MEDIAN_MIN_N = 3
 
 
-def cross_site_problems(tables: CanonicalTables, variables: dict,
-                        site_medians: pd.DataFrame | None = None) -> list[Problem]:
+def cross_site_problems(
+    tables: CanonicalTables, variables: dict, site_medians: pd.DataFrame | None = None
+) -> list[Problem]:
     """Checks only the merged cohort can make: patient ids unique across sites; per-site
     medians of each continuous measurement within a factor :data:`SITE_MEDIAN_RATIO` (a larger
     gap almost always means one site's raw unit is declared wrongly, e.g. mg/dL read as mmol/L).
@@ -230,11 +284,21 @@ def cross_site_problems(tables: CanonicalTables, variables: dict,
     """
     pats = tables.patients
     dup = pats["patient_id"].duplicated(keep=False).to_numpy()
-    problems = [Problem("patient id appears in more than one site", column="patient_id", value=pid,
-                        file=f"site {site}", expected="ids unique across sites (prefix them per site)")
-                for pid, site in zip(pats["patient_id"][dup], pats["site"][dup])]
-    stats = (site_medians if site_medians is not None
-             else _site_medians(tables.measurements, continuous_measurements(variables)))
+    problems = [
+        Problem(
+            "patient id appears in more than one site",
+            column="patient_id",
+            value=pid,
+            file=f"site {site}",
+            expected="ids unique across sites (prefix them per site)",
+        )
+        for pid, site in zip(pats["patient_id"][dup], pats["site"][dup])
+    ]
+    stats = (
+        site_medians
+        if site_medians is not None
+        else _site_medians(tables.measurements, continuous_measurements(variables))
+    )
     if stats.index.get_level_values("site").nunique() > 1:
         stats = stats[stats["size"] >= SITE_MEDIAN_MIN_N]
         file_of = dict(zip(tables.sources["variable"], tables.sources["file"])) if len(tables.sources) else {}
@@ -242,27 +306,36 @@ def cross_site_problems(tables: CanonicalTables, variables: dict,
             med = per_site["median"].droplevel("variable")
             low, high = med.min(), med.max()
             if len(med) > 1 and low > 0 and high / low >= SITE_MEDIAN_RATIO:
-                problems.append(Problem(
-                    f"site medians differ {high / low:.0f}-fold (" + ", ".join(
-                        f"{s}: {m:g}" for s, m in med.items()) + f" {variables[var].get('unit', '')}"
-                    + "): a raw unit is probably declared wrongly at one site",
-                    file=file_of.get(var), column=str(var), value=f"{med.idxmax()} vs {med.idxmin()}",
-                    expected=f"per-site medians within a factor {SITE_MEDIAN_RATIO:g} after unit conversion"))
+                problems.append(
+                    Problem(
+                        f"site medians differ {high / low:.0f}-fold ("
+                        + ", ".join(f"{s}: {m:g}" for s, m in med.items())
+                        + f" {variables[var].get('unit', '')}"
+                        + "): a raw unit is probably declared wrongly at one site",
+                        file=file_of.get(var),
+                        column=str(var),
+                        value=f"{med.idxmax()} vs {med.idxmin()}",
+                        expected=f"per-site medians within a factor {SITE_MEDIAN_RATIO:g} after unit conversion",
+                    )
+                )
     return problems
 
 
 def continuous_measurements(variables: dict) -> pd.Index:
     """Names of the continuous measurement variables, sorted (the scale check's variables)."""
-    return pd.Index(sorted(k for k, v in variables.items()
-                           if v["table"] == "measurements" and v["kind"] == "continuous"))
+    return pd.Index(
+        sorted(k for k, v in variables.items() if v["table"] == "measurements" and v["kind"] == "continuous")
+    )
 
 
 def site_median_records(meas: pd.DataFrame, variables: dict) -> list[dict]:
     """One site's (or several sites') medians for the scale check, as JSON-ready records:
     variable, site, median, size (number of non-missing values)."""
     stats = _site_medians(meas, continuous_measurements(variables))
-    return [{"variable": v, "site": s, "median": float(m), "size": int(n)}
-            for (v, s), m, n in zip(stats.index, stats["median"], stats["size"])]
+    return [
+        {"variable": v, "site": s, "median": float(m), "size": int(n)}
+        for (v, s), m, n in zip(stats.index, stats["median"], stats["size"])
+    ]
 
 
 def site_median_table(records: list[dict]) -> pd.DataFrame:
@@ -284,7 +357,8 @@ def _site_medians(meas: pd.DataFrame, variables: pd.Index) -> pd.DataFrame:
     stats = pd.Series(value[keep]).groupby(key, sort=True).agg(["median", "size"])
     stats.index = pd.MultiIndex.from_arrays(
         [variables[stats.index // len(sites)], pd.Index(sites, dtype=object)[stats.index % len(sites)]],
-        names=["variable", "site"])
+        names=["variable", "site"],
+    )
     return stats
 
 
@@ -292,8 +366,12 @@ def validate_tables(tables: CanonicalTables, variables: dict) -> CanonicalTables
     """Per-site checks on every site of merged tables, then the cross-site checks."""
     problems: list[Problem] = []
     for site in sorted(tables.patients["site"].unique()):
-        part = CanonicalTables(*(t[t["site"] == site] for t in (
-            tables.patients, tables.measurements, tables.treatments, tables.sources)))
+        part = CanonicalTables(
+            *(
+                t[t["site"] == site]
+                for t in (tables.patients, tables.measurements, tables.treatments, tables.sources)
+            )
+        )
         try:
             validate_site(part, variables)
         except ValidationFailed as exc:
@@ -305,22 +383,34 @@ def validate_tables(tables: CanonicalTables, variables: dict) -> CanonicalTables
 
 def _raise_if(problems: list[Problem]) -> None:
     if problems:
-        raise ValidationFailed(f"Validation failed: {len(problems)} problem(s); no analysis was run",
-                               problems)
+        raise ValidationFailed(
+            f"Validation failed: {len(problems)} problem(s); no analysis was run", problems
+        )
 
 
-def validation_report(error: ValidationFailed | None, tables: CanonicalTables | None,
-                      measurement_rows: int | None = None) -> str:
+def validation_report(
+    error: ValidationFailed | None, tables: CanonicalTables | None, measurement_rows: int | None = None
+) -> str:
     """Markdown report: the problems, or the table sizes that passed (``measurement_rows``
     when the measurements were gathered as files, not loaded)."""
     if error is not None:
-        lines = ["# Validation failed", "", error.summary, "",
-                 "| # | file | column | value | problem |", "|---|---|---|---|---|"]
-        lines += [f"| {i} | {p.file or ''} | {p.column or ''} | {p.value!r} | {p.message}; expected {p.expected} |"
-                  for i, p in enumerate(error.problems, 1)]
+        lines = [
+            "# Validation failed",
+            "",
+            error.summary,
+            "",
+            "| # | file | column | value | problem |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {i} | {p.file or ''} | {p.column or ''} | {p.value!r} | {p.message}; expected {p.expected} |"
+            for i, p in enumerate(error.problems, 1)
+        ]
         return "\n".join(lines) + "\n"
     assert tables is not None
-    return ("# Validation passed\n\n"
-            f"- patients: {len(tables.patients)} rows, {tables.patients.shape[1]} columns\n"
-            f"- measurements: {measurement_rows if measurement_rows is not None else len(tables.measurements)} rows\n"
-            f"- treatments: {len(tables.treatments)} rows\n")
+    return (
+        "# Validation passed\n\n"
+        f"- patients: {len(tables.patients)} rows, {tables.patients.shape[1]} columns\n"
+        f"- measurements: {measurement_rows if measurement_rows is not None else len(tables.measurements)} rows\n"
+        f"- treatments: {len(tables.treatments)} rows\n"
+    )

@@ -40,5 +40,7 @@ def median_records(summary_path: str, measurements: str, variables: Mapping) -> 
     if "medians" in summary:
         return summary["medians"]
     log.info("%s has no median records; computing them from %s", summary_path, measurements)
-    return site_median_records(read_parquet(measurements, columns=["site", "variable", "value"],
-                                            categorical=["site", "variable"]), variables)
+    return site_median_records(
+        read_parquet(measurements, columns=["site", "variable", "value"], categorical=["site", "variable"]),
+        variables,
+    )
