@@ -68,12 +68,12 @@ def test_sigkill_at_every_job_then_resume_is_byte_identical(tmp_path):
     (tmp_path / "reference").mkdir()
     (tmp_path / "killed").mkdir()
     reference = copy_study(tmp_path / "reference")
+    work = copy_study(tmp_path / "killed")  # both copies taken together: the same sources
     proc = snakemake(reference, "--cores", "2", "--quiet", "all")
     assert proc.returncode == 0, proc.stderr[-3000:]
     jobs = job_logs(reference)
     assert len(jobs) >= 7, jobs
 
-    work = copy_study(tmp_path / "killed")
     killed: set[str] = set()
     for _ in range(len(jobs) + 2):
         victim = run_until_a_new_job_starts(work, killed)
