@@ -190,7 +190,6 @@ def test_paired_frame_reproduces_the_replaced_pairings_on_the_synthetic_flagship
     from pathlib import Path
 
     from retrocohort.analysis.paired import paired_frame, paired_frames
-    from retrocohort.cohort.frames import paired_values
 
     root = Path(__file__).resolve().parents[2]
     raw = pd.read_csv(root / "data/raw/baverez2022/synthetic_measurements.csv", dtype={"patient": str})
@@ -204,6 +203,4 @@ def test_paired_frame_reproduces_the_replaced_pairings_on_the_synthetic_flagship
         expected = _pivot_pairs(long, name)
         assert got.index.tolist() == expected.index.tolist()
         np.testing.assert_array_equal(got[["before", "after"]].to_numpy(), expected.to_numpy())
-        by_patient = paired_values(long, name, (0, 7)).sort_index()  # cohort.frames: natural order
-        np.testing.assert_array_equal(got.sort_index().to_numpy(), by_patient.to_numpy())
     assert any(len(together[n]) for n in names)

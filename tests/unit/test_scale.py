@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrocohort.cohort.frames import category_codes, cohort_measurements, paired_values
+from retrocohort.cohort.frames import category_codes, cohort_measurements
 from retrocohort.config.check import load_config
 from retrocohort.errors import ConfigError
 from retrocohort.ingest.sources import ingest_site, merge_sites
@@ -131,21 +131,6 @@ def test_cohort_measurements_filters_and_categorises() -> None:
 def test_category_codes_missing_absent_and_repeated_categories() -> None:
     values = pd.Series(["b", None, "z", "a", "b"], dtype="string")
     assert category_codes(values, ["a", "b", "a"]).tolist() == [1, -1, -1, 0, 1]
-
-
-@pytest.mark.parametrize(
-    "ids, expected",
-    [
-        (["10", "2", "1"], ["1", "2", "10"]),
-        (["b10", "b2", "a1"], ["a1", "b10", "b2"]),
-        (["10", "x", "2"], ["10", "2", "x"]),
-    ],
-)
-def test_paired_values_orders_numeric_ids_numerically(ids, expected) -> None:
-    meas = pd.DataFrame(
-        {"patient_id": ids * 2, "day": [0] * 3 + [7] * 3, "variable": "crp", "value": np.arange(6.0)}
-    )
-    assert paired_values(meas, "crp", (0, 7)).index.tolist() == expected
 
 
 @pytest.mark.e2e

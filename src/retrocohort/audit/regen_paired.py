@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from retrocohort.analysis.paired import wilcoxon_options
+from retrocohort.analysis.paired import paired_frame, wilcoxon_options
 from retrocohort.audit.counts_only import two_group_tests
 from retrocohort.audit.published import PublishedNumber
 from retrocohort.audit.regen_model import (
@@ -23,7 +23,6 @@ from retrocohort.audit.regen_model import (
     resolve_inputs,
     summary_methods,
 )
-from retrocohort.cohort.frames import paired_values
 from retrocohort.stats.paired_binary import MCNEMAR_METHODS, mcnemar_from_discordant
 from retrocohort.stats.signed_rank import paired_t, sign_test, wilcoxon_signed_rank
 
@@ -51,7 +50,7 @@ def paired_value(entry: PublishedNumber, data: AuditData, types: Sequence[int]) 
     var = entry.variable
     if var not in set(data.measurements["variable"]):
         return Regenerated(entry.id, missing=f"no measurement variable '{var}' in the validated data")
-    pairs = paired_values(data.measurements, var, data.paired_days)
+    pairs = paired_frame(data.measurements, var, data.paired_days)
     col = "before" if day == data.paired_days[0] else "after"
     x = pairs[col].to_numpy(dtype="float64")
     keys = tuple(entry.values)
@@ -157,7 +156,7 @@ def paired_p(entry: PublishedNumber, data: AuditData) -> Regenerated:
     var = entry.variable
     if var not in set(data.measurements["variable"]):
         return Regenerated(entry.id, missing=f"no measurement variable '{var}' in the validated data")
-    pairs = paired_values(data.measurements, var, data.paired_days)
+    pairs = paired_frame(data.measurements, var, data.paired_days)
     if pairs.empty:
         return Regenerated(entry.id, missing=f"no complete pairs of '{var}'")
     before, after = pairs["before"].to_numpy(float), pairs["after"].to_numpy(float)

@@ -107,25 +107,6 @@ def cohort_measurements(
     return rows.loc[category_codes(rows["patient_id"], cohort) >= 0]
 
 
-def paired_values(measurements: pd.DataFrame, variable: str, days: tuple[int, int]) -> pd.DataFrame:
-    """Patients with ``variable`` measured on both days: columns patient_id, day0, day1 values."""
-    rows = measurements[(measurements["variable"] == variable) & measurements["day"].isin(days)]
-    wide = rows.pivot(index="patient_id", columns="day", values="value")
-    if days[0] not in wide.columns or days[1] not in wide.columns:
-        return pd.DataFrame(columns=["before", "after"], dtype="float64")
-    both = wide[[days[0], days[1]]].dropna()
-    both.columns = ["before", "after"]
-    return both.sort_index(key=_natural_key)
-
-
-def _natural_key(index: pd.Index) -> pd.Index:
-    """Sort patient ids numerically when they are numbers ("2" before "10")."""
-    if len(index) and pd.isna(pd.to_numeric(pd.Series(index[:1], dtype="string"), errors="coerce")[0]):
-        return index  # the first id is not a number, so not all are: skip parsing them all
-    numeric = pd.to_numeric(pd.Series(index, dtype="string"), errors="coerce")
-    return pd.Index(numeric.fillna(float("inf")).to_numpy()) if numeric.notna().all() else index
-
-
 def synthetic_variables(config: dict, sources: pd.DataFrame) -> set[str]:
     """Variables whose values come from synthetic files, including derived ones built on them."""
     synthetic = set(sources.loc[sources["synthetic"].astype(bool), "variable"])
