@@ -75,3 +75,19 @@ def test_any_ascii_label_round_trips_as_text(label):
     if expected:
         assert _text(html) == expected
         assert "<a " not in html
+
+
+def test_only_free_text_is_escaped_so_templates_still_compare_settings():
+    from retrocohort.render.rst import rst_escape_text
+
+    config = {
+        "statistics": {"rounding": "half_up", "multiplicity": "fdr_bh"},
+        "tables": {"table1": {"title": "Table 1 `x <javascript:alert(1)>`_", "footnotes": ["a*b*"]}},
+        "groups": [{"id": "g_1", "groups": {"a": ".. raw:: html"}}],
+    }
+    out = rst_escape_text(config)
+    assert out["statistics"] == {"rounding": "half_up", "multiplicity": "fdr_bh"}
+    assert out["tables"]["table1"]["title"] == rst_escape("Table 1 `x <javascript:alert(1)>`_")
+    assert out["tables"]["table1"]["footnotes"] == [rst_escape("a*b*")]
+    assert out["groups"][0]["groups"]["a"] == rst_escape(".. raw:: html")
+    assert out["groups"][0]["id"] == rst_escape("g_1")

@@ -4,7 +4,7 @@ import os
 from retrocohort.config.study import workflow_study
 from retrocohort.io.content_hashes import content_hashes
 from retrocohort.pipeline import run_status
-from retrocohort.render.rst import rst_escape_tree
+from retrocohort.render.rst import rst_escape_text
 
 # conda users (--sdm conda): workflow/envs/retrocohort.yaml installs this checkout from here.
 os.environ.setdefault("RETROCOHORT_ROOT", workflow.basedir)
@@ -14,10 +14,10 @@ os.environ.setdefault("RETROCOHORT_ROOT", workflow.basedir)
 # (schema, cross-references) and completed with the schema's defaults before any rule.
 STUDY = workflow_study(workflow.config_settings.configfiles, workflow.config_settings.config)
 # Rules read STUDY.data (and their declared slice of it); the global `config` is what the report's
-# caption templates see (snakemake.config), so there every string is escaped for reStructuredText:
+# caption templates see (snakemake.config), so there every free-text string is RST-escaped:
 # no markup written in a label (links, raw HTML, directives) reaches the report as markup.
 config.clear()
-config.update(rst_escape_tree(STUDY.data))
+config.update(rst_escape_text(STUDY.data))
 config_keys = STUDY.slice  # in params: the config keys a rule reads, so editing one reruns it
 
 SITES = STUDY.sites

@@ -53,3 +53,48 @@ def rst_escape_tree(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(rst_escape_tree(item) for item in value)
     return value
+
+
+#: Config keys whose values are free text written by the study's authors (labels, titles, notes):
+#: the strings under them reach the report captions escaped. Other values (enumerated settings
+#: such as ``rounding: half_up`` that the caption templates compare, numbers) stay as they are.
+TEXT_KEYS = frozenset(
+    {
+        "id",
+        "title",
+        "label",
+        "labels",
+        "citation",
+        "authors",
+        "section",
+        "footnotes",
+        "columns",
+        "note",
+        "synthetic_note",
+        "time_label",
+        "ylabel",
+        "event_name",
+        "published",
+        "duration",
+        "groups",
+        "analysis_label",
+        "comparison_label",
+        "reference",
+    }
+)
+
+
+def rst_escape_text(value: Any, keys: frozenset[str] = TEXT_KEYS, _text: bool = False) -> Any:
+    """A copy of a config tree in which every string under a free-text key (:data:`TEXT_KEYS`,
+    at any depth, including lists and maps below it) is passed through :func:`rst_escape`.
+
+    Enumerated settings keep their exact values, so a caption template can still test
+    ``rounding == "half_up"``; only what an author wrote as text is made inert.
+    """
+    if isinstance(value, str):
+        return rst_escape(value) if _text else value
+    if isinstance(value, dict):
+        return {key: rst_escape_text(item, keys, _text or key in keys) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(rst_escape_text(item, keys, _text) for item in value)
+    return value
