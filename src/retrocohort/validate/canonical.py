@@ -6,9 +6,9 @@ are validated by pandera (lazily); the long measurements table (up to ~16 M rows
 vectorised numpy checks with the same rules (:mod:`retrocohort.validate.measurements`: every
 measurement's patient exists, one value per patient x day x variable, plausible values per
 variable), because pandera's per-check overhead dominates at that size. :func:`validate_site`
-runs in each site's job; :func:`cross_site_problems` (ids unique across sites, per-site scale agreement) in the merge.
-A failure becomes one :class:`ValidationFailed` whose problems name the raw file, the patient,
-the column, the value and the rule broken.
+runs in each site's job; :func:`cross_site_problems` (ids unique across sites, per-site scale
+agreement) in the merge. A failure becomes one :class:`ValidationFailed` whose problems name the
+raw file, the patient, the column, the value and the rule broken.
 """
 
 from __future__ import annotations
