@@ -6,13 +6,8 @@ import numpy as np
 import pytest
 
 from retrocohort.errors import InputError
-from retrocohort.hscore.sheet import (
-    ACCEPTED_COLUMNS,
-    normalise_header,
-    read_hscore_sheet,
-    score_sheet,
-    study_limits,
-)
+from retrocohort.hscore.sheet import read_hscore_sheet, score_sheet, study_limits
+from retrocohort.hscore.sheet_columns import ACCEPTED_COLUMNS, normalise_header
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "cli"
 HEADER = (

@@ -124,7 +124,7 @@ def test_parse_numbers_percent_mask_is_per_row():
 
 
 def test_declared_agents_read_synonyms_and_refuse_unknown_agents():
-    from retrocohort.config.check import agent_vocabulary
+    from retrocohort.config.agents import agent_vocabulary
     from retrocohort.ingest.treatments import parse_treatment_lines
 
     vocabulary = agent_vocabulary({"agents": {"ANA": ["anakinra", "Kineret"], "CTC": ["corticosteroids"]}})

@@ -232,7 +232,7 @@ def test_csv_frame_neutralises_text_categories_and_headers_vectorised():
 
 # --- identifiers inside free text, hospital-number ids, paths out of the study -------------------
 
-from retrocohort.config.check import resolve_inside  # noqa: E402
+from retrocohort.config.paths import resolve_inside  # noqa: E402
 from retrocohort.ingest.privacy import (  # noqa: E402
     REDACTED,
     embedded_identifier_problems,

@@ -14,7 +14,8 @@ from retrocohort.config.check import load_config
 from retrocohort.errors import ConfigError
 from retrocohort.ingest.sources import ingest_site, merge_sites
 from retrocohort.io.raw import read_raw_table
-from retrocohort.synthetic.large_cohort import LABS, RAW_NAMES, SITE_VARIANTS, simulate_cohort, site_sizes
+from retrocohort.synthetic.large_cohort import simulate_cohort, site_sizes
+from retrocohort.synthetic.large_cohort_model import LABS, RAW_NAMES, SITE_VARIANTS
 from retrocohort.validate.canonical import validate_tables
 
 

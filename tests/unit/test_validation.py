@@ -8,12 +8,12 @@ from retrocohort.errors import ValidationFailed
 from retrocohort.ingest.sources import CanonicalTables
 from retrocohort.validate.canonical import (
     cross_site_problems,
-    measurement_problems,
     site_median_records,
     site_median_table,
     validate_site,
     validate_tables,
 )
+from retrocohort.validate.measurements import measurement_problems
 
 VARIABLES = {
     "age": {"kind": "continuous", "table": "patients", "range": [0, 120]},

@@ -46,8 +46,8 @@ examples:
 
 
 def epilog() -> str:
-    """Accepted columns (from :data:`retrocohort.hscore.sheet.ACCEPTED_COLUMNS`), units, examples."""
-    from retrocohort.hscore.sheet import ACCEPTED_COLUMNS
+    """Accepted columns (from :data:`retrocohort.hscore.sheet_columns.ACCEPTED_COLUMNS`), units, examples."""
+    from retrocohort.hscore.sheet_columns import ACCEPTED_COLUMNS
 
     lines = [EPILOG_HEAD.rstrip("\n")]
     for col in ACCEPTED_COLUMNS:
@@ -153,7 +153,7 @@ def _is_missing(x: Any) -> bool:
 def input_text(sheet: HScoreSheet, scored: pd.DataFrame, pid: str, name: str) -> str:
     """One input cell as given, with its unit and, when converted, the canonical value."""
     from retrocohort.hscore.items import INPUTS
-    from retrocohort.hscore.sheet import ACCEPTED_COLUMNS, MISSING_VALUES
+    from retrocohort.hscore.sheet_columns import ACCEPTED_COLUMNS, MISSING_VALUES
 
     col = next(c for c in ACCEPTED_COLUMNS if c.name == name)
     raw = sheet.given.at[pid, name]

@@ -3,7 +3,7 @@
 A study *is* its config file. :func:`load_study` reads it with the project's loader
 (:func:`retrocohort.config.check.read_yaml`), checks it against the JSON Schema and the
 cross-references (:func:`~retrocohort.config.check.schema_problems`,
-:func:`~retrocohort.config.check.semantic_problems`), fills every schema ``default`` (the only
+:func:`~retrocohort.config.references.semantic_problems`), fills every schema ``default`` (the only
 place defaults live) and returns a frozen :class:`Study`.
 
 :func:`workflow_study` is what the Snakefile calls: it picks the one study file of a Snakemake
@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from retrocohort.config.check import SCHEMA_PATH, read_yaml, schema_problems, semantic_problems
+from retrocohort.config.check import SCHEMA_PATH, read_yaml, schema_problems
+from retrocohort.config.references import semantic_problems
 from retrocohort.config.slices import config_slice
 from retrocohort.errors import ConfigError, Problem
 

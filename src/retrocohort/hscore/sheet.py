@@ -1,15 +1,17 @@
 """Read a clinician's one-row-per-patient sheet of HScore items (``retrocohort hscore``).
 
 The sheet (CSV, or anything :func:`retrocohort.io.raw.read_raw_table` reads) has one row per
-patient and one column per HScore input. :data:`ACCEPTED_COLUMNS` lists the accepted column
-names and spellings; headers are matched case-insensitively with spaces, hyphens and
-underscores treated alike. Laboratory columns need a unit, given either in the header
-(``ferritin [ng/mL]``) or per row in a ``<column>_unit`` column (``ferritin_unit``); units
-are spellings of :data:`retrocohort.ingest.units.UNIT_SPELLINGS` and are converted to the HScore's
-canonical units with :func:`retrocohort.ingest.units.conversion` (pint; never guessed). Mass <->
-substance conversions use :data:`DEFAULT_MOLAR_MASSES` unless told otherwise. Optional
-plausible ranges (from a study config, :func:`study_limits`) reject converted values that
-betray a wrong unit. Yes/no columns take :data:`FLAG_VALUES`.
+patient and one column per HScore input.
+:data:`retrocohort.hscore.sheet_columns.ACCEPTED_COLUMNS` lists the accepted column names and
+spellings; headers are matched case-insensitively with spaces, hyphens and underscores treated
+alike (:func:`retrocohort.hscore.sheet_columns.match_headers`). Laboratory columns need a unit,
+given either in the header (``ferritin [ng/mL]``) or per row in a ``<column>_unit`` column
+(``ferritin_unit``); units are spellings of :data:`retrocohort.ingest.units.UNIT_SPELLINGS` and
+are converted to the HScore's canonical units with :func:`retrocohort.ingest.units.conversion`
+(pint; never guessed). Mass <-> substance conversions use :data:`DEFAULT_MOLAR_MASSES` unless
+told otherwise. Optional plausible ranges (from a study config, :func:`study_limits`) reject
+converted values that betray a wrong unit. Yes/no columns take
+:data:`retrocohort.hscore.sheet_columns.FLAG_VALUES`.
 
 Every cell that cannot be read is reported at once, with file, row (header = row 1), column,
 value and what was expected. Scoring itself is :func:`retrocohort.hscore.score.score_hscore`.
@@ -17,11 +19,9 @@ value and what was expected. Scoring itself is :func:`retrocohort.hscore.score.s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -30,146 +30,24 @@ from retrocohort.errors import InputError, Problem
 from retrocohort.hscore.cutoff import DEFAULT_OPERATOR, FARDET_CUTOFF, CutoffOperator
 from retrocohort.hscore.items import INPUTS, REPORTED
 from retrocohort.hscore.score import score_hscore
+from retrocohort.hscore.sheet_columns import (
+    ACCEPTED_COLUMNS,
+    FEEDS,
+    FLAG_VALUES,
+    MISSING_VALUES,
+    ORGANOMEGALY_VALUES,
+    AcceptedColumn,
+    SheetHeader,
+    match_headers,
+)
 from retrocohort.ingest.sources import map_values, parse_numbers
 from retrocohort.ingest.units import conversion, round_significant
 from retrocohort.io.raw import read_raw_table
-
-Kind = Literal["id", "flag", "number", "organomegaly", "points"]
-
-#: Cell spellings that mean "not available".
-MISSING_VALUES: list[str] = ["", "NA", "N/A", "na", "n/a", "ND", "nd", "missing", "unknown"]
-
-_YES = ("yes", "y", "true", "1")
-_NO = ("no", "n", "false", "0")
-#: Yes/no spellings (any letter case) -> 1.0 / 0.0.
-FLAG_VALUES: Mapping[str, float] = {
-    v: float(s in _YES) for s in (*_YES, *_NO) for v in {s, s.upper(), s.capitalize()}
-}
-
-#: One organomegaly column: value (any letter case) -> (hepatomegaly, splenomegaly).
-#: "yes" means at least one organ, so splenomegaly stays unknown and the item is bounded
-#: between 23 and 38 points; "1" means exactly one organ (which one does not change the score).
-ORGANOMEGALY_VALUES: Mapping[str, tuple[float, float]] = {
-    v: pair
-    for s, pair in {
-        "none": (0.0, 0.0),
-        "no": (0.0, 0.0),
-        "0": (0.0, 0.0),
-        "hepatomegaly": (1.0, 0.0),
-        "splenomegaly": (0.0, 1.0),
-        "1": (1.0, 0.0),
-        "both": (1.0, 1.0),
-        "hepatosplenomegaly": (1.0, 1.0),
-        "2": (1.0, 1.0),
-        "yes": (1.0, np.nan),
-    }.items()
-    for v in {s, s.upper(), s.capitalize()}
-}
 
 #: Molar masses for mass <-> substance conversions (mg/dL <-> mmol/L): triglycerides as
 #: triolein (885.7 g/mol, the usual laboratory convention); haemoglobin per haem-bearing
 #: monomer (16 114 g/mol, the convention of Hb in mmol/L). The study config uses the same.
 DEFAULT_MOLAR_MASSES: Mapping[str, str] = {"triglycerides": "885.7 g/mol", "hemoglobin": "16114 g/mol"}
-
-
-@dataclass(frozen=True)
-class AcceptedColumn:
-    """One accepted column of the sheet: its name, other spellings, kind and HScore input."""
-
-    name: str
-    kind: Kind
-    aliases: tuple[str, ...] = ()
-    variable: str | None = None  # canonical HScore input (None for id and organomegaly)
-    description: str = ""
-
-    @property
-    def unit(self) -> str | None:
-        """Canonical unit of a laboratory column (what its values are converted to)."""
-        return INPUTS[self.variable].unit if self.kind == "number" and self.variable else None
-
-
-#: Accepted columns, in the order of the HScore items (drives reading, --help and docs/cli.md).
-ACCEPTED_COLUMNS: tuple[AcceptedColumn, ...] = (
-    AcceptedColumn(
-        "patient_id",
-        "id",
-        ("patient", "id", "patient id"),
-        description="patient identifier (required, unique)",
-    ),
-    AcceptedColumn(
-        "immunosuppression",
-        "flag",
-        ("immunodepression",),
-        "immunodepression",
-        "known immunosuppression (HIV or long-term immunosuppressive therapy)",
-    ),
-    AcceptedColumn(
-        "temperature",
-        "number",
-        ("temperature_max", "tmax", "max temperature"),
-        "temperature_max",
-        "maximal temperature",
-    ),
-    AcceptedColumn("hepatomegaly", "flag", (), "hepatomegaly", "hepatomegaly"),
-    AcceptedColumn("splenomegaly", "flag", (), "splenomegaly", "splenomegaly"),
-    AcceptedColumn(
-        "organomegaly",
-        "organomegaly",
-        (),
-        None,
-        "instead of hepatomegaly + splenomegaly: none / hepatomegaly / splenomegaly "
-        "/ both (or 0 / 1 / 2 organs; yes = at least one)",
-    ),
-    AcceptedColumn("hemoglobin", "number", ("haemoglobin", "hb", "hgb"), "hemoglobin", "haemoglobin"),
-    AcceptedColumn(
-        "leukocytes",
-        "number",
-        ("leucocytes", "wbc", "white blood cells"),
-        "leukocytes",
-        "leukocytes (white blood cells)",
-    ),
-    AcceptedColumn("platelets", "number", ("plt",), "platelets", "platelets"),
-    AcceptedColumn("ferritin", "number", (), "ferritin", "ferritin"),
-    AcceptedColumn("triglycerides", "number", ("tg",), "triglycerides", "triglycerides"),
-    AcceptedColumn("fibrinogen", "number", (), "fibrinogen", "fibrinogen"),
-    AcceptedColumn(
-        "ast", "number", ("asat", "sgot", "aspartate aminotransferase"), "ast", "aspartate aminotransferase"
-    ),
-    AcceptedColumn(
-        "hemophagocytosis",
-        "flag",
-        ("haemophagocytosis", "hemophagocytosis_marrow"),
-        "hemophagocytosis_marrow",
-        "haemophagocytosis features on bone-marrow aspirate",
-    ),
-    AcceptedColumn(
-        "hscore_reported",
-        "points",
-        ("reported_hscore", "hscore"),
-        REPORTED,
-        "optional: the score as reported, compared with the recomputed one",
-    ),
-)
-
-#: Accepted column name -> the canonical HScore inputs it provides.
-_FEEDS: Mapping[str, tuple[str, ...]] = {
-    col.name: (
-        (col.variable,) if col.variable else () if col.kind == "id" else ("hepatomegaly", "splenomegaly")
-    )
-    for col in ACCEPTED_COLUMNS
-}
-
-_HEADER_UNIT = re.compile(r"^(?P<name>.*?)\s*\[(?P<unit>[^\]]*)\]\s*$")
-
-
-def normalise_header(text: str) -> str:
-    """Lower case, runs of spaces/hyphens/underscores -> one underscore."""
-    return re.sub(r"[\s_\-]+", "_", text.strip().lower()).strip("_")
-
-
-_BY_SPELLING: Mapping[str, AcceptedColumn] = {
-    normalise_header(s): col for col in ACCEPTED_COLUMNS for s in (col.name, *col.aliases)
-}
 
 
 @dataclass
@@ -192,82 +70,7 @@ class HScoreSheet:
 
     def columns_of_item(self, item_columns: tuple[str, ...]) -> list[str]:
         """Accepted columns present in the file that feed an item's canonical inputs."""
-        return [name for name in self.headers if set(_FEEDS[name]) & set(item_columns)]
-
-
-@dataclass(frozen=True)
-class _Header:
-    """How one header of the sheet was understood."""
-
-    text: str
-    column: AcceptedColumn | None  # None: not an accepted column (ignored)
-    is_unit_column: bool = False  # a '<column>_unit' column
-    unit: str | None = None  # unit written in the header, 'ferritin [ng/mL]'
-
-
-def _parse_header(text: str) -> _Header:
-    m = _HEADER_UNIT.match(text)
-    name, unit = (m["name"], m["unit"].strip()) if m else (text, None)
-    key = normalise_header(name)
-    if key.endswith("_unit") and key[:-5] in _BY_SPELLING:
-        return _Header(text, _BY_SPELLING[key[:-5]], True, unit)
-    return _Header(text, _BY_SPELLING.get(key), False, unit)
-
-
-def _match_headers(
-    frame: pd.DataFrame, file: str
-) -> tuple[dict[str, _Header], dict[str, str], list[str], list[Problem]]:
-    """(accepted name -> value header, accepted name -> unit-column header, ignored, problems)."""
-    values: dict[str, _Header] = {}
-    unit_columns: dict[str, str] = {}
-    ignored: list[str] = []
-    problems: list[Problem] = []
-    for header in map(_parse_header, map(str, frame.columns)):
-        if header.column is None:
-            ignored.append(header.text)
-            continue
-        name = header.column.name
-        first = (
-            unit_columns.get(name)
-            if header.is_unit_column
-            else (values[name].text if name in values else None)
-        )
-        if first is not None:
-            problems.append(
-                Problem(
-                    f"column given twice (also as {first!r})",
-                    file=file,
-                    row=1,
-                    column=header.text,
-                    expected="each HScore input once",
-                )
-            )
-        elif header.is_unit_column:
-            unit_columns[name] = header.text
-        else:
-            values[name] = header
-    if "organomegaly" in values and {"hepatomegaly", "splenomegaly"} & set(values):
-        problems.append(
-            Problem(
-                "both an organomegaly column and hepatomegaly/splenomegaly",
-                file=file,
-                row=1,
-                column=values["organomegaly"].text,
-                expected="either 'organomegaly' or 'hepatomegaly' and 'splenomegaly'",
-            )
-        )
-    problems += [
-        Problem(
-            f"unit column without its value column {name!r}",
-            file=file,
-            row=1,
-            column=header,
-            expected=f"a {name!r} column",
-        )
-        for name, header in unit_columns.items()
-        if name not in values
-    ]
-    return values, unit_columns, ignored, problems
+        return [name for name in self.headers if set(FEEDS[name]) & set(item_columns)]
 
 
 def _row_numbers(index: pd.Index) -> np.ndarray:
@@ -277,7 +80,7 @@ def _row_numbers(index: pd.Index) -> np.ndarray:
 def _lab_values(
     frame: pd.DataFrame,
     col: AcceptedColumn,
-    header: _Header,
+    header: SheetHeader,
     unit_header: str | None,
     file: str,
     molar_masses: Mapping[str, str],
@@ -381,7 +184,7 @@ def _lab_values(
 
 
 def _coded_values(
-    frame: pd.DataFrame, col: AcceptedColumn, header: _Header, file: str
+    frame: pd.DataFrame, col: AcceptedColumn, header: SheetHeader, file: str
 ) -> tuple[dict[str, np.ndarray], list[Problem]]:
     """A yes/no, organomegaly or points column -> canonical input arrays, and problems."""
     problems = (
@@ -472,7 +275,7 @@ def read_hscore_sheet(
     file = str(path)
     frame = read_raw_table(path)
     masses = {**DEFAULT_MOLAR_MASSES, **(molar_masses or {})}
-    found, unit_columns, ignored, problems = _match_headers(frame, file)
+    found, unit_columns, ignored, problems = match_headers(frame, file)
     id_column = ACCEPTED_COLUMNS[0]
     if id_column.name not in found:
         raise InputError(
@@ -515,7 +318,7 @@ def read_hscore_sheet(
     if problems:
         raise InputError(f"{len(problems)} problem(s) in {file}", problems)
     canonical.index = given.index = units.index = pd.Index(ids, name="patient_id")
-    fed = {variable for name in found for variable in _FEEDS[name]}
+    fed = {variable for name in found for variable in FEEDS[name]}
     absent = [c.name for c in ACCEPTED_COLUMNS if c.kind in ("flag", "number") and c.variable not in fed]
     return HScoreSheet(file, canonical, given, units, {k: h.text for k, h in found.items()}, ignored, absent)
 

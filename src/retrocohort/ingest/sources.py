@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from retrocohort.config.check import agent_vocabulary, named_agents, resolve_inside
+from retrocohort.config.agents import agent_vocabulary, named_agents
+from retrocohort.config.paths import resolve_inside
 from retrocohort.errors import ConfigError, InputError, Problem
 from retrocohort.ingest.cells import (
     FORMULA_PATTERN,

@@ -2,7 +2,7 @@
 
 Lines are numbered 1, 2, 3... in order and separated by ``,`` or ``;``; ``+`` joins agents given
 together in one line. Agents are read against the study's declared vocabulary (``agents:``:
-code -> synonyms, compared by :func:`retrocohort.config.check.agent_key`, i.e. case-insensitive
+code -> synonyms, compared by :func:`retrocohort.config.agents.agent_key`, i.e. case-insensitive
 after NFKC), so ``2. ana`` and ``2. Anakinra`` are the agent ``ANA``; an agent outside the
 vocabulary, or a cell that is not numbered lines, is an error naming patient, file, row and text.
 Without a declared vocabulary agents are kept as written, and an agent that differs from one
@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 
 import pandas as pd
 
-from retrocohort.config.check import agent_key
+from retrocohort.config.agents import agent_key
 from retrocohort.errors import Problem
 
 TREATMENT_COLUMNS = ["patient_id", "site", "line", "agent"]
@@ -56,7 +56,7 @@ def parse_treatment_lines(
     text, ids
         The raw treatment cells and the patient id of each row (same index; row = index + 2).
     vocabulary
-        :func:`retrocohort.config.check.agent_vocabulary` (folded spelling -> code); empty or
+        :func:`retrocohort.config.agents.agent_vocabulary` (folded spelling -> code); empty or
         None: agents kept as written.
     named
         Agents named by ``derived:`` operations (checked for case/spacing variants when no

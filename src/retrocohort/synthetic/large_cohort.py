@@ -6,7 +6,8 @@ and ``..._synthetic_measurements`` files (CSV or Parquet), so that
 ``snakemake --cores 2 --directory OUT`` runs the whole workflow on it. Nothing here is evidence:
 every file name, the study title and the config say "synthetic".
 
-Generative model (all draws from one ``numpy.random.Generator(PCG64(seed))``, vectorised):
+Generative model (all draws from one ``numpy.random.Generator(PCG64(seed))``, vectorised;
+parameters in :mod:`retrocohort.synthetic.large_cohort_model`, imported here):
 
 * each patient belongs to a latent class (HLH-like with probability :data:`P_HLH`, else an
   inflammatory mimic); binary findings and Day 0 laboratory values are drawn from the class's
@@ -23,11 +24,12 @@ Generative model (all draws from one ``numpy.random.Generator(PCG64(seed))``, ve
   codes of yes/no and sex columns; each site's units are written in its files' unit column and
   named in the site ``label`` of the config;
 * site sizes are unequal (Dirichlet weights, every site at least one patient).
+
+The written study config is :func:`retrocohort.synthetic.large_cohort_config.study_config`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,199 +42,19 @@ import yaml
 
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.ingest.units import conversion
+from retrocohort.synthetic.large_cohort_config import site_label, site_sources, study_config
+from retrocohort.synthetic.large_cohort_model import (
+    DAYS,
+    FINDINGS,
+    LABS,
+    P_HLH,
+    P_NO_FOLLOWUP,
+    RAW_NAMES,
+    SITE_VARIANTS,
+    Lab,
+)
 
 FORMATS = ("csv", "parquet")
-DAYS = (0, 7)
-P_HLH = 0.45
-P_NO_FOLLOWUP = 0.12
-
-
-@dataclass(frozen=True)
-class Lab:
-    """A measurement variable: canonical unit, range, and its class-conditional distribution.
-
-    ``log``: log-normal (``centre`` is the median) else normal; ``hlh``/``other``: (centre,
-    spread) for each latent class; ``clip``: plausible bounds; ``ref``: value it recovers
-    towards by Day 7; ``missing``: base missing rate per cell.
-    """
-
-    name: str
-    label: str
-    unit: str
-    range: tuple[float, float]
-    worst: str
-    log: bool
-    hlh: tuple[float, float]
-    other: tuple[float, float]
-    clip: tuple[float, float]
-    ref: float
-    decimals: int
-    missing: float
-    molar_mass: str | None = None
-
-
-LABS: tuple[Lab, ...] = (
-    Lab(
-        "temperature_max",
-        "Maximal temperature",
-        "°C",
-        (30, 45),
-        "max",
-        False,
-        (39.3, 0.7),
-        (38.0, 0.7),
-        (35.0, 42.5),
-        37.0,
-        1,
-        0.02,
-    ),
-    Lab(
-        "leukocytes",
-        "White blood cells",
-        "G/L",
-        (0, 500),
-        "min",
-        True,
-        (3.5, 0.6),
-        (8.0, 0.5),
-        (0.1, 200.0),
-        7.0,
-        2,
-        0.03,
-    ),
-    Lab(
-        "hemoglobin",
-        "Haemoglobin",
-        "g/dL",
-        (1, 25),
-        "min",
-        False,
-        (8.8, 1.6),
-        (11.5, 1.6),
-        (3.0, 18.0),
-        12.5,
-        1,
-        0.03,
-    ),
-    Lab(
-        "platelets",
-        "Platelets",
-        "G/L",
-        (0, 2000),
-        "min",
-        True,
-        (70.0, 0.6),
-        (220.0, 0.5),
-        (2.0, 1200.0),
-        250.0,
-        0,
-        0.03,
-    ),
-    Lab(
-        "ferritin",
-        "Ferritin",
-        "µg/L",
-        (0, 1_000_000),
-        "max",
-        True,
-        (8000.0, 1.0),
-        (900.0, 1.0),
-        (5.0, 400_000.0),
-        300.0,
-        0,
-        0.06,
-    ),
-    Lab(
-        "triglycerides",
-        "Triglycerides",
-        "mmol/L",
-        (0, 100),
-        "max",
-        True,
-        (3.0, 0.45),
-        (1.5, 0.45),
-        (0.2, 40.0),
-        1.3,
-        2,
-        0.15,
-        "885.7 g/mol",
-    ),
-    Lab(
-        "fibrinogen",
-        "Fibrinogen",
-        "g/L",
-        (0, 20),
-        "min",
-        False,
-        (2.0, 0.9),
-        (4.0, 0.9),
-        (0.3, 12.0),
-        3.0,
-        2,
-        0.10,
-    ),
-    Lab(
-        "ast",
-        "Aspartate aminotransferase",
-        "U/L",
-        (0, 100_000),
-        "max",
-        True,
-        (120.0, 0.8),
-        (35.0, 0.6),
-        (5.0, 20_000.0),
-        30.0,
-        0,
-        0.05,
-    ),
-)
-
-#: Patient-level yes/no findings: (name, label, P(yes | HLH-like), P(yes | other), missing rate).
-FINDINGS: tuple[tuple[str, str, float, float, float], ...] = (
-    ("immunodepression", "Known underlying immunosuppression", 0.35, 0.20, 0.03),
-    ("hepatomegaly", "Hepatomegaly", 0.45, 0.20, 0.05),
-    ("splenomegaly", "Splenomegaly", 0.50, 0.20, 0.05),
-    ("hemophagocytosis_marrow", "Hemophagocytosis on marrow aspirate", 0.60, 0.15, 0.30),
-    ("icu_admission", "ICU admission", 0.40, 0.15, 0.02),
-    ("deceased", "Died", 0.25, 0.10, 0.01),
-)
-
-#: Per-site variants, cycled over sites: raw lab units (canonical when absent), raw codes.
-SITE_VARIANTS: tuple[dict[str, Any], ...] = (
-    {"units": {}, "yes_no": ("1", "0"), "sex": ("M", "F")},
-    {
-        "units": {"triglycerides": ("mg/dL", 0), "fibrinogen": ("mg/dL", 0)},
-        "yes_no": ("yes", "no"),
-        "sex": ("male", "female"),
-    },
-    {
-        "units": {"hemoglobin": ("g/L", 0), "leukocytes": ("10^9/L", 2), "platelets": ("10^9/L", 0)},
-        "yes_no": ("Y", "N"),
-        "sex": ("M", "F"),
-    },
-    {
-        "units": {"temperature_max": ("°F", 1), "ferritin": ("ng/mL", 0)},
-        "yes_no": ("1", "0"),
-        "sex": ("H", "F"),
-    },
-    {
-        "units": {"leukocytes": ("/mm3", -1), "platelets": ("/mm3", -3), "ast": ("IU/L", 0)},
-        "yes_no": ("oui", "non"),
-        "sex": ("M", "F"),
-    },
-)
-
-#: Raw measurement names (site-independent, as in a shared data-warehouse export).
-RAW_NAMES = {
-    "temperature_max": "TEMP",
-    "leukocytes": "WBC",
-    "hemoglobin": "HGB",
-    "platelets": "PLT",
-    "ferritin": "FERR",
-    "triglycerides": "TG",
-    "fibrinogen": "FIB",
-    "ast": "AST",
-}
 
 
 def site_sizes(n_patients: int, n_sites: int, rng: np.random.Generator) -> np.ndarray:
@@ -351,164 +173,6 @@ def _write(table: pa.Table, path: Path, fmt: str) -> None:
     tmp.replace(path)
 
 
-def _site_label(k: int, variant: dict[str, Any], fmt: str) -> str:
-    units = ", ".join(f"{RAW_NAMES[v]} in {u}" for v, (u, _) in variant["units"].items())
-    return (
-        f"Synthetic site {k:02d} ({fmt}; labs {'in canonical units' if not units else units}; "
-        f"yes/no coded {'/'.join(variant['yes_no'])}, sex {'/'.join(variant['sex'])})"
-    )
-
-
-def _sources(prefix: str, fmt: str, variant: dict[str, Any]) -> list[dict[str, Any]]:
-    yes, no = variant["yes_no"]
-    male, female = variant["sex"]
-    columns: dict[str, Any] = {
-        "age": {"column": "age", "unit": "years"},
-        "sex": {"column": "sex", "map": {male: "male", female: "female"}},
-    }
-    columns |= {name: {"column": name, "map": {yes: True, no: False}} for name, *_ in FINDINGS}
-    return [
-        {
-            "path": f"{prefix}_patients.{fmt}",
-            "table": "patients",
-            "synthetic": True,
-            "id_column": "patient",
-            "columns": columns,
-        },
-        {
-            "path": f"{prefix}_measurements.{fmt}",
-            "table": "measurements",
-            "synthetic": True,
-            "layout": "long",
-            "id_column": "patient",
-            "day_column": "day",
-            "variable_column": "parameter",
-            "value_column": "value",
-            "unit_column": "unit",
-            "variable_names": {RAW_NAMES[lab.name]: lab.name for lab in LABS},
-        },
-    ]
-
-
-def study_config(n_patients: int, sites: dict[str, Any], seed: int) -> dict[str, Any]:
-    """The study config of a simulated cohort (schema: src/retrocohort/config/schemas/config.schema.yaml)."""
-    variables: dict[str, Any] = {
-        "age": {
-            "label": "Age",
-            "kind": "continuous",
-            "table": "patients",
-            "unit": "years",
-            "range": [0, 120],
-        },
-        "sex": {"label": "Sex", "kind": "categorical", "table": "patients", "categories": ["male", "female"]},
-    }
-    variables |= {
-        name: {"label": label, "kind": "binary", "table": "patients"} for name, label, *_ in FINDINGS
-    }
-    for lab in LABS:
-        spec = {
-            "label": lab.label,
-            "kind": "continuous",
-            "table": "measurements",
-            "unit": lab.unit,
-            "range": list(lab.range),
-            "worst": lab.worst,
-        }
-        if lab.molar_mass:
-            spec["molar_mass"] = lab.molar_mass
-        variables[lab.name] = spec
-    lab_rows = [
-        {"variable": lab.name, "label": f"{lab.label} ({lab.unit})", "decimals": lab.decimals} for lab in LABS
-    ]
-    return {
-        "study": {
-            "id": "synthetic_scale",
-            "title": f"SYNTHETIC multi-site cohort: {n_patients} patients, {len(sites)} sites",
-            "citation": "Synthetic benchmark cohort generated by retrocohort.synthetic.large_cohort (no real data)",
-            "synthetic_note": (
-                f"Synthetic: every value of this study is invented by retrocohort.synthetic.large_cohort."
-                f"simulate_cohort (seed {seed}); nothing here is evidence."
-            ),
-        },
-        "variables": variables,
-        "derived": {
-            "sex_male": {"label": "Male sex", "equals": {"variable": "sex", "value": "male"}},
-            "organomegaly": {
-                "label": "Hepatomegaly or splenomegaly",
-                "any_of": ["hepatomegaly", "splenomegaly"],
-            },
-        },
-        "missing_values": ["", "NA"],
-        "sites": sites,
-        "baseline_day": 0,
-        "paired_days": list(DAYS),
-        "hscore": {"window_days": [-3, 0], "cutoff": 169, "operator": ">="},
-        "selection": {
-            "score": "recomputed",
-            "criteria": [
-                {
-                    "id": "hscore",
-                    "label": "Recomputed HScore >= 169",
-                    "column": "hscore",
-                    "operator": "hscore_cutoff",
-                    "missing": "exclude",
-                }
-            ],
-        },
-        "statistics": {
-            "quantile_type": 7,
-            "rounding": "half_up",
-            "wilcoxon": {"preset": "R"},
-            "mcnemar": {"method": "exact"},
-            "multiplicity": "holm",
-        },
-        "tables": {
-            "table1": {
-                "title": "Table 1. Baseline characteristics of {n} SYNTHETIC patients.",
-                "columns": ["", "n (%) or median [IQR]"],
-                "rows": [
-                    {"variable": "age", "label": "Age (years)", "decimals": 0},
-                    {"variable": "sex_male"},
-                    {"section": "Findings"},
-                ]
-                + [
-                    {"variable": name, "indent": 1}
-                    for name, *_ in FINDINGS
-                    if name not in ("hepatomegaly", "splenomegaly", "deceased")
-                ]
-                + [{"variable": "organomegaly", "indent": 1}, {"section": "Laboratory values at Day 0"}]
-                + [dict(r, indent=1) for r in lab_rows]
-                + [{"variable": "hscore", "label": "HScore (recomputed)", "decimals": 0}],
-                "footnotes": [
-                    "SYNTHETIC data generated by retrocohort.synthetic.large_cohort; not evidence."
-                ],
-            },
-            "table2": {
-                "title": "Table 2. SYNTHETIC patients.",
-                "max_rows": 50,
-                "columns": [
-                    {"variable": "patient_id", "header": "Patient"},
-                    {"variable": "site", "header": "Site"},
-                    {"variable": "age", "header": "Age", "decimals": 0},
-                    {"variable": "deceased", "header": "Died", "map": {"True": "Yes", "False": "No"}},
-                ],
-            },
-            "table3": {
-                "title": "Table 3. Day 0 vs Day 7 (SYNTHETIC).",
-                "parameters": [
-                    {
-                        "variable": lab.name,
-                        "label": f"{lab.label} ({lab.unit})",
-                        "log_scale": lab.log,
-                        "decimals": lab.decimals,
-                    }
-                    for lab in LABS
-                ],
-            },
-        },
-    }
-
-
 def simulate_cohort(
     n_patients: int, n_sites: int, out_dir: Path, *, seed: int = 0, formats: tuple[str, ...] = ("parquet",)
 ) -> Path:
@@ -542,8 +206,8 @@ def simulate_cohort(
         _write(patients, out_dir / f"{prefix}_patients.{fmt}", fmt)
         _write(measurements, out_dir / f"{prefix}_measurements.{fmt}", fmt)
         sites[f"site_{k:02d}"] = {
-            "label": _site_label(k, variant, fmt),
-            "sources": _sources(prefix, fmt, variant),
+            "label": site_label(k, variant, fmt),
+            "sources": site_sources(prefix, fmt, variant),
         }
     config = study_config(n_patients, sites, seed)
     path = out_dir / "config" / "config.yaml"

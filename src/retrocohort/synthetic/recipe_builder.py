@@ -3,35 +3,35 @@ for every target it calibrates to (see :mod:`retrocohort.synthetic.calibrated`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from retrocohort.analysis.paired import compare_parameter, paired_frame, wilcoxon_options
-from retrocohort.audit.consistency import QUANTILE_P
+from retrocohort.analysis.paired import compare_parameter
 from retrocohort.audit.published import PublishedNumber
 from retrocohort.audit.rounding import interval_for_printed, parse_printed
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.stats.paired_binary import mcnemar_from_discordant
-from retrocohort.stats.quantiles import quantile
-from retrocohort.stats.signed_rank import wilcoxon_signed_rank
 from retrocohort.synthetic.paired_search import (
-    min_signed_rank_p,
     p_distance,
     paired_binary_table,
     search_paired_p,
 )
+from retrocohort.synthetic.recipe_paired import (
+    PairedDraw,
+    exact_p_floor,
+    grid_values,
+    pipeline_pairs,
+    quantile_of,
+    signed_rank_p_of_grid,
+)
 from retrocohort.synthetic.reconstruct import (
     Outcome,
-    Sample,
     Summary,
     reconstruct_sample,
 )
-from retrocohort.synthetic.subset_median import SubsetSample, reconstruct_with_subset
+from retrocohort.synthetic.subset_median import reconstruct_with_subset
 from retrocohort.synthetic.targets import (
     Target,
     TargetCheck,
@@ -41,56 +41,6 @@ from retrocohort.synthetic.targets import (
     resolve_target,
     target_summary,
 )
-
-
-def _units(values: list[int], decimals: int) -> np.ndarray:
-    return np.asarray(values, dtype=np.float64) / 10**decimals
-
-
-def _signed_rank_p(stats_cfg: dict, decimals: int) -> Callable[[list[int], list[int]], float]:
-    """p of the configured Wilcoxon test on grid values, computed as the pipeline does."""
-    opts = wilcoxon_options(stats_cfg.get("wilcoxon", {}))
-    dec = stats_cfg.get("decimals_for_tests", 6)
-
-    def p(u0: list[int], u7: list[int]) -> float:
-        d = np.round(_units(u7, decimals) - _units(u0, decimals), dec)
-        return wilcoxon_signed_rank(d, decimals=dec, **opts).p_value
-
-    return p
-
-
-def _exact_p_floor(stats_cfg: dict, k: int) -> Fraction | None:
-    """2 / 2**k when the configured signed-rank test is exact (with ties) for k pairs."""
-    opts = wilcoxon_options(stats_cfg.get("wilcoxon", {}))
-    exact = opts["method"] == "exact" or (
-        opts["method"] == "auto" and k <= opts["exact_max_n"] and opts["exact_with_ties"]
-    )
-    return min_signed_rank_p(k) if exact and opts.get("alternative", "two-sided") == "two-sided" else None
-
-
-def _quantile_of(values: pd.Series, key: str, qtype: int) -> float:
-    x = values.dropna().to_numpy(dtype=float)
-    return float(quantile(x, float(QUANTILE_P[key]), qtype)) if x.size else math.nan
-
-
-def _pairs(meas: pd.DataFrame, parameter: str) -> pd.DataFrame:
-    """Day 0 / Day 7 pairs of one parameter of the synthetic long table (columns patient,
-    parameter, day, value), paired as the pipeline pairs them (:func:`paired_frame`)."""
-    canonical = meas.rename(columns={"patient": "patient_id", "parameter": "variable"})
-    return paired_frame(canonical, parameter, (0, 7))
-
-
-@dataclass
-class _PairedDraw:
-    """One attempt at a paired laboratory parameter (sorted Day 0 grid values, kept positions)."""
-
-    sub: SubsetSample
-    day7: Sample
-    units: list[int]
-    kept: list[int]
-    day7_units: list[int]
-    p_outcome: Outcome
-    p_distance: float = 0.0
 
 
 class RecipeBuilder:
@@ -193,7 +143,7 @@ class RecipeBuilder:
                     key,
                     f"{label}: {key} (n = {s.n})",
                     out,
-                    lambda b, m, k=key: _quantile_of(column(b, m), k, self.qtype),
+                    lambda b, m, k=key: quantile_of(column(b, m), k, self.qtype),
                 )
             )
 
@@ -234,7 +184,7 @@ class RecipeBuilder:
         t_p = resolve_target(spec["p"], self.published, f"{par} p") if "p" in spec else None
         printed = printed_p(t_p) if t_p is not None else None
         p_out = Outcome("met") if printed is None else self._p_attainable(printed, k)
-        draw: _PairedDraw | None = None
+        draw: PairedDraw | None = None
         for _ in range(self.attempts if printed and p_out.status == "met" else 1):
             attempt = self._paired_draw(
                 s1, t0, t7, k, dec, bounds, printed if p_out.status == "met" else None
@@ -250,15 +200,20 @@ class RecipeBuilder:
         full_out = Outcome(sub.sample.status, sub.sample.reason)
         perm = self.rng.permutation(self.n)
         self.rows += [
-            (self.ids[perm[i]], 0, par, float(v), spec["unit"]) for i, v in enumerate(_units(units, dec))
+            (self.ids[perm[i]], 0, par, float(v), spec["unit"]) for i, v in enumerate(grid_values(units, dec))
         ]
         self.rows += [
-            (self.ids[perm[i]], 7, par, float(v), spec["unit"]) for i, v in zip(kept, _units(u7, dec))
+            (self.ids[perm[i]], 7, par, float(v), spec["unit"]) for i, v in zip(kept, grid_values(u7, dec))
         ]
         self._summary_checks(t1, s1, f"{par} Day 0", full_out, day0_of)
         self.checks.append(
             TargetCheck(
-                t0, "n", f"{par}: pairs", Outcome("met"), lambda b, m: float(len(_pairs(m, par))), "count"
+                t0,
+                "n",
+                f"{par}: pairs",
+                Outcome("met"),
+                lambda b, m: float(len(pipeline_pairs(m, par))),
+                "count",
             )
         )
         self.checks.append(
@@ -267,7 +222,7 @@ class RecipeBuilder:
                 "median",
                 f"{par} Day 0 median (n = {k} pairs)",
                 sub.outcome,
-                lambda b, m: _quantile_of(_pairs(m, par)["before"], "median", self.qtype),
+                lambda b, m: quantile_of(pipeline_pairs(m, par)["before"], "median", self.qtype),
             )
         )
         self.checks.append(
@@ -276,7 +231,7 @@ class RecipeBuilder:
                 "median",
                 f"{par} Day 7 median (n = {k} pairs)",
                 Outcome(day7.status, day7.reason),
-                lambda b, m: _quantile_of(_pairs(m, par)["after"], "median", self.qtype),
+                lambda b, m: quantile_of(pipeline_pairs(m, par)["after"], "median", self.qtype),
             )
         )
         if t_p is not None:
@@ -287,7 +242,7 @@ class RecipeBuilder:
 
     def _p_attainable(self, printed: str, k: int) -> Outcome:
         """Infeasible if the printed p lies below the smallest exact signed-rank p for k pairs."""
-        floor = _exact_p_floor(self.stats, k)
+        floor = exact_p_floor(self.stats, k)
         top = parse_printed(printed)
         upper = (
             top.value if top.relation == "<" else interval_for_printed(top.value, top.decimals, self.rule).hi
@@ -309,7 +264,7 @@ class RecipeBuilder:
         dec: int,
         bounds: tuple[float, float],
         printed: str | None,
-    ) -> _PairedDraw:
+    ) -> PairedDraw:
         """One attempt: Day 0 (all patients, k-subset median), Day 7 (k), then the p search."""
         sub = reconstruct_with_subset(
             s1,
@@ -340,7 +295,7 @@ class RecipeBuilder:
                 u7,
                 f0,
                 f7,
-                _signed_rank_p(self.stats, dec),
+                signed_rank_p_of_grid(self.stats, dec),
                 printed,
                 self.rng,
                 rule=self.rule,
@@ -351,7 +306,7 @@ class RecipeBuilder:
         units = list(sub.sample.units)
         for i, u in zip(kept, u0):
             units[i] = u
-        return _PairedDraw(sub, day7, units, kept, u7, p_out, dist)
+        return PairedDraw(sub, day7, units, kept, u7, p_out, dist)
 
     def test_name(self, kind: str) -> str:
         """The configured paired test of a ``"binary"`` or continuous parameter, in words."""
@@ -360,7 +315,7 @@ class RecipeBuilder:
         return f"Wilcoxon signed-rank ({self.stats.get('wilcoxon', {}).get('preset', 'retrocohort')} preset)"
 
     def _pipeline_p(self, meas: pd.DataFrame, par: str, kind: str) -> float:
-        pairs = _pairs(meas, par)
+        pairs = pipeline_pairs(meas, par)
         return float(compare_parameter(par, kind, pairs, self.stats)[0]["p_value"])
 
     def fever_paired(self, spec: dict) -> None:
@@ -395,7 +350,9 @@ class RecipeBuilder:
                     "count",
                     f"{par} {label}: count (n = {k} pairs)",
                     Outcome("met"),
-                    lambda b_, m, day=day: float(_pairs(m, par)["before" if day == 0 else "after"].sum()),
+                    lambda b_, m, day=day: float(
+                        pipeline_pairs(m, par)["before" if day == 0 else "after"].sum()
+                    ),
                     "count",
                 )
             )

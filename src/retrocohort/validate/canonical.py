@@ -3,12 +3,12 @@
 Fixed columns are :class:`pandera.pandas.DataFrameModel` classes; the study's own variables
 (ranges, categories, dtypes) are added from the config at run time. Patients and treatments
 are validated by pandera (lazily); the long measurements table (up to ~16 M rows) by
-vectorised numpy checks with the same rules (every measurement's patient exists, one value per
-patient x day x variable, plausible values per variable), because pandera's per-check
-overhead dominates at that size. :func:`validate_site` runs in each site's job;
-:func:`cross_site_problems` (ids unique across sites, per-site scale agreement) in the merge.
-A failure becomes one :class:`ValidationFailed` whose problems name the raw file, the patient,
-the column, the value and the rule broken.
+vectorised numpy checks with the same rules (:mod:`retrocohort.validate.measurements`: every
+measurement's patient exists, one value per patient x day x variable, plausible values per
+variable), because pandera's per-check overhead dominates at that size. :func:`validate_site`
+runs in each site's job; :func:`cross_site_problems` (ids unique across sites, per-site scale
+agreement) in the merge. A failure becomes one :class:`ValidationFailed` whose problems name the
+raw file, the patient, the column, the value and the rule broken.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from retrocohort.errors import Problem, ValidationFailed
-from retrocohort.ingest.sources import DAY_RANGE, CanonicalTables, plausible_bounds, repeated_keys
+from retrocohort.ingest.sources import CanonicalTables
+from retrocohort.validate.measurements import category_positions, measurement_problems
 
 
 class PatientsModel(pa.DataFrameModel):
@@ -30,21 +31,6 @@ class PatientsModel(pa.DataFrameModel):
 
     class Config:
         strict = False
-
-
-class MeasurementsModel(pa.DataFrameModel):
-    """Long measurements in canonical units."""
-
-    patient_id: Series[pd.StringDtype] = pa.Field(nullable=False)
-    site: Series[pd.StringDtype] = pa.Field(nullable=False)
-    day: Series[pd.Int64Dtype] = pa.Field(ge=DAY_RANGE[0], le=DAY_RANGE[1], nullable=False)
-    variable: Series[pd.StringDtype] = pa.Field(nullable=False)
-    value: Series[float] = pa.Field(nullable=True)
-    unit: Series[pd.StringDtype] = pa.Field(nullable=False)
-
-    class Config:
-        strict = True
-        unique = ["patient_id", "day", "variable"]
 
 
 class TreatmentsModel(pa.DataFrameModel):
@@ -83,106 +69,6 @@ def patients_schema(variables: dict) -> pa.DataFrameSchema:
             checks.append(pa.Check.isin(spec["categories"], error=f"one of {spec['categories']}"))
         columns[name] = pa.Column(_DTYPES[spec["kind"]], checks, nullable=True, required=False)
     return PatientsModel.to_schema().add_columns(columns)
-
-
-def _located(
-    mask: np.ndarray, frame: pd.DataFrame, check: str, file_of: dict, expected, limit: int = 200
-) -> list[Problem]:
-    """One problem per failing row (at most ``limit``; the count is in the summary)."""
-    rows = frame[mask].head(limit)
-    return [
-        Problem(
-            f"measurements: fails '{check}' (patient {pid}, day {day})",
-            file=file_of.get(var, "canonical table 'measurements'"),
-            column=str(var),
-            value=None if pd.isna(val) else float(val),
-            expected=expected(var),
-        )
-        for pid, day, var, val in zip(rows["patient_id"], rows["day"], rows["variable"], rows["value"])
-    ]
-
-
-def _codes(values: pd.Series, categories: pd.Index) -> np.ndarray:
-    """Position of each value in ``categories`` (-1 when absent or missing), via one factorize."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    lookup = categories.get_indexer(pd.Index(uniques, dtype=object))
-    return np.where(codes >= 0, lookup[codes] if len(lookup) else -1, -1)
-
-
-def measurement_problems(
-    meas: pd.DataFrame, variables: dict, patient_ids: pd.Series, sources: pd.DataFrame
-) -> list[Problem]:
-    """Vectorised checks of the long measurements table (no per-row Python, no pandera).
-
-    Columns and dtypes exactly as :class:`MeasurementsModel`; no missing keys; day within
-    :data:`DAY_RANGE`; a declared measurement variable; a patient of the patients table
-    (no orphan measurements); one value per (patient, day, variable); the value within the
-    variable's plausible range (binary: 0/1). Keys are integer-coded once (``factorize``) so
-    uniqueness is one sort of an int64 array, not a multi-column hash of strings.
-    """
-    file_of = dict(zip(sources["variable"], sources["file"])) if len(sources) else {}
-    expected_cols = list(MeasurementsModel.to_schema().columns)
-    if list(meas.columns) != expected_cols:
-        return [
-            Problem(
-                "measurements: wrong columns",
-                column=", ".join(map(str, meas.columns)),
-                expected=", ".join(expected_cols),
-            )
-        ]
-    meas_vars = sorted(k for k, v in variables.items() if v["table"] == "measurements")
-    lo = np.array([plausible_bounds(variables[v])[0] for v in meas_vars] + [np.nan])
-    hi = np.array([plausible_bounds(variables[v])[1] for v in meas_vars] + [np.nan])
-    var_code = _codes(meas["variable"], pd.Index(meas_vars))
-    pid_code = _codes(meas["patient_id"], pd.Index(patient_ids.dropna().unique()))
-    day = meas["day"].to_numpy(dtype="float64", na_value=np.nan)
-    value = meas["value"].to_numpy(dtype="float64", na_value=np.nan)
-    problems: list[Problem] = []
-
-    def rng_text(var: str) -> str:
-        spec = variables.get(var, {})
-        if "range" in spec:
-            return f"{var} within [{spec['range'][0]}, {spec['range'][1]}] {spec.get('unit', '')}".rstrip()
-        return "0 or 1" if spec.get("kind") == "binary" else "a plausible value"
-
-    nulls = meas[["patient_id", "site", "variable", "unit"]].isna().any(axis=1).to_numpy() | np.isnan(day)
-    problems += _located(
-        nulls, meas, "no missing key", file_of, lambda v: "patient, site, day, variable, unit all present"
-    )
-    bad_day = ~np.isnan(day) & ((day < DAY_RANGE[0]) | (day > DAY_RANGE[1]))
-    problems += _located(
-        bad_day, meas, f"day within {list(DAY_RANGE)}", file_of, lambda v: f"day within {list(DAY_RANGE)}"
-    )
-    problems += _located(
-        var_code < 0,
-        meas,
-        "a declared measurement variable",
-        file_of,
-        lambda v: "one of " + ", ".join(meas_vars),
-    )
-    problems += _located(
-        pid_code < 0,
-        meas,
-        "a patient in the patients table",
-        file_of,
-        lambda v: "a patient_id present in the site's patient file (orphan measurement)",
-    )
-    low, high = lo[var_code], hi[var_code]
-    with np.errstate(invalid="ignore"):
-        out_of_range = (var_code >= 0) & ~np.isnan(value) & ((value < low) | (value > high))
-    problems += _located(out_of_range, meas, "value within the variable's plausible range", file_of, rng_text)
-    keyed = (pid_code >= 0) & (var_code >= 0) & ~np.isnan(day)
-    dup = np.zeros(len(meas), dtype=bool)
-    dup[keyed] = repeated_keys(pid_code[keyed], day[keyed].astype(np.int64), var_code[keyed])
-    if dup.any():
-        problems += _located(
-            dup,
-            meas,
-            "one value per patient, day and variable",
-            file_of,
-            lambda v: "one value per patient, day and variable",
-        )
-    return problems
 
 
 _CHECK_TEXT = {
@@ -256,7 +142,8 @@ def validate_site(tables: CanonicalTables, variables: dict) -> CanonicalTables:
         tables.measurements, variables, tables.patients["patient_id"], tables.sources
     )
     orphan_treat = (
-        _codes(tables.treatments["patient_id"], pd.Index(tables.patients["patient_id"].dropna())) < 0
+        category_positions(tables.treatments["patient_id"], pd.Index(tables.patients["patient_id"].dropna()))
+        < 0
     )
     problems += [
         Problem("treatment line for a patient not in the patients table", column="patient_id", value=v)
@@ -349,7 +236,7 @@ def _site_medians(meas: pd.DataFrame, variables: pd.Index) -> pd.DataFrame:
 
     Grouped on one int64 key built from the codes of the (few) variables and sites, not on two
     string or categorical columns of 10^7 rows."""
-    var_code = _codes(meas["variable"], variables)
+    var_code = category_positions(meas["variable"], variables)
     site_code, sites = pd.factorize(meas["site"], sort=True)
     value = meas["value"].to_numpy(dtype="float64", na_value=np.nan)
     keep = (var_code >= 0) & (site_code >= 0) & ~np.isnan(value)

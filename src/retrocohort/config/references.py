@@ -1,0 +1,291 @@
+"""Cross-reference checks of a study config, the ones its JSON Schema cannot express.
+
+A table row, group, survival analysis, selection criterion or source naming an undeclared
+variable; a source file that does not exist or lies outside the study directory; day settings
+outside the study window; per-source keys that do not fit the source's table; agents that are
+not declared. Each problem is located by its config key path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from pathlib import Path
+
+from retrocohort.config.agents import agent_problems
+from retrocohort.config.derived_spec import FLAG_OPS, VARIABLE_OPS, first_of_rules
+from retrocohort.config.paths import resolve_inside
+from retrocohort.errors import InputError, Problem
+
+
+def all_variable_names(config: dict) -> set[str]:
+    """Declared, derived and built-in variables (patient_id, site, hscore outputs)."""
+    builtin = {"patient_id", "site", "hscore", "hscore_recomputed", "hscore_probability_pct"}
+    return set(config.get("variables", {})) | set(config.get("derived", {})) | builtin
+
+
+def _referenced_variables(config: dict) -> Iterable[tuple[str, str]]:
+    """(key path, variable name) for every place the config names a variable."""
+    for name, spec in config.get("derived", {}).items():
+        for op, arg in spec.items():
+            if op in FLAG_OPS:
+                yield from ((f"derived/{name}/{op}", v) for v in arg)
+            elif op in VARIABLE_OPS:
+                yield f"derived/{name}/{op}/variable", arg["variable"]
+            elif op == "first_of":
+                yield from (
+                    (f"derived/{name}/first_of/{i}/variable", v)
+                    for i, (names, _) in enumerate(first_of_rules(arg))
+                    for v in names
+                )
+    tables = config.get("tables", {})
+    for i, row in enumerate(tables.get("table1", {}).get("rows", [])):
+        if "variable" in row:
+            yield f"tables/table1/rows/{i}/variable", row["variable"]
+    for i, col in enumerate(tables.get("table2", {}).get("columns", [])):
+        yield f"tables/table2/columns/{i}/variable", col["variable"]
+    for i, par in enumerate(tables.get("table3", {}).get("parameters", [])):
+        yield f"tables/table3/parameters/{i}/variable", par["variable"]
+    for i, g in enumerate(config.get("groups", [])):
+        yield f"groups/{i}/outcome", g["outcome"]
+        yield f"groups/{i}/group_variable", g["group_variable"]
+    for i, s in enumerate(config.get("survival", [])):
+        yield f"survival/{i}/time", s["time"]
+        for key in ("event", "group_variable"):
+            if key in s:
+                yield f"survival/{i}/{key}", s[key]
+    for i, c in enumerate(config.get("selection", {}).get("criteria", [])):
+        yield f"selection/criteria/{i}/column", c["column"]
+    for site, spec in config.get("sites", {}).items():
+        for j, src in enumerate(spec["sources"]):
+            for var in src.get("columns", {}):
+                yield f"sites/{site}/sources/{j}/columns/{var}", var
+            for raw, var in src.get("variable_names", {}).items():
+                yield f"sites/{site}/sources/{j}/variable_names/{raw}", var
+
+
+#: Plausible days relative to diagnosis (the same window ingestion enforces on raw days).
+DAY_WINDOW = (-365, 3650)
+
+
+def _variable_kind(config: dict, name: str) -> str | None:
+    """Kind of a declared variable (derived ones: None, their kind depends on the operation)."""
+    return config.get("variables", {}).get(name, {}).get("kind")
+
+
+def _named_variables(config: dict) -> Iterable[tuple[str, str]]:
+    """(key path, name) for analysis keys naming a variable beyond tables/groups/survival."""
+    swimmer = config.get("figures", {}).get("swimmer") or {}
+    for key in ("duration", "efficacy", "line", "ongoing"):
+        if key in swimmer:
+            yield f"figures/swimmer/{key}", swimmer[key]
+    if "status" in swimmer:
+        yield "figures/swimmer/status/variable", swimmer["status"]["variable"]
+    score = config.get("selection", {}).get("score")
+    if score is not None and score != "recomputed":
+        yield "selection/score", score
+    hscore = config.get("hscore", {})
+    if "reported_column" in hscore:
+        yield "hscore/reported_column", hscore["reported_column"]
+    for item, var in (hscore.get("columns") or {}).items():
+        yield f"hscore/columns/{item}", var
+
+
+def _day_problems(config: dict, file: str) -> list[Problem]:
+    """Day settings: two distinct paired days, an ordered HScore window, days in the study window."""
+    problems = []
+    lo, hi = DAY_WINDOW
+    days = [("baseline_day", config.get("baseline_day"))]
+    days += [(f"paired_days/{i}", d) for i, d in enumerate(config.get("paired_days", []))]
+    window = config.get("hscore", {}).get("window_days", [])
+    days += [(f"hscore/window_days/{i}", d) for i, d in enumerate(window)]
+    days += [
+        (f"tables/table1/rows/{i}/day", r.get("day"))
+        for i, r in enumerate(config.get("tables", {}).get("table1", {}).get("rows", []))
+    ]
+    problems += [
+        Problem(
+            "day outside the study window",
+            file=file,
+            column=key,
+            value=d,
+            expected=f"an integer day within [{lo}, {hi}] relative to diagnosis",
+        )
+        for key, d in days
+        if d is not None and not lo <= d <= hi
+    ]
+    paired = config.get("paired_days")
+    if paired and paired[0] == paired[1]:
+        problems.append(
+            Problem(
+                "the two paired days are the same day",
+                file=file,
+                column="paired_days",
+                value=paired,
+                expected="two different days, e.g. [0, 7] (before, after)",
+            )
+        )
+    window = config.get("hscore", {}).get("window_days")
+    if window and window[0] > window[1]:
+        problems.append(
+            Problem(
+                "HScore window starts after it ends",
+                file=file,
+                column="hscore/window_days",
+                value=window,
+                expected="[first day, last day] with first <= last",
+            )
+        )
+    return problems
+
+
+def _source_problems(config: dict, file: str) -> list[Problem]:
+    """Per-source keys the schema cannot tie to ``table:``; binary maps must give true/false."""
+    problems = []
+    for site, spec in config.get("sites", {}).items():
+        for j, src in enumerate(spec["sources"]):
+            where = f"sites/{site}/sources/{j}"
+            if src["table"] == "measurements":
+                problems += [
+                    Problem(
+                        f"a measurement source needs `{key}`",
+                        file=file,
+                        column=where,
+                        expected=f"`{key}`: the raw column holding the {key.split('_')[0]}",
+                    )
+                    for key in ("day_column", "variable_column", "value_column")
+                    if key not in src
+                ]
+                problems += [
+                    Problem(
+                        f"`{key}` is for patient sources (table: patients)",
+                        file=file,
+                        column=f"{where}/{key}",
+                        expected="`variable_names` for a long file",
+                    )
+                    for key in ("columns", "treatments")
+                    if key in src
+                ]
+            for var, col in src.get("columns", {}).items():
+                kind = _variable_kind(config, var)
+                if kind == "binary" and "map" in col:
+                    problems += [
+                        Problem(
+                            f"binary variable {var!r} mapped to {value!r}, not true/false",
+                            file=file,
+                            column=f"{where}/columns/{var}/map/{code}",
+                            value=value,
+                            expected="true or false (unquoted) for every code of a binary variable",
+                        )
+                        for code, value in col["map"].items()
+                        if not isinstance(value, bool)
+                    ]
+                if kind in ("continuous", "count") and "map" in col:
+                    problems += [
+                        Problem(
+                            f"{kind} variable {var!r} mapped to {value!r}, not a number",
+                            file=file,
+                            column=f"{where}/columns/{var}/map/{code}",
+                            value=value,
+                            expected="a number for every code of a numeric variable",
+                        )
+                        for code, value in col["map"].items()
+                        if isinstance(value, bool) or not isinstance(value, (int, float))
+                    ]
+    return problems
+
+
+def reference_problems(config: dict, file: str) -> list[Problem]:
+    """Analysis keys naming variables (swimmer, selection score, HScore columns), day settings and
+    per-source keys, each located by its key path."""
+    known = all_variable_names(config)
+    problems = [
+        Problem(
+            "unknown variable",
+            file=file,
+            column=path,
+            value=var,
+            expected="a name declared under `variables:` or `derived:`"
+            + (" (or `recomputed`)" if path == "selection/score" else ""),
+        )
+        for path, var in _named_variables(config)
+        if var not in known
+    ]
+    for i, s in enumerate(config.get("survival", [])):
+        event_kind = _variable_kind(config, s["event"]) if "event" in s else None
+        if event_kind not in (None, "binary"):
+            problems.append(
+                Problem(
+                    "event variable is not binary",
+                    file=file,
+                    column=f"survival/{i}/event",
+                    value=s["event"],
+                    expected="a binary variable (true = event)",
+                )
+            )
+        if "event" not in s and not s.get("event_when_observed"):
+            problems.append(
+                Problem(
+                    "no event definition",
+                    file=file,
+                    column=f"survival/{i}",
+                    expected="`event: <binary variable>` or `event_when_observed: true`",
+                )
+            )
+        if s["time"] in known and _variable_kind(config, s["time"]) not in (None, "continuous", "count"):
+            problems.append(
+                Problem(
+                    "time variable is not a number",
+                    file=file,
+                    column=f"survival/{i}/time",
+                    value=s["time"],
+                    expected="a continuous or count variable",
+                )
+            )
+    return (
+        problems + _day_problems(config, file) + _source_problems(config, file) + agent_problems(config, file)
+    )
+
+
+def semantic_problems(config: dict, file: str, base_dir: Path) -> list[Problem]:
+    """Cross-reference checks: unknown variables, missing input files, bad day settings."""
+    known = all_variable_names(config)
+    problems = [
+        Problem(
+            "unknown variable",
+            file=file,
+            column=path,
+            value=var,
+            expected="a name declared under `variables:` or `derived:`",
+        )
+        for path, var in _referenced_variables(config)
+        if var not in known
+    ]
+    for site, spec in config.get("sites", {}).items():
+        for j, src in enumerate(spec["sources"]):
+            try:
+                p = resolve_inside(base_dir, src["path"], file)
+            except InputError as exc:
+                problems += [
+                    dataclasses.replace(q, column=f"sites/{site}/sources/{j}/path", value=src["path"])
+                    for q in exc.problems
+                ]
+                continue
+            if not p.exists():
+                problems.append(
+                    Problem(
+                        "input file does not exist",
+                        file=file,
+                        column=f"sites/{site}/sources/{j}/path",
+                        value=src["path"],
+                    )
+                )
+    problems += reference_problems(config, file)
+    published = config.get("study", {}).get("published")
+    if published and not (base_dir / published).is_file():
+        problems.append(
+            Problem(
+                "published-numbers file does not exist", file=file, column="study/published", value=published
+            )
+        )
+    return problems
