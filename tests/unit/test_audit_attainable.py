@@ -20,7 +20,7 @@ from retrocohort.audit.attainable import (
     signrank_null_counts,
     wilcoxon_candidates,
 )
-from retrocohort.audit.consistency import check_printed_p
+from retrocohort.audit.printed_p_check import check_printed_p
 
 
 def test_signrank_null_n5_exact_two_sided_set():

@@ -7,13 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrocohort.audit.consistency import (
-    check_agreement,
+from retrocohort.audit.consistency import check_agreement, check_percentage, check_sum
+from retrocohort.audit.quantile_checks import (
     check_granularity,
-    check_percentage,
     check_quartile_order,
     check_subset_quantile,
-    check_sum,
     hf_position,
     hf_quantile,
     quantile_grid_step,

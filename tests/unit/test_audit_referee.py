@@ -10,7 +10,8 @@ from retrocohort.audit.referee import (
     referee_findings,
     referee_json,
 )
-from retrocohort.audit.report import audit_one_study, render_html, render_markdown, report_blocks
+from retrocohort.audit.report import render_html, render_markdown, report_blocks
+from retrocohort.audit.study_audit import audit_one_study
 
 
 def _num(id, statistic, values, variable, decimals=None, printed=None, **kw):

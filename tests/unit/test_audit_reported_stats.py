@@ -8,7 +8,8 @@ from retrocohort.audit import audit_study
 from retrocohort.audit.method_examples import EXAMPLES, reproduce_examples
 from retrocohort.audit.published import load_study, printed_tokens
 from retrocohort.audit.referee import referee_findings
-from retrocohort.audit.report import audit_one_study, render_markdown, report_blocks
+from retrocohort.audit.report import render_markdown, report_blocks
+from retrocohort.audit.study_audit import audit_one_study
 from retrocohort.errors import ConfigError
 
 EXAMPLES_FILE = Path(__file__).resolve().parents[2] / "config/published/worked_examples.yaml"

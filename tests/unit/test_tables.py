@@ -14,15 +14,9 @@ from retrocohort.analysis.survival import survival_statistics
 from retrocohort.errors import ConfigError
 from retrocohort.render import to_markdown, write_docx
 from retrocohort.render.model import Footnote, Marked
-from retrocohort.tables.build import (
-    NumberStyle,
-    build_group_table,
-    build_survival_table,
-    build_table1,
-    build_table2,
-    build_table3,
-    event_name,
-)
+from retrocohort.tables.build import NumberStyle, build_table1, build_table2, build_table3
+from retrocohort.tables.group_table import build_group_table
+from retrocohort.tables.survival_table import build_survival_table, event_name
 
 VARIABLES = {
     "male": {"kind": "binary", "label": "Male"},

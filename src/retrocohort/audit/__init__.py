@@ -11,7 +11,8 @@ Modules: ``published`` (load the YAML), ``rounding`` (printed vs computed), ``co
 from __future__ import annotations
 
 from retrocohort.audit.attainable import check_p_values, unpaired_count_margins
-from retrocohort.audit.consistency import Finding, check_study
+from retrocohort.audit.consistency import check_study
+from retrocohort.audit.finding import Finding
 from retrocohort.audit.published import PublishedStudy, load_study
 from retrocohort.audit.reported_stats import check_reported_stats
 from retrocohort.audit.stated_tests import p_support_findings, stated_test_findings

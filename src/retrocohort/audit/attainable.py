@@ -25,8 +25,9 @@ from functools import cache
 from scipy import stats
 from scipy.special import ndtr
 
-from retrocohort.audit.consistency import Finding, check_printed_p, status_from_rules
 from retrocohort.audit.counts_only import check_count_p, two_group_tests
+from retrocohort.audit.finding import Finding, status_from_rules
+from retrocohort.audit.printed_p_check import check_printed_p
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 from retrocohort.audit.rounding import STANDARD_RULES, CandidateP, PMatch, match_printed_p
 

@@ -26,14 +26,8 @@ import pandas as pd
 from retrocohort.audit.published import load_study
 from retrocohort.audit.referee import SEVERITIES, referee_json
 from retrocohort.audit.regen_model import AuditData
-from retrocohort.audit.report import (
-    audit_one_study,
-    json_safe,
-    render_html,
-    render_markdown,
-    report_blocks,
-    rows_frame,
-)
+from retrocohort.audit.report import json_safe, render_html, render_markdown, report_blocks, rows_frame
+from retrocohort.audit.study_audit import audit_one_study
 from retrocohort.audit.study_inputs import AuditOptions
 from retrocohort.errors import InputError, Problem
 from retrocohort.io.atomic import write_json, write_text

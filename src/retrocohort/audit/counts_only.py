@@ -12,7 +12,8 @@ from dataclasses import replace
 
 from scipy import stats
 
-from retrocohort.audit.consistency import Finding, check_printed_p
+from retrocohort.audit.finding import Finding
+from retrocohort.audit.printed_p_check import check_printed_p
 from retrocohort.audit.rounding import CandidateP
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
-from retrocohort.audit.consistency import Finding
+from retrocohort.audit.finding import Finding
 
 _ROUNDING = {"half_up", "half_even", "bound"}
 RECOMPUTED_FROM_COUNTS = "printed counts (no per-patient data)"

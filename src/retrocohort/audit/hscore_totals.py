@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from itertools import product
 
-from retrocohort.audit.consistency import Finding
+from retrocohort.audit.finding import Finding
 from retrocohort.errors import InputError, Problem
 from retrocohort.hscore.items import HSCORE_ITEMS
 

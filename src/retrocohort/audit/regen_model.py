@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from retrocohort.audit.consistency import QUANTILE_P
+from retrocohort.audit.quantile_checks import QUANTILE_P
 from retrocohort.cohort.frames import baseline_frame
 from retrocohort.stats.quantiles import quantile
 

@@ -18,8 +18,8 @@ search is reported as a "warning" (not run) when the problem is too large for it
 
 from __future__ import annotations
 
-from retrocohort.audit.consistency import Finding
 from retrocohort.audit.debit import debit_counts
+from retrocohort.audit.finding import Finding
 from retrocohort.audit.grim import grim_sums, grimmer_solutions
 from retrocohort.audit.hscore_totals import check_hscore_total
 from retrocohort.audit.published import PublishedNumber, PublishedStudy

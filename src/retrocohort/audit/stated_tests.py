@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from retrocohort.audit.consistency import Finding, check_percentage
+from retrocohort.audit.consistency import check_percentage
 from retrocohort.audit.counts_only import check_count_p
 from retrocohort.audit.data_free_rows import stated_test_matches
+from retrocohort.audit.finding import Finding
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 
 _ROUNDING = {"half_up", "half_even", "bound"}

@@ -20,9 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from retrocohort.audit.consistency import QUANTILE_P
 from retrocohort.audit.groups import MW_VARIANTS, members, memberships, outcome_values
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
+from retrocohort.audit.quantile_checks import QUANTILE_P
 from retrocohort.audit.regenerated import AuditData, definitions_for, describe, is_synthetic, resolve_inputs
 from retrocohort.audit.unknowns import (
     MissingReport,

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from retrocohort.audit.consistency import QUANTILE_P, hf_quantile
+from retrocohort.audit.quantile_checks import QUANTILE_P, hf_quantile
 from retrocohort.audit.rounding import (
     STANDARD_RULES,
     Bound,

@@ -1,0 +1,45 @@
+"""Pieces shared by every formatted manuscript table: digit-grouping style, the synthetic-data
+dagger and its footnote, and p-values lettered by the test that produced them.
+
+Rows resting on synthetic data are marked with a superscript dagger and a footnote says so;
+p-values carry the superscript letter of the test that produced them. Digit grouping is decided
+once per row (:meth:`NumberStyle.row`), so a row never mixes "10,044.0" with "2014.0".
+"""
+
+from __future__ import annotations
+
+from retrocohort.format.pvalues import p_value_format, printed_p
+from retrocohort.render.model import Footnote, Marked
+from retrocohort.render.number_style import NumberStyle
+from retrocohort.render.pvalue_marks import method_letter
+
+DAGGER = "†"
+
+
+def synthetic_footnote(config: dict) -> Footnote:
+    """The dagger footnote of rows resting on synthetic data (config ``study.synthetic_note``)."""
+    return Footnote(DAGGER, config["study"].get("synthetic_note", "Synthetic data."))
+
+
+def synthetic_label(text: str, synthetic: bool) -> str:
+    """A row label, marked with the superscript dagger when the row rests on synthetic data."""
+    return Marked(text, DAGGER) if synthetic else text
+
+
+def number_style(config: dict, table: str) -> NumberStyle:
+    """The table's :class:`NumberStyle` from ``statistics.rounding`` and ``tables.<table>``."""
+    spec = config.get("tables", {}).get(table, {})
+    return NumberStyle(
+        rule=config.get("statistics", {}).get("rounding", "half_up"),
+        thousands_sep=spec.get("thousands_separator", ","),
+        thousands_min=spec.get("thousands_min", 10000),
+    )
+
+
+def _p_cell(p: object, config: dict) -> str:
+    return printed_p(p, p_value_format(config.get("statistics", {})))  # type: ignore[arg-type]
+
+
+def marked_p(p: object, method: str, config: dict, markers: dict[str, str]) -> Marked:
+    """The printed p-value with the superscript letter of the test that produced it."""
+    return Marked(_p_cell(p, config), method_letter(markers, method))
