@@ -12,13 +12,13 @@ from retrocohort.audit.published import load_study
 from retrocohort.audit.referee import referee_json
 from retrocohort.audit.regenerated import DEFAULT_QUANTILE_TYPES, build_audit_data
 from retrocohort.audit.report import (
-    audit_one_study,
     json_safe,
     render_html,
     render_markdown,
     report_blocks,
     rows_frame,
 )
+from retrocohort.audit.study_audit import audit_one_study
 from retrocohort.cohort.frames import synthetic_variables
 from retrocohort.errors import InputError
 from retrocohort.io.tabular import read_parquet, write_csv, write_json, write_text

@@ -5,7 +5,7 @@ a formatted table."""
 from retrocohort.analysis.frames import cohort_frame, write_statistics
 from retrocohort.analysis.groups import group_statistics
 from retrocohort.pipeline.step import run_step
-from retrocohort.tables.build import build_group_table
+from retrocohort.tables.group_table import build_group_table
 from retrocohort.tables.write import write_table_formats
 
 

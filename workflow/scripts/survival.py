@@ -9,7 +9,7 @@ from retrocohort.config.check import variable_label
 from retrocohort.figures.save import save_figure
 from retrocohort.figures.survival import km_plot
 from retrocohort.pipeline.step import run_step
-from retrocohort.tables.build import build_survival_table
+from retrocohort.tables.survival_table import build_survival_table
 from retrocohort.tables.write import write_table_formats
 
 

@@ -16,9 +16,7 @@ from fractions import Fraction
 
 from retrocohort.audit.finding import Finding, status_from_rules
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
-from retrocohort.audit.quantile_checks import QUANTILE_P as QUANTILE_P  # re-export for synthetic/
 from retrocohort.audit.quantile_checks import check_granularity, check_quartile_order, check_subset_quantile
-from retrocohort.audit.quantile_checks import hf_position as hf_position  # re-export for synthetic/
 from retrocohort.audit.rounding import ALL_RULES, STANDARD_RULES, Number, Rule, matching_rules
 
 # --- percentages (GRIM-style) ------------------------------------------------------------------

@@ -18,7 +18,6 @@ import pandas as pd
 from retrocohort.audit.method_examples import examples_note
 from retrocohort.audit.referee import referee_blocks, referee_json
 from retrocohort.audit.study_audit import STATUS_TEXT
-from retrocohort.audit.study_audit import audit_one_study as audit_one_study  # re-export: workflow/scripts
 from retrocohort.audit.summary_sentences import findings_summary
 from retrocohort.audit.unknown_entries import describe_unknown
 from retrocohort.render.html import to_html

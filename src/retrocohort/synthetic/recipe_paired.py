@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.analysis.paired import paired_frame, wilcoxon_options
-from retrocohort.audit.consistency import QUANTILE_P
+from retrocohort.audit.quantile_checks import QUANTILE_P
 from retrocohort.stats.quantiles import quantile
 from retrocohort.stats.signed_rank import wilcoxon_signed_rank
 from retrocohort.synthetic.paired_search import min_signed_rank_p

@@ -26,7 +26,7 @@ from typing import Literal
 
 import numpy as np
 
-from retrocohort.audit.consistency import QUANTILE_P, check_granularity, check_quartile_order, hf_position
+from retrocohort.audit.quantile_checks import QUANTILE_P, check_granularity, check_quartile_order, hf_position
 from retrocohort.audit.rounding import Interval, Number, Rule, exact, interval_for_printed
 
 Status = Literal["met", "infeasible", "not_found"]

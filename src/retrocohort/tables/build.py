@@ -31,10 +31,6 @@ from retrocohort.render.pvalue_marks import bold_footnote, bold_threshold, is_bo
 from retrocohort.stats.quantiles import HF_TYPES
 from retrocohort.tables.cells import marked_p, number_style, synthetic_footnote, synthetic_label
 
-# Re-exported for workflow/scripts/group_comparisons.py and survival.py, which import them from here.
-from retrocohort.tables.group_table import build_group_table as build_group_table
-from retrocohort.tables.survival_table import build_survival_table as build_survival_table
-
 _TABLE1_NUMBERS = {"median": ("median",), "mean_sd": ("mean", "sd"), "median_iqr": ("median", "q1", "q3")}
 
 
