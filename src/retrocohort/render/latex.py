@@ -39,6 +39,7 @@ LATEX_PRESET = Preset(
     bottom_rule_eighths=8,
     char_width_em=0.52,
     margin_cm=MARGIN_CM,
+    bold_factor=1.15,  # Latin Modern bold extended is ~15 % wider than regular
 )
 _SIZE_COMMAND = {
     9.0: r"\small",

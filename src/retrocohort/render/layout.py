@@ -29,7 +29,7 @@ PT_PER_CM = 72 / 2.54
 CELL_PADDING_PT = 13.0  # Word's default left + right cell margins (0.19 cm each, 10.8 pt) + slack
 INDENT_PT = 0.4 * PT_PER_CM  # one label indent level (0.4 cm)
 LANDSCAPE_FACTOR = 1.3  # natural width may exceed the portrait text width by this much (wrapping)
-BOLD_FACTOR = 1.07
+BOLD_FACTOR = 1.07  # Arial/Liberation bold vs regular; a preset may set its own (LaTeX: 1.15)
 SUPERSCRIPT_FACTOR = 0.65
 _NARROW = set("iljtfrI.,;:'!|()[] ")
 _WIDE = set("mwMW@%")
@@ -50,25 +50,35 @@ def char_em(char: str, average_em: float) -> float:
     return average_em
 
 
-def text_width_pt(text: str, size_pt: float, average_em: float, *, bold: bool = False) -> float:
-    """Estimated printed width of ``text`` on one line, in points."""
+def text_width_pt(
+    text: str, size_pt: float, average_em: float, *, bold: bool = False, bold_factor: float = BOLD_FACTOR
+) -> float:
+    """Estimated printed width of ``text`` on one line, in points (bold: ``bold_factor`` wider)."""
     width = sum(char_em(c, average_em) for c in text) * size_pt
-    return width * (BOLD_FACTOR if bold else 1.0)
+    return width * (bold_factor if bold else 1.0)
 
 
-def _cell_widths(cell: str, size_pt: float, average_em: float, bold: bool) -> tuple[float, float]:
+def _cell_widths(
+    cell: str, size_pt: float, average_em: float, bold: bool, bold_factor: float = BOLD_FACTOR
+) -> tuple[float, float]:
     """(longest word, whole cell) widths of a cell, its superscript mark included."""
     body, mark, _ = split_mark(cell)
     mark_pt = text_width_pt(mark, size_pt, average_em) * SUPERSCRIPT_FACTOR
     words = body.split() or [""]
-    longest = max(text_width_pt(w, size_pt, average_em, bold=bold) for w in words)
+    kw = {"bold": bold, "bold_factor": bold_factor}
+    longest = max(text_width_pt(w, size_pt, average_em, **kw) for w in words)
     if mark:
-        longest = max(longest, text_width_pt(words[-1], size_pt, average_em, bold=bold) + mark_pt)
-    return longest, text_width_pt(body, size_pt, average_em, bold=bold) + mark_pt
+        longest = max(longest, text_width_pt(words[-1], size_pt, average_em, **kw) + mark_pt)
+    return longest, text_width_pt(body, size_pt, average_em, **kw) + mark_pt
 
 
 def column_extents(
-    table: Table, size_pt: float, average_em: float, *, header_natural: bool = True
+    table: Table,
+    size_pt: float,
+    average_em: float,
+    *,
+    header_natural: bool = True,
+    bold_factor: float = BOLD_FACTOR,
 ) -> tuple[list[float], list[float]]:
     """Minimum and natural width (points, padding included) of each column of ``table``.
 
@@ -79,12 +89,12 @@ def column_extents(
     minimum = [0.0] * table.width
     natural = [0.0] * table.width
     for j, name in enumerate(table.columns):
-        minimum[j], whole = _cell_widths(name, size_pt, average_em, True)
+        minimum[j], whole = _cell_widths(name, size_pt, average_em, True, bold_factor)
         natural[j] = whole if header_natural else 0.0
     for row in table.rows:
         for j, cell in enumerate(row.padded(table.width)):
             indent = INDENT_PT * row.indent if j == 0 else 0.0
-            word, whole = _cell_widths(cell, size_pt, average_em, row.is_bold(j))
+            word, whole = _cell_widths(cell, size_pt, average_em, row.is_bold(j), bold_factor)
             minimum[j] = max(minimum[j], word + indent)
             if not row.section:
                 natural[j] = max(natural[j], whole + indent)
@@ -129,15 +139,18 @@ def text_width(landscape: bool, margin_cm: float) -> float:
 def plan_table(table: Table, preset: Preset, landscape: bool | None = None) -> TablePlan:
     """Orientation (``landscape=None``: chosen as in the module doc), body size and widths."""
     portrait_width = text_width(False, preset.margin_cm)
-    minimum, natural = column_extents(table, preset.body_pt, preset.char_width_em)
+    bf = preset.bold_factor
+    minimum, natural = column_extents(table, preset.body_pt, preset.char_width_em, bold_factor=bf)
     if landscape is None:
-        _, body = column_extents(table, preset.body_pt, preset.char_width_em, header_natural=False)
+        _, body = column_extents(
+            table, preset.body_pt, preset.char_width_em, header_natural=False, bold_factor=bf
+        )
         landscape = sum(body) > LANDSCAPE_FACTOR * portrait_width or sum(minimum) > portrait_width
     available = text_width(landscape, preset.margin_cm)
     size = preset.body_pt
     while sum(minimum) > available and size - 0.5 >= preset.min_body_pt:
         size -= 0.5
-        minimum, natural = column_extents(table, size, preset.char_width_em)
+        minimum, natural = column_extents(table, size, preset.char_width_em, bold_factor=bf)
     return TablePlan(
         landscape=landscape,
         body_pt=size,

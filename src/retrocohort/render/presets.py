@@ -49,6 +49,7 @@ class Preset:
     bottom_rule_eighths: int
     char_width_em: float
     margin_cm: float = 2.5
+    bold_factor: float = 1.07  # bold text width / regular (render.layout estimates)
 
 
 PRESETS: dict[str, Preset] = {
