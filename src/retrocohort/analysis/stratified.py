@@ -222,16 +222,10 @@ def _stratum_numbers(values: pd.Series, kind: str, hf_type: int) -> dict:
     return summarise_variable(values, "count_pct" if kind == "binary" else "median_iqr", hf_type)
 
 
-def _level_numbers(keys: pd.Series, level: str) -> dict:
-    known = keys.dropna()
-    count = int((known == level).sum())
-    return {
-        "n": int(known.size),
-        "missing": int(keys.isna().sum()),
-        "count": count,
-        "denominator": int(known.size),
-        "percent": 100.0 * count / known.size if known.size else np.nan,
-    }
+def _share(count: int, total: int, missing: int = 0) -> dict:
+    """n (%) numbers of ``count`` among ``total`` patients."""
+    pct = 100.0 * count / total if total else np.nan
+    return {"n": total, "missing": missing, "count": count, "denominator": total, "percent": pct}
 
 
 def _wide(numbers: Mapping[str, dict]) -> dict:
@@ -265,6 +259,21 @@ def _row_spec(row: Mapping, frame: pd.DataFrame, source: str | None) -> tuple[st
     return name, kind, stat
 
 
+def _test_and_smd(
+    kind: str, per_group: list[pd.Series], groups: list[str], levels: list[str], options: dict
+) -> tuple[dict, float]:
+    """The row's test (by kind and number of groups) and its SMD."""
+    if kind == "continuous":
+        samples = [v.to_numpy(dtype=float) for v in per_group]
+        return continuous_test(samples, groups, options["exact_max_n"]), mean_pairwise_smd(
+            samples, continuous_smd
+        )
+    level_keys = levels if kind == "categorical" else [False, True]
+    counts = np.array([[int((v == lev).sum()) for v in per_group] for lev in level_keys])
+    props = [c / c.sum() if c.sum() else np.full(c.size, np.nan) for c in counts.T]
+    return categorical_test(counts, options["correction"]), mean_pairwise_smd(props, categorical_smd)
+
+
 def _variable_rows(
     index: int, row: Mapping, frame: pd.DataFrame, strata: dict[str, pd.Index], options: dict
 ) -> list[dict]:
@@ -278,17 +287,8 @@ def _variable_rows(
         convert = binary_values if kind == "binary" else continuous_values
         values = convert(frame[name], name, options["source"])
         levels = []
-    per_group = {g: values.loc[strata[g]].dropna() for g in groups}
-    if kind == "continuous":
-        samples = [per_group[g].to_numpy(dtype=float) for g in groups]
-        test = continuous_test(samples, groups, options["exact_max_n"])
-        smd = mean_pairwise_smd(samples, continuous_smd)
-    else:
-        level_keys = levels if kind == "categorical" else [False, True]
-        counts = np.array([[int((per_group[g] == lev).sum()) for g in groups] for lev in level_keys])
-        test = categorical_test(counts, options["correction"])
-        props = [c / c.sum() if c.sum() else np.full(c.size, np.nan) for c in counts.T]
-        smd = mean_pairwise_smd(props, categorical_smd)
+    per_group = [values.loc[strata[g]].dropna() for g in groups]
+    test, smd = _test_and_smd(kind, per_group, groups, levels, options)
     head = {**base, "row_type": "variable" if kind == "categorical" else "value", **test, "smd": smd}
     if kind != "categorical":
         head.update(
@@ -296,19 +296,15 @@ def _variable_rows(
         )
     out = [head]
     for level in levels:
-        numbers = {s: _level_numbers(values.loc[ix], level) for s, ix in strata.items()}
+        numbers = {
+            s: _share(int((values.loc[ix] == level).sum()), int(values.loc[ix].notna().sum()))
+            for s, ix in strata.items()
+        }
         out.append({**base, "row_type": "level", "level": level, **_wide(numbers)})
     missing = {s: int(values.loc[ix].isna().sum()) for s, ix in strata.items()}
     rule = row.get("missing", options["missing"])
     if rule == "always" or (rule == "ifany" and missing[OVERALL]):
-        numbers = {
-            s: {
-                "count": k,
-                "denominator": len(strata[s]),
-                "percent": 100.0 * k / len(strata[s]) if len(strata[s]) else np.nan,
-            }
-            for s, k in missing.items()
-        }
+        numbers = {s: _share(k, len(strata[s])) for s, k in missing.items()}
         out.append({**base, "row_type": "missing", "level": "Missing", **_wide(numbers)})
     return out
 
