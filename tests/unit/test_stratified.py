@@ -184,7 +184,7 @@ def test_binary_with_other_values_and_unknown_columns(cohort):
         stratified_statistics(cohort, [{"variable": "weight"}], "arm")
     with pytest.raises(InputError, match="Grouping variable"):
         stratified_statistics(cohort, ROWS, "site")
-    with pytest.raises(InputError, match="kind or statistic"):
+    with pytest.raises(InputError, match="kind, statistic or missing rule"):
         stratified_statistics(cohort, [{"variable": "age", "stat": "mode"}], "arm")
 
 
@@ -221,3 +221,42 @@ def test_stratified_table_without_overall_or_p():
     table = build_stratified_table(stats, {"overall": False, "p_value": False, "rows": [{}]})
     assert table.columns == ["Characteristic", "a (n = 2)", "b (n = 2)"]
     assert table.rows[0].cells == ["x, mean (SD)", "1.5 (0.7)", "3.5 (0.7)"]
+
+
+def test_exact_test_beyond_its_enumeration_limit_falls_back_to_chi_square_and_says_so(monkeypatch):
+    # as pbc's edema x stage (3x4, n = 412) does with the real limit of 5,000,000 tables
+    monkeypatch.setattr("retrocohort.stats.contingency.FFH_MAX_TABLES", 10)
+    counts = np.array([[5, 2, 1], [1, 4, 2], [0, 2, 6]])
+    res = categorical_test(counts)
+    assert res["test"] == "Pearson chi-square" and res["min_expected"] < 5
+    assert "exact test is infeasible (more than 10 tables)" in res["method"]
+
+
+def test_small_expected_count_on_a_larger_table_uses_fisher_freeman_halton():
+    res = categorical_test(np.array([[3, 1], [1, 3], [2, 2]]))
+    assert res["test"] == "Fisher-Freeman-Halton exact"
+    assert res["min_expected"] == pytest.approx(2.0)
+    assert res["method"].endswith("Chosen as an expected count is below 5.")
+
+
+def test_kind_inference_and_count_alias():
+    frame = pd.DataFrame(
+        {
+            "g": list("aabb"),
+            "flag": pd.Series([True, None, False, True], dtype=object),
+            "stage": [1, 2, 3, 4],
+            "days": [3, 5, 7, 9],
+        }
+    )
+    rows = [
+        {"variable": "flag"},
+        {"variable": "stage", "kind": "categorical"},
+        {"variable": "days", "kind": "count"},
+    ]
+    kinds = stratified_statistics(frame, rows, "g").drop_duplicates("variable").set_index("variable")["kind"]
+    assert kinds.to_dict() == {"flag": "binary", "stage": "categorical", "days": "continuous"}
+
+
+def test_a_group_called_overall_is_refused(cohort):
+    with pytest.raises(InputError, match="named 'Overall'"):
+        stratified_statistics(cohort, ROWS, "arm", group_labels={"A": "Overall", "B": "B"})

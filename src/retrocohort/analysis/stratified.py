@@ -31,6 +31,7 @@ first level dropped; more than two groups: the mean of the pairwise SMDs (R tabl
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from itertools import combinations
 from typing import Any
@@ -43,6 +44,7 @@ from retrocohort.analysis.groups import group_assignment, group_key
 from retrocohort.errors import InputError, Problem
 from retrocohort.stats import (
     chi_square_independence,
+    contingency,
     fisher_exact_2x2,
     fisher_freeman_halton,
     kruskal_wallis,
@@ -52,24 +54,19 @@ from retrocohort.stats.quantiles import HF_TYPES
 
 OVERALL = "Overall"
 KINDS = ("binary", "categorical", "continuous")
+KIND_ALIASES = {"count": "continuous"}  # descriptive.variable_kind's counts are summarised as continuous
 CONTINUOUS_STATS = ("median_iqr", "mean_sd", "min_max", "median", "median_iqr_range")
 MISSING_RULES = ("ifany", "always", "no")
 EXPECTED_MIN = 5
-PER_STRATUM = (
-    "n",
-    "missing",
-    "count",
-    "denominator",
-    "percent",
-    "median",
-    "q1",
-    "q3",
-    "mean",
-    "sd",
-    "min",
-    "max",
-)
+_COUNT_KEYS = ("n", "missing", "count", "denominator", "percent")
+PER_STRATUM = _COUNT_KEYS + ("median", "q1", "q3", "mean", "sd", "min", "max")
 _BINARY_VALUES = {"0": False, "1": True, "false": False, "true": True}
+
+
+def _column_error(
+    summary: str, message: str, source: str | None, column: str, value: Any, expected: str
+) -> InputError:
+    return InputError(summary, [Problem(message, file=source, column=column, value=value, expected=expected)])
 
 
 def _problems_for(values: pd.Series, bad: pd.Series, column: str, source: str | None, expected: str) -> list:
@@ -89,8 +86,9 @@ def _problems_for(values: pd.Series, bad: pd.Series, column: str, source: str | 
 def infer_kind(values: pd.Series) -> str:
     """'binary' for booleans and 0/1 columns, 'continuous' for other numbers, else 'categorical'."""
     known = values.dropna()
-    if pd.api.types.is_bool_dtype(values) or (
-        pd.api.types.is_numeric_dtype(values) and known.isin([0, 1]).all() and known.size
+    if (
+        known.size
+        and known.map(lambda v: isinstance(v, (bool, np.bool_, numbers.Real)) and v in (0, 1)).all()
     ):
         return "binary"
     return "continuous" if pd.api.types.is_numeric_dtype(values) else "categorical"
@@ -188,22 +186,22 @@ def _result(res: Any, rule: str = "") -> dict:
 
 
 def categorical_test(table: np.ndarray, correction: bool = False) -> dict:
-    """Test of a levels x groups count table by the expected-count rule (module docstring)."""
+    """Test of a levels x groups count table by the expected-count rule (module docstring);
+    ``min_expected`` is the smallest expected count that decided it."""
     table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     if min(table.shape) < 2:
         return _not_computed("Pearson chi-square", "fewer than two levels or groups with values")
     chi = chi_square_independence(table, correction=correction)
-    if chi.details["min_expected"] >= EXPECTED_MIN:
-        return _result(chi, f"Chosen because every expected count is >= {EXPECTED_MIN}.")
-    rule = f"Chosen because an expected count is below {EXPECTED_MIN} ({chi.details['min_expected']:.3g})."
-    if table.shape == (2, 2):
-        return _result(fisher_exact_2x2(table), rule)
+    low = chi.details["min_expected"]
+    if low >= EXPECTED_MIN:
+        return {**_result(chi, f"Chosen as every expected count is >= {EXPECTED_MIN}."), "min_expected": low}
+    rule = f"Chosen as an expected count is below {EXPECTED_MIN}."
     try:
-        return _result(fisher_freeman_halton(table), rule)
-    except ValueError as exc:
-        return _result(
-            chi, f"An expected count is below {EXPECTED_MIN} but the exact test is infeasible ({exc})."
-        )
+        exact = fisher_exact_2x2(table) if table.shape == (2, 2) else fisher_freeman_halton(table)
+    except ValueError:  # beyond the exact test's enumeration limit
+        rule = f"An expected count is below {EXPECTED_MIN} but the exact test is infeasible (more than "
+        return {**_result(chi, rule + f"{contingency.FFH_MAX_TABLES:,} tables)."), "min_expected": low}
+    return {**_result(exact, rule), "min_expected": low}
 
 
 def continuous_test(samples: list[np.ndarray], labels: list[str], exact_max_n: int = 50) -> dict:
@@ -237,24 +235,28 @@ def _wide(numbers: Mapping[str, dict]) -> dict:
 def _row_spec(row: Mapping, frame: pd.DataFrame, source: str | None) -> tuple[str, str, str]:
     name = row["variable"]
     if name not in frame.columns:
-        raise InputError(
+        raise _column_error(
             "Stratified table variable not in the data",
-            [Problem("no such column", file=source, column=name, expected=f"one of {list(frame.columns)}")],
+            "no such column",
+            source,
+            name,
+            None,
+            f"one of {list(frame.columns)}",
         )
-    kind = row.get("kind") or infer_kind(frame[name])
+    kind = KIND_ALIASES.get(row.get("kind"), row.get("kind")) or infer_kind(frame[name])
     stat = row.get("stat", "count_pct" if kind != "continuous" else "median_iqr")
-    if kind not in KINDS or (kind == "continuous" and stat not in CONTINUOUS_STATS):
-        raise InputError(
-            f"Invalid kind or statistic for '{name}'",
-            [
-                Problem(
-                    "unknown kind or statistic",
-                    file=source,
-                    column=name,
-                    value=f"kind={kind}, stat={stat}",
-                    expected=f"kind in {KINDS}; continuous stat in {CONTINUOUS_STATS}",
-                )
-            ],
+    if (
+        kind not in KINDS
+        or (kind == "continuous" and stat not in CONTINUOUS_STATS)
+        or row.get("missing", "ifany") not in MISSING_RULES
+    ):
+        raise _column_error(
+            f"Invalid kind, statistic or missing rule for '{name}'",
+            "unknown kind, statistic or missing rule",
+            source,
+            name,
+            f"kind={kind}, stat={stat}, missing={row.get('missing', 'ifany')}",
+            f"kind in {KINDS}; continuous stat in {CONTINUOUS_STATS}; missing in {MISSING_RULES}",
         )
     return name, kind, stat
 
@@ -354,26 +356,25 @@ def stratified_statistics(
         quantile_method and n_excluded.
     """
     if by not in frame.columns:
-        raise InputError(
+        raise _column_error(
             "Grouping variable not in the data",
-            [Problem("no such column", file=source, column=by, expected=f"one of {list(frame.columns)}")],
+            "no such column",
+            source,
+            by,
+            None,
+            f"one of {list(frame.columns)}",
         )
     if missing not in MISSING_RULES or hf_type not in HF_TYPES:
         raise ValueError(f"missing must be one of {MISSING_RULES} and hf_type one of {sorted(HF_TYPES)}")
     keys, order = group_assignment(frame[by], dict(group_labels) if group_labels else None)
     if len(order) < 2:
-        raise InputError(
-            f"Stratified table needs at least two groups of '{by}'",
-            [
-                Problem(
-                    "fewer than two groups",
-                    file=source,
-                    column=by,
-                    value=[k for k, _ in order],
-                    expected=">= 2 groups",
-                )
-            ],
+        summary = f"Stratified table needs at least two groups of '{by}'"
+        raise _column_error(
+            summary, "fewer than two groups", source, by, [k for k, _ in order], ">= 2 groups"
         )
+    if OVERALL in [label for _, label in order]:
+        summary = f"A group of '{by}' is named '{OVERALL}'"
+        raise _column_error(summary, "clashes with the overall column", source, by, OVERALL, "another label")
     kept = frame[keys.notna()]
     strata = {OVERALL: kept.index, **{label: kept.index[keys[kept.index] == key] for key, label in order}}
     options = dict(
