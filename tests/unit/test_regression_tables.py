@@ -143,3 +143,14 @@ def test_cox_table_headers():
     assert table.columns[1:6] == ["N", "Events", "HR", "95% CI", "p-Value"]
     assert table.rows[0].cells[1:3] == ["10", "6"]
     assert "hazard ratio" in table.footnotes[0]
+
+
+def test_p_values_below_the_threshold_are_bold(cohort):
+    frame = regression_analysis(cohort, SPEC).to_frame()
+    exposed_p = frame.loc[
+        (frame["analysis"] == "univariable") & (frame["term"] == "exposed"), "p_value"
+    ].iloc[0]
+    table = build_regression_table(frame, {}, bold_p_below=exposed_p + 1e-12)
+    assert table.rows[0].bold[5] and not any(row.bold and row.bold[5] for row in table.rows[1:])
+    assert any(f.startswith("p-values below") for f in table.footnotes)
+    assert not any(row.bold and any(row.bold) for row in build_regression_table(frame, {}).rows)

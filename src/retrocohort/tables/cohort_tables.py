@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from retrocohort.analysis.stratified import OVERALL, strata
 from retrocohort.format.numbers import (
     EM_DASH,
     format_count_pct,
@@ -148,8 +149,6 @@ def build_stratified_table(
     Table
         Columns: characteristic, Overall (n = N) if shown, each group (n = n_g), p-Value, SMD.
     """
-    from retrocohort.analysis.stratified import OVERALL, strata
-
     style = style or NumberStyle()
     p_format = p_format or {**DEFAULT_P_FORMAT, "rule": style.rule}
     names = [s for s in strata(stats) if s != OVERALL or spec.get("overall", True)]
@@ -217,20 +216,31 @@ def _stratified_note(stats: pd.DataFrame, show_smd: bool, with_missing: set, rul
     return " ".join(parts + [rounding_rule_sentence(rule)])  # type: ignore[arg-type]
 
 
-def _ratio_cells(rec: Mapping | None, decimals: int, style: NumberStyle, p_format: Mapping) -> list[str]:
+def _ratio_cells(rec: Mapping | None, opts: Mapping) -> list[str]:
     """[ratio, CI, p] of one term; blank when the term is not in the model, an em dash for an
     infinite estimate or limit (a diverging fit, explained in the model notes)."""
     if rec is None:
         return ["", "", ""]
-    numbers = [rec["ratio"], rec["ci_low"], rec["ci_high"]]
+    numbers, dec, p_text = [rec["ratio"], rec["ci_low"], rec["ci_high"]], opts["decimals"], opts["p"]
     if any(is_missing(v) or not np.isfinite(float(v)) for v in numbers):
-        return [EM_DASH, EM_DASH, printed_p(rec["p_value"], dict(p_format))]
-    kw = style.cell(numbers, decimals)
+        return [EM_DASH, EM_DASH, p_text(rec["p_value"])]
+    kw = opts["style"].cell(numbers, dec)
     return [
-        format_number(numbers[0], decimals, **kw),
-        format_range(numbers[1], numbers[2], decimals, **kw),
-        printed_p(rec["p_value"], dict(p_format)),
+        format_number(numbers[0], dec, **kw),
+        format_range(*numbers[1:], dec, **kw),
+        p_text(rec["p_value"]),
     ]
+
+
+def _term_row(head: list[str], uv: Mapping | None, mv: Mapping | None, opts: Mapping, indent: int = 0) -> Row:
+    """Label and count cells, then the univariable and (if any) multivariable ratio, CI and p;
+    p bold below the table's threshold."""
+    cells = head + _ratio_cells(uv, opts) + (_ratio_cells(mv, opts) if opts["multi"] else [])
+    bold = [False] * len(cells)
+    for rec, index in ((uv, 5), (mv, 8)):
+        if rec is not None and index < len(cells):
+            bold[index] = is_bold_p(rec["p_value"], opts["bold_p_below"])
+    return Row(cells, indent=indent, bold=bold)
 
 
 def _model_terms(results: pd.DataFrame, analysis: str, predictor: str | None = None) -> dict[tuple, dict]:
@@ -248,50 +258,30 @@ def _levels(results: pd.DataFrame, variable: str) -> tuple[str | None, list[str]
     return str(terms["reference"].iloc[0]), list(dict.fromkeys(terms["level"].astype(str)))
 
 
-def _predictor_rows(
-    results: pd.DataFrame, name: str, spec: Mapping, style: NumberStyle, p_format: Mapping, multi: bool
-) -> list[Row]:
-    dec = spec.get("decimals", 2)
+def _predictor_rows(results: pd.DataFrame, name: str, spec: Mapping, opts: Mapping) -> list[Row]:
+    """One row for a numeric predictor; a heading, the reference level and one row per other level
+    for a categorical one."""
     uv = _model_terms(results, "univariable", name)
-    mv = _model_terms(results, "multivariable") if multi else {}
-    in_mv = any(key[0] == name for key in mv)
+    mv = _model_terms(results, "multivariable") if opts["multi"] else {}
     first = next(iter(uv.values()), None)
     label = str(spec.get("labels", {}).get(name, name))
     if first is not None and (not first["converged"] or _value(first, "notes")):
         label = Marked(label, MODEL_NOTE_MARK)
     counts = [str(int(first["n"])), str(int(first["n_events"]))] if first is not None else ["", ""]
     reference, levels = _levels(results, name)
-    level_label = {str(k): str(v) for k, v in spec.get("level_labels", {}).get(name, {}).items()}
-    blank_mv = ["", "", ""] * multi
     if reference is None:
-        cells = [label, *counts, *_ratio_cells(first, dec, style, p_format)]
-        cells += _ratio_cells(mv.get((name, None)), dec, style, p_format) if multi else []
-        return [Row(cells)]
-    ref_mv = (["Reference", "", ""] if in_mv else blank_mv) if multi else []
-    rows = [
-        Row([label, *counts, "", "", ""] + blank_mv),
-        Row(
-            [
-                level_label.get(reference, reference),
-                "",
-                "",
-                "Reference" if first is not None else "",
-                "",
-                "",
-                *ref_mv,
-            ],
-            indent=1,
-        ),
-    ]
+        return [_term_row([label, *counts], first, mv.get((name, None)), opts)]
+    level_label = {str(k): str(v) for k, v in spec.get("level_labels", {}).get(name, {}).items()}
+    ref_cells = ["Reference", "", ""]
+    in_mv = any(key[0] == name for key in mv)
+    reference_row = [level_label.get(reference, reference), "", ""]
+    reference_row += (ref_cells if first is not None else [""] * 3) + (
+        ref_cells if in_mv else [""] * 3
+    ) * opts["multi"]
+    rows = [Row([label, *counts] + [""] * (3 + 3 * opts["multi"])), Row(reference_row, indent=1)]
     for level in levels:
-        cells = [
-            level_label.get(level, level),
-            "",
-            "",
-            *_ratio_cells(uv.get((name, level)), dec, style, p_format),
-        ]
-        cells += _ratio_cells(mv.get((name, level)), dec, style, p_format) if multi else []
-        rows.append(Row(cells, indent=1))
+        head = [level_label.get(level, level), "", ""]
+        rows.append(_term_row(head, uv.get((name, level)), mv.get((name, level)), opts, indent=1))
     return rows
 
 
@@ -301,6 +291,7 @@ def build_regression_table(
     *,
     style: NumberStyle | None = None,
     p_format: Mapping[str, Any] | None = None,
+    bold_p_below: float | None = None,
     label: str = "tab:regression",
 ) -> Table:
     """Univariable and multivariable regression table from
@@ -315,7 +306,7 @@ def build_regression_table(
         ``title``, ``predictors`` (row order; default the univariable predictors in order),
         ``labels`` ({predictor: label}), ``level_labels`` ({predictor: {level: label}}, levels as
         the model prints them), ``decimals`` (2), ``footnotes``.
-    style, p_format, label
+    style, p_format, bold_p_below, label
         As :func:`build_stratified_table`.
 
     Returns
@@ -339,7 +330,14 @@ def build_regression_table(
     columns = [spec.get("characteristic_header", "Characteristic"), "N", events, short, conf, "p-Value"]
     if multi:
         columns += [f"Adjusted {short}", f"Adjusted {conf}", "Adjusted p-Value"]
-    rows = [row for name in order for row in _predictor_rows(results, name, spec, style, p_format, multi)]
+    opts = {
+        "decimals": spec.get("decimals", 2),
+        "style": style,
+        "p": lambda p: printed_p(p, dict(p_format)),
+        "multi": multi,
+        "bold_p_below": bold_p_below,
+    }
+    rows = [row for name in order for row in _predictor_rows(results, name, spec, opts)]
     foot = list(spec.get("footnotes", []))
     foot.append(
         f"{short}: {long_name}; N and {events.lower()}: patients with a known outcome and predictor in "
@@ -355,6 +353,7 @@ def build_regression_table(
             + (f" Model notes: {mv['notes']}." if _value(mv, "notes") else "")
             + ("" if bool(mv["converged"]) else " The model did not converge.")
         )
+    foot += bold_footnote(bold_p_below, rows)
     notes = _model_notes(results)
     if notes:
         foot.append(Footnote(MODEL_NOTE_MARK, notes))
