@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from retrocohort.analysis.regression import regression_analysis
-from retrocohort.errors import ConfigError
+from retrocohort.errors import ConfigError, InputError
 from retrocohort.render.model import Footnote, Marked
 from retrocohort.tables.cohort_tables import build_regression_table
 
@@ -154,3 +154,13 @@ def test_p_values_below_the_threshold_are_bold(cohort):
     assert table.rows[0].bold[5] and not any(row.bold and row.bold[5] for row in table.rows[1:])
     assert any(f.startswith("p-values below") for f in table.footnotes)
     assert not any(row.bold and any(row.bold) for row in build_regression_table(frame, {}).rows)
+
+
+def test_model_errors_name_the_model_and_config_key(cohort):
+    constant = cohort.assign(flat=1.0)
+    with pytest.raises(InputError) as err:
+        regression_analysis(
+            constant, {"kind": "logistic", "outcome": "response", "predictors": ["exposed", "flat"]}
+        )
+    assert err.value.summary.startswith("univariable model of 'flat' (regression.predictors/1): ")
+    assert err.value.problems[0].column == "flat"

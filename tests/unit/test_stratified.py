@@ -260,3 +260,9 @@ def test_kind_inference_and_count_alias():
 def test_a_group_called_overall_is_refused(cohort):
     with pytest.raises(InputError, match="named 'Overall'"):
         stratified_statistics(cohort, ROWS, "arm", group_labels={"A": "Overall", "B": "B"})
+
+
+def test_continuous_cell_says_n_when_values_are_missing_and_no_missing_row(cohort):
+    stats = stratified_statistics(cohort, [{"variable": "age", "missing": "no"}], "arm")
+    cells = build_stratified_table(stats, {"rows": [{"decimals": 0}]}).rows[0].cells
+    assert cells[1:4] == ["40 [35–45] (n = 5)", "40 [35–45]", "40 [38–43] (n = 2)"]

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from retrocohort.errors import ConfigError, Problem
+from retrocohort.errors import ConfigError, InputError, Problem
 from retrocohort.stats import RegressionResult, cox_regression, logistic_regression
 
 MODEL_KINDS = ("logistic", "cox")
@@ -144,10 +144,27 @@ def regression_analysis(
         From the model fits: no event, a predictor without variation, a missing reference level.
     """
     check_regression_spec(spec, frame.columns, where)
-    univariable = {name: fit_model(frame, spec, [name], source) for name in spec["predictors"]}
+    univariable = {
+        name: _fit_named(
+            frame, spec, [name], source, f"univariable model of '{name}' ({where}.predictors/{i})"
+        )
+        for i, name in enumerate(spec["predictors"])
+    }
     multi = list(spec.get("multivariable") or [])
     return RegressionAnalysis(
         kind=spec["kind"],
         univariable=univariable,
-        multivariable=fit_model(frame, spec, multi, source) if multi else None,
+        multivariable=_fit_named(frame, spec, multi, source, f"multivariable model ({where}.multivariable)")
+        if multi
+        else None,
     )
+
+
+def _fit_named(
+    frame: pd.DataFrame, spec: Mapping[str, Any], predictors: list[str], source: str | None, what: str
+):
+    """:func:`fit_model`, its InputError prefixed with the model and the config key it comes from."""
+    try:
+        return fit_model(frame, spec, predictors, source)
+    except InputError as exc:
+        raise InputError(f"{what}: {exc.summary}", exc.problems) from None

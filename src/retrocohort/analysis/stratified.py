@@ -233,8 +233,8 @@ def _wide(numbers: Mapping[str, dict]) -> dict:
 
 
 def _row_spec(row: Mapping, frame: pd.DataFrame, source: str | None) -> tuple[str, str, str]:
-    name = row["variable"]
-    if name not in frame.columns:
+    name = row.get("variable")
+    if name is None or name not in frame.columns:
         raise _column_error(
             "Stratified table variable not in the data",
             "no such column",

@@ -101,7 +101,14 @@ def _stratum_cells(
         decimals = spec.get("decimals", 1)
         keys = _STAT_NUMBERS[rec["stat"]]
         kw = style.row([(rec.get(f"{k}@{s}"), decimals) for s in names for k in keys])
-        return [_continuous_cell(rec, s, rec["stat"], decimals, kw) for s in names]
+        cells = [_continuous_cell(rec, s, rec["stat"], decimals, kw) for s in names]
+        if shown_missing:
+            return cells
+        n = [rec[f"n@{s}"] for s in names]  # no missing row: say how many patients have a value
+        return [
+            c + (f" (n = {int(k)})" if k < rec[f"n_group@{s}"] and k else "")
+            for c, k, s in zip(cells, n, names)
+        ]
     pct = spec.get("pct_decimals", 0)
     return [_count_cell(rec, s, pct, style.rule, shown_missing) for s in names]
 
@@ -198,8 +205,12 @@ def _stratified_note(stats: pd.DataFrame, show_smd: bool, with_missing: set, rul
     parts = []
     if kinds & {"binary", "categorical"}:
         parts.append(
-            "n (%): percentages of the patients with a known value"
-            + ("; the missing row counts the others." if with_missing else "; k/d when some lack one.")
+            "n (%): percentages of the patients with a known value (k/d when some lack one and no "
+            "missing row is shown)."
+        )
+    if "continuous" in kinds and not with_missing >= set(stats.loc[stats["kind"] == "continuous", "row"]):
+        parts.append(
+            "(n = k) after a summary: the number of patients with a value, when some lack one (no missing row)."
         )
     if "continuous" in kinds:
         parts.append(f"Quartiles by {stats['quantile_method'].iloc[0]}; SD with the n − 1 denominator.")
