@@ -1,7 +1,8 @@
-"""R oracle for the any-cohort analyses on survival::pbc: the stratified Table 1's p-values (test
-chosen by the same expected-count rule, recomputed with R's wilcox.test, chisq.test,
-fisher.test and kruskal.test), its SMDs (tableone's formulas written out in R), and the
-univariable and multivariable logistic (glm, confint.default) and Cox (coxph, Efron) models.
+"""R oracle for the any-cohort analyses on survival::pbc: the stratified Table 1's summaries
+(type-7 quartiles, mean, SD, level percentages by arm), its p-values (test chosen by the same
+expected-count rule, recomputed with R's wilcox.test, chisq.test, fisher.test and kruskal.test)
+and SMDs (tableone's formulas written out in R), and the univariable and multivariable logistic
+(glm, confint.default) and Cox (coxph, Efron) models.
 
 Needs Rscript with the survival package: a skip locally without R, a failure when
 RETROCOHORT_REQUIRE_R=1 (CI).
@@ -178,3 +179,32 @@ def test_regression_models_equal_r(pbc, r_models, kind, prefix):
         "edema: 0.5 vs 0.0",
         "edema: 1.0 vs 0.0",
     ]
+
+
+R_SUMMARIES = r"""
+d <- pbc[!is.na(pbc$trt), ]
+g <- factor(d$trt)
+q <- function(x) quantile(x, c(0.25, 0.5, 0.75), type = 7, na.rm = TRUE)
+out <- list()
+for (v in c("age", "chol", "bili")) {
+  out[[paste0(v, "_q")]] <- c(q(d[[v]]), unlist(lapply(split(d[[v]], g), q)))
+  out[[paste0(v, "_mean_sd")]] <- unlist(lapply(c(list(d[[v]]), split(d[[v]], g)), function(x) c(mean(x, na.rm = TRUE), sd(x, na.rm = TRUE))))
+}
+out$stage_pct <- c(prop.table(table(d$stage)), prop.table(table(d$stage, g), 2)) * 100
+"""
+
+
+def test_stratified_summaries_equal_r(pbc, tmp_path: Path):
+    stats = stratified_statistics(pbc, ROWS, "trt", group_labels={1: "D-penicillamine", 2: "Placebo"})
+    r = run_r(R_SUMMARIES, frames={"pbc": pbc}, workdir=tmp_path)
+    names = ["Overall", "D-penicillamine", "Placebo"]
+    heads = _heads(stats)
+    for variable in ("age", "chol", "bili"):
+        row = heads.loc[variable]
+        got = [row[f"{k}@{s}"] for s in names for k in ("q1", "median", "q3")]
+        assert got == pytest.approx(r[f"{variable}_q"], rel=REL), variable
+        got = [row[f"{k}@{s}"] for s in names for k in ("mean", "sd")]
+        assert got == pytest.approx(r[f"{variable}_mean_sd"], rel=REL), variable
+    levels = stats[(stats["variable"] == "stage") & (stats["row_type"] == "level")]
+    got = [p for s in names for p in levels[f"percent@{s}"]]
+    assert got == pytest.approx(r["stage_pct"], rel=REL)
