@@ -1,0 +1,398 @@
+"""Descriptive table stratified by a group (a "Table 1 by arm"): full-precision statistics.
+
+One output row per printed table row, as Python tableone (``groupby=``, ``pval=True``,
+``smd=True``) and gtsummary (``tbl_summary(by =) |> add_p() |> add_overall()``) lay it out:
+
+* binary variable: one row, n (%) of true among patients with a known value;
+* categorical variable (any number of levels): a heading row carrying the test and SMD, then
+  one row per level, n (%) among patients with a known value;
+* continuous variable: one row with median, quartiles (Hyndman-Fan type ``hf_type``), mean,
+  SD (n - 1), min and max; the printed statistic is the row's ``stat``;
+* optional missing row under a variable (``missing``: "ifany", "always" or "no").
+
+Per-stratum numbers sit in columns ``<statistic>@<stratum>`` (``count@Overall``,
+``median@D-penicillamine``); the stratum sizes in ``n_group@<stratum>``.
+
+Test per variable, by kind and number of groups (gtsummary's ``add_p()`` default rule,
+Sjoberg et al. 2021, R Journal 13:570-580):
+
+* continuous: 2 groups Mann-Whitney U (:func:`retrocohort.stats.mann_whitney`, exact null
+  with ties when both groups have <= ``exact_max_n`` values); > 2 groups Kruskal-Wallis;
+* binary / categorical: Pearson chi-square without continuity correction when every expected
+  count of the levels x groups table is >= 5, else the exact test (Fisher's exact on a 2x2
+  table, Fisher-Freeman-Halton on larger tables; chi-square if the exact enumeration exceeds
+  its limit, said in the method).
+
+Standardised mean differences as tableone (Yoshida & Bartel; Pollard et al. 2018): continuous
+|m2 - m1| / sqrt((s1^2 + s2^2) / 2) with n - 1 SDs (Cohen's d with the average-variance
+pooled SD); categorical the Yang & Dalton (2012) multivariate SMD on the level proportions,
+first level dropped; more than two groups: the mean of the pairwise SMDs (R tableone).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping, Sequence
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from retrocohort.analysis.descriptive import summarise_variable
+from retrocohort.analysis.groups import group_assignment, group_key
+from retrocohort.errors import InputError, Problem
+from retrocohort.stats import (
+    chi_square_independence,
+    contingency,
+    fisher_exact_2x2,
+    fisher_freeman_halton,
+    kruskal_wallis,
+    mann_whitney,
+)
+from retrocohort.stats.quantiles import HF_TYPES
+
+OVERALL = "Overall"
+KINDS = ("binary", "categorical", "continuous")
+KIND_ALIASES = {"count": "continuous"}  # descriptive.variable_kind's counts are summarised as continuous
+CONTINUOUS_STATS = ("median_iqr", "mean_sd", "min_max", "median", "median_iqr_range")
+MISSING_RULES = ("ifany", "always", "no")
+EXPECTED_MIN = 5
+_COUNT_KEYS = ("n", "missing", "count", "denominator", "percent")
+PER_STRATUM = _COUNT_KEYS + ("median", "q1", "q3", "mean", "sd", "min", "max")
+_BINARY_VALUES = {"0": False, "1": True, "false": False, "true": True}
+
+
+def _column_error(
+    summary: str, message: str, source: str | None, column: str, value: Any, expected: str
+) -> InputError:
+    return InputError(summary, [Problem(message, file=source, column=column, value=value, expected=expected)])
+
+
+def _problems_for(values: pd.Series, bad: pd.Series, column: str, source: str | None, expected: str) -> list:
+    return [
+        Problem(
+            "value cannot be used",
+            file=source,
+            row=int(i) if isinstance(i, (int, np.integer)) else None,
+            column=column,
+            value=values[i],
+            expected=expected,
+        )
+        for i in values.index[bad][:20]
+    ]
+
+
+def infer_kind(values: pd.Series) -> str:
+    """'binary' for booleans and 0/1 columns, 'continuous' for other numbers, else 'categorical'."""
+    known = values.dropna()
+    if (
+        known.size
+        and known.map(lambda v: isinstance(v, (bool, np.bool_, numbers.Real)) and v in (0, 1)).all()
+    ):
+        return "binary"
+    return "continuous" if pd.api.types.is_numeric_dtype(values) else "categorical"
+
+
+def binary_values(values: pd.Series, column: str, source: str | None = None) -> pd.Series:
+    """Booleans (object Series, None for missing) of a binary column: bool, 0/1, "true"/"false".
+
+    Raises
+    ------
+    InputError
+        Naming each row whose value is none of these.
+    """
+    mapped = values.map(lambda v: None if group_key(v) is None else _BINARY_VALUES.get(group_key(v).lower()))
+    bad = values.notna() & mapped.isna()
+    if bad.any():
+        raise InputError(
+            f"Binary variable '{column}' has other values",
+            _problems_for(values, bad, column, source, "0/1, true/false (or declare kind: categorical)"),
+        )
+    return mapped.astype(object)
+
+
+def continuous_values(values: pd.Series, column: str, source: str | None = None) -> pd.Series:
+    """Float Series of a continuous column; InputError naming every row that is not a number."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = values.notna() & numbers.isna()
+    if bad.any():
+        raise InputError(
+            f"Continuous variable '{column}' has values that are not numbers",
+            _problems_for(values, bad, column, source, "a number (or declare kind: categorical)"),
+        )
+    return numbers.astype(float)
+
+
+def category_values(
+    values: pd.Series, column: str, levels: Sequence[Any] | None, source: str | None = None
+) -> tuple[pd.Series, list[str]]:
+    """(level text per row, None when missing; level order): declared ``levels`` in their
+    order (InputError naming rows with any other value), else the observed levels sorted."""
+    keys = values.map(group_key)
+    if levels is None:
+        return keys, sorted({k for k in keys if k is not None})
+    order = [group_key(v) for v in levels]
+    bad = keys.notna() & ~keys.isin(order)
+    if bad.any():
+        raise InputError(
+            f"Categorical variable '{column}' has undeclared levels",
+            _problems_for(values, bad, column, source, f"one of {order}"),
+        )
+    return keys, order
+
+
+def continuous_smd(a: np.ndarray, b: np.ndarray) -> float:
+    """|mean(b) - mean(a)| / sqrt((s_a^2 + s_b^2) / 2), SDs with n - 1 (tableone's ``_cont_smd``;
+    Cohen's d, average-variance pooled SD). NaN if a group has < 2 values or both SDs are 0."""
+    if a.size < 2 or b.size < 2:
+        return float("nan")
+    pooled = np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2)
+    return float(abs(b.mean() - a.mean()) / pooled) if pooled > 0 else float("nan")
+
+
+def categorical_smd(p1: np.ndarray, p2: np.ndarray) -> float:
+    """Yang & Dalton (2012) SMD of two vectors of level proportions: sqrt(d' S^-1 d) with
+    d = p2 - p1 and S = (S1 + S2)/2, S_i = diag(p) - p p' on all levels but the first (as
+    tableone). A binary variable gives |p2 - p1| / sqrt((p1 q1 + p2 q2)/2). NaN if S is singular.
+    Yang D, Dalton JE (2012), SAS Global Forum paper 335-2012."""
+    q1, q2 = np.asarray(p1, float)[1:], np.asarray(p2, float)[1:]
+    cov = sum(np.diag(p) - np.outer(p, p) for p in (q1, q2)) / 2
+    d = q2 - q1
+    try:
+        value = float(d @ np.linalg.solve(cov, d))
+    except np.linalg.LinAlgError:
+        return float("nan")
+    return float(np.sqrt(value)) if value >= 0 else float("nan")
+
+
+def mean_pairwise_smd(samples: Sequence[Any], smd: Any) -> float:
+    """``smd`` for 2 groups; the mean of the pairwise SMDs for more (R tableone's summary)."""
+    values = [smd(a, b) for a, b in combinations(samples, 2)]
+    return float(np.mean(values)) if values else float("nan")
+
+
+def _not_computed(test: str, reason: str) -> dict:
+    return {"test": test, "method": f"not computed: {reason}", "statistic": np.nan, "p_value": np.nan}
+
+
+def _result(res: Any, rule: str = "") -> dict:
+    return {
+        "test": res.test,
+        "method": res.method + (f" {rule}" if rule else ""),
+        "statistic": res.statistic,
+        "p_value": res.p_value,
+    }
+
+
+def categorical_test(table: np.ndarray, correction: bool = False) -> dict:
+    """Test of a levels x groups count table by the expected-count rule (module docstring);
+    ``min_expected`` is the smallest expected count that decided it."""
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+    if min(table.shape) < 2:
+        return _not_computed("Pearson chi-square", "fewer than two levels or groups with values")
+    chi = chi_square_independence(table, correction=correction)
+    low = chi.details["min_expected"]
+    if low >= EXPECTED_MIN:
+        return {**_result(chi, f"Chosen as every expected count is >= {EXPECTED_MIN}."), "min_expected": low}
+    rule = f"Chosen as an expected count is below {EXPECTED_MIN}."
+    try:
+        exact = fisher_exact_2x2(table) if table.shape == (2, 2) else fisher_freeman_halton(table)
+    except ValueError:  # beyond the exact test's enumeration limit
+        rule = f"An expected count is below {EXPECTED_MIN} but the exact test is infeasible (more than "
+        return {**_result(chi, rule + f"{contingency.FFH_MAX_TABLES:,} tables)."), "min_expected": low}
+    return {**_result(exact, rule), "min_expected": low}
+
+
+def continuous_test(samples: list[np.ndarray], labels: list[str], exact_max_n: int = 50) -> dict:
+    """Mann-Whitney U for 2 groups, Kruskal-Wallis for more; not computed if a group is empty."""
+    test = "Mann-Whitney U" if len(samples) == 2 else "Kruskal-Wallis"
+    if any(s.size == 0 for s in samples):
+        return _not_computed(test, "a group has no patient with a value")
+    if np.unique(np.concatenate(samples)).size < 2:
+        return _not_computed(test, "all values are equal")
+    if len(samples) == 2:
+        return _result(mann_whitney(samples[0], samples[1], exact_max_n=exact_max_n))
+    return _result(kruskal_wallis(samples, labels))
+
+
+def _stratum_numbers(values: pd.Series, kind: str, hf_type: int) -> dict:
+    return summarise_variable(values, "count_pct" if kind == "binary" else "median_iqr", hf_type)
+
+
+def _share(count: int, total: int, missing: int = 0) -> dict:
+    """n (%) numbers of ``count`` among ``total`` patients."""
+    pct = 100.0 * count / total if total else np.nan
+    return {"n": total, "missing": missing, "count": count, "denominator": total, "percent": pct}
+
+
+def _wide(numbers: Mapping[str, dict]) -> dict:
+    return {
+        f"{key}@{stratum}": nums.get(key, np.nan) for stratum, nums in numbers.items() for key in PER_STRATUM
+    }
+
+
+def _row_spec(row: Mapping, frame: pd.DataFrame, source: str | None) -> tuple[str, str, str]:
+    name = row.get("variable")
+    if name is None or name not in frame.columns:
+        raise _column_error(
+            "Stratified table variable not in the data",
+            "no such column",
+            source,
+            name,
+            None,
+            f"one of {list(frame.columns)}",
+        )
+    kind = KIND_ALIASES.get(row.get("kind"), row.get("kind")) or infer_kind(frame[name])
+    stat = row.get("stat", "count_pct" if kind != "continuous" else "median_iqr")
+    if (
+        kind not in KINDS
+        or (kind == "continuous" and stat not in CONTINUOUS_STATS)
+        or row.get("missing", "ifany") not in MISSING_RULES
+    ):
+        raise _column_error(
+            f"Invalid kind, statistic or missing rule for '{name}'",
+            "unknown kind, statistic or missing rule",
+            source,
+            name,
+            f"kind={kind}, stat={stat}, missing={row.get('missing', 'ifany')}",
+            f"kind in {KINDS}; continuous stat in {CONTINUOUS_STATS}; missing in {MISSING_RULES}",
+        )
+    return name, kind, stat
+
+
+def _test_and_smd(
+    kind: str, per_group: list[pd.Series], groups: list[str], levels: list[str], options: dict
+) -> tuple[dict, float]:
+    """The row's test (by kind and number of groups) and its SMD."""
+    if kind == "continuous":
+        samples = [v.to_numpy(dtype=float) for v in per_group]
+        return continuous_test(samples, groups, options["exact_max_n"]), mean_pairwise_smd(
+            samples, continuous_smd
+        )
+    level_keys = levels if kind == "categorical" else [False, True]
+    counts = np.array([[int((v == lev).sum()) for v in per_group] for lev in level_keys])
+    props = [c / c.sum() if c.sum() else np.full(c.size, np.nan) for c in counts.T]
+    return categorical_test(counts, options["correction"]), mean_pairwise_smd(props, categorical_smd)
+
+
+def _variable_rows(
+    index: int, row: Mapping, frame: pd.DataFrame, strata: dict[str, pd.Index], options: dict
+) -> list[dict]:
+    name, kind, stat = _row_spec(row, frame, options["source"])
+    groups = [s for s in strata if s != OVERALL]
+    base = {"row": index, "variable": name, "kind": kind, "stat": stat, "level": None}
+    if kind == "categorical":
+        keys, levels = category_values(frame[name], name, row.get("levels"), options["source"])
+        values = keys
+    else:
+        convert = binary_values if kind == "binary" else continuous_values
+        values = convert(frame[name], name, options["source"])
+        levels = []
+    per_group = [values.loc[strata[g]].dropna() for g in groups]
+    test, smd = _test_and_smd(kind, per_group, groups, levels, options)
+    head = {**base, "row_type": "variable" if kind == "categorical" else "value", **test, "smd": smd}
+    if kind != "categorical":
+        head.update(
+            _wide({s: _stratum_numbers(values.loc[ix], kind, options["hf_type"]) for s, ix in strata.items()})
+        )
+    out = [head]
+    for level in levels:
+        numbers = {
+            s: _share(int((values.loc[ix] == level).sum()), int(values.loc[ix].notna().sum()))
+            for s, ix in strata.items()
+        }
+        out.append({**base, "row_type": "level", "level": level, **_wide(numbers)})
+    missing = {s: int(values.loc[ix].isna().sum()) for s, ix in strata.items()}
+    rule = row.get("missing", options["missing"])
+    if rule == "always" or (rule == "ifany" and missing[OVERALL]):
+        numbers = {s: _share(k, len(strata[s])) for s, k in missing.items()}
+        out.append({**base, "row_type": "missing", "level": "Missing", **_wide(numbers)})
+    return out
+
+
+def stratified_statistics(
+    frame: pd.DataFrame,
+    rows: Sequence[Mapping],
+    by: str,
+    *,
+    group_labels: Mapping[Any, str] | None = None,
+    hf_type: int = 7,
+    missing: str = "ifany",
+    exact_max_n: int = 50,
+    chi_square_correction: bool = False,
+    source: str | None = None,
+) -> pd.DataFrame:
+    """Statistics of a descriptive table stratified by ``by``, with an overall column.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per patient (index: file row numbers, used in error messages).
+    rows : sequence of mapping
+        One per variable: ``variable``; optional ``kind`` (binary, categorical, continuous;
+        inferred from the dtype otherwise), ``stat`` (continuous: median_iqr, mean_sd, min_max,
+        median, median_iqr_range), ``levels`` (categorical level order), ``missing``.
+    by : str
+        Grouping column; patients with a missing group are left out (``n_excluded``).
+    group_labels : mapping, optional
+        {group value: printed name} in display order; other values are excluded. Default:
+        every observed value, sorted, named by itself.
+    hf_type : int
+        Hyndman-Fan quantile type of the quartiles (7: R and numpy default).
+    missing : str
+        Missing rows: "ifany" (default, as gtsummary), "always" or "no".
+    exact_max_n, chi_square_correction
+        Passed to the Mann-Whitney test and to the chi-square test (default: no Yates, as gtsummary).
+    source : str, optional
+        Input file name for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per table row: row, variable, kind, stat, level, row_type (value, variable,
+        level, missing), test, method, statistic, p_value, smd, ``<statistic>@<stratum>`` for
+        each of ``PER_STRATUM`` and each stratum (Overall first), ``n_group@<stratum>``,
+        quantile_method and n_excluded.
+    """
+    if by not in frame.columns:
+        raise _column_error(
+            "Grouping variable not in the data",
+            "no such column",
+            source,
+            by,
+            None,
+            f"one of {list(frame.columns)}",
+        )
+    if missing not in MISSING_RULES or hf_type not in HF_TYPES:
+        raise ValueError(f"missing must be one of {MISSING_RULES} and hf_type one of {sorted(HF_TYPES)}")
+    keys, order = group_assignment(frame[by], dict(group_labels) if group_labels else None)
+    if len(order) < 2:
+        summary = f"Stratified table needs at least two groups of '{by}'"
+        raise _column_error(
+            summary, "fewer than two groups", source, by, [k for k, _ in order], ">= 2 groups"
+        )
+    if OVERALL in [label for _, label in order]:
+        summary = f"A group of '{by}' is named '{OVERALL}'"
+        raise _column_error(summary, "clashes with the overall column", source, by, OVERALL, "another label")
+    kept = frame[keys.notna()]
+    strata = {OVERALL: kept.index, **{label: kept.index[keys[kept.index] == key] for key, label in order}}
+    options = dict(
+        source=source,
+        hf_type=hf_type,
+        missing=missing,
+        exact_max_n=exact_max_n,
+        correction=chi_square_correction,
+    )
+    records = [rec for i, row in enumerate(rows) for rec in _variable_rows(i, row, kept, strata, options)]
+    out = pd.DataFrame.from_records(records)
+    for stratum, index in strata.items():
+        out[f"n_group@{stratum}"] = len(index)
+    out["quantile_method"] = f"Hyndman-Fan type {hf_type} ({HF_TYPES[hf_type]})"
+    out["n_excluded"] = int(keys.isna().sum())
+    return out
+
+
+def strata(stats: pd.DataFrame) -> list[str]:
+    """Stratum names of a :func:`stratified_statistics` frame, Overall first, in column order."""
+    return [c.split("@", 1)[1] for c in stats.columns if c.startswith("n_group@")]

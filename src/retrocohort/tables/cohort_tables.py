@@ -1,0 +1,391 @@
+"""Formatted tables of any cohort: a descriptive table stratified by a group (overall column,
+per-group n, p-value lettered by its test, SMD, missing rows) and a regression table
+(univariable and multivariable odds or hazard ratios with 95% CI and p).
+
+Numbers come from the full-precision frames of :mod:`retrocohort.analysis.stratified` and
+:mod:`retrocohort.analysis.regression` (as written to CSV and read back); labels, decimals and
+options from the table's config ``spec``; formatting from :mod:`retrocohort.format.numbers`
+with one digit-grouping decision per row (:class:`NumberStyle`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from retrocohort.analysis.stratified import OVERALL, strata
+from retrocohort.format.numbers import (
+    EM_DASH,
+    format_count_pct,
+    format_mean_sd,
+    format_median_iqr,
+    format_number,
+    format_range,
+    is_missing,
+    rounding_rule_sentence,
+)
+from retrocohort.format.pvalues import printed_p
+from retrocohort.render.model import Footnote, Marked, Row, Table
+from retrocohort.render.number_style import NumberStyle
+from retrocohort.render.pvalue_marks import bold_footnote, is_bold_p, method_footnotes, method_letter
+
+DEFAULT_P_FORMAT = {"decimals": 3, "threshold": 0.001, "rule": "half_up"}
+STAT_TEXT = {
+    "count_pct": "n (%)",
+    "median_iqr": "median [Q1–Q3]",
+    "mean_sd": "mean (SD)",
+    "min_max": "min–max",
+    "median": "median",
+    "median_iqr_range": "median [Q1–Q3] (min–max)",
+}
+_STAT_NUMBERS = {
+    "median_iqr": ("median", "q1", "q3"),
+    "mean_sd": ("mean", "sd"),
+    "min_max": ("min", "max"),
+    "median": ("median",),
+    "median_iqr_range": ("median", "q1", "q3", "min", "max"),
+}
+MODEL_NOTE_MARK = "‡"
+RATIO_NAME = {"logistic": ("OR", "odds ratio"), "cox": ("HR", "hazard ratio")}
+
+
+def _value(rec: Mapping, key: str) -> Any:
+    value = rec.get(key)
+    return None if is_missing(value) else value
+
+
+def _p_text(rec: Mapping, p_format: Mapping, markers: dict[str, str]) -> str:
+    """Printed p with the superscript letter of its test (an em dash when not computed)."""
+    if not isinstance(rec.get("method"), str) or not rec["method"]:
+        return ""
+    text = EM_DASH if is_missing(rec["p_value"]) else printed_p(rec["p_value"], dict(p_format))
+    return Marked(text, method_letter(markers, rec["method"]))
+
+
+def _continuous_cell(rec: Mapping, stratum: str, stat: str, decimals: int, kw: dict) -> str:
+    get = {key: rec.get(f"{key}@{stratum}") for key in ("median", "q1", "q3", "mean", "sd", "min", "max")}
+    if is_missing(get["median"]):
+        return EM_DASH
+    if stat == "mean_sd":
+        return format_mean_sd(get["mean"], get["sd"], decimals, **kw)
+    if stat == "min_max":
+        return format_range(get["min"], get["max"], decimals, **kw)
+    if stat == "median":
+        return format_number(get["median"], decimals, **kw)
+    text = format_median_iqr(get["median"], get["q1"], get["q3"], decimals, **kw)
+    if stat == "median_iqr_range":
+        text += f" ({format_range(get['min'], get['max'], decimals, **kw)})"
+    return text
+
+
+def _count_cell(rec: Mapping, stratum: str, pct_decimals: int | str, rule: str, missing_row: bool) -> str:
+    count, denominator = rec.get(f"count@{stratum}"), rec.get(f"denominator@{stratum}")
+    if is_missing(denominator) or not denominator:
+        return EM_DASH
+    n = int(denominator) if missing_row else int(rec[f"n_group@{stratum}"])
+    return format_count_pct(int(count), int(denominator), n, pct_decimals=pct_decimals, rule=rule)  # type: ignore[arg-type]
+
+
+def _stratum_cells(
+    rec: Mapping, names: list[str], spec: Mapping, style: NumberStyle, shown_missing: bool
+) -> list[str]:
+    """The per-stratum cells of one statistics row (see :func:`build_stratified_table`)."""
+    if rec["row_type"] == "variable":
+        return [""] * len(names)
+    if rec["row_type"] == "missing":
+        return [str(int(rec[f"count@{s}"])) for s in names]
+    if rec["kind"] == "continuous":
+        decimals = spec.get("decimals", 1)
+        keys = _STAT_NUMBERS[rec["stat"]]
+        kw = style.row([(rec.get(f"{k}@{s}"), decimals) for s in names for k in keys])
+        cells = [_continuous_cell(rec, s, rec["stat"], decimals, kw) for s in names]
+        if shown_missing:
+            return cells
+        n = [rec[f"n@{s}"] for s in names]  # no missing row: say how many patients have a value
+        return [
+            c + (f" (n = {int(k)})" if k < rec[f"n_group@{s}"] and k else "")
+            for c, k, s in zip(cells, n, names)
+        ]
+    pct = spec.get("pct_decimals", 0)
+    return [_count_cell(rec, s, pct, style.rule, shown_missing) for s in names]
+
+
+def _row_label(rec: Mapping, spec: Mapping) -> str:
+    if rec["row_type"] == "level":
+        return str(spec.get("level_labels", {}).get(str(rec["level"]), rec["level"]))
+    if rec["row_type"] == "missing":
+        return "Missing"
+    return f"{spec.get('label', rec['variable'])}, {STAT_TEXT[rec['stat']]}"
+
+
+def build_stratified_table(
+    stats: pd.DataFrame,
+    spec: Mapping[str, Any],
+    *,
+    style: NumberStyle | None = None,
+    p_format: Mapping[str, Any] | None = None,
+    bold_p_below: float | None = None,
+    label: str = "tab:stratified",
+) -> Table:
+    """Descriptive table by group from :func:`retrocohort.analysis.stratified.stratified_statistics`.
+
+    Parameters
+    ----------
+    stats : pandas.DataFrame
+        The statistics frame (one row per table row).
+    spec : mapping
+        ``title``; ``rows`` (same order as the statistics' ``rows``; each may give ``label``,
+        ``decimals``, ``pct_decimals``, ``level_labels``); ``overall`` (default True),
+        ``p_value`` (default True), ``smd`` (default False), ``smd_decimals`` (2),
+        ``characteristic_header`` and ``footnotes``.
+    style : NumberStyle, optional
+        Rounding rule and digit grouping.
+    p_format : mapping, optional
+        :func:`retrocohort.format.pvalues.p_value_format` of the study (default 3 decimals,
+        "<0.001").
+    bold_p_below : float, optional
+        p-values below it are bold (None: never).
+    label : str
+        Cross-reference label.
+
+    Returns
+    -------
+    Table
+        Columns: characteristic, Overall (n = N) if shown, each group (n = n_g), p-Value, SMD.
+    """
+    style = style or NumberStyle()
+    p_format = p_format or {**DEFAULT_P_FORMAT, "rule": style.rule}
+    names = [s for s in strata(stats) if s != OVERALL or spec.get("overall", True)]
+    show_p, show_smd = spec.get("p_value", True), spec.get("smd", False)
+    first = stats.iloc[0]
+    columns = [spec.get("characteristic_header", "Characteristic")]
+    columns += [f"{s} (n = {int(first[f'n_group@{s}'])})" for s in names]
+    columns += ["p-Value"] * show_p + ["SMD"] * show_smd
+    row_specs = list(spec.get("rows", []))
+    with_missing = set(stats.loc[stats["row_type"] == "missing", "row"])
+    rows, markers = [], {}
+    for rec in stats.to_dict("records"):
+        row_spec = row_specs[int(rec["row"])] if int(rec["row"]) < len(row_specs) else {}
+        cells = [_row_label(rec, row_spec)]
+        cells += _stratum_cells(rec, names, row_spec, style, int(rec["row"]) in with_missing)
+        head = rec["row_type"] in ("value", "variable")
+        bold = [False] * len(cells)
+        if show_p:
+            cells.append(_p_text(rec, p_format, markers) if head else "")
+            bold.append(head and is_bold_p(rec.get("p_value"), bold_p_below))
+        if show_smd:
+            smd = _value(rec, "smd") if head else None
+            cells.append(
+                ""
+                if not head
+                else EM_DASH
+                if smd is None
+                else format_number(smd, spec.get("smd_decimals", 2))
+            )
+            bold.append(False)
+        rows.append(Row(cells, indent=0 if head else 1, bold=bold))
+    foot = list(spec.get("footnotes", []))
+    foot.append(_stratified_note(stats, show_smd, with_missing, style.rule))
+    foot += bold_footnote(bold_p_below, rows)
+    foot += method_footnotes(markers)
+    return Table(
+        title=spec.get("title", "Patient characteristics by group"),
+        columns=columns,
+        rows=rows,
+        footnotes=foot,
+        label=label,
+    )
+
+
+def _stratified_note(stats: pd.DataFrame, show_smd: bool, with_missing: set, rule: str) -> str:
+    kinds = set(stats["kind"])
+    parts = []
+    if kinds & {"binary", "categorical"}:
+        parts.append(
+            "n (%): percentages of the patients with a known value (k/d when some lack one and no "
+            "missing row is shown)."
+        )
+    if "continuous" in kinds and not with_missing >= set(stats.loc[stats["kind"] == "continuous", "row"]):
+        parts.append(
+            "(n = k) after a summary: the number of patients with a value, when some lack one (no missing row)."
+        )
+    if "continuous" in kinds:
+        parts.append(f"Quartiles by {stats['quantile_method'].iloc[0]}; SD with the n − 1 denominator.")
+    if show_smd:
+        parts.append(
+            "SMD: absolute standardised mean difference, |m1 − m2| / sqrt((s1² + s2²)/2) for continuous "
+            "variables, Yang & Dalton (2012) on the level proportions for categorical ones; with more "
+            "than two groups, the mean of the pairwise SMDs (as tableone)."
+        )
+    excluded = int(stats["n_excluded"].iloc[0])
+    if excluded:
+        parts.append(f"{excluded} patient(s) with no group value are not shown.")
+    parts.append("p-values are two-sided.")
+    return " ".join(parts + [rounding_rule_sentence(rule)])  # type: ignore[arg-type]
+
+
+def _ratio_cells(rec: Mapping | None, opts: Mapping) -> list[str]:
+    """[ratio, CI, p] of one term; blank when the term is not in the model, an em dash for an
+    infinite estimate or limit (a diverging fit, explained in the model notes)."""
+    if rec is None:
+        return ["", "", ""]
+    numbers, dec, p_text = [rec["ratio"], rec["ci_low"], rec["ci_high"]], opts["decimals"], opts["p"]
+    if any(is_missing(v) or not np.isfinite(float(v)) for v in numbers):
+        return [EM_DASH, EM_DASH, p_text(rec["p_value"])]
+    kw = opts["style"].cell(numbers, dec)
+    return [
+        format_number(numbers[0], dec, **kw),
+        format_range(*numbers[1:], dec, **kw),
+        p_text(rec["p_value"]),
+    ]
+
+
+def _term_row(head: list[str], uv: Mapping | None, mv: Mapping | None, opts: Mapping, indent: int = 0) -> Row:
+    """Label and count cells, then the univariable and (if any) multivariable ratio, CI and p;
+    p bold below the table's threshold."""
+    cells = head + _ratio_cells(uv, opts) + (_ratio_cells(mv, opts) if opts["multi"] else [])
+    bold = [False] * len(cells)
+    for rec, index in ((uv, 5), (mv, 8)):
+        if rec is not None and index < len(cells):
+            bold[index] = is_bold_p(rec["p_value"], opts["bold_p_below"])
+    return Row(cells, indent=indent, bold=bold)
+
+
+def _model_terms(results: pd.DataFrame, analysis: str, predictor: str | None = None) -> dict[tuple, dict]:
+    part = results[results["analysis"] == analysis]
+    if predictor is not None:
+        part = part[part["predictor"] == predictor]
+    return {(r["variable"], _value(r, "level")): r for r in part.to_dict("records")}
+
+
+def _levels(results: pd.DataFrame, variable: str) -> tuple[str | None, list[str]]:
+    """(reference level, other levels in model order) of a predictor; (None, []) if numeric."""
+    terms = results[(results["variable"] == variable) & results["level"].notna()]
+    if terms.empty:
+        return None, []
+    return str(terms["reference"].iloc[0]), list(dict.fromkeys(terms["level"].astype(str)))
+
+
+def _predictor_rows(results: pd.DataFrame, name: str, spec: Mapping, opts: Mapping) -> list[Row]:
+    """One row for a numeric predictor; a heading, the reference level and one row per other level
+    for a categorical one."""
+    uv = _model_terms(results, "univariable", name)
+    mv = _model_terms(results, "multivariable") if opts["multi"] else {}
+    first = next(iter(uv.values()), None)
+    label = str(spec.get("labels", {}).get(name, name))
+    if first is not None and (not first["converged"] or _value(first, "notes")):
+        label = Marked(label, MODEL_NOTE_MARK)
+    counts = [str(int(first["n"])), str(int(first["n_events"]))] if first is not None else ["", ""]
+    reference, levels = _levels(results, name)
+    if reference is None:
+        return [_term_row([label, *counts], first, mv.get((name, None)), opts)]
+    level_label = {str(k): str(v) for k, v in spec.get("level_labels", {}).get(name, {}).items()}
+    ref_cells = ["Reference", "", ""]
+    in_mv = any(key[0] == name for key in mv)
+    reference_row = [level_label.get(reference, reference), "", ""]
+    reference_row += (ref_cells if first is not None else [""] * 3) + (
+        ref_cells if in_mv else [""] * 3
+    ) * opts["multi"]
+    rows = [Row([label, *counts] + [""] * (3 + 3 * opts["multi"])), Row(reference_row, indent=1)]
+    for level in levels:
+        head = [level_label.get(level, level), "", ""]
+        rows.append(_term_row(head, uv.get((name, level)), mv.get((name, level)), opts, indent=1))
+    return rows
+
+
+def build_regression_table(
+    results: pd.DataFrame,
+    spec: Mapping[str, Any],
+    *,
+    style: NumberStyle | None = None,
+    p_format: Mapping[str, Any] | None = None,
+    bold_p_below: float | None = None,
+    label: str = "tab:regression",
+) -> Table:
+    """Univariable and multivariable regression table from
+    :meth:`retrocohort.analysis.regression.RegressionAnalysis.to_frame` (or its CSV).
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        One row per model term: analysis, predictor, variable, level, reference, ratio, ci_low,
+        ci_high, p_value, n, n_events, converged, notes, model, method.
+    spec : mapping
+        ``title``, ``predictors`` (row order; default the univariable predictors in order),
+        ``labels`` ({predictor: label}), ``level_labels`` ({predictor: {level: label}}, levels as
+        the model prints them), ``decimals`` (2), ``footnotes``.
+    style, p_format, bold_p_below, label
+        As :func:`build_stratified_table`.
+
+    Returns
+    -------
+    Table
+        Characteristic, N, events, OR/HR, 95% CI and p of each univariable model, then the
+        multivariable model's OR/HR, 95% CI and p (when there is one); categorical predictors
+        show their reference level. Footnotes give the multivariable n and events, the method and
+        a note (‡) for every model that did not converge or shows separation.
+    """
+    style = style or NumberStyle()
+    p_format = p_format or {**DEFAULT_P_FORMAT, "rule": style.rule}
+    kind = str(results["model"].iloc[0])
+    short, long_name = RATIO_NAME[kind]
+    conf = f"{100 * float(results['conf_level'].iloc[0]):g}% CI"
+    multi = bool((results["analysis"] == "multivariable").any())
+    uv_names = list(dict.fromkeys(results.loc[results["analysis"] == "univariable", "predictor"]))
+    mv_names = list(dict.fromkeys(results.loc[results["analysis"] == "multivariable", "variable"]))
+    order = list(spec.get("predictors") or uv_names) + [v for v in mv_names if v not in uv_names]
+    events = "Events" if kind == "cox" else "Outcome events"
+    columns = [spec.get("characteristic_header", "Characteristic"), "N", events, short, conf, "p-Value"]
+    if multi:
+        columns += [f"Adjusted {short}", f"Adjusted {conf}", "Adjusted p-Value"]
+    opts = {
+        "decimals": spec.get("decimals", 2),
+        "style": style,
+        "p": lambda p: printed_p(p, dict(p_format)),
+        "multi": multi,
+        "bold_p_below": bold_p_below,
+    }
+    rows = [row for name in order for row in _predictor_rows(results, name, spec, opts)]
+    foot = list(spec.get("footnotes", []))
+    foot.append(
+        f"{short}: {long_name}; N and {events.lower()}: patients with a known outcome and predictor in "
+        f"each univariable model. " + str(results["method"].iloc[0])
+    )
+    if multi:
+        mv = results[results["analysis"] == "multivariable"].iloc[0]
+        labels = spec.get("labels", {})
+        foot.append(
+            f"Adjusted: one multivariable model with {', '.join(str(labels.get(v, v)) for v in mv_names)} "
+            f"(n = {int(mv['n'])}, {int(mv['n_events'])} events; {int(mv['n_dropped'])} patient(s) with a "
+            "missing value left out)."
+            + (f" Model notes: {mv['notes']}." if _value(mv, "notes") else "")
+            + ("" if bool(mv["converged"]) else " The model did not converge.")
+        )
+    foot += bold_footnote(bold_p_below, rows)
+    notes = _model_notes(results)
+    if notes:
+        foot.append(Footnote(MODEL_NOTE_MARK, notes))
+    foot.append(rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
+    return Table(
+        title=spec.get("title", f"Regression ({long_name}s)"),
+        columns=columns,
+        rows=rows,
+        footnotes=foot,
+        label=label,
+    )
+
+
+def _model_notes(results: pd.DataFrame) -> str:
+    """ "Univariable model of X: ...; ..." for the univariable models with a note or no convergence."""
+    uv = results[results["analysis"] == "univariable"].drop_duplicates("predictor")
+    texts = []
+    for rec in uv.to_dict("records"):
+        note = _value(rec, "notes") or ""
+        if not bool(rec["converged"]) and "converge" not in note:
+            note = "; ".join(filter(None, [note, "did not converge"]))
+        if note:
+            texts.append(f"univariable model of {rec['predictor']}: {note}")
+    return ("Model notes: " + "; ".join(texts) + ".") if texts else ""
