@@ -65,6 +65,7 @@ GROUP_COLUMNS = [
     "method",
     "details",
     "synthetic",
+    "note",
 ]
 
 
@@ -170,6 +171,13 @@ def _run_test(kind: str, samples: list[np.ndarray], exact_max_n: int) -> dict:
         )
     out = res.to_dict(flat=False)
     out["statistic_name"] = out["details"].get("statistic_name", "")
+    if np.isnan(out["statistic"]):
+        out["note"] = (
+            f"not computed: the {out['statistic_name'] or 'statistic'} "
+            "(a row or column of the 2x2 table is all zero)"
+            if kind == "binary"
+            else f"not computed: the {out['statistic_name'] or 'statistic'} is undefined for these data"
+        )
     return {
         k: out[k]
         for k in (
@@ -181,7 +189,9 @@ def _run_test(kind: str, samples: list[np.ndarray], exact_max_n: int) -> dict:
             "n_used",
             "alternative",
             "details",
+            "note",
         )
+        if k in out
     }
 
 
