@@ -211,3 +211,21 @@ def test_survival_never_raises_and_explains_missing_statistics(frame):
         if _is_missing(row["median"]):
             assert _reason(row), row
     assert_missing_statistics_explained(stats[stats["role"] == "logrank"], ["statistic", "p_value"])
+
+
+def test_a_constant_outcome_is_not_ranked_even_beyond_the_exact_limit():
+    frame = pd.DataFrame({"x": [3.0] * 120, "arm": ["A", "B"] * 60})
+    spec = {"id": "constant", "outcome": "x", "group_variable": "arm"}
+    stats = group_statistics(frame, [spec], VARIABLES, {}, {}, set())
+    test = stats[stats["role"] == "test"].iloc[0]
+    assert test["method"] == "not computed: every known outcome value is equal (nothing to rank)"
+    assert np.isnan(test["p_value"]) and test["n"] == 120
+    summaries = stats[stats["role"] == "summary"]
+    assert (summaries["median"] == 3.0).all() and (summaries["sd"] == 0.0).all()
+
+
+def test_many_equal_paired_differences_use_the_normal_approximation_without_raising():
+    shifted = pd.DataFrame({"before": [1.0] * 60, "after": [2.0] * 60})
+    for preset in ("retrocohort", "R"):
+        main = compare_parameter("lab", "continuous", shifted, {"wilcoxon": {"preset": preset}})[0]
+        assert main["details"]["exact"] is False and 0 < main["p_value"] < 1e-10

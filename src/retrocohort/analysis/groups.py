@@ -157,6 +157,9 @@ def _run_test(kind: str, samples: list[np.ndarray], exact_max_n: int) -> dict:
         return _not_computed(f"{len(samples)} groups (the test compares exactly 2)", test)
     if any(s.size == 0 for s in samples):
         return _not_computed("a group has no patient with a known outcome", test)
+    if kind != "binary" and np.ptp(np.concatenate(samples)) == 0:
+        # one tied value: no rank information (the normal approximation's variance is zero; R: NA)
+        return _not_computed("every known outcome value is equal (nothing to rank)", test)
     if kind == "binary":
         table = [[int(s.sum()), int(s.size - s.sum())] for s in samples]
         res = fisher_exact_2x2(table)
