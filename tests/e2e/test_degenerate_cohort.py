@@ -14,6 +14,13 @@ from study import ROOT, copy_study, run_all
 
 pytestmark = pytest.mark.e2e
 
+#: Until audit.regen_paired.paired_p reads a JSON null p-value (a "not computed" Table 3 row with
+#: at least one pair) as NaN instead of calling np.isfinite on None, the audit rule fails on
+#: these data (lead: see the h/degenerate report; remove the marker with that fix).
+AUDIT_NULL_P = pytest.mark.xfail(
+    strict=True, reason="audit.regen_paired.paired_p: np.isfinite(None) on a not-computed Table 3 p"
+)
+
 NOBODY = '    - {id: nobody, label: "Age above 200 years", column: age, operator: ">", value: 200, missing: exclude}\n'
 
 
@@ -60,3 +67,43 @@ def test_a_cohort_emptied_by_the_selection_runs_through(tmp_path, study):
         assert logrank["method"].str.startswith("not computed:").all()
         for stem in ("slopes", "flow", "swimmer"):
             assert (work / f"results/figures/{stem}.png").stat().st_size > 0
+
+
+def _no_change_in_crp(measurements: Path) -> None:
+    """Every Day 7 CRP value equal to the patient's Day 0 value: all paired differences zero."""
+    m = pd.read_csv(measurements, dtype=str, keep_default_na=False)
+    crp = m["parameter"] == "crp"
+    day0 = m[crp & (m["day"] == "0")].set_index("patient")["value"]
+    day7 = crp & (m["day"] == "7") & m["patient"].isin(day0.index)
+    m.loc[day7, "value"] = m.loc[day7, "patient"].map(day0)
+    m.to_csv(measurements, index=False)
+
+
+@AUDIT_NULL_P
+def test_all_paired_differences_zero_is_not_computed_and_the_notebook_agrees(tmp_path):
+    work = copy_study(tmp_path, ROOT)
+    _no_change_in_crp(work / "data/raw/baverez2022/synthetic_measurements.csv")
+    proc = run_all(work)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    t3 = pd.read_csv(work / "results/stats/table3_paired.csv")
+    crp = t3[(t3["variable"] == "crp") & (t3["role"] == "main")].iloc[0]
+    assert crp["n_pairs"] >= 2 and crp["hl_estimate"] == 0
+    assert crp["method"].startswith("not computed: every paired difference is zero")
+    walkthrough = (work / "results/notebook/reviewer_walkthrough.html").read_text()
+    assert "0 non-zero differences" in walkthrough and "AGREEMENT: all" in walkthrough
+
+
+@AUDIT_NULL_P
+def test_a_single_patient_cohort_runs_through(tmp_path):
+    work = copy_study(tmp_path, ROOT)
+    config = work / "config/config.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  criteria:\n", "  criteria:\n" + NOBODY.replace("200", "75").replace("nobody", "oldest")
+        ),
+        encoding="utf-8",
+    )
+    proc = run_all(work)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    t1 = pd.read_csv(work / "results/stats/table1.csv").set_index("variable")
+    assert t1.loc["age", "n"] == 1 and t1.loc["age", "note"].startswith("not computed: SD")
