@@ -10,6 +10,7 @@ from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import read_parquet, write_csv, write_text
 from retrocohort.pipeline.step import run_step
 from retrocohort.render.latex import standalone_document
+from retrocohort.render.model import Row, Table
 from retrocohort.tables.build import build_table1, build_table2, build_table3
 from retrocohort.tables.suppression import small_cell_k, suppress_table
 from retrocohort.tables.write import write_table_formats
@@ -23,7 +24,17 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     table1 = suppress_table(build_table1(t1, config, len(patients)), t1, small_cell_k(config))
     t2_cols = [c["variable"] for c in config["tables"]["table2"]["columns"]]
     write_csv(safe_text_frame(patients[t2_cols]), output["table2_csv"])
-    table2 = build_table2(patients, config)
+    if len(patients):
+        table2 = build_table2(patients, config)
+    else:  # the selection kept nobody: a table needs a row, so say so (issue 14, degenerate data)
+        t2 = config["tables"]["table2"]
+        table2 = Table(
+            title=t2.get("title", "Table 2"),
+            columns=[c["header"] for c in t2["columns"]],
+            rows=[Row(["No patient in the analysed cohort (the selection kept nobody)."], section=True)],
+            footnotes=list(t2.get("footnotes", [])),
+            label="tab:table2",
+        )
     table3 = build_table3(read_table3(input["table3"]), config)
     for table, stem in ((table1, "table1"), (table2, "table2"), (table3, "table3")):
         write_table_formats(

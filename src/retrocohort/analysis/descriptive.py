@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from retrocohort.errors import ConfigError, Problem
 from retrocohort.stats.quantiles import HF_TYPES, quantile
 
 STAT_COLUMNS = [
@@ -33,6 +34,7 @@ STAT_COLUMNS = [
     "quantile_type",
     "quantile_method",
     "synthetic",
+    "note",
 ]
 
 
@@ -68,7 +70,7 @@ def summarise_variable(values: pd.Series, stat: str, hf_type: int) -> dict:
             denominator=int(len(known)),
             percent=100.0 * known.sum() / len(known) if len(known) else np.nan,
         )
-        return out
+        return {**out, "note": missing_statistics_note(out, stat)}
     x = values.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
     x = x[~np.isnan(x)]
     if x.size:
@@ -82,7 +84,43 @@ def summarise_variable(values: pd.Series, stat: str, hf_type: int) -> dict:
             min=float(x.min()),
             max=float(x.max()),
         )
+    out["note"] = missing_statistics_note(out, stat)
     return out
+
+
+def missing_statistics_note(summary: Mapping, stat: str) -> str:
+    """Why statistics of a summary do not exist: "not computed: <reason>", or "" when all do.
+
+    No known value leaves every statistic undefined; one known value leaves the SD (n − 1
+    denominator) undefined. Percentages need a known value in the denominator.
+    """
+    if summary["n"] == 0:
+        return "not computed: no patient with a known value"
+    if stat != "count_pct" and summary["n"] == 1:
+        return "not computed: SD (n − 1 denominator) needs at least 2 known values"
+    return ""
+
+
+def variable_values(frame: pd.DataFrame, name: str, variables: Mapping, where: str) -> pd.Series:
+    """The column ``name`` of the per-patient frame. A declared measurement nobody in the cohort
+    has on the day (e.g. an empty cohort) has no column: it reads as all missing. Any other
+    absent name is a :class:`~retrocohort.errors.ConfigError` naming ``where``."""
+    if name in frame.columns:
+        return frame[name]
+    if variables.get(name, {}).get("table") == "measurements":
+        return pd.Series(np.nan, index=frame.index, dtype="float64", name=name)
+    raise ConfigError(
+        "Variable not available per patient",
+        [
+            Problem(
+                "no such column in the per-patient frame",
+                file="config",
+                column=where,
+                value=name,
+                expected="a patient-level variable, derived variable or baseline measurement",
+            )
+        ],
+    )
 
 
 def table1_row_label(row: Mapping, variables: Mapping, derived: Mapping) -> str:
@@ -113,7 +151,9 @@ def table1_statistics(
         stat = row.get("stat", "auto")
         stat = _auto_stat(kind) if stat == "auto" else stat
         summary = summarise_variable(
-            frame[name], "count_pct" if stat == "count_pct" else "median_iqr", hf_type
+            variable_values(frame, name, variables, f"tables/table1/rows/{i}/variable"),
+            "count_pct" if stat == "count_pct" else "median_iqr",
+            hf_type,
         )
         records.append(
             {

@@ -65,6 +65,7 @@ GROUP_COLUMNS = [
     "method",
     "details",
     "synthetic",
+    "note",
 ]
 
 
@@ -156,6 +157,9 @@ def _run_test(kind: str, samples: list[np.ndarray], exact_max_n: int) -> dict:
         return _not_computed(f"{len(samples)} groups (the test compares exactly 2)", test)
     if any(s.size == 0 for s in samples):
         return _not_computed("a group has no patient with a known outcome", test)
+    if kind != "binary" and np.ptp(np.concatenate(samples)) == 0:
+        # one tied value: no rank information (the normal approximation's variance is zero; R: NA)
+        return _not_computed("every known outcome value is equal (nothing to rank)", test)
     if kind == "binary":
         table = [[int(s.sum()), int(s.size - s.sum())] for s in samples]
         res = fisher_exact_2x2(table)
@@ -170,6 +174,13 @@ def _run_test(kind: str, samples: list[np.ndarray], exact_max_n: int) -> dict:
         )
     out = res.to_dict(flat=False)
     out["statistic_name"] = out["details"].get("statistic_name", "")
+    if np.isnan(out["statistic"]):
+        out["note"] = (
+            f"not computed: the {out['statistic_name'] or 'statistic'} "
+            "(a row or column of the 2x2 table is all zero)"
+            if kind == "binary"
+            else f"not computed: the {out['statistic_name'] or 'statistic'} is undefined for these data"
+        )
     return {
         k: out[k]
         for k in (
@@ -181,7 +192,9 @@ def _run_test(kind: str, samples: list[np.ndarray], exact_max_n: int) -> dict:
             "n_used",
             "alternative",
             "details",
+            "note",
         )
+        if k in out
     }
 
 

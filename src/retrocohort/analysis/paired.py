@@ -133,19 +133,33 @@ MIN_PAIRS = 2
 NOT_COMPUTED = f"not computed: fewer than {MIN_PAIRS} pairs"
 
 
-def _not_computed(base: dict, test: str) -> dict:
-    """Row of a test that was not run because too few pairs have both days."""
+ALL_ZERO = "not computed: every paired difference is zero (nothing to rank)"
+ZERO_VARIANCE = "not computed: the paired differences have zero variance (t undefined)"
+
+
+def _not_computed(base: dict, test: str, reason: str = NOT_COMPUTED) -> dict:
+    """Row of a test that was not run: too few pairs have both days, or (``reason``) the data
+    leave its statistic undefined."""
     return {
         **base,
         "test": test,
-        "method": NOT_COMPUTED,
+        "method": reason,
         "statistic": np.nan,
         "p_value": np.nan,
         "n": base["n_pairs"],
         "n_used": 0,
         "alternative": "two-sided",
-        "details": {"reason": NOT_COMPUTED, "min_pairs": MIN_PAIRS},
+        "details": {"reason": reason, "min_pairs": MIN_PAIRS},
     }
+
+
+def _extra_test_row(base: dict, name: str, d: np.ndarray) -> dict:
+    """Sign test or paired t-test row; the t-test is not computed on differences of zero variance
+    (t = mean / (SD / sqrt(n)) is 0/0 or infinite)."""
+    if name == "paired_t" and np.ptp(d) == 0:
+        return {**_not_computed(base, EXTRA_TEST_NAMES[name], ZERO_VARIANCE), "role": name}
+    fn = sign_test if name == "sign" else paired_t
+    return {**base, "role": name, **fn(d).to_dict(flat=False)}
 
 
 def _binary_counts(before: np.ndarray, after: np.ndarray) -> dict:
@@ -157,12 +171,13 @@ def _binary_counts(before: np.ndarray, after: np.ndarray) -> dict:
     }
 
 
-def _rank_biserial(d: np.ndarray, decimals: int, zero_method: str, res) -> float:
-    """Matched-pairs rank-biserial r; from the test's V when zeros were dropped (same ranks)."""
+def _rank_biserial(d: np.ndarray, decimals: int, zero_method: str, v: float, n_used: int) -> float:
+    """Matched-pairs rank-biserial r; from the test's V when zeros were dropped (same ranks).
+    Undefined (NaN) when every difference is zero."""
     if not (d != 0).any():
         return np.nan
     if zero_method == "wilcox":
-        return rank_biserial_from_v(res.statistic, res.n_used)
+        return rank_biserial_from_v(v, n_used)
     return rank_biserial_paired(d, decimals=decimals)
 
 
@@ -193,8 +208,13 @@ def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: 
     decimals = stats_cfg.get("decimals_for_tests", 6)
     d = np.round(after - before, decimals)
     options = wilcoxon_options(stats_cfg.get("wilcoxon", {}))
-    res = wilcoxon_signed_rank(d, decimals=decimals, **options)
-    row = {**base, "role": "main", **res.to_dict(flat=False), **_summaries(before, after, hf)}
+    if options["zero_method"] == "wilcox" and not (d != 0).any():
+        # Wilcoxon's method drops zeros: no difference is left (R and scipy give NA/NaN)
+        row = {**_not_computed(base, "Wilcoxon signed-rank", ALL_ZERO), "role": "main"}
+    else:
+        res = wilcoxon_signed_rank(d, decimals=decimals, **options)
+        row = {**base, "role": "main", **res.to_dict(flat=False)}
+    row.update(_summaries(before, after, hf))
     if d.size:
         preset = stats_cfg.get("wilcoxon", {}).get("preset", "retrocohort")
         hl = hodges_lehmann_paired(
@@ -210,13 +230,13 @@ def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: 
             hl_conf_level=hl.conf_level,
             hl_achieved_conf_level=hl.achieved_conf_level,
             hl_method=hl.method,
-            rank_biserial=_rank_biserial(d, decimals, options["zero_method"], res),
+            rank_biserial=_rank_biserial(
+                d, decimals, options["zero_method"], row["statistic"], row["n_used"]
+            ),
         )
-    rows = [row]
-    for extra in stats_cfg.get("extra_tests", []):
-        fn = sign_test if extra == "sign" else paired_t
-        rows.append({**base, "role": extra, **fn(d).to_dict(flat=False)})
-    return rows
+        if not (d != 0).any():
+            row["note"] = "not computed: rank-biserial r (every paired difference is zero)"
+    return [row, *(_extra_test_row(base, name, d) for name in stats_cfg.get("extra_tests", []))]
 
 
 def table3_statistics(

@@ -20,6 +20,7 @@ from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.stats.survival import kaplan_meier, logrank, median_survival
 
 ALL_PATIENTS = "All patients"
+MEDIAN_NOT_REACHED = "not computed: median not reached (the Kaplan–Meier estimate never falls below 0.5)"
 
 SURVIVAL_COLUMNS = [
     "analysis",
@@ -52,6 +53,7 @@ SURVIVAL_COLUMNS = [
     "method",
     "details",
     "synthetic",
+    "note",
 ]
 
 
@@ -175,6 +177,7 @@ def _group_rows(g: dict, t: np.ndarray, e: np.ndarray, spec: dict) -> tuple[list
             "ci_low": med.ci_low,
             "ci_high": med.ci_high,
             "method": med.method,
+            "note": MEDIAN_NOT_REACHED if np.isnan(med.median) else "",
         }
     )
     for h in spec.get("horizons", []):
@@ -194,13 +197,28 @@ def _group_rows(g: dict, t: np.ndarray, e: np.ndarray, spec: dict) -> tuple[list
     return rows, km.assign(group=g["group"])[["group", "time", "survival", "ci_low", "ci_high"]]
 
 
+def logrank_undefined(t: np.ndarray, e: np.ndarray, labels: np.ndarray) -> str:
+    """Why the log-rank statistic does not exist for these data ("not computed: ..."), or "".
+
+    It needs at least 2 groups with data and at least one event (else the variance is 0)."""
+    if np.unique(labels).size < 2:
+        return "not computed: fewer than 2 groups with data"
+    if not (e > 0).any():
+        return "not computed: no event (the log-rank variance is zero)"
+    return ""
+
+
 def _logrank_row(base: dict, t: np.ndarray, e: np.ndarray, labels: np.ndarray, p_format: dict) -> dict:
-    """Log-rank test across the groups present, or a 'not computed' row."""
-    if np.unique(labels).size >= 2:
-        test = logrank(t, e, labels).to_dict(flat=False)
-        test["statistic_name"] = test["details"].get("statistic_name", "")
-    else:
-        reason = "not computed: fewer than 2 groups with data"
+    """Log-rank test across the groups present, or a 'not computed' row: fewer than 2 groups,
+    no event, or a singular variance (no event time at which two groups are both at risk)."""
+    reason = logrank_undefined(t, e, labels)
+    if not reason:
+        try:
+            test = logrank(t, e, labels).to_dict(flat=False)
+            test["statistic_name"] = test["details"].get("statistic_name", "")
+        except np.linalg.LinAlgError:
+            reason = "not computed: the log-rank variance matrix is singular (no event time with two groups at risk)"
+    if reason:
         test = {
             "test": "log-rank",
             "method": reason,

@@ -187,6 +187,9 @@ def _draw_slopes(ax: Axes, v: np.ndarray, days: tuple[int, int], *, log: bool) -
     n = len(v)
     if log:
         ax.set_yscale("log")
+    if n and v.min() == v.max():  # constant values: a y range around them (autoscale has none)
+        c = float(v.min())
+        ax.set_ylim(*((c / 2, c * 2) if log else (c - max(abs(c), 1) / 2, c + max(abs(c), 1) / 2)))
     x = np.broadcast_to([0.0, 1.0], (n, 2))
     ax.add_collection(
         LineCollection(
@@ -194,9 +197,10 @@ def _draw_slopes(ax: Axes, v: np.ndarray, days: tuple[int, int], *, log: bool) -
         )
     )
     ax.scatter(x.ravel(), v.ravel(), s=5, color=GREY, linewidths=0, zorder=2)
-    ax.plot(
-        [0, 1], np.median(v, axis=0), color=MEDIAN_COLOR, lw=2.0, marker="o", ms=5, zorder=3, gid="median"
-    )
+    if n:  # no pair: no median to draw (the panel title says n = 0)
+        ax.plot(
+            [0, 1], np.median(v, axis=0), color=MEDIAN_COLOR, lw=2.0, marker="o", ms=5, zorder=3, gid="median"
+        )
     ax.autoscale_view()
     if log:
         log_ticks(ax.yaxis)

@@ -87,7 +87,7 @@ def _risk_table(ax: Axes, at_risk: pd.DataFrame, groups: list, colors: dict[int,
         rows = at_risk[at_risk["group"] == group]
         for t, n in zip(rows["time"], rows["n_at_risk"], strict=True):
             ax.text(t, i, f"{int(n)}", ha="center", va="center", fontsize=7, color=colors[i], gid="at-risk")
-    ax.set_ylim(len(groups) - 0.5, -0.5)
+    ax.set_ylim(max(len(groups), 1) - 0.5, -0.5)  # no group (empty cohort): one empty row
     ax.set_yticks(np.arange(len(groups)), labels=[str(g) for g in groups])
     for label, i in zip(ax.get_yticklabels(), range(len(groups)), strict=True):
         label.set_color(colors[i])

@@ -101,7 +101,7 @@ def swimmer_plot(
     else:
         ax.set_yticks([])
         ax.set_ylabel(f"Patients (n = {len(d):,}), longest first")
-    ax.set_ylim(len(d) - 0.5, -0.5)
+    ax.set_ylim(max(len(d), 1) - 0.5, -0.5)  # no patient (empty cohort): one empty row
     ax.tick_params(axis="y", length=0)
     ax.set_xlabel(xlabel)
     status = _status_masks(d)
