@@ -29,7 +29,7 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def test_sentences(records: list[dict], subject: str = "label") -> list[str]:
+def method_sentences(records: list[dict], subject: str = "label") -> list[str]:
     """One sentence per distinct ``(test, method)`` of ``records``: the test's method text and
     the rows (by ``subject``) it was used for, in order of first appearance."""
     groups: dict[tuple[str, str], list[str]] = {}
@@ -106,11 +106,11 @@ def methods_markdown(
     stats_cfg = config["statistics"]
     alpha = config["tables"]["table3"].get("bold_p_below")
     paired_main = [r for r in paired if r.get("role", "main") == "main"]
-    tests = test_sentences(paired_main)
-    tests += test_sentences([r for r in groups if r.get("role") == "test"], "comparison_label")
+    tests = method_sentences(paired_main)
+    tests += method_sentences([r for r in groups if r.get("role") == "test"], "comparison_label")
     km = [{**r, "test": "Kaplan-Meier"} for r in survival if r.get("role") == "km"]
-    survival_text = test_sentences(km, "analysis_label")
-    survival_text += test_sentences([r for r in survival if r.get("role") == "logrank"], "analysis_label")
+    survival_text = method_sentences(km, "analysis_label")
+    survival_text += method_sentences([r for r in survival if r.get("role") == "logrank"], "analysis_label")
     paragraphs = [
         "## Statistical analysis",
         _descriptive(stats_cfg),

@@ -94,6 +94,7 @@ def substitute(text: str, placeholders: list[Placeholder], texts: list[str]) -> 
 
 
 def strip_comments(text: str) -> str:
-    """``text`` without HTML comments (for Word), lines left empty by them removed."""
-    kept = COMMENT.sub("", text)
+    """``text`` without HTML comments (for Word), with the spaces and at most one line break
+    before each (so "text <!-- why -->." reads "text.")."""
+    kept = re.sub(r"[ \t]*(?:\n[ \t]*)?" + COMMENT.pattern, "", text, flags=re.DOTALL)
     return re.sub(r"\n[ \t]+\n", "\n\n", kept)
