@@ -46,6 +46,8 @@ EXTERNAL = re.compile(
     r"""((?:https?:)?//[^"']+)""",
     re.IGNORECASE,
 )
+#: Seconds to wait for the report's app to render its navigation (it takes well under one).
+RENDER_WAIT = 15
 #: Viewports (CSS pixels) the landing page must fit: laptop, desktop, phone.
 WINDOWS = ("1400,900", "1920,1080", "390,844")
 #: Landing-page elements checked by default: docutils' document title, the paragraph after it
@@ -196,7 +198,6 @@ MEASURE_JS = """(items) => items.map((item) => {
   const y = Math.min(Math.max(r.top + 5, 0), innerHeight - 1);
   const hit = document.elementFromPoint(x, y);
   return {name, found: true, top: r.top, bottom: r.bottom, left: r.left, right: r.right,
-          width: innerWidth, height: innerHeight,
           covered: !(hit && (best.contains(hit) || hit.contains(best)))};
 })"""
 
@@ -213,11 +214,15 @@ def render(chromium: str, page: Path, screenshot: Path, window: str, timeout: fl
             tools.send("Page.navigate", {"url": page.resolve().as_uri()})
             tools.wait_event("Page.loadEventFired")
             ready = f"!!document.body && {json.dumps(APP_TEXTS)}.every(t => document.body.textContent.includes(t))"
-            while not tools.evaluate(ready) and time.monotonic() < tools.deadline - 2:
+            give_up = min(tools.deadline - 2, time.monotonic() + RENDER_WAIT)
+            while not tools.evaluate(ready) and time.monotonic() < give_up:
                 time.sleep(0.2)
             time.sleep(0.3)  # let the app finish laying out
             dom = tools.evaluate("document.documentElement.outerHTML") or ""
             boxes = tools.evaluate(f"({MEASURE_JS})({json.dumps(visible)})") if visible else []
+            # against the viewport we set: a phone page wider than the device is zoomed out by
+            # the browser (innerWidth grows), which a reader cannot read
+            boxes = [{**box, "width": width, "height": height} for box in boxes]
             shot = tools.send("Page.captureScreenshot", {"format": "png"})["data"]
             screenshot.write_bytes(base64.b64decode(shot))
         finally:
