@@ -37,7 +37,11 @@ rule manuscript:
         "../envs/retrocohort.yaml"
     params:
         config=config_keys(
-            "statistics",
+            "statistics/quantile_type",
+            "statistics/rounding",
+            "statistics/p_value",
+            "statistics/multiplicity",
+            "statistics/hodges_lehmann",
             "study/title",
             "study/synthetic_note",
             "tables/preset",

@@ -16,6 +16,7 @@ import platform
 from collections.abc import Mapping
 
 from retrocohort.format.numbers import rounding_rule_sentence
+from retrocohort.format.pvalues import p_value_format
 from retrocohort.io.provenance import package_versions
 from retrocohort.manuscript.resolve import synthetic_footnote
 from retrocohort.stats.multiplicity import ADJUST_METHODS
@@ -63,7 +64,7 @@ def _multiplicity(stats_cfg: Mapping) -> str:
 
 
 def _significance(stats_cfg: Mapping, alpha: float | None) -> str:
-    p_cfg = stats_cfg["p_value"]
+    p_cfg = p_value_format(stats_cfg)
     text = (
         f"All tests are two-sided; p-values are printed with {p_cfg['decimals']} decimals, "
         f'below {p_cfg["threshold"]:g} as "<{p_cfg["threshold"]:g}"'
