@@ -36,7 +36,7 @@ def _wire_rule(work: Path) -> str:
 
 
 def _run_manuscript(work: Path):
-    return snakemake(work, "--cores", "1", "--quiet", *(f"results/manuscript/{name}" for name in OUTPUTS))
+    return snakemake(work, "--cores", "1", *(f"results/manuscript/{name}" for name in OUTPUTS), "--quiet")
 
 
 @pytest.fixture(scope="module")
