@@ -15,13 +15,15 @@ import re
 from pathlib import Path
 
 from docx import Document
-from docx.shared import Pt
+from docx.document import Document as DocumentObject
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from retrocohort.io.atomic import atomic_write_bytes
 from retrocohort.manuscript.template import strip_comments
 from retrocohort.render.docx import _fix_metadata, normalise_zip
-from retrocohort.render.presets import DEFAULT_PRESET, get_preset
+from retrocohort.render.presets import DEFAULT_PRESET, Preset, get_preset
 
 HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
 EMPHASIS = re.compile(r"(\*\*[^*]+\*\*|\*[^*\s][^*]*\*)")
@@ -58,13 +60,26 @@ def _add_runs(paragraph: Paragraph, text: str, size_pt: float) -> None:
         run.font.size = Pt(size_pt)
 
 
+def _set_text_styles(doc: DocumentObject, style: Preset) -> None:
+    """Body and headings 1-3 in the preset's font, black (not the template's blue theme font)."""
+    normal = doc.styles["Normal"]
+    normal.font.name = style.font
+    normal.font.size = Pt(style.title_pt)  # running text at the caption size
+    for level, extra_pt in ((1, 4), (2, 2), (3, 1)):
+        heading = doc.styles[f"Heading {level}"]
+        heading.font.name = style.font
+        heading.font.size = Pt(style.title_pt + extra_pt)
+        heading.font.color.rgb = RGBColor(0, 0, 0)
+        fonts = heading.element.rPr.rFonts
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
+
+
 def text_docx_bytes(markdown: str, title: str, preset: str = DEFAULT_PRESET) -> bytes:
     """Deterministic DOCX bytes of ``markdown`` (see the module docstring for the syntax)."""
     style = get_preset(preset)
     doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = style.font
-    normal.font.size = Pt(style.title_pt)  # running text at the caption size
+    _set_text_styles(doc, style)
     for level, text in markdown_blocks(markdown):
         if level:
             doc.add_heading(text, level=level)
