@@ -49,6 +49,11 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     write_text(output["methods_md"], methods)
     write_text_docx(methods, output["methods_docx"], f"Methods: {title}", preset)
     record = {
+        "about": (
+            "Each placeholder of the template: its full-precision value, the printed text, and its "
+            "source: file, record (0-based data row of a CSV, header excluded, or item of a JSON "
+            "list), column(s) and the rule that wrote the file; inputs: SHA-256 of every file read."
+        ),
         "template": template,
         "placeholders": resolved.records,
         "inputs": checksums([template, *paths.values()]),
