@@ -1,7 +1,11 @@
-"""End to end: the built Snakemake report renders offline in headless Chromium.
+"""End to end: the built Snakemake report renders offline in headless Chromium and a reader sees
+its landing page whole (title, citation, synthetic-data warning on the first screen at
+1400x900, 1920x1080 and 390x844).
 
 Runs scripts/check_report_browser.py on a report built from a copy of the flagship study, and
-on two broken pages it must reject. Without Chromium the tests skip, unless
+on broken pages it must reject (one that does not render, one needing the network, one whose
+landing page is centred above the top of the window, as the report's was before the fix in
+workflow/report/workflow.rst). Without Chromium the tests skip, unless
 RETROCOHORT_REQUIRE_BROWSER=1 (CI that installed Chromium), where a missing browser fails.
 """
 
@@ -11,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from study import ROOT
 
@@ -46,12 +51,25 @@ def report(chromium, flagship_report) -> Path:
     return flagship_report
 
 
-def test_report_renders_and_screenshot_is_saved(report, tmp_path):
+def _landing_texts() -> list[str]:
+    """The flagship's title, citation and synthetic-data note (their first words), as the
+    landing page prints them."""
+    study = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))["study"]
+    return [
+        f"retrocohort: {study['title']}",
+        study["citation"][:30],
+        " ".join(study["synthetic_note"].split())[:30],
+    ]
+
+
+def test_report_renders_and_landing_page_is_seen_whole(report, tmp_path):
     shot = tmp_path / "shot.png"
+    visible = [arg for text in _landing_texts() for arg in ("--visible", text)]
     proc = _check(
         str(report),
         "--screenshot",
         str(shot),
+        *visible,
         "--expect",
         "Methods",
         "--expect",
@@ -65,7 +83,52 @@ def test_report_renders_and_screenshot_is_saved(report, tmp_path):
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "renders offline" in proc.stdout
+    assert "1400,900, 1920,1080, 390,844" in proc.stdout
     assert shot.read_bytes().startswith(b"\x89PNG")
+    for size in ("1400x900", "1920x1080", "390x844"):
+        assert (tmp_path / f"shot_{size}.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_default_landing_elements_are_checked(report, tmp_path):
+    """Without --visible (as `make report-check` runs it): the docutils title, the paragraph
+    after it and the warning admonition."""
+    proc = _check(str(report), "--screenshot", str(tmp_path / "shot.png"), "--window", "390,844")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "'h1.title', 'h1.title ~ p', 'div.warning'" in proc.stdout
+
+
+#: The Snakemake report's content pane as it was: a window-high flex box centring its content,
+#: so a landing page taller than the window starts above the top, out of reach.
+CENTRED_TALL_PAGE = (
+    '<html><body><div style="display:flex;align-items:center;height:100vh;overflow:auto">'
+    '<div><h1 class="title">retrocohort: A study</h1><p>Study: Someone et al. 2022</p>'
+    '<div class="warning"><p>Synthetic data</p></div><div style="height:3000px"></div>'
+    "<p>Workflow Statistics Results</p></div></div></body></html>"
+)
+
+
+def test_landing_page_above_the_window_fails(chromium, tmp_path):
+    page = tmp_path / "report.html"
+    page.write_text(CENTRED_TALL_PAGE)
+    proc = _check(str(page), "--screenshot", str(tmp_path / "shot.png"), "--window", "1400,900")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "not seen whole" in proc.stderr
+    for name in ("'h1.title' at 1400x900: top -", "'div.warning' at 1400x900: top -"):
+        assert name in proc.stderr, proc.stderr
+
+
+def test_text_wider_than_a_phone_fails(chromium, tmp_path):
+    page = tmp_path / "report.html"
+    page.write_text(
+        '<html><head><meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+        '<body><h1 class="title" style="margin-left:300px;width:500px">Title</h1>'
+        "<p>Study: x</p><div class='warning'>w</div><p>Workflow Statistics Results</p></body></html>"
+    )
+    proc = _check(
+        str(page), "--screenshot", str(tmp_path / "shot.png"), "--visible", "Title", "--window", "390,844"
+    )
+    assert proc.returncode == 1
+    assert "'Title' at 390x844: left 308 px, right 808 px, viewport width 390 px" in proc.stderr, proc.stderr
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,152 @@
+"""Resolve a manuscript template against the statistics files.
+
+:func:`build_namespace` reads the five statistics files into one
+:class:`~retrocohort.manuscript.namespace.Namespace`; :func:`resolve_template` replaces every
+placeholder and returns the text with one traceability record per placeholder (what
+``results/manuscript/values.json`` holds: placeholder -> full-precision value -> printed text ->
+source file, record and column -> the rule that wrote the file).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from retrocohort.errors import ConfigError, InputError, Problem
+from retrocohort.manuscript.namespace import Namespace, TextStyle
+from retrocohort.manuscript.sources_descriptive import cohort_size, flow_entries, table1_entries
+from retrocohort.manuscript.sources_tests import groups_entries, paired_entries, survival_entries
+from retrocohort.manuscript.template import parse_placeholders, substitute
+from retrocohort.tables.build import DAGGER
+
+#: The statistics files a template reads (input names of the rule ``manuscript``).
+SOURCES = ("table1", "paired", "groups", "survival", "flow")
+
+
+@dataclass(frozen=True)
+class ResolvedText:
+    """A template with its placeholders replaced, and the record of each replacement."""
+
+    text: str
+    records: list[dict]
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any printed number rests on synthetic data."""
+        return any(r["synthetic"] for r in self.records)
+
+
+def read_json_records(path: str) -> list[dict]:
+    try:
+        records = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read statistics file {path}", [Problem(str(exc), file=path)]) from None
+    if not isinstance(records, list):
+        raise InputError(
+            f"unexpected statistics file {path}",
+            [
+                Problem(
+                    "not a list of records", file=path, value=type(records).__name__, expected="a JSON list"
+                )
+            ],
+        )
+    return records
+
+
+def build_namespace(paths: Mapping[str, str], config: Mapping) -> Namespace:
+    """Every placeholder key of the statistics files named in ``paths`` (keys of :data:`SOURCES`;
+    ``groups`` and ``survival`` may be absent when the study has none)."""
+    style = TextStyle.from_config(config)
+    flow = pd.read_csv(paths["flow"])
+    space = Namespace()
+    parts = [
+        flow_entries(flow, paths["flow"], style),
+        table1_entries(pd.read_csv(paths["table1"]), paths["table1"], config, cohort_size(flow), style),
+        paired_entries(read_json_records(paths["paired"]), paths["paired"], config, style),
+    ]
+    if paths.get("groups"):
+        parts.append(groups_entries(read_json_records(paths["groups"]), paths["groups"], style))
+    if paths.get("survival"):
+        parts.append(survival_entries(read_json_records(paths["survival"]), paths["survival"], style))
+    for part in parts:
+        for key in part.keys():
+            space.add(key, part[key])
+    return space
+
+
+def _unknown(template: str, placeholder, space: Namespace) -> Problem:
+    close = difflib.get_close_matches(placeholder.key, space.keys(), n=3, cutoff=0.6)
+    hint = (
+        f"a key of the statistics files; closest: {', '.join(close)}"
+        if close
+        else "a key of the statistics files"
+    )
+    return Problem(
+        "unknown placeholder",
+        file=template,
+        row=placeholder.line,
+        column=f"character {placeholder.column}",
+        value=placeholder.key,
+        expected=hint,
+    )
+
+
+def resolve_template(
+    text: str, template: str, space: Namespace, rules: Mapping[str, str] | None = None
+) -> ResolvedText:
+    """Replace every placeholder of ``text`` (read from file ``template``) by its printed value.
+
+    Parameters
+    ----------
+    text, template
+        The template's text and its path (for error messages and the records).
+    space
+        The namespace of :func:`build_namespace`.
+    rules
+        Source file -> the rule that wrote it (recorded beside each value).
+
+    Raises
+    ------
+    ConfigError
+        Naming template line, character and key of every unknown placeholder, with the closest
+        known keys.
+    """
+    placeholders = parse_placeholders(text, template)
+    problems = [_unknown(template, p, space) for p in placeholders if p.key not in space]
+    if problems:
+        raise ConfigError(
+            f"{template}: {len(problems)} unknown placeholder(s); see results/manuscript/values.json "
+            "of a previous run or retrocohort.manuscript.sources_* for the keys",
+            problems,
+        )
+    texts, records = [], []
+    for placeholder in placeholders:
+        entry = space[placeholder.key]
+        printed = entry.text(placeholder.decimals)
+        texts.append(printed)
+        records.append(
+            {
+                "placeholder": placeholder.token,
+                "template_line": placeholder.line,
+                "value": entry.value,
+                "text": printed,
+                "synthetic": entry.synthetic,
+                "source": {
+                    "file": entry.file,
+                    "record": entry.row,
+                    "column": entry.column,
+                    "rule": (rules or {}).get(entry.file),
+                },
+            }
+        )
+    return ResolvedText(substitute(text, placeholders, texts), records)
+
+
+def synthetic_footnote(note: str) -> str:
+    """The closing line of a text with synthetic numbers: the dagger and the study's note."""
+    return f"{DAGGER} {' '.join(note.split())}"

@@ -1,0 +1,170 @@
+"""Placeholder entries of the tests: paired Day 0 vs Day 7 (``results/stats/table3_paired.json``),
+group comparisons (``groups.json``) and time to event (``survival.json``).
+
+Keys
+----
+``paired.<variable>.<stat>`` (main test of each Table 3 parameter)
+    ``p`` ("= 0.011" or "<0.001", for "p {{ paired.crp.p }}"), ``p_value`` ("0.011"), ``n``
+    (pairs), ``test``; ``day0_median``/``day7_median``/``day0_mean``/``day7_mean`` (continuous)
+    or ``day0_count_pct``/``day7_count_pct`` (binary); ``hl_estimate``, ``hl_ci``. With a
+    multiplicity adjustment, ``p``/``p_value`` are the adjusted p (as the tables print them).
+``groups.<comparison>.<stat>`` and ``groups.<comparison>.<group value>.<stat>``
+    ``p``, ``p_value``, ``n``; per group ``n``, ``median``, ``iqr``, ``median_iqr``, ``count_pct``.
+``survival.<analysis>[.<group value>].<stat>``
+    ``median``, ``ci`` ("1.0–2.0"), ``median_ci`` ("1.0 (95% CI 1.0–2.0)"), ``events``,
+    ``events_count_pct`` (events among all patients of the analysis, those without a time
+    included), ``n``; ``survival.<analysis>.p`` / ``p_value`` for the log-rank test. The group
+    segment is left out for the ungrouped analysis (group value ``all``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_part, present
+from retrocohort.manuscript.sources_descriptive import location_entries
+
+
+def _p_entries(rec: dict, style: TextStyle, where: dict, column: str = "p_value") -> dict[str, Entry]:
+    p = rec[column]
+    return {
+        "p": Entry(p, style.p_relation(p), 0, column=column, **where),
+        "p_value": Entry(p, style.p_value(p), 0, column=column, **where),
+    }
+
+
+def _decimals(config: Mapping, table: str, list_key: str) -> dict[str, int]:
+    specs = config["tables"][table].get(list_key, [])
+    return {s["variable"]: int(s["decimals"]) for s in specs if "decimals" in s}
+
+
+def paired_entries(records: list[dict], path: str, config: Mapping, style: TextStyle) -> Namespace:
+    """Entries ``paired.<variable>.*`` of the main test of each parameter."""
+    decimals = _decimals(config, "table3", "parameters")
+    space = Namespace()
+    for index, rec in enumerate(records):
+        if rec.get("role", "main") != "main":
+            continue
+        where = {"file": path, "row": index, "synthetic": bool(rec.get("synthetic"))}
+        adjusted = rec.get("adjustment", "none") != "none" and present(rec.get("p_adjusted"))
+        entries = _p_entries(rec, style, where, "p_adjusted" if adjusted else "p_value")
+        entries["n"] = Entry(rec["n_pairs"], style.integer(rec["n_pairs"]), 0, column="n_pairs", **where)
+        entries["test"] = Entry(rec["test"], lambda d, t=rec["test"]: t, 0, column="test", **where)
+        dec = decimals.get(rec["variable"], 1)
+        for day in ("day0", "day7"):
+            for stat in ("median", "mean"):
+                value = rec.get(f"{day}_{stat}")
+                if present(value):
+                    entries[f"{day}_{stat}"] = Entry(
+                        value, style.number(value), dec, column=f"{day}_{stat}", **where
+                    )
+            count = rec.get(f"{day}_count")
+            if present(count):
+                n = int(rec["n_pairs"])
+                entries[f"{day}_count_pct"] = Entry(
+                    {"count": count, "denominator": n},
+                    style.count_pct(int(count), n, n, 1),
+                    1,
+                    column=f"{day}_count,n_pairs",
+                    **where,
+                )
+        if present(rec.get("hl_estimate"), rec.get("hl_ci_low"), rec.get("hl_ci_high")):
+            est, low, high = rec["hl_estimate"], rec["hl_ci_low"], rec["hl_ci_high"]
+            entries["hl_estimate"] = Entry(est, style.number(est), dec, column="hl_estimate", **where)
+            entries["hl_ci"] = Entry(
+                {"low": low, "high": high},
+                style.interval(low, high, " to "),
+                dec,
+                column="hl_ci_low,hl_ci_high",
+                **where,
+            )
+        space.add_all(f"paired.{key_part(rec['variable'])}", entries)
+    return space
+
+
+def groups_entries(records: list[dict], path: str, style: TextStyle) -> Namespace:
+    """Entries ``groups.<comparison>.*`` (test) and ``groups.<comparison>.<group>.*`` (summary)."""
+    space = Namespace()
+    for index, rec in enumerate(records):
+        where = {"file": path, "row": index, "synthetic": bool(rec.get("synthetic"))}
+        prefix = f"groups.{key_part(rec['comparison'])}"
+        if rec["role"] == "test":
+            entries = _p_entries(rec, style, where) if present(rec.get("p_value")) else {}
+            if present(rec.get("n")):
+                entries["n"] = Entry(int(rec["n"]), style.integer(rec["n"]), 0, column="n", **where)
+            space.add_all(prefix, entries)
+            continue
+        if rec["role"] != "summary":
+            continue
+        if present(rec.get("count"), rec.get("denominator")) and rec["denominator"]:
+            count, denominator = int(rec["count"]), int(rec["denominator"])
+            entries = {
+                "count_pct": Entry(
+                    {"count": count, "denominator": denominator},
+                    style.count_pct(count, denominator, denominator, 0),
+                    0,
+                    column="count,denominator",
+                    **where,
+                ),
+                "count": Entry(count, style.integer(count), 0, column="count", **where),
+                "denominator": Entry(
+                    denominator, style.integer(denominator), 0, column="denominator", **where
+                ),
+            }
+        else:
+            entries = location_entries(rec, 1, style, where)
+        if present(rec.get("n_group")):
+            entries["size"] = Entry(
+                int(rec["n_group"]), style.integer(rec["n_group"]), 0, column="n_group", **where
+            )
+        space.add_all(f"{prefix}.{key_part(rec['group_value'])}", entries)
+    return space
+
+
+def _median_entries(rec: dict, style: TextStyle, where: dict) -> dict[str, Entry]:
+    entries: dict[str, Entry] = {}
+    median, low, high = rec.get("median"), rec.get("ci_low"), rec.get("ci_high")
+    if present(median):
+        entries["median"] = Entry(median, style.number(median), 1, column="median", **where)
+    if present(low, high):
+        entries["ci"] = Entry(
+            {"low": low, "high": high}, style.interval(low, high), 1, column="ci_low,ci_high", **where
+        )
+    if present(median, low, high):
+        level = f"{100 * rec['conf_level']:g}%"
+        entries["median_ci"] = Entry(
+            {"median": median, "ci_low": low, "ci_high": high, "conf_level": rec["conf_level"]},
+            lambda d: f"{style.number(median)(d)} ({level} CI {style.interval(low, high)(d)})",
+            1,
+            column="median,ci_low,ci_high,conf_level",
+            **where,
+        )
+    if present(rec.get("n"), rec.get("n_events")):
+        n, events = int(rec["n"]), int(rec["n_events"])
+        everyone = n + int(rec.get("n_missing") or 0)
+        entries["n"] = Entry(n, style.integer(n), 0, column="n", **where)
+        entries["events"] = Entry(events, style.integer(events), 0, column="n_events", **where)
+        entries["events_count_pct"] = Entry(
+            {"events": events, "denominator": everyone},
+            style.count_pct(events, everyone, everyone, 1),
+            1,
+            column="n_events,n+n_missing",
+            **where,
+        )
+    return entries
+
+
+def survival_entries(records: list[dict], path: str, style: TextStyle) -> Namespace:
+    """Entries ``survival.<analysis>[.<group>].*`` (median rows) and ``survival.<analysis>.p``."""
+    space = Namespace()
+    for index, rec in enumerate(records):
+        where = {"file": path, "row": index, "synthetic": bool(rec.get("synthetic"))}
+        prefix = f"survival.{key_part(rec['analysis'])}"
+        if rec["role"] == "median":
+            group = key_part(rec.get("group_value") or "all")
+            space.add_all(
+                prefix if group == "all" else f"{prefix}.{group}", _median_entries(rec, style, where)
+            )
+        elif rec["role"] == "logrank" and present(rec.get("p_value")):
+            space.add_all(prefix, _p_entries(rec, style, where))
+    return space

@@ -1,0 +1,55 @@
+# The manuscript text: the study's Results template (config/manuscript/results.md) with every
+# placeholder replaced from the statistics files, a methods section from the config, and
+# values.json (placeholder -> full-precision value -> source file, record, column -> rule ->
+# input checksums). Runs only for a study that ships the template.
+MANUSCRIPT_TEMPLATE = "config/manuscript/results.md"
+MANUSCRIPT = f"{RESULTS}/manuscript"
+# Optional statistics: a study without group comparisons or time-to-event analyses has no file.
+MANUSCRIPT_OPTIONAL = {
+    **({"groups": f"{RESULTS}/stats/groups.json"} if STUDY.data["groups"] else {}),
+    **({"survival": f"{RESULTS}/stats/survival.json"} if STUDY.data["survival"] else {}),
+}
+manuscript_outputs = lambda: (
+    [f"{MANUSCRIPT}/{name}" for name in ("results.md", "results.docx", "methods.md", "methods.docx", "values.json")]
+    if os.path.exists(MANUSCRIPT_TEMPLATE)
+    else []
+)
+
+
+rule manuscript:
+    input:
+        template=MANUSCRIPT_TEMPLATE,
+        table1=f"{RESULTS}/stats/table1.csv",
+        paired=f"{RESULTS}/stats/table3_paired.json",
+        flow=f"{RESULTS}/selection/flow.csv",
+        **MANUSCRIPT_OPTIONAL,
+    output:
+        results_md=f"{MANUSCRIPT}/results.md",
+        results_docx=f"{MANUSCRIPT}/results.docx",
+        methods_md=f"{MANUSCRIPT}/methods.md",
+        methods_docx=f"{MANUSCRIPT}/methods.docx",
+        values=f"{MANUSCRIPT}/values.json",
+    log:
+        "logs/manuscript.log",
+    benchmark:
+        "logs/benchmarks/manuscript.tsv"
+    conda:
+        "../envs/retrocohort.yaml"
+    params:
+        config=config_keys(
+            "statistics/quantile_type",
+            "statistics/rounding",
+            "statistics/p_value",
+            "statistics/multiplicity",
+            "statistics/hodges_lehmann",
+            "study/title",
+            "study/synthetic_note",
+            "tables/preset",
+            "tables/table1/rows",
+            "tables/table1/thousands_separator",
+            "tables/table1/thousands_min",
+            "tables/table3/parameters",
+            "tables/table3/bold_p_below",
+        ),
+    script:
+        "../scripts/manuscript.py"
