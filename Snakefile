@@ -21,6 +21,7 @@ include: "workflow/rules/groups.smk"
 include: "workflow/rules/survival.smk"
 include: "workflow/rules/audit.smk"
 include: "workflow/rules/notebook.smk"
+include: "workflow/rules/manuscript.smk"
 
 
 rule all:

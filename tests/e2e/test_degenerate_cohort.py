@@ -17,9 +17,6 @@ pytestmark = pytest.mark.e2e
 #: Until audit.regen_paired.paired_p reads a JSON null p-value (a "not computed" Table 3 row with
 #: at least one pair) as NaN instead of calling np.isfinite on None, the audit rule fails on
 #: these data (lead: see the h/degenerate report; remove the marker with that fix).
-AUDIT_NULL_P = pytest.mark.xfail(
-    strict=True, reason="audit.regen_paired.paired_p: np.isfinite(None) on a not-computed Table 3 p"
-)
 
 NOBODY = '    - {id: nobody, label: "Age above 200 years", column: age, operator: ">", value: 200, missing: exclude}\n'
 
@@ -79,7 +76,6 @@ def _no_change_in_crp(measurements: Path) -> None:
     m.to_csv(measurements, index=False)
 
 
-@AUDIT_NULL_P
 def test_all_paired_differences_zero_is_not_computed_and_the_notebook_agrees(tmp_path):
     work = copy_study(tmp_path, ROOT)
     _no_change_in_crp(work / "data/raw/baverez2022/synthetic_measurements.csv")
@@ -93,7 +89,6 @@ def test_all_paired_differences_zero_is_not_computed_and_the_notebook_agrees(tmp
     assert "0 non-zero differences" in walkthrough and "AGREEMENT: all" in walkthrough
 
 
-@AUDIT_NULL_P
 def test_a_single_patient_cohort_runs_through(tmp_path):
     work = copy_study(tmp_path, ROOT)
     config = work / "config/config.yaml"

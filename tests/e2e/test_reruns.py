@@ -78,6 +78,7 @@ def test_a_quantile_type_edit_reruns_every_rule_that_computes_quartiles(work):
         "notebook",
         "audit",
         "figures_slopes",
+        "manuscript",  # prints Table 1 and Table 3 numbers in the Results text
     }
     rerun(work)
     t1 = pd.read_csv(work / "results/stats/table1.csv")
@@ -88,7 +89,14 @@ def test_a_quantile_type_edit_reruns_every_rule_that_computes_quartiles(work):
 
 def test_a_wilcoxon_preset_edit_reruns_the_paired_tests_and_what_reads_them(work):
     edit_config(work, lambda c: c["statistics"].update(wilcoxon={"preset": "R"}))
-    assert scheduled(work) == ALWAYS | {"paired_tests", "tables", "figures_slopes", "notebook", "audit"}
+    assert scheduled(work) == ALWAYS | {
+        "paired_tests",
+        "tables",
+        "figures_slopes",
+        "notebook",
+        "audit",
+        "manuscript",
+    }
     rerun(work)
     t3 = pd.read_csv(work / "results/stats/table3_paired.csv").set_index("variable")
     assert "exact_max_n=49" in t3.loc["crp", "details"]  # R: exact only below 50 pairs
@@ -118,7 +126,14 @@ def test_a_table3_parameter_list_edit_reruns_table3_and_its_readers(work):
         removed["variable"] = c["tables"]["table3"]["parameters"].pop()["variable"]
 
     edit_config(work, drop_last)
-    assert scheduled(work) == ALWAYS | {"paired_tests", "tables", "figures_slopes", "notebook", "audit"}
+    assert scheduled(work) == ALWAYS | {
+        "paired_tests",
+        "tables",
+        "figures_slopes",
+        "notebook",
+        "audit",
+        "manuscript",
+    }
     rerun(work)
     t3 = pd.read_csv(work / "results/stats/table3_paired.csv")
     assert removed["variable"] not in set(t3["variable"])

@@ -22,6 +22,7 @@ LAYERS = [
     "render",
     "tables",
     "figures",
+    "manuscript",
     "audit",
     "synthetic",
     "review",

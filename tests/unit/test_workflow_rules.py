@@ -41,7 +41,7 @@ def test_rules_that_read_the_study_declare_it_as_params():
             r"\bconfig\[|\bconfig\.get\(|\(config\b|, config\b", text.split("def main")[-1].split("\n", 1)[1]
         )
         if reads:
-            assert re.search(r"config=(lambda \w+: )?config_keys\(", rules[path.stem]), (
+            assert re.search(r"config=(lambda \w+: )?(with_value\(\s*)?config_keys\(", rules[path.stem]), (
                 f"rule {path.stem}: no config params"
             )
 
@@ -118,3 +118,16 @@ def test_config_slice_skips_absent_keys_and_is_stable():
     assert a == {"declared": ["audit", "figures/swimmer", "study/id"], "values": {"study": {"id": "x"}}}
     assert repr(a) == repr(config_slice(full, ["audit", "study/id", "figures/swimmer"]))
     assert DeclaredConfig(a).get("figures", {}).get("swimmer") is None  # declared, absent: the default
+
+
+def test_with_value_replaces_a_declared_path_by_a_projection():
+    from retrocohort.config.slices import with_value
+
+    sliced = config_slice(
+        {"tables": {"table1": {"rows": [{"variable": "a", "label": "A"}], "x": 1}}}, ["tables/table1/rows"]
+    )
+    out = with_value(sliced, "tables/table1/rows", [{"variable": "a"}])
+    assert DeclaredConfig(out)["tables"]["table1"]["rows"] == [{"variable": "a"}]
+    assert sliced["values"]["tables"]["table1"]["rows"][0]["label"] == "A"  # the original is kept
+    with pytest.raises(ValueError):
+        with_value(sliced, "tables/table1/title", "T")

@@ -1,6 +1,7 @@
 # The study, loaded once; what each rule reads of it; output lists; the run-status hooks.
 import os
 
+from retrocohort.config.slices import with_value
 from retrocohort.config.study import workflow_study
 from retrocohort.io.content_hashes import content_hashes
 from retrocohort.pipeline import run_status
@@ -53,6 +54,16 @@ def table1_statistic_rows():
     ]
 
 
+def table1_row_formats():
+    """Table 1 rows without their labels (variable, statistic, decimals): what a rule that prints
+    Table 1 numbers elsewhere (the manuscript text) needs, so a label edit does not rerun it."""
+    keep = ("variable", "stat", "decimals", "pct_decimals")
+    return [
+        {"section": True} if "section" in row else {k: row[k] for k in keep if k in row}
+        for row in STUDY.data["tables"]["table1"]["rows"]
+    ]
+
+
 def site_inputs(wildcards):
     """The raw files of one site, so a change to any of them re-runs its ingestion."""
     return [src["path"] for src in STUDY.data["sites"][wildcards.site]["sources"]]
@@ -92,6 +103,7 @@ def all_outputs():
         + survival_outputs()
         + audit_outputs()
         + notebook_outputs()
+        + manuscript_outputs()
     )
 
 

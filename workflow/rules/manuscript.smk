@@ -10,7 +10,10 @@ MANUSCRIPT_OPTIONAL = {
     **({"survival": f"{RESULTS}/stats/survival.json"} if STUDY.data["survival"] else {}),
 }
 manuscript_outputs = lambda: (
-    [f"{MANUSCRIPT}/{name}" for name in ("results.md", "results.docx", "methods.md", "methods.docx", "values.json")]
+    [
+        f"{MANUSCRIPT}/{name}"
+        for name in ("results.md", "results.docx", "methods.md", "methods.docx", "values.json")
+    ]
     if os.path.exists(MANUSCRIPT_TEMPLATE)
     else []
 )
@@ -18,11 +21,11 @@ manuscript_outputs = lambda: (
 
 rule manuscript:
     input:
+        **MANUSCRIPT_OPTIONAL,
         template=MANUSCRIPT_TEMPLATE,
         table1=f"{RESULTS}/stats/table1.csv",
         paired=f"{RESULTS}/stats/table3_paired.json",
         flow=f"{RESULTS}/selection/flow.csv",
-        **MANUSCRIPT_OPTIONAL,
     output:
         results_md=f"{MANUSCRIPT}/results.md",
         results_docx=f"{MANUSCRIPT}/results.docx",
@@ -36,20 +39,24 @@ rule manuscript:
     conda:
         "../envs/retrocohort.yaml"
     params:
-        config=config_keys(
-            "statistics/quantile_type",
-            "statistics/rounding",
-            "statistics/p_value",
-            "statistics/multiplicity",
-            "statistics/hodges_lehmann",
-            "study/title",
-            "study/synthetic_note",
-            "tables/preset",
+        config=with_value(
+            config_keys(
+                "statistics/quantile_type",
+                "statistics/rounding",
+                "statistics/p_value",
+                "statistics/multiplicity",
+                "statistics/hodges_lehmann",
+                "study/title",
+                "study/synthetic_note",
+                "tables/preset",
+                "tables/table1/rows",
+                "tables/table1/thousands_separator",
+                "tables/table1/thousands_min",
+                "tables/table3/parameters",
+                "tables/table3/bold_p_below",
+            ),
             "tables/table1/rows",
-            "tables/table1/thousands_separator",
-            "tables/table1/thousands_min",
-            "tables/table3/parameters",
-            "tables/table3/bold_p_below",
+            table1_row_formats(),
         ),
     script:
         "../scripts/manuscript.py"

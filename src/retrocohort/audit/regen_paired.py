@@ -168,7 +168,8 @@ def paired_p(entry: PublishedNumber, data: AuditData) -> Regenerated:
         methods = signed_rank_methods(after - before, data.statistics)
     notes = []
     row = data.table3.get(var)
-    if row is not None and methods and np.isfinite(row.get("p_value", np.nan)):
+    p = row.get("p_value") if row is not None else None  # null: "not computed" in Table 3
+    if row is not None and methods and p is not None and np.isfinite(float(p)):
         if not np.isclose(float(row["p_value"]), methods[0].values["p"], rtol=1e-9, atol=0):
             notes.append(
                 f"pipeline Table 3 p = {float(row['p_value']):.6g} differs from the audit's "

@@ -105,3 +105,19 @@ class DeclaredConfig(Mapping):
 
     def __repr__(self) -> str:
         return f"DeclaredConfig({'/'.join(self._prefix) or '/'}: {', '.join(self._sliced['declared'])})"
+
+
+def with_value(sliced: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of a :func:`config_slice` whose declared ``path`` holds ``value`` instead: a rule
+    passes a projection of a key (e.g. Table 1 rows without their labels) so that edits outside
+    the projection do not rerun it."""
+    keys = _split(path)
+    if path not in sliced["declared"]:
+        raise ValueError(f"{path!r} is not declared in this slice")
+    values = dict(sliced["values"])
+    node = values
+    for key in keys[:-1]:
+        node[key] = dict(node.get(key, {}))
+        node = node[key]
+    node[keys[-1]] = value
+    return {"declared": sliced["declared"], "values": values}

@@ -18,7 +18,7 @@ from retrocohort.errors import ConfigError, Problem
 from retrocohort.format.numbers import EN_DASH, format_count_pct, format_number, format_range, is_missing
 from retrocohort.format.pvalues import p_value_format, printed_p, printed_p_relation
 from retrocohort.render.number_style import NumberStyle
-from retrocohort.tables.build import DAGGER, number_style
+from retrocohort.tables.cells import DAGGER, number_style
 
 Formatter = Callable[[int], str]
 

@@ -22,7 +22,7 @@ from retrocohort.manuscript.namespace import Namespace, TextStyle
 from retrocohort.manuscript.sources_descriptive import cohort_size, flow_entries, table1_entries
 from retrocohort.manuscript.sources_tests import groups_entries, paired_entries, survival_entries
 from retrocohort.manuscript.template import parse_placeholders, substitute
-from retrocohort.tables.build import DAGGER
+from retrocohort.tables.cells import DAGGER
 
 #: The statistics files a template reads (input names of the rule ``manuscript``).
 SOURCES = ("table1", "paired", "groups", "survival", "flow")
