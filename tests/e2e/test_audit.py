@@ -132,3 +132,28 @@ def test_summary_on_top_and_rerun_byte_identical(audited):
     proc = _run(audited, "--forcerun", "audit")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert before == {p: hashlib.sha256((audited / p).read_bytes()).hexdigest() for p in OUTPUTS}
+
+
+def test_referee_summary_first_with_the_five_serious_findings(audited):
+    """The referee reads the serious findings first: the summary precedes everything else, and
+    the paper's five serious problems are among its shown findings (issue 17)."""
+    md = (audited / "results/audit/audit.md").read_text()
+    assert md.index("## Referee summary") < md.index("## Findings summary")
+    referee = json.loads((audited / "results/audit/audit.json").read_text())["referee"]
+    study = next(s for s in referee["studies"] if s["study"] == "baverez2022")
+    shown = [f for f in study["findings"] if f["shown"]]
+    entries = {e for f in shown for e in f["entries"]}  # t3_ast_p: a warning (needs ties), shown
+    serious = {
+        "results_sex_male",
+        "results_anakinra_duration",
+        "t3_fever_p",
+        "t3_ast_p",
+        "results_duration_group_p",
+    }
+    assert serious <= entries, serious - entries
+    severities = [f["severity"] for f in shown]
+    assert severities == sorted(
+        severities, key=["inconsistent", "unattainable", "not_reproduced", "warning"].index
+    )
+    summary = md[md.index("## Referee summary") : md.index("## Findings summary")]
+    assert len(summary.split()) <= 450 * len(referee["studies"])
