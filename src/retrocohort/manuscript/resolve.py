@@ -117,7 +117,11 @@ def resolve_template(
         known keys.
     """
     placeholders = parse_placeholders(text, template)
-    problems = [_unknown(template, p, space) for p in placeholders if p.key not in space]
+    problems = [
+        _unknown(template, p, space)
+        for p in placeholders
+        if p.key not in space and not_computed_reason(p.key, space) is None
+    ]
     if problems:
         raise ConfigError(
             f"{template}: {len(problems)} unknown placeholder(s); see results/manuscript/values.json "
@@ -126,6 +130,19 @@ def resolve_template(
         )
     texts, records = [], []
     for placeholder in placeholders:
+        reason = not_computed_reason(placeholder.key, space) if placeholder.key not in space else None
+        if reason is not None:
+            texts.append(NOT_COMPUTED_TEXT)
+            records.append(
+                {
+                    "placeholder": placeholder.token,
+                    "template_line": placeholder.line,
+                    "value": None,
+                    "text": NOT_COMPUTED_TEXT,
+                    "not_computed": reason,
+                }
+            )
+            continue
         entry = space[placeholder.key]
         printed = entry.text(placeholder.decimals)
         texts.append(printed)
@@ -145,6 +162,29 @@ def resolve_template(
             }
         )
     return ResolvedText(substitute(text, placeholders, texts), records)
+
+
+#: What the text prints where a statistic of an existing record does not exist (e.g. a median of
+#: an empty group): visible, so the author sees it, and explained in values.json.
+NOT_COMPUTED_TEXT = "[not computed]"
+
+
+def not_computed_reason(key: str, space: Namespace) -> str | None:
+    """Why ``key`` has no value although its record exists (the statistic was not computed: no
+    patient, one value, an empty group...), or None when ``key`` is simply unknown.
+
+    ``key`` names a statistic (its last part is a statistic some record has) of a record that
+    exists in the namespace (other statistics of it are there).
+    """
+    parent, _, leaf = key.rpartition(".")
+    if not parent:
+        return None
+    keys = space.keys()
+    siblings = [k for k in keys if k.startswith(parent + ".")]
+    known_leaves = {k.rpartition(".")[2] for k in keys}
+    if siblings and leaf in known_leaves:
+        return f"{parent} has no {leaf}: the statistic was not computed for these data (see its row)"
+    return None
 
 
 def synthetic_footnote(note: str) -> str:
