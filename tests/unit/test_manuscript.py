@@ -20,3 +20,17 @@ def test_a_statistic_of_an_existing_record_that_was_not_computed_prints_visibly(
     assert "not computed" in out.records[0]["not_computed"]
     with pytest.raises(ConfigError):  # a record that does not exist is still an error
         resolve_template("{{ groups.h.c.median }}", "t.md", space)
+
+
+def test_statistic_names_cover_every_name_the_flagship_sources_give():
+    from pathlib import Path
+
+    from retrocohort.config.study import load_study
+    from retrocohort.manuscript.resolve import STATISTIC_NAMES, build_namespace
+
+    root = Path(__file__).resolve().parents[2]
+    fixtures = root / "tests" / "data" / "manuscript"
+    paths = {p.stem: str(p) for p in fixtures.glob("*.*")}
+    study = load_study(root / "config" / "config.yaml", base_dir=root)
+    leaves = {k.rpartition(".")[2] for k in build_namespace(paths, study.data).keys()}
+    assert leaves and leaves <= STATISTIC_NAMES, leaves - STATISTIC_NAMES

@@ -168,6 +168,16 @@ def resolve_template(
 #: an empty group): visible, so the author sees it, and explained in values.json.
 NOT_COMPUTED_TEXT = "[not computed]"
 
+#: Every statistic name (last part of a key) the statistics sources can give a record; a key of
+#: an existing record with one of these names but no value was not computed for these data.
+#: tests/unit/test_manuscript.py checks that the flagship's namespace uses no other name.
+STATISTIC_NAMES = frozenset(
+    "ci complement count count_pct day0_count_pct day0_mean day0_median day7_count_pct day7_mean "
+    "day7_median denominator events events_count_pct excluded hl_ci hl_estimate iqr max mean "
+    "mean_sd median median_ci median_iqr min missing n n_in n_out p p_value pct q1 q3 range "
+    "screened sd size test".split()
+)
+
 
 def not_computed_reason(key: str, space: Namespace) -> str | None:
     """Why ``key`` has no value although its record exists (the statistic was not computed: no
@@ -179,10 +189,8 @@ def not_computed_reason(key: str, space: Namespace) -> str | None:
     parent, _, leaf = key.rpartition(".")
     if not parent:
         return None
-    keys = space.keys()
-    siblings = [k for k in keys if k.startswith(parent + ".")]
-    known_leaves = {k.rpartition(".")[2] for k in keys}
-    if siblings and leaf in known_leaves:
+    siblings = [k for k in space.keys() if k.startswith(parent + ".")]
+    if siblings and leaf in STATISTIC_NAMES:
         return f"{parent} has no {leaf}: the statistic was not computed for these data (see its row)"
     return None
 
