@@ -13,8 +13,8 @@ def _entry(value, row, column):
 
 def test_a_statistic_of_an_existing_record_that_was_not_computed_prints_visibly():
     space = Namespace()
-    space.add("groups.g.a.median", _entry(3.0, 0, "median"))
-    space.add("groups.g.b.n", _entry(0, 1, "n"))
+    space.add_all("groups.g.a", {"median": _entry(3.0, 0, "median")})
+    space.add_all("groups.g.b", {})  # a group whose statistics were not computed
     out = resolve_template("b: {{ groups.g.b.median }}.", "t.md", space)
     assert out.text == f"b: {NOT_COMPUTED_TEXT}."
     assert "not computed" in out.records[0]["not_computed"]

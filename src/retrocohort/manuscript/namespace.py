@@ -23,6 +23,11 @@ from retrocohort.tables.cells import DAGGER, number_style
 Formatter = Callable[[int], str]
 
 
+#: What the text prints where a statistic does not exist for these data (e.g. a percentage of
+#: nobody, a median of an empty group): visible, so the author sees it; the reason is recorded.
+NOT_COMPUTED_TEXT = "[not computed]"
+
+
 @dataclass(frozen=True)
 class Entry:
     """One resolvable number: value, formatter, default decimals and source."""
@@ -73,11 +78,15 @@ class TextStyle:
 
     def count_pct(self, count: int, denominator: int, cohort_n: int, pct_decimals: int) -> Formatter:
         # decimals here are the percentage's (the count is an integer)
+        if denominator == 0:  # nobody with a known value: no percentage exists
+            return lambda d: f"0/0 {NOT_COMPUTED_TEXT}"
         return lambda d: format_count_pct(
             count, denominator, cohort_n, pct_decimals=d, rule=self.numbers.rule
         )
 
     def percent(self, count: int, denominator: int) -> Formatter:
+        if denominator == 0:
+            return lambda d: NOT_COMPUTED_TEXT
         pct = 100 * count / denominator
         return lambda d: format_number(pct, d, thousands_sep="", rule=self.numbers.rule) + "%"
 
@@ -95,6 +104,7 @@ class Namespace:
     """Placeholder key -> :class:`Entry`; refuses a key defined twice."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
+    records: set[str] = field(default_factory=set)
 
     def add(self, key: str, entry: Entry) -> None:
         if key in self.entries:
@@ -115,6 +125,9 @@ class Namespace:
         self.entries[key] = entry
 
     def add_all(self, prefix: str, entries: Mapping[str, Entry]) -> None:
+        """Add a record's statistics under ``prefix``; the record is known even with none (its
+        statistics were not computed), so its keys print as not computed, not as unknown."""
+        self.records.add(prefix)
         for name, entry in entries.items():
             self.add(f"{prefix}.{name}", entry)
 

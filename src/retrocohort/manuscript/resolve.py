@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from retrocohort.errors import ConfigError, InputError, Problem
-from retrocohort.manuscript.namespace import Namespace, TextStyle
+from retrocohort.manuscript.namespace import NOT_COMPUTED_TEXT, Namespace, TextStyle
 from retrocohort.manuscript.sources_descriptive import cohort_size, flow_entries, table1_entries
 from retrocohort.manuscript.sources_tests import groups_entries, paired_entries, survival_entries
 from retrocohort.manuscript.template import parse_placeholders, substitute
@@ -38,7 +38,7 @@ class ResolvedText:
     @property
     def synthetic(self) -> bool:
         """True when any printed number rests on synthetic data."""
-        return any(r["synthetic"] for r in self.records)
+        return any(r.get("synthetic", False) for r in self.records)
 
 
 def read_json_records(path: str) -> list[dict]:
@@ -74,6 +74,7 @@ def build_namespace(paths: Mapping[str, str], config: Mapping) -> Namespace:
     if paths.get("survival"):
         parts.append(survival_entries(read_json_records(paths["survival"]), paths["survival"], style))
     for part in parts:
+        space.records |= part.records
         for key in part.keys():
             space.add(key, part[key])
     return space
@@ -164,10 +165,6 @@ def resolve_template(
     return ResolvedText(substitute(text, placeholders, texts), records)
 
 
-#: What the text prints where a statistic of an existing record does not exist (e.g. a median of
-#: an empty group): visible, so the author sees it, and explained in values.json.
-NOT_COMPUTED_TEXT = "[not computed]"
-
 #: Every statistic name (last part of a key) the statistics sources can give a record; a key of
 #: an existing record with one of these names but no value was not computed for these data.
 #: tests/unit/test_manuscript.py checks that the flagship's namespace uses no other name.
@@ -189,8 +186,7 @@ def not_computed_reason(key: str, space: Namespace) -> str | None:
     parent, _, leaf = key.rpartition(".")
     if not parent:
         return None
-    siblings = [k for k in space.keys() if k.startswith(parent + ".")]
-    if siblings and leaf in STATISTIC_NAMES:
+    if parent in space.records and leaf in STATISTIC_NAMES:
         return f"{parent} has no {leaf}: the statistic was not computed for these data (see its row)"
     return None
 

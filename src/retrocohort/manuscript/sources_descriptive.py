@@ -104,9 +104,8 @@ def table1_entries(
         spec = specs.get(variable, {})
         where = {"file": path, "row": index, "synthetic": bool(rec["synthetic"])}
         if rec["stat"] == "count_pct":
-            if not present(rec["count"], rec["denominator"]) or not rec["denominator"]:
-                continue
-            entries = _count_entries(rec, spec, cohort_n, style, where)
+            known = present(rec["count"], rec["denominator"]) and rec["denominator"]
+            entries = _count_entries(rec, spec, cohort_n, style, where) if known else {}
         else:
             entries = location_entries(rec, int(spec.get("decimals", 1)), style, where)
         space.add_all(f"table1.{key_part(variable)}", entries)
