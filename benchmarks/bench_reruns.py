@@ -48,6 +48,7 @@ def _run(cwd: Path, *args: str) -> float:
 
 
 def _copy_flagship(dest: Path) -> Path:
+    dest.mkdir()
     shutil.copy(REPO / "Snakefile", dest / "Snakefile")
     for folder in ("workflow", "notebooks", "config", "data"):
         shutil.copytree(REPO / folder, dest / folder)
@@ -65,8 +66,8 @@ def one_repetition(i: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="bench-reruns-") as tmp:
         tmp = Path(tmp)
         bare = tmp / "bare"
-        shutil.copytree(REPO / "benchmarks" / "bare_chain", bare)
-        bare_cold = _run(bare, "--snakefile", str(bare / "Snakefile"))
+        bare.mkdir()
+        bare_cold = _run(bare, "--snakefile", str(REPO / "benchmarks" / "bare_chain" / "Snakefile"))
         work = _copy_flagship(tmp / "flagship")
         cold = _run(work, "all")
         noop = _run(work, "all")

@@ -5,7 +5,10 @@ from retrocohort.config.slices import with_value
 from retrocohort.config.study import workflow_study
 from retrocohort.io.content_hashes import content_hashes
 from retrocohort.pipeline import run_status
+from retrocohort.pipeline.snakemake_params import use_builtin_param_serialisation
 from retrocohort.render.rst import rst_escape_text
+
+use_builtin_param_serialisation()  # params are plain values: no pandas import to compare them
 
 # conda users (--sdm conda): workflow/envs/retrocohort.yaml installs this checkout from here.
 os.environ.setdefault("RETROCOHORT_ROOT", workflow.basedir)

@@ -1,31 +1,38 @@
 """Format-independent table model and its renderers (Markdown, LaTeX, DOCX, HTML, safe CSV),
-journal presets for Word, and reStructuredText escaping for report captions."""
+journal presets for Word, and reStructuredText escaping for report captions.
 
-from retrocohort.io.csv_safe import neutralise_formula, safe_text_frame
-from retrocohort.render.docx import to_docx_bytes, write_docx
-from retrocohort.render.html import to_html
-from retrocohort.render.latex import standalone_document, to_latex
-from retrocohort.render.markdown import to_markdown
-from retrocohort.render.model import Footnote, Marked, Row, Table
-from retrocohort.render.presets import PRESETS, Preset, get_preset
-from retrocohort.render.rst import rst_escape, rst_escape_tree
+Names are imported on first use (PEP 562), so importing one light submodule (e.g.
+:mod:`retrocohort.render.rst` while the Snakefile is parsed) does not import pandas or docx.
+"""
 
-__all__ = [
-    "PRESETS",
-    "Footnote",
-    "Marked",
-    "Preset",
-    "Row",
-    "Table",
-    "get_preset",
-    "neutralise_formula",
-    "rst_escape",
-    "rst_escape_tree",
-    "safe_text_frame",
-    "standalone_document",
-    "to_docx_bytes",
-    "to_html",
-    "to_latex",
-    "to_markdown",
-    "write_docx",
-]
+from importlib import import_module
+
+_HOMES = {
+    "neutralise_formula": "retrocohort.io.csv_safe",
+    "safe_text_frame": "retrocohort.io.csv_safe",
+    "to_docx_bytes": "retrocohort.render.docx",
+    "write_docx": "retrocohort.render.docx",
+    "to_html": "retrocohort.render.html",
+    "standalone_document": "retrocohort.render.latex",
+    "to_latex": "retrocohort.render.latex",
+    "to_markdown": "retrocohort.render.markdown",
+    "Footnote": "retrocohort.render.model",
+    "Marked": "retrocohort.render.model",
+    "Row": "retrocohort.render.model",
+    "Table": "retrocohort.render.model",
+    "PRESETS": "retrocohort.render.presets",
+    "Preset": "retrocohort.render.presets",
+    "get_preset": "retrocohort.render.presets",
+    "rst_escape": "retrocohort.render.rst",
+    "rst_escape_text": "retrocohort.render.rst",
+    "rst_escape_tree": "retrocohort.render.rst",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    if name in {"docx", "html", "latex", "markdown", "model", "presets", "rst", "layout"}:
+        return import_module(f"retrocohort.render.{name}")
+    raise AttributeError(f"module 'retrocohort.render' has no attribute {name!r}")
