@@ -30,7 +30,14 @@ from retrocohort.figures import (
     slope_plot,
     swimmer_plot,
 )
-from retrocohort.figures.labels import slope_annotations, slope_titles, swimmer_frame
+from retrocohort.figures.labels import (
+    SYNTHETIC_NOTE,
+    km_note,
+    km_ylabel,
+    slope_annotations,
+    slope_titles,
+    swimmer_frame,
+)
 from retrocohort.figures.paired import paired_values
 from retrocohort.figures.style import categorical_colors
 
@@ -368,6 +375,49 @@ def test_km_plot_curves_bands_and_at_risk_table():
     assert len([c for c in ax.collections if (c.get_gid() or "").startswith("ci-")]) == 2
     assert sorted(t.get_text() for t in table_ax.texts) == ["10", "12", "4", "6"]
     assert len(km_plot(curves).axes) == 1
+
+
+def _one_curve() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "group": ["all"] * 2,
+            "time": [1.0, 2.0],
+            "survival": [0.5, 0.1],
+            "ci_low": [0.3, 0.0],
+            "ci_high": [0.7, 0.4],
+        }
+    )
+
+
+def test_km_plot_shows_the_synthetic_note_in_the_legend_even_for_one_curve():
+    assert km_plot(_one_curve()).axes[0].get_legend() is None
+    legend = km_plot(_one_curve(), note=SYNTHETIC_NOTE).axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [SYNTHETIC_NOTE]
+    two = pd.concat([_one_curve(), _one_curve().assign(group="B")])
+    texts = [t.get_text() for t in km_plot(two, note=SYNTHETIC_NOTE).axes[0].get_legend().get_texts()]
+    assert texts == ["all", "B", SYNTHETIC_NOTE]
+
+
+def test_km_note_follows_the_synthetic_flag_of_the_analysis_rows():
+    stats = pd.DataFrame({"analysis": ["fever", "fever", "death"], "synthetic": [False, True, False]})
+    assert km_note(stats, "fever") == SYNTHETIC_NOTE
+    assert km_note(stats, "death") is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ({"label": "Time to fever resolution after anakinra start"}, "Probability without fever resolution"),
+        ({"label": "Time to death", "event_name": "relapse"}, "Probability without relapse"),
+        ({"label": "Overall survival"}, "Probability without the event"),
+        (
+            {"label": "Time to death", "ylabel": "Probability of persisting fever"},
+            "Probability of persisting fever",
+        ),
+    ],
+)
+def test_km_ylabel_names_the_event(spec, expected):
+    assert km_ylabel(spec) == expected
 
 
 # ---------------------------------------------------------------- saving
