@@ -77,7 +77,7 @@ def km_plot(
     if note:
         handles.append(Line2D([], [], ls="none", label=note))
     if handles:
-        ax.legend(handles=handles, loc="lower left", handlelength=1.6 if len(groups) > 1 else 0)
+        ax.legend(handles=handles, loc="best", handlelength=1.6 if len(groups) > 1 else 0)
     ax.set_xlabel(time_label)
     if at_risk is not None:
         _risk_table(table_ax, at_risk, groups, colors)
