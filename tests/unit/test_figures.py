@@ -30,6 +30,7 @@ from retrocohort.figures import (
     slope_plot,
     swimmer_plot,
 )
+from retrocohort.figures.exclusion import exclusion_reasons
 from retrocohort.figures.labels import (
     SYNTHETIC_NOTE,
     km_note,
@@ -342,6 +343,46 @@ def test_cohort_flow_boxes_and_arrows(flow_steps):
     assert "(n = 34)" in text and "(n = 21)" in text and "Excluded (n = 7)" in text
     assert "• Primary HLH" in text and "• other indication" in text
     assert fig.get_figwidth() == SINGLE_COLUMN
+
+
+def test_cohort_flow_states_the_negation_of_the_inclusion_rule_never_the_rule():
+    steps = pd.DataFrame(
+        {
+            "step": [1, 2],
+            "label": ["H score > 169", "Received anakinra"],
+            "n_in": [665, 42],
+            "n_excluded": [623, 21],
+            "n_excluded_missing": [12, 21],
+            "n_out": [42, 21],
+            "reason": [
+                "hscore_reported > 169.0 (missing: exclude)",
+                "anakinra_line is recorded (missing: exclude)",
+            ],
+        }
+    )
+    boxes = [t.get_text() for t in cohort_flow(steps).axes[0].texts if t.get_text().startswith("Excluded")]
+    first = boxes[0].replace("\n   ", " ")
+    assert "Excluded (n = 623):" in first
+    assert "• H score not above 169 (n = 611)" in first and "• H score not recorded (n = 12)" in first
+    assert "> 169" not in first and "missing: exclude" not in first
+    assert "anakinra line not" in boxes[1] and "is recorded" not in boxes[1]
+
+
+@pytest.mark.parametrize(
+    ("label", "reason", "n_missing", "expected"),
+    [
+        ("H score > 169", "hscore_reported > 169.0 (missing: exclude)", 0, ["H score not above 169"]),
+        ("HScore >= 169", "hscore >= 169 (missing: include)", 3, ["HScore below 169"]),
+        ("Age", "age < 18.5 (missing: exclude)", None, ["age not below 18.5"]),
+        ("x", "sex == F (missing: exclude)", 0, ["sex not equal to F"]),
+        ("x", "line in {1, 2} (missing: exclude)", 0, ["line not in {1, 2}"]),
+        ("Adult", "adult is true (missing: exclude)", 0, ["adult not true"]),
+        ("Primary", "Primary HLH; other indication", 0, ["Primary HLH", "other indication"]),
+        ("x", float("nan"), 0, []),
+    ],
+)
+def test_exclusion_reasons_negate_the_rule_in_words(label, reason, n_missing, expected):
+    assert exclusion_reasons(label, reason, 10, n_missing) == expected
 
 
 def test_cohort_flow_rejects_counts_that_do_not_add_up(flow_steps):
