@@ -303,9 +303,11 @@ def test_swimmer_plot_encodings(swimmer_df, log_x):
     assert sorted(b.get_x() + b.get_width() for b in bars) == [5, 13, 90, 660]  # known only
     assert {b.get_x() for b in bars} == {origin}
     assert len({tuple(b.get_facecolor()) for b in bars}) == 3  # lines 1, 2 and 4
-    placeholders = gid_artists(fig, "missing-duration")
-    assert len(placeholders) == 1 and placeholders[0].get_hatch()
-    assert "duration missing" in [t.get_text() for t in ax.texts]
+    # an unknown duration is a dashed line across the row, never a bar that reads as a length
+    placeholders = [ln for ln in ax.lines if ln.get_gid() == "missing-duration"]
+    assert len(placeholders) == 1 and placeholders[0].get_linestyle() == "--"
+    assert placeholders[0].get_ydata()[0] == 4  # the last row (patient 3)
+    assert "duration unknown" in [t.get_text() for t in ax.texts]
     arrows = [a for a in ax.texts if isinstance(a, Annotation) and a.get_gid() == "ongoing"]
     assert len(arrows) == 2  # one with a known duration, one on the placeholder
     # sorted by duration, longest first, missing last
@@ -318,12 +320,17 @@ def test_swimmer_plot_encodings(swimmer_df, log_x):
         "Anakinra as 2nd line",
         "Anakinra as 4th line",
         "Treatment ongoing",
-        "Duration missing",
+        "Unknown duration",
         "Response",
         "No response",
         "Response unknown",
         "Died",
     }
+    markers = {
+        h.get_label(): h.get_marker() for h in fig.legends[0].legend_handles if hasattr(h, "get_marker")
+    }
+    assert markers["Died"] == "s"  # a filled square: "†" means synthetic everywhere else
+    assert "\u2020" not in "".join(str(m) for m in markers.values())
 
 
 def test_swimmer_plot_rejects_missing_columns(swimmer_df):
