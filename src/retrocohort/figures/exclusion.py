@@ -50,7 +50,7 @@ def exclusion_reasons(label: object, reason: object, n_excluded: int, n_missing:
     A rule written by :func:`retrocohort.cohort.selection.reason` is negated in words (``>`` ->
     "not above", ``is recorded`` -> "not recorded"); with ``missing: exclude`` and ``n_missing``
     (the flow's ``n_excluded_missing``) above zero, the patients lacking the value get their own
-    phrase and both carry their counts. Any other text is taken as already naming an exclusion
+    phrase and both carry their counts (a phrase counting nobody is left out). Any other text is taken as already naming an exclusion
     reason and is split on ``;``.
     """
     if not isinstance(reason, str) or not reason.strip():
@@ -69,4 +69,5 @@ def exclusion_reasons(label: object, reason: object, n_excluded: int, n_missing:
     )
     if match["missing"] != "exclude" or not n_missing:
         return [failed]
-    return [f"{failed} (n = {n_excluded - n_missing:,})", f"{subject} not recorded (n = {n_missing:,})"]
+    counted = ((failed, n_excluded - n_missing), (f"{subject} not recorded", n_missing))
+    return [f"{text} (n = {n:,})" for text, n in counted if n > 0]
