@@ -67,6 +67,8 @@ def km_inputs(draw) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_km_plot_with_no_one_or_tied_times(inputs):
     curves, at_risk = inputs
     assert isinstance(km_plot(curves, at_risk=at_risk), Figure)
+    legend = km_plot(curves, at_risk=at_risk, note="† computed from synthetic data").axes[0].get_legend()
+    assert legend.get_texts()[-1].get_text() == "† computed from synthetic data"  # even with no curve
 
 
 @PROFILE
@@ -105,3 +107,20 @@ def test_cohort_flow_when_the_selection_keeps_nobody():
     )
     fig = cohort_flow(steps)
     assert "n = 0" in "\n".join(t.get_text() for t in fig.axes[0].texts)
+
+
+def test_cohort_flow_when_every_exclusion_is_a_missing_value():
+    steps = pd.DataFrame(
+        {
+            "step": [1],
+            "label": ["H score > 169"],
+            "n_in": [5],
+            "n_excluded": [5],
+            "n_excluded_missing": [5],
+            "n_out": [0],
+            "reason": ["hscore_reported > 169.0 (missing: exclude)"],
+        }
+    )
+    text = "\n".join(t.get_text() for t in cohort_flow(steps).axes[0].texts)
+    assert "not above" not in text  # no phrase counting nobody
+    assert "H score not recorded (n = 5)" in text.replace("\n   ", " ")

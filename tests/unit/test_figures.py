@@ -30,7 +30,15 @@ from retrocohort.figures import (
     slope_plot,
     swimmer_plot,
 )
-from retrocohort.figures.labels import slope_annotations, slope_titles, swimmer_frame
+from retrocohort.figures.exclusion import exclusion_reasons
+from retrocohort.figures.labels import (
+    SYNTHETIC_NOTE,
+    km_note,
+    km_ylabel,
+    slope_annotations,
+    slope_titles,
+    swimmer_frame,
+)
 from retrocohort.figures.paired import paired_values
 from retrocohort.figures.style import categorical_colors
 
@@ -295,9 +303,11 @@ def test_swimmer_plot_encodings(swimmer_df, log_x):
     assert sorted(b.get_x() + b.get_width() for b in bars) == [5, 13, 90, 660]  # known only
     assert {b.get_x() for b in bars} == {origin}
     assert len({tuple(b.get_facecolor()) for b in bars}) == 3  # lines 1, 2 and 4
-    placeholders = gid_artists(fig, "missing-duration")
-    assert len(placeholders) == 1 and placeholders[0].get_hatch()
-    assert "duration missing" in [t.get_text() for t in ax.texts]
+    # an unknown duration is a dashed line across the row, never a bar that reads as a length
+    placeholders = [ln for ln in ax.lines if ln.get_gid() == "missing-duration"]
+    assert len(placeholders) == 1 and placeholders[0].get_linestyle() == "--"
+    assert placeholders[0].get_ydata()[0] == 4  # the last row (patient 3)
+    assert "duration unknown" in [t.get_text() for t in ax.texts]
     arrows = [a for a in ax.texts if isinstance(a, Annotation) and a.get_gid() == "ongoing"]
     assert len(arrows) == 2  # one with a known duration, one on the placeholder
     # sorted by duration, longest first, missing last
@@ -310,12 +320,17 @@ def test_swimmer_plot_encodings(swimmer_df, log_x):
         "Anakinra as 2nd line",
         "Anakinra as 4th line",
         "Treatment ongoing",
-        "Duration missing",
+        "Unknown duration",
         "Response",
         "No response",
         "Response unknown",
         "Died",
     }
+    markers = {
+        h.get_label(): h.get_marker() for h in fig.legends[0].legend_handles if hasattr(h, "get_marker")
+    }
+    assert markers["Died"] == "s"  # a filled square: "†" means synthetic everywhere else
+    assert "\u2020" not in "".join(str(m) for m in markers.values())
 
 
 def test_swimmer_plot_rejects_missing_columns(swimmer_df):
@@ -335,6 +350,46 @@ def test_cohort_flow_boxes_and_arrows(flow_steps):
     assert "(n = 34)" in text and "(n = 21)" in text and "Excluded (n = 7)" in text
     assert "• Primary HLH" in text and "• other indication" in text
     assert fig.get_figwidth() == SINGLE_COLUMN
+
+
+def test_cohort_flow_states_the_negation_of_the_inclusion_rule_never_the_rule():
+    steps = pd.DataFrame(
+        {
+            "step": [1, 2],
+            "label": ["H score > 169", "Received anakinra"],
+            "n_in": [665, 42],
+            "n_excluded": [623, 21],
+            "n_excluded_missing": [12, 21],
+            "n_out": [42, 21],
+            "reason": [
+                "hscore_reported > 169.0 (missing: exclude)",
+                "anakinra_line is recorded (missing: exclude)",
+            ],
+        }
+    )
+    boxes = [t.get_text() for t in cohort_flow(steps).axes[0].texts if t.get_text().startswith("Excluded")]
+    first = boxes[0].replace("\n   ", " ")
+    assert "Excluded (n = 623):" in first
+    assert "• H score not above 169 (n = 611)" in first and "• H score not recorded (n = 12)" in first
+    assert "> 169" not in first and "missing: exclude" not in first
+    assert "anakinra line not" in boxes[1] and "is recorded" not in boxes[1]
+
+
+@pytest.mark.parametrize(
+    ("label", "reason", "n_missing", "expected"),
+    [
+        ("H score > 169", "hscore_reported > 169.0 (missing: exclude)", 0, ["H score not above 169"]),
+        ("HScore >= 169", "hscore >= 169 (missing: include)", 3, ["HScore below 169"]),
+        ("Age", "age < 18.5 (missing: exclude)", None, ["age not below 18.5"]),
+        ("x", "sex == F (missing: exclude)", 0, ["sex not equal to F"]),
+        ("x", "line in {1, 2} (missing: exclude)", 0, ["line not in {1, 2}"]),
+        ("Adult", "adult is true (missing: exclude)", 0, ["adult not true"]),
+        ("Primary", "Primary HLH; other indication", 0, ["Primary HLH", "other indication"]),
+        ("x", float("nan"), 0, []),
+    ],
+)
+def test_exclusion_reasons_negate_the_rule_in_words(label, reason, n_missing, expected):
+    assert exclusion_reasons(label, reason, 10, n_missing) == expected
 
 
 def test_cohort_flow_rejects_counts_that_do_not_add_up(flow_steps):
@@ -368,6 +423,49 @@ def test_km_plot_curves_bands_and_at_risk_table():
     assert len([c for c in ax.collections if (c.get_gid() or "").startswith("ci-")]) == 2
     assert sorted(t.get_text() for t in table_ax.texts) == ["10", "12", "4", "6"]
     assert len(km_plot(curves).axes) == 1
+
+
+def _one_curve() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "group": ["all"] * 2,
+            "time": [1.0, 2.0],
+            "survival": [0.5, 0.1],
+            "ci_low": [0.3, 0.0],
+            "ci_high": [0.7, 0.4],
+        }
+    )
+
+
+def test_km_plot_shows_the_synthetic_note_in_the_legend_even_for_one_curve():
+    assert km_plot(_one_curve()).axes[0].get_legend() is None
+    legend = km_plot(_one_curve(), note=SYNTHETIC_NOTE).axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [SYNTHETIC_NOTE]
+    two = pd.concat([_one_curve(), _one_curve().assign(group="B")])
+    texts = [t.get_text() for t in km_plot(two, note=SYNTHETIC_NOTE).axes[0].get_legend().get_texts()]
+    assert texts == ["all", "B", SYNTHETIC_NOTE]
+
+
+def test_km_note_follows_the_synthetic_flag_of_the_analysis_rows():
+    stats = pd.DataFrame({"analysis": ["fever", "fever", "death"], "synthetic": [False, True, False]})
+    assert km_note(stats, "fever") == SYNTHETIC_NOTE
+    assert km_note(stats, "death") is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ({"label": "Time to fever resolution after anakinra start"}, "Probability without fever resolution"),
+        ({"label": "Time to death", "event_name": "relapse"}, "Probability without relapse"),
+        ({"label": "Overall survival"}, "Probability without the event"),
+        (
+            {"label": "Time to death", "ylabel": "Probability of persisting fever"},
+            "Probability of persisting fever",
+        ),
+    ],
+)
+def test_km_ylabel_names_the_event(spec, expected):
+    assert km_ylabel(spec) == expected
 
 
 # ---------------------------------------------------------------- saving

@@ -6,6 +6,7 @@ from pathlib import Path
 from retrocohort.analysis.frames import cohort_frame, write_statistics
 from retrocohort.analysis.survival import survival_statistics
 from retrocohort.config.check import variable_label
+from retrocohort.figures.labels import km_note, km_ylabel
 from retrocohort.figures.save import save_figure
 from retrocohort.figures.survival import km_plot
 from retrocohort.pipeline.step import run_step
@@ -31,7 +32,8 @@ def main(input: dict, output: dict, params: dict, config) -> None:
             res.curves,
             at_risk=res.at_risk,
             time_label=time_label,
-            ylabel=spec.get("ylabel", "Probability without the event"),
+            ylabel=km_ylabel(spec),
+            note=km_note(stats, spec["id"]),
         )
         save_figure(fig, Path(output[f"km_{spec['id']}"]).with_suffix(""))
 

@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from retrocohort.figures.exclusion import exclusion_reasons
 from retrocohort.figures.style import GREY_DARK, SINGLE_COLUMN, styled
 
 REQUIRED_COLUMNS = ("step", "label", "n_in", "n_excluded", "n_out", "reason")
@@ -66,10 +67,14 @@ def _wrap(text: str, width_in: float) -> list[str]:
     return textwrap.wrap(text, max(8, int((width_in - 2 * PAD) / CHAR_WIDTH))) or [""]
 
 
-def _exclusion_lines(n: int, reason: object, width_in: float) -> tuple[str, ...]:
-    """``Excluded (n = N)`` then one bullet per ``;``-separated reason."""
-    reasons = [r.strip() for r in str(reason).split(";") if r.strip()] if pd.notna(reason) else []
-    lines = [f"Excluded (n = {n:,})"]
+def _exclusion_lines(row: pd.Series, width_in: float) -> tuple[str, ...]:
+    """``Excluded (n = N):`` then one bullet per reason, in words (see :func:`exclusion_reasons`)."""
+    n = int(row["n_excluded"])
+    n_missing = row.get("n_excluded_missing")
+    reasons = exclusion_reasons(
+        row["label"], row["reason"], n, int(n_missing) if pd.notna(n_missing) else None
+    )
+    lines = [f"Excluded (n = {n:,}){':' if reasons else ''}"]
     for r in reasons:
         wrapped = _wrap(r, width_in - 0.08)
         lines += [f"• {wrapped[0]}", *(f"   {w}" for w in wrapped[1:])]
@@ -94,7 +99,7 @@ def layout_flow(steps: pd.DataFrame, width: float, final_label: str) -> tuple[li
         row = s.iloc[i]
         gap = V_GAP
         if row["n_excluded"] > 0:
-            side_lines = _exclusion_lines(int(row["n_excluded"]), row["reason"], side_w)
+            side_lines = _exclusion_lines(row, side_w)
             side_h = len(side_lines) * LINE_HEIGHT + 2 * PAD
             gap = max(V_GAP, side_h + 2 * 0.08)
             boxes.append(Box(side_x, y + (gap - side_h) / 2, side_w, side_lines, "exclusion"))
@@ -111,8 +116,11 @@ def cohort_flow(
 ) -> Figure:
     """Flow diagram: one box per step (label, n_in), exclusion boxes to the side, final n_out.
 
-    ``steps`` has columns step, label, n_in, n_excluded, n_out, reason (``;`` separates
-    several reasons). Counts must chain (see :func:`check_flow`).
+    ``steps`` has columns step, label, n_in, n_excluded, n_out, reason and optionally
+    n_excluded_missing (as written by :func:`retrocohort.cohort.selection.apply_selection`).
+    Exclusion boxes say what was excluded: an inclusion rule in ``reason`` is negated in words,
+    other text is shown as is (``;`` separates several reasons). Counts must chain (see
+    :func:`check_flow`).
     """
     boxes, height = layout_flow(steps, width, final_label)
     fig = Figure(figsize=(width, height))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from retrocohort.format.pvalues import p_value_format, printed_p_relation
+from retrocohort.tables.survival_table import event_name
 
 SYNTHETIC_NOTE = "† computed from synthetic data"
 
@@ -57,3 +58,21 @@ def slope_titles(table3: pd.DataFrame, config: dict) -> dict[str, str]:
         p["variable"]: p.get("label", p["variable"]) + (" †" if synthetic.get(p["variable"]) else "")
         for p in config["tables"]["table3"]["parameters"]
     }
+
+
+def km_ylabel(spec: dict) -> str:
+    """Kaplan–Meier y-axis label naming what the curve counts: ``survival[].ylabel`` if set, else
+    "Probability without <event>" with the event from
+    :func:`retrocohort.tables.survival_table.event_name` (the survival table's own wording), e.g.
+    "Probability without fever resolution" for a time to fever resolution."""
+    if spec.get("ylabel"):
+        return str(spec["ylabel"])
+    event = event_name(spec)
+    return "Probability without the event" if event == "event" else f"Probability without {event}"
+
+
+def km_note(stats: pd.DataFrame, analysis_id: str) -> str | None:
+    """:data:`SYNTHETIC_NOTE` when any statistics row of ``analysis_id`` is flagged ``synthetic``
+    (the analysis uses a synthetic time, event or group variable), else ``None``."""
+    rows = stats[stats["analysis"] == analysis_id]
+    return SYNTHETIC_NOTE if rows["synthetic"].astype(bool).any() else None

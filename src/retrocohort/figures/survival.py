@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from retrocohort.figures.style import SINGLE_COLUMN, categorical_colors, new_figure, styled
 
@@ -40,12 +41,15 @@ def km_plot(
     ylabel: str = "Survival probability",
     width: float = SINGLE_COLUMN,
     height: float = 2.4,
+    note: str | None = None,
 ) -> Figure:
     """Step survival curves with shaded CI bands, one colour per group.
 
     ``curves`` is long (group, time, survival, ci_low, ci_high), as produced by a KM
     estimator; curves are drawn right-continuous from (0, 1). ``at_risk`` (group, time,
-    n_at_risk) adds a numbers-at-risk table under the plot at the given times.
+    n_at_risk) adds a numbers-at-risk table under the plot at the given times. ``note`` (e.g.
+    :data:`retrocohort.figures.labels.SYNTHETIC_NOTE` when the analysis rests on synthetic
+    variables) is printed as the last legend entry, shown even for a single curve.
     """
     missing = [c for c in REQUIRED_COLUMNS if c not in curves.columns]
     if missing:
@@ -69,8 +73,11 @@ def km_plot(
     ax.set_ylim(0, 1.03)
     ax.set_xlim(left=0)
     ax.set_ylabel(ylabel)
-    if len(groups) > 1:
-        ax.legend(loc="lower left")
+    handles = ax.get_legend_handles_labels()[0] if len(groups) > 1 else []
+    if note:
+        handles.append(Line2D([], [], ls="none", label=note))
+    if handles:
+        ax.legend(handles=handles, loc="best", handlelength=1.6 if len(groups) > 1 else 0)
     ax.set_xlabel(time_label)
     if at_risk is not None:
         _risk_table(table_ax, at_risk, groups, colors)

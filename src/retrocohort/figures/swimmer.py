@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 from matplotlib.transforms import Transform, blended_transform_factory
 
 from retrocohort.figures.style import (
@@ -24,17 +24,17 @@ from retrocohort.figures.style import (
 
 REQUIRED_COLUMNS = ("patient_id", "duration_days", "ongoing", "efficacy", "alive", "line")
 BAR_HEIGHT = 0.62
-PLACEHOLDER_WIDTH = 0.2  # axes fraction used by a missing-duration placeholder
+UNKNOWN_DASHES = (0, (2.5, 2.0))  # dashed row: the duration is unknown, not short
 FRAME_HEIGHT = 1.45  # inches of axis labels, status header and legend around the bars
 MIN_LABELLED_ROW = 0.1  # inches; thinner rows drop the patient labels (unreadable)
-HATCH = "//////"
 ARROW = {"arrowstyle": "-|>", "color": GREY_DARK, "lw": 0.8, "shrinkA": 0, "shrinkB": 0, "mutation_scale": 6}
 #: Status-column markers: (marker, face colour, edge colour, legend label).
 MARKERS = {
     "response": ("o", OKABE_ITO["bluish_green"], OKABE_ITO["bluish_green"], "Response"),
     "no_response": ("o", "white", OKABE_ITO["vermillion"], "No response"),
     "response_unknown": ("$?$", GREY, GREY, "Response unknown"),
-    "died": ("$\u2020$", "black", "black", "Died"),
+    # a filled square, not "†": the dagger marks synthetic data everywhere else in the outputs
+    "died": ("s", "black", "black", "Died"),
 }
 
 
@@ -55,9 +55,10 @@ def swimmer_plot(
 ) -> Figure:
     """One horizontal bar per patient, longest at the top, missing durations at the bottom.
 
-    Encodings: bar colour = anakinra treatment line; arrow = treatment ongoing; hatched
-    placeholder = duration missing; a status column on the right shows response (filled
-    circle), no response (open circle), unknown response (?) and death (†). With ``log_x``
+    Encodings: bar colour = anakinra treatment line; arrow = treatment ongoing; a thin dashed
+    line across the row labelled "duration unknown" = duration missing (no bar: nothing reads as
+    a length); a status column on the right shows response (filled circle), no response (open
+    circle), unknown response (?) and death (filled black square; "†" is kept for synthetic data). With ``log_x``
     bars start at day 1 (durations must be >= 1). Large cohorts get thinner rows so the figure
     never exceeds a page; below 0.1 inch per row the patient labels are dropped.
     """
@@ -127,35 +128,34 @@ def _arrow(ax: Axes, x0: float, x1: float, y: float, transform: Transform) -> No
 
 
 def _draw_missing(ax: Axes, ys: np.ndarray, colors: np.ndarray, ongoing: np.ndarray) -> None:
-    """Hatched fixed-width placeholder (in line colour) labelled 'duration missing'."""
+    """Unknown duration: a dashed line (in line colour) across the whole row, labelled
+    'duration unknown', ending in an arrow when treatment is ongoing; no bar is drawn."""
     axes_x = blended_transform_factory(ax.transAxes, ax.transData)
     for yi, color, ong in zip(ys, colors, ongoing, strict=True):
-        ax.add_patch(
-            Rectangle(
-                (0, yi - BAR_HEIGHT / 2),
-                PLACEHOLDER_WIDTH,
-                BAR_HEIGHT,
+        end = 0.92 if ong else 1.0
+        ax.add_line(
+            Line2D(
+                [0, end],
+                [yi, yi],
                 transform=axes_x,
-                fill=False,
-                hatch=HATCH,
-                edgecolor=color,
-                lw=0.6,
+                color=color,
+                lw=0.9,
+                ls=UNKNOWN_DASHES,
                 gid="missing-duration",
             )
         )
-        end = PLACEHOLDER_WIDTH
         if ong:
             _arrow(ax, end, end + 0.06, yi, axes_x)
-            end += 0.06
         ax.text(
-            end + 0.02,
+            0.03,
             yi,
-            "duration missing",
+            "duration unknown",
             transform=axes_x,
             va="center",
             fontsize=6.5,
             color=GREY_DARK,
             style="italic",
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
         )
 
 
@@ -208,7 +208,7 @@ def _legend_handles(
             )
         )
     if has_missing:
-        handles.append(Patch(fill=False, hatch=HATCH, edgecolor=GREY, lw=0.6, label="Duration missing"))
+        handles.append(Line2D([], [], color=GREY_DARK, lw=0.9, ls=UNKNOWN_DASHES, label="Unknown duration"))
     for key, mask in status.items():
         if mask.any():
             marker, face, edge, label = MARKERS[key]
