@@ -5,13 +5,16 @@ Word, plus one compilable LaTeX document with all three."""
 import pandas as pd
 
 from retrocohort.analysis.frames import read_table3
+from retrocohort.audit.published import load_study
 from retrocohort.cohort.frames import category_codes
 from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import read_parquet, write_csv, write_text
 from retrocohort.pipeline.step import run_step
+from retrocohort.render.annotate import mark_published_disagreements
 from retrocohort.render.latex import standalone_document
 from retrocohort.render.model import Row, Table
 from retrocohort.tables.build import build_table1, build_table2, build_table3
+from retrocohort.tables.published_marks import PrintedRow, table1_disagreements
 from retrocohort.tables.suppression import small_cell_k, suppress_table
 from retrocohort.tables.write import write_table_formats
 
@@ -22,6 +25,14 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     patients = patients[category_codes(patients["patient_id"], cohort) >= 0].reset_index(drop=True)
     t1 = pd.read_csv(input["table1"])
     table1 = suppress_table(build_table1(t1, config, len(patients)), t1, small_cell_k(config))
+    if input.get("published"):  # rows that differ from the paper: ‡ and a footnote to the audit
+        printed = [
+            PrintedRow(n.variable, n.statistic, n.values, n.decimals, n.printed)
+            for n in load_study(input["published"]).numbers
+            if n.where.strip().lower() == "table 1"
+        ]
+        disagree = table1_disagreements(t1, printed, config["statistics"]["rounding"])
+        table1 = mark_published_disagreements(table1, disagree, "results/audit/audit.md")
     t2_cols = [c["variable"] for c in config["tables"]["table2"]["columns"]]
     write_csv(safe_text_frame(patients[t2_cols]), output["table2_csv"])
     if len(patients):
