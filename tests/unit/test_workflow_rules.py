@@ -131,3 +131,12 @@ def test_with_value_replaces_a_declared_path_by_a_projection():
     assert sliced["values"]["tables"]["table1"]["rows"][0]["label"] == "A"  # the original is kept
     with pytest.raises(ValueError):
         with_value(sliced, "tables/table1/title", "T")
+
+
+def test_every_rule_reruns_when_the_library_code_changes():
+    """Snakemake notices edits of rule scripts only: each rule also passes the package's digest."""
+    from retrocohort.io.content_hashes import package_digest
+
+    assert all("code=CODE," in body for name, body in _rules().items()), "a rule without params code=CODE"
+    digest = package_digest()
+    assert len(digest) == 64 and digest == package_digest()

@@ -46,6 +46,7 @@ rule audit:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         config=config_keys(
             "study",
             "audit",

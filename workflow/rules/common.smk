@@ -3,7 +3,7 @@ import os
 
 from retrocohort.config.slices import with_value
 from retrocohort.config.study import workflow_study
-from retrocohort.io.content_hashes import content_hashes
+from retrocohort.io.content_hashes import content_hashes, package_digest
 from retrocohort.pipeline import run_status
 from retrocohort.pipeline.snakemake_params import use_builtin_param_serialisation
 from retrocohort.render.rst import rst_escape_text
@@ -22,6 +22,8 @@ STUDY = workflow_study(workflow.config_settings.configfiles, workflow.config_set
 # no markup written in a label (links, raw HTML, directives) reaches the report as markup.
 config.clear()
 config.update(rst_escape_text(STUDY.data))
+# the library's code: a param of every rule, so outputs of other code are never kept as current
+CODE = package_digest()
 config_keys = STUDY.slice  # in params: the config keys a rule reads, so editing one reruns it
 
 SITES = STUDY.sites

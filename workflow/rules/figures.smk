@@ -31,6 +31,7 @@ rule figures_slopes:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         config=config_keys("tables/table3", "paired_days", "statistics/p_value", "statistics/rounding"),
     script:
         "../scripts/figures_slopes.py"
@@ -61,6 +62,7 @@ rule figures:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         config=config_keys("hscore/cutoff", "hscore/operator", "figures"),
     script:
         "../scripts/figures.py"

@@ -34,6 +34,7 @@ rule group_comparisons:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         config=config_keys(
             "groups",
             "tables/groups",

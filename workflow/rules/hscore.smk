@@ -14,6 +14,7 @@ rule hscore:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         config=config_keys("hscore", "selection/score", "variables"),
     script:
         "../scripts/hscore.py"
@@ -38,6 +39,7 @@ rule select_cohort:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         config=config_keys("selection/criteria", "hscore/cutoff", "hscore/operator"),
     script:
         "../scripts/select_cohort.py"
@@ -61,5 +63,7 @@ rule hscore_csv:
         "logs/benchmarks/hscore_csv.tsv"
     conda:
         "../envs/retrocohort.yaml"
+    params:
+        code=CODE,
     script:
         "../scripts/hscore_csv.py"

@@ -18,6 +18,7 @@ rule ingest_site:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         config=lambda w: config_keys(
             f"sites/{w.site}",
             "variables",
@@ -51,6 +52,7 @@ rule provenance_inputs:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         study=STUDY.data,  # the whole resolved config is recorded, so any edit reruns this
     script:
         "../scripts/provenance_inputs.py"

@@ -39,6 +39,7 @@ rule manuscript:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         config=with_value(
             config_keys(
                 "statistics/quantile_type",

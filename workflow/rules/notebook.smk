@@ -32,6 +32,7 @@ rule notebook:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         table1_variables=[r["variable"] for r in table1_statistic_rows() if "variable" in r],
         table3_variables=[p["variable"] for p in STUDY.data["tables"]["table3"]["parameters"]],
         config=config_keys(

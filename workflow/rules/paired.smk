@@ -24,6 +24,7 @@ rule paired_tests:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         config=config_keys(
             "tables/table3",
             "paired_days",

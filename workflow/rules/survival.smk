@@ -41,6 +41,7 @@ rule survival:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         config=config_keys(
             "survival",
             "tables/survival",

@@ -24,6 +24,7 @@ rule table1_statistics:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         rows=table1_statistic_rows(),
         config=config_keys(
             "baseline_day",
@@ -69,6 +70,7 @@ rule tables:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         config=config_keys(
             "tables/table1",
             "tables/table2",

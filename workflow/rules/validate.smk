@@ -17,6 +17,7 @@ rule validate_site:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         config=config_keys("variables"),
     script:
         "../scripts/validate_site.py"
@@ -43,6 +44,7 @@ rule merge_sites_and_derive:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        code=CODE,
         config=config_keys("variables", "derived"),
     script:
         "../scripts/merge_sites_and_derive.py"

@@ -62,3 +62,23 @@ def content_hashes(paths: Iterable[str], cache: str | Path) -> dict[str, str]:
         except OSError:
             pass  # a read-only checkout still works, it only hashes again next time
     return hashes
+
+
+def package_digest() -> str:
+    """SHA-256 over the source files of the installed ``retrocohort`` package (paths and bytes).
+
+    Every rule passes it as a param, so results computed by other library code (an upgrade, or
+    an edit in an editable install) are recomputed instead of looking current; Snakemake itself
+    only notices edits of the rule scripts.
+    """
+    import hashlib
+
+    import retrocohort
+
+    root = Path(retrocohort.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".yaml"} and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
