@@ -23,7 +23,9 @@ for cid in tc.CASES:
             tc.run_pipeline(work)
             msg = "(no error!)"
         except Exception as e:
-            msg = str(e).replace(str(work) + "/", "")
+            # paths relative to the study; the temporary folders' random names would make the file unstable
+            msg = str(e).replace(str(work) + "/", "").replace(str(work), "<study>")
+            msg = msg.replace(str(work.parent), "<tmp>")
         mp.undo()
     out += [f"## {cid}: {tc._case(cid)['fault']}", "", "```", msg, "```", ""]
 Path("tests/corpus/MESSAGES.md").write_text("\n".join(out), encoding="utf-8")

@@ -636,11 +636,14 @@ def main() -> None:
 
     sys.path.insert(0, str(HERE))
     from cases_config import CASES as CONFIG_CASES
+    from cases_export import CASES as EXPORT_CASES
     from cases_ingest import CASES as INGEST_CASES
+
+    all_cases = CASES + CONFIG_CASES + INGEST_CASES + EXPORT_CASES
 
     cases = HERE / "cases"
     shutil.rmtree(cases, ignore_errors=True)
-    for case_id, fault, files, patch, special, expect in CASES + CONFIG_CASES + INGEST_CASES:
+    for case_id, fault, files, patch, special, expect in all_cases:
         folder = cases / case_id
         folder.mkdir(parents=True)
         replaced = {}
@@ -653,7 +656,7 @@ def main() -> None:
         (folder / "case.yaml").write_text(
             yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
-    print(f"{len(CASES) + len(CONFIG_CASES) + len(INGEST_CASES)} cases written to {cases}")
+    print(f"{len(all_cases)} cases written to {cases}")
 
 
 if __name__ == "__main__":

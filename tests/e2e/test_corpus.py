@@ -119,9 +119,9 @@ def prepare_base(work: Path) -> Path:
     return work
 
 
-def test_corpus_covers_at_least_40_fault_classes():
+def test_corpus_covers_at_least_120_fault_classes():
     faults = {_case(c)["fault"] for c in CASES}
-    assert len(faults) == len(CASES) >= 40
+    assert len(faults) == len(CASES) >= 120
 
 
 @pytest.mark.parametrize("case_id", CASES)

@@ -27,8 +27,12 @@ def missing_mask(text: pd.Series, missing: list[str]) -> pd.Series:
     return text.isna() | text.str.strip().isin(missing)
 
 
-#: A plain number once the decimal mark is a dot: no grouping, no unit, no 'inf'/'nan'.
-PLAIN_NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
+#: A plain number once the decimal mark is a dot: ASCII digits only (``\\d`` would also take
+#: full-width or Arabic-Indic digits), no grouping, no unit, no 'inf'/'nan', no exponent.
+PLAIN_NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)"
+#: Scientific notation in a text cell: what a spreadsheet's display format (``1.48E+04``) exports,
+#: often with digits rounded away (14835 shown as 1.48E+04), so refused rather than read.
+SCIENTIFIC_NUMBER = r"(?:" + PLAIN_NUMBER + r")[eE][+-]?[0-9]+"
 
 
 def _number_expectation(integer: bool, decimal: str, missing: list[str]) -> str:
@@ -50,7 +54,9 @@ def parse_numbers(
 ) -> tuple[pd.Series, list[Problem]]:
     """Text -> float64 (NaN for missing tokens). Bad cells become located problems.
 
-    Thousands separators, units inside cells, 'inf' and 'nan' spellings are all rejected:
+    Thousands separators, units inside cells, non-ASCII digits, scientific notation (an Excel
+    display format such as ``1.48E+04`` that may have rounded 14835), 'inf' and 'nan' spellings are
+    all rejected:
     a missing value must be spelled as one of the study's ``missing_values``. With a declared
     decimal comma (``decimal=","``), a cell holding a dot (``24.657``: a dot-decimal 24.657 or a
     grouped 24 657?) is an error, never a guess. ``percent`` (all rows, or a per-row mask) marks
@@ -72,6 +78,7 @@ def parse_numbers(
     plain = cleaned.str.fullmatch(PLAIN_NUMBER).fillna(False).to_numpy(dtype=bool) & ~foreign
     unplain = ~miss & ~plain & ~foreign
     pct = np.zeros(len(text), dtype=bool)
+    scientific = cleaned.str.fullmatch(SCIENTIFIC_NUMBER).fillna(False).to_numpy(dtype=bool) & unplain
     if unplain.any():
         percent_cell = cleaned[unplain].str.fullmatch("(?:" + PLAIN_NUMBER + r")\s*%")
         pct[unplain] = percent_cell.fillna(False).to_numpy(dtype=bool)
@@ -86,12 +93,18 @@ def parse_numbers(
         bad |= ~miss & plain & (values.round() != values).to_numpy(dtype=bool)
     expected = _number_expectation(integer, decimal, missing)
     problems = []
-    for r, v, is_dot, is_pct in zip(row_number(text.index[bad]), text[bad], foreign[bad], pct[bad]):
+    rows = row_number(text.index[bad])
+    for r, v, is_dot, is_pct, is_sci in zip(rows, text[bad], foreign[bad], pct[bad], scientific[bad]):
         if is_dot:
             message, hint = (
                 f"'.' in a number of a source declaring '{decimal}' as decimal mark (a decimal "
                 "dot or a thousands separator?)",
                 "; or `decimal: '.'` if the file uses dots",
+            )
+        elif is_sci:
+            message, hint = (
+                "scientific notation (a spreadsheet display format, which may have rounded digits away)",
+                "; the number written out in full (format the column as Number before exporting)",
             )
         elif is_pct:
             message, hint = "a percentage for a variable whose unit is not %", "; a '%' only for a % variable"

@@ -176,7 +176,8 @@ def _read_csv(path: Path, encoding: str, separator: str) -> pd.DataFrame:
 
 
 def _check_columns(path: Path, frame: pd.DataFrame) -> None:
-    """Reject blank and duplicated column names (pandas renames a duplicate 'x' to 'x.1')."""
+    """Reject blank and duplicated column names (pandas renames a duplicate 'x' to 'x.1'), and names
+    equal up to case and surrounding spaces ('age' and 'Age '), which a mapping could confuse."""
     names = [str(c) for c in frame.columns]
     problems = []
     for i, name in enumerate(names):
@@ -188,6 +189,18 @@ def _check_columns(path: Path, frame: pd.DataFrame) -> None:
                     file=str(path),
                     column=dup.group(1),
                     expected="each column name once",
+                )
+            )
+        twin = next(
+            (o for o in names[:i] if o != name and o.strip().casefold() == name.strip().casefold()), None
+        )
+        if twin is not None:
+            problems.append(
+                Problem(
+                    f"column names {twin!r} and {name!r} differ only by case or surrounding spaces",
+                    file=str(path),
+                    column=name,
+                    expected="distinct column names (which one holds the data?)",
                 )
             )
         if not name.strip() or name.startswith("Unnamed:"):
