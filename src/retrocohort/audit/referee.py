@@ -201,36 +201,28 @@ def _row_findings(sid: str, rows: Sequence[Mapping[str, Any]]) -> list[Record]:
                 f"#audit-{sid}-rows",
             )
         )
-    other = [r for r in rows if r["status"] == "reproduced_other_method" and r["data"] == "real"]
-    if other:
-        out.append(
-            _finding(
-                "warning",
-                "regenerated",
-                "Reproduced only under another method or "
-                "definition than the stated one: "
-                + "; ".join(f"{r['where']} “{r['printed']}”" for r in other)
-                + ".",
-                [r["id"] for r in other],
-                "real",
-                f"#audit-{sid}-rows",
+    listings = (
+        (
+            "reproduced_other_method",
+            "real",
+            "Reproduced only under another method or definition than the stated one",
+        ),
+        ("not_reproduced", "synthetic", "Not reproduced by the synthetic data (not evidence either way)"),
+    )
+    for status, data, prefix in listings:
+        listed = [r for r in rows if r["status"] == status and r["data"] == data]
+        if listed:
+            printed = "; ".join(f"{r['where']} “{r['printed']}”" for r in listed)
+            out.append(
+                _finding(
+                    "warning",
+                    "regenerated",
+                    f"{prefix}: {printed}.",
+                    [r["id"] for r in listed],
+                    data,
+                    f"#audit-{sid}-rows",
+                )
             )
-        )
-    synthetic = [r for r in rows if r["status"] == "not_reproduced" and r["data"] == "synthetic"]
-    if synthetic:
-        out.append(
-            _finding(
-                "warning",
-                "regenerated",
-                "Not reproduced by the synthetic data (not "
-                "evidence either way): "
-                + "; ".join(f"{r['where']} “{r['printed']}”" for r in synthetic)
-                + ".",
-                [r["id"] for r in synthetic],
-                "synthetic",
-                f"#audit-{sid}-rows",
-            )
-        )
     return out
 
 
