@@ -13,14 +13,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from retrocohort.config.agents import agent_problems
+from retrocohort.config.declared_tables import declared_table_problems
 from retrocohort.config.derived_spec import FLAG_OPS, VARIABLE_OPS, first_of_rules
 from retrocohort.config.paths import resolve_inside
 from retrocohort.errors import InputError, Problem
 
 
 def all_variable_names(config: dict) -> set[str]:
-    """Declared, derived and built-in variables (patient_id, site, hscore outputs)."""
-    builtin = {"patient_id", "site", "hscore", "hscore_recomputed", "hscore_probability_pct"}
+    """Declared, derived and built-in variables (patient_id, site; the HScore outputs when the
+    study has the HScore stage)."""
+    builtin = {"patient_id", "site"}
+    if "hscore" in config:
+        builtin |= {"hscore", "hscore_recomputed", "hscore_probability_pct"}
     return set(config.get("variables", {})) | set(config.get("derived", {})) | builtin
 
 
@@ -37,6 +41,10 @@ def _referenced_variables(config: dict) -> Iterable[tuple[str, str]]:
                     (f"derived/{name}/first_of/{i}/variable", v)
                     for i, (names, _) in enumerate(first_of_rules(arg))
                     for v in names
+                )
+            elif op == "points":
+                yield from (
+                    (f"derived/{name}/points/{i}/variable", it["variable"]) for i, it in enumerate(arg)
                 )
     tables = config.get("tables", {})
     for i, row in enumerate(tables.get("table1", {}).get("rows", [])):
@@ -281,6 +289,7 @@ def semantic_problems(config: dict, file: str, base_dir: Path) -> list[Problem]:
                     )
                 )
     problems += reference_problems(config, file)
+    problems += declared_table_problems(config, known, file)
     published = config.get("study", {}).get("published")
     if published and not (base_dir / published).is_file():
         problems.append(
