@@ -33,6 +33,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
             res.curves,
             at_risk=res.at_risk,
             censored=res.censored,
+            time_axis_max=spec.get("time_axis_max"),
             time_label=time_label,
             ylabel=km_ylabel(spec),
             note=km_note(stats, spec["id"]),

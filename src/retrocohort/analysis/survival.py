@@ -72,11 +72,14 @@ class SurvivalAnalysis:
     censored: pd.DataFrame  # group, time, survival: one row per censored patient (the "+" marks)
 
 
-def at_risk_times(time: np.ndarray, n_ticks: int = 5) -> np.ndarray:
-    """Deterministic 'nice' times from 0 to the largest time for the numbers-at-risk row."""
+def at_risk_times(time: np.ndarray, n_ticks: int = 5, axis_max: float | None = None) -> np.ndarray:
+    """Deterministic 'nice' times from 0 to the largest time (or to ``axis_max``, the figure's
+    ``time_axis_max``, when smaller) for the numbers-at-risk row."""
     from matplotlib.ticker import MaxNLocator
 
     top = float(np.nanmax(time)) if time.size else 0.0
+    if axis_max is not None:
+        top = min(top, float(axis_max))
     ticks = MaxNLocator(nbins=n_ticks, integer=True, min_n_ticks=2).tick_values(0.0, max(top, 1.0))
     return ticks[(ticks >= 0) & (ticks <= max(top, 1.0))]
 
@@ -259,7 +262,7 @@ def analyse(
     }
     t_all, e_all = data.time.to_numpy()[complete], data.event.to_numpy()[complete]
     k_all = keys.to_numpy()[complete]
-    ticks = at_risk_times(t_all)
+    ticks = at_risk_times(t_all, axis_max=spec.get("time_axis_max"))
     rows = [{**base, "role": "patients", "group": "", **_accounting(t_all, e_all, reasons)}]
     curves, risk, marks = [], [], []
     for key, label in order:

@@ -144,8 +144,8 @@ def event_data(frame: pd.DataFrame, spec: dict, index: int, variables: dict, der
         time = time.where(~censored, numeric_times(frame, censor_var))
         reason[time.isna()] = f"{label(time_var)} and {label(censor_var)} unknown"
         definition = (
-            f"every observed {time_var} is an event; a patient without it is censored at "
-            f"{censor_var}; patients with neither excluded."
+            f"event = a recorded {label(time_var)}; a patient without one is censored at "
+            f"{label(censor_var)}; patients with neither excluded."
         )
     else:
         event = time.notna().astype(float)

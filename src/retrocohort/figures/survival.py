@@ -56,6 +56,7 @@ def km_plot(
     *,
     at_risk: pd.DataFrame | None = None,
     censored: pd.DataFrame | None = None,
+    time_axis_max: float | None = None,
     time_label: str = "Days since anakinra start",
     ylabel: str = "Survival probability",
     width: float = SINGLE_COLUMN,
@@ -69,7 +70,8 @@ def km_plot(
     n_at_risk) adds a numbers-at-risk table under the plot at the given times. ``censored``
     (group, time, survival: one row per censored patient) draws a "+" at S(t) at each censoring
     time, as R's ``plot.survfit(mark.time = TRUE)``, carries each curve to its last censoring
-    time, and adds a legend entry "+ Censored". ``note`` (e.g. the synthetic-data note or the
+    time, and adds a legend entry "+ Censored". ``time_axis_max`` ends the time axis there (curves
+    carry on beyond it; the legend counts the censoring marks it hides). ``note`` (e.g. the synthetic-data note or the
     patients excluded, :func:`retrocohort.figures.labels.km_note`) is printed as the last
     legend entry, shown even for a single curve.
     """
@@ -106,14 +108,15 @@ def km_plot(
                 mew=1.0,
                 color=color,
                 gid=f"censored-{group}",
-                clip_on=False,
             )
     ax.set_ylim(0, 1.03)
-    ax.set_xlim(left=0)
+    ax.set_xlim(left=0, right=time_axis_max)
     ax.set_ylabel(ylabel)
     handles = ax.get_legend_handles_labels()[0] if len(groups) > 1 else []
     if len(censored):
-        handles.append(Line2D([], [], ls="none", marker=CENSOR_MARK, color="0.3", label=CENSORED_LABEL))
+        hidden = int((censored["time"] > time_axis_max).sum()) if time_axis_max is not None else 0
+        label = CENSORED_LABEL + (f" ({hidden} beyond the axis)" if hidden else "")
+        handles.append(Line2D([], [], ls="none", marker=CENSOR_MARK, color="0.3", label=label))
     if note:
         handles.append(Line2D([], [], ls="none", label=note))
     if handles:
