@@ -109,7 +109,6 @@ def numeric_times(frame: pd.DataFrame, variable: str) -> pd.Series:
                 Problem(
                     f"patient {patient}: value is not a number",
                     column=variable,
-                    row=int(row),
                     value=values.iloc[row],
                     expected="a number of time units (or empty when unknown)",
                 )
