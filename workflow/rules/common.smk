@@ -63,7 +63,7 @@ HASH_CACHE = ".snakemake/retrocohort/raw-hashes.json"
 def table1_statistic_rows():
     """Table 1 rows as the statistics see them (variable and statistic, or a section marker):
     labels, decimals and indentation are formatting, so editing them reruns only `tables`."""
-    keep = ("variable", "stat")
+    keep = ("variable", "stat", "level")
     return [
         {"section": True} if "section" in row else {k: row[k] for k in keep if k in row}
         for row in (TABLES["table1"]["rows"] if TABLE1 else [])
@@ -73,7 +73,7 @@ def table1_statistic_rows():
 def table1_row_formats():
     """Table 1 rows without their labels (variable, statistic, decimals): what a rule that prints
     Table 1 numbers elsewhere (the manuscript text) needs, so a label edit does not rerun it."""
-    keep = ("variable", "stat", "decimals", "pct_decimals")
+    keep = ("variable", "stat", "level", "decimals", "pct_decimals")
     return [
         {"section": True} if "section" in row else {k: row[k] for k in keep if k in row}
         for row in (TABLES["table1"]["rows"] if TABLE1 else [])

@@ -145,7 +145,9 @@ def _group_rows(
             None,
         )
     km = kaplan_meier(t, e, conf, ci_type=ci_type)
-    med = median_survival(t, e, conf, ci_type=ci_type)
+    med = median_survival(
+        t, e, conf, ci_type=ci_type, convention=spec.get("median_convention", "retrocohort")
+    )
     band = f"pointwise {conf:.0%} CI, {ci_type} transform of Greenwood's variance."
     rows = [
         {**g, "role": "km", **rec, "method": f"Kaplan–Meier estimate; {band}"}
