@@ -101,3 +101,22 @@ def test_measurement_files_use_the_same_spellings(tmp_path):
 
 def test_convert_rounds_minutes_from_seconds_exactly():
     assert convert(np.array([20.0]), "s", "min", significant=12).tolist() == [pytest.approx(1 / 3)]
+
+
+def test_a_raw_unit_without_a_canonical_unit_is_an_error_not_ignored(tmp_path):
+    (tmp_path / "p.csv").write_text("subject,dur\nP1,90\n", encoding="utf-8")
+    source = {
+        "path": "p.csv",
+        "table": "patients",
+        "id_column": "subject",
+        "columns": {"duration": {"column": "dur", "unit": "s"}},
+    }
+    config = {
+        "variables": {"duration": {"kind": "continuous", "table": "patients"}},
+        "sites": {"s": {"sources": [source]}},
+    }
+    with pytest.raises(InputError) as err:
+        ingest_site("s", config["sites"]["s"], config, tmp_path)
+    text = str(err.value)
+    assert "p.csv, column 'dur': value 's'" in text and "no canonical unit" in text
+    assert "`variables: {duration: {unit: ...}}`" in text

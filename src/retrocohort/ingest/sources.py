@@ -163,7 +163,18 @@ def ingest_patient_source(
                 integer=vspec["kind"] == "count",
                 percent=spec.get("unit", vspec.get("unit")) == "%",
             )
-            if "unit" in spec and "unit" in vspec:
+            if "unit" in spec and "unit" not in vspec:
+                problems.append(
+                    Problem(
+                        f"a raw unit is declared for {var}, which has no canonical unit to convert to",
+                        file=file,
+                        column=spec["column"],
+                        value=spec["unit"],
+                        expected=f"`variables: {{{var}: {{unit: ...}}}}` (the unit values are converted to), "
+                        f"or no `unit:` under `columns: {{{var}: ...}}` of this source",
+                    )
+                )
+            elif "unit" in spec:
                 try:
                     converted = convert(
                         values.to_numpy(),
