@@ -1,6 +1,7 @@
 """Rule ``select_cohort``: the study's selection criteria applied in order (CONSORT-style flow:
-in, excluded per criterion, out) to the patients, with their HScore columns when the study has
-the HScore stage; no criteria: everyone is included."""
+in, excluded per criterion, out) to the patients with their HScore columns (when the study has the
+HScore stage). No criteria (``selection: {criteria: []}`` or no ``selection:`` key): everyone is
+included, the flow is one row."""
 
 import logging
 
