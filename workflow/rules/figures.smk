@@ -32,7 +32,14 @@ rule figures_slopes:
         "../envs/retrocohort.yaml"
     params:
         code=CODE,
-        config=config_keys("tables/table3", "paired_days", "statistics/p_value", "statistics/rounding"),
+        config=config_keys(
+            "tables/table3",
+            "paired_days",
+            "time_points",
+            "paired_time_points",
+            "statistics/p_value",
+            "statistics/rounding",
+        ),
     script:
         "../scripts/figures_slopes.py"
 

@@ -38,6 +38,9 @@ rule notebook:
         config=config_keys(
             "variables",
             "paired_days",
+            "time_points",
+            "paired_time_points",
+            "repeated_time_points",
             "statistics/quantile_type",
             "statistics/decimals_for_tests",
             "statistics/wilcoxon",

@@ -28,6 +28,9 @@ rule paired_tests:
         config=config_keys(
             "tables/table3",
             "paired_days",
+            "time_points",
+            "paired_time_points",
+            "repeated_time_points",
             "variables",
             "derived",
             "statistics/quantile_type",
