@@ -120,3 +120,31 @@ def test_a_repeated_day_is_refused_with_patient_and_day():
         select_time_point(meas, ["crp"], TimePoint("t", 0, (-5, 5)))
     with pytest.raises(InputError, match="patient a, day -3"):
         time_point_pairs(meas, ["crp"], (exact_day(-3), exact_day(3)))
+
+
+def test_ingestion_refuses_days_outside_the_study_day_range():
+    from retrocohort.ingest.measurements import DAY_RANGE, ingest_measurement_source
+
+    assert DAY_RANGE == (-365, 3650)  # the schema default of day_range
+    raw = pd.DataFrame(
+        {"id": ["1", "1", "2"], "day": ["0", "400", "-40"], "var": ["crp"] * 3, "val": ["5", "6", "7"]}
+    )
+    source = {"id_column": "id", "day_column": "day", "variable_column": "var", "value_column": "val"}
+    variables = {"crp": {"kind": "continuous", "table": "measurements", "unit": "1"}}
+    _, default = ingest_measurement_source(raw, source, variables, "labs.csv", ["", "NA"])
+    assert not [p for p in default if "day" in p.message]
+    _, narrow = ingest_measurement_source(
+        raw, source, variables, "labs.csv", ["", "NA"], day_range=(-30, 365)
+    )
+    outside = [p for p in narrow if p.message == "day outside the study window"]
+    assert [(p.row, p.value) for p in outside] == [(3, "400"), (4, "-40")]
+    assert all(p.expected == "an integer day within [-30, 365] relative to diagnosis" for p in outside)
+
+
+def test_repeated_keys_pack_any_day_range():
+    from retrocohort.ingest.measurements import repeated_keys
+
+    patient = np.array([0, 0, 0, 1])
+    day = np.array([-5000, 9000, -5000, 9000])  # beyond the default range: no clipping collision
+    variable = np.array([0, 0, 0, 0])
+    assert repeated_keys(patient, day, variable).tolist() == [True, False, True, False]

@@ -198,9 +198,11 @@ def _repeated_cells(stats: pd.DataFrame, config: dict, tests: dict) -> tuple[lis
     cells = [marked_p(r["p_value"], r["method"], config, tests) for r in rows.to_dict("records")]
     names = ", ".join(p.title for p in points)
     counts = "; ".join(f"{r['label']}, n = {int(r['n_pairs'])}" for r in rows.to_dict("records"))
+    main_adjusted = stats.loc[stats["role"] == "main", "adjustment"].ne("none").any()
+    unadjusted = "; not adjusted for multiplicity" if main_adjusted else ""
     foot = [
         f"p across {names}: Friedman test (continuous) or Cochran's Q (binary) on the patients "
-        f"with a value at every time point ({counts})."
+        f"with a value at every time point ({counts}{unadjusted})."
     ]
     return cells, foot, f"p-Value ({names})"
 
