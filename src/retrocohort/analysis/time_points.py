@@ -46,7 +46,7 @@ def _duplicate_problem(rows: pd.DataFrame, dup: np.ndarray) -> InputError:
     )
 
 
-def _rule_scores(point: TimePoint, day: np.ndarray, value: np.ndarray, sign: np.ndarray) -> np.ndarray:
+def _rule_scores(point: TimePoint, day: np.ndarray, value: np.ndarray, sign: np.ndarray | None) -> np.ndarray:
     """Score per row, lower is better: the rule's ordering of the measurements in the window."""
     if point.rule == "closest":
         return np.abs(day - point.day)
@@ -54,7 +54,7 @@ def _rule_scores(point: TimePoint, day: np.ndarray, value: np.ndarray, sign: np.
         return day
     if point.rule == "last":
         return -day
-    if point.rule == "worst":
+    if point.rule == "worst" and sign is not None:
         return -sign * value
     raise ConfigError(
         "Unknown time point rule",
@@ -88,17 +88,22 @@ def select_coded(
     group: np.ndarray,
     day: np.ndarray,
     value: np.ndarray,
-    sign: np.ndarray,
+    sign: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The selection on integer-coded rows: ``group`` (one code per patient and variable),
-    ``day``, ``value`` and per-row worst ``sign``, all already restricted to non-missing values
+    ``day``, ``value`` and per-row worst ``sign`` (+1 max, -1 min; only read by ``worst``), all already restricted to non-missing values
     with unique (group, day). Returns (group, value, day, n_tied) of the chosen measurements,
     one per group present in the window (in no particular order). An exact-day window
     ``[d, d]`` holds at most one row per group: no sort is needed."""
-    inside = (day >= point.window[0]) & (day <= point.window[1])
-    group, day, value, sign = group[inside], day[inside], value[inside], sign[inside]
-    if point.window[0] == point.window[1] or not group.size:
-        return group, value, day, np.ones(group.size, dtype=np.int64)
+    lo, hi = point.window
+    if lo == hi:
+        inside = np.flatnonzero(day == lo)
+        return group[inside], value[inside], day[inside], np.ones(inside.size, dtype=np.int64)
+    inside = np.flatnonzero((day >= lo) & (day <= hi))
+    group, day, value = group[inside], day[inside], value[inside]
+    sign = sign[inside] if sign is not None else None
+    if not group.size:
+        return group, value, day, np.ones(0, dtype=np.int64)
     score = _rule_scores(point, day, value, sign)
     tiebreak = -day if point.tie == "later" else day
     order = np.lexsort((tiebreak, score, group))
@@ -211,7 +216,11 @@ def select_time_point(
     rows, patients, pid, var, day = _coded_rows(measurements, names, [point])
     n_pat = max(len(patients), 1)
     group, value, chosen_day, n_tied = select_coded(
-        point, var * n_pat + pid, day, rows["value"].to_numpy(dtype="float64"), sign_of[var]
+        point,
+        var * n_pat + pid,
+        day,
+        rows["value"].to_numpy(dtype="float64"),
+        sign_of[var] if len(var) else None,
     )
     order = np.argsort(group, kind="stable")
     group, value, chosen_day, n_tied = group[order], value[order], chosen_day[order], n_tied[order]
@@ -256,11 +265,12 @@ def time_point_values(
     rows, patients, pid, var, day = _coded_rows(measurements, names, points)
     n_pat, k = len(patients), len(points)
     values = rows["value"].to_numpy(dtype="float64")
+    groups = var * max(n_pat, 1) + pid
     grid_v = np.full((k, len(names) * n_pat), np.nan)
     grid_d = np.full((k, len(names) * n_pat), np.nan)
     for i, point in enumerate(points):
-        sign = _worst_sign(point, names, worst or {})[var] if len(var) else np.zeros(0)
-        group, value, chosen_day, _ = select_coded(point, var * max(n_pat, 1) + pid, day, values, sign)
+        sign = _worst_sign(point, names, worst or {})[var] if point.rule == "worst" else None
+        group, value, chosen_day, _ = select_coded(point, groups, day, values, sign)
         grid_v[i, group] = value
         grid_d[i, group] = chosen_day
     out = {}
