@@ -1,6 +1,11 @@
-"""Table 3: Day 0 vs Day 7 paired comparisons, one machine-readable row per parameter.
+"""Table 3: paired comparisons of two time points, one machine-readable row per parameter.
 
-Continuous parameters: Wilcoxon signed-rank on the paired differences (Day 7 − Day 0, rounded
+The two time points are the study's ``paired_time_points`` (Day 0 vs Day 7, the exact
+``paired_days``, for the flagship); each patient's value at a time point is chosen by
+:mod:`retrocohort.analysis.time_points`, and the summary columns are named from the time
+point names (``day0_median``, ``baseline_median``).
+
+Continuous parameters: Wilcoxon signed-rank on the paired differences (second − first, rounded
 to ``decimals_for_tests`` so float subtraction cannot break ties), with the configured preset
 or explicit options; Hodges–Lehmann estimate of the median difference with its CI; matched-pairs
 rank-biserial correlation. Binary parameters: McNemar (exact binomial by default).
