@@ -145,7 +145,9 @@ def _median_entries(rec: dict, style: TextStyle, where: dict) -> dict[str, Entry
         )
     if present(rec.get("n"), rec.get("n_events")):
         n, events = int(rec["n"]), int(rec["n_events"])
-        everyone = n + int(rec.get("n_missing") or 0)
+        # patients of this group left out of the analysis (older survival files: n_missing)
+        excluded = rec.get("n_excluded") if present(rec.get("n_excluded")) else rec.get("n_missing")
+        everyone = n + (int(excluded) if present(excluded) else 0)
         entries["n"] = Entry(n, style.integer(n), 0, column="n", **where)
         entries["events"] = Entry(events, style.integer(events), 0, column="n_events", **where)
         entries["events_count_pct"] = Entry(
