@@ -117,10 +117,16 @@ R_DIFFERENCES: tuple[RDifference, ...] = (
     RDifference(
         key="fisher_rxc_limit",
         topic="Fisher-Freeman-Halton exact test (r x c)",
-        ours="full enumeration of the tables with the observed margins, refused beyond 5,000,000 tables",
-        r="fisher.test uses the network algorithm (FEXACT) with a workspace limit",
-        reason="enumeration is exact and simple; larger tables should use chi-square",
-        r_option="none needed: p-values equal where both run",
+        ours="full enumeration of the tables with the observed margins, up to 5,000,000 tables "
+        "(stats.contingency.FFH_MAX_TABLES); beyond that the stats function refuses and a "
+        "descriptive table's categorical test falls back to Pearson's chi-square, and its method "
+        "text says so ('the exact test is infeasible (more than 5,000,000 tables)')",
+        r="fisher.test uses the network algorithm (FEXACT, Mehta & Patel 1983) and stays exact on "
+        "those tables (given enough workspace)",
+        reason="enumeration is exact and simple; a table with more than 5,000,000 arrangements has "
+        "large enough counts for the chi-square approximation, and the fallback is stated",
+        r_option="none needed below the limit (p-values equal); beyond it compare with "
+        "chisq.test(correct = FALSE), or fisher.test(workspace = 2e8) for R's exact p",
     ),
 )
 
