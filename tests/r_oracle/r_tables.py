@@ -235,9 +235,10 @@ def regression_code(table: str, data: pd.DataFrame, spec: Mapping) -> list[str]:
             pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
         ):
             texts = [level_text(v) for v in values]
-            ref = r_literal(_reference_text(references[column], texts)) if column in references else "NULL"
-            levels = f"factor({r_strings(texts)})"
-            assignments.append(f"{column} = if (is.null({ref})) {levels} else relevel({levels}, ref = {ref})")
+            factor = f"factor({r_strings(texts)})"
+            if column in references:
+                factor = f"relevel({factor}, ref = {r_literal(_reference_text(references[column], texts))})"
+            assignments.append(f"{column} = {factor}")
         else:
             assignments.append(f"{column} = {r_numbers(values)}")
     lhs = f"Surv({spec['time']}, {spec['event']})" if kind == "cox" else spec["outcome"]

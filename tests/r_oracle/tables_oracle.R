@@ -254,15 +254,16 @@ regression_model <- function(table, analysis, predictor, d, formula, kind) {
   s <- summary(fit)$coefficients
   s <- s[rownames(s) != "(Intercept)", , drop = FALSE]
   ci <- confint.default(fit)[rownames(s), , drop = FALSE]
-  se <- if ("se(coef)" %in% colnames(s)) s[, "se(coef)"] else s[, "Std. Error"]
+  se_column <- if ("se(coef)" %in% colnames(s)) "se(coef)" else "Std. Error"
   for (term in rownames(s)) {
+    se <- s[term, se_column]
     row <- paste(analysis, predictor, term, sep = "/")
     put(table, row, "coefficient", s[term, 1])
-    put(table, row, "std_err", se[[term]])
+    put(table, row, "std_err", se)
     put(table, row, "ratio", exp(s[term, 1]))
     put(table, row, "ci_low", exp(ci[term, 1]))
     put(table, row, "ci_high", exp(ci[term, 2]))
-    put(table, row, "z", s[term, 1] / se[[term]])
+    put(table, row, "z", s[term, 1] / se)
     put(table, row, "p_value", s[term, ncol(s)])
     put(table, row, "n", if (kind == "cox") fit$n else nobs(fit))
   }

@@ -428,3 +428,108 @@ def test_a_perturbed_cell_is_reported_with_table_row_column(default_run):
     compare_rows("table1", ours, "variable", r, cmp)
     assert len(cmp.failures) == 1
     assert cmp.failures[0].startswith(f"table1 | row {ours.loc[target, 'variable']} | median: ours ")
+
+
+# --- the comparators a second study's tables use, on frames from the library on survival::pbc --------
+PBC_ROWS = [
+    {"variable": "age"},
+    {"variable": "sex", "kind": "categorical"},
+    {"variable": "stage", "kind": "categorical"},
+    {"variable": "edema", "kind": "categorical"},
+    {"variable": "chol", "stat": "mean_sd"},
+    {"variable": "ascites"},
+    {"variable": "bili"},
+]
+
+
+@pytest.fixture(scope="module")
+def pbc(tmp_path_factory) -> pd.DataFrame:
+    from rscript import r_dataset_csv
+
+    frame = r_dataset_csv("survival::pbc", tmp_path_factory.mktemp("pbc") / "pbc.csv")
+    return frame.assign(dead=(frame["status"] == 2).astype(int))
+
+
+def _csv_round_trip(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """As the pipeline writes results/stats/<id>.csv and the oracle reads it back."""
+    frame.to_csv(path, index=False)
+    return pd.read_csv(path, dtype={"level": str})
+
+
+@pytest.mark.parametrize(
+    ("by", "labels"), [("trt", {1: "D-penicillamine", 2: "Placebo"}), ("stage", None)], ids=["trt", "stage"]
+)
+def test_stratified_table_comparator_on_pbc(pbc, by, labels, tmp_path: Path):
+    from retrocohort.analysis.stratified import stratified_statistics
+
+    spec = {"by": by, "rows": [r for r in PBC_ROWS if r["variable"] != by], "group_labels": labels}
+    ours = _csv_round_trip(
+        stratified_statistics(pbc, spec["rows"], by, group_labels=labels), tmp_path / "t.csv"
+    )
+    r = run_oracle(stratified_code("baseline", pbc, spec, ours))
+    cmp = Comparison()
+    compare_stratified("baseline", ours, r, cmp)
+    cmp.assert_ok(minimum=150)
+    # edema x stage (3 x 4, n = 412) is beyond the exact enumeration: chi-square fallback, R exact
+    assert ("fisher_rxc_limit" in cmp.documented) == (by == "stage")
+    broken = ours.copy()
+    broken.loc[broken["variable"] == "age", "q3@Overall"] += 1e-6
+    cmp = Comparison()
+    compare_stratified("baseline", broken, r, cmp)
+    assert [f for f in cmp.failures if f.startswith("baseline | row age | q3@Overall: ours")], cmp.failures
+
+
+@pytest.mark.parametrize("model", ["cox", "logistic"])
+def test_regression_table_comparator_on_pbc(pbc, model, tmp_path: Path):
+    from retrocohort.analysis.regression import regression_analysis
+
+    trial = pbc[pbc["trt"].notna()].reset_index(drop=True)
+    spec = {
+        "kind": model,
+        "time": "time",
+        "event": "dead",
+        "outcome": "dead",
+        "predictors": ["age", "sex", "bili", "edema"],
+        "multivariable": ["age", "sex", "bili", "edema"],
+        "reference_levels": {"sex": "f", "edema": 0.0},
+    }
+    ours = _csv_round_trip(regression_analysis(trial, spec).to_frame(), tmp_path / "t.csv")
+    r = run_oracle(regression_code("models", trial, spec))
+    cmp = Comparison()
+    compare_regression("models", ours, r, cmp, REL_MODEL)
+    cmp.assert_ok(minimum=len(ours) * 8)
+    broken = ours.assign(ci_high=ours["ci_high"] * (1 + 1e-4))
+    cmp = Comparison()
+    compare_regression("models", broken, r, cmp, REL_MODEL)
+    assert len(cmp.failures) == len(ours)
+
+
+# --- fisher_rxc_limit, both ways ------------------------------------------------------------------
+def test_fisher_rxc_limit_fallback_is_chi_square_and_r_stays_exact():
+    """Below the enumeration limit our Fisher-Freeman-Halton p is fisher.test's; beyond it the
+    descriptive table's test falls back to chi-square (said in the method) = chisq.test, while
+    R's network algorithm still gives the exact p, which differs."""
+    import numpy as np
+
+    from retrocohort.analysis.stratified import categorical_test
+    from retrocohort.stats.r_differences import difference
+
+    assert "chi-square" in difference("fisher_rxc_limit").ours
+    small = np.array([[3, 1, 2], [1, 3, 4], [2, 2, 5]])
+    big = np.array([[10, 12, 8, 5], [6, 9, 14, 11], [7, 3, 5, 12], [1, 0, 2, 1]])
+    code = [
+        f"m <- matrix({r_numbers(t.ravel())}, {t.shape[0]}, byrow = TRUE); "
+        f"out$t{i} <- c(fisher.test(m, workspace = 2e8)$p.value, suppressWarnings(chisq.test(m))$p.value)"
+        for i, t in enumerate((small, big))
+    ]
+    r = run_oracle(code)
+    below, beyond = categorical_test(small), categorical_test(big)
+    assert below["test"] == "Fisher-Freeman-Halton exact"
+    cmp = Comparison()
+    cmp.cell("fisher_rxc", "small", "p_value = fisher.test", below["p_value"], r["t0"][0])
+    assert beyond["test"] == "Pearson chi-square" and "exact test is infeasible" in beyond["method"]
+    cmp.cell("fisher_rxc", "big", "p_value = chisq.test", beyond["p_value"], r["t1"][1])
+    cmp.differs(
+        "fisher_rxc", "big", "p_value vs fisher.test", beyond["p_value"], r["t1"][0], "fisher_rxc_limit"
+    )
+    cmp.assert_ok(minimum=3)
