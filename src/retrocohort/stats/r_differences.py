@@ -153,6 +153,14 @@ def differences_markdown() -> str:
         "here with the option that reproduces R; the oracle asserts both that the default "
         "differs on a data set where the methods disagree and that the R option agrees.",
         "",
+        "The table-level oracle (`tests/r_oracle/test_tables_e2e_vs_r.py`) runs the flagship "
+        "pipeline, gives R the validated input only, and recomputes every cell of "
+        "`results/stats/` (Table 1, the paired Table 3, the group comparisons, Kaplan-Meier "
+        "and log-rank); where an entry below applies, R computes our documented method and the "
+        "test checks that R's own function differs on that table. A second run with "
+        "`statistics.wilcoxon.preset: R` and `statistics.mcnemar.method: chi2_cc` must give "
+        "wilcox.test's and mcnemar.test's numbers.",
+        "",
     ]
     for entry in R_DIFFERENCES:
         lines += [
