@@ -173,7 +173,8 @@ km_cells <- function(table, group, time, status, horizons, conf_type, conf_level
                plain = function(p) 1)
   z <- abs((g(sv) - g(0.5)) / (gp(sv) * se))
   ok <- which(z <= qnorm(1 - (1 - conf_level) / 2))
-  median <- if (any(sv < 0.5)) t[which(sv < 0.5)[1]] else NA
+  below <- sv < 0.5 - sqrt(.Machine$double.eps)  # S(t) < 0.5 beyond float noise (10/20 is 0.5)
+  median <- if (any(below)) t[which(below)[1]] else NA
   low <- if (length(ok)) t[ok[1]] else NA
   high <- if (!length(ok)) NA else if (max(ok) == length(t)) Inf else t[max(ok) + 1]
   put(table, paste0(group, "@median"), "median", median)
