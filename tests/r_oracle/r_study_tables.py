@@ -44,7 +44,12 @@ class StudyInput:
 
     def stats(self, stem: str) -> pd.DataFrame | None:
         path = self.workdir / "results" / "stats" / f"{stem}.csv"
-        return pd.read_csv(path, dtype={"level": str, "group_value": str}) if path.exists() else None
+        if not path.exists():
+            return None
+        frame = pd.read_csv(path, dtype={"level": str, "group_value": str})
+        if stem == "table3_paired" and "role" in frame:  # the paired tests (not extra/repeated rows)
+            frame = frame[frame["role"] == "main"].reset_index(drop=True)
+        return frame
 
 
 def study_input(workdir: Path) -> StudyInput:
@@ -90,25 +95,45 @@ def compare_rows(table: str, ours: pd.DataFrame, key: str, r: dict, cmp: Compari
 
 
 # --- Table 3 (paired) -------------------------------------------------------------------------------
-def paired_days(config: dict) -> tuple[int, int]:
-    if config.get("time_points"):
+def tested_time_points(config: dict) -> list[dict]:
+    """The two time points of Table 3 as ``{day, window, rule, tie}`` (``paired_days``: exact days)."""
+    points = config.get("time_points") or {}
+    names = config.get("paired_time_points")
+    if not names:
+        return [{"day": int(d), "window": [int(d), int(d)]} for d in config["paired_days"]]
+    return [points[name] for name in names]
+
+
+def time_point_values(values: pd.DataFrame, point: dict) -> pd.Series:
+    """One value per patient at a time point, chosen independently of the library: the
+    measurements within the window, then the rule (closest to the day, first or last) with its
+    tie rule (earlier or later day). ``worst`` and ``tie: mean`` are not re-implemented here."""
+    rule, tie = point.get("rule", "closest"), point.get("tie", "earlier")
+    if rule == "worst" or tie == "mean":
         raise NotImplementedError(
-            "the R oracle pairs exact days only: add time_points windows to table3_code"
+            f"the R oracle re-implements closest/first/last with earlier/later ties, not {point}"
         )
-    first, second = config["paired_days"]
-    return int(first), int(second)
+    lo, hi = point.get("window") or [point["day"], point["day"]]
+    inside = values[(values["day"] >= lo) & (values["day"] <= hi)].copy()
+    key = {"closest": (inside["day"] - point["day"]).abs(), "first": inside["day"], "last": -inside["day"]}[
+        rule
+    ]
+    inside["key"], inside["order"] = key, inside["day"] if tie == "earlier" else -inside["day"]
+    chosen = inside.sort_values(["patient_id", "key", "order"]).groupby("patient_id").head(1)
+    return chosen.set_index("patient_id")["value"]
 
 
 def table3_code(inp: StudyInput, ours: pd.DataFrame) -> list[str]:
     stats = inp.config["statistics"]
-    before_day, after_day = paired_days(inp.config)
+    first, second = tested_time_points(inp.config)
     code = []
     for _, row in ours.iterrows():
         values = inp.measurements[inp.measurements["variable"] == row["variable"]]
-        wide = values.pivot(index="patient_id", columns="day", values="value")
-        pairs = wide.reindex(columns=[before_day, after_day]).dropna()
+        pairs = pd.concat(
+            {"before": time_point_values(values, first), "after": time_point_values(values, second)}, axis=1
+        ).dropna()
         name = r_literal(row["variable"])
-        before, after = r_numbers(pairs[before_day]), r_numbers(pairs[after_day])
+        before, after = r_numbers(pairs["before"]), r_numbers(pairs["after"])
         if row["kind"] == "binary":
             code.append(
                 f"paired_binary('table3', {name}, {before}, {after}, {r_literal(stats['mcnemar']['method'])})"
