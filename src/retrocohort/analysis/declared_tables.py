@@ -30,6 +30,19 @@ def descriptive_rows(spec: Mapping[str, Any], variables: Mapping[str, Any]) -> l
     return rows
 
 
+def _declared_levels(
+    frame: pd.DataFrame, spec: Mapping[str, Any], variables: Mapping[str, Any]
+) -> pd.DataFrame:
+    """Categorical predictors as pandas categoricals in their declared ``categories`` order, so a
+    model's levels print in that order (R: factor levels); values outside it are kept as given."""
+    out = frame
+    for name in dict.fromkeys([*spec["predictors"], *spec.get("multivariable", [])]):
+        cats = variables.get(name, {}).get("categories")
+        if cats and name in frame and frame[name].dropna().isin(cats).all():
+            out = out.assign(**{name: pd.Categorical(frame[name], categories=cats)})
+    return out
+
+
 def reference_levels(spec: Mapping[str, Any], variables: Mapping[str, Any]) -> dict:
     """The table's ``reference_levels``, completed with the first declared category of each
     categorical predictor (R's default treatment coding: the first factor level)."""
@@ -74,7 +87,9 @@ def declared_table_statistics(
     """
     if spec["kind"] == "regression":
         model = {**spec, "kind": spec["model"], "reference_levels": reference_levels(spec, variables)}
-        return regression_analysis(frame, model, where=f"tables/{table_id}").to_frame()
+        return regression_analysis(
+            _declared_levels(frame, spec, variables), model, where=f"tables/{table_id}"
+        ).to_frame()
     return stratified_statistics(
         frame,
         descriptive_rows(spec, variables),

@@ -144,7 +144,10 @@ def build_design(
     for name in predictors:
         series = data[name]
         if name in reference_levels or _is_categorical(series):
-            levels = sorted(pd.unique(series).tolist(), key=_level_text)
+            if isinstance(series.dtype, pd.CategoricalDtype):  # declared order, as R's factor levels
+                levels = [c for c in series.cat.categories if (series == c).any()]
+            else:
+                levels = sorted(pd.unique(series).tolist(), key=_level_text)
             counts[name] = {_level_text(v): int((series == v).sum()) for v in levels}
             if name not in reference_levels:
                 problems.append(
