@@ -1,0 +1,132 @@
+"""End to end: the second REAL study, the Mayo Clinic PBC trial (studies/pbc, issue 15).
+
+"A new study is config + data, never a code change": the real Snakemake workflow runs on the
+study's config and raw files (survival::pbc and pbcseq) in a temporary copy and must give the
+stratified Table 1 (p-values and SMDs), the paired baseline vs 1-year table with time point
+columns named after the time points, the Cox and logistic tables, the Kaplan-Meier analyses
+with censored patients kept, and no HScore output (the study has no `hscore:` key).
+Expected counts are computed here from the raw files, never copied from a publication.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from study import ROOT, copy_study, run_all
+
+pytestmark = pytest.mark.e2e
+
+STUDY = ROOT / "studies" / "pbc"
+FORMATS = ("md", "tex", "html", "docx")
+
+
+def _tables_of_kind(config: dict, kind: str, **match: str) -> list[str]:
+    """Ids of the config's tables of ``kind`` (and e.g. ``model=cox``)."""
+    return [
+        name
+        for name, spec in config["tables"].items()
+        if isinstance(spec, dict)
+        and spec.get("kind") == kind
+        and all(spec.get(k) == v for k, v in match.items())
+    ]
+
+
+@pytest.fixture(scope="module")
+def config() -> dict:
+    return yaml.safe_load((STUDY / "config/config.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def randomised() -> pd.DataFrame:
+    """The randomised patients of the raw patients file (trt recorded)."""
+    patients = pd.read_csv(STUDY / "data/raw/pbc_patients.csv")
+    return patients[patients["trt"].notna()]
+
+
+@pytest.fixture(scope="module")
+def pbc_run(tmp_path_factory) -> Path:
+    work = copy_study(tmp_path_factory.mktemp("pbc"), STUDY)
+    proc = run_all(work, timeout=1200)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return work
+
+
+def test_the_config_declares_no_hscore_and_the_four_table_kinds(config):
+    assert "hscore" not in config
+    assert _tables_of_kind(config, "descriptive")
+    assert _tables_of_kind(config, "regression", model="cox")
+    assert _tables_of_kind(config, "regression", model="logistic")
+    assert "table3" in config["tables"] and config["paired_time_points"] == ["baseline", "year1"]
+
+
+def test_stratified_table_has_p_values_and_smds_per_variable(pbc_run, config, randomised):
+    (table_id,) = [t for t in _tables_of_kind(config, "descriptive") if config["tables"][t].get("by")]
+    stats = pd.read_csv(pbc_run / f"results/stats/{table_id}.csv")
+    heads = stats[stats["row_type"].isin(["value", "variable"])]
+    declared = [row["variable"] for row in config["tables"][table_id]["rows"]]
+    assert sorted(heads["variable"]) == sorted(declared)
+    assert heads["p_value"].between(0, 1).all(), heads[["variable", "p_value", "method"]]
+    assert (np.isfinite(heads["smd"]) & (heads["smd"] >= 0)).all(), heads[["variable", "smd"]]
+    sizes = {c.split("@", 1)[1]: int(stats[c].iloc[0]) for c in stats.columns if c.startswith("n_group@")}
+    arms = randomised["trt"].astype(int).value_counts()
+    assert sizes["Overall"] == len(randomised)
+    assert sizes["D-penicillamine"] == arms[1] and sizes["Placebo"] == arms[2]
+    for fmt in FORMATS:
+        assert (pbc_run / f"results/tables/{table_id}.{fmt}").stat().st_size > 0
+
+
+@pytest.mark.parametrize("model", ["cox", "logistic"])
+def test_regression_tables_are_written(pbc_run, config, randomised, model):
+    (table_id,) = _tables_of_kind(config, "regression", model=model)
+    stats = pd.read_csv(pbc_run / f"results/stats/{table_id}.csv")
+    multi = stats[stats["analysis"] == "multivariable"]
+    assert len(multi) and np.isfinite(multi["ratio"]).all() and (multi["ratio"] > 0).all()
+    predictors = config["tables"][table_id]["multivariable"]  # raw columns of the same names
+    complete = randomised[predictors].dropna()
+    assert (multi["n"] == len(complete)).all()
+    assert stats["converged"].astype(str).eq("True").all()
+    for fmt in FORMATS:
+        assert (pbc_run / f"results/tables/{table_id}.{fmt}").stat().st_size > 0
+
+
+def test_kaplan_meier_keeps_censored_patients(pbc_run, randomised):
+    survival = pd.read_csv(pbc_run / "results/stats/survival.csv")
+    medians = survival[(survival["analysis"] == "overall_survival") & (survival["role"] == "median")]
+    assert medians["n"].sum() == len(randomised)
+    assert medians["n_events"].sum() == (randomised["status"] == 2).sum() < len(randomised)
+    logrank = survival[(survival["analysis"] == "overall_survival") & (survival["role"] == "logrank")]
+    assert len(logrank) == 1 and 0 <= logrank["p_value"].iloc[0] <= 1
+    assert (pbc_run / "results/figures/km_overall_survival.png").exists()
+
+
+def _expected_pairs(config: dict, randomised: pd.DataFrame) -> dict[str, int]:
+    """Per paired variable: randomised patients with a value in both time point windows."""
+    labs = pd.read_csv(STUDY / "data/raw/pbcseq_labs_long.csv")
+    labs = labs[labs["id"].isin(randomised["id"])]
+    names = config["sites"]["mayo"]["sources"][1]["variable_names"]
+    points = [config["time_points"][p]["window"] for p in config["paired_time_points"]]
+    expected = {}
+    for raw, canonical in names.items():
+        mine = labs[labs["variable"] == raw]
+        ids = [set(mine.loc[mine["day"].between(lo, hi), "id"]) for lo, hi in points]
+        expected[canonical] = len(ids[0] & ids[1])
+    return expected
+
+
+def test_paired_table_columns_are_named_after_the_time_points(pbc_run, config, randomised):
+    paired = pd.read_csv(pbc_run / "results/stats/table3_paired.csv")
+    assert any(c.startswith("baseline_") for c in paired.columns), list(paired.columns)
+    assert any(c.startswith("year1_") for c in paired.columns), list(paired.columns)
+    assert not any(c.startswith(("day0_", "day7_")) for c in paired.columns)
+    main = paired[paired["role"] == "main"].set_index("variable")
+    expected = _expected_pairs(config, randomised)
+    assert {v: int(main.loc[v, "n_pairs"]) for v in expected} == expected
+    assert main["p_value"].between(0, 1).all()
+
+
+def test_no_hscore_output(pbc_run):
+    made = [p.relative_to(pbc_run) for p in (pbc_run / "results").rglob("*") if "hscore" in p.name.lower()]
+    assert made == []
