@@ -8,6 +8,7 @@ with censored patients kept, and no HScore output (the study has no `hscore:` ke
 Expected counts are computed here from the raw files, never copied from a publication.
 """
 
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,20 @@ def pbc_run(tmp_path_factory) -> Path:
     proc = run_all(work, timeout=1200)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return work
+
+
+def test_the_export_script_regenerates_the_raw_files_byte_for_byte(tmp_path):
+    proc = subprocess.run(
+        ["Rscript", str(ROOT / "scripts/export_pbc.R"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    committed = sorted(p.name for p in (STUDY / "data/raw").iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == committed
+    for name in committed:
+        assert (tmp_path / name).read_bytes() == (STUDY / "data/raw" / name).read_bytes(), name
 
 
 def test_the_config_declares_no_hscore_and_the_four_table_kinds(config):
