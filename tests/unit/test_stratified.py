@@ -10,15 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrocohort.analysis.stratified import (
-    categorical_smd,
-    categorical_test,
-    continuous_smd,
-    strata,
-    stratified_statistics,
-)
+from retrocohort.analysis.stratified import categorical_test, strata, stratified_statistics
 from retrocohort.errors import InputError
 from retrocohort.render.model import Marked
+from retrocohort.stats.smd import categorical_smd, continuous_smd
 from retrocohort.tables.cohort_tables import build_stratified_table
 
 

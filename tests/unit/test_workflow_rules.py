@@ -16,10 +16,12 @@ SCRIPTS = ROOT / "workflow" / "scripts"
 
 
 def _rules() -> dict[str, str]:
-    """rule name -> the text of its definition, for every rule in workflow/rules."""
+    """rule name -> the text of its definition, for every rule in workflow/rules (rules of an
+    optional stage sit under ``if STAGE:``, indented: dedented here)."""
     out = {}
     for path in sorted(RULES.glob("*.smk")):
-        parts = re.split(r"^rule (\w+):\n", path.read_text(encoding="utf-8"), flags=re.M)
+        text = re.sub(r"^    ", "", path.read_text(encoding="utf-8"), flags=re.M)
+        parts = re.split(r"^rule (\w+):\n", text, flags=re.M)
         out.update({parts[i]: parts[i + 1].split("\n\n\n")[0] for i in range(1, len(parts), 2)})
     return out
 

@@ -16,9 +16,10 @@ audit_outputs = lambda: AUDIT_FILES if AUDIT_PUBLISHED else []
 
 rule audit:
     input:
-        table1=f"{RESULTS}/stats/table1.csv",
-        table3=f"{RESULTS}/stats/table3_paired.json",
-        hscore=f"{RESULTS}/hscore/hscore.parquet",
+        # the classic tables and the HScore, when the study has them
+        table1=[f"{RESULTS}/stats/table1.csv"] if TABLE1 else [],
+        table3=[f"{RESULTS}/stats/table3_paired.json"] if TABLE3 else [],
+        hscore=[f"{RESULTS}/hscore/hscore.parquet"] if HSCORE else [],
         flow=f"{RESULTS}/selection/flow.csv",
         cohort=f"{RESULTS}/selection/cohort.parquet",
         patients=f"{VALIDATED}/patients.parquet",

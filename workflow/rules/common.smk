@@ -27,6 +27,17 @@ CODE = package_digest()
 config_keys = STUDY.slice  # in params: the config keys a rule reads, so editing one reruns it
 
 SITES = STUDY.sites
+# Optional stages and tables, as the study declares them: the HScore stage runs only for a study
+# with a `hscore:` key; the classic Tables 1-3 only when declared; every table with a `kind:`
+# (descriptive by a group, regression) is built by the rule `cohort_table`.
+HSCORE = "hscore" in STUDY.data
+TABLES = STUDY.data["tables"]
+DECLARED_TABLES = [tid for tid, spec in TABLES.items() if isinstance(spec, dict) and "kind" in spec]
+TABLE1 = "table1" in TABLES and "table1" not in DECLARED_TABLES
+TABLE2 = "table2" in TABLES
+TABLE3 = "table3" in TABLES
+SELECTION_CATEGORY = "2. HScore and selection" if HSCORE else "2. Cohort selection"
+CLASSIC_TABLES = [t for t, on in (("table1", TABLE1), ("table2", TABLE2), ("table3", TABLE3)) if on]
 # Scheduling (higher starts first among ready jobs): the long chain after hscore
 # (paired_tests -> tables -> notebook/audit) first, then the longer leaves (figures, survival); the short ones
 # (hscore_csv, provenance: default 0) fill the gaps.
@@ -52,20 +63,20 @@ HASH_CACHE = ".snakemake/retrocohort/raw-hashes.json"
 def table1_statistic_rows():
     """Table 1 rows as the statistics see them (variable and statistic, or a section marker):
     labels, decimals and indentation are formatting, so editing them reruns only `tables`."""
-    keep = ("variable", "stat")
+    keep = ("variable", "stat", "level")
     return [
         {"section": True} if "section" in row else {k: row[k] for k in keep if k in row}
-        for row in STUDY.data["tables"]["table1"]["rows"]
+        for row in (TABLES["table1"]["rows"] if TABLE1 else [])
     ]
 
 
 def table1_row_formats():
     """Table 1 rows without their labels (variable, statistic, decimals): what a rule that prints
     Table 1 numbers elsewhere (the manuscript text) needs, so a label edit does not rerun it."""
-    keep = ("variable", "stat", "decimals", "pct_decimals")
+    keep = ("variable", "stat", "level", "decimals", "pct_decimals")
     return [
         {"section": True} if "section" in row else {k: row[k] for k in keep if k in row}
-        for row in STUDY.data["tables"]["table1"]["rows"]
+        for row in (TABLES["table1"]["rows"] if TABLE1 else [])
     ]
 
 
@@ -97,13 +108,14 @@ def all_outputs():
             f"{VALIDATED}/patients.parquet",
             f"{RESULTS}/validation/report.md",
             f"{RESULTS}/provenance/inputs.json",
-            f"{RESULTS}/hscore/hscore.csv",
             f"{RESULTS}/selection/flow.csv",
-            f"{RESULTS}/stats/table3_paired.csv",
-            f"{RESULTS}/stats/table1.csv",
         ]
+        + ([f"{RESULTS}/hscore/hscore.csv"] if HSCORE else [])
+        + ([f"{RESULTS}/stats/table1.csv"] if TABLE1 else [])
+        + ([f"{RESULTS}/stats/table3_paired.csv"] if TABLE3 else [])
         + [f for stem in FIGURE_STEMS for f in figure_files(stem)]
-        + [f"{RESULTS}/tables/table{i}.{ext}" for i in (1, 2, 3) for ext in ("md", "tex", "html", "docx")]
+        + [f for stem in CLASSIC_TABLES for f in table_files(stem).values()]
+        + cohort_table_outputs()
         + group_outputs()
         + survival_outputs()
         + audit_outputs()

@@ -7,41 +7,45 @@ FIGURE_LABELS = {
     "flow": "Cohort selection flow",
     "swimmer": "Anakinra duration (swimmer plot)",
 }
-COHORT_FIGURE_STEMS = ["hscore", "flow"] + (["swimmer"] if STUDY.data["figures"].get("swimmer") else [])
-FIGURE_STEMS = ["slopes"] + COHORT_FIGURE_STEMS
+COHORT_FIGURE_STEMS = (
+    (["hscore"] if HSCORE else []) + ["flow"] + (["swimmer"] if STUDY.data["figures"].get("swimmer") else [])
+)
+FIGURE_STEMS = (["slopes"] if TABLE3 else []) + COHORT_FIGURE_STEMS
 
 
-rule figures_slopes:
-    input:
-        pairs=f"{RESULTS}/stats/table3_pairs.parquet",
-        table3=f"{RESULTS}/stats/table3_paired.json",
-    output:
-        slopes=report(
-            f"{FIGURES}/slopes.png",
-            caption="../report/figure_slopes.rst",
-            category="3. Figures",
-            labels={"figure": FIGURE_LABELS["slopes"], "files": "PNG 300 dpi, SVG, PDF"},
-        ),
-        extra=figure_files("slopes")[1:],
-    log:
-        "logs/figures_slopes.log",
-    benchmark:
-        "logs/benchmarks/figures_slopes.tsv"
-    priority: PRIORITY["figures_slopes"]
-    conda:
-        "../envs/retrocohort.yaml"
-    params:
-        code=CODE,
-        config=config_keys("tables/table3", "paired_days", "statistics/p_value", "statistics/rounding"),
-    script:
-        "../scripts/figures_slopes.py"
+if TABLE3:
+
+    rule figures_slopes:
+        input:
+            pairs=f"{RESULTS}/stats/table3_pairs.parquet",
+            table3=f"{RESULTS}/stats/table3_paired.json",
+        output:
+            slopes=report(
+                f"{FIGURES}/slopes.png",
+                caption="../report/figure_slopes.rst",
+                category="3. Figures",
+                labels={"figure": FIGURE_LABELS["slopes"], "files": "PNG 300 dpi, SVG, PDF"},
+            ),
+            extra=figure_files("slopes")[1:],
+        log:
+            "logs/figures_slopes.log",
+        benchmark:
+            "logs/benchmarks/figures_slopes.tsv"
+        priority: PRIORITY["figures_slopes"]
+        conda:
+            "../envs/retrocohort.yaml"
+        params:
+            code=CODE,
+            config=config_keys("tables/table3", "paired_days", "statistics/p_value", "statistics/rounding"),
+        script:
+            "../scripts/figures_slopes.py"
 
 
 rule figures:
     input:
+        **({"hscore": f"{RESULTS}/hscore/hscore.parquet"} if HSCORE else {}),
         cohort=f"{RESULTS}/selection/cohort.parquet",
         patients=f"{VALIDATED}/patients.parquet",
-        hscore=f"{RESULTS}/hscore/hscore.parquet",
         flow=f"{RESULTS}/selection/flow.csv",
     output:
         **{
@@ -63,6 +67,6 @@ rule figures:
         "../envs/retrocohort.yaml"
     params:
         code=CODE,
-        config=config_keys("hscore/cutoff", "hscore/operator", "figures"),
+        config=config_keys("figures", *(["hscore/cutoff", "hscore/operator"] if HSCORE else [])),
     script:
         "../scripts/figures.py"

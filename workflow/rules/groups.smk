@@ -4,7 +4,7 @@ COHORT_INPUTS = dict(
     patients=f"{VALIDATED}/patients.parquet",
     measurements=f"{VALIDATED}/measurements.parquet",
     sources=f"{VALIDATED}/sources.parquet",
-    hscore=f"{RESULTS}/hscore/hscore.parquet",
+    **({"hscore": f"{RESULTS}/hscore/hscore.parquet"} if HSCORE else {}),
 )
 group_outputs = lambda: (
     [f"{RESULTS}/stats/groups.csv", *table_files("groups").values()] if STUDY.data["groups"] else []

@@ -9,55 +9,59 @@ MANUSCRIPT_OPTIONAL = {
     **({"groups": f"{RESULTS}/stats/groups.json"} if STUDY.data["groups"] else {}),
     **({"survival": f"{RESULTS}/stats/survival.json"} if STUDY.data["survival"] else {}),
 }
+# The template's placeholders read Table 1, the paired tests and the flow: all three are needed.
+MANUSCRIPT_ON = os.path.exists(MANUSCRIPT_TEMPLATE) and TABLE1 and TABLE3
 manuscript_outputs = lambda: (
     [
         f"{MANUSCRIPT}/{name}"
         for name in ("results.md", "results.docx", "methods.md", "methods.docx", "values.json")
     ]
-    if os.path.exists(MANUSCRIPT_TEMPLATE)
+    if MANUSCRIPT_ON
     else []
 )
 
 
-rule manuscript:
-    input:
-        **MANUSCRIPT_OPTIONAL,
-        template=MANUSCRIPT_TEMPLATE,
-        table1=f"{RESULTS}/stats/table1.csv",
-        paired=f"{RESULTS}/stats/table3_paired.json",
-        flow=f"{RESULTS}/selection/flow.csv",
-    output:
-        results_md=f"{MANUSCRIPT}/results.md",
-        results_docx=f"{MANUSCRIPT}/results.docx",
-        methods_md=f"{MANUSCRIPT}/methods.md",
-        methods_docx=f"{MANUSCRIPT}/methods.docx",
-        values=f"{MANUSCRIPT}/values.json",
-    log:
-        "logs/manuscript.log",
-    benchmark:
-        "logs/benchmarks/manuscript.tsv"
-    conda:
-        "../envs/retrocohort.yaml"
-    params:
-        code=CODE,
-        config=with_value(
-            config_keys(
-                "statistics/quantile_type",
-                "statistics/rounding",
-                "statistics/p_value",
-                "statistics/multiplicity",
-                "statistics/hodges_lehmann",
-                "study/title",
-                "study/synthetic_note",
-                "tables/preset",
+if MANUSCRIPT_ON:
+
+    rule manuscript:
+        input:
+            **MANUSCRIPT_OPTIONAL,
+            template=MANUSCRIPT_TEMPLATE,
+            table1=f"{RESULTS}/stats/table1.csv",
+            paired=f"{RESULTS}/stats/table3_paired.json",
+            flow=f"{RESULTS}/selection/flow.csv",
+        output:
+            results_md=f"{MANUSCRIPT}/results.md",
+            results_docx=f"{MANUSCRIPT}/results.docx",
+            methods_md=f"{MANUSCRIPT}/methods.md",
+            methods_docx=f"{MANUSCRIPT}/methods.docx",
+            values=f"{MANUSCRIPT}/values.json",
+        log:
+            "logs/manuscript.log",
+        benchmark:
+            "logs/benchmarks/manuscript.tsv"
+        conda:
+            "../envs/retrocohort.yaml"
+        params:
+            code=CODE,
+            config=with_value(
+                config_keys(
+                    "statistics/quantile_type",
+                    "statistics/rounding",
+                    "statistics/p_value",
+                    "statistics/multiplicity",
+                    "statistics/hodges_lehmann",
+                    "study/title",
+                    "study/synthetic_note",
+                    "tables/preset",
+                    "tables/table1/rows",
+                    "tables/table1/thousands_separator",
+                    "tables/table1/thousands_min",
+                    "tables/table3/parameters",
+                    "tables/table3/bold_p_below",
+                ),
                 "tables/table1/rows",
-                "tables/table1/thousands_separator",
-                "tables/table1/thousands_min",
-                "tables/table3/parameters",
-                "tables/table3/bold_p_below",
+                table1_row_formats(),
             ),
-            "tables/table1/rows",
-            table1_row_formats(),
-        ),
-    script:
-        "../scripts/manuscript.py"
+        script:
+            "../scripts/manuscript.py"

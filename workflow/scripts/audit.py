@@ -22,7 +22,7 @@ from retrocohort.audit.study_audit import audit_one_study
 from retrocohort.cohort.frames import synthetic_variables
 from retrocohort.errors import InputError
 from retrocohort.io.tabular import read_parquet, write_csv, write_json, write_text
-from retrocohort.pipeline.step import run_step
+from retrocohort.pipeline.step import optional_input, run_step
 
 _RULE_TEXT = {"half_up": "half-up", "half_even": "half-even"}
 
@@ -55,15 +55,6 @@ def _records(path: str) -> list[dict[str, Any]]:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def _optional(input: dict, key: str) -> str | None:
-    """The one file of an optional named input (absent, a path, or a list of 0 or 1 path)."""
-    value = input.get(key)
-    if value is None or isinstance(value, str):
-        return value or None
-    items = list(value)
-    return str(items[0]) if items else None
-
-
 def main(input: dict, output: dict, params: dict, config) -> None:
     au = config.get("audit", {})
     types = list(au.get("quantile_types", DEFAULT_QUANTILE_TYPES))
@@ -75,12 +66,14 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         measurements=read_parquet(input["measurements"]),
         treatments=read_parquet(input["treatments"]),
         sources=sources,
-        hscore=read_parquet(input["hscore"]),
-        table3_records=_records(input["table3"]),
+        hscore=read_parquet(hs)
+        if (hs := optional_input(input, "hscore"))
+        else pd.DataFrame({"patient_id": []}),
+        table3_records=_records(t3) if (t3 := optional_input(input, "table3")) else (),
         synthetic=synthetic_variables(config, sources),
         config=config,
-        table1=pd.read_csv(input["table1"]),
-        group_records=_records(groups) if (groups := _optional(input, "groups")) else (),
+        table1=pd.read_csv(t1) if (t1 := optional_input(input, "table1")) else None,
+        group_records=_records(groups) if (groups := optional_input(input, "groups")) else (),
     )
     cohort_n = int(pd.read_csv(input["flow"])["n_out"].iloc[-1]) if "flow" in input else len(data.frame)
     if cohort_n != len(data.frame):
@@ -91,7 +84,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     max_total = au.get("max_group_total")
     flagship = [config["study"]["published"]] if "published" in config["study"] else []
     study_id = config["study"]["id"]
-    calibration_file = _optional(input, "calibration")
+    calibration_file = optional_input(input, "calibration")
     calibration = load_calibration(calibration_file) if calibration_file else None
     audits = {}
     if "published" in config["study"]:  # the study's own paper, against this run's data

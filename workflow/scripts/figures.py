@@ -1,4 +1,4 @@
-"""Rule ``figures``: HScore distribution with the study's cut-off, the selection flow diagram and
+"""Rule ``figures``: HScore distribution with the study's cut-off (HScore stage), the selection flow diagram and
 (when configured) the swimmer plot of treatment durations; PNG (300 dpi), SVG and PDF each."""
 
 import logging
@@ -22,10 +22,11 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF subsetting logs 
 
 def main(input: dict, output: dict, params: dict, config) -> None:
     cohort = read_parquet(input["cohort"])["patient_id"]
-    hs = read_parquet(input["hscore"], columns=["patient_id", "hscore_used"])
-    hs = hs[category_codes(hs["patient_id"], cohort) >= 0]
-    fig = hscore_distribution(hs["hscore_used"], *study_cutoff(config["hscore"]), hlh_probability)
-    save_figure(fig, Path(output["hscore"]).with_suffix(""))
+    if "hscore" in input:  # the HScore stage's figure
+        hs = read_parquet(input["hscore"], columns=["patient_id", "hscore_used"])
+        hs = hs[category_codes(hs["patient_id"], cohort) >= 0]
+        fig = hscore_distribution(hs["hscore_used"], *study_cutoff(config["hscore"]), hlh_probability)
+        save_figure(fig, Path(output["hscore"]).with_suffix(""))
     save_figure(cohort_flow(pd.read_csv(input["flow"])), Path(output["flow"]).with_suffix(""))
     spec = config.get("figures", {}).get("swimmer")
     if spec:

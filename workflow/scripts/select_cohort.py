@@ -1,5 +1,7 @@
 """Rule ``select_cohort``: the study's selection criteria applied in order (CONSORT-style flow:
-in, excluded per criterion, out) to the patients with their HScore columns."""
+in, excluded per criterion, out) to the patients with their HScore columns (when the study has the
+HScore stage). No criteria (``selection: {criteria: []}`` or no ``selection:`` key): everyone is
+included, the flow is one row."""
 
 import logging
 
@@ -16,15 +18,19 @@ SCORE_COLUMNS = ["hscore", "hscore_used", "hscore_probability_pct"]
 
 
 def main(input: dict, output: dict, params: dict, config) -> None:
-    criteria = resolve_cutoff_criteria(config["selection"]["criteria"], *study_cutoff(config["hscore"]))
+    criteria = config["selection"]["criteria"]
+    if "hscore" in input:  # the criterion operator `hscore_cutoff` means the study's cut-off
+        criteria = resolve_cutoff_criteria(criteria, *study_cutoff(config["hscore"]))
     wanted = {c["column"] for c in criteria}
     available = pq.read_schema(input["patients"]).names
     patients = read_parquet(
         input["patients"],
         columns=["patient_id", *(c for c in available if c in wanted and c not in SCORE_COLUMNS)],
     )
-    scores = read_parquet(input["hscore"], columns=["patient_id", *SCORE_COLUMNS])
-    frame = patients.merge(scores, on="patient_id", how="left", validate="one_to_one")
+    frame = patients
+    if "hscore" in input:
+        scores = read_parquet(input["hscore"], columns=["patient_id", *SCORE_COLUMNS])
+        frame = patients.merge(scores, on="patient_id", how="left", validate="one_to_one")
     selected, flow = apply_selection(frame, criteria)
     log.info("selection: %d of %d patients", len(selected), len(frame))
     write_csv(flow, output["flow"])

@@ -1,5 +1,6 @@
-"""Rule ``survival``: Kaplan-Meier estimates, median time with CI and log-rank test by group for
-each configured time-to-event analysis, as statistics, a formatted table and one figure each."""
+"""Rule ``survival``: Kaplan-Meier estimates (censored patients kept, excluded ones counted),
+median time with CI and log-rank test by group for each configured time-to-event analysis, as
+statistics, a formatted table and one figure each (with censoring marks)."""
 
 from pathlib import Path
 
@@ -31,6 +32,8 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         fig = km_plot(
             res.curves,
             at_risk=res.at_risk,
+            censored=res.censored,
+            time_axis_max=spec.get("time_axis_max"),
             time_label=time_label,
             ylabel=km_ylabel(spec),
             note=km_note(stats, spec["id"]),

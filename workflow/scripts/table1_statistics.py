@@ -31,8 +31,11 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         (day,),
     )
     meas = meas.assign(patient_id=as_text(meas["patient_id"]), variable=as_text(meas["variable"]))
-    hscore = read_parquet(input["hscore"], columns=["patient_id", "hscore", "hscore_probability_pct"])
-    frame = baseline_frame(patients, meas, day, extra=hscore.set_index("patient_id"))
+    extra = None
+    if "hscore" in input:  # the HScore stage's columns (hscore, hscore_probability_pct)
+        extra = read_parquet(input["hscore"], columns=["patient_id", "hscore", "hscore_probability_pct"])
+        extra = extra.set_index("patient_id")
+    frame = baseline_frame(patients, meas, day, extra=extra)
     synthetic = synthetic_variables(config, read_parquet(input["sources"]))
     stats = table1_statistics(
         frame,

@@ -1,6 +1,6 @@
-"""Rule ``tables``: Tables 1-3 formatted from their statistics (Table 1 from ``table1.csv``,
-Table 2 the per-patient listing, Table 3 from the paired tests) in Markdown, LaTeX, HTML and
-Word, plus one compilable LaTeX document with all three."""
+"""Rule ``tables``: the classic Tables 1-3 the study declares, formatted from their statistics
+(Table 1 from ``table1.csv``, Table 2 the per-patient listing, Table 3 from the paired tests) in
+Markdown, LaTeX, HTML and Word, plus one compilable LaTeX document with them."""
 
 import pandas as pd
 
@@ -9,7 +9,7 @@ from retrocohort.audit.published import load_study
 from retrocohort.cohort.frames import category_codes
 from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import read_parquet, write_csv, write_text
-from retrocohort.pipeline.step import run_step
+from retrocohort.pipeline.step import optional_input, run_step
 from retrocohort.render.annotate import mark_published_disagreements
 from retrocohort.render.latex import standalone_document
 from retrocohort.render.model import Row, Table
@@ -19,41 +19,58 @@ from retrocohort.tables.suppression import small_cell_k, suppress_table
 from retrocohort.tables.write import write_table_formats
 
 
+def _published_rows(path: str) -> list[PrintedRow]:
+    """The paper's printed Table 1 numbers (for the ‡ marks of rows that differ)."""
+    return [
+        PrintedRow(n.variable, n.statistic, n.values, n.decimals, n.printed)
+        for n in load_study(path).numbers
+        if n.where.strip().lower() == "table 1"
+    ]
+
+
+def _table1(input: dict, config, n_patients: int) -> Table:
+    t1 = pd.read_csv(optional_input(input, "table1"))
+    table1 = suppress_table(build_table1(t1, config, n_patients), t1, small_cell_k(config))
+    published = optional_input(input, "published")
+    if published:  # rows that differ from the paper: ‡ and a footnote to the audit
+        disagree = table1_disagreements(t1, _published_rows(published), config["statistics"]["rounding"])
+        table1 = mark_published_disagreements(table1, disagree, "results/audit/audit.md")
+    return table1
+
+
+def _table2(patients: pd.DataFrame, config, csv_path: str) -> Table:
+    t2_cols = [c["variable"] for c in config["tables"]["table2"]["columns"]]
+    write_csv(safe_text_frame(patients[t2_cols]), csv_path)
+    if len(patients):
+        return build_table2(patients, config)
+    t2 = config["tables"]["table2"]  # the selection kept nobody: a table needs a row, so say so
+    return Table(
+        title=t2.get("title", "Table 2"),
+        columns=[c["header"] for c in t2["columns"]],
+        rows=[Row(["No patient in the analysed cohort (the selection kept nobody)."], section=True)],
+        footnotes=list(t2.get("footnotes", [])),
+        label="tab:table2",
+    )
+
+
 def main(input: dict, output: dict, params: dict, config) -> None:
     cohort = read_parquet(input["cohort"])["patient_id"]
     patients = read_parquet(input["patients"])
     patients = patients[category_codes(patients["patient_id"], cohort) >= 0].reset_index(drop=True)
-    t1 = pd.read_csv(input["table1"])
-    table1 = suppress_table(build_table1(t1, config, len(patients)), t1, small_cell_k(config))
-    if input.get("published"):  # rows that differ from the paper: ‡ and a footnote to the audit
-        printed = [
-            PrintedRow(n.variable, n.statistic, n.values, n.decimals, n.printed)
-            for n in load_study(input["published"]).numbers
-            if n.where.strip().lower() == "table 1"
-        ]
-        disagree = table1_disagreements(t1, printed, config["statistics"]["rounding"])
-        table1 = mark_published_disagreements(table1, disagree, "results/audit/audit.md")
-    t2_cols = [c["variable"] for c in config["tables"]["table2"]["columns"]]
-    write_csv(safe_text_frame(patients[t2_cols]), output["table2_csv"])
-    if len(patients):
-        table2 = build_table2(patients, config)
-    else:  # the selection kept nobody: a table needs a row, so say so (issue 14, degenerate data)
-        t2 = config["tables"]["table2"]
-        table2 = Table(
-            title=t2.get("title", "Table 2"),
-            columns=[c["header"] for c in t2["columns"]],
-            rows=[Row(["No patient in the analysed cohort (the selection kept nobody)."], section=True)],
-            footnotes=list(t2.get("footnotes", [])),
-            label="tab:table2",
-        )
-    table3 = build_table3(read_table3(input["table3"]), config)
-    for table, stem in ((table1, "table1"), (table2, "table2"), (table3, "table3")):
+    tables = {}  # the classic tables the study declares, in order
+    if optional_input(input, "table1"):
+        tables["table1"] = _table1(input, config, len(patients))
+    if "table2_csv" in output.keys():
+        tables["table2"] = _table2(patients, config, output["table2_csv"])
+    if optional_input(input, "table3"):
+        tables["table3"] = build_table3(read_table3(optional_input(input, "table3")), config)
+    for stem, table in tables.items():
         write_table_formats(
             table,
             {fmt: output[f"{stem}_{fmt}"] for fmt in ("md", "tex", "html", "docx")},
             preset=config["tables"]["preset"],
         )
-    write_text(output["latex_document"], standalone_document([table1, table2, table3]))
+    write_text(output["latex_document"], standalone_document(list(tables.values())))
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

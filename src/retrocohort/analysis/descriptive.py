@@ -129,7 +129,30 @@ def table1_row_label(row: Mapping, variables: Mapping, derived: Mapping) -> str:
     if "section" in row:
         return row["section"]
     spec = variables.get(row["variable"]) or derived.get(row["variable"]) or {}
-    return row.get("label", spec.get("label", row["variable"]))
+    label = spec.get("label", row["variable"])
+    return row.get("label", f"{label}: {row['level']}" if "level" in row else label)
+
+
+def _level_indicator(values: pd.Series, row: Mapping, index: int) -> pd.Series:
+    """True where a categorical variable equals the row's ``level`` (missing stays missing): a
+    classic Table 1 row shows one level as n (%). Without ``level``: ConfigError naming the key."""
+    if "level" not in row:
+        levels = sorted({str(v) for v in values.dropna()})
+        raise ConfigError(
+            "Categorical variable in Table 1 without a level",
+            [
+                Problem(
+                    "a classic Table 1 row prints one number per variable",
+                    file="config",
+                    column=f"tables/table1/rows/{index}/level",
+                    value=row["variable"],
+                    expected=f"`level:` one of {levels} (one row per level), or a table of "
+                    "`kind: descriptive`, which shows every level",
+                )
+            ],
+        )
+    flags = values.map(lambda v: None if pd.isna(v) else str(v) == str(row["level"]))
+    return flags.astype("boolean")
 
 
 def table1_statistics(
@@ -139,7 +162,8 @@ def table1_statistics(
 
     Only the numbers: labels are formatting (:func:`table1_row_label`, applied by the tables
     rule), so editing a label does not recompute the statistics. Rows need only ``variable``,
-    ``stat`` or ``section``.
+    ``stat`` or ``section``; a categorical variable's row names its ``level`` (n (%) of patients
+    with that level among those with a known value).
     """
     records = []
     for i, row in enumerate(rows):
@@ -148,13 +172,12 @@ def table1_statistics(
             continue
         name = row["variable"]
         kind = variable_kind(name, variables, derived)
+        values = variable_values(frame, name, variables, f"tables/table1/rows/{i}/variable")
+        if kind in ("categorical", "text"):
+            values, kind = _level_indicator(values, row, i), "binary"
         stat = row.get("stat", "auto")
         stat = _auto_stat(kind) if stat == "auto" else stat
-        summary = summarise_variable(
-            variable_values(frame, name, variables, f"tables/table1/rows/{i}/variable"),
-            "count_pct" if stat == "count_pct" else "median_iqr",
-            hf_type,
-        )
+        summary = summarise_variable(values, "count_pct" if stat == "count_pct" else "median_iqr", hf_type)
         records.append(
             {
                 "row": i,

@@ -13,18 +13,21 @@ from retrocohort.stats.result import details_text, json_safe
 
 def cohort_frame(input: Mapping[str, str], config: Mapping) -> tuple[pd.DataFrame, set[str]]:
     """Baseline frame of the selected cohort (patient variables, baseline-day measurements,
-    HScore columns) and the set of synthetic variables.
+    HScore columns when the study has the HScore stage) and the set of synthetic variables.
 
-    ``input`` names the files ``cohort``, ``patients``, ``measurements``, ``hscore``, ``sources``;
-    ``config`` needs ``baseline_day`` and ``derived``.
+    ``input`` names the files ``cohort``, ``patients``, ``measurements``, ``sources`` and,
+    optionally, ``hscore``; ``config`` needs ``baseline_day`` and ``derived``.
     """
     cohort = read_parquet(input["cohort"])["patient_id"]
     patients = read_parquet(input["patients"])
     patients = patients[patients["patient_id"].isin(cohort)].reset_index(drop=True)
     meas = read_parquet(input["measurements"])
     meas = meas[meas["patient_id"].isin(cohort)]
-    hscore = read_parquet(input["hscore"], columns=["patient_id", "hscore", "hscore_probability_pct"])
-    frame = baseline_frame(patients, meas, config["baseline_day"], extra=hscore.set_index("patient_id"))
+    extra = None
+    if input.get("hscore"):
+        hscore = read_parquet(input["hscore"], columns=["patient_id", "hscore", "hscore_probability_pct"])
+        extra = hscore.set_index("patient_id")
+    frame = baseline_frame(patients, meas, config["baseline_day"], extra=extra)
     return frame, synthetic_variables(config, read_parquet(input["sources"]))
 
 

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping, Sequence
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -51,6 +50,7 @@ from retrocohort.stats import (
     mann_whitney,
 )
 from retrocohort.stats.quantiles import HF_TYPES
+from retrocohort.stats.smd import categorical_smd, continuous_smd, mean_pairwise_smd
 
 OVERALL = "Overall"
 KINDS = ("binary", "categorical", "continuous")
@@ -140,36 +140,6 @@ def category_values(
             _problems_for(values, bad, column, source, f"one of {order}"),
         )
     return keys, order
-
-
-def continuous_smd(a: np.ndarray, b: np.ndarray) -> float:
-    """|mean(b) - mean(a)| / sqrt((s_a^2 + s_b^2) / 2), SDs with n - 1 (tableone's ``_cont_smd``;
-    Cohen's d, average-variance pooled SD). NaN if a group has < 2 values or both SDs are 0."""
-    if a.size < 2 or b.size < 2:
-        return float("nan")
-    pooled = np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2)
-    return float(abs(b.mean() - a.mean()) / pooled) if pooled > 0 else float("nan")
-
-
-def categorical_smd(p1: np.ndarray, p2: np.ndarray) -> float:
-    """Yang & Dalton (2012) SMD of two vectors of level proportions: sqrt(d' S^-1 d) with
-    d = p2 - p1 and S = (S1 + S2)/2, S_i = diag(p) - p p' on all levels but the first (as
-    tableone). A binary variable gives |p2 - p1| / sqrt((p1 q1 + p2 q2)/2). NaN if S is singular.
-    Yang D, Dalton JE (2012), SAS Global Forum paper 335-2012."""
-    q1, q2 = np.asarray(p1, float)[1:], np.asarray(p2, float)[1:]
-    cov = sum(np.diag(p) - np.outer(p, p) for p in (q1, q2)) / 2
-    d = q2 - q1
-    try:
-        value = float(d @ np.linalg.solve(cov, d))
-    except np.linalg.LinAlgError:
-        return float("nan")
-    return float(np.sqrt(value)) if value >= 0 else float("nan")
-
-
-def mean_pairwise_smd(samples: Sequence[Any], smd: Any) -> float:
-    """``smd`` for 2 groups; the mean of the pairwise SMDs for more (R tableone's summary)."""
-    values = [smd(a, b) for a, b in combinations(samples, 2)]
-    return float(np.mean(values)) if values else float("nan")
 
 
 def _not_computed(test: str, reason: str) -> dict:
@@ -290,7 +260,10 @@ def _variable_rows(
         values = convert(frame[name], name, options["source"])
         levels = []
     per_group = [values.loc[strata[g]].dropna() for g in groups]
-    test, smd = _test_and_smd(kind, per_group, groups, levels, options)
+    if groups:
+        test, smd = _test_and_smd(kind, per_group, groups, levels, options)
+    else:  # no grouping: the overall column only
+        test, smd = {"test": "", "method": "", "statistic": np.nan, "p_value": np.nan}, np.nan
     head = {**base, "row_type": "variable" if kind == "categorical" else "value", **test, "smd": smd}
     if kind != "categorical":
         head.update(
@@ -314,7 +287,7 @@ def _variable_rows(
 def stratified_statistics(
     frame: pd.DataFrame,
     rows: Sequence[Mapping],
-    by: str,
+    by: str | None,
     *,
     group_labels: Mapping[Any, str] | None = None,
     hf_type: int = 7,
@@ -333,8 +306,9 @@ def stratified_statistics(
         One per variable: ``variable``; optional ``kind`` (binary, categorical, continuous;
         inferred from the dtype otherwise), ``stat`` (continuous: median_iqr, mean_sd, min_max,
         median, median_iqr_range), ``levels`` (categorical level order), ``missing``.
-    by : str
-        Grouping column; patients with a missing group are left out (``n_excluded``).
+    by : str or None
+        Grouping column; patients with a missing group are left out (``n_excluded``). None: the
+        overall column only (no test, no SMD).
     group_labels : mapping, optional
         {group value: printed name} in display order; other values are excluded. Default:
         every observed value, sorted, named by itself.
@@ -355,6 +329,8 @@ def stratified_statistics(
         each of ``PER_STRATUM`` and each stratum (Overall first), ``n_group@<stratum>``,
         quantile_method and n_excluded.
     """
+    if by is None:
+        return _ungrouped(frame, rows, hf_type, missing, source)
     if by not in frame.columns:
         raise _column_error(
             "Grouping variable not in the data",
@@ -384,12 +360,29 @@ def stratified_statistics(
         exact_max_n=exact_max_n,
         correction=chi_square_correction,
     )
+    return _statistics_frame(kept, rows, strata, options, int(keys.isna().sum()))
+
+
+def _ungrouped(
+    frame: pd.DataFrame, rows: Sequence[Mapping], hf_type: int, missing: str, source: str | None
+) -> pd.DataFrame:
+    """:func:`stratified_statistics` without a grouping: the overall column only."""
+    if missing not in MISSING_RULES or hf_type not in HF_TYPES:
+        raise ValueError(f"missing must be one of {MISSING_RULES} and hf_type one of {sorted(HF_TYPES)}")
+    options = dict(source=source, hf_type=hf_type, missing=missing, exact_max_n=0, correction=False)
+    return _statistics_frame(frame, rows, {OVERALL: frame.index}, options, 0)
+
+
+def _statistics_frame(
+    kept: pd.DataFrame, rows: Sequence[Mapping], strata: dict, options: dict, n_excluded: int
+) -> pd.DataFrame:
     records = [rec for i, row in enumerate(rows) for rec in _variable_rows(i, row, kept, strata, options)]
     out = pd.DataFrame.from_records(records)
     for stratum, index in strata.items():
         out[f"n_group@{stratum}"] = len(index)
+    hf_type = options["hf_type"]
     out["quantile_method"] = f"Hyndman-Fan type {hf_type} ({HF_TYPES[hf_type]})"
-    out["n_excluded"] = int(keys.isna().sum())
+    out["n_excluded"] = n_excluded
     return out
 
 

@@ -1,9 +1,11 @@
 """Time to event per configured analysis: Kaplan–Meier table, median with its CI, event-free
 probability at fixed horizons, and the log-rank test when a group variable is given.
 
-Events: ``event`` names a binary variable (true = event, false = censored at the time); with
-``event_when_observed: true`` instead, every observed time is an event (no censoring recorded).
-Patients with a missing time, event or group are excluded and counted.
+Events and censoring: see :mod:`retrocohort.analysis.survival_events` (``event``,
+``event_when_observed``, ``censor_time``). Censored patients are kept (Kaplan–Meier, right
+censoring); patients without a usable time, event or group are excluded and counted with the
+reason: per group on the ``median`` rows and for the whole analysis on its ``patients`` row
+(columns n, n_events, n_censored, n_excluded, excluded_reason; n_missing = the analysis total).
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from retrocohort.analysis.descriptive import variable_kind
 from retrocohort.analysis.groups import check_unique_ids, group_assignment
-from retrocohort.errors import ConfigError, Problem
+from retrocohort.analysis.survival_events import event_data, exclusion_sentence, group_reasons
+from retrocohort.config.check import variable_label
 from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.stats.survival import kaplan_meier, logrank, median_survival
 
@@ -35,6 +37,9 @@ SURVIVAL_COLUMNS = [
     "n",
     "n_events",
     "n_missing",
+    "n_censored",
+    "n_excluded",
+    "excluded_reason",
     "time",
     "n_at_risk",
     "survival",
@@ -64,67 +69,17 @@ class SurvivalAnalysis:
     rows: list[dict]
     curves: pd.DataFrame  # group, time, survival, ci_low, ci_high (long)
     at_risk: pd.DataFrame  # group, time, n_at_risk
+    censored: pd.DataFrame  # group, time, survival: one row per censored patient (the "+" marks)
 
 
-def _problem(index: int, key: str, value: object, message: str, expected: str) -> ConfigError:
-    return ConfigError(
-        "Invalid time-to-event analysis",
-        [Problem(message, file="config", column=f"survival/{index}/{key}", value=value, expected=expected)],
-    )
-
-
-def event_data(
-    frame: pd.DataFrame, spec: dict, index: int, variables: dict, derived: dict
-) -> tuple[pd.Series, pd.Series, str]:
-    """(time, event as 0/1 float with NaN, sentence defining the event) of one analysis."""
-    for key in ("time", "event", "group_variable"):
-        if key in spec and spec[key] not in frame.columns:
-            raise _problem(
-                index,
-                key,
-                spec[key],
-                "variable not available per patient",
-                "a patient-level or derived variable",
-            )
-    time = frame[spec["time"]].astype("Float64").astype("float64")
-    if "event" in spec:
-        if variable_kind(spec["event"], variables, derived) != "binary":
-            raise _problem(
-                index,
-                "event",
-                spec["event"],
-                "event variable is not binary",
-                "a binary variable (true = event, false = censored)",
-            )
-        event = frame[spec["event"]].astype("boolean").astype("Float64").astype("float64")
-        return (
-            time,
-            event,
-            (
-                f"event = {spec['event']} true, censored at the time otherwise; "
-                "patients with a missing time or event excluded."
-            ),
-        )
-    if spec.get("event_when_observed") is True:
-        return (
-            time,
-            time.notna().astype(float),
-            ("every observed time is an event (no censoring recorded); patients without a time excluded."),
-        )
-    raise _problem(
-        index,
-        "event",
-        None,
-        "no event definition",
-        "`event: <binary variable>` or `event_when_observed: true`",
-    )
-
-
-def at_risk_times(time: np.ndarray, n_ticks: int = 5) -> np.ndarray:
-    """Deterministic 'nice' times from 0 to the largest time for the numbers-at-risk row."""
+def at_risk_times(time: np.ndarray, n_ticks: int = 5, axis_max: float | None = None) -> np.ndarray:
+    """Deterministic 'nice' times from 0 to the largest time (or to ``axis_max``, the figure's
+    ``time_axis_max``, when smaller) for the numbers-at-risk row."""
     from matplotlib.ticker import MaxNLocator
 
     top = float(np.nanmax(time)) if time.size else 0.0
+    if axis_max is not None:
+        top = min(top, float(axis_max))
     ticks = MaxNLocator(nbins=n_ticks, integer=True, min_n_ticks=2).tick_values(0.0, max(top, 1.0))
     return ticks[(ticks >= 0) & (ticks <= max(top, 1.0))]
 
@@ -144,24 +99,55 @@ def survival_at(km: pd.DataFrame, horizon: float) -> tuple[float, float, float]:
     return tuple(float(km[c].iloc[i]) for c in ("survival", "ci_low", "ci_high"))  # type: ignore[return-value]
 
 
-def _group_rows(g: dict, t: np.ndarray, e: np.ndarray, spec: dict) -> tuple[list[dict], pd.DataFrame | None]:
-    """Kaplan–Meier, median and horizon rows of one group, and its curve (None if empty)."""
+def _accounting(t: np.ndarray, e: np.ndarray, reasons: pd.Series) -> dict:
+    """n used, events, censored, excluded and the counted exclusion reasons of some patients."""
+    return {
+        "n": int(t.size),
+        "n_events": int(e.sum()),
+        "n_censored": int(t.size - e.sum()),
+        "n_excluded": int((reasons != "").sum()),
+        "excluded_reason": exclusion_sentence(reasons),
+    }
+
+
+def censor_marks(km: pd.DataFrame, t: np.ndarray, e: np.ndarray, group: str) -> pd.DataFrame:
+    """One row (group, time, survival) per censored patient: the Kaplan–Meier S(t) at its
+    censoring time, where R's ``plot.survfit(mark.time = TRUE)`` draws its "+" mark."""
+    times = np.sort(t[e == 0])
+    return pd.DataFrame(
+        {"group": group, "time": times, "survival": [survival_at(km, float(c))[0] for c in times]},
+        columns=["group", "time", "survival"],
+    )
+
+
+def _group_rows(
+    g: dict, t: np.ndarray, e: np.ndarray, spec: dict, reasons: pd.Series
+) -> tuple[list[dict], pd.DataFrame | None, pd.DataFrame | None]:
+    """Kaplan–Meier, median and horizon rows of one group, its curve and its censoring marks
+    (None when no patient of the group is usable). ``reasons``: exclusion reason of each patient
+    of the group ("" when used)."""
     conf, ci_type = g["conf_level"], g["ci_type"]
+    counts = _accounting(t, e, reasons)
     if t.size == 0:
-        return [
-            {
-                **g,
-                "role": "median",
-                "n": 0,
-                "n_events": 0,
-                "median": np.nan,
-                "ci_low": np.nan,
-                "ci_high": np.nan,
-                "method": "not computed: no patient with a complete time and event",
-            }
-        ], None
+        return (
+            [
+                {
+                    **g,
+                    "role": "median",
+                    **counts,
+                    "median": np.nan,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "method": "not computed: no patient with a complete time and event",
+                }
+            ],
+            None,
+            None,
+        )
     km = kaplan_meier(t, e, conf, ci_type=ci_type)
-    med = median_survival(t, e, conf, ci_type=ci_type)
+    med = median_survival(
+        t, e, conf, ci_type=ci_type, convention=spec.get("median_convention", "retrocohort")
+    )
     band = f"pointwise {conf:.0%} CI, {ci_type} transform of Greenwood's variance."
     rows = [
         {**g, "role": "km", **rec, "method": f"Kaplan–Meier estimate; {band}"}
@@ -171,8 +157,7 @@ def _group_rows(g: dict, t: np.ndarray, e: np.ndarray, spec: dict) -> tuple[list
         {
             **g,
             "role": "median",
-            "n": int(t.size),
-            "n_events": int(e.sum()),
+            **counts,
             "median": med.median,
             "ci_low": med.ci_low,
             "ci_high": med.ci_high,
@@ -194,7 +179,8 @@ def _group_rows(g: dict, t: np.ndarray, e: np.ndarray, spec: dict) -> tuple[list
                 "method": f"Kaplan–Meier S(t) at t = {h}; {band}",
             }
         )
-    return rows, km.assign(group=g["group"])[["group", "time", "survival", "ci_low", "ci_high"]]
+    curve = km.assign(group=g["group"])[["group", "time", "survival", "ci_low", "ci_high"]]
+    return rows, curve, censor_marks(km, t, e, g["group"])
 
 
 def logrank_undefined(t: np.ndarray, e: np.ndarray, labels: np.ndarray) -> str:
@@ -248,39 +234,52 @@ def analyse(
     synthetic: set[str],
     p_format: dict,
 ) -> SurvivalAnalysis:
-    """Every statistic of one configured time-to-event analysis."""
-    time, event, definition = event_data(frame, spec, index, variables, derived)
+    """Every statistic of one configured time-to-event analysis: per group its Kaplan–Meier rows,
+    median and horizons (:func:`_group_rows`), the log-rank test when grouped, and one
+    ``patients`` row accounting for every patient of the analysed cohort."""
+    data = event_data(frame, spec, index, variables, derived)
     group_var = spec.get("group_variable")
+    reasons = data.reason.copy()
     if group_var:
         keys, order = group_assignment(frame[group_var], spec.get("groups"))
+        grouping = group_reasons(
+            frame[group_var], keys, variable_label({"variables": variables, "derived": derived}, group_var)
+        )
+        reasons[reasons == ""] = grouping[reasons == ""]
     else:
         keys, order = pd.Series("all", index=frame.index, dtype=object), [("all", ALL_PATIENTS)]
-    complete = (time.notna() & event.notna() & keys.notna()).to_numpy()
-    used_vars = {spec["time"], spec.get("event"), group_var} - {None}
+    complete = (reasons == "").to_numpy()
+    used_vars = {spec["time"], spec.get("event"), spec.get("censor_time"), group_var} - {None}
     base = {
         "analysis": spec["id"],
         "analysis_label": spec.get("label", spec["id"]),
         "order": index,
         "time_variable": spec["time"],
-        "event_definition": definition,
+        "event_definition": data.definition,
         "group_variable": group_var or "",
         "conf_level": spec.get("conf_level", 0.95),
         "ci_type": spec.get("ci_type", "log-log"),
         "synthetic": bool(used_vars & synthetic),
         "n_missing": int((~complete).sum()),
     }
-    t_all, e_all = time.to_numpy()[complete], event.to_numpy()[complete]
+    t_all, e_all = data.time.to_numpy()[complete], data.event.to_numpy()[complete]
     k_all = keys.to_numpy()[complete]
-    ticks = at_risk_times(t_all)
-    rows, curves, risk = [], [], []
+    ticks = at_risk_times(t_all, axis_max=spec.get("time_axis_max"))
+    rows = [{**base, "role": "patients", "group": "", **_accounting(t_all, e_all, reasons)}]
+    curves, risk, marks = [], [], []
     for key, label in order:
         mine = k_all == key
-        group_rows, curve = _group_rows(
-            {**base, "group": label, "group_value": key}, t_all[mine], e_all[mine], spec
+        group_rows, curve, censored = _group_rows(
+            {**base, "group": label, "group_value": key},
+            t_all[mine],
+            e_all[mine],
+            spec,
+            reasons[(keys == key).to_numpy()],
         )
         rows += group_rows
         if curve is not None:
             curves.append(curve)
+            marks.append(censored)
             risk.append(
                 pd.DataFrame(
                     {"group": label, "time": ticks, "n_at_risk": numbers_at_risk(t_all[mine], ticks)}
@@ -291,13 +290,15 @@ def analyse(
         rows.append(_logrank_row(base, t_all, e_all, labels, p_format))
     return SurvivalAnalysis(
         rows=rows,
-        curves=pd.concat(curves, ignore_index=True)
-        if curves
-        else pd.DataFrame(columns=["group", "time", "survival", "ci_low", "ci_high"]),
-        at_risk=pd.concat(risk, ignore_index=True)
-        if risk
-        else pd.DataFrame(columns=["group", "time", "n_at_risk"]),
+        curves=_concat(curves, ["group", "time", "survival", "ci_low", "ci_high"]),
+        at_risk=_concat(risk, ["group", "time", "n_at_risk"]),
+        censored=_concat(marks, ["group", "time", "survival"]),
     )
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """The frames stacked, or an empty frame with ``columns`` when there are none."""
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def survival_statistics(

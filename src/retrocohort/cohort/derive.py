@@ -4,14 +4,15 @@ Operations: ``any_of`` / ``all_of`` (Kleene logic: unknown stays unknown unless 
 ``count_of`` (number of true flags; missing when all are missing), ``equals``, ``less_than``,
 and treatment-line summaries for an agent: ``treatment_line_of`` (first line containing it),
 ``first_line`` (that line is 1), ``monotherapy`` (the agent is alone in that line), and
-``first_of`` (a category from yes/no flags, see :func:`first_of`).
+``first_of`` (a category from yes/no flags, see :func:`first_of`), and ``points`` (a
+points-based clinical score declared as bands, see :func:`points_score`).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from retrocohort.config.derived_spec import FLAG_OPS, first_of_rules
+from retrocohort.config.derived_spec import FLAG_OPS, derived_operation, first_of_rules
 from retrocohort.errors import ConfigError, Problem
 
 
@@ -43,12 +44,68 @@ def first_of(flags: pd.DataFrame, rules: list[tuple[list[str], str]]) -> pd.Seri
     return out
 
 
+def _band_hits(values: pd.Series, band: dict) -> pd.Series:
+    """Rows whose value falls in ``band``: ``equals`` (compared as printed text, so True, 1 and
+    "yes" match their own spelling), ``min`` inclusive, ``max`` exclusive."""
+    hit = pd.Series(True, index=values.index)
+    if "equals" in band:
+        hit &= (
+            values.map(lambda v: str(v).lower() if v is not None and not pd.isna(v) else None)
+            == str(band["equals"]).lower()
+        )
+    if "min" in band or "max" in band:
+        number = pd.to_numeric(values, errors="coerce")
+        if "min" in band:
+            hit &= number >= band["min"]
+        if "max" in band:
+            hit &= number < band["max"]
+    return hit.fillna(False).astype(bool)
+
+
+def points_score(frame: pd.DataFrame, items: list[dict], missing_items: str = "missing") -> pd.Series:
+    """A points-based clinical score: per row, the sum over ``items`` of the points of the first
+    band (in declared order) the item's value falls in; 0 when it falls in none.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per patient, holding every item's variable.
+    items : list of dict
+        ``{variable, bands: [{min?, max?, equals?, points}]}`` (``min`` inclusive, ``max``
+        exclusive, ``equals`` compared as case-insensitive text).
+    missing_items : {"missing", "zero"}
+        A row with an unknown item: score missing (default: never a partial score passed off as a
+        total) or that item scores 0 (as some score definitions instruct).
+
+    Returns
+    -------
+    pandas.Series
+        Float64 scores (``pd.NA`` where missing).
+    """
+    total = pd.Series(0.0, index=frame.index)
+    unknown = pd.Series(False, index=frame.index)
+    for item in items:
+        values = frame[item["variable"]]
+        points = pd.Series(0.0, index=frame.index)
+        decided = pd.Series(False, index=frame.index)
+        for band in item["bands"]:
+            hit = _band_hits(values, band) & ~decided
+            points[hit] = float(band["points"])
+            decided |= hit
+        unknown |= values.isna()
+        total += points.where(values.notna(), 0.0)
+    score = total.astype("Float64")
+    if missing_items == "missing":
+        score[unknown] = pd.NA
+    return score
+
+
 def derive_variables(patients: pd.DataFrame, treatments: pd.DataFrame, derived: dict) -> pd.DataFrame:
     """Return ``patients`` with one new column per derived variable (in config order)."""
     out = patients.copy()
     has_lines = pd.Series(out["patient_id"].isin(treatments["patient_id"]).to_numpy(), index=out.index)
     for name, spec in derived.items():
-        op = next(k for k in spec if k != "label")
+        op = derived_operation(spec)
         arg = spec[op]
         if op in FLAG_OPS:
             flags = out[arg].astype("boolean")
@@ -71,6 +128,8 @@ def derive_variables(patients: pd.DataFrame, treatments: pd.DataFrame, derived: 
         elif op == "first_of":
             rules = first_of_rules(arg)
             col = first_of(out[list(dict.fromkeys(v for names, _ in rules for v in names))], rules)
+        elif op == "points":
+            col = points_score(out, arg, spec.get("missing_items", "missing"))
         elif op in ("treatment_line_of", "first_line", "monotherapy"):
             first, alone = _agent_lines(treatments, arg["agent"])
             line = out["patient_id"].map(first).astype("Float64")

@@ -36,6 +36,14 @@ _NO_VALUE = ("notna", "is_true")
 _FIELDS = ("id", "label", "column", "operator", "value", "missing")
 
 FLOW_COLUMNS = ["step", "id", "label", "n_in", "n_excluded", "n_excluded_missing", "n_out", "reason"]
+#: The one flow row of a study without selection criteria (``selection: {criteria: []}`` or no
+#: ``selection:`` key): every patient of the data is included.
+EVERYONE = {
+    "step": 0,
+    "id": "all_patients",
+    "label": "Patients in the study data",
+    "reason": "no selection criteria: every patient included",
+}
 
 
 def _where(criterion: Mapping[str, Any], index: int, field: str) -> str:
@@ -150,7 +158,14 @@ def apply_selection(
     Flow rows (one per criterion): ``step`` (1-based), ``id``, ``label``, ``n_in``,
     ``n_excluded`` (all exclusions, including missing), ``n_excluded_missing``, ``n_out``,
     ``reason``. ``n_out = n_in - n_excluded`` and each ``n_in`` is the previous ``n_out``.
+
+    Without criteria every patient is selected and the flow is the one row :data:`EVERYONE`
+    (step 0, nobody excluded), so that every reader of the flow (figure, audit, manuscript:
+    screened = first ``n_in``, analysed = last ``n_out``) sees the cohort size.
     """
+    if not criteria:
+        row = {**EVERYONE, "n_in": len(patients), "n_excluded": 0, "n_excluded_missing": 0}
+        return patients, pd.DataFrame([{**row, "n_out": len(patients)}], columns=FLOW_COLUMNS)
     validate_criteria(patients, criteria)
     keep = np.ones(len(patients), dtype=bool)
     rows = []

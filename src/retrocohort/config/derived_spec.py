@@ -9,6 +9,18 @@ from __future__ import annotations
 
 FLAG_OPS = ("any_of", "all_of", "count_of")
 VARIABLE_OPS = ("equals", "less_than")
+#: Keys of a derived entry that are options, not its operation.
+OPTION_KEYS = ("label", "missing_items")
+
+
+def derived_operation(spec: dict) -> str:
+    """The operation of a derived entry (its one key that is neither the label nor an option)."""
+    return next(k for k in spec if k not in OPTION_KEYS)
+
+
+def points_items(arg: list[dict]) -> list[str]:
+    """Variables a ``points`` score reads, in item order."""
+    return [item["variable"] for item in arg]
 
 
 def first_of_rules(arg: list[dict]) -> list[tuple[list[str], str]]:
@@ -29,4 +41,6 @@ def derived_inputs(spec: dict) -> list[str]:
             out.append(arg["variable"])
         elif op == "first_of":
             out += [v for names, _ in first_of_rules(arg) for v in names]
+        elif op == "points":
+            out += points_items(arg)
     return list(dict.fromkeys(out))

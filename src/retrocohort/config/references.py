@@ -13,14 +13,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from retrocohort.config.agents import agent_problems
+from retrocohort.config.declared_tables import declared_table_problems
 from retrocohort.config.derived_spec import FLAG_OPS, VARIABLE_OPS, first_of_rules
 from retrocohort.config.paths import resolve_inside
 from retrocohort.errors import InputError, Problem
 
 
 def all_variable_names(config: dict) -> set[str]:
-    """Declared, derived and built-in variables (patient_id, site, hscore outputs)."""
-    builtin = {"patient_id", "site", "hscore", "hscore_recomputed", "hscore_probability_pct"}
+    """Declared, derived and built-in variables (patient_id, site; the HScore outputs when the
+    study has the HScore stage)."""
+    builtin = {"patient_id", "site"}
+    if "hscore" in config:
+        builtin |= {"hscore", "hscore_recomputed", "hscore_probability_pct"}
     return set(config.get("variables", {})) | set(config.get("derived", {})) | builtin
 
 
@@ -38,6 +42,10 @@ def _referenced_variables(config: dict) -> Iterable[tuple[str, str]]:
                     for i, (names, _) in enumerate(first_of_rules(arg))
                     for v in names
                 )
+            elif op == "points":
+                yield from (
+                    (f"derived/{name}/points/{i}/variable", it["variable"]) for i, it in enumerate(arg)
+                )
     tables = config.get("tables", {})
     for i, row in enumerate(tables.get("table1", {}).get("rows", [])):
         if "variable" in row:
@@ -51,7 +59,7 @@ def _referenced_variables(config: dict) -> Iterable[tuple[str, str]]:
         yield f"groups/{i}/group_variable", g["group_variable"]
     for i, s in enumerate(config.get("survival", [])):
         yield f"survival/{i}/time", s["time"]
-        for key in ("event", "group_variable"):
+        for key in ("event", "group_variable", "censor_time"):
             if key in s:
                 yield f"survival/{i}/{key}", s[key]
     for i, c in enumerate(config.get("selection", {}).get("criteria", [])):
@@ -195,22 +203,10 @@ def _source_problems(config: dict, file: str) -> list[Problem]:
     return problems
 
 
-def reference_problems(config: dict, file: str) -> list[Problem]:
-    """Analysis keys naming variables (swimmer, selection score, HScore columns), day settings and
-    per-source keys, each located by its key path."""
-    known = all_variable_names(config)
-    problems = [
-        Problem(
-            "unknown variable",
-            file=file,
-            column=path,
-            value=var,
-            expected="a name declared under `variables:` or `derived:`"
-            + (" (or `recomputed`)" if path == "selection/score" else ""),
-        )
-        for path, var in _named_variables(config)
-        if var not in known
-    ]
+def _survival_problems(config: dict, file: str, known: set[str]) -> list[Problem]:
+    """Each ``survival[]`` entry: a binary ``event`` or ``event_when_observed``, numeric ``time``
+    and ``censor_time``, and ``censor_time`` only with ``event_when_observed`` (no ``event``)."""
+    problems: list[Problem] = []
     for i, s in enumerate(config.get("survival", [])):
         event_kind = _variable_kind(config, s["event"]) if "event" in s else None
         if event_kind not in (None, "binary"):
@@ -232,16 +228,51 @@ def reference_problems(config: dict, file: str) -> list[Problem]:
                     expected="`event: <binary variable>` or `event_when_observed: true`",
                 )
             )
-        if s["time"] in known and _variable_kind(config, s["time"]) not in (None, "continuous", "count"):
+        for key in ("time", "censor_time"):
+            if (
+                key in s
+                and s[key] in known
+                and _variable_kind(config, s[key]) not in (None, "continuous", "count")
+            ):
+                problems.append(
+                    Problem(
+                        f"{key.replace('_', ' ')} variable is not a number",
+                        file=file,
+                        column=f"survival/{i}/{key}",
+                        value=s[key],
+                        expected="a continuous or count variable",
+                    )
+                )
+        if "censor_time" in s and ("event" in s or s.get("event_when_observed") is not True):
             problems.append(
                 Problem(
-                    "time variable is not a number",
+                    "censor_time given without event_when_observed",
                     file=file,
-                    column=f"survival/{i}/time",
-                    value=s["time"],
-                    expected="a continuous or count variable",
+                    column=f"survival/{i}/censor_time",
+                    value=s["censor_time"],
+                    expected="`event_when_observed: true` and no `event` (with `event`, false means censored)",
                 )
             )
+    return problems
+
+
+def reference_problems(config: dict, file: str) -> list[Problem]:
+    """Analysis keys naming variables (swimmer, selection score, HScore columns), day settings and
+    per-source keys, each located by its key path."""
+    known = all_variable_names(config)
+    problems = [
+        Problem(
+            "unknown variable",
+            file=file,
+            column=path,
+            value=var,
+            expected="a name declared under `variables:` or `derived:`"
+            + (" (or `recomputed`)" if path == "selection/score" else ""),
+        )
+        for path, var in _named_variables(config)
+        if var not in known
+    ]
+    problems += _survival_problems(config, file, known)
     return (
         problems + _day_problems(config, file) + _source_problems(config, file) + agent_problems(config, file)
     )
@@ -281,6 +312,7 @@ def semantic_problems(config: dict, file: str, base_dir: Path) -> list[Problem]:
                     )
                 )
     problems += reference_problems(config, file)
+    problems += declared_table_problems(config, known, file)
     published = config.get("study", {}).get("published")
     if published and not (base_dir / published).is_file():
         problems.append(

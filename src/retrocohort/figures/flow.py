@@ -82,16 +82,22 @@ def _exclusion_lines(row: pd.Series, width_in: float) -> tuple[str, ...]:
 
 
 def layout_flow(steps: pd.DataFrame, width: float, final_label: str) -> tuple[list[Box], float]:
-    """Boxes (main column left, exclusions right) and the total height in inches."""
+    """Boxes (main column left, exclusions right) and the total height in inches.
+
+    When nobody is excluded (a study without selection criteria has the one flow row
+    :data:`retrocohort.cohort.selection.EVERYONE`), there is no exclusion box and the main
+    column is centred.
+    """
     s = check_flow(steps)
     main_w = 0.5 * (width - 2 * MARGIN)
     side_x = MARGIN + main_w + 0.22
+    main_x = MARGIN if (s["n_excluded"] > 0).any() else (width - main_w) / 2
     side_w = width - MARGIN - side_x
     texts = [(r.label, r.n_in) for r in s.itertuples()] + [(final_label, int(s["n_out"].iloc[-1]))]
     boxes: list[Box] = []
     y = MARGIN
     for i, (label, n) in enumerate(texts):
-        main = Box(MARGIN, y, main_w, (*_wrap(str(label), main_w), f"(n = {n:,})"), "main")
+        main = Box(main_x, y, main_w, (*_wrap(str(label), main_w), f"(n = {n:,})"), "main")
         boxes.append(main)
         y += main.h
         if i == len(s):

@@ -3,6 +3,8 @@ and the swimmer plot's per-patient frame from the study's variables."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 
 from retrocohort.format.pvalues import p_value_format, printed_p_relation
@@ -71,8 +73,17 @@ def km_ylabel(spec: dict) -> str:
     return "Probability without the event" if event == "event" else f"Probability without {event}"
 
 
-def km_note(stats: pd.DataFrame, analysis_id: str) -> str | None:
-    """:data:`SYNTHETIC_NOTE` when any statistics row of ``analysis_id`` is flagged ``synthetic``
-    (the analysis uses a synthetic time, event or group variable), else ``None``."""
+def km_note(stats: pd.DataFrame, analysis_id: str, width: int = 44) -> str | None:
+    """Legend note of a Kaplan–Meier figure: the patients excluded from ``analysis_id`` with the
+    reason (its ``patients`` row, e.g. "1 patient excluded (Time to fever resolution and
+    Anakinra duration unknown)", wrapped at ``width`` characters), then :data:`SYNTHETIC_NOTE` when
+    any of its rows is flagged ``synthetic``; ``None`` when there is nothing to say."""
     rows = stats[stats["analysis"] == analysis_id]
-    return SYNTHETIC_NOTE if rows["synthetic"].astype(bool).any() else None
+    lines = []
+    if "excluded_reason" in rows.columns:
+        lines += [
+            textwrap.fill(r, width) for r in rows.loc[rows["role"] == "patients", "excluded_reason"] if r
+        ]
+    if rows["synthetic"].astype(bool).any():
+        lines.append(SYNTHETIC_NOTE)
+    return "\n".join(lines) or None

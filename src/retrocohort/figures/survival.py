@@ -1,4 +1,5 @@
-"""Kaplan–Meier curves (pre-computed step functions) with confidence bands and risk table."""
+"""Kaplan–Meier curves (pre-computed step functions) with confidence bands, censoring marks and
+risk table."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from retrocohort.figures.style import SINGLE_COLUMN, categorical_colors, new_fig
 
 REQUIRED_COLUMNS = ("group", "time", "survival", "ci_low", "ci_high")
 AT_RISK_COLUMNS = ("group", "time", "n_at_risk")
+CENSORED_COLUMNS = ("group", "time", "survival")
+CENSOR_MARK = "+"
+CENSORED_LABEL = "Censored"  # legend entry beside a "+" marker
 
 
 def _with_origin(g: pd.DataFrame) -> pd.DataFrame:
@@ -21,6 +25,20 @@ def _with_origin(g: pd.DataFrame) -> pd.DataFrame:
         origin = pd.DataFrame({"time": [0.0], "survival": [1.0], "ci_low": [1.0], "ci_high": [1.0]})
         g = pd.concat([origin, g[["time", "survival", "ci_low", "ci_high"]]], ignore_index=True)
     return g
+
+
+def _to_last_follow_up(g: pd.DataFrame, last_time: float) -> pd.DataFrame:
+    """The step curve carried flat (same S and CI) to ``last_time`` when a patient is censored
+    after the last event, as R's ``plot.survfit`` draws it to the last follow-up."""
+    if g.empty or last_time <= g["time"].iloc[-1]:
+        return g
+    return pd.concat([g, g.iloc[[-1]].assign(time=last_time)], ignore_index=True)
+
+
+def _check_columns(frame: pd.DataFrame, required: tuple[str, ...], what: str) -> None:
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} lack(s) column(s) {missing}")
 
 
 def _band_edges(limit: pd.Series) -> np.ndarray:
@@ -37,6 +55,8 @@ def km_plot(
     curves: pd.DataFrame,
     *,
     at_risk: pd.DataFrame | None = None,
+    censored: pd.DataFrame | None = None,
+    time_axis_max: float | None = None,
     time_label: str = "Days since anakinra start",
     ylabel: str = "Survival probability",
     width: float = SINGLE_COLUMN,
@@ -47,14 +67,20 @@ def km_plot(
 
     ``curves`` is long (group, time, survival, ci_low, ci_high), as produced by a KM
     estimator; curves are drawn right-continuous from (0, 1). ``at_risk`` (group, time,
-    n_at_risk) adds a numbers-at-risk table under the plot at the given times. ``note`` (e.g.
-    :data:`retrocohort.figures.labels.SYNTHETIC_NOTE` when the analysis rests on synthetic
-    variables) is printed as the last legend entry, shown even for a single curve.
+    n_at_risk) adds a numbers-at-risk table under the plot at the given times. ``censored``
+    (group, time, survival: one row per censored patient) draws a "+" at S(t) at each censoring
+    time, as R's ``plot.survfit(mark.time = TRUE)``, carries each curve to its last censoring
+    time, and adds a legend entry "+ Censored". ``time_axis_max`` ends the time axis there (curves
+    carry on beyond it; the legend counts the censoring marks it hides). ``note`` (e.g. the synthetic-data note or the
+    patients excluded, :func:`retrocohort.figures.labels.km_note`) is printed as the last
+    legend entry, shown even for a single curve.
     """
-    missing = [c for c in REQUIRED_COLUMNS if c not in curves.columns]
-    if missing:
-        raise ValueError(f"survival curves lack column(s) {missing}")
-    groups = list(dict.fromkeys(curves["group"]))  # order of first appearance
+    _check_columns(curves, REQUIRED_COLUMNS, "survival curves")
+    if censored is None:
+        censored = pd.DataFrame(columns=list(CENSORED_COLUMNS))
+    _check_columns(censored, CENSORED_COLUMNS, "censoring marks")
+    # order of first appearance; a group with only censored patients has an empty curve
+    groups = list(dict.fromkeys([*curves["group"], *censored["group"]]))
     colors = categorical_colors(range(len(groups)))
     table_h = 0.22 + 0.13 * len(groups) if at_risk is not None else 0.0
     fig = new_figure(width, height + table_h)
@@ -63,17 +89,34 @@ def km_plot(
     else:
         ax, table_ax = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (height - 0.3, table_h)})
     for i, group in enumerate(groups):
+        marks = censored[censored["group"] == group]
         g = _with_origin(curves[curves["group"] == group])
+        g = _to_last_follow_up(g, float(marks["time"].max()) if len(marks) else 0.0)
         t, color = g["time"].to_numpy(float), colors[i]
         # a step's band spans [t_i, t_i+1): carry limits into a final undefined (S = 0) point so
         # the last interval is drawn (matplotlib drops a polygon segment ending at NaN)
         low, high = _band_edges(g["ci_low"]), _band_edges(g["ci_high"])
         ax.fill_between(t, low, high, step="post", color=color, alpha=0.18, lw=0, gid=f"ci-{group}")
         ax.step(t, g["survival"], where="post", color=color, lw=1.2, label=str(group), gid=f"km-{group}")
+        if len(marks):
+            ax.plot(
+                marks["time"].to_numpy(float),
+                marks["survival"].to_numpy(float),
+                ls="none",
+                marker=CENSOR_MARK,
+                ms=5,
+                mew=1.0,
+                color=color,
+                gid=f"censored-{group}",
+            )
     ax.set_ylim(0, 1.03)
-    ax.set_xlim(left=0)
+    ax.set_xlim(left=0, right=time_axis_max)
     ax.set_ylabel(ylabel)
     handles = ax.get_legend_handles_labels()[0] if len(groups) > 1 else []
+    if len(censored):
+        hidden = int((censored["time"] > time_axis_max).sum()) if time_axis_max is not None else 0
+        label = CENSORED_LABEL + (f" ({hidden} beyond the axis)" if hidden else "")
+        handles.append(Line2D([], [], ls="none", marker=CENSOR_MARK, color="0.3", label=label))
     if note:
         handles.append(Line2D([], [], ls="none", label=note))
     if handles:
@@ -87,9 +130,7 @@ def km_plot(
 
 def _risk_table(ax: Axes, at_risk: pd.DataFrame, groups: list, colors: dict[int, str]) -> None:
     """Numbers at risk: one text row per group, aligned with the survival time axis."""
-    missing = [c for c in AT_RISK_COLUMNS if c not in at_risk.columns]
-    if missing:
-        raise ValueError(f"at-risk table lacks column(s) {missing}")
+    _check_columns(at_risk, AT_RISK_COLUMNS, "at-risk table")
     for i, group in enumerate(groups):
         rows = at_risk[at_risk["group"] == group]
         for t, n in zip(rows["time"], rows["n_at_risk"], strict=True):

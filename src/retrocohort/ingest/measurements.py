@@ -33,7 +33,13 @@ def ingest_measurement_source(
     spellings: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """One long measurement file -> canonical long rows in canonical units, and problems."""
-    from retrocohort.ingest.units import SIGNIFICANT_DIGITS, convert, is_known_unit, unknown_unit_message
+    from retrocohort.ingest.units import (
+        SIGNIFICANT_DIGITS,
+        UNIT_SPELLINGS_HINT,
+        convert,
+        is_known_unit,
+        unknown_unit_message,
+    )
 
     cols = {k: source[f"{k}_column"] for k in ("day", "variable", "value", "unit") if f"{k}_column" in source}
     id_col = source["id_column"]
@@ -149,7 +155,7 @@ def ingest_measurement_source(
                     row=int(r),
                     column=cols.get("unit"),
                     value=unit,
-                    expected=f"a unit convertible to {target!r}",
+                    expected=f"a unit convertible to {target!r}, {UNIT_SPELLINGS_HINT}",
                 )
                 for r in rows[:20]
             ]
@@ -167,7 +173,12 @@ def ingest_measurement_source(
             first = int(row_number(pd.Index(idx))[0])
             problems += [
                 Problem(
-                    p.message, file=file, row=first, column=cols.get("unit"), value=unit, expected=p.expected
+                    p.message,
+                    file=file,
+                    row=first,
+                    column=cols.get("unit") if p.column is None else p.column,
+                    value=unit if p.value is None else p.value,
+                    expected=p.expected,
                 )
                 for p in exc.problems
             ]

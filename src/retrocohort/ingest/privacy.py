@@ -119,10 +119,22 @@ def identifier_kind_by_values(values: pd.Series) -> tuple[str, int, str] | None:
 
 
 def scan_identifiers(
-    frame: pd.DataFrame, file: str, *, declared: Iterable[str], value_scan_skip: Iterable[str] = ()
+    frame: pd.DataFrame,
+    file: str,
+    *,
+    declared: Iterable[str],
+    value_scan_skip: Iterable[str] = (),
+    role_columns: Iterable[str] = (),
 ) -> list[Problem]:
-    """Problems for every undeclared column whose name or values look like a direct identifier."""
-    declared, skip = set(declared), set(value_scan_skip)
+    """Problems for every undeclared column whose name or values look like a direct identifier.
+
+    ``role_columns`` (the source's ``id_column``, and a long file's day, variable, value and unit
+    columns) are not judged by their names: the config says what they hold (``patient_no`` is the
+    study's patient number, ``name`` the measured variable), and their cells are checked for what
+    they should be. :func:`id_column_problems` judges the id by name and values together. Values
+    of role columns are scanned like any other column's.
+    """
+    declared, skip, roles = set(declared), set(value_scan_skip), set(role_columns)
     problems = []
     for column in frame.columns:
         if column in declared:
@@ -131,7 +143,7 @@ def scan_identifiers(
             f"no direct identifiers in raw files, or `identifiers: {{{column}: drop}}` "
             "(or `pseudonymise`) for this source"
         )
-        kind = identifier_kind_by_name(column)
+        kind = identifier_kind_by_name(column) if column not in roles else None
         if kind:
             problems.append(
                 Problem(
@@ -211,18 +223,65 @@ def redact_embedded_identifiers(frame: pd.DataFrame, *, skip: Iterable[str]) -> 
     return out
 
 
+def _long_digit_ids(ids: pd.Series) -> tuple[int, int]:
+    """(ids that are strings of :data:`HOSPITAL_NUMBER_DIGITS`+ digits, non-missing ids)."""
+    digits = ids.dropna().astype("string").str.fullmatch(rf"\d{{{HOSPITAL_NUMBER_DIGITS},}}").fillna(False)
+    return int(digits.sum()), len(digits)
+
+
 def warn_hospital_number_ids(ids: pd.Series, file: str, column: str) -> str | None:
     """Log (and return) a warning when patient ids look like hospital numbers (long digit strings)."""
-    digits = ids.dropna().astype("string").str.fullmatch(rf"\d{{{HOSPITAL_NUMBER_DIGITS},}}").fillna(False)
-    if not len(digits) or not digits.any():
+    long, total = _long_digit_ids(ids)
+    if not long:
         return None
     message = (
-        f"{file}, column '{column}': {int(digits.sum())} of {len(digits)} patient ids are strings of "
+        f"{file}, column '{column}': {long} of {total} patient ids are strings of "
         f"{HOSPITAL_NUMBER_DIGITS}+ digits and look like hospital numbers; they would reach every "
-        f"result file. Declare `identifiers: {{{column}: pseudonymise}}` for this source."
+        f"result file. Declare `identifiers: {{{column}: pseudonymise}}` for this source, or "
+        "`id_is_pseudonymous: true` if they are study codes."
     )
     log.warning(message)
     return message
+
+
+def id_column_problems(
+    ids: pd.Series, file: str, column: str, *, pseudonymous: bool = False
+) -> list[Problem]:
+    """Whether a source's declared ``id_column`` may be used as the patient id as it stands.
+
+    The declared id is accepted whatever its name, with two protections kept:
+
+    * a name that sounds like a direct identifier other than a number (a name, a date of birth,
+      a national id, contact details: :func:`identifier_kind_by_name`) is refused;
+    * a name that sounds like a hospital number (``patient_no``, ``MRN``, ``IPP``) is refused only
+      when the ids are also strings of :data:`HOSPITAL_NUMBER_DIGITS`+ digits; such ids under any
+      other name are a warning (:func:`warn_hospital_number_ids`).
+
+    ``pseudonymous`` (the source's ``id_is_pseudonymous: true``: the user states the ids are study
+    codes) lifts both, and the warning. Values that look like a NIR, a social security number,
+    an e-mail or a date are refused by :func:`scan_identifiers` in every case.
+    """
+    if pseudonymous:
+        return []
+    kind = identifier_kind_by_name(column)
+    long, total = _long_digit_ids(ids)
+    if kind is None or (kind == "hospital number" and not long):
+        warn_hospital_number_ids(ids, file, column)
+        return []
+    digits = (
+        f", and {long} of {total} of its patient ids are strings of {HOSPITAL_NUMBER_DIGITS}+ digits"
+        if kind == "hospital number"
+        else ""
+    )
+    return [
+        Problem(
+            f"column name looks like a direct identifier ({kind}){digits}",
+            file=file,
+            column=str(column),
+            expected=f"`identifiers: {{{column}: pseudonymise}}` for this source (ids replaced by keyed "
+            "hashes), or `id_is_pseudonymous: true` for this source if the ids are study codes",
+        )
+    ]
 
 
 def pseudonym(values: pd.Series, salt: bytes) -> pd.Series:

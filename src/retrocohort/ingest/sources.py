@@ -18,6 +18,7 @@ their public names are re-exported here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,13 +46,7 @@ from retrocohort.ingest.measurements import (
     ingest_measurement_source,
     repeated_keys,
 )
-from retrocohort.ingest.privacy import (
-    apply_identifier_policy,
-    embedded_identifier_problems,
-    redact_embedded_identifiers,
-    scan_identifiers,
-    warn_hospital_number_ids,
-)
+from retrocohort.ingest.screening import screen_source
 from retrocohort.ingest.treatments import TREATMENT_COLUMNS, parse_treatment_lines
 from retrocohort.io.raw import DEFAULT_MAX_BYTES, read_raw_table, require_columns
 
@@ -108,11 +103,14 @@ def ingest_patient_source(
     missing: list[str],
     agents: Mapping[str, str] | None = None,
     derived_agents: Collection[str] = (),
+    spellings: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None, list[Problem]]:
     """One patient-level raw file -> (patients columns, treatments or None, problems).
 
     ``agents`` (folded spelling -> code) and ``derived_agents`` are passed to
-    :func:`retrocohort.ingest.treatments.parse_treatment_lines`.
+    :func:`retrocohort.ingest.treatments.parse_treatment_lines`; ``spellings`` (the study's
+    ``unit_spellings``) extend the accepted unit spellings of ``columns: {var: {unit: ...}}``, as
+    they do for measurement files.
     """
     # pint's registry (~0.3 s): not needed by the merge/validate jobs
     from retrocohort.ingest.units import SIGNIFICANT_DIGITS, convert
@@ -165,17 +163,31 @@ def ingest_patient_source(
                 integer=vspec["kind"] == "count",
                 percent=spec.get("unit", vspec.get("unit")) == "%",
             )
-            if "unit" in spec and "unit" in vspec:
-                values = pd.Series(
-                    convert(
+            if "unit" in spec and "unit" not in vspec:
+                problems.append(
+                    Problem(
+                        f"a raw unit is declared for {var}, which has no canonical unit to convert to",
+                        file=file,
+                        column=spec["column"],
+                        value=spec["unit"],
+                        expected=f"`variables: {{{var}: {{unit: ...}}}}` (the unit values are converted to), "
+                        f"or no `unit:` under `columns: {{{var}: ...}}` of this source",
+                    )
+                )
+            elif "unit" in spec:
+                try:
+                    converted = convert(
                         values.to_numpy(),
                         spec["unit"],
                         vspec["unit"],
                         molar_mass=vspec.get("molar_mass"),
+                        spellings=spellings,
                         significant=SIGNIFICANT_DIGITS,
-                    ),
-                    index=values.index,
-                )
+                    )
+                except InputError as exc:
+                    problems += _located_unit_problems(exc, file, spec["column"], var)
+                    continue
+                values = pd.Series(converted, index=values.index)
             probs += range_problems(
                 values.to_numpy(dtype="float64"), var, variables, raw, file=file, column=spec["column"]
             )
@@ -230,20 +242,8 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
                     )
                 ],
             )
-        frame = apply_identifier_policy(frame, source, file)
-        whole_cell = scan_identifiers(
-            frame,
-            file,
-            declared=_declared_columns(source),
-            value_scan_skip=_numeric_columns(source, variables),
-        )
-        flagged = {p.column for p in whole_cell}
-        skip = _declared_columns(source) | _numeric_columns(source, variables) | flagged
-        if source.get("free_text_identifiers", "refuse") == "redact":
-            frame = redact_embedded_identifiers(frame, skip=skip)
-        problems += whole_cell + embedded_identifier_problems(frame, file, skip=skip)
-        if source["id_column"] in frame:
-            warn_hospital_number_ids(frame[source["id_column"]], file, source["id_column"])
+        frame, privacy = screen_source(frame, source, variables, file)
+        problems += privacy
         if source["table"] == "patients":
             part, treat, probs = ingest_patient_source(
                 frame,
@@ -253,6 +253,7 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
                 missing,
                 agent_vocabulary(config),
                 [agent for _, agent in named_agents(config)],
+                spellings,
             )
             problems += probs
             patients = _merge_patient_parts(patients, part, file, problems)
@@ -324,23 +325,19 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     )
 
 
-def _declared_columns(source: dict) -> set[str]:
-    """Columns the config has already classified: identifiers (after the policy) and dates."""
-    dates = {source["date_column"]} if "date_column" in source else set()
-    return set(source.get("identifiers") or {}) | dates
-
-
-def _numeric_columns(source: dict, variables: dict) -> set[str]:
-    """Columns typed as numbers (or, in long files, joined to the patients) whose values are not
-    scanned for identifiers: a non-number there is already an error, and an identifier that
-    parses as a number (a 13-digit NIR) falls outside every plausible range."""
-    if source["table"] != "measurements":
-        return {
-            m["column"]
-            for v, m in source.get("columns", {}).items()
-            if "map" not in m and variables.get(v, {}).get("kind") in ("continuous", "count")
-        }
-    return {source[k] for k in ("id_column", "day_column", "value_column") if k in source}
+def _located_unit_problems(exc: InputError, file: str, column: str, variable: str) -> list[Problem]:
+    """A unit error of a patient column, located: the file and column, and the config key to fix
+    (``columns/<variable>/unit`` of the source, or the spelling under ``unit_spellings``)."""
+    keys = (
+        f" (set in `columns: {{{variable}: {{unit: ...}}}}` of this source, "
+        f"or `variables: {{{variable}: {{unit: ...}}}}`)"
+    )
+    return [
+        dataclasses.replace(p, message=f"{p.message}{keys}", file=file, column=column)
+        if p.column is None
+        else dataclasses.replace(p, file=file, message=f"{p.message} (unit of column {column!r})")
+        for p in exc.problems
+    ]
 
 
 def _merge_patient_parts(

@@ -1,9 +1,12 @@
 """Explicit unit parsing and conversion for clinical measurements (pint).
 
 Raw files spell units in many ways ("G/L", "10^9/L", "µg/L", "ng/mL", "°F"). We accept only
-spellings listed in :data:`UNIT_SPELLINGS` (or a study's own additions) and never guess: an
-unknown spelling is an error. Conversions go through pint; mass <-> amount-of-substance
-conversions (mg/dL <-> mmol/L) need an explicit molar mass from the study config.
+spellings listed in :data:`UNIT_SPELLINGS` (or a study's own additions, the top-level config key
+``unit_spellings``, which applies to every source: patient columns and measurement files) and
+never guess: an unknown spelling is an error naming that key. Conversions go through pint;
+mass <-> amount-of-substance conversions (mg/dL <-> mmol/L) need an explicit molar mass from the
+study config. Time units follow pint's definitions: a year is the Julian year (365.25 days) and a
+month is a twelfth of it (30.4375 days).
 
 Each conversion is reduced to ``value * scale + offset`` computed once with pint, then applied
 to whole numpy arrays, so converting millions of rows costs one vector multiply.
@@ -50,7 +53,7 @@ UNIT_SPELLINGS: Mapping[str, str] = {
     "U/L": "enzyme_unit / liter",
     "IU/L": "enzyme_unit / liter",
     "UI/L": "enzyme_unit / liter",
-    # temperature, time, ratios
+    # temperature, ratios
     "°C": "degC",
     "degC": "degC",
     "C": "degC",
@@ -58,9 +61,24 @@ UNIT_SPELLINGS: Mapping[str, str] = {
     "degF": "degF",
     "%": "percent",
     "percent": "percent",
+    # time (pint: year = 365.25 days, the Julian year; month = year / 12 = 30.4375 days)
+    "s": "second",
+    "sec": "second",
+    "second": "second",
+    "seconds": "second",
+    "min": "minute",
+    "minute": "minute",
+    "minutes": "minute",
+    "h": "hour",
+    "hour": "hour",
+    "hours": "hour",
     "days": "day",
     "day": "day",
     "d": "day",
+    "week": "week",
+    "weeks": "week",
+    "month": "month",
+    "months": "month",
     "years": "year",
     "year": "year",
     "y": "year",
@@ -118,6 +136,19 @@ def unknown_unit_message(spelling: str, spellings: Mapping[str, str] | None = No
     return message
 
 
+#: How to make an unknown spelling known: the config key to set (said in every unknown-unit error).
+UNIT_SPELLINGS_HINT = (
+    "or declare the spelling under the top-level config key `unit_spellings` "
+    "(spelling: pint expression, e.g. `unit_spellings: {'mg%': 'milligram / deciliter'}`)"
+)
+
+
+def unknown_unit_expectation(spellings: Mapping[str, str] | None = None) -> str:
+    """The accepted spellings, and :data:`UNIT_SPELLINGS_HINT`, as an error's expectation."""
+    known = ", ".join(sorted(repr(k) for k in _all_spellings(spellings) if k))
+    return f"one of {known}; {UNIT_SPELLINGS_HINT}"
+
+
 def _expression(spelling: str, extra: Mapping[str, str] | None) -> str:
     table = _table(extra)
     if unit_key(spelling) not in table:
@@ -127,11 +158,38 @@ def _expression(spelling: str, extra: Mapping[str, str] | None) -> str:
                 Problem(
                     unknown_unit_message(spelling, extra),
                     value=spelling,
-                    expected="one of " + ", ".join(sorted(repr(k) for k in _all_spellings(extra) if k)),
+                    expected=unknown_unit_expectation(extra),
                 )
             ],
         )
     return table[unit_key(spelling)]
+
+
+def _bad_expression(spelling: str, expression: str, reason: str) -> InputError:
+    return InputError(
+        f"Unit {spelling!r} maps to a pint expression pint cannot read",
+        [
+            Problem(
+                f"{reason}",
+                column=f"unit_spellings/{spelling}",
+                value=expression,
+                expected="a pint unit expression such as 'milligram / deciliter', '1e9 / liter' or "
+                "'minute' (pint's unit names, products, quotients and powers)",
+            )
+        ],
+    )
+
+
+@lru_cache(maxsize=1024)
+def _unreadable(expression: str) -> str | None:
+    """Why pint cannot parse ``expression`` (a study's ``unit_spellings`` value), or None."""
+    if _is_offset(expression):
+        return None
+    try:
+        _UREG.parse_expression(expression)
+    except (pint.errors.PintError, AttributeError, SyntaxError, TypeError, ValueError) as exc:
+        return str(exc) or type(exc).__name__
+    return None
 
 
 @lru_cache(maxsize=1024)
@@ -175,6 +233,10 @@ def conversion(
     """
     src = _expression(source_unit, spellings)
     dst = _expression(target_unit, spellings)
+    for spelling, expression in ((source_unit, src), (target_unit, dst)):
+        reason = _unreadable(expression)
+        if reason:
+            raise _bad_expression(spelling, expression, reason)
     try:
         return _linear_map(src, dst, molar_mass)
     except pint.DimensionalityError:

@@ -38,6 +38,16 @@ RESOURCE_ERRORS = {
 }
 
 
+def optional_input(input: dict[str, Any], key: str) -> str | None:
+    """The one file of an optional named input (absent, a path, or a list of zero or one path):
+    rules declare optional inputs as ``key=[path] if ... else []``."""
+    value = input.get(key)
+    if value is None or isinstance(value, str):
+        return value or None
+    items = list(value)
+    return str(items[0]) if items else None
+
+
 def _named(io: Any) -> dict[str, Any]:
     return {k: v for k, v in io.items()} if hasattr(io, "items") else {}
 

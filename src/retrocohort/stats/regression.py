@@ -50,6 +50,23 @@ def _empty_level_notes(design: Design, frame: pd.DataFrame, flag: np.ndarray, wh
     return notes
 
 
+def _binary_term_notes(design: Design, flag: np.ndarray, what: str) -> list[str]:
+    """Notes for 0/1 terms (boolean predictors, dummy columns) with a value at which ``flag``
+    (events, or non-events) never occurs: a zero cell of the term-by-outcome table, the cause of
+    (quasi-)complete separation that R's fitted-probability warning can miss (the estimate
+    stops growing at R's deviance tolerance before any fitted probability reaches 0 or 1)."""
+    notes = []
+    for j, (term, _variable, level, _reference) in enumerate(design.terms):
+        column = design.matrix[:, j]
+        if level is not None or not np.isin(column, (0.0, 1.0)).all():
+            continue  # categorical levels: _empty_level_notes; numeric terms: not a cell table
+        for value in (0.0, 1.0):
+            at = column == value
+            if at.any() and not flag[at].any():
+                notes.append(f"no {what} where {term} = {int(value)}: odds ratio and CI unreliable")
+    return notes
+
+
 def logistic_regression(
     frame: pd.DataFrame,
     outcome: str,
@@ -134,6 +151,7 @@ def logistic_regression(
         )
     notes += _empty_level_notes(design, frame, y == 1, "events")
     notes += _empty_level_notes(design, frame, y == 0, "non-events")
+    notes += _binary_term_notes(design, y == 1, "events") + _binary_term_notes(design, y == 0, "non-events")
     if any("separation" in str(w.message).lower() for w in caught) and not n_extreme:
         notes.append("statsmodels reports perfect separation")
     params, bse = np.asarray(fit.params), np.asarray(fit.bse)

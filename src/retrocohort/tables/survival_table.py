@@ -67,6 +67,21 @@ def event_name(spec: dict) -> str:
     return match.group(1) if match else "event"
 
 
+def _accounting(part: pd.DataFrame) -> str:
+    """ " 20 patients analysed: 19 events, 1 censored; 1 patient excluded (reason)." from the
+    analysis' ``patients`` row ("" for statistics written before that row existed)."""
+    row = part[part["role"] == "patients"]
+    if row.empty:
+        return ""
+    rec = row.iloc[0]
+    n, events, censored = (int(rec[c]) for c in ("n", "n_events", "n_censored"))
+    excluded = rec["excluded_reason"] if isinstance(rec["excluded_reason"], str) else ""
+    return (
+        f" {n} patient{'' if n == 1 else 's'} analysed: {events} event{'' if events == 1 else 's'}, "
+        f"{censored} censored" + (f"; {excluded}." if excluded else ".")
+    )
+
+
 def build_survival_table(stats: pd.DataFrame, config: dict, bold_p_below: float | None = None) -> Table:
     """Time to event: per analysis and group, n (events), Kaplan–Meier median with its CI,
     event-free percentage at each configured horizon (headers name the event, see
@@ -107,7 +122,7 @@ def build_survival_table(stats: pd.DataFrame, config: dict, bold_p_below: float 
                 )
             cells.append(p_text if i == 0 else "")
             rows.append(Row(cells, indent=1, bold=[False] * (len(cells) - 1) + [bold and i == 0]))
-        notes.append(f"{medians[0]['analysis_label']}: {medians[0]['event_definition']}")
+        notes.append(f"{medians[0]['analysis_label']}: {medians[0]['event_definition']}{_accounting(part)}")
     units = {config["variables"].get(s["time"], {}).get("unit", "") for s in specs}
     unit = units.pop() if len(units) == 1 else ""
     names = {event_name(s) for s in specs}

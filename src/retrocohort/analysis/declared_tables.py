@@ -1,0 +1,88 @@
+"""Statistics of a table declared by kind in the study config (``tables.<id>``, rule
+``cohort_table``): a ``descriptive`` table (overall or by a group) through
+:func:`retrocohort.analysis.stratified.stratified_statistics`, a ``regression`` table through
+:func:`retrocohort.analysis.regression.regression_analysis`. This module only turns the config
+entry into those functions' arguments (variable kinds and category levels from ``variables:``,
+the study's quantile type); the numbers are theirs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from retrocohort.analysis.regression import regression_analysis
+from retrocohort.analysis.stratified import KIND_ALIASES, stratified_statistics
+
+
+def descriptive_rows(spec: Mapping[str, Any], variables: Mapping[str, Any]) -> list[dict]:
+    """The table's rows with each variable's kind (``count`` summarised as continuous) and, for
+    a categorical variable, its declared ``categories`` as the level order, unless the row says."""
+    rows = []
+    for row in spec["rows"]:
+        declared = variables.get(row["variable"], {})
+        kind = row.get("kind") or KIND_ALIASES.get(declared.get("kind"), declared.get("kind"))
+        out = {**row, **({"kind": kind} if kind in ("binary", "categorical", "continuous") else {})}
+        if out.get("kind") == "categorical" and "levels" not in out and declared.get("categories"):
+            out["levels"] = list(declared["categories"])
+        rows.append(out)
+    return rows
+
+
+def reference_levels(spec: Mapping[str, Any], variables: Mapping[str, Any]) -> dict:
+    """The table's ``reference_levels``, completed with the first declared category of each
+    categorical predictor (R's default treatment coding: the first factor level)."""
+    refs = dict(spec.get("reference_levels") or {})
+    for name in [*spec["predictors"], *spec.get("multivariable", [])]:
+        declared = variables.get(name, {})
+        if name not in refs and declared.get("kind") == "categorical" and declared.get("categories"):
+            refs[name] = declared["categories"][0]
+    return refs
+
+
+def declared_table_statistics(
+    frame: pd.DataFrame,
+    table_id: str,
+    spec: Mapping[str, Any],
+    variables: Mapping[str, Any],
+    statistics: Mapping[str, Any],
+) -> pd.DataFrame:
+    """Full-precision statistics of the declared table ``table_id``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per patient of the analysed cohort (patient variables, derived variables,
+        baseline-day measurements).
+    table_id : str
+        The table's key under ``tables:`` (named in config errors as ``tables/<id>/...``).
+    spec : mapping
+        The table's config entry (``kind`` descriptive or regression, see config/README.md).
+    variables : mapping
+        The study's ``variables:`` (kinds and category levels).
+    statistics : mapping
+        The study's ``statistics:`` (``quantile_type``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Descriptive: the :func:`stratified_statistics` frame (one row per printed row: counts,
+        quartiles, mean, SD, min, max per stratum, test, method, p, SMD); regression:
+        :meth:`RegressionAnalysis.to_frame` (one row per model term: ratio, CI, p, n, events,
+        convergence notes, method).
+    """
+    if spec["kind"] == "regression":
+        model = {**spec, "kind": spec["model"], "reference_levels": reference_levels(spec, variables)}
+        return regression_analysis(frame, model, where=f"tables/{table_id}").to_frame()
+    return stratified_statistics(
+        frame,
+        descriptive_rows(spec, variables),
+        spec.get("by"),
+        group_labels=spec.get("group_labels"),
+        hf_type=int(statistics.get("quantile_type", 7)),
+        missing=spec.get("missing", "ifany"),
+        exact_max_n=int(spec.get("exact_max_n", 50)),
+        chi_square_correction=bool(spec.get("correction", False)),
+        source=f"tables/{table_id}",
+    )

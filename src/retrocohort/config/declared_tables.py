@@ -1,0 +1,105 @@
+"""Cross-reference checks of the tables declared by kind (``tables.<id>.kind``) and of the optional
+HScore stage: every variable a declared table names exists, the model keys fit the model, and
+nothing asks for the HScore when the study has no ``hscore:`` key. Each problem names its key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from retrocohort.errors import Problem
+
+#: Output stems used by other rules: a declared table cannot take one of these names.
+RESERVED_IDS = ("table3_paired", "table3_pairs", "hscore", "flow", "cohort", "groups", "survival")
+
+
+def declared_tables(config: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """{id: spec} of the tables declared with a ``kind`` (built by the rule ``cohort_table``)."""
+    return {
+        tid: spec
+        for tid, spec in (config.get("tables") or {}).items()
+        if isinstance(spec, Mapping) and "kind" in spec
+    }
+
+
+def declared_table_variables(config: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """(key path, variable name) of every variable a declared table names."""
+    for tid, spec in declared_tables(config).items():
+        where = f"tables/{tid}"
+        if "by" in spec:
+            yield f"{where}/by", spec["by"]
+        for i, row in enumerate(spec.get("rows", [])):
+            yield f"{where}/rows/{i}/variable", row["variable"]
+        for key in ("outcome", "time", "event"):
+            if key in spec:
+                yield f"{where}/{key}", spec[key]
+        for key in ("predictors", "multivariable"):
+            for i, name in enumerate(spec.get(key, [])):
+                yield f"{where}/{key}/{i}", name
+        for key in ("reference_levels", "labels", "level_labels"):
+            for name in spec.get(key, {}):
+                yield f"{where}/{key}/{name}", name
+
+
+def _model_problems(tid: str, spec: Mapping[str, Any], file: str) -> list[Problem]:
+    """Multivariable terms and reference levels must be among the table's predictors' models."""
+    problems = []
+    in_models = set(spec.get("predictors", [])) | set(spec.get("multivariable", []))
+    for key in ("reference_levels", "labels", "level_labels"):
+        for name in spec.get(key, {}):
+            if name not in in_models:
+                problems.append(
+                    Problem(
+                        f"{key} for a variable that is in no model of this table",
+                        file=file,
+                        column=f"tables/{tid}/{key}/{name}",
+                        value=name,
+                        expected=f"one of predictors/multivariable: {sorted(in_models)}",
+                    )
+                )
+    return problems
+
+
+def hscore_stage_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
+    """Keys that need the HScore stage in a study without a ``hscore:`` key."""
+    if "hscore" in config:
+        return []
+    return [
+        Problem(
+            "the criterion uses the HScore cut-off but the study has no HScore stage",
+            file=file,
+            column=f"selection/criteria/{i}/operator",
+            value="hscore_cutoff",
+            expected="a `hscore:` section (HScore stage on), or another operator with a value",
+        )
+        for i, c in enumerate((config.get("selection") or {}).get("criteria", []))
+        if c.get("operator") == "hscore_cutoff"
+    ]
+
+
+def declared_table_problems(config: Mapping[str, Any], known: set[str], file: str) -> list[Problem]:
+    """Unknown variables, reserved ids and model keys of the declared tables; HScore-stage keys."""
+    problems = [
+        Problem(
+            "unknown variable",
+            file=file,
+            column=path,
+            value=name,
+            expected="a name declared under `variables:` or `derived:`",
+        )
+        for path, name in declared_table_variables(config)
+        if name not in known
+    ]
+    for tid, spec in declared_tables(config).items():
+        if tid in RESERVED_IDS:
+            problems.append(
+                Problem(
+                    "table id used by another output",
+                    file=file,
+                    column=f"tables/{tid}",
+                    value=tid,
+                    expected=f"another name than {', '.join(RESERVED_IDS)}",
+                )
+            )
+        problems += _model_problems(tid, spec, file)
+    return problems + hscore_stage_problems(config, file)

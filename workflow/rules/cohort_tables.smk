@@ -1,0 +1,47 @@
+# Tables the study declares by kind (`tables.<id>: {kind: descriptive | regression, ...}`): one
+# job per table, its statistics at full precision and the table in every manuscript format.
+cohort_table_outputs = lambda: [
+    f
+    for tid in DECLARED_TABLES
+    for f in [f"{RESULTS}/stats/{tid}.csv", f"{RESULTS}/stats/{tid}.json", *table_files(tid).values()]
+]
+
+
+rule cohort_table:
+    input:
+        **COHORT_INPUTS,
+    output:
+        csv=f"{RESULTS}/stats/{{table}}.csv",
+        json=f"{RESULTS}/stats/{{table}}.json",
+        md=f"{RESULTS}/tables/{{table}}.md",
+        tex=f"{RESULTS}/tables/{{table}}.tex",
+        html=report(
+            f"{RESULTS}/tables/{{table}}.html",
+            caption="../report/cohort_table.rst",
+            category="1. Tables",
+            labels=lambda wildcards: {"table": TABLES[wildcards.table].get("title", wildcards.table)},
+        ),
+        docx=f"{RESULTS}/tables/{{table}}.docx",
+    log:
+        "logs/cohort_table/{table}.log",
+    benchmark:
+        "logs/benchmarks/cohort_table/{table}.tsv"
+    wildcard_constraints:
+        table="|".join(DECLARED_TABLES) or "(?!)",
+    priority: PRIORITY["tables"]
+    conda:
+        "../envs/retrocohort.yaml"
+    params:
+        code=CODE,
+        config=lambda wildcards: config_keys(
+            f"tables/{wildcards.table}",
+            "tables/preset",
+            "variables",
+            "derived",
+            "baseline_day",
+            "statistics/quantile_type",
+            "statistics/rounding",
+            "statistics/p_value",
+        ),
+    script:
+        "../scripts/cohort_table.py"
