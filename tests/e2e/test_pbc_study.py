@@ -111,7 +111,12 @@ def test_kaplan_meier_keeps_censored_patients(pbc_run, randomised):
     survival = pd.read_csv(pbc_run / "results/stats/survival.csv")
     medians = survival[(survival["analysis"] == "overall_survival") & (survival["role"] == "median")]
     assert medians["n"].sum() == len(randomised)
-    assert medians["n_events"].sum() == (randomised["status"] == 2).sum() < len(randomised)
+    deaths = int((randomised["status"] == 2).sum())
+    assert medians["n_events"].sum() == deaths < len(randomised)
+    (patients,) = survival[
+        (survival["analysis"] == "overall_survival") & (survival["role"] == "patients")
+    ].to_dict("records")
+    assert patients["n_censored"] == len(randomised) - deaths and patients["n_excluded"] == 0
     logrank = survival[(survival["analysis"] == "overall_survival") & (survival["role"] == "logrank")]
     assert len(logrank) == 1 and 0 <= logrank["p_value"].iloc[0] <= 1
     assert (pbc_run / "results/figures/km_overall_survival.png").exists()
