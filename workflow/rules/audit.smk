@@ -56,6 +56,9 @@ rule audit:
             "groups",
             "baseline_day",
             "paired_days",
+            "time_points",
+            "paired_time_points",
+            "repeated_time_points",
             "statistics",
         ),
     script:

@@ -36,7 +36,14 @@ if TABLE3:
             "../envs/retrocohort.yaml"
         params:
             code=CODE,
-            config=config_keys("tables/table3", "paired_days", "statistics/p_value", "statistics/rounding"),
+            config=config_keys(
+                "tables/table3",
+                "paired_days",
+                "time_points",
+                "paired_time_points",
+                "statistics/p_value",
+                "statistics/rounding",
+            ),
         script:
             "../scripts/figures_slopes.py"
 

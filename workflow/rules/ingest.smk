@@ -27,6 +27,7 @@ rule ingest_site:
             "missing_values",
             "unit_spellings",
             "input_limits",
+            "day_range",
         ),
         raw_sha256=site_hashes,
     script:

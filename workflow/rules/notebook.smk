@@ -44,6 +44,9 @@ if NOTEBOOK:
             config=config_keys(
                 "variables",
                 "paired_days",
+                "time_points",
+                "paired_time_points",
+                "repeated_time_points",
                 "statistics/quantile_type",
                 "statistics/decimals_for_tests",
                 "statistics/wilcoxon",

@@ -30,6 +30,9 @@ if TABLE3:
             config=config_keys(
                 "tables/table3",
                 "paired_days",
+                "time_points",
+                "paired_time_points",
+                "repeated_time_points",
                 "variables",
                 "derived",
                 "statistics/quantile_type",

@@ -18,7 +18,7 @@ rule validate_site:
         "../envs/retrocohort.yaml"
     params:
         code=CODE,
-        config=config_keys("variables"),
+        config=config_keys("variables", "day_range"),
     script:
         "../scripts/validate_site.py"
 

@@ -21,7 +21,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     )
     write_csv(stats, output["csv"])
     write_json(json_safe(stats.to_dict("records")), output["json"])
-    table = build_declared_table(stats, table_id, config)
+    table = build_declared_table(stats, table_id, config, n_patients=len(frame))
     write_table_formats(table, output, preset=config["tables"]["preset"])
 
 

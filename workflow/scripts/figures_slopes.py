@@ -1,4 +1,4 @@
-"""Rule ``figures_slopes``: one panel per Table 3 parameter, each patient's first-day -> second-day
+"""Rule ``figures_slopes``: one panel per Table 3 parameter, each patient's first -> second time point
 values joined by a line, annotated with the test and p-value exactly as Table 3 prints them."""
 
 import logging
@@ -6,6 +6,7 @@ from pathlib import Path
 
 from retrocohort.analysis.frames import read_table3
 from retrocohort.analysis.paired import pairs_from_table
+from retrocohort.config.time_points import paired_time_points
 from retrocohort.figures.labels import SYNTHETIC_NOTE, slope_annotations, slope_titles
 from retrocohort.figures.paired import slope_plot
 from retrocohort.figures.save import save_figure
@@ -17,6 +18,7 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF subsetting logs 
 
 def main(input: dict, output: dict, params: dict, config) -> None:
     t3 = read_table3(input["table3"])
+    first, second = paired_time_points(config)
     parameters = config["tables"]["table3"]["parameters"]
     names = [p["variable"] for p in parameters]
     pairs = pairs_from_table(read_parquet(input["pairs"], columns=["parameter", "before", "after"]), names)
@@ -27,7 +29,8 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         log_scale={p["variable"]: bool(p.get("log_scale", False)) for p in parameters},
         titles=titles,
         annotations=slope_annotations(t3, config),
-        days=tuple(config["paired_days"]),
+        days=(first.day, second.day),
+        day_labels=(first.title, second.title),
         note=SYNTHETIC_NOTE if any(t.endswith(" †") for t in titles.values()) else None,
     )
     save_figure(fig, Path(output["slopes"]).with_suffix(""))

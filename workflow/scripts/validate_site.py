@@ -1,6 +1,7 @@
 """Rule ``validate_site``: every within-site check of one site's canonical tables (Pandera models:
 types, ranges, units, duplicates, orphans); writes a summary with the site's medians."""
 
+from retrocohort.config.time_points import day_range
 from retrocohort.errors import ValidationFailed
 from retrocohort.io.tabular import write_json
 from retrocohort.pipeline.step import run_step
@@ -11,7 +12,7 @@ from retrocohort.validate.sites import TABLES, fail, read_canonical
 def main(input: dict, output: dict, params: dict, config) -> None:
     tables = read_canonical(input)
     try:
-        validate_site(tables, config["variables"])
+        validate_site(tables, config["variables"], day_range(config))
     except ValidationFailed as exc:
         exc.summary = f"Validation failed for site {params['site']!r}: {len(exc.problems)} problem(s); no analysis was run"
         fail(exc)

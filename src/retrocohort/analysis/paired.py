@@ -1,6 +1,11 @@
-"""Table 3: Day 0 vs Day 7 paired comparisons, one machine-readable row per parameter.
+"""Table 3: paired comparisons of two time points, one machine-readable row per parameter.
 
-Continuous parameters: Wilcoxon signed-rank on the paired differences (Day 7 − Day 0, rounded
+The two time points are the study's ``paired_time_points`` (Day 0 vs Day 7, the exact
+``paired_days``, for the flagship); each patient's value at a time point is chosen by
+:mod:`retrocohort.analysis.time_points`, and the summary columns are named from the time
+point names (``day0_median``, ``baseline_median``).
+
+Continuous parameters: Wilcoxon signed-rank on the paired differences (second − first, rounded
 to ``decimals_for_tests`` so float subtraction cannot break ties), with the configured preset
 or explicit options; Hodges–Lehmann estimate of the median difference with its CI; matched-pairs
 rank-biserial correlation. Binary parameters: McNemar (exact binomial by default).
@@ -12,8 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from retrocohort.analysis.time_points import time_point_pairs
 from retrocohort.cohort.frames import category_codes
-from retrocohort.errors import InputError, Problem
+from retrocohort.config.time_points import TimePoint, exact_day
 from retrocohort.stats.hodges_lehmann import hodges_lehmann_paired, rank_biserial_from_v, rank_biserial_paired
 from retrocohort.stats.paired_binary import mcnemar
 from retrocohort.stats.quantiles import quantile
@@ -22,81 +28,25 @@ from retrocohort.stats.signed_rank import paired_t, sign_test, wilcoxon_preset, 
 EXTRA_TEST_NAMES = {"sign": "sign test", "paired_t": "paired t-test"}
 
 
-def _sorted_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(code per row, sorted unique ids): Arrow's dictionary encoding when the column is
-    Arrow-backed (about 1.5x faster than pandas.factorize on 10^7 strings), else pandas.
-    A categorical column (read from Parquet's dictionary) brings its codes; its unused
-    categories stay among the ids (they never have values, so no pair)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if isinstance(ids.dtype, pd.CategoricalDtype):
-        encoded = pa.DictionaryArray.from_arrays(
-            pa.array(ids.cat.codes.to_numpy()),
-            pa.array(np.asarray(ids.cat.categories, dtype=object), type=pa.string()),
-        )
-    else:
-        arrow = getattr(ids.array, "_pa_array", None)
-        if arrow is None:
-            codes, uniques = pd.factorize(ids, sort=True)
-            return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
-        encoded = pc.dictionary_encode(arrow).combine_chunks()
-    dictionary = encoded.dictionary
-    order = pc.sort_indices(dictionary).to_numpy().astype(np.int64)
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    uniques = pa.array(dictionary).take(pa.array(order)).to_numpy(zero_copy_only=False)
-    return rank[codes], uniques
-
-
 def paired_frames(
     measurements: pd.DataFrame, names: list[str], days: tuple[int, int]
 ) -> dict[str, pd.DataFrame]:
-    """Per variable, the patients with a value on both days (columns before, after; index
-    patient_id, sorted), in one vectorised pass over the long table: rows filtered once,
-    patients encoded once, each day's values scattered into a dense array (no pivot).
+    """Per variable, the patients with a value on both exact days (columns before, after; index
+    patient_id, sorted): :func:`~retrocohort.analysis.time_points.time_point_pairs` of the two
+    exact-day time points, without the day columns.
 
     A patient with two values of one variable on one day is an :class:`InputError`.
     """
-    day = measurements["day"].to_numpy(dtype="float64", na_value=np.nan)
-    keep = (
-        ((day == days[0]) | (day == days[1]))
-        & measurements["value"].notna().to_numpy()
-        & measurements["variable"].isin(names).to_numpy(dtype=bool)
-    )
-    sub = measurements.loc[keep, ["patient_id", "variable", "value"]]
-    pid, patients = _sorted_codes(sub["patient_id"])
-    after = (day[keep] == days[1]).astype(np.int64)
-    values = sub["value"].to_numpy(dtype="float64")
-    variable = sub["variable"]
-    n_pat, out = len(patients), {}
-    for name in names:
-        rows = np.flatnonzero((variable == name).to_numpy(dtype=bool))
-        slot = after[rows] * n_pat + pid[rows]
-        counts = np.bincount(slot, minlength=2 * n_pat)
-        if (counts > 1).any():
-            dup = int(np.flatnonzero(counts > 1)[0])
-            raise InputError(
-                "Duplicate paired measurements",
-                [
-                    Problem(
-                        "more than one value for one patient, variable and day",
-                        column=name,
-                        value=f"patient {patients[dup % n_pat]}, day {days[dup // n_pat]}",
-                        expected="one value per patient, variable and day",
-                    )
-                ],
-            )
-        grid = np.full(2 * n_pat, np.nan)
-        grid[slot] = values[rows]
-        grid = grid.reshape(2, n_pat)
-        both = ~np.isnan(grid).any(axis=0)
-        out[name] = pd.DataFrame(
-            {"before": grid[0, both], "after": grid[1, both]},
-            index=pd.Index(patients[both], name="patient_id"),
-        )
-    return out
+    pairs = time_point_pairs(measurements, names, (exact_day(days[0]), exact_day(days[1])))
+    return {name: frame[["before", "after"]] for name, frame in pairs.items()}
+
+
+def as_time_points(points: tuple[int, int] | tuple[TimePoint, TimePoint]) -> tuple[TimePoint, TimePoint]:
+    """The paired time points, given as such or as two exact days (``paired_days``)."""
+    first, second = points
+    if isinstance(first, TimePoint) and isinstance(second, TimePoint):
+        return first, second
+    return exact_day(int(first)), exact_day(int(second))  # type: ignore[arg-type]
 
 
 def paired_frame(measurements: pd.DataFrame, variable: str, days: tuple[int, int]) -> pd.DataFrame:
@@ -114,9 +64,13 @@ def wilcoxon_options(settings: dict) -> dict:
     return opts
 
 
-def _summaries(before: np.ndarray, after: np.ndarray, hf_type: int) -> dict:
+#: Column prefixes of the two paired summaries when no time points are given (``paired_days: [0, 7]``).
+DEFAULT_TAGS = ("day0", "day7")
+
+
+def _summaries(before: np.ndarray, after: np.ndarray, hf_type: int, tags: tuple[str, str]) -> dict:
     out = {}
-    for tag, x in (("day0", before), ("day7", after)):
+    for tag, x in zip(tags, (before, after), strict=True):
         q1, med, q3 = quantile(x, [0.25, 0.5, 0.75], hf_type) if x.size else (np.nan,) * 3
         out.update(
             {
@@ -162,12 +116,13 @@ def _extra_test_row(base: dict, name: str, d: np.ndarray) -> dict:
     return {**base, "role": name, **fn(d).to_dict(flat=False)}
 
 
-def _binary_counts(before: np.ndarray, after: np.ndarray) -> dict:
+def _binary_counts(before: np.ndarray, after: np.ndarray, tags: tuple[str, str]) -> dict:
+    first, second = tags
     return {
-        "day0_count": int(before.sum()),
-        "day7_count": int(after.sum()),
-        "day0_percent": 100 * before.mean() if before.size else np.nan,
-        "day7_percent": 100 * after.mean() if after.size else np.nan,
+        f"{first}_count": int(before.sum()),
+        f"{second}_count": int(after.sum()),
+        f"{first}_percent": 100 * before.mean() if before.size else np.nan,
+        f"{second}_percent": 100 * after.mean() if after.size else np.nan,
     }
 
 
@@ -181,8 +136,11 @@ def _rank_biserial(d: np.ndarray, decimals: int, zero_method: str, v: float, n_u
     return rank_biserial_paired(d, decimals=decimals)
 
 
-def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: dict) -> list[dict]:
-    """All configured paired statistics of one parameter (main test first).
+def compare_parameter(
+    variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: dict, tags: tuple[str, str] = DEFAULT_TAGS
+) -> list[dict]:
+    """All configured paired statistics of one parameter (main test first); the two summaries'
+    columns are prefixed by ``tags`` (the time point names, e.g. ``day0_median``).
 
     With fewer than ``MIN_PAIRS`` complete pairs no test is run: the row keeps n and the
     summaries and states "not computed: fewer than 2 pairs" as its method.
@@ -193,7 +151,9 @@ def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: 
     hf = stats_cfg.get("quantile_type", 7)
     if len(pairs) < MIN_PAIRS:
         test = "McNemar" if kind == "binary" else "Wilcoxon signed-rank"
-        extra = _binary_counts(before, after) if kind == "binary" else _summaries(before, after, hf)
+        extra = (
+            _binary_counts(before, after, tags) if kind == "binary" else _summaries(before, after, hf, tags)
+        )
         rows = [{**_not_computed(base, test), "role": "main", **extra}]
         for name in stats_cfg.get("extra_tests", []) if kind != "binary" else []:
             rows.append({**_not_computed(base, EXTRA_TEST_NAMES[name]), "role": name})
@@ -204,7 +164,7 @@ def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: 
             after.astype(bool),
             method=stats_cfg.get("mcnemar", {}).get("method", "exact"),
         )
-        return [{**base, "role": "main", **res.to_dict(flat=False), **_binary_counts(before, after)}]
+        return [{**base, "role": "main", **res.to_dict(flat=False), **_binary_counts(before, after, tags)}]
     decimals = stats_cfg.get("decimals_for_tests", 6)
     d = np.round(after - before, decimals)
     options = wilcoxon_options(stats_cfg.get("wilcoxon", {}))
@@ -214,7 +174,7 @@ def compare_parameter(variable: str, kind: str, pairs: pd.DataFrame, stats_cfg: 
     else:
         res = wilcoxon_signed_rank(d, decimals=decimals, **options)
         row = {**base, "role": "main", **res.to_dict(flat=False)}
-    row.update(_summaries(before, after, hf))
+    row.update(_summaries(before, after, hf, tags))
     if d.size:
         preset = stats_cfg.get("wilcoxon", {}).get("preset", "retrocohort")
         hl = hodges_lehmann_paired(
@@ -243,34 +203,41 @@ def table3_statistics(
     measurements: pd.DataFrame,
     parameters: list[dict],
     variables: dict,
-    days: tuple[int, int],
+    points: tuple[int, int] | tuple[TimePoint, TimePoint],
     stats_cfg: dict,
     synthetic: set[str],
 ) -> pd.DataFrame:
-    """One row per parameter (plus optional extra-test rows), with p adjusted if configured."""
-    pairs = paired_frames(measurements, [p["variable"] for p in parameters], days)
-    return table3_from_pairs(pairs, parameters, variables, days, stats_cfg, synthetic)
+    """One row per parameter (plus optional extra-test rows), with p adjusted if configured.
+
+    ``points``: the two time points compared (or two exact days, ``paired_days``)."""
+    first, second = as_time_points(points)
+    worst = {n: v["worst"] for n, v in variables.items() if "worst" in v}
+    pairs = time_point_pairs(measurements, [p["variable"] for p in parameters], (first, second), worst)
+    return table3_from_pairs(pairs, parameters, variables, (first, second), stats_cfg, synthetic)
 
 
 def table3_from_pairs(
     all_pairs: dict[str, pd.DataFrame],
     parameters: list[dict],
     variables: dict,
-    days: tuple[int, int],
+    points: tuple[int, int] | tuple[TimePoint, TimePoint],
     stats_cfg: dict,
     synthetic: set[str],
 ) -> pd.DataFrame:
-    """:func:`table3_statistics` on pairs already built by :func:`paired_frames`."""
+    """:func:`table3_statistics` on pairs already built by
+    :func:`~retrocohort.analysis.time_points.time_point_pairs` (or :func:`paired_frames`)."""
+    first, second = as_time_points(points)
+    tags = (first.name, second.name)
     rows = []
     for order, par in enumerate(parameters):
         name = par["variable"]
         pairs = all_pairs[name]
-        for r in compare_parameter(name, variables[name]["kind"], pairs, stats_cfg):
+        for r in compare_parameter(name, variables[name]["kind"], pairs, stats_cfg, tags):
             r.update(
                 order=order,
                 label=par.get("label", variables[name].get("label", name)),
                 synthetic=name in synthetic,
-                days=f"{days[0]} vs {days[1]}",
+                days=f"{first.day} vs {second.day}",
             )
             rows.append(r)
     frame = pd.DataFrame.from_records(rows)
@@ -290,7 +257,8 @@ def table3_from_pairs(
 
 def pairs_table(all_pairs: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The pairs behind Table 3 as one long table: parameter (categorical, Table 3 order),
-    patient_id, before, after; one row per patient with a value on both days."""
+    patient_id, before, after (and before_day, after_day, the days the values came from, when
+    the pairs carry them); one row per patient with a value at both time points."""
     names = list(all_pairs)
     frames = [f.reset_index() for f in all_pairs.values()]
     codes = np.repeat(np.arange(len(names)), [len(f) for f in frames])

@@ -15,8 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from retrocohort.analysis.time_points import time_point_pairs
 from retrocohort.audit.quantile_checks import QUANTILE_P
 from retrocohort.cohort.frames import baseline_frame
+from retrocohort.config.time_points import TimePoint, exact_day, paired_time_points, worst_directions
 from retrocohort.stats.quantiles import quantile
 
 DEFAULT_QUANTILE_TYPES = (2, 6, 7)
@@ -44,10 +46,26 @@ class AuditData:
     table3: Mapping[str, Mapping[str, Any]]
     statistics: Mapping[str, Any]
     paired_days: tuple[int, int]
+    #: the two paired time points (config ``paired_time_points``); None: the exact ``paired_days``
+    time_points: tuple[TimePoint, TimePoint] | None = None
+    #: variable -> ``worst`` direction (max|min), for the time point rule ``worst``
+    worst: Mapping[str, str] = field(default_factory=dict)
     hscore_source: str = "hscore_reported"
     table1: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     group_specs: tuple[Mapping[str, Any], ...] = ()
     group_rows: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def paired_points(self) -> tuple[TimePoint, TimePoint]:
+        """The two paired time points (the exact ``paired_days`` when none are given)."""
+        if self.time_points is not None:
+            return self.time_points
+        return exact_day(self.paired_days[0]), exact_day(self.paired_days[1])
+
+    def paired_pairs(self, variable: str) -> pd.DataFrame:
+        """One variable's pairs at the paired time points (columns before, after, before_day,
+        after_day; index patient_id), as Table 3 computes them."""
+        return time_point_pairs(self.measurements, [variable], self.paired_points, self.worst)[variable]
 
     @property
     def quantile_type(self) -> int:
@@ -120,6 +138,8 @@ def build_audit_data(
         table3=table3,
         statistics=dict(config.get("statistics", {})),
         paired_days=tuple(config.get("paired_days", [0, 7])),  # type: ignore[arg-type]
+        time_points=paired_time_points(config),
+        worst=worst_directions(config),
         hscore_source=str(used[0]) if len(used) == 1 else "recomputed",
         table1={}
         if table1 is None

@@ -1,4 +1,5 @@
-"""Regenerate paired (Day 0 vs Day 7) entries: the values at one day and the paired p-value
+"""Regenerate paired entries (the two paired time points, Day 0 vs Day 7 in the flagship): the
+values at one time point and the paired p-value
 under every common variant (signed-rank presets, sign test, paired t, McNemar variants and
 unpaired 2x2 tests wrongly applied to the margins). Split out of ``regenerated``."""
 
@@ -11,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from retrocohort.analysis.paired import paired_frame, wilcoxon_options
+from retrocohort.analysis.paired import wilcoxon_options
 from retrocohort.audit.counts_only import two_group_tests
 from retrocohort.audit.published import PublishedNumber
 from retrocohort.audit.regen_model import (
@@ -23,6 +24,7 @@ from retrocohort.audit.regen_model import (
     resolve_inputs,
     summary_methods,
 )
+from retrocohort.config.time_points import TimePoint
 from retrocohort.stats.paired_binary import MCNEMAR_METHODS, mcnemar_from_discordant
 from retrocohort.stats.signed_rank import paired_t, sign_test, wilcoxon_signed_rank
 
@@ -33,25 +35,31 @@ _MCNEMAR_TEXT = {
 }
 
 
-def _day(timepoint: str, days: tuple[int, int]) -> int | None:
-    m = re.fullmatch(r"day\s*(-?\d+)", timepoint.strip().lower())
-    if not m or int(m.group(1)) not in days:
-        return None
-    return int(m.group(1))
+def _position(timepoint: str, points: Sequence[TimePoint]) -> int | None:
+    """Which paired time point (0 or 1) a published ``timepoint`` names: its name (``year1``)
+    or "day <d>" of its target day; None when it names neither."""
+    text = timepoint.strip().lower()
+    m = re.fullmatch(r"day\s*(-?\d+)", text)
+    for i, point in enumerate(points):
+        if text == point.name.lower() or (m is not None and int(m.group(1)) == point.day):
+            return i
+    return None
 
 
 def paired_value(entry: PublishedNumber, data: AuditData, types: Sequence[int]) -> Regenerated:
-    day = _day(entry.timepoint or "", data.paired_days)
-    if day is None:
+    points = data.paired_points
+    position = _position(entry.timepoint or "", points)
+    if position is None:
         return Regenerated(
             entry.id,
-            missing=f"timepoint '{entry.timepoint}' is not one of the paired days {list(data.paired_days)}",
+            missing=f"timepoint '{entry.timepoint}' is not one of the paired time points "
+            f"{[p.name for p in points]} (days {[p.day for p in points]})",
         )
     var = entry.variable
     if var not in set(data.measurements["variable"]):
         return Regenerated(entry.id, missing=f"no measurement variable '{var}' in the validated data")
-    pairs = paired_frame(data.measurements, var, data.paired_days)
-    col = "before" if day == data.paired_days[0] else "after"
+    pairs = data.paired_pairs(var)
+    col = ("before", "after")[position]
     x = pairs[col].to_numpy(dtype="float64")
     keys = tuple(entry.values)
     notes = []
@@ -65,7 +73,7 @@ def paired_value(entry: PublishedNumber, data: AuditData, types: Sequence[int]) 
     else:
         return Regenerated(
             entry.id,
-            missing=f"no complete Day {data.paired_days[0]}/Day {data.paired_days[1]} pairs of '{var}'",
+            missing=f"no complete {points[0].title}/{points[1].title} pairs of '{var}'",
         )
     return Regenerated(
         entry.id,
@@ -73,7 +81,7 @@ def paired_value(entry: PublishedNumber, data: AuditData, types: Sequence[int]) 
         None,
         resolve_inputs([var], data),
         len(pairs),
-        f"{var} at Day {day}, patients with both paired days",
+        f"{var} at {points[position].title}, patients with both paired days",
         tuple(notes),
     )
 
@@ -156,7 +164,7 @@ def paired_p(entry: PublishedNumber, data: AuditData) -> Regenerated:
     var = entry.variable
     if var not in set(data.measurements["variable"]):
         return Regenerated(entry.id, missing=f"no measurement variable '{var}' in the validated data")
-    pairs = paired_frame(data.measurements, var, data.paired_days)
+    pairs = data.paired_pairs(var)
     if pairs.empty:
         return Regenerated(entry.id, missing=f"no complete pairs of '{var}'")
     before, after = pairs["before"].to_numpy(float), pairs["after"].to_numpy(float)
@@ -183,6 +191,6 @@ def paired_p(entry: PublishedNumber, data: AuditData) -> Regenerated:
         None,
         resolve_inputs([var], data),
         len(pairs),
-        f"{var}, Day {data.paired_days[0]} vs Day {data.paired_days[1]} pairs",
+        f"{var}, {data.paired_points[0].title} vs {data.paired_points[1].title} pairs",
         tuple(notes),
     )

@@ -16,6 +16,7 @@ from retrocohort.config.agents import agent_problems
 from retrocohort.config.declared_tables import declared_table_problems
 from retrocohort.config.derived_spec import FLAG_OPS, VARIABLE_OPS, first_of_rules
 from retrocohort.config.paths import resolve_inside
+from retrocohort.config.time_points import day_range, time_point_problems
 from retrocohort.errors import InputError, Problem
 
 
@@ -72,10 +73,6 @@ def _referenced_variables(config: dict) -> Iterable[tuple[str, str]]:
                 yield f"sites/{site}/sources/{j}/variable_names/{raw}", var
 
 
-#: Plausible days relative to diagnosis (the same window ingestion enforces on raw days).
-DAY_WINDOW = (-365, 3650)
-
-
 def _variable_kind(config: dict, name: str) -> str | None:
     """Kind of a declared variable (derived ones: None, their kind depends on the operation)."""
     return config.get("variables", {}).get(name, {}).get("kind")
@@ -101,8 +98,8 @@ def _named_variables(config: dict) -> Iterable[tuple[str, str]]:
 
 def _day_problems(config: dict, file: str) -> list[Problem]:
     """Day settings: two distinct paired days, an ordered HScore window, days in the study window."""
-    problems = []
-    lo, hi = DAY_WINDOW
+    problems = time_point_problems(config, file)
+    lo, hi = day_range(config)
     days = [("baseline_day", config.get("baseline_day"))]
     days += [(f"paired_days/{i}", d) for i, d in enumerate(config.get("paired_days", []))]
     window = config.get("hscore", {}).get("window_days", [])

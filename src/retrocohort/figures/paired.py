@@ -1,4 +1,4 @@
-"""Paired Day 0 vs Day 7 lab values as small multiples.
+"""Paired lab values at two time points (Day 0 vs Day 7 for the flagship) as small multiples.
 
 Each parameter gets one panel, chosen automatically:
 
@@ -98,6 +98,7 @@ def slope_plot(
     annotations: Mapping[str, str] | None = None,
     density_threshold: int = 2000,
     days: tuple[int, int] = (0, 7),
+    day_labels: tuple[str, str] | None = None,
     binary_labels: tuple[str, str] = ("No", "Yes"),
     ncols: int | None = None,
     panel_height: float = 2.1,
@@ -109,6 +110,8 @@ def slope_plot(
     parameter to an ``(n_pairs, 2)`` array (e.g. Table 3's pairs file). ``titles`` maps parameter to its
     label (default: the parameter name), ``annotations`` to a test result string,
     ``log_scale`` to a log y axis (values must be positive). ``binary_labels`` name 0 and 1.
+    ``day_labels`` name the two time points on the axes (default "Day <d>" of ``days``; e.g.
+    the time point labels "Baseline", "1 year").
     ``note`` (e.g. "† computed from synthetic data") is printed in the figure legend.
     """
     if not parameters:
@@ -137,6 +140,7 @@ def slope_plot(
     for ax in axes[len(parameters) :]:
         ax.remove()
 
+    axis_labels = day_labels or (f"Day {days[0]}", f"Day {days[1]}")
     kinds = set()
     for ax, p in zip(axes, parameters, strict=False):
         v = pairs[p]
@@ -145,11 +149,11 @@ def slope_plot(
         if kind == "empty":
             ax.text(0.5, 0.5, "no paired data", transform=ax.transAxes, ha="center", color=GREY)
         elif kind == "binary":
-            _draw_binary(ax, v, days, binary_labels)
+            _draw_binary(ax, v, axis_labels, binary_labels)
         elif kind == "density":
-            _draw_density(fig, ax, v, days, log=bool(log_scale.get(p)))
+            _draw_density(fig, ax, v, axis_labels, log=bool(log_scale.get(p)))
         else:
-            _draw_slopes(ax, v, days, log=bool(log_scale.get(p)))
+            _draw_slopes(ax, v, axis_labels, log=bool(log_scale.get(p)))
         ax.set_title(_panel_title(titles.get(p, p), len(v), annotations.get(p), panel_width))
     handles = (_slope_legend_handles() if "slopes" in kinds else []) + (
         _density_legend_handles() if "density" in kinds else []
@@ -177,12 +181,12 @@ def _panel_title(label: str, n: int, annotation: str | None, panel_width: float)
     return "\n".join(lines)
 
 
-def _day_axis(ax: Axes, days: tuple[int, int]) -> None:
-    ax.set_xticks([0, 1], labels=[f"Day {d}" for d in days])
+def _day_axis(ax: Axes, labels: tuple[str, str]) -> None:
+    ax.set_xticks([0, 1], labels=list(labels))
     ax.set_xlim(-0.35, 1.35)
 
 
-def _draw_slopes(ax: Axes, v: np.ndarray, days: tuple[int, int], *, log: bool) -> None:
+def _draw_slopes(ax: Axes, v: np.ndarray, labels: tuple[str, str], *, log: bool) -> None:
     """One grey segment per patient (single LineCollection) plus the median at each day."""
     n = len(v)
     if log:
@@ -204,10 +208,10 @@ def _draw_slopes(ax: Axes, v: np.ndarray, days: tuple[int, int], *, log: bool) -
     ax.autoscale_view()
     if log:
         log_ticks(ax.yaxis)
-    _day_axis(ax, days)
+    _day_axis(ax, labels)
 
 
-def _draw_density(fig: Figure, ax: Axes, v: np.ndarray, days: tuple[int, int], *, log: bool) -> None:
+def _draw_density(fig: Figure, ax: Axes, v: np.ndarray, labels: tuple[str, str], *, log: bool) -> None:
     """Hexbin of first vs second day on identical axes, identity line and median point."""
     lo, hi = float(v.min()), float(v.max())
     pad = (hi / lo) ** 0.03 if log else (hi - lo) * 0.03 or 1.0
@@ -236,13 +240,13 @@ def _draw_density(fig: Figure, ax: Axes, v: np.ndarray, days: tuple[int, int], *
     if log:
         log_ticks(ax.xaxis)
         log_ticks(ax.yaxis)
-    ax.set_xlabel(f"Day {days[0]}")
-    ax.set_ylabel(f"Day {days[1]}")
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
     cbar = fig.colorbar(hb, ax=ax, shrink=0.8, label="Pairs per bin", pad=0.02)
     cbar.ax.yaxis.set_major_formatter(FuncFormatter(plain_number))
 
 
-def _draw_binary(ax: Axes, v: np.ndarray, days: tuple[int, int], labels: tuple[str, str]) -> None:
+def _draw_binary(ax: Axes, v: np.ndarray, axis_labels: tuple[str, str], labels: tuple[str, str]) -> None:
     """Stacked proportions of 1 (bottom, coloured) and 0 (top, grey) per day, with k/n."""
     n, k = len(v), v.sum(axis=0).astype(int)
     share = k / n
@@ -262,7 +266,7 @@ def _draw_binary(ax: Axes, v: np.ndarray, days: tuple[int, int], labels: tuple[s
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylabel("Patients")
-    _day_axis(ax, days)
+    _day_axis(ax, axis_labels)
     handles, names = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], names[::-1], loc="center left", bbox_to_anchor=(1.0, 0.5), handlelength=1.0)
 

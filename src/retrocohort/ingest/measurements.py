@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from retrocohort.config.time_points import schema_default
 from retrocohort.errors import InputError, Problem
 from retrocohort.ingest.cells import (
     missing_cells,
@@ -20,8 +21,9 @@ from retrocohort.ingest.cells import (
 from retrocohort.io.raw import require_columns
 
 MEASUREMENT_COLUMNS = ["patient_id", "site", "day", "variable", "value", "unit"]
-#: Plausible measurement days relative to diagnosis (checked at ingestion and validation).
-DAY_RANGE = (-365, 3650)
+#: Default plausible measurement days relative to diagnosis: the schema default of the study's
+#: ``day_range`` (checked at ingestion and validation).
+DAY_RANGE: tuple[int, int] = tuple(schema_default("day_range"))  # type: ignore[assignment]
 
 
 def ingest_measurement_source(
@@ -31,8 +33,11 @@ def ingest_measurement_source(
     file: str,
     missing: list[str],
     spellings: Mapping[str, str] | None = None,
+    day_range: tuple[int, int] = DAY_RANGE,
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """One long measurement file -> canonical long rows in canonical units, and problems."""
+    """One long measurement file -> canonical long rows in canonical units, and problems.
+
+    Days outside ``day_range`` (the study's ``day_range``, inclusive) are problems."""
     from retrocohort.ingest.units import (
         SIGNIFICANT_DIGITS,
         UNIT_SPELLINGS_HINT,
@@ -92,7 +97,7 @@ def ingest_measurement_source(
         )
         for r in row_number(day.index[no_day])
     ]
-    far = ((day < DAY_RANGE[0]) | (day > DAY_RANGE[1])).to_numpy(dtype=bool)
+    far = ((day < day_range[0]) | (day > day_range[1])).to_numpy(dtype=bool)
     problems += [
         Problem(
             "day outside the study window",
@@ -100,7 +105,7 @@ def ingest_measurement_source(
             row=int(r),
             column=cols["day"],
             value=v,
-            expected=f"an integer day within {list(DAY_RANGE)} relative to diagnosis",
+            expected=f"an integer day within {list(day_range)} relative to diagnosis",
         )
         for r, v in zip(row_number(day.index[far]), frame[cols["day"]][far])
     ]
@@ -227,14 +232,15 @@ def _unit_codes(raw: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray]:
 def repeated_keys(patient: np.ndarray, day: np.ndarray, variable: np.ndarray) -> np.ndarray:
     """Mask of rows whose integer-coded (patient, day, variable) occurs more than once.
 
-    The three codes are packed into one int64 and sorted once (no multi-column string hash);
-    days must lie in :data:`DAY_RANGE` (others are clipped, and reported separately).
+    The three codes are packed into one int64 (days offset by their smallest value, so any
+    day range packs) and sorted once (no multi-column string hash).
     """
     if len(patient) == 0:
         return np.zeros(0, dtype=bool)
-    span = DAY_RANGE[1] - DAY_RANGE[0] + 1
+    first = int(day.min())
+    span = int(day.max()) - first + 1
     n_var = int(variable.max()) + 1
-    key = (patient.astype(np.int64) * span + (np.clip(day, *DAY_RANGE) - DAY_RANGE[0])) * n_var + variable
+    key = (patient.astype(np.int64) * span + (day.astype(np.int64) - first)) * n_var + variable
     ordered = np.sort(key)
     repeated = ordered[1:][ordered[1:] == ordered[:-1]]
     return np.isin(key, repeated) if len(repeated) else np.zeros(len(key), dtype=bool)

@@ -27,6 +27,7 @@ import pandas as pd
 
 from retrocohort.config.agents import agent_vocabulary, named_agents
 from retrocohort.config.paths import resolve_inside
+from retrocohort.config.time_points import day_range
 from retrocohort.errors import ConfigError, InputError, Problem
 from retrocohort.ingest.cells import (
     FORMULA_PATTERN,
@@ -261,7 +262,9 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
                 treatments.append(treat)
             provenance += [(v, file, bool(source.get("synthetic", False))) for v in source.get("columns", {})]
         else:
-            part, probs = ingest_measurement_source(frame, source, variables, file, missing, spellings)
+            part, probs = ingest_measurement_source(
+                frame, source, variables, file, missing, spellings, day_range=day_range(config)
+            )
             problems += probs
             measurements.append(part)
             provenance += [

@@ -174,6 +174,9 @@ STATISTIC_NAMES = frozenset(
     "mean_sd median median_ci median_iqr min missing n n_in n_out p p_value pct q1 q3 range "
     "screened sd size test".split()
 )
+#: Statistics of a time point, named ``<time point>_<statistic>`` (``baseline_median``): the
+#: time point names come from the study, so these are recognised by their suffix.
+TIME_POINT_STATISTICS = ("_median", "_mean", "_count_pct")
 
 
 def not_computed_reason(key: str, space: Namespace) -> str | None:
@@ -186,7 +189,7 @@ def not_computed_reason(key: str, space: Namespace) -> str | None:
     parent, _, leaf = key.rpartition(".")
     if not parent:
         return None
-    if parent in space.records and leaf in STATISTIC_NAMES:
+    if parent in space.records and (leaf in STATISTIC_NAMES or leaf.endswith(TIME_POINT_STATISTICS)):
         return f"{parent} has no {leaf}: the statistic was not computed for these data (see its row)"
     return None
 

@@ -1,12 +1,13 @@
-"""Placeholder entries of the tests: paired Day 0 vs Day 7 (``results/stats/table3_paired.json``),
+"""Placeholder entries of the tests: the two paired time points (``results/stats/table3_paired.json``),
 group comparisons (``groups.json``) and time to event (``survival.json``).
 
 Keys
 ----
 ``paired.<variable>.<stat>`` (main test of each Table 3 parameter)
     ``p`` ("= 0.011" or "<0.001", for "p {{ paired.crp.p }}"), ``p_value`` ("0.011"), ``n``
-    (pairs), ``test``; ``day0_median``/``day7_median``/``day0_mean``/``day7_mean`` (continuous)
-    or ``day0_count_pct``/``day7_count_pct`` (binary); ``hl_estimate``, ``hl_ci``. With a
+    (pairs), ``test``; ``<time point>_median``/``<time point>_mean`` (continuous) or
+    ``<time point>_count_pct`` (binary) for each of the two paired time points (``day0``/``day7``
+    without ``time_points``, e.g. ``baseline``/``year1`` with them); ``hl_estimate``, ``hl_ci``. With a
     multiplicity adjustment, ``p``/``p_value`` are the adjusted p (as the tables print them).
 ``groups.<comparison>.<stat>`` and ``groups.<comparison>.<group value>.<stat>``
     ``p``, ``p_value``, ``n``; per group ``n``, ``median``, ``iqr``, ``median_iqr``, ``count_pct``.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from retrocohort.config.time_points import paired_time_points
 from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_part, present
 from retrocohort.manuscript.sources_descriptive import location_entries
 
@@ -39,8 +41,10 @@ def _decimals(config: Mapping, table: str, list_key: str) -> dict[str, int]:
 
 
 def paired_entries(records: list[dict], path: str, config: Mapping, style: TextStyle) -> Namespace:
-    """Entries ``paired.<variable>.*`` of the main test of each parameter."""
+    """Entries ``paired.<variable>.*`` of the main test of each parameter (summaries named by
+    the paired time points of ``config``: ``paired_days``, ``time_points``, ``paired_time_points``)."""
     decimals = _decimals(config, "table3", "parameters")
+    tags = [point.name for point in paired_time_points(config)]
     space = Namespace()
     for index, rec in enumerate(records):
         if rec.get("role", "main") != "main":
@@ -51,7 +55,7 @@ def paired_entries(records: list[dict], path: str, config: Mapping, style: TextS
         entries["n"] = Entry(rec["n_pairs"], style.integer(rec["n_pairs"]), 0, column="n_pairs", **where)
         entries["test"] = Entry(rec["test"], lambda d, t=rec["test"]: t, 0, column="test", **where)
         dec = decimals.get(rec["variable"], 1)
-        for day in ("day0", "day7"):
+        for day in tags:
             for stat in ("median", "mean"):
                 value = rec.get(f"{day}_{stat}")
                 if present(value):
@@ -141,7 +145,9 @@ def _median_entries(rec: dict, style: TextStyle, where: dict) -> dict[str, Entry
         )
     if present(rec.get("n"), rec.get("n_events")):
         n, events = int(rec["n"]), int(rec["n_events"])
-        everyone = n + int(rec.get("n_missing") or 0)
+        # patients of this group left out of the analysis (older survival files: n_missing)
+        excluded = rec.get("n_excluded") if present(rec.get("n_excluded")) else rec.get("n_missing")
+        everyone = n + (int(excluded) if present(excluded) else 0)
         entries["n"] = Entry(n, style.integer(n), 0, column="n", **where)
         entries["events"] = Entry(events, style.integer(events), 0, column="n_events", **where)
         entries["events_count_pct"] = Entry(

@@ -21,6 +21,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
+from retrocohort.config.time_points import paired_time_points
 from retrocohort.errors import Problem, RetrocohortError
 
 TITLE = "Reviewer's walkthrough (executed by the workflow)"
@@ -37,7 +38,9 @@ def notebook_parameters(
 
     The Table 3 row is the first continuous Table 3 parameter; the Table 1 row is the first
     Table 1 row whose variable is a continuous patient-level variable. ``config`` needs
-    ``variables``, ``paired_days`` and ``statistics`` (quantile type, decimals, Wilcoxon).
+    ``variables``, ``paired_days``, the time point keys (``time_points``, ``paired_time_points``)
+    and ``statistics`` (quantile type, decimals, Wilcoxon). The two paired time points are
+    injected as plain dicts (name, day, window, rule, tie), with the variable's ``worst``.
     """
     variables = config["variables"]
     t3 = [v for v in table3_variables if variables.get(v, {}).get("kind") == "continuous"]
@@ -59,6 +62,7 @@ def notebook_parameters(
                 for m in missing
             ],
         )
+    points = paired_time_points(config)
     stats = config.get("statistics", {})
     wilcoxon = stats.get("wilcoxon", {})
     preset = wilcoxon.get("preset", "retrocohort")
@@ -69,7 +73,12 @@ def notebook_parameters(
         "table3_path": input["table3"],
         "table1_variable": t1[0],
         "table3_variable": t3[0],
-        "paired_days": list(config.get("paired_days", [0, 7])),
+        "paired_days": [point.day for point in points],
+        "paired_time_points": [
+            {"name": p.name, "day": p.day, "window": list(p.window), "rule": p.rule, "tie": p.tie}
+            for p in points
+        ],
+        "worst": variables[t3[0]].get("worst"),
         "quantile_type": int(stats.get("quantile_type", 7)),
         "decimals_for_tests": int(stats.get("decimals_for_tests", 6)),
         "wilcoxon_preset": preset,

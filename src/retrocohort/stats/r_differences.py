@@ -117,10 +117,16 @@ R_DIFFERENCES: tuple[RDifference, ...] = (
     RDifference(
         key="fisher_rxc_limit",
         topic="Fisher-Freeman-Halton exact test (r x c)",
-        ours="full enumeration of the tables with the observed margins, refused beyond 5,000,000 tables",
-        r="fisher.test uses the network algorithm (FEXACT) with a workspace limit",
-        reason="enumeration is exact and simple; larger tables should use chi-square",
-        r_option="none needed: p-values equal where both run",
+        ours="full enumeration of the tables with the observed margins, up to 5,000,000 tables "
+        "(stats.contingency.FFH_MAX_TABLES); beyond that the stats function refuses and a "
+        "descriptive table's categorical test falls back to Pearson's chi-square, and its method "
+        "text says so ('the exact test is infeasible (more than 5,000,000 tables)')",
+        r="fisher.test uses the network algorithm (FEXACT, Mehta & Patel 1983) and stays exact on "
+        "those tables (given enough workspace)",
+        reason="enumeration is exact and simple; a table with more than 5,000,000 arrangements has "
+        "large enough counts for the chi-square approximation, and the fallback is stated",
+        r_option="none needed below the limit (p-values equal); beyond it compare with "
+        "chisq.test(correct = FALSE), or fisher.test(workspace = 2e8) for R's exact p",
     ),
 )
 
@@ -146,6 +152,14 @@ def differences_markdown() -> str:
         "Where our default method deliberately differs from R's, the difference is listed "
         "here with the option that reproduces R; the oracle asserts both that the default "
         "differs on a data set where the methods disagree and that the R option agrees.",
+        "",
+        "The table-level oracle (`tests/r_oracle/test_tables_e2e_vs_r.py`) runs the flagship "
+        "pipeline, gives R the validated input only, and recomputes every cell of "
+        "`results/stats/` (Table 1, the paired Table 3, the group comparisons, Kaplan-Meier "
+        "and log-rank); where an entry below applies, R computes our documented method and the "
+        "test checks that R's own function differs on that table. A second run with "
+        "`statistics.wilcoxon.preset: R` and `statistics.mcnemar.method: chi2_cc` must give "
+        "wilcox.test's and mcnemar.test's numbers.",
         "",
     ]
     for entry in R_DIFFERENCES:

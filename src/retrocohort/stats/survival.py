@@ -191,8 +191,11 @@ def median_survival(
     sf = SurvfuncRight(t, e)
     with np.errstate(divide="ignore", invalid="ignore"):
         low, high = sf.quantile_ci(0.5, alpha=1 - conf_level, method=_STATSMODELS_TRANSFORM[ci_type])
+    # S(t) < 0.5 beyond float noise: a curve that reaches exactly 1/2 (e.g. 10/20) must not
+    # depend on whether the product-limit arithmetic lands one ulp below or above it
+    below = np.flatnonzero(np.asarray(sf.surv_prob) < 0.5 - _R_TOLERANCE)
     return MedianSurvival(
-        median=float(sf.quantile(0.5)),
+        median=float(np.asarray(sf.surv_times)[below[0]]) if below.size else float("nan"),
         ci_low=float(low),
         ci_high=float(high),
         conf_level=conf_level,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from retrocohort.analysis.descriptive import table1_row_label
+from retrocohort.config.time_points import TimePoint, paired_time_points, repeated_time_points
 from retrocohort.format.numbers import (
     EM_DASH,
     format_count_pct,
@@ -155,34 +156,71 @@ def build_table2(patients: pd.DataFrame, config: dict) -> Table:
     )
 
 
-def _paired_cell(rec: dict, dec: int, style: NumberStyle, summary: str = "median") -> tuple[str, str]:
-    """Day 0 and Day 7 cells: n (%) for binary parameters, else the configured summary, both
-    with one digit-grouping decision (:meth:`NumberStyle.row`)."""
+def _paired_cell(
+    rec: dict, dec: int, style: NumberStyle, summary: str, tags: tuple[str, str]
+) -> tuple[str, str]:
+    """First and second time point cells (stats columns prefixed by the time point names
+    ``tags``): n (%) for binary parameters, else the configured summary, both with one
+    digit-grouping decision (:meth:`NumberStyle.row`)."""
+    first, second = tags
     if rec["kind"] == "binary":
         if not rec["n_pairs"]:
             return EM_DASH, EM_DASH
         n = int(rec["n_pairs"])
         return (
-            format_count_pct(int(rec["day0_count"]), n, n, pct_decimals=1, rule=style.rule),
-            format_count_pct(int(rec["day7_count"]), n, n, pct_decimals=1, rule=style.rule),
+            format_count_pct(int(rec[f"{first}_count"]), n, n, pct_decimals=1, rule=style.rule),
+            format_count_pct(int(rec[f"{second}_count"]), n, n, pct_decimals=1, rule=style.rule),
         )
-    values = [rec[f"day0_{summary}"], rec[f"day7_{summary}"]]
+    values = [rec[f"{first}_{summary}"], rec[f"{second}_{summary}"]]
     grouping = style.cell(values, dec)
     return format_number(values[0], dec, **grouping), format_number(values[1], dec, **grouping)
 
 
+def _window_footnotes(points: tuple[TimePoint, ...]) -> list[str]:
+    """How each windowed time point chose its value (exact-day points need no note)."""
+    words = {"closest": "value closest to day {day}", "first": "first value", "last": "last value"}
+    words["worst"] = "worst value (highest or lowest, as the variable declares)"
+    return [
+        f"{p.title}: the {words[p.rule].format(day=p.day)} within days {p.window[0]} to {p.window[1]}"
+        f" (ties: {p.tie})."
+        for p in dict.fromkeys(points)
+        if p.window[0] != p.window[1]
+    ]
+
+
+def _repeated_cells(stats: pd.DataFrame, config: dict, tests: dict) -> tuple[list, list[str], str]:
+    """Extra p column of the repeated-measures test (Friedman / Cochran's Q across
+    ``repeated_time_points``): cells in parameter order, footnotes, header; empty if not configured."""
+    points = repeated_time_points(config)
+    rows = stats[stats["role"] == "repeated"].sort_values("order") if "role" in stats else stats.iloc[0:0]
+    if not points or rows.empty:
+        return [], [], ""
+    cells = [marked_p(r["p_value"], r["method"], config, tests) for r in rows.to_dict("records")]
+    names = ", ".join(p.title for p in points)
+    counts = "; ".join(f"{r['label']}, n = {int(r['n_pairs'])}" for r in rows.to_dict("records"))
+    main_adjusted = stats.loc[stats["role"] == "main", "adjustment"].ne("none").any()
+    unadjusted = "; not adjusted for multiplicity" if main_adjusted else ""
+    foot = [
+        f"p across {names}: Friedman test (continuous) or Cochran's Q (binary) on the patients "
+        f"with a value at every time point ({counts}{unadjusted})."
+    ]
+    return cells, foot, f"p-Value ({names})"
+
+
 def build_table3(stats: pd.DataFrame, config: dict, bold_p_below: float | None = None) -> Table:
-    """Table 3: parameter (n pairs), Day 0, Day 7, p-value and the test that produced it
-    (superscript letter); p bold below :func:`bold_threshold`."""
+    """Table 3: parameter (n pairs), the two paired time points (config ``paired_time_points``,
+    default the ``paired_days``), p-value and the test that produced it (superscript letter);
+    p bold below :func:`bold_threshold`; with ``repeated_time_points``, one more p column
+    (Friedman / Cochran's Q across them)."""
     t3 = config["tables"]["table3"]
     style = number_style(config, "table3")
     threshold = bold_threshold(config, "table3", bold_p_below)
-    days = config.get("paired_days", [0, 7])
+    first, second = paired_time_points(config)
     summary = t3.get("summary", "median")
     main = stats[stats["role"] == "main"].sort_values("order")
     rows, tests = [], {}
     for spec, rec in zip(t3["parameters"], main.to_dict("records"), strict=True):
-        d0, d7 = _paired_cell(rec, spec.get("decimals", 1), style, summary)
+        d0, d7 = _paired_cell(rec, spec.get("decimals", 1), style, summary, (first.name, second.name))
         p = rec["p_adjusted"] if rec["adjustment"] != "none" else rec["p_value"]
         rows.append(
             Row(
@@ -195,10 +233,16 @@ def build_table3(stats: pd.DataFrame, config: dict, bold_p_below: float | None =
                 bold=[False, False, False, is_bold_p(p, threshold)],
             )
         )
+    repeated, repeated_foot, repeated_header = _repeated_cells(stats, config, tests)
+    for row, cell in zip(rows, repeated, strict=False):
+        row.cells.append(cell)
+        row.bold.append(False)
     foot = list(t3.get("footnotes", []))
     foot.append(
-        f"Day {days[0]} and Day {days[1]} columns: {summary} of the paired values (binary parameters: n (%))."
+        f"{first.title} and {second.title} columns: {summary} of the paired values (binary parameters: n (%))."
     )
+    foot += _window_footnotes((first, second, *repeated_time_points(config)))
+    foot += repeated_foot
     foot += bold_footnote(threshold, rows)
     foot += method_footnotes(tests)
     if main["adjustment"].iloc[0] != "none":
@@ -207,7 +251,8 @@ def build_table3(stats: pd.DataFrame, config: dict, bold_p_below: float | None =
         foot.append(synthetic_footnote(config))
     return Table(
         title=t3.get("title", "Table 3"),
-        columns=["Parameter (n)", f"Day {days[0]}", f"Day {days[1]}", "p-Value"],
+        columns=["Parameter (n)", first.title, second.title, "p-Value"]
+        + ([repeated_header] * bool(repeated)),
         rows=rows,
         footnotes=foot,
         label="tab:table3",

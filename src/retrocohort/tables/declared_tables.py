@@ -50,9 +50,14 @@ def regression_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict:
     return {**spec, "labels": {**labels, **spec.get("labels", {})}}
 
 
-def build_declared_table(stats: pd.DataFrame, table_id: str, config: Mapping[str, Any]) -> Table:
-    """The formatted table ``tables.<table_id>`` from its full-precision statistics."""
-    spec = config["tables"][table_id]
+def build_declared_table(
+    stats: pd.DataFrame, table_id: str, config: Mapping[str, Any], n_patients: int | None = None
+) -> Table:
+    """The formatted table ``tables.<table_id>`` from its full-precision statistics; ``{n}`` in
+    its title is the number of patients of the analysed cohort (``n_patients``)."""
+    spec = dict(config["tables"][table_id])
+    if "title" in spec and n_patients is not None:
+        spec["title"] = spec["title"].replace("{n}", str(n_patients))
     kw = dict(
         style=number_style(dict(config), table_id),
         p_format=p_value_format(config["statistics"]),

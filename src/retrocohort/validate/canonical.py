@@ -19,7 +19,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from retrocohort.errors import Problem, ValidationFailed
-from retrocohort.ingest.sources import CanonicalTables
+from retrocohort.ingest.sources import DAY_RANGE, CanonicalTables
 from retrocohort.validate.measurements import category_positions, measurement_problems
 
 
@@ -123,7 +123,9 @@ def _problems(
     return out
 
 
-def validate_site(tables: CanonicalTables, variables: dict) -> CanonicalTables:
+def validate_site(
+    tables: CanonicalTables, variables: dict, day_range: tuple[int, int] = DAY_RANGE
+) -> CanonicalTables:
     """Validate one site's canonical tables; raise :class:`ValidationFailed` listing every failure.
 
     Patients and treatments through pandera (lazy: all failures at once); measurements (the
@@ -139,7 +141,7 @@ def validate_site(tables: CanonicalTables, variables: dict) -> CanonicalTables:
         except pa.errors.SchemaErrors as exc:
             problems += _problems(exc, name, frame, tables.sources, variables)
     problems += measurement_problems(
-        tables.measurements, variables, tables.patients["patient_id"], tables.sources
+        tables.measurements, variables, tables.patients["patient_id"], tables.sources, day_range
     )
     orphan_treat = (
         category_positions(tables.treatments["patient_id"], pd.Index(tables.patients["patient_id"].dropna()))

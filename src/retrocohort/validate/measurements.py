@@ -21,7 +21,9 @@ class MeasurementsModel(pa.DataFrameModel):
 
     patient_id: Series[pd.StringDtype] = pa.Field(nullable=False)
     site: Series[pd.StringDtype] = pa.Field(nullable=False)
-    day: Series[pd.Int64Dtype] = pa.Field(ge=DAY_RANGE[0], le=DAY_RANGE[1], nullable=False)
+    day: Series[pd.Int64Dtype] = pa.Field(
+        nullable=False
+    )  # within the study's day_range: measurement_problems
     variable: Series[pd.StringDtype] = pa.Field(nullable=False)
     value: Series[float] = pa.Field(nullable=True)
     unit: Series[pd.StringDtype] = pa.Field(nullable=False)
@@ -56,12 +58,16 @@ def category_positions(values: pd.Series, categories: pd.Index) -> np.ndarray:
 
 
 def measurement_problems(
-    meas: pd.DataFrame, variables: dict, patient_ids: pd.Series, sources: pd.DataFrame
+    meas: pd.DataFrame,
+    variables: dict,
+    patient_ids: pd.Series,
+    sources: pd.DataFrame,
+    day_range: tuple[int, int] = DAY_RANGE,
 ) -> list[Problem]:
     """Vectorised checks of the long measurements table (no per-row Python, no pandera).
 
     Columns and dtypes exactly as :class:`MeasurementsModel`; no missing keys; day within
-    :data:`DAY_RANGE`; a declared measurement variable; a patient of the patients table
+    ``day_range`` (the study's, default :data:`DAY_RANGE`); a declared measurement variable; a patient of the patients table
     (no orphan measurements); one value per (patient, day, variable); the value within the
     variable's plausible range (binary: 0/1). Keys are integer-coded once (``factorize``) so
     uniqueness is one sort of an int64 array, not a multi-column hash of strings.
@@ -95,10 +101,10 @@ def measurement_problems(
     problems += _located(
         nulls, meas, "no missing key", file_of, lambda v: "patient, site, day, variable, unit all present"
     )
-    bad_day = ~np.isnan(day) & ((day < DAY_RANGE[0]) | (day > DAY_RANGE[1]))
-    problems += _located(
-        bad_day, meas, f"day within {list(DAY_RANGE)}", file_of, lambda v: f"day within {list(DAY_RANGE)}"
-    )
+    first_day, last_day = day_range
+    bad_day = ~np.isnan(day) & ((day < first_day) | (day > last_day))
+    within = f"day within [{first_day}, {last_day}]"
+    problems += _located(bad_day, meas, within, file_of, lambda v: f"{within} (config key day_range)")
     problems += _located(
         var_code < 0,
         meas,

@@ -1,0 +1,284 @@
+"""Per patient and variable, the value of a time point (a named visit window), and the day it came from.
+
+A time point (:class:`retrocohort.config.time_points.TimePoint`) keeps the measurements whose
+day lies in its ``window`` (inclusive) and picks one per patient and variable by its ``rule``:
+
+* ``closest``: the smallest ``|day - target day|``;
+* ``first`` / ``last``: the earliest / latest day;
+* ``worst``: the highest (variable ``worst: max``) or lowest (``worst: min``) value,
+  the "worst value in a window" convention of visit-window analyses (as the HScore uses it).
+
+Measurements equally good under the rule are resolved by ``tie``: ``earlier`` or ``later``
+day, or ``mean`` (the mean of the tied values; the reported day is then the earliest tied day
+and ``n_tied`` says how many were averaged). A patient without a value in the window has no
+row (missing). Visit windows and the closest-visit rule follow the usual handling of
+scheduled visits in longitudinal cohorts (e.g. CDISC ADaM "analysis visit windowing",
+ADaM Implementation Guide v1.3, section 3.3.5: one record per visit chosen by the closest day,
+ties to the earlier).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from retrocohort.cohort.frames import category_codes
+from retrocohort.config.time_points import TimePoint
+from retrocohort.errors import ConfigError, InputError, Problem
+
+SELECTION_COLUMNS = ["patient_id", "variable", "value", "day", "n_tied"]
+
+
+def _duplicate_problem(rows: pd.DataFrame, dup: np.ndarray) -> InputError:
+    first = rows.iloc[int(np.flatnonzero(dup)[0])]
+    return InputError(
+        "Duplicate paired measurements",
+        [
+            Problem(
+                "more than one value for one patient, variable and day",
+                column=str(first["variable"]),
+                value=f"patient {first['patient_id']}, day {int(first['day'])}",
+                expected="one value per patient, variable and day",
+            )
+        ],
+    )
+
+
+def _rule_scores(point: TimePoint, day: np.ndarray, value: np.ndarray, sign: np.ndarray | None) -> np.ndarray:
+    """Score per row, lower is better: the rule's ordering of the measurements in the window."""
+    if point.rule == "closest":
+        return np.abs(day - point.day)
+    if point.rule == "first":
+        return day
+    if point.rule == "last":
+        return -day
+    if point.rule == "worst" and sign is not None:
+        return -sign * value
+    raise ConfigError(
+        "Unknown time point rule",
+        [Problem("unknown rule", column=f"time_points/{point.name}/rule", value=point.rule)],
+    )
+
+
+def _worst_sign(point: TimePoint, names: Sequence[str], worst: Mapping[str, str]) -> np.ndarray:
+    """+1 (worst is max) or -1 (min) per variable; the ``worst`` rule needs every direction."""
+    if point.rule != "worst":
+        return np.zeros(len(names))
+    missing = [n for n in names if worst.get(n) not in ("max", "min")]
+    if missing:
+        raise ConfigError(
+            "The worst rule needs the variable's worst direction",
+            [
+                Problem(
+                    "variable without `worst: max|min`",
+                    column=f"time_points/{point.name}/rule",
+                    value=name,
+                    expected=f"`worst: max` or `worst: min` under variables/{name}",
+                )
+                for name in missing
+            ],
+        )
+    return np.array([1.0 if worst[n] == "max" else -1.0 for n in names])
+
+
+def select_coded(
+    point: TimePoint,
+    group: np.ndarray,
+    day: np.ndarray,
+    value: np.ndarray,
+    sign: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The selection on integer-coded rows: ``group`` (one code per patient and variable),
+    ``day``, ``value`` and per-row worst ``sign`` (+1 max, -1 min; only read by ``worst``), all already restricted to non-missing values
+    with unique (group, day). Returns (group, value, day, n_tied) of the chosen measurements,
+    one per group present in the window (in no particular order). An exact-day window
+    ``[d, d]`` holds at most one row per group: no sort is needed."""
+    lo, hi = point.window
+    if lo == hi:
+        inside = np.flatnonzero(day == lo)
+        return group[inside], value[inside], day[inside], np.ones(inside.size, dtype=np.int64)
+    inside = np.flatnonzero((day >= lo) & (day <= hi))
+    group, day, value = group[inside], day[inside], value[inside]
+    sign = sign[inside] if sign is not None else None
+    if not group.size:
+        return group, value, day, np.ones(0, dtype=np.int64)
+    score = _rule_scores(point, day, value, sign)
+    tiebreak = -day if point.tie == "later" else day
+    order = np.lexsort((tiebreak, score, group))
+    group, day, value, score = group[order], day[order], value[order], score[order]
+    start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    chosen_group, chosen_day, chosen_value = group[start], day[start], value[start]
+    n_groups = np.repeat(np.arange(start.size), np.diff(np.r_[start, group.size]))
+    tied = score == score[start][n_groups]
+    n_tied = np.bincount(n_groups[tied], minlength=start.size)
+    if point.tie == "mean":
+        chosen_value = np.bincount(n_groups[tied], weights=value[tied], minlength=start.size) / n_tied
+    else:
+        n_tied = np.ones(start.size, dtype=np.int64)
+    return chosen_group, chosen_value, chosen_day, n_tied.astype(np.int64)
+
+
+def sorted_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, sorted unique ids): Arrow's dictionary encoding when the column is
+    Arrow-backed (about 1.5x faster than pandas.factorize on 10^7 strings), else pandas.
+    A categorical column (read from Parquet's dictionary) brings its codes; its unused
+    categories stay among the ids (they never have values, so no pair)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        encoded = pa.DictionaryArray.from_arrays(
+            pa.array(ids.cat.codes.to_numpy()),
+            pa.array(np.asarray(ids.cat.categories, dtype=object), type=pa.string()),
+        )
+    else:
+        arrow = getattr(ids.array, "_pa_array", None)
+        if arrow is None:
+            codes, uniques = pd.factorize(ids, sort=True)
+            return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+        encoded = pc.dictionary_encode(arrow).combine_chunks()
+    dictionary = encoded.dictionary
+    order = pc.sort_indices(dictionary).to_numpy().astype(np.int64)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    uniques = pa.array(dictionary).take(pa.array(order)).to_numpy(zero_copy_only=False)
+    return rank[codes], uniques
+
+
+def _repeated(group: np.ndarray, day: np.ndarray, points: Sequence[TimePoint]) -> np.ndarray:
+    """Mask of rows repeating a (patient and variable, day). Exact-day time points only (the
+    common paired-days case): one bincount over (group, day slot); else one sort of packed keys."""
+    if not group.size:
+        return np.zeros(0, dtype=bool)
+    if all(p.window[0] == p.window[1] for p in points):
+        days = np.unique([p.day for p in points])
+        slot = group * days.size + np.searchsorted(days, day)
+        return np.bincount(slot)[slot] > 1
+    from retrocohort.ingest.measurements import repeated_keys
+
+    return repeated_keys(group, day.astype(np.int64), np.zeros(group.size, dtype=np.int64))
+
+
+def _coded_rows(
+    measurements: pd.DataFrame, names: Sequence[str], points: Sequence[TimePoint]
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of ``names`` with a value inside any of the ``points``' windows, with sorted patient
+    ids, patient codes, variable codes and days; a repeated (patient, variable, day) is an
+    :class:`InputError` naming the first one."""
+    day = measurements["day"].to_numpy(dtype="float64", na_value=np.nan)
+    var = category_codes(measurements["variable"], list(names))
+    inside = np.zeros(len(measurements), dtype=bool)
+    for p in points:
+        inside |= (day >= p.window[0]) & (day <= p.window[1])
+    keep = inside & (var >= 0) & measurements["value"].notna().to_numpy()
+    rows = measurements.loc[keep, ["patient_id", "variable", "day", "value"]]
+    pid, patients = sorted_codes(rows["patient_id"])
+    var, day = var[keep].astype(np.int64), day[keep]
+    dup = _repeated(var * max(len(patients), 1) + pid, day, points)
+    if dup.any():
+        raise _duplicate_problem(rows, dup)
+    return rows, patients, pid, var, day
+
+
+def select_time_point(
+    measurements: pd.DataFrame,
+    names: Sequence[str],
+    point: TimePoint,
+    worst: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Per patient and variable, the value a time point selects, and the day it came from.
+
+    Parameters
+    ----------
+    measurements
+        Long table with columns ``patient_id``, ``variable``, ``day``, ``value``.
+    names
+        The variables to select (others are ignored).
+    point
+        The time point: target day, inclusive window, rule (closest, first, last, worst) and
+        tie rule (earlier, later, mean).
+    worst
+        Variable -> ``"max"`` or ``"min"`` (config ``variables.<name>.worst``); needed by the
+        ``worst`` rule for every variable in ``names``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``patient_id``, ``variable``, ``value``, ``day`` (the day of the chosen
+        measurement; the earliest tied day under ``tie: mean``), ``n_tied`` (measurements
+        averaged; 1 unless ``tie: mean`` met a tie); sorted by variable (in ``names`` order),
+        then patient id. Patients without a value in the window are absent.
+    """
+    sign_of = _worst_sign(point, names, worst or {})
+    rows, patients, pid, var, day = _coded_rows(measurements, names, [point])
+    n_pat = max(len(patients), 1)
+    group, value, chosen_day, n_tied = select_coded(
+        point,
+        var * n_pat + pid,
+        day,
+        rows["value"].to_numpy(dtype="float64"),
+        sign_of[var] if len(var) else None,
+    )
+    order = np.argsort(group, kind="stable")
+    group, value, chosen_day, n_tied = group[order], value[order], chosen_day[order], n_tied[order]
+    return pd.DataFrame(
+        {
+            "patient_id": patients[group % n_pat] if len(patients) else np.array([], dtype=object),
+            "variable": np.asarray(names, dtype=object)[group // n_pat],
+            "value": value,
+            "day": chosen_day,
+            "n_tied": n_tied,
+        },
+        columns=SELECTION_COLUMNS,
+    )
+
+
+def time_point_pairs(
+    measurements: pd.DataFrame,
+    names: Sequence[str],
+    points: tuple[TimePoint, TimePoint],
+    worst: Mapping[str, str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Per variable, the patients with a value at both time points: columns ``before``,
+    ``after`` (the values of the first and second point) and ``before_day``, ``after_day``
+    (the days they came from); index ``patient_id``, sorted. See :func:`select_time_point`."""
+    return {
+        name: frame.rename(columns={"v0": "before", "v1": "after", "d0": "before_day", "d1": "after_day"})
+        for name, frame in time_point_values(measurements, names, points, worst, complete=True).items()
+    }
+
+
+def time_point_values(
+    measurements: pd.DataFrame,
+    names: Sequence[str],
+    points: Sequence[TimePoint],
+    worst: Mapping[str, str] | None = None,
+    *,
+    complete: bool = True,
+) -> dict[str, pd.DataFrame]:
+    """Per variable, one row per patient with the value (``v<i>``) and day (``d<i>``) of each
+    time point ``i``; with ``complete`` only the patients having every time point (complete
+    cases, as paired and repeated-measures tests need). Index ``patient_id``, sorted."""
+    rows, patients, pid, var, day = _coded_rows(measurements, names, points)
+    n_pat, k = len(patients), len(points)
+    values = rows["value"].to_numpy(dtype="float64")
+    groups = var * max(n_pat, 1) + pid
+    grid_v = np.full((k, len(names) * n_pat), np.nan)
+    grid_d = np.full((k, len(names) * n_pat), np.nan)
+    for i, point in enumerate(points):
+        sign = _worst_sign(point, names, worst or {})[var] if point.rule == "worst" else None
+        group, value, chosen_day, _ = select_coded(point, groups, day, values, sign)
+        grid_v[i, group] = value
+        grid_d[i, group] = chosen_day
+    out = {}
+    for j, name in enumerate(names):
+        block_v = grid_v[:, j * n_pat : (j + 1) * n_pat]
+        block_d = grid_d[:, j * n_pat : (j + 1) * n_pat]
+        keep = ~np.isnan(block_v).any(axis=0) if complete else ~np.isnan(block_v).all(axis=0)
+        columns = {f"v{i}": block_v[i, keep] for i in range(k)}
+        columns.update({f"d{i}": block_d[i, keep] for i in range(k)})
+        out[name] = pd.DataFrame(columns, index=pd.Index(patients[keep], name="patient_id"))
+    return out

@@ -1,0 +1,362 @@
+"""The pipeline's results/stats files recomputed in R from the study's validated input: the
+data R gets (:func:`study_input`), the R calls per file (``*_code``) and the cell-by-cell
+comparisons (``compare_*``) of Table 1, Table 3 (paired), the group comparisons, the survival
+analyses and the config's stratified and regression tables (r_tables.py's comparators).
+
+Only data assembly happens here (the cohort's rows, baseline-day values, exact-day pairs, the
+config's time/event definition) and the reading of which method a row says it used; every
+number compared is R's (tables_oracle.R).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from r_tables import (
+    REL_MODEL,
+    Comparison,
+    cells_of,
+    compare_regression,
+    compare_stratified,
+    group_text,
+    parse_details,
+    r_literal,
+    r_numbers,
+    rank_test_mode,
+    regression_code,
+    stratified_code,
+)
+
+from retrocohort.config.study import load_study
+
+
+# --- the study's input, as R gets it ------------------------------------------------------------
+@dataclass
+class StudyInput:
+    """A finished run: its config (defaults filled) and validated input restricted to the cohort."""
+
+    workdir: Path
+    config: dict
+    patients: pd.DataFrame  # patient variables + baseline-day measurements (+ HScore columns)
+    measurements: pd.DataFrame
+
+    def stats(self, stem: str) -> pd.DataFrame | None:
+        path = self.workdir / "results" / "stats" / f"{stem}.csv"
+        if not path.exists():
+            return None
+        frame = pd.read_csv(path, dtype={"level": str, "group_value": str})
+        if stem == "table3_paired" and "role" in frame:  # the paired tests (not extra/repeated rows)
+            frame = frame[frame["role"] == "main"].reset_index(drop=True)
+        return frame
+
+
+def study_input(workdir: Path) -> StudyInput:
+    config = load_study(workdir / "config" / "config.yaml", base_dir=workdir).data
+    results = workdir / "results"
+    cohort = set(pd.read_parquet(results / "selection" / "cohort.parquet")["patient_id"].astype(str))
+    patients = pd.read_parquet(results / "validated" / "patients.parquet")
+    patients = patients[patients["patient_id"].astype(str).isin(cohort)].set_index("patient_id")
+    meas = pd.read_parquet(results / "validated" / "measurements.parquet")
+    meas = meas[meas["patient_id"].astype(str).isin(cohort)]
+    baseline = meas[meas["day"] == config.get("baseline_day", 0)]
+    wide = baseline.pivot(index="patient_id", columns="variable", values="value")
+    frame = patients.join(wide[[c for c in wide.columns if c not in patients.columns]])
+    hscore = results / "hscore" / "hscore.parquet"
+    if hscore.exists():  # the HScore stage's per-patient output is the raw input of its Table 1 rows
+        frame = frame.join(
+            pd.read_parquet(hscore).set_index("patient_id")[["hscore", "hscore_probability_pct"]]
+        )
+    return StudyInput(workdir, config, frame, meas)
+
+
+# --- Table 1 ------------------------------------------------------------------------------------
+def table1_code(inp: StudyInput, ours: pd.DataFrame) -> list[str]:
+    hf = inp.config["statistics"]["quantile_type"]
+    code = []
+    for _, row in ours[ours["stat"] != "section"].iterrows():
+        binary = "TRUE" if row["stat"] == "count_pct" else "FALSE"
+        values = inp.patients[row["variable"]]
+        code.append(
+            f"summary_cells('table1', {r_literal(row['variable'])}, {r_numbers(values)}, {binary}, {hf})"
+        )
+    return code
+
+
+def compare_rows(table: str, ours: pd.DataFrame, key: str, r: dict, cmp: Comparison, columns=None) -> None:
+    """Cells R gave for ``table`` against ``ours`` rows keyed by column ``key``."""
+    index = ours.set_index(key)
+    for (row, column), values in cells_of(r, table).items():
+        ours_column = (columns or {}).get(column, column)
+        if ours_column is None:
+            continue
+        cmp.cell(table, row, ours_column, index.loc[row, ours_column], values[0])
+
+
+# --- Table 3 (paired) -------------------------------------------------------------------------------
+def tested_time_points(config: dict) -> list[dict]:
+    """The two time points of Table 3 as ``{day, window, rule, tie}`` (``paired_days``: exact days)."""
+    points = config.get("time_points") or {}
+    names = config.get("paired_time_points")
+    if not names:
+        return [{"day": int(d), "window": [int(d), int(d)]} for d in config["paired_days"]]
+    return [points[name] for name in names]
+
+
+def time_point_values(values: pd.DataFrame, point: dict) -> pd.Series:
+    """One value per patient at a time point, chosen independently of the library: the
+    measurements within the window, then the rule (closest to the day, first or last) with its
+    tie rule (earlier or later day). ``worst`` and ``tie: mean`` are not re-implemented here."""
+    rule, tie = point.get("rule", "closest"), point.get("tie", "earlier")
+    if rule == "worst" or tie == "mean":
+        raise NotImplementedError(
+            f"the R oracle re-implements closest/first/last with earlier/later ties, not {point}"
+        )
+    lo, hi = point.get("window") or [point["day"], point["day"]]
+    inside = values[(values["day"] >= lo) & (values["day"] <= hi)].copy()
+    key = {"closest": (inside["day"] - point["day"]).abs(), "first": inside["day"], "last": -inside["day"]}[
+        rule
+    ]
+    inside["key"], inside["order"] = key, inside["day"] if tie == "earlier" else -inside["day"]
+    chosen = inside.sort_values(["patient_id", "key", "order"]).groupby("patient_id").head(1)
+    return chosen.set_index("patient_id")["value"]
+
+
+def table3_code(inp: StudyInput, ours: pd.DataFrame) -> list[str]:
+    stats = inp.config["statistics"]
+    first, second = tested_time_points(inp.config)
+    code = []
+    for _, row in ours.iterrows():
+        values = inp.measurements[inp.measurements["variable"] == row["variable"]]
+        pairs = pd.concat(
+            {"before": time_point_values(values, first), "after": time_point_values(values, second)}, axis=1
+        ).dropna()
+        name = r_literal(row["variable"])
+        before, after = r_numbers(pairs["before"]), r_numbers(pairs["after"])
+        if row["kind"] == "binary":
+            code.append(
+                f"paired_binary('table3', {name}, {before}, {after}, {r_literal(stats['mcnemar']['method'])})"
+            )
+        else:
+            code.append(
+                f"paired_continuous('table3', {name}, {before}, {after}, {stats['decimals_for_tests']}, "
+                f"{r_literal(stats['wilcoxon']['preset'])}, {stats['hodges_lehmann']['conf_level']})"
+            )
+    return code
+
+
+def compare_table3(ours: pd.DataFrame, r: dict, cmp: Comparison, preset: str) -> None:
+    names = [c[: -len("_median")] for c in ours.columns if c.endswith("_median")]
+    rename = {
+        f"{s}@{w}": f"{n}_{s}"
+        for w, n in zip(("before", "after"), names)
+        for s in ("median", "q1", "q3", "mean", "count", "percent")
+    }
+    rename |= {"r_wilcox_p": None, "r_hl": None, "r_exact_p": None, "r_chi2": None, "hl": None}
+    rename |= {f"{s}@{w}": None for w in ("before", "after") for s in ("n", "missing", "sd", "min", "max")}
+    compare_rows("table3", ours, "variable", r, cmp, rename)
+    cells = cells_of(r, "table3")
+    for _, row in ours.iterrows():
+        v = row["variable"]
+        if row["kind"] == "binary":
+            if row["details"] and "mcnemar_method=exact" in row["details"]:
+                cmp.differs(
+                    "table3",
+                    v,
+                    "p_value vs mcnemar.test",
+                    row["p_value"],
+                    cells[(v, "r_chi2")][1],
+                    "mcnemar_exact",
+                )
+            continue
+        hl = cells[(v, "hl")]
+        for column, value in zip(("hl_estimate", "hl_ci_low", "hl_ci_high"), hl):
+            cmp.cell("table3", v, column, row[column], value)
+        details = parse_details(row["details"])
+        if preset != "R" and (details.get("has_ties") == "True" or details.get("n_zero", "0") != "0"):
+            # exact conditional null with ties/zeros: R's wilcox.test falls back to the normal approximation
+            cmp.differs(
+                "table3",
+                v,
+                "p_value vs wilcox.test",
+                row["p_value"],
+                cells[(v, "r_wilcox_p")][0],
+                "signed_rank_exact_with_ties",
+            )
+        elif preset != "R":
+            cmp.cell(
+                "table3",
+                v,
+                "p_value vs wilcox.test (no ties, no zeros)",
+                row["p_value"],
+                cells[(v, "r_wilcox_p")][0],
+            )
+
+
+# --- group comparisons ------------------------------------------------------------------------------
+def groups_code(inp: StudyInput, ours: pd.DataFrame) -> list[str]:
+    code = []
+    for spec in inp.config.get("groups", []):
+        test = ours[(ours["comparison"] == spec["id"]) & (ours["role"] == "test")].iloc[0]
+        keys = [str(k) for k in spec["groups"]]
+        by = inp.patients[spec["group_variable"]].map(group_text)
+        outcome = inp.patients[spec["outcome"]]
+        x, y = (r_numbers(outcome[by == k]) for k in keys)
+        mode = (
+            "fisher"
+            if test["test"] == "Fisher exact"
+            else rank_test_mode(test["method"], parse_details(test["details"]))
+        )
+        code.append(f"two_group_test('groups', {r_literal(spec['id'])}, {x}, {y}, {r_literal(mode)})")
+        for key, label in spec["groups"].items():
+            values = outcome[by == str(key)]
+            binary = "TRUE" if test["test"] == "Fisher exact" else "FALSE"
+            code.append(
+                f"summary_cells('groups', {r_literal(spec['id'] + '@' + label)}, {r_numbers(values)}, {binary})"
+            )
+    return code
+
+
+def compare_groups(ours: pd.DataFrame, r: dict, cmp: Comparison) -> None:
+    cells = cells_of(r, "groups")
+    for (row, column), values in cells.items():
+        comparison, _, label = row.partition("@")
+        rows = ours[ours["comparison"] == comparison]
+        if label:
+            got = rows[(rows["role"] == "summary") & (rows["group"] == label)].iloc[0]
+            cmp.cell("groups", row, column, got[column], values[0])
+            continue
+        got = rows[rows["role"] == "test"].iloc[0]
+        if column == "r_or":  # fisher_or_root_tolerance: R's uniroot is ~1% off, the p is not
+            cmp.cell(
+                "groups", row, "statistic (conditional OR vs R, 1e-2)", got["statistic"], values[0], rel=1e-2
+            )
+        elif column == "r_wilcox_p":
+            if rank_test_mode(got["method"], parse_details(got["details"])) == "exact_ties":
+                cmp.differs(
+                    "groups",
+                    row,
+                    "p_value vs wilcox.test",
+                    got["p_value"],
+                    values[0],
+                    "mann_whitney_exact_with_ties",
+                )
+        else:
+            cmp.cell("groups", row, column, got[column], values[0])
+
+
+# --- survival -------------------------------------------------------------------------------------
+def time_and_status(patients: pd.DataFrame, spec: dict) -> tuple[pd.Series, pd.Series]:
+    """Follow-up time and event (1) / censored (0) as the config defines them (design15 item 4)."""
+    time = patients[spec["time"]].astype(float)
+    if spec.get("event"):
+        status = patients[spec["event"]].astype(float)
+    else:
+        status = time.notna().astype(float)
+    censor = spec.get("censor_time")
+    if censor:
+        fill = time.isna() & patients[censor].notna()
+        time, status = time.where(~fill, patients[censor].astype(float)), status.where(~fill, 0.0)
+    keep = time.notna() & status.notna()
+    return time[keep], status[keep]
+
+
+def survival_code(inp: StudyInput, ours: pd.DataFrame) -> list[str]:
+    code = []
+    for spec in inp.config.get("survival", []):
+        rows = ours[ours["analysis"] == spec["id"]]
+        ci_type, conf = rows["ci_type"].iloc[0], rows["conf_level"].iloc[0]
+        time, status = time_and_status(inp.patients, spec)
+        horizons = r_numbers(spec.get("horizons", []))
+        parts = {"All patients": time.index}
+        if spec.get("group_variable"):
+            by = inp.patients.loc[time.index, spec["group_variable"]].map(group_text)
+            parts = {label: time.index[by == str(key)] for key, label in spec["groups"].items()}
+            code.append(
+                f"logrank_cells({r_literal(spec['id'])}, {r_numbers(time)}, {r_numbers(status)}, "
+                f"{r_numbers(by.map({str(k): i for i, k in enumerate(spec['groups'])}))})"
+            )
+        for label, index in parts.items():
+            code.append(
+                f"km_cells({r_literal(spec['id'])}, {r_literal(label)}, {r_numbers(time[index])}, "
+                f"{r_numbers(status[index])}, {horizons}, {r_literal(ci_type)}, {conf})"
+            )
+    return code
+
+
+def compare_survival(inp: StudyInput, ours: pd.DataFrame, r: dict, cmp: Comparison) -> None:
+    for spec in inp.config.get("survival", []):
+        table = spec["id"]
+        rows = ours[ours["analysis"] == table]
+        for (row, column), values in cells_of(r, table).items():
+            if row == "logrank":
+                cmp.cell(table, row, column, rows[rows["role"] == "logrank"].iloc[0][column], values[0])
+                continue
+            label, role, *rest = row.split("@")
+            group = rows[(rows["group"] == label) & (rows["role"] == role)]
+            if role == "km":
+                group = group[group["n_events"] > 0]
+            if group.empty or (rest and int(rest[0]) > len(group)):
+                cmp.fail(f"{table} | row {row}: R has it, ours has no such row")
+                continue
+            got = group.iloc[int(rest[0]) - 1] if rest else group.iloc[0]
+            if column == "ci":
+                cmp.cell(table, row, "ci_low", got["ci_low"], values[0])
+                cmp.cell(table, row, "ci_high", got["ci_high"], values[1])
+            elif column == "r_median":
+                if not (pd.isna(values[0]) and pd.isna(got["median"])) and got["median"] != values[0]:
+                    cmp.differs(
+                        table, row, "median vs survfit", got["median"], values[0], "median_survival_rule"
+                    )
+            elif column != "r_median_ci":
+                cmp.cell(table, row, column, got[column], values[0])
+        n_km = len(rows[(rows["role"] == "km") & (rows["n_events"] > 0)])
+        n_r = len({row for row, col in cells_of(r, table) if "@km@" in row})
+        if n_km != n_r:
+            cmp.fail(f"{table}: {n_km} Kaplan-Meier event rows in ours, {n_r} in R")
+
+
+# --- one study run: build every R call, run R once, compare every table ------------------------------
+def model_tables(config: dict, kind: str) -> dict[str, dict]:
+    """Tables of ``config['tables']`` by kind: 'stratified' (descriptive with by) or 'regression'."""
+    found = {}
+    for table_id, spec in (config.get("tables") or {}).items():
+        if not isinstance(spec, dict):
+            continue
+        if (kind == "regression" and spec.get("kind") == "regression") or (
+            kind == "stratified" and spec.get("kind") == "descriptive" and spec.get("by")
+        ):
+            found[table_id] = spec
+    return found
+
+
+def oracle_code(inp: StudyInput) -> list[str]:
+    code = []
+    for stem, build in (("table1", table1_code), ("table3_paired", table3_code), ("groups", groups_code)):
+        if (ours := inp.stats(stem)) is not None:
+            code += build(inp, ours)
+    if (ours := inp.stats("survival")) is not None:
+        code += survival_code(inp, ours)
+    for table_id, spec in model_tables(inp.config, "stratified").items():
+        code += stratified_code(table_id, inp.patients, spec, inp.stats(table_id))
+    for table_id, spec in model_tables(inp.config, "regression").items():
+        code += regression_code(table_id, inp.patients, spec)
+    return code
+
+
+def compare_study(inp: StudyInput, r: dict) -> Comparison:
+    cmp = Comparison()
+    if (ours := inp.stats("table1")) is not None:
+        compare_rows("table1", ours[ours["stat"] != "section"], "variable", r, cmp)
+    if (ours := inp.stats("table3_paired")) is not None:
+        compare_table3(ours, r, cmp, inp.config["statistics"]["wilcoxon"]["preset"])
+    if (ours := inp.stats("groups")) is not None:
+        compare_groups(ours, r, cmp)
+    if (ours := inp.stats("survival")) is not None:
+        compare_survival(inp, ours, r, cmp)
+    for table_id in model_tables(inp.config, "stratified"):
+        compare_stratified(table_id, inp.stats(table_id), r, cmp)
+    for table_id in model_tables(inp.config, "regression"):
+        compare_regression(table_id, inp.stats(table_id), r, cmp, REL_MODEL)
+    return cmp

@@ -1,0 +1,271 @@
+# R side of the table-level oracle (tests/r_oracle/test_tables_e2e_vs_r.py, r_tables.py).
+# Every function recomputes a statistic from raw values with base R / survival and stores it with
+# put(key, value) into the list `out`, printed by rscript.run_r. Keys are "table|row|column"; the
+# Python side looks the same cell up in the pipeline's results/stats file and compares.
+# Nothing here reads a retrocohort result: only the method choices (exact or not, CI transform)
+# are passed in, as the pipeline's method column states them.
+
+out <- list()
+put <- function(table, row, column, value) {
+  out[[paste(table, row, column, sep = "|")]] <<- as.double(value)
+}
+
+# --- descriptive summaries --------------------------------------------------------------------
+# Binary: n, missing, count (TRUE), denominator, percent. Continuous: n, missing, quartiles by
+# quantile(type = hf) (Hyndman & Fan 1996), mean, sd, min, max.
+summary_cells <- function(table, row, x, binary, hf = 7, suffix = "") {
+  known <- x[!is.na(x)]
+  put(table, row, paste0("n", suffix), length(known))
+  put(table, row, paste0("missing", suffix), sum(is.na(x)))
+  if (binary) {
+    put(table, row, paste0("count", suffix), sum(as.logical(known)))
+    put(table, row, paste0("denominator", suffix), length(known))
+    put(table, row, paste0("percent", suffix), 100 * mean(as.logical(known)))
+    return(invisible())
+  }
+  if (length(known) == 0) return(invisible())
+  q <- quantile(known, c(0.25, 0.5, 0.75), type = hf, names = FALSE)
+  put(table, row, paste0("q1", suffix), q[1])
+  put(table, row, paste0("median", suffix), q[2])
+  put(table, row, paste0("q3", suffix), q[3])
+  put(table, row, paste0("mean", suffix), mean(known))
+  if (length(known) > 1) put(table, row, paste0("sd", suffix), sd(known))
+  put(table, row, paste0("min", suffix), min(known))
+  put(table, row, paste0("max", suffix), max(known))
+}
+
+# --- exact conditional rank nulls (the documented retrocohort defaults, written out in R) -------
+# Signed-rank: zeros dropped, doubled mid-ranks of |d|, null = every sign vector equally likely
+# (Hollander, Wolfe & Chicken 2014, 3.1; computed by convolution). Two-sided p = 2 x smaller tail.
+signed_rank_exact_p <- function(d) {
+  d <- d[d != 0]
+  r2 <- as.integer(round(2 * rank(abs(d))))
+  pmf <- 1
+  for (r in r2) pmf <- c(pmf, rep(0, r)) + c(rep(0, r), pmf)
+  pmf <- pmf / sum(pmf)
+  v2 <- sum(r2[d > 0])
+  min(1, 2 * min(sum(pmf[1:(v2 + 1)]), sum(pmf[(v2 + 1):length(pmf)])))
+}
+
+# Rank-sum: doubled mid-ranks of the pooled sample, null = every split of the ranks into groups of
+# the observed sizes equally likely (permutation null with ties). Two-sided p = 2 x smaller tail.
+rank_sum_exact_p <- function(x, y) {
+  r2 <- as.integer(round(2 * rank(c(x, y))))
+  m <- length(x)
+  total <- sum(r2)
+  f <- matrix(0, m + 1, total + 1)
+  f[1, 1] <- 1
+  for (r in r2) {
+    for (k in m:1) {
+      f[k + 1, (r + 1):(total + 1)] <- f[k + 1, (r + 1):(total + 1)] + f[k, 1:(total + 1 - r)]
+    }
+  }
+  pmf <- f[m + 1, ] / sum(f[m + 1, ])
+  w2 <- sum(r2[seq_len(m)])
+  min(1, 2 * min(sum(pmf[1:(w2 + 1)]), sum(pmf[(w2 + 1):length(pmf)])))
+}
+
+# Hodges-Lehmann (retrocohort default): median of the n(n+1)/2 Walsh averages, zeros kept;
+# CI [W_(k), W_(N-k+1)] with k = qsignrank(alpha/2, n) (exact) or the normal-approximation k.
+walsh_hodges_lehmann <- function(d, conf_level, exact) {
+  n <- length(d)
+  walsh <- outer(d, d, "+") / 2
+  walsh <- sort(walsh[upper.tri(walsh, diag = TRUE)])
+  big_n <- length(walsh)
+  alpha <- 1 - conf_level
+  k <- if (exact) max(1, qsignrank(alpha / 2, n)) else
+    max(1, floor(big_n / 2 - qnorm(1 - alpha / 2) * sqrt(n * (n + 1) * (2 * n + 1) / 24) + 0.5))
+  c(median(walsh), walsh[k], walsh[big_n - k + 1])
+}
+
+# --- Table 3 (paired) ---------------------------------------------------------------------------
+# before/after of complete pairs; d = after - before rounded to `decimals` (paired_differences_rounded).
+paired_continuous <- function(table, row, before, after, decimals, preset, conf_level) {
+  summary_cells(table, row, before, FALSE, suffix = "@before")
+  summary_cells(table, row, after, FALSE, suffix = "@after")
+  d <- round(after - before, decimals)
+  put(table, row, "n_pairs", length(d))
+  put(table, row, "n_used", sum(d != 0))
+  w <- suppressWarnings(wilcox.test(d, conf.int = TRUE, conf.level = conf_level))
+  put(table, row, "statistic", w$statistic)
+  put(table, row, "r_wilcox_p", w$p.value)
+  put(table, row, "r_hl", c(w$estimate, w$conf.int))
+  if (preset == "R") {
+    put(table, row, "p_value", w$p.value)
+    put(table, row, "hl", c(w$estimate, w$conf.int))
+  } else {
+    ties <- any(duplicated(abs(d[d != 0])))
+    zeros <- any(d == 0)
+    put(table, row, "p_value", signed_rank_exact_p(d))
+    put(table, row, "hl", walsh_hodges_lehmann(d, conf_level, exact = !ties && !zeros && length(d) < 50))
+  }
+}
+
+paired_binary <- function(table, row, before, after, method) {
+  b <- sum(before == 1 & after == 0)
+  c <- sum(before == 0 & after == 1)
+  put(table, row, "n_pairs", length(before))
+  put(table, row, "count@before", sum(before == 1))
+  put(table, row, "count@after", sum(after == 1))
+  put(table, row, "percent@before", 100 * mean(before == 1))
+  put(table, row, "percent@after", 100 * mean(after == 1))
+  exact <- if (b + c > 0) binom.test(min(b, c), b + c)$p.value else 1
+  m <- matrix(c(sum(before == 1 & after == 1), c, b, sum(before == 0 & after == 0)), 2)
+  chi <- suppressWarnings(mcnemar.test(m, correct = method == "chi2_cc"))
+  put(table, row, "r_exact_p", exact)
+  put(table, row, "r_chi2", c(chi$statistic, chi$p.value))
+  if (method == "exact") {
+    put(table, row, "statistic", min(b, c))
+    put(table, row, "p_value", exact)
+  } else {
+    put(table, row, "statistic", chi$statistic)
+    put(table, row, "p_value", chi$p.value)
+  }
+}
+
+# --- group comparisons ---------------------------------------------------------------------------
+# x, y: the two groups' outcome values (first group first). mode: fisher | exact | exact_ties | normal_cc | normal
+two_group_test <- function(table, row, x, y, mode) {
+  x <- x[!is.na(x)]; y <- y[!is.na(y)]
+  if (mode == "fisher") {
+    m <- matrix(c(sum(x == 1), sum(y == 1), sum(x == 0), sum(y == 0)), 2)
+    f <- fisher.test(m)
+    put(table, row, "p_value", f$p.value)
+    put(table, row, "r_or", c(f$estimate, f$conf.int))
+    return(invisible())
+  }
+  w <- suppressWarnings(wilcox.test(x, y, exact = mode == "exact", correct = mode == "normal_cc"))
+  put(table, row, "statistic", w$statistic)
+  put(table, row, "r_wilcox_p", suppressWarnings(wilcox.test(x, y))$p.value)
+  put(table, row, "p_value", if (mode == "exact_ties") rank_sum_exact_p(x, y) else w$p.value)
+}
+
+# --- Kaplan-Meier and log-rank (survival::survfit, survdiff) -------------------------------------
+km_cells <- function(table, group, time, status, horizons, conf_type, conf_level) {
+  fit <- survfit(Surv(time, status) ~ 1, conf.type = conf_type, conf.int = conf_level)
+  ev <- fit$n.event > 0
+  for (i in which(ev)) {
+    row <- paste0(group, "@km@", sum(ev[1:i]))
+    put(table, row, "time", fit$time[i])
+    put(table, row, "n_at_risk", fit$n.risk[i])
+    put(table, row, "n_events", fit$n.event[i])
+    put(table, row, "survival", fit$surv[i])
+    put(table, row, "std_err", fit$surv[i] * fit$std.err[i])
+    put(table, row, "ci_low", fit$lower[i])
+    put(table, row, "ci_high", fit$upper[i])
+  }
+  s <- summary(fit, times = horizons, extend = TRUE)
+  for (j in seq_along(horizons)) {
+    row <- paste0(group, "@horizon@", j)
+    put(table, row, "time", horizons[j])
+    put(table, row, "survival", s$surv[j])
+    put(table, row, "ci_low", s$lower[j])
+    put(table, row, "ci_high", s$upper[j])
+  }
+  put(table, paste0(group, "@median"), "n", sum(!is.na(time)))
+  put(table, paste0(group, "@median"), "r_median", quantile(fit, 0.5, conf.int = TRUE)[[1]])
+  put(table, paste0(group, "@median"), "r_median_ci", unlist(quantile(fit, 0.5, conf.int = TRUE))[2:3])
+  # the retrocohort default (median_survival_rule): smallest event time with S(t) < 0.5; CI = event
+  # times whose pointwise z-test of S(t) = 0.5 on the conf_type scale is not rejected (SAS LIFETEST)
+  t <- fit$time[ev]; sv <- fit$surv[ev]; se <- sv * fit$std.err[ev]
+  g <- switch(conf_type, "log-log" = function(p) log(-log(p)), log = log, plain = identity)
+  gp <- switch(conf_type, "log-log" = function(p) -1 / (p * log(p)), log = function(p) 1 / p,
+               plain = function(p) 1)
+  z <- abs((g(sv) - g(0.5)) / (gp(sv) * se))
+  ok <- which(z <= qnorm(1 - (1 - conf_level) / 2))
+  below <- sv < 0.5 - sqrt(.Machine$double.eps)  # S(t) < 0.5 beyond float noise (10/20 is 0.5)
+  median <- if (any(below)) t[which(below)[1]] else NA
+  low <- if (length(ok)) t[ok[1]] else NA
+  high <- if (!length(ok)) NA else if (max(ok) == length(t)) Inf else t[max(ok) + 1]
+  put(table, paste0(group, "@median"), "median", median)
+  put(table, paste0(group, "@median"), "ci", c(low, high))
+}
+
+logrank_cells <- function(table, time, status, group) {
+  sd <- survdiff(Surv(time, status) ~ group)
+  put(table, "logrank", "statistic", sd$chisq)
+  put(table, "logrank", "p_value", pchisq(sd$chisq, length(sd$n) - 1, lower.tail = FALSE))
+}
+
+# --- stratified descriptive table (analysis.stratified.stratified_statistics frame) ---------------
+# x: values; g: group value per patient (text, NA = left out); groups/labels: display order and names.
+# kind: binary | categorical | continuous; mode: the test our test/method columns name.
+yang_dalton <- function(p1, p2) {
+  p1 <- p1[-1]; p2 <- p2[-1]
+  s <- ((diag(p1, length(p1)) - p1 %o% p1) + (diag(p2, length(p2)) - p2 %o% p2)) / 2
+  d <- p2 - p1
+  sqrt(drop(t(d) %*% solve(s) %*% d))
+}
+
+stratified_variable <- function(table, variable, x, g, groups, labels, kind, mode, hf = 7) {
+  keep <- !is.na(g) & g %in% groups
+  x <- x[keep]
+  g <- factor(g[keep], levels = groups)
+  sets <- c(list(x), split(x, g))
+  names(sets) <- c("Overall", labels)
+  for (s in names(sets)) {
+    v <- sets[[s]]
+    known <- v[!is.na(v)]
+    if (kind == "categorical") {
+      for (l in sort(unique(as.character(x[!is.na(x)])))) {
+        put(table, paste0(variable, ":", l), paste0("count@", s), sum(as.character(known) == l))
+        put(table, paste0(variable, ":", l), paste0("percent@", s), 100 * mean(as.character(known) == l))
+      }
+    } else {
+      summary_cells(table, variable, v, kind == "binary", hf, suffix = paste0("@", s))
+    }
+    if (any(is.na(x))) {
+      put(table, paste0(variable, ":Missing"), paste0("count@", s), sum(is.na(v)))
+      put(table, paste0(variable, ":Missing"), paste0("percent@", s), 100 * mean(is.na(v)))
+    }
+  }
+  ok <- !is.na(x)
+  xs <- x[ok]; gs <- droplevels(g[ok])
+  pairs <- combn(levels(gs), 2)
+  if (kind == "continuous") {
+    samples <- split(xs, gs)
+    p <- switch(mode,
+      kruskal = kruskal.test(xs ~ gs)$p.value,
+      exact_ties = rank_sum_exact_p(samples[[1]], samples[[2]]),
+      suppressWarnings(wilcox.test(samples[[1]], samples[[2]], exact = mode == "exact",
+                                   correct = mode == "normal_cc"))$p.value)
+    smd <- mean(apply(pairs, 2, function(p) {
+      a <- xs[gs == p[1]]; b <- xs[gs == p[2]]
+      abs(mean(b) - mean(a)) / sqrt((var(a) + var(b)) / 2)
+    }))
+  } else {
+    tab <- table(as.character(xs), gs)
+    tab <- tab[rowSums(tab) > 0, colSums(tab) > 0, drop = FALSE]
+    chi <- suppressWarnings(chisq.test(tab, correct = FALSE))
+    p <- if (mode == "fisher") fisher.test(tab, workspace = 2e8)$p.value else chi$p.value
+    if (mode == "chisq_fallback") put(table, variable, "r_fisher_p", fisher.test(tab, workspace = 2e8)$p.value)
+    smd <- mean(apply(pairs, 2, function(p) {
+      yang_dalton(tab[, p[1]] / sum(tab[, p[1]]), tab[, p[2]] / sum(tab[, p[2]]))
+    }))
+  }
+  put(table, variable, "p_value", p)
+  put(table, variable, "smd", smd)
+}
+
+# --- regression table (analysis.regression.RegressionAnalysis.to_frame) --------------------------
+# Wald statistics (confint.default; logistic_wald_ci), Cox with Efron ties; complete cases.
+regression_model <- function(table, analysis, predictor, d, formula, kind) {
+  fit <- if (kind == "cox") coxph(as.formula(formula), data = d, ties = "efron") else
+    glm(as.formula(formula), family = binomial, data = d)
+  s <- summary(fit)$coefficients
+  s <- s[rownames(s) != "(Intercept)", , drop = FALSE]
+  ci <- confint.default(fit)[rownames(s), , drop = FALSE]
+  se_column <- if ("se(coef)" %in% colnames(s)) "se(coef)" else "Std. Error"
+  for (term in rownames(s)) {
+    se <- s[term, se_column]
+    row <- paste(analysis, predictor, term, sep = "/")
+    put(table, row, "coefficient", s[term, 1])
+    put(table, row, "std_err", se)
+    put(table, row, "ratio", exp(s[term, 1]))
+    put(table, row, "ci_low", exp(ci[term, 1]))
+    put(table, row, "ci_high", exp(ci[term, 2]))
+    put(table, row, "z", s[term, 1] / se)
+    put(table, row, "p_value", s[term, ncol(s)])
+    put(table, row, "n", if (kind == "cox") fit$n else nobs(fit))
+  }
+}

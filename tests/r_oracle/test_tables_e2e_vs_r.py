@@ -1,0 +1,226 @@
+"""End-to-end R oracle at the table level: run a study's real pipeline (Snakemake in a temporary
+copy), hand R the pipeline's validated input (results/validated, results/selection), let R
+recompute every cell of results/stats/* with base R and survival, and compare cell by cell to
+1e-9 relative (1e-12 absolute near 0).
+
+Where retrocohort deliberately differs from R (src/retrocohort/stats/r_differences.py), R
+computes our documented method written out in R (e.g. the exact conditional signed-rank null
+with ties) and the test also asserts that R's own function gives a different number. A second
+run with ``statistics.wilcoxon.preset: R`` and ``statistics.mcnemar.method: chi2_cc`` must
+equal wilcox.test / mcnemar.test themselves.
+
+One Rscript call per study run. A new study is one entry in ``STUDIES``; its stratified
+(kind descriptive with ``by``) and regression tables are checked by r_tables.py's comparators.
+Needs Rscript with survival: a skip locally without R, a failure in CI (RETROCOHORT_REQUIRE_R=1).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from r_study_tables import StudyInput, compare_rows, compare_study, compare_table3, oracle_code, study_input
+from r_tables import (
+    REL_MODEL,
+    Comparison,
+    cells_of,
+    compare_regression,
+    compare_stratified,
+    r_numbers,
+    regression_code,
+    run_oracle,
+    stratified_code,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from study import copy_study, run_all  # noqa: E402
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("rscript")]
+
+
+@dataclass(frozen=True)
+class OracleStudy:
+    """A study the oracle runs: ``directory`` holds its config/ and data/."""
+
+    name: str
+    directory: Path
+
+
+#: Studies checked end to end (the lead adds e.g. OracleStudy("pbc", ROOT / "studies" / "pbc")).
+STUDIES = [OracleStudy("flagship", ROOT)]
+#: Config of the second run, whose paired table must be R's by construction.
+R_PRESET = {"wilcoxon": {"preset": "R"}, "mcnemar": {"method": "chi2_cc"}}
+
+
+def run_study(workdir: Path, study: OracleStudy, statistics: dict | None = None) -> tuple[StudyInput, dict]:
+    """Copy and run ``study`` (``statistics`` keys overridden), then R on its validated input."""
+    copy_study(workdir, study.directory)
+    if statistics:
+        path = workdir / "config" / "config.yaml"
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key, value in statistics.items():
+            config.setdefault("statistics", {})[key] = value
+        path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    proc = run_all(workdir)
+    assert proc.returncode == 0, f"{study.name}: pipeline failed\n{proc.stderr[-3000:]}"
+    inp = study_input(workdir)
+    return inp, run_oracle(oracle_code(inp))
+
+
+@pytest.fixture(scope="module", params=STUDIES, ids=lambda s: s.name)
+def default_run(request, tmp_path_factory) -> tuple[StudyInput, dict]:
+    return run_study(tmp_path_factory.mktemp(request.param.name), request.param)
+
+
+@pytest.fixture(scope="module", params=STUDIES, ids=lambda s: s.name)
+def r_preset_run(request, tmp_path_factory) -> tuple[StudyInput, dict]:
+    return run_study(tmp_path_factory.mktemp(request.param.name + "_r_preset"), request.param, R_PRESET)
+
+
+def test_every_table_cell_equals_r_or_its_documented_difference(default_run):
+    inp, r = default_run
+    compare_study(inp, r).assert_ok(minimum=100 if inp.stats("table1") is not None else 10)
+
+
+def test_paired_table_under_the_r_preset_is_r_by_construction(r_preset_run):
+    inp, r = r_preset_run
+    ours = inp.stats("table3_paired")
+    if ours is None:
+        pytest.skip("no paired table in this study")
+    assert inp.config["statistics"]["wilcoxon"]["preset"] == "R"
+    cmp = Comparison()
+    compare_table3(ours, r, cmp, "R")
+    cells = cells_of(r, "table3")
+    for _, row in ours.iterrows():  # wilcox.test(paired, conf.int) and mcnemar.test themselves
+        v = row["variable"]
+        if row["kind"] == "binary":
+            cmp.cell("table3", v, "p_value = mcnemar.test", row["p_value"], cells[(v, "r_chi2")][1])
+        else:
+            cmp.cell("table3", v, "p_value = wilcox.test", row["p_value"], cells[(v, "r_wilcox_p")][0])
+            for column, value in zip(("hl_estimate", "hl_ci_low", "hl_ci_high"), cells[(v, "r_hl")]):
+                cmp.cell("table3", v, f"{column} = wilcox.test conf.int", row[column], value)
+    cmp.assert_ok(minimum=len(ours) * 4)
+
+
+def test_a_perturbed_cell_is_reported_with_table_row_column(default_run):
+    inp, r = default_run
+    ours = inp.stats("table1")
+    if ours is None:
+        pytest.skip("no Table 1 in this study")
+    ours = ours[ours["stat"] != "section"].copy()
+    target = ours.index[ours["median"].notna()][0]
+    ours.loc[target, "median"] *= 1 + 1e-8
+    cmp = Comparison()
+    compare_rows("table1", ours, "variable", r, cmp)
+    assert len(cmp.failures) == 1
+    assert cmp.failures[0].startswith(f"table1 | row {ours.loc[target, 'variable']} | median: ours ")
+
+
+# --- the comparators a second study's tables use, on frames from the library on survival::pbc --------
+PBC_ROWS = [
+    {"variable": "age"},
+    {"variable": "sex", "kind": "categorical"},
+    {"variable": "stage", "kind": "categorical"},
+    {"variable": "edema", "kind": "categorical"},
+    {"variable": "chol", "stat": "mean_sd"},
+    {"variable": "ascites"},
+    {"variable": "bili"},
+]
+
+
+@pytest.fixture(scope="module")
+def pbc(tmp_path_factory) -> pd.DataFrame:
+    from rscript import r_dataset_csv
+
+    frame = r_dataset_csv("survival::pbc", tmp_path_factory.mktemp("pbc") / "pbc.csv")
+    return frame.assign(dead=(frame["status"] == 2).astype(int))
+
+
+def _csv_round_trip(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """As the pipeline writes results/stats/<id>.csv and the oracle reads it back."""
+    frame.to_csv(path, index=False)
+    return pd.read_csv(path, dtype={"level": str})
+
+
+@pytest.mark.parametrize(
+    ("by", "labels"), [("trt", {1: "D-penicillamine", 2: "Placebo"}), ("stage", None)], ids=["trt", "stage"]
+)
+def test_stratified_table_comparator_on_pbc(pbc, by, labels, tmp_path: Path):
+    from retrocohort.analysis.stratified import stratified_statistics
+
+    spec = {"by": by, "rows": [r for r in PBC_ROWS if r["variable"] != by], "group_labels": labels}
+    ours = _csv_round_trip(
+        stratified_statistics(pbc, spec["rows"], by, group_labels=labels), tmp_path / "t.csv"
+    )
+    r = run_oracle(stratified_code("baseline", pbc, spec, ours))
+    cmp = Comparison()
+    compare_stratified("baseline", ours, r, cmp)
+    cmp.assert_ok(minimum=150)
+    # edema x stage (3 x 4, n = 412) is beyond the exact enumeration: chi-square fallback, R exact
+    assert ("fisher_rxc_limit" in cmp.documented) == (by == "stage")
+    broken = ours.copy()
+    broken.loc[broken["variable"] == "age", "q3@Overall"] += 1e-6
+    cmp = Comparison()
+    compare_stratified("baseline", broken, r, cmp)
+    assert [f for f in cmp.failures if f.startswith("baseline | row age | q3@Overall: ours")], cmp.failures
+
+
+@pytest.mark.parametrize("model", ["cox", "logistic"])
+def test_regression_table_comparator_on_pbc(pbc, model, tmp_path: Path):
+    from retrocohort.analysis.regression import regression_analysis
+
+    trial = pbc[pbc["trt"].notna()].reset_index(drop=True)
+    spec = {
+        "kind": model,
+        "time": "time",
+        "event": "dead",
+        "outcome": "dead",
+        "predictors": ["age", "sex", "bili", "edema"],
+        "multivariable": ["age", "sex", "bili", "edema"],
+        "reference_levels": {"sex": "f", "edema": 0.0},
+    }
+    ours = _csv_round_trip(regression_analysis(trial, spec).to_frame(), tmp_path / "t.csv")
+    r = run_oracle(regression_code("models", trial, spec))
+    cmp = Comparison()
+    compare_regression("models", ours, r, cmp, REL_MODEL)
+    cmp.assert_ok(minimum=len(ours) * 8)
+    broken = ours.assign(ci_high=ours["ci_high"] * (1 + 1e-4))
+    cmp = Comparison()
+    compare_regression("models", broken, r, cmp, REL_MODEL)
+    assert len(cmp.failures) == len(ours)
+
+
+# --- fisher_rxc_limit, both ways ------------------------------------------------------------------
+def test_fisher_rxc_limit_fallback_is_chi_square_and_r_stays_exact():
+    """Below the enumeration limit our Fisher-Freeman-Halton p is fisher.test's; beyond it the
+    descriptive table's test falls back to chi-square (said in the method) = chisq.test, while
+    R's network algorithm still gives the exact p, which differs."""
+    import numpy as np
+
+    from retrocohort.analysis.stratified import categorical_test
+    from retrocohort.stats.r_differences import difference
+
+    assert "chi-square" in difference("fisher_rxc_limit").ours
+    small = np.array([[3, 1, 2], [1, 3, 4], [2, 2, 5]])
+    big = np.array([[20, 86, 138, 104], [1, 5, 14, 24], [0, 1, 3, 16]])  # survival::pbc edema x stage
+    code = [
+        f"m <- matrix({r_numbers(t.ravel())}, {t.shape[0]}, byrow = TRUE); "
+        f"out$t{i} <- c(fisher.test(m, workspace = 2e8)$p.value, suppressWarnings(chisq.test(m))$p.value)"
+        for i, t in enumerate((small, big))
+    ]
+    r = run_oracle(code)
+    below, beyond = categorical_test(small), categorical_test(big)
+    assert below["test"] == "Fisher-Freeman-Halton exact"
+    cmp = Comparison()
+    cmp.cell("fisher_rxc", "small", "p_value = fisher.test", below["p_value"], r["t0"][0])
+    assert beyond["test"] == "Pearson chi-square" and "exact test is infeasible" in beyond["method"]
+    cmp.cell("fisher_rxc", "big", "p_value = chisq.test", beyond["p_value"], r["t1"][1])
+    cmp.differs(
+        "fisher_rxc", "big", "p_value vs fisher.test", beyond["p_value"], r["t1"][0], "fisher_rxc_limit"
+    )
+    cmp.assert_ok(minimum=3)
