@@ -122,18 +122,18 @@ def test_kaplan_meier_keeps_censored_patients(pbc_run, randomised):
     assert (pbc_run / "results/figures/km_overall_survival.png").exists()
 
 
-def _expected_pairs(config: dict, randomised: pd.DataFrame) -> dict[str, int]:
-    """Per paired variable: randomised patients with a value in both time point windows."""
+def _patients_with_values(config: dict, randomised: pd.DataFrame, points: list[str]) -> dict[str, int]:
+    """Per repeated test: randomised patients with a value in the window of every time point."""
     labs = pd.read_csv(STUDY / "data/raw/pbcseq_labs_long.csv")
     labs = labs[labs["id"].isin(randomised["id"])]
     names = config["sites"]["mayo"]["sources"][1]["variable_names"]
-    points = [config["time_points"][p]["window"] for p in config["paired_time_points"]]
-    expected = {}
+    windows = [config["time_points"][p]["window"] for p in points]
+    counts = {}
     for raw, canonical in names.items():
         mine = labs[labs["variable"] == raw]
-        ids = [set(mine.loc[mine["day"].between(lo, hi), "id"]) for lo, hi in points]
-        expected[canonical] = len(ids[0] & ids[1])
-    return expected
+        ids = [set(mine.loc[mine["day"].between(lo, hi), "id"]) for lo, hi in windows]
+        counts[canonical] = len(set.intersection(*ids))
+    return counts
 
 
 def test_paired_table_columns_are_named_after_the_time_points(pbc_run, config, randomised):
@@ -141,10 +141,11 @@ def test_paired_table_columns_are_named_after_the_time_points(pbc_run, config, r
     assert any(c.startswith("baseline_") for c in paired.columns), list(paired.columns)
     assert any(c.startswith("year1_") for c in paired.columns), list(paired.columns)
     assert not any(c.startswith(("day0_", "day7_")) for c in paired.columns)
-    main = paired[paired["role"] == "main"].set_index("variable")
-    expected = _expected_pairs(config, randomised)
-    assert {v: int(main.loc[v, "n_pairs"]) for v in expected} == expected
-    assert main["p_value"].between(0, 1).all()
+    for role, points in (("main", "paired_time_points"), ("repeated", "repeated_time_points")):
+        rows = paired[paired["role"] == role].set_index("variable")
+        expected = _patients_with_values(config, randomised, config[points])
+        assert {v: int(rows.loc[v, "n_pairs"]) for v in expected} == expected, role
+        assert rows["p_value"].between(0, 1).all(), role
 
 
 def test_no_hscore_output(pbc_run):
