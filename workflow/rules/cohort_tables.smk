@@ -1,3 +1,5 @@
+import re
+
 # Tables the study declares by kind (`tables.<id>: {kind: descriptive | regression, ...}`): one
 # job per table, its statistics at full precision and the table in every manuscript format.
 cohort_table_outputs = lambda: [
@@ -19,7 +21,10 @@ rule cohort_table:
             f"{RESULTS}/tables/{{table}}.html",
             caption="../report/cohort_table.rst",
             category="1. Tables",
-            labels=lambda wildcards: {"table": TABLES[wildcards.table].get("title", wildcards.table)},
+            # Snakemake formats report labels with the wildcards: a title's {n} is left out
+            labels=lambda wildcards: {
+                "table": re.sub(r"\{\w*\}\s*", "", TABLES[wildcards.table].get("title", wildcards.table))
+            },
         ),
         docx=f"{RESULTS}/tables/{{table}}.docx",
     log:

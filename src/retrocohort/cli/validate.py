@@ -90,6 +90,7 @@ def match_sources(files: list[Path], config: dict, project: Path, config_file: s
 
 def check_sites(sites: list[str], config: dict, project: Path) -> tuple[list[Problem], dict]:
     """Ingest and validate the given sites; returns (problems, table sizes)."""
+    from retrocohort.config.time_points import day_range
     from retrocohort.ingest.sources import ingest_site, merge_sites
     from retrocohort.validate.canonical import validate_tables
 
@@ -103,7 +104,7 @@ def check_sites(sites: list[str], config: dict, project: Path) -> tuple[list[Pro
         return problems, {}
     tables = merge_sites(parts)
     try:
-        validate_tables(tables, config["variables"])
+        validate_tables(tables, config["variables"], day_range(config))
     except ValidationFailed as exc:
         problems += exc.problems
     sizes = {

@@ -251,8 +251,11 @@ def _site_medians(meas: pd.DataFrame, variables: pd.Index) -> pd.DataFrame:
     return stats
 
 
-def validate_tables(tables: CanonicalTables, variables: dict) -> CanonicalTables:
-    """Per-site checks on every site of merged tables, then the cross-site checks."""
+def validate_tables(
+    tables: CanonicalTables, variables: dict, day_range: tuple[int, int] = DAY_RANGE
+) -> CanonicalTables:
+    """Per-site checks on every site of merged tables (measurement days within the study's
+    ``day_range``), then the cross-site checks."""
     problems: list[Problem] = []
     for site in sorted(tables.patients["site"].unique()):
         part = CanonicalTables(
@@ -262,7 +265,7 @@ def validate_tables(tables: CanonicalTables, variables: dict) -> CanonicalTables
             )
         )
         try:
-            validate_site(part, variables)
+            validate_site(part, variables, day_range)
         except ValidationFailed as exc:
             problems += exc.problems
     problems += cross_site_problems(tables, variables)
