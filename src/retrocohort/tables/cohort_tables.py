@@ -365,7 +365,7 @@ def build_regression_table(
             + ("" if bool(mv["converged"]) else " The model did not converge.")
         )
     foot += bold_footnote(bold_p_below, rows)
-    notes = _model_notes(results)
+    notes = _model_notes(results, spec.get("labels", {}))
     if notes:
         foot.append(Footnote(MODEL_NOTE_MARK, notes))
     foot.append(rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
@@ -378,7 +378,7 @@ def build_regression_table(
     )
 
 
-def _model_notes(results: pd.DataFrame) -> str:
+def _model_notes(results: pd.DataFrame, labels: Mapping[str, str]) -> str:
     """ "Univariable model of X: ...; ..." for the univariable models with a note or no convergence."""
     uv = results[results["analysis"] == "univariable"].drop_duplicates("predictor")
     texts = []
@@ -387,5 +387,5 @@ def _model_notes(results: pd.DataFrame) -> str:
         if not bool(rec["converged"]) and "converge" not in note:
             note = "; ".join(filter(None, [note, "did not converge"]))
         if note:
-            texts.append(f"univariable model of {rec['predictor']}: {note}")
+            texts.append(f"univariable model of {labels.get(rec['predictor'], rec['predictor'])}: {note}")
     return ("Model notes: " + "; ".join(texts) + ".") if texts else ""
