@@ -93,7 +93,7 @@ R_DIFFERENCES: tuple[RDifference, ...] = (
         r="survfit: first time with S(t) <= 0.5 (midpoint when S = 0.5 exactly); limits = first "
         "times the CI band reaches 0.5 (NA when never)",
         reason="historical default (SAS LIFETEST convention); both are Brookmeyer-Crowley",
-        r_option="median_survival(ci_type=..., convention='R')",
+        r_option="survival[].median_convention: R (median_survival(convention='R'))",
     ),
     RDifference(
         key="logistic_wald_ci",
