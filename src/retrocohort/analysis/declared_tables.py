@@ -43,6 +43,12 @@ def _declared_levels(
     return out
 
 
+def _category_groups(by: str | None, variables: Mapping[str, Any]) -> dict | None:
+    """Default groups of a table by a categorical variable: its declared categories, in order."""
+    cats = variables.get(by, {}).get("categories") if by else None
+    return {c: c for c in cats} if cats else None
+
+
 def reference_levels(spec: Mapping[str, Any], variables: Mapping[str, Any]) -> dict:
     """The table's ``reference_levels``, completed with the first declared category of each
     categorical predictor (R's default treatment coding: the first factor level)."""
@@ -94,7 +100,7 @@ def declared_table_statistics(
         frame,
         descriptive_rows(spec, variables),
         spec.get("by"),
-        group_labels=spec.get("group_labels"),
+        group_labels=spec.get("group_labels") or _category_groups(spec.get("by"), variables),
         hf_type=int(statistics.get("quantile_type", 7)),
         missing=spec.get("missing", "ifany"),
         exact_max_n=int(spec.get("exact_max_n", 50)),

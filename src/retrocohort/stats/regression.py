@@ -205,7 +205,7 @@ def cox_regression(
     -------
     RegressionResult
         Terms with hazard ratios, Wald CI exp(b -/+ z se) and Wald p (R's ``summary(coxph)``),
-        n, events, convergence (score below 1e-6 at the estimate) and notes (a categorical level
+        n, events, convergence (a further Newton step would gain < 1e-9 relative log-likelihood) and notes (a categorical level
         without events, a diverging coefficient: R's "coefficient may be infinite").
 
     Notes
@@ -253,7 +253,11 @@ def cox_regression(
     params, cov, loglik, iterations = _newton_with_step_halving(model, design.matrix.shape[1])
     bse = np.sqrt(np.diag(cov))
     score = np.asarray(model.score(params))
-    converged = bool(np.all(np.isfinite(params)) and np.max(np.abs(score)) < 1e-6)
+    # Converged when the log-likelihood a further Newton step could gain (half the Newton
+    # decrement, score' I^-1 score / 2) is below R coxph's relative tolerance (1e-9): free of the
+    # predictors' scale, unlike a bound on the score (a score of 1e-5 on a 0-100 score is converged)
+    gain = float(score @ cov @ score) / 2 if np.all(np.isfinite(cov)) else np.inf
+    converged = bool(np.all(np.isfinite(params)) and gain <= 1e-9 * max(1.0, abs(loglik)))
     notes = [] if converged else ["did not converge (estimates unreliable)"]
     notes += _empty_level_notes(design, frame, status == 1, "events")
     diverging = [
