@@ -17,12 +17,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from retrocohort.analysis.time_points import time_point_pairs
+from retrocohort.analysis.time_points import point_summary, time_point_pairs
 from retrocohort.cohort.frames import category_codes
 from retrocohort.config.time_points import TimePoint, exact_day
 from retrocohort.stats.hodges_lehmann import hodges_lehmann_paired, rank_biserial_from_v, rank_biserial_paired
 from retrocohort.stats.paired_binary import mcnemar
-from retrocohort.stats.quantiles import quantile
 from retrocohort.stats.signed_rank import paired_t, sign_test, wilcoxon_preset, wilcoxon_signed_rank
 
 EXTRA_TEST_NAMES = {"sign": "sign test", "paired_t": "paired t-test"}
@@ -71,15 +70,7 @@ DEFAULT_TAGS = ("day0", "day7")
 def _summaries(before: np.ndarray, after: np.ndarray, hf_type: int, tags: tuple[str, str]) -> dict:
     out = {}
     for tag, x in zip(tags, (before, after), strict=True):
-        q1, med, q3 = quantile(x, [0.25, 0.5, 0.75], hf_type) if x.size else (np.nan,) * 3
-        out.update(
-            {
-                f"{tag}_median": float(med),
-                f"{tag}_q1": float(q1),
-                f"{tag}_q3": float(q3),
-                f"{tag}_mean": float(x.mean()) if x.size else np.nan,
-            }
-        )
+        out.update(point_summary(tag, x, hf_type))
     return out
 
 

@@ -13,9 +13,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from retrocohort.analysis.time_points import time_point_values
+from retrocohort.analysis.time_points import point_summary, time_point_values
 from retrocohort.config.time_points import TimePoint
-from retrocohort.stats.quantiles import quantile
 from retrocohort.stats.repeated_measures import cochran_q, friedman
 
 #: Fewest complete cases for which a repeated-measures test is run.
@@ -31,15 +30,7 @@ def _summaries(data: np.ndarray, points: Sequence[TimePoint], kind: str, hf_type
             out[f"{point.name}_count"] = int(x.sum())
             out[f"{point.name}_percent"] = 100 * x.mean() if x.size else np.nan
             continue
-        q1, med, q3 = quantile(x, [0.25, 0.5, 0.75], hf_type) if x.size else (np.nan,) * 3
-        out.update(
-            {
-                f"{point.name}_median": float(med),
-                f"{point.name}_q1": float(q1),
-                f"{point.name}_q3": float(q3),
-                f"{point.name}_mean": float(x.mean()) if x.size else np.nan,
-            }
-        )
+        out.update(point_summary(point.name, x, hf_type))
     return out
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 from retrocohort.cohort.frames import category_codes
 from retrocohort.config.time_points import TimePoint
 from retrocohort.errors import ConfigError, InputError, Problem
+from retrocohort.stats.quantiles import quantile
 
 SELECTION_COLUMNS = ["patient_id", "variable", "value", "day", "n_tied"]
 
@@ -282,3 +283,15 @@ def time_point_values(
         columns.update({f"d{i}": block_d[i, keep] for i in range(k)})
         out[name] = pd.DataFrame(columns, index=pd.Index(patients[keep], name="patient_id"))
     return out
+
+
+def point_summary(tag: str, x: np.ndarray, hf_type: int) -> dict:
+    """``<tag>_median``, ``_q1``, ``_q3`` (Hyndman-Fan type ``hf_type``) and ``_mean`` of the
+    values at one time point (NaN when there is none): one home for the paired and repeated tables."""
+    q1, med, q3 = quantile(x, [0.25, 0.5, 0.75], hf_type) if x.size else (np.nan,) * 3
+    return {
+        f"{tag}_median": float(med),
+        f"{tag}_q1": float(q1),
+        f"{tag}_q3": float(q3),
+        f"{tag}_mean": float(x.mean()) if x.size else np.nan,
+    }

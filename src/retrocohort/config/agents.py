@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from retrocohort.config.unknown import unknown_name_problems
 from retrocohort.errors import Problem
 
 #: Derived operations that name a treatment agent.
@@ -55,15 +56,11 @@ def agent_problems(config: dict, file: str) -> list[Problem]:
                         expected="each spelling (compared case-insensitively) for one agent",
                     )
                 )
-    problems += [
-        Problem(
-            "unknown agent",
-            file=file,
-            column=path,
-            value=agent,
-            expected="an agent code declared under `agents:`: " + ", ".join(declared),
-        )
-        for path, agent in named_agents(config)
-        if agent not in declared
-    ]
+    problems += unknown_name_problems(
+        named_agents(config),
+        declared,
+        file,
+        "agent",
+        "an agent code declared under `agents:`: " + ", ".join(declared),
+    )
     return problems

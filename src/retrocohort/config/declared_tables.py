@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from retrocohort.config.unknown import unknown_variable_problems
 from retrocohort.errors import Problem
 
 #: Output stems used by other rules: a declared table cannot take one of these names.
@@ -79,17 +80,7 @@ def hscore_stage_problems(config: Mapping[str, Any], file: str) -> list[Problem]
 
 def declared_table_problems(config: Mapping[str, Any], known: set[str], file: str) -> list[Problem]:
     """Unknown variables, reserved ids and model keys of the declared tables; HScore-stage keys."""
-    problems = [
-        Problem(
-            "unknown variable",
-            file=file,
-            column=path,
-            value=name,
-            expected="a name declared under `variables:` or `derived:`",
-        )
-        for path, name in declared_table_variables(config)
-        if name not in known
-    ]
+    problems = unknown_variable_problems(declared_table_variables(config), known, file)
     for tid, spec in declared_tables(config).items():
         if tid in RESERVED_IDS:
             problems.append(

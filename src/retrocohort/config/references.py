@@ -17,6 +17,7 @@ from retrocohort.config.declared_tables import declared_table_problems
 from retrocohort.config.derived_spec import FLAG_OPS, VARIABLE_OPS, first_of_rules
 from retrocohort.config.paths import resolve_inside
 from retrocohort.config.time_points import day_range, time_point_problems
+from retrocohort.config.unknown import unknown_variable_problems
 from retrocohort.errors import InputError, Problem
 
 
@@ -257,18 +258,9 @@ def reference_problems(config: dict, file: str) -> list[Problem]:
     """Analysis keys naming variables (swimmer, selection score, HScore columns), day settings and
     per-source keys, each located by its key path."""
     known = all_variable_names(config)
-    problems = [
-        Problem(
-            "unknown variable",
-            file=file,
-            column=path,
-            value=var,
-            expected="a name declared under `variables:` or `derived:`"
-            + (" (or `recomputed`)" if path == "selection/score" else ""),
-        )
-        for path, var in _named_variables(config)
-        if var not in known
-    ]
+    problems = unknown_variable_problems(
+        _named_variables(config), known, file, also={"selection/score": "`recomputed`"}
+    )
     problems += _survival_problems(config, file, known)
     return (
         problems + _day_problems(config, file) + _source_problems(config, file) + agent_problems(config, file)
@@ -278,17 +270,7 @@ def reference_problems(config: dict, file: str) -> list[Problem]:
 def semantic_problems(config: dict, file: str, base_dir: Path) -> list[Problem]:
     """Cross-reference checks: unknown variables, missing input files, bad day settings."""
     known = all_variable_names(config)
-    problems = [
-        Problem(
-            "unknown variable",
-            file=file,
-            column=path,
-            value=var,
-            expected="a name declared under `variables:` or `derived:`",
-        )
-        for path, var in _referenced_variables(config)
-        if var not in known
-    ]
+    problems = unknown_variable_problems(_referenced_variables(config), known, file)
     for site, spec in config.get("sites", {}).items():
         for j, src in enumerate(spec["sources"]):
             try:

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from retrocohort.config.unknown import unknown_name_problems
 from retrocohort.errors import Problem
 
 RULES = ("closest", "first", "last", "worst")
@@ -176,17 +177,13 @@ def time_point_problems(config: dict, file: str) -> list[Problem]:
                 q for i, d in enumerate(point.window) for q in _in_range(f"{key}/window/{i}", d, lo, hi, file)
             ]
     known = time_points(config)
-    problems += [
-        Problem(
-            "unknown time point",
-            file=file,
-            column=key,
-            value=name,
-            expected="a name declared under `time_points:` (or day<d> of paired_days): " + ", ".join(known),
-        )
-        for key, name in _named(config)
-        if name not in known
-    ]
+    problems += unknown_name_problems(
+        _named(config),
+        known,
+        file,
+        "time point",
+        "a name declared under `time_points:` (or day<d> of paired_days): " + ", ".join(known),
+    )
     pair = config.get("paired_time_points")
     if pair and pair[0] == pair[1]:
         problems.append(
