@@ -158,3 +158,33 @@ def test_a_time_points_study_names_its_columns_and_headers_from_the_points():
     assert any("1 year: the value closest to day 365 within days 300 to 430" in f for f in table.footnotes)
     assert any("Friedman test (continuous) or Cochran's Q (binary)" in f for f in table.footnotes)
     assert len(build_table3(stats, {**config, "repeated_time_points": None}).columns) == 4
+
+
+def test_methods_text_names_the_time_points_and_the_repeated_test():
+    """The manuscript's methods paragraph names the study's time points (not "Day 0 and Day 7")
+    and says which test compared the repeated time points."""
+    from retrocohort.manuscript.methods import methods_markdown
+
+    config = {
+        "statistics": {
+            "quantile_type": 7,
+            "rounding": "half_up",
+            "p_value": {"decimals": 3, "threshold": 0.001},
+            "multiplicity": "none",
+            "hodges_lehmann": {"conf_level": 0.95},
+        },
+        "tables": {"table3": {}},
+        "study": {},
+        "time_points": {
+            "baseline": {"day": 0},
+            "year1": {"day": 365, "window": [300, 430], "label": "1 year"},
+        },
+        "paired_time_points": ["baseline", "year1"],
+    }
+    paired = [
+        {"role": "main", "test": "Wilcoxon", "method": "Wilcoxon signed-rank test.", "label": "CRP"},
+        {"role": "repeated", "test": "Friedman", "method": "Friedman rank test.", "label": "CRP"},
+    ]
+    text = methods_markdown(config, paired, [], [], synthetic=False)
+    assert "Day 0 and 1 year values were compared" in text
+    assert "Across the repeated time points: Friedman rank test (CRP)." in text

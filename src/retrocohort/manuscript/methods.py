@@ -15,6 +15,7 @@ from __future__ import annotations
 import platform
 from collections.abc import Mapping
 
+from retrocohort.config.time_points import paired_time_points
 from retrocohort.format.numbers import rounding_rule_sentence
 from retrocohort.format.pvalues import p_value_format
 from retrocohort.io.provenance import package_versions
@@ -106,6 +107,7 @@ def methods_markdown(
     """
     stats_cfg = config["statistics"]
     alpha = config["tables"]["table3"].get("bold_p_below")
+    first, second = paired_time_points(config)
     paired_main = [r for r in paired if r.get("role", "main") == "main"]
     tests = method_sentences(paired_main)
     tests += method_sentences([r for r in groups if r.get("role") == "test"], "comparison_label")
@@ -115,13 +117,17 @@ def methods_markdown(
     paragraphs = [
         "## Statistical analysis",
         _descriptive(stats_cfg),
-        "Day 0 and Day 7 values were compared within patients with both values. " + " ".join(tests),
+        f"{first.title} and {second.title} values were compared within patients with both values. "
+        + " ".join(tests),
     ]
     hl = stats_cfg["hodges_lehmann"]["conf_level"]
     paragraphs[-1] += (
         f" Effect sizes: Hodges–Lehmann estimate of the median paired difference with its {100 * hl:g}% "
         "confidence interval, and the matched-pairs rank-biserial correlation."
     )
+    repeated = method_sentences([r for r in paired if r.get("role") == "repeated"])
+    if repeated:
+        paragraphs[-1] += " Across the repeated time points: " + " ".join(repeated)
     if survival_text:
         paragraphs.append("Time to event: " + " ".join(survival_text))
     paragraphs.append(f"{_multiplicity(stats_cfg)} {_significance(stats_cfg, alpha)}")
