@@ -74,6 +74,12 @@ def test_declared_tables_pass_the_schema_and_get_their_defaults(root, tmp_path, 
             "tables/t4/reference_levels/ferritin",
         ),
         (lambda c: c.pop("hscore"), "selection/criteria/0/operator"),  # hscore_cutoff needs the stage
+        (lambda c: c["tables"].update(t4={**DESCRIPTIVE, "by": "age"}), "tables/t4/by"),  # a number
+        (lambda c: c["tables"].update(t4={**LOGISTIC, "outcome": "age"}), "tables/t4/outcome"),
+        (
+            lambda c: c["tables"].update(t4={**LOGISTIC, "predictors": ["age", "anakinra_efficacy"]}),
+            "tables/t4/predictors/1",  # the model's own outcome
+        ),
     ],
 )
 def test_declared_table_and_stage_errors_name_the_key(root, tmp_path, monkeypatch, edit, key):

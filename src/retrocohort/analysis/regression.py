@@ -83,6 +83,13 @@ def check_regression_spec(spec: Mapping[str, Any], columns: pd.Index, where: str
                 raise _config_problem(
                     f"{where}.{key}/{i}", name, "not a column of the data", f"one of {list(columns)}"
                 )
+    modelled = {spec[k] for k in ("outcome", "time", "event") if k in spec}
+    for key in ("predictors", "multivariable"):
+        for i, name in enumerate(spec.get(key) or []):
+            if name in modelled:
+                raise _config_problem(
+                    f"{where}.{key}/{i}", name, "the model's own outcome, time or event", "another variable"
+                )
     for name in spec.get("reference_levels") or {}:
         if name not in set(predictors) | set(spec.get("multivariable") or []):
             raise _config_problem(

@@ -61,6 +61,43 @@ def _model_problems(tid: str, spec: Mapping[str, Any], file: str) -> list[Proble
     return problems
 
 
+def _kind_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any], file: str) -> list[Problem]:
+    """Variables whose declared kind cannot play their role: a grouping or an event that is a
+    number, a model whose predictors repeat its outcome, time or event."""
+    kinds = {name: v.get("kind") for name, v in (config.get("variables") or {}).items()}
+    where = f"tables/{tid}"
+    problems = []
+    roles = [("by", "a binary or categorical variable (derive one from a number, e.g. less_than)")]
+    roles += [("event", "a binary variable (true = event, false = censored)")]
+    roles += [("outcome", "a binary variable (or a categorical one with event_level)")]
+    for key, expected in roles:
+        name = spec.get(key)
+        if name in kinds and kinds[name] in ("continuous", "count", "text"):
+            problems.append(
+                Problem(
+                    f"a {kinds[name]} variable cannot be the table's `{key}`",
+                    file=file,
+                    column=f"{where}/{key}",
+                    value=name,
+                    expected=expected,
+                )
+            )
+    modelled = {spec[k] for k in ("outcome", "time", "event") if k in spec}
+    for key in ("predictors", "multivariable"):
+        for i, name in enumerate(spec.get(key, [])):
+            if name in modelled:
+                problems.append(
+                    Problem(
+                        "a predictor is the model's own outcome, time or event",
+                        file=file,
+                        column=f"{where}/{key}/{i}",
+                        value=name,
+                        expected=f"a variable other than {sorted(modelled)}",
+                    )
+                )
+    return problems
+
+
 def hscore_stage_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
     """Keys that need the HScore stage in a study without a ``hscore:`` key."""
     if "hscore" in config:
@@ -92,5 +129,5 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
                     expected=f"another name than {', '.join(RESERVED_IDS)}",
                 )
             )
-        problems += _model_problems(tid, spec, file)
+        problems += _model_problems(tid, spec, file) + _kind_problems(tid, spec, config, file)
     return problems + hscore_stage_problems(config, file)
