@@ -77,6 +77,10 @@ def test_declared_tables_pass_the_schema_and_get_their_defaults(root, tmp_path, 
         (lambda c: c["tables"].update(t4={**DESCRIPTIVE, "by": "age"}), "tables/t4/by"),  # a number
         (lambda c: c["tables"].update(t4={**LOGISTIC, "outcome": "age"}), "tables/t4/outcome"),
         (
+            lambda c: c["tables"].update(t4={**DESCRIPTIVE, "rows": [{"variable": "outcome_text"}]}),
+            "tables/t4/rows/0/variable",  # free text
+        ),
+        (
             lambda c: c["tables"].update(t4={**LOGISTIC, "predictors": ["age", "anakinra_efficacy"]}),
             "tables/t4/predictors/1",  # the model's own outcome
         ),

@@ -82,6 +82,25 @@ def _kind_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any],
                     expected=expected,
                 )
             )
+    text_refs = [
+        (f"{where}/rows/{i}/variable", row["variable"]) for i, row in enumerate(spec.get("rows", []))
+    ]
+    text_refs += [
+        (f"{where}/{k}/{i}", n)
+        for k in ("predictors", "multivariable")
+        for i, n in enumerate(spec.get(k, []))
+    ]
+    problems += [
+        Problem(
+            "a free-text variable cannot be summarised or modelled",
+            file=file,
+            column=path,
+            value=name,
+            expected="a binary, categorical, continuous or count variable (map the text to categories)",
+        )
+        for path, name in text_refs
+        if kinds.get(name) == "text"
+    ]
     modelled = {spec[k] for k in ("outcome", "time", "event") if k in spec}
     for key in ("predictors", "multivariable"):
         for i, name in enumerate(spec.get(key, [])):
