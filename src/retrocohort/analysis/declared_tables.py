@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from retrocohort.analysis.regression import regression_analysis
@@ -96,6 +97,12 @@ def declared_table_statistics(
         return regression_analysis(
             _declared_levels(frame, spec, variables), model, where=f"tables/{table_id}"
         ).to_frame()
+    absent = [  # a declared measurement nobody in the cohort has on the baseline day: all missing
+        r["variable"]
+        for r in spec["rows"]
+        if r["variable"] not in frame and variables.get(r["variable"], {}).get("table") == "measurements"
+    ]
+    frame = frame.assign(**{name: np.nan for name in absent}) if absent else frame
     return stratified_statistics(
         frame,
         descriptive_rows(spec, variables),
