@@ -215,3 +215,31 @@ def test_a_zero_cell_of_a_binary_predictor_is_noted_as_separation():
     assert any("no non-events where x = 1" in note for note in res.notes)
     balanced = pd.DataFrame({"y": [1, 0, 1, 0, 1, 1, 0, 0], "x": [1, 1, 1, 0, 0, 0, 1, 0]})
     assert not any("where x" in note for note in logistic_regression(balanced, "y", ["x"]).notes)
+
+
+def test_a_declared_listing_lists_every_patient_up_to_max_rows(cohort):
+    config = {
+        "variables": VARIABLES,
+        "derived": {},
+        "statistics": {"rounding": "half_up", "p_value": {"decimals": 3, "threshold": 0.001}},
+        "tables": {
+            "deaths": {
+                "kind": "listing",
+                "title": "Listing 1.",
+                "max_rows": 5,
+                "columns": [
+                    {"variable": "age", "header": "Age", "decimals": 0},
+                    {"variable": "sex", "header": "Sex", "map": {"male": "M", "female": "F"}},
+                ],
+            }
+        },
+    }
+    frame = cohort.rename_axis("patient_id")
+    stats = declared_table_statistics(frame, "deaths", config["tables"]["deaths"], VARIABLES, {})
+    assert list(stats.columns) == ["patient_id", "age", "sex"] and len(stats) == len(cohort)
+    text = to_markdown(build_declared_table(stats, "deaths", config))
+    assert "First 5 of 40 patients listed; the full listing is results/stats/deaths.csv." in text
+    assert text.count("\n| ") == 2 + 5  # header, alignment row, 5 patients
+    assert (
+        f"| {round(cohort['age'].iloc[0]):.0f} | {'M' if cohort['sex'].iloc[0] == 'male' else 'F'} |" in text
+    )

@@ -1,11 +1,12 @@
 """Rule ``cohort_table``: one table the study declares by kind (``tables.<id>``): ``descriptive``
 (overall or by a group: n (%), median [Q1–Q3] or another statistic per row, p-value named by its
-test, SMD) or ``regression`` (logistic odds ratios or Cox hazard ratios, univariable and
-multivariable). Writes the full-precision statistics (CSV, JSON) and the formatted table in
+test, SMD), ``regression`` (logistic odds ratios or Cox hazard ratios, univariable and
+multivariable) or ``listing`` (one row per patient). Writes the full-precision statistics (CSV, JSON) and the formatted table in
 Markdown, LaTeX, HTML and Word."""
 
 from retrocohort.analysis.declared_tables import declared_table_statistics
 from retrocohort.analysis.frames import cohort_frame
+from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import write_csv, write_json
 from retrocohort.pipeline.step import run_step
 from retrocohort.stats.result import json_safe
@@ -19,7 +20,10 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     stats = declared_table_statistics(
         frame, table_id, config["tables"][table_id], config["variables"], config["statistics"]
     )
-    write_csv(stats, output["csv"])
+    # a listing holds free text: cells a spreadsheet would run as formulas are neutralised
+    write_csv(
+        safe_text_frame(stats) if config["tables"][table_id]["kind"] == "listing" else stats, output["csv"]
+    )
     write_json(json_safe(stats.to_dict("records")), output["json"])
     table = build_declared_table(stats, table_id, config, n_patients=len(frame))
     write_table_formats(table, output, preset=config["tables"]["preset"])

@@ -12,7 +12,7 @@ from retrocohort.io.tabular import read_parquet, write_csv, write_text
 from retrocohort.pipeline.step import optional_input, run_step
 from retrocohort.render.annotate import mark_published_disagreements
 from retrocohort.render.latex import standalone_document
-from retrocohort.render.model import Row, Table
+from retrocohort.render.model import Table
 from retrocohort.tables.build import build_table1, build_table2, build_table3
 from retrocohort.tables.published_marks import PrintedRow, table1_disagreements
 from retrocohort.tables.suppression import small_cell_k, suppress_table
@@ -41,16 +41,7 @@ def _table1(input: dict, config, n_patients: int) -> Table:
 def _table2(patients: pd.DataFrame, config, csv_path: str) -> Table:
     t2_cols = [c["variable"] for c in config["tables"]["table2"]["columns"]]
     write_csv(safe_text_frame(patients[t2_cols]), csv_path)
-    if len(patients):
-        return build_table2(patients, config)
-    t2 = config["tables"]["table2"]  # the selection kept nobody: a table needs a row, so say so
-    return Table(
-        title=t2.get("title", "Table 2"),
-        columns=[c["header"] for c in t2["columns"]],
-        rows=[Row(["No patient in the analysed cohort (the selection kept nobody)."], section=True)],
-        footnotes=list(t2.get("footnotes", [])),
-        label="tab:table2",
-    )
+    return build_table2(patients, config)
 
 
 def main(input: dict, output: dict, params: dict, config) -> None:

@@ -90,8 +90,12 @@ def declared_table_statistics(
         Descriptive: the :func:`stratified_statistics` frame (one row per printed row: counts,
         quartiles, mean, SD, min, max per stratum, test, method, p, SMD); regression:
         :meth:`RegressionAnalysis.to_frame` (one row per model term: ratio, CI, p, n, events,
-        convergence notes, method).
+        convergence notes, method); listing: patient_id and the listed variables.
     """
+    if spec["kind"] == "listing":  # the listed values themselves, one row per patient
+        columns = list(dict.fromkeys(c["variable"] for c in spec["columns"]))
+        listed = frame.reindex(columns=columns)
+        return listed.reset_index().rename(columns={"index": "patient_id"})
     if spec["kind"] == "regression":
         model = {**spec, "kind": spec["model"], "reference_levels": reference_levels(spec, variables)}
         return regression_analysis(

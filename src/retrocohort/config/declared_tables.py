@@ -31,6 +31,8 @@ def declared_table_variables(config: Mapping[str, Any]) -> Iterable[tuple[str, s
             yield f"{where}/by", spec["by"]
         for i, row in enumerate(spec.get("rows", [])):
             yield f"{where}/rows/{i}/variable", row["variable"]
+        for i, col in enumerate(spec.get("columns", [])):
+            yield f"{where}/columns/{i}/variable", col["variable"]
         for key in ("outcome", "time", "event"):
             if key in spec:
                 yield f"{where}/{key}", spec[key]

@@ -118,25 +118,31 @@ def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
 
 
 def build_table2(patients: pd.DataFrame, config: dict) -> Table:
-    """Table 2: one row per patient, columns as configured (missing values shown as —).
+    """Table 2: one row per patient, columns as configured (missing values shown as —); see
+    :func:`build_listing`. The full listing is ``results/tables/table2.csv``."""
+    rule = config.get("statistics", {}).get("rounding", "half_up")
+    spec = {"title": "Table 2", **config["tables"]["table2"]}
+    return build_listing(patients, spec, rule, "table2", "results/tables/table2.csv")
+
+
+def build_listing(patients: pd.DataFrame, spec: dict, rule: str, stem: str, full_listing: str) -> Table:
+    """A per-patient listing: one row per patient, ``spec['columns']`` (``variable``, ``header``,
+    optional ``map`` of printed values or ``decimals``), missing values shown as —.
 
     With ``max_rows`` set and more patients than that, only the first ``max_rows`` patients
-    are listed and a footnote says so (the full listing is ``results/tables/table2.csv``).
+    are listed and a footnote says so and names ``full_listing`` (the file with every patient).
     """
-    t2 = config["tables"]["table2"]
-    rule = config.get("statistics", {}).get("rounding", "half_up")
-    footnotes = list(t2.get("footnotes", []))
-    limit = t2.get("max_rows")
+    footnotes = list(spec.get("footnotes", []))
+    limit = spec.get("max_rows")
     if limit is not None and len(patients) > limit:
         footnotes.append(
-            f"First {limit} of {len(patients)} patients listed; the full listing "
-            "is results/tables/table2.csv."
+            f"First {limit} of {len(patients)} patients listed; the full listing is {full_listing}."
         )
         patients = patients.head(limit)
     rows = []
     for rec in patients.to_dict("records"):
         cells = []
-        for col in t2["columns"]:
+        for col in spec["columns"]:
             value = rec.get(col["variable"])
             if value is None or (not isinstance(value, str) and pd.isna(value)):
                 cells.append("—")
@@ -147,12 +153,14 @@ def build_table2(patients: pd.DataFrame, config: dict) -> Table:
             else:
                 cells.append(str(value))
         rows.append(Row(cells))
+    if not rows:  # a table needs a row: say why there is none
+        rows.append(Row(["No patient in the analysed cohort (the selection kept nobody)."], section=True))
     return Table(
-        title=t2.get("title", "Table 2"),
-        columns=[c["header"] for c in t2["columns"]],
+        title=spec.get("title", "Patient listing"),
+        columns=[c["header"] for c in spec["columns"]],
         rows=rows,
         footnotes=footnotes,
-        label="tab:table2",
+        label=f"tab:{stem}",
     )
 
 

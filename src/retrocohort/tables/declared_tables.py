@@ -13,6 +13,7 @@ import pandas as pd
 from retrocohort.format.pvalues import p_value_format
 from retrocohort.render.model import Table
 from retrocohort.render.pvalue_marks import bold_threshold
+from retrocohort.tables.build import build_listing
 from retrocohort.tables.cells import number_style
 from retrocohort.tables.cohort_tables import build_regression_table, build_stratified_table
 
@@ -64,6 +65,9 @@ def build_declared_table(
         bold_p_below=bold_threshold(dict(config), table_id),
         label=f"tab:{table_id}",
     )
+    if spec["kind"] == "listing":
+        rule = config["statistics"]["rounding"]
+        return build_listing(stats, spec, rule, table_id, f"results/stats/{table_id}.csv")
     if spec["kind"] == "regression":
         return build_regression_table(stats, regression_spec(spec, config), **kw)
     return build_stratified_table(stats, descriptive_spec(spec, config), **kw)
