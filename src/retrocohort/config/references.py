@@ -48,7 +48,8 @@ def _referenced_variables(config: dict) -> Iterable[tuple[str, str]]:
                 yield from (
                     (f"derived/{name}/points/{i}/variable", it["variable"]) for i, it in enumerate(arg)
                 )
-    tables = config.get("tables", {})
+    # the classic tables (a table with a `kind:` is checked by config.declared_tables)
+    tables = {k: v for k, v in config.get("tables", {}).items() if not (isinstance(v, dict) and "kind" in v)}
     for i, row in enumerate(tables.get("table1", {}).get("rows", [])):
         if "variable" in row:
             yield f"tables/table1/rows/{i}/variable", row["variable"]
