@@ -15,10 +15,8 @@ import pandas as pd
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.stats.quantiles import HF_TYPES, quantile
 
-STAT_COLUMNS = [
-    "row",
-    "variable",
-    "stat",
+#: The numbers of one summarised variable (n (%), quartiles, mean, SD, range), in file order.
+SUMMARY_COLUMNS = [
     "n",
     "missing",
     "count",
@@ -33,6 +31,12 @@ STAT_COLUMNS = [
     "max",
     "quantile_type",
     "quantile_method",
+]
+STAT_COLUMNS = [
+    "row",
+    "variable",
+    "stat",
+    *SUMMARY_COLUMNS,
     "synthetic",
     "note",
 ]

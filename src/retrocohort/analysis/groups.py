@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from retrocohort.analysis.descriptive import summarise_variable, variable_kind
+from retrocohort.analysis.descriptive import SUMMARY_COLUMNS, summarise_variable, variable_kind
 from retrocohort.config.check import variable_label
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.format.pvalues import p_value_format, printed_p
@@ -40,20 +40,7 @@ GROUP_COLUMNS = [
     "group",
     "group_value",
     "n_group",
-    "n",
-    "missing",
-    "count",
-    "denominator",
-    "percent",
-    "median",
-    "q1",
-    "q3",
-    "mean",
-    "sd",
-    "min",
-    "max",
-    "quantile_type",
-    "quantile_method",
+    *SUMMARY_COLUMNS,
     "test",
     "statistic",
     "statistic_name",
