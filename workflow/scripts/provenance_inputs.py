@@ -1,4 +1,7 @@
-"""Rule ``provenance_inputs``: input checksums, resolved config, package versions, git state.
+"""Rule ``provenance_inputs``: input checksums, resolved config, package versions, code state.
+
+``retrocohort`` names the version and commit (or, installed from a wheel, a digest of its
+source files) of the code that ran; ``study_directory`` the study directory's own git state.
 
 ``results/provenance/inputs.json`` is deterministic on purpose, so two clean runs of the same
 commit give byte-identical provenance files. The command line and timestamps, which differ
@@ -12,7 +15,7 @@ import sys
 from pathlib import Path
 
 from retrocohort.io.atomic import write_json
-from retrocohort.io.provenance import git_state, package_versions, run_record
+from retrocohort.io.provenance import package_versions, run_record, software_state, study_state
 from retrocohort.pipeline.step import run_step
 
 
@@ -28,7 +31,8 @@ def main(input: dict, output: dict, params: dict, config) -> None:
             "packages": package_versions(),
             "python": sys.version.split()[0],
             "platform": platform.machine(),
-            "git": git_state(),
+            "retrocohort": software_state(),
+            "study_directory": study_state(),
             "run_record": output.get("run_record"),
         },
         output["json"],
