@@ -13,9 +13,10 @@ How, and why this way (honest, and fast enough for the e2e lane: ~30-60 s with a
    of what to install), so the test is reproducible and pip reuses its cache. Shortcuts rejected:
    a ``.pth`` pointing at the development venv, or ``--system-site-packages`` over it, would hide
    exactly the missing-dependency defect this test exists for.
-3. Run: ``PYTHONPATH`` unset, the working directory a temporary copy of the ``.test`` study
-   (``Snakefile``, ``workflow/``, ``notebooks/`` + ``.test/config``, ``.test/data``; no ``src/``), then
-   ``<venv>/bin/snakemake --cores 2 all``, which includes rule ``notebook`` (nbclient + ipykernel).
+3. Run: ``PYTHONPATH`` unset, a temporary study directory holding only ``.test/config`` and
+   ``.test/data`` (no ``Snakefile``, ``workflow/``, ``notebooks/`` or ``src/``), and from another
+   working directory ``<venv>/bin/retrocohort run STUDY_DIR --cores 2``: the workflow installed with
+   the wheel (``<venv>/share/retrocohort``) runs, rule ``notebook`` (nbclient + ipykernel) included.
 4. Where ``retrocohort`` came from: the wheel is installed with ``--no-compile`` and the other
    checks import it with ``python -B``, so bytecode appears under the venv's
    ``site-packages/retrocohort`` only if the pipeline run imported it from there.
@@ -34,7 +35,7 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name
 
-from study import ROOT, copy_study
+from study import ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -43,6 +44,14 @@ PACKAGE_DATA = (
     "retrocohort/py.typed",
     "retrocohort/config/schemas/config.schema.yaml",
     "retrocohort/config/schemas/published.schema.yaml",
+)
+# The workflow installed with the package (data files under <prefix>/share/retrocohort).
+WORKFLOW_DATA = (
+    "Snakefile",
+    "workflow/rules/common.smk",
+    "workflow/scripts/cohort_table.py",
+    "workflow/report/workflow.rst",
+    "notebooks/reviewer_walkthrough.ipynb",
 )
 # Enough for a cold pip cache on a slow mirror; the usual total is well under 2 minutes.
 INSTALL_TIMEOUT_S = 600
@@ -68,9 +77,12 @@ def _run(cmd: list[str], cwd: Path, timeout: int) -> subprocess.CompletedProcess
 def wheel(tmp_path_factory) -> Path:
     """The project's wheel, built from a copy of the sources."""
     source = tmp_path_factory.mktemp("wheel-source")
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
+    for name in ("pyproject.toml", "README.md", "LICENSE", "Snakefile"):
         shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for folder in ("src", "workflow", "notebooks"):
+        shutil.copytree(
+            ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+        )
     dist = source / "dist"
     _run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(dist), "."],
@@ -114,6 +126,13 @@ def test_wheel_ships_package_data_and_license(wheel):
     missing = [name for name in PACKAGE_DATA if name not in names]
     assert not missing, f"{wheel.name} lacks {missing}"
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names), "LICENSE not in the wheel"
+    shared = {
+        name.split("/data/share/retrocohort/", 1)[1] for name in names if "/data/share/retrocohort/" in name
+    }
+    assert set(WORKFLOW_DATA) <= shared, f"{wheel.name} lacks workflow files {set(WORKFLOW_DATA) - shared}"
+    rules = {f"workflow/rules/{p.name}" for p in (ROOT / "workflow/rules").glob("*.smk")}
+    scripts = {f"workflow/scripts/{p.name}" for p in (ROOT / "workflow/scripts").glob("*.py")}
+    assert rules | scripts <= shared, f"not installed with the package: {sorted((rules | scripts) - shared)}"
 
 
 def test_fresh_venv_is_isolated_from_the_checkout(venv, tmp_path):
@@ -137,12 +156,27 @@ def test_fresh_venv_installs_only_locked_versions(venv, tmp_path):
     assert not unlocked, f"installed but not pinned (or pinned differently) in requirements.lock: {unlocked}"
 
 
-def test_wheel_runs_the_whole_pipeline(venv, tmp_path):
+def test_wheel_runs_a_study_directory_from_anywhere(venv, tmp_path):
+    """``retrocohort run STUDY_DIR`` with the installed package alone: no checkout, no Snakefile in
+    the study directory, started from another working directory."""
     package = _site_packages_package(venv)
     assert not list(package.rglob("*.pyc")), "installed with --no-compile: no bytecode yet"
-    work = copy_study(tmp_path / "study", ROOT / ".test")
-    assert not (work / "src").exists()
-    _run([str(venv / "bin/snakemake"), "--cores", "2", "--quiet", "all"], cwd=work, timeout=RUN_TIMEOUT_S)
-    assert (work / "results/notebook/reviewer_walkthrough.html").is_file(), "rule notebook did not run"
+    study = tmp_path / "study"
+    for folder in ("config", "data"):
+        shutil.copytree(ROOT / ".test" / folder, study / folder)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    proc = _run(
+        [str(venv / "bin/retrocohort"), "run", str(study), "--cores", "2", "--no-report", "--", "--quiet"],
+        cwd=elsewhere,
+        timeout=RUN_TIMEOUT_S,
+    )
+    assert str(venv / "share/retrocohort/Snakefile") in proc.stderr, proc.stderr[-2000:]
+    assert (study / "results/notebook/reviewer_walkthrough.html").is_file(), "rule notebook did not run"
+    assert not list(elsewhere.iterdir()), "the run wrote into the working directory it was started from"
     compiled = {p.parent.parent.name for p in package.rglob("__pycache__/*.pyc")}
     assert {"retrocohort", "cohort", "tables"} <= compiled, f"the run imported only {compiled} from {package}"
+    provenance = json.loads((study / "results/provenance/inputs.json").read_text())
+    assert provenance["retrocohort"]["source"] == "installed package"
+    assert len(provenance["retrocohort"]["digest"]) == 64
+    assert provenance["study_directory"]["repository"] is False

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from retrocohort.errors import Problem, RetrocohortError
+from retrocohort.pipeline.workflow_files import workflow_snakefile
 
 REPORT = Path("results/report.html")
 
@@ -67,7 +68,8 @@ examples:
   retrocohort run -- --forceall --rerun-triggers mtime
 
 The Snakefile is the project directory's own, or else the one of the workflow checkout that
-this retrocohort package belongs to (so a study directory needs only config/ and data/)."""
+this retrocohort package belongs to, or else the workflow installed with the package
+(<prefix>/share/retrocohort): a study directory needs only config/ and data/."""
 
 
 def add_parser(
@@ -122,30 +124,22 @@ def snakemake_executable() -> Path:
     )
 
 
-def checkout_snakefile() -> Path | None:
-    """The Snakefile of the workflow checkout this package was installed from (editable
-    install), or None when the package was installed from a wheel."""
-    import retrocohort
-
-    candidate = Path(retrocohort.__file__).resolve().parents[2] / "Snakefile"
-    return candidate if candidate.is_file() else None
-
-
 def snakefile_args(project: Path) -> list[str]:
     """``--snakefile`` when the project directory has no Snakefile of its own."""
     if (project / "Snakefile").is_file():
         return []
-    checkout = checkout_snakefile()
-    if checkout is not None:
-        return ["--snakefile", str(checkout)]
+    snakefile = workflow_snakefile()
+    if snakefile is not None:
+        return ["--snakefile", str(snakefile)]
     raise RetrocohortError(
         f"No Snakefile in {project}",
         [
             Problem(
-                "the project directory has no Snakefile and this retrocohort package is not part of a "
-                "workflow checkout",
+                "the project directory has no Snakefile, this retrocohort package is not part of a "
+                "workflow checkout, and no workflow is installed under <prefix>/share/retrocohort",
                 file=str(project),
-                expected="run from the repository, or pass -C DIR pointing at it",
+                expected="reinstall the package (`pip install .` installs its workflow), or pass -C DIR "
+                "pointing at a checkout",
             )
         ],
     )
