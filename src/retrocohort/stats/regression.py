@@ -66,7 +66,7 @@ def _binary_term_notes(design: Design, flag: np.ndarray, what: str) -> list[str]
         for value in (0.0, 1.0):
             at = column == value
             if at.any() and not flag[at].any():
-                notes.append(f"no {what} where {term} = {int(value)}: odds ratio and CI unreliable")
+                notes.append(f"no {what} where {term} = {int(value)}")
     return notes
 
 
@@ -99,7 +99,10 @@ def newton_maximise(
 ) -> NewtonFit:
     """Maximise a concave log-likelihood by Newton-Raphson with step halving, to full precision.
 
-    A step that lowers the log-likelihood is halved (as R's ``coxph``). Stops when
+    A step that lowers the log-likelihood is halved (as R's ``coxph``), unless its predicted
+    gain is below the rounding of the log-likelihood (64 ulps): there, near the maximum, only
+    the score can locate it (a near-zero coefficient stalled 1e-6 relative off the maximum
+    when every step had to raise the log-likelihood). Stops when
 
     * a Newton step is below ``NEWTON_STEP_TOL`` (1e-10) times |b_j| + se_j for every j: it is
       applied and, Newton converging quadratically, the estimates are at the maximum to
@@ -150,10 +153,13 @@ def newton_maximise(
                 loglik = float(loglike(beta))
                 converged = True
                 break
+            # within the rounding of the log-likelihood (a predicted gain g'step/2 below 64 ulps)
+            # comparing log-likelihoods cannot tell a better point: take the full Newton step
+            unresolved = score @ step / 2 <= 64 * np.finfo(float).eps * max(1.0, abs(loglik))
             t = 1.0
             for _ in range(60):
                 new = float(loglike(beta + t * step))
-                if np.isfinite(new) and new >= loglik:
+                if np.isfinite(new) and (new >= loglik or unresolved):
                     break
                 t /= 2
             else:
@@ -222,14 +228,10 @@ def _full(values: np.ndarray, kept: np.ndarray) -> np.ndarray:
     return out
 
 
-def _separation_note(design: Design, separated: set[int], kept: np.ndarray, ratio: str) -> list[str]:
+def _separation_note(design: Design, separated: set[int], kept: np.ndarray, what: str) -> list[str]:
+    """ "<what>: terms; no CI or p-value" for the kept terms with an infinite estimate."""
     names = [design.terms[j][0] for j in sorted(separated) if kept[j]]
-    if not names:
-        return []
-    return [
-        f"{ratio} may be infinite (separation: the likelihood grows without bound): "
-        f"{', '.join(names)}; no CI or p-value"
-    ]
+    return [f"{what}: {', '.join(names)}; no CI or p-value"] if names else []
 
 
 def logistic_regression(
@@ -327,7 +329,7 @@ def logistic_regression(
     notes += _binary_term_notes(design, y == 1, "events") + _binary_term_notes(design, y == 0, "non-events")
     separated = _separated_terms(design, frame, (y == 1, y == 0))
     separated |= set(np.flatnonzero(kept)[_diverging(fit, exog)[1:]].tolist())
-    notes += _separation_note(design, separated, kept, "odds ratio")
+    notes += _separation_note(design, separated, kept, "odds ratio may be infinite (separation)")
     se = np.sqrt(np.diag(fit.cov))
     return RegressionResult(
         model="logistic",
@@ -445,7 +447,12 @@ def cox_regression(
     notes += _empty_level_notes(design, frame, status == 1, "events")
     separated = _separated_terms(design, frame, (status == 1,))
     separated |= set(np.flatnonzero(kept)[_diverging(fit, matrix)].tolist())
-    notes += _separation_note(design, separated, kept, "hazard ratio")
+    notes += _separation_note(
+        design,
+        separated,
+        kept,
+        "hazard ratio may be infinite (monotone likelihood, R: 'coefficient may be infinite')",
+    )
     se = np.sqrt(np.diag(fit.cov))
     return RegressionResult(
         model="cox",
