@@ -20,7 +20,7 @@ import pytest
 
 from retrocohort.analysis.regression import regression_analysis
 from retrocohort.stats import cox_regression, logistic_regression
-from retrocohort.stats.aliasing import limited_pivoting_qr
+from retrocohort.stats.aliasing import R_GLM_QR_TOL, cholesky2_aliased, limited_pivoting_qr
 from retrocohort.tables.cohort_tables import build_regression_table
 
 EM_DASH = "\u2014"
@@ -73,6 +73,20 @@ def test_qr_tolerance_is_r_relative_1e_7():
     for eps, aliased in ((1e-9, True), (1e-5, False)):
         x = np.column_stack([a, a + eps * noise / np.linalg.norm(noise) * np.linalg.norm(a)])
         assert limited_pivoting_qr(x).aliased[1] is np.bool_(aliased), eps
+
+
+def test_glm_tolerance_is_min_1e_7_and_epsilon_over_1000():
+    assert R_GLM_QR_TOL == pytest.approx(min(1e-7, 1e-8 / 1000), rel=1e-12)
+
+
+def test_cholesky2_sets_the_later_collinear_column_to_zero():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(40, 3))
+    x = np.column_stack([x, x[:, 0] - x[:, 2]])
+    info = np.cov(x, rowvar=False)
+    assert cholesky2_aliased(info).tolist() == [False, False, False, True]
+    assert cholesky2_aliased(info[np.ix_([3, 1, 2, 0], [3, 1, 2, 0])]).tolist() == [False, False, False, True]
+    assert not cholesky2_aliased(np.cov(rng.normal(size=(40, 4)), rowvar=False)).any()
 
 
 def test_qr_zero_column_and_more_columns_than_rows():

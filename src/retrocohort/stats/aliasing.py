@@ -1,19 +1,22 @@
-"""Aliased (non-identifiable) columns of a design matrix, found as R's ``lm.fit`` / ``glm.fit``
-find them: a QR decomposition with limited column pivoting and a relative tolerance of 1e-7.
+"""Aliased (non-identifiable) columns of a design, found as R finds them.
 
-R's LINPACK routine ``dqrdc2`` (used by ``qr()``, ``lm.fit`` and ``glm.fit`` with
-``tol = 1e-7``) takes the columns in model order; a column whose norm, after the columns kept
-before it have been projected out, is below ``tol`` times its original norm is moved to the end
-and not used (its coefficient is NA: "not defined because of singularities"). So of two
-collinear columns the later one in model order is dropped. ``survival::coxph`` drops the later
-of collinear columns too (its Cholesky decomposition of the information matrix sets them to 0;
-``coef`` NA); here the same rule is applied to the Cox design with a constant column first, since
-the partial likelihood does not identify a constant.
+* ``glm`` (and ``lm``): R's LINPACK routine ``dqrdc2``, a Householder QR with limited column
+  pivoting, takes the columns in model order; a column whose norm, after the columns kept before
+  it have been projected out, is below ``tol`` times its original norm is moved to the end and
+  not used (coefficient NA: "not defined because of singularities"). So of two collinear columns
+  the later one in model order is dropped. ``lm.fit`` uses ``tol = 1e-7``; ``glm.fit`` uses
+  ``min(1e-7, epsilon / 1000)``, 1e-11 at the default ``glm.control(epsilon = 1e-8)`` (on the
+  IRLS-weighted matrix, whose weights are all equal at R's start).
+* ``survival::coxph``: a Cholesky decomposition of the information matrix (C routine
+  ``cholesky2``, no pivoting, columns in model order) sets a column to 0 when its pivot is below
+  ``toler.chol`` (``.Machine$double.eps^0.75``) times the largest diagonal element; its
+  coefficient is NA. Again the later of collinear columns is dropped.
 
 References
 ----------
-Dongarra, Bunch, Moler & Stewart (1979), LINPACK Users' Guide, ch. 9 (``dqrdc``);
-R's ``src/appl/dqrdc2.f`` (limited column pivoting, B. D. Ripley / D. Bates).
+Dongarra, Bunch, Moler & Stewart (1979), LINPACK Users' Guide, ch. 9 (``dqrdc``); R's
+``src/appl/dqrdc2.f`` and ``glm.fit``; Therneau, survival package, ``cholesky2.c`` and
+``coxph.fit``.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-R_QR_TOL = 1e-7  # lm.fit / glm.fit: qr(x, tol = 1e-7)
+R_QR_TOL = 1e-7  # lm.fit: qr(x, tol = 1e-7)
+R_GLM_QR_TOL = 1e-11  # glm.fit: min(1e-7, glm.control()$epsilon / 1000)
+R_COXPH_TOLER_CHOL = np.finfo(float).eps ** 0.75  # coxph.control()$toler.chol
 
 
 @dataclass(frozen=True)
@@ -87,18 +92,61 @@ def limited_pivoting_qr(x: np.ndarray, tol: float = R_QR_TOL) -> Aliasing:
         v /= np.linalg.norm(v)
         reflectors.append(v)
         kept.append(j)
+    return Aliasing(aliased=aliased, combinations=combinations_of(x, aliased, tol))
+
+
+def combinations_of(x: np.ndarray, aliased: np.ndarray, tol: float = R_QR_TOL) -> dict[int, dict[int, float]]:
+    """For each aliased column of ``x``, the kept columns reproducing it: least-squares
+    coefficients, only those contributing more than ``tol`` of the column's norm."""
+    kept = np.flatnonzero(~aliased).tolist()
     combinations: dict[int, dict[int, float]] = {}
-    if aliased.any() and kept:
-        basis = x[:, kept]
-        for j in np.flatnonzero(aliased):
-            coef, *_ = np.linalg.lstsq(basis, x[:, j], rcond=None)
-            scale = np.linalg.norm(x[:, j]) or 1.0
-            combinations[int(j)] = {
-                kept[i]: float(c)
-                for i, c in enumerate(coef)
-                if abs(c) * np.linalg.norm(basis[:, i]) > tol * scale
-            }
-    return Aliasing(aliased=aliased, combinations=combinations)
+    if not kept:
+        return combinations
+    basis = x[:, kept]
+    for j in np.flatnonzero(aliased):
+        coef, *_ = np.linalg.lstsq(basis, x[:, j], rcond=None)
+        scale = np.linalg.norm(x[:, j]) or 1.0
+        combinations[int(j)] = {
+            kept[i]: float(c)
+            for i, c in enumerate(coef)
+            if abs(c) * np.linalg.norm(basis[:, i]) > max(tol, 1e-7) * scale
+        }
+    return combinations
+
+
+def cholesky2_aliased(information: np.ndarray, toler: float = R_COXPH_TOLER_CHOL) -> np.ndarray:
+    """Columns set to zero by survival's ``cholesky2`` (coxph): in model order, a pivot below
+    ``toler`` times the largest diagonal element of ``information`` (or not finite).
+
+    Parameters
+    ----------
+    information : numpy.ndarray
+        Symmetric information matrix (minus the Hessian of the log partial likelihood).
+    toler : float
+        ``coxph.control(toler.chol)``, default ``.Machine$double.eps^0.75``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask of the aliased columns.
+    """
+    a = np.array(information, dtype=float)
+    k = a.shape[0]
+    largest = max((a[i, i] for i in range(k) if a[i, i] > 0), default=0.0)
+    eps = toler * largest if largest > 0 else toler
+    aliased = np.zeros(k, dtype=bool)
+    for i in range(k):
+        pivot = a[i, i]
+        if not np.isfinite(pivot) or pivot < eps:
+            aliased[i] = True
+            continue
+        for j in range(i + 1, k):
+            temp = a[j, i] / pivot
+            a[j, i] = temp
+            a[j, j] -= temp * temp * pivot
+            for m in range(j + 1, k):
+                a[m, j] -= temp * a[m, i]
+    return aliased
 
 
 def aliasing_notes(aliasing: Aliasing, names: Sequence[str]) -> list[str]:

@@ -21,7 +21,14 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.errors import InputError, Problem
-from retrocohort.stats.aliasing import Aliasing, aliasing_notes, limited_pivoting_qr
+from retrocohort.stats.aliasing import (
+    R_GLM_QR_TOL,
+    Aliasing,
+    aliasing_notes,
+    cholesky2_aliased,
+    combinations_of,
+    limited_pivoting_qr,
+)
 from retrocohort.stats.regression_design import (
     Design,
     RegressionResult,
@@ -187,11 +194,28 @@ def _diverging(fit: NewtonFit, matrix: np.ndarray) -> np.ndarray:
     return moving | ~np.isfinite(fit.next_step)
 
 
-def _aliasing(design: Design) -> Aliasing:
-    """R's aliasing of the design with a constant column first (the intercept of the GLM, or
-    the constant the Cox partial likelihood cannot identify)."""
+def _glm_aliasing(design: Design) -> Aliasing:
+    """R glm's aliasing: limited-pivoting QR of [1, X] with glm.fit's tolerance (1e-11 at the
+    default epsilon; at R's start mu = (y + 1/2) / 2 the IRLS weights are all equal, so the
+    weighted matrix is this one up to a factor)."""
     n = design.matrix.shape[0]
-    return limited_pivoting_qr(np.column_stack([np.ones(n), design.matrix]))
+    return limited_pivoting_qr(np.column_stack([np.ones(n), design.matrix]), tol=R_GLM_QR_TOL)
+
+
+def _cox_aliasing(design: Design, time: np.ndarray, status: np.ndarray, ties: str) -> Aliasing:
+    """R coxph's aliasing: ``cholesky2`` of the information at b = 0 of the covariates centred
+    and scaled as ``coxfit6`` does (x - mean, times 1 / mean |x - mean|), columns in model order;
+    column 0 of the result is a constant (never aliased), for :func:`aliasing_notes`."""
+    from statsmodels.duration.hazard_regression import PHReg
+
+    x = design.matrix - design.matrix.mean(axis=0)
+    spread = np.mean(np.abs(x), axis=0)
+    x = x / np.where(spread > 0, spread, 1.0)
+    with np.errstate(all="ignore"):
+        information = -np.asarray(PHReg(time, x, status=status, ties=ties).hessian(np.zeros(x.shape[1])))
+    aliased = np.concatenate([[False], cholesky2_aliased(information)])
+    full = np.column_stack([np.ones(x.shape[0]), design.matrix])
+    return Aliasing(aliased=aliased, combinations=combinations_of(full, aliased))
 
 
 def _alias_notes(design: Design, aliasing: Aliasing, constant: str) -> list[str]:
@@ -301,7 +325,7 @@ def logistic_regression(
                 )
             ],
         )
-    aliasing = _aliasing(design)
+    aliasing = _glm_aliasing(design)
     kept = ~aliasing.aliased[1:]
     exog = np.column_stack([np.ones(n), design.matrix[:, kept]])
 
@@ -368,6 +392,7 @@ def cox_regression(
     reference_levels: Mapping[str, Any] | None = None,
     conf_level: float = 0.95,
     source: str | None = None,
+    ties: str = "efron",
 ) -> RegressionResult:
     """Cox proportional-hazards regression, Efron ties, as R ``survival::coxph(ties = "efron")``.
 
@@ -379,6 +404,8 @@ def cox_regression(
         Follow-up time column (>= 0) and event column (1 event, 0 censored; boolean allowed).
     predictors, reference_levels, conf_level, source
         As :func:`logistic_regression`.
+    ties : {"efron", "breslow"}
+        Approximation of the partial likelihood for tied event times (R's ``ties``).
 
     Returns
     -------
@@ -399,6 +426,8 @@ def cox_regression(
     from statsmodels.duration.hazard_regression import PHReg
 
     _check_conf(conf_level)
+    if ties not in ("efron", "breslow"):
+        raise ValueError(f"ties must be 'efron' or 'breslow', got {ties!r}")
     design = build_design(frame, predictors, reference_levels or {}, [time, event], source)
     t = pd.to_numeric(frame.loc[design.rows, time], errors="coerce")
     status = binary_outcome(frame.loc[design.rows, event], event, None, source)
@@ -432,10 +461,10 @@ def cox_regression(
                 )
             ],
         )
-    aliasing = _aliasing(design)
+    aliasing = _cox_aliasing(design, t.to_numpy(dtype=float), status, ties)
     kept = ~aliasing.aliased[1:]
     matrix = design.matrix[:, kept]
-    model = PHReg(t.to_numpy(dtype=float), matrix, status=status, ties="efron")
+    model = PHReg(t.to_numpy(dtype=float), matrix, status=status, ties=ties)
     fit = newton_maximise(
         lambda b: float(model.loglike(b)),
         lambda b: (np.asarray(model.score(b)), np.asarray(model.hessian(b))),
@@ -458,7 +487,7 @@ def cox_regression(
         model="cox",
         outcome=f"{time} / {event}",
         method=(
-            "Cox proportional-hazards regression (partial likelihood, Efron ties, Newton-Raphson, "
+            f"Cox proportional-hazards regression (partial likelihood, {ties.capitalize()} ties, Newton-Raphson, "
             f"as R coxph); hazard ratios with {conf_level:.0%} Wald CIs exp(b -/+ z se) and Wald "
             "z-test p-values; complete cases; categorical predictors treatment-coded against the "
             "stated reference."
