@@ -248,24 +248,62 @@ stratified_variable <- function(table, variable, x, g, groups, labels, kind, mod
 }
 
 # --- regression table (analysis.regression.RegressionAnalysis.to_frame) --------------------------
-# Wald statistics (confint.default; logistic_wald_ci), Cox with Efron ties; complete cases.
+# Fits run to R's maximum: glm.control(epsilon = 1e-14, maxit = 100) and
+# coxph.control(eps = 1e-14, iter.max = 100). R's defaults (epsilon 1e-8, eps 1e-9) stop on a small
+# relative change in the deviance / log-likelihood, which leaves coefficients up to ~1e-6 relative off
+# the maximum; retrocohort iterates to the maximum. A glm's SEs are taken from the information at its
+# final coefficients, solve(t(X) W X) with W = mu (1 - mu): glm's own vcov uses the IRLS weights of the
+# step before, 1e-10 relative off even at epsilon 1e-14. Aliased coefficients are NA, as in R (glm: found
+# at its default epsilon, see fit_at_max; coxph: toler.chol is not changed by eps).
+fit_at_max <- function(formula, data, kind, ties = "efron") {
+  if (kind == "cox") {
+    suppressWarnings(coxph(as.formula(formula), data = data, ties = ties,
+                           control = coxph.control(eps = 1e-14, iter.max = 100)))
+  } else {
+    # aliasing as glm finds it at its default epsilon (QR tol = min(1e-7, epsilon / 1000) = 1e-11;
+    # at epsilon 1e-14 the tol would be 1e-17, below rounding, and nothing would be aliased), then
+    # the kept columns iterated to the maximum by glm.fit
+    fit <- glm(as.formula(formula), family = binomial, data = data)
+    keep <- !is.na(coef(fit))
+    tight <- glm.fit(model.matrix(fit)[, keep, drop = FALSE], fit$y, family = binomial(),
+                     control = glm.control(epsilon = 1e-14, maxit = 100))
+    fit$coefficients[keep] <- tight$coefficients
+    fit$fitted.values <- tight$fitted.values
+    fit$converged <- tight$converged
+    fit
+  }
+}
+
+# coefficient, SE, Wald CI (log scale) and Wald p of every non-intercept coefficient (NA if aliased)
+wald_at_max <- function(fit, level = 0.95) {
+  b <- coef(fit)
+  se <- rep(NA_real_, length(b))
+  if (inherits(fit, "coxph")) {
+    se[!is.na(b)] <- sqrt(diag(as.matrix(fit$var))[!is.na(b)])
+  } else {
+    X <- model.matrix(fit)[, !is.na(b), drop = FALSE]
+    mu <- fitted(fit)
+    se[!is.na(b)] <- sqrt(diag(solve(crossprod(X, X * (mu * (1 - mu))))))
+  }
+  names(se) <- names(b)
+  keep <- names(b) != "(Intercept)"
+  b <- b[keep]; se <- se[keep]
+  z <- qnorm(0.5 + level / 2)
+  list(coef = b, se = se, low = b - z * se, high = b + z * se, p = 2 * pnorm(-abs(b / se)))
+}
+
 regression_model <- function(table, analysis, predictor, d, formula, kind) {
-  fit <- if (kind == "cox") coxph(as.formula(formula), data = d, ties = "efron") else
-    glm(as.formula(formula), family = binomial, data = d)
-  s <- summary(fit)$coefficients
-  s <- s[rownames(s) != "(Intercept)", , drop = FALSE]
-  ci <- confint.default(fit)[rownames(s), , drop = FALSE]
-  se_column <- if ("se(coef)" %in% colnames(s)) "se(coef)" else "Std. Error"
-  for (term in rownames(s)) {
-    se <- s[term, se_column]
+  fit <- fit_at_max(formula, d, kind)
+  w <- wald_at_max(fit)
+  for (term in names(w$coef)) {
     row <- paste(analysis, predictor, term, sep = "/")
-    put(table, row, "coefficient", s[term, 1])
-    put(table, row, "std_err", se)
-    put(table, row, "ratio", exp(s[term, 1]))
-    put(table, row, "ci_low", exp(ci[term, 1]))
-    put(table, row, "ci_high", exp(ci[term, 2]))
-    put(table, row, "z", s[term, 1] / se)
-    put(table, row, "p_value", s[term, ncol(s)])
+    put(table, row, "coefficient", w$coef[[term]])
+    put(table, row, "std_err", w$se[[term]])
+    put(table, row, "ratio", exp(w$coef[[term]]))
+    put(table, row, "ci_low", exp(w$low[[term]]))
+    put(table, row, "ci_high", exp(w$high[[term]]))
+    put(table, row, "z", w$coef[[term]] / w$se[[term]])
+    put(table, row, "p_value", w$p[[term]])
     put(table, row, "n", if (kind == "cox") fit$n else nobs(fit))
   }
 }

@@ -2,7 +2,8 @@
 (type-7 quartiles, mean, SD, level percentages by arm), its p-values (test chosen by the same
 expected-count rule, recomputed with R's wilcox.test, chisq.test, fisher.test and kruskal.test)
 and SMDs (tableone's formulas written out in R), and the univariable and multivariable logistic
-(glm, confint.default) and Cox (coxph, Efron) models.
+(glm) and Cox (coxph, Efron) models with Wald CIs, R run to its maximum (epsilon / eps 1e-14,
+as retrocohort; R's default tolerances stop up to ~1e-6 relative short of it).
 
 Needs Rscript with the survival package: a skip locally without R, a failure when
 RETROCOHORT_REQUIRE_R=1 (CI).
@@ -22,8 +23,10 @@ from retrocohort.analysis.stratified import stratified_statistics
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("rscript")]
 
+R_FUNCTIONS = Path(__file__).with_name("tables_oracle.R")  # fit_at_max, wald_at_max
+
 REL = 1e-9
-REL_MODEL = 1e-6  # issue 15; logistic agrees to 1e-9, Cox to ~2e-9 (R coxph stops at its own tolerance)
+REL_MODEL = 1e-9  # R run to its maximum (tables_oracle.R's fit_at_max: epsilon / eps 1e-14, maxit 100)
 VARIABLES = ["age", "sex", "stage", "ascites", "edema", "chol", "bili", "hepato"]
 ROWS = [
     {"variable": "age"},
@@ -120,15 +123,9 @@ d <- pbc[!is.na(pbc$trt), ]
 d$dead <- as.integer(d$status == 2)
 d$edema <- relevel(factor(d$edema), ref = "0")
 d$sex <- relevel(factor(d$sex), ref = "f")
-wald <- function(fit) {
-  s <- summary(fit)$coefficients
-  s <- s[rownames(s) != "(Intercept)", , drop = FALSE]
-  ci <- confint.default(fit)[rownames(s), , drop = FALSE]
-  se <- if ("se(coef)" %in% colnames(s)) s[, "se(coef)"] else s[, "Std. Error"]
-  c(s[, 1], se, exp(ci[, 1]), exp(ci[, 2]), s[, ncol(s)])
-}
-logit <- function(f) wald(glm(f, family = binomial, data = d))
-cox <- function(f) wald(coxph(f, data = d, ties = "efron"))
+wald <- function(fit) with(wald_at_max(fit), c(coef, se, exp(low), exp(high), p))
+logit <- function(f) wald(fit_at_max(f, d, "logistic"))
+cox <- function(f) wald(fit_at_max(f, d, "cox"))
 out <- list(
   lr_age = logit(dead ~ age), lr_sex = logit(dead ~ sex), lr_bili = logit(dead ~ bili),
   lr_edema = logit(dead ~ edema), lr_multi = logit(dead ~ age + sex + bili + edema),
@@ -142,7 +139,8 @@ PREDICTORS = ["age", "sex", "bili", "edema"]
 
 @pytest.fixture(scope="module")
 def r_models(pbc, tmp_path_factory) -> dict:
-    return run_r(R_MODELS, frames={"pbc": pbc}, workdir=tmp_path_factory.mktemp("models"))
+    code = f"source({str(R_FUNCTIONS)!r})\n" + R_MODELS
+    return run_r(code, frames={"pbc": pbc}, workdir=tmp_path_factory.mktemp("models"))
 
 
 def _assert_model(result, expected: list[float]) -> None:

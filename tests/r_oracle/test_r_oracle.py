@@ -29,6 +29,8 @@ from retrocohort.stats.two_sample import fisher_exact_2x2, mann_whitney, mann_wh
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("rscript")]
 
+R_FUNCTIONS = Path(__file__).with_name("tables_oracle.R")  # fit_at_max, wald_at_max (regression)
+
 REL = 1e-9
 ABS = 1e-12  # for values that are zero up to rounding (e.g. a coefficient or estimate near 0)
 
@@ -400,24 +402,43 @@ pbc$sex <- relevel(factor(pbc$sex), "m")
 
 @pytest.fixture(scope="module")
 def r_models() -> dict[str, list]:
+    """R's models run to the maximum (tables_oracle.R's fit_at_max: glm epsilon / coxph eps 1e-14,
+    100 iterations; R's defaults stop up to ~1e-6 relative short of it, retrocohort does not)
+    and their Wald statistics (wald_at_max: glm SEs from the information at the final
+    coefficients). Aliased coefficients are NA; a profile CI for the deliberate difference."""
     code = (
-        R_MODEL_PREP
+        f"source({str(R_FUNCTIONS)!r})\n"
+        + R_MODEL_PREP
         + """
-    m <- list(
-      cox_lung = coxph(Surv(time, status == 2) ~ age + sexf + ecog + wt.loss, data = lung, ties = "efron"),
-      cox_pbc = coxph(Surv(time, status == 2) ~ age + edema_f + log(bili) + albumin + sex, data = pbc,
-                      ties = "efron"),
-      glm_lung = glm(I(status == 2) ~ age + sexf + ecog, data = lung, family = binomial),
-      glm_pbc = glm(I(status == 2) ~ age + sex + bili + albumin, data = pbc, family = binomial))
+    pbc$female <- as.integer(pbc$sex == "f")
+    lung$ecog2 <- as.integer(lung$ecog == "2+")
+    formulas <- list(
+      cox_lung = list(Surv(time, status == 2) ~ age + sexf + ecog + wt.loss, lung, "cox"),
+      cox_pbc = list(Surv(time, status == 2) ~ age + edema_f + log(bili) + albumin + sex, pbc, "cox"),
+      glm_lung = list(I(status == 2) ~ age + sexf + ecog, lung, "logistic"),
+      glm_pbc = list(I(status == 2) ~ age + sex + bili + albumin, pbc, "logistic"),
+      cox_lung_wtloss = list(Surv(time, status == 2) ~ wt.loss, lung, "cox"),
+      glm_lung_wtloss = list(I(status == 2) ~ wt.loss, lung, "logistic"),
+      cox_pbc_alias = list(Surv(time, status == 2) ~ age + sex + female + bili, pbc, "cox"),
+      glm_pbc_alias = list(I(status == 2) ~ age + sex + female + bili, pbc, "logistic"),
+      glm_lung_alias = list(I(status == 2) ~ age + ecog + ecog2, lung, "logistic"),
+      cox_lung_breslow = list(Surv(time, status == 2) ~ age + sexf + wt.loss, lung, "cox"))
     out <- list()
-    for (k in names(m)) {
-      f <- m[[k]]; keep <- if (inherits(f, "coxph")) seq_along(coef(f)) else -1
-      out[[k]] <- c(coef(f)[keep], sqrt(diag(vcov(f)))[keep], confint.default(f)[keep, ],
-                    summary(f)$coefficients[keep, ncol(summary(f)$coefficients)],
+    for (k in names(formulas)) {
+      s <- formulas[[k]]
+      f <- fit_at_max(s[[1]], s[[2]], s[[3]], ties = if (grepl("breslow", k)) "breslow" else "efron")
+      out[[k]] <- c(with(wald_at_max(f), c(coef, se, low, high, p)),
                     if (inherits(f, "coxph")) c(f$n, f$nevent) else c(nobs(f), sum(f$y)))
     }
+    # R's defaults, for the documented differences: glm's SEs (deviance tolerance 1e-8, weights of
+    # the step before the last) and the Wald p glm prints for a completely separated term
+    out$glm_lung_default_se <- sqrt(diag(vcov(glm(I(status == 2) ~ age + sexf + ecog, data = lung,
+                                                  family = binomial))))[-1]
+    sep <- data.frame(x = c(1, 2, 3, 4, 5, 6, 7, 8), y = c(0, 0, 0, 0, 1, 1, 1, 1))
+    out$separated_p <- suppressWarnings(summary(glm(y ~ x, data = sep, family = binomial)))$coefficients["x", 4]
     # profile-likelihood CI of age in glm_lung (what confint() gives; base R 4.2 needs MASS for it)
-    g <- m$glm_lung; b <- coef(g)[["age"]]; se <- sqrt(vcov(g)["age", "age"])
+    g <- glm(I(status == 2) ~ age + sexf + ecog, data = lung, family = binomial)
+    b <- coef(g)[["age"]]; se <- sqrt(vcov(g)["age", "age"])
     pf <- function(v) deviance(glm(I(status == 2) ~ sexf + ecog + offset(v * age), data = lung,
                                    family = binomial)) - deviance(g) - qchisq(0.95, 1)
     out$glm_lung_profile_age <- c(uniroot(pf, c(b - 5 * se, b), tol = 1e-10)$root,
@@ -443,13 +464,12 @@ def _model_numbers(res) -> np.ndarray:
 def _fit(datasets, key: str):
     d = _prepared(datasets)
     lung, pbc = d["lung"], d["pbc"]
+    pbc["female"] = (pbc["sex"] == "f").astype(int)
+    lung["ecog2"] = (lung["ecog"] == "2+").astype(int)
+    lung_refs = {"sexf": "male", "ecog": "0"}
     fits = {
         "cox_lung": lambda: cox_regression(
-            lung,
-            "time",
-            "dead",
-            ["age", "sexf", "ecog", "wt.loss"],
-            reference_levels={"sexf": "male", "ecog": "0"},
+            lung, "time", "dead", ["age", "sexf", "ecog", "wt.loss"], reference_levels=lung_refs
         ),
         "cox_pbc": lambda: cox_regression(
             pbc,
@@ -459,20 +479,79 @@ def _fit(datasets, key: str):
             reference_levels={"edema_f": "0", "sex": "m"},
         ),
         "glm_lung": lambda: logistic_regression(
-            lung, "dead", ["age", "sexf", "ecog"], reference_levels={"sexf": "male", "ecog": "0"}
+            lung, "dead", ["age", "sexf", "ecog"], reference_levels=lung_refs
         ),
         "glm_pbc": lambda: logistic_regression(
             pbc, "dead", ["age", "sex", "bili", "albumin"], reference_levels={"sex": "m"}
+        ),
+        "cox_lung_wtloss": lambda: cox_regression(lung, "time", "dead", ["wt.loss"]),
+        "glm_lung_wtloss": lambda: logistic_regression(lung, "dead", ["wt.loss"]),
+        "cox_pbc_alias": lambda: cox_regression(
+            pbc, "time", "dead", ["age", "sex", "female", "bili"], reference_levels={"sex": "m"}
+        ),
+        "glm_pbc_alias": lambda: logistic_regression(
+            pbc, "dead", ["age", "sex", "female", "bili"], reference_levels={"sex": "m"}
+        ),
+        "glm_lung_alias": lambda: logistic_regression(
+            lung, "dead", ["age", "ecog", "ecog2"], reference_levels={"ecog": "0"}
+        ),
+        "cox_lung_breslow": lambda: cox_regression(
+            lung, "time", "dead", ["age", "sexf", "wt.loss"], reference_levels=lung_refs, ties="breslow"
         ),
     }
     return fits[key]()
 
 
-@pytest.mark.parametrize("key", ["cox_lung", "cox_pbc", "glm_lung", "glm_pbc"])
+ALIASED = {"cox_pbc_alias": "female", "glm_pbc_alias": "female", "glm_lung_alias": "ecog2"}
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["cox_lung", "cox_pbc", "glm_lung", "glm_pbc", "cox_lung_wtloss", "glm_lung_wtloss", "cox_lung_breslow"]
+    + list(ALIASED),
+)
 def test_regression_matches_r(datasets, r_models, key):
+    """Coefficients, SEs, Wald CIs and p equal R's at the maximum to 1e-9 relative (1e-12
+    absolute), near-zero coefficients (wt.loss) included; an aliased term is NA in both."""
     res = _fit(datasets, key)
-    assert res.converged and not res.notes
+    assert res.converged
+    if key in ALIASED:
+        assert np.isnan(r_models[key][[t.term for t in res.terms].index(ALIASED[key])])
+        assert [n for n in res.notes if f"{ALIASED[key]} not estimable" in n] == list(res.notes)
+    else:
+        assert not res.notes
     close(_model_numbers(res), r_models[key], f"{key}: coef, se, Wald CI, p, n, events")
+
+
+def _registered(key: str) -> None:
+    """Skip until the integrator adds ``key`` to r_differences (owned by another branch)."""
+    from retrocohort.stats.r_differences import R_DIFFERENCES
+
+    if key not in {d.key for d in R_DIFFERENCES}:
+        pytest.skip(f"r_differences entry {key!r} not registered yet")
+
+
+def test_difference_regression_convergence(datasets, r_models):
+    """R's default glm stops on a deviance change below 1e-8 and takes its SEs from the IRLS
+    weights of the step before the last: up to ~5e-5 relative off the SEs at the maximum
+    (lung, ecog 2+); run to the maximum, R agrees (test_regression_matches_r)."""
+    _registered("regression_convergence")
+    assert difference("regression_convergence")
+    res = _fit(datasets, "glm_lung")
+    differs(
+        [t.std_err for t in res.terms], r_models["glm_lung_default_se"], "SE at the maximum vs glm default"
+    )
+    close([t.std_err for t in res.terms], r_models["glm_lung"][4:8], "SE vs R at the maximum")
+
+
+def test_difference_separated_term_has_no_wald_p(r_models):
+    """glm prints a Wald p of 0.9995 for a completely separated x (an artefact of where its
+    iteration stopped); retrocohort prints none."""
+    _registered("separated_wald")
+    assert difference("separated_wald")
+    data = pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6, 7, 8], "y": [0, 0, 0, 0, 1, 1, 1, 1]})
+    ours = logistic_regression(data, "y", ["x"]).term("x").p_value
+    assert np.isnan(ours) and 0.99 < r_models["separated_p"][0] <= 1
 
 
 def test_difference_logistic_wald_not_profile_ci(datasets, r_models):

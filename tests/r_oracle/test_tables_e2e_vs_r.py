@@ -196,6 +196,36 @@ def test_regression_table_comparator_on_pbc(pbc, model, tmp_path: Path):
     assert len(cmp.failures) == len(ours)
 
 
+def test_regression_table_with_an_aliased_term_equals_r(pbc, tmp_path: Path):
+    """sex plus a derived female in one model (issue 21): R's glm / coxph give female NA and the
+    other terms of the model without it; so must the table's statistics, cell by cell (Cox and
+    logistic in one R call)."""
+    from retrocohort.analysis.regression import regression_analysis
+
+    trial = pbc[pbc["trt"].notna()].reset_index(drop=True)
+    trial["female"] = (trial["sex"] == "f").astype(int)
+    ours, code = {}, []
+    for model in ("cox", "logistic"):
+        spec = {
+            "kind": model,
+            "time": "time",
+            "event": "dead",
+            "outcome": "dead",
+            "predictors": ["sex", "female", "bili"],
+            "multivariable": ["sex", "female", "bili"],
+            "reference_levels": {"sex": "m"},
+        }
+        ours[model] = _csv_round_trip(regression_analysis(trial, spec).to_frame(), tmp_path / f"{model}.csv")
+        code += regression_code(model, trial, spec)
+    r = run_oracle(code)
+    for model, frame in ours.items():
+        aliased = frame[(frame["analysis"] == "multivariable") & (frame["variable"] == "female")]
+        assert aliased["ratio"].isna().all() and aliased["notes"].str.contains("female not estimable").all()
+        cmp = Comparison()
+        compare_regression(model, frame, r, cmp, REL_MODEL)
+        cmp.assert_ok(minimum=len(frame) * 8)
+
+
 # --- fisher_rxc_limit, both ways ------------------------------------------------------------------
 def test_fisher_rxc_limit_fallback_is_chi_square_and_r_stays_exact():
     """Below the enumeration limit our Fisher-Freeman-Halton p is fisher.test's; beyond it the

@@ -3,14 +3,15 @@
 Both take a pandas frame, the outcome column(s) and the predictors, with categorical
 predictors treatment-coded against a declared reference level
 (:mod:`retrocohort.stats.regression_design`). Numbers equal R's ``glm(family = binomial)``
-with ``confint.default`` (Wald) and ``survival::coxph(ties = "efron")``: same likelihoods;
-the logistic fit also repeats R's IRLS start and stopping rule, so that its standard errors
-(taken from the last IRLS weights, as R's) agree with R's to rounding.
+with ``confint.default`` (Wald) and ``survival::coxph(ties = "efron")``: same likelihoods,
+maximised to full precision (R's own stopping rules end a little earlier: compare with
+``glm.control(epsilon = 1e-14, maxit = 100)`` / ``coxph.control(eps = 1e-14, iter.max = 100)``).
+Aliased terms are dropped as R drops them (:mod:`retrocohort.stats.aliasing`); terms with an
+infinite estimate (separation) get no CI or p-value.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,6 +19,15 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.errors import InputError, Problem
+from retrocohort.stats.aliasing import (
+    R_GLM_QR_TOL,
+    Aliasing,
+    aliasing_notes,
+    cholesky2_aliased,
+    combinations_of,
+    limited_pivoting_qr,
+)
+from retrocohort.stats.newton import NewtonFit, newton_maximise
 from retrocohort.stats.regression_design import (
     Design,
     RegressionResult,
@@ -27,10 +37,7 @@ from retrocohort.stats.regression_design import (
     wald_terms,
 )
 
-R_GLM_EPSILON = 1e-8  # glm.control(epsilon)
-R_GLM_MAXIT = 25  # glm.control(maxit)
 _FITTED_EPS = 10 * np.finfo(float).eps  # R glm.fit: "fitted probabilities numerically 0 or 1"
-_HUGE_COEF = 10.0  # |log ratio| beyond this with a large SE suggests an infinite estimate
 
 
 def _check_conf(conf_level: float) -> None:
@@ -63,8 +70,82 @@ def _binary_term_notes(design: Design, flag: np.ndarray, what: str) -> list[str]
         for value in (0.0, 1.0):
             at = column == value
             if at.any() and not flag[at].any():
-                notes.append(f"no {what} where {term} = {int(value)}: odds ratio and CI unreliable")
+                notes.append(f"no {what} where {term} = {int(value)}")
     return notes
+
+
+def _diverging(fit: NewtonFit, matrix: np.ndarray) -> np.ndarray:
+    """Coefficients still moving at the end (R coxph's test for an infinite coefficient: the
+    pending Newton step exceeds sqrt(1e-9) |b|), and by more than 1e-9 on the scale of the
+    linear predictor (root mean square of the column times the step)."""
+    step = np.abs(fit.next_step)
+    rms = np.sqrt(np.mean(matrix**2, axis=0))
+    moving = (step > np.sqrt(1e-9) * np.abs(fit.params)) & (step * rms > 1e-9)
+    return moving | ~np.isfinite(fit.next_step)
+
+
+def _glm_aliasing(design: Design) -> Aliasing:
+    """R glm's aliasing: limited-pivoting QR of [1, X] with glm.fit's tolerance (1e-11 at the
+    default epsilon; at R's start mu = (y + 1/2) / 2 the IRLS weights are all equal, so the
+    weighted matrix is this one up to a factor)."""
+    n = design.matrix.shape[0]
+    return limited_pivoting_qr(np.column_stack([np.ones(n), design.matrix]), tol=R_GLM_QR_TOL)
+
+
+def _cox_aliasing(design: Design, time: np.ndarray, status: np.ndarray, ties: str) -> Aliasing:
+    """R coxph's aliasing: ``cholesky2`` of the information at b = 0 of the covariates centred
+    and scaled as ``coxfit6`` does (x - mean, times 1 / mean |x - mean|), columns in model order;
+    column 0 of the result is a constant (never aliased), for :func:`aliasing_notes`."""
+    from statsmodels.duration.hazard_regression import PHReg
+
+    x = design.matrix - design.matrix.mean(axis=0)
+    spread = np.mean(np.abs(x), axis=0)
+    x = x / np.where(spread > 0, spread, 1.0)
+    with np.errstate(all="ignore"):
+        information = -np.asarray(PHReg(time, x, status=status, ties=ties).hessian(np.zeros(x.shape[1])))
+    aliased = np.concatenate([[False], cholesky2_aliased(information)])
+    full = np.column_stack([np.ones(x.shape[0]), design.matrix])
+    return Aliasing(aliased=aliased, combinations=combinations_of(full, aliased))
+
+
+def _alias_notes(design: Design, aliasing: Aliasing, constant: str) -> list[str]:
+    names = [constant] + [term for term, *_ in design.terms]
+    return aliasing_notes(aliasing, names)
+
+
+def _separated_terms(design: Design, frame: pd.DataFrame, flags: Sequence[np.ndarray]) -> set[int]:
+    """Indices of the terms with a zero cell: a 0/1 term with a value at which a flag (events,
+    or non-events) never occurs; a categorical level without it (every level of the variable
+    when it is the reference level)."""
+    out: set[int] = set()
+    for j, (_term, variable, level, reference) in enumerate(design.terms):
+        column = design.matrix[:, j]
+        values = frame.loc[design.rows, variable].astype(str).to_numpy() if level is not None else None
+        for flag in flags:
+            if level is not None:
+                for lev in (level, reference):
+                    at = values == lev
+                    if at.any() and not flag[at].any():
+                        out.add(j)
+            elif np.isin(column, (0.0, 1.0)).all():
+                for value in (0.0, 1.0):
+                    at = column == value
+                    if at.any() and not flag[at].any():
+                        out.add(j)
+    return out
+
+
+def _full(values: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """Values of the kept columns at their places, NaN at the aliased ones."""
+    out = np.full(kept.size, np.nan)
+    out[kept] = values
+    return out
+
+
+def _separation_note(design: Design, separated: set[int], kept: np.ndarray, what: str) -> list[str]:
+    """ "<what>: terms; no CI or p-value" for the kept terms with an infinite estimate."""
+    names = [design.terms[j][0] for j in sorted(separated) if kept[j]]
+    return [f"{what}: {', '.join(names)}; no CI or p-value"] if names else []
 
 
 def logistic_regression(
@@ -101,17 +182,21 @@ def logistic_regression(
     RegressionResult
         Terms with odds ratios, Wald CI exp(b -/+ z se) (R ``confint.default``; R's
         ``confint`` on a glm is profile likelihood) and Wald p; n complete cases, events,
-        convergence, and notes on (quasi-)complete separation: fitted probabilities
-        numerically 0 or 1 (R's warning), a categorical level without events or non-events,
-        or non-convergence.
+        convergence and notes. An aliased term (collinear with the intercept and earlier
+        terms: :mod:`retrocohort.stats.aliasing`) has NA estimate, CI and p, and the model is
+        fitted without it, as R. A term with an infinite estimate (separation: a zero cell of a
+        0/1 term or level, or a coefficient still diverging at the supremum of the likelihood)
+        has no CI, z or p (NA) and a note.
 
     Notes
     -----
-    statsmodels GLM, Binomial family, logit link, IRLS from mu = (y + 1/2)/2 until
-    |dev - dev_old| <= 1e-9 + 1e-8 |dev| (R glm.fit: < 1e-8 (|dev| + 0.1)), at most 25 steps.
-    McCullagh & Nelder (1989), Generalized Linear Models, 2nd ed.
+    Newton-Raphson (= IRLS for the canonical logit link) with step halving from b = 0, to the
+    maximum at full precision (:func:`newton_maximise`); SEs from the observed (= expected)
+    information at the maximum. R's ``glm`` stops earlier (``glm.control(epsilon = 1e-8)``);
+    with ``epsilon = 1e-14, maxit = 100`` it agrees to ~1e-12 relative.
+    McCullagh & Nelder (1989), Generalized Linear Models, 2nd ed., ch. 4.
     """
-    import statsmodels.api as sm
+    from scipy.special import expit
 
     _check_conf(conf_level)
     design = build_design(frame, predictors, reference_levels or {}, [outcome], source)
@@ -130,52 +215,60 @@ def logistic_regression(
                 )
             ],
         )
-    exog = sm.add_constant(design.matrix, has_constant="add")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        # R glm.fit's stopping rule |dev - dev_old| < 1e-8 (|dev| + 0.1), start mu = (y + 1/2)/2;
-        # the covariance comes, as in R, from the weights of the last IRLS step
-        fit = sm.GLM(y, exog, family=sm.families.Binomial()).fit(
-            method="IRLS", tol=R_GLM_EPSILON * 0.1, rtol=R_GLM_EPSILON, maxiter=R_GLM_MAXIT
-        )
-    fitted = np.asarray(fit.fittedvalues)
-    notes = []
-    converged = bool(fit.converged)
-    if not converged:
+    aliasing = _glm_aliasing(design)
+    kept = ~aliasing.aliased[1:]
+    exog = np.column_stack([np.ones(n), design.matrix[:, kept]])
+
+    def loglike(b: np.ndarray) -> float:
+        eta = exog @ b
+        return float(np.sum(y * eta - np.logaddexp(0.0, eta)))
+
+    def derivatives(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mu = expit(exog @ b)
+        return exog.T @ (y - mu), -(exog * (mu * (1 - mu))[:, None]).T @ exog
+
+    fit = newton_maximise(loglike, derivatives, np.zeros(exog.shape[1]))
+    fitted = expit(exog @ fit.params)
+    notes = _alias_notes(design, aliasing, "the intercept")
+    if not fit.converged:
         notes.append("did not converge (estimates unreliable)")
     n_extreme = int(((fitted < _FITTED_EPS) | (fitted > 1 - _FITTED_EPS)).sum())
     if n_extreme:
         notes.append(
             f"possible (quasi-)complete separation: fitted probabilities numerically 0 or 1 "
-            f"for {n_extreme} patient(s); odds ratios and CIs unreliable"
+            f"for {n_extreme} patient(s)"
         )
     notes += _empty_level_notes(design, frame, y == 1, "events")
     notes += _empty_level_notes(design, frame, y == 0, "non-events")
     notes += _binary_term_notes(design, y == 1, "events") + _binary_term_notes(design, y == 0, "non-events")
-    if any("separation" in str(w.message).lower() for w in caught) and not n_extreme:
-        notes.append("statsmodels reports perfect separation")
-    params, bse = np.asarray(fit.params), np.asarray(fit.bse)
+    separated = _separated_terms(design, frame, (y == 1, y == 0))
+    separated |= set(np.flatnonzero(kept)[_diverging(fit, exog)[1:]].tolist())
+    notes += _separation_note(design, separated, kept, "odds ratio may be infinite (separation)")
+    se = np.sqrt(np.diag(fit.cov))
     return RegressionResult(
         model="logistic",
         outcome=outcome,
         method=(
-            "Logistic regression (binomial GLM, logit link, maximum likelihood by IRLS, as R glm); "
+            "Logistic regression (binomial GLM, logit link, maximum likelihood, as R glm); "
             f"odds ratios with {conf_level:.0%} Wald CIs exp(b -/+ z se) and Wald z-test p-values; "
             "complete cases; categorical predictors treatment-coded against the stated reference."
         ),
-        terms=wald_terms(design, params[1:], bse[1:], conf_level),
+        terms=wald_terms(
+            design, _full(fit.params[1:], kept), _full(se[1:], kept), conf_level, no_interval=separated
+        ),
         n=n,
         n_events=events,
         n_dropped=design.n_dropped,
-        converged=converged,
-        log_likelihood=float(fit.llf),
+        converged=fit.converged,
+        log_likelihood=fit.loglik,
         conf_level=conf_level,
         notes=tuple(notes),
         details={
-            "intercept": float(params[0]),
-            "intercept_se": float(bse[0]),
-            "deviance": float(fit.deviance),
-            "iterations": int(fit.fit_history["iteration"]),
+            "intercept": float(fit.params[0]),
+            "intercept_se": float(se[0]),
+            "deviance": -2.0 * fit.loglik,
+            "iterations": fit.iterations,
+            "rank": aliasing.rank,
         },
     )
 
@@ -189,6 +282,7 @@ def cox_regression(
     reference_levels: Mapping[str, Any] | None = None,
     conf_level: float = 0.95,
     source: str | None = None,
+    ties: str = "efron",
 ) -> RegressionResult:
     """Cox proportional-hazards regression, Efron ties, as R ``survival::coxph(ties = "efron")``.
 
@@ -200,22 +294,30 @@ def cox_regression(
         Follow-up time column (>= 0) and event column (1 event, 0 censored; boolean allowed).
     predictors, reference_levels, conf_level, source
         As :func:`logistic_regression`.
+    ties : {"efron", "breslow"}
+        Approximation of the partial likelihood for tied event times (R's ``ties``).
 
     Returns
     -------
     RegressionResult
         Terms with hazard ratios, Wald CI exp(b -/+ z se) and Wald p (R's ``summary(coxph)``),
-        n, events, convergence (a further Newton step would gain < 1e-9 relative log-likelihood) and notes (a categorical level
-        without events, a diverging coefficient: R's "coefficient may be infinite").
+        n, events, convergence and notes: an aliased term (collinear with earlier terms or
+        constant; NA, fitted without it, as coxph's NA coefficient), a categorical level
+        without events, a diverging coefficient (R's "coefficient may be infinite"; no CI or p).
 
     Notes
     -----
-    statsmodels PHReg (partial likelihood with Efron's approximation for tied event times),
-    Newton-Raphson. Cox (1972), JRSS-B 34:187-220; Efron (1977), JASA 72:557-565.
+    Partial likelihood with Efron's approximation for tied event times (statsmodels PHReg's
+    log-likelihood, score and Hessian), maximised by :func:`newton_maximise` to full precision
+    (R's ``coxph`` stops at a relative log-likelihood change below ``eps = 1e-9``; with
+    ``coxph.control(eps = 1e-14, iter.max = 100)`` it agrees to ~1e-12 relative).
+    Cox (1972), JRSS-B 34:187-220; Efron (1977), JASA 72:557-565.
     """
     from statsmodels.duration.hazard_regression import PHReg
 
     _check_conf(conf_level)
+    if ties not in ("efron", "breslow"):
+        raise ValueError(f"ties must be 'efron' or 'breslow', got {ties!r}")
     design = build_design(frame, predictors, reference_levels or {}, [time, event], source)
     t = pd.to_numeric(frame.loc[design.rows, time], errors="coerce")
     status = binary_outcome(frame.loc[design.rows, event], event, None, source)
@@ -249,83 +351,48 @@ def cox_regression(
                 )
             ],
         )
-    model = PHReg(t.to_numpy(dtype=float), design.matrix, status=status, ties="efron")
-    params, cov, loglik, iterations = _newton_with_step_halving(model, design.matrix.shape[1])
-    bse = np.sqrt(np.diag(cov))
-    score = np.asarray(model.score(params))
-    # Converged when the log-likelihood a further Newton step could gain (half the Newton
-    # decrement, score' I^-1 score / 2) is below R coxph's relative tolerance (1e-9): free of the
-    # predictors' scale, unlike a bound on the score (a score of 1e-5 on a 0-100 score is converged)
-    gain = float(score @ cov @ score) / 2 if np.all(np.isfinite(cov)) else np.inf
-    converged = bool(np.all(np.isfinite(params)) and gain <= 1e-9 * max(1.0, abs(loglik)))
-    notes = [] if converged else ["did not converge (estimates unreliable)"]
+    aliasing = _cox_aliasing(design, t.to_numpy(dtype=float), status, ties)
+    kept = ~aliasing.aliased[1:]
+    matrix = design.matrix[:, kept]
+    model = PHReg(t.to_numpy(dtype=float), matrix, status=status, ties=ties)
+    fit = newton_maximise(
+        lambda b: float(model.loglike(b)),
+        lambda b: (np.asarray(model.score(b)), np.asarray(model.hessian(b))),
+        np.zeros(matrix.shape[1]),
+    )
+    notes = _alias_notes(design, aliasing, "a constant")
+    if not fit.converged:
+        notes.append("did not converge (estimates unreliable)")
     notes += _empty_level_notes(design, frame, status == 1, "events")
-    diverging = [
-        term
-        for (term, *_), b, se in zip(design.terms, params, bse, strict=True)
-        if abs(b) > _HUGE_COEF and se > abs(b)
-    ]
-    if diverging:
-        notes.append(f"coefficient may be infinite (monotone likelihood): {', '.join(diverging)}")
+    separated = _separated_terms(design, frame, (status == 1,))
+    separated |= set(np.flatnonzero(kept)[_diverging(fit, matrix)].tolist())
+    notes += _separation_note(
+        design,
+        separated,
+        kept,
+        "hazard ratio may be infinite (monotone likelihood, R: 'coefficient may be infinite')",
+    )
+    se = np.sqrt(np.diag(fit.cov))
     return RegressionResult(
         model="cox",
         outcome=f"{time} / {event}",
         method=(
-            "Cox proportional-hazards regression (partial likelihood, Efron ties, Newton-Raphson, "
+            f"Cox proportional-hazards regression (partial likelihood, {ties.capitalize()} ties, Newton-Raphson, "
             f"as R coxph); hazard ratios with {conf_level:.0%} Wald CIs exp(b -/+ z se) and Wald "
             "z-test p-values; complete cases; categorical predictors treatment-coded against the "
             "stated reference."
         ),
-        terms=wald_terms(design, params, bse, conf_level),
+        terms=wald_terms(design, _full(fit.params, kept), _full(se, kept), conf_level, no_interval=separated),
         n=n,
         n_events=events,
         n_dropped=design.n_dropped,
-        converged=converged,
-        log_likelihood=loglik,
+        converged=fit.converged,
+        log_likelihood=fit.loglik,
         conf_level=conf_level,
         notes=tuple(notes),
-        details={"max_abs_score": float(np.max(np.abs(score))), "iterations": iterations},
+        details={
+            "max_abs_score": float(np.max(np.abs(np.asarray(model.score(fit.params))), initial=0.0)),
+            "iterations": fit.iterations,
+            "rank": aliasing.rank - 1,
+        },
     )
-
-
-def _newton_with_step_halving(
-    model: Any,
-    k: int,
-    maxiter: int = 100,
-) -> tuple[np.ndarray, np.ndarray, float, int]:
-    """Maximise a statsmodels model's log-likelihood by Newton-Raphson from 0 with step halving
-    (as R's coxph: a step that lowers the likelihood is halved), until the score is below 1e-10
-    or the likelihood stops changing. Returns (params, covariance = inverse observed
-    information, log-likelihood, iterations). statsmodels' own Newton has no step halving and
-    diverges on, e.g., pbc's edema indicator."""
-    beta = np.zeros(k)
-    loglik = float(model.loglike(beta))
-    iterations = 0
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        while iterations < maxiter:
-            iterations += 1
-            score, hessian = np.asarray(model.score(beta)), np.asarray(model.hessian(beta))
-            if np.max(np.abs(score)) < 1e-10:
-                break
-            try:
-                step = np.linalg.solve(-hessian, score)
-            except np.linalg.LinAlgError:
-                break
-            for _ in range(60):
-                candidate = beta + step
-                new = float(model.loglike(candidate))
-                if np.isfinite(new) and new >= loglik:
-                    break
-                step = step / 2
-            else:
-                break
-            change = new - loglik
-            beta, loglik = candidate, new
-            if change <= 1e-15 * abs(loglik) and np.max(np.abs(step)) < 1e-12:
-                break
-        try:
-            cov = np.linalg.inv(-np.asarray(model.hessian(beta)))
-        except np.linalg.LinAlgError:
-            cov = np.full((k, k), np.nan)
-    return beta, cov, loglik, iterations

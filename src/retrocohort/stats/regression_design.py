@@ -9,7 +9,7 @@ Rows with a missing outcome or predictor are dropped (R's ``na.omit``), and coun
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -275,18 +275,31 @@ def plain_scalar(value: Any) -> Any:
 
 
 def wald_terms(
-    design: Design, params: np.ndarray, std_errs: np.ndarray, conf_level: float
+    design: Design,
+    params: np.ndarray,
+    std_errs: np.ndarray,
+    conf_level: float,
+    no_interval: Collection[int] = (),
 ) -> tuple[RegressionTerm, ...]:
-    """Terms with exp(coef), Wald CI exp(coef -/+ z se), z = coef/se, p = 2 Phi(-|z|)."""
+    """Terms with exp(coef), Wald CI exp(coef -/+ z se), z = coef/se, p = 2 Phi(-|z|).
+
+    A NaN coefficient (an aliased term) gives NaN everywhere; the terms whose indices are in
+    ``no_interval`` (an infinite estimate: separation) keep their coefficient, SE and ratio but
+    get NaN CI, z and p (a Wald test of a diverging estimate is meaningless)."""
     from scipy.special import ndtr
 
     z_crit = r_qnorm(0.5 + conf_level / 2)
     out = []
-    for (term, variable, level, reference), b, se in zip(design.terms, params, std_errs, strict=True):
+    nan = float("nan")
+    for j, ((term, variable, level, reference), b, se) in enumerate(
+        zip(design.terms, params, std_errs, strict=True)
+    ):
         b, se = float(b), float(se)
-        z = b / se if se > 0 else float("nan")
+        z = b / se if se > 0 else nan
         with np.errstate(over="ignore"):  # a diverging estimate gives inf, flagged in the notes
             ratio, low, high = np.exp([b, b - z_crit * se, b + z_crit * se]).tolist()
+        if j in no_interval:
+            low = high = z = nan
         out.append(
             RegressionTerm(
                 term=term,
