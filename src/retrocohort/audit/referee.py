@@ -81,6 +81,16 @@ def _members(entry_id: str) -> list[str]:
     return [m.split(".")[0] for m in entry_id.split(" = ")]
 
 
+def _order_words(violations: Sequence[str]) -> str:
+    """What a quartile-order violation ("median=21 > q3=19") says, in words."""
+    keys = {k.split("=")[0] for v in violations for k in v.split(" > ")}
+    if "median" in keys and keys & {"q1", "q3"}:
+        return "a median outside its own interquartile range"
+    if "median" in keys:
+        return "a median outside its own printed range"
+    return "summary values out of order (no data can have them)"
+
+
 def _inconsistent_sentence(f: Mapping[str, Any], rows: Mapping[str, Mapping[str, Any]]) -> str:
     if f["check"] == "agreement":
         parts = [f"{rows[m]['where']} “{rows[m]['printed']}”" for m in _members(f["entry_id"]) if m in rows]
@@ -90,8 +100,7 @@ def _inconsistent_sentence(f: Mapping[str, Any], rows: Mapping[str, Mapping[str,
         return f"{_short(f['message'])[0].upper()}{_short(f['message'])[1:]}."
     printed = f" “{row['printed']}”"
     if f["check"] == "quartile_order":
-        return (
-            f"{_where(row)} reports{printed}, a median outside its own interquartile range "
+        return f"{_where(row)} reports{printed}, {_order_words(f['details'].get('violations', []))} " + (
             f"({_short(f['message']).replace('order violated: ', '')})."
         )
     return f"{_where(row)} reports{printed}: {_short(f['message'])}."
