@@ -94,7 +94,7 @@ def test_statistic_of_zero_patients():
 
 
 def test_negative_spreads_and_reversed_intervals():
-    from retrocohort.audit.impossible import check_interval_order, check_negative_spread
+    from retrocohort.audit.impossible_spread import check_interval_order, check_negative_spread
 
     found = check_negative_spread("x", {"sd": -3.1, "se": -0.2, "iqr": 4.0}, {"sd": 1, "se": 1, "iqr": 1})
     assert [f.message for f in found] == [
@@ -110,7 +110,7 @@ def test_negative_spreads_and_reversed_intervals():
 
 
 def test_mean_outside_range():
-    from retrocohort.audit.impossible import check_mean_in_range
+    from retrocohort.audit.impossible_spread import check_mean_in_range
 
     [f] = check_mean_in_range("x", 45.0, 1, 10, 40, "the printed range 10–40")
     assert "the mean 45.0 lies outside the printed range 10–40" in f.message
@@ -118,7 +118,7 @@ def test_mean_outside_range():
 
 
 def test_sd_upper_bound_popoviciu_and_bhatia_davis_are_sharp():
-    from retrocohort.audit.impossible import check_sd_bounds
+    from retrocohort.audit.impossible_spread import check_sd_bounds
 
     # ten values in [0, 1]: five 0s and five 1s have the largest SD, 0.5 * sqrt(10/9) = 0.527
     assert statistics.stdev([0] * 5 + [1] * 5) == pytest.approx(0.5 * math.sqrt(10 / 9))
@@ -133,7 +133,7 @@ def test_sd_upper_bound_popoviciu_and_bhatia_davis_are_sharp():
 
 
 def test_sd_lower_bound_when_the_range_is_attained():
-    from retrocohort.audit.impossible import check_sd_bounds
+    from retrocohort.audit.impossible_spread import check_sd_bounds
 
     # three values with min 0 and max 2: the smallest SD is that of (0, 1, 2) = 1 = 2 / sqrt(2 * 2)
     assert statistics.stdev([0, 1, 2]) == 1
@@ -146,12 +146,42 @@ def test_sd_lower_bound_when_the_range_is_attained():
 
 
 def test_mean_median_sd_bound():
-    from retrocohort.audit.impossible import check_mean_median_sd
+    from retrocohort.audit.impossible_spread import check_mean_median_sd
 
     # (0, 0, 3): mean 1, median 0, sample SD sqrt(3) = 1.73: possible
     assert check_mean_median_sd("x", (1, 0), (0, 0), (1.7, 1), 3) == []
     [f] = check_mean_median_sd("x", (10.0, 1), (2.0, 1), (3.0, 1), 20)
     assert f.check == "mean_median_sd" and "further apart than the SD" in f.message
+
+
+def test_test_statistics_outside_their_support():
+    from retrocohort.audit.impossible import check_test_statistic_range
+
+    [c] = check_test_statistic_range("x", "chi2", {"statistic": -2.1, "df1": 1, "p": 0.15})
+    assert c.check == "impossible_statistic" and "χ² = -2.1 is negative" in c.message
+    assert (
+        "outside [-1, 1]" in check_test_statistic_range("x", "r", {"statistic": -1.2, "df1": 18})[0].message
+    )
+    assert (
+        "degrees of freedom"
+        in check_test_statistic_range("x", "F", {"statistic": 2, "df1": 0, "df2": 9})[0].message
+    )
+    assert check_test_statistic_range("x", "t", {"statistic": -2.3, "df1": 18}) == []  # t may be negative
+    assert check_test_statistic_range("x", "r", {"statistic": -1.0, "df1": 18}) == []
+
+
+def test_statcheck_is_not_run_on_an_impossible_statistic():
+    from retrocohort.audit import audit_study
+
+    e = _entry(
+        "r",
+        "test_result",
+        {"statistic": 1.2, "df1": 18, "p": 0.03},
+        {"statistic": 1, "df1": 0, "p": 2},
+        test_family="r",
+    )
+    found = audit_study(PublishedStudy(source={}, numbers=(e,)))
+    assert [f.check for f in found] == ["impossible_statistic"]
 
 
 _SAMPLES = st.lists(st.integers(min_value=0, max_value=12), min_size=2, max_size=25)
