@@ -3,7 +3,9 @@
 Built only from the computed audit of each study (:func:`retrocohort.audit.report.audit_one_study`);
 nothing is hard-coded. Severities, most serious first (``SEVERITIES``):
 
-- ``inconsistent``: printed numbers that cannot all be true (a percentage its count and
+- ``inconsistent``: printed numbers that cannot all be true (an impossible number,
+  :mod:`retrocohort.audit.impossible`: a percentage over 100, a count over its denominator, p
+  outside [0, 1], a statistic of n = 0, a negative SD; a percentage its count and
   denominator cannot give, a median outside its IQR, the same count printed differently, a
   quantile no data can produce, GRIM/GRIMMER/DEBIT/statcheck/HScore failures);
 - ``unattainable``: a printed p-value that no test on any data compatible with the printed
