@@ -241,6 +241,14 @@ def test_negative_values_and_zero_n_load_instead_of_a_false_refusal(impossible_s
     assert entries["mean_n0"].n == 0
 
 
+def test_printed_negative_numbers_are_visible_and_ranges_are_not_negative():
+    from retrocohort.audit.published import printed_tokens
+
+    assert "-3.1" in printed_tokens("12.6 ± -3.1") and "-3.1" in printed_tokens("12.6 (\u22123.1)")
+    assert "-0.5" in printed_tokens("(-.5 to 1.2)")
+    assert not {t for t in printed_tokens("21 [13-19]; 1,200-1,300") if t.startswith("-")}
+
+
 def test_a_value_really_absent_from_printed_is_still_refused(tmp_path):
     from retrocohort.errors import ConfigError
 

@@ -33,7 +33,7 @@ NUMBER_WORDS = {
 _NUMBER = re.compile(r"\d*\.\d+|\d+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # A minus sign (hyphen-minus or U+2212) not after a digit: "± -3.1" is negative, "13-19" a range.
-_NEGATIVE = re.compile(r"(?<![\d.,])[-\u2212]\s?(\d*\.\d+|\d+)")
+_NEGATIVE = re.compile(r"(?<![\d.,])[-\u2212](\d*\.\d+|\d+)")
 
 
 @dataclass(frozen=True)
