@@ -307,3 +307,15 @@ def test_impossible_even_when_the_data_regenerate_the_same_value():
     assert row["status"] == "impossible" and "zero patients" in row["message"]
     assert "prints as published" in row["message"]  # what the data gave is kept, as context
     assert a["status_counts"]["reproduced"] == 0 and a["status_counts"]["impossible"] == 1
+
+
+def test_an_impossible_row_the_real_data_also_disagree_with_stays_evidence():
+    from retrocohort.audit.referee import referee_json
+
+    # printed median 5 for n = 0; the real data's median of 1..7 is 4
+    study = PublishedStudy(source={}, numbers=(_entry("duration", "median", {"median": 5}, n=0),))
+    a = audit_one_study(study, "p.yaml", _data([1.0, 2, 3, 4, 5, 6, 7]), rule="half_up")
+    [row] = a["rows"]
+    assert (row["status"], row["data_status"], row["data"]) == ("impossible", "not_reproduced", "real")
+    [s] = referee_json({"p": a})["studies"]
+    assert {f["severity"] for f in s["findings"]} == {"inconsistent", "not_reproduced"}

@@ -245,7 +245,8 @@ def impossible_ids(findings: Sequence[Finding]) -> set[str]:
 
 def mark_impossible_rows(rows: Sequence[MutableMapping[str, object]], findings: Sequence[Finding]) -> None:
     """Set, in place, status "impossible" on every row an impossibility finding is about,
-    whatever the data regenerate (the reasons joined in the message)."""
+    whatever the data regenerate (the reasons joined in the message); the status the data gave
+    is kept as ``data_status`` (a real-data disagreement stays evidence for the referee)."""
     reasons: dict[str, list[str]] = {}
     for f in findings:
         if f.check in IMPOSSIBLE_CHECKS and f.status == "inconsistent":
@@ -253,5 +254,6 @@ def mark_impossible_rows(rows: Sequence[MutableMapping[str, object]], findings: 
     for row in rows:
         if row["id"] in reasons:
             before = "" if row["status"] == "not_recomputable" else f" (regenerated: {row['message']})"
+            row["data_status"] = row["status"]
             row["status"] = "impossible"
             row["message"] = "impossible as printed: " + "; ".join(reasons[str(row["id"])]) + before

@@ -181,10 +181,11 @@ def _p_findings(
 
 def _grouped_rows(rows: Sequence[Mapping[str, Any]], status: str, data: str) -> dict[str, list]:
     """Rows of one status and data kind, grouped by what they print: variable, subgroup, and
-    p-value vs summary (so the same count printed in three places is one finding)."""
+    p-value vs summary (so the same count printed in three places is one finding). An
+    impossible row counts under the status its data gave (``data_status``)."""
     groups: dict[str, list] = {}
     for r in rows:
-        if r["status"] == status and r["data"] == data:
+        if status in (r["status"], r.get("data_status")) and r["data"] == data:
             label = r["variable"].replace("_", " ")
             if r["statistic"] == "p_value":
                 label = f"p-value for {label}"
