@@ -49,6 +49,9 @@ def test_percentage_over_100_or_below_0():
     assert f.status == "inconsistent" and "119% is over 100%" in f.message
     assert "below 0%" in check_percentage_range("m", -5, 0)[0].message
     assert check_percentage_range("m", 100, 0) == [] and check_percentage_range("m", 0.0, 1) == []
+    assert check_percentage_range("m", 115, 0, "<") == []  # "<115%": true of every share
+    assert "<0% is below 0%" in check_percentage_range("m", 0, 0, "<")[0].message
+    assert ">100% is over 100%" in check_percentage_range("m", 100, 0, ">")[0].message
 
 
 def test_count_over_denominator_or_negative():
@@ -58,6 +61,17 @@ def test_count_over_denominator_or_negative():
     assert "25 is larger than its denominator 21" in f.message
     assert "negative" in check_count_range("m", -1, 21)[0].message
     assert check_count_range("m", 21, 21) == [] and check_count_range("m", 0, None) == []
+
+
+def test_a_plain_count_is_bounded_only_by_a_stated_denominator():
+    # "25 infections in 21 patients" may be true (events); "25 of a denominator of 21" is not
+    assert _checks(_entry("infections", "count", {"count": 25}, n=21)) == set()
+    assert _checks(_entry("infected", "count", {"count": 25}, denominator=21)) == {
+        ("impossible_count", "inconsistent")
+    }
+    assert ("impossible_count", "inconsistent") in _checks(
+        _entry("men", "count_pct", {"count": 25, "pct": 119}, n=21)
+    )
 
 
 @pytest.mark.parametrize(

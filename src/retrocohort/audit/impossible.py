@@ -54,19 +54,28 @@ IMPOSSIBLE_CHECKS = (
 # --- percentages, counts, p-values ---------------------------------------------------------
 
 
-def check_percentage_range(entry_id: str, pct: Number, decimals: int) -> list[Finding]:
+def check_percentage_range(entry_id: str, pct: Number, decimals: int, relation: str = "=") -> list[Finding]:
     """A percentage of patients lies in [0, 100]; a printed one above 100 or below 0 is impossible.
 
     A proportion k/n of a set satisfies 0 <= k <= n (definition), so 100 k/n is in [0, 100];
-    rounding to ``decimals`` keeps it in [0, 100] (0 and 100 are printed exactly).
+    rounding to ``decimals`` keeps it in [0, 100] (0 and 100 are printed exactly). Printed
+    "<x%" is impossible for x <= 0, ">x%" for x >= 100. (A relative change in percent is not a
+    share: it is transcribed as a ``value``.)
     """
-    if 0 <= exact(pct) <= 100:
+    v = exact(pct)
+    if relation == "<" and v <= 0:
+        side = "below 0%"
+    elif relation == ">" and v >= 100:
+        side = "over 100%"
+    elif relation == "=" and not 0 <= v <= 100:
+        side = "over 100%" if v > 100 else "below 0%"
+    else:
         return []
-    side = "over 100%" if pct > 100 else "below 0%"
+    shown = ("" if relation == "=" else relation) + f"{fmt_printed(pct, decimals)}%"
     return impossible(
         "impossible_percentage",
         entry_id,
-        f"the percentage {fmt_printed(pct, decimals)}% is {side}, which no share of patients can be",
+        f"the percentage {shown} is {side}, which no share of patients can be",
         pct=float(pct),
     )
 
@@ -206,9 +215,10 @@ def impossible_findings(e: PublishedNumber) -> list[Finding]:
     n = e.denominator if e.denominator is not None else e.n
     out: list[Finding] = []
     if "pct" in v:
-        out += check_percentage_range(e.id, v["pct"], d["pct"])
+        out += check_percentage_range(e.id, v["pct"], d["pct"], e.relation)
     if "count" in v:
-        total = int(v["total"]) if "total" in v else n if e.statistic == "count_pct" else None
+        # a plain count may count events, not patients: only a stated denominator bounds it
+        total = int(v["total"]) if "total" in v else n if e.statistic == "count_pct" else e.denominator
         out += check_count_range(e.id, int(v["count"]), total)
     if "p" in v:
         out += check_p_range(e.id, v["p"], d["p"], e.relation)
