@@ -106,7 +106,8 @@ def check_count_range(entry_id: str, count: int, denominator: int | None) -> lis
 
 
 def check_p_range(entry_id: str, p: Number, decimals: int, relation: str = "=") -> list[Finding]:
-    """A p-value is a probability, so in [0, 1] (Wasserstein & Lazar 2016, ASA statement, principle 1).
+    """A p-value is a probability, so in [0, 1] (Lehmann & Romano 2005, Testing Statistical
+    Hypotheses, 3rd ed., section 3.3: the smallest significance level at which H0 is rejected).
 
     Printed "p = x" is impossible for x outside [0, 1]; "p < x" for x <= 0 (no probability is
     below 0); "p > x" for x >= 1 (none is above 1). "p = 0.000" is a rounded small p, not

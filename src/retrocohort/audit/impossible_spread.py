@@ -27,10 +27,12 @@ def printed_hull(value: Number, decimals: int) -> tuple[Fraction, Fraction]:
 
 
 def fmt_printed(value: Number, decimals: int) -> str:
+    """``value`` as printed at ``decimals`` places."""
     return f"{float(value):.{decimals}f}"
 
 
 def impossible(check: str, entry_id: str, message: str, **details: object) -> list[Finding]:
+    """One "inconsistent" finding of an impossibility check."""
     return [Finding(check, entry_id, "inconsistent", message, details)]
 
 
@@ -117,7 +119,8 @@ def sd_upper_bound_sq(
     Bhatia & Davis (2000, Amer. Math. Monthly 107:353-357): the population variance of values in
     [m, M] with mean mu is at most (M - mu)(mu - m); maximised at mu = (m + M)/2 this is
     Popoviciu's (1935) (M - m)^2 / 4. The sample variance is n/(n - 1) times the population
-    variance, so s <= (M - m)/2 * sqrt(n/(n - 1)) (Shiffler & Harsha 1980, Amer. Stat. 34:84-85).
+    variance, so s <= (M - m)/2 * sqrt(n/(n - 1)) (Shiffler & Harsha 1980, "Upper and lower
+    bounds for the sample standard deviation", Teaching Statistics 2:84-86).
     """
     mid = (low + high) / 2
     mu = mid if mean is None else min(max(mid, mean[0]), mean[1])
@@ -143,9 +146,10 @@ def check_sd_bounds(
     mean, Popoviciu's s <= (M - m)/2 sqrt(n/(n-1))), with ``low``/``high`` the widest values the
     printed bounds allow. Lower, only when the printed min and max are data values
     (``attained`` = the narrowest (min, max) their rounding allows): the two extremes alone give
-    a sum of squared deviations of at least (M - m)^2 / 2, so s >= (M - m) / sqrt(2 (n - 1)).
-    Both are exact; rounding hulls make the check conservative. A positive SD of one value is impossible too (the sample SD divides
-    by n - 1 = 0; the population SD of one value is 0).
+    a sum of squared deviations of at least (M - m)^2 / 2, so s >= (M - m) / sqrt(2 (n - 1))
+    (Shiffler & Harsha 1980). Both are exact; rounding hulls make the check conservative. A
+    positive SD of one value is impossible too (the sample SD divides by n - 1 = 0; the
+    population SD of one value is 0).
     """
     s_lo, s_hi = printed_hull(sd, sd_decimals)
     s_lo = max(s_lo, Fraction(0))
