@@ -157,3 +157,88 @@ def test_referee_summary_first_with_the_five_serious_findings(audited):
     )
     summary = md[md.index("## Referee summary") : md.index("## Findings summary")]
     assert len(summary.split()) <= 450 * len(referee["studies"])
+
+
+# --- the audit refuses the impossible (issue 21, deliverable 4), through the CLI alone ----------
+
+IMPOSSIBLE_YAML = """\
+source: {citation: "Every impossible number of a Table 1 (constructed; not a real paper)"}
+numbers:
+  - {id: over_pct, where: "Table 1", printed: "25/21 (119%)", statistic: count_pct, values: {count: 25, pct: 119}, decimals: {count: 0, pct: 0}, variable: male, denominator: 21}
+  - {id: neg_pct, where: "Table 1", printed: "3 (-5%)", statistic: count_pct, values: {count: 3, pct: -5}, decimals: {count: 0, pct: 0}, variable: female, denominator: 21}
+  - {id: neg_count, where: "Table 1", printed: "-2 of 21", statistic: count_of_total, values: {count: -2, total: 21}, decimals: {count: 0, total: 0}, variable: smokers}
+  - {id: empty_group_pct, where: "Table 1", printed: "0 (50%)", statistic: count_pct, values: {count: 0, pct: 50}, decimals: {count: 0, pct: 0}, variable: diabetes, denominator: 0}
+  - {id: p_big, where: "Table 1", printed: "p = 1.7", statistic: p_value, values: {p: 1.7}, decimals: {p: 1}, variable: age, test: "t test", design: unpaired}
+  - {id: p_below_0, where: "Table 1", printed: "p < 0", statistic: p_value, relation: "<", values: {p: 0}, decimals: {p: 0}, variable: weight, test: "t test", design: unpaired}
+  - {id: p_above_1, where: "Table 1", printed: "p > 1", statistic: p_value, relation: ">", values: {p: 1}, decimals: {p: 0}, variable: height, test: "t test", design: unpaired}
+  - {id: mean_n0, where: "Table 1", printed: "12.6 (n = 0)", statistic: mean, values: {mean: 12.6}, decimals: {mean: 1}, variable: crp, n: 0}
+  - {id: neg_sd, where: "Table 1", printed: "12.6 ± -3.1", statistic: mean_sd, values: {mean: 12.6, sd: -3.1}, decimals: {mean: 1, sd: 1}, variable: bmi, n: 10}
+  - {id: neg_se, where: "Table 1", printed: "4.2 (SE −0.3)", statistic: mean, values: {mean: 4.2, se: -0.3}, decimals: {mean: 1, se: 1}, variable: ldh, n: 10}
+  - {id: iqr_reversed, where: "Table 1", printed: "15 [19–13]", statistic: median_iqr, values: {median: 15, q1: 19, q3: 13}, decimals: {median: 0, q1: 0, q3: 0}, variable: days, n: 10}
+  - {id: median_out_iqr, where: "Table 1", printed: "21 [13–19]", statistic: median_iqr, values: {median: 21, q1: 13, q3: 19}, decimals: {median: 0, q1: 0, q3: 0}, variable: duration, n: 10}
+  - {id: range_reversed, where: "Table 1", printed: "30 (40–20)", statistic: median, values: {median: 30, min: 40, max: 20}, decimals: {median: 0, min: 0, max: 0}, variable: alt, n: 10}
+  - {id: median_out_range, where: "Table 1", printed: "45 (range 10–40)", statistic: median, values: {median: 45, min: 10, max: 40}, decimals: {median: 0, min: 0, max: 0}, variable: ast, n: 10}
+  - {id: mean_out_range, where: "Table 1", printed: "45.0 ± 2.0 (range 10–40)", statistic: mean_sd, values: {mean: 45.0, sd: 2.0, min: 10, max: 40}, decimals: {mean: 1, sd: 1, min: 0, max: 0}, variable: ggt, n: 10}
+  - {id: sd_too_large, where: "Table 1", printed: "5.0 ± 9.0 (range 1–9)", statistic: mean_sd, values: {mean: 5.0, sd: 9.0, min: 1, max: 9}, decimals: {mean: 1, sd: 1, min: 0, max: 0}, variable: score, n: 10}
+  - {id: sd_too_small, where: "Table 1", printed: "5.0 ± 0.1 (range 1–9)", statistic: mean_sd, values: {mean: 5.0, sd: 0.1, min: 1, max: 9}, decimals: {mean: 1, sd: 1, min: 0, max: 0}, variable: score2, n: 10}
+  - {id: ci_reversed, where: "Table 1", printed: "OR 2.1 (95% CI 4.0-1.1)", statistic: value, values: {value: 2.1, ci_low: 4.0, ci_high: 1.1}, decimals: {value: 1, ci_low: 1, ci_high: 1}, variable: odds_ratio}
+  - {id: chi2_negative, where: "results text, paragraph 1", printed: "χ2(1) = -2.1, p = 0.15", statistic: test_result, test_family: chi2, values: {statistic: -2.1, df1: 1, p: 0.15}, decimals: {statistic: 1, df1: 0, p: 2}, variable: sex}
+  - {id: r_above_1, where: "results text, paragraph 1", printed: "r(18) = 1.2, p = .03", statistic: test_result, test_family: r, values: {statistic: 1.2, df1: 18, p: 0.03}, decimals: {statistic: 1, df1: 0, p: 2}, variable: age_crp}
+"""
+# entry id -> (check, words of the reason the referee summary must print)
+IMPOSSIBLE = {
+    "over_pct": ("impossible_count", "the count 25 is larger than its denominator 21"),
+    "neg_pct": ("impossible_percentage", "the percentage -5% is below 0%"),
+    "neg_count": ("impossible_count", "the count -2 is negative"),
+    "empty_group_pct": ("zero_n", "a percentage is printed for denominator = 0"),
+    "p_big": ("impossible_p", "p = 1.7 is impossible: a p-value is a probability between 0 and 1"),
+    "p_below_0": ("impossible_p", "p < 0 is impossible: no p-value is below 0"),
+    "p_above_1": ("impossible_p", "p > 1 is impossible: no p-value is above 1"),
+    "mean_n0": ("zero_n", "a mean is printed for n = 0"),
+    "neg_sd": ("negative_spread", "the SD -3.1 is negative"),
+    "neg_se": ("negative_spread", "the SE -0.3 is negative"),
+    "iqr_reversed": ("quartile_order", "a median outside its own interquartile range"),
+    "median_out_iqr": ("quartile_order", "a median outside its own interquartile range"),
+    "range_reversed": ("range_order", "the range is reversed: the minimum 40 is above the maximum 20"),
+    "median_out_range": ("quartile_order", "a median outside its own printed range"),
+    "mean_out_range": ("outside_range", "the mean 45.0 lies outside the printed range 10–40"),
+    "sd_too_large": ("sd_bound", "SD 9.0 is larger than any 10 values within the printed range 1–9"),
+    "sd_too_small": ("sd_bound", "SD 0.1 is smaller than any 10 values spanning the printed range 1–9"),
+    "ci_reversed": ("range_order", "the confidence interval is reversed"),
+    "chi2_negative": ("impossible_statistic", "χ² = -2.1 is negative"),
+    "r_above_1": ("impossible_statistic", "r = 1.2 is outside [-1, 1]"),
+}
+
+
+def test_cli_flags_every_impossible_number_with_its_reason(tmp_path):
+    """`retrocohort audit FILE.yaml --out DIR` on a file of impossible numbers: exit 1, every
+    entry an inconsistency with its reason in the referee summary (Markdown, HTML, JSON) and the
+    status "impossible" (never "reproduced") in the CSV."""
+    paper = tmp_path / "impossible.yaml"
+    paper.write_text(IMPOSSIBLE_YAML, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "retrocohort.cli", "audit", str(paper), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    out = tmp_path / "out/impossible"
+    doc = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    [study] = doc["referee"]["studies"]
+    found = {(f["check"], e): f["sentence"] for f in study["findings"] for e in f["entries"]}
+    for entry, (check, reason) in IMPOSSIBLE.items():
+        assert (check, entry) in found, (entry, check)
+        assert found[(check, entry)].startswith(("Table 1 reports", "Results text")), found[(check, entry)]
+        assert reason in found[(check, entry)], (entry, found[(check, entry)])
+        assert all(f["severity"] == "inconsistent" for f in study["findings"] if entry in f["entries"])
+    rows = pd.read_csv(out / "audit.csv").set_index("id")
+    assert set(rows["status"]) == {"impossible"} and len(rows) == len(IMPOSSIBLE)
+    md, html = (
+        (out / "audit.md").read_text(encoding="utf-8"),
+        (out / "audit.html").read_text(encoding="utf-8"),
+    )
+    assert "p = 1.7 is impossible" in md and "p = 1.7 is impossible" in html
+    assert "impossible as printed" in md
+    summary = pd.read_csv(tmp_path / "out/summary.csv").iloc[0]
+    assert summary["ok"] == 0 and summary["serious"] >= len(IMPOSSIBLE)

@@ -106,6 +106,7 @@ def test_audit_summary_counts_and_labels():
         "reproduced_other_method": 0,
         "not_reproduced": 1,
         "not_recomputable": 1,
+        "impossible": 0,
     }
     rows = {r["id"]: r for r in a["rows"]}
     assert rows["men"]["data"] == "real" and "independent evidence" in rows["men"]["evidence"]

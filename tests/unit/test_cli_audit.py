@@ -85,3 +85,17 @@ def test_audit_options_read_from_the_study_config():
     assert (options.calibration is not None) == bool(config.get("audit", {}).get("calibration"))
     bare = audit_options({})
     assert (bare.rule, bare.max_group_total, bare.calibration) == ("half_up", None, None)
+
+
+def test_negative_sd_is_reported_as_impossible_not_refused_with_a_false_reason(tmp_path, capsys):
+    """Before: exit 2, "value sd=-3.1 ... is not visible in printed '12.6 ± -3.1'" (it is)."""
+    paper = tmp_path / "neg.yaml"
+    paper.write_text(
+        "source: {citation: x}\nnumbers:\n  - {id: bmi, where: Table 1, printed: '12.6 ± -3.1', "
+        "statistic: mean_sd, values: {mean: 12.6, sd: -3.1}, decimals: {mean: 1, sd: 1}, variable: bmi, n: 10}\n",
+        encoding="utf-8",
+    )
+    assert main(["audit", str(paper), "--out", str(tmp_path / "o")]) == 1
+    assert "not visible" not in capsys.readouterr().err
+    md = (tmp_path / "o/neg/audit.md").read_text(encoding="utf-8")
+    assert "Table 1 reports “12.6 ± -3.1”: the SD -3.1 is negative: a spread cannot be below 0." in md

@@ -110,8 +110,8 @@ def methods_note(path: str, data_dir: Path | None, options: AuditOptions) -> str
         f"Per-patient data: the validated results of {data_dir} (each row says whether its value rests "
         "on real or synthetic data)."
         if data_dir
-        else "No per-patient data: every number is checked from the printed numbers alone (percentages "
-        "against counts, quartile order, agreements, sums, attainable p-values, 2x2 tests on printed "
+        else "No per-patient data: every number is checked from the printed numbers alone (impossible "
+        "numbers, percentages against counts, quartile order, agreements, sums, attainable p-values, 2x2 tests on printed "
         "counts)."
     )
     return (

@@ -7,7 +7,9 @@ Statuses:
 - ``reproduced_other_method``: only another named method (quantile type, definition, test
   variant) and/or the other standard rounding rule (half-up vs half-even) does; all are named;
 - ``not_reproduced``: no method/rule prints it; both numbers are shown;
-- ``not_recomputable``: the data cannot produce it; ``Regenerated.missing`` says why.
+- ``not_recomputable``: the data cannot produce it; ``Regenerated.missing`` says why;
+- ``impossible``: no data can produce the printed number (set after the comparison by
+  :func:`retrocohort.audit.impossible.mark_impossible_rows`, whatever the data regenerate).
 
 Printed "<0.001" is matched by any p below 0.001. Truncation is never accepted here.
 """
@@ -22,8 +24,14 @@ from retrocohort.audit.published import PublishedNumber
 from retrocohort.audit.regenerated import Method, Regenerated
 from retrocohort.audit.rounding import STANDARD_RULES, Rule, matching_rules, printed_match_rules
 
-Status = Literal["reproduced", "reproduced_other_method", "not_reproduced", "not_recomputable"]
-STATUSES: tuple[Status, ...] = ("reproduced", "reproduced_other_method", "not_reproduced", "not_recomputable")
+Status = Literal["reproduced", "reproduced_other_method", "not_reproduced", "not_recomputable", "impossible"]
+STATUSES: tuple[Status, ...] = (
+    "reproduced",
+    "reproduced_other_method",
+    "not_reproduced",
+    "not_recomputable",
+    "impossible",
+)
 RULE_NAMES = {"half_up": "half-up rounding", "half_even": "half-even rounding"}
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 from retrocohort.audit.finding import Finding, status_from_rules
+from retrocohort.audit.impossible import impossible_findings
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 from retrocohort.audit.quantile_checks import check_granularity, check_quartile_order, check_subset_quantile
 from retrocohort.audit.rounding import ALL_RULES, STANDARD_RULES, Number, Rule, matching_rules
@@ -83,23 +84,27 @@ def check_sum(parts: Sequence[tuple[str, float]], total: tuple[str, float]) -> l
 # --- all of the above on a loaded study ------------------------------------------------------
 
 
+_ORDER_KEYS = ("min", "q1", "median", "q3", "max")
+
+
 def _entry_checks(e: PublishedNumber) -> list[Finding]:
     v, d = e.values, e.decimals
     n = e.denominator or e.n
-    out: list[Finding] = []
+    out: list[Finding] = impossible_findings(e)  # impossibility first (never "reproduced")
     if e.statistic == "count_pct" and n:
         out += check_percentage(e.id, int(v["count"]), v["pct"], d["pct"], n)
-    if e.statistic == "count_of_total" and "pct" in v:
+    if e.statistic == "count_of_total" and "pct" in v and v["total"] > 0:
         out += check_percentage(e.id, int(v["count"]), v["pct"], d["pct"], int(v["total"]))
-    if e.statistic in ("median_iqr", "mean_iqr"):
-        out += check_quartile_order(e.id, {k: x for k, x in v.items() if k != "mean"})
+    if e.statistic in ("median_iqr", "mean_iqr") or sum(k in v for k in _ORDER_KEYS) >= 2:
+        out += check_quartile_order(e.id, {k: x for k, x in v.items() if k in _ORDER_KEYS})
     if e.statistic == "median_iqr" and e.assumed_resolution and n:
         out += check_granularity(e.id, v, d, n, e.assumed_resolution, qtype=e.quantile_type or 7)
     return out
 
 
 def check_study(study: PublishedStudy) -> list[Finding]:
-    """Percentages, quartile order, granularity, agreements, sums and subset medians of a study."""
+    """Impossible numbers (:mod:`retrocohort.audit.impossible`), percentages, quartile order,
+    granularity, agreements, sums and subset medians of a study."""
     out = [f for e in study.numbers for f in _entry_checks(e)]
     out += check_agreement([[(r, study.value(r)) for r in a.members] for a in study.agreements])
     for s in study.sums:

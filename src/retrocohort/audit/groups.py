@@ -179,6 +179,20 @@ def group_summary(
     )
 
 
+def mann_whitney_variants(xa: np.ndarray, xb: np.ndarray, suffix: str, notes: list[str]) -> list[Method]:
+    """Every Mann-Whitney variant of ``MW_VARIANTS`` defined on these samples. A variant the
+    stats layer refuses (e.g. a normal approximation of all-tied samples, whose null variance
+    is zero) is left out and named in ``notes`` (as the signed-rank variants of
+    :func:`retrocohort.audit.regen_paired.signed_rank_methods`), never a crash."""
+    out = []
+    for name, kw in MW_VARIANTS:
+        try:
+            out.append(Method(name + suffix, {"p": float(mann_whitney(xa, xb, **kw).p_value)}))
+        except ValueError as exc:
+            notes.append(f"{name}{suffix}: not computed ({exc})")
+    return out
+
+
 def _configured_test(
     d1: Definition, d2: Definition, outcome: str, data: AuditData
 ) -> tuple[Mapping[str, Any], Mapping[str, Any] | None, bool] | None:
@@ -269,8 +283,7 @@ def group_p(
                     methods.append(
                         Method(f"Mann-Whitney U, pipeline default: {res.method}", {"p": res.p_value}, True)
                     )
-            for name, kw in MW_VARIANTS:
-                methods.append(Method(name + suffix, {"p": float(mann_whitney(xa, xb, **kw).p_value)}))
+            methods += mann_whitney_variants(xa, xb, suffix, notes)
             inputs |= set(resolve_inputs([*in1, *in2, entry.variable], data))
     if not methods:
         return Regenerated(entry.id, missing="; ".join(notes) or "no computable membership")

@@ -32,6 +32,8 @@ NUMBER_WORDS = {
 }
 _NUMBER = re.compile(r"\d*\.\d+|\d+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# A minus sign (hyphen-minus or U+2212) not after a digit: "± -3.1" is negative, "13-19" a range.
+_NEGATIVE = re.compile(r"(?<![\d.,])[-\u2212](\d*\.\d+|\d+)")
 
 
 @dataclass(frozen=True)
@@ -146,10 +148,13 @@ class PublishedStudy:
 
 
 def printed_tokens(printed: str) -> set[str]:
-    """Numbers visible in a printed string: digits (thousands commas dropped) and number words."""
+    """Numbers visible in a printed string: digits (thousands commas dropped), negative numbers
+    ("-3.1", "−3.1" after anything but a digit) and number words."""
     text = _THOUSANDS.sub("", printed)
     tokens = set(_NUMBER.findall(text))
+    tokens |= {"-" + t for t in _NEGATIVE.findall(text)}
     tokens |= {"0" + t for t in tokens if t.startswith(".")}  # ".035" as printed in APA style
+    tokens |= {"-0" + t[1:] for t in tokens if t.startswith("-.")}
     tokens |= {str(NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in NUMBER_WORDS}
     return tokens
 

@@ -3,7 +3,9 @@
 Built only from the computed audit of each study (:func:`retrocohort.audit.report.audit_one_study`);
 nothing is hard-coded. Severities, most serious first (``SEVERITIES``):
 
-- ``inconsistent``: printed numbers that cannot all be true (a percentage its count and
+- ``inconsistent``: printed numbers that cannot all be true (an impossible number,
+  :mod:`retrocohort.audit.impossible`: a percentage over 100, a count over its denominator, p
+  outside [0, 1], a statistic of n = 0, a negative SD; a percentage its count and
   denominator cannot give, a median outside its IQR, the same count printed differently, a
   quantile no data can produce, GRIM/GRIMMER/DEBIT/statcheck/HScore failures);
 - ``unattainable``: a printed p-value that no test on any data compatible with the printed
@@ -81,6 +83,16 @@ def _members(entry_id: str) -> list[str]:
     return [m.split(".")[0] for m in entry_id.split(" = ")]
 
 
+def _order_words(violations: Sequence[str]) -> str:
+    """What a quartile-order violation ("median=21 > q3=19") says, in words."""
+    keys = {k.split("=")[0] for v in violations for k in v.split(" > ")}
+    if "median" in keys and keys & {"q1", "q3"}:
+        return "a median outside its own interquartile range"
+    if "median" in keys:
+        return "a median outside its own printed range"
+    return "summary values out of order (no data can have them)"
+
+
 def _inconsistent_sentence(f: Mapping[str, Any], rows: Mapping[str, Mapping[str, Any]]) -> str:
     if f["check"] == "agreement":
         parts = [f"{rows[m]['where']} “{rows[m]['printed']}”" for m in _members(f["entry_id"]) if m in rows]
@@ -90,8 +102,7 @@ def _inconsistent_sentence(f: Mapping[str, Any], rows: Mapping[str, Mapping[str,
         return f"{_short(f['message'])[0].upper()}{_short(f['message'])[1:]}."
     printed = f" “{row['printed']}”"
     if f["check"] == "quartile_order":
-        return (
-            f"{_where(row)} reports{printed}, a median outside its own interquartile range "
+        return f"{_where(row)} reports{printed}, {_order_words(f['details'].get('violations', []))} " + (
             f"({_short(f['message']).replace('order violated: ', '')})."
         )
     return f"{_where(row)} reports{printed}: {_short(f['message'])}."
@@ -170,10 +181,11 @@ def _p_findings(
 
 def _grouped_rows(rows: Sequence[Mapping[str, Any]], status: str, data: str) -> dict[str, list]:
     """Rows of one status and data kind, grouped by what they print: variable, subgroup, and
-    p-value vs summary (so the same count printed in three places is one finding)."""
+    p-value vs summary (so the same count printed in three places is one finding). An
+    impossible row counts under the status its data gave (``data_status``)."""
     groups: dict[str, list] = {}
     for r in rows:
-        if r["status"] == status and r["data"] == data:
+        if status in (r["status"], r.get("data_status")) and r["data"] == data:
             label = r["variable"].replace("_", " ")
             if r["statistic"] == "p_value":
                 label = f"p-value for {label}"

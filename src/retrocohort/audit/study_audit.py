@@ -16,6 +16,7 @@ from retrocohort.audit import audit_study
 from retrocohort.audit.calibration import Calibration, calibration_status
 from retrocohort.audit.compare import STATUSES, compare_entry, describe_matches
 from retrocohort.audit.data_free_rows import apply_data_free_statuses
+from retrocohort.audit.impossible import mark_impossible_rows
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 from retrocohort.audit.regenerated import (
     DEFAULT_QUANTILE_TYPES,
@@ -39,6 +40,7 @@ STATUS_TEXT = {
     "reproduced_other_method": "reproduced only under another named method",
     "not_reproduced": "not reproduced",
     "not_recomputable": "not recomputable from the available data",
+    "impossible": "impossible as printed (no data can give it)",
 }
 
 
@@ -158,6 +160,7 @@ def audit_one_study(
     findings = audit_study(study, max_group_total=max_group_total)
     if data is None:
         apply_data_free_statuses(rows, findings, {e.id: e.test for e in study.numbers})
+    mark_impossible_rows(rows, findings)
     unknowns = (
         [
             *unknown_value_analyses(study, data, ranges or {}),

@@ -80,7 +80,7 @@ def findings_summary(study_audit: Mapping[str, Any]) -> list[str]:
                 + (
                     f" ({by.get(s + '/real', 0)} from real data, "
                     f"{by.get(s + '/synthetic', 0)} from synthetic data)"
-                    if s != "not_recomputable"
+                    if s not in ("not_recomputable", "impossible")
                     else ""
                 )
                 for s in STATUSES

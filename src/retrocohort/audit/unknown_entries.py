@@ -120,9 +120,12 @@ def _p_alternatives(e: PublishedNumber, defs: list, bounds: tuple, data: AuditDa
             side = 0 if len(gaps[0]) else 1
             for name, kw in MW_VARIANTS:
                 stat = mann_whitney_p_stat(samples[1 - side].dropna().tolist(), name=name, **kw)
-                rep = missing_value_report(
-                    samples[side].tolist(), [Target(stat, e.values["p"], e.decimals["p"])], bounds=bounds
-                )  # type: ignore[arg-type]
+                try:
+                    rep = missing_value_report(
+                        samples[side].tolist(), [Target(stat, e.values["p"], e.decimals["p"])], bounds=bounds
+                    )  # type: ignore[arg-type]
+                except ValueError:  # variant undefined for some value (all tied: zero null variance)
+                    continue
                 t = rep.targets[0]
                 out.append(
                     {

@@ -14,7 +14,9 @@ DESCRIPTION = """\
 Audit the printed numbers of one or more papers, each transcribed as a published-numbers YAML
 file (schema: src/retrocohort/config/schemas/published.schema.yaml; examples in config/published/).
 
-Without --data it needs no patient data and no pipeline run (seconds): percentages against their
+Without --data it needs no patient data and no pipeline run (seconds): numbers no data can
+produce (percentages over 100, counts over their denominator, p outside [0, 1], statistics of
+n = 0, negative SDs, reversed ranges, SDs beyond what the range allows), percentages against their
 counts, quartile order, agreements and sums, attainable p-values, every standard 2x2 test on
 printed counts and the test the paper states, GRIM/GRIMMER/DEBIT/SPRITE on means and SDs,
 statcheck on printed test statistics, HScore totals against their items. With --data STUDY_DIR it also sets each number beside its value regenerated from
