@@ -44,9 +44,45 @@ def declared_table_variables(config: Mapping[str, Any]) -> Iterable[tuple[str, s
                 yield f"{where}/{key}/{name}", name
 
 
+#: Keys that only one model reads: given with the other model, they would be ignored silently.
+MODEL_ONLY_KEYS = {"logistic": ("outcome", "event_level"), "cox": ("time", "event")}
+
+
+def exclusive_key_problems(tid: str, spec: Mapping[str, Any], file: str) -> list[Problem]:
+    """Keys that contradict the table's kind or model: a cox table with `outcome`/`event_level`,
+    a logistic one with `time`/`event`, `group_labels` without `by`; each names both keys."""
+    where = f"tables/{tid}"
+    problems = []
+    model = spec.get("model")
+    if spec.get("kind") == "regression" and model in MODEL_ONLY_KEYS:
+        other = "cox" if model == "logistic" else "logistic"
+        problems += [
+            Problem(
+                f"`{key}` is a {other} key but `model` is {model}",
+                file=file,
+                column=f"{where}/{key}",
+                value={"model": model, key: spec[key]},
+                expected=f"{model} keys only ({', '.join(MODEL_ONLY_KEYS[model])}), or `model: {other}`",
+            )
+            for key in MODEL_ONLY_KEYS[other]
+            if key in spec
+        ]
+    if spec.get("kind") == "descriptive" and "group_labels" in spec and "by" not in spec:
+        problems.append(
+            Problem(
+                "`group_labels` without `by`: the table has no groups to label",
+                file=file,
+                column=f"{where}/group_labels",
+                value=sorted(spec["group_labels"]),
+                expected="`by: <grouping variable>` with the labels, or no `group_labels`",
+            )
+        )
+    return problems
+
+
 def _model_problems(tid: str, spec: Mapping[str, Any], file: str) -> list[Problem]:
     """Multivariable terms and reference levels must be among the table's predictors' models."""
-    problems = []
+    problems = exclusive_key_problems(tid, spec, file)
     in_models = set(spec.get("predictors", [])) | set(spec.get("multivariable", []))
     for key in ("reference_levels", "labels", "level_labels"):
         for name in spec.get(key, {}):
