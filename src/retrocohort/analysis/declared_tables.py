@@ -77,6 +77,16 @@ def check_group_labels(frame: pd.DataFrame, table_id: str, spec: Mapping[str, An
     )
 
 
+def data_level(values: pd.Series | None, level: Any) -> Any:
+    """The value of ``values`` that ``level`` names as printed (:func:`group_key`: ``1`` for the
+    yes/no measurement value 1.0, ``True`` for a boolean), so a level written as the config spells
+    values means the same patients in a model as in a descriptive table; else ``level``."""
+    if values is None:
+        return level
+    wanted = group_key(level)
+    return next((v for v in pd.unique(values.dropna()) if group_key(v) == wanted), level)
+
+
 def reference_levels(spec: Mapping[str, Any], variables: Mapping[str, Any]) -> dict:
     """The table's ``reference_levels``, completed with the first declared category of each
     categorical predictor (R's default treatment coding: the first factor level)."""
@@ -130,10 +140,13 @@ def declared_table_statistics(
     if spec["kind"] == "listing":  # the listed values themselves, one row per patient
         return listing_values(frame, spec)
     if spec["kind"] == "regression":
-        model = {**spec, "kind": spec["model"], "reference_levels": reference_levels(spec, variables)}
-        return regression_analysis(
-            _declared_levels(frame, spec, variables), model, where=f"tables/{table_id}"
-        ).to_frame()
+        levelled = _declared_levels(frame, spec, variables)
+        refs = {
+            name: data_level(levelled.get(name), level)
+            for name, level in reference_levels(spec, variables).items()
+        }
+        model = {**spec, "kind": spec["model"], "reference_levels": refs}
+        return regression_analysis(levelled, model, where=f"tables/{table_id}").to_frame()
     absent = [  # a declared measurement nobody in the cohort has on the baseline day: all missing
         r["variable"]
         for r in spec["rows"]

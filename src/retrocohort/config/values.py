@@ -70,12 +70,16 @@ def is_boolean(config: Mapping[str, Any], name: str) -> bool:
 def value_domain(config: Mapping[str, Any], name: str) -> tuple[str, ...] | None:
     """The printed values ``name`` can take, or None when they are not known before the data.
 
-    Yes/no variables: ``True``, ``False``; categorical variables: their ``categories``, else the
+    Yes/no variables: ``True``, ``False`` (measurements: ``0``, ``1``); the built-in ``site``: the keys of ``sites:``; categorical variables: their ``categories``, else the
     values of their sources' ``map:``; ``first_of`` variables: their rules' values.
     """
     if is_boolean(config, name):
         return BOOLEAN_VALUES
+    if name == "site" and name not in (config.get("variables") or {}):
+        return tuple(config.get("sites") or {}) or None
     declared = (config.get("variables") or {}).get(name)
+    if isinstance(declared, Mapping) and declared.get("kind") == "binary":
+        return ("0", "1")  # a yes/no measurement: 0/1 (checked at ingestion)
     if isinstance(declared, Mapping):
         if declared.get("table") != "patients" or declared.get("kind") not in ("categorical", "text"):
             return None
