@@ -142,7 +142,10 @@ def test_raw_codes_are_refused_with_the_mapped_value(pbc, tmp_path, monkeypatch,
 
 def test_a_value_of_no_kind_is_refused_with_the_valid_values(pbc, tmp_path, monkeypatch):
     problems = _problems(
-        pbc, tmp_path, monkeypatch, lambda c: c["tables"]["cox_survival"]["reference_levels"].update(edema="absent")
+        pbc,
+        tmp_path,
+        monkeypatch,
+        lambda c: c["tables"]["cox_survival"]["reference_levels"].update(edema="absent"),
     )
     hit = [p for p in problems if p.column == "tables/cox_survival/reference_levels/edema"]
     assert hit and "none" in hit[0].expected and "despite_diuretics" in hit[0].expected
@@ -219,3 +222,86 @@ def test_a_listing_with_a_patient_id_column_builds(root, monkeypatch):
     config = {**study.data, "tables": {**study.data["tables"], "lst": spec}}
     text = to_markdown(build_declared_table(stats, "lst", config, n_patients=2))
     assert "p1" in text and "61" in text
+
+
+# -- 7. found by the property test (tests/unit/test_config_property.py) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "spec, key",
+    [
+        (
+            {
+                "kind": "regression",
+                "model": "logistic",
+                "outcome": "died",
+                "predictors": ["age"],
+                "reference_levels": {"age": "50"},
+            },
+            "reference_levels/age",
+        ),
+        (
+            {
+                "kind": "regression",
+                "model": "logistic",
+                "outcome": "died",
+                "predictors": ["site"],
+                "reference_levels": {"site": "1"},
+            },
+            "reference_levels/site",
+        ),
+        (
+            {"kind": "regression", "model": "logistic", "outcome": "died", "predictors": ["patient_id"]},
+            "predictors/0",
+        ),
+        ({"kind": "descriptive", "rows": [{"variable": "stage", "kind": "binary"}]}, "rows/0/kind"),
+        (
+            {"kind": "descriptive", "rows": [{"variable": "protime_seq", "kind": "categorical"}]},
+            "rows/0/kind",
+        ),
+        ({"kind": "descriptive", "rows": [{"variable": "age", "levels": ["50"]}]}, "rows/0/levels"),
+        (
+            {"kind": "listing", "columns": [{"variable": "ascites", "header": "A", "decimals": 1}]},
+            "columns/0/decimals",
+        ),
+    ],
+)
+def test_settings_the_variable_cannot_take_are_refused_at_load(pbc, tmp_path, monkeypatch, spec, key):
+    problems = _problems(pbc, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
+    assert f"tables/t9/{key}" in _columns(problems), [p.render() for p in problems]
+
+
+def test_a_categorical_predictor_without_categories_needs_a_reference_level(root, tmp_path, monkeypatch):
+    spec = {
+        "kind": "regression",
+        "model": "logistic",
+        "outcome": "anakinra_efficacy",
+        "predictors": ["cause_group"],
+    }
+    problems = _problems(root, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
+    hit = [p for p in problems if p.column == "tables/t9/reference_levels/cause_group"]
+    assert hit and "still" in hit[0].expected
+
+
+def test_a_reference_level_of_a_yes_no_measurement_is_written_as_printed():
+    frame = pd.DataFrame(
+        {
+            "fever": [0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0],
+            "out": [True, False, True, False, True, True, False, False],
+        },
+        index=pd.Index([f"p{i}" for i in range(8)], name="patient_id"),
+    )
+    spec = {
+        "kind": "regression",
+        "model": "logistic",
+        "outcome": "out",
+        "predictors": ["fever"],
+        "reference_levels": {"fever": "0"},
+    }
+    variables = {
+        "fever": {"kind": "binary", "table": "measurements"},
+        "out": {"kind": "binary", "table": "patients"},
+    }
+    stats = declared_table_statistics(frame, "t9", spec, variables, {"quantile_type": 7})
+    assert set(stats["reference"].dropna().astype(str)) == {"0.0"}
+    assert stats["ratio"].notna().all()
