@@ -305,3 +305,15 @@ def test_a_reference_level_of_a_yes_no_measurement_is_written_as_printed():
     stats = declared_table_statistics(frame, "t9", spec, variables, {"quantile_type": 7})
     assert set(stats["reference"].dropna().astype(str)) == {"0.0"}
     assert stats["ratio"].notna().all()
+
+
+def test_a_schema_error_in_a_row_does_not_hide_the_same_tables_other_keys(pbc, tmp_path, monkeypatch):
+    def edit(c):
+        c["tables"]["baseline_by_arm"]["rows"][0]["stat"] = "bogus"
+        c["tables"]["baseline_by_arm"]["rows"][3]["variable"] = "no_such_row_variable"
+        c["tables"]["baseline_by_arm"]["group_labels"] = {"1": "D-pen", "2": "Placebo"}
+
+    columns = _columns(_problems(pbc, tmp_path, monkeypatch, edit))
+    assert "tables/baseline_by_arm/rows/0/stat" in columns
+    assert "tables/baseline_by_arm/rows/3/variable" in columns  # index as written
+    assert "tables/baseline_by_arm/group_labels/1" in columns

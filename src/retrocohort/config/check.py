@@ -86,15 +86,15 @@ KEEP_NAME = ("variables", "derived")
 
 
 def _broken_entry(path: tuple) -> tuple:
-    """The config entry a schema error at ``path`` breaks: a named entry (``tables/t1``), else
-    the list item it is in (``survival/0``), else the key itself."""
+    """The config entry a schema error at ``path`` breaks: the first list item on the path
+    (``survival/0``, ``tables/t1/rows/2``), else a named entry (``tables/t1``), else the key."""
     if not path:
         return ()
-    if path[0] in NAMED_SECTIONS and len(path) >= 2:
-        return path[:2]
     for k, part in enumerate(path):
         if isinstance(part, int):
             return path[: k + 1]
+    if path[0] in NAMED_SECTIONS and len(path) >= 2:
+        return path[:2]
     return path
 
 
