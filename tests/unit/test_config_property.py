@@ -15,7 +15,7 @@ import copy
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from retrocohort.analysis.declared_tables import declared_table_statistics
@@ -60,10 +60,36 @@ class StudyData:
             write_parquet(table, inputs[name])
         self.frame, _ = cohort_frame(inputs, config)
         self.names = sorted(set(config["variables"]) | set(config["derived"]) | {"patient_id", "site"})
+        self.canonical = {name: list(value_domain(self.raw, name) or ()) for name in self.names}
         self.values = {
-            name: sorted(set(value_domain(self.raw, name) or ()) | set(raw_codes(self.raw, name)))
-            for name in self.names
+            name: sorted(set(self.canonical[name]) | set(raw_codes(self.raw, name))) for name in self.names
         }
+        kinds = {n: v.get("kind") for n, v in config["variables"].items()}
+        derived_kind = {
+            n: (
+                "numeric"
+                if {"count_of", "points", "treatment_line_of"} & set(d)
+                else "category"
+                if "first_of" in d
+                else "yes_no"
+            )
+            for n, d in config["derived"].items()
+        }
+        self.pools = {
+            "yes_no": sorted(
+                n for n in self.names if kinds.get(n) == "binary" or derived_kind.get(n) == "yes_no"
+            ),
+            "numeric": sorted(
+                n
+                for n in self.names
+                if kinds.get(n) in ("continuous", "count") or derived_kind.get(n) == "numeric"
+            ),
+            "category": sorted(
+                n for n in self.names if kinds.get(n) == "categorical" or derived_kind.get(n) == "category"
+            ),
+        }
+        self.pools["groups"] = self.pools["yes_no"] + self.pools["category"] + ["site"]
+        self.pools["any"] = self.pools["groups"] + self.pools["numeric"]
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +98,25 @@ def studies(tmp_path_factory) -> dict[str, StudyData]:
 
 
 def _value(data: st.DataObject, study: StudyData, name: str):
-    """A value for ``name``: one of its canonical values or raw codes, or junk."""
-    known = study.values.get(name) or []
-    pool = [*known, "junk", "1", True]
+    """A value for ``name``: mostly one of its canonical values, else a raw code or junk."""
+    canonical = study.canonical.get(name) or []
+    if canonical and data.draw(st.integers(0, 9)) < 8:
+        return data.draw(st.sampled_from(canonical))
+    return data.draw(st.sampled_from([*study.values.get(name, []), "junk", "1", True]))
+
+
+def _name(data: st.DataObject, study: StudyData, role: str) -> str:
+    """Mostly a variable fit for ``role`` (a pool of :attr:`StudyData.pools`), sometimes any name."""
+    pool = study.pools[role] if data.draw(st.integers(0, 9)) < 8 else study.names
     return data.draw(st.sampled_from(pool))
 
 
-def _names(data: st.DataObject, study: StudyData, lo: int, hi: int) -> list[str]:
-    return data.draw(st.lists(st.sampled_from(study.names), min_size=lo, max_size=hi, unique=True))
+def _names(data: st.DataObject, study: StudyData, lo: int, hi: int, role: str = "any") -> list[str]:
+    return list(dict.fromkeys(_name(data, study, role) for _ in range(data.draw(st.integers(lo, hi)))))
+
+
+def _rarely(data: st.DataObject) -> bool:
+    return data.draw(st.integers(0, 5)) == 0
 
 
 def _maybe(data: st.DataObject, key: str, value_strategy, out: dict) -> None:
@@ -91,7 +128,8 @@ def _descriptive(data: st.DataObject, study: StudyData) -> dict:
     spec: dict = {"kind": "descriptive", "title": "Generated {n}", "rows": []}
     for name in _names(data, study, 1, 4):
         row: dict = {"variable": name}
-        _maybe(data, "kind", st.sampled_from(["binary", "categorical", "continuous"]), row)
+        if _rarely(data):
+            row["kind"] = data.draw(st.sampled_from(["binary", "categorical", "continuous"]))
         _maybe(
             data,
             "stat",
@@ -100,15 +138,15 @@ def _descriptive(data: st.DataObject, study: StudyData) -> dict:
         )
         _maybe(data, "decimals", st.integers(0, 3), row)
         _maybe(data, "missing", st.sampled_from(["ifany", "always", "no"]), row)
-        if data.draw(st.booleans()):
+        if _rarely(data):
             row["levels"] = [_value(data, study, name) for _ in range(data.draw(st.integers(1, 3)))]
-        if data.draw(st.booleans()):
+        if _rarely(data):
             row["level_labels"] = {str(_value(data, study, name)): "L"}
         spec["rows"].append(row)
     if data.draw(st.booleans()):
-        spec["by"] = data.draw(st.sampled_from(study.names))
+        spec["by"] = _name(data, study, "groups")
         if data.draw(st.booleans()):
-            keys = {str(_value(data, study, spec["by"])) for _ in range(3)}
+            keys = {str(_value(data, study, spec["by"])) for _ in range(data.draw(st.integers(2, 3)))}
             spec["group_labels"] = {k: f"G {k}" for k in keys}
     for key in ("overall", "p_value", "smd"):
         _maybe(data, key, st.booleans(), spec)
@@ -122,17 +160,17 @@ def _regression(data: st.DataObject, study: StudyData) -> dict:
     model = data.draw(st.sampled_from(["logistic", "cox"]))
     spec: dict = {"kind": "regression", "model": model, "predictors": _names(data, study, 1, 3)}
     if model == "logistic":
-        spec["outcome"] = data.draw(st.sampled_from(study.names))
-        if data.draw(st.booleans()):
+        spec["outcome"] = _name(data, study, "yes_no" if data.draw(st.booleans()) else "category")
+        if study.canonical.get(spec["outcome"]) and not _rarely(data) or _rarely(data):
             spec["event_level"] = _value(data, study, spec["outcome"])
     else:
-        spec["time"] = data.draw(st.sampled_from(study.names))
-        spec["event"] = data.draw(st.sampled_from(study.names))
+        spec["time"] = _name(data, study, "numeric")
+        spec["event"] = _name(data, study, "yes_no")
     if data.draw(st.booleans()):
         spec["multivariable"] = _names(data, study, 1, 3)
-    if data.draw(st.booleans()):
-        name = data.draw(st.sampled_from(spec["predictors"]))
-        spec["reference_levels"] = {name: _value(data, study, name)}
+    for name in spec["predictors"]:
+        if name in study.pools["category"] and not _rarely(data) or _rarely(data):
+            spec.setdefault("reference_levels", {})[name] = _value(data, study, name)
     if data.draw(st.booleans()):
         spec["labels"] = {spec["predictors"][0]: "Label"}
     if data.draw(st.booleans()):
@@ -144,9 +182,10 @@ def _regression(data: st.DataObject, study: StudyData) -> dict:
 
 def _listing(data: st.DataObject, study: StudyData) -> dict:
     columns = []
-    for name in _names(data, study, 1, 3):
+    for name in _names(data, study, 1, 3) + (["patient_id"] if data.draw(st.booleans()) else []):
         col: dict = {"variable": name, "header": name.title()}
-        _maybe(data, "decimals", st.integers(0, 2), col)
+        if name in study.pools["numeric"] and data.draw(st.booleans()) or _rarely(data):
+            col["decimals"] = data.draw(st.integers(0, 2))
         if data.draw(st.booleans()):
             col["map"] = {str(_value(data, study, name)): "mapped"}
         columns.append(col)
@@ -171,7 +210,7 @@ def build_like_the_rule(study: StudyData, config: dict, table_id: str) -> str:
 
 @settings(
     derandomize=True,
-    max_examples=150,
+    max_examples=120,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -183,6 +222,7 @@ def test_declared_tables_are_refused_at_load_or_built(studies, data):
     config["tables"][TABLE_ID] = spec
     schema = read_yaml(SCHEMA_PATH)
     problems = config_problems(config, schema, study.file, study.dir)
+    event(f"{spec['kind']}: {'refused at load' if problems else 'loaded'}")
     if problems:  # refused at load: every problem names its key
         assert all(p.column for p in problems), [p.render() for p in problems]
         return
@@ -198,6 +238,7 @@ def test_declared_tables_are_refused_at_load_or_built(studies, data):
         assert not any(str(p.value) in written for p in exc.problems), (
             f"config value refused late: {exc}\n{spec}"
         )
+        event("loaded, impossible for these data (located InputError)")
         return
     assert text.strip()
 

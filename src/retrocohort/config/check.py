@@ -3,8 +3,8 @@
 Two layers of checks: the JSON Schema in ``src/retrocohort/config/schemas/config.schema.yaml`` (keys, types,
 enums; the same file Snakemake's ``validate`` uses), then cross-references the schema cannot
 express (a table row naming an undeclared variable, a source file that does not exist:
-:mod:`retrocohort.config.references`).
-"""
+:mod:`retrocohort.config.references`), in one pass (:func:`config_problems`): every problem of
+both layers is reported together."""
 
 from __future__ import annotations
 
