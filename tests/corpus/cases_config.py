@@ -177,4 +177,47 @@ CASES: list[tuple] = [
         None,
         ["config.yaml", f"{L0}/layout", "'wide' is not one of ['long']"],
     ),
+    (
+        "config_survival_event_and_observed",
+        "config: survival entry with both event and event_when_observed (event used silently before)",
+        {},
+        [
+            {"set": "derived", "value": {"female": {"equals": {"variable": "sex", "value": "female"}}}},
+            {
+                "set": "survival",
+                "value": [{"id": "s", "time": "age", "event": "female", "event_when_observed": True}],
+            },
+        ],
+        None,
+        [
+            "config.yaml",
+            "survival/0/event_when_observed",
+            "`event` and `event_when_observed` are alternatives",
+        ],
+    ),
+    (
+        "config_raw_code_value",
+        "config: a value written as the raw code of a map instead of the mapped value",
+        {},
+        [{"set": "derived", "value": {"female": {"equals": {"variable": "sex", "value": "F"}}}}],
+        None,
+        [
+            "config.yaml",
+            "derived/female/equals/value",
+            "raw code of 'sex'",
+            "maps it to 'female'",
+            "male, female",
+        ],
+    ),
+    (
+        "config_schema_and_reference_together",
+        "config: a schema error and a cross-reference error in one config (one pass shows both)",
+        {},
+        [
+            {"set": "baseline_day", "value": "zero"},
+            {"set": "survival", "value": [{"id": "s", "time": "fever_days", "event_when_observed": True}]},
+        ],
+        None,
+        ["config.yaml", "baseline_day", "survival/0/time", "unknown variable"],
+    ),
 ]

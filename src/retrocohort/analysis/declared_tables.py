@@ -13,8 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from retrocohort.analysis.groups import group_assignment, group_key
 from retrocohort.analysis.regression import regression_analysis
 from retrocohort.analysis.stratified import KIND_ALIASES, stratified_statistics
+from retrocohort.errors import ConfigError, Problem
 
 
 def descriptive_rows(spec: Mapping[str, Any], variables: Mapping[str, Any]) -> list[dict]:
@@ -50,6 +52,41 @@ def _category_groups(by: str | None, variables: Mapping[str, Any]) -> dict | Non
     return {c: c for c in cats} if cats else None
 
 
+def check_group_labels(frame: pd.DataFrame, table_id: str, spec: Mapping[str, Any]) -> None:
+    """ConfigError when no patient has any of the ``group_labels`` values of ``by`` (every arm
+    would print n = 0): the labels name values the data do not hold, e.g. raw codes of a
+    ``map:`` instead of the mapped values. The message lists the values present."""
+    labels, by = spec.get("group_labels"), spec.get("by")
+    if not labels or by not in frame:
+        return
+    keys, _ = group_assignment(frame[by], dict(labels))
+    if keys.notna().any():
+        return
+    present = sorted({k for k in (group_key(v) for v in frame[by]) if k is not None})
+    raise ConfigError(
+        f"No patient is in any group of tables/{table_id}",
+        [
+            Problem(
+                f"no patient has any of these values of {by!r}",
+                file="config",
+                column=f"tables/{table_id}/group_labels",
+                value=list(labels),
+                expected=f"values of {by} as printed: one of {', '.join(present) or '(none: all missing)'}",
+            )
+        ],
+    )
+
+
+def data_level(values: pd.Series | None, level: Any) -> Any:
+    """The value of ``values`` that ``level`` names as printed (:func:`group_key`: ``1`` for the
+    yes/no measurement value 1.0, ``True`` for a boolean), so a level written as the config spells
+    values means the same patients in a model as in a descriptive table; else ``level``."""
+    if values is None:
+        return level
+    wanted = group_key(level)
+    return next((v for v in pd.unique(values.dropna()) if group_key(v) == wanted), level)
+
+
 def reference_levels(spec: Mapping[str, Any], variables: Mapping[str, Any]) -> dict:
     """The table's ``reference_levels``, completed with the first declared category of each
     categorical predictor (R's default treatment coding: the first factor level)."""
@@ -59,6 +96,14 @@ def reference_levels(spec: Mapping[str, Any], variables: Mapping[str, Any]) -> d
         if name not in refs and declared.get("kind") == "categorical" and declared.get("categories"):
             refs[name] = declared["categories"][0]
     return refs
+
+
+def listing_values(frame: pd.DataFrame, spec: Mapping[str, Any]) -> pd.DataFrame:
+    """``patient_id`` (the frame's index) and each listed variable, one row per patient; a
+    ``patient_id`` column of the listing is that id (listed once, not a second column)."""
+    columns = [c for c in dict.fromkeys(c["variable"] for c in spec["columns"]) if c != "patient_id"]
+    listed = frame.reindex(columns=columns).reset_index()
+    return listed.rename(columns={listed.columns[0]: "patient_id"})
 
 
 def declared_table_statistics(
@@ -93,20 +138,22 @@ def declared_table_statistics(
         convergence notes, method); listing: patient_id and the listed variables.
     """
     if spec["kind"] == "listing":  # the listed values themselves, one row per patient
-        columns = list(dict.fromkeys(c["variable"] for c in spec["columns"]))
-        listed = frame.reindex(columns=columns)
-        return listed.reset_index().rename(columns={"index": "patient_id"})
+        return listing_values(frame, spec)
     if spec["kind"] == "regression":
-        model = {**spec, "kind": spec["model"], "reference_levels": reference_levels(spec, variables)}
-        return regression_analysis(
-            _declared_levels(frame, spec, variables), model, where=f"tables/{table_id}"
-        ).to_frame()
+        levelled = _declared_levels(frame, spec, variables)
+        refs = {
+            name: data_level(levelled.get(name), level)
+            for name, level in reference_levels(spec, variables).items()
+        }
+        model = {**spec, "kind": spec["model"], "reference_levels": refs}
+        return regression_analysis(levelled, model, where=f"tables/{table_id}").to_frame()
     absent = [  # a declared measurement nobody in the cohort has on the baseline day: all missing
         r["variable"]
         for r in spec["rows"]
         if r["variable"] not in frame and variables.get(r["variable"], {}).get("table") == "measurements"
     ]
     frame = frame.assign(**{name: np.nan for name in absent}) if absent else frame
+    check_group_labels(frame, table_id, spec)
     return stratified_statistics(
         frame,
         descriptive_rows(spec, variables),

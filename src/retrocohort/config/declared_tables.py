@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from retrocohort.config.unknown import unknown_variable_problems
+from retrocohort.config.values import is_boolean, value_domain
 from retrocohort.errors import Problem
 
 #: Output stems used by other rules: a declared table cannot take one of these names.
@@ -44,9 +45,45 @@ def declared_table_variables(config: Mapping[str, Any]) -> Iterable[tuple[str, s
                 yield f"{where}/{key}/{name}", name
 
 
+#: Keys that only one model reads: given with the other model, they would be ignored silently.
+MODEL_ONLY_KEYS = {"logistic": ("outcome", "event_level"), "cox": ("time", "event")}
+
+
+def exclusive_key_problems(tid: str, spec: Mapping[str, Any], file: str) -> list[Problem]:
+    """Keys that contradict the table's kind or model: a cox table with `outcome`/`event_level`,
+    a logistic one with `time`/`event`, `group_labels` without `by`; each names both keys."""
+    where = f"tables/{tid}"
+    problems = []
+    model = spec.get("model")
+    if spec.get("kind") == "regression" and model in MODEL_ONLY_KEYS:
+        other = "cox" if model == "logistic" else "logistic"
+        problems += [
+            Problem(
+                f"`{key}` is a {other} key but `model` is {model}",
+                file=file,
+                column=f"{where}/{key}",
+                value={"model": model, key: spec[key]},
+                expected=f"{model} keys only ({', '.join(MODEL_ONLY_KEYS[model])}), or `model: {other}`",
+            )
+            for key in MODEL_ONLY_KEYS[other]
+            if key in spec
+        ]
+    if spec.get("kind") == "descriptive" and "group_labels" in spec and "by" not in spec:
+        problems.append(
+            Problem(
+                "`group_labels` without `by`: the table has no groups to label",
+                file=file,
+                column=f"{where}/group_labels",
+                value=sorted(spec["group_labels"]),
+                expected="`by: <grouping variable>` with the labels, or no `group_labels`",
+            )
+        )
+    return problems
+
+
 def _model_problems(tid: str, spec: Mapping[str, Any], file: str) -> list[Problem]:
     """Multivariable terms and reference levels must be among the table's predictors' models."""
-    problems = []
+    problems = exclusive_key_problems(tid, spec, file)
     in_models = set(spec.get("predictors", [])) | set(spec.get("multivariable", []))
     for key in ("reference_levels", "labels", "level_labels"):
         for name in spec.get(key, {}):
@@ -119,6 +156,144 @@ def _kind_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any],
     return problems
 
 
+#: Derived operations giving a number.
+NUMERIC_OPS = ("count_of", "points", "treatment_line_of")
+
+
+def _predictor_kind(config: Mapping[str, Any], name: str) -> str | None:
+    """``numeric``, ``categorical`` or None (yes/no, or not known before the data)."""
+    declared = (config.get("variables") or {}).get(name)
+    if isinstance(declared, Mapping):
+        kind = declared.get("kind")
+        return (
+            "numeric" if kind in ("continuous", "count") else "categorical" if kind == "categorical" else None
+        )
+    spec = (config.get("derived") or {}).get(name)
+    if isinstance(spec, Mapping):
+        if any(op in spec for op in NUMERIC_OPS):
+            return "numeric"
+        if "first_of" in spec:
+            return "categorical"
+    return None
+
+
+def _is_yes_no(config: Mapping[str, Any], name: str) -> bool:
+    declared = (config.get("variables") or {}).get(name)
+    return is_boolean(config, name) or (isinstance(declared, Mapping) and declared.get("kind") == "binary")
+
+
+def _row_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any], file: str) -> list[Problem]:
+    """Per-variable settings that the variable's kind cannot honour: a row ``kind`` that does not
+    fit (``binary`` for a variable that is not yes/no, ``continuous`` for one that is not a
+    number, ``categorical`` for a continuous one), ``levels`` of a number, listing ``decimals`` of
+    a value that is not a number, and ``patient_id`` anywhere but a listing column."""
+    where = f"tables/{tid}"
+    problems = []
+
+    def refuse(key: str, message: str, value: Any, expected: str) -> None:
+        problems.append(Problem(message, file=file, column=f"{where}/{key}", value=value, expected=expected))
+
+    for i, row in enumerate(spec.get("rows") or []):
+        name, kind = row["variable"], row.get("kind")
+        numeric = _predictor_kind(config, name) == "numeric"
+        continuous = (config.get("variables") or {}).get(name, {}).get("kind") == "continuous"
+        if kind == "binary" and not _is_yes_no(config, name):
+            refuse(
+                f"rows/{i}/kind",
+                f"{name!r} is not a yes/no variable",
+                kind,
+                "categorical (one row per level)",
+            )
+        elif kind == "continuous" and not numeric:
+            refuse(f"rows/{i}/kind", f"{name!r} is not a number", kind, "categorical or binary")
+        elif kind == "categorical" and continuous:
+            refuse(
+                f"rows/{i}/kind",
+                f"{name!r} is continuous: one row per distinct value is not a summary",
+                kind,
+                "continuous (or derive a category, e.g. less_than)",
+            )
+        elif (kind or ("continuous" if numeric else None)) == "continuous":
+            for key in ("levels", "level_labels"):
+                if key in row:
+                    refuse(
+                        f"rows/{i}/{key}",
+                        f"{name!r} is summarised as a number: it has no levels",
+                        row[key],
+                        f"no `{key}`, or `kind: categorical` for a count",
+                    )
+    for i, col in enumerate(spec.get("columns") or []):
+        if "decimals" in col and _predictor_kind(config, col["variable"]) != "numeric":
+            refuse(
+                f"columns/{i}/decimals",
+                f"{col['variable']!r} is not a number: decimals cannot apply",
+                col["decimals"],
+                "`decimals` only for continuous or count variables (`map` prints other values)",
+            )
+    ids = [("by", spec.get("by"))] + [
+        (f"rows/{i}/variable", r["variable"]) for i, r in enumerate(spec.get("rows") or [])
+    ]
+    ids += [(k, spec.get(k)) for k in ("outcome", "time", "event")]
+    ids += [(f"{k}/{i}", n) for k in ("predictors", "multivariable") for i, n in enumerate(spec.get(k) or [])]
+    for key, name in ids:
+        if name == "patient_id":
+            refuse(
+                key,
+                "the patient id identifies patients: it cannot be summarised or modelled",
+                name,
+                "a listing column",
+            )
+    return problems
+
+
+def _reference_problems(
+    tid: str, spec: Mapping[str, Any], config: Mapping[str, Any], file: str
+) -> list[Problem]:
+    """A numeric predictor has no levels (a reference level would turn it into one term per
+    distinct value); a categorical predictor needs a reference level: its first declared
+    category, or `reference_levels`."""
+    if spec.get("kind") != "regression":
+        return []
+    where = f"tables/{tid}"
+    problems = []
+    for key in ("reference_levels", "level_labels"):
+        for name in spec.get(key) or {}:
+            if _predictor_kind(config, name) == "numeric":
+                problems.append(
+                    Problem(
+                        f"{name!r} is a number: it has no levels, so no {key.replace('_', ' ')}",
+                        file=file,
+                        column=f"{where}/{key}/{name}",
+                        value=name,
+                        expected=f"{key} only for categorical predictors (derive a category from a "
+                        "number, e.g. less_than, to model it by levels)",
+                    )
+                )
+    refs = spec.get("reference_levels") or {}
+    for name in dict.fromkeys([*spec.get("predictors", []), *spec.get("multivariable", [])]):
+        declared = (config.get("variables") or {}).get(name) or {}
+        if (
+            _predictor_kind(config, name) == "categorical"
+            and name not in refs
+            and not declared.get("categories")
+        ):
+            domain = value_domain(config, name)
+            problems.append(
+                Problem(
+                    f"categorical predictor {name!r} without a reference level (it declares no categories)",
+                    file=file,
+                    column=f"{where}/reference_levels/{name}",
+                    value=name,
+                    expected="`reference_levels: {"
+                    + name
+                    + ": <level>}`"
+                    + (f", one of {', '.join(domain)}" if domain else "")
+                    + f", or `categories:` under variables/{name}",
+                )
+            )
+    return problems
+
+
 def hscore_stage_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
     """Keys that need the HScore stage in a study without a ``hscore:`` key."""
     if "hscore" in config:
@@ -151,4 +326,5 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
                 )
             )
         problems += _model_problems(tid, spec, file) + _kind_problems(tid, spec, config, file)
+        problems += _reference_problems(tid, spec, config, file) + _row_problems(tid, spec, config, file)
     return problems + hscore_stage_problems(config, file)

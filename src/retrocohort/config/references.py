@@ -18,6 +18,7 @@ from retrocohort.config.derived_spec import FLAG_OPS, VARIABLE_OPS, first_of_rul
 from retrocohort.config.paths import resolve_inside
 from retrocohort.config.time_points import day_range, time_point_problems
 from retrocohort.config.unknown import unknown_variable_problems
+from retrocohort.config.values import event_level_problems, value_problems
 from retrocohort.errors import InputError, Problem
 
 
@@ -218,7 +219,18 @@ def _survival_problems(config: dict, file: str, known: set[str]) -> list[Problem
                     expected="a binary variable (true = event)",
                 )
             )
-        if "event" not in s and not s.get("event_when_observed"):
+        if "event" in s and "event_when_observed" in s:
+            problems.append(
+                Problem(
+                    "`event` and `event_when_observed` are alternatives: both are given",
+                    file=file,
+                    column=f"survival/{i}/event_when_observed",
+                    value={"event": s["event"], "event_when_observed": s["event_when_observed"]},
+                    expected="either `event: <binary variable>` (false = censored) or "
+                    "`event_when_observed: true` (with optional `censor_time`), not both",
+                )
+            )
+        elif "event" not in s and not s.get("event_when_observed"):
             problems.append(
                 Problem(
                     "no event definition",
@@ -255,23 +267,50 @@ def _survival_problems(config: dict, file: str, known: set[str]) -> list[Problem
     return problems
 
 
+def _derived_input_problems(config: dict, file: str) -> list[Problem]:
+    """Derived variables are computed per patient: an input that is a measurement (long table,
+    one value per day) has no single value to compute them from."""
+    variables = config.get("variables", {})
+    return [
+        Problem(
+            f"{name!r} is computed per patient but {var!r} is a measurement (table: measurements)",
+            file=file,
+            column=path,
+            value=var,
+            expected="a patient-level variable (declare the value used, e.g. a baseline laboratory "
+            "value, with `table: patients`)",
+        )
+        for path, var in _referenced_variables({"derived": config.get("derived", {})})
+        for name in [path.split("/")[1]]
+        if (variables.get(var) or {}).get("table") == "measurements"
+    ]
+
+
+def reference_checks(config: dict, file: str) -> list:
+    """The checks of analysis keys naming variables (swimmer, selection score, HScore columns),
+    survival entries, derived inputs, day settings, per-source keys and agents: one callable
+    each, so a check that cannot run on a malformed section does not hide the others."""
+    known = all_variable_names(config)
+    return [
+        lambda: unknown_variable_problems(
+            _named_variables(config), known, file, also={"selection/score": "`recomputed`"}
+        ),
+        lambda: _survival_problems(config, file, known),
+        lambda: _derived_input_problems(config, file),
+        lambda: _day_problems(config, file),
+        lambda: _source_problems(config, file),
+        lambda: agent_problems(config, file),
+    ]
+
+
 def reference_problems(config: dict, file: str) -> list[Problem]:
-    """Analysis keys naming variables (swimmer, selection score, HScore columns), day settings and
-    per-source keys, each located by its key path."""
-    known = all_variable_names(config)
-    problems = unknown_variable_problems(
-        _named_variables(config), known, file, also={"selection/score": "`recomputed`"}
-    )
-    problems += _survival_problems(config, file, known)
-    return (
-        problems + _day_problems(config, file) + _source_problems(config, file) + agent_problems(config, file)
-    )
+    """Every problem of :func:`reference_checks`, each located by its key path."""
+    return [p for check in reference_checks(config, file) for p in check()]
 
 
-def semantic_problems(config: dict, file: str, base_dir: Path) -> list[Problem]:
-    """Cross-reference checks: unknown variables, missing input files, bad day settings."""
-    known = all_variable_names(config)
-    problems = unknown_variable_problems(_referenced_variables(config), known, file)
+def _input_file_problems(config: dict, file: str, base_dir: Path) -> list[Problem]:
+    """Raw paths inside the study directory that exist; the published-numbers file exists."""
+    problems = []
     for site, spec in config.get("sites", {}).items():
         for j, src in enumerate(spec["sources"]):
             try:
@@ -291,8 +330,6 @@ def semantic_problems(config: dict, file: str, base_dir: Path) -> list[Problem]:
                         value=src["path"],
                     )
                 )
-    problems += reference_problems(config, file)
-    problems += declared_table_problems(config, known, file)
     published = config.get("study", {}).get("published")
     if published and not (base_dir / published).is_file():
         problems.append(
@@ -300,4 +337,31 @@ def semantic_problems(config: dict, file: str, base_dir: Path) -> list[Problem]:
                 "published-numbers file does not exist", file=file, column="study/published", value=published
             )
         )
+    return problems
+
+
+def semantic_problems(config: dict, file: str, base_dir: Path, tolerant: bool = False) -> list[Problem]:
+    """Cross-reference checks: unknown variables, missing input files, bad day settings, values
+    that are not values of their variable, keys that exclude each other.
+
+    With ``tolerant`` (the config also has schema errors, whose broken entries the caller removed:
+    :func:`retrocohort.config.check.config_problems`), a check that cannot run on what is left
+    (it needs a key the schema check already reported) is skipped; the other checks still report.
+    """
+    known = all_variable_names(config)
+    checks = [
+        lambda: unknown_variable_problems(_referenced_variables(config), known, file),
+        lambda: _input_file_problems(config, file, base_dir),
+        *reference_checks(config, file),
+        lambda: declared_table_problems(config, known, file),
+        lambda: value_problems(config, file),
+        lambda: event_level_problems(config, file),
+    ]
+    problems: list[Problem] = []
+    for check in checks:
+        try:
+            problems += check()
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError):
+            if not tolerant:
+                raise
     return problems

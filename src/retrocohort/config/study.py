@@ -3,7 +3,8 @@
 A study *is* its config file. :func:`load_study` reads it with the project's loader
 (:func:`retrocohort.config.check.read_yaml`), checks it against the JSON Schema and the
 cross-references (:func:`~retrocohort.config.check.schema_problems`,
-:func:`~retrocohort.config.references.semantic_problems`), fills every schema ``default`` (the only
+:func:`~retrocohort.config.references.semantic_problems`, in one pass:
+:func:`~retrocohort.config.check.config_problems`), fills every schema ``default`` (the only
 place defaults live) and returns a frozen :class:`Study`.
 
 :func:`workflow_study` is what the Snakefile calls: it picks the one study file of a Snakemake
@@ -23,8 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from retrocohort.config.check import SCHEMA_PATH, read_yaml, schema_problems
-from retrocohort.config.references import semantic_problems
+from retrocohort.config.check import SCHEMA_PATH, config_problems, read_yaml
 from retrocohort.config.slices import config_slice
 from retrocohort.errors import ConfigError, Problem
 
@@ -122,9 +122,7 @@ def load_study(path: str | Path, base_dir: str | Path | None = None) -> Study:
             ],
         )
     schema = read_yaml(SCHEMA_PATH)
-    problems = schema_problems(raw, schema, str(path))
-    if not problems:
-        problems = semantic_problems(raw, str(path), Path(base_dir) if base_dir else Path.cwd())
+    problems = config_problems(raw, schema, str(path), base_dir)
     if problems:
         raise ConfigError(f"Invalid study configuration {path}", problems)
     return Study(path=path, data=fill_defaults(raw, schema))
