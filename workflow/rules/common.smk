@@ -6,10 +6,14 @@ from retrocohort.config.slices import with_value
 from retrocohort.config.study import workflow_study
 from retrocohort.io.content_hashes import content_hashes, package_digest
 from retrocohort.pipeline import run_status
-from retrocohort.pipeline.snakemake_params import use_builtin_param_serialisation
+from retrocohort.pipeline.snakemake_params import (
+    use_builtin_param_serialisation,
+    use_compact_params_change_reason,
+)
 from retrocohort.render.rst import rst_escape_text
 
 use_builtin_param_serialisation()  # params are plain values: no pandas import to compare them
+use_compact_params_change_reason()  # "Params have changed": the changed keys, not the config
 
 # conda users (--sdm conda): workflow/envs/retrocohort.yaml installs this checkout from here.
 os.environ.setdefault("RETROCOHORT_ROOT", workflow.basedir)
