@@ -3,7 +3,7 @@ import os
 import sys
 
 from retrocohort.config.slices import with_value
-from retrocohort.config.study import workflow_study
+from retrocohort.config.study import load_study, study_file
 from retrocohort.io.content_hashes import content_hashes, package_digest
 from retrocohort.pipeline import run_status
 from retrocohort.pipeline.snakemake_params import (
@@ -21,11 +21,12 @@ os.environ.setdefault("RETROCOHORT_ROOT", workflow.basedir)
 # One study per run: config/config.yaml of the working directory, or exactly one --configfile
 # (no `configfile:` directive, so nothing is merged); --config overrides are refused. Checked
 # (schema, cross-references) and completed with the schema's defaults before any rule.
-# A config that does not load marks earlier results as not current (results/run_status.json
+# A config file that does not load marks earlier results as not current (results/run_status.json
 # "stale" with the reason, report removed) before the error stops Snakemake; one that loads puts
-# back the earlier status.
+# back the earlier status. (A refused invocation, e.g. --config overrides, changes nothing.)
+STUDY_FILE = study_file(workflow.config_settings.configfiles, workflow.config_settings.config)
 try:
-    STUDY = workflow_study(workflow.config_settings.configfiles, workflow.config_settings.config)
+    STUDY = load_study(STUDY_FILE)
 except Exception as load_error:
     try:
         run_status.config_failed(run_status.load_failure_reason(load_error))
