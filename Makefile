@@ -19,8 +19,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
+# --rerun-incomplete: the jobs of an interrupted run (Ctrl-C, a kill) are rerun, never kept.
 run: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/snakemake --cores $(CORES) --rerun-incomplete
 	$(BIN)/snakemake --cores $(CORES) --report results/report.html
 
 # Lanes: pytest prints which one runs ("lane: fast (unit)" / "lane: full (unit + e2e)").

@@ -113,3 +113,95 @@ def test_sigkill_at_every_job_then_resume_is_byte_identical(tmp_path):
     ]  # Snakemake's
     # own marker in a directory() output (the validated measurements dataset) is expected
     assert leftovers == []
+
+
+def _marked_incomplete_and_present(work: Path) -> str | None:
+    """An output Snakemake marks incomplete (its job is running) that already exists on disk."""
+    import base64
+
+    markers = work / ".snakemake/incomplete"
+    for marker in markers.iterdir() if markers.exists() else []:
+        try:
+            name = base64.b64decode(marker.name, validate=True).decode()
+        except ValueError:
+            continue
+        if (work / name).is_file():
+            return name
+    return None
+
+
+def test_ctrl_c_mid_job_then_the_plain_command_recovers(tmp_path):
+    """Ctrl-C (SIGINT to the whole foreground group) while a job has written part of its outputs:
+    those outputs are removed and listed in run_status.json; the plain command then completes
+    (no --rerun-incomplete, no --unlock) with results identical to an uninterrupted run. A config
+    that then fails to load marks the results stale and removes the report; `retrocohort report`
+    refuses with the reason; once the config loads again the status is back."""
+    import json
+    import shutil
+
+    from study import ROOT
+
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "work").mkdir()
+    reference = copy_study(tmp_path / "reference", ROOT / ".test")
+    work = copy_study(tmp_path / "work", ROOT / ".test")
+    proc = snakemake(reference, "--cores", "1", "--quiet", "all")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+    run = subprocess.Popen(
+        [str(SNAKEMAKE), "--cores", "1", "all"],
+        cwd=work,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    interrupted = None
+    try:
+        while run.poll() is None and interrupted is None:
+            interrupted = _marked_incomplete_and_present(work)
+            time.sleep(0.002)
+        assert interrupted is not None, "no job was caught with an output written"
+        os.killpg(run.pid, signal.SIGINT)
+        _, err = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+    assert run.returncode != 0
+    status = json.loads((work / "results/run_status.json").read_text(encoding="utf-8"))
+    assert status["status"] == "incomplete"
+    assert interrupted in status["interrupted_outputs_removed"], status
+    assert not any((work / name).exists() for name in status["interrupted_outputs_removed"])
+    assert interrupted in err  # listed on screen too
+
+    plain = snakemake(work, "--cores", "1", "--quiet", "all")
+    assert plain.returncode == 0, plain.stderr[-3000:]
+    assert json.loads((work / "results/run_status.json").read_text())["status"] == "complete"
+    assert result_files(work) == result_files(reference)
+    differing = [
+        f
+        for f in result_files(work)
+        if (work / "results" / f).read_bytes() != (reference / "results" / f).read_bytes()
+    ]
+    assert differing == []
+
+    # a typo in a key: plain Snakemake stops at the config and the results say they are stale
+    from retrocohort.cli import main
+
+    (work / "results/report.html").write_text("<html>an earlier report</html>", encoding="utf-8")
+    config = work / "config/config.yaml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good.replace("baseline_day:", "baseline_dya:", 1), encoding="utf-8")
+    broken = snakemake(work, "--cores", "1", "all")
+    assert broken.returncode != 0 and "baseline_dya" in broken.stderr
+    stale = json.loads((work / "results/run_status.json").read_text(encoding="utf-8"))
+    assert stale["status"] == "stale" and "baseline_dya" in stale["reason"]
+    assert stale["reason"].startswith("the config failed to load")
+    assert not (work / "results/report.html").exists()
+    assert main(["-C", str(work), "report"]) == 1
+    config.write_text(good, encoding="utf-8")
+    again = snakemake(work, "--cores", "1", "--quiet", "all")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert json.loads((work / "results/run_status.json").read_text())["status"] == "complete"
+    shutil.rmtree(reference)

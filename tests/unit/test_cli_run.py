@@ -30,7 +30,7 @@ def test_workflow_then_report(calls):
     recorded, _ = calls
     assert main(["-C", str(ROOT), "run", "--cores", "2"]) == 0
     assert [c["cmd"] for c in recorded] == [
-        [SNAKEMAKE, "--cores", "2"],
+        [SNAKEMAKE, "--cores", "2", "--rerun-incomplete"],
         [SNAKEMAKE, "--cores", "2", "--report", "results/report.html"],
     ]
     assert all(c["cwd"] == ROOT for c in recorded)
@@ -66,6 +66,7 @@ def test_options_and_passthrough(calls, tmp_path):
         str(Path("config/config.yaml").resolve()),
         "--profile",
         str(profile),
+        "--rerun-incomplete",
         "--forceall",
         "--until",
         "hscore",
@@ -76,13 +77,13 @@ def test_unknown_options_pass_through_without_double_dash(calls):
     recorded, _ = calls
     assert main(["-C", str(ROOT), "run", "-n", "--quiet"]) == 0
     (only,) = recorded  # a dry run builds no report
-    assert only["cmd"] == [SNAKEMAKE, "--cores", "all", "-n", "--quiet"]
+    assert only["cmd"] == [SNAKEMAKE, "--cores", "all", "--rerun-incomplete", "-n", "--quiet"]
 
 
 def test_cores_given_to_snakemake_are_not_duplicated(calls):
     recorded, _ = calls
     assert main(["-C", str(ROOT), "run", "--no-report", "--", "--jobs=3"]) == 0
-    assert recorded[0]["cmd"] == [SNAKEMAKE, "--jobs=3"]
+    assert recorded[0]["cmd"] == [SNAKEMAKE, "--rerun-incomplete", "--jobs=3"]
 
 
 def test_exit_code_is_snakemakes_and_no_report_after_failure(calls):
@@ -141,3 +142,68 @@ def test_report_refuses_when_the_last_run_did_not_complete(tmp_path, capsys):
     )
     assert cli(["-C", str(tmp_path), "report"]) == 1
     assert "did not complete" in capsys.readouterr().err
+
+
+def test_an_interrupted_run_is_recovered_without_extra_flags(calls):
+    """Jobs interrupted by Ctrl-C or a kill are rerun: the workflow command (only) carries
+    --rerun-incomplete, once, unless the user gave it or the call runs no job."""
+    recorded, _ = calls
+    assert main(["-C", str(ROOT), "run", "--cores", "1"]) == 0
+    assert recorded[0]["cmd"].count("--rerun-incomplete") == 1
+    assert "--rerun-incomplete" not in recorded[1]["cmd"]  # the report call
+    recorded.clear()
+    assert main(["-C", str(ROOT), "run", "--cores", "1", "--", "--ri"]) == 0
+    assert "--rerun-incomplete" not in recorded[0]["cmd"] and recorded[0]["cmd"].count("--ri") == 1
+    recorded.clear()
+    assert main(["-C", str(ROOT), "run", "--", "--unlock"]) == 0
+    assert recorded[0]["cmd"] == [SNAKEMAKE, "--cores", "all", "--unlock"]
+
+
+def test_make_run_recovers_an_interrupted_run_too():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nrun:")[1].split("\n\n")[0]
+    workflow = next(line for line in recipe.splitlines() if "snakemake" in line and "--report" not in line)
+    assert "--rerun-incomplete" in workflow
+
+
+def _status(study: Path) -> dict:
+    import json
+
+    return json.loads((study / "results/run_status.json").read_text(encoding="utf-8"))
+
+
+def test_a_config_that_fails_to_load_marks_earlier_results_stale(calls, tmp_path, capsys):
+    """A typo in a key: `run` refuses before Snakemake, the earlier results are marked stale with
+    the reason, the old report is removed, and `report` refuses, naming the reason."""
+    recorded, _ = calls
+    study = _second_study(tmp_path / "study")
+    (study / "results").mkdir()
+    (study / "results/report.html").write_text("<html>an earlier report</html>")
+    complete = {"status": "complete", "message": "All outputs come from the current config and data."}
+    import json
+
+    (study / "results/run_status.json").write_text(json.dumps(complete))
+    config = study / "config/config.yaml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original.replace("baseline_day:", "baseline_dya:", 1), encoding="utf-8")
+    assert "baseline_dya" in config.read_text(encoding="utf-8")
+    assert main(["run", str(study)]) == 1
+    assert recorded == []
+    status = _status(study)
+    assert status["status"] == "stale"
+    assert status["reason"].startswith("the config failed to load: ") and "baseline_dya" in status["reason"]
+    assert status["previous"] == complete
+    assert not (study / "results/report.html").exists()
+    capsys.readouterr()
+    assert main(["-C", str(study), "report"]) == 1
+    err = capsys.readouterr().err
+    assert "not current" in err and "the config failed to load" in err and "baseline_dya" in err
+
+
+def test_a_first_run_whose_config_fails_writes_no_results(calls, tmp_path):
+    recorded, _ = calls
+    study = _second_study(tmp_path / "study")
+    config = study / "config/config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("baseline_day:", "baseline_dya:", 1))
+    assert main(["run", str(study)]) == 1
+    assert not (study / "results").exists()

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from retrocohort.pipeline import run_status
 from retrocohort.pipeline.step import run_step
 
 
@@ -80,3 +81,43 @@ def test_a_step_that_succeeds_exits_normally(tmp_path, capsys):
     run_step(_smk(tmp_path), lambda **_: None)
     assert capsys.readouterr().err == ""
     assert "done" in (tmp_path / "table1.log").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "hook, args",
+    [
+        (run_status.start_run, ([("tables", "results/tables/table1.md")],)),
+        (run_status.finish_run, ()),
+        (run_status.fail_run, ("log.txt",)),
+    ],
+    ids=["onstart", "onsuccess", "onerror"],
+)
+def test_a_read_only_results_directory_stops_the_run_status_hooks_with_one_paragraph(
+    tmp_path, monkeypatch, hook, args
+):
+    """The run-status hooks write results/run_status.json: on a read-only results/ they raise
+    RunStatusUnwritable carrying the same one paragraph as a rule's step (not a bare OSError)."""
+    monkeypatch.chdir(tmp_path)
+
+    def read_only(path, payload):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+    monkeypatch.setattr(run_status, "_write", read_only)
+    with pytest.raises(run_status.RunStatusUnwritable) as stop:
+        hook(*args)
+    paragraph = str(stop.value)
+    assert "\n" not in paragraph
+    assert paragraph.startswith("retrocohort: the run stopped: the results directory is on a read-only")
+    assert "run from a writable copy" in paragraph and os.strerror(errno.EROFS) in paragraph
+
+
+def test_the_run_status_hooks_pass_other_os_errors_on(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def broken(path, payload):
+        raise OSError(errno.EIO, os.strerror(errno.EIO), str(path))
+
+    monkeypatch.setattr(run_status, "_write", broken)
+    with pytest.raises(OSError) as stop:
+        run_status.finish_run()
+    assert not isinstance(stop.value, run_status.RunStatusUnwritable)

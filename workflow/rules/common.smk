@@ -1,14 +1,19 @@
 # The study, loaded once; what each rule reads of it; output lists; the run-status hooks.
 import os
+import sys
 
 from retrocohort.config.slices import with_value
-from retrocohort.config.study import workflow_study
+from retrocohort.config.study import load_study, study_file
 from retrocohort.io.content_hashes import content_hashes, package_digest
 from retrocohort.pipeline import run_status
-from retrocohort.pipeline.snakemake_params import use_builtin_param_serialisation
+from retrocohort.pipeline.snakemake_params import (
+    use_builtin_param_serialisation,
+    use_compact_params_change_reason,
+)
 from retrocohort.render.rst import rst_escape_text
 
 use_builtin_param_serialisation()  # params are plain values: no pandas import to compare them
+use_compact_params_change_reason()  # "Params have changed": the changed keys, not the config
 
 # conda users (--sdm conda): workflow/envs/retrocohort.yaml installs this checkout from here.
 os.environ.setdefault("RETROCOHORT_ROOT", workflow.basedir)
@@ -16,7 +21,22 @@ os.environ.setdefault("RETROCOHORT_ROOT", workflow.basedir)
 # One study per run: config/config.yaml of the working directory, or exactly one --configfile
 # (no `configfile:` directive, so nothing is merged); --config overrides are refused. Checked
 # (schema, cross-references) and completed with the schema's defaults before any rule.
-STUDY = workflow_study(workflow.config_settings.configfiles, workflow.config_settings.config)
+# A config file that does not load marks earlier results as not current (results/run_status.json
+# "stale" with the reason, report removed) before the error stops Snakemake; one that loads puts
+# back the earlier status. (A refused invocation, e.g. --config overrides, changes nothing.)
+STUDY_FILE = study_file(workflow.config_settings.configfiles, workflow.config_settings.config)
+try:
+    STUDY = load_study(STUDY_FILE)
+except Exception as load_error:
+    try:
+        run_status.config_failed(run_status.load_failure_reason(load_error))
+    except run_status.RunStatusUnwritable as unwritable:
+        print(unwritable, file=sys.stderr)
+    raise
+try:
+    run_status.config_loaded()
+except run_status.RunStatusUnwritable as unwritable:  # the run's onstart stops on it too
+    print(unwritable, file=sys.stderr)
 # Rules read STUDY.data (and their declared slice of it); the global `config` is what the report's
 # caption templates see (snakemake.config), so there every free-text string is RST-escaped:
 # no markup written in a label (links, raw HTML, directives) reaches the report as markup.
@@ -133,19 +153,52 @@ def planned_outputs():
     return [(job.rule.name, str(f)) for job in jobs for f in job.output]
 
 
+def incomplete_outputs():
+    """Outputs of the workflow that Snakemake marks incomplete (their job was interrupted or
+    failed, or a killed run left them): they are removed by the run-status hooks."""
+    try:
+        outputs = {str(f) for job in workflow.dag.jobs for f in job.output}
+        return sorted(workflow.persistence._filter_incomplete_keys(outputs))
+    except Exception:  # Snakemake's persistence API: without it, Snakemake's own check remains
+        return []
+
+
+def status_hook(hook, *args):
+    """Run a run-status hook; results/ that cannot be written stops the run with one paragraph."""
+    try:
+        return hook(*args)
+    except run_status.RunStatusUnwritable as unwritable:
+        print(f"\n{unwritable}\n", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
 onstart:
-    run_status.start_run(planned_outputs())
+    removed = status_hook(run_status.start_run, planned_outputs(), incomplete_outputs())
+    if removed:
+        print(
+            f"retrocohort: removed {len(removed)} output(s) of jobs interrupted in an earlier run "
+            f"(they are rerun): {', '.join(removed)}",
+            file=sys.stderr,
+        )
 
 
 onsuccess:
-    run_status.finish_run()
+    status_hook(run_status.finish_run)
 
 
 onerror:
-    status = run_status.fail_run(log)
+    status = status_hook(run_status.fail_run, log, incomplete_outputs())
     if status["stale_outputs_removed"]:
         print(
             f"retrocohort: run failed; removed {len(status['stale_outputs_removed'])} output(s) of "
             f"earlier runs that this run could not regenerate (jobs not finished: "
-            f"{', '.join(status['jobs_not_finished'])}); see results/run_status.json"
+            f"{', '.join(status['jobs_not_finished'])}); see results/run_status.json",
+            file=sys.stderr,
+        )
+    if status["interrupted_outputs_removed"]:
+        print(
+            f"retrocohort: removed {len(status['interrupted_outputs_removed'])} output(s) of jobs "
+            f"that did not finish (interrupted or failed; the next run reruns them): "
+            f"{', '.join(status['interrupted_outputs_removed'])}",
+            file=sys.stderr,
         )

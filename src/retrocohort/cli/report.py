@@ -10,7 +10,8 @@ from retrocohort.errors import Problem, RetrocohortError
 
 DESCRIPTION = """\
 Print where the study's HTML report is (results/report.html in the project directory) with its
-size and date. When it does not exist yet, say how to build it and exit 1."""
+size and date. When it does not exist yet, or the last run did not complete, or the results are
+stale (the config no longer loads), say so and how to get a current report, and exit 1."""
 
 
 def add_parser(
@@ -33,11 +34,12 @@ def run(args: argparse.Namespace) -> int:
 
     status = read_status(args.directory / "results")
     if status is not None and status["status"] != "complete":
+        stale = status["status"] == "stale"
         raise RetrocohortError(
-            "The last run did not complete",
+            "The results are not current" if stale else "The last run did not complete",
             [
                 Problem(
-                    status["message"],
+                    f"{status['reason']}. {status['message']}" if stale else status["message"],
                     file=str(args.directory / "results" / "run_status.json"),
                     value=", ".join(status.get("jobs_not_finished", [])) or None,
                     expected="fix the cause shown by the run, then `retrocohort run` again",

@@ -51,13 +51,23 @@ NO_REPORT_FLAGS = frozenset(
     }
 )
 _CORES_FLAGS = ("--cores", "-c", "--jobs", "-j")
+#: Passed to the workflow command unless given or meaningless: jobs interrupted in an earlier run
+#: (Ctrl-C, a kill) are rerun instead of Snakemake stopping at "incomplete files".
+RERUN_INCOMPLETE = "--rerun-incomplete"
+_NO_RERUN_INCOMPLETE = frozenset(
+    {RERUN_INCOMPLETE, "--ri", "--lint", "--unlock", "--help", "-h", "--version", "-v"}
+    | {"--cleanup-metadata", "--cm", "--report", "--touch", "-t"}
+)
 
 DESCRIPTION = """\
 Run the Snakemake workflow of the study in the project directory (-C, default: here), then
 build results/report.html with `snakemake --report` (skip with --no-report; also skipped after
 a dry run, --lint, --dag and similar flags). Snakemake's own progress output is shown as is.
 Arguments that `run` does not know, and everything after `--`, are passed to Snakemake
-unchanged (to both calls). The exit code is Snakemake's."""
+unchanged (to both calls). The workflow command gets --rerun-incomplete, so the jobs of an
+interrupted run (Ctrl-C, a kill) are rerun. A config that does not load stops here and marks
+earlier results stale (results/run_status.json; the old report is removed). The exit code is
+Snakemake's."""
 
 EPILOG = """\
 examples:
@@ -157,9 +167,10 @@ def build_commands(args: argparse.Namespace) -> tuple[list[str], list[str] | Non
         base += ["--cores", str(args.cores)]
     elif not args.profile and not any(a.split("=")[0] in _CORES_FLAGS for a in args.extra):
         base += ["--cores", "all"]
-    base += args.extra
-    skip = args.no_report or any(a.split("=")[0] in NO_REPORT_FLAGS for a in args.extra)
-    return base, None if skip else [*base, "--report", str(REPORT)]
+    flags = {a.split("=")[0] for a in args.extra}
+    recover = [] if flags & _NO_RERUN_INCOMPLETE else [RERUN_INCOMPLETE]
+    skip = args.no_report or bool(flags & NO_REPORT_FLAGS)
+    return [*base, *recover, *args.extra], None if skip else [*base, *args.extra, "--report", str(REPORT)]
 
 
 def subprocess_env() -> dict[str, str]:
@@ -177,9 +188,17 @@ def check_study(args: argparse.Namespace) -> None:
     duplicate key, a YAML tag or alias bomb, or a ``__use_yte__`` template is refused here,
     before Snakemake's own loader could evaluate anything; schema and cross-references too."""
     from retrocohort.config.study import DEFAULT_CONFIG, load_study
+    from retrocohort.pipeline.run_status import RunStatusUnwritable, config_failed, load_failure_reason
 
     path = args.configfile.resolve() if args.configfile else args.directory / DEFAULT_CONFIG
-    load_study(path, base_dir=args.directory)
+    try:
+        load_study(path, base_dir=args.directory)
+    except RetrocohortError as exc:
+        try:
+            config_failed(load_failure_reason(exc), args.directory)
+        except RunStatusUnwritable as unwritable:
+            print(unwritable, file=sys.stderr)
+        raise
 
 
 def run(args: argparse.Namespace) -> int:

@@ -38,6 +38,22 @@ RESOURCE_ERRORS = {
 }
 
 
+def resource_cause(exc: OSError) -> str | None:
+    """What to tell the user about an OS error that is the machine's (full disk, read-only or
+    unwritable results), or None for any other OS error."""
+    return RESOURCE_ERRORS.get(exc.errno)
+
+
+def resource_paragraph(what: str, exc: OSError) -> str | None:
+    """One paragraph, ``retrocohort: <what> stopped: <cause>. (<strerror>: <file>).``, for a
+    resource error (None for any other OS error): the one wording of the rules' steps and the
+    run-status hooks."""
+    cause = resource_cause(exc)
+    if cause is None:
+        return None
+    return f"retrocohort: {what} stopped: {cause}. ({exc.strerror}: {exc.filename or ''})."
+
+
 def optional_input(input: dict[str, Any], key: str) -> str | None:
     """The one file of an optional named input (absent, a path, or a list of zero or one path):
     rules declare optional inputs as ``key=[path] if ... else []``."""
@@ -96,16 +112,12 @@ def run_step(smk: Any, step: Callable[..., None]) -> None:
         print(f"\nretrocohort: rule {smk.rule} stopped.\n{exc}\n", file=sys.stderr)
         sys.exit(1)
     except OSError as exc:
-        cause = RESOURCE_ERRORS.get(exc.errno)
+        paragraph = resource_paragraph(f"rule {smk.rule}", exc)
         log.error("%s\n%s", exc, traceback.format_exc())
-        if cause is None:
+        if paragraph is None:
             print(f"\nretrocohort: rule {smk.rule} failed: {exc}; see {log_path}", file=sys.stderr)
         else:
-            print(
-                f"\nretrocohort: rule {smk.rule} stopped: {cause}. ({exc.strerror}: "
-                f"{exc.filename or ''}). Nothing it wrote is kept.",
-                file=sys.stderr,
-            )
+            print(f"\n{paragraph} Nothing it wrote is kept.", file=sys.stderr)
         sys.exit(1)
     except Exception:
         log.error("unexpected failure\n%s", traceback.format_exc())
