@@ -86,16 +86,6 @@ R_DIFFERENCES: tuple[RDifference, ...] = (
         r_option="kaplan_meier(ci_type='log') (survival.ci_type: log)",
     ),
     RDifference(
-        key="median_survival_rule",
-        topic="Kaplan-Meier median and its CI",
-        ours="smallest event time with S(t) < 0.5; CI by inverting pointwise z-tests "
-        "(statsmodels quantile_ci, as SAS); an unreached upper limit is inf",
-        r="survfit: first time with S(t) <= 0.5 (midpoint when S = 0.5 exactly); limits = first "
-        "times the CI band reaches 0.5 (NA when never)",
-        reason="historical default (SAS LIFETEST convention); both are Brookmeyer-Crowley",
-        r_option="survival[].median_convention: R (median_survival(convention='R'))",
-    ),
-    RDifference(
         key="logistic_wald_ci",
         topic="Logistic regression confidence intervals",
         ours="Wald intervals exp(b -/+ z se)",
