@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 from rscript import r_dataset_csv, run_r
 
+from retrocohort.analysis.paired import compare_parameter
+from retrocohort.analysis.stratified import categorical_test, chi_square_correction
 from retrocohort.stats.contingency import chi_square_independence, fisher_freeman_halton
 from retrocohort.stats.hodges_lehmann import hodges_lehmann_paired
 from retrocohort.stats.multi_group import kruskal_wallis
@@ -138,6 +140,12 @@ def test_difference_paired_differences_rounded():
     ours = wilcoxon_signed_rank(x - y, decimals=6, **wilcoxon_preset("R")).p_value
     close(ours, r["rounded"], "R preset on rounded differences")
     differs(r["raw"], r["rounded"], "R on raw floats vs rounded differences")
+    # Table 3 under preset R ranks the raw differences: wilcox.test(x, y, paired = TRUE) itself
+    pairs = pd.DataFrame({"before": y, "after": x})
+    row = compare_parameter("v", "continuous", pairs, {"wilcoxon": {"preset": "R"}})[0]
+    close(row["p_value"], r["raw"], "Table 3 under preset R vs wilcox.test on raw values")
+    rounded = {"wilcoxon": {"preset": "R", "differences": "rounded"}, "decimals_for_tests": 6}
+    close(compare_parameter("v", "continuous", pairs, rounded)[0]["p_value"], r["rounded"], "rounded")
 
 
 MCNEMAR = [(5, 1), (3, 3), (10, 2), (0, 4), (7, 12)]
@@ -243,6 +251,40 @@ def test_difference_fisher_rxc_enumeration_limit():
     assert 0 < r["p"][0] < 1  # R's network algorithm handles it ...
     with pytest.raises(ValueError, match="more than 5,000,000 tables"):  # ... we refuse, and say why
         fisher_freeman_halton(big)
+
+
+def test_difference_chi_square_yates(datasets):
+    """studies/pbc hepatomegaly by arm: R's chisq.test (Yates) under the R preset, gtsummary's
+    uncorrected chi-square otherwise."""
+    assert difference("chi_square_yates")
+    pbc = datasets["pbc"]
+    pbc = pbc[pbc["trt"].notna() & pbc["hepato"].notna()]
+    table = pd.crosstab(pbc["hepato"], pbc["trt"]).to_numpy()
+    r = run_r(
+        "tb <- table(hepato, trt); out <- list(yates = chisq.test(tb)$p.value, "
+        "plain = chisq.test(tb, correct = FALSE)$p.value)",
+        vectors={"hepato": pbc["hepato"].to_numpy(float), "trt": pbc["trt"].to_numpy(float)},
+    )
+    r_preset = chi_square_correction({}, {"wilcoxon": {"preset": "R"}})
+    close(categorical_test(table, r_preset)["p_value"], r["yates"], "Yates under the R preset")
+    default = chi_square_correction({}, {"wilcoxon": {"preset": "retrocohort"}})
+    close(categorical_test(table, default)["p_value"], r["plain"], "no Yates by default")
+    differs(r["plain"], r["yates"], "chisq.test with and without Yates on pbc hepatomegaly")
+
+
+def test_difference_rank_test_all_tied():
+    assert difference("rank_test_all_tied")
+    r = run_r(
+        "out <- suppressWarnings(list(w = unlist(wilcox.test(c(1, 1, 1), c(1, 1, 1, 1))[c('statistic', "
+        "'p.value')]), v = unlist(wilcox.test(c(0, 0, 0))[c('statistic', 'p.value')]), "
+        "k = kruskal.test(list(c(1, 1), c(1, 1, 1)))$p.value))"
+    )
+    mw = mann_whitney([1.0] * 3, [1.0] * 4, **mann_whitney_preset("R"))
+    close(mw.statistic, r["w"][0], "W with every value tied")
+    v = wilcoxon_signed_rank(np.zeros(3), **wilcoxon_preset("R"))
+    close(v.statistic, r["v"][0], "V with every difference zero")
+    assert np.isnan([r["w"][1], r["v"][1], r["k"][0]]).all()  # R: no p-value
+    assert mw.p_value == v.p_value == kruskal_wallis([[1.0, 1.0], [1.0] * 3]).p_value == 1.0
 
 
 def test_every_registered_difference_is_asserted_here():
