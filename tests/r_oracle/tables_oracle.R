@@ -79,14 +79,18 @@ walsh_hodges_lehmann <- function(d, conf_level, exact) {
 }
 
 # --- Table 3 (paired) ---------------------------------------------------------------------------
-# before/after of complete pairs; d = after - before rounded to `decimals` (paired_differences_rounded).
+# before/after of complete pairs; d = after - before rounded to `decimals` (paired_differences_rounded),
+# or, under preset R (wilcoxon.differences: raw by default), wilcox.test(after, before, paired = TRUE)
+# on the raw values themselves.
 paired_continuous <- function(table, row, before, after, decimals, preset, conf_level) {
   summary_cells(table, row, before, FALSE, suffix = "@before")
   summary_cells(table, row, after, FALSE, suffix = "@after")
-  d <- round(after - before, decimals)
+  d <- if (preset == "R") after - before else round(after - before, decimals)
   put(table, row, "n_pairs", length(d))
   put(table, row, "n_used", sum(d != 0))
-  w <- suppressWarnings(wilcox.test(d, conf.int = TRUE, conf.level = conf_level))
+  w <- suppressWarnings(if (preset == "R")
+    wilcox.test(after, before, paired = TRUE, conf.int = TRUE, conf.level = conf_level)
+  else wilcox.test(d, conf.int = TRUE, conf.level = conf_level))
   put(table, row, "statistic", w$statistic)
   put(table, row, "r_wilcox_p", w$p.value)
   put(table, row, "r_hl", c(w$estimate, w$conf.int))
@@ -227,7 +231,7 @@ stratified_variable <- function(table, variable, x, g, groups, labels, kind, mod
   } else {
     tab <- table(as.character(xs), gs)
     tab <- tab[rowSums(tab) > 0, colSums(tab) > 0, drop = FALSE]
-    chi <- suppressWarnings(chisq.test(tab, correct = FALSE))
+    chi <- suppressWarnings(chisq.test(tab, correct = mode == "chisq_yates"))  # Yates: 2x2 only, as ours
     p <- if (mode == "fisher") fisher.test(tab, workspace = 2e8)$p.value else chi$p.value
     if (mode == "chisq_fallback") put(table, variable, "r_fisher_p", fisher.test(tab, workspace = 2e8)$p.value)
     smd <- mean(apply(pairs, 2, function(p) {
