@@ -16,7 +16,8 @@ import pytest
 from rscript import r_dataset_csv, run_r
 
 from retrocohort.analysis.paired import compare_parameter
-from retrocohort.analysis.stratified import categorical_test, chi_square_correction
+from retrocohort.analysis.presets import chi_square_correction
+from retrocohort.analysis.stratified import categorical_test
 from retrocohort.stats.contingency import chi_square_independence, fisher_freeman_halton
 from retrocohort.stats.hodges_lehmann import hodges_lehmann_paired
 from retrocohort.stats.multi_group import kruskal_wallis

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from retrocohort.analysis.groups import mann_whitney_options
+from retrocohort.analysis.presets import chi_square_correction, mann_whitney_options
 from retrocohort.analysis.regression import regression_analysis
-from retrocohort.analysis.stratified import KIND_ALIASES, chi_square_correction, stratified_statistics
+from retrocohort.analysis.stratified import KIND_ALIASES, stratified_statistics
 
 
 def descriptive_rows(spec: Mapping[str, Any], variables: Mapping[str, Any]) -> list[dict]:

@@ -21,13 +21,12 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.analysis.descriptive import SUMMARY_COLUMNS, summarise_variable, variable_kind
+from retrocohort.analysis.presets import DEFAULT_EXACT_MAX_N, mann_whitney_options
 from retrocohort.config.check import variable_label
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.stats.quantiles import HF_TYPES
-from retrocohort.stats.two_sample import fisher_exact_2x2, mann_whitney, mann_whitney_preset
-
-DEFAULT_EXACT_MAX_N = 50
+from retrocohort.stats.two_sample import fisher_exact_2x2, mann_whitney
 
 GROUP_COLUMNS = [
     "comparison",
@@ -137,24 +136,6 @@ def _not_computed(reason: str, test: str) -> dict:
         "alternative": "two-sided",
         "details": {"reason": f"not computed: {reason}"},
     }
-
-
-def mann_whitney_options(stats_cfg: dict, exact_max_n: int = DEFAULT_EXACT_MAX_N) -> dict:
-    """Keyword arguments of :func:`retrocohort.stats.two_sample.mann_whitney` for a study.
-
-    ``statistics.mann_whitney.preset`` (retrocohort, R, coin; see
-    :func:`~retrocohort.stats.two_sample.mann_whitney_preset`); unset, it follows the study's R
-    preset (R when ``statistics.wilcoxon.preset`` is R, else retrocohort). ``exact_max_n`` (a
-    comparison's or a table's) applies to the retrocohort preset only: R's rule is fixed
-    (exact iff both n < 50 and no ties), coin's is always exact.
-    """
-    preset = stats_cfg.get("mann_whitney", {}).get("preset") or (
-        "R" if stats_cfg.get("wilcoxon", {}).get("preset") == "R" else "retrocohort"
-    )
-    options = mann_whitney_preset(preset)
-    if preset == "retrocohort":
-        options["exact_max_n"] = exact_max_n
-    return options
 
 
 def _run_test(kind: str, samples: list[np.ndarray], mw_options: dict) -> dict:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from retrocohort.analysis.presets import ranks_raw_differences
 from retrocohort.analysis.time_points import point_summary, time_point_pairs
 from retrocohort.cohort.frames import category_codes
 from retrocohort.config.time_points import TimePoint, exact_day
@@ -66,15 +67,6 @@ def wilcoxon_options(settings: dict) -> dict:
     opts = wilcoxon_preset(settings.get("preset", "retrocohort"))
     opts.update({k: v for k, v in settings.items() if k not in _NOT_TEST_OPTIONS})
     return opts
-
-
-def ranks_raw_differences(settings: dict) -> bool:
-    """Whether the paired differences are ranked as computed (``statistics.wilcoxon.differences:
-    raw``, R's ``wilcox.test(x, y, paired = TRUE)``: float noise can break ties and zeros) rather
-    than rounded to ``decimals_for_tests`` (``rounded``). Unset: raw under ``preset: R`` (so the
-    preset equals wilcox.test on the raw values), rounded otherwise."""
-    choice = settings.get("differences")
-    return choice == "raw" if choice else settings.get("preset") == "R"
 
 
 #: Column prefixes of the two paired summaries when no time points are given (``paired_days: [0, 7]``).

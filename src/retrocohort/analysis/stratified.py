@@ -191,17 +191,6 @@ def continuous_test(
     return _result(kruskal_wallis(samples, labels))
 
 
-def chi_square_correction(table_spec: Mapping, stats_cfg: Mapping) -> bool:
-    """Yates' correction of a descriptive table's 2x2 chi-squares: the table's ``correction``,
-    else ``statistics.chi_square.correction``, else the study's R preset (Yates when
-    ``statistics.wilcoxon.preset`` is R, as R's ``chisq.test`` and R/Python tableone; none
-    otherwise, as gtsummary's ``add_p``). Yates (1934), JRSS Suppl 1:217-235."""
-    for value in (table_spec.get("correction"), stats_cfg.get("chi_square", {}).get("correction")):
-        if value is not None:
-            return bool(value)
-    return stats_cfg.get("wilcoxon", {}).get("preset") == "R"
-
-
 def _stratum_numbers(values: pd.Series, kind: str, hf_type: int) -> dict:
     return summarise_variable(values, "count_pct" if kind == "binary" else "median_iqr", hf_type)
 
@@ -335,10 +324,9 @@ def stratified_statistics(
         Missing rows: "ifany" (default, as gtsummary), "always" or "no".
     exact_max_n, chi_square_correction
         Passed to the Mann-Whitney test and to the chi-square test (default: no Yates, as
-        gtsummary; :func:`chi_square_correction` resolves a study's setting).
+        gtsummary; :func:`retrocohort.analysis.presets.chi_square_correction` resolves a study's setting).
     mann_whitney_test : mapping, optional
-        Keyword arguments of the Mann-Whitney test (:func:`retrocohort.analysis.groups.
-        mann_whitney_options`, e.g. R's preset); they replace ``exact_max_n``.
+        Mann-Whitney keyword arguments (``presets.mann_whitney_options``); replace ``exact_max_n``.
     source : str, optional
         Input file name for error messages.
 

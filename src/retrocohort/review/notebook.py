@@ -21,7 +21,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from retrocohort.analysis.paired import ranks_raw_differences
+from retrocohort.analysis.presets import ranks_raw_differences
 from retrocohort.config.time_points import paired_time_points
 from retrocohort.errors import Problem, RetrocohortError
 
