@@ -293,6 +293,7 @@ def test_yates_follows_the_r_preset_on_pbc_hepatomegaly(statistics, table, p, ya
     assert row["test"] == "Pearson chi-square"
     assert row["p_value"] == pytest.approx(p, rel=1e-12)
     assert ("with Yates continuity correction" in row["method"]) is yates
+    assert ("R's chisq.test applies Yates" in row["method"]) is not yates  # the difference is named
 
 
 def test_mann_whitney_r_preset_in_a_declared_table():
