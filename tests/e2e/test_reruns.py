@@ -91,6 +91,7 @@ def test_a_wilcoxon_preset_edit_reruns_the_paired_tests_and_what_reads_them(work
     edit_config(work, lambda c: c["statistics"].update(wilcoxon={"preset": "R"}))
     assert scheduled(work) == ALWAYS | {
         "paired_tests",
+        "group_comparisons",  # the Mann-Whitney preset follows the study's R preset
         "tables",
         "figures_slopes",
         "notebook",

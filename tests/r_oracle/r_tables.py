@@ -182,7 +182,9 @@ def stratified_code(table: str, data: pd.DataFrame, spec: Mapping, ours: pd.Data
 def _stratified_mode(head: pd.Series) -> str:
     test, method = str(head["test"]), str(head["method"])
     if test == "Pearson chi-square":
-        return "chisq_fallback" if "exact test is infeasible" in method else "chisq"
+        if "exact test is infeasible" in method:
+            return "chisq_fallback"
+        return "chisq_yates" if "with Yates" in method else "chisq"
     if test.startswith("Fisher"):
         return "fisher"
     if test == "Kruskal-Wallis":

@@ -79,14 +79,18 @@ walsh_hodges_lehmann <- function(d, conf_level, exact) {
 }
 
 # --- Table 3 (paired) ---------------------------------------------------------------------------
-# before/after of complete pairs; d = after - before rounded to `decimals` (paired_differences_rounded).
+# before/after of complete pairs; d = after - before rounded to `decimals` (paired_differences_rounded),
+# or, under preset R (wilcoxon.differences: raw by default), wilcox.test(after, before, paired = TRUE)
+# on the raw values themselves.
 paired_continuous <- function(table, row, before, after, decimals, preset, conf_level) {
   summary_cells(table, row, before, FALSE, suffix = "@before")
   summary_cells(table, row, after, FALSE, suffix = "@after")
-  d <- round(after - before, decimals)
+  d <- if (preset == "R") after - before else round(after - before, decimals)
   put(table, row, "n_pairs", length(d))
   put(table, row, "n_used", sum(d != 0))
-  w <- suppressWarnings(wilcox.test(d, conf.int = TRUE, conf.level = conf_level))
+  w <- suppressWarnings(if (preset == "R")
+    wilcox.test(after, before, paired = TRUE, conf.int = TRUE, conf.level = conf_level)
+  else wilcox.test(d, conf.int = TRUE, conf.level = conf_level))
   put(table, row, "statistic", w$statistic)
   put(table, row, "r_wilcox_p", w$p.value)
   put(table, row, "r_hl", c(w$estimate, w$conf.int))
@@ -163,20 +167,11 @@ km_cells <- function(table, group, time, status, horizons, conf_type, conf_level
     put(table, row, "ci_high", s$upper[j])
   }
   put(table, paste0(group, "@median"), "n", sum(!is.na(time)))
-  put(table, paste0(group, "@median"), "r_median", quantile(fit, 0.5, conf.int = TRUE)[[1]])
-  put(table, paste0(group, "@median"), "r_median_ci", unlist(quantile(fit, 0.5, conf.int = TRUE))[2:3])
-  # the retrocohort default (median_survival_rule): smallest event time with S(t) < 0.5; CI = event
-  # times whose pointwise z-test of S(t) = 0.5 on the conf_type scale is not rejected (SAS LIFETEST)
-  t <- fit$time[ev]; sv <- fit$surv[ev]; se <- sv * fit$std.err[ev]
-  g <- switch(conf_type, "log-log" = function(p) log(-log(p)), log = log, plain = identity)
-  gp <- switch(conf_type, "log-log" = function(p) -1 / (p * log(p)), log = function(p) 1 / p,
-               plain = function(p) 1)
-  z <- abs((g(sv) - g(0.5)) / (gp(sv) * se))
-  ok <- which(z <= qnorm(1 - (1 - conf_level) / 2))
-  below <- sv < 0.5 - sqrt(.Machine$double.eps)  # S(t) < 0.5 beyond float noise (10/20 is 0.5)
-  median <- if (any(below)) t[which(below)[1]] else NA
-  low <- if (length(ok)) t[ok[1]] else NA
-  high <- if (!length(ok)) NA else if (max(ok) == length(t)) Inf else t[max(ok) + 1]
+  # the default median_convention (midpoint) is survfit's rule itself: median and limits from
+  # quantile.survfit; an upper limit not reached (NA) is inf in results/stats/survival.csv
+  q <- quantile(fit, 0.5, conf.int = TRUE)
+  median <- unname(q$quantile[1]); low <- unname(q$lower[1]); high <- unname(q$upper[1])
+  if (!is.na(median) && is.na(high)) high <- Inf
   put(table, paste0(group, "@median"), "median", median)
   put(table, paste0(group, "@median"), "ci", c(low, high))
 }
@@ -236,7 +231,7 @@ stratified_variable <- function(table, variable, x, g, groups, labels, kind, mod
   } else {
     tab <- table(as.character(xs), gs)
     tab <- tab[rowSums(tab) > 0, colSums(tab) > 0, drop = FALSE]
-    chi <- suppressWarnings(chisq.test(tab, correct = FALSE))
+    chi <- suppressWarnings(chisq.test(tab, correct = mode == "chisq_yates"))  # Yates: 2x2 only, as ours
     p <- if (mode == "fisher") fisher.test(tab, workspace = 2e8)$p.value else chi$p.value
     if (mode == "chisq_fallback") put(table, variable, "r_fisher_p", fisher.test(tab, workspace = 2e8)$p.value)
     smd <- mean(apply(pairs, 2, function(p) {

@@ -15,6 +15,9 @@ import pandas as pd
 import pytest
 from rscript import r_dataset_csv, run_r
 
+from retrocohort.analysis.paired import compare_parameter
+from retrocohort.analysis.presets import chi_square_correction
+from retrocohort.analysis.stratified import categorical_test
 from retrocohort.stats.contingency import chi_square_independence, fisher_freeman_halton
 from retrocohort.stats.hodges_lehmann import hodges_lehmann_paired
 from retrocohort.stats.multi_group import kruskal_wallis
@@ -140,6 +143,12 @@ def test_difference_paired_differences_rounded():
     ours = wilcoxon_signed_rank(x - y, decimals=6, **wilcoxon_preset("R")).p_value
     close(ours, r["rounded"], "R preset on rounded differences")
     differs(r["raw"], r["rounded"], "R on raw floats vs rounded differences")
+    # Table 3 under preset R ranks the raw differences: wilcox.test(x, y, paired = TRUE) itself
+    pairs = pd.DataFrame({"before": y, "after": x})
+    row = compare_parameter("v", "continuous", pairs, {"wilcoxon": {"preset": "R"}})[0]
+    close(row["p_value"], r["raw"], "Table 3 under preset R vs wilcox.test on raw values")
+    rounded = {"wilcoxon": {"preset": "R", "differences": "rounded"}, "decimals_for_tests": 6}
+    close(compare_parameter("v", "continuous", pairs, rounded)[0]["p_value"], r["rounded"], "rounded")
 
 
 MCNEMAR = [(5, 1), (3, 3), (10, 2), (0, 4), (7, 12)]
@@ -247,6 +256,40 @@ def test_difference_fisher_rxc_enumeration_limit():
         fisher_freeman_halton(big)
 
 
+def test_difference_chi_square_yates(datasets):
+    """studies/pbc hepatomegaly by arm: R's chisq.test (Yates) under the R preset, gtsummary's
+    uncorrected chi-square otherwise."""
+    assert difference("chi_square_yates")
+    pbc = datasets["pbc"]
+    pbc = pbc[pbc["trt"].notna() & pbc["hepato"].notna()]
+    table = pd.crosstab(pbc["hepato"], pbc["trt"]).to_numpy()
+    r = run_r(
+        "tb <- table(hepato, trt); out <- list(yates = chisq.test(tb)$p.value, "
+        "plain = chisq.test(tb, correct = FALSE)$p.value)",
+        vectors={"hepato": pbc["hepato"].to_numpy(float), "trt": pbc["trt"].to_numpy(float)},
+    )
+    r_preset = chi_square_correction({}, {"wilcoxon": {"preset": "R"}})
+    close(categorical_test(table, r_preset)["p_value"], r["yates"], "Yates under the R preset")
+    default = chi_square_correction({}, {"wilcoxon": {"preset": "retrocohort"}})
+    close(categorical_test(table, default)["p_value"], r["plain"], "no Yates by default")
+    differs(r["plain"], r["yates"], "chisq.test with and without Yates on pbc hepatomegaly")
+
+
+def test_difference_rank_test_all_tied():
+    assert difference("rank_test_all_tied")
+    r = run_r(
+        "out <- suppressWarnings(list(w = unlist(wilcox.test(c(1, 1, 1), c(1, 1, 1, 1))[c('statistic', "
+        "'p.value')]), v = unlist(wilcox.test(c(0, 0, 0))[c('statistic', 'p.value')]), "
+        "k = kruskal.test(list(c(1, 1), c(1, 1, 1)))$p.value))"
+    )
+    mw = mann_whitney([1.0] * 3, [1.0] * 4, **mann_whitney_preset("R"))
+    close(mw.statistic, r["w"][0], "W with every value tied")
+    v = wilcoxon_signed_rank(np.zeros(3), **wilcoxon_preset("R"))
+    close(v.statistic, r["v"][0], "V with every difference zero")
+    assert np.isnan([r["w"][1], r["v"][1], r["k"][0]]).all()  # R: no p-value
+    assert mw.p_value == v.p_value == kruskal_wallis([[1.0, 1.0], [1.0] * 3]).p_value == 1.0
+
+
 def test_every_registered_difference_is_asserted_here():
     from retrocohort.stats.r_differences import R_DIFFERENCES
 
@@ -338,13 +381,13 @@ def test_kaplan_meier_and_median_match_survfit(r_survfit, ci_type):
             np.where(expected[3] == 0, np.nan, expected[5:]),
             f"KM {ci_type} band {key}",
         )
-        med = median_survival(t, e, ci_type=ci_type, convention="R")
+        med = median_survival(t, e, ci_type=ci_type)  # the default rule is survfit's
         close([med.median, med.ci_low, med.ci_high], r[f"{key}|{ci_type}|median"], f"median {key} {ci_type}")
 
 
 def test_difference_km_default_band_and_median_rule(r_survfit):
     sets, r = r_survfit
-    assert difference("km_ci_log_log") and difference("median_survival_rule")
+    assert difference("km_ci_log_log")
     t, e = sets["lung"]
     differs(
         kaplan_meier(t, e)["ci_low"].to_numpy(),
@@ -352,7 +395,12 @@ def test_difference_km_default_band_and_median_rule(r_survfit):
         "default log-log band vs survfit default log",
     )
     t, e = sets["exact_half"]
-    differs(median_survival(t, e).median, r["exact_half|log-log|median"][0], "default median rule at S = 0.5")
+    close(median_survival(t, e).median, r["exact_half|log-log|median"][0], "default median rule at S = 0.5")
+    differs(
+        median_survival(t, e, convention="first_below_half").median,
+        r["exact_half|log-log|median"][0],
+        "first_below_half at S = 0.5",
+    )
 
 
 def test_logrank_matches_survdiff(datasets):

@@ -253,3 +253,32 @@ def test_printed_p_relation_is_the_table_cell_after_p(stats_cfg: dict) -> None:
         assert relation == (today if today.startswith("<") else f"= {today}")
     assert printed_p_relation(0.0004, p_value_format({})) == "<0.001"
     assert printed_p_relation(0.0125, p_value_format({})) == "= 0.013"
+
+
+@pytest.mark.parametrize(
+    ("count", "denominator", "decimals", "expected"),
+    [
+        (1, 418, 0, "1 (<1%)"),  # 0.24% rounds to 0
+        (417, 418, 0, "417 (>99%)"),  # 99.76% rounds to 100
+        (1, 3000, "auto", "1 (<0.1%)"),
+        (2999, 3000, 1, "2999 (>99.9%)"),
+        (1, 200, 0, "1 (1%)"),  # 0.5% rounds half up to 1: printed as is
+        (0, 418, 0, "0 (0%)"),
+        (418, 418, 0, "418 (100%)"),
+    ],
+)
+def test_a_percentage_never_contradicts_its_count(count, denominator, decimals, expected):
+    assert format_count_pct(count, denominator, denominator, pct_decimals=decimals) == expected
+
+
+@given(st.integers(1, 10**6), st.data())
+def test_nonzero_count_never_zero_percent_and_partial_never_hundred(denominator, data):
+    count = data.draw(st.integers(0, denominator))
+    text = format_count_pct(
+        count, denominator, denominator, pct_decimals=data.draw(st.sampled_from([0, 1, 2, "auto"]))
+    )
+    pct = text.split("(")[1].rstrip("%)")
+    if count > 0:
+        assert not (pct[0].isdigit() and float(pct) == 0)
+    if count < denominator:
+        assert not (pct[0].isdigit() and float(pct) == 100)

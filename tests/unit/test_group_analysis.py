@@ -190,3 +190,21 @@ def test_printed_p_follows_the_study_settings():
     ]
     even = p_value_format({"rounding": "half_even", "p_value": {"decimals": 2, "threshold": 0.01}})
     assert [printed_p(p, even) for p in (0.005, 0.125)] == ["<0.01", "0.12"]
+
+
+# R: wilcox.test(c(180, 660, 14), c(13, 67, 13, 20, 5, 90, 5)) (ties: normal approximation with
+# continuity correction) -> W = 18, p = R_GROUP_P; retrocohort's exact null with ties differs
+R_GROUP_P = 0.1084484216957909
+
+
+def test_mann_whitney_r_preset_reachable_from_config():
+    frame = _frame()
+    comparison = {**DURATION}
+    r = _stats([comparison], frame=frame, stats_cfg={"wilcoxon": {"preset": "R"}})
+    mine = _stats([comparison], frame=frame, stats_cfg={"mann_whitney": {"preset": "retrocohort"}})
+    r_test, mine_test = (t[t["role"] == "test"].iloc[0] for t in (r, mine))
+    x = frame.loc[frame["rheum"].eq(True).fillna(False), "duration"].dropna()
+    y = frame.loc[frame["rheum"].eq(False).fillna(False), "duration"].dropna()
+    assert r_test["p_value"] == pytest.approx(R_GROUP_P, rel=1e-12), (x.tolist(), y.tolist())
+    assert "normal approximation" in r_test["method"] and "exact" in mine_test["method"]
+    assert mine_test["p_value"] != pytest.approx(R_GROUP_P, rel=1e-3)

@@ -204,3 +204,31 @@ def test_paired_frame_reproduces_the_replaced_pairings_on_the_synthetic_flagship
         assert got.index.tolist() == expected.index.tolist()
         np.testing.assert_array_equal(got[["before", "after"]].to_numpy(), expected.to_numpy())
     assert any(len(together[n]) for n in names)
+
+
+# R 4.2: x <- c(1.1, 2.2, 3.3, 0.7, 5.5, 4.4, 2.0, 3.0, 6.1, 0.3)
+#        y <- c(1.0, 2.1, 3.2, 0.6, 5.0, 4.0, 2.5, 3.1, 5.3, 0.2)
+#        r <- wilcox.test(y, x, paired = TRUE, conf.int = TRUE)   # raw float differences
+#        -> V = 13.5, p = 0.16714365968935108, estimate -0.1000388217164174,
+#           CI (-0.44998800826246799, 0.09996340367055899)
+#        suppressWarnings(wilcox.test(round(y - x, 6)))           # rounded: V = 12, p = 0.11735160138956553
+RAW_X = [1.1, 2.2, 3.3, 0.7, 5.5, 4.4, 2.0, 3.0, 6.1, 0.3]
+RAW_Y = [1.0, 2.1, 3.2, 0.6, 5.0, 4.0, 2.5, 3.1, 5.3, 0.2]
+
+
+def test_r_preset_ranks_raw_differences_as_wilcox_test():
+    row = compare_parameter("crp", "continuous", _pairs(RAW_X, RAW_Y), {"wilcoxon": {"preset": "R"}})[0]
+    assert row["statistic"] == 13.5
+    assert row["p_value"] == pytest.approx(0.16714365968935108, rel=1e-12)
+    assert (row["hl_estimate"], row["hl_ci_low"], row["hl_ci_high"]) == pytest.approx(
+        (-0.1000388217164174, -0.44998800826246799, 0.09996340367055899), rel=1e-3
+    )  # R's uniroot(tol = 1e-4) roots
+    assert "raw floating-point" in row["method"]
+
+
+def test_rounded_differences_stay_available_under_the_r_preset():
+    settings = {"wilcoxon": {"preset": "R", "differences": "rounded"}, "decimals_for_tests": 6}
+    row = compare_parameter("crp", "continuous", _pairs(RAW_X, RAW_Y), settings)[0]
+    assert row["statistic"] == 12.0
+    assert row["p_value"] == pytest.approx(0.11735160138956553, rel=1e-12)
+    assert "raw floating-point" not in row["method"]

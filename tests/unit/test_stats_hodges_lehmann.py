@@ -161,3 +161,18 @@ def test_rank_biserial_paired():
     assert rank_biserial_paired(d, decimals=3) == pytest.approx((2 * v - total) / total)
     with pytest.raises(ValueError, match="non-zero"):
         rank_biserial_paired([0.0, 0.0])
+
+
+def test_achieved_level_of_an_order_statistic_interval_is_exact():
+    # R: 1 - 2 * psignrank(0, 5) = 0.9375 (the normal approximation printed 0.9409);
+    #    1 - 2 * psignrank(53 - 1, 20) = 0.95155906677246094 (k = 53 by the normal rule, ties)
+    tied = hodges_lehmann_paired([1.0, 2.0, 2.0, 3.0, 4.0])
+    assert not tied.details["exact_ci"] and tied.details["k"] == 1
+    assert tied.achieved_conf_level == 0.9375
+    assert tied.details["achieved_level"].startswith("exact")
+    d = np.r_[np.arange(1.0, 19.0), 5.0, 7.0]
+    res = hodges_lehmann_paired(d)
+    assert res.details["k"] == 53
+    assert res.achieved_conf_level == pytest.approx(0.95155906677246094, rel=1e-12)
+    big = hodges_lehmann_paired(np.arange(1.0, 400.0))  # beyond EXACT_LEVEL_MAX_N: stated
+    assert big.details["achieved_level"].startswith("normal approximation")

@@ -87,5 +87,4 @@ def test_normal_pvalue_continuity_correction_moves_towards_mean():
     z_cc, _ = normal_pvalue(12.0, 10.0, 4.0, "two-sided", correction=True)
     assert z_cc == 0.75
     assert normal_pvalue(8.0, 10.0, 4.0, "less", correction=True)[0] == -0.75
-    with pytest.raises(ValueError, match="variance is zero"):
-        normal_pvalue(1.0, 1.0, 0.0, "two-sided", correction=False)
+    assert normal_pvalue(1.0, 1.0, 0.0, "two-sided", correction=False)[1] == 1.0  # one-point null

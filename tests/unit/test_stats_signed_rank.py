@@ -172,8 +172,7 @@ def test_r_preset_uses_corrected_normal_approximation_with_ties():
 def test_all_zero_differences():
     d = np.zeros(5)
     assert wilcoxon_signed_rank(d).p_value == 1.0  # exact conditional null is degenerate
-    with pytest.raises(ValueError, match="variance is zero"):
-        wilcoxon_signed_rank(d, method="asymptotic")
+    assert wilcoxon_signed_rank(d, method="asymptotic").p_value == 1.0  # test_stats_zero_variance
 
 
 def test_missing_values_dropped_and_counted():

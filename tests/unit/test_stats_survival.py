@@ -37,17 +37,14 @@ def test_kaplan_meier_ci_undefined_at_zero_survival_and_drops_missing():
     assert km["n_at_risk"].iloc[0] == 3
 
 
-def test_median_survival_and_its_ci_by_inversion():
+def test_median_survival_default_is_survfit_and_limits_where_the_band_reaches_half():
     med = median_survival(TIME, EVENT)
     assert med.median == 5.0 and med.n == 8
     km = kaplan_meier(TIME, EVENT)
-    s, se = km["survival"].to_numpy(), km["std_err"].to_numpy()
-    g = lambda v: np.log(-np.log(v))  # noqa: E731
-    accept = np.abs(g(s) - g(0.5)) * np.abs(s * np.log(s)) / se <= Z
     times = km["time"].to_numpy()
-    assert med.ci_low == times[accept][0]
-    last = np.flatnonzero(accept)[-1]
-    assert med.ci_high == (np.inf if last == times.size - 1 else times[last + 1])
+    assert med.ci_low == times[km["ci_low"].to_numpy() <= 0.5][0]
+    reached = km["ci_high"].to_numpy() <= 0.5
+    assert med.ci_high == times[reached][0] if reached.any() else np.isnan(med.ci_high)
     assert np.isnan(median_survival([1, 2, 3], [1, 0, 0]).median)  # S never below 1/2
 
 
@@ -83,7 +80,7 @@ def test_invalid_input_raises(call):
         call()
 
 
-# --- median CI under R's survfit rule, following ci_type ----------------------------------
+# --- median CI under R's survfit rule (the default), following ci_type ----------------------------------
 # Reference values printed by R 4.2.2 / survival 3.5-3: summary(survfit(Surv(t, e) ~ 1,
 # conf.type = ct))$table[c("median", "0.95LCL", "0.95UCL")] (tests/r_oracle recomputes them).
 R_MEDIAN_CASES = [
@@ -116,19 +113,29 @@ R_MEDIAN_CASES = [
 
 @pytest.mark.parametrize(("label", "time", "event", "ci_type", "expected"), R_MEDIAN_CASES)
 def test_median_ci_follows_ci_type_as_r_survfit(label, time, event, ci_type, expected):
-    res = median_survival(time, event, ci_type=ci_type, convention="R")
+    res = median_survival(time, event, ci_type=ci_type)  # the default is survfit's rule
     np.testing.assert_array_equal((res.median, res.ci_low, res.ci_high), expected)
     assert ci_type in res.method and "survfit" in res.method
 
 
-def test_default_median_convention_unchanged_and_ci_type_reaches_statsmodels():
-    t, e = [1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 6, 7], [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0]
+def test_first_below_half_option_and_old_names_refused():
+    # R: summary(survfit(Surv(1:4, rep(1, 4)) ~ 1))$table -> median 2.5, 0.95LCL 1, 0.95UCL NA;
+    # the former default printed (3, 1, 4): a finite upper limit where R says not reached
+    t, e = [1, 2, 3, 4], [1, 1, 1, 1]
     default = median_survival(t, e)
-    assert "log(-log)" in default.method and default.median == 4.0
-    assert median_survival(t, e, ci_type="log-log") == default
-    assert "plain (linear)" in median_survival(t, e, ci_type="plain").method
-    with pytest.raises(ValueError, match="convention"):
-        median_survival(t, e, convention="SAS")
+    np.testing.assert_array_equal((default.median, default.ci_low, default.ci_high), (2.5, 1.0, np.nan))
+    first = median_survival(t, e, convention="first_below_half")
+    np.testing.assert_array_equal((first.median, first.ci_low, first.ci_high), (3.0, 1.0, np.nan))
+    assert "Collett" in first.method and "survfit" in default.method
+    for old in ("R", "retrocohort", "SAS"):
+        with pytest.raises(ValueError, match="convention"):
+            median_survival(t, e, convention=old)
+
+
+def test_median_rules_agree_unless_the_curve_sits_at_exactly_half():
+    t, e = [1, 1, 2, 2, 3, 3, 3, 4, 5, 6, 6, 7], [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0]
+    a, b = median_survival(t, e), median_survival(t, e, convention="first_below_half")
+    assert (a.median, a.ci_low) == (b.median, b.ci_low) == (4.0, 1.0)
 
 
 def test_first_time_below_half_rule():

@@ -261,3 +261,51 @@ def test_continuous_cell_says_n_when_values_are_missing_and_no_missing_row(cohor
     stats = stratified_statistics(cohort, [{"variable": "age", "missing": "no"}], "arm")
     cells = build_stratified_table(stats, {"rows": [{"decimals": 0}]}).rows[0].cells
     assert cells[1:4] == ["40 [35–45] (n = 5)", "40 [35–45]", "40 [38–43] (n = 2)"]
+
+
+# studies/pbc hepatomegaly by arm (R: d <- survival::pbc[!is.na(pbc$trt), ];
+# tb <- table(d$hepato, d$trt) -> [[85, 67], [73, 87]]); chisq.test(tb)$p.value = 0.088208836824954076
+# (Yates, R's default), chisq.test(tb, correct = FALSE)$p.value = 0.069034031257310738
+HEPATO = pd.DataFrame(
+    {
+        "trt": ["d"] * 158 + ["p"] * 154,
+        "hepato": [0] * 85 + [1] * 73 + [0] * 67 + [1] * 87,
+    }
+)
+HEPATO_SPEC = {"kind": "descriptive", "by": "trt", "rows": [{"variable": "hepato"}]}
+
+
+@pytest.mark.parametrize(
+    ("statistics", "table", "p", "yates"),
+    [
+        ({"wilcoxon": {"preset": "R"}}, {}, 0.088208836824954076, True),  # follows the R preset
+        ({"wilcoxon": {"preset": "retrocohort"}}, {}, 0.069034031257310738, False),  # gtsummary
+        ({"wilcoxon": {"preset": "R"}, "chi_square": {"correction": False}}, {}, 0.069034031257310738, False),
+        ({"chi_square": {"correction": True}}, {}, 0.088208836824954076, True),
+        ({"wilcoxon": {"preset": "R"}}, {"correction": False}, 0.069034031257310738, False),  # the table wins
+    ],
+)
+def test_yates_follows_the_r_preset_on_pbc_hepatomegaly(statistics, table, p, yates):
+    from retrocohort.analysis.declared_tables import declared_table_statistics
+
+    stats = declared_table_statistics(HEPATO, "t1", {**HEPATO_SPEC, **table}, {}, statistics)
+    row = _row(stats, "hepato", "value")
+    assert row["test"] == "Pearson chi-square"
+    assert row["p_value"] == pytest.approx(p, rel=1e-12)
+    assert ("with Yates continuity correction" in row["method"]) is yates
+    assert ("R's chisq.test applies Yates" in row["method"]) is not yates  # the difference is named
+
+
+def test_mann_whitney_r_preset_in_a_declared_table():
+    # R: wilcox.test(c(3, 5, 5, 8, 10, 12), c(1, 2, 2, 5, 6)) -> W = 25, p = 0.079343683197715023
+    # (ties: normal approximation with continuity correction); retrocohort: exact with ties
+    from retrocohort.analysis.declared_tables import declared_table_statistics
+
+    frame = pd.DataFrame({"g": list("aaaaaabbbbb"), "x": [3.0, 5, 5, 8, 10, 12, 1, 2, 2, 5, 6]})
+    spec = {"kind": "descriptive", "by": "g", "rows": [{"variable": "x"}]}
+    r = _row(declared_table_statistics(frame, "t", spec, {}, {"wilcoxon": {"preset": "R"}}), "x", "value")
+    assert r["p_value"] == pytest.approx(0.079343683197715023, rel=1e-12) and r["statistic"] == 25
+    assert "normal approximation" in r["method"]
+    ours = declared_table_statistics(frame, "t", spec, {}, {"mann_whitney": {"preset": "retrocohort"}})
+    assert "exact" in _row(ours, "x", "value")["method"]
+    assert _row(ours, "x", "value")["p_value"] != pytest.approx(r["p_value"], rel=1e-3)

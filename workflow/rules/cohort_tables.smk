@@ -47,6 +47,9 @@ rule cohort_table:
             "statistics/quantile_type",
             "statistics/rounding",
             "statistics/p_value",
+            "statistics/wilcoxon",  # the study's R preset
+            "statistics/mann_whitney",
+            "statistics/chi_square",
         ),
     script:
         "../scripts/cohort_table.py"

@@ -46,6 +46,8 @@ rule group_comparisons:
             "statistics/quantile_type",
             "statistics/rounding",
             "statistics/p_value",
+            "statistics/wilcoxon",  # the study's R preset
+            "statistics/mann_whitney",
         ),
     script:
         "../scripts/group_comparisons.py"

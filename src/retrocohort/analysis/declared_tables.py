@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.analysis.groups import group_assignment, group_key
+from retrocohort.analysis.presets import chi_square_correction, mann_whitney_options
 from retrocohort.analysis.regression import regression_analysis
 from retrocohort.analysis.stratified import KIND_ALIASES, stratified_statistics
 from retrocohort.errors import ConfigError, Problem
@@ -162,6 +163,7 @@ def declared_table_statistics(
         hf_type=int(statistics.get("quantile_type", 7)),
         missing=spec.get("missing", "ifany"),
         exact_max_n=int(spec.get("exact_max_n", 50)),
-        chi_square_correction=bool(spec.get("correction", False)),
+        chi_square_correction=chi_square_correction(spec, statistics),
+        mann_whitney_test=mann_whitney_options(statistics, int(spec.get("exact_max_n", 50))),
         source=f"tables/{table_id}",
     )

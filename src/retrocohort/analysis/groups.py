@@ -5,7 +5,9 @@ columns = outcome yes / no, so the odds ratio is that of the first group vs the 
 two-sided, minimum-likelihood rule. Continuous or count outcome: Mann-Whitney U of the first
 group, exact conditional null (exact with ties) when both groups have at most ``exact_max_n``
 values, else the normal approximation with tie-corrected variance and continuity correction;
-the method string says which was used. Patients with a missing group value (or a value not
+under the R preset (``statistics.mann_whitney.preset: R``, or unset with
+``statistics.wilcoxon.preset: R``) R's ``wilcox.test(x, y)``; the method string says which was
+used. Patients with a missing group value (or a value not
 listed in ``groups``) are excluded and counted; patients with a missing outcome are excluded
 from that test and counted per group.
 """
@@ -19,13 +21,12 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.analysis.descriptive import SUMMARY_COLUMNS, summarise_variable, variable_kind
+from retrocohort.analysis.presets import DEFAULT_EXACT_MAX_N, mann_whitney_options
 from retrocohort.config.check import variable_label
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.stats.quantiles import HF_TYPES
 from retrocohort.stats.two_sample import fisher_exact_2x2, mann_whitney
-
-DEFAULT_EXACT_MAX_N = 50
 
 GROUP_COLUMNS = [
     "comparison",
@@ -137,8 +138,9 @@ def _not_computed(reason: str, test: str) -> dict:
     }
 
 
-def _run_test(kind: str, samples: list[np.ndarray], exact_max_n: int) -> dict:
-    """Fisher (binary) or Mann-Whitney (continuous/count) between the two groups' values."""
+def _run_test(kind: str, samples: list[np.ndarray], mw_options: dict) -> dict:
+    """Fisher (binary) or Mann-Whitney (continuous/count, ``mw_options``: see
+    :func:`mann_whitney_options`) between the two groups' values."""
     test = "Fisher exact" if kind == "binary" else "Mann-Whitney U"
     if len(samples) != 2:
         return _not_computed(f"{len(samples)} groups (the test compares exactly 2)", test)
@@ -151,14 +153,7 @@ def _run_test(kind: str, samples: list[np.ndarray], exact_max_n: int) -> dict:
         table = [[int(s.sum()), int(s.size - s.sum())] for s in samples]
         res = fisher_exact_2x2(table)
     else:
-        res = mann_whitney(
-            samples[0],
-            samples[1],
-            method="auto",
-            exact_max_n=exact_max_n,
-            exact_with_ties=True,
-            correction=True,
-        )
+        res = mann_whitney(samples[0], samples[1], **mw_options)
     out = res.to_dict(flat=False)
     out["statistic_name"] = out["details"].get("statistic_name", "")
     if np.isnan(out["statistic"]):
@@ -194,8 +189,10 @@ def compare_groups(
     hf_type: int,
     synthetic: set[str],
     p_format: dict,
+    stats_cfg: dict | None = None,
 ) -> list[dict]:
-    """Summary rows (one per group) then the test row of one configured comparison."""
+    """Summary rows (one per group) then the test row of one configured comparison
+    (``stats_cfg``: the study's ``statistics``, for the Mann-Whitney preset)."""
     outcome, group_var = spec["outcome"], spec["group_variable"]
     for column, name in (("outcome", outcome), ("group_variable", group_var)):
         if name not in frame.columns:
@@ -248,7 +245,8 @@ def compare_groups(
         samples.append(
             known.astype(bool).to_numpy(dtype=float) if kind == "binary" else known.to_numpy(dtype="float64")
         )
-    test = _run_test(kind, samples, int(spec.get("exact_max_n", DEFAULT_EXACT_MAX_N)))
+    mw_options = mann_whitney_options(stats_cfg or {}, int(spec.get("exact_max_n", DEFAULT_EXACT_MAX_N)))
+    test = _run_test(kind, samples, mw_options)
     n_excluded = int(keys.isna().sum())
     test["details"] = {
         **test["details"],
@@ -286,7 +284,7 @@ def group_statistics(
     rows = [
         row
         for i, spec in enumerate(comparisons)
-        for row in compare_groups(frame, spec, i, variables, derived, hf, synthetic, p_format)
+        for row in compare_groups(frame, spec, i, variables, derived, hf, synthetic, p_format, stats_cfg)
     ]
     out = pd.DataFrame.from_records(rows, columns=GROUP_COLUMNS)
     out["details"] = out["details"].map(lambda d: d if isinstance(d, dict) else {})

@@ -6,7 +6,8 @@ The two time points are the study's ``paired_time_points`` (Day 0 vs Day 7, the 
 point names (``day0_median``, ``baseline_median``).
 
 Continuous parameters: Wilcoxon signed-rank on the paired differences (second − first, rounded
-to ``decimals_for_tests`` so float subtraction cannot break ties), with the configured preset
+to ``decimals_for_tests`` so float subtraction cannot break ties; ranked raw, as R, with
+``statistics.wilcoxon.differences: raw``, the default under ``preset: R``), with the configured preset
 or explicit options; Hodges–Lehmann estimate of the median difference with its CI; matched-pairs
 rank-biserial correlation. Binary parameters: McNemar (exact binomial by default).
 Optional sign test / paired t-test rows and multiplicity adjustment across parameters.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from retrocohort.analysis.presets import ranks_raw_differences
 from retrocohort.analysis.time_points import point_summary, time_point_pairs
 from retrocohort.cohort.frames import category_codes
 from retrocohort.config.time_points import TimePoint, exact_day
@@ -56,10 +58,14 @@ def paired_frame(measurements: pd.DataFrame, variable: str, days: tuple[int, int
     return paired_frames(measurements, [variable], days)[variable]
 
 
+#: ``statistics.wilcoxon`` keys that are not keyword arguments of the signed-rank test.
+_NOT_TEST_OPTIONS = ("preset", "differences")
+
+
 def wilcoxon_options(settings: dict) -> dict:
     """Signed-rank keyword arguments: a preset, then any explicit overrides."""
     opts = wilcoxon_preset(settings.get("preset", "retrocohort"))
-    opts.update({k: v for k, v in settings.items() if k != "preset"})
+    opts.update({k: v for k, v in settings.items() if k not in _NOT_TEST_OPTIONS})
     return opts
 
 
@@ -117,7 +123,7 @@ def _binary_counts(before: np.ndarray, after: np.ndarray, tags: tuple[str, str])
     }
 
 
-def _rank_biserial(d: np.ndarray, decimals: int, zero_method: str, v: float, n_used: int) -> float:
+def _rank_biserial(d: np.ndarray, decimals: int | None, zero_method: str, v: float, n_used: int) -> float:
     """Matched-pairs rank-biserial r; from the test's V when zeros were dropped (same ranks).
     Undefined (NaN) when every difference is zero."""
     if not (d != 0).any():
@@ -156,8 +162,9 @@ def compare_parameter(
             method=stats_cfg.get("mcnemar", {}).get("method", "exact"),
         )
         return [{**base, "role": "main", **res.to_dict(flat=False), **_binary_counts(before, after, tags)}]
-    decimals = stats_cfg.get("decimals_for_tests", 6)
-    d = np.round(after - before, decimals)
+    raw = ranks_raw_differences(stats_cfg.get("wilcoxon", {}))
+    decimals = None if raw else stats_cfg.get("decimals_for_tests", 6)
+    d = after - before if raw else np.round(after - before, decimals)
     options = wilcoxon_options(stats_cfg.get("wilcoxon", {}))
     if options["zero_method"] == "wilcox" and not (d != 0).any():
         # Wilcoxon's method drops zeros: no difference is left (R and scipy give NA/NaN)
@@ -165,6 +172,11 @@ def compare_parameter(
     else:
         res = wilcoxon_signed_rank(d, decimals=decimals, **options)
         row = {**base, "role": "main", **res.to_dict(flat=False)}
+        if raw:  # the default (rounded to decimals_for_tests) is in details.decimals
+            row["method"] += (
+                " Differences ranked as computed (raw floating-point second - first, as R's "
+                "wilcox.test(x, y, paired = TRUE))."
+            )
     row.update(_summaries(before, after, hf, tags))
     if d.size:
         preset = stats_cfg.get("wilcoxon", {}).get("preset", "retrocohort")

@@ -17,9 +17,11 @@ Test per variable, by kind and number of groups (gtsummary's ``add_p()`` default
 Sjoberg et al. 2021, R Journal 13:570-580):
 
 * continuous: 2 groups Mann-Whitney U (:func:`retrocohort.stats.mann_whitney`, exact null
-  with ties when both groups have <= ``exact_max_n`` values); > 2 groups Kruskal-Wallis;
-* binary / categorical: Pearson chi-square without continuity correction when every expected
-  count of the levels x groups table is >= 5, else the exact test (Fisher's exact on a 2x2
+  with ties when both groups have <= ``exact_max_n`` values, or ``mann_whitney_test``'s
+  preset); > 2 groups Kruskal-Wallis;
+* binary / categorical: Pearson chi-square (Yates-corrected on a 2x2 table when
+  ``chi_square_correction``, as R's chisq.test; else uncorrected, as gtsummary) when every
+  expected count of the levels x groups table is >= 5, else the exact test (Fisher's exact on a 2x2
   table, Fisher-Freeman-Halton on larger tables; chi-square if the exact enumeration exceeds
   its limit, said in the method).
 
@@ -174,15 +176,18 @@ def categorical_test(table: np.ndarray, correction: bool = False) -> dict:
     return {**_result(exact, rule), "min_expected": low}
 
 
-def continuous_test(samples: list[np.ndarray], labels: list[str], exact_max_n: int = 50) -> dict:
-    """Mann-Whitney U for 2 groups, Kruskal-Wallis for more; not computed if a group is empty."""
+def continuous_test(
+    samples: list[np.ndarray], labels: list[str], exact_max_n: int = 50, mw_options: Mapping | None = None
+) -> dict:
+    """Mann-Whitney U for 2 groups (keyword arguments ``mw_options``, else the retrocohort
+    default with ``exact_max_n``), Kruskal-Wallis for more; not computed if a group is empty."""
     test = "Mann-Whitney U" if len(samples) == 2 else "Kruskal-Wallis"
     if any(s.size == 0 for s in samples):
         return _not_computed(test, "a group has no patient with a value")
     if np.unique(np.concatenate(samples)).size < 2:
         return _not_computed(test, "all values are equal")
     if len(samples) == 2:
-        return _result(mann_whitney(samples[0], samples[1], exact_max_n=exact_max_n))
+        return _result(mann_whitney(samples[0], samples[1], **(mw_options or {"exact_max_n": exact_max_n})))
     return _result(kruskal_wallis(samples, labels))
 
 
@@ -237,7 +242,7 @@ def _test_and_smd(
     """The row's test (by kind and number of groups) and its SMD."""
     if kind == "continuous":
         samples = [v.to_numpy(dtype=float) for v in per_group]
-        return continuous_test(samples, groups, options["exact_max_n"]), mean_pairwise_smd(
+        return continuous_test(samples, groups, mw_options=options["mann_whitney"]), mean_pairwise_smd(
             samples, continuous_smd
         )
     level_keys = levels if kind == "categorical" else [False, True]
@@ -295,6 +300,7 @@ def stratified_statistics(
     exact_max_n: int = 50,
     chi_square_correction: bool = False,
     source: str | None = None,
+    mann_whitney_test: Mapping | None = None,
 ) -> pd.DataFrame:
     """Statistics of a descriptive table stratified by ``by``, with an overall column.
 
@@ -317,7 +323,10 @@ def stratified_statistics(
     missing : str
         Missing rows: "ifany" (default, as gtsummary), "always" or "no".
     exact_max_n, chi_square_correction
-        Passed to the Mann-Whitney test and to the chi-square test (default: no Yates, as gtsummary).
+        Passed to the Mann-Whitney test and to the chi-square test (default: no Yates, as
+        gtsummary; :func:`retrocohort.analysis.presets.chi_square_correction` resolves a study's setting).
+    mann_whitney_test : mapping, optional
+        Mann-Whitney keyword arguments (``presets.mann_whitney_options``); replace ``exact_max_n``.
     source : str, optional
         Input file name for error messages.
 
@@ -357,7 +366,7 @@ def stratified_statistics(
         source=source,
         hf_type=hf_type,
         missing=missing,
-        exact_max_n=exact_max_n,
+        mann_whitney=dict(mann_whitney_test or {"exact_max_n": exact_max_n}),
         correction=chi_square_correction,
     )
     return _statistics_frame(kept, rows, strata, options, int(keys.isna().sum()))
@@ -369,7 +378,7 @@ def _ungrouped(
     """:func:`stratified_statistics` without a grouping: the overall column only."""
     if missing not in MISSING_RULES or hf_type not in HF_TYPES:
         raise ValueError(f"missing must be one of {MISSING_RULES} and hf_type one of {sorted(HF_TYPES)}")
-    options = dict(source=source, hf_type=hf_type, missing=missing, exact_max_n=0, correction=False)
+    options = dict(source=source, hf_type=hf_type, missing=missing, mann_whitney={}, correction=False)
     return _statistics_frame(frame, rows, {OVERALL: frame.index}, options, 0)
 
 

@@ -10,6 +10,7 @@ reason: per group on the ``median`` rows and for the whole analysis on its ``pat
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -145,9 +146,7 @@ def _group_rows(
             None,
         )
     km = kaplan_meier(t, e, conf, ci_type=ci_type)
-    med = median_survival(
-        t, e, conf, ci_type=ci_type, convention=spec.get("median_convention", "retrocohort")
-    )
+    med = median_survival(t, e, conf, ci_type=ci_type, convention=spec.get("median_convention", "midpoint"))
     band = f"pointwise {conf:.0%} CI, {ci_type} transform of Greenwood's variance."
     rows = [
         {**g, "role": "km", **rec, "method": f"Kaplan–Meier estimate; {band}"}
@@ -160,7 +159,8 @@ def _group_rows(
             **counts,
             "median": med.median,
             "ci_low": med.ci_low,
-            "ci_high": med.ci_high,
+            # an upper limit never reached (R's NA) is inf beside a reached median: printed "NR"
+            "ci_high": math.inf if np.isnan(med.ci_high) and not np.isnan(med.median) else med.ci_high,
             "method": med.method,
             "note": MEDIAN_NOT_REACHED if np.isnan(med.median) else "",
         }

@@ -125,11 +125,22 @@ def format_number(
 
 
 def _percent(count: int, denominator: int, pct_decimals: int | Literal["auto"], rule: RoundingRule) -> str:
+    """The percentage 100 * count / denominator rounded to ``pct_decimals``; a non-zero count
+    never prints as 0 and a count below its denominator never as 100: they print as the
+    bound they passed, "<1" / ">99" (at 1 decimal "<0.1" / ">99.9"), as journals print such
+    shares, instead of a number the count contradicts. The column keeps its decimals (adding
+    decimals to one cell would make it look more precise than its neighbours)."""
     with localcontext() as ctx:
         ctx.prec = 50
         pct = Decimal(count) * 100 / Decimal(denominator)
     if pct_decimals == "auto":
         pct_decimals = 1 if round_decimal(pct, 1, rule) < 10 else 0
+    rounded = round_decimal(pct, pct_decimals, rule)
+    step = Decimal(1).scaleb(-pct_decimals)
+    if count > 0 and rounded.is_zero():
+        return "<" + format_number(step, pct_decimals, thousands_sep="")
+    if count < denominator and rounded >= 100:
+        return ">" + format_number(100 - step, pct_decimals, thousands_sep="")
     return format_number(pct, pct_decimals, thousands_sep="", rule=rule)
 
 
@@ -154,7 +165,10 @@ def format_count_pct(
     the variable is known for fewer patients than the cohort. ``pct_decimals="auto"``
     uses 1 decimal when the percentage rounded to 1 decimal is below 10 and 0
     decimals otherwise (1/21 -> "1 (4.8%)", 13/21 -> "13 (62%)", 199/2000 ->
-    "199/2000 (10%)"). ``pct_sign=False`` omits the "%". Raises ``ValueError``
+    "199/2000 (10%)"). A non-zero count whose percentage rounds to 0 prints "<1%" (1 of
+    418: "1 (<1%)"; "<0.1%" at 1 decimal) and a count below its denominator that rounds to
+    100 prints ">99%" (417 of 418), never "0%" or "100%" beside them. ``pct_sign=False``
+    omits the "%". Raises ``ValueError``
     unless 0 <= count <= denominator <= cohort_n and denominator > 0.
     """
     k = _check_count("count", count)

@@ -21,6 +21,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
+from retrocohort.analysis.presets import ranks_raw_differences
 from retrocohort.config.time_points import paired_time_points
 from retrocohort.errors import Problem, RetrocohortError
 
@@ -82,6 +83,7 @@ def notebook_parameters(
         "quantile_type": int(stats.get("quantile_type", 7)),
         "decimals_for_tests": int(stats.get("decimals_for_tests", 6)),
         "wilcoxon_preset": preset,
+        "raw_differences": ranks_raw_differences(wilcoxon),
         "exact_max_n": int(wilcoxon.get("exact_max_n", 49 if preset == "R" else 50)),
     }
 

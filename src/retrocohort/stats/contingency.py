@@ -73,7 +73,12 @@ def chi_square_independence(table: ArrayLike, correction: bool = True) -> TestRe
             + (
                 "with Yates continuity correction (2x2 only, as R)."
                 if yates
-                else "without continuity correction."
+                else "without continuity correction"
+                + (
+                    " (as gtsummary; R's chisq.test applies Yates' correction)."
+                    if tab.shape == (2, 2)
+                    else "."
+                )
             )
         ),
         statistic=float(res.statistic),

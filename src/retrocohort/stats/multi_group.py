@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from retrocohort.stats.result import TestResult, as_float_vector
+from retrocohort.stats.result import ZERO_VARIANCE_NOTE, TestResult, as_float_vector
 
 
 def kruskal_wallis(samples: Sequence[ArrayLike], labels: Sequence[str] | None = None) -> TestResult:
@@ -16,7 +17,8 @@ def kruskal_wallis(samples: Sequence[ArrayLike], labels: Sequence[str] | None = 
 
     H = 12/(N(N+1)) sum R_g^2/n_g - 3(N+1) on mid-ranks, divided by the tie correction
     1 - sum(t^3 - t)/(N^3 - N); p from chi-square on k - 1 df (asymptotic; scipy.stats.kruskal,
-    which matches R). NaN values are dropped; groups left empty are refused.
+    which matches R). NaN values are dropped; groups left empty are refused. Every value
+    tied: H = 0/0, statistic NaN (as R) and p = 1 with a note (R: NaN).
     Kruskal & Wallis (1952), JASA 47:583-621.
     """
     from scipy.stats import kruskal
@@ -33,17 +35,18 @@ def kruskal_wallis(samples: Sequence[ArrayLike], labels: Sequence[str] | None = 
     if empty:
         raise ValueError(f"Kruskal-Wallis test: group(s) {empty} have no non-missing value")
     pooled = np.concatenate(arrays)
-    if np.unique(pooled).size < 2:
-        raise ValueError("Kruskal-Wallis test undefined: all values are equal")
-    res = kruskal(*arrays)
+    tied = np.unique(pooled).size < 2  # tie correction 0: H = 0/0 (R: NaN)
+    statistic, p = (math.nan, 1.0) if tied else (float(v) for v in kruskal(*arrays))
+    note = {"note": ZERO_VARIANCE_NOTE} if tied else {}
     return TestResult(
         test="Kruskal-Wallis",
         method=(
             f"Kruskal-Wallis rank-sum test across {len(arrays)} groups, mid-ranks, tie-corrected H, "
-            f"chi-square approximation on {len(arrays) - 1} df (as R kruskal.test)."
+            f"chi-square approximation on {len(arrays) - 1} df (as R kruskal.test)"
+            + (f"; {ZERO_VARIANCE_NOTE}." if tied else ".")
         ),
-        statistic=float(res.statistic),
-        p_value=float(res.pvalue),
+        statistic=statistic,
+        p_value=p,
         n=n_total,
         n_used=int(pooled.size),
         alternative="two-sided",
@@ -53,5 +56,6 @@ def kruskal_wallis(samples: Sequence[ArrayLike], labels: Sequence[str] | None = 
             "groups": names,
             "group_sizes": [int(a.size) for a in arrays],
             "n_missing": n_total - int(pooled.size),
+            **note,
         },
     )

@@ -33,7 +33,8 @@ R_DIFFERENCES: tuple[RDifference, ...] = (
         "normal approximation with continuity correction",
         reason="an exact p-value is available for every small cohort; the normal approximation "
         "is poor for n ~ 20 with ties (Hollander, Wolfe & Chicken 2014, section 3.1)",
-        r_option="statistics.wilcoxon.preset: R (wilcoxon_preset('R'))",
+        r_option="statistics.wilcoxon.preset: R (wilcoxon_preset('R')); with its default "
+        "wilcoxon.differences: raw, Table 3 then equals wilcox.test(x, y, paired = TRUE) on the raw values",
     ),
     RDifference(
         key="paired_differences_rounded",
@@ -43,7 +44,8 @@ R_DIFFERENCES: tuple[RDifference, ...] = (
         "so 0.3 - 0.1 and 0.2 are different values and ties or zeros can vanish",
         reason="measurements recorded to a fixed number of decimals tie exactly; float noise "
         "must not decide which method R uses",
-        r_option="give R the rounded differences (wilcox.test(d)) or digits.rank",
+        r_option="statistics.wilcoxon.differences: raw (the default under statistics.wilcoxon.preset: "
+        "R); or give R the rounded differences (wilcox.test(round(x - y, 6)))",
     ),
     RDifference(
         key="hodges_lehmann_default",
@@ -66,7 +68,33 @@ R_DIFFERENCES: tuple[RDifference, ...] = (
         "wilcox_test(distribution = 'exact') uses P(|S - E| >= |s - E|)",
         reason="exact p-values for small cohorts with tied values; the two-sided rule is stated "
         "in the method text",
-        r_option="mann_whitney_preset('R') or mann_whitney_preset('coin')",
+        r_option="statistics.mann_whitney.preset: R (or coin), the default under "
+        "statistics.wilcoxon.preset: R (mann_whitney_preset('R'))",
+    ),
+    RDifference(
+        key="chi_square_yates",
+        topic="Pearson chi-square on 2x2 rows of descriptive tables",
+        ours="no continuity correction unless the R preset (statistics.wilcoxon.preset: R) or "
+        "statistics.chi_square.correction: true asks for Yates; the method footnote says which "
+        "(studies/pbc hepatomegaly by arm: p 0.069 without, 0.088 with Yates)",
+        r="chisq.test(correct = TRUE) applies Yates' correction to every 2x2 table, as R tableone and "
+        "Python tableone do; gtsummary's add_p does not",
+        reason="the uncorrected statistic is gtsummary's convention and the classic Pearson test; "
+        "Yates' correction is conservative (Agresti 2013, Categorical Data Analysis, 3rd ed.)",
+        r_option="statistics.chi_square.correction: true (the default under "
+        "statistics.wilcoxon.preset: R), or a declared table's correction: true",
+    ),
+    RDifference(
+        key="rank_test_all_tied",
+        topic="Rank tests when every value is tied",
+        ours="signed-rank (all differences zero), Mann-Whitney, Kruskal-Wallis and Friedman with "
+        "every value tied: the null has one point, p = 1 with a note; statistic as R (V = 0, "
+        "W = n1 n2 / 2, NaN for Kruskal-Wallis and Friedman)",
+        r="wilcox.test, kruskal.test and friedman.test return p = NaN (z or the statistic is 0/0)",
+        reason="a one-point null distribution gives every outcome probability 1; a NaN would stop "
+        "the audit and the tables (group comparisons and descriptive tables still print 'not "
+        "computed' for such a variable)",
+        r_option="none (R has no p-value to compare)",
     ),
     RDifference(
         key="mcnemar_exact",
@@ -84,16 +112,6 @@ R_DIFFERENCES: tuple[RDifference, ...] = (
         reason="the log-log band stays inside [0, 1] and behaves better in small samples "
         "(Kalbfleisch & Prentice 2002; SAS and Stata default)",
         r_option="kaplan_meier(ci_type='log') (survival.ci_type: log)",
-    ),
-    RDifference(
-        key="median_survival_rule",
-        topic="Kaplan-Meier median and its CI",
-        ours="smallest event time with S(t) < 0.5; CI by inverting pointwise z-tests "
-        "(statsmodels quantile_ci, as SAS); an unreached upper limit is inf",
-        r="survfit: first time with S(t) <= 0.5 (midpoint when S = 0.5 exactly); limits = first "
-        "times the CI band reaches 0.5 (NA when never)",
-        reason="historical default (SAS LIFETEST convention); both are Brookmeyer-Crowley",
-        r_option="survival[].median_convention: R (median_survival(convention='R'))",
     ),
     RDifference(
         key="logistic_wald_ci",

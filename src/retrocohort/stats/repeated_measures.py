@@ -7,10 +7,12 @@ missing value at any time point are dropped (complete cases; R's friedman.test r
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from retrocohort.stats.result import TestResult
+from retrocohort.stats.result import ZERO_VARIANCE_NOTE, TestResult
 from retrocohort.stats.signed_rank import doubled_midranks
 
 
@@ -35,6 +37,7 @@ def friedman(values: ArrayLike) -> TestResult:
 
     Within-patient mid-ranks R_ij; statistic 12 sum_j (R_.j - n(k+1)/2)^2 /
     (n k (k+1) - sum(t^3 - t)/(k - 1)) (tie-corrected), chi-square on k - 1 df (asymptotic).
+    Every patient tied at all time points: statistic 0/0, NaN (as R), p = 1 with a note.
     Friedman (1937), JASA 32:675-701; Hollander, Wolfe & Chicken (2014), section 7.1.
     """
     from scipy.stats import chi2
@@ -45,21 +48,26 @@ def friedman(values: ArrayLike) -> TestResult:
     col_sums = ranks2.sum(axis=0) / 2
     ties = sum(float((c**3 - c).sum()) for c in (np.unique(r, return_counts=True)[1] for r in ranks2))
     denominator = n * k * (k + 1) - ties / (k - 1)
-    if denominator <= 0:
-        raise ValueError("Friedman test undefined: every patient has the same value at all time points")
-    statistic = 12 * float(((col_sums - n * (k + 1) / 2) ** 2).sum()) / denominator
+    tied = denominator == 0  # every patient tied at all time points: 0/0 (R: NaN)
+    statistic = math.nan if tied else 12 * float(((col_sums - n * (k + 1) / 2) ** 2).sum()) / denominator
     return TestResult(
         test="Friedman",
         method=(
             f"Friedman rank test across {k} time points, within-patient mid-ranks, tie-corrected, "
-            f"chi-square approximation on {k - 1} df (as R friedman.test); complete cases."
+            f"chi-square approximation on {k - 1} df (as R friedman.test); complete cases"
+            + (f"; {ZERO_VARIANCE_NOTE}." if tied else ".")
         ),
         statistic=statistic,
-        p_value=float(chi2.sf(statistic, k - 1)),
+        p_value=1.0 if tied else float(chi2.sf(statistic, k - 1)),
         n=n_total,
         n_used=n,
         alternative="two-sided",
-        details={"statistic_name": "Friedman chi-squared", "df": k - 1, "n_incomplete": n_total - n},
+        details={
+            "statistic_name": "Friedman chi-squared",
+            "df": k - 1,
+            "n_incomplete": n_total - n,
+            **({"note": ZERO_VARIANCE_NOTE} if tied else {}),
+        },
     )
 
 

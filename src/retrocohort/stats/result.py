@@ -158,20 +158,32 @@ def discrete_pvalue(
     return min(1.0, float(pmf[extreme].sum()))
 
 
+ZERO_VARIANCE_NOTE = (
+    "every value tied: the rank statistic has a one-point null (variance zero), so p = 1 (R: NaN, z = 0/0)"
+)
+
+
 def normal_pvalue(
     statistic: float, mean: float, variance: float, alternative: str, correction: bool
 ) -> tuple[float, float]:
     """(z, p) for a normal approximation, continuity-corrected by 0.5 towards the mean as R.
 
     Correction: two-sided subtracts sign(S - mean) * 0.5, 'greater' 0.5, 'less' -0.5.
-    Two-sided p = 2 * min(Phi(z), 1 - Phi(z)). ValueError if the variance is not positive.
+    Two-sided p = 2 * min(Phi(z), 1 - Phi(z)).
+
+    A zero null variance with the statistic at its mean (every value tied: a rank null with
+    one point, where R's z is 0/0 and its p-value NaN) gives z = NaN and p = 1, the p-value
+    of the degenerate null; callers add :data:`ZERO_VARIANCE_NOTE`. ValueError for a
+    negative variance or a statistic away from the mean of a zero-variance null.
     """
     from scipy.special import ndtr  # = scipy.stats.norm.cdf, without importing scipy.stats (~1 s)
 
+    if variance == 0 and statistic == mean:
+        return math.nan, 1.0
     if not variance > 0:
         raise ValueError(
-            "normal approximation undefined: null variance is zero "
-            "(no informative observations); use the exact method"
+            f"normal approximation undefined: null variance {variance!r} with the statistic "
+            f"{statistic!r} away from its mean {mean!r}"
         )
     diff = statistic - mean
     if correction:

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from retrocohort.stats.result import (
+    ZERO_VARIANCE_NOTE,
     TestResult,
     as_float_vector,
     check_alternative,
@@ -182,6 +183,9 @@ def wilcoxon_signed_rank(
             + " continuity correction"
         )
         details.update(z=z, null_mean=mean, null_variance=var, continuity_correction=correction)
+        if var == 0:
+            details["note"] = ZERO_VARIANCE_NOTE
+            how += f" ({ZERO_VARIANCE_NOTE})"
     return TestResult(
         test="Wilcoxon signed-rank",
         method=f"Wilcoxon signed-rank test, V = sum of positive mid-ranks; "

@@ -22,7 +22,7 @@ CI_TYPES = ("log-log", "log", "plain")
 
 @dataclass(frozen=True)
 class MedianSurvival:
-    """Median survival time with its confidence interval (inf = upper limit not reached)."""
+    """Median survival time with its confidence interval (NaN = not reached, R's NA)."""
 
     median: float
     ci_low: float
@@ -103,9 +103,7 @@ def kaplan_meier(
     )
 
 
-MEDIAN_CONVENTIONS = ("retrocohort", "R")
-_STATSMODELS_TRANSFORM = {"log-log": "cloglog", "log": "log", "plain": "linear"}
-_SCALE_TEXT = {"log-log": "log(-log)", "log": "log", "plain": "plain (linear)"}
+MEDIAN_CONVENTIONS = ("midpoint", "first_below_half")
 _R_TOLERANCE = math.sqrt(sys.float_info.epsilon)  # survmean's .Machine$double.eps^0.5
 
 
@@ -115,7 +113,10 @@ def first_time_below_half(times: NDArray[np.float64], values: NDArray[np.float64
     Among the points with value < 1/2 + tol (tol = sqrt(machine epsilon), NaN ignored) take
     the first time; if its value equals 1/2 (within tol) and the curve later drops below it,
     the midpoint of that time and the time of the next drop. NaN if the curve never reaches
-    1/2. Used by print.survfit / summary(survfit)$table for the median and its CI limits.
+    1/2. Used by print.survfit / summary(survfit)$table for the median and its CI limits;
+    SAS PROC LIFETEST takes the same midpoint (SAS/STAT User's Guide, LIFETEST,
+    Computational Formulas: "If S(t) is exactly equal to 0.75 from t_j to t_{j+1}, the first
+    quartile is taken to be (t_j + t_{j+1})/2", likewise for the median).
     """
     keep = ~np.isnan(values) & (values < 0.5 + _R_TOLERANCE)
     if not keep.any():
@@ -127,13 +128,35 @@ def first_time_below_half(times: NDArray[np.float64], values: NDArray[np.float64
     return float(x[0])
 
 
+def first_time_strictly_below_half(times: NDArray[np.float64], values: NDArray[np.float64]) -> float:
+    """The first time a step curve is below 1/2 beyond float noise (value < 1/2 - sqrt(eps)).
+
+    Collett's definition of the estimated median, "the smallest observed survival time for
+    which the estimated survivor function is less than 0.5" (Collett 2015, Modelling
+    Survival Data in Medical Research, 3rd ed., section 2.4, t(50)); statsmodels' SurvfuncRight
+    quantile. A curve at exactly 1/2 (e.g. 10/20) is judged 1/2 whatever the last ulp of the
+    product-limit arithmetic. NaN (NA) if the curve never falls below 1/2.
+    """
+    below = np.flatnonzero(~np.isnan(values) & (values < 0.5 - _R_TOLERANCE))
+    return float(times[below[0]]) if below.size else math.nan
+
+
+_MEDIAN_RULES = {"midpoint": first_time_below_half, "first_below_half": first_time_strictly_below_half}
+_RULE_TEXT = {
+    "midpoint": "first time with S(t) <= 0.5, the midpoint to the next event time when S(t) = 0.5 "
+    "exactly; as R survfit and SAS LIFETEST",
+    "first_below_half": "smallest event time with S(t) < 0.5, no midpoint; Collett's definition, "
+    "statsmodels; not R's or SAS's rule",
+}
+
+
 def median_survival(
     time: ArrayLike,
     event: ArrayLike,
     conf_level: float = 0.95,
     *,
     ci_type: str = "log-log",
-    convention: str = "retrocohort",
+    convention: str = "midpoint",
 ) -> MedianSurvival:
     """Kaplan-Meier median survival with a Brookmeyer-Crowley confidence interval.
 
@@ -146,62 +169,44 @@ def median_survival(
     ci_type : {'log-log', 'log', 'plain'}
         Scale of the pointwise band whose crossing of 1/2 gives the limits (R's
         ``survfit(conf.type = ...)``), as for :func:`kaplan_meier`.
-    convention : {'retrocohort', 'R'}
-        'retrocohort' (default): median = smallest event time with S(t) < 1/2
-        (statsmodels/SAS); CI = the event times whose pointwise z-test of S(t) = 1/2 on the
-        ``ci_type`` scale is not rejected (statsmodels ``quantile_ci``, as SAS LIFETEST).
-        'R': R's ``survfit`` (print / summary table): the median is the first time with
-        S(t) <= 1/2, the midpoint to the next event time when S(t) = 1/2 exactly; lower limit
-        = first time the lower band is <= 1/2, upper limit = first time the upper band is
-        <= 1/2 (NaN when a band never reaches 1/2), see :func:`first_time_below_half`.
+    convention : {'midpoint', 'first_below_half'}
+        The rule that reads the time the survival curve (and each limit of the pointwise
+        band) reaches 1/2. 'midpoint' (default): R ``survfit`` (print / summary table /
+        ``quantile``) and SAS LIFETEST: the first time with S(t) <= 1/2, the midpoint to the
+        next event time when S(t) = 1/2 exactly, see :func:`first_time_below_half`.
+        'first_below_half': the smallest event time with S(t) < 1/2 (Collett; statsmodels),
+        see :func:`first_time_strictly_below_half`. Both: lower limit = the time the lower
+        band reaches 1/2, upper limit = the time the upper band does (NaN, R's NA, "not
+        reached", when it never does).
 
     Returns
     -------
     MedianSurvival
-        NaN median if S never reaches 1/2; an unreached upper limit is inf ('retrocohort',
-        statsmodels) or NaN ('R', R's NA).
+        NaN median if S never reaches 1/2; NaN upper limit if the upper band never does.
 
     Notes
     -----
     Brookmeyer & Crowley (1982), Biometrics 38:29-41; Therneau, survival package
-    (survmean / quantile.survfit).
+    (survmean / quantile.survfit); SAS/STAT User's Guide, PROC LIFETEST.
     """
     check_choice("ci_type", ci_type, CI_TYPES)
     check_choice("convention", convention, MEDIAN_CONVENTIONS)
     _check_conf(conf_level)
     t, e, _, _ = _survival_data(time, event)
-    band = f"pointwise {ci_type} band of Greenwood's variance"
-    if convention == "R":
-        km = kaplan_meier(t, e, conf_level, ci_type=ci_type)
-        times = km["time"].to_numpy()
-        return MedianSurvival(
-            median=first_time_below_half(times, km["survival"].to_numpy()),
-            ci_low=first_time_below_half(times, km["ci_low"].to_numpy()),
-            ci_high=first_time_below_half(times, km["ci_high"].to_numpy()),
-            conf_level=conf_level,
-            n=int(t.size),
-            method=(
-                f"Kaplan-Meier median as R survfit (first time with S(t) <= 0.5, midpoint to "
-                f"the next event time if S(t) = 0.5); CI (Brookmeyer-Crowley) = first times "
-                f"the lower and upper limits of the {band} reach 0.5 (NA if never)."
-            ),
-        )
-    from statsmodels.duration.survfunc import SurvfuncRight
-
-    sf = SurvfuncRight(t, e)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        low, high = sf.quantile_ci(0.5, alpha=1 - conf_level, method=_STATSMODELS_TRANSFORM[ci_type])
-    # S(t) < 0.5 beyond float noise: a curve that reaches exactly 1/2 (e.g. 10/20) must not
-    # depend on whether the product-limit arithmetic lands one ulp below or above it
-    below = np.flatnonzero(np.asarray(sf.surv_prob) < 0.5 - _R_TOLERANCE)
+    rule = _MEDIAN_RULES[convention]
+    km = kaplan_meier(t, e, conf_level, ci_type=ci_type)
+    times = km["time"].to_numpy()
     return MedianSurvival(
-        median=float(np.asarray(sf.surv_times)[below[0]]) if below.size else float("nan"),
-        ci_low=float(low),
-        ci_high=float(high),
+        median=rule(times, km["survival"].to_numpy()),
+        ci_low=rule(times, km["ci_low"].to_numpy()),
+        ci_high=rule(times, km["ci_high"].to_numpy()),
         conf_level=conf_level,
         n=int(t.size),
-        method=f"Kaplan-Meier median (smallest event time with S(t) < 0.5); CI by inverting "
-        f"pointwise {_SCALE_TEXT[ci_type]} z-tests of S(t) = 0.5 (Brookmeyer-Crowley type, as SAS).",
+        method=(
+            f"Kaplan-Meier median ({_RULE_TEXT[convention]}); CI (Brookmeyer-Crowley) = the "
+            f"times the lower and upper limits of the pointwise {ci_type} band of Greenwood's "
+            f"variance reach 0.5 by the same rule (upper limit not reached if never, as R)."
+        ),
     )
 
 

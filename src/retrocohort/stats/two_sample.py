@@ -12,6 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 from retrocohort.stats.result import (
     TWO_SIDED_RULES,
     TWO_SIDED_TEXT,
+    ZERO_VARIANCE_NOTE,
     TestResult,
     as_float_vector,
     check_alternative,
@@ -243,6 +244,9 @@ def mann_whitney(
             + " continuity correction"
         )
         details.update(z=z, continuity_correction=correction)
+        if var == 0:
+            details["note"] = ZERO_VARIANCE_NOTE
+            how += f" ({ZERO_VARIANCE_NOTE})"
     return TestResult(
         test="Mann-Whitney U",
         method=f"Mann-Whitney U (Wilcoxon rank-sum) test, U = R_x - n_x(n_x+1)/2 with mid-ranks; "
