@@ -571,19 +571,10 @@ def test_regression_matches_r(datasets, r_models, key):
     close(_model_numbers(res), r_models[key], f"{key}: coef, se, Wald CI, p, n, events")
 
 
-def _registered(key: str) -> None:
-    """Skip until the integrator adds ``key`` to r_differences (owned by another branch)."""
-    from retrocohort.stats.r_differences import R_DIFFERENCES
-
-    if key not in {d.key for d in R_DIFFERENCES}:
-        pytest.skip(f"r_differences entry {key!r} not registered yet")
-
-
 def test_difference_regression_convergence(datasets, r_models):
     """R's default glm stops on a deviance change below 1e-8 and takes its SEs from the IRLS
     weights of the step before the last: up to ~5e-5 relative off the SEs at the maximum
     (lung, ecog 2+); run to the maximum, R agrees (test_regression_matches_r)."""
-    _registered("regression_convergence")
     assert difference("regression_convergence")
     res = _fit(datasets, "glm_lung")
     differs(
@@ -595,7 +586,6 @@ def test_difference_regression_convergence(datasets, r_models):
 def test_difference_separated_term_has_no_wald_p(r_models):
     """glm prints a Wald p of 0.9995 for a completely separated x (an artefact of where its
     iteration stopped); retrocohort prints none."""
-    _registered("separated_wald")
     assert difference("separated_wald")
     data = pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6, 7, 8], "y": [0, 0, 0, 0, 1, 1, 1, 1]})
     ours = logistic_regression(data, "y", ["x"]).term("x").p_value

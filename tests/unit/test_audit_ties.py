@@ -11,9 +11,8 @@ with zero null variance::
         variance is zero (no informative observations); use the exact method
 
 The audit now leaves an undefined variant out and names it in the row's notes (as it already
-did for signed-rank variants). Whether the normal approximation of all-tied samples should give
-p = 1 is the stats layer's decision (another helper's change): the last test, marked xfail,
-asserts it and passes once that change is merged.
+did for signed-rank variants), and the stats layer's normal approximation of all-tied samples
+now gives p = 1 with a note (the last test asserts it).
 """
 
 import pytest
@@ -63,12 +62,6 @@ def test_all_tied_with_one_unknown_value_does_not_crash(monkeypatch):
     assert rec["missing_patients"] == ["3"]
 
 
-@pytest.mark.xfail(
-    reason="NEEDS the stats helper's change (rank tests' zero-variance normal branch returns p = 1, "
-    "src/retrocohort/stats/result.py normal_pvalue); today stats raises ValueError and the audit "
-    "leaves the variant out",
-    strict=False,
-)
 def test_all_tied_normal_approximation_gives_p_1(tied):
     data, study = tied
     r = regenerate_entry(P_ENTRY, study, data)

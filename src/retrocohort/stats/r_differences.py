@@ -122,6 +122,37 @@ R_DIFFERENCES: tuple[RDifference, ...] = (
         r_option="compare with confint.default(glm)",
     ),
     RDifference(
+        key="regression_convergence",
+        topic="Logistic and Cox regression: iterated to the maximum",
+        ours="Newton-Raphson with step halving until every Newton step is below 1e-10 of |b| + se: "
+        "coefficients at the maximum of the (partial) likelihood to floating-point precision; SEs "
+        "from the information at those coefficients",
+        r="glm stops when the deviance changes by less than epsilon = 1e-8 (relative) and takes its "
+        "SEs from the IRLS weights of the step before the last (survival::lung, glm of death on age, "
+        "sex and ECOG: SEs up to 5e-5 relative off); coxph stops when the log-likelihood changes by "
+        "less than eps = 1e-9 (relative)",
+        reason="estimates that do not depend on where an iteration happened to stop; printed values "
+        "are the same at the usual 2-3 decimals",
+        r_option="glm(..., control = glm.control(epsilon = 1e-14, maxit = 100)) with SEs "
+        "solve(t(X) %*% (X * mu * (1 - mu))) at the final coefficients; "
+        "coxph(..., control = coxph.control(eps = 1e-14, iter.max = 100)): equal to 1e-9 relative",
+    ),
+    RDifference(
+        key="separated_wald",
+        topic="Wald test of a term with an infinite estimate (separation)",
+        ours="no CI, z or p-value for a term whose estimate is infinite ((quasi-)complete separation "
+        "in a logistic model, monotone likelihood in a Cox model; found from a zero cell of a 0/1 "
+        "term or level, or a coefficient still moving at the supremum of the likelihood): an em "
+        "dash and a model note",
+        r="glm and coxph print the Wald z and p at the point where their iteration stopped (e.g. "
+        "p = 0.9995 for a completely separated predictor), with the warning 'fitted probabilities "
+        "numerically 0 or 1 occurred' / 'coefficient may be infinite'",
+        reason="the Wald statistic of a diverging estimate is an artefact of the stopping rule "
+        "(Hauck & Donner 1977, JASA 72:851-853)",
+        r_option="none: R's value depends on its stopping rule (a finite estimate needs a penalised "
+        "likelihood, e.g. Firth's: logistf, coxphf)",
+    ),
+    RDifference(
         key="fisher_or_root_tolerance",
         topic="Fisher conditional odds ratio and its CI (2x2)",
         ours="conditional maximum-likelihood odds ratio and exact conditional CI solved to full "
@@ -190,4 +221,19 @@ def differences_markdown() -> str:
             f"- **To get R's numbers:** {entry.r_option}.",
             "",
         ]
+    lines += [
+        "## Same as R: aliased (collinear) terms",
+        "",
+        "A term that is a linear combination of the intercept and the terms before it (e.g. `sex` "
+        "and a derived `female`; a count and the flags it counts) is not estimable. As R does, the "
+        "later term in model order is dropped: its estimate, CI and p are NA (printed as an em "
+        "dash) with a note naming what it is collinear with, and the model is fitted without it. "
+        "Logistic models use glm's rule (QR with limited pivoting, LINPACK dqrdc2, tolerance "
+        "min(1e-7, epsilon / 1000) = 1e-11); Cox models use coxph's (cholesky2 of the information "
+        "of centred, scaled covariates, tolerance .Machine$double.eps^0.75). The other terms equal "
+        "R's glm / coxph to 1e-9. In R, glm.control(epsilon = 1e-14) also shrinks glm's QR "
+        "tolerance to 1e-17 and then finds nothing aliased, so the oracle detects aliasing at the "
+        "default epsilon and iterates the kept columns to the maximum.",
+        "",
+    ]
     return "\n".join(lines)
