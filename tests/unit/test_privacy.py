@@ -73,9 +73,10 @@ def test_scan_names_file_row_column_value():
     frame = pd.DataFrame({"patient": ["1", "2"], "contact": ["", "a.b@c.org"], "name": ["A", "B"]})
     problems = [p.render() for p in scan_identifiers(frame, "f.csv", declared=[])]
     assert (
-        "f.csv, row 3, column 'contact': value 'a.b@c.org': value looks like a direct identifier (e-mail address)"
+        "f.csv, row 3, column 'contact': value '[...]': value looks like a direct identifier (e-mail address)"
         in problems[0]
     )
+    assert "a.b@c.org" not in problems[0]  # the identifier is never echoed
     assert "column 'name': column name looks like a direct identifier (name)" in problems[1]
     assert scan_identifiers(frame, "f.csv", declared=["contact", "name"]) == []
 
@@ -264,6 +265,27 @@ def test_identifiers_inside_free_text_are_found_and_never_echoed(text, kind):
     p = problems[0]
     assert (p.row, p.column) == (3, "outcome") and kind in p.message and "[...]" in p.value
     assert "free_text_identifiers: redact" in p.expected
+
+
+def test_every_identifier_in_a_refused_cell_is_masked():
+    """Issue 21: a refused cell echoed its second e-mail address and its phone number (only the
+    first match was masked)."""
+    cell = "écrire à a.dupont@chu.fr ou b.martin@chu.fr, tél 06 12 34 56 78, NIR 1 85 05 75 123 456"
+    frame = pd.DataFrame({"id": ["p1", "p2"], "outcome": ["ok", cell]})
+    (problem,) = embedded_identifier_problems(frame, "p.csv", skip={"id"})
+    shown = problem.render()
+    for secret in ("a.dupont@chu.fr", "b.martin@chu.fr", "06 12 34 56 78", "1 85 05 75 123 456", "chu.fr"):
+        assert secret not in shown
+    assert problem.value.count("[...]") == 4
+
+
+def test_mask_identifiers_masks_every_match_of_every_pattern():
+    from retrocohort.ingest.privacy import mask_identifiers
+
+    text = "x@y.org, z@w.com; +33 6 12 34 56 78 / 07.11.22.33.44; 123-45-6789; née le 12/03/1961"
+    masked = mask_identifiers(text)
+    assert not re.search(r"@|\d{2}[ .]\d{2}|6789|1961", masked), masked
+    assert mask_identifiers("Favourable evolution, ferritin 14 835") == "Favourable evolution, ferritin 14 835"
 
 
 @pytest.mark.parametrize(

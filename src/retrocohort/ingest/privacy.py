@@ -84,6 +84,7 @@ REDACTED = "[redacted]"
 HOSPITAL_NUMBER_DIGITS = 7
 log = logging.getLogger(__name__)
 _ANY_VALUE = "|".join(f"(?:{pat})" for pat in IDENTIFIER_VALUE_PATTERNS.values())
+_ANY_VALUE_SEARCH = re.compile(_ANY_VALUE)
 ACTIONS = ("drop", "pseudonymise")
 
 
@@ -165,23 +166,35 @@ def scan_identifiers(
                     file=file,
                     row=int(index) + 2,
                     column=str(column),
-                    value=value,
+                    value=mask_identifiers(value),
                     expected=expected,
                 )
             )
     return problems
 
 
-def _masked(text: str, match: re.Match) -> str:
-    """The cell with the identifier masked (messages never echo an identifier in full)."""
-    return text[: match.start()] + "[...]" + text[match.end() :]
+#: What replaces an identifier in a message, a report or a log line.
+MASK = "[...]"
+
+
+def mask_identifiers(text: str) -> str:
+    """``text`` with *every* match of every identifier pattern replaced by :data:`MASK`.
+
+    Both the free-text patterns (:data:`EMBEDDED_IDENTIFIER_PATTERNS`: e-mail, phone, NIR, SSN,
+    dates of birth, full dates) and the whole-cell ones (:data:`IDENTIFIER_VALUE_PATTERNS`) are
+    searched, all matches of each, so a cell holding two e-mail addresses and a phone number is
+    shown with all three masked. Messages, reports and logs show cells only through this.
+    """
+    masked = _ANY_EMBEDDED.sub(MASK, text)
+    return _ANY_VALUE_SEARCH.sub(MASK, masked)
 
 
 def embedded_identifier_problems(frame: pd.DataFrame, file: str, *, skip: Iterable[str]) -> list[Problem]:
     """One problem per cell of a scanned column holding an identifier inside its text.
 
     The distinct values are searched first (one combined expression); the problem shows the
-    cell with the identifier replaced by ``[...]`` and names the kind.
+    cell with every identifier in it replaced by ``[...]`` (:func:`mask_identifiers`) and names
+    the kind of the first.
     """
     skip = set(skip)
     problems = []
@@ -194,7 +207,7 @@ def embedded_identifier_problems(frame: pd.DataFrame, file: str, *, skip: Iterab
         uniques = pd.Series(pd.unique(values.dropna()), dtype="string")
         hits = uniques[uniques.str.contains(_ANY_EMBEDDED).fillna(False).to_numpy(dtype=bool)]
         for cell in hits:
-            kind, match = next((k, m) for k, rx in _EMBEDDED_RE.items() if (m := rx.search(cell)))
+            kind = next(k for k, rx in _EMBEDDED_RE.items() if rx.search(cell))
             for index in values.index[(values == cell).fillna(False).to_numpy(dtype=bool)]:
                 problems.append(
                     Problem(
@@ -202,7 +215,7 @@ def embedded_identifier_problems(frame: pd.DataFrame, file: str, *, skip: Iterab
                         file=file,
                         row=int(index) + 2,
                         column=str(column),
-                        value=_masked(cell, match),
+                        value=mask_identifiers(cell),
                         expected="no identifiers in free text: remove it, or declare "
                         "`free_text_identifiers: redact` for this source",
                     )
