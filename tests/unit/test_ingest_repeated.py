@@ -27,7 +27,9 @@ def _site(tmp_path, *, sex_map=True, unit_column=True, sex_codes=("M", "F")):
     pd.DataFrame({"id": ids, "sex": [sex_codes[i % 2] for i in range(N_PATIENTS)]}).to_csv(
         tmp_path / "p.csv", index=False
     )
-    rows = [(pid, d, v, 10.0 + d, u) for pid in ids for d in DAYS for v, u in (("FERR", "µg/L"), ("CRP", "mg/L"))]
+    rows = [
+        (pid, d, v, 10.0 + d, u) for pid in ids for d in DAYS for v, u in (("FERR", "µg/L"), ("CRP", "mg/L"))
+    ]
     labs = pd.DataFrame(rows, columns=["id", "day", "var", "value", "unit"])
     if not unit_column:
         labs = labs.drop(columns="unit")
@@ -97,7 +99,9 @@ def test_validation_of_a_missing_map_is_one_line_with_the_true_count(tmp_path):
     assert len(str(err.value).splitlines()) == 2
     report = validation_report(err.value, None)
     table_rows = [line for line in report.splitlines() if line.startswith("| 1 ")]
-    assert len(table_rows) == 1 and f"| {N_PATIENTS:,} |" in table_rows[0] and "patient P00000" in table_rows[0]
+    assert (
+        len(table_rows) == 1 and f"| {N_PATIENTS:,} |" in table_rows[0] and "patient P00000" in table_rows[0]
+    )
 
 
 def test_out_of_range_measurements_counted_in_full_at_validation(tmp_path):
