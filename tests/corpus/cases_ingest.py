@@ -132,7 +132,7 @@ CASES: list[tuple] = [
         {"data/a_patients.xlsx": _xlsx(_cell("B2", dt.datetime(1986, 2, 1), "dd/mm/yyyy"))},
         XLSX,
         None,
-        ["data/a_patients.xlsx", "row 2", "column 'age'", "value '1986-02-01'", "not a number"],
+        ["data/a_patients.xlsx", "row 2", "column 'age'", "value '[date]'", "not a number"],
     ),
     (
         "xlsx_hidden_rows",
@@ -327,7 +327,7 @@ CASES: list[tuple] = [
             "row 3",
             "column 'outcome'",
             "(e-mail address)",
-            "[...]",
+            "contact [e-mail]",
             "free_text_identifiers: redact",
         ],
     ),

@@ -59,7 +59,7 @@ def ingest_measurement_source(
     var_raw = pd.Series(raw_names, index=frame.index)
     bad = canon.isna()
     problems += _per_value(
-        "unknown measurement variable",
+        "unknown measurement variable {name}",
         file=file,
         column=cols["variable"],
         mask=bad.to_numpy(dtype=bool),
@@ -72,7 +72,7 @@ def ingest_measurement_source(
         raw_names.map(is_meas, na_action="ignore"), index=frame.index
     ).astype("boolean").fillna(False)
     problems += _per_value(
-        "variable is not declared as a measurement",
+        "variable {name} is not declared as a measurement",
         file=file,
         column=cols["variable"],
         mask=not_meas.to_numpy(dtype=bool),
@@ -204,7 +204,8 @@ def _per_value(
     message: str, *, file: str, column: str, mask: np.ndarray, raw: pd.Series, expected: str
 ) -> list[Problem]:
     """One :func:`repeated` problem per distinct raw value of the failing rows, the value named
-    in the message (a long file's unknown variable names: each name once, every row counted)."""
+    in the message at ``{name}`` (a long file's unknown variable names: each name once, every
+    row counted)."""
     if not mask.any():
         return []
     failing = raw[mask].astype("string")
@@ -214,7 +215,7 @@ def _per_value(
         p
         for i, name in enumerate(uniques)
         for p in repeated(
-            f"{message} {shown_value(name)!r}",
+            message.format(name=repr(shown_value(name))),
             file=file,
             column=column,
             rows=rows[codes == i],
@@ -308,7 +309,7 @@ def _day_date_problems(
         column=day_column,
         rows=row_number(bad),
         values=[
-            f"day {d} dated {dt.date()}, Day 0 = {a.date()}"
+            f"day {d}, dated {(dt - a).days:+d} days from Day 0"
             for d, dt, a in zip(out["day"][bad], dates[bad], first[bad])
         ],
         expected="day = date - Day 0 date for every row of a patient (Day 7 after Day 0)",

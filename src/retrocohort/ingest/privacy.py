@@ -83,7 +83,6 @@ REDACTED = "[redacted]"
 #: Patient ids of this many digits or more look like hospital numbers (IPP, NDA, MRN).
 HOSPITAL_NUMBER_DIGITS = 7
 _ANY_VALUE = "|".join(f"(?:{pat})" for pat in IDENTIFIER_VALUE_PATTERNS.values())
-_ANY_VALUE_SEARCH = re.compile(_ANY_VALUE)
 ACTIONS = ("drop", "pseudonymise")
 
 
@@ -172,28 +171,48 @@ def scan_identifiers(
     return problems
 
 
-#: What replaces an identifier in a message, a report or a log line.
-MASK = "[...]"
+#: What replaces an identifier of each kind in a message, a report or a log line: the kind
+#: stays readable (a date typed in an age column is still seen to be a date), the value is gone.
+MASKS: Mapping[str, str] = {
+    "e-mail address": "[e-mail]",
+    "date of birth": "[date of birth]",
+    "French NIR / INSEE number": "[NIR]",
+    "US social security number": "[SSN]",
+    "phone number": "[phone]",
+    "full calendar date (possible date of birth)": "[date]",
+}
+
+
+def _labelled(patterns: Mapping[str, str]) -> tuple[re.Pattern, dict[str, str]]:
+    """One expression with a named group per kind, and group name -> mask."""
+    groups = {f"k{i}": kind for i, kind in enumerate(patterns)}
+    rx = re.compile("|".join(f"(?P<{g}>{patterns[kind]})" for g, kind in groups.items()))
+    return rx, {g: MASKS[kind] for g, kind in groups.items()}
+
+
+_MASK_PASSES = (_labelled(EMBEDDED_IDENTIFIER_PATTERNS), _labelled(IDENTIFIER_VALUE_PATTERNS))
 
 
 def mask_identifiers(text: str) -> str:
-    """``text`` with *every* match of every identifier pattern replaced by :data:`MASK`.
+    """``text`` with *every* match of every identifier pattern replaced by its kind's mask
+    (:data:`MASKS`: ``[e-mail]``, ``[phone]``, ``[date]``...).
 
-    Both the free-text patterns (:data:`EMBEDDED_IDENTIFIER_PATTERNS`: e-mail, phone, NIR, SSN,
-    dates of birth, full dates) and the whole-cell ones (:data:`IDENTIFIER_VALUE_PATTERNS`) are
-    searched, all matches of each, so a cell holding two e-mail addresses and a phone number is
-    shown with all three masked. Messages, reports and logs show cells only through this.
+    Both the free-text patterns (:data:`EMBEDDED_IDENTIFIER_PATTERNS`) and the whole-cell ones
+    (:data:`IDENTIFIER_VALUE_PATTERNS`, searched) are applied, all matches of each, so a cell
+    holding two e-mail addresses and a phone number is shown with all three masked. Messages,
+    reports and logs show cells only through this.
     """
-    masked = _ANY_EMBEDDED.sub(MASK, text)
-    return _ANY_VALUE_SEARCH.sub(MASK, masked)
+    for rx, masks in _MASK_PASSES:
+        text = rx.sub(lambda m, masks=masks: masks[m.lastgroup], text)
+    return text
 
 
 def embedded_identifier_problems(frame: pd.DataFrame, file: str, *, skip: Iterable[str]) -> list[Problem]:
     """One problem per cell of a scanned column holding an identifier inside its text.
 
     The distinct values are searched first (one combined expression); the problem shows the
-    cell with every identifier in it replaced by ``[...]`` (:func:`mask_identifiers`) and names
-    the kind of the first.
+    cell with every identifier in it masked (:func:`mask_identifiers`) and names the kind of
+    the first.
     """
     skip = set(skip)
     problems = []
