@@ -40,6 +40,7 @@ from retrocohort.hscore.sheet_columns import (
     SheetHeader,
     match_headers,
 )
+from retrocohort.ingest.repeated import aggregate, summary
 from retrocohort.ingest.sources import map_values, parse_numbers
 from retrocohort.ingest.units import conversion, round_significant, unit_key
 from retrocohort.io.raw import read_raw_table
@@ -363,7 +364,8 @@ def read_hscore_sheet(
         given[col.name] = frame[header.text].astype("string").str.strip()
         problems += more
     if problems:
-        raise InputError(f"{len(problems)} problem(s) in {file}", problems)
+        problems = aggregate(problems)
+        raise InputError(f"{summary(problems)} in {file}", problems)
     canonical.index = given.index = units.index = pd.Index(ids, name="patient_id")
     fed = {variable for name in found for variable in FEEDS[name]}
     absent = [c.name for c in ACCEPTED_COLUMNS if c.kind in ("flag", "number") and c.variable not in fed]
