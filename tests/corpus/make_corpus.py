@@ -159,7 +159,13 @@ CASES: list[tuple] = [
         },
         [{"set": f"{L0}/date_column", "value": "date"}],
         None,
-        ["data/a_labs.csv", "row 3", "column 'day'", "value 7", "dated 2022-04-03", "Day 7 after Day 0"],
+        [
+            "data/a_labs.csv",
+            "row 3",
+            "column 'day'",
+            "value 'day 7, dated -7 days from Day 0'",
+            "Day 7 after Day 0",
+        ],
     ),
     (
         "truncated_xlsx",
@@ -175,7 +181,7 @@ CASES: list[tuple] = [
         {"data/a_patients.xlsx": _xlsx(A_P.replace("a1,38", "a1,1986-02-01"))},
         [{"set": f"{P0}/path", "value": "data/a_patients.xlsx"}],
         None,
-        ["data/a_patients.xlsx", "row 2", "column 'age'", "value '1986-02-01'", "not a number", EXP],
+        ["data/a_patients.xlsx", "row 2", "column 'age'", "value '[date]'", "not a number", EXP],
     ),
     (
         "huge_file",
@@ -302,7 +308,6 @@ CASES: list[tuple] = [
             "data/a_labs.csv",
             "row 3",
             "column 'unit'",
-            "value ''",
             "missing unit for ferritin",
             "convertible to 'µg/L'",
         ],
@@ -339,10 +344,9 @@ CASES: list[tuple] = [
         None,
         [
             "data/a_patients.csv",
-            "row 4",
             "column 'patient'",
-            "value 'a2'",
-            "duplicate patient id",
+            "duplicate patient id: 2 rows",
+            "row 3 'a2', row 4 'a2'",
             "each patient once",
         ],
     ),
@@ -387,11 +391,9 @@ CASES: list[tuple] = [
         None,
         [
             "data/a_labs.csv",
-            "row 20",
             "column 'value'",
-            "value 9000.0",
-            "conflicting values",
-            "patient a1, day 0, variable ferritin",
+            "conflicting values for the same patient, day and variable: 2 rows",
+            "row 20 'patient a1, day 0, ferritin = 9000'",
         ],
     ),
     (
@@ -531,7 +533,7 @@ CASES: list[tuple] = [
         },
         [],
         None,
-        ["data/a_patients.csv", "row 3", "column 'ref'", "value '1 85 05 75 123 456 78'", "NIR"],
+        ["data/a_patients.csv", "row 3", "column 'ref'", "value '[NIR]'", "NIR"],
     ),
     (
         "identifier_value_dob",
@@ -546,7 +548,7 @@ CASES: list[tuple] = [
         },
         [],
         None,
-        ["data/a_patients.csv", "column 'born'", "(possible date of birth)", "row 2", "value '12/03/1984'"],
+        ["data/a_patients.csv", "column 'born'", "(possible date of birth)", "row 2", "value '[date]'"],
     ),
     (
         "pseudonymise_without_key",

@@ -115,7 +115,9 @@ def test_unknown_unit_is_a_located_error(tmp_path, capsys):
     sheet.write_text("id,ferritin,ferritin_unit\nA,7000,µg/L\nB,9,mcg/L\n", encoding="utf-8")
     assert main(["hscore", str(sheet)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: ")
+    assert "\nerror: " in err and all(
+        line.startswith(("note: ", "error: ", "  - ")) for line in err.splitlines()
+    )
     assert f"{sheet}, row 3, column 'ferritin_unit': value 'mcg/L'" in err
     assert "Traceback" not in err
 
@@ -143,7 +145,8 @@ def test_study_config_ranges_catch_a_wrong_unit(tmp_path, capsys):
     config = str(ROOT / "config" / "config.yaml")
     assert main(["hscore", str(sheet), "--configfile", config]) == 1
     err = capsys.readouterr().err
-    assert f"note: molar masses and plausible ranges from {config}" in err
+    assert f"note: molar masses from {config}" in err
+    assert f"range of variables.temperature_max in {config}: temperature_max 30–45 °C" in err
     assert f"{sheet}, row 2, column 'temperature [°C]': value '101.3 °C': implausible" in err
     assert "temperature within [30, 45] °C" in err
     assert f"{sheet}, row 3, column 'hb': value '85 g/dL'" in err
@@ -162,6 +165,36 @@ def test_project_config_is_used_by_default(tmp_path, capsys):
     sheet.write_text("id,ferritin [µg/L]\nA,500\n", encoding="utf-8")
     assert main(["hscore", str(sheet)]) == 1
     assert "ferritin within [0, 100] µg/L" in capsys.readouterr().err
+
+
+def test_without_a_study_config_built_in_ranges_refuse_a_fahrenheit_temperature(tmp_path, capsys):
+    """Issue 21: outside a study, 101.3 in a °C column scored 49 points and nothing was said."""
+    sheet = tmp_path / "f.csv"
+    sheet.write_text(
+        "id,temperature [°C],plt,plt_unit\nA,101.3,150000,G/L\nB,38.5,150,G/L\n", encoding="utf-8"
+    )
+    assert main(["hscore", str(sheet)]) == 1
+    err = capsys.readouterr().err
+    assert "no study config found" in err
+    assert "built-in clinical plausibility ranges (retrocohort.hscore.items.BUILT_IN_RANGES)" in err
+    assert "temperature_max 30–45 °C" in err and "ferritin 0–1000000 µg/L" in err
+    assert f"{sheet}, row 2, column 'temperature [°C]': value '101.3 °C': implausible temperature" in err
+    assert "temperature within [30, 45] °C" in err and "101.3 degF would be 38.5 °C: is the unit degF?" in err
+    assert f"{sheet}, row 2, column 'plt': value '150000 G/L'" in err and "is the unit /mm3?" in err
+    assert main(["hscore", str(sheet), "--no-range-check"]) == 0
+    assert "plausible ranges NOT checked" in capsys.readouterr().err
+
+
+def test_built_in_ranges_live_with_the_items_and_fill_gaps_of_a_config(tmp_path):
+    from retrocohort.hscore.items import BUILT_IN_RANGES, INPUTS
+    from retrocohort.hscore.sheet import plausible_ranges
+
+    measured = {v for v, i in INPUTS.items() if not i.is_flag}
+    assert set(BUILT_IN_RANGES) == measured
+    ranges, sources = plausible_ranges({"variables": {"ferritin": {"range": [0, 100]}}}, "c.yaml")
+    assert ranges["ferritin"] == (0, 100) and "c.yaml" in sources["ferritin"]
+    assert ranges["temperature_max"] == BUILT_IN_RANGES["temperature_max"]
+    assert "BUILT_IN_RANGES" in sources["temperature_max"]
 
 
 def test_reported_score_is_compared(tmp_path, capsys):

@@ -75,3 +75,39 @@ def test_invalid_config_is_an_error(study, capsys):
     (study / "config/config.yaml").write_text("study: [\n")
     assert main(["-C", str(study), "validate", str(study / MEASUREMENTS)]) == 1
     assert "Cannot parse YAML" in capsys.readouterr().err
+
+
+def test_thousands_of_bad_rows_are_one_line_per_kind_with_true_totals(study, capsys):
+    """Issue 21: one line per (file, column, kind of problem), with the true count, not one per row."""
+    path = study / MEASUREMENTS
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, rows = lines[0], lines[1:]
+    blanked = [r.rsplit(",", 1)[0] + ",\n" for r in rows]  # every unit cell empty
+    unknown = [f"1,{d % 30},xyz,{d},U/L\n" for d in range(5000)]  # an undeclared variable
+    path.write_text(header + "".join(blanked + unknown), encoding="utf-8")
+    assert main(["-C", str(study), "validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    problems = [line for line in out.splitlines() if line.startswith("  - ")]
+    with_unit = [r for r in rows if r.split(",")[2] != "fever"]  # fever is binary: no unit needed
+    n_variables = len({r.split(",")[2] for r in with_unit})
+    assert len(problems) == n_variables + 1, problems
+    assert f"INVALID: {len(with_unit) + 5000:,} problem(s) ({n_variables + 1} kinds)" in out
+    assert "missing unit for ast: 40 rows (first: row 2, " in out
+    (xyz,) = [p for p in problems if "unknown measurement variable 'xyz'" in p]
+    assert "5,000 rows (first: row " in xyz and "variable_names" in xyz
+
+
+def test_hospital_numbers_as_ids_are_refused_on_screen(study, capsys):
+    """Issue 21: long-digit ids under a neutral name reached the results with the warning in a log."""
+    files = sorted((study / "data" / "raw" / "baverez2022").glob("*.csv"))
+    for f in files:
+        lines = f.read_text(encoding="utf-8").splitlines(keepends=True)
+        f.write_text(
+            lines[0]
+            + "".join(f"{8000000 + int(x.split(',', 1)[0])},{x.split(',', 1)[1]}" for x in lines[1:]),
+            encoding="utf-8",
+        )
+    assert main(["-C", str(study), "validate", *map(str, files)]) == 1
+    out = capsys.readouterr().out
+    assert "patient ids look like hospital numbers" in out and "value '[7 digits]'" in out
+    assert "id_is_pseudonymous: true" in out and "8000001" not in out

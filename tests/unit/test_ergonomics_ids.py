@@ -38,12 +38,39 @@ def test_a_hospital_number_name_is_still_refused_outside_the_id(tmp_path):
         _site(tmp_path, "patient_no,record_no,age\n1,55,38\n", "patient_no")
 
 
-def test_long_digit_ids_are_still_warned(tmp_path, caplog):
-    with caplog.at_level(logging.WARNING):
-        tables = _site(tmp_path, "subject,age\n80012345,38\n80012346,41\n", "subject")
-    assert len(tables.patients) == 2
-    assert "2 of 2 patient ids are strings of 7+ digits" in caplog.text
-    assert "id_is_pseudonymous: true" in caplog.text
+@pytest.mark.parametrize("column", ["subject", "patient", "id", "patient_no"])
+@pytest.mark.parametrize("first", ["80012345", "MRN1234567", "IPP-0012345678"])
+def test_ids_that_look_like_hospital_numbers_are_refused_whatever_the_column_name(tmp_path, column, first):
+    """Issue 21: hospital numbers under a neutral name (``subject``) were only logged as a warning
+    and reached 16 result files."""
+    raw = f"{column},age\n{first},38\n80012346,41\nP3,50\n"
+    with pytest.raises(InputError) as err:
+        _site(tmp_path, raw, column)
+    text = str(err.value)
+    assert f"row 2, column '{column}'" in text and "2 of 3 patient ids look like hospital numbers" in text
+    assert f"`identifiers: {{{column}: pseudonymise}}`" in text and "`id_is_pseudonymous: true`" in text
+    assert first not in text and "80012346" not in text  # the hospital number is never echoed
+
+
+@pytest.mark.parametrize(
+    "ids", [[str(i) for i in range(1, 419)], ["C1", "C2"], ["S01-0000001", "S01-0000002"], ["123456"]]
+)
+def test_short_or_prefixed_study_codes_are_not_hospital_numbers(tmp_path, ids):
+    raw = "subject,age\n" + "".join(f"{i},40\n" for i in ids)
+    tables = _site(tmp_path, raw, "subject")
+    assert tables.patients["patient_id"].tolist() == ids
+
+
+def test_pseudonymised_hospital_numbers_are_accepted(tmp_path, monkeypatch):
+    monkeypatch.setenv("RC_SALT", "a-secret-of-sixteen+")
+    tables = _site(
+        tmp_path,
+        "subject,age\n80012345,38\n",
+        "subject",
+        identifiers={"subject": "pseudonymise"},
+        pseudonym_salt_env="RC_SALT",
+    )
+    assert tables.patients["patient_id"].str.fullmatch("[0-9a-f]{16}").all()
 
 
 def test_long_digits_under_a_hospital_number_name_are_refused_naming_the_keys(tmp_path):
@@ -51,7 +78,7 @@ def test_long_digits_under_a_hospital_number_name_are_refused_naming_the_keys(tm
     with pytest.raises(InputError) as err:
         _site(tmp_path, raw, "patient_no")
     text = str(err.value)
-    assert "column 'patient_no'" in text and "2 of 2 of its patient ids" in text
+    assert "column 'patient_no'" in text and "2 of 2 patient ids look like hospital numbers" in text
     assert "`identifiers: {patient_no: pseudonymise}`" in text and "`id_is_pseudonymous: true`" in text
 
 

@@ -50,3 +50,21 @@ def test_distinct_header_names_pass(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("id,age,age_at_onset\n1,2,3\n", encoding="utf-8")
     assert list(read_raw_table(path).columns) == ["id", "age", "age_at_onset"]
+
+
+def test_many_excel_error_cells_are_counted_in_full(tmp_path):
+    """Issue 21: a capped list of located cells also gives the true total."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["id", "age"])
+    for i in range(1, 1201):
+        ws.append([f"p{i}", "#DIV/0!"])
+        ws.cell(row=i + 1, column=2).data_type = "e"
+    path = tmp_path / "errors.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        read_raw_table(path)
+    text = str(err.value)
+    assert "... and 1,180 more Excel error values (1,200 in all)" in text

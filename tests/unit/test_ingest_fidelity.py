@@ -149,8 +149,8 @@ def test_declared_agents_read_synonyms_and_refuse_unknown_agents():
     assert lines["p1"] == lines["p2"] == [(1, "CTC"), (2, "ANA")]
     assert lines["p3"] == [(1, "CTC"), (2, "ANA"), (2, "CTC")]
     assert [(p.row, p.message) for p in problems] == [
-        (5, "patient p4, line 2: unknown agent 'Rituximab'"),
-        (6, "patient p5: cannot parse treatment lines"),
+        (5, "treatment line 2: unknown agent 'Rituximab'"),
+        (6, "cannot parse treatment lines"),
     ]
     assert problems[0].value == "1. CTC, 2. Rituximab" and "ANA, CTC" in problems[0].expected
 

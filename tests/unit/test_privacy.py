@@ -73,9 +73,10 @@ def test_scan_names_file_row_column_value():
     frame = pd.DataFrame({"patient": ["1", "2"], "contact": ["", "a.b@c.org"], "name": ["A", "B"]})
     problems = [p.render() for p in scan_identifiers(frame, "f.csv", declared=[])]
     assert (
-        "f.csv, row 3, column 'contact': value 'a.b@c.org': value looks like a direct identifier (e-mail address)"
+        "f.csv, row 3, column 'contact': value '[e-mail]': value looks like a direct identifier (e-mail address)"
         in problems[0]
     )
+    assert "a.b@c.org" not in problems[0]  # the identifier is never echoed
     assert "column 'name': column name looks like a direct identifier (name)" in problems[1]
     assert scan_identifiers(frame, "f.csv", declared=["contact", "name"]) == []
 
@@ -120,7 +121,12 @@ def test_identifiers_refused_then_accepted_when_declared(tmp_path, monkeypatch):
     raw = "ipp,nom,age\n8001234,Dupont,38\n8001235,Martin,41\n"
     with pytest.raises(InputError) as err:
         _site(tmp_path, raw)
-    assert "column 'ipp': column name looks like a direct identifier (hospital number)" in str(err.value)
+    text = str(err.value)
+    assert (
+        "row 2, column 'ipp': value '[7 digits]': column name looks like a direct identifier (hospital number)"
+        in text
+    )
+    assert "8001234" not in text
     assert "column 'nom'" in str(err.value)
     monkeypatch.setenv("RC_SALT", "0123456789abcdef")
     tables = _site(
@@ -236,8 +242,8 @@ from retrocohort.config.paths import resolve_inside  # noqa: E402
 from retrocohort.ingest.privacy import (  # noqa: E402
     REDACTED,
     embedded_identifier_problems,
+    id_column_problems,
     redact_embedded_identifiers,
-    warn_hospital_number_ids,
 )
 
 
@@ -262,8 +268,31 @@ def test_identifiers_inside_free_text_are_found_and_never_echoed(text, kind):
     problems = embedded_identifier_problems(frame, "p.csv", skip={"id"})
     assert len(problems) == 1
     p = problems[0]
-    assert (p.row, p.column) == (3, "outcome") and kind in p.message and "[...]" in p.value
+    assert (p.row, p.column) == (3, "outcome") and kind in p.message and "[" in p.value and text != p.value
     assert "free_text_identifiers: redact" in p.expected
+
+
+def test_every_identifier_in_a_refused_cell_is_masked():
+    """Issue 21: a refused cell echoed its second e-mail address and its phone number (only the
+    first match was masked)."""
+    cell = "écrire à a.dupont@chu.fr ou b.martin@chu.fr, tél 06 12 34 56 78, NIR 1 85 05 75 123 456"
+    frame = pd.DataFrame({"id": ["p1", "p2"], "outcome": ["ok", cell]})
+    (problem,) = embedded_identifier_problems(frame, "p.csv", skip={"id"})
+    shown = problem.render()
+    for secret in ("a.dupont@chu.fr", "b.martin@chu.fr", "06 12 34 56 78", "1 85 05 75 123 456", "chu.fr"):
+        assert secret not in shown
+    assert problem.value == "écrire à [e-mail] ou [e-mail], tél [phone], NIR [NIR]"
+
+
+def test_mask_identifiers_masks_every_match_of_every_pattern():
+    from retrocohort.ingest.privacy import mask_identifiers
+
+    text = "x@y.org, z@w.com; +33 6 12 34 56 78 / 07.11.22.33.44; 123-45-6789; née le 12/03/1961"
+    masked = mask_identifiers(text)
+    assert not re.search(r"@|\d{2}[ .]\d{2}|6789|1961", masked), masked
+    assert (
+        mask_identifiers("Favourable evolution, ferritin 14 835") == "Favourable evolution, ferritin 14 835"
+    )
 
 
 @pytest.mark.parametrize(
@@ -317,12 +346,12 @@ def test_redact_policy_at_ingestion(tmp_path):
     assert tables.patients["outcome"].tolist() == [f"{REDACTED}, alive", "ok"]
 
 
-def test_hospital_number_ids_are_warned(caplog):
-    assert warn_hospital_number_ids(pd.Series(["p1", "p2"]), "p.csv", "patient") is None
-    with caplog.at_level("WARNING"):
-        message = warn_hospital_number_ids(pd.Series(["12345678", "87654321", "x"]), "p.csv", "patient")
-    assert message and "2 of 3 patient ids" in message and "pseudonymise" in message
-    assert message in caplog.text
+def test_hospital_number_ids_are_refused_whatever_the_name():
+    assert id_column_problems(pd.Series(["p1", "p2", "1234567x"]), "p.csv", "patient") == []
+    (problem,) = id_column_problems(pd.Series(["x", "12345678", "87654321"]), "p.csv", "patient")
+    assert problem.row == 3 and "2 of 3 patient ids" in problem.message and "pseudonymise" in problem.expected
+    assert "12345678" not in problem.render() and problem.value == "[8 digits]"
+    assert id_column_problems(pd.Series(["12345678"]), "p.csv", "patient", pseudonymous=True) == []
 
 
 def test_raw_paths_and_symlinks_out_of_the_study_are_refused_before_reading(tmp_path):

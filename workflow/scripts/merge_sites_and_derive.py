@@ -10,6 +10,7 @@ import pandas as pd
 
 from retrocohort.cohort.derive import derive_variables
 from retrocohort.errors import ValidationFailed
+from retrocohort.ingest.repeated import aggregate, summary
 from retrocohort.ingest.sources import CanonicalTables, merge_sites
 from retrocohort.io.tabular import read_parquet, write_parquet, write_parquet_dataset, write_text
 from retrocohort.pipeline.step import run_step
@@ -35,11 +36,11 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         for summary, measurements in zip(as_list(input["site_checks"]), files["measurements"])
         for r in median_records(summary, measurements, config["variables"])
     ]
-    problems = cross_site_problems(merged, config["variables"], site_median_table(records))
+    problems = aggregate(cross_site_problems(merged, config["variables"], site_median_table(records)))
     if problems:
         fail(
             ValidationFailed(
-                f"Validation failed across sites: {len(problems)} problem(s); no analysis was run", problems
+                f"Validation failed across sites: {summary(problems)}; no analysis was run", problems
             )
         )
     patients = derive_variables(merged.patients, merged.treatments, config["derived"])

@@ -3,6 +3,7 @@ types, ranges, units, duplicates, orphans); writes a summary with the site's med
 
 from retrocohort.config.time_points import day_range
 from retrocohort.errors import ValidationFailed
+from retrocohort.ingest.repeated import summary
 from retrocohort.io.tabular import write_json
 from retrocohort.pipeline.step import run_step
 from retrocohort.validate.canonical import site_median_records, validate_site
@@ -14,7 +15,9 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     try:
         validate_site(tables, config["variables"], day_range(config))
     except ValidationFailed as exc:
-        exc.summary = f"Validation failed for site {params['site']!r}: {len(exc.problems)} problem(s); no analysis was run"
+        exc.summary = (
+            f"Validation failed for site {params['site']!r}: {summary(exc.problems)}; no analysis was run"
+        )
         fail(exc)
     write_json(
         {

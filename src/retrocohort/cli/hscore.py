@@ -31,9 +31,13 @@ units: laboratory columns need a unit, in the header ('ferritin [ng/mL]', 'trigl
 [mg/dL]', 'temperature [degF]') or per row in a '<column>_unit' column ('hb_unit'). Accepted
 spellings include G/L 10^9/L /mm3 /uL, g/dL g/L mg/dL, µg/L ng/mL, mmol/L, U/L IU/L, °C degC
 °F degF. mg/dL <-> mmol/L uses 885.7 g/mol for triglycerides, 16114 g/mol for haemoglobin
-(or the config's molar_mass). With a study config (--configfile, or config/config.yaml in the
-project directory), converted values outside a variable's plausible `range` are errors: this
-catches a wrong unit (e.g. 101.3 in a '[°C]' column).
+(or the config's molar_mass).
+plausible ranges: converted values outside a variable's plausible range are errors (file, row,
+column, value, range, and the usual unit that would make the value plausible): this catches a
+wrong unit (e.g. 101.3 in a '[°C]' column, 38.5 °C written in °F). The range is the study
+config's `variables.<name>.range` (--configfile, or config/config.yaml in the project
+directory) where it gives one, else the built-in clinical plausibility range of the item
+(retrocohort.hscore.items.BUILT_IN_RANGES); the ranges used are printed on stderr.
 yes/no columns: yes/no, y/n, true/false, 1/0. Missing: empty, NA, N/A, ND, missing, unknown.
 Other columns are ignored (listed on stderr). An absent item column counts as missing.
 
@@ -97,7 +101,7 @@ def add_parser(
     p.add_argument(
         "--no-range-check",
         action="store_true",
-        help="do not check values against the config's plausible ranges",
+        help="do not check values against plausible ranges (the config's, else the built-in ones)",
     )
     p.add_argument(
         "--molar-mass",
@@ -119,6 +123,20 @@ def study_config(args: argparse.Namespace) -> tuple[Path | None, dict]:
         return None, {}
     config = read_yaml(path)
     return path, config if isinstance(config, dict) else {}
+
+
+def ranges_note(ranges: dict[str, tuple[float, float]], sources: dict[str, str]) -> str:
+    """The plausible ranges a run checks, grouped by where they come from (printed on stderr)."""
+    from retrocohort.hscore.items import INPUTS
+
+    by_source: dict[str, list[str]] = {}
+    for variable, (lo, hi) in ranges.items():
+        by_source.setdefault(sources[variable], []).append(
+            f"{variable} {lo:.10g}–{hi:.10g} {INPUTS[variable].unit}"
+        )
+    return "note: plausible ranges checked after unit conversion: " + "; ".join(
+        f"{source}: {', '.join(items)}" for source, items in by_source.items()
+    )
 
 
 def _molar_masses(pairs: list[str]) -> dict[str, str]:
@@ -275,19 +293,26 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from retrocohort.hscore.cutoff import study_cutoff
-    from retrocohort.hscore.sheet import read_hscore_sheet, score_sheet, study_limits
+    from retrocohort.hscore.sheet import plausible_ranges, read_hscore_sheet, score_sheet, study_limits
 
     if args.out is not None:
         check_output_path(args.out)
     config_path, config = study_config(args)
-    ranges, masses = study_limits(config)
+    _, masses = study_limits(config)
+    ranges, sources = plausible_ranges(config, None if config_path is None else str(config_path))
     if config_path is not None:
-        checks = "molar masses" + ("" if args.no_range_check else " and plausible ranges")
-        print(f"note: {checks} from {config_path}", file=sys.stderr)
+        print(f"note: molar masses from {config_path}", file=sys.stderr)
+    else:
+        print("note: no study config found (config/config.yaml, or --configfile)", file=sys.stderr)
+    if args.no_range_check:
+        print("note: plausible ranges NOT checked (--no-range-check)", file=sys.stderr)
+    else:
+        print(ranges_note(ranges, sources), file=sys.stderr)
     sheet = read_hscore_sheet(
         args.file,
         molar_masses={**masses, **_molar_masses(args.molar_mass)},
         plausible_ranges=None if args.no_range_check else ranges,
+        range_sources=sources,
     )
     if sheet.ignored:
         print(f"note: ignored column(s): {', '.join(sheet.ignored)}", file=sys.stderr)

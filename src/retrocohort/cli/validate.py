@@ -18,8 +18,9 @@ tables validated (ranges, categories, uniqueness: retrocohort.validate.canonical
 of the same site are read too, because e.g. measurements are checked against the site's
 patients; problems anywhere in the site are reported.
 
-Prints every problem with file, row, column, value and what was expected. Exit code 0 when
-valid, 1 otherwise. Nothing is written."""
+Prints every problem with file, row, column, value and what was expected; a problem repeated in
+many rows of one column is one line with the true number of rows and the first rows (values
+holding identifiers masked). Exit code 0 when valid, 1 otherwise. Nothing is written."""
 
 EPILOG = """\
 examples:
@@ -135,7 +136,10 @@ def run(args: argparse.Namespace) -> int:
         print("  read for context (same site): " + ", ".join(others))
     problems, sizes = check_sites(sites, config, project)
     if problems:
-        print(f"INVALID: {len(problems)} problem(s)")
+        from retrocohort.ingest.repeated import aggregate, summary
+
+        problems = aggregate(problems)
+        print(f"INVALID: {summary(problems)}")
         for p in problems:
             print(f"  - {p.render()}")
         return 1

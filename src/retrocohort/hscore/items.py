@@ -64,11 +64,17 @@ class HScoreInput:
 
     ``thresholds`` are nested conditions ``(operator, edge)``; the input's level is the number
     of conditions the value satisfies (0..len). An empty tuple marks a yes/no flag (level 0/1).
+    ``plausible`` is the built-in clinical plausibility range in ``unit`` (the bounds of a
+    measurable, survivable value, not a reference interval: see :data:`BUILT_IN_RANGES`);
+    ``usual_units`` are other units this input is commonly reported in, tried to explain a value
+    outside ``plausible`` (101.3 in a °C column reads 38.5 °C as °F).
     """
 
     variable: str
     unit: str
     thresholds: tuple[tuple[str, float], ...] = ()
+    plausible: tuple[float, float] | None = None
+    usual_units: tuple[str, ...] = ()
 
     @property
     def is_flag(self) -> bool:
@@ -150,7 +156,7 @@ HSCORE_ITEMS: tuple[HScoreItem, ...] = (
     HScoreItem(
         "temperature",
         "Maximal temperature (°C)",
-        (HScoreInput("temperature_max", "°C", ((">=", 38.4), (">", 39.4))),),
+        (HScoreInput("temperature_max", "°C", ((">=", 38.4), (">", 39.4)), (30.0, 45.0), ("degF",)),),
         (0, 33, 49),
         ("< 38.4: 0", "38.4–39.4: 33", "> 39.4: 49"),
     ),
@@ -165,9 +171,9 @@ HSCORE_ITEMS: tuple[HScoreItem, ...] = (
         "cytopenias",
         "Number of cytopenias (Hb <= 9.2 g/dL, leukocytes <= 5.0 G/L, platelets <= 110 G/L)",
         (
-            HScoreInput("hemoglobin", "g/dL", (("<=", 9.2),)),
-            HScoreInput("leukocytes", "G/L", (("<=", 5.0),)),
-            HScoreInput("platelets", "G/L", (("<=", 110.0),)),
+            HScoreInput("hemoglobin", "g/dL", (("<=", 9.2),), (1.0, 25.0), ("g/L", "mmol/L")),
+            HScoreInput("leukocytes", "G/L", (("<=", 5.0),), (0.0, 500.0), ("/mm3",)),
+            HScoreInput("platelets", "G/L", (("<=", 110.0),), (0.0, 2000.0), ("/mm3",)),
         ),
         (0, 0, 24, 34),
         ("0–1 lineage: 0", "2 lineages: 24", "3 lineages: 34"),
@@ -175,28 +181,28 @@ HSCORE_ITEMS: tuple[HScoreItem, ...] = (
     HScoreItem(
         "ferritin",
         "Ferritin (µg/L)",
-        (HScoreInput("ferritin", "µg/L", ((">=", 2000.0), (">", 6000.0))),),
+        (HScoreInput("ferritin", "µg/L", ((">=", 2000.0), (">", 6000.0)), (0.0, 1_000_000.0)),),
         (0, 35, 50),
         ("< 2000: 0", "2000–6000: 35", "> 6000: 50"),
     ),
     HScoreItem(
         "triglycerides",
         "Triglycerides (mmol/L)",
-        (HScoreInput("triglycerides", "mmol/L", ((">=", 1.5), (">", 4.0))),),
+        (HScoreInput("triglycerides", "mmol/L", ((">=", 1.5), (">", 4.0)), (0.0, 100.0), ("mg/dL",)),),
         (0, 44, 64),
         ("< 1.5: 0", "1.5–4: 44", "> 4: 64"),
     ),
     HScoreItem(
         "fibrinogen",
         "Fibrinogen (g/L)",
-        (HScoreInput("fibrinogen", "g/L", (("<=", 2.5),)),),
+        (HScoreInput("fibrinogen", "g/L", (("<=", 2.5),), (0.0, 20.0), ("mg/dL",)),),
         (0, 30),
         ("> 2.5: 0", "<= 2.5: 30"),
     ),
     HScoreItem(
         "ast",
         "Aspartate aminotransferase (U/L)",
-        (HScoreInput("ast", "U/L", ((">=", 30.0),)),),
+        (HScoreInput("ast", "U/L", ((">=", 30.0),), (0.0, 100_000.0)),),
         (0, 19),
         ("< 30: 0", ">= 30: 19"),
     ),
@@ -218,6 +224,17 @@ N_ITEMS: int = len(HSCORE_ITEMS)
 INPUTS: Mapping[str, HScoreInput] = {i.variable: i for item in HSCORE_ITEMS for i in item.inputs}
 
 #: Lab variable -> direction in which it scores more (drives :func:`worst_in_window`).
+#: Built-in clinical plausibility ranges of the measured HScore inputs (canonical units), used by
+#: ``retrocohort hscore`` when no study config gives a ``range`` for the variable. They bound what
+#: a laboratory can report for a living patient (temperature 30-45 °C, haemoglobin 1-25 g/dL,
+#: ferritin up to 10^6 µg/L...), not reference intervals, so a value outside is a wrong unit or
+#: a typing error (101.3 "°C" is 38.5 °C written in °F), never an extreme patient.
+BUILT_IN_RANGES: Mapping[str, tuple[float, float]] = {
+    v: i.plausible for v, i in INPUTS.items() if i.plausible is not None
+}
+#: Where :data:`BUILT_IN_RANGES` come from, as the CLI says it.
+BUILT_IN_RANGES_SOURCE = "built-in clinical plausibility ranges (retrocohort.hscore.items.BUILT_IN_RANGES)"
+
 WORST_DIRECTION: Mapping[str, Direction] = {v: i.worse for v, i in INPUTS.items() if i.worse is not None}
 
 

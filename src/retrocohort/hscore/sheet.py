@@ -28,7 +28,7 @@ import pandas as pd
 
 from retrocohort.errors import InputError, Problem
 from retrocohort.hscore.cutoff import DEFAULT_OPERATOR, FARDET_CUTOFF, CutoffOperator
-from retrocohort.hscore.items import INPUTS, REPORTED
+from retrocohort.hscore.items import BUILT_IN_RANGES, BUILT_IN_RANGES_SOURCE, INPUTS, REPORTED
 from retrocohort.hscore.score import score_hscore
 from retrocohort.hscore.sheet_columns import (
     ACCEPTED_COLUMNS,
@@ -40,8 +40,9 @@ from retrocohort.hscore.sheet_columns import (
     SheetHeader,
     match_headers,
 )
+from retrocohort.ingest.repeated import aggregate, summary
 from retrocohort.ingest.sources import map_values, parse_numbers
-from retrocohort.ingest.units import conversion, round_significant
+from retrocohort.ingest.units import conversion, round_significant, unit_key
 from retrocohort.io.raw import read_raw_table
 
 #: Molar masses for mass <-> substance conversions (mg/dL <-> mmol/L): triglycerides as
@@ -85,9 +86,11 @@ def _lab_values(
     file: str,
     molar_masses: Mapping[str, str],
     plausible: tuple[float, float] | None,
+    range_source: str = "",
 ) -> tuple[np.ndarray, pd.Series, list[Problem]]:
     """One laboratory column: values converted to the canonical unit, each row's unit, and
-    problems (bad number, missing or unknown unit, value outside the plausible range)."""
+    problems (bad number, missing or unknown unit, value outside the plausible range, with
+    the range's ``range_source`` and :func:`unit_hint`)."""
     values, problems = parse_numbers(
         frame[header.text], file=file, column=header.text, missing=MISSING_VALUES
     )
@@ -167,6 +170,7 @@ def _lab_values(
     if plausible is not None:
         lo, hi = plausible
         outside = ~np.isnan(converted) & ((converted < lo) | (converted > hi))
+        source = f" ({range_source})" if range_source else ""
         problems += [
             Problem(
                 f"implausible {col.name} ({c:.4g} {col.unit} after conversion)",
@@ -174,13 +178,39 @@ def _lab_values(
                 row=int(r),
                 column=header.text,
                 value=f"{frame[header.text].iloc[k]} {units.iloc[k]}",
-                expected=f"{col.name} within [{lo:g}, {hi:g}] {col.unit}: check the value and its unit",
+                expected=f"{col.name} within [{lo:g}, {hi:g}] {col.unit}{source}: check the value and its unit"
+                + unit_hint(values.iloc[k], units.iloc[k], col, plausible, molar_masses),
             )
             for k, r, c in zip(
                 np.flatnonzero(outside), _row_numbers(frame.index[outside]), converted[outside]
             )
         ]
     return converted, units.where(present, ""), problems
+
+
+def unit_hint(
+    value: float,
+    unit: str,
+    col: AcceptedColumn,
+    plausible: tuple[float, float],
+    molar_masses: Mapping[str, str],
+) -> str:
+    """Why an implausible value may be plausible after all: the first of the input's
+    ``usual_units`` (:class:`retrocohort.hscore.items.HScoreInput`) other than the one given in
+    which ``value`` falls inside ``plausible`` ("; 101.3 °F would be 38.5 °C: is the unit °F?"),
+    else ""."""
+    lo, hi = plausible
+    for usual in INPUTS[col.variable].usual_units:
+        if unit_key(usual) == unit_key(unit):
+            continue
+        try:
+            scale, offset = conversion(usual, col.unit, molar_mass=molar_masses.get(col.variable))
+        except InputError:
+            continue
+        reading = value * scale + offset
+        if lo <= reading <= hi:
+            return f"; {value:g} {usual} would be {reading:.4g} {col.unit}: is the unit {usual}?"
+    return ""
 
 
 def _coded_values(
@@ -241,6 +271,21 @@ def _patient_ids(frame: pd.DataFrame, header: str, file: str) -> tuple[pd.Series
     return ids, problems
 
 
+def plausible_ranges(
+    config: Mapping, config_path: str | None
+) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
+    """(canonical variable -> plausible range, variable -> where the range comes from): the study
+    config's ``variables.<name>.range`` where it gives one, else the built-in clinical ranges
+    (:data:`retrocohort.hscore.items.BUILT_IN_RANGES`, defined with the items)."""
+    declared, _ = study_limits(config)
+    ranges = {**BUILT_IN_RANGES, **declared}
+    sources = {
+        v: (f"range of variables.{v} in {config_path}" if v in declared else BUILT_IN_RANGES_SOURCE)
+        for v in ranges
+    }
+    return ranges, sources
+
+
 def study_limits(config: Mapping) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
     """Plausible ranges and molar masses of the HScore inputs declared in a study config
     (``variables.<name>.range`` / ``.molar_mass``, canonical variable names)."""
@@ -263,13 +308,15 @@ def read_hscore_sheet(
     *,
     molar_masses: Mapping[str, str] | None = None,
     plausible_ranges: Mapping[str, tuple[float, float]] | None = None,
+    range_sources: Mapping[str, str] | None = None,
 ) -> HScoreSheet:
     """Read one sheet and convert it to canonical HScore inputs.
 
     ``molar_masses`` (canonical variable -> ``"885.7 g/mol"``) override
     :data:`DEFAULT_MOLAR_MASSES`; ``plausible_ranges`` (canonical variable -> (low, high) in
-    the canonical unit, e.g. from :func:`study_limits`) reject implausible values, typically a
-    wrong unit. One :class:`InputError` lists every problem (file, row, column, value,
+    the canonical unit, e.g. from :func:`plausible_ranges`) reject implausible values, typically a
+    wrong unit, each problem naming its range's source (``range_sources``) and, when another usual
+    unit would make it plausible, that unit. One :class:`InputError` lists every problem (file, row, column, value,
     expectation); nothing is scored from a sheet with problems.
     """
     file = str(path)
@@ -308,6 +355,7 @@ def read_hscore_sheet(
                 file,
                 masses,
                 (plausible_ranges or {}).get(col.variable),
+                (range_sources or {}).get(col.variable, ""),
             )
         else:
             arrays, more = _coded_values(frame, col, header, file)
@@ -316,7 +364,8 @@ def read_hscore_sheet(
         given[col.name] = frame[header.text].astype("string").str.strip()
         problems += more
     if problems:
-        raise InputError(f"{len(problems)} problem(s) in {file}", problems)
+        problems = aggregate(problems)
+        raise InputError(f"{summary(problems)} in {file}", problems)
     canonical.index = given.index = units.index = pd.Index(ids, name="patient_id")
     fed = {variable for name in found for variable in FEEDS[name]}
     absent = [c.name for c in ACCEPTED_COLUMNS if c.kind in ("flag", "number") and c.variable not in fed]

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.errors import Problem
+from retrocohort.ingest.repeated import repeated
 from retrocohort.ingest.text_checks import misdecoded_problems
 
 #: A text cell a spreadsheet would evaluate: '=...', or '+ - @' followed by a function call.
@@ -92,26 +93,35 @@ def parse_numbers(
     if integer:
         bad |= ~miss & plain & (values.round() != values).to_numpy(dtype=bool)
     expected = _number_expectation(integer, decimal, missing)
+    kinds = (
+        (
+            foreign,
+            f"'.' in a number of a source declaring '{decimal}' as decimal mark (a decimal "
+            "dot or a thousands separator?)",
+            "; or `decimal: '.'` if the file uses dots",
+        ),
+        (
+            scientific & ~foreign,
+            "scientific notation (a spreadsheet display format, which may have rounded digits away)",
+            "; the number written out in full (format the column as Number before exporting)",
+        ),
+        (
+            pct & ~foreign & ~scientific,
+            "a percentage for a variable whose unit is not %",
+            "; a '%' only for a % variable",
+        ),
+        (~foreign & ~scientific & ~pct, "not a number", ""),
+    )
     problems = []
-    rows = row_number(text.index[bad])
-    for r, v, is_dot, is_pct, is_sci in zip(rows, text[bad], foreign[bad], pct[bad], scientific[bad]):
-        if is_dot:
-            message, hint = (
-                f"'.' in a number of a source declaring '{decimal}' as decimal mark (a decimal "
-                "dot or a thousands separator?)",
-                "; or `decimal: '.'` if the file uses dots",
-            )
-        elif is_sci:
-            message, hint = (
-                "scientific notation (a spreadsheet display format, which may have rounded digits away)",
-                "; the number written out in full (format the column as Number before exporting)",
-            )
-        elif is_pct:
-            message, hint = "a percentage for a variable whose unit is not %", "; a '%' only for a % variable"
-        else:
-            message, hint = "not a number", ""
-        problems.append(
-            Problem(message, file=file, row=int(r), column=column, value=v, expected=expected + hint)
+    for kind, message, hint in kinds:
+        rows = bad & kind
+        problems += repeated(
+            message,
+            file=file,
+            column=column,
+            rows=row_number(text.index[rows]),
+            values=text[rows],
+            expected=expected + hint,
         )
     return values.where(~miss), problems
 
@@ -134,18 +144,14 @@ def _typed_numbers(
         bad = np.isinf(num)
         if integer:
             bad |= ~np.isnan(num) & (np.round(num) != num)
-    shown = values[bad].astype("string")
-    problems = [
-        Problem(
-            "not a number",
-            file=file,
-            row=int(r),
-            column=column,
-            value=v,
-            expected=_number_expectation(integer, decimal, missing),
-        )
-        for r, v in zip(row_number(values.index[bad]), shown)
-    ]
+    problems = repeated(
+        "not a number",
+        file=file,
+        column=column,
+        rows=row_number(values.index[bad]),
+        values=values[bad].astype("string"),
+        expected=_number_expectation(integer, decimal, missing),
+    )
     num[bad] = np.nan
     return pd.Series(num, index=values.index, dtype="float64"), problems
 
@@ -171,26 +177,30 @@ def stripped_categories(raw: pd.Series) -> pd.Categorical:
 
 
 def map_values(
-    text: pd.Series, mapping: Mapping[Any, Any], *, file: str, column: str, missing: list[str]
+    text: pd.Series,
+    mapping: Mapping[Any, Any],
+    *,
+    file: str,
+    column: str,
+    missing: list[str],
+    key_hint: str = "",
 ) -> tuple[pd.Series, list[Problem]]:
-    """Map raw codes to canonical values; unmapped non-missing codes are problems."""
+    """Map raw codes to canonical values; unmapped non-missing codes are problems (one per
+    column, counting every row; ``key_hint`` names the config key to change)."""
     text = text.astype("string")
     table = {str(k): v for k, v in mapping.items()}
     miss = missing_mask(text, missing)
     stripped = text.str.strip()
     known = stripped.isin(list(table))
     bad = ~miss & ~known
-    problems = [
-        Problem(
-            "unknown category",
-            file=file,
-            row=int(r),
-            column=column,
-            value=v,
-            expected="one of " + ", ".join(repr(k) for k in table),
-        )
-        for r, v in zip(row_number(text.index[bad]), text[bad])
-    ]
+    problems = repeated(
+        "unknown category",
+        file=file,
+        column=column,
+        rows=row_number(text.index[bad]),
+        values=text[bad],
+        expected="one of " + ", ".join(repr(k) for k in table) + (f"{key_hint}" if key_hint else ""),
+    )
     mapped = stripped.where(known).map(table)
     return mapped, problems
 
@@ -226,30 +236,37 @@ def range_problems(
     with np.errstate(invalid="ignore"):
         not_code = binary & ~np.isnan(values) & (values != 0) & (values != 1)
         bad = ~np.isnan(values) & ((values < low) | (values > high)) & ~not_code
-    problems = [
-        Problem(
+    problems: list[Problem] = []
+    for i, v in enumerate(uniques):
+        if v not in bounds:
+            continue
+        of_v = codes == i
+        coded = not_code & of_v
+        problems += repeated(
             f"binary {v} must be coded 0 or 1",
             file=file,
-            row=int(r),
             column=column,
-            value=text,
+            rows=row_number(raw.index[coded]),
+            values=raw[coded],
             expected="0 (no) or 1 (yes), or a missing-value token",
         )
-        for r, text, v in zip(row_number(raw.index[not_code]), raw[not_code], names[not_code])
-    ]
-    for r, text, v, x in zip(row_number(raw.index[bad]), raw[bad], names[bad], values[bad]):
+        out = bad & of_v
+        if not out.any():
+            continue
         lo, hi = bounds[v]
         unit = variables[v].get("unit", "")
-        shown = f" (= {x:g} {unit} after unit conversion)" if str(text).strip() != f"{x:g}" else ""
-        problems.append(
-            Problem(
-                f"implausible {v}{shown}",
-                file=file,
-                row=int(r),
-                column=column,
-                value=text,
-                expected=f"{v} within [{lo:g}, {hi:g}] {unit}".rstrip(),
-            )
+        texts = raw[out].astype("string").str.strip()
+        shown = [
+            t if t == f"{x:g}" else f"{t} (= {x:g} {unit} after unit conversion)".replace(" )", ")")
+            for t, x in zip(texts, values[out])
+        ]
+        problems += repeated(
+            f"implausible {v}",
+            file=file,
+            column=column,
+            rows=row_number(raw.index[out]),
+            values=shown,
+            expected=f"{v} within [{lo:g}, {hi:g}] {unit}".rstrip(),
         )
     return problems
 
@@ -265,17 +282,14 @@ def text_values(
     text = raw.astype("string")
     text = text.where(~missing_mask(text, missing))
     formula = text.str.fullmatch(FORMULA_PATTERN).fillna(False).to_numpy(dtype=bool)
-    problems = [
-        Problem(
-            "spreadsheet formula in a text cell",
-            file=file,
-            row=int(r),
-            column=column,
-            value=v,
-            expected="plain text (export values, not formulas)",
-        )
-        for r, v in zip(row_number(text.index[formula]), text[formula])
-    ]
+    problems = repeated(
+        "spreadsheet formula in a text cell",
+        file=file,
+        column=column,
+        rows=row_number(text.index[formula]),
+        values=text[formula],
+        expected="plain text (export values, not formulas)",
+    )
     return text, problems + misdecoded_problems(text, file=file, column=column)
 
 
@@ -290,15 +304,19 @@ def parse_dates(
     serial = text.str.fullmatch(r"\d{4,5}(\.\d+)?").fillna(False).to_numpy(dtype=bool)
     bad = ~miss.to_numpy(dtype=bool) & dates.isna().to_numpy()
     problems = [
-        Problem(
-            "Excel date serial number, not a date" if is_serial else "not an ISO date",
+        p
+        for message, rows in (
+            ("Excel date serial number, not a date", bad & serial),
+            ("not an ISO date", bad & ~serial),
+        )
+        for p in repeated(
+            message,
             file=file,
-            row=int(r),
             column=column,
-            value=v,
+            rows=row_number(text.index[rows]),
+            values=text[rows],
             expected="a date written YYYY-MM-DD (format the column as text/ISO before export)",
         )
-        for r, v, is_serial in zip(row_number(text.index[bad]), text[bad], serial[bad])
     ]
     return dates, problems
 
@@ -308,14 +326,11 @@ def patient_ids(
 ) -> tuple[pd.Series, list[Problem]]:
     ids = frame[column].astype("string").str.strip()
     miss = missing_mask(ids, missing)
-    problems = [
-        Problem(
-            "missing patient identifier",
-            file=file,
-            row=int(r),
-            column=column,
-            expected="a non-empty patient id",
-        )
-        for r in row_number(ids.index[miss])
-    ]
+    problems = repeated(
+        "missing patient identifier",
+        file=file,
+        column=column,
+        rows=row_number(ids.index[miss]),
+        expected="a non-empty patient id",
+    )
     return ids, problems

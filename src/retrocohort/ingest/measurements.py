@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 
 import numpy as np
@@ -18,6 +19,7 @@ from retrocohort.ingest.cells import (
     row_number,
     stripped_categories,
 )
+from retrocohort.ingest.repeated import repeated, shown_value
 from retrocohort.io.raw import require_columns
 
 MEASUREMENT_COLUMNS = ["patient_id", "site", "day", "variable", "value", "unit"]
@@ -56,59 +58,48 @@ def ingest_measurement_source(
     canon = pd.Series(raw_names.map(canon_of, na_action="ignore"), index=frame.index).astype("string")
     var_raw = pd.Series(raw_names, index=frame.index)
     bad = canon.isna()
-    problems += [
-        Problem(
-            "unknown measurement variable",
-            file=file,
-            row=int(r),
-            column=cols["variable"],
-            value=v,
-            expected="one of " + ", ".join(repr(k) for k in names),
-        )
-        for r, v in zip(row_number(var_raw.index[bad]), var_raw[bad].astype("string"))
-    ]
+    problems += _per_value(
+        "unknown measurement variable {name}",
+        file=file,
+        column=cols["variable"],
+        mask=bad.to_numpy(dtype=bool),
+        raw=var_raw,
+        expected="one of " + ", ".join(repr(k) for k in names) + " (or name it under `variable_names:` of "
+        "this source)",
+    )
     is_meas = {k: variables.get(v, {}).get("table") == "measurements" for k, v in canon_of.items()}
     not_meas = canon.notna() & ~pd.Series(
         raw_names.map(is_meas, na_action="ignore"), index=frame.index
     ).astype("boolean").fillna(False)
-    problems += [
-        Problem(
-            "variable is not declared as a measurement",
-            file=file,
-            row=int(r),
-            column=cols["variable"],
-            value=v,
-            expected="table: measurements in config",
-        )
-        for r, v in zip(row_number(var_raw.index[not_meas]), var_raw[not_meas].astype("string"))
-    ]
+    problems += _per_value(
+        "variable {name} is not declared as a measurement",
+        file=file,
+        column=cols["variable"],
+        mask=not_meas.to_numpy(dtype=bool),
+        raw=var_raw,
+        expected="table: measurements in config",
+    )
     day, probs = parse_numbers(
         frame[cols["day"]], file=file, column=cols["day"], missing=missing, integer=True
     )
     problems += probs
     no_day = missing_cells(frame[cols["day"]], missing)
-    problems += [
-        Problem(
-            "missing day",
-            file=file,
-            row=int(r),
-            column=cols["day"],
-            expected="an integer day relative to diagnosis",
-        )
-        for r in row_number(day.index[no_day])
-    ]
+    problems += repeated(
+        "missing day",
+        file=file,
+        column=cols["day"],
+        rows=row_number(day.index[no_day]),
+        expected="an integer day relative to diagnosis",
+    )
     far = ((day < day_range[0]) | (day > day_range[1])).to_numpy(dtype=bool)
-    problems += [
-        Problem(
-            "day outside the study window",
-            file=file,
-            row=int(r),
-            column=cols["day"],
-            value=v,
-            expected=f"an integer day within {list(day_range)} relative to diagnosis",
-        )
-        for r, v in zip(row_number(day.index[far]), frame[cols["day"]][far])
-    ]
+    problems += repeated(
+        "day outside the study window",
+        file=file,
+        column=cols["day"],
+        rows=row_number(day.index[far]),
+        values=frame[cols["day"]][far],
+        expected=f"an integer day within {list(day_range)} relative to diagnosis (config key `day_range`)",
+    )
     unit_code, unit_names = _unit_codes(frame[cols["unit"]] if "unit" in cols else None, len(frame))
     value, probs = parse_numbers(
         frame[cols["value"]],
@@ -138,32 +129,24 @@ def ingest_measurement_source(
         if vspec["kind"] == "binary":
             target = unit or "1"
         if unit == "" and target not in ("", "1") and vspec["kind"] != "binary":
-            rows = row_number(pd.Index(idx))
-            problems += [
-                Problem(
-                    f"missing unit for {var}",
-                    file=file,
-                    row=int(r),
-                    column=cols.get("unit", "(no unit column)"),
-                    value="",
-                    expected=f"a unit convertible to {target!r}",
-                )
-                for r in rows[:20]
-            ]
+            problems += repeated(
+                f"missing unit for {var}",
+                file=file,
+                column=cols.get("unit", "(no unit column)"),
+                rows=row_number(pd.Index(idx)),
+                expected=f"a unit convertible to {target!r}"
+                + ("" if "unit" in cols else " in a unit column named by `unit_column:` of this source"),
+            )
             continue
         if not is_known_unit(unit, spellings):
-            rows = row_number(pd.Index(idx))
-            problems += [
-                Problem(
-                    unknown_unit_message(unit, spellings),
-                    file=file,
-                    row=int(r),
-                    column=cols.get("unit"),
-                    value=unit,
-                    expected=f"a unit convertible to {target!r}, {UNIT_SPELLINGS_HINT}",
-                )
-                for r in rows[:20]
-            ]
+            problems += repeated(
+                unknown_unit_message(unit, spellings),
+                file=file,
+                column=cols.get("unit"),
+                rows=row_number(pd.Index(idx)),
+                values=itertools.repeat(unit),
+                expected=f"a unit convertible to {target!r}, {UNIT_SPELLINGS_HINT}",
+            )
             continue
         try:
             converted[rows] = convert(
@@ -175,17 +158,17 @@ def ingest_measurement_source(
                 significant=SIGNIFICANT_DIGITS,
             )
         except InputError as exc:
-            first = int(row_number(pd.Index(idx))[0])
             problems += [
-                Problem(
+                q
+                for p in exc.problems
+                for q in repeated(
                     p.message,
                     file=file,
-                    row=first,
                     column=cols.get("unit") if p.column is None else p.column,
-                    value=unit if p.value is None else p.value,
+                    rows=row_number(pd.Index(idx)),
+                    values=itertools.repeat(unit if p.value is None else p.value),
                     expected=p.expected,
                 )
-                for p in exc.problems
             ]
         out_units.append(vspec.get("unit", "1"))
         out_code[rows] = len(out_units) - 1
@@ -215,6 +198,31 @@ def ingest_measurement_source(
     if "date_column" in source:
         problems += _day_date_problems(frame, out, source["date_column"], cols["day"], file, missing)
     return out[valid.to_numpy()].reset_index(drop=True), problems
+
+
+def _per_value(
+    message: str, *, file: str, column: str, mask: np.ndarray, raw: pd.Series, expected: str
+) -> list[Problem]:
+    """One :func:`repeated` problem per distinct raw value of the failing rows, the value named
+    in the message at ``{name}`` (a long file's unknown variable names: each name once, every
+    row counted)."""
+    if not mask.any():
+        return []
+    failing = raw[mask].astype("string")
+    codes, uniques = pd.factorize(failing, sort=False)
+    rows = row_number(failing.index)
+    return [
+        p
+        for i, name in enumerate(uniques)
+        for p in repeated(
+            message.format(name=repr(shown_value(name))),
+            file=file,
+            column=column,
+            rows=rows[codes == i],
+            values=itertools.repeat(name),
+            expected=expected,
+        )
+    ]
 
 
 def _unit_codes(raw: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -259,19 +267,24 @@ def _duplicate_measurements(out: pd.DataFrame, file: str, cols: dict, valid: pd.
     if not dup.any():
         return []
     rows = out[dup]
-    n_values = rows.groupby(keys, sort=False, dropna=False)["value"].transform("nunique")
+    conflicting = (rows.groupby(keys, sort=False, dropna=False)["value"].transform("nunique") > 1).to_numpy()
+    shown = [
+        f"patient {pid}, day {d}, {var} = {v:g}"
+        for pid, d, var, v in zip(rows["patient_id"], rows["day"], rows["variable"], rows["value"])
+    ]
     return [
-        Problem(
-            ("conflicting values" if n > 1 else "repeated row") + " for the same "
-            f"(patient {pid}, day {d}, variable {var})",
-            file=file,
-            row=int(r),
-            column=cols["value"],
-            value=v,
-            expected="one value per patient, day and variable",
+        p
+        for message, mask in (
+            ("conflicting values for the same patient, day and variable", conflicting),
+            ("repeated row for the same patient, day and variable", ~conflicting),
         )
-        for r, pid, d, var, v, n in zip(
-            row_number(rows.index), rows["patient_id"], rows["day"], rows["variable"], rows["value"], n_values
+        for p in repeated(
+            message,
+            file=file,
+            column=cols["value"],
+            rows=row_number(rows.index[mask]),
+            values=[s for s, m in zip(shown, mask) if m],
+            expected="one value per patient, day and variable",
         )
     ]
 
@@ -290,15 +303,15 @@ def _day_date_problems(
     ok = anchor.notna().to_numpy()
     first = anchor[ok].groupby(out["patient_id"][ok], sort=False).transform("first")
     bad = first.index[(anchor[ok] != first).to_numpy()]
-    problems += [
-        Problem(
-            f"day {d} is dated {dt.date()}, inconsistent with the patient's other rows (Day 0 = {a.date()})",
-            file=file,
-            row=int(r),
-            column=day_column,
-            value=int(d),
-            expected="day = date - Day 0 date for every row of a patient (Day 7 after Day 0)",
-        )
-        for r, d, dt, a in zip(row_number(bad), out["day"][bad], dates[bad], first[bad])
-    ]
+    problems += repeated(
+        "day inconsistent with the patient's other rows (its date minus the day is not the patient's Day 0)",
+        file=file,
+        column=day_column,
+        rows=row_number(bad),
+        values=[
+            f"day {d}, dated {(dt - a).days:+d} days from Day 0"
+            for d, dt, a in zip(out["day"][bad], dates[bad], first[bad])
+        ],
+        expected="day = date - Day 0 date for every row of a patient (Day 7 after Day 0)",
+    )
     return problems

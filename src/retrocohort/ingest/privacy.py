@@ -18,8 +18,9 @@ international phone numbers, NIR and SSN written with spaces, dots or dashes, da
 after "né(e) le" / "born" / "DOB", and full dd/mm/yyyy dates). The source's
 ``free_text_identifiers`` policy says what happens: ``refuse`` (default: a located error, the
 cell never shown in full) or ``redact`` (each match replaced by ``[redacted]`` before anything
-reads the file). Patient ids that look like hospital numbers (7 or more digits) are logged as a
-warning suggesting ``identifiers: {<id column>: pseudonymise}``.
+reads the file). Patient ids that look like hospital numbers (7 or more digits, optionally after
+a letters-only prefix) are refused whatever the id column is called, unless the source declares
+``identifiers: {<id column>: pseudonymise}`` or ``id_is_pseudonymous: true``.
 
 Detection is vectorised (one regular expression per pattern over a column's unique values);
 numeric-parsed value/day columns of long measurement files are not scanned by value (a value
@@ -31,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import os
 import re
 import unicodedata
@@ -82,7 +82,6 @@ _ANY_EMBEDDED = re.compile("|".join(f"(?:{pat})" for pat in EMBEDDED_IDENTIFIER_
 REDACTED = "[redacted]"
 #: Patient ids of this many digits or more look like hospital numbers (IPP, NDA, MRN).
 HOSPITAL_NUMBER_DIGITS = 7
-log = logging.getLogger(__name__)
 _ANY_VALUE = "|".join(f"(?:{pat})" for pat in IDENTIFIER_VALUE_PATTERNS.values())
 ACTIONS = ("drop", "pseudonymise")
 
@@ -165,23 +164,55 @@ def scan_identifiers(
                     file=file,
                     row=int(index) + 2,
                     column=str(column),
-                    value=value,
+                    value=mask_identifiers(value),
                     expected=expected,
                 )
             )
     return problems
 
 
-def _masked(text: str, match: re.Match) -> str:
-    """The cell with the identifier masked (messages never echo an identifier in full)."""
-    return text[: match.start()] + "[...]" + text[match.end() :]
+#: What replaces an identifier of each kind in a message, a report or a log line: the kind
+#: stays readable (a date typed in an age column is still seen to be a date), the value is gone.
+MASKS: Mapping[str, str] = {
+    "e-mail address": "[e-mail]",
+    "date of birth": "[date of birth]",
+    "French NIR / INSEE number": "[NIR]",
+    "US social security number": "[SSN]",
+    "phone number": "[phone]",
+    "full calendar date (possible date of birth)": "[date]",
+}
+
+
+def _labelled(patterns: Mapping[str, str]) -> tuple[re.Pattern, dict[str, str]]:
+    """One expression with a named group per kind, and group name -> mask."""
+    groups = {f"k{i}": kind for i, kind in enumerate(patterns)}
+    rx = re.compile("|".join(f"(?P<{g}>{patterns[kind]})" for g, kind in groups.items()))
+    return rx, {g: MASKS[kind] for g, kind in groups.items()}
+
+
+_MASK_PASSES = (_labelled(EMBEDDED_IDENTIFIER_PATTERNS), _labelled(IDENTIFIER_VALUE_PATTERNS))
+
+
+def mask_identifiers(text: str) -> str:
+    """``text`` with *every* match of every identifier pattern replaced by its kind's mask
+    (:data:`MASKS`: ``[e-mail]``, ``[phone]``, ``[date]``...).
+
+    Both the free-text patterns (:data:`EMBEDDED_IDENTIFIER_PATTERNS`) and the whole-cell ones
+    (:data:`IDENTIFIER_VALUE_PATTERNS`, searched) are applied, all matches of each, so a cell
+    holding two e-mail addresses and a phone number is shown with all three masked. Messages,
+    reports and logs show cells only through this.
+    """
+    for rx, masks in _MASK_PASSES:
+        text = rx.sub(lambda m, masks=masks: masks[m.lastgroup], text)
+    return text
 
 
 def embedded_identifier_problems(frame: pd.DataFrame, file: str, *, skip: Iterable[str]) -> list[Problem]:
     """One problem per cell of a scanned column holding an identifier inside its text.
 
     The distinct values are searched first (one combined expression); the problem shows the
-    cell with the identifier replaced by ``[...]`` and names the kind.
+    cell with every identifier in it masked (:func:`mask_identifiers`) and names the kind of
+    the first.
     """
     skip = set(skip)
     problems = []
@@ -194,7 +225,7 @@ def embedded_identifier_problems(frame: pd.DataFrame, file: str, *, skip: Iterab
         uniques = pd.Series(pd.unique(values.dropna()), dtype="string")
         hits = uniques[uniques.str.contains(_ANY_EMBEDDED).fillna(False).to_numpy(dtype=bool)]
         for cell in hits:
-            kind, match = next((k, m) for k, rx in _EMBEDDED_RE.items() if (m := rx.search(cell)))
+            kind = next(k for k, rx in _EMBEDDED_RE.items() if rx.search(cell))
             for index in values.index[(values == cell).fillna(False).to_numpy(dtype=bool)]:
                 problems.append(
                     Problem(
@@ -202,7 +233,7 @@ def embedded_identifier_problems(frame: pd.DataFrame, file: str, *, skip: Iterab
                         file=file,
                         row=int(index) + 2,
                         column=str(column),
-                        value=_masked(cell, match),
+                        value=mask_identifiers(cell),
                         expected="no identifiers in free text: remove it, or declare "
                         "`free_text_identifiers: redact` for this source",
                     )
@@ -223,25 +254,19 @@ def redact_embedded_identifiers(frame: pd.DataFrame, *, skip: Iterable[str]) -> 
     return out
 
 
-def _long_digit_ids(ids: pd.Series) -> tuple[int, int]:
-    """(ids that are strings of :data:`HOSPITAL_NUMBER_DIGITS`+ digits, non-missing ids)."""
-    digits = ids.dropna().astype("string").str.fullmatch(rf"\d{{{HOSPITAL_NUMBER_DIGITS},}}").fillna(False)
-    return int(digits.sum()), len(digits)
+#: A patient id that looks like a hospital number (IPP, NDA, MRN): :data:`HOSPITAL_NUMBER_DIGITS`
+#: or more digits, alone or after a letters-only prefix (``80012345``, ``MRN1234567``,
+#: ``IPP-0012345678``). Study codes such as ``1``..``418``, ``C12`` or ``S01-0000001`` (a prefix
+#: holding a digit) do not match.
+HOSPITAL_NUMBER_ID = rf"[A-Za-z]{{0,5}}[\s\-_/:.#]?\d{{{HOSPITAL_NUMBER_DIGITS},}}"
 
 
-def warn_hospital_number_ids(ids: pd.Series, file: str, column: str) -> str | None:
-    """Log (and return) a warning when patient ids look like hospital numbers (long digit strings)."""
-    long, total = _long_digit_ids(ids)
-    if not long:
-        return None
-    message = (
-        f"{file}, column '{column}': {long} of {total} patient ids are strings of "
-        f"{HOSPITAL_NUMBER_DIGITS}+ digits and look like hospital numbers; they would reach every "
-        f"result file. Declare `identifiers: {{{column}: pseudonymise}}` for this source, or "
-        "`id_is_pseudonymous: true` if they are study codes."
-    )
-    log.warning(message)
-    return message
+def hospital_number_ids(ids: pd.Series) -> tuple[int, int, int | None]:
+    """(ids matching :data:`HOSPITAL_NUMBER_ID`, non-missing ids, index label of the first match)."""
+    present = ids.dropna().astype("string").str.strip()
+    hits = present.str.fullmatch(HOSPITAL_NUMBER_ID).fillna(False).to_numpy(dtype=bool)
+    first = present.index[hits][0] if hits.any() else None
+    return int(hits.sum()), len(present), first
 
 
 def id_column_problems(
@@ -249,39 +274,54 @@ def id_column_problems(
 ) -> list[Problem]:
     """Whether a source's declared ``id_column`` may be used as the patient id as it stands.
 
-    The declared id is accepted whatever its name, with two protections kept:
+    The declared id is accepted whatever its name, with two protections:
 
     * a name that sounds like a direct identifier other than a number (a name, a date of birth,
       a national id, contact details: :func:`identifier_kind_by_name`) is refused;
-    * a name that sounds like a hospital number (``patient_no``, ``MRN``, ``IPP``) is refused only
-      when the ids are also strings of :data:`HOSPITAL_NUMBER_DIGITS`+ digits; such ids under any
-      other name are a warning (:func:`warn_hospital_number_ids`).
+    * ids that look like hospital numbers (:data:`HOSPITAL_NUMBER_ID`: 7+ digits, optionally
+      after a letters-only prefix) are refused **whatever the column's name**: they would reach
+      every result file. The problem gives the count, the first row and the id's shape (never
+      the id itself).
 
     ``pseudonymous`` (the source's ``id_is_pseudonymous: true``: the user states the ids are study
-    codes) lifts both, and the warning. Values that look like a NIR, a social security number,
-    an e-mail or a date are refused by :func:`scan_identifiers` in every case.
+    codes) lifts both; ``identifiers: {<id column>: pseudonymise}`` replaces the ids before this
+    check. Values that look like a NIR, a social security number, an e-mail or a date are
+    refused by :func:`scan_identifiers` in every case.
     """
     if pseudonymous:
         return []
-    kind = identifier_kind_by_name(column)
-    long, total = _long_digit_ids(ids)
-    if kind is None or (kind == "hospital number" and not long):
-        warn_hospital_number_ids(ids, file, column)
-        return []
-    digits = (
-        f", and {long} of {total} of its patient ids are strings of {HOSPITAL_NUMBER_DIGITS}+ digits"
-        if kind == "hospital number"
-        else ""
+    fix = (
+        f"`identifiers: {{{column}: pseudonymise}}` for this source (ids replaced by keyed hashes), "
+        "or `id_is_pseudonymous: true` for this source if the ids are study codes"
     )
-    return [
-        Problem(
-            f"column name looks like a direct identifier ({kind}){digits}",
-            file=file,
-            column=str(column),
-            expected=f"`identifiers: {{{column}: pseudonymise}}` for this source (ids replaced by keyed "
-            "hashes), or `id_is_pseudonymous: true` for this source if the ids are study codes",
+    problems = []
+    kind = identifier_kind_by_name(column)
+    if kind not in (None, "hospital number"):
+        problems.append(
+            Problem(
+                f"column name looks like a direct identifier ({kind})",
+                file=file,
+                column=str(column),
+                expected=fix,
+            )
         )
-    ]
+    long, total, first = hospital_number_ids(ids)
+    if long:
+        shown = str(ids.loc[first]).strip()
+        digits = sum(c.isdigit() for c in shown)
+        problems.append(
+            Problem(
+                ("column name looks like a direct identifier (hospital number), and " if kind else "")
+                + f"{long} of {total} patient ids look like hospital numbers ({HOSPITAL_NUMBER_DIGITS}+ "
+                "digits, optionally after letters); they would reach every result file",
+                file=file,
+                row=int(first) + 2,
+                column=str(column),
+                value=f"[{digits} digits]",
+                expected=fix,
+            )
+        )
+    return problems
 
 
 def pseudonym(values: pd.Series, salt: bytes) -> pd.Series:

@@ -47,6 +47,7 @@ from retrocohort.ingest.measurements import (
     ingest_measurement_source,
     repeated_keys,
 )
+from retrocohort.ingest.repeated import aggregate, repeated, summary
 from retrocohort.ingest.screening import screen_source
 from retrocohort.ingest.treatments import TREATMENT_COLUMNS, parse_treatment_lines
 from retrocohort.io.raw import DEFAULT_MAX_BYTES, read_raw_table, require_columns
@@ -124,35 +125,30 @@ def ingest_patient_source(
     )
     ids, problems = patient_ids(frame, id_col, file, missing)
     problems += [
-        Problem(
-            "spreadsheet formula as a patient id",
-            file=file,
-            row=p.row,
-            column=id_col,
-            value=p.value,
-            expected="a plain identifier",
-        )
+        dataclasses.replace(p, message="spreadsheet formula as a patient id", expected="a plain identifier")
         for p in text_values(ids, file=file, column=id_col, missing=missing)[1]
     ]
     dup = ids.duplicated(keep=False) & ids.notna()
-    problems += [
-        Problem(
-            "duplicate patient id",
-            file=file,
-            row=int(r),
-            column=id_col,
-            value=v,
-            expected="each patient once per file",
-        )
-        for r, v in zip(row_number(ids.index[dup]), ids[dup])
-    ]
+    problems += repeated(
+        "duplicate patient id",
+        file=file,
+        column=id_col,
+        rows=row_number(ids.index[dup]),
+        values=ids[dup],
+        expected="each patient once per file",
+    )
     out = pd.DataFrame({"patient_id": ids})
     for var, spec in mapping.items():
         vspec = variables[var]
         raw = frame[spec["column"]]
         if "map" in spec or vspec["kind"] == "binary":
             values, probs = map_values(
-                raw, spec.get("map", BINARY_CODES), file=file, column=spec["column"], missing=missing
+                raw,
+                spec.get("map", BINARY_CODES),
+                file=file,
+                column=spec["column"],
+                missing=missing,
+                key_hint=f", or add the code under `columns: {{{var}: {{map: ...}}}}` of this source",
             )
         elif vspec["kind"] in ("continuous", "count"):
             values, probs = parse_numbers(
@@ -275,20 +271,18 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
         known = pd.Index(patients["patient_id"].dropna().unique())
         for source, part in zip([s for s in spec["sources"] if s["table"] == "measurements"], measurements):
             orphan = known.get_indexer(part["patient_id"]) < 0
-            problems += [
-                Problem(
-                    "measurement for a patient absent from the site's patient files",
-                    file=source["path"],
-                    row=int(r),
-                    column=source["id_column"],
-                    value=v,
-                    expected="a patient id listed in a `table: patients` source of this site",
-                )
-                for r, v in zip(part["_row"][orphan], part["patient_id"][orphan])
-            ]
+            problems += repeated(
+                "measurement for a patient absent from the site's patient files",
+                file=source["path"],
+                column=source["id_column"],
+                rows=part["_row"][orphan].to_numpy(),
+                values=part["patient_id"][orphan],
+                expected="a patient id listed in a `table: patients` source of this site",
+            )
     measurements = [part.drop(columns="_row") for part in measurements]
     if problems:
-        raise InputError(f"{len(problems)} problem(s) in the raw data of site {site!r}", problems)
+        problems = aggregate(problems)
+        raise InputError(f"{summary(problems)} in the raw data of site {site!r}", problems)
     if patients is None:
         raise ConfigError(
             f"Site {site!r} has no patient-level source",
@@ -356,17 +350,14 @@ def _merge_patient_parts(
             [Problem("variable already provided by an earlier source", file=file, column=v) for v in overlap],
         )
     orphans = ~part["patient_id"].isin(current["patient_id"])
-    problems += [
-        Problem(
-            "patient not present in the site's first patient file",
-            file=file,
-            row=int(r),
-            column="patient id",
-            value=v,
-            expected="a patient id listed in the first patient source",
-        )
-        for r, v in zip(row_number(part.index[orphans]), part["patient_id"][orphans])
-    ]
+    problems += repeated(
+        "patient not present in the site's first patient file",
+        file=file,
+        column="patient id",
+        rows=row_number(part.index[orphans]),
+        values=part["patient_id"][orphans],
+        expected="a patient id listed in the first patient source",
+    )
     return (
         current.merge(part, on="patient_id", how="left", validate="one_to_one")
         if not part["patient_id"].duplicated().any()

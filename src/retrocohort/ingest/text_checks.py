@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.errors import Problem
+from retrocohort.ingest.privacy import mask_identifiers
 
 _CONTINUATION = "".join(
     sorted(
@@ -69,7 +70,7 @@ def misdecoded_problems(text: pd.Series, *, file: str, column: str) -> list[Prob
         shown = found.group(0) if found else ""
         codes = " ".join(f"U+{ord(c):04X}" for c in shown)
         hint = (
-            f"`encoding: {fix[0]}` for this source (the cell then reads {fix[1]!r})"
+            f"`encoding: {fix[0]}` for this source (the cell then reads {mask_identifiers(fix[1])!r})"
             if fix
             else "the file's real encoding under `encoding:` for this source"
         )
@@ -79,7 +80,7 @@ def misdecoded_problems(text: pd.Series, *, file: str, column: str) -> list[Prob
                 file=file,
                 row=int(text.index[pos]) + 2,
                 column=column,
-                value=value,
+                value=mask_identifiers(value),
                 expected=hint,
             )
         )

@@ -80,7 +80,7 @@ def parse_treatment_lines(
         if not found or numbers != list(range(1, len(found) + 1)):
             problems.append(
                 Problem(
-                    f"patient {pid}: cannot parse treatment lines",
+                    "cannot parse treatment lines",
                     file=file,
                     row=int(idx) + 2,
                     column=column,
@@ -95,7 +95,7 @@ def parse_treatment_lines(
                 if code is None:
                     problems.append(
                         Problem(
-                            f"patient {pid}, line {number}: {reason}",
+                            f"treatment line {number}: {reason}",
                             file=file,
                             row=int(idx) + 2,
                             column=column,

@@ -210,6 +210,18 @@ def read_xlsx_cells(
         )
         for c, v in errors[:MAX_LISTED]
     ]
+    problems += [
+        Problem(
+            f"... and {len(cells) - MAX_LISTED:,} more {what} ({len(cells):,} in all)",
+            file=file,
+            expected=expected,
+        )
+        for cells, what, expected in (
+            (missing_cache, "formulas without a computed value", "computed values (see above)"),
+            (errors, "Excel error values", "a value, or a declared missing-value token"),
+        )
+        if len(cells) > MAX_LISTED
+    ]
     hidden = [r for r in range(2, len(rows) + 1) if ws_f.row_dimensions[r].hidden]
     if hidden and hidden_rows != "include":
         shown = ", ".join(map(str, hidden[:MAX_LISTED])) + (" ..." if len(hidden) > MAX_LISTED else "")

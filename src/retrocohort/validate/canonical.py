@@ -19,6 +19,13 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from retrocohort.errors import Problem, ValidationFailed
+from retrocohort.ingest.repeated import (
+    aggregate,
+    by_label,
+    count,
+    first_rows,
+    summary,
+)
 from retrocohort.ingest.sources import DAY_RANGE, CanonicalTables
 from retrocohort.validate.measurements import category_positions, measurement_problems
 
@@ -89,9 +96,12 @@ def _expected(check: str, variable: str | None, variables: dict) -> str:
 def _problems(
     exc: pa.errors.SchemaErrors, table: str, frame: pd.DataFrame, sources: pd.DataFrame, variables: dict
 ) -> list[Problem]:
-    """Pandera failure cases -> one located problem per (row, check); raw file looked up per variable."""
+    """Pandera failure cases -> one problem per (variable, check), counting every failing row
+    (each (row, check) once) and showing the first rows as patient (and day) with the value;
+    the raw file is looked up per variable."""
     file_of = dict(zip(sources["variable"], sources["file"])) if len(sources) else {}
-    out, seen = [], set()
+    groups: dict[tuple, list[tuple[str, object]]] = {}
+    seen = set()
     for case in exc.failure_cases.to_dict("records"):
         idx, column, check = case["index"], case["column"], str(case["check"])
         key = (idx, column if case["schema_context"] == "Column" else None, check)
@@ -106,21 +116,19 @@ def _problems(
             value = row["value"]
         where = ""
         if row is not None:
-            where = f" (patient {row['patient_id']}" + (
-                f", day {row['day']})" if "day" in frame.columns else ")"
-            )
-        if hasattr(value, "item"):
-            value = value.item()
-        out.append(
-            Problem(
-                f"{table}: fails '{_CHECK_TEXT.get(check, check)}'{where}",
-                file=file_of.get(variable, f"canonical table '{table}'"),
-                column=None if variable is None else str(variable),
-                value=value,
-                expected=_expected(check, variable, variables),
-            )
+            where = f"patient {row['patient_id']}" + (f", day {row['day']}" if "day" in frame.columns else "")
+        groups.setdefault((variable, check), []).append((where, value))
+    return [
+        p
+        for (variable, check), cases in groups.items()
+        for p in by_label(
+            f"{table}: fails '{_CHECK_TEXT.get(check, check)}'",
+            file=file_of.get(variable, f"canonical table '{table}'"),
+            column=None if variable is None else str(variable),
+            cases=cases,
+            expected=_expected(check, variable, variables),
         )
-    return out
+    ]
 
 
 def validate_site(
@@ -147,10 +155,10 @@ def validate_site(
         category_positions(tables.treatments["patient_id"], pd.Index(tables.patients["patient_id"].dropna()))
         < 0
     )
-    problems += [
+    problems += aggregate(
         Problem("treatment line for a patient not in the patients table", column="patient_id", value=v)
         for v in tables.treatments["patient_id"][orphan_treat]
-    ]
+    )
     _raise_if(problems)
     return tables
 
@@ -274,10 +282,15 @@ def validate_tables(
 
 
 def _raise_if(problems: list[Problem]) -> None:
+    """Raise one :class:`ValidationFailed` with the problems aggregated (true totals)."""
     if problems:
-        raise ValidationFailed(
-            f"Validation failed: {len(problems)} problem(s); no analysis was run", problems
-        )
+        problems = aggregate(problems)
+        raise ValidationFailed(f"Validation failed: {summary(problems)}; no analysis was run", problems)
+
+
+def _cell(text: object) -> str:
+    """A Markdown table cell: empty for None, pipes escaped, one line."""
+    return "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def validation_report(
@@ -291,12 +304,13 @@ def validation_report(
             "",
             error.summary,
             "",
-            "| # | file | column | value | problem |",
-            "|---|---|---|---|---|",
+            "| # | file | column | rows | first rows (value) | problem |",
+            "|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| {i} | {p.file or ''} | {p.column or ''} | {p.value!r} | {p.message}; expected {p.expected} |"
-            for i, p in enumerate(error.problems, 1)
+            f"| {i} | {_cell(p.file)} | {_cell(p.column)} | {count(p):,} | {_cell(first_rows(p))} | "
+            f"{_cell(p.message)}; expected {_cell(p.expected)} |"
+            for i, p in enumerate(aggregate(error.problems), 1)
         ]
         return "\n".join(lines) + "\n"
     assert tables is not None

@@ -13,6 +13,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from retrocohort.errors import Problem
+from retrocohort.ingest.repeated import FIRST_ROWS, by_label
 from retrocohort.ingest.sources import DAY_RANGE, plausible_bounds, repeated_keys
 
 
@@ -33,21 +34,29 @@ class MeasurementsModel(pa.DataFrameModel):
         unique = ["patient_id", "day", "variable"]
 
 
-def _located(
-    mask: np.ndarray, frame: pd.DataFrame, check: str, file_of: dict, expected, limit: int = 200
-) -> list[Problem]:
-    """One problem per failing row (at most ``limit``; the count is in the summary)."""
-    rows = frame[mask].head(limit)
-    return [
-        Problem(
-            f"measurements: fails '{check}' (patient {pid}, day {day})",
+def _located(mask: np.ndarray, frame: pd.DataFrame, check: str, file_of: dict, expected) -> list[Problem]:
+    """One problem per variable failing ``check``, counting every failing row (the canonical
+    table has no raw file row: the first rows are shown as patient, day and value)."""
+    if not mask.any():
+        return []
+    failing = frame.loc[mask, ["patient_id", "day", "variable", "value"]]
+    codes, names = pd.factorize(failing["variable"], use_na_sentinel=False)
+    problems: list[Problem] = []
+    for i, var in enumerate(names):
+        rows = failing[codes == i]
+        first = rows.head(FIRST_ROWS)
+        problems += by_label(
+            f"measurements: fails '{check}'",
             file=file_of.get(var, "canonical table 'measurements'"),
             column=str(var),
-            value=None if pd.isna(val) else float(val),
+            cases=[
+                (f"patient {pid}, day {day}", None if pd.isna(val) else float(val))
+                for pid, day, val in zip(first["patient_id"], first["day"], first["value"])
+            ],
             expected=expected(var),
+            n=len(rows),
         )
-        for pid, day, var, val in zip(rows["patient_id"], rows["day"], rows["variable"], rows["value"])
-    ]
+    return problems
 
 
 def category_positions(values: pd.Series, categories: pd.Index) -> np.ndarray:
