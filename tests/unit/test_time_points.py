@@ -136,9 +136,9 @@ def test_ingestion_refuses_days_outside_the_study_day_range():
     _, narrow = ingest_measurement_source(
         raw, source, variables, "labs.csv", ["", "NA"], day_range=(-30, 365)
     )
-    outside = [p for p in narrow if p.message == "day outside the study window"]
-    assert [(p.row, p.value) for p in outside] == [(3, "400"), (4, "-40")]
-    assert all(p.expected == "an integer day within [-30, 365] relative to diagnosis" for p in outside)
+    [outside] = [p for p in narrow if p.message == "day outside the study window"]
+    assert (outside.count, outside.examples) == (2, ("row 3 '400'", "row 4 '-40'"))
+    assert outside.expected == "an integer day within [-30, 365] relative to diagnosis (config key `day_range`)"
 
 
 def test_repeated_keys_pack_any_day_range():
