@@ -138,7 +138,9 @@ def test_ingestion_refuses_days_outside_the_study_day_range():
     )
     [outside] = [p for p in narrow if p.message == "day outside the study window"]
     assert (outside.count, outside.examples) == (2, ("row 3 '400'", "row 4 '-40'"))
-    assert outside.expected == "an integer day within [-30, 365] relative to diagnosis (config key `day_range`)"
+    assert (
+        outside.expected == "an integer day within [-30, 365] relative to diagnosis (config key `day_range`)"
+    )
 
 
 def test_repeated_keys_pack_any_day_range():
