@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from retrocohort.errors import InputError
-from retrocohort.ingest.units import convert
+from retrocohort.ingest.units import convert, unknown_unit_message
 
 
 @pytest.mark.parametrize(
@@ -93,3 +93,18 @@ def test_a_g_per_l_site_and_a_g_per_dl_site_give_identical_values_ranks_and_p_va
     a = mann_whitney(grams_per_litre[:20], grams_per_litre[20:])
     b = mann_whitney(converted[:20], converted[20:])
     assert a.p_value == b.p_value and a.statistic == b.statistic
+
+
+def test_a_look_alike_of_another_magnitude_is_not_offered():
+    """'fmol/L' is not a typo of 'µmol/L' (a factor 1e9): say what pint reads instead (found by a
+    first-time user on the Rotterdam cohort, whose receptors are in fmol/L)."""
+    message = unknown_unit_message("fmol/L")
+    assert "closest accepted spelling" not in message
+    assert "pint reads it as 'femtomole / liter'" in message
+    assert "`unit_spellings: {'fmol/L': 'femtomole / liter'}`" in message
+    assert "closest accepted spelling" not in unknown_unit_message("Mg/dL")
+    assert "megagram / deciliter" in unknown_unit_message("Mg/dL")
+
+
+def test_a_look_alike_of_the_same_unit_is_still_offered():
+    assert unknown_unit_message("mmol/l").endswith("closest accepted spelling: 'mmol/L'")

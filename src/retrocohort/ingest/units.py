@@ -121,18 +121,61 @@ def spelled_out(text: str) -> str:
     return f"{text!r}" + (f" ({', '.join(named)})" if named else "")
 
 
+def pint_reading(spelling: str) -> str | None:
+    """What pint would make of an unaccepted spelling (``'fmol/L'`` -> ``'femtomole / liter'``).
+
+    None when pint cannot read it as a unit (a typo, a look-alike character, a bare number).
+    Only said in messages: a spelling is never accepted because pint can read it (``'Mg/dL'``
+    reads as megagram per decilitre).
+    """
+    try:
+        parsed = _UREG.parse_expression(unit_key(spelling))
+    except (pint.errors.PintError, AttributeError, SyntaxError, TypeError, ValueError, KeyError):
+        return None
+    if not isinstance(parsed, pint.Quantity) or parsed.magnitude != 1:
+        return None
+    return f"{parsed.units}"
+
+
+def _same_unit(spelling: str, expression: str) -> bool:
+    """True when pint reads ``spelling`` as exactly the unit of ``expression`` (factor 1)."""
+    try:
+        ratio = _UREG.parse_expression(unit_key(spelling)) / _UREG.parse_expression(expression)
+        return bool(abs(ratio.to("dimensionless").magnitude - 1) < 1e-12)
+    except (pint.errors.PintError, AttributeError, SyntaxError, TypeError, ValueError, KeyError):
+        return False
+
+
 def unknown_unit_message(spelling: str, spellings: Mapping[str, str] | None = None) -> str:
-    """ "unknown unit", plus code points and the closest known spelling when they look alike."""
-    known = [k for k in _all_spellings(spellings) if k]
+    """ "unknown unit", plus code points and the closest known spelling when they look alike.
+
+    A look-alike is offered only when it can be the same unit: when pint reads the spelling as
+    another unit (``'fmol/L'`` beside the accepted ``'µmol/L'``, a factor 10^9), the message
+    says what pint reads instead of pointing at the look-alike.
+    """
+    table = _all_spellings(spellings)
+    known = [k for k in table if k]
     close = difflib.get_close_matches(
         unit_key(spelling).casefold(), [unit_key(k).casefold() for k in known], n=1, cutoff=0.75
     )
+    reading = pint_reading(spelling)
+    twin = next(k for k in known if unit_key(k).casefold() == close[0]) if close else None
+    if twin is not None and reading is not None and not _same_unit(spelling, table[twin]):
+        return (
+            f"unknown unit {spelled_out(spelling)}; pint reads it as {reading!r}, not the look-alike "
+            f"accepted spelling {spelled_out(twin)} ({table[twin]}): if {reading!r} is meant, declare "
+            f"it: `unit_spellings: {{{spelling!r}: {reading!r}}}`"
+        )
     message = "unknown unit"
-    if any(ord(c) > 127 for c in spelling) or close:
+    if any(ord(c) > 127 for c in spelling) or twin is not None or reading is not None:
         message += f" {spelled_out(spelling)}"
-    if close:
-        twin = next(k for k in known if unit_key(k).casefold() == close[0])
+    if twin is not None:
         message += f"; closest accepted spelling: {spelled_out(twin)}"
+    elif reading is not None:
+        message += (
+            f"; pint reads it as {reading!r}: if that is meant, declare it: "
+            f"`unit_spellings: {{{spelling!r}: {reading!r}}}`"
+        )
     return message
 
 
