@@ -127,7 +127,6 @@ def km_plot(
         else "0"
     )
     ticks = fix_time_ticks(ax, time_axis_max, at_risk_times, widest)
-    ax.set_ylabel(wrap_to_length(ylabel, _axes_height_points(ax), ax.yaxis.label.get_fontproperties()))
     handles = ax.get_legend_handles_labels()[0] if len(groups) > 1 else []
     if len(censored):
         hidden = int((censored["time"] > time_axis_max).sum()) if time_axis_max is not None else 0
@@ -141,11 +140,16 @@ def km_plot(
     if follow_up is not None:
         risk_table(table_ax, numbers_at_risk_at(follow_up, groups, ticks), groups, colors)
         ax.tick_params(axis="x", labelbottom=True)
+    _fit_ylabel(ax, ylabel)
     return fig
 
 
-def _axes_height_points(ax: Axes) -> float:
-    """Height of ``ax`` in points before layout (constrained layout only enlarges the main plot
-    a little), less a margin for the rendering's rounding."""
+def _fit_ylabel(ax: Axes, ylabel: str) -> None:
+    """Set ``ylabel`` wrapped to the plot's height as laid out: the layout is run once with the
+    label's first word (so the label column is reserved), the axes height measured, and the label
+    wrapped to it; a longer label would be clipped or collapse the constrained layout."""
+    ax.set_ylabel(ylabel.split()[0] if ylabel.split() else "")
     fig = ax.get_figure()
-    return 0.95 * ax.get_position().height * fig.get_figheight() * 72.0
+    fig.draw_without_rendering()
+    height = ax.get_window_extent().height * 72.0 / fig.dpi
+    ax.set_ylabel(wrap_to_length(ylabel, height, ax.yaxis.label.get_fontproperties()))
