@@ -62,7 +62,7 @@ def at_risk_texts(fig) -> list:
     return [t for t in fig.axes[1].texts if t.get_gid() == "at-risk"]
 
 
-# R 4.2.2, survival 3.4: the cohort of large_cohort() written to cohort.csv, then
+# R 4.2.2, survival 3.5.3: the cohort of large_cohort() written to cohort.csv, then
 #   fit <- survfit(Surv(time, status) ~ group, data = read.csv("cohort.csv"))
 #   s <- summary(fit, times = c(0, 5, 10, 15, 20), extend = TRUE); s$n.risk
 R_N_RISK_LARGE = {
@@ -101,7 +101,7 @@ def test_configured_at_risk_times_are_the_ticks_and_match_r():
 
 
 def test_number_at_risk_counts_time_greater_or_equal_like_r_survfit():
-    # R 4.2.2, survival 3.4:
+    # R 4.2.2, survival 3.5.3:
     #   time <- c(0, 1, 2, 2, 3, 5, 5, 5, 8, 10, 2, 5); status <- c(1, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0)
     #   g <- c(rep("a", 10), "b", "b")
     #   summary(survfit(Surv(time, status) ~ g), times = c(0, 2, 5, 8, 10), extend = TRUE)$n.risk
