@@ -57,7 +57,7 @@ def km_inputs(draw) -> tuple[pd.DataFrame, pd.DataFrame]:
         {"group": group, "time": time, "survival": survival, "ci_low": np.nan, "ci_high": np.nan}
     ).sort_values(["group", "time"], kind="stable")
     risk = pd.DataFrame(
-        {"group": group, "time": time, "n_at_risk": draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))}
+        {"group": group, "time": time, "n": draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))}
     )
     return curves, risk.drop_duplicates(["group", "time"])
 
@@ -65,9 +65,9 @@ def km_inputs(draw) -> tuple[pd.DataFrame, pd.DataFrame]:
 @PROFILE
 @given(km_inputs())
 def test_km_plot_with_no_one_or_tied_times(inputs):
-    curves, at_risk = inputs
-    assert isinstance(km_plot(curves, at_risk=at_risk), Figure)
-    legend = km_plot(curves, at_risk=at_risk, note="† computed from synthetic data").axes[0].get_legend()
+    curves, follow_up = inputs
+    assert isinstance(km_plot(curves, follow_up=follow_up), Figure)
+    legend = km_plot(curves, follow_up=follow_up, note="† computed from synthetic data").axes[0].get_legend()
     assert legend.get_texts()[-1].get_text() == "† computed from synthetic data"  # even with no curve
 
 

@@ -411,17 +411,23 @@ def test_km_plot_curves_bands_and_at_risk_table():
             "ci_high": [0.95, 0.7, 1.0, 0.8],
         }
     )
-    at_risk = pd.DataFrame(
-        {"group": ["A", "A", "B", "B"], "time": [0, 30, 0, 30], "n_at_risk": [10, 4, 12, 6]}
-    )
-    fig = km_plot(curves, at_risk=at_risk)
+    # follow-up ends: A 10 patients (6 end at 20, 4 at 40), B 12 (6 at 25, 6 at 50)
+    follow_up = pd.DataFrame({"group": ["A", "A", "B", "B"], "time": [20, 40, 25, 50], "n": [6, 4, 6, 6]})
+    fig = km_plot(curves, follow_up=follow_up, at_risk_times=[0, 30])
     ax, table_ax = fig.axes
     steps = [ln for ln in ax.lines if (ln.get_gid() or "").startswith("km-")]
     assert len(steps) == 2
     assert steps[0].get_xdata()[0] == 0 and steps[0].get_ydata()[0] == 1  # starts at (0, 1)
     assert steps[0].get_drawstyle() == "steps-post"
     assert len([c for c in ax.collections if (c.get_gid() or "").startswith("ci-")]) == 2
-    assert sorted(t.get_text() for t in table_ax.texts) == ["10", "12", "4", "6"]
+    counts = [t for t in table_ax.texts if t.get_gid() == "at-risk"]
+    assert [(t.get_position()[0], t.get_text()) for t in counts] == [
+        (0, "10"),
+        (30, "4"),
+        (0, "12"),
+        (30, "6"),
+    ]
+    assert ax.get_xticks().tolist() == [0, 30]
     assert len(km_plot(curves).axes) == 1
 
 

@@ -208,7 +208,7 @@ def _mark_lines(fig) -> list[Line2D]:
 def test_km_plot_draws_a_plus_at_each_censoring_time_and_carries_the_curve_to_it():
     _, results = _run(GROUPED)
     res = results["res"]
-    fig = km_plot(res.curves, at_risk=res.at_risk, censored=res.censored)
+    fig = km_plot(res.curves, censored=res.censored)
     marks = {line.get_gid(): line for line in _mark_lines(fig)}
     assert set(marks) == {"censored-Arm A", "censored-Arm B"}
     for group, line in marks.items():

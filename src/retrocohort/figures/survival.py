@@ -3,16 +3,19 @@ risk table."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from retrocohort.figures.at_risk import numbers_at_risk_at
+from retrocohort.figures.km_layout import fix_time_ticks, risk_table, wrap_to_length
 from retrocohort.figures.style import SINGLE_COLUMN, categorical_colors, new_figure, styled
 
 REQUIRED_COLUMNS = ("group", "time", "survival", "ci_low", "ci_high")
-AT_RISK_COLUMNS = ("group", "time", "n_at_risk")
 CENSORED_COLUMNS = ("group", "time", "survival")
 CENSOR_MARK = "+"
 CENSORED_LABEL = "Censored"  # legend entry beside a "+" marker
@@ -54,7 +57,8 @@ def _band_edges(limit: pd.Series) -> np.ndarray:
 def km_plot(
     curves: pd.DataFrame,
     *,
-    at_risk: pd.DataFrame | None = None,
+    follow_up: pd.DataFrame | None = None,
+    at_risk_times: Sequence[float] | None = None,
     censored: pd.DataFrame | None = None,
     time_axis_max: float | None = None,
     time_label: str = "Days since anakinra start",
@@ -66,14 +70,20 @@ def km_plot(
     """Step survival curves with shaded CI bands, one colour per group.
 
     ``curves`` is long (group, time, survival, ci_low, ci_high), as produced by a KM
-    estimator; curves are drawn right-continuous from (0, 1). ``at_risk`` (group, time,
-    n_at_risk) adds a numbers-at-risk table under the plot at the given times. ``censored``
+    estimator; curves are drawn right-continuous from (0, 1). ``follow_up`` (group, time, n:
+    the patients whose follow-up ends at each time, :func:`retrocohort.figures.at_risk.follow_up_ends`)
+    adds a numbers-at-risk table under the plot, counted exactly at the time-axis ticks (patients
+    with time >= t, R's ``survfit`` n.risk) and printed under each tick, each group's label on its own
+    line above its counts. The ticks are fixed before drawing: ``at_risk_times`` when given
+    (they must lie within the axis), else the axis' own major ticks within its range; read them
+    back with ``fig.axes[0].get_xticks()``. ``censored``
     (group, time, survival: one row per censored patient) draws a "+" at S(t) at each censoring
     time, as R's ``plot.survfit(mark.time = TRUE)``, carries each curve to its last censoring
     time, and adds a legend entry "+ Censored". ``time_axis_max`` ends the time axis there (curves
-    carry on beyond it; the legend counts the censoring marks it hides). ``note`` (e.g. the synthetic-data note or the
-    patients excluded, :func:`retrocohort.figures.labels.km_note`) is printed as the last
-    legend entry, shown even for a single curve.
+    carry on beyond it; the legend counts the censoring marks it hides). ``note`` (e.g. the
+    synthetic-data note or the patients excluded, :func:`retrocohort.figures.labels.km_note`) is
+    printed as the last legend entry, shown even for a single curve. A y-axis label longer than
+    the plot is wrapped onto several lines (measured), never clipped.
     """
     _check_columns(curves, REQUIRED_COLUMNS, "survival curves")
     if censored is None:
@@ -82,9 +92,10 @@ def km_plot(
     # order of first appearance; a group with only censored patients has an empty curve
     groups = list(dict.fromkeys([*curves["group"], *censored["group"]]))
     colors = categorical_colors(range(len(groups)))
-    table_h = 0.22 + 0.13 * len(groups) if at_risk is not None else 0.0
+    # per group: a label line and a counts line
+    table_h = 0.22 + 2 * 0.13 * len(groups) if follow_up is not None else 0.0
     fig = new_figure(width, height + table_h)
-    if at_risk is None:
+    if follow_up is None:
         ax = fig.subplots()
     else:
         ax, table_ax = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (height - 0.3, table_h)})
@@ -110,8 +121,12 @@ def km_plot(
                 gid=f"censored-{group}",
             )
     ax.set_ylim(0, 1.03)
-    ax.set_xlim(left=0, right=time_axis_max)
-    ax.set_ylabel(ylabel)
+    widest = (
+        str(int(follow_up.groupby("group")["n"].sum().max()))
+        if follow_up is not None and len(follow_up)
+        else "0"
+    )
+    ticks = fix_time_ticks(ax, time_axis_max, at_risk_times, widest)
     handles = ax.get_legend_handles_labels()[0] if len(groups) > 1 else []
     if len(censored):
         hidden = int((censored["time"] > time_axis_max).sum()) if time_axis_max is not None else 0
@@ -122,25 +137,19 @@ def km_plot(
     if handles:
         ax.legend(handles=handles, loc="best", handlelength=1.6 if len(groups) > 1 else 0)
     ax.set_xlabel(time_label)
-    if at_risk is not None:
-        _risk_table(table_ax, at_risk, groups, colors)
+    if follow_up is not None:
+        risk_table(table_ax, numbers_at_risk_at(follow_up, groups, ticks), groups, colors)
         ax.tick_params(axis="x", labelbottom=True)
+    _fit_ylabel(ax, ylabel)
     return fig
 
 
-def _risk_table(ax: Axes, at_risk: pd.DataFrame, groups: list, colors: dict[int, str]) -> None:
-    """Numbers at risk: one text row per group, aligned with the survival time axis."""
-    _check_columns(at_risk, AT_RISK_COLUMNS, "at-risk table")
-    for i, group in enumerate(groups):
-        rows = at_risk[at_risk["group"] == group]
-        for t, n in zip(rows["time"], rows["n_at_risk"], strict=True):
-            ax.text(t, i, f"{int(n)}", ha="center", va="center", fontsize=7, color=colors[i], gid="at-risk")
-    ax.set_ylim(max(len(groups), 1) - 0.5, -0.5)  # no group (empty cohort): one empty row
-    ax.set_yticks(np.arange(len(groups)), labels=[str(g) for g in groups])
-    for label, i in zip(ax.get_yticklabels(), range(len(groups)), strict=True):
-        label.set_color(colors[i])
-    ax.set_title("Number at risk", fontsize=7)
-    ax.tick_params(axis="y", length=0, pad=10)  # clear of the counts centred at t = 0
-    ax.tick_params(axis="x", labelbottom=False, length=0)
-    for side in ("left", "bottom"):
-        ax.spines[side].set_visible(False)
+def _fit_ylabel(ax: Axes, ylabel: str) -> None:
+    """Set ``ylabel`` wrapped to the plot's height as laid out: the layout is run once with the
+    label's first word (so the label column is reserved), the axes height measured, and the label
+    wrapped to it; a longer label would be clipped or collapse the constrained layout."""
+    ax.set_ylabel(ylabel.split()[0] if ylabel.split() else "")
+    fig = ax.get_figure()
+    fig.draw_without_rendering()
+    height = ax.get_window_extent().height * 72.0 / fig.dpi
+    ax.set_ylabel(wrap_to_length(ylabel, height, ax.yaxis.label.get_fontproperties()))
