@@ -86,6 +86,17 @@ def test_survival_event_and_event_when_observed_together_are_refused(root, tmp_p
     assert hit and "`event`" in hit[0].message and "`event_when_observed`" in hit[0].message
 
 
+def test_at_risk_times_beyond_the_time_axis_are_refused_at_load(root, tmp_path, monkeypatch):
+    def edit(c):
+        c["survival"][0].update(time_axis_max=14, at_risk_times=[0, 7, 21])
+
+    problems = _problems(root, tmp_path, monkeypatch, edit)
+    hit = [p for p in problems if p.column == "survival/0/at_risk_times"]
+    assert hit and hit[0].value == [21]
+    ok = _problems(root, tmp_path, monkeypatch, lambda c: c["survival"][0].update(at_risk_times=[0, 7]))
+    assert "survival/0/at_risk_times" not in _columns(ok)
+
+
 @pytest.mark.parametrize(
     "table, key",
     [

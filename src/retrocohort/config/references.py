@@ -205,7 +205,8 @@ def _source_problems(config: dict, file: str) -> list[Problem]:
 
 def _survival_problems(config: dict, file: str, known: set[str]) -> list[Problem]:
     """Each ``survival[]`` entry: a binary ``event`` or ``event_when_observed``, numeric ``time``
-    and ``censor_time``, and ``censor_time`` only with ``event_when_observed`` (no ``event``)."""
+    and ``censor_time``, ``censor_time`` only with ``event_when_observed`` (no ``event``), and
+    ``at_risk_times`` within ``time_axis_max``."""
     problems: list[Problem] = []
     for i, s in enumerate(config.get("survival", [])):
         event_kind = _variable_kind(config, s["event"]) if "event" in s else None
@@ -254,6 +255,22 @@ def _survival_problems(config: dict, file: str, known: set[str]) -> list[Problem
                         expected="a continuous or count variable",
                     )
                 )
+        beyond = [
+            t
+            for t in s.get("at_risk_times") or ()
+            if s.get("time_axis_max") is not None and t > s["time_axis_max"]
+        ]
+        if beyond:
+            problems.append(
+                Problem(
+                    "numbers-at-risk times beyond the time axis",
+                    file=file,
+                    column=f"survival/{i}/at_risk_times",
+                    value=beyond,
+                    expected=f"times within time_axis_max ({s['time_axis_max']}): the numbers at risk are "
+                    "printed under ticks of the time axis",
+                )
+            )
         if "censor_time" in s and ("event" in s or s.get("event_when_observed") is not True):
             problems.append(
                 Problem(
