@@ -22,12 +22,11 @@ import pandas as pd
 
 from retrocohort.analysis.groups import DEFAULT_EXACT_MAX_N, group_key
 from retrocohort.audit.published import Definition, PublishedNumber, PublishedStudy
-from retrocohort.audit.regenerated import (
+from retrocohort.audit.regen_definitions import definition_series, describe
+from retrocohort.audit.regen_model import (
     AuditData,
     Method,
     Regenerated,
-    definition_series,
-    describe,
     quantile_type_name,
     resolve_inputs,
     summary_methods,

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from retrocohort.cli.output import one_paragraph
 from retrocohort.errors import RetrocohortError
 
 EXIT_CONSISTENT, EXIT_INCONSISTENT, EXIT_INPUT = 0, 1, 2
@@ -156,7 +157,5 @@ def run(args: argparse.Namespace) -> int:
     except RetrocohortError as exc:
         if args.debug:
             raise
-        from retrocohort.cli import one_paragraph
-
         print("error: " + one_paragraph(str(exc)), file=sys.stderr)
         return EXIT_INPUT
