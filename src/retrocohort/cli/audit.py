@@ -133,10 +133,10 @@ def _audit(args: argparse.Namespace) -> int:
     papers = paper_files(args.papers)
     data, options = None, AuditOptions()
     if args.data is not None:
-        from retrocohort.config.check import load_config
+        from retrocohort.cli.study import load_cli_study
 
         project = args.data.resolve()
-        config = load_config(args.configfile or project / "config" / "config.yaml", base_dir=project)
+        config = load_cli_study(args.configfile, project).data  # as `retrocohort run` loads it
         options = audit_options(config, project)
         data = load_run_data(project, config)
     summary = audit_papers(papers, args.out, data=data, data_dir=args.data, options=options)
