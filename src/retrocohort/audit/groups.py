@@ -256,7 +256,7 @@ def group_p(
                             True,
                         )
                     )
-                    exact_max_n = int(found[0].get("exact_max_n", DEFAULT_EXACT_MAX_N))
+                    exact_max_n = int(found[0]["exact_max_n"])  # a loaded study: schema default filled
                     mine = mann_whitney(
                         xa, xb, method="auto", exact_max_n=exact_max_n, exact_with_ties=True, correction=True
                     ).p_value
