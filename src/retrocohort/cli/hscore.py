@@ -97,8 +97,8 @@ def add_parser(
         type=Path,
         metavar="F",
         help="study config whose variables' plausible `range` (checked after unit "
-        "conversion) and `molar_mass` apply (default: config/config.yaml in "
-        "the project directory, when it exists)",
+        "conversion) and `molar_mass` apply, loaded and checked as `retrocohort run` loads it "
+        "(default: config/config.yaml in the project directory, when it exists)",
     )
     p.add_argument(
         "--no-range-check",
