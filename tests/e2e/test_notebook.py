@@ -90,9 +90,9 @@ def test_disagreeing_pipeline_output_fails_the_rule(study):
 
 
 def _config() -> dict:
-    import yaml
+    from retrocohort.config.study import load_study
 
-    return yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8"))
+    return dict(load_study(ROOT / "config/config.yaml", base_dir=ROOT).data)
 
 
 def test_parameters_come_from_the_study_config():

@@ -76,3 +76,67 @@ def test_imports_go_only_downward(module):
 @pytest.mark.parametrize("module", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_module_over_400_lines(module):
     assert len(module.read_text(encoding="utf-8").splitlines()) <= MAX_LINES
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts)
+
+
+def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
+    """Module -> retrocohort modules it imports, at any depth of the file (inside functions too).
+
+    ``from a.b import c`` is an edge to ``a.b.c`` when that is a module, else to ``a.b``; the
+    implicit import of a parent package's ``__init__`` is not an edge (Python runs it first,
+    whatever the child imports, so it cannot close a cycle of the child's making).
+    """
+    files = sorted(package.rglob("*.py"))
+    names = {_module_name(p) for p in files}
+    graph: dict[str, set[str]] = {}
+    for path in files:
+        edges: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                edges |= {a.name for a in node.names if a.name in names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in names:
+                for alias in node.names:
+                    child = f"{node.module}.{alias.name}"
+                    edges.add(child if child in names else node.module)
+        me = _module_name(path)
+        graph[me] = edges - {me}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle as [m1, m2, ..., m1], or None (iterative depth-first search)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    for root in sorted(graph):
+        if state.get(root):
+            continue
+        path, stack = [root], [iter(sorted(graph[root]))]
+        state[root] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                return path[path.index(nxt) :] + [nxt]
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(sorted(graph.get(nxt, ()))))
+    return None
+
+
+def test_find_cycle_reports_a_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
+
+
+def test_no_import_cycle():
+    """No module imports (directly or through others, at module level or inside a function) a
+    module that imports it back: a function-level import cannot hide a cycle."""
+    cycle = find_cycle(import_graph())
+    assert cycle is None, "import cycle: " + " -> ".join(cycle)

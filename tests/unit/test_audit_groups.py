@@ -25,6 +25,7 @@ SPEC = {
     "outcome": "dur",
     "group_variable": "cause",
     "groups": {"still": "Still", "mi": "Malignancy or infection"},
+    "exact_max_n": 50,  # as load_study fills it from the schema
 }
 
 

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from retrocohort.cli import main
 
@@ -99,3 +100,40 @@ def test_negative_sd_is_reported_as_impossible_not_refused_with_a_false_reason(t
     assert "not visible" not in capsys.readouterr().err
     md = (tmp_path / "o/neg/audit.md").read_text(encoding="utf-8")
     assert "Table 1 reports “12.6 ± -3.1”: the SD -3.1 is negative: a spread cannot be below 0." in md
+
+
+def test_a_config_run_refuses_is_refused_by_audit_data_with_the_same_error(tmp_path, capsys, monkeypatch):
+    """Issue 22: `audit --data` loaded the study with its own loader (schema, no defaults filled):
+    its error differed from `run`'s, and the code fell back on restated defaults."""
+    from retrocohort.cli import run as run_cli
+
+    study = tmp_path / "study"
+    for folder in ("config", "data"):
+        shutil.copytree(ROOT / ".test" / folder, study / folder)
+    config = study / "config/config.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("cutoff: 169", "cutoff: high"), encoding="utf-8"
+    )
+    assert main(["audit", str(COUNTS), "--data", str(study), "--out", str(tmp_path / "o")]) == 2
+    audit_err = capsys.readouterr().err
+    monkeypatch.setattr(run_cli.subprocess, "run", lambda *a, **k: pytest.fail("Snakemake started"))
+    assert main(["run", str(study), "--no-report"]) == 1
+    run_err = capsys.readouterr().err
+    assert "hscore/cutoff" in audit_err and not (tmp_path / "o").exists()
+    assert "error: " + run_err.split("error: ", 1)[1] == audit_err
+
+
+def test_audit_data_reads_the_study_with_its_schema_defaults(tmp_path, monkeypatch):
+    """The config handed to the audit is the loaded study (defaults filled), not the raw file."""
+    from retrocohort.audit import study_inputs
+
+    seen = {}
+
+    def record(project, config):
+        seen["config"] = config
+        raise study_inputs.InputError("stop here", [])
+
+    monkeypatch.setattr(study_inputs, "load_run_data", record)
+    main(["audit", str(COUNTS), "--data", str(ROOT / ".test"), "--out", str(tmp_path / "o")])
+    assert seen["config"]["statistics"]["decimals_for_tests"] == 6  # not in .test's file: the schema's
+    assert seen["config"]["audit"]["quantile_types"] == [2, 6, 7]

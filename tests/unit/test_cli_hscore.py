@@ -1,6 +1,7 @@
 """`retrocohort hscore`: per-patient, per-item breakdown and CSV/JSON outputs."""
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -143,20 +144,32 @@ def test_study_config_ranges_catch_a_wrong_unit(tmp_path, capsys):
     sheet = tmp_path / "f.csv"
     sheet.write_text("id,temperature [°C],hb,hb_unit\nA,101.3,8,g/dL\nB,39.0,85,g/dL\n", encoding="utf-8")
     config = str(ROOT / "config" / "config.yaml")
-    assert main(["hscore", str(sheet), "--configfile", config]) == 1
+    here = ["-C", str(ROOT)]  # the study's relative paths resolve against its directory, as in run
+    assert main([*here, "hscore", str(sheet), "--configfile", config]) == 1
     err = capsys.readouterr().err
     assert f"note: molar masses from {config}" in err
     assert f"range of variables.temperature_max in {config}: temperature_max 30–45 °C" in err
     assert f"{sheet}, row 2, column 'temperature [°C]': value '101.3 °C': implausible" in err
     assert "temperature within [30, 45] °C" in err
     assert f"{sheet}, row 3, column 'hb': value '85 g/dL'" in err
-    assert main(["hscore", str(sheet), "--configfile", config, "--no-range-check"]) == 0
+    assert main([*here, "hscore", str(sheet), "--configfile", config, "--no-range-check"]) == 0
+
+
+def _study(dest: Path, edit=lambda text: text) -> Path:
+    """A copy of the .test study in ``dest``; ``edit`` rewrites its config text."""
+    for folder in ("config", "data"):
+        shutil.copytree(ROOT / ".test" / folder, dest / folder)
+    config = dest / "config" / "config.yaml"
+    config.write_text(edit(config.read_text(encoding="utf-8")), encoding="utf-8")
+    return config
 
 
 def test_project_config_is_used_by_default(tmp_path, capsys):
-    (tmp_path / "config").mkdir()
-    (tmp_path / "config" / "config.yaml").write_text(
-        "variables:\n  ferritin: {range: [0, 100]}\n  triglycerides: {molar_mass: 400 g/mol}\n"
+    _study(
+        tmp_path,
+        lambda text: text.replace("range: [0, 500000], worst: max}", "range: [0, 100], worst: max}").replace(
+            'molar_mass: "885.7 g/mol"', 'molar_mass: "400 g/mol"'
+        ),
     )
     sheet = tmp_path / "f.csv"
     sheet.write_text("id,ferritin [µg/L],tg [mg/dL]\nA,50,400\n", encoding="utf-8")
@@ -206,3 +219,34 @@ def test_reported_score_is_compared(tmp_path, capsys):
     assert "reported 100 (possible)" in blocks["B"]
     main(["hscore", str(DATA / "hscore_canonical.csv")])
     assert "reported 337 (agrees)" in _blocks(capsys.readouterr().out)["P1"]
+
+
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (lambda text: text + "hscore: {cutoff: 150}\n", "duplicate key"),
+        (lambda text: text.replace("cutoff: 169", "cutoff: high"), "hscore/cutoff"),
+        (lambda text: text.replace("ferritin: {label", "ferritin: {colour: red, label"), "colour"),
+    ],
+    ids=["duplicate-key", "schema-type", "unknown-key"],
+)
+def test_a_config_run_refuses_is_refused_by_hscore_with_the_same_error(
+    tmp_path, capsys, monkeypatch, edit, expected
+):
+    """Issue 22: hscore read the config with read_yaml alone (no schema, no defaults): a config
+    `retrocohort run` refuses was scored with, and the restated defaults were load-bearing."""
+    from retrocohort.cli import run as run_cli
+
+    config = _study(tmp_path / "study", edit)
+    study, sheet = str(config.parents[1]), str(DATA / "hscore_units.csv")
+    assert main(["-C", study, "hscore", sheet, "--configfile", str(config)]) == 1
+    hscore_err = capsys.readouterr().err
+    assert main(["-C", study, "hscore", sheet]) == 1  # the project's config/config.yaml
+    assert capsys.readouterr().err == hscore_err
+    monkeypatch.setattr(run_cli.subprocess, "run", lambda *a, **k: pytest.fail("Snakemake started"))
+    assert main(["run", study, "--no-report"]) == 1
+    run_err = capsys.readouterr().err
+    problems = [line for line in hscore_err.splitlines() if expected in line]
+    assert problems and str(config) in problems[0]
+    assert problems == [line for line in run_err.splitlines() if expected in line]
+    assert "error: " + run_err.split("error: ", 1)[1] == hscore_err

@@ -1,5 +1,6 @@
 """`retrocohort simulate`: recipe mode reproduces the committed files; scale mode's call."""
 
+import shutil
 import sys
 import types
 from pathlib import Path
@@ -110,3 +111,46 @@ def test_scale_module_absent(monkeypatch, tmp_path, capsys):
     )  # import raises ModuleNotFoundError
     assert main(["simulate", "--patients", "5", "--sites", "1", "--out", str(tmp_path)]) == 1
     assert "no retrocohort.synthetic.large_cohort module" in capsys.readouterr().err
+
+
+def _test_project(dest: Path) -> tuple[Path, Path]:
+    """A project holding a copy of the .test study; (its recipe, its study config)."""
+    for folder in ("config", "data"):
+        shutil.copytree(ROOT / ".test" / folder, dest / ".test" / folder)
+    return dest / ".test/config/synthetic/covid_shlh_synthetic.yaml", dest / ".test/config/config.yaml"
+
+
+def test_an_analysis_config_run_refuses_is_refused_by_simulate_with_the_same_error(
+    tmp_path, capsys, monkeypatch
+):
+    """Issue 22: the recipe's analysis config was read with yaml.safe_load (no schema, duplicate
+    keys silently merged), so the defaults restated in the synthetic code were load-bearing."""
+    from retrocohort.cli import run as run_cli
+
+    recipe, config = _test_project(tmp_path)
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("cutoff: 169", "cutoff: high"), encoding="utf-8"
+    )
+    assert main(["-C", str(tmp_path), "simulate", "--recipe", str(recipe)]) == 1
+    simulate_err = capsys.readouterr().err
+    monkeypatch.setattr(run_cli.subprocess, "run", lambda *a, **k: pytest.fail("Snakemake started"))
+    assert main(["run", str(tmp_path / ".test"), "--no-report"]) == 1
+    run_err = capsys.readouterr().err
+    assert "hscore/cutoff" in simulate_err
+    assert "error: " + run_err.split("error: ", 1)[1] in simulate_err
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("cutoff: high", "cutoff: 169") + "seed: 3\nseed: 4\n"
+    )
+    assert main(["-C", str(tmp_path), "simulate", "--recipe", str(recipe)]) == 1
+    assert "duplicate key" in capsys.readouterr().err
+
+
+def test_simulate_writes_the_inputs_its_analysis_config_reads_when_they_are_absent(tmp_path, capsys):
+    """The recipe writes files the study reads: a first generation (files absent) is not refused."""
+    recipe, _ = _test_project(tmp_path)
+    outputs = yaml.safe_load(recipe.read_text())["outputs"]
+    for relative in outputs.values():
+        (tmp_path / relative).unlink()
+    assert main(["-C", str(tmp_path), "simulate", "--recipe", str(recipe)]) == 0
+    for relative in outputs.values():
+        assert (tmp_path / relative).read_bytes() == (ROOT / relative).read_bytes(), relative

@@ -51,7 +51,7 @@ def test_min_and_max_when_printed_are_met():
         {"min": 1, "q1": 8, "median": 12, "q3": 15, "max": 40},
         {"min": 0, "q1": 0, "median": 0, "q3": 0, "max": 0},
     )
-    sample = reconstruct_sample(s, 0, (0, 100), np.random.default_rng(3))
+    sample = reconstruct_sample(s, 0, (0, 100), np.random.default_rng(3), qtype=7)
     assert sample.status == "met" and min(sample.values()) == 1 and max(sample.values()) == 40
     assert _meets(sample.values(), s, 7)
 
@@ -59,7 +59,7 @@ def test_min_and_max_when_printed_are_met():
 def test_mixed_printed_decimals_and_interpolated_quartiles():
     # Results text of the flagship: fever resolved within 1.0 day [IQR, 1-2], n = 19, whole days
     s = Summary(19, {"q1": 1, "median": 1.0, "q3": 2}, {"q1": 0, "median": 1, "q3": 0})
-    sample = reconstruct_sample(s, 0, (0, 10), np.random.default_rng(0))
+    sample = reconstruct_sample(s, 0, (0, 10), np.random.default_rng(0), qtype=7)
     assert sample.status == "met" and _meets(sample.values(), s, 7)
     # the quartile lands on the printed value itself, not on a rounding boundary like 0.5
     assert float(quantile(sample.values(), 0.25, 7)) == 1.0
@@ -67,29 +67,29 @@ def test_mixed_printed_decimals_and_interpolated_quartiles():
 
 def test_same_seed_same_values_other_seed_other_values():
     s = Summary(21, QUARTILES, DEC1)
-    a = reconstruct_sample(s, 1, (0.3, 60), np.random.default_rng(42)).values()
-    b = reconstruct_sample(s, 1, (0.3, 60), np.random.default_rng(42)).values()
-    c = reconstruct_sample(s, 1, (0.3, 60), np.random.default_rng(43)).values()
+    a = reconstruct_sample(s, 1, (0.3, 60), np.random.default_rng(42), qtype=7).values()
+    b = reconstruct_sample(s, 1, (0.3, 60), np.random.default_rng(42), qtype=7).values()
+    c = reconstruct_sample(s, 1, (0.3, 60), np.random.default_rng(43), qtype=7).values()
     assert a == b and a != c
 
 
 def test_median_outside_its_iqr_is_infeasible():
     # the flagship's anakinra duration: median 21 days [IQR, 13-19]
     s = Summary(21, {"q1": 13, "median": 21, "q3": 19}, {"q1": 0, "median": 0, "q3": 0})
-    sample = reconstruct_sample(s, 0, (0, 1000), np.random.default_rng(0))
+    sample = reconstruct_sample(s, 0, (0, 1000), np.random.default_rng(0), qtype=7)
     assert sample.status == "infeasible" and "median=21 > q3=19" in sample.reason
 
 
 def test_quartile_off_the_grid_is_infeasible():
     # Table 1 ferritin Q1 6072.5 is the 6th of 21 order statistics under type 7: no whole number
     s = Summary(21, {"q1": 6072.5, "median": 13835.0, "q3": 27001.0}, DEC1)
-    assert reconstruct_sample(s, 0, (500, 150000), np.random.default_rng(0)).status == "infeasible"
-    assert reconstruct_sample(s, 1, (500, 150000), np.random.default_rng(0)).status == "met"
+    assert reconstruct_sample(s, 0, (500, 150000), np.random.default_rng(0), qtype=7).status == "infeasible"
+    assert reconstruct_sample(s, 1, (500, 150000), np.random.default_rng(0), qtype=7).status == "met"
 
 
 def test_bounds_that_exclude_the_median_are_proved_infeasible_by_search():
     s = Summary(9, {"q1": 2, "median": 5, "q3": 12}, {"q1": 0, "median": 0, "q3": 0})
-    sample = reconstruct_sample(s, 0, (3, 20), np.random.default_rng(0))
+    sample = reconstruct_sample(s, 0, (3, 20), np.random.default_rng(0), qtype=7)
     assert sample.status == "infeasible" and "exhaustive search" in sample.reason
 
 
@@ -104,7 +104,7 @@ def test_search_budget_is_reported_as_not_found_not_as_infeasible():
 def test_subset_median_is_met_together_with_the_full_quartiles():
     # flagship WBC: Table 1 4.3 [3.1-14.4] (n = 21), Table 3 Day 0 median 6.7 for 20 of them
     s = Summary(21, QUARTILES, DEC1)
-    sub = reconstruct_with_subset(s, 20, 6.7, 1, 1, (0.3, 60), np.random.default_rng(5))
+    sub = reconstruct_with_subset(s, 20, 6.7, 1, 1, (0.3, 60), np.random.default_rng(5), qtype=7)
     assert sub.outcome.status == "met"
     values = np.asarray(sub.sample.values())
     assert _meets(values, s, 7) and len(sub.kept) == 20
@@ -114,7 +114,7 @@ def test_subset_median_is_met_together_with_the_full_quartiles():
 def test_subset_median_above_the_full_q3_is_infeasible_with_the_bound():
     # flagship haemoglobin: Table 1 7.8 [7.2-7.9] (n = 21) vs Table 3 Day 0 median 8.9 (n = 20)
     s = Summary(21, {"q1": 7.2, "median": 7.8, "q3": 7.9}, DEC1)
-    sub = reconstruct_with_subset(s, 20, 8.9, 1, 1, (4, 16), np.random.default_rng(5))
+    sub = reconstruct_with_subset(s, 20, 8.9, 1, 1, (4, 16), np.random.default_rng(5), qtype=7)
     assert sub.outcome.status == "infeasible" and "[7.45, 7.9]" in sub.outcome.reason
     assert _meets(sub.sample.values(), s, 7)  # the full-sample summary is still met
 
@@ -129,8 +129,8 @@ def test_paired_p_is_reached_when_attainable_and_medians_stay(printed):
     rng = np.random.default_rng(11)
     s0 = Summary(15, {"median": 100.0}, {"median": 1})
     s7 = Summary(15, {"median": 40.0}, {"median": 1})
-    d0 = reconstruct_sample(s0, 1, (5, 400), rng)
-    d7 = reconstruct_sample(s7, 1, (5, 400), rng)
+    d0 = reconstruct_sample(s0, 1, (5, 400), rng, qtype=7)
+    d7 = reconstruct_sample(s7, 1, (5, 400), rng, qtype=7)
     order = rng.permutation(15)
     found = search_paired_p(
         d0.units,

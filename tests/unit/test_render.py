@@ -240,9 +240,9 @@ def _borders(element, container: str) -> dict[str, str]:
 
 
 def test_docx_is_byte_identical_across_calls(monkeypatch):
-    first = to_docx_bytes([TABLE])
+    first = to_docx_bytes([TABLE], preset="ama")
     monkeypatch.setattr(time, "time", lambda: 1_700_000_000.0)  # zipfile stamps entries with time.time()
-    second = to_docx_bytes([TABLE])
+    second = to_docx_bytes([TABLE], preset="ama")
     assert first == second
     archive = zipfile.ZipFile(io.BytesIO(first))
     names = archive.namelist()
@@ -252,7 +252,7 @@ def test_docx_is_byte_identical_across_calls(monkeypatch):
 
 
 def test_docx_reads_back_with_expected_text_and_layout():
-    document = docx.Document(io.BytesIO(to_docx_bytes([TABLE, make_table("tab:second")])))
+    document = docx.Document(io.BytesIO(to_docx_bytes([TABLE, make_table("tab:second")], preset="ama")))
     assert len(document.tables) == 2
     assert document.core_properties.created == dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     assert document.core_properties.modified == dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -275,7 +275,7 @@ def test_docx_reads_back_with_expected_text_and_layout():
 
 
 def test_docx_has_three_horizontal_rules_and_no_vertical_ones():
-    document = docx.Document(io.BytesIO(to_docx_bytes([TABLE])))
+    document = docx.Document(io.BytesIO(to_docx_bytes([TABLE], preset="ama")))
     xml = document.tables[0]._tbl
     assert _borders(xml, "tblBorders") == {
         "top": "single",
@@ -288,7 +288,9 @@ def test_docx_has_three_horizontal_rules_and_no_vertical_ones():
     header_cells, body_cells = document.tables[0].rows[0].cells, document.tables[0].rows[1].cells
     assert all(_borders(c._tc, "tcBorders")["bottom"] == "single" for c in header_cells)
     assert all(_borders(c._tc, "tcBorders") == {} for c in body_cells)
-    body = ET.fromstring(zipfile.ZipFile(io.BytesIO(to_docx_bytes([TABLE]))).read("word/document.xml"))
+    body = ET.fromstring(
+        zipfile.ZipFile(io.BytesIO(to_docx_bytes([TABLE], preset="ama"))).read("word/document.xml")
+    )
     vertical = [
         el.get(f"{W}val")
         for el in body.iter()
@@ -299,21 +301,21 @@ def test_docx_has_three_horizontal_rules_and_no_vertical_ones():
 
 
 def test_write_docx_creates_parents_and_matches_bytes(tmp_path):
-    path = write_docx([TABLE], tmp_path / "out" / "tables.docx")
-    assert path.read_bytes() == to_docx_bytes([TABLE])
+    path = write_docx([TABLE], tmp_path / "out" / "tables.docx", preset="ama")
+    assert path.read_bytes() == to_docx_bytes([TABLE], preset="ama")
     with pytest.raises(ValueError, match="at least one table"):
-        to_docx_bytes([])
+        to_docx_bytes([], preset="ama")
 
 
 def test_docx_landscape_swaps_page_size():
-    portrait = docx.Document(io.BytesIO(to_docx_bytes([TABLE]))).sections[0]
-    landscape = docx.Document(io.BytesIO(to_docx_bytes([TABLE], landscape=True))).sections[0]
+    portrait = docx.Document(io.BytesIO(to_docx_bytes([TABLE], preset="ama"))).sections[0]
+    landscape = docx.Document(io.BytesIO(to_docx_bytes([TABLE], landscape=True, preset="ama"))).sections[0]
     assert portrait.page_height > portrait.page_width
     assert (landscape.page_width, landscape.page_height) == (portrait.page_height, portrait.page_width)
 
 
 def test_docx_converts_to_pdf_with_libreoffice(tmp_path, libreoffice):
-    source = write_docx([TABLE, make_table("tab:second")], tmp_path / "tables.docx")
+    source = write_docx([TABLE, make_table("tab:second")], tmp_path / "tables.docx", preset="ama")
     profile = (tmp_path / "lo-profile").as_uri()
     subprocess.run(
         [

@@ -82,7 +82,7 @@ def wide_table(rows: int = 3) -> Table:
 
 
 def _document(tables, **kwargs):
-    return docx.Document(io.BytesIO(to_docx_bytes(tables, **kwargs)))
+    return docx.Document(io.BytesIO(to_docx_bytes(tables, **{"preset": "ama", **kwargs})))
 
 
 def _grid_pt(table) -> list[float]:

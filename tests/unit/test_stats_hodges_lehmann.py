@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from retrocohort.stats import hodges_lehmann as hl
+from retrocohort.stats import walsh as hl
 from retrocohort.stats.hodges_lehmann import (
     hodges_lehmann_paired,
     rank_biserial_paired,

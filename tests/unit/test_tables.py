@@ -216,7 +216,7 @@ def test_group_and_survival_docx_open_in_libreoffice(tmp_path, libreoffice):
     )
     stats1 = table1_statistics(FRAME, config["tables"]["table1"]["rows"], VARIABLES, {}, 7, {"ferritin"})
     tables = [build_table1(stats1, config, len(FRAME)), _group_table()[1], _survival_table()[1]]
-    source = write_docx(tables, tmp_path / "tables.docx")
+    source = write_docx(tables, tmp_path / "tables.docx", preset="ama")
     subprocess.run(
         [
             libreoffice,

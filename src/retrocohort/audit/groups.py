@@ -22,12 +22,11 @@ import pandas as pd
 
 from retrocohort.analysis.groups import DEFAULT_EXACT_MAX_N, group_key
 from retrocohort.audit.published import Definition, PublishedNumber, PublishedStudy
-from retrocohort.audit.regenerated import (
+from retrocohort.audit.regen_definitions import definition_series, describe
+from retrocohort.audit.regen_model import (
     AuditData,
     Method,
     Regenerated,
-    definition_series,
-    describe,
     quantile_type_name,
     resolve_inputs,
     summary_methods,
@@ -257,7 +256,7 @@ def group_p(
                             True,
                         )
                     )
-                    exact_max_n = int(found[0].get("exact_max_n", DEFAULT_EXACT_MAX_N))
+                    exact_max_n = int(found[0]["exact_max_n"])  # a loaded study: schema default filled
                     mine = mann_whitney(
                         xa, xb, method="auto", exact_max_n=exact_max_n, exact_with_ties=True, correction=True
                     ).p_value

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from retrocohort import __version__
 from retrocohort.cli import audit, hscore, report, run, simulate, validate
+from retrocohort.cli.output import one_paragraph
 from retrocohort.errors import RetrocohortError
 
 SUBCOMMANDS = (run, validate, hscore, simulate, report, audit)
@@ -74,11 +75,6 @@ def build_parser() -> argparse.ArgumentParser:
     for module in SUBCOMMANDS:
         module.add_parser(subparsers, [common]).set_defaults(handler=module.run)
     return parser
-
-
-def one_paragraph(text: str) -> str:
-    """Drop blank lines so a message prints as a single paragraph."""
-    return "\n".join(line for line in str(text).splitlines() if line.strip())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from retrocohort.cli.output import one_paragraph
 from retrocohort.errors import RetrocohortError
 
 EXIT_CONSISTENT, EXIT_INCONSISTENT, EXIT_INPUT = 0, 1, 2
@@ -132,10 +133,10 @@ def _audit(args: argparse.Namespace) -> int:
     papers = paper_files(args.papers)
     data, options = None, AuditOptions()
     if args.data is not None:
-        from retrocohort.config.check import load_config
+        from retrocohort.cli.study import load_cli_study
 
         project = args.data.resolve()
-        config = load_config(args.configfile or project / "config" / "config.yaml", base_dir=project)
+        config = load_cli_study(args.configfile, project).data  # as `retrocohort run` loads it
         options = audit_options(config, project)
         data = load_run_data(project, config)
     summary = audit_papers(papers, args.out, data=data, data_dir=args.data, options=options)
@@ -156,7 +157,5 @@ def run(args: argparse.Namespace) -> int:
     except RetrocohortError as exc:
         if args.debug:
             raise
-        from retrocohort.cli import one_paragraph
-
         print("error: " + one_paragraph(str(exc)), file=sys.stderr)
         return EXIT_INPUT

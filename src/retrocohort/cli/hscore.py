@@ -11,6 +11,8 @@ from retrocohort.errors import Problem, RetrocohortError
 from retrocohort.hscore.cutoff import CUTOFF_OPERATORS, DEFAULT_OPERATOR, FARDET_CUTOFF
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
     from retrocohort.hscore.sheet import HScoreSheet
@@ -95,8 +97,8 @@ def add_parser(
         type=Path,
         metavar="F",
         help="study config whose variables' plausible `range` (checked after unit "
-        "conversion) and `molar_mass` apply (default: config/config.yaml in "
-        "the project directory, when it exists)",
+        "conversion) and `molar_mass` apply, loaded and checked as `retrocohort run` loads it "
+        "(default: config/config.yaml in the project directory, when it exists)",
     )
     p.add_argument(
         "--no-range-check",
@@ -114,15 +116,13 @@ def add_parser(
     return p
 
 
-def study_config(args: argparse.Namespace) -> tuple[Path | None, dict]:
-    """The config given with --configfile, else the project's config/config.yaml if any."""
-    from retrocohort.config.check import read_yaml
+def study_config(args: argparse.Namespace) -> tuple[Path | None, Mapping[str, Any]]:
+    """The study given with --configfile, else the project's config/config.yaml if any, loaded
+    as ``retrocohort run`` loads it (a config ``run`` refuses is refused here the same way)."""
+    from retrocohort.cli.study import load_cli_study
 
-    path = args.configfile or args.directory / "config" / "config.yaml"
-    if args.configfile is None and not path.is_file():
-        return None, {}
-    config = read_yaml(path)
-    return path, config if isinstance(config, dict) else {}
+    study = load_cli_study(args.configfile, args.directory, required=False)
+    return (None, {}) if study is None else (study.path, study.data)
 
 
 def ranges_note(ranges: dict[str, tuple[float, float]], sources: dict[str, str]) -> str:

@@ -37,7 +37,7 @@ from docx.text.paragraph import Paragraph
 
 from retrocohort.render.layout import A4_CM, TablePlan, plan_table
 from retrocohort.render.model import Table, split_mark, split_title
-from retrocohort.render.presets import DEFAULT_PRESET, Preset, get_preset
+from retrocohort.render.presets import Preset, get_preset
 
 FIXED_DATETIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_DATE_TIME = (2000, 1, 1, 0, 0, 0)
@@ -273,9 +273,7 @@ def normalise_zip(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def to_docx_bytes(
-    tables: list[Table], *, landscape: bool | None = None, preset: str | Preset = DEFAULT_PRESET
-) -> bytes:
+def to_docx_bytes(tables: list[Table], *, preset: str | Preset, landscape: bool | None = None) -> bytes:
     """Render ``tables`` (in order, each in its own section starting on a new page) into
     deterministic DOCX bytes.
 
@@ -289,7 +287,8 @@ def to_docx_bytes(
         ``True``/``False`` force landscape/portrait for all of them.
     preset
         A journal style name of :data:`retrocohort.render.presets.PRESETS` ("ama", "mdpi") or a
-        :class:`~retrocohort.render.presets.Preset`.
+        :class:`~retrocohort.render.presets.Preset`: the study's ``tables.preset`` (its default
+        lives in the config schema only, so none is restated here).
     """
     if not tables:
         raise ValueError("to_docx_bytes needs at least one table")
@@ -311,8 +310,8 @@ def write_docx(
     tables: list[Table],
     path: str | Path,
     *,
+    preset: str | Preset,
     landscape: bool | None = None,
-    preset: str | Preset = DEFAULT_PRESET,
 ) -> Path:
     """Write :func:`to_docx_bytes` output to ``path`` (parents created); return the path."""
     target = Path(path)

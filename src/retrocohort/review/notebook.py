@@ -40,7 +40,8 @@ def notebook_parameters(
     The Table 3 row is the first continuous Table 3 parameter; the Table 1 row is the first
     Table 1 row whose variable is a continuous patient-level variable. ``config`` needs
     ``variables``, ``paired_days``, the time point keys (``time_points``, ``paired_time_points``)
-    and ``statistics`` (quantile type, decimals, Wilcoxon). The two paired time points are
+    and ``statistics`` (quantile type, decimals, Wilcoxon) of a loaded study (defaults filled
+    by :func:`retrocohort.config.study.load_study`). The two paired time points are
     injected as plain dicts (name, day, window, rule, tie), with the variable's ``worst``.
     """
     variables = config["variables"]
@@ -64,9 +65,9 @@ def notebook_parameters(
             ],
         )
     points = paired_time_points(config)
-    stats = config.get("statistics", {})
-    wilcoxon = stats.get("wilcoxon", {})
-    preset = wilcoxon.get("preset", "retrocohort")
+    stats = config["statistics"]  # a loaded study: the schema's defaults are filled
+    wilcoxon = stats["wilcoxon"]
+    preset = wilcoxon["preset"]
     return {
         "validated_dir": os.path.dirname(input["patients"]),
         "cohort_path": input["cohort"],
@@ -80,8 +81,8 @@ def notebook_parameters(
             for p in points
         ],
         "worst": variables[t3[0]].get("worst"),
-        "quantile_type": int(stats.get("quantile_type", 7)),
-        "decimals_for_tests": int(stats.get("decimals_for_tests", 6)),
+        "quantile_type": int(stats["quantile_type"]),
+        "decimals_for_tests": int(stats["decimals_for_tests"]),
         "wilcoxon_preset": preset,
         "raw_differences": ranks_raw_differences(wilcoxon),
         "exact_max_n": int(wilcoxon.get("exact_max_n", 49 if preset == "R" else 50)),

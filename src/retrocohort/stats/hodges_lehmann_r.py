@@ -21,10 +21,10 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from retrocohort.stats.hodges_lehmann import HLResult, hodges_lehmann_paired
 from retrocohort.stats.result import r_qnorm
 from retrocohort.stats.root_finding import zeroin
 from retrocohort.stats.signed_rank import doubled_midranks, has_duplicates, prepare_differences
+from retrocohort.stats.walsh import HLResult, walsh_hodges_lehmann
 
 R_TOL_ROOT = 1e-4  # wilcox.test(tol.root = 1e-4)
 R_EXACT_BELOW_N = 50  # wilcox.test: exact <- (n < 50)
@@ -99,7 +99,7 @@ def hodges_lehmann_r(d: ArrayLike, conf_level: float = 0.95, decimals: int | Non
     Notes
     -----
     Exact path (n < 50, no ties, no zeros): the existing selection of Walsh averages
-    (:func:`retrocohort.stats.hodges_lehmann.hodges_lehmann_paired`), which implements
+    (:func:`retrocohort.stats.walsh.walsh_hodges_lehmann`), which implements
     R's qsignrank rule. Root-finding path: see the module docstring (R's ``W(d)`` and
     ``uniroot(tol = 1e-4)``). Hollander, Wolfe & Chicken (2014), Nonparametric Statistical
     Methods, 3rd ed., section 3.2; Bauer (1972), JASA 67:687-690.
@@ -127,7 +127,7 @@ def hodges_lehmann_r(d: ArrayLike, conf_level: float = 0.95, decimals: int | Non
         convention="R",
     )
     if n > 0 and n < R_EXACT_BELOW_N and not has_ties and n_zero == 0:
-        res = hodges_lehmann_paired(x, conf_level, decimals, exact_max_n=R_EXACT_BELOW_N - 1)
+        res = walsh_hodges_lehmann(x, conf_level, decimals, exact_max_n=R_EXACT_BELOW_N - 1)
         return replace(
             res,
             method=(

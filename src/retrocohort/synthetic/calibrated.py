@@ -32,11 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from retrocohort.audit.published import PublishedNumber, load_study
+from retrocohort.config.check import read_yaml
 from retrocohort.io.json import json_text
 from retrocohort.io.raw import read_raw_table
+from retrocohort.synthetic.analysis_config import analysis_statistics, default_statistics
 from retrocohort.synthetic.recipe_builder import RecipeBuilder
 
 LABEL = "SYNTHETIC, calibrated to published summaries"
@@ -57,8 +58,13 @@ def generate(
     published: dict[str, PublishedNumber] | None = None,
     statistics: dict | None = None,
 ) -> SyntheticData:
-    """Generate the synthetic baseline and long measurement tables and their calibration record."""
-    b = RecipeBuilder(recipe, patient_ids, published or {}, statistics or {})
+    """Generate the synthetic baseline and long measurement tables and their calibration record.
+
+    ``statistics`` is a loaded study's ``statistics:`` section (schema defaults filled; see
+    :mod:`retrocohort.synthetic.analysis_config`); None: the schema's defaults.
+    """
+    stats_cfg = default_statistics(recipe) if statistics is None else statistics
+    b = RecipeBuilder(recipe, patient_ids, published or {}, stats_cfg)
     for spec in recipe.get("binary", []):
         b.binary(spec)
     if recipe.get("organomegaly"):
@@ -83,7 +89,7 @@ def generate(
         "tests": {
             "wilcoxon": b.test_name("continuous"),
             "mcnemar": b.test_name("binary"),
-            "decimals_for_tests": b.stats.get("decimals_for_tests", 6),
+            "decimals_for_tests": b.stats["decimals_for_tests"],
         },
         "n_targets": len(targets),
         "n_met": sum(t["status"] == "met" for t in targets),
@@ -99,13 +105,11 @@ def simulate_from_recipe(recipe: dict, base_dir: Path = Path(".")) -> SyntheticD
     ``patients`` either names a real patient file (``path``, ``id_column``) whose ids are
     reused, or asks for ``count`` wholly synthetic patients with ids ``id_prefix`` + 1..count.
     ``published`` (optional) is the published-numbers file whose ids the targets may use;
-    ``analysis`` (optional) the study config whose ``statistics`` set the methods.
+    ``analysis`` (optional) the study config whose ``statistics`` set the methods, loaded as
+    ``retrocohort run`` loads it (:func:`retrocohort.synthetic.analysis_config.analysis_statistics`).
     """
     published = load_study(base_dir / recipe["published"]).by_id() if recipe.get("published") else {}
-    stats_cfg: dict = {}
-    if recipe.get("analysis"):
-        study = yaml.safe_load((base_dir / recipe["analysis"]).read_text(encoding="utf-8"))
-        stats_cfg = study.get("statistics", {})
+    stats_cfg = analysis_statistics(recipe, base_dir)
     pat = recipe["patients"]
     if "count" in pat:  # a wholly synthetic cohort: ids PREFIX1..PREFIXn
         ids = [f"{pat.get('id_prefix', '')}{i}" for i in range(1, pat["count"] + 1)]
@@ -145,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         "--root", type=Path, default=Path("."), help="directory the recipe's paths are relative to"
     )
     args = parser.parse_args(argv)
-    recipe = yaml.safe_load(args.recipe.read_text(encoding="utf-8"))
+    recipe = read_yaml(args.recipe)
     data = simulate_from_recipe(recipe, args.root)
     out = recipe["outputs"]
     write_synthetic(

@@ -53,8 +53,8 @@ class RecipeBuilder:
         self.ids = np.asarray(ids, dtype=object)
         self.n = len(ids)
         self.rng = np.random.default_rng(recipe["seed"])
-        self.qtype = stats_cfg.get("quantile_type", recipe.get("quantile_type", 7))
-        self.rule = stats_cfg.get("rounding", "half_up")
+        self.qtype = stats_cfg["quantile_type"]
+        self.rule = stats_cfg["rounding"]
         search = recipe.get("search", {})
         self.max_nodes = search.get("max_nodes", 200_000)
         self.iterations = search.get("p_iterations", 20_000)
@@ -311,8 +311,8 @@ class RecipeBuilder:
     def test_name(self, kind: str) -> str:
         """The configured paired test of a ``"binary"`` or continuous parameter, in words."""
         if kind == "binary":
-            return f"McNemar {self.stats.get('mcnemar', {}).get('method', 'exact')}"
-        return f"Wilcoxon signed-rank ({self.stats.get('wilcoxon', {}).get('preset', 'retrocohort')} preset)"
+            return f"McNemar {self.stats['mcnemar']['method']}"
+        return f"Wilcoxon signed-rank ({self.stats['wilcoxon']['preset']} preset)"
 
     def _pipeline_p(self, meas: pd.DataFrame, par: str, kind: str) -> float:
         pairs = pipeline_pairs(meas, par)
@@ -323,7 +323,7 @@ class RecipeBuilder:
         t0 = resolve_target(spec["day0"], self.published, f"{par} day0")
         t7 = resolve_target(spec["day7"], self.published, f"{par} day7", n=t0.n)
         k, m1, m2 = int(t0.n), int(t0.values["count"]), int(t7.values["count"])
-        method = self.stats.get("mcnemar", {}).get("method", "exact")
+        method = self.stats["mcnemar"]["method"]
         p_out, t_p = Outcome("met"), None
         if "p" in spec:
             t_p = resolve_target(spec["p"], self.published, f"{par} p")

@@ -32,8 +32,8 @@ def grid_values(values: list[int], decimals: int) -> np.ndarray:
 
 def signed_rank_p_of_grid(stats_cfg: dict, decimals: int) -> Callable[[list[int], list[int]], float]:
     """p of the configured Wilcoxon test on grid values, computed as the pipeline does."""
-    opts = wilcoxon_options(stats_cfg.get("wilcoxon", {}))
-    dec = stats_cfg.get("decimals_for_tests", 6)
+    opts = wilcoxon_options(stats_cfg["wilcoxon"])
+    dec = stats_cfg["decimals_for_tests"]
 
     def p(u0: list[int], u7: list[int]) -> float:
         d = np.round(grid_values(u7, decimals) - grid_values(u0, decimals), dec)
@@ -44,7 +44,7 @@ def signed_rank_p_of_grid(stats_cfg: dict, decimals: int) -> Callable[[list[int]
 
 def exact_p_floor(stats_cfg: dict, k: int) -> Fraction | None:
     """2 / 2**k when the configured signed-rank test is exact (with ties) for k pairs."""
-    opts = wilcoxon_options(stats_cfg.get("wilcoxon", {}))
+    opts = wilcoxon_options(stats_cfg["wilcoxon"])
     exact = opts["method"] == "exact" or (
         opts["method"] == "auto" and k <= opts["exact_max_n"] and opts["exact_with_ties"]
     )

@@ -300,7 +300,7 @@ def reconstruct_sample(
     bounds: tuple[Number, Number],
     rng: np.random.Generator,
     *,
-    qtype: int = 7,
+    qtype: int,
     rule: Rule = "half_up",
     max_nodes: int = 200_000,
 ) -> Sample:

@@ -78,7 +78,7 @@ def reconstruct_with_subset(
     bounds: tuple[Number, Number],
     rng: np.random.Generator,
     *,
-    qtype: int = 7,
+    qtype: int,
     rule: Rule = "half_up",
     max_nodes: int = 200_000,
 ) -> SubsetSample:
