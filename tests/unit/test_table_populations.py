@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from retrocohort.analysis.declared_tables import declared_table_statistics, table_population
-from retrocohort.analysis.frames import cohort_frame, row_columns
+from retrocohort.analysis.frames import cohort_frame
 from retrocohort.config.study import load_study
-from retrocohort.config.time_points import describe_time_point, time_points
+from retrocohort.config.time_points import describe_time_point, row_columns, time_points
 from retrocohort.errors import ConfigError
 from retrocohort.stats.quantiles import quantile
 from retrocohort.tables.declared_tables import build_declared_table
@@ -157,6 +157,11 @@ def _drop_baseline(c: dict) -> None:
             "tables/table1/rows/19/time_point",
             "long-format",
         ),
+        (  # a group comparison has no time point: a lab outcome would be a silent day 0
+            lambda c: c["groups"][0].update(outcome="ferritin"),
+            "groups/0/outcome",
+            "long-format",
+        ),
         (
             lambda c: c["tables"].update(
                 t={**LAB_TABLE, "rows": [{"variable": "ferritin", "time_point": "nope"}]}
@@ -209,3 +214,48 @@ def test_a_declared_baseline_time_point_is_the_default(root, tmp_path, monkeypat
 
     study = _load(root, tmp_path, monkeypatch, edit)
     assert row_columns(study.data, "t")["tables/t/rows/1"][2].window == (-3, 0)
+
+
+def test_a_listing_shows_one_variable_at_two_time_points(tmp_path):
+    table = {
+        "kind": "listing",
+        "columns": [
+            {"variable": "patient_id", "header": "Patient"},
+            {"variable": "ferritin", "header": "Ferritin, baseline", "time_point": "baseline", "decimals": 0},
+            {"variable": "ferritin", "header": "Ferritin, day 7", "time_point": "day7", "decimals": 0},
+        ],
+    }
+    config = _study(
+        "l",
+        table,
+        time_points={"baseline": {"day": 0, "window": [-3, 0]}, "day7": {"day": 7, "window": [3, 10]}},
+    )
+    columns = row_columns(config, "l")
+    frame, _ = cohort_frame(_files(tmp_path), config, columns)
+    stats = declared_table_statistics(frame, "l", table, config["variables"], config["statistics"], columns)
+    assert list(stats.columns) == ["patient_id", "ferritin@baseline", "ferritin@day7"]
+    assert stats["ferritin@baseline"].iloc[1] == 210.0 and stats["ferritin@day7"].iloc[1] == 1.0
+    printed = build_declared_table(stats, "l", config, n_patients=len(frame))
+    assert printed.rows[1].cells[1:] == ["210", "1"]
+    assert (
+        "Ferritin at Day 0: the value closest to day 0 within days -3 to 0 (ties: earlier)."
+        in printed.footnotes
+    )
+
+
+def test_a_regression_records_the_time_point_of_a_long_format_predictor(tmp_path):
+    table = {
+        "kind": "regression",
+        "model": "logistic",
+        "outcome": "old",
+        "predictors": ["ferritin"],
+        "time_point": "baseline",
+    }
+    config = _study("r", table)
+    config["derived"] = {"old": {"less_than": {"variable": "age", "value": 50}}}
+    columns = row_columns(config, "r")
+    frame, _ = cohort_frame(_files(tmp_path), config, columns)
+    frame = frame.assign(old=frame["age"] >= 50)
+    stats = declared_table_statistics(frame, "r", table, config["variables"], config["statistics"], columns)
+    assert int(stats["n"].iloc[0]) == N  # every patient has a value in the window (1 on day 0)
+    assert set(stats["time_point"]) == {"baseline"} and set(stats["time_point_window"]) == {"-3 to 0"}

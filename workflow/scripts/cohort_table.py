@@ -5,7 +5,8 @@ multivariable) or ``listing`` (one row per patient). Writes the full-precision s
 Markdown, LaTeX, HTML and Word."""
 
 from retrocohort.analysis.declared_tables import declared_table_statistics, table_population
-from retrocohort.analysis.frames import cohort_frame, row_columns
+from retrocohort.analysis.frames import cohort_frame
+from retrocohort.config.time_points import row_columns
 from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import write_csv, write_json
 from retrocohort.pipeline.step import run_step

@@ -2,7 +2,7 @@
 under the study's Hyndman-Fan type, mean, SD, min, max), small cells suppressed as configured."""
 
 from retrocohort.analysis.descriptive import table1_statistics
-from retrocohort.analysis.frames import row_columns, time_point_columns
+from retrocohort.analysis.frames import time_point_columns
 from retrocohort.cohort.frames import (
     as_text,
     baseline_frame,
@@ -11,7 +11,7 @@ from retrocohort.cohort.frames import (
     read_measurements,
     synthetic_variables,
 )
-from retrocohort.config.time_points import worst_directions
+from retrocohort.config.time_points import row_columns, worst_directions
 from retrocohort.io.tabular import read_parquet, write_csv
 from retrocohort.pipeline.step import run_step
 from retrocohort.tables.suppression import small_cell_k, suppress_stats

@@ -18,6 +18,7 @@ from retrocohort.analysis.presets import chi_square_correction, mann_whitney_opt
 from retrocohort.analysis.regression import regression_analysis
 from retrocohort.analysis.stratified import KIND_ALIASES, stratified_statistics
 from retrocohort.cohort.selection import apply_selection
+from retrocohort.config.time_points import with_frame_columns
 from retrocohort.errors import ConfigError, Problem
 
 
@@ -108,15 +109,6 @@ def listing_values(frame: pd.DataFrame, spec: Mapping[str, Any]) -> pd.DataFrame
     return listed.rename(columns={listed.columns[0]: "patient_id"})
 
 
-def _column_rows(rows: list[dict], table_id: str, columns: Mapping[str, Any]) -> list[dict]:
-    """Rows reading their frame column: a long-format row reads the column of its time point."""
-    out = []
-    for i, row in enumerate(rows):
-        hit = columns.get(f"tables/{table_id}/rows/{i}")
-        out.append({**row, "variable": hit[0]} if hit else row)
-    return out
-
-
 def time_point_record(columns: Mapping[str, Any], key: str) -> dict:
     """``time_point`` (name) and ``time_point_window`` ("lo to hi", the accepted days) of the row
     at ``key``; empty for a variable that is not long-format (traceability of the stats files)."""
@@ -192,16 +184,14 @@ def declared_table_statistics(
         Descriptive: the :func:`stratified_statistics` frame (one row per printed row: counts,
         quartiles, mean, SD, min, max per stratum, test, method, p, SMD); regression:
         :meth:`RegressionAnalysis.to_frame` (one row per model term: ratio, CI, p, n, events,
-        convergence notes, method); listing: patient_id and the listed variables.
+        convergence notes, method). Both add ``time_point`` and ``time_point_window`` (empty
+        for a variable that is not long-format). Listing: patient_id and the listed variables
+        (a column at a time point named ``<variable>@<time point>`` when the listing shows
+        the variable at two).
     """
     columns = columns or {}
     if spec["kind"] == "listing":  # the listed values themselves, one row per patient
-        listed = [
-            {**c, "variable": columns[f"tables/{table_id}/columns/{i}"][0]}
-            if f"tables/{table_id}/columns/{i}" in columns
-            else c
-            for i, c in enumerate(spec["columns"])
-        ]
+        listed = with_frame_columns(spec["columns"], f"tables/{table_id}/columns", columns)
         return listing_values(frame, {**spec, "columns": listed})
     if spec["kind"] == "regression":
         levelled = _declared_levels(frame, spec, variables)
@@ -210,7 +200,13 @@ def declared_table_statistics(
             for name, level in reference_levels(spec, variables).items()
         }
         model = {**spec, "kind": spec["model"], "reference_levels": refs}
-        return regression_analysis(levelled, model, where=f"tables/{table_id}").to_frame()
+        terms = regression_analysis(levelled, model, where=f"tables/{table_id}").to_frame()
+        by_variable = {var: key for key, (_, var, _) in columns.items()}
+        records = [time_point_record(columns, by_variable.get(v, "")) for v in terms["variable"]]
+        return terms.assign(
+            time_point=[r["time_point"] for r in records],
+            time_point_window=[r["time_point_window"] for r in records],
+        )
     absent = [  # a declared measurement nobody in the cohort has on the baseline day: all missing
         r["variable"]
         for r in spec["rows"]
@@ -220,7 +216,7 @@ def declared_table_statistics(
     check_group_labels(frame, table_id, spec)
     stats = stratified_statistics(
         frame,
-        _column_rows(descriptive_rows(spec, variables), table_id, columns),
+        with_frame_columns(descriptive_rows(spec, variables), f"tables/{table_id}/rows", columns),
         spec.get("by"),
         group_labels=spec.get("group_labels") or _category_groups(spec.get("by"), variables),
         hf_type=int(statistics.get("quantile_type", 7)),

@@ -8,34 +8,9 @@ import pandas as pd
 
 from retrocohort.analysis.time_points import select_time_point
 from retrocohort.cohort.frames import baseline_frame, synthetic_variables
-from retrocohort.config.time_points import (
-    TimePoint,
-    table_time_points,
-    table_variable_uses,
-    worst_directions,
-)
+from retrocohort.config.time_points import RowColumn, TimePoint, worst_directions
 from retrocohort.io.tabular import read_parquet, write_csv, write_json
 from retrocohort.stats.result import details_text, json_safe
-
-#: A row's long-format value: (frame column, variable, time point).
-RowColumn = tuple[str, str, TimePoint]
-
-
-def row_columns(config: Mapping, table_id: str) -> dict[str, RowColumn]:
-    """{key path of the row: (frame column, variable, time point)} of every long-format variable
-    of table ``table_id`` (see :func:`retrocohort.config.time_points.table_time_points`).
-
-    The column is the variable's name when the table takes it at one time point only, else
-    ``<variable>@<time point>`` (one column per time point of the same variable)."""
-    points = table_time_points(dict(config), table_id)
-    names = {key: name for key, name, _ in table_variable_uses(table_id, config["tables"][table_id])}
-    seen: dict[str, set[str]] = {}
-    for key, point in points.items():
-        seen.setdefault(names[key], set()).add(point.name)
-    return {
-        key: (names[key] if len(seen[names[key]]) == 1 else f"{names[key]}@{p.name}", names[key], p)
-        for key, p in points.items()
-    }
 
 
 def time_point_columns(
@@ -52,7 +27,7 @@ def time_point_columns(
     measurements : pandas.DataFrame
         Long table (``patient_id``, ``variable``, ``day``, ``value``).
     columns : mapping
-        ``{key: (frame column, variable, time point)}`` (:func:`row_columns`).
+        ``{key: (frame column, variable, time point)}`` (:func:`retrocohort.config.time_points.row_columns`).
     worst : mapping, optional
         Variable -> ``max``/``min`` for the ``worst`` rule.
 
@@ -83,7 +58,7 @@ def cohort_frame(
 
     ``input`` names the files ``cohort``, ``patients``, ``measurements``, ``sources`` and,
     optionally, ``hscore``; ``config`` needs ``baseline_day`` and ``derived``. Measurements:
-    with ``columns`` (:func:`row_columns` of a table), exactly those columns, each at its time
+    with ``columns`` (:func:`retrocohort.config.time_points.row_columns` of a table), exactly those columns, each at its time
     point (``config`` then also needs ``variables`` for the ``worst`` rule); without, every
     measurement on ``baseline_day``.
     """

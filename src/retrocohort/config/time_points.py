@@ -184,6 +184,36 @@ def table_time_points(config: dict, tid: str) -> dict[str, TimePoint]:
     }
 
 
+#: A row's long-format value: (frame column, variable, time point).
+RowColumn = tuple[str, str, TimePoint]
+
+
+def row_columns(config: dict, table_id: str) -> dict[str, RowColumn]:
+    """{key path of the row: (frame column, variable, time point)} of every long-format variable
+    of table ``table_id`` (see :func:`retrocohort.config.time_points.table_time_points`).
+
+    The column is the variable's name when the table takes it at one time point only, else
+    ``<variable>@<time point>`` (one column per time point of the same variable)."""
+    points = table_time_points(config, table_id)
+    names = {key: name for key, name, _ in table_variable_uses(table_id, config["tables"][table_id])}
+    seen: dict[str, set[str]] = {}
+    for key, point in points.items():
+        seen.setdefault(names[key], set()).add(point.name)
+    return {
+        key: (names[key] if len(seen[names[key]]) == 1 else f"{names[key]}@{p.name}", names[key], p)
+        for key, p in points.items()
+    }
+
+
+def with_frame_columns(items: list, prefix: str, columns: Mapping[str, RowColumn]) -> list[dict]:
+    """Rows (or listing columns) whose ``variable`` is replaced by the frame column of their
+    time point (``columns`` from :func:`row_columns`, keyed ``<prefix>/<i>``)."""
+    return [
+        {**item, "variable": columns[f"{prefix}/{i}"][0]} if f"{prefix}/{i}" in columns else item
+        for i, item in enumerate(items)
+    ]
+
+
 def describe_time_point(point: TimePoint) -> str:
     """How a time point chooses a value, in words: "closest to day 0 within days -3 to 0"
     (ties: the earlier day), or "on day 0" for an exact-day point."""
@@ -218,7 +248,32 @@ def _long_format_problems(config: dict, file: str) -> list[Problem]:
                         "or day<d> of paired_days)",
                     )
                 )
+    for key, name in _fixed_day_uses(config):
+        if is_long_format(config, name):
+            problems.append(
+                Problem(
+                    f"{name!r} is a long-format measurement: this analysis takes one value per "
+                    "patient and has no time point",
+                    file=file,
+                    column=key,
+                    value=name,
+                    expected="a patient-level or derived variable, or a declared table "
+                    "(`kind: descriptive` with `by:` and `time_point:`)",
+                )
+            )
     return problems
+
+
+def _fixed_day_uses(config: dict) -> Iterable[tuple[str, str]]:
+    """(key path, variable) of the per-patient variables of ``groups:`` comparisons and
+    ``survival:`` analyses, which read one value per patient (no time point key)."""
+    for section, keys in (
+        ("groups", ("outcome", "group_variable")),
+        ("survival", ("time", "event", "group_variable")),
+    ):
+        for i, entry in enumerate(config.get(section) or []):
+            if isinstance(entry, Mapping):
+                yield from ((f"{section}/{i}/{k}", entry[k]) for k in keys if k in entry)
 
 
 def _in_range(key: str, value: Any, lo: int, hi: int, file: str) -> list[Problem]:

@@ -13,8 +13,10 @@ import pandas as pd
 from retrocohort.config.time_points import (
     TimePoint,
     describe_time_point,
+    row_columns,
     table_time_points,
     table_variable_uses,
+    with_frame_columns,
 )
 from retrocohort.format.pvalues import p_value_format
 from retrocohort.render.model import Table
@@ -123,7 +125,9 @@ def build_declared_table(
         bold_p_below=bold_threshold(dict(config), table_id),
         label=f"tab:{table_id}",
     )
-    if spec["kind"] == "listing":
+    if spec["kind"] == "listing":  # a column read at its time point has that column's name
+        columns = row_columns(config, table_id)
+        spec["columns"] = with_frame_columns(spec["columns"], f"tables/{table_id}/columns", columns)
         rule = config["statistics"]["rounding"]
         return build_listing(stats, spec, rule, table_id, f"results/stats/{table_id}.csv")
     if spec["kind"] == "regression":
