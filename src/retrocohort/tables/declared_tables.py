@@ -10,12 +10,12 @@ from typing import Any
 
 import pandas as pd
 
+from retrocohort.config.row_time_points import table_variable_uses
 from retrocohort.config.time_points import (
     TimePoint,
     describe_time_point,
     row_columns,
     table_time_points,
-    table_variable_uses,
     with_frame_columns,
 )
 from retrocohort.format.pvalues import p_value_format
