@@ -157,6 +157,11 @@ def _drop_baseline(c: dict) -> None:
             "tables/table1/rows/19/time_point",
             "long-format",
         ),
+        (  # the classic Table 2 reads patient-level variables only
+            lambda c: c["tables"]["table2"]["columns"].append({"variable": "ferritin", "header": "F"}),
+            "tables/table2/columns/11/variable",
+            "classic Table 2",
+        ),
         (  # a group comparison has no time point: a lab outcome would be a silent day 0
             lambda c: c["groups"][0].update(outcome="ferritin"),
             "groups/0/outcome",
