@@ -124,8 +124,8 @@ def test_where_restricts_the_population_and_the_footnote_states_it_with_its_n(tm
 
 def test_time_point_wording():
     points = time_points({"time_points": {"b": {"day": 0, "window": [-3, 0]}, "e": {"day": 0}}})
-    assert describe_time_point(points["b"]) == "closest to day 0 within days -3 to 0 (ties: earlier)"
-    assert describe_time_point(points["e"]) == "on day 0"
+    assert describe_time_point(points["b"]) == "value closest to day 0 within days -3 to 0 (ties: earlier)"
+    assert describe_time_point(points["e"]) == "value on day 0"
 
 
 def _load(root, tmp_path, monkeypatch, edit):

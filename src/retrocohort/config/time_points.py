@@ -164,16 +164,17 @@ def with_frame_columns(items: list, prefix: str, columns: Mapping[str, RowColumn
 
 
 def describe_time_point(point: TimePoint) -> str:
-    """How a time point chooses a value, in words: "closest to day 0 within days -3 to 0"
-    (ties: the earlier day), or "on day 0" for an exact-day point."""
+    """How a time point chooses a value, as a noun phrase: "value closest to day 0 within days
+    -3 to 0 (ties: earlier)", "first value within days ...", or "value on day 0" for an
+    exact-day point (printed after "the" in table footnotes)."""
     lo, hi = point.window
     if lo == hi:
-        return f"on day {lo}"
+        return f"value on day {lo}"
     rule = {
-        "closest": f"closest to day {point.day}",
-        "first": "first",
-        "last": "last",
-        "worst": "worst (highest or lowest, as the variable declares)",
+        "closest": f"value closest to day {point.day}",
+        "first": "first value",
+        "last": "last value",
+        "worst": "worst value (highest or lowest, as the variable declares)",
     }[point.rule]
     return f"{rule} within days {lo} to {hi} (ties: {point.tie})"
 

@@ -97,7 +97,7 @@ def time_point_footnotes(table_id: str, config: Mapping[str, Any]) -> list[str]:
         if label not in by_point.setdefault(point, []):
             by_point[point].append(label)
     return [
-        f"{', '.join(labels)} at {point.title}: the value {describe_time_point(point)}."
+        f"{', '.join(labels)} at {point.title}: the {describe_time_point(point)}."
         for point, labels in by_point.items()
     ]
 
