@@ -78,7 +78,11 @@ def test_the_config_declares_no_hscore_and_the_four_table_kinds(config):
 
 
 def test_stratified_table_has_p_values_and_smds_per_variable(pbc_run, config, randomised):
-    (table_id,) = [t for t in _tables_of_kind(config, "descriptive") if config["tables"][t].get("by")]
+    (table_id,) = [
+        t
+        for t in _tables_of_kind(config, "descriptive")
+        if config["tables"][t].get("by") and "where" not in config["tables"][t]
+    ]
     stats = pd.read_csv(pbc_run / f"results/stats/{table_id}.csv")
     heads = stats[stats["row_type"].isin(["value", "variable"])]
     declared = [row["variable"] for row in config["tables"][table_id]["rows"]]
@@ -151,3 +155,31 @@ def test_paired_table_columns_are_named_after_the_time_points(pbc_run, config, r
 def test_no_hscore_output(pbc_run):
     made = [p.relative_to(pbc_run) for p in (pbc_run / "results").rglob("*") if "hscore" in p.name.lower()]
     assert made == []
+
+
+def test_subgroup_table_has_its_where_population_and_windowed_enrolment_labs(pbc_run, config, randomised):
+    """Table 6 (`labs_women_by_arm`): `where: sex == f` and pbcseq labs at the `enrolment` time
+    point (closest to day 0 within days 0 to 90, ties earlier), both recomputed here from the
+    raw files with pandas, independently of the pipeline."""
+    spec = config["tables"]["labs_women_by_arm"]
+    assert spec["where"][0]["column"] == "sex" and spec["time_point"] == "enrolment"
+    women = randomised[randomised["sex"] == "f"]
+    stats = pd.read_csv(pbc_run / "results/stats/labs_women_by_arm.csv")
+    assert int(stats["n_group@Overall"].iloc[0]) == len(women)
+    table = (pbc_run / "results/tables/labs_women_by_arm.md").read_text(encoding="utf-8")
+    assert f"Patients with female sex (n = {len(women)})." in table
+    assert f"of the {len(women)} randomised women" in table
+    # the windowed value: per woman, the bilirubin visit closest to day 0 within [0, 90]
+    point = config["time_points"]["enrolment"]
+    lo, hi = point["window"]
+    labs = pd.read_csv(STUDY / "data/raw/pbcseq_labs_long.csv")
+    bili = labs[(labs["variable"] == "bili") & labs["id"].isin(women["id"]) & labs["day"].between(lo, hi)]
+    bili = bili.dropna(subset=["value"]).assign(distance=lambda d: (d["day"] - point["day"]).abs())
+    chosen = bili.sort_values(["id", "distance", "day"]).groupby("id").first()["value"].to_numpy()
+    row = stats[stats["variable"] == "bili_seq"].iloc[0]
+    assert int(row["n@Overall"]) == chosen.size
+    assert row["median@Overall"] == pytest.approx(np.quantile(chosen, 0.5))  # type 7, numpy's default
+    assert (row["time_point"], row["time_point_window"]) == ("enrolment", f"{lo} to {hi}")
+    assert (
+        "Serum bilirubin" in table and "at Enrolment: the value closest to day 0 within days 0 to 90" in table
+    )

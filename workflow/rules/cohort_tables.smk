@@ -44,6 +44,9 @@ rule cohort_table:
             "variables",
             "derived",
             "baseline_day",
+            "baseline_time_point",  # the time points of long-format rows
+            "time_points",
+            "paired_days",
             "statistics/quantile_type",
             "statistics/rounding",
             "statistics/p_value",

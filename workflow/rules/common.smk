@@ -83,7 +83,7 @@ HASH_CACHE = ".snakemake/retrocohort/raw-hashes.json"
 def table1_statistic_rows():
     """Table 1 rows as the statistics see them (variable and statistic, or a section marker):
     labels, decimals and indentation are formatting, so editing them reruns only `tables`."""
-    keep = ("variable", "stat", "level")
+    keep = ("variable", "stat", "level", "time_point")
     return [
         {"section": True} if "section" in row else {k: row[k] for k in keep if k in row}
         for row in (TABLES["table1"]["rows"] if TABLE1 else [])

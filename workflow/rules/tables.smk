@@ -29,8 +29,12 @@ if TABLE1:
         params:
             code=CODE,
             rows=table1_statistic_rows(),
+            time_point=TABLES.get("table1", {}).get("time_point"),
             config=config_keys(
                 "baseline_day",
+                "baseline_time_point",  # the time points of long-format rows
+                "time_points",
+                "paired_days",
                 "variables",
                 "derived",
                 "statistics/quantile_type",

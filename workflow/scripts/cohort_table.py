@@ -4,8 +4,9 @@ test, SMD), ``regression`` (logistic odds ratios or Cox hazard ratios, univariab
 multivariable) or ``listing`` (one row per patient). Writes the full-precision statistics (CSV, JSON) and the formatted table in
 Markdown, LaTeX, HTML and Word."""
 
-from retrocohort.analysis.declared_tables import declared_table_statistics
+from retrocohort.analysis.declared_tables import declared_table_statistics, table_population
 from retrocohort.analysis.frames import cohort_frame
+from retrocohort.config.time_points import row_columns
 from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import write_csv, write_json
 from retrocohort.pipeline.step import run_step
@@ -16,9 +17,12 @@ from retrocohort.tables.write import write_table_formats
 
 def main(input: dict, output: dict, params: dict, config) -> None:
     table_id = params["table"]
-    frame, _ = cohort_frame(input, config)
+    spec = config["tables"][table_id]
+    columns = row_columns(config, table_id)  # each long-format row at its declared time point
+    frame, _ = cohort_frame(input, config, columns)
+    frame = table_population(frame, spec, table_id)  # the table's `where:`
     stats = declared_table_statistics(
-        frame, table_id, config["tables"][table_id], config["variables"], config["statistics"]
+        frame, table_id, spec, config["variables"], config["statistics"], columns=columns
     )
     # a listing holds free text: cells a spreadsheet would run as formulas are neutralised
     write_csv(

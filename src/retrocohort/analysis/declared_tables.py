@@ -17,6 +17,8 @@ from retrocohort.analysis.groups import group_assignment, group_key
 from retrocohort.analysis.presets import chi_square_correction, mann_whitney_options
 from retrocohort.analysis.regression import regression_analysis
 from retrocohort.analysis.stratified import KIND_ALIASES, stratified_statistics
+from retrocohort.cohort.selection import apply_selection
+from retrocohort.config.time_points import with_frame_columns
 from retrocohort.errors import ConfigError, Problem
 
 
@@ -107,12 +109,54 @@ def listing_values(frame: pd.DataFrame, spec: Mapping[str, Any]) -> pd.DataFrame
     return listed.rename(columns={listed.columns[0]: "patient_id"})
 
 
+def time_point_record(columns: Mapping[str, Any], key: str) -> dict:
+    """``time_point`` (name) and ``time_point_window`` ("lo to hi", the accepted days) of the row
+    at ``key``; empty for a variable that is not long-format (traceability of the stats files)."""
+    hit = columns.get(key)
+    if not hit:
+        return {"time_point": "", "time_point_window": ""}
+    point = hit[2]
+    return {"time_point": point.name, "time_point_window": f"{point.window[0]} to {point.window[1]}"}
+
+
+def _with_time_points(
+    stats: pd.DataFrame, spec: Mapping[str, Any], table_id: str, columns: Mapping
+) -> pd.DataFrame:
+    """The statistics with each row's variable name (not its frame column) and time point."""
+    rows = spec["rows"]
+    keys = [f"tables/{table_id}/rows/{int(r)}" for r in stats["row"]]
+    records = [time_point_record(columns, k) for k in keys]
+    return stats.assign(
+        variable=[rows[int(r)]["variable"] for r in stats["row"]],
+        time_point=[r["time_point"] for r in records],
+        time_point_window=[r["time_point_window"] for r in records],
+    )
+
+
+def where_criteria(spec: Mapping[str, Any], table_id: str) -> list[dict]:
+    """The table's ``where:`` conditions as selection criteria (same grammar and code as
+    ``selection.criteria``), each named by its key path when it has no ``id``."""
+    return [
+        {"id": f"tables/{table_id}/where/{i}", **condition}
+        for i, condition in enumerate(spec.get("where") or [])
+    ]
+
+
+def table_population(frame: pd.DataFrame, spec: Mapping[str, Any], table_id: str) -> pd.DataFrame:
+    """The patients of ``frame`` meeting every ``where:`` condition of the table (all of them
+    without ``where:``), by :func:`retrocohort.cohort.selection.apply_selection`: a patient whose
+    variable is missing is left out unless the condition says ``missing: include``."""
+    criteria = where_criteria(spec, table_id)
+    return apply_selection(frame, criteria)[0] if criteria else frame
+
+
 def declared_table_statistics(
     frame: pd.DataFrame,
     table_id: str,
     spec: Mapping[str, Any],
     variables: Mapping[str, Any],
     statistics: Mapping[str, Any],
+    columns: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Full-precision statistics of the declared table ``table_id``.
 
@@ -129,6 +173,10 @@ def declared_table_statistics(
         The study's ``variables:`` (kinds and category levels).
     statistics : mapping
         The study's ``statistics:`` (``quantile_type``).
+    columns : mapping, optional
+        ``{row key path: (frame column, variable, time point)}`` of the long-format rows
+        (:func:`retrocohort.analysis.frames.row_columns`): each such row reads its column, and
+        a descriptive table's statistics record ``time_point`` and ``time_point_window``.
 
     Returns
     -------
@@ -136,10 +184,15 @@ def declared_table_statistics(
         Descriptive: the :func:`stratified_statistics` frame (one row per printed row: counts,
         quartiles, mean, SD, min, max per stratum, test, method, p, SMD); regression:
         :meth:`RegressionAnalysis.to_frame` (one row per model term: ratio, CI, p, n, events,
-        convergence notes, method); listing: patient_id and the listed variables.
+        convergence notes, method). Both add ``time_point`` and ``time_point_window`` (empty
+        for a variable that is not long-format). Listing: patient_id and the listed variables
+        (a column at a time point named ``<variable>@<time point>`` when the listing shows
+        the variable at two).
     """
+    columns = columns or {}
     if spec["kind"] == "listing":  # the listed values themselves, one row per patient
-        return listing_values(frame, spec)
+        listed = with_frame_columns(spec["columns"], f"tables/{table_id}/columns", columns)
+        return listing_values(frame, {**spec, "columns": listed})
     if spec["kind"] == "regression":
         levelled = _declared_levels(frame, spec, variables)
         refs = {
@@ -147,7 +200,13 @@ def declared_table_statistics(
             for name, level in reference_levels(spec, variables).items()
         }
         model = {**spec, "kind": spec["model"], "reference_levels": refs}
-        return regression_analysis(levelled, model, where=f"tables/{table_id}").to_frame()
+        terms = regression_analysis(levelled, model, where=f"tables/{table_id}").to_frame()
+        by_variable = {var: key for key, (_, var, _) in columns.items()}
+        records = [time_point_record(columns, by_variable.get(v, "")) for v in terms["variable"]]
+        return terms.assign(
+            time_point=[r["time_point"] for r in records],
+            time_point_window=[r["time_point_window"] for r in records],
+        )
     absent = [  # a declared measurement nobody in the cohort has on the baseline day: all missing
         r["variable"]
         for r in spec["rows"]
@@ -155,9 +214,9 @@ def declared_table_statistics(
     ]
     frame = frame.assign(**{name: np.nan for name in absent}) if absent else frame
     check_group_labels(frame, table_id, spec)
-    return stratified_statistics(
+    stats = stratified_statistics(
         frame,
-        descriptive_rows(spec, variables),
+        with_frame_columns(descriptive_rows(spec, variables), f"tables/{table_id}/rows", columns),
         spec.get("by"),
         group_labels=spec.get("group_labels") or _category_groups(spec.get("by"), variables),
         hf_type=int(statistics.get("quantile_type", 7)),
@@ -167,3 +226,4 @@ def declared_table_statistics(
         mann_whitney_test=mann_whitney_options(statistics, int(spec.get("exact_max_n", 50))),
         source=f"tables/{table_id}",
     )
+    return _with_time_points(stats, spec, table_id, columns)

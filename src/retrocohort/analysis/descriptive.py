@@ -160,15 +160,24 @@ def _level_indicator(values: pd.Series, row: Mapping, index: int) -> pd.Series:
 
 
 def table1_statistics(
-    frame: pd.DataFrame, rows: list[dict], variables: dict, derived: dict, hf_type: int, synthetic: set[str]
+    frame: pd.DataFrame,
+    rows: list[dict],
+    variables: dict,
+    derived: dict,
+    hf_type: int,
+    synthetic: set[str],
+    columns: Mapping[int, str] | None = None,
 ) -> pd.DataFrame:
     """Compute every configured Table 1 row from the baseline frame (one row per patient).
 
     Only the numbers: labels are formatting (:func:`table1_row_label`, applied by the tables
     rule), so editing a label does not recompute the statistics. Rows need only ``variable``,
     ``stat`` or ``section``; a categorical variable's row names its ``level`` (n (%) of patients
-    with that level among those with a known value).
+    with that level among those with a known value). ``columns`` maps a row index to the frame
+    column holding its values (a long-format row's column at its time point:
+    :func:`retrocohort.analysis.frames.row_columns`); other rows read the variable's column.
     """
+    columns = columns or {}
     records = []
     for i, row in enumerate(rows):
         if "section" in row:
@@ -176,7 +185,7 @@ def table1_statistics(
             continue
         name = row["variable"]
         kind = variable_kind(name, variables, derived)
-        values = variable_values(frame, name, variables, f"tables/table1/rows/{i}/variable")
+        values = variable_values(frame, columns.get(i, name), variables, f"tables/table1/rows/{i}/variable")
         if kind in ("categorical", "text"):
             values, kind = _level_indicator(values, row, i), "binary"
         stat = row.get("stat", "auto")

@@ -43,6 +43,8 @@ def declared_table_variables(config: Mapping[str, Any]) -> Iterable[tuple[str, s
         for key in ("reference_levels", "labels", "level_labels"):
             for name in spec.get(key, {}):
                 yield f"{where}/{key}/{name}", name
+        for i, condition in enumerate(spec.get("where") or []):
+            yield f"{where}/where/{i}/column", condition["column"]
 
 
 #: Keys that only one model reads: given with the other model, they would be ignored silently.
@@ -311,6 +313,38 @@ def hscore_stage_problems(config: Mapping[str, Any], file: str) -> list[Problem]
     ]
 
 
+def where_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any], file: str) -> list[Problem]:
+    """``where:`` conditions the table cannot apply: on a long-format measurement (one value
+    per patient is needed: derive a patient-level variable), or the selection-only
+    ``hscore_cutoff`` operator."""
+    problems = []
+    variables = config.get("variables") or {}
+    for i, condition in enumerate(spec.get("where") or []):
+        name = condition["column"]
+        if (variables.get(name) or {}).get("table") == "measurements":
+            problems.append(
+                Problem(
+                    f"{name!r} is a long-format measurement: a table's population needs one "
+                    "value per patient",
+                    file=file,
+                    column=f"tables/{tid}/where/{i}/column",
+                    value=name,
+                    expected="a patient-level or derived variable (derive one, e.g. less_than)",
+                )
+            )
+        if condition.get("operator") == "hscore_cutoff":
+            problems.append(
+                Problem(
+                    "hscore_cutoff is a selection criterion only",
+                    file=file,
+                    column=f"tables/{tid}/where/{i}/operator",
+                    value="hscore_cutoff",
+                    expected="a comparison (==, !=, <, <=, >, >=, in, notna, is_true) with a value",
+                )
+            )
+    return problems
+
+
 def declared_table_problems(config: Mapping[str, Any], known: set[str], file: str) -> list[Problem]:
     """Unknown variables, reserved ids and model keys of the declared tables; HScore-stage keys."""
     problems = unknown_variable_problems(declared_table_variables(config), known, file)
@@ -327,4 +361,5 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
             )
         problems += _model_problems(tid, spec, file) + _kind_problems(tid, spec, config, file)
         problems += _reference_problems(tid, spec, config, file) + _row_problems(tid, spec, config, file)
+        problems += where_problems(tid, spec, config, file)
     return problems + hscore_stage_problems(config, file)

@@ -12,12 +12,19 @@ The selection itself is :func:`retrocohort.analysis.time_points.select_time_poin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from retrocohort.config.row_time_points import (
+    is_long_format,
+    long_format_problems,
+    row_time_point_name,
+    table_time_point_names,
+    table_variable_uses,
+)
 from retrocohort.config.unknown import unknown_name_problems
 from retrocohort.errors import Problem
 
@@ -111,6 +118,65 @@ def _named(config: dict) -> Iterable[tuple[str, str]]:
         yield f"paired_time_points/{i}", name
     for i, name in enumerate(config.get("repeated_time_points") or []):
         yield f"repeated_time_points/{i}", name
+    yield from table_time_point_names(config)
+
+
+def table_time_points(config: dict, tid: str) -> dict[str, TimePoint]:
+    """{key path: time point} of every long-format variable of table ``tid`` (resolved by
+    :func:`row_time_point_name`; the load-time check guarantees each exists)."""
+    spec = config["tables"][tid]
+    points = time_points(config)
+    return {
+        key: points[row_time_point_name(config, spec, row)]  # type: ignore[index]
+        for key, name, row in table_variable_uses(tid, spec)
+        if is_long_format(config, name)
+    }
+
+
+#: A row's long-format value: (frame column, variable, time point).
+RowColumn = tuple[str, str, TimePoint]
+
+
+def row_columns(config: dict, table_id: str) -> dict[str, RowColumn]:
+    """{key path of the row: (frame column, variable, time point)} of every long-format variable
+    of table ``table_id`` (see :func:`retrocohort.config.time_points.table_time_points`).
+
+    The column is the variable's name when the table takes it at one time point only, else
+    ``<variable>@<time point>`` (one column per time point of the same variable)."""
+    points = table_time_points(config, table_id)
+    names = {key: name for key, name, _ in table_variable_uses(table_id, config["tables"][table_id])}
+    seen: dict[str, set[str]] = {}
+    for key, point in points.items():
+        seen.setdefault(names[key], set()).add(point.name)
+    return {
+        key: (names[key] if len(seen[names[key]]) == 1 else f"{names[key]}@{p.name}", names[key], p)
+        for key, p in points.items()
+    }
+
+
+def with_frame_columns(items: list, prefix: str, columns: Mapping[str, RowColumn]) -> list[dict]:
+    """Rows (or listing columns) whose ``variable`` is replaced by the frame column of their
+    time point (``columns`` from :func:`row_columns`, keyed ``<prefix>/<i>``)."""
+    return [
+        {**item, "variable": columns[f"{prefix}/{i}"][0]} if f"{prefix}/{i}" in columns else item
+        for i, item in enumerate(items)
+    ]
+
+
+def describe_time_point(point: TimePoint) -> str:
+    """How a time point chooses a value, as a noun phrase: "value closest to day 0 within days
+    -3 to 0 (ties: earlier)", "first value within days ...", or "value on day 0" for an
+    exact-day point (printed after "the" in table footnotes)."""
+    lo, hi = point.window
+    if lo == hi:
+        return f"value on day {lo}"
+    rule = {
+        "closest": f"value closest to day {point.day}",
+        "first": "first value",
+        "last": "last value",
+        "worst": "worst value (highest or lowest, as the variable declares)",
+    }[point.rule]
+    return f"{rule} within days {lo} to {hi} (ties: {point.tie})"
 
 
 def _in_range(key: str, value: Any, lo: int, hi: int, file: str) -> list[Problem]:
@@ -206,7 +272,7 @@ def time_point_problems(config: dict, file: str) -> list[Problem]:
                 expected="either paired_days or paired_time_points (with time_points), not both",
             )
         )
-    problems += _worst_problems(config, file)
+    problems += _worst_problems(config, file) + long_format_problems(config, file)
     return problems
 
 

@@ -104,16 +104,20 @@ def _written_values(config: Mapping[str, Any]) -> Iterable[tuple[str, str, Any]]
                 yield f"survival/{i}/groups/{value}", s["group_variable"], value
     for i, c in enumerate((config.get("selection") or {}).get("criteria") or []):
         if isinstance(c, Mapping) and c.get("operator") in EQUALITY_OPERATORS and "value" in c:
-            values = c["value"] if isinstance(c["value"], list) else [c["value"]]
-            for j, value in enumerate(values):
-                key = f"selection/criteria/{i}/value" + (f"/{j}" if isinstance(c["value"], list) else "")
-                yield key, c["column"], value
+            yield from _condition_values(f"selection/criteria/{i}", c)
     for name, spec in (config.get("derived") or {}).items():
         if isinstance(spec, Mapping) and isinstance(spec.get("equals"), Mapping):
             yield f"derived/{name}/equals/value", spec["equals"]["variable"], spec["equals"]["value"]
     for tid, spec in (config.get("tables") or {}).items():
         if isinstance(spec, Mapping) and "kind" in spec:
             yield from _table_values(f"tables/{tid}", spec)
+
+
+def _condition_values(where: str, c: Mapping[str, Any]) -> Iterable[tuple[str, str, Any]]:
+    """(key path, variable, value) of an equality condition (selection criterion, ``where:``)."""
+    values = c["value"] if isinstance(c["value"], list) else [c["value"]]
+    for j, value in enumerate(values):
+        yield f"{where}/value" + (f"/{j}" if isinstance(c["value"], list) else ""), c["column"], value
 
 
 def _table_values(where: str, spec: Mapping[str, Any]) -> Iterable[tuple[str, str, Any]]:
@@ -136,6 +140,9 @@ def _table_values(where: str, spec: Mapping[str, Any]) -> Iterable[tuple[str, st
             yield f"{where}/level_labels/{name}/{value}", name, value
     if "event_level" in spec and "outcome" in spec:
         yield f"{where}/event_level", spec["outcome"], spec["event_level"]
+    for i, c in enumerate(spec.get("where") or []):
+        if isinstance(c, Mapping) and c.get("operator") in EQUALITY_OPERATORS and "value" in c:
+            yield from _condition_values(f"{where}/where/{i}", c)
 
 
 def value_problems(config: Mapping[str, Any], file: str) -> list[Problem]:

@@ -10,6 +10,14 @@ from typing import Any
 
 import pandas as pd
 
+from retrocohort.config.row_time_points import table_variable_uses
+from retrocohort.config.time_points import (
+    TimePoint,
+    describe_time_point,
+    row_columns,
+    table_time_points,
+    with_frame_columns,
+)
 from retrocohort.format.pvalues import p_value_format
 from retrocohort.render.model import Table
 from retrocohort.render.pvalue_marks import bold_threshold
@@ -51,21 +59,75 @@ def regression_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict:
     return {**spec, "labels": {**labels, **spec.get("labels", {})}}
 
 
+#: How a ``where:`` operator reads in a footnote ("Treatment arm = Placebo").
+_OPERATOR_WORDS = {"==": "=", "!=": "≠", ">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+
+
+def condition_text(condition: Mapping[str, Any], config: Mapping[str, Any]) -> str:
+    """One ``where:`` condition in words: its ``label``, else "<variable label> = <value>"
+    ("in {a, b}", "recorded", "yes" for the other operators)."""
+    if condition.get("label"):
+        return str(condition["label"])
+    name, op, value = _label(config, condition["column"]), condition["operator"], condition.get("value")
+    if op == "in":
+        return f"{name} in {{{', '.join(map(str, value))}}}"
+    if op == "notna":
+        return f"{name} recorded"
+    if op == "is_true":
+        return f"{name}: yes"
+    return f"{name} {_OPERATOR_WORDS[op]} {value}"
+
+
+def population_footnote(spec: Mapping[str, Any], config: Mapping[str, Any], n: int) -> list[str]:
+    """The table's population when it declares ``where:``: "Patients with A and B (n = 12)."."""
+    conditions = spec.get("where") or []
+    if not conditions:
+        return []
+    return [f"Patients with {' and '.join(condition_text(c, config) for c in conditions)} (n = {n})."]
+
+
+def time_point_footnotes(table_id: str, config: Mapping[str, Any]) -> list[str]:
+    """Per time point of the table's long-format variables, which variables and how the value
+    was chosen: "Serum bilirubin, Serum albumin at Baseline: the value closest to day 0 within
+    days -30 to 30 (ties: earlier)."."""
+    names = {key: name for key, name in _uses(table_id, config)}
+    by_point: dict[TimePoint, list[str]] = {}
+    for key, point in table_time_points(dict(config), table_id).items():
+        label = _label(config, names[key])
+        if label not in by_point.setdefault(point, []):
+            by_point[point].append(label)
+    return [
+        f"{', '.join(labels)} at {point.title}: the {describe_time_point(point)}."
+        for point, labels in by_point.items()
+    ]
+
+
+def _uses(table_id: str, config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [(key, name) for key, name, _ in table_variable_uses(table_id, config["tables"][table_id])]
+
+
 def build_declared_table(
     stats: pd.DataFrame, table_id: str, config: Mapping[str, Any], n_patients: int | None = None
 ) -> Table:
     """The formatted table ``tables.<table_id>`` from its full-precision statistics; ``{n}`` in
-    its title is the number of patients of the analysed cohort (``n_patients``)."""
+    its title is the number of patients of the table's population (``n_patients``: the analysed
+    cohort, or those meeting the table's ``where:``). The footnotes state that population with
+    its n and the time point of every long-format variable."""
     spec = dict(config["tables"][table_id])
     if "title" in spec and n_patients is not None:
         spec["title"] = spec["title"].replace("{n}", str(n_patients))
+    generated = population_footnote(spec, config, n_patients or 0) + time_point_footnotes(table_id, config)
+    if generated:
+        spec["footnotes"] = [*spec.get("footnotes", []), *generated]
     kw = dict(
         style=number_style(dict(config), table_id),
         p_format=p_value_format(config["statistics"]),
         bold_p_below=bold_threshold(dict(config), table_id),
         label=f"tab:{table_id}",
     )
-    if spec["kind"] == "listing":
+    if spec["kind"] == "listing":  # a column read at its time point has that column's name
+        columns = row_columns(config, table_id)
+        spec["columns"] = with_frame_columns(spec["columns"], f"tables/{table_id}/columns", columns)
         rule = config["statistics"]["rounding"]
         return build_listing(stats, spec, rule, table_id, f"results/stats/{table_id}.csv")
     if spec["kind"] == "regression":
