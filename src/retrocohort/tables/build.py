@@ -16,7 +16,12 @@ from __future__ import annotations
 import pandas as pd
 
 from retrocohort.analysis.descriptive import table1_row_label
-from retrocohort.config.time_points import TimePoint, paired_time_points, repeated_time_points
+from retrocohort.config.time_points import (
+    TimePoint,
+    describe_time_point,
+    paired_time_points,
+    repeated_time_points,
+)
 from retrocohort.format.numbers import (
     EM_DASH,
     format_count_pct,
@@ -186,11 +191,8 @@ def _paired_cell(
 
 def _window_footnotes(points: tuple[TimePoint, ...]) -> list[str]:
     """How each windowed time point chose its value (exact-day points need no note)."""
-    words = {"closest": "value closest to day {day}", "first": "first value", "last": "last value"}
-    words["worst"] = "worst value (highest or lowest, as the variable declares)"
     return [
-        f"{p.title}: the {words[p.rule].format(day=p.day)} within days {p.window[0]} to {p.window[1]}"
-        f" (ties: {p.tie})."
+        f"{p.title}: the {describe_time_point(p)}."
         for p in dict.fromkeys(points)
         if p.window[0] != p.window[1]
     ]
