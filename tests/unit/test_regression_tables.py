@@ -164,3 +164,44 @@ def test_model_errors_name_the_model_and_config_key(cohort):
         )
     assert err.value.summary.startswith("univariable model of 'flat' (regression.predictors/1): ")
     assert err.value.problems[0].column == "flat"
+
+
+def test_per_k_units_rescales_a_number_predictor_exactly(cohort):
+    """``per: {age: 10}``: the age ratio is per 10 years, exp(10 * beta) of the unscaled fit, and z, p,
+    the other terms and n are unchanged (found on the Rotterdam cohort: receptors per fmol/L printed
+    HR 1.00 (1.00-1.00))."""
+    plain = regression_analysis(cohort, SPEC)
+    per10 = regression_analysis(cohort, {**SPEC, "per": {"age": 10}})
+    for model in ("univariable", "multivariable"):
+        a = plain.univariable["age"] if model == "univariable" else plain.multivariable
+        b = per10.univariable["age"] if model == "univariable" else per10.multivariable
+        assert b.term("age").coefficient == pytest.approx(10 * a.term("age").coefficient, rel=1e-9)
+        assert b.term("age").ratio == pytest.approx(math.exp(10 * a.term("age").coefficient), rel=1e-9)
+        assert b.term("age").p_value == pytest.approx(a.term("age").p_value, rel=1e-9)
+        assert b.n == a.n
+    assert per10.multivariable.term("exposed").ratio == pytest.approx(
+        plain.multivariable.term("exposed").ratio, rel=1e-9
+    )
+    frame = per10.to_frame()
+    assert frame.loc[frame["variable"] == "age", "per"].tolist() == [10.0, 10.0]
+    assert "per" not in plain.to_frame()
+
+
+def test_per_k_units_label_and_refusal_of_a_category():
+    from retrocohort.config.declared_tables import declared_table_problems
+    from retrocohort.tables.declared_tables import regression_spec
+
+    config = {
+        "variables": {
+            "er": {"label": "Oestrogen receptors", "kind": "continuous", "unit": "fmol/L"},
+            "size": {"label": "Size", "kind": "categorical", "categories": ["a", "b"]},
+            "died": {"label": "Died", "kind": "binary"},
+        }
+    }
+    spec = {"kind": "regression", "model": "logistic", "outcome": "died", "predictors": ["er", "size"]}
+    labels = regression_spec({**spec, "per": {"er": 100}}, config)["labels"]
+    assert labels["er"] == "Oestrogen receptors (per 100 fmol/L)"
+    config["tables"] = {"t": {**spec, "per": {"size": 2, "age": 10}}}
+    problems = declared_table_problems(config, set(config["variables"]), "config.yaml")
+    columns = {p.column for p in problems}
+    assert {"tables/t/per/size", "tables/t/per/age"} <= columns

@@ -12,7 +12,7 @@ CIs) and :func:`retrocohort.stats.cox_regression` (R ``coxph``, Efron ties).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -32,6 +32,7 @@ class RegressionAnalysis:
     kind: str
     univariable: Mapping[str, RegressionResult]
     multivariable: RegressionResult | None
+    per: Mapping[str, float] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per model term: ``analysis`` (univariable / multivariable), ``predictor``
@@ -45,6 +46,8 @@ class RegressionAnalysis:
         if self.multivariable is not None:
             parts.append(self.multivariable.to_frame().assign(analysis=MULTIVARIABLE, predictor=""))
         frame = pd.concat(parts, ignore_index=True)
+        if self.per:  # the units each ratio is per (only when the spec rescales a predictor)
+            frame["per"] = [float(self.per.get(v, 1.0)) for v in frame["variable"]]
         first = ["analysis", "predictor"]
         return frame[first + [c for c in frame.columns if c not in first]]
 
@@ -132,7 +135,9 @@ def regression_analysis(
     frame : pandas.DataFrame
         One row per patient.
     spec : mapping
-        See :func:`check_regression_spec`; optional ``conf_level`` (default 0.95).
+        See :func:`check_regression_spec`; optional ``conf_level`` (default 0.95) and ``per``
+        (``{predictor: k}``: the predictor is divided by ``k`` before fitting, so its coefficient,
+        ratio and CI are per ``k`` units: exp(k * beta), exactly; z and p are unchanged).
     source : str, optional
         Input file named in error messages.
     where : str
@@ -151,6 +156,9 @@ def regression_analysis(
         From the model fits: no event, a predictor without variation, a missing reference level.
     """
     check_regression_spec(spec, frame.columns, where)
+    per = {name: float(k) for name, k in (spec.get("per") or {}).items()}
+    if per:
+        frame = frame.assign(**{name: frame[name] / k for name, k in per.items() if name in frame})
     univariable = {
         name: _fit_named(
             frame, spec, [name], source, f"univariable model of '{name}' ({where}.predictors/{i})"
@@ -164,6 +172,7 @@ def regression_analysis(
         multivariable=_fit_named(frame, spec, multi, source, f"multivariable model ({where}.multivariable)")
         if multi
         else None,
+        per=per,
     )
 
 

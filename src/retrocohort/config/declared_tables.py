@@ -87,7 +87,7 @@ def _model_problems(tid: str, spec: Mapping[str, Any], file: str) -> list[Proble
     """Multivariable terms and reference levels must be among the table's predictors' models."""
     problems = exclusive_key_problems(tid, spec, file)
     in_models = set(spec.get("predictors", [])) | set(spec.get("multivariable", []))
-    for key in ("reference_levels", "labels", "level_labels"):
+    for key in ("reference_levels", "labels", "level_labels", "per"):
         for name in spec.get(key, {}):
             if name not in in_models:
                 problems.append(
@@ -160,6 +160,22 @@ def _kind_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any],
 
 #: Derived operations giving a number.
 NUMERIC_OPS = ("count_of", "points", "treatment_line_of")
+
+
+def _per_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any], file: str) -> list[Problem]:
+    """``per: {predictor: k}`` rescales a number predictor (ratio per k units): a predictor that
+    is not a number (a category, a yes/no) has no "per k units" and is refused."""
+    return [
+        Problem(
+            "`per` rescales a number predictor; this predictor is not a number",
+            file=file,
+            column=f"tables/{tid}/per/{name}",
+            value=name,
+            expected="a continuous or count predictor (its ratio is then per k units)",
+        )
+        for name in spec.get("per") or {}
+        if _predictor_kind(config, name) not in ("numeric", None) or _is_yes_no(config, name)
+    ]
 
 
 def _predictor_kind(config: Mapping[str, Any], name: str) -> str | None:
@@ -360,6 +376,7 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
                 )
             )
         problems += _model_problems(tid, spec, file) + _kind_problems(tid, spec, config, file)
+        problems += _per_problems(tid, spec, config, file)
         problems += _reference_problems(tid, spec, config, file) + _row_problems(tid, spec, config, file)
         problems += where_problems(tid, spec, config, file)
     return problems + hscore_stage_problems(config, file)

@@ -56,7 +56,14 @@ def regression_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict:
     """Predictor labels from ``variables:`` (with units) unless the table's ``labels`` set them."""
     names = list(spec["predictors"]) + list(spec.get("multivariable", []))
     labels = {name: _with_unit(config, name) for name in names}
+    labels |= {name: _per_units(config, name, k) for name, k in (spec.get("per") or {}).items()}
     return {**spec, "labels": {**labels, **spec.get("labels", {})}}
+
+
+def _per_units(config: Mapping[str, Any], name: str, k: float) -> str:
+    """A rescaled predictor's label: "Oestrogen receptors (per 100 fmol/L)", "Age (per 10 years)"."""
+    unit = (config["variables"].get(name) or {}).get("unit")
+    return f"{_label(config, name)} (per {k:g}{f' {unit}' if unit else ' units'})"
 
 
 #: How a ``where:`` operator reads in a footnote ("Treatment arm = Placebo").
