@@ -116,27 +116,29 @@ def _fixed(text: str) -> Callable[[Records, Mapping[str, Any]], str]:
 
 
 def _chi_square(records: Records, _stats: Mapping[str, Any]) -> str:
-    yates = _method_has(records, "with Yates")
-    plain = _any(records, lambda r: "with Yates" not in str(r.get("method") or ""))
+    two_by_two = [r for r in records if "2x2 table" in str(r.get("method") or "")]
+    yates = sum("with Yates" in str(r.get("method")) for r in two_by_two)
     correction = (
-        "with Yates' continuity correction on 2x2 tables"
-        if yates and not plain
-        else "without continuity correction"
-        if plain and not yates
-        else "with Yates' continuity correction on some 2x2 tables"
+        ""
+        if not two_by_two
+        else ", with Yates' continuity correction on 2x2 tables"
+        if yates == len(two_by_two)
+        else ", without continuity correction"
+        if yates == 0
+        else f", with Yates' continuity correction on {yates} of {len(two_by_two)} 2x2 tables"
     )
     chosen = (
-        "; chosen when every expected count was at least 5, otherwise the exact test below"
+        " (chosen when every expected count was at least 5, else an exact test)"
         if _method_has(records, "Chosen as")
         else ""
     )
-    return f"Pearson's chi-square test of independence, {correction}{chosen}"
+    return f"Pearson's chi-square test of independence{correction}{chosen}"
 
 
 def _mann_whitney(records: Records, _stats: Mapping[str, Any]) -> str:
     exact = _method_has(records, "exact conditional null")
     normal = _method_has(records, "normal approximation")
-    cc = " with continuity correction" if _method_has(records, "with continuity correction") else ""
+    cc = " and continuity correction" if _method_has(records, "with continuity correction") else ""
     parts = []
     if exact:
         parts.append("the exact conditional null distribution of the mid-rank sum (exact with ties)")
