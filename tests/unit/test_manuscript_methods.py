@@ -186,15 +186,20 @@ def test_pbc_like_study_names_its_methods_and_nothing_else():
 
 def test_flagship_like_study_names_its_paired_tests():
     sources = {"results/stats/table3_paired.json": [_fever(), _paired()]}
-    text = methods_markdown(CONFIG, sources, synthetic=True)
+    hscore = {"window_days": [-3, 0], "cutoff": 169, "operator": ">", "columns": {}}
+    config = {**CONFIG, "hscore": hscore, "selection": {"score": "recomputed"}}
+    text = methods_markdown(config, sources, synthetic=True)
+    assert "HScore" in text and "within days -3 to 0, diagnostic cut-off > 169" in text
     assert "Day 0 and Day 7 values were compared" in text
     assert (
         "McNemar test for paired binary values, exact binomial test on the discordant pairs (Fever)" in text
     )
     assert "Wilcoxon signed-rank" in text and "(CRP (mg/L))" in text
     assert "Kaplan" not in text and "regression" not in text and "Between groups" not in text
-    refs = text.split("### References")[1].strip().splitlines()  # Wilcoxon, McNemar, HL, rank-biserial
-    assert [r.split(".")[0] for r in refs] == ["1", "2", "3", "4"] and refs[1].startswith("2. McNemar Q")
+    refs = (
+        text.split("### References")[1].strip().splitlines()
+    )  # HScore, Wilcoxon, McNemar, HL, rank-biserial
+    assert [r.split(".")[0] for r in refs] == ["1", "2", "3", "4", "5"] and refs[0].startswith("1. Fardet L")
     assert "† Synthetic: invented." in text
 
 

@@ -45,6 +45,8 @@ rule methods:
         code=CODE,
         config=config_keys(
             "statistics",
+            "hscore",
+            "selection/score",
             "study/title",
             "study/synthetic_note",
             "tables/preset",

@@ -222,6 +222,22 @@ def _quantiles(records: Records, stats: Mapping[str, Any]) -> str:
     )
 
 
+def _hscore(records: Records, _stats: Mapping[str, Any]) -> str:
+    spec = records[0]
+    low, high = spec["window_days"]
+    computed = f"computed from the worst value of each item within days {low} to {high}"
+    score = (
+        computed
+        if spec["score"] == "recomputed"
+        else f"as reported in the patient records ({computed} beside it)"
+    )
+    return (
+        f"Selection by the HScore for reactive haemophagocytic syndrome, {score}, diagnostic cut-off "
+        f"{spec['operator']} {spec['cutoff']:g}; probability of HLH by a logistic approximation of the "
+        "published score-probability table"
+    )
+
+
 def _finite(value: Any) -> bool:
     try:
         return value is not None and not isinstance(value, bool) and math.isfinite(float(value))
@@ -238,6 +254,15 @@ REGISTRY: dict[str, MethodEntry] = {
             "quantile(x, type = k)",
             "Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361-5.",
             _quantiles,
+        ),
+        MethodEntry(
+            "HScore",
+            "HScore",
+            "none in base R (the published item weights of Fardet et al.)",
+            "Fardet L, Galicier L, Lambotte O, et al. Development and validation of the HScore, a "
+            "score for the diagnosis of reactive hemophagocytic syndrome. Arthritis Rheumatol "
+            "2014;66:2613-20.",
+            _hscore,
         ),
         MethodEntry(
             "Wilcoxon signed-rank",

@@ -26,7 +26,7 @@ from retrocohort.config.time_points import paired_time_points, repeated_time_poi
 from retrocohort.format.numbers import rounding_rule_sentence
 from retrocohort.format.pvalues import p_value_format
 from retrocohort.io.provenance import package_versions
-from retrocohort.manuscript.method_sentences import MethodLine, Records, method_lines, methods_used
+from retrocohort.manuscript.method_sentences import REGISTRY, MethodLine, Records, method_lines, methods_used
 from retrocohort.manuscript.resolve import synthetic_footnote
 from retrocohort.render.rst import rst_escape
 from retrocohort.stats.multiplicity import ADJUST_METHODS
@@ -108,8 +108,9 @@ def method_sections(config: Mapping[str, Any], sources: Mapping[str, Records]) -
     Parameters
     ----------
     config
-        ``statistics`` and, when the study has paired or repeated tests, ``time_points``,
-        ``paired_days``, ``paired_time_points``, ``repeated_time_points``.
+        ``statistics``, ``hscore`` and ``selection/score`` (an HScore study) and, when the
+        study has paired or repeated tests, ``time_points``, ``paired_days``,
+        ``paired_time_points``, ``repeated_time_points``.
     sources
         ``{file name: records}`` of every statistics file of the study.
 
@@ -119,8 +120,12 @@ def method_sections(config: Mapping[str, Any], sources: Mapping[str, Records]) -
         Descriptive statistics, paired, repeated, group comparisons, time to event and
         regression, each only when a record used one of its methods.
     """
-    lines = method_lines(methods_used(sources), config["statistics"])
-    sections = [Section("", _pick(lines, ("quantiles",)))]
+    used = methods_used(sources)
+    if "hscore" in config:  # the selection score: declared, not a statistics record
+        used = {**used, "HScore": [{**config["hscore"], "score": config["selection"]["score"]}]}
+        used = {key: used[key] for key in REGISTRY if key in used}
+    lines = method_lines(used, config["statistics"])
+    sections = [Section("", _pick(lines, ("quantiles", "HScore")))]
     paired = _pick(lines, PAIRED_KEYS)
     if paired:
         first, second = paired_time_points(dict(config))
