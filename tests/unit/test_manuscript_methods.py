@@ -206,7 +206,7 @@ def test_flagship_like_study_names_its_paired_tests():
 def test_descriptive_only_study_has_no_test_paragraph():
     sources = {"results/stats/table1.csv": [{"variable": "age", "quantile_type": 7, "synthetic": False}]}
     text = methods_markdown(CONFIG, sources, synthetic=False)
-    assert "Hyndman and Fan, type 7" in text
+    assert "Hyndman and Fan (1996), type 7" in text
     assert "two-sided" not in text and "compared" not in text and "adjusted" not in text
 
 

@@ -137,8 +137,13 @@ def method_sections(config: Mapping[str, Any], sources: Mapping[str, Records]) -
         )
     repeated = _pick(lines, REPEATED_KEYS)
     if repeated:
-        names = _join([p.title for p in repeated_time_points(dict(config))])
-        sections.append(Section(f"Values at {names} were compared within patients.", repeated))
+        names = [p.title for p in repeated_time_points(dict(config))]
+        intro = (
+            f"Values at {_join(names)} were compared within patients."
+            if names
+            else "Across the repeated time points:"
+        )
+        sections.append(Section(intro, repeated))
     sections.append(Section("Between groups:", _pick(lines, GROUP_KEYS)))
     sections.append(Section("Time to event:", _pick(lines, SURVIVAL_KEYS)))
     sections.append(Section("Regression models:", _pick(lines, REGRESSION_KEYS)))
