@@ -262,4 +262,4 @@ def test_report_rst_parses_without_docutils_messages():
     doctree = publish_doctree(rst, settings_overrides={"report_level": 1, "halt_level": 5})
     messages = [n.astext() for n in doctree.findall() if n.tagname == "system_message"]
     assert not messages, messages
-    assert "R: " in rst and "survdiff" in rst
+    assert "*R:* ``survival::survdiff(Surv(time, event) ~ group)``" in rst

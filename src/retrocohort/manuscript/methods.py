@@ -197,6 +197,16 @@ def methods_markdown(config: Mapping[str, Any], sources: Mapping[str, Records], 
     return "\n\n".join(paragraphs) + "\n"
 
 
+def _rst_item(line: MethodLine) -> str:
+    """A list item: the sentence, then the R equivalent (literal) and the reference."""
+    if "``" in line.r_equivalent:
+        raise ValueError(f"R equivalent of {line.key!r} contains ``: cannot be an RST literal")
+    return (
+        f"- {rst_escape(line.sentence)}\n\n"
+        f"  *R:* ``{line.r_equivalent}``. *Reference:* {rst_escape(line.reference)}"
+    )
+
+
 def methods_rst(config: Mapping[str, Any], sources: Mapping[str, Records]) -> str:
     """The report's list of methods (reStructuredText, every text escaped): per analysis family
     its opening clause, then one item per method with its sentence, R equivalent and reference."""
@@ -205,13 +215,7 @@ def methods_rst(config: Mapping[str, Any], sources: Mapping[str, Records]) -> st
     for section in sections:
         if section.intro:
             blocks.append(rst_escape(section.intro))
-        blocks.append(
-            "\n".join(
-                f"- {rst_escape(line.sentence)}\n  R: {rst_escape(line.r_equivalent)}. "
-                f"Reference: {rst_escape(line.reference)}"
-                for line in section.lines
-            )
-        )
+        blocks.append("\n\n".join(_rst_item(line) for line in section.lines))
     tests = _tests_paragraph(config, sources, sections)
     blocks += [rst_escape(tests)] if tests else []
     return "\n\n".join(blocks) + "\n"
