@@ -48,7 +48,7 @@ CONFIG = {
 
 def _paired(n: int = 12, preset: str = "retrocohort", label: str = "CRP (mg/L)") -> dict:
     d = np.round(RNG.normal(1.0, 2.0, n), 1)
-    res = wilcoxon_signed_rank(d, **wilcoxon_preset(preset))
+    res = wilcoxon_signed_rank(d, decimals=6, **wilcoxon_preset(preset))
     hl = hodges_lehmann_paired(d, convention="R" if preset == "R" else "retrocohort")
     return {
         "label": label,
@@ -226,6 +226,7 @@ def test_wilcoxon_sentence_says_which_null_was_used():
         if x.key == "Wilcoxon signed-rank"
     ]
     assert "exact conditional null" in line.sentence and "up to n = 50" in line.sentence
+    assert "rounded to 6 decimals before ranking" in line.sentence  # details.decimals of the record
 
 
 def test_chi_square_sentence_says_whether_yates_was_applied():

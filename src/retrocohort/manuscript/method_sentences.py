@@ -173,8 +173,9 @@ REGISTRY: dict[str, MethodEntry] = {
             "Pearson chi-square",
             "Pearson chi-square test",
             "chisq.test(table, correct = TRUE/FALSE)",
-            "Pearson K. On the criterion that a given system of deviations from the probable... "
-            "Philos Mag 1900;50:157-75; Yates F. Contingency tables involving small numbers and the "
+            "Pearson K. On the criterion that a given system of deviations from the probable in the "
+            "case of a correlated system of variables is such that it can be reasonably supposed to "
+            "have arisen from random sampling. Philos Mag 1900;50:157-75; Yates F. Contingency tables involving small numbers and the "
             "chi-square test. Suppl J R Stat Soc 1934;1:217-35.",
             chi_square,
         ),

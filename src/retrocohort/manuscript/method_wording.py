@@ -70,7 +70,12 @@ def wilcoxon(records: Records, _stats: Mapping[str, Any]) -> str:
         if 0 < exact < len(records)
         else ""
     )
-    return f"Wilcoxon signed-rank test on the paired differences, {zeros}; {null}{used}"
+    rounded = (
+        f" (rounded to {d['decimals']} decimals before ranking, so that float subtraction cannot break ties)"
+        if d.get("decimals") is not None
+        else ""
+    )
+    return f"Wilcoxon signed-rank test on the paired differences{rounded}, {zeros}; {null}{used}"
 
 
 def mcnemar(records: Records, _stats: Mapping[str, Any]) -> str:
