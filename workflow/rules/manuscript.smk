@@ -86,8 +86,6 @@ if MANUSCRIPT_ON:
                     "statistics/quantile_type",
                     "statistics/rounding",
                     "statistics/p_value",
-                    "statistics/multiplicity",
-                    "statistics/hodges_lehmann",
                     "study/title",
                     "study/synthetic_note",
                     "tables/preset",
