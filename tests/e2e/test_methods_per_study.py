@@ -3,7 +3,8 @@ study (the flagship config/, studies/pbc, .test) list the methods its statistics
 and nothing about a stage the study lacks (issue 22, deliverable 5).
 
 The flagship reuses the session's full run (conftest ``flagship``); studies/pbc and .test run
-only the target ``results/manuscript/methods.md`` (the statistics rules it needs). The Methods
+only the targets ``results/manuscript/methods.md`` (the statistics rules it needs) and
+``results/provenance/inputs.json``. The Methods
 page is rendered as ``snakemake --report`` renders the workflow description: Jinja (same
 settings, ``snakemake.config`` = the escaped study config) then docutils, in the run directory
 so its ``.. include::`` of ``results/manuscript/methods.rst`` resolves.
@@ -28,7 +29,8 @@ REPORT_TARGETS = "\n\n.. _4. Provenance: #provenance\n.. _6. Reviewer notebook: 
 
 def _methods_only(tmp_path_factory, name: str, study_dir: Path) -> Path:
     work = copy_study(tmp_path_factory.mktemp(name), study_dir)
-    proc = snakemake(work, "results/manuscript/methods.md", "--cores", "1", "--quiet", timeout=1200)
+    targets = ("results/manuscript/methods.md", "results/provenance/inputs.json")  # the page includes both
+    proc = snakemake(work, *targets, "--cores", "1", "--quiet", timeout=1200)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return work
 

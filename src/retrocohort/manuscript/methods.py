@@ -193,7 +193,7 @@ def methods_markdown(config: Mapping[str, Any], sources: Mapping[str, Records], 
         paragraphs.append(synthetic_footnote(config["study"]["synthetic_note"]))
     if refs:
         paragraphs.append("### References")
-        paragraphs.append("\n".join(f"{i}. {ref}" for i, ref in enumerate(refs, 1)))
+        paragraphs += [f"{i}. {ref}" for i, ref in enumerate(refs, 1)]  # one paragraph each (Word)
     return "\n\n".join(paragraphs) + "\n"
 
 
