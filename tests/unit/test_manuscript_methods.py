@@ -197,7 +197,7 @@ def test_flagship_like_study_names_its_paired_tests():
     assert "Wilcoxon signed-rank" in text and "(CRP (mg/L))" in text
     assert "Kaplan" not in text and "regression" not in text and "Between groups" not in text
     refs = (
-        text.split("### References")[1].strip().splitlines()
+        text.split("### References")[1].strip().split("\n\n")
     )  # HScore, Wilcoxon, McNemar, HL, rank-biserial
     assert [r.split(".")[0] for r in refs] == ["1", "2", "3", "4", "5"] and refs[0].startswith("1. Fardet L")
     assert "† Synthetic: invented." in text
