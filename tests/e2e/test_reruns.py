@@ -79,6 +79,7 @@ def test_a_quantile_type_edit_reruns_every_rule_that_computes_quartiles(work):
         "audit",
         "figures_slopes",
         "manuscript",  # prints Table 1 and Table 3 numbers in the Results text
+        "methods",  # names the methods the statistics files record
     }
     rerun(work)
     t1 = pd.read_csv(work / "results/stats/table1.csv")
@@ -97,6 +98,7 @@ def test_a_wilcoxon_preset_edit_reruns_the_paired_tests_and_what_reads_them(work
         "notebook",
         "audit",
         "manuscript",
+        "methods",
     }
     rerun(work)
     t3 = pd.read_csv(work / "results/stats/table3_paired.csv").set_index("variable")
@@ -148,6 +150,7 @@ def test_a_table3_parameter_list_edit_reruns_table3_and_its_readers(work):
         "notebook",
         "audit",
         "manuscript",
+        "methods",
     }
     rerun(work)
     t3 = pd.read_csv(work / "results/stats/table3_paired.csv")

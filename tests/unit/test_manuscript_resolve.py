@@ -8,7 +8,8 @@ import pytest
 
 from retrocohort.errors import ConfigError
 from retrocohort.manuscript.docx_text import text_docx_bytes
-from retrocohort.manuscript.methods import method_sentences, methods_markdown
+from retrocohort.manuscript.method_sentences import method_lines, methods_used
+from retrocohort.manuscript.methods import methods_markdown
 from retrocohort.manuscript.resolve import build_namespace, resolve_template
 
 WILCOXON = "Wilcoxon signed-rank test, exact conditional null; zero differences dropped."
@@ -125,13 +126,15 @@ def test_word_output_is_deterministic_and_drops_comments():
 
 def test_methods_name_each_test_as_computed(stats):
     records = json.loads(open(stats["paired"]).read())
-    assert method_sentences(records) == [WILCOXON.rstrip(".") + " (CRP and FERRITIN)."]
-    text = methods_markdown(CONFIG, records, [], [], synthetic=True)
-    assert "Hyndman and Fan (1996), type 7" in text
+    lines = method_lines(methods_used({"table3_paired.json": records}), CONFIG["statistics"])
+    assert [line.sentence for line in lines] == [WILCOXON.rstrip(".") + " (CRP and FERRITIN)."]
+    text = methods_markdown(CONFIG, {"table3_paired.json": records}, synthetic=True)
+    assert "Day 0 and Day 7 values were compared" in text
     assert "not adjusted for multiple comparisons" in text
     assert "p < 0.05 was considered significant" in text
     assert "numpy " in text and "Python 3." in text
-    assert text.rstrip().endswith("† Synthetic values.")
-    holm = {**CONFIG, "statistics": {**CONFIG["statistics"], "multiplicity": "holm"}}
-    assert "Holm step-down" in methods_markdown(holm, records, [], [], synthetic=False)
-    assert "†" not in methods_markdown(holm, records, [], [], synthetic=False)
+    assert "† Synthetic values." in text
+    # the adjustment the records say was applied, not the config's intention
+    holm = [{**rec, "adjustment": "holm"} for rec in records]
+    assert "Holm step-down" in methods_markdown(CONFIG, {"table3_paired.json": holm}, synthetic=False)
+    assert "†" not in methods_markdown(CONFIG, {"table3_paired.json": holm}, synthetic=False)

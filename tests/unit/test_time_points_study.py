@@ -182,9 +182,14 @@ def test_methods_text_names_the_time_points_and_the_repeated_test():
         "paired_time_points": ["baseline", "year1"],
     }
     paired = [
-        {"role": "main", "test": "Wilcoxon", "method": "Wilcoxon signed-rank test.", "label": "CRP"},
+        {
+            "role": "main",
+            "test": "Wilcoxon signed-rank",
+            "method": "Wilcoxon signed-rank test.",
+            "label": "CRP",
+        },
         {"role": "repeated", "test": "Friedman", "method": "Friedman rank test.", "label": "CRP"},
     ]
-    text = methods_markdown(config, paired, [], [], synthetic=False)
+    text = methods_markdown(config, {"results/stats/table3_paired.json": paired}, synthetic=False)
     assert "Day 0 and 1 year values were compared" in text
-    assert "Across the repeated time points: Friedman rank test (CRP)." in text
+    assert "Across the repeated time points: Friedman rank test" in text and "(CRP) [2]." in text

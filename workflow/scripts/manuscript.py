@@ -1,17 +1,15 @@
 """Rule ``manuscript``: the study's Results template resolved from the statistics files
-(Markdown and Word), a methods section generated from the config (Markdown and Word), and
-``values.json``, the traceability record of every number of the text."""
+(Markdown and Word) and ``values.json``, the traceability record of every number of the text
+(the methods section is rule ``methods``)."""
 
 from pathlib import Path
 
 from retrocohort.io.atomic import write_json, write_text
 from retrocohort.io.provenance import checksums
 from retrocohort.manuscript.docx_text import write_text_docx
-from retrocohort.manuscript.methods import methods_markdown
 from retrocohort.manuscript.resolve import (
     SOURCES,
     build_namespace,
-    read_json_records,
     resolve_template,
     synthetic_footnote,
 )
@@ -39,15 +37,6 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     title, preset = config["study"]["title"], config["tables"]["preset"]
     write_text(output["results_md"], text)
     write_text_docx(text, output["results_docx"], f"Results: {title}", preset)
-    methods = methods_markdown(
-        config,
-        read_json_records(paths["paired"]),
-        read_json_records(paths["groups"]) if "groups" in paths else [],
-        read_json_records(paths["survival"]) if "survival" in paths else [],
-        synthetic=resolved.synthetic,
-    )
-    write_text(output["methods_md"], methods)
-    write_text_docx(methods, output["methods_docx"], f"Methods: {title}", preset)
     record = {
         "about": (
             "Each placeholder of the template: its full-precision value, the printed text, and its "

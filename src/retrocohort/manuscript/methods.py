@@ -1,67 +1,82 @@
-"""A statistical-methods paragraph generated from the study config and the statistics files.
+"""The statistical-methods section, written from what the study's statistics files record.
 
-Each test is described by the method sentence its statistics record carries (the ``method``
-field written by :mod:`retrocohort.stats`: exact or approximate null, zero and tie handling), so
-the paragraph names what was computed, parameter by parameter, not what was intended. The
-quantile definition is Hyndman & Fan (1996) type N (:data:`retrocohort.stats.quantiles.HF_TYPES`),
-rounding from :func:`retrocohort.format.numbers.rounding_rule_sentence`, software versions from
-:func:`retrocohort.io.provenance.package_versions` (``importlib.metadata``).
+Every test and estimator a statistics record used (:func:`retrocohort.manuscript.method_sentences.methods_used`:
+the ``test``, ``model``, ``role`` and estimator fields of ``table1.csv``, ``table3_paired.json``,
+``groups.json``, ``survival.json`` and each declared table's ``<id>.json``) gets one sentence from
+the registry of method sentences, with a numbered reference; a stage the study lacks has no
+record, hence no sentence (no paired test without a paired table, no Kaplan-Meier without a
+survival analysis). Rounding from :func:`retrocohort.format.numbers.rounding_rule_sentence`,
+software versions from :func:`retrocohort.io.provenance.package_versions`
+(``importlib.metadata``). Rendered as Markdown (``methods.md``, ``methods.docx``) and as
+reStructuredText for the report's Methods page (``methods.rst``, with each R equivalent).
 
-References: Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361-5.
+References
+----------
+Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361-5.
 """
 
 from __future__ import annotations
 
 import platform
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from retrocohort.config.time_points import paired_time_points
+from retrocohort.config.time_points import paired_time_points, repeated_time_points
 from retrocohort.format.numbers import rounding_rule_sentence
 from retrocohort.format.pvalues import p_value_format
 from retrocohort.io.provenance import package_versions
+from retrocohort.manuscript.method_sentences import REGISTRY, MethodLine, Records, method_lines, methods_used
 from retrocohort.manuscript.resolve import synthetic_footnote
+from retrocohort.render.rst import rst_escape
 from retrocohort.stats.multiplicity import ADJUST_METHODS
-from retrocohort.stats.quantiles import HF_TYPES
 
 #: Packages whose versions the paragraph names (those that compute or print a number).
 SOFTWARE = ("retrocohort", "numpy", "scipy", "pandas", "statsmodels", "snakemake", "python-docx")
+
+#: Registry keys per paragraph of the section, in order (keys not used are left out).
+PAIRED_KEYS = (
+    "Wilcoxon signed-rank",
+    "McNemar",
+    "sign test",
+    "paired t-test",
+    "Hodges-Lehmann",
+    "rank-biserial",
+)
+REPEATED_KEYS = ("Friedman", "Cochran's Q")
+GROUP_KEYS = (
+    "Mann-Whitney U",
+    "Kruskal-Wallis",
+    "Pearson chi-square",
+    "Fisher exact",
+    "Fisher-Freeman-Halton exact",
+    "SMD",
+)
+SURVIVAL_KEYS = ("km", "median", "log-rank")
+REGRESSION_KEYS = ("cox", "logistic")
+TEST_KEYS = PAIRED_KEYS[:4] + REPEATED_KEYS + GROUP_KEYS[:5] + ("log-rank",) + REGRESSION_KEYS
+
+
+@dataclass(frozen=True)
+class Section:
+    """One paragraph of the methods: an opening clause (may be empty) and its methods."""
+
+    intro: str
+    lines: tuple[MethodLine, ...]
 
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def method_sentences(records: list[dict], subject: str = "label") -> list[str]:
-    """One sentence per distinct ``(test, method)`` of ``records``: the test's method text and
-    the rows (by ``subject``) it was used for, in order of first appearance."""
-    groups: dict[tuple[str, str], list[str]] = {}
-    for rec in records:
-        if rec.get("test") and rec.get("method"):
-            groups.setdefault((rec["test"], rec["method"]), []).append(str(rec.get(subject) or ""))
-    sentences = []
-    for (_test, method), subjects in groups.items():
-        named = [s for s in dict.fromkeys(subjects) if s]
-        sentences.append(f"{method.rstrip('.')} ({_join(named)})." if named else method)
-    return sentences
-
-
-def _descriptive(stats_cfg: Mapping) -> str:
-    qtype = int(stats_cfg["quantile_type"])
-    return (
-        "Categorical variables are reported as numbers with percentages of the patients with a "
-        "known value (missing values are reported, never counted as absent); continuous variables "
-        "as medians with first and third quartiles [Q1–Q3], the quartiles computed with the sample "
-        f"quantile definition of Hyndman and Fan (1996), type {qtype}: {HF_TYPES[qtype]}."
+def _multiplicity(paired: Records, comparison: str) -> str:
+    methods = sorted(
+        {str(r.get("adjustment")) for r in paired if r.get("adjustment") not in (None, "", "none")}
     )
-
-
-def _multiplicity(stats_cfg: Mapping) -> str:
-    method = stats_cfg["multiplicity"]
-    if method == "none":
+    if not methods:
         return "p-values are not adjusted for multiple comparisons."
-    return (
-        f"p-values of the Day 0 vs Day 7 comparisons are adjusted with the {ADJUST_METHODS[method]} method."
-    )
+    named = _join([ADJUST_METHODS.get(m, m) for m in methods])
+    return f"p-values of the {comparison} comparisons are adjusted with the {named} method."
 
 
 def _significance(stats_cfg: Mapping, alpha: float | None) -> str:
@@ -83,56 +98,124 @@ def _software() -> str:
     )
 
 
-def methods_markdown(
-    config: Mapping,
-    paired: list[dict],
-    groups: list[dict],
-    survival: list[dict],
-    *,
-    synthetic: bool,
-) -> str:
-    """The methods section as Markdown (heading and paragraphs).
+def _pick(lines: Sequence[MethodLine], keys: Sequence[str]) -> tuple[MethodLine, ...]:
+    return tuple(line for line in lines if line.key in keys)
+
+
+def method_sections(config: Mapping[str, Any], sources: Mapping[str, Records]) -> list[Section]:
+    """The methods paragraphs of a study, one per analysis family it has records of.
 
     Parameters
     ----------
     config
-        The rule's config slice: ``statistics`` (quantile type, rounding, p-value printing,
-        multiplicity, Hodges-Lehmann level), ``tables/table3/bold_p_below`` (significance level,
-        optional), ``study/synthetic_note``.
-    paired, groups, survival
-        The records of ``table3_paired.json``, ``groups.json`` and ``survival.json`` (their
-        ``method`` fields describe each test as computed).
-    synthetic
-        Whether any number of the text rests on synthetic data (adds the study's statement).
+        ``statistics``, ``hscore`` and ``selection/score`` (an HScore study) and, when the
+        study has paired or repeated tests, ``time_points``, ``paired_days``,
+        ``paired_time_points``, ``repeated_time_points``.
+    sources
+        ``{file name: records}`` of every statistics file of the study.
+
+    Returns
+    -------
+    list of Section
+        Descriptive statistics, paired, repeated, group comparisons, time to event and
+        regression, each only when a record used one of its methods.
     """
-    stats_cfg = config["statistics"]
-    alpha = config["tables"]["table3"].get("bold_p_below")
-    first, second = paired_time_points(config)
-    paired_main = [r for r in paired if r.get("role", "main") == "main"]
-    tests = method_sentences(paired_main)
-    tests += method_sentences([r for r in groups if r.get("role") == "test"], "comparison_label")
-    km = [{**r, "test": "Kaplan-Meier"} for r in survival if r.get("role") == "km"]
-    survival_text = method_sentences(km, "analysis_label")
-    survival_text += method_sentences([r for r in survival if r.get("role") == "logrank"], "analysis_label")
-    paragraphs = [
-        "## Statistical analysis",
-        _descriptive(stats_cfg),
-        f"{first.title} and {second.title} values were compared within patients with both values. "
-        + " ".join(tests),
-    ]
-    hl = stats_cfg["hodges_lehmann"]["conf_level"]
-    paragraphs[-1] += (
-        f" Effect sizes: Hodges–Lehmann estimate of the median paired difference with its {100 * hl:g}% "
-        "confidence interval, and the matched-pairs rank-biserial correlation."
-    )
-    repeated = method_sentences([r for r in paired if r.get("role") == "repeated"])
+    used = methods_used(sources)
+    if "hscore" in config:  # the selection score: declared, not a statistics record
+        used = {**used, "HScore": [{**config["hscore"], "score": config["selection"]["score"]}]}
+        used = {key: used[key] for key in REGISTRY if key in used}
+    lines = method_lines(used, config["statistics"])
+    sections = [Section("", _pick(lines, ("quantiles", "HScore")))]
+    paired = _pick(lines, PAIRED_KEYS)
+    if paired:
+        first, second = paired_time_points(dict(config))
+        sections.append(
+            Section(
+                f"{first.title} and {second.title} values were compared within patients with both values.",
+                paired,
+            )
+        )
+    repeated = _pick(lines, REPEATED_KEYS)
     if repeated:
-        paragraphs[-1] += " Across the repeated time points: " + " ".join(repeated)
-    if survival_text:
-        paragraphs.append("Time to event: " + " ".join(survival_text))
-    paragraphs.append(f"{_multiplicity(stats_cfg)} {_significance(stats_cfg, alpha)}")
-    paragraphs.append(rounding_rule_sentence(stats_cfg["rounding"]))  # type: ignore[arg-type]
+        names = [p.title for p in repeated_time_points(dict(config))]
+        intro = (
+            f"Values at {_join(names)} were compared within patients."
+            if names
+            else "Across the repeated time points:"
+        )
+        sections.append(Section(intro, repeated))
+    sections.append(Section("Between groups:", _pick(lines, GROUP_KEYS)))
+    sections.append(Section("Time to event:", _pick(lines, SURVIVAL_KEYS)))
+    sections.append(Section("Regression models:", _pick(lines, REGRESSION_KEYS)))
+    return [s for s in sections if s.lines]
+
+
+def _tests_paragraph(
+    config: Mapping[str, Any], sources: Mapping[str, Records], sections: list[Section]
+) -> str:
+    """Multiplicity and significance, when a test was run ("" otherwise)."""
+    keys = {line.key for s in sections for line in s.lines}
+    if not keys & set(TEST_KEYS):
+        return ""
+    text = ""
+    if keys & set(PAIRED_KEYS):
+        paired = [r for name, recs in sources.items() if "paired" in name for r in recs]
+        first, second = paired_time_points(dict(config))
+        text = _multiplicity(paired, f"{first.title} vs {second.title}") + " "
+    alpha = config.get("tables", {}).get("table3", {}).get("bold_p_below")
+    return text + _significance(config["statistics"], alpha)
+
+
+def _references(sections: list[Section]) -> list[str]:
+    return list(dict.fromkeys(line.reference for s in sections for line in s.lines))
+
+
+def methods_markdown(config: Mapping[str, Any], sources: Mapping[str, Records], *, synthetic: bool) -> str:
+    """The methods section as Markdown: heading, one paragraph per analysis family (one
+    sentence per method, with its numbered reference), closing paragraphs, references.
+
+    ``config``: as :func:`method_sections`, plus ``statistics`` (rounding, p-value printing),
+    optional ``tables/table3/bold_p_below`` (significance level) and ``study/synthetic_note``.
+    """
+    sections = method_sections(config, sources)
+    refs = _references(sections)
+    paragraphs = ["## Statistical analysis"]
+    for section in sections:
+        body = " ".join(
+            f"{line.sentence.rstrip('.')} [{refs.index(line.reference) + 1}]." for line in section.lines
+        )
+        paragraphs.append(f"{section.intro} {body}".strip())
+    tests = _tests_paragraph(config, sources, sections)
+    paragraphs += [tests] if tests else []
+    paragraphs.append(rounding_rule_sentence(config["statistics"]["rounding"]))
     paragraphs.append(_software())
     if synthetic:
         paragraphs.append(synthetic_footnote(config["study"]["synthetic_note"]))
+    if refs:
+        paragraphs.append("### References")
+        paragraphs += [f"{i}. {ref}" for i, ref in enumerate(refs, 1)]  # one paragraph each (Word)
     return "\n\n".join(paragraphs) + "\n"
+
+
+def _rst_item(line: MethodLine) -> str:
+    """A list item: the sentence, then the R equivalent (literal) and the reference."""
+    if "``" in line.r_equivalent:
+        raise ValueError(f"R equivalent of {line.key!r} contains ``: cannot be an RST literal")
+    return (
+        f"- {rst_escape(line.sentence)}\n\n"
+        f"  *R:* ``{line.r_equivalent}``. *Reference:* {rst_escape(line.reference)}"
+    )
+
+
+def methods_rst(config: Mapping[str, Any], sources: Mapping[str, Records]) -> str:
+    """The report's list of methods (reStructuredText, every text escaped): per analysis family
+    its opening clause, then one item per method with its sentence, R equivalent and reference."""
+    sections = method_sections(config, sources)
+    blocks = []
+    for section in sections:
+        if section.intro:
+            blocks.append(rst_escape(section.intro))
+        blocks.append("\n\n".join(_rst_item(line) for line in section.lines))
+    tests = _tests_paragraph(config, sources, sections)
+    blocks += [rst_escape(tests)] if tests else []
+    return "\n\n".join(blocks) + "\n"

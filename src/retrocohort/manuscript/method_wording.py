@@ -1,0 +1,222 @@
+"""The wording of each method sentence of :mod:`retrocohort.manuscript.method_sentences`:
+one function per registry entry, ``(records that used the method, statistics config) -> sentence``,
+worded from what the records say was computed (their ``method`` text and ``details``: exact or
+approximate null, Yates' correction, ties), never from what the config intended.
+
+References
+----------
+Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods. 3rd ed. Wiley; 2014.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from retrocohort.stats.quantiles import HF_TYPES
+
+Records = Sequence[Mapping[str, Any]]
+Describe = Callable[[Records, Mapping[str, Any]], str]
+
+
+def _details(rec: Mapping[str, Any]) -> Mapping[str, Any]:
+    d = rec.get("details")
+    return d if isinstance(d, Mapping) else {}
+
+
+def _any(records: Records, predicate: Callable[[Mapping[str, Any]], bool]) -> bool:
+    return any(predicate(r) for r in records)
+
+
+def _method_has(records: Records, text: str) -> bool:
+    return _any(records, lambda r: text in str(r.get("method") or ""))
+
+
+# --- sentences ------------------------------------------------------------------------------
+
+
+def wilcoxon(records: Records, _stats: Mapping[str, Any]) -> str:
+    d = _details(records[0])
+    if not {"zero_method", "exact_max_n", "exact_with_ties"} <= set(d):  # not written by stats.signed_rank
+        return str(records[0]["method"])
+    zeros = {
+        "wilcox": "zero differences dropped (Wilcoxon's method)",
+        "pratt": "zero differences ranked then discarded (Pratt's method)",
+        "zsplit": "zero differences split between the signs",
+    }[d["zero_method"]]
+    limit = int(d["exact_max_n"])
+    cc = (
+        " and a continuity correction"
+        if _any(records, lambda r: bool(_details(r).get("continuity_correction")))
+        else ""
+    )
+    normal = f"the normal approximation with tie-corrected variance{cc}"
+    exact = sum(bool(_details(r).get("exact")) for r in records)
+    if exact == 0:
+        null = f"{normal} (more than {limit} non-zero differences{'' if d['exact_with_ties'] else ', ties or zeros'})"
+    elif d["exact_with_ties"]:
+        null = (
+            f"exact conditional null distribution, enumerated with ties and zeros (Streitberg–Röhmel "
+            f"shift algorithm), up to n = {limit} non-zero differences, otherwise {normal}"
+        )
+    else:
+        null = (
+            f"exact null distribution when there were at most {limit} non-zero differences without "
+            f"ties, otherwise {normal}, as R's wilcox.test(paired = TRUE)"
+        )
+    used = (
+        f"; the exact null was used for {exact} of {len(records)} parameters"
+        if 0 < exact < len(records)
+        else ""
+    )
+    rounded = (
+        f" (rounded to {d['decimals']} decimals before ranking, so that float subtraction cannot break ties)"
+        if d.get("decimals") is not None
+        else ""
+    )
+    return f"Wilcoxon signed-rank test on the paired differences{rounded}, {zeros}; {null}{used}"
+
+
+def mcnemar(records: Records, _stats: Mapping[str, Any]) -> str:
+    kind = _details(records[0]).get("mcnemar_method", "exact")
+    text = {
+        "exact": "exact binomial test on the discordant pairs",
+        "chi2": "chi-square statistic on 1 df without continuity correction",
+        "chi2_cc": "chi-square statistic on 1 df with continuity correction, as R's mcnemar.test",
+    }[kind]
+    return f"McNemar test for paired binary values, {text}"
+
+
+def fixed(text: str) -> Callable[[Records, Mapping[str, Any]], str]:
+    return lambda _records, _stats: text
+
+
+def chi_square(records: Records, _stats: Mapping[str, Any]) -> str:
+    two_by_two = [r for r in records if "2x2 table" in str(r.get("method") or "")]
+    yates = sum("with Yates" in str(r.get("method")) for r in two_by_two)
+    correction = (
+        ""
+        if not two_by_two
+        else ", with Yates' continuity correction on 2x2 tables"
+        if yates == len(two_by_two)
+        else ", without continuity correction"
+        if yates == 0
+        else f", with Yates' continuity correction on {yates} of {len(two_by_two)} 2x2 tables"
+    )
+    chosen = (
+        " (chosen when every expected count was at least 5, else an exact test)"
+        if _method_has(records, "Chosen as")
+        else ""
+    )
+    return f"Pearson's chi-square test of independence{correction}{chosen}"
+
+
+def mann_whitney(records: Records, _stats: Mapping[str, Any]) -> str:
+    exact = _method_has(records, "exact conditional null")
+    normal = _method_has(records, "normal approximation")
+    cc = " and continuity correction" if _method_has(records, "with continuity correction") else ""
+    parts = []
+    if exact:
+        parts.append("the exact conditional null distribution of the mid-rank sum (exact with ties)")
+    if normal:
+        parts.append(f"the normal approximation with tie-corrected variance{cc}")
+    return "Mann–Whitney U (Wilcoxon rank-sum) test, " + " or ".join(parts or ["mid-ranks"])
+
+
+def hodges_lehmann(records: Records, stats: Mapping[str, Any]) -> str:
+    level = records[0].get("hl_conf_level") or stats["hodges_lehmann"]["conf_level"]
+    how = (
+        "as R's wilcox.test(paired = TRUE, conf.int = TRUE) (root-finding on the normal-approximation "
+        "statistic with ties or zeros)"
+        if _any(records, lambda r: "as R wilcox.test" in str(r.get("hl_method") or ""))
+        else "from the exact signed-rank null"
+    )
+    return (
+        f"Hodges–Lehmann estimate of the median paired difference (median of the Walsh averages) "
+        f"with its {100 * float(level):g}% confidence interval {how}"
+    )
+
+
+def kaplan_meier(records: Records, _stats: Mapping[str, Any]) -> str:
+    bands = sorted({f"{100 * float(r['conf_level']):g}% {r['ci_type']}" for r in records if r.get("ci_type")})
+    band = f", pointwise {' and '.join(bands)}-transformed confidence intervals" if bands else ""
+    return f"Kaplan–Meier estimates of the event-free probability, Greenwood's variance{band}; censored patients kept"
+
+
+def median_survival(records: Records, _stats: Mapping[str, Any]) -> str:
+    rule = (
+        "the smallest event time with S(t) < 0.5 (Collett)"
+        if _method_has(records, "smallest event time")
+        else "the first time with S(t) <= 0.5, the midpoint to the next event time when S(t) = 0.5 "
+        "exactly (as R survfit and SAS LIFETEST)"
+    )
+    return f"Median time to event read off the Kaplan–Meier curve as {rule}, with its Brookmeyer–Crowley confidence interval"
+
+
+def cox(records: Records, _stats: Mapping[str, Any]) -> str:
+    ties = "Breslow" if _method_has(records, "Breslow ties") else "Efron"
+    return (
+        f"Cox proportional-hazards regression (partial likelihood, {ties} method for ties), hazard "
+        "ratios with Wald confidence intervals and Wald p-values, complete cases per model"
+        + _model_notes(records)
+    )
+
+
+def logistic(records: Records, _stats: Mapping[str, Any]) -> str:
+    return (
+        "Logistic regression (binomial GLM, logit link, maximum likelihood), odds ratios with Wald "
+        "confidence intervals and Wald p-values, complete cases per model" + _model_notes(records)
+    )
+
+
+def _model_notes(records: Records) -> str:
+    notes = " ".join(str(r.get("notes") or "") for r in records).lower()
+    extra = []
+    if "alias" in notes:
+        extra.append("terms aliased with others (not estimable) are reported as such")
+    if "separat" in notes:
+        extra.append("terms with complete or quasi-complete separation get no Wald interval")
+    return "; " + "; ".join(extra) if extra else ""
+
+
+def smd(_records: Records, _stats: Mapping[str, Any]) -> str:
+    return (
+        "Standardised mean differences as tableone: |m1 - m2| / sqrt((s1² + s2²) / 2) for continuous "
+        "variables and the multivariate SMD on the level proportions (Yang and Dalton) for categorical "
+        "ones; the mean of the pairwise SMDs for more than two groups"
+    )
+
+
+def quantiles(records: Records, stats: Mapping[str, Any]) -> str:
+    types = {int(r["quantile_type"]) for r in records if finite(r.get("quantile_type"))}
+    qtype = types.pop() if len(types) == 1 else int(stats["quantile_type"])
+    return (
+        "Categorical variables as numbers with percentages of the patients with a known value "
+        "(missing values reported, never counted as absent); continuous variables as medians with "
+        "first and third quartiles [Q1–Q3], the quartiles by the sample quantile definition of "
+        f"Hyndman and Fan (1996), type {qtype}: {HF_TYPES[qtype]}"
+    )
+
+
+def hscore(records: Records, _stats: Mapping[str, Any]) -> str:
+    spec = records[0]
+    low, high = spec["window_days"]
+    computed = f"computed from the worst value of each item within days {low} to {high}"
+    score = (
+        computed
+        if spec["score"] == "recomputed"
+        else f"as reported in the patient records ({computed} beside it)"
+    )
+    return (
+        f"Selection by the HScore for reactive haemophagocytic syndrome, {score}, diagnostic cut-off "
+        f"{spec['operator']} {spec['cutoff']:g}; probability of HLH by a logistic approximation of the "
+        "published score-probability table"
+    )
+
+
+def finite(value: Any) -> bool:
+    try:
+        return value is not None and not isinstance(value, bool) and math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
