@@ -7,6 +7,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CORES  ?= 2
+# pytest workers (pytest-xdist): one per core of the 2-core CI machine; a test file stays on one
+# worker (--dist loadfile), so a file's shared fixtures run once. TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 .PHONY: run test test-fast setup lint report-check clean
 
@@ -26,10 +30,10 @@ run: $(STAMP)
 
 # Lanes: pytest prints which one runs ("lane: fast (unit)" / "lane: full (unit + e2e)").
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest tests/unit
+	$(PYTEST) tests/unit
 
 report-check: $(STAMP)
 	$(BIN)/python scripts/check_report_browser.py --expect Methods

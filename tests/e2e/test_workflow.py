@@ -90,9 +90,10 @@ def test_broken_raw_data_stop_the_run_cleanly(tmp_path):
     before = _digest(work / "data")
     proc = run_all(work)
     assert proc.returncode != 0
-    assert "problem(s) in the raw data of site 'lyon_rouen'" in proc.stderr
+    assert "3 problem(s) (2 kinds) in the raw data of site 'lyon_rouen'" in proc.stderr  # the true total
     assert "synthetic_measurements.csv" in proc.stderr and "implausible crp" in proc.stderr
-    assert "conflicting values for the same (patient 1, day 0, variable crp)" in proc.stderr
+    assert "conflicting values for the same patient, day and variable" in proc.stderr
+    assert "'patient 1, day 0, crp = 104'" in proc.stderr  # the first rows, with their values
     assert not (work / "results/validated").exists() or not any((work / "results/validated").iterdir())
     assert not (work / "results/tables").exists() and not (work / "results/stats").exists()
     assert _digest(work / "data") == before

@@ -326,6 +326,46 @@ def model_tables(config: dict, kind: str) -> dict[str, dict]:
     return found
 
 
+_WHERE = {
+    "==": lambda x, v: x == v,
+    "!=": lambda x, v: x != v,
+    "<": lambda x, v: x < v,
+    "<=": lambda x, v: x <= v,
+    ">": lambda x, v: x > v,
+    ">=": lambda x, v: x >= v,
+    "in": lambda x, v: x.isin(v),
+    "notna": lambda x, v: x.notna(),
+    "is_true": lambda x, v: x == True,  # noqa: E712 (a boolean column)
+}
+
+
+def table_frame(inp: StudyInput, spec: dict) -> pd.DataFrame:
+    """A declared table's patients as R gets them, chosen independently of the library: the
+    table's ``where:`` conditions, and each long-format row's value at its time point (row, table,
+    ``baseline_time_point``, else a time point named ``baseline``) by :func:`time_point_values`."""
+    frame = inp.patients
+    points = inp.config.get("time_points") or {}
+    default = (
+        spec.get("time_point")
+        or inp.config.get("baseline_time_point")
+        or ("baseline" * ("baseline" in points))
+    )
+    long_format = set(inp.measurements["variable"].unique())
+    names = {r["variable"]: r.get("time_point") for r in spec.get("rows") or []}
+    names |= {v: None for v in [*(spec.get("predictors") or []), *(spec.get("multivariable") or [])]}
+    for variable, row_point in names.items():
+        point = row_point or default
+        if variable in long_format and point in points:
+            values = inp.measurements[inp.measurements["variable"] == variable]
+            frame = frame.assign(**{variable: time_point_values(values, points[point]).reindex(frame.index)})
+    for condition in spec.get("where") or []:
+        column = frame[condition["column"]]
+        frame = frame[
+            _WHERE[condition["operator"]](column, condition.get("value")).fillna(False).astype(bool)
+        ]
+    return frame
+
+
 def oracle_code(inp: StudyInput) -> list[str]:
     code = []
     for stem, build in (("table1", table1_code), ("table3_paired", table3_code), ("groups", groups_code)):
@@ -334,9 +374,9 @@ def oracle_code(inp: StudyInput) -> list[str]:
     if (ours := inp.stats("survival")) is not None:
         code += survival_code(inp, ours)
     for table_id, spec in model_tables(inp.config, "stratified").items():
-        code += stratified_code(table_id, inp.patients, spec, inp.stats(table_id))
+        code += stratified_code(table_id, table_frame(inp, spec), spec, inp.stats(table_id))
     for table_id, spec in model_tables(inp.config, "regression").items():
-        code += regression_code(table_id, inp.patients, spec)
+        code += regression_code(table_id, table_frame(inp, spec), spec)
     return code
 
 

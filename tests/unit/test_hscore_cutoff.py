@@ -116,9 +116,15 @@ def test_figure_default_rule_is_the_study_default() -> None:
 
 
 def test_cli_reads_the_rule_from_the_study_config(tmp_path: Path, monkeypatch, capsys) -> None:
-    monkeypatch.chdir(tmp_path)
+    # a whole study config (the CLI loads it like `retrocohort run`), with another cut-off rule
+    import yaml
+
+    root = DATA.parents[2]
+    study = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))
+    study["hscore"] = {**study["hscore"], "cutoff": 218, "operator": ">="}
     config = tmp_path / "study.yaml"
-    config.write_text("hscore: {cutoff: 218, operator: '>='}\n", encoding="utf-8")
+    config.write_text(yaml.safe_dump(study, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    monkeypatch.chdir(root)
     assert main(["hscore", str(DATA / "hscore_canonical.csv"), "--configfile", str(config)]) == 0
     out = capsys.readouterr().out
     assert "cut-off >= 218: reached" in out and "cut-off > 169" not in out

@@ -103,6 +103,8 @@ def study_config(n_patients: int, sites: dict[str, Any], seed: int) -> dict[str,
         "sites": sites,
         "baseline_day": 0,
         "paired_days": list(DAYS),
+        # Table 1 laboratory rows at the first paired day (time point day<d> of paired_days)
+        "baseline_time_point": f"day{DAYS[0]}",
         "hscore": {"window_days": [-3, 0], "cutoff": 169, "operator": ">="},
         "selection": {
             "score": "recomputed",
