@@ -137,6 +137,10 @@ def _interrupt_mid_job(work: Path) -> tuple[int, str, str]:
         [str(SNAKEMAKE), "--cores", "1", "all"],
         cwd=work,
         start_new_session=True,
+        # as typed in a terminal: SIGINT at its default disposition (a shell starting this test
+        # run in the background sets it to "ignored", which children inherit, and Snakemake would
+        # then never see the Ctrl-C)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
