@@ -14,7 +14,7 @@ from study import ROOT, copy_study, run_all
 
 pytestmark = pytest.mark.e2e
 
-#: Until audit.regen_paired.paired_p reads a JSON null p-value (a "not computed" Table 3 row with
+#: Until audit.regen.regen_paired.paired_p reads a JSON null p-value (a "not computed" Table 3 row with
 #: at least one pair) as NaN instead of calling np.isfinite on None, the audit rule fails on
 #: these data (lead: see the h/degenerate report; remove the marker with that fix).
 

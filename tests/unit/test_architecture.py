@@ -78,6 +78,52 @@ def test_no_module_over_400_lines(module):
     assert len(module.read_text(encoding="utf-8").splitlines()) <= MAX_LINES
 
 
+#: The audit's parts (``retrocohort.audit`` docstring) -> the parts each may import. The order is
+#: the data flow: a paper is read, checked, regenerated from data, reported; the draft reader
+#: needs only the published model. ``retrocohort.audit`` itself (its ``__init__``) is above all.
+AUDIT_PARTS = {
+    "published": set(),
+    "checks": {"published"},
+    "draft": {"published"},
+    "regen": {"published", "checks"},
+    "report": {"published", "checks", "regen"},
+}
+AUDIT = PACKAGE / "audit"
+AUDIT_MODULES = sorted(m for m in AUDIT.rglob("*.py") if m != AUDIT / "__init__.py")
+
+
+def _audit_part(name: str) -> str:
+    """``retrocohort.audit.<part>[...]`` -> part; ``retrocohort.audit`` (the package) -> ``"audit"``."""
+    parts = name.split(".")
+    return parts[2].removesuffix(".py") if len(parts) > 2 else "audit"
+
+
+def test_audit_parts_are_known():
+    parts = {_audit_part(_module_name(m)) for m in AUDIT_MODULES}
+    assert parts == set(AUDIT_PARTS), f"audit modules outside the declared parts: {parts - set(AUDIT_PARTS)}"
+
+
+def test_audit_part_layering_catches_an_upward_import():
+    assert _audit_part("retrocohort.audit.regen.compare") == "regen"
+    assert _audit_part("retrocohort.audit.published") == "published"
+    assert _audit_part("retrocohort.audit") == "audit"
+    assert "report" not in AUDIT_PARTS["checks"] and "audit" not in AUDIT_PARTS["report"]
+
+
+@pytest.mark.parametrize("module", AUDIT_MODULES, ids=lambda p: str(p.relative_to(AUDIT)))
+def test_audit_parts_import_only_downward(module):
+    """Within the audit a module imports only its own part and the parts declared below it, and
+    never ``retrocohort.audit`` itself (function-level imports included)."""
+    own = _audit_part(_module_name(module))
+    upward = [
+        f"line {line}: {name}"
+        for line, name in _imports(module)
+        if name == "retrocohort.audit" or name.startswith("retrocohort.audit.")
+        if _audit_part(name) not in AUDIT_PARTS[own] | {own}
+    ]
+    assert upward == [], f"audit/{module.relative_to(AUDIT)} ({own}) imports from a part above it"
+
+
 def _module_name(path: Path) -> str:
     rel = path.relative_to(PACKAGE.parent).with_suffix("")
     parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts

@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 from statsmodels.stats.contingency_tables import mcnemar
 
-from retrocohort.audit.attainable import (
+from retrocohort.audit.checks.attainable import (
     check_signed_rank_p,
     exact_two_sided,
     mannwhitney_candidates,
@@ -20,7 +20,7 @@ from retrocohort.audit.attainable import (
     signrank_null_counts,
     wilcoxon_candidates,
 )
-from retrocohort.audit.printed_p_check import check_printed_p
+from retrocohort.audit.checks.printed_p_check import check_printed_p
 
 
 def test_signrank_null_n5_exact_two_sided_set():

@@ -1,8 +1,8 @@
 """Status of a published number against regenerated values: constructed cases."""
 
-from retrocohort.audit.compare import compare_entry, describe_matches, method_rules
 from retrocohort.audit.published import PublishedNumber
-from retrocohort.audit.regenerated import Method, Regenerated
+from retrocohort.audit.regen.compare import compare_entry, describe_matches, method_rules
+from retrocohort.audit.regen.regenerated import Method, Regenerated
 
 
 def _entry(values, decimals, statistic="count_pct", relation="="):

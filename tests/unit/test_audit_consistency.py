@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrocohort.audit.consistency import check_agreement, check_percentage, check_sum
-from retrocohort.audit.quantile_checks import (
+from retrocohort.audit.checks.consistency import check_agreement, check_percentage, check_sum
+from retrocohort.audit.checks.quantile_checks import (
     check_granularity,
     check_quartile_order,
     check_subset_quantile,

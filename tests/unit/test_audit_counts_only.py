@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 from scipy import stats
 
-from retrocohort.audit.counts_only import check_count_p, two_group_tests
+from retrocohort.audit.checks.counts_only import check_count_p, two_group_tests
 
 
 def _p(cands, test, method):

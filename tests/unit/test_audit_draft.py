@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from retrocohort.audit.draft import draft_coverage, draft_entries, draft_study, draft_yaml
-from retrocohort.audit.draft_numbers import find_numbers
-from retrocohort.audit.draft_text import split_blocks, table_number
+from retrocohort.audit.draft.draft import draft_coverage, draft_entries, draft_study, draft_yaml
+from retrocohort.audit.draft.draft_numbers import find_numbers
+from retrocohort.audit.draft.draft_text import split_blocks, table_number
 from retrocohort.audit.published import load_study
 from retrocohort.cli import main
 

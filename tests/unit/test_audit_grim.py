@@ -20,9 +20,9 @@ import statistics
 
 import pytest
 
-from retrocohort.audit.debit import debit_consistent, debit_counts
-from retrocohort.audit.grim import SCRUTINY_RULES, grim_consistent, grimmer_consistent
-from retrocohort.audit.sprite import sprite_search
+from retrocohort.audit.checks.debit import debit_consistent, debit_counts
+from retrocohort.audit.checks.grim import SCRUTINY_RULES, grim_consistent, grimmer_consistent
+from retrocohort.audit.checks.sprite import sprite_search
 
 
 def _seq(start: float, count: int, step: float, digits: int) -> list[float]:

@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 
 from retrocohort.analysis.groups import group_statistics
-from retrocohort.audit.calibration import calibration_status, load_calibration
-from retrocohort.audit.compare import compare_entry
 from retrocohort.audit.published import Definition, PublishedNumber, PublishedStudy
-from retrocohort.audit.regenerated import build_audit_data, regenerate_entry
-from retrocohort.audit.unknown_entries import describe_unknown, group_unknown_analyses
+from retrocohort.audit.regen.calibration import calibration_status, load_calibration
+from retrocohort.audit.regen.compare import compare_entry
+from retrocohort.audit.regen.regenerated import build_audit_data, regenerate_entry
+from retrocohort.audit.regen.unknown_entries import describe_unknown, group_unknown_analyses
 from retrocohort.errors import InputError
 from retrocohort.stats.two_sample import mann_whitney
 
@@ -198,7 +198,7 @@ def test_calibration_status(tmp_path):
 
 
 def test_rank_statistic_needs_exactly_one_missing_value():
-    from retrocohort.audit.unknowns import Target, mann_whitney_p_stat, missing_value_report
+    from retrocohort.audit.regen.unknowns import Target, mann_whitney_p_stat, missing_value_report
 
     stat = mann_whitney_p_stat([5.0, 6.0, 7.0], method="exact")
     with pytest.raises(ValueError, match="exactly one missing value"):

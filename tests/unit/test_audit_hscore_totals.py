@@ -2,7 +2,7 @@
 
 import pytest
 
-from retrocohort.audit.hscore_totals import ITEM_POINTS, achievable_totals, check_hscore_total
+from retrocohort.audit.checks.hscore_totals import ITEM_POINTS, achievable_totals, check_hscore_total
 from retrocohort.errors import InputError
 from retrocohort.hscore.items import HSCORE_ITEMS, MAX_TOTAL
 

@@ -1,6 +1,6 @@
 """The audit refuses the impossible (issue 21, deliverable 4).
 
-Two layers: each pure check of :mod:`retrocohort.audit.impossible` on numbers with a known
+Two layers: each pure check of :mod:`retrocohort.audit.checks.impossible` on numbers with a known
 answer (and a property test: summaries of real samples are never called impossible), and the
 whole data-free audit on a published-numbers file, where before this change "25/21 (119%)" was
 reproduced, p = 1.7 and a mean with n = 0 passed, and a negative SD was refused at load with a
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from test_audit_report import _data
 
 from retrocohort.audit.published import PublishedNumber, PublishedStudy, load_study
-from retrocohort.audit.study_audit import audit_one_study
+from retrocohort.audit.report.study_audit import audit_one_study
 
 
 def _entry(id, statistic, values, decimals=None, **kw):
@@ -34,7 +34,7 @@ def _entry(id, statistic, values, decimals=None, **kw):
 
 
 def _checks(e):
-    from retrocohort.audit.impossible import impossible_findings
+    from retrocohort.audit.checks.impossible import impossible_findings
 
     return {(f.check, f.status) for f in impossible_findings(e)}
 
@@ -43,7 +43,7 @@ def _checks(e):
 
 
 def test_percentage_over_100_or_below_0():
-    from retrocohort.audit.impossible import check_percentage_range
+    from retrocohort.audit.checks.impossible import check_percentage_range
 
     [f] = check_percentage_range("m", 119, 0)
     assert f.status == "inconsistent" and "119% is over 100%" in f.message
@@ -55,7 +55,7 @@ def test_percentage_over_100_or_below_0():
 
 
 def test_count_over_denominator_or_negative():
-    from retrocohort.audit.impossible import check_count_range
+    from retrocohort.audit.checks.impossible import check_count_range
 
     [f] = check_count_range("m", 25, 21)
     assert "25 is larger than its denominator 21" in f.message
@@ -89,7 +89,7 @@ def test_a_plain_count_is_bounded_only_by_a_stated_denominator():
     ],
 )
 def test_p_outside_0_1(p, decimals, relation, impossible):
-    from retrocohort.audit.impossible import check_p_range
+    from retrocohort.audit.checks.impossible import check_p_range
 
     found = check_p_range("p", p, decimals, relation)
     assert bool(found) is impossible
@@ -98,7 +98,7 @@ def test_p_outside_0_1(p, decimals, relation, impossible):
 
 
 def test_statistic_of_zero_patients():
-    from retrocohort.audit.impossible import check_zero_n
+    from retrocohort.audit.checks.impossible import check_zero_n
 
     for statistic in ("mean", "mean_sd", "median_iqr", "count_pct", "p_value", "test_result"):
         [f] = check_zero_n("x", statistic, 0)
@@ -108,7 +108,7 @@ def test_statistic_of_zero_patients():
 
 
 def test_negative_spreads_and_reversed_intervals():
-    from retrocohort.audit.impossible_spread import check_interval_order, check_negative_spread
+    from retrocohort.audit.checks.impossible_spread import check_interval_order, check_negative_spread
 
     found = check_negative_spread("x", {"sd": -3.1, "se": -0.2, "iqr": 4.0}, {"sd": 1, "se": 1, "iqr": 1})
     assert [f.message for f in found] == [
@@ -124,7 +124,7 @@ def test_negative_spreads_and_reversed_intervals():
 
 
 def test_mean_outside_range():
-    from retrocohort.audit.impossible_spread import check_mean_in_range
+    from retrocohort.audit.checks.impossible_spread import check_mean_in_range
 
     [f] = check_mean_in_range("x", 45.0, 1, 10, 40, "the printed range 10–40")
     assert "the mean 45.0 lies outside the printed range 10–40" in f.message
@@ -132,7 +132,7 @@ def test_mean_outside_range():
 
 
 def test_sd_upper_bound_popoviciu_and_bhatia_davis_are_sharp():
-    from retrocohort.audit.impossible_spread import check_sd_bounds
+    from retrocohort.audit.checks.impossible_spread import check_sd_bounds
 
     # ten values in [0, 1]: five 0s and five 1s have the largest SD, 0.5 * sqrt(10/9) = 0.527
     assert statistics.stdev([0] * 5 + [1] * 5) == pytest.approx(0.5 * math.sqrt(10 / 9))
@@ -147,7 +147,7 @@ def test_sd_upper_bound_popoviciu_and_bhatia_davis_are_sharp():
 
 
 def test_sd_lower_bound_when_the_range_is_attained():
-    from retrocohort.audit.impossible_spread import check_sd_bounds
+    from retrocohort.audit.checks.impossible_spread import check_sd_bounds
 
     # three values with min 0 and max 2: the smallest SD is that of (0, 1, 2) = 1 = 2 / sqrt(2 * 2)
     assert statistics.stdev([0, 1, 2]) == 1
@@ -160,7 +160,7 @@ def test_sd_lower_bound_when_the_range_is_attained():
 
 
 def test_mean_median_sd_bound():
-    from retrocohort.audit.impossible_spread import check_mean_median_sd
+    from retrocohort.audit.checks.impossible_spread import check_mean_median_sd
 
     # (0, 0, 3): mean 1, median 0, sample SD sqrt(3) = 1.73: possible
     assert check_mean_median_sd("x", (1, 0), (0, 0), (1.7, 1), 3) == []
@@ -169,7 +169,7 @@ def test_mean_median_sd_bound():
 
 
 def test_test_statistics_outside_their_support():
-    from retrocohort.audit.impossible import check_test_statistic_range
+    from retrocohort.audit.checks.impossible import check_test_statistic_range
 
     [c] = check_test_statistic_range("x", "chi2", {"statistic": -2.1, "df1": 1, "p": 0.15})
     assert c.check == "impossible_statistic" and "χ² = -2.1 is negative" in c.message
@@ -205,7 +205,7 @@ _SAMPLES = st.lists(st.integers(min_value=0, max_value=12), min_size=2, max_size
 @given(_SAMPLES, st.integers(min_value=0, max_value=2))
 def test_summaries_of_real_samples_are_never_impossible(xs, dp):
     """No false alarm: the rounded mean, SD, median, quartile-free range of any sample pass."""
-    from retrocohort.audit.impossible import impossible_findings
+    from retrocohort.audit.checks.impossible import impossible_findings
 
     def r(x):
         return float(round(Fraction(x), dp))
@@ -293,7 +293,7 @@ def test_every_impossible_entry_is_an_inconsistency_and_never_reproduced(impossi
 
 
 def test_referee_states_each_impossibility_in_words(impossible_study):
-    from retrocohort.audit.referee import referee_json
+    from retrocohort.audit.report.referee import referee_json
 
     summary = referee_json({"imp": audit_one_study(impossible_study, "i.yaml", None, rule="half_up")})
     [study] = summary["studies"]
@@ -324,7 +324,7 @@ def test_impossible_even_when_the_data_regenerate_the_same_value():
 
 
 def test_an_impossible_row_the_real_data_also_disagree_with_stays_evidence():
-    from retrocohort.audit.referee import referee_json
+    from retrocohort.audit.report.referee import referee_json
 
     # printed median 5 for n = 0; the real data's median of 1..7 is 4
     study = PublishedStudy(source={}, numbers=(_entry("duration", "median", {"median": 5}, n=0),))

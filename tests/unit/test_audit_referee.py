@@ -1,8 +1,8 @@
 """Referee summary (issue 17 item 3) and the count-only status counting (item 6)."""
 
-from retrocohort.audit.data_free_rows import stated_test_matches
+from retrocohort.audit.checks.data_free_rows import stated_test_matches
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
-from retrocohort.audit.referee import (
+from retrocohort.audit.report.referee import (
     REFEREE_SCHEMA,
     SEVERITIES,
     has_inconsistency,
@@ -10,8 +10,8 @@ from retrocohort.audit.referee import (
     referee_findings,
     referee_json,
 )
-from retrocohort.audit.report import render_html, render_markdown, report_blocks
-from retrocohort.audit.study_audit import audit_one_study
+from retrocohort.audit.report.report import render_html, render_markdown, report_blocks
+from retrocohort.audit.report.study_audit import audit_one_study
 
 
 def _num(id, statistic, values, variable, decimals=None, printed=None, **kw):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from retrocohort.audit.published import Definition, PublishedNumber, PublishedStudy
-from retrocohort.audit.regenerated import (
+from retrocohort.audit.regen.regenerated import (
     build_audit_data,
     definition_series,
     is_synthetic,

@@ -5,11 +5,11 @@ import json
 import pandas as pd
 
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
-from retrocohort.audit.regenerated import AuditData
-from retrocohort.audit.report import json_safe, render_html, render_markdown, report_blocks, rows_frame
-from retrocohort.audit.study_audit import audit_one_study
-from retrocohort.audit.summary_sentences import findings_summary
-from retrocohort.audit.unknown_entries import unknown_value_analyses
+from retrocohort.audit.regen.regenerated import AuditData
+from retrocohort.audit.regen.unknown_entries import unknown_value_analyses
+from retrocohort.audit.report.report import json_safe, render_html, render_markdown, report_blocks, rows_frame
+from retrocohort.audit.report.study_audit import audit_one_study
+from retrocohort.audit.report.summary_sentences import findings_summary
 
 
 def _num(id, statistic, values, variable, decimals=None, **kw):

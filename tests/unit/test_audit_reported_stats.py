@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 
 from retrocohort.audit import audit_study
-from retrocohort.audit.method_examples import EXAMPLES, reproduce_examples
 from retrocohort.audit.published import load_study, printed_tokens
-from retrocohort.audit.referee import referee_findings
-from retrocohort.audit.report import render_markdown, report_blocks
-from retrocohort.audit.study_audit import audit_one_study
+from retrocohort.audit.report.method_examples import EXAMPLES, reproduce_examples
+from retrocohort.audit.report.referee import referee_findings
+from retrocohort.audit.report.report import render_markdown, report_blocks
+from retrocohort.audit.report.study_audit import audit_one_study
 from retrocohort.errors import ConfigError
 
 EXAMPLES_FILE = Path(__file__).resolve().parents[2] / "config/published/worked_examples.yaml"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retrocohort.audit.rounding import (
+from retrocohort.audit.checks.rounding import (
     ALL_RULES,
     CandidateP,
     Interval,
@@ -101,7 +101,7 @@ def test_round_to_does_not_depend_on_call_order():
     the exact binary value of that float (2.67499999...) round differently in any order."""
     from fractions import Fraction
 
-    from retrocohort.audit.rounding import round_to
+    from retrocohort.audit.checks.rounding import round_to
 
     binary = Fraction(2.675)
     assert round_to(binary, 2, "half_up") == Fraction(267, 100)

@@ -8,9 +8,9 @@ decision error) and tests/testthat/test-decisionerror.R (the "simple decision er
 import pytest
 from scipy import stats
 
+from retrocohort.audit.checks.reported_stats import statcheck_findings
+from retrocohort.audit.checks.statcheck import check_test_result, p_from_statistic, reported_significance
 from retrocohort.audit.published import PublishedNumber
-from retrocohort.audit.reported_stats import statcheck_findings
-from retrocohort.audit.statcheck import check_test_result, p_from_statistic, reported_significance
 
 
 def test_statcheck_t_error_and_decision_error():

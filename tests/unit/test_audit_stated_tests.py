@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from retrocohort.audit import audit_study
-from retrocohort.audit.counts_only import fisher_mid_p, two_group_tests
+from retrocohort.audit.checks.counts_only import fisher_mid_p, two_group_tests
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 
 

@@ -2,7 +2,7 @@
 when every value of a compared variable is tied").
 
 Before the fix, regenerating a subgroup p-value raised, from the audit's loop over Mann-Whitney
-variants (``audit/groups.py`` ``group_p``), the stats layer's refusal of a normal approximation
+variants (``audit/regen/groups.py`` ``group_p``), the stats layer's refusal of a normal approximation
 with zero null variance::
 
     audit/groups.py, in group_p: mann_whitney(xa, xb, **kw)
@@ -18,9 +18,9 @@ now gives p = 1 with a note (the last test asserts it).
 import pytest
 import test_audit_groups as groups
 
-from retrocohort.audit.regenerated import regenerate_entry
-from retrocohort.audit.study_audit import audit_one_study
-from retrocohort.audit.unknown_entries import group_unknown_analyses
+from retrocohort.audit.regen.regenerated import regenerate_entry
+from retrocohort.audit.regen.unknown_entries import group_unknown_analyses
+from retrocohort.audit.report.study_audit import audit_one_study
 
 P_ENTRY = groups._entry(
     "p", "p_value", {"p": 0.036}, dec=3, test="Wilcoxon", design="unpaired", compares=("mi", "still")

@@ -7,8 +7,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrocohort.audit.rounding import Interval, matches_printed
-from retrocohort.audit.unknowns import (
+from retrocohort.audit.checks.rounding import Interval, matches_printed
+from retrocohort.audit.regen.unknowns import (
     Target,
     count_above,
     mean_stat,

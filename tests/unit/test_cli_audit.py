@@ -76,7 +76,7 @@ def test_data_dir_without_a_run_is_an_input_error(tmp_path, capsys):
 
 
 def test_audit_options_read_from_the_study_config():
-    from retrocohort.audit.study_inputs import audit_options
+    from retrocohort.audit.regen.study_inputs import audit_options
     from retrocohort.config.check import read_yaml
 
     config = read_yaml(ROOT / "config/config.yaml")
@@ -125,7 +125,7 @@ def test_a_config_run_refuses_is_refused_by_audit_data_with_the_same_error(tmp_p
 
 def test_audit_data_reads_the_study_with_its_schema_defaults(tmp_path, monkeypatch):
     """The config handed to the audit is the loaded study (defaults filled), not the raw file."""
-    from retrocohort.audit import study_inputs
+    from retrocohort.audit.regen import study_inputs
 
     seen = {}
 

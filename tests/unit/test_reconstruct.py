@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from retrocohort.audit.rounding import matches_printed, printed_match_rules
+from retrocohort.audit.checks.rounding import matches_printed, printed_match_rules
 from retrocohort.stats.paired_binary import mcnemar_from_discordant
 from retrocohort.stats.quantiles import quantile
 from retrocohort.stats.signed_rank import wilcoxon_signed_rank

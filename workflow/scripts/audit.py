@@ -7,18 +7,18 @@ from typing import Any
 
 import pandas as pd
 
-from retrocohort.audit.calibration import load_calibration
 from retrocohort.audit.published import load_study
-from retrocohort.audit.referee import referee_json
-from retrocohort.audit.regenerated import DEFAULT_QUANTILE_TYPES, build_audit_data
-from retrocohort.audit.report import (
+from retrocohort.audit.regen.calibration import load_calibration
+from retrocohort.audit.regen.regenerated import DEFAULT_QUANTILE_TYPES, build_audit_data
+from retrocohort.audit.report.referee import referee_json
+from retrocohort.audit.report.report import (
     json_safe,
     render_html,
     render_markdown,
     report_blocks,
     rows_frame,
 )
-from retrocohort.audit.study_audit import audit_one_study
+from retrocohort.audit.report.study_audit import audit_one_study
 from retrocohort.cohort.frames import synthetic_variables
 from retrocohort.errors import InputError
 from retrocohort.io.tabular import read_parquet, write_csv, write_json, write_text

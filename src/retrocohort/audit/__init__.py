@@ -1,50 +1,49 @@
 """Reviewer audit: every printed number of a published paper, as data, checked for consistency.
 
-Modules: ``published`` (load the YAML), ``rounding`` (printed vs computed), ``impossible`` and
-``impossible_spread`` (numbers no data can produce: percentages over 100, counts over their
-denominator, p outside [0, 1], statistics of n = 0, negative spreads, SD bounds), ``consistency``
-(GRIM-style percentages, quartile order, granularity, agreements, subset bounds),
-``attainable`` (exact p-value sets for Wilcoxon, Mann-Whitney, McNemar), ``counts_only``
-(2x2 tests from counts), ``unknowns`` (illegible values as parameters), ``reported_stats``
-(GRIM, GRIMMER, DEBIT, SPRITE-style search, statcheck), ``referee`` (the referee summary),
-``batch`` (the ``retrocohort audit`` command's engine).
+The audit is split by concern into one module and four subpackages. Each may import only the
+parts listed before it in its own line below (``tests/unit/test_architecture.py`` asserts it,
+and that no part imports this package's ``__init__``, which sits above them all):
+
+``published`` (module)
+    The published-paper model: load and validate ``config/published/*.yaml`` into
+    :class:`~retrocohort.audit.published.PublishedStudy` (every number kept as printed). Imports
+    no other part: the synthetic-data builder and the draft reader use it without the checks.
+``checks/`` (imports ``published``)
+    What the printed numbers alone prove, no patient data: ``rounding`` (printed vs computed,
+    the arithmetic every check shares) and ``finding`` (one result and its status), then the
+    check families — ``grim``, ``debit``, ``sprite``, ``statcheck``, ``quantile_checks``,
+    ``impossible``/``impossible_spread``, ``consistency``, ``printed_p_check``, ``counts_only``,
+    ``attainable``, ``hscore_totals``, ``stated_tests`` — and the modules that gather them:
+    ``reported_stats`` (GRIM, GRIMMER, DEBIT, SPRITE-style search, statcheck as findings),
+    ``data_free_rows`` (findings as row statuses) and ``study_checks`` (:func:`audit_study`).
+``draft/`` (imports ``published``)
+    The draft reader of ``retrocohort audit draft``: pasted text -> located blocks
+    (``draft_text``) -> guessed numbers (``draft_numbers``) -> a draft YAML (``draft``). It
+    shares only the published model's vocabulary with the rest.
+``regen/`` (imports ``published``, ``checks``)
+    The same numbers regenerated from per-patient data: ``study_inputs`` and ``calibration``
+    read a finished run, ``regen_model`` (the data model), ``regen_definitions``,
+    ``regen_paired``, ``groups`` and ``regenerated`` recompute every entry under every method,
+    ``compare`` gives one rounding-aware status per entry, ``unknowns`` and ``unknown_entries``
+    treat missing values as parameters. It reuses the checks' rounding, quantile and 2x2-test
+    arithmetic, never the other way round: the checks run without data.
+``report/`` (imports ``published``, ``checks``, ``regen``)
+    Assembly and output: ``study_audit`` (one study as JSON-ready data), ``summary_sentences``
+    and ``referee`` (the findings as sentences), ``method_examples`` (the methods' published
+    worked examples rerun for the closing note), ``report`` (Markdown, HTML, CSV) and ``batch``
+    (the ``retrocohort audit`` command's engine).
+
+Why this cut: the four concerns change for different reasons (the YAML format, a check method,
+the text heuristics, the report layout), and the import direction is the data flow — a paper is
+read, checked, regenerated, reported. This ``__init__`` re-exports the public entry points below.
 """
 
 from __future__ import annotations
 
-from retrocohort.audit.attainable import check_p_values, unpaired_count_margins
-from retrocohort.audit.consistency import check_study
-from retrocohort.audit.finding import Finding
-from retrocohort.audit.impossible import IMPOSSIBLE_CHECKS, impossible_ids
-from retrocohort.audit.published import PublishedStudy, load_study
-from retrocohort.audit.reported_stats import check_reported_stats
-from retrocohort.audit.stated_tests import p_support_findings, stated_test_findings
-
-
-def audit_study(study: PublishedStudy, *, max_group_total: int | None = None) -> list[Finding]:
-    """All data-free checks of a study: ``check_study`` (impossible numbers first), ``check_p_values``,
-    the stated test vs the reproducing one (``stated_tests``), then ``check_reported_stats``
-    (means, SDs, test statistics). Impossibility comes first: an entry no data can produce keeps
-    its impossibility findings (and a percentage its count cannot give), but no finding of a check
-    that takes the impossible number at face value (25/21 printing as 119% is not a match, a p of
-    1.7 is not "attainable", statcheck of r = 1.2 is moot)."""
-    checked = check_study(study)
-    impossible = impossible_ids(checked)
-    p_values = check_p_values(study, max_group_total=max_group_total)
-    counts = [f for f in p_values if f.check == "count_p_value"]
-    found = (
-        checked
-        + p_values
-        + stated_test_findings(study, counts)
-        + p_support_findings(study, unpaired_count_margins(study))
-        + check_reported_stats(study)
-    )
-    return [
-        f
-        for f in found
-        if f.entry_id not in impossible
-        or (f.check in (*IMPOSSIBLE_CHECKS, "percentage") and f.status == "inconsistent")
-    ]
-
+from retrocohort.audit.checks.attainable import check_p_values
+from retrocohort.audit.checks.consistency import check_study
+from retrocohort.audit.checks.finding import Finding
+from retrocohort.audit.checks.study_checks import audit_study
+from retrocohort.audit.published import load_study
 
 __all__ = ["Finding", "audit_study", "check_p_values", "check_study", "load_study"]

@@ -90,7 +90,7 @@ def add_parser(
 
 
 def _draft(args: argparse.Namespace) -> int:
-    from retrocohort.audit.draft import draft_coverage, draft_study, draft_yaml
+    from retrocohort.audit.draft.draft import draft_coverage, draft_study, draft_yaml
     from retrocohort.audit.published import load_study
     from retrocohort.errors import InputError, Problem
 
@@ -123,12 +123,12 @@ def _draft(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from retrocohort.audit.batch import audit_papers, paper_files
+    from retrocohort.audit.report.batch import audit_papers, paper_files
 
     if args.papers[0] == "draft" and not Path("draft").exists():
         return _draft(args)
     args.out = args.out or Path("audit")
-    from retrocohort.audit.study_inputs import AuditOptions, audit_options, load_run_data
+    from retrocohort.audit.regen.study_inputs import AuditOptions, audit_options, load_run_data
 
     papers = paper_files(args.papers)
     data, options = None, AuditOptions()

@@ -16,8 +16,14 @@ from fractions import Fraction
 
 import numpy as np
 
-from retrocohort.audit.attainable import mcnemar_tables
-from retrocohort.audit.rounding import Printed, Rule, interval_for_printed, parse_printed, printed_match_rules
+from retrocohort.audit.checks.attainable import mcnemar_tables
+from retrocohort.audit.checks.rounding import (
+    Printed,
+    Rule,
+    interval_for_printed,
+    parse_printed,
+    printed_match_rules,
+)
 from retrocohort.synthetic.reconstruct import Outcome
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.analysis.paired import compare_parameter
+from retrocohort.audit.checks.rounding import interval_for_printed, parse_printed
 from retrocohort.audit.published import PublishedNumber
-from retrocohort.audit.rounding import interval_for_printed, parse_printed
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.stats.paired_binary import mcnemar_from_discordant
 from retrocohort.synthetic.paired_search import (

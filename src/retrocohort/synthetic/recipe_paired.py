@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.analysis.paired import paired_frame, wilcoxon_options
-from retrocohort.audit.quantile_checks import QUANTILE_P
+from retrocohort.audit.checks.quantile_checks import QUANTILE_P
 from retrocohort.stats.quantiles import quantile
 from retrocohort.stats.signed_rank import wilcoxon_signed_rank
 from retrocohort.synthetic.paired_search import min_signed_rank_p
@@ -52,7 +52,7 @@ def exact_p_floor(stats_cfg: dict, k: int) -> Fraction | None:
 
 
 def quantile_of(values: pd.Series, key: str, qtype: int) -> float:
-    """The ``key`` quantile (:data:`retrocohort.audit.consistency.QUANTILE_P`) of the non-missing
+    """The ``key`` quantile (:data:`retrocohort.audit.checks.quantile_checks.QUANTILE_P`) of the non-missing
     values, Hyndman-Fan type ``qtype`` (NaN when none)."""
     x = values.dropna().to_numpy(dtype=float)
     return float(quantile(x, float(QUANTILE_P[key]), qtype)) if x.size else math.nan

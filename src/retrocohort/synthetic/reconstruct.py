@@ -26,8 +26,13 @@ from typing import Literal
 
 import numpy as np
 
-from retrocohort.audit.quantile_checks import QUANTILE_P, check_granularity, check_quartile_order, hf_position
-from retrocohort.audit.rounding import Interval, Number, Rule, exact, interval_for_printed
+from retrocohort.audit.checks.quantile_checks import (
+    QUANTILE_P,
+    check_granularity,
+    check_quartile_order,
+    hf_position,
+)
+from retrocohort.audit.checks.rounding import Interval, Number, Rule, exact, interval_for_printed
 
 Status = Literal["met", "infeasible", "not_found"]
 
@@ -112,7 +117,7 @@ def summary_problem(summary: Summary, decimals: int, qtype: int) -> str:
     """Why no sample can have this summary on a grid of ``decimals`` ("" if no proof found).
 
     Ordering (min <= Q1 <= median <= Q3 <= max) and granularity (each printed quantile must be
-    a value (1 - g) a + g b of grid values), both from :mod:`retrocohort.audit.consistency`.
+    a value (1 - g) a + g b of grid values), both from :mod:`retrocohort.audit.checks.quantile_checks`.
     """
     values = {k: float(v) for k, v in summary.values.items()}
     order = check_quartile_order("summary", values)[0]

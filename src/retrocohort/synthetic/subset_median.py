@@ -14,8 +14,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from retrocohort.audit.quantile_checks import check_subset_quantile, hf_position
-from retrocohort.audit.rounding import Number, Rule, exact, interval_for_printed
+from retrocohort.audit.checks.quantile_checks import check_subset_quantile, hf_position
+from retrocohort.audit.checks.rounding import Number, Rule, exact, interval_for_printed
 from retrocohort.stats.quantiles import quantile
 from retrocohort.synthetic.reconstruct import (
     Outcome,
@@ -87,7 +87,7 @@ def reconstruct_with_subset(
     Every placement of the subset median on the full sample is tried (no-gap placements first,
     each group in seeded order). If none works, the full sample is built alone and the subset
     whose median is closest to the target is kept; the outcome says why (a bound from
-    :func:`retrocohort.audit.quantile_checks.check_subset_quantile` when it proves infeasibility).
+    :func:`retrocohort.audit.checks.quantile_checks.check_subset_quantile` when it proves infeasibility).
     """
     n, half = summary.n, Fraction(1, 2)
     if not 1 <= k <= n:

@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from retrocohort.audit.checks.rounding import Rule, matches_printed, printed_match_rules
 from retrocohort.audit.published import PublishedNumber
-from retrocohort.audit.rounding import Rule, matches_printed, printed_match_rules
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.synthetic.reconstruct import Outcome, Summary
 

@@ -1,0 +1,130 @@
+"""Consistency checks on published summary numbers alone (no patient data).
+
+Every check returns ``list[Finding]`` (:mod:`retrocohort.audit.checks.finding`). Status: "ok" (a
+standard rounding rule reproduces the print), "warning" (only truncation does, or the check rests
+on a stated assumption that may not hold), "inconsistent" (no rule / no admissible data can
+produce the print). This module holds the percentage (GRIM-style), agreement and sum checks and
+:func:`check_study`, which runs them with the quantile checks of
+:mod:`retrocohort.audit.checks.quantile_checks` on a loaded study; a printed p-value against candidate
+p-values is :mod:`retrocohort.audit.checks.printed_p_check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+from retrocohort.audit.checks.finding import Finding, status_from_rules
+from retrocohort.audit.checks.impossible import impossible_findings
+from retrocohort.audit.checks.quantile_checks import (
+    check_granularity,
+    check_quartile_order,
+    check_subset_quantile,
+)
+from retrocohort.audit.checks.rounding import ALL_RULES, STANDARD_RULES, Number, Rule, matching_rules
+from retrocohort.audit.published import PublishedNumber, PublishedStudy
+
+# --- percentages (GRIM-style) ------------------------------------------------------------------
+
+
+def _pct_rules(
+    count: int, denominator: int, pct: Number, decimals: int, rules: Iterable[Rule] = ALL_RULES
+) -> tuple[Rule, ...]:
+    return matching_rules(Fraction(100 * count, denominator), pct, decimals, rules)
+
+
+def fitting_denominators(count: int, pct: Number, decimals: int, max_n: int) -> list[int]:
+    """Every denominator d in count..max_n (d >= 1) with 100*count/d printing as ``pct``."""
+    return [d for d in range(max(count, 1), max_n + 1) if _pct_rules(count, d, pct, decimals, STANDARD_RULES)]
+
+
+def check_percentage(
+    entry_id: str, count: int, pct: Number, decimals: int, n: int, *, max_n: int | None = None
+) -> list[Finding]:
+    """GRIM-style test of "count (pct%)": does 100*count/n round to ``pct`` at ``decimals``?
+
+    Details list the rules that matched, every denominator 1..max_n (default n) that fits the
+    count and percentage, and every count 0..n that fits the percentage with denominator n.
+    """
+    rules = _pct_rules(count, n, pct, decimals)
+    status = status_from_rules(rules)
+    details = {
+        "computed_pct": float(Fraction(100 * count, n)),
+        "rules": list(rules),
+        "denominators": fitting_denominators(count, pct, decimals, max_n or n),
+        "counts_for_n": [k for k in range(n + 1) if _pct_rules(k, n, pct, decimals, STANDARD_RULES)],
+    }
+    msg = (
+        f"{count}/{n} = {details['computed_pct']:.4g}% "
+        + ("prints as" if status == "ok" else "only truncates to" if rules else "does not print as")
+        + f" {float(pct):.{decimals}f}% at {decimals} decimals"
+    )
+    return [Finding("percentage", entry_id, status, msg, details)]
+
+
+# --- counts that must agree -----------------------------------------------------------------
+
+
+def check_agreement(groups: Sequence[Sequence[tuple[str, float]]]) -> list[Finding]:
+    """One finding per group of (id, value) pairs that must all be equal."""
+    out = []
+    for group in groups:
+        ids = " = ".join(i for i, _ in group)
+        values = {i: v for i, v in group}
+        if len(set(values.values())) <= 1:
+            out.append(Finding("agreement", ids, "ok", f"all equal {group[0][1]:g}", values))
+        else:
+            shown = ", ".join(f"{i}={v:g}" for i, v in group)
+            out.append(Finding("agreement", ids, "inconsistent", f"values differ: {shown}", values))
+    return out
+
+
+def check_sum(parts: Sequence[tuple[str, float]], total: tuple[str, float]) -> list[Finding]:
+    """The parts must add up to the total (an agreement between their sum and the total)."""
+    label = "sum(" + " + ".join(i for i, _ in parts) + ")"
+    return check_agreement([[(label, sum(v for _, v in parts)), total]])
+
+
+# --- all of the above on a loaded study ------------------------------------------------------
+
+
+_ORDER_KEYS = ("min", "q1", "median", "q3", "max")
+
+
+def _entry_checks(e: PublishedNumber) -> list[Finding]:
+    v, d = e.values, e.decimals
+    n = e.denominator or e.n
+    out: list[Finding] = impossible_findings(e)  # impossibility first (never "reproduced")
+    if e.statistic == "count_pct" and n:
+        out += check_percentage(e.id, int(v["count"]), v["pct"], d["pct"], n)
+    if e.statistic == "count_of_total" and "pct" in v and v["total"] > 0:
+        out += check_percentage(e.id, int(v["count"]), v["pct"], d["pct"], int(v["total"]))
+    if e.statistic in ("median_iqr", "mean_iqr") or sum(k in v for k in _ORDER_KEYS) >= 2:
+        out += check_quartile_order(e.id, {k: x for k, x in v.items() if k in _ORDER_KEYS})
+    if e.statistic == "median_iqr" and e.assumed_resolution and n:
+        out += check_granularity(e.id, v, d, n, e.assumed_resolution, qtype=e.quantile_type or 7)
+    return out
+
+
+def check_study(study: PublishedStudy) -> list[Finding]:
+    """Impossible numbers (:mod:`retrocohort.audit.checks.impossible`), percentages, quartile order,
+    granularity, agreements, sums and subset medians of a study."""
+    out = [f for e in study.numbers for f in _entry_checks(e)]
+    out += check_agreement([[(r, study.value(r)) for r in a.members] for a in study.agreements])
+    for s in study.sums:
+        out += check_sum([(r, study.value(r)) for r in s.parts], (s.total, study.value(s.total)))
+    entries = study.by_id()
+    for s in study.subsets:
+        full, sub = entries[s.full], entries[s.subset]
+        if full.denominator and sub.n:
+            out += check_subset_quantile(
+                sub.id,
+                full.denominator,
+                full.values,
+                full.decimals,
+                sub.n,
+                sub.values["median"],
+                sub.decimals["median"],
+                qtype=full.quantile_type or 7,
+            )
+    return out
