@@ -75,6 +75,11 @@ def lower_first(text: str) -> str:
     return text
 
 
+def upper_first(text: str) -> str:
+    """``text`` starting a sentence."""
+    return text[:1].upper() + text[1:]
+
+
 def table_reference(table_id: str, spec: Mapping[str, Any]) -> str:
     """How the text names a table: "Table 4" when its title starts so, else its title without
     placeholders ("the table “Group comparisons”"), else its id."""
@@ -93,11 +98,11 @@ def threshold(spec: Mapping[str, Any]) -> float:
     return NOTABLE_P if value is None else float(value)
 
 
-def p_and_test(space: Namespace, prefix: str, test: str | None = None) -> str:
-    """ "p = 0.020, Mann-Whitney U" from ``<prefix>.p`` and ``<prefix>.test`` (or ``test``)."""
+def p_and_test(space: Namespace, prefix: str, test: object) -> str:
+    """ "p = 0.020, Mann-Whitney U": ``<prefix>.p`` and the test's name as its record gives it
+    (a name, not a number: printed as it is)."""
     p = placeholder(space, f"{prefix}.p")
-    name = placeholder(space, f"{prefix}.test") or test
-    return f"p {p}" + (f", {name}" if name else "")
+    return f"p {p}" + (f", {test}" if isinstance(test, str) and test else "")
 
 
 def others_sentence(names: Sequence[str], limit: float, some_named: bool, what: str) -> str:
@@ -149,7 +154,7 @@ def descriptive_row_sentence(
             cells = _group_cells(space, f"{prefix}.{key_part(lev['level'])}", groups, "count_pct", None)
             parts.append(f"{level_labels.get(str(lev['level']), lev['level'])} {cells}")
         body = "n (%) " + "; ".join(parts)
-    return f"{label} differed by {by}: {body}; {p_and_test(space, prefix)}."
+    return f"{label} differed by {by}: {body}; {p_and_test(space, prefix, rec.get('test'))}."
 
 
 #: The statistic the text prints for a continuous row's printed statistic (the range of
@@ -174,7 +179,7 @@ def descriptive_paragraph(
     spec = descriptive_spec(config["tables"][table_id], config)
     if not records:
         return ""
-    reference = table_reference(table_id, spec)
+    reference = upper_first(table_reference(table_id, spec))
     population = " and ".join(condition_text(c, config) for c in spec.get("where") or [])
     who = f"{placeholder(space, table_key(table_id, 'n'))} patients" + (
         f" ({population})" if population else ""
@@ -258,7 +263,7 @@ def paired_paragraph(space: Namespace, records: Records, config: Mapping[str, An
     first, second = paired_time_points(config)
     summary = "mean" if spec.get("summary") == "mean" else "median"
     limit = threshold(spec)
-    reference = table_reference("table3", spec)
+    reference = upper_first(table_reference("table3", spec))
     named, others = [], []
     for rec in records:
         if rec.get("role", "main") != "main":
@@ -273,7 +278,7 @@ def paired_paragraph(space: Namespace, records: Records, config: Mapping[str, An
         words = "n (%)" if stat == "count_pct" else stat
         named.append(
             f"{label} changed from {words} {values[0]} at {first.title} to {values[1]} at {second.title} "
-            f"({placeholder(space, f'{prefix}.n')} pairs; {p_and_test(space, prefix)})."
+            f"({placeholder(space, f'{prefix}.n')} pairs; {p_and_test(space, prefix, rec.get('test'))})."
         )
     lead = f"{reference} compares {first.title} with {second.title}."
     return lead + "".join(f" {s}" for s in named) + others_sentence(others, limit, bool(named), "parameters")
