@@ -182,6 +182,14 @@ def test_the_tables_bold_threshold_decides_which_rows_are_named(tmp_path):
     assert "other characteristics" not in text
 
 
+def test_a_table_without_p_values_gives_its_groups_only(tmp_path):
+    config = _config(by_arm={**BY_ARM, "p_value": False})
+    space, _ = _space(tmp_path, config, {"by_arm": BY_ARM_RECORDS})
+    assert _resolved(descriptive_paragraph(space, "by_arm", BY_ARM_RECORDS, config), space) == (
+        "Table 1 describes 60 patients by treatment arm: 31 in Drug and 29 in Placebo."
+    )
+
+
 def test_an_ungrouped_table_with_a_population_gives_its_n(tmp_path):
     spec = {
         **BY_ARM,

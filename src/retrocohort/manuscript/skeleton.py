@@ -36,7 +36,7 @@ from typing import Any
 
 from retrocohort.config.time_points import paired_time_points
 from retrocohort.manuscript.namespace import Namespace, key_part, present
-from retrocohort.manuscript.sources_declared import OVERALL, row_spec, table_key
+from retrocohort.manuscript.sources_declared import OVERALL, row_spec, stratum_names, table_key
 from retrocohort.tables.cohort_tables import RATIO_NAME, STAT_TEXT
 from retrocohort.tables.declared_tables import condition_text, descriptive_spec, regression_spec
 
@@ -122,13 +122,11 @@ def cohort_paragraph(space: Namespace) -> str:
     return f"Of {screened} patients assessed, {excluded} were excluded and {n} were analysed."
 
 
-def _group_cells(
-    space: Namespace, prefix: str, groups: Sequence[str], stat: str, decimals: int | None
-) -> str:
+def _group_cells(space: Namespace, prefix: str, groups: Sequence[str], stat: str) -> str:
     """ "51.9 [43.0–58.9] in A vs 48.1 [41.4–55.8] in B" (groups with no value left out)."""
     cells = []
     for group in groups:
-        value = placeholder(space, f"{prefix}.{key_part(group)}.{stat}", decimals)
+        value = placeholder(space, f"{prefix}.{key_part(group)}.{stat}")
         if value is not None:
             cells.append(f"{value} in {group}")
     return " vs ".join(cells)
@@ -141,17 +139,17 @@ def descriptive_row_sentence(
     p = ..., <test>."; a categorical variable with one clause per level."""
     row = row_spec(spec, rec)
     label = str(row.get("label", rec["variable"]))
-    groups = [g for g in _strata(rec) if g != OVERALL]
+    groups = [g for g in stratum_names(rec) if g != OVERALL]
     prefix = table_key(table_id, rec["variable"])
     if rec["row_type"] == "value":
         stat = _TEXT_STAT[rec["stat"]] if rec["kind"] == "continuous" else "count_pct"
         words = STAT_TEXT["median_iqr" if stat == "median_iqr" else rec["stat"]]
-        body = f"{words} {_group_cells(space, prefix, groups, stat, None)}"
+        body = f"{words} {_group_cells(space, prefix, groups, stat)}"
     else:
         level_labels = {str(k): str(v) for k, v in row.get("level_labels", {}).items()}
         parts = []
         for lev in levels:
-            cells = _group_cells(space, f"{prefix}.{key_part(lev['level'])}", groups, "count_pct", None)
+            cells = _group_cells(space, f"{prefix}.{key_part(lev['level'])}", groups, "count_pct")
             parts.append(f"{level_labels.get(str(lev['level']), lev['level'])} {cells}")
         body = "n (%) " + "; ".join(parts)
     return f"{label} differed by {by}: {body}; {p_and_test(space, prefix, rec.get('test'))}."
@@ -168,10 +166,6 @@ _TEXT_STAT = {
 }
 
 
-def _strata(rec: Mapping[str, Any]) -> list[str]:
-    return [key.split("@", 1)[1] for key in rec if key.startswith("n_group@")]
-
-
 def descriptive_paragraph(
     space: Namespace, table_id: str, records: Records, config: Mapping[str, Any]
 ) -> str:
@@ -184,12 +178,14 @@ def descriptive_paragraph(
     who = f"{placeholder(space, table_key(table_id, 'n'))} patients" + (
         f" ({population})" if population else ""
     )
-    groups = [g for g in _strata(records[0]) if g != OVERALL]
+    groups = [g for g in stratum_names(records[0]) if g != OVERALL]
     if not groups:
         return f"{reference} describes {who}."
     by = lower_first(_variable_label(config, spec["by"]))
     sizes = [f"{placeholder(space, table_key(table_id, 'group', g, 'n'))} in {g}" for g in groups]
     text = f"{reference} describes {who} by {by}: {join_words(sizes)}."
+    if not spec["p_value"]:  # the table compares nothing
+        return text
     limit = threshold(spec)
     named, others, not_computed = [], [], []
     for rec in records:
