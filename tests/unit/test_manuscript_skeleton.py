@@ -295,6 +295,11 @@ def test_skeleton_is_marked_ordered_as_the_config_and_fully_resolved(tmp_path):
     assert "{{" not in resolved.text and "[not computed]" not in resolved.text
     age = next(r for r in resolved.records if r["placeholder"] == "tables.cox.univariable.age.ratio_ci")
     assert age["value"] == {"ratio": 1.0408, "ci_low": 1.023, "ci_high": 1.0589, "conf_level": 0.95}
+    other = {**config, "tables": {**config["tables"], "km": {"kind": "survival"}}}
+    commented = skeleton_template(
+        other, space, declared={"by_arm": BY_ARM_RECORDS, "cox": COX_RECORDS, "km": []}
+    )
+    assert commented.endswith("<!-- km (kind: survival): no generated sentences for this kind -->\n")
     assert age["source"] == {"file": declared["cox"], "record": 1, "column": "ratio,ci_low,ci_high,conf_level",
                              "rule": "cohort_table"}  # fmt: skip
 

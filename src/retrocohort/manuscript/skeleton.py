@@ -380,6 +380,10 @@ def skeleton_template(
                 paragraphs[table_id] = descriptive_paragraph(space, table_id, declared[table_id], config)
             elif kind == "regression":
                 paragraphs[table_id] = regression_paragraph(space, table_id, declared[table_id], config)
+            elif kind != "listing":  # a kind without sentences yet: said where its paragraph would be
+                paragraphs[table_id] = (
+                    f"<!-- {table_id} (kind: {kind}): no generated sentences for this kind -->"
+                )
         elif table_id == "table1" and table1:
             paragraphs[table_id] = (
                 f"{table_reference('table1', spec)} describes {placeholder(space, 'cohort.n')} patients."
