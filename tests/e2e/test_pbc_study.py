@@ -13,6 +13,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import docx
 import numpy as np
 import pandas as pd
 import pytest
@@ -252,3 +253,6 @@ def test_results_skeleton_every_number_traced_to_its_source_and_table(pbc_run, c
                 assert number in table, (rec["placeholder"], number)
                 checked += 1
     assert checked >= 80, checked
+    words = "\n".join(p.text for p in docx.Document(manuscript / "results.docx").paragraphs)
+    assert GENERATED_NOTE.strip("*") in words and "<!--" not in words
+    assert all(rec["text"] in words for rec in records)
