@@ -337,4 +337,6 @@ def test_declared_cells_print_exactly_as_their_table(tmp_path):
     for key in keys:
         assert space[key].text() in table, key
     assert "," in space["tables.labs.ferritin.placebo.median_iqr"].text()  # grouped with Drug's 10,000s
+    for stat in ("median", "q1", "iqr"):  # parts of the printed cell: the row's grouping too
+        assert "," in space[f"tables.labs.ferritin.placebo.{stat}"].text(), stat
     assert "/" in space["tables.labs.ascites.drug.count_pct"].text()  # k/d: no missing row

@@ -24,9 +24,10 @@ Regression table (``kind: regression``)
 
 Every number is formatted with the functions and the digit-grouping decision the table uses
 (:func:`retrocohort.tables.cohort_tables.build_stratified_table` and
-:func:`~retrocohort.tables.cohort_tables.build_regression_table`): one grouping per printed
-statistic across the row's shown columns, the table's ``thousands_separator`` and the row's
-decimals, so a value reads the same in the text and in its table.
+:func:`~retrocohort.tables.cohort_tables.build_regression_table`): the row's one grouping
+decision over the numbers its cells print across the shown columns (a statistic the table does
+not print: one decision over its own numbers), the table's ``thousands_separator`` and the
+row's decimals, so a value reads the same in the text and in its table.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from retrocohort.format.numbers import (
 from retrocohort.format.pvalues import p_value_format
 from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_part, present
 from retrocohort.tables.cells import number_style
+from retrocohort.tables.cohort_tables import _STAT_NUMBERS  # the numbers each cell prints
 from retrocohort.tables.declared_tables import descriptive_spec
 
 OVERALL = "Overall"
@@ -109,10 +111,16 @@ def _location(
 ) -> dict[str, Entry]:
     get = {name: record.get(f"{name}@{stratum}") for name in (*_SINGLE_NUMBERS, "n", "missing")}
     col = lambda *names: ",".join(f"{n}@{stratum}" for n in names)  # noqa: E731
+    printed = _STAT_NUMBERS.get(record["stat"], ())  # what the row's cells print
+
+    def grouping(numbers: Sequence[str]) -> Callable[[int], dict]:
+        """The row's decision for numbers its cells print, else one over ``numbers``."""
+        return _grouped(record, strata, printed if set(numbers) <= set(printed) else numbers, style)
+
     out: dict[str, Entry] = {}
     for name in _SINGLE_NUMBERS:
         if present(get[name]):
-            kw = _grouped(record, strata, (name,), style)
+            kw = grouping((name,))
             out[name] = Entry(
                 get[name],
                 lambda d, v=get[name], kw=kw: format_number(v, d, **kw(d)),
@@ -129,7 +137,7 @@ def _location(
     for name, fmt in compound.items():
         numbers = COMPOUND_NUMBERS[name]
         if present(*(get[n] for n in numbers)):
-            kw = _grouped(record, strata, numbers, style)
+            kw = grouping(numbers)
             out[name] = Entry(
                 {n: get[n] for n in numbers},
                 lambda d, fmt=fmt, kw=kw: fmt(d, kw),
