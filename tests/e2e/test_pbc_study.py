@@ -8,14 +8,19 @@ with censored patients kept, and no HScore output (the study has no `hscore:` ke
 Expected counts are computed here from the raw files, never copied from a publication.
 """
 
+import json
+import re
 import subprocess
 from pathlib import Path
 
+import docx
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
+from retrocohort.manuscript.skeleton import GENERATED_NOTE, NOTABLE_P
+from retrocohort.manuscript.template import parse_placeholders, substitute
 from study import ROOT, copy_study, run_all
 
 pytestmark = pytest.mark.e2e
@@ -183,3 +188,71 @@ def test_subgroup_table_has_its_where_population_and_windowed_enrolment_labs(pbc
     assert (
         "Serum bilirubin" in table and "at Enrolment: the value closest to day 0 within days 0 to 90" in table
     )
+
+
+#: A number as the text prints it: digits with grouping commas and decimals, or a range of two.
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?(?:–\d[\d,]*(?:\.\d+)?)?")
+#: The table each statistics file prints (its numbers, as formatted for the reader).
+PRINTED_IN = {"survival.json": "survival.md", "table3_paired.json": "table3.md"}
+
+
+def _source_row(work: Path, source: dict) -> dict:
+    path = work / source["file"]
+    if path.suffix == ".json":
+        return json.loads(path.read_text(encoding="utf-8"))[source["record"]]
+    return pd.read_csv(path).to_dict("records")[source["record"]]
+
+
+def _numbers(value: object) -> list:
+    return sorted(value.values()) if isinstance(value, dict) else [value]
+
+
+def test_results_skeleton_every_number_traced_to_its_source_and_table(pbc_run, config):
+    """studies/pbc has no Results template: rule results_skeleton writes one from its declared
+    tables. results.md is that template with each placeholder replaced by the text values.json
+    records; every other number of the text is the study config's own (a label, a title's
+    "Table 4") or the named p threshold; each recorded value reads back from its source file,
+    record and column(s); and each printed number is the one its table prints."""
+    manuscript = pbc_run / "results/manuscript"
+    text = (manuscript / "results.md").read_text(encoding="utf-8")
+    template = (manuscript / "results_template.md").read_text(encoding="utf-8")
+    values = json.loads((manuscript / "values.json").read_text(encoding="utf-8"))
+    assert values["generated"] is True and values["template"] == "results/manuscript/results_template.md"
+    assert GENERATED_NOTE in text
+    # results.md = the template with each placeholder replaced by its recorded text
+    placeholders = parse_placeholders(template, "results_template.md")
+    records = values["placeholders"]
+    assert [r["placeholder"] for r in records] == [p.token for p in placeholders]
+    assert substitute(template, placeholders, [r["text"] for r in records]) == text
+    # the template's own numbers come from the config (labels, titles) or are the p threshold
+    literal = re.sub(r"\{\{[^}]*\}\}|<!--.*?-->", " ", template, flags=re.DOTALL)
+    config_text = (STUDY / "config/config.yaml").read_text(encoding="utf-8")
+    foreign = {n for n in NUMBER.findall(literal) if n not in config_text} - {f"{NOTABLE_P:g}"}
+    assert foreign == set(), foreign
+    tables = {
+        name: (pbc_run / "results/tables" / name).read_text(encoding="utf-8").replace("\\", "")
+        for name in [*PRINTED_IN.values(), *(f"{t}.md" for t in _tables_of_kind(config, "descriptive"))]
+        + [f"{t}.md" for t in _tables_of_kind(config, "regression")]
+    }
+    checked = 0
+    for rec in records:
+        source = rec["source"]
+        row = _source_row(pbc_run, source)
+        columns = [c for c in source["column"].split(",") if c in row]
+        if source["file"].endswith("flow.csv") and not columns:  # cohort.excluded: n_in - n_out
+            assert rec["value"] == int(_source_row(pbc_run, {**source, "record": 0})["n_in"]) - int(
+                row["n_out"]
+            )
+            continue
+        assert columns, rec
+        assert set(_numbers(rec["value"])) <= {row[c] for c in columns}, rec  # full precision
+        name = Path(source["file"]).name
+        table = tables.get(PRINTED_IN.get(name, name.replace(".json", ".md")))
+        if table is not None:
+            for number in NUMBER.findall(rec["text"]):
+                assert number in table, (rec["placeholder"], number)
+                checked += 1
+    assert checked >= 80, checked
+    words = "\n".join(p.text for p in docx.Document(manuscript / "results.docx").paragraphs)
+    assert GENERATED_NOTE.strip("*") in words and "<!--" not in words
+    assert all(rec["text"] in words for rec in records)

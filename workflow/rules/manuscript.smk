@@ -1,7 +1,11 @@
-# The manuscript text: the study's Results template (config/manuscript/results.md) with every
-# placeholder replaced from the statistics files and values.json (placeholder -> full-precision
-# value -> source file, record, column -> rule -> input checksums). Runs only for a study that
-# ships the template. The methods section (rule `methods`) runs for every study.
+# The manuscript text, results/manuscript/results.md (and .docx) with values.json (placeholder ->
+# full-precision value -> source file, record, column -> rule -> input checksums), written from
+# a template with every placeholder replaced from the statistics files:
+# - rule `manuscript`: the study's own Results template (config/manuscript/results.md);
+# - rule `results_skeleton`, for a study without one: a template generated from what the study
+#   declares (a paragraph per table; retrocohort.manuscript.skeleton), written beside the text
+#   as results_template.md (copy it to config/manuscript/results.md to edit it, numbers traced).
+# The methods section (rule `methods`) runs for every study.
 MANUSCRIPT_TEMPLATE = "config/manuscript/results.md"
 MANUSCRIPT = f"{RESULTS}/manuscript"
 # Optional statistics: a study without group comparisons or time-to-event analyses has no file.
@@ -9,8 +13,16 @@ MANUSCRIPT_OPTIONAL = {
     **({"groups": f"{RESULTS}/stats/groups.json"} if STUDY.data["groups"] else {}),
     **({"survival": f"{RESULTS}/stats/survival.json"} if STUDY.data["survival"] else {}),
 }
-# The template's placeholders read Table 1, the paired tests and the flow: all three are needed.
-MANUSCRIPT_ON = os.path.exists(MANUSCRIPT_TEMPLATE) and TABLE1 and TABLE3
+# Every statistics file a Results text may read: the flow, the classic Table 1 and paired Table 3
+# when declared, the optional files and each declared table's statistics (input `declared_<id>`).
+RESULTS_SOURCES = {
+    **({"table1": f"{RESULTS}/stats/table1.csv"} if TABLE1 else {}),
+    **({"paired": f"{RESULTS}/stats/table3_paired.json"} if TABLE3 else {}),
+    "flow": f"{RESULTS}/selection/flow.csv",
+    **MANUSCRIPT_OPTIONAL,
+    **{f"declared_{tid}": f"{RESULTS}/stats/{tid}.json" for tid in DECLARED_TABLES},
+}
+MANUSCRIPT_ON = os.path.exists(MANUSCRIPT_TEMPLATE)
 # Every statistics file of the study: the methods section names each test and estimator they
 # record (one sentence per method, from retrocohort.manuscript.method_sentences).
 METHODS_SOURCES = {
@@ -21,11 +33,51 @@ METHODS_SOURCES = {
     + [f"{RESULTS}/stats/{tid}.json" for tid in DECLARED_TABLES]
 }
 METHODS_OUTPUTS = [f"{MANUSCRIPT}/{name}" for name in ("methods.md", "methods.docx", "methods.rst")]
-manuscript_outputs = lambda: METHODS_OUTPUTS + (
-    [f"{MANUSCRIPT}/{name}" for name in ("results.md", "results.docx", "values.json")]
-    if MANUSCRIPT_ON
-    else []
+manuscript_outputs = lambda: (
+    METHODS_OUTPUTS
+    + [f"{MANUSCRIPT}/{name}" for name in ("results.md", "results.docx", "values.json")]
+    + ([] if MANUSCRIPT_ON else [f"{MANUSCRIPT}/results_template.md"])
 )
+
+
+def manuscript_config():
+    """The config slice rule `manuscript` reads: the classic tables' number formats (Table 1 rows
+    without their labels), or, with declared tables, every table's rows, labels and decimals and
+    the variables' labels."""
+    if DECLARED_TABLES:
+        return config_keys(
+            "statistics/quantile_type",
+            "statistics/rounding",
+            "statistics/p_value",
+            "study/title",
+            "study/synthetic_note",
+            "tables",
+            "variables",
+            "derived",
+            "paired_days",
+            "time_points",
+            "paired_time_points",
+        )
+    return with_value(
+        config_keys(
+            "statistics/quantile_type",
+            "statistics/rounding",
+            "statistics/p_value",
+            "study/title",
+            "study/synthetic_note",
+            "tables/preset",
+            "tables/table1/rows",
+            "tables/table1/thousands_separator",
+            "tables/table1/thousands_min",
+            "tables/table3/parameters",
+            "tables/table3/bold_p_below",
+            "paired_days",
+            "time_points",
+            "paired_time_points",
+        ),
+        "tables/table1/rows",
+        table1_row_formats(),
+    )
 
 
 rule methods:
@@ -64,11 +116,8 @@ if MANUSCRIPT_ON:
 
     rule manuscript:
         input:
-            **MANUSCRIPT_OPTIONAL,
+            **RESULTS_SOURCES,
             template=MANUSCRIPT_TEMPLATE,
-            table1=f"{RESULTS}/stats/table1.csv",
-            paired=f"{RESULTS}/stats/table3_paired.json",
-            flow=f"{RESULTS}/selection/flow.csv",
         output:
             results_md=f"{MANUSCRIPT}/results.md",
             results_docx=f"{MANUSCRIPT}/results.docx",
@@ -81,25 +130,43 @@ if MANUSCRIPT_ON:
             "../envs/retrocohort.yaml"
         params:
             code=CODE,
-            config=with_value(
-                config_keys(
-                    "statistics/quantile_type",
-                    "statistics/rounding",
-                    "statistics/p_value",
-                    "study/title",
-                    "study/synthetic_note",
-                    "tables/preset",
-                    "tables/table1/rows",
-                    "tables/table1/thousands_separator",
-                    "tables/table1/thousands_min",
-                    "tables/table3/parameters",
-                    "tables/table3/bold_p_below",
-                    "paired_days",
-                    "time_points",
-                    "paired_time_points",
-                ),
-                "tables/table1/rows",
-                table1_row_formats(),
-            ),
+            config=manuscript_config(),
         script:
             "../scripts/manuscript.py"
+
+else:
+
+    rule results_skeleton:
+        input:
+            **RESULTS_SOURCES,
+        output:
+            template=f"{MANUSCRIPT}/results_template.md",
+            results_md=f"{MANUSCRIPT}/results.md",
+            results_docx=f"{MANUSCRIPT}/results.docx",
+            values=f"{MANUSCRIPT}/values.json",
+        log:
+            "logs/results_skeleton.log",
+        benchmark:
+            "logs/benchmarks/results_skeleton.tsv"
+        conda:
+            "../envs/retrocohort.yaml"
+        params:
+            code=CODE,
+            # the order, titles, rows and labels of every table; the variables' labels and
+            # units; the survival analyses and group comparisons; number and p-value style
+            config=config_keys(
+                "statistics/rounding",
+                "statistics/p_value",
+                "study/title",
+                "study/synthetic_note",
+                "tables",
+                "variables",
+                "derived",
+                "survival",
+                "groups",
+                "paired_days",
+                "time_points",
+                "paired_time_points",
+            ),
+        script:
+            "../scripts/results_skeleton.py"

@@ -19,6 +19,7 @@ import pandas as pd
 
 from retrocohort.errors import ConfigError, InputError, Problem
 from retrocohort.manuscript.namespace import NOT_COMPUTED_TEXT, Namespace, TextStyle
+from retrocohort.manuscript.sources_declared import declared_entries
 from retrocohort.manuscript.sources_descriptive import cohort_size, flow_entries, table1_entries
 from retrocohort.manuscript.sources_tests import groups_entries, paired_entries, survival_entries
 from retrocohort.manuscript.template import parse_placeholders, substitute
@@ -58,21 +59,28 @@ def read_json_records(path: str) -> list[dict]:
     return records
 
 
-def build_namespace(paths: Mapping[str, str], config: Mapping) -> Namespace:
+def build_namespace(
+    paths: Mapping[str, str], config: Mapping, declared: Mapping[str, str] | None = None
+) -> Namespace:
     """Every placeholder key of the statistics files named in ``paths`` (keys of :data:`SOURCES`;
-    ``groups`` and ``survival`` may be absent when the study has none)."""
+    only ``flow`` is required: the others are absent when the study has no such table) and of
+    the declared tables' statistics in ``declared`` (table id -> ``results/stats/<id>.json``,
+    keys ``tables.<id>.*`` of :mod:`retrocohort.manuscript.sources_declared`)."""
     style = TextStyle.from_config(config)
     flow = pd.read_csv(paths["flow"])
     space = Namespace()
-    parts = [
-        flow_entries(flow, paths["flow"], style),
-        table1_entries(pd.read_csv(paths["table1"]), paths["table1"], config, cohort_size(flow), style),
-        paired_entries(read_json_records(paths["paired"]), paths["paired"], config, style),
-    ]
+    parts = [flow_entries(flow, paths["flow"], style)]
+    if paths.get("table1"):
+        table1 = pd.read_csv(paths["table1"])
+        parts.append(table1_entries(table1, paths["table1"], config, cohort_size(flow), style))
+    if paths.get("paired"):
+        parts.append(paired_entries(read_json_records(paths["paired"]), paths["paired"], config, style))
     if paths.get("groups"):
         parts.append(groups_entries(read_json_records(paths["groups"]), paths["groups"], style))
     if paths.get("survival"):
         parts.append(survival_entries(read_json_records(paths["survival"]), paths["survival"], style))
+    for table_id, path in (declared or {}).items():
+        parts.append(declared_entries(read_json_records(path), path, table_id, config))
     for part in parts:
         space.records |= part.records
         for key in part.keys():

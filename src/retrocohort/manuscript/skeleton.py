@@ -1,0 +1,400 @@
+"""A Results skeleton for a study without its own template: Markdown with ``{{ key }}``
+placeholders written from what the study declares, then resolved by the one resolver of
+:mod:`retrocohort.manuscript.resolve` (so every number is traced in ``values.json`` exactly as a
+hand-written template's are).
+
+One paragraph per table, in the order of the config's ``tables:`` (a survival or group
+comparison paragraph where ``tables.survival`` / ``tables.groups`` stand, else at the end),
+after a paragraph on the analysed cohort (``flow.csv``):
+
+* descriptive table: its patients (n, and n per group); with groups, each row whose p-value is
+  below the table's ``bold_p_below`` (else :data:`NOTABLE_P`) with its per-group summary, p and
+  test, then the rows above it named;
+* regression table: each term's hazard or odds ratio with its CI and p, univariable then
+  multivariable (with the model's n and events);
+* paired table (``tables.table3``): as a grouped table, the two time points' summaries;
+* survival (``survival:``): per analysis and group the Kaplan–Meier median with its CI, events
+  and patients, and the log-rank p;
+* group comparisons (``groups:``): per comparison each group's summary, p and test.
+
+Every function here returns template text: literal words come from the config (labels, titles'
+"Table N", time point labels) and every number is a placeholder. :func:`placeholder` writes a
+key only when the namespace has it, so a skeleton never holds an unknown key.
+
+References
+----------
+Lang TA, Altman DG. Basic statistical reporting for articles published in biomedical
+journals: the "Statistical Analyses and Methods in the Published Literature" or the SAMPL
+guidelines. Int J Nurs Stud 2015;52:5-9.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from retrocohort.config.time_points import paired_time_points
+from retrocohort.manuscript.namespace import Namespace, key_part, present
+from retrocohort.manuscript.sources_declared import OVERALL, row_spec, stratum_names, table_key
+from retrocohort.tables.cohort_tables import RATIO_NAME, STAT_TEXT
+from retrocohort.tables.declared_tables import condition_text, descriptive_spec, regression_spec
+
+#: The mark of a generated text (first line under the heading).
+GENERATED_NOTE = "*Generated skeleton: edit to taste, every number is traced in values.json.*"
+#: How to keep editing with the numbers traced (a comment: Markdown only, not Word).
+EDIT_COMMENT = (
+    "<!-- Written by retrocohort from the tables the study declares. To edit it with every number "
+    "kept traced, copy results/manuscript/results_template.md to config/manuscript/results.md: "
+    "rule manuscript then fills your version instead. -->"
+)
+#: The conventional two-sided 5% level: the rows of a table without ``bold_p_below`` that the
+#: text names with their numbers (the others are named together).
+NOTABLE_P = 0.05
+
+Records = Sequence[Mapping[str, Any]]
+
+
+def placeholder(space: Namespace, key: str, decimals: int | None = None) -> str | None:
+    """``{{ key }}`` (``{{ key:decimals }}``) when ``space`` has ``key``, else None."""
+    if key not in space:
+        return None
+    return f"{{{{ {key}{'' if decimals is None else f':{decimals}'} }}}}"
+
+
+def join_words(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def lower_first(text: str) -> str:
+    """``text`` with a lower-case first letter unless it starts an acronym ("CRP" stays)."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def upper_first(text: str) -> str:
+    """``text`` starting a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def table_reference(table_id: str, spec: Mapping[str, Any]) -> str:
+    """How the text names a table: "Table 4" when its title starts so, else its title without
+    placeholders ("the table “Group comparisons”"), else its id."""
+    title = str(spec.get("title", ""))
+    numbered = re.match(r"\s*(Table\s+[A-Za-z0-9]+)\b", title)
+    if numbered:
+        return numbered.group(1)
+    plain = re.sub(r"\s*\{\w*\}\s*", " ", title).strip().rstrip(".")
+    return f"the table “{plain}”" if plain else f"table {table_id}"
+
+
+def threshold(spec: Mapping[str, Any]) -> float:
+    """The p-value below which a row is named with its numbers: the table's ``bold_p_below``,
+    else :data:`NOTABLE_P`."""
+    value = spec.get("bold_p_below")
+    return NOTABLE_P if value is None else float(value)
+
+
+def p_and_test(space: Namespace, prefix: str, test: object) -> str:
+    """ "p = 0.020, Mann-Whitney U": ``<prefix>.p`` and the test's name as its record gives it
+    (a name, not a number: printed as it is)."""
+    p = placeholder(space, f"{prefix}.p")
+    return f"p {p}" + (f", {test}" if isinstance(test, str) and test else "")
+
+
+def others_sentence(names: Sequence[str], limit: float, some_named: bool, what: str) -> str:
+    """The rows not named with their numbers: "The other characteristics had p ≥ 0.05 (A and B)."."""
+    if not names:
+        return ""
+    lead = f"The other {what}" if some_named else f"All {what}"
+    return f" {lead} had p ≥ {limit:g} ({join_words(names)})."
+
+
+def cohort_paragraph(space: Namespace) -> str:
+    """The analysed cohort from the selection flow."""
+    n = placeholder(space, "cohort.n")
+    if n is None:
+        return ""
+    screened, excluded = placeholder(space, "cohort.screened"), placeholder(space, "cohort.excluded")
+    return f"Of {screened} patients assessed, {excluded} were excluded and {n} were analysed."
+
+
+def _group_cells(space: Namespace, prefix: str, groups: Sequence[str], stat: str) -> str:
+    """ "51.9 [43.0–58.9] in A vs 48.1 [41.4–55.8] in B" (groups with no value left out)."""
+    cells = []
+    for group in groups:
+        value = placeholder(space, f"{prefix}.{key_part(group)}.{stat}")
+        if value is not None:
+            cells.append(f"{value} in {group}")
+    return " vs ".join(cells)
+
+
+def descriptive_row_sentence(
+    space: Namespace, table_id: str, rec: Mapping[str, Any], levels: Records, spec: Mapping[str, Any], by: str
+) -> str:
+    """One grouped row named with its numbers: "<label> differed by <by>: <statistic> <cells>;
+    p = ..., <test>."; a categorical variable with one clause per level."""
+    row = row_spec(spec, rec)
+    label = str(row.get("label", rec["variable"]))
+    groups = [g for g in stratum_names(rec) if g != OVERALL]
+    prefix = table_key(table_id, rec["variable"])
+    if rec["row_type"] == "value":
+        stat = _TEXT_STAT[rec["stat"]] if rec["kind"] == "continuous" else "count_pct"
+        words = STAT_TEXT["median_iqr" if stat == "median_iqr" else rec["stat"]]
+        body = f"{words} {_group_cells(space, prefix, groups, stat)}"
+    else:
+        level_labels = {str(k): str(v) for k, v in row.get("level_labels", {}).items()}
+        parts = []
+        for lev in levels:
+            cells = _group_cells(space, f"{prefix}.{key_part(lev['level'])}", groups, "count_pct")
+            parts.append(f"{level_labels.get(str(lev['level']), lev['level'])} {cells}")
+        body = "n (%) " + "; ".join(parts)
+    return f"{label} differed by {by}: {body}; {p_and_test(space, prefix, rec.get('test'))}."
+
+
+#: The statistic the text prints for a continuous row's printed statistic (the range of
+#: ``median_iqr_range`` is left to the table).
+_TEXT_STAT = {
+    "median_iqr": "median_iqr",
+    "median_iqr_range": "median_iqr",
+    "mean_sd": "mean_sd",
+    "min_max": "range",
+    "median": "median",
+}
+
+
+def descriptive_paragraph(
+    space: Namespace, table_id: str, records: Records, config: Mapping[str, Any]
+) -> str:
+    """A descriptive table: its n (per group), then its notable rows (see the module)."""
+    spec = descriptive_spec(config["tables"][table_id], config)
+    if not records:
+        return ""
+    reference = upper_first(table_reference(table_id, spec))
+    population = " and ".join(condition_text(c, config) for c in spec.get("where") or [])
+    who = f"{placeholder(space, table_key(table_id, 'n'))} patients" + (
+        f" ({population})" if population else ""
+    )
+    groups = [g for g in stratum_names(records[0]) if g != OVERALL]
+    if not groups:
+        return f"{reference} describes {who}."
+    by = lower_first(_variable_label(config, spec["by"]))
+    sizes = [f"{placeholder(space, table_key(table_id, 'group', g, 'n'))} in {g}" for g in groups]
+    text = f"{reference} describes {who} by {by}: {join_words(sizes)}."
+    if not spec["p_value"]:  # the table compares nothing
+        return text
+    limit = threshold(spec)
+    named, others, not_computed = [], [], []
+    for rec in records:
+        if rec["row_type"] not in ("value", "variable"):
+            continue
+        label = str(row_spec(spec, rec).get("label", rec["variable"]))
+        if not present(rec.get("p_value")):
+            not_computed.append(label)
+        elif float(rec["p_value"]) < limit:
+            levels = [r for r in records if r["row_type"] == "level" and r["row"] == rec["row"]]
+            named.append(descriptive_row_sentence(space, table_id, rec, levels, spec, by))
+        else:
+            others.append(label)
+    text += "".join(f" {sentence}" for sentence in named)
+    text += others_sentence(others, limit, bool(named), "characteristics")
+    if not_computed:
+        text += f" No p-value was computed for {join_words(not_computed)}."
+    return text
+
+
+def _variable_label(config: Mapping[str, Any], name: str) -> str:
+    spec = config["variables"].get(name) or config.get("derived", {}).get(name) or {}
+    return str(spec.get("label", name))
+
+
+def _term_text(space: Namespace, prefix: str, name: str, short: str) -> str:
+    ratio = placeholder(space, f"{prefix}.ratio_ci")
+    if ratio is None:
+        return f"{name} {short} not estimable"
+    return f"{name} {short} {ratio}, p {placeholder(space, f'{prefix}.p')}"
+
+
+def regression_paragraph(space: Namespace, table_id: str, records: Records, config: Mapping[str, Any]) -> str:
+    """A regression table: each term's ratio, CI and p, univariable then multivariable."""
+    spec = regression_spec(config["tables"][table_id], config)
+    if not records:
+        return ""
+    model = str(records[0]["model"])
+    short, _ = RATIO_NAME[model]
+    labels, level_labels = spec["labels"], spec.get("level_labels", {})
+    sentences = []
+    for analysis in ("univariable", "multivariable"):
+        terms = []
+        for rec in records:
+            if rec["analysis"] != analysis:
+                continue
+            name = str(labels.get(rec["variable"], rec["variable"]))
+            parts = [rec["variable"]]
+            if present(rec.get("level")):
+                words = {str(k): str(v) for k, v in level_labels.get(rec["variable"], {}).items()}
+                level, reference = str(rec["level"]), str(rec["reference"])
+                name += f" ({words.get(level, level)} vs {words.get(reference, reference)})"
+                parts.append(rec["level"])
+            terms.append(_term_text(space, table_key(table_id, analysis, *parts), name, short))
+        if not terms:
+            continue
+        if analysis == "univariable":
+            lead = f"Univariable {'Cox' if model == 'cox' else 'logistic'} models ({table_reference(table_id, spec)})"
+        else:
+            n = placeholder(space, table_key(table_id, analysis, "n"))
+            events = placeholder(space, table_key(table_id, analysis, "events"))
+            lead = f"Multivariable model ({n} patients, {events} events)"
+        sentences.append(f"{lead}: {'; '.join(terms)}.")
+    return " ".join(sentences)
+
+
+def paired_paragraph(space: Namespace, records: Records, config: Mapping[str, Any]) -> str:
+    """The paired table (``tables.table3``): per parameter below the threshold, the two time
+    points' summaries, pairs, p and test; the others named."""
+    spec = config["tables"]["table3"]
+    first, second = paired_time_points(config)
+    summary = "mean" if spec.get("summary") == "mean" else "median"
+    limit = threshold(spec)
+    reference = upper_first(table_reference("table3", spec))
+    named, others = [], []
+    for rec in records:
+        if rec.get("role", "main") != "main":
+            continue
+        prefix = f"paired.{key_part(rec['variable'])}"
+        label = str(rec.get("label") or rec["variable"])
+        if not present(rec.get("p_value")) or float(rec["p_value"]) >= limit:
+            others.append(label)
+            continue
+        stat = "count_pct" if placeholder(space, f"{prefix}.{first.name}_count_pct") else summary
+        values = [placeholder(space, f"{prefix}.{point.name}_{stat}") for point in (first, second)]
+        words = "n (%)" if stat == "count_pct" else stat
+        named.append(
+            f"{label} changed from {words} {values[0]} at {first.title} to {values[1]} at {second.title} "
+            f"({placeholder(space, f'{prefix}.n')} pairs; {p_and_test(space, prefix, rec.get('test'))})."
+        )
+    lead = f"{reference} compares {first.title} with {second.title}."
+    return lead + "".join(f" {s}" for s in named) + others_sentence(others, limit, bool(named), "parameters")
+
+
+def survival_paragraph(space: Namespace, records: Records, config: Mapping[str, Any]) -> str:
+    """Per time-to-event analysis: per group the Kaplan–Meier median with its CI, events and
+    patients; the log-rank p."""
+    specs = {s["id"]: s for s in config.get("survival", [])}
+    sentences = []
+    for analysis in dict.fromkeys(r["analysis"] for r in records):
+        spec = specs.get(analysis, {})
+        medians = [r for r in records if r["analysis"] == analysis and r["role"] == "median"]
+        if not medians:
+            continue
+        unit = (config["variables"].get(spec.get("time", ""), {}) or {}).get("unit")
+        decimals = spec.get("decimals")
+        parts = []
+        for rec in medians:
+            group = key_part(rec.get("group_value") or "all")
+            prefix = f"survival.{key_part(analysis)}" + ("" if group == "all" else f".{group}")
+            median = placeholder(space, f"{prefix}.median_ci", decimals) or placeholder(
+                space, f"{prefix}.median", decimals
+            )
+            counts = f"{placeholder(space, f'{prefix}.events')} events, {placeholder(space, f'{prefix}.n')} patients"
+            who = "" if group == "all" else f" in {rec['group']}"
+            parts.append(f"{median or 'not reached'}{who} ({counts})")
+        label = str(medians[0].get("analysis_label") or analysis)
+        what = f"median time{f' ({unit})' if unit else ''}"
+        sentence = f"{label}: {what} {' vs '.join(parts)}"
+        p = placeholder(space, f"survival.{key_part(analysis)}.p")
+        sentences.append(sentence + (f"; log-rank p {p}." if p else "."))
+    return " ".join(sentences)
+
+
+def groups_paragraph(space: Namespace, records: Records, config: Mapping[str, Any]) -> str:
+    """Per group comparison: each group's summary (median [Q1–Q3] or n (%)), p and test."""
+    specs = {g["id"]: g for g in config.get("groups", [])}
+    sentences = []
+    for comparison in dict.fromkeys(r["comparison"] for r in records):
+        part = [r for r in records if r["comparison"] == comparison]
+        test = next((r for r in part if r["role"] == "test"), None)
+        prefix = f"groups.{key_part(comparison)}"
+        decimals = specs.get(comparison, {}).get("decimals")
+        cells = []
+        for rec in (r for r in part if r["role"] == "summary"):
+            group = f"{prefix}.{key_part(rec['group_value'])}"
+            value = placeholder(space, f"{group}.median_iqr", decimals) or placeholder(
+                space, f"{group}.count_pct"
+            )
+            if value is not None:
+                cells.append(f"{value} in {rec['group']}")
+        words = "median [Q1–Q3]" if any("median_iqr" in c for c in cells) else "n (%)"
+        label = str(part[0].get("comparison_label") or comparison)
+        tail = (
+            f"; {p_and_test(space, prefix, test.get('test'))}"
+            if test and placeholder(space, f"{prefix}.p")
+            else ""
+        )
+        sentences.append(f"{label}: {words} {' vs '.join(cells)}{tail}.")
+    return " ".join(sentences)
+
+
+def skeleton_template(
+    config: Mapping[str, Any],
+    space: Namespace,
+    *,
+    declared: Mapping[str, Records],
+    paired: Records | None = None,
+    survival: Records | None = None,
+    groups: Records | None = None,
+    table1: bool = False,
+) -> str:
+    """The Results skeleton of the study as a template (see the module docstring).
+
+    Parameters
+    ----------
+    config
+        The loaded study config (``tables``, ``variables``, ``derived``, ``survival``,
+        ``groups``, the time points).
+    space
+        The namespace of every statistics file
+        (:func:`retrocohort.manuscript.resolve.build_namespace`): only its keys are written.
+    declared
+        Declared table id -> its statistics records (``results/stats/<id>.json``).
+    paired, survival, groups
+        Records of ``table3_paired.json``, ``survival.json`` and ``groups.json`` when the study
+        has them.
+    table1
+        Whether the study has the classic Table 1 (``results/stats/table1.csv``).
+
+    Returns
+    -------
+    str
+        Markdown with placeholders, ending with a newline.
+    """
+    tables = config["tables"]
+    paragraphs: dict[str, str] = {}
+    for table_id, spec in tables.items():
+        if table_id in declared:
+            kind = spec["kind"]
+            if kind == "descriptive":
+                paragraphs[table_id] = descriptive_paragraph(space, table_id, declared[table_id], config)
+            elif kind == "regression":
+                paragraphs[table_id] = regression_paragraph(space, table_id, declared[table_id], config)
+            elif kind != "listing":  # a kind without sentences yet: said where its paragraph would be
+                paragraphs[table_id] = (
+                    f"<!-- {table_id} (kind: {kind}): no generated sentences for this kind -->"
+                )
+        elif table_id == "table1" and table1:
+            paragraphs[table_id] = (
+                f"{table_reference('table1', spec)} describes {placeholder(space, 'cohort.n')} patients."
+            )
+        elif table_id == "table3" and paired:
+            paragraphs[table_id] = paired_paragraph(space, paired, config)
+    if survival:
+        paragraphs["survival"] = survival_paragraph(space, survival, config)
+    if groups:
+        paragraphs["groups"] = groups_paragraph(space, groups, config)
+    order = [t for t in tables if t in paragraphs] + [t for t in paragraphs if t not in tables]
+    body = [cohort_paragraph(space)] + [paragraphs[t] for t in order]
+    blocks = ["# Results", GENERATED_NOTE, EDIT_COMMENT] + [b for b in body if b]
+    return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,313 @@
+"""Placeholder entries of the tables a study declares by kind (``tables.<id>: {kind: ...}``):
+the full-precision records of ``results/stats/<id>.json`` (rule ``cohort_table``), printed as
+the table prints them.
+
+Keys
+----
+Descriptive table (``kind: descriptive``)
+    ``tables.<id>.n``: the patients of the table (its Overall column's n);
+    ``tables.<id>.group.<group>.n``: each group's n (``<group>`` is the column header as a key
+    segment, "D-penicillamine" -> ``d-penicillamine``). Per row of a variable:
+    ``tables.<id>.<variable>.p`` ("= 0.020" or "< 0.001", for "p {{ ... }}"), ``.p_value``
+    ("0.020") and ``.test`` (the test's name as the statistics record it); per column
+    ``tables.<id>.<variable>[.<level>].<group>.<stat>`` with the statistics of
+    :mod:`retrocohort.manuscript.sources_descriptive` (``median_iqr``, ``mean_sd``, ``range``,
+    ``median``, ``q1``, ``q3``, ``iqr``, ``mean``, ``sd``, ``min``, ``max``, ``n``,
+    ``missing`` for a continuous row; ``count_pct``, ``count``, ``denominator``, ``pct`` for a
+    binary row or a categorical level). ``<group>`` is ``overall`` for the Overall column.
+Regression table (``kind: regression``)
+    ``tables.<id>.<analysis>.<variable>[.<level>].<stat>`` (``<analysis>`` ``univariable`` or
+    ``multivariable``; ``<level>`` for a level of a categorical predictor): ``ratio``, ``ci``
+    ("0.66–1.34"), ``ratio_ci`` ("0.94 (95% CI 0.66–1.34)"), ``p``, ``p_value``, ``n`` and
+    ``events`` of the model; ``tables.<id>.multivariable.n`` / ``.events`` for the
+    multivariable model.
+
+Every number is formatted with the functions and the digit-grouping decision the table uses
+(:func:`retrocohort.tables.cohort_tables.build_stratified_table` and
+:func:`~retrocohort.tables.cohort_tables.build_regression_table`): the row's one grouping
+decision over the numbers its cells print across the shown columns (a statistic the table does
+not print: one decision over its own numbers), the table's ``thousands_separator`` and the
+row's decimals, so a value reads the same in the text and in its table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from retrocohort.format.numbers import (
+    format_count_pct,
+    format_mean_sd,
+    format_median_iqr,
+    format_number,
+    format_range,
+)
+from retrocohort.format.pvalues import p_value_format
+from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_part, present
+from retrocohort.tables.cells import number_style
+from retrocohort.tables.cohort_tables import _STAT_NUMBERS  # the numbers each cell prints
+from retrocohort.tables.declared_tables import descriptive_spec
+
+OVERALL = "Overall"
+
+#: The numbers each compound statistic prints (the table's digit grouping is decided over them).
+COMPOUND_NUMBERS = {
+    "median_iqr": ("median", "q1", "q3"),
+    "iqr": ("q1", "q3"),
+    "mean_sd": ("mean", "sd"),
+    "range": ("min", "max"),
+}
+_SINGLE_NUMBERS = ("median", "q1", "q3", "mean", "sd", "min", "max")
+
+
+def table_style(config: Mapping[str, Any], table_id: str) -> TextStyle:
+    """The number style of table ``table_id`` (rounding, its digit grouping) and the study's
+    p-value format."""
+    return TextStyle(number_style(dict(config), table_id), p_value_format(config["statistics"]))
+
+
+def table_key(table_id: str, *parts: object) -> str:
+    """The placeholder key of a declared table's statistic: ``tables.<id>.<part>...``."""
+    return ".".join(["tables", key_part(table_id), *(key_part(p) for p in parts)])
+
+
+def stratum_names(record: Mapping[str, Any]) -> list[str]:
+    """The columns (strata) of a descriptive table's record, Overall first, in column order."""
+    return [key.split("@", 1)[1] for key in record if key.startswith("n_group@")]
+
+
+def shown_strata(record: Mapping[str, Any], spec: Mapping[str, Any]) -> list[str]:
+    """The strata the table prints (Overall left out when the table declares ``overall: false``
+    and has groups)."""
+    names = stratum_names(record)
+    if len(names) > 1 and not spec["overall"]:
+        return [name for name in names if name != OVERALL]
+    return names
+
+
+def row_spec(spec: Mapping[str, Any], record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The completed config row (label, decimals, pct_decimals...) of a statistics record."""
+    rows = spec["rows"]
+    index = int(record["row"])
+    return rows[index] if index < len(rows) else {}
+
+
+def _grouped(
+    record: Mapping[str, Any], strata: Sequence[str], numbers: Sequence[str], style: TextStyle
+) -> Callable[[int], dict]:
+    """decimals -> keyword arguments of the format functions: the table's one digit-grouping
+    decision over ``numbers`` of every shown stratum of the row."""
+    values = [record.get(f"{name}@{s}") for s in strata for name in numbers]
+    return lambda d: style.numbers.row([(v, d) for v in values])
+
+
+def _location(
+    record: Mapping[str, Any],
+    stratum: str,
+    strata: Sequence[str],
+    decimals: int,
+    style: TextStyle,
+    where: dict,
+) -> dict[str, Entry]:
+    get = {name: record.get(f"{name}@{stratum}") for name in (*_SINGLE_NUMBERS, "n", "missing")}
+    col = lambda *names: ",".join(f"{n}@{stratum}" for n in names)  # noqa: E731
+    printed = _STAT_NUMBERS.get(record["stat"], ())  # what the row's cells print
+
+    def grouping(numbers: Sequence[str]) -> Callable[[int], dict]:
+        """The row's decision for numbers its cells print, else one over ``numbers``."""
+        return _grouped(record, strata, printed if set(numbers) <= set(printed) else numbers, style)
+
+    out: dict[str, Entry] = {}
+    for name in _SINGLE_NUMBERS:
+        if present(get[name]):
+            kw = grouping((name,))
+            out[name] = Entry(
+                get[name],
+                lambda d, v=get[name], kw=kw: format_number(v, d, **kw(d)),
+                decimals,
+                column=col(name),
+                **where,
+            )
+    compound = {
+        "median_iqr": lambda d, kw: format_median_iqr(get["median"], get["q1"], get["q3"], d, **kw(d)),
+        "iqr": lambda d, kw: format_range(get["q1"], get["q3"], d, **kw(d)),
+        "mean_sd": lambda d, kw: format_mean_sd(get["mean"], get["sd"], d, **kw(d)),
+        "range": lambda d, kw: format_range(get["min"], get["max"], d, **kw(d)),
+    }
+    for name, fmt in compound.items():
+        numbers = COMPOUND_NUMBERS[name]
+        if present(*(get[n] for n in numbers)):
+            kw = grouping(numbers)
+            out[name] = Entry(
+                {n: get[n] for n in numbers},
+                lambda d, fmt=fmt, kw=kw: fmt(d, kw),
+                decimals,
+                column=col(*numbers),
+                **where,
+            )
+    for name in ("n", "missing"):
+        if present(get[name]):
+            out[name] = Entry(int(get[name]), style.integer(get[name]), 0, column=col(name), **where)
+    return out
+
+
+def _counts(
+    record: Mapping[str, Any],
+    stratum: str,
+    pct_decimals: int,
+    missing_row: bool,
+    style: TextStyle,
+    where: dict,
+) -> dict[str, Entry]:
+    """n (%) of one cell as the table prints it: over the stratum's n, or "k/d" when the
+    denominator is smaller and no missing row says why (the denominator itself with one)."""
+    count, denominator = record.get(f"count@{stratum}"), record.get(f"denominator@{stratum}")
+    if not present(count, denominator) or not denominator:
+        return {}
+    count, denominator = int(count), int(denominator)
+    size = denominator if missing_row else int(record[f"n_group@{stratum}"])
+    rule = style.numbers.rule
+    return {
+        "count": Entry(count, style.integer(count), 0, column=f"count@{stratum}", **where),
+        "denominator": Entry(
+            denominator, style.integer(denominator), 0, column=f"denominator@{stratum}", **where
+        ),
+        "pct": Entry(
+            record.get(f"percent@{stratum}"),
+            style.percent(count, denominator),
+            pct_decimals,
+            column=f"percent@{stratum}",
+            **where,
+        ),
+        "count_pct": Entry(
+            {"count": count, "denominator": denominator},
+            lambda d: format_count_pct(count, denominator, size, pct_decimals=d, rule=rule),  # type: ignore[arg-type]
+            pct_decimals,
+            column=f"count@{stratum},denominator@{stratum}" + ("" if missing_row else f",n_group@{stratum}"),
+            **where,
+        ),
+    }
+
+
+def test_entries(record: Mapping[str, Any], style: TextStyle, where: dict) -> dict[str, Entry]:
+    """``p``, ``p_value`` and ``test`` of a record with a computed p-value (none without)."""
+    if not present(record.get("p_value")):
+        return {}
+    p, test = record["p_value"], record.get("test")
+    out = {
+        "p": Entry(p, style.p_relation(p), 0, column="p_value", **where),
+        "p_value": Entry(p, style.p_value(p), 0, column="p_value", **where),
+    }
+    if isinstance(test, str) and test:
+        out["test"] = Entry(test, lambda d, t=test: t, 0, column="test", **where)
+    return out
+
+
+def descriptive_entries(
+    records: list[dict], path: str, table_id: str, config: Mapping[str, Any]
+) -> Namespace:
+    """Entries ``tables.<id>.*`` of a descriptive table's statistics records (see the module)."""
+    spec = descriptive_spec(config["tables"][table_id], config)
+    style = table_style(config, table_id)
+    space = Namespace()
+    if not records:
+        return space
+    first = {"file": path, "row": 0, "synthetic": bool(records[0].get("synthetic"))}
+    names = stratum_names(records[0])
+    size = int(records[0][f"n_group@{OVERALL}"])
+    space.add(
+        table_key(table_id, "n"), Entry(size, style.integer(size), 0, column=f"n_group@{OVERALL}", **first)
+    )
+    for name in names:
+        if name != OVERALL:
+            n = int(records[0][f"n_group@{name}"])
+            space.add_all(
+                table_key(table_id, "group", name),
+                {"n": Entry(n, style.integer(n), 0, column=f"n_group@{name}", **first)},
+            )
+    with_missing = {int(r["row"]) for r in records if r["row_type"] == "missing"}
+    for index, rec in enumerate(records):
+        where = {"file": path, "row": index, "synthetic": bool(rec.get("synthetic"))}
+        variable, row_type = rec["variable"], rec["row_type"]
+        if row_type in ("value", "variable"):
+            space.add_all(table_key(table_id, variable), test_entries(rec, style, where))
+        if row_type not in ("value", "level"):
+            continue
+        cell_spec = row_spec(spec, rec)
+        strata = shown_strata(rec, spec)
+        head = [variable] if row_type == "value" else [variable, rec["level"]]
+        for stratum in names:
+            if rec["kind"] == "continuous":
+                entries = _location(rec, stratum, strata, int(cell_spec["decimals"]), style, where)
+            else:
+                missing_row = int(rec["row"]) in with_missing
+                entries = _counts(rec, stratum, int(cell_spec["pct_decimals"]), missing_row, style, where)
+            space.add_all(table_key(table_id, *head, stratum), entries)
+    return space
+
+
+def _ratio_entries(rec: Mapping[str, Any], decimals: int, style: TextStyle, where: dict) -> dict[str, Entry]:
+    ratio, low, high = rec.get("ratio"), rec.get("ci_low"), rec.get("ci_high")
+    out: dict[str, Entry] = {}
+    if present(ratio, low, high):
+        kw = lambda d: style.numbers.cell([ratio, low, high], d)  # noqa: E731 (the table's one decision)
+        level = f"{100 * float(rec['conf_level']):g}%"
+        out["ratio"] = Entry(
+            ratio, lambda d: format_number(ratio, d, **kw(d)), decimals, column="ratio", **where
+        )
+        out["ci"] = Entry(
+            {"low": low, "high": high},
+            lambda d: format_range(low, high, d, **kw(d)),
+            decimals,
+            column="ci_low,ci_high",
+            **where,
+        )
+        out["ratio_ci"] = Entry(
+            {"ratio": ratio, "ci_low": low, "ci_high": high, "conf_level": rec["conf_level"]},
+            lambda d: (
+                f"{format_number(ratio, d, **kw(d))} ({level} CI {format_range(low, high, d, **kw(d))})"
+            ),
+            decimals,
+            column="ratio,ci_low,ci_high,conf_level",
+            **where,
+        )
+    out |= {k: v for k, v in test_entries(rec, style, where).items() if k != "test"}
+    for name, column in (("n", "n"), ("events", "n_events")):
+        if present(rec.get(column)):
+            out[name] = Entry(int(rec[column]), style.integer(rec[column]), 0, column=column, **where)
+    return out
+
+
+def regression_entries(records: list[dict], path: str, table_id: str, config: Mapping[str, Any]) -> Namespace:
+    """Entries ``tables.<id>.<analysis>.*`` of a regression table's records (see the module)."""
+    spec = config["tables"][table_id]
+    style = table_style(config, table_id)
+    space = Namespace()
+    model_size_done = False
+    for index, rec in enumerate(records):
+        where = {"file": path, "row": index, "synthetic": bool(rec.get("synthetic"))}
+        analysis = rec["analysis"]
+        term = [rec["variable"]] + ([rec["level"]] if present(rec.get("level")) else [])
+        space.add_all(
+            table_key(table_id, analysis, *term), _ratio_entries(rec, int(spec["decimals"]), style, where)
+        )
+        if analysis == "multivariable" and not model_size_done:
+            model_size_done = True
+            for name, column in (("n", "n"), ("events", "n_events")):
+                value = int(rec[column])
+                space.add(
+                    table_key(table_id, analysis, name),
+                    Entry(value, style.integer(value), 0, column=column, **where),
+                )
+    return space
+
+
+def declared_entries(records: list[dict], path: str, table_id: str, config: Mapping[str, Any]) -> Namespace:
+    """The entries of declared table ``table_id`` by its kind (a listing has none: it prints
+    patients, not statistics)."""
+    kind = config["tables"][table_id]["kind"]
+    if kind == "descriptive":
+        return descriptive_entries(records, path, table_id, config)
+    if kind == "regression":
+        return regression_entries(records, path, table_id, config)
+    return Namespace()

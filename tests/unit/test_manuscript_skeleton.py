@@ -1,0 +1,342 @@
+"""The Results skeleton of a study without a template (issue 22, deliverable 5): sentence
+builders (exact text, resolved through the one template resolver), the declared tables'
+placeholders printed exactly as the tables print them, and the traceability records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from retrocohort.analysis.stratified import stratified_statistics
+from retrocohort.manuscript.resolve import build_namespace, resolve_template
+from retrocohort.manuscript.skeleton import (
+    GENERATED_NOTE,
+    descriptive_paragraph,
+    groups_paragraph,
+    join_words,
+    lower_first,
+    paired_paragraph,
+    regression_paragraph,
+    skeleton_template,
+    survival_paragraph,
+    table_reference,
+)
+from retrocohort.render.markdown import to_markdown
+from retrocohort.stats.result import json_safe
+from retrocohort.tables.declared_tables import build_declared_table
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "manuscript"
+METHOD_MW = "Mann-Whitney U test."
+METHOD_CHI = "Pearson chi-square test."
+
+BY_ARM = {
+    "kind": "descriptive",
+    "title": "Table 1. Baseline characteristics of the {n} patients.",
+    "by": "arm",
+    "overall": True,
+    "p_value": True,
+    "smd": False,
+    "missing": "ifany",
+    "decimals": 1,
+    "pct_decimals": 0,
+    "thousands_separator": ",",
+    "thousands_min": 10000,
+    "rows": [
+        {"variable": "bili", "label": "Serum bilirubin (mg/dL)"},
+        {"variable": "ascites"},
+        {"variable": "edema", "level_labels": {"none": "None", "severe": "Severe"}},
+    ],
+}
+COX = {
+    "kind": "regression",
+    "model": "cox",
+    "title": "Table 4. Cox model.",
+    "time": "time",
+    "event": "died",
+    "predictors": ["trt", "age"],
+    "multivariable": ["trt", "age"],
+    "labels": {"age": "Age (years)"},
+    "level_labels": {"trt": {"a": "Drug", "b": "Placebo"}},
+    "decimals": 2,
+    "thousands_separator": ",",
+    "thousands_min": 10000,
+}
+
+
+def _config(**tables) -> dict:
+    return {
+        "study": {"title": "T", "synthetic_note": "Synthetic."},
+        "statistics": {"rounding": "half_up", "p_value": {"decimals": 3, "threshold": 0.001}},
+        "variables": {
+            "arm": {"label": "Treatment arm", "kind": "categorical"},
+            "bili": {"label": "Serum bilirubin", "kind": "continuous", "unit": "mg/dL"},
+            "ascites": {"label": "Ascites", "kind": "binary"},
+            "edema": {"label": "Oedema", "kind": "categorical"},
+            "sex": {"label": "Sex", "kind": "categorical"},
+            "trt": {"label": "Treatment arm", "kind": "categorical"},
+            "age": {"label": "Age", "kind": "continuous", "unit": "years"},
+            "time": {"label": "Follow-up", "kind": "continuous", "unit": "days"},
+        },
+        "derived": {},
+        "tables": {"preset": "ama", **tables},
+        "survival": [],
+        "groups": [],
+    }
+
+
+def _cells(stratum: str, **values) -> dict:
+    return {f"{k}@{stratum}": v for k, v in values.items()}
+
+
+def _row(row, row_type, variable, kind, stat, p=None, test=None, method=None, level=None, **cells):
+    rec = {"row": row, "row_type": row_type, "variable": variable, "kind": kind, "stat": stat,
+           "level": level, "p_value": p, "test": test, "method": method, "n_excluded": 0,
+           "n_group@Overall": 60, "n_group@Drug": 31, "n_group@Placebo": 29}  # fmt: skip
+    for stratum, numbers in cells.items():
+        rec |= _cells(stratum, **numbers)
+    return rec
+
+
+def _continuous(median, q1, q3, n):
+    return {"median": median, "q1": q1, "q3": q3, "mean": median, "sd": 1.0, "min": q1, "max": q3,
+            "n": n, "missing": 0}  # fmt: skip
+
+
+def _count(count, denominator):
+    return {"count": count, "denominator": denominator, "percent": 100 * count / denominator}
+
+
+BY_ARM_RECORDS = [
+    _row(0, "value", "bili", "continuous", "median_iqr", 0.0123, "Mann-Whitney U", METHOD_MW,
+         Overall=_continuous(1.35, 0.8, 3.4, 60), Drug=_continuous(1.45, 0.8, 3.44, 31),
+         Placebo=_continuous(1.3, 0.7, 3.2, 29)),
+    _row(1, "value", "ascites", "binary", "count_pct", 0.4212, "Pearson chi-square", METHOD_CHI,
+         Overall=_count(10, 60), Drug=_count(6, 31), Placebo=_count(4, 29)),
+    _row(2, "variable", "edema", "categorical", "count_pct", 0.0004, "Pearson chi-square", METHOD_CHI),
+    _row(2, "level", "edema", "categorical", "count_pct", level="none",
+         Overall=_count(50, 60), Drug=_count(22, 31), Placebo=_count(28, 29)),
+    _row(2, "level", "edema", "categorical", "count_pct", level="severe",
+         Overall=_count(10, 60), Drug=_count(9, 31), Placebo=_count(1, 29)),
+]  # fmt: skip
+
+
+def _term(analysis, variable, level, ratio, low, high, p, n=60, events=20):
+    return {"analysis": analysis, "predictor": variable if analysis == "univariable" else "",
+            "variable": variable, "level": level, "reference": "a" if level else None, "ratio": ratio,
+            "ci_low": low, "ci_high": high, "p_value": p, "n": n, "n_events": events, "conf_level": 0.95,
+            "model": "cox", "converged": True, "notes": "", "n_dropped": 0, "method": "Cox."}  # fmt: skip
+
+
+COX_RECORDS = [
+    _term("univariable", "trt", "b", 0.9444, 0.6647, 1.3417, 0.7494),
+    _term("univariable", "age", None, 1.0408, 1.023, 1.0589, 5.6e-06),
+    _term("multivariable", "trt", "b", 0.8977, 0.6197, 1.3004, 0.5691, n=58, events=19),
+    _term("multivariable", "age", None, None, None, None, None, n=58, events=19),
+]
+
+
+def _space(tmp_path, config, declared_records=None, **files):
+    """The namespace of the declared tables' records (written as their JSON) and of the files."""
+    pd.DataFrame([{"step": 1, "id": "all", "n_in": 75, "n_excluded": 15, "n_out": 60}]).to_csv(
+        tmp_path / "flow.csv", index=False
+    )
+    paths = {"flow": str(tmp_path / "flow.csv"), **files}
+    declared = {}
+    for table_id, records in (declared_records or {}).items():
+        declared[table_id] = str(tmp_path / f"{table_id}.json")
+        Path(declared[table_id]).write_text(json.dumps(records), encoding="utf-8")
+    return build_namespace(paths, config, declared), declared
+
+
+def _resolved(text: str, space) -> str:
+    return resolve_template(text, "skeleton.md", space).text
+
+
+def test_grouped_table_names_its_rows_below_the_threshold_with_numbers_and_test(tmp_path):
+    config = _config(by_arm=BY_ARM)
+    space, _ = _space(tmp_path, config, {"by_arm": BY_ARM_RECORDS})
+    text = _resolved(descriptive_paragraph(space, "by_arm", BY_ARM_RECORDS, config), space)
+    assert text == (
+        "Table 1 describes 60 patients by treatment arm: 31 in Drug and 29 in Placebo. "
+        "Serum bilirubin (mg/dL) differed by treatment arm: median [Q1–Q3] 1.5 [0.8–3.4] in Drug vs "
+        "1.3 [0.7–3.2] in Placebo; p = 0.012, Mann-Whitney U. "
+        "Oedema differed by treatment arm: n (%) None 22 (71%) in Drug vs 28 (97%) in Placebo; "
+        "Severe 9 (29%) in Drug vs 1 (3%) in Placebo; p < 0.001, Pearson chi-square. "
+        "The other characteristics had p ≥ 0.05 (Ascites)."
+    )
+
+
+def test_the_tables_bold_threshold_decides_which_rows_are_named(tmp_path):
+    config = _config(by_arm={**BY_ARM, "bold_p_below": 0.01})
+    space, _ = _space(tmp_path, config, {"by_arm": BY_ARM_RECORDS})
+    text = _resolved(descriptive_paragraph(space, "by_arm", BY_ARM_RECORDS, config), space)
+    assert "Serum bilirubin (mg/dL) differed" not in text
+    assert text.endswith("The other characteristics had p ≥ 0.01 (Serum bilirubin (mg/dL) and Ascites).")
+    high = _config(by_arm={**BY_ARM, "bold_p_below": 0.5})
+    space, _ = _space(tmp_path, high, {"by_arm": BY_ARM_RECORDS})
+    text = _resolved(descriptive_paragraph(space, "by_arm", BY_ARM_RECORDS, high), space)
+    assert "Ascites differed by treatment arm: n (%) 6 (19%) in Drug vs 4 (14%) in Placebo; p = 0.421" in text
+    assert "other characteristics" not in text
+
+
+def test_a_table_without_p_values_gives_its_groups_only(tmp_path):
+    config = _config(by_arm={**BY_ARM, "p_value": False})
+    space, _ = _space(tmp_path, config, {"by_arm": BY_ARM_RECORDS})
+    assert _resolved(descriptive_paragraph(space, "by_arm", BY_ARM_RECORDS, config), space) == (
+        "Table 1 describes 60 patients by treatment arm: 31 in Drug and 29 in Placebo."
+    )
+
+
+def test_an_ungrouped_table_with_a_population_gives_its_n(tmp_path):
+    spec = {
+        **BY_ARM,
+        "by": None,
+        "title": "Women.",
+        "where": [{"column": "sex", "operator": "==", "value": "f"}],
+    }
+    spec.pop("by")
+    records = [
+        {k: v for k, v in r.items() if "@Drug" not in k and "@Placebo" not in k} for r in BY_ARM_RECORDS
+    ]
+    config = _config(women=spec)
+    space, _ = _space(tmp_path, config, {"women": records})
+    assert _resolved(descriptive_paragraph(space, "women", records, config), space) == (
+        "The table “Women” describes 60 patients (Sex = f)."
+    )
+
+
+def test_regression_terms_print_ratio_ci_and_p_univariable_then_multivariable(tmp_path):
+    config = _config(cox=COX)
+    space, _ = _space(tmp_path, config, {"cox": COX_RECORDS})
+    assert _resolved(regression_paragraph(space, "cox", COX_RECORDS, config), space) == (
+        "Univariable Cox models (Table 4): Treatment arm (Placebo vs Drug) HR 0.94 (95% CI 0.66–1.34), "
+        "p = 0.749; Age (years) HR 1.04 (95% CI 1.02–1.06), p < 0.001. "
+        "Multivariable model (58 patients, 19 events): Treatment arm (Placebo vs Drug) HR 0.90 "
+        "(95% CI 0.62–1.30), p = 0.569; Age (years) HR not estimable."
+    )
+
+
+def test_survival_medians_with_ci_events_and_log_rank(tmp_path):
+    records = json.loads((DATA / "survival.json").read_text(encoding="utf-8"))
+    config = _config()
+    config["survival"] = [{"id": "fever_resolution", "time": "time", "decimals": 0}]
+    path = str(tmp_path / "survival.json")
+    Path(path).write_text(json.dumps(records), encoding="utf-8")
+    space, _ = _space(tmp_path, config, survival=path)
+    text = _resolved(survival_paragraph(space, records, config), space)
+    assert text == (  # the fixture's numbers rest on synthetic data: each carries the dagger
+        "Time to fever resolution after anakinra start: median time (days) 1 (95% CI 1–2)† "
+        "(19† events, 19† patients). Time to fever resolution by first-line anakinra use: median "
+        "time 1.0 (95% CI 0.0–2.0)† in First line (10† events, 10† patients) vs 2.0 (95% CI "
+        "1.0–10.0)† in Later line (9† events, 9† patients); log-rank p = 0.257†."
+    )
+
+
+def test_group_comparisons_print_each_group_p_and_test(tmp_path):
+    records = json.loads((DATA / "groups.json").read_text(encoding="utf-8"))
+    path = str(tmp_path / "groups.json")
+    Path(path).write_text(json.dumps(records), encoding="utf-8")
+    config = _config()
+    space, _ = _space(tmp_path, config, groups=path)
+    assert _resolved(groups_paragraph(space, records, config), space) == (
+        "Anakinra duration: Still's disease (AOSD or sJIA) vs malignancy or infection: median [Q1–Q3] "
+        "180.0 [60.0–210.0] in Still's disease (AOSD or sJIA) vs 14.0 [8.0–45.0] in Malignancy or "
+        "infection; p = 0.026, Mann-Whitney U. Anakinra efficacy by first-line use: n (%) 10 (100%) in "
+        "First line vs 9 (82%) in Later line; p = 0.476, Fisher exact."
+    )
+
+
+def test_paired_table_names_changes_below_the_threshold(tmp_path):
+    records = json.loads((DATA / "paired.json").read_text(encoding="utf-8"))
+    path = str(tmp_path / "paired.json")
+    Path(path).write_text(json.dumps(records), encoding="utf-8")
+    config = _config(table3={"title": "Table 3. Day 0 vs Day 7.", "parameters": [], "bold_p_below": 0.05})
+    config |= {"paired_days": [0, 7], "time_points": {}}
+    space, _ = _space(tmp_path, config, paired=path)
+    text = _resolved(paired_paragraph(space, records, config), space)
+    assert text.startswith("Table 3 compares Day 0 with Day 7. Fever changed from n (%) 16 (88.9%)† at ")
+    assert (
+        "CRP (mg/L) changed from median 116.0† at Day 0 to 35.1† at Day 7 (15† pairs; p < 0.001†, "
+        "Wilcoxon signed-rank)."
+    ) in text
+    assert text.endswith(
+        "The other parameters had p ≥ 0.05 (Triglycerides (mmol/L), Haemoglobin (g/dL), White blood "
+        "cells (G/L) and Platelets (G/L))."
+    )
+
+
+def test_helpers():
+    assert join_words(["a"]) == "a" and join_words(["a", "b", "c"]) == "a, b and c"
+    assert lower_first("Treatment arm") == "treatment arm" and lower_first("CRP level") == "CRP level"
+    assert table_reference("t", {"title": "Table 2: Labs of the {n} women."}) == "Table 2"
+    assert table_reference("t", {"title": "Labs of the {n} women."}) == "the table “Labs of the women”"
+    assert table_reference("t", {}) == "table t"
+
+
+def test_skeleton_is_marked_ordered_as_the_config_and_fully_resolved(tmp_path):
+    config = _config(cox=COX, by_arm=BY_ARM)
+    space, declared = _space(tmp_path, config, {"by_arm": BY_ARM_RECORDS, "cox": COX_RECORDS})
+    template = skeleton_template(config, space, declared={"by_arm": BY_ARM_RECORDS, "cox": COX_RECORDS})
+    blocks = template.split("\n\n")
+    assert blocks[:2] == ["# Results", GENERATED_NOTE]
+    assert (
+        blocks[3]
+        == "Of {{ cohort.screened }} patients assessed, {{ cohort.excluded }} were excluded and {{ cohort.n }} were analysed."
+    )
+    assert blocks[4].startswith("Univariable Cox models (Table 4)") and blocks[5].startswith(
+        "Table 1 describes"
+    )
+    resolved = resolve_template(
+        template, "results_template.md", space, dict.fromkeys(declared.values(), "cohort_table")
+    )
+    assert "{{" not in resolved.text and "[not computed]" not in resolved.text
+    age = next(r for r in resolved.records if r["placeholder"] == "tables.cox.univariable.age.ratio_ci")
+    assert age["value"] == {"ratio": 1.0408, "ci_low": 1.023, "ci_high": 1.0589, "conf_level": 0.95}
+    other = {**config, "tables": {**config["tables"], "km": {"kind": "survival"}}}
+    commented = skeleton_template(
+        other, space, declared={"by_arm": BY_ARM_RECORDS, "cox": COX_RECORDS, "km": []}
+    )
+    assert commented.endswith("<!-- km (kind: survival): no generated sentences for this kind -->\n")
+    assert age["source"] == {"file": declared["cox"], "record": 1, "column": "ratio,ci_low,ci_high,conf_level",
+                             "rule": "cohort_table"}  # fmt: skip
+
+
+def test_declared_cells_print_exactly_as_their_table(tmp_path):
+    """Every per-group cell placeholder of a real descriptive table's statistics prints the text
+    of its table cell: the row's one digit-grouping decision ("10,044.0" beside "2,014.0"), the
+    row's decimals, "k/d (%)" without a missing row, the denominator with one."""
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {
+            "arm": ["a"] * 12 + ["b"] * 12,
+            "ferritin": np.r_[rng.uniform(9000, 12000, 12), rng.uniform(1000, 3000, 12)],
+            "ascites": [1, 0, None] * 8,
+            "sex": ["m", "f", "f", None] * 6,
+        }
+    )
+    rows = [{"variable": "ferritin", "kind": "continuous", "stat": "median_iqr"},
+            {"variable": "ascites", "kind": "binary", "missing": "no"},
+            {"variable": "sex", "kind": "categorical", "levels": ["m", "f"]}]  # fmt: skip
+    stats = stratified_statistics(frame, rows, "arm", group_labels={"a": "Drug", "b": "Placebo"})
+    spec = {**BY_ARM, "rows": [{**rows[0], "decimals": 1}, rows[1], rows[2]], "overall": True}
+    config = _config(labs=spec)
+    config["variables"] |= {"ferritin": {"label": "Ferritin", "kind": "continuous"}}
+    records = json_safe(stats.to_dict("records"))
+    space, _ = _space(tmp_path, config, {"labs": records})
+    table = to_markdown(build_declared_table(stats, "labs", config, n_patients=24))
+    table = table.replace("\\[", "[").replace("\\]", "]")  # Markdown's escapes
+    keys = [
+        k
+        for k in space.keys()
+        if k.startswith("tables.labs.") and k.rsplit(".", 1)[1] in ("median_iqr", "count_pct")
+    ]
+    assert len(keys) == 3 * 1 + 3 * 1 + 3 * 2  # per stratum: ferritin, ascites, 2 levels of sex
+    for key in keys:
+        assert space[key].text() in table, key
+    assert "," in space["tables.labs.ferritin.placebo.median_iqr"].text()  # grouped with Drug's 10,000s
+    for stat in ("median", "q1", "iqr"):  # parts of the printed cell: the row's grouping too
+        assert "," in space[f"tables.labs.ferritin.placebo.{stat}"].text(), stat
+    assert "/" in space["tables.labs.ascites.drug.count_pct"].text()  # k/d: no missing row

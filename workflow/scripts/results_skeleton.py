@@ -1,0 +1,34 @@
+"""Rule ``results_skeleton``: for a study without its own Results template, a template written
+from what the study declares (:func:`retrocohort.manuscript.skeleton.skeleton_template`: a
+paragraph per table, every number a placeholder), saved as ``results_template.md`` and resolved
+by the resolver of rule ``manuscript`` into ``results.md``, ``results.docx`` and
+``values.json``."""
+
+from retrocohort.io.atomic import write_text
+from retrocohort.manuscript.resolve import build_namespace, read_json_records, resolve_template
+from retrocohort.manuscript.results_files import statistics_inputs, write_results
+from retrocohort.manuscript.skeleton import skeleton_template
+from retrocohort.pipeline.step import run_step
+
+
+def main(input: dict, output: dict, params: dict, config) -> None:
+    paths, declared, rules = statistics_inputs(input)
+    space = build_namespace(paths, config, declared)
+    optional = {
+        name: read_json_records(paths[name]) for name in ("paired", "survival", "groups") if name in paths
+    }
+    text = skeleton_template(
+        config,
+        space,
+        declared={tid: read_json_records(path) for tid, path in declared.items()},
+        table1="table1" in paths,
+        **optional,
+    )
+    template = output["template"]
+    write_text(template, text)
+    resolved = resolve_template(text, template, space, rules)
+    sources_read = [*paths.values(), *declared.values()]
+    write_results(resolved, template, sources_read, rules, config, output, extra={"generated": True})
+
+
+run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)
