@@ -22,6 +22,7 @@ LAYERS = [
     "render",
     "tables",
     "figures",
+    "kinds",
     "manuscript",
     "audit",
     "synthetic",

@@ -1,12 +1,61 @@
 import re
 
-# Tables the study declares by kind (`tables.<id>: {kind: descriptive | regression, ...}`): one
-# job per table, its statistics at full precision and the table in every manuscript format.
+# Tables the study declares by kind (`tables.<id>: {kind: ..., ...}`; the kinds are registered in
+# retrocohort.kinds): one job per table, its statistics at full precision and the table in
+# every manuscript format; one job per figure a table draws (a survival table's Kaplan-Meier curves).
+DECLARED_FIGURES = [(tid, fid) for tid in DECLARED_TABLES for fid in table_figures(TABLES[tid])]
 cohort_table_outputs = lambda: [
     f
     for tid in DECLARED_TABLES
     for f in [f"{RESULTS}/stats/{tid}.csv", f"{RESULTS}/stats/{tid}.json", *table_files(tid).values()]
+] + [
+    f
+    for tid, fid in DECLARED_FIGURES
+    for f in [*figure_files(f"{tid}/km_{fid}"), f"{RESULTS}/stats/{tid}/km_{fid}_numbers.csv"]
 ]
+#: The config keys each kind reads besides the table's own entry and the shared ones.
+KIND_KEYS = {
+    "descriptive": ["statistics/mann_whitney", "statistics/chi_square"],
+    "regression": [],
+    "listing": [],
+    "comparison": ["statistics/mann_whitney", "study/synthetic_note"],
+    "survival": ["study/synthetic_note"],
+    "paired": [
+        "paired_time_points",
+        "statistics/mcnemar",
+        "statistics/hodges_lehmann",
+        "statistics/decimals_for_tests",
+        "statistics/extra_tests",
+        "statistics/multiplicity",
+        "study/synthetic_note",
+    ],
+}
+
+
+def figure_label(table_id, figure_id):
+    """The printed name of a declared table's figure: its analysis' label (else its id)."""
+    entries = TABLES[table_id].get("analyses") or []
+    return next((a.get("label", figure_id) for a in entries if a["id"] == figure_id), figure_id)
+
+
+def cohort_table_keys(table_id):
+    """What the rules of one declared table read of the study: its entry, the study's variables
+    and time points, the statistics settings of its kind."""
+    return config_keys(
+        f"tables/{table_id}",
+        "tables/preset",
+        "variables",
+        "derived",
+        "baseline_day",
+        "baseline_time_point",  # the time points of long-format rows
+        "time_points",
+        "paired_days",
+        "statistics/quantile_type",
+        "statistics/rounding",
+        "statistics/p_value",
+        "statistics/wilcoxon",  # the study's R preset
+        *KIND_KEYS[TABLES[table_id]["kind"]],
+    )
 
 
 rule cohort_table:
@@ -38,21 +87,38 @@ rule cohort_table:
         "../envs/retrocohort.yaml"
     params:
         code=CODE,
-        config=lambda wildcards: config_keys(
-            f"tables/{wildcards.table}",
-            "tables/preset",
-            "variables",
-            "derived",
-            "baseline_day",
-            "baseline_time_point",  # the time points of long-format rows
-            "time_points",
-            "paired_days",
-            "statistics/quantile_type",
-            "statistics/rounding",
-            "statistics/p_value",
-            "statistics/wilcoxon",  # the study's R preset
-            "statistics/mann_whitney",
-            "statistics/chi_square",
-        ),
+        config=lambda wildcards: cohort_table_keys(wildcards.table),
     script:
         "../scripts/cohort_table.py"
+
+
+rule cohort_figure:
+    input:
+        **COHORT_INPUTS,
+    output:
+        png=report(
+            f"{FIGURES}/{{table}}/km_{{figure}}.png",
+            caption="../report/survival.rst",
+            category="3. Figures",
+            labels=lambda wildcards: {
+                "figure": f"Kaplan-Meier: {figure_label(wildcards.table, wildcards.figure)}"
+            },
+        ),
+        svg=f"{FIGURES}/{{table}}/km_{{figure}}.svg",
+        pdf=f"{FIGURES}/{{table}}/km_{{figure}}.pdf",
+        numbers=f"{RESULTS}/stats/{{table}}/km_{{figure}}_numbers.csv",
+    log:
+        "logs/cohort_figure/{table}/{figure}.log",
+    benchmark:
+        "logs/benchmarks/cohort_figure/{table}/{figure}.tsv"
+    wildcard_constraints:
+        table="|".join(tid for tid, _ in DECLARED_FIGURES) or "(?!)",
+        figure="|".join(fid for _, fid in DECLARED_FIGURES) or "(?!)",
+    priority: PRIORITY["survival"]
+    conda:
+        "../envs/retrocohort.yaml"
+    params:
+        code=CODE,
+        config=lambda wildcards: cohort_table_keys(wildcards.table),
+    script:
+        "../scripts/cohort_figure.py"

@@ -2,6 +2,7 @@
 import os
 import sys
 
+from retrocohort.config.analysis_entries import table_figures
 from retrocohort.config.slices import with_value
 from retrocohort.config.study import load_study, study_file
 from retrocohort.io.content_hashes import content_hashes, package_digest
@@ -55,7 +56,7 @@ TABLES = STUDY.data["tables"]
 DECLARED_TABLES = [tid for tid, spec in TABLES.items() if isinstance(spec, dict) and "kind" in spec]
 TABLE1 = "table1" in TABLES and "table1" not in DECLARED_TABLES
 TABLE2 = "table2" in TABLES and "table2" not in DECLARED_TABLES
-TABLE3 = "table3" in TABLES
+TABLE3 = "table3" in TABLES and "table3" not in DECLARED_TABLES
 SELECTION_CATEGORY = "2. HScore and selection" if HSCORE else "2. Cohort selection"
 CLASSIC_TABLES = [t for t, on in (("table1", TABLE1), ("table2", TABLE2), ("table3", TABLE3)) if on]
 # Scheduling (higher starts first among ready jobs): the long chain after hscore

@@ -33,7 +33,8 @@ def declared_table_variables(config: Mapping[str, Any]) -> Iterable[tuple[str, s
         for i, row in enumerate(spec.get("rows", [])):
             yield f"{where}/rows/{i}/variable", row["variable"]
         for i, col in enumerate(spec.get("columns", [])):
-            yield f"{where}/columns/{i}/variable", col["variable"]
+            if isinstance(col, Mapping):  # a listing's columns (a comparison table's are headers)
+                yield f"{where}/columns/{i}/variable", col["variable"]
         for key in ("outcome", "time", "event"):
             if key in spec:
                 yield f"{where}/{key}", spec[key]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from retrocohort.config.agents import agent_problems
+from retrocohort.config.analysis_entries import family_entries
 from retrocohort.config.declared_tables import declared_table_problems
 from retrocohort.config.derived_spec import FLAG_OPS, VARIABLE_OPS, first_of_rules
 from retrocohort.config.paths import resolve_inside
@@ -56,16 +57,15 @@ def _referenced_variables(config: dict) -> Iterable[tuple[str, str]]:
             yield f"tables/table1/rows/{i}/variable", row["variable"]
     for i, col in enumerate(tables.get("table2", {}).get("columns", [])):
         yield f"tables/table2/columns/{i}/variable", col["variable"]
-    for i, par in enumerate(tables.get("table3", {}).get("parameters", [])):
-        yield f"tables/table3/parameters/{i}/variable", par["variable"]
-    for i, g in enumerate(config.get("groups", [])):
-        yield f"groups/{i}/outcome", g["outcome"]
-        yield f"groups/{i}/group_variable", g["group_variable"]
-    for i, s in enumerate(config.get("survival", [])):
-        yield f"survival/{i}/time", s["time"]
-        for key in ("event", "group_variable", "censor_time"):
-            if key in s:
-                yield f"survival/{i}/{key}", s[key]
+    for key, par in family_entries(config, "paired"):
+        yield f"{key}/variable", par["variable"]
+    for key, g in family_entries(config, "comparison"):
+        yield f"{key}/outcome", g["outcome"]
+        yield f"{key}/group_variable", g["group_variable"]
+    for key, s in family_entries(config, "survival"):
+        for name in ("time", "event", "group_variable", "censor_time"):
+            if name in s:
+                yield f"{key}/{name}", s[name]
     for i, c in enumerate(config.get("selection", {}).get("criteria", [])):
         yield f"selection/criteria/{i}/column", c["column"]
     for site, spec in config.get("sites", {}).items():
@@ -204,18 +204,18 @@ def _source_problems(config: dict, file: str) -> list[Problem]:
 
 
 def _survival_problems(config: dict, file: str, known: set[str]) -> list[Problem]:
-    """Each ``survival[]`` entry: a binary ``event`` or ``event_when_observed``, numeric ``time``
+    """Each time-to-event analysis (``survival[]`` or a ``survival`` table's ``analyses``): a binary ``event`` or ``event_when_observed``, numeric ``time``
     and ``censor_time``, ``censor_time`` only with ``event_when_observed`` (no ``event``), and
     ``at_risk_times`` within ``time_axis_max``."""
     problems: list[Problem] = []
-    for i, s in enumerate(config.get("survival", [])):
+    for where, s in family_entries(config, "survival"):
         event_kind = _variable_kind(config, s["event"]) if "event" in s else None
         if event_kind not in (None, "binary"):
             problems.append(
                 Problem(
                     "event variable is not binary",
                     file=file,
-                    column=f"survival/{i}/event",
+                    column=f"{where}/event",
                     value=s["event"],
                     expected="a binary variable (true = event)",
                 )
@@ -225,7 +225,7 @@ def _survival_problems(config: dict, file: str, known: set[str]) -> list[Problem
                 Problem(
                     "`event` and `event_when_observed` are alternatives: both are given",
                     file=file,
-                    column=f"survival/{i}/event_when_observed",
+                    column=f"{where}/event_when_observed",
                     value={"event": s["event"], "event_when_observed": s["event_when_observed"]},
                     expected="either `event: <binary variable>` (false = censored) or "
                     "`event_when_observed: true` (with optional `censor_time`), not both",
@@ -236,7 +236,7 @@ def _survival_problems(config: dict, file: str, known: set[str]) -> list[Problem
                 Problem(
                     "no event definition",
                     file=file,
-                    column=f"survival/{i}",
+                    column=where,
                     expected="`event: <binary variable>` or `event_when_observed: true`",
                 )
             )
@@ -250,7 +250,7 @@ def _survival_problems(config: dict, file: str, known: set[str]) -> list[Problem
                     Problem(
                         f"{key.replace('_', ' ')} variable is not a number",
                         file=file,
-                        column=f"survival/{i}/{key}",
+                        column=f"{where}/{key}",
                         value=s[key],
                         expected="a continuous or count variable",
                     )
@@ -265,7 +265,7 @@ def _survival_problems(config: dict, file: str, known: set[str]) -> list[Problem
                 Problem(
                     "numbers-at-risk times beyond the time axis",
                     file=file,
-                    column=f"survival/{i}/at_risk_times",
+                    column=f"{where}/at_risk_times",
                     value=beyond,
                     expected=f"times within time_axis_max ({s['time_axis_max']}): the numbers at risk are "
                     "printed under ticks of the time axis",
@@ -276,7 +276,7 @@ def _survival_problems(config: dict, file: str, known: set[str]) -> list[Problem
                 Problem(
                     "censor_time given without event_when_observed",
                     file=file,
-                    column=f"survival/{i}/censor_time",
+                    column=f"{where}/censor_time",
                     value=s["censor_time"],
                     expected="`event_when_observed: true` and no `event` (with `event`, false means censored)",
                 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from retrocohort.config.analysis_entries import ENTRY_KINDS, family_entries
 from retrocohort.errors import Problem
 
 #: The name of a declared time point taken as the study's baseline without `baseline_time_point`.
@@ -40,7 +41,7 @@ _NOT_ROW_TABLES = ("preset", "table3", "groups", "survival")
 def _row_tables(config: Mapping) -> Iterable[tuple[str, dict]]:
     """(id, spec) of the tables that summarise, model or list per-patient values."""
     for tid, spec in (config.get("tables") or {}).items():
-        if tid not in _NOT_ROW_TABLES and isinstance(spec, Mapping):
+        if tid not in _NOT_ROW_TABLES and isinstance(spec, Mapping) and spec.get("kind") not in ENTRY_KINDS:
             yield tid, spec
 
 
@@ -133,10 +134,9 @@ def long_format_problems(config: Mapping, file: str) -> list[Problem]:
 def _fixed_day_uses(config: Mapping) -> Iterable[tuple[str, str]]:
     """(key path, variable) of the per-patient variables of ``groups:`` comparisons and
     ``survival:`` analyses, which read one value per patient (no time point key)."""
-    for section, keys in (
-        ("groups", ("outcome", "group_variable")),
+    for family, keys in (
+        ("comparison", ("outcome", "group_variable")),
         ("survival", ("time", "event", "group_variable")),
     ):
-        for i, entry in enumerate(config.get(section) or []):
-            if isinstance(entry, Mapping):
-                yield from ((f"{section}/{i}/{k}", entry[k]) for k in keys if k in entry)
+        for where, entry in family_entries(config, family):
+            yield from ((f"{where}/{k}", entry[k]) for k in keys if k in entry)

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from retrocohort.config.analysis_entries import family_entries
 from retrocohort.config.row_time_points import (
     is_long_format,
     long_format_problems,
@@ -118,6 +119,10 @@ def _named(config: dict) -> Iterable[tuple[str, str]]:
         yield f"paired_time_points/{i}", name
     for i, name in enumerate(config.get("repeated_time_points") or []):
         yield f"repeated_time_points/{i}", name
+    for tid, spec in (config.get("tables") or {}).items():
+        if isinstance(spec, Mapping) and spec.get("kind") == "paired":
+            for i, name in enumerate(spec.get("time_points") or []):
+                yield f"tables/{tid}/time_points/{i}", name
     yield from table_time_point_names(config)
 
 
@@ -282,7 +287,7 @@ def _worst_problems(config: dict, file: str) -> list[Problem]:
     if not worst_points:
         return []
     used = {n for _, n in _named(config)}
-    tested = [p["variable"] for p in config.get("tables", {}).get("table3", {}).get("parameters", [])]
+    tested = list(dict.fromkeys(p["variable"] for _, p in family_entries(config, "paired")))
     directions = worst_directions(config)
     return [
         Problem(

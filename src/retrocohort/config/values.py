@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from retrocohort.config.analysis_entries import family_entries
 from retrocohort.config.derived_spec import derived_operation, first_of_rules
 from retrocohort.errors import Problem
 
@@ -95,13 +96,13 @@ def value_domain(config: Mapping[str, Any], name: str) -> tuple[str, ...] | None
 
 def _written_values(config: Mapping[str, Any]) -> Iterable[tuple[str, str, Any]]:
     """(key path, variable, value written for it) of every key holding a variable's value."""
-    for i, g in enumerate(config.get("groups") or []):
-        for value in (g.get("groups") or {}) if isinstance(g, Mapping) else ():
-            yield f"groups/{i}/groups/{value}", g["group_variable"], value
-    for i, s in enumerate(config.get("survival") or []):
-        if isinstance(s, Mapping) and "group_variable" in s:
+    for key, g in family_entries(config, "comparison"):
+        for value in g.get("groups") or {}:
+            yield f"{key}/groups/{value}", g["group_variable"], value
+    for key, s in family_entries(config, "survival"):
+        if "group_variable" in s:
             for value in s.get("groups") or {}:
-                yield f"survival/{i}/groups/{value}", s["group_variable"], value
+                yield f"{key}/groups/{value}", s["group_variable"], value
     for i, c in enumerate((config.get("selection") or {}).get("criteria") or []):
         if isinstance(c, Mapping) and c.get("operator") in EQUALITY_OPERATORS and "value" in c:
             yield from _condition_values(f"selection/criteria/{i}", c)

@@ -217,15 +217,23 @@ def _repeated_cells(stats: pd.DataFrame, config: dict, tests: dict) -> tuple[lis
     return cells, foot, f"p-Value ({names})"
 
 
-def build_table3(stats: pd.DataFrame, config: dict, bold_p_below: float | None = None) -> Table:
+def build_table3(
+    stats: pd.DataFrame,
+    config: dict,
+    bold_p_below: float | None = None,
+    table_id: str = "table3",
+    points: tuple[TimePoint, TimePoint] | None = None,
+) -> Table:
     """Table 3: parameter (n pairs), the two paired time points (config ``paired_time_points``,
     default the ``paired_days``), p-value and the test that produced it (superscript letter);
     p bold below :func:`bold_threshold`; with ``repeated_time_points``, one more p column
-    (Friedman / Cochran's Q across them)."""
-    t3 = config["tables"]["table3"]
-    style = number_style(config, "table3")
-    threshold = bold_threshold(config, "table3", bold_p_below)
-    first, second = paired_time_points(config)
+    (Friedman / Cochran's Q across them). A paired table declared by kind passes its
+    ``table_id`` and its two time ``points`` (it has no repeated-measures column)."""
+    t3 = config["tables"][table_id]
+    style = number_style(config, table_id)
+    threshold = bold_threshold(config, table_id, bold_p_below)
+    first, second = paired_time_points(config) if points is None else points
+    repeated_points = repeated_time_points(config) if points is None else ()
     summary = t3.get("summary", "median")
     main = stats[stats["role"] == "main"].sort_values("order")
     rows, tests = [], {}
@@ -243,7 +251,9 @@ def build_table3(stats: pd.DataFrame, config: dict, bold_p_below: float | None =
                 bold=[False, False, False, is_bold_p(p, threshold)],
             )
         )
-    repeated, repeated_foot, repeated_header = _repeated_cells(stats, config, tests)
+    repeated, repeated_foot, repeated_header = (
+        _repeated_cells(stats, config, tests) if repeated_points else ([], [], "")
+    )
     for row, cell in zip(rows, repeated, strict=False):
         row.cells.append(cell)
         row.bold.append(False)
@@ -251,7 +261,7 @@ def build_table3(stats: pd.DataFrame, config: dict, bold_p_below: float | None =
     foot.append(
         f"{first.title} and {second.title} columns: {summary} of the paired values (binary parameters: n (%))."
     )
-    foot += _window_footnotes((first, second, *repeated_time_points(config)))
+    foot += _window_footnotes((first, second, *repeated_points))
     foot += repeated_foot
     foot += bold_footnote(threshold, rows)
     foot += method_footnotes(tests)
@@ -265,5 +275,5 @@ def build_table3(stats: pd.DataFrame, config: dict, bold_p_below: float | None =
         + ([repeated_header] * bool(repeated)),
         rows=rows,
         footnotes=foot,
-        label="tab:table3",
+        label=f"tab:{table_id}",
     )

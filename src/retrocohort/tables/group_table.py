@@ -30,15 +30,23 @@ def _group_summary_cell(rec: dict, decimals: int, style: NumberStyle) -> str:
     return cell + (f" (n = {int(rec['n'])})" if rec["missing"] and rec["n"] else "")
 
 
-def build_group_table(stats: pd.DataFrame, config: dict, bold_p_below: float | None = None) -> Table:
+def build_group_table(
+    stats: pd.DataFrame,
+    config: dict,
+    bold_p_below: float | None = None,
+    table_id: str = "groups",
+    comparisons: list[dict] | None = None,
+) -> Table:
     """Group comparisons: a section per comparison, one row per group (n, n (%) or median
     [Q1–Q3]) and the p-value, lettered (superscript) by the exact test that produced it; p bold
-    below :func:`bold_threshold`."""
-    spec_t = config.get("tables", {}).get("groups", {})
-    style = number_style(config, "groups")
-    threshold = bold_threshold(config, "groups", bold_p_below)
+    below :func:`bold_threshold`. ``table_id`` names the table's entry under ``tables:`` (title,
+    footnotes, number style; ``groups`` for the top-level comparisons) and ``comparisons`` its
+    entries (default: the top-level ``groups:``)."""
+    spec_t = config.get("tables", {}).get(table_id, {})
+    style = number_style(config, table_id)
+    threshold = bold_threshold(config, table_id, bold_p_below)
     hf = config.get("statistics", {}).get("quantile_type", 7)
-    specs = config.get("groups", [])
+    specs = config.get("groups", []) if comparisons is None else comparisons
     rows, markers = [], {}
     for order, part in stats.groupby("order", sort=True):
         spec = specs[int(order)]
@@ -81,5 +89,5 @@ def build_group_table(stats: pd.DataFrame, config: dict, bold_p_below: float | N
         columns=columns,
         rows=rows,
         footnotes=foot,
-        label="tab:groups",
+        label=f"tab:{table_id}",
     )

@@ -82,15 +82,23 @@ def _accounting(part: pd.DataFrame) -> str:
     )
 
 
-def build_survival_table(stats: pd.DataFrame, config: dict, bold_p_below: float | None = None) -> Table:
+def build_survival_table(
+    stats: pd.DataFrame,
+    config: dict,
+    bold_p_below: float | None = None,
+    table_id: str = "survival",
+    analyses: list[dict] | None = None,
+) -> Table:
     """Time to event: per analysis and group, n (events), Kaplan–Meier median with its CI,
     event-free percentage at each configured horizon (headers name the event, see
     :func:`event_name`), and the log-rank p-value (superscript test
-    letter; bold below :func:`bold_threshold`)."""
-    spec_t = config.get("tables", {}).get("survival", {})
-    style = number_style(config, "survival")
-    threshold = bold_threshold(config, "survival", bold_p_below)
-    specs = config.get("survival", [])
+    letter; bold below :func:`bold_threshold`). ``table_id`` names the table's entry under
+    ``tables:`` (``survival`` for the top-level analyses) and ``analyses`` its analyses (default:
+    the top-level ``survival:``)."""
+    spec_t = config.get("tables", {}).get(table_id, {})
+    style = number_style(config, table_id)
+    threshold = bold_threshold(config, table_id, bold_p_below)
+    specs = config.get("survival", []) if analyses is None else analyses
     horizons = sorted({float(h) for s in specs for h in s.get("horizons", [])})
     conf = sorted({float(c) for c in stats.loc[stats["role"] == "median", "conf_level"]})
     conf_text = "/".join(f"{100 * c:g}%" for c in conf) or "95%"
@@ -159,5 +167,5 @@ def build_survival_table(stats: pd.DataFrame, config: dict, bold_p_below: float 
         columns=columns,
         rows=rows,
         footnotes=foot,
-        label="tab:survival",
+        label=f"tab:{table_id}",
     )

@@ -1,0 +1,55 @@
+"""``kind: paired``: parameters of the same patients at two time points (Wilcoxon signed-rank or
+McNemar, Hodges-Lehmann, multiplicity across the table's parameters), by
+:func:`retrocohort.analysis.paired_study.paired_study_statistics` (the engine of the classic
+Table 3), for the table's population (``where:``) and time points (``time_points:``, default the
+study's paired time points)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from retrocohort.analysis.paired_study import paired_study_statistics
+from retrocohort.config.time_points import TimePoint, paired_time_points, time_points
+from retrocohort.io.tabular import read_parquet
+from retrocohort.render.model import Table
+from retrocohort.tables.build import build_table3
+from retrocohort.kinds.base import TableKind, TableRequest
+from retrocohort.kinds.comparison import with_population
+
+
+def table_points(request: TableRequest) -> tuple[TimePoint, TimePoint]:
+    """The table's two time points: its ``time_points`` names, else the study's paired ones."""
+    names = request.spec.get("time_points")
+    if not names:
+        return paired_time_points(dict(request.config))
+    declared = time_points(dict(request.config))
+    return declared[names[0]], declared[names[1]]
+
+
+def statistics(request: TableRequest) -> pd.DataFrame:
+    """One ``main`` record per parameter: n pairs, summaries at both time points, the test
+    (signed-rank or McNemar) with its method, p (adjusted when asked), Hodges–Lehmann."""
+    meas = read_parquet(
+        request.inputs["measurements"],
+        columns=["patient_id", "day", "variable", "value"],
+        categorical=["patient_id", "variable"],
+    )
+    stats, _ = paired_study_statistics(
+        meas,
+        request.frame.index,
+        list(request.spec["parameters"]),
+        request.config,
+        table_points(request),
+        set(request.synthetic),
+    )
+    return stats
+
+
+def build(stats: pd.DataFrame, request: TableRequest) -> Table:
+    """The paired table (parameter (n), the two time points, p), its population stated when it
+    declares ``where:``."""
+    table = build_table3(stats, dict(request.config), table_id=request.table_id, points=table_points(request))
+    return with_population(table, request)
+
+
+KIND = TableKind("paired", statistics, build)
