@@ -2,7 +2,7 @@
 (overall or by a group: n (%), median [Q1–Q3] or another statistic per row, p-value named by its
 test, SMD), ``regression`` (logistic odds ratios or Cox hazard ratios, univariable and
 multivariable) or ``listing`` (one row per patient). Writes the full-precision statistics (CSV, JSON) and the formatted table in
-Markdown, LaTeX, HTML and Word."""
+every registered table format (render/formats.py)."""
 
 from retrocohort.analysis.declared_tables import declared_table_statistics, table_population
 from retrocohort.analysis.frames import cohort_frame
