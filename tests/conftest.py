@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,40 @@ def libreoffice() -> str:
             pytest.fail(message + ", but RETROCOHORT_REQUIRE_LIBREOFFICE=1")
         pytest.skip(message)
     return exe
+
+
+@pytest.fixture
+def typst_text() -> Callable[[str, Path, str], str]:
+    """``compile(source, workdir, name)``: a Typst source compiled by ``typst compile`` to
+    ``workdir/name.pdf``, its text as pdftotext reads it (``-raw``). Skips when typst or pdftotext
+    is absent, except where RETROCOHORT_REQUIRE_TYPST=1: there a missing tool is a failure."""
+    tools = {name: shutil.which(name) for name in ("typst", "pdftotext")}
+    missing = [name for name, exe in tools.items() if exe is None]
+    if missing:
+        message = f"{' and '.join(missing)} not on PATH (typst: https://typst.app; pdftotext: poppler-utils)"
+        if os.environ.get("RETROCOHORT_REQUIRE_TYPST") == "1":
+            pytest.fail(message + ", but RETROCOHORT_REQUIRE_TYPST=1")
+        pytest.skip(message)
+
+    def compile_text(source: str, workdir: Path, name: str) -> str:
+        (workdir / f"{name}.typ").write_text(source, encoding="utf-8")
+        proc = subprocess.run(
+            [tools["typst"], "compile", f"{name}.typ", f"{name}.pdf"],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, f"typst compile {name}.typ failed:\n{proc.stderr[-3000:]}"
+        return subprocess.run(
+            [tools["pdftotext"], "-raw", f"{name}.pdf", "-"],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    return compile_text
 
 
 def pytest_report_header(config: pytest.Config) -> str:

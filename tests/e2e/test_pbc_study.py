@@ -16,12 +16,13 @@ import pandas as pd
 import pytest
 import yaml
 
+from retrocohort.render.formats import format_names
 from study import ROOT, copy_study, run_all
 
 pytestmark = pytest.mark.e2e
 
 STUDY = ROOT / "studies" / "pbc"
-FORMATS = ("md", "tex", "html", "docx")
+FORMATS = format_names()  # every registered table format
 
 
 def _tables_of_kind(config: dict, kind: str, **match: str) -> list[str]:

@@ -3,15 +3,13 @@ a Typst compiler is available, the compiled text equal to the cells as written."
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from retrocohort.render import Footnote, Marked, Row, Table
+from retrocohort.render.latex import LATEX_PRESET
+from retrocohort.render.layout import plan_table
 from retrocohort.render.typst import _string, escape, to_typst
 
 # ----------------------------------------------------------------------------- escaping
@@ -91,7 +89,7 @@ def make_table() -> Table:
 def test_typst_structure_header_alignment_rules_and_label():
     source = to_typst(make_table())
     assert source.startswith("#[\n") and source.endswith("]\n")
-    assert "columns: 4," in source
+    assert re.search(r"\n    columns: \((\d+\.\dpt, ){3}\d+\.\dpt,\),\n", source)
     assert "align: (left, center, center, center,)," in source
     assert "stroke: none," in source
     header = re.search(r"table\.header\((.*?)\n    \),", source, re.DOTALL).group(1)
@@ -137,6 +135,24 @@ def test_typst_rows_indent_section_bold_marks_and_footnotes():
     ]
 
 
+def test_typst_page_size_and_widths_follow_the_layout_plan():
+    narrow = make_table()
+    wide = Table(
+        "Table 2. Listing",
+        [f"Column {i}" for i in range(9)],
+        [Row([f"a long free-text cell number {i} with several words in it" for i in range(9)])],
+        [],
+        "tab:wide",
+    )
+    for table, landscape in ((narrow, False), (wide, True)):
+        plan = plan_table(table, LATEX_PRESET)
+        assert plan.landscape is landscape
+        source = to_typst(table)
+        assert f'#set page(paper: "a4", margin: 2cm, flipped: {str(landscape).lower()})' in source
+        assert f"columns: ({', '.join(f'{w:.1f}pt' for w in plan.widths_pt)},)," in source
+        assert f'#set text(font: "New Computer Modern", size: {plan.body_pt:g}pt)' in source
+
+
 def test_typst_without_footnotes_has_no_footnote_block():
     source = to_typst(Table("T", ["a", "b"], [Row(["x", "1"])], [], "t"))
     assert "#par" not in source and "#set text(size: 8pt)" not in source
@@ -149,35 +165,6 @@ def test_typst_supplementary_table_number_is_a_string_literal():
 
 
 # ----------------------------------------------------------------------------- compiled
-
-
-def typst_compiler() -> str:
-    """The ``typst`` executable. Skips when absent, except where RETROCOHORT_REQUIRE_TYPST=1."""
-    exe = shutil.which("typst")
-    if exe is None:
-        message = "typst not on PATH (https://typst.app, or the typst-cli package)"
-        if os.environ.get("RETROCOHORT_REQUIRE_TYPST") == "1":
-            pytest.fail(message + ", but RETROCOHORT_REQUIRE_TYPST=1")
-        pytest.skip(message)
-    return exe
-
-
-def compile_typst(source: str, workdir: Path, name: str) -> str:
-    """``source`` compiled by ``typst compile``, its text extracted by pdftotext."""
-    typst = typst_compiler()
-    pdftotext = shutil.which("pdftotext") or pytest.skip("pdftotext not on PATH (poppler-utils)")
-    (workdir / f"{name}.typ").write_text(source, encoding="utf-8")
-    proc = subprocess.run(
-        [typst, "compile", f"{name}.typ", f"{name}.pdf"],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return subprocess.run(
-        [pdftotext, "-raw", f"{name}.pdf", "-"], cwd=workdir, capture_output=True, text=True, check=True
-    ).stdout
 
 
 SPECIALS = [
@@ -193,7 +180,7 @@ SPECIALS = [
 ]
 
 
-def test_typst_compiles_and_prints_every_special_character_as_written(tmp_path):
+def test_typst_compiles_and_prints_every_special_character_as_written(tmp_path, typst_text):
     table = Table(
         "Table 9. Specials #$*_@<>`[]~/-'\"",
         ["Text", "n"],
@@ -201,7 +188,7 @@ def test_typst_compiles_and_prints_every_special_character_as_written(tmp_path):
         [Footnote("a", "Note with <5 and $1.")],
         "tab:specials",
     )
-    text = compile_typst(to_typst(table) + "\nSee @tab:specials.\n", tmp_path, "specials")
+    text = typst_text(to_typst(table) + "\nSee @tab:specials.\n", tmp_path, "specials")
     words = " ".join(text.split())
     for cell in SPECIALS:
         assert " ".join(cell.split()) in words, (cell, words)

@@ -5,12 +5,14 @@ Layout: the title is the figure's caption above the table. A title that carries 
 ("Table 2. Patients' ...") keeps it (the figure's numbering prints "2"), so the output reads
 "Table 2. Patients' ..." and ``@tab:...`` gives "Table 2"; other titles are numbered by Typst.
 The table has a heavy rule above and below and a thin one under the header (``table.header``,
-repeated on each page: the figure may break across pages); column 0 and text columns are flush
+repeated on each page: the figure may break across pages); the page (A4, turned for a wide
+table), the body size and the column widths are those of the LaTeX table
+(:func:`retrocohort.render.layout.plan_table`); column 0 and text columns are flush
 left, the others centred (:attr:`~retrocohort.render.model.Table.alignments`); indentation is
 ``#h(1em);`` per level; a section heading spans the table; bold cells (p below the table's
 threshold) are ``#strong``; marks are ``#super``. Footnotes follow the figure, one paragraph
 each, in a smaller font. Every style sits inside one content block (``#[ ... ]``), so none
-leaks into a document that includes the file.
+leaks into a document that includes the file (the table starts a page of its own there).
 
 Text is escaped by :func:`escape`: it prints as written, never as Typst markup.
 
@@ -24,13 +26,16 @@ from __future__ import annotations
 
 import re
 
+from retrocohort.render.latex import LATEX_PRESET
+from retrocohort.render.layout import CELL_PADDING_PT, plan_table
 from retrocohort.render.model import Row, Table, split_title, with_mark
 
 INDENT = "#h(1em);"  # `;` ends the code: text after it, e.g. "(a)", is no call
 HEAVY_RULE = "1pt"
 RULE = "0.5pt"
-BODY_PT = 9
-FOOTNOTE_PT = 8
+#: Typst's New Computer Modern is the Latin Modern of the LaTeX tables: the same layout plan.
+FONT = "New Computer Modern"
+PRESET = LATEX_PRESET
 #: Characters with a meaning anywhere in Typst markup (code, math, strong, emphasis, raw,
 #: label, reference, content block, non-breaking space, comment, shorthand, smart quote):
 #: each is preceded by a backslash.
@@ -104,27 +109,41 @@ def _caption(table: Table) -> list[str]:
     return [*numbering, f"caption: figure.caption(position: top, separator: [. ])[{caption}],"]
 
 
+def _page(landscape: bool) -> str:
+    """The page of the table: A4 with the margins of the layout plan, turned for a wide table."""
+    flipped = "true" if landscape else "false"
+    return f'#set page(paper: "a4", margin: {PRESET.margin_cm:g}cm, flipped: {flipped})'
+
+
 def to_typst(table: Table) -> str:
     """Render ``table`` as a Typst figure holding a ``table`` with a header row, the column
     alignments, bold cells and marks of the other formats, labelled ``<table.label>``, followed
-    by its footnotes; all inside one content block. Ends with a newline."""
+    by its footnotes; all inside one content block. Ends with a newline.
+
+    Page orientation, body size and column widths come from
+    :func:`retrocohort.render.layout.plan_table` with the LaTeX tables' preset (the same font
+    family), so a table is laid out as its LaTeX and Word versions are.
+    """
+    plan = plan_table(table, PRESET)
     align = ", ".join(table.alignments)
+    widths = ", ".join(f"{width:.1f}pt" for width in plan.widths_pt)
     header = ", ".join(_content(c) for c in table.columns) + ","
     lines = [
         "#[",
+        _page(plan.landscape),
         "#show figure: set block(breakable: true)",
         "#show figure: set align(left)",
         "#show figure.caption: set align(left)",
-        f"#set text(size: {BODY_PT}pt)",
+        f'#set text(font: "{FONT}", size: {plan.body_pt:g}pt)',
         "#figure(",
         "  kind: table,",
         "  supplement: [Table],",
         *(f"  {line}" for line in _caption(table)),
         "  table(",
-        f"    columns: {table.width},",
+        f"    columns: ({widths},),",
         f"    align: ({align},),",
         "    stroke: none,",
-        "    inset: (x: 4pt, y: 3pt),",
+        f"    inset: (x: {CELL_PADDING_PT / 2:g}pt, y: 3pt),",
         "    table.header(",
         f"      table.hline(stroke: {HEAVY_RULE}),",
         f"      {header}",
@@ -136,7 +155,7 @@ def to_typst(table: Table) -> str:
         f") <{table.label}>",
     ]
     if table.footnotes:
-        lines.append(f"#set text(size: {FOOTNOTE_PT}pt)")
+        lines.append(f"#set text(size: {PRESET.footnote_pt:g}pt)")
         lines += [f"#par{_content(note)}" for note in table.footnotes]
     lines.append("]")
     return "\n".join(lines) + "\n"
