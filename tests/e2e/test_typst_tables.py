@@ -26,7 +26,8 @@ def _words(text: str) -> set[str]:
 def test_every_flagship_table_is_written_in_every_registered_format(flagship):
     tables = flagship / "results/tables"
     for stem in TABLE_STEMS:
-        assert sorted(p.suffix for p in tables.glob(f"{stem}.*")) == sorted(f".{n}" for n in format_names())
+        written = {p.suffix for p in tables.glob(f"{stem}.*")}
+        assert {f".{name}" for name in format_names()} <= written, (stem, written)
 
 
 @pytest.mark.parametrize("stem", TABLE_STEMS)
@@ -39,6 +40,7 @@ def test_each_flagship_typst_table_compiles_with_every_word_of_its_cells(
     heading, *rest = markdown.splitlines()
     cells = " ".join(line for line in rest if line.startswith("|") and ":---" not in line)
     cells = re.sub(r"<sup>.*?</sup>|&emsp;|\\", " ", cells)
-    assert sorted(_words(cells) - _words(text)) == []
+    # a word of a cell is in the PDF (its mark may follow it there: "0.026a")
+    assert sorted(word for word in _words(cells) if word not in text) == []
     title = " ".join(heading.lstrip("# ").replace("\\", "").split())
     assert " ".join(text.split()).count(title) == 1, (title, text[:500])
