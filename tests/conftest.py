@@ -1,7 +1,10 @@
 """Shared fixtures: repository paths and a minimal study config."""
 
+import importlib.util
 import os
 import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,51 @@ def libreoffice() -> str:
             pytest.fail(message + ", but RETROCOHORT_REQUIRE_LIBREOFFICE=1")
         pytest.skip(message)
     return exe
+
+
+@pytest.fixture
+def typst_text() -> Callable[[str, Path, str], str]:
+    """``compile(source, workdir, name)``: a Typst source compiled to ``workdir/name.pdf`` by the
+    ``typst`` executable (``typst compile``) or, without it, the ``typst`` Python package (the
+    same compiler), its text as pdftotext reads it (``-raw``). Skips when neither compiler or no
+    pdftotext is there, except where RETROCOHORT_REQUIRE_TYPST=1: there it is a failure."""
+    typst_exe = shutil.which("typst")
+    typst_module = None if typst_exe else importlib.util.find_spec("typst")
+    pdftotext = shutil.which("pdftotext")
+    missing = ([] if typst_exe or typst_module else ["typst"]) + ([] if pdftotext else ["pdftotext"])
+    if missing:
+        message = (
+            f"{' and '.join(missing)} not found (typst: the typst executable on PATH or "
+            "`pip install typst`; pdftotext: poppler-utils)"
+        )
+        if os.environ.get("RETROCOHORT_REQUIRE_TYPST") == "1":
+            pytest.fail(message + ", but RETROCOHORT_REQUIRE_TYPST=1")
+        pytest.skip(message)
+
+    def compile_text(source: str, workdir: Path, name: str) -> str:
+        (workdir / f"{name}.typ").write_text(source, encoding="utf-8")
+        if typst_exe:
+            proc = subprocess.run(
+                [typst_exe, "compile", f"{name}.typ", f"{name}.pdf"],
+                cwd=workdir,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert proc.returncode == 0, f"typst compile {name}.typ failed:\n{proc.stderr[-3000:]}"
+        else:
+            import typst
+
+            typst.compile(str(workdir / f"{name}.typ"), output=str(workdir / f"{name}.pdf"))
+        return subprocess.run(
+            [pdftotext, "-raw", f"{name}.pdf", "-"],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    return compile_text
 
 
 def pytest_report_header(config: pytest.Config) -> str:

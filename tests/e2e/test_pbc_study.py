@@ -21,12 +21,13 @@ import yaml
 
 from retrocohort.manuscript.skeleton import GENERATED_NOTE, NOTABLE_P
 from retrocohort.manuscript.template import parse_placeholders, substitute
+from retrocohort.render.formats import format_names
 from study import ROOT, copy_study, run_all
 
 pytestmark = pytest.mark.e2e
 
 STUDY = ROOT / "studies" / "pbc"
-FORMATS = ("md", "tex", "html", "docx")
+FORMATS = format_names()  # every registered table format
 
 
 def _tables_of_kind(config: dict, kind: str, **match: str) -> list[str]:

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from retrocohort.render.formats import format_names
 from study import ROOT, copy_study, run_all, snakemake
 
 pytestmark = pytest.mark.e2e
@@ -224,7 +225,7 @@ def test_a_late_failure_leaves_no_output_that_claims_to_be_current(work):
     ] + [
         f"tables/{stem}.{ext}"
         for stem in ("table1", "table2", "table3", "groups", "survival")
-        for ext in ("md", "tex", "html", "docx")
+        for ext in format_names()
     ]
     for name in stale_prone:
         path = work / "results" / name

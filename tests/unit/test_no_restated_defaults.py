@@ -82,7 +82,6 @@ PENDING = {
     "tables/declared_tables.py",
     "tables/group_table.py",
     "tables/survival_table.py",
-    "tables/write.py",
 }
 
 

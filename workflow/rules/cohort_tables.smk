@@ -62,12 +62,8 @@ rule cohort_table:
     input:
         **COHORT_INPUTS,
     output:
-        csv=f"{RESULTS}/stats/{{table}}.csv",
-        json=f"{RESULTS}/stats/{{table}}.json",
-        md=f"{RESULTS}/tables/{{table}}.md",
-        tex=f"{RESULTS}/tables/{{table}}.tex",
-        html=report(
-            f"{RESULTS}/tables/{{table}}.html",
+        **table_outputs(
+            "{table}",
             caption="../report/cohort_table.rst",
             category="1. Tables",
             # Snakemake formats report labels with the wildcards: a title's {n} is left out
@@ -75,7 +71,8 @@ rule cohort_table:
                 "table": re.sub(r"\{\w*\}\s*", "", TABLES[wildcards.table].get("title", wildcards.table))
             },
         ),
-        docx=f"{RESULTS}/tables/{{table}}.docx",
+        csv=f"{RESULTS}/stats/{{table}}.csv",
+        json=f"{RESULTS}/stats/{{table}}.json",
     log:
         "logs/cohort_table/{table}.log",
     benchmark:

@@ -11,6 +11,7 @@ from retrocohort.pipeline.snakemake_params import (
     use_builtin_param_serialisation,
     use_compact_params_change_reason,
 )
+from retrocohort.render.formats import TABLE_FORMATS
 from retrocohort.render.rst import rst_escape_text
 
 use_builtin_param_serialisation()  # params are plain values: no pandas import to compare them
@@ -120,7 +121,17 @@ def figure_files(stem):
 
 
 def table_files(stem):
-    return {ext: f"{RESULTS}/tables/{stem}.{ext}" for ext in ("md", "tex", "html", "docx")}
+    """The files of table `stem` in every registered format (render/formats.py), by format."""
+    return {fmt.name: f"{RESULTS}/tables/{stem}{fmt.suffix}" for fmt in TABLE_FORMATS}
+
+
+def table_outputs(stem, prefix="", **report_args):
+    """A rule's outputs for table `stem` in every registered format, keyed `prefix + format`;
+    the file of each format the report shows is wrapped in report(**report_args)."""
+    return {
+        f"{prefix}{fmt.name}": (report(path, **report_args) if fmt.in_report else path)
+        for fmt, path in zip(TABLE_FORMATS, table_files(stem).values())
+    }
 
 
 def all_outputs():

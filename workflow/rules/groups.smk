@@ -15,17 +15,14 @@ rule group_comparisons:
     input:
         **COHORT_INPUTS,
     output:
-        csv=f"{RESULTS}/stats/groups.csv",
-        json=f"{RESULTS}/stats/groups.json",
-        md=f"{RESULTS}/tables/groups.md",
-        tex=f"{RESULTS}/tables/groups.tex",
-        html=report(
-            f"{RESULTS}/tables/groups.html",
+        **table_outputs(
+            "groups",
             caption="../report/groups.rst",
             category="1. Tables",
             labels={"table": "Group comparisons"},
         ),
-        docx=f"{RESULTS}/tables/groups.docx",
+        csv=f"{RESULTS}/stats/groups.csv",
+        json=f"{RESULTS}/stats/groups.json",
     log:
         "logs/group_comparisons.log",
     benchmark:

@@ -21,17 +21,14 @@ rule survival:
             )
             for sid in SURVIVAL_IDS
         },
-        csv=f"{RESULTS}/stats/survival.csv",
-        json=f"{RESULTS}/stats/survival.json",
-        md=f"{RESULTS}/tables/survival.md",
-        tex=f"{RESULTS}/tables/survival.tex",
-        html=report(
-            f"{RESULTS}/tables/survival.html",
+        **table_outputs(
+            "survival",
             caption="../report/survival.rst",
             category="1. Tables",
             labels={"table": "Time to event"},
         ),
-        docx=f"{RESULTS}/tables/survival.docx",
+        csv=f"{RESULTS}/stats/survival.csv",
+        json=f"{RESULTS}/stats/survival.json",
         km_extra=[f for sid in SURVIVAL_IDS for f in figure_files(f"km_{sid}")[1:]],
     log:
         "logs/survival.log",

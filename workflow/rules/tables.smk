@@ -56,19 +56,16 @@ if CLASSIC_TABLES:
             published=[STUDY.data["study"]["published"]] if "published" in STUDY.data["study"] else [],
         output:
             **{
-                f"table{i}_{ext}": (
-                    report(
-                        path,
-                        caption=f"../report/table{i}.rst",
-                        category="1. Tables",
-                        labels={"table": f"Table {i}"},
-                    )
-                    if ext == "html"
-                    else path
-                )
+                key: path
                 for i in (1, 2, 3)
                 if f"table{i}" in CLASSIC_TABLES
-                for ext, path in table_files(f"table{i}").items()
+                for key, path in table_outputs(
+                    f"table{i}",
+                    prefix=f"table{i}_",
+                    caption=f"../report/table{i}.rst",
+                    category="1. Tables",
+                    labels={"table": f"Table {i}"},
+                ).items()
             },
             **({"table2_csv": f"{RESULTS}/tables/table2.csv"} if TABLE2 else {}),
             latex_document=f"{RESULTS}/tables/tables.tex",

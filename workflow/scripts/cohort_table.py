@@ -2,13 +2,13 @@
 formatted by the kind registered in :mod:`retrocohort.kinds` (``descriptive``,
 ``regression``, ``listing``, ``comparison``, ``survival``, ``paired``) for the table's
 population (``where:``), each long-format row at its time point. Writes the full-precision
-statistics (CSV, JSON) and the formatted table in every registered format."""
+statistics (CSV, JSON) and the formatted table in every registered table format (retrocohort.render.formats)."""
 
 from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import write_csv, write_json
+from retrocohort.kinds import load_table_request, table_kind
 from retrocohort.pipeline.step import run_step
 from retrocohort.stats.result import details_text, json_safe
-from retrocohort.kinds import load_table_request, table_kind
 from retrocohort.tables.write import write_table_formats
 
 

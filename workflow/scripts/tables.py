@@ -1,6 +1,7 @@
 """Rule ``tables``: the classic Tables 1-3 the study declares, formatted from their statistics
 (Table 1 from ``table1.csv``, Table 2 the per-patient listing, Table 3 from the paired tests) in
-Markdown, LaTeX, HTML and Word, plus one compilable LaTeX document with them."""
+every registered table format (Markdown, LaTeX, HTML, Word, Typst: render/formats.py), plus one
+compilable LaTeX document with them."""
 
 import pandas as pd
 
@@ -56,11 +57,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     if optional_input(input, "table3"):
         tables["table3"] = build_table3(read_table3(optional_input(input, "table3")), config)
     for stem, table in tables.items():
-        write_table_formats(
-            table,
-            {fmt: output[f"{stem}_{fmt}"] for fmt in ("md", "tex", "html", "docx")},
-            preset=config["tables"]["preset"],
-        )
+        write_table_formats(table, output, preset=config["tables"]["preset"], prefix=f"{stem}_")
     write_text(output["latex_document"], standalone_document(list(tables.values())))
 
 

@@ -1,5 +1,6 @@
-"""Format-independent table model and its renderers (Markdown, LaTeX, DOCX, HTML, safe CSV),
-journal presets for Word, and reStructuredText escaping for report captions.
+"""Format-independent table model, its renderers (Markdown, LaTeX, DOCX, HTML, Typst, safe CSV)
+and the registry of table output formats (:mod:`retrocohort.render.formats`), journal presets
+for Word, and reStructuredText escaping for report captions.
 
 Names are imported on first use (PEP 562), so importing one light submodule (e.g.
 :mod:`retrocohort.render.rst` while the Snakefile is parsed) does not import pandas or docx.
@@ -12,6 +13,8 @@ _HOMES = {
     "safe_text_frame": "retrocohort.io.csv_safe",
     "to_docx_bytes": "retrocohort.render.docx",
     "write_docx": "retrocohort.render.docx",
+    "TABLE_FORMATS": "retrocohort.render.formats",
+    "TableFormat": "retrocohort.render.formats",
     "to_html": "retrocohort.render.html",
     "standalone_document": "retrocohort.render.latex",
     "to_latex": "retrocohort.render.latex",
@@ -26,6 +29,7 @@ _HOMES = {
     "rst_escape": "retrocohort.render.rst",
     "rst_escape_text": "retrocohort.render.rst",
     "rst_escape_tree": "retrocohort.render.rst",
+    "to_typst": "retrocohort.render.typst",
 }
 __all__ = sorted(_HOMES)
 
@@ -33,6 +37,6 @@ __all__ = sorted(_HOMES)
 def __getattr__(name: str):
     if name in _HOMES:
         return getattr(import_module(_HOMES[name]), name)
-    if name in {"docx", "html", "latex", "markdown", "model", "presets", "rst", "layout"}:
+    if name in {"docx", "formats", "html", "latex", "markdown", "model", "presets", "rst", "layout", "typst"}:
         return import_module(f"retrocohort.render.{name}")
     raise AttributeError(f"module 'retrocohort.render' has no attribute {name!r}")

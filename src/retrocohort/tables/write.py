@@ -1,4 +1,5 @@
-"""Write one formatted table in every manuscript format (one home for the set of formats)."""
+"""Write one formatted table in every registered output format
+(:data:`retrocohort.render.formats.TABLE_FORMATS`)."""
 
 from __future__ import annotations
 
@@ -6,23 +7,38 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from retrocohort.io.tabular import atomic_write_bytes, write_text
-from retrocohort.render.docx import to_docx_bytes
-from retrocohort.render.html import to_html
-from retrocohort.render.latex import to_latex
-from retrocohort.render.markdown import to_markdown
+from retrocohort.render.formats import TABLE_FORMATS, output_paths
 from retrocohort.render.model import Table
 
-#: The manuscript formats every table is written in.
-FORMATS = ("md", "tex", "html", "docx")
 
+def write_table_formats(
+    table: Table, paths: Mapping[str, str | Path], *, preset: str, prefix: str = ""
+) -> None:
+    """``table`` in every format of :data:`~retrocohort.render.formats.TABLE_FORMATS`.
 
-def write_table_formats(table: Table, paths: Mapping[str, str | Path], preset: str = "ama") -> None:
-    """``table`` as Markdown, LaTeX (longtable), HTML and Word (``paths`` keyed by :data:`FORMATS`).
+    Parameters
+    ----------
+    table : Table
+        The formatted table.
+    paths : Mapping
+        The file of each format keyed ``prefix + name`` (``"md"``, ``"tex"``, ...; a rule's
+        ``output`` with the keys of ``table_outputs`` in ``workflow/rules/common.smk``).
+    preset : str
+        The journal style of the Word table (config ``tables.preset``, see
+        :mod:`retrocohort.render.presets`); its orientation
+        (portrait or landscape) follows from the content (:func:`render.layout.plan_table`).
+    prefix : str
+        Prefix of the keys of ``paths`` (``"table1_"`` when one rule writes several tables).
 
-    ``preset`` is the journal style of the Word table (:mod:`retrocohort.render.presets`); its
-    orientation (portrait or landscape) follows from the content (:func:`render.layout.plan_table`).
+    Raises
+    ------
+    ValueError
+        If ``paths`` lacks the file of a registered format (checked before anything is written).
     """
-    write_text(paths["md"], to_markdown(table))
-    write_text(paths["tex"], to_latex(table))
-    write_text(paths["html"], to_html(table))
-    atomic_write_bytes(paths["docx"], to_docx_bytes([table], preset=preset))
+    files = output_paths(paths, prefix)
+    for fmt in TABLE_FORMATS:
+        content = fmt.render(table, preset=preset)
+        if fmt.binary:
+            atomic_write_bytes(files[fmt.name], content)
+        else:
+            write_text(files[fmt.name], content)
