@@ -20,7 +20,7 @@ missing or the arguments are wrong):
    ``<stem>_<W>x<H>.png``, the first one also as ``--screenshot``).
 
 Example: ``python scripts/check_report_browser.py results/report.html --screenshot
-results/report_screenshot.png --expect Methods``
+logs/report_check/report_screenshot.png --expect Methods``
 """
 
 from __future__ import annotations
@@ -332,8 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--screenshot",
         type=Path,
-        default=Path("results/report_screenshot.png"),
-        help="where to save the PNG (default: results/report_screenshot.png)",
+        default=Path("logs/report_check/report_screenshot.png"),
+        help="where to save the PNG (default: logs/report_check/report_screenshot.png)",
     )
     parser.add_argument(
         "--expect",

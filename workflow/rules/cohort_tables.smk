@@ -67,9 +67,10 @@ rule cohort_table:
             caption="../report/cohort_table.rst",
             category="1. Tables",
             # Snakemake formats report labels with the wildcards: a title's {n} is left out
-            labels=lambda wildcards: {
-                "table": re.sub(r"\{\w*\}\s*", "", TABLES[wildcards.table].get("title", wildcards.table))
-            },
+            labels=lambda wildcards: report_table_labels(
+                wildcards.table,
+                re.sub(r"\{\w*\}\s*", "", TABLES[wildcards.table].get("title", wildcards.table)),
+            ),
         ),
         csv=f"{RESULTS}/stats/{{table}}.csv",
         json=f"{RESULTS}/stats/{{table}}.json",

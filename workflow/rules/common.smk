@@ -125,6 +125,14 @@ def table_files(stem):
     return {fmt.name: f"{RESULTS}/tables/{stem}{fmt.suffix}" for fmt in TABLE_FORMATS}
 
 
+def report_table_labels(stem, text, suffix=""):
+    """Report labels of a table's entry: "no." (its place among the study's tables, in config
+    order: the report sorts entries by their first label) and its name."""
+    stems = [t for t in TABLES if t != "preset"]
+    stems += [t for t in ("groups", "survival") if t not in stems]
+    return {"no.": f"{stems.index(stem) + 1:02d}{suffix}", "table": text}
+
+
 def table_outputs(stem, prefix="", **report_args):
     """A rule's outputs for table `stem` in every registered format, keyed `prefix + format`;
     the file of each format the report shows is wrapped in report(**report_args)."""

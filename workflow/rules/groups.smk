@@ -19,7 +19,7 @@ rule group_comparisons:
             "groups",
             caption="../report/groups.rst",
             category="1. Tables",
-            labels={"table": "Group comparisons"},
+            labels=report_table_labels("groups", "Group comparisons"),
         ),
         csv=f"{RESULTS}/stats/groups.csv",
         json=f"{RESULTS}/stats/groups.json",

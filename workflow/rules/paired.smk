@@ -13,7 +13,7 @@ if TABLE3:
                 f"{RESULTS}/stats/table3_paired.csv",
                 caption="../report/stats_table3.rst",
                 category="1. Tables",
-                labels={"table": "Table 3, full precision (CSV)"},
+                labels=report_table_labels("table3", "Table 3, full precision (CSV)", " (CSV)"),
             ),
             json=f"{RESULTS}/stats/table3_paired.json",
             # the (patient, first day, second day) pairs each Table 3 row was computed from

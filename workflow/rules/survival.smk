@@ -17,15 +17,15 @@ rule survival:
                 f"{FIGURES}/km_{sid}.png",
                 caption="../report/survival.rst",
                 category="3. Figures",
-                labels={"figure": f"Kaplan-Meier: {sid}"},
+                labels={"figure": f"Kaplan-Meier: {spec.get('label', spec['id'])}"},
             )
-            for sid in SURVIVAL_IDS
+            for sid, spec in zip(SURVIVAL_IDS, STUDY.data["survival"])
         },
         **table_outputs(
             "survival",
             caption="../report/survival.rst",
             category="1. Tables",
-            labels={"table": "Time to event"},
+            labels=report_table_labels("survival", "Time to event"),
         ),
         csv=f"{RESULTS}/stats/survival.csv",
         json=f"{RESULTS}/stats/survival.json",

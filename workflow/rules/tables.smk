@@ -17,7 +17,7 @@ if TABLE1:
                 f"{RESULTS}/stats/table1.csv",
                 caption="../report/stats_table1.rst",
                 category="1. Tables",
-                labels={"table": "Table 1, full precision (CSV)"},
+                labels=report_table_labels("table1", "Table 1, full precision (CSV)", " (CSV)"),
             ),
         log:
             "logs/table1_statistics.log",
@@ -64,7 +64,7 @@ if CLASSIC_TABLES:
                     prefix=f"table{i}_",
                     caption=f"../report/table{i}.rst",
                     category="1. Tables",
-                    labels={"table": f"Table {i}"},
+                    labels=report_table_labels(f"table{i}", f"Table {i}"),
                 ).items()
             },
             **({"table2_csv": f"{RESULTS}/tables/table2.csv"} if TABLE2 else {}),
