@@ -24,7 +24,8 @@ from retrocohort.cohort.frames import category_codes
 from retrocohort.config.time_points import TimePoint, exact_day
 from retrocohort.stats.hodges_lehmann import hodges_lehmann_paired, rank_biserial_from_v, rank_biserial_paired
 from retrocohort.stats.paired_binary import mcnemar
-from retrocohort.stats.signed_rank import paired_t, sign_test, wilcoxon_preset, wilcoxon_signed_rank
+from retrocohort.stats.paired_t import paired_t
+from retrocohort.stats.signed_rank import sign_test, wilcoxon_preset, wilcoxon_signed_rank
 
 EXTRA_TEST_NAMES = {"sign": "sign test", "paired_t": "paired t-test"}
 

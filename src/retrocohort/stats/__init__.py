@@ -27,8 +27,8 @@ from retrocohort.stats.regression import cox_regression, logistic_regression
 from retrocohort.stats.regression_design import RegressionResult, RegressionTerm
 from retrocohort.stats.repeated_measures import cochran_q, friedman
 from retrocohort.stats.result import TestResult
+from retrocohort.stats.paired_t import paired_t
 from retrocohort.stats.signed_rank import (
-    paired_t,
     sign_test,
     signed_rank_null_pmf,
     wilcoxon_preset,
