@@ -24,7 +24,7 @@ import pandas as pd
 
 from retrocohort.analysis.descriptive import SUMMARY_COLUMNS, summarise_variable, variable_kind
 from retrocohort.analysis.presets import DEFAULT_EXACT_MAX_N, chi_square_correction, mann_whitney_options
-from retrocohort.analysis.test_policy import choose_test, run_group_test, test_policy
+from retrocohort.analysis.test_policy import YATES_TESTS, choose_test, resolve_tests, run_group_test
 from retrocohort.config.check import variable_label
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.format.pvalues import p_value_format, printed_p
@@ -152,7 +152,7 @@ def _run_test(
     test for a binary outcome, Mann-Whitney U with ``mw_options`` (see
     :func:`mann_whitney_options`) for a continuous/count one) between the two groups' values;
     ``correction``: Yates' correction of a chi-square (:func:`chi_square_correction`)."""
-    entry = entry or choose_test(test_policy("comparison"), kind, 2)
+    entry = entry or choose_test(resolve_tests("comparison"), kind, 2)
     test = entry.test or entry.title
     if len(samples) != 2:
         return _not_computed(f"{len(samples)} groups (the test compares exactly 2)", test)
@@ -259,9 +259,10 @@ def compare_groups(
             known.astype(bool).to_numpy(dtype=float) if kind == "binary" else known.to_numpy(dtype="float64")
         )
     mw_options = mann_whitney_options(stats_cfg or {}, int(spec.get("exact_max_n", DEFAULT_EXACT_MAX_N)))
-    policy = test_policy("comparison", stats_cfg, spec.get("tests"), f"groups/{index}/tests")
-    correction = chi_square_correction(spec, stats_cfg or {})
-    test = _run_test(kind, samples, mw_options, choose_test(policy, kind, 2), correction)
+    policy = resolve_tests("comparison", stats_cfg, spec.get("tests"), f"groups/{index}/tests")
+    entry = choose_test(policy, kind, 2)
+    correction = entry.name in YATES_TESTS and chi_square_correction(spec, stats_cfg or {})
+    test = _run_test(kind, samples, mw_options, entry, correction)
     n_excluded = int(keys.isna().sum())
     test["details"] = {
         **test["details"],

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.analysis.presets import ranks_raw_differences
-from retrocohort.analysis.test_policy import choose_test, test_policy
+from retrocohort.analysis.test_policy import choose_test, resolve_tests
 from retrocohort.analysis.time_points import point_summary, time_point_pairs
 from retrocohort.cohort.frames import category_codes
 from retrocohort.config.time_points import TimePoint, exact_day
@@ -152,7 +152,7 @@ def compare_parameter(
     after = pairs["after"].to_numpy(dtype="float64")
     base = {"variable": variable, "kind": kind, "n_pairs": len(pairs)}
     hf = stats_cfg.get("quantile_type", 7)
-    main = choose_test(test_policy("paired", stats_cfg), kind, None)
+    main = choose_test(resolve_tests("paired", stats_cfg), kind, None)
     if len(pairs) < MIN_PAIRS:
         test = main.test
         extra = (

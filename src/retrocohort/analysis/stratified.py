@@ -44,7 +44,7 @@ import pandas as pd
 
 from retrocohort.analysis.descriptive import summarise_variable
 from retrocohort.analysis.groups import group_assignment, group_key
-from retrocohort.analysis.test_policy import choose_test, run_group_test, test_policy
+from retrocohort.analysis.test_policy import choose_test, resolve_tests, run_group_test
 from retrocohort.errors import InputError, Problem
 from retrocohort.stats.quantiles import HF_TYPES
 from retrocohort.stats.registry import TESTS, TestEntry
@@ -330,7 +330,7 @@ def stratified_statistics(
         Mann-Whitney keyword arguments (``presets.mann_whitney_options``); replace ``exact_max_n``.
     tests : mapping, optional
         The table's tests (``{slot: registered test}``,
-        :func:`retrocohort.analysis.test_policy.test_policy` of caller ``descriptive``, e.g.
+        :func:`retrocohort.analysis.test_policy.resolve_tests` of caller ``descriptive``, e.g.
         ``{"continuous_two_groups": "welch_t"}``); unset slots take the descriptive defaults
         (the test rule of the module docstring).
     source : str, optional
@@ -374,7 +374,7 @@ def stratified_statistics(
         missing=missing,
         mann_whitney=dict(mann_whitney_test or {"exact_max_n": exact_max_n}),
         correction=chi_square_correction,
-        tests=test_policy("descriptive", own=tests, where=f"{source or 'table'}/tests"),
+        tests=resolve_tests("descriptive", own=tests, where=f"{source or 'table'}/tests"),
     )
     return _statistics_frame(kept, rows, strata, options, int(keys.isna().sum()))
 

@@ -87,7 +87,7 @@ def check_tests(tests: Mapping[str, Any] | None, where: str) -> None:
         raise ConfigError("Unknown test in the configuration", problems)
 
 
-def test_policy(
+def resolve_tests(
     caller: str,
     statistics: Mapping[str, Any] | None = None,
     own: Mapping[str, Any] | None = None,
@@ -120,7 +120,7 @@ def test_policy(
 
     Examples
     --------
-    >>> test_policy("comparison", {"tests": {"continuous_two_groups": "welch_t"}})["continuous_two_groups"]
+    >>> resolve_tests("comparison", {"tests": {"continuous_two_groups": "welch_t"}})["continuous_two_groups"]
     'welch_t'
     """
     statistics = statistics or {}
@@ -136,9 +136,9 @@ def choose_test(policy: Mapping[str, str], kind: str, n_groups: int | None) -> T
 
     Examples
     --------
-    >>> choose_test(test_policy("descriptive"), "count", 3).name
+    >>> choose_test(resolve_tests("descriptive"), "count", 3).name
     'kruskal_wallis'
-    >>> choose_test(test_policy("paired"), "binary", None).name
+    >>> choose_test(resolve_tests("paired"), "binary", None).name
     'mcnemar'
     """
     design = "paired" if n_groups is None else "two_groups" if n_groups == 2 else "k_groups"
