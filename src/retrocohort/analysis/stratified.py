@@ -18,14 +18,11 @@ Test per variable, by kind and number of groups, chosen by the one test policy
 ``statistics.default_tests.descriptive``); the defaults are gtsummary's ``add_p()`` rule
 (Sjoberg et al. 2021, R Journal 13:570-580):
 
-* continuous: 2 groups Mann-Whitney U (:func:`retrocohort.stats.mann_whitney`, exact null
-  with ties when both groups have <= ``exact_max_n`` values, or ``mann_whitney_test``'s
-  preset); > 2 groups Kruskal-Wallis;
-* binary / categorical: Pearson chi-square (Yates-corrected on a 2x2 table when
-  ``chi_square_correction``, as R's chisq.test; else uncorrected, as gtsummary) when every
-  expected count of the levels x groups table is >= 5, else the exact test (Fisher's exact on a 2x2
-  table, Fisher-Freeman-Halton on larger tables; chi-square if the exact enumeration exceeds
-  its limit, said in the method).
+* continuous: 2 groups Mann-Whitney U (exact null with ties when both groups have <=
+  ``exact_max_n`` values, or ``mann_whitney_test``'s preset); > 2 groups Kruskal-Wallis;
+* binary / categorical: :func:`retrocohort.stats.expected_count.chi_square_or_exact` (Pearson
+  chi-square, Yates-corrected on a 2x2 table when ``chi_square_correction``, when every
+  expected count is >= 5, else Fisher's exact or Fisher-Freeman-Halton).
 
 Standardised mean differences as tableone (Yoshida & Bartel; Pollard et al. 2018): continuous
 |m2 - m1| / sqrt((s1^2 + s2^2) / 2) with n - 1 SDs (Cohen's d with the average-variance
@@ -154,12 +151,12 @@ def _result(res: Any) -> dict:
 
 def categorical_test(table: np.ndarray, correction: bool = False, test: TestEntry | None = None) -> dict:
     """Test of a levels x groups count table: ``test`` (a registered table test; default the
-    expected-count rule, :func:`retrocohort.stats.expected_count.chi_square_or_exact`), Yates'
-    ``correction`` for the chi-square tests; ``min_expected`` when the test reports it."""
+    expected-count rule), Yates' ``correction`` for the chi-square tests; ``min_expected``
+    when the test reports it."""
     test = test or TESTS["chi_square_or_exact"]
     table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     if min(table.shape) < 2:
-        return _not_computed("Pearson chi-square", "fewer than two levels or groups with values")
+        return _not_computed(test.test or "Pearson chi-square", "fewer than two levels or groups with values")
     try:
         res = run_group_test(test, table, correction=correction)
     except ValueError as exc:  # a 2x2-only test on a larger table, an infeasible enumeration
@@ -171,21 +168,19 @@ def categorical_test(table: np.ndarray, correction: bool = False, test: TestEntr
 def continuous_test(
     samples: list[np.ndarray],
     labels: list[str],
-    exact_max_n: int = 50,
     mw_options: Mapping | None = None,
     test: TestEntry | None = None,
 ) -> dict:
     """``test`` (a registered two- or k-sample test; default Mann-Whitney U for 2 groups, with
-    keyword arguments ``mw_options``, else the retrocohort default with ``exact_max_n``, and
-    Kruskal-Wallis for more); not computed if a group is empty or all values are equal."""
+    keyword arguments ``mw_options``, and Kruskal-Wallis for more); not computed if a group is
+    empty or all values are equal."""
     test = test or TESTS["mann_whitney" if len(samples) == 2 else "kruskal_wallis"]
     if any(s.size == 0 for s in samples):
         return _not_computed(test.test, "a group has no patient with a value")
     if np.unique(np.concatenate(samples)).size < 2:
         return _not_computed(test.test, "all values are equal")
-    options = mw_options or {"exact_max_n": exact_max_n}
     try:
-        return _result(run_group_test(test, samples, labels=labels, mann_whitney=options))
+        return _result(run_group_test(test, samples, labels=labels, mann_whitney=mw_options))
     except ValueError as exc:  # e.g. a t-test on a group of one value
         return _not_computed(test.test, str(exc))
 
@@ -235,16 +230,13 @@ def _row_spec(row: Mapping, frame: pd.DataFrame, source: str | None) -> tuple[st
     return name, kind, stat
 
 
-def _test_and_smd(
-    kind: str, per_group: list[pd.Series], groups: list[str], levels: list[str], options: dict
-) -> tuple[dict, float]:
-    """The row's test (by kind and number of groups) and its SMD."""
+def _test_and_smd(kind: str, per_group: list, groups: list[str], levels: list[str], options: dict) -> tuple:
+    """The row's test (the policy's, by kind and number of groups) and its SMD."""
     test = choose_test(options["tests"], kind, len(groups))
     if kind == "continuous":
         samples = [v.to_numpy(dtype=float) for v in per_group]
-        return continuous_test(
-            samples, groups, mw_options=options["mann_whitney"], test=test
-        ), mean_pairwise_smd(samples, continuous_smd)
+        smd = mean_pairwise_smd(samples, continuous_smd)
+        return continuous_test(samples, groups, options["mann_whitney"], test), smd
     level_keys = levels if kind == "categorical" else [False, True]
     counts = np.array([[int((v == lev).sum()) for v in per_group] for lev in level_keys])
     props = [c / c.sum() if c.sum() else np.full(c.size, np.nan) for c in counts.T]
