@@ -230,4 +230,3 @@ def sign_test(d: ArrayLike, *, alternative: str = "two-sided", decimals: int | N
             decimals=decimals,
         ),
     )
-
