@@ -220,3 +220,43 @@ def test_declared_table_statistics_honour_the_table_tests():
     variables = {"age": {"kind": "continuous"}, "arm": {"kind": "categorical", "categories": ["A", "B"]}}
     stats = declared_table_statistics(_two_arms(), "t1", spec, variables, {"quantile_type": 7})
     assert stats[stats["variable"] == "age"].iloc[0]["test"] == "Welch t-test"
+
+
+def test_every_registered_test_has_a_paragraph_of_the_methods_section():
+    """A registered test's sentence is printed (it failed for Welch before the paragraphs' keys
+    came from the registry: its line was dropped)."""
+    from retrocohort.manuscript import methods
+
+    placed = (
+        set(methods.PAIRED_KEYS)
+        | set(methods.REPEATED_KEYS)
+        | set(methods.GROUP_KEYS)
+        | set(methods.SURVIVAL_KEYS)
+    )
+    recorded = {e.test for e in TESTS.values() if e.test}
+    assert recorded <= placed and recorded <= set(methods.TEST_KEYS), recorded - placed
+
+
+def test_methods_section_names_welch_and_the_paired_t_test():
+    from retrocohort.manuscript.methods import methods_markdown
+    from retrocohort.stats.welch_t import welch_t
+
+    config = {
+        "statistics": {
+            "quantile_type": 7,
+            "rounding": "half_up",
+            "p_value": {"decimals": 3, "threshold": 0.001},
+        },
+        "study": {"title": "t"},
+        "tables": {},
+        "paired_days": [0, 7],
+    }
+    welch = {
+        **welch_t([5.1, 4.9, 6.2], [4.1, 4.5, 3.9]).to_dict(flat=False),
+        "comparison_label": "Age by arm",
+    }
+    pt = {**TESTS["paired_t"].function([1.2, 0.8, -0.3]).to_dict(flat=False), "label": "CRP", "role": "main"}
+    text = methods_markdown(config, {"groups.json": [welch], "table3_paired.json": [pt]}, synthetic=False)
+    assert "Between groups: Welch's unequal-variances t-test (Welch 1947), two-sided" in text
+    assert "Paired Student t-test on the differences (n - 1 df) (CRP)" in text
+    assert "Welch BL." in text and "Student. The probable error" in text
