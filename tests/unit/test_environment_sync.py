@@ -77,6 +77,13 @@ def _conda_env(path: Path) -> tuple[dict[str, str], list[str]]:
     return conda, pip
 
 
+def _env_pins(path: Path) -> dict[str, str]:
+    """Every pin of a conda env file: its conda pins and its `pip:` pins (a package conda-forge
+    does not carry, e.g. the typst wheel)."""
+    conda, pip = _conda_env(path)
+    return {**conda, **_pins([line.split("#")[0].strip() for line in pip])}
+
+
 def _without_tools(pins: dict[str, str]) -> dict[str, str]:
     return {name: version for name, version in pins.items() if name not in CONDA_TOOLS}
 
@@ -87,7 +94,7 @@ def _without_tools(pins: dict[str, str]) -> dict[str, str]:
 def test_pyproject_pins_match_lock_and_environment_yml():
     declared = {**_runtime_pins(), **_extra_pins("test"), **_extra_pins("dev")}
     lock = _lock_pins()
-    env, _ = _conda_env(ROOT / "environment.yml")
+    env = _env_pins(ROOT / "environment.yml")
     assert declared, "pyproject.toml pins nothing"
     for name, version in declared.items():
         assert lock.get(name) == version, f"{name}: pyproject {version}, lock {lock.get(name)}"
@@ -97,7 +104,7 @@ def test_pyproject_pins_match_lock_and_environment_yml():
 def test_environment_yml_pins_only_what_pyproject_declares():
     """environment.yml = runtime + test + dev of pyproject, nothing more (a pin only conda knows drifts)."""
     declared = {**_runtime_pins(), **_extra_pins("test"), **_extra_pins("dev")}
-    env, _ = _conda_env(ROOT / "environment.yml")
+    env = _env_pins(ROOT / "environment.yml")
     assert set(_without_tools(env)) == set(declared), (
         f"only in environment.yml: {sorted(set(_without_tools(env)) - set(declared))}; "
         f"only in pyproject.toml: {sorted(set(declared) - set(_without_tools(env)))}"

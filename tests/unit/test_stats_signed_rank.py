@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from retrocohort.stats.paired_t import paired_t
 from retrocohort.stats.signed_rank import (
     doubled_midranks,
-    paired_t,
     sign_test,
     signed_rank_null_pmf,
     wilcoxon_preset,

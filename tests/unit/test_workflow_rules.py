@@ -43,9 +43,9 @@ def test_rules_that_read_the_study_declare_it_as_params():
             r"\bconfig\[|\bconfig\.get\(|\(config\b|, config\b", text.split("def main")[-1].split("\n", 1)[1]
         )
         if reads:
-            assert re.search(r"config=(lambda \w+: )?(with_value\(\s*)?(config_keys|cohort_table_keys)\(", rules[path.stem]), (
-                f"rule {path.stem}: no config params"
-            )
+            assert re.search(
+                r"config=(lambda \w+: )?(with_value\(\s*)?\w*(config|keys)\w*\(", rules[path.stem]
+            ), f"rule {path.stem}: no config params"
 
 
 def test_scripts_call_library_functions_in_one_hop():

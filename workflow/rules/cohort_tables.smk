@@ -18,7 +18,7 @@ KIND_KEYS = {
     "descriptive": ["statistics/mann_whitney", "statistics/chi_square"],
     "regression": [],
     "listing": [],
-    "comparison": ["statistics/mann_whitney", "study/synthetic_note"],
+    "comparison": ["statistics/mann_whitney", "statistics/chi_square", "study/synthetic_note"],
     "survival": ["study/synthetic_note"],
     "paired": [
         "paired_time_points",
@@ -54,6 +54,8 @@ def cohort_table_keys(table_id):
         "statistics/rounding",
         "statistics/p_value",
         "statistics/wilcoxon",  # the study's R preset
+        "statistics/tests",
+        "statistics/default_tests",
         *KIND_KEYS[TABLES[table_id]["kind"]],
     )
 

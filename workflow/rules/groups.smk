@@ -45,6 +45,9 @@ rule group_comparisons:
             "statistics/p_value",
             "statistics/wilcoxon",  # the study's R preset
             "statistics/mann_whitney",
+            "statistics/chi_square",
+            "statistics/tests",
+            "statistics/default_tests",
         ),
     script:
         "../scripts/group_comparisons.py"

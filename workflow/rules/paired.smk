@@ -42,6 +42,8 @@ if TABLE3:
                 "statistics/decimals_for_tests",
                 "statistics/extra_tests",
                 "statistics/multiplicity",
+                "statistics/tests",
+                "statistics/default_tests",
             ),
         script:
             "../scripts/paired_tests.py"

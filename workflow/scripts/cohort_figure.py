@@ -5,8 +5,8 @@ with the numbers it prints (numbers at risk) as CSV."""
 from pathlib import Path
 
 from retrocohort.io.tabular import write_csv
-from retrocohort.pipeline.step import run_step
 from retrocohort.kinds import load_table_request, table_kind
+from retrocohort.pipeline.step import run_step
 
 
 def main(input: dict, output: dict, params: dict, config) -> None:

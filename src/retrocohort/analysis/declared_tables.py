@@ -17,6 +17,7 @@ from retrocohort.analysis.groups import group_assignment, group_key
 from retrocohort.analysis.presets import chi_square_correction, mann_whitney_options
 from retrocohort.analysis.regression import regression_analysis
 from retrocohort.analysis.stratified import KIND_ALIASES, stratified_statistics
+from retrocohort.analysis.test_policy import resolve_tests
 from retrocohort.cohort.selection import apply_selection
 from retrocohort.config.time_points import with_frame_columns
 from retrocohort.errors import ConfigError, Problem
@@ -224,6 +225,7 @@ def declared_table_statistics(
         exact_max_n=int(spec.get("exact_max_n", 50)),
         chi_square_correction=chi_square_correction(spec, statistics),
         mann_whitney_test=mann_whitney_options(statistics, int(spec.get("exact_max_n", 50))),
+        tests=resolve_tests("descriptive", statistics, spec.get("tests"), f"tables/{table_id}/tests"),
         source=f"tables/{table_id}",
     )
     return _with_time_points(stats, spec, table_id, columns)

@@ -1,8 +1,10 @@
 """Group comparisons: for each configured comparison, per-group summaries and one test.
 
-Binary outcome: Fisher's exact test on the 2x2 table (rows = the two groups in config order,
+The test is chosen by the one test policy (:mod:`retrocohort.analysis.test_policy`: the
+comparison's ``tests:``, ``statistics.tests``, else ``statistics.default_tests.comparison``);
+by default, binary outcome: Fisher's exact test on the 2x2 table (rows = the two groups in config order,
 columns = outcome yes / no, so the odds ratio is that of the first group vs the second),
-two-sided, minimum-likelihood rule. Continuous or count outcome: Mann-Whitney U of the first
+two-sided, minimum-likelihood rule; continuous or count outcome: Mann-Whitney U of the first
 group, exact conditional null (exact with ties) when both groups have at most ``exact_max_n``
 values, else the normal approximation with tie-corrected variance and continuity correction;
 under the R preset (``statistics.mann_whitney.preset: R``, or unset with
@@ -21,12 +23,13 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.analysis.descriptive import SUMMARY_COLUMNS, summarise_variable, variable_kind
-from retrocohort.analysis.presets import DEFAULT_EXACT_MAX_N, mann_whitney_options
+from retrocohort.analysis.presets import DEFAULT_EXACT_MAX_N, chi_square_correction, mann_whitney_options
+from retrocohort.analysis.test_policy import YATES_TESTS, choose_test, resolve_tests, run_group_test
 from retrocohort.config.check import variable_label
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.stats.quantiles import HF_TYPES
-from retrocohort.stats.two_sample import fisher_exact_2x2, mann_whitney
+from retrocohort.stats.registry import TestEntry
 
 GROUP_COLUMNS = [
     "comparison",
@@ -138,10 +141,19 @@ def _not_computed(reason: str, test: str) -> dict:
     }
 
 
-def _run_test(kind: str, samples: list[np.ndarray], mw_options: dict) -> dict:
-    """Fisher (binary) or Mann-Whitney (continuous/count, ``mw_options``: see
-    :func:`mann_whitney_options`) between the two groups' values."""
-    test = "Fisher exact" if kind == "binary" else "Mann-Whitney U"
+def _run_test(
+    kind: str,
+    samples: list[np.ndarray],
+    mw_options: dict,
+    entry: TestEntry | None = None,
+    correction: bool = False,
+) -> dict:
+    """The comparison's registered test (``entry``, from the test policy; default Fisher's exact
+    test for a binary outcome, Mann-Whitney U with ``mw_options`` (see
+    :func:`mann_whitney_options`) for a continuous/count one) between the two groups' values;
+    ``correction``: Yates' correction of a chi-square (:func:`chi_square_correction`)."""
+    entry = entry or choose_test(resolve_tests("comparison"), kind, 2)
+    test = entry.test or entry.title
     if len(samples) != 2:
         return _not_computed(f"{len(samples)} groups (the test compares exactly 2)", test)
     if any(s.size == 0 for s in samples):
@@ -149,11 +161,12 @@ def _run_test(kind: str, samples: list[np.ndarray], mw_options: dict) -> dict:
     if kind != "binary" and np.ptp(np.concatenate(samples)) == 0:
         # one tied value: no rank information (the normal approximation's variance is zero; R: NA)
         return _not_computed("every known outcome value is equal (nothing to rank)", test)
-    if kind == "binary":
-        table = [[int(s.sum()), int(s.size - s.sum())] for s in samples]
-        res = fisher_exact_2x2(table)
-    else:
-        res = mann_whitney(samples[0], samples[1], **mw_options)
+    # binary: rows the groups in config order, columns outcome yes / no
+    data = np.array([[int(s.sum()), int(s.size - s.sum())] for s in samples]) if kind == "binary" else samples
+    try:
+        res = run_group_test(entry, data, correction=correction, mann_whitney=mw_options)
+    except ValueError as exc:  # e.g. a zero row of the table for a chi-square, one value for a t-test
+        return _not_computed(str(exc), test)
     out = res.to_dict(flat=False)
     out["statistic_name"] = out["details"].get("statistic_name", "")
     if np.isnan(out["statistic"]):
@@ -246,7 +259,10 @@ def compare_groups(
             known.astype(bool).to_numpy(dtype=float) if kind == "binary" else known.to_numpy(dtype="float64")
         )
     mw_options = mann_whitney_options(stats_cfg or {}, int(spec.get("exact_max_n", DEFAULT_EXACT_MAX_N)))
-    test = _run_test(kind, samples, mw_options)
+    policy = resolve_tests("comparison", stats_cfg, spec.get("tests"), f"groups/{index}/tests")
+    entry = choose_test(policy, kind, 2)
+    correction = entry.name in YATES_TESTS and chi_square_correction(spec, stats_cfg or {})
+    test = _run_test(kind, samples, mw_options, entry, correction)
     n_excluded = int(keys.isna().sum())
     test["details"] = {
         **test["details"],

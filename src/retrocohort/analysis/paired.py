@@ -5,11 +5,14 @@ The two time points are the study's ``paired_time_points`` (Day 0 vs Day 7, the 
 :mod:`retrocohort.analysis.time_points`, and the summary columns are named from the time
 point names (``day0_median``, ``baseline_median``).
 
-Continuous parameters: Wilcoxon signed-rank on the paired differences (second − first, rounded
+The main test of each parameter is chosen by the one test policy
+(:mod:`retrocohort.analysis.test_policy`: ``statistics.tests``, else
+``statistics.default_tests.paired``); by default, continuous parameters: Wilcoxon signed-rank on the paired differences (second − first, rounded
 to ``decimals_for_tests`` so float subtraction cannot break ties; ranked raw, as R, with
 ``statistics.wilcoxon.differences: raw``, the default under ``preset: R``), with the configured preset
 or explicit options; Hodges–Lehmann estimate of the median difference with its CI; matched-pairs
-rank-biserial correlation. Binary parameters: McNemar (exact binomial by default).
+rank-biserial correlation (``continuous_paired: paired_t`` or ``sign``: that test instead,
+with the summaries). Binary parameters: McNemar (exact binomial by default).
 Optional sign test / paired t-test rows and multiplicity adjustment across parameters.
 """
 
@@ -19,14 +22,16 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.analysis.presets import ranks_raw_differences
+from retrocohort.analysis.test_policy import choose_test, resolve_tests
 from retrocohort.analysis.time_points import point_summary, time_point_pairs
 from retrocohort.cohort.frames import category_codes
 from retrocohort.config.time_points import TimePoint, exact_day
 from retrocohort.stats.hodges_lehmann import hodges_lehmann_paired, rank_biserial_from_v, rank_biserial_paired
-from retrocohort.stats.paired_binary import mcnemar
-from retrocohort.stats.signed_rank import paired_t, sign_test, wilcoxon_preset, wilcoxon_signed_rank
+from retrocohort.stats.registry import TESTS
+from retrocohort.stats.signed_rank import wilcoxon_preset, wilcoxon_signed_rank
 
-EXTRA_TEST_NAMES = {"sign": "sign test", "paired_t": "paired t-test"}
+#: The extra test rows a study may add (``statistics.extra_tests``): names of registered tests.
+EXTRA_TEST_NAMES = {name: TESTS[name].test for name in ("sign", "paired_t")}
 
 
 def paired_frames(
@@ -105,12 +110,13 @@ def _not_computed(base: dict, test: str, reason: str = NOT_COMPUTED) -> dict:
 
 
 def _extra_test_row(base: dict, name: str, d: np.ndarray) -> dict:
-    """Sign test or paired t-test row; the t-test is not computed on differences of zero variance
-    (t = mean / (SD / sqrt(n)) is 0/0 or infinite)."""
+    """Row of a registered paired test of the differences (``sign``, ``paired_t``); the t-test
+    is not computed on differences of zero variance (t = mean / (SD / sqrt(n)) is 0/0 or
+    infinite)."""
+    entry = TESTS[name]
     if name == "paired_t" and np.ptp(d) == 0:
-        return {**_not_computed(base, EXTRA_TEST_NAMES[name], ZERO_VARIANCE), "role": name}
-    fn = sign_test if name == "sign" else paired_t
-    return {**base, "role": name, **fn(d).to_dict(flat=False)}
+        return {**_not_computed(base, entry.test, ZERO_VARIANCE), "role": name}
+    return {**base, "role": name, **entry.function(d).to_dict(flat=False)}
 
 
 def _binary_counts(before: np.ndarray, after: np.ndarray, tags: tuple[str, str]) -> dict:
@@ -146,17 +152,19 @@ def compare_parameter(
     after = pairs["after"].to_numpy(dtype="float64")
     base = {"variable": variable, "kind": kind, "n_pairs": len(pairs)}
     hf = stats_cfg.get("quantile_type", 7)
+    main = choose_test(resolve_tests("paired", stats_cfg), kind, None)
     if len(pairs) < MIN_PAIRS:
-        test = "McNemar" if kind == "binary" else "Wilcoxon signed-rank"
+        test = main.test
         extra = (
             _binary_counts(before, after, tags) if kind == "binary" else _summaries(before, after, hf, tags)
         )
         rows = [{**_not_computed(base, test), "role": "main", **extra}]
         for name in stats_cfg.get("extra_tests", []) if kind != "binary" else []:
-            rows.append({**_not_computed(base, EXTRA_TEST_NAMES[name]), "role": name})
+            if name != main.name:
+                rows.append({**_not_computed(base, TESTS[name].test), "role": name})
         return rows
     if kind == "binary":
-        res = mcnemar(
+        res = main.function(
             before.astype(bool),
             after.astype(bool),
             method=stats_cfg.get("mcnemar", {}).get("method", "exact"),
@@ -165,6 +173,14 @@ def compare_parameter(
     raw = ranks_raw_differences(stats_cfg.get("wilcoxon", {}))
     decimals = None if raw else stats_cfg.get("decimals_for_tests", 6)
     d = after - before if raw else np.round(after - before, decimals)
+    extras = [
+        _extra_test_row(base, name, d) for name in stats_cfg.get("extra_tests", []) if name != main.name
+    ]
+    if main.name != "wilcoxon_signed_rank":  # a paired t-test or sign test as the main test
+        return [
+            {**_extra_test_row(base, main.name, d), "role": "main", **_summaries(before, after, hf, tags)},
+            *extras,
+        ]
     options = wilcoxon_options(stats_cfg.get("wilcoxon", {}))
     if options["zero_method"] == "wilcox" and not (d != 0).any():
         # Wilcoxon's method drops zeros: no difference is left (R and scipy give NA/NaN)
@@ -199,7 +215,7 @@ def compare_parameter(
         )
         if not (d != 0).any():
             row["note"] = "not computed: rank-biserial r (every paired difference is zero)"
-    return [row, *(_extra_test_row(base, name, d) for name in stats_cfg.get("extra_tests", []))]
+    return [row, *extras]
 
 
 def table3_statistics(

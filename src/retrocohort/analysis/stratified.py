@@ -13,17 +13,16 @@ One output row per printed table row, as Python tableone (``groupby=``, ``pval=T
 Per-stratum numbers sit in columns ``<statistic>@<stratum>`` (``count@Overall``,
 ``median@D-penicillamine``); the stratum sizes in ``n_group@<stratum>``.
 
-Test per variable, by kind and number of groups (gtsummary's ``add_p()`` default rule,
-Sjoberg et al. 2021, R Journal 13:570-580):
+Test per variable, by kind and number of groups, chosen by the one test policy
+(:mod:`retrocohort.analysis.test_policy`: the table's ``tests:``, ``statistics.tests``, else
+``statistics.default_tests.descriptive``); the defaults are gtsummary's ``add_p()`` rule
+(Sjoberg et al. 2021, R Journal 13:570-580):
 
-* continuous: 2 groups Mann-Whitney U (:func:`retrocohort.stats.mann_whitney`, exact null
-  with ties when both groups have <= ``exact_max_n`` values, or ``mann_whitney_test``'s
-  preset); > 2 groups Kruskal-Wallis;
-* binary / categorical: Pearson chi-square (Yates-corrected on a 2x2 table when
-  ``chi_square_correction``, as R's chisq.test; else uncorrected, as gtsummary) when every
-  expected count of the levels x groups table is >= 5, else the exact test (Fisher's exact on a 2x2
-  table, Fisher-Freeman-Halton on larger tables; chi-square if the exact enumeration exceeds
-  its limit, said in the method).
+* continuous: 2 groups Mann-Whitney U (exact null with ties when both groups have <=
+  ``exact_max_n`` values, or ``mann_whitney_test``'s preset); > 2 groups Kruskal-Wallis;
+* binary / categorical: :func:`retrocohort.stats.expected_count.chi_square_or_exact` (Pearson
+  chi-square, Yates-corrected on a 2x2 table when ``chi_square_correction``, when every
+  expected count is >= 5, else Fisher's exact or Fisher-Freeman-Halton).
 
 Standardised mean differences as tableone (Yoshida & Bartel; Pollard et al. 2018): continuous
 |m2 - m1| / sqrt((s1^2 + s2^2) / 2) with n - 1 SDs (Cohen's d with the average-variance
@@ -42,16 +41,10 @@ import pandas as pd
 
 from retrocohort.analysis.descriptive import summarise_variable
 from retrocohort.analysis.groups import group_assignment, group_key
+from retrocohort.analysis.test_policy import choose_test, resolve_tests, run_group_test
 from retrocohort.errors import InputError, Problem
-from retrocohort.stats import (
-    chi_square_independence,
-    contingency,
-    fisher_exact_2x2,
-    fisher_freeman_halton,
-    kruskal_wallis,
-    mann_whitney,
-)
 from retrocohort.stats.quantiles import HF_TYPES
+from retrocohort.stats.registry import TESTS, TestEntry
 from retrocohort.stats.smd import categorical_smd, continuous_smd, mean_pairwise_smd
 
 OVERALL = "Overall"
@@ -59,7 +52,6 @@ KINDS = ("binary", "categorical", "continuous")
 KIND_ALIASES = {"count": "continuous"}  # descriptive.variable_kind's counts are summarised as continuous
 CONTINUOUS_STATS = ("median_iqr", "mean_sd", "min_max", "median", "median_iqr_range")
 MISSING_RULES = ("ifany", "always", "no")
-EXPECTED_MIN = 5
 _COUNT_KEYS = ("n", "missing", "count", "denominator", "percent")
 PER_STRATUM = _COUNT_KEYS + ("median", "q1", "q3", "mean", "sd", "min", "max")
 _BINARY_VALUES = {"0": False, "1": True, "false": False, "true": True}
@@ -148,47 +140,49 @@ def _not_computed(test: str, reason: str) -> dict:
     return {"test": test, "method": f"not computed: {reason}", "statistic": np.nan, "p_value": np.nan}
 
 
-def _result(res: Any, rule: str = "") -> dict:
+def _result(res: Any) -> dict:
     return {
         "test": res.test,
-        "method": res.method + (f" {rule}" if rule else ""),
+        "method": res.method,
         "statistic": res.statistic,
         "p_value": res.p_value,
     }
 
 
-def categorical_test(table: np.ndarray, correction: bool = False) -> dict:
-    """Test of a levels x groups count table by the expected-count rule (module docstring);
-    ``min_expected`` is the smallest expected count that decided it."""
+def categorical_test(table: np.ndarray, correction: bool = False, test: TestEntry | None = None) -> dict:
+    """Test of a levels x groups count table: ``test`` (a registered table test; default the
+    expected-count rule), Yates' ``correction`` for the chi-square tests; ``min_expected``
+    when the test reports it."""
+    test = test or TESTS["chi_square_or_exact"]
     table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     if min(table.shape) < 2:
-        return _not_computed("Pearson chi-square", "fewer than two levels or groups with values")
-    chi = chi_square_independence(table, correction=correction)
-    low = chi.details["min_expected"]
-    if low >= EXPECTED_MIN:
-        return {**_result(chi, f"Chosen as every expected count is >= {EXPECTED_MIN}."), "min_expected": low}
-    rule = f"Chosen as an expected count is below {EXPECTED_MIN}."
+        return _not_computed(test.test or "Pearson chi-square", "fewer than two levels or groups with values")
     try:
-        exact = fisher_exact_2x2(table) if table.shape == (2, 2) else fisher_freeman_halton(table)
-    except ValueError:  # beyond the exact test's enumeration limit
-        rule = f"An expected count is below {EXPECTED_MIN} but the exact test is infeasible (more than "
-        return {**_result(chi, rule + f"{contingency.FFH_MAX_TABLES:,} tables)."), "min_expected": low}
-    return {**_result(exact, rule), "min_expected": low}
+        res = run_group_test(test, table, correction=correction)
+    except ValueError as exc:  # a 2x2-only test on a larger table, an infeasible enumeration
+        return _not_computed(test.test or test.title, str(exc))
+    low = res.details.get("min_expected")
+    return {**_result(res), **({"min_expected": low} if low is not None else {})}
 
 
 def continuous_test(
-    samples: list[np.ndarray], labels: list[str], exact_max_n: int = 50, mw_options: Mapping | None = None
+    samples: list[np.ndarray],
+    labels: list[str],
+    mw_options: Mapping | None = None,
+    test: TestEntry | None = None,
 ) -> dict:
-    """Mann-Whitney U for 2 groups (keyword arguments ``mw_options``, else the retrocohort
-    default with ``exact_max_n``), Kruskal-Wallis for more; not computed if a group is empty."""
-    test = "Mann-Whitney U" if len(samples) == 2 else "Kruskal-Wallis"
+    """``test`` (a registered two- or k-sample test; default Mann-Whitney U for 2 groups, with
+    keyword arguments ``mw_options``, and Kruskal-Wallis for more); not computed if a group is
+    empty or all values are equal."""
+    test = test or TESTS["mann_whitney" if len(samples) == 2 else "kruskal_wallis"]
     if any(s.size == 0 for s in samples):
-        return _not_computed(test, "a group has no patient with a value")
+        return _not_computed(test.test, "a group has no patient with a value")
     if np.unique(np.concatenate(samples)).size < 2:
-        return _not_computed(test, "all values are equal")
-    if len(samples) == 2:
-        return _result(mann_whitney(samples[0], samples[1], **(mw_options or {"exact_max_n": exact_max_n})))
-    return _result(kruskal_wallis(samples, labels))
+        return _not_computed(test.test, "all values are equal")
+    try:
+        return _result(run_group_test(test, samples, labels=labels, mann_whitney=mw_options))
+    except ValueError as exc:  # e.g. a t-test on a group of one value
+        return _not_computed(test.test, str(exc))
 
 
 def _stratum_numbers(values: pd.Series, kind: str, hf_type: int) -> dict:
@@ -236,19 +230,17 @@ def _row_spec(row: Mapping, frame: pd.DataFrame, source: str | None) -> tuple[st
     return name, kind, stat
 
 
-def _test_and_smd(
-    kind: str, per_group: list[pd.Series], groups: list[str], levels: list[str], options: dict
-) -> tuple[dict, float]:
-    """The row's test (by kind and number of groups) and its SMD."""
+def _test_and_smd(kind: str, per_group: list, groups: list[str], levels: list[str], options: dict) -> tuple:
+    """The row's test (the policy's, by kind and number of groups) and its SMD."""
+    test = choose_test(options["tests"], kind, len(groups))
     if kind == "continuous":
         samples = [v.to_numpy(dtype=float) for v in per_group]
-        return continuous_test(samples, groups, mw_options=options["mann_whitney"]), mean_pairwise_smd(
-            samples, continuous_smd
-        )
+        smd = mean_pairwise_smd(samples, continuous_smd)
+        return continuous_test(samples, groups, options["mann_whitney"], test), smd
     level_keys = levels if kind == "categorical" else [False, True]
     counts = np.array([[int((v == lev).sum()) for v in per_group] for lev in level_keys])
     props = [c / c.sum() if c.sum() else np.full(c.size, np.nan) for c in counts.T]
-    return categorical_test(counts, options["correction"]), mean_pairwise_smd(props, categorical_smd)
+    return categorical_test(counts, options["correction"], test), mean_pairwise_smd(props, categorical_smd)
 
 
 def _variable_rows(
@@ -301,6 +293,7 @@ def stratified_statistics(
     chi_square_correction: bool = False,
     source: str | None = None,
     mann_whitney_test: Mapping | None = None,
+    tests: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Statistics of a descriptive table stratified by ``by``, with an overall column.
 
@@ -327,6 +320,11 @@ def stratified_statistics(
         gtsummary; :func:`retrocohort.analysis.presets.chi_square_correction` resolves a study's setting).
     mann_whitney_test : mapping, optional
         Mann-Whitney keyword arguments (``presets.mann_whitney_options``); replace ``exact_max_n``.
+    tests : mapping, optional
+        The table's tests (``{slot: registered test}``,
+        :func:`retrocohort.analysis.test_policy.resolve_tests` of caller ``descriptive``, e.g.
+        ``{"continuous_two_groups": "welch_t"}``); unset slots take the descriptive defaults
+        (the test rule of the module docstring).
     source : str, optional
         Input file name for error messages.
 
@@ -368,6 +366,7 @@ def stratified_statistics(
         missing=missing,
         mann_whitney=dict(mann_whitney_test or {"exact_max_n": exact_max_n}),
         correction=chi_square_correction,
+        tests=resolve_tests("descriptive", own=tests, where=f"{source or 'table'}/tests"),
     )
     return _statistics_frame(kept, rows, strata, options, int(keys.isna().sum()))
 

@@ -10,10 +10,10 @@ from dataclasses import replace
 import pandas as pd
 
 from retrocohort.analysis.groups import group_statistics
+from retrocohort.kinds.base import TableKind, TableRequest
 from retrocohort.render.model import Table
 from retrocohort.tables.declared_tables import population_footnote
 from retrocohort.tables.group_table import build_group_table
-from retrocohort.kinds.base import TableKind, TableRequest
 
 
 def statistics(request: TableRequest) -> pd.DataFrame:

@@ -4,8 +4,8 @@ time point)."""
 from __future__ import annotations
 
 from retrocohort.analysis.declared_tables import declared_table_statistics
-from retrocohort.tables.declared_tables import build_declared_table
 from retrocohort.kinds.base import TableKind, TableRequest
+from retrocohort.tables.declared_tables import build_declared_table
 
 
 def statistics(request: TableRequest):

@@ -11,10 +11,10 @@ import pandas as pd
 from retrocohort.analysis.paired_study import paired_study_statistics
 from retrocohort.config.time_points import TimePoint, paired_time_points, time_points
 from retrocohort.io.tabular import read_parquet
-from retrocohort.render.model import Table
-from retrocohort.tables.build import build_table3
 from retrocohort.kinds.base import TableKind, TableRequest
 from retrocohort.kinds.comparison import with_population
+from retrocohort.render.model import Table
+from retrocohort.tables.build import build_table3
 
 
 def table_points(request: TableRequest) -> tuple[TimePoint, TimePoint]:
@@ -34,11 +34,15 @@ def statistics(request: TableRequest) -> pd.DataFrame:
         columns=["patient_id", "day", "variable", "value"],
         categorical=["patient_id", "variable"],
     )
+    config = request.config
+    if request.spec.get("tests"):  # the table's own tests win over the study's
+        tests = {**(config["statistics"].get("tests") or {}), **request.spec["tests"]}
+        config = {**config, "statistics": {**config["statistics"], "tests": tests}}
     stats, _ = paired_study_statistics(
         meas,
         request.frame.index,
         list(request.spec["parameters"]),
-        request.config,
+        config,
         table_points(request),
         set(request.synthetic),
     )

@@ -12,9 +12,9 @@ import pandas as pd
 from retrocohort.analysis.survival import survival_statistics
 from retrocohort.config.analysis_entries import table_figures
 from retrocohort.figures.km_figure import draw_km_figure
-from retrocohort.render.model import Table
 from retrocohort.kinds.base import TableKind, TableRequest
 from retrocohort.kinds.comparison import with_population
+from retrocohort.render.model import Table
 from retrocohort.tables.survival_table import build_survival_table
 
 

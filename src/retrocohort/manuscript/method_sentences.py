@@ -11,9 +11,10 @@ columns (``hl_method``: Hodges-Lehmann, ``rank_biserial``, ``smd``, ``quantile_t
 and ``details`` (exact or approximate null, Yates, ties), so a study whose outputs hold no
 McNemar row is never told it ran one.
 
-The registry lives beside the manuscript, not in :mod:`retrocohort.stats`: it is prose for a
-paper (and the report's Methods page) keyed on the stats outputs, and it is the seed of the
-test registry of issue 22 (name, method sentence, R equivalent, reference).
+The tests' entries come from the registry of tests (:mod:`retrocohort.stats.registry`: title,
+method sentence, R equivalent, reference), so a test registered there has its sentence here;
+the estimators' and models' entries (quantiles, Hodges-Lehmann, SMD, Kaplan-Meier, Cox,
+logistic) live here, prose for a paper keyed on the stats outputs.
 
 References
 ----------
@@ -45,6 +46,7 @@ from retrocohort.manuscript.method_wording import (
     smd,
     wilcoxon,
 )
+from retrocohort.stats.registry import TESTS
 
 #: A record field naming what a row is about as printed, in order of preference (paired,
 #: groups, survival); a record without one (a declared table's row) names nothing, never its
@@ -62,6 +64,17 @@ class MethodEntry:
     r_equivalent: str
     reference: str
     describe: Describe
+
+
+def registered(name: str, describe: Describe | None = None) -> MethodEntry:
+    """The entry of a test of :data:`retrocohort.stats.registry.TESTS`: keyed on the ``test`` its
+    results record, with the registry's title, R equivalent and reference, and its method
+    sentence (the registry's, or ``describe``, which words it from the records: exact or
+    approximate null, Yates' correction)."""
+    entry = TESTS[name]
+    return MethodEntry(
+        entry.test, entry.title, entry.r_equivalent, entry.reference, describe or fixed(entry.sentence)
+    )
 
 
 REGISTRY: dict[str, MethodEntry] = {
@@ -83,37 +96,10 @@ REGISTRY: dict[str, MethodEntry] = {
             "2014;66:2613-20.",
             hscore,
         ),
-        MethodEntry(
-            "Wilcoxon signed-rank",
-            "Wilcoxon signed-rank test",
-            "wilcox.test(x, y, paired = TRUE); exact with ties: coin::wilcoxsign_test(distribution = 'exact')",
-            "Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bull 1945;1:80-3; "
-            "Streitberg B, Röhmel J. Exact distributions for permutation and rank tests. Stat Softw "
-            "Newsl 1986;12:10-7.",
-            wilcoxon,
-        ),
-        MethodEntry(
-            "McNemar",
-            "McNemar test",
-            "mcnemar.test(table); exact: binom.test(b, b + c)",
-            "McNemar Q. Note on the sampling error of the difference between correlated proportions "
-            "or percentages. Psychometrika 1947;12:153-7.",
-            mcnemar,
-        ),
-        MethodEntry(
-            "sign test",
-            "Sign test",
-            "binom.test(sum(d > 0), sum(d != 0))",
-            "Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods. 3rd ed. Wiley; 2014.",
-            fixed("Exact sign test (Binomial(n, 1/2) on the signs of the non-zero paired differences)"),
-        ),
-        MethodEntry(
-            "paired t-test",
-            "Paired t-test",
-            "t.test(x, y, paired = TRUE)",
-            "Student. The probable error of a mean. Biometrika 1908;6:1-25.",
-            fixed("Paired Student t-test on the differences (n - 1 df)"),
-        ),
+        registered("wilcoxon_signed_rank", wilcoxon),
+        registered("mcnemar", mcnemar),
+        registered("sign"),
+        registered("paired_t"),
         MethodEntry(
             "Hodges-Lehmann",
             "Hodges-Lehmann estimate",
@@ -130,74 +116,14 @@ REGISTRY: dict[str, MethodEntry] = {
             "correlation. Compr Psychol 2014;3:11.IT.3.1.",
             fixed("Matched-pairs rank-biserial correlation as the effect size of the signed-rank test"),
         ),
-        MethodEntry(
-            "Friedman",
-            "Friedman test",
-            "friedman.test(y ~ time | patient)",
-            "Friedman M. The use of ranks to avoid the assumption of normality implicit in the "
-            "analysis of variance. J Am Stat Assoc 1937;32:675-701.",
-            fixed(
-                "Friedman rank test across the repeated time points (within-patient mid-ranks, "
-                "tie-corrected, chi-square approximation), patients with a value at every time point"
-            ),
-        ),
-        MethodEntry(
-            "Cochran's Q",
-            "Cochran's Q test",
-            "DescTools::CochranQTest(y ~ time | patient)",
-            "Cochran WG. The comparison of percentages in matched samples. Biometrika 1950;37:256-66.",
-            fixed(
-                "Cochran's Q test across the repeated time points of a binary value (chi-square "
-                "approximation), patients with a value at every time point"
-            ),
-        ),
-        MethodEntry(
-            "Mann-Whitney U",
-            "Mann-Whitney U test",
-            "wilcox.test(x, y); exact with ties: coin::wilcox_test(distribution = 'exact')",
-            "Mann HB, Whitney DR. On a test of whether one of two random variables is stochastically "
-            "larger than the other. Ann Math Stat 1947;18:50-60.",
-            mann_whitney,
-        ),
-        MethodEntry(
-            "Kruskal-Wallis",
-            "Kruskal-Wallis test",
-            "kruskal.test(x ~ group)",
-            "Kruskal WH, Wallis WA. Use of ranks in one-criterion variance analysis. J Am Stat "
-            "Assoc 1952;47:583-621.",
-            fixed(
-                "Kruskal–Wallis rank-sum test across more than two groups (tie-corrected H, chi-square approximation)"
-            ),
-        ),
-        MethodEntry(
-            "Pearson chi-square",
-            "Pearson chi-square test",
-            "chisq.test(table, correct = TRUE/FALSE)",
-            "Pearson K. On the criterion that a given system of deviations from the probable in the "
-            "case of a correlated system of variables is such that it can be reasonably supposed to "
-            "have arisen from random sampling. Philos Mag 1900;50:157-75; Yates F. Contingency tables involving small numbers and the "
-            "chi-square test. Suppl J R Stat Soc 1934;1:217-35.",
-            chi_square,
-        ),
-        MethodEntry(
-            "Fisher exact",
-            "Fisher's exact test",
-            "fisher.test(table)",
-            "Fisher RA. On the interpretation of chi-square from contingency tables, and the "
-            "calculation of P. J R Stat Soc 1922;85:87-94.",
-            fixed(
-                "Fisher's exact test on 2x2 tables (two-sided p by the minimum-likelihood rule, as R's "
-                "fisher.test)"
-            ),
-        ),
-        MethodEntry(
-            "Fisher-Freeman-Halton exact",
-            "Fisher-Freeman-Halton exact test",
-            "fisher.test(table) on an r x c table",
-            "Freeman GH, Halton JH. Note on an exact treatment of contingency, goodness of fit and "
-            "other problems of significance. Biometrika 1951;38:141-9.",
-            fixed("Fisher–Freeman–Halton exact test on tables larger than 2x2 (full enumeration)"),
-        ),
+        registered("friedman"),
+        registered("cochran_q"),
+        registered("mann_whitney", mann_whitney),
+        registered("welch_t"),
+        registered("kruskal_wallis"),
+        registered("chi_square", chi_square),
+        registered("fisher"),
+        registered("fisher_freeman_halton"),
         MethodEntry(
             "SMD",
             "Standardised mean difference",
@@ -224,14 +150,7 @@ REGISTRY: dict[str, MethodEntry] = {
             "Biometrics 1982;38:29-41.",
             median_survival,
         ),
-        MethodEntry(
-            "log-rank",
-            "Log-rank test",
-            "survival::survdiff(Surv(time, event) ~ group)",
-            "Mantel N. Evaluation of survival data and two new rank order statistics arising in its "
-            "consideration. Cancer Chemother Rep 1966;50:163-70.",
-            fixed("Unweighted log-rank (Mantel–Cox) test between groups (chi-square on k - 1 df)"),
-        ),
+        registered("logrank"),
         MethodEntry(
             "cox",
             "Cox proportional-hazards regression",

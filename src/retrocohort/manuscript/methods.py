@@ -30,31 +30,29 @@ from retrocohort.manuscript.method_sentences import REGISTRY, MethodLine, Record
 from retrocohort.manuscript.resolve import synthetic_footnote
 from retrocohort.render.rst import rst_escape
 from retrocohort.stats.multiplicity import ADJUST_METHODS
+from retrocohort.stats.registry import TESTS
 
 #: Packages whose versions the paragraph names (those that compute or print a number).
 SOFTWARE = ("retrocohort", "numpy", "scipy", "pandas", "statsmodels", "snakemake", "python-docx")
 
-#: Registry keys per paragraph of the section, in order (keys not used are left out).
-PAIRED_KEYS = (
-    "Wilcoxon signed-rank",
-    "McNemar",
-    "sign test",
-    "paired t-test",
-    "Hodges-Lehmann",
-    "rank-biserial",
-)
-REPEATED_KEYS = ("Friedman", "Cochran's Q")
-GROUP_KEYS = (
-    "Mann-Whitney U",
-    "Kruskal-Wallis",
-    "Pearson chi-square",
-    "Fisher exact",
-    "Fisher-Freeman-Halton exact",
-    "SMD",
-)
-SURVIVAL_KEYS = ("km", "median", "log-rank")
+
+def _recorded(paired: bool) -> tuple[str, ...]:
+    """Recorded names of the registered tests chosen for paired (or between-groups) slots."""
+    return tuple(
+        e.test for e in TESTS.values() if e.test and any(s.endswith("_paired") == paired for s in e.slots)
+    )
+
+
+#: Registry keys per paragraph of the section, in order (keys not used are left out); the tests'
+#: keys come from the registry of tests, so a newly registered test has its paragraph.
+PAIRED_TESTS = _recorded(paired=True)
+GROUP_TESTS = _recorded(paired=False)
+PAIRED_KEYS = PAIRED_TESTS + ("Hodges-Lehmann", "rank-biserial")
+REPEATED_KEYS = (TESTS["friedman"].test, TESTS["cochran_q"].test)
+GROUP_KEYS = GROUP_TESTS + ("SMD",)
+SURVIVAL_KEYS = ("km", "median", TESTS["logrank"].test)
 REGRESSION_KEYS = ("cox", "logistic")
-TEST_KEYS = PAIRED_KEYS[:4] + REPEATED_KEYS + GROUP_KEYS[:5] + ("log-rank",) + REGRESSION_KEYS
+TEST_KEYS = PAIRED_TESTS + REPEATED_KEYS + GROUP_TESTS + (TESTS["logrank"].test,) + REGRESSION_KEYS
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,13 @@ from retrocohort.stats.hodges_lehmann_r import hodges_lehmann_r
 from retrocohort.stats.multi_group import kruskal_wallis
 from retrocohort.stats.multiplicity import ADJUST_METHODS, adjust_pvalues
 from retrocohort.stats.paired_binary import mcnemar, mcnemar_from_discordant
+from retrocohort.stats.paired_t import paired_t
 from retrocohort.stats.quantiles import HF_TYPES, grouped_quantiles, quantile
 from retrocohort.stats.regression import cox_regression, logistic_regression
 from retrocohort.stats.regression_design import RegressionResult, RegressionTerm
 from retrocohort.stats.repeated_measures import cochran_q, friedman
 from retrocohort.stats.result import TestResult
 from retrocohort.stats.signed_rank import (
-    paired_t,
     sign_test,
     signed_rank_null_pmf,
     wilcoxon_preset,
@@ -42,6 +42,7 @@ from retrocohort.stats.two_sample import (
     mann_whitney_preset,
     rank_sum_null_pmf,
 )
+from retrocohort.stats.welch_t import welch_t
 
 __all__ = [
     "ADJUST_METHODS",
@@ -81,5 +82,6 @@ __all__ = [
     "sign_test",
     "signed_rank_null_pmf",
     "wilcoxon_preset",
+    "welch_t",
     "wilcoxon_signed_rank",
 ]

@@ -1,4 +1,5 @@
-"""One-sample / paired-difference location tests: Wilcoxon signed-rank, sign test, paired t.
+"""One-sample / paired-difference location tests: Wilcoxon signed-rank and the sign test
+(the paired t-test: :mod:`retrocohort.stats.paired_t`).
 
 All functions take the paired differences d = x - y (NaN = missing pair, dropped). Pass
 ``decimals`` to round d first: float subtraction otherwise turns equal differences into
@@ -225,46 +226,6 @@ def sign_test(d: ArrayLike, *, alternative: str = "two-sided", decimals: int | N
             statistic_name="n positive",
             n_negative=int(nonzero.size - k),
             n_zero=int(diffs.size - nonzero.size),
-            n_missing=n - diffs.size,
-            decimals=decimals,
-        ),
-    )
-
-
-def paired_t(
-    d: ArrayLike,
-    *,
-    alternative: str = "two-sided",
-    conf_level: float = 0.95,
-    decimals: int | None = None,
-) -> TestResult:
-    """Paired (one-sample) Student t-test of mean difference 0, with a t confidence interval."""
-    from scipy.stats import ttest_1samp
-
-    check_alternative(alternative)
-    if not 0 < conf_level < 1:
-        raise ValueError(f"conf_level must be in (0, 1), got {conf_level!r}")
-    diffs, n = prepare_differences(d, decimals)
-    if diffs.size < 2:
-        raise ValueError(f"paired t-test needs at least 2 non-missing differences, got {diffs.size}")
-    res = ttest_1samp(diffs, 0.0, alternative=alternative)
-    ci = res.confidence_interval(confidence_level=conf_level)
-    return TestResult(
-        test="paired t-test",
-        method=f"Paired Student t-test on the differences (df = n - 1); {alternative} p-value.",
-        statistic=float(res.statistic),
-        p_value=float(res.pvalue),
-        n=n,
-        n_used=int(diffs.size),
-        alternative=alternative,
-        details=dict(
-            statistic_name="t",
-            df=int(res.df),
-            mean_difference=float(diffs.mean()),
-            sd_difference=float(diffs.std(ddof=1)),
-            conf_level=conf_level,
-            ci_low=float(ci.low),
-            ci_high=float(ci.high),
             n_missing=n - diffs.size,
             decimals=decimals,
         ),

@@ -26,7 +26,8 @@ from retrocohort.audit.regen.regen_model import (
 )
 from retrocohort.config.time_points import TimePoint
 from retrocohort.stats.paired_binary import MCNEMAR_METHODS, mcnemar_from_discordant
-from retrocohort.stats.signed_rank import paired_t, sign_test, wilcoxon_signed_rank
+from retrocohort.stats.paired_t import paired_t
+from retrocohort.stats.signed_rank import sign_test, wilcoxon_signed_rank
 
 _MCNEMAR_TEXT = {
     "exact": "exact binomial",
