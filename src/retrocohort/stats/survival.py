@@ -224,7 +224,7 @@ def logrank(time: ArrayLike, event: ArrayLike, group: ArrayLike) -> TestResult:
     chisq, p = survdiff(t, e, labels)
     return TestResult(
         test="log-rank",
-        method="Log-rank (Mantel-Cox) test, unweighted, chi-square on k - 1 df (statsmodels survdiff).",
+        method="Log-rank (Mantel-Cox) test, unweighted, chi-square on k - 1 df (as R survival::survdiff).",
         statistic=float(chisq),
         p_value=float(p),
         n=n,
