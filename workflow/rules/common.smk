@@ -1,6 +1,7 @@
 # The study, loaded once; what each rule reads of it; output lists; the run-status hooks.
 import os
 import sys
+from pathlib import Path
 
 from retrocohort.config.analysis_entries import table_figures
 from retrocohort.config.slices import with_value
@@ -183,6 +184,17 @@ def incomplete_outputs():
         return []
 
 
+def orphan_outputs():
+    """Files under results/ that no rule of this workflow writes any more (a table, figure, site
+    or stage the config no longer declares): removed when a run starts, so none looks current."""
+    try:
+        rules = list(workflow.rules)
+        files = [p for p in Path(RESULTS).rglob("*") if p.is_file()]
+    except Exception:  # Snakemake's rule API: without it, nothing is removed
+        return []
+    return run_status.orphaned_outputs(files, lambda path: any(rule.is_producer(path) for rule in rules))
+
+
 def status_hook(hook, *args):
     """Run a run-status hook; results/ that cannot be written stops the run with one paragraph."""
     try:
@@ -193,6 +205,13 @@ def status_hook(hook, *args):
 
 
 onstart:
+    orphans = status_hook(run_status.remove_orphaned, orphan_outputs())
+    if orphans:
+        print(
+            f"retrocohort: removed {len(orphans)} file(s) of results/ that no rule of this study "
+            f"writes any more (a table, figure or stage no longer declared): {', '.join(orphans)}",
+            file=sys.stderr,
+        )
     removed = status_hook(run_status.start_run, planned_outputs(), incomplete_outputs())
     if removed:
         print(

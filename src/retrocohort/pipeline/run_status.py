@@ -36,7 +36,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from retrocohort.errors import RetrocohortError
@@ -104,6 +104,49 @@ def start_run(planned: Iterable[tuple[str, str]], incomplete: Iterable[str] = ()
     except OSError as exc:
         raise _resource_error("the run", exc) from exc
     return interrupted
+
+
+def orphaned_outputs(files: Iterable[Path], produced: Callable[[str], bool]) -> list[str]:
+    """Files of results/ that no rule of the current workflow writes: the outputs of a table,
+    figure, site or stage the config no longer declares (left by an earlier run, they would look
+    current beside this run's outputs). A file inside a directory output counts as that
+    directory's; the status file and the report (written by ``snakemake --report``) are kept.
+
+    Parameters
+    ----------
+    files : iterable of pathlib.Path
+        The files under results/ (relative to the working directory).
+    produced : callable
+        ``path -> bool``: whether a rule of the workflow can write ``path`` (Snakemake's
+        ``Rule.is_producer``, wildcard constraints included).
+
+    Returns
+    -------
+    list of str
+        The orphaned files, sorted.
+    """
+    kept, root = {STATUS, REPORT}, STATUS.parent
+    orphans = []
+    for path in files:
+        owners = [path, *[p for p in path.parents if root in p.parents]]  # up to results/<dir>
+        if path not in kept and not any(produced(str(p)) for p in owners):
+            orphans.append(str(path))
+    return sorted(orphans)
+
+
+def remove_orphaned(orphans: Iterable[str]) -> list[str]:
+    """Remove the ``orphans`` (:func:`orphaned_outputs`) that exist, and the directories of
+    results/ they leave empty; return the files removed."""
+    try:
+        removed = _remove_existing(orphans)
+        for name in removed:
+            for parent in Path(name).parents:
+                if STATUS.parent not in parent.parents or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        return removed
+    except OSError as exc:
+        raise _resource_error("the run", exc) from exc
 
 
 def finish_run() -> None:
