@@ -21,7 +21,7 @@ from retrocohort.render.latex_unicode import PACKAGES
 from retrocohort.render.latex_unicode import escape as _escape_text
 from retrocohort.render.layout import CELL_PADDING_PT, plan_table
 from retrocohort.render.model import Row, Table, split_title, with_mark
-from retrocohort.render.presets import Preset
+from retrocohort.render.presets import A4_CM, Preset
 
 INDENT = r"\hspace{1em}"
 MARGIN_CM = 2.0
@@ -39,6 +39,7 @@ LATEX_PRESET = Preset(
     bottom_rule_eighths=8,
     char_width_em=0.52,
     margin_cm=MARGIN_CM,
+    page_cm=A4_CM,  # the preamble's a4paper
     bold_factor=1.15,  # Latin Modern bold extended is ~15 % wider than regular
 )
 _SIZE_COMMAND = {
