@@ -181,6 +181,7 @@ class TablePlan:
     body_pt: float
     widths_pt: list[float]
     text_width_pt: float
+    one_line: bool = False  # the natural widths fit: every cell sits on one line
 
     @property
     def fits(self) -> bool:
@@ -217,4 +218,5 @@ def plan_table(table: Table, preset: Preset, landscape: bool | None = None) -> T
         body_pt=size,
         widths_pt=share_width(minimum, natural, available, body),
         text_width_pt=available,
+        one_line=sum(natural) <= available,
     )
