@@ -76,10 +76,12 @@ def build_group_table(stats: pd.DataFrame, config: dict, bold_p_below: float | N
     foot += method_footnotes(markers)
     if stats["synthetic"].astype(bool).any():
         foot.append(synthetic_footnote(config))
-    return Table(
-        title=spec_t.get("title", "Group comparisons"),
-        columns=columns,
-        rows=rows,
-        footnotes=foot,
-        label="tab:groups",
+    return style.table(  # digit grouping decided per column and row
+        Table(
+            title=spec_t.get("title", "Group comparisons"),
+            columns=columns,
+            rows=rows,
+            footnotes=foot,
+            label="tab:groups",
+        )
     )

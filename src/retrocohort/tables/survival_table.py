@@ -154,10 +154,12 @@ def build_survival_table(stats: pd.DataFrame, config: dict, bold_p_below: float 
     foot += method_footnotes(markers)
     if stats["synthetic"].astype(bool).any():
         foot.append(synthetic_footnote(config))
-    return Table(
-        title=spec_t.get("title", "Time to event"),
-        columns=columns,
-        rows=rows,
-        footnotes=foot,
-        label="tab:survival",
+    return style.table(  # digit grouping decided per column and row
+        Table(
+            title=spec_t.get("title", "Time to event"),
+            columns=columns,
+            rows=rows,
+            footnotes=foot,
+            label="tab:survival",
+        )
     )
