@@ -46,7 +46,8 @@ def pdf_lines(pdftotext: str, pdf: Path) -> list[str]:
     text = subprocess.run(
         [pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
-    return [re.sub(r"\s+", " ", line.replace("\u00a0", " ")).strip() for line in text.splitlines()]
+    text = text.replace("\u00a0", " ").replace("\u2060", "")  # no-break space, word joiner
+    return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
 
 
 def page_sizes(pdfinfo: str, pdf: Path) -> set[tuple[float, float]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -43,6 +44,8 @@ FIXED_DATETIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_DATE_TIME = (2000, 1, 1, 0, 0, 0)
 AUTHOR = "retrocohort"
 INDENT_CM = 0.4
+WORD_JOINER = "\u2060"  # no break here (Unicode line breaking class WJ, UAX #14)
+_DASH_IN_WORD = re.compile(r"(?<=\S)\u2013(?=\S)")
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 # Schema successors, so inserted elements keep the CT_TblPr / CT_TcPr child order.
 _TBLBORDERS_SUCCESSORS = (
@@ -132,10 +135,12 @@ def _keep_row_together(row: _Row) -> None:
 def _add_text(paragraph: Paragraph, text: str, *, bold: bool, size_pt: float, cell: bool = False) -> None:
     """Runs for ``text``: its body, then its mark as a superscript (a :class:`Marked` cell), or the
     mark first (a :class:`Footnote`). In a table ``cell``, the spaces inside a value ("49.8
-    [42.2–56.7]", "(n = 312)") are no-break spaces (:func:`~retrocohort.render.layout.protect`)."""
+    [42.2–56.7]", "(n = 312)") are no-break spaces (:func:`~retrocohort.render.layout.protect`)
+    and an en dash inside a word ("42.2–56.7", "[Q1–Q3]") is followed by a word joiner (U+2060),
+    since Word and LibreOffice may break a line after an en dash."""
     body, mark, mark_first = split_mark(text)
     if cell:
-        body = protect(body)
+        body = _DASH_IN_WORD.sub("\u2013" + WORD_JOINER, protect(body))
     parts = [(mark, True), (" " + body, False)] if mark_first else [(body, False), (mark, True)]
     for part, superscript in parts:
         if not part:
