@@ -387,3 +387,26 @@ def test_every_section_is_on_the_presets_paper(name):
     for section in document.sections:
         short, long = sorted((section.page_width.cm, section.page_height.cm))
         assert (short, long) == pytest.approx(preset.page_cm, abs=0.01)
+
+
+def test_an_en_dash_inside_a_word_is_followed_by_a_word_joiner():
+    """Failed before: LibreOffice broke "median [Q1– / Q3]" and "49.8 [42.2– / 56.7]" after the
+    en dash (a line may break after an en dash unless a word joiner follows it)."""
+    table = Table(
+        "T", ["Characteristic", "Value"], [Row(["Age, median [Q1–Q3]", "49.8 [42.2–56.7]"])], ["a – b"], "t"
+    )
+    cells = _document([table]).tables[0].rows[1].cells
+    assert cells[0].text == "Age, median [Q1–\u2060Q3]"
+    assert cells[1].text == "49.8\u00a0[42.2–\u206056.7]"
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_results_and_methods_documents_are_on_the_presets_paper(name):
+    """Failed before: results.docx and methods.docx kept python-docx's US Letter template page
+    while every table was A4."""
+    from retrocohort.manuscript.docx_text import text_docx_bytes
+
+    document = docx.Document(io.BytesIO(text_docx_bytes("# Results\n\nText.", "Results", name)))
+    section = document.sections[0]
+    assert (section.page_width.cm, section.page_height.cm) == pytest.approx(PRESETS[name].page_cm, abs=0.01)
+    assert section.left_margin.cm == pytest.approx(PRESETS[name].margin_cm, abs=0.01)
