@@ -303,3 +303,16 @@ def test_results_text_percent_uses_the_table_rule_for_a_nonzero_count():
     assert style.percent(1, 418)(0) == "<1%"
     assert style.percent(1, 20000)(1) == "<0.1%"
     assert style.percent(13, 21)(0) == "62%"
+
+
+def test_results_text_groups_a_value_as_its_table_row():
+    """Failed before: the Results text wrote "ferritin from 10,044† to 2014†" where Table 3's
+    row prints "10,044.0" and "2,014.0" (one grouping decision per row)."""
+    from retrocohort.manuscript.namespace import TextStyle
+    from retrocohort.render.number_style import NumberStyle
+
+    style = TextStyle(NumberStyle(), {})
+    row = [10044.0, 2014.0]
+    assert [style.row_number(v, row)(0) for v in row] == ["10,044", "2,014"]
+    assert style.row_number(2014.0, [2014.0, 35.1])(0) == "2014"
+    assert style.row_number(2014.0, [2014.0, None])(1) == "2014.0"

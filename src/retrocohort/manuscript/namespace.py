@@ -76,6 +76,12 @@ class TextStyle:
     def number(self, value: object) -> Formatter:
         return lambda d: format_number(value, d, **self.grouping([value], d))
 
+    def row_number(self, value: object, row: list[object]) -> Formatter:
+        """``value`` grouped as in its table row: one decision for all the numbers of ``row``
+        (:meth:`NumberStyle.cell`), so the text says "from 10,044 to 2,014" as Table 3 prints
+        "10,044.0" and "2,014.0", never "10,044 to 2014"."""
+        return lambda d: format_number(value, d, **self.grouping(row, d))
+
     def integer(self, value: object) -> Formatter:
         return lambda d: format_number(value, 0, thousands_sep="", rule=self.numbers.rule)
 
