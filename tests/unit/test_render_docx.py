@@ -317,6 +317,7 @@ def pbc_like_table() -> Table:
         ("0.52 (0.31 to 0.87)", ["0.52\u00a0(0.31\u00a0to\u00a00.87)"]),
         ("71% (63–77)", ["71%\u00a0(63–77)"]),
         ("All patients", ["All", "patients"]),
+        ("Median time, days (95% CI)", ["Median", "time,", "days", "(95%\u00a0CI)"]),
         ("Age (years), median [Q1–Q3]", ["Age", "(years),", "median", "[Q1–Q3]"]),
     ],
 )

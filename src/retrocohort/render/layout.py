@@ -42,11 +42,12 @@ SUPERSCRIPT_FACTOR = 0.65
 UNIT_SAFETY = 1.04  # an unbreakable unit gets 4 % more than its estimate (font metrics differ)
 _NUM = r"[<>≤≥±~+\-\u2212]?\d[\d.,/\u202f\u2009%]*"
 #: Values never broken across lines: a number with its bracketed interval or percentage (the
-#: bracket may hold "to"), "a to b", and "n = 312" (with or without parentheses).
+#: bracket may hold "to"), "a to b", "n = 312" and "95% CI" (with or without parentheses).
 _UNIT_RE = re.compile(
     rf"{_NUM} [(\[][^ )\]]*(?: to [^ )\]]*)?[)\]]%?"
     rf"|{_NUM} to {_NUM}"
     r"|\(?\bn = \d[\d,.\u202f]*\)?"
+    r"|\(?\d+(?:\.\d+)?% CI\)?"
 )
 _NARROW = set("iljtfrI.,;:'!|()[] \u00a0")
 _WIDE = set("mwMW@%")
