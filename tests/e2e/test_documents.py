@@ -67,8 +67,10 @@ def _pages(poppler: dict[str, str], pdf: Path) -> int:
 
 
 def _pdf_text(poppler: dict[str, str], pdf: Path) -> str:
+    """The PDF's text as laid out (``-layout``: a line ending in a hyphen, "anti-" before
+    "TNF", is kept as printed; the default mode joins it into "antiTNF")."""
     return subprocess.run(
-        [poppler["pdftotext"], str(pdf), "-"], check=True, capture_output=True, text=True
+        [poppler["pdftotext"], "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
 
 
