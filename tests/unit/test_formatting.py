@@ -286,7 +286,13 @@ def test_nonzero_count_never_zero_percent_and_partial_never_hundred(denominator,
 
 @pytest.mark.parametrize(
     ("count", "denominator", "decimals", "expected"),
-    [(1, 418, 0, "<1%"), (1, 20000, 1, "<0.1%"), (417, 418, 0, ">99%"), (0, 418, 0, "0%"), (13, 21, 0, "62%")],
+    [
+        (1, 418, 0, "<1%"),
+        (1, 20000, 1, "<0.1%"),
+        (417, 418, 0, ">99%"),
+        (0, 418, 0, "0%"),
+        (13, 21, 0, "62%"),
+    ],
 )
 def test_format_percent_never_prints_zero_for_a_nonzero_count(count, denominator, decimals, expected):
     from retrocohort.format.numbers import format_percent
