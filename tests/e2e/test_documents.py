@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from layout_checks import convert_to_pdf, latex_check, word_check
 from retrocohort.render import Row, Table, to_latex, write_docx
 from retrocohort.render.latex import PREAMBLE
 from retrocohort.render.presets import PRESETS
@@ -57,22 +58,7 @@ def pdflatex() -> str:
 
 
 def _to_pdf(libreoffice: str, docx: Path, outdir: Path) -> Path:
-    subprocess.run(
-        [
-            libreoffice,
-            f"-env:UserInstallation={(outdir / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            str(docx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return outdir / (docx.stem + ".pdf")
+    return convert_to_pdf(libreoffice, [docx], outdir)[docx]
 
 
 def _pages(poppler: dict[str, str], pdf: Path) -> int:
@@ -81,8 +67,10 @@ def _pages(poppler: dict[str, str], pdf: Path) -> int:
 
 
 def _pdf_text(poppler: dict[str, str], pdf: Path) -> str:
+    """The PDF's text as laid out (``-layout``: a line ending in a hyphen, "anti-" before
+    "TNF", is kept as printed; the default mode joins it into "antiTNF")."""
     return subprocess.run(
-        [poppler["pdftotext"], str(pdf), "-"], check=True, capture_output=True, text=True
+        [poppler["pdftotext"], "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
 
 
@@ -121,16 +109,44 @@ def test_flagship_table2_in_word_fits_three_pages_without_broken_words(
 
 
 def test_every_flagship_word_document_converts_without_broken_words(flagship, libreoffice, poppler, tmp_path):
+    files = [flagship / f"results/tables/{stem}.docx" for stem in TABLE_STEMS]
+    pdfs = convert_to_pdf(libreoffice, files, tmp_path)  # one LibreOffice call
     md_words = {}
-    for stem in TABLE_STEMS:
-        pdf = _to_pdf(libreoffice, flagship / f"results/tables/{stem}.docx", tmp_path)
-        text = _pdf_text(poppler, pdf)
+    for stem, docx in zip(TABLE_STEMS, files):
+        text = _pdf_text(poppler, pdfs[docx])
         markdown = (flagship / f"results/tables/{stem}.md").read_text()
         table_lines = [line for line in markdown.splitlines() if line.startswith("|") and ":---" not in line]
         cells = re.sub(r"<sup>.*?</sup>|&emsp;|\\", " ", " ".join(table_lines))
         md_words[stem] = sorted(_tokens(cells) - _tokens(text))
     assert md_words == {stem: [] for stem in TABLE_STEMS}
     assert _pages(poppler, tmp_path / "table2.pdf") <= MAX_TABLE2_PAGES
+
+
+def _preset_paper_pt(config_path: Path) -> set[tuple[int, int]]:
+    preset = PRESETS[yaml.safe_load(config_path.read_text())["tables"]["preset"]]
+    return {tuple(sorted(round(cm * 72 / 2.54) for cm in preset.page_cm))}
+
+
+def test_flagship_word_documents_print_every_value_whole_on_the_presets_paper(
+    flagship, libreoffice, poppler, tmp_path
+):
+    """Every Word document of the flagship (tables, Results, methods) through LibreOffice: no
+    number, interval, "n (%)" or "(n = N)" split across lines (pdftotext -layout), and one paper
+    for all of them, the preset's (failed before: results.docx was US Letter, the tables A4)."""
+    broken, sizes = word_check(flagship / "results", "flagship", tmp_path, libreoffice, poppler)
+    assert {stem: values for stem, values in broken.items() if values} == {}
+    assert set(broken) >= set(TABLE_STEMS)
+    assert sizes == _preset_paper_pt(flagship / "config/config.yaml")
+
+
+def test_flagship_latex_tables_print_every_value_whole_without_overfull_boxes(
+    flagship, pdflatex, poppler, tmp_path
+):
+    """Each LaTeX table of the flagship compiled alone: no overfull box over 1 pt and every value
+    whole on one line (failed before: Table 3 broke "16 (88.9%)" and "(n = 19)")."""
+    overfull, broken = latex_check(flagship / "results", PREAMBLE, tmp_path, pdflatex, poppler["pdftotext"])
+    assert overfull == []
+    assert {stem: values for stem, values in broken.items() if values} == {}
 
 
 def _compile(pdflatex: str, source: str, workdir: Path, name: str) -> tuple[Path, str]:

@@ -282,3 +282,43 @@ def test_nonzero_count_never_zero_percent_and_partial_never_hundred(denominator,
         assert not (pct[0].isdigit() and float(pct) == 0)
     if count < denominator:
         assert not (pct[0].isdigit() and float(pct) == 100)
+
+
+@pytest.mark.parametrize(
+    ("count", "denominator", "decimals", "expected"),
+    [
+        (1, 418, 0, "<1%"),
+        (1, 20000, 1, "<0.1%"),
+        (417, 418, 0, ">99%"),
+        (0, 418, 0, "0%"),
+        (13, 21, 0, "62%"),
+    ],
+)
+def test_format_percent_never_prints_zero_for_a_nonzero_count(count, denominator, decimals, expected):
+    from retrocohort.format.numbers import format_percent
+
+    assert format_percent(count, denominator, decimals) == expected
+
+
+def test_results_text_percent_uses_the_table_rule_for_a_nonzero_count():
+    """Failed before: the Results text printed a percentage of 1 in 418 as "0%" (a "1 (0%)")."""
+    from retrocohort.manuscript.namespace import TextStyle
+    from retrocohort.render.number_style import NumberStyle
+
+    style = TextStyle(NumberStyle(), {})
+    assert style.percent(1, 418)(0) == "<1%"
+    assert style.percent(1, 20000)(1) == "<0.1%"
+    assert style.percent(13, 21)(0) == "62%"
+
+
+def test_results_text_groups_a_value_as_its_table_row():
+    """Failed before: the Results text wrote "ferritin from 10,044† to 2014†" where Table 3's
+    row prints "10,044.0" and "2,014.0" (one grouping decision per row)."""
+    from retrocohort.manuscript.namespace import TextStyle
+    from retrocohort.render.number_style import NumberStyle
+
+    style = TextStyle(NumberStyle(), {})
+    row = [10044.0, 2014.0]
+    assert [style.row_number(v, row)(0) for v in row] == ["10,044", "2,014"]
+    assert style.row_number(2014.0, [2014.0, 35.1])(0) == "2014"
+    assert style.row_number(2014.0, [2014.0, None])(1) == "2014.0"

@@ -82,7 +82,7 @@ def test_numbers_formatted_as_in_the_tables_and_traced(stats):
     resolved = resolve_template(text, "results.md", space, {stats["table1"]: "table1_statistics"})
     assert resolved.text == (
         "Among 21 of 30 patients, 13 (62%) men, 8 women, age 45.0 [32.8–58.3] (45 [33–58]); "
-        "CRP p < 0.001†, ferritin p = 0.011 from 10,044 to 2014."
+        "CRP p < 0.001†, ferritin p = 0.011 from 10,044 to 2,014."
     )
     first = resolved.records[0]
     assert first["placeholder"] == "cohort.n" and first["value"] == 21

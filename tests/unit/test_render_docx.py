@@ -16,9 +16,11 @@ from retrocohort.render.layout import (
     CELL_PADDING_PT,
     column_extents,
     plan_table,
+    protect,
     share_width,
     text_width,
     text_width_pt,
+    unbreakable_units,
 )
 from retrocohort.render.presets import PRESETS, get_preset
 
@@ -119,7 +121,7 @@ def test_plan_puts_wide_tables_in_landscape_and_narrow_ones_in_portrait():
     wide, narrow = plan_table(wide_table(), AMA), plan_table(narrow_table(), AMA)
     assert wide.landscape and not narrow.landscape
     assert wide.fits and narrow.fits
-    assert sum(wide.widths_pt) == pytest.approx(text_width(True, AMA.margin_cm))
+    assert sum(wide.widths_pt) == pytest.approx(text_width(True, AMA.margin_cm, AMA.page_cm))
     minimum, _ = column_extents(wide_table(), wide.body_pt, AMA.char_width_em)
     assert all(w >= m - 1e-9 for w, m in zip(wide.widths_pt, minimum))  # no column below its longest word
     assert plan_table(narrow_table(), AMA, landscape=True).landscape
@@ -151,7 +153,7 @@ def test_docx_column_widths_come_from_content_with_a_fixed_layout():
     widths = _grid_pt(table)
     assert widths.index(max(widths)) == 10  # the outcome text gets the most room
     assert widths[1] < widths[3]  # "Age" narrower than the factors text
-    assert sum(widths) <= text_width(True, AMA.margin_cm) + 1
+    assert sum(widths) <= text_width(True, AMA.margin_cm, AMA.page_cm) + 1
     cell_w = [int(c._tc.tcPr.find(f"{W}tcW").get(f"{W}w")) / 20 for c in table.rows[1].cells]
     assert cell_w == pytest.approx(widths, abs=0.05)
 
@@ -168,7 +170,7 @@ def test_docx_marks_are_superscript_runs_and_bold_p_is_bold():
     first = document.tables[0].rows[1].cells
     label_runs = first[0].paragraphs[0].runs
     assert [(r.text, bool(r.font.superscript)) for r in label_runs] == [
-        ("CRP (mg/L) (n = 15)", False),
+        ("CRP (mg/L) (n\u00a0=\u00a015)", False),  # "(n = 15)" never breaks
         ("†", True),
     ]
     p_runs = first[3].paragraphs[0].runs
@@ -262,3 +264,150 @@ def test_method_letters_in_order_of_first_use_and_bold_rule():
     with pytest.raises(ValueError, match="more than 26 test methods"):
         for i in range(27):
             method_letter(letters, f"method {i}")
+
+
+def pbc_like_table() -> Table:
+    """Four value columns with intervals and "(n = N)" headers, and a long label column (the
+    shape of studies/pbc Table 1, whose values broke inside in Word before)."""
+    return Table(
+        "Table 1. Baseline characteristics of the 312 randomised patients by treatment arm.",
+        ["Characteristic", "Overall (n = 312)", "D-penicillamine (n = 158)", "Placebo (n = 154)", "p-Value"],
+        [
+            Row(
+                [
+                    "Age (years), median [Q1–Q3]",
+                    "49.8 [42.2–56.7]",
+                    "51.9 [43.0–58.9]",
+                    "48.1 [41.4–55.8]",
+                    "0.020",
+                ]
+            ),
+            Row(
+                [
+                    "Alkaline phosphatase (U/L), median [Q1–Q3]",
+                    "1259 [872–1980]",
+                    "1215 [841–2028]",
+                    "1283 [923–1950]",
+                    "0.812",
+                ]
+            ),
+            Row(["Untreated or resolved by diuretics", "29 (9%)", "16 (10%)", "13 (8%)", ""]),
+            Row(
+                [
+                    "AST (U/mL, as documented), median [Q1–Q3]",
+                    "114.7 [80.6–151.9]",
+                    "111.6 [76.7–151.5]",
+                    "117.4 [83.8–151.9]",
+                    "0.459",
+                ]
+            ),
+        ],
+        [],
+        "tab:t1",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("49.8 [42.2–56.7]", ["49.8\u00a0[42.2–56.7]"]),
+        ("Overall (n = 312)", ["Overall", "(n\u00a0=\u00a0312)"]),
+        ("16 (88.9%)", ["16\u00a0(88.9%)"]),
+        ("1259/2000 (63%)", ["1259/2000\u00a0(63%)"]),
+        ("0.52 (0.31 to 0.87)", ["0.52\u00a0(0.31\u00a0to\u00a00.87)"]),
+        ("71% (63–77)", ["71%\u00a0(63–77)"]),
+        ("All patients", ["All", "patients"]),
+        ("Median time, days (95% CI)", ["Median", "time,", "days", "(95%\u00a0CI)"]),
+        ("Age (years), median [Q1–Q3]", ["Age", "(years),", "median", "[Q1–Q3]"]),
+    ],
+)
+def test_a_value_is_one_unbreakable_unit_and_words_stay_separate(text, units):
+    assert unbreakable_units(text) == units
+    assert protect(text).replace("\u00a0", " ") == text
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_no_value_column_is_narrower_than_its_widest_value(name):
+    """Failed before: pbc Table 1 (ama) gave "Overall (n = 312)" and the interval columns less
+    than their values ("49.8 [42.2– / 56.7]") while "D-penicillamine" got more."""
+    preset = PRESETS[name]
+    table = pbc_like_table()
+    plan = plan_table(table, preset)
+    assert plan.fits
+    for j in range(1, table.width):
+        for row in table.rows:
+            value = row.cells[j]
+            need = text_width_pt(value, plan.body_pt, preset.char_width_em) + CELL_PADDING_PT
+            assert plan.widths_pt[j] >= need, (j, value, plan.widths_pt)
+        need = text_width_pt(f"(n = {312})", plan.body_pt, preset.char_width_em, bold=True) + CELL_PADDING_PT
+        assert plan.widths_pt[j] >= need or j == 4
+
+
+def test_short_body_labels_stay_on_one_line_before_headers_get_room():
+    """Failed before: the flagship survival table wrapped "All / patients" while its long
+    headers took the spare width (spare space was shared by the header-included excess)."""
+    table = Table(
+        "Time to fever resolution after anakinra start (Kaplan–Meier).",
+        [
+            "Analysis and group",
+            "n (events)",
+            "Median time to fever resolution, days (95% CI)",
+            "Without fever resolution at 1 day (95% CI)",
+            "Without fever resolution at 3 days (95% CI)",
+            "p-Value",
+        ],
+        [
+            Row([Marked("Time to fever resolution after anakinra start", "†")], section=True),
+            Row(["All patients", "20 (19)", "1.5 (1.0–2.0)", "50% (27–69)", "25% (9–45)", ""], indent=1),
+            Row([Marked("Time to fever resolution by first-line anakinra use", "†")], section=True),
+            Row(["First line", "10 (10)", "1.0 (0.0–2.0)", "40% (12–67)", "20% (3–47)", "0.125"], indent=1),
+            Row(["Later line", "10 (9)", "2.0 (1.0–10.0)", "60% (25–83)", "30% (7–58)", ""], indent=1),
+        ],
+        [],
+        "tab:surv",
+    )
+    for preset in PRESETS.values():
+        plan = plan_table(table, preset)
+        label = text_width_pt("All patients", plan.body_pt, preset.char_width_em)
+        assert plan.widths_pt[0] >= label + 0.4 * 72 / 2.54 + CELL_PADDING_PT, preset.name
+
+
+def test_share_width_fills_body_widths_before_header_widths():
+    # body natural 30 + 30 fits in 80: both reach 30, the 20 left go to the long header
+    assert share_width([10, 10], [30, 90], 80, body=[30, 30]) == pytest.approx([30, 50])
+    # body natural overflows: share towards the body widths only
+    assert share_width([10, 10], [60, 90], 50, body=[40, 30]) == pytest.approx(
+        [10 + 30 * 30 / 50, 10 + 30 * 20 / 50]
+    )
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_every_section_is_on_the_presets_paper(name):
+    preset = PRESETS[name]
+    document = _document([narrow_table(), wide_table()], preset=name)
+    for section in document.sections:
+        short, long = sorted((section.page_width.cm, section.page_height.cm))
+        assert (short, long) == pytest.approx(preset.page_cm, abs=0.01)
+
+
+def test_an_en_dash_inside_a_word_is_followed_by_a_word_joiner():
+    """Failed before: LibreOffice broke "median [Q1– / Q3]" and "49.8 [42.2– / 56.7]" after the
+    en dash (a line may break after an en dash unless a word joiner follows it)."""
+    table = Table(
+        "T", ["Characteristic", "Value"], [Row(["Age, median [Q1–Q3]", "49.8 [42.2–56.7]"])], ["a – b"], "t"
+    )
+    cells = _document([table]).tables[0].rows[1].cells
+    assert cells[0].text == "Age, median [Q1–\u2060Q3]"
+    assert cells[1].text == "49.8\u00a0[42.2–\u206056.7]"
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_results_and_methods_documents_are_on_the_presets_paper(name):
+    """Failed before: results.docx and methods.docx kept python-docx's US Letter template page
+    while every table was A4."""
+    from retrocohort.manuscript.docx_text import text_docx_bytes
+
+    document = docx.Document(io.BytesIO(text_docx_bytes("# Results\n\nText.", "Results", name)))
+    section = document.sections[0]
+    assert (section.page_width.cm, section.page_height.cm) == pytest.approx(PRESETS[name].page_cm, abs=0.01)
+    assert section.left_margin.cm == pytest.approx(PRESETS[name].margin_cm, abs=0.01)

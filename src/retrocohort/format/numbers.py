@@ -144,6 +144,30 @@ def _percent(count: int, denominator: int, pct_decimals: int | Literal["auto"], 
     return format_number(pct, pct_decimals, thousands_sep="", rule=rule)
 
 
+def format_percent(
+    count: int,
+    denominator: int,
+    pct_decimals: int | Literal["auto"] = 0,
+    *,
+    pct_sign: bool = True,
+    rule: RoundingRule = "half_up",
+) -> str:
+    """The share 100 * count / denominator alone ("62%"), with the bounds of
+    :func:`format_count_pct`: a non-zero count that rounds to 0 prints "<1%" ("<0.1%" at 1
+    decimal), a count below its denominator that rounds to 100 prints ">99%". For running text
+    that gives the count elsewhere; raises ``ValueError`` unless 0 <= count <= denominator > 0.
+    """
+    k = _check_count("count", count)
+    d = _check_count("denominator", denominator)
+    if not 0 <= k <= d or d == 0:
+        raise ValueError(
+            f"need 0 <= count <= denominator and denominator > 0, got count={k}, denominator={d}"
+        )
+    if pct_decimals != "auto":
+        _check_decimals(pct_decimals, "pct_decimals (or 'auto')")
+    return _percent(k, d, pct_decimals, rule) + ("%" if pct_sign else "")
+
+
 def _check_count(name: str, value: object) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{name} must be an integer, got {value!r}")

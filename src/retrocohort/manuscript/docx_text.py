@@ -3,8 +3,9 @@ across runs.
 
 Supported Markdown: ``#``/``##``/``###`` headings, paragraphs separated by blank lines (lines of
 one paragraph joined with a space), ``**bold**`` and ``*italic*`` runs; HTML comments are
-dropped. Typography (font, size) comes from the journal preset of the tables
-(:mod:`retrocohort.render.presets`); determinism from :mod:`retrocohort.render.docx` (fixed core
+dropped. Typography (font, size) and the paper (portrait, the preset's
+:attr:`~retrocohort.render.presets.Preset.page_cm` and margins) come from the journal preset of
+the tables (:mod:`retrocohort.render.presets`), so Results, methods and tables share one page size; determinism from :mod:`retrocohort.render.docx` (fixed core
 properties, normalised zip).
 """
 
@@ -22,7 +23,7 @@ from docx.text.paragraph import Paragraph
 
 from retrocohort.io.atomic import atomic_write_bytes
 from retrocohort.manuscript.template import strip_comments
-from retrocohort.render.docx import _fix_metadata, normalise_zip
+from retrocohort.render.docx import _fix_metadata, normalise_zip, set_page
 from retrocohort.render.presets import DEFAULT_PRESET, Preset, get_preset
 
 HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
@@ -79,6 +80,7 @@ def text_docx_bytes(markdown: str, title: str, preset: str = DEFAULT_PRESET) -> 
     """Deterministic DOCX bytes of ``markdown`` (see the module docstring for the syntax)."""
     style = get_preset(preset)
     doc = Document()
+    set_page(doc.sections[0], False, style)  # the tables' paper (python-docx's template: Letter)
     _set_text_styles(doc, style)
     for level, text in markdown_blocks(markdown):
         if level:

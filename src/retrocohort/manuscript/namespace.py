@@ -15,7 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from retrocohort.errors import ConfigError, Problem
-from retrocohort.format.numbers import EN_DASH, format_count_pct, format_number, format_range, is_missing
+from retrocohort.format.numbers import (
+    EN_DASH,
+    format_count_pct,
+    format_number,
+    format_percent,
+    format_range,
+    is_missing,
+)
 from retrocohort.format.pvalues import p_value_format, printed_p, printed_p_relation
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.tables.cells import DAGGER, number_style
@@ -69,6 +76,12 @@ class TextStyle:
     def number(self, value: object) -> Formatter:
         return lambda d: format_number(value, d, **self.grouping([value], d))
 
+    def row_number(self, value: object, row: list[object]) -> Formatter:
+        """``value`` grouped as in its table row: one decision for all the numbers of ``row``
+        (:meth:`NumberStyle.cell`), so the text says "from 10,044 to 2,014" as Table 3 prints
+        "10,044.0" and "2,014.0", never "10,044 to 2014"."""
+        return lambda d: format_number(value, d, **self.grouping(row, d))
+
     def integer(self, value: object) -> Formatter:
         return lambda d: format_number(value, 0, thousands_sep="", rule=self.numbers.rule)
 
@@ -87,8 +100,7 @@ class TextStyle:
     def percent(self, count: int, denominator: int) -> Formatter:
         if denominator == 0:
             return lambda d: NOT_COMPUTED_TEXT
-        pct = 100 * count / denominator
-        return lambda d: format_number(pct, d, thousands_sep="", rule=self.numbers.rule) + "%"
+        return lambda d: format_percent(count, denominator, d, rule=self.numbers.rule)  # never "0%" for 1
 
     def p_relation(self, p: object) -> Formatter:
         """After "p" in running text: "= 0.011", or "< 0.001" (the relation of

@@ -59,8 +59,9 @@ def paired_entries(records: list[dict], path: str, config: Mapping, style: TextS
             for stat in ("median", "mean"):
                 value = rec.get(f"{day}_{stat}")
                 if present(value):
+                    row = [rec.get(f"{t}_{stat}") for t in tags]  # Table 3's row: one grouping
                     entries[f"{day}_{stat}"] = Entry(
-                        value, style.number(value), dec, column=f"{day}_{stat}", **where
+                        value, style.row_number(value, row), dec, column=f"{day}_{stat}", **where
                     )
             count = rec.get(f"{day}_count")
             if present(count):

@@ -5,7 +5,7 @@ paragraph kept with the table, the table with three horizontal rules (top rule, 
 header, bottom rule; no vertical or inner rules), a bold header row repeated on every page, body
 rows that never split across pages, label indentation as paragraph left indent, footnote and test
 letters as superscripts, section headings spanning the table, then the footnotes. Column widths
-come from the content and each table sits in its own A4 section, portrait or landscape, chosen by
+come from the content and each table sits in its own section on the preset's paper, portrait or landscape, chosen by
 :func:`retrocohort.render.layout.plan_table` (2.5 cm margins).
 
 Determinism: core properties get fixed values (dates 2000-01-01T00:00:00Z), the
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-from retrocohort.render.layout import A4_CM, TablePlan, plan_table
+from retrocohort.render.layout import TablePlan, plan_table, protect
 from retrocohort.render.model import Table, split_mark, split_title
 from retrocohort.render.presets import Preset, get_preset
 
@@ -43,6 +44,8 @@ FIXED_DATETIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_DATE_TIME = (2000, 1, 1, 0, 0, 0)
 AUTHOR = "retrocohort"
 INDENT_CM = 0.4
+WORD_JOINER = "\u2060"  # no break here (Unicode line breaking class WJ, UAX #14)
+_DASH_IN_WORD = re.compile(r"(?<=\S)\u2013(?=\S)")
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 # Schema successors, so inserted elements keep the CT_TblPr / CT_TcPr child order.
 _TBLBORDERS_SUCCESSORS = (
@@ -129,10 +132,15 @@ def _keep_row_together(row: _Row) -> None:
     tr_pr.insert(0, OxmlElement("w:cantSplit"))
 
 
-def _add_text(paragraph: Paragraph, text: str, *, bold: bool, size_pt: float) -> None:
+def _add_text(paragraph: Paragraph, text: str, *, bold: bool, size_pt: float, cell: bool = False) -> None:
     """Runs for ``text``: its body, then its mark as a superscript (a :class:`Marked` cell), or the
-    mark first (a :class:`Footnote`)."""
+    mark first (a :class:`Footnote`). In a table ``cell``, the spaces inside a value ("49.8
+    [42.2–56.7]", "(n = 312)") are no-break spaces (:func:`~retrocohort.render.layout.protect`)
+    and an en dash inside a word ("42.2–56.7", "[Q1–Q3]") is followed by a word joiner (U+2060),
+    since Word and LibreOffice may break a line after an en dash."""
     body, mark, mark_first = split_mark(text)
+    if cell:
+        body = _DASH_IN_WORD.sub("\u2013" + WORD_JOINER, protect(body))
     parts = [(mark, True), (" " + body, False)] if mark_first else [(body, False), (mark, True)]
     for part, superscript in parts:
         if not part:
@@ -150,7 +158,7 @@ def _fill_cell(cell: _Cell, text: str, *, bold: bool, align: str, indent: int, s
     fmt.space_before = fmt.space_after = Pt(0)
     if indent:
         fmt.left_indent = Cm(INDENT_CM * indent)
-    _add_text(paragraph, text, bold=bold, size_pt=size_pt)
+    _add_text(paragraph, text, bold=bold, size_pt=size_pt, cell=True)
 
 
 def _add_title(doc: DocumentObject, title: str, preset: Preset) -> None:
@@ -227,8 +235,11 @@ def _add_table(doc: DocumentObject, table: Table, preset: Preset, plan: TablePla
         _add_footnote(doc, note, preset)
 
 
-def _set_page(section: Section, landscape: bool, margin_cm: float) -> None:
-    short, long = Cm(A4_CM[0]), Cm(A4_CM[1])
+def set_page(section: Section, landscape: bool, preset: Preset) -> None:
+    """The preset's paper (:attr:`Preset.page_cm`) and margins on ``section``, portrait or
+    landscape: every document of a preset (tables, Results, methods) is on the same paper."""
+    margin_cm = preset.margin_cm
+    short, long = Cm(preset.page_cm[0]), Cm(preset.page_cm[1])
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (long, short) if landscape else (short, long)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
@@ -298,7 +309,7 @@ def to_docx_bytes(tables: list[Table], *, preset: str | Preset, landscape: bool 
     for index, table in enumerate(tables):
         plan = plan_table(table, style, landscape)
         section = doc.add_section(WD_SECTION.NEW_PAGE) if index else doc.sections[0]
-        _set_page(section, plan.landscape, style.margin_cm)
+        set_page(section, plan.landscape, style)
         _add_table(doc, table, style, plan)
     _fix_metadata(doc, tables[0].title if len(tables) == 1 else "")
     buffer = io.BytesIO()

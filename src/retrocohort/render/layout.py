@@ -4,50 +4,82 @@ The estimate is font-independent and deterministic (no font files are read): eac
 has an advance width in em from a small class table, scaled so that an average lower-case
 letter is :attr:`Preset.char_width_em`. Two widths per column are measured (in points):
 
-* the **minimum**: the widest single word of the column (text is broken only at spaces, so a
-  column never narrower than its longest word has no mid-word break), plus cell padding;
-* the **natural** width: the widest cell on one line.
+* the **minimum**: the widest *unbreakable unit* of the column, plus cell padding. Text is
+  broken only at spaces, and a value is one unit: a number with its interval or percentage
+  ("49.8 [42.2–56.7]", "16 (88.9%)", "0.52 (0.31 to 0.87)") and a header's "(n = 312)" are
+  never broken (:func:`unbreakable_units`; the renderers print the spaces inside a unit as
+  no-break spaces, :func:`protect`), so a column never narrower than its widest unit has no
+  break inside a value or a word;
+* the **body natural** width: the widest body cell on one line (headers may wrap);
+* the **natural** width: the widest cell on one line, header included.
 
-:func:`plan_table` fits the table into the text width of an A4 page: portrait when the natural
-widths of the body cells (headers may wrap) fit in ``LANDSCAPE_FACTOR`` x the portrait text width
-and the minimum widths fit in it, else landscape; if even the
-minimum widths overflow the landscape text width, the body size shrinks in 0.5 pt steps down to
-:attr:`Preset.min_body_pt`. Space beyond the minimum widths is shared in proportion to each
-column's excess of natural over minimum width (the CSS "auto table layout" rule, W3C CSS 2.1
-section 17.5.2.2), so long-text columns get most of it.
+:func:`plan_table` fits the table into the text width of the preset's page
+(:attr:`Preset.page_cm`): portrait when the body natural widths fit in ``LANDSCAPE_FACTOR`` x
+the portrait text width and the minimum widths fit in it, else landscape; if even the minimum
+widths overflow the landscape text width, the body size shrinks in 0.5 pt steps down to
+:attr:`Preset.min_body_pt`. Widths then grow in two tiers (:func:`share_width`): first from
+the minimum towards the body natural width (so a short label such as "All patients" stays on
+one line before a long header gets room), then towards the natural width; within a tier the
+spare space is shared in proportion to each column's excess (the CSS "auto table layout" rule,
+W3C CSS 2.1 section 17.5.2.2), so long-text columns get most of it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from retrocohort.render.model import Table, split_mark
-from retrocohort.render.presets import Preset
+from retrocohort.render.presets import A4_CM, Preset
 
-A4_CM = (21.0, 29.7)
+NBSP = "\u00a0"
 PT_PER_CM = 72 / 2.54
 CELL_PADDING_PT = 13.0  # Word's default left + right cell margins (0.19 cm each, 10.8 pt) + slack
 INDENT_PT = 0.4 * PT_PER_CM  # one label indent level (0.4 cm)
 LANDSCAPE_FACTOR = 1.3  # natural width may exceed the portrait text width by this much (wrapping)
 BOLD_FACTOR = 1.07  # Arial/Liberation bold vs regular; a preset may set its own (LaTeX: 1.15)
 SUPERSCRIPT_FACTOR = 0.65
-_NARROW = set("iljtfrI.,;:'!|()[] ")
+UNIT_SAFETY = 1.04  # an unbreakable unit gets 4 % more than its estimate (font metrics differ)
+_NUM = r"[<>≤≥±~+\-\u2212]?\d[\d.,/\u202f\u2009%]*"
+#: Values never broken across lines: a number with its bracketed interval or percentage (the
+#: bracket may hold "to"), "a to b", "n = 312" and "95% CI" (with or without parentheses).
+_UNIT_RE = re.compile(
+    rf"{_NUM} [(\[][^ )\]]*(?: to [^ )\]]*)?[)\]]%?"
+    rf"|{_NUM} to {_NUM}"
+    r"|\(?\bn = \d[\d,.\u202f]*\)?"
+    r"|\(?\d+(?:\.\d+)?% CI\)?"
+)
+_NARROW = set("iljtfrI.,;:'!|()[] \u00a0")
 _WIDE = set("mwMW@%")
 _DIGITS = set("0123456789")
 
 
 def char_em(char: str, average_em: float) -> float:
-    """Advance width of ``char`` in em: narrow (i, l, punctuation) 0.55x, wide (m, w, %) 1.55x,
-    capitals 1.25x, digits 1.05x of the average lower-case width ``average_em``."""
+    """Advance width of ``char`` in em: narrow (i, l, punctuation) 0.5x, wide (m, w, %) 1.55x,
+    capitals 1.25x, digits 1.0x of the average lower-case width ``average_em`` (Arial: digits
+    0.556 em, period, space and brackets 0.278 em)."""
     if char in _NARROW:
-        return 0.55 * average_em
+        return 0.5 * average_em
     if char in _WIDE:
         return 1.55 * average_em
     if char in _DIGITS:
-        return 1.05 * average_em
+        return average_em
     if char.isupper():
         return 1.25 * average_em
     return average_em
+
+
+def protect(text: str) -> str:
+    """``text`` with the spaces inside each value unit (see the module docstring) replaced by
+    no-break spaces, so Word, LibreOffice and LaTeX (``~``) never break a line inside one:
+    "Overall (n = 312)" -> "Overall (n\u00a0=\u00a0312)"."""
+    return _UNIT_RE.sub(lambda m: m.group(0).replace(" ", NBSP), text)
+
+
+def unbreakable_units(text: str) -> list[str]:
+    """The pieces of ``text`` a line may not break inside: words, with each value unit whole
+    ("49.8 [42.2–56.7]" is one unit, "Age (years)" two words)."""
+    return protect(text).split(" ") if text.strip() else [""]
 
 
 def text_width_pt(
@@ -58,18 +90,25 @@ def text_width_pt(
     return width * (bold_factor if bold else 1.0)
 
 
+def _unit_width(unit: str, size_pt: float, average_em: float, **kw) -> float:
+    """Width of one unbreakable unit: a value unit (no-break spaces) gets ``UNIT_SAFETY``."""
+    width = text_width_pt(unit.replace(NBSP, " "), size_pt, average_em, **kw)
+    return width * UNIT_SAFETY if NBSP in unit else width
+
+
 def _cell_widths(
     cell: str, size_pt: float, average_em: float, bold: bool, bold_factor: float = BOLD_FACTOR
 ) -> tuple[float, float]:
-    """(longest word, whole cell) widths of a cell, its superscript mark included."""
+    """(widest unbreakable unit, whole cell) widths of a cell, its superscript mark included."""
     body, mark, _ = split_mark(cell)
     mark_pt = text_width_pt(mark, size_pt, average_em) * SUPERSCRIPT_FACTOR
-    words = body.split() or [""]
+    units = [u for u in unbreakable_units(body) if u] or [""]
     kw = {"bold": bold, "bold_factor": bold_factor}
-    longest = max(text_width_pt(w, size_pt, average_em, **kw) for w in words)
+    longest = max(_unit_width(u, size_pt, average_em, **kw) for u in units)
     if mark:
-        longest = max(longest, text_width_pt(words[-1], size_pt, average_em, **kw) + mark_pt)
-    return longest, text_width_pt(body, size_pt, average_em, **kw) + mark_pt
+        longest = max(longest, _unit_width(units[-1], size_pt, average_em, **kw) + mark_pt)
+    whole = text_width_pt(" ".join(body.split()), size_pt, average_em, **kw) + mark_pt
+    return longest, max(whole, longest)
 
 
 def column_extents(
@@ -102,18 +141,38 @@ def column_extents(
     return [m + pad for m in minimum], [max(n, m) + pad for n, m in zip(natural, minimum)]
 
 
-def share_width(minimum: list[float], natural: list[float], available: float) -> list[float]:
-    """Column widths: natural widths when they fit in ``available``; else each column's minimum
-    plus a share of the remaining width proportional to its natural-minus-minimum excess.
-    When the minimums alone overflow, the minimums are returned (the caller shrinks the font)."""
+def _grow(start: list[float], target: list[float], spare: float) -> list[float]:
+    """``start`` plus ``spare`` shared in proportion to each column's ``target - start``."""
+    excess = [max(t - w, 0.0) for w, t in zip(start, target)]
+    total = sum(excess)
+    if total <= 0:
+        return list(start)
+    return [w + spare * e / total for w, e in zip(start, excess)]
+
+
+def share_width(
+    minimum: list[float],
+    natural: list[float],
+    available: float,
+    body: list[float] | None = None,
+) -> list[float]:
+    """Column widths within ``available`` (points).
+
+    Natural widths when they fit. Otherwise two tiers: each column gets its minimum, then grows
+    towards its ``body`` natural width (header excluded; ``None``: the natural width), then
+    towards its natural width; within a tier the spare space goes to the columns in proportion
+    to their excess (CSS 2.1, section 17.5.2.2, auto table layout). When the minimums alone
+    overflow, the minimums are returned (the caller shrinks the font).
+    """
     if sum(natural) <= available:
         return list(natural)
     spare = available - sum(minimum)
     if spare <= 0:
         return list(minimum)
-    excess = [n - m for n, m in zip(natural, minimum)]
-    total = sum(excess)
-    return [m + spare * e / total for m, e in zip(minimum, excess)]
+    body = [max(b, m) for b, m in zip(body or natural, minimum)]
+    if sum(body) > available:
+        return _grow(minimum, body, spare)
+    return _grow(body, natural, available - sum(body))
 
 
 @dataclass(frozen=True)
@@ -124,6 +183,7 @@ class TablePlan:
     body_pt: float
     widths_pt: list[float]
     text_width_pt: float
+    one_line: bool = False  # the natural widths fit: every cell sits on one line
 
     @property
     def fits(self) -> bool:
@@ -131,29 +191,34 @@ class TablePlan:
         return sum(self.widths_pt) <= self.text_width_pt + 0.5
 
 
-def text_width(landscape: bool, margin_cm: float) -> float:
-    """Text width in points of an A4 page with equal side margins."""
-    return (A4_CM[1 if landscape else 0] - 2 * margin_cm) * PT_PER_CM
+def text_width(landscape: bool, margin_cm: float, page_cm: tuple[float, float] = A4_CM) -> float:
+    """Text width in points of a ``page_cm`` (short, long side; default A4) page with equal
+    side margins."""
+    return (page_cm[1 if landscape else 0] - 2 * margin_cm) * PT_PER_CM
 
 
 def plan_table(table: Table, preset: Preset, landscape: bool | None = None) -> TablePlan:
     """Orientation (``landscape=None``: chosen as in the module doc), body size and widths."""
-    portrait_width = text_width(False, preset.margin_cm)
-    bf = preset.bold_factor
-    minimum, natural = column_extents(table, preset.body_pt, preset.char_width_em, bold_factor=bf)
-    if landscape is None:
-        _, body = column_extents(
-            table, preset.body_pt, preset.char_width_em, header_natural=False, bold_factor=bf
-        )
-        landscape = sum(body) > LANDSCAPE_FACTOR * portrait_width or sum(minimum) > portrait_width
-    available = text_width(landscape, preset.margin_cm)
+    portrait_width = text_width(False, preset.margin_cm, preset.page_cm)
+
+    def extents(size: float) -> tuple[list[float], list[float], list[float]]:
+        kw = {"bold_factor": preset.bold_factor}
+        minimum, natural = column_extents(table, size, preset.char_width_em, **kw)
+        _, body = column_extents(table, size, preset.char_width_em, header_natural=False, **kw)
+        return minimum, natural, body
+
     size = preset.body_pt
+    minimum, natural, body = extents(size)
+    if landscape is None:
+        landscape = sum(body) > LANDSCAPE_FACTOR * portrait_width or sum(minimum) > portrait_width
+    available = text_width(landscape, preset.margin_cm, preset.page_cm)
     while sum(minimum) > available and size - 0.5 >= preset.min_body_pt:
         size -= 0.5
-        minimum, natural = column_extents(table, size, preset.char_width_em, bold_factor=bf)
+        minimum, natural, body = extents(size)
     return TablePlan(
         landscape=landscape,
         body_pt=size,
-        widths_pt=share_width(minimum, natural, available),
+        widths_pt=share_width(minimum, natural, available, body),
         text_width_pt=available,
+        one_line=sum(natural) <= available,
     )

@@ -4,10 +4,10 @@ A :class:`Preset` is consumed by the Word renderer (:mod:`retrocohort.render.doc
 column-width estimate (:mod:`retrocohort.render.layout`). Two presets ship:
 
 * ``"ama"`` -- generic AMA-like style (AMA Manual of Style, 11th ed., section 4.1 Tables):
-  sans-serif Arial 9 pt body, bold title above the table ("Table 1. Title"), three horizontal
+  US Letter paper, sans-serif Arial 9 pt body, bold title above the table ("Table 1. Title"), three horizontal
   rules only, footnotes 8 pt below the table with superscript letters.
 * ``"mdpi"`` -- the MDPI journal template (J Clin Med and other MDPI journals, Microsoft Word
-  template "MDPI_3.1_table_caption", "MDPI_4.1_table_body", "MDPI_4.3_table_footer"): Palatino
+  template "MDPI_3.1_table_caption", "MDPI_4.1_table_body", "MDPI_4.3_table_footer"): A4 paper, Palatino
   Linotype, caption 9 pt with only "Table 1." in bold, body 9 pt, 1 pt top and bottom rules,
   0.5 pt rule under the header, footer 8 pt.
 
@@ -23,6 +23,8 @@ from typing import Literal
 from retrocohort.errors import ConfigError, Problem
 
 CaptionStyle = Literal["bold", "label_bold"]
+A4_CM = (21.0, 29.7)  # ISO 216
+US_LETTER_CM = (21.59, 27.94)  # 8.5 x 11 in, the paper of US journals (AMA/JAMA manuscripts)
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,8 @@ class Preset:
     "Table N." (see :func:`retrocohort.render.model.split_title`). ``min_body_pt`` is the
     smallest body size a table too wide for a landscape page may shrink to.
     ``char_width_em`` is the average advance width of the font's lower-case letters in em,
-    used by the column-width estimate.
+    used by the column-width estimate. ``page_cm`` is the paper (short side, long side, cm) of
+    every document written in the style: tables, Results and methods alike.
     """
 
     name: str
@@ -48,6 +51,7 @@ class Preset:
     header_rule_eighths: int
     bottom_rule_eighths: int
     char_width_em: float
+    page_cm: tuple[float, float]
     margin_cm: float = 2.5
     bold_factor: float = 1.07  # bold text width / regular (render.layout estimates)
 
@@ -65,6 +69,7 @@ PRESETS: dict[str, Preset] = {
         header_rule_eighths=6,
         bottom_rule_eighths=12,
         char_width_em=0.56,
+        page_cm=US_LETTER_CM,
     ),
     "mdpi": Preset(
         name="mdpi",
@@ -78,6 +83,7 @@ PRESETS: dict[str, Preset] = {
         header_rule_eighths=4,
         bottom_rule_eighths=8,
         char_width_em=0.56,
+        page_cm=A4_CM,
     ),
 }
 DEFAULT_PRESET = "ama"

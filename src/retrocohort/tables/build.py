@@ -119,7 +119,8 @@ def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
     if stats["synthetic"].fillna(False).astype(bool).any():
         foot.append(synthetic_footnote(config))
     title = t1.get("title", "Table 1").format(n=cohort_n)
-    return Table(title=title, columns=columns, rows=rows, footnotes=foot, label="tab:table1")
+    table = Table(title=title, columns=columns, rows=rows, footnotes=foot, label="tab:table1")
+    return style.table(table)  # digit grouping decided per column and row
 
 
 def build_table2(patients: pd.DataFrame, config: dict) -> Table:
@@ -269,11 +270,13 @@ def build_table3(
         foot.append(f"p-values adjusted for multiplicity across parameters ({main['adjustment'].iloc[0]}).")
     if main["synthetic"].astype(bool).any():
         foot.append(synthetic_footnote(config))
-    return Table(
-        title=t3.get("title", "Table 3"),
-        columns=["Parameter (n)", first.title, second.title, "p-Value"]
-        + ([repeated_header] * bool(repeated)),
-        rows=rows,
-        footnotes=foot,
-        label=f"tab:{table_id}",
+    return style.table(  # digit grouping decided per column and row
+        Table(
+            title=t3.get("title", "Table 3"),
+            columns=["Parameter (n)", first.title, second.title, "p-Value"]
+            + ([repeated_header] * bool(repeated)),
+            rows=rows,
+            footnotes=foot,
+            label=f"tab:{table_id}",
+        )
     )

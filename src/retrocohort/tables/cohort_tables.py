@@ -191,12 +191,14 @@ def build_stratified_table(
     foot.append(_stratified_note(stats, show_smd, with_missing, style.rule))
     foot += bold_footnote(bold_p_below, rows)
     foot += method_footnotes(markers)
-    return Table(
-        title=spec.get("title", "Patient characteristics by group"),
-        columns=columns,
-        rows=rows,
-        footnotes=foot,
-        label=label,
+    return style.table(  # digit grouping decided per column and row
+        Table(
+            title=spec.get("title", "Patient characteristics by group"),
+            columns=columns,
+            rows=rows,
+            footnotes=foot,
+            label=label,
+        )
     )
 
 
@@ -369,12 +371,14 @@ def build_regression_table(
     if notes:
         foot.append(Footnote(MODEL_NOTE_MARK, notes))
     foot.append(rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
-    return Table(
-        title=spec.get("title", f"Regression ({long_name}s)"),
-        columns=columns,
-        rows=rows,
-        footnotes=foot,
-        label=label,
+    return style.table(  # digit grouping decided per column and row
+        Table(
+            title=spec.get("title", f"Regression ({long_name}s)"),
+            columns=columns,
+            rows=rows,
+            footnotes=foot,
+            label=label,
+        )
     )
 
 

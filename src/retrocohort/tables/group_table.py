@@ -84,10 +84,12 @@ def build_group_table(
     foot += method_footnotes(markers)
     if stats["synthetic"].astype(bool).any():
         foot.append(synthetic_footnote(config))
-    return Table(
-        title=spec_t.get("title", "Group comparisons"),
-        columns=columns,
-        rows=rows,
-        footnotes=foot,
-        label=f"tab:{table_id}",
+    return style.table(  # digit grouping decided per column and row
+        Table(
+            title=spec_t.get("title", "Group comparisons"),
+            columns=columns,
+            rows=rows,
+            footnotes=foot,
+            label=f"tab:{table_id}",
+        )
     )

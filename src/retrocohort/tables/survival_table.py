@@ -162,10 +162,12 @@ def build_survival_table(
     foot += method_footnotes(markers)
     if stats["synthetic"].astype(bool).any():
         foot.append(synthetic_footnote(config))
-    return Table(
-        title=spec_t.get("title", "Time to event"),
-        columns=columns,
-        rows=rows,
-        footnotes=foot,
-        label=f"tab:{table_id}",
+    return style.table(  # digit grouping decided per column and row
+        Table(
+            title=spec_t.get("title", "Time to event"),
+            columns=columns,
+            rows=rows,
+            footnotes=foot,
+            label=f"tab:{table_id}",
+        )
     )
