@@ -93,10 +93,27 @@ def population_words(spec: Mapping[str, Any], config: Mapping[str, Any]) -> str:
 def table_lead(
     space: Namespace, table_id: str, spec: Mapping[str, Any], config: Mapping[str, Any], verb: str
 ) -> str:
-    """The sentence opening a table's paragraph, its population stated: "Among the 154
-    patients with placebo, Table 7 compares Baseline with Year 1." with ``where:``, else
-    "Table 7 compares Baseline with Year 1 (312 patients)."; the n is
-    ``tables.<id>.n``, left out when the namespace has none (a classic table)."""
+    """The sentence opening a table's paragraph, its population stated.
+
+    Parameters
+    ----------
+    space
+        The namespace: the n is ``tables.<table_id>.n``, left out when it has none (a classic
+        table, e.g. ``table3``, whose sentence is then unchanged).
+    table_id, spec
+        The table's key under ``tables:`` and its entry (``title``, ``where``).
+    config
+        The study config (the variables' labels, for a condition without ``label``).
+    verb
+        What the table does ("compares Baseline with 1 year").
+
+    Returns
+    -------
+    str
+        "Among the {{ tables.t.n }} patients with placebo, Table 7 compares Baseline with 1
+        year." with ``where:`` (its words as the table's footnote states them), else
+        "Table 7 compares Baseline with 1 year ({{ tables.t.n }} patients).".
+    """
     reference = table_reference(table_id, spec)
     n = placeholder(space, table_key(table_id, "n"))
     population = population_words(spec, config)

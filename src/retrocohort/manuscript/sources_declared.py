@@ -325,8 +325,25 @@ POPULATION_COLUMNS = {
 
 def population_entry(records: list[dict], path: str, kind: str, style: TextStyle) -> Entry | None:
     """``tables.<id>.n`` of a comparison, survival or paired table: the patients of its
-    population (the analysed cohort, or those meeting its ``where:``), the sum of
-    :data:`POPULATION_COLUMNS` of its first record of that role (None without one)."""
+    population (the analysed cohort, or those meeting its ``where:``).
+
+    Parameters
+    ----------
+    records, path
+        The table's statistics records and their file (the value's source).
+    kind
+        ``comparison``, ``survival`` or ``paired`` (a key of :data:`POPULATION_COLUMNS`).
+    style
+        The table's number style.
+
+    Returns
+    -------
+    Entry or None
+        The sum of the kind's :data:`POPULATION_COLUMNS` on its first record of that role
+        (value: the summed numbers by column, or the one number), traced to that record and
+        those columns; None when no record has them (e.g. a file written before
+        ``n_population``).
+    """
     role, columns = POPULATION_COLUMNS[kind]
     for index, rec in enumerate(records):
         if rec.get("role", "main") == role and present(*(rec.get(c) for c in columns)):
