@@ -234,10 +234,19 @@ def test_results_skeleton_every_number_traced_to_its_source_and_table(pbc_run, c
     config_text = (STUDY / "config/config.yaml").read_text(encoding="utf-8")
     foreign = {n for n in NUMBER.findall(literal) if n not in config_text} - {f"{NOTABLE_P:g}"}
     assert foreign == set(), foreign
+    # the comparison, survival and paired tables: the classic sentences under tables.<id>.,
+    # their population stated (tables.<id>.n, read back and found in the table below)
+    kinds = {kind: _tables_of_kind(config, kind) for kind in ("comparison", "survival", "paired")}
+    assert all(kinds.values()), kinds
+    assert "Among the {{ tables.labs_placebo_paired.n }} patients with placebo, Table 7 compares" in template
+    keys = {r["placeholder"] for r in records}
+    for table_id in (t for ids in kinds.values() for t in ids):
+        ps = [k for k in keys if k.startswith(f"tables.{table_id}.") and k.endswith(".p")]
+        assert f"tables.{table_id}.n" in keys and ps, table_id
+    declared = [t for kind in ("descriptive", "regression", *kinds) for t in _tables_of_kind(config, kind)]
     tables = {
         name: (pbc_run / "results/tables" / name).read_text(encoding="utf-8").replace("\\", "")
-        for name in [*PRINTED_IN.values(), *(f"{t}.md" for t in _tables_of_kind(config, "descriptive"))]
-        + [f"{t}.md" for t in _tables_of_kind(config, "regression")]
+        for name in [*PRINTED_IN.values(), *(f"{t}.md" for t in declared)]
     }
     checked = 0
     for rec in records:

@@ -295,11 +295,12 @@ def test_skeleton_is_marked_ordered_as_the_config_and_fully_resolved(tmp_path):
     assert "{{" not in resolved.text and "[not computed]" not in resolved.text
     age = next(r for r in resolved.records if r["placeholder"] == "tables.cox.univariable.age.ratio_ci")
     assert age["value"] == {"ratio": 1.0408, "ci_low": 1.023, "ci_high": 1.0589, "conf_level": 0.95}
-    other = {**config, "tables": {**config["tables"], "km": {"kind": "survival"}}}
+    other = {**config, "tables": {**config["tables"], "km": {"kind": "survival"}, "x": {"kind": "future"}}}
     commented = skeleton_template(
-        other, space, declared={"by_arm": BY_ARM_RECORDS, "cox": COX_RECORDS, "km": []}
-    )
-    assert commented.endswith("<!-- km (kind: survival): no generated sentences for this kind -->\n")
+        other, space, declared={"by_arm": BY_ARM_RECORDS, "cox": COX_RECORDS, "km": [], "x": []}
+    )  # a table without records says nothing; a kind without sentences says so
+    assert commented.endswith("<!-- x (kind: future): no generated sentences for this kind -->\n")
+    assert "km" not in commented
     assert age["source"] == {"file": declared["cox"], "record": 1, "column": "ratio,ci_low,ci_high,conf_level",
                              "rule": "cohort_table"}  # fmt: skip
 
@@ -340,3 +341,156 @@ def test_declared_cells_print_exactly_as_their_table(tmp_path):
     for stat in ("median", "q1", "iqr"):  # parts of the printed cell: the row's grouping too
         assert "," in space[f"tables.labs.ferritin.placebo.{stat}"].text(), stat
     assert "/" in space["tables.labs.ascites.drug.count_pct"].text()  # k/d: no missing row
+
+
+# --- comparison, survival and paired tables declared by kind: the classic builders and keys
+# under tables.<id>., the population stated ----------------------------------------------------
+
+
+def _write(tmp_path, name: str, records: list) -> str:
+    path = str(tmp_path / name)
+    Path(path).write_text(json.dumps(records), encoding="utf-8")
+    return path
+
+
+def test_a_comparison_table_gives_the_classic_sentences_under_its_keys_and_its_population(tmp_path):
+    """groups.json's records declared as a comparison table of the patients with a confirmed
+    diagnosis: the sentences of the classic group comparisons, keys tables.<id>.<comparison>...,
+    and the population (the first test record's n_group 19 + n_excluded 2) stated first."""
+    records = json.loads((DATA / "groups.json").read_text(encoding="utf-8"))
+    spec = {
+        "kind": "comparison",
+        "title": "Table 8. Outcomes by group in {n} patients.",
+        "where": [{"column": "ascites", "operator": "is_true", "label": "a confirmed diagnosis"}],
+        "comparisons": [{"id": "duration_by_cause"}, {"id": "efficacy_by_first_line"}],
+    }
+    config = _config(by_cause=spec)
+    space, declared = _space(tmp_path, config, {"by_cause": records})
+    template = skeleton_template(config, space, declared={"by_cause": records})
+    paragraph = template.split("\n\n")[-1].rstrip("\n")
+    assert paragraph.startswith(
+        "Among the {{ tables.by_cause.n }} patients with a confirmed diagnosis, Table 8 compares "
+        "outcomes between groups. Anakinra duration: Still's disease (AOSD or sJIA) vs malignancy or "
+        "infection: median [Q1–Q3] {{ tables.by_cause.duration_by_cause.still.median_iqr }} in "
+    )
+    resolved = resolve_template(template, "results_template.md", space)
+    assert resolved.text.split("\n\n")[-1] == (
+        "Among the 21 patients with a confirmed diagnosis, Table 8 compares outcomes between groups. "
+        "Anakinra duration: Still's disease (AOSD or sJIA) vs malignancy or infection: median [Q1–Q3] "
+        "180.0 [60.0–210.0] in Still's disease (AOSD or sJIA) vs 14.0 [8.0–45.0] in Malignancy or "
+        "infection; p = 0.026, Mann-Whitney U. Anakinra efficacy by first-line use: n (%) 10 (100%) in "
+        "First line vs 9 (82%) in Later line; p = 0.476, Fisher exact.\n"
+    )
+    size = next(r for r in resolved.records if r["placeholder"] == "tables.by_cause.n")
+    assert size["value"] == {"n_group": 19, "n_excluded": 2}
+    assert size["source"] == {
+        "file": declared["by_cause"],
+        "record": 2,
+        "column": "n_group,n_excluded",
+        "rule": None,
+    }
+    # the same keys as the classic file's, under tables.by_cause. instead of groups.
+    classic, _ = _space(tmp_path, _config(), groups=_write(tmp_path, "groups.json", records))
+    ours = {k.removeprefix("tables.by_cause.") for k in space.keys() if k.startswith("tables.by_cause.")}
+    assert ours == {k.removeprefix("groups.") for k in classic.keys() if k.startswith("groups.")} | {"n"}
+    assert space["tables.by_cause.duration_by_cause.p"].text() == classic["groups.duration_by_cause.p"].text()
+
+
+def test_a_survival_table_gives_the_classic_sentences_under_its_keys_and_its_population(tmp_path):
+    """survival.json's records (with the analysis's patients record: 19 analysed + 2 without a
+    usable time) declared as a survival table of the women."""
+    patients = {"analysis": "fever_resolution", "role": "patients", "group": "", "n": 19.0,
+                "n_events": 19.0, "n_excluded": 2.0, "synthetic": True}  # fmt: skip
+    records = [patients, *json.loads((DATA / "survival.json").read_text(encoding="utf-8"))]
+    spec = {
+        "kind": "survival",
+        "title": "Time to fever resolution in the {n} women.",
+        "where": [{"column": "sex", "operator": "==", "value": "f"}],
+        "analyses": [
+            {"id": "fever_resolution", "time": "time", "decimals": 0},
+            {"id": "fever_resolution_by_line"},
+        ],
+    }
+    config = _config(fever=spec)
+    space, declared = _space(tmp_path, config, {"fever": records})
+    text = _resolved(skeleton_template(config, space, declared={"fever": records}), space)
+    assert text.split("\n\n")[-1] == (
+        "Among the 21† patients with Sex = f, the table “Time to fever resolution in the women” reports "
+        "time to event (Kaplan–Meier). Time to fever resolution after anakinra start: median time (days) "
+        "1 (95% CI 1–2)† (19† events, 19† patients). Time to fever resolution by first-line anakinra "
+        "use: median time 1.0 (95% CI 0.0–2.0)† in First line (10† events, 10† patients) vs 2.0 (95% CI "
+        "1.0–10.0)† in Later line (9† events, 9† patients); log-rank p = 0.257†.\n"
+    )
+    assert space["tables.fever.n"].column == "n,n_excluded" and space["tables.fever.n"].row == 0
+    assert space["tables.fever.fever_resolution_by_line.true.median_ci"].file == declared["fever"]
+
+
+def test_a_paired_table_gives_the_classic_sentences_at_its_own_time_points(tmp_path):
+    """paired.json's records at the table's own time points (baseline, week 1: not the study's
+    paired days) and its population (n_population, 24: more than any parameter's pairs)."""
+    rename = {"day0_": "baseline_", "day7_": "week1_"}
+    records = [
+        {next((rename[p] + k[len(p) :] for p in rename if k.startswith(p)), k): v for k, v in r.items()}
+        | {"n_population": 24}
+        for r in json.loads((DATA / "paired.json").read_text(encoding="utf-8"))
+    ]
+    spec = {
+        "kind": "paired",
+        "title": "Table 7. Day 0 and week 1 in the {n} patients of arm a.",
+        "where": [{"column": "arm", "operator": "==", "value": "a", "label": "arm a"}],
+        "time_points": ["baseline", "week1"],
+        "summary": "median",
+        "bold_p_below": 0.001,
+        "parameters": [{"variable": "crp", "decimals": 0}],
+    }
+    config = _config(labs=spec) | {
+        "paired_days": [0, 7],
+        "time_points": {"baseline": {"day": 0, "label": "Baseline"}, "week1": {"day": 7, "label": "Week 1"}},
+    }
+    space, declared = _space(tmp_path, config, {"labs": records})
+    text = _resolved(skeleton_template(config, space, declared={"labs": records}), space)
+    assert text.split("\n\n")[-1] == (
+        "Among the 24† patients with arm a, Table 7 compares Baseline with Week 1. CRP (mg/L) changed "
+        "from median 116† at Baseline to 35† at Week 1 (15† pairs; p < 0.001†, Wilcoxon signed-rank). "
+        "The other parameters had p ≥ 0.001 (Fever, Ferritin (µg/L), Triglycerides (mmol/L), Aspartate "
+        "aminotransferase (U/L), Haemoglobin (g/dL), White blood cells (G/L) and Platelets (G/L)).\n"
+    )
+    assert space["tables.labs.n"].column == "n_population"
+    assert space["tables.labs.crp.baseline_median"].text(1) == "116.0†"  # decimals: the parameter's 0
+
+
+def test_a_paired_kind_records_its_population_beside_the_pairs(tmp_path):
+    """Patient p3 of arm a has no day-7 value: 3 pairs among the 4 patients of the population;
+    the record says both (the text states the population)."""
+    from retrocohort.kinds import KINDS
+    from retrocohort.kinds.base import TableRequest
+
+    rows = [(f"p{i}", day, 10.0 + i + day) for i in range(6) for day in (0, 7) if (i, day) != (3, 7)]
+    meas = pd.DataFrame(rows, columns=["patient_id", "day", "value"]).assign(variable="crp")
+    meas.to_parquet(tmp_path / "measurements.parquet")
+    frame = pd.DataFrame({"arm": ["a", "a", "b", "a", "b", "a"]}, index=[f"p{i}" for i in range(6)])
+    spec = {"kind": "paired", "title": "CRP", "summary": "median", "parameters": [{"variable": "crp"}]}
+    config = {
+        "variables": {"crp": {"label": "CRP", "kind": "continuous", "table": "measurements"}},
+        "derived": {},
+        "paired_days": [0, 7],
+        "baseline_day": 0,
+        "statistics": {
+            "quantile_type": 7,
+            "rounding": "half_up",
+            "p_value": {"decimals": 3, "threshold": 0.001},
+            "wilcoxon": {"preset": "retrocohort"},
+            "mcnemar": {"method": "exact"},
+            "hodges_lehmann": {"conf_level": 0.95},
+            "decimals_for_tests": 6,
+            "extra_tests": [],
+            "multiplicity": "none",
+        },
+        "tables": {"preset": "ama", "t": spec},
+    }
+    population = frame[frame["arm"] == "a"]
+    request = TableRequest(
+        "t", spec, config, population, inputs={"measurements": str(tmp_path / "measurements.parquet")}
+    )
+    stats = KINDS["paired"].statistics(request)
+    assert (int(stats.loc[0, "n_pairs"]), int(stats.loc[0, "n_population"])) == (3, 4)

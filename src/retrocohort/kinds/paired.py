@@ -6,6 +6,9 @@ study's paired time points)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 from retrocohort.analysis.paired_study import paired_study_statistics
@@ -17,18 +20,26 @@ from retrocohort.render.model import Table
 from retrocohort.tables.build import build_table3
 
 
-def table_points(request: TableRequest) -> tuple[TimePoint, TimePoint]:
-    """The table's two time points: its ``time_points`` names, else the study's paired ones."""
-    names = request.spec.get("time_points")
+def spec_points(config: Mapping[str, Any], spec: Mapping[str, Any]) -> tuple[TimePoint, TimePoint]:
+    """The two time points of paired table ``spec``: its ``time_points`` names, else the
+    study's paired ones (:func:`~retrocohort.config.time_points.paired_time_points`)."""
+    names = spec.get("time_points")
     if not names:
-        return paired_time_points(dict(request.config))
-    declared = time_points(dict(request.config))
+        return paired_time_points(dict(config))
+    declared = time_points(dict(config))
     return declared[names[0]], declared[names[1]]
+
+
+def table_points(request: TableRequest) -> tuple[TimePoint, TimePoint]:
+    """The request's two time points (:func:`spec_points`)."""
+    return spec_points(request.config, request.spec)
 
 
 def statistics(request: TableRequest) -> pd.DataFrame:
     """One ``main`` record per parameter: n pairs, summaries at both time points, the test
-    (signed-rank or McNemar) with its method, p (adjusted when asked), Hodges–Lehmann."""
+    (signed-rank or McNemar) with its method, p (adjusted when asked), Hodges–Lehmann, and
+    ``n_population``: the patients of the table's population (the pairs count only those with
+    both values, so the population's size is recorded for the text that states it)."""
     meas = read_parquet(
         request.inputs["measurements"],
         columns=["patient_id", "day", "variable", "value"],
@@ -46,7 +57,7 @@ def statistics(request: TableRequest) -> pd.DataFrame:
         table_points(request),
         set(request.synthetic),
     )
-    return stats
+    return stats.assign(n_population=len(request.frame))
 
 
 def build(stats: pd.DataFrame, request: TableRequest) -> Table:

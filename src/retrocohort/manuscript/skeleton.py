@@ -12,10 +12,17 @@ after a paragraph on the analysed cohort (``flow.csv``):
   test, then the rows above it named;
 * regression table: each term's hazard or odds ratio with its CI and p, univariable then
   multivariable (with the model's n and events);
-* paired table (``tables.table3``): as a grouped table, the two time points' summaries;
-* survival (``survival:``): per analysis and group the Kaplan–Meier median with its CI, events
-  and patients, and the log-rank p;
-* group comparisons (``groups:``): per comparison each group's summary, p and test.
+* paired table (``tables.table3``, or ``kind: paired``): as a grouped table, the two time
+  points' summaries;
+* survival (``survival:``, or ``kind: survival``): per analysis and group the Kaplan–Meier
+  median with its CI, events and patients, and the log-rank p;
+* group comparisons (``groups:``, or ``kind: comparison``): per comparison each group's
+  summary, p and test.
+
+A declared table of the last three kinds is written by the same builder as the classic entry,
+on its own records and keys (``tables.<id>.`` for ``paired.``, ``survival.``, ``groups.``),
+after a lead sentence stating its population (:func:`table_lead`: "Among the 154 patients with
+placebo, Table 7 compares Baseline with Year 1.").
 
 Every function here returns template text: literal words come from the config (labels, titles'
 "Table N", time point labels) and every number is a placeholder. :func:`placeholder` writes a
@@ -30,15 +37,50 @@ guidelines. Int J Nurs Stud 2015;52:5-9.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from retrocohort.config.time_points import paired_time_points
 from retrocohort.manuscript.namespace import Namespace, key_part, present
+from retrocohort.manuscript.skeleton_analyses import (
+    ANALYSIS_PARAGRAPHS,
+    analysis_paragraph,
+    groups_paragraph,
+    paired_paragraph,
+    survival_paragraph,
+)
+from retrocohort.manuscript.skeleton_words import (
+    NOTABLE_P,
+    Records,
+    join_words,
+    lower_first,
+    others_sentence,
+    p_and_test,
+    placeholder,
+    population_words,
+    table_reference,
+    threshold,
+    upper_first,
+)
 from retrocohort.manuscript.sources_declared import OVERALL, row_spec, stratum_names, table_key
 from retrocohort.tables.cohort_tables import RATIO_NAME, STAT_TEXT
-from retrocohort.tables.declared_tables import condition_text, descriptive_spec, regression_spec
+from retrocohort.tables.declared_tables import descriptive_spec, regression_spec
+
+__all__ = [  # the builders and words the skeleton is written with, importable from here
+    "EDIT_COMMENT",
+    "GENERATED_NOTE",
+    "NOTABLE_P",
+    "cohort_paragraph",
+    "descriptive_paragraph",
+    "groups_paragraph",
+    "join_words",
+    "lower_first",
+    "paired_paragraph",
+    "placeholder",
+    "regression_paragraph",
+    "skeleton_template",
+    "survival_paragraph",
+    "table_reference",
+]
 
 #: The mark of a generated text (first line under the heading).
 GENERATED_NOTE = "*Generated skeleton: edit to taste, every number is traced in values.json.*"
@@ -48,69 +90,6 @@ EDIT_COMMENT = (
     "kept traced, copy results/manuscript/results_template.md to config/manuscript/results.md: "
     "rule manuscript then fills your version instead. -->"
 )
-#: The conventional two-sided 5% level: the rows of a table without ``bold_p_below`` that the
-#: text names with their numbers (the others are named together).
-NOTABLE_P = 0.05
-
-Records = Sequence[Mapping[str, Any]]
-
-
-def placeholder(space: Namespace, key: str, decimals: int | None = None) -> str | None:
-    """``{{ key }}`` (``{{ key:decimals }}``) when ``space`` has ``key``, else None."""
-    if key not in space:
-        return None
-    return f"{{{{ {key}{'' if decimals is None else f':{decimals}'} }}}}"
-
-
-def join_words(items: Sequence[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def lower_first(text: str) -> str:
-    """``text`` with a lower-case first letter unless it starts an acronym ("CRP" stays)."""
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
-
-
-def upper_first(text: str) -> str:
-    """``text`` starting a sentence."""
-    return text[:1].upper() + text[1:]
-
-
-def table_reference(table_id: str, spec: Mapping[str, Any]) -> str:
-    """How the text names a table: "Table 4" when its title starts so, else its title without
-    placeholders ("the table “Group comparisons”"), else its id."""
-    title = str(spec.get("title", ""))
-    numbered = re.match(r"\s*(Table\s+[A-Za-z0-9]+)\b", title)
-    if numbered:
-        return numbered.group(1)
-    plain = re.sub(r"\s*\{\w*\}\s*", " ", title).strip().rstrip(".")
-    return f"the table “{plain}”" if plain else f"table {table_id}"
-
-
-def threshold(spec: Mapping[str, Any]) -> float:
-    """The p-value below which a row is named with its numbers: the table's ``bold_p_below``,
-    else :data:`NOTABLE_P`."""
-    value = spec.get("bold_p_below")
-    return NOTABLE_P if value is None else float(value)
-
-
-def p_and_test(space: Namespace, prefix: str, test: object) -> str:
-    """ "p = 0.020, Mann-Whitney U": ``<prefix>.p`` and the test's name as its record gives it
-    (a name, not a number: printed as it is)."""
-    p = placeholder(space, f"{prefix}.p")
-    return f"p {p}" + (f", {test}" if isinstance(test, str) and test else "")
-
-
-def others_sentence(names: Sequence[str], limit: float, some_named: bool, what: str) -> str:
-    """The rows not named with their numbers: "The other characteristics had p ≥ 0.05 (A and B)."."""
-    if not names:
-        return ""
-    lead = f"The other {what}" if some_named else f"All {what}"
-    return f" {lead} had p ≥ {limit:g} ({join_words(names)})."
 
 
 def cohort_paragraph(space: Namespace) -> str:
@@ -174,7 +153,7 @@ def descriptive_paragraph(
     if not records:
         return ""
     reference = upper_first(table_reference(table_id, spec))
-    population = " and ".join(condition_text(c, config) for c in spec.get("where") or [])
+    population = population_words(spec, config)
     who = f"{placeholder(space, table_key(table_id, 'n'))} patients" + (
         f" ({population})" if population else ""
     )
@@ -252,92 +231,6 @@ def regression_paragraph(space: Namespace, table_id: str, records: Records, conf
     return " ".join(sentences)
 
 
-def paired_paragraph(space: Namespace, records: Records, config: Mapping[str, Any]) -> str:
-    """The paired table (``tables.table3``): per parameter below the threshold, the two time
-    points' summaries, pairs, p and test; the others named."""
-    spec = config["tables"]["table3"]
-    first, second = paired_time_points(config)
-    summary = "mean" if spec.get("summary") == "mean" else "median"
-    limit = threshold(spec)
-    reference = upper_first(table_reference("table3", spec))
-    named, others = [], []
-    for rec in records:
-        if rec.get("role", "main") != "main":
-            continue
-        prefix = f"paired.{key_part(rec['variable'])}"
-        label = str(rec.get("label") or rec["variable"])
-        if not present(rec.get("p_value")) or float(rec["p_value"]) >= limit:
-            others.append(label)
-            continue
-        stat = "count_pct" if placeholder(space, f"{prefix}.{first.name}_count_pct") else summary
-        values = [placeholder(space, f"{prefix}.{point.name}_{stat}") for point in (first, second)]
-        words = "n (%)" if stat == "count_pct" else stat
-        named.append(
-            f"{label} changed from {words} {values[0]} at {first.title} to {values[1]} at {second.title} "
-            f"({placeholder(space, f'{prefix}.n')} pairs; {p_and_test(space, prefix, rec.get('test'))})."
-        )
-    lead = f"{reference} compares {first.title} with {second.title}."
-    return lead + "".join(f" {s}" for s in named) + others_sentence(others, limit, bool(named), "parameters")
-
-
-def survival_paragraph(space: Namespace, records: Records, config: Mapping[str, Any]) -> str:
-    """Per time-to-event analysis: per group the Kaplan–Meier median with its CI, events and
-    patients; the log-rank p."""
-    specs = {s["id"]: s for s in config.get("survival", [])}
-    sentences = []
-    for analysis in dict.fromkeys(r["analysis"] for r in records):
-        spec = specs.get(analysis, {})
-        medians = [r for r in records if r["analysis"] == analysis and r["role"] == "median"]
-        if not medians:
-            continue
-        unit = (config["variables"].get(spec.get("time", ""), {}) or {}).get("unit")
-        decimals = spec.get("decimals")
-        parts = []
-        for rec in medians:
-            group = key_part(rec.get("group_value") or "all")
-            prefix = f"survival.{key_part(analysis)}" + ("" if group == "all" else f".{group}")
-            median = placeholder(space, f"{prefix}.median_ci", decimals) or placeholder(
-                space, f"{prefix}.median", decimals
-            )
-            counts = f"{placeholder(space, f'{prefix}.events')} events, {placeholder(space, f'{prefix}.n')} patients"
-            who = "" if group == "all" else f" in {rec['group']}"
-            parts.append(f"{median or 'not reached'}{who} ({counts})")
-        label = str(medians[0].get("analysis_label") or analysis)
-        what = f"median time{f' ({unit})' if unit else ''}"
-        sentence = f"{label}: {what} {' vs '.join(parts)}"
-        p = placeholder(space, f"survival.{key_part(analysis)}.p")
-        sentences.append(sentence + (f"; log-rank p {p}." if p else "."))
-    return " ".join(sentences)
-
-
-def groups_paragraph(space: Namespace, records: Records, config: Mapping[str, Any]) -> str:
-    """Per group comparison: each group's summary (median [Q1–Q3] or n (%)), p and test."""
-    specs = {g["id"]: g for g in config.get("groups", [])}
-    sentences = []
-    for comparison in dict.fromkeys(r["comparison"] for r in records):
-        part = [r for r in records if r["comparison"] == comparison]
-        test = next((r for r in part if r["role"] == "test"), None)
-        prefix = f"groups.{key_part(comparison)}"
-        decimals = specs.get(comparison, {}).get("decimals")
-        cells = []
-        for rec in (r for r in part if r["role"] == "summary"):
-            group = f"{prefix}.{key_part(rec['group_value'])}"
-            value = placeholder(space, f"{group}.median_iqr", decimals) or placeholder(
-                space, f"{group}.count_pct"
-            )
-            if value is not None:
-                cells.append(f"{value} in {rec['group']}")
-        words = "median [Q1–Q3]" if any("median_iqr" in c for c in cells) else "n (%)"
-        label = str(part[0].get("comparison_label") or comparison)
-        tail = (
-            f"; {p_and_test(space, prefix, test.get('test'))}"
-            if test and placeholder(space, f"{prefix}.p")
-            else ""
-        )
-        sentences.append(f"{label}: {words} {' vs '.join(cells)}{tail}.")
-    return " ".join(sentences)
-
-
 def skeleton_template(
     config: Mapping[str, Any],
     space: Namespace,
@@ -380,6 +273,12 @@ def skeleton_template(
                 paragraphs[table_id] = descriptive_paragraph(space, table_id, declared[table_id], config)
             elif kind == "regression":
                 paragraphs[table_id] = regression_paragraph(space, table_id, declared[table_id], config)
+            elif kind in ANALYSIS_PARAGRAPHS:
+                paragraphs[table_id] = analysis_paragraph(space, table_id, declared[table_id], config)
+            elif kind == "paired" and declared[table_id]:
+                paragraphs[table_id] = paired_paragraph(
+                    space, declared[table_id], config, table_id, table_key(table_id)
+                )
             elif kind != "listing":  # a kind without sentences yet: said where its paragraph would be
                 paragraphs[table_id] = (
                     f"<!-- {table_id} (kind: {kind}): no generated sentences for this kind -->"

@@ -21,6 +21,14 @@ Regression table (``kind: regression``)
     ("0.66–1.34"), ``ratio_ci`` ("0.94 (95% CI 0.66–1.34)"), ``p``, ``p_value``, ``n`` and
     ``events`` of the model; ``tables.<id>.multivariable.n`` / ``.events`` for the
     multivariable model.
+Comparison, survival and paired tables (``kind: comparison``, ``survival``, ``paired``)
+    The keys of the classic group comparisons, time-to-event analyses and paired Table 3
+    (:mod:`retrocohort.manuscript.sources_tests`) under ``tables.<id>.`` instead of
+    ``groups.``, ``survival.`` and ``paired.``: ``tables.<id>.<comparison>.p``,
+    ``tables.<id>.<comparison>.<group value>.median_iqr``, ``tables.<id>.<analysis>[.<group
+    value>].median_ci``, ``tables.<id>.<analysis>.p``, ``tables.<id>.<variable>.<time
+    point>_median``, ``tables.<id>.<variable>.p``...; and ``tables.<id>.n``, the patients of the
+    table's population (the analysed cohort, or those meeting its ``where:``).
 
 Every number is formatted with the functions and the digit-grouping decision the table uses
 (:func:`retrocohort.tables.cohort_tables.build_stratified_table` and
@@ -44,6 +52,7 @@ from retrocohort.format.numbers import (
 )
 from retrocohort.format.pvalues import p_value_format
 from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_part, present
+from retrocohort.manuscript.sources_tests import groups_entries, paired_entries, survival_entries
 from retrocohort.tables.cells import number_style
 from retrocohort.tables.cohort_tables import _STAT_NUMBERS  # the numbers each cell prints
 from retrocohort.tables.declared_tables import descriptive_spec
@@ -302,6 +311,72 @@ def regression_entries(records: list[dict], path: str, table_id: str, config: Ma
     return space
 
 
+#: Where each kind of the classic records' structure records the size of the table's
+#: population: (role of the record, its columns summed). A comparison's test record counts the
+#: patients with a group (``n_group``) and those without (``n_excluded``); a survival analysis's
+#: ``patients`` record those analysed (``n``) and those without a usable time, event or group
+#: (``n_excluded``); a paired table records its population (``n_population``) on every record.
+POPULATION_COLUMNS = {
+    "comparison": ("test", ("n_group", "n_excluded")),
+    "survival": ("patients", ("n", "n_excluded")),
+    "paired": ("main", ("n_population",)),
+}
+
+
+def population_entry(records: list[dict], path: str, kind: str, style: TextStyle) -> Entry | None:
+    """``tables.<id>.n`` of a comparison, survival or paired table: the patients of its
+    population (the analysed cohort, or those meeting its ``where:``).
+
+    Parameters
+    ----------
+    records, path
+        The table's statistics records and their file (the value's source).
+    kind
+        ``comparison``, ``survival`` or ``paired`` (a key of :data:`POPULATION_COLUMNS`).
+    style
+        The table's number style.
+
+    Returns
+    -------
+    Entry or None
+        The sum of the kind's :data:`POPULATION_COLUMNS` on its first record of that role
+        (value: the summed numbers by column, or the one number), traced to that record and
+        those columns; None when no record has them (e.g. a file written before
+        ``n_population``).
+    """
+    role, columns = POPULATION_COLUMNS[kind]
+    for index, rec in enumerate(records):
+        if rec.get("role", "main") == role and present(*(rec.get(c) for c in columns)):
+            parts = {c: int(rec[c]) for c in columns}
+            size = sum(parts.values())
+            value: object = size if len(parts) == 1 else parts
+            where = {"file": path, "row": index, "synthetic": bool(rec.get("synthetic"))}
+            return Entry(value, style.integer(size), 0, column=",".join(columns), **where)
+    return None
+
+
+def analysis_table_entries(
+    records: list[dict], path: str, table_id: str, config: Mapping[str, Any]
+) -> Namespace:
+    """Entries ``tables.<id>.*`` of a comparison, survival or paired table: the keys of the
+    classic ``groups.*``, ``survival.*`` and ``paired.*`` entries
+    (:mod:`retrocohort.manuscript.sources_tests`, the same records) under ``tables.<id>.``, and
+    ``tables.<id>.n`` (:func:`population_entry`)."""
+    kind = config["tables"][table_id]["kind"]
+    style = table_style(config, table_id)
+    prefix = table_key(table_id)
+    if kind == "comparison":
+        space = groups_entries(records, path, style, prefix)
+    elif kind == "survival":
+        space = survival_entries(records, path, style, prefix)
+    else:
+        space = paired_entries(records, path, config, style, prefix, table_id)
+    size = population_entry(records, path, kind, style)
+    if size is not None:
+        space.add(table_key(table_id, "n"), size)
+    return space
+
+
 def declared_entries(records: list[dict], path: str, table_id: str, config: Mapping[str, Any]) -> Namespace:
     """The entries of declared table ``table_id`` by its kind (a listing has none: it prints
     patients, not statistics)."""
@@ -310,4 +385,6 @@ def declared_entries(records: list[dict], path: str, table_id: str, config: Mapp
         return descriptive_entries(records, path, table_id, config)
     if kind == "regression":
         return regression_entries(records, path, table_id, config)
+    if kind in POPULATION_COLUMNS:
+        return analysis_table_entries(records, path, table_id, config)
     return Namespace()

@@ -20,9 +20,9 @@ Keys
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from retrocohort.config.time_points import paired_time_points
+from retrocohort.kinds.paired import spec_points
 from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_part, present
 from retrocohort.manuscript.sources_descriptive import location_entries
 
@@ -35,16 +35,41 @@ def _p_entries(rec: dict, style: TextStyle, where: dict, column: str = "p_value"
     }
 
 
-def _decimals(config: Mapping, table: str, list_key: str) -> dict[str, int]:
-    specs = config["tables"][table].get(list_key, [])
-    return {s["variable"]: int(s["decimals"]) for s in specs if "decimals" in s}
+def parameter_decimals(parameters: Sequence[Mapping]) -> dict[str, int]:
+    """Variable -> the decimals a paired table's parameter declares (1 when it declares none)."""
+    return {s["variable"]: int(s["decimals"]) for s in parameters if "decimals" in s}
 
 
-def paired_entries(records: list[dict], path: str, config: Mapping, style: TextStyle) -> Namespace:
-    """Entries ``paired.<variable>.*`` of the main test of each parameter (summaries named by
-    the paired time points of ``config``: ``paired_days``, ``time_points``, ``paired_time_points``)."""
-    decimals = _decimals(config, "table3", "parameters")
-    tags = [point.name for point in paired_time_points(config)]
+def paired_entries(
+    records: list[dict],
+    path: str,
+    config: Mapping,
+    style: TextStyle,
+    prefix: str = "paired",
+    table_id: str = "table3",
+) -> Namespace:
+    """Entries ``<prefix>.<variable>.*`` of the main test of each parameter of paired table
+    ``table_id`` (summaries named by its two time points: the table's ``time_points``, else
+    the study's ``paired_days`` / ``paired_time_points``; decimals of its ``parameters``).
+
+    Parameters
+    ----------
+    records
+        The table's statistics records (``table3_paired.json`` or a declared paired table's).
+    path
+        Their file (recorded as each value's source).
+    config
+        The study config (``tables.<table_id>``, the time points).
+    style
+        The number and p-value style of the table.
+    prefix
+        The key prefix: ``paired`` (classic Table 3) or ``tables.<id>`` (a declared table).
+    table_id
+        The table's key under ``tables:``.
+    """
+    spec = config["tables"][table_id]
+    decimals = parameter_decimals(spec.get("parameters", []))
+    tags = [point.name for point in spec_points(config, spec)]
     space = Namespace()
     for index, rec in enumerate(records):
         if rec.get("role", "main") != "main":
@@ -83,21 +108,23 @@ def paired_entries(records: list[dict], path: str, config: Mapping, style: TextS
                 column="hl_ci_low,hl_ci_high",
                 **where,
             )
-        space.add_all(f"paired.{key_part(rec['variable'])}", entries)
+        space.add_all(f"{prefix}.{key_part(rec['variable'])}", entries)
     return space
 
 
-def groups_entries(records: list[dict], path: str, style: TextStyle) -> Namespace:
-    """Entries ``groups.<comparison>.*`` (test) and ``groups.<comparison>.<group>.*`` (summary)."""
+def groups_entries(records: list[dict], path: str, style: TextStyle, prefix: str = "groups") -> Namespace:
+    """Entries ``<prefix>.<comparison>.*`` (test) and ``<prefix>.<comparison>.<group>.*``
+    (summary) of group comparison records (``groups.json`` with ``prefix`` ``groups``, or a
+    declared comparison table's with ``tables.<id>``)."""
     space = Namespace()
     for index, rec in enumerate(records):
         where = {"file": path, "row": index, "synthetic": bool(rec.get("synthetic"))}
-        prefix = f"groups.{key_part(rec['comparison'])}"
+        key = f"{prefix}.{key_part(rec['comparison'])}"
         if rec["role"] == "test":
             entries = _p_entries(rec, style, where) if present(rec.get("p_value")) else {}
             if present(rec.get("n")):
                 entries["n"] = Entry(int(rec["n"]), style.integer(rec["n"]), 0, column="n", **where)
-            space.add_all(prefix, entries)
+            space.add_all(key, entries)
             continue
         if rec["role"] != "summary":
             continue
@@ -122,7 +149,7 @@ def groups_entries(records: list[dict], path: str, style: TextStyle) -> Namespac
             entries["size"] = Entry(
                 int(rec["n_group"]), style.integer(rec["n_group"]), 0, column="n_group", **where
             )
-        space.add_all(f"{prefix}.{key_part(rec['group_value'])}", entries)
+        space.add_all(f"{key}.{key_part(rec['group_value'])}", entries)
     return space
 
 
@@ -161,17 +188,17 @@ def _median_entries(rec: dict, style: TextStyle, where: dict) -> dict[str, Entry
     return entries
 
 
-def survival_entries(records: list[dict], path: str, style: TextStyle) -> Namespace:
-    """Entries ``survival.<analysis>[.<group>].*`` (median rows) and ``survival.<analysis>.p``."""
+def survival_entries(records: list[dict], path: str, style: TextStyle, prefix: str = "survival") -> Namespace:
+    """Entries ``<prefix>.<analysis>[.<group>].*`` (median rows) and ``<prefix>.<analysis>.p``
+    of time-to-event records (``survival.json`` with ``prefix`` ``survival``, or a declared
+    survival table's with ``tables.<id>``)."""
     space = Namespace()
     for index, rec in enumerate(records):
         where = {"file": path, "row": index, "synthetic": bool(rec.get("synthetic"))}
-        prefix = f"survival.{key_part(rec['analysis'])}"
+        key = f"{prefix}.{key_part(rec['analysis'])}"
         if rec["role"] == "median":
             group = key_part(rec.get("group_value") or "all")
-            space.add_all(
-                prefix if group == "all" else f"{prefix}.{group}", _median_entries(rec, style, where)
-            )
+            space.add_all(key if group == "all" else f"{key}.{group}", _median_entries(rec, style, where))
         elif rec["role"] == "logrank" and present(rec.get("p_value")):
-            space.add_all(prefix, _p_entries(rec, style, where))
+            space.add_all(key, _p_entries(rec, style, where))
     return space
