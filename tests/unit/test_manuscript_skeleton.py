@@ -494,3 +494,24 @@ def test_a_paired_kind_records_its_population_beside_the_pairs(tmp_path):
     )
     stats = KINDS["paired"].statistics(request)
     assert (int(stats.loc[0, "n_pairs"]), int(stats.loc[0, "n_population"])) == (3, 4)
+
+
+def test_a_paired_paragraph_names_parameters_by_the_p_it_prints(tmp_path):
+    """With a multiplicity adjustment the text prints the adjusted p: a parameter whose raw p is
+    below the threshold but whose adjusted p is not must be counted among the others (it was
+    named, with its adjusted p printed above the threshold)."""
+    records = json.loads((DATA / "paired.json").read_text(encoding="utf-8"))
+    main = [r for r in records if r.get("role", "main") == "main"]
+    crp = next(r for r in main if r["variable"] == "crp")
+    for rec in main:
+        rec["adjustment"] = "holm"
+        rec["p_adjusted"] = min(1.0, float(rec["p_value"]) * 10) if rec.get("p_value") is not None else None
+    crp["p_value"], crp["p_adjusted"] = 0.01, 0.2
+    path = str(tmp_path / "paired.json")
+    Path(path).write_text(json.dumps(records), encoding="utf-8")
+    config = _config(table3={"title": "Table 3. Day 0 vs Day 7.", "parameters": [], "bold_p_below": 0.05})
+    config |= {"paired_days": [0, 7], "time_points": {}}
+    space, _ = _space(tmp_path, config, paired=path)
+    text = _resolved(paired_paragraph(space, records, config), space)
+    assert "CRP (mg/L) changed" not in text
+    assert "CRP (mg/L)" in text.split("The other parameters had p ≥ 0.05")[1]

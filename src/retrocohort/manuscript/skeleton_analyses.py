@@ -51,7 +51,9 @@ def paired_paragraph(
             continue
         key = f"{prefix}.{key_part(rec['variable'])}"
         label = str(rec.get("label") or rec["variable"])
-        if not present(rec.get("p_value")) or float(rec["p_value"]) >= limit:
+        adjusted = rec.get("adjustment", "none") != "none" and present(rec.get("p_adjusted"))
+        p = rec.get("p_adjusted") if adjusted else rec.get("p_value")  # the p the text prints
+        if not present(p) or float(p) >= limit:
             others.append(label)
             continue
         stat = "count_pct" if placeholder(space, f"{key}.{first.name}_count_pct") else summary
