@@ -120,7 +120,8 @@ def test_typst_rows_indent_section_bold_marks_and_footnotes():
     source = to_typst(make_table())
     assert "table.cell(colspan: 4)[Biology]," in source
     assert (
-        "[#h(1em);CRP, mg\\/L], [45.0 \\[33.0–58.0\\]], [5 \\[2–9\\]], [#strong[\\<0.001#super[a];]],"
+        "[#h(1em);CRP, mg\\/L], [45.0\u00a0\\[33.0–\u206058.0\\]], [5\u00a0\\[2–\u20609\\]], "
+        "[#strong[\\<0.001#super[a];]],"
         in source
     )
     # two indent levels; "(a)" after the indent is text, not arguments of #h
@@ -195,3 +196,19 @@ def test_typst_compiles_and_prints_every_special_character_as_written(tmp_path, 
     assert "Table 9. Specials #$*_@<>`[]~/-'\"" in words
     assert "a Note with <5 and $1." in words
     assert "See Table 9." in words
+
+
+def test_a_cell_value_is_never_broken_inside_but_a_caption_is_plain():
+    """Typst breaks lines at spaces and after an en dash: inside a value ("49.8 [42.2–56.7]",
+    "(n = 312)") the spaces are no-break and a word joiner follows the dash, as in Word."""
+    table = Table(
+        title="Table 1. Ages (n = 312).",
+        columns=["Characteristic", "Overall (n = 312)"],
+        rows=[Row(["Age, median [Q1–Q3]", "49.8 [42.2–56.7]"])],
+        footnotes=[],
+        label="tab:t",
+    )
+    source = to_typst(table)
+    assert "49.8\u00a0\\[42.2–\u206056.7\\]" in source
+    assert "(n\u00a0\\=\u00a0312)" in source or "(n\u00a0=\u00a0312)" in source
+    assert "Ages (n = 312)" in source  # the caption may wrap anywhere

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-from retrocohort.render.layout import TablePlan, plan_table, protect
+from retrocohort.render.layout import TablePlan, keep_whole, plan_table
 from retrocohort.render.model import Table, split_mark, split_title
 from retrocohort.render.presets import Preset, get_preset
 
@@ -44,8 +43,6 @@ FIXED_DATETIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_DATE_TIME = (2000, 1, 1, 0, 0, 0)
 AUTHOR = "retrocohort"
 INDENT_CM = 0.4
-WORD_JOINER = "\u2060"  # no break here (Unicode line breaking class WJ, UAX #14)
-_DASH_IN_WORD = re.compile(r"(?<=\S)\u2013(?=\S)")
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 # Schema successors, so inserted elements keep the CT_TblPr / CT_TcPr child order.
 _TBLBORDERS_SUCCESSORS = (
@@ -140,7 +137,7 @@ def _add_text(paragraph: Paragraph, text: str, *, bold: bool, size_pt: float, ce
     since Word and LibreOffice may break a line after an en dash."""
     body, mark, mark_first = split_mark(text)
     if cell:
-        body = _DASH_IN_WORD.sub("\u2013" + WORD_JOINER, protect(body))
+        body = keep_whole(body)
     parts = [(mark, True), (" " + body, False)] if mark_first else [(body, False), (mark, True)]
     for part, superscript in parts:
         if not part:

@@ -76,6 +76,19 @@ def protect(text: str) -> str:
     return _UNIT_RE.sub(lambda m: m.group(0).replace(" ", NBSP), text)
 
 
+#: No line break here (Unicode line breaking class WJ, UAX #14).
+WORD_JOINER = "\u2060"
+_DASH_IN_WORD = re.compile(r"(?<=\S)\u2013(?=\S)")
+
+
+def keep_whole(text: str) -> str:
+    """``text`` as a table cell that no renderer breaks inside a value: the spaces inside a value
+    unit are no-break spaces (:func:`protect`) and an en dash inside a word ("42.2–56.7",
+    "[Q1–Q3]") is followed by a word joiner, since Word, LibreOffice and Typst may break a line
+    after an en dash (line breaking class BA)."""
+    return _DASH_IN_WORD.sub("\u2013" + WORD_JOINER, protect(text))
+
+
 def unbreakable_units(text: str) -> list[str]:
     """The pieces of ``text`` a line may not break inside: words, with each value unit whole
     ("49.8 [42.2–56.7]" is one unit, "Age (years)" two words)."""

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 
 from retrocohort.render.latex import LATEX_PRESET
-from retrocohort.render.layout import CELL_PADDING_PT, plan_table
+from retrocohort.render.layout import CELL_PADDING_PT, keep_whole, plan_table
 from retrocohort.render.model import Row, Table, split_title, with_mark
 
 INDENT = "#h(1em);"  # `;` ends the code: text after it, e.g. "(a)", is no call
@@ -76,14 +76,18 @@ def _string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _marked(text: str) -> str:
-    """Escaped text with its mark (test letter, dagger, footnote letter) as ``#super``."""
-    return with_mark(text, escape, lambda mark: f"#super[{mark}];")
+def _marked(text: str, cell: bool = False) -> str:
+    """Escaped text with its mark (test letter, dagger, footnote letter) as ``#super``; in a table
+    ``cell``, no line break inside a value (:func:`~retrocohort.render.layout.keep_whole`)."""
+    return with_mark(
+        text, (lambda t: escape(keep_whole(t))) if cell else escape, lambda mark: f"#super[{mark}];"
+    )
 
 
 def _content(text: str, bold: bool = False, indent: int = 0) -> str:
-    """A content block ``[...]``: the escaped text, in ``#strong`` if bold, after its indent."""
-    body = _marked(text)
+    """A content block ``[...]`` of a table cell: the escaped text (never broken inside a value),
+    in ``#strong`` if bold, after its indent."""
+    body = _marked(text, cell=True)
     if bold and body:
         body = f"#strong[{body}]"
     return f"[{INDENT * indent}{body}]"
