@@ -22,8 +22,9 @@ from retrocohort.tables.build import build_table3
 
 def spec_points(config: Mapping[str, Any], spec: Mapping[str, Any]) -> tuple[TimePoint, TimePoint]:
     """The two time points of paired table ``spec``: its ``time_points`` names, else the
-    study's paired ones (:func:`~retrocohort.config.time_points.paired_time_points`)."""
-    names = spec.get("time_points")
+    study's paired ones (:func:`~retrocohort.config.time_points.paired_time_points`); the
+    classic Table 3 (no ``kind``) has no ``time_points`` key."""
+    names = spec.get("time_points") if spec.get("kind") == "paired" else None
     if not names:
         return paired_time_points(dict(config))
     declared = time_points(dict(config))
