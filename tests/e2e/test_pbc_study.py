@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from printed_names import printed_internal_names
 from retrocohort.manuscript.skeleton import GENERATED_NOTE, NOTABLE_P
 from retrocohort.manuscript.template import parse_placeholders, substitute
 from retrocohort.render.formats import format_names
@@ -257,3 +258,22 @@ def test_results_skeleton_every_number_traced_to_its_source_and_table(pbc_run, c
     words = "\n".join(p.text for p in docx.Document(manuscript / "results.docx").paragraphs)
     assert GENERATED_NOTE.strip("*") in words and "<!--" not in words
     assert all(rec["text"] in words for rec in records)
+
+
+def test_no_internal_name_is_printed(pbc_run, config):
+    """Issue 22 (labels once): no table or Results text prints a variable's id or a category's
+    internal value ("event = died true, censored at time otherwise" named `died` and `time`)."""
+    results = pbc_run / "results"
+    hits = printed_internal_names(results / "tables", config)
+    hits += printed_internal_names(results / "manuscript", config)
+    assert not hits, "\n".join(hits)
+
+
+def test_one_label_per_level_in_every_table(pbc_run):
+    """The oedema levels print alike in Table 1, the Cox table and the survival table (Table 1
+    printed "None", the Cox table "No oedema", Table 9 "Untreated or resolved")."""
+    tables = pbc_run / "results" / "tables"
+    for name in ("baseline_by_arm", "cox_survival", "survival_women"):
+        text = (tables / f"{name}.md").read_text(encoding="utf-8")
+        assert "No oedema" in text and "Untreated or resolved by diuretics" in text, name
+        assert "| &emsp;None |" not in text, name
