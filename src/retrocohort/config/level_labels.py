@@ -14,7 +14,7 @@ Kaplan–Meier legends and the Results skeleton read one spelling:
 - the ``groups`` of a group comparison or time-to-event analysis (top level or in a table
   declared by kind) that has none: every value of ``group_variable`` in :func:`level_order`
   with its label;
-- a listing column's ``map`` (absent: the labels).
+- a listing column's ``map`` (absent: the labels), the classic ``table2`` included.
 
 A table that writes its own labels keeps them (``group_labels``, ``groups``, ``map`` whole; row
 and regression ``level_labels`` per level): overrides only where asked. The values are checked
@@ -171,10 +171,10 @@ def with_level_labels(config: Mapping[str, Any]) -> dict:
     {'a': 'Arm A', 'b': 'Arm B'}
     """
     out = copy.deepcopy(dict(config))
-    for spec in (out.get("tables") or {}).values():
+    for tid, spec in (out.get("tables") or {}).items():
         if not isinstance(spec, dict):
             continue
-        kind = spec.get("kind")
+        kind = spec.get("kind") or ("listing" if tid == "table2" else None)  # the classic listing
         if kind == "descriptive":
             _descriptive(out, spec)
         elif kind == "regression":
