@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from layout_checks import latex_check, word_check
+from printed_names import printed_internal_names
 from retrocohort.manuscript.skeleton import GENERATED_NOTE, NOTABLE_P
 from retrocohort.manuscript.template import parse_placeholders, substitute
 from retrocohort.render.formats import format_names
@@ -289,3 +290,22 @@ def test_documents_print_every_value_whole_on_one_paper(pbc_run, config, libreof
     )
     assert overfull == []
     assert {stem: v for stem, v in broken.items() if v} == {}
+
+
+def test_no_internal_name_is_printed(pbc_run, config):
+    """Issue 22 (labels once): no table or Results text prints a variable's id or a category's
+    internal value ("event = died true, censored at time otherwise" named `died` and `time`)."""
+    results = pbc_run / "results"
+    hits = printed_internal_names(results / "tables", config)
+    hits += printed_internal_names(results / "manuscript", config)
+    assert not hits, "\n".join(hits)
+
+
+def test_one_label_per_level_in_every_table(pbc_run):
+    """The oedema levels print alike in Table 1, the Cox table and the survival table (Table 1
+    printed "None", the Cox table "No oedema", Table 9 "Untreated or resolved")."""
+    tables = pbc_run / "results" / "tables"
+    for name in ("baseline_by_arm", "cox_survival", "survival_women"):
+        text = (tables / f"{name}.md").read_text(encoding="utf-8")
+        assert "No oedema" in text and "Untreated or resolved by diuretics" in text, name
+        assert "| &emsp;None |" not in text, name

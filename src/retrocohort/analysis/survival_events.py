@@ -133,7 +133,7 @@ def event_data(frame: pd.DataFrame, spec: dict, index: int, variables: dict, der
         reason[time.isna()] = f"{label(time_var)} unknown"
         reason[(reason == "") & event.isna()] = f"{label(spec['event'])} unknown"
         definition = (
-            f"event = {spec['event']} true, censored at {time_var} otherwise; "
+            f"event = {label(spec['event'])}, censored at {label(time_var)} otherwise; "
             "patients with a missing time or event excluded."
         )
     elif "censor_time" in spec:

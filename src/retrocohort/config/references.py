@@ -14,8 +14,10 @@ from pathlib import Path
 
 from retrocohort.config.agents import agent_problems
 from retrocohort.config.analysis_entries import family_entries
+from retrocohort.config.captions import placeholder_problems
 from retrocohort.config.declared_tables import declared_table_problems
 from retrocohort.config.derived_spec import FLAG_OPS, VARIABLE_OPS, first_of_rules
+from retrocohort.config.level_labels import level_label_problems
 from retrocohort.config.paths import resolve_inside
 from retrocohort.config.time_points import day_range, time_point_problems
 from retrocohort.config.unknown import unknown_variable_problems
@@ -373,6 +375,8 @@ def semantic_problems(config: dict, file: str, base_dir: Path, tolerant: bool = 
         lambda: declared_table_problems(config, known, file),
         lambda: value_problems(config, file),
         lambda: event_level_problems(config, file),
+        lambda: level_label_problems(config, file),
+        lambda: placeholder_problems(config, file),
     ]
     problems: list[Problem] = []
     for check in checks:

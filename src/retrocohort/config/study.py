@@ -5,7 +5,8 @@ A study *is* its config file. :func:`load_study` reads it with the project's loa
 cross-references (:func:`~retrocohort.config.check.schema_problems`,
 :func:`~retrocohort.config.references.semantic_problems`, in one pass:
 :func:`~retrocohort.config.check.config_problems`), fills every schema ``default`` (the only
-place defaults live) and returns a frozen :class:`Study`.
+place defaults live), writes each variable's ``level_labels`` where levels print
+(:func:`~retrocohort.config.level_labels.with_level_labels`) and returns a frozen :class:`Study`.
 
 :func:`workflow_study` is what the Snakefile calls: it picks the one study file of a Snakemake
 run (``config/config.yaml`` of the working directory, or exactly one ``--configfile``) and
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from retrocohort.config.check import SCHEMA_PATH, config_problems, read_yaml
+from retrocohort.config.level_labels import with_level_labels
 from retrocohort.config.slices import config_slice
 from retrocohort.errors import ConfigError, Problem
 
@@ -125,7 +127,7 @@ def load_study(path: str | Path, base_dir: str | Path | None = None) -> Study:
     problems = config_problems(raw, schema, str(path), base_dir)
     if problems:
         raise ConfigError(f"Invalid study configuration {path}", problems)
-    return Study(path=path, data=fill_defaults(raw, schema))
+    return Study(path=path, data=with_level_labels(fill_defaults(raw, schema)))
 
 
 def study_file(configfiles: Sequence[str | Path], overrides: Mapping[str, Any]) -> Path:

@@ -1,4 +1,5 @@
-"""Values the config writes for a variable (group labels, levels, reference levels, event levels,
+"""Values the config writes for a variable (a variable's own ``level_labels``, group labels, levels,
+reference levels, event levels,
 ``equals`` values, selection values, listing maps) checked against the values the variable can
 take, at load.
 
@@ -96,6 +97,9 @@ def value_domain(config: Mapping[str, Any], name: str) -> tuple[str, ...] | None
 
 def _written_values(config: Mapping[str, Any]) -> Iterable[tuple[str, str, Any]]:
     """(key path, variable, value written for it) of every key holding a variable's value."""
+    for name, spec in (config.get("variables") or {}).items():
+        for value in (spec.get("level_labels") or {}) if isinstance(spec, Mapping) else ():
+            yield f"variables/{name}/level_labels/{value}", name, value
     for key, g in family_entries(config, "comparison"):
         for value in g.get("groups") or {}:
             yield f"{key}/groups/{value}", g["group_variable"], value

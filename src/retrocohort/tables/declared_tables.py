@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from retrocohort.config.level_labels import declared_level_labels
 from retrocohort.config.row_time_points import table_variable_uses
 from retrocohort.config.time_points import (
     TimePoint,
@@ -18,6 +19,7 @@ from retrocohort.config.time_points import (
     table_time_points,
     with_frame_columns,
 )
+from retrocohort.config.values import printed
 from retrocohort.format.pvalues import p_value_format
 from retrocohort.render.model import Table
 from retrocohort.render.pvalue_marks import bold_threshold
@@ -71,18 +73,24 @@ _OPERATOR_WORDS = {"==": "=", "!=": "≠", ">": ">", ">=": "≥", "<": "<", "<="
 
 
 def condition_text(condition: Mapping[str, Any], config: Mapping[str, Any]) -> str:
-    """One ``where:`` condition in words: its ``label``, else "<variable label> = <value>"
-    ("in {a, b}", "recorded", "yes" for the other operators)."""
+    """One ``where:`` condition in words: its ``label``, else "<variable label> = <value>", the
+    value by its declared level label ("Treatment arm = Placebo"; "in {a, b}", "recorded", "yes"
+    for the other operators)."""
     if condition.get("label"):
         return str(condition["label"])
     name, op, value = _label(config, condition["column"]), condition["operator"], condition.get("value")
+    levels = declared_level_labels(config, condition["column"])
+
+    def shown(v: Any) -> str:  # a value by its declared level label ("Placebo", not "placebo")
+        return levels.get(printed(v), str(v))
+
     if op == "in":
-        return f"{name} in {{{', '.join(map(str, value))}}}"
+        return f"{name} in {{{', '.join(map(shown, value))}}}"
     if op == "notna":
         return f"{name} recorded"
     if op == "is_true":
         return f"{name}: yes"
-    return f"{name} {_OPERATOR_WORDS[op]} {value}"
+    return f"{name} {_OPERATOR_WORDS[op]} {shown(value)}"
 
 
 def population_footnote(spec: Mapping[str, Any], config: Mapping[str, Any], n: int) -> list[str]:
