@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from study import SNAKEMAKE, copy_study, snakemake
+from study import SNAKEMAKE, copy_study, finished_run, snakemake
 from test_determinism import result_files
 
 pytestmark = pytest.mark.e2e
@@ -64,13 +64,9 @@ def run_until_a_new_job_starts(work: Path, killed: set[str]) -> str | None:
             proc.wait()
 
 
-def test_sigkill_at_every_job_then_resume_is_byte_identical(tmp_path):
-    (tmp_path / "reference").mkdir()
-    (tmp_path / "killed").mkdir()
-    reference = copy_study(tmp_path / "reference")
-    work = copy_study(tmp_path / "killed")  # both copies taken together: the same sources
-    proc = snakemake(reference, "--cores", "2", "--quiet", "all")
-    assert proc.returncode == 0, proc.stderr[-3000:]
+def test_sigkill_at_every_job_then_resume_is_byte_identical(tmp_path, tmp_path_factory):
+    reference = finished_run(tmp_path_factory)  # the session's uninterrupted run (read only)
+    work = copy_study(tmp_path / "killed")
     jobs = job_logs(reference)
     assert len(jobs) >= 7, jobs
 
@@ -160,7 +156,7 @@ def _interrupt_mid_job(work: Path) -> tuple[int, str, str]:
     return run.returncode, err, interrupted
 
 
-def test_ctrl_c_mid_job_then_the_plain_command_recovers(tmp_path):
+def test_ctrl_c_mid_job_then_the_plain_command_recovers(tmp_path, tmp_path_factory):
     """Ctrl-C (SIGINT to the whole foreground group) while a job has written part of its outputs:
     those outputs are removed and listed in run_status.json; the plain command then completes
     (no --rerun-incomplete, no --unlock) with results identical to an uninterrupted run. A config
@@ -171,12 +167,9 @@ def test_ctrl_c_mid_job_then_the_plain_command_recovers(tmp_path):
 
     from study import ROOT
 
-    (tmp_path / "reference").mkdir()
+    reference = finished_run(tmp_path_factory, ROOT / ".test")  # uninterrupted (read only)
     (tmp_path / "work").mkdir()
-    reference = copy_study(tmp_path / "reference", ROOT / ".test")
     work = copy_study(tmp_path / "work", ROOT / ".test")
-    proc = snakemake(reference, "--cores", "1", "--quiet", "all")
-    assert proc.returncode == 0, proc.stderr[-3000:]
 
     # The interruption races the job it aims at (on a loaded machine the job may finish between
     # the poll that saw its output and the signal, or the run may end first): try a fresh copy
@@ -228,4 +221,3 @@ def test_ctrl_c_mid_job_then_the_plain_command_recovers(tmp_path):
     again = snakemake(work, "--cores", "1", "--quiet", "all")
     assert again.returncode == 0, again.stderr[-3000:]
     assert json.loads((work / "results/run_status.json").read_text())["status"] == "complete"
-    shutil.rmtree(reference)
