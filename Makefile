@@ -9,8 +9,11 @@ STAMP  := $(VENV)/.installed
 CORES  ?= 2
 # pytest workers (pytest-xdist): one per core of the 2-core CI machine; a test file stays on one
 # worker (--dist loadfile), so a file's shared fixtures run once. TEST_WORKERS=0 runs serially.
+# --no-loadscope-reorder: files are handed out in collection order, which tests/conftest.py
+# starts with the longest files (xdist's default order, most tests first, left the long e2e
+# files of one or two tests to the end).
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=30
 
 .PHONY: run test test-fast setup lint report-check clean
 

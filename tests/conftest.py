@@ -105,14 +105,20 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 #: The longest test files (minutes each on the 2-core CI machine), started first: with two
 #: pytest-xdist workers (--dist loadfile) they then run beside the many short files instead of
-#: alone at the end. Order only; every test still runs.
+#: alone at the end, alternating between the workers at the start. Order only; every test still
+#: runs. The first two also make the session's shared flagship run (study.finished_run) early:
+#: the SLURM test asks for it first, the SIGKILL chain only once it has run.
 LONGEST_FIRST = (
     "tests/e2e/test_faults.py",
     "tests/e2e/test_slurm.py",
     "tests/e2e/test_reruns.py",
-    "tests/e2e/test_wheel.py",
-    "tests/e2e/test_determinism.py",
     "tests/r_oracle/test_tables_e2e_vs_r.py",
+    "tests/e2e/test_degenerate_cohort.py",
+    "tests/e2e/test_wheel.py",
+    "tests/e2e/test_workflow.py",
+    "tests/e2e/test_ctrl_c.py",
+    "tests/e2e/test_determinism.py",
+    "tests/e2e/test_notebook_load.py",
 )
 
 

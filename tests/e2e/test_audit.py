@@ -6,13 +6,14 @@ count-only study, the summary at the top, and byte-identical outputs when the au
 
 import hashlib
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from study import warm_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
@@ -32,12 +33,9 @@ def _run(workdir: Path, *options: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def audited(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("audit")
-    shutil.copy(ROOT / "Snakefile", work / "Snakefile")
-    for folder in ("workflow", "config", "data"):
-        shutil.copytree(ROOT / folder, work / folder)
-    proc = _run(work)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    """A copy of the session's complete flagship run (rule all includes the audit outputs)."""
+    work = warm_copy(tmp_path_factory, tmp_path_factory.mktemp("audit"))
+    assert all((work / p).is_file() for p in OUTPUTS)
     return work
 
 

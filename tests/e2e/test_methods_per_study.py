@@ -19,7 +19,7 @@ from jinja2 import Environment
 
 from retrocohort.config.study import load_study
 from retrocohort.render.rst import rst_escape_text
-from study import ROOT, copy_study, snakemake
+from study import ROOT, warm_copy
 
 pytestmark = pytest.mark.e2e
 
@@ -28,10 +28,10 @@ REPORT_TARGETS = "\n\n.. _4. Provenance: #provenance\n.. _6. Reviewer notebook: 
 
 
 def _methods_only(tmp_path_factory, name: str, study_dir: Path) -> Path:
-    work = copy_study(tmp_path_factory.mktemp(name), study_dir)
+    """A copy of the session's complete run of ``study_dir`` (rule all builds both files)."""
+    work = warm_copy(tmp_path_factory, tmp_path_factory.mktemp(name), study_dir)
     targets = ("results/manuscript/methods.md", "results/provenance/inputs.json")  # the page includes both
-    proc = snakemake(work, *targets, "--cores", "1", "--quiet", timeout=1200)
-    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert all((work / target).is_file() for target in targets)
     return work
 
 

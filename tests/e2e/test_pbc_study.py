@@ -27,7 +27,7 @@ from retrocohort.manuscript.template import parse_placeholders, substitute
 from retrocohort.render.formats import format_names
 from retrocohort.render.latex import PREAMBLE
 from retrocohort.render.presets import PRESETS
-from study import ROOT, copy_study, run_all
+from study import ROOT, finished_run
 
 pytestmark = pytest.mark.e2e
 
@@ -60,10 +60,8 @@ def randomised() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def pbc_run(tmp_path_factory) -> Path:
-    work = copy_study(tmp_path_factory.mktemp("pbc"), STUDY)
-    proc = run_all(work, timeout=1200)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    return work
+    """The session's complete run of the study (rule all; read only)."""
+    return finished_run(tmp_path_factory, STUDY)
 
 
 def test_the_export_script_regenerates_the_raw_files_byte_for_byte(tmp_path):

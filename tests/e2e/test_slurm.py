@@ -2,12 +2,17 @@
 
 Needs a reachable SLURM (e.g. `sudo scripts/slurm-localhost.sh start`) and
 snakemake-executor-plugin-slurm; without them the test is skipped and says why, except when
-RETROCOHORT_REQUIRE_SLURM=1 (set by .ci/run once it has started SLURM), where it fails. It runs
-scripts/slurm-integration.sh, which runs the workflow locally and through SLURM and compares
-every file under results/ (about 3 minutes on one node).
+RETROCOHORT_REQUIRE_SLURM=1 (set by .ci/run once it has started SLURM), where it fails.
+
+It runs the workflow through SLURM with the profile and the flags of
+scripts/slurm-integration.sh (whose single-node defaults it shares) and compares every file
+under results/ with the session's local run of the same study (:func:`study.finished_run`,
+``--cores 2``), which other tests use too. The plugin is imported from the environment or from
+RETROCOHORT_SLURM_PLUGINS (a directory .ci/run installs it into, so that the other tests'
+Snakemake runs do not pay for importing it).
 """
 
-import importlib.util
+import importlib.machinery
 import os
 import shutil
 import subprocess
@@ -16,12 +21,27 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from study import ROOT, copy_study, finished_run, snakemake
+
 pytestmark = pytest.mark.e2e
+#: scripts/slurm-integration.sh's SLURM_EXTRA for a cluster without accounting (slurmdbd).
+SLURM_EXTRA = (
+    "--slurm-status-command",
+    "squeue",
+    "--slurm-no-account",
+    "--slurm-init-seconds-before-status-checks",
+    "1",
+)
+
+
+def _plugin_path() -> list[str]:
+    extra = os.environ.get("RETROCOHORT_SLURM_PLUGINS")
+    return [extra] if extra else []
 
 
 def _slurm_ready() -> str | None:
-    if importlib.util.find_spec("snakemake_executor_plugin_slurm") is None:
+    finder = importlib.machinery.PathFinder
+    if finder.find_spec("snakemake_executor_plugin_slurm", _plugin_path() + sys.path) is None:
         return "snakemake-executor-plugin-slurm is not installed"
     if shutil.which("sinfo") is None:
         return "SLURM client tools (sinfo) are not installed"
@@ -31,18 +51,29 @@ def _slurm_ready() -> str | None:
     return None
 
 
-def test_slurm_run_matches_local_run() -> None:
+def _result_files(work: Path) -> list[str]:
+    results = work / "results"
+    return sorted(str(p.relative_to(results)) for p in results.rglob("*") if p.is_file())
+
+
+def test_slurm_run_matches_local_run(tmp_path, tmp_path_factory) -> None:
     missing = _slurm_ready()
     if missing is not None:
         # CI starts a single-node SLURM and sets this: there a missing SLURM is a failure.
         if os.environ.get("RETROCOHORT_REQUIRE_SLURM") == "1":
             pytest.fail(f"RETROCOHORT_REQUIRE_SLURM=1 but {missing}")
         pytest.skip(missing)
-    proc = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "slurm-integration.sh"), sys.executable],
-        capture_output=True,
-        text=True,
-        timeout=1800,
+    local = finished_run(tmp_path_factory)  # read only
+    work = copy_study(tmp_path / "slurm")
+    pythonpath = [*_plugin_path(), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in pythonpath if p)}
+    proc = snakemake(
+        work, "--profile", str(ROOT / "profiles/slurm"), *SLURM_EXTRA, "--quiet", env=env, timeout=1800
     )
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    assert "byte-identical (local vs SLURM)" in proc.stdout
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    files = _result_files(local)
+    assert _result_files(work) == files
+    differing = [
+        f for f in files if (work / "results" / f).read_bytes() != (local / "results" / f).read_bytes()
+    ]
+    assert differing == [], f"results differ between the local and the SLURM run: {differing}"
