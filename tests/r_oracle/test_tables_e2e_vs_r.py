@@ -38,7 +38,7 @@ from r_tables import (
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from study import copy_study, run_all  # noqa: E402
+from study import run_all, warm_copy  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("rscript")]
 
@@ -57,9 +57,13 @@ STUDIES = [OracleStudy("flagship", ROOT), OracleStudy("pbc", ROOT / "studies" / 
 R_PRESET = {"wilcoxon": {"preset": "R"}, "mcnemar": {"method": "chi2_cc"}}
 
 
-def run_study(workdir: Path, study: OracleStudy, statistics: dict | None = None) -> tuple[StudyInput, dict]:
-    """Copy and run ``study`` (``statistics`` keys overridden), then R on its validated input."""
-    copy_study(workdir, study.directory)
+def run_study(
+    tmp_path_factory, workdir: Path, study: OracleStudy, statistics: dict | None = None
+) -> tuple[StudyInput, dict]:
+    """Run ``study`` (``statistics`` keys overridden), then R on its validated input. The run
+    starts from a copy of the session's complete run of the study (``study.warm_copy``): without
+    an override there is nothing left to do, with one Snakemake reruns what the override changes."""
+    warm_copy(tmp_path_factory, workdir, study.directory)
     if statistics:
         path = workdir / "config" / "config.yaml"
         config = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -74,12 +78,14 @@ def run_study(workdir: Path, study: OracleStudy, statistics: dict | None = None)
 
 @pytest.fixture(scope="module", params=STUDIES, ids=lambda s: s.name)
 def default_run(request, tmp_path_factory) -> tuple[StudyInput, dict]:
-    return run_study(tmp_path_factory.mktemp(request.param.name), request.param)
+    return run_study(tmp_path_factory, tmp_path_factory.mktemp(request.param.name), request.param)
 
 
 @pytest.fixture(scope="module", params=STUDIES, ids=lambda s: s.name)
 def r_preset_run(request, tmp_path_factory) -> tuple[StudyInput, dict]:
-    return run_study(tmp_path_factory.mktemp(request.param.name + "_r_preset"), request.param, R_PRESET)
+    return run_study(
+        tmp_path_factory, tmp_path_factory.mktemp(request.param.name + "_r_preset"), request.param, R_PRESET
+    )
 
 
 def test_every_table_cell_equals_r_or_its_documented_difference(default_run):
