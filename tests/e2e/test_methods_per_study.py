@@ -1,5 +1,5 @@
 """End to end: the Methods page of the report and results/manuscript/methods.md of each shipped
-study (the flagship config/, studies/pbc, .test) list the methods its statistics files record,
+study (the flagship config/, studies/pbc, studies/mgus2, .test) list the methods its statistics files record,
 and nothing about a stage the study lacks (issue 22, deliverable 5).
 
 The flagship reuses the session's full run (conftest ``flagship``); studies/pbc and .test run
@@ -41,6 +41,11 @@ def pbc(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def mgus2(tmp_path_factory) -> Path:
+    return _methods_only(tmp_path_factory, "mgus2_methods", ROOT / "studies" / "mgus2")
+
+
+@pytest.fixture(scope="module")
 def dot_test(tmp_path_factory) -> Path:
     return _methods_only(tmp_path_factory, "dottest_methods", ROOT / ".test")
 
@@ -73,9 +78,29 @@ def test_pbc_methods_name_its_analyses_and_nothing_it_lacks(pbc, monkeypatch):
             "Logistic regression",
             "chi-square",
             "Baseline and 1 year",
+            "Fisher's exact",  # Table 8 (kind: comparison): ascites by sex
         ):
             assert phrase in where, phrase
-        for phrase in ("Day 7", "Day 0", "HScore", "McNemar", "Fisher"):
+        for phrase in ("Day 7", "Day 0", "HScore", "McNemar"):
+            assert phrase not in where, phrase
+
+
+def test_mgus2_methods_name_its_cohort_analyses_and_nothing_it_lacks(mgus2, monkeypatch):
+    """The observational cohort: Table 1 by sex, two survival tables, Cox and logistic models;
+    no paired test, no HScore, no exact test (every expected count is at least 5)."""
+    page, text = methods_page(mgus2, monkeypatch), _methods_md(mgus2)
+    for where in (page, text):
+        for phrase in (
+            "Mann–Whitney U",
+            "chi-square",
+            "Kaplan–Meier",
+            "log-rank",
+            "Cox proportional-hazards",
+            "Logistic regression",
+            "Progression to plasma-cell malignancy",
+        ):
+            assert phrase in where, phrase
+        for phrase in ("Day 0", "Day 7", "HScore", "McNemar", "signed-rank", "Friedman", "Fisher"):
             assert phrase not in where, phrase
 
 
