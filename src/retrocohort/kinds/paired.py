@@ -20,11 +20,13 @@ from retrocohort.render.model import Table
 from retrocohort.tables.build import build_table3
 
 
-def spec_points(config: Mapping[str, Any], spec: Mapping[str, Any]) -> tuple[TimePoint, TimePoint]:
-    """The two time points of paired table ``spec``: its ``time_points`` names, else the
-    study's paired ones (:func:`~retrocohort.config.time_points.paired_time_points`); the
-    classic Table 3 (no ``kind``) has no ``time_points`` key."""
-    names = spec.get("time_points") if spec.get("kind") == "paired" else None
+def spec_points(
+    config: Mapping[str, Any], spec: Mapping[str, Any], declared: bool = True
+) -> tuple[TimePoint, TimePoint]:
+    """The two time points of paired table ``spec``: a declared table's ``time_points`` names,
+    else the study's paired ones (:func:`~retrocohort.config.time_points.paired_time_points`;
+    the classic Table 3, ``declared=False``, has no ``time_points`` key and is not read for it)."""
+    names = spec.get("time_points") if declared else None
     if not names:
         return paired_time_points(dict(config))
     declared = time_points(dict(config))

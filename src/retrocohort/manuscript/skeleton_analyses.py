@@ -42,7 +42,7 @@ def paired_paragraph(
     parameter below the threshold the two time points' summaries, pairs, p and test; the
     others named."""
     spec = config["tables"][table_id]
-    first, second = spec_points(config, spec)
+    first, second = spec_points(config, spec, declared=prefix != "paired")
     summary = "mean" if spec.get("summary") == "mean" else "median"
     limit = threshold(spec)
     named, others = [], []

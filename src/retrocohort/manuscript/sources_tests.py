@@ -69,7 +69,7 @@ def paired_entries(
     """
     spec = config["tables"][table_id]
     decimals = parameter_decimals(spec.get("parameters", []))
-    tags = [point.name for point in spec_points(config, spec)]
+    tags = [point.name for point in spec_points(config, spec, declared=prefix != "paired")]
     space = Namespace()
     for index, rec in enumerate(records):
         if rec.get("role", "main") != "main":
