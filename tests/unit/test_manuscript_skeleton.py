@@ -515,3 +515,29 @@ def test_a_paired_paragraph_names_parameters_by_the_p_it_prints(tmp_path):
     text = _resolved(paired_paragraph(space, records, config), space)
     assert "CRP (mg/L) changed" not in text
     assert "CRP (mg/L)" in text.split("The other parameters had p ≥ 0.05")[1]
+
+
+def test_an_upper_limit_never_reached_prints_nr_in_the_text_as_in_the_table():
+    """A first-time user's Results text printed "median time [not computed]" where the table
+    printed 373 (340–NR): the JSON holds the infinite upper limit as null."""
+    from retrocohort.manuscript.namespace import TextStyle
+    from retrocohort.manuscript.sources_tests import survival_entries
+    from retrocohort.render.number_style import NumberStyle
+
+    rec = {
+        "analysis": "pcm",
+        "role": "median",
+        "group": "All patients",
+        "group_value": None,
+        "median": 373.0,
+        "ci_low": 340.0,
+        "ci_high": None,
+        "conf_level": 0.95,
+        "n": 1384,
+        "n_events": 115,
+        "synthetic": False,
+    }
+    space = survival_entries([rec], "survival.json", TextStyle(NumberStyle(), {}))
+    texts = {key: space[key].text(0) for key in space.keys() if key.endswith(("median_ci", ".ci"))}
+    assert texts and all("NR" in t for t in texts.values()), texts
+    assert any(t == "373 (95% CI 340–NR)" for t in texts.values()), texts

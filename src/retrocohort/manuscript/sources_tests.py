@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from retrocohort.format.numbers import EN_DASH
 from retrocohort.kinds.paired import spec_points
 from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_part, present
 from retrocohort.manuscript.sources_descriptive import location_entries
@@ -158,15 +159,19 @@ def _median_entries(rec: dict, style: TextStyle, where: dict) -> dict[str, Entry
     median, low, high = rec.get("median"), rec.get("ci_low"), rec.get("ci_high")
     if present(median):
         entries["median"] = Entry(median, style.number(median), 1, column="median", **where)
-    if present(low, high):
-        entries["ci"] = Entry(
-            {"low": low, "high": high}, style.interval(low, high), 1, column="ci_low,ci_high", **where
-        )
-    if present(median, low, high):
+    # With a median and a lower limit, a missing upper limit is one the band never reaches: the
+    # statistics file holds it as infinite (JSON null); the text prints NR, as the table does.
+    if present(median, low) and not present(high):
+        ci = lambda d: f"{style.number(low)(d)}{EN_DASH}NR"  # noqa: E731
+    else:
+        ci = style.interval(low, high)
+    if present(low, high) or present(median, low):
+        entries["ci"] = Entry({"low": low, "high": high}, ci, 1, column="ci_low,ci_high", **where)
+    if present(median, low):
         level = f"{100 * rec['conf_level']:g}%"
         entries["median_ci"] = Entry(
             {"median": median, "ci_low": low, "ci_high": high, "conf_level": rec["conf_level"]},
-            lambda d: f"{style.number(median)(d)} ({level} CI {style.interval(low, high)(d)})",
+            lambda d: f"{style.number(median)(d)} ({level} CI {ci(d)})",
             1,
             column="median,ci_low,ci_high,conf_level",
             **where,
