@@ -111,3 +111,10 @@ def test_hospital_numbers_as_ids_are_refused_on_screen(study, capsys):
     out = capsys.readouterr().out
     assert "patient ids look like hospital numbers" in out and "value '[7 digits]'" in out
     assert "id_is_pseudonymous: true" in out and "8000001" not in out
+
+
+def test_a_path_relative_to_the_study_directory_is_found_from_its_parent(study, capsys, monkeypatch):
+    """docs/new-study.md shows `retrocohort validate -C my_study data/raw/patients.csv` from the
+    parent directory; a first-time user got "not a source of this study" naming that very path."""
+    monkeypatch.chdir(study.parent)
+    assert main(["-C", study.name, "validate", MEASUREMENTS]) == 0, capsys.readouterr().err
