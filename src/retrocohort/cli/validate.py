@@ -61,7 +61,9 @@ class MatchedSource:
 
 
 def match_sources(files: list[Path], config: dict, project: Path, config_file: str) -> list[MatchedSource]:
-    """Each file -> the configured source(s) with that path; an unknown file is an error."""
+    """Each file -> the configured source(s) with that path; an unknown file is an error. A
+    relative path is looked for from the current directory, then from the study directory
+    (``retrocohort validate -C my_study data/raw/patients.csv`` as config/README shows it)."""
     matches, problems = [], []
     declared = [
         (site, j, src)
@@ -69,10 +71,11 @@ def match_sources(files: list[Path], config: dict, project: Path, config_file: s
         for j, src in enumerate(spec["sources"])
     ]
     for file in files:
+        places = {file.resolve()} | (set() if file.is_absolute() else {(project / file).resolve()})
         found = [
-            MatchedSource(file, site, j, src)
+            MatchedSource(file if file.exists() else project / file, site, j, src)
             for site, j, src in declared
-            if (project / src["path"]).resolve() == file.resolve()
+            if (project / src["path"]).resolve() in places
         ]
         if not found:
             paths = ", ".join(sorted({s["path"] for _, _, s in declared}))
@@ -80,7 +83,9 @@ def match_sources(files: list[Path], config: dict, project: Path, config_file: s
                 Problem(
                     "not a source of this study",
                     file=str(file),
-                    expected=f"one of the paths under `sites:` in {config_file}: " + paths,
+                    expected=f"one of the paths under `sites:` in {config_file} (relative to the "
+                    f"study directory {project}; looked for {file} from the current directory and "
+                    "from the study directory): " + paths,
                 )
             )
         matches += found

@@ -76,42 +76,6 @@ def _section(text: str) -> str | None:
     return _SECTIONS.get(m.group(1).strip().lower())
 
 
-<<<<<<< Updated upstream
-=======
-def _table_line(
-    blocks: list[Block], table: str, row: str, line: int, header: str, headers: list[str], alone: bool
-) -> tuple[str, list[str]]:
-    """Add one table line to ``blocks`` (a caption, a header row or a data row); return the
-    table's header text and column headers so far. A split row is data when any of its value
-    cells reads as a statistic (:func:`retrocohort.audit.draft.cells.parse_cell`); a line
-    ending with "." that is its paragraph (``alone``) before any row is a caption."""
-    has_rows = any(b.where == table and b.kind == "row" for b in blocks)
-    split = split_row(row)
-    if is_separator(row) or not row.strip() or (has_rows and _FOOTNOTE.match(row)):
-        return header, headers
-    if split:
-        cells, columns = split
-        if any(parse_cell(c) is not None for c in cells[1:]):
-            blocks.append(
-                Block(table, "row", row, line, 0, header, tuple(cells), tuple(columns), tuple(headers))
-            )
-            return header, headers
-        if has_rows:
-            return header, headers  # a section row ("Comorbidities") inside the table
-        if row[:1].isspace() and "|" not in row and "\t" not in row:
-            cells = ["", *cells]  # a header indented past the (empty) label column
-        return f"{header} {' '.join(cells)}".strip(), merge_header(headers, cells)
-    if alone and not has_rows and row.endswith("."):
-        blocks.append(Block(table, "caption", row, line))
-    elif not re.search(r"\d\s*[%)\]*†‡§]*\s*$", row) or not re.search(r"\d", _GROUP_N.sub("", row)):
-        if not has_rows:
-            header = f"{header} {row.strip()}".strip()
-    else:
-        blocks.append(Block(table, "row", row, line, 0, header, (), (), tuple(headers)))
-    return header, headers
-
-
->>>>>>> Stashed changes
 def split_blocks(text: str) -> list[Block]:
     """Located blocks of ``text`` (see module docstring); unknown front matter is skipped, except
     the first title-like line (a paragraph of one short line before the abstract). Text with no
