@@ -36,13 +36,15 @@ from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from retrocohort.render.layout import TablePlan, keep_whole, plan_table
-from retrocohort.render.model import Table, split_mark, split_title
+from retrocohort.render.model import Table, code_parts, split_mark, split_title
 from retrocohort.render.presets import Preset, get_preset
 
 FIXED_DATETIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_DATE_TIME = (2000, 1, 1, 0, 0, 0)
 AUTHOR = "retrocohort"
 INDENT_CM = 0.4
+#: The monospaced font of a code span in a note (a command a reader may copy).
+CODE_FONT = "Courier New"
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 # Schema successors, so inserted elements keep the CT_TblPr / CT_TcPr child order.
 _TBLBORDERS_SUCCESSORS = (
@@ -134,18 +136,24 @@ def _add_text(paragraph: Paragraph, text: str, *, bold: bool, size_pt: float, ce
     mark first (a :class:`Footnote`). In a table ``cell``, the spaces inside a value ("49.8
     [42.2–56.7]", "(n = 312)") are no-break spaces (:func:`~retrocohort.render.layout.protect`)
     and an en dash inside a word ("42.2–56.7", "[Q1–Q3]") is followed by a word joiner (U+2060),
-    since Word and LibreOffice may break a line after an en dash."""
+    since Word and LibreOffice may break a line after an en dash. A Markdown code span (a command
+    between backticks in a note) is a run in a monospaced font, without its backticks."""
     body, mark, mark_first = split_mark(text)
     if cell:
         body = keep_whole(body)
-    parts = [(mark, True), (" " + body, False)] if mark_first else [(body, False), (mark, True)]
-    for part, superscript in parts:
+    pieces = [(piece, False, code) for piece, code in code_parts(body)]
+    parts = (
+        [(mark, True, False), (" ", False, False), *pieces] if mark_first else [*pieces, (mark, True, False)]
+    )
+    for part, superscript, code in parts:
         if not part:
             continue
         run = paragraph.add_run(part)
         run.bold = bold
         run.font.size = Pt(size_pt)
         run.font.superscript = superscript or None
+        if code:
+            run.font.name = CODE_FONT
 
 
 def _fill_cell(cell: _Cell, text: str, *, bold: bool, align: str, indent: int, size_pt: float) -> None:

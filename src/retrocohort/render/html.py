@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape as _html_escape
 
-from retrocohort.render.model import Row, Table, with_mark
+from retrocohort.render.model import Row, Table, code_parts, with_mark
 
 RULE = "1px solid #000"
 HEAVY_RULE = "2px solid #000"
@@ -13,7 +13,14 @@ INDENT_EM = 1.0
 
 
 def escape(text: str) -> str:
-    """HTML-escape ``& < > " '`` and turn newlines into ``<br>``."""
+    """HTML-escape ``& < > " '``, turn newlines into ``<br>`` and a Markdown code span (a
+    command between backticks in a note) into ``<code>``."""
+    return "".join(
+        f"<code>{_plain(part)}</code>" if code else _plain(part) for part, code in code_parts(text)
+    )
+
+
+def _plain(text: str) -> str:
     return _html_escape(text, quote=True).replace("\r\n", "\n").replace("\n", "<br>")
 
 

@@ -21,7 +21,7 @@ import re
 from retrocohort.render.latex_unicode import PACKAGES
 from retrocohort.render.latex_unicode import escape as _escape_text
 from retrocohort.render.layout import CELL_PADDING_PT, TablePlan, plan_table, protect
-from retrocohort.render.model import Row, Table, split_title, with_mark
+from retrocohort.render.model import CODE_SPAN, Row, Table, split_title, with_mark
 from retrocohort.render.presets import A4_CM, Preset
 
 INDENT = r"\hspace{1em}"
@@ -52,7 +52,6 @@ _SIZE_COMMAND = {
     7.5: r"\scriptsize",
     7.0: r"\scriptsize",
 }
-CODE_SPAN = re.compile(r"`([^`]+)`")  # a Markdown code span; the group is its text
 _NUMBER_RE = re.compile(r"Table\s+(\S+?)\.?")
 
 PREAMBLE = (
