@@ -194,7 +194,24 @@ def logistic_regression(
     maximum at full precision (:func:`newton_maximise`); SEs from the observed (= expected)
     information at the maximum. R's ``glm`` stops earlier (``glm.control(epsilon = 1e-8)``);
     with ``epsilon = 1e-14, maxit = 100`` it agrees to ~1e-12 relative.
-    McCullagh & Nelder (1989), Generalized Linear Models, 2nd ed., ch. 4.
+
+    References
+    ----------
+    McCullagh P, Nelder JA. Generalized Linear Models. 2nd ed. Chapman and Hall; 1989.
+    (Chapter 4.)
+    Hosmer DW, Lemeshow S, Sturdivant RX. Applied Logistic Regression. 3rd ed. Wiley; 2013.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({
+    ...     "died": [0, 0, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0],
+    ...     "age": [40, 45, 50, 52, 60, 61, 38, 70, 55, 66, 48, 58],
+    ...     "sex": ["F", "M", "M", "F", "M", "F", "F", "M", "M", "F", "F", "M"],
+    ... })
+    >>> fit = logistic_regression(frame, "died", ["age", "sex"], reference_levels={"sex": "F"})
+    >>> [(t.term, round(t.ratio, 4), round(t.ci_low, 4), round(t.p_value, 4)) for t in fit.terms]
+    [('age', 1.2104, 0.976, 0.0821), ('sex: M vs F', 0.3403, 0.0144, 0.5046)]
     """
     from scipy.special import expit
 
@@ -311,7 +328,27 @@ def cox_regression(
     log-likelihood, score and Hessian), maximised by :func:`newton_maximise` to full precision
     (R's ``coxph`` stops at a relative log-likelihood change below ``eps = 1e-9``; with
     ``coxph.control(eps = 1e-14, iter.max = 100)`` it agrees to ~1e-12 relative).
-    Cox (1972), JRSS-B 34:187-220; Efron (1977), JASA 72:557-565.
+
+    References
+    ----------
+    Cox DR. Regression models and life-tables. J R Stat Soc B 1972;34:187-220.
+    Efron B. The efficiency of Cox's likelihood function for censored data. J Am Stat Assoc
+    1977;72:557-65.
+    Breslow N. Covariance analysis of censored survival data. Biometrics 1974;30:89-99.
+    Therneau TM, Grambsch PM. Modeling Survival Data: Extending the Cox Model. Springer; 2000.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({
+    ...     "time": [2, 3, 3, 5, 6, 8, 9, 12, 4, 7, 10, 11],
+    ...     "event": [1, 1, 0, 1, 0, 1, 1, 0, 1, 1, 0, 1],
+    ...     "age": [40, 45, 50, 52, 60, 61, 38, 70, 55, 66, 48, 58],
+    ... })
+    >>> fit = cox_regression(frame, "time", "event", ["age"])
+    >>> t = fit.term("age")
+    >>> round(t.coefficient, 5), round(t.ratio, 5), round(t.std_err, 5), round(t.p_value, 5)
+    (-0.04623, 0.95482, 0.03641, 0.20424)
     """
     from statsmodels.duration.hazard_regression import PHReg
 
