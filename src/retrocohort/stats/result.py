@@ -215,14 +215,62 @@ def r_qnorm(p: float, lower_tail: bool = True) -> float:
 
 
 def details_text(details: Any) -> str:
-    """``key=value; ...`` (keys sorted) for a CSV cell; empty for anything but a mapping."""
+    """A result's ``details`` as one CSV cell: ``key=value; ...``, keys sorted.
+
+    Parameters
+    ----------
+    details : Any
+        A mapping (numpy scalars are written as plain Python values); anything else gives "".
+
+    Returns
+    -------
+    str
+        The cell text.
+
+    References
+    ----------
+    None: a formatting helper (no statistical method).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> details_text({"df": np.int64(4), "b": 2, "yates": False})
+    'b=2; df=4; yates=False'
+    >>> details_text(None)
+    ''
+    """
     if not isinstance(details, Mapping):
         return ""
     return "; ".join(f"{key}={_plain(details[key])}" for key in sorted(details))
 
 
 def json_safe(value: Any) -> Any:
-    """Recursively turn numpy scalars into Python ones and NaN/inf into None (strict JSON)."""
+    """Strict-JSON copy of a value: numpy scalars to Python ones, NaN/inf/NA to None, recursively.
+
+    Mappings become dicts with string keys, lists/tuples/arrays become lists; other objects
+    that are not str/int/float/bool become their ``str`` (None if pandas calls them missing).
+
+    Parameters
+    ----------
+    value : Any
+        A result value, a ``details`` mapping, or a nested structure of them.
+
+    Returns
+    -------
+    Any
+        The same structure, serialisable by ``json.dumps(..., allow_nan=False)``.
+
+    References
+    ----------
+    Bray T, ed. The JavaScript Object Notation (JSON) Data Interchange Format. RFC 8259. IETF;
+    2017. (No NaN or Infinity in JSON numbers.)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> json_safe({"p": np.float64(0.25), "ci": (np.nan, np.inf), 1: [np.int64(3)]})
+    {'p': 0.25, 'ci': [None, None], '1': [3]}
+    """
     if isinstance(value, Mapping):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
