@@ -23,7 +23,32 @@ _R_REL_ERR = 1 + 1e-7  # R fisher.test: tables with probability <= p_obs * (1 + 
 
 
 def contingency_table(table: ArrayLike) -> NDArray[np.int64]:
-    """2-D array of non-negative integer counts with at least 2 rows and 2 columns, else ValueError."""
+    """Validated contingency table: a 2-D array of non-negative integer counts, at least 2 x 2.
+
+    Parameters
+    ----------
+    table : array_like
+        The counts (integers stored as floats are accepted).
+
+    Returns
+    -------
+    ndarray of int64
+        The counts.
+
+    Raises
+    ------
+    ValueError
+        Not 2-D, fewer than 2 rows or columns, or a missing, negative or non-integer count.
+
+    References
+    ----------
+    Agresti A. Categorical Data Analysis. 3rd ed. Wiley; 2013. (Section 2.1, contingency tables.)
+
+    Examples
+    --------
+    >>> contingency_table([[3.0, 1], [0, 2]]).tolist()
+    [[3, 1], [0, 2]]
+    """
     arr = np.asarray(table, dtype=float)
     if arr.ndim != 2 or min(arr.shape) < 2:
         raise ValueError(f"table must be 2-D with at least 2 rows and 2 columns, got shape {arr.shape}")
