@@ -115,43 +115,32 @@ def build_design(
     required: Sequence[str],
     source: str | None = None,
 ) -> Design:
-    """Treatment-coded (dummy) design matrix of ``predictors`` on the complete cases of ``required`` + predictors, as R's ``model.matrix``.
+    """Treatment-coded design matrix of ``predictors`` on the complete cases of ``required`` + predictors, as R's ``model.matrix``.
 
     A predictor is categorical if it is listed in ``reference_levels`` or is not numeric /
-    boolean; a categorical predictor without a declared reference, or whose reference level is
-    absent from the complete cases, is an InputError (no silent choice of reference).
-    Non-numeric values in a numeric predictor cannot occur (dtype decides). A predictor with
-    one value only (no variation) is an InputError.
+    boolean. InputError (no silent choice) for: no predictor, a missing column, a categorical
+    predictor without a declared reference or whose reference is absent from the complete cases,
+    a predictor with one value only.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         One row per patient.
-    predictors : sequence of str
-        Predictor columns, in model order.
+    predictors, required : sequence of str
+        Predictor columns in model order; other columns that must be non-missing (outcome...).
     reference_levels : mapping
         Reference level of each categorical predictor.
-    required : sequence of str
-        Other columns that must be non-missing (outcome, time, event).
     source : str, optional
         Name of the input file, used in error messages.
 
     Returns
     -------
     Design
-        The matrix (no intercept column), the term labels (term, variable, level, reference),
-        the rows kept, the number dropped and the level counts.
-
-    Raises
-    ------
-    InputError
-        No predictor, a missing column, a categorical predictor without (or with an absent)
-        reference level, or a predictor without variation.
+        Matrix (no intercept), term labels, rows kept, number dropped, level counts.
 
     References
     ----------
-    Chambers JM, Hastie TJ, eds. Statistical Models in S. Wadsworth & Brooks/Cole; 1992.
-    (Chapter 2, treatment contrasts and model matrices.)
+    Chambers JM, Hastie TJ, eds. Statistical Models in S. Wadsworth & Brooks/Cole; 1992. Ch. 2.
 
     Examples
     --------
@@ -261,8 +250,8 @@ def build_design(
 def binary_outcome(series: pd.Series, name: str, event_level: Any | None, source: str | None) -> np.ndarray:
     """0/1 float vector of a binary regression outcome (no missing values left).
 
-    With ``event_level`` the outcome is (value == event_level); otherwise values must be
-    0/1 or booleans.
+    With ``event_level`` the outcome is (value == event_level, also as text); otherwise values
+    must be 0/1 or booleans: InputError naming the rows with any other value.
 
     Parameters
     ----------
@@ -270,21 +259,13 @@ def binary_outcome(series: pd.Series, name: str, event_level: Any | None, source
         The outcome column of the complete cases.
     name : str
         The column's name, for error messages.
-    event_level : optional
-        The value counted as the event (compared as is and as text).
-    source : str, optional
-        Name of the input file, used in error messages.
+    event_level, source : optional
+        The value counted as the event; the input file's name for messages.
 
     Returns
     -------
     numpy.ndarray
         1.0 for the event, 0.0 otherwise.
-
-    Raises
-    ------
-    InputError
-        ``event_level`` never occurs, or (without it) a value other than 0/1 or a boolean; the
-        message names the rows.
 
     References
     ----------
@@ -340,28 +321,7 @@ def _row(index_value: Any) -> int | None:
 
 
 def plain_scalar(value: Any) -> Any:
-    """numpy scalar -> Python scalar, so messages show 2, not np.int64(2); anything else unchanged.
-
-    Parameters
-    ----------
-    value : Any
-        A value for a message.
-
-    Returns
-    -------
-    Any
-        ``value.item()`` for a numpy scalar, else ``value``.
-
-    References
-    ----------
-    None: a formatting helper (no statistical method).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> repr(plain_scalar(np.int64(2))), plain_scalar("a")
-    ('2', 'a')
-    """
+    """numpy scalar -> Python scalar, so messages show 2, not np.int64(2)."""
     return value.item() if isinstance(value, np.generic) else value
 
 
@@ -372,19 +332,18 @@ def wald_terms(
     conf_level: float,
     no_interval: Collection[int] = (),
 ) -> tuple[RegressionTerm, ...]:
-    """Regression terms with exp(coef), Wald CI exp(coef -/+ z se), z = coef/se and p = 2 Phi(-|z|), as R's ``confint.default``.
+    """Terms with exp(coef), Wald CI exp(coef -/+ z se), z = coef/se, p = 2 Phi(-|z|) (R ``confint.default``).
 
     A NaN coefficient (an aliased term) gives NaN everywhere; the terms whose indices are in
     ``no_interval`` (an infinite estimate: separation) keep their coefficient, SE and ratio but
-    get NaN CI, z and p (a Wald test of a diverging estimate is meaningless). The critical value
-    is R's ``qnorm`` (:func:`retrocohort.stats.result.r_qnorm`).
+    get NaN CI, z and p (a Wald test of a diverging estimate is meaningless).
 
     Parameters
     ----------
     design : Design
-        The design whose terms the coefficients belong to.
+        The design the coefficients belong to.
     params, std_errs : numpy.ndarray
-        Coefficients (log odds / log hazard ratios) and their standard errors, in term order.
+        Coefficients (log odds / log hazard ratios) and standard errors, in term order.
     conf_level : float
         Level of the Wald intervals.
     no_interval : collection of int
@@ -402,8 +361,7 @@ def wald_terms(
 
     Examples
     --------
-    >>> import numpy as np
-    >>> import pandas as pd
+    >>> import numpy as np, pandas as pd
     >>> design = Design(np.zeros((3, 1)), (("age", "age", None, None),), pd.RangeIndex(3), 0, {})
     >>> t = wald_terms(design, np.array([0.19]), np.array([0.11]), 0.95)[0]
     >>> round(t.ratio, 6), round(t.ci_low, 6), round(t.ci_high, 6), round(t.p_value, 6)

@@ -74,103 +74,21 @@ def _plain(value: Any) -> Any:
 
 
 def check_alternative(alternative: str) -> str:
-    """Validate an alternative hypothesis: return it if it is "two-sided", "less" or "greater".
-
-    Parameters
-    ----------
-    alternative : str
-        The alternative as a caller passed it.
-
-    Returns
-    -------
-    str
-        ``alternative`` unchanged.
-
-    Raises
-    ------
-    ValueError
-        Any other value, naming the allowed ones.
-
-    References
-    ----------
-    None: argument validation (no statistical method).
-
-    Examples
-    --------
-    >>> check_alternative("less")
-    'less'
-    """
+    """Return ``alternative`` if it is 'two-sided', 'less' or 'greater'; else ValueError."""
     if alternative not in ALTERNATIVES:
         raise ValueError(f"alternative must be one of {ALTERNATIVES}, got {alternative!r}")
     return alternative
 
 
 def check_choice(name: str, value: Any, allowed: tuple[Any, ...]) -> Any:
-    """Validate a keyword choice: return ``value`` if it is one of ``allowed``.
-
-    Parameters
-    ----------
-    name : str
-        The argument's name, for the error message.
-    value : Any
-        The value passed.
-    allowed : tuple
-        The accepted values.
-
-    Returns
-    -------
-    Any
-        ``value`` unchanged.
-
-    Raises
-    ------
-    ValueError
-        ``value`` not in ``allowed`` (the message names the argument and the choices).
-
-    References
-    ----------
-    None: argument validation (no statistical method).
-
-    Examples
-    --------
-    >>> check_choice("method", "exact", ("auto", "exact", "asymptotic"))
-    'exact'
-    """
+    """Return ``value`` if it is one of ``allowed``; else ValueError naming the argument."""
     if value not in allowed:
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
     return value
 
 
 def as_float_vector(values: ArrayLike, name: str) -> NDArray[np.float64]:
-    """1-D float64 copy of ``values`` for a test's input (pandas NA -> NaN).
-
-    Parameters
-    ----------
-    values : array_like
-        Numbers, a list or a pandas Series (nullable dtypes allowed).
-    name : str
-        The argument's name, for the error message.
-
-    Returns
-    -------
-    ndarray of float64
-        A new 1-D array; missing values are NaN.
-
-    Raises
-    ------
-    ValueError
-        Not numeric, not one-dimensional, or holding an infinite value.
-
-    References
-    ----------
-    None: input validation (no statistical method).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> as_float_vector(pd.Series([1, None, 3], dtype="Int64"), "x").tolist()
-    [1.0, nan, 3.0]
-    """
+    """1-D float64 copy of ``values`` (pandas NA -> NaN); ValueError if not 1-D numeric or ±inf."""
     if hasattr(values, "to_numpy"):  # pandas Series / extension arrays with pd.NA
         values = values.to_numpy(dtype=float, na_value=np.nan)
     try:
@@ -185,34 +103,7 @@ def as_float_vector(values: ArrayLike, name: str) -> NDArray[np.float64]:
 
 
 def as_binary_vector(values: ArrayLike, name: str) -> NDArray[np.float64]:
-    """1-D 0/1 float vector for a binary test's input, NaN for missing (bool, 0/1 and pandas boolean accepted).
-
-    Parameters
-    ----------
-    values : array_like
-        Booleans or 0/1 values; None/NaN/pd.NA is missing.
-    name : str
-        The argument's name, for the error message.
-
-    Returns
-    -------
-    ndarray of float64
-        0.0, 1.0 or NaN per value.
-
-    Raises
-    ------
-    ValueError
-        A value other than 0/1 (the first five are shown), or an invalid numeric input.
-
-    References
-    ----------
-    None: input validation (no statistical method).
-
-    Examples
-    --------
-    >>> as_binary_vector([True, False, None, 1], "before").tolist()
-    [1.0, 0.0, nan, 1.0]
-    """
+    """1-D 0/1 float vector, NaN for missing (bool, 0/1 and pandas boolean accepted)."""
     arr = as_float_vector(values, name)
     bad = ~np.isnan(arr) & (arr != 0) & (arr != 1)
     if bad.any():
@@ -238,14 +129,14 @@ def discrete_pvalue(
     two_sided: str = "double_smaller_tail",
     center: float | None = None,
 ) -> float:
-    """Exact p-value of an integer statistic under a discrete null pmf on 0..len(pmf)-1, with a named two-sided rule.
+    """Exact p-value of an integer statistic under a discrete null pmf on 0..len(pmf)-1.
 
     'greater' = P(S >= obs), 'less' = P(S <= obs). 'two-sided' by ``two_sided`` (see
     ``TWO_SIDED_TEXT``): 'double_smaller_tail' min(1, 2 * smaller tail); 'double_observed_side'
     min(1, 2 P(S >= obs)) if obs > ``center`` else min(1, 2 P(S <= obs)) (R's exact
     signed-rank and rank-sum tests; equal to the former for a symmetric null);
     'absolute_deviation' P(|S - center| >= |obs - center|) (coin). The last two need
-    ``center`` = E(S) under the null.
+    ``center`` = E(S) under the null (ValueError without it).
 
     Parameters
     ----------
@@ -253,35 +144,25 @@ def discrete_pvalue(
         Null probabilities of S = 0, 1, ..., len(pmf) - 1.
     observed : int
         The observed statistic.
-    alternative : {"two-sided", "less", "greater"}
-        Alternative hypothesis.
-    two_sided : {"double_smaller_tail", "double_observed_side", "absolute_deviation"}
-        Rule for the two-sided p-value.
+    alternative, two_sided : str
+        Alternative hypothesis; rule for the two-sided p-value (``TWO_SIDED_RULES``).
     center : float, optional
-        Null mean of S (needed by the last two rules).
+        Null mean of S.
 
     Returns
     -------
     float
         The p-value, at most 1.
 
-    Raises
-    ------
-    ValueError
-        An unknown ``two_sided`` rule, or a rule needing ``center`` without it.
-
     References
     ----------
     Hothorn T, Hornik K, van de Wiel MA, Zeileis A. A Lego system for conditional inference.
     Am Stat 2006;60:257-63.
-    Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods. 3rd ed. Wiley; 2014.
 
     Examples
     --------
-    Binomial(4, 1/2) null, S = 1 observed:
-
     >>> import numpy as np
-    >>> pmf = np.array([1, 4, 6, 4, 1]) / 16
+    >>> pmf = np.array([1, 4, 6, 4, 1]) / 16  # Binomial(4, 1/2)
     >>> discrete_pvalue(pmf, 1, "two-sided"), discrete_pvalue(pmf, 1, "greater")
     (0.625, 0.9375)
     """
@@ -313,21 +194,18 @@ ZERO_VARIANCE_NOTE = (
 def normal_pvalue(
     statistic: float, mean: float, variance: float, alternative: str, correction: bool
 ) -> tuple[float, float]:
-    """(z, p) of a statistic by the normal approximation, continuity-corrected by 0.5 towards the mean as R.
+    """(z, p) by the normal approximation, continuity-corrected by 0.5 towards the mean as R.
 
     Correction: two-sided subtracts sign(S - mean) * 0.5, 'greater' 0.5, 'less' -0.5.
-    Two-sided p = 2 * min(Phi(z), 1 - Phi(z)).
-
-    A zero null variance with the statistic at its mean (every value tied: a rank null with
-    one point, where R's z is 0/0 and its p-value NaN) gives z = NaN and p = 1, the p-value
-    of the degenerate null; callers add :data:`ZERO_VARIANCE_NOTE`.
+    Two-sided p = 2 * min(Phi(z), 1 - Phi(z)). A zero null variance with the statistic at its
+    mean (every value tied: R's z is 0/0, p NaN) gives z = NaN and p = 1, the p-value of the
+    degenerate null; callers add :data:`ZERO_VARIANCE_NOTE`. ValueError for a negative variance
+    or a statistic away from the mean of a zero-variance null.
 
     Parameters
     ----------
-    statistic : float
-        The observed statistic.
-    mean, variance : float
-        Its null mean and variance.
+    statistic, mean, variance : float
+        The observed statistic, its null mean and variance.
     alternative : {"two-sided", "less", "greater"}
         Alternative hypothesis.
     correction : bool
@@ -335,15 +213,8 @@ def normal_pvalue(
 
     Returns
     -------
-    z : float
-        The standardised (corrected) statistic.
-    p : float
-        The p-value, at most 1.
-
-    Raises
-    ------
-    ValueError
-        A negative variance, or a statistic away from the mean of a zero-variance null.
+    tuple of float
+        z and the p-value (at most 1).
 
     References
     ----------
@@ -351,7 +222,7 @@ def normal_pvalue(
 
     Examples
     --------
-    Signed-rank V = 40 with n = 9 (mean 22.5, variance 71.25), as R's ``correct = TRUE``:
+    Signed-rank V = 40, n = 9 (null mean 22.5, variance 71.25), as R's ``correct = TRUE``:
 
     >>> z, p = normal_pvalue(40.0, 22.5, 71.25, "greater", correction=True)
     >>> round(z, 6), round(p, 6)
@@ -380,7 +251,7 @@ def normal_pvalue(
 
 
 def r_qnorm(p: float, lower_tail: bool = True) -> float:
-    """Standard normal quantile exactly as R's ``qnorm(p, lower.tail = lower_tail)`` (Wichura's AS 241).
+    """Standard normal quantile to the bit as R's ``qnorm(p, lower.tail = lower_tail)`` (AS 241).
 
     statistics.NormalDist.inv_cdf is the same AS 241 code as R's lower tail; R's upper tail
     feeds p itself to the tail branch (|p - 1/2| > 0.425) and 1/2 - p + 1/2 to the central
@@ -418,12 +289,12 @@ def r_qnorm(p: float, lower_tail: bool = True) -> float:
 
 
 def details_text(details: Any) -> str:
-    """A result's ``details`` as one CSV cell: ``key=value; ...``, keys sorted.
+    """A result's ``details`` as one CSV cell, ``key=value; ...`` with keys sorted ("" if not a mapping).
 
     Parameters
     ----------
     details : Any
-        A mapping (numpy scalars are written as plain Python values); anything else gives "".
+        A mapping (numpy scalars are written as plain values).
 
     Returns
     -------
@@ -432,15 +303,12 @@ def details_text(details: Any) -> str:
 
     References
     ----------
-    None: a formatting helper (no statistical method).
+    None: a formatting helper.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> details_text({"df": np.int64(4), "b": 2, "yates": False})
+    >>> details_text({"df": 4, "b": 2, "yates": False})
     'b=2; df=4; yates=False'
-    >>> details_text(None)
-    ''
     """
     if not isinstance(details, Mapping):
         return ""
@@ -448,10 +316,9 @@ def details_text(details: Any) -> str:
 
 
 def json_safe(value: Any) -> Any:
-    """Strict-JSON copy of a value: numpy scalars to Python ones, NaN/inf/NA to None, recursively.
+    """Strict-JSON copy of a value: numpy scalars to Python, NaN/inf/NA to None, recursively.
 
-    Mappings become dicts with string keys, lists/tuples/arrays become lists; other objects
-    that are not str/int/float/bool become their ``str`` (None if pandas calls them missing).
+    Mappings become dicts with string keys, sequences lists; other objects their ``str``.
 
     Parameters
     ----------
@@ -465,8 +332,7 @@ def json_safe(value: Any) -> Any:
 
     References
     ----------
-    Bray T, ed. The JavaScript Object Notation (JSON) Data Interchange Format. RFC 8259. IETF;
-    2017. (No NaN or Infinity in JSON numbers.)
+    Bray T, ed. The JavaScript Object Notation (JSON) Data Interchange Format. RFC 8259. 2017.
 
     Examples
     --------

@@ -84,37 +84,7 @@ def wilcoxon_preset(name: str) -> dict[str, Any]:
 
 
 def prepare_differences(d: ArrayLike, decimals: int | None) -> tuple[NDArray[np.float64], int]:
-    """Non-missing paired differences, rounded to ``decimals`` if given, and the number passed in.
-
-    Parameters
-    ----------
-    d : array_like
-        Paired differences; NaN is missing.
-    decimals : int or None
-        Round to this many decimals first (None: no rounding).
-
-    Returns
-    -------
-    differences : ndarray of float64
-        The non-missing (rounded) differences.
-    n : int
-        The number of differences passed in, missing included.
-
-    Raises
-    ------
-    ValueError
-        ``decimals`` not an integer or None, or ``d`` not a 1-D numeric vector.
-
-    References
-    ----------
-    None: input preparation (no statistical method).
-
-    Examples
-    --------
-    >>> diffs, n = prepare_differences([0.1 + 0.2, float("nan"), -0.3], 6)
-    >>> diffs.tolist(), n
-    ([0.3, -0.3], 3)
-    """
+    """(non-missing differences, rounded to ``decimals`` if given; number passed in)."""
     arr = as_float_vector(d, "d")
     if decimals is not None:
         if not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool):
@@ -124,28 +94,7 @@ def prepare_differences(d: ArrayLike, decimals: int | None) -> tuple[NDArray[np.
 
 
 def has_duplicates(values: NDArray[Any]) -> bool:
-    """Whether any two entries of ``values`` are equal (ties), by one sort (faster than np.unique's hash at 10^6).
-
-    Parameters
-    ----------
-    values : ndarray
-        1-D values.
-
-    Returns
-    -------
-    bool
-        True if a value occurs more than once.
-
-    References
-    ----------
-    None: a helper (no statistical method).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> has_duplicates(np.array([0.5, 1.5, 0.5])), has_duplicates(np.array([1, 2, 3]))
-    (True, False)
-    """
+    """Whether any two entries are equal (one sort; faster than np.unique's hash at 10^6)."""
     ordered = np.sort(values)
     return bool((ordered[1:] == ordered[:-1]).any())
 
