@@ -70,6 +70,21 @@ def limited_pivoting_qr(x: np.ndarray, tol: float = R_QR_TOL) -> Aliasing:
     The residual norm is computed by Householder reflections of the kept columns (as
     ``dqrdc2``), exactly rather than by ``dqrdc2``'s norm downdating; the two agree except
     for a residual within rounding of the tolerance. At most n columns are kept.
+
+    References
+    ----------
+    Dongarra JJ, Bunch JR, Moler CB, Stewart GW. LINPACK Users' Guide. SIAM; 1979. (Chapter 9,
+    ``dqrdc``; R's ``src/appl/dqrdc2.f``.)
+
+    Examples
+    --------
+    The third column is the sum of the first two: it is aliased, as R's ``lm`` gives it NA.
+
+    >>> import numpy as np
+    >>> x = np.array([[1.0, 0, 1], [1, 1, 2], [1, 0, 1], [1, 1, 2]])
+    >>> al = limited_pivoting_qr(x)
+    >>> al.aliased.tolist(), {j: {k: round(v, 6) for k, v in c.items()} for j, c in al.combinations.items()}
+    ([False, False, True], {2: {0: 1.0, 1: 1.0}})
     """
     x = np.asarray(x, dtype=float)
     n, p = x.shape
@@ -96,8 +111,36 @@ def limited_pivoting_qr(x: np.ndarray, tol: float = R_QR_TOL) -> Aliasing:
 
 
 def combinations_of(x: np.ndarray, aliased: np.ndarray, tol: float = R_QR_TOL) -> dict[int, dict[int, float]]:
-    """For each aliased column of ``x``, the kept columns reproducing it: least-squares
-    coefficients, only those contributing more than ``tol`` of the column's norm."""
+    """For each aliased column of ``x``, the kept columns reproducing it (least-squares coefficients).
+
+    Only coefficients contributing more than ``tol`` of the column's norm are kept.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Design matrix (n x p).
+    aliased : numpy.ndarray
+        Boolean, True for an aliased column.
+    tol : float
+        Relative size below which a contribution is dropped.
+
+    Returns
+    -------
+    dict
+        Aliased column index -> {kept column index: coefficient}.
+
+    References
+    ----------
+    Dongarra JJ, Bunch JR, Moler CB, Stewart GW. LINPACK Users' Guide. SIAM; 1979. (Least
+    squares by QR.)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[1.0, 0, 2], [1, 1, 2], [1, 0, 2], [1, 1, 2]])
+    >>> {j: {k: round(v, 6) for k, v in c.items()} for j, c in combinations_of(x, np.array([False, False, True])).items()}
+    {2: {0: 2.0}}
+    """
     kept = np.flatnonzero(~aliased).tolist()
     combinations: dict[int, dict[int, float]] = {}
     if not kept:
@@ -129,6 +172,19 @@ def cholesky2_aliased(information: np.ndarray, toler: float = R_COXPH_TOLER_CHOL
     -------
     numpy.ndarray
         Boolean mask of the aliased columns.
+
+    References
+    ----------
+    Therneau TM, Grambsch PM. Modeling Survival Data: Extending the Cox Model. Springer; 2000.
+    (R package survival: ``cholesky2.c``, ``coxph.fit``.)
+
+    Examples
+    --------
+    Columns 1 and 2 identical: the second is aliased.
+
+    >>> import numpy as np
+    >>> cholesky2_aliased(np.array([[2.0, 2.0, 0.5], [2.0, 2.0, 0.5], [0.5, 0.5, 1.0]])).tolist()
+    [False, True, False]
     """
     a = np.array(information, dtype=float)
     k = a.shape[0]
@@ -150,11 +206,33 @@ def cholesky2_aliased(information: np.ndarray, toler: float = R_COXPH_TOLER_CHOL
 
 
 def aliasing_notes(aliasing: Aliasing, names: Sequence[str]) -> list[str]:
-    """One note per aliased column, in words like R's: "female not estimable (aliased: collinear
-    with the intercept and sex: f vs m; R: not defined because of singularities)".
+    """One note per aliased column, in words like R's: "female not estimable (aliased: collinear with the intercept and sex: f vs m; R: not defined because of singularities)".
 
-    ``names`` are the column names of the matrix given to :func:`limited_pivoting_qr` (the
-    constant column named in words, e.g. "the intercept")."""
+    Parameters
+    ----------
+    aliasing : Aliasing
+        The result of :func:`limited_pivoting_qr` (or an equivalent for coxph).
+    names : sequence of str
+        The column names of the matrix given to :func:`limited_pivoting_qr` (the constant column
+        named in words, e.g. "the intercept").
+
+    Returns
+    -------
+    list of str
+        The notes, in column order.
+
+    References
+    ----------
+    Dongarra JJ, Bunch JR, Moler CB, Stewart GW. LINPACK Users' Guide. SIAM; 1979. (Chapter 9,
+    ``dqrdc``; R's ``src/appl/dqrdc2.f``.)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[1.0, 0, 1], [1, 1, 2], [1, 0, 1], [1, 1, 2]])
+    >>> aliasing_notes(limited_pivoting_qr(x), ["the intercept", "treated", "dose"])
+    ["dose not estimable (aliased: collinear with the intercept and treated; fitted without it, as R's 'not defined because of singularities')"]
+    """
     notes = []
     for j, combination in aliasing.combinations.items():
         partners = [names[i] for i in combination]

@@ -23,7 +23,32 @@ _R_REL_ERR = 1 + 1e-7  # R fisher.test: tables with probability <= p_obs * (1 + 
 
 
 def contingency_table(table: ArrayLike) -> NDArray[np.int64]:
-    """2-D array of non-negative integer counts with at least 2 rows and 2 columns, else ValueError."""
+    """Validated contingency table: a 2-D array of non-negative integer counts, at least 2 x 2.
+
+    Parameters
+    ----------
+    table : array_like
+        The counts (integers stored as floats are accepted).
+
+    Returns
+    -------
+    ndarray of int64
+        The counts.
+
+    Raises
+    ------
+    ValueError
+        Not 2-D, fewer than 2 rows or columns, or a missing, negative or non-integer count.
+
+    References
+    ----------
+    Agresti A. Categorical Data Analysis. 3rd ed. Wiley; 2013. (Section 2.1, contingency tables.)
+
+    Examples
+    --------
+    >>> contingency_table([[3.0, 1], [0, 2]]).tolist()
+    [[3, 1], [0, 2]]
+    """
     arr = np.asarray(table, dtype=float)
     if arr.ndim != 2 or min(arr.shape) < 2:
         raise ValueError(f"table must be 2-D with at least 2 rows and 2 columns, got shape {arr.shape}")
@@ -33,10 +58,39 @@ def contingency_table(table: ArrayLike) -> NDArray[np.int64]:
 
 
 def crosstab(rows: ArrayLike, columns: ArrayLike) -> tuple[NDArray[np.int64], list[Any], list[Any]]:
-    """Counts of (row label, column label) pairs; pairs with a missing label are dropped.
+    """Cross-tabulation of two label vectors (counts of each (row, column) pair), as R's ``table``.
 
-    Returns the table and its row and column levels (sorted, as R's ``table`` of factors
-    with default levels).
+    Pairs with a missing label are dropped; levels are sorted, as R's ``table`` of factors with
+    default levels.
+
+    Parameters
+    ----------
+    rows : array_like
+        Row labels, one per subject; None/NaN is missing.
+    columns : array_like
+        Column labels, same length as ``rows``.
+
+    Returns
+    -------
+    table : ndarray of int64
+        Counts, shape (number of row levels, number of column levels).
+    row_levels, column_levels : list
+        The sorted levels labelling the rows and the columns.
+
+    Raises
+    ------
+    ValueError
+        ``rows`` and ``columns`` differ in length.
+
+    References
+    ----------
+    Agresti A. Categorical Data Analysis. 3rd ed. Wiley; 2013. (Section 2.1, contingency tables.)
+
+    Examples
+    --------
+    >>> tab, rows, cols = crosstab(["a", "b", "a", None], ["x", "x", "y", "y"])
+    >>> tab.tolist(), rows, cols
+    ([[1, 1], [1, 0]], ['a', 'b'], ['x', 'y'])
     """
     r, c = pd.Series(np.asarray(rows, dtype=object)), pd.Series(np.asarray(columns, dtype=object))
     if r.size != c.size:
@@ -53,8 +107,41 @@ def chi_square_independence(table: ArrayLike, correction: bool = True) -> TestRe
     TRUE) applies Yates' continuity correction only to 2x2 tables, as R does; never to larger
     tables. Rows or columns with a zero total are refused (expected count zero; R returns NaN).
     details flag expected counts below 5 (R warns "Chi-squared approximation may be incorrect").
+    scipy.stats.chi2_contingency computes the statistic.
 
-    Pearson (1900); Yates (1934). scipy.stats.chi2_contingency computes the statistic.
+    Parameters
+    ----------
+    table : array_like
+        2-D table of non-negative integer counts, at least 2 x 2.
+    correction : bool
+        Yates' continuity correction on a 2x2 table (ignored on larger tables).
+
+    Returns
+    -------
+    TestResult
+        ``test`` "Pearson chi-square", ``statistic`` chi-square, ``p_value``; ``details``:
+        statistic_name, df, yates, table, min_expected, any_expected_below_5.
+
+    Raises
+    ------
+    ValueError
+        Not a 2-D table of non-negative integer counts, or a row or column total is zero.
+
+    References
+    ----------
+    Pearson K. On the criterion that a given system of deviations from the probable in the case
+    of a correlated system of variables is such that it can be reasonably supposed to have arisen
+    from random sampling. Philos Mag 1900;50:157-75.
+    Yates F. Contingency tables involving small numbers and the chi-square test. Suppl J R Stat
+    Soc 1934;1:217-35.
+
+    Examples
+    --------
+    >>> res = chi_square_independence([[12, 5], [7, 14]], correction=False)
+    >>> round(res.statistic, 6), round(res.p_value, 6), res.details["df"]
+    (5.215686, 0.022384, 1)
+    >>> round(chi_square_independence([[12, 5], [7, 14]]).p_value, 6)
+    0.050285
     """
     from scipy.stats import chi2_contingency
 
@@ -149,10 +236,40 @@ def fisher_freeman_halton(table: ArrayLike) -> TestResult:
     Conditional on both margins the table is multivariate hypergeometric; p = sum of the
     probabilities of all tables with the observed margins that are no more probable than the
     observed one (times 1 + 1e-7, R's relative tolerance). Every table is enumerated, column by
-    column (exact; Freeman & Halton 1951, Biometrika 38:141-149; R computes the same sum with
-    the network algorithm of Mehta & Patel 1983); ValueError beyond ``FFH_MAX_TABLES`` tables.
-    Statistic: the observed table's probability (scipy's convention). On a 2x2 table this is
-    the two-sided 'minlike' p-value of :func:`retrocohort.stats.two_sample.fisher_exact_2x2`.
+    column (exact; R computes the same sum with the network algorithm of Mehta & Patel 1983);
+    ValueError beyond ``FFH_MAX_TABLES`` tables. Statistic: the observed table's probability
+    (scipy's convention). On a 2x2 table this is the two-sided 'minlike' p-value of
+    :func:`retrocohort.stats.two_sample.fisher_exact_2x2`.
+
+    Parameters
+    ----------
+    table : array_like
+        2-D table of non-negative integer counts, at least 2 x 2, with at least one count.
+
+    Returns
+    -------
+    TestResult
+        ``test`` "Fisher-Freeman-Halton exact", ``statistic`` the observed table's probability,
+        ``p_value``; ``details``: statistic_name, table, n_tables (tables enumerated).
+
+    Raises
+    ------
+    ValueError
+        Not a table of non-negative integer counts, all counts zero, or more than
+        ``FFH_MAX_TABLES`` tables to enumerate.
+
+    References
+    ----------
+    Freeman GH, Halton JH. Note on an exact treatment of contingency, goodness of fit and other
+    problems of significance. Biometrika 1951;38:141-9.
+    Mehta CR, Patel NR. A network algorithm for performing Fisher's exact test in r x c
+    contingency tables. J Am Stat Assoc 1983;78:427-34.
+
+    Examples
+    --------
+    >>> res = fisher_freeman_halton([[3, 1, 0], [1, 2, 4]])
+    >>> round(res.p_value, 6), res.details["n_tables"]
+    (0.10303, 14)
     """
     tab = contingency_table(table)
     n = int(tab.sum())

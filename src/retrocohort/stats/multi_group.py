@@ -12,14 +12,42 @@ from retrocohort.stats.result import ZERO_VARIANCE_NOTE, TestResult, as_float_ve
 
 
 def kruskal_wallis(samples: Sequence[ArrayLike], labels: Sequence[str] | None = None) -> TestResult:
-    """Kruskal-Wallis rank-sum test of equal distributions across k >= 2 groups, as R's
-    ``kruskal.test``.
+    """Kruskal-Wallis rank-sum test of equal distributions across k >= 2 groups, as R's ``kruskal.test``.
 
     H = 12/(N(N+1)) sum R_g^2/n_g - 3(N+1) on mid-ranks, divided by the tie correction
     1 - sum(t^3 - t)/(N^3 - N); p from chi-square on k - 1 df (asymptotic; scipy.stats.kruskal,
     which matches R). NaN values are dropped; groups left empty are refused. Every value
     tied: H = 0/0, statistic NaN (as R) and p = 1 with a note (R: NaN).
-    Kruskal & Wallis (1952), JASA 47:583-621.
+
+    Parameters
+    ----------
+    samples : sequence of array_like
+        One sample per group; NaN is dropped.
+    labels : sequence of str, optional
+        Group names for ``details`` and error messages (default "1", "2", ...).
+
+    Returns
+    -------
+    TestResult
+        ``test`` "Kruskal-Wallis", ``statistic`` H, ``p_value``; ``details``: statistic_name, df,
+        groups, group_sizes, n_missing (and a note when every value is tied).
+
+    Raises
+    ------
+    ValueError
+        Fewer than 2 groups, a group without a non-missing value, or labels and samples of
+        different lengths.
+
+    References
+    ----------
+    Kruskal WH, Wallis WA. Use of ranks in one-criterion variance analysis. J Am Stat Assoc
+    1952;47:583-621.
+
+    Examples
+    --------
+    >>> res = kruskal_wallis([[2.9, 3.0, 2.5, 2.6, 3.2], [3.8, 2.7, 4.0, 2.4], [2.8, 3.4, 3.7, 2.2, 2.0]])
+    >>> round(res.statistic, 6), round(res.p_value, 6), res.details["df"]
+    (0.771429, 0.679965, 2)
     """
     from scipy.stats import kruskal
 

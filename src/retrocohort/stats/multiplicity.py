@@ -19,8 +19,44 @@ ADJUST_METHODS: dict[str | None, str] = {
 
 
 def adjust_pvalues(p: ArrayLike, method: str | None) -> NDArray[np.float64]:
-    """Adjusted p-values, same shape as ``p``. NaN entries stay NaN and are excluded from the
-    family size (as R's p.adjust, whose default n counts the non-missing p-values).
+    """Adjusted p-values by Holm, Bonferroni or Benjamini-Hochberg, as R's ``p.adjust``.
+
+    Same shape as ``p``. NaN entries stay NaN and are excluded from the family size (as R's
+    p.adjust, whose default n counts the non-missing p-values). Bonferroni: min(1, m p); Holm
+    step-down: max over j <= i of min(1, (m - j + 1) p_(j)); Benjamini-Hochberg step-up: min over
+    j >= i of min(1, m p_(j) / j); equal to statsmodels' ``multipletests``.
+
+    Parameters
+    ----------
+    p : array_like
+        p-values in [0, 1]; NaN allowed.
+    method : {None, "holm", "bonferroni", "fdr_bh"}
+        Adjustment (``ADJUST_METHODS``); None returns the p-values unchanged.
+
+    Returns
+    -------
+    ndarray of float64
+        The adjusted p-values, same shape as ``p``.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``method`` or a p-value outside [0, 1].
+
+    References
+    ----------
+    Holm S. A simple sequentially rejective multiple test procedure. Scand J Stat 1979;6:65-70.
+    Benjamini Y, Hochberg Y. Controlling the false discovery rate: a practical and powerful
+    approach to multiple testing. J R Stat Soc B 1995;57:289-300.
+    Dunn OJ. Multiple comparisons among means. J Am Stat Assoc 1961;56:52-64. (Bonferroni.)
+
+    Examples
+    --------
+    >>> p = [0.01, 0.04, float("nan"), 0.03]
+    >>> adjust_pvalues(p, "holm").round(6).tolist()
+    [0.03, 0.06, nan, 0.06]
+    >>> adjust_pvalues(p, "fdr_bh").round(6).tolist()
+    [0.03, 0.04, nan, 0.04]
     """
     if method not in ADJUST_METHODS:
         raise ValueError(f"method must be one of {tuple(ADJUST_METHODS)}, got {method!r}")

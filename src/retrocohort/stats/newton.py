@@ -84,6 +84,27 @@ def newton_maximise(
     -------
     NewtonFit
         Covariance = inverse observed information at the returned coefficients.
+
+    References
+    ----------
+    Nocedal J, Wright SJ. Numerical Optimization. 2nd ed. Springer; 2006. (Chapter 3, Newton's
+    method with backtracking.)
+
+    Examples
+    --------
+    Binomial log-likelihood of 7 successes in 10 on the logit scale: the maximum is logit(0.7).
+
+    >>> import numpy as np
+    >>> def loglike(b):
+    ...     return float(7 * b[0] - 10 * np.log1p(np.exp(b[0])))
+    >>> def derivatives(b):
+    ...     p = 1 / (1 + np.exp(-b[0]))
+    ...     return np.array([7 - 10 * p]), np.array([[-10 * p * (1 - p)]])
+    >>> fit = newton_maximise(loglike, derivatives, np.zeros(1))
+    >>> round(float(fit.params[0]), 9), round(float(np.log(0.7 / 0.3)), 9), fit.converged
+    (0.84729786, 0.84729786, True)
+    >>> round(float(fit.cov[0, 0]), 6)
+    0.47619
     """
     beta = np.asarray(start, dtype=float).copy()
     loglik = float(loglike(beta))

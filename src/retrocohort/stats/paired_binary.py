@@ -27,12 +27,46 @@ _TEXT = {
 
 
 def mcnemar_from_discordant(b: int, c: int, method: str = "exact", *, n: int | None = None) -> TestResult:
-    """McNemar's test from the discordant counts b (yes -> no) and c (no -> yes).
+    """McNemar's test from the discordant counts b (yes -> no) and c (no -> yes): exact binomial or chi-square.
 
-    Statistic: min(b, c) for 'exact' (as statsmodels), the chi-square value otherwise.
-    With b + c = 0 the exact p is 1 and the chi-square versions are undefined (NaN). As R,
-    the continuity correction is skipped when b == c (statsmodels would report 1/(b + c)).
-    ``n`` (number of complete pairs) is only reported.
+    Exact: b ~ Binomial(b + c, 1/2), p = min(1, 2 P(X <= min(b, c))) (statsmodels' default).
+    Chi-square: (|b - c| - k)^2 / (b + c) on 1 df, k = 1 for "chi2_cc" (R's ``mcnemar.test``),
+    0 for "chi2". Statistic: min(b, c) for 'exact' (as statsmodels), the chi-square value
+    otherwise. With b + c = 0 the exact p is 1 and the chi-square versions are undefined (NaN).
+    As R, the continuity correction is skipped when b == c (statsmodels would report
+    1/(b + c)).
+
+    Parameters
+    ----------
+    b, c : int
+        Discordant pair counts (non-negative integers).
+    method : {"exact", "chi2", "chi2_cc"}
+        Exact binomial, chi-square, or chi-square with continuity correction.
+    n : int, optional
+        Number of complete pairs, only reported (default b + c).
+
+    Returns
+    -------
+    TestResult
+        ``test`` "McNemar", ``statistic``, ``p_value``; ``details``: statistic_name, b, c,
+        n_discordant, mcnemar_method.
+
+    Raises
+    ------
+    ValueError
+        ``b`` or ``c`` not a non-negative integer, or an unknown ``method``.
+
+    References
+    ----------
+    McNemar Q. Note on the sampling error of the difference between correlated proportions or
+    percentages. Psychometrika 1947;12:153-7.
+
+    Examples
+    --------
+    >>> round(mcnemar_from_discordant(2, 9).p_value, 6)
+    0.06543
+    >>> round(mcnemar_from_discordant(2, 9, "chi2_cc").p_value, 6)
+    0.07044
     """
     from scipy.stats import binom, chi2
 
@@ -71,10 +105,40 @@ def mcnemar_from_discordant(b: int, c: int, method: str = "exact", *, n: int | N
 
 
 def mcnemar(before: ArrayLike, after: ArrayLike, *, method: str = "exact") -> TestResult:
-    """McNemar's test on paired boolean arrays; pairs with a missing side are dropped.
+    """McNemar's test on paired boolean arrays (see :func:`mcnemar_from_discordant`); incomplete pairs dropped.
 
     ``n`` is the number of pairs passed in, ``n_used`` the complete pairs; details give the
     full 2x2 table (a = yes/yes, b = yes/no, c = no/yes, d = no/no).
+
+    Parameters
+    ----------
+    before, after : array_like
+        Paired binary values (bool or 0/1; NaN/None missing), same length.
+    method : {"exact", "chi2", "chi2_cc"}
+        As in :func:`mcnemar_from_discordant`.
+
+    Returns
+    -------
+    TestResult
+        As :func:`mcnemar_from_discordant`, ``details`` adding a, d and n_incomplete.
+
+    Raises
+    ------
+    ValueError
+        Arrays of different lengths, a non-binary value, or no complete pair.
+
+    References
+    ----------
+    McNemar Q. Note on the sampling error of the difference between correlated proportions or
+    percentages. Psychometrika 1947;12:153-7.
+
+    Examples
+    --------
+    >>> before = [1, 1, 1, 0, 1, 0, 1, 1, None]
+    >>> after = [0, 0, 1, 0, 0, 0, 0, 1, 1]
+    >>> res = mcnemar(before, after)
+    >>> res.details["b"], res.details["c"], res.n_used, round(res.p_value, 6)
+    (4, 0, 8, 0.125)
     """
     x, y = as_binary_vector(before, "before"), as_binary_vector(after, "after")
     if x.size != y.size:

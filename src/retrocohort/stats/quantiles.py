@@ -107,10 +107,39 @@ def _from_sorted(
 
 
 def grouped_quantiles(values_2d: ArrayLike, probs: ArrayLike, hf_type: int = 7) -> NDArray[np.float64]:
-    """Column-wise Hyndman-Fan quantiles of a 2-D array, NaN ignored per column.
+    """Column-wise Hyndman & Fan type ``hf_type`` sample quantiles of a 2-D array, NaN ignored per column.
 
-    Returns shape (len(probs), n_columns); an all-NaN column gives NaN. One contiguous copy of
-    the transposed table is sorted in place (numpy's vectorised sort; NaN sort last).
+    One contiguous copy of the transposed table is sorted in place (numpy's vectorised sort;
+    NaN sort last); each column then follows the type's formula (module docstring).
+
+    Parameters
+    ----------
+    values_2d : array_like
+        2-D array, one variable (or group) per column; NaN is missing.
+    probs : array_like
+        Probabilities in [0, 1].
+    hf_type : int
+        Hyndman & Fan type, 1..9 (``HF_TYPES``); 7 is R's and numpy's default.
+
+    Returns
+    -------
+    ndarray of float64
+        Shape (len(probs), n_columns); an all-NaN column gives NaN.
+
+    Raises
+    ------
+    ValueError
+        Not 2-D, an infinite value, a probability outside [0, 1], or an unknown ``hf_type``.
+
+    References
+    ----------
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361-5.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grouped_quantiles([[1.0, 10.0], [2.0, np.nan], [3.0, 30.0], [4.0, 40.0]], [0.25, 0.5], hf_type=6).tolist()
+    [[1.25, 10.0], [2.5, 30.0]]
     """
     p = np.atleast_1d(_check(probs, hf_type))
     arr = np.asarray(values_2d, dtype=np.float64)
@@ -126,9 +155,41 @@ def grouped_quantiles(values_2d: ArrayLike, probs: ArrayLike, hf_type: int = 7) 
 
 
 def quantile(values: ArrayLike, probs: ArrayLike, hf_type: int = 7) -> NDArray[np.float64]:
-    """Hyndman-Fan type ``hf_type`` sample quantiles of ``values`` (NaN dropped; empty -> NaN).
+    """Hyndman & Fan type ``hf_type`` sample quantiles of ``values``, as R's ``quantile(x, probs, type = hf_type)``.
 
-    Returns an array shaped like ``probs`` (0-d for a scalar probability).
+    NaN values are dropped; an empty sample gives NaN.
+
+    Parameters
+    ----------
+    values : array_like
+        The sample.
+    probs : array_like
+        Probabilities in [0, 1] (scalar or array).
+    hf_type : int
+        Hyndman & Fan type, 1..9 (``HF_TYPES``): 7 R/numpy/pandas default, 6 SPSS and Excel
+        QUARTILE.EXC, 2 SAS default.
+
+    Returns
+    -------
+    ndarray of float64
+        Shaped like ``probs`` (0-d for a scalar probability).
+
+    Raises
+    ------
+    ValueError
+        An infinite value, a probability outside [0, 1], or an unknown ``hf_type``.
+
+    References
+    ----------
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361-5.
+
+    Examples
+    --------
+    Quartiles of 1..10 by type 7 (R's default), 6 (SPSS) and 2 (SAS):
+
+    >>> x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    >>> [quantile(x, [0.25, 0.5, 0.75], hf_type=t).tolist() for t in (7, 6, 2)]
+    [[3.25, 5.5, 7.75], [2.75, 5.5, 8.25], [3.0, 5.5, 8.0]]
     """
     p = np.asarray(probs, dtype=np.float64)  # validated by grouped_quantiles
     x = as_float_vector(values, "values")

@@ -280,10 +280,31 @@ TESTS: dict[str, TestEntry] = {
 def choosable(slot: str) -> list[str]:
     """Names of the registered tests that may be chosen for ``slot`` (registry order).
 
+    Parameters
+    ----------
+    slot : str
+        A design slot of :data:`SLOTS` (variable kind x design, e.g. "continuous_two_groups").
+
+    Returns
+    -------
+    list of str
+        The config names of the tests registered for ``slot``.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``slot``.
+
+    References
+    ----------
+    Each entry's own reference is ``TESTS[name].reference``; this lookup has none of its own.
+
     Examples
     --------
     >>> choosable("continuous_two_groups")
     ['mann_whitney', 'welch_t']
+    >>> TESTS[choosable("binary_paired")[0]].reference[:40]
+    'McNemar Q. Note on the sampling error of'
     """
     if slot not in SLOTS:
         raise ValueError(f"unknown slot {slot!r}; one of {SLOTS}")
@@ -291,12 +312,33 @@ def choosable(slot: str) -> list[str]:
 
 
 def by_recorded_name(test: str) -> TestEntry:
-    """The entry whose results record ``test`` (KeyError if none).
+    """The registry entry whose results record ``test`` (the ``TestResult.test`` string).
+
+    Parameters
+    ----------
+    test : str
+        The name a result records, e.g. "Welch t-test".
+
+    Returns
+    -------
+    TestEntry
+        The entry, with its method sentence, R equivalent and reference.
+
+    Raises
+    ------
+    KeyError
+        No entry records ``test``.
+
+    References
+    ----------
+    Each entry's own reference is ``TestEntry.reference``; this lookup has none of its own.
 
     Examples
     --------
     >>> by_recorded_name("Welch t-test").name
     'welch_t'
+    >>> by_recorded_name("Welch t-test").reference[:30]
+    'Welch BL. The generalization o'
     """
     for entry in TESTS.values():
         if entry.test and entry.test == test:

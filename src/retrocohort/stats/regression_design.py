@@ -115,13 +115,40 @@ def build_design(
     required: Sequence[str],
     source: str | None = None,
 ) -> Design:
-    """Treatment-coded design of ``predictors`` on the complete cases of ``required`` + predictors.
+    """Treatment-coded design matrix of ``predictors`` on the complete cases of ``required`` + predictors, as R's ``model.matrix``.
 
     A predictor is categorical if it is listed in ``reference_levels`` or is not numeric /
-    boolean; a categorical predictor without a declared reference, or whose reference level is
-    absent from the complete cases, is an InputError (no silent choice of reference).
-    Non-numeric values in a numeric predictor cannot occur (dtype decides). A predictor with
-    one value only (no variation) is an InputError.
+    boolean. InputError (no silent choice) for: no predictor, a missing column, a categorical
+    predictor without a declared reference or whose reference is absent from the complete cases,
+    a predictor with one value only.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per patient.
+    predictors, required : sequence of str
+        Predictor columns in model order; other columns that must be non-missing (outcome...).
+    reference_levels : mapping
+        Reference level of each categorical predictor.
+    source : str, optional
+        Name of the input file, used in error messages.
+
+    Returns
+    -------
+    Design
+        Matrix (no intercept), term labels, rows kept, number dropped, level counts.
+
+    References
+    ----------
+    Chambers JM, Hastie TJ, eds. Statistical Models in S. Wadsworth & Brooks/Cole; 1992. Ch. 2.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"y": [0, 1, 1, None], "age": [40, 50, 60, 70], "arm": ["A", "B", "C", "B"]})
+    >>> design = build_design(frame, ["age", "arm"], {"arm": "A"}, ["y"])
+    >>> design.matrix.tolist(), [t[0] for t in design.terms], design.n_dropped
+    ([[40.0, 0.0, 0.0], [50.0, 1.0, 0.0], [60.0, 0.0, 1.0]], ['age', 'arm: B vs A', 'arm: C vs A'], 1)
     """
     if not predictors:
         raise InputError(
@@ -221,10 +248,34 @@ def build_design(
 
 
 def binary_outcome(series: pd.Series, name: str, event_level: Any | None, source: str | None) -> np.ndarray:
-    """0/1 float vector of a binary outcome (no missing values left).
+    """0/1 float vector of a binary regression outcome (no missing values left).
 
-    With ``event_level`` the outcome is (value == event_level); otherwise values must be
-    0/1 or booleans. InputError naming the rows with any other value.
+    With ``event_level`` the outcome is (value == event_level, also as text); otherwise values
+    must be 0/1 or booleans: InputError naming the rows with any other value.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        The outcome column of the complete cases.
+    name : str
+        The column's name, for error messages.
+    event_level, source : optional
+        The value counted as the event; the input file's name for messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        1.0 for the event, 0.0 otherwise.
+
+    References
+    ----------
+    Hosmer DW, Lemeshow S, Sturdivant RX. Applied Logistic Regression. 3rd ed. Wiley; 2013.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> binary_outcome(pd.Series(["dead", "alive", "dead"]), "status", "dead", None).tolist()
+    [1.0, 0.0, 1.0]
     """
     if event_level is not None:
         if not (series == event_level).any() and not (series.astype(str) == str(event_level)).any():
@@ -281,11 +332,41 @@ def wald_terms(
     conf_level: float,
     no_interval: Collection[int] = (),
 ) -> tuple[RegressionTerm, ...]:
-    """Terms with exp(coef), Wald CI exp(coef -/+ z se), z = coef/se, p = 2 Phi(-|z|).
+    """Terms with exp(coef), Wald CI exp(coef -/+ z se), z = coef/se, p = 2 Phi(-|z|) (R ``confint.default``).
 
     A NaN coefficient (an aliased term) gives NaN everywhere; the terms whose indices are in
     ``no_interval`` (an infinite estimate: separation) keep their coefficient, SE and ratio but
-    get NaN CI, z and p (a Wald test of a diverging estimate is meaningless)."""
+    get NaN CI, z and p (a Wald test of a diverging estimate is meaningless).
+
+    Parameters
+    ----------
+    design : Design
+        The design the coefficients belong to.
+    params, std_errs : numpy.ndarray
+        Coefficients (log odds / log hazard ratios) and standard errors, in term order.
+    conf_level : float
+        Level of the Wald intervals.
+    no_interval : collection of int
+        Indices of terms with an infinite estimate.
+
+    Returns
+    -------
+    tuple of RegressionTerm
+        One per term of ``design``.
+
+    References
+    ----------
+    Wald A. Tests of statistical hypotheses concerning several parameters when the number of
+    observations is large. Trans Am Math Soc 1943;54:426-82.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> design = Design(np.zeros((3, 1)), (("age", "age", None, None),), pd.RangeIndex(3), 0, {})
+    >>> t = wald_terms(design, np.array([0.19]), np.array([0.11]), 0.95)[0]
+    >>> round(t.ratio, 6), round(t.ci_low, 6), round(t.ci_high, 6), round(t.p_value, 6)
+    (1.20925, 0.974729, 1.500196, 0.084119)
+    """
     from scipy.special import ndtr
 
     z_crit = r_qnorm(0.5 + conf_level / 2)

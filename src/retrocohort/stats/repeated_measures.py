@@ -38,7 +38,35 @@ def friedman(values: ArrayLike) -> TestResult:
     Within-patient mid-ranks R_ij; statistic 12 sum_j (R_.j - n(k+1)/2)^2 /
     (n k (k+1) - sum(t^3 - t)/(k - 1)) (tie-corrected), chi-square on k - 1 df (asymptotic).
     Every patient tied at all time points: statistic 0/0, NaN (as R), p = 1 with a note.
-    Friedman (1937), JASA 32:675-701; Hollander, Wolfe & Chicken (2014), section 7.1.
+
+    Parameters
+    ----------
+    values : array_like
+        2-D, one row per patient and one column per time point; rows with a NaN are dropped.
+
+    Returns
+    -------
+    TestResult
+        ``test`` "Friedman", ``statistic`` Friedman chi-squared, ``p_value``, ``n_used`` complete
+        patients; ``details``: statistic_name, df, n_incomplete.
+
+    Raises
+    ------
+    ValueError
+        Not 2-D, fewer than 3 time points, or fewer than 2 complete patients.
+
+    References
+    ----------
+    Friedman M. The use of ranks to avoid the assumption of normality implicit in the analysis
+    of variance. J Am Stat Assoc 1937;32:675-701.
+    Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods. 3rd ed. Wiley; 2014.
+    (Section 7.1.)
+
+    Examples
+    --------
+    >>> res = friedman([[5.1, 4.2, 3.9], [6.0, 5.5, 5.8], [4.4, 3.1, 3.0], [7.2, 6.6, 6.1], [5.0, 5.0, 4.1]])
+    >>> round(res.statistic, 6), round(res.p_value, 6), res.details["df"]
+    (7.684211, 0.021448, 2)
     """
     from scipy.stats import chi2
 
@@ -76,8 +104,36 @@ def cochran_q(values: ArrayLike) -> TestResult:
 
     Q = (k - 1)(k sum_j C_j^2 - N^2) / (k N - sum_i R_i^2), C_j column totals, R_i patient
     totals, N the grand total; chi-square on k - 1 df. Patients with the same answer at every
-    time point do not contribute. Cochran (1950), Biometrika 37:256-266 (as
-    statsmodels cochrans_q and R RVAideMemoire::cochran.qtest).
+    time point do not contribute (as statsmodels ``cochrans_q`` and R
+    ``RVAideMemoire::cochran.qtest``).
+
+    Parameters
+    ----------
+    values : array_like
+        2-D 0/1 (or boolean), one row per patient and one column per time point; rows with a
+        NaN are dropped.
+
+    Returns
+    -------
+    TestResult
+        ``test`` "Cochran's Q", ``statistic`` Q, ``p_value``; ``details``: statistic_name, df,
+        n_incomplete, proportions (per time point).
+
+    Raises
+    ------
+    ValueError
+        Not 2-D, fewer than 3 time points, fewer than 2 complete patients, a value other than
+        0/1, or every patient with the same answer at all time points.
+
+    References
+    ----------
+    Cochran WG. The comparison of percentages in matched samples. Biometrika 1950;37:256-66.
+
+    Examples
+    --------
+    >>> res = cochran_q([[1, 1, 0], [1, 0, 0], [1, 1, 1], [0, 0, 0], [1, 0, 0], [1, 1, 0]])
+    >>> round(res.statistic, 6), round(res.p_value, 6), res.details["df"]
+    (6.0, 0.049787, 2)
     """
     from scipy.stats import chi2
 

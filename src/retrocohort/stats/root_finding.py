@@ -67,6 +67,16 @@ def zeroin(
     ValueError
         If the end-point values have the same sign or are NaN (R: "f() values at end points
         not of opposite sign").
+
+    References
+    ----------
+    Brent RP. Algorithms for Minimization without Derivatives. Prentice-Hall; 1973. (Chapter 4.)
+
+    Examples
+    --------
+    >>> r = zeroin(lambda x: x * x - 2, 0.0, 2.0, tol=1e-10)
+    >>> round(r.root, 9), r.converged
+    (1.414213562, True)
     """
     fa = f(lower) if f_lower is None else f_lower
     fb = f(upper) if f_upper is None else f_upper

@@ -44,11 +44,39 @@ _ZERO_TEXT = {
 
 
 def wilcoxon_preset(name: str) -> dict[str, Any]:
-    """Keyword arguments of :func:`wilcoxon_signed_rank` reproducing a named convention.
+    """Keyword arguments of :func:`wilcoxon_signed_rank` reproducing a named Wilcoxon signed-rank convention.
 
     "retrocohort": zeros dropped, exact conditional null (with ties) when n_used <= 50, no
     continuity correction. "R": R's wilcox.test(paired=TRUE) rule (exact iff n < 50, no ties,
     no zeros; else normal approximation with continuity correction).
+
+    Parameters
+    ----------
+    name : {"retrocohort", "R"}
+        The convention.
+
+    Returns
+    -------
+    dict
+        A fresh copy of the keyword arguments (zero_method, correction, method, exact_max_n,
+        exact_with_ties).
+
+    Raises
+    ------
+    ValueError
+        Unknown ``name``.
+
+    References
+    ----------
+    Bauer DF. Constructing confidence sets using rank statistics. J Am Stat Assoc
+    1972;67:687-90. (R's ``wilcox.test``.)
+    Streitberg B, Röhmel J. Exact distributions for permutation and rank tests. Stat Softw Newsl
+    1986;12:10-7.
+
+    Examples
+    --------
+    >>> wilcoxon_preset("R")
+    {'zero_method': 'wilcox', 'correction': True, 'method': 'auto', 'exact_max_n': 49, 'exact_with_ties': False}
     """
     if name not in _PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of {tuple(_PRESETS)}")
@@ -72,10 +100,31 @@ def has_duplicates(values: NDArray[Any]) -> bool:
 
 
 def doubled_midranks(values: NDArray[np.float64]) -> NDArray[np.int64]:
-    """2 x average (mid-)ranks of ``values`` (no NaN): integers, exact even with ties.
+    """Twice the average (mid-)ranks of ``values`` (no NaN): integers, exact even with ties.
 
     One unstable argsort, then per tie block of sorted positions start..end-1 (0-based) the
     doubled mid-rank start + end + 1; equals 2 * scipy.stats.rankdata(method='average').
+
+    Parameters
+    ----------
+    values : ndarray of float64
+        The values to rank (no NaN).
+
+    Returns
+    -------
+    ndarray of int64
+        2 x mid-rank of each value, in the input order.
+
+    References
+    ----------
+    Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods. 3rd ed. Wiley; 2014.
+    (Mid-ranks for tied observations.)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> doubled_midranks(np.array([3.0, 1.0, 3.0, 2.0])).tolist()
+    [7, 2, 7, 4]
     """
     x = np.asarray(values)
     if x.size == 0:
@@ -95,11 +144,40 @@ def doubled_midranks(values: NDArray[np.float64]) -> NDArray[np.int64]:
 
 
 def signed_rank_null_pmf(doubled_ranks: NDArray[np.int64]) -> NDArray[np.float64]:
-    """Exact null pmf of S = sum a_i B_i, B_i iid Bernoulli(1/2), on 0..sum(a).
+    """Exact null pmf of the signed-rank statistic with ties, S = sum a_i B_i, B_i iid Bernoulli(1/2), on 0..sum(a).
 
     S is twice the sum of positive ranks given the observed (tied) ranks a_i: the conditional
-    permutation distribution of the signed-rank statistic. Streitberg-Rohmel shift algorithm:
+    permutation distribution of the signed-rank statistic. Streitberg-Röhmel shift algorithm:
     one vectorised shift-and-add per observation, O(n * sum(a)).
+
+    Parameters
+    ----------
+    doubled_ranks : ndarray of int64
+        Twice the mid-ranks of the absolute non-zero differences (positive integers).
+
+    Returns
+    -------
+    ndarray of float64
+        ``pmf[s]`` = P(S = s), s = 0..sum(doubled_ranks).
+
+    Raises
+    ------
+    ValueError
+        A rank is not positive.
+
+    References
+    ----------
+    Streitberg B, Röhmel J. Exact distributions for permutation and rank tests. Stat Softw Newsl
+    1986;12:10-7.
+    Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bull 1945;1:80-3.
+
+    Examples
+    --------
+    Ranks 1 and 2 (doubled: 2, 4): S in {0, 2, 4, 6}, each with probability 1/4.
+
+    >>> import numpy as np
+    >>> signed_rank_null_pmf(np.array([2, 4])).tolist()
+    [0.25, 0.0, 0.25, 0.0, 0.25, 0.0, 0.25]
     """
     a = np.sort(np.asarray(doubled_ranks, dtype=np.int64))
     if (a <= 0).any():
@@ -127,12 +205,63 @@ def wilcoxon_signed_rank(
 ) -> TestResult:
     """Wilcoxon signed-rank test on paired differences; statistic V = sum of positive ranks (R).
 
-    Exact: conditional null of the doubled mid-ranks by enumeration (Streitberg-Rohmel shift
+    Exact: conditional null of the doubled mid-ranks by enumeration (Streitberg-Röhmel shift
     algorithm), exact with ties and zeros; two-sided p = min(1, 2 x smaller tail).
     Asymptotic: normal approximation with the permutation (tie-corrected) variance
     sum(r_i^2)/4 over non-zero differences, continuity correction 0.5 if ``correction``.
     "auto": exact when n_used <= ``exact_max_n`` (and, if not ``exact_with_ties``, there are no
     ties and no zeros), else asymptotic. See :func:`wilcoxon_preset` for the R convention.
+
+    Parameters
+    ----------
+    d : array_like
+        Paired differences; NaN marks a missing pair and is dropped.
+    zero_method : {"wilcox", "pratt", "zsplit"}
+        Zero differences: dropped before ranking (Wilcoxon, as R), ranked then discarded
+        (Pratt), or ranked with half their rank sum added to V (zero-split).
+    correction : bool
+        Continuity correction of the normal approximation.
+    method : {"auto", "exact", "asymptotic"}
+        Null distribution.
+    exact_max_n : int
+        Largest number of differences used for the exact null under "auto".
+    exact_with_ties : bool
+        Under "auto", allow the exact (conditional) null with ties or zeros.
+    alternative : {"two-sided", "less", "greater"}
+        Alternative hypothesis on the location of the differences.
+    decimals : int, optional
+        Round the differences to this many decimals first (so that float noise makes no ties
+        disappear).
+
+    Returns
+    -------
+    TestResult
+        ``statistic`` V, ``p_value``, ``n_used`` (non-zero differences under "wilcox"),
+        ``method`` naming the variant; ``details`` holds the zero and tie handling and the null.
+
+    Raises
+    ------
+    ValueError
+        No non-missing difference, or an unknown ``zero_method``, ``method`` or ``alternative``.
+
+    References
+    ----------
+    Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bull 1945;1:80-3.
+    Pratt JW. Remarks on zeros and ties in the Wilcoxon signed rank procedures. J Am Stat Assoc
+    1959;54:655-67.
+    Streitberg B, Röhmel J. Exact distributions for permutation and rank tests. Stat Softw Newsl
+    1986;12:10-7.
+
+    Examples
+    --------
+    Hollander & Wolfe's depression data (R's ``?wilcox.test``), d = x - y:
+
+    >>> x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]
+    >>> y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
+    >>> d = [a - b for a, b in zip(x, y)]
+    >>> res = wilcoxon_signed_rank(d, alternative="greater", decimals=6)
+    >>> res.statistic, round(res.p_value, 6)
+    (40.0, 0.019531)
     """
     check_choice("zero_method", zero_method, ZERO_METHODS)
     check_choice("method", method, METHODS)
@@ -205,6 +334,36 @@ def sign_test(d: ArrayLike, *, alternative: str = "two-sided", decimals: int | N
 
     Zeros dropped. Statistic = number of positive differences (R binom.test 'successes');
     two-sided p as scipy.stats.binomtest / R binom.test; p = 1 if no non-zero difference.
+
+    Parameters
+    ----------
+    d : array_like
+        Paired differences; NaN marks a missing pair and is dropped.
+    alternative : {"two-sided", "less", "greater"}
+        Alternative hypothesis on P(d > 0) versus 1/2.
+    decimals : int, optional
+        Round the differences to this many decimals first.
+
+    Returns
+    -------
+    TestResult
+        ``statistic`` the number of positive differences, ``p_value``, ``n_used`` the number of
+        non-zero differences.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``alternative``.
+
+    References
+    ----------
+    Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods. 3rd ed. Wiley; 2014.
+
+    Examples
+    --------
+    >>> res = sign_test([0.9, 1.2, -0.3, 0.0, 2.1, 0.4, 1.7])
+    >>> res.statistic, res.n_used, round(res.p_value, 6)
+    (5.0, 6, 0.21875)
     """
     from scipy.stats import binomtest
 

@@ -63,13 +63,49 @@ def _check_conf(conf_level: float) -> float:
 def kaplan_meier(
     time: ArrayLike, event: ArrayLike, conf_level: float = 0.95, *, ci_type: str = "log-log"
 ) -> pd.DataFrame:
-    """Kaplan-Meier estimate, one row per distinct event time.
+    """Kaplan-Meier product-limit estimate with Greenwood's variance and a pointwise CI, one row per distinct event time.
 
     Columns: time, n_at_risk, n_events, survival, std_err (Greenwood), ci_low, ci_high.
     Pointwise CI from the Greenwood variance v = sum d/(n(n-d)) of log S:
     'log-log' (default; SAS/Stata, Kalbfleisch-Prentice) S^exp(-/+ z sqrt(v)/log S);
     'log' (R survfit default) S exp(-/+ z sqrt(v)), capped at 1; 'plain' S -/+ z se, in [0, 1].
-    Limits are NaN where S = 0.
+    Limits are NaN where S = 0. statsmodels ``SurvfuncRight`` computes S and its standard error.
+
+    Parameters
+    ----------
+    time : array_like
+        Follow-up times; rows with a missing time or event are dropped.
+    event : array_like
+        Event indicator (1 event, 0 censored).
+    conf_level : float
+        Confidence level of the pointwise interval, in (0, 1).
+    ci_type : {"log-log", "log", "plain"}
+        Scale of the interval (R's ``survfit(conf.type = ...)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per distinct event time, columns as above.
+
+    Raises
+    ------
+    ValueError
+        An invalid time or event value, ``conf_level`` outside (0, 1), or an unknown ``ci_type``.
+
+    References
+    ----------
+    Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. J Am Stat Assoc
+    1958;53:457-81.
+    Greenwood M. The natural duration of cancer. Reports on Public Health and Medical Subjects
+    1926;33:1-26.
+    Kalbfleisch JD, Prentice RL. The Statistical Analysis of Failure Time Data. 2nd ed. Wiley;
+    2002.
+
+    Examples
+    --------
+    >>> km = kaplan_meier([2, 3, 3, 5, 6, 8, 9, 12], [1, 1, 0, 1, 0, 1, 1, 0], ci_type="log")
+    >>> km[["time", "n_at_risk", "survival", "ci_low"]].round(6).to_dict("list")
+    {'time': [2.0, 3.0, 5.0, 8.0, 9.0], 'n_at_risk': [8, 7, 5, 3, 2], 'survival': [0.875, 0.75, 0.6, 0.4, 0.2], 'ci_low': [0.673382, 0.502702, 0.331465, 0.147715, 0.03629]}
     """
     from scipy.stats import norm
     from statsmodels.duration.survfunc import SurvfuncRight
@@ -158,7 +194,7 @@ def median_survival(
     ci_type: str = "log-log",
     convention: str = "midpoint",
 ) -> MedianSurvival:
-    """Kaplan-Meier median survival with a Brookmeyer-Crowley confidence interval.
+    """Kaplan-Meier median survival time with a Brookmeyer-Crowley confidence interval.
 
     Parameters
     ----------
@@ -184,10 +220,29 @@ def median_survival(
     MedianSurvival
         NaN median if S never reaches 1/2; NaN upper limit if the upper band never does.
 
+    Raises
+    ------
+    ValueError
+        An invalid time or event value, ``conf_level`` outside (0, 1), or an unknown
+        ``ci_type`` or ``convention``.
+
     Notes
     -----
-    Brookmeyer & Crowley (1982), Biometrics 38:29-41; Therneau, survival package
-    (survmean / quantile.survfit); SAS/STAT User's Guide, PROC LIFETEST.
+    R: Therneau, survival package (survmean / quantile.survfit); SAS/STAT User's Guide,
+    PROC LIFETEST.
+
+    References
+    ----------
+    Brookmeyer R, Crowley J. A confidence interval for the median survival time. Biometrics
+    1982;38:29-41.
+    Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. J Am Stat Assoc
+    1958;53:457-81.
+
+    Examples
+    --------
+    >>> med = median_survival([2, 3, 3, 5, 6, 8, 9, 12], [1, 1, 0, 1, 0, 1, 1, 0], ci_type="log")
+    >>> med.median, med.ci_low, med.ci_high
+    (8.0, 5.0, nan)
     """
     check_choice("ci_type", ci_type, CI_TYPES)
     check_choice("convention", convention, MEDIAN_CONVENTIONS)
@@ -211,9 +266,40 @@ def median_survival(
 
 
 def logrank(time: ArrayLike, event: ArrayLike, group: ArrayLike) -> TestResult:
-    """Log-rank (Mantel-Cox) test of equal survival across groups; chi-square on k-1 df.
+    """Log-rank (Mantel-Cox) test of equal survival across groups; chi-square on k-1 df, as R ``survdiff``.
 
     statsmodels survdiff with unit weights. Rows with a missing time, event or group dropped.
+
+    Parameters
+    ----------
+    time : array_like
+        Follow-up times.
+    event : array_like
+        Event indicator (1 event, 0 censored).
+    group : array_like
+        Group label of each row (at least two groups).
+
+    Returns
+    -------
+    TestResult
+        ``test`` "log-rank", ``statistic`` chi-square, ``p_value``; ``details``: statistic_name,
+        df, groups, n_events, n_missing.
+
+    Raises
+    ------
+    ValueError
+        An invalid time or event value, or fewer than two groups.
+
+    References
+    ----------
+    Mantel N. Evaluation of survival data and two new rank order statistics arising in its
+    consideration. Cancer Chemother Rep 1966;50:163-70.
+
+    Examples
+    --------
+    >>> res = logrank([2, 3, 3, 5, 6, 8, 9, 12], [1, 1, 0, 1, 0, 1, 1, 0], ["a", "a", "b", "a", "b", "b", "a", "b"])
+    >>> round(res.statistic, 6), round(res.p_value, 6), res.details["df"]
+    (2.798888, 0.09433, 1)
     """
     from statsmodels.duration.survfunc import survdiff
 

@@ -36,11 +36,37 @@ def _table_2x2(table: ArrayLike) -> NDArray[np.int64]:
 def fisher_exact_2x2(
     table: ArrayLike, alternative: str = "two-sided", *, conf_level: float = 0.95
 ) -> TestResult:
-    """Fisher's exact test on a 2x2 table (rows = groups, columns = outcome yes/no).
+    """Fisher's exact test on a 2x2 table (rows = groups, columns = outcome yes/no), as R's ``fisher.test``.
 
     Two-sided p by the 'minlike' rule (sum of tables no more likely than the observed; as R).
     Statistic: conditional maximum-likelihood odds ratio (R's fisher.test estimate), with its
     exact conditional CI; the sample odds ratio ad/bc (scipy's statistic) is in details.
+
+    Parameters
+    ----------
+    table : array_like
+        2x2 table of non-negative integer counts.
+    alternative : {"two-sided", "less", "greater"}
+        Alternative hypothesis on the odds ratio.
+    conf_level : float
+        Confidence level of the conditional odds-ratio interval.
+
+    Returns
+    -------
+    TestResult
+        ``test`` "Fisher exact", ``statistic`` the conditional MLE odds ratio, ``p_value``;
+        ``details``: statistic_name, table, sample_odds_ratio, or_ci_low, or_ci_high, conf_level.
+
+    References
+    ----------
+    Fisher RA. On the interpretation of chi-square from contingency tables, and the calculation
+    of P. J R Stat Soc 1922;85:87-94.
+
+    Examples
+    --------
+    >>> res = fisher_exact_2x2([[8, 2], [1, 5]])
+    >>> round(res.p_value, 6), round(res.statistic, 2), round(res.details["sample_odds_ratio"], 6)
+    (0.034965, 15.47, 20.0)
     """
     from scipy.stats import fisher_exact
     from scipy.stats.contingency import odds_ratio
@@ -77,6 +103,34 @@ def chi2_2x2(table: ArrayLike, correction: bool) -> TestResult:
 
     Yates: |O - E| reduced by min(0.5, |O - E|) (R chisq.test and scipy agree on 2x2 tables).
     ValueError if a row or column total is zero (expected count zero).
+
+    Parameters
+    ----------
+    table : array_like
+        2x2 table of non-negative integer counts.
+    correction : bool
+        Apply Yates' continuity correction (R's ``correct = TRUE``).
+
+    Returns
+    -------
+    TestResult
+        ``test`` names the variant, ``statistic`` chi-square, ``p_value``; ``details`` holds the
+        df, the table and the expected counts.
+
+    References
+    ----------
+    Pearson K. On the criterion that a given system of deviations from the probable in the case
+    of a correlated system of variables is such that it can be reasonably supposed to have arisen
+    from random sampling. Philos Mag 1900;50:157-75.
+    Yates F. Contingency tables involving small numbers and the chi-square test. Suppl J R Stat
+    Soc 1934;1:217-35.
+
+    Examples
+    --------
+    >>> round(chi2_2x2([[12, 5], [7, 14]], correction=True).p_value, 6)
+    0.050285
+    >>> round(chi2_2x2([[12, 5], [7, 14]], correction=False).statistic, 6)
+    5.215686
     """
     from scipy.stats import chi2_contingency
 
@@ -107,12 +161,38 @@ def chi2_2x2(table: ArrayLike, correction: bool) -> TestResult:
 
 
 def rank_sum_null_pmf(doubled_ranks: NDArray[np.int64], size: int) -> NDArray[np.float64]:
-    """Exact null pmf of the sum of ``size`` of the given (doubled, tied) ranks drawn without
-    replacement, on 0..sum(ranks): the conditional permutation null of the rank-sum statistic.
+    """Exact permutation null pmf of a rank sum with ties: sum of ``size`` of the given ranks drawn without replacement.
 
-    Dynamic programming over observations: P_i(j, s) = P_{i-1}(j, s)(i - j)/i +
-    P_{i-1}(j - 1, s - a_i) j/i (a random j-subset of i items holds item i with prob. j/i).
-    O(N * size * sum(ranks)).
+    Support 0..sum(ranks) (doubled ranks, so mid-ranks stay integers): the conditional
+    permutation null of the Wilcoxon rank-sum statistic. Dynamic programming over observations:
+    P_i(j, s) = P_{i-1}(j, s)(i - j)/i + P_{i-1}(j - 1, s - a_i) j/i (a random j-subset of i items
+    holds item i with probability j/i). O(N * size * sum(ranks)).
+
+    Parameters
+    ----------
+    doubled_ranks : ndarray of int64
+        Twice the mid-ranks of the pooled sample (see
+        :func:`retrocohort.stats.signed_rank.doubled_midranks`).
+    size : int
+        Size of the first sample, 0 <= size <= len(doubled_ranks).
+
+    Returns
+    -------
+    ndarray of float64
+        ``pmf[s]`` = P(sum of the doubled ranks of the first sample = s), s = 0..sum(ranks).
+
+    References
+    ----------
+    Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bull 1945;1:80-3.
+    Streitberg B, Röhmel J. Exact distributions for permutation and rank tests. Stat Softw Newsl 1986;12:10-7.
+
+    Examples
+    --------
+    Two of the ranks 1, 2, 3 (doubled: 2, 4, 6): sums 3, 4, 5 (doubled 6, 8, 10), each 1/3.
+
+    >>> pmf = rank_sum_null_pmf(np.array([2, 4, 6]), 2)
+    >>> [(int(s), round(float(p), 6)) for s, p in enumerate(pmf) if p > 0]
+    [(6, 0.333333), (8, 0.333333), (10, 0.333333)]
     """
     a = np.asarray(doubled_ranks, dtype=np.int64)
     if not 0 <= size <= a.size:
@@ -158,14 +238,36 @@ _MW_PRESETS: dict[str, dict[str, Any]] = {
 
 
 def mann_whitney_preset(name: str) -> dict[str, Any]:
-    """Keyword arguments of :func:`mann_whitney` reproducing a named convention.
+    """Keyword arguments of :func:`mann_whitney` reproducing a named Wilcoxon rank-sum convention.
 
     "retrocohort" (default): exact conditional null with ties when both groups have <= 50
     values, two-sided p = 2 x smaller tail. "R": R's ``wilcox.test(x, y)`` (exact iff both
     n < 50 and no ties, doubling the tail on the observed side; else normal approximation
     with continuity correction). "coin": coin's ``wilcox_test(distribution = "exact")``
-    (exact conditional null, two-sided p = P(|S - E| >= |s - E|); Hothorn et al. 2006,
-    The American Statistician 60:257-263).
+    (exact conditional null, two-sided p = P(|S - E| >= |s - E|)).
+
+    Parameters
+    ----------
+    name : {"retrocohort", "R", "coin"}
+        The convention.
+
+    Returns
+    -------
+    dict
+        A fresh copy of the keyword arguments (method, exact_max_n, exact_with_ties,
+        correction, two_sided).
+
+    References
+    ----------
+    Hothorn T, Hornik K, van de Wiel MA, Zeileis A. A Lego system for conditional inference.
+    Am Stat 2006;60:257-63.
+    Bauer DF. Constructing confidence sets using rank statistics. J Am Stat Assoc
+    1972;67:687-90. (R's ``wilcox.test``.)
+
+    Examples
+    --------
+    >>> mann_whitney_preset("R")
+    {'method': 'auto', 'exact_max_n': 49, 'exact_with_ties': False, 'correction': True, 'two_sided': 'double_observed_side'}
     """
     if name not in _MW_PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of {tuple(_MW_PRESETS)}")
@@ -183,7 +285,7 @@ def mann_whitney(
     alternative: str = "two-sided",
     two_sided: str = "double_smaller_tail",
 ) -> TestResult:
-    """Mann-Whitney / Wilcoxon rank-sum test; statistic U of ``x`` (= R's W), mid-ranks.
+    """Mann-Whitney U (Wilcoxon rank-sum) test; statistic U of ``x`` (= R's W), mid-ranks.
 
     Exact: conditional null of the doubled mid-rank sum by dynamic programming (exact with
     ties); two-sided p by ``two_sided`` (``TWO_SIDED_RULES``): 'double_smaller_tail'
@@ -194,6 +296,44 @@ def mann_whitney(
     "auto": exact when both samples have <= ``exact_max_n`` values (and, if not
     ``exact_with_ties``, no ties; R's rule is both < 50 and no ties). NaN values are dropped
     from each sample. :func:`mann_whitney_preset` gives the R and coin conventions.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The two independent samples; NaN is dropped.
+    method : {"auto", "exact", "asymptotic"}
+        Null distribution.
+    exact_max_n : int
+        Largest size of each sample for the exact null under "auto".
+    exact_with_ties : bool
+        Under "auto", allow the exact (conditional) null when there are ties.
+    correction : bool
+        Continuity correction of the normal approximation.
+    alternative : {"two-sided", "less", "greater"}
+        Alternative hypothesis on the location shift of ``x`` relative to ``y``.
+    two_sided : {"double_smaller_tail", "double_observed_side", "absolute_deviation"}
+        Rule for the exact two-sided p-value.
+
+    Returns
+    -------
+    TestResult
+        ``statistic`` U of ``x``, ``p_value``, ``method`` naming the variant; ``details`` holds
+        the sample sizes, the null used and its tie handling.
+
+    References
+    ----------
+    Mann HB, Whitney DR. On a test of whether one of two random variables is stochastically
+    larger than the other. Ann Math Stat 1947;18:50-60.
+    Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bull 1945;1:80-3.
+
+    Examples
+    --------
+    >>> res = mann_whitney([1.1, 2.3, 3.0, 4.2], [3.5, 5.1, 6.0, 7.4, 8.8])
+    >>> res.statistic, round(res.p_value, 6)
+    (1.0, 0.031746)
+    >>> res = mann_whitney([1.1, 2.3, 3.0, 4.2], [3.5, 5.1, 6.0, 7.4, 8.8], **mann_whitney_preset("R"))
+    >>> res.statistic, round(res.p_value, 6)
+    (1.0, 0.031746)
     """
     check_choice("method", method, METHODS)
     check_choice("two_sided", two_sided, TWO_SIDED_RULES)
