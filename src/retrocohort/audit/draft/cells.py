@@ -211,13 +211,22 @@ def label_end(text: str) -> int:
     '28-d survival '
     >>> row = "Platelets, 10⁹/L 150 (90–210)"; row[: label_end(row)]
     'Platelets, 10⁹/L '
+    >>> row = "Lactate > 2 mmol/L 14 (31.1) 9 (75.0)"; row[: label_end(row)]
+    'Lactate > 2 mmol/L '
+    >>> row = "White blood cells (G/L) (4.0–10.0) * 4.3 [3.1–14.4]"; row[: label_end(row)]
+    'White blood cells (G/L) (4.0–10.0) * '
     """
+    ranges = [r.span() for r in re.finditer(rf"\(\s*{NUM}{_DASH}{NUM}\s*\)\s*[*†‡]", text)]
     for m in re.finditer(r"(?<![\w\-/.·^])[<>≤≥]?[-−]?\d", text):
         rest, before = text[m.start() :], text[: m.start()]
+        if any(a <= m.start() < b for a, b in ranges):
+            continue  # a reference range with its marker: "White blood cells (G/L) (4.0–10.0) *"
         if re.match(r"[<>≤≥]?[-−]?\d+(?:[.,·]\d+)*(?:-?[A-Za-z]|[⁰-⁹/^])", rest):
             continue  # "28-d", "2nd", "10⁹/L"
-        if re.search(r"\b[nN]\s*=\s*$", before):
-            continue  # "(n = 18)": the row's n, part of its label
+        if re.search(r"\b[nN]\s*=\s*$|[<>≤≥]\s*$", before):
+            continue  # "(n = 18)": the row's n; "> 2 mmol/L": a threshold of the label
+        if re.match(rf"{NUM}\s+[A-Za-zµ]", rest):
+            continue  # "Lymphocytes < 0.5 G/L": a number followed by its unit
         return m.start()
     return len(text)
 

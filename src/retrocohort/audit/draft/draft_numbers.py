@@ -205,6 +205,7 @@ def _build(kind: str, m: re.Match[str], text: str, table: bool, header: str) -> 
     value, decimals = number_value(g[0])
     if (
         _BEFORE.search(text[: m.start()])
+        or re.match(r"-?[A-Za-z]", text[m.end() :])  # "28-day", "2nd": part of a word
         or not table
         and decimals == 0
         and 1900 <= value <= 2099
