@@ -64,3 +64,55 @@ def test_fixture_draft_loads_and_feeds_the_percentage_check(tmp_path):
     assert (male.statistic, male.denominator, male.group) == ("count_pct", 45, "survivors")
     age = by_printed["71.0 (64.5–78.0)"]  # middle dots rewritten so the loader sees 71.0
     assert age.values["median"] == 71.0 and "printed as '71·0 (64·5–78·0)'" in age.note
+
+
+def _one(text: str) -> dict[str, dict]:
+    return {e["printed"]: e for e in draft_entries(text)}
+
+
+def test_table_directly_under_its_label_line_is_read():
+    e = _one("Table 1. Baseline\nCharacteristic  All (n = 20)\nAge, years, median (IQR)  45 (33–58)\n")
+    age = e["45 (33–58)"]
+    assert (age["where"], age["statistic"], age["n"], age["group"]) == ("Table 1", "median_iqr", 20, "all")
+
+
+def test_count_and_percentage_cells_are_paired_without_a_percent_sign():
+    e = _one("Table 2\nVariable  Cases (n = 112)  Controls (n = 24)\nFever  69 (61.6)  18/24 (75.0)\n")
+    assert e["69 (61.6)"]["statistic"] == "count_pct" and e["69 (61.6)"]["denominator"] == 112
+    assert e["18/24 (75.0)"]["values"] == {"count": 18, "total": 24, "pct": 75.0}
+
+
+def test_numbers_inside_labels_stay_labels():
+    e = _one("Table 3\nOutcome Survivors (n = 40) Others (n = 17)\n28-d survival 40 (70.2) 9 (52.9)\n")
+    assert "28" not in e and "40" not in e
+    assert e["40 (70.2)"]["variable"] == "survival_28_d" and e["40 (70.2)"]["denominator"] == 40
+    assert [x["printed"] for x in draft_entries("Table 1. Deaths by 28-day survival.\n")] == []
+
+
+def test_prose_variable_names_skip_ordinals():
+    [e] = draft_entries("From the 4th April to the 9th, 12 patients (40%) died.")
+    assert e["printed"] == "12 patients (40%)" and e["variable"] == "died"
+
+
+def test_middle_dot_and_comma_decimals_are_one_number():
+    e = _one("Table 1\nParameter\tAll (n = 57)\nAge\t71·0 (64·5–78·0)\nRRT\t11 (19,3)\n")
+    assert e["71.0 (64.5–78.0)"]["values"] == {"median": 71.0, "q1": 64.5, "q3": 78.0}
+    rrt = e["11 (19.3)"]  # rewritten so that the loader sees 19.3; the note keeps the original
+    assert rrt["values"] == {"count": 11, "pct": 19.3} and "printed as '11 (19,3)'" in rrt["note"]
+
+
+def test_trailing_empty_cells_give_entries_and_an_empty_table_a_warning():
+    e = _one("Table 2: Outcomes\n\n| Outcome | All (N=57) | |\n|---|---|---|\n| Deaths | 12 (21.1) | |\n")
+    assert e["12 (21.1)"]["denominator"] == 57 and e["12 (21.1)"]["group"] == "all"
+    doc = draft_study("Results\n\nWe saw 3 cases.\n\nTable 2\n\n| Patient | Age |\n|---|---|\n", "t.txt")
+    assert "Table 2 (source line 5): no number drafted" in doc["source"]["note"]
+
+
+def test_drafted_percentages_reach_the_percentage_check(tmp_path):
+    from retrocohort.audit.checks.consistency import check_study
+
+    text = "Table 1\n| | Survivors (n = 45) |\n|---|---|\n| Male sex, n (%) | 28 (60.2) |\n"
+    path = tmp_path / "d.yaml"
+    path.write_text(draft_yaml(draft_study(text, "t.txt")), encoding="utf-8")
+    findings = [f for f in check_study(load_study(path)) if f.entry_id == "table_1_male_sex_survivors"]
+    assert [(f.check, f.status) for f in findings] == [("percentage", "inconsistent")], findings

@@ -158,7 +158,8 @@ def _spaced_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
 
 def slug(text: str, limit: int = 4) -> str:
     """A snake_case name from the first informative words of ``text`` ("value" if none)."""
-    words = [w for w in re.findall(r"[a-z][a-z0-9]*", text.lower()) if w not in _STOP]
+    tokens = re.findall(r"[a-z0-9]+", text.lower())  # "15th" is one token, not "th"
+    words = [w for w in tokens if w not in _STOP and w[0].isalpha()]
     name = "_".join(words[:limit])
     return name if name else "value"
 

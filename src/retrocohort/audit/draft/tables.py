@@ -29,14 +29,14 @@ def is_separator(line: str) -> bool:
 
 def split_row(line: str) -> tuple[list[str], list[int]] | None:
     """(cells, 0-based column of each cell) of a pipe, tab or multi-space table line; None when
-    the line has fewer than two non-empty cells in any of these layouts.
+    the line has fewer than two cells (two non-empty ones when only spaces separate them).
 
     >>> split_row("| Age | 61 (52–70) | 71 | |")
     (['Age', '61 (52–70)', '71'], [2, 8, 21])
     >>> split_row("Age, years\\t61 (52–70)\\t\\t")[0], split_row("Male sex  28 (62.2)  9 (75.0)")[0]
     (['Age, years', '61 (52–70)'], ['Male sex', '28 (62.2)', '9 (75.0)'])
-    >>> split_row("CRP, mg/L 182 (121–260) 240 (170–310)") is None
-    True
+    >>> split_row("| | Survivors (n = 45) |")[0], split_row("CRP, mg/L 182 (121–260) 240 (170–310)") is None
+    (['', 'Survivors (n = 45)'], True)
     """
     stripped = line.rstrip()
     if stripped.lstrip().startswith("|"):
@@ -49,7 +49,8 @@ def split_row(line: str) -> tuple[list[str], list[int]] | None:
     cells = [(t.strip(), c + len(t) - len(t.lstrip())) for t, c in pieces]
     while cells and not cells[-1][0]:
         cells.pop()
-    if sum(bool(t) for t, _ in cells) < 2:
+    delimited = "|" in stripped or "\t" in stripped  # an empty first cell keeps its place
+    if len(cells) < 2 or sum(bool(t) for t, _ in cells) < (1 if delimited else 2):
         return None
     return [t for t, _ in cells], [c for _, c in cells]
 
