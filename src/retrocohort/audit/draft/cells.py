@@ -65,6 +65,8 @@ _HINTS = (
     ("mean", re.compile(r"\bmean\b|\bSD\b|±|\baverage\b", re.I)),
     ("pct", re.compile(r"%|\bn\s*\(\s*%\s*\)|\bno\.\s*\(\s*%\s*\)", re.I)),
 )
+#: A column header naming p-values ("p", "p-Value", "P value").
+P_COLUMN = re.compile(r"\bp[- ]?values?\b|\bp\b", re.I)
 _GROUP_N = re.compile(r"[(\[,;]?\s*\b[nN]\s*[=:]\s*(\d[\d,\u2009\u202f\u00a0]*)\s*[)\]]?")
 
 

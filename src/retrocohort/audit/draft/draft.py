@@ -20,6 +20,7 @@ import yaml
 
 from retrocohort.audit.draft.cells import (
     NUM,
+    P_COLUMN,
     Cell,
     find_cells,
     form_hint,
@@ -28,7 +29,7 @@ from retrocohort.audit.draft.cells import (
     parse_cell,
 )
 from retrocohort.audit.draft.cells import number_value as cell_number
-from retrocohort.audit.draft.draft_numbers import P_COLUMN, DraftNumber, find_numbers
+from retrocohort.audit.draft.draft_numbers import DraftNumber, find_numbers
 from retrocohort.audit.draft.draft_text import TABLE_LABEL, Block, split_blocks, table_number
 from retrocohort.audit.published import PublishedStudy, printed_tokens
 
@@ -228,9 +229,7 @@ def draft_entries(text: str) -> list[dict[str, Any]]:
             found = _split_row_numbers(block) if block.cells else _spaced_row_numbers(block)
             numbers = [(number, label_slug(label)) for number, label in found]
         else:
-            numbers = [
-                (n, _variable(block, n)) for n in find_numbers(block.text, table=False, header=block.header)
-            ]
+            numbers = [(n, _variable(block, n)) for n in find_numbers(block.text)]
         for number, variable in numbers:
             if "group" in number.extra:
                 variable_id = f"{variable}_{number.extra['group']}"
