@@ -116,3 +116,13 @@ def test_drafted_percentages_reach_the_percentage_check(tmp_path):
     path.write_text(draft_yaml(draft_study(text, "t.txt")), encoding="utf-8")
     findings = [f for f in check_study(load_study(path)) if f.entry_id == "table_1_male_sex_survivors"]
     assert [(f.check, f.status) for f in findings] == [("percentage", "inconsistent")], findings
+
+
+def test_header_indented_past_an_empty_label_column_keeps_its_columns():
+    text = "Table 1\n                 Survivors (n = 45)  Others (n = 12)\n  Malignancy  5 (11.1)  3 (25.0)\n"
+    e = _one(text)
+    assert (e["3 (25.0)"]["group"], e["3 (25.0)"]["denominator"], e["3 (25.0)"]["variable"]) == (
+        "others",
+        12,
+        "malignancy",
+    )

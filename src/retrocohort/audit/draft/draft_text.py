@@ -105,6 +105,8 @@ def _table_line(
             return header, headers
         if has_rows:
             return header, headers  # a section row ("Comorbidities") inside the table
+        if row[:1].isspace() and "|" not in row and "\t" not in row:
+            cells = ["", *cells]  # a header indented past the (empty) label column
         return f"{header} {' '.join(cells)}".strip(), merge_header(headers, cells)
     if alone and not has_rows and row.endswith("."):
         blocks.append(Block(table, "caption", row, line))
