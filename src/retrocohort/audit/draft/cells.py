@@ -213,6 +213,8 @@ def label_end(text: str) -> int:
     '28-d survival '
     >>> row = "Platelets, 10⁹/L 150 (90–210)"; row[: label_end(row)]
     'Platelets, 10⁹/L '
+    >>> row = "SOFA score at day 1 6 (4–8)"; row[: label_end(row)]
+    'SOFA score at day 1 '
     >>> row = "Lactate > 2 mmol/L 14 (31.1) 9 (75.0)"; row[: label_end(row)]
     'Lactate > 2 mmol/L '
     >>> row = "White blood cells (G/L) (4.0–10.0) * 4.3 [3.1–14.4]"; row[: label_end(row)]
@@ -225,8 +227,10 @@ def label_end(text: str) -> int:
             continue  # a reference range with its marker: "White blood cells (G/L) (4.0–10.0) *"
         if re.match(r"[<>≤≥]?[-−]?\d+(?:[.,·]\d+)*(?:-?[A-Za-z]|[⁰-⁹/^])", rest):
             continue  # "28-d", "2nd", "10⁹/L"
-        if re.search(r"\b[nN]\s*=\s*$|[<>≤≥]\s*$", before):
-            continue  # "(n = 18)": the row's n; "> 2 mmol/L": a threshold of the label
+        if re.search(
+            r"\b[nN]\s*=\s*$|[<>≤≥]\s*$|\b(?:[Dd]ay|D|[Ww]eek|[Mm]onth|[Gg]rade|[Tt]ype|[Ss]tage)\s*$", before
+        ):
+            continue  # "(n = 18)": the row's n; "> 2 mmol/L": a threshold; "day 1", "grade 3"
         if re.match(rf"{NUM}\s+[A-Za-zµ]", rest):
             continue  # "Lymphocytes < 0.5 G/L": a number followed by its unit
         return m.start()
