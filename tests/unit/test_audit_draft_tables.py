@@ -126,3 +126,24 @@ def test_header_indented_past_an_empty_label_column_keeps_its_columns():
         12,
         "malignancy",
     )
+
+
+def test_two_row_tab_header_and_single_spaced_count_of_total():
+    tab = "\t".join
+    text = "\n".join(
+        [
+            "Table 1",
+            tab(["Characteristic", "Survivors", "Non-survivors", "p"]),
+            tab(["", "n = 45", "n = 12", ""]),
+            tab(["Age, years, mean (SD)", "61.2 (10.1)", "70.5 (8.2)", "0.004"]),
+            "",
+            "Table 2",
+            "Variable Survivors (n = 45) Non-survivors (n = 12) p",
+            "Smoker 12/44 (27.3) 5/12 (41.7) 0.48",
+        ]
+    )
+    e = _one(text)
+    assert (e["61.2 (10.1)"]["group"], e["61.2 (10.1)"]["n"]) == ("survivors", 45)
+    assert (e["70.5 (8.2)"]["group"], e["70.5 (8.2)"]["n"]) == ("non_survivors", 12)
+    assert e["12/44 (27.3)"]["values"] == {"count": 12, "total": 44, "pct": 27.3}
+    assert e["12/44 (27.3)"]["variable"] == "smoker" and "27.3" not in e

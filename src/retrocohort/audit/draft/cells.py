@@ -213,6 +213,8 @@ def label_end(text: str) -> int:
     '28-d survival '
     >>> row = "Platelets, 10⁹/L 150 (90–210)"; row[: label_end(row)]
     'Platelets, 10⁹/L '
+    >>> row = "Smoker 12/44 (27.3) 5/12 (41.7)"; row[: label_end(row)]
+    'Smoker '
     >>> row = "SOFA score at day 1 6 (4–8)"; row[: label_end(row)]
     'SOFA score at day 1 '
     >>> row = "Lactate > 2 mmol/L 14 (31.1) 9 (75.0)"; row[: label_end(row)]
@@ -225,7 +227,7 @@ def label_end(text: str) -> int:
         rest, before = text[m.start() :], text[: m.start()]
         if any(a <= m.start() < b for a, b in ranges):
             continue  # a reference range with its marker: "White blood cells (G/L) (4.0–10.0) *"
-        if re.match(r"[<>≤≥]?[-−]?\d+(?:[.,·]\d+)*(?:-?[A-Za-z]|[⁰-⁹/^])", rest):
+        if re.match(r"[<>≤≥]?[-−]?\d+(?:[.,·]\d+)*(?:-?[A-Za-z]|[⁰-⁹^]|/[A-Za-zµ])", rest):
             continue  # "28-d", "2nd", "10⁹/L"
         if re.search(
             r"\b[nN]\s*=\s*$|[<>≤≥]\s*$|\b(?:[Dd]ay|D|[Ww]eek|[Mm]onth|[Gg]rade|[Tt]ype|[Ss]tage)\s*$", before

@@ -37,20 +37,25 @@ def split_row(line: str) -> tuple[list[str], list[int]] | None:
     (['Age, years', '61 (52–70)'], ['Male sex', '28 (62.2)', '9 (75.0)'])
     >>> split_row("| | Survivors (n = 45) |")[0], split_row("CRP, mg/L 182 (121–260) 240 (170–310)") is None
     (['', 'Survivors (n = 45)'], True)
+    >>> split_row(chr(9).join(["", "n = 45", "n = 12", ""]))  # tabs (doctest expands a literal one)
+    (['', 'n = 45', 'n = 12'], [0, 1, 8])
     """
     stripped = line.rstrip()
-    if stripped.lstrip().startswith("|"):
-        pieces = [(m.group(0), m.start()) for m in re.finditer(r"[^|]+|(?<=\|)(?=\|)", stripped)]
-        pieces = [(t, c) for t, c in pieces if c > stripped.index("|")]
-    elif "\t" in stripped:
-        pieces = [(m.group(0), m.start()) for m in re.finditer(r"[^\t]+|(?<=\t)(?=\t)", stripped)]
+    delimiter = "|" if stripped.lstrip().startswith("|") else "\t" if "\t" in stripped else None
+    if delimiter:
+        pieces, pos = [], 0
+        for piece in stripped.split(delimiter):
+            pieces.append((piece, pos))
+            pos += len(piece) + 1
+        if delimiter == "|":
+            pieces = pieces[1:]  # the text before the leading "|"
     else:
         pieces = [(m.group(0), m.start()) for m in re.finditer(r"\S(?:.*?\S)?(?=\s{2,}|$)", stripped)]
     cells = [(t.strip(), c + len(t) - len(t.lstrip())) for t, c in pieces]
     while cells and not cells[-1][0]:
         cells.pop()
-    delimited = "|" in stripped or "\t" in stripped  # an empty first cell keeps its place
-    if len(cells) < 2 or sum(bool(t) for t, _ in cells) < (1 if delimited else 2):
+    # an empty first cell keeps its place in a delimited row ("\tn = 45\tn = 12")
+    if len(cells) < 2 or sum(bool(t) for t, _ in cells) < (1 if delimiter else 2):
         return None
     return [t for t, _ in cells], [c for _, c in cells]
 
