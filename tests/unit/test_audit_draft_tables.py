@@ -147,3 +147,9 @@ def test_two_row_tab_header_and_single_spaced_count_of_total():
     assert (e["70.5 (8.2)"]["group"], e["70.5 (8.2)"]["n"]) == ("non_survivors", 12)
     assert e["12/44 (27.3)"]["values"] == {"count": 12, "total": 44, "pct": 27.3}
     assert e["12/44 (27.3)"]["variable"] == "smoker" and "27.3" not in e
+
+
+def test_markdown_table_labels():
+    for label in ("### Table 2", "**Table 2.** Outcomes", "TABLE II:"):
+        e = _one(f"{label}\n| Outcome | All (n = 20) |\n|---|---|\n| Deaths | 4 (20.0) |\n")
+        assert e["4 (20.0)"]["where"] == "Table 2" and e["4 (20.0)"]["denominator"] == 20, label

@@ -28,7 +28,8 @@ _SECTIONS = {
     "conclusion": "conclusions",
 }
 _HEADING = re.compile(r"^\s*(?:\d+\.?\s+)?([A-Za-z][A-Za-z ]{2,30}?)\s*$")
-TABLE_LABEL = re.compile(r"^\s*(?:Table|TABLE)\s+([0-9]+|[IVXL]+)\s*[.:]?\s*(.*)$")
+# "Table 2.", "TABLE II:", Markdown "### Table 2", "**Table 2.** Outcomes"
+TABLE_LABEL = re.compile(r"^\s*[#>*_ ]*(?:Table|TABLE)\s+([0-9]+|[IVXL]+)[*_]*\s*[.:]?[*_]*\s*(.*)$")
 _FOOTNOTE = re.compile(r"^\s*(?:[*†‡§]|[a-z]\s|\S{1,12}:\s)")
 _GROUP_N = re.compile(r"\b[nN]\s*[=:]\s*\d[\d,]*")  # "(n = 45)" in a single-spaced header
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
