@@ -153,3 +153,10 @@ def test_markdown_table_labels():
     for label in ("### Table 2", "**Table 2.** Outcomes", "TABLE II:"):
         e = _one(f"{label}\n| Outcome | All (n = 20) |\n|---|---|\n| Deaths | 4 (20.0) |\n")
         assert e["4 (20.0)"]["where"] == "Table 2" and e["4 (20.0)"]["denominator"] == 20, label
+
+
+def test_fixture_with_a_blank_line_under_each_label_drafts_the_same():
+    text = (FIXTURES / "cohort_table.txt").read_text(encoding="utf-8")
+    spaced = "\n".join(line + ("\n" if line.startswith("Table ") else "") for line in text.splitlines())
+    truth = yaml.safe_load((FIXTURES / "cohort_table.truth.yaml").read_text(encoding="utf-8"))["cells"]
+    assert score(draft_entries(spaced), truth) == (47, 47, 0)
