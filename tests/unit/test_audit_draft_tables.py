@@ -160,3 +160,9 @@ def test_fixture_with_a_blank_line_under_each_label_drafts_the_same():
     spaced = "\n".join(line + ("\n" if line.startswith("Table ") else "") for line in text.splitlines())
     truth = yaml.safe_load((FIXTURES / "cohort_table.truth.yaml").read_text(encoding="utf-8"))["cells"]
     assert score(draft_entries(spaced), truth) == (47, 47, 0)
+
+
+def test_two_space_rows_under_a_single_spaced_header_take_its_n_in_order():
+    e = _one("Table 1\nVariable Survivors (n = 45) Others (n = 12) p\nFever  30 (66.7)  9 (75.0)  0.74\n")
+    assert (e["30 (66.7)"]["denominator"], e["9 (75.0)"]["denominator"]) == (45, 12)
+    assert e["0.74"]["statistic"] == "p_value"

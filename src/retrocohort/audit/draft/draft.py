@@ -114,19 +114,39 @@ def _as_number(cell: Cell, raw: str, column: int, extra: dict[str, Any]) -> Draf
     )
 
 
+def _header_ns(header: str, cells: list[Cell]) -> list[int | None]:
+    """The n's of a header printed on one line ("Survivors (n = 45) Others (n = 12) p"), given
+    to the non-p cells in order when there are as many of each (None otherwise)."""
+    ns = [int(cell_number(m.group(1))[0]) for m in _GROUP_NS.finditer(header)]
+    values = [c for c in cells if c.statistic != "p_value"]
+    if len(ns) != len(values):
+        return [None] * len(cells)
+    it = iter(ns)
+    return [None if c.statistic == "p_value" else next(it) for c in cells]
+
+
 def _split_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
-    label, out = block.cells[0], []
+    """A row split into cells: the first is the label; each other cell takes its column's
+    header (group and n) or, without column headers, the n's of a one-line header in order."""
+    label = block.cells[0]
     row_n = _ROW_N.search(label)
+    found = []
     for j, (text, column) in enumerate(zip(block.cells[1:], block.columns[1:], strict=True), start=1):
         head = block.headers[j] if j < len(block.headers) else ""
-        p_column = bool(P_COLUMN.search(head))
+        p_column = bool(P_COLUMN.search(head)) or (
+            not block.headers and j == len(block.cells) - 1 > 1 and bool(P_COLUMN.search(block.header))
+        )
         cell = parse_cell(text, [label, head, block.header], p_column=p_column)
-        if cell is None:
-            continue
+        if cell is not None:
+            found.append((cell, text, column, head))
+    positional = _header_ns(block.header, [c for c, *_ in found]) if not block.headers else []
+    out = []
+    for k, (cell, text, column, head) in enumerate(found):
         name, n = group_header(head)
+        n = n if block.headers else positional[k]
         extra: dict[str, Any] = {}
         if cell.statistic != "p_value":
-            if name and not p_column and not form_hint([name]):
+            if name and not P_COLUMN.search(head) and not form_hint([name]):
                 extra["group"] = label_slug(name, stop=False)
             if row_n or n is not None:
                 extra["n"] = int(row_n.group(1)) if row_n else n
@@ -135,24 +155,20 @@ def _split_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
 
 
 def _spaced_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
-    """A single-spaced row: the label up to its first value, then the value cells; the header's
-    n's go to the non-p cells in order when they are as many."""
+    """A single-spaced row: the label up to its first value, then the value cells, with the
+    n's of the header in order (:func:`_header_ns`)."""
     if re.match(r"\s*\d+\s+\S", block.text):
         return []  # a row of one patient ("1 38 M Tuberculosis ..."): not a summary statistic
     end = label_end(block.text)
     label = block.text[:end]
     found = find_cells(block.text[end:], [label, block.header], p_last=bool(P_COLUMN.search(block.header)))
-    ns = [int(cell_number(m.group(1))[0]) for m in _GROUP_NS.finditer(block.header)]
-    values = [c for _, _, c in found if c.statistic != "p_value"]
+    ns = _header_ns(block.header, [c for *_, c in found])
     row_n = _ROW_N.search(label)
     out = []
-    k = 0
-    for start, stop, cell in found:
+    for (start, stop, cell), n in zip(found, ns, strict=True):
         extra: dict[str, Any] = {}
-        if cell.statistic != "p_value":
-            if row_n or len(ns) == len(values):
-                extra["n"] = int(row_n.group(1)) if row_n else ns[k]
-            k += 1
+        if cell.statistic != "p_value" and (row_n or n is not None):
+            extra["n"] = int(row_n.group(1)) if row_n else n
         out.append((_as_number(cell, block.text[end + start : end + stop], end + start, extra), label))
     return out
 
