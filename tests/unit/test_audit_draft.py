@@ -75,7 +75,11 @@ def test_real_world_spellings():
     assert e["χ2(1) = 6.2, p = 0.01"]["test_family"] == "chi2"
     assert e["OR 2.1 (95% CI 1.1-4.0)"]["values"] == {"value": 2.1, "ci_low": 1.1, "ci_high": 4.0}
     fever = e["16 (88.9%)"]
-    assert fever["where"] == "Table 2" and fever["n"] == 18 and "source line 16, column 16" in fever["note"]
+    assert (
+        fever["where"] == "Table 2"
+        and fever["denominator"] == 18
+        and "source line 16, column 16" in fever["note"]
+    )
     assert e["0.021"]["statistic"] == "p_value" and e["0.021"]["design"] == "paired"
     assert e["<0.001"]["relation"] == "<"
     assert "3,4" not in e and "1" not in e and "7" not in e  # citations, IL-1 and Day 7 are not results

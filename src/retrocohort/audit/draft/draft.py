@@ -18,9 +18,20 @@ from typing import Any
 
 import yaml
 
+from retrocohort.audit.draft.cells import (
+    NUM,
+    P_COLUMN,
+    Cell,
+    find_cells,
+    form_hint,
+    group_header,
+    label_end,
+    parse_cell,
+)
+from retrocohort.audit.draft.cells import number_value as cell_number
 from retrocohort.audit.draft.draft_numbers import DraftNumber, find_numbers
-from retrocohort.audit.draft.draft_text import Block, split_blocks
-from retrocohort.audit.published import PublishedStudy
+from retrocohort.audit.draft.draft_text import TABLE_LABEL, Block, split_blocks, table_number
+from retrocohort.audit.published import PublishedStudy, printed_tokens
 
 _STOP = {
     "a",
@@ -51,11 +62,121 @@ _STOP = {
     "who",
 }
 _ROW_N = re.compile(r"\(\s*n\s*=\s*(\d+)\s*\)")
+_LABEL_STOP = _STOP - {"patients", "patient", "cases", "all"} | {
+    "n",
+    "no",
+    "median",
+    "mean",
+    "iqr",
+    "sd",
+    "range",
+}
+_GROUP_NS = re.compile(r"\b[nN]\s*[=:]\s*(\d[\d,]*)")
+
+
+def label_slug(text: str, *, stop: bool = True, limit: int = 5) -> str:
+    """The variable name of a row label (or a group name of a column header): its words in
+    snake_case, statistic words ("n (%)", "median (IQR)") and filler words dropped, numbers
+    glued to words kept and moved after the words ("28-d survival" -> "survival_28_d").
+
+    >>> label_slug("28-d ventilator-free days, median (IQR)"), label_slug("Male sex, n (%)")
+    ('ventilator_free_days_28_d', 'male_sex')
+    >>> label_slug("Non-survivors", stop=False), label_slug("Ferritin (µg/L) (20.0–300.0) *")
+    ('non_survivors', 'ferritin_ug_l')
+    """
+    text = re.sub(r"\([^()]*\d[^()]*\)\s*[*†‡]*", " ", text)  # "(n = 18)", "(4.0–10.0) *"
+    lowered = text.lower().replace("µ", "u").replace("μ", "u")
+    words = [w.replace("-", "_") for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", lowered)]
+    words = [w for w in words if not stop or w not in _LABEL_STOP][:limit]
+    lead = [w for w in words if w[0].isdigit()]
+    while words and words[0][0].isdigit():
+        words.pop(0)
+    name = "_".join(words + [w for w in lead if w not in words])
+    return name if name and name[0].isalpha() else "value" + (f"_{name}" if name else "")
+
+
+def _as_number(cell: Cell, raw: str, column: int, extra: dict[str, Any]) -> DraftNumber:
+    """A parsed cell as a draft number; when a value is not visible in ``raw`` as the loader
+    reads it ("71·0", "75,0"), ``printed`` is the cell with its numbers rewritten ("71.0") and
+    the note keeps the original."""
+    printed = raw.strip()
+    if any(f"{v:.{cell.decimals[k]}f}" not in printed_tokens(printed) for k, v in cell.values.items()):
+        extra = {**extra, "note": f"printed as {printed!r}"}
+
+        def _plain(m: re.Match[str]) -> str:
+            value, decimals = cell_number(m.group(0))
+            return f"{value:.{decimals}f}"
+
+        printed = re.sub(NUM, _plain, printed)
+    guesses = ["statistic"] if cell.guessed else []
+    return DraftNumber(
+        cell.statistic, cell.values, cell.decimals, printed, column, cell.relation, extra, guesses
+    )
+
+
+def _header_ns(header: str, cells: list[Cell]) -> list[int | None]:
+    """The n's of a header printed on one line ("Survivors (n = 45) Others (n = 12) p"), given
+    to the non-p cells in order when there are as many of each (None otherwise)."""
+    ns = [int(cell_number(m.group(1))[0]) for m in _GROUP_NS.finditer(header)]
+    values = [c for c in cells if c.statistic != "p_value"]
+    if len(ns) != len(values):
+        return [None] * len(cells)
+    it = iter(ns)
+    return [None if c.statistic == "p_value" else next(it) for c in cells]
+
+
+def _split_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
+    """A row split into cells: the first is the label; each other cell takes its column's
+    header (group and n) or, without column headers, the n's of a one-line header in order."""
+    label = block.cells[0]
+    row_n = _ROW_N.search(label)
+    found = []
+    for j, (text, column) in enumerate(zip(block.cells[1:], block.columns[1:], strict=True), start=1):
+        head = block.headers[j] if j < len(block.headers) else ""
+        p_column = bool(P_COLUMN.search(head)) or (
+            not block.headers and j == len(block.cells) - 1 > 1 and bool(P_COLUMN.search(block.header))
+        )
+        cell = parse_cell(text, [label, head, block.header], p_column=p_column)
+        if cell is not None:
+            found.append((cell, text, column, head))
+    positional = _header_ns(block.header, [c for c, *_ in found]) if not block.headers else []
+    out = []
+    for k, (cell, text, column, head) in enumerate(found):
+        name, n = group_header(head)
+        n = n if block.headers else positional[k]
+        extra: dict[str, Any] = {}
+        if cell.statistic != "p_value":
+            if name and not P_COLUMN.search(head) and not form_hint([name]):
+                extra["group"] = label_slug(name, stop=False)
+            if row_n or n is not None:
+                extra["n"] = int(row_n.group(1)) if row_n else n
+        out.append((_as_number(cell, text, column, extra), label))
+    return out
+
+
+def _spaced_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
+    """A single-spaced row: the label up to its first value, then the value cells, with the
+    n's of the header in order (:func:`_header_ns`)."""
+    if re.match(r"\s*\d+\s+\S", block.text):
+        return []  # a row of one patient ("1 38 M Tuberculosis ..."): not a summary statistic
+    end = label_end(block.text)
+    label = block.text[:end]
+    found = find_cells(block.text[end:], [label, block.header], p_last=bool(P_COLUMN.search(block.header)))
+    ns = _header_ns(block.header, [c for *_, c in found])
+    row_n = _ROW_N.search(label)
+    out = []
+    for (start, stop, cell), n in zip(found, ns, strict=True):
+        extra: dict[str, Any] = {}
+        if cell.statistic != "p_value" and (row_n or n is not None):
+            extra["n"] = int(row_n.group(1)) if row_n else n
+        out.append((_as_number(cell, block.text[end + start : end + stop], end + start, extra), label))
+    return out
 
 
 def slug(text: str, limit: int = 4) -> str:
     """A snake_case name from the first informative words of ``text`` ("value" if none)."""
-    words = [w for w in re.findall(r"[a-z][a-z0-9]*", text.lower()) if w not in _STOP]
+    tokens = re.findall(r"[a-z0-9]+", text.lower())  # "15th" is one token, not "th"
+    words = [w for w in tokens if w not in _STOP and w[0].isalpha()]
     name = "_".join(words[:limit])
     return name if name else "value"
 
@@ -70,9 +191,6 @@ def _where_slug(where: str) -> str:
 
 
 def _variable(block: Block, number: DraftNumber) -> str:
-    if block.kind == "row":
-        label = re.split(r"\(|\d", block.text.strip(), maxsplit=1)[0]
-        return slug(label)
     after = re.split(r"[.,;:()\[\]]", block.text[number.column + len(number.printed) :], maxsplit=1)[0]
     before = re.split(r"[.,;:()\[\]]", block.text[: number.column])[-1]
     name = slug(after, 3)
@@ -106,9 +224,12 @@ def _entry(block: Block, number: DraftNumber, variable: str) -> dict[str, Any]:
         e["design"] = "paired" if paired else "unpaired"
     if number.statistic == "test_result":
         e["test_family"] = number.extra["test_family"]
-    if block.kind == "row" and (m := _ROW_N.search(block.text)):
-        e["n"] = int(m.group(1))
-        guesses.append("n (from the row label)")
+    if block.kind == "row" and "n" in number.extra:
+        key = "denominator" if number.statistic == "count_pct" else "n"
+        e[key] = number.extra["n"]
+        guesses.append(f"{key} (from the table)")
+    if "group" in number.extra:
+        e["group"] = number.extra["group"]
     note = f"source line {block.line}, column {block.column + number.column + 1}"
     if "note" in number.extra:
         note += f"; {number.extra['note']}"
@@ -120,24 +241,58 @@ def draft_entries(text: str) -> list[dict[str, Any]]:
     """Every number group of ``text`` as a draft entry (ids unique, in text order)."""
     out, used = [], Counter()
     for block in split_blocks(text):
-        for number in find_numbers(block.text, table=block.kind == "row", header=block.header):
-            variable = _variable(block, number)
-            base = f"{_where_slug(block.where)}_{variable}"
+        if block.kind == "row":
+            found = _split_row_numbers(block) if block.cells else _spaced_row_numbers(block)
+            numbers = [(number, label_slug(label)) for number, label in found]
+        else:
+            numbers = [(n, _variable(block, n)) for n in find_numbers(block.text)]
+        for number, variable in numbers:
+            if "group" in number.extra:
+                variable_id = f"{variable}_{number.extra['group']}"
+            else:
+                variable_id = variable
+            base = f"{_where_slug(block.where)}_{variable_id}"
             used[base] += 1
             eid = base if used[base] == 1 else f"{base}_{used[base]}"
             out.append({"id": eid, **_entry(block, number, variable)})
     return out
 
 
+def draft_warnings(text: str, entries: Sequence[dict[str, Any]]) -> list[str]:
+    """One sentence per table of ``text`` from which no number was drafted (a table of one
+    patient per row, or rows the reader could not split), naming its label line."""
+    drafted = {e["where"] for e in entries}
+    first: dict[str, int] = {}
+    for b in split_blocks(text):
+        if b.where.startswith("Table"):
+            first.setdefault(b.where, b.line)
+    labels = {
+        f"Table {table_number(m.group(1))}": i
+        for i, line in enumerate(text.splitlines(), start=1)
+        if (m := TABLE_LABEL.match(line))
+    }
+    return [
+        f"{where} (source line {labels.get(where, first.get(where))}): no number drafted from its rows "
+        "(one patient per row, or rows not read); add its numbers by hand if they are results"
+        for where in sorted(set(labels) | set(first))
+        if where not in drafted
+    ]
+
+
 def draft_study(text: str, source_name: str) -> dict[str, Any]:
-    """The draft published-numbers document of ``text`` (see module docstring)."""
+    """The draft published-numbers document of ``text`` (see module docstring); tables from
+    which nothing was drafted are named in the source note (:func:`draft_warnings`)."""
+    entries = draft_entries(text)
+    note = (
+        "Generated by `retrocohort audit draft`; every entry's note says where it was found and what "
+        "to confirm."
+    )
+    warnings = draft_warnings(text, entries)
+    if warnings:
+        note += " WARNING: " + " ".join(f"{w}." for w in warnings)
     return {
-        "source": {
-            "citation": f"DRAFT from {source_name}: replace with the paper's citation",
-            "note": "Generated by `retrocohort audit draft`; every entry's note says where it "
-            "was found and what to confirm.",
-        },
-        "numbers": draft_entries(text),
+        "source": {"citation": f"DRAFT from {source_name}: replace with the paper's citation", "note": note},
+        "numbers": entries,
     }
 
 

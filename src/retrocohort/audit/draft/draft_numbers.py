@@ -4,8 +4,7 @@ Patterns, tried in this order (a character belongs to at most one number): a tes
 with its p ("t(18) = 2.31, p = .035", "χ2(1) = 6.2, p = 0.01", "F(2, 28) = 3.1, p < .05"); an
 odds/risk/hazard ratio with its 95% CI ("OR 2.1 (95% CI 1.1-4.0)"); a p-value ("p = 0.021",
 "p < 0.001"); a count of a total with its percentage ("19/21 patients (90.5%)") or without
-("19/21"); a count with its percentage ("13 (62%)", "three patients (14.3%)"; in a table whose
-header has "(%)" also "16 (76.2)"); a mean and SD ("12.6 ± 3.1", "mean 2 (SD 1)"); a central value
+("19/21"); a count with its percentage ("13 (62%)", "three patients (14.3%)"); a mean and SD ("12.6 ± 3.1", "mean 2 (SD 1)"); a central value
 with an interval ("45.0 [33.0-58.0]", "45 years [IQR, 33-58]", "1.0 day (1, 2)"); a percentage;
 "n = 18"; then any other number or number word ("three", "Fifteen"), a count when whole.
 Every result says which of its fields are guesses (statistic, variable, test, design).
@@ -17,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from retrocohort.audit.draft.cells import number_value as cell_number
 from retrocohort.audit.published import NUMBER_WORDS
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
@@ -29,12 +29,10 @@ _BEFORE = re.compile(
     r"[A-Za-z\-/])$"
 )
 
-SKIP = "skip"  # consumed, not a published number (a reference range, a table row's n)
-P_COLUMN = re.compile(r"\bp[- ]?values?\b|\bp\b", re.I)
+SKIP = "skip"  # consumed, not a published number (a reference range, a citation)
 
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("reference_range", re.compile(rf"\(\s*{NUM}{DASH}{NUM}\s*\)\s*[*†]")),
-    ("table_p", re.compile(rf"(?:{_REL}\s*)?({NUM})\s*[*†]?\s*$")),
     (
         "test_result",
         re.compile(
@@ -100,9 +98,7 @@ def number_value(token: str) -> tuple[float, int]:
     word = token.strip().lower()
     if word in NUMBER_WORDS:
         return float(NUMBER_WORDS[word]), 0
-    clean = token.replace(",", "")
-    decimals = len(clean.split(".")[1]) if "." in clean else 0
-    return float(clean), decimals
+    return cell_number(token)
 
 
 def _values(**tokens: str | None) -> tuple[dict[str, float], dict[str, int]]:
@@ -125,24 +121,11 @@ def _keyword_before(text: str, start: int) -> str | None:
     return "median" if found[-1].group(1).lower() == "median" else "mean"
 
 
-def _build(kind: str, m: re.Match[str], text: str, table: bool, header: str) -> DraftNumber | str | None:
+def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
     g = m.groups()
     printed, col = m.group(0).strip(), m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
     if kind in ("reference_range", "citation"):
         return SKIP
-    if kind == "table_p":
-        if not (table and P_COLUMN.search(header)) or number_value(g[1])[0] > 1:
-            return None
-        v, d = _values(p=g[1])
-        return DraftNumber(
-            "p_value",
-            v,
-            d,
-            printed,
-            col,
-            {"≤": "<", "≥": ">"}.get(g[0] or "=", g[0] or "="),
-            guesses=["test", "design"],
-        )
     if kind == "test_result":
         family = {"χ2": "chi2", "χ²": "chi2", "X2": "chi2"}.get(g[0], g[0])
         v, d = _values(statistic=g[3], df1=g[1], df2=g[2], p=g[5])
@@ -168,7 +151,7 @@ def _build(kind: str, m: re.Match[str], text: str, table: bool, header: str) -> 
             return None
         return DraftNumber("count_of_total", v, d, printed, col)
     if kind == "count_pct":
-        if not g[2] and not (table and "%" in header):
+        if not g[2]:
             return None
         v, d = _values(count=g[0], pct=g[1])
         if d["count"] or v["pct"] > 100:
@@ -178,7 +161,7 @@ def _build(kind: str, m: re.Match[str], text: str, table: bool, header: str) -> 
         v, d = _values(mean=g[0] or g[2], sd=g[1] or g[3])
         return DraftNumber("mean_sd", v, d, printed, col)
     if kind == "interval":
-        key = _keyword_before(text, m.start()) or ("median" if table and "median" in header.lower() else None)
+        key = _keyword_before(text, m.start())
         central = "mean" if key == "mean" else "median"
         v, d = _values(**{central: g[0], "q1": g[1], "q3": g[2]})
         if not v["q1"] <= v["q3"] and "," not in m.group(0):
@@ -198,20 +181,18 @@ def _build(kind: str, m: re.Match[str], text: str, table: bool, header: str) -> 
             )
         return DraftNumber("percentage", v, d, printed, col, {"<": "<", ">": ">"}.get(g[0] or "=", "="))
     if kind == "n":
-        if table:
-            return SKIP  # the row's n, read by the draft for its entries
         v, d = _values(count=g[0])
         return DraftNumber("count", v, d, printed, col)
     value, decimals = number_value(g[0])
     if (
         _BEFORE.search(text[: m.start()])
-        or not table
-        and decimals == 0
+        or re.match(r"-?[A-Za-z]", text[m.end() :])  # "28-day", "2nd": part of a word
+        or decimals == 0
         and 1900 <= value <= 2099
         and "," not in g[0]
     ):
         return None
-    key = _keyword_before(text, m.start()) or ("median" if table and "median" in header.lower() else None)
+    key = _keyword_before(text, m.start())
     if key:
         return DraftNumber(key, {key: value}, {key: decimals}, printed, col, guesses=["statistic"])
     if decimals == 0:
@@ -219,15 +200,16 @@ def _build(kind: str, m: re.Match[str], text: str, table: bool, header: str) -> 
     return DraftNumber("value", {"value": value}, {"value": decimals}, printed, col, guesses=["statistic"])
 
 
-def find_numbers(text: str, *, table: bool = False, header: str = "") -> list[DraftNumber]:
-    """Every number (group) of one line, left to right (see module docstring)."""
+def find_numbers(text: str) -> list[DraftNumber]:
+    """Every number (group) of one line of prose, left to right (see module docstring); table
+    rows are read cell by cell (:mod:`retrocohort.audit.draft.cells`)."""
     taken = [False] * len(text)
     out = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
             if m.end() == m.start() or any(taken[m.start() : m.end()]):
                 continue
-            found = _build(kind, m, text, table, header)
+            found = _build(kind, m, text)
             if found is not None:
                 if found != SKIP:
                     out.append(found)  # type: ignore[arg-type]

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retrocohort.audit.draft.cells import parse_cell
+from retrocohort.audit.draft.tables import is_separator, merge_header, split_row
+
 _SECTIONS = {
     "abstract": "abstract",
     "introduction": "introduction",
@@ -25,8 +28,10 @@ _SECTIONS = {
     "conclusion": "conclusions",
 }
 _HEADING = re.compile(r"^\s*(?:\d+\.?\s+)?([A-Za-z][A-Za-z ]{2,30}?)\s*$")
-_TABLE = re.compile(r"^\s*(?:Table|TABLE)\s+([0-9]+|[IVXL]+)\s*[.:]?\s*(.*)$")
+# "Table 2.", "TABLE II:", Markdown "### Table 2", "**Table 2.** Outcomes"
+TABLE_LABEL = re.compile(r"^\s*[#>*_ ]*(?:Table|TABLE)\s+([0-9]+|[IVXL]+)[*_]*\s*[.:]?[*_]*\s*(.*)$")
 _FOOTNOTE = re.compile(r"^\s*(?:[*†‡§]|[a-z]\s|\S{1,12}:\s)")
+_GROUP_N = re.compile(r"\b[nN]\s*[=:]\s*\d[\d,]*")  # "(n = 45)" in a single-spaced header
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 _END = ("references", "supplementary materials", "author contributions", "funding", "acknowledgments")
 
@@ -35,7 +40,9 @@ _END = ("references", "supplementary materials", "author contributions", "fundin
 class Block:
     """One located piece of text: ``where`` in the published-numbers vocabulary ("abstract",
     "results text, paragraph 3", "Table 2", ...), ``kind`` ("title", "prose", "caption", "row"),
-    the text, its 1-based line and 0-based column; ``header`` is the table's header line."""
+    the text, its 1-based line and 0-based column; ``header`` is the table's header line. A row
+    of a pipe, tab or multi-space table also has its ``cells`` with their ``columns`` (0-based
+    offsets in the line) and the ``headers`` of its columns (header rows joined)."""
 
     where: str
     kind: str
@@ -43,6 +50,9 @@ class Block:
     line: int
     column: int = 0
     header: str = ""
+    cells: tuple[str, ...] = ()
+    columns: tuple[int, ...] = ()
+    headers: tuple[str, ...] = ()
 
 
 def table_number(label: str) -> int:
@@ -76,6 +86,39 @@ def _section(text: str) -> str | None:
     return _SECTIONS.get(m.group(1).strip().lower())
 
 
+def _table_line(
+    blocks: list[Block], table: str, row: str, line: int, header: str, headers: list[str], alone: bool
+) -> tuple[str, list[str]]:
+    """Add one table line to ``blocks`` (a caption, a header row or a data row); return the
+    table's header text and column headers so far. A split row is data when any of its value
+    cells reads as a statistic (:func:`retrocohort.audit.draft.cells.parse_cell`); a line
+    ending with "." that is its paragraph (``alone``) before any row is a caption."""
+    has_rows = any(b.where == table and b.kind == "row" for b in blocks)
+    split = split_row(row)
+    if is_separator(row) or not row.strip() or (has_rows and _FOOTNOTE.match(row)):
+        return header, headers
+    if split:
+        cells, columns = split
+        if any(parse_cell(c) is not None for c in cells[1:]):
+            blocks.append(
+                Block(table, "row", row, line, 0, header, tuple(cells), tuple(columns), tuple(headers))
+            )
+            return header, headers
+        if has_rows:
+            return header, headers  # a section row ("Comorbidities") inside the table
+        if row[:1].isspace() and "|" not in row and "\t" not in row:
+            cells = ["", *cells]  # a header indented past the (empty) label column
+        return f"{header} {' '.join(cells)}".strip(), merge_header(headers, cells)
+    if alone and not has_rows and row.endswith("."):
+        blocks.append(Block(table, "caption", row, line))
+    elif not re.search(r"\d\s*[%)\]*†‡§]*\s*$", row) or not re.search(r"\d", _GROUP_N.sub("", row)):
+        if not has_rows:
+            header = f"{header} {row.strip()}".strip()
+    else:
+        blocks.append(Block(table, "row", row, line, 0, header, (), (), tuple(headers)))
+    return header, headers
+
+
 def split_blocks(text: str) -> list[Block]:
     """Located blocks of ``text`` (see module docstring); unknown front matter is skipped, except
     the first title-like line (a paragraph of one short line before the abstract). Text with no
@@ -85,6 +128,7 @@ def split_blocks(text: str) -> list[Block]:
     headed = any(len(p) == 1 and _section(p[0].strip()) for _, p in paragraphs)
     # pasted results without any heading: every paragraph is results text
     section, counts, table, header = (None if headed else "results text"), {}, None, ""
+    headers: list[str] = []
     title_done = not headed
     for start, para in paragraphs:
         first = para[0].strip()
@@ -93,25 +137,23 @@ def split_blocks(text: str) -> list[Block]:
         if len(para) == 1 and (sec := _section(first)):
             section, table = sec, None
             continue
-        if (m := _TABLE.match(first)) and len(first) < 120:
-            table, header = f"Table {table_number(m.group(1))}", ""
+        if (m := TABLE_LABEL.match(first)) and len(first) < 120:
+            table, header, headers = f"Table {table_number(m.group(1))}", "", []
             if m.group(2):
                 blocks.append(Block(table, "caption", m.group(2), start, len(first) - len(m.group(2))))
-            continue
+            para, start = para[1:], start + 1  # rows may sit directly under the label line
+            if not para:
+                continue
+            first = para[0].strip()
         if table is not None:
             if _FOOTNOTE.match(first) and len(para) == 1:
                 table = None if len(first) > 60 else table  # a long footnote closes the table
                 continue
             if not (len(para) == 1 and len(first) >= 100 and first.endswith(".")):
                 for i, line in enumerate(para):
-                    row = line.rstrip()
-                    has_rows = any(b.where == table and b.kind == "row" for b in blocks)
-                    if not has_rows and len(para) == 1 and row.endswith("."):
-                        blocks.append(Block(table, "caption", row, start + i))
-                    elif not re.search(r"\d\s*[%)\]]*\s*$", row):
-                        header = f"{header} {row.strip()}".strip()
-                    else:
-                        blocks.append(Block(table, "row", row, start + i, 0, header))
+                    header, headers = _table_line(
+                        blocks, table, line.rstrip(), start + i, header, headers, len(para) == 1
+                    )
                 continue
             table = None  # prose again
         if section is None:

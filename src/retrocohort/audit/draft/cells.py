@@ -1,0 +1,269 @@
+"""Table cells as statistics: the text of one cell -> its statistic, values and decimals.
+
+A pure module (no I/O): :func:`parse_cell` reads one cell ("69 (61.6)", "18/24 (75.0)",
+"45 (33–58)", "12.6 ± 3.1", "2.1 (1.1–4.0)", "<0.001"), :func:`find_cells` the cells of a row
+pasted with single spaces, :func:`group_header` a column header with its n ("Survivors
+(n = 45)"), :func:`label_end` where a row label stops ("28-d survival 40 (70.2)": the label
+keeps its "28-d").
+
+Numbers are read as printed in the wild: a middle dot ("71·0", *The Lancet*) or a comma
+("71,0") before one, two or four+ digits is a decimal mark, a comma before exactly three digits
+or a thin/no-break space between digit groups a thousands separator ("13,835", "13 835"),
+"−" (U+2212) a minus sign. Footnote markers after a cell ("45 (33–58)*", "0.02†", "12ᵃ") are
+stripped. What a cell's brackets hold is decided by hints read in order of precedence -- the
+row label, the column header, the table header and caption ("Age, years, mean (SD)",
+"median [range]", "OR (95% CI)", "n (%)") -- and, when none decides, by the shape of the
+numbers (an integer with a share in [0, 100] is "n (%)"); such guesses are marked.
+
+The statistics are those of the published-numbers schema
+(``src/retrocohort/config/schemas/published.schema.yaml``): ``count_pct``,
+``count_of_total``, ``median_iqr``, ``median`` (with ``min``/``max`` for a range), ``mean_iqr``,
+``mean``, ``mean_sd``, ``p_value``, ``percentage``, ``count`` and ``value`` (a ratio with
+``ci_low``/``ci_high``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+#: One printed number: thousands groups (comma, thin or no-break space), a decimal mark (".",
+#: middle dot "·", or a comma not followed by exactly three digits), an optional minus sign.
+NUM = (
+    r"[-−]?(?:\d{1,3}(?:[,\u2009\u202f\u00a0]\d{3})+(?![\d·])(?:[.·]\d+)?"
+    r"|\d+(?:[.·]\d+|,(?!\d{3}(?!\d))\d+)?|[.·]\d+)"
+)
+_DASH = r"\s*(?:[–—]|-(?=\s*[-−]?[\d.·])|\bto\b)\s*"
+_SEP = rf"(?:{_DASH}|\s*[,;]\s+|\s*;\s*)"
+_MARK = r"(?:\s*(?:[*†‡§¶#]+|[ᵃᵇᶜᵈᵉᶠ¹²³⁴⁵⁶⁷⁸⁹⁰]+|(?<=[\d)\]%])[a-e](?![a-z])))"
+FOOTNOTE = re.compile(rf"{_MARK}+\s*$")
+_REL = r"(?:([<>≤≥=])\s*)"
+
+_FORMS = {
+    "count_of_total": rf"({NUM})\s*/\s*({NUM})(?:\s*\(\s*({NUM})\s*%?\s*\))?",
+    "interval": (
+        rf"({NUM})\s*%?\s*([(\[])\s*(?:(?:IQR|range|95\s*%\s*CI|CI)\s*[,:]?\s*)?"
+        rf"({NUM})\s*%?{_SEP}({NUM})\s*%?\s*[)\]]"
+    ),
+    "pm": rf"({NUM})\s*(?:±|\+/-|\+-)\s*({NUM})",
+    "paren": rf"({NUM})\s*([(\[])\s*(?:SD\s*[=:,]?\s*)?({NUM})\s*(%)?\s*[)\]]",
+    "p": rf"\b[pP]\s*{_REL}({NUM})|{_REL}?({NUM})",
+    "percentage": rf"({NUM})\s*%",
+    "single": rf"({NUM})",
+}
+_CELL = {k: re.compile(rf"^(?:{v})$") for k, v in _FORMS.items()}
+_ANY = re.compile(
+    r"(?<![\w.·/])(?:"
+    + "|".join(_FORMS[k] for k in ("count_of_total", "interval", "pm", "paren", "percentage"))
+    + rf"|{_REL}{NUM}|{NUM})(?:{_MARK}+|(?![\w·/]))"
+)
+_HINTS = (
+    ("ratio", re.compile(r"\b(?:a?OR|a?HR|a?RR|95\s*%\s*CI|CI|[Oo]dds|[Hh]azard|[Rr]isk ratio)\b")),
+    ("range", re.compile(r"\brange\b|\bmin(?:imum)?\s*[-–,]\s*max", re.I)),
+    ("iqr", re.compile(r"\bIQR\b|\binter-?quartile|\bQ1\b|\bmedian\b", re.I)),
+    ("mean", re.compile(r"\bmean\b|\bSD\b|±|\baverage\b", re.I)),
+    ("pct", re.compile(r"%|\bn\s*\(\s*%\s*\)|\bno\.\s*\(\s*%\s*\)", re.I)),
+)
+#: A column header naming p-values ("p", "p-Value", "P value").
+P_COLUMN = re.compile(r"\bp[- ]?values?\b|\bp\b", re.I)
+_GROUP_N = re.compile(r"[(\[,;]?\s*\b[nN]\s*[=:]\s*(\d[\d,\u2009\u202f\u00a0]*)\s*[)\]]?")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell read as a statistic: ``statistic`` (schema vocabulary), ``form`` (the printed
+    form, e.g. "n (%)", "median [range]"), values and decimals keyed alike, the relation of a
+    p-value ("<" for "<0.001") and ``guessed`` when no hint decided the form."""
+
+    statistic: str
+    form: str
+    values: dict[str, float] = field(default_factory=dict)
+    decimals: dict[str, int] = field(default_factory=dict)
+    relation: str = "="
+    guessed: bool = False
+
+
+def number_value(token: str) -> tuple[float, int]:
+    """(value, decimals shown) of one printed number in any of the spellings of :data:`NUM`.
+
+    >>> number_value("71·0"), number_value("13,835"), number_value("75,0"), number_value("−1.20")
+    ((71.0, 1), (13835.0, 0), (75.0, 1), (-1.2, 2))
+    """
+    t = re.sub(r"[\u2009\u202f\u00a0]", "", token.strip()).replace("−", "-").replace("·", ".")
+    t = re.sub(r",(?=\d{3}(?!\d))", "", t).replace(",", ".")
+    decimals = len(t.split(".")[1]) if "." in t else 0
+    return float(t), decimals
+
+
+def clean_cell(text: str) -> str:
+    """The cell without surrounding space and trailing footnote markers.
+
+    >>> clean_cell(" 45 (33–58)*† "), clean_cell("0.02ᵃ"), clean_cell("12 (40.0)b")
+    ('45 (33–58)', '0.02', '12 (40.0)')
+    """
+    return FOOTNOTE.sub("", text.strip()).strip()
+
+
+def form_hint(hints: Sequence[str]) -> set[str]:
+    """The forms the first deciding hint names (row label first, then column header, then the
+    table header/caption); ``{"iqr", "pct"}`` for "Median (IQR) or n (%)".
+
+    >>> sorted(form_hint(["Age, years", "Mean (SD)"])), sorted(form_hint(["Sex", "Median (IQR) or n (%)"]))
+    (['mean'], ['iqr', 'pct'])
+    """
+    for hint in hints:
+        found = {name for name, rx in _HINTS if rx.search(hint or "")}
+        if found:
+            return found
+    return set()
+
+
+def _vals(**tokens: str | None) -> tuple[dict[str, float], dict[str, int]]:
+    values, decimals = {}, {}
+    for key, token in tokens.items():
+        if token:
+            values[key], decimals[key] = number_value(token)
+    return values, decimals
+
+
+def _interval(m: re.Match[str], hint: set[str]) -> Cell:
+    centre, bracket, low, high = m.group(1), m.group(2), m.group(3), m.group(4)
+    inner = m.group(0).lower()
+    if "ratio" in hint or "ci" in inner:
+        v, d = _vals(value=centre, ci_low=low, ci_high=high)
+        return Cell("value", "ratio (95% CI)", v, d)
+    central = "mean" if "mean" in hint and "iqr" not in hint else "median"
+    if "range" in hint or "range" in inner:
+        v, d = _vals(**{central: centre, "min": low, "max": high})
+        return Cell(central, f"{central} [range]", v, d)
+    v, d = _vals(**{central: centre, "q1": low, "q3": high})
+    guessed = not ({"iqr", "mean"} & hint or "iqr" in inner)
+    return Cell(f"{central}_iqr", f"{central} (IQR)", v, d, guessed=guessed and bracket == "(")
+
+
+def parse_cell(text: str, hints: Sequence[str] = (), *, p_column: bool = False) -> Cell | None:
+    """The statistic of one table cell, or None when the cell holds no number (a label, "NA").
+
+    ``hints``: texts that may name the form, in precedence order (row label, column header,
+    table header); ``p_column``: the column holds p-values (a bare number in [0, 1] is a p).
+
+    >>> parse_cell("69 (61.6)").values, parse_cell("18/24 (75.0)").statistic
+    ({'count': 69.0, 'pct': 61.6}, 'count_of_total')
+    >>> parse_cell("45 [21–80]", ["Age, median [range]"]).values
+    {'median': 45.0, 'min': 21.0, 'max': 80.0}
+    >>> c = parse_cell("12.6 (3.1)", ["Age, mean (SD)"]); c.statistic, c.values
+    ('mean_sd', {'mean': 12.6, 'sd': 3.1})
+    >>> parse_cell("2.1 (1.1–4.0)", ["OR (95% CI)"]).values
+    {'value': 2.1, 'ci_low': 1.1, 'ci_high': 4.0}
+    >>> c = parse_cell("<0.001*"); c.statistic, c.relation, c.values
+    ('p_value', '<', {'p': 0.001})
+    >>> parse_cell("1,234 (71·0)").values, parse_cell("NA")
+    ({'count': 1234.0, 'pct': 71.0}, None)
+    """
+    cell = clean_cell(text)
+    hint = form_hint(hints)
+    if m := _CELL["count_of_total"].match(cell):
+        v, d = _vals(count=m.group(1), total=m.group(2), pct=m.group(3))
+        if d["count"] == d["total"] == 0:
+            return Cell("count_of_total", "n/N (%)" if "pct" in v else "n/N", v, d)
+    if m := _CELL["interval"].match(cell):
+        return _interval(m, hint)
+    if m := _CELL["pm"].match(cell):
+        v, d = _vals(mean=m.group(1), sd=m.group(2))
+        return Cell("mean_sd", "mean ± SD", v, d)
+    if m := _CELL["paren"].match(cell):
+        first, second, pct = m.group(1), m.group(3), m.group(4)
+        (a, da), (b, _) = number_value(first), number_value(second)
+        if pct or ("mean" not in hint and da == 0 and 0 <= b <= 100 and a >= 0):
+            v, d = _vals(count=first, pct=second)
+            return Cell("count_pct", "n (%)", v, d, guessed=not (pct or "pct" in hint))
+        if "sd" in cell.lower() or "mean" in hint or da > 0:
+            v, d = _vals(mean=first, sd=second)
+            return Cell("mean_sd", "mean (SD)", v, d, guessed="mean" not in hint)
+        return None
+    if m := _CELL["p"].match(cell):
+        rel, token = (m.group(1), m.group(2)) if m.group(2) else (m.group(3), m.group(4))
+        value, decimals = number_value(token)
+        relation = {"≤": "<", "≥": ">"}.get(rel or "=", rel or "=")
+        is_p = cell[:1] in "pP" or (relation != "=" and value <= 1) or (p_column and value <= 1)
+        if is_p:
+            return Cell("p_value", "p", {"p": value}, {"p": decimals}, relation)
+        if rel:
+            return None
+    if m := _CELL["percentage"].match(cell):
+        v, d = _vals(pct=m.group(1))
+        return Cell("percentage", "%", v, d)
+    if m := _CELL["single"].match(cell):
+        value, decimals = number_value(m.group(1))
+        central = "median" if "iqr" in hint else "mean" if "mean" in hint else None
+        if central:
+            return Cell(central, central, {central: value}, {central: decimals}, guessed=True)
+        if decimals == 0 and value >= 0:
+            return Cell("count", "n", {"count": value}, {"count": 0}, guessed=True)
+        return Cell("value", "value", {"value": value}, {"value": decimals}, guessed=True)
+    return None
+
+
+def label_end(text: str) -> int:
+    """Where the label of a single-spaced table row ends: before the first number that is not
+    part of a word ("28-d", "90-day", "IL-6", "2nd", "(n = 18)", "CD4+ count" stay label).
+
+    >>> row = "28-d survival 40 (70.2) 12 (66.7)"; row[: label_end(row)]
+    '28-d survival '
+    >>> row = "Platelets, 10⁹/L 150 (90–210)"; row[: label_end(row)]
+    'Platelets, 10⁹/L '
+    >>> row = "Smoker 12/44 (27.3) 5/12 (41.7)"; row[: label_end(row)]
+    'Smoker '
+    >>> row = "SOFA score at day 1 6 (4–8)"; row[: label_end(row)]
+    'SOFA score at day 1 '
+    >>> row = "Lactate > 2 mmol/L 14 (31.1) 9 (75.0)"; row[: label_end(row)]
+    'Lactate > 2 mmol/L '
+    >>> row = "White blood cells (G/L) (4.0–10.0) * 4.3 [3.1–14.4]"; row[: label_end(row)]
+    'White blood cells (G/L) (4.0–10.0) * '
+    """
+    ranges = [r.span() for r in re.finditer(rf"\(\s*{NUM}{_DASH}{NUM}\s*\)\s*[*†‡]", text)]
+    for m in re.finditer(r"(?<![\w\-/.·^])[<>≤≥]?[-−]?\d", text):
+        rest, before = text[m.start() :], text[: m.start()]
+        if any(a <= m.start() < b for a, b in ranges):
+            continue  # a reference range with its marker: "White blood cells (G/L) (4.0–10.0) *"
+        if re.match(r"[<>≤≥]?[-−]?\d+(?:[.,·]\d+)*(?:-?[A-Za-z]|[⁰-⁹^]|/[A-Za-zµ])", rest):
+            continue  # "28-d", "2nd", "10⁹/L"
+        if re.search(
+            r"\b[nN]\s*=\s*$|[<>≤≥]\s*$|\b(?:[Dd]ay|D|[Ww]eek|[Mm]onth|[Gg]rade|[Tt]ype|[Ss]tage)\s*$", before
+        ):
+            continue  # "(n = 18)": the row's n; "> 2 mmol/L": a threshold; "day 1", "grade 3"
+        if re.match(rf"{NUM}\s+[A-Za-zµ]", rest):
+            continue  # "Lymphocytes < 0.5 G/L": a number followed by its unit
+        return m.start()
+    return len(text)
+
+
+def find_cells(text: str, hints: Sequence[str] = (), *, p_last: bool = False) -> list[tuple[int, int, Cell]]:
+    """(start, end, cell) of every statistic in the value part of a single-spaced row; with
+    ``p_last`` the last cell is read as a p-value when it can be one.
+
+    >>> [(s, c.statistic) for s, _, c in find_cells("69 (61.6) 18/24 (75.0) 0.021", p_last=True)]
+    [(0, 'count_pct'), (10, 'count_of_total'), (23, 'p_value')]
+    """
+    spans = [m for m in _ANY.finditer(text) if m.group(0).strip()]
+    out = []
+    for i, m in enumerate(spans):
+        cell = parse_cell(m.group(0), hints, p_column=p_last and i == len(spans) - 1 and i > 0)
+        if cell is not None:
+            out.append((m.start(), m.end(), cell))
+    return out
+
+
+def group_header(text: str) -> tuple[str, int | None]:
+    """(group name, n) of a column header: "Survivors (n = 45)", "Non-survivors, N=12",
+    "All patients n: 1,057"; (header, None) when it prints no n.
+
+    >>> group_header("Survivors (n = 45)"), group_header("All N=1,057"), group_header("p-value")
+    (('Survivors', 45), ('All', 1057), ('p-value', None))
+    """
+    m = _GROUP_N.search(text)
+    if not m:
+        return clean_cell(text), None
+    name = (text[: m.start()] + " " + text[m.end() :]).strip(" ,;:")
+    return re.sub(r"\s+", " ", name).strip(), int(number_value(m.group(1))[0])

@@ -1,0 +1,71 @@
+"""Table rows as cells: a pasted table line -> its cells and their columns.
+
+Three layouts are recognised (:func:`split_row`): Markdown/pipe tables ("| Age | 61 (52–70) |",
+separator lines "|---|:--:|" skipped), tab-separated text (a spreadsheet or HTML copy) and
+columns separated by two or more spaces (a PDF text layer, ``pdftotext -layout``). Trailing
+empty cells (a pipe table's empty last column, a row ending in tabs) are dropped; empty cells
+inside a row keep their place so each value stays under its header. A single-spaced line (a
+PDF paste without layout) is not split here: the draft reads it with
+:func:`retrocohort.audit.draft.cells.label_end` and :func:`~retrocohort.audit.draft.cells.find_cells`.
+:func:`merge_header` joins header rows column by column ("Survivors" over "(n = 45)").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def is_separator(line: str) -> bool:
+    """A Markdown table's header separator ("|---|:--:|").
+
+    >>> is_separator("|---|:---:|---|"), is_separator("| Age | 61 |")
+    (True, False)
+    """
+    return bool(_SEPARATOR.match(line))
+
+
+def split_row(line: str) -> tuple[list[str], list[int]] | None:
+    """(cells, 0-based column of each cell) of a pipe, tab or multi-space table line; None when
+    the line has fewer than two cells (two non-empty ones when only spaces separate them).
+
+    >>> split_row("| Age | 61 (52–70) | 71 | |")
+    (['Age', '61 (52–70)', '71'], [2, 8, 21])
+    >>> split_row("Age, years\\t61 (52–70)\\t\\t")[0], split_row("Male sex  28 (62.2)  9 (75.0)")[0]
+    (['Age, years', '61 (52–70)'], ['Male sex', '28 (62.2)', '9 (75.0)'])
+    >>> split_row("| | Survivors (n = 45) |")[0], split_row("CRP, mg/L 182 (121–260) 240 (170–310)") is None
+    (['', 'Survivors (n = 45)'], True)
+    >>> split_row(chr(9).join(["", "n = 45", "n = 12", ""]))  # tabs (doctest expands a literal one)
+    (['', 'n = 45', 'n = 12'], [0, 1, 8])
+    """
+    stripped = line.rstrip()
+    delimiter = "|" if stripped.lstrip().startswith("|") else "\t" if "\t" in stripped else None
+    if delimiter:
+        pieces, pos = [], 0
+        for piece in stripped.split(delimiter):
+            pieces.append((piece, pos))
+            pos += len(piece) + 1
+        if delimiter == "|":
+            pieces = pieces[1:]  # the text before the leading "|"
+    else:
+        pieces = [(m.group(0), m.start()) for m in re.finditer(r"\S(?:.*?\S)?(?=\s{2,}|$)", stripped)]
+    cells = [(t.strip(), c + len(t) - len(t.lstrip())) for t, c in pieces]
+    while cells and not cells[-1][0]:
+        cells.pop()
+    # an empty first cell keeps its place in a delimited row ("\tn = 45\tn = 12")
+    if len(cells) < 2 or sum(bool(t) for t, _ in cells) < (1 if delimiter else 2):
+        return None
+    return [t for t, _ in cells], [c for _, c in cells]
+
+
+def merge_header(columns: Sequence[str], cells: Sequence[str]) -> list[str]:
+    """Header rows joined column by column.
+
+    >>> merge_header(["", "Survivors"], ["", "(n = 45)", "p"])
+    ['', 'Survivors (n = 45)', 'p']
+    """
+    width = max(len(columns), len(cells))
+    padded = [*columns, *[""] * (width - len(columns))]
+    return [f"{padded[i]} {cells[i] if i < len(cells) else ''}".strip() for i in range(width)]
