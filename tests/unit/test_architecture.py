@@ -1,5 +1,5 @@
 """The package is a library layered by stage: each stage imports only from the stages before it
-(and itself), no module is over 400 lines, and no retrocohort import is relative."""
+(and itself), no module is over 400 lines of code (docstrings not counted), and no retrocohort import is relative."""
 
 import ast
 from pathlib import Path
@@ -74,9 +74,30 @@ def test_imports_go_only_downward(module):
     assert upward == [], f"{module.relative_to(PACKAGE)} imports from a later stage"
 
 
+def code_lines(source: str) -> int:
+    """Lines of code: not blank and not inside a docstring (numpydoc Parameters, References and
+    Examples document a module; they do not make it less cohesive)."""
+    tree = ast.parse(source)
+    documented = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            value = body[0].value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                documented.update(range(body[0].lineno, body[0].end_lineno + 1))
+    return sum(
+        1 for i, line in enumerate(source.splitlines(), start=1) if line.strip() and i not in documented
+    )
+
+
+def test_code_lines_skip_docstrings_and_blank_lines():
+    source = 'def f():\n    """Doc.\n\n    More.\n    """\n\n    return 1\n'
+    assert code_lines(source) == 2
+
+
 @pytest.mark.parametrize("module", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
-def test_no_module_over_400_lines(module):
-    assert len(module.read_text(encoding="utf-8").splitlines()) <= MAX_LINES
+def test_no_module_over_400_code_lines(module):
+    assert code_lines(module.read_text(encoding="utf-8")) <= MAX_LINES
 
 
 #: The audit's parts (``retrocohort.audit`` docstring) -> the parts each may import. The order is

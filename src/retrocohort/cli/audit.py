@@ -113,6 +113,8 @@ def _draft(args: argparse.Namespace) -> int:
     write_text(out, draft_yaml(doc))
     load_study(out)  # the draft must load like a hand-written file
     print(f"{len(doc['numbers'])} number group(s) from {source} -> {out} (check every entry's note)")
+    if "WARNING:" in doc["source"].get("note", ""):  # a table nothing was drafted from, named
+        print(doc["source"]["note"].split("WARNING: ", 1)[1], file=sys.stderr)
     if args.against is not None:
         held, total, missed = draft_coverage(doc["numbers"], load_study(args.against))
         print(
