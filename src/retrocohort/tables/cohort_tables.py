@@ -224,7 +224,9 @@ def _stratified_note(stats: pd.DataFrame, show_smd: bool, with_missing: set, rul
         )
     excluded = int(stats["n_excluded"].iloc[0])
     if excluded:
-        parts.append(f"{excluded} patient(s) with no group value, or a value outside the table's groups, are not shown.")
+        parts.append(
+            f"{excluded} patient(s) with no group value, or a value outside the table's groups, are not shown."
+        )
     parts.append("p-values are two-sided.")
     return " ".join(parts + [rounding_rule_sentence(rule)])  # type: ignore[arg-type]
 
