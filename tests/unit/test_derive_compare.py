@@ -161,3 +161,16 @@ def test_valid_comparisons_load(root, monkeypatch, tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text(yaml.safe_dump(cfg, allow_unicode=True))
     assert "older" in load_config(good, base_dir=study)["derived"]
+
+
+def test_an_entry_broken_inside_and_outside_a_list_is_reported_not_a_traceback(root, tmp_path, monkeypatch):
+    """Two schema errors in one derived entry, one in a list item (``points/0``) and one beside
+    it (``missing_items``): the config check listed neither (KeyError 'points') before the fix."""
+    message = _refused(
+        root,
+        tmp_path,
+        monkeypatch,
+        {"x": {"points": [{"variable": "age"}], "missing_items": "sometimes"}},
+    )
+    assert "derived/x/points/0" in message and "derived/x/missing_items" in message
+    assert "operations" not in message  # the emptied entry is not reported again

@@ -121,8 +121,7 @@ def test_typst_rows_indent_section_bold_marks_and_footnotes():
     assert "table.cell(colspan: 4)[Biology]," in source
     assert (
         "[#h(1em);CRP, mg\\/L], [45.0\u00a0\\[33.0–\u206058.0\\]], [5\u00a0\\[2–\u20609\\]], "
-        "[#strong[\\<0.001#super[a];]],"
-        in source
+        "[#strong[\\<0.001#super[a];]]," in source
     )
     # two indent levels; "(a)" after the indent is text, not arguments of #h
     assert "[#h(1em);#h(1em);(a) Ferritin\\_max \\#1], [1,200], [800], [0.11#super[b];]," in source

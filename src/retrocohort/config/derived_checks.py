@@ -5,7 +5,8 @@ The JSON Schema checks each entry's shape; these checks need the other entries: 
 time on a variable that is not a number, ``between`` bounds in the wrong order, ``not`` or an
 ``earliest_of`` event on a variable that is not yes/no, ``equals_column`` on two variables that
 can never be equal (a number and a category, disjoint values, one variable twice), and
-``event_of`` naming anything but an ``earliest_of`` variable. Each problem names its key path
+``event_of`` naming anything but an ``earliest_of`` variable, and a survival analysis or Cox
+table pairing a composite time with another endpoint's event (or the reverse). Each problem names its key path
 (``derived/<name>/<operation>/...``). Unknown variables are reported by
 :mod:`retrocohort.config.unknown`, not here.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from retrocohort.config.analysis_entries import family_entries
 from retrocohort.config.derived_spec import (
     COMPARISON_OPS,
     NUMERIC_OPS,
@@ -157,8 +159,8 @@ def derived_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
     operation (see the module docstring)."""
     problems: list[Problem] = []
     for name, spec in (config.get("derived") or {}).items():
-        if not isinstance(spec, Mapping):
-            continue
+        if not (isinstance(spec, Mapping) and spec):
+            continue  # an entry the schema found broken is emptied (config.check.without_broken)
         ops = [k for k in spec if k not in OPTION_KEYS]
         if len(ops) != 1:
             problems.append(
@@ -172,4 +174,45 @@ def derived_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
             )
             continue
         problems += _operation_problems(config, file, name, ops[0], spec[ops[0]])
+    return problems
+
+
+def _time_event_entries(config: Mapping[str, Any]) -> Iterable[tuple[str, Mapping[str, Any]]]:
+    """(key path, entry) of every survival analysis and Cox table (both name ``time``, ``event``)."""
+    yield from family_entries(config, "survival")
+    for tid, spec in (config.get("tables") or {}).items():
+        if isinstance(spec, Mapping) and spec.get("kind") == "regression" and spec.get("model") == "cox":
+            yield f"tables/{tid}", spec
+
+
+def composite_pair_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
+    """A composite time analysed with an event that is not its own ``event_of`` (or an
+    ``event_of`` with another time): the pair would count events at times they did not happen."""
+    derived = config.get("derived") or {}
+    event_of = {n: s["event_of"] for n, s in derived.items() if isinstance(s, Mapping) and "event_of" in s}
+    composite = {n for n, s in derived.items() if isinstance(s, Mapping) and "earliest_of" in s}
+    problems = []
+    for where, entry in _time_event_entries(config):
+        time, event = entry.get("time"), entry.get("event")
+        own = [e for e, t in event_of.items() if t == time]
+        if event in event_of and time != event_of[event]:
+            problems.append(
+                _refuse(
+                    file,
+                    f"{where}/time",
+                    f"{event!r} is the event of the composite time {event_of[event]!r}, not of {time!r}",
+                    time,
+                    f"`time: {event_of[event]}`",
+                )
+            )
+        elif time in composite and event is not None and event not in own:
+            problems.append(
+                _refuse(
+                    file,
+                    f"{where}/event",
+                    f"{time!r} is a composite time: its event is the first of its components, not {event!r}",
+                    event,
+                    f"`event: {own[0]}`" if own else f"a derived `<name>_event: {{event_of: {time}}}`",
+                )
+            )
     return problems

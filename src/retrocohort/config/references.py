@@ -16,7 +16,7 @@ from retrocohort.config.agents import agent_problems
 from retrocohort.config.analysis_entries import family_entries
 from retrocohort.config.captions import placeholder_problems
 from retrocohort.config.declared_tables import declared_table_problems
-from retrocohort.config.derived_checks import derived_problems
+from retrocohort.config.derived_checks import composite_pair_problems, derived_problems
 from retrocohort.config.derived_spec import OPTION_KEYS, operation_inputs
 from retrocohort.config.level_labels import level_label_problems
 from retrocohort.config.paths import resolve_inside
@@ -310,6 +310,7 @@ def reference_checks(config: dict, file: str) -> list:
         lambda: _survival_problems(config, file, known),
         lambda: _derived_input_problems(config, file),
         lambda: derived_problems(config, file),
+        lambda: composite_pair_problems(config, file),
         lambda: _day_problems(config, file),
         lambda: _source_problems(config, file),
         lambda: agent_problems(config, file),
