@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from retrocohort.cohort.composite import earliest_of
+from retrocohort.cohort.composite import earliest_of, event_before
 from retrocohort.cohort.derive import derive_variables
 from retrocohort.config.check import load_config
 from retrocohort.errors import ConfigError
@@ -171,6 +171,47 @@ def _analysis(c):
 )
 def test_each_composite_mistake_is_refused_naming_its_key(root, tmp_path, monkeypatch, edit, key, fragment):
     cfg, study = _config(root, monkeypatch, edit)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(cfg, allow_unicode=True))
+    with pytest.raises(ConfigError) as err:
+        load_config(bad, base_dir=study)
+    lines = [line for line in str(err.value).splitlines() if f"'{key}'" in line or f"{key}:" in line]
+    assert any(fragment in line for line in lines), str(err.value)
+
+
+def test_event_before_is_missing_only_when_the_status_at_the_limit_is_unknown():
+    time = pd.Series(pd.array([30.0, 30.0, 60.0, 80.0, 80.0, None, 30.0, 90.0], dtype="Float64"))
+    event = pd.Series(pd.array([True, False, True, False, True, True, None, None], dtype="boolean"))
+    # died at 30; censored at 30 (unknown at 60); died at 60 (not before); followed past 60
+    # (twice); no time; status unknown before 60; status unknown but followed past 60
+    expected = [True, None, False, False, False, None, None, False]
+    assert _values(event_before(time, event, 60)) == expected
+
+
+def test_mgus2_death_within_5_years_equals_the_four_variable_construction(root):
+    """The shipped study's former construction: death & futime < 60, analysed where not
+    (alive & futime < 60)."""
+    d = pd.read_csv(root / "studies/mgus2/data/raw/mgus2.csv")
+    got = event_before(d["futime"], d["death"].astype(bool), 60)
+    before = (d["death"] == 1) & (d["futime"] < 60)
+    known = ~((d["death"] == 0) & (d["futime"] < 60))
+    assert got.notna().tolist() == known.tolist()
+    assert got[known].astype(bool).tolist() == before[known].tolist()
+
+
+@pytest.mark.parametrize(
+    "edit, key, fragment",
+    [
+        ({"time": "sex"}, "derived/death_5y/event_before/time", "not a number"),
+        ({"event": "hgb"}, "derived/death_5y/event_before/event", "not a yes/no"),
+        ({"event": "nope"}, "derived/death_5y/event_before/event", "unknown variable"),
+        ({"limit": "5 years"}, "derived/death_5y/event_before/limit", "not of type"),
+    ],
+)
+def test_each_event_before_mistake_is_refused_naming_its_key(
+    root, tmp_path, monkeypatch, edit, key, fragment
+):
+    cfg, study = _config(root, monkeypatch, lambda c: c["derived"]["death_5y"]["event_before"].update(edit))
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(cfg, allow_unicode=True))
     with pytest.raises(ConfigError) as err:

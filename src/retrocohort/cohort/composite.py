@@ -4,7 +4,8 @@ Recurrence-free survival, event-free survival, progression-free survival: the ti
 FIRST of several events, each given as its own (time, event) pair, e.g. (months to recurrence or
 last imaging, recurred) and (months to death or last contact, died). The pair it produces is read
 by a ``survival`` analysis or a Cox model as ``time: <x>`` and ``event: <x>_event`` (a second
-derived entry ``<x>_event: {event_of: <x>}``; see config/README.md "Composite endpoints").
+derived entry ``<x>_event: {event_of: <x>}``; see config/README.md "Composite endpoints"), and
+landmark outcomes from one pair (``event_before``: the event happened before a time limit).
 """
 
 from __future__ import annotations
@@ -66,3 +67,39 @@ def earliest_of(times: pd.DataFrame, events: pd.DataFrame) -> tuple[pd.Series, p
     time[undetermined] = pd.NA
     event[undetermined] = pd.NA
     return time, event
+
+
+def event_before(time: pd.Series, event: pd.Series, limit: float) -> pd.Series:
+    """Whether the event happened before ``limit`` (a landmark outcome: "death within 5 years").
+
+    True: the event happened at a time < ``limit``; false: the time is >= ``limit`` (the patient
+    was followed to the limit without the event, or had it at or after the limit); missing: the
+    status at ``limit`` is unknown, i.e. censored (or an unknown event status) before ``limit``,
+    or no time. As R's ``ifelse(time < limit, ifelse(event, TRUE, NA), FALSE)``: a missing input
+    gives a missing result only when the result depends on it.
+
+    Parameters
+    ----------
+    time : pandas.Series
+        Time of the event or of the censoring.
+    event : pandas.Series
+        Yes/no: true = the event happened at ``time``.
+    limit : float
+        The landmark, in the unit of ``time`` (strictly before it counts).
+
+    Returns
+    -------
+    pandas.Series
+        ``boolean``, ``pd.NA`` where the status at ``limit`` is unknown.
+
+    References
+    ----------
+    Anderson JR, Cain KC, Gelber RD. Analysis of survival by tumor response. *J Clin Oncol*
+    1983;1:710-9 (landmark analysis: the status at a fixed time, unknown when censored before).
+    """
+    t = time.astype("Float64")
+    e = event.astype("boolean")
+    out = pd.Series(pd.NA, index=time.index, dtype="boolean")
+    out[(t >= limit).fillna(False)] = False
+    out[((t < limit) & e).fillna(False)] = True
+    return out

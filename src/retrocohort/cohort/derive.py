@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from retrocohort.cohort.composite import earliest_of
+from retrocohort.cohort.composite import earliest_of, event_before
 from retrocohort.config.derived_spec import (
     COMPARISON_OPS,
     FLAG_OPS,
@@ -186,6 +186,8 @@ def derive_variables(patients: pd.DataFrame, treatments: pd.DataFrame, derived: 
             col = equals_column(out[arg[0]], out[arg[1]])
         elif op == "not":
             col = ~out[arg].astype("boolean")
+        elif op == "event_before":
+            col = event_before(out[arg["time"]], out[arg["event"]], arg["limit"])
         elif op in ("earliest_of", "event_of"):
             pairs = earliest_of_pairs(arg if op == "earliest_of" else derived[arg]["earliest_of"])
             time, event = earliest_of(out[[t for t, _ in pairs]], out[[e for _, e in pairs]])

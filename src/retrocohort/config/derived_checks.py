@@ -95,24 +95,24 @@ def _equals_column(config, file, key: str, arg: list[str]) -> Iterable[Problem]:
         )
 
 
+def _time_and_event(config, file, key: str, time: str, event: str) -> Iterable[Problem]:
+    """A (time, event) pair: the time a number, the event yes/no."""
+    yield from _need(
+        config, file, f"{key}/time", time, "number", "a time: a continuous or count variable (e.g. months)"
+    )
+    yield from _need(
+        config,
+        file,
+        f"{key}/event",
+        event,
+        "yes/no",
+        "a yes/no variable (true = the event happened at `time`, false = censored)",
+    )
+
+
 def _earliest_of(config, file, key: str, arg: list[dict]) -> Iterable[Problem]:
     for i, (time, event) in enumerate(earliest_of_pairs(arg)):
-        yield from _need(
-            config,
-            file,
-            f"{key}/{i}/time",
-            time,
-            "number",
-            "a time: a continuous or count variable (e.g. months from diagnosis)",
-        )
-        yield from _need(
-            config,
-            file,
-            f"{key}/{i}/event",
-            event,
-            "yes/no",
-            "a yes/no variable (true = the event happened at `time`, false = censored)",
-        )
+        yield from _time_and_event(config, file, f"{key}/{i}", time, event)
 
 
 def _operation_problems(config, file: str, name: str, op: str, arg: Any) -> Iterable[Problem]:
@@ -140,6 +140,8 @@ def _operation_problems(config, file: str, name: str, op: str, arg: Any) -> Iter
         yield from _equals_column(config, file, key, arg)
     elif op == "earliest_of":
         yield from _earliest_of(config, file, key, arg)
+    elif op == "event_before":
+        yield from _time_and_event(config, file, key, arg["time"], arg["event"])
     elif op == "event_of":
         spec = (config.get("derived") or {}).get(arg)
         if arg in (config.get("variables") or {}) or (

@@ -20,6 +20,7 @@ BOOLEAN_OPS = (
     "equals_column",
     "not",
     "event_of",
+    "event_before",
     "first_line",
     "monotherapy",
 )
@@ -69,6 +70,8 @@ def operation_inputs(op: str, arg) -> list[tuple[str, str]]:
         return [(f"{i}/variable", v) for i, (names, _) in enumerate(first_of_rules(arg)) for v in names]
     if op == "points":
         return [(f"{i}/variable", v) for i, v in enumerate(points_items(arg))]
+    if op == "event_before":
+        return [("time", arg["time"]), ("event", arg["event"])]
     if op == "earliest_of":
         return [
             (f"{i}/{role}", v)
