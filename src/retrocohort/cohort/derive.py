@@ -4,8 +4,9 @@ Operations: ``any_of`` / ``all_of`` (Kleene logic: unknown stays unknown unless 
 ``count_of`` (number of true flags; missing when all are missing), ``not``, comparisons with
 values (``equals``, ``in``, ``less_than``, ``greater_than``, ``at_least``, ``at_most``,
 ``between``: see :func:`compare`) and of two columns (``equals_column``, see
-:func:`equals_column`), composite endpoints (``earliest_of`` and its ``event_of``, see
-:func:`retrocohort.cohort.composite.earliest_of`), treatment-line summaries for an agent: ``treatment_line_of`` (first line containing it),
+:func:`equals_column`), composite endpoints (``earliest_of`` and its ``event_of``) and landmark outcomes
+(``event_before``, see :mod:`retrocohort.cohort.composite`), treatment-line summaries for an
+agent: ``treatment_line_of`` (first line containing it),
 ``first_line`` (that line is 1), ``monotherapy`` (the agent is alone in that line), and
 ``first_of`` (a category from yes/no flags, see :func:`first_of`), and ``points`` (a
 points-based clinical score declared as bands, see :func:`points_score`).
@@ -74,6 +75,25 @@ def compare(values: pd.Series, op: str, arg: dict) -> pd.Series:
     A missing value gives a missing result (R's ``==``, ``<``, ``>=``; for ``in`` also missing,
     unlike R's ``%in%``, which returns FALSE for NA: an unknown value is not known to be
     outside the list).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The variable, one value per patient.
+    op : str
+        ``equals``, ``in``, ``less_than``, ``greater_than``, ``at_least``, ``at_most`` or
+        ``between``.
+    arg : dict
+        The operation's config entry (``value``; ``values``; ``low`` and ``high``).
+
+    Returns
+    -------
+    pandas.Series
+        ``boolean``, ``pd.NA`` where the variable is missing.
+
+    References
+    ----------
+    R Core Team. *R Language Definition*, "Comparison" (``?Comparison``: NA operands give NA).
     """
     if op in ("equals", "in"):
         text = _printed(values)
@@ -94,7 +114,18 @@ def compare(values: pd.Series, op: str, arg: dict) -> pd.Series:
 
 def equals_column(a: pd.Series, b: pd.Series) -> pd.Series:
     """True where two columns of the same row are equal (R's ``a == b``): numbers compared as
-    numbers (2 equals 2.0), other values as printed text; missing when either is missing."""
+    numbers (2 equals 2.0), other values as printed text; missing when either is missing.
+
+    Parameters
+    ----------
+    a, b : pandas.Series
+        The two variables, aligned on the same patients.
+
+    Returns
+    -------
+    pandas.Series
+        ``boolean``, ``pd.NA`` where ``a`` or ``b`` is missing.
+    """
     if (
         pd.api.types.is_numeric_dtype(a)
         and pd.api.types.is_numeric_dtype(b)
