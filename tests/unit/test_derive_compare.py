@@ -130,6 +130,14 @@ def _refused(root, tmp_path, monkeypatch, derived: dict) -> str:
         ({"x": {"equals_column": ["age", "age"]}}, "derived/x/equals_column/1", "compared with itself"),
         ({"x": {"equals_column": ["age"]}}, "derived/x/equals_column", "too short"),
         ({"x": {"equals_column": ["age", "nope"]}}, "derived/x/equals_column/1", "unknown variable"),
+        # computed in the order written: an input derived below has no values yet (KeyError
+        # at the cohort rule before), nor has the variable itself
+        (
+            {"a_first": {"not": "z_later"}, "z_later": {"at_least": {"variable": "age", "value": 60}}},
+            "derived/a_first/not",
+            "derived below 'a_first'",
+        ),
+        ({"x": {"not": "x"}}, "derived/x/not", "derived below 'x'"),
         (
             {"x": {"at_least": {"variable": "age", "value": 60}, "not": "death"}},
             "derived/x",

@@ -75,7 +75,7 @@ def test_time_and_event_through_derive_variables():
     empty = pd.DataFrame({"patient_id": [], "line": [], "agent": []})
     components = [{"time": "rec_t", "event": "rec_e"}, {"time": "death_t", "event": "death_e"}]
     out = derive_variables(
-        patients, empty, {"rfs_event": {"event_of": "rfs"}, "rfs": {"earliest_of": components}}
+        patients, empty, {"rfs": {"earliest_of": components}, "rfs_event": {"event_of": "rfs"}}
     )
     assert _values(out["rfs"]) == [30.0, 20.0]
     assert _values(out["rfs_event"]) == [True, False]

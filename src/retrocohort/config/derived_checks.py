@@ -23,6 +23,7 @@ from retrocohort.config.derived_spec import (
     OPTION_KEYS,
     derived_operation,
     earliest_of_pairs,
+    operation_inputs,
 )
 from retrocohort.config.values import is_boolean, value_domain
 from retrocohort.errors import Problem
@@ -176,7 +177,26 @@ def derived_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
             )
             continue
         problems += _operation_problems(config, file, name, ops[0], spec[ops[0]])
+        problems += _order_problems(config, file, name, ops[0], spec[ops[0]])
     return problems
+
+
+def _order_problems(config: Mapping[str, Any], file: str, name: str, op: str, arg: Any) -> list[Problem]:
+    """Derived variables are computed in the order written: an input derived below (or the
+    variable itself) has no values yet."""
+    order = list(config.get("derived") or {})
+    below = set(order[order.index(name) :])
+    return [
+        _refuse(
+            file,
+            f"derived/{name}/{op}" + (f"/{sub}" if sub else ""),
+            f"{var!r} is derived below {name!r} (derived variables are computed in the order written)",
+            var,
+            f"declare {var!r} above {name!r} under `derived:`",
+        )
+        for sub, var in operation_inputs(op, arg)
+        if var in below
+    ]
 
 
 def _time_event_entries(config: Mapping[str, Any]) -> Iterable[tuple[str, Mapping[str, Any]]]:
