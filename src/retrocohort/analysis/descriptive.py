@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from retrocohort.config.derived_spec import BOOLEAN_OPS
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.stats.quantiles import HF_TYPES, quantile
 
@@ -42,7 +43,7 @@ STAT_COLUMNS = [
 ]
 
 
-BINARY_DERIVED_OPS = ("any_of", "all_of", "equals", "less_than", "first_line", "monotherapy")
+BINARY_DERIVED_OPS = BOOLEAN_OPS
 
 
 def variable_kind(name: str, variables: dict, derived: dict) -> str:

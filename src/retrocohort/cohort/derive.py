@@ -1,8 +1,12 @@
 """Derived patient-level variables declared in the config (``derived:``), vectorised.
 
 Operations: ``any_of`` / ``all_of`` (Kleene logic: unknown stays unknown unless decided),
-``count_of`` (number of true flags; missing when all are missing), ``equals``, ``less_than``,
-and treatment-line summaries for an agent: ``treatment_line_of`` (first line containing it),
+``count_of`` (number of true flags; missing when all are missing), ``not``, comparisons with
+values (``equals``, ``in``, ``less_than``, ``greater_than``, ``at_least``, ``at_most``,
+``between``: see :func:`compare`) and of two columns (``equals_column``, see
+:func:`equals_column`), composite endpoints (``earliest_of`` and its ``event_of``) and landmark outcomes
+(``event_before``, see :mod:`retrocohort.cohort.composite`), treatment-line summaries for an
+agent: ``treatment_line_of`` (first line containing it),
 ``first_line`` (that line is 1), ``monotherapy`` (the agent is alone in that line), and
 ``first_of`` (a category from yes/no flags, see :func:`first_of`), and ``points`` (a
 points-based clinical score declared as bands, see :func:`points_score`).
@@ -12,7 +16,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from retrocohort.config.derived_spec import FLAG_OPS, derived_operation, first_of_rules
+from retrocohort.cohort.composite import earliest_of, event_before
+from retrocohort.config.derived_spec import (
+    COMPARISON_OPS,
+    FLAG_OPS,
+    derived_operation,
+    earliest_of_pairs,
+    first_of_rules,
+)
+from retrocohort.config.values import printed
 from retrocohort.errors import ConfigError, Problem
 
 
@@ -42,6 +54,87 @@ def first_of(flags: pd.DataFrame, rules: list[tuple[list[str], str]]) -> pd.Seri
         out[open_rows & hit] = value
         open_rows &= ~hit & ~unknown
     return out
+
+
+def _printed(values: pd.Series) -> pd.Series:
+    """Each value as the config writes it (:func:`retrocohort.config.values.printed`: ``True``,
+    whole numbers without ``.0``); missing stays missing."""
+    out = pd.Series(pd.NA, index=values.index, dtype="string")
+    known = values.notna()
+    out[known] = [printed(v.item() if hasattr(v, "item") else v) for v in values[known]]
+    return out
+
+
+def compare(values: pd.Series, op: str, arg: dict) -> pd.Series:
+    """A yes/no variable from one variable and the config's values.
+
+    ``equals`` / ``in``: the value, as printed (``True``, ``1``, a category), is the given value
+    / one of the given ``values``. ``less_than`` (<), ``greater_than`` (>), ``at_least`` (>=),
+    ``at_most`` (<=) ``value``; ``between``: ``low`` <= value <= ``high`` (both inclusive).
+
+    A missing value gives a missing result (R's ``==``, ``<``, ``>=``; for ``in`` also missing,
+    unlike R's ``%in%``, which returns FALSE for NA: an unknown value is not known to be
+    outside the list).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The variable, one value per patient.
+    op : str
+        ``equals``, ``in``, ``less_than``, ``greater_than``, ``at_least``, ``at_most`` or
+        ``between``.
+    arg : dict
+        The operation's config entry (``value``; ``values``; ``low`` and ``high``).
+
+    Returns
+    -------
+    pandas.Series
+        ``boolean``, ``pd.NA`` where the variable is missing.
+
+    References
+    ----------
+    R Core Team. *R Language Definition*, "Comparison" (``?Comparison``: NA operands give NA).
+    """
+    if op in ("equals", "in"):
+        text = _printed(values)
+        wanted = [printed(v) for v in (arg["values"] if op == "in" else [arg["value"]])]
+        return text.isin(wanted).astype("boolean").mask(text.isna())
+    number = values.astype("Float64")
+    if op == "between":
+        return ((number >= arg["low"]) & (number <= arg["high"])).astype("boolean")
+    value = arg["value"]
+    result = {
+        "less_than": number < value,
+        "greater_than": number > value,
+        "at_least": number >= value,
+        "at_most": number <= value,
+    }[op]
+    return result.astype("boolean")
+
+
+def equals_column(a: pd.Series, b: pd.Series) -> pd.Series:
+    """True where two columns of the same row are equal (R's ``a == b``): numbers compared as
+    numbers (2 equals 2.0), other values as printed text; missing when either is missing.
+
+    Parameters
+    ----------
+    a, b : pandas.Series
+        The two variables, aligned on the same patients.
+
+    Returns
+    -------
+    pandas.Series
+        ``boolean``, ``pd.NA`` where ``a`` or ``b`` is missing.
+    """
+    if (
+        pd.api.types.is_numeric_dtype(a)
+        and pd.api.types.is_numeric_dtype(b)
+        and not (pd.api.types.is_bool_dtype(a) or pd.api.types.is_bool_dtype(b))
+    ):
+        result = (a.astype("Float64") == b.astype("Float64")).astype("boolean")
+    else:
+        result = (_printed(a) == _printed(b)).astype("boolean")
+    return result.mask(a.isna() | b.isna())
 
 
 def _band_hits(values: pd.Series, band: dict) -> pd.Series:
@@ -118,13 +211,18 @@ def derive_variables(patients: pd.DataFrame, treatments: pd.DataFrame, derived: 
             else:
                 col = flags.fillna(False).sum(axis=1).astype("Float64")
                 col[flags.isna().all(axis=1)] = pd.NA
-        elif op == "equals":
-            src = out[arg["variable"]]
-            col = (src.astype("string") == str(arg["value"])).astype("boolean")
-            col[src.isna()] = pd.NA
-        elif op == "less_than":
-            src = out[arg["variable"]].astype("Float64")
-            col = (src < arg["value"]).astype("boolean")
+        elif op in ("equals", "in", *COMPARISON_OPS):
+            col = compare(out[arg["variable"]], op, arg)
+        elif op == "equals_column":
+            col = equals_column(out[arg[0]], out[arg[1]])
+        elif op == "not":
+            col = ~out[arg].astype("boolean")
+        elif op == "event_before":
+            col = event_before(out[arg["time"]], out[arg["event"]], arg["limit"])
+        elif op in ("earliest_of", "event_of"):
+            pairs = earliest_of_pairs(arg if op == "earliest_of" else derived[arg]["earliest_of"])
+            time, event = earliest_of(out[[t for t, _ in pairs]], out[[e for _, e in pairs]])
+            col = time if op == "earliest_of" else event
         elif op == "first_of":
             rules = first_of_rules(arg)
             col = first_of(out[list(dict.fromkeys(v for names, _ in rules for v in names))], rules)

@@ -124,8 +124,11 @@ def without_broken(config: Any, paths: list[tuple]) -> tuple[Any, list[tuple[tup
     remaps = []
     for prefix in sorted(removed, key=len, reverse=True):  # inner lists first: outer indices still original
         node: Any = pruned
-        for key in prefix:
-            node = node[key]
+        try:
+            for key in prefix:
+                node = node[key]
+        except (KeyError, IndexError, TypeError):
+            continue  # the list's whole entry was emptied or removed (an error outside the list too)
         kept = [i for i in range(len(node)) if i not in removed[prefix]]
         node[:] = [node[i] for i in kept]
         remaps.append((prefix, kept))

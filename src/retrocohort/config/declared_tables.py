@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from retrocohort.config.derived_spec import NUMERIC_OPS
 from retrocohort.config.unknown import unknown_variable_problems
 from retrocohort.config.values import is_boolean, value_domain
 from retrocohort.errors import Problem
@@ -157,10 +158,6 @@ def _kind_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any],
                     )
                 )
     return problems
-
-
-#: Derived operations giving a number.
-NUMERIC_OPS = ("count_of", "points", "treatment_line_of")
 
 
 def _per_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any], file: str) -> list[Problem]:

@@ -8,7 +8,24 @@ the Snakefile checks the config at parse time, where importing pandas would cost
 from __future__ import annotations
 
 FLAG_OPS = ("any_of", "all_of", "count_of")
-VARIABLE_OPS = ("equals", "less_than")
+#: Operations on one variable (``{variable, ...}``).
+VARIABLE_OPS = ("equals", "less_than", "greater_than", "at_least", "at_most", "between", "in")
+#: Operations comparing a variable with numbers (the variable must be a number).
+COMPARISON_OPS = ("less_than", "greater_than", "at_least", "at_most", "between")
+#: Derived operations giving a yes/no value.
+BOOLEAN_OPS = (
+    "any_of",
+    "all_of",
+    *VARIABLE_OPS,
+    "equals_column",
+    "not",
+    "event_of",
+    "event_before",
+    "first_line",
+    "monotherapy",
+)
+#: Derived operations giving a number.
+NUMERIC_OPS = ("count_of", "points", "treatment_line_of", "earliest_of")
 #: Keys of a derived entry that are options, not its operation.
 OPTION_KEYS = ("label", "missing_items")
 
@@ -31,16 +48,40 @@ def first_of_rules(arg: list[dict]) -> list[tuple[list[str], str]]:
     ]
 
 
+def earliest_of_pairs(arg: list[dict]) -> list[tuple[str, str]]:
+    """``earliest_of`` components as (time variable, event variable)."""
+    return [(c["time"], c["event"]) for c in arg]
+
+
+def operation_inputs(op: str, arg) -> list[tuple[str, str]]:
+    """(key path below the operation, variable) for every variable an operation reads.
+
+    ``event_of`` names a derived variable (an ``earliest_of`` time), listed like any input.
+    """
+    if op in FLAG_OPS:
+        return [("", v) for v in arg]
+    if op == "equals_column":
+        return [(str(i), v) for i, v in enumerate(arg)]
+    if op in VARIABLE_OPS:
+        return [("variable", arg["variable"])]
+    if op in ("not", "event_of"):
+        return [("", arg)]
+    if op == "first_of":
+        return [(f"{i}/variable", v) for i, (names, _) in enumerate(first_of_rules(arg)) for v in names]
+    if op == "points":
+        return [(f"{i}/variable", v) for i, v in enumerate(points_items(arg))]
+    if op == "event_before":
+        return [("time", arg["time"]), ("event", arg["event"])]
+    if op == "earliest_of":
+        return [
+            (f"{i}/{role}", v)
+            for i, pair in enumerate(earliest_of_pairs(arg))
+            for role, v in zip(("time", "event"), pair)
+        ]
+    return []
+
+
 def derived_inputs(spec: dict) -> list[str]:
     """Variables a derived variable is computed from (patient-level; agents are not variables)."""
-    out: list[str] = []
-    for op, arg in spec.items():
-        if op in FLAG_OPS:
-            out += list(arg)
-        elif op in VARIABLE_OPS:
-            out.append(arg["variable"])
-        elif op == "first_of":
-            out += [v for names, _ in first_of_rules(arg) for v in names]
-        elif op == "points":
-            out += points_items(arg)
+    out = [v for op, arg in spec.items() if op not in OPTION_KEYS for _, v in operation_inputs(op, arg)]
     return list(dict.fromkeys(out))

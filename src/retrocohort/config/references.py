@@ -16,7 +16,8 @@ from retrocohort.config.agents import agent_problems
 from retrocohort.config.analysis_entries import family_entries
 from retrocohort.config.captions import placeholder_problems
 from retrocohort.config.declared_tables import declared_table_problems
-from retrocohort.config.derived_spec import FLAG_OPS, VARIABLE_OPS, first_of_rules
+from retrocohort.config.derived_checks import composite_pair_problems, derived_problems
+from retrocohort.config.derived_spec import OPTION_KEYS, operation_inputs
 from retrocohort.config.level_labels import level_label_problems
 from retrocohort.config.paths import resolve_inside
 from retrocohort.config.time_points import day_range, time_point_problems
@@ -34,24 +35,16 @@ def all_variable_names(config: dict) -> set[str]:
     return set(config.get("variables", {})) | set(config.get("derived", {})) | builtin
 
 
+def _join(path: str, sub: str) -> str:
+    return f"{path}/{sub}" if sub else path
+
+
 def _referenced_variables(config: dict) -> Iterable[tuple[str, str]]:
     """(key path, variable name) for every place the config names a variable."""
     for name, spec in config.get("derived", {}).items():
         for op, arg in spec.items():
-            if op in FLAG_OPS:
-                yield from ((f"derived/{name}/{op}", v) for v in arg)
-            elif op in VARIABLE_OPS:
-                yield f"derived/{name}/{op}/variable", arg["variable"]
-            elif op == "first_of":
-                yield from (
-                    (f"derived/{name}/first_of/{i}/variable", v)
-                    for i, (names, _) in enumerate(first_of_rules(arg))
-                    for v in names
-                )
-            elif op == "points":
-                yield from (
-                    (f"derived/{name}/points/{i}/variable", it["variable"]) for i, it in enumerate(arg)
-                )
+            if op not in OPTION_KEYS:
+                yield from ((_join(f"derived/{name}/{op}", sub), v) for sub, v in operation_inputs(op, arg))
     # the classic tables (a table with a `kind:` is checked by config.declared_tables)
     tables = {k: v for k, v in config.get("tables", {}).items() if not (isinstance(v, dict) and "kind" in v)}
     for i, row in enumerate(tables.get("table1", {}).get("rows", [])):
@@ -316,6 +309,8 @@ def reference_checks(config: dict, file: str) -> list:
         ),
         lambda: _survival_problems(config, file, known),
         lambda: _derived_input_problems(config, file),
+        lambda: derived_problems(config, file),
+        lambda: composite_pair_problems(config, file),
         lambda: _day_problems(config, file),
         lambda: _source_problems(config, file),
         lambda: agent_problems(config, file),

@@ -1,6 +1,6 @@
 """Values the config writes for a variable (a variable's own ``level_labels``, group labels, levels,
 reference levels, event levels,
-``equals`` values, selection values, listing maps) checked against the values the variable can
+``equals`` and ``in`` values of derived variables, selection values, listing maps) checked against the values the variable can
 take, at load.
 
 Policy (one place, config/README.md "Values of a variable"): a value written in the config is a
@@ -19,11 +19,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from retrocohort.config.analysis_entries import family_entries
-from retrocohort.config.derived_spec import derived_operation, first_of_rules
+from retrocohort.config.derived_spec import BOOLEAN_OPS, derived_operation, first_of_rules
 from retrocohort.errors import Problem
 
-#: Derived operations giving a yes/no value.
-BOOLEAN_OPS = ("any_of", "all_of", "equals", "less_than", "first_line", "monotherapy")
 BOOLEAN_VALUES = ("True", "False")
 #: Selection operators comparing a value for equality.
 EQUALITY_OPERATORS = ("==", "!=", "in")
@@ -113,6 +111,9 @@ def _written_values(config: Mapping[str, Any]) -> Iterable[tuple[str, str, Any]]
     for name, spec in (config.get("derived") or {}).items():
         if isinstance(spec, Mapping) and isinstance(spec.get("equals"), Mapping):
             yield f"derived/{name}/equals/value", spec["equals"]["variable"], spec["equals"]["value"]
+        if isinstance(spec, Mapping) and isinstance(spec.get("in"), Mapping):
+            for j, value in enumerate(spec["in"]["values"]):
+                yield f"derived/{name}/in/values/{j}", spec["in"]["variable"], value
     for tid, spec in (config.get("tables") or {}).items():
         if isinstance(spec, Mapping) and "kind" in spec:
             yield from _table_values(f"tables/{tid}", spec)
