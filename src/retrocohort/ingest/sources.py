@@ -23,6 +23,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from retrocohort.config.agents import agent_vocabulary, named_agents
@@ -46,6 +47,12 @@ from retrocohort.ingest.measurements import (
     MEASUREMENT_COLUMNS,
     ingest_measurement_source,
     repeated_keys,
+)
+from retrocohort.ingest.policies import (
+    Adjustment,
+    check_policies,
+    resolve_patient_repeats,
+    set_out_of_range_missing,
 )
 from retrocohort.ingest.repeated import aggregate, repeated, summary
 from retrocohort.ingest.screening import screen_source
@@ -87,6 +94,8 @@ class CanonicalTables:
     measurements: pd.DataFrame
     treatments: pd.DataFrame
     sources: pd.DataFrame
+    #: values changed by declared policies (:meth:`retrocohort.ingest.policies.Adjustment.record`)
+    adjustments: list[dict] = dataclasses.field(default_factory=list)
 
 
 def _typed(values: pd.Series, kind: str) -> pd.Series:
@@ -106,8 +115,13 @@ def ingest_patient_source(
     agents: Mapping[str, str] | None = None,
     derived_agents: Collection[str] = (),
     spellings: Mapping[str, str] | None = None,
+    adjustments: list[Adjustment] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None, list[Problem]]:
     """One patient-level raw file -> (patients columns, treatments or None, problems).
+
+    The source's ``duplicates``/``conflicts`` and each variable's ``out_of_range`` policy are
+    applied by :mod:`retrocohort.ingest.policies`; the values they change are appended to
+    ``adjustments`` (when given).
 
     ``agents`` (folded spelling -> code) and ``derived_agents`` are passed to
     :func:`retrocohort.ingest.treatments.parse_treatment_lines`; ``spellings`` (the study's
@@ -128,15 +142,20 @@ def ingest_patient_source(
         dataclasses.replace(p, message="spreadsheet formula as a patient id", expected="a plain identifier")
         for p in text_values(ids, file=file, column=id_col, missing=missing)[1]
     ]
+    check_policies(source, variables, file)
+    declared = source.get("duplicates", "refuse") != "refuse" or source.get("conflicts", "refuse") != "refuse"
     dup = ids.duplicated(keep=False) & ids.notna()
-    problems += repeated(
-        "duplicate patient id",
-        file=file,
-        column=id_col,
-        rows=row_number(ids.index[dup]),
-        values=ids[dup],
-        expected="each patient once per file",
-    )
+    if not declared:
+        problems += repeated(
+            "duplicate patient id",
+            file=file,
+            column=id_col,
+            rows=row_number(ids.index[dup]),
+            values=ids[dup],
+            expected="each patient once per file, or `duplicates: collapse_identical` / `conflicts: ...` "
+            "on this source",
+        )
+    changed: list[Adjustment] = []
     out = pd.DataFrame({"patient_id": ids})
     for var, spec in mapping.items():
         vspec = variables[var]
@@ -185,17 +204,33 @@ def ingest_patient_source(
                     problems += _located_unit_problems(exc, file, spec["column"], var)
                     continue
                 values = pd.Series(converted, index=values.index)
-            probs += range_problems(
-                values.to_numpy(dtype="float64"), var, variables, raw, file=file, column=spec["column"]
+            checked, dropped = set_out_of_range_missing(
+                values.to_numpy(dtype="float64", na_value=np.nan),
+                pd.Series(var, index=raw.index, dtype="string"),
+                variables,
+                file,
             )
+            changed += dropped
+            values = pd.Series(checked, index=values.index) if dropped else values
+            probs += range_problems(checked, var, variables, raw, file=file, column=spec["column"])
         else:
             values, probs = text_values(raw, file=file, column=spec["column"], missing=missing)
         problems += probs
         out[var] = _typed(values, vspec["kind"])
+    if declared and dup.any():
+        if treat:
+            out["_treatments"] = frame[treat["column"]].astype("string")
+        keep, out, probs, merged = resolve_patient_repeats(out, source, file, id_col, fixed=["_treatments"])
+        problems += probs
+        changed += merged
+        out = out[keep].drop(columns="_treatments", errors="ignore")
+        ids = ids[keep]
+    if adjustments is not None:
+        adjustments += changed
     treatments = None
     if treat:
         treatments, probs = parse_treatment_lines(
-            frame[treat["column"]],
+            frame[treat["column"]][ids.index],
             ids,
             file=file,
             column=treat["column"],
@@ -215,6 +250,7 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     limits = config.get("input_limits", {})
     patients: pd.DataFrame | None = None
     measurements, treatments, provenance, problems = [], [], [], []
+    adjustments: list[Adjustment] = []
     for source in spec["sources"]:
         file = source["path"]
         frame = read_raw_table(
@@ -251,6 +287,7 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
                 agent_vocabulary(config),
                 [agent for _, agent in named_agents(config)],
                 spellings,
+                adjustments,
             )
             problems += probs
             patients = _merge_patient_parts(patients, part, file, problems)
@@ -259,7 +296,14 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
             provenance += [(v, file, bool(source.get("synthetic", False))) for v in source.get("columns", {})]
         else:
             part, probs = ingest_measurement_source(
-                frame, source, variables, file, missing, spellings, day_range=day_range(config)
+                frame,
+                source,
+                variables,
+                file,
+                missing,
+                spellings,
+                day_range=day_range(config),
+                adjustments=adjustments,
             )
             problems += probs
             measurements.append(part)
@@ -318,7 +362,11 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     sources = pd.DataFrame(provenance, columns=["variable", "file", "synthetic"])
     sources.insert(0, "site", site)
     return CanonicalTables(
-        patients.reset_index(drop=True), meas[MEASUREMENT_COLUMNS], treat[TREATMENT_COLUMNS], sources
+        patients.reset_index(drop=True),
+        meas[MEASUREMENT_COLUMNS],
+        treat[TREATMENT_COLUMNS],
+        sources,
+        [a.record(site) for a in adjustments],
     )
 
 
