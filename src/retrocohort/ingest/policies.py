@@ -41,8 +41,8 @@ class Adjustment:
     detail: str
 
     def record(self, site: str) -> dict:
-        """JSON-ready record (the site added)."""
-        return {"site": site, **asdict(self)}
+        """JSON-ready record: the site, the fields, and the :meth:`sentence` tables footnote."""
+        return {"site": site, **asdict(self), "sentence": self.sentence()}
 
     def sentence(self) -> str:
         """The footnote sentence, e.g. ``3 values of sbp outside [50, 250] mmHg set missing``."""
@@ -89,7 +89,6 @@ def check_policies(source: dict, variables: Mapping[str, dict], file: str) -> No
     """Config mistakes of a source's ``duplicates``/``conflicts``/``unit``/``units`` keys, as one
     :class:`ConfigError` naming the key (enum values are checked by the schema)."""
     problems = []
-    conflicts = source.get("conflicts", "refuse")
     if source.get("table") != "patients":
         if "unit_column" in source:
             problems += [
@@ -124,24 +123,6 @@ def check_policies(source: dict, variables: Mapping[str, dict], file: str) -> No
             for key in ("unit", "units")
             if key in source
         ]
-        if conflicts in ("mean", "max", "min"):
-            bad = [
-                v
-                for v in source.get("columns", {})
-                if variables.get(v, {}).get("kind") not in ("continuous", "count")
-            ]
-            if bad:
-                problems.append(
-                    Problem(
-                        f"`conflicts: {conflicts}` cannot combine non-numeric columns "
-                        + ", ".join(map(repr, bad)),
-                        file=file,
-                        column="conflicts",
-                        value=conflicts,
-                        expected="`conflicts: first`, `last` or `refuse` for a patient file with "
-                        "categorical, binary or text columns",
-                    )
-                )
     if problems:
         raise ConfigError(f"Invalid cleaning policy of source {file}", problems)
 
@@ -273,12 +254,18 @@ def row_position(frame: pd.DataFrame, index: pd.Index) -> np.ndarray:
 
 
 def resolve_patient_repeats(
-    out: pd.DataFrame, source: dict, file: str, id_column: str, fixed: Collection[str] = ()
+    out: pd.DataFrame,
+    source: dict,
+    file: str,
+    id_column: str,
+    fixed: Collection[str] = (),
+    numeric: Collection[str] = (),
 ) -> tuple[np.ndarray, pd.DataFrame, list[Problem], list[Adjustment]]:
     """Apply ``duplicates``/``conflicts`` of a patient source to rows repeating a patient id.
 
     ``out`` holds ``patient_id`` and the typed variable columns (plus any raw column in
-    ``fixed``, such as the treatment lines, that must agree and is never combined). Returns
+    ``fixed``, such as the treatment lines, that must agree and is never combined; ``mean``,
+    ``max`` and ``min`` combine only the ``numeric`` columns, a differing other column is refused). Returns
     (rows kept, values, problems, adjustments); a combined patient keeps its first row, each
     differing column set to the declared aggregate (``first``/``last`` row in file order;
     ``mean``/``max``/``min`` over the distinct non-missing values of a numeric column).
@@ -329,6 +316,8 @@ def resolve_patient_repeats(
         if (clash.groupby("patient_id", sort=False)[c].nunique(dropna=False) > 1).any()
     ]
     fixed_clash = [c for c in differing if c in fixed]
+    if conflicts in ("mean", "max", "min"):
+        fixed_clash += [c for c in differing if c not in numeric and c not in fixed]
     if conflicts == "refuse" or fixed_clash:
         for c in fixed_clash or differing:
             varies = clash.groupby("patient_id", sort=False)[c].transform("nunique", dropna=False) > 1
@@ -341,7 +330,12 @@ def resolve_patient_repeats(
                     f"patient {p}, {c} = {v}" for p, v in zip(clash["patient_id"][varies], clash[c][varies])
                 ],
                 expected="each patient once per file, or `conflicts: first | last | mean | max | min` on "
-                "this source" + (" (treatment lines are never combined)" if fixed_clash else ""),
+                "this source"
+                + (
+                    f" (`conflicts: {conflicts}` combines numbers only; treatment lines are never combined)"
+                    if fixed_clash
+                    else ""
+                ),
             )
         return keep, out, problems, adjustments
     firsts = clash.groupby("patient_id", sort=False).head(1)

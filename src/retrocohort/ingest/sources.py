@@ -220,7 +220,14 @@ def ingest_patient_source(
     if declared and dup.any():
         if treat:
             out["_treatments"] = frame[treat["column"]].astype("string")
-        keep, out, probs, merged = resolve_patient_repeats(out, source, file, id_col, fixed=["_treatments"])
+        keep, out, probs, merged = resolve_patient_repeats(
+            out,
+            source,
+            file,
+            id_col,
+            fixed=["_treatments"],
+            numeric=[v for v in mapping if variables[v]["kind"] in ("continuous", "count")],
+        )
         problems += probs
         changed += merged
         out = out[keep].drop(columns="_treatments", errors="ignore")
