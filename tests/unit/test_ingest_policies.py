@@ -10,6 +10,7 @@ import pytest
 
 from retrocohort.config.check import SCHEMA_PATH, read_yaml, schema_problems
 from retrocohort.errors import ConfigError, InputError
+from retrocohort.ingest.policies import footnotes_for
 from retrocohort.ingest.sources import ingest_site
 from retrocohort.validate.canonical import validation_report
 
@@ -278,3 +279,15 @@ def test_validation_report_lists_every_change_with_its_count(tmp_path):
         in report
     )
     assert "declared policies" not in validation_report(None, tables, adjustments=[])
+
+
+def test_footnotes_of_a_table_sum_sites_and_name_only_its_variables(tmp_path):
+    variables = copy.deepcopy(VARIABLES)
+    variables["sbp"]["out_of_range"] = "missing"
+    records = _ingest(tmp_path, WILD, variables=variables).adjustments
+    other_site = [{**records[0], "site": "t", "count": 1}]
+    assert footnotes_for(records + other_site, ["age", "sbp"]) == [
+        "3 values of sbp outside [50, 250] mmHg set missing."
+    ]
+    assert footnotes_for(other_site, ["sbp"]) == ["1 value of sbp outside [50, 250] mmHg set missing."]
+    assert footnotes_for(records, ["age", "ferritin"]) == []

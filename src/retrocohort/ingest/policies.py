@@ -16,7 +16,7 @@ written to the site's ``adjustments.json`` and reported in ``results/validation/
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -32,12 +32,14 @@ AGGREGATIONS = ("first", "last", "mean", "max", "min")
 
 @dataclass(frozen=True)
 class Adjustment:
-    """Values a declared policy changed: ``count`` rows (or values) of ``variable`` in ``file``."""
+    """Values a declared policy changed: ``count`` times ``noun`` (plural unless one) of ``variable`` in ``file``, and
+    what happened to them (``detail``, e.g. "of sbp outside [50, 250] mmHg set missing")."""
 
     file: str
     variable: str
     policy: str
     count: int
+    noun: str
     detail: str
 
     def record(self, site: str) -> dict:
@@ -46,7 +48,29 @@ class Adjustment:
 
     def sentence(self) -> str:
         """The footnote sentence, e.g. ``3 values of sbp outside [50, 250] mmHg set missing``."""
-        return f"{self.count:,} {self.detail}"
+        return adjustment_sentence(self.count, self.noun, self.detail)
+
+
+def adjustment_sentence(count: int, noun: str, detail: str) -> str:
+    """``"2 values of sbp outside [50, 250] mmHg set missing"``: the count, the noun (plural
+    unless one) and the detail."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'} {detail}"
+
+
+def footnotes_for(adjustments: Iterable[Mapping], variables: Iterable[str]) -> list[str]:
+    """The footnote sentences of a table showing ``variables``: the records of
+    :meth:`Adjustment.record` (all sites) of those variables, counts summed over sites and files
+    per (variable, policy, detail), in the order of ``variables`` then of first appearance."""
+    order = {v: i for i, v in enumerate(dict.fromkeys(variables))}
+    totals: dict[tuple, int] = {}
+    for a in adjustments:
+        if a["variable"] in order:
+            key = (order[a["variable"]], a["policy"], a["noun"], a["detail"])
+            totals[key] = totals.get(key, 0) + int(a["count"])
+    return [
+        adjustment_sentence(n, noun, detail) + "."
+        for (_, _, noun, detail), n in sorted(totals.items(), key=lambda kv: kv[0][0])
+    ]
 
 
 def set_out_of_range_missing(
@@ -78,8 +102,8 @@ def set_out_of_range_missing(
                     var,
                     "out_of_range: missing",
                     int(out.sum()),
-                    f"value{'s' if out.sum() != 1 else ''} of {spec.get('label', var)} "
-                    f"outside [{low:g}, {high:g}]{unit} set missing",
+                    "value",
+                    f"of {spec.get('label', var)} outside [{low:g}, {high:g}]{unit} set missing",
                 )
             )
     return values, adjustments
@@ -179,7 +203,8 @@ def resolve_measurement_repeats(
                     str(var),
                     "duplicates: collapse_identical",
                     int(n),
-                    f"identical repeated row{'s' if n != 1 else ''} of {var} collapsed",
+                    "identical repeated row",
+                    f"of {var} collapsed",
                 )
             )
     else:
@@ -236,8 +261,8 @@ def resolve_measurement_repeats(
                 str(var),
                 f"conflicts: {conflicts}",
                 int(n),
-                f"patient-day{'s' if n != 1 else ''} with conflicting values of {var} "
-                f"replaced by their {conflicts}",
+                "patient-day",
+                f"with conflicting values of {var} replaced by their {conflicts}",
             )
         )
     return keep, values, problems, adjustments
@@ -293,7 +318,8 @@ def resolve_patient_repeats(
                     id_column,
                     "duplicates: collapse_identical",
                     int(extra.sum()),
-                    f"identical repeated patient row{'s' if extra.sum() != 1 else ''} collapsed",
+                    "identical repeated patient row",
+                    "collapsed",
                 )
             )
     else:
@@ -355,7 +381,8 @@ def resolve_patient_repeats(
                 str(c),
                 f"conflicts: {conflicts}",
                 n,
-                f"patient{'s' if n != 1 else ''} with conflicting values of {c} replaced by their {conflicts}",
+                "patient",
+                f"with conflicting values of {c} replaced by their {conflicts}",
             )
         )
     keep[row_position(out, clash.index.difference(firsts.index))] = False
