@@ -19,13 +19,9 @@ from retrocohort.ingest.cells import (
     row_number,
     stripped_categories,
 )
-from retrocohort.ingest.policies import (
-    Adjustment,
-    check_policies,
-    resolve_measurement_repeats,
-    set_out_of_range_missing,
-)
+from retrocohort.ingest.policies import Adjustment, check_policies, set_out_of_range_missing
 from retrocohort.ingest.repeated import repeated, shown_value
+from retrocohort.ingest.repeats import resolve_measurement_repeats
 from retrocohort.io.raw import require_columns
 
 MEASUREMENT_COLUMNS = ["patient_id", "site", "day", "variable", "value", "unit"]

@@ -48,13 +48,9 @@ from retrocohort.ingest.measurements import (
     ingest_measurement_source,
     repeated_keys,
 )
-from retrocohort.ingest.policies import (
-    Adjustment,
-    check_policies,
-    resolve_patient_repeats,
-    set_out_of_range_missing,
-)
+from retrocohort.ingest.policies import Adjustment, check_policies, set_out_of_range_missing
 from retrocohort.ingest.repeated import aggregate, repeated, summary
+from retrocohort.ingest.repeats import declared, patient_repeats, refused_patient_ids
 from retrocohort.ingest.screening import screen_source
 from retrocohort.ingest.treatments import TREATMENT_COLUMNS, parse_treatment_lines
 from retrocohort.io.raw import DEFAULT_MAX_BYTES, read_raw_table, require_columns
@@ -129,7 +125,7 @@ def ingest_patient_source(
     they do for measurement files.
     """
     # pint's registry (~0.3 s): not needed by the merge/validate jobs
-    from retrocohort.ingest.units import SIGNIFICANT_DIGITS, convert
+    from retrocohort.ingest.units import SIGNIFICANT_DIGITS, convert, located_unit_problems
 
     mapping = source.get("columns", {})
     id_col = source["id_column"]
@@ -143,18 +139,8 @@ def ingest_patient_source(
         for p in text_values(ids, file=file, column=id_col, missing=missing)[1]
     ]
     check_policies(source, variables, file)
-    declared = source.get("duplicates", "refuse") != "refuse" or source.get("conflicts", "refuse") != "refuse"
-    dup = ids.duplicated(keep=False) & ids.notna()
-    if not declared:
-        problems += repeated(
-            "duplicate patient id",
-            file=file,
-            column=id_col,
-            rows=row_number(ids.index[dup]),
-            values=ids[dup],
-            expected="each patient once per file, or `duplicates: collapse_identical` / `conflicts: ...` "
-            "on this source",
-        )
+    if not declared(source):
+        problems += refused_patient_ids(ids, file, id_col)
     changed: list[Adjustment] = []
     out = pd.DataFrame({"patient_id": ids})
     for var, spec in mapping.items():
@@ -201,15 +187,11 @@ def ingest_patient_source(
                         significant=SIGNIFICANT_DIGITS,
                     )
                 except InputError as exc:
-                    problems += _located_unit_problems(exc, file, spec["column"], var)
+                    problems += located_unit_problems(exc, file, spec["column"], var)
                     continue
                 values = pd.Series(converted, index=values.index)
-            checked, dropped = set_out_of_range_missing(
-                values.to_numpy(dtype="float64", na_value=np.nan),
-                pd.Series(var, index=raw.index, dtype="string"),
-                variables,
-                file,
-            )
+            numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+            checked, dropped = set_out_of_range_missing(numbers, var, variables, file)
             changed += dropped
             values = pd.Series(checked, index=values.index) if dropped else values
             probs += range_problems(checked, var, variables, raw, file=file, column=spec["column"])
@@ -217,21 +199,17 @@ def ingest_patient_source(
             values, probs = text_values(raw, file=file, column=spec["column"], missing=missing)
         problems += probs
         out[var] = _typed(values, vspec["kind"])
-    if declared and dup.any():
-        if treat:
-            out["_treatments"] = frame[treat["column"]].astype("string")
-        keep, out, probs, merged = resolve_patient_repeats(
+    if declared(source):
+        out, probs, merged = patient_repeats(
             out,
+            frame[treat["column"]] if treat else None,
             source,
+            [v for v in mapping if variables[v]["kind"] in ("continuous", "count")],
             file,
-            id_col,
-            fixed=["_treatments"],
-            numeric=[v for v in mapping if variables[v]["kind"] in ("continuous", "count")],
         )
         problems += probs
         changed += merged
-        out = out[keep].drop(columns="_treatments", errors="ignore")
-        ids = ids[keep]
+        ids = ids[out.index]
     if adjustments is not None:
         adjustments += changed
     treatments = None
@@ -375,21 +353,6 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
         sources,
         [a.record(site) for a in adjustments],
     )
-
-
-def _located_unit_problems(exc: InputError, file: str, column: str, variable: str) -> list[Problem]:
-    """A unit error of a patient column, located: the file and column, and the config key to fix
-    (``columns/<variable>/unit`` of the source, or the spelling under ``unit_spellings``)."""
-    keys = (
-        f" (set in `columns: {{{variable}: {{unit: ...}}}}` of this source, "
-        f"or `variables: {{{variable}: {{unit: ...}}}}`)"
-    )
-    return [
-        dataclasses.replace(p, message=f"{p.message}{keys}", file=file, column=column)
-        if p.column is None
-        else dataclasses.replace(p, file=file, message=f"{p.message} (unit of column {column!r})")
-        for p in exc.problems
-    ]
 
 
 def _merge_patient_parts(
