@@ -10,7 +10,7 @@ import pytest
 
 from retrocohort.config.check import SCHEMA_PATH, read_yaml, schema_problems
 from retrocohort.errors import ConfigError, InputError
-from retrocohort.ingest.policies import footnotes_for
+from retrocohort.ingest.policies import footnotes_for, variables_used
 from retrocohort.ingest.sources import ingest_site
 from retrocohort.validate.canonical import validation_report
 
@@ -291,3 +291,17 @@ def test_footnotes_of_a_table_sum_sites_and_name_only_its_variables(tmp_path):
     ]
     assert footnotes_for(other_site, ["sbp"]) == ["1 value of sbp outside [50, 250] mmHg set missing."]
     assert footnotes_for(records, ["age", "ferritin"]) == []
+
+
+def test_variables_used_by_a_table_include_what_its_derived_variables_are_built_from():
+    derived = {
+        "hypertensive": {"any_of": ["sbp_high"]},
+        "sbp_high": {"less_than": {"variable": "sbp", "value": 140}},
+    }
+    entry = {
+        "kind": "descriptive",
+        "rows": [{"variable": "age"}, {"variable": "hypertensive"}],
+        "where": {"sex": {"equals": "male"}},
+        "title": "sbp in words is not a name",
+    }
+    assert variables_used(entry, VARIABLES, derived) == ["age", "hypertensive", "sbp_high", "sbp", "sex"]

@@ -2,8 +2,15 @@
 formatted by the kind registered in :mod:`retrocohort.kinds` (``descriptive``,
 ``regression``, ``listing``, ``comparison``, ``survival``, ``paired``) for the table's
 population (``where:``), each long-format row at its time point. Writes the full-precision
-statistics (CSV, JSON) and the formatted table in every registered table format (retrocohort.render.formats)."""
+statistics (CSV, JSON) and the formatted table in every registered table format (retrocohort.render.formats),
+footnoted with every value of its variables changed by a declared policy
+(``results/validation/adjustments.json``: "k values of X outside [a, b] set missing")."""
 
+import dataclasses
+import json
+from pathlib import Path
+
+from retrocohort.ingest.policies import footnotes_for, variables_used
 from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import write_csv, write_json
 from retrocohort.kinds import load_table_request, table_kind
@@ -19,7 +26,12 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     flat = stats.assign(details=stats["details"].map(details_text)) if "details" in stats else stats
     write_csv(safe_text_frame(flat) if kind.free_text else flat, output["csv"])
     write_json(json_safe(stats.to_dict("records")), output["json"])
-    write_table_formats(kind.build(stats, request), output, preset=config["tables"]["preset"])
+    table = kind.build(stats, request)
+    used = variables_used(request.spec, config["variables"], config["derived"])
+    changed = footnotes_for(json.loads(Path(input["adjustments"]).read_text(encoding="utf-8")), used)
+    if changed:  # values of its variables changed by declared policies (set missing, combined)
+        table = dataclasses.replace(table, footnotes=[*table.footnotes, *changed])
+    write_table_formats(table, output, preset=config["tables"]["preset"])
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

@@ -16,8 +16,9 @@ written to the site's ``adjustments.json`` and reported in ``results/validation/
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -70,6 +71,35 @@ def footnotes_for(adjustments: Iterable[Mapping], variables: Iterable[str]) -> l
         adjustment_sentence(n, noun, detail) + "."
         for (_, _, noun, detail), n in sorted(totals.items(), key=lambda kv: kv[0][0])
     ]
+
+
+def variables_used(entry: Any, variables: Collection[str], derived: Mapping[str, dict]) -> list[str]:
+    """Variables a table's config entry names anywhere (as a value or a key: rows, outcome,
+    predictors, groups, ``where:``), each derived variable followed by the variables it is computed
+    from (recursively, :func:`retrocohort.config.derived_spec.derived_inputs`), in order of
+    appearance: the variables whose changed values the table footnotes."""
+    from retrocohort.config.derived_spec import derived_inputs
+
+    known = set(variables) | set(derived)
+    found: list[str] = []
+
+    def visit(node: Any) -> None:
+        if isinstance(node, str):
+            if node in known and node not in found:
+                found.append(node)
+                if node in derived:
+                    for name in derived_inputs(derived[node]):
+                        visit(name)
+        elif isinstance(node, Mapping):
+            for key, value in node.items():
+                visit(key)
+                visit(value)
+        elif isinstance(node, (list, tuple)):
+            for item in node:
+                visit(item)
+
+    visit(entry)
+    return found
 
 
 def set_out_of_range_missing(
