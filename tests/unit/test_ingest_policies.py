@@ -5,13 +5,14 @@ Each policy changes numbers only when declared, and every change is counted (the
 """
 
 import copy
+import dataclasses
 
 import pytest
 
 from retrocohort.config.check import SCHEMA_PATH, read_yaml, schema_problems
 from retrocohort.errors import ConfigError, InputError
 from retrocohort.ingest.policies import footnotes_for, variables_used
-from retrocohort.ingest.sources import ingest_site
+from retrocohort.ingest.sources import ingest_site, merge_sites
 from retrocohort.validate.canonical import validation_report
 
 SCHEMA = read_yaml(SCHEMA_PATH)
@@ -305,3 +306,9 @@ def test_variables_used_by_a_table_include_what_its_derived_variables_are_built_
         "title": "sbp in words is not a name",
     }
     assert variables_used(entry, VARIABLES, derived) == ["age", "hypertensive", "sbp_high", "sbp", "sex"]
+
+
+def test_merged_sites_keep_every_site_s_changes(tmp_path):
+    tables = _ingest(tmp_path, COPIES, long={"duplicates": "collapse_identical"})
+    other = dataclasses.replace(tables, adjustments=[{**tables.adjustments[0], "site": "t"}])
+    assert [a["site"] for a in merge_sites([tables, other]).adjustments] == ["s", "t"]

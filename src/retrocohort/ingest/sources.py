@@ -394,4 +394,5 @@ def merge_sites(parts: list[CanonicalTables]) -> CanonicalTables:
         cat([p.measurements for p in parts]),
         cat([p.treatments for p in parts]),
         cat([p.sources for p in parts]),
+        [a for p in parts for a in p.adjustments],
     )
