@@ -119,7 +119,7 @@ def set_out_of_range_missing(
     adjustments = []
     for var in sorted(pd.unique(names.dropna())):
         spec = variables.get(var, {})
-        if spec.get("out_of_range", "refuse") != "missing" or spec.get("kind") == "binary":
+        if spec.get("out_of_range") != "missing" or spec.get("kind") == "binary":
             continue
         low, high = plausible_bounds(spec)
         of_var = (names == var).to_numpy(dtype=bool, na_value=False)

@@ -16,13 +16,14 @@ import pandas as pd
 
 from retrocohort.errors import Problem
 from retrocohort.ingest.cells import row_number
-from retrocohort.ingest.policies import Adjustment
+from retrocohort.ingest.policies import AGGREGATIONS, Adjustment
 from retrocohort.ingest.repeated import repeated
 
 
 def declared(source: dict) -> bool:
-    """True when the source declares a ``duplicates`` or ``conflicts`` policy other than refuse."""
-    return source.get("duplicates", "refuse") != "refuse" or source.get("conflicts", "refuse") != "refuse"
+    """True when the source declares a ``duplicates`` or ``conflicts`` policy other than refuse
+    (an absent key, as in a config whose schema defaults are not filled, refuses)."""
+    return source.get("duplicates") == "collapse_identical" or source.get("conflicts") in AGGREGATIONS
 
 
 def refused_patient_ids(ids: pd.Series, file: str, id_column: str) -> list[Problem]:
@@ -75,8 +76,8 @@ def resolve_measurement_repeats(
     its first row, whose value becomes the declared aggregate (``first``/``last`` in file
     order; ``mean``/``max``/``min`` over the distinct non-missing values).
     """
-    duplicates = source.get("duplicates", "refuse")
-    conflicts = source.get("conflicts", "refuse")
+    duplicates = source.get("duplicates")
+    conflicts = source.get("conflicts") if source.get("conflicts") in AGGREGATIONS else "refuse"
     keep = np.ones(len(out), dtype=bool)
     values = out["value"].copy()
     keys = ["patient_id", "day", "variable"]
@@ -199,8 +200,8 @@ def resolve_patient_repeats(
     differing column set to the declared aggregate (``first``/``last`` row in file order;
     ``mean``/``max``/``min`` over the distinct non-missing values of a numeric column).
     """
-    duplicates = source.get("duplicates", "refuse")
-    conflicts = source.get("conflicts", "refuse")
+    duplicates = source.get("duplicates")
+    conflicts = source.get("conflicts") if source.get("conflicts") in AGGREGATIONS else "refuse"
     keep = np.ones(len(out), dtype=bool)
     ids = out["patient_id"]
     dup = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
