@@ -11,7 +11,7 @@ import pytest
 
 from retrocohort.config.check import SCHEMA_PATH, read_yaml, schema_problems
 from retrocohort.errors import ConfigError, InputError
-from retrocohort.ingest.policies import footnotes_for, variables_used
+from retrocohort.ingest.policies import footnotes_for, variables_used, with_adjustment_footnotes
 from retrocohort.ingest.sources import ingest_site, merge_sites
 from retrocohort.validate.canonical import validation_report
 
@@ -312,3 +312,19 @@ def test_merged_sites_keep_every_site_s_changes(tmp_path):
     tables = _ingest(tmp_path, COPIES, long={"duplicates": "collapse_identical"})
     other = dataclasses.replace(tables, adjustments=[{**tables.adjustments[0], "site": "t"}])
     assert [a["site"] for a in merge_sites([tables, other]).adjustments] == ["s", "t"]
+
+
+def test_a_table_gains_the_footnotes_of_its_variables_only(tmp_path):
+    from retrocohort.render.model import Row, Table
+
+    path = tmp_path / "adjustments.json"
+    path.write_text(
+        '[{"site": "s", "file": "m.csv", "variable": "sbp", "policy": "out_of_range: missing", "count": 2,'
+        ' "noun": "value", "detail": "of sbp outside [50, 250] mmHg set missing", "sentence": ""}]',
+        encoding="utf-8",
+    )
+    table = Table(title="t", columns=["a"], rows=[Row(["1"])], footnotes=["Median [Q1-Q3]."], label="tab:t")
+    config = {"variables": VARIABLES, "derived": {}}
+    shown = with_adjustment_footnotes(table, str(path), {"rows": [{"variable": "sbp"}]}, config)
+    assert shown.footnotes == ["Median [Q1-Q3].", "2 values of sbp outside [50, 250] mmHg set missing."]
+    assert with_adjustment_footnotes(table, str(path), {"rows": [{"variable": "age"}]}, config) is table

@@ -6,11 +6,7 @@ statistics (CSV, JSON) and the formatted table in every registered table format 
 footnoted with every value of its variables changed by a declared policy
 (``results/validation/adjustments.json``: "k values of X outside [a, b] set missing")."""
 
-import dataclasses
-import json
-from pathlib import Path
-
-from retrocohort.ingest.policies import footnotes_for, variables_used
+from retrocohort.ingest.policies import with_adjustment_footnotes
 from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import write_csv, write_json
 from retrocohort.kinds import load_table_request, table_kind
@@ -26,11 +22,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     flat = stats.assign(details=stats["details"].map(details_text)) if "details" in stats else stats
     write_csv(safe_text_frame(flat) if kind.free_text else flat, output["csv"])
     write_json(json_safe(stats.to_dict("records")), output["json"])
-    table = kind.build(stats, request)
-    used = variables_used(request.spec, config["variables"], config["derived"])
-    changed = footnotes_for(json.loads(Path(input["adjustments"]).read_text(encoding="utf-8")), used)
-    if changed:  # values of its variables changed by declared policies (set missing, combined)
-        table = dataclasses.replace(table, footnotes=[*table.footnotes, *changed])
+    table = with_adjustment_footnotes(kind.build(stats, request), input["adjustments"], request.spec, config)
     write_table_formats(table, output, preset=config["tables"]["preset"])
 
 

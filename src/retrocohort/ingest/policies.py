@@ -102,6 +102,21 @@ def variables_used(entry: Any, variables: Collection[str], derived: Mapping[str,
     return found
 
 
+def with_adjustment_footnotes(table: Any, adjustments_path: str, entry: Any, config: Mapping) -> Any:
+    """``table`` (a :class:`retrocohort.render.model.Table`) with one footnote per change a
+    declared policy made to a variable its config ``entry`` uses (:func:`variables_used`,
+    :func:`footnotes_for`), read from ``adjustments_path`` (``results/validation/adjustments.json``);
+    the table itself when none."""
+    import dataclasses
+    import json
+    from pathlib import Path
+
+    records = json.loads(Path(adjustments_path).read_text(encoding="utf-8"))
+    used = variables_used(entry, config["variables"], config.get("derived") or {})
+    changed = footnotes_for(records, used)
+    return dataclasses.replace(table, footnotes=[*table.footnotes, *changed]) if changed else table
+
+
 def set_out_of_range_missing(
     values: np.ndarray, names: pd.Series | str, variables: Mapping[str, dict], file: str
 ) -> tuple[np.ndarray, list[Adjustment]]:
