@@ -4,6 +4,8 @@ COHORT_INPUTS = dict(
     patients=f"{VALIDATED}/patients.parquet",
     measurements=f"{VALIDATED}/measurements.parquet",
     sources=f"{VALIDATED}/sources.parquet",
+    # values changed by declared policies (duplicates, conflicts, out_of_range): footnoted
+    adjustments=f"{RESULTS}/validation/adjustments.json",
     **({"hscore": f"{RESULTS}/hscore/hscore.parquet"} if HSCORE else {}),
 )
 group_outputs = lambda: (

@@ -11,6 +11,7 @@ rule ingest_site:
         treatments=f"{INTERIM}/{{site}}/treatments.parquet",
         sources=f"{INTERIM}/{{site}}/sources.parquet",
         checksums=f"{INTERIM}/{{site}}/checksums.json",
+        adjustments=f"{INTERIM}/{{site}}/adjustments.json",
     log:
         "logs/ingest/{site}.log",
     benchmark:

@@ -8,6 +8,7 @@ rule validate_site:
         measurements=f"{INTERIM}/{{site}}/measurements.parquet",
         treatments=f"{INTERIM}/{{site}}/treatments.parquet",
         sources=f"{INTERIM}/{{site}}/sources.parquet",
+        adjustments=f"{INTERIM}/{{site}}/adjustments.json",
     output:
         summary=f"{INTERIM}/{{site}}/validation.json",
     log:
@@ -37,6 +38,7 @@ rule merge_sites_and_derive:
         treatments=f"{VALIDATED}/treatments.parquet",
         sources=f"{VALIDATED}/sources.parquet",
         report=f"{RESULTS}/validation/report.md",
+        adjustments=f"{RESULTS}/validation/adjustments.json",
     log:
         "logs/merge_sites_and_derive.log",
     benchmark:

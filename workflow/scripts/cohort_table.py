@@ -2,8 +2,11 @@
 formatted by the kind registered in :mod:`retrocohort.kinds` (``descriptive``,
 ``regression``, ``listing``, ``comparison``, ``survival``, ``paired``) for the table's
 population (``where:``), each long-format row at its time point. Writes the full-precision
-statistics (CSV, JSON) and the formatted table in every registered table format (retrocohort.render.formats)."""
+statistics (CSV, JSON) and the formatted table in every registered table format (retrocohort.render.formats),
+footnoted with every value of its variables changed by a declared policy
+(``results/validation/adjustments.json``: "k values of X outside [a, b] set missing")."""
 
+from retrocohort.ingest.policies import with_adjustment_footnotes
 from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import write_csv, write_json
 from retrocohort.kinds import load_table_request, table_kind
@@ -19,7 +22,8 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     flat = stats.assign(details=stats["details"].map(details_text)) if "details" in stats else stats
     write_csv(safe_text_frame(flat) if kind.free_text else flat, output["csv"])
     write_json(json_safe(stats.to_dict("records")), output["json"])
-    write_table_formats(kind.build(stats, request), output, preset=config["tables"]["preset"])
+    table = with_adjustment_footnotes(kind.build(stats, request), input["adjustments"], request.spec, config)
+    write_table_formats(table, output, preset=config["tables"]["preset"])
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

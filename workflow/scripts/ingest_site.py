@@ -1,4 +1,6 @@
-"""Rule ``ingest_site``: one site's raw files -> canonical Parquet tables + input checksums."""
+"""Rule ``ingest_site``: one site's raw files -> canonical Parquet tables, input checksums and the
+values changed by declared policies (``adjustments.json``: duplicates collapsed, conflicts
+combined, implausible values set missing; see :mod:`retrocohort.ingest.policies`)."""
 
 import logging
 from pathlib import Path
@@ -26,6 +28,9 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     write_parquet(tables.treatments, output["treatments"])
     write_parquet(tables.sources, output["sources"])
     write_json(checksums([s["path"] for s in config["sites"][site]["sources"]]), output["checksums"])
+    for change in tables.adjustments:  # values changed by declared policies: never silent
+        log.warning("site %s, %s: %s (%s)", site, change["file"], change["sentence"], change["policy"])
+    write_json(tables.adjustments, output["adjustments"])
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

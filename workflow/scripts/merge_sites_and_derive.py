@@ -1,10 +1,15 @@
 """Rule ``merge_sites_and_derive``: merge the validated sites, run the checks that need all of
 them (ids unique across sites, per-site scale agreement from the site medians), derive the
-study's patient-level variables and write ``results/validated/*.parquet``.
+study's patient-level variables and write ``results/validated/*.parquet``, the validation report
+and ``results/validation/adjustments.json`` (every value changed by a declared policy, with the
+sentence a table using the variable footnotes).
 
 The long measurements table is never read here: ``measurements.parquet`` is a Parquet dataset
 (a directory) of the validated site files, read as one table downstream.
 """
+
+import json
+from pathlib import Path
 
 import pandas as pd
 
@@ -12,7 +17,7 @@ from retrocohort.cohort.derive import derive_variables
 from retrocohort.errors import ValidationFailed
 from retrocohort.ingest.repeated import aggregate, summary
 from retrocohort.ingest.sources import CanonicalTables, merge_sites
-from retrocohort.io.tabular import read_parquet, write_parquet, write_parquet_dataset, write_text
+from retrocohort.io.tabular import read_parquet, write_json, write_parquet, write_parquet_dataset, write_text
 from retrocohort.pipeline.step import run_step
 from retrocohort.validate.canonical import cross_site_problems, site_median_table, validation_report
 from retrocohort.validate.sites import TABLES, as_list, fail, median_records
@@ -49,7 +54,15 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     write_parquet(merged.treatments, output["treatments"])
     sources = merged.sources.drop_duplicates(["variable", "file"]).sort_values(["variable", "file"])
     write_parquet(sources.reset_index(drop=True), output["sources"])
-    write_text(output["report"], validation_report(None, merged, measurement_rows=rows))
+    adjustments = [
+        a
+        for path in as_list(input["site_checks"])
+        for a in json.loads(Path(path).read_text(encoding="utf-8")).get("adjustments", [])
+    ]
+    write_json(adjustments, output["adjustments"])
+    write_text(
+        output["report"], validation_report(None, merged, measurement_rows=rows, adjustments=adjustments)
+    )
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

@@ -1,5 +1,9 @@
 """Rule ``validate_site``: every within-site check of one site's canonical tables (Pandera models:
-types, ranges, units, duplicates, orphans); writes a summary with the site's medians."""
+types, ranges, units, duplicates, orphans); writes a summary with the site's medians and the values
+changed by declared policies at ingestion (key ``adjustments``, present when any)."""
+
+import json
+from pathlib import Path
 
 from retrocohort.config.time_points import day_range
 from retrocohort.errors import ValidationFailed
@@ -12,6 +16,7 @@ from retrocohort.validate.sites import TABLES, fail, read_canonical
 
 def main(input: dict, output: dict, params: dict, config) -> None:
     tables = read_canonical(input)
+    adjustments = json.loads(Path(input["adjustments"]).read_text(encoding="utf-8"))
     try:
         validate_site(tables, config["variables"], day_range(config))
     except ValidationFailed as exc:
@@ -25,6 +30,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
             "status": "passed",
             **{t: len(getattr(tables, t)) for t in TABLES},
             "medians": site_median_records(tables.measurements, config["variables"]),
+            **({"adjustments": adjustments} if adjustments else {}),
         },
         output["summary"],
     )

@@ -19,7 +19,9 @@ from retrocohort.ingest.cells import (
     row_number,
     stripped_categories,
 )
+from retrocohort.ingest.policies import Adjustment, check_policies, set_out_of_range_missing
 from retrocohort.ingest.repeated import repeated, shown_value
+from retrocohort.ingest.repeats import resolve_measurement_repeats
 from retrocohort.io.raw import require_columns
 
 MEASUREMENT_COLUMNS = ["patient_id", "site", "day", "variable", "value", "unit"]
@@ -36,10 +38,15 @@ def ingest_measurement_source(
     missing: list[str],
     spellings: Mapping[str, str] | None = None,
     day_range: tuple[int, int] = DAY_RANGE,
+    adjustments: list[Adjustment] | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """One long measurement file -> canonical long rows in canonical units, and problems.
 
-    Days outside ``day_range`` (the study's ``day_range``, inclusive) are problems."""
+    Days outside ``day_range`` (the study's ``day_range``, inclusive) are problems. Without a
+    unit column, the source's ``units: {variable: unit}`` or ``unit:`` gives each row its raw
+    unit. The source's ``duplicates``/``conflicts`` and each variable's ``out_of_range`` policy
+    are applied by :mod:`retrocohort.ingest.policies`; the values they change are appended to
+    ``adjustments`` (when given) as :class:`~retrocohort.ingest.policies.Adjustment`."""
     from retrocohort.ingest.units import (
         SIGNIFICANT_DIGITS,
         UNIT_SPELLINGS_HINT,
@@ -48,6 +55,7 @@ def ingest_measurement_source(
         unknown_unit_message,
     )
 
+    check_policies(source, variables, file)
     cols = {k: source[f"{k}_column"] for k in ("day", "variable", "value", "unit") if f"{k}_column" in source}
     id_col = source["id_column"]
     require_columns(frame, [id_col] + list(cols.values()), file)
@@ -100,7 +108,7 @@ def ingest_measurement_source(
         values=frame[cols["day"]][far],
         expected=f"an integer day within {list(day_range)} relative to diagnosis (config key `day_range`)",
     )
-    unit_code, unit_names = _unit_codes(frame[cols["unit"]] if "unit" in cols else None, len(frame))
+    unit_code, unit_names = _unit_codes(_raw_units(frame, cols, source, canon), len(frame))
     value, probs = parse_numbers(
         frame[cols["value"]],
         file=file,
@@ -135,7 +143,12 @@ def ingest_measurement_source(
                 column=cols.get("unit", "(no unit column)"),
                 rows=row_number(pd.Index(idx)),
                 expected=f"a unit convertible to {target!r}"
-                + ("" if "unit" in cols else " in a unit column named by `unit_column:` of this source"),
+                + (
+                    ""
+                    if "unit" in cols
+                    else " in a unit column named by `unit_column:` of this source, or a fixed unit "
+                    f"declared by `units: {{{var}: ...}}` (or `unit:`) of this source"
+                ),
             )
             continue
         if not is_known_unit(unit, spellings):
@@ -185,19 +198,41 @@ def ingest_measurement_source(
         }
     )
     converted_ok = valid.to_numpy() & (out_unit != "").to_numpy()
+    checked, dropped = set_out_of_range_missing(
+        np.where(converted_ok, converted, np.nan), canon.where(valid), variables, file
+    )
+    out["value"] = np.where(converted_ok, checked, out["value"].to_numpy())
     problems += range_problems(
-        np.where(converted_ok, converted, np.nan),
+        checked,
         canon.where(valid),
         variables,
         frame[cols["value"]],
         file=file,
         column=cols["value"],
     )
-    problems += _duplicate_measurements(out, file, cols, valid)
+    keep, out["value"], probs, merged = resolve_measurement_repeats(
+        out, valid.to_numpy() & out["day"].notna().to_numpy(), source, variables, file, cols["value"]
+    )
+    problems += probs
+    if adjustments is not None:
+        adjustments += dropped + merged
     out["_row"] = row_number(frame.index)
     if "date_column" in source:
         problems += _day_date_problems(frame, out, source["date_column"], cols["day"], file, missing)
-    return out[valid.to_numpy()].reset_index(drop=True), problems
+    return out[valid.to_numpy() & keep].reset_index(drop=True), problems
+
+
+def _raw_units(frame: pd.DataFrame, cols: dict, source: dict, canon: pd.Series) -> pd.Series | None:
+    """The raw unit of each row: the unit column, else the source's fixed ``units:`` per
+    variable (then ``unit:`` for the others), else None (no unit)."""
+    if "unit" in cols:
+        return frame[cols["unit"]]
+    if "units" not in source and "unit" not in source:
+        return None
+    fixed = pd.Series(
+        canon.map(source.get("units", {}), na_action="ignore"), index=frame.index, dtype="string"
+    )
+    return fixed.fillna(source["unit"]) if "unit" in source else fixed
 
 
 def _per_value(
@@ -252,41 +287,6 @@ def repeated_keys(patient: np.ndarray, day: np.ndarray, variable: np.ndarray) ->
     ordered = np.sort(key)
     repeated = ordered[1:][ordered[1:] == ordered[:-1]]
     return np.isin(key, repeated) if len(repeated) else np.zeros(len(key), dtype=bool)
-
-
-def _duplicate_measurements(out: pd.DataFrame, file: str, cols: dict, valid: pd.Series) -> list[Problem]:
-    """Rows repeating a (patient, day, variable) of the same file; conflicting values named."""
-    keys = ["patient_id", "day", "variable"]
-    ok = valid.to_numpy() & out["day"].notna().to_numpy()
-    dup = np.zeros(len(out), dtype=bool)
-    dup[ok] = repeated_keys(
-        pd.factorize(out["patient_id"][ok])[0],
-        out["day"][ok].to_numpy(dtype="int64"),
-        pd.factorize(out["variable"][ok])[0],
-    )
-    if not dup.any():
-        return []
-    rows = out[dup]
-    conflicting = (rows.groupby(keys, sort=False, dropna=False)["value"].transform("nunique") > 1).to_numpy()
-    shown = [
-        f"patient {pid}, day {d}, {var} = {v:g}"
-        for pid, d, var, v in zip(rows["patient_id"], rows["day"], rows["variable"], rows["value"])
-    ]
-    return [
-        p
-        for message, mask in (
-            ("conflicting values for the same patient, day and variable", conflicting),
-            ("repeated row for the same patient, day and variable", ~conflicting),
-        )
-        for p in repeated(
-            message,
-            file=file,
-            column=cols["value"],
-            rows=row_number(rows.index[mask]),
-            values=[s for s, m in zip(shown, mask) if m],
-            expected="one value per patient, day and variable",
-        )
-    ]
 
 
 def _day_date_problems(

@@ -23,6 +23,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from retrocohort.config.agents import agent_vocabulary, named_agents
@@ -47,7 +48,9 @@ from retrocohort.ingest.measurements import (
     ingest_measurement_source,
     repeated_keys,
 )
+from retrocohort.ingest.policies import Adjustment, check_policies, set_out_of_range_missing
 from retrocohort.ingest.repeated import aggregate, repeated, summary
+from retrocohort.ingest.repeats import declared, patient_repeats, refused_patient_ids
 from retrocohort.ingest.screening import screen_source
 from retrocohort.ingest.treatments import TREATMENT_COLUMNS, parse_treatment_lines
 from retrocohort.io.raw import DEFAULT_MAX_BYTES, read_raw_table, require_columns
@@ -87,6 +90,8 @@ class CanonicalTables:
     measurements: pd.DataFrame
     treatments: pd.DataFrame
     sources: pd.DataFrame
+    #: values changed by declared policies (:meth:`retrocohort.ingest.policies.Adjustment.record`)
+    adjustments: list[dict] = dataclasses.field(default_factory=list)
 
 
 def _typed(values: pd.Series, kind: str) -> pd.Series:
@@ -106,8 +111,13 @@ def ingest_patient_source(
     agents: Mapping[str, str] | None = None,
     derived_agents: Collection[str] = (),
     spellings: Mapping[str, str] | None = None,
+    adjustments: list[Adjustment] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None, list[Problem]]:
     """One patient-level raw file -> (patients columns, treatments or None, problems).
+
+    The source's ``duplicates``/``conflicts`` and each variable's ``out_of_range`` policy are
+    applied by :mod:`retrocohort.ingest.policies`; the values they change are appended to
+    ``adjustments`` (when given).
 
     ``agents`` (folded spelling -> code) and ``derived_agents`` are passed to
     :func:`retrocohort.ingest.treatments.parse_treatment_lines`; ``spellings`` (the study's
@@ -115,7 +125,7 @@ def ingest_patient_source(
     they do for measurement files.
     """
     # pint's registry (~0.3 s): not needed by the merge/validate jobs
-    from retrocohort.ingest.units import SIGNIFICANT_DIGITS, convert
+    from retrocohort.ingest.units import SIGNIFICANT_DIGITS, convert, located_unit_problems
 
     mapping = source.get("columns", {})
     id_col = source["id_column"]
@@ -128,15 +138,10 @@ def ingest_patient_source(
         dataclasses.replace(p, message="spreadsheet formula as a patient id", expected="a plain identifier")
         for p in text_values(ids, file=file, column=id_col, missing=missing)[1]
     ]
-    dup = ids.duplicated(keep=False) & ids.notna()
-    problems += repeated(
-        "duplicate patient id",
-        file=file,
-        column=id_col,
-        rows=row_number(ids.index[dup]),
-        values=ids[dup],
-        expected="each patient once per file",
-    )
+    check_policies(source, variables, file)
+    if not declared(source):
+        problems += refused_patient_ids(ids, file, id_col)
+    changed: list[Adjustment] = []
     out = pd.DataFrame({"patient_id": ids})
     for var, spec in mapping.items():
         vspec = variables[var]
@@ -182,20 +187,35 @@ def ingest_patient_source(
                         significant=SIGNIFICANT_DIGITS,
                     )
                 except InputError as exc:
-                    problems += _located_unit_problems(exc, file, spec["column"], var)
+                    problems += located_unit_problems(exc, file, spec["column"], var)
                     continue
                 values = pd.Series(converted, index=values.index)
-            probs += range_problems(
-                values.to_numpy(dtype="float64"), var, variables, raw, file=file, column=spec["column"]
-            )
+            numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+            checked, dropped = set_out_of_range_missing(numbers, var, variables, file)
+            changed += dropped
+            values = pd.Series(checked, index=values.index) if dropped else values
+            probs += range_problems(checked, var, variables, raw, file=file, column=spec["column"])
         else:
             values, probs = text_values(raw, file=file, column=spec["column"], missing=missing)
         problems += probs
         out[var] = _typed(values, vspec["kind"])
+    if declared(source):
+        out, probs, merged = patient_repeats(
+            out,
+            frame[treat["column"]] if treat else None,
+            source,
+            [v for v in mapping if variables[v]["kind"] in ("continuous", "count")],
+            file,
+        )
+        problems += probs
+        changed += merged
+        ids = ids[out.index]
+    if adjustments is not None:
+        adjustments += changed
     treatments = None
     if treat:
         treatments, probs = parse_treatment_lines(
-            frame[treat["column"]],
+            frame[treat["column"]][ids.index],
             ids,
             file=file,
             column=treat["column"],
@@ -215,6 +235,7 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     limits = config.get("input_limits", {})
     patients: pd.DataFrame | None = None
     measurements, treatments, provenance, problems = [], [], [], []
+    adjustments: list[Adjustment] = []
     for source in spec["sources"]:
         file = source["path"]
         frame = read_raw_table(
@@ -251,6 +272,7 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
                 agent_vocabulary(config),
                 [agent for _, agent in named_agents(config)],
                 spellings,
+                adjustments,
             )
             problems += probs
             patients = _merge_patient_parts(patients, part, file, problems)
@@ -259,7 +281,14 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
             provenance += [(v, file, bool(source.get("synthetic", False))) for v in source.get("columns", {})]
         else:
             part, probs = ingest_measurement_source(
-                frame, source, variables, file, missing, spellings, day_range=day_range(config)
+                frame,
+                source,
+                variables,
+                file,
+                missing,
+                spellings,
+                day_range=day_range(config),
+                adjustments=adjustments,
             )
             problems += probs
             measurements.append(part)
@@ -318,23 +347,12 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     sources = pd.DataFrame(provenance, columns=["variable", "file", "synthetic"])
     sources.insert(0, "site", site)
     return CanonicalTables(
-        patients.reset_index(drop=True), meas[MEASUREMENT_COLUMNS], treat[TREATMENT_COLUMNS], sources
+        patients.reset_index(drop=True),
+        meas[MEASUREMENT_COLUMNS],
+        treat[TREATMENT_COLUMNS],
+        sources,
+        [a.record(site) for a in adjustments],
     )
-
-
-def _located_unit_problems(exc: InputError, file: str, column: str, variable: str) -> list[Problem]:
-    """A unit error of a patient column, located: the file and column, and the config key to fix
-    (``columns/<variable>/unit`` of the source, or the spelling under ``unit_spellings``)."""
-    keys = (
-        f" (set in `columns: {{{variable}: {{unit: ...}}}}` of this source, "
-        f"or `variables: {{{variable}: {{unit: ...}}}}`)"
-    )
-    return [
-        dataclasses.replace(p, message=f"{p.message}{keys}", file=file, column=column)
-        if p.column is None
-        else dataclasses.replace(p, file=file, message=f"{p.message} (unit of column {column!r})")
-        for p in exc.problems
-    ]
 
 
 def _merge_patient_parts(
@@ -376,4 +394,5 @@ def merge_sites(parts: list[CanonicalTables]) -> CanonicalTables:
         cat([p.measurements for p in parts]),
         cat([p.treatments for p in parts]),
         cat([p.sources for p in parts]),
+        [a for p in parts for a in p.adjustments],
     )

@@ -14,6 +14,7 @@ to whole numpy arrays, so converting millions of rows costs one vector multiply.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import unicodedata
 from collections.abc import Mapping
@@ -358,3 +359,18 @@ def round_significant(values: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> n
 def is_known_unit(spelling: str, spellings: Mapping[str, str] | None = None) -> bool:
     """True when ``spelling`` is an accepted unit spelling (compared by :func:`unit_key`)."""
     return unit_key(spelling) in _table(spellings)
+
+
+def located_unit_problems(exc: InputError, file: str, column: str, variable: str) -> list[Problem]:
+    """A unit error of a patient column, located: the file and column, and the config key to fix
+    (``columns/<variable>/unit`` of the source, or the spelling under ``unit_spellings``)."""
+    keys = (
+        f" (set in `columns: {{{variable}: {{unit: ...}}}}` of this source, "
+        f"or `variables: {{{variable}: {{unit: ...}}}}`)"
+    )
+    return [
+        dataclasses.replace(p, message=f"{p.message}{keys}", file=file, column=column)
+        if p.column is None
+        else dataclasses.replace(p, file=file, message=f"{p.message} (unit of column {column!r})")
+        for p in exc.problems
+    ]

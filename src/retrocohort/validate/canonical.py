@@ -294,10 +294,15 @@ def _cell(text: object) -> str:
 
 
 def validation_report(
-    error: ValidationFailed | None, tables: CanonicalTables | None, measurement_rows: int | None = None
+    error: ValidationFailed | None,
+    tables: CanonicalTables | None,
+    measurement_rows: int | None = None,
+    adjustments: list[dict] | None = None,
 ) -> str:
     """Markdown report: the problems, or the table sizes that passed (``measurement_rows``
-    when the measurements were gathered as files, not loaded)."""
+    when the measurements were gathered as files, not loaded), then the values changed by
+    declared policies (``adjustments``, records of
+    :meth:`retrocohort.ingest.policies.Adjustment.record`), one row each with its count."""
     if error is not None:
         lines = [
             "# Validation failed",
@@ -319,4 +324,24 @@ def validation_report(
         f"- patients: {len(tables.patients)} rows, {tables.patients.shape[1]} columns\n"
         f"- measurements: {measurement_rows if measurement_rows is not None else len(tables.measurements)} rows\n"
         f"- treatments: {len(tables.treatments)} rows\n"
-    )
+    ) + adjustments_section(adjustments or [])
+
+
+def adjustments_section(adjustments: list[dict]) -> str:
+    """Markdown section listing each value change a declared policy made (empty when none):
+    site, file, variable, policy key and value, count, and the sentence tables footnote."""
+    if not adjustments:
+        return ""
+    lines = [
+        "",
+        "## Values changed by declared policies",
+        "",
+        "| site | file | variable | policy | count | change |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {_cell(a['site'])} | {_cell(a['file'])} | {_cell(a['variable'])} | {_cell(a['policy'])} | "
+        f"{a['count']:,} | {_cell(a['sentence'])} |"
+        for a in adjustments
+    ]
+    return "\n".join(lines) + "\n"
