@@ -68,8 +68,6 @@ PENDING = {
     "tables/cells.py",
     "tables/cohort_tables.py",
     "tables/declared_tables.py",
-    "tables/group_table.py",
-    "tables/survival_table.py",
 }
 
 

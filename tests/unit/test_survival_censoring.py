@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from loaded_sections import items, statistics
+from loaded_sections import filled, items, statistics
 from matplotlib.lines import Line2D
 from statsmodels.duration.survfunc import SurvfuncRight
 
@@ -244,7 +244,7 @@ def test_km_note_and_table_footnote_say_who_was_analysed_censored_and_excluded()
     note = km_note(stats, "res")
     assert note.splitlines()[-1] == SYNTHETIC_NOTE
     assert "1 patient excluded (Time to resolution and Treatment" in note.replace("\n", " ")
-    config = {"survival": [CENSORED], "variables": VARIABLES, "tables": {}, "study": {}}
+    config = filled({"survival": [CENSORED], "variables": VARIABLES, "tables": {}, "study": {}})
     table = build_survival_table(stats, config)
     foot = " ".join(table.footnotes)
     assert (
