@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from loaded_sections import statistics, table
+from loaded_sections import filled, statistics, table
 
 from retrocohort.analysis.declared_tables import declared_table_statistics, reference_levels
 from retrocohort.cohort.derive import derive_variables, points_score
@@ -195,18 +195,25 @@ def test_regression_reference_level_defaults_to_the_first_declared_category(coho
 
 
 def test_formatted_declared_tables_label_rows_with_units(cohort):
-    config = {
-        "variables": VARIABLES,
-        "derived": {},
-        "statistics": {"rounding": "half_up", "p_value": {"decimals": 3, "threshold": 0.001}},
-        "tables": {
-            "t1": {"kind": "descriptive", "by": "arm", "rows": [{"variable": "age"}], "title": "Table 1."},
-            "t5": {"kind": "regression", "model": "logistic", "outcome": "died", "predictors": ["age"]},
-        },
-    }
-    stats = declared_table_statistics(cohort, "t1", table(config["tables"]["t1"]), VARIABLES, statistics())
+    config = filled(
+        {
+            "variables": VARIABLES,
+            "derived": {},
+            "statistics": {"rounding": "half_up", "p_value": {"decimals": 3, "threshold": 0.001}},
+            "tables": {
+                "t1": {
+                    "kind": "descriptive",
+                    "by": "arm",
+                    "rows": [{"variable": "age"}],
+                    "title": "Table 1.",
+                },
+                "t5": {"kind": "regression", "model": "logistic", "outcome": "died", "predictors": ["age"]},
+            },
+        }
+    )
+    stats = declared_table_statistics(cohort, "t1", config["tables"]["t1"], VARIABLES, config["statistics"])
     assert "Age (years), median" in to_markdown(build_declared_table(stats, "t1", config))
-    stats = declared_table_statistics(cohort, "t5", table(config["tables"]["t5"]), VARIABLES, statistics())
+    stats = declared_table_statistics(cohort, "t5", config["tables"]["t5"], VARIABLES, config["statistics"])
     assert "| Age (years) |" in to_markdown(build_declared_table(stats, "t5", config))
 
 

@@ -67,7 +67,6 @@ PENDING = {
     "tables/build.py",
     "tables/cells.py",
     "tables/cohort_tables.py",
-    "tables/declared_tables.py",
 }
 
 
