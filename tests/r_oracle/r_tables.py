@@ -296,3 +296,25 @@ def compare_regression(
             cmp.cell(
                 table, row_key, column, index[row_key][column], values[0], rel=rel if column != "n" else REL
             )
+
+
+def filled(config: dict[str, Any]) -> dict[str, Any]:
+    """A (partial) study config with the schema's defaults filled, as ``load_study`` fills them
+    (pipeline functions read defaults from the loaded study only)."""
+    from retrocohort.config.check import SCHEMA_PATH, read_yaml
+    from retrocohort.config.study import fill_defaults
+
+    return fill_defaults(config, read_yaml(SCHEMA_PATH))
+
+
+def descriptive_options() -> dict[str, Any]:
+    """The table-level keywords of :func:`retrocohort.analysis.stratified.stratified_statistics`
+    as a loaded study's descriptive table gives them."""
+    table = {"kind": "descriptive", "rows": [{"variable": "x"}]}
+    config = filled({"statistics": {}, "tables": {"t": table}})
+    spec = config["tables"]["t"]
+    return {
+        "hf_type": config["statistics"]["quantile_type"],
+        "missing": spec["missing"],
+        "exact_max_n": spec["exact_max_n"],
+    }

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from r_tables import descriptive_options
 from rscript import r_dataset_csv, run_r
 
 from retrocohort.analysis.regression import regression_analysis
@@ -94,7 +95,7 @@ def _heads(stats: pd.DataFrame) -> pd.DataFrame:
 @pytest.mark.parametrize("by", ["trt", "stage"])
 def test_stratified_p_values_and_smd_equal_r(pbc, by, tmp_path: Path):
     rows = [r for r in ROWS if r["variable"] != by]
-    stats = _heads(stratified_statistics(pbc, rows, by))
+    stats = _heads(stratified_statistics(pbc, rows, by, **descriptive_options()))
     fallbacks = stats["method"].str.contains("exact test is infeasible", na=False)
     assert fallbacks.sum() == (1 if by == "stage" else 0)  # edema x stage only
     r = run_r(f'by <- "{by}"\n' + R_TABLE_ONE, frames={"pbc": pbc}, workdir=tmp_path)
@@ -193,7 +194,9 @@ out$stage_pct <- c(prop.table(table(d$stage)), prop.table(table(d$stage, g), 2))
 
 
 def test_stratified_summaries_equal_r(pbc, tmp_path: Path):
-    stats = stratified_statistics(pbc, ROWS, "trt", group_labels={1: "D-penicillamine", 2: "Placebo"})
+    stats = stratified_statistics(
+        pbc, ROWS, "trt", group_labels={1: "D-penicillamine", 2: "Placebo"}, **descriptive_options()
+    )
     r = run_r(R_SUMMARIES, frames={"pbc": pbc}, workdir=tmp_path)
     names = ["Overall", "D-penicillamine", "Placebo"]
     heads = _heads(stats)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from r_tables import filled
 from rscript import r_dataset_csv, run_r
 
 from retrocohort.analysis.survival import survival_statistics
@@ -60,7 +61,8 @@ def r_fit(lung) -> dict[str, list]:
 
 @pytest.mark.parametrize("ci_type", CI_TYPES)
 def test_censored_kaplan_meier_matches_survfit(lung, r_fit, ci_type):
-    stats, results = survival_statistics(lung, [{**SPEC, "ci_type": ci_type}], VARIABLES, {}, {}, set())
+    loaded = filled({"statistics": {}, "survival": [{**SPEC, "ci_type": ci_type}]})
+    stats, results = survival_statistics(lung, loaded["survival"], VARIABLES, {}, loaded["statistics"], set())
     km = stats[stats["role"] == "km"]
     r_km = np.asarray(r_fit[f"{ci_type}|km"]).reshape(5, -1)
     np.testing.assert_allclose(

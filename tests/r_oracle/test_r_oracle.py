@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from r_tables import filled
 from rscript import r_dataset_csv, run_r
 
 from retrocohort.analysis.paired import compare_parameter
@@ -145,9 +146,11 @@ def test_difference_paired_differences_rounded():
     differs(r["raw"], r["rounded"], "R on raw floats vs rounded differences")
     # Table 3 under preset R ranks the raw differences: wilcox.test(x, y, paired = TRUE) itself
     pairs = pd.DataFrame({"before": y, "after": x})
-    row = compare_parameter("v", "continuous", pairs, {"wilcoxon": {"preset": "R"}})[0]
+    row = compare_parameter(
+        "v", "continuous", pairs, filled({"statistics": {"wilcoxon": {"preset": "R"}}})["statistics"]
+    )[0]
     close(row["p_value"], r["raw"], "Table 3 under preset R vs wilcox.test on raw values")
-    rounded = {"wilcoxon": {"preset": "R", "differences": "rounded"}, "decimals_for_tests": 6}
+    rounded = filled({"statistics": {"wilcoxon": {"preset": "R", "differences": "rounded"}}})["statistics"]
     close(compare_parameter("v", "continuous", pairs, rounded)[0]["p_value"], r["rounded"], "rounded")
 
 

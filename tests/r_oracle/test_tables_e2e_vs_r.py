@@ -30,6 +30,7 @@ from r_tables import (
     cells_of,
     compare_regression,
     compare_stratified,
+    descriptive_options,
     r_numbers,
     regression_code,
     run_oracle,
@@ -166,7 +167,8 @@ def test_stratified_table_comparator_on_pbc(pbc, by, labels, tmp_path: Path):
 
     spec = {"by": by, "rows": [r for r in PBC_ROWS if r["variable"] != by], "group_labels": labels}
     ours = _csv_round_trip(
-        stratified_statistics(pbc, spec["rows"], by, group_labels=labels), tmp_path / "t.csv"
+        stratified_statistics(pbc, spec["rows"], by, group_labels=labels, **descriptive_options()),
+        tmp_path / "t.csv",
     )
     r = run_oracle(stratified_code("baseline", pbc, spec, ours))
     cmp = Comparison()

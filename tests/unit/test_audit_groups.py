@@ -4,6 +4,7 @@ import math
 
 import pandas as pd
 import pytest
+from loaded_sections import filled
 
 from retrocohort.analysis.groups import group_statistics
 from retrocohort.audit.published import Definition, PublishedNumber, PublishedStudy
@@ -55,11 +56,13 @@ def _data(with_rows=True):
             "cause": pd.array(cause, dtype="string"),
         }
     )
-    config = {"statistics": STATS, "groups": [SPEC], "paired_days": [0, 7]}
+    config = filled({"statistics": STATS, "groups": [SPEC], "paired_days": [0, 7]})
     rows = []
     if with_rows:
         frame = patients.set_index("patient_id")
-        stats = group_statistics(frame, [SPEC], {"dur": {"kind": "continuous"}}, {}, STATS, set())
+        stats = group_statistics(
+            frame, config["groups"], {"dur": {"kind": "continuous"}}, {}, config["statistics"], set()
+        )
         rows = stats.to_dict("records")
     empty_meas = pd.DataFrame(
         {

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import filled, statistics
 
 from retrocohort.audit.published import Definition, PublishedNumber, PublishedStudy
 from retrocohort.audit.regen.regenerated import (
@@ -93,7 +94,7 @@ def _data(hscore_source="hscore_reported"):
             "hscore_used_source": hscore_source,
         }
     )
-    config = {"statistics": STATS, "paired_days": [0, 7], "baseline_day": 0}
+    config = filled({"statistics": STATS, "paired_days": [0, 7], "baseline_day": 0})
     return build_audit_data(
         cohort=ids,
         patients=patients,
@@ -198,7 +199,7 @@ def test_not_recomputable_cases():
 def test_paired_p_variants_include_configured_first_and_named_alternatives():
     before = np.array([10.0, 20, 30, 40, 50, 60])
     after = np.array([5.0, 9, 31, 10, 20, 25])
-    methods = signed_rank_methods(after - before, STATS)
+    methods = signed_rank_methods(after - before, statistics(STATS))
     assert methods[0].configured and "configured" in methods[0].name
     names = [m.name for m in methods]
     assert any("normal approximation without" in n for n in names) and "paired t-test" in names

@@ -3,6 +3,7 @@
 import json
 
 import pandas as pd
+from loaded_sections import statistics
 
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 from retrocohort.audit.regen.regenerated import AuditData
@@ -42,7 +43,7 @@ def _data(durations, synthetic=frozenset()):
         synthetic=frozenset(synthetic),
         source_files={"duration": ("real.csv",)},
         table3={},
-        statistics={"quantile_type": 7, "rounding": "half_up"},
+        statistics=statistics({"quantile_type": 7, "rounding": "half_up"}),
         paired_days=(0, 7),
     )
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from loaded_sections import filled
 
 from retrocohort.cli import main
 
@@ -77,14 +78,14 @@ def test_data_dir_without_a_run_is_an_input_error(tmp_path, capsys):
 
 def test_audit_options_read_from_the_study_config():
     from retrocohort.audit.regen.study_inputs import audit_options
-    from retrocohort.config.check import read_yaml
+    from retrocohort.config.study import load_study
 
-    config = read_yaml(ROOT / "config/config.yaml")
+    config = load_study(ROOT / "config/config.yaml", base_dir=ROOT).data  # as `audit --data` loads it
     options = audit_options(config, ROOT)
-    assert options.rule == config["statistics"].get("rounding", "half_up")
+    assert options.rule == config["statistics"]["rounding"]
     assert options.ranges and all(lo <= hi for lo, hi in options.ranges.values())
     assert (options.calibration is not None) == bool(config.get("audit", {}).get("calibration"))
-    bare = audit_options({})
+    bare = audit_options(filled({}))  # a study that sets none of these: the schema's defaults
     assert (bare.rule, bare.max_group_total, bare.calibration) == ("half_up", None, None)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import yaml
+from loaded_sections import statistics, table
 
 from retrocohort.analysis.declared_tables import declared_table_statistics
 from retrocohort.config.study import load_study
@@ -174,7 +175,7 @@ def test_labels_matching_no_patient_stop_the_table_instead_of_printing_empty_arm
         "rows": [{"variable": "age"}],
     }
     with pytest.raises(ConfigError) as err:
-        declared_table_statistics(frame, "t9", spec, {}, {"quantile_type": 7})
+        declared_table_statistics(frame, "t9", table(spec), {}, statistics())
     problem = err.value.problems[0]
     assert problem.column == "tables/t9/group_labels" and "x, y" in problem.expected
 
@@ -313,7 +314,7 @@ def test_a_reference_level_of_a_yes_no_measurement_is_written_as_printed():
         "fever": {"kind": "binary", "table": "measurements"},
         "out": {"kind": "binary", "table": "patients"},
     }
-    stats = declared_table_statistics(frame, "t9", spec, variables, {"quantile_type": 7})
+    stats = declared_table_statistics(frame, "t9", table(spec), variables, statistics())
     assert set(stats["reference"].dropna().astype(str)) == {"0.0"}
     assert stats["ratio"].notna().all()
 

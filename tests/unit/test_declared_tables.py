@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from loaded_sections import filled, statistics, table
 
 from retrocohort.analysis.declared_tables import declared_table_statistics, reference_levels
 from retrocohort.cohort.derive import derive_variables, points_score
@@ -173,12 +174,12 @@ def test_descriptive_table_by_group_and_overall_only(cohort):
         "by": "arm",
         "rows": [{"variable": "age"}, {"variable": "sex"}, {"variable": "stage", "kind": "categorical"}],
     }
-    stats = declared_table_statistics(cohort, "t1", spec, VARIABLES, {"quantile_type": 7})
+    stats = declared_table_statistics(cohort, "t1", table(spec), VARIABLES, statistics())
     sex = stats[(stats["variable"] == "sex") & (stats["row_type"] == "level")]
     assert sex["level"].tolist() == ["male", "female"]  # the declared category order
     assert stats.loc[stats["variable"] == "age", "test"].iloc[0] == "Mann-Whitney U"
     assert len(stats[(stats["variable"] == "stage") & (stats["row_type"] == "level")]) == 4
-    alone = declared_table_statistics(cohort, "t1", {**spec, "by": None}, VARIABLES, {"quantile_type": 7})
+    alone = declared_table_statistics(cohort, "t1", table({**spec, "by": None}), VARIABLES, statistics())
     assert [c for c in alone.columns if c.startswith("n_group@")] == ["n_group@Overall"]
     assert alone["p_value"].isna().all()
     age = alone[alone["variable"] == "age"].iloc[0]
@@ -188,24 +189,31 @@ def test_descriptive_table_by_group_and_overall_only(cohort):
 def test_regression_reference_level_defaults_to_the_first_declared_category(cohort):
     spec = {"kind": "regression", "model": "logistic", "outcome": "died", "predictors": ["age", "sex"]}
     assert reference_levels(spec, VARIABLES) == {"sex": "male"}
-    stats = declared_table_statistics(cohort, "t5", spec, VARIABLES, {})
+    stats = declared_table_statistics(cohort, "t5", table(spec), VARIABLES, statistics())
     sex = stats[stats["variable"] == "sex"].iloc[0]
     assert (sex["reference"], sex["level"]) == ("male", "female")
 
 
 def test_formatted_declared_tables_label_rows_with_units(cohort):
-    config = {
-        "variables": VARIABLES,
-        "derived": {},
-        "statistics": {"rounding": "half_up", "p_value": {"decimals": 3, "threshold": 0.001}},
-        "tables": {
-            "t1": {"kind": "descriptive", "by": "arm", "rows": [{"variable": "age"}], "title": "Table 1."},
-            "t5": {"kind": "regression", "model": "logistic", "outcome": "died", "predictors": ["age"]},
-        },
-    }
-    stats = declared_table_statistics(cohort, "t1", config["tables"]["t1"], VARIABLES, {"quantile_type": 7})
+    config = filled(
+        {
+            "variables": VARIABLES,
+            "derived": {},
+            "statistics": {"rounding": "half_up", "p_value": {"decimals": 3, "threshold": 0.001}},
+            "tables": {
+                "t1": {
+                    "kind": "descriptive",
+                    "by": "arm",
+                    "rows": [{"variable": "age"}],
+                    "title": "Table 1.",
+                },
+                "t5": {"kind": "regression", "model": "logistic", "outcome": "died", "predictors": ["age"]},
+            },
+        }
+    )
+    stats = declared_table_statistics(cohort, "t1", config["tables"]["t1"], VARIABLES, config["statistics"])
     assert "Age (years), median" in to_markdown(build_declared_table(stats, "t1", config))
-    stats = declared_table_statistics(cohort, "t5", config["tables"]["t5"], VARIABLES, {})
+    stats = declared_table_statistics(cohort, "t5", config["tables"]["t5"], VARIABLES, config["statistics"])
     assert "| Age (years) |" in to_markdown(build_declared_table(stats, "t5", config))
 
 
@@ -235,7 +243,9 @@ def test_a_declared_listing_lists_every_patient_up_to_max_rows(cohort):
         },
     }
     frame = cohort.rename_axis("patient_id")
-    stats = declared_table_statistics(frame, "deaths", config["tables"]["deaths"], VARIABLES, {})
+    stats = declared_table_statistics(
+        frame, "deaths", table(config["tables"]["deaths"]), VARIABLES, statistics()
+    )
     assert list(stats.columns) == ["patient_id", "age", "sex"] and len(stats) == len(cohort)
     text = to_markdown(build_declared_table(stats, "deaths", config))
     assert "First 5 of 40 patients listed; the full listing is results/stats/deaths.csv." in text

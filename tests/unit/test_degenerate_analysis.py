@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from loaded_sections import items, statistics
 
 from retrocohort.analysis.descriptive import table1_statistics
 from retrocohort.analysis.groups import group_statistics
@@ -136,14 +137,16 @@ def test_paired_tests_never_raise_and_explain_missing_statistics(pair_frame, pre
     if kind == "binary":
         pair_frame = (pair_frame > 1).astype(float)
     cfg = {"wilcoxon": {"preset": preset}, "extra_tests": ["sign", "paired_t"], "multiplicity": "holm"}
-    rows = compare_parameter("lab", kind, pair_frame, cfg)
+    rows = compare_parameter("lab", kind, pair_frame, statistics(cfg))
     assert rows[0]["role"] == "main" and rows[0]["n_pairs"] == len(pair_frame)
     frame = pd.DataFrame(rows)
     assert_missing_statistics_explained(
         frame[frame["role"] == "main"], PAIRED_STATISTICS[: 4 if kind != "binary" else 2]
     )
     assert_missing_statistics_explained(frame[frame["role"] != "main"], ["statistic", "p_value"])
-    table = table3_from_pairs({"lab": pair_frame}, [{"variable": "lab"}], VARIABLES, (0, 7), cfg, set())
+    table = table3_from_pairs(
+        {"lab": pair_frame}, [{"variable": "lab"}], VARIABLES, (0, 7), statistics(cfg), set()
+    )
     main = table[table["role"] == "main"].iloc[0]
     assert np.isnan(main["p_adjusted"]) == np.isnan(main["p_value"])
 
@@ -151,7 +154,7 @@ def test_paired_tests_never_raise_and_explain_missing_statistics(pair_frame, pre
 def test_all_zero_differences_are_not_tested_under_either_preset():
     same = pd.DataFrame({"before": [1.0, 2.0, 3.0], "after": [1.0, 2.0, 3.0]})
     for preset in ("retrocohort", "R"):
-        rows = compare_parameter("lab", "continuous", same, {"wilcoxon": {"preset": preset}})
+        rows = compare_parameter("lab", "continuous", same, statistics({"wilcoxon": {"preset": preset}}))
         assert rows[0]["method"].startswith("not computed: every paired difference is zero")
         assert np.isnan(rows[0]["p_value"]) and rows[0]["day0_median"] == 2.0
 
@@ -160,7 +163,9 @@ def test_constant_differences_give_no_paired_t_but_a_sign_test():
     shifted = pd.DataFrame({"before": [1.0, 2.0, 3.0], "after": [2.0, 3.0, 4.0]})
     rows = {
         r["role"]: r
-        for r in compare_parameter("lab", "continuous", shifted, {"extra_tests": ["sign", "paired_t"]})
+        for r in compare_parameter(
+            "lab", "continuous", shifted, statistics({"extra_tests": ["sign", "paired_t"]})
+        )
     }
     assert rows["paired_t"]["method"].startswith("not computed: the paired differences have zero variance")
     assert rows["sign"]["p_value"] == 0.25 and rows["main"]["p_value"] == 0.25
@@ -176,7 +181,7 @@ GROUP_SPECS = [
 @PROFILE
 @given(cohorts())
 def test_group_comparisons_never_raise_and_explain_missing_statistics(frame):
-    stats = group_statistics(frame, GROUP_SPECS, VARIABLES, {}, {}, set())
+    stats = group_statistics(frame, items("groups", GROUP_SPECS), VARIABLES, {}, statistics(), set())
     tests = stats[stats["role"] == "test"]
     assert len(tests) == len(GROUP_SPECS)
     assert_missing_statistics_explained(tests, ["statistic", "p_value"])
@@ -203,7 +208,9 @@ SURVIVAL_SPECS = [
 @given(cohorts())
 def test_survival_never_raises_and_explains_missing_statistics(frame):
     variables = {**VARIABLES, "event": {"kind": "binary", "table": "patients"}}
-    stats, results = survival_statistics(frame, SURVIVAL_SPECS, variables, {}, {}, set())
+    stats, results = survival_statistics(
+        frame, items("survival", SURVIVAL_SPECS), variables, {}, statistics(), set()
+    )
     assert set(results) == {"all", "observed", "by_arm"}
     medians = stats[stats["role"] == "median"]
     assert len(medians) == 4  # one per group (1 + 1 + 2), even an empty one
@@ -216,7 +223,7 @@ def test_survival_never_raises_and_explains_missing_statistics(frame):
 def test_a_constant_outcome_is_not_ranked_even_beyond_the_exact_limit():
     frame = pd.DataFrame({"x": [3.0] * 120, "arm": ["A", "B"] * 60})
     spec = {"id": "constant", "outcome": "x", "group_variable": "arm"}
-    stats = group_statistics(frame, [spec], VARIABLES, {}, {}, set())
+    stats = group_statistics(frame, items("groups", [spec]), VARIABLES, {}, statistics(), set())
     test = stats[stats["role"] == "test"].iloc[0]
     assert test["method"] == "not computed: every known outcome value is equal (nothing to rank)"
     assert np.isnan(test["p_value"]) and test["n"] == 120
@@ -227,5 +234,7 @@ def test_a_constant_outcome_is_not_ranked_even_beyond_the_exact_limit():
 def test_many_equal_paired_differences_use_the_normal_approximation_without_raising():
     shifted = pd.DataFrame({"before": [1.0] * 60, "after": [2.0] * 60})
     for preset in ("retrocohort", "R"):
-        main = compare_parameter("lab", "continuous", shifted, {"wilcoxon": {"preset": preset}})[0]
+        main = compare_parameter("lab", "continuous", shifted, statistics({"wilcoxon": {"preset": preset}}))[
+            0
+        ]
         assert main["details"]["exact"] is False and 0 < main["p_value"] < 1e-10

@@ -12,6 +12,7 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import statistics
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation
@@ -621,7 +622,7 @@ def test_slope_annotations_print_p_as_table3_does():
         "crp": "Wilcoxon signed-rank p = 0.005",
         "fever": "McNemar p <0.005",
     }
-    adjusted = slope_annotations(table3_rows("holm"), {})
+    adjusted = slope_annotations(table3_rows("holm"), {"statistics": statistics()})
     assert adjusted["crp"] == "Wilcoxon signed-rank p (holm-adjusted) = 0.011"
 
 

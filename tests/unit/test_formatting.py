@@ -237,22 +237,29 @@ def test_printed_p_relation_is_the_table_cell_after_p(stats_cfg: dict) -> None:
     from retrocohort.format.numbers import format_p as raw_format_p
     from retrocohort.format.pvalues import p_value_format, printed_p, printed_p_relation
 
+    stats_cfg = _loaded_statistics(stats_cfg)
     p_format = p_value_format(stats_cfg)
     for p in (0.0004, 0.0049, 0.005, 0.0125, 0.125, 1.0, float("nan")):
         cell = printed_p(p, p_format)
         relation = printed_p_relation(p, p_format)
         assert relation == (cell if cell.startswith("<") else f"= {cell}")
         # what steps/figures.slope_annotations prints today with its own call to format_p
-        pfmt = stats_cfg.get("p_value", {})
+        pfmt = stats_cfg["p_value"]
         today = raw_format_p(
-            p,
-            decimals=pfmt.get("decimals", 3),
-            threshold=pfmt.get("threshold", 0.001),
-            rule=stats_cfg.get("rounding", "half_up"),
+            p, decimals=pfmt["decimals"], threshold=pfmt["threshold"], rule=stats_cfg["rounding"]
         )
         assert relation == (today if today.startswith("<") else f"= {today}")
-    assert printed_p_relation(0.0004, p_value_format({})) == "<0.001"
-    assert printed_p_relation(0.0125, p_value_format({})) == "= 0.013"
+    defaults = p_value_format(_loaded_statistics({}))  # the schema's: 3 decimals, below 0.001
+    assert printed_p_relation(0.0004, defaults) == "<0.001"
+    assert printed_p_relation(0.0125, defaults) == "= 0.013"
+
+
+def _loaded_statistics(stats_cfg: dict) -> dict:
+    """``statistics`` as a loaded study holds it: the schema's defaults filled."""
+    from retrocohort.config.check import SCHEMA_PATH, read_yaml
+    from retrocohort.config.study import fill_defaults
+
+    return fill_defaults({"statistics": stats_cfg}, read_yaml(SCHEMA_PATH))["statistics"]
 
 
 @pytest.mark.parametrize(

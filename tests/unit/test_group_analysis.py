@@ -5,6 +5,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import items, statistics
 from scipy import stats
 
 from retrocohort.analysis.groups import group_assignment, group_key, group_statistics
@@ -43,7 +44,12 @@ def _frame() -> pd.DataFrame:
 
 def _stats(comparisons, frame=None, stats_cfg=None, synthetic=frozenset()):
     return group_statistics(
-        _frame() if frame is None else frame, comparisons, VARIABLES, DERIVED, stats_cfg or {}, set(synthetic)
+        _frame() if frame is None else frame,
+        items("groups", comparisons),
+        VARIABLES,
+        DERIVED,
+        statistics(stats_cfg),
+        set(synthetic),
     )
 
 
@@ -181,14 +187,16 @@ def test_duplicate_ids_raise():
 def test_printed_p_follows_the_study_settings():
     from retrocohort.format.pvalues import p_value_format, printed_p
 
-    default = p_value_format({})
+    default = p_value_format(statistics())
     assert [printed_p(p, default) for p in (0.0004, 0.0015, 0.0125, np.nan)] == [
         "<0.001",
         "0.002",
         "0.013",
         "—",
     ]
-    even = p_value_format({"rounding": "half_even", "p_value": {"decimals": 2, "threshold": 0.01}})
+    even = p_value_format(
+        statistics({"rounding": "half_even", "p_value": {"decimals": 2, "threshold": 0.01}})
+    )
     assert [printed_p(p, even) for p in (0.005, 0.125)] == ["<0.01", "0.12"]
 
 

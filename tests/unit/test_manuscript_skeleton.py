@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from loaded_sections import descriptive_options
 
 from retrocohort.analysis.stratified import stratified_statistics
 from retrocohort.manuscript.resolve import build_namespace, resolve_template
@@ -64,6 +65,11 @@ COX = {
     "thousands_separator": ",",
     "thousands_min": 10000,
 }
+
+
+def _stratified(frame, rows, by, **options):
+    """:func:`stratified_statistics` with a loaded descriptive table's settings unless given."""
+    return stratified_statistics(frame, rows, by, **{**descriptive_options(), **options})
 
 
 def _config(**tables) -> dict:
@@ -321,7 +327,7 @@ def test_declared_cells_print_exactly_as_their_table(tmp_path):
     rows = [{"variable": "ferritin", "kind": "continuous", "stat": "median_iqr"},
             {"variable": "ascites", "kind": "binary", "missing": "no"},
             {"variable": "sex", "kind": "categorical", "levels": ["m", "f"]}]  # fmt: skip
-    stats = stratified_statistics(frame, rows, "arm", group_labels={"a": "Drug", "b": "Placebo"})
+    stats = _stratified(frame, rows, "arm", group_labels={"a": "Drug", "b": "Placebo"})
     spec = {**BY_ARM, "rows": [{**rows[0], "decimals": 1}, rows[1], rows[2]], "overall": True}
     config = _config(labs=spec)
     config["variables"] |= {"ferritin": {"label": "Ferritin", "kind": "continuous"}}

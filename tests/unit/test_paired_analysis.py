@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import filled, statistics
 from scipy import stats
 
 from retrocohort.analysis.paired import (
@@ -25,6 +26,16 @@ CONFIG = {
 }
 
 
+def _compare(variable, kind, pairs, stats_cfg):
+    """:func:`compare_parameter` under a loaded study's ``statistics`` (schema defaults filled)."""
+    return compare_parameter(variable, kind, pairs, statistics(stats_cfg))
+
+
+def _table3(measurements, parameters, variables, points, stats_cfg, synthetic):
+    """:func:`table3_statistics` under a loaded study's ``statistics`` (schema defaults filled)."""
+    return table3_statistics(measurements, parameters, variables, points, statistics(stats_cfg), synthetic)
+
+
 def _long(values: dict[str, list[tuple[int, int, float]]]) -> pd.DataFrame:
     rows = [(pid, var, day, v) for var, triples in values.items() for pid, day, v in triples]
     return pd.DataFrame(rows, columns=["patient_id", "variable", "day", "value"])
@@ -37,7 +48,7 @@ def _pairs(before, after) -> pd.DataFrame:
 @pytest.mark.parametrize("n", [0, 1])
 @pytest.mark.parametrize("kind", ["continuous", "binary"])
 def test_fewer_than_two_pairs_gives_a_stated_row_instead_of_raising(n, kind):
-    rows = compare_parameter("x", kind, _pairs([1.0] * n, [0.0] * n), {"extra_tests": ["sign", "paired_t"]})
+    rows = _compare("x", kind, _pairs([1.0] * n, [0.0] * n), {"extra_tests": ["sign", "paired_t"]})
     main = rows[0]
     assert main["role"] == "main" and main["n_pairs"] == n and main["n_used"] == 0
     assert main["method"] == NOT_COMPUTED == "not computed: fewer than 2 pairs"
@@ -54,11 +65,11 @@ def test_table3_with_a_parameter_without_pairs_renders():
             "ldh": [(1, 0, 300.0), (1, 7, 200.0)],  # one pair
         }
     )
-    t3 = table3_statistics(meas, CONFIG["tables"]["table3"]["parameters"], VARIABLES, (0, 7), {}, set())
+    t3 = _table3(meas, CONFIG["tables"]["table3"]["parameters"], VARIABLES, (0, 7), {}, set())
     main = t3[t3["role"] == "main"].set_index("variable")
     assert main.loc["fever", "n_pairs"] == 0 and main.loc["ldh", "n_pairs"] == 1
     assert main.loc["crp", "n_pairs"] == 8 and main.loc["crp", "test"] == "Wilcoxon signed-rank"
-    table = build_table3(t3, CONFIG)
+    table = build_table3(t3, filled(CONFIG))
     cells = {r.cells[0]: r.cells for r in table.rows}
     assert cells["fever (n = 0)"][1:3] == ["—", "—"]
     assert cells["ldh (n = 1)"][3].startswith("—")
@@ -69,7 +80,7 @@ def test_continuous_row_matches_scipy_and_reports_effect_sizes():
     rng = np.random.default_rng(3)
     before = np.round(rng.normal(100, 20, 30), 1)
     after = np.round(before - rng.normal(8, 10, 30), 1)
-    row = compare_parameter(
+    row = _compare(
         "crp",
         "continuous",
         _pairs(before, after),
@@ -84,14 +95,14 @@ def test_continuous_row_matches_scipy_and_reports_effect_sizes():
 
 
 def test_all_zero_differences_do_not_raise():
-    row = compare_parameter("crp", "continuous", _pairs([5, 6, 7], [5, 6, 7]), {})[0]
+    row = _compare("crp", "continuous", _pairs([5, 6, 7], [5, 6, 7]), {})[0]
     assert row["n_pairs"] == 3 and row["hl_estimate"] == 0 and np.isnan(row["rank_biserial"])
 
 
 def test_binary_row_is_mcnemar_exact_with_counts():
     before = [1, 1, 1, 1, 0, 0, 1, 0]
     after = [0, 0, 0, 1, 0, 0, 0, 1]
-    row = compare_parameter("fever", "binary", _pairs(before, after), {})[0]
+    row = _compare("fever", "binary", _pairs(before, after), {})[0]
     # b = 4 (yes -> no), c = 1: p = 2 * P(Bin(5, 1/2) <= 1) = 0.375
     assert row["test"] == "McNemar" and row["p_value"] == pytest.approx(0.375)
     assert row["day0_count"] == 5 and row["day7_count"] == 2
@@ -132,9 +143,7 @@ def test_rank_biserial_from_the_test_statistic_equals_direct_computation(zero_me
 
     before = np.array([3, 5, 5, 8, 9, 9, 12, 14, 20, 21], float)
     after = np.array([1, 5, 6, 5, 7, 11, 12, 9, 15, 22], float)
-    row = compare_parameter(
-        "x", "continuous", _pairs(before, after), {"wilcoxon": {"zero_method": zero_method}}
-    )[0]
+    row = _compare("x", "continuous", _pairs(before, after), {"wilcoxon": {"zero_method": zero_method}})[0]
     assert row["rank_biserial"] == pytest.approx(rank_biserial_paired(after - before), abs=1e-12)
 
 
@@ -146,11 +155,11 @@ def test_table3_summary_statistic_is_configurable():
             "ldh": [],
         }
     )
-    t3 = table3_statistics(meas, [{"variable": "crp"}], VARIABLES, (0, 7), {}, set())
+    t3 = _table3(meas, [{"variable": "crp"}], VARIABLES, (0, 7), {}, set())
     config = {**CONFIG, "tables": {"table3": {"parameters": [{"variable": "crp"}], "summary": "mean"}}}
-    assert build_table3(t3, config).rows[0].cells[1:3] == ["3.0", "6.0"]  # medians would be 2.0, 4.0
+    assert build_table3(t3, filled(config)).rows[0].cells[1:3] == ["3.0", "6.0"]  # medians would be 2.0, 4.0
     config["tables"]["table3"]["summary"] = "median"
-    assert build_table3(t3, config).rows[0].cells[1:3] == ["2.0", "4.0"]
+    assert build_table3(t3, filled(config)).rows[0].cells[1:3] == ["2.0", "4.0"]
 
 
 def test_pairs_file_round_trip_gives_the_pairs_each_row_was_computed_from(tmp_path):
@@ -217,7 +226,7 @@ RAW_Y = [1.0, 2.1, 3.2, 0.6, 5.0, 4.0, 2.5, 3.1, 5.3, 0.2]
 
 
 def test_r_preset_ranks_raw_differences_as_wilcox_test():
-    row = compare_parameter("crp", "continuous", _pairs(RAW_X, RAW_Y), {"wilcoxon": {"preset": "R"}})[0]
+    row = _compare("crp", "continuous", _pairs(RAW_X, RAW_Y), {"wilcoxon": {"preset": "R"}})[0]
     assert row["statistic"] == 13.5
     assert row["p_value"] == pytest.approx(0.16714365968935108, rel=1e-12)
     assert (row["hl_estimate"], row["hl_ci_low"], row["hl_ci_high"]) == pytest.approx(
@@ -228,7 +237,7 @@ def test_r_preset_ranks_raw_differences_as_wilcox_test():
 
 def test_rounded_differences_stay_available_under_the_r_preset():
     settings = {"wilcoxon": {"preset": "R", "differences": "rounded"}, "decimals_for_tests": 6}
-    row = compare_parameter("crp", "continuous", _pairs(RAW_X, RAW_Y), settings)[0]
+    row = _compare("crp", "continuous", _pairs(RAW_X, RAW_Y), settings)[0]
     assert row["statistic"] == 12.0
     assert row["p_value"] == pytest.approx(0.11735160138956553, rel=1e-12)
     assert "raw floating-point" not in row["method"]

@@ -9,12 +9,20 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import descriptive_options, statistics, table
+from loaded_sections import statistics as loaded_statistics
+from loaded_sections import table as loaded_table
 
 from retrocohort.analysis.stratified import categorical_test, strata, stratified_statistics
 from retrocohort.errors import InputError
 from retrocohort.render.model import Marked
 from retrocohort.stats.smd import categorical_smd, continuous_smd
 from retrocohort.tables.cohort_tables import build_stratified_table
+
+
+def _stratified(frame, rows, by, **options):
+    """:func:`stratified_statistics` with a loaded descriptive table's settings unless given."""
+    return stratified_statistics(frame, rows, by, **{**descriptive_options(), **options})
 
 
 @pytest.fixture
@@ -42,7 +50,7 @@ def _row(stats: pd.DataFrame, variable: str, row_type: str, level: str | None = 
 
 
 def test_strata_and_group_sizes_exclude_missing_group(cohort):
-    stats = stratified_statistics(cohort, ROWS, "arm")
+    stats = _stratified(cohort, ROWS, "arm")
     assert strata(stats) == ["Overall", "A", "B"]
     first = stats.iloc[0]
     assert (first["n_group@Overall"], first["n_group@A"], first["n_group@B"]) == (6, 3, 3)
@@ -50,7 +58,7 @@ def test_strata_and_group_sizes_exclude_missing_group(cohort):
 
 
 def test_continuous_row_numbers_and_missing_row(cohort):
-    stats = stratified_statistics(cohort, ROWS, "arm")
+    stats = _stratified(cohort, ROWS, "arm")
     age = _row(stats, "age", "value")
     assert age["kind"] == "continuous" and age["stat"] == "median_iqr"
     # A: 30, 40, 50 -> median 40, type-7 quartiles 35 and 45; overall 30, 35, 40, 45, 50
@@ -65,14 +73,14 @@ def test_continuous_row_numbers_and_missing_row(cohort):
 
 
 def test_missing_rule_always_and_no(cohort):
-    always = stratified_statistics(cohort, ROWS, "arm", missing="always")
+    always = _stratified(cohort, ROWS, "arm", missing="always")
     assert _row(always, "fever", "missing")["count@Overall"] == 0
-    never = stratified_statistics(cohort, [{"variable": "age", "missing": "no"}], "arm")
+    never = _stratified(cohort, [{"variable": "age", "missing": "no"}], "arm")
     assert set(never["row_type"]) == {"value"}
 
 
 def test_binary_and_categorical_levels(cohort):
-    stats = stratified_statistics(cohort, ROWS, "arm")
+    stats = _stratified(cohort, ROWS, "arm")
     fever = _row(stats, "fever", "value")
     assert fever["kind"] == "binary"
     assert (fever["count@A"], fever["denominator@A"], fever["count@B"]) == (2, 3, 1)
@@ -87,16 +95,16 @@ def test_binary_and_categorical_levels(cohort):
 
 def test_declared_level_order_and_undeclared_level_error(cohort):
     rows = [{"variable": "sex", "levels": ["male", "female", "other"]}]
-    stats = stratified_statistics(cohort, rows, "arm")
+    stats = _stratified(cohort, rows, "arm")
     assert stats.loc[stats["row_type"] == "level", "level"].tolist() == ["male", "female", "other"]
     with pytest.raises(InputError) as err:
-        stratified_statistics(cohort, [{"variable": "sex", "levels": ["male", "female"]}], "arm")
+        _stratified(cohort, [{"variable": "sex", "levels": ["male", "female"]}], "arm")
     problem = err.value.problems[0]
     assert (problem.row, problem.column, problem.value) == (5, "sex", "other")
 
 
 def test_tests_chosen_for_two_groups(cohort):
-    stats = stratified_statistics(cohort, ROWS, "arm")
+    stats = _stratified(cohort, ROWS, "arm")
     assert _row(stats, "age", "value")["test"] == "Mann-Whitney U"
     fever = _row(stats, "fever", "value")
     assert fever["test"] == "Fisher exact" and "expected count is below 5" in fever["method"]
@@ -116,7 +124,7 @@ def test_chi_square_when_every_expected_count_reaches_five():
 
 def test_more_than_two_groups_uses_kruskal_wallis():
     frame = pd.DataFrame({"g": list("aabbcc"), "x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
-    stats = stratified_statistics(frame, [{"variable": "x"}], "g")
+    stats = _stratified(frame, [{"variable": "x"}], "g")
     row = _row(stats, "x", "value")
     assert row["test"] == "Kruskal-Wallis"
     # H = 12/(6*7) * (3^2/2 + 7^2/2 + 11^2/2) - 3*7 = 32/7 ... on ranks 1..6
@@ -126,11 +134,11 @@ def test_more_than_two_groups_uses_kruskal_wallis():
 
 
 def test_group_labels_order_and_exclusion(cohort):
-    stats = stratified_statistics(cohort, ROWS, "arm", group_labels={"B": "Placebo", "A": "Drug"})
+    stats = _stratified(cohort, ROWS, "arm", group_labels={"B": "Placebo", "A": "Drug"})
     assert strata(stats) == ["Overall", "Placebo", "Drug"]
     only_a = cohort.assign(arm=cohort["arm"].replace({"B": "A"}))
     with pytest.raises(InputError, match="at least two groups"):
-        stratified_statistics(only_a, ROWS, "arm")
+        _stratified(only_a, ROWS, "arm")
 
 
 def test_continuous_smd_hand_values():
@@ -153,7 +161,7 @@ def test_categorical_smd_binary_formula_and_symmetry():
 
 
 def test_smd_in_statistics(cohort):
-    stats = stratified_statistics(cohort, ROWS, "arm")
+    stats = _stratified(cohort, ROWS, "arm")
     # fever: A 2/3, B 1/3
     p1, p2 = 2 / 3, 1 / 3
     expected = abs(p1 - p2) / math.sqrt((p1 * (1 - p1) + p2 * (1 - p2)) / 2)
@@ -164,7 +172,7 @@ def test_text_in_continuous_column_is_an_input_error_naming_the_row(cohort):
     bad = cohort.assign(age=cohort["age"].astype(object))
     bad.loc[4, "age"] = "male"
     with pytest.raises(InputError) as err:
-        stratified_statistics(bad, [{"variable": "age", "kind": "continuous"}], "arm", source="patients.csv")
+        _stratified(bad, [{"variable": "age", "kind": "continuous"}], "arm", source="patients.csv")
     problem = err.value.problems[0]
     assert (problem.file, problem.row, problem.column, problem.value) == ("patients.csv", 4, "age", "male")
     assert "categorical" in problem.expected
@@ -173,24 +181,24 @@ def test_text_in_continuous_column_is_an_input_error_naming_the_row(cohort):
 def test_binary_with_other_values_and_unknown_columns(cohort):
     bad = cohort.assign(fever=["yes", 0, 1, 0, 0, 1, 1])
     with pytest.raises(InputError) as err:
-        stratified_statistics(bad, [{"variable": "fever", "kind": "binary"}], "arm")
+        _stratified(bad, [{"variable": "fever", "kind": "binary"}], "arm")
     assert (err.value.problems[0].row, err.value.problems[0].value) == (2, "yes")
     with pytest.raises(InputError, match="not in the data"):
-        stratified_statistics(cohort, [{"variable": "weight"}], "arm")
+        _stratified(cohort, [{"variable": "weight"}], "arm")
     with pytest.raises(InputError, match="Grouping variable"):
-        stratified_statistics(cohort, ROWS, "site")
+        _stratified(cohort, ROWS, "site")
     with pytest.raises(InputError, match="kind, statistic or missing rule"):
-        stratified_statistics(cohort, [{"variable": "age", "stat": "mode"}], "arm")
+        _stratified(cohort, [{"variable": "age", "stat": "mode"}], "arm")
 
 
 def test_not_computed_when_a_group_has_no_value():
     frame = pd.DataFrame({"g": list("aabb"), "x": [1.0, 2.0, np.nan, np.nan]})
-    row = _row(stratified_statistics(frame, [{"variable": "x"}], "g"), "x", "value")
+    row = _row(_stratified(frame, [{"variable": "x"}], "g"), "x", "value")
     assert math.isnan(row["p_value"]) and row["method"].startswith("not computed")
 
 
 def test_stratified_table_layout(cohort):
-    stats = stratified_statistics(cohort, ROWS, "arm")
+    stats = _stratified(cohort, ROWS, "arm")
     spec = {
         "rows": [{"label": "Age, years", "decimals": 0}, {"label": "Fever"}, {"label": "Sex"}],
         "smd": True,
@@ -212,7 +220,7 @@ def test_stratified_table_layout(cohort):
 
 def test_stratified_table_without_overall_or_p():
     frame = pd.DataFrame({"g": list("aabb"), "x": [1.0, 2.0, 3.0, 4.0]})
-    stats = stratified_statistics(frame, [{"variable": "x", "stat": "mean_sd"}], "g")
+    stats = _stratified(frame, [{"variable": "x", "stat": "mean_sd"}], "g")
     table = build_stratified_table(stats, {"overall": False, "p_value": False, "rows": [{}]})
     assert table.columns == ["Characteristic", "a (n = 2)", "b (n = 2)"]
     assert table.rows[0].cells == ["x, mean (SD)", "1.5 (0.7)", "3.5 (0.7)"]
@@ -248,17 +256,17 @@ def test_kind_inference_and_count_alias():
         {"variable": "stage", "kind": "categorical"},
         {"variable": "days", "kind": "count"},
     ]
-    kinds = stratified_statistics(frame, rows, "g").drop_duplicates("variable").set_index("variable")["kind"]
+    kinds = _stratified(frame, rows, "g").drop_duplicates("variable").set_index("variable")["kind"]
     assert kinds.to_dict() == {"flag": "binary", "stage": "categorical", "days": "continuous"}
 
 
 def test_a_group_called_overall_is_refused(cohort):
     with pytest.raises(InputError, match="named 'Overall'"):
-        stratified_statistics(cohort, ROWS, "arm", group_labels={"A": "Overall", "B": "B"})
+        _stratified(cohort, ROWS, "arm", group_labels={"A": "Overall", "B": "B"})
 
 
 def test_continuous_cell_says_n_when_values_are_missing_and_no_missing_row(cohort):
-    stats = stratified_statistics(cohort, [{"variable": "age", "missing": "no"}], "arm")
+    stats = _stratified(cohort, [{"variable": "age", "missing": "no"}], "arm")
     cells = build_stratified_table(stats, {"rows": [{"decimals": 0}]}).rows[0].cells
     assert cells[1:4] == ["40 [35–45] (n = 5)", "40 [35–45]", "40 [38–43] (n = 2)"]
 
@@ -288,7 +296,9 @@ HEPATO_SPEC = {"kind": "descriptive", "by": "trt", "rows": [{"variable": "hepato
 def test_yates_follows_the_r_preset_on_pbc_hepatomegaly(statistics, table, p, yates):
     from retrocohort.analysis.declared_tables import declared_table_statistics
 
-    stats = declared_table_statistics(HEPATO, "t1", {**HEPATO_SPEC, **table}, {}, statistics)
+    stats = declared_table_statistics(
+        HEPATO, "t1", loaded_table({**HEPATO_SPEC, **table}), {}, loaded_statistics(statistics)
+    )
     row = _row(stats, "hepato", "value")
     assert row["test"] == "Pearson chi-square"
     assert row["p_value"] == pytest.approx(p, rel=1e-12)
@@ -303,9 +313,15 @@ def test_mann_whitney_r_preset_in_a_declared_table():
 
     frame = pd.DataFrame({"g": list("aaaaaabbbbb"), "x": [3.0, 5, 5, 8, 10, 12, 1, 2, 2, 5, 6]})
     spec = {"kind": "descriptive", "by": "g", "rows": [{"variable": "x"}]}
-    r = _row(declared_table_statistics(frame, "t", spec, {}, {"wilcoxon": {"preset": "R"}}), "x", "value")
+    r = _row(
+        declared_table_statistics(frame, "t", table(spec), {}, statistics({"wilcoxon": {"preset": "R"}})),
+        "x",
+        "value",
+    )
     assert r["p_value"] == pytest.approx(0.079343683197715023, rel=1e-12) and r["statistic"] == 25
     assert "normal approximation" in r["method"]
-    ours = declared_table_statistics(frame, "t", spec, {}, {"mann_whitney": {"preset": "retrocohort"}})
+    ours = declared_table_statistics(
+        frame, "t", table(spec), {}, statistics({"mann_whitney": {"preset": "retrocohort"}})
+    )
     assert "exact" in _row(ours, "x", "value")["method"]
     assert _row(ours, "x", "value")["p_value"] != pytest.approx(r["p_value"], rel=1e-3)

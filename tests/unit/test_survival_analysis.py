@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import items, statistics
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from retrocohort.analysis.survival import (
@@ -32,7 +33,7 @@ FRAME = pd.DataFrame(
 
 
 def _run(spec, frame=FRAME, synthetic=frozenset()):
-    return survival_statistics(frame, [spec], VARIABLES, {}, {}, set(synthetic))
+    return survival_statistics(frame, items("survival", [spec]), VARIABLES, {}, statistics(), set(synthetic))
 
 
 def test_ungrouped_analysis_equals_statsmodels():

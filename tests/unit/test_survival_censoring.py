@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from loaded_sections import filled, items, statistics
 from matplotlib.lines import Line2D
 from statsmodels.duration.survfunc import SurvfuncRight
 
@@ -45,7 +46,9 @@ GROUPED = {**CENSORED, "group_variable": "arm", "groups": {"A": "Arm A", "B": "A
 
 
 def _run(*specs, frame=FRAME, synthetic=frozenset()):
-    return survival_statistics(frame, list(specs), VARIABLES, {}, {}, set(synthetic))
+    return survival_statistics(
+        frame, items("survival", list(specs)), VARIABLES, {}, statistics(), set(synthetic)
+    )
 
 
 def _row(stats, role, group=None):
@@ -165,7 +168,7 @@ def test_an_empty_cohort_and_an_all_censored_group_do_not_fail():
 def test_bad_censor_time_raises_a_config_error_naming_the_key(spec, fragments):
     frame = FRAME.assign(resolved=True)
     with pytest.raises(ConfigError) as err:
-        survival_statistics(frame, [spec], {**VARIABLES}, {}, {}, set())
+        survival_statistics(frame, items("survival", [spec]), {**VARIABLES}, {}, statistics(), set())
     assert all(f in str(err.value) for f in fragments), str(err.value)
 
 
@@ -241,7 +244,7 @@ def test_km_note_and_table_footnote_say_who_was_analysed_censored_and_excluded()
     note = km_note(stats, "res")
     assert note.splitlines()[-1] == SYNTHETIC_NOTE
     assert "1 patient excluded (Time to resolution and Treatment" in note.replace("\n", " ")
-    config = {"survival": [CENSORED], "variables": VARIABLES, "tables": {}, "study": {}}
+    config = filled({"survival": [CENSORED], "variables": VARIABLES, "tables": {}, "study": {}})
     table = build_survival_table(stats, config)
     foot = " ".join(table.footnotes)
     assert (

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from loaded_sections import filled
 
 from retrocohort.analysis.declared_tables import declared_table_statistics, table_population
 from retrocohort.analysis.frames import cohort_frame
@@ -21,21 +22,24 @@ N = 20
 
 
 def _study(tid: str, table: dict, **top) -> dict:
-    """A minimal resolved config: one patient variable, one derived flag, one long-format lab."""
-    return {
-        "variables": {
-            "age": {"label": "Age", "kind": "continuous", "table": "patients"},
-            "arm": {"label": "Arm", "kind": "categorical", "table": "patients", "categories": ["a", "b"]},
-            "ferritin": {"label": "Ferritin", "kind": "continuous", "table": "measurements"},
-        },
-        "derived": {},
-        "baseline_day": 0,
-        "paired_days": [0, 7],
-        "time_points": {"baseline": {"day": 0, "window": [-3, 0], "rule": "closest", "tie": "earlier"}},
-        "statistics": {"quantile_type": 7, "rounding": "half_up", "p_value": {}},
-        "tables": {"preset": "ama", tid: table},
-        **top,
-    }
+    """A minimal resolved config (schema defaults filled): one patient variable, one derived
+    flag, one long-format lab."""
+    return filled(
+        {
+            "variables": {
+                "age": {"label": "Age", "kind": "continuous", "table": "patients"},
+                "arm": {"label": "Arm", "kind": "categorical", "table": "patients", "categories": ["a", "b"]},
+                "ferritin": {"label": "Ferritin", "kind": "continuous", "table": "measurements"},
+            },
+            "derived": {},
+            "baseline_day": 0,
+            "paired_days": [0, 7],
+            "time_points": {"baseline": {"day": 0, "window": [-3, 0], "rule": "closest", "tie": "earlier"}},
+            "statistics": {"quantile_type": 7, "rounding": "half_up", "p_value": {}},
+            "tables": {"preset": "ama", tid: table},
+            **top,
+        }
+    )
 
 
 def _files(tmp_path) -> dict[str, str]:
@@ -71,7 +75,9 @@ def test_a_long_format_row_takes_its_baseline_window_not_day_0(tmp_path):
     config = _study("t", TABLE)
     columns = row_columns(config, "t")
     frame, _ = cohort_frame(_files(tmp_path), config, columns)
-    stats = declared_table_statistics(frame, "t", TABLE, config["variables"], config["statistics"], columns)
+    stats = declared_table_statistics(
+        frame, "t", config["tables"]["t"], config["variables"], config["statistics"], columns
+    )
     row = stats[stats["variable"] == "ferritin"].iloc[0]
     expected = np.array([100.0] + [200.0 + 10 * i for i in range(1, N)])  # day 0, else day -2
     assert row["n@Overall"] == N
@@ -100,7 +106,9 @@ def test_row_and_table_time_points_override_the_baseline_and_one_variable_at_two
     columns = row_columns(config, "t")
     assert [c for c, _, _ in columns.values()] == ["ferritin@baseline", "ferritin@day7"]
     frame, _ = cohort_frame(_files(tmp_path), config, columns)
-    stats = declared_table_statistics(frame, "t", table, config["variables"], config["statistics"], columns)
+    stats = declared_table_statistics(
+        frame, "t", config["tables"]["t"], config["variables"], config["statistics"], columns
+    )
     assert list(stats["variable"]) == ["ferritin", "ferritin"]
     assert list(stats["time_point"]) == ["baseline", "day7"]
     assert stats["median@Overall"].iloc[1] == 1.0  # the day-5 values
@@ -114,7 +122,7 @@ def test_where_restricts_the_population_and_the_footnote_states_it_with_its_n(tm
     population = table_population(frame, table, "t")
     assert len(population) == N // 2 and set(population["arm"]) == {"b"}
     stats = declared_table_statistics(
-        population, "t", table, config["variables"], config["statistics"], columns
+        population, "t", config["tables"]["t"], config["variables"], config["statistics"], columns
     )
     text = "\n".join(build_declared_table(stats, "t", config, n_patients=len(population)).footnotes)
     assert "Patients with Arm = b (n = 10)." in text
@@ -237,7 +245,9 @@ def test_a_listing_shows_one_variable_at_two_time_points(tmp_path):
     )
     columns = row_columns(config, "l")
     frame, _ = cohort_frame(_files(tmp_path), config, columns)
-    stats = declared_table_statistics(frame, "l", table, config["variables"], config["statistics"], columns)
+    stats = declared_table_statistics(
+        frame, "l", config["tables"]["l"], config["variables"], config["statistics"], columns
+    )
     assert list(stats.columns) == ["patient_id", "ferritin@baseline", "ferritin@day7"]
     assert stats["ferritin@baseline"].iloc[1] == 210.0 and stats["ferritin@day7"].iloc[1] == 1.0
     printed = build_declared_table(stats, "l", config, n_patients=len(frame))
@@ -261,6 +271,8 @@ def test_a_regression_records_the_time_point_of_a_long_format_predictor(tmp_path
     columns = row_columns(config, "r")
     frame, _ = cohort_frame(_files(tmp_path), config, columns)
     frame = frame.assign(old=frame["age"] >= 50)
-    stats = declared_table_statistics(frame, "r", table, config["variables"], config["statistics"], columns)
+    stats = declared_table_statistics(
+        frame, "r", config["tables"]["r"], config["variables"], config["statistics"], columns
+    )
     assert int(stats["n"].iloc[0]) == N  # every patient has a value in the window (1 on day 0)
     assert set(stats["time_point"]) == {"baseline"} and set(stats["time_point_window"]) == {"-3 to 0"}

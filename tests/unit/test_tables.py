@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import filled, items, statistics
 
 from retrocohort.analysis.descriptive import table1_statistics
 from retrocohort.analysis.groups import group_statistics
@@ -165,13 +166,17 @@ GROUP_CONFIG = {
 
 
 def _group_table():
-    stats = group_statistics(FRAME, GROUP_CONFIG["groups"], VARIABLES, {}, {}, {"age"})
-    return stats, build_group_table(stats, GROUP_CONFIG)
+    stats = group_statistics(
+        FRAME, items("groups", GROUP_CONFIG["groups"]), VARIABLES, {}, statistics(), {"age"}
+    )
+    return stats, build_group_table(stats, filled(GROUP_CONFIG))
 
 
 def _survival_table():
-    stats, _ = survival_statistics(FRAME, GROUP_CONFIG["survival"], VARIABLES, {}, {}, set())
-    return stats, build_survival_table(stats, GROUP_CONFIG)
+    stats, _ = survival_statistics(
+        FRAME, items("survival", GROUP_CONFIG["survival"]), VARIABLES, {}, statistics(), set()
+    )
+    return stats, build_survival_table(stats, filled(GROUP_CONFIG))
 
 
 def test_group_table_sections_rows_and_lettered_methods():
@@ -269,11 +274,13 @@ T3_ROWS = [
 
 
 def _t3_config(**table3):
-    return {
-        "study": {"synthetic_note": "Synthetic data."},
-        "statistics": {},
-        "tables": {"table3": {"parameters": [{"variable": r[0]} for r in T3_ROWS], **table3}},
-    }
+    return filled(
+        {
+            "study": {"synthetic_note": "Synthetic data."},
+            "statistics": {},
+            "tables": {"table3": {"parameters": [{"variable": r[0]} for r in T3_ROWS], **table3}},
+        }
+    )
 
 
 def test_table3_groups_digits_once_per_row():
@@ -334,14 +341,18 @@ def test_bold_p_below_threshold_from_parameter_or_config():
 
 def test_group_and_survival_tables_bold_significant_p():
     _, plain = _group_table()
-    stats = group_statistics(FRAME, GROUP_CONFIG["groups"], VARIABLES, {}, {}, {"age"})
+    stats = group_statistics(
+        FRAME, items("groups", GROUP_CONFIG["groups"]), VARIABLES, {}, statistics(), {"age"}
+    )
     tests = stats[stats["role"] == "test"]["p_value"].tolist()
-    bold = build_group_table(stats, GROUP_CONFIG, bold_p_below=1.0)
+    bold = build_group_table(stats, filled(GROUP_CONFIG), bold_p_below=1.0)
     first_rows = [r for r in bold.rows if not r.section and r.cells[3]]
     assert [r.is_bold(3) for r in first_rows] == [p < 1.0 for p in tests]
     assert not any(r.is_bold(3) for r in plain.rows)
-    surv_stats, _ = survival_statistics(FRAME, GROUP_CONFIG["survival"], VARIABLES, {}, {}, set())
-    surv = build_survival_table(surv_stats, GROUP_CONFIG, bold_p_below=1.0)
+    surv_stats, _ = survival_statistics(
+        FRAME, items("survival", GROUP_CONFIG["survival"]), VARIABLES, {}, statistics(), set()
+    )
+    surv = build_survival_table(surv_stats, filled(GROUP_CONFIG), bold_p_below=1.0)
     p = surv_stats.loc[surv_stats["role"] == "logrank", "p_value"].iloc[0]
     assert any(r.is_bold(5) for r in surv.rows) == (p < 1.0)
 
@@ -366,8 +377,10 @@ def test_survival_columns_say_what_the_event_is():
         **GROUP_CONFIG,
         "survival": [dict(GROUP_CONFIG["survival"][0], label="Time to fever resolution")],
     }
-    stats, _ = survival_statistics(FRAME, config["survival"], VARIABLES, {}, {}, set())
-    table = build_survival_table(stats, config)
+    stats, _ = survival_statistics(
+        FRAME, items("survival", config["survival"]), VARIABLES, {}, statistics(), set()
+    )
+    table = build_survival_table(stats, filled(config))
     assert table.columns[2:5] == [
         "Median time to fever resolution, days (95% CI)",
         "Without fever resolution at 1 day (95% CI)",

@@ -10,6 +10,7 @@ import inspect
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import descriptive_options, items, statistics, table
 
 from retrocohort.analysis import groups, paired, stratified
 from retrocohort.analysis.groups import group_statistics
@@ -30,6 +31,11 @@ DATA = {
     "differences": [1.2, 0.8, -0.3, 1.5, 0.9],
     "binary_pairs": ([1, 1, 0, 0, 1, 0], [0, 1, 1, 1, 1, 1]),
 }
+
+
+def _stratified(frame, rows, by, **options):
+    """:func:`stratified_statistics` with a loaded descriptive table's settings unless given."""
+    return stratified_statistics(frame, rows, by, **{**descriptive_options(), **options})
 
 
 def _run(entry):
@@ -171,7 +177,7 @@ def test_declared_table_choosing_welch_prints_that_test_in_its_footnote():
     }
     policy = resolve_tests("descriptive", {}, spec["tests"], "tables/t1/tests")
     rows = [{"variable": "age", "stat": "mean_sd"}, {"variable": "fever"}]
-    stats = stratified_statistics(_two_arms(), rows, "arm", tests=policy, source="tables/t1")
+    stats = _stratified(_two_arms(), rows, "arm", tests=policy, source="tables/t1")
     age = stats[stats["variable"] == "age"].iloc[0]
     assert age["test"] == "Welch t-test"
     assert age["p_value"] == pytest.approx(0.0104229, abs=1e-6)  # R: t.test(age ~ arm)$p.value
@@ -188,16 +194,23 @@ def test_group_comparison_and_paired_table_choose_t_tests_by_config():
     frame = _two_arms().assign(arm=lambda f: f["arm"].map({"A": True, "B": False}))
     variables = {"age": {"kind": "continuous"}, "arm": {"kind": "binary"}}
     spec = {"id": "c", "outcome": "age", "group_variable": "arm", "groups": {"True": "A", "False": "B"}}
-    default = group_statistics(frame, [spec], variables, {}, {}, set())
+    default = group_statistics(frame, items("groups", [spec]), variables, {}, statistics(), set())
     welch = group_statistics(
-        frame, [{**spec, "tests": {"continuous_two_groups": "welch_t"}}], variables, {}, {}, set()
+        frame,
+        items("groups", [{**spec, "tests": {"continuous_two_groups": "welch_t"}}]),
+        variables,
+        {},
+        statistics(),
+        set(),
     )
     assert default.iloc[-1]["test"] == "Mann-Whitney U"
     assert welch.iloc[-1]["test"] == "Welch t-test" and welch.iloc[-1]["p_value"] == pytest.approx(
         0.0104229, abs=1e-6
     )
     pairs = pd.DataFrame({"before": [1.0, 2.0, 3.0, 4.0, 5.0], "after": [2.2, 2.8, 2.7, 5.5, 5.9]})
-    rows = compare_parameter("lab", "continuous", pairs, {"tests": {"continuous_paired": "paired_t"}})
+    rows = compare_parameter(
+        "lab", "continuous", pairs, statistics({"tests": {"continuous_paired": "paired_t"}})
+    )
     assert [r["test"] for r in rows] == ["paired t-test"] and rows[0]["role"] == "main"
     assert rows[0]["day0_median"] == 3.0  # the summaries stay with the main row
     assert rows[0]["details"]["mean_difference"] == pytest.approx(0.82)
@@ -213,7 +226,7 @@ def test_declared_table_statistics_honour_the_table_tests():
         "rows": [{"variable": "age"}],
     }
     variables = {"age": {"kind": "continuous"}, "arm": {"kind": "categorical", "categories": ["A", "B"]}}
-    stats = declared_table_statistics(_two_arms(), "t1", spec, variables, {"quantile_type": 7})
+    stats = declared_table_statistics(_two_arms(), "t1", table(spec), variables, statistics())
     assert stats[stats["variable"] == "age"].iloc[0]["test"] == "Welch t-test"
 
 

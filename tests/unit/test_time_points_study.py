@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from loaded_sections import filled, statistics
 
 from retrocohort.analysis.paired import table3_statistics
 from retrocohort.analysis.repeated import repeated_statistics
@@ -128,7 +129,7 @@ def test_a_time_points_study_names_its_columns_and_headers_from_the_points():
     variables = {"crp": {"kind": "continuous", "label": "CRP"}, "fever": {"kind": "binary"}}
     meas = _cohort_measurements(np.random.default_rng(1))
     parameters = config["tables"]["table3"]["parameters"]
-    stats = table3_statistics(meas, parameters, variables, paired_time_points(config), {}, set())
+    stats = table3_statistics(meas, parameters, variables, paired_time_points(config), statistics(), set())
     assert {"baseline_median", "year1_median", "baseline_count", "year1_count"} <= set(stats.columns)
     assert not any(c.startswith(("day0_", "day7_")) for c in stats.columns)
     crp = stats[(stats["variable"] == "crp") & (stats["role"] == "main")].iloc[0]
@@ -136,7 +137,7 @@ def test_a_time_points_study_names_its_columns_and_headers_from_the_points():
     assert crp["baseline_median"] == pytest.approx(expected_base)  # closest to 0 within [-30, 0]
     assert crp["n_pairs"] == 12 and crp["days"] == "0 vs 365"
 
-    repeated = repeated_statistics(meas, parameters, variables, repeated_time_points(config), {})
+    repeated = repeated_statistics(meas, parameters, variables, repeated_time_points(config), statistics())
     rep = repeated.set_index("variable")
     assert rep.loc["crp", "test"] == "Friedman" and rep.loc["fever", "test"] == "Cochran's Q"
     by_point = meas[meas["variable"] == "crp"].pivot(index="patient_id", columns="day", values="value")
@@ -146,7 +147,7 @@ def test_a_time_points_study_names_its_columns_and_headers_from_the_points():
     assert rep.loc["crp", "p_value"] == pytest.approx(friedman(direct).p_value, rel=1e-12)  # month6: last
     assert rep.loc["crp", "n"] == 12 and "month6_median" in rep.columns
 
-    table = build_table3(pd.concat([stats, repeated], ignore_index=True), config)
+    table = build_table3(pd.concat([stats, repeated], ignore_index=True), filled(config))
     assert table.columns == [
         "Parameter (n)",
         "Day 0",
@@ -157,7 +158,7 @@ def test_a_time_points_study_names_its_columns_and_headers_from_the_points():
     assert all(len(row.cells) == 5 for row in table.rows)
     assert any("1 year: the value closest to day 365 within days 300 to 430" in f for f in table.footnotes)
     assert any("Friedman test (continuous) or Cochran's Q (binary)" in f for f in table.footnotes)
-    assert len(build_table3(stats, {**config, "repeated_time_points": None}).columns) == 4
+    assert len(build_table3(stats, filled({**config, "repeated_time_points": None})).columns) == 4
 
 
 def test_methods_text_names_the_time_points_and_the_repeated_test():

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.analysis.descriptive import SUMMARY_COLUMNS, summarise_variable, variable_kind
-from retrocohort.analysis.presets import DEFAULT_EXACT_MAX_N, chi_square_correction, mann_whitney_options
+from retrocohort.analysis.presets import chi_square_correction, mann_whitney_options
 from retrocohort.analysis.test_policy import YATES_TESTS, choose_test, resolve_tests, run_group_test
 from retrocohort.config.check import variable_label
 from retrocohort.errors import ConfigError, Problem
@@ -258,7 +258,7 @@ def compare_groups(
         samples.append(
             known.astype(bool).to_numpy(dtype=float) if kind == "binary" else known.to_numpy(dtype="float64")
         )
-    mw_options = mann_whitney_options(stats_cfg or {}, int(spec.get("exact_max_n", DEFAULT_EXACT_MAX_N)))
+    mw_options = mann_whitney_options(stats_cfg, int(spec["exact_max_n"]))
     policy = resolve_tests("comparison", stats_cfg, spec.get("tests"), f"groups/{index}/tests")
     entry = choose_test(policy, kind, 2)
     correction = entry.name in YATES_TESTS and chi_square_correction(spec, stats_cfg or {})
@@ -295,7 +295,7 @@ def group_statistics(
 ) -> pd.DataFrame:
     """All configured comparisons: for each, one summary row per group and one test row."""
     check_unique_ids(comparisons, "groups")
-    hf = stats_cfg.get("quantile_type", 7)
+    hf = stats_cfg["quantile_type"]
     p_format = p_value_format(stats_cfg)
     rows = [
         row

@@ -69,7 +69,7 @@ _NOT_TEST_OPTIONS = ("preset", "differences")
 
 def wilcoxon_options(settings: dict) -> dict:
     """Signed-rank keyword arguments: a preset, then any explicit overrides."""
-    opts = wilcoxon_preset(settings.get("preset", "retrocohort"))
+    opts = wilcoxon_preset(settings["preset"])
     opts.update({k: v for k, v in settings.items() if k not in _NOT_TEST_OPTIONS})
     return opts
 
@@ -151,7 +151,7 @@ def compare_parameter(
     before = pairs["before"].to_numpy(dtype="float64")
     after = pairs["after"].to_numpy(dtype="float64")
     base = {"variable": variable, "kind": kind, "n_pairs": len(pairs)}
-    hf = stats_cfg.get("quantile_type", 7)
+    hf = stats_cfg["quantile_type"]
     main = choose_test(resolve_tests("paired", stats_cfg), kind, None)
     if len(pairs) < MIN_PAIRS:
         test = main.test
@@ -167,11 +167,11 @@ def compare_parameter(
         res = main.function(
             before.astype(bool),
             after.astype(bool),
-            method=stats_cfg.get("mcnemar", {}).get("method", "exact"),
+            method=stats_cfg["mcnemar"]["method"],
         )
         return [{**base, "role": "main", **res.to_dict(flat=False), **_binary_counts(before, after, tags)}]
-    raw = ranks_raw_differences(stats_cfg.get("wilcoxon", {}))
-    decimals = None if raw else stats_cfg.get("decimals_for_tests", 6)
+    raw = ranks_raw_differences(stats_cfg["wilcoxon"])
+    decimals = None if raw else stats_cfg["decimals_for_tests"]
     d = after - before if raw else np.round(after - before, decimals)
     extras = [
         _extra_test_row(base, name, d) for name in stats_cfg.get("extra_tests", []) if name != main.name
@@ -181,7 +181,7 @@ def compare_parameter(
             {**_extra_test_row(base, main.name, d), "role": "main", **_summaries(before, after, hf, tags)},
             *extras,
         ]
-    options = wilcoxon_options(stats_cfg.get("wilcoxon", {}))
+    options = wilcoxon_options(stats_cfg["wilcoxon"])
     if options["zero_method"] == "wilcox" and not (d != 0).any():
         # Wilcoxon's method drops zeros: no difference is left (R and scipy give NA/NaN)
         row = {**_not_computed(base, "Wilcoxon signed-rank", ALL_ZERO), "role": "main"}
@@ -195,10 +195,10 @@ def compare_parameter(
             )
     row.update(_summaries(before, after, hf, tags))
     if d.size:
-        preset = stats_cfg.get("wilcoxon", {}).get("preset", "retrocohort")
+        preset = stats_cfg["wilcoxon"]["preset"]
         hl = hodges_lehmann_paired(
             d,
-            conf_level=stats_cfg.get("hodges_lehmann", {}).get("conf_level", 0.95),
+            conf_level=stats_cfg["hodges_lehmann"]["conf_level"],
             decimals=decimals,
             convention="R" if preset == "R" else "retrocohort",
         )
@@ -263,7 +263,7 @@ def table3_from_pairs(
     frame["details"] = frame["details"].map(
         lambda d: {k: d[k] for k in sorted(d)} if isinstance(d, dict) else d
     )
-    method = stats_cfg.get("multiplicity", "none")
+    method = stats_cfg["multiplicity"]
     frame["p_adjusted"] = np.nan
     frame["adjustment"] = method
     if method != "none":

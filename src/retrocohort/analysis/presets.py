@@ -20,7 +20,7 @@ def is_r_preset(stats_cfg: Mapping) -> bool:
     return stats_cfg.get("wilcoxon", {}).get("preset") == "R"
 
 
-def mann_whitney_options(stats_cfg: Mapping, exact_max_n: int = DEFAULT_EXACT_MAX_N) -> dict:
+def mann_whitney_options(stats_cfg: Mapping, exact_max_n: int) -> dict:
     """Keyword arguments of :func:`retrocohort.stats.two_sample.mann_whitney` for a study.
 
     ``statistics.mann_whitney.preset`` (retrocohort, R, coin; see

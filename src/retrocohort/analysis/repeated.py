@@ -82,7 +82,7 @@ def repeated_statistics(
     names = [p["variable"] for p in parameters]
     worst = {n: v["worst"] for n, v in variables.items() if "worst" in v}
     values = time_point_values(measurements, names, points, worst, complete=True)
-    hf = int(stats_cfg.get("quantile_type", 7))
+    hf = int(stats_cfg["quantile_type"])
     rows = []
     for order, par in enumerate(parameters):
         name = par["variable"]

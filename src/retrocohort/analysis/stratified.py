@@ -217,14 +217,14 @@ def _row_spec(row: Mapping, frame: pd.DataFrame, source: str | None) -> tuple[st
     if (
         kind not in KINDS
         or (kind == "continuous" and stat not in CONTINUOUS_STATS)
-        or row.get("missing", "ifany") not in MISSING_RULES
+        or row.get("missing") not in (None, *MISSING_RULES)  # None: the table's rule
     ):
         raise _column_error(
             f"Invalid kind, statistic or missing rule for '{name}'",
             "unknown kind, statistic or missing rule",
             source,
             name,
-            f"kind={kind}, stat={stat}, missing={row.get('missing', 'ifany')}",
+            f"kind={kind}, stat={stat}, missing={row.get('missing')}",
             f"kind in {KINDS}; continuous stat in {CONTINUOUS_STATS}; missing in {MISSING_RULES}",
         )
     return name, kind, stat
@@ -287,9 +287,9 @@ def stratified_statistics(
     by: str | None,
     *,
     group_labels: Mapping[Any, str] | None = None,
-    hf_type: int = 7,
-    missing: str = "ifany",
-    exact_max_n: int = 50,
+    hf_type: int,
+    missing: str,
+    exact_max_n: int,
     chi_square_correction: bool = False,
     source: str | None = None,
     mann_whitney_test: Mapping | None = None,
@@ -312,11 +312,11 @@ def stratified_statistics(
         {group value: printed name} in display order; other values are excluded. Default:
         every observed value, sorted, named by itself.
     hf_type : int
-        Hyndman-Fan quantile type of the quartiles (7: R and numpy default).
+        Hyndman-Fan quantile type of the quartiles (the study's ``statistics.quantile_type``).
     missing : str
-        Missing rows: "ifany" (default, as gtsummary), "always" or "no".
+        Missing rows (the table's ``missing``; a row's own wins): "ifany", "always" or "no".
     exact_max_n, chi_square_correction
-        Passed to the Mann-Whitney test and to the chi-square test (default: no Yates, as
+        The table's, passed to the Mann-Whitney test and to the chi-square test (default: no Yates, as
         gtsummary; :func:`retrocohort.analysis.presets.chi_square_correction` resolves a study's setting).
     mann_whitney_test : mapping, optional
         Mann-Whitney keyword arguments (``presets.mann_whitney_options``); replace ``exact_max_n``.

@@ -146,7 +146,7 @@ def _group_rows(
             None,
         )
     km = kaplan_meier(t, e, conf, ci_type=ci_type)
-    med = median_survival(t, e, conf, ci_type=ci_type, convention=spec.get("median_convention", "midpoint"))
+    med = median_survival(t, e, conf, ci_type=ci_type, convention=spec["median_convention"])
     band = f"pointwise {conf:.0%} CI, {ci_type} transform of Greenwood's variance."
     rows = [
         {**g, "role": "km", **rec, "method": f"Kaplan–Meier estimate; {band}"}
@@ -257,8 +257,8 @@ def analyse(
         "time_variable": spec["time"],
         "event_definition": data.definition,
         "group_variable": group_var or "",
-        "conf_level": spec.get("conf_level", 0.95),
-        "ci_type": spec.get("ci_type", "log-log"),
+        "conf_level": spec["conf_level"],
+        "ci_type": spec["ci_type"],
         "synthetic": bool(used_vars & synthetic),
         "n_missing": int((~complete).sum()),
     }

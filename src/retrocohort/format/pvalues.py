@@ -8,13 +8,10 @@ from retrocohort.format.numbers import format_p
 
 
 def p_value_format(stats_cfg: dict) -> dict:
-    """Printing settings: ``statistics.p_value`` (decimals 3, threshold 0.001) and rounding."""
-    return {
-        "decimals": 3,
-        "threshold": 0.001,
-        **stats_cfg.get("p_value", {}),
-        "rule": stats_cfg.get("rounding", "half_up"),
-    }
+    """Printing settings: ``statistics.p_value`` (``decimals``, ``threshold``) and
+    ``statistics.rounding`` of a loaded study (:func:`retrocohort.config.study.load_study`
+    fills their schema defaults)."""
+    return {**stats_cfg["p_value"], "rule": stats_cfg["rounding"]}
 
 
 def printed_p(p: float, p_format: dict) -> str:

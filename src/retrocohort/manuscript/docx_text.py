@@ -24,7 +24,7 @@ from docx.text.paragraph import Paragraph
 from retrocohort.io.atomic import atomic_write_bytes
 from retrocohort.manuscript.template import strip_comments
 from retrocohort.render.docx import _fix_metadata, normalise_zip, set_page
-from retrocohort.render.presets import DEFAULT_PRESET, Preset, get_preset
+from retrocohort.render.presets import Preset, get_preset
 
 HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
 EMPHASIS = re.compile(r"(\*\*[^*]+\*\*|\*[^*\s][^*]*\*)")
@@ -76,8 +76,9 @@ def _set_text_styles(doc: DocumentObject, style: Preset) -> None:
             fonts.attrib.pop(qn(theme), None)
 
 
-def text_docx_bytes(markdown: str, title: str, preset: str = DEFAULT_PRESET) -> bytes:
-    """Deterministic DOCX bytes of ``markdown`` (see the module docstring for the syntax)."""
+def text_docx_bytes(markdown: str, title: str, preset: str) -> bytes:
+    """Deterministic DOCX bytes of ``markdown`` (see the module docstring for the syntax), in the
+    study's journal style ``preset`` (``tables.preset``)."""
     style = get_preset(preset)
     doc = Document()
     set_page(doc.sections[0], False, style)  # the tables' paper (python-docx's template: Letter)
@@ -93,7 +94,7 @@ def text_docx_bytes(markdown: str, title: str, preset: str = DEFAULT_PRESET) -> 
     return normalise_zip(buffer.getvalue())
 
 
-def write_text_docx(markdown: str, path: str | Path, title: str, preset: str = DEFAULT_PRESET) -> Path:
+def write_text_docx(markdown: str, path: str | Path, title: str, preset: str) -> Path:
     """Write :func:`text_docx_bytes` to ``path`` atomically; return the path."""
     atomic_write_bytes(path, text_docx_bytes(markdown, title, preset))
     return Path(path)

@@ -46,8 +46,8 @@ def descriptive_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict
         {
             **row,
             "label": row.get("label", _with_unit(config, row["variable"])),
-            "decimals": row.get("decimals", spec.get("decimals", 1)),
-            "pct_decimals": row.get("pct_decimals", spec.get("pct_decimals", 0)),
+            "decimals": row.get("decimals", spec["decimals"]),
+            "pct_decimals": row.get("pct_decimals", spec["pct_decimals"]),
         }
         for row in spec["rows"]
     ]

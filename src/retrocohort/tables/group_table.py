@@ -45,7 +45,7 @@ def build_group_table(
     spec_t = config.get("tables", {}).get(table_id, {})
     style = number_style(config, table_id)
     threshold = bold_threshold(config, table_id, bold_p_below)
-    hf = config.get("statistics", {}).get("quantile_type", 7)
+    hf = config["statistics"]["quantile_type"]
     specs = config.get("groups", []) if comparisons is None else comparisons
     rows, markers = [], {}
     for order, part in stats.groupby("order", sort=True):
@@ -60,7 +60,7 @@ def build_group_table(
                     [
                         rec["group"],
                         str(int(rec["n_group"])),
-                        _group_summary_cell(rec, spec.get("decimals", 1), style),
+                        _group_summary_cell(rec, spec["decimals"], style),
                         p_text if i == 0 else "",
                     ],
                     indent=1,

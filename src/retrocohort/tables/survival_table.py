@@ -105,7 +105,7 @@ def build_survival_table(
     rows, markers, notes = [], {}, []
     for order, part in stats.groupby("order", sort=True):
         spec = specs[int(order)]
-        dec = spec.get("decimals", 1)
+        dec = spec["decimals"]
         medians = part[part["role"] == "median"].to_dict("records")
         rows.append(
             Row([synthetic_label(medians[0]["analysis_label"], bool(medians[0]["synthetic"]))], section=True)

@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from retrocohort.analysis.groups import DEFAULT_EXACT_MAX_N, group_key
+from retrocohort.analysis.groups import group_key
+from retrocohort.analysis.presets import DEFAULT_EXACT_MAX_N
 from retrocohort.audit.published import Definition, PublishedNumber, PublishedStudy
 from retrocohort.audit.regen.regen_definitions import definition_series, describe
 from retrocohort.audit.regen.regen_model import (

@@ -69,11 +69,11 @@ class AuditData:
 
     @property
     def quantile_type(self) -> int:
-        return int(self.statistics.get("quantile_type", 7))
+        return int(self.statistics["quantile_type"])
 
     @property
     def rounding(self) -> str:
-        return str(self.statistics.get("rounding", "half_up"))
+        return str(self.statistics["rounding"])
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def build_audit_data(
     extra = hscore.set_index("patient_id")[
         [c for c in ("hscore_used", "hscore_probability_pct") if c in hscore.columns]
     ]
-    frame = baseline_frame(patients, meas, int(config.get("baseline_day", 0)), extra=extra)
+    frame = baseline_frame(patients, meas, int(config["baseline_day"]), extra=extra)
     files: dict[str, set[str]] = {}
     for rec in sources.to_dict("records"):
         files.setdefault(str(rec["variable"]), set()).add(str(rec["file"]))
@@ -136,8 +136,8 @@ def build_audit_data(
         synthetic=frozenset(synthetic),
         source_files={k: tuple(sorted(v)) for k, v in sorted(files.items())},
         table3=table3,
-        statistics=dict(config.get("statistics", {})),
-        paired_days=tuple(config.get("paired_days", [0, 7])),  # type: ignore[arg-type]
+        statistics=dict(config["statistics"]),
+        paired_days=tuple(config["paired_days"]),  # type: ignore[arg-type]
         time_points=paired_time_points(config),
         worst=worst_directions(config),
         hscore_source=str(used[0]) if len(used) == 1 else "recomputed",

@@ -93,9 +93,9 @@ def paired_value(entry: PublishedNumber, data: AuditData, types: Sequence[int]) 
 def signed_rank_methods(d: np.ndarray, stats_cfg: Mapping[str, Any]) -> list[Method]:
     """The configured signed-rank test, then R's default, normal approximations with and
     without continuity correction, Pratt's zero handling, the sign test and the paired t-test."""
-    dec = int(stats_cfg.get("decimals_for_tests", 6))
-    cfg = wilcoxon_options(dict(stats_cfg.get("wilcoxon", {})))
-    preset = dict(stats_cfg.get("wilcoxon", {})).get("preset", "retrocohort")
+    dec = int(stats_cfg["decimals_for_tests"])
+    cfg = wilcoxon_options(dict(stats_cfg["wilcoxon"]))
+    preset = stats_cfg["wilcoxon"]["preset"]
     variants: list[tuple[str, dict[str, Any], bool]] = [
         (f"Wilcoxon signed-rank as configured (preset '{preset}')", cfg, True),
         (
@@ -171,7 +171,7 @@ def paired_p(entry: PublishedNumber, data: AuditData) -> Regenerated:
     before, after = pairs["before"].to_numpy(float), pairs["after"].to_numpy(float)
     binary = set(np.unique(np.concatenate([before, after]))) <= {0.0, 1.0}
     if binary:
-        configured = str(data.statistics.get("mcnemar", {}).get("method", "exact"))
+        configured = str(data.statistics["mcnemar"]["method"])
         methods = mcnemar_methods(before, after, configured)
     else:
         methods = signed_rank_methods(after - before, data.statistics)

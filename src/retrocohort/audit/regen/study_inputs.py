@@ -50,8 +50,8 @@ class AuditOptions:
 
 def audit_options(config: Mapping[str, Any], project: Path | None = None) -> AuditOptions:
     """Rounding rule, quantile types, Mann-Whitney search bound, variable ranges and calibration
-    record (read relative to ``project``) from a study config."""
-    au = config.get("audit", {})
+    record (read relative to ``project``) from a loaded study config (schema defaults filled)."""
+    au = config["audit"]
     ranges = {
         k: (float(v["range"][0]), float(v["range"][1]))
         for k, v in config.get("variables", {}).items()
@@ -59,8 +59,8 @@ def audit_options(config: Mapping[str, Any], project: Path | None = None) -> Aud
     }
     cal = au.get("calibration")
     return AuditOptions(
-        rule=str(config.get("statistics", {}).get("rounding", "half_up")),
-        types=tuple(au.get("quantile_types", DEFAULT_QUANTILE_TYPES)),
+        rule=str(config["statistics"]["rounding"]),
+        types=tuple(au["quantile_types"]),
         max_group_total=int(au["max_group_total"]) if au.get("max_group_total") else None,
         ranges=ranges,
         calibration=load_calibration(str(project / cal if project else cal)) if cal else None,

@@ -1,0 +1,48 @@
+"""Config sections as a loaded study holds them: every schema ``default`` filled
+(:func:`retrocohort.config.study.fill_defaults`, as :func:`~retrocohort.config.study.load_study`
+does), for unit tests that call a pipeline function with a hand-written section. Pipeline code
+reads defaults from the loaded study only (tests/unit/test_no_restated_defaults.py)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from retrocohort.config.check import SCHEMA_PATH, read_yaml
+from retrocohort.config.study import fill_defaults
+
+
+@cache
+def _schema() -> dict:
+    return read_yaml(SCHEMA_PATH)
+
+
+def filled(config: dict[str, Any]) -> dict[str, Any]:
+    """A (partial) study config with the schema's defaults filled."""
+    return fill_defaults(config, _schema())
+
+
+def statistics(section: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``statistics:`` with its defaults filled."""
+    return filled({"statistics": dict(section or {})})["statistics"]
+
+
+def items(name: str, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A list section (``groups:``, ``survival:``, ``paired:``...) with each entry's defaults filled."""
+    return filled({name: [dict(e) for e in entries]})[name]
+
+
+def table(spec: dict[str, Any], table_id: str = "t") -> dict[str, Any]:
+    """One entry of ``tables:`` (a declared ``kind:`` or a classic table) with its defaults filled."""
+    return filled({"tables": {table_id: dict(spec)}})["tables"][table_id]
+
+
+def descriptive_options() -> dict[str, Any]:
+    """The table-level keywords of :func:`retrocohort.analysis.stratified.stratified_statistics`
+    as a loaded descriptive table gives them (``hf_type``, ``missing``, ``exact_max_n``)."""
+    spec = table({"kind": "descriptive", "rows": [{"variable": "x"}]})
+    return {
+        "hf_type": statistics()["quantile_type"],
+        "missing": spec["missing"],
+        "exact_max_n": spec["exact_max_n"],
+    }
