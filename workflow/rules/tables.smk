@@ -50,6 +50,8 @@ if CLASSIC_TABLES:
         input:
             cohort=f"{RESULTS}/selection/cohort.parquet",
             patients=f"{VALIDATED}/patients.parquet",
+            # values a declared policy changed (out_of_range: missing, ...): footnoted per table
+            adjustments=f"{RESULTS}/validation/adjustments.json",
             table1=[f"{RESULTS}/stats/table1.csv"] if TABLE1 else [],
             table3=[f"{RESULTS}/stats/table3_paired.json"] if TABLE3 else [],
             # the paper's printed numbers, when the study has them (Table 1 rows that differ get ‡)

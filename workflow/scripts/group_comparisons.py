@@ -4,6 +4,7 @@ a formatted table."""
 
 from retrocohort.analysis.frames import cohort_frame, write_statistics
 from retrocohort.analysis.groups import group_statistics
+from retrocohort.ingest.policies import with_adjustment_footnotes
 from retrocohort.pipeline.step import run_step
 from retrocohort.tables.group_table import build_group_table
 from retrocohort.tables.write import write_table_formats
@@ -15,7 +16,10 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         frame, config["groups"], config["variables"], config["derived"], config["statistics"], synthetic
     )
     write_statistics(stats, output["json"], output["csv"])
-    write_table_formats(build_group_table(stats, config), output, preset=config["tables"]["preset"])
+    table = with_adjustment_footnotes(
+        build_group_table(stats, config), input["adjustments"], config["groups"], config
+    )
+    write_table_formats(table, output, preset=config["tables"]["preset"])
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

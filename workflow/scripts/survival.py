@@ -9,6 +9,7 @@ import pandas as pd
 from retrocohort.analysis.frames import cohort_frame, write_statistics
 from retrocohort.analysis.survival import survival_statistics
 from retrocohort.figures.km_figure import draw_km_figure
+from retrocohort.ingest.policies import with_adjustment_footnotes
 from retrocohort.pipeline.step import run_step
 from retrocohort.tables.survival_table import build_survival_table
 from retrocohort.tables.write import write_table_formats
@@ -20,7 +21,10 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     stats, results = survival_statistics(
         frame, analyses, config["variables"], config["derived"], config["statistics"], synthetic
     )
-    write_table_formats(build_survival_table(stats, config), output, preset=config["tables"]["preset"])
+    table = with_adjustment_footnotes(
+        build_survival_table(stats, config), input["adjustments"], analyses, config
+    )
+    write_table_formats(table, output, preset=config["tables"]["preset"])
     printed = [
         draw_km_figure(
             stats,

@@ -8,6 +8,7 @@ import pandas as pd
 from retrocohort.analysis.frames import read_table3
 from retrocohort.audit.published import load_study
 from retrocohort.cohort.frames import category_codes
+from retrocohort.ingest.policies import with_adjustment_footnotes
 from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import read_parquet, write_csv, write_text
 from retrocohort.pipeline.step import optional_input, run_step
@@ -56,6 +57,10 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         tables["table2"] = _table2(patients, config, output["table2_csv"])
     if optional_input(input, "table3"):
         tables["table3"] = build_table3(read_table3(optional_input(input, "table3")), config)
+    tables = {  # a value a declared policy changed is footnoted under every table that uses it
+        stem: with_adjustment_footnotes(table, input["adjustments"], config["tables"][stem], config)
+        for stem, table in tables.items()
+    }
     for stem, table in tables.items():
         write_table_formats(table, output, preset=config["tables"]["preset"], prefix=f"{stem}_")
     write_text(output["latex_document"], standalone_document(list(tables.values())))
