@@ -13,51 +13,6 @@ cohort_table_outputs = lambda: [
     for tid, fid in DECLARED_FIGURES
     for f in [*figure_files(f"{tid}/km_{fid}"), f"{RESULTS}/stats/{tid}/km_{fid}_numbers.csv"]
 ]
-#: The config keys each kind reads besides the table's own entry and the shared ones.
-KIND_KEYS = {
-    "descriptive": ["statistics/mann_whitney", "statistics/chi_square"],
-    "regression": [],
-    "listing": [],
-    "comparison": ["statistics/mann_whitney", "statistics/chi_square", "study/synthetic_note"],
-    "survival": ["study/synthetic_note"],
-    "paired": [
-        "paired_time_points",
-        "statistics/mcnemar",
-        "statistics/hodges_lehmann",
-        "statistics/decimals_for_tests",
-        "statistics/extra_tests",
-        "statistics/multiplicity",
-        "study/synthetic_note",
-    ],
-}
-
-
-def figure_label(table_id, figure_id):
-    """The printed name of a declared table's figure: its analysis' label (else its id)."""
-    entries = TABLES[table_id].get("analyses") or []
-    return next((a.get("label", figure_id) for a in entries if a["id"] == figure_id), figure_id)
-
-
-def cohort_table_keys(table_id):
-    """What the rules of one declared table read of the study: its entry, the study's variables
-    and time points, the statistics settings of its kind."""
-    return config_keys(
-        f"tables/{table_id}",
-        "tables/preset",
-        "variables",
-        "derived",
-        "baseline_day",
-        "baseline_time_point",  # the time points of long-format rows
-        "time_points",
-        "paired_days",
-        "statistics/quantile_type",
-        "statistics/rounding",
-        "statistics/p_value",
-        "statistics/wilcoxon",  # the study's R preset
-        "statistics/tests",
-        "statistics/default_tests",
-        *KIND_KEYS[TABLES[table_id]["kind"]],
-    )
 
 
 rule cohort_table:

@@ -165,6 +165,93 @@ def all_outputs():
     )
 
 
+#: The config keys each kind reads besides the table's own entry and the shared ones.
+KIND_KEYS = {
+    "descriptive": ["statistics/mann_whitney", "statistics/chi_square"],
+    "regression": [],
+    "listing": [],
+    "comparison": ["statistics/mann_whitney", "statistics/chi_square", "study/synthetic_note"],
+    "survival": ["study/synthetic_note"],
+    "paired": [
+        "paired_time_points",
+        "statistics/mcnemar",
+        "statistics/hodges_lehmann",
+        "statistics/decimals_for_tests",
+        "statistics/extra_tests",
+        "statistics/multiplicity",
+        "study/synthetic_note",
+    ],
+}
+
+
+def figure_label(table_id, figure_id):
+    """The printed name of a declared table's figure: its analysis' label (else its id)."""
+    entries = TABLES[table_id].get("analyses") or []
+    return next((a.get("label", figure_id) for a in entries if a["id"] == figure_id), figure_id)
+
+
+def cohort_table_keys(table_id):
+    """What the rules of one declared table read of the study: its entry, the study's variables
+    and time points, the statistics settings of its kind."""
+    return config_keys(
+        f"tables/{table_id}",
+        "tables/preset",
+        "variables",
+        "derived",
+        "baseline_day",
+        "baseline_time_point",  # the time points of long-format rows
+        "time_points",
+        "paired_days",
+        "statistics/quantile_type",
+        "statistics/rounding",
+        "statistics/p_value",
+        "statistics/wilcoxon",  # the study's R preset
+        "statistics/tests",
+        "statistics/default_tests",
+        *KIND_KEYS[TABLES[table_id]["kind"]],
+    )
+
+
+def manuscript_config():
+    """The config slice that rule `manuscript` reads, i.e. the classic tables' number formats
+    (Table 1 rows without their labels), or, with declared tables, every table's rows, labels
+    and decimals and the variables' labels."""
+    if DECLARED_TABLES:
+        return config_keys(
+            "statistics/quantile_type",
+            "statistics/rounding",
+            "statistics/p_value",
+            "study/title",
+            "study/synthetic_note",
+            "tables",
+            "variables",
+            "derived",
+            "paired_days",
+            "time_points",
+            "paired_time_points",
+        )
+    return with_value(
+        config_keys(
+            "statistics/quantile_type",
+            "statistics/rounding",
+            "statistics/p_value",
+            "study/title",
+            "study/synthetic_note",
+            "tables/preset",
+            "tables/table1/rows",
+            "tables/table1/thousands_separator",
+            "tables/table1/thousands_min",
+            "tables/table3/parameters",
+            "tables/table3/bold_p_below",
+            "paired_days",
+            "time_points",
+            "paired_time_points",
+        ),
+        "tables/table1/rows",
+        table1_row_formats(),
+    )
+
+
 def planned_outputs():
     """(rule, output) of every job this run will execute (for the run-status hooks)."""
     try:
@@ -190,7 +277,7 @@ def orphan_outputs():
     try:
         rules = list(workflow.rules)
         files = [p for p in Path(RESULTS).rglob("*") if p.is_file()]
-    except Exception:  # Snakemake's rule API: without it, nothing is removed
+    except Exception:  # Snakemake's API for rules; without it, nothing is removed
         return []
     return run_status.orphaned_outputs(files, lambda path: any(rule.is_producer(path) for rule in rules))
 

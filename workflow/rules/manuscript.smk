@@ -40,46 +40,6 @@ manuscript_outputs = lambda: (
 )
 
 
-def manuscript_config():
-    """The config slice rule `manuscript` reads: the classic tables' number formats (Table 1 rows
-    without their labels), or, with declared tables, every table's rows, labels and decimals and
-    the variables' labels."""
-    if DECLARED_TABLES:
-        return config_keys(
-            "statistics/quantile_type",
-            "statistics/rounding",
-            "statistics/p_value",
-            "study/title",
-            "study/synthetic_note",
-            "tables",
-            "variables",
-            "derived",
-            "paired_days",
-            "time_points",
-            "paired_time_points",
-        )
-    return with_value(
-        config_keys(
-            "statistics/quantile_type",
-            "statistics/rounding",
-            "statistics/p_value",
-            "study/title",
-            "study/synthetic_note",
-            "tables/preset",
-            "tables/table1/rows",
-            "tables/table1/thousands_separator",
-            "tables/table1/thousands_min",
-            "tables/table3/parameters",
-            "tables/table3/bold_p_below",
-            "paired_days",
-            "time_points",
-            "paired_time_points",
-        ),
-        "tables/table1/rows",
-        table1_row_formats(),
-    )
-
-
 rule methods:
     input:
         **METHODS_SOURCES,
