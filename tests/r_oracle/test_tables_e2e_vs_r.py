@@ -53,11 +53,7 @@ class OracleStudy:
 
 
 #: Studies checked end to end: the flagship and the second real study (Mayo PBC trial).
-STUDIES = [
-    OracleStudy("flagship", ROOT),
-    OracleStudy("pbc", ROOT / "studies" / "pbc"),
-    OracleStudy("mgus2", ROOT / "studies" / "mgus2"),
-]
+STUDIES = [OracleStudy("flagship", ROOT), OracleStudy("pbc", ROOT / "studies" / "pbc")]
 #: Config of the second run, whose paired table must be R's by construction.
 R_PRESET = {"wilcoxon": {"preset": "R"}, "mcnemar": {"method": "chi2_cc"}}
 
