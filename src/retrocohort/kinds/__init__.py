@@ -3,18 +3,18 @@ is built by the rule ``cohort_table`` through the kind registered here.
 
 Adding a kind is one module defining a :class:`~retrocohort.kinds.base.TableKind` named
 ``KIND`` plus its line in :data:`KINDS` (and its entry in the config schema's
-``declared_table``).
+``declared_table``); kinds that share their computation are one module defining ``KINDS``
+(:mod:`retrocohort.kinds.per_patient`).
 """
 
 from __future__ import annotations
 
-from retrocohort.kinds import comparison, descriptive, listing, paired, regression, survival
+from retrocohort.kinds import comparison, paired, per_patient, survival
 from retrocohort.kinds.base import TableKind, TableRequest, load_table_request
 
 #: kind name -> TableKind, in the order config/README.md documents them.
 KINDS: dict[str, TableKind] = {
-    module.KIND.name: module.KIND
-    for module in (descriptive, regression, listing, comparison, survival, paired)
+    kind.name: kind for kind in (*per_patient.KINDS, comparison.KIND, survival.KIND, paired.KIND)
 }
 
 __all__ = ["KINDS", "TableKind", "TableRequest", "load_table_request", "table_kind"]
