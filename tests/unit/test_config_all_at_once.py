@@ -6,28 +6,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-import yaml
 from loaded_sections import statistics, table
+from study_edits import problems_after_edit
 
 from retrocohort.analysis.declared_tables import declared_table_statistics
 from retrocohort.config.study import load_study
 from retrocohort.errors import ConfigError
 from retrocohort.render.markdown import to_markdown
 from retrocohort.tables.declared_tables import build_declared_table
-
-
-def _problems(study_dir, tmp_path, monkeypatch, edit) -> list:
-    """The problems of the study at ``study_dir`` after ``edit`` (empty when it loads)."""
-    monkeypatch.chdir(study_dir)
-    cfg = yaml.safe_load((study_dir / "config/config.yaml").read_text(encoding="utf-8"))
-    edit(cfg)
-    path = tmp_path / "study.yaml"
-    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    try:
-        load_study(path, base_dir=study_dir)
-    except ConfigError as exc:
-        return exc.problems
-    return []
 
 
 def _columns(problems) -> list[str]:
@@ -47,7 +33,7 @@ def test_schema_errors_do_not_hide_cross_reference_errors(root, tmp_path, monkey
         c["tables"]["table1"]["rows"][1]["stat"] = "bogus"  # schema
         c["groups"][0]["outcome"] = "no_such_variable"  # cross-reference
 
-    columns = _columns(_problems(root, tmp_path, monkeypatch, edit))
+    columns = _columns(problems_after_edit(root, tmp_path, monkeypatch, edit))
     assert "tables/table1/rows/1/stat" in columns
     assert "groups/0/outcome" in columns
 
@@ -59,7 +45,7 @@ def test_a_malformed_section_skips_only_its_own_checks(root, tmp_path, monkeypat
         c["tables"]["broken"] = {"kind": "regression", "model": "cox", "predictors": "age"}  # schema
         c["tables"]["other"] = {"kind": "descriptive", "rows": [{"variable": "nope"}]}  # cross-ref
 
-    problems = _problems(root, tmp_path, monkeypatch, edit)
+    problems = problems_after_edit(root, tmp_path, monkeypatch, edit)
     columns = _columns(problems)
     assert "survival/0/time" in columns  # the schema error
     assert "survival/1/event" in columns  # index of the entry as written (entry 0 was set aside)
@@ -74,7 +60,7 @@ def test_a_wrong_type_of_a_whole_section_does_not_crash_the_checks(root, tmp_pat
         c["sites"][next(iter(c["sites"]))]["sources"][0]["columns"] = ["a list"]
         c["groups"][0]["group_variable"] = "no_such_group"
 
-    columns = _columns(_problems(root, tmp_path, monkeypatch, edit))
+    columns = _columns(problems_after_edit(root, tmp_path, monkeypatch, edit))
     assert "survival" in columns and "groups/0/group_variable" in columns
 
 
@@ -82,7 +68,9 @@ def test_a_wrong_type_of_a_whole_section_does_not_crash_the_checks(root, tmp_pat
 
 
 def test_survival_event_and_event_when_observed_together_are_refused(root, tmp_path, monkeypatch):
-    problems = _problems(root, tmp_path, monkeypatch, lambda c: c["survival"][0].update(event="died"))
+    problems = problems_after_edit(
+        root, tmp_path, monkeypatch, lambda c: c["survival"][0].update(event="died")
+    )
     hit = [p for p in problems if p.column == "survival/0/event_when_observed"]
     assert hit and "`event`" in hit[0].message and "`event_when_observed`" in hit[0].message
 
@@ -91,10 +79,12 @@ def test_at_risk_times_beyond_the_time_axis_are_refused_at_load(root, tmp_path, 
     def edit(c):
         c["survival"][0].update(time_axis_max=14, at_risk_times=[0, 7, 21])
 
-    problems = _problems(root, tmp_path, monkeypatch, edit)
+    problems = problems_after_edit(root, tmp_path, monkeypatch, edit)
     hit = [p for p in problems if p.column == "survival/0/at_risk_times"]
     assert hit and hit[0].value == [21]
-    ok = _problems(root, tmp_path, monkeypatch, lambda c: c["survival"][0].update(at_risk_times=[0, 7]))
+    ok = problems_after_edit(
+        root, tmp_path, monkeypatch, lambda c: c["survival"][0].update(at_risk_times=[0, 7])
+    )
     assert "survival/0/at_risk_times" not in _columns(ok)
 
 
@@ -109,14 +99,14 @@ def test_at_risk_times_beyond_the_time_axis_are_refused_at_load(root, tmp_path, 
 )
 def test_keys_of_the_other_model_are_refused_naming_both(pbc, tmp_path, monkeypatch, table, key):
     spec = {"kind": "regression", "predictors": ["age"], **table}
-    problems = _problems(pbc, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
+    problems = problems_after_edit(pbc, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
     hit = [p for p in problems if p.column == f"tables/t9/{key}"]
     assert hit and table["model"] in hit[0].message and key in hit[0].message
 
 
 def test_group_labels_without_by_are_refused(pbc, tmp_path, monkeypatch):
     spec = {"kind": "descriptive", "group_labels": {"a": "A", "b": "B"}, "rows": [{"variable": "age"}]}
-    problems = _problems(pbc, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
+    problems = problems_after_edit(pbc, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
     assert "tables/t9/group_labels" in _columns(problems)
 
 
@@ -145,7 +135,7 @@ def test_group_labels_without_by_are_refused(pbc, tmp_path, monkeypatch):
     ],
 )
 def test_raw_codes_are_refused_with_the_mapped_value(pbc, tmp_path, monkeypatch, edit, key, mapped):
-    problems = _problems(pbc, tmp_path, monkeypatch, edit)
+    problems = problems_after_edit(pbc, tmp_path, monkeypatch, edit)
     hit = [p for p in problems if p.column == key]
     assert hit, _columns(problems)
     assert "raw code" in hit[0].message and repr(mapped) in hit[0].message
@@ -153,7 +143,7 @@ def test_raw_codes_are_refused_with_the_mapped_value(pbc, tmp_path, monkeypatch,
 
 
 def test_a_value_of_no_kind_is_refused_with_the_valid_values(pbc, tmp_path, monkeypatch):
-    problems = _problems(
+    problems = problems_after_edit(
         pbc,
         tmp_path,
         monkeypatch,
@@ -185,14 +175,14 @@ def test_labels_matching_no_patient_stop_the_table_instead_of_printing_empty_arm
 
 def test_a_categorical_logistic_outcome_needs_its_event_level(pbc, tmp_path, monkeypatch):
     spec = {"kind": "regression", "model": "logistic", "outcome": "status", "predictors": ["age"]}
-    problems = _problems(pbc, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
+    problems = problems_after_edit(pbc, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
     hit = [p for p in problems if p.column == "tables/t9/event_level"]
     assert hit and "death" in hit[0].expected
 
 
 def test_a_yes_no_logistic_outcome_counts_true_without_event_level(pbc, tmp_path, monkeypatch):
     spec = {"kind": "regression", "model": "logistic", "outcome": "died", "predictors": ["age"]}
-    assert _problems(pbc, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec)) == []
+    assert problems_after_edit(pbc, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec)) == []
 
 
 def test_an_event_level_spelled_as_a_raw_code_is_refused(pbc, tmp_path, monkeypatch):
@@ -203,7 +193,7 @@ def test_an_event_level_spelled_as_a_raw_code_is_refused(pbc, tmp_path, monkeypa
         "event_level": "2",
         "predictors": ["age"],
     }
-    problems = _problems(pbc, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
+    problems = problems_after_edit(pbc, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
     hit = [p for p in problems if p.column == "tables/t9/event_level"]
     assert hit and "raw code" in hit[0].message
 
@@ -213,7 +203,9 @@ def test_an_event_level_spelled_as_a_raw_code_is_refused(pbc, tmp_path, monkeypa
 
 def test_a_points_item_that_is_a_measurement_is_refused(root, tmp_path, monkeypatch):
     score = {"points": [{"variable": "temperature_max", "bands": [{"min": 38.4, "points": 1}]}]}
-    problems = _problems(root, tmp_path, monkeypatch, lambda c: c["derived"].update(fever_score=score))
+    problems = problems_after_edit(
+        root, tmp_path, monkeypatch, lambda c: c["derived"].update(fever_score=score)
+    )
     hit = [p for p in problems if p.column == "derived/fever_score/points/0/variable"]
     assert hit and "measurement" in hit[0].message
 
@@ -279,7 +271,7 @@ def test_a_listing_with_a_patient_id_column_builds(root, monkeypatch):
     ],
 )
 def test_settings_the_variable_cannot_take_are_refused_at_load(pbc, tmp_path, monkeypatch, spec, key):
-    problems = _problems(pbc, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
+    problems = problems_after_edit(pbc, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
     assert f"tables/t9/{key}" in _columns(problems), [p.render() for p in problems]
 
 
@@ -290,7 +282,7 @@ def test_a_categorical_predictor_without_categories_needs_a_reference_level(root
         "outcome": "anakinra_efficacy",
         "predictors": ["cause_group"],
     }
-    problems = _problems(root, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
+    problems = problems_after_edit(root, tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec))
     hit = [p for p in problems if p.column == "tables/t9/reference_levels/cause_group"]
     assert hit and "still" in hit[0].expected
 
@@ -325,7 +317,7 @@ def test_a_schema_error_in_a_row_does_not_hide_the_same_tables_other_keys(pbc, t
         c["tables"]["baseline_by_arm"]["rows"][3]["variable"] = "no_such_row_variable"
         c["tables"]["baseline_by_arm"]["group_labels"] = {"1": "D-pen", "2": "Placebo"}
 
-    columns = _columns(_problems(pbc, tmp_path, monkeypatch, edit))
+    columns = _columns(problems_after_edit(pbc, tmp_path, monkeypatch, edit))
     assert "tables/baseline_by_arm/rows/0/stat" in columns
     assert "tables/baseline_by_arm/rows/3/variable" in columns  # index as written
     assert "tables/baseline_by_arm/group_labels/1" in columns

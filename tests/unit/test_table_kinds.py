@@ -9,10 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from study_edits import problems_after_edit
 
 from retrocohort.config.analysis_entries import family_entries, table_figures
-from retrocohort.config.study import load_study
-from retrocohort.errors import ConfigError
 from retrocohort.kinds import KINDS, TableRequest
 from retrocohort.render.markdown import to_markdown
 
@@ -29,26 +28,13 @@ def test_every_kind_the_schema_admits_is_registered_and_nothing_else(root):
         assert (kind.draw is None) == (kind.figures is None), name
 
 
-def _problems(study_dir, tmp_path, monkeypatch, edit) -> list:
-    monkeypatch.chdir(study_dir)
-    cfg = yaml.safe_load((study_dir / "config/config.yaml").read_text(encoding="utf-8"))
-    edit(cfg)
-    path = tmp_path / "study.yaml"
-    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    try:
-        load_study(path, base_dir=study_dir)
-    except ConfigError as exc:
-        return exc.problems
-    return []
-
-
 @pytest.fixture
 def pbc(root):
     return root / "studies" / "pbc"
 
 
 def test_pbc_declares_one_table_of_each_analysis_kind_and_loads(pbc, tmp_path, monkeypatch):
-    assert _problems(pbc, tmp_path, monkeypatch, lambda cfg: None) == []
+    assert problems_after_edit(pbc, tmp_path, monkeypatch, lambda cfg: None) == []
     cfg = yaml.safe_load((pbc / "config/config.yaml").read_text(encoding="utf-8"))
     kinds = {spec.get("kind") for spec in cfg["tables"].values() if isinstance(spec, dict)}
     assert {"comparison", "survival", "paired"} <= kinds
@@ -66,7 +52,7 @@ def test_entries_of_declared_tables_are_checked_under_their_own_key(pbc, tmp_pat
         cfg["tables"]["labs_placebo_paired"]["parameters"][0]["variable"] = "bili"  # patient-level
         cfg["tables"]["labs_placebo_paired"]["time_points"] = ["baseline", "year_one"]
 
-    columns = {p.column for p in _problems(pbc, tmp_path, monkeypatch, edit)}
+    columns = {p.column for p in problems_after_edit(pbc, tmp_path, monkeypatch, edit)}
     assert "tables/by_sex/comparisons/0/outcome" in columns
     assert "tables/survival_women/analyses/0/event" in columns
     assert "tables/labs_placebo_paired/time_points/1" in columns
@@ -76,7 +62,7 @@ def test_a_comparison_group_value_written_as_a_raw_code_is_refused(pbc, tmp_path
     def edit(cfg):
         cfg["tables"]["by_sex"]["comparisons"][0]["groups"] = {"M": "Male", "F": "Female"}
 
-    columns = {p.column for p in _problems(pbc, tmp_path, monkeypatch, edit)}
+    columns = {p.column for p in problems_after_edit(pbc, tmp_path, monkeypatch, edit)}
     assert "tables/by_sex/comparisons/0/groups/M" in columns
 
 
