@@ -32,6 +32,11 @@ def items(name: str, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return filled({name: [dict(e) for e in entries]})[name]
 
 
+def criteria(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``selection.criteria`` with each criterion's defaults filled (``missing``)."""
+    return filled({"selection": {"criteria": [dict(e) for e in entries]}})["selection"]["criteria"]
+
+
 def table(spec: dict[str, Any], table_id: str = "t") -> dict[str, Any]:
     """One entry of ``tables:`` (a declared ``kind:`` or a classic table) with its defaults filled."""
     return filled({"tables": {table_id: dict(spec)}})["tables"][table_id]

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import criteria as loaded_criteria
 
 from retrocohort.cli import main
 from retrocohort.cohort.selection import apply_selection
@@ -77,10 +78,12 @@ def test_selection_criterion_takes_the_study_rule() -> None:
     patients = pd.DataFrame(
         {"patient_id": ["1", "2", "3"], "score": [168.0, 169.0, np.nan], "treated": [True, True, False]}
     )
-    criteria = [
-        {"id": "hscore", "column": "score", "operator": CUTOFF_CRITERION},
-        {"id": "treated", "label": "Treated", "column": "treated", "operator": "is_true"},
-    ]
+    criteria = loaded_criteria(
+        [
+            {"id": "hscore", "column": "score", "operator": CUTOFF_CRITERION},
+            {"id": "treated", "label": "Treated", "column": "treated", "operator": "is_true"},
+        ]
+    )
     for operator, kept in ((">", []), (">=", ["2"])):
         resolved = resolve_cutoff_criteria(criteria, 169, operator)
         assert resolved[0] == {
@@ -89,6 +92,7 @@ def test_selection_criterion_takes_the_study_rule() -> None:
             "operator": operator,
             "value": 169,
             "label": f"HScore {operator} 169",
+            "missing": "exclude",
         }
         assert resolved[1] is criteria[1]
         selected, flow = apply_selection(patients, resolved)

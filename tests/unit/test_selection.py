@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from loaded_sections import criteria as loaded_criteria
 
 from retrocohort.cohort.selection import FLOW_COLUMNS, apply_selection
 from retrocohort.errors import ConfigError
@@ -25,24 +26,26 @@ def patients() -> pd.DataFrame:
     )
 
 
-CRITERIA = [
-    {
-        "id": "hscore",
-        "label": "H score > 169",
-        "column": "hscore",
-        "operator": ">",
-        "value": 169,
-        "missing": "exclude",
-    },
-    {
-        "id": "confirmed",
-        "label": "sHLH confirmed",
-        "column": "shlh_confirmed",
-        "operator": "is_true",
-        "missing": "exclude",
-    },
-    {"id": "anakinra", "label": "Received anakinra", "column": "anakinra", "operator": "is_true"},
-]
+CRITERIA = loaded_criteria(
+    [
+        {
+            "id": "hscore",
+            "label": "H score > 169",
+            "column": "hscore",
+            "operator": ">",
+            "value": 169,
+            "missing": "exclude",
+        },
+        {
+            "id": "confirmed",
+            "label": "sHLH confirmed",
+            "column": "shlh_confirmed",
+            "operator": "is_true",
+            "missing": "exclude",
+        },
+        {"id": "anakinra", "label": "Received anakinra", "column": "anakinra", "operator": "is_true"},
+    ]
+)
 
 
 def test_flow(patients: pd.DataFrame) -> None:
@@ -103,7 +106,7 @@ def test_operators(patients: pd.DataFrame, operator: str, value, expected: list[
     criterion = {"id": "x", "label": "x", "column": "hscore", "operator": operator}
     if value is not None:
         criterion["value"] = value
-    selected, flow = apply_selection(patients, [criterion])
+    selected, flow = apply_selection(patients, loaded_criteria([criterion]))
     assert list(selected.index) == expected
     assert flow["n_excluded_missing"].iloc[0] == 1  # p3's missing H score
 
@@ -129,9 +132,22 @@ def test_config_errors_name_criterion_and_field(patients: pd.DataFrame, change: 
 
 def test_type_mismatch_is_config_error(patients: pd.DataFrame) -> None:
     with pytest.raises(ConfigError, match="criterion 'c', field 'value'"):
-        apply_selection(patients, [{"id": "c", "column": "centre", "operator": ">", "value": 3}])
+        apply_selection(
+            patients, loaded_criteria([{"id": "c", "column": "centre", "operator": ">", "value": 3}])
+        )
     with pytest.raises(ConfigError, match="true/false"):
-        apply_selection(patients, [{"id": "c", "column": "centre", "operator": "is_true"}])
+        apply_selection(patients, loaded_criteria([{"id": "c", "column": "centre", "operator": "is_true"}]))
+
+
+def test_a_criterion_without_its_missing_policy_is_a_config_error(patients: pd.DataFrame) -> None:
+    """Failed before the policy was read from the loaded study: a criterion without ``missing``
+    was applied as ``exclude`` (a default restated in code, not the schema's)."""
+    bare = {"id": "c", "column": "hscore", "operator": ">", "value": 169}
+    with pytest.raises(ConfigError, match="criterion 'c', field 'missing': no missing-data policy"):
+        apply_selection(patients, [bare])
+    selected, flow = apply_selection(patients, loaded_criteria([bare]))
+    assert flow["reason"].iloc[0] == "hscore > 169 (missing: exclude)"
+    assert list(selected.index) == ["p0", "p2", "p4", "p6"]
 
 
 def test_duplicate_ids(patients: pd.DataFrame) -> None:

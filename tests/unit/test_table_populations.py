@@ -119,7 +119,7 @@ def test_where_restricts_the_population_and_the_footnote_states_it_with_its_n(tm
     config = _study("t", table)
     columns = row_columns(config, "t")
     frame, _ = cohort_frame(_files(tmp_path), config, columns)
-    population = table_population(frame, table, "t")
+    population = table_population(frame, config["tables"]["t"], "t")
     assert len(population) == N // 2 and set(population["arm"]) == {"b"}
     stats = declared_table_statistics(
         population, "t", config["tables"]["t"], config["variables"], config["statistics"], columns

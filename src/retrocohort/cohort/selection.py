@@ -3,8 +3,10 @@
 Each criterion is a mapping ``{id, label, column, operator, value, missing}`` applied in order
 to the patients still selected. Operators: ``>``, ``>=``, ``<``, ``<=``, ``==``, ``!=`` (with a
 scalar ``value``), ``in`` (a list ``value``), ``notna`` and ``is_true`` (no ``value``).
-``missing`` ("exclude", the default, or "include") decides patients whose ``column`` is missing;
-``notna`` always excludes them, so it only accepts ``missing: exclude``. Every criterion is
+``missing`` ("exclude" or "include"; the schema's default, filled by the loaded study) decides
+patients whose ``column`` is missing; ``notna`` always excludes them, so it only accepts
+``missing: exclude``. A criterion without ``missing`` (one that did not come from a loaded
+study) is a config error, never a silently assumed policy. Every criterion is
 validated before any is applied; problems raise :class:`ConfigError` naming the criterion id
 and field. The HScore cut-off criterion (``operator: hscore_cutoff``) is resolved into the
 study's rule beforehand by :func:`retrocohort.hscore.cutoff.resolve_cutoff_criteria`.
@@ -74,6 +76,15 @@ def validate_criteria(patients: pd.DataFrame, criteria: Sequence[Mapping[str, An
         extra = sorted(set(c) - set(_FIELDS))
         if extra:
             bad(c, i, extra[0], "unknown field(s)", extra, ", ".join(_FIELDS))
+        if "missing" not in c:
+            bad(
+                c,
+                i,
+                "missing",
+                "no missing-data policy (a loaded study's criteria have the schema's default)",
+                None,
+                "'exclude' or 'include'",
+            )
         if c.get("id") in ids:
             bad(c, i, "id", "duplicate id", c.get("id"), "unique ids")
         ids.add(c.get("id"))
@@ -97,8 +108,8 @@ def validate_criteria(patients: pd.DataFrame, criteria: Sequence[Mapping[str, An
             "value" not in c or c["value"] is None or isinstance(c["value"], (list, tuple, set, dict))
         ):
             bad(c, i, "value", f"operator {op!r} needs a scalar value", c.get("value"), "a number or string")
-        missing = c.get("missing", "exclude")
-        if missing not in ("exclude", "include"):
+        missing = c.get("missing")
+        if "missing" in c and missing not in ("exclude", "include"):
             bad(c, i, "missing", "unknown missing-data policy", missing, "'exclude' or 'include'")
         elif op == "notna" and missing == "include":
             bad(c, i, "missing", "'notna' cannot include missing values", missing, "'exclude'")
@@ -117,7 +128,7 @@ def reason(criterion: Mapping[str, Any]) -> str:
         rule = f"{col} in {{{', '.join(map(str, criterion['value']))}}}"
     else:
         rule = f"{col} {op} {criterion['value']}"
-    return f"{rule} (missing: {criterion.get('missing', 'exclude')})"
+    return f"{rule} (missing: {criterion['missing']})"
 
 
 def _passes(values: pd.Series, criterion: Mapping[str, Any], where: str) -> np.ndarray:
@@ -173,7 +184,7 @@ def apply_selection(
         values = patients[c["column"]]
         missing = values.isna().to_numpy()
         passes = _passes(values, c, _where(c, i, "value"))
-        if c.get("missing", "exclude") == "include":
+        if c["missing"] == "include":
             passes |= missing
         n_in = int(keep.sum())
         excluded = keep & ~passes
