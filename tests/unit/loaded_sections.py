@@ -37,6 +37,12 @@ def criteria(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return filled({"selection": {"criteria": [dict(e) for e in entries]}})["selection"]["criteria"]
 
 
+def source(entry: dict[str, Any]) -> dict[str, Any]:
+    """One raw source of a site (``sites: {<site>: {sources: [...]}}``) with its defaults filled
+    (``encoding``, ``separator``, ``decimal``, ``hidden_rows``, the privacy policies...)."""
+    return filled({"sites": {"s": {"sources": [dict(entry)]}}})["sites"]["s"]["sources"][0]
+
+
 def table(spec: dict[str, Any], table_id: str = "t") -> dict[str, Any]:
     """One entry of ``tables:`` (a declared ``kind:`` or a classic table) with its defaults filled."""
     return filled({"tables": {table_id: dict(spec)}})["tables"][table_id]

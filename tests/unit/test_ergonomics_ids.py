@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from loaded_sections import filled
 
 from retrocohort.errors import InputError
 from retrocohort.ingest.sources import ingest_site
@@ -23,6 +24,7 @@ def _site(tmp_path, raw: str, id_column: str, **source_keys):
         "variables": {"age": {"kind": "continuous", "table": "patients", "unit": "years"}},
         "sites": {"s": {"sources": [source]}},
     }
+    config = filled(config)
     return ingest_site("s", config["sites"]["s"], config, tmp_path)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from loaded_sections import filled
 
 from retrocohort.errors import InputError
 from retrocohort.ingest.sources import ingest_site
@@ -23,6 +24,7 @@ def _site(tmp_path, patients: str, *, unit: str, spellings: dict | None = None, 
         "sites": {"s": {"sources": [source]}},
         **({"unit_spellings": spellings} if spellings else {}),
     }
+    config = filled(config)
     return ingest_site("s", config["sites"]["s"], config, tmp_path)
 
 
@@ -92,9 +94,11 @@ def test_measurement_files_use_the_same_spellings(tmp_path):
         "variables": {"crt": {"kind": "continuous", "table": "measurements", "unit": "min"}},
         "sites": {"s": {"sources": sources}},
     }
+    config = filled(config)
     with pytest.raises(InputError, match="unit_spellings"):
         ingest_site("s", config["sites"]["s"], config, tmp_path)
     config["unit_spellings"] = {"sek": "second"}
+    config = filled(config)
     tables = ingest_site("s", config["sites"]["s"], config, tmp_path)
     assert tables.measurements["value"].tolist() == [2.0]
 
@@ -115,6 +119,7 @@ def test_a_raw_unit_without_a_canonical_unit_is_an_error_not_ignored(tmp_path):
         "variables": {"duration": {"kind": "continuous", "table": "patients"}},
         "sites": {"s": {"sources": [source]}},
     }
+    config = filled(config)
     with pytest.raises(InputError) as err:
         ingest_site("s", config["sites"]["s"], config, tmp_path)
     text = str(err.value)

@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from loaded_sections import filled
 
 from retrocohort.errors import InputError
 from retrocohort.ingest.sources import ingest_site, parse_numbers, parse_treatment_lines
@@ -57,6 +58,7 @@ def _config(tmp_path, patients_csv, labs_csv):
 
 def _ingest(tmp_path, p, m):
     cfg = _config(tmp_path, p, m)
+    cfg = filled(cfg)
     return ingest_site("s", cfg["sites"]["s"], cfg, tmp_path)
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import filled
 
 from retrocohort.errors import InputError
 from retrocohort.ingest.cells import parse_numbers, text_values
@@ -54,6 +55,7 @@ def _site(tmp_path, patients, labs, encoding="utf-8", decimal="."):
             }
         },
     }
+    cfg = filled(cfg)
     return ingest_site("s", cfg["sites"]["s"], cfg, tmp_path)
 
 
@@ -203,5 +205,6 @@ def test_a_g_per_dl_site_ingests_to_the_same_values_as_a_g_per_l_site(tmp_path):
                 }
             },
         }
+        cfg = filled(cfg)
         values[unit] = ingest_site("s", cfg["sites"]["s"], cfg, folder).measurements["value"].tolist()
     assert values["g/dL"] == values["g/L"] == [3.52, 1.7, 4.1]

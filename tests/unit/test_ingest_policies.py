@@ -8,6 +8,7 @@ import copy
 import dataclasses
 
 import pytest
+from loaded_sections import filled
 
 from retrocohort.config.check import SCHEMA_PATH, read_yaml, schema_problems
 from retrocohort.errors import ConfigError, InputError
@@ -53,6 +54,7 @@ def _ingest(tmp_path, labs, patients=PATIENTS, long=None, pat=None, variables=No
     for source in config["sites"]["s"]["sources"]:  # `key: None` removes the key
         for key in [k for k, v in source.items() if v is None]:
             del source[key]
+    config = filled(config)
     return ingest_site("s", config["sites"]["s"], config, tmp_path)
 
 

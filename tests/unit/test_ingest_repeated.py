@@ -7,6 +7,7 @@ true number; one missing ``map:`` printed one line per patient.
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import filled
 
 from retrocohort.errors import InputError, ValidationFailed
 from retrocohort.ingest.repeated import RepeatedProblem, aggregate, repeated, total
@@ -63,6 +64,7 @@ def _site(tmp_path, *, sex_map=True, unit_column=True, sex_codes=("M", "F")):
 
 def _problems(tmp_path, **kw):
     config = _site(tmp_path, **kw)
+    config = filled(config)
     with pytest.raises(InputError) as err:
         ingest_site("s", config["sites"]["s"], config, tmp_path)
     return err.value
@@ -91,6 +93,7 @@ def test_unknown_codes_of_a_map_are_one_line_naming_the_map_key(tmp_path):
 
 def test_validation_of_a_missing_map_is_one_line_with_the_true_count(tmp_path):
     config = _site(tmp_path, sex_map=False, sex_codes=("M", "F"))
+    config = filled(config)
     tables = ingest_site("s", config["sites"]["s"], config, tmp_path)
     with pytest.raises(ValidationFailed) as err:
         validate_site(tables, VARIABLES)
@@ -106,6 +109,7 @@ def test_validation_of_a_missing_map_is_one_line_with_the_true_count(tmp_path):
 
 def test_out_of_range_measurements_counted_in_full_at_validation(tmp_path):
     config = _site(tmp_path)
+    config = filled(config)
     tables = ingest_site("s", config["sites"]["s"], config, tmp_path)
     crp = tables.measurements["variable"] == "crp"
     tables.measurements.loc[crp, "value"] = 5000.0  # above [0, 1000]: 9,000 rows

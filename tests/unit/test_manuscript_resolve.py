@@ -5,6 +5,7 @@ import json
 
 import pandas as pd
 import pytest
+from loaded_sections import filled
 
 from retrocohort.errors import ConfigError
 from retrocohort.manuscript.docx_text import text_docx_bytes
@@ -13,21 +14,23 @@ from retrocohort.manuscript.methods import methods_markdown
 from retrocohort.manuscript.resolve import build_namespace, resolve_template
 
 WILCOXON = "Wilcoxon signed-rank test, exact conditional null; zero differences dropped."
-CONFIG = {
-    "study": {"title": "T", "synthetic_note": "Synthetic\n  values."},
-    "statistics": {
-        "quantile_type": 7,
-        "rounding": "half_up",
-        "p_value": {"decimals": 3, "threshold": 0.001},
-        "multiplicity": "none",
-        "hodges_lehmann": {"conf_level": 0.95},
-    },
-    "tables": {
-        "preset": "mdpi",
-        "table1": {"rows": [{"variable": "sex_male"}, {"variable": "age", "decimals": 1}]},
-        "table3": {"parameters": [{"variable": "crp"}], "bold_p_below": 0.05},
-    },
-}
+CONFIG = filled(
+    {
+        "study": {"title": "T", "synthetic_note": "Synthetic\n  values."},
+        "statistics": {
+            "quantile_type": 7,
+            "rounding": "half_up",
+            "p_value": {"decimals": 3, "threshold": 0.001},
+            "multiplicity": "none",
+            "hodges_lehmann": {"conf_level": 0.95},
+        },
+        "tables": {
+            "preset": "mdpi",
+            "table1": {"rows": [{"variable": "sex_male"}, {"variable": "age", "decimals": 1}]},
+            "table3": {"parameters": [{"variable": "crp"}], "bold_p_below": 0.05},
+        },
+    }
+)
 
 
 def _paired(variable, p, synthetic=True, **extra):

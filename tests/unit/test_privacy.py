@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from loaded_sections import filled
 
 from retrocohort.errors import ConfigError, InputError
 from retrocohort.ingest.privacy import (
@@ -114,6 +115,7 @@ def _site(tmp_path, patients: str, policy: dict | None = None):
         "variables": {"age": {"kind": "continuous", "table": "patients", "unit": "years"}},
         "sites": {"s": {"sources": [src]}},
     }
+    cfg = filled(cfg)
     return ingest_site("s", cfg["sites"]["s"], cfg, tmp_path)
 
 
@@ -339,9 +341,11 @@ def test_redact_policy_at_ingestion(tmp_path):
             }
         },
     }
+    cfg = filled(cfg)
     with pytest.raises(InputError, match=r"free text contains a direct identifier \(date of birth\)"):
         ingest_site("s", cfg["sites"]["s"], cfg, tmp_path)
     cfg["sites"]["s"]["sources"][0]["free_text_identifiers"] = "redact"
+    cfg = filled(cfg)
     tables = ingest_site("s", cfg["sites"]["s"], cfg, tmp_path)
     assert tables.patients["outcome"].tolist() == [f"{REDACTED}, alive", "ok"]
 
@@ -383,6 +387,7 @@ def test_raw_paths_and_symlinks_out_of_the_study_are_refused_before_reading(tmp_
             }
         },
     }
+    cfg = filled(cfg)
     with pytest.raises(InputError) as err:
         ingest_site("s", cfg["sites"]["s"], cfg, study)
     assert "TOP-SECRET" not in str(err.value)

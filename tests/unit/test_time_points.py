@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import source as loaded_source
 
 from retrocohort.analysis.paired import paired_frames
 from retrocohort.analysis.time_points import select_time_point, time_point_pairs, time_point_values
@@ -129,7 +130,15 @@ def test_ingestion_refuses_days_outside_the_study_day_range():
     raw = pd.DataFrame(
         {"id": ["1", "1", "2"], "day": ["0", "400", "-40"], "var": ["crp"] * 3, "val": ["5", "6", "7"]}
     )
-    source = {"id_column": "id", "day_column": "day", "variable_column": "var", "value_column": "val"}
+    source = loaded_source(
+        {
+            "table": "measurements",
+            "id_column": "id",
+            "day_column": "day",
+            "variable_column": "var",
+            "value_column": "val",
+        }
+    )
     variables = {"crp": {"kind": "continuous", "table": "measurements", "unit": "1"}}
     _, default = ingest_measurement_source(raw, source, variables, "labs.csv", ["", "NA"])
     assert not [p for p in default if "day" in p.message]

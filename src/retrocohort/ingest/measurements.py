@@ -114,7 +114,7 @@ def ingest_measurement_source(
         file=file,
         column=cols["value"],
         missing=missing,
-        decimal=source.get("decimal", "."),
+        decimal=source["decimal"],
         percent=(unit_names == "%")[unit_code],
     )
     problems += probs

@@ -37,13 +37,11 @@ def screen_source(
     roles = [source[k] for k in ROLE_KEYS if k in source]
     whole_cell = scan_identifiers(frame, file, declared=declared, value_scan_skip=numeric, role_columns=roles)
     skip = declared | numeric | {p.column for p in whole_cell}
-    if source.get("free_text_identifiers", "refuse") == "redact":
+    if source["free_text_identifiers"] == "redact":
         frame = redact_embedded_identifiers(frame, skip=skip)
     problems = whole_cell + embedded_identifier_problems(frame, file, skip=skip)
     if id_col in frame and id_col not in declared:
-        problems += id_column_problems(
-            frame[id_col], file, id_col, pseudonymous=bool(source.get("id_is_pseudonymous", False))
-        )
+        problems += id_column_problems(frame[id_col], file, id_col, pseudonymous=source["id_is_pseudonymous"])
     return frame, problems
 
 

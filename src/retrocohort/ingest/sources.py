@@ -53,7 +53,7 @@ from retrocohort.ingest.repeated import aggregate, repeated, summary
 from retrocohort.ingest.repeats import declared, patient_repeats, refused_patient_ids
 from retrocohort.ingest.screening import screen_source
 from retrocohort.ingest.treatments import TREATMENT_COLUMNS, parse_treatment_lines
-from retrocohort.io.raw import DEFAULT_MAX_BYTES, read_raw_table, require_columns
+from retrocohort.io.raw import read_raw_table, require_columns
 
 __all__ = [  # the workflow, validation, the HScore sheet and tests import these from here
     "DAY_RANGE",
@@ -78,8 +78,6 @@ __all__ = [  # the workflow, validation, the HScore sheet and tests import these
 
 #: Codes of a binary patient column without a `map:` (any other cell, 0.5 or "yes", is an error).
 BINARY_CODES = {"1": True, "0": False}
-#: Default row guard per raw file (override with ``input_limits.max_rows``).
-DEFAULT_MAX_ROWS = 50_000_000
 
 
 @dataclass
@@ -161,7 +159,7 @@ def ingest_patient_source(
                 file=file,
                 column=spec["column"],
                 missing=missing,
-                decimal=source.get("decimal", "."),
+                decimal=source["decimal"],
                 integer=vspec["kind"] == "count",
                 percent=spec.get("unit", vspec.get("unit")) == "%",
             )
@@ -228,11 +226,15 @@ def ingest_patient_source(
 
 
 def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path(".")) -> CanonicalTables:
-    """Read and map every source of one site; raise one :class:`InputError` listing all problems."""
+    """Read and map every source of one site; raise one :class:`InputError` listing all problems.
+
+    ``config`` is a loaded study's (:func:`retrocohort.config.study.load_study`): the reading
+    options (``missing_values``, ``input_limits``, each source's ``encoding``, ``separator``,
+    ``decimal``, ``hidden_rows``) are the study's or the schema's defaults, filled at load."""
     variables = config["variables"]
-    missing = config.get("missing_values", ["", "NA"])
+    missing = config["missing_values"]
     spellings = config.get("unit_spellings")
-    limits = config.get("input_limits", {})
+    limits = config["input_limits"]
     patients: pd.DataFrame | None = None
     measurements, treatments, provenance, problems = [], [], [], []
     adjustments: list[Adjustment] = []
@@ -241,14 +243,14 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
         frame = read_raw_table(
             resolve_inside(base_dir, file),
             fmt=source.get("format"),
-            encoding=source.get("encoding", "utf-8"),
-            separator=source.get("separator", ","),
+            encoding=source["encoding"],
+            separator=source["separator"],
             sheet=source.get("sheet"),
-            max_bytes=limits.get("max_bytes", DEFAULT_MAX_BYTES),
-            decimal=source.get("decimal", "."),
-            hidden_rows=source.get("hidden_rows", "refuse"),
+            max_bytes=limits["max_bytes"],
+            decimal=source["decimal"],
+            hidden_rows=source["hidden_rows"],
         )
-        max_rows = limits.get("max_rows", DEFAULT_MAX_ROWS)
+        max_rows = limits["max_rows"]
         if len(frame) > max_rows:
             raise InputError(
                 f"Too many rows in {file}",

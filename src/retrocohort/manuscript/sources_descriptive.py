@@ -8,7 +8,8 @@ Keys
     ("13 (62%)", or "5/20 (25%)" when the denominator is smaller than the cohort). For a
     median/mean row: ``median``, ``q1``, ``q3``, ``iqr`` ("33.0–58.0"), ``median_iqr``
     ("45.0 [33.0–58.0]"), ``mean``, ``sd``, ``min``, ``max``, ``range``, and ``n``/``missing``.
-    Decimals are the row's in ``tables.table1.rows`` (default 1; ``pct_decimals`` default 0).
+    Decimals are the row's ``decimals`` and ``pct_decimals`` in ``tables.table1.rows`` (of the
+    loaded study: the schema fills each row's defaults).
 ``cohort.n``, ``cohort.screened``, ``cohort.excluded``
     Patients analysed (last selection step's ``n_out``), screened (first step's ``n_in``) and
     excluded in all; ``flow.<step id>.excluded`` / ``.n_in`` / ``.n_out`` per step.
@@ -25,7 +26,7 @@ from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_pa
 
 
 def _row_specs(config: Mapping) -> dict[str, Mapping]:
-    """Table 1 row layout by variable (decimals, pct_decimals)."""
+    """Table 1 row layout by variable (decimals, pct_decimals), from the loaded study."""
     rows = config["tables"]["table1"]["rows"]
     return {spec["variable"]: spec for spec in rows if "variable" in spec}
 
@@ -34,7 +35,7 @@ def _count_entries(
     rec: dict, spec: Mapping, cohort_n: int, style: TextStyle, where: dict
 ) -> dict[str, Entry]:
     count, denominator = int(rec["count"]), int(rec["denominator"])
-    pct_dec = int(spec.get("pct_decimals", 0))
+    pct_dec = int(spec["pct_decimals"])
     return {
         "count": Entry(count, style.integer(count), 0, column="count", **where),
         "denominator": Entry(denominator, style.integer(denominator), 0, column="denominator", **where),
@@ -101,13 +102,13 @@ def table1_entries(
         if rec["stat"] == "section":
             continue
         variable = rec["variable"]
-        spec = specs.get(variable, {})
+        spec = specs[variable]
         where = {"file": path, "row": index, "synthetic": bool(rec["synthetic"])}
         if rec["stat"] == "count_pct":
             known = present(rec["count"], rec["denominator"]) and rec["denominator"]
             entries = _count_entries(rec, spec, cohort_n, style, where) if known else {}
         else:
-            entries = location_entries(rec, int(spec.get("decimals", 1)), style, where)
+            entries = location_entries(rec, int(spec["decimals"]), style, where)
         space.add_all(f"table1.{key_part(variable)}", entries)
     return space
 
