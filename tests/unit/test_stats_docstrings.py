@@ -13,36 +13,19 @@ checks listed in :data:`EXEMPT`.
 
 from __future__ import annotations
 
-import ast
 import importlib
 import inspect
-import re
-from pathlib import Path
 
 import pytest
+from numpydoc_sections import imported_from, missing_sections
 
 import retrocohort.stats as stats
 from retrocohort.stats.registry import TESTS
 
-ROOT = Path(__file__).resolve().parents[2]
-SECTIONS = ("Parameters", "Returns", "References", "Examples")
-
-
-def _imported_from_stats() -> set[tuple[str, str]]:
-    """(module, name) of every ``from retrocohort.stats[.x] import name`` in the package and the
-    workflow (a module cannot import from itself, so each is a use outside the defining module)."""
-    files = [*(ROOT / "src").rglob("*.py"), *(ROOT / "workflow").rglob("*.py")]
-    found: set[tuple[str, str]] = set()
-    for path in files:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("retrocohort.stats"):
-                found.update((node.module, alias.name) for alias in node.names)
-    return found
-
 
 def public_functions() -> dict[str, object]:
     """Qualified name -> function, for every public function defined in retrocohort.stats."""
-    candidates = {("retrocohort.stats", name) for name in stats.__all__} | _imported_from_stats()
+    candidates = {("retrocohort.stats", name) for name in stats.__all__} | imported_from("retrocohort.stats")
     functions: dict[str, object] = {
         f"{entry.function.__module__}.{entry.function.__name__}": entry.function for entry in TESTS.values()
     }
@@ -55,12 +38,6 @@ def public_functions() -> dict[str, object]:
         ):
             functions[f"{obj.__module__}.{obj.__name__}"] = obj
     return dict(sorted(functions.items()))
-
-
-def sections(doc: str) -> dict[str, str]:
-    """numpydoc sections of a (cleaned) docstring: header -> body text."""
-    parts = re.split(r"^(\w[\w ]*)\n-{3,}\n", doc, flags=re.M)
-    return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
 
 #: Shared argument checks and converters: no statistical method to name or cite, a one-line
@@ -102,12 +79,5 @@ def test_exempt_functions_are_public_and_documented_in_one_line() -> None:
 
 @pytest.mark.parametrize("qualname", DOCUMENTED)
 def test_public_stats_function_has_numpydoc_sections(qualname: str) -> None:
-    func = PUBLIC[qualname]
-    doc = inspect.getdoc(func) or ""
-    found = sections(doc)
-    takes_arguments = bool(inspect.signature(func).parameters)
-    needed = [s for s in SECTIONS if s != "Parameters" or takes_arguments]
-    missing = [s for s in needed if not found.get(s)]
+    missing = missing_sections(PUBLIC[qualname])
     assert not missing, f"{qualname}: docstring lacks the numpydoc section(s) {missing}"
-    assert ">>>" in found["Examples"], f"{qualname}: Examples has no doctest (>>>)"
-    assert doc.splitlines()[0].strip(), f"{qualname}: no one-line summary"
