@@ -35,6 +35,23 @@ def time_point_columns(
     -------
     pandas.DataFrame
         Index ``patient_id``; one float column per distinct frame column.
+
+    References
+    ----------
+    Moher D, Hopewell S, Schulz KF, et al. CONSORT 2010 explanation and elaboration. BMJ
+    2010;340:c869 (baseline data: a stated time point and window for each measurement).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from retrocohort.config.time_points import TimePoint
+    >>> long = pd.DataFrame({"patient_id": ["a", "a", "b"], "variable": "crp",
+    ...                      "day": [-2, 0, 5], "value": [10.0, 12.0, 30.0]})
+    >>> baseline = TimePoint("baseline", 0, (-3, 0))
+    >>> time_point_columns(long, {"crp": ("crp@baseline", "crp", baseline)})
+                crp@baseline
+    patient_id
+    a                   12.0
     """
     wanted = {col: (var, point) for col, var, point in columns.values()}
     by_point: dict[TimePoint, list[tuple[str, str]]] = {}
@@ -61,6 +78,56 @@ def cohort_frame(
     with ``columns`` (:func:`retrocohort.config.time_points.row_columns` of a table), exactly those columns, each at its time
     point (``config`` then also needs ``variables`` for the ``worst`` rule); without, every
     measurement on ``baseline_day``.
+
+    Parameters
+    ----------
+    input : mapping of str to str
+        Parquet paths: ``cohort`` (the selected ``patient_id``), ``patients``,
+        ``measurements`` (long), ``sources`` (``variable``, ``synthetic``) and optional
+        ``hscore``.
+    config : mapping
+        The loaded study (``baseline_day``, ``derived``, ``variables``).
+    columns : mapping, optional
+        ``{key: (frame column, variable, time point)}`` of a table's long-format rows.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        One row per selected patient (index ``patient_id``).
+    synthetic : set of str
+        Variables read from synthetic files (and derived variables built on them).
+
+    References
+    ----------
+    Apache Parquet file format specification, https://parquet.apache.org/docs/.
+    Moher D, Hopewell S, Schulz KF, et al. CONSORT 2010 explanation and elaboration. BMJ
+    2010;340:c869 (the analysed population is the selected cohort).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> tables = {
+    ...     "cohort": pd.DataFrame({"patient_id": ["a", "b"]}),
+    ...     "patients": pd.DataFrame({"patient_id": ["a", "b", "c"], "age": [40.0, 50.0, 60.0]}),
+    ...     "measurements": pd.DataFrame({"patient_id": ["a", "b"], "variable": "crp",
+    ...                                   "day": [0, 7], "value": [12.0, 30.0]}),
+    ...     "sources": pd.DataFrame({"variable": ["age", "crp"], "synthetic": [False, True]}),
+    ... }
+    >>> paths = {}
+    >>> for name, table in tables.items():
+    ...     paths[name] = str(folder / f"{name}.parquet")
+    ...     table.to_parquet(paths[name])
+    >>> frame, synthetic = cohort_frame(paths, {"baseline_day": 0, "derived": {}})
+    >>> frame
+                 age   crp
+    patient_id
+    a           40.0  12.0
+    b           50.0   NaN
+    >>> synthetic
+    {'crp'}
     """
     cohort = read_parquet(input["cohort"])["patient_id"]
     patients = read_parquet(input["patients"])
@@ -81,14 +148,67 @@ def cohort_frame(
 
 
 def write_statistics(stats: pd.DataFrame, json_path: str, csv_path: str) -> None:
-    """JSON records (details as objects, NaN as null) and a flat CSV (details as text)."""
+    """JSON records (details as objects, NaN as null) and a flat CSV (details as text).
+
+    Parameters
+    ----------
+    stats : pandas.DataFrame
+        Statistics records with a ``details`` column (a mapping per row).
+    json_path, csv_path : str
+        Files written.
+
+    Returns
+    -------
+    None
+
+    References
+    ----------
+    Bray T, ed. The JavaScript Object Notation (JSON) Data Interchange Format. RFC 8259, 2017.
+    Shafranovich Y. Common Format and MIME Type for Comma-Separated Values (CSV) Files.
+    RFC 4180, 2005.
+
+    Examples
+    --------
+    >>> import json, math, tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> stats = pd.DataFrame({"variable": ["crp"], "p_value": [math.nan], "details": [{"n": 3}]})
+    >>> write_statistics(stats, str(folder / "s.json"), str(folder / "s.csv"))
+    >>> json.loads((folder / "s.json").read_text())
+    [{'details': {'n': 3}, 'p_value': None, 'variable': 'crp'}]
+    """
     write_json(json_safe(stats.to_dict("records")), json_path)
     write_csv(stats.assign(details=stats["details"].map(details_text)), csv_path)
 
 
 def read_table3(path: str) -> pd.DataFrame:
     """The paired-test records (``table3_paired.json``) as a frame; columns that are null in
-    every row (e.g. ``p_adjusted`` without an adjustment) read as float, not object."""
+    every row (e.g. ``p_adjusted`` without an adjustment) read as float, not object.
+
+    Parameters
+    ----------
+    path : str
+        A JSON file holding a list of records.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per record.
+
+    References
+    ----------
+    Bray T, ed. The JavaScript Object Notation (JSON) Data Interchange Format. RFC 8259, 2017.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> path = Path(tempfile.mkdtemp()) / "table3_paired.json"
+    >>> _ = path.write_text('[{"variable": "crp", "p_adjusted": null}]')
+    >>> read_table3(str(path)).dtypes["p_adjusted"]
+    dtype('float64')
+    """
     import json
     from pathlib import Path
 

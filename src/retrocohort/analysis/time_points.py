@@ -212,6 +212,28 @@ def select_time_point(
         measurement; the earliest tied day under ``tie: mean``), ``n_tied`` (measurements
         averaged; 1 unless ``tie: mean`` met a tie); sorted by variable (in ``names`` order),
         then patient id. Patients without a value in the window are absent.
+
+    References
+    ----------
+    CDISC Analysis Data Model Team. ADaM Implementation Guide v1.3, 2021, section 3.3.5
+    (analysis visit windows: one record per visit, the closest day, ties to the earlier).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from retrocohort.config.time_points import TimePoint
+    >>> long = pd.DataFrame({"patient_id": ["a", "a", "a", "b"], "variable": "crp",
+    ...                      "day": [-2, 2, 6, 9], "value": [10.0, 14.0, 20.0, 30.0]})
+    >>> select_time_point(long, ["crp"], TimePoint("day0", 0, (-3, 3)))
+      patient_id variable  value  day  n_tied
+    0          a      crp   10.0 -2.0       1
+    >>> select_time_point(long, ["crp"], TimePoint("day0", 0, (-3, 3), tie="mean"))
+      patient_id variable  value  day  n_tied
+    0          a      crp   12.0 -2.0       2
+    >>> select_time_point(long, ["crp"], TimePoint("week1", 7, (5, 10), rule="last"))
+      patient_id variable  value  day  n_tied
+    0          a      crp   20.0  6.0       1
+    1          b      crp   30.0  9.0       1
     """
     sign_of = _worst_sign(point, names, worst or {})
     rows, patients, pid, var, day = _coded_rows(measurements, names, [point])
@@ -245,7 +267,40 @@ def time_point_pairs(
 ) -> dict[str, pd.DataFrame]:
     """Per variable, the patients with a value at both time points: columns ``before``,
     ``after`` (the values of the first and second point) and ``before_day``, ``after_day``
-    (the days they came from); index ``patient_id``, sorted. See :func:`select_time_point`."""
+    (the days they came from); index ``patient_id``, sorted. See :func:`select_time_point`.
+
+    Parameters
+    ----------
+    measurements : pandas.DataFrame
+        Long table (``patient_id``, ``variable``, ``day``, ``value``).
+    names : sequence of str
+        The variables to pair.
+    points : tuple of TimePoint
+        The first and second time points.
+    worst : mapping, optional
+        Variable -> ``"max"``/``"min"`` for the ``worst`` rule.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Per variable, the complete pairs (patients with a value at both points).
+
+    References
+    ----------
+    CDISC Analysis Data Model Team. ADaM Implementation Guide v1.3, 2021, section 3.3.5
+    (analysis visit windows: one record per visit, the closest day, ties to the earlier).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from retrocohort.config.time_points import exact_day
+    >>> long = pd.DataFrame({"patient_id": ["a", "a", "b"], "variable": "crp",
+    ...                      "day": [0, 7, 0], "value": [100.0, 20.0, 80.0]})
+    >>> time_point_pairs(long, ["crp"], (exact_day(0), exact_day(7)))["crp"]
+                before  after  before_day  after_day
+    patient_id
+    a            100.0   20.0         0.0        7.0
+    """
     return {
         name: frame.rename(columns={"v0": "before", "v1": "after", "d0": "before_day", "d1": "after_day"})
         for name, frame in time_point_values(measurements, names, points, worst, complete=True).items()
@@ -262,7 +317,48 @@ def time_point_values(
 ) -> dict[str, pd.DataFrame]:
     """Per variable, one row per patient with the value (``v<i>``) and day (``d<i>``) of each
     time point ``i``; with ``complete`` only the patients having every time point (complete
-    cases, as paired and repeated-measures tests need). Index ``patient_id``, sorted."""
+    cases, as paired and repeated-measures tests need). Index ``patient_id``, sorted.
+
+    Parameters
+    ----------
+    measurements : pandas.DataFrame
+        Long table (``patient_id``, ``variable``, ``day``, ``value``).
+    names : sequence of str
+        The variables.
+    points : sequence of TimePoint
+        The time points, in order (``v0`` is the first).
+    worst : mapping, optional
+        Variable -> ``"max"``/``"min"`` for the ``worst`` rule.
+    complete : bool, default True
+        Keep only the patients with a value at every time point.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Per variable, columns ``v<i>`` and ``d<i>`` for each time point ``i``.
+
+    References
+    ----------
+    CDISC Analysis Data Model Team. ADaM Implementation Guide v1.3, 2021, section 3.3.5
+    (analysis visit windows: one record per visit, the closest day, ties to the earlier).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from retrocohort.config.time_points import exact_day
+    >>> long = pd.DataFrame({"patient_id": ["a", "a", "a", "b", "b"], "variable": "crp",
+    ...                      "day": [0, 3, 7, 0, 7], "value": [9.0, 5.0, 1.0, 8.0, 2.0]})
+    >>> points = (exact_day(0), exact_day(3), exact_day(7))
+    >>> time_point_values(long, ["crp"], points)["crp"]
+                 v0   v1   v2   d0   d1   d2
+    patient_id
+    a           9.0  5.0  1.0  0.0  3.0  7.0
+    >>> time_point_values(long, ["crp"], points, complete=False)["crp"]
+                 v0   v1   v2   d0   d1   d2
+    patient_id
+    a           9.0  5.0  1.0  0.0  3.0  7.0
+    b           8.0  NaN  2.0  0.0  NaN  7.0
+    """
     rows, patients, pid, var, day = _coded_rows(measurements, names, points)
     n_pat, k = len(patients), len(points)
     values = rows["value"].to_numpy(dtype="float64")
@@ -287,7 +383,36 @@ def time_point_values(
 
 def point_summary(tag: str, x: np.ndarray, hf_type: int) -> dict:
     """``<tag>_median``, ``_q1``, ``_q3`` (Hyndman-Fan type ``hf_type``) and ``_mean`` of the
-    values at one time point (NaN when there is none): one home for the paired and repeated tables."""
+    values at one time point (NaN when there is none): one home for the paired and repeated tables.
+
+    Parameters
+    ----------
+    tag : str
+        Prefix of the keys (the time point's name).
+    x : numpy.ndarray
+        The values (complete cases: no NaN).
+    hf_type : int
+        Hyndman-Fan sample quantile definition (1-9) of the quartiles.
+
+    Returns
+    -------
+    dict
+        ``<tag>_median``, ``<tag>_q1``, ``<tag>_q3``, ``<tag>_mean``.
+
+    References
+    ----------
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361-5.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> point_summary("day0", np.array([1.0, 2.0, 3.0, 4.0]), 7)
+    {'day0_median': 2.5, 'day0_q1': 1.75, 'day0_q3': 3.25, 'day0_mean': 2.5}
+    >>> point_summary("day0", np.array([1.0, 2.0, 3.0, 4.0]), 6)["day0_q1"]
+    1.25
+    >>> point_summary("day7", np.array([]), 7)["day7_median"]
+    nan
+    """
     q1, med, q3 = quantile(x, [0.25, 0.5, 0.75], hf_type) if x.size else (np.nan,) * 3
     return {
         f"{tag}_median": float(med),
