@@ -122,11 +122,11 @@ def check_sites(sites: list[str], config: dict, project: Path) -> tuple[list[Pro
 
 
 def run(args: argparse.Namespace) -> int:
-    from retrocohort.config.check import load_config
+    from retrocohort.cli.study import load_cli_study
 
     project: Path = args.directory
     config_path = args.configfile.resolve() if args.configfile else project / DEFAULT_CONFIG
-    config = load_config(config_path, base_dir=project)
+    config = load_cli_study(args.configfile, project).data  # defaults filled, as `run` reads it
     matches = match_sources(args.files, config, project, str(config_path))
     sites = sorted({m.site for m in matches})
     print(f"Validating against {config_path} (study {config.get('study', {}).get('id', '?')}):")
