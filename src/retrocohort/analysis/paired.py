@@ -59,6 +59,35 @@ def paired_frame(measurements: pd.DataFrame, variable: str, days: tuple[int, int
     """One variable's pairs: the patients with a value on both ``days`` (columns before, after;
     index patient_id, sorted). :func:`paired_frames` for a single variable, the one Day 0 / Day 7
     pairing of the package (Table 3, the audit's regenerated numbers, the synthetic calibration).
+
+    Parameters
+    ----------
+    measurements : pandas.DataFrame
+        Long table (``patient_id``, ``variable``, ``day``, ``value``).
+    variable : str
+        The variable.
+    days : tuple of int
+        The two exact days.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``before``, ``after``; index ``patient_id``.
+
+    References
+    ----------
+    CDISC Analysis Data Model Team. ADaM Implementation Guide v1.3, 2021, section 3.3.5
+    (analysis visits; here windows of one exact day each).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> long = pd.DataFrame({"patient_id": ["a", "a", "b", "c"], "variable": "crp",
+    ...                      "day": [0, 7, 0, 7], "value": [100.0, 20.0, 80.0, 5.0]})
+    >>> paired_frame(long, "crp", (0, 7))
+                before  after
+    patient_id
+    a            100.0   20.0
     """
     return paired_frames(measurements, [variable], days)[variable]
 
@@ -68,7 +97,33 @@ _NOT_TEST_OPTIONS = ("preset", "differences")
 
 
 def wilcoxon_options(settings: dict) -> dict:
-    """Signed-rank keyword arguments: a preset, then any explicit overrides."""
+    """Signed-rank keyword arguments: a preset, then any explicit overrides.
+
+    Parameters
+    ----------
+    settings : dict
+        The loaded study's ``statistics.wilcoxon`` section (``preset`` and any keyword of
+        :func:`~retrocohort.stats.signed_rank.wilcoxon_signed_rank`).
+
+    Returns
+    -------
+    dict
+        Keyword arguments of :func:`~retrocohort.stats.signed_rank.wilcoxon_signed_rank`.
+
+    References
+    ----------
+    Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods, 3rd ed. Wiley, 2014,
+    section 3.1 (signed-rank test; zeros and ties).
+    Pratt JW. Remarks on zeros and ties in the Wilcoxon signed rank procedures. J Am Stat Assoc
+    1959;54:655-67.
+
+    Examples
+    --------
+    >>> wilcoxon_options({"preset": "retrocohort"})["zero_method"]
+    'wilcox'
+    >>> wilcoxon_options({"preset": "retrocohort", "zero_method": "pratt"})["zero_method"]
+    'pratt'
+    """
     opts = wilcoxon_preset(settings["preset"])
     opts.update({k: v for k, v in settings.items() if k not in _NOT_TEST_OPTIONS})
     return opts
@@ -147,6 +202,51 @@ def compare_parameter(
 
     With fewer than ``MIN_PAIRS`` complete pairs no test is run: the row keeps n and the
     summaries and states "not computed: fewer than 2 pairs" as its method.
+
+    Parameters
+    ----------
+    variable : str
+        The parameter's variable.
+    kind : str
+        ``continuous`` (Wilcoxon signed-rank on the differences second - first, with the
+        Hodges-Lehmann estimate and the matched-pairs rank-biserial r, by default) or
+        ``binary`` (McNemar), or another paired test the policy names
+        (:func:`~retrocohort.analysis.test_policy.resolve_tests`).
+    pairs : pandas.DataFrame
+        Complete pairs: columns ``before``, ``after``.
+    stats_cfg : dict
+        The loaded study's ``statistics:`` section.
+    tags : tuple of str, optional
+        Prefixes of the two summaries' columns.
+
+    Returns
+    -------
+    list of dict
+        The main test's row, then one row per ``statistics.extra_tests`` entry.
+
+    References
+    ----------
+    Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bull 1945;1:80-3.
+    Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods, 3rd ed. Wiley, 2014,
+    sections 3.1-3.2 (signed-rank test; Hodges-Lehmann estimator and its confidence interval).
+    McNemar Q. Note on the sampling error of the difference between correlated proportions or
+    percentages. Psychometrika 1947;12:153-7.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pairs = pd.DataFrame({"before": [10.0, 12.0, 15.0, 20.0, 9.0, 30.0],
+    ...                       "after": [4.0, 5.0, 9.0, 8.0, 3.0, 10.0]})
+    >>> from retrocohort.config.check import SCHEMA_PATH, read_yaml
+    >>> from retrocohort.config.study import fill_defaults
+    >>> stats_cfg = fill_defaults({"statistics": {}}, read_yaml(SCHEMA_PATH))["statistics"]
+    >>> row = compare_parameter("crp", "continuous", pairs, stats_cfg)[0]
+    >>> row["test"], row["statistic"], row["p_value"], row["n_used"]
+    ('Wilcoxon signed-rank', 0.0, 0.03125, 6)
+    >>> row["day0_median"], row["day7_median"], row["hl_estimate"], row["rank_biserial"]
+    (13.5, 6.5, -9.0, -1.0)
+    >>> compare_parameter("crp", "continuous", pairs.head(1), stats_cfg)[0]["method"]
+    'not computed: fewer than 2 pairs'
     """
     before = pairs["before"].to_numpy(dtype="float64")
     after = pairs["after"].to_numpy(dtype="float64")
@@ -244,7 +344,55 @@ def table3_from_pairs(
     synthetic: set[str],
 ) -> pd.DataFrame:
     """:func:`table3_statistics` on pairs already built by
-    :func:`~retrocohort.analysis.time_points.time_point_pairs` (or :func:`paired_frames`)."""
+    :func:`~retrocohort.analysis.time_points.time_point_pairs` (or :func:`paired_frames`): one
+    row per parameter (:func:`compare_parameter`, main test first), p-values adjusted across
+    the main rows by ``statistics.multiplicity`` (Holm, Benjamini-Hochberg) when configured.
+
+    Parameters
+    ----------
+    all_pairs : dict of str to pandas.DataFrame
+        Per variable, its complete pairs (``before``, ``after``).
+    parameters : list of dict
+        The table's parameters (``variable``, optional ``label``), in table order.
+    variables : dict
+        The study's variable declarations (``kind``, ``label``).
+    points : tuple
+        The two time points compared (or two exact days).
+    stats_cfg : dict
+        The loaded study's ``statistics:`` section.
+    synthetic : set of str
+        Variables read from synthetic sources (their rows are marked).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter and test: test, statistic, p-value, ``p_adjusted`` and
+        ``adjustment``, summaries at both time points, ``order``, ``label``, ``synthetic``.
+
+    References
+    ----------
+    Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bull 1945;1:80-3.
+    Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods, 3rd ed. Wiley, 2014,
+    sections 3.1-3.2 (signed-rank test; Hodges-Lehmann estimator and its confidence interval).
+    McNemar Q. Note on the sampling error of the difference between correlated proportions or
+    percentages. Psychometrika 1947;12:153-7.
+    Holm S. A simple sequentially rejective multiple test procedure. Scand J Stat 1979;6:65-70.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pairs = pd.DataFrame({"before": [10.0, 12.0, 15.0, 20.0, 9.0, 30.0],
+    ...                       "after": [4.0, 5.0, 9.0, 8.0, 3.0, 10.0]})
+    >>> from retrocohort.config.check import SCHEMA_PATH, read_yaml
+    >>> from retrocohort.config.study import fill_defaults
+    >>> stats_cfg = fill_defaults({"statistics": {}}, read_yaml(SCHEMA_PATH))["statistics"]
+    >>> variables = {"crp": {"kind": "continuous", "label": "CRP"}}
+    >>> table = table3_from_pairs({"crp": pairs}, [{"variable": "crp"}], variables, (0, 7),
+    ...                           stats_cfg, set())
+    >>> table[["variable", "label", "test", "p_value", "adjustment"]]
+      variable label                  test  p_value adjustment
+    0      crp   CRP  Wilcoxon signed-rank  0.03125       none
+    """
     first, second = as_time_points(points)
     tags = (first.name, second.name)
     rows = []
@@ -277,7 +425,32 @@ def table3_from_pairs(
 def pairs_table(all_pairs: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The pairs behind Table 3 as one long table: parameter (categorical, Table 3 order),
     patient_id, before, after (and before_day, after_day, the days the values came from, when
-    the pairs carry them); one row per patient with a value at both time points."""
+    the pairs carry them); one row per patient with a value at both time points.
+
+    Parameters
+    ----------
+    all_pairs : dict of str to pandas.DataFrame
+        Per parameter (in table order), its pairs (index ``patient_id``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The long table of pairs.
+
+    References
+    ----------
+    Wickham H. Tidy data. J Stat Softw 2014;59(10):1-23 (one row per observation).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pairs = pd.DataFrame({"before": [3.0, 4.0], "after": [1.0, 2.0]},
+    ...                      index=pd.Index(["a", "b"], name="patient_id"))
+    >>> pairs_table({"crp": pairs})
+      parameter patient_id  before  after
+    0       crp          a     3.0    1.0
+    1       crp          b     4.0    2.0
+    """
     names = list(all_pairs)
     frames = [f.reset_index() for f in all_pairs.values()]
     codes = np.repeat(np.arange(len(names)), [len(f) for f in frames])
@@ -291,7 +464,33 @@ def pairs_table(all_pairs: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def pairs_from_table(table: pd.DataFrame, parameters: list[str]) -> dict[str, np.ndarray]:
-    """Inverse of :func:`pairs_table` for plotting: parameter -> (n, 2) array of before, after."""
+    """Inverse of :func:`pairs_table` for plotting: parameter -> (n, 2) array of before, after.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table written by :func:`pairs_table`.
+    parameters : list of str
+        The parameters wanted.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Per parameter, its pairs as rows (before, after).
+
+    References
+    ----------
+    Wickham H. Tidy data. J Stat Softw 2014;59(10):1-23.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pairs = pd.DataFrame({"before": [3.0, 4.0], "after": [1.0, 2.0]},
+    ...                      index=pd.Index(["a", "b"], name="patient_id"))
+    >>> pairs_from_table(pairs_table({"crp": pairs}), ["crp"])["crp"]
+    array([[3., 1.],
+           [4., 2.]])
+    """
     values = table[["before", "after"]].to_numpy(dtype="float64")
     names = list(dict.fromkeys(parameters))  # category_codes numbers the distinct names
     codes = category_codes(table["parameter"], names)

@@ -53,6 +53,32 @@ def paired_study_statistics(
         and, with ``repeated``, one ``repeated`` row each.
     pairs : dict of str to pandas.DataFrame
         Per parameter, the (patient, first day, second day) pairs it was computed from.
+    References
+    ----------
+    Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bull 1945;1:80-3.
+    McNemar Q. Note on the sampling error of the difference between correlated proportions or
+    percentages. Psychometrika 1947;12:153-7.
+    Friedman M. The use of ranks to avoid the assumption of normality implicit in the analysis
+    of variance. J Am Stat Assoc 1937;32:675-701.
+    Cochran WG. The comparison of percentages in matched samples. Biometrika 1950;37:256-66.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from retrocohort.config.time_points import exact_day
+    >>> from retrocohort.config.check import SCHEMA_PATH, read_yaml
+    >>> from retrocohort.config.study import fill_defaults
+    >>> stats_cfg = fill_defaults({"statistics": {}}, read_yaml(SCHEMA_PATH))["statistics"]
+    >>> long = pd.DataFrame({"patient_id": list("aabbccdd"), "variable": "crp",
+    ...                      "day": [0, 7] * 4, "value": [90.0, 20.0, 80.0, 30.0, 70.0, 10.0, 60.0, 5.0]})
+    >>> study = {"variables": {"crp": {"kind": "continuous", "label": "CRP"}}, "statistics": stats_cfg}
+    >>> stats, pairs = paired_study_statistics(long, ["a", "b", "c"], [{"variable": "crp"}], study,
+    ...                                        (exact_day(0), exact_day(7)), set())
+    >>> stats[["variable", "n_pairs", "test", "p_value", "day0_median", "day7_median"]]
+      variable  n_pairs                  test  p_value  day0_median  day7_median
+    0      crp        3  Wilcoxon signed-rank     0.25         80.0         20.0
+    >>> sorted(pairs["crp"].index)
+    ['a', 'b', 'c']
     """
     names = [p["variable"] for p in parameters]
     ids = pd.Index(list(cohort))

@@ -78,6 +78,33 @@ def repeated_statistics(
         Three or more time points (config ``repeated_time_points``).
     stats_cfg
         The ``statistics`` config (``quantile_type`` for the summaries).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter: test, statistic, p-value, ``n_pairs`` (complete cases), per
+        time point the count and percent (binary) or median, quartiles and mean (continuous).
+
+    References
+    ----------
+    Friedman M. The use of ranks to avoid the assumption of normality implicit in the analysis
+    of variance. J Am Stat Assoc 1937;32:675-701.
+    Cochran WG. The comparison of percentages in matched samples. Biometrika 1950;37:256-66.
+    Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods, 3rd ed. Wiley, 2014,
+    section 7.1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from retrocohort.config.time_points import exact_day
+    >>> long = pd.DataFrame({"patient_id": list("aaabbbccc"), "variable": "crp",
+    ...                      "day": [0, 3, 7] * 3,
+    ...                      "value": [9.0, 5.0, 1.0, 8.0, 6.0, 2.0, 7.0, 4.0, 3.0]})
+    >>> table = repeated_statistics(long, [{"variable": "crp"}], {"crp": {"kind": "continuous"}},
+    ...                             [exact_day(0), exact_day(3), exact_day(7)], {"quantile_type": 7})
+    >>> table[["variable", "test", "statistic", "p_value", "n_pairs", "day0_median", "day7_median"]]
+      variable      test  statistic   p_value  n_pairs  day0_median  day7_median
+    0      crp  Friedman        6.0  0.049787        3          8.0          2.0
     """
     names = [p["variable"] for p in parameters]
     worst = {n: v["worst"] for n, v in variables.items() if "worst" in v}
