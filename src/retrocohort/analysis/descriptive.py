@@ -50,6 +50,31 @@ def variable_kind(name: str, variables: dict, derived: dict) -> str:
     """Kind of a declared variable, or of a derived one (flags: binary; counts/lines: count).
 
     Built-in per-patient numbers (e.g. ``hscore_probability_pct``) are continuous.
+
+    Parameters
+    ----------
+    name : str
+        The variable.
+    variables : dict
+        The study's ``variables:`` declarations.
+    derived : dict
+        The study's ``derived:`` declarations.
+
+    Returns
+    -------
+    str
+        ``continuous``, ``count``, ``binary`` or ``categorical``.
+
+    References
+    ----------
+    Stevens SS. On the theory of scales of measurement. Science 1946;103:677-80 (the kind
+    decides the summary and the test).
+
+    Examples
+    --------
+    >>> variables = {"age": {"kind": "continuous"}}
+    >>> variable_kind("age", variables, {}), variable_kind("n_lines", variables, {"n_lines": {"count": ["a"]}})
+    ('continuous', 'count')
     """
     if name in variables:
         return variables[name]["kind"]
@@ -66,7 +91,37 @@ def _auto_stat(kind: str) -> str:
 
 
 def summarise_variable(values: pd.Series, stat: str, hf_type: int) -> dict:
-    """Summary numbers of one column for the given statistic (NaN where not applicable)."""
+    """Summary numbers of one column for the given statistic (NaN where not applicable).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        One variable's values (missing as NaN/NA).
+    stat : str
+        ``count_pct`` (n (%) of true values among the known ones), ``median_iqr``, ``median``
+        or ``mean_sd``.
+    hf_type : int
+        Hyndman-Fan sample quantile definition (1-9) of the quartiles.
+
+    Returns
+    -------
+    dict
+        ``n``, ``missing`` and the statistic's numbers (``count``, ``denominator``,
+        ``percent``; or ``median``, ``q1``, ``q3``, ``mean``, ``sd`` with the n - 1 denominator,
+        ``min``, ``max``), with a ``note`` when one is undefined.
+
+    References
+    ----------
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361-5.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> summarise_variable(pd.Series([30.0, 40.0, 50.0, None]), "median_iqr", 7)
+    {'n': 3, 'missing': 1, 'median': 40.0, 'q1': 35.0, 'q3': 45.0, 'mean': 40.0, 'sd': 10.0, 'min': 30.0, 'max': 50.0, 'note': ''}
+    >>> summarise_variable(pd.Series([30.0, 40.0, 50.0, None]), "median_iqr", 6)["q1"]
+    30.0
+    """
     out: dict = {"n": int(values.notna().sum()), "missing": int(values.isna().sum())}
     if stat == "count_pct":
         known = values.dropna().astype(bool)
@@ -130,7 +185,35 @@ def variable_values(frame: pd.DataFrame, name: str, variables: Mapping, where: s
 
 def table1_row_label(row: Mapping, variables: Mapping, derived: Mapping) -> str:
     """The printed label of a Table 1 row: the row's ``label``, else its variable's, else its name
-    (a section row's heading is its ``section`` text)."""
+    (a section row's heading is its ``section`` text).
+
+    Parameters
+    ----------
+    row : mapping
+        One entry of the table's ``rows:``.
+    variables, derived : mapping
+        The study's ``variables:`` and ``derived:`` declarations.
+
+    Returns
+    -------
+    str
+        The label.
+
+    References
+    ----------
+    Hayes-Larson E, Kezios KL, Mooney SJ, Lovasi G. Who is in this study, anyway? Guidelines for
+    a useful Table 1. J Clin Epidemiol 2019;114:125-32.
+
+    Examples
+    --------
+    >>> variables = {"age": {"label": "Age (years)"}}
+    >>> table1_row_label({"variable": "age"}, variables, {})
+    'Age (years)'
+    >>> table1_row_label({"variable": "age", "label": "Age"}, variables, {})
+    'Age'
+    >>> table1_row_label({"section": "Demographics"}, variables, {})
+    'Demographics'
+    """
     if "section" in row:
         return row["section"]
     spec = variables.get(row["variable"]) or derived.get(row["variable"]) or {}
@@ -177,6 +260,46 @@ def table1_statistics(
     with that level among those with a known value). ``columns`` maps a row index to the frame
     column holding its values (a long-format row's column at its time point:
     :func:`retrocohort.analysis.frames.row_columns`); other rows read the variable's column.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per patient of the cohort.
+    rows : list of dict
+        The table's ``rows:`` (``variable`` with optional ``stat``/``level``, or ``section``).
+    variables, derived : dict
+        The study's ``variables:`` and ``derived:`` declarations.
+    hf_type : int
+        Hyndman-Fan sample quantile definition of the quartiles (``statistics.quantile_type``).
+    synthetic : set of str
+        Variables read from synthetic sources (their rows are marked).
+    columns : mapping of int to str, optional
+        Row index -> frame column, for long-format rows at a time point.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One record per row: ``row``, ``variable``, ``stat``, ``n``, ``missing``, the numbers of
+        :func:`summarise_variable`, ``quantile_type``, ``quantile_method``, ``synthetic``, ``note``.
+
+    References
+    ----------
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361-5.
+    Hayes-Larson E, Kezios KL, Mooney SJ, Lovasi G. Who is in this study, anyway? Guidelines for
+    a useful Table 1. J Clin Epidemiol 2019;114:125-32.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"age": [30.0, 40.0, 50.0, None], "male": [True, False, True, True]})
+    >>> variables = {"age": {"kind": "continuous"}, "male": {"kind": "binary"}}
+    >>> rows = [{"section": "Demographics"}, {"variable": "age", "stat": "median_iqr"}, {"variable": "male"}]
+    >>> table = table1_statistics(frame, rows, variables, {}, 7, set())
+    >>> table[["variable", "stat", "n", "missing", "count", "percent", "median", "q1", "q3"]]
+      variable        stat    n  missing  count  percent  median    q1    q3
+    0      NaN     section  NaN      NaN    NaN      NaN     NaN   NaN   NaN
+    1      age  median_iqr  3.0      1.0    NaN      NaN    40.0  35.0  45.0
+    2     male   count_pct  4.0      0.0    3.0     75.0     NaN   NaN   NaN
     """
     columns = columns or {}
     records = []
