@@ -64,6 +64,26 @@ def group_key(value: Any) -> str | None:
     """Config spelling of a group value: booleans "True"/"False", whole numbers without ".0".
 
     Missing values give None.
+
+    Parameters
+    ----------
+    value : object
+        One value of the group variable.
+
+    Returns
+    -------
+    str or None
+        The key the config's ``groups: {value: label}`` uses for it.
+
+    References
+    ----------
+    YAML Ain't Markup Language, version 1.2.2, 2021, section 10.3 (core schema: booleans and
+    integers as plain scalars), https://yaml.org/spec/1.2.2/.
+
+    Examples
+    --------
+    >>> group_key(True), group_key(2.0), group_key("arm A"), group_key(float("nan"))
+    ('True', '2', 'arm A', None)
     """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -79,6 +99,33 @@ def group_assignment(values: pd.Series, labels: dict | None) -> tuple[pd.Series,
 
     With ``labels`` ({value: label}) the groups are those keys, in config order; otherwise
     every observed value, sorted, labelled by itself.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The group variable, one value per patient.
+    labels : dict or None
+        The comparison's ``groups:`` (value as printed -> label).
+
+    Returns
+    -------
+    keys : pandas.Series
+        The group key of each patient (None: excluded, missing or not listed).
+    groups : list of tuple
+        ``(key, label)`` per group, in display order.
+
+    References
+    ----------
+    von Elm E, Altman DG, Egger M, et al. The Strengthening the Reporting of Observational
+    Studies in Epidemiology (STROBE) statement. Lancet 2007;370:1453-7 (item 13: numbers
+    excluded at each stage).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> keys, groups = group_assignment(pd.Series([1.0, 0.0, None, 2.0]), {"1": "Treated", "0": "Control"})
+    >>> keys.tolist(), groups
+    (['1', '0', None, None], [('1', 'Treated'), ('0', 'Control')])
     """
     raw = [group_key(v) for v in values]
     if labels:
@@ -91,7 +138,37 @@ def group_assignment(values: pd.Series, labels: dict | None) -> tuple[pd.Series,
 
 
 def check_unique_ids(entries: list[dict], section: str) -> None:
-    """ConfigError naming the entry whose ``id`` repeats an earlier one (ids name output files)."""
+    """ConfigError naming the entry whose ``id`` repeats an earlier one (ids name output files).
+
+    Parameters
+    ----------
+    entries : list of dict
+        The entries of a config list (``groups:``, ``survival:``...).
+    section : str
+        The list's key, named in the error.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ConfigError
+        On the first repeated ``id``, naming its key path.
+
+    References
+    ----------
+    JSON Schema Validation, draft 2020-12, section 6.4.3 (``uniqueItems``; here unique by id),
+    https://json-schema.org/draft/2020-12/json-schema-validation.
+
+    Examples
+    --------
+    >>> check_unique_ids([{"id": "a"}, {"id": "b"}], "groups")
+    >>> check_unique_ids([{"id": "a"}, {"id": "a"}], "groups")
+    Traceback (most recent call last):
+    ...
+    retrocohort.errors.ConfigError: ...
+    """
     seen: set[str] = set()
     for i, entry in enumerate(entries):
         if entry["id"] in seen:
@@ -293,7 +370,66 @@ def group_statistics(
     stats_cfg: dict,
     synthetic: set[str],
 ) -> pd.DataFrame:
-    """All configured comparisons: for each, one summary row per group and one test row."""
+    """All configured comparisons: for each, one summary row per group and one test row.
+
+    The test follows the one test policy (:mod:`retrocohort.analysis.test_policy`); by default
+    Fisher's exact test for a binary outcome and the Mann-Whitney U test for a continuous or
+    count outcome (see the module docstring for the exact variants).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per patient of the cohort.
+    comparisons : list of dict
+        The loaded study's ``groups:`` entries (``id``, ``outcome``, ``group_variable``, optional
+        ``groups``, ``decimals``, ``exact_max_n``, ``tests``).
+    variables, derived : dict
+        The study's ``variables:`` and ``derived:`` declarations.
+    stats_cfg : dict
+        The loaded study's ``statistics:`` section.
+    synthetic : set of str
+        Variables read from synthetic sources (their rows are marked).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per comparison, ``role = "summary"`` rows (n, missing, count and percent or median,
+        quartiles, mean, SD) and one ``role = "test"`` row (test, statistic, p-value, method).
+
+    References
+    ----------
+    Fisher RA. On the interpretation of chi-square from contingency tables, and the calculation
+    of P. J R Stat Soc 1922;85:87-94.
+    Agresti A. Categorical Data Analysis, 3rd ed. Wiley, 2013, section 3.5 (Fisher's exact test).
+    Mann HB, Whitney DR. On a test of whether one of two random variables is stochastically
+    larger than the other. Ann Math Stat 1947;18:50-60.
+    Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods, 3rd ed. Wiley, 2014,
+    section 4.1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from retrocohort.config.check import SCHEMA_PATH, read_yaml
+    >>> from retrocohort.config.study import fill_defaults
+    >>> study = fill_defaults({"statistics": {}, "groups": [
+    ...     {"id": "ferritin_by_arm", "outcome": "ferritin", "group_variable": "arm"},
+    ...     {"id": "death_by_arm", "outcome": "died", "group_variable": "arm",
+    ...      "groups": {"b": "Arm B", "a": "Arm A"}}]}, read_yaml(SCHEMA_PATH))
+    >>> frame = pd.DataFrame({"arm": ["a", "a", "a", "b", "b", "b", None],
+    ...                       "ferritin": [100.0, 200.0, 300.0, 800.0, 900.0, 1000.0, 50.0],
+    ...                       "died": [False, False, True, True, True, True, False]})
+    >>> variables = {"arm": {"kind": "categorical"}, "ferritin": {"kind": "continuous"},
+    ...              "died": {"kind": "binary"}}
+    >>> table = group_statistics(frame, study["groups"], variables, {}, study["statistics"], set())
+    >>> table[["comparison", "role", "group", "n", "median", "count", "test", "p_value"]]
+            comparison     role  group  n  median  count            test  p_value
+    0  ferritin_by_arm  summary      a  3   200.0    NaN             NaN      NaN
+    1  ferritin_by_arm  summary      b  3   900.0    NaN             NaN      NaN
+    2  ferritin_by_arm     test    NaN  6     NaN    NaN  Mann-Whitney U      0.1
+    3     death_by_arm  summary  Arm B  3     NaN    3.0             NaN      NaN
+    4     death_by_arm  summary  Arm A  3     NaN    1.0             NaN      NaN
+    5     death_by_arm     test    NaN  6     NaN    NaN    Fisher exact      0.4
+    """
     check_unique_ids(comparisons, "groups")
     hf = stats_cfg["quantile_type"]
     p_format = p_value_format(stats_cfg)
