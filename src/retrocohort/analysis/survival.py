@@ -86,7 +86,33 @@ def at_risk_times(time: np.ndarray, n_ticks: int = 5, axis_max: float | None = N
 
 
 def numbers_at_risk(time: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """Patients still at risk (time >= t) at each of ``times``, by sorting once."""
+    """Patients still at risk (time >= t) at each of ``times``, by sorting once.
+
+    Parameters
+    ----------
+    time : numpy.ndarray
+        Each patient's follow-up time (event or censoring).
+    times : numpy.ndarray
+        The times of the numbers-at-risk row.
+
+    Returns
+    -------
+    numpy.ndarray
+        The number at risk at each of ``times``.
+
+    References
+    ----------
+    Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. J Am Stat Assoc
+    1958;53:457-81.
+    Pocock SJ, Clayton TC, Altman DG. Survival plots of time-to-event outcomes in clinical
+    trials: good practice and pitfalls. Lancet 2002;359:1686-9 (numbers at risk under the plot).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> numbers_at_risk(np.array([1.0, 3.0, 5.0, 2.0]), np.array([0.0, 2.0, 4.0]))
+    array([4, 3, 1])
+    """
     ordered = np.sort(time)
     return ordered.size - np.searchsorted(ordered, times, side="left")
 
@@ -309,7 +335,74 @@ def survival_statistics(
     stats_cfg: dict,
     synthetic: set[str],
 ) -> tuple[pd.DataFrame, dict[str, SurvivalAnalysis]]:
-    """Statistics of every configured analysis (one frame) and each analysis by id."""
+    """Statistics of every configured analysis (one frame) and each analysis by id.
+
+    Per analysis (and group): the Kaplan-Meier estimate with its pointwise CI (Greenwood's
+    variance, log-log transform by default), the median survival with its Brookmeyer-Crowley
+    CI, survival at the configured horizons, the log-rank test when grouped, and one
+    ``patients`` row counting the patients used and excluded (with the reasons).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per patient of the cohort.
+    analyses : list of dict
+        The loaded study's ``survival:`` entries (``id``, ``time``, ``event``, optional
+        ``group_variable``, ``groups``, ``conf_level``, ``ci_type``, ``median_convention``...).
+    variables, derived : dict
+        The study's ``variables:`` and ``derived:`` declarations.
+    stats_cfg : dict
+        The loaded study's ``statistics:`` section (p-value format).
+    synthetic : set of str
+        Variables read from synthetic sources (their rows are marked).
+
+    Returns
+    -------
+    stats : pandas.DataFrame
+        Rows of roles ``patients``, ``km``, ``median``, ``horizon`` and ``logrank``.
+    analyses : dict of str to SurvivalAnalysis
+        Each analysis by id (for the figures).
+
+    References
+    ----------
+    Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. J Am Stat Assoc
+    1958;53:457-81.
+    Greenwood M. The natural duration of cancer. Rep Public Health Med Subj 1926;33:1-26.
+    Brookmeyer R, Crowley J. A confidence interval for the median survival time. Biometrics
+    1982;38:29-41.
+    Mantel N. Evaluation of survival data and two new rank order statistics arising in its
+    consideration. Cancer Chemother Rep 1966;50:163-70.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from retrocohort.config.check import SCHEMA_PATH, read_yaml
+    >>> from retrocohort.config.study import fill_defaults
+    >>> study = fill_defaults({"statistics": {}, "survival": [
+    ...     {"id": "death", "time": "months", "event": "died", "group_variable": "arm"}]},
+    ...     read_yaml(SCHEMA_PATH))
+    >>> frame = pd.DataFrame({"arm": ["a", "a", "a", "b", "b", "b", None],
+    ...                       "months": [1.0, 3.0, 5.0, 2.0, 8.0, 12.0, 4.0],
+    ...                       "died": [True, True, False, True, False, False, True]})
+    >>> variables = {"arm": {"kind": "categorical", "label": "Arm"},
+    ...              "months": {"kind": "continuous", "label": "Months"},
+    ...              "died": {"kind": "binary", "label": "Death"}}
+    >>> stats, _ = survival_statistics(frame, study["survival"], variables, {}, study["statistics"], set())
+    >>> stats[stats["role"] == "km"][["group", "time", "n_at_risk", "survival", "ci_low", "ci_high"]].round(4)
+      group  time  n_at_risk  survival  ci_low  ci_high
+    1     a   1.0        3.0    0.6667  0.0541   0.9452
+    2     a   3.0        2.0    0.3333  0.0090   0.7741
+    4     b   2.0        3.0    0.6667  0.0541   0.9452
+    >>> stats[stats["role"] == "median"][["group", "median", "ci_low"]]
+      group  median  ci_low
+    3     a     3.0     1.0
+    5     b     NaN     2.0
+    >>> stats[stats["role"] == "logrank"][["statistic", "p_value"]].round(4)
+       statistic  p_value
+    6     0.4865   0.4855
+    >>> stats.loc[stats["role"] == "patients", "excluded_reason"].item()
+    '1 patient excluded (Arm unknown)'
+    """
     check_unique_ids(analyses, "survival")
     p_format = p_value_format(stats_cfg)
     results = {

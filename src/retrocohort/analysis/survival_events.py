@@ -119,7 +119,45 @@ def numeric_times(frame: pd.DataFrame, variable: str) -> pd.Series:
 
 def event_data(frame: pd.DataFrame, spec: dict, index: int, variables: dict, derived: dict) -> EventData:
     """(time, event, exclusion reason) per patient of one analysis; see the module docstring.
-    Reasons name variables by their labels ("Time to fever resolution unknown")."""
+    Reasons name variables by their labels ("Time to fever resolution unknown").
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per patient of the cohort.
+    spec : dict
+        One loaded ``survival:`` entry (``time``, and ``event`` or ``event_when_observed`` with
+        an optional ``censor_time``).
+    index : int
+        The entry's position under ``survival:`` (named in errors).
+    variables, derived : dict
+        The study's ``variables:`` and ``derived:`` declarations.
+
+    Returns
+    -------
+    EventData
+        ``time``, ``event`` (1 event, 0 censored, NaN excluded), ``reason`` and ``definition``.
+
+    References
+    ----------
+    Kalbfleisch JD, Prentice RL. The Statistical Analysis of Failure Time Data, 2nd ed. Wiley,
+    2002, section 1.2 (right-censored observations: a time and an event indicator).
+    von Elm E, Altman DG, Egger M, et al. The Strengthening the Reporting of Observational
+    Studies in Epidemiology (STROBE) statement. Lancet 2007;370:1453-7 (item 13: numbers and
+    reasons of the participants not analysed).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"months": [1.0, None, 5.0], "died": [True, False, None]})
+    >>> variables = {"months": {"kind": "continuous", "label": "Months"},
+    ...              "died": {"kind": "binary", "label": "Death"}}
+    >>> data = event_data(frame, {"time": "months", "event": "died"}, 0, variables, {})
+    >>> data.event.tolist(), data.reason.tolist()
+    ([1.0, nan, nan], ['', 'Months unknown', 'Death unknown'])
+    >>> data.definition
+    'event = Death, censored at Months otherwise; patients with a missing time or event excluded.'
+    """
     _check_spec(frame, spec, index, variables, derived)
 
     def label(name: str) -> str:
@@ -164,7 +202,36 @@ def event_data(frame: pd.DataFrame, spec: dict, index: int, variables: dict, der
 
 def group_reasons(values: pd.Series, keys: pd.Series, group_label: str) -> pd.Series:
     """Exclusion reason per patient for the grouping: "" (in an analysed group), "<label> unknown"
-    (missing) or "<label> not an analysed group" (a value outside the configured ``groups``)."""
+    (missing) or "<label> not an analysed group" (a value outside the configured ``groups``).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The group variable per patient.
+    keys : pandas.Series
+        The group key per patient (:func:`retrocohort.analysis.groups.group_assignment`; None
+        when excluded).
+    group_label : str
+        The group variable's label.
+
+    Returns
+    -------
+    pandas.Series
+        The reason per patient.
+
+    References
+    ----------
+    von Elm E, Altman DG, Egger M, et al. The Strengthening the Reporting of Observational
+    Studies in Epidemiology (STROBE) statement. Lancet 2007;370:1453-7 (item 13: numbers and
+    reasons of the participants not analysed).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> values = pd.Series(["a", None, "c"])
+    >>> group_reasons(values, pd.Series(["a", None, None]), "Arm").tolist()
+    ['', 'Arm unknown', 'Arm not an analysed group']
+    """
     reason = pd.Series("", index=values.index, dtype=object)
     reason[keys.isna() & values.isna()] = f"{group_label} unknown"
     reason[keys.isna() & values.notna()] = f"{group_label} not an analysed group"
@@ -173,7 +240,32 @@ def group_reasons(values: pd.Series, keys: pd.Series, group_label: str) -> pd.Se
 
 def exclusion_sentence(reasons: pd.Series) -> str:
     """ "1 patient excluded (X unknown)", "3 patients excluded (2: X unknown; 1: Y unknown)", or ""
-    when none: the reasons counted, most frequent first (ties in order of first appearance)."""
+    when none: the reasons counted, most frequent first (ties in order of first appearance).
+
+    Parameters
+    ----------
+    reasons : pandas.Series
+        The exclusion reason per patient ("" when used).
+
+    Returns
+    -------
+    str
+        The sentence.
+
+    References
+    ----------
+    von Elm E, Altman DG, Egger M, et al. The Strengthening the Reporting of Observational
+    Studies in Epidemiology (STROBE) statement. Lancet 2007;370:1453-7 (item 13: numbers and
+    reasons of the participants not analysed).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> exclusion_sentence(pd.Series(["", "Arm unknown", "Time unknown", "Arm unknown"]))
+    '3 patients excluded (2: Arm unknown; 1: Time unknown)'
+    >>> exclusion_sentence(pd.Series(["", ""]))
+    ''
+    """
     excluded = reasons[reasons != ""]
     if excluded.empty:
         return ""
