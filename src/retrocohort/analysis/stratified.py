@@ -335,6 +335,34 @@ def stratified_statistics(
         level, missing), test, method, statistic, p_value, smd, ``<statistic>@<stratum>`` for
         each of ``PER_STRATUM`` and each stratum (Overall first), ``n_group@<stratum>``,
         quantile_method and n_excluded.
+
+    References
+    ----------
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361-5.
+    Mann HB, Whitney DR. On a test of whether one of two random variables is stochastically
+    larger than the other. Ann Math Stat 1947;18:50-60.
+    Kruskal WH, Wallis WA. Use of ranks in one-criterion variance analysis. J Am Stat Assoc
+    1952;47:583-621.
+    Cochran WG. Some methods for strengthening the common chi-square tests. Biometrics
+    1954;10:417-51 (the expected-count rule between chi-square and Fisher's exact test).
+    Agresti A. Categorical Data Analysis, 3rd ed. Wiley, 2013, sections 3.2 and 3.5.
+    Austin PC. Balance diagnostics for comparing the distribution of baseline covariates between
+    treatment groups in propensity-score matched samples. Stat Med 2009;28:3083-107 (SMD).
+    Sjoberg DD, Whiting K, Curry M, Lavery JA, Larmarange J. Reproducible summary tables with
+    the gtsummary package. R J 2021;13:570-80.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"arm": ["a", "a", "a", "b", "b", "b"],
+    ...                       "age": [30.0, 35.0, 40.0, 50.0, 55.0, 60.0],
+    ...                       "male": [True, False, True, True, True, True]})
+    >>> rows = [{"variable": "age", "kind": "continuous"}, {"variable": "male", "kind": "binary"}]
+    >>> table = stratified_statistics(frame, rows, "arm", hf_type=7, missing="ifany", exact_max_n=50)
+    >>> table[["variable", "test", "p_value", "median@a", "median@b", "count@b", "percent@b"]]
+      variable            test  p_value  median@a  median@b  count@b  percent@b
+    0      age  Mann-Whitney U      0.1      35.0      55.0      NaN        NaN
+    1     male    Fisher exact      1.0       NaN       NaN      3.0      100.0
     """
     if by is None:
         return _ungrouped(frame, rows, hf_type, missing, source)
@@ -395,5 +423,29 @@ def _statistics_frame(
 
 
 def strata(stats: pd.DataFrame) -> list[str]:
-    """Stratum names of a :func:`stratified_statistics` frame, Overall first, in column order."""
+    """Stratum names of a :func:`stratified_statistics` frame, Overall first, in column order.
+
+    Parameters
+    ----------
+    stats : pandas.DataFrame
+        A frame returned by :func:`stratified_statistics`.
+
+    Returns
+    -------
+    list of str
+        The strata (the columns ``n_group@<stratum>``).
+
+    References
+    ----------
+    Hayes-Larson E, Kezios KL, Mooney SJ, Lovasi G. Who is in this study, anyway? Guidelines for
+    a useful Table 1. J Clin Epidemiol 2019;114:125-32 (an overall column, then one per group).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"arm": ["a", "b", "b"], "age": [30.0, 50.0, 55.0]})
+    >>> strata(stratified_statistics(frame, [{"variable": "age"}], "arm", hf_type=7,
+    ...                              missing="ifany", exact_max_n=50))
+    ['Overall', 'a', 'b']
+    """
     return [c.split("@", 1)[1] for c in stats.columns if c.startswith("n_group@")]

@@ -118,6 +118,11 @@ def resolve_tests(
         A name that is not a registered test of its slot, naming the key path and the
         registered names.
 
+    References
+    ----------
+    Sjoberg DD, Whiting K, Curry M, Lavery JA, Larmarange J. Reproducible summary tables with
+    the gtsummary package. R J 2021;13:570-80 (a test per variable type, overridable per table).
+
     Examples
     --------
     >>> resolve_tests("comparison", {"tests": {"continuous_two_groups": "welch_t"}})["continuous_two_groups"]
@@ -133,6 +138,27 @@ def resolve_tests(
 
 def choose_test(policy: Mapping[str, str], kind: str, n_groups: int | None) -> TestEntry:
     """The registered test of a variable ``kind`` for ``n_groups`` groups (None: paired values).
+
+    Parameters
+    ----------
+    policy : mapping
+        ``{slot: registered test}`` (:func:`resolve_tests`).
+    kind : str
+        The variable's kind (``count`` is compared as ``continuous``).
+    n_groups : int or None
+        Number of groups compared; None for paired values.
+
+    Returns
+    -------
+    TestEntry
+        The registered test (:data:`retrocohort.stats.registry.TESTS`).
+
+    References
+    ----------
+    Sjoberg DD, Whiting K, Curry M, Lavery JA, Larmarange J. Reproducible summary tables with
+    the gtsummary package. R J 2021;13:570-80.
+    Conover WJ. Practical Nonparametric Statistics, 3rd ed. Wiley, 1999 (rank tests for two,
+    several and paired samples).
 
     Examples
     --------
@@ -161,10 +187,41 @@ def run_group_test(
     with Yates' ``correction`` for :data:`YATES_TESTS`) or a list of samples (two: x, y, the
     Mann-Whitney keyword arguments ``mann_whitney`` for that test; more: with ``labels``).
 
+    Parameters
+    ----------
+    entry : TestEntry
+        The registered test (:func:`choose_test`).
+    data : array_like or list of array_like
+        A counts table (groups x levels) or the groups' samples.
+    labels : list of str, optional
+        The groups' names (tests of k samples).
+    correction : bool, default False
+        Yates' continuity correction of a 2x2 chi-square.
+    mann_whitney : mapping, optional
+        Keyword arguments of the Mann-Whitney test
+        (:func:`retrocohort.analysis.presets.mann_whitney_options`).
+
+    Returns
+    -------
+    TestResult
+        The test's statistic, p-value, method sentence and details.
+
+    References
+    ----------
+    Welch BL. The generalization of "Student's" problem when several different population
+    variances are involved. Biometrika 1947;34:28-35.
+    Cochran WG. Some methods for strengthening the common chi-square tests. Biometrics
+    1954;10:417-51.
+    Agresti A. Categorical Data Analysis, 3rd ed. Wiley, 2013, section 3.5 (Fisher's exact test).
+
     Examples
     --------
-    >>> run_group_test(TESTS["welch_t"], [[1.0, 2.0, 3.0], [2.0, 4.0, 7.0]]).test
-    'Welch t-test'
+    >>> result = run_group_test(TESTS["welch_t"], [[1.0, 2.0, 3.0], [2.0, 4.0, 7.0]])
+    >>> result.test, round(result.statistic, 4), round(result.p_value, 4)
+    ('Welch t-test', -1.4924, 0.2451)
+    >>> result = run_group_test(TESTS["chi_square_or_exact"], [[3, 0], [1, 2]])
+    >>> result.test, round(result.p_value, 4)
+    ('Fisher exact', 0.4)
     """
     if entry.inputs == "table":
         return (
