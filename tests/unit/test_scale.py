@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from retrocohort.cohort.frames import category_codes, cohort_measurements
-from retrocohort.config.check import load_config
+from retrocohort.config.study import load_study
 from retrocohort.errors import ConfigError
 from retrocohort.ingest.sources import ingest_site, merge_sites
 from retrocohort.io.raw import read_raw_table
@@ -31,7 +31,7 @@ def _digest(root: Path) -> dict[str, str]:
 def study(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("scale")
     path = simulate_cohort(300, 5, out, seed=7, formats=("csv", "parquet"))
-    return out, load_config(path, base_dir=out)
+    return out, dict(load_study(path, base_dir=out).data)  # defaults filled, as the pipeline reads it
 
 
 def test_config_is_schema_valid_and_labelled_synthetic(study) -> None:
