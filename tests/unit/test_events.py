@@ -381,3 +381,14 @@ def test_units_of_a_long_file_naming_no_measurement_refused_at_load(root, tmp_pa
     text = str(err.value)
     assert "sites/mayo/sources/1/units/age" in text and "names no measurement variable" in text
     assert "sites/mayo/sources/1/units" in text and "`unit_column:` both declared" in text
+
+
+def test_a_long_events_file_read_as_patients_points_to_table_events(tmp_path):
+    """Before: one "duplicate patient id" per row, no hint; now one problem naming the kind."""
+    (tmp_path / "p.csv").write_text("id,day,type\n1,50,1\n1,90,2\n2,60,1\n2,70,2\n", encoding="utf-8")
+    source = {"path": "p.csv", "table": "patients", "id_column": "id", "columns": {}}
+    config = {"variables": VARIABLES, "missing_values": ["", "NA"], "sites": {"s": {"sources": [source]}}}
+    with pytest.raises(InputError) as err:
+        ingest_site("s", config["sites"]["s"], config, tmp_path)
+    assert len(err.value.problems) == 1
+    assert "duplicate patient id" in str(err.value) and "`table: events`" in str(err.value)
