@@ -153,9 +153,11 @@ def baseline_source(source: dict) -> dict:
     keep = {
         k: v
         for k, v in source.items()
-        if k not in ("event_column", "event_types", "status_column", "day_column")
+        if k not in ("event_column", "event_types", "status_column", "day_column", "conflicts")
     }
-    return {**keep, "table": "patients", "duplicates": "collapse_identical", "conflicts": "refuse"}
+    # no `conflicts:` key: differing rows are refused (an events source has none, see
+    # retrocohort.config.event_sources)
+    return {**keep, "table": "patients", "duplicates": "collapse_identical"}
 
 
 def repeated_events(events: pd.DataFrame, source: dict) -> list[Problem]:
