@@ -392,3 +392,32 @@ def test_a_long_events_file_read_as_patients_points_to_table_events(tmp_path):
         ingest_site("s", config["sites"]["s"], config, tmp_path)
     assert len(err.value.problems) == 1
     assert "duplicate patient id" in str(err.value) and "`table: events`" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "extra, key, fragment",
+    [
+        ({"day_column": "time"}, "sites/mayo/sources/0/day_column", "for long measurement files"),
+        ({"date_column": "date"}, "sites/mayo/sources/0/date_column", "for long measurement files"),
+        (
+            {"identifiers": {"name": "pseudonymise"}},
+            "sites/mayo/sources/0/pseudonym_salt_env",
+            "`pseudonym_salt_env` is not set",
+        ),
+    ],
+)
+def test_source_keys_read_only_at_ingestion_are_refused_at_load(
+    root, tmp_path, monkeypatch, extra, key, fragment
+):
+    """Before: a long-file key on a patient file was ignored, and a pseudonymisation without
+    its key's variable name was found only when the file was read."""
+    study = root / "studies/pbc"
+    monkeypatch.chdir(study)
+    cfg = yaml.safe_load((study / "config/config.yaml").read_text())
+    cfg["sites"]["mayo"]["sources"][0].update(extra)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
+    with pytest.raises(ConfigError) as err:
+        load_config(bad, base_dir=study)
+    lines = [line for line in str(err.value).splitlines() if f"'{key}'" in line]
+    assert any(fragment in line for line in lines), str(err.value)

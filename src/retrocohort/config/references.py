@@ -18,9 +18,9 @@ from retrocohort.config.captions import placeholder_problems
 from retrocohort.config.declared_tables import declared_table_problems
 from retrocohort.config.derived_checks import composite_pair_problems, derived_problems
 from retrocohort.config.derived_spec import OPTION_KEYS, operation_inputs
-from retrocohort.config.event_sources import event_endpoint_problems, event_source_problems
 from retrocohort.config.level_labels import level_label_problems
 from retrocohort.config.paths import resolve_inside
+from retrocohort.config.source_checks import event_endpoint_problems, event_source_problems
 from retrocohort.config.time_points import day_range, time_point_problems
 from retrocohort.config.unknown import unknown_variable_problems
 from retrocohort.config.values import event_level_problems, value_problems

@@ -156,7 +156,7 @@ def baseline_source(source: dict) -> dict:
         if k not in ("event_column", "event_types", "status_column", "day_column", "conflicts")
     }
     # no `conflicts:` key: differing rows are refused (an events source has none, see
-    # retrocohort.config.event_sources)
+    # retrocohort.config.source_checks)
     return {**keep, "table": "patients", "duplicates": "collapse_identical"}
 
 

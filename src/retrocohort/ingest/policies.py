@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from retrocohort.config.event_sources import policy_problems
+from retrocohort.config.source_checks import policy_problems
 from retrocohort.errors import ConfigError
 from retrocohort.ingest.cells import plausible_bounds
 
@@ -159,7 +159,7 @@ def set_out_of_range_missing(
 
 def check_policies(source: dict, variables: Mapping[str, dict], file: str) -> None:
     """Config mistakes of a source's ``unit``/``units`` keys, as one :class:`ConfigError` naming
-    the key (:func:`retrocohort.config.event_sources.policy_problems`, also run at config load;
+    the key (:func:`retrocohort.config.source_checks.policy_problems`, also run at config load;
     enum values are checked by the schema)."""
     problems = policy_problems(source, variables, file)
     if problems:

@@ -1,5 +1,6 @@
-"""Config checks of long event sources (``table: events``), of the derived endpoints read from
-them, and of the per-source keys that were checked only at ingestion (``unit``/``units``).
+"""Config checks of source keys at load: long event sources (``table: events``), the derived
+endpoints read from them, and the per-source keys that were checked only at ingestion (or not
+at all): ``unit``/``units``, long-file keys on a patient file, ``pseudonym_salt_env``.
 
 Everything here runs at config load (``retrocohort validate``, the Snakefile at parse time), so a
 mistake is one config error naming its key path before any file is read. No pandas (the
@@ -18,7 +19,10 @@ Checks:
   without ``end_of_follow_up`` when an events source giving one of its types has no
   ``status_column`` (nothing would give the censoring day);
 * ``unit:``/``units:`` (fixed units of a long file): both with ``unit_column:``, ``units:``
-  naming no measurement variable, either on a patient source.
+  naming no measurement variable, either on a patient source;
+* a long-file key (``day_column``, ``variable_column``, ``date_column``...) on a patient file
+  (silently ignored before); ``identifiers: {column: pseudonymise}`` without
+  ``pseudonym_salt_env`` (found before only when the file was read).
 """
 
 from __future__ import annotations
@@ -111,13 +115,55 @@ def policy_problems(
     return problems
 
 
+#: Keys of long measurement files that a patient file would silently ignore.
+MEASUREMENT_ONLY_KEYS = (
+    "day_column",
+    "variable_column",
+    "value_column",
+    "unit_column",
+    "variable_names",
+    "date_column",
+    "layout",
+)
+
+
+def other_source_problems(src: Mapping[str, Any], file: str, where: str) -> list[Problem]:
+    """Keys read only at ingestion until now: long-file keys on a patient file (ignored there),
+    and ``identifiers: {column: pseudonymise}`` without ``pseudonym_salt_env`` (the key's
+    variable name; its value is read from the environment at ingestion)."""
+    problems = []
+    if src.get("table") == "patients":
+        problems += [
+            Problem(
+                f"`{key}` is for long measurement files (table: measurements), not a patient file",
+                file=file,
+                column=f"{where}/{key}",
+                expected="`columns: {variable: {column: ...}}` on a patient file, or `table: measurements`",
+            )
+            for key in MEASUREMENT_ONLY_KEYS
+            if key in src
+        ]
+    if "pseudonymise" in (src.get("identifiers") or {}).values() and "pseudonym_salt_env" not in src:
+        problems.append(
+            Problem(
+                "`identifiers` asks to pseudonymise but `pseudonym_salt_env` is not set",
+                file=file,
+                column=f"{where}/pseudonym_salt_env",
+                expected="the name of an environment variable holding the key (e.g. RETROCOHORT_SALT)",
+            )
+        )
+    return problems
+
+
 def event_source_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
-    """Events-source keys missing, misplaced or clashing, and the fixed-unit keys of every
-    source (:func:`policy_problems`), each naming its key path."""
+    """Events-source keys missing, misplaced or clashing, the fixed-unit keys of every source
+    (:func:`policy_problems`) and the other keys checked only at ingestion until now
+    (:func:`other_source_problems`), each naming its key path."""
     problems: list[Problem] = []
     variables = config.get("variables") or {}
     for where, src in _sources(config):
         problems += policy_problems(src, variables, file, f"{where}/")
+        problems += other_source_problems(src, file, where)
         if src.get("table") != "events":
             problems += [
                 Problem(
