@@ -9,6 +9,8 @@ events table, the patients, and the endpoints' counts, each recomputed from the 
 """
 
 import json
+import shutil
+import subprocess
 
 import pandas as pd
 import pytest
@@ -67,3 +69,15 @@ def test_every_declared_table_is_written(run):
         assert (run / "results/tables" / f"{table}.md").is_file(), table
     for analysis in ("rfs/km_rfs_by_arm", "os/km_os_by_arm"):
         assert (run / "results/figures" / f"{analysis}.png").is_file(), analysis
+
+
+def test_the_committed_script_regenerates_the_raw_file_byte_for_byte(tmp_path):
+    """data/make_data.R (write.csv of survival::colon, nothing else) gives the committed file."""
+    (tmp_path / "data/raw").mkdir(parents=True)
+    shutil.copy(STUDY / "data/make_data.R", tmp_path / "data/make_data.R")
+    proc = subprocess.run(
+        ["Rscript", "data/make_data.R"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    made = (tmp_path / "data/raw/colon.csv").read_bytes()
+    assert made == (STUDY / "data/raw/colon.csv").read_bytes()
