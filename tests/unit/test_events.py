@@ -421,3 +421,26 @@ def test_source_keys_read_only_at_ingestion_are_refused_at_load(
         load_config(bad, base_dir=study)
     lines = [line for line in str(err.value).splitlines() if f"'{key}'" in line]
     assert any(fragment in line for line in lines), str(err.value)
+
+
+def test_retrocohort_validate_names_an_event_after_the_end_of_follow_up(tmp_path):
+    from retrocohort.cli.validate import check_sites
+
+    (tmp_path / "p.csv").write_text(PATIENTS, encoding="utf-8")
+    (tmp_path / "e.csv").write_text("id,day,type\n1,50,2\n2,250,2\n", encoding="utf-8")
+    pat = {
+        "path": "p.csv",
+        "table": "patients",
+        "id_column": "id",
+        "columns": {"arm": {"column": "arm"}, "futime": {"column": "futime"}},
+    }
+    config = {
+        "variables": VARIABLES,
+        "derived": {"os": {"time_to_event": {"events": ["death"], "end_of_follow_up": "futime"}}},
+        "missing_values": ["", "NA"],
+        "sites": {"s": {"sources": [pat, EVENTS_SOURCE]}},
+    }
+    problems, _ = check_sites(["s"], config, tmp_path)
+    (problem,) = problems
+    assert (problem.file, problem.row, problem.column, problem.value) == ("e.csv", 3, "futime", 250.0)
+    assert "after the end of follow-up (day 200)" in problem.message
