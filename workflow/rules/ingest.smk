@@ -10,6 +10,7 @@ rule ingest_site:
         measurements=f"{INTERIM}/{{site}}/measurements.parquet",
         treatments=f"{INTERIM}/{{site}}/treatments.parquet",
         sources=f"{INTERIM}/{{site}}/sources.parquet",
+        events=f"{INTERIM}/{{site}}/events.parquet",
         checksums=f"{INTERIM}/{{site}}/checksums.json",
         adjustments=f"{INTERIM}/{{site}}/adjustments.json",
     log:

@@ -30,6 +30,7 @@ rule merge_sites_and_derive:
         measurements=per_site("measurements"),
         treatments=per_site("treatments"),
         sources=per_site("sources"),
+        events=per_site("events"),
         site_checks=expand(f"{INTERIM}/{{site}}/validation.json", site=SITES),
     output:
         patients=f"{VALIDATED}/patients.parquet",
@@ -37,6 +38,7 @@ rule merge_sites_and_derive:
         measurements=directory(f"{VALIDATED}/measurements.parquet"),
         treatments=f"{VALIDATED}/treatments.parquet",
         sources=f"{VALIDATED}/sources.parquet",
+        events=f"{VALIDATED}/events.parquet",
         report=f"{RESULTS}/validation/report.md",
         adjustments=f"{RESULTS}/validation/adjustments.json",
     log:

@@ -17,16 +17,18 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     site = params["site"]
     tables = ingest_site(site, config["sites"][site], config, Path("."))
     log.info(
-        "site %s: %d patients, %d measurements, %d treatment rows",
+        "site %s: %d patients, %d measurements, %d treatment rows, %d event rows",
         site,
         len(tables.patients),
         len(tables.measurements),
         len(tables.treatments),
+        len(tables.events),
     )
     write_parquet(tables.patients, output["patients"])
     write_parquet(tables.measurements, output["measurements"])
     write_parquet(tables.treatments, output["treatments"])
     write_parquet(tables.sources, output["sources"])
+    write_parquet(tables.events, output["events"])
     write_json(checksums([s["path"] for s in config["sites"][site]["sources"]]), output["checksums"])
     for change in tables.adjustments:  # values changed by declared policies: never silent
         log.warning("site %s, %s: %s (%s)", site, change["file"], change["sentence"], change["policy"])

@@ -4,6 +4,10 @@ study's patient-level variables and write ``results/validated/*.parquet``, the v
 and ``results/validation/adjustments.json`` (every value changed by a declared policy, with the
 sentence a table using the variable footnotes).
 
+The long events table (``events.parquet``, from ``table: events`` sources) is concatenated and
+read by the endpoints derived from it (:mod:`retrocohort.cohort.event_endpoints`); an event after
+the end of follow-up fails the validation here, naming the events file and row.
+
 The long measurements table is never read here: ``measurements.parquet`` is a Parquet dataset
 (a directory) of the validated site files, read as one table downstream.
 """
@@ -14,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from retrocohort.cohort.derive import derive_variables
-from retrocohort.errors import ValidationFailed
+from retrocohort.errors import InputError, ValidationFailed
 from retrocohort.ingest.repeated import aggregate, summary
 from retrocohort.ingest.sources import CanonicalTables, merge_sites
 from retrocohort.io.tabular import read_parquet, write_json, write_parquet, write_parquet_dataset, write_text
@@ -48,10 +52,19 @@ def main(input: dict, output: dict, params: dict, config) -> None:
                 f"Validation failed across sites: {summary(problems)}; no analysis was run", problems
             )
         )
-    patients = derive_variables(merged.patients, merged.treatments, config["derived"])
+    events = pd.concat([read_parquet(f) for f in as_list(input["events"])], ignore_index=True)
+    try:
+        patients = derive_variables(merged.patients, merged.treatments, config["derived"], events)
+    except InputError as exc:  # an event after the end of follow-up (cohort/event_endpoints.py)
+        fail(
+            ValidationFailed(
+                f"Validation failed across sites: {summary(exc.problems)}; no analysis was run", exc.problems
+            )
+        )
     write_parquet(patients, output["patients"])
     rows = write_parquet_dataset(files["measurements"], output["measurements"])
     write_parquet(merged.treatments, output["treatments"])
+    write_parquet(events, output["events"])
     sources = merged.sources.drop_duplicates(["variable", "file"]).sort_values(["variable", "file"])
     write_parquet(sources.reset_index(drop=True), output["sources"])
     adjustments = [

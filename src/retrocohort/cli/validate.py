@@ -113,10 +113,18 @@ def check_sites(sites: list[str], config: dict, project: Path) -> tuple[list[Pro
         validate_tables(tables, config["variables"], day_range(config))
     except ValidationFailed as exc:
         problems += exc.problems
+    if len(tables.events) and not problems:  # events after the end of follow-up
+        from retrocohort.cohort.derive import derive_variables
+
+        try:
+            derive_variables(tables.patients, tables.treatments, config.get("derived") or {}, tables.events)
+        except InputError as exc:
+            problems += exc.problems
     sizes = {
         "patients": len(tables.patients),
         "measurements": len(tables.measurements),
         "treatments": len(tables.treatments),
+        **({"events": len(tables.events)} if len(tables.events) else {}),
     }
     return problems, sizes
 

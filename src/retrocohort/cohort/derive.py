@@ -8,8 +8,10 @@ values (``equals``, ``in``, ``less_than``, ``greater_than``, ``at_least``, ``at_
 (``event_before``, see :mod:`retrocohort.cohort.composite`), treatment-line summaries for an
 agent: ``treatment_line_of`` (first line containing it),
 ``first_line`` (that line is 1), ``monotherapy`` (the agent is alone in that line), and
-``first_of`` (a category from yes/no flags, see :func:`first_of`), and ``points`` (a
-points-based clinical score declared as bands, see :func:`points_score`).
+``first_of`` (a category from yes/no flags, see :func:`first_of`), ``points`` (a
+points-based clinical score declared as bands, see :func:`points_score`), and endpoints of the
+long events table (``time_to_event``, ``event_count``, ``first_event_day``: see
+:mod:`retrocohort.cohort.event_endpoints`).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from __future__ import annotations
 import pandas as pd
 
 from retrocohort.cohort.composite import earliest_of, event_before
+from retrocohort.cohort.event_endpoints import event_endpoint
 from retrocohort.config.derived_spec import (
     COMPARISON_OPS,
+    EVENT_OPS,
     FLAG_OPS,
     derived_operation,
     earliest_of_pairs,
@@ -26,6 +30,7 @@ from retrocohort.config.derived_spec import (
 )
 from retrocohort.config.values import printed
 from retrocohort.errors import ConfigError, Problem
+from retrocohort.ingest.events import empty_events
 
 
 def _agent_lines(treatments: pd.DataFrame, agent: str) -> tuple[pd.Series, pd.Series]:
@@ -193,9 +198,17 @@ def points_score(frame: pd.DataFrame, items: list[dict], missing_items: str = "m
     return score
 
 
-def derive_variables(patients: pd.DataFrame, treatments: pd.DataFrame, derived: dict) -> pd.DataFrame:
-    """Return ``patients`` with one new column per derived variable (in config order)."""
+def derive_variables(
+    patients: pd.DataFrame, treatments: pd.DataFrame, derived: dict, events: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Return ``patients`` with one new column per derived variable (in config order).
+
+    ``events`` (the canonical events table) feeds the operations of
+    :mod:`retrocohort.cohort.event_endpoints` (``time_to_event`` and its ``event_of``,
+    ``event_count``, ``first_event_day``).
+    """
     out = patients.copy()
+    events = empty_events() if events is None else events
     has_lines = pd.Series(out["patient_id"].isin(treatments["patient_id"]).to_numpy(), index=out.index)
     for name, spec in derived.items():
         op = derived_operation(spec)
@@ -219,6 +232,10 @@ def derive_variables(patients: pd.DataFrame, treatments: pd.DataFrame, derived: 
             col = ~out[arg].astype("boolean")
         elif op == "event_before":
             col = event_before(out[arg["time"]], out[arg["event"]], arg["limit"])
+        elif op in EVENT_OPS:
+            col = event_endpoint(op, arg, out, events)[0]
+        elif op == "event_of" and "time_to_event" in derived[arg]:
+            col = event_endpoint("time_to_event", derived[arg]["time_to_event"], out, events)[1]
         elif op in ("earliest_of", "event_of"):
             pairs = earliest_of_pairs(arg if op == "earliest_of" else derived[arg]["earliest_of"])
             time, event = earliest_of(out[[t for t, _ in pairs]], out[[e for _, e in pairs]])

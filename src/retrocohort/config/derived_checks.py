@@ -21,6 +21,7 @@ from retrocohort.config.derived_spec import (
     COMPARISON_OPS,
     NUMERIC_OPS,
     OPTION_KEYS,
+    TIME_OPS,
     derived_operation,
     earliest_of_pairs,
     operation_inputs,
@@ -146,15 +147,24 @@ def _operation_problems(config, file: str, name: str, op: str, arg: Any) -> Iter
     elif op == "event_of":
         spec = (config.get("derived") or {}).get(arg)
         if arg in (config.get("variables") or {}) or (
-            isinstance(spec, Mapping) and "earliest_of" not in spec
+            isinstance(spec, Mapping) and not any(t in spec for t in TIME_OPS)
         ):
             yield _refuse(
                 file,
                 key,
-                f"{arg!r} is not a composite time (`earliest_of`)",
+                f"{arg!r} is not a composite time (`earliest_of`) nor a `time_to_event`",
                 arg,
-                "the name of a derived `earliest_of` variable, whose event this is",
+                "the name of a derived `earliest_of` or `time_to_event` variable, whose event this is",
             )
+    elif op == "time_to_event" and "end_of_follow_up" in arg:
+        yield from _need(
+            config,
+            file,
+            f"{key}/end_of_follow_up",
+            arg["end_of_follow_up"],
+            "number",
+            "the day of the end of follow-up: a continuous or count variable, in days",
+        )
 
 
 def derived_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
@@ -212,7 +222,7 @@ def composite_pair_problems(config: Mapping[str, Any], file: str) -> list[Proble
     ``event_of`` with another time): the pair would count events at times they did not happen."""
     derived = config.get("derived") or {}
     event_of = {n: s["event_of"] for n, s in derived.items() if isinstance(s, Mapping) and "event_of" in s}
-    composite = {n for n, s in derived.items() if isinstance(s, Mapping) and "earliest_of" in s}
+    composite = {n for n, s in derived.items() if isinstance(s, Mapping) and any(t in s for t in TIME_OPS)}
     problems = []
     for where, entry in _time_event_entries(config):
         time, event = entry.get("time"), entry.get("event")

@@ -25,7 +25,20 @@ BOOLEAN_OPS = (
     "monotherapy",
 )
 #: Derived operations giving a number.
-NUMERIC_OPS = ("count_of", "points", "treatment_line_of", "earliest_of")
+NUMERIC_OPS = (
+    "count_of",
+    "points",
+    "treatment_line_of",
+    "earliest_of",
+    "time_to_event",
+    "event_count",
+    "first_event_day",
+)
+#: Operations reading the events table (a ``table: events`` source; see
+#: :mod:`retrocohort.cohort.event_endpoints`).
+EVENT_OPS = ("time_to_event", "event_count", "first_event_day")
+#: Operations giving a time whose event is a second entry ``{event_of: <name>}``.
+TIME_OPS = ("earliest_of", "time_to_event")
 #: Keys of a derived entry that are options, not its operation.
 OPTION_KEYS = ("label", "missing_items")
 
@@ -56,7 +69,8 @@ def earliest_of_pairs(arg: list[dict]) -> list[tuple[str, str]]:
 def operation_inputs(op: str, arg) -> list[tuple[str, str]]:
     """(key path below the operation, variable) for every variable an operation reads.
 
-    ``event_of`` names a derived variable (an ``earliest_of`` time), listed like any input.
+    ``event_of`` names a derived variable (an ``earliest_of`` or ``time_to_event`` time), listed
+    like any input; the event types of the :data:`EVENT_OPS` are not variables.
     """
     if op in FLAG_OPS:
         return [("", v) for v in arg]
@@ -72,6 +86,8 @@ def operation_inputs(op: str, arg) -> list[tuple[str, str]]:
         return [(f"{i}/variable", v) for i, v in enumerate(points_items(arg))]
     if op == "event_before":
         return [("time", arg["time"]), ("event", arg["event"])]
+    if op == "time_to_event" and "end_of_follow_up" in arg:
+        return [("end_of_follow_up", arg["end_of_follow_up"])]
     if op == "earliest_of":
         return [
             (f"{i}/{role}", v)

@@ -20,6 +20,7 @@ from retrocohort.config.derived_checks import composite_pair_problems, derived_p
 from retrocohort.config.derived_spec import OPTION_KEYS, operation_inputs
 from retrocohort.config.level_labels import level_label_problems
 from retrocohort.config.paths import resolve_inside
+from retrocohort.config.source_checks import event_endpoint_problems, event_source_problems
 from retrocohort.config.time_points import day_range, time_point_problems
 from retrocohort.config.unknown import unknown_variable_problems
 from retrocohort.config.values import event_level_problems, value_problems
@@ -313,6 +314,8 @@ def reference_checks(config: dict, file: str) -> list:
         lambda: composite_pair_problems(config, file),
         lambda: _day_problems(config, file),
         lambda: _source_problems(config, file),
+        lambda: event_source_problems(config, file),
+        lambda: event_endpoint_problems(config, file),
         lambda: agent_problems(config, file),
     ]
 

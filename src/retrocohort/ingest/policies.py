@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from retrocohort.errors import ConfigError, Problem
+from retrocohort.config.source_checks import policy_problems
+from retrocohort.errors import ConfigError
 from retrocohort.ingest.cells import plausible_bounds
 
 #: Aggregations a ``conflicts:`` policy may declare (``refuse`` aside).
@@ -157,42 +158,9 @@ def set_out_of_range_missing(
 
 
 def check_policies(source: dict, variables: Mapping[str, dict], file: str) -> None:
-    """Config mistakes of a source's ``duplicates``/``conflicts``/``unit``/``units`` keys, as one
-    :class:`ConfigError` naming the key (enum values are checked by the schema)."""
-    problems = []
-    if source.get("table") != "patients":
-        if "unit_column" in source:
-            problems += [
-                Problem(
-                    f"`{key}:` and `unit_column:` both declared",
-                    file=file,
-                    column=key,
-                    expected=f"a unit column (`unit_column:`) or a fixed unit (`{key}:`), not both",
-                )
-                for key in ("unit", "units")
-                if key in source
-            ]
-        for var in source.get("units", {}):
-            if variables.get(var, {}).get("table") != "measurements":
-                problems.append(
-                    Problem(
-                        "`units:` names no measurement variable",
-                        file=file,
-                        column=f"units/{var}",
-                        value=var,
-                        expected="a variable declared with `table: measurements` under `variables:`",
-                    )
-                )
-    else:
-        problems += [
-            Problem(
-                f"`{key}:` on a patient source",
-                file=file,
-                column=key,
-                expected="`columns: {variable: {column: ..., unit: ...}}` (a unit per column of a patient file)",
-            )
-            for key in ("unit", "units")
-            if key in source
-        ]
+    """Config mistakes of a source's ``unit``/``units`` keys, as one :class:`ConfigError` naming
+    the key (:func:`retrocohort.config.source_checks.policy_problems`, also run at config load;
+    enum values are checked by the schema)."""
+    problems = policy_problems(source, variables, file)
     if problems:
         raise ConfigError(f"Invalid cleaning policy of source {file}", problems)

@@ -36,7 +36,8 @@ def refused_patient_ids(ids: pd.Series, file: str, id_column: str) -> list[Probl
         rows=row_number(ids.index[dup]),
         values=ids[dup],
         expected="each patient once per file, or `duplicates: collapse_identical` / `conflicts: ...` "
-        "on this source",
+        "on this source, or `table: events` for a file of events (several rows per patient: "
+        "day, event type; see config/README.md)",
     )
 
 

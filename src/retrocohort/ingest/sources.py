@@ -7,6 +7,8 @@ Canonical tables (everything downstream reads only these):
 * ``measurements``: long: ``patient_id, site, day, variable, value, unit`` with values in the
   variable's canonical unit;
 * ``treatments``: ``patient_id, site, line, agent`` (one row per agent per treatment line);
+* ``events``: long: ``patient_id, site, day, event, status, file, row`` (one row per patient and
+  event, from ``table: events`` sources: :mod:`retrocohort.ingest.events`);
 * ``sources``: which raw file (and whether it is synthetic) each variable came from.
 
 Values are typed column by column, vectorised; every cell that cannot be typed, mapped or
@@ -41,6 +43,13 @@ from retrocohort.ingest.cells import (
     row_number,
     stripped_categories,
     text_values,
+)
+from retrocohort.ingest.events import (
+    baseline_source,
+    concat_events,
+    empty_events,
+    ingest_event_source,
+    orphan_problems,
 )
 from retrocohort.ingest.measurements import (
     DAY_RANGE,
@@ -90,6 +99,8 @@ class CanonicalTables:
     sources: pd.DataFrame
     #: values changed by declared policies (:meth:`retrocohort.ingest.policies.Adjustment.record`)
     adjustments: list[dict] = dataclasses.field(default_factory=list)
+    #: long events (:data:`retrocohort.ingest.events.EVENT_COLUMNS`)
+    events: pd.DataFrame = dataclasses.field(default_factory=empty_events)
 
 
 def _typed(values: pd.Series, kind: str) -> pd.Series:
@@ -237,6 +248,7 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
     limits = config["input_limits"]
     patients: pd.DataFrame | None = None
     measurements, treatments, provenance, problems = [], [], [], []
+    events: list[tuple[dict, pd.DataFrame]] = []
     adjustments: list[Adjustment] = []
     for source in spec["sources"]:
         file = source["path"]
@@ -281,6 +293,17 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
             if treat is not None:
                 treatments.append(treat)
             provenance += [(v, file, bool(source.get("synthetic", False))) for v in source.get("columns", {})]
+        elif source["table"] == "events":
+            part, probs = ingest_event_source(frame, source, file, missing)
+            problems += probs
+            events.append((source, part))
+            if source.get("columns"):  # baseline columns repeated on every event row
+                part, _, probs = ingest_patient_source(
+                    frame, baseline_source(source), variables, file, missing, spellings=spellings
+                )
+                problems += probs
+                patients = _merge_patient_parts(patients, part, file, problems)
+                provenance += [(v, file, bool(source.get("synthetic", False))) for v in source["columns"]]
         else:
             part, probs = ingest_measurement_source(
                 frame,
@@ -310,6 +333,8 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
                 values=part["patient_id"][orphan],
                 expected="a patient id listed in a `table: patients` source of this site",
             )
+        for source, part in events:
+            problems += orphan_problems(part, known, source)
     measurements = [part.drop(columns="_row") for part in measurements]
     if problems:
         problems = aggregate(problems)
@@ -354,6 +379,7 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
         treat[TREATMENT_COLUMNS],
         sources,
         [a.record(site) for a in adjustments],
+        concat_events([part for _, part in events], site),
     )
 
 
@@ -397,4 +423,5 @@ def merge_sites(parts: list[CanonicalTables]) -> CanonicalTables:
         cat([p.treatments for p in parts]),
         cat([p.sources for p in parts]),
         [a for p in parts for a in p.adjustments],
+        cat([p.events for p in parts]),
     )

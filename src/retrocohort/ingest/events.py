@@ -1,0 +1,251 @@
+"""Long event files (``table: events``) -> the canonical events table.
+
+One raw row per patient and event: patient id, day, event type (a raw code mapped to a type
+name by the source's ``event_types:``) and, optionally, a status (1 = the event happened that
+day, 0 = the patient was censored for that event type that day), as R's ``survival::colon``
+ships (two rows per patient: recurrence and death, each with its time and status). Several rows
+per patient are the point of the layout, so none is a "duplicate patient id".
+
+Canonical events table (:data:`EVENT_COLUMNS`): ``patient_id, site, day, event, status, file,
+row``; ``status`` is true for an event row, false for a censoring row (true for every row of a
+source without a status column); ``file`` and ``row`` (1-based, header = row 1) locate each row
+for the data errors found later, when endpoints are derived
+(:mod:`retrocohort.cohort.event_endpoints`).
+
+Every cell that cannot be read is one located problem: a missing patient id or day, a day that
+is not a number, an event code not in ``event_types`` (the allowed codes listed), a status other
+than 0/1, a patient absent from the site's patient files (:func:`orphan_problems`), and
+conflicting status rows of one patient and event type (:func:`status_conflicts`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from retrocohort.errors import Problem
+from retrocohort.ingest.cells import map_values, missing_mask, parse_numbers, patient_ids, row_number
+from retrocohort.ingest.repeated import repeated
+from retrocohort.io.raw import require_columns
+
+#: Columns of the canonical events table.
+EVENT_COLUMNS = ["patient_id", "site", "day", "event", "status", "file", "row"]
+#: Codes of a status column: 1 = event, 0 = censored.
+STATUS_CODES = {"1": True, "0": False}
+
+
+def empty_events() -> pd.DataFrame:
+    """An events table with no row (a study without events source)."""
+    return pd.DataFrame(
+        {
+            "patient_id": pd.Series(dtype="string"),
+            "site": pd.Series(dtype="string"),
+            "day": pd.Series(dtype="Float64"),
+            "event": pd.Series(dtype="string"),
+            "status": pd.Series(dtype="boolean"),
+            "file": pd.Series(dtype="string"),
+            "row": pd.Series(dtype="int64"),
+        }
+    )
+
+
+def ingest_event_source(
+    frame: pd.DataFrame, source: dict, file: str, missing: list[str]
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """One long event file -> (canonical events rows without ``site``, problems).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The raw file as text cells (:func:`retrocohort.io.raw.read_raw_table`).
+    source : dict
+        The source's config entry: ``id_column``, ``day_column``, ``event_column``,
+        ``event_types`` (raw code -> type name) and optionally ``status_column``.
+    file : str
+        The file's path as the config writes it (named in every problem).
+    missing : list of str
+        Missing-value tokens.
+
+    Returns
+    -------
+    (pandas.DataFrame, list of Problem)
+        Rows ``patient_id, day, event, status, file, row``: only the rows without a problem.
+    """
+    id_col, day_col, event_col = source["id_column"], source["day_column"], source["event_column"]
+    status_col = source.get("status_column")
+    require_columns(frame, [id_col, day_col, event_col] + ([status_col] if status_col else []), file)
+    ids, problems = patient_ids(frame, id_col, file, missing)
+    days, probs = parse_numbers(frame[day_col], file=file, column=day_col, missing=missing)
+    problems += probs
+    no_day = missing_mask(frame[day_col].astype("string"), missing)
+    problems += repeated(
+        "missing day",
+        file=file,
+        column=day_col,
+        rows=row_number(frame.index[no_day]),
+        expected="the day of the event (or of the censoring), a number",
+    )
+    codes = source["event_types"]
+    allowed = ", ".join(f"{code!r} ({name})" for code, name in codes.items())
+    events, probs = map_values(frame[event_col], codes, file=file, column=event_col, missing=missing)
+    problems += [dataclasses.replace(p, message="unknown event type") for p in probs]
+    no_event = missing_mask(frame[event_col].astype("string"), missing)
+    problems += repeated(
+        "missing event type",
+        file=file,
+        column=event_col,
+        rows=row_number(frame.index[no_event]),
+        expected=f"one of the codes of `event_types`: {allowed}",
+    )
+    problems = [
+        dataclasses.replace(p, expected=f"one of the codes of `event_types`: {allowed}")
+        if p.message == "unknown event type"
+        else p
+        for p in problems
+    ]
+    if status_col:
+        status, probs = map_values(
+            frame[status_col], STATUS_CODES, file=file, column=status_col, missing=missing
+        )
+        problems += [
+            dataclasses.replace(
+                p,
+                message="unknown status",
+                expected="1 (the event happened that day) or 0 (censored that day)",
+            )
+            for p in probs
+        ]
+        no_status = missing_mask(frame[status_col].astype("string"), missing)
+        problems += repeated(
+            "missing status",
+            file=file,
+            column=status_col,
+            rows=row_number(frame.index[no_status]),
+            expected="1 (the event happened that day) or 0 (censored that day)",
+        )
+        status = status.astype("boolean")
+    else:
+        status = pd.Series(True, index=frame.index, dtype="boolean")
+    out = pd.DataFrame(
+        {
+            "patient_id": ids.astype("string"),
+            "day": days.astype("Float64"),
+            "event": events.astype("string"),
+            "status": status,
+            "file": pd.Series(file, index=frame.index, dtype="string"),
+            "row": row_number(frame.index).astype("int64"),
+        }
+    )
+    out = out[out[["patient_id", "day", "event", "status"]].notna().all(axis=1)]
+    out = out[~missing_mask(out["patient_id"], missing)]
+    problems += repeated_events(out, source)
+    problems += status_conflicts(out, source)
+    return out.reset_index(drop=True), problems
+
+
+def baseline_source(source: dict) -> dict:
+    """The patient-level reading of an events file's ``columns:`` (baseline columns repeated on
+    every event row of a patient, as in ``survival::colon``): a ``table: patients`` source whose
+    identical repeats are the layout, not duplicates (collapsed without being reported as a
+    cleaning), and whose conflicting repeats (two rows of a patient with different baseline
+    values) are refused, both rows named."""
+    keep = {
+        k: v
+        for k, v in source.items()
+        if k not in ("event_column", "event_types", "status_column", "day_column", "conflicts")
+    }
+    # no `conflicts:` key: differing rows are refused (an events source has none, see
+    # retrocohort.config.source_checks)
+    return {**keep, "table": "patients", "duplicates": "collapse_identical"}
+
+
+def repeated_events(events: pd.DataFrame, source: dict) -> list[Problem]:
+    """Rows repeating a patient, event type and day (an event counted twice, or an event and a
+    censoring of the same type on the same day), both rows named."""
+    dup = events[events.duplicated(["patient_id", "event", "day"], keep=False)]
+    return [
+        Problem(
+            f"event row repeated: patient {pid}, {event} on day {day:g} in rows "
+            + ", ".join(str(r) for r in rows["row"]),
+            file=str(rows["file"].iloc[0]),
+            row=int(rows["row"].iloc[1]),
+            column=source["day_column"],
+            value=day,
+            expected="one row per patient, event type and day",
+        )
+        for (pid, event, day), rows in dup.groupby(["patient_id", "event", "day"], sort=True)
+    ]
+
+
+def status_conflicts(events: pd.DataFrame, source: dict) -> list[Problem]:
+    """Status rows of one patient and event type that contradict each other: two censoring rows,
+    or a censoring row on or before the day of an event of the same type (followed up to that
+    day without the event, yet the event happened by then). Each names both rows."""
+    if "status_column" not in source or events.empty:
+        return []
+    problems = []
+    censor = events[~events["status"].astype(bool)]
+    hits = events[events["status"].astype(bool)]
+    twice = censor[censor.duplicated(["patient_id", "event"], keep=False)]
+    for (pid, event), rows in twice.groupby(["patient_id", "event"], sort=True):
+        problems.append(
+            Problem(
+                f"conflicting status rows: patient {pid} censored twice for {event} "
+                f"(rows {', '.join(str(r) for r in rows['row'])})",
+                file=str(rows["file"].iloc[0]),
+                row=int(rows["row"].iloc[1]),
+                column=source["status_column"],
+                value=0,
+                expected="one censoring row (status 0) per patient and event type",
+            )
+        )
+    pairs = censor.drop_duplicates(["patient_id", "event"]).merge(
+        hits, on=["patient_id", "event"], suffixes=("_c", "_e")
+    )
+    late = pairs[(pairs["day_e"] >= pairs["day_c"]).fillna(False).to_numpy(dtype=bool)]
+    for r in late.itertuples(index=False):
+        problems.append(
+            Problem(
+                f"conflicting status rows: patient {r.patient_id} censored for {r.event} on day "
+                f"{r.day_c:g} (row {r.row_c}) but has that event on day {r.day_e:g} (row {r.row_e})",
+                file=str(r.file_c),
+                row=int(r.row_c),
+                column=source["status_column"],
+                value=0,
+                expected="a censoring day after every event day of the same type (or no censoring row)",
+            )
+        )
+    return problems
+
+
+def orphan_problems(events: pd.DataFrame, known: pd.Index, source: dict) -> list[Problem]:
+    """Event rows whose patient is absent from the site's patient files, located in the file."""
+    orphan = known.get_indexer(events["patient_id"]) < 0
+    return repeated(
+        "event for a patient absent from the site's patient files",
+        file=source["path"],
+        column=source["id_column"],
+        rows=events["row"].to_numpy()[orphan],
+        values=events["patient_id"][orphan],
+        expected="a patient id listed in a `table: patients` source of this site",
+    )
+
+
+def concat_events(parts: list[pd.DataFrame], site: str) -> pd.DataFrame:
+    """The site's events rows (all its events sources), with the ``site`` column."""
+    out = pd.concat(parts, ignore_index=True) if parts else empty_events().drop(columns="site")
+    out.insert(1, "site", pd.Series(site, index=out.index, dtype="string"))
+    return out[EVENT_COLUMNS]
+
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "baseline_source",
+    "repeated_events",
+    "concat_events",
+    "empty_events",
+    "ingest_event_source",
+    "orphan_problems",
+    "status_conflicts",
+]
