@@ -113,6 +113,7 @@ LONGEST_FIRST = (
     "tests/e2e/test_slurm.py",
     "tests/e2e/test_reruns.py",
     "tests/r_oracle/test_tables_e2e_vs_r.py",
+    "tests/r_oracle/test_colon_vs_r.py",
     "tests/e2e/test_degenerate_cohort.py",
     "tests/e2e/test_wheel.py",
     "tests/e2e/test_workflow.py",

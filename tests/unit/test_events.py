@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from loaded_sections import filled
 
 from retrocohort.cohort.derive import derive_variables
 from retrocohort.cohort.event_endpoints import event_count, first_event_day, time_to_event
@@ -36,6 +37,12 @@ EVENTS_SOURCE = {
 STATUS_EVENTS = "id,day,type,status\n1,50,1,1\n1,90,2,1\n2,200,1,0\n2,200,2,0\n3,120,1,1\n3,300,2,0\n"
 
 
+def _ingest_loaded(config, tmp_path):
+    """Ingest site ``s`` of a hand-written config loaded as the pipeline loads it (defaults filled)."""
+    loaded = filled(config)
+    return ingest_site("s", loaded["sites"]["s"], loaded, tmp_path)
+
+
 def _ingest(tmp_path, events, source=None, patients=PATIENTS):
     (tmp_path / "p.csv").write_text(patients, encoding="utf-8")
     (tmp_path / "e.csv").write_text(events, encoding="utf-8")
@@ -50,7 +57,7 @@ def _ingest(tmp_path, events, source=None, patients=PATIENTS):
         "missing_values": ["", "NA"],
         "sites": {"s": {"sources": [pat, {**EVENTS_SOURCE, **(source or {})}]}},
     }
-    return ingest_site("s", config["sites"]["s"], config, tmp_path)
+    return _ingest_loaded(config, tmp_path)
 
 
 def _values(series):
@@ -115,7 +122,7 @@ def test_baseline_columns_repeated_on_each_event_row_give_one_patient_row(tmp_pa
     )
     source = {**EVENTS_SOURCE, "status_column": "status", "columns": {"arm": {"column": "arm"}}}
     config = {"variables": VARIABLES, "missing_values": ["", "NA"], "sites": {"s": {"sources": [source]}}}
-    tables = ingest_site("s", config["sites"]["s"], config, tmp_path)
+    tables = _ingest_loaded(config, tmp_path)
     assert tables.patients["patient_id"].tolist() == ["1", "2"]
     assert tables.patients["arm"].tolist() == ["a", "b"]
     assert tables.adjustments == []  # the layout's repeats are not a cleaning
@@ -127,7 +134,7 @@ def test_baseline_columns_differing_between_rows_of_a_patient_are_refused(tmp_pa
     source = {**EVENTS_SOURCE, "columns": {"arm": {"column": "arm"}}}
     config = {"variables": VARIABLES, "missing_values": ["", "NA"], "sites": {"s": {"sources": [source]}}}
     with pytest.raises(InputError) as err:
-        ingest_site("s", config["sites"]["s"], config, tmp_path)
+        _ingest_loaded(config, tmp_path)
     assert "arm" in str(err.value) and "e.csv" in str(err.value)
 
 
@@ -389,7 +396,7 @@ def test_a_long_events_file_read_as_patients_points_to_table_events(tmp_path):
     source = {"path": "p.csv", "table": "patients", "id_column": "id", "columns": {}}
     config = {"variables": VARIABLES, "missing_values": ["", "NA"], "sites": {"s": {"sources": [source]}}}
     with pytest.raises(InputError) as err:
-        ingest_site("s", config["sites"]["s"], config, tmp_path)
+        _ingest_loaded(config, tmp_path)
     assert len(err.value.problems) == 1
     assert "duplicate patient id" in str(err.value) and "`table: events`" in str(err.value)
 
@@ -440,7 +447,7 @@ def test_retrocohort_validate_names_an_event_after_the_end_of_follow_up(tmp_path
         "missing_values": ["", "NA"],
         "sites": {"s": {"sources": [pat, EVENTS_SOURCE]}},
     }
-    problems, _ = check_sites(["s"], config, tmp_path)
+    problems, _ = check_sites(["s"], filled(config), tmp_path)
     (problem,) = problems
     assert (problem.file, problem.row, problem.column, problem.value) == ("e.csv", 3, "futime", 250.0)
     assert "after the end of follow-up (day 200)" in problem.message
