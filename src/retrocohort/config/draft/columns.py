@@ -135,7 +135,8 @@ def guess_values(values: pd.Series, missing: set[str], decimal: str = ".", *, co
 
 
 def _numeric(present: pd.Series, numbers: pd.Series, stray: dict[str, int], codes_allowed: bool) -> Guess:
-    codes = sorted(present.unique(), key=lambda s: float(s))
+    value_of = dict(zip(present, numbers))
+    codes = sorted(value_of, key=value_of.get)
     whole = bool(np.all(np.isclose(numbers * 2, np.round(numbers * 2))))
     notes = []
     if stray:
@@ -147,8 +148,8 @@ def _numeric(present: pd.Series, numbers: pd.Series, stray: dict[str, int], code
     if set(numbers.unique()) <= {0.0, 1.0}:
         return Guess(
             "binary",
-            code_map={c: bool(float(c)) for c in codes},
-            notes=[*notes, "yes/no: " + ", ".join(f"{c} = {'yes' if float(c) else 'no'}" for c in codes)],
+            code_map={c: bool(value_of[c]) for c in codes},
+            notes=[*notes, "yes/no: " + ", ".join(f"{c} = {'yes' if value_of[c] else 'no'}" for c in codes)],
             missing_codes=stray,
         )
     if codes_allowed and whole and len(codes) <= MAX_CODES and len(present) >= 3 * len(codes):

@@ -45,12 +45,15 @@ class Draft:
 
 
 def _read_all(files: Sequence[Path]) -> list[RawFile]:
-    raws, problems = [], []
+    raws, errors = [], []
     for file in files:
         try:
             raws.append(read_export(file))
         except InputError as exc:
-            problems += exc.problems or [Problem(exc.summary, file=str(file))]
+            errors.append(exc)
+    if len(errors) == 1:
+        raise errors[0]
+    problems = [p for exc in errors for p in exc.problems or [Problem(exc.summary)]]
     if problems:
         raise InputError(f"{len(problems)} problem(s) reading the exports", problems)
     return raws
@@ -139,7 +142,10 @@ def draft_config(
     lines += _variables(sources)
     lines += _sites(sources, events_supported())
     lines += _table1(sources)
-    lines += todo_blocks([v for s in sources for v in s.variables if v.reason is None])
+    window = _day_range(sources)
+    lines += todo_blocks(
+        [v for s in sources for v in s.variables if v.reason is None], window[0] if window else -3
+    )
     text = "\n".join(lines) + "\n"
     return Draft(
         text,
@@ -179,10 +185,9 @@ def _header(
             else [],
         )
     )
-    days = [s.days for s in sources if s.days]
-    if days:
-        low, high = min(d[0] for d in days), max(d[1] for d in days)
-        window = [int(v) for v in plausible_range(low, high)]
+    window = _day_range(sources)
+    if window:
+        low, high = min(s.days[0] for s in sources if s.days), max(s.days[1] for s in sources if s.days)
         lines.append(
             with_comment(
                 f"day_range: {scalar(window)}", [f"days observed from {shown(low)} to {shown(high)}, widened"]
@@ -192,6 +197,14 @@ def _header(
         lines.append("unit_spellings:  # CONFIRM: unit spellings of the files read by pint as written here")
         lines += [f"  {key(k)}: {scalar(v)}" for k, v in spellings.items()]
     return [*lines, ""]
+
+
+def _day_range(sources: list[DraftSource]) -> list[int] | None:
+    """The draft's ``day_range``: the days of the long files, widened (None without days)."""
+    days = [s.days for s in sources if s.days]
+    if not days:
+        return None
+    return [int(v) for v in plausible_range(min(d[0] for d in days), max(d[1] for d in days))]
 
 
 def _variables(sources: list[DraftSource]) -> list[str]:

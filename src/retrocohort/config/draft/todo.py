@@ -18,9 +18,10 @@ def _first(candidates: Sequence[str], placeholder: str) -> str:
     return candidates[0] if candidates else placeholder
 
 
-def todo_blocks(variables: Sequence) -> list[str]:
+def todo_blocks(variables: Sequence, first_day: int = -3) -> list[str]:
     """The TODO section (commented YAML) for the drafted ``variables``
-    (:class:`~retrocohort.config.draft.sources.DraftVariable`)."""
+    (:class:`~retrocohort.config.draft.sources.DraftVariable`); the example baseline window
+    starts at ``first_day`` when the draft's ``day_range`` starts later than day -3."""
     patients = [v for v in variables if v.table == "patients"]
     measured = [v.name for v in variables if v.table == "measurements" and v.spec.get("kind") == "continuous"]
     binary = [v.name for v in patients if v.spec["kind"] == "binary"]
@@ -44,7 +45,7 @@ def todo_blocks(variables: Sequence) -> list[str]:
         "days around a target day); one named `baseline` is used by every table unless a row names",
         "another. Then uncomment the long-file rows of Table 1.",
         "time_points:",
-        '  baseline: {day: 0, window: [-3, 0], rule: closest, label: "Baseline"}',
+        f'  baseline: {{day: 0, window: [{max(-3, first_day)}, 0], rule: closest, label: "Baseline"}}',
         '  day7: {day: 7, window: [5, 9], rule: closest, label: "Day 7"}',
         "paired_time_points: [baseline, day7]   # a paired table of two visits (tables.table3):",
         "# tables: {table3: {parameters: [{variable: " + lab + "}]}}",

@@ -142,4 +142,8 @@ def pint_expression(spelling: str) -> str | None:
     if not isinstance(quantity, pint.Quantity) or quantity.dimensionless:
         return None
     units = f"{quantity.units}"
-    return units if quantity.magnitude == 1 else f"{quantity.magnitude:g} * {units}"
+    if quantity.magnitude == 1:
+        return units
+    if units.startswith("1 / "):
+        return f"{quantity.magnitude:g} / {units[4:]}"
+    return f"{quantity.magnitude:g} * {units}"
