@@ -290,3 +290,14 @@ def test_pint_expressions_of_unknown_spellings():
     assert pint_expression("10^3/mm3") == "1000 / millimeter ** 3"
     assert pint_expression("zzz/qq") is None
     assert pint_expression("12") is None  # a number is not a unit
+
+
+def test_init_is_a_listed_subcommand_with_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "init" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exc:
+        main(["init", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: retrocohort init") and "STUDY_DIR" in out and "CONFIRM" in out
