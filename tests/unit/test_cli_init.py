@@ -301,3 +301,30 @@ def test_init_is_a_listed_subcommand_with_help(capsys):
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("usage: retrocohort init") and "STUDY_DIR" in out and "CONFIRM" in out
+
+
+def test_the_documented_commands_work_from_the_directory_shown(tmp_path, monkeypatch, capsys):
+    """docs/new-study.md, "Start from your files": the commands as typed there, from the
+    directory holding `exports/` (the run itself: tests/e2e/test_init_study.py)."""
+    import shlex
+
+    doc = (ROOT / "docs/new-study.md").read_text(encoding="utf-8")
+    section = doc.split("## Start from your files", 1)[1]
+    commands = section.split("```bash\n", 1)[1].split("```", 1)[0].splitlines()
+    assert [c.split()[1] for c in commands] == ["init", "validate", "run"]
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports/patients.csv").write_bytes(
+        (ROOT / "studies/pbc/data/raw/pbc_patients.csv").read_bytes()
+    )
+    (tmp_path / "exports/labs_long.csv").write_bytes(
+        (ROOT / "studies/pbc/data/raw/pbcseq_labs_long.csv").read_bytes()
+    )
+    monkeypatch.chdir(tmp_path)
+    for command in commands[:2]:
+        args = shlex.split(command)
+        assert args[0] == "retrocohort"
+        assert main(args[1:]) == 0, (command, capsys.readouterr())
+    out = capsys.readouterr().out
+    assert commands[1] in out  # init prints the next commands as typed here
+    assert "VALID: patients 418 rows" in out
+    assert commands[2] in out

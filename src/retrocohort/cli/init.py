@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     shown = args.study_dir.as_posix()
     print(
         f"wrote {(args.study_dir / CONFIG).as_posix()}: a DRAFT of {draft.variables} variables from "
-        f"{len(plan)} file(s); {draft.confirm} guesses marked `# CONFIRM`, {draft.todo} TODO lines.\n"
+        f"{len(plan)} file(s); {draft.confirm} guesses marked `# CONFIRM`, {draft.todo} TODO marks (decisions left to you).\n"
         "next:\n"
         "  1. read the draft: confirm or edit each `# CONFIRM` line; decide the TODO blocks\n"
         f"  2. retrocohort validate -C {shown} "

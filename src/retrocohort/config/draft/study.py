@@ -150,8 +150,8 @@ def draft_config(
     return Draft(
         text,
         sum(v.reason is None for s in sources for v in s.variables),
-        text.count("# CONFIRM"),
-        text.count("TODO"),
+        text.count("  # CONFIRM:"),
+        text.count("# TODO"),
     )
 
 
