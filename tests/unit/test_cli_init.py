@@ -328,3 +328,21 @@ def test_the_documented_commands_work_from_the_directory_shown(tmp_path, monkeyp
     assert commands[1] in out  # init prints the next commands as typed here
     assert "VALID: patients 418 rows" in out
     assert commands[2] in out
+
+
+def test_rows_repeated_exactly_are_collapsed_and_said(tmp_path, capsys):
+    patients = tmp_path / "data/raw/patients.csv"
+    patients.parent.mkdir(parents=True)
+    rows = "".join(f"P{i},{40 + i}\n" for i in range(8))
+    patients.write_text("patient_id,age\n" + rows + "P1,41\n", encoding="utf-8")
+    labs = tmp_path / "data/raw/labs.csv"
+    body = "".join(f"P{i},0,crp,{10 + i},mg/L\n" for i in range(8))
+    labs.write_text(
+        "patient_id,day,variable,value,unit\n" + body + body + "P0,0,crp,99,mg/L\n", encoding="utf-8"
+    )
+    assert init(tmp_path, patients, labs) == 0
+    config = read_yaml(tmp_path / "config/config.yaml")
+    assert [s.get("duplicates") for s in config["sites"]["main"]["sources"]] == ["collapse_identical"] * 2
+    text = (tmp_path / "config/config.yaml").read_text(encoding="utf-8")
+    assert "8 rows repeat an earlier row exactly" in text
+    assert "# TODO: 1 rows share patient, day and variable with another row but not its value" in text

@@ -83,6 +83,8 @@ class RawFile:
         ``date``) -> column name, for the roles found.
     options : dict
         Source keys read off the file (``encoding``, ``separator``, ``decimal``), each to confirm.
+    copies : int
+        Rows that repeat an earlier row exactly (all cells equal): ``duplicates: collapse_identical``.
     """
 
     path: Path
@@ -90,6 +92,7 @@ class RawFile:
     layout: str
     roles: dict[str, str] = field(default_factory=dict)
     options: dict[str, str] = field(default_factory=dict)
+    copies: int = 0
 
 
 def _key(name: str) -> str:
@@ -158,8 +161,9 @@ def read_export(path: Path) -> RawFile:
             roles[role] = found
     ids = frame[roles["id"]].astype("string").str.strip()
     ids = ids[ids.notna() & (ids != "")]
-    if not ids.duplicated().any():
-        return RawFile(path, frame, "wide", {"id": roles["id"]}, options)
+    copies = int(frame.duplicated().sum())
+    if not ids.duplicated().any() or not ids[~frame.duplicated().loc[ids.index]].duplicated().any():
+        return RawFile(path, frame, "wide", {"id": roles["id"]}, options, copies)
     if "variable" in roles and "value" in roles:
         layout = "long"
     elif "event" in roles:
@@ -199,4 +203,4 @@ def read_export(path: Path) -> RawFile:
         if layout == "long"
         else ("id", "day", "event", "status", "date")
     )
-    return RawFile(path, frame, layout, {r: c for r, c in roles.items() if r in keep}, options)
+    return RawFile(path, frame, layout, {r: c for r, c in roles.items() if r in keep}, options, copies)

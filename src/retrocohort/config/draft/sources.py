@@ -159,6 +159,7 @@ def draft_wide(raw: RawFile, path: str, names: Names, missing: set[str], rules: 
         source.entry_notes["free_text_identifiers"] = (
             "some text cells hold an e-mail, phone number or date: replaced by [redacted] when read"
         )
+    _duplicates(raw, source)
     if "synthetic" in Path(path).name.lower():
         entry["synthetic"] = True
         source.entry_notes["synthetic"] = "the file name says synthetic: labelled so in every output"
@@ -218,7 +219,25 @@ def draft_long(
         source.variables.append(variable)
     entry["variable_names"] = variable_names
     source.entry_notes["variable_names"] = "raw name -> variable"
+    _duplicates(raw, source)
+    keys = [roles["id"], roles["day"], roles["variable"]]
+    conflicting = int(frame.drop_duplicates().duplicated(subset=keys).sum())
+    if conflicting:
+        source.todo.append(
+            f"{conflicting} rows share patient, day and variable with another row but not its value: "
+            "fix the export, or declare `conflicts: first | last | mean | max | min` (config/README.md)"
+        )
     return source
+
+
+def _duplicates(raw: RawFile, source: DraftSource) -> None:
+    """``duplicates: collapse_identical`` when rows repeat an earlier row exactly."""
+    if raw.copies:
+        source.entry["duplicates"] = "collapse_identical"
+        source.entry_notes["duplicates"] = (
+            f"{raw.copies} rows repeat an earlier row exactly: each kept once (the number dropped "
+            "is in the validation report)"
+        )
 
 
 def _long_unit(
