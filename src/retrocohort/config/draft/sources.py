@@ -137,8 +137,11 @@ def draft_wide(raw: RawFile, path: str, names: Names, missing: set[str], rules: 
         if taken_unit:
             variable.column["unit"] = taken_unit
             variable.notes.append(f"unit {taken_unit!r} read from the header")
-        elif guess.kind == "continuous" and unit.note:
-            variable.notes.append(unit.note)
+        elif guess.kind == "continuous":
+            variable.notes.append(
+                unit.note
+                or "no unit in the header: add `unit:` here and under the source's `columns:` if it has one"
+            )
         if guess.code_map is not None:
             variable.column["map"] = guess.code_map
         variable.notes += guess.notes

@@ -27,6 +27,8 @@ from retrocohort.errors import ConfigError, InputError, Problem, RetrocohortErro
 #: Missing-value codes of every draft (the schema's default of ``missing_values``).
 BASE_MISSING = ("", "NA")
 SUMMARISED = ("binary", "categorical", "continuous", "count")
+#: Names that sound like a comparison group, offered first as Table 1's `by:`.
+GROUP_WORDS = ("trt", "treat", "arm", "group", "grp", "random", "cohort", "exposure")
 LAYOUTS = {
     "wide": "one row per patient",
     "long": "long measurements: patient, day, variable, value",
@@ -274,11 +276,14 @@ def _sites(sources: list[DraftSource], events: bool) -> list[str]:
 def _table1(sources: list[DraftSource]) -> list[str]:
     patients = [v for s in sources for v in s.variables if v.reason is None and v.table == "patients"]
     rows = [v for v in patients if v.spec["kind"] in SUMMARISED]
-    groups = [
-        v.name
-        for v in patients
-        if v.spec["kind"] == "binary" or len(v.spec.get("categories", [])) in (2, 3, 4)
-    ]
+    groups = sorted(
+        (
+            v.name
+            for v in patients
+            if v.spec["kind"] == "binary" or len(v.spec.get("categories", [])) in (2, 3, 4)
+        ),
+        key=lambda name: not any(word in name for word in GROUP_WORDS),
+    )
     lines = [
         "tables:",
         "  table1:",
