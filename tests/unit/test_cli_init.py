@@ -346,3 +346,20 @@ def test_rows_repeated_exactly_are_collapsed_and_said(tmp_path, capsys):
     text = (tmp_path / "config/config.yaml").read_text(encoding="utf-8")
     assert "8 rows repeat an earlier row exactly" in text
     assert "# TODO: 1 rows share patient, day and variable with another row but not its value" in text
+
+
+def test_an_id_only_file_is_refused_and_text_in_a_long_file_is_left_to_the_user(tmp_path, capsys):
+    only_id = tmp_path / "ids.csv"
+    only_id.write_text("id\n1\n2\n", encoding="utf-8")
+    assert init(tmp_path / "a", only_id) == 1
+    assert "Nothing to draft" in capsys.readouterr().err
+    patients = tmp_path / "patients.csv"
+    patients.write_text("id,notes\n1,a b\n2,c d\n", encoding="utf-8")  # text only: no Table 1 row
+    labs = tmp_path / "labs.csv"
+    labs.write_text("id,day,test,result\n1,0,a,x\n1,1,a,y\n2,0,b,3\n", encoding="utf-8")
+    assert init(tmp_path / "b", patients, labs) == 0
+    config = tmp_path / "b/config/config.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "# TODO: the rows of 'a' hold values that are not numbers" in text
+    assert "tables: {}  # TODO: no variable to summarise" in text
+    assert read_yaml(config)["sites"]["main"]["sources"][1]["variable_names"] == {"b": "b"}

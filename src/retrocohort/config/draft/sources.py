@@ -203,11 +203,15 @@ def draft_long(
         guess = guess_values(values, missing, raw.options.get("decimal", "."), codes=False)
         name, renamed = names.take(raw_name, path)
         variable = DraftVariable(name, "measurements", raw_name, notes=[n for n in (renamed,) if n])
-        variable_names[raw_name] = name
         if guess.kind not in ("continuous", "binary"):
             variable.reason = guess.reason or "values that are not numbers (a long file holds numbers only)"
             source.variables.append(variable)
+            source.todo.append(
+                f"the rows of {raw_name!r} hold {variable.reason}: they are refused as an unknown "
+                "variable until you drop them from the export or name the variable under `variable_names:`"
+            )
             continue
+        variable_names[raw_name] = name
         unit = None
         if "unit" in roles and guess.kind == "continuous":
             unit = _long_unit(

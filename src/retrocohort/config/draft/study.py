@@ -125,6 +125,17 @@ def draft_config(
                 )
             ],
         )
+    if all(r.frame.shape[1] < 2 for r in raws):
+        raise InputError(
+            "Nothing to draft",
+            [
+                Problem(
+                    "the files hold only a patient id column",
+                    file=", ".join(str(r.path) for r in raws),
+                    expected="the exports with the patients' data (one column per variable, or long files)",
+                )
+            ],
+        )
     codes = _missing_codes(raws)
     missing = set(BASE_MISSING) | set(codes)
     wide = sorted((r for r in raws if r.layout == "wide"), key=lambda r: -r.frame[r.roles["id"]].nunique())
@@ -232,11 +243,11 @@ def _source_lines(source: DraftSource) -> list[str]:
         if name in ("path", "variable_names", "identifiers", "event_types"):
             continue
         lines.append(with_comment(f"  {name}: {scalar(value)}", [source.entry_notes.get(name, "")]))
-    if source.layout == "wide":
-        lines.append("  columns:")
-        lines += [f"    {v.name}: {flow(v.column)}" for v in source.variables if v.reason is None]
+    columns = [f"    {v.name}: {flow(v.column)}" for v in source.variables if v.reason is None]
+    if source.layout == "wide" and columns:
+        lines += ["  columns:", *columns]
     for block in ("variable_names", "event_types"):
-        if block in entry:
+        if entry.get(block):
             lines.append(with_comment(f"  {block}:", [source.entry_notes.get(block, "")]))
             lines += [f"    {key(raw)}: {name}" for raw, name in entry[block].items()]
     if "identifiers" in entry:
@@ -284,6 +295,8 @@ def _table1(sources: list[DraftSource]) -> list[str]:
         ),
         key=lambda name: not any(word in name for word in GROUP_WORDS),
     )
+    if not rows:
+        return ["tables: {}  # TODO: no variable to summarise in a Table 1 (config/README.md, kinds)", ""]
     lines = [
         "tables:",
         "  table1:",
