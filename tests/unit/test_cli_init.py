@@ -363,3 +363,14 @@ def test_an_id_only_file_is_refused_and_text_in_a_long_file_is_left_to_the_user(
     assert "# TODO: the rows of 'a' hold values that are not numbers" in text
     assert "tables: {}  # TODO: no variable to summarise" in text
     assert read_yaml(config)["sites"]["main"]["sources"][1]["variable_names"] == {"b": "b"}
+
+
+def test_tiny_numbers_are_written_as_numbers(tmp_path):
+    export = tmp_path / "data/raw/p.csv"
+    export.parent.mkdir(parents=True)
+    export.write_text("id,conc\n" + "".join(f"{i},0.00000{i + 1}\n" for i in range(5)), encoding="utf-8")
+    assert init(tmp_path, export) == 0
+    assert read_yaml(tmp_path / "config/config.yaml")["variables"]["conc"]["range"] == [
+        0,
+        0.000008,
+    ]  # "8e-06" would read as a string

@@ -107,7 +107,11 @@ def plausible_range(low: float, high: float) -> list[float]:
 
 def shown(number: float) -> str:
     """A number as written in the config (no trailing .0 on whole numbers)."""
-    return f"{int(number)}" if float(number).is_integer() else f"{number:g}"
+    if float(number).is_integer():
+        return f"{int(number)}"
+    return np.format_float_positional(
+        float(number), precision=12, trim="-"
+    )  # never "1e-05": YAML would read a string
 
 
 def _numbers(present: pd.Series, decimal: str) -> pd.Series:
