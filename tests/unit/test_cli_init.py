@@ -246,9 +246,10 @@ def test_an_xlsx_export(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["subject", "Ferritin (ng/mL)", "group"])
+    sheet.append(["subject", "Ferritin (ng/mL)", "group", "glycosylated"])
     for i in range(9):
-        sheet.append([f"S{i}", 100.5 + i, "a" if i % 2 else "b"])
+        sheet.append([f"S{i}", 100.5 + i, "a" if i % 2 else "b", 0.1 + i / 100])
+        sheet.cell(row=i + 2, column=4).number_format = "0.0%"  # read as "10.0%", "11.0%"...
     export = tmp_path / "data/raw/export.xlsx"
     export.parent.mkdir(parents=True)
     book.save(export)
@@ -256,6 +257,9 @@ def test_an_xlsx_export(tmp_path):
     config = read_yaml(tmp_path / "config/config.yaml")
     assert config["variables"]["ferritin"]["unit"] == "ng/mL"
     assert config["variables"]["group"]["categories"] == ["a", "b"]
+    assert config["variables"]["glycosylated"]["unit"] == "%"
+    assert config["variables"]["glycosylated"]["range"] == [6, 22]
+    assert main(["-C", str(tmp_path), "validate", "data/raw/export.xlsx"]) == 0
     assert config["sites"]["main"]["sources"][0]["path"] == "data/raw/export.xlsx"  # in place, not copied
 
 

@@ -66,6 +66,8 @@ class Guess:
         Text cells like "1. CTC, 2. ANA": a treatment-lines column.
     is_date : bool
         Calendar dates (a direct identifier for the ingest unless dropped).
+    percent : bool
+        Numbers written with a trailing ``%`` (the variable's unit is ``%``).
     """
 
     kind: str | None
@@ -77,6 +79,7 @@ class Guess:
     missing_codes: dict[str, int] = field(default_factory=dict)
     numbered_lines: bool = False
     is_date: bool = False
+    percent: bool = False
 
 
 def nice(value: float, step: float, up: bool) -> float:
@@ -129,6 +132,12 @@ def guess_values(values: pd.Series, missing: set[str], decimal: str = ".", *, co
     present = text[~text.isin(missing) & text.notna()]
     if present.empty:
         return Guess(None, reason="no value in any row")
+    if present.str.endswith("%").all():  # "12.6%": a percentage (XLSX percent cells read so)
+        guess = guess_values(present.str.removesuffix("%"), missing, decimal, codes=False)
+        if guess.kind == "continuous":
+            guess.percent = True
+            guess.notes.append("values written with %: unit %")
+            return guess
     numbers = _numbers(present, decimal)
     stray = present[numbers.isna()]
     if len(stray) and len(stray) <= STRAY_SHARE * len(present) and numbers.notna().any():

@@ -131,12 +131,13 @@ def draft_wide(raw: RawFile, path: str, names: Names, missing: set[str], rules: 
             variable.reason = guess.reason
             source.variables.append(variable)
             continue
-        taken_unit = unit.unit if guess.kind == "continuous" else None
+        taken_unit = "%" if guess.percent else unit.unit if guess.kind == "continuous" else None
         variable.spec = _variable_spec(guess, "patients", label, taken_unit)
         variable.column = {"column": column}
         if taken_unit:
             variable.column["unit"] = taken_unit
-            variable.notes.append(f"unit {taken_unit!r} read from the header")
+            if not guess.percent:
+                variable.notes.append(f"unit {taken_unit!r} read from the header")
         elif guess.kind == "continuous":
             variable.notes.append(
                 unit.note
