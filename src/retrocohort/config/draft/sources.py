@@ -313,7 +313,9 @@ def _converted_range(
 
 
 def draft_events(raw: RawFile, path: str, missing: set[str]) -> DraftSource:
-    """A long events export: written as a commented block (the ``events`` source kind)."""
+    """A long events export -> a ``table: events`` source (written commented out, with a TODO,
+    while this retrocohort's schema has no ``events`` source kind:
+    :func:`retrocohort.config.draft.study.events_supported`)."""
     roles = raw.roles
     codes = raw.frame[roles["event"]].astype("string").str.strip()
     codes = sorted(codes[codes.notna() & ~codes.isin(missing)].unique())
