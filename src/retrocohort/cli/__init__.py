@@ -1,4 +1,4 @@
-"""The ``retrocohort`` command line: run, validate, hscore, simulate, report, audit.
+"""The ``retrocohort`` command line: init, run, validate, hscore, simulate, report, audit.
 
 Each subcommand is one module with ``add_parser(subparsers, parents)`` and ``run(args) -> int``.
 Only :mod:`argparse` and the standard library are imported here, so ``retrocohort --help``
@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from retrocohort import __version__
-from retrocohort.cli import audit, hscore, report, run, simulate, validate
+from retrocohort.cli import audit, hscore, init, report, run, simulate, validate
 from retrocohort.cli.output import one_paragraph
 from retrocohort.errors import RetrocohortError
 
-SUBCOMMANDS = (run, validate, hscore, simulate, report, audit)
+SUBCOMMANDS = (init, run, validate, hscore, simulate, report, audit)
 
 EXIT_OK, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2
 
