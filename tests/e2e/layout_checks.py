@@ -225,8 +225,8 @@ _WORD = re.compile(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yM
 MAX_WORD_OVERLAP = 0.2
 
 
-def figure_text_problems(pdftotext: str, pdf: Path) -> list[str]:
-    """Text of a figure's PDF that a reader cannot read: a word whose box (poppler's
+def page_text_problems(pdftotext: str, pdf: Path) -> list[str]:
+    """Text of a one-page PDF (a figure, a table) that a reader cannot read: a word whose box (poppler's
     ``pdftotext -bbox``) reaches outside the page (a clipped label) or that covers another word
     by more than ``MAX_WORD_OVERLAP`` of the smaller box (colliding labels, at-risk counts)."""
     out = subprocess.run(
