@@ -31,8 +31,8 @@ def score_term(config: Mapping) -> str:
     it is ``recomputed``) in ``variables.<name>.label``, else in a Table 1 row of that
     variable, without a trailing qualifier in parentheses ("H score (as reported)" ->
     "H score"); ``METHOD_NAME`` when neither labels it."""
-    score = config.get("selection", {}).get("score", "recomputed")
-    name = "hscore" if score == "recomputed" else score
+    score = config.get("selection", {}).get("score")  # filled from the schema in a study
+    name = score if score and score != "recomputed" else "hscore"
     labels = [config.get("variables", {}).get(name, {}).get("label")]
     rows = config.get("tables", {}).get("table1", {}).get("rows", [])
     labels += [row.get("label") for row in rows if isinstance(row, Mapping) and row.get("variable") == name]
