@@ -60,6 +60,8 @@ WINDOWS = ("1400,900", "1920,1080", "390,844")
 #: Landing-page elements checked by default: docutils' document title, the paragraph after it
 #: (the study citation) and the warning admonition (the synthetic-data statement).
 LANDING = ("h1.title", "h1.title ~ p", "div.warning")
+#: Of those, the ones a study may lack: the warning is there only with a synthetic-data note.
+OPTIONAL = ("div.warning",)
 BROWSER_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -220,7 +222,7 @@ MEASURE_JS = """(items) => items.map((item) => {
     }
   }
   const name = item.selector || item.text;
-  if (!best) return {name, found: false};
+  if (!best) return {name, found: false, optional: !!item.optional};
   const r = best.getBoundingClientRect();
   const x = Math.min(Math.max(r.left + 5, 0), innerWidth - 1);
   const y = Math.min(Math.max(r.top + 5, 0), innerHeight - 1);
@@ -328,7 +330,7 @@ def render(
 def off_screen(box: dict) -> str | None:
     """Why a measured element is not seen whole in the first screen, or None if it is."""
     if not box["found"]:
-        return "not on the page"
+        return None if box.get("optional") else "not on the page"  # no warning without synthetic data
     if box["top"] < 0 or box["bottom"] > box["height"]:
         return f"top {box['top']:.0f} px, bottom {box['bottom']:.0f} px, viewport height {box['height']} px"
     if box["left"] < 0 or box["right"] > box["width"]:
@@ -382,7 +384,11 @@ def check_report(
             f"report {report} is not self-contained; it loads "
             f"{len(external)} external resource(s): {', '.join(external[:5])}"
         )
-    items = [{"text": t} for t in visible] if visible else [{"selector": s} for s in LANDING]
+    items = (
+        [{"text": t} for t in visible]
+        if visible
+        else [{"selector": s, "optional": s in OPTIONAL} for s in LANDING]
+    )
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     screenshot.unlink(missing_ok=True)
     start = time.perf_counter()
