@@ -39,7 +39,7 @@ test-fast: $(STAMP)
 	$(PYTEST) tests/unit
 
 report-check: $(STAMP)
-	$(BIN)/python scripts/check_report_browser.py --expect Methods
+	$(BIN)/python scripts/check_report_browser.py --expect Methods --first-table
 
 # Every check runs (all findings at once); the target fails if any did. Formatting is checked,
 # never applied: `ruff format .` and `snakefmt Snakefile workflow/rules` apply it.

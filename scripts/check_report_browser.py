@@ -17,7 +17,14 @@ missing or the arguments are wrong):
    ``--remote-debugging-pipe``, with the viewport set exactly by
    ``Emulation.setDeviceMetricsOverride`` (no extra package, no port);
 4. each screenshot is a PNG that is not a single flat colour (saved per viewport as
-   ``<stem>_<W>x<H>.png``, the first one also as ``--screenshot``).
+   ``<stem>_<W>x<H>.png``, the first one also as ``--screenshot``);
+5. with ``--first-table``, the first table opens as a reader opens it (the first navigation
+   category whose name holds "Tables", then its first result's eye icon, nothing closed) and
+   its caption's row, header and first ``TABLE_ROWS`` body rows lie inside the first screen:
+   each row's top and bottom within the window, its left edge visible and at least
+   ``MIN_VISIBLE_SHARE`` of its width (or of the window) seen, measured inside the table's
+   frame (``Page.createIsolatedWorld``) plus the frame's own box (screenshot
+   ``<stem>_<W>x<H>_table.png``).
 
 Example: ``python scripts/check_report_browser.py results/report.html --screenshot
 logs/report_check/report_screenshot.png --expect Methods``
@@ -53,6 +60,8 @@ WINDOWS = ("1400,900", "1920,1080", "390,844")
 #: Landing-page elements checked by default: docutils' document title, the paragraph after it
 #: (the study citation) and the warning admonition (the synthetic-data statement).
 LANDING = ("h1.title", "h1.title ~ p", "div.warning")
+#: Of those, the ones a study may lack: the warning is there only with a synthetic-data note.
+OPTIONAL = ("div.warning",)
 BROWSER_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -63,6 +72,27 @@ BROWSER_FLAGS = (
     "--proxy-server=http://127.0.0.1:9",  # every request to an unreachable proxy: offline
     "--proxy-bypass-list=<-loopback>",
 )
+#: Rows of the first table that must be seen (the header row and the first body rows).
+TABLE_ROWS = 3
+#: Share of a row's width (or of the window, if the row is wider) that must be on screen.
+MIN_VISIBLE_SHARE = 0.9
+#: Opens the first table: the first "Tables" category of the navigation, then its first result.
+OPEN_CATEGORY_JS = """(() => {
+  const link = Array.from(document.querySelectorAll('nav a')).find(a => /Tables/.test(a.textContent));
+  if (!link) return null;
+  link.click();
+  return link.textContent.trim();
+})()"""
+OPEN_RESULT_JS = """(() => {
+  const eye = document.querySelector('nav tr a[iconname=eye]');
+  if (!eye) return null;
+  eye.click();
+  return eye.closest('tr').textContent.trim();
+})()"""
+ROWS_JS = f"""Array.from(document.querySelectorAll('tr')).slice(0, {TABLE_ROWS + 1}).map(r => {{
+  const b = r.getBoundingClientRect();
+  return {{text: r.textContent.trim().slice(0, 40), top: b.top, bottom: b.bottom, left: b.left, right: b.right}};
+}})"""
 HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 
 
@@ -192,7 +222,7 @@ MEASURE_JS = """(items) => items.map((item) => {
     }
   }
   const name = item.selector || item.text;
-  if (!best) return {name, found: false};
+  if (!best) return {name, found: false, optional: !!item.optional};
   const r = best.getBoundingClientRect();
   const x = Math.min(Math.max(r.left + 5, 0), innerWidth - 1);
   const y = Math.min(Math.max(r.top + 5, 0), innerHeight - 1);
@@ -202,10 +232,65 @@ MEASURE_JS = """(items) => items.map((item) => {
 })"""
 
 
-def render(chromium: str, page: Path, screenshot: Path, window: str, timeout: float, visible: list[dict]):
+def _first_table_rows(tools: DevTools) -> tuple[str, list[dict]]:
+    """Open the first table from the navigation (``OPEN_CATEGORY_JS``, ``OPEN_RESULT_JS``) and
+    return its name and its first rows' boxes in the window (frame offset added, clipped to
+    the frame's width)."""
+    category = tools.evaluate(OPEN_CATEGORY_JS)
+    if category is None:
+        raise CheckFailed("the navigation has no category named '... Tables'")
+    time.sleep(0.5)
+    name = tools.evaluate(OPEN_RESULT_JS)
+    if name is None:
+        raise CheckFailed(f"category {category!r} lists no result with an eye icon")
+    time.sleep(1.0)
+    frame = tools.evaluate(
+        "(() => { const f = document.querySelector('iframe'); "
+        "return f && JSON.parse(JSON.stringify(f.getBoundingClientRect())); })()"
+    )
+    children = tools.send("Page.getFrameTree")["frameTree"].get("childFrames", [])
+    if frame is None or not children:
+        raise CheckFailed(f"{category} / {name}: no frame shows the table")
+    world = tools.send("Page.createIsolatedWorld", {"frameId": children[0]["frame"]["id"]})
+    found = (
+        tools.send(
+            "Runtime.evaluate",
+            {"expression": ROWS_JS, "contextId": world["executionContextId"], "returnByValue": True},
+        )["result"].get("value")
+        or []
+    )
+    rows = [
+        {**row, "top": row["top"] + frame["top"], "bottom": row["bottom"] + frame["top"],
+         "left": row["left"] + frame["left"],
+         "right": min(row["right"], frame["width"]) + frame["left"], "full": row["right"] - row["left"]}
+        for row in found
+    ]  # fmt: skip
+    return f"{category} / {name}", rows
+
+
+def table_row_problem(row: dict, width: int, height: int) -> str | None:
+    """Why a row of the first table is not seen on the first screen, or None if it is."""
+    if row["top"] < 0 or row["bottom"] > height:
+        return f"top {row['top']:.0f} px, bottom {row['bottom']:.0f} px, window height {height} px"
+    seen = min(row["right"], width) - max(row["left"], 0)
+    if row["left"] < 0 or seen < MIN_VISIBLE_SHARE * min(row["full"], width):
+        return f"{seen:.0f} px of its {row['full']:.0f} px width seen in a {width} px window"
+    return None
+
+
+def render(
+    chromium: str,
+    page: Path,
+    screenshot: Path,
+    window: str,
+    timeout: float,
+    visible: list[dict],
+    first_table: bool = False,
+):
     """Open ``page`` in headless Chromium at ``window`` ("W,H" CSS pixels); save a PNG of the
     viewport; return (rendered DOM, one position record per item of ``visible``: ``{"text": ...}``
-    or ``{"selector": ...}``)."""
+    or ``{"selector": ...}``, and with ``first_table`` the problems of the first table's top rows
+    (:func:`table_row_problem`), its screenshot saved as ``<stem>_table.png``)."""
     width, height = (int(v) for v in window.split(","))
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
         tools = DevTools(chromium, profile, timeout)
@@ -225,15 +310,27 @@ def render(chromium: str, page: Path, screenshot: Path, window: str, timeout: fl
             boxes = [{**box, "width": width, "height": height} for box in boxes]
             shot = tools.send("Page.captureScreenshot", {"format": "png"})["data"]
             screenshot.write_bytes(base64.b64decode(shot))
+            table_problems = []
+            if first_table:
+                name, rows = _first_table_rows(tools)
+                shot = tools.send("Page.captureScreenshot", {"format": "png"})["data"]
+                screenshot.with_name(f"{screenshot.stem}_table.png").write_bytes(base64.b64decode(shot))
+                if len(rows) < TABLE_ROWS:
+                    table_problems.append(f"{name}: {len(rows)} rows found, expected {TABLE_ROWS} at least")
+                table_problems += [
+                    f"{name}, row {row['text']!r}: {why}"
+                    for row in rows
+                    if (why := table_row_problem(row, width, height))
+                ]
         finally:
             tools.close()
-    return dom, boxes
+    return dom, boxes, table_problems
 
 
 def off_screen(box: dict) -> str | None:
     """Why a measured element is not seen whole in the first screen, or None if it is."""
     if not box["found"]:
-        return "not on the page"
+        return None if box.get("optional") else "not on the page"  # no warning without synthetic data
     if box["top"] < 0 or box["bottom"] > box["height"]:
         return f"top {box['top']:.0f} px, bottom {box['bottom']:.0f} px, viewport height {box['height']} px"
     if box["left"] < 0 or box["right"] > box["width"]:
@@ -267,6 +364,7 @@ def check_report(
     windows: tuple[str, ...] = WINDOWS,
     timeout: float = 60,
     visible: list[str] | None = None,
+    first_table: bool = False,
 ) -> str:
     """Run all checks at each window size; return a one-line summary or raise
     :class:`CheckFailed` naming every element off-screen (element, window, its position).
@@ -286,7 +384,11 @@ def check_report(
             f"report {report} is not self-contained; it loads "
             f"{len(external)} external resource(s): {', '.join(external[:5])}"
         )
-    items = [{"text": t} for t in visible] if visible else [{"selector": s} for s in LANDING]
+    items = (
+        [{"text": t} for t in visible]
+        if visible
+        else [{"selector": s, "optional": s in OPTIONAL} for s in LANDING]
+    )
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     screenshot.unlink(missing_ok=True)
     start = time.perf_counter()
@@ -294,7 +396,8 @@ def check_report(
     for index, window in enumerate(windows):
         size = window.replace(",", "x")
         shot = screenshot.with_name(f"{screenshot.stem}_{size}{screenshot.suffix}")
-        dom, boxes = render(chromium, report, shot, window, timeout, items)
+        dom, boxes, table_problems = render(chromium, report, shot, window, timeout, items, first_table)
+        problems += [f"{problem} at {size}" for problem in table_problems]
         text = visible_text(dom)
         missing = [t for t in (*APP_TEXTS, *expect) if t not in text]
         if missing:
@@ -309,13 +412,15 @@ def check_report(
     seconds = time.perf_counter() - start
     if problems:
         raise CheckFailed(
-            f"report {report}: the landing page is not seen whole; off-screen: " + "; ".join(problems)
+            f"report {report}: the landing page or the first table is not seen whole; off-screen: "
+            + "; ".join(problems)
         )
     width, height = check_screenshot(screenshot)
     seen = [i.get("text") or i.get("selector") for i in items]
     return (
         f"report {report} renders offline in headless Chromium ({seconds:.1f} s); "
-        f"found {list(expect) or 'the navigation'}; on the first screen at {', '.join(windows)}: {seen}; "
+        f"found {list(expect) or 'the navigation'}; on the first screen at {', '.join(windows)}: {seen}"
+        f"{' and the first table' if first_table else ''}; "
         f"screenshot {screenshot} ({width}x{height})"
     )
 
@@ -359,6 +464,12 @@ def main(argv: list[str] | None = None) -> int:
         help="text whose element must be wholly on the first screen (repeatable; default: "
         "the landing page's title, citation paragraph and warning)",
     )
+    parser.add_argument(
+        "--first-table",
+        action="store_true",
+        help="also open the first table from the navigation and check its top rows are on the "
+        "first screen at each window",
+    )
     parser.add_argument("--timeout", type=float, default=60, help="seconds (default 60)")
     args = parser.parse_args(argv)
     chromium = find_chromium(args.chromium)
@@ -379,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
             tuple(args.window or WINDOWS),
             args.timeout,
             args.visible,
+            args.first_table,
         )
     except CheckFailed as exc:
         print(f"check_report_browser: FAILED: {exc}", file=sys.stderr)

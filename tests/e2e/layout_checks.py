@@ -13,7 +13,9 @@ import re
 import subprocess
 from pathlib import Path
 
+from retrocohort.render import Row, Table, write_docx
 from retrocohort.render.layout import unbreakable_units
+from retrocohort.render.model import Marked
 
 MAX_OVERFULL_PT = 1.0
 _SUP = re.compile(r"<sup>.*?</sup>")
@@ -158,3 +160,90 @@ def latex_check(
         expected = values(markdown_cells(markdown.read_text(encoding="utf-8")))
         broken[fragment.stem] = broken_values(expected, pdf_lines(pdftotext, pdf))
     return overfull, broken
+
+
+# --- both presets: a study's tables re-rendered from their Markdown --------------------------
+
+_SUP_MARK = re.compile(r"<sup>(.*?)</sup>$")
+_UNESCAPE = re.compile(r"\\(.)")
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _parse_cell(raw: str) -> tuple[str, int, bool]:
+    """(cell as a render.Table cell, indent level, bold) of one Markdown cell."""
+    text = raw.strip()
+    indent = 0
+    while text.startswith("&emsp;"):
+        text, indent = text[len("&emsp;") :], indent + 1
+    bold = text.startswith("**") and text.endswith("**") and len(text) > 4
+    text = text[2:-2] if bold else text
+    mark = _SUP_MARK.search(text)
+    body = _UNESCAPE.sub(r"\1", _SUP_MARK.sub("", text)).replace("<br>", "\n")
+    return (Marked(body, mark.group(1)) if mark else body), indent, bold
+
+
+def table_from_markdown(markdown: str, label: str) -> Table:
+    """The :class:`~retrocohort.render.model.Table` a table's Markdown file was written from
+    (:func:`retrocohort.render.markdown.to_markdown`): title, header, rows with their indent,
+    bold cells and marks, and footnotes; a section heading becomes a row of its label."""
+    lines = markdown.splitlines()
+    title = _UNESCAPE.sub(r"\1", lines[0].lstrip("#").strip())
+    table_lines = [line for line in lines if line.startswith("|")]
+    split = [[c for c in _PIPE.split(line.strip()[1:-1])] for line in table_lines if ":---" not in line]
+    columns = [str(_parse_cell(c)[0]) for c in split[0]]
+    rows = []
+    for cells in split[1:]:
+        parsed = [_parse_cell(c) for c in cells]
+        rows.append(Row([p[0] for p in parsed], indent=parsed[0][1], bold=[p[2] for p in parsed]))
+    after = markdown.split(table_lines[-1], 1)[1]
+    notes = [_UNESCAPE.sub(r"\1", n.strip()) for n in after.split("\n\n") if n.strip()]
+    return Table(title, columns, rows, notes, label)
+
+
+def preset_word_check(
+    results: Path, prefix: str, workdir: Path, libreoffice: str, pdftotext: str, presets: list[str]
+) -> dict[str, list[str]]:
+    """Every table of a study (its Markdown) written as Word with each of ``presets`` and
+    converted by one LibreOffice call; per ``<table>_<preset>``, its values not printed whole."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    expected, files = {}, []
+    for markdown in sorted((results / "tables").glob("*.md")):
+        text = markdown.read_text(encoding="utf-8")
+        table = table_from_markdown(text, "tab:check")
+        for preset in presets:
+            name = f"{prefix}_{markdown.stem}_{preset}"
+            files.append(write_docx([table], workdir / f"{name}.docx", preset=preset))
+            expected[name] = values(markdown_cells(text))
+    pdfs = convert_to_pdf(libreoffice, files, workdir / "pdf")
+    return {docx.stem: broken_values(expected[docx.stem], pdf_lines(pdftotext, pdfs[docx])) for docx in files}
+
+
+# --- figures: every word inside the page, no two words on top of each other -------------------
+
+_WORD = re.compile(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>')
+#: Two words collide when they share more than this share of the smaller one's box.
+MAX_WORD_OVERLAP = 0.2
+
+
+def page_text_problems(pdftotext: str, pdf: Path) -> list[str]:
+    """Text of a one-page PDF (a figure, a table) that a reader cannot read: a word whose box (poppler's
+    ``pdftotext -bbox``) reaches outside the page (a clipped label) or that covers another word
+    by more than ``MAX_WORD_OVERLAP`` of the smaller box (colliding labels, at-risk counts)."""
+    out = subprocess.run(
+        [pdftotext, "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', out)
+    width, height = float(page.group(1)), float(page.group(2))
+    words = [(*map(float, m[:4]), m[4]) for m in _WORD.findall(out)]
+    problems = [
+        f"{pdf.name}: {w[4]!r} reaches outside the page"
+        for w in words
+        if w[0] < -0.5 or w[1] < -0.5 or w[2] > width + 0.5 or w[3] > height + 0.5
+    ]
+    for i, a in enumerate(words):
+        for b in words[i + 1 :]:
+            dx, dy = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+            smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+            if dx > 0 and dy > 0 and smaller > 0 and dx * dy > MAX_WORD_OVERLAP * smaller:
+                problems.append(f"{pdf.name}: {a[4]!r} and {b[4]!r} overlap")
+    return problems

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
@@ -32,6 +33,7 @@ from retrocohort.figures import (
     swimmer_plot,
 )
 from retrocohort.figures.exclusion import exclusion_reasons
+from retrocohort.figures.hscore import score_term
 from retrocohort.figures.labels import (
     SYNTHETIC_NOTE,
     km_note,
@@ -261,6 +263,44 @@ def test_large_cohort_switches_to_density_automatically(tmp_path):
     assert done - start < 60  # catastrophic-regression guard only; timings are printed
 
 
+def test_above_max_pairs_a_panel_is_a_seeded_subsample_under_the_median_and_iqr_of_all_pairs():
+    """1,062 pairs (as a large study's Table 3) with max_pairs 200: 200 lines drawn at random
+    (the same ones for the same seed) and the median with Q1–Q3 of all 1,062 pairs, said in
+    the title and legend (failed before: slope_plot had no max_pairs, 1,062 lines drawn)."""
+    rng = np.random.default_rng(5)
+    pairs = {"ferritin": rng.lognormal(6, 1, size=(1062, 2))}
+    figs = [slope_plot(pairs, ["ferritin"], max_pairs=200, seed=seed) for seed in (1, 1, 2)]
+    segments = [patient_lines(fig.axes[0])[0].get_segments() for fig in figs]
+    assert len(segments[0]) == 200
+    np.testing.assert_array_equal(segments[0], segments[1])
+    assert not np.array_equal(np.asarray(segments[0]), np.asarray(segments[2]))
+    ax = figs[0].axes[0]
+    assert "n = 1,062 pairs, 200 drawn at random" in ax.get_title(loc="left")
+    (bar,) = ax.containers  # the median with its Q1–Q3 bars, of all 1,062 pairs
+    np.testing.assert_allclose(bar.lines[0].get_ydata(), np.median(pairs["ferritin"], axis=0))
+    (caps,) = bar.lines[2]
+    q1, q3 = np.quantile(pairs["ferritin"], [0.25, 0.75], axis=0)
+    np.testing.assert_allclose(sorted(np.ravel(caps.get_segments())[1::2]), sorted([*q1, *q3]))
+    legend = [t.get_text() for lg in figs[0].legends for t in lg.get_texts()]
+    assert legend == ["Patients drawn at random", "Median (Q1–Q3), all pairs"]
+    small = slope_plot({"ferritin": pairs["ferritin"][:200]}, ["ferritin"], max_pairs=200, seed=1)
+    assert len(patient_lines(small.axes[0])[0].get_segments()) == 200  # at the limit: every line
+    with pytest.raises(ValueError, match="seed"):
+        slope_plot(pairs, ["ferritin"], max_pairs=200)
+
+
+def test_the_slope_plot_limit_and_seed_are_schema_defaults_stated_in_the_caption():
+    from retrocohort.config.study import fill_defaults
+    from retrocohort.config.time_points import _SCHEMA
+    from retrocohort.config.yaml_strict import read_yaml_strict
+
+    filled = fill_defaults({}, read_yaml_strict(_SCHEMA).data)
+    assert filled["figures"]["slopes"]["max_pairs"] >= 2 and "seed" in filled["figures"]["slopes"]
+    root = Path(__file__).resolve().parents[2]
+    caption = (root / "workflow/report/figure_slopes.rst").read_text(encoding="utf-8")
+    assert 'sl.get("max_pairs")' in caption and 'sl.get("seed")' in caption
+
+
 # ---------------------------------------------------------------- HScore
 
 
@@ -289,6 +329,25 @@ def test_hscore_distribution_without_probability_and_input_checks():
         hscore_distribution(pd.Series([400]), 169, ">")
     with pytest.raises(ValueError, match="probability"):
         hscore_distribution(pd.Series([200]), 169, ">", lambda x: x)  # not within [0, 1]
+
+
+def test_the_hscore_figure_names_the_score_as_the_tables_do():
+    """The axis and legend say the study's term (flagship: "H score", the label of its
+    reported score variable; failed before: "HScore" where every table says "H score")."""
+    config = {
+        "selection": {"score": "hscore_reported"},
+        "variables": {"hscore_reported": {"label": "H score (as reported)"}},
+    }
+    assert score_term(config) == "H score"
+    recomputed = {
+        "selection": {"score": "recomputed"},
+        "tables": {"table1": {"rows": [{"variable": "hscore", "label": "HScore (recomputed)"}]}},
+    }
+    assert score_term(recomputed) == "HScore"
+    assert score_term({}) == "HScore"  # labelled nowhere: the method's published name
+    fig = hscore_distribution(pd.Series([150, 200]), 169, ">", term=score_term(config))
+    assert fig.axes[0].get_xlabel() == "H score"
+    assert [t.get_text() for t in fig.legends[0].get_texts()][0] == "H score > 169 (1/2)"
 
 
 # ---------------------------------------------------------------- swimmer

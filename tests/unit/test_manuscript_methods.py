@@ -11,8 +11,14 @@ import pytest
 from docutils.core import publish_doctree
 
 from retrocohort.errors import InputError
-from retrocohort.manuscript.method_sentences import REGISTRY, method_lines, methods_used, record_keys
-from retrocohort.manuscript.methods import methods_markdown, methods_rst
+from retrocohort.manuscript.method_sentences import (
+    REGISTRY,
+    method_lines,
+    methods_used,
+    record_keys,
+    split_details,
+)
+from retrocohort.manuscript.methods import SUPPLEMENT_HEADING, methods_markdown, methods_rst
 from retrocohort.stats import (
     chi_square_independence,
     cox_regression,
@@ -197,7 +203,7 @@ def test_flagship_like_study_names_its_paired_tests():
     assert "Wilcoxon signed-rank" in text and "(CRP (mg/L))" in text
     assert "Kaplan" not in text and "regression" not in text and "Between groups" not in text
     refs = (
-        text.split("### References")[1].strip().split("\n\n")
+        text.split("### References")[1].split(f"### {SUPPLEMENT_HEADING}")[0].strip().split("\n\n")
     )  # HScore, Wilcoxon, McNemar, HL, rank-biserial
     assert [r.split(".")[0] for r in refs] == ["1", "2", "3", "4", "5"] and refs[0].startswith("1. Fardet L")
     assert "† Synthetic: invented." in text
@@ -264,3 +270,31 @@ def test_report_rst_parses_without_docutils_messages():
     messages = [n.astext() for n in doctree.findall() if n.tagname == "system_message"]
     assert not messages, messages
     assert "*R:* ``survival::survdiff(Surv(time, event) ~ group)``" in rst
+
+
+def test_methods_paragraphs_are_prose_and_formulas_go_to_a_supplementary_note():
+    """Formulas, software equivalents and algorithms leave the methods paragraphs for a
+    supplementary note with the same reference numbers (failed before: the body printed
+    "type 7: position 1 + p(n-1) (numpy 'linear'; ...)" and "S(t) <= 0.5", and no note)."""
+    sources = {
+        "results/stats/table1.csv": [{"variable": "age", "quantile_type": 7, "synthetic": False}],
+        "results/stats/t.json": [fisher_exact_2x2(np.array([[3, 1], [1, 3]])).to_dict()],
+    }
+    text = methods_markdown(CONFIG, sources, synthetic=False)
+    body, note = text.split(f"### {SUPPLEMENT_HEADING}")
+    assert "Hyndman and Fan (1996), type 7 [1]." in body
+    assert "position 1 + p(n-1)" not in body and "R's fisher.test" not in body
+    assert body.count("two-sided") == 1  # once, in the tests paragraph
+    assert "Descriptive statistics and sample quantiles: type 7: position 1 + p(n-1)" in note
+    assert "as R's fisher.test [2]." in note
+
+
+def test_split_details_moves_formula_parentheticals_only():
+    assert split_details("Median (S(t) <= 0.5; as R survfit), with its CI") == (
+        "Median, with its CI",
+        ("S(t) <= 0.5; as R survfit",),
+    )
+    assert split_details("Zero differences dropped (Wilcoxon's method)") == (
+        "Zero differences dropped (Wilcoxon's method)",
+        (),
+    )

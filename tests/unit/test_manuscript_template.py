@@ -42,3 +42,31 @@ def test_comments_dropped_for_word_without_leaving_a_gap():
         (2, "Sub"),
         (0, "text"),
     ]
+
+
+def test_not_regenerated_sentences_are_visible_in_word():
+    """A template's "<!-- not regenerated: why -->" was dropped from the .docx (failed before:
+    no comment, no list); now the sentence before it carries a Word comment with the reason and
+    the reasons are listed after the text. The point of "1.5" ends no sentence; output is
+    byte-identical across runs."""
+    import io
+
+    import docx
+
+    from retrocohort.manuscript.docx_text import NOT_REGENERATED_HEADING, text_docx_bytes
+
+    text = (
+        "# Results\n\nFever resolved within 1.5 days (p = 0.011). There were three children. "
+        "<!-- not regenerated: no age-group variable -->\nThe CRP fell.\n\nLast. <!-- other comment -->"
+    )
+    data = text_docx_bytes(text, "Results", "ama")
+    assert data == text_docx_bytes(text, "Results", "ama")
+    document = docx.Document(io.BytesIO(data))
+    assert [c.text for c in document.comments] == ["Not regenerated: no age-group variable"]
+    body = document.element.body.xml
+    anchored = body.split("commentRangeStart")[1].split("commentRangeEnd")[0]
+    assert "There were three children." in anchored and "1.5" not in anchored and "CRP" not in anchored
+    texts = [p.text for p in document.paragraphs]
+    assert texts[1] == "Fever resolved within 1.5 days (p = 0.011). There were three children. The CRP fell."
+    assert texts[texts.index(NOT_REGENERATED_HEADING) + 2] == "1. No age-group variable."
+    assert "other comment" not in " ".join(texts)

@@ -216,10 +216,10 @@ def test_html_structure_rules_and_escaping():
     root = ET.fromstring(text)  # well-formed fragment with a single <table> root
     assert root.tag == "table" and root.get("id") == "tab:baseline"
     assert root.find("caption").text == "Table 1. Baseline characteristics (n = 21) & 100%"
-    assert [th.text for th in root.iter("th")] == TABLE.columns
+    assert [_as_typed(th.text) for th in root.iter("th")] == TABLE.columns
     body_rows = root.find("tbody").findall("tr")
     assert len(body_rows) == N_ROWS
-    assert ["".join(td.itertext()) for td in body_rows[5]] == TABLE.rows[5].cells
+    assert [_as_typed("".join(td.itertext())) for td in body_rows[5]] == TABLE.rows[5].cells
     assert [td.text for td in root.find("tfoot").iter("td")] == TABLE.footnotes
     assert "&amp; 100%" in text and "&lt;5" in text
     assert "border-left" not in text and "border-right" not in text
@@ -229,7 +229,22 @@ def test_html_structure_rules_and_escaping():
     assert not any("border-bottom" in td.get("style") for tr in body_rows[:-1] for td in tr)
     assert "padding-left:calc(8px + 2em)" in body_rows[5][0].get("style")
     assert "padding-left" not in body_rows[0][0].get("style")
-    assert body_rows[-1][1].find("strong").text == "5/20 (25%)"
+    assert _as_typed(body_rows[-1][1].find("strong").text) == "5/20 (25%)"
+
+
+def _as_typed(text: str) -> str:
+    """A cell as typed: the no-break spaces and word joiners that keep a value whole removed."""
+    return text.replace("\u00a0", " ").replace("\u2060", "")
+
+
+def test_html_cells_keep_each_value_whole_on_a_narrow_screen():
+    """A phone wrapped "45.0 [33.0– / 58.0]" in the report's Table 1 (failed before: plain
+    spaces and a breakable en dash in the HTML cells); the footnotes still wrap freely."""
+    table = Table("T", ["Group (n = 21)"], [Row(["45.0 [33.0–58.0]"])], ["A note (n = 3) wraps."], "t")
+    root = ET.fromstring(to_html(table))
+    assert root.find("thead/tr/th").text == "Group (n\u00a0=\u00a021)"
+    assert root.find("tbody/tr/td").text == "45.0\u00a0[33.0–\u206058.0]"
+    assert root.find("tfoot/tr/td").text == "A note (n = 3) wraps."
 
 
 # ------------------------------------------------------------------------------ docx

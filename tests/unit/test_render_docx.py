@@ -14,6 +14,7 @@ from retrocohort.errors import ConfigError
 from retrocohort.render import Footnote, Marked, Row, Table, to_docx_bytes
 from retrocohort.render.layout import (
     CELL_PADDING_PT,
+    abbreviation,
     column_extents,
     plan_table,
     protect,
@@ -411,3 +412,69 @@ def test_results_and_methods_documents_are_on_the_presets_paper(name):
     section = document.sections[0]
     assert (section.page_width.cm, section.page_height.cm) == pytest.approx(PRESETS[name].page_cm, abs=0.01)
     assert section.left_margin.cm == pytest.approx(PRESETS[name].margin_cm, abs=0.01)
+
+
+# Wide tables: widen -> abbreviate the header -> landscape -> a smaller size (issue 24 item 1).
+LONG_GROUPS = [
+    "Immunosuppressed",
+    "Hospitalisation",
+    "Corticosteroids",
+    "Transplantation",
+    "Haematological",
+    "Lymphoproliferative",
+    "Autoimmunity",
+    "Chemotherapy",
+    "Radiotherapy",
+    "Immunodeficiency",
+]
+
+
+def many_groups_table(groups: int, value: str = "50 [42–57]") -> Table:
+    """A descriptive table by ``groups`` groups with long group names over short values."""
+    columns = ["Characteristic"] + [f"{g} (n = 1{i}2)" for i, g in enumerate(LONG_GROUPS[:groups])]
+    rows = [Row(["Age, years"] + [value] * groups), Row(["Women"] + ["16 (88.9%)"] * groups)]
+    return Table("Table 1. Many groups.", columns, rows, ["Synthetic."], "tab:many")
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_a_table_of_many_groups_abbreviates_its_header_instead_of_breaking_a_value(name):
+    """Ten long group names over short values: the minimum widths overflowed the landscape page
+    even at the smallest size, so a value had to break (failed before: plan.fits False at 7 pt);
+    now the header words wider than their column's values are abbreviated and defined."""
+    preset = PRESETS[name]
+    plan = plan_table(many_groups_table(10), preset)
+    assert plan.fits and plan.landscape
+    minimum, _ = column_extents(
+        plan.table, plan.body_pt, preset.char_width_em, bold_factor=preset.bold_factor
+    )
+    assert all(w >= m - 1e-9 for w, m in zip(plan.widths_pt, minimum))  # no value narrower than its column
+    short = plan.table.columns[1].split()[0]
+    assert short.endswith(".") and "Immunosuppressed".startswith(short[:-1]) and len(short) < 16
+    assert plan.table.footnotes[-1].startswith(f"Abbreviations in the header: {short}, Immunosuppressed;")
+    assert plan.table.columns[0] == "Characteristic"  # the label column is never abbreviated
+    assert plan.table.footnotes[0] == "Synthetic."
+
+
+def test_escalation_order_widen_abbreviate_landscape_smaller_size():
+    """Abbreviating comes before a smaller size: eight groups keep the body size on a landscape
+    page (failed before: 7.5 pt with the full header); a table that fits unabbreviated keeps its
+    header; a header is abbreviated in portrait only when that avoids landscape."""
+    eight = plan_table(many_groups_table(8), AMA)
+    assert eight.landscape and eight.body_pt == AMA.body_pt and eight.fits
+    four = plan_table(many_groups_table(4), AMA)
+    assert not four.landscape and four.table.columns == many_groups_table(4).columns
+    five = plan_table(many_groups_table(5), AMA)  # failed before: landscape
+    assert not five.landscape and five.table.columns != many_groups_table(5).columns
+    wide_values = many_groups_table(6, "49.8 [42.2–56.7]")  # abbreviating cannot keep it portrait
+    six = plan_table(wide_values, AMA)
+    assert six.landscape and six.table.columns == wide_values.columns
+
+
+def test_abbreviation_cuts_before_a_vowel_and_docx_prints_the_planned_header():
+    assert abbreviation("Hospitalisation", 1.0, 9, AMA) == "Hosp."  # nothing fits: the shortest cut
+    assert abbreviation("Hospitalisation", 1000.0, 9, AMA) == "Hospitalisat."
+    assert abbreviation("Crypt", 1.0, 9, AMA) is None
+    document = _document([many_groups_table(10)])
+    header = [c.text for c in document.tables[0].rows[0].cells]
+    assert header[1].startswith("Immuno") and "Immunosuppressed" not in header[1]
+    assert any(p.text.startswith("Abbreviations in the header") for p in document.paragraphs)

@@ -325,3 +325,19 @@ def test_mann_whitney_r_preset_in_a_declared_table():
     )
     assert "exact" in _row(ours, "x", "value")["method"]
     assert _row(ours, "x", "value")["p_value"] != pytest.approx(r["p_value"], rel=1e-3)
+
+
+def test_footnote_defines_only_what_the_table_prints():
+    """A table of medians only defines quartiles, not the SD (failed before: studies/pbc's
+    labs_women_by_arm printed "SD with the n − 1 denominator" and no SD); a mean (SD) row or
+    an SMD column brings the SD's definition back; a min–max row neither."""
+    frame = pd.DataFrame({"g": list("aabb"), "x": [1.0, 2.0, 3.0, 4.0]})
+
+    def note(stat: str, smd: bool = False) -> str:
+        stats = _stratified(frame, [{"variable": "x", "stat": stat}], "g")
+        return " ".join(build_stratified_table(stats, {"rows": [{}], "smd": smd}).footnotes)
+
+    assert "Quartiles by" in note("median_iqr") and "n − 1" not in note("median_iqr")
+    assert "n − 1" in note("mean_sd") and "Quartiles" not in note("mean_sd")
+    assert "n − 1" in note("median_iqr", smd=True)
+    assert "n − 1" not in note("min_max") and "Quartiles" not in note("min_max")

@@ -38,6 +38,7 @@ if TABLE3:
             code=CODE,
             config=config_keys(
                 "tables/table3",
+                "figures/slopes",
                 "paired_days",
                 "time_points",
                 "paired_time_points",
@@ -74,6 +75,13 @@ rule figures:
         "../envs/retrocohort.yaml"
     params:
         code=CODE,
-        config=config_keys("figures", *(["hscore/cutoff", "hscore/operator"] if HSCORE else [])),
+        config=config_keys(
+            "figures",
+            *(
+                ["hscore/cutoff", "hscore/operator", "selection/score", "variables", "tables/table1"]
+                if HSCORE
+                else []
+            ),
+        ),
     script:
         "../scripts/figures.py"

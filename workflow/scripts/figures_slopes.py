@@ -1,5 +1,7 @@
 """Rule ``figures_slopes``: one panel per Table 3 parameter, each patient's first -> second time point
-values joined by a line, annotated with the test and p-value exactly as Table 3 prints them."""
+values joined by a line, annotated with the test and p-value exactly as Table 3 prints them; above
+``figures.slopes.max_pairs`` pairs a panel draws a random subsample of the lines under the median
+and IQR of all pairs (:func:`retrocohort.figures.paired.slope_plot`)."""
 
 import logging
 from pathlib import Path
@@ -32,6 +34,8 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         days=(first.day, second.day),
         day_labels=(first.title, second.title),
         note=SYNTHETIC_NOTE if any(t.endswith(" †") for t in titles.values()) else None,
+        max_pairs=config["figures"]["slopes"]["max_pairs"],
+        seed=config["figures"]["slopes"]["seed"],
     )
     save_figure(fig, Path(output["slopes"]).with_suffix(""))
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,24 @@ from retrocohort.hscore.items import MAX_TOTAL
 HSCORE_RANGE = (0, MAX_TOTAL)
 MEETS_COLOR = OKABE_ITO["blue"]
 CURVE_COLOR = OKABE_ITO["vermillion"]
+#: The score's name in Fardet et al. (2014), used only when the study labels it nowhere.
+METHOD_NAME = "HScore"
+_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def score_term(config: Mapping) -> str:
+    """The study's own word for the score, so that the figure says what the tables say: the
+    label of the score variable the selection uses (``selection.score``, or ``hscore`` when
+    it is ``recomputed``) in ``variables.<name>.label``, else in a Table 1 row of that
+    variable, without a trailing qualifier in parentheses ("H score (as reported)" ->
+    "H score"); ``METHOD_NAME`` when neither labels it."""
+    score = config.get("selection", {}).get("score")  # filled from the schema in a study
+    name = score if score and score != "recomputed" else "hscore"
+    labels = [config.get("variables", {}).get(name, {}).get("label")]
+    rows = config.get("tables", {}).get("table1", {}).get("rows", [])
+    labels += [row.get("label") for row in rows if isinstance(row, Mapping) and row.get("variable") == name]
+    label = next((text for text in labels if text), None)
+    return _QUALIFIER.sub("", label) or METHOD_NAME if label else METHOD_NAME
 
 
 @styled
@@ -31,6 +50,7 @@ def hscore_distribution(
     bin_width: float = 10,
     width: float = SINGLE_COLUMN,
     height: float = 2.4,
+    term: str = METHOD_NAME,
 ) -> Figure:
     """Histogram of scores coloured by whether each patient meets ``cutoff_operator cutoff``
     (:func:`retrocohort.hscore.cutoff.meets_cutoff`; ``">"`` or ``">="``).
@@ -39,6 +59,8 @@ def hscore_distribution(
     meeting it.
     If ``probability`` maps scores to a probability in [0, 1], it is drawn (in %) on a
     secondary y axis over the whole HScore range 0–337. Missing scores are ignored.
+    ``term`` names the score on the axis and in the legend: the study's word for it
+    (:func:`score_term`), so the figure and the tables use one term.
     """
     if cutoff_operator not in CUTOFF_OPERATORS:
         raise ValueError(f"cutoff_operator {cutoff_operator!r} not in {list(CUTOFF_OPERATORS)}")
@@ -73,13 +95,13 @@ def hscore_distribution(
         transform=blended_transform_factory(ax.transData, ax.transAxes),
     )
     ax.set_xlim(lo, hi)
-    ax.set_xlabel("HScore")
+    ax.set_xlabel(term)
     ax.set_ylabel("Patients")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(0, ax.get_ylim()[1] * 1.15)  # headroom for the cut-off label
     n, k = len(values), int(meets.sum())
     handles = [
-        Patch(color=MEETS_COLOR, label=f"HScore {label} ({k}/{n})"),
+        Patch(color=MEETS_COLOR, label=f"{term} {label} ({k}/{n})"),
         Patch(color=GREY_LIGHT, label=f"Not meeting cut-off ({n - k}/{n})"),
     ]
 

@@ -2,8 +2,14 @@
 
 Each parameter gets one panel, chosen automatically:
 
-* **slopes** (continuous, at most ``density_threshold`` pairs): one grey segment per patient
+* **slopes** (continuous, at most ``max_pairs`` pairs): one grey segment per patient
   (a single :class:`~matplotlib.collections.LineCollection`) plus the per-day medians;
+* **summary** (continuous, more than ``max_pairs`` and at most ``density_threshold`` pairs):
+  the segments of a random subsample of ``max_pairs`` patients (numpy ``default_rng(seed)``,
+  drawn without replacement, so a rerun draws the same patients) under the median of each day
+  with its interquartile range (Q1–Q3, Hyndman–Fan type 7) computed on *all* pairs; the panel
+  title says how many pairs are drawn (a thousand crossing lines are an unreadable mass:
+  Weissgerber et al. 2015, PLoS Biol 13:e1002128, on showing paired data);
 * **density** (continuous, more pairs): hexbin of Day 0 vs Day 7 on identical axes with the
   identity line, so 10^6 pairs cost one aggregated collection instead of 10^6 artists;
 * **binary** (values only 0/1): stacked proportions per day.
@@ -42,7 +48,7 @@ from retrocohort.figures.style import (
     width_for_columns,
 )
 
-PanelKind = Literal["slopes", "density", "binary"]
+PanelKind = Literal["slopes", "summary", "density", "binary"]
 REQUIRED_COLUMNS = ("patient_id", "parameter", "day", "value")
 MEDIAN_COLOR = OKABE_ITO["blue"]
 DENSITY_MEDIAN_STYLE = dict(marker="o", ms=5, color=OKABE_ITO["vermillion"], mec="white", mew=0.6, ls="none")
@@ -81,11 +87,21 @@ def paired_values(
     return {p: groups.get(p, np.empty((0, 2))) for p in parameters}
 
 
-def panel_kind(pairs: np.ndarray, density_threshold: int) -> PanelKind:
-    """Choose how to draw one parameter's pairs."""
+def panel_kind(pairs: np.ndarray, density_threshold: int, max_pairs: int | None = None) -> PanelKind:
+    """Choose how to draw one parameter's pairs (module docstring); ``max_pairs`` ``None``:
+    every pair's line up to ``density_threshold``."""
     if pairs.size and np.isin(pairs, (0.0, 1.0)).all():
         return "binary"
-    return "density" if len(pairs) > density_threshold else "slopes"
+    if len(pairs) > density_threshold:
+        return "density"
+    return "summary" if max_pairs is not None and len(pairs) > max_pairs else "slopes"
+
+
+def subsample(pairs: np.ndarray, size: int, seed: int) -> np.ndarray:
+    """``size`` rows of ``pairs`` drawn at random without replacement by numpy's
+    ``default_rng(seed)`` (PCG64), in their original order: the same rows for the same seed."""
+    rows = np.random.default_rng(seed).choice(len(pairs), size=size, replace=False)
+    return pairs[np.sort(rows)]
 
 
 @styled
@@ -103,6 +119,8 @@ def slope_plot(
     ncols: int | None = None,
     panel_height: float = 2.1,
     note: str | None = None,
+    max_pairs: int | None = None,
+    seed: int | None = None,
 ) -> Figure:
     """Small multiples of paired values, one panel per parameter (see module docstring).
 
@@ -113,9 +131,14 @@ def slope_plot(
     ``day_labels`` name the two time points on the axes (default "Day <d>" of ``days``; e.g.
     the time point labels "Baseline", "1 year").
     ``note`` (e.g. "† computed from synthetic data") is printed in the figure legend.
+    ``max_pairs`` (the study's ``figures.slopes.max_pairs``): above it a panel is a summary
+    (module docstring) whose lines are a random subsample drawn with ``seed``
+    (``figures.slopes.seed``); ``None``: every pair's line.
     """
     if not parameters:
         raise ValueError("slope_plot needs at least one parameter")
+    if max_pairs is not None and seed is None:
+        raise ValueError("slope_plot: max_pairs needs the seed of its random subsample")
     log_scale, titles, annotations = log_scale or {}, titles or {}, annotations or {}
     if isinstance(data, Mapping):
         unknown = sorted(set(parameters) - set(data))
@@ -144,7 +167,7 @@ def slope_plot(
     kinds = set()
     for ax, p in zip(axes, parameters, strict=False):
         v = pairs[p]
-        kind = panel_kind(v, density_threshold) if len(v) else "empty"
+        kind = panel_kind(v, density_threshold, max_pairs) if len(v) else "empty"
         kinds.add(kind)
         if kind == "empty":
             ax.text(0.5, 0.5, "no paired data", transform=ax.transAxes, ha="center", color=GREY)
@@ -152,11 +175,16 @@ def slope_plot(
             _draw_binary(ax, v, axis_labels, binary_labels)
         elif kind == "density":
             _draw_density(fig, ax, v, axis_labels, log=bool(log_scale.get(p)))
+        elif kind == "summary":
+            _draw_summary(ax, v, axis_labels, log=bool(log_scale.get(p)), drawn=max_pairs, seed=seed)
         else:
             _draw_slopes(ax, v, axis_labels, log=bool(log_scale.get(p)))
-        ax.set_title(_panel_title(titles.get(p, p), len(v), annotations.get(p), panel_width))
-    handles = (_slope_legend_handles() if "slopes" in kinds else []) + (
-        _density_legend_handles() if "density" in kinds else []
+        shown = max_pairs if kind == "summary" else None
+        ax.set_title(_panel_title(titles.get(p, p), len(v), annotations.get(p), panel_width, shown))
+    handles = (
+        (_slope_legend_handles() if "slopes" in kinds else [])
+        + (_summary_legend_handles() if "summary" in kinds else [])
+        + (_density_legend_handles() if "density" in kinds else [])
     )
     drawn = bool(handles)
     if note:
@@ -168,13 +196,17 @@ def slope_plot(
     return fig
 
 
-def _panel_title(label: str, n: int, annotation: str | None, panel_width: float) -> str:
-    """Label, ``n = N pairs`` and the annotation wrapped to the panel width (inches).
+def _panel_title(
+    label: str, n: int, annotation: str | None, panel_width: float, drawn: int | None = None
+) -> str:
+    """Label, ``n = N pairs`` (with ``drawn``: "lines: a random N of them") and the annotation
+    wrapped to the panel width (inches).
 
     Spaces around comparison signs become no-break spaces so ``p = 0.011`` never splits.
     """
     chars = max(18, int((panel_width - 0.5) * 72 / (8 * 0.58)))
-    lines = [label, f"n = {n:,} pair{'s' if n != 1 else ''}"]
+    count = f"n = {n:,} pair{'s' if n != 1 else ''}"
+    lines = [label, count + (f", {drawn:,} drawn at random" if drawn else "")]
     if annotation:
         glued = re.sub(r"\s*([=<>≤≥])\s*", "\u00a0\\1\u00a0", annotation)
         lines += textwrap.wrap(glued, chars)
@@ -205,6 +237,40 @@ def _draw_slopes(ax: Axes, v: np.ndarray, labels: tuple[str, str], *, log: bool)
         ax.plot(
             [0, 1], np.median(v, axis=0), color=MEDIAN_COLOR, lw=2.0, marker="o", ms=5, zorder=3, gid="median"
         )
+    ax.autoscale_view()
+    if log:
+        log_ticks(ax.yaxis)
+    _day_axis(ax, labels)
+
+
+def _draw_summary(
+    ax: Axes, v: np.ndarray, labels: tuple[str, str], *, log: bool, drawn: int, seed: int
+) -> None:
+    """The lines of a random subsample of ``drawn`` pairs (:func:`subsample`), pale, under the
+    median of each day of *all* pairs with its Q1–Q3 bar (numpy ``quantile``, linear:
+    Hyndman–Fan type 7) joined by the median line."""
+    sample = subsample(v, drawn, seed)
+    if log:
+        ax.set_yscale("log")
+    x = np.broadcast_to([0.0, 1.0], (len(sample), 2))
+    ax.add_collection(
+        LineCollection(
+            np.stack([x, sample], axis=-1), colors=GREY_LIGHT, linewidths=0.5, zorder=1, gid="patient-lines"
+        )
+    )
+    q1, median, q3 = np.quantile(v, [0.25, 0.5, 0.75], axis=0)
+    ax.errorbar(
+        [0, 1],
+        median,
+        yerr=[median - q1, q3 - median],
+        color=MEDIAN_COLOR,
+        lw=2.0,
+        marker="o",
+        ms=5,
+        capsize=4,
+        zorder=3,
+        gid="median-iqr",
+    )
     ax.autoscale_view()
     if log:
         log_ticks(ax.yaxis)
@@ -275,6 +341,13 @@ def _density_legend_handles() -> list[Line2D]:
     return [
         Line2D([], [], **DENSITY_MEDIAN_STYLE, label="Median of each day"),
         Line2D([], [], **IDENTITY_STYLE, label="No change"),
+    ]
+
+
+def _summary_legend_handles() -> list[Line2D]:
+    return [
+        Line2D([], [], color=GREY_LIGHT, lw=0.9, label="Patients drawn at random"),
+        Line2D([], [], color=MEDIAN_COLOR, lw=2.0, marker="o", ms=5, label="Median (Q1–Q3), all pairs"),
     ]
 
 

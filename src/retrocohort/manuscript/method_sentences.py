@@ -23,6 +23,7 @@ Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods. 3rd ed. Wil
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -263,12 +264,55 @@ def _join(items: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class MethodLine:
-    """One method as printed: registry key, sentence (with what it was used for), reference."""
+    """One method as printed: registry key, sentence (with what it was used for; every
+    computational detail included), R equivalent, reference, and the same sentence as a methods
+    section prints it (``prose``) with its computational ``details`` moved out
+    (:func:`split_details`)."""
 
     key: str
     sentence: str
     r_equivalent: str
     reference: str
+    prose: str = ""
+    details: tuple[str, ...] = ()
+
+
+#: A parenthetical is a computational detail, not prose for a methods section, when it holds a
+#: formula (=, <, /, sqrt, "k - 1 df"), names software (R's, numpy, SAS, tableone) or an
+#: algorithm or rounding step.
+_DETAIL = re.compile(
+    r"[=<>≤≥/]|\bsqrt\b|\bdf\b|\bR's\b|\bas R\b|\bnumpy\b|\bSAS\b|\btableone\b|algorithm|decimals"
+)
+
+
+def _parentheticals(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each top-level ``( ... )`` of ``text`` (nested ones inside)."""
+    spans, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char == "(":
+            start, depth = (index if depth == 0 else start), depth + 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, index + 1))
+    return spans
+
+
+def split_details(sentence: str) -> tuple[str, tuple[str, ...]]:
+    """``sentence`` without its computational details, and the details: each top-level
+    parenthetical matching ``_DETAIL`` (a formula, software or an algorithm) is cut out of the
+    prose, with the space before it, and returned without its parentheses. "Fisher's exact test
+    (two-sided p by the minimum-likelihood rule, as R's fisher.test)" -> ("Fisher's exact
+    test", ("two-sided p by the minimum-likelihood rule, as R's fisher.test",))."""
+    details, prose, last = [], [], 0
+    for start, end in _parentheticals(sentence):
+        inside = sentence[start + 1 : end - 1]
+        if _DETAIL.search(inside):
+            prose.append(sentence[last:start].rstrip())
+            details.append(inside)
+            last = end
+    prose.append(sentence[last:])
+    return "".join(prose), tuple(details)
 
 
 #: Keys whose sentence does not name the rows it was used for (estimators reported beside
@@ -283,8 +327,17 @@ def method_lines(used: Mapping[str, Records], stats: Mapping[str, Any]) -> list[
     for key, records in used.items():
         entry = REGISTRY[key]
         sentence = entry.describe(records, stats).rstrip(".")
+        prose, details = split_details(sentence)  # before the subjects: "(mg/L)" is no formula
         subjects = [] if key in _UNNAMED else _subjects(records)
-        if subjects:
-            sentence += f" ({_join(subjects)})"
-        lines.append(MethodLine(key, sentence + ".", entry.r_equivalent, entry.reference))
+        used_for = f" ({_join(subjects)})" if subjects else ""
+        lines.append(
+            MethodLine(
+                key,
+                sentence + used_for + ".",
+                entry.r_equivalent,
+                entry.reference,
+                prose=prose + used_for + ".",
+                details=details,
+            )
+        )
     return lines

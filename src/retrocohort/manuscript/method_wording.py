@@ -127,8 +127,8 @@ def mann_whitney(records: Records, _stats: Mapping[str, Any]) -> str:
 def hodges_lehmann(records: Records, stats: Mapping[str, Any]) -> str:
     level = records[0].get("hl_conf_level") or stats["hodges_lehmann"]["conf_level"]
     how = (
-        "as R's wilcox.test(paired = TRUE, conf.int = TRUE) (root-finding on the normal-approximation "
-        "statistic with ties or zeros)"
+        "by inverting the signed-rank test (as R's wilcox.test(paired = TRUE, conf.int = TRUE): "
+        "root-finding on the normal-approximation statistic with ties or zeros)"
         if _any(records, lambda r: "as R wilcox.test" in str(r.get("hl_method") or ""))
         else "from the exact signed-rank null"
     )
@@ -146,10 +146,10 @@ def kaplan_meier(records: Records, _stats: Mapping[str, Any]) -> str:
 
 def median_survival(records: Records, _stats: Mapping[str, Any]) -> str:
     rule = (
-        "the smallest event time with S(t) < 0.5 (Collett)"
+        "the smallest event time at which the estimate falls below one half (S(t) < 0.5, Collett)"
         if _method_has(records, "smallest event time")
-        else "the first time with S(t) <= 0.5, the midpoint to the next event time when S(t) = 0.5 "
-        "exactly (as R survfit and SAS LIFETEST)"
+        else "the first time at which the estimate reaches one half or less (S(t) <= 0.5; the midpoint "
+        "to the next event time when S(t) = 0.5 exactly, as R survfit and SAS LIFETEST)"
     )
     return f"Median time to event read off the Kaplan–Meier curve as {rule}, with its Brookmeyer–Crowley confidence interval"
 
@@ -182,9 +182,9 @@ def _model_notes(records: Records) -> str:
 
 def smd(_records: Records, _stats: Mapping[str, Any]) -> str:
     return (
-        "Standardised mean differences as tableone: |m1 - m2| / sqrt((s1² + s2²) / 2) for continuous "
-        "variables and the multivariate SMD on the level proportions (Yang and Dalton) for categorical "
-        "ones; the mean of the pairwise SMDs for more than two groups"
+        "Standardised mean differences for continuous variables (|m1 - m2| / sqrt((s1² + s2²) / 2), "
+        "as tableone) and the multivariate SMD on the level proportions (Yang and Dalton) for "
+        "categorical ones; the mean of the pairwise SMDs for more than two groups"
     )
 
 
@@ -195,7 +195,7 @@ def quantiles(records: Records, stats: Mapping[str, Any]) -> str:
         "Categorical variables as numbers with percentages of the patients with a known value "
         "(missing values reported, never counted as absent); continuous variables as medians with "
         "first and third quartiles [Q1–Q3], the quartiles by the sample quantile definition of "
-        f"Hyndman and Fan (1996), type {qtype}: {HF_TYPES[qtype]}"
+        f"Hyndman and Fan (1996), type {qtype} (type {qtype}: {HF_TYPES[qtype]})"
     )
 
 

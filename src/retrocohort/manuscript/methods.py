@@ -32,6 +32,8 @@ from retrocohort.render.rst import rst_escape
 from retrocohort.stats.multiplicity import ADJUST_METHODS
 from retrocohort.stats.registry import TESTS
 
+#: The heading of the computational details moved out of the methods paragraphs.
+SUPPLEMENT_HEADING = "Supplementary note: computational details"
 #: Packages whose versions the paragraph names (those that compute or print a number).
 SOFTWARE = ("retrocohort", "numpy", "scipy", "pandas", "statsmodels", "snakemake", "python-docx")
 
@@ -180,7 +182,7 @@ def methods_markdown(config: Mapping[str, Any], sources: Mapping[str, Records], 
     paragraphs = ["## Statistical analysis"]
     for section in sections:
         body = " ".join(
-            f"{line.sentence.rstrip('.')} [{refs.index(line.reference) + 1}]." for line in section.lines
+            f"{line.prose.rstrip('.')} [{refs.index(line.reference) + 1}]." for line in section.lines
         )
         paragraphs.append(f"{section.intro} {body}".strip())
     tests = _tests_paragraph(config, sources, sections)
@@ -192,7 +194,21 @@ def methods_markdown(config: Mapping[str, Any], sources: Mapping[str, Records], 
     if refs:
         paragraphs.append("### References")
         paragraphs += [f"{i}. {ref}" for i, ref in enumerate(refs, 1)]  # one paragraph each (Word)
+    paragraphs += _supplementary_note(sections, refs)
     return "\n\n".join(paragraphs) + "\n"
+
+
+def _supplementary_note(sections: list[Section], refs: list[str]) -> list[str]:
+    """The computational details the methods paragraphs leave out (:func:`split_details`:
+    formulas, software equivalents, algorithms), one paragraph per method with its reference
+    number, under ``SUPPLEMENT_HEADING``; none when no method has any."""
+    items = [
+        f"{REGISTRY[line.key].name}: {'; '.join(line.details)} [{refs.index(line.reference) + 1}]."
+        for section in sections
+        for line in section.lines
+        if line.details
+    ]
+    return [f"### {SUPPLEMENT_HEADING}", *items] if items else []
 
 
 def _rst_item(line: MethodLine) -> str:

@@ -315,7 +315,7 @@ def to_docx_bytes(tables: list[Table], *, preset: str | Preset, landscape: bool 
         plan = plan_table(table, style, landscape)
         section = doc.add_section(WD_SECTION.NEW_PAGE) if index else doc.sections[0]
         set_page(section, plan.landscape, style)
-        _add_table(doc, table, style, plan)
+        _add_table(doc, plan.table, style, plan)  # its header possibly abbreviated
     _fix_metadata(doc, tables[0].title if len(tables) == 1 else "")
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape as _html_escape
 
+from retrocohort.render.layout import keep_whole
 from retrocohort.render.model import Row, Table, code_parts, with_mark
 
 RULE = "1px solid #000"
@@ -28,13 +29,17 @@ def _style(align: str, *extra: str) -> str:
     return ";".join([f"text-align:{align}", _PAD, *extra])
 
 
-def _marked(text: str) -> str:
-    """Escaped text with its mark (test letter, dagger, footnote letter) as ``<sup>``."""
-    return with_mark(text, escape, lambda mark: f"<sup>{mark}</sup>")
+def _marked(text: str, *, cell: bool = False) -> str:
+    """Escaped text with its mark (test letter, dagger, footnote letter) as ``<sup>``; a table
+    ``cell`` keeps each value whole (:func:`~retrocohort.render.layout.keep_whole`: no-break
+    spaces inside "45.0 [33.0–58.0]" and "(n = 21)", a word joiner after an en dash), so a
+    narrow screen wraps between words, never inside a value."""
+    body = (lambda part: escape(keep_whole(part))) if cell else escape
+    return with_mark(text, body, lambda mark: f"<sup>{mark}</sup>")
 
 
 def _td(text: str, style: str, bold: bool) -> str:
-    body = _marked(text)
+    body = _marked(text, cell=True)
     if bold and body:
         body = f"<strong>{body}</strong>"
     return f'<td style="{style}">{body}</td>'
@@ -59,7 +64,7 @@ def to_html(table: Table) -> str:
     is ``table.label``. All text is HTML-escaped. Ends with a newline.
     """
     head = "".join(
-        f'<th scope="col" style="{_style(align, f"border-bottom:{RULE}")}">{escape(name)}</th>'
+        f'<th scope="col" style="{_style(align, f"border-bottom:{RULE}")}">{escape(keep_whole(name))}</th>'
         for name, align in zip(table.columns, table.alignments)
     )
     body = [_body_row(row, table, i == len(table.rows) - 1) for i, row in enumerate(table.rows)]

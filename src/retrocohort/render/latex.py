@@ -158,6 +158,7 @@ def to_latex(table: Table) -> str:
     wide tables are wrapped in ``landscape``. Ends with a newline.
     """
     plan = plan_table(table, LATEX_PRESET)
+    table = plan.table  # its header possibly abbreviated (render.layout.abbreviate_header)
     widths = _one_line_widths(plan)
     header = " & ".join(_cell(c, False) for c in table.columns) + r" \\"
     head = _caption(table)

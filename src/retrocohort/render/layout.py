@@ -14,10 +14,19 @@ letter is :attr:`Preset.char_width_em`. Two widths per column are measured (in p
 * the **natural** width: the widest cell on one line, header included.
 
 :func:`plan_table` fits the table into the text width of the preset's page
-(:attr:`Preset.page_cm`): portrait when the body natural widths fit in ``LANDSCAPE_FACTOR`` x
-the portrait text width and the minimum widths fit in it, else landscape; if even the minimum
-widths overflow the landscape text width, the body size shrinks in 0.5 pt steps down to
-:attr:`Preset.min_body_pt`. Widths then grow in two tiers (:func:`share_width`): first from
+(:attr:`Preset.page_cm`), escalating in this order until no value has to break:
+
+1. **widen**: portrait when the body natural widths fit in ``LANDSCAPE_FACTOR`` x the portrait
+   text width and the minimum widths fit in it;
+2. **abbreviate the header**: a header word wider than every body value of its column is cut
+   before a vowel and ended with a period ("Hospitalisation" -> "Hosp."), each abbreviation
+   defined in a footnote (:func:`abbreviate_header`), if that makes the table fit;
+3. **landscape** (the full header again, abbreviated only if the landscape page needs it);
+4. **a smaller size**: the body size shrinks in 0.5 pt steps down to
+   :attr:`Preset.min_body_pt`.
+
+The planned table (:attr:`TablePlan.table`, the header possibly abbreviated) is what the
+renderers print. Widths then grow in two tiers (:func:`share_width`): first from
 the minimum towards the body natural width (so a short label such as "All patients" stays on
 one line before a long header gets room), then towards the natural width; within a tier the
 spare space is shared in proportion to each column's excess (the CSS "auto table layout" rule,
@@ -188,15 +197,77 @@ def share_width(
     return _grow(body, natural, available - sum(body))
 
 
+_VOWELS = set("aeiouyAEIOUY")
+_ABBREVIABLE = re.compile(r"[^\W\d_]{6,}")
+#: The footnote defining the header abbreviations of a table, listed as "Hosp., hospitalisation".
+ABBREVIATION_NOTE = "Abbreviations in the header: {}."
+
+
+def abbreviation(word: str, target_pt: float, size_pt: float, preset: Preset) -> str | None:
+    """``word`` cut before a vowel and ended with a period, the longest such prefix (three
+    letters at least) whose bold width fits ``target_pt`` (else the shortest one), or ``None``
+    when no cut makes it narrower (the convention of abbreviating before a vowel, as
+    "Hosp." and "Immunosupp.", ISO 4 section 5 on word truncation)."""
+    cuts = [k for k in range(3, len(word) - 1) if word[k] in _VOWELS and word[k - 1] not in _VOWELS]
+    if not cuts:
+        return None
+    kw = {"bold": True, "bold_factor": preset.bold_factor}
+
+    def width(k: int) -> float:
+        return text_width_pt(word[:k] + ".", size_pt, preset.char_width_em, **kw)
+
+    fitting = [k for k in cuts if width(k) <= target_pt]
+    k = max(fitting) if fitting else min(cuts)
+    return word[:k] + "." if width(k) < text_width_pt(word, size_pt, preset.char_width_em, **kw) else None
+
+
+def abbreviate_header(table: Table, size_pt: float, preset: Preset) -> Table:
+    """``table`` with each header word of a value column (not the label column nor a text
+    column) wider than every body unit of its column (so the header alone sets the column's
+    minimum width) abbreviated by :func:`abbreviation` to that body
+    width, and a footnote (``ABBREVIATION_NOTE``) defining the abbreviations; ``table`` itself
+    when no word is abbreviated. An abbreviation two different words would share is not used."""
+    body_table = Table(table.title, [""] * table.width, table.rows, [], table.label)
+    body_min, _ = column_extents(body_table, size_pt, preset.char_width_em, bold_factor=preset.bold_factor)
+    used: dict[str, str] = {}
+    columns = [table.columns[0]]
+    for j, name in enumerate(table.columns[1:], start=1):
+        body, mark, _ = split_mark(name)
+        if table.alignments[j] == "left":  # a text column: its body wraps, its header may too
+            columns.append(name)
+            continue
+        target = body_min[j] - CELL_PADDING_PT
+
+        def shorten(match: re.Match, target: float = target) -> str:
+            word = match.group(0)
+            kw = {"bold": True, "bold_factor": preset.bold_factor}
+            if text_width_pt(word, size_pt, preset.char_width_em, **kw) <= target:
+                return word
+            short = abbreviation(word, target, size_pt, preset)
+            if short is None or used.get(short, word) != word:
+                return word
+            used[short] = word
+            return short
+
+        new = _ABBREVIABLE.sub(shorten, body)
+        columns.append(name if new == body else (type(name)(new, mark) if mark else new))
+    if not used:
+        return table
+    note = ABBREVIATION_NOTE.format("; ".join(f"{short}, {word}" for short, word in used.items()))
+    return Table(table.title, columns, table.rows, [*table.footnotes, note], table.label)
+
+
 @dataclass(frozen=True)
 class TablePlan:
-    """Where and how a table is laid out: orientation, body size and column widths (points)."""
+    """Where and how a table is laid out: orientation, body size, column widths (points) and
+    the table to print (its header possibly abbreviated, :func:`abbreviate_header`)."""
 
     landscape: bool
     body_pt: float
     widths_pt: list[float]
     text_width_pt: float
     one_line: bool = False  # the natural widths fit: every cell sits on one line
+    table: Table | None = None
 
     @property
     def fits(self) -> bool:
@@ -211,27 +282,51 @@ def text_width(landscape: bool, margin_cm: float, page_cm: tuple[float, float] =
 
 
 def plan_table(table: Table, preset: Preset, landscape: bool | None = None) -> TablePlan:
-    """Orientation (``landscape=None``: chosen as in the module doc), body size and widths."""
+    """Orientation (``landscape=None``: chosen as in the module doc; ``True``/``False`` forced),
+    header abbreviation, body size and widths, escalating widen -> abbreviate the header ->
+    landscape -> smaller size (module docstring)."""
     portrait_width = text_width(False, preset.margin_cm, preset.page_cm)
 
-    def extents(size: float) -> tuple[list[float], list[float], list[float]]:
+    def extents(candidate: Table, size: float) -> tuple[list[float], list[float], list[float]]:
         kw = {"bold_factor": preset.bold_factor}
-        minimum, natural = column_extents(table, size, preset.char_width_em, **kw)
-        _, body = column_extents(table, size, preset.char_width_em, header_natural=False, **kw)
+        minimum, natural = column_extents(candidate, size, preset.char_width_em, **kw)
+        _, body = column_extents(candidate, size, preset.char_width_em, header_natural=False, **kw)
         return minimum, natural, body
 
-    size = preset.body_pt
-    minimum, natural, body = extents(size)
-    if landscape is None:
-        landscape = sum(body) > LANDSCAPE_FACTOR * portrait_width or sum(minimum) > portrait_width
+    def fits(candidate: Table, wide: bool) -> bool:
+        """Whether ``candidate`` needs no further step on that page (a forced orientation, or
+        landscape: every column at its minimum fits; chosen portrait: also the body natural
+        widths fit in ``LANDSCAPE_FACTOR`` x the text width)."""
+        minimum, _, body = extents(candidate, preset.body_pt)
+        if wide or forced:
+            return sum(minimum) <= text_width(wide, preset.margin_cm, preset.page_cm)
+        return sum(body) <= LANDSCAPE_FACTOR * portrait_width and sum(minimum) <= portrait_width
+
+    forced = landscape is not None
+
+    abbreviated = abbreviate_header(table, preset.body_pt, preset)
+    orientations = [False, True] if landscape is None else [landscape]
+    choice = next(
+        (
+            (wide, candidate)
+            for wide in orientations
+            for candidate in (table, abbreviated)
+            if fits(candidate, wide)
+        ),
+        (orientations[-1], abbreviated),
+    )
+    landscape, table = choice
     available = text_width(landscape, preset.margin_cm, preset.page_cm)
+    size = preset.body_pt
+    minimum, natural, body = extents(table, size)
     while sum(minimum) > available and size - 0.5 >= preset.min_body_pt:
         size -= 0.5
-        minimum, natural, body = extents(size)
+        minimum, natural, body = extents(table, size)
     return TablePlan(
         landscape=landscape,
         body_pt=size,
         widths_pt=share_width(minimum, natural, available, body),
         text_width_pt=available,
         one_line=sum(natural) <= available,
+        table=table,
     )

@@ -129,6 +129,7 @@ def to_typst(table: Table) -> str:
     family), so a table is laid out as its LaTeX and Word versions are.
     """
     plan = plan_table(table, PRESET)
+    table = plan.table  # its header possibly abbreviated (render.layout.abbreviate_header)
     align = ", ".join(table.alignments)
     widths = ", ".join(f"{width:.1f}pt" for width in plan.widths_pt)
     header = ", ".join(_content(c) for c in table.columns) + ","

@@ -214,8 +214,16 @@ def _stratified_note(stats: pd.DataFrame, show_smd: bool, with_missing: set, rul
         parts.append(
             "(n = k) after a summary: the number of patients with a value, when some lack one (no missing row)."
         )
-    if "continuous" in kinds:
-        parts.append(f"Quartiles by {stats['quantile_method'].iloc[0]}; SD with the n − 1 denominator.")
+    # Each definition only for what the table prints: quartiles for a median [Q1–Q3] row, the
+    # SD's denominator for a mean (SD) row or the SMD of a continuous row.
+    shown = set(stats.loc[stats["kind"] == "continuous", "stat"]) if "stat" in stats else set()
+    definitions = []
+    if shown & {"median_iqr", "median_iqr_range"}:
+        definitions.append(f"Quartiles by {stats['quantile_method'].iloc[0]}")
+    if "mean_sd" in shown or (show_smd and shown):
+        definitions.append("SD with the n − 1 denominator")
+    if definitions:
+        parts.append("; ".join(definitions) + ".")
     if show_smd:
         parts.append(
             "SMD: absolute standardised mean difference, |m1 − m2| / sqrt((s1² + s2²)/2) for continuous "
