@@ -151,6 +151,8 @@ REGISTRY: dict[str, MethodEntry] = {
             median_survival,
         ),
         registered("logrank"),
+        registered("likelihood_ratio"),
+        registered("cox_zph"),
         MethodEntry(
             "cox",
             "Cox proportional-hazards regression",
@@ -189,6 +191,7 @@ def record_keys(rec: Mapping[str, Any]) -> list[str]:
         keys.append(test)
     if rec.get("model") in ("cox", "logistic") and _is_computed(rec):
         keys.append(str(rec["model"]))
+        keys += [str(rec[k]) for k in ("global_test", "ph_test") if isinstance(rec.get(k), str) and rec[k]]
     if rec.get("role") in ("km", "median") and _is_computed(rec):
         keys.append(str(rec["role"]))
     if isinstance(rec.get("hl_method"), str) and rec["hl_method"]:

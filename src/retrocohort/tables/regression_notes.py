@@ -222,4 +222,4 @@ def ph_footnote(
 
 def _p(text: str) -> str:
     """ "= 0.012" or "< 0.001" from a printed p."""
-    return text if text.startswith(("<", ">")) else f"= {text}"
+    return f"{text[0]} {text[1:].strip()}" if text.startswith(("<", ">")) else f"= {text}"
