@@ -201,7 +201,9 @@ def fit_model(
     (8, 1.16348)
     """
     refs = {k: v for k, v in (spec.get("reference_levels") or {}).items() if k in predictors}
-    conf = spec.get("conf_level", 0.95)
+    # the loaded table spec always has conf_level (schema default); a direct caller without one
+    # gets the method's own default (retrocohort.stats), never a value restated here
+    conf = {"conf_level": spec["conf_level"]} if "conf_level" in spec else {}
     pairs = list(interactions or [])
     if spec["kind"] == "logistic":
         return logistic_regression(
@@ -210,9 +212,9 @@ def fit_model(
             predictors,
             reference_levels=refs,
             event_level=spec.get("event_level"),
-            conf_level=conf,
             source=source,
             interactions=pairs,
+            **conf,
         )
     return cox_regression(
         frame,
@@ -220,10 +222,10 @@ def fit_model(
         spec["event"],
         predictors,
         reference_levels=refs,
-        conf_level=conf,
         source=source,
         strata=spec.get("strata"),
         interactions=pairs,
+        **conf,
     )
 
 
@@ -297,7 +299,8 @@ def regression_analysis(
     frame : pandas.DataFrame
         One row per patient.
     spec : mapping
-        See :func:`check_regression_spec`; optional ``conf_level`` (default 0.95), ``per``
+        See :func:`check_regression_spec`; optional ``conf_level`` (a loaded table has the
+        schema's; absent, the model function's own), ``per``
         (``{predictor: k}``: the predictor is divided by ``k`` before fitting, so its coefficient,
         ratio and CI are per ``k`` units: exp(k * beta), exactly; z and p are unchanged),
         ``global_p`` (a likelihood-ratio test of each multi-column term, :func:`global_tests`),
