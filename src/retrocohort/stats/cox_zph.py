@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import chi2
 
 
 @dataclass(frozen=True)
@@ -157,6 +156,8 @@ def cox_zph(
     >>> [(t.term, round(t.chisq, 9), t.df, round(t.p_value, 9)) for t in tests]  # R: 0.174943883, 0.675754886
     [('age', 0.174943883, 1, 0.675754886), ('GLOBAL', 0.174943883, 1, 0.675754886)]
     """
+    from scipy.stats import chi2
+
     time = np.asarray(time, dtype=float)
     status = np.asarray(status, dtype=float).astype(int)
     x = np.asarray(x, dtype=float)

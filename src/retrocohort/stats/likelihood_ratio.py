@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from scipy.stats import chi2
-
 from retrocohort.stats.regression_design import LRT_NAME, TermTest
 from retrocohort.stats.result import TestResult
 
@@ -45,6 +43,8 @@ def likelihood_ratio_test(loglik_full: float, loglik_reduced: float, df: int) ->
     >>> round(res.statistic, 6), round(res.p_value, 6), res.details["df"]
     (9.0, 0.011109, 2)
     """
+    from scipy.stats import chi2
+
     if df < 1:
         raise ValueError(f"df must be >= 1, got {df!r}")
     stat = max(2.0 * (float(loglik_full) - float(loglik_reduced)), 0.0)
