@@ -123,6 +123,22 @@ def term_label(term: str, labels: Mapping[str, str]) -> str:
     """A term's printed name: a predictor's label, an interaction "A × B" of its variables'
     labels.
 
+    Parameters
+    ----------
+    term : str
+        A predictor's name, or "a:b" for an interaction.
+    labels : mapping
+        Printed variable labels.
+
+    Returns
+    -------
+    str
+        The label.
+
+    References
+    ----------
+    Presentation only; see :func:`interaction_parts`.
+
     Examples
     --------
     >>> term_label("trt:sex", {"trt": "Treatment arm", "sex": "Sex"})
@@ -132,7 +148,28 @@ def term_label(term: str, labels: Mapping[str, str]) -> str:
 
 
 def global_p_footnote(results: pd.DataFrame) -> list[str]:
-    """The sentence naming the global test, when the table prints one."""
+    """The sentence naming the global test, when the table prints one.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The regression statistics.
+
+    Returns
+    -------
+    list of str
+        One footnote, or none when no term has a global p.
+
+    References
+    ----------
+    Wilks SS. The large-sample distribution of the likelihood ratio for testing composite
+    hypotheses. Ann Math Stat 1938;9:60-2.
+
+    Examples
+    --------
+    >>> global_p_footnote(pd.DataFrame({"global_p": [float("nan")]}))
+    []
+    """
     if "global_p" not in results or not results["global_p"].notna().any():
         return []
     return [
@@ -143,7 +180,30 @@ def global_p_footnote(results: pd.DataFrame) -> list[str]:
 
 
 def strata_footnote(results: pd.DataFrame, labels: Mapping[str, str]) -> list[str]:
-    """ "Stratified by Sex: a separate baseline hazard per stratum (R strata())." for a stratified Cox table."""
+    """ "Stratified by Sex: a separate baseline hazard per stratum ..." for a stratified Cox table.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The regression statistics (``strata`` column when stratified).
+    labels : mapping
+        Printed variable labels.
+
+    Returns
+    -------
+    list of str
+        One footnote, or none.
+
+    References
+    ----------
+    Kalbfleisch JD, Prentice RL. The Statistical Analysis of Failure Time Data. 2nd ed. Wiley;
+    2002. Sec. 4.4.
+
+    Examples
+    --------
+    >>> strata_footnote(pd.DataFrame({"strata": ["sex"]}), {"sex": "Sex"})[0][:26]
+    'Stratified by Sex: a separ'
+    """
     if "strata" not in results or not results["strata"].notna().any():
         return []
     name = str(results["strata"].dropna().iloc[0])
