@@ -190,3 +190,22 @@ def test_a_correct_model_term_config_loads(root, tmp_path, monkeypatch):
     }
     table["reference_levels"] = {"trt": "d_penicillamine", "edema": "none"}
     assert _problems(root, tmp_path, monkeypatch, table) == []
+
+
+def test_each_interaction_column_has_its_own_manuscript_placeholder(root, trial, monkeypatch):
+    """The columns of one interaction share variable and level (none): the results skeleton
+    refused the study ("placeholder key ... defined twice") before the key took each factor's
+    level."""
+    from retrocohort.manuscript.sources_declared import regression_entries
+
+    study = root / "studies" / "pbc"
+    monkeypatch.chdir(study)
+    config = load_study(study / "config" / "config.yaml", base_dir=study).data
+    spec = _spec(global_p=True, interactions=[["arm", "sex"]])
+    records = regression_analysis(trial, spec).to_frame().to_dict("records")
+    space = regression_entries(records, "results/stats/t.json", "cox_trt_by_edema", config)
+    keys = [k for k in space.keys() if "arm_sex" in k and k.endswith(".ratio")]
+    assert sorted(keys) == [
+        "tables.cox_trt_by_edema.multivariable.arm_sex.b.f.ratio",
+        "tables.cox_trt_by_edema.multivariable.arm_sex.c.f.ratio",
+    ]

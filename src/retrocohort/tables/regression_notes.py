@@ -83,6 +83,39 @@ def interaction_parts(code: str) -> list[tuple[str, str | None]]:
     return parts
 
 
+def term_key_parts(rec: Mapping[str, Any]) -> list[str]:
+    """The parts naming one stats row's coefficient (placeholder keys of the manuscript): the
+    variable, then its level (a factor level) or each factor's level of an interaction (a
+    number factor by its name), so the columns of one interaction get distinct keys.
+
+    Parameters
+    ----------
+    rec : mapping
+        One row of the regression statistics.
+
+    Returns
+    -------
+    list of str
+        The key parts.
+
+    References
+    ----------
+    Presentation only; see :func:`interaction_parts`.
+
+    Examples
+    --------
+    >>> term_key_parts({"variable": "trt:age", "level": None, "interaction": "trt=placebo;age="})
+    ['trt:age', 'placebo', 'age']
+    >>> term_key_parts({"variable": "arm", "level": "B"})
+    ['arm', 'B']
+    """
+    code = rec.get("interaction")
+    if isinstance(code, str) and code:
+        return [str(rec["variable"])] + [level or name for name, level in interaction_parts(code)]
+    level = rec.get("level")
+    return [str(rec["variable"])] + ([] if level is None or is_missing(level) else [level])
+
+
 def interaction_label(
     code: str, labels: Mapping[str, str], level_labels: Mapping[str, Mapping[str, str]]
 ) -> str:
