@@ -151,8 +151,6 @@ REGISTRY: dict[str, MethodEntry] = {
             median_survival,
         ),
         registered("logrank"),
-        registered("likelihood_ratio"),
-        registered("cox_zph"),
         MethodEntry(
             "cox",
             "Cox proportional-hazards regression",
@@ -168,6 +166,8 @@ REGISTRY: dict[str, MethodEntry] = {
             "Hosmer DW, Lemeshow S, Sturdivant RX. Applied Logistic Regression. 3rd ed. Wiley; 2013.",
             logistic,
         ),
+        registered("likelihood_ratio"),  # the models' global p, after the models
+        registered("cox_zph"),
     )
 }
 
