@@ -108,16 +108,18 @@ def test_stratified_table_has_p_values_and_smds_per_variable(pbc_run, config, ra
 
 @pytest.mark.parametrize("model", ["cox", "logistic"])
 def test_regression_tables_are_written(pbc_run, config, randomised, model):
-    (table_id,) = _tables_of_kind(config, "regression", model=model)
-    stats = pd.read_csv(pbc_run / f"results/stats/{table_id}.csv")
-    multi = stats[stats["analysis"] == "multivariable"]
-    assert len(multi) and np.isfinite(multi["ratio"]).all() and (multi["ratio"] > 0).all()
-    predictors = config["tables"][table_id]["multivariable"]  # raw columns of the same names
-    complete = randomised[predictors].dropna()
-    assert (multi["n"] == len(complete)).all()
-    assert stats["converged"].astype(str).eq("True").all()
-    for fmt in FORMATS:
-        assert (pbc_run / f"results/tables/{table_id}.{fmt}").stat().st_size > 0
+    table_ids = _tables_of_kind(config, "regression", model=model)
+    assert table_ids
+    for table_id in table_ids:
+        stats = pd.read_csv(pbc_run / f"results/stats/{table_id}.csv")
+        multi = stats[stats["analysis"] == "multivariable"]
+        assert len(multi) and np.isfinite(multi["ratio"]).all() and (multi["ratio"] > 0).all()
+        predictors = config["tables"][table_id]["multivariable"]  # raw columns of the same names
+        complete = randomised[predictors].dropna()
+        assert (multi["n"] == len(complete)).all()
+        assert stats["converged"].astype(str).eq("True").all()
+        for fmt in FORMATS:
+            assert (pbc_run / f"results/tables/{table_id}.{fmt}").stat().st_size > 0
 
 
 def test_kaplan_meier_keeps_censored_patients(pbc_run, randomised):

@@ -58,7 +58,6 @@ ALLOWED = {
 #: format/pvalues: those tests must pass a loaded study's sections first). Remove each file
 #: from this list as it is fixed; a file that no longer restates anything fails the test.
 PENDING = {
-    "analysis/regression.py",
     "tables/build.py",
     "tables/cells.py",
     "tables/cohort_tables.py",

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from retrocohort.config.derived_spec import NUMERIC_OPS
+from retrocohort.config.regression_terms import regression_term_problems, regression_term_variables
 from retrocohort.config.unknown import unknown_variable_problems
 from retrocohort.config.values import is_boolean, value_domain
 from retrocohort.errors import Problem
@@ -47,10 +48,11 @@ def declared_table_variables(config: Mapping[str, Any]) -> Iterable[tuple[str, s
                 yield f"{where}/{key}/{name}", name
         for i, condition in enumerate(spec.get("where") or []):
             yield f"{where}/where/{i}/column", condition["column"]
+        yield from regression_term_variables(where, spec)
 
 
 #: Keys that only one model reads: given with the other model, they would be ignored silently.
-MODEL_ONLY_KEYS = {"logistic": ("outcome", "event_level"), "cox": ("time", "event")}
+MODEL_ONLY_KEYS = {"logistic": ("outcome", "event_level"), "cox": ("time", "event", "strata")}
 
 
 def exclusive_key_problems(tid: str, spec: Mapping[str, Any], file: str) -> list[Problem]:
@@ -377,4 +379,5 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
         problems += _per_problems(tid, spec, config, file)
         problems += _reference_problems(tid, spec, config, file) + _row_problems(tid, spec, config, file)
         problems += where_problems(tid, spec, config, file)
+        problems += regression_term_problems(tid, spec, config, file)
     return problems + hscore_stage_problems(config, file)

@@ -167,6 +167,8 @@ REGISTRY: dict[str, MethodEntry] = {
             "Hosmer DW, Lemeshow S, Sturdivant RX. Applied Logistic Regression. 3rd ed. Wiley; 2013.",
             logistic,
         ),
+        registered("likelihood_ratio"),  # the models' global p, after the models
+        registered("cox_zph"),
     )
 }
 
@@ -190,6 +192,7 @@ def record_keys(rec: Mapping[str, Any]) -> list[str]:
         keys.append(test)
     if rec.get("model") in ("cox", "logistic") and _is_computed(rec):
         keys.append(str(rec["model"]))
+        keys += [str(rec[k]) for k in ("global_test", "ph_test") if isinstance(rec.get(k), str) and rec[k]]
     if rec.get("role") in ("km", "median") and _is_computed(rec):
         keys.append(str(rec["role"]))
     if isinstance(rec.get("hl_method"), str) and rec["hl_method"]:

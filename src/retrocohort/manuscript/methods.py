@@ -53,7 +53,7 @@ PAIRED_KEYS = PAIRED_TESTS + ("Hodges-Lehmann", "rank-biserial")
 REPEATED_KEYS = (TESTS["friedman"].test, TESTS["cochran_q"].test)
 GROUP_KEYS = GROUP_TESTS + ("SMD",)
 SURVIVAL_KEYS = ("km", "median", TESTS["logrank"].test)
-REGRESSION_KEYS = ("cox", "logistic")
+REGRESSION_KEYS = ("cox", "logistic", TESTS["likelihood_ratio"].test, TESTS["cox_zph"].test)
 TEST_KEYS = PAIRED_TESTS + REPEATED_KEYS + GROUP_TESTS + (TESTS["logrank"].test,) + REGRESSION_KEYS
 
 

@@ -64,6 +64,7 @@ from retrocohort.manuscript.skeleton_words import (
 from retrocohort.manuscript.sources_declared import OVERALL, row_spec, stratum_names, table_key
 from retrocohort.tables.cohort_tables import RATIO_NAME, STAT_TEXT
 from retrocohort.tables.declared_tables import descriptive_spec, regression_spec
+from retrocohort.tables.regression_notes import interaction_label, term_key_parts, term_label
 
 __all__ = [  # the builders and words the skeleton is written with, importable from here
     "EDIT_COMMENT",
@@ -212,12 +213,16 @@ def regression_paragraph(space: Namespace, table_id: str, records: Records, conf
             if rec["analysis"] != analysis:
                 continue
             name = str(labels.get(rec["variable"], rec["variable"]))
-            parts = [rec["variable"]]
-            if present(rec.get("level")):
+            parts = term_key_parts(rec)
+            if present(rec.get("interaction")):  # "Treatment arm × Oedema (Placebo × Despite diuretics)"
+                code = str(rec["interaction"])
+                name = (
+                    f"{term_label(rec['variable'], labels)} ({interaction_label(code, labels, level_labels)})"
+                )
+            elif present(rec.get("level")):
                 words = {str(k): str(v) for k, v in level_labels.get(rec["variable"], {}).items()}
                 level, reference = str(rec["level"]), str(rec["reference"])
                 name += f" ({words.get(level, level)} vs {words.get(reference, reference)})"
-                parts.append(rec["level"])
             terms.append(_term_text(space, table_key(table_id, analysis, *parts), name, short))
         if not terms:
             continue

@@ -56,6 +56,7 @@ from retrocohort.manuscript.sources_tests import groups_entries, paired_entries,
 from retrocohort.tables.cells import number_style
 from retrocohort.tables.cohort_tables import _STAT_NUMBERS  # the numbers each cell prints
 from retrocohort.tables.declared_tables import descriptive_spec
+from retrocohort.tables.regression_notes import term_key_parts
 
 OVERALL = "Overall"
 
@@ -296,7 +297,7 @@ def regression_entries(records: list[dict], path: str, table_id: str, config: Ma
     for index, rec in enumerate(records):
         where = {"file": path, "row": index, "synthetic": bool(rec.get("synthetic"))}
         analysis = rec["analysis"]
-        term = [rec["variable"]] + ([rec["level"]] if present(rec.get("level")) else [])
+        term = term_key_parts(rec)  # an interaction's columns: each factor's level
         space.add_all(
             table_key(table_id, analysis, *term), _ratio_entries(rec, int(spec["decimals"]), style, where)
         )

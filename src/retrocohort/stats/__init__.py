@@ -11,6 +11,7 @@ from retrocohort.stats.contingency import (
     crosstab,
     fisher_freeman_halton,
 )
+from retrocohort.stats.cox_zph import cox_zph
 from retrocohort.stats.hodges_lehmann import (
     HL_CONVENTIONS,
     HLResult,
@@ -19,6 +20,7 @@ from retrocohort.stats.hodges_lehmann import (
     select_walsh_sum,
 )
 from retrocohort.stats.hodges_lehmann_r import hodges_lehmann_r
+from retrocohort.stats.likelihood_ratio import likelihood_ratio_test
 from retrocohort.stats.multi_group import kruskal_wallis
 from retrocohort.stats.multiplicity import ADJUST_METHODS, adjust_pvalues
 from retrocohort.stats.paired_binary import mcnemar, mcnemar_from_discordant
@@ -58,6 +60,7 @@ __all__ = [
     "chi_square_independence",
     "cochran_q",
     "cox_regression",
+    "cox_zph",
     "crosstab",
     "fisher_exact_2x2",
     "fisher_freeman_halton",
@@ -67,6 +70,7 @@ __all__ = [
     "hodges_lehmann_r",
     "kaplan_meier",
     "kruskal_wallis",
+    "likelihood_ratio_test",
     "logistic_regression",
     "logrank",
     "mann_whitney",

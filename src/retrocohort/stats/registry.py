@@ -22,7 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from retrocohort.stats.contingency import chi_square_independence, fisher_freeman_halton
+from retrocohort.stats.cox_zph import cox_zph
 from retrocohort.stats.expected_count import chi_square_or_exact
+from retrocohort.stats.likelihood_ratio import likelihood_ratio_test
 from retrocohort.stats.multi_group import kruskal_wallis
 from retrocohort.stats.paired_binary import mcnemar
 from retrocohort.stats.paired_t import paired_t
@@ -272,6 +274,33 @@ TESTS: dict[str, TestEntry] = {
             "survival::survdiff(Surv(time, event) ~ group)",
             "Mantel N. Evaluation of survival data and two new rank order statistics arising in its "
             "consideration. Cancer Chemother Rep 1966;50:163-70.",
+        ),
+        TestEntry(
+            "likelihood_ratio",
+            "Likelihood-ratio test",
+            "Likelihood-ratio test",
+            (),
+            likelihood_ratio_test,
+            "other",
+            "Global p of a predictor with several coefficients (a categorical predictor with three or "
+            "more levels, an interaction): likelihood-ratio test of the model without it, refitted on "
+            "the same patients, chi-square on as many df as it has coefficients",
+            "drop1(fit, test = 'LRT'); anova(reduced, full, test = 'LRT') (glm binomial, coxph)",
+            "Wilks SS. The large-sample distribution of the likelihood ratio for testing composite "
+            "hypotheses. Ann Math Stat 1938;9:60-2.",
+        ),
+        TestEntry(
+            "cox_zph",
+            "Grambsch-Therneau test",
+            "Proportional-hazards test (scaled Schoenfeld residuals)",
+            (),
+            cox_zph,
+            "other",
+            "Proportional hazards checked per term and globally by the Grambsch–Therneau score test on "
+            "scaled Schoenfeld residuals against the Kaplan–Meier transform of time",
+            "survival::cox.zph(fit) (transform = 'km', terms = TRUE)",
+            "Grambsch PM, Therneau TM. Proportional hazards tests and diagnostics based on weighted "
+            "residuals. Biometrika 1994;81:515-26.",
         ),
     )
 }

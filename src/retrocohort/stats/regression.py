@@ -27,10 +27,12 @@ from retrocohort.stats.aliasing import (
     combinations_of,
     limited_pivoting_qr,
 )
+from retrocohort.stats.cox_zph import cox_zph
 from retrocohort.stats.newton import NewtonFit, newton_maximise
 from retrocohort.stats.regression_design import (
     Design,
     RegressionResult,
+    TermTest,
     binary_outcome,
     build_design,
     plain_scalar,
@@ -92,7 +94,21 @@ def _glm_aliasing(design: Design) -> Aliasing:
     return limited_pivoting_qr(np.column_stack([np.ones(n), design.matrix]), tol=R_GLM_QR_TOL)
 
 
-def _cox_aliasing(design: Design, time: np.ndarray, status: np.ndarray, ties: str) -> Aliasing:
+def _kept_assign(design: Design, kept: np.ndarray) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """Each term's columns among the kept (non-aliased) ones, as R's ``fit$assign`` after
+    ``cox.zph`` drops NA coefficients; a term with every column aliased is left out."""
+    position = np.cumsum(kept) - 1
+    out = []
+    for name, cols in design.assign():
+        mine = tuple(int(position[j]) for j in cols if kept[j])
+        if mine:
+            out.append((name, mine))
+    return tuple(out)
+
+
+def _cox_aliasing(
+    design: Design, time: np.ndarray, status: np.ndarray, ties: str, strata: np.ndarray | None = None
+) -> Aliasing:
     """R coxph's aliasing: ``cholesky2`` of the information at b = 0 of the covariates centred
     and scaled as ``coxfit6`` does (x - mean, times 1 / mean |x - mean|), columns in model order;
     column 0 of the result is a constant (never aliased), for :func:`aliasing_notes`."""
@@ -102,7 +118,9 @@ def _cox_aliasing(design: Design, time: np.ndarray, status: np.ndarray, ties: st
     spread = np.mean(np.abs(x), axis=0)
     x = x / np.where(spread > 0, spread, 1.0)
     with np.errstate(all="ignore"):
-        information = -np.asarray(PHReg(time, x, status=status, ties=ties).hessian(np.zeros(x.shape[1])))
+        information = -np.asarray(
+            PHReg(time, x, status=status, ties=ties, strata=strata).hessian(np.zeros(x.shape[1]))
+        )
     aliased = np.concatenate([[False], cholesky2_aliased(information)])
     full = np.column_stack([np.ones(x.shape[0]), design.matrix])
     return Aliasing(aliased=aliased, combinations=combinations_of(full, aliased))
@@ -157,6 +175,7 @@ def logistic_regression(
     event_level: Any | None = None,
     conf_level: float = 0.95,
     source: str | None = None,
+    interactions: Sequence[Sequence[str]] = (),
 ) -> RegressionResult:
     """Binary logistic regression by maximum likelihood, as R ``glm(family = binomial)``.
 
@@ -176,6 +195,8 @@ def logistic_regression(
         Outcome value counted as the event; level of the Wald confidence intervals.
     source : str, optional
         Name of the input file, used in error messages.
+    interactions : sequence of (str, str)
+        Pairs of predictors with a product term (R ``a:b``), after the main effects.
 
     Returns
     -------
@@ -198,7 +219,7 @@ def logistic_regression(
     from scipy.special import expit
 
     _check_conf(conf_level)
-    design = build_design(frame, predictors, reference_levels or {}, [outcome], source)
+    design = build_design(frame, predictors, reference_levels or {}, [outcome], source, interactions)
     y = binary_outcome(frame.loc[design.rows, outcome], outcome, event_level, source)
     n, events = int(y.size), int(y.sum())
     if events == 0 or events == n:
@@ -268,7 +289,10 @@ def logistic_regression(
             "deviance": -2.0 * fit.loglik,
             "iterations": fit.iterations,
             "rank": aliasing.rank,
+            "null_log_likelihood": float(events * np.log(events / n) + (n - events) * np.log(1 - events / n)),
         },
+        rows=design.rows,
+        assign=_kept_assign(design, kept),
     )
 
 
@@ -282,6 +306,9 @@ def cox_regression(
     conf_level: float = 0.95,
     source: str | None = None,
     ties: str = "efron",
+    strata: str | None = None,
+    interactions: Sequence[Sequence[str]] = (),
+    ph_test: bool = True,
 ) -> RegressionResult:
     """Cox proportional-hazards regression (partial likelihood, Efron ties) as R ``coxph(ties = "efron")``.
 
@@ -295,18 +322,28 @@ def cox_regression(
         As :func:`logistic_regression`.
     ties : {"efron", "breslow"}
         Approximation of the partial likelihood for tied event times (R's ``ties``).
+    strata : str, optional
+        Column whose values define strata: a separate baseline hazard per stratum (stratified
+        partial likelihood, R ``+ strata(s)``); rows with a missing stratum are dropped.
+    interactions : sequence of (str, str)
+        Pairs of predictors with a product term (R ``a:b``), after the main effects.
+    ph_test : bool
+        Also test proportional hazards per term and globally (:func:`cox_zph`, R ``cox.zph``).
 
     Returns
     -------
     RegressionResult
         Terms with hazard ratios, Wald CI and p (R's ``summary(coxph)``), n, events,
         convergence, notes: an aliased term (NA, as coxph), a level without events, a diverging
-        coefficient (R's "coefficient may be infinite"; no CI or p).
+        coefficient (R's "coefficient may be infinite"; no CI or p); ``ph_tests`` per term and
+        "GLOBAL".
 
     References
     ----------
     Cox DR. Regression models and life-tables. J R Stat Soc B 1972;34:187-220.
     Efron B. The efficiency of Cox's likelihood function for censored data. JASA 1977;72:557-65.
+    Kalbfleisch JD, Prentice RL. The Statistical Analysis of Failure Time Data. 2nd ed. Wiley;
+    2002. Sec. 4.4 (stratified model).
 
     Examples
     --------
@@ -320,7 +357,9 @@ def cox_regression(
     _check_conf(conf_level)
     if ties not in ("efron", "breslow"):
         raise ValueError(f"ties must be 'efron' or 'breslow', got {ties!r}")
-    design = build_design(frame, predictors, reference_levels or {}, [time, event], source)
+    required = [time, event] + ([strata] if strata else [])
+    design = build_design(frame, predictors, reference_levels or {}, required, source, interactions)
+    stratum = frame.loc[design.rows, strata].astype(str).to_numpy() if strata else None
     t = pd.to_numeric(frame.loc[design.rows, time], errors="coerce")
     status = binary_outcome(frame.loc[design.rows, event], event, None, source)
     bad = t.isna() | (t < 0)
@@ -353,10 +392,10 @@ def cox_regression(
                 )
             ],
         )
-    aliasing = _cox_aliasing(design, t.to_numpy(dtype=float), status, ties)
+    aliasing = _cox_aliasing(design, t.to_numpy(dtype=float), status, ties, stratum)
     kept = ~aliasing.aliased[1:]
     matrix = design.matrix[:, kept]
-    model = PHReg(t.to_numpy(dtype=float), matrix, status=status, ties=ties)
+    model = PHReg(t.to_numpy(dtype=float), matrix, status=status, ties=ties, strata=stratum)
     fit = newton_maximise(
         lambda b: float(model.loglike(b)),
         lambda b: (np.asarray(model.score(b)), np.asarray(model.hessian(b))),
@@ -375,6 +414,13 @@ def cox_regression(
         "hazard ratio may be infinite (monotone likelihood, R: 'coefficient may be infinite')",
     )
     se = np.sqrt(np.diag(fit.cov))
+    assign = _kept_assign(design, kept)
+    null = PHReg(t.to_numpy(dtype=float), np.zeros((n, 1)), status=status, ties=ties, strata=stratum)
+    zph = (
+        cox_zph(t.to_numpy(dtype=float), status, matrix, fit.params, assign, strata=stratum, ties=ties)
+        if ph_test and matrix.shape[1]
+        else ()
+    )
     return RegressionResult(
         model="cox",
         outcome=f"{time} / {event}",
@@ -396,5 +442,10 @@ def cox_regression(
             "max_abs_score": float(np.max(np.abs(np.asarray(model.score(fit.params))), initial=0.0)),
             "iterations": fit.iterations,
             "rank": aliasing.rank - 1,
+            "null_log_likelihood": float(null.loglike(np.zeros(1))),
         },
+        strata=strata,
+        ph_tests=tuple(TermTest(z.term, z.chisq, z.df, z.p_value) for z in zph),
+        rows=design.rows,
+        assign=assign,
     )

@@ -35,6 +35,18 @@ class RegressionTerm:
     ci_high: float
     z: float
     p_value: float
+    interaction: str = ""  # an interaction column's parts, "a=level;b=level" ("b=" for a number)
+
+
+@dataclass(frozen=True)
+class TermTest:
+    """A test of a whole model term (all its columns): a likelihood-ratio test of the model
+    without it (``global_*``) or a proportional-hazards test (``ph_*``)."""
+
+    term: str
+    chisq: float
+    df: int
+    p_value: float
 
 
 @dataclass(frozen=True)
@@ -53,13 +65,38 @@ class RegressionResult:
     conf_level: float
     notes: tuple[str, ...] = ()
     details: Mapping[str, Any] = field(default_factory=dict)
+    strata: str | None = None
+    global_tests: tuple[TermTest, ...] = ()
+    ph_tests: tuple[TermTest, ...] = ()
+    rows: pd.Index | None = field(default=None, repr=False, compare=False)  # the complete cases
+    assign: tuple[tuple[str, tuple[int, ...]], ...] = ()  # each term's fitted columns
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per term, with the model-level columns repeated (for CSV tables)."""
+        """One row per term, with the model-level columns repeated (for CSV tables).
+
+        With global tests, ``global_test``, ``global_chisq``, ``global_df``, ``global_p`` on the
+        rows of each tested term (the same on every level of a factor); with PH tests (Cox),
+        ``ph_chisq``, ``ph_df``, ``ph_p`` of the row's term and ``ph_global_*`` of the model."""
         rows = [asdict(t) for t in self.terms]
         frame = pd.DataFrame.from_records(rows, columns=list(RegressionTerm.__dataclass_fields__))
+        if not frame["interaction"].astype(bool).any():
+            frame = frame.drop(columns="interaction")
         for key in ("model", "outcome", "n", "n_events", "n_dropped", "converged", "conf_level"):
             frame[key] = getattr(self, key)
+        if self.strata:
+            frame["strata"] = self.strata
+        if self.global_tests:
+            frame = _term_test_columns(frame, self.global_tests, "global")
+            frame["global_test"] = [
+                LRT_NAME if np.isfinite(p) else "" for p in frame["global_p"].to_numpy(dtype=float)
+            ]
+        if self.ph_tests:
+            frame = _term_test_columns(frame, [t for t in self.ph_tests if t.term != "GLOBAL"], "ph")
+            (whole,) = [t for t in self.ph_tests if t.term == "GLOBAL"]
+            frame = frame.assign(
+                ph_global_chisq=whole.chisq, ph_global_df=whole.df, ph_global_p=whole.p_value
+            )
+            frame["ph_test"] = PH_TEST_NAME
         frame["notes"] = "; ".join(self.notes)
         frame["method"] = self.method
         return frame
@@ -81,6 +118,35 @@ class Design:
     rows: pd.Index
     n_dropped: int
     level_counts: Mapping[str, Mapping[str, int]]
+    interactions: Mapping[int, str] = field(default_factory=dict)  # column -> "a=level;b="
+
+    def assign(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """Each model term and its columns, in model order (R's ``fit$assign``): a predictor's
+        variable (a factor: all its level columns), an interaction "a:b"."""
+        out: dict[str, list[int]] = {}
+        for j, (_term, variable, _level, _reference) in enumerate(self.terms):
+            out.setdefault(variable, []).append(j)
+        return tuple((name, tuple(cols)) for name, cols in out.items())
+
+
+#: The ``test`` recorded for a global p (registry: ``likelihood_ratio``).
+LRT_NAME = "Likelihood-ratio test"
+#: The ``test`` recorded for the proportional-hazards check (registry: ``cox_zph``).
+PH_TEST_NAME = "Grambsch-Therneau test"
+
+
+def _term_test_columns(frame: pd.DataFrame, tests: Sequence[TermTest], prefix: str) -> pd.DataFrame:
+    """``<prefix>_chisq/_df/_p`` of each row's term (NaN for a term without a test)."""
+    by_term = {t.term: t for t in tests}
+    found = [by_term.get(v) for v in frame["variable"]]
+    nan = float("nan")
+    return frame.assign(
+        **{
+            f"{prefix}_chisq": [t.chisq if t else nan for t in found],
+            f"{prefix}_df": [t.df if t else nan for t in found],
+            f"{prefix}_p": [t.p_value if t else nan for t in found],
+        }
+    )
 
 
 def _where(source: str | None) -> str:
@@ -114,6 +180,7 @@ def build_design(
     reference_levels: Mapping[str, Any],
     required: Sequence[str],
     source: str | None = None,
+    interactions: Sequence[Sequence[str]] = (),
 ) -> Design:
     """Treatment-coded design matrix of ``predictors`` on the complete cases of ``required`` + predictors, as R's ``model.matrix``.
 
@@ -132,6 +199,9 @@ def build_design(
         Reference level of each categorical predictor.
     source : str, optional
         Name of the input file, used in error messages.
+    interactions : sequence of (str, str)
+        Pairs of predictors whose product columns are added after the main effects, as R's
+        ``a:b`` (every column of ``a`` times every column of ``b``; term "a:b").
 
     Returns
     -------
@@ -235,8 +305,29 @@ def build_design(
                 )
             columns.append(values)
             terms.append((name, name, None, None))
+    for pair in interactions:
+        if len(pair) != 2 or not set(pair) <= set(predictors) or pair[0] == pair[1]:
+            problems.append(
+                Problem(
+                    "interaction of variables that are not two distinct predictors of the model",
+                    file=source,
+                    value=list(pair),
+                    expected=f"two of {list(predictors)}",
+                )
+            )
     if problems:
         raise InputError(f"Cannot build the regression design from {_where(source)}", problems)
+    parts: dict[int, str] = {}
+    for a, b in interactions:
+        for ja, (term_a, _va, level_a, _ra) in enumerate(list(terms)):
+            if _va != a:
+                continue
+            for jb, (term_b, _vb, level_b, _rb) in enumerate(list(terms)):
+                if _vb != b:
+                    continue
+                parts[len(columns)] = f"{a}={level_a or ''};{b}={level_b or ''}"
+                columns.append(columns[ja] * columns[jb])
+                terms.append((f"{term_a} × {term_b}", f"{a}:{b}", None, None))
     matrix = np.column_stack(columns) if columns else np.zeros((int(complete.sum()), 0))
     return Design(
         matrix=matrix,
@@ -244,6 +335,7 @@ def build_design(
         rows=data.index,
         n_dropped=int((~complete).sum()),
         level_counts=counts,
+        interactions=parts,
     )
 
 
@@ -394,6 +486,7 @@ def wald_terms(
                 ci_high=high,
                 z=z,
                 p_value=float(2 * ndtr(-abs(z))),
+                interaction=design.interactions.get(j, ""),
             )
         )
     return tuple(out)

@@ -31,6 +31,14 @@ from retrocohort.format.pvalues import printed_p
 from retrocohort.render.model import Footnote, Marked, Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, is_bold_p, method_footnotes, method_letter
+from retrocohort.tables.regression_notes import (
+    global_p,
+    global_p_footnote,
+    interaction_label,
+    ph_footnote,
+    strata_footnote,
+    term_label,
+)
 
 DEFAULT_P_FORMAT = {"decimals": 3, "threshold": 0.001, "rule": "half_up"}
 STAT_TEXT = {
@@ -301,7 +309,11 @@ def _predictor_rows(results: pd.DataFrame, name: str, spec: Mapping, opts: Mappi
     reference_row += (ref_cells if first is not None else [""] * 3) + (
         ref_cells if in_mv else [""] * 3
     ) * opts["multi"]
-    rows = [Row([label, *counts] + [""] * (3 + 3 * opts["multi"])), Row(reference_row, indent=1)]
+    header = Row([label, *counts] + [""] * (3 + 3 * opts["multi"]))
+    header = _with_global_p(
+        header, global_p(results, "univariable", name), global_p(results, "multivariable", name), opts
+    )
+    rows = [header, Row(reference_row, indent=1)]
     for level in levels:
         head = [level_label.get(level, level), "", ""]
         rows.append(_term_row(head, uv.get((name, level)), mv.get((name, level)), opts, indent=1))
@@ -348,6 +360,8 @@ def build_regression_table(
     multi = bool((results["analysis"] == "multivariable").any())
     uv_names = list(dict.fromkeys(results.loc[results["analysis"] == "univariable", "predictor"]))
     mv_names = list(dict.fromkeys(results.loc[results["analysis"] == "multivariable", "variable"]))
+    products = [v for v in mv_names if _is_interaction(results, v)]
+    mv_names = [v for v in mv_names if v not in products]
     order = list(spec.get("predictors") or uv_names) + [v for v in mv_names if v not in uv_names]
     events = "Events" if kind == "cox" else "Outcome events"
     columns = [spec.get("characteristic_header", "Characteristic"), "N", events, short, conf, "p-Value"]
@@ -361,6 +375,7 @@ def build_regression_table(
         "bold_p_below": bold_p_below,
     }
     rows = [row for name in order for row in _predictor_rows(results, name, spec, opts)]
+    rows += _interaction_rows(results, spec, opts)
     foot = list(spec.get("footnotes", []))
     foot.append(
         f"{short}: {long_name}; N and {events.lower()}: patients with a known outcome and predictor in "
@@ -370,12 +385,17 @@ def build_regression_table(
         mv = results[results["analysis"] == "multivariable"].iloc[0]
         labels = spec.get("labels", {})
         foot.append(
-            f"Adjusted: one multivariable model with {', '.join(str(labels.get(v, v)) for v in mv_names)} "
+            f"Adjusted: one multivariable model with {', '.join(str(labels.get(v, v)) for v in mv_names)}"
+            + "".join(f" and the interaction {term_label(v, labels)}" for v in products)
+            + " "
             f"(n = {int(mv['n'])}, {int(mv['n_events'])} events; {int(mv['n_dropped'])} patient(s) with a "
             "missing value left out)."
             + (f" Model notes: {mv['notes']}." if _value(mv, "notes") else "")
             + ("" if bool(mv["converged"]) else " The model did not converge.")
         )
+    labels = spec.get("labels", {})
+    foot += global_p_footnote(results) + strata_footnote(results, labels)
+    foot += ph_footnote(results, labels, spec.get("ph_threshold"), opts["p"])
     foot += bold_footnote(bold_p_below, rows)
     notes = _model_notes(results, spec.get("labels", {}))
     if notes:
@@ -390,6 +410,54 @@ def build_regression_table(
             label=label,
         )
     )
+
+
+def _is_interaction(results: pd.DataFrame, variable: str) -> bool:
+    """Whether ``variable`` names an interaction term (its rows carry an ``interaction`` code)."""
+    if "interaction" not in results:
+        return False
+    codes = results.loc[results["variable"] == variable, "interaction"]
+    return bool(codes.fillna("").astype(str).str.len().gt(0).any())
+
+
+def _with_global_p(row: Row, uv_p: float | None, mv_p: float | None, opts: Mapping) -> Row:
+    """The header row of a multi-column term with its global p (univariable and adjusted p
+    columns), bold below the table's threshold."""
+    cells, bold = list(row.cells), list(row.bold) if row.bold else [False] * len(row.cells)
+    for p, index in ((uv_p, 5), (mv_p, 8)):
+        if p is not None and index < len(cells):
+            cells[index] = opts["p"](p)
+            bold[index] = is_bold_p(p, opts["bold_p_below"])
+    return Row(cells, indent=row.indent, bold=bold)
+
+
+def _interaction_rows(results: pd.DataFrame, spec: Mapping, opts: Mapping) -> list[Row]:
+    """The adjusted model's interaction terms, after the predictors: one row per product column
+    labelled from level labels ("Placebo × Female"), under a header "Treatment arm × Sex" with
+    the term's global p when it has several columns."""
+    if "interaction" not in results:
+        return []
+    mv = results[(results["analysis"] == "multivariable") & results["interaction"].fillna("").astype(bool)]
+    labels, level_labels = spec.get("labels", {}), spec.get("level_labels", {})
+    rows = []
+    for variable, part in mv.groupby("variable", sort=False):
+        records = part.to_dict("records")
+        if len(records) == 1:
+            head = [
+                term_label(variable, labels)
+                + ": "
+                + interaction_label(records[0]["interaction"], labels, level_labels),
+                "",
+                "",
+            ]
+            rows.append(_term_row(head, None, records[0], opts))
+            continue
+        header = Row([term_label(variable, labels), "", ""] + [""] * (3 + 3 * opts["multi"]))
+        rows.append(_with_global_p(header, None, global_p(results, "multivariable", variable), opts))
+        for rec in records:
+            head = [interaction_label(rec["interaction"], labels, level_labels), "", ""]
+            rows.append(_term_row(head, None, rec, opts, indent=1))
+    return rows
 
 
 def _model_notes(results: pd.DataFrame, labels: Mapping[str, str]) -> str:

@@ -56,7 +56,11 @@ def descriptive_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict
 
 def regression_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict:
     """Predictor labels from ``variables:`` (with units) unless the table's ``labels`` set them."""
-    names = list(spec["predictors"]) + list(spec.get("multivariable", []))
+    names = (
+        list(spec["predictors"])
+        + list(spec.get("multivariable", []))
+        + ([spec["strata"]] if "strata" in spec else [])
+    )
     labels = {name: _with_unit(config, name) for name in names}
     labels |= {name: _per_units(config, name, k) for name, k in (spec.get("per") or {}).items()}
     return {**spec, "labels": {**labels, **spec.get("labels", {})}}
