@@ -22,7 +22,6 @@ from numpydoc_sections import imported_from, missing_sections
 #: issue 22 item 1: the declared tables). Remove each once its public functions are documented;
 #: a module whose functions all have their sections fails the test below.
 PENDING = {
-    "retrocohort.analysis.regression": "rewritten by the models branch (issue 23, item 6)",
     "retrocohort.analysis.declared_tables": "rewritten by the flagship branch (issue 22, item 1)",
 }
 

@@ -267,5 +267,7 @@ def test_methods_section_names_welch_and_the_paired_t_test():
     pt = {**TESTS["paired_t"].function([1.2, 0.8, -0.3]).to_dict(flat=False), "label": "CRP", "role": "main"}
     text = methods_markdown(config, {"groups.json": [welch], "table3_paired.json": [pt]}, synthetic=False)
     assert "Between groups: Welch's unequal-variances t-test (Welch 1947), two-sided" in text
-    assert "Paired Student t-test on the differences (n - 1 df) (CRP)" in text
+    body, supplement = text.split("### Supplementary note: computational details")
+    assert "Paired Student t-test on the differences (CRP)" in body
+    assert "Paired t-test: n - 1 df" in supplement
     assert "Welch BL." in text and "Student. The probable error" in text
