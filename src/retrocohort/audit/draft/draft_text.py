@@ -30,7 +30,9 @@ _SECTIONS = {
 _HEADING = re.compile(r"^\s*(?:\d+\.?\s+)?([A-Za-z][A-Za-z ]{2,30}?)\s*$")
 # "Table 2.", "TABLE II:", Markdown "### Table 2", "**Table 2.** Outcomes"
 TABLE_LABEL = re.compile(r"^\s*[#>*_ ]*(?:Table|TABLE)\s+([0-9]+|[IVXL]+)[*_]*\s*[.:]?[*_]*\s*(.*)$")
-_FOOTNOTE = re.compile(r"^\s*(?:[*†‡§]|[a-z]\s|\S{1,12}:\s)")
+_FOOTNOTE = re.compile(
+    r"^\s*(?:[*†‡§]|[a-z]\s|\S{1,12}:\s|(?:Data|Values|Results)\s+(?:are|were|is)\b|Notes?\b|Abbreviations\b)"
+)
 _GROUP_N = re.compile(r"\b[nN]\s*[=:]\s*\d[\d,]*")  # "(n = 45)" in a single-spaced header
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 _END = ("references", "supplementary materials", "author contributions", "funding", "acknowledgments")
@@ -119,6 +121,11 @@ def _table_line(
     return header, headers
 
 
+def _delimited(blocks: list[Block], table: str) -> bool:
+    """The table has rows split on tabs or pipes."""
+    return any(b.where == table and b.kind == "row" and ("\t" in b.text or "|" in b.text) for b in blocks)
+
+
 def split_blocks(text: str) -> list[Block]:
     """Located blocks of ``text`` (see module docstring); unknown front matter is skipped, except
     the first title-like line (a paragraph of one short line before the abstract). Text with no
@@ -145,6 +152,10 @@ def split_blocks(text: str) -> list[Block]:
             if not para:
                 continue
             first = para[0].strip()
+        if table is not None and not any("\t" in x or "|" in x for x in para) and _delimited(blocks, table):
+            if _FOOTNOTE.match(first):
+                continue  # a footnote under a table of delimited rows
+            table = None  # prose after a table whose rows are delimited (a .docx/.pdf/.xml table)
         if table is not None:
             if _FOOTNOTE.match(first) and len(para) == 1:
                 table = None if len(first) > 60 else table  # a long footnote closes the table
