@@ -91,6 +91,7 @@ def add_parser(
 
 
 def _draft(args: argparse.Namespace) -> int:
+    from retrocohort.audit.checks.finding import plural
     from retrocohort.audit.draft.draft import draft_coverage, draft_study, draft_yaml
     from retrocohort.audit.published import load_study
     from retrocohort.errors import InputError, Problem
@@ -123,7 +124,7 @@ def _draft(args: argparse.Namespace) -> int:
     if source.suffix.lower() in {".docx", ".pdf", ".xml", ".nxml"}:  # the notes' lines refer to it
         write_text(out.with_suffix(".txt"), text)
     load_study(out)  # the draft must load like a hand-written file
-    print(f"{len(doc['numbers'])} number group(s) from {source} -> {out} (check every entry's note)")
+    print(f"{plural(len(doc['numbers']), 'number group')} from {source} -> {out} (check every entry's note)")
     if "WARNING:" in doc["source"].get("note", ""):  # a table nothing was drafted from, named
         print(doc["source"]["note"].split("WARNING: ", 1)[1], file=sys.stderr)
     if args.against is not None:
@@ -136,6 +137,7 @@ def _draft(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    from retrocohort.audit.checks.finding import plural
     from retrocohort.audit.report.batch import audit_papers, paper_files
 
     if args.papers[0] == "draft" and not Path("draft").exists():
@@ -155,8 +157,8 @@ def _audit(args: argparse.Namespace) -> int:
     summary = audit_papers(papers, args.out, data=data, data_dir=args.data, options=options)
     for row in summary.to_dict("records"):
         print(
-            f"{row['paper']}: {row['checks']} checks, {row['ok']} ok, {row['warnings']} warnings, "
-            f"{row['inconsistent']} inconsistent; {row['serious']} serious finding(s) "
+            f"{row['paper']}: {plural(row['checks'], 'check')}, {row['ok']} ok, {plural(row['warnings'], 'warning')}, "
+            f"{row['inconsistent']} inconsistent; {plural(row['serious'], 'serious finding')} "
             f"-> {args.out / row['paper'] / 'audit.html'}"
         )
     print(f"summary: {args.out / 'summary.csv'}")
