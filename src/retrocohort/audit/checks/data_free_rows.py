@@ -89,7 +89,7 @@ def apply_data_free_statuses(
             continue
         if f.check in ("count_p_value", "attainable_p") and "p_values" in f.details:
             _p_row_status(row, f, tests.get(f.entry_id))
-        elif f.check == "statcheck":
+        elif f.check == "statcheck" and "p_low" in f.details:  # not when no df was printed
             row["status"] = "reproduced" if f.status == "ok" else "not_reproduced"
             row["message"] = f.message
             row["configured_method"] = "p recomputed from the printed test statistic (statcheck)"

@@ -125,10 +125,28 @@ def _header_ns(header: str, cells: list[Cell]) -> list[int | None]:
     return [None if c.statistic == "p_value" else next(it) for c in cells]
 
 
+def row_label(cells: Sequence[str]) -> str:
+    """The label of a split row: its leading cells up to the first value, each once (a label
+    spanning two columns, merged cells repeated by the .docx/JATS readers, or a group label
+    beside its sub-label: "Renal allograft rejection" + "CAMR").
+
+    >>> row_label(["Age (yrs)", "Age (yrs)", "44 ±3"]), row_label(["Rejection", "CAMR", "-", "3"])
+    ('Age (yrs)', 'Rejection CAMR')
+    """
+    lead = []
+    for cell in cells:
+        if not cell.strip():
+            continue  # an empty cell under a label spanning rows
+        if not re.search(r"[^\W\d_]", cell) or parse_cell(cell) is not None:
+            break
+        lead.append(cell)
+    return " ".join(dict.fromkeys(c for c in lead or cells[:1] if c))
+
+
 def _split_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
     """A row split into cells: the first is the label; each other cell takes its column's
     header (group and n) or, without column headers, the n's of a one-line header in order."""
-    label = block.cells[0]
+    label = row_label(block.cells)
     row_n = _ROW_N.search(label)
     found = []
     for j, (text, column) in enumerate(zip(block.cells[1:], block.columns[1:], strict=True), start=1):
