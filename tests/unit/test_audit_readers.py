@@ -122,3 +122,18 @@ def test_unknown_suffix_and_bad_xml_are_named(tmp_path):
     xml.write_text("<article><body>")
     with pytest.raises(ValueError, match=r"paper\.xml: not well-formed XML .*expected a JATS article"):
         manuscript_text(xml)
+
+
+def test_jats_body_cell_spanning_columns_is_one_value(tmp_path):
+    # issue 25 corpus (kim2013): a value cell with colspan="2" was drafted twice
+    xml = tmp_path / "a.xml"
+    xml.write_text(
+        "<article><body><sec><title>Results</title><table-wrap><label>Table 1</label><table>"
+        "<thead><tr><th>Variable</th><th colspan='2'>Value (n = 129)</th></tr></thead>"
+        "<tbody><tr><td>Age (years)</td><td colspan='2'>73.74 ± 6.99</td></tr></tbody>"
+        "</table></table-wrap></sec></body></article>",
+        encoding="utf-8",
+    )
+    text = manuscript_text(xml)
+    assert "Variable\tValue (n = 129)\tValue (n = 129)\nAge (years)\t73.74 ± 6.99\n" in text
+    assert [e["printed"] for e in draft_study(text, "a.xml")["numbers"]] == ["73.74 ± 6.99"]

@@ -21,6 +21,7 @@ import yaml
 from retrocohort.audit.draft.cells import (
     NUM,
     P_COLUMN,
+    PCT_COLUMN,
     Cell,
     find_cells,
     form_hint,
@@ -154,7 +155,9 @@ def _split_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
         p_column = bool(P_COLUMN.search(head)) or (
             not block.headers and j == len(block.cells) - 1 > 1 and bool(P_COLUMN.search(block.header))
         )
-        cell = parse_cell(text, [label, head, block.header], p_column=p_column)
+        cell = parse_cell(
+            text, [label, head, block.header], p_column=p_column, pct_column=bool(PCT_COLUMN.match(head))
+        )
         if cell is not None:
             found.append((cell, text, column, head))
     positional = _header_ns(block.header, [c for c, *_ in found]) if not block.headers else []
@@ -273,6 +276,36 @@ def draft_entries(text: str) -> list[dict[str, Any]]:
             used[base] += 1
             eid = base if used[base] == 1 else f"{base}_{used[base]}"
             out.append({"id": eid, **_entry(block, number, variable)})
+    return column_forms(out)
+
+
+_PCT_K = re.compile(r"^\s*\d+(?:[.,·]\d+)?\s*%\s*[(\[]\s*\d+\s*[)\]]\s*$")
+_N_K = re.compile(r"^\s*(\d+)\s*[(\[]\s*\d+\s*[)\]]\s*$")
+
+
+def column_forms(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A column's cells share its printed form: in a column of "77.9% (1)" cells (a percentage
+    and its rank), "0 (43)" is the percentage 0 with its rank, not 0 patients of whom 43%.
+
+    >>> e = [{"where": "Table 2", "group": "f", "printed": p, "statistic": s, "values": v, "decimals": d, "note": ""}
+    ...      for p, s, v, d in [("77.5% (1)", "percentage", {"pct": 77.5}, {"pct": 1}),
+    ...                         ("0 (43)", "count_pct", {"count": 0, "pct": 43}, {"count": 0, "pct": 0})]]
+    >>> column_forms(e)[1]["statistic"], column_forms(e)[1]["values"]
+    ('percentage', {'pct': 0})
+    """
+    pct_k = {(e["where"], e.get("group")) for e in entries if _PCT_K.match(e["printed"])}
+    out = []
+    for e in entries:
+        m = _N_K.match(e["printed"])
+        if m and e["statistic"] == "count_pct" and (e["where"], e.get("group")) in pct_k:
+            e = {k: v for k, v in e.items() if k != "denominator"}
+            e.update(
+                statistic="percentage",
+                values={"pct": int(m.group(1))},
+                decimals={"pct": 0},
+                note=e["note"] + "; read as 'percentage (rank)' like the rest of its column",
+            )
+        out.append(e)
     return out
 
 

@@ -97,11 +97,13 @@ def _table_line(
     ending with "." that is its paragraph (``alone``) before any row is a caption."""
     has_rows = any(b.where == table and b.kind == "row" for b in blocks)
     split = split_row(row)
-    if is_separator(row) or not row.strip() or (has_rows and _FOOTNOTE.match(row)):
+    # a split row with a value is data, even when its label looks like a footnote ("EQ-VAS: mean")
+    valued = bool(split) and any(parse_cell(c, [split[0][0]]) is not None for c in split[0][1:])
+    if is_separator(row) or not row.strip() or (has_rows and not valued and _FOOTNOTE.match(row)):
         return header, headers
     if split:
         cells, columns = split
-        if any(parse_cell(c) is not None for c in cells[1:]):
+        if valued:
             blocks.append(
                 Block(table, "row", row, line, 0, header, tuple(cells), tuple(columns), tuple(headers))
             )

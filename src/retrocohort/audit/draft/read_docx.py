@@ -13,8 +13,15 @@ from pathlib import Path
 from retrocohort.audit.draft.document import Document, Table, clean_text, split_label
 
 
-def _cells(row) -> tuple[str, ...]:  # noqa: ANN001 - a docx.table._Row
-    return tuple(clean_text(cell.text) for cell in row.cells)
+def _cells(row, header: bool) -> tuple[str, ...]:  # noqa: ANN001 - a docx.table._Row
+    """A row's cell texts; a cell merged across columns (python-docx repeats it) is kept in each
+    column of a ``header`` row, once in a body row (one value, not two)."""
+    out, previous = [], None
+    for cell in row.cells:
+        same = previous is not None and cell._tc is previous._tc
+        out.append("" if same and not header else clean_text(cell.text))
+        previous = cell
+    return tuple(out)
 
 
 def header_rows(rows: list[tuple[str, ...]]) -> int:
@@ -76,5 +83,7 @@ def read_docx(path: Path) -> Document:
             if text:
                 parts.append(text)
         elif tag == "tbl":
-            parts.append(tuple(_cells(r) for r in DocxTable(element, document).rows))
+            rows = DocxTable(element, document).rows
+            heads = header_rows([_cells(r, True) for r in rows])
+            parts.append(tuple(_cells(r, i < heads) for i, r in enumerate(rows)))
     return attach_labels(parts)

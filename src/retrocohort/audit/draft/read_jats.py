@@ -4,8 +4,9 @@ JATS 1.x (https://jats.nlm.nih.gov/): the title (``article-title``), the abstrac
 abstract's section titles prefixed to their paragraphs, "Results: ..."), the body's sections
 (``<sec>`` with ``<title>`` -> a heading paragraph, ``<p>`` -> a paragraph, ``<list-item>`` ->
 a paragraph) and tables (``<table-wrap>``: ``<label>`` "Table 2", ``<caption>``, ``<thead>`` rows
-as header rows and ``<tbody>`` rows as data rows, a cell with ``colspan``/``rowspan`` repeated
-in every position it covers, ``<table-wrap-foot>`` footnotes ``<fn>``). Citations to the
+as header rows and ``<tbody>`` rows as data rows, a cell with ``rowspan`` repeated in every row
+it covers and one with ``colspan`` repeated across its columns in the header but kept once in
+the body, ``<table-wrap-foot>`` footnotes ``<fn>``). Citations to the
 references (``<xref ref-type="bibr">``) are dropped from the text: their numbers are not
 results. Figures, formulas and the back matter are skipped.
 """
@@ -37,8 +38,10 @@ def _text(el: ET.Element) -> str:
     return clean_text(_EMPTY_BRACKETS.sub("", "".join(out)))
 
 
-def _grid(rows: list[ET.Element]) -> list[tuple[str, ...]]:
-    """Table rows with colspan/rowspan cells repeated in every position they cover."""
+def _grid(rows: list[ET.Element], header: int) -> list[tuple[str, ...]]:
+    """Table rows with a cell spanning rows repeated in each row it covers, and a cell spanning
+    columns repeated across them in the ``header`` first rows (a group over its columns) but
+    kept once, in its first column, in the body (one value, not two)."""
     grid: dict[tuple[int, int], str] = {}
     for r, row in enumerate(rows):
         c = 0
@@ -48,7 +51,7 @@ def _grid(rows: list[ET.Element]) -> list[tuple[str, ...]]:
             text = _text(cell)
             for dr in range(int(cell.get("rowspan", "1") or 1)):
                 for dc in range(int(cell.get("colspan", "1") or 1)):
-                    grid[(r + dr, c + dc)] = text
+                    grid[(r + dr, c + dc)] = text if dc == 0 or r + dr < header else ""
             c += int(cell.get("colspan", "1") or 1)
     width = max((c for _, c in grid), default=-1) + 1
     return [tuple(grid.get((r, c), "") for c in range(width)) for r in range(len(rows))]
@@ -62,7 +65,7 @@ def _table(wrap: ET.Element, k: int) -> Table:
     if not head and not body:
         body = [r for r in wrap.iter() if _local(r.tag) == "tr"]
     notes = [_text(fn) for x in wrap if _local(x.tag) == "table-wrap-foot" for fn in x]
-    width_rows = _grid(head + body)
+    width_rows = _grid(head + body, len(head))
     return Table(
         label.rstrip(".:"),
         caption,
