@@ -215,3 +215,20 @@ def test_a_column_of_percentage_and_rank_cells_reads_0_k_as_a_percentage():
     assert (e["0 (43)"]["statistic"], e["0 (43)"]["values"]) == ("percentage", {"pct": 0})
     assert "denominator" not in e["0 (43)"]
     assert e["77.5% (1)"]["values"] == {"pct": 77.5}
+
+
+def test_a_ratio_to_one_and_two_counts_side_by_side():
+    # issue 25 corpus (tebbe2016, Table 1): "1.3: 1" and "8 vs. 27" were not read (7 numbers)
+    text = (
+        "Table 1. Patients\n\n\tTAC (n = 35)\tCsA (n = 11)\nGender (m/f)\t1.2: 1\t1.75: 1\n"
+        "Donor (LDR vs CDR)\t8 vs. 27\t4 vs. 7\n"
+    )
+    e = draft_entries(text)
+    assert [(x["printed"], x["statistic"], x["values"], x["n"]) for x in e] == [
+        ("1.2: 1", "value", {"value": 1.2}, 35),
+        ("1.75: 1", "value", {"value": 1.75}, 11),
+        ("8", "count", {"count": 8}, 35),
+        ("27", "count", {"count": 27}, 35),
+        ("4", "count", {"count": 4}, 11),
+        ("7", "count", {"count": 7}, 11),
+    ]

@@ -52,6 +52,7 @@ _FORMS = {
     "percentage": rf"({NUM})\s*%",
     "pct_paren": rf"({NUM})\s*%\s*[(\[]\s*({NUM})\s*[)\]]",
     "single": rf"({NUM})",
+    "to_one": rf"({NUM})\s*:\s*1",
 }
 _CELL = {k: re.compile(rf"^(?:{v})$") for k, v in _FORMS.items()}
 _ANY = re.compile(
@@ -166,8 +167,8 @@ def parse_cell(
     ('p_value', '<', {'p': 0.001})
     >>> parse_cell("1,234 (71·0)").values, parse_cell("NA")
     ({'count': 1234.0, 'pct': 71.0}, None)
-    >>> parse_cell("40,7", pct_column=True).values, parse_cell("77.9% (1)").form
-    ({'pct': 40.7}, '% (k)')
+    >>> parse_cell("40,7", pct_column=True).values, parse_cell("77.9% (1)").form, parse_cell("1.3: 1").values
+    ({'pct': 40.7}, '% (k)', {'value': 1.3})
     """
     cell = clean_cell(text)
     hint = form_hint(hints)
@@ -208,6 +209,9 @@ def parse_cell(
     if pct_column and (m := _CELL["single"].match(cell)) and 0 <= number_value(m.group(1))[0] <= 100:
         v, d = _vals(pct=m.group(1))
         return Cell("percentage", "%", v, d)
+    if m := _CELL["to_one"].match(cell):  # "1.3: 1", a ratio to one (male:female)
+        v, d = _vals(value=m.group(1))
+        return Cell("value", "x:1", v, d)
     if m := _CELL["single"].match(cell):
         value, decimals = number_value(m.group(1))
         central = "median" if "iqr" in hint else "mean" if "mean" in hint else None
@@ -217,6 +221,23 @@ def parse_cell(
             return Cell("count", "n", {"count": value}, {"count": 0}, guessed=True)
         return Cell("value", "value", {"value": value}, {"value": decimals}, guessed=True)
     return None
+
+
+_VERSUS = re.compile(rf"^(\s*)({NUM})\s*(?:vs\.?|versus)\s*({NUM})\s*$")
+
+
+def parse_cells(text: str, hints: Sequence[str] = (), **kw: bool) -> list[tuple[Cell, str, int]]:
+    """(cell, its text, its offset in ``text``) of each statistic one table cell holds: one, or two
+    for "a vs. b" (two counts side by side, "8 vs. 27"); see :func:`parse_cell`.
+
+    >>> [(c.values, t, o) for c, t, o in parse_cells("8 vs. 27")]
+    [({'count': 8.0}, '8', 0), ({'count': 27.0}, '27', 6)]
+    """
+    if m := _VERSUS.match(text):
+        pieces = [(m.group(2), m.start(2)), (m.group(3), m.start(3))]
+    else:
+        pieces = [(text, 0)]
+    return [(c, t, o) for t, o in pieces if (c := parse_cell(t, hints, **kw)) is not None]
 
 
 def label_end(text: str) -> int:

@@ -28,6 +28,7 @@ from retrocohort.audit.draft.cells import (
     group_header,
     label_end,
     parse_cell,
+    parse_cells,
 )
 from retrocohort.audit.draft.cells import number_value as cell_number
 from retrocohort.audit.draft.draft_numbers import DraftNumber, find_numbers
@@ -155,11 +156,11 @@ def _split_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
         p_column = bool(P_COLUMN.search(head)) or (
             not block.headers and j == len(block.cells) - 1 > 1 and bool(P_COLUMN.search(block.header))
         )
-        cell = parse_cell(
-            text, [label, head, block.header], p_column=p_column, pct_column=bool(PCT_COLUMN.match(head))
-        )
-        if cell is not None:
-            found.append((cell, text, column, head))
+        pct_column = bool(PCT_COLUMN.match(head))
+        for cell, piece, offset in parse_cells(
+            text, [label, head, block.header], p_column=p_column, pct_column=pct_column
+        ):
+            found.append((cell, piece, column + offset, head))
     positional = _header_ns(block.header, [c for c, *_ in found]) if not block.headers else []
     out = []
     for k, (cell, text, column, head) in enumerate(found):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrocohort.audit.draft.cells import parse_cell
+from retrocohort.audit.draft.cells import parse_cells
 from retrocohort.audit.draft.tables import is_separator, merge_header, split_row
 
 _SECTIONS = {
@@ -98,7 +98,7 @@ def _table_line(
     has_rows = any(b.where == table and b.kind == "row" for b in blocks)
     split = split_row(row)
     # a split row with a value is data, even when its label looks like a footnote ("EQ-VAS: mean")
-    valued = bool(split) and any(parse_cell(c, [split[0][0]]) is not None for c in split[0][1:])
+    valued = bool(split) and any(parse_cells(c, [split[0][0]]) for c in split[0][1:])
     if is_separator(row) or not row.strip() or (has_rows and not valued and _FOOTNOTE.match(row)):
         return header, headers
     if split:
