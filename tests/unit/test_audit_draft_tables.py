@@ -232,3 +232,17 @@ def test_a_ratio_to_one_and_two_counts_side_by_side():
         ("4", "count", {"count": 4}, 11),
         ("7", "count", {"count": 7}, 11),
     ]
+
+
+def test_bare_numbers_that_cannot_be_counts_take_the_papers_stated_summary():
+    # issue 25 corpus (baverez2022, Table 3): "116" for CRP in a row of n = 15 was drafted as a
+    # count of 116 (and "35.1" as a plain value); the Methods say continuous variables are medians
+    text = (
+        "Methods\n\nContinuous variables are presented as medians with interquartile ranges.\n\n"
+        "Results\n\nTable 3. Evolution\nParameters (n *) Day 0 Day 7 p-Value\n"
+        "CRP (n = 15) 116 35.1 <0.001\nRelapse (n = 15) 3 1 0.62\n"
+    )
+    e = {x["printed"]: x for x in draft_entries(text)}
+    assert (e["116"]["statistic"], e["116"]["values"]) == ("median", {"median": 116})
+    assert (e["35.1"]["statistic"], e["35.1"]["values"]) == ("median", {"median": 35.1})
+    assert e["3"]["statistic"] == "count"  # 3 of 15 can be a count: left as guessed

@@ -127,6 +127,47 @@ def _header_ns(header: str, cells: list[Cell]) -> list[int | None]:
     return [None if c.statistic == "p_value" else next(it) for c in cells]
 
 
+_STATED_SUMMARY = re.compile(
+    r"\b(?:continuous|quantitative|numerical)\s+(?:variables|data|values)\b[^.]{0,60}?\b(medians?|means?)\b",
+    re.I,
+)
+
+
+def stated_summary(text: str) -> str | None:
+    """The summary a paper states for its continuous variables ("continuous variables as medians
+    with interquartile ranges", "quantitative data are presented as mean ± SD"): "median",
+    "mean" or None.
+
+    >>> stated_summary("Categorical variables are numbers, and continuous variables as medians [IQR].")
+    'median'
+    """
+    m = _STATED_SUMMARY.search(text)
+    return m.group(1).lower().rstrip("s") if m else None
+
+
+def not_a_count(cell: Cell, n: int | None, central: str | None) -> Cell:
+    """A bare number guessed as a count or value that cannot be a count (it has decimals, or it
+    exceeds its row's n) is the paper's stated summary of continuous variables (``central``,
+    :func:`stated_summary`), still marked as a guess; any other cell is returned unchanged.
+
+    >>> not_a_count(Cell("count", "n", {"count": 116.0}, {"count": 0}, guessed=True), 15, "median").values
+    {'median': 116.0}
+    >>> not_a_count(Cell("count", "n", {"count": 3.0}, {"count": 0}, guessed=True), 15, "median").statistic
+    'count'
+    """
+    if (
+        central is None
+        or not cell.guessed
+        or cell.statistic not in ("count", "value")
+        or len(cell.values) != 1
+    ):
+        return cell
+    [(key, value)] = cell.values.items()
+    if cell.decimals[key] == 0 and (n is None or value <= n):
+        return cell
+    return Cell(central, central, {central: value}, {central: cell.decimals[key]}, guessed=True)
+
+
 def row_label(cells: Sequence[str]) -> str:
     """The label of a split row: its leading cells up to the first value, each once (a label
     spanning two columns, merged cells repeated by the .docx/JATS readers, or a group label
@@ -145,7 +186,7 @@ def row_label(cells: Sequence[str]) -> str:
     return " ".join(dict.fromkeys(c for c in lead or cells[:1] if c))
 
 
-def _split_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
+def _split_row_numbers(block: Block, central: str | None = None) -> list[tuple[DraftNumber, str]]:
     """A row split into cells: the first is the label; each other cell takes its column's
     header (group and n) or, without column headers, the n's of a one-line header in order."""
     label = row_label(block.cells)
@@ -166,6 +207,7 @@ def _split_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
     for k, (cell, text, column, head) in enumerate(found):
         name, n = group_header(head)
         n = n if block.headers else positional[k]
+        cell = not_a_count(cell, int(row_n.group(1)) if row_n else n, central)
         extra: dict[str, Any] = {}
         if cell.statistic != "p_value":
             if name and not P_COLUMN.search(head) and not form_hint([name]):
@@ -176,7 +218,7 @@ def _split_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
     return out
 
 
-def _spaced_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
+def _spaced_row_numbers(block: Block, central: str | None = None) -> list[tuple[DraftNumber, str]]:
     """A single-spaced row: the label up to its first value, then the value cells, with the
     n's of the header in order (:func:`_header_ns`)."""
     if re.match(r"\s*\d+\s+\S", block.text):
@@ -188,6 +230,7 @@ def _spaced_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
     row_n = _ROW_N.search(label)
     out = []
     for (start, stop, cell), n in zip(found, ns, strict=True):
+        cell = not_a_count(cell, int(row_n.group(1)) if row_n else n, central)
         extra: dict[str, Any] = {}
         if cell.statistic != "p_value" and (row_n or n is not None):
             extra["n"] = int(row_n.group(1)) if row_n else n
@@ -262,9 +305,11 @@ def _entry(block: Block, number: DraftNumber, variable: str) -> dict[str, Any]:
 def draft_entries(text: str) -> list[dict[str, Any]]:
     """Every number group of ``text`` as a draft entry (ids unique, in text order)."""
     out, used = [], Counter()
+    central = stated_summary(text)
     for block in split_blocks(text):
         if block.kind == "row":
-            found = _split_row_numbers(block) if block.cells else _spaced_row_numbers(block)
+            rows = _split_row_numbers if block.cells else _spaced_row_numbers
+            found = rows(block, central)
             numbers = [(number, label_slug(label)) for number, label in found]
         else:
             numbers = [(n, _variable(block, n)) for n in find_numbers(block.text)]
