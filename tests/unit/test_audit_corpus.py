@@ -25,6 +25,7 @@ from retrocohort.audit.published import load_study
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "audit_corpus"
 #: paper -> (truth numbers drafted right at least, spurious table entries at most), as measured
 MEASURED = {
+    "ahuja2012": (53, 0),
     "baverez2022": (56, 0),
     "brettschneider2013": (37, 0),
     "johnson2013": (36, 0),
