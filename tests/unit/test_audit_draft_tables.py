@@ -166,3 +166,83 @@ def test_two_space_rows_under_a_single_spaced_header_take_its_n_in_order():
     e = _one("Table 1\nVariable Survivors (n = 45) Others (n = 12) p\nFever  30 (66.7)  9 (75.0)  0.74\n")
     assert (e["30 (66.7)"]["denominator"], e["9 (75.0)"]["denominator"]) == (45, 12)
     assert e["0.74"]["statistic"] == "p_value"
+
+
+# --- found on the real corpus (tests/fixtures/audit_corpus), each failed before its fix ------
+
+
+def test_a_percent_column_makes_its_bare_numbers_percentages():
+    e = _one("Table 1. Sample\n\nCharacteristic\tn (3,189)\t%\nFemale\t1,891\t59.3\nMale\t1,298\t40,7\n")
+    assert (e["40.7"]["statistic"], e["40.7"]["values"]) == ("percentage", {"pct": 40.7})
+    assert e["1,891"]["statistic"] == "count"
+
+
+def test_a_row_whose_label_looks_like_a_footnote_or_needs_its_label_to_read_is_data():
+    text = (
+        "Table 1. Sample\n\nCharacteristic\tValue\nMean age (SD)\t74.4 (5.2)\n"
+        "Mean income (SD) [€]\t1,412 (704)\nEQ-VAS: mean (SD)\t62.4 (18.2)\n"
+    )
+    e = _one(text)
+    assert e["1,412 (704)"]["values"] == {"mean": 1412, "sd": 704}
+    assert e["62.4 (18.2)"]["statistic"] == "mean_sd" and "eq_vas" in e["62.4 (18.2)"]["variable"]
+
+
+def test_a_label_over_two_columns_and_a_group_label_beside_its_sub_label():
+    text = (
+        "Table 1. Patients\n\n\t\tTAC (n = 35)\tCsA (n = 11)\nAge (yrs)\tAge (yrs)\t49 ±11\t57 ±12\n"
+        "Rejection\tCAMR\t3\t-\n\tACMR\t6\t1\n"
+    )
+    e = draft_entries(text)
+    assert {x["variable"] for x in e} == {"age_yrs", "rejection_camr", "acmr"}
+    assert [x["n"] for x in e if x["variable"] == "acmr"] == [35, 11]
+
+
+def test_an_identifier_with_a_leading_zero_is_not_a_count():
+    e = draft_entries(
+        "Results\n\nThe ethics committee approved the study (05–2803); 12 patients were included.\n"
+    )
+    assert [x["values"] for x in e] == [{"count": 12}]
+
+
+def test_a_column_of_percentage_and_rank_cells_reads_0_k_as_a_percentage():
+    # issue 25 corpus (brettschneider2013, Table 2): "0 (43)" among "77.5% (1)" cells was read as
+    # 0 patients of whom 43%, and the audit reported it as an inconsistency (a false alarm)
+    text = (
+        "Table 2. Prevalence and rank\n\nDiagnosis\tFemale (n = 1,891)\tMale (n = 1,298)\n"
+        "Hypertension\t77.5% (1)\t78.4% (1)\nTobacco abuse\t0 (43)\t0.2% (44)\n"
+    )
+    e = _one(text)
+    assert (e["0 (43)"]["statistic"], e["0 (43)"]["values"]) == ("percentage", {"pct": 0})
+    assert "denominator" not in e["0 (43)"]
+    assert e["77.5% (1)"]["values"] == {"pct": 77.5}
+
+
+def test_a_ratio_to_one_and_two_counts_side_by_side():
+    # issue 25 corpus (tebbe2016, Table 1): "1.3: 1" and "8 vs. 27" were not read (7 numbers)
+    text = (
+        "Table 1. Patients\n\n\tTAC (n = 35)\tCsA (n = 11)\nGender (m/f)\t1.2: 1\t1.75: 1\n"
+        "Donor (LDR vs CDR)\t8 vs. 27\t4 vs. 7\n"
+    )
+    e = draft_entries(text)
+    assert [(x["printed"], x["statistic"], x["values"], x["n"]) for x in e] == [
+        ("1.2: 1", "value", {"value": 1.2}, 35),
+        ("1.75: 1", "value", {"value": 1.75}, 11),
+        ("8", "count", {"count": 8}, 35),
+        ("27", "count", {"count": 27}, 35),
+        ("4", "count", {"count": 4}, 11),
+        ("7", "count", {"count": 7}, 11),
+    ]
+
+
+def test_bare_numbers_that_cannot_be_counts_take_the_papers_stated_summary():
+    # issue 25 corpus (baverez2022, Table 3): "116" for CRP in a row of n = 15 was drafted as a
+    # count of 116 (and "35.1" as a plain value); the Methods say continuous variables are medians
+    text = (
+        "Methods\n\nContinuous variables are presented as medians with interquartile ranges.\n\n"
+        "Results\n\nTable 3. Evolution\nParameters (n *) Day 0 Day 7 p-Value\n"
+        "CRP (n = 15) 116 35.1 <0.001\nRelapse (n = 15) 3 1 0.62\n"
+    )
+    e = {x["printed"]: x for x in draft_entries(text)}
+    assert (e["116"]["statistic"], e["116"]["values"]) == ("median", {"median": 116})
+    assert (e["35.1"]["statistic"], e["35.1"]["values"]) == ("median", {"median": 35.1})
+    assert e["3"]["statistic"] == "count"  # 3 of 15 can be a count: left as guessed

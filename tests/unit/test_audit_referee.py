@@ -1,5 +1,7 @@
 """Referee summary (issue 17 item 3) and the count-only status counting (item 6)."""
 
+import pytest
+
 from retrocohort.audit.checks.data_free_rows import stated_test_matches
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 from retrocohort.audit.report.referee import (
@@ -78,6 +80,46 @@ def test_stated_test_matching():
     assert stated_test_matches("chi-square test with Yates' correction", ["chi_square/yates"])
     assert stated_test_matches("not stated", ["barnard_exact/pooled"])
     assert not stated_test_matches("not stated", [])
+    # issue 25: Pearson and Yates are different tests; "Pearson χ2" is a test name
+    assert not stated_test_matches("chi-square test", ["chi_square/yates"])
+    assert not stated_test_matches("Pearson χ2 test", ["fisher_exact/two-sided minlike"])
+    assert stated_test_matches("χ² test", ["chi_square/pearson", "two_proportion_z/pooled"])
+    assert stated_test_matches("Fisher exact test or chi2", ["chi_square/pearson"])
+
+
+@pytest.mark.parametrize(
+    ("text", "registry", "variant"),
+    [
+        ("χ2 test", "chi_square", "pearson"),
+        ("χ² test", "chi_square", "pearson"),
+        ("chi2", "chi_square", "pearson"),
+        ("chi-squared test", "chi_square", "pearson"),
+        ("Chi-square", "chi_square", "pearson"),
+        ("Pearson's test", "chi_square", "pearson"),
+        ("Yates-corrected χ2", "chi_square", "yates"),
+        ("χ2 test with Yates correction", "chi_square", "yates"),
+        ("Fisher's exact test", "fisher", ""),
+        ("Fisher exact", "fisher", ""),
+        ("Mann–Whitney U test", "mann_whitney", ""),
+        ("Mann-Whitney", "mann_whitney", ""),
+        ("Wilcoxon rank-sum test", "mann_whitney", ""),
+        ("Wilcoxon signed-rank test", "wilcoxon_signed_rank", ""),
+        ("Kruskal–Wallis test", "kruskal_wallis", ""),
+        ("Student's t-test", None, "student"),
+        ("Student t test", None, "student"),
+        ("Welch's t-test", "welch_t", ""),
+        ("log-rank test", "logrank", ""),
+        ("Log rank", "logrank", ""),
+        ("McNemar's test", "mcnemar", ""),
+    ],
+)
+def test_test_vocabulary_maps_to_the_registry(text, registry, variant):
+    from retrocohort.audit.checks.stated_names import named_tests
+    from retrocohort.stats.registry import TESTS
+
+    [test] = named_tests(text)
+    assert (test.registry, test.variant) == (registry, variant)
+    assert test.registry is None or test.registry in TESTS
 
 
 def _flagship_like():

@@ -77,3 +77,28 @@ def test_finding_from_a_published_entry():
     [f] = statcheck_findings(e)
     assert f.status == "inconsistent" and f.details["decision_error"]
     assert f.message.startswith("decision error: t(48) = 1.02 gives p in 0.31")
+
+
+def test_a_statistic_without_its_degrees_of_freedom_is_a_warning_not_a_crash():
+    # issue 25 corpus (tebbe2016): "r = -0.18 p = 0.3" drafted from prose has no df; the audit
+    # raised "ValueError: r needs its degrees of freedom" for the whole paper
+    from retrocohort.audit import audit_study
+    from retrocohort.audit.published import PublishedNumber, PublishedStudy
+
+    e = PublishedNumber(
+        id="r1",
+        where="results text, paragraph 1",
+        printed="r = -0.18 p = 0.3",
+        statistic="test_result",
+        values={"statistic": -0.18, "p": 0.3},
+        decimals={"statistic": 2, "p": 1},
+        variable="trough",
+        test_family="r",
+    )
+    study = PublishedStudy(source={}, numbers=(e,))
+    [f] = [f for f in audit_study(study) if f.check == "statcheck"]
+    assert f.status == "warning" and "without its degrees of freedom" in f.message
+    from retrocohort.audit.report.study_audit import audit_one_study
+
+    [row] = audit_one_study(study, "s.yaml", None, rule="half_up")["rows"]
+    assert row["status"] == "not_recomputable"

@@ -74,7 +74,35 @@ def test_rows_of_one_table_reproduced_by_different_chi_square_variants():
     assert switch.status == "warning"
     assert switch.details["rows"]["ap"] == ["chi_square/yates"]
     assert "chi_square/pearson" in switch.details["rows"]["bp"]
-    assert not [k for k in f if k[0] == "stated_test"]  # both are chi-square variants
+    # a plain "chi-square" is Pearson's: the row only Yates' correction prints does not reproduce it
+    assert "the chi-square test with Yates' continuity correction does" in f[("stated_test", "ap")].message
+    assert ("stated_test", "bp") not in f
+    assert "chi_square/" not in switch.message  # no internal names in the sentence
+    summary = f[("stated_tests", "ap = bp")]
+    assert summary.message == (
+        "the stated test (Pearson's chi-square test) reproduces 1 of 2 printed p-values; "
+        "1 reproduces only with the chi-square test with Yates' continuity correction"
+    )
+
+
+def test_pearson_chi2_in_a_footnote_is_a_stated_test():
+    # issue 25: "Pearson χ2" was not read as a test, so any reproducing test matched it
+    f = _findings(
+        *_pair("a", "Table 2", 26, 29, 9, 16, 0.027, "Pearson χ2 test"),
+        *_pair("b", "Table 2", 10, 20, 2, 20, 0.006, "Pearson χ2 test"),
+        *_pair("c", "Table 2", 8, 20, 2, 20, 0.028, "Pearson χ2 test"),
+    )
+    assert ("stated_test", "ap") in f and ("stated_test", "bp") not in f
+    summary = f[("stated_tests", "ap = bp = cp")]
+    assert summary.status == "warning"
+    assert (
+        summary.details["reproduced"]
+        + len(summary.details["only_with"].get("the chi-square test with Yates' continuity correction", []))
+        + summary.details["by_none"]
+        <= 3
+    )
+    assert summary.message.startswith("the stated test (Pearson's chi-square test) reproduces ")
+    assert summary.message.count("of 3 printed p-values") == 1
 
 
 def test_stated_test_not_reproducing_while_another_does():

@@ -79,6 +79,7 @@ class Agreement:
     name: str
     members: tuple[str, ...]
     note: str | None = None
+    versions: bool = False
 
 
 @dataclass(frozen=True)
@@ -355,7 +356,8 @@ def load_study(path: str | Path, schema_path: str | Path = SCHEMA_PATH) -> Publi
         source=MappingProxyType(doc["source"]),
         numbers=tuple(_freeze(e) for e in doc["numbers"]),
         agreements=tuple(
-            Agreement(a["name"], tuple(a["members"]), a.get("note")) for a in doc.get("agreements", [])
+            Agreement(a["name"], tuple(a["members"]), a.get("note"), a.get("versions", False))
+            for a in doc.get("agreements", [])
         ),
         sums=tuple(
             SumRule(s["name"], tuple(s["parts"]), s["total"], s.get("note")) for s in doc.get("sums", [])

@@ -29,10 +29,11 @@ audit.md, audit.html (referee summary first), audit.json and audit.csv; OUT/summ
 row per paper (paper, file, data, checks, ok, warnings, inconsistent, serious)."""
 
 EPILOG = """\
-draft mode: `retrocohort audit draft TEXT_FILE [--out FILE] [--against PAPER.yaml]` turns pasted
-table and results text into a draft published-numbers YAML (default FILE: TEXT_FILE's name
-with .draft.yaml, in the current directory); every entry's note gives its line and column in
-the text and the guesses to confirm. --against prints how many entries of a hand-written file
+draft mode: `retrocohort audit draft MANUSCRIPT [--out FILE] [--against PAPER.yaml]` turns a
+manuscript (.docx, .pdf with a text layer, JATS .xml, or pasted .txt/.md) into a draft
+published-numbers YAML (default FILE: MANUSCRIPT's name with .draft.yaml, in the current
+directory); every entry's note gives its line and column in the text and the guesses to
+confirm (for .docx/.pdf/.xml, the text read is written beside FILE as .draft.txt). --against prints how many entries of a hand-written file
 the draft holds (same place, same values).
 
 exit status:
@@ -90,29 +91,40 @@ def add_parser(
 
 
 def _draft(args: argparse.Namespace) -> int:
+    from retrocohort.audit.checks.finding import plural
     from retrocohort.audit.draft.draft import draft_coverage, draft_study, draft_yaml
     from retrocohort.audit.published import load_study
     from retrocohort.errors import InputError, Problem
 
     if len(args.papers) != 2:
         raise InputError(
-            "audit draft takes exactly one text file",
-            [Problem(f"got {len(args.papers) - 1} file(s)", expected="retrocohort audit draft TEXT_FILE")],
+            "audit draft takes exactly one manuscript file",
+            [
+                Problem(
+                    f"got {len(args.papers) - 1} file(s)",
+                    expected="retrocohort audit draft MANUSCRIPT (.docx, .pdf, .xml, .txt, .md)",
+                )
+            ],
         )
     source = Path(args.papers[1])
+    from retrocohort.audit.draft.readers import manuscript_text
+
+    expected = "a .docx, .pdf, JATS .xml or UTF-8 text/Markdown manuscript"
     try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = manuscript_text(source)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(
-            f"cannot read {source}", [Problem(str(exc), file=str(source), expected="a UTF-8 text file")]
+            f"cannot read {source}", [Problem(str(exc), file=str(source), expected=expected)]
         ) from exc
     doc = draft_study(text, source.name)
     out = args.out or Path(f"{source.stem}.draft.yaml")
     from retrocohort.io.atomic import write_text
 
     write_text(out, draft_yaml(doc))
+    if source.suffix.lower() in {".docx", ".pdf", ".xml", ".nxml"}:  # the notes' lines refer to it
+        write_text(out.with_suffix(".txt"), text)
     load_study(out)  # the draft must load like a hand-written file
-    print(f"{len(doc['numbers'])} number group(s) from {source} -> {out} (check every entry's note)")
+    print(f"{plural(len(doc['numbers']), 'number group')} from {source} -> {out} (check every entry's note)")
     if "WARNING:" in doc["source"].get("note", ""):  # a table nothing was drafted from, named
         print(doc["source"]["note"].split("WARNING: ", 1)[1], file=sys.stderr)
     if args.against is not None:
@@ -125,6 +137,7 @@ def _draft(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    from retrocohort.audit.checks.finding import plural
     from retrocohort.audit.report.batch import audit_papers, paper_files
 
     if args.papers[0] == "draft" and not Path("draft").exists():
@@ -144,8 +157,8 @@ def _audit(args: argparse.Namespace) -> int:
     summary = audit_papers(papers, args.out, data=data, data_dir=args.data, options=options)
     for row in summary.to_dict("records"):
         print(
-            f"{row['paper']}: {row['checks']} checks, {row['ok']} ok, {row['warnings']} warnings, "
-            f"{row['inconsistent']} inconsistent; {row['serious']} serious finding(s) "
+            f"{row['paper']}: {plural(row['checks'], 'check')}, {row['ok']} ok, {plural(row['warnings'], 'warning')}, "
+            f"{row['inconsistent']} inconsistent; {plural(row['serious'], 'serious finding')} "
             f"-> {args.out / row['paper'] / 'audit.html'}"
         )
     print(f"summary: {args.out / 'summary.csv'}")

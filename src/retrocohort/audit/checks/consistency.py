@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
-from retrocohort.audit.checks.finding import Finding, status_from_rules
+from retrocohort.audit.checks.finding import Finding, plural, status_from_rules
 from retrocohort.audit.checks.impossible import impossible_findings
 from retrocohort.audit.checks.quantile_checks import (
     check_granularity,
@@ -57,7 +57,7 @@ def check_percentage(
     msg = (
         f"{count}/{n} = {details['computed_pct']:.4g}% "
         + ("prints as" if status == "ok" else "only truncates to" if rules else "does not print as")
-        + f" {float(pct):.{decimals}f}% at {decimals} decimals"
+        + f" {float(pct):.{decimals}f}% at {plural(decimals, 'decimal')}"
     )
     return [Finding("percentage", entry_id, status, msg, details)]
 
@@ -65,24 +65,45 @@ def check_percentage(
 # --- counts that must agree -----------------------------------------------------------------
 
 
-def check_agreement(groups: Sequence[Sequence[tuple[str, float]]]) -> list[Finding]:
-    """One finding per group of (id, value) pairs that must all be equal."""
+def check_agreement(
+    groups: Sequence[Sequence[tuple[str, float]]], *, versions: bool = False
+) -> list[Finding]:
+    """One finding per group of (id, value) pairs that must all be equal. With ``versions`` the
+    members are the same number in two versions of the paper (a preprint and the published
+    article): a difference is check ``versions``, status warning (a change between versions,
+    not a contradiction within one), not an inconsistency."""
     out = []
+    check, bad = ("versions", "warning") if versions else ("agreement", "inconsistent")
     for group in groups:
         ids = " = ".join(i for i, _ in group)
         values = {i: v for i, v in group}
         if len(set(values.values())) <= 1:
-            out.append(Finding("agreement", ids, "ok", f"all equal {group[0][1]:g}", values))
+            out.append(Finding(check, ids, "ok", f"all equal {group[0][1]:g}", values))
         else:
             shown = ", ".join(f"{i}={v:g}" for i, v in group)
-            out.append(Finding("agreement", ids, "inconsistent", f"values differ: {shown}", values))
+            out.append(Finding(check, ids, bad, f"values differ: {shown}", values))
     return out
 
 
 def check_sum(parts: Sequence[tuple[str, float]], total: tuple[str, float]) -> list[Finding]:
-    """The parts must add up to the total (an agreement between their sum and the total)."""
+    """The parts must add up to the total; the message gives both numbers ("12 + 16 = 28 vs 29").
+
+    >>> check_sum([("a", 12), ("b", 16)], ("t", 29))[0].message
+    'the parts a + b add up to 12 + 16 = 28 vs the total t = 29'
+    """
+    added = sum(v for _, v in parts)
     label = "sum(" + " + ".join(i for i, _ in parts) + ")"
-    return check_agreement([[(label, sum(v for _, v in parts)), total]])
+    values = {label: added, total[0]: total[1], "parts": {i: v for i, v in parts}}
+    message = (
+        f"the parts {' + '.join(i for i, _ in parts)} add up to "
+        f"{' + '.join(f'{v:g}' for _, v in parts)} = {added:g} "
+        f"{'=' if added == total[1] else 'vs'} the total {total[0]} = {total[1]:g}"
+    )
+    return [
+        Finding(
+            "sum", f"{label} = {total[0]}", "ok" if added == total[1] else "inconsistent", message, values
+        )
+    ]
 
 
 # --- all of the above on a loaded study ------------------------------------------------------
@@ -110,7 +131,8 @@ def check_study(study: PublishedStudy) -> list[Finding]:
     """Impossible numbers (:mod:`retrocohort.audit.checks.impossible`), percentages, quartile order,
     granularity, agreements, sums and subset medians of a study."""
     out = [f for e in study.numbers for f in _entry_checks(e)]
-    out += check_agreement([[(r, study.value(r)) for r in a.members] for a in study.agreements])
+    for a in study.agreements:
+        out += check_agreement([[(r, study.value(r)) for r in a.members]], versions=a.versions)
     for s in study.sums:
         out += check_sum([(r, study.value(r)) for r in s.parts], (s.total, study.value(s.total)))
     entries = study.by_id()

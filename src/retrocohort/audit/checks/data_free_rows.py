@@ -20,6 +20,7 @@ from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
 from retrocohort.audit.checks.finding import Finding
+from retrocohort.audit.checks.stated_names import named_tests, stated_keys, titles
 
 _ROUNDING = {"half_up", "half_even", "bound"}
 RECOMPUTED_FROM_COUNTS = "printed counts (no per-patient data)"
@@ -34,22 +35,20 @@ def _rounding_matches(finding: Finding) -> list[str]:
 
 
 def stated_test_matches(stated: str | None, tests: Sequence[str]) -> bool:
-    """True when the stated test (free text, e.g. "Fisher's exact test") names one of ``tests``
-    (``test/method`` keys such as ``fisher_exact/two-sided minlike``), or when none is stated."""
+    """True when the stated test (free text, e.g. "Pearson χ2 test", "Fisher's exact test")
+    is one of ``tests`` (``test/method`` keys such as ``fisher_exact/two-sided minlike``), or
+    when none is stated. The test names are read by
+    :func:`retrocohort.audit.checks.stated_names.named_tests`: a plain "chi-square" is Pearson's,
+    so a p only Yates' correction prints does not match it. A stated text naming no test the
+    audit recomputes matches any test.
+
+    >>> stated_test_matches("chi-square test", ["chi_square/yates"]), stated_test_matches("Pearson χ2", ["chi_square/pearson"])
+    (False, True)
+    """
     if not stated or stated.strip().lower() in ("not stated", "unstated", "unknown"):
         return bool(tests)
-    words = stated.lower().replace("'", "").replace("-", " ")
-    keys = {
-        "fisher": "fisher",
-        "chi": "chi_square",
-        "yates": "yates",
-        "barnard": "barnard",
-        "boschloo": "boschloo",
-        "z test": "two_proportion_z",
-        "proportion": "two_proportion_z",
-    }
-    wanted = [v for k, v in keys.items() if k in words]
-    return any(all(w in t for w in wanted) for t in tests) if wanted else bool(tests)
+    wanted = stated_keys(named_tests(stated))
+    return bool(set(tests) & wanted) if wanted else bool(tests)
 
 
 def _p_row_status(row: MutableMapping[str, Any], finding: Finding, stated: str | None) -> None:
@@ -60,13 +59,13 @@ def _p_row_status(row: MutableMapping[str, Any], finding: Finding, stated: str |
         row.update(
             status="reproduced",
             matches=tests,
-            message=f"reproduced from the printed counts by {', '.join(tests)}",
+            message=f"reproduced from the printed counts by {titles(tests)}",
         )
     else:
         row.update(
             status="reproduced_other_method",
             matches=tests,
-            message=f"the stated test ({stated}) does not print it; {', '.join(tests)} do",
+            message=f"the stated test ({stated}) does not print it; {titles(tests)} does",
         )
     row["regenerated_values"] = dict(finding.details.get("p_values", {}))
     row["configured_method"] = RECOMPUTED_FROM_COUNTS
@@ -90,7 +89,7 @@ def apply_data_free_statuses(
             continue
         if f.check in ("count_p_value", "attainable_p") and "p_values" in f.details:
             _p_row_status(row, f, tests.get(f.entry_id))
-        elif f.check == "statcheck":
+        elif f.check == "statcheck" and "p_low" in f.details:  # not when no df was printed
             row["status"] = "reproduced" if f.status == "ok" else "not_reproduced"
             row["message"] = f.message
             row["configured_method"] = "p recomputed from the printed test statistic (statcheck)"

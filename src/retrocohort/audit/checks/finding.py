@@ -27,6 +27,15 @@ class Finding:
     details: Mapping[str, Any] = field(default_factory=dict)
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 warning", "2 warnings", "1 decimal", "0 decimals" (``many``: an irregular plural).
+
+    >>> plural(1, "warning"), plural(2, "decimal"), plural(1, "is", "are"), plural(3, "is", "are")
+    ('1 warning', '2 decimals', '1 is', '3 are')
+    """
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
 def status_from_rules(rules: Iterable[str]) -> Status:
     """Status of a match: ok for a standard rounding rule or a "<" bound, warning for truncation only."""
     rules = set(rules)

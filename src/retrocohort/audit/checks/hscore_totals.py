@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from itertools import product
 
-from retrocohort.audit.checks.finding import Finding
+from retrocohort.audit.checks.finding import Finding, plural
 from retrocohort.errors import InputError, Problem
 from retrocohort.hscore.items import HSCORE_ITEMS
 
@@ -85,6 +85,18 @@ def achievable_totals(
     return dict(sorted(out.items()))
 
 
+def _combinations(combos: list[dict[str, int]], limit: int = 3) -> str:
+    """The first ``limit`` combinations named item by item ("fever 33, organomegaly 0; ...").
+
+    >>> _combinations([{"fever": 33, "organomegaly": 0}, {"fever": 0, "organomegaly": 23}], 1)
+    'fever 33, organomegaly 0; 1 more'
+    """
+    if not combos[0]:
+        return "no unknown item"
+    named = "; ".join(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in c.items()) for c in combos[:limit])
+    return named + (f"; {len(combos) - limit} more" if len(combos) > limit else "")
+
+
 def check_hscore_total(
     entry_id: str, reported: int, known: Mapping[str, int | None], where: str = "hscore_items"
 ) -> Finding:
@@ -98,8 +110,8 @@ def check_hscore_total(
             "hscore_total",
             entry_id,
             "ok",
-            f"HScore {reported} is achievable with the known items ({len(combos)} combination(s) "
-            f"of the unknown items {', '.join(unknown) or 'none'})",
+            f"HScore {reported} is achievable with the known items ({plural(len(combos), 'combination')} "
+            f"of the unknown items {', '.join(unknown) or 'none'}: {_combinations(combos)})",
             {"combinations": combos[:20], "totals": list(totals)[:60]},
         )
     below = [t for t in totals if t < reported][-1:]

@@ -125,6 +125,17 @@ def statcheck_findings(e: PublishedNumber, alpha: float = 0.05) -> list[Finding]
     if e.statistic != "test_result" or not e.test_family:
         return []
     v, d = e.values, e.decimals
+    if e.test_family in ("t", "chi2", "r") and "df1" not in v or e.test_family == "F" and "df2" not in v:
+        return [
+            Finding(
+                "statcheck",
+                e.id,
+                "warning",
+                f"{_test_text(e)} is printed without its degrees of freedom: its p-value cannot be "
+                "recomputed (add df1, and df2 for F, from the paper's n if it states them)",
+                {"missing": "degrees of freedom"},
+            )
+        ]
     res = check_test_result(
         e.test_family,
         v["statistic"],

@@ -21,6 +21,7 @@ from retrocohort.audit.checks.consistency import check_percentage
 from retrocohort.audit.checks.counts_only import check_count_p
 from retrocohort.audit.checks.data_free_rows import stated_test_matches
 from retrocohort.audit.checks.finding import Finding
+from retrocohort.audit.checks.stated_names import named_tests, stated_keys, titles
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 
 _ROUNDING = {"half_up", "half_even", "bound"}
@@ -56,7 +57,7 @@ def stated_test_findings(study: PublishedStudy, count_findings: Sequence[Finding
                     e.id,
                     "warning",
                     f"{e.where} states {e.test} for p {e.printed_p}, but that test does not print "
-                    f"it; {', '.join(tests)} does",
+                    f"it; {titles(tests)} does",
                     {"stated": e.test, "reproducing": tests},
                 )
             )
@@ -64,7 +65,7 @@ def stated_test_findings(study: PublishedStudy, count_findings: Sequence[Finding
     for (where, stated), rows in tables.items():
         common = set.intersection(*(t for _, t in rows)) if len(rows) > 1 else {"-"}
         if not common:
-            listed = "; ".join(f"{eid} only by {', '.join(sorted(t))}" for eid, t in rows)
+            listed = "; ".join(f"{eid} only by {titles(t)}" for eid, t in rows)
             out.append(
                 Finding(
                     "test_switch",
@@ -75,6 +76,56 @@ def stated_test_findings(study: PublishedStudy, count_findings: Sequence[Finding
                 )
             )
     return out
+
+
+def stated_test_summary(study: PublishedStudy, count_findings: Sequence[Finding]) -> list[Finding]:
+    """One finding per paper (check ``stated_tests``): of the n printed p-values recomputed from
+    the printed counts whose stated test the audit recomputes, how many that test reproduces (k),
+    and how many reproduce only with another test (m, per test). Status ``ok`` when k = n, else
+    ``warning``. Its message is the sentence "the stated test reproduces k of n printed p-values;
+    m reproduce only with <test>" (the stated tests named when they are not one)."""
+    entries = study.by_id()
+    stated_titles: dict[str, None] = {}
+    k, ids, others, none = 0, [], {}, 0
+    for f in count_findings:
+        e = entries[f.entry_id]
+        named = named_tests(e.test) if _is_stated(e.test) else []
+        wanted = stated_keys(named)
+        if not wanted:
+            continue
+        ids.append(e.id)
+        stated_titles.update(dict.fromkeys(t.title for t in named if stated_keys([t])))
+        tests = set(reproducing_tests(f))
+        if tests & wanted:
+            k += 1
+        elif tests:
+            others.setdefault(titles(tests), []).append(e.id)
+        else:
+            none += 1
+    if not ids:
+        return []
+    n = len(ids)
+    stated = next(iter(stated_titles)) if len(stated_titles) == 1 else " or ".join(stated_titles)
+    message = f"the stated test ({stated}) reproduces {k} of {n} printed p-value{'s' if n != 1 else ''}"
+    for other, rows in others.items():
+        message += f"; {len(rows)} reproduce{'s' if len(rows) == 1 else ''} only with {other}"
+    if none:
+        message += f"; {none} {'is' if none == 1 else 'are'} reproduced by no standard test"
+    return [
+        Finding(
+            "stated_tests",
+            " = ".join(ids),
+            "ok" if k == n else "warning",
+            message,
+            {
+                "stated": list(stated_titles),
+                "reproduced": k,
+                "total": n,
+                "only_with": others,
+                "by_none": none,
+            },
+        )
+    ]
 
 
 def _pct_counts(e: PublishedNumber) -> tuple[int, int, list[int]] | None:

@@ -11,7 +11,11 @@ from retrocohort.audit.checks.consistency import check_study
 from retrocohort.audit.checks.finding import Finding
 from retrocohort.audit.checks.impossible import IMPOSSIBLE_CHECKS, impossible_ids
 from retrocohort.audit.checks.reported_stats import check_reported_stats
-from retrocohort.audit.checks.stated_tests import p_support_findings, stated_test_findings
+from retrocohort.audit.checks.stated_tests import (
+    p_support_findings,
+    stated_test_findings,
+    stated_test_summary,
+)
 from retrocohort.audit.published import PublishedStudy
 
 
@@ -30,6 +34,7 @@ def audit_study(study: PublishedStudy, *, max_group_total: int | None = None) ->
         checked
         + p_values
         + stated_test_findings(study, counts)
+        + stated_test_summary(study, counts)
         + p_support_findings(study, unpaired_count_margins(study))
         + check_reported_stats(study)
     )

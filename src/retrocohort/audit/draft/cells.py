@@ -50,7 +50,9 @@ _FORMS = {
     "paren": rf"({NUM})\s*([(\[])\s*(?:SD\s*[=:,]?\s*)?({NUM})\s*(%)?\s*[)\]]",
     "p": rf"\b[pP]\s*{_REL}({NUM})|{_REL}?({NUM})",
     "percentage": rf"({NUM})\s*%",
+    "pct_paren": rf"({NUM})\s*%\s*[(\[]\s*({NUM})\s*[)\]]",
     "single": rf"({NUM})",
+    "to_one": rf"({NUM})\s*:\s*1",
 }
 _CELL = {k: re.compile(rf"^(?:{v})$") for k, v in _FORMS.items()}
 _ANY = re.compile(
@@ -65,6 +67,8 @@ _HINTS = (
     ("mean", re.compile(r"\bmean\b|\bSD\b|±|\baverage\b", re.I)),
     ("pct", re.compile(r"%|\bn\s*\(\s*%\s*\)|\bno\.\s*\(\s*%\s*\)", re.I)),
 )
+#: A column header naming percentages only ("%", "Percent", "(%)"): its bare numbers are percentages.
+PCT_COLUMN = re.compile(r"^\s*\(?\s*(?:%|per\s*cent(?:age)?)\s*\)?\s*$", re.I)
 #: A column header naming p-values ("p", "p-Value", "P value").
 P_COLUMN = re.compile(r"\bp[- ]?values?\b|\bp\b", re.I)
 _GROUP_N = re.compile(r"[(\[,;]?\s*\b[nN]\s*[=:]\s*(\d[\d,\u2009\u202f\u00a0]*)\s*[)\]]?")
@@ -142,11 +146,14 @@ def _interval(m: re.Match[str], hint: set[str]) -> Cell:
     return Cell(f"{central}_iqr", f"{central} (IQR)", v, d, guessed=guessed and bracket == "(")
 
 
-def parse_cell(text: str, hints: Sequence[str] = (), *, p_column: bool = False) -> Cell | None:
+def parse_cell(
+    text: str, hints: Sequence[str] = (), *, p_column: bool = False, pct_column: bool = False
+) -> Cell | None:
     """The statistic of one table cell, or None when the cell holds no number (a label, "NA").
 
     ``hints``: texts that may name the form, in precedence order (row label, column header,
-    table header); ``p_column``: the column holds p-values (a bare number in [0, 1] is a p).
+    table header); ``p_column``: the column holds p-values (a bare number in [0, 1] is a p);
+    ``pct_column``: the column is headed "%" (a bare number in [0, 100] is a percentage).
 
     >>> parse_cell("69 (61.6)").values, parse_cell("18/24 (75.0)").statistic
     ({'count': 69.0, 'pct': 61.6}, 'count_of_total')
@@ -160,6 +167,8 @@ def parse_cell(text: str, hints: Sequence[str] = (), *, p_column: bool = False) 
     ('p_value', '<', {'p': 0.001})
     >>> parse_cell("1,234 (71·0)").values, parse_cell("NA")
     ({'count': 1234.0, 'pct': 71.0}, None)
+    >>> parse_cell("40,7", pct_column=True).values, parse_cell("77.9% (1)").form, parse_cell("1.3: 1").values
+    ({'pct': 40.7}, '% (k)', {'value': 1.3})
     """
     cell = clean_cell(text)
     hint = form_hint(hints)
@@ -194,6 +203,15 @@ def parse_cell(text: str, hints: Sequence[str] = (), *, p_column: bool = False) 
     if m := _CELL["percentage"].match(cell):
         v, d = _vals(pct=m.group(1))
         return Cell("percentage", "%", v, d)
+    if m := _CELL["pct_paren"].match(cell):  # "77.9% (1)": a percentage and its rank (or n)
+        v, d = _vals(pct=m.group(1))
+        return Cell("percentage", "% (k)", v, d)
+    if pct_column and (m := _CELL["single"].match(cell)) and 0 <= number_value(m.group(1))[0] <= 100:
+        v, d = _vals(pct=m.group(1))
+        return Cell("percentage", "%", v, d)
+    if m := _CELL["to_one"].match(cell):  # "1.3: 1", a ratio to one (male:female)
+        v, d = _vals(value=m.group(1))
+        return Cell("value", "x:1", v, d)
     if m := _CELL["single"].match(cell):
         value, decimals = number_value(m.group(1))
         central = "median" if "iqr" in hint else "mean" if "mean" in hint else None
@@ -203,6 +221,23 @@ def parse_cell(text: str, hints: Sequence[str] = (), *, p_column: bool = False) 
             return Cell("count", "n", {"count": value}, {"count": 0}, guessed=True)
         return Cell("value", "value", {"value": value}, {"value": decimals}, guessed=True)
     return None
+
+
+_VERSUS = re.compile(rf"^(\s*)({NUM})\s*(?:vs\.?|versus)\s*({NUM})\s*$")
+
+
+def parse_cells(text: str, hints: Sequence[str] = (), **kw: bool) -> list[tuple[Cell, str, int]]:
+    """(cell, its text, its offset in ``text``) of each statistic one table cell holds: one, or two
+    for "a vs. b" (two counts side by side, "8 vs. 27"); see :func:`parse_cell`.
+
+    >>> [(c.values, t, o) for c, t, o in parse_cells("8 vs. 27")]
+    [({'count': 8.0}, '8', 0), ({'count': 27.0}, '27', 6)]
+    """
+    if m := _VERSUS.match(text):
+        pieces = [(m.group(2), m.start(2)), (m.group(3), m.start(3))]
+    else:
+        pieces = [(text, 0)]
+    return [(c, t, o) for t, o in pieces if (c := parse_cell(t, hints, **kw)) is not None]
 
 
 def label_end(text: str) -> int:

@@ -21,12 +21,14 @@ import yaml
 from retrocohort.audit.draft.cells import (
     NUM,
     P_COLUMN,
+    PCT_COLUMN,
     Cell,
     find_cells,
     form_hint,
     group_header,
     label_end,
     parse_cell,
+    parse_cells,
 )
 from retrocohort.audit.draft.cells import number_value as cell_number
 from retrocohort.audit.draft.draft_numbers import DraftNumber, find_numbers
@@ -125,10 +127,69 @@ def _header_ns(header: str, cells: list[Cell]) -> list[int | None]:
     return [None if c.statistic == "p_value" else next(it) for c in cells]
 
 
-def _split_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
+_STATED_SUMMARY = re.compile(
+    r"\b(?:continuous|quantitative|numerical)\s+(?:variables|data|values)\b[^.]{0,60}?\b(medians?|means?)\b",
+    re.I,
+)
+
+
+def stated_summary(text: str) -> str | None:
+    """The summary a paper states for its continuous variables ("continuous variables as medians
+    with interquartile ranges", "quantitative data are presented as mean ± SD"): "median",
+    "mean" or None.
+
+    >>> stated_summary("Categorical variables are numbers, and continuous variables as medians [IQR].")
+    'median'
+    """
+    m = _STATED_SUMMARY.search(text)
+    return m.group(1).lower().rstrip("s") if m else None
+
+
+def not_a_count(cell: Cell, n: int | None, central: str | None) -> Cell:
+    """A bare number guessed as a count or value that cannot be a count (it has decimals, or it
+    exceeds its row's n) is the paper's stated summary of continuous variables (``central``,
+    :func:`stated_summary`), still marked as a guess; any other cell is returned unchanged.
+
+    >>> not_a_count(Cell("count", "n", {"count": 116.0}, {"count": 0}, guessed=True), 15, "median").values
+    {'median': 116.0}
+    >>> not_a_count(Cell("count", "n", {"count": 3.0}, {"count": 0}, guessed=True), 15, "median").statistic
+    'count'
+    """
+    if (
+        central is None
+        or not cell.guessed
+        or cell.statistic not in ("count", "value")
+        or len(cell.values) != 1
+    ):
+        return cell
+    [(key, value)] = cell.values.items()
+    if cell.decimals[key] == 0 and (n is None or value <= n):
+        return cell
+    return Cell(central, central, {central: value}, {central: cell.decimals[key]}, guessed=True)
+
+
+def row_label(cells: Sequence[str]) -> str:
+    """The label of a split row: its leading cells up to the first value, each once (a label
+    spanning two columns, merged cells repeated by the .docx/JATS readers, or a group label
+    beside its sub-label: "Renal allograft rejection" + "CAMR").
+
+    >>> row_label(["Age (yrs)", "Age (yrs)", "44 ±3"]), row_label(["Rejection", "CAMR", "-", "3"])
+    ('Age (yrs)', 'Rejection CAMR')
+    """
+    lead = []
+    for cell in cells:
+        if not cell.strip():
+            continue  # an empty cell under a label spanning rows
+        if not re.search(r"[^\W\d_]", cell) or parse_cell(cell) is not None:
+            break
+        lead.append(cell)
+    return " ".join(dict.fromkeys(c for c in lead or cells[:1] if c))
+
+
+def _split_row_numbers(block: Block, central: str | None = None) -> list[tuple[DraftNumber, str]]:
     """A row split into cells: the first is the label; each other cell takes its column's
     header (group and n) or, without column headers, the n's of a one-line header in order."""
-    label = block.cells[0]
+    label = row_label(block.cells)
     row_n = _ROW_N.search(label)
     found = []
     for j, (text, column) in enumerate(zip(block.cells[1:], block.columns[1:], strict=True), start=1):
@@ -136,14 +197,17 @@ def _split_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
         p_column = bool(P_COLUMN.search(head)) or (
             not block.headers and j == len(block.cells) - 1 > 1 and bool(P_COLUMN.search(block.header))
         )
-        cell = parse_cell(text, [label, head, block.header], p_column=p_column)
-        if cell is not None:
-            found.append((cell, text, column, head))
+        pct_column = bool(PCT_COLUMN.match(head))
+        for cell, piece, offset in parse_cells(
+            text, [label, head, block.header], p_column=p_column, pct_column=pct_column
+        ):
+            found.append((cell, piece, column + offset, head))
     positional = _header_ns(block.header, [c for c, *_ in found]) if not block.headers else []
     out = []
     for k, (cell, text, column, head) in enumerate(found):
         name, n = group_header(head)
         n = n if block.headers else positional[k]
+        cell = not_a_count(cell, int(row_n.group(1)) if row_n else n, central)
         extra: dict[str, Any] = {}
         if cell.statistic != "p_value":
             if name and not P_COLUMN.search(head) and not form_hint([name]):
@@ -154,7 +218,7 @@ def _split_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
     return out
 
 
-def _spaced_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
+def _spaced_row_numbers(block: Block, central: str | None = None) -> list[tuple[DraftNumber, str]]:
     """A single-spaced row: the label up to its first value, then the value cells, with the
     n's of the header in order (:func:`_header_ns`)."""
     if re.match(r"\s*\d+\s+\S", block.text):
@@ -166,6 +230,7 @@ def _spaced_row_numbers(block: Block) -> list[tuple[DraftNumber, str]]:
     row_n = _ROW_N.search(label)
     out = []
     for (start, stop, cell), n in zip(found, ns, strict=True):
+        cell = not_a_count(cell, int(row_n.group(1)) if row_n else n, central)
         extra: dict[str, Any] = {}
         if cell.statistic != "p_value" and (row_n or n is not None):
             extra["n"] = int(row_n.group(1)) if row_n else n
@@ -240,9 +305,11 @@ def _entry(block: Block, number: DraftNumber, variable: str) -> dict[str, Any]:
 def draft_entries(text: str) -> list[dict[str, Any]]:
     """Every number group of ``text`` as a draft entry (ids unique, in text order)."""
     out, used = [], Counter()
+    central = stated_summary(text)
     for block in split_blocks(text):
         if block.kind == "row":
-            found = _split_row_numbers(block) if block.cells else _spaced_row_numbers(block)
+            rows = _split_row_numbers if block.cells else _spaced_row_numbers
+            found = rows(block, central)
             numbers = [(number, label_slug(label)) for number, label in found]
         else:
             numbers = [(n, _variable(block, n)) for n in find_numbers(block.text)]
@@ -255,6 +322,36 @@ def draft_entries(text: str) -> list[dict[str, Any]]:
             used[base] += 1
             eid = base if used[base] == 1 else f"{base}_{used[base]}"
             out.append({"id": eid, **_entry(block, number, variable)})
+    return column_forms(out)
+
+
+_PCT_K = re.compile(r"^\s*\d+(?:[.,·]\d+)?\s*%\s*[(\[]\s*\d+\s*[)\]]\s*$")
+_N_K = re.compile(r"^\s*(\d+)\s*[(\[]\s*\d+\s*[)\]]\s*$")
+
+
+def column_forms(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A column's cells share its printed form: in a column of "77.9% (1)" cells (a percentage
+    and its rank), "0 (43)" is the percentage 0 with its rank, not 0 patients of whom 43%.
+
+    >>> e = [{"where": "Table 2", "group": "f", "printed": p, "statistic": s, "values": v, "decimals": d, "note": ""}
+    ...      for p, s, v, d in [("77.5% (1)", "percentage", {"pct": 77.5}, {"pct": 1}),
+    ...                         ("0 (43)", "count_pct", {"count": 0, "pct": 43}, {"count": 0, "pct": 0})]]
+    >>> column_forms(e)[1]["statistic"], column_forms(e)[1]["values"]
+    ('percentage', {'pct': 0})
+    """
+    pct_k = {(e["where"], e.get("group")) for e in entries if _PCT_K.match(e["printed"])}
+    out = []
+    for e in entries:
+        m = _N_K.match(e["printed"])
+        if m and e["statistic"] == "count_pct" and (e["where"], e.get("group")) in pct_k:
+            e = {k: v for k, v in e.items() if k != "denominator"}
+            e.update(
+                statistic="percentage",
+                values={"pct": int(m.group(1))},
+                decimals={"pct": 0},
+                note=e["note"] + "; read as 'percentage (rank)' like the rest of its column",
+            )
+        out.append(e)
     return out
 
 

@@ -200,10 +200,21 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
     return DraftNumber("value", {"value": value}, {"value": decimals}, printed, col, guesses=["statistic"])
 
 
+#: An integer printed with a leading zero ("05–2803", an approval or file number): an identifier.
+_IDENTIFIER = re.compile(r"(?<![\d.,·])0\d+(?![.,·]\d)(?:\s*[–/-]\s*\d+)*")
+
+
 def find_numbers(text: str) -> list[DraftNumber]:
     """Every number (group) of one line of prose, left to right (see module docstring); table
-    rows are read cell by cell (:mod:`retrocohort.audit.draft.cells`)."""
+    rows are read cell by cell (:mod:`retrocohort.audit.draft.cells`). An integer printed with
+    a leading zero, with what a dash or slash joins to it ("05–2803"), is an identifier and skipped.
+
+    >>> [n.printed for n in find_numbers("approved by the ethics committee (05–2803) for 12 patients")]
+    ['12']
+    """
     taken = [False] * len(text)
+    for m in _IDENTIFIER.finditer(text):
+        taken[m.start() : m.end()] = [True] * (m.end() - m.start())
     out = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):

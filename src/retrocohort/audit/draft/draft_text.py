@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrocohort.audit.draft.cells import parse_cell
+from retrocohort.audit.draft.cells import parse_cells
 from retrocohort.audit.draft.tables import is_separator, merge_header, split_row
 
 _SECTIONS = {
@@ -30,7 +30,9 @@ _SECTIONS = {
 _HEADING = re.compile(r"^\s*(?:\d+\.?\s+)?([A-Za-z][A-Za-z ]{2,30}?)\s*$")
 # "Table 2.", "TABLE II:", Markdown "### Table 2", "**Table 2.** Outcomes"
 TABLE_LABEL = re.compile(r"^\s*[#>*_ ]*(?:Table|TABLE)\s+([0-9]+|[IVXL]+)[*_]*\s*[.:]?[*_]*\s*(.*)$")
-_FOOTNOTE = re.compile(r"^\s*(?:[*†‡§]|[a-z]\s|\S{1,12}:\s)")
+_FOOTNOTE = re.compile(
+    r"^\s*(?:[*†‡§]|[a-z]\s|\S{1,12}:\s|(?:Data|Values|Results)\s+(?:are|were|is)\b|Notes?\b|Abbreviations\b)"
+)
 _GROUP_N = re.compile(r"\b[nN]\s*[=:]\s*\d[\d,]*")  # "(n = 45)" in a single-spaced header
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 _END = ("references", "supplementary materials", "author contributions", "funding", "acknowledgments")
@@ -95,11 +97,13 @@ def _table_line(
     ending with "." that is its paragraph (``alone``) before any row is a caption."""
     has_rows = any(b.where == table and b.kind == "row" for b in blocks)
     split = split_row(row)
-    if is_separator(row) or not row.strip() or (has_rows and _FOOTNOTE.match(row)):
+    # a split row with a value is data, even when its label looks like a footnote ("EQ-VAS: mean")
+    valued = bool(split) and any(parse_cells(c, [split[0][0]]) for c in split[0][1:])
+    if is_separator(row) or not row.strip() or (has_rows and not valued and _FOOTNOTE.match(row)):
         return header, headers
     if split:
         cells, columns = split
-        if any(parse_cell(c) is not None for c in cells[1:]):
+        if valued:
             blocks.append(
                 Block(table, "row", row, line, 0, header, tuple(cells), tuple(columns), tuple(headers))
             )
@@ -117,6 +121,11 @@ def _table_line(
     else:
         blocks.append(Block(table, "row", row, line, 0, header, (), (), tuple(headers)))
     return header, headers
+
+
+def _delimited(blocks: list[Block], table: str) -> bool:
+    """The table has rows split on tabs or pipes."""
+    return any(b.where == table and b.kind == "row" and ("\t" in b.text or "|" in b.text) for b in blocks)
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -145,6 +154,10 @@ def split_blocks(text: str) -> list[Block]:
             if not para:
                 continue
             first = para[0].strip()
+        if table is not None and not any("\t" in x or "|" in x for x in para) and _delimited(blocks, table):
+            if _FOOTNOTE.match(first):
+                continue  # a footnote under a table of delimited rows
+            table = None  # prose after a table whose rows are delimited (a .docx/.pdf/.xml table)
         if table is not None:
             if _FOOTNOTE.match(first) and len(para) == 1:
                 table = None if len(first) > 60 else table  # a long footnote closes the table

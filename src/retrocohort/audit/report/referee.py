@@ -39,6 +39,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from retrocohort.audit.checks.finding import plural
+
 REFEREE_SCHEMA = "retrocohort-referee/1"
 SEVERITIES = ("inconsistent", "unattainable", "not_reproduced", "warning")
 SEVERITY_TITLE = {
@@ -80,7 +82,10 @@ def _short(message: str) -> str:
 
 
 def _members(entry_id: str) -> list[str]:
-    return [m.split(".")[0] for m in entry_id.split(" = ")]
+    """The entry ids of a finding's ``entry_id`` ("a.count = b.count", "sum(a + b) = t")."""
+    refs = entry_id.split(" = ")
+    inner = [p for r in refs if r.startswith("sum(") for p in r[4:-1].split(" + ")]
+    return [m.split(".")[0] for m in [*inner, *(r for r in refs if not r.startswith("sum("))]]
 
 
 def _order_words(violations: Sequence[str]) -> str:
@@ -97,6 +102,31 @@ def _inconsistent_sentence(f: Mapping[str, Any], rows: Mapping[str, Mapping[str,
     if f["check"] == "agreement":
         parts = [f"{rows[m]['where']} “{rows[m]['printed']}”" for m in _members(f["entry_id"]) if m in rows]
         return "The same number is printed differently: " + "; ".join(parts) + "."
+    if f["check"] == "stated_tests":  # one sentence for the paper, not for one entry
+        return f"{f['message'][0].upper()}{f['message'][1:]}."
+    if f["check"] == "versions":
+        parts = [
+            f"{rows[m]['where']} “{rows[m]['printed']}” ({f['details'][r]:g}, {m})"
+            for r in f["details"]
+            if (m := _members(r)[0]) in rows
+        ]
+        return (
+            "The two versions of the paper print different values (a change between versions, not an "
+            "inconsistency within one): " + " vs ".join(parts) + "."
+        )
+    if f["check"] == "sum":
+        d = f["details"]
+        label, total_ref = f["entry_id"].split(" = ")
+        added, part_refs = d[label], list(d["parts"])
+        shown = " + ".join(
+            f"“{rows[_members(r)[0]]['printed']}”" if _members(r)[0] in rows else r for r in part_refs
+        )
+        total = rows.get(_members(total_ref)[0])
+        return (
+            f"Parts do not add up to their printed total: {shown} = {added:g} vs "
+            + (f"{total['where']} “{total['printed']}” = {d[total_ref]:g}" if total else f"{d[total_ref]:g}")
+            + f" ({added:g} vs {d[total_ref]:g})."
+        )
     row = rows.get(f["entry_id"])
     if row is None:
         return f"{_short(f['message'])[0].upper()}{_short(f['message'])[1:]}."
@@ -353,7 +383,8 @@ def referee_blocks(summary: Mapping[str, Any]) -> list[tuple[str, Any]]:
         blocks.append(
             (
                 "p",
-                f"{summary['omitted']} further warning(s) are listed in the sections below "
+                f"{plural(summary['omitted'], 'further warning')} "
+                f"{'is' if summary['omitted'] == 1 else 'are'} listed in the sections below "
                 "and in the JSON (left out here to keep this summary short).",
             )
         )

@@ -129,7 +129,8 @@ def render_markdown(blocks: Sequence[Block]) -> str:
         elif kind == "findings":
             out.append(
                 "\n".join(
-                    f"- {md_escape(text)} (evidence: {md_escape(ids)}, {href})" for text, href, ids in content
+                    f"- {md_escape(text)} ([evidence: {md_escape(ids)}]({href}))"
+                    for text, href, ids in content
                 )
             )
         elif kind == "p":
@@ -137,7 +138,8 @@ def render_markdown(blocks: Sequence[Block]) -> str:
         elif kind == "ul":
             out.append("\n".join(f"- {md_escape(x)}" for x in content))
         else:
-            out.append(to_markdown(content, heading_level=4).rstrip("\n"))
+            anchor = f'<a id="{content.label}"></a>\n\n' if getattr(content, "label", None) else ""
+            out.append(anchor + to_markdown(content, heading_level=4).rstrip("\n"))
     return "\n\n".join(out) + "\n"
 
 

@@ -10,14 +10,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from retrocohort.audit.checks.stated_names import title_of
 from retrocohort.audit.regen.compare import STATUSES
 from retrocohort.audit.regen.unknown_entries import describe_unknown
 from retrocohort.audit.report.study_audit import REAL, STATUS_TEXT, SYNTHETIC
 
+#: A check's name in words (summary sentences never show the internal check name).
+CHECK_WORDS = {
+    "percentage": "percentage vs count and denominator",
+    "quartile_order": "quartiles out of order",
+    "granularity": "quantile not attainable for n",
+    "agreement": "the same number printed differently",
+    "versions": "two versions of the paper differ",
+    "sum": "parts vs their total",
+    "subset_quantile": "subset median vs the full sample",
+    "hscore_total": "HScore total vs its items",
+    "stated_tests": "stated test vs the printed p-values",
+}
+
 
 def _p_methods(f: Mapping[str, Any]) -> list[str]:
     ok = [m for m in f["details"].get("matches", []) if set(m["rules"]) & {"half_up", "half_even", "bound"}]
-    return sorted({f"{m['test']} {m['method']}" for m in ok})
+    return sorted({f"{m['test']}/{m['method']}" for m in ok})
 
 
 def p_sentence(f: Mapping[str, Any]) -> str:
@@ -49,7 +63,7 @@ def p_sentence(f: Mapping[str, Any]) -> str:
             if n_eff
             else " only with tied differences (no untied design of that size prints it)"
         )
-    return f"{f['entry_id']}: p {printed} is attainable{only} ({'; '.join(methods)})"
+    return f"{f['entry_id']}: p {printed} is attainable{only} ({'; '.join(title_of(m) for m in methods)})"
 
 
 def _detail_hint(details: Mapping[str, Any]) -> str:
@@ -141,10 +155,12 @@ def findings_summary(study_audit: Mapping[str, Any]) -> list[str]:
     for f in cons:
         if f["status"] == "inconsistent" and f["check"] != "attainable_p":
             out.append(
-                f"Inconsistent without patient data ({f['check']}, {f['entry_id']}): {f['message']}"
-                + _detail_hint(f["details"])
-                + "."
+                f"Inconsistent without patient data ({CHECK_WORDS.get(f['check'], f['check'].replace('_', ' '))}, "
+                f"{f['entry_id']}): {f['message']}" + _detail_hint(f["details"]) + "."
             )
+    for f in cons:
+        if f["check"] == "stated_tests":
+            out.append(f"{f['message'][0].upper()}{f['message'][1:]}.")
     for f in cons:
         if f["check"] == "attainable_p":
             sentence = p_sentence(f)
@@ -157,9 +173,9 @@ def findings_summary(study_audit: Mapping[str, Any]) -> list[str]:
     for rec in study_audit["unknown_values"]:
         out.append("Unknown value as a parameter: " + describe_unknown(rec))
     for t in study_audit["count_only_tests"]:
-        tests = ", ".join(f"{x['test']} p = {x['p']:.4f}" for x in t["tests"])
-        hit = [x["test"] for x in t["tests"] if x["prints_as_published"]]
-        trunc = [x["test"] for x in t["tests"] if x["only_by_truncation"]]
+        tests = ", ".join(f"{title_of(x['test'])} p = {x['p']:.4f}" for x in t["tests"])
+        hit = [title_of(x["test"]) for x in t["tests"] if x["prints_as_published"]]
+        trunc = [title_of(x["test"]) for x in t["tests"] if x["only_by_truncation"]]
         out.append(
             f"{t['entry_id']}: "
             + (
