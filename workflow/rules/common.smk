@@ -172,6 +172,7 @@ KIND_KEYS = {
     "listing": [],
     "comparison": ["statistics/mann_whitney", "statistics/chi_square", "study/synthetic_note"],
     "survival": ["study/synthetic_note"],
+    "competing_risks": ["study/synthetic_note"],
     "paired": [
         "paired_time_points",
         "statistics/mcnemar",

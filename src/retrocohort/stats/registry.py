@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from retrocohort.stats.competing_risks import gray_test
 from retrocohort.stats.contingency import chi_square_independence, fisher_freeman_halton
 from retrocohort.stats.expected_count import chi_square_or_exact
 from retrocohort.stats.multi_group import kruskal_wallis
@@ -272,6 +273,19 @@ TESTS: dict[str, TestEntry] = {
             "survival::survdiff(Surv(time, event) ~ group)",
             "Mantel N. Evaluation of survival data and two new rank order statistics arising in its "
             "consideration. Cancer Chemother Rep 1966;50:163-70.",
+        ),
+        TestEntry(
+            "gray",
+            "Gray",
+            "Gray's test",
+            (),
+            gray_test,
+            "other",
+            "Gray's k-sample test of equal cumulative incidence of a cause between groups, competing "
+            "causes treated as competing events (rho = 0, chi-square on k - 1 df)",
+            "cmprsk::cuminc(ftime, fstatus, group)$Tests",
+            "Gray RJ. A class of K-sample tests for comparing the cumulative incidence of a competing "
+            "risk. Ann Stat 1988;16:1141-54.",
         ),
     )
 }
