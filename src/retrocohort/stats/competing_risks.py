@@ -130,11 +130,11 @@ def cumulative_incidence(
         for j, name in enumerate(causes, start=1):
             rows.append((tm, name, at_risk, int(events[j - 1]), int((codes == 0).sum()), p[j], se[j]))
     out = pd.DataFrame(rows, columns=CIF_COLUMNS[:7])
-    low, high = log_interval(out["cif"].to_numpy(), out["std_err"].to_numpy(), conf_level)
+    low, high = _log_interval(out["cif"].to_numpy(), out["std_err"].to_numpy(), conf_level)
     return out.assign(ci_low=low, ci_high=high)
 
 
-def log_interval(
+def _log_interval(
     p: NDArray[np.float64], se: NDArray[np.float64], conf_level: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Log-transformed pointwise interval p exp(-/+ z se / p), upper limit capped at 1, NaN
@@ -147,9 +147,34 @@ def log_interval(
 
 
 def incidence_at(cif: pd.DataFrame, cause: str, at: float) -> dict[str, float]:
-    """The cumulative incidence of ``cause`` at time ``at`` from :func:`cumulative_incidence`:
-    the last step at or before it (0 before the first time; NaN beyond the last time, where R's
-    ``summary.survfit(times = )`` reports nothing)."""
+    """The cumulative incidence of ``cause`` at time ``at``, as R
+    ``summary(survfit(...), times = at)``: the last step at or before it.
+
+    Parameters
+    ----------
+    cif : pandas.DataFrame
+        The curve of :func:`cumulative_incidence`.
+    cause : str
+        One of its causes.
+    at : float
+        The time.
+
+    Returns
+    -------
+    dict
+        ``cif``, ``std_err``, ``ci_low``, ``ci_high``: 0 (no CI) before the first time, NaN
+        beyond the last time (where R's ``summary.survfit(times = )`` reports nothing).
+
+    References
+    ----------
+    Therneau TM, Grambsch PM. Modeling Survival Data. Springer; 2000 (summary.survfit).
+
+    Examples
+    --------
+    >>> cif = cumulative_incidence([1, 2, 2, 3, 4, 5], [1, 2, 0, 1, 0, 2], ["relapse", "death"])
+    >>> round(incidence_at(cif, "relapse", 3.5)["cif"], 6), incidence_at(cif, "death", 0.5)["cif"]
+    (0.388889, 0.0)
+    """
     rows = cif[cif["cause"] == cause]
     steps = rows["time"].to_numpy()
     if steps.size and at > steps[-1]:
