@@ -217,3 +217,18 @@ def test_competing_risks_mistakes_are_refused_at_load_naming_the_key(
     assert any(p.column == where and words in p.message for p in problems), [
         (p.column, p.message) for p in problems
     ]
+
+
+def test_the_figure_prints_the_numbers_at_risk_under_the_declared_ticks(tmp_path):
+    spec = {**SPEC, "analyses": [{**SPEC["analyses"][0], "at_risk_times": [0, 4, 8, 12]}]}
+    request = TableRequest("t9", spec, CONFIG, _request().frame)
+    kind = KINDS["competing_risks"]
+    assert kind.figures(spec) == ["by_arm"]
+    printed = kind.draw(request, "by_arm", str(tmp_path / "cif"))
+    assert (tmp_path / "cif.png").exists() and (tmp_path / "cif.svg").exists()
+    for group in ("a", "b"):
+        times = np.array([t for t, g in zip(T, G) if g == group])
+        mine = printed[printed["group"] == group]
+        assert mine["time"].tolist() == [0, 4, 8, 12]
+        assert mine["n_at_risk"].tolist() == [int((times >= x).sum()) for x in (0, 4, 8, 12)]
+    assert set(printed["role"]) == {"at_risk"} and set(printed["analysis"]) == {"by_arm"}
