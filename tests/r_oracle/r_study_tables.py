@@ -497,7 +497,7 @@ def paired_rows(ours: pd.DataFrame) -> pd.DataFrame:
 def declared_code(inp: StudyInput, table: str, spec: dict) -> list[str] | None:
     """R calls of one declared table, None when its kind (or form) has no comparator here."""
     kind, ours = spec["kind"], inp.stats(table)
-    if kind == "descriptive" and spec.get("by"):
+    if kind == "descriptive":
         return stratified_code(table, table_frame(inp, spec), spec, ours)
     if kind == "regression":
         return regression_code(table, table_frame(inp, spec), spec)
@@ -549,7 +549,7 @@ def compare_study(inp: StudyInput, r: dict) -> Comparison:
             continue
         if ours is None:
             cmp.fail(f"{table}: declared (kind {kind}) but results/stats/{table}.csv is missing")
-        elif kind == "descriptive" and spec.get("by"):
+        elif kind == "descriptive":
             compare_stratified(table, ours, r, cmp)
         elif kind == "regression":
             compare_regression(table, ours, r, cmp, REL_MODEL)

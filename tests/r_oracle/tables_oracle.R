@@ -193,10 +193,11 @@ yang_dalton <- function(p1, p2) {
 }
 
 stratified_variable <- function(table, variable, x, g, groups, labels, kind, mode, hf = 7) {
-  keep <- !is.na(g) & g %in% groups
+  overall_only <- length(groups) == 0  # a descriptive table without `by`: the Overall column only
+  keep <- if (overall_only) rep(TRUE, length(x)) else !is.na(g) & g %in% groups
   x <- x[keep]
   g <- factor(g[keep], levels = groups)
-  sets <- c(list(x), split(x, g))
+  sets <- if (overall_only) list(x) else c(list(x), split(x, g))
   names(sets) <- c("Overall", labels)
   for (s in names(sets)) {
     v <- sets[[s]]
@@ -214,6 +215,7 @@ stratified_variable <- function(table, variable, x, g, groups, labels, kind, mod
       put(table, paste0(variable, ":Missing"), paste0("percent@", s), 100 * mean(is.na(v)))
     }
   }
+  if (overall_only) return(invisible())
   ok <- !is.na(x)
   xs <- x[ok]; gs <- droplevels(g[ok])
   pairs <- combn(levels(gs), 2)

@@ -20,9 +20,9 @@ def _input(tmp_path: Path, tables: dict, stats: tuple[str, ...] = ()) -> StudyIn
 
 
 def test_a_declared_table_without_a_comparator_fails_naming_it(tmp_path):
-    inp = _input(tmp_path, {"overall": {"kind": "descriptive", "rows": []}}, ("overall",))
+    inp = _input(tmp_path, {"forest": {"kind": "forest_plot", "rows": []}}, ("forest",))
     cmp = compare_study(inp, {})
-    assert cmp.failures == ["overall: a declared table of kind descriptive that no R comparator covers"]
+    assert cmp.failures == ["forest: a declared table of kind forest_plot that no R comparator covers"]
 
 
 def test_a_declared_table_without_its_statistics_file_fails_naming_it(tmp_path):
