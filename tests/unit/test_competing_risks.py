@@ -232,3 +232,17 @@ def test_the_figure_prints_the_numbers_at_risk_under_the_declared_ticks(tmp_path
         assert mine["time"].tolist() == [0, 4, 8, 12]
         assert mine["n_at_risk"].tolist() == [int((times >= x).sum()) for x in (0, 4, 8, 12)]
     assert set(printed["role"]) == {"at_risk"} and set(printed["analysis"]) == {"by_arm"}
+
+
+def test_the_methods_name_aalen_johansen_and_gray_only_when_a_table_computed_them():
+    from retrocohort.manuscript.method_sentences import method_lines, methods_used
+
+    stats = KINDS["competing_risks"].statistics(_request())
+    records = stats.to_dict("records")
+    used = methods_used({"t9.json": records})
+    assert list(used) == ["cif", "Gray"]
+    text = " ".join(line.sentence for line in method_lines(used, CONFIG["statistics"]))
+    assert "Aalen-Johansen" in text and "Gray's k-sample test" in text
+    ungrouped = [r for r in records if r["role"] != "gray"]
+    assert list(methods_used({"t9.json": ungrouped})) == ["cif"]
+    assert methods_used({"km.json": [{"role": "km", "method": "Kaplan–Meier estimate"}]}).keys() == {"km"}
