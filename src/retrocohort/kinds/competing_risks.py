@@ -28,14 +28,12 @@ from retrocohort.analysis.survival_events import exclusion_sentence, group_reaso
 from retrocohort.config.check import variable_label
 from retrocohort.config.competing_risks import analysis_causes
 from retrocohort.errors import InputError, Problem
-from retrocohort.format.numbers import EM_DASH, format_number, is_missing, rounding_rule_sentence
 from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.kinds.base import TableKind, TableRequest
 from retrocohort.kinds.comparison import with_population
-from retrocohort.render.model import Row, Table
-from retrocohort.render.pvalue_marks import bold_footnote, bold_threshold, is_bold_p, method_footnotes
+from retrocohort.render.model import Table
 from retrocohort.stats.competing_risks import cumulative_incidence, gray_test, incidence_at
-from retrocohort.tables.cells import marked_p, number_style, synthetic_footnote, synthetic_label
+from retrocohort.tables.competing_risks_table import build_competing_table
 
 COLUMNS = [
     "analysis",
@@ -288,88 +286,11 @@ def statistics(request: TableRequest) -> pd.DataFrame:
     return _analyses(request)[0]
 
 
-def _pct_ci(rec: Mapping[str, Any], decimals: int, rule: str) -> str:
-    """ "6.4 (5.2–7.9)": the incidence and its CI in percent; an em dash when not estimable."""
-    if is_missing(rec["cif"]):
-        return EM_DASH
-    values = [None if is_missing(rec[k]) else 100 * float(rec[k]) for k in ("cif", "ci_low", "ci_high")]
-    text = [EM_DASH if v is None else format_number(v, decimals, rule=rule) for v in values]
-    return text[0] if values[1] is None else f"{text[0]} ({text[1]}–{text[2]})"
-
-
-def _quantity(value: float, unit: str) -> str:
-    text = format_number(value, 0 if float(value).is_integer() else 1, thousands_sep="")
-    return f"{text} {unit}" if unit else text
-
-
 def build(stats: pd.DataFrame, request: TableRequest) -> Table:
-    """Per analysis, cause and group: n (events of the cause), cumulative incidence (%) with
-    its CI at each declared time, and Gray's p-value (superscript test letter)."""
-    config, spec_t, tid = dict(request.config), request.spec, request.table_id
-    specs = list(spec_t["analyses"])
-    style = number_style(config, tid)
-    threshold = bold_threshold(config, tid, None)
-    times = sorted({float(h) for s in specs for h in s.get("times", [])})
-    conf = sorted({float(s["conf_level"]) for s in specs})
-    conf_text = "/".join(f"{100 * x:g}%" for x in conf)
-    units = {config["variables"].get(s["time"], {}).get("unit", "") for s in specs}
-    unit = units.pop() if len(units) == 1 else ""
-    rows, markers, notes = [], {}, []
-    for order, part in stats.groupby("order", sort=True):
-        spec = specs[int(order)]
-        (patients,) = part[part["role"] == "patients"].to_dict("records")
-        rows.append(
-            Row([synthetic_label(patients["analysis_label"], bool(patients["synthetic"]))], section=True)
-        )
-        events, inc, gray = (part[part["role"] == r] for r in ("events", "incidence", "gray"))
-        for cause in [group_key(x) for x in analysis_causes(spec)]:
-            mine = events[events["cause"] == cause]
-            rows.append(Row([str(mine["cause_label"].iloc[0])], indent=1, section=True))
-            test = gray[gray["cause"] == cause]
-            p_text, bold = "", False
-            if len(test):
-                rec = test.iloc[0].to_dict()
-                p_text, bold = (
-                    marked_p(rec["p_value"], rec["method"], config, markers),
-                    is_bold_p(rec["p_value"], threshold),
-                )
-            for i, rec in enumerate(mine.to_dict("records")):
-                cells = [rec["group"], f"{int(rec['n'])} ({int(rec['n_events'])})"]
-                for h in times:
-                    at = inc[(inc["cause"] == cause) & (inc["group"] == rec["group"]) & (inc["time"] == h)]
-                    cells.append(_pct_ci(at.iloc[0], spec["decimals"], style.rule) if len(at) else EM_DASH)
-                cells.append(p_text if i == 0 else "")
-                rows.append(Row(cells, indent=2, bold=[False] * (len(cells) - 1) + [bold and i == 0]))
-        counts = ", ".join(f"{n} {label}" for label, n in patients["details"]["events_by_cause"].items())
-        excluded = patients["excluded_reason"] if isinstance(patients["excluded_reason"], str) else ""
-        notes.append(
-            f"{patients['analysis_label']}: {int(patients['n'])} patients analysed: {counts}, "
-            f"{int(patients['n_censored'])} censored" + (f"; {excluded}." if excluded else ".")
-        )
-    columns = (
-        ["Analysis, cause and group", "n (events)"]
-        + [f"Cumulative incidence at {_quantity(h, unit)}, % ({conf_text} CI)" for h in times]
-        + ["p-Value"]
-    )
-    foot = list(spec_t.get("footnotes", [])) + notes
-    foot.append(
-        "Cumulative incidence: Aalen–Johansen estimator, each competing cause treated as a competing "
-        f"event (not as censoring); pointwise {conf_text} CI, log transform of the infinitesimal-jackknife "
-        "variance; — beyond the last follow-up."
-    )
-    foot.append(rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
-    foot += bold_footnote(threshold, rows)
-    foot += method_footnotes(markers)
-    if stats["synthetic"].astype(bool).any():
-        foot.append(synthetic_footnote(config))
-    table = style.table(
-        Table(
-            title=spec_t.get("title", "Cumulative incidence"),
-            columns=columns,
-            rows=rows,
-            footnotes=foot,
-            label=f"tab:{tid}",
-        )
+    """The competing-risks table (:func:`retrocohort.tables.competing_risks_table.build_competing_table`),
+    its population stated when it declares ``where:``."""
+    table = build_competing_table(
+        stats, dict(request.config), request.table_id, list(request.spec["analyses"])
     )
     return with_population(table, request)
 
