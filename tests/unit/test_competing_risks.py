@@ -14,6 +14,8 @@ The R numbers were printed with ``print(..., digits = 17)`` by::
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -246,3 +248,21 @@ def test_the_methods_name_aalen_johansen_and_gray_only_when_a_table_computed_the
     ungrouped = [r for r in records if r["role"] != "gray"]
     assert list(methods_used({"t9.json": ungrouped})) == ["cif"]
     assert methods_used({"km.json": [{"role": "km", "method": "Kaplan–Meier estimate"}]}).keys() == {"km"}
+
+
+def test_gray_test_of_three_groups_equals_cmprsk_cuminc_even_when_a_group_runs_out():
+    """R: cuminc(t, e, g)$Tests with g = rep(c("a", "b", "c"), 7); group b ends with an event
+    (its Kaplan–Meier reaches 0) before the last time: no 0/0 warning, the same statistic."""
+    t = [1, 2, 2, 3, 4, 5, 5, 6, 7, 8, 8, 9, 10, 12, 3, 4, 6, 6, 9, 11, 2]
+    e = [1, 2, 0, 1, 0, 2, 1, 1, 0, 2, 2, 1, 0, 1, 1, 2, 0, 1, 2, 1, 1]
+    g = ["abc"[i % 3] for i in range(21)]
+    expected = {1: (3.02618592993861890, 0.22022776670779087), 2: (0.35505962220522125, 0.83733603705315895)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for cause, (stat, p) in expected.items():
+            res = gray_test(t, e, g, of=cause)
+            assert (res.statistic, res.p_value, res.details["df"]) == (
+                pytest.approx(stat, rel=1e-10),
+                pytest.approx(p, rel=1e-10),
+                2,
+            )

@@ -212,7 +212,7 @@ def _gray_scores(
             on = risk > 0
             skm = np.where(on, skmm * (risk - d[1] - d[2]) / np.where(on, risk, 1), skm)
             f1 = np.where(on, f1m + skmm * d[1] / np.where(on, risk, 1), f1)
-            weight = np.where(on, risk / skmm, 0.0)  # R_r / S_r(t-) per group
+            weight = np.divide(risk, skmm, out=np.zeros(ng), where=on)  # R_r / S_r(t-); 0 when none at risk
             tr = weight.sum()
             tq = (weight * (1 - f1m)).sum()
             f = fm + nd1 / tr
