@@ -24,6 +24,7 @@ from r_tables import (
     parse_details,
     r_literal,
     r_numbers,
+    r_strings,
     rank_test_mode,
     regression_code,
     stratified_code,
@@ -95,13 +96,17 @@ def compare_rows(table: str, ours: pd.DataFrame, key: str, r: dict, cmp: Compari
 
 
 # --- Table 3 (paired) -------------------------------------------------------------------------------
-def tested_time_points(config: dict) -> list[dict]:
-    """The two time points of Table 3 as ``{day, window, rule, tie}`` (``paired_days``: exact days)."""
+def tested_time_points(config: dict, names: list[str] | None = None) -> list[dict]:
+    """The two time points of Table 3 (or ``names``, a paired table's ``time_points``) as
+    ``{day, window, rule, tie}`` (``paired_days`` and ``day<d>``: exact days)."""
     points = config.get("time_points") or {}
-    names = config.get("paired_time_points")
+    names = names or config.get("paired_time_points")
     if not names:
         return [{"day": int(d), "window": [int(d), int(d)]} for d in config["paired_days"]]
-    return [points[name] for name in names]
+    return [
+        points[name] if name in points else {"day": int(name[3:]), "window": [int(name[3:])] * 2}
+        for name in names
+    ]
 
 
 def time_point_values(values: pd.DataFrame, point: dict) -> pd.Series:
@@ -123,12 +128,17 @@ def time_point_values(values: pd.DataFrame, point: dict) -> pd.Series:
     return chosen.set_index("patient_id")["value"]
 
 
-def table3_code(inp: StudyInput, ours: pd.DataFrame) -> list[str]:
+def table3_code(
+    inp: StudyInput, ours: pd.DataFrame, table: str = "table3", spec: dict | None = None
+) -> list[str]:
+    """R calls of Table 3, or of the paired table ``spec`` (its time points, its population)."""
     stats = inp.config["statistics"]
-    first, second = tested_time_points(inp.config)
+    first, second = tested_time_points(inp.config, (spec or {}).get("time_points"))
+    patients = table_frame(inp, spec).index if spec is not None else inp.patients.index
+    measurements = inp.measurements[inp.measurements["patient_id"].isin(patients)]
     code = []
     for _, row in ours.iterrows():
-        values = inp.measurements[inp.measurements["variable"] == row["variable"]]
+        values = measurements[measurements["variable"] == row["variable"]]
         pairs = pd.concat(
             {"before": time_point_values(values, first), "after": time_point_values(values, second)}, axis=1
         ).dropna()
@@ -136,17 +146,18 @@ def table3_code(inp: StudyInput, ours: pd.DataFrame) -> list[str]:
         before, after = r_numbers(pairs["before"]), r_numbers(pairs["after"])
         if row["kind"] == "binary":
             code.append(
-                f"paired_binary('table3', {name}, {before}, {after}, {r_literal(stats['mcnemar']['method'])})"
+                f"paired_binary({r_literal(table)}, {name}, {before}, {after}, "
+                f"{r_literal(stats['mcnemar']['method'])})"
             )
         else:
             code.append(
-                f"paired_continuous('table3', {name}, {before}, {after}, {stats['decimals_for_tests']}, "
+                f"paired_continuous({r_literal(table)}, {name}, {before}, {after}, {stats['decimals_for_tests']}, "
                 f"{r_literal(stats['wilcoxon']['preset'])}, {stats['hodges_lehmann']['conf_level']})"
             )
     return code
 
 
-def compare_table3(ours: pd.DataFrame, r: dict, cmp: Comparison, preset: str) -> None:
+def compare_table3(ours: pd.DataFrame, r: dict, cmp: Comparison, preset: str, table: str = "table3") -> None:
     names = [c[: -len("_median")] for c in ours.columns if c.endswith("_median")]
     rename = {
         f"{s}@{w}": f"{n}_{s}"
@@ -155,14 +166,14 @@ def compare_table3(ours: pd.DataFrame, r: dict, cmp: Comparison, preset: str) ->
     }
     rename |= {"r_wilcox_p": None, "r_hl": None, "r_exact_p": None, "r_chi2": None, "hl": None}
     rename |= {f"{s}@{w}": None for w in ("before", "after") for s in ("n", "missing", "sd", "min", "max")}
-    compare_rows("table3", ours, "variable", r, cmp, rename)
-    cells = cells_of(r, "table3")
+    compare_rows(table, ours, "variable", r, cmp, rename)
+    cells = cells_of(r, table)
     for _, row in ours.iterrows():
         v = row["variable"]
         if row["kind"] == "binary":
             if row["details"] and "mcnemar_method=exact" in row["details"]:
                 cmp.differs(
-                    "table3",
+                    table,
                     v,
                     "p_value vs mcnemar.test",
                     row["p_value"],
@@ -172,12 +183,12 @@ def compare_table3(ours: pd.DataFrame, r: dict, cmp: Comparison, preset: str) ->
             continue
         hl = cells[(v, "hl")]
         for column, value in zip(("hl_estimate", "hl_ci_low", "hl_ci_high"), hl):
-            cmp.cell("table3", v, column, row[column], value)
+            cmp.cell(table, v, column, row[column], value)
         details = parse_details(row["details"])
         if preset != "R" and (details.get("has_ties") == "True" or details.get("n_zero", "0") != "0"):
             # exact conditional null with ties/zeros: R's wilcox.test falls back to the normal approximation
             cmp.differs(
-                "table3",
+                table,
                 v,
                 "p_value vs wilcox.test",
                 row["p_value"],
@@ -186,7 +197,7 @@ def compare_table3(ours: pd.DataFrame, r: dict, cmp: Comparison, preset: str) ->
             )
         elif preset != "R":
             cmp.cell(
-                "table3",
+                table,
                 v,
                 "p_value vs wilcox.test (no ties, no zeros)",
                 row["p_value"],
@@ -195,47 +206,53 @@ def compare_table3(ours: pd.DataFrame, r: dict, cmp: Comparison, preset: str) ->
 
 
 # --- group comparisons ------------------------------------------------------------------------------
-def groups_code(inp: StudyInput, ours: pd.DataFrame) -> list[str]:
+def groups_code(
+    inp: StudyInput, ours: pd.DataFrame, table: str = "groups", spec_t: dict | None = None
+) -> list[str]:
+    """R calls of the top-level group comparisons, or of the comparison table ``spec_t``."""
     code = []
-    for spec in inp.config.get("groups", []):
+    frame = table_frame(inp, spec_t) if spec_t is not None else inp.patients
+    for spec in spec_t["comparisons"] if spec_t is not None else inp.config.get("groups", []):
         test = ours[(ours["comparison"] == spec["id"]) & (ours["role"] == "test")].iloc[0]
         keys = [str(k) for k in spec["groups"]]
-        by = inp.patients[spec["group_variable"]].map(group_text)
-        outcome = inp.patients[spec["outcome"]]
+        by = frame[spec["group_variable"]].map(group_text)
+        outcome = frame[spec["outcome"]]
         x, y = (r_numbers(outcome[by == k]) for k in keys)
         mode = (
             "fisher"
             if test["test"] == "Fisher exact"
             else rank_test_mode(test["method"], parse_details(test["details"]))
         )
-        code.append(f"two_group_test('groups', {r_literal(spec['id'])}, {x}, {y}, {r_literal(mode)})")
+        code.append(
+            f"two_group_test({r_literal(table)}, {r_literal(spec['id'])}, {x}, {y}, {r_literal(mode)})"
+        )
         for key, label in spec["groups"].items():
             values = outcome[by == str(key)]
             binary = "TRUE" if test["test"] == "Fisher exact" else "FALSE"
             code.append(
-                f"summary_cells('groups', {r_literal(spec['id'] + '@' + label)}, {r_numbers(values)}, {binary})"
+                f"summary_cells({r_literal(table)}, {r_literal(spec['id'] + '@' + label)}, {r_numbers(values)}, {binary})"
             )
     return code
 
 
-def compare_groups(ours: pd.DataFrame, r: dict, cmp: Comparison) -> None:
-    cells = cells_of(r, "groups")
+def compare_groups(ours: pd.DataFrame, r: dict, cmp: Comparison, table: str = "groups") -> None:
+    cells = cells_of(r, table)
     for (row, column), values in cells.items():
         comparison, _, label = row.partition("@")
         rows = ours[ours["comparison"] == comparison]
         if label:
             got = rows[(rows["role"] == "summary") & (rows["group"] == label)].iloc[0]
-            cmp.cell("groups", row, column, got[column], values[0])
+            cmp.cell(table, row, column, got[column], values[0])
             continue
         got = rows[rows["role"] == "test"].iloc[0]
         if column == "r_or":  # fisher_or_root_tolerance: R's uniroot is ~1% off, the p is not
             cmp.cell(
-                "groups", row, "statistic (conditional OR vs R, 1e-2)", got["statistic"], values[0], rel=1e-2
+                table, row, "statistic (conditional OR vs R, 1e-2)", got["statistic"], values[0], rel=1e-2
             )
         elif column == "r_wilcox_p":
             if rank_test_mode(got["method"], parse_details(got["details"])) == "exact_ties":
                 cmp.differs(
-                    "groups",
+                    table,
                     row,
                     "p_value vs wilcox.test",
                     got["p_value"],
@@ -243,7 +260,7 @@ def compare_groups(ours: pd.DataFrame, r: dict, cmp: Comparison) -> None:
                     "mann_whitney_exact_with_ties",
                 )
         else:
-            cmp.cell("groups", row, column, got[column], values[0])
+            cmp.cell(table, row, column, got[column], values[0])
 
 
 # --- survival -------------------------------------------------------------------------------------
@@ -262,33 +279,45 @@ def time_and_status(patients: pd.DataFrame, spec: dict) -> tuple[pd.Series, pd.S
     return time[keep], status[keep]
 
 
-def survival_code(inp: StudyInput, ours: pd.DataFrame) -> list[str]:
+def survival_code(
+    inp: StudyInput, ours: pd.DataFrame, table: str = "", spec_t: dict | None = None
+) -> list[str]:
+    """R calls of the top-level analyses, or (``table``: prefix of the cells) of a survival table."""
     code = []
-    for spec in inp.config.get("survival", []):
+    frame = table_frame(inp, spec_t) if spec_t is not None else inp.patients
+    for spec in inp.config.get("survival", []) if spec_t is None else spec_t["analyses"]:
         rows = ours[ours["analysis"] == spec["id"]]
         ci_type, conf = rows["ci_type"].iloc[0], rows["conf_level"].iloc[0]
-        time, status = time_and_status(inp.patients, spec)
+        time, status = time_and_status(frame, spec)
         horizons = r_numbers(spec.get("horizons", []))
         parts = {"All patients": time.index}
+        name = r_literal(table + spec["id"])
         if spec.get("group_variable"):
-            by = inp.patients.loc[time.index, spec["group_variable"]].map(group_text)
+            by = frame.loc[time.index, spec["group_variable"]].map(group_text)
             parts = {label: time.index[by == str(key)] for key, label in spec["groups"].items()}
             code.append(
-                f"logrank_cells({r_literal(spec['id'])}, {r_numbers(time)}, {r_numbers(status)}, "
+                f"logrank_cells({name}, {r_numbers(time)}, {r_numbers(status)}, "
                 f"{r_numbers(by.map({str(k): i for i, k in enumerate(spec['groups'])}))})"
             )
         for label, index in parts.items():
             code.append(
-                f"km_cells({r_literal(spec['id'])}, {r_literal(label)}, {r_numbers(time[index])}, "
+                f"km_cells({name}, {r_literal(label)}, {r_numbers(time[index])}, "
                 f"{r_numbers(status[index])}, {horizons}, {r_literal(ci_type)}, {conf})"
             )
     return code
 
 
-def compare_survival(inp: StudyInput, ours: pd.DataFrame, r: dict, cmp: Comparison) -> None:
-    for spec in inp.config.get("survival", []):
-        table = spec["id"]
-        rows = ours[ours["analysis"] == table]
+def compare_survival(
+    inp: StudyInput,
+    ours: pd.DataFrame,
+    r: dict,
+    cmp: Comparison,
+    prefix: str = "",
+    spec_t: dict | None = None,
+) -> None:
+    for spec in inp.config.get("survival", []) if spec_t is None else spec_t["analyses"]:
+        table = prefix + spec["id"]
+        rows = ours[ours["analysis"] == spec["id"]]
         for (row, column), values in cells_of(r, table).items():
             if row == "logrank":
                 cmp.cell(table, row, column, rows[rows["role"] == "logrank"].iloc[0][column], values[0])
@@ -366,32 +395,172 @@ def table_frame(inp: StudyInput, spec: dict) -> pd.DataFrame:
     return frame
 
 
+# --- competing risks ------------------------------------------------------------------------------
+def competing_status(frame: pd.DataFrame, spec: dict) -> tuple[pd.Series, pd.Series]:
+    """Follow-up time and cause code (0 censored, k the k-th of cause + competing) as the
+    analysis declares them; patients without a time or status left out."""
+    causes = [spec["cause"], *spec["competing"]]
+    code = {group_text(c): float(k) for k, c in enumerate(causes, start=1)}
+    code |= {group_text(c): 0.0 for c in spec["censored"]}
+    status = frame[spec["status"]].map(lambda v: code.get(group_text(v), float("nan")))
+    time = frame[spec["time"]].astype(float)
+    keep = time.notna() & status.notna() & (time >= 0)
+    return time[keep], status[keep]
+
+
+def competing_code(inp: StudyInput, table: str, spec_t: dict) -> list[str]:
+    """R calls of a competing_risks table: survfit multi-state per group, cuminc by group."""
+    frame, code = table_frame(inp, spec_t), []
+    for spec in spec_t["analyses"]:
+        time, status = competing_status(frame, spec)
+        causes = r_strings(group_text(c) for c in [spec["cause"], *spec["competing"]])
+        parts = {"All patients": time.index}
+        if spec.get("group_variable"):
+            by = frame.loc[time.index, spec["group_variable"]].map(group_text)
+            groups = spec.get("groups") or {k: k for k in sorted(by.dropna().unique())}
+            parts = {label: time.index[by == str(key)] for key, label in groups.items()}
+            kept = by.isin([str(k) for k in groups])
+            code.append(
+                f"gray_cells({r_literal(table)}, {r_literal(spec['id'])}, {r_numbers(time[kept])}, "
+                f"{r_numbers(status[kept])}, {r_strings(by[kept])}, {causes})"
+            )
+        for label, index in parts.items():
+            code.append(
+                f"cif_cells({r_literal(table)}, {r_literal(spec['id'])}, {r_literal(label)}, "
+                f"{r_numbers(time[index])}, {r_numbers(status[index])}, {causes}, "
+                f"{r_numbers(spec.get('times', []))}, {spec['conf_level']})"
+            )
+    return code
+
+
+def compare_competing(table: str, spec_t: dict, ours: pd.DataFrame, r: dict, cmp: Comparison) -> None:
+    """Every cell R gave for a competing_risks table against its statistics file, and as many
+    curve rows in ours as in R per analysis, group and cause."""
+    cells = cells_of(r, table)
+    for (row, column), values in cells.items():
+        parts = row.split("@")
+        if parts[-1] == "gray":
+            analysis, cause, _ = parts
+            mine = ours[(ours["analysis"] == analysis) & (ours["role"] == "gray") & (ours["cause"] == cause)]
+        else:
+            analysis, group, cause, role, *index = parts
+            mine = ours[
+                (ours["analysis"] == analysis)
+                & (ours["role"] == role)
+                & (ours["group"] == group)
+                & (ours["cause"] == cause)
+            ]
+            if role == "cif":
+                mine = mine.sort_values("time", kind="stable")
+            if index:
+                mine = mine.iloc[int(index[0]) - 1 : int(index[0])]
+        if mine.empty:
+            cmp.fail(f"{table} | row {row}: R has it, ours has no such row")
+            continue
+        got = mine.iloc[0]
+        if column == "ci":
+            cmp.cell(table, row, "ci_low", got["ci_low"], values[0])
+            cmp.cell(table, row, "ci_high", got["ci_high"], values[1])
+        else:
+            cmp.cell(table, row, column, got[column], values[0])
+    for spec in spec_t["analyses"]:
+        curves = ours[(ours["analysis"] == spec["id"]) & (ours["role"] == "cif")]
+        n_r = len({row for row, _ in cells if row.startswith(spec["id"] + "@") and "@cif@" in row})
+        if len(curves) != n_r or n_r == 0:
+            cmp.fail(f"{table} | analysis {spec['id']}: {len(curves)} curve rows in ours, {n_r} in R")
+
+
+# --- one study run: every table it declares ---------------------------------------------------------
+#: Declared kinds whose tables hold no statistic for R to recompute (a listing prints each patient's
+#: own values). Every other declared table is recomputed by R, or the comparison fails naming it.
+NO_STATISTICS = ("listing",)
+
+
+def classic_tables(config: dict) -> list[str]:
+    """Stems of the classic (not declared by kind) tables the study has: Table 1, the paired
+    Table 3, the top-level group comparisons and time-to-event analyses."""
+    tables = config.get("tables") or {}
+    found = [t for t in ("table1", "table3") if isinstance(tables.get(t), dict) and "kind" not in tables[t]]
+    return found + [t for t in ("groups", "survival") if config.get(t)]
+
+
+def declared(config: dict) -> dict[str, dict]:
+    """{id: spec} of the tables declared by kind."""
+    return {t: s for t, s in (config.get("tables") or {}).items() if isinstance(s, dict) and "kind" in s}
+
+
+def paired_rows(ours: pd.DataFrame) -> pd.DataFrame:
+    """The paired tests of a paired statistics file (not its extra or repeated-measures rows)."""
+    return ours[ours["role"] == "main"].reset_index(drop=True) if "role" in ours else ours
+
+
+def declared_code(inp: StudyInput, table: str, spec: dict) -> list[str] | None:
+    """R calls of one declared table, None when its kind (or form) has no comparator here."""
+    kind, ours = spec["kind"], inp.stats(table)
+    if kind == "descriptive":
+        return stratified_code(table, table_frame(inp, spec), spec, ours)
+    if kind == "regression":
+        return regression_code(table, table_frame(inp, spec), spec)
+    if kind == "survival":
+        return survival_code(inp, ours, f"{table}/", spec)
+    if kind == "comparison":
+        return groups_code(inp, ours, table, spec)
+    if kind == "paired":
+        return table3_code(inp, paired_rows(ours), table, spec)
+    if kind == "competing_risks":
+        return competing_code(inp, table, spec)
+    return None
+
+
 def oracle_code(inp: StudyInput) -> list[str]:
+    """Every R call of the study: its classic tables, then each table it declares by kind."""
     code = []
-    for stem, build in (("table1", table1_code), ("table3_paired", table3_code), ("groups", groups_code)):
-        if (ours := inp.stats(stem)) is not None:
-            code += build(inp, ours)
-    if (ours := inp.stats("survival")) is not None:
-        code += survival_code(inp, ours)
-    for table_id, spec in model_tables(inp.config, "stratified").items():
-        code += stratified_code(table_id, table_frame(inp, spec), spec, inp.stats(table_id))
-    for table_id, spec in model_tables(inp.config, "regression").items():
-        code += regression_code(table_id, table_frame(inp, spec), spec)
+    classic = classic_tables(inp.config)
+    if "table1" in classic:
+        code += table1_code(inp, inp.stats("table1"))
+    if "table3" in classic:
+        code += table3_code(inp, inp.stats("table3_paired"))
+    if "groups" in classic:
+        code += groups_code(inp, inp.stats("groups"))
+    if "survival" in classic:
+        code += survival_code(inp, inp.stats("survival"))
+    for table, spec in declared(inp.config).items():
+        code += declared_code(inp, table, spec) or []
     return code
 
 
 def compare_study(inp: StudyInput, r: dict) -> Comparison:
+    """Every table of the study against R; a declared table no comparator covers is a failure
+    naming it (never skipped silently), unless its kind computes no statistic (NO_STATISTICS)."""
     cmp = Comparison()
-    if (ours := inp.stats("table1")) is not None:
+    classic = classic_tables(inp.config)
+    if "table1" in classic:
+        ours = inp.stats("table1")
         compare_rows("table1", ours[ours["stat"] != "section"], "variable", r, cmp)
-    if (ours := inp.stats("table3_paired")) is not None:
-        compare_table3(ours, r, cmp, inp.config["statistics"]["wilcoxon"]["preset"])
-    if (ours := inp.stats("groups")) is not None:
-        compare_groups(ours, r, cmp)
-    if (ours := inp.stats("survival")) is not None:
-        compare_survival(inp, ours, r, cmp)
-    for table_id in model_tables(inp.config, "stratified"):
-        compare_stratified(table_id, inp.stats(table_id), r, cmp)
-    for table_id in model_tables(inp.config, "regression"):
-        compare_regression(table_id, inp.stats(table_id), r, cmp, REL_MODEL)
+    if "table3" in classic:
+        compare_table3(inp.stats("table3_paired"), r, cmp, inp.config["statistics"]["wilcoxon"]["preset"])
+    if "groups" in classic:
+        compare_groups(inp.stats("groups"), r, cmp)
+    if "survival" in classic:
+        compare_survival(inp, inp.stats("survival"), r, cmp)
+    for table, spec in declared(inp.config).items():
+        kind, ours = spec["kind"], inp.stats(table)
+        if kind in NO_STATISTICS:
+            continue
+        if ours is None:
+            cmp.fail(f"{table}: declared (kind {kind}) but results/stats/{table}.csv is missing")
+        elif kind == "descriptive":
+            compare_stratified(table, ours, r, cmp)
+        elif kind == "regression":
+            compare_regression(table, ours, r, cmp, REL_MODEL)
+        elif kind == "survival":
+            compare_survival(inp, ours, r, cmp, f"{table}/", spec)
+        elif kind == "comparison":
+            compare_groups(ours, r, cmp, table)
+        elif kind == "paired":
+            compare_table3(paired_rows(ours), r, cmp, inp.config["statistics"]["wilcoxon"]["preset"], table)
+        elif kind == "competing_risks":
+            compare_competing(table, spec, ours, r, cmp)
+        else:
+            cmp.fail(f"{table}: a declared table of kind {kind} that no R comparator covers")
     return cmp

@@ -154,11 +154,18 @@ def rank_test_mode(method: str, details: Mapping[str, str] | None = None) -> str
 # --- stratified descriptive tables --------------------------------------------------------------
 def stratified_code(table: str, data: pd.DataFrame, spec: Mapping, ours: pd.DataFrame) -> list[str]:
     """R calls recomputing a ``stratified_statistics`` frame ``ours`` of table ``spec`` (keys
-    ``by``, ``rows``, optional ``group_labels``) from the patient frame ``data``."""
-    by = spec["by"]
-    labels = spec.get("group_labels") or {v: v for v in sorted({group_text(x) for x in data[by]} - {None})}
+    ``by``, ``rows``, optional ``group_labels``) from the patient frame ``data``; without
+    ``by``, the Overall column only."""
+    by = spec.get("by")
+    if by is None:
+        labels: Mapping = {}
+        code = [f"g <- rep(NA, {len(data)})"]
+    else:
+        labels = spec.get("group_labels") or {
+            v: v for v in sorted({group_text(x) for x in data[by]} - {None})
+        }
+        code = [f"g <- {r_strings(group_text(v) for v in data[by])}"]
     groups = [group_text(g) for g in labels]
-    code = [f"g <- {r_strings(group_text(v) for v in data[by])}"]
     heads = ours[ours["row_type"].isin(["value", "variable"])].set_index("variable")
     for row in spec["rows"]:
         variable = row["variable"]

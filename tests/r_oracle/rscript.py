@@ -42,7 +42,7 @@ def require_rscript() -> str:
 
     exe = find_rscript()
     if exe is None:
-        message = "Rscript not found (apt-get install -y r-base-core r-cran-survival)"
+        message = "Rscript not found (apt-get install -y r-base-core r-cran-survival r-cran-cmprsk)"
         if os.environ.get(REQUIRE_ENV) == "1":
             pytest.fail(f"{message}, but {REQUIRE_ENV}=1")
         pytest.skip(message)

@@ -193,10 +193,11 @@ yang_dalton <- function(p1, p2) {
 }
 
 stratified_variable <- function(table, variable, x, g, groups, labels, kind, mode, hf = 7) {
-  keep <- !is.na(g) & g %in% groups
+  overall_only <- length(groups) == 0  # a descriptive table without `by`: the Overall column only
+  keep <- if (overall_only) rep(TRUE, length(x)) else !is.na(g) & g %in% groups
   x <- x[keep]
   g <- factor(g[keep], levels = groups)
-  sets <- c(list(x), split(x, g))
+  sets <- if (overall_only) list(x) else c(list(x), split(x, g))
   names(sets) <- c("Overall", labels)
   for (s in names(sets)) {
     v <- sets[[s]]
@@ -214,6 +215,7 @@ stratified_variable <- function(table, variable, x, g, groups, labels, kind, mod
       put(table, paste0(variable, ":Missing"), paste0("percent@", s), 100 * mean(is.na(v)))
     }
   }
+  if (overall_only) return(invisible())
   ok <- !is.na(x)
   xs <- x[ok]; gs <- droplevels(g[ok])
   pairs <- combn(levels(gs), 2)
@@ -300,5 +302,52 @@ regression_model <- function(table, analysis, predictor, d, formula, kind) {
     put(table, row, "z", w$coef[[term]] / w$se[[term]])
     put(table, row, "p_value", w$p[[term]])
     put(table, row, "n", if (kind == "cox") fit$n else nobs(fit))
+  }
+}
+
+# --- competing risks --------------------------------------------------------------------------
+# Cumulative incidence of each cause: Aalen-Johansen by survfit multi-state (pstate, std.err and
+# the default log CI); Gray's test by cmprsk::cuminc (rho = 0). status: 0 = censored, k = the
+# k-th of `causes` (the cause of interest first). Rows: "<analysis>@<group>@<cause>@cif@<i>" (i-th
+# distinct time), "...@incidence@<j>" (j-th declared time), "...@events"; "<analysis>@<cause>@gray".
+cif_cells <- function(table, analysis, group, time, status, causes, times, conf_level) {
+  st <- factor(status, levels = 0:length(causes), labels = c("censored", causes))
+  fit <- survfit(Surv(time, st) ~ 1, conf.int = conf_level)
+  for (j in seq_along(causes)) {
+    k <- match(causes[j], fit$states)
+    for (i in seq_along(fit$time)) {
+      row <- paste(analysis, group, causes[j], "cif", i, sep = "@")
+      put(table, row, "time", fit$time[i])
+      put(table, row, "n_at_risk", fit$n.risk[i, 1])
+      put(table, row, "n_events", fit$n.event[i, k])
+      put(table, row, "cif", fit$pstate[i, k])
+      put(table, row, "std_err", fit$std.err[i, k])
+      put(table, row, "ci", c(fit$lower[i, k], fit$upper[i, k]))
+    }
+    for (h in seq_along(times)) {
+      row <- paste(analysis, group, causes[j], "incidence", h, sep = "@")
+      put(table, row, "time", times[h])
+      if (times[h] > max(fit$time)) {  # beyond the last follow-up: summary.survfit reports nothing
+        put(table, row, "cif", NA)
+        next
+      }
+      s <- summary(fit, times = times[h])
+      put(table, row, "n_at_risk", sum(time >= times[h]))
+      put(table, row, "cif", s$pstate[1, k])
+      put(table, row, "std_err", s$std.err[1, k])
+      put(table, row, "ci", c(s$lower[1, k], s$upper[1, k]))
+    }
+    put(table, paste(analysis, group, causes[j], "events", sep = "@"), "n_events", sum(status == j))
+  }
+}
+
+gray_cells <- function(table, analysis, time, status, group, causes) {
+  suppressPackageStartupMessages(library(cmprsk))
+  tests <- cuminc(time, status, group)$Tests
+  for (j in seq_along(causes)) {
+    row <- paste(analysis, causes[j], "gray", sep = "@")
+    i <- match(as.character(j), rownames(tests))
+    put(table, row, "statistic", tests[i, "stat"])
+    put(table, row, "p_value", tests[i, "pv"])
   }
 }

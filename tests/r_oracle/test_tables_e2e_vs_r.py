@@ -9,9 +9,12 @@ with ties) and the test also asserts that R's own function gives a different num
 run with ``statistics.wilcoxon.preset: R`` and ``statistics.mcnemar.method: chi2_cc`` must
 equal wilcox.test / mcnemar.test themselves.
 
-One Rscript call per study run. A new study is one entry in ``STUDIES``; its stratified
-(kind descriptive with ``by``) and regression tables are checked by r_tables.py's comparators.
-Needs Rscript with survival: a skip locally without R, a failure in CI (RETROCOHORT_REQUIRE_R=1).
+One Rscript call per study run. A new study is one entry in ``STUDIES``: every table it has is
+checked, classic or declared by kind (r_study_tables.compare_study: stratified descriptive,
+regression, comparison, survival, paired and competing-risks tables); a declared table no
+comparator covers fails, naming it. The R-preset run concerns the paired tests, so it runs for
+the studies with a paired table only. Needs Rscript with survival and cmprsk: a skip locally
+without R, a failure in CI (RETROCOHORT_REQUIRE_R=1).
 """
 
 from __future__ import annotations
@@ -23,7 +26,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from r_study_tables import StudyInput, compare_study, compare_table3, oracle_code, study_input
+from r_study_tables import (
+    StudyInput,
+    classic_tables,
+    compare_competing,
+    compare_study,
+    compare_table3,
+    declared,
+    oracle_code,
+    study_input,
+)
 from r_tables import (
     REL_MODEL,
     Comparison,
@@ -52,8 +64,27 @@ class OracleStudy:
     directory: Path
 
 
-#: Studies checked end to end: the flagship and the second real study (Mayo PBC trial).
-STUDIES = [OracleStudy("flagship", ROOT), OracleStudy("pbc", ROOT / "studies" / "pbc")]
+#: Studies checked end to end: the flagship, the second real study (Mayo PBC trial) and the
+#: third (Mayo MGUS cohort: no paired table, a competing-risks table).
+STUDIES = [
+    OracleStudy("flagship", ROOT),
+    OracleStudy("pbc", ROOT / "studies" / "pbc"),
+    OracleStudy("mgus2", ROOT / "studies" / "mgus2"),
+]
+
+
+def has_paired_table(study: OracleStudy) -> bool:
+    """The study has the classic Table 3 or a table of kind paired."""
+    config = yaml.safe_load((study.directory / "config" / "config.yaml").read_text(encoding="utf-8"))
+    tables = config.get("tables") or {}
+    return any(
+        isinstance(spec, dict) and (spec.get("kind") == "paired" or (tid == "table3" and "kind" not in spec))
+        for tid, spec in tables.items()
+    )
+
+
+#: Studies with paired tests: the R-preset run (and its perturbed paired cell) concerns them only.
+PAIRED_STUDIES = [study for study in STUDIES if has_paired_table(study)]
 #: Config of the second run, whose paired table must be R's by construction.
 R_PRESET = {"wilcoxon": {"preset": "R"}, "mcnemar": {"method": "chi2_cc"}}
 
@@ -82,7 +113,7 @@ def default_run(request, tmp_path_factory) -> tuple[StudyInput, dict]:
     return run_study(tmp_path_factory, tmp_path_factory.mktemp(request.param.name), request.param)
 
 
-@pytest.fixture(scope="module", params=STUDIES, ids=lambda s: s.name)
+@pytest.fixture(scope="module", params=PAIRED_STUDIES, ids=lambda s: s.name)
 def r_preset_run(request, tmp_path_factory) -> tuple[StudyInput, dict]:
     return run_study(
         tmp_path_factory, tmp_path_factory.mktemp(request.param.name + "_r_preset"), request.param, R_PRESET
@@ -97,7 +128,7 @@ def test_every_table_cell_equals_r_or_its_documented_difference(default_run):
 def test_paired_table_under_the_r_preset_is_r_by_construction(r_preset_run):
     inp, r = r_preset_run
     ours = inp.stats("table3_paired")
-    assert ours is not None, "every study of STUDIES has a paired table"
+    assert ours is not None, "every study of PAIRED_STUDIES has the paired Table 3"
     assert inp.config["statistics"]["wilcoxon"]["preset"] == "R"
     cmp = Comparison()
     compare_table3(ours, r, cmp, "R")
@@ -115,9 +146,13 @@ def test_paired_table_under_the_r_preset_is_r_by_construction(r_preset_run):
 
 def test_a_perturbed_cell_is_reported_with_table_row_column(default_run):
     """The comparison can fail: one Hodges-Lehmann estimate moved by 1e-8 (relative) of the
-    paired table every study here has is reported, naming table, row and column."""
+    paired table is reported, naming table, row and column (the competing-risks cell of a study
+    without one: test_a_perturbed_competing_risks_cell_is_reported)."""
     inp, r = default_run
     ours = inp.stats("table3_paired")
+    if ours is None:
+        assert "table3" not in classic_tables(inp.config)
+        pytest.skip("no paired Table 3 in this study: its competing-risks cell is perturbed instead")
     target = ours.index[
         (ours["kind"] == "continuous") & ours["hl_estimate"].notna() & (ours["hl_estimate"] != 0)
     ][0]
@@ -127,6 +162,31 @@ def test_a_perturbed_cell_is_reported_with_table_row_column(default_run):
     compare_table3(ours, r, cmp, inp.config["statistics"]["wilcoxon"]["preset"])
     assert len(cmp.failures) == 1
     assert cmp.failures[0].startswith(f"table3 | row {ours.loc[target, 'variable']} | hl_estimate: ours ")
+
+
+def test_a_perturbed_competing_risks_cell_is_reported(default_run):
+    """The competing-risks comparison can fail: one cumulative incidence moved by 1e-8
+    (relative) is reported once, naming table, row and column; a curve row removed is reported
+    as missing."""
+    inp, r = default_run
+    tables = {t: s for t, s in declared(inp.config).items() if s["kind"] == "competing_risks"}
+    if not tables:
+        pytest.skip("no competing-risks table in this study")
+    table, spec = next(iter(tables.items()))
+    ours = inp.stats(table)
+    cmp = Comparison()
+    compare_competing(table, spec, ours, r, cmp)
+    cmp.assert_ok(minimum=1000)
+    target = ours.index[(ours["role"] == "cif") & (ours["cif"] > 0)][0]
+    broken = ours.copy()
+    broken.loc[target, "cif"] *= 1 + 1e-8
+    cmp = Comparison()
+    compare_competing(table, spec, broken, r, cmp)
+    assert len(cmp.failures) == 1 and f"{table} | row {ours.loc[target, 'analysis']}@" in cmp.failures[0]
+    assert "@cif@" in cmp.failures[0] and "| cif: ours" in cmp.failures[0]
+    cmp = Comparison()
+    compare_competing(table, spec, ours.drop(index=target), r, cmp)
+    assert any("curve rows in ours" in f for f in cmp.failures), cmp.failures
 
 
 # --- the comparators a second study's tables use, on frames from the library on survival::pbc --------

@@ -55,9 +55,7 @@ rule cohort_figure:
             f"{FIGURES}/{{table}}/km_{{figure}}.png",
             caption="../report/survival.rst",
             category="3. Figures",
-            labels=lambda wildcards: {
-                "figure": f"Kaplan-Meier: {figure_label(wildcards.table, wildcards.figure)}"
-            },
+            labels=lambda wildcards: {"figure": figure_label(wildcards.table, wildcards.figure)},
         ),
         svg=f"{FIGURES}/{{table}}/km_{{figure}}.svg",
         pdf=f"{FIGURES}/{{table}}/km_{{figure}}.pdf",

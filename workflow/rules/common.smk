@@ -172,6 +172,7 @@ KIND_KEYS = {
     "listing": [],
     "comparison": ["statistics/mann_whitney", "statistics/chi_square", "study/synthetic_note"],
     "survival": ["study/synthetic_note"],
+    "competing_risks": ["study/synthetic_note"],
     "paired": [
         "paired_time_points",
         "statistics/mcnemar",
@@ -185,9 +186,12 @@ KIND_KEYS = {
 
 
 def figure_label(table_id, figure_id):
-    """The printed name of a declared table's figure: its analysis' label (else its id)."""
+    """The printed name of a declared table's figure: what it draws (Kaplan-Meier, or the
+    cumulative incidence of a competing_risks table) and its analysis' label (else its id)."""
     entries = TABLES[table_id].get("analyses") or []
-    return next((a.get("label", figure_id) for a in entries if a["id"] == figure_id), figure_id)
+    label = next((a.get("label", figure_id) for a in entries if a["id"] == figure_id), figure_id)
+    what = "Cumulative incidence" if TABLES[table_id]["kind"] == "competing_risks" else "Kaplan-Meier"
+    return f"{what}: {label}"
 
 
 def cohort_table_keys(table_id):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from retrocohort.config.competing_risks import competing_risks_problems
 from retrocohort.config.derived_spec import NUMERIC_OPS
 from retrocohort.config.regression_terms import regression_term_problems, regression_term_variables
 from retrocohort.config.unknown import unknown_variable_problems
@@ -380,4 +381,5 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
         problems += _reference_problems(tid, spec, config, file) + _row_problems(tid, spec, config, file)
         problems += where_problems(tid, spec, config, file)
         problems += regression_term_problems(tid, spec, config, file)
+    problems += competing_risks_problems(config, known, file)
     return problems + hscore_stage_problems(config, file)

@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from retrocohort.config.analysis_entries import family_entries
+from retrocohort.config.competing_risks import competing_analyses
 from retrocohort.config.values import printed, value_domain
 from retrocohort.errors import Problem
 
@@ -187,4 +188,8 @@ def with_level_labels(config: Mapping[str, Any]) -> dict:
             name = entry.get("group_variable")
             if name and "groups" not in entry and declared_level_labels(out, name):
                 entry["groups"] = labelled_groups(out, name)
+    for _, entry in competing_analyses(out):  # the analyses of competing_risks tables, likewise
+        name = entry.get("group_variable")
+        if name and "groups" not in entry and declared_level_labels(out, name):
+            entry["groups"] = labelled_groups(out, name)  # type: ignore[index]
     return out

@@ -153,6 +153,19 @@ REGISTRY: dict[str, MethodEntry] = {
         ),
         registered("logrank"),
         MethodEntry(
+            "cif",
+            "Aalen-Johansen cumulative incidence",
+            "survival::survfit(Surv(time, factor(status)) ~ group) (multi-state: pstate, std.err)",
+            "Aalen OO, Johansen S. An empirical transition matrix for non-homogeneous Markov chains "
+            "based on censored observations. Scand J Stat 1978;5:141-50.",
+            fixed(
+                "Cumulative incidence of each cause estimated by the Aalen-Johansen estimator, "
+                "competing causes treated as competing events (not censored), with pointwise "
+                "confidence intervals from the infinitesimal-jackknife variance on the log scale"
+            ),
+        ),
+        registered("gray"),
+        MethodEntry(
             "cox",
             "Cox proportional-hazards regression",
             "survival::coxph(Surv(time, event) ~ x, ties = 'efron'); confint.default",
@@ -193,7 +206,7 @@ def record_keys(rec: Mapping[str, Any]) -> list[str]:
     if rec.get("model") in ("cox", "logistic") and _is_computed(rec):
         keys.append(str(rec["model"]))
         keys += [str(rec[k]) for k in ("global_test", "ph_test") if isinstance(rec.get(k), str) and rec[k]]
-    if rec.get("role") in ("km", "median") and _is_computed(rec):
+    if rec.get("role") in ("km", "median", "cif") and _is_computed(rec):
         keys.append(str(rec["role"]))
     if isinstance(rec.get("hl_method"), str) and rec["hl_method"]:
         keys.append("Hodges-Lehmann")

@@ -19,6 +19,7 @@ from typing import Any
 
 from retrocohort.kinds.paired import spec_points
 from retrocohort.manuscript.namespace import Namespace, key_part, present
+from retrocohort.manuscript.skeleton_competing import competing_paragraph
 from retrocohort.manuscript.skeleton_words import (
     Records,
     others_sentence,
@@ -147,6 +148,11 @@ def groups_paragraph(
 ANALYSIS_PARAGRAPHS = {
     "comparison": (groups_paragraph, "comparisons", "compares outcomes between groups"),
     "survival": (survival_paragraph, "analyses", "reports time to event (Kaplan–Meier)"),
+    "competing_risks": (
+        competing_paragraph,
+        "analyses",
+        "reports the cumulative incidence of competing events (Aalen–Johansen)",
+    ),
 }
 
 

@@ -52,6 +52,7 @@ from retrocohort.format.numbers import (
 )
 from retrocohort.format.pvalues import p_value_format
 from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_part, present
+from retrocohort.manuscript.sources_competing import competing_entries
 from retrocohort.manuscript.sources_tests import groups_entries, paired_entries, survival_entries
 from retrocohort.tables.cells import number_style
 from retrocohort.tables.cohort_tables import _STAT_NUMBERS  # the numbers each cell prints
@@ -388,4 +389,10 @@ def declared_entries(records: list[dict], path: str, table_id: str, config: Mapp
         return regression_entries(records, path, table_id, config)
     if kind in POPULATION_COLUMNS:
         return analysis_table_entries(records, path, table_id, config)
+    if kind == "competing_risks":  # its population is counted as a survival analysis' (patients row)
+        space = competing_entries(records, path, table_key(table_id), table_style(config, table_id))
+        size = population_entry(records, path, "survival", table_style(config, table_id))
+        if size is not None:
+            space.add(table_key(table_id, "n"), size)
+        return space
     return Namespace()

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from retrocohort.stats.competing_risks import gray_test
 from retrocohort.stats.contingency import chi_square_independence, fisher_freeman_halton
 from retrocohort.stats.cox_zph import cox_zph
 from retrocohort.stats.expected_count import chi_square_or_exact
@@ -301,6 +302,19 @@ TESTS: dict[str, TestEntry] = {
             "survival::cox.zph(fit) (transform = 'km', terms = TRUE)",
             "Grambsch PM, Therneau TM. Proportional hazards tests and diagnostics based on weighted "
             "residuals. Biometrika 1994;81:515-26.",
+        ),
+        TestEntry(
+            "gray",
+            "Gray",
+            "Gray's test",
+            (),
+            gray_test,
+            "other",
+            "Gray's k-sample test of equal cumulative incidence of a cause between groups, competing "
+            "causes treated as competing events (rho = 0, chi-square on k - 1 df)",
+            "cmprsk::cuminc(ftime, fstatus, group)$Tests",
+            "Gray RJ. A class of K-sample tests for comparing the cumulative incidence of a competing "
+            "risk. Ann Stat 1988;16:1141-54.",
         ),
     )
 }
