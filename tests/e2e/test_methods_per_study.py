@@ -98,6 +98,8 @@ def test_mgus2_methods_name_its_cohort_analyses_and_nothing_it_lacks(mgus2, monk
             "Cox proportional-hazards",
             "Logistic regression",
             "Progression to plasma-cell malignancy",
+            "Aalen–Johansen",
+            "Gray",
         ):
             assert phrase in where, phrase
         for phrase in ("Day 0", "Day 7", "HScore", "McNemar", "signed-rank", "Friedman", "Fisher"):
