@@ -64,9 +64,6 @@ PENDING = {
     "ingest/screening.py",
     "ingest/sources.py",
     "manuscript/sources_descriptive.py",
-    "tables/build.py",
-    "tables/cells.py",
-    "tables/cohort_tables.py",
 }
 
 

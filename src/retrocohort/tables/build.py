@@ -42,13 +42,13 @@ _TABLE1_NUMBERS = {"median": ("median",), "mean_sd": ("mean", "sd"), "median_iqr
 
 def _table1_numbers(rec: dict, spec: dict) -> list[tuple[object, int]]:
     """Every ``(value, decimals)`` printed in a Table 1 row: reference range and statistic."""
-    dec, rdec = spec.get("decimals", 1), spec.get("reference_decimals", 1)
+    dec, rdec = spec["decimals"], spec["reference_decimals"]
     numbers = [(v, rdec) for v in spec.get("reference", [])]
     return numbers + [(rec[key], dec) for key in _TABLE1_NUMBERS.get(rec["stat"], ())]
 
 
 def _table1_cell(rec: dict, spec: dict, cohort_n: int, grouping: dict) -> str:
-    dec = spec.get("decimals", 1)
+    dec = spec["decimals"]
     if rec["stat"] == "count_pct":
         if not rec["denominator"]:
             return EM_DASH
@@ -56,7 +56,7 @@ def _table1_cell(rec: dict, spec: dict, cohort_n: int, grouping: dict) -> str:
             int(rec["count"]),
             int(rec["denominator"]),
             cohort_n,
-            pct_decimals=spec.get("pct_decimals", 0),
+            pct_decimals=spec["pct_decimals"],
             rule=grouping["rule"],
         )
     if rec["stat"] == "median":
@@ -79,7 +79,7 @@ def _table1_footnotes(t1: dict, stats: pd.DataFrame, hf: int, rule: str, referen
     )
     if "mean_sd" in used:
         text += " Mean (SD): standard deviation with the n − 1 denominator."
-    if t1.get("missing_column", False):
+    if t1["missing_column"]:
         text += " Missing: patients of the cohort without a value."
     else:
         text += " (n = k) after a median: the number of patients with a value, when some lack one."
@@ -92,9 +92,9 @@ def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
     missing counts, sections, indentation, per-row decimals and consistent digit grouping."""
     t1 = config["tables"]["table1"]
     style = number_style(config, "table1")
-    hf = config.get("statistics", {}).get("quantile_type", 7)
-    show_ref = t1.get("reference_column", True)
-    show_missing = t1.get("missing_column", False)
+    hf = config["statistics"]["quantile_type"]
+    show_ref = t1["reference_column"]
+    show_missing = t1["missing_column"]
     columns = list(t1.get("columns", ["", "n (%) or median [IQR]"]))
     if show_ref:
         columns = columns[:1] + ["Reference values"] + columns[1:]
@@ -109,7 +109,7 @@ def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
         cells = [synthetic_label(label, bool(rec["synthetic"]))]
         grouping = style.row(_table1_numbers(rec, spec))
         if show_ref:
-            rdec = spec.get("reference_decimals", 1)
+            rdec = spec["reference_decimals"]
             cells.append(format_range(*spec["reference"], rdec, **grouping) if "reference" in spec else "")
         cells.append(_table1_cell(rec, spec, cohort_n, grouping))
         if show_missing:
@@ -126,7 +126,7 @@ def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
 def build_table2(patients: pd.DataFrame, config: dict) -> Table:
     """Table 2: one row per patient, columns as configured (missing values shown as —); see
     :func:`build_listing`. The full listing is ``results/tables/table2.csv``."""
-    rule = config.get("statistics", {}).get("rounding", "half_up")
+    rule = config["statistics"]["rounding"]
     spec = {"title": "Table 2", **config["tables"]["table2"]}
     return build_listing(patients, spec, rule, "table2", "results/tables/table2.csv")
 
@@ -235,11 +235,11 @@ def build_table3(
     threshold = bold_threshold(config, table_id, bold_p_below)
     first, second = paired_time_points(config) if points is None else points
     repeated_points = repeated_time_points(config) if points is None else ()
-    summary = t3.get("summary", "median")
+    summary = t3["summary"]
     main = stats[stats["role"] == "main"].sort_values("order")
     rows, tests = [], {}
     for spec, rec in zip(t3["parameters"], main.to_dict("records"), strict=True):
-        d0, d7 = _paired_cell(rec, spec.get("decimals", 1), style, summary, (first.name, second.name))
+        d0, d7 = _paired_cell(rec, spec["decimals"], style, summary, (first.name, second.name))
         p = rec["p_adjusted"] if rec["adjustment"] != "none" else rec["p_value"]
         rows.append(
             Row(

@@ -26,14 +26,31 @@ def synthetic_label(text: str, synthetic: bool) -> str:
     return Marked(text, DAGGER) if synthetic else text
 
 
+#: ``tables.<id>`` key -> :class:`NumberStyle` field (digit grouping).
+_GROUPING_KEYS = {"thousands_separator": "thousands_sep", "thousands_min": "thousands_min"}
+
+
 def number_style(config: dict, table: str) -> NumberStyle:
-    """The table's :class:`NumberStyle` from ``statistics.rounding`` and ``tables.<table>``."""
-    spec = config.get("tables", {}).get(table, {})
-    return NumberStyle(
-        rule=config.get("statistics", {}).get("rounding", "half_up"),
-        thousands_sep=spec.get("thousands_separator", ","),
-        thousands_min=spec.get("thousands_min", 10000),
-    )
+    """The table's :class:`NumberStyle`: ``statistics.rounding`` and the digit grouping of
+    ``tables.<table>``, as the loaded study gives them (schema defaults filled).
+
+    Parameters
+    ----------
+    config : dict
+        The loaded study (``statistics`` and ``tables`` sections, defaults filled).
+    table : str
+        The table's key under ``tables:``. A table that declares no digit grouping (a listing,
+        which prints no grouped numbers) or that the study lacks (the manuscript text of a study
+        without a classic Table 1) takes :class:`NumberStyle`'s grouping.
+
+    Returns
+    -------
+    NumberStyle
+        Rounding rule, separator and the threshold from which a row is grouped.
+    """
+    spec = config["tables"].get(table) or {}
+    grouping = {field: spec[key] for key, field in _GROUPING_KEYS.items() if key in spec}
+    return NumberStyle(rule=config["statistics"]["rounding"], **grouping)
 
 
 def _p_cell(p: object, config: dict) -> str:

@@ -98,7 +98,7 @@ def _stratum_cells(
     if rec["row_type"] == "missing":
         return [str(int(rec[f"count@{s}"])) for s in names]
     if rec["kind"] == "continuous":
-        decimals = spec.get("decimals", 1)
+        decimals = spec["decimals"]
         keys = _STAT_NUMBERS[rec["stat"]]
         kw = style.row([(rec.get(f"{k}@{s}"), decimals) for s in names for k in keys])
         cells = [_continuous_cell(rec, s, rec["stat"], decimals, kw) for s in names]
@@ -109,7 +109,7 @@ def _stratum_cells(
             c + (f" (n = {int(k)})" if k < rec[f"n_group@{s}"] and k else "")
             for c, k, s in zip(cells, n, names)
         ]
-    pct = spec.get("pct_decimals", 0)
+    pct = spec["pct_decimals"]
     return [_count_cell(rec, s, pct, style.rule, shown_missing) for s in names]
 
 
@@ -137,9 +137,10 @@ def build_stratified_table(
     stats : pandas.DataFrame
         The statistics frame (one row per table row).
     spec : mapping
-        ``title``; ``rows`` (same order as the statistics' ``rows``; each may give ``label``,
-        ``decimals``, ``pct_decimals``, ``level_labels``); ``overall`` (default True),
-        ``p_value`` (default True), ``smd`` (default False), ``smd_decimals`` (2),
+        The loaded ``kind: descriptive`` entry (schema defaults filled; rows completed by
+        :func:`retrocohort.tables.declared_tables.descriptive_spec`): ``title``; ``rows`` (same
+        order as the statistics' ``rows``; each with ``decimals`` and ``pct_decimals``, may give
+        ``label``, ``level_labels``); ``overall``, ``p_value``, ``smd``, ``smd_decimals`` (2),
         ``characteristic_header`` and ``footnotes``.
     style : NumberStyle, optional
         Rounding rule and digit grouping.
@@ -158,8 +159,8 @@ def build_stratified_table(
     """
     style = style or NumberStyle()
     p_format = p_format or {**DEFAULT_P_FORMAT, "rule": style.rule}
-    names = [s for s in strata(stats) if s != OVERALL or spec.get("overall", True)]
-    show_p, show_smd = spec.get("p_value", True), spec.get("smd", False)
+    names = [s for s in strata(stats) if s != OVERALL or spec["overall"]]
+    show_p, show_smd = spec["p_value"], spec["smd"]
     first = stats.iloc[0]
     columns = [spec.get("characteristic_header", "Characteristic")]
     columns += [f"{s} (n = {int(first[f'n_group@{s}'])})" for s in names]
@@ -320,7 +321,8 @@ def build_regression_table(
     spec : mapping
         ``title``, ``predictors`` (row order; default the univariable predictors in order),
         ``labels`` ({predictor: label}), ``level_labels`` ({predictor: {level: label}}, levels as
-        the model prints them), ``decimals`` (2), ``footnotes``.
+        the model prints them), ``decimals``, ``footnotes`` (the loaded ``kind: regression``
+        entry, schema defaults filled).
     style, p_format, bold_p_below, label
         As :func:`build_stratified_table`.
 
@@ -346,7 +348,7 @@ def build_regression_table(
     if multi:
         columns += [f"Adjusted {short}", f"Adjusted {conf}", "Adjusted p-Value"]
     opts = {
-        "decimals": spec.get("decimals", 2),
+        "decimals": spec["decimals"],
         "style": style,
         "p": lambda p: printed_p(p, dict(p_format)),
         "multi": multi,
