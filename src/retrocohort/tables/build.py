@@ -28,14 +28,21 @@ from retrocohort.format.numbers import (
     format_mean_sd,
     format_median_iqr,
     format_number,
-    format_range,
     rounding_rule_sentence,
 )
 from retrocohort.render.model import Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, bold_threshold, is_bold_p, method_footnotes
 from retrocohort.stats.quantiles import HF_TYPES
-from retrocohort.tables.cells import marked_p, number_style, synthetic_footnote, synthetic_label
+from retrocohort.tables.cells import (
+    REFERENCE_FOOTNOTE,
+    REFERENCE_HEADER,
+    marked_p,
+    number_style,
+    reference_cell,
+    synthetic_footnote,
+    synthetic_label,
+)
 
 _TABLE1_NUMBERS = {"median": ("median",), "mean_sd": ("mean", "sd"), "median_iqr": ("median", "q1", "q3")}
 
@@ -71,7 +78,7 @@ def _table1_footnotes(t1: dict, stats: pd.DataFrame, hf: int, rule: str, referen
     used = set(stats["stat"])
     foot = list(t1.get("footnotes", []))
     if reference_column and any("reference" in spec for spec in t1["rows"]):
-        foot.append("Reference values: the laboratory's normal range, in their own column.")
+        foot.append(REFERENCE_FOOTNOTE)
     text = (
         f"Median [Q1–Q3]: quartiles by Hyndman–Fan type {hf} ({HF_TYPES[hf]}). "
         "Percentages use the patients with a known value; the denominator is shown when "
@@ -97,7 +104,7 @@ def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
     show_missing = t1["missing_column"]
     columns = list(t1.get("columns", ["", "n (%) or median [IQR]"]))
     if show_ref:
-        columns = columns[:1] + ["Reference values"] + columns[1:]
+        columns = columns[:1] + [REFERENCE_HEADER] + columns[1:]
     if show_missing:
         columns.append("Missing")
     rows = []
@@ -109,8 +116,7 @@ def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
         cells = [synthetic_label(label, bool(rec["synthetic"]))]
         grouping = style.row(_table1_numbers(rec, spec))
         if show_ref:
-            rdec = spec["reference_decimals"]
-            cells.append(format_range(*spec["reference"], rdec, **grouping) if "reference" in spec else "")
+            cells.append(reference_cell(spec, grouping))
         cells.append(_table1_cell(rec, spec, cohort_n, grouping))
         if show_missing:
             cells.append(str(int(rec["missing"])))

@@ -8,12 +8,17 @@ once per row (:meth:`NumberStyle.row`), so a row never mixes "10,044.0" with "20
 
 from __future__ import annotations
 
+from retrocohort.format.numbers import format_range
 from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.render.model import Footnote, Marked
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import method_letter
 
 DAGGER = "†"
+#: Header and footnote of the reference-range column (classic Table 1, a descriptive table with
+#: ``reference_range: true``).
+REFERENCE_HEADER = "Reference values"
+REFERENCE_FOOTNOTE = "Reference values: the laboratory's normal range, in their own column."
 
 
 def synthetic_footnote(config: dict) -> Footnote:
@@ -60,3 +65,30 @@ def _p_cell(p: object, config: dict) -> str:
 def marked_p(p: object, method: str, config: dict, markers: dict[str, str]) -> Marked:
     """The printed p-value with the superscript letter of the test that produced it."""
     return Marked(_p_cell(p, config), method_letter(markers, method))
+
+
+def reference_cell(row: dict, grouping: dict) -> str:
+    """The reference-range cell of a table row: ``row['reference']`` ([low, high]) as "low–high"
+    at ``row['reference_decimals']``, with the row's digit grouping; blank without a range.
+
+    Parameters
+    ----------
+    row : dict
+        The row's loaded spec (``reference`` optional, ``reference_decimals`` filled).
+    grouping : dict
+        Keyword arguments of :func:`retrocohort.format.numbers.format_range` (the row's one
+        digit-grouping decision, :meth:`NumberStyle.row`).
+
+    Returns
+    -------
+    str
+        "4.0–10.0", or "" for a row without a reference range.
+
+    Examples
+    --------
+    >>> reference_cell({"reference": [4, 10], "reference_decimals": 1}, {})
+    '4.0–10.0'
+    """
+    if "reference" not in row:
+        return ""
+    return format_range(*row["reference"], row["reference_decimals"], **grouping)

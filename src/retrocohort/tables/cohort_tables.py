@@ -31,6 +31,7 @@ from retrocohort.format.pvalues import printed_p
 from retrocohort.render.model import Footnote, Marked, Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, is_bold_p, method_footnotes, method_letter
+from retrocohort.tables.cells import REFERENCE_FOOTNOTE, REFERENCE_HEADER, reference_cell
 
 DEFAULT_P_FORMAT = {"decimals": 3, "threshold": 0.001, "rule": "half_up"}
 STAT_TEXT = {
@@ -89,6 +90,16 @@ def _count_cell(rec: Mapping, stratum: str, pct_decimals: int | str, rule: str, 
     return format_count_pct(int(count), int(denominator), n, pct_decimals=pct_decimals, rule=rule)  # type: ignore[arg-type]
 
 
+def _row_grouping(rec: Mapping, names: list[str], spec: Mapping, style: NumberStyle) -> dict:
+    """One digit-grouping decision (:meth:`NumberStyle.row`) for every number a row prints: its
+    reference range and, for a continuous summary, the statistics of every stratum."""
+    numbers = [(v, spec["reference_decimals"]) for v in spec.get("reference", [])]
+    if rec["row_type"] == "value" and rec["kind"] == "continuous":
+        keys = _STAT_NUMBERS[rec["stat"]]
+        numbers += [(rec.get(f"{k}@{s}"), spec["decimals"]) for s in names for k in keys]
+    return style.row(numbers)
+
+
 def _stratum_cells(
     rec: Mapping, names: list[str], spec: Mapping, style: NumberStyle, shown_missing: bool
 ) -> list[str]:
@@ -99,8 +110,7 @@ def _stratum_cells(
         return [str(int(rec[f"count@{s}"])) for s in names]
     if rec["kind"] == "continuous":
         decimals = spec["decimals"]
-        keys = _STAT_NUMBERS[rec["stat"]]
-        kw = style.row([(rec.get(f"{k}@{s}"), decimals) for s in names for k in keys])
+        kw = _row_grouping(rec, names, spec, style)
         cells = [_continuous_cell(rec, s, rec["stat"], decimals, kw) for s in names]
         if shown_missing:
             return cells
@@ -139,9 +149,12 @@ def build_stratified_table(
     spec : mapping
         The loaded ``kind: descriptive`` entry (schema defaults filled; rows completed by
         :func:`retrocohort.tables.declared_tables.descriptive_spec`): ``title``; ``rows`` (same
-        order as the statistics' ``rows``; each with ``decimals`` and ``pct_decimals``, may give
-        ``label``, ``level_labels``); ``overall``, ``p_value``, ``smd``, ``smd_decimals`` (2),
-        ``characteristic_header`` and ``footnotes``.
+        order as the statistics' ``rows``; each with ``decimals``, ``pct_decimals`` and
+        ``reference_decimals``, may give ``label``, ``level_labels``, ``reference``);
+        ``overall``, ``p_value``, ``smd``, ``smd_decimals`` (2), ``reference_range`` (a
+        "Reference values" column after the first: each row's ``reference`` as low–high, one
+        digit-grouping decision with the row's numbers), ``characteristic_header`` and
+        ``footnotes``.
     style : NumberStyle, optional
         Rounding rule and digit grouping.
     p_format : mapping, optional
@@ -162,7 +175,8 @@ def build_stratified_table(
     names = [s for s in strata(stats) if s != OVERALL or spec["overall"]]
     show_p, show_smd = spec["p_value"], spec["smd"]
     first = stats.iloc[0]
-    columns = [spec.get("characteristic_header", "Characteristic")]
+    show_reference = spec["reference_range"]
+    columns = [spec.get("characteristic_header", "Characteristic")] + [REFERENCE_HEADER] * show_reference
     columns += [f"{s} (n = {int(first[f'n_group@{s}'])})" for s in names]
     columns += ["p-Value"] * show_p + ["SMD"] * show_smd
     row_specs = list(spec.get("rows", []))
@@ -170,9 +184,11 @@ def build_stratified_table(
     rows, markers = [], {}
     for rec in stats.to_dict("records"):
         row_spec = row_specs[int(rec["row"])] if int(rec["row"]) < len(row_specs) else {}
-        cells = [_row_label(rec, row_spec)]
-        cells += _stratum_cells(rec, names, row_spec, style, int(rec["row"]) in with_missing)
         head = rec["row_type"] in ("value", "variable")
+        cells = [_row_label(rec, row_spec)]
+        if show_reference:
+            cells.append(reference_cell(row_spec, _row_grouping(rec, names, row_spec, style)) if head else "")
+        cells += _stratum_cells(rec, names, row_spec, style, int(rec["row"]) in with_missing)
         bold = [False] * len(cells)
         if show_p:
             cells.append(_p_text(rec, p_format, markers) if head else "")
@@ -189,6 +205,8 @@ def build_stratified_table(
             bold.append(False)
         rows.append(Row(cells, indent=0 if head else 1, bold=bold))
     foot = list(spec.get("footnotes", []))
+    if show_reference and any("reference" in row for row in row_specs):
+        foot.append(REFERENCE_FOOTNOTE)
     foot.append(_stratified_note(stats, show_smd, with_missing, style.rule))
     foot += bold_footnote(bold_p_below, rows)
     foot += method_footnotes(markers)

@@ -41,10 +41,11 @@ def _with_unit(config: Mapping[str, Any], name: str) -> str:
 
 
 def descriptive_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict:
-    """Rows labelled from ``variables:`` (with units) and given the table's decimals unless set."""
+    """Rows labelled from ``variables:`` (with units), given the table's decimals unless set,
+    and their variable's ``reference`` range unless the row declares its own."""
     rows = [
         {
-            **row,
+            **_declared_reference(row, config),
             "label": row.get("label", _with_unit(config, row["variable"])),
             "decimals": row.get("decimals", spec["decimals"]),
             "pct_decimals": row.get("pct_decimals", spec["pct_decimals"]),
@@ -52,6 +53,12 @@ def descriptive_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict
         for row in spec["rows"]
     ]
     return {**spec, "rows": rows}
+
+
+def _declared_reference(row: Mapping[str, Any], config: Mapping[str, Any]) -> dict:
+    """The row with its variable's declared ``reference`` range when it gives none."""
+    reference = (config["variables"].get(row["variable"]) or {}).get("reference")
+    return {**row} if "reference" in row or reference is None else {**row, "reference": reference}
 
 
 def regression_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict:
