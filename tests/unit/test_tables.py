@@ -85,6 +85,19 @@ def test_table2_lists_every_patient_unless_max_rows_caps_the_formatted_listing()
     ]
 
 
+def test_table1_reference_column_reads_the_variables_declared_range_unless_the_row_gives_one():
+    rows = [{"variable": "age"}, {"variable": "ferritin", "reference": [20, 336]}, {"variable": "crp"}]
+    config = _config(rows)
+    config["variables"] = {**VARIABLES, "age": {**VARIABLES["age"], "reference": [18, 65]}}
+    config["variables"]["ferritin"] = {**VARIABLES["ferritin"], "reference": [1, 2]}
+    stats = table1_statistics(FRAME, config["tables"]["table1"]["rows"], VARIABLES, {}, 7, set())
+    table = build_table1(stats, config, len(FRAME))
+    cells = _cells(table)
+    assert cells["Age"][1] == "18.0–65.0"  # declared once, under variables
+    assert cells["Ferritin"][1] == "20.0–336.0"  # the row's own range wins
+    assert cells["CRP"][1] == ""
+
+
 def test_denominator_shown_only_when_it_differs_and_missing_column():
     rows = [{"section": "Demographics"}, {"variable": "male", "indent": 1}, {"variable": "age"}]
     table = _table1(rows, missing_column=True)

@@ -42,6 +42,7 @@ from retrocohort.tables.cells import (
     reference_cell,
     synthetic_footnote,
     synthetic_label,
+    with_declared_reference,
 )
 
 _TABLE1_NUMBERS = {"median": ("median",), "mean_sd": ("mean", "sd"), "median_iqr": ("median", "q1", "q3")}
@@ -95,7 +96,8 @@ def _table1_footnotes(t1: dict, stats: pd.DataFrame, hf: int, rule: str, referen
 
 
 def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
-    """Table 1: n (%), median [Q1–Q3], mean (SD) or median, with reference ranges, optional
+    """Table 1: n (%), median [Q1–Q3], mean (SD) or median, with reference ranges (a row's
+    ``reference``, else its variable's declared ``variables.<v>.reference``), optional
     missing counts, sections, indentation, per-row decimals and consistent digit grouping."""
     t1 = config["tables"]["table1"]
     style = number_style(config, "table1")
@@ -108,7 +110,8 @@ def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
     if show_missing:
         columns.append("Missing")
     rows = []
-    for spec, rec in zip(t1["rows"], stats.to_dict("records"), strict=True):
+    specs = [with_declared_reference(row, config["variables"]) for row in t1["rows"]]
+    for spec, rec in zip(specs, stats.to_dict("records"), strict=True):
         label = table1_row_label(spec, config["variables"], config.get("derived", {}))
         if rec["stat"] == "section":
             rows.append(Row([label], section=True))
@@ -121,7 +124,7 @@ def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
         if show_missing:
             cells.append(str(int(rec["missing"])))
         rows.append(Row(cells, indent=spec.get("indent", 0)))
-    foot = _table1_footnotes(t1, stats, hf, style.rule, show_ref)
+    foot = _table1_footnotes({**t1, "rows": specs}, stats, hf, style.rule, show_ref)
     if stats["synthetic"].fillna(False).astype(bool).any():
         foot.append(synthetic_footnote(config))
     title = t1.get("title", "Table 1").format(n=cohort_n)

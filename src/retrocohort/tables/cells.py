@@ -8,6 +8,9 @@ once per row (:meth:`NumberStyle.row`), so a row never mixes "10,044.0" with "20
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from retrocohort.format.numbers import format_range
 from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.render.model import Footnote, Marked
@@ -92,3 +95,16 @@ def reference_cell(row: dict, grouping: dict) -> str:
     if "reference" not in row:
         return ""
     return format_range(*row["reference"], row["reference_decimals"], **grouping)
+
+
+def with_declared_reference(row: Mapping[str, Any], variables: Mapping[str, Any]) -> dict:
+    """A table row with its variable's declared reference range (``variables.<v>.reference``)
+    unless the row gives its own ``reference`` (or has no variable: a section).
+
+    Examples
+    --------
+    >>> with_declared_reference({"variable": "crp"}, {"crp": {"reference": [0, 8]}})
+    {'variable': 'crp', 'reference': [0, 8]}
+    """
+    reference = (variables.get(row.get("variable")) or {}).get("reference")
+    return {**row} if "reference" in row or reference is None else {**row, "reference": reference}

@@ -24,7 +24,7 @@ from retrocohort.format.pvalues import p_value_format
 from retrocohort.render.model import Table
 from retrocohort.render.pvalue_marks import bold_threshold
 from retrocohort.tables.build import build_listing
-from retrocohort.tables.cells import number_style
+from retrocohort.tables.cells import number_style, with_declared_reference
 from retrocohort.tables.cohort_tables import build_regression_table, build_stratified_table
 
 
@@ -45,7 +45,7 @@ def descriptive_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict
     and their variable's ``reference`` range unless the row declares its own."""
     rows = [
         {
-            **_declared_reference(row, config),
+            **with_declared_reference(row, config["variables"]),
             "label": row.get("label", _with_unit(config, row["variable"])),
             "decimals": row.get("decimals", spec["decimals"]),
             "pct_decimals": row.get("pct_decimals", spec["pct_decimals"]),
@@ -53,12 +53,6 @@ def descriptive_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict
         for row in spec["rows"]
     ]
     return {**spec, "rows": rows}
-
-
-def _declared_reference(row: Mapping[str, Any], config: Mapping[str, Any]) -> dict:
-    """The row with its variable's declared ``reference`` range when it gives none."""
-    reference = (config["variables"].get(row["variable"]) or {}).get("reference")
-    return {**row} if "reference" in row or reference is None else {**row, "reference": reference}
 
 
 def regression_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict:
