@@ -135,17 +135,17 @@ def build_declared_table(
     generated = population_footnote(spec, config, n_patients or 0) + time_point_footnotes(table_id, config)
     if generated:
         spec["footnotes"] = [*spec.get("footnotes", []), *generated]
+    if spec["kind"] == "listing":  # a column read at its time point has that column's name
+        columns = row_columns(config, table_id)
+        spec["columns"] = with_frame_columns(spec["columns"], f"tables/{table_id}/columns", columns)
+        rule = config["statistics"]["rounding"]  # a listing prints no p-value, no grouped number
+        return build_listing(stats, spec, rule, table_id, f"results/stats/{table_id}.csv")
     kw = dict(
         style=number_style(dict(config), table_id),
         p_format=p_value_format(config["statistics"]),
         bold_p_below=bold_threshold(dict(config), table_id),
         label=f"tab:{table_id}",
     )
-    if spec["kind"] == "listing":  # a column read at its time point has that column's name
-        columns = row_columns(config, table_id)
-        spec["columns"] = with_frame_columns(spec["columns"], f"tables/{table_id}/columns", columns)
-        rule = config["statistics"]["rounding"]
-        return build_listing(stats, spec, rule, table_id, f"results/stats/{table_id}.csv")
     if spec["kind"] == "regression":
         return build_regression_table(stats, regression_spec(spec, config), **kw)
     return build_stratified_table(stats, descriptive_spec(spec, config), **kw)
