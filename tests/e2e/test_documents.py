@@ -90,7 +90,8 @@ def _broken_words(table: Table, pdf_text: str) -> list[str]:
 
 def _flagship_table2(flagship: Path) -> Table:
     config = yaml.safe_load((flagship / "config/config.yaml").read_text())
-    patients = pd.read_csv(flagship / "results/tables/table2.csv", dtype={"patient_id": str})
+    # Table 2 is a declared listing: its full listing is its statistics file
+    patients = pd.read_csv(flagship / "results/stats/table2.csv", dtype={"patient_id": str})
     return build_table2(patients, config)
 
 

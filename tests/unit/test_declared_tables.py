@@ -253,3 +253,32 @@ def test_a_declared_listing_lists_every_patient_up_to_max_rows(cohort):
     assert (
         f"| {round(cohort['age'].iloc[0]):.0f} | {'M' if cohort['sex'].iloc[0] == 'male' else 'F'} |" in text
     )
+
+
+def test_descriptive_reference_range_column_from_the_variable_or_the_row(cohort):
+    # issue 22: the classic Table 1's reference-range column, as a descriptive-table option
+    variables = {**VARIABLES, "age": {**VARIABLES["age"], "reference": [18, 65]}}
+    rows = [{"variable": "age"}, {"variable": "stage", "reference": [1, 10000], "reference_decimals": 0}]
+    rows.append({"variable": "sex"})
+    spec = {"kind": "descriptive", "reference_range": True, "missing": "no", "rows": rows}
+    config = filled({"variables": variables, "derived": {}, "statistics": {}, "tables": {"t1": spec}})
+    stats = declared_table_statistics(cohort, "t1", config["tables"]["t1"], variables, config["statistics"])
+    table = build_declared_table(stats, "t1", config)
+    assert table.columns[:2] == ["Characteristic", "Reference values"]
+    cells = {str(row.cells[0]).split(",")[0]: row.cells for row in table.rows}
+    assert cells["Age (years)"][1] == "18.0–65.0"  # the variable's declared range, 1 decimal
+    assert cells["Stage"][1] == "1–10,000"  # the row's own range, grouped as its row
+    assert cells["Sex"][1] == "" and all(row.cells[1] == "" for row in table.rows if row.indent)
+    assert "Reference values: the laboratory's normal range, in their own column." in table.footnotes
+    without = {key: value for key, value in spec.items() if key != "reference_range"}
+    plain = build_declared_table(stats, "t1", filled({**config, "tables": {"t1": without}}))
+    assert "Reference values" not in plain.columns  # the schema default: no column
+
+
+def test_a_reference_range_is_declared_as_low_high(root, tmp_path, monkeypatch):
+    def edit(cfg):
+        cfg["variables"]["crp"]["reference"] = [0, 8, 10]
+
+    with pytest.raises(ConfigError) as err:
+        _load(root, tmp_path, monkeypatch, edit)
+    assert "variables/crp/reference" in str(err.value)

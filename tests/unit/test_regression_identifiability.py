@@ -17,6 +17,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import table as loaded_table
 
 from retrocohort.analysis.regression import regression_analysis
 from retrocohort.stats import cox_regression, logistic_regression
@@ -24,6 +25,12 @@ from retrocohort.stats.aliasing import R_GLM_QR_TOL, cholesky2_aliased, limited_
 from retrocohort.tables.cohort_tables import build_regression_table
 
 EM_DASH = "\u2014"
+
+
+def _layout(spec):
+    """``spec`` over a loaded ``kind: regression`` entry's formatting defaults (``decimals``)."""
+    loaded = loaded_table({"kind": "regression", "model": "logistic", "predictors": ["x"]})
+    return {"decimals": loaded["decimals"], **spec}
 
 
 def _cohort(n: int = 120, seed: int = 3) -> pd.DataFrame:
@@ -135,7 +142,7 @@ def test_aliased_term_prints_no_ratio_in_the_table():
         "multivariable": ["sex", "female", "age"],
         "reference_levels": {"sex": "m"},
     }
-    table = build_regression_table(regression_analysis(data, spec).to_frame(), {})
+    table = build_regression_table(regression_analysis(data, spec).to_frame(), _layout({}))
     female = next(r for r in table.rows if str(r.cells[0]) == "female")
     assert female.cells[6:] == [EM_DASH, EM_DASH, EM_DASH]
     assert any("female not estimable" in str(f) for f in table.footnotes)

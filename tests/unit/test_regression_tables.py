@@ -9,11 +9,18 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from loaded_sections import table as loaded_table
 
 from retrocohort.analysis.regression import regression_analysis
 from retrocohort.errors import ConfigError, InputError
 from retrocohort.render.model import Footnote, Marked
 from retrocohort.tables.cohort_tables import build_regression_table
+
+
+def _layout(spec):
+    """``spec`` over a loaded ``kind: regression`` entry's formatting defaults (``decimals``)."""
+    loaded = loaded_table({"kind": "regression", "model": "logistic", "predictors": ["x"]})
+    return {"decimals": loaded["decimals"], **spec}
 
 
 @pytest.fixture
@@ -65,7 +72,7 @@ def test_to_frame_has_one_row_per_term_and_model(cohort):
 def test_no_multivariable_model_when_not_declared(cohort):
     analysis = regression_analysis(cohort, {**SPEC, "multivariable": []})
     assert analysis.multivariable is None
-    table = build_regression_table(analysis.to_frame(), {})
+    table = build_regression_table(analysis.to_frame(), _layout({}))
     assert table.columns == ["Characteristic", "N", "Outcome events", "OR", "95% CI", "p-Value"]
 
 
@@ -94,7 +101,7 @@ def test_cox_spec_needs_time_and_event(cohort):
 def test_regression_table_layout(cohort):
     frame = regression_analysis(cohort, SPEC).to_frame()
     spec = {"labels": {"exposed": "Exposed", "site": "Site"}, "level_labels": {"site": {"a": "Site A"}}}
-    table = build_regression_table(frame, spec)
+    table = build_regression_table(frame, _layout(spec))
     assert table.columns == [
         "Characteristic",
         "N",
@@ -122,7 +129,7 @@ def test_separation_is_flagged_in_the_table():
     frame.loc[8, "x"] = 0  # complete separation at x between 4 and 5
     results = regression_analysis(frame, {"kind": "logistic", "outcome": "y", "predictors": ["x"]}).to_frame()
     assert "separation" in results["notes"].iloc[0]
-    table = build_regression_table(results, {})
+    table = build_regression_table(results, _layout({}))
     assert isinstance(table.rows[0].cells[0], Marked) and table.rows[0].cells[0].mark == "‡"
     notes = [f for f in table.footnotes if isinstance(f, Footnote)]
     assert len(notes) == 1 and "univariable model of x" in notes[0].text and "separation" in notes[0].text
@@ -139,7 +146,7 @@ def test_cox_table_headers():
     results = regression_analysis(
         frame, {"kind": "cox", "time": "time", "event": "died", "predictors": ["x"]}
     ).to_frame()
-    table = build_regression_table(results, {"title": "Cox"})
+    table = build_regression_table(results, _layout({"title": "Cox"}))
     assert table.columns[1:6] == ["N", "Events", "HR", "95% CI", "p-Value"]
     assert table.rows[0].cells[1:3] == ["10", "6"]
     assert "hazard ratio" in table.footnotes[0]
@@ -150,10 +157,10 @@ def test_p_values_below_the_threshold_are_bold(cohort):
     exposed_p = frame.loc[
         (frame["analysis"] == "univariable") & (frame["term"] == "exposed"), "p_value"
     ].iloc[0]
-    table = build_regression_table(frame, {}, bold_p_below=exposed_p + 1e-12)
+    table = build_regression_table(frame, _layout({}), bold_p_below=exposed_p + 1e-12)
     assert table.rows[0].bold[5] and not any(row.bold and row.bold[5] for row in table.rows[1:])
     assert any(f.startswith("p-values below") for f in table.footnotes)
-    assert not any(row.bold and any(row.bold) for row in build_regression_table(frame, {}).rows)
+    assert not any(row.bold and any(row.bold) for row in build_regression_table(frame, _layout({})).rows)
 
 
 def test_model_errors_name_the_model_and_config_key(cohort):

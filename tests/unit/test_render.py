@@ -208,6 +208,12 @@ def test_latex_standalone_document():
         standalone_document([])
 
 
+def test_latex_standalone_document_takes_a_table_as_its_tex_file():
+    # a table declared by kind (rule cohort_table) joins tables.tex as its .tex file's text
+    second = make_table("tab:second")
+    assert standalone_document([TABLE, to_latex(second)]) == standalone_document([TABLE, second])
+
+
 # ------------------------------------------------------------------------------ html
 
 

@@ -25,6 +25,14 @@ def _stratified(frame, rows, by, **options):
     return stratified_statistics(frame, rows, by, **{**descriptive_options(), **options})
 
 
+def _layout(rows, **options):
+    """A loaded ``kind: descriptive`` entry (schema defaults filled) with formatting ``rows``
+    completed by the table's ``decimals`` and ``pct_decimals``, as the rule builds it."""
+    loaded = table({"kind": "descriptive", "rows": [{"variable": "x"}], **options})
+    pick = {key: loaded[key] for key in ("decimals", "pct_decimals")}
+    return {**loaded, "rows": [{**pick, **row} for row in rows]}
+
+
 @pytest.fixture
 def cohort() -> pd.DataFrame:
     return pd.DataFrame(
@@ -199,10 +207,7 @@ def test_not_computed_when_a_group_has_no_value():
 
 def test_stratified_table_layout(cohort):
     stats = _stratified(cohort, ROWS, "arm")
-    spec = {
-        "rows": [{"label": "Age, years", "decimals": 0}, {"label": "Fever"}, {"label": "Sex"}],
-        "smd": True,
-    }
+    spec = _layout([{"label": "Age, years", "decimals": 0}, {"label": "Fever"}, {"label": "Sex"}], smd=True)
     table = build_stratified_table(stats, spec, bold_p_below=0.05)
     assert table.columns == ["Characteristic", "Overall (n = 6)", "A (n = 3)", "B (n = 3)", "p-Value", "SMD"]
     cells = {row.cells[0]: row for row in table.rows}
@@ -221,7 +226,7 @@ def test_stratified_table_layout(cohort):
 def test_stratified_table_without_overall_or_p():
     frame = pd.DataFrame({"g": list("aabb"), "x": [1.0, 2.0, 3.0, 4.0]})
     stats = _stratified(frame, [{"variable": "x", "stat": "mean_sd"}], "g")
-    table = build_stratified_table(stats, {"overall": False, "p_value": False, "rows": [{}]})
+    table = build_stratified_table(stats, _layout([{}], overall=False, p_value=False))
     assert table.columns == ["Characteristic", "a (n = 2)", "b (n = 2)"]
     assert table.rows[0].cells == ["x, mean (SD)", "1.5 (0.7)", "3.5 (0.7)"]
 
@@ -267,7 +272,7 @@ def test_a_group_called_overall_is_refused(cohort):
 
 def test_continuous_cell_says_n_when_values_are_missing_and_no_missing_row(cohort):
     stats = _stratified(cohort, [{"variable": "age", "missing": "no"}], "arm")
-    cells = build_stratified_table(stats, {"rows": [{"decimals": 0}]}).rows[0].cells
+    cells = build_stratified_table(stats, _layout([{"decimals": 0}])).rows[0].cells
     assert cells[1:4] == ["40 [35–45] (n = 5)", "40 [35–45]", "40 [38–43] (n = 2)"]
 
 

@@ -40,12 +40,14 @@ FRAME = pd.DataFrame(
 
 
 def _config(rows, rounding="half_up", hf=7, **table1):
-    return {
-        "study": {"synthetic_note": "Synthetic data."},
-        "statistics": {"rounding": rounding, "quantile_type": hf},
-        "variables": VARIABLES,
-        "tables": {"table1": {"title": "Table 1 ({n} patients)", "rows": rows, **table1}},
-    }
+    return filled(
+        {
+            "study": {"synthetic_note": "Synthetic data."},
+            "statistics": {"rounding": rounding, "quantile_type": hf},
+            "variables": VARIABLES,
+            "tables": {"table1": {"title": "Table 1 ({n} patients)", "rows": rows, **table1}},
+        }
+    )
 
 
 def _table1(rows, synthetic=frozenset(), **kw):
@@ -69,16 +71,31 @@ def test_table2_lists_every_patient_unless_max_rows_caps_the_formatted_listing()
         ],
         "footnotes": ["note"],
     }
-    full = build_table2(patients, {"tables": {"table2": spec}})
+    full = build_table2(patients, filled({"tables": {"table2": spec}}))
     assert [r.cells for r in full.rows][2] == ["P3", "—"] and len(full.rows) == 5
     assert full.footnotes == ["note"]
-    capped = build_table2(patients, {"tables": {"table2": dict(spec, max_rows=2)}})
+    capped = build_table2(patients, filled({"tables": {"table2": dict(spec, max_rows=2)}}))
     assert [r.cells[0] for r in capped.rows] == ["P1", "P2"]
     assert capped.footnotes == [
         "note",
         "First 2 of 5 patients listed; the full listing is results/tables/table2.csv.",
     ]
-    assert build_table2(patients, {"tables": {"table2": dict(spec, max_rows=5)}}).footnotes == ["note"]
+    assert build_table2(patients, filled({"tables": {"table2": dict(spec, max_rows=5)}})).footnotes == [
+        "note"
+    ]
+
+
+def test_table1_reference_column_reads_the_variables_declared_range_unless_the_row_gives_one():
+    rows = [{"variable": "age"}, {"variable": "ferritin", "reference": [20, 336]}, {"variable": "crp"}]
+    config = _config(rows)
+    config["variables"] = {**VARIABLES, "age": {**VARIABLES["age"], "reference": [18, 65]}}
+    config["variables"]["ferritin"] = {**VARIABLES["ferritin"], "reference": [1, 2]}
+    stats = table1_statistics(FRAME, config["tables"]["table1"]["rows"], VARIABLES, {}, 7, set())
+    table = build_table1(stats, config, len(FRAME))
+    cells = _cells(table)
+    assert cells["Age"][1] == "18.0–65.0"  # declared once, under variables
+    assert cells["Ferritin"][1] == "20.0–336.0"  # the row's own range wins
+    assert cells["CRP"][1] == ""
 
 
 def test_denominator_shown_only_when_it_differs_and_missing_column():

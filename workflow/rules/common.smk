@@ -194,9 +194,21 @@ def figure_label(table_id, figure_id):
     return f"{what}: {label}"
 
 
+#: The statistics settings every kind that computes statistics reads (a listing computes none:
+#: editing them does not rerun it).
+STATISTICS_KEYS = [
+    "statistics/quantile_type",
+    "statistics/p_value",
+    "statistics/wilcoxon",  # the study's R preset
+    "statistics/tests",
+    "statistics/default_tests",
+]
+
+
 def cohort_table_keys(table_id):
     """What the rules of one declared table read of the study: its entry, the study's variables
     and time points, the statistics settings of its kind."""
+    kind = TABLES[table_id]["kind"]
     return config_keys(
         f"tables/{table_id}",
         "tables/preset",
@@ -206,54 +218,37 @@ def cohort_table_keys(table_id):
         "baseline_time_point",  # the time points of long-format rows
         "time_points",
         "paired_days",
-        "statistics/quantile_type",
         "statistics/rounding",
-        "statistics/p_value",
-        "statistics/wilcoxon",  # the study's R preset
-        "statistics/tests",
-        "statistics/default_tests",
-        *KIND_KEYS[TABLES[table_id]["kind"]],
+        *([] if kind == "listing" else STATISTICS_KEYS),
+        *KIND_KEYS[kind],
     )
 
 
 def manuscript_config():
-    """The config slice that rule `manuscript` reads, i.e. the classic tables' number formats
-    (Table 1 rows without their labels), or, with declared tables, every table's rows, labels
-    and decimals and the variables' labels."""
-    if DECLARED_TABLES:
-        return config_keys(
-            "statistics/quantile_type",
-            "statistics/rounding",
-            "statistics/p_value",
-            "study/title",
-            "study/synthetic_note",
-            "tables",
-            "variables",
-            "derived",
-            "paired_days",
-            "time_points",
-            "paired_time_points",
-        )
-    return with_value(
-        config_keys(
-            "statistics/quantile_type",
-            "statistics/rounding",
-            "statistics/p_value",
-            "study/title",
-            "study/synthetic_note",
-            "tables/preset",
-            "tables/table1/rows",
-            "tables/table1/thousands_separator",
-            "tables/table1/thousands_min",
-            "tables/table3/parameters",
-            "tables/table3/bold_p_below",
-            "paired_days",
-            "time_points",
-            "paired_time_points",
-        ),
-        "tables/table1/rows",
-        table1_row_formats(),
+    """The config slice that rule `manuscript` reads: the classic tables' number formats (Table 1
+    rows without their labels, Table 3 parameters) and, with declared tables, each declared
+    table's entry (rows, labels, decimals) and the variables' labels. A label of the classic
+    Table 1 is not read: editing it does not rerun the text, whatever else the study declares."""
+    classic = ["tables/table1/rows", "tables/table1/thousands_separator", "tables/table1/thousands_min"]
+    classic = (classic if TABLE1 else []) + (
+        ["tables/table3/parameters", "tables/table3/bold_p_below"] if TABLE3 else []
     )
+    declared = [f"tables/{tid}" for tid in DECLARED_TABLES]
+    declared += ["variables", "derived"] if DECLARED_TABLES else []
+    sliced = config_keys(
+        "statistics/quantile_type",
+        "statistics/rounding",
+        "statistics/p_value",
+        "study/title",
+        "study/synthetic_note",
+        "tables/preset",
+        *classic,
+        *declared,
+        "paired_days",
+        "time_points",
+        "paired_time_points",
+    )
+    return with_value(sliced, "tables/table1/rows", table1_row_formats()) if TABLE1 else sliced
 
 
 def planned_outputs():

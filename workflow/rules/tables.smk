@@ -54,6 +54,10 @@ if CLASSIC_TABLES:
             adjustments=f"{RESULTS}/validation/adjustments.json",
             table1=[f"{RESULTS}/stats/table1.csv"] if TABLE1 else [],
             table3=[f"{RESULTS}/stats/table3_paired.json"] if TABLE3 else [],
+            # Tables 1-3 declared by kind: their LaTeX joins tables.tex in its place
+            declared_tex=[
+                table_files(t)["tex"] for t in ("table1", "table2", "table3") if t in DECLARED_TABLES
+            ],
             # the paper's printed numbers, when the study has them (Table 1 rows that differ get ‡)
             published=[STUDY.data["study"]["published"]] if "published" in STUDY.data["study"] else [],
         output:

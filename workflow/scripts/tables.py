@@ -1,7 +1,10 @@
 """Rule ``tables``: the classic Tables 1-3 the study declares, formatted from their statistics
 (Table 1 from ``table1.csv``, Table 2 the per-patient listing, Table 3 from the paired tests) in
 every registered table format (Markdown, LaTeX, HTML, Word, Typst: render/formats.py), plus one
-compilable LaTeX document with them."""
+compilable LaTeX document with Tables 1-3 (one declared by kind, e.g. the flagship's Table 2 as a
+``kind: listing``, joins it as its ``.tex`` file)."""
+
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,6 +22,9 @@ from retrocohort.tables.build import build_table1, build_table2, build_table3
 from retrocohort.tables.published_marks import PrintedRow, table1_disagreements
 from retrocohort.tables.suppression import small_cell_k, suppress_table
 from retrocohort.tables.write import write_table_formats
+
+#: The classic tables, in their order in the combined LaTeX document.
+TABLE_STEMS = ("table1", "table2", "table3")
 
 
 def _published_rows(path: str) -> list[PrintedRow]:
@@ -63,7 +69,14 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     }
     for stem, table in tables.items():
         write_table_formats(table, output, preset=config["tables"]["preset"], prefix=f"{stem}_")
-    write_text(output["latex_document"], standalone_document(list(tables.values())))
+    # Tables 1-3 declared by kind (rule cohort_table) join the document as their .tex files
+    declared = {Path(path).stem: Path(path).read_text(encoding="utf-8") for path in input["declared_tex"]}
+    parts = [
+        tables[stem] if stem in tables else declared[stem]
+        for stem in TABLE_STEMS
+        if stem in {**tables, **declared}
+    ]
+    write_text(output["latex_document"], standalone_document(parts))
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

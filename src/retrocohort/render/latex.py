@@ -190,10 +190,10 @@ def to_latex(table: Table) -> str:
     return "\n".join(lines) + "\n"
 
 
-def standalone_document(tables: list[Table]) -> str:
+def standalone_document(tables: list[Table | str]) -> str:
     """A compilable pdfLaTeX article (see ``PREAMBLE``) containing ``tables`` in order, each
-    starting on a new page."""
+    starting on a new page; a table given as text is its :func:`to_latex` (a ``.tex`` file)."""
     if not tables:
         raise ValueError("standalone_document needs at least one table")
-    body = "\n\\clearpage\n".join(to_latex(t) for t in tables)
+    body = "\n\\clearpage\n".join(t if isinstance(t, str) else to_latex(t) for t in tables)
     return f"{PREAMBLE}\\begin{{document}}\n\n{body}\n\\end{{document}}\n"

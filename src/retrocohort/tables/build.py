@@ -28,27 +28,35 @@ from retrocohort.format.numbers import (
     format_mean_sd,
     format_median_iqr,
     format_number,
-    format_range,
     rounding_rule_sentence,
 )
 from retrocohort.render.model import Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, bold_threshold, is_bold_p, method_footnotes
 from retrocohort.stats.quantiles import HF_TYPES
-from retrocohort.tables.cells import marked_p, number_style, synthetic_footnote, synthetic_label
+from retrocohort.tables.cells import (
+    REFERENCE_FOOTNOTE,
+    REFERENCE_HEADER,
+    marked_p,
+    number_style,
+    reference_cell,
+    synthetic_footnote,
+    synthetic_label,
+    with_declared_reference,
+)
 
 _TABLE1_NUMBERS = {"median": ("median",), "mean_sd": ("mean", "sd"), "median_iqr": ("median", "q1", "q3")}
 
 
 def _table1_numbers(rec: dict, spec: dict) -> list[tuple[object, int]]:
     """Every ``(value, decimals)`` printed in a Table 1 row: reference range and statistic."""
-    dec, rdec = spec.get("decimals", 1), spec.get("reference_decimals", 1)
+    dec, rdec = spec["decimals"], spec["reference_decimals"]
     numbers = [(v, rdec) for v in spec.get("reference", [])]
     return numbers + [(rec[key], dec) for key in _TABLE1_NUMBERS.get(rec["stat"], ())]
 
 
 def _table1_cell(rec: dict, spec: dict, cohort_n: int, grouping: dict) -> str:
-    dec = spec.get("decimals", 1)
+    dec = spec["decimals"]
     if rec["stat"] == "count_pct":
         if not rec["denominator"]:
             return EM_DASH
@@ -56,7 +64,7 @@ def _table1_cell(rec: dict, spec: dict, cohort_n: int, grouping: dict) -> str:
             int(rec["count"]),
             int(rec["denominator"]),
             cohort_n,
-            pct_decimals=spec.get("pct_decimals", 0),
+            pct_decimals=spec["pct_decimals"],
             rule=grouping["rule"],
         )
     if rec["stat"] == "median":
@@ -71,7 +79,7 @@ def _table1_footnotes(t1: dict, stats: pd.DataFrame, hf: int, rule: str, referen
     used = set(stats["stat"])
     foot = list(t1.get("footnotes", []))
     if reference_column and any("reference" in spec for spec in t1["rows"]):
-        foot.append("Reference values: the laboratory's normal range, in their own column.")
+        foot.append(REFERENCE_FOOTNOTE)
     text = (
         f"Median [Q1–Q3]: quartiles by Hyndman–Fan type {hf} ({HF_TYPES[hf]}). "
         "Percentages use the patients with a known value; the denominator is shown when "
@@ -79,7 +87,7 @@ def _table1_footnotes(t1: dict, stats: pd.DataFrame, hf: int, rule: str, referen
     )
     if "mean_sd" in used:
         text += " Mean (SD): standard deviation with the n − 1 denominator."
-    if t1.get("missing_column", False):
+    if t1["missing_column"]:
         text += " Missing: patients of the cohort without a value."
     else:
         text += " (n = k) after a median: the number of patients with a value, when some lack one."
@@ -88,20 +96,22 @@ def _table1_footnotes(t1: dict, stats: pd.DataFrame, hf: int, rule: str, referen
 
 
 def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
-    """Table 1: n (%), median [Q1–Q3], mean (SD) or median, with reference ranges, optional
+    """Table 1: n (%), median [Q1–Q3], mean (SD) or median, with reference ranges (a row's
+    ``reference``, else its variable's declared ``variables.<v>.reference``), optional
     missing counts, sections, indentation, per-row decimals and consistent digit grouping."""
     t1 = config["tables"]["table1"]
     style = number_style(config, "table1")
-    hf = config.get("statistics", {}).get("quantile_type", 7)
-    show_ref = t1.get("reference_column", True)
-    show_missing = t1.get("missing_column", False)
+    hf = config["statistics"]["quantile_type"]
+    show_ref = t1["reference_column"]
+    show_missing = t1["missing_column"]
     columns = list(t1.get("columns", ["", "n (%) or median [IQR]"]))
     if show_ref:
-        columns = columns[:1] + ["Reference values"] + columns[1:]
+        columns = columns[:1] + [REFERENCE_HEADER] + columns[1:]
     if show_missing:
         columns.append("Missing")
     rows = []
-    for spec, rec in zip(t1["rows"], stats.to_dict("records"), strict=True):
+    specs = [with_declared_reference(row, config["variables"]) for row in t1["rows"]]
+    for spec, rec in zip(specs, stats.to_dict("records"), strict=True):
         label = table1_row_label(spec, config["variables"], config.get("derived", {}))
         if rec["stat"] == "section":
             rows.append(Row([label], section=True))
@@ -109,13 +119,12 @@ def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
         cells = [synthetic_label(label, bool(rec["synthetic"]))]
         grouping = style.row(_table1_numbers(rec, spec))
         if show_ref:
-            rdec = spec.get("reference_decimals", 1)
-            cells.append(format_range(*spec["reference"], rdec, **grouping) if "reference" in spec else "")
+            cells.append(reference_cell(spec, grouping))
         cells.append(_table1_cell(rec, spec, cohort_n, grouping))
         if show_missing:
             cells.append(str(int(rec["missing"])))
         rows.append(Row(cells, indent=spec.get("indent", 0)))
-    foot = _table1_footnotes(t1, stats, hf, style.rule, show_ref)
+    foot = _table1_footnotes({**t1, "rows": specs}, stats, hf, style.rule, show_ref)
     if stats["synthetic"].fillna(False).astype(bool).any():
         foot.append(synthetic_footnote(config))
     title = t1.get("title", "Table 1").format(n=cohort_n)
@@ -126,7 +135,7 @@ def build_table1(stats: pd.DataFrame, config: dict, cohort_n: int) -> Table:
 def build_table2(patients: pd.DataFrame, config: dict) -> Table:
     """Table 2: one row per patient, columns as configured (missing values shown as —); see
     :func:`build_listing`. The full listing is ``results/tables/table2.csv``."""
-    rule = config.get("statistics", {}).get("rounding", "half_up")
+    rule = config["statistics"]["rounding"]
     spec = {"title": "Table 2", **config["tables"]["table2"]}
     return build_listing(patients, spec, rule, "table2", "results/tables/table2.csv")
 
@@ -235,11 +244,11 @@ def build_table3(
     threshold = bold_threshold(config, table_id, bold_p_below)
     first, second = paired_time_points(config) if points is None else points
     repeated_points = repeated_time_points(config) if points is None else ()
-    summary = t3.get("summary", "median")
+    summary = t3["summary"]
     main = stats[stats["role"] == "main"].sort_values("order")
     rows, tests = [], {}
     for spec, rec in zip(t3["parameters"], main.to_dict("records"), strict=True):
-        d0, d7 = _paired_cell(rec, spec.get("decimals", 1), style, summary, (first.name, second.name))
+        d0, d7 = _paired_cell(rec, spec["decimals"], style, summary, (first.name, second.name))
         p = rec["p_adjusted"] if rec["adjustment"] != "none" else rec["p_value"]
         rows.append(
             Row(

@@ -8,12 +8,20 @@ once per row (:meth:`NumberStyle.row`), so a row never mixes "10,044.0" with "20
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from retrocohort.format.numbers import format_range
 from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.render.model import Footnote, Marked
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import method_letter
 
 DAGGER = "†"
+#: Header and footnote of the reference-range column (classic Table 1, a descriptive table with
+#: ``reference_range: true``).
+REFERENCE_HEADER = "Reference values"
+REFERENCE_FOOTNOTE = "Reference values: the laboratory's normal range, in their own column."
 
 
 def synthetic_footnote(config: dict) -> Footnote:
@@ -26,14 +34,31 @@ def synthetic_label(text: str, synthetic: bool) -> str:
     return Marked(text, DAGGER) if synthetic else text
 
 
+#: ``tables.<id>`` key -> :class:`NumberStyle` field (digit grouping).
+_GROUPING_KEYS = {"thousands_separator": "thousands_sep", "thousands_min": "thousands_min"}
+
+
 def number_style(config: dict, table: str) -> NumberStyle:
-    """The table's :class:`NumberStyle` from ``statistics.rounding`` and ``tables.<table>``."""
-    spec = config.get("tables", {}).get(table, {})
-    return NumberStyle(
-        rule=config.get("statistics", {}).get("rounding", "half_up"),
-        thousands_sep=spec.get("thousands_separator", ","),
-        thousands_min=spec.get("thousands_min", 10000),
-    )
+    """The table's :class:`NumberStyle`: ``statistics.rounding`` and the digit grouping of
+    ``tables.<table>``, as the loaded study gives them (schema defaults filled).
+
+    Parameters
+    ----------
+    config : dict
+        The loaded study (``statistics`` and ``tables`` sections, defaults filled).
+    table : str
+        The table's key under ``tables:``. A table that declares no digit grouping (a listing,
+        which prints no grouped numbers) or that the study lacks (the manuscript text of a study
+        without a classic Table 1) takes :class:`NumberStyle`'s grouping.
+
+    Returns
+    -------
+    NumberStyle
+        Rounding rule, separator and the threshold from which a row is grouped.
+    """
+    spec = config["tables"].get(table) or {}
+    grouping = {field: spec[key] for key, field in _GROUPING_KEYS.items() if key in spec}
+    return NumberStyle(rule=config["statistics"]["rounding"], **grouping)
 
 
 def _p_cell(p: object, config: dict) -> str:
@@ -43,3 +68,43 @@ def _p_cell(p: object, config: dict) -> str:
 def marked_p(p: object, method: str, config: dict, markers: dict[str, str]) -> Marked:
     """The printed p-value with the superscript letter of the test that produced it."""
     return Marked(_p_cell(p, config), method_letter(markers, method))
+
+
+def reference_cell(row: dict, grouping: dict) -> str:
+    """The reference-range cell of a table row: ``row['reference']`` ([low, high]) as "low–high"
+    at ``row['reference_decimals']``, with the row's digit grouping; blank without a range.
+
+    Parameters
+    ----------
+    row : dict
+        The row's loaded spec (``reference`` optional, ``reference_decimals`` filled).
+    grouping : dict
+        Keyword arguments of :func:`retrocohort.format.numbers.format_range` (the row's one
+        digit-grouping decision, :meth:`NumberStyle.row`).
+
+    Returns
+    -------
+    str
+        "4.0–10.0", or "" for a row without a reference range.
+
+    Examples
+    --------
+    >>> reference_cell({"reference": [4, 10], "reference_decimals": 1}, {})
+    '4.0–10.0'
+    """
+    if "reference" not in row:
+        return ""
+    return format_range(*row["reference"], row["reference_decimals"], **grouping)
+
+
+def with_declared_reference(row: Mapping[str, Any], variables: Mapping[str, Any]) -> dict:
+    """A table row with its variable's declared reference range (``variables.<v>.reference``)
+    unless the row gives its own ``reference`` (or has no variable: a section).
+
+    Examples
+    --------
+    >>> with_declared_reference({"variable": "crp"}, {"crp": {"reference": [0, 8]}})
+    {'variable': 'crp', 'reference': [0, 8]}
+    """
+    reference = (variables.get(row.get("variable")) or {}).get("reference")
+    return {**row} if "reference" in row or reference is None else {**row, "reference": reference}

@@ -31,6 +31,7 @@ from retrocohort.format.pvalues import printed_p
 from retrocohort.render.model import Footnote, Marked, Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, is_bold_p, method_footnotes, method_letter
+from retrocohort.tables.cells import REFERENCE_FOOTNOTE, REFERENCE_HEADER, reference_cell
 from retrocohort.tables.regression_notes import (
     global_p,
     global_p_footnote,
@@ -97,6 +98,16 @@ def _count_cell(rec: Mapping, stratum: str, pct_decimals: int | str, rule: str, 
     return format_count_pct(int(count), int(denominator), n, pct_decimals=pct_decimals, rule=rule)  # type: ignore[arg-type]
 
 
+def _row_grouping(rec: Mapping, names: list[str], spec: Mapping, style: NumberStyle) -> dict:
+    """One digit-grouping decision (:meth:`NumberStyle.row`) for every number a row prints: its
+    reference range and, for a continuous summary, the statistics of every stratum."""
+    numbers = [(v, spec["reference_decimals"]) for v in spec.get("reference", [])]
+    if rec["row_type"] == "value" and rec["kind"] == "continuous":
+        keys = _STAT_NUMBERS[rec["stat"]]
+        numbers += [(rec.get(f"{k}@{s}"), spec["decimals"]) for s in names for k in keys]
+    return style.row(numbers)
+
+
 def _stratum_cells(
     rec: Mapping, names: list[str], spec: Mapping, style: NumberStyle, shown_missing: bool
 ) -> list[str]:
@@ -106,9 +117,8 @@ def _stratum_cells(
     if rec["row_type"] == "missing":
         return [str(int(rec[f"count@{s}"])) for s in names]
     if rec["kind"] == "continuous":
-        decimals = spec.get("decimals", 1)
-        keys = _STAT_NUMBERS[rec["stat"]]
-        kw = style.row([(rec.get(f"{k}@{s}"), decimals) for s in names for k in keys])
+        decimals = spec["decimals"]
+        kw = _row_grouping(rec, names, spec, style)
         cells = [_continuous_cell(rec, s, rec["stat"], decimals, kw) for s in names]
         if shown_missing:
             return cells
@@ -117,7 +127,7 @@ def _stratum_cells(
             c + (f" (n = {int(k)})" if k < rec[f"n_group@{s}"] and k else "")
             for c, k, s in zip(cells, n, names)
         ]
-    pct = spec.get("pct_decimals", 0)
+    pct = spec["pct_decimals"]
     return [_count_cell(rec, s, pct, style.rule, shown_missing) for s in names]
 
 
@@ -145,10 +155,14 @@ def build_stratified_table(
     stats : pandas.DataFrame
         The statistics frame (one row per table row).
     spec : mapping
-        ``title``; ``rows`` (same order as the statistics' ``rows``; each may give ``label``,
-        ``decimals``, ``pct_decimals``, ``level_labels``); ``overall`` (default True),
-        ``p_value`` (default True), ``smd`` (default False), ``smd_decimals`` (2),
-        ``characteristic_header`` and ``footnotes``.
+        The loaded ``kind: descriptive`` entry (schema defaults filled; rows completed by
+        :func:`retrocohort.tables.declared_tables.descriptive_spec`): ``title``; ``rows`` (same
+        order as the statistics' ``rows``; each with ``decimals``, ``pct_decimals`` and
+        ``reference_decimals``, may give ``label``, ``level_labels``, ``reference``);
+        ``overall``, ``p_value``, ``smd``, ``smd_decimals`` (2), ``reference_range`` (a
+        "Reference values" column after the first: each row's ``reference`` as low–high, one
+        digit-grouping decision with the row's numbers), ``characteristic_header`` and
+        ``footnotes``.
     style : NumberStyle, optional
         Rounding rule and digit grouping.
     p_format : mapping, optional
@@ -166,10 +180,11 @@ def build_stratified_table(
     """
     style = style or NumberStyle()
     p_format = p_format or {**DEFAULT_P_FORMAT, "rule": style.rule}
-    names = [s for s in strata(stats) if s != OVERALL or spec.get("overall", True)]
-    show_p, show_smd = spec.get("p_value", True), spec.get("smd", False)
+    names = [s for s in strata(stats) if s != OVERALL or spec["overall"]]
+    show_p, show_smd = spec["p_value"], spec["smd"]
     first = stats.iloc[0]
-    columns = [spec.get("characteristic_header", "Characteristic")]
+    show_reference = spec["reference_range"]
+    columns = [spec.get("characteristic_header", "Characteristic")] + [REFERENCE_HEADER] * show_reference
     columns += [f"{s} (n = {int(first[f'n_group@{s}'])})" for s in names]
     columns += ["p-Value"] * show_p + ["SMD"] * show_smd
     row_specs = list(spec.get("rows", []))
@@ -177,9 +192,11 @@ def build_stratified_table(
     rows, markers = [], {}
     for rec in stats.to_dict("records"):
         row_spec = row_specs[int(rec["row"])] if int(rec["row"]) < len(row_specs) else {}
-        cells = [_row_label(rec, row_spec)]
-        cells += _stratum_cells(rec, names, row_spec, style, int(rec["row"]) in with_missing)
         head = rec["row_type"] in ("value", "variable")
+        cells = [_row_label(rec, row_spec)]
+        if show_reference:
+            cells.append(reference_cell(row_spec, _row_grouping(rec, names, row_spec, style)) if head else "")
+        cells += _stratum_cells(rec, names, row_spec, style, int(rec["row"]) in with_missing)
         bold = [False] * len(cells)
         if show_p:
             cells.append(_p_text(rec, p_format, markers) if head else "")
@@ -196,6 +213,8 @@ def build_stratified_table(
             bold.append(False)
         rows.append(Row(cells, indent=0 if head else 1, bold=bold))
     foot = list(spec.get("footnotes", []))
+    if show_reference and any("reference" in row for row in row_specs):
+        foot.append(REFERENCE_FOOTNOTE)
     foot.append(_stratified_note(stats, show_smd, with_missing, style.rule))
     foot += bold_footnote(bold_p_below, rows)
     foot += method_footnotes(markers)
@@ -340,7 +359,8 @@ def build_regression_table(
     spec : mapping
         ``title``, ``predictors`` (row order; default the univariable predictors in order),
         ``labels`` ({predictor: label}), ``level_labels`` ({predictor: {level: label}}, levels as
-        the model prints them), ``decimals`` (2), ``footnotes``.
+        the model prints them), ``decimals``, ``footnotes`` (the loaded ``kind: regression``
+        entry, schema defaults filled).
     style, p_format, bold_p_below, label
         As :func:`build_stratified_table`.
 
@@ -368,7 +388,7 @@ def build_regression_table(
     if multi:
         columns += [f"Adjusted {short}", f"Adjusted {conf}", "Adjusted p-Value"]
     opts = {
-        "decimals": spec.get("decimals", 2),
+        "decimals": spec["decimals"],
         "style": style,
         "p": lambda p: printed_p(p, dict(p_format)),
         "multi": multi,

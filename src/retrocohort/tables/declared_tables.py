@@ -24,7 +24,7 @@ from retrocohort.format.pvalues import p_value_format
 from retrocohort.render.model import Table
 from retrocohort.render.pvalue_marks import bold_threshold
 from retrocohort.tables.build import build_listing
-from retrocohort.tables.cells import number_style
+from retrocohort.tables.cells import number_style, with_declared_reference
 from retrocohort.tables.cohort_tables import build_regression_table, build_stratified_table
 
 
@@ -41,10 +41,11 @@ def _with_unit(config: Mapping[str, Any], name: str) -> str:
 
 
 def descriptive_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict:
-    """Rows labelled from ``variables:`` (with units) and given the table's decimals unless set."""
+    """Rows labelled from ``variables:`` (with units), given the table's decimals unless set,
+    and their variable's ``reference`` range unless the row declares its own."""
     rows = [
         {
-            **row,
+            **with_declared_reference(row, config["variables"]),
             "label": row.get("label", _with_unit(config, row["variable"])),
             "decimals": row.get("decimals", spec["decimals"]),
             "pct_decimals": row.get("pct_decimals", spec["pct_decimals"]),
@@ -138,17 +139,17 @@ def build_declared_table(
     generated = population_footnote(spec, config, n_patients or 0) + time_point_footnotes(table_id, config)
     if generated:
         spec["footnotes"] = [*spec.get("footnotes", []), *generated]
+    if spec["kind"] == "listing":  # a column read at its time point has that column's name
+        columns = row_columns(config, table_id)
+        spec["columns"] = with_frame_columns(spec["columns"], f"tables/{table_id}/columns", columns)
+        rule = config["statistics"]["rounding"]  # a listing prints no p-value, no grouped number
+        return build_listing(stats, spec, rule, table_id, f"results/stats/{table_id}.csv")
     kw = dict(
         style=number_style(dict(config), table_id),
         p_format=p_value_format(config["statistics"]),
         bold_p_below=bold_threshold(dict(config), table_id),
         label=f"tab:{table_id}",
     )
-    if spec["kind"] == "listing":  # a column read at its time point has that column's name
-        columns = row_columns(config, table_id)
-        spec["columns"] = with_frame_columns(spec["columns"], f"tables/{table_id}/columns", columns)
-        rule = config["statistics"]["rounding"]
-        return build_listing(stats, spec, rule, table_id, f"results/stats/{table_id}.csv")
     if spec["kind"] == "regression":
         return build_regression_table(stats, regression_spec(spec, config), **kw)
     return build_stratified_table(stats, descriptive_spec(spec, config), **kw)
