@@ -154,12 +154,12 @@ REGISTRY: dict[str, MethodEntry] = {
         registered("logrank"),
         MethodEntry(
             "cif",
-            "Aalen-Johansen cumulative incidence",
+            "Aalen–Johansen cumulative incidence",
             "survival::survfit(Surv(time, factor(status)) ~ group) (multi-state: pstate, std.err)",
             "Aalen OO, Johansen S. An empirical transition matrix for non-homogeneous Markov chains "
             "based on censored observations. Scand J Stat 1978;5:141-50.",
             fixed(
-                "Cumulative incidence of each cause estimated by the Aalen-Johansen estimator, "
+                "Cumulative incidence of each cause estimated by the Aalen–Johansen estimator, "
                 "competing causes treated as competing events (not censored), with pointwise "
                 "confidence intervals from the infinitesimal-jackknife variance on the log scale"
             ),
