@@ -100,7 +100,7 @@ def e_value(
     --------
     >>> ev = e_value(0.5, 0.3, 0.8)
     >>> round(ev.point, 4), round(ev.ci_limit, 4)
-    (3.4142, 1.8)
+    (3.4142, 1.809)
     """
     if measure not in MEASURES:
         raise InputError(
