@@ -5,8 +5,11 @@ R side: ``glm(family = binomial)`` at full precision for the score; ``MatchIt::m
 (Debian ``r-cran-matchit``); ``summary.matchit`` for balance after matching (ATT: SD of the treated
 group; continuous covariates); base R ``weighted.mean``, ``cov.wt(method = "unbiased")`` and
 ``quantile(type = 7)`` for IPT weights, their truncation and the ATE balance (WeightIt/cobalt are
-not packaged in Debian 12). The lalonde distances have no exact ties (checked), so MatchIt's tie
-rule, not reproduced (stats/matching.py), does not arise.
+not packaged in Debian 12). MatchIt 4.5.1 truncates |distance differences| to integers on this
+platform (its issue #163; stats/matching.py): the distance is passed multiplied by 1e9 (score) or
+1e8 (logit), which changes no matching rule (order, nearest, caliper in SD units are all
+invariant to a positive scale) and makes the truncation immaterial; with replacement only k = 1
+is compared (4.5.1 repeats a control within a set for k > 1, its #159).
 """
 
 from __future__ import annotations
@@ -75,9 +78,9 @@ def test_propensity_score_and_logit_equal_r_glm(ours):
     assert np.max(np.abs(ps.score - np.array(r["matchit_ps"]))) < 1e-6
 
 
-def test_lalonde_distances_have_no_ties(ours):
+def test_lalonde_distances_have_ties_so_the_tie_rule_is_exercised(ours):
     _, ps = ours
-    assert np.unique(ps.score).size == ps.score.size
+    assert np.unique(ps.score).size < ps.score.size  # 614 units, 573 distinct scores
 
 
 SPECS = {
@@ -86,7 +89,11 @@ SPECS = {
     "1:3 caliper 0.2 on the logit": ("ratio = 3, caliper = 0.2", {"ratio": 3, "caliper": 0.2}),
     "caliper 0.1 on the score": ("caliper = 0.1", {"caliper": 0.1}),
     "exact on married": ("exact = ~ married", {"exact": "married"}),
-    "1:2 with replacement": ("ratio = 2, replace = TRUE", {"ratio": 2, "replace": True}),
+    "1:1 with replacement": ("replace = TRUE", {"replace": True}),
+    "1:2 on the logit, caliper 0.2, exact on nodegree": (
+        "ratio = 2, caliper = 0.2, exact = ~ nodegree",
+        {"ratio": 2, "caliper": 0.2, "exact": "nodegree"},
+    ),
 }
 
 
@@ -96,7 +103,7 @@ def test_matched_sets_subclasses_and_weights_equal_matchit(lalonde, ours, name):
     r_args, kwargs = SPECS[name]
     on_logit = "logit" in name
     r = _r(
-        f"m <- matchit(f, data = lalonde, method = 'nearest', distance = {'lp' if on_logit else 'ps'}, {r_args})\n"
+        f"m <- matchit(f, data = lalonde, method = 'nearest', distance = {'lp * 1e8' if on_logit else 'ps * 1e9'}, {r_args})\n"
         "out <- list(mm = mm_rows(m), sub = sub_int(m), w = unname(m$weights))"
     )
     kwargs = dict(kwargs)
@@ -113,7 +120,7 @@ def test_balance_after_matching_equals_matchit_summary(lalonde, ours):
     treat, ps = ours
     result = nearest_neighbour_match(treat, ps.score, caliper=0.2)
     r = _r(
-        "m <- matchit(f, data = lalonde, method = 'nearest', distance = ps, caliper = 0.2)\n"
+        "m <- matchit(f, data = lalonde, method = 'nearest', distance = ps * 1e9, caliper = 0.2)\n"
         "s <- summary(m)\n"
         "out <- list(smd_un = unname(s$sum.all[, 'Std. Mean Diff.']), smd_adj = unname(s$sum.matched[, 'Std. Mean Diff.']),"
         " vr_un = unname(s$sum.all[, 'Var. Ratio']), vr_adj = unname(s$sum.matched[, 'Var. Ratio']),"

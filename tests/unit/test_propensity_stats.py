@@ -161,3 +161,33 @@ def test_e_value_protective_ratio_ci_containing_one_and_common_outcomes():
     assert e_value(2.0, measure="HR", rare=False).point == pytest.approx(e_value_rr(hr))
     with pytest.raises(InputError, match="outside"):
         e_value(2.0, 2.5, 3.0)
+
+
+def test_an_exact_tie_between_the_control_below_and_above_goes_to_the_one_below():
+    m = nearest_neighbour_match(np.array([1, 0, 0]), np.array([0.5, 0.75, 0.25]))
+    assert m.match_matrix.tolist() == [[2]]
+
+
+def test_tied_controls_below_go_to_the_later_one_in_the_data_as_matchit_4_5_1():
+    # sort.list puts equal distances in data order; find_left walks down from the treated unit
+    m = nearest_neighbour_match(np.array([0, 0, 1, 0, 0]), np.array([0.25, 0.25, 0.5, 0.75, 0.75]))
+    assert m.match_matrix.tolist() == [[1]]
+    # above: the earlier one wins
+    m = nearest_neighbour_match(np.array([0, 1, 0, 0]), np.array([0.1, 0.5, 0.75, 0.75]))
+    assert m.match_matrix.tolist() == [[2]]
+
+
+def test_with_replacement_and_ratio_two_a_set_never_repeats_a_control():
+    m = nearest_neighbour_match(
+        np.array([1, 1, 0, 0, 0]), np.array([0.8, 0.7, 0.75, 0.6, 0.1]), ratio=2, replace=True
+    )
+    assert m.match_matrix.tolist() == [[2, 3], [2, 3]]
+
+
+def test_subclass_ids_follow_matchit_string_order_of_treated_rows():
+    # treated rows 2 and 10 (1-based): "10" < "2", so row 10's set is subclass 1
+    t = np.zeros(12, dtype=int)
+    t[[1, 9]] = 1
+    d = np.linspace(0.1, 0.9, 12)
+    m = nearest_neighbour_match(t, d)
+    assert m.subclass[9] == 1 and m.subclass[1] == 2

@@ -1,23 +1,30 @@
 """Greedy nearest-neighbour 1:k matching on a distance (propensity score or its logit), as R MatchIt.
 
 Reproduces ``MatchIt::matchit(method = "nearest", distance = <vector>, ratio = k, replace =,
-caliper =, std.caliper = TRUE, m.order = "largest", exact = ~ v)`` (MatchIt 4.5, C++ routine
-``nn_matchC``):
+caliper =, std.caliper = TRUE, m.order = "largest", exact = ~ v)`` of MatchIt 4.5.1 (Debian 12
+``r-cran-matchit``; C++ ``nn_matchC_vec`` with ``find_left``/``find_right``):
 
 * treated units are visited in decreasing order of distance (R ``order(decreasing = TRUE)``,
   ties in data order);
-* without replacement, matching runs in k rounds: every treated unit gets its first control,
-  then every treated unit still matchable its second, and so on; a control used once is gone; a
-  treated unit with no eligible control in round 1 stays unmatched;
-* with replacement, each treated unit gets its k nearest controls, controls reusable;
-* the caliper is ``caliper * sd(distance)`` (SD over all units, n - 1) when standardised, and a
+* matching runs in k rounds: every treated unit gets its first control, then every treated unit
+  its second, and so on; without replacement a control used once is gone; with replacement it
+  stays available, but not twice for the same treated unit;
+* a treated unit's candidates are the eligible control just below and just above it in the
+  distances sorted by R ``sort.list`` (stable: equal distances in data order); the one below wins
+  unless the one above is strictly nearer. This fixes the tie rule: the lalonde oracle, with 41
+  tied scores, equals MatchIt's matched sets;
+* the caliper is ``caliper * sd(distance)`` (SD over all units, n - 1) when standardised; a
   control is eligible only if |d_t - d_c| <= caliper;
-* with ``exact``, a control is eligible only in the treated unit's exact stratum.
+* with ``exact``, a control is eligible only in the treated unit's exact stratum (MatchIt matches
+  each stratum separately, which gives the same sets).
 
-Tie rule: two eligible controls at exactly the same |d_t - d_c| are not ordered as MatchIt
-orders them (MatchIt walks the sorted distances outward, alternately left and right, and breaks
-the remaining tie with ``std::partial_sort``, whose order of equal elements is unspecified);
-here the control earlier in the data wins. Results equal MatchIt whenever no such tie arises.
+Two defects of MatchIt 4.5.1 are not reproduced (both fixed in later MatchIt, NEWS 4.6.0): its
+``abs()`` on distances truncates to an integer on this platform (issue #163: "calipers would not
+work properly on some systems"), so on the 0-1 score scale it always takes the control below and
+ignores the caliper; and with ``replace = TRUE, ratio > 1`` it can give a treated unit the same
+control twice (#159). The R oracle therefore passes the distance multiplied by 1e9 (the logit by
+1e8), which leaves every rule above unchanged and makes the truncation immaterial, and checks
+replacement with k = 1.
 
 Reference: Ho DE, Imai K, King G, Stuart EA. MatchIt: nonparametric preprocessing for
 parametric causal inference. J Stat Softw 2011;42(8):1-28. Austin PC. Optimal caliper widths
@@ -39,7 +46,8 @@ class MatchResult:
 
     ``treated``: indices of the treated units (data order), one row each of ``match_matrix``:
     the indices of their controls in the order matched, -1 where none. ``subclass``: per unit the
-    matched set id (1, 2, ... numbered by treated units in data order, as MatchIt), 0 if
+    matched set id, numbered as MatchIt 4.5.1 does (by the treated unit's 1-based row number
+    sorted as a character string: rows 1, 10, 100, 2, ... get ids 1, 2, 3, 4, ...), 0 if
     unmatched or with replacement (no sets then). ``weights``: MatchIt's matching weights (ATT).
     ``unmatched``: indices of units in no matched set. ``caliper_width``: the caliper on the
     distance scale (None without). ``method``: a sentence naming the specification.
@@ -129,6 +137,31 @@ def matching_weights(treatment: np.ndarray, match_matrix: np.ndarray, treated: n
     return weights
 
 
+def _nearest(
+    t: int,
+    controls: np.ndarray,
+    available: np.ndarray,
+    strata: np.ndarray,
+    row: np.ndarray,
+    distance: np.ndarray,
+    position: np.ndarray,
+    width: float | None,
+) -> int:
+    """MatchIt 4.5.1 ``find_left``/``find_right``: the eligible control just below and just above
+    the treated unit in the sorted distances; the one below wins unless the one above is
+    strictly nearer. -1 if none."""
+    eligible = controls[available[controls] & (strata[controls] == strata[t]) & ~np.isin(controls, row)]
+    gaps = np.abs(distance[eligible] - distance[t])
+    if width is not None:
+        eligible, gaps = eligible[gaps <= width], gaps[gaps <= width]
+    below, above = position[eligible] < position[t], position[eligible] > position[t]
+    left = eligible[below][np.argmax(position[eligible[below]])] if below.any() else -1
+    right = eligible[above][np.argmin(position[eligible[above]])] if above.any() else -1
+    if left < 0 or right < 0:
+        return int(max(left, right))
+    return int(left if abs(distance[left] - distance[t]) <= abs(distance[right] - distance[t]) else right)
+
+
 def nearest_neighbour_match(
     treatment: np.ndarray,
     distance: np.ndarray,
@@ -194,43 +227,27 @@ def nearest_neighbour_match(
     treated = np.flatnonzero(treatment == 1)
     controls = np.flatnonzero(treatment == 0)
     order = np.argsort(-distance[treated], kind="stable")  # R order(decreasing = TRUE)
-    row_of = {int(t): i for i, t in enumerate(treated)}
+    position = np.empty(n, dtype=int)  # place in R sort.list(distance): stable, ties in data order
+    position[np.argsort(distance, kind="stable")] = np.arange(n)
     match_matrix = np.full((treated.size, ratio), -1, dtype=int)
     available = np.ones(n, dtype=bool)
-
-    def nearest(t: int, k: int) -> np.ndarray:
-        eligible = controls[available[controls] & (strata[controls] == strata[t])]
-        eligible = eligible[~np.isin(eligible, match_matrix[row_of[t]])]
-        gaps = np.abs(distance[eligible] - distance[t])
-        if width is not None:
-            eligible, gaps = eligible[gaps <= width], gaps[gaps <= width]
-        return eligible[np.argsort(gaps, kind="stable")[:k]]
-
-    if replace:
-        for t in treated[order]:
-            found = nearest(int(t), ratio)
-            match_matrix[row_of[int(t)], : found.size] = found
-    else:
-        active = np.ones(treated.size, dtype=bool)
-        for r in range(ratio):
-            for i in order:
-                if not active[i] or not available[controls].any():
-                    continue
-                found = nearest(int(treated[i]), 1)
-                if found.size == 0:
-                    if r == 0:
-                        active[i] = False
-                    continue
-                match_matrix[i, r] = found[0]
-                available[found[0]] = False
+    for r in range(ratio):
+        for i in order:
+            t = int(treated[i])
+            found = _nearest(t, controls, available, strata, match_matrix[i], distance, position, width)
+            if found < 0:
+                continue
+            match_matrix[i, r] = found
+            if not replace:
+                available[found] = False
     subclass = np.zeros(n, dtype=int)
     if not replace:
-        set_id = 0
-        for t, row in zip(treated, match_matrix, strict=True):
-            if (row >= 0).any():
-                set_id += 1
-                subclass[t] = set_id
-                subclass[row[row >= 0]] = set_id
+        # MatchIt 4.5.1 mm2subclass: a factor of the treated units' row labels, levels sorted as
+        # character strings ("1" < "10" < "2"), renumbered 1, 2, ...
+        matched = [i for i in range(treated.size) if (match_matrix[i] >= 0).any()]
+        for set_id, i in enumerate(sorted(matched, key=lambda i: str(treated[i] + 1)), start=1):
+            subclass[treated[i]] = set_id
+            subclass[match_matrix[i][match_matrix[i] >= 0]] = set_id
     weights = matching_weights(treatment, match_matrix, treated)
     spec = [f"1:{ratio}", "with" if replace else "without", "replacement"]
     method = (
