@@ -14,12 +14,13 @@ is compared (4.5.1 repeats a control within a set for k > 1, its #159).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from rscript import run_r
+from rscript import REQUIRE_ENV, run_r
 
 from retrocohort.stats.balance import balance_table
 from retrocohort.stats.matching import nearest_neighbour_match
@@ -46,6 +47,11 @@ sub_int <- function(m) { s <- as.integer(as.character(m$subclass)); s[is.na(s)] 
 @pytest.fixture(scope="module")
 def lalonde(tmp_path_factory, rscript) -> pd.DataFrame:
     """MatchIt's lalonde written to a CSV by R and read back (with black/hispan indicators)."""
+    if run_r('out <- list(ok = as.numeric(requireNamespace("MatchIt", quietly = TRUE)))')["ok"] != [1.0]:
+        message = "R package MatchIt missing (apt-get install -y r-cran-matchit)"
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{message}, but {REQUIRE_ENV}=1")
+        pytest.skip(message)
     path = Path(tmp_path_factory.mktemp("lalonde")) / "lalonde.csv"
     run_r(R_SETUP + f'write.csv(lalonde, "{path}", row.names = FALSE)\nout <- list()')
     return pd.read_csv(path)

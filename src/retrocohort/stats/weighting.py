@@ -3,7 +3,8 @@
 ATE: w = t / e + (1 - t) / (1 - e); ATT: w = t + (1 - t) e / (1 - e) (WeightIt
 ``get_w_from_ps``). Stabilised ATE weights multiply by the marginal probability of the group a unit
 is in (Robins, Hernan & Brumback 2000). Truncation replaces weights beyond a declared percentile by
-that percentile (WeightIt ``trim(at =)``, R quantile type 7). The summary reports per group the
+that percentile (R ``quantile`` type 7; the idea of WeightIt ``trim(at =)``, not checked against
+WeightIt, which Debian 12 does not package). The summary reports per group the
 minimum, maximum and Kish's effective sample size (sum w)^2 / sum w^2 (WeightIt ``summary`` and
 cobalt ``bal.tab`` "Effective sample sizes").
 """
@@ -120,12 +121,12 @@ def iptw_weights(
 def truncate_weights(
     weights: np.ndarray, at: float, *, lower: bool = False, only: np.ndarray | None = None
 ) -> np.ndarray:
-    """Truncate (winsorise) weights at a percentile, as WeightIt ``trim(at =, lower =)``.
+    """Truncate (winsorise) weights at a percentile (R ``quantile`` type 7).
 
     Weights above the ``at`` quantile (R ``quantile`` type 7 of the weights concerned) are set to
     it; with ``lower``, weights below the 1 - ``at`` quantile are set to that one too. ``only``
-    restricts both the quantile and the truncation to some units (for the ATT, WeightIt trims the
-    control weights only: pass ``treatment == 0``).
+    restricts both the quantile and the truncation to some units (for the ATT pass
+    ``treatment == 0``: the treated weights are all 1).
 
     Parameters
     ----------
