@@ -198,3 +198,10 @@ def test_subclass_ids_follow_matchit_string_order_of_treated_rows():
     d = np.linspace(0.1, 0.9, 12)
     m = nearest_neighbour_match(t, d)
     assert m.subclass[9] == 1 and m.subclass[1] == 2
+
+
+def test_exact_matching_refuses_a_missing_stratum_value_naming_the_row():
+    with pytest.raises(InputError, match="row 3"):
+        nearest_neighbour_match(
+            np.array([1, 0, 0]), np.array([0.5, 0.4, 0.3]), exact=np.array([1.0, 1.0, np.nan])
+        )

@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from retrocohort.errors import InputError, Problem
 
@@ -83,6 +84,15 @@ def _validate(treatment: np.ndarray, distance: np.ndarray, ratio: int, caliper: 
         problems.append(Problem("caliper must be a positive number", column="caliper", value=str(caliper)))
     if exact is not None and np.asarray(exact).shape[0] != treatment.shape[0]:
         problems.append(Problem("exact-matching variable differs in length", column="exact"))
+    elif exact is not None and pd.isna(np.asarray(exact, dtype=object)).any():
+        row = int(
+            np.flatnonzero(pd.isna(np.asarray(exact, dtype=object)).reshape(len(exact), -1).any(axis=1))[0]
+        )
+        problems.append(
+            Problem(
+                "missing value in an exact-matching variable", row=row + 1, column="exact", expected="a value"
+            )
+        )
     if problems:
         raise InputError("Nearest-neighbour matching impossible", problems)
 
