@@ -6,12 +6,14 @@ asymptotic, zero and tie handling and continuity correction; see
 Heavy dependencies (scipy.stats, statsmodels submodules) are imported inside functions.
 """
 
+from retrocohort.stats.balance import CovariateBalance, balance_table
 from retrocohort.stats.contingency import (
     chi_square_independence,
     crosstab,
     fisher_freeman_halton,
 )
 from retrocohort.stats.cox_zph import cox_zph
+from retrocohort.stats.e_value import EValue, e_value
 from retrocohort.stats.hodges_lehmann import (
     HL_CONVENTIONS,
     HLResult,
@@ -21,10 +23,12 @@ from retrocohort.stats.hodges_lehmann import (
 )
 from retrocohort.stats.hodges_lehmann_r import hodges_lehmann_r
 from retrocohort.stats.likelihood_ratio import likelihood_ratio_test
+from retrocohort.stats.matching import MatchResult, nearest_neighbour_match
 from retrocohort.stats.multi_group import kruskal_wallis
 from retrocohort.stats.multiplicity import ADJUST_METHODS, adjust_pvalues
 from retrocohort.stats.paired_binary import mcnemar, mcnemar_from_discordant
 from retrocohort.stats.paired_t import paired_t
+from retrocohort.stats.propensity import PropensityScore, propensity_score
 from retrocohort.stats.quantiles import HF_TYPES, grouped_quantiles, quantile
 from retrocohort.stats.regression import cox_regression, logistic_regression
 from retrocohort.stats.regression_design import RegressionResult, RegressionTerm
@@ -44,9 +48,22 @@ from retrocohort.stats.two_sample import (
     mann_whitney_preset,
     rank_sum_null_pmf,
 )
+from retrocohort.stats.weighting import WeightSummary, iptw_weights, truncate_weights, weight_summary
 from retrocohort.stats.welch_t import welch_t
 
 __all__ = [
+    "weight_summary",
+    "truncate_weights",
+    "propensity_score",
+    "nearest_neighbour_match",
+    "iptw_weights",
+    "e_value",
+    "balance_table",
+    "WeightSummary",
+    "PropensityScore",
+    "MatchResult",
+    "EValue",
+    "CovariateBalance",
     "ADJUST_METHODS",
     "HF_TYPES",
     "HLResult",
