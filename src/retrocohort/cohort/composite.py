@@ -6,6 +6,8 @@ last imaging, recurred) and (months to death or last contact, died). The pair it
 by a ``survival`` analysis or a Cox model as ``time: <x>`` and ``event: <x>_event`` (a second
 derived entry ``<x>_event: {event_of: <x>}``; see config/README.md "Composite endpoints"), and
 landmark outcomes from one pair (``event_before``: the event happened before a time limit).
+Which component came first (``cause_of``) is the cause-coded status of a ``competing_risks``
+analysis.
 """
 
 from __future__ import annotations
@@ -102,4 +104,58 @@ def event_before(time: pd.Series, event: pd.Series, limit: float) -> pd.Series:
     out = pd.Series(pd.NA, index=time.index, dtype="boolean")
     out[(t >= limit).fillna(False)] = False
     out[((t < limit) & e).fillna(False)] = True
+    return out
+
+
+def cause_of(times: pd.DataFrame, events: pd.DataFrame, causes: list[str], censored: str) -> pd.Series:
+    """Which component of a composite endpoint came first: the cause-coded status of a
+    competing-risks analysis.
+
+    Column ``j`` of ``times`` and ``events`` is one component, as in :func:`earliest_of` (whose
+    time and event this status agrees with), and ``causes[j]`` its level, the columns being in
+    precedence order. Per row:
+
+    * an event happened: ``causes[j]`` of the component whose event happened at the earliest
+      event time; **ties** (several events at that time): the first in column order (the order
+      the config lists the ``earliest_of`` components), unless a component listed before it has an unknown event
+      status at that same time (then missing: it may have come first);
+    * no event: ``censored``;
+    * missing where :func:`earliest_of` is undetermined.
+
+    Parameters
+    ----------
+    times : pandas.DataFrame
+        One row per patient, one numeric column per component, in precedence order (ties).
+    events : pandas.DataFrame
+        Same shape, yes/no columns in the same order.
+    causes : list of str
+        The level of each component (one per column).
+    censored : str
+        The level of a patient censored (no event).
+
+    Returns
+    -------
+    pandas.Series
+        ``string`` levels, ``pd.NA`` where undetermined.
+
+    References
+    ----------
+    Putter H, Fiocco M, Geskus RB. Tutorial in biostatistics: competing risks and multi-state
+    models. *Stat Med* 2007;26:2389-430 (the status: which of the competing events occurred
+    first, 0 when censored). Therneau T. *The survival package*, vignette "Multi-state models
+    and competing risks" (``mgus2``: progression or death, whichever came first).
+    """
+    time, event = earliest_of(times, events)
+    t = times.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    e = events.astype("boolean")
+    hit = e.fillna(False).to_numpy(dtype=bool)
+    unknown = e.isna().to_numpy()
+    first = time.to_numpy(dtype=float, na_value=np.nan)[:, None]
+    winner = np.argmax(hit & (t == first), axis=1)
+    before = np.arange(t.shape[1])[None, :] < winner[:, None]
+    tied_unknown = (unknown & (t == first) & before).any(axis=1)
+    fired = event.fillna(False).to_numpy(dtype=bool)
+    out = pd.Series(np.where(fired, np.asarray(causes, dtype=object)[winner], censored), index=times.index)
+    out = out.astype("string")
+    out[time.isna().to_numpy() | (fired & tied_unknown)] = pd.NA
     return out

@@ -4,7 +4,8 @@ Operations: ``any_of`` / ``all_of`` (Kleene logic: unknown stays unknown unless 
 ``count_of`` (number of true flags; missing when all are missing), ``not``, comparisons with
 values (``equals``, ``in``, ``less_than``, ``greater_than``, ``at_least``, ``at_most``,
 ``between``: see :func:`compare`) and of two columns (``equals_column``, see
-:func:`equals_column`), composite endpoints (``earliest_of`` and its ``event_of``) and landmark outcomes
+:func:`equals_column`), composite endpoints (``earliest_of``, its ``event_of`` and ``cause_of``: which event came
+first) and landmark outcomes
 (``event_before``, see :mod:`retrocohort.cohort.composite`), treatment-line summaries for an
 agent: ``treatment_line_of`` (first line containing it),
 ``first_line`` (that line is 1), ``monotherapy`` (the agent is alone in that line), and
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from retrocohort.cohort.composite import earliest_of, event_before
+from retrocohort.cohort.composite import cause_of, earliest_of, event_before
 from retrocohort.cohort.event_endpoints import event_endpoint
 from retrocohort.config.derived_spec import (
     COMPARISON_OPS,
@@ -198,6 +199,16 @@ def points_score(frame: pd.DataFrame, items: list[dict], missing_items: str = "m
     return score
 
 
+def _cause_of(frame: pd.DataFrame, arg: dict, components: list[dict]) -> pd.Series:
+    """The ``cause_of`` status of an ``earliest_of`` time: its components in their written order
+    (the precedence of tied events), each labelled with the level ``causes`` gives its event."""
+    level_of = {event: str(level) for level, event in arg["causes"].items()}
+    pairs = earliest_of_pairs(components)
+    times = frame[[t for t, _ in pairs]].set_axis(range(len(pairs)), axis=1)
+    flags = frame[[e for _, e in pairs]].set_axis(range(len(pairs)), axis=1)
+    return cause_of(times, flags, [level_of[e] for _, e in pairs], str(arg["censored"]))
+
+
 def derive_variables(
     patients: pd.DataFrame, treatments: pd.DataFrame, derived: dict, events: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -240,6 +251,8 @@ def derive_variables(
             pairs = earliest_of_pairs(arg if op == "earliest_of" else derived[arg]["earliest_of"])
             time, event = earliest_of(out[[t for t, _ in pairs]], out[[e for _, e in pairs]])
             col = time if op == "earliest_of" else event
+        elif op == "cause_of":
+            col = _cause_of(out, arg, derived[arg["time"]]["earliest_of"])
         elif op == "first_of":
             rules = first_of_rules(arg)
             col = first_of(out[list(dict.fromkeys(v for names, _ in rules for v in names))], rules)

@@ -5,7 +5,8 @@ The JSON Schema checks each entry's shape; these checks need the other entries: 
 time on a variable that is not a number, ``between`` bounds in the wrong order, ``not`` or an
 ``earliest_of`` event on a variable that is not yes/no, ``equals_column`` on two variables that
 can never be equal (a number and a category, disjoint values, one variable twice), and
-``event_of`` naming anything but an ``earliest_of`` variable, and a survival analysis or Cox
+``event_of`` naming anything but an ``earliest_of`` variable, a ``cause_of`` whose time is not an
+``earliest_of`` variable or whose levels miss, repeat or add a component's event, and a survival analysis or Cox
 table pairing a composite time with another endpoint's event (or the reverse). Each problem names its key path
 (``derived/<name>/<operation>/...``). Unknown variables are reported by
 :mod:`retrocohort.config.unknown`, not here.
@@ -117,6 +118,71 @@ def _earliest_of(config, file, key: str, arg: list[dict]) -> Iterable[Problem]:
         yield from _time_and_event(config, file, f"{key}/{i}", time, event)
 
 
+def _cause_of(config, file, key: str, arg: Mapping[str, Any]) -> Iterable[Problem]:
+    """``cause_of``: its time an ``earliest_of`` variable, each component's event given exactly
+    one level, no other event, and the censored level not also a cause."""
+    spec = (config.get("derived") or {}).get(arg["time"])
+    if arg["time"] in (config.get("variables") or {}) or (
+        isinstance(spec, Mapping) and "earliest_of" not in spec
+    ):
+        yield _refuse(
+            file,
+            f"{key}/time",
+            f"{arg['time']!r} is not a composite time (`earliest_of`)",
+            arg["time"],
+            "the name of a derived `earliest_of` variable, whose first event this is",
+        )
+        return
+    if not isinstance(spec, Mapping):
+        return  # an unknown name: reported by retrocohort.config.unknown
+    components = [event for _, event in earliest_of_pairs(spec["earliest_of"])]
+    if len(set(components)) < len(components):
+        yield _refuse(
+            file,
+            f"{key}/time",
+            f"components of {arg['time']!r} share an event variable: which came first is undefined",
+            components,
+            "an `earliest_of` whose components have distinct event variables",
+        )
+        return
+    seen: dict[str, str] = {}
+    for level, event in arg["causes"].items():
+        if event not in components:
+            yield _refuse(
+                file,
+                f"{key}/causes/{level}",
+                f"{event!r} is not the event of a component of {arg['time']!r}",
+                event,
+                f"one of {components}",
+            )
+        elif event in seen:
+            yield _refuse(
+                file,
+                f"{key}/causes/{level}",
+                f"{event!r} already has the level {seen[event]!r}",
+                event,
+                "each component's event named once (one level per cause)",
+            )
+        seen.setdefault(event, str(level))
+    for event in components:
+        if event not in seen:
+            yield _refuse(
+                file,
+                f"{key}/causes",
+                f"the component event {event!r} of {arg['time']!r} has no level",
+                sorted(arg["causes"]),
+                f"a level for every component event: {components}",
+            )
+    if str(arg["censored"]) in {str(level) for level in arg["causes"]}:
+        yield _refuse(
+            file,
+            f"{key}/censored",
+            f"{arg['censored']!r} is also the level of a cause",
+            arg["censored"],
+            "a level of its own for the censored patients",
+        )
+
+
 def _operation_problems(config, file: str, name: str, op: str, arg: Any) -> Iterable[Problem]:
     key = f"derived/{name}/{op}"
     if op in COMPARISON_OPS:
@@ -142,6 +208,8 @@ def _operation_problems(config, file: str, name: str, op: str, arg: Any) -> Iter
         yield from _equals_column(config, file, key, arg)
     elif op == "earliest_of":
         yield from _earliest_of(config, file, key, arg)
+    elif op == "cause_of":
+        yield from _cause_of(config, file, key, arg)
     elif op == "event_before":
         yield from _time_and_event(config, file, key, arg["time"], arg["event"])
     elif op == "event_of":

@@ -39,6 +39,8 @@ NUMERIC_OPS = (
 EVENT_OPS = ("time_to_event", "event_count", "first_event_day")
 #: Operations giving a time whose event is a second entry ``{event_of: <name>}``.
 TIME_OPS = ("earliest_of", "time_to_event")
+#: Derived operations giving a category with levels declared in the entry.
+CATEGORY_OPS = ("first_of", "cause_of")
 #: Keys of a derived entry that are options, not its operation.
 OPTION_KEYS = ("label", "missing_items")
 
@@ -66,11 +68,25 @@ def earliest_of_pairs(arg: list[dict]) -> list[tuple[str, str]]:
     return [(c["time"], c["event"]) for c in arg]
 
 
+def cause_of_levels(arg: dict) -> list[str]:
+    """Levels of a ``cause_of`` variable: its causes as written, then ``censored``."""
+    return [*(str(level) for level in arg["causes"]), str(arg["censored"])]
+
+
+def category_levels(spec: dict) -> list[str] | None:
+    """The declared levels of a ``first_of`` or ``cause_of`` variable (None for other operations)."""
+    if "first_of" in spec:
+        return list(dict.fromkeys(value for _, value in first_of_rules(spec["first_of"])))
+    if "cause_of" in spec:
+        return list(dict.fromkeys(cause_of_levels(spec["cause_of"])))
+    return None
+
+
 def operation_inputs(op: str, arg) -> list[tuple[str, str]]:
     """(key path below the operation, variable) for every variable an operation reads.
 
-    ``event_of`` names a derived variable (an ``earliest_of`` or ``time_to_event`` time), listed
-    like any input; the event types of the :data:`EVENT_OPS` are not variables.
+    ``event_of`` and ``cause_of`` name a derived variable (an ``earliest_of`` or ``time_to_event``
+    time), listed like any input, and ``cause_of`` the event variables of its causes; the event types of the :data:`EVENT_OPS` are not variables.
     """
     if op in FLAG_OPS:
         return [("", v) for v in arg]
@@ -88,6 +104,10 @@ def operation_inputs(op: str, arg) -> list[tuple[str, str]]:
         return [("time", arg["time"]), ("event", arg["event"])]
     if op == "time_to_event" and "end_of_follow_up" in arg:
         return [("end_of_follow_up", arg["end_of_follow_up"])]
+    if op == "cause_of":
+        return [("time", arg["time"])] + [
+            (f"causes/{level}", event) for level, event in arg["causes"].items()
+        ]
     if op == "earliest_of":
         return [
             (f"{i}/{role}", v)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from retrocohort.config.analysis_entries import family_entries
-from retrocohort.config.derived_spec import BOOLEAN_OPS, derived_operation, first_of_rules
+from retrocohort.config.derived_spec import BOOLEAN_OPS, category_levels, derived_operation
 from retrocohort.errors import Problem
 
 BOOLEAN_VALUES = ("True", "False")
@@ -71,7 +71,8 @@ def value_domain(config: Mapping[str, Any], name: str) -> tuple[str, ...] | None
     """The printed values ``name`` can take, or None when they are not known before the data.
 
     Yes/no variables: ``True``, ``False`` (measurements: ``0``, ``1``); the built-in ``site``: the keys of ``sites:``; categorical variables: their ``categories``, else the
-    values of their sources' ``map:``; ``first_of`` variables: their rules' values.
+    values of their sources' ``map:``; ``first_of`` variables: their rules' values; ``cause_of``
+    variables: their causes and censored level.
     """
     if is_boolean(config, name):
         return BOOLEAN_VALUES
@@ -88,8 +89,8 @@ def value_domain(config: Mapping[str, Any], name: str) -> tuple[str, ...] | None
         mapped = {value for value, _ in raw_codes(config, name).values()}
         return tuple(sorted(mapped)) or None
     spec = (config.get("derived") or {}).get(name)
-    if isinstance(spec, Mapping) and "first_of" in spec:
-        return tuple(dict.fromkeys(value for _, value in first_of_rules(spec["first_of"])))
+    if isinstance(spec, Mapping) and category_levels(spec) is not None:
+        return tuple(category_levels(spec))
     return None
 
 
