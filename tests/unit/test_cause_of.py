@@ -159,3 +159,11 @@ def test_each_cause_of_mistake_is_refused_naming_its_key(root, tmp_path, monkeyp
         load_config(bad, base_dir=study)
     lines = [line for line in str(err.value).splitlines() if f"'{key}'" in line or f"{key}:" in line]
     assert any(fragment in line for line in lines), str(err.value)
+
+
+def test_a_cause_of_variable_is_summarised_as_a_category_not_a_count():
+    """A ``cause_of`` row of a descriptive table is n (%) per cause, like ``first_of``."""
+    from retrocohort.analysis.descriptive import variable_kind
+
+    derived = {"status": {"cause_of": {"time": "t", "causes": {"progression": "p"}, "censored": "censored"}}}
+    assert variable_kind("status", {}, derived) == "categorical"

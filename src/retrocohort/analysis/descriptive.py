@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from retrocohort.config.derived_spec import BOOLEAN_OPS
+from retrocohort.config.derived_spec import BOOLEAN_OPS, CATEGORY_OPS
 from retrocohort.errors import ConfigError, Problem
 from retrocohort.stats.quantiles import HF_TYPES, quantile
 
@@ -79,7 +79,7 @@ def variable_kind(name: str, variables: dict, derived: dict) -> str:
     if name in variables:
         return variables[name]["kind"]
     spec = derived.get(name, {})
-    if "first_of" in spec:
+    if any(op in spec for op in CATEGORY_OPS):
         return "categorical"
     if any(op in spec for op in BINARY_DERIVED_OPS):
         return "binary"

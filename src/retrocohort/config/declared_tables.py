@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from retrocohort.config.competing_risks import competing_risks_problems
-from retrocohort.config.derived_spec import NUMERIC_OPS
+from retrocohort.config.derived_spec import CATEGORY_OPS, NUMERIC_OPS
 from retrocohort.config.regression_terms import regression_term_problems, regression_term_variables
 from retrocohort.config.unknown import unknown_variable_problems
 from retrocohort.config.values import is_boolean, value_domain
@@ -191,7 +191,7 @@ def _predictor_kind(config: Mapping[str, Any], name: str) -> str | None:
     if isinstance(spec, Mapping):
         if any(op in spec for op in NUMERIC_OPS):
             return "numeric"
-        if "first_of" in spec:
+        if any(op in spec for op in CATEGORY_OPS):
             return "categorical"
     return None
 
