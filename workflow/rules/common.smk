@@ -225,7 +225,7 @@ def cohort_table_keys(table_id):
 
 
 def manuscript_config():
-    """The config slice that rule `manuscript` reads: the classic tables' number formats (Table 1
+    """The config slice read by rule `manuscript`, i.e. the classic tables' number formats (Table 1
     rows without their labels, Table 3 parameters) and, with declared tables, each declared
     table's entry (rows, labels, decimals) and the variables' labels. A label of the classic
     Table 1 is not read: editing it does not rerun the text, whatever else the study declares."""
