@@ -54,3 +54,53 @@ def test_the_caption_term_is_inert_rst(label):
     body = publish_parts(rst, writer="html", settings_overrides={"report_level": 5})["body"]
     assert "<a " not in body and "<em>" not in body
     assert html.unescape(re.sub(r"<[^>]+>", "", body)).strip() == f"{label} of the cohort."
+
+
+def _html(source: str) -> str:
+    return publish_parts(source, writer="html", settings_overrides={"report_level": 5, "halt_level": 5})[
+        "body"
+    ]
+
+
+def test_the_synthetic_notes_command_renders_as_code_on_the_landing_page():
+    """Flagship: the note's `retrocohort simulate ...` printed with its Markdown backticks
+    (failed before: "\\`retrocohort simulate \\-\\-recipe ...\\`" escaped as text); now an inline
+    literal, the command's characters as typed (``--`` not an en dash), the rest plain text."""
+    study = load_study(ROOT / "config" / "config.yaml", base_dir=ROOT)
+    note = study.data["study"]["synthetic_note"]
+    command = re.search(r"`([^`]+)`", note).group(1)
+    body = _html(rst_escape_text(study.data)["study"]["synthetic_note"])
+    assert "`" not in html.unescape(re.sub(r"<[^>]+>", "", body))
+    literal = re.search(r'<tt class="docutils literal">(.*?)</tt>', body).group(1)
+    assert html.unescape(re.sub(r"<[^>]+>", "", literal)) == command
+    assert html.unescape(re.sub(r"<[^>]+>", "", body)).strip() == " ".join(note.replace("`", "").split())
+
+
+@pytest.mark.parametrize(
+    ("note", "text", "code"),
+    [
+        ("run `a --b` now", "run a --b now", ["a --b"]),
+        ("`x`.", "x.", ["x"]),
+        ("see`*a*`and", "see*a*and", ["*a*"]),
+        ("`x <javascript:alert(1)>`_ here", "x <javascript:alert(1)>_ here", ["x <javascript:alert(1)>"]),
+        (".. raw:: html `<b>`", ".. raw:: html <b>", ["<b>"]),
+        ("space ` x ` kept", "space ` x ` kept", []),
+        ("jinja `{{ x }}` kept", "jinja `{{ x }}` kept", []),
+    ],
+)
+def test_a_note_sets_code_spans_as_literals_and_keeps_everything_else_inert(note, text, code):
+    from retrocohort.render.rst import rst_note
+
+    body = _html(rst_note(note))
+    assert "<a " not in body and "<b>" not in body and "<em>" not in body and "<div" not in body
+    assert body.count("<p>") == 1
+    assert html.unescape(re.sub(r"<[^>]+>", "", body)).strip() == text
+    literals = re.findall(r'<tt class="docutils literal">(.*?)</tt>', body)
+    assert [html.unescape(re.sub(r"<[^>]+>", "", lit)) for lit in literals] == code
+
+
+def test_labels_keep_their_backticks_as_text():
+    """Only notes get code spans: a label with backticks stays escaped text (no <tt>)."""
+    out = rst_escape_text({"variables": {"x": {"label": "a `b` c"}}, "study": {"synthetic_note": "`b`"}})
+    assert "<tt" not in _html(out["variables"]["x"]["label"])
+    assert "<tt" in _html(out["study"]["synthetic_note"])
