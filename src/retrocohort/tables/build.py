@@ -206,7 +206,7 @@ def _repeated_cells(stats: pd.DataFrame, config: dict, tests: dict) -> tuple[lis
     rows = stats[stats["role"] == "repeated"].sort_values("order") if "role" in stats else stats.iloc[0:0]
     if not points or rows.empty:
         return [], [], ""
-    cells = [marked_p(r["p_value"], r["method"], config, tests) for r in rows.to_dict("records")]
+    cells = [marked_p(r["p_value"], r, config, tests) for r in rows.to_dict("records")]
     names = ", ".join(p.title for p in points)
     counts = "; ".join(f"{r['label']}, n = {int(r['n_pairs'])}" for r in rows.to_dict("records"))
     main_adjusted = stats.loc[stats["role"] == "main", "adjustment"].ne("none").any()
@@ -247,7 +247,7 @@ def build_table3(
                     synthetic_label(f"{rec['label']} (n = {rec['n_pairs']})", bool(rec["synthetic"])),
                     d0,
                     d7,
-                    marked_p(p, rec["method"], config, tests),
+                    marked_p(p, rec, config, tests),
                 ],
                 bold=[False, False, False, is_bold_p(p, threshold)],
             )

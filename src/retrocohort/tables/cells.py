@@ -8,10 +8,14 @@ once per row (:meth:`NumberStyle.row`), so a row never mixes "10,044.0" with "20
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from retrocohort.format.numbers import is_missing
 from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.render.model import Footnote, Marked
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import method_letter
+from retrocohort.stats.registry import by_recorded_name
 
 DAGGER = "†"
 
@@ -40,6 +44,44 @@ def _p_cell(p: object, config: dict) -> str:
     return printed_p(p, p_value_format(config.get("statistics", {})))  # type: ignore[arg-type]
 
 
-def marked_p(p: object, method: str, config: dict, markers: dict[str, str]) -> Marked:
-    """The printed p-value with the superscript letter of the test that produced it."""
-    return Marked(_p_cell(p, config), method_letter(markers, method))
+def named_test(rec: Mapping) -> str:
+    """The words a table footnote names a p-value's test with: the registry's title of the test
+    the result records (``rec["test"]``, :func:`retrocohort.stats.registry.by_recorded_name`,
+    e.g. "Mann-Whitney U test"); the result's own ``method`` text when its test is not registered
+    or its p-value was not computed (the text then says why: "not computed: fewer than 2 pairs").
+
+    The full method text (formulas, exactness, sidedness) stays in the stats files' ``method``
+    column and in the methods' supplementary note; a footnote names the test.
+
+    Parameters
+    ----------
+    rec : Mapping
+        One result record of a stats file, with ``method`` and (usually) ``test``.
+
+    Returns
+    -------
+    str
+        The test's title, or ``rec["method"]``.
+
+    References
+    ----------
+    Each test's reference is its registry entry's (``TestEntry.reference``).
+
+    Examples
+    --------
+    >>> named_test({"test": "Fisher exact", "method": "Fisher exact test (...)", "p_value": 0.04})
+    "Fisher's exact test"
+    """
+    test = rec.get("test")
+    if not isinstance(test, str) or not test or is_missing(rec.get("p_value")):
+        return str(rec["method"])
+    try:
+        return by_recorded_name(test).title
+    except KeyError:
+        return str(rec["method"])
+
+
+def marked_p(p: object, rec: Mapping, config: dict, markers: dict[str, str]) -> Marked:
+    """The printed p-value ``p`` with the superscript letter of the test of result ``rec``
+    (lettered by :func:`named_test`: one footnote per test named in words)."""
+    return Marked(_p_cell(p, config), method_letter(markers, named_test(rec)))
