@@ -203,8 +203,8 @@ def test_test_footnotes_name_the_test_in_the_registrys_words_and_the_stats_keep_
     stats, table = _group_table()
     tests = stats[stats["role"] == "test"]
     method_notes = [f for f in table.footnotes if isinstance(f, Footnote) and f.mark in "ab"]
-    assert [f.text for f in method_notes] == [by_recorded_name(t).title for t in tests["test"].unique()]
-    assert [f.text for f in method_notes] == ["Mann-Whitney U test", "Fisher's exact test"]
+    assert [f.text for f in method_notes] == [f"{by_recorded_name(t).title}." for t in tests["test"].unique()]
+    assert [f.text for f in method_notes] == ["Mann-Whitney U test.", "Fisher's exact test."]
     assert not any("=" in f or "two-sided p" in f for f in table.footnotes)
     assert tests["method"].str.contains("U = R_x").any()  # the full method text is kept
 
@@ -212,7 +212,7 @@ def test_test_footnotes_name_the_test_in_the_registrys_words_and_the_stats_keep_
 def test_a_test_the_registry_does_not_know_keeps_its_method_text():
     from retrocohort.tables.cells import named_test
 
-    assert named_test({"test": "log-rank", "method": "long text", "p_value": 0.2}) == "Log-rank test"
+    assert named_test({"test": "log-rank", "method": "long text", "p_value": 0.2}) == "Log-rank test."
     assert named_test({"test": "unregistered", "method": "Some test.", "p_value": 0.2}) == "Some test."
     assert named_test({"method": "Only a method.", "p_value": 0.2}) == "Only a method."
     not_run = {"test": "log-rank", "method": "not computed: one group", "p_value": float("nan")}

@@ -183,7 +183,7 @@ def test_declared_table_choosing_welch_prints_that_test_in_its_footnote():
     assert age["p_value"] == pytest.approx(0.0104229, abs=1e-6)  # R: t.test(age ~ arm)$p.value
     table = build_stratified_table(stats, spec)
     footnotes = [str(getattr(f, "text", f)) for f in table.footnotes]
-    assert "Welch's t-test" in footnotes, footnotes  # the registry's title of the test
+    assert "Welch's t-test." in footnotes, footnotes  # the registry's title of the test
     assert any("Fisher" in f for f in footnotes)  # the binary row keeps the descriptive default
     used = methods_used({"t1.csv": stats.to_dict("records")})
     sentences = [line.sentence for line in method_lines(used, {"quantile_type": 7})]

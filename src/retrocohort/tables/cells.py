@@ -47,7 +47,7 @@ def _p_cell(p: object, config: dict) -> str:
 def named_test(rec: Mapping) -> str:
     """The words a table footnote names a p-value's test with: the registry's title of the test
     the result records (``rec["test"]``, :func:`retrocohort.stats.registry.by_recorded_name`,
-    e.g. "Mann-Whitney U test"); the result's own ``method`` text when its test is not registered
+    as a sentence, e.g. "Mann-Whitney U test."); the result's own ``method`` text when its test is not registered
     or its p-value was not computed (the text then says why: "not computed: fewer than 2 pairs").
 
     The full method text (formulas, exactness, sidedness) stays in the stats files' ``method``
@@ -61,7 +61,7 @@ def named_test(rec: Mapping) -> str:
     Returns
     -------
     str
-        The test's title, or ``rec["method"]``.
+        The test's title with a full stop, or ``rec["method"]``.
 
     References
     ----------
@@ -70,13 +70,13 @@ def named_test(rec: Mapping) -> str:
     Examples
     --------
     >>> named_test({"test": "Fisher exact", "method": "Fisher exact test (...)", "p_value": 0.04})
-    "Fisher's exact test"
+    "Fisher's exact test."
     """
     test = rec.get("test")
     if not isinstance(test, str) or not test or is_missing(rec.get("p_value")):
         return str(rec["method"])
     try:
-        return by_recorded_name(test).title
+        return f"{by_recorded_name(test).title}."
     except KeyError:
         return str(rec["method"])
 
