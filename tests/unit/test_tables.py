@@ -308,6 +308,17 @@ def _t3_config(**table3):
     )
 
 
+def test_table3_states_that_its_p_values_are_two_sided_once_the_test_footnotes_name_tests_only():
+    """The test footnotes no longer carry "two-sided p-value" (the method text did): Table 3
+    says it once, from the results' ``alternative``, and only when every test was two-sided."""
+    stats = _t3_stats(T3_ROWS).assign(alternative="two-sided", test="Wilcoxon signed-rank")
+    table = build_table3(stats, _t3_config())
+    assert "p-values are two-sided." in table.footnotes
+    assert "a Wilcoxon signed-rank test." in table.footnotes
+    one_sided = stats.assign(alternative=["two-sided", "greater", "two-sided"])
+    assert "p-values are two-sided." not in build_table3(one_sided, _t3_config()).footnotes
+
+
 def test_table3_groups_digits_once_per_row():
     table = build_table3(_t3_stats(T3_ROWS), _t3_config())
     assert table.rows[0].cells[1:3] == ["10,044.0", "2,014.0"]  # not "10,044.0" beside "2014.0"

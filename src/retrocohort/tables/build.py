@@ -218,6 +218,15 @@ def _repeated_cells(stats: pd.DataFrame, config: dict, tests: dict) -> tuple[lis
     return cells, foot, f"p-Value ({names})"
 
 
+def _sidedness_footnote(main: pd.DataFrame) -> list[str]:
+    """["p-values are two-sided."] when every computed test of the table was two-sided (the
+    results' ``alternative``): the test footnotes name the tests only (:func:`retrocohort.tables.cells.named_test`)."""
+    if "alternative" not in main:
+        return []
+    sides = set(main.loc[main["p_value"].notna(), "alternative"])
+    return ["p-values are two-sided."] if sides == {"two-sided"} else []
+
+
 def build_table3(
     stats: pd.DataFrame,
     config: dict,
@@ -265,6 +274,7 @@ def build_table3(
     foot += _window_footnotes((first, second, *repeated_points))
     foot += repeated_foot
     foot += bold_footnote(threshold, rows)
+    foot += _sidedness_footnote(main)
     foot += method_footnotes(tests)
     if main["adjustment"].iloc[0] != "none":
         foot.append(f"p-values adjusted for multiplicity across parameters ({main['adjustment'].iloc[0]}).")
