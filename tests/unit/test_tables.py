@@ -211,6 +211,31 @@ def test_group_table_sections_rows_and_lettered_methods():
     assert table.footnotes[-1] == "† Synthetic data."
 
 
+def test_test_footnotes_name_the_test_in_the_registrys_words_and_the_stats_keep_the_method():
+    """A p-value's footnote names its test as the registry titles it ("Mann-Whitney U test");
+    the formulas and method details stay in the stats' ``method`` column (failed before: the
+    footnote printed "U = R_x - n_x(n_x+1)/2 ... two-sided p-value")."""
+    from retrocohort.stats.registry import by_recorded_name
+
+    stats, table = _group_table()
+    tests = stats[stats["role"] == "test"]
+    method_notes = [f for f in table.footnotes if isinstance(f, Footnote) and f.mark in "ab"]
+    assert [f.text for f in method_notes] == [f"{by_recorded_name(t).title}." for t in tests["test"].unique()]
+    assert [f.text for f in method_notes] == ["Mann-Whitney U test.", "Fisher's exact test."]
+    assert not any("=" in f or "two-sided p" in f for f in table.footnotes)
+    assert tests["method"].str.contains("U = R_x").any()  # the full method text is kept
+
+
+def test_a_test_the_registry_does_not_know_keeps_its_method_text():
+    from retrocohort.tables.cells import named_test
+
+    assert named_test({"test": "log-rank", "method": "long text", "p_value": 0.2}) == "Log-rank test."
+    assert named_test({"test": "unregistered", "method": "Some test.", "p_value": 0.2}) == "Some test."
+    assert named_test({"method": "Only a method.", "p_value": 0.2}) == "Only a method."
+    not_run = {"test": "log-rank", "method": "not computed: one group", "p_value": float("nan")}
+    assert named_test(not_run) == "not computed: one group"  # the footnote says why
+
+
 def test_survival_table_medians_horizons_and_logrank():
     stats, table = _survival_table()
     assert table.columns == [
@@ -298,6 +323,17 @@ def _t3_config(**table3):
             "tables": {"table3": {"parameters": [{"variable": r[0]} for r in T3_ROWS], **table3}},
         }
     )
+
+
+def test_table3_states_that_its_p_values_are_two_sided_once_the_test_footnotes_name_tests_only():
+    """The test footnotes no longer carry "two-sided p-value" (the method text did): Table 3
+    says it once, from the results' ``alternative``, and only when every test was two-sided."""
+    stats = _t3_stats(T3_ROWS).assign(alternative="two-sided", test="Wilcoxon signed-rank")
+    table = build_table3(stats, _t3_config())
+    assert "p-values are two-sided." in table.footnotes
+    assert "a Wilcoxon signed-rank test." in table.footnotes
+    one_sided = stats.assign(alternative=["two-sided", "greater", "two-sided"])
+    assert "p-values are two-sided." not in build_table3(one_sided, _t3_config()).footnotes
 
 
 def test_table3_groups_digits_once_per_row():

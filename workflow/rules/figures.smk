@@ -1,9 +1,12 @@
+from retrocohort.figures.hscore import caption_term, score_term
+
 # Figures in two jobs: the slope plots wait for Table 3 (their panels print its p-values); the
 # cohort figures do not, so they run beside the paired tests. Each figure is PNG (300 dpi, shown
 # in the report with its own caption), SVG and PDF (fonts embedded, byte-identical across runs).
+# The HScore figure's label and caption name the score as the figure and tables do (score_term).
 FIGURE_LABELS = {
     "slopes": "Paired values, first vs second day",
-    "hscore": "HScore distribution",
+    "hscore": f"{score_term(STUDY.data)} distribution",
     "flow": "Cohort selection flow",
     "swimmer": "Anakinra duration (swimmer plot)",
 }
@@ -74,6 +77,7 @@ rule figures:
     conda:
         "../envs/retrocohort.yaml"
     params:
+        **({"score_term": caption_term(STUDY.data)} if HSCORE else {}),
         code=CODE,
         config=config_keys(
             "figures",

@@ -16,6 +16,7 @@ from matplotlib.transforms import blended_transform_factory
 from retrocohort.figures.style import GREY_LIGHT, OKABE_ITO, SINGLE_COLUMN, new_figure, styled
 from retrocohort.hscore.cutoff import CUTOFF_OPERATORS, DEFAULT_OPERATOR, cutoff_label, meets_cutoff
 from retrocohort.hscore.items import MAX_TOTAL
+from retrocohort.render.rst import rst_escape
 
 HSCORE_RANGE = (0, MAX_TOTAL)
 MEETS_COLOR = OKABE_ITO["blue"]
@@ -38,6 +39,13 @@ def score_term(config: Mapping) -> str:
     labels += [row.get("label") for row in rows if isinstance(row, Mapping) and row.get("variable") == name]
     label = next((text for text in labels if text), None)
     return _QUALIFIER.sub("", label) or METHOD_NAME if label else METHOD_NAME
+
+
+def caption_term(config: Mapping) -> str:
+    """:func:`score_term` made inert reStructuredText (:func:`retrocohort.render.rst.rst_escape`),
+    for the figure's report caption (``workflow/report/figure_hscore.rst``, rule param
+    ``score_term``): the caption names the score as the figure does."""
+    return rst_escape(score_term(config))
 
 
 @styled

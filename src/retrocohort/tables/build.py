@@ -215,7 +215,7 @@ def _repeated_cells(stats: pd.DataFrame, config: dict, tests: dict) -> tuple[lis
     rows = stats[stats["role"] == "repeated"].sort_values("order") if "role" in stats else stats.iloc[0:0]
     if not points or rows.empty:
         return [], [], ""
-    cells = [marked_p(r["p_value"], r["method"], config, tests) for r in rows.to_dict("records")]
+    cells = [marked_p(r["p_value"], r, config, tests) for r in rows.to_dict("records")]
     names = ", ".join(p.title for p in points)
     counts = "; ".join(f"{r['label']}, n = {int(r['n_pairs'])}" for r in rows.to_dict("records"))
     main_adjusted = stats.loc[stats["role"] == "main", "adjustment"].ne("none").any()
@@ -225,6 +225,15 @@ def _repeated_cells(stats: pd.DataFrame, config: dict, tests: dict) -> tuple[lis
         f"with a value at every time point ({counts}{unadjusted})."
     ]
     return cells, foot, f"p-Value ({names})"
+
+
+def _sidedness_footnote(main: pd.DataFrame) -> list[str]:
+    """["p-values are two-sided."] when every computed test of the table was two-sided (the
+    results' ``alternative``): the test footnotes name the tests only (:func:`retrocohort.tables.cells.named_test`)."""
+    if "alternative" not in main:
+        return []
+    sides = set(main.loc[main["p_value"].notna(), "alternative"])
+    return ["p-values are two-sided."] if sides == {"two-sided"} else []
 
 
 def build_table3(
@@ -256,7 +265,7 @@ def build_table3(
                     synthetic_label(f"{rec['label']} (n = {rec['n_pairs']})", bool(rec["synthetic"])),
                     d0,
                     d7,
-                    marked_p(p, rec["method"], config, tests),
+                    marked_p(p, rec, config, tests),
                 ],
                 bold=[False, False, False, is_bold_p(p, threshold)],
             )
@@ -274,6 +283,7 @@ def build_table3(
     foot += _window_footnotes((first, second, *repeated_points))
     foot += repeated_foot
     foot += bold_footnote(threshold, rows)
+    foot += _sidedness_footnote(main)
     foot += method_footnotes(tests)
     if main["adjustment"].iloc[0] != "none":
         foot.append(f"p-values adjusted for multiplicity across parameters ({main['adjustment'].iloc[0]}).")

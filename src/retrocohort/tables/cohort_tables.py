@@ -31,7 +31,11 @@ from retrocohort.format.pvalues import printed_p
 from retrocohort.render.model import Footnote, Marked, Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, is_bold_p, method_footnotes, method_letter
+<<<<<<< HEAD
 from retrocohort.tables.cells import REFERENCE_FOOTNOTE, REFERENCE_HEADER, reference_cell
+=======
+from retrocohort.tables.cells import named_test
+>>>>>>> h/polish
 from retrocohort.tables.regression_notes import (
     global_p,
     global_p_footnote,
@@ -71,7 +75,7 @@ def _p_text(rec: Mapping, p_format: Mapping, markers: dict[str, str]) -> str:
     if not isinstance(rec.get("method"), str) or not rec["method"]:
         return ""
     text = EM_DASH if is_missing(rec["p_value"]) else printed_p(rec["p_value"], dict(p_format))
-    return Marked(text, method_letter(markers, rec["method"]))
+    return Marked(text, method_letter(markers, named_test(rec)))
 
 
 def _continuous_cell(rec: Mapping, stratum: str, stat: str, decimals: int, kw: dict) -> str:

@@ -61,7 +61,7 @@ def build_competing_table(stats: pd.DataFrame, config: dict, tid: str, specs: li
             if len(test):
                 rec = test.iloc[0].to_dict()
                 p_text, bold = (
-                    marked_p(rec["p_value"], rec["method"], config, markers),
+                    marked_p(rec["p_value"], rec, config, markers),
                     is_bold_p(rec["p_value"], threshold),
                 )
             for i, rec in enumerate(mine.to_dict("records")):

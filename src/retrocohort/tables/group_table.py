@@ -52,7 +52,7 @@ def build_group_table(
         spec = specs[int(order)]
         test = part[part["role"] == "test"].iloc[0].to_dict()
         rows.append(Row([synthetic_label(test["comparison_label"], bool(test["synthetic"]))], section=True))
-        p_text = marked_p(test["p_value"], test["method"], config, markers)
+        p_text = marked_p(test["p_value"], test, config, markers)
         bold = is_bold_p(test["p_value"], threshold)
         for i, rec in enumerate(part[part["role"] == "summary"].to_dict("records")):
             rows.append(

@@ -114,7 +114,7 @@ def build_survival_table(
         p_text, bold = "", False
         if len(test):
             rec = test.iloc[0].to_dict()
-            p_text = marked_p(rec["p_value"], rec["method"], config, markers)
+            p_text = marked_p(rec["p_value"], rec, config, markers)
             bold = is_bold_p(rec["p_value"], threshold)
         hz = part[part["role"] == "horizon"]
         for i, rec in enumerate(medians):
