@@ -9,14 +9,9 @@ once per row (:meth:`NumberStyle.row`), so a row never mixes "10,044.0" with "20
 from __future__ import annotations
 
 from collections.abc import Mapping
-<<<<<<< HEAD
 from typing import Any
 
-from retrocohort.format.numbers import format_range
-=======
-
-from retrocohort.format.numbers import is_missing
->>>>>>> h/polish
+from retrocohort.format.numbers import format_range, is_missing
 from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.render.model import Footnote, Marked
 from retrocohort.render.number_style import NumberStyle
@@ -71,12 +66,6 @@ def _p_cell(p: object, config: dict) -> str:
     return printed_p(p, p_value_format(config.get("statistics", {})))  # type: ignore[arg-type]
 
 
-<<<<<<< HEAD
-def marked_p(p: object, method: str, config: dict, markers: dict[str, str]) -> Marked:
-    """The printed p-value with the superscript letter of the test that produced it."""
-    return Marked(_p_cell(p, config), method_letter(markers, method))
-
-
 def reference_cell(row: dict, grouping: dict) -> str:
     """The reference-range cell of a table row: ``row['reference']`` ([low, high]) as "low–high"
     at ``row['reference_decimals']``, with the row's digit grouping; blank without a range.
@@ -88,26 +77,10 @@ def reference_cell(row: dict, grouping: dict) -> str:
     grouping : dict
         Keyword arguments of :func:`retrocohort.format.numbers.format_range` (the row's one
         digit-grouping decision, :meth:`NumberStyle.row`).
-=======
-def named_test(rec: Mapping) -> str:
-    """The words a table footnote names a p-value's test with: the registry's title of the test
-    the result records (``rec["test"]``, :func:`retrocohort.stats.registry.by_recorded_name`,
-    as a sentence, e.g. "Mann-Whitney U test."); the result's own ``method`` text when its test is not registered
-    or its p-value was not computed (the text then says why: "not computed: fewer than 2 pairs").
-
-    The full method text (formulas, exactness, sidedness) stays in the stats files' ``method``
-    column and in the methods' supplementary note; a footnote names the test.
-
-    Parameters
-    ----------
-    rec : Mapping
-        One result record of a stats file, with ``method`` and (usually) ``test``.
->>>>>>> h/polish
 
     Returns
     -------
     str
-<<<<<<< HEAD
         "4.0–10.0", or "" for a row without a reference range.
 
     Examples
@@ -131,7 +104,25 @@ def with_declared_reference(row: Mapping[str, Any], variables: Mapping[str, Any]
     """
     reference = (variables.get(row.get("variable")) or {}).get("reference")
     return {**row} if "reference" in row or reference is None else {**row, "reference": reference}
-=======
+
+
+def named_test(rec: Mapping) -> str:
+    """The words a table footnote names a p-value's test with: the registry's title of the test
+    the result records (``rec["test"]``, :func:`retrocohort.stats.registry.by_recorded_name`,
+    as a sentence, e.g. "Mann-Whitney U test."); the result's own ``method`` text when its test is not registered
+    or its p-value was not computed (the text then says why: "not computed: fewer than 2 pairs").
+
+    The full method text (formulas, exactness, sidedness) stays in the stats files' ``method``
+    column and in the methods' supplementary note; a footnote names the test.
+
+    Parameters
+    ----------
+    rec : Mapping
+        One result record of a stats file, with ``method`` and (usually) ``test``.
+
+    Returns
+    -------
+    str
         The test's title with a full stop, or ``rec["method"]``.
 
     References
@@ -156,4 +147,3 @@ def marked_p(p: object, rec: Mapping, config: dict, markers: dict[str, str]) -> 
     """The printed p-value ``p`` with the superscript letter of the test of result ``rec``
     (lettered by :func:`named_test`: one footnote per test named in words)."""
     return Marked(_p_cell(p, config), method_letter(markers, named_test(rec)))
->>>>>>> h/polish

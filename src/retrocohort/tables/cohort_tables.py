@@ -31,11 +31,7 @@ from retrocohort.format.pvalues import printed_p
 from retrocohort.render.model import Footnote, Marked, Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, is_bold_p, method_footnotes, method_letter
-<<<<<<< HEAD
-from retrocohort.tables.cells import REFERENCE_FOOTNOTE, REFERENCE_HEADER, reference_cell
-=======
-from retrocohort.tables.cells import named_test
->>>>>>> h/polish
+from retrocohort.tables.cells import REFERENCE_FOOTNOTE, REFERENCE_HEADER, named_test, reference_cell
 from retrocohort.tables.regression_notes import (
     global_p,
     global_p_footnote,
