@@ -244,7 +244,7 @@ def test_the_methods_name_aalen_johansen_and_gray_only_when_a_table_computed_the
     used = methods_used({"t9.json": records})
     assert list(used) == ["cif", "Gray"]
     text = " ".join(line.sentence for line in method_lines(used, CONFIG["statistics"]))
-    assert "Aalen-Johansen" in text and "Gray's k-sample test" in text
+    assert "Aalen–Johansen" in text and "Gray's k-sample test" in text
     ungrouped = [r for r in records if r["role"] != "gray"]
     assert list(methods_used({"t9.json": ungrouped})) == ["cif"]
     assert methods_used({"km.json": [{"role": "km", "method": "Kaplan–Meier estimate"}]}).keys() == {"km"}

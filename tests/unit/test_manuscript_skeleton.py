@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from loaded_sections import descriptive_options
+from loaded_sections import descriptive_options, filled
 
 from retrocohort.analysis.stratified import stratified_statistics
 from retrocohort.manuscript.resolve import build_namespace, resolve_template
@@ -329,7 +329,7 @@ def test_declared_cells_print_exactly_as_their_table(tmp_path):
             {"variable": "sex", "kind": "categorical", "levels": ["m", "f"]}]  # fmt: skip
     stats = _stratified(frame, rows, "arm", group_labels={"a": "Drug", "b": "Placebo"})
     spec = {**BY_ARM, "rows": [{**rows[0], "decimals": 1}, rows[1], rows[2]], "overall": True}
-    config = _config(labs=spec)
+    config = filled(_config(labs=spec))  # loaded: schema defaults filled, as the rule gives it
     config["variables"] |= {"ferritin": {"label": "Ferritin", "kind": "continuous"}}
     records = json_safe(stats.to_dict("records"))
     space, _ = _space(tmp_path, config, {"labs": records})

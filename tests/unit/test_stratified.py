@@ -340,7 +340,7 @@ def test_footnote_defines_only_what_the_table_prints():
 
     def note(stat: str, smd: bool = False) -> str:
         stats = _stratified(frame, [{"variable": "x", "stat": stat}], "g")
-        return " ".join(build_stratified_table(stats, {"rows": [{}], "smd": smd}).footnotes)
+        return " ".join(build_stratified_table(stats, _layout([{}], smd=smd)).footnotes)
 
     assert "Quartiles by" in note("median_iqr") and "n − 1" not in note("median_iqr")
     assert "n − 1" in note("mean_sd") and "Quartiles" not in note("mean_sd")

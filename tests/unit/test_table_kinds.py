@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from loaded_sections import filled
 from study_edits import problems_after_edit
 
 from retrocohort.config.analysis_entries import family_entries, table_figures
@@ -67,30 +68,33 @@ def test_a_comparison_group_value_written_as_a_raw_code_is_refused(pbc, tmp_path
 
 
 def _config(table: dict) -> dict:
-    return {
-        "study": {"title": "t"},
-        "variables": {
-            "arm": {"label": "Arm", "kind": "categorical", "table": "patients", "categories": ["a", "b"]},
-            "crp": {"label": "CRP", "kind": "continuous", "table": "measurements", "unit": "mg/L"},
-            "dead": {"label": "Died", "kind": "binary", "table": "patients"},
-            "months": {"label": "Follow-up", "kind": "continuous", "table": "patients", "unit": "months"},
-        },
-        "derived": {},
-        "baseline_day": 0,
-        "paired_days": [0, 7],
-        "statistics": {
-            "quantile_type": 7,
-            "rounding": "half_up",
-            "p_value": {"decimals": 3, "threshold": 0.001},
-            "wilcoxon": {"preset": "retrocohort"},
-            "mcnemar": {"method": "exact"},
-            "hodges_lehmann": {"conf_level": 0.95},
-            "decimals_for_tests": 6,
-            "extra_tests": [],
-            "multiplicity": "none",
-        },
-        "tables": {"preset": "ama", "t": table},
-    }
+    """A loaded study (schema defaults filled, as the rule gives it) with table ``t``."""
+    return filled(
+        {
+            "study": {"title": "t"},
+            "variables": {
+                "arm": {"label": "Arm", "kind": "categorical", "table": "patients", "categories": ["a", "b"]},
+                "crp": {"label": "CRP", "kind": "continuous", "table": "measurements", "unit": "mg/L"},
+                "dead": {"label": "Died", "kind": "binary", "table": "patients"},
+                "months": {"label": "Follow-up", "kind": "continuous", "table": "patients", "unit": "months"},
+            },
+            "derived": {},
+            "baseline_day": 0,
+            "paired_days": [0, 7],
+            "statistics": {
+                "quantile_type": 7,
+                "rounding": "half_up",
+                "p_value": {"decimals": 3, "threshold": 0.001},
+                "wilcoxon": {"preset": "retrocohort"},
+                "mcnemar": {"method": "exact"},
+                "hodges_lehmann": {"conf_level": 0.95},
+                "decimals_for_tests": 6,
+                "extra_tests": [],
+                "multiplicity": "none",
+            },
+            "tables": {"preset": "ama", "t": table},
+        }
+    )
 
 
 def test_a_paired_table_of_a_subgroup_uses_only_its_patients(tmp_path):
@@ -113,6 +117,7 @@ def test_a_paired_table_of_a_subgroup_uses_only_its_patients(tmp_path):
         "parameters": [{"variable": "crp", "label": "CRP (mg/L)"}],
     }
     config = _config(spec)
+    spec = config["tables"]["t"]
     population = frame[frame["arm"] == "a"]
     request = TableRequest("t", spec, config, population, inputs={"measurements": str(path)})
     stats = KINDS["paired"].statistics(request)
