@@ -64,12 +64,15 @@ class OracleStudy:
     directory: Path
 
 
-#: Studies checked end to end: the flagship, the second real study (Mayo PBC trial) and the
-#: third (Mayo MGUS cohort: no paired table, a competing-risks table).
+#: Studies checked end to end: the flagship, the second real study (Mayo PBC trial), the third
+#: (Mayo MGUS cohort: no paired table, a competing-risks table) and the fourth (NCCTG colon
+#: trial: read from its long events file as distributed; three arms, composite endpoint,
+#: competing risks).
 STUDIES = [
     OracleStudy("flagship", ROOT),
     OracleStudy("pbc", ROOT / "studies" / "pbc"),
     OracleStudy("mgus2", ROOT / "studies" / "mgus2"),
+    OracleStudy("colon", ROOT / "studies" / "colon"),
 ]
 
 
@@ -145,14 +148,21 @@ def test_paired_table_under_the_r_preset_is_r_by_construction(r_preset_run):
 
 
 def test_a_perturbed_cell_is_reported_with_table_row_column(default_run):
-    """The comparison can fail: one Hodges-Lehmann estimate moved by 1e-8 (relative) of the
-    paired table is reported, naming table, row and column (the competing-risks cell of a study
-    without one: test_a_perturbed_competing_risks_cell_is_reported)."""
+    """The comparison can fail, in every study: a cell of its paired table (Hodges-Lehmann
+    estimate) or, in a study without one, of its competing-risks table (cumulative incidence)
+    moved by 1e-8 (relative) is reported once, naming table, row and column."""
     inp, r = default_run
     ours = inp.stats("table3_paired")
-    if ours is None:
+    competing = {t: s for t, s in declared(inp.config).items() if s["kind"] == "competing_risks"}
+    if ours is not None:
+        _perturbed_paired_cell_is_reported(inp, r, ours)
+    else:
         assert "table3" not in classic_tables(inp.config)
-        pytest.skip("no paired Table 3 in this study: its competing-risks cell is perturbed instead")
+        assert competing, "a study of the oracle has a paired or a competing-risks table to perturb"
+        _perturbed_competing_cell_is_reported(inp, r, competing)
+
+
+def _perturbed_paired_cell_is_reported(inp, r, ours) -> None:
     target = ours.index[
         (ours["kind"] == "continuous") & ours["hl_estimate"].notna() & (ours["hl_estimate"] != 0)
     ][0]
@@ -164,14 +174,9 @@ def test_a_perturbed_cell_is_reported_with_table_row_column(default_run):
     assert cmp.failures[0].startswith(f"table3 | row {ours.loc[target, 'variable']} | hl_estimate: ours ")
 
 
-def test_a_perturbed_competing_risks_cell_is_reported(default_run):
-    """The competing-risks comparison can fail: one cumulative incidence moved by 1e-8
-    (relative) is reported once, naming table, row and column; a curve row removed is reported
+def _perturbed_competing_cell_is_reported(inp, r, tables) -> None:
+    """One cumulative incidence moved by 1e-8 is reported once; a curve row removed is reported
     as missing."""
-    inp, r = default_run
-    tables = {t: s for t, s in declared(inp.config).items() if s["kind"] == "competing_risks"}
-    if not tables:
-        pytest.skip("no competing-risks table in this study")
     table, spec = next(iter(tables.items()))
     ours = inp.stats(table)
     cmp = Comparison()
