@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from retrocohort.config.check import load_config
+from retrocohort.config.check import SCHEMA_PATH, load_config, read_yaml
+from retrocohort.config.study import fill_defaults
 from retrocohort.errors import RetrocohortError, ValidationFailed
 from retrocohort.ingest.sources import ingest_site, merge_sites
 from retrocohort.io import raw as readers
@@ -99,7 +100,8 @@ def prepare(case_id: str, work: Path, monkeypatch: pytest.MonkeyPatch | None = N
 
 def run_pipeline(work: Path) -> None:
     """Config check, then per-site ingest + validate, then merge + cross-site checks."""
-    config = load_config(work / "config.yaml", base_dir=work)
+    checked = load_config(work / "config.yaml", base_dir=work)  # its messages give the YAML line
+    config = fill_defaults(checked, read_yaml(SCHEMA_PATH))  # the schema's defaults, as a run has them
     parts = []
     for site in sorted(config["sites"]):
         tables = ingest_site(site, config["sites"][site], config, work)

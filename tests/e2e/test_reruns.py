@@ -226,7 +226,9 @@ def test_a_late_failure_leaves_no_output_that_claims_to_be_current(work):
         "provenance/inputs.json",
     ] + [
         f"tables/{stem}.{ext}"
-        for stem in ("table1", "table2", "table3", "groups", "survival")
+        # not table2: a declared listing reads no statistics setting, so the quantile-type edit
+        # leaves it current, as the quantile-type rerun test's set of scheduled jobs says
+        for stem in ("table1", "table3", "groups", "survival")
         for ext in format_names()
     ]
     for name in stale_prone:

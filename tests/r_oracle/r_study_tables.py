@@ -18,6 +18,7 @@ from r_tables import (
     REL_MODEL,
     Comparison,
     cells_of,
+    comparable_regression_rows,
     compare_regression,
     compare_stratified,
     group_text,
@@ -552,7 +553,7 @@ def compare_study(inp: StudyInput, r: dict) -> Comparison:
         elif kind == "descriptive":
             compare_stratified(table, ours, r, cmp)
         elif kind == "regression":
-            compare_regression(table, ours, r, cmp, REL_MODEL)
+            compare_regression(table, comparable_regression_rows(ours, spec), r, cmp, REL_MODEL)
         elif kind == "survival":
             compare_survival(inp, ours, r, cmp, f"{table}/", spec)
         elif kind == "comparison":

@@ -233,11 +233,17 @@ def compare_stratified(table: str, ours: pd.DataFrame, r: Mapping[str, list], cm
 def regression_code(table: str, data: pd.DataFrame, spec: Mapping) -> list[str]:
     """R calls refitting every model of a regression table ``spec`` (keys ``model`` or ``kind``:
     cox | logistic, ``time``/``event`` or ``outcome``, ``predictors``, ``multivariable``,
-    ``reference_levels``) on ``data``: glm(binomial) or coxph(ties = 'efron')."""
+    ``reference_levels``, ``strata``) on ``data``: glm(binomial) or coxph(ties = 'efron'), each
+    Cox formula with ``+ strata(s)`` when the table is stratified (as the library: every model of
+    the table). A table with ``interactions:`` is refitted without its multivariable model: its
+    product terms are checked against R in tests/r_oracle/test_models_vs_r.py
+    (:func:`comparable_regression_rows` leaves them out of this comparison, by name)."""
     kind = spec.get("model", spec.get("kind"))
     references = spec.get("reference_levels") or {}
+    strata = spec.get("strata") if kind == "cox" else None
     response = ["time", "event"] if kind == "cox" else ["outcome"]
-    columns = [spec[k] for k in response] + list(spec["predictors"])
+    columns = [spec[k] for k in response] + list(spec["predictors"]) + list(spec.get("multivariable") or [])
+    columns += [strata] if strata else []
     assignments = []
     for column in dict.fromkeys(columns):
         values = data[column]
@@ -254,15 +260,24 @@ def regression_code(table: str, data: pd.DataFrame, spec: Mapping) -> list[str]:
     lhs = f"Surv({spec['time']}, {spec['event']})" if kind == "cox" else spec["outcome"]
     code = [f"d <- data.frame({', '.join(assignments)})"]
     models = [("univariable", p, [p]) for p in spec["predictors"]]
-    if spec.get("multivariable"):
+    if spec.get("multivariable") and not spec.get("interactions"):
         models.append(("multivariable", "", list(spec["multivariable"])))
     for analysis, predictor, terms in models:
-        formula = f"{lhs} ~ {' + '.join(terms)}"
+        formula = f"{lhs} ~ {' + '.join(terms + ([f'strata({strata})'] if strata else []))}"
         code.append(
             f"regression_model({r_literal(table)}, {r_literal(analysis)}, {r_literal(predictor)}, d, "
             f"{r_literal(formula)}, {r_literal(kind)})"
         )
     return code
+
+
+def comparable_regression_rows(ours: pd.DataFrame, spec: Mapping) -> pd.DataFrame:
+    """The rows of a regression table's statistics that :func:`regression_code` refits: all, or
+    for a table with ``interactions:`` its univariable models (its multivariable model with the
+    product terms is compared with R in tests/r_oracle/test_models_vs_r.py)."""
+    if not spec.get("interactions"):
+        return ours
+    return ours[ours["analysis"] == "univariable"].reset_index(drop=True)
 
 
 def _reference_text(reference: Any, texts: Sequence[str | None]) -> str:

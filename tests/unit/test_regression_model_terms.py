@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from loaded_sections import table as loaded_table
 
 from retrocohort.analysis.regression import regression_analysis
 from retrocohort.config.study import load_study
@@ -47,7 +48,10 @@ LEVELS = {"arm": {"A": "Arm A", "B": "Arm B", "C": "Arm C"}, "sex": {"m": "Male"
 
 
 def _table(results: pd.DataFrame, **extra):
-    return build_regression_table(results, {"labels": LABELS, "level_labels": LEVELS, **extra})
+    """The regression table of a loaded ``kind: regression`` entry (schema defaults filled)."""
+    spec = loaded_table({"kind": "regression", "model": "cox", "time": "time", "event": "died",
+                         "predictors": ["arm"]})  # fmt: skip
+    return build_regression_table(results, {**spec, "labels": LABELS, "level_labels": LEVELS, **extra})
 
 
 def test_global_p_is_printed_on_the_header_row_and_named_in_a_footnote(trial):

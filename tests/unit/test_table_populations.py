@@ -165,8 +165,11 @@ def _drop_baseline(c: dict) -> None:
             "tables/table1/rows/19/time_point",
             "long-format",
         ),
-        (  # the classic Table 2 reads patient-level variables only
-            lambda c: c["tables"]["table2"]["columns"].append({"variable": "ferritin", "header": "F"}),
+        (  # the classic Table 2 (the flagship's, written without `kind:`) reads patient-level variables only
+            lambda c: (
+                c["tables"]["table2"].pop("kind"),
+                c["tables"]["table2"]["columns"].append({"variable": "ferritin", "header": "F"}),
+            ),
             "tables/table2/columns/11/variable",
             "classic Table 2",
         ),

@@ -77,15 +77,13 @@ rule figures:
     conda:
         "../envs/retrocohort.yaml"
     params:
-        **({"score_term": caption_term(STUDY.data)} if HSCORE else {}),
+        # the score's printed term, not the config it comes from: a Table 1 edit reruns this
+        # rule only when it changes the term
+        **({"score_term": caption_term(STUDY.data), "score_label": score_term(STUDY.data)} if HSCORE else {}),
         code=CODE,
         config=config_keys(
             "figures",
-            *(
-                ["hscore/cutoff", "hscore/operator", "selection/score", "variables", "tables/table1"]
-                if HSCORE
-                else []
-            ),
+            *(["hscore/cutoff", "hscore/operator", "selection/score"] if HSCORE else []),
         ),
     script:
         "../scripts/figures.py"

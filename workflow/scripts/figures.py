@@ -8,7 +8,7 @@ import pandas as pd
 
 from retrocohort.cohort.frames import category_codes
 from retrocohort.figures.flow import cohort_flow
-from retrocohort.figures.hscore import hscore_distribution, score_term
+from retrocohort.figures.hscore import hscore_distribution
 from retrocohort.figures.labels import swimmer_frame
 from retrocohort.figures.save import save_figure
 from retrocohort.figures.swimmer import swimmer_plot
@@ -26,7 +26,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         hs = read_parquet(input["hscore"], columns=["patient_id", "hscore_used"])
         hs = hs[category_codes(hs["patient_id"], cohort) >= 0]
         cut = study_cutoff(config["hscore"])
-        fig = hscore_distribution(hs["hscore_used"], *cut, hlh_probability, term=score_term(config))
+        fig = hscore_distribution(hs["hscore_used"], *cut, hlh_probability, term=params["score_label"])
         save_figure(fig, Path(output["hscore"]).with_suffix(""))
     save_figure(cohort_flow(pd.read_csv(input["flow"])), Path(output["flow"]).with_suffix(""))
     spec = config.get("figures", {}).get("swimmer")

@@ -96,7 +96,31 @@ def _check_spec(frame: pd.DataFrame, spec: dict, index: int, variables: dict, de
 
 def numeric_times(frame: pd.DataFrame, variable: str) -> pd.Series:
     """``frame[variable]`` as float (NaN when missing); InputError naming the first patient whose
-    value is not a number."""
+    value is not a number.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per patient (``patient_id`` names a patient in the error, else the row number).
+    variable : str
+        The time column.
+
+    Returns
+    -------
+    pandas.Series
+        The times as float, NaN where missing.
+
+    References
+    ----------
+    Kalbfleisch JD, Prentice RL. The Statistical Analysis of Failure Time Data. 2nd ed. Wiley;
+    2002 (a time to event is a non-negative number of time units; missing is not censored).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"patient_id": ["a", "b"], "t": ["3", None]})
+    >>> numeric_times(frame, "t").tolist()
+    [3.0, nan]
+    """
     values = frame[variable]
     numbers = pd.to_numeric(values.astype(object).where(values.notna(), np.nan), errors="coerce")
     bad = numbers.isna() & values.notna()
