@@ -7,10 +7,10 @@ the printed numbers true to the code. Runs in a few seconds (small inputs only).
 from __future__ import annotations
 
 import doctest
-import importlib
 import pkgutil
 
 import pytest
+from doctest_runs import doctest_report, example_count
 
 import retrocohort.stats as stats
 
@@ -19,20 +19,11 @@ MODULES = sorted(f"retrocohort.stats.{m.name}" for m in pkgutil.iter_modules(sta
 
 @pytest.mark.parametrize("name", MODULES)
 def test_stats_module_doctests_pass(name: str) -> None:
-    module = importlib.import_module(name)
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    report: list[str] = []
-    for test in doctest.DocTestFinder().find(module, name, module=module):
-        runner.run(test, out=report.append)
-    result = runner.summarize(verbose=False)
-    assert result.failed == 0, f"{result.failed} doctest(s) of {name} failed:\n" + "".join(report)
+    failed, report = doctest_report(name, doctest.ELLIPSIS)
+    assert failed == 0, f"{failed} doctest(s) of {name} failed:\n" + report
 
 
 def test_doctests_are_found() -> None:
     """The runner above would pass vacuously if no example were collected."""
-    found = sum(
-        len(t.examples)
-        for name in MODULES
-        for t in doctest.DocTestFinder().find(importlib.import_module(name), name)
-    )
+    found = example_count(MODULES)
     assert found >= 60
