@@ -32,8 +32,23 @@ MEASURED = {
     "kim2013": (25, 0),
     "tebbe2016": (21, 0),
 }
-#: paper -> (check, entry word) of its known inconsistency the unedited draft's audit must find
-KNOWN = {"baverez2022": ("quartile_order", "duration"), "kim2013": ("quartile_order", "triglyceride")}
+#: paper -> (check, entry word) of each known inconsistency the unedited draft's audit must find
+#: (PROVENANCE.md of each paper says how it was found); nothing else may be inconsistent
+KNOWN = {
+    "baverez2022": [("quartile_order", "duration")],
+    "kim2013": [("quartile_order", "triglyceride")],
+    # percentages against the denominator the table's footnote states ("Percentages are of all
+    # 9,153 patients"); the fifth known one, 232 (2%) = 2.53%, only truncates to 2%: a warning
+    "ahuja2012": [
+        ("percentage", "pulmonary_tb"),
+        ("percentage", "prior_therapy_second_line_drugs"),
+        ("percentage", "para_aminosalicylic_acid"),
+        ("percentage", "two_more_group_5_drugs"),
+    ],
+    # n and Percent in separate columns, no printed total: 14,528 of the 37,740 every section
+    # adds up to is 38.5%, printed 39.5%
+    "johnson2013": [("percentage", "male_percent")],
+}
 
 
 def _paper(name: str) -> Path:
@@ -71,8 +86,7 @@ def test_unedited_draft_loads_and_is_audited(name, tmp_path):
     )
     findings = audit_study(load_study(path))
     inconsistent = [f for f in findings if f.status == "inconsistent"]
-    if name in KNOWN:
-        check, word = KNOWN[name]
-        assert any(f.check == check and word in f.entry_id for f in inconsistent), inconsistent
+    for check, word in KNOWN.get(name, []):
+        assert any(f.check == check and word in f.entry_id for f in inconsistent), (word, inconsistent)
     # no false alarm: nothing else is inconsistent in the unedited draft
-    assert len(inconsistent) == (1 if name in KNOWN else 0), [f.message for f in inconsistent]
+    assert len(inconsistent) == len(KNOWN.get(name, [])), [f.message for f in inconsistent]

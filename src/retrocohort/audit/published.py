@@ -93,6 +93,17 @@ class SumRule:
 
 
 @dataclass(frozen=True)
+class ShareRule:
+    """Counts and percentages (``id.key`` references, ``(count, pct)`` per part) printed in
+    separate columns, each percentage a share of ``total``."""
+
+    name: str
+    parts: tuple[tuple[str, str], ...]
+    total: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class SubsetRule:
     """A subset median that must be attainable from a full-sample median [IQR]."""
 
@@ -135,6 +146,7 @@ class PublishedStudy:
     agreements: tuple[Agreement, ...] = ()
     sums: tuple[SumRule, ...] = ()
     subsets: tuple[SubsetRule, ...] = ()
+    shares: tuple[ShareRule, ...] = ()
     regenerate: Mapping[str, tuple[Definition, ...]] = field(default_factory=dict)
     groups: Mapping[str, tuple[Definition, ...]] = field(default_factory=dict)
 
@@ -230,6 +242,10 @@ def _ref_problems(path: str, doc: Mapping[str, Any], by_id: Mapping[str, Mapping
     for s in doc.get("sums", []):
         for m in [*s["parts"], s["total"]]:
             need(m, f"sums '{s['name']}'")
+    for s in doc.get("shares", []):
+        for part in s["parts"]:
+            for m in (part["count"], part["pct"]):
+                need(m, f"shares '{s['name']}'")
     for s in doc.get("subsets", []):
         for m in (s["full"], s["subset"]):
             need(m, f"subsets '{s['name']}'", key_required=False)
@@ -364,6 +380,10 @@ def load_study(path: str | Path, schema_path: str | Path = SCHEMA_PATH) -> Publi
         ),
         subsets=tuple(
             SubsetRule(s["name"], s["full"], s["subset"], s.get("note")) for s in doc.get("subsets", [])
+        ),
+        shares=tuple(
+            ShareRule(s["name"], tuple((p["count"], p["pct"]) for p in s["parts"]), s["total"], s.get("note"))
+            for s in doc.get("shares", [])
         ),
         regenerate=_freeze_definitions(doc),
         groups=_freeze_definitions(doc, "groups"),

@@ -11,7 +11,9 @@ p-values is :mod:`retrocohort.audit.checks.printed_p_check`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from fractions import Fraction
 
 from retrocohort.audit.checks.finding import Finding, plural, status_from_rules
@@ -21,7 +23,7 @@ from retrocohort.audit.checks.quantile_checks import (
     check_quartile_order,
     check_subset_quantile,
 )
-from retrocohort.audit.checks.rounding import ALL_RULES, STANDARD_RULES, Number, Rule, matching_rules
+from retrocohort.audit.checks.rounding import ALL_RULES, STANDARD_RULES, Number, Rule, exact, matching_rules
 from retrocohort.audit.published import PublishedNumber, PublishedStudy
 
 # --- percentages (GRIM-style) ------------------------------------------------------------------
@@ -33,9 +35,42 @@ def _pct_rules(
     return matching_rules(Fraction(100 * count, denominator), pct, decimals, rules)
 
 
+def _window(pct: Number, decimals: int) -> tuple[Fraction, Fraction]:
+    """Bounds every value printing as ``pct`` at ``decimals`` lies within, under any rule of
+    :data:`~retrocohort.audit.checks.rounding.ALL_RULES` (rounding moves a value by less than one
+    unit of the last decimal)."""
+    unit = Fraction(1, 10**decimals)
+    return exact(pct) - unit, exact(pct) + unit
+
+
 def fitting_denominators(count: int, pct: Number, decimals: int, max_n: int) -> list[int]:
-    """Every denominator d in count..max_n (d >= 1) with 100*count/d printing as ``pct``."""
-    return [d for d in range(max(count, 1), max_n + 1) if _pct_rules(count, d, pct, decimals, STANDARD_RULES)]
+    """Every denominator d in count..max_n (d >= 1) with 100*count/d printing as ``pct``; only
+    the d whose 100*count/d lies within one unit of the last decimal of ``pct`` are tried.
+
+    >>> fitting_denominators(3, 14.3, 1, 100)
+    [21]
+    """
+    low, high = _window(pct, decimals)
+    first = max(count, 1)
+    last = max_n
+    if count > 0:
+        first = max(first, math.floor(Fraction(100 * count) / high))
+        if low > 0:
+            last = min(last, math.ceil(Fraction(100 * count) / low))
+    return [d for d in range(first, last + 1) if _pct_rules(count, d, pct, decimals, STANDARD_RULES)]
+
+
+def fitting_counts(n: int, pct: Number, decimals: int) -> list[int]:
+    """Every count k in 0..n with 100*k/n printing as ``pct`` (only the k within one unit of the
+    last decimal are tried).
+
+    >>> fitting_counts(21, 14.3, 1), fitting_counts(37740, 39.5, 1)[::37]
+    ([3], [14889, 14926])
+    """
+    low, high = _window(pct, decimals)
+    first = max(0, math.floor(low * n / 100))
+    last = min(n, math.ceil(high * n / 100))
+    return [k for k in range(first, last + 1) if _pct_rules(k, n, pct, decimals, STANDARD_RULES)]
 
 
 def check_percentage(
@@ -52,7 +87,7 @@ def check_percentage(
         "computed_pct": float(Fraction(100 * count, n)),
         "rules": list(rules),
         "denominators": fitting_denominators(count, pct, decimals, max_n or n),
-        "counts_for_n": [k for k in range(n + 1) if _pct_rules(k, n, pct, decimals, STANDARD_RULES)],
+        "counts_for_n": fitting_counts(n, pct, decimals),
     }
     msg = (
         f"{count}/{n} = {details['computed_pct']:.4g}% "
@@ -129,13 +164,25 @@ def _entry_checks(e: PublishedNumber) -> list[Finding]:
 
 def check_study(study: PublishedStudy) -> list[Finding]:
     """Impossible numbers (:mod:`retrocohort.audit.checks.impossible`), percentages, quartile order,
-    granularity, agreements, sums and subset medians of a study."""
+    granularity, agreements, sums, shares (percentages in a column of their own, against their
+    count over the shared total) and subset medians of a study."""
     out = [f for e in study.numbers for f in _entry_checks(e)]
     for a in study.agreements:
         out += check_agreement([[(r, study.value(r)) for r in a.members]], versions=a.versions)
     for s in study.sums:
         out += check_sum([(r, study.value(r)) for r in s.parts], (s.total, study.value(s.total)))
     entries = study.by_id()
+    for share in study.shares:
+        for count_ref, pct_ref in share.parts:
+            pct_id, _, key = pct_ref.partition(".")
+            pct = entries[pct_id]
+            count = int(study.value(count_ref))
+            out += [
+                replace(
+                    f, message=f"{f.message}; {share.total:,} is the total stated by shares '{share.name}'"
+                )
+                for f in check_percentage(pct.id, count, pct.values[key], pct.decimals[key], share.total)
+            ]
     for s in study.subsets:
         full, sub = entries[s.full], entries[s.subset]
         if full.denominator and sub.n:

@@ -7,7 +7,7 @@ into plain sentences; nothing is hard-coded: every sentence is built from a comp
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from retrocohort.audit.checks.stated_names import title_of
@@ -77,8 +77,26 @@ def _detail_hint(details: Mapping[str, Any]) -> str:
             + (" …" if len(ns) > 12 else "")
         )
     if details.get("denominators") is not None:
-        return "; denominators that fit: " + (", ".join(map(str, details["denominators"])) or "none")
+        return "; denominators that fit: " + (integer_runs(details["denominators"]) or "none")
     return ""
+
+
+def integer_runs(values: Sequence[int]) -> str:
+    """Sorted integers as runs: consecutive ones as "first–last" (thousands grouped), the rest
+    listed, so a referee reads "9,030–9,123" instead of 94 numbers.
+
+    >>> integer_runs([20, 21, 22, 23, 30, 9030, 9031, 9032])
+    '20–23, 30, 9,030–9,032'
+    >>> integer_runs([])
+    ''
+    """
+    runs: list[list[int]] = []
+    for v in sorted(values):
+        if runs and v == runs[-1][-1] + 1:
+            runs[-1].append(v)
+        else:
+            runs.append([v])
+    return ", ".join(f"{r[0]:,}–{r[-1]:,}" if len(r) > 2 else ", ".join(f"{v:,}" for v in r) for r in runs)
 
 
 def findings_summary(study_audit: Mapping[str, Any]) -> list[str]:
