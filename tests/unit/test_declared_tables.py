@@ -85,6 +85,13 @@ def test_declared_tables_pass_the_schema_and_get_their_defaults(root, tmp_path, 
             lambda c: c["tables"].update(t4={**LOGISTIC, "predictors": ["age", "anakinra_efficacy"]}),
             "tables/t4/predictors/1",  # the model's own outcome
         ),
+        (
+            # the same variable twice: its numbers would be cited under one placeholder key
+            lambda c: c["tables"].update(
+                t4={**DESCRIPTIVE, "rows": [{"variable": "age"}, {"variable": "age", "stat": "mean_sd"}]}
+            ),
+            "tables/t4/rows/1/variable",
+        ),
     ],
 )
 def test_declared_table_and_stage_errors_name_the_key(root, tmp_path, monkeypatch, edit, key):

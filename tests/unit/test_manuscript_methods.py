@@ -298,3 +298,34 @@ def test_split_details_moves_formula_parentheticals_only():
         "Zero differences dropped (Wilcoxon's method)",
         (),
     )
+
+
+def test_the_descriptive_sentence_names_the_statistics_the_rows_print():
+    """A table of means (SD) is not described as medians [Q1–Q3] (a study set up from the docs
+    printed mean (SD) while its Methods said medians with quartiles)."""
+    mean_only = [
+        {"variable": "age", "kind": "continuous", "stat": "mean_sd", "quantile_type": 7},
+        {"variable": "sex", "kind": "categorical", "stat": "count_pct", "quantile_type": 7},
+    ]
+    text = methods_markdown(CONFIG, {"results/stats/t.json": mean_only}, synthetic=False)
+    assert "continuous variables as means with standard deviations (SD)" in text
+    assert "quartiles" not in text.split("### References")[0]
+    both = [*mean_only, {"variable": "crp", "kind": "continuous", "stat": "median_iqr", "quantile_type": 7}]
+    text = methods_markdown(CONFIG, {"results/stats/t.json": both}, synthetic=False)
+    assert (
+        "continuous variables as medians with first and third quartiles [Q1–Q3] or means with "
+        "standard deviations (SD), the quartiles by the sample quantile definition of Hyndman and Fan"
+    ) in text
+
+
+def test_a_test_used_by_unlabelled_table_rows_is_not_attributed_to_the_labelled_ones_alone():
+    table_row = {"variable": "age", "test": "Mann-Whitney U", "method": _mann_whitney_method()}
+    comparison = {**table_row, "comparison_label": "Infections per patient"}
+    text = methods_markdown(CONFIG, {"a.json": [table_row], "b.json": [comparison]}, synthetic=False)
+    assert "Mann–Whitney" in text and "(Infections per patient)" not in text
+    text = methods_markdown(CONFIG, {"b.json": [comparison]}, synthetic=False)
+    assert "(Infections per patient)" in text
+
+
+def _mann_whitney_method() -> str:
+    return mann_whitney(np.arange(30.0), np.arange(30.0) + 5).method

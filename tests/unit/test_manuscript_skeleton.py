@@ -547,3 +547,29 @@ def test_an_upper_limit_never_reached_prints_nr_in_the_text_as_in_the_table():
     texts = {key: space[key].text(0) for key in space.keys() if key.endswith(("median_ci", ".ci"))}
     assert texts and all("NR" in t for t in texts.values()), texts
     assert any(t == "373 (95% CI 340–NR)" for t in texts.values()), texts
+
+
+def test_survival_horizon_estimates_are_placeholders_as_the_table_prints_them(tmp_path):
+    """`times:` horizons of a survival table ("at 365 days: 30% (11–52)") can be cited in the
+    Results text (a user could not write the one-year estimate of their own table)."""
+    horizon = {
+        "analysis": "first_infection",
+        "role": "horizon",
+        "group_value": "placebo",
+        "time": 365.0,
+        "n_at_risk": 1,
+        "survival": 0.2990865104908745,
+        "ci_low": 0.11081181458327717,
+        "ci_high": 0.5156885907503493,
+        "conf_level": 0.95,
+        "synthetic": False,
+    }
+    path = str(tmp_path / "survival.json")
+    Path(path).write_text(json.dumps([horizon]), encoding="utf-8")
+    space, _ = _space(tmp_path, _config(), survival=path)
+    text = _resolved(
+        "{{ survival.first_infection.placebo.at_365.survival_ci }}; at risk "
+        "{{ survival.first_infection.placebo.at_365.n_at_risk }}; {{ survival.first_infection.placebo.at_365.survival:1 }}",
+        space,
+    )
+    assert text == "30% (95% CI 11–52); at risk 1; 29.9%"

@@ -241,6 +241,20 @@ def _row_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any], 
                         row[key],
                         f"no `{key}`, or `kind: categorical` for a count",
                     )
+    first_row: dict[str, int] = {}
+    for i, row in enumerate(spec.get("rows") or []):
+        if row["variable"] in first_row:
+            refuse(
+                f"rows/{i}/variable",
+                f"{row['variable']!r} is already row {first_row[row['variable']]} of this table: each "
+                "row's numbers are cited by variable (tables.<table>.<variable>.…), so a variable "
+                "appears once per table",
+                row["variable"],
+                "each variable once; to show it a second way (e.g. mean (SD) beside its levels), "
+                "declare a second derived variable with the same definition under a new name and "
+                "use that as the second row",
+            )
+        first_row.setdefault(row["variable"], i)
     for i, col in enumerate(spec.get("columns") or []):
         if "decimals" in col and _predictor_kind(config, col["variable"]) != "numeric":
             refuse(

@@ -264,6 +264,15 @@ def methods_used(sources: Mapping[str, Records]) -> dict[str, list[Mapping[str, 
 
 
 def _subjects(records: Records) -> list[str]:
+    """The printed labels of the analyses ``records`` come from (``SUBJECT_FIELDS``); empty
+    when any record has none (a table's rows): naming only some of the uses would say the method
+    served those alone.
+
+    >>> _subjects([{"comparison_label": "Infections"}, {"variable": "age"}])
+    []
+    >>> _subjects([{"comparison_label": "Infections"}, {"analysis_label": "Survival"}])
+    ['Infections', 'Survival']
+    """
     names = []
     for rec in records:
         for field in SUBJECT_FIELDS:
@@ -271,6 +280,8 @@ def _subjects(records: Records) -> list[str]:
             if isinstance(value, str) and value:
                 names.append(value)
                 break
+        else:
+            return []
     return list(dict.fromkeys(names))
 
 

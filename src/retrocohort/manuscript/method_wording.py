@@ -188,15 +188,59 @@ def smd(_records: Records, _stats: Mapping[str, Any]) -> str:
     )
 
 
+#: How a continuous row's printed statistic (its record's ``stat``) reads in a methods section.
+CONTINUOUS_SUMMARIES = {
+    "median_iqr": "medians with first and third quartiles [Q1–Q3]",
+    "median_iqr_range": "medians with first and third quartiles [Q1–Q3] and ranges",
+    "median": "medians",
+    "mean_sd": "means with standard deviations (SD)",
+    "min_max": "ranges (minimum–maximum)",
+}
+_QUARTILE_STATS = ("median_iqr", "median_iqr_range")
+
+
+def continuous_summaries(records: Records) -> list[str]:
+    """The printed statistics of the continuous rows in ``records`` (their ``stat``), in the
+    order of :data:`CONTINUOUS_SUMMARIES`; records without one (a group comparison, a paired
+    table) print medians with quartiles.
+
+    >>> continuous_summaries([{"kind": "continuous", "stat": "mean_sd"}, {"kind": "binary", "stat": "count_pct"}])
+    ['mean_sd']
+    >>> continuous_summaries([{"quantile_type": 7}])
+    ['median_iqr']
+    """
+    used = set()
+    for rec in records:
+        stat = rec.get("stat")
+        if isinstance(stat, str) and stat:
+            if rec.get("kind") in (None, "continuous") and stat in CONTINUOUS_SUMMARIES:
+                used.add(stat)
+        else:
+            used.add("median_iqr")
+    return [stat for stat in CONTINUOUS_SUMMARIES if stat in used]
+
+
 def quantiles(records: Records, stats: Mapping[str, Any]) -> str:
+    """Descriptive statistics as the study printed them: categorical variables as counts with
+    percentages; continuous ones by the statistics their rows print (:func:`continuous_summaries`),
+    with the Hyndman–Fan quantile type when a quartile is printed."""
     types = {int(r["quantile_type"]) for r in records if finite(r.get("quantile_type"))}
     qtype = types.pop() if len(types) == 1 else int(stats["quantile_type"])
-    return (
+    summaries = continuous_summaries(records)
+    words = [CONTINUOUS_SUMMARIES[s] for s in summaries]
+    text = (
         "Categorical variables as numbers with percentages of the patients with a known value "
-        "(missing values reported, never counted as absent); continuous variables as medians with "
-        "first and third quartiles [Q1–Q3], the quartiles by the sample quantile definition of "
-        f"Hyndman and Fan (1996), type {qtype} (type {qtype}: {HF_TYPES[qtype]})"
+        "(missing values reported, never counted as absent)"
     )
+    if words:
+        joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+        text += f"; continuous variables as {joined}"
+    if any(s in _QUARTILE_STATS for s in summaries):
+        text += (
+            ", the quartiles by the sample quantile definition of "
+            f"Hyndman and Fan (1996), type {qtype} (type {qtype}: {HF_TYPES[qtype]})"
+        )
+    return text
 
 
 def hscore(records: Records, _stats: Mapping[str, Any]) -> str:

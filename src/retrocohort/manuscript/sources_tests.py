@@ -204,6 +204,46 @@ def survival_entries(records: list[dict], path: str, style: TextStyle, prefix: s
         if rec["role"] == "median":
             group = key_part(rec.get("group_value") or "all")
             space.add_all(key if group == "all" else f"{key}.{group}", _median_entries(rec, style, where))
+        elif rec["role"] == "horizon" and present(rec.get("time")):
+            group = key_part(rec.get("group_value") or "all")
+            at = "at_" + key_part(format(float(rec["time"]), "g"))  # at_365, at_0_5
+            space.add_all(
+                f"{key}.{at}" if group == "all" else f"{key}.{group}.{at}",
+                _horizon_entries(rec, style, where),
+            )
         elif rec["role"] == "logrank" and present(rec.get("p_value")):
             space.add_all(key, _p_entries(rec, style, where))
     return space
+
+
+def _horizon_entries(rec: dict, style: TextStyle, where: dict) -> dict[str, Entry]:
+    """The Kaplan–Meier estimate at a table's horizon as its table prints it (a percentage, 0
+    decimals by default): ``survival`` ("30%"), ``ci`` ("11–52%"), ``survival_ci`` ("30% (95% CI
+    11–52)") and ``n_at_risk`` (patients still at risk at that time)."""
+    entries: dict[str, Entry] = {}
+    s, low, high = (rec.get(k) for k in ("survival", "ci_low", "ci_high"))
+    if not present(s):
+        return entries
+    pct = [100 * float(v) if present(v) else None for v in (s, low, high)]
+    entries["survival"] = Entry(s, lambda d: f"{style.number(pct[0])(d)}%", 0, column="survival", **where)
+    if present(low, high):
+        level = f"{100 * rec['conf_level']:g}%"
+        entries["ci"] = Entry(
+            {"low": low, "high": high},
+            lambda d: style.interval(pct[1], pct[2])(d),
+            0,
+            column="ci_low,ci_high",
+            **where,
+        )
+        entries["survival_ci"] = Entry(
+            {"survival": s, "ci_low": low, "ci_high": high, "conf_level": rec["conf_level"]},
+            lambda d: f"{style.number(pct[0])(d)}% ({level} CI {style.interval(pct[1], pct[2])(d)})",
+            0,
+            column="survival,ci_low,ci_high,conf_level",
+            **where,
+        )
+    if present(rec.get("n_at_risk")):
+        entries["n_at_risk"] = Entry(
+            int(rec["n_at_risk"]), style.integer(rec["n_at_risk"]), 0, column="n_at_risk", **where
+        )
+    return entries
