@@ -490,3 +490,72 @@ def wald_terms(
             )
         )
     return tuple(out)
+
+
+def case_weights(frame: pd.DataFrame, column: str | None, source: str | None) -> np.ndarray | None:
+    """The case weights of the complete cases (column ``column``), None without a column.
+
+    InputError naming the rows whose weight is not a finite number > 0 (a zero weight means the
+    patient is not in the analysed sample: leave the row out instead).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The complete cases.
+    column : str, optional
+        The weight column.
+    source : str, optional
+        Input file named in error messages.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The weights, as floats.
+
+    References
+    ----------
+    Therneau TM, Grambsch PM. Modeling Survival Data. Springer; 2000. Sec. 7.2 (case weights).
+
+    Examples
+    --------
+    >>> case_weights(pd.DataFrame({"w": [1, 0.5]}), "w", None).tolist()
+    [1.0, 0.5]
+    """
+    if column is None:
+        return None
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = ~(np.isfinite(values.to_numpy(dtype=float)) & (values.to_numpy(dtype=float) > 0))
+    if bad.any():
+        raise InputError(
+            f"Invalid case weights in {_where(source)}",
+            [
+                Problem(
+                    "case weight is not a positive number",
+                    file=source,
+                    row=_row(idx),
+                    column=column,
+                    value=plain_scalar(frame.loc[idx, column]),
+                    expected="a finite number > 0",
+                )
+                for idx in frame.index[bad][:20]
+            ],
+        )
+    return values.to_numpy(dtype=float)
+
+
+def cluster_labels(series: pd.Series) -> np.ndarray:
+    """Cluster (matched-set) labels as text, so 3 and 3.0 (a CSV's integer read as float) are
+    one set.
+
+    Examples
+    --------
+    >>> cluster_labels(pd.Series([3, 3.0, "a"])).tolist()
+    ['3', '3', 'a']
+    """
+    return np.array(
+        [
+            str(plain_scalar(v)).removesuffix(".0") if isinstance(v, float | np.floating) else str(v)
+            for v in series
+        ],
+        dtype=object,
+    )
