@@ -165,3 +165,13 @@ def test_sample_is_refused_on_a_kind_that_does_not_analyse_a_sample(root, tmp_pa
         root / "studies" / "pbc", tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec)
     )
     assert any((p.column or "").startswith("tables/t9") for p in problems)
+
+
+def test_the_methods_page_names_the_robust_variance(tmp_path):
+    from retrocohort.manuscript.method_wording import cox
+
+    frame = _cohort()
+    records = _statistics(frame, _design(tmp_path, frame, matched=True)).to_dict("records")
+    assert "robust (sandwich) standard errors clustered on matched sets" in cox(records, {})
+    plain = [{**r, "method": "Cox proportional-hazards regression (Efron ties)"} for r in records]
+    assert "robust" not in cox(plain, {})
