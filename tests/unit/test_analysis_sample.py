@@ -105,6 +105,7 @@ def test_a_regression_table_on_a_sample_fits_its_patients_with_weights_and_robus
     assert row["std_err"] == pytest.approx(direct.std_err, rel=1e-12)
     naive = cox_regression(analysed, "time", "died", ["treated"]).term("treated")
     assert row["std_err"] != pytest.approx(naive.std_err, rel=1e-3)  # the design's variance, not the model's
+    assert row["naive_std_err"] != pytest.approx(row["std_err"], rel=1e-3)  # the CSV keeps the model's
     assert ("clustered on matched sets" in row["method"]) == matched
     assert "robust (sandwich) standard errors" in row["method"]
 

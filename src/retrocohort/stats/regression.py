@@ -175,12 +175,14 @@ def _clusters(frame: pd.DataFrame, design: Design, cluster: str | None) -> np.nd
 
 
 def _robust(
-    naive_se: np.ndarray, variance: np.ndarray, groups: np.ndarray | None
+    naive_se: np.ndarray, variance: np.ndarray, groups: np.ndarray | None, kept: np.ndarray
 ) -> tuple[np.ndarray, dict[str, Any]]:
-    """Robust SEs and the details recording the variance (naive SEs kept for comparison)."""
+    """Robust SEs and the details recording the variance: the model-based SEs of the terms
+    (``naive_std_err``, in term order, NaN for an aliased term) kept for comparison."""
+    terms = naive_se[naive_se.size - int(kept.sum()) :]  # without the intercept (logistic)
     return np.sqrt(np.diag(variance)), {
         "variance": "robust",
-        "naive_std_err": [float(v) for v in naive_se],
+        "naive_std_err": [float(v) for v in _full(terms, kept)],
         "clusters": int(len(set(groups.tolist()))) if groups is not None else 0,
     }
 
@@ -325,9 +327,8 @@ def logistic_regression(
     if robust or cluster:
         groups = _clusters(frame, design, cluster)
         contributions = exog * ((1.0 if w is None else w) * (y - fitted))[:, None]
-        se, variance = _robust(
-            se, cluster_sandwich(contributions, fit.cov, groups, small_sample=True), groups
-        )
+        robust_cov = cluster_sandwich(contributions, fit.cov, groups, small_sample=True)
+        se, variance = _robust(se, robust_cov, groups, kept)
     return RegressionResult(
         model="logistic",
         outcome=outcome,
@@ -507,7 +508,7 @@ def cox_regression(
         if robust or cluster:
             groups = _clusters(frame, design, cluster)
             residuals = wcox.score_residuals(fit.params) * wcox.weights[:, None]
-            se, variance = _robust(se, cluster_sandwich(residuals, fit.cov, groups), groups)
+            se, variance = _robust(se, cluster_sandwich(residuals, fit.cov, groups), groups, kept)
     else:
         null = PHReg(t.to_numpy(dtype=float), np.zeros((n, 1)), status=status, ties=ties, strata=stratum)
         null_loglik, max_score = float(null.loglike(np.zeros(1))), np.asarray(model.score(fit.params))

@@ -76,7 +76,8 @@ class RegressionResult:
 
         With global tests, ``global_test``, ``global_chisq``, ``global_df``, ``global_p`` on the
         rows of each tested term (the same on every level of a factor); with PH tests (Cox),
-        ``ph_chisq``, ``ph_df``, ``ph_p`` of the row's term and ``ph_global_*`` of the model."""
+        ``ph_chisq``, ``ph_df``, ``ph_p`` of the row's term and ``ph_global_*`` of the model; with
+        a robust variance, ``naive_std_err`` (the model-based SE) of each term."""
         rows = [asdict(t) for t in self.terms]
         frame = pd.DataFrame.from_records(rows, columns=list(RegressionTerm.__dataclass_fields__))
         if not frame["interaction"].astype(bool).any():
@@ -97,6 +98,8 @@ class RegressionResult:
                 ph_global_chisq=whole.chisq, ph_global_df=whole.df, ph_global_p=whole.p_value
             )
             frame["ph_test"] = PH_TEST_NAME
+        if "naive_std_err" in self.details:  # a robust variance: the model-based SEs, for comparison
+            frame["naive_std_err"] = list(self.details["naive_std_err"])
         frame["notes"] = "; ".join(self.notes)
         frame["method"] = self.method
         return frame
