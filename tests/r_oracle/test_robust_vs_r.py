@@ -208,3 +208,45 @@ def test_unit_weights_without_robust_variance_equal_the_unweighted_fit(samples):
         assert b.std_err == pytest.approx(a.std_err, rel=1e-10)
     assert weighted.log_likelihood == pytest.approx(plain.log_likelihood, rel=1e-12)
     assert "case weights (model-based variance)" in weighted.method
+
+
+def test_weighted_kaplan_meier_with_robust_variance_equals_survfit(samples):
+    """survfit(weights =) (non-integer weights: robust IJ variance) and survfit(weights =,
+    cluster =): survival, weighted numbers at risk and events, std.err (of S) at every time."""
+    from retrocohort.stats.weighted_km import weighted_kaplan_meier
+
+    r = run_r(
+        ROTTERDAM
+        + "a <- survfit(Surv(dtime, death) ~ 1, data = d, weights = iptw)\n"
+        + "b <- survfit(Surv(dtime, death) ~ 1, data = md, weights = weights, cluster = subclass)\n"
+        + "ka <- a$n.event > 0; kb <- b$n.event > 0\n"
+        + "out <- list(a_t = a$time[ka], a_s = a$surv[ka], a_se = a$std.err[ka], a_n = a$n.risk[ka],"
+        + " a_d = a$n.event[ka], b_s = b$surv[kb], b_se = b$std.err[kb])"
+    )
+    weighted, matched = samples["rot_weighted"], samples["rot_matched"]
+    a = weighted_kaplan_meier(
+        weighted["dtime"].to_numpy(), weighted["death"].to_numpy(), weighted["iptw"].to_numpy()
+    )
+    b = weighted_kaplan_meier(
+        matched["dtime"].to_numpy(),
+        matched["death"].to_numpy(),
+        matched["weights"].to_numpy(),
+        matched["subclass"].to_numpy(),
+    )
+    assert a["time"].tolist() == r["a_t"]
+    for ours, key in (
+        (a["survival"], "a_s"),
+        (a["n_at_risk"], "a_n"),
+        (a["n_events"], "a_d"),
+        (b["survival"], "b_s"),
+    ):
+        assert ours.to_numpy() == pytest.approx(r[key], rel=TOL, abs=TOL)
+    finite = np.isfinite(r["a_se"])
+    assert a["std_err"].to_numpy()[finite] == pytest.approx(np.array(r["a_se"])[finite], rel=1e-8, abs=TOL)
+    assert b["std_err"].to_numpy() == pytest.approx(r["b_se"], rel=1e-8, abs=TOL)
+    # the control: the clustered variance is not the per-patient one
+    per_patient = weighted_kaplan_meier(
+        matched["dtime"].to_numpy(), matched["death"].to_numpy(), matched["weights"].to_numpy()
+    )
+    ratio = per_patient["std_err"].to_numpy() / b["std_err"].to_numpy()
+    assert np.nanmax(np.abs(ratio - 1)) > 0.01

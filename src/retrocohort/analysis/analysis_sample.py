@@ -188,6 +188,26 @@ def sample_frame(
     when a patient of the sample is not in ``frame`` (the sample was made on other patients).
     A table with ``where:`` analyses the patients of the sample meeting it.
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table's population, one row per patient (index ``patient_id``).
+    sample : AnalysisSample
+        The comparison's sample.
+    table_id : str
+        The table (messages).
+    strict : bool
+        Refuse sample patients absent from ``frame``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The sample's patients with their weight and set columns.
+
+    References
+    ----------
+    Ho DE, Imai K, King G, Stuart EA. J Stat Softw 2011;42(8):1-28 (analyses on the matched data).
+
     Examples
     --------
     >>> s = AnalysisSample("m", pd.Series([1.0, 0.5], index=["A", "C"]), None)
@@ -220,7 +240,29 @@ def sample_frame(
 
 def table_sample(inputs: Mapping[str, Any], spec: Mapping[str, Any]) -> AnalysisSample | None:
     """The sample a table declares with ``sample:``, read from its rule's ``comparison_sample``
-    input; None without ``sample:``."""
+    input; None without ``sample:``.
+
+    Parameters
+    ----------
+    inputs : mapping
+        The rule's named inputs (``comparison_sample``: a path or a list of one path).
+    spec : mapping
+        The table's config entry.
+
+    Returns
+    -------
+    AnalysisSample or None
+        :func:`read_sample` of the design file.
+
+    References
+    ----------
+    Ho DE, Imai K, King G, Stuart EA. J Stat Softw 2011;42(8):1-28.
+
+    Examples
+    --------
+    >>> table_sample({}, {"kind": "regression"}) is None
+    True
+    """
     name = spec.get("sample")
     if not name:
         return None
@@ -233,6 +275,22 @@ def with_sample_model(spec: Mapping[str, Any], frame: pd.DataFrame) -> Mapping[s
     """A regression table's spec with the model keys of its ``sample:``, read from the columns
     :func:`sample_frame` added to ``frame``: case weights and a robust variance, clustered on the
     matched sets when the sample has them; the spec itself without ``sample:``.
+
+    Parameters
+    ----------
+    spec : mapping
+        A regression table's config entry.
+    frame : pandas.DataFrame
+        Its population (from :func:`sample_frame` when ``sample:`` is declared).
+
+    Returns
+    -------
+    mapping
+        ``spec`` with ``weights``, ``cluster`` and ``robust`` (:func:`retrocohort.analysis.regression.fit_model`).
+
+    References
+    ----------
+    Austin PC. Stat Med 2008;27:2037-49 (the matched design in the variance).
 
     Examples
     --------
@@ -248,6 +306,24 @@ def with_sample_model(spec: Mapping[str, Any], frame: pd.DataFrame) -> Mapping[s
 
 def sample_sentence(name: str, n: int, sets: int | None) -> str:
     """The footnote naming the analysed sample.
+
+    Parameters
+    ----------
+    name : str
+        The treatment comparison.
+    n : int
+        Patients analysed.
+    sets : int, optional
+        Matched sets (None: a weighted sample).
+
+    Returns
+    -------
+    str
+        The footnote.
+
+    References
+    ----------
+    Austin PC, Stuart EA. Stat Med 2015;34:3661-79 (reporting the analysed sample).
 
     Examples
     --------

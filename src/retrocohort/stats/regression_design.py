@@ -550,6 +550,20 @@ def cluster_labels(series: pd.Series) -> np.ndarray:
     """Cluster (matched-set) labels as text, so 3 and 3.0 (a CSV's integer read as float) are
     one set.
 
+    Parameters
+    ----------
+    series : pandas.Series
+        The cluster column of the complete cases.
+
+    Returns
+    -------
+    numpy.ndarray
+        One text label per row.
+
+    References
+    ----------
+    Lin DY, Wei LJ. JASA 1989;84:1074-8 (clusters of the robust variance).
+
     Examples
     --------
     >>> cluster_labels(pd.Series([3, 3.0, "a"])).tolist()

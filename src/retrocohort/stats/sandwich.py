@@ -30,6 +30,22 @@ def cluster_sums(contributions: np.ndarray, clusters: np.ndarray | None) -> np.n
     """The rows of ``contributions`` summed within each cluster (clusters in first-seen order);
     the rows themselves without clusters.
 
+    Parameters
+    ----------
+    contributions : numpy.ndarray
+        n x p per-observation contributions.
+    clusters : numpy.ndarray, optional
+        Cluster label per observation.
+
+    Returns
+    -------
+    numpy.ndarray
+        G x p cluster sums (n x p without clusters).
+
+    References
+    ----------
+    Liang KY, Zeger SL. Biometrika 1986;73:13-22 (sums of score contributions within clusters).
+
     Examples
     --------
     >>> cluster_sums(np.array([[1.0], [2.0], [4.0]]), np.array(["a", "b", "a"])).tolist()
@@ -88,6 +104,22 @@ def cluster_sandwich(
 
 def robust_variance_text(model: str, clustered: bool, weighted: bool) -> str:
     """The method sentence's clause naming the variance of a robust fit.
+
+    Parameters
+    ----------
+    model : {"cox", "logistic"}
+        The model.
+    clustered, weighted : bool
+        Clusters (matched sets) given; case weights given.
+
+    Returns
+    -------
+    str
+        The clause, naming the R call with the same variance.
+
+    References
+    ----------
+    Lin DY, Wei LJ. JASA 1989;84:1074-8. Zeileis A, Koell S, Graham N. J Stat Softw 2020;95(1).
 
     Examples
     --------
