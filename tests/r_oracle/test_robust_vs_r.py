@@ -288,3 +288,26 @@ def test_the_table_oracle_refits_a_regression_table_on_its_sample(samples, model
     compare_regression("t", ours, r, cmp, REL_MODEL)
     assert not cmp.failures
     assert cmp.checked >= 40
+
+
+def test_stratified_weighted_cox_clustered_on_matched_sets_equals_coxph(samples):
+    """Strata (a baseline hazard per menopausal status) with weights and clusters, as R
+    ``coxph(Surv(dtime, death) ~ chemo + age + strata(meno), weights =, cluster =)``."""
+    r = run_r(
+        ROTTERDAM
+        + "out <- list()\n"
+        + "fit <- coxph(Surv(dtime, death) ~ chemo + age + strata(meno), data = md, weights = weights,"
+        + " cluster = subclass, control = ctl)\n"
+        + "v <- fit$var; naive <- fit$naive.var; k <- 1:2\n"
+        + _wald(0)
+    )
+    fit = cox_regression(
+        samples["rot_matched"],
+        "dtime",
+        "death",
+        ["chemo", "age"],
+        strata="meno",
+        weights="weights",
+        cluster="subclass",
+    )
+    _compare(fit, _case(r, 0), ["chemo", "age"])
