@@ -125,18 +125,21 @@ def robust_variance_text(model: str, clustered: bool, weighted: bool) -> str:
     --------
     >>> robust_variance_text("cox", True, True)
     'case weights; robust (sandwich) standard errors clustered on matched sets, as R coxph(weights =, cluster =)'
+    >>> robust_variance_text("cox", False, False)
+    'robust (sandwich) standard errors (each patient its own cluster), as R coxph(robust = TRUE)'
     """
     weights = "case weights; " if weighted else ""
+    w_arg = "weights =, " if weighted else ""
     if model == "cox":
-        call = "coxph(weights =, cluster =)" if clustered else "coxph(weights =, robust = TRUE)"
+        call = f"coxph({w_arg}cluster =)" if clustered else f"coxph({w_arg}robust = TRUE)"
         where = "clustered on matched sets" if clustered else "(each patient its own cluster)"
         return f"{weights}robust (sandwich) standard errors {where}, as R {call}"
     if clustered:
         return (
             f"{weights}robust (sandwich) standard errors clustered on matched sets (HC0 x G/(G-1), "
-            "G sets), as R sandwich::vcovCL(glm(family = quasibinomial, weights =), cluster = ~ set)"
+            f"G sets), as R sandwich::vcovCL(glm(family = quasibinomial{', weights =' * weighted}), cluster = ~ set)"
         )
     return (
         f"{weights}robust (sandwich) standard errors (HC0 x n/(n-1)), as R "
-        "sandwich::vcovCL(glm(family = quasibinomial, weights =))"
+        f"sandwich::vcovCL(glm(family = quasibinomial{', weights =' * weighted}))"
     )
