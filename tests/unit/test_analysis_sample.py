@@ -131,6 +131,7 @@ def test_the_footnote_names_the_matched_sample(tmp_path):
         ("P00,1,0.6,0.4,true,1,0", "weight"),
         ("P00,1,0.6,0.4,true,1,abc", "weight"),
         ("P00,1,0.6,0.4,true,,1", "set_id"),  # P01 has a set: some patients with sets, some without
+        ("P00,1,0.6,0.4,true,1,1", "set_id"),  # with P01 in set 1: a single set, no variance between sets
     ],
 )
 def test_a_bad_design_file_is_refused_naming_file_row_column(tmp_path, row, column):

@@ -83,7 +83,7 @@ def read_sample(path: str, name: str) -> AnalysisSample:
     InputError naming the file, row (1 = first data row), column and value for: a missing
     column, an ``in_sample`` that is not true/false, a duplicated patient, a patient in the sample
     whose ``weight`` is not a finite number > 0, a sample where some patients have a ``set_id``
-    and others not.
+    and others not, or where all share one set.
 
     Parameters
     ----------
@@ -106,10 +106,10 @@ def read_sample(path: str, name: str) -> AnalysisSample:
     --------
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "d.csv")
-    >>> _ = open(path, "w").write("patient_id,treatment,ps,logit_ps,in_sample,set_id,weight\\nA,1,.6,.4,true,1,1\\nB,0,.5,0,true,1,1\\nC,0,.2,-1.4,false,,0\\n")
+    >>> _ = open(path, "w").write("patient_id,treatment,ps,logit_ps,in_sample,set_id,weight\\nA,1,.6,.4,true,1,1\\nB,0,.5,0,true,1,1\\nC,1,.7,.8,true,2,1\\nD,0,.4,-.4,true,2,1\\nE,0,.2,-1.4,false,,0\\n")
     >>> s = read_sample(path, "m")
     >>> s.weights.to_dict(), s.sets.to_dict()
-    ({'A': 1.0, 'B': 1.0}, {'A': '1', 'B': '1'})
+    ({'A': 1.0, 'B': 1.0, 'C': 1.0, 'D': 1.0}, {'A': '1', 'B': '1', 'C': '2', 'D': '2'})
     """
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     where = f"treatment comparison '{name}' ({path})"
@@ -153,6 +153,16 @@ def read_sample(path: str, name: str) -> AnalysisSample:
                 "set_id",
                 table,
                 "a matched set for every patient in the sample, or none (weighting)",
+            )
+        )
+    elif has_set.all() and len(sets) and sets.nunique() < 2:  # one cluster: no variance between sets
+        problems.append(
+            _problem(
+                path,
+                table.index.get_loc(inside.index[0]),
+                "set_id",
+                table,
+                "two or more matched sets (leave set_id empty for a weighted sample)",
             )
         )
     if problems:
