@@ -10,5 +10,5 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui poppler-utils chromium slurm-wlm munge \
   texlive-latex-base texlive-latex-recommended texlive-latex-extra lmodern \
-  fonts-liberation2 fonts-urw-base35 r-base-core r-cran-survival r-cran-cmprsk r-cran-matchit >/dev/null
+  fonts-liberation2 fonts-urw-base35 r-base-core r-cran-survival r-cran-cmprsk r-cran-matchit r-cran-sandwich >/dev/null
 echo "install-system-tools: libreoffice, poppler, chromium, slurm-wlm, munge, texlive, R installed in $(( $(date +%s) - start )) s"

@@ -393,7 +393,25 @@ def table_frame(inp: StudyInput, spec: dict) -> pd.DataFrame:
         frame = frame[
             _WHERE[condition["operator"]](column, condition.get("value")).fillna(False).astype(bool)
         ]
+    if spec.get("sample"):  # a treatment comparison's matched or weighted sample (issue 27)
+        frame = sample_rows(inp.workdir, spec["sample"], frame)
     return frame
+
+
+def sample_rows(workdir: Path, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The patients of ``frame`` in the sample of treatment comparison ``name`` (its design file,
+    read here with pandas, independently of the library: ``in_sample`` true), with their case
+    weight (``sample_weight``) and matched set (``sample_set``, empty text without sets)."""
+    design = pd.read_csv(workdir / "results" / "stats" / f"treatment_comparison_{name}.csv", dtype=str)
+    design = design[design["in_sample"].str.lower().isin(["true", "1"])]
+    ids = frame.index.astype(str)
+    weight = pd.to_numeric(design.set_index("patient_id")["weight"])
+    sets = design.set_index("patient_id")["set_id"].fillna("")
+    inside = ids.isin(weight.index)
+    return frame[inside].assign(
+        sample_weight=weight.reindex(ids[inside]).to_numpy(),
+        sample_set=sets.reindex(ids[inside]).to_numpy(),
+    )
 
 
 # --- competing risks ------------------------------------------------------------------------------

@@ -257,6 +257,12 @@ def regression_code(table: str, data: pd.DataFrame, spec: Mapping) -> list[str]:
             assignments.append(f"{column} = {factor}")
         else:
             assignments.append(f"{column} = {r_numbers(values)}")
+    sample = "none"
+    if spec.get("sample"):  # case weights and robust variance (r_study_tables.sample_rows)
+        sets = data["sample_set"].astype(str)
+        sample = "matched" if (sets != "").all() else "weighted"
+        assignments.append(f"sample_weight = {r_numbers(data['sample_weight'])}")
+        assignments.append(f"sample_set = factor({r_strings(list(sets))})")
     lhs = f"Surv({spec['time']}, {spec['event']})" if kind == "cox" else spec["outcome"]
     code = [f"d <- data.frame({', '.join(assignments)})"]
     models = [("univariable", p, [p]) for p in spec["predictors"]]
@@ -266,7 +272,7 @@ def regression_code(table: str, data: pd.DataFrame, spec: Mapping) -> list[str]:
         formula = f"{lhs} ~ {' + '.join(terms + ([f'strata({strata})'] if strata else []))}"
         code.append(
             f"regression_model({r_literal(table)}, {r_literal(analysis)}, {r_literal(predictor)}, d, "
-            f"{r_literal(formula)}, {r_literal(kind)})"
+            f"{r_literal(formula)}, {r_literal(kind)}, sample = {r_literal(sample)})"
         )
     return code
 

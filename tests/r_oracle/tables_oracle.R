@@ -277,6 +277,8 @@ wald_at_max <- function(fit, level = 0.95) {
   se <- rep(NA_real_, length(b))
   if (inherits(fit, "coxph")) {
     se[!is.na(b)] <- sqrt(diag(as.matrix(fit$var))[!is.na(b)])
+  } else if (!is.null(fit$robust_vcov)) {
+    se[!is.na(b)] <- sqrt(diag(fit$robust_vcov))  # vcovCL: the estimated coefficients only
   } else {
     X <- model.matrix(fit)[, !is.na(b), drop = FALSE]
     mu <- fitted(fit)
@@ -289,8 +291,34 @@ wald_at_max <- function(fit, level = 0.95) {
   list(coef = b, se = se, low = b - z * se, high = b + z * se, p = 2 * pnorm(-abs(b / se)))
 }
 
-regression_model <- function(table, analysis, predictor, d, formula, kind) {
-  fit <- fit_at_max(formula, d, kind)
+# a table on a treatment comparison's sample (`sample:`): case weights and the robust variance,
+# clustered on the matched sets ("matched") or per patient ("weighted"): coxph(weights =, cluster =
+# or robust = TRUE); glm(quasibinomial, weights =) with sandwich::vcovCL(fit, cluster = ~ set) or
+# vcovCL(fit), at their defaults
+fit_on_sample <- function(formula, data, kind, sample) {
+  if (kind == "cox") {
+    if (sample == "matched") {
+      coxph(as.formula(formula), data = data, weights = sample_weight, cluster = sample_set,
+            control = coxph.control(eps = 1e-14, iter.max = 100))
+    } else {
+      coxph(as.formula(formula), data = data, weights = sample_weight, robust = TRUE,
+            control = coxph.control(eps = 1e-14, iter.max = 100))
+    }
+  } else {
+    fit <- glm(as.formula(formula), family = quasibinomial, data = data, weights = sample_weight,
+               control = glm.control(epsilon = 1e-14, maxit = 100))
+    for (i in 1:3) {  # glm stops on the deviance, ~1e-7 short of the maximum: restart from there
+      fit <- glm(as.formula(formula), family = quasibinomial, data = data, weights = sample_weight,
+                 start = coef(fit), control = glm.control(epsilon = 1e-14, maxit = 100))
+    }
+    fit$robust_vcov <- if (sample == "matched") sandwich::vcovCL(fit, cluster = ~ sample_set)
+                       else sandwich::vcovCL(fit)
+    fit
+  }
+}
+
+regression_model <- function(table, analysis, predictor, d, formula, kind, sample = "none") {
+  fit <- if (sample == "none") fit_at_max(formula, d, kind) else fit_on_sample(formula, d, kind, sample)
   w <- wald_at_max(fit)
   for (term in names(w$coef)) {
     row <- paste(analysis, predictor, term, sep = "/")

@@ -18,6 +18,7 @@ cohort_table_outputs = lambda: [
 rule cohort_table:
     input:
         **COHORT_INPUTS,
+        comparison_sample=lambda wildcards: table_sample_input(wildcards.table),
     output:
         **table_outputs(
             "{table}",

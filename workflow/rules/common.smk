@@ -3,6 +3,7 @@ import os
 import sys
 from pathlib import Path
 
+from retrocohort.analysis.analysis_sample import sample_file
 from retrocohort.config.analysis_entries import table_figures
 from retrocohort.config.slices import with_value
 from retrocohort.config.study import load_study, study_file
@@ -222,6 +223,13 @@ def cohort_table_keys(table_id):
         *([] if kind == "listing" else STATISTICS_KEYS),
         *KIND_KEYS[kind],
     )
+
+
+def table_sample_input(table_id):
+    """The design file of the treatment comparison a declared table analyses (`sample:`): its
+    matched or weighted sample, weights and matched sets (none without `sample:`)."""
+    name = TABLES[table_id].get("sample")
+    return [sample_file(name)] if name else []
 
 
 def manuscript_config():

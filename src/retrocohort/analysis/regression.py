@@ -186,7 +186,9 @@ def fit_model(
     -------
     RegressionResult
         :func:`retrocohort.stats.logistic_regression` or :func:`retrocohort.stats.cox_regression`
-        (stratified by ``spec['strata']``, with its proportional-hazards tests).
+        (stratified by ``spec['strata']``, with its proportional-hazards tests; with
+        ``spec['weights']``, ``spec['cluster']``, ``spec['robust']``: case-weight and cluster
+        columns, robust variance).
 
     References
     ----------
@@ -203,8 +205,10 @@ def fit_model(
     refs = {k: v for k, v in (spec.get("reference_levels") or {}).items() if k in predictors}
     # the loaded table spec always has conf_level (schema default); a direct caller without one
     # gets the method's own default (retrocohort.stats), never a value restated here
-    conf = {"conf_level": spec["conf_level"]} if "conf_level" in spec else {}
+    options = {"conf_level": spec["conf_level"]} if "conf_level" in spec else {}
     pairs = list(interactions or [])
+    # a matched or weighted sample (a table's `sample:`): case weights, robust variance
+    options |= {k: spec[k] for k in ("weights", "cluster", "robust") if spec.get(k)}
     if spec["kind"] == "logistic":
         return logistic_regression(
             frame,
@@ -214,7 +218,7 @@ def fit_model(
             event_level=spec.get("event_level"),
             source=source,
             interactions=pairs,
-            **conf,
+            **options,
         )
     return cox_regression(
         frame,
@@ -225,7 +229,7 @@ def fit_model(
         source=source,
         strata=spec.get("strata"),
         interactions=pairs,
-        **conf,
+        **options,
     )
 
 
@@ -274,6 +278,9 @@ def global_tests(
     tested = [name for name, columns in fit.assign if len(columns) >= 2 and name not in marginal]
     if not tested:
         return fit
+    if fit.details.get("variance") == "robust":  # a likelihood ratio ignores the design's variance
+        note = "no likelihood-ratio global p under a robust variance (Wald p per level only)"
+        return replace(fit, notes=(*fit.notes, note))
     rows = frame.loc[fit.rows]
 
     def reduced(term: str) -> tuple[float, int]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from retrocohort.analysis.analysis_sample import sample_frame, table_sample
 from retrocohort.analysis.declared_tables import table_population
 from retrocohort.analysis.frames import cohort_frame
 from retrocohort.config.time_points import row_columns
@@ -81,9 +82,14 @@ class TableKind:
 def load_table_request(input: Mapping[str, str], config: Mapping[str, Any], table_id: str) -> TableRequest:
     """The request of ``tables.<table_id>`` from the rule's input files: the analysed cohort
     narrowed to the table's ``where:``, each long-format row at its declared time point
-    (:func:`retrocohort.analysis.frames.cohort_frame`)."""
+    (:func:`retrocohort.analysis.frames.cohort_frame`); with ``sample:``, to the patients of that
+    treatment comparison's sample, with their case weights and matched sets
+    (:func:`retrocohort.analysis.analysis_sample.sample_frame`)."""
     spec = config["tables"][table_id]
     columns = row_columns(dict(config), table_id)
     frame, synthetic = cohort_frame(input, config, columns)
     frame = table_population(frame, spec, table_id)
+    sample = table_sample(input, spec)  # `sample:`: the matched or weighted sample of a comparison
+    if sample is not None:
+        frame = sample_frame(frame, sample, table_id, strict=not spec.get("where"))
     return TableRequest(table_id, spec, config, frame, columns, frozenset(synthetic), dict(input))

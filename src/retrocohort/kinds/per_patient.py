@@ -4,14 +4,19 @@
 
 * ``descriptive``: patients described overall or by a group (n (%), median [Q1–Q3] or another
   statistic per row, a p-value named by its test, SMD);
-* ``regression``: logistic odds ratios or Cox hazard ratios, univariable and multivariable;
+* ``regression``: logistic odds ratios or Cox hazard ratios, univariable and multivariable (with
+  ``sample:``, on a treatment comparison's matched or weighted sample, robust variance);
 * ``listing``: one row per patient, the listed variables (a long-format one at its time point).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 import pandas as pd
 
+from retrocohort.analysis.analysis_sample import SET_COLUMN, sample_sentence, with_sample_model
 from retrocohort.analysis.declared_tables import declared_table_statistics
 from retrocohort.kinds.base import TableKind, TableRequest
 from retrocohort.render.model import Table
@@ -25,7 +30,7 @@ def statistics(request: TableRequest) -> pd.DataFrame:
     return declared_table_statistics(
         request.frame,
         request.table_id,
-        request.spec,
+        with_sample_model(request.spec, request.frame),
         config["variables"],
         config["statistics"],
         columns=request.columns,
@@ -34,7 +39,17 @@ def statistics(request: TableRequest) -> pd.DataFrame:
 
 def build(stats: pd.DataFrame, request: TableRequest) -> Table:
     """The formatted table; ``{n}`` in its title is the population's size."""
-    return build_declared_table(stats, request.table_id, request.config, n_patients=len(request.frame))
+    table = build_declared_table(stats, request.table_id, request.config, n_patients=len(request.frame))
+    return sample_footnote(table, request.spec, request.frame)
+
+
+def sample_footnote(table: Table, spec: Any, frame: pd.DataFrame) -> Table:
+    """``table`` with a first footnote naming the matched or weighted sample it analyses
+    (tables with ``sample:``)."""
+    if not spec.get("sample"):
+        return table
+    sets = frame[SET_COLUMN].nunique() if SET_COLUMN in frame else None
+    return replace(table, footnotes=[sample_sentence(spec["sample"], len(frame), sets), *table.footnotes])
 
 
 KINDS = (

@@ -177,6 +177,12 @@ def _model_notes(records: Records) -> str:
         extra.append("terms aliased with others (not estimable) are reported as such")
     if "separat" in notes:
         extra.append("terms with complete or quasi-complete separation get no Wald interval")
+    if _method_has(records, "robust (sandwich) standard errors clustered on matched sets"):
+        extra.append(
+            "on a matched sample: case weights, robust (sandwich) standard errors clustered on matched sets"
+        )
+    elif _method_has(records, "robust (sandwich) standard errors"):
+        extra.append("on a weighted sample: case weights, robust (sandwich) standard errors")
     return "; " + "; ".join(extra) if extra else ""
 
 

@@ -35,9 +35,13 @@ from retrocohort.stats.regression_design import (
     TermTest,
     binary_outcome,
     build_design,
+    case_weights,
+    cluster_labels,
     plain_scalar,
     wald_terms,
 )
+from retrocohort.stats.sandwich import cluster_sandwich, robust_variance_text
+from retrocohort.stats.weighted_cox import WeightedCox
 
 _FITTED_EPS = 10 * np.finfo(float).eps  # R glm.fit: "fitted probabilities numerically 0 or 1"
 
@@ -166,6 +170,41 @@ def _separation_note(design: Design, separated: set[int], kept: np.ndarray, what
     return [f"{what}: {', '.join(names)}; no CI or p-value"] if names else []
 
 
+def _clusters(frame: pd.DataFrame, design: Design, cluster: str | None) -> np.ndarray | None:
+    return cluster_labels(frame.loc[design.rows, cluster]) if cluster else None
+
+
+def _robust(
+    naive_se: np.ndarray, variance: np.ndarray, groups: np.ndarray | None, kept: np.ndarray
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Robust SEs and the details recording the variance: the model-based SEs of the terms
+    (``naive_std_err``, in term order, NaN for an aliased term) kept for comparison."""
+    terms = naive_se[naive_se.size - int(kept.sum()) :]  # without the intercept (logistic)
+    return np.sqrt(np.diag(variance)), {
+        "variance": "robust",
+        "naive_std_err": [float(v) for v in _full(terms, kept)],
+        "clusters": int(len(set(groups.tolist()))) if groups is not None else 0,
+    }
+
+
+def _variance_clause(model: str, weights: str | None, cluster: str | None, robust: bool) -> str:
+    """ "." for a model-based variance; else "; <the robust variance, as R>."."""
+    if not (weights or cluster or robust):
+        return "."
+    if not (cluster or robust):
+        return "; case weights (model-based variance)."
+    return "; " + robust_variance_text(model, bool(cluster), bool(weights)) + "."
+
+
+def _null_logistic(y: np.ndarray, w: np.ndarray | None) -> float:
+    """Log-likelihood of the intercept-only model (weighted: at the weighted event rate)."""
+    if w is None:
+        n, events = y.size, y.sum()
+        return float(events * np.log(events / n) + (n - events) * np.log(1 - events / n))
+    rate = float(np.sum(w * y) / np.sum(w))
+    return float(np.sum(w * (y * np.log(rate) + (1 - y) * np.log(1 - rate))))
+
+
 def logistic_regression(
     frame: pd.DataFrame,
     outcome: str,
@@ -176,6 +215,9 @@ def logistic_regression(
     conf_level: float = 0.95,
     source: str | None = None,
     interactions: Sequence[Sequence[str]] = (),
+    weights: str | None = None,
+    cluster: str | None = None,
+    robust: bool = False,
 ) -> RegressionResult:
     """Binary logistic regression by maximum likelihood, as R ``glm(family = binomial)``.
 
@@ -197,6 +239,14 @@ def logistic_regression(
         Name of the input file, used in error messages.
     interactions : sequence of (str, str)
         Pairs of predictors with a product term (R ``a:b``), after the main effects.
+    weights, cluster, robust : str, str, bool, optional
+        Case-weight column (the weighted likelihood sum w_i l_i, as R ``glm(family =
+        quasibinomial, weights = w)``: same estimates as binomial); cluster column (matched
+        set); ``robust`` (implied by ``cluster``): robust (sandwich) variance as R
+        ``sandwich::vcovCL(fit, cluster = ~ set)`` with its defaults for a glm (HC0 times G/(G-1),
+        G clusters; each patient its own cluster without ``cluster``), Wald z CI and p with it
+        (``lmtest::coeftest``/``coefci`` on a glm: normal reference). Default: unweighted,
+        model-based variance.
 
     Returns
     -------
@@ -208,6 +258,8 @@ def logistic_regression(
     References
     ----------
     McCullagh P, Nelder JA. Generalized Linear Models. 2nd ed. Chapman and Hall; 1989. Ch. 4.
+    Zeileis A, Koell S, Graham N. Various versatile variances: an object-oriented implementation
+    of clustered covariances in R. J Stat Softw 2020;95(1):1-36 (the robust variance).
 
     Examples
     --------
@@ -219,8 +271,10 @@ def logistic_regression(
     from scipy.special import expit
 
     _check_conf(conf_level)
-    design = build_design(frame, predictors, reference_levels or {}, [outcome], source, interactions)
+    extra = [c for c in (weights, cluster) if c]
+    design = build_design(frame, predictors, reference_levels or {}, [outcome, *extra], source, interactions)
     y = binary_outcome(frame.loc[design.rows, outcome], outcome, event_level, source)
+    w = case_weights(frame.loc[design.rows], weights, source)
     n, events = int(y.size), int(y.sum())
     if events == 0 or events == n:
         raise InputError(
@@ -241,10 +295,14 @@ def logistic_regression(
 
     def loglike(b: np.ndarray) -> float:
         eta = exog @ b
+        if w is not None:
+            return float(np.sum(w * (y * eta - np.logaddexp(0.0, eta))))
         return float(np.sum(y * eta - np.logaddexp(0.0, eta)))
 
     def derivatives(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mu = expit(exog @ b)
+        if w is not None:
+            return exog.T @ (w * (y - mu)), -(exog * (w * mu * (1 - mu))[:, None]).T @ exog
         return exog.T @ (y - mu), -(exog * (mu * (1 - mu))[:, None]).T @ exog
 
     fit = newton_maximise(loglike, derivatives, np.zeros(exog.shape[1]))
@@ -265,13 +323,20 @@ def logistic_regression(
     separated |= set(np.flatnonzero(kept)[_diverging(fit, exog)[1:]].tolist())
     notes += _separation_note(design, separated, kept, "odds ratio may be infinite (separation)")
     se = np.sqrt(np.diag(fit.cov))
+    variance: dict[str, Any] = {}
+    if robust or cluster:
+        groups = _clusters(frame, design, cluster)
+        contributions = exog * ((1.0 if w is None else w) * (y - fitted))[:, None]
+        robust_cov = cluster_sandwich(contributions, fit.cov, groups, small_sample=True)
+        se, variance = _robust(se, robust_cov, groups, kept)
     return RegressionResult(
         model="logistic",
         outcome=outcome,
         method=(
             "Logistic regression (binomial GLM, logit link, maximum likelihood, as R glm); "
             f"odds ratios with {conf_level:.0%} Wald CIs exp(b -/+ z se) and Wald z-test p-values; "
-            "complete cases; categorical predictors treatment-coded against the stated reference."
+            "complete cases; categorical predictors treatment-coded against the stated reference"
+            + _variance_clause("logistic", weights, cluster, robust)
         ),
         terms=wald_terms(
             design, _full(fit.params[1:], kept), _full(se[1:], kept), conf_level, no_interval=separated
@@ -289,7 +354,8 @@ def logistic_regression(
             "deviance": -2.0 * fit.loglik,
             "iterations": fit.iterations,
             "rank": aliasing.rank,
-            "null_log_likelihood": float(events * np.log(events / n) + (n - events) * np.log(1 - events / n)),
+            "null_log_likelihood": _null_logistic(y, w),
+            **variance,
         },
         rows=design.rows,
         assign=_kept_assign(design, kept),
@@ -309,6 +375,9 @@ def cox_regression(
     strata: str | None = None,
     interactions: Sequence[Sequence[str]] = (),
     ph_test: bool = True,
+    weights: str | None = None,
+    cluster: str | None = None,
+    robust: bool = False,
 ) -> RegressionResult:
     """Cox proportional-hazards regression (partial likelihood, Efron ties) as R ``coxph(ties = "efron")``.
 
@@ -328,7 +397,15 @@ def cox_regression(
     interactions : sequence of (str, str)
         Pairs of predictors with a product term (R ``a:b``), after the main effects.
     ph_test : bool
-        Also test proportional hazards per term and globally (:func:`cox_zph`, R ``cox.zph``).
+        Also test proportional hazards per term and globally (:func:`cox_zph`, R ``cox.zph``;
+        not on a weighted or robust fit).
+    weights, cluster, robust : str, str, bool, optional
+        Case-weight column (weighted partial likelihood, R ``coxph(weights = w)``:
+        :class:`~retrocohort.stats.weighted_cox.WeightedCox`); cluster column (matched set);
+        ``robust`` (implied by ``cluster``): the Lin-Wei robust sandwich variance, D'D with D
+        the weighted ``dfbeta`` residuals summed within clusters (each patient its own cluster
+        without ``cluster``), as R ``coxph(..., weights = w, cluster = set)`` /
+        ``coxph(..., weights = w, robust = TRUE)``; Wald z, CI and p use it (R's "robust se").
 
     Returns
     -------
@@ -344,6 +421,8 @@ def cox_regression(
     Efron B. The efficiency of Cox's likelihood function for censored data. JASA 1977;72:557-65.
     Kalbfleisch JD, Prentice RL. The Statistical Analysis of Failure Time Data. 2nd ed. Wiley;
     2002. Sec. 4.4 (stratified model).
+    Lin DY, Wei LJ. The robust inference for the Cox proportional hazards model. JASA
+    1989;84:1074-8 (the robust variance).
 
     Examples
     --------
@@ -357,7 +436,7 @@ def cox_regression(
     _check_conf(conf_level)
     if ties not in ("efron", "breslow"):
         raise ValueError(f"ties must be 'efron' or 'breslow', got {ties!r}")
-    required = [time, event] + ([strata] if strata else [])
+    required = [time, event] + ([strata] if strata else []) + [c for c in (weights, cluster) if c]
     design = build_design(frame, predictors, reference_levels or {}, required, source, interactions)
     stratum = frame.loc[design.rows, strata].astype(str).to_numpy() if strata else None
     t = pd.to_numeric(frame.loc[design.rows, time], errors="coerce")
@@ -395,12 +474,20 @@ def cox_regression(
     aliasing = _cox_aliasing(design, t.to_numpy(dtype=float), status, ties, stratum)
     kept = ~aliasing.aliased[1:]
     matrix = design.matrix[:, kept]
-    model = PHReg(t.to_numpy(dtype=float), matrix, status=status, ties=ties, strata=stratum)
-    fit = newton_maximise(
-        lambda b: float(model.loglike(b)),
-        lambda b: (np.asarray(model.score(b)), np.asarray(model.hessian(b))),
-        np.zeros(matrix.shape[1]),
-    )
+    w = case_weights(frame.loc[design.rows], weights, source)
+    weighted = w is not None or robust or cluster is not None
+    if weighted:
+        wcox = WeightedCox(
+            t.to_numpy(dtype=float), status, matrix, np.ones(n) if w is None else w, ties, stratum
+        )
+        fit = newton_maximise(wcox.loglike, wcox.derivatives, np.zeros(matrix.shape[1]))
+    else:
+        model = PHReg(t.to_numpy(dtype=float), matrix, status=status, ties=ties, strata=stratum)
+        fit = newton_maximise(
+            lambda b: float(model.loglike(b)),
+            lambda b: (np.asarray(model.score(b)), np.asarray(model.hessian(b))),
+            np.zeros(matrix.shape[1]),
+        )
     notes = _alias_notes(design, aliasing, "a constant")
     if not fit.converged:
         notes.append("did not converge (estimates unreliable)")
@@ -415,10 +502,19 @@ def cox_regression(
     )
     se = np.sqrt(np.diag(fit.cov))
     assign = _kept_assign(design, kept)
-    null = PHReg(t.to_numpy(dtype=float), np.zeros((n, 1)), status=status, ties=ties, strata=stratum)
+    variance: dict[str, Any] = {}
+    if weighted:
+        null_loglik, max_score = wcox.loglike(np.zeros(matrix.shape[1])), wcox.derivatives(fit.params)[0]
+        if robust or cluster:
+            groups = _clusters(frame, design, cluster)
+            residuals = wcox.score_residuals(fit.params) * wcox.weights[:, None]
+            se, variance = _robust(se, cluster_sandwich(residuals, fit.cov, groups), groups, kept)
+    else:
+        null = PHReg(t.to_numpy(dtype=float), np.zeros((n, 1)), status=status, ties=ties, strata=stratum)
+        null_loglik, max_score = float(null.loglike(np.zeros(1))), np.asarray(model.score(fit.params))
     zph = (
         cox_zph(t.to_numpy(dtype=float), status, matrix, fit.params, assign, strata=stratum, ties=ties)
-        if ph_test and matrix.shape[1]
+        if ph_test and matrix.shape[1] and not weighted
         else ()
     )
     return RegressionResult(
@@ -428,7 +524,7 @@ def cox_regression(
             f"Cox proportional-hazards regression (partial likelihood, {ties.capitalize()} ties, Newton-Raphson, "
             f"as R coxph); hazard ratios with {conf_level:.0%} Wald CIs exp(b -/+ z se) and Wald "
             "z-test p-values; complete cases; categorical predictors treatment-coded against the "
-            "stated reference."
+            "stated reference" + _variance_clause("cox", weights, cluster, robust)
         ),
         terms=wald_terms(design, _full(fit.params, kept), _full(se, kept), conf_level, no_interval=separated),
         n=n,
@@ -439,10 +535,11 @@ def cox_regression(
         conf_level=conf_level,
         notes=tuple(notes),
         details={
-            "max_abs_score": float(np.max(np.abs(np.asarray(model.score(fit.params))), initial=0.0)),
+            "max_abs_score": float(np.max(np.abs(max_score), initial=0.0)),
             "iterations": fit.iterations,
             "rank": aliasing.rank - 1,
-            "null_log_likelihood": float(null.loglike(np.zeros(1))),
+            "null_log_likelihood": float(null_loglik),
+            **variance,
         },
         strata=strata,
         ph_tests=tuple(TermTest(z.term, z.chisq, z.df, z.p_value) for z in zph),

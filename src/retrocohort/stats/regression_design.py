@@ -76,7 +76,8 @@ class RegressionResult:
 
         With global tests, ``global_test``, ``global_chisq``, ``global_df``, ``global_p`` on the
         rows of each tested term (the same on every level of a factor); with PH tests (Cox),
-        ``ph_chisq``, ``ph_df``, ``ph_p`` of the row's term and ``ph_global_*`` of the model."""
+        ``ph_chisq``, ``ph_df``, ``ph_p`` of the row's term and ``ph_global_*`` of the model; with
+        a robust variance, ``naive_std_err`` (the model-based SE) of each term."""
         rows = [asdict(t) for t in self.terms]
         frame = pd.DataFrame.from_records(rows, columns=list(RegressionTerm.__dataclass_fields__))
         if not frame["interaction"].astype(bool).any():
@@ -97,6 +98,8 @@ class RegressionResult:
                 ph_global_chisq=whole.chisq, ph_global_df=whole.df, ph_global_p=whole.p_value
             )
             frame["ph_test"] = PH_TEST_NAME
+        if "naive_std_err" in self.details:  # a robust variance: the model-based SEs, for comparison
+            frame["naive_std_err"] = list(self.details["naive_std_err"])
         frame["notes"] = "; ".join(self.notes)
         frame["method"] = self.method
         return frame
@@ -490,3 +493,86 @@ def wald_terms(
             )
         )
     return tuple(out)
+
+
+def case_weights(frame: pd.DataFrame, column: str | None, source: str | None) -> np.ndarray | None:
+    """The case weights of the complete cases (column ``column``), None without a column.
+
+    InputError naming the rows whose weight is not a finite number > 0 (a zero weight means the
+    patient is not in the analysed sample: leave the row out instead).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The complete cases.
+    column : str, optional
+        The weight column.
+    source : str, optional
+        Input file named in error messages.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The weights, as floats.
+
+    References
+    ----------
+    Therneau TM, Grambsch PM. Modeling Survival Data. Springer; 2000. Sec. 7.2 (case weights).
+
+    Examples
+    --------
+    >>> case_weights(pd.DataFrame({"w": [1, 0.5]}), "w", None).tolist()
+    [1.0, 0.5]
+    """
+    if column is None:
+        return None
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = ~(np.isfinite(values.to_numpy(dtype=float)) & (values.to_numpy(dtype=float) > 0))
+    if bad.any():
+        raise InputError(
+            f"Invalid case weights in {_where(source)}",
+            [
+                Problem(
+                    "case weight is not a positive number",
+                    file=source,
+                    row=_row(idx),
+                    column=column,
+                    value=plain_scalar(frame.loc[idx, column]),
+                    expected="a finite number > 0",
+                )
+                for idx in frame.index[bad][:20]
+            ],
+        )
+    return values.to_numpy(dtype=float)
+
+
+def cluster_labels(series: pd.Series) -> np.ndarray:
+    """Cluster (matched-set) labels as text, so 3 and 3.0 (a CSV's integer read as float) are
+    one set.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        The cluster column of the complete cases.
+
+    Returns
+    -------
+    numpy.ndarray
+        One text label per row.
+
+    References
+    ----------
+    Lin DY, Wei LJ. JASA 1989;84:1074-8 (clusters of the robust variance).
+
+    Examples
+    --------
+    >>> cluster_labels(pd.Series([3, 3.0, "a"])).tolist()
+    ['3', '3', 'a']
+    """
+    return np.array(
+        [
+            str(plain_scalar(v)).removesuffix(".0") if isinstance(v, float | np.floating) else str(v)
+            for v in series
+        ],
+        dtype=object,
+    )

@@ -1,0 +1,55 @@
+"""Cross-reference check of the tables analysed on a treatment comparison's sample
+(``tables.<id>.sample``): the name must be a declared treatment comparison (a key of
+``treatment_comparisons:``), whose rule writes the design file the table reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from retrocohort.errors import Problem
+
+
+def sample_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
+    """A ``sample:`` of a declared table that names no declared treatment comparison.
+
+    Parameters
+    ----------
+    config : mapping
+        The study config.
+    file : str
+        The config file, named in the problems.
+
+    Returns
+    -------
+    list of Problem
+        One per table whose ``sample`` is not a key of ``treatment_comparisons``, naming
+        ``tables/<id>/sample``, the value and the declared names.
+
+    References
+    ----------
+    Validation only (the analyses: :mod:`retrocohort.analysis.analysis_sample`).
+
+    Examples
+    --------
+    >>> config = {"treatment_comparisons": {"psm": {}}, "tables": {"t": {"kind": "regression", "sample": "iptw"}}}
+    >>> [(p.column, p.value, p.expected) for p in sample_problems(config, "config.yaml")]
+    [('tables/t/sample', 'iptw', "a key of treatment_comparisons: 'psm'")]
+    """
+    declared = config.get("treatment_comparisons") or {}
+    names = ", ".join(repr(str(k)) for k in declared) or "(none declared)"
+    problems = []
+    for tid, spec in (config.get("tables") or {}).items():
+        if not isinstance(spec, Mapping) or "sample" not in spec:
+            continue
+        if spec["sample"] not in declared:
+            problems.append(
+                Problem(
+                    "the table's sample names no declared treatment comparison",
+                    file=file,
+                    column=f"tables/{tid}/sample",
+                    value=spec["sample"],
+                    expected=f"a key of treatment_comparisons: {names}",
+                )
+            )
+    return problems
