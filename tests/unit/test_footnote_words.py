@@ -93,3 +93,21 @@ def test_the_supplementary_note_keeps_the_formulas_the_footnotes_leave_out():
     for sentence in (cox([], {}), logistic([], {}), median_survival([], {})):
         prose, details = split_details(sentence)
         assert FORMULA.search(" ".join(details)) and not FORMULA.search(prose), sentence
+
+
+def test_a_stratified_table_names_its_smd_and_quartiles_without_formulas():
+    """Failed before: "SMD: absolute standardised mean difference, |m1 − m2| / sqrt((s1² +
+    s2²)/2) ... (as tableone)" and "Quartiles by Hyndman-Fan type 7 (position 1 + p(n-1) ...)"
+    (studies/colon, mgus2 and pbc Table 1)."""
+    from test_stratified import _layout as stratified_layout
+    from test_stratified import _stratified
+
+    from retrocohort.tables.cohort_tables import build_stratified_table
+
+    frame = pd.DataFrame({"g": list("aabb"), "x": [1.0, 2.0, 3.0, 4.0]})
+    stats = _stratified(frame, [{"variable": "x", "stat": "median_iqr"}], "g")
+    table = build_stratified_table(stats, stratified_layout([{}], smd=True))
+    words = " ".join(_texts(table))
+    assert not re.search(r"sqrt|\|m1|tableone|p\(n-1\)|numpy", words), words
+    assert "SMD: absolute standardised mean difference (the difference in means over the pooled" in words
+    assert "Quartiles by Hyndman and Fan's type 7 definition" in words

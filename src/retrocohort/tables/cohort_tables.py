@@ -32,7 +32,7 @@ from retrocohort.render.model import Footnote, Marked, Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, is_bold_p, method_footnotes, method_letter
 from retrocohort.tables.cells import REFERENCE_FOOTNOTE, REFERENCE_HEADER, named_test, reference_cell
-from retrocohort.tables.footnote_words import quartile_words
+from retrocohort.tables.footnote_words import SMD_WORDS, quartile_words
 from retrocohort.tables.regression_notes import (
     global_p,
     global_p_footnote,
@@ -255,11 +255,7 @@ def _stratified_note(stats: pd.DataFrame, show_smd: bool, with_missing: set, rul
     if definitions:
         parts.append("; ".join(definitions) + ".")
     if show_smd:
-        parts.append(
-            "SMD: absolute standardised mean difference, |m1 − m2| / sqrt((s1² + s2²)/2) for continuous "
-            "variables, Yang & Dalton (2012) on the level proportions for categorical ones; with more "
-            "than two groups, the mean of the pairwise SMDs (as tableone)."
-        )
+        parts.append(SMD_WORDS)
     excluded = int(stats["n_excluded"].iloc[0])
     if excluded:
         parts.append(

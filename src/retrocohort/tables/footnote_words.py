@@ -11,6 +11,15 @@ from __future__ import annotations
 
 import re
 
+#: What an SMD column shows (the formula, |m1 - m2| / sqrt((s1² + s2²) / 2) as tableone, is in
+#: the methods' supplementary note). Yang D, Dalton JE. A unified approach to measuring the
+#: effect size between two groups using SAS. SAS Global Forum 2012, paper 335.
+SMD_WORDS = (
+    "SMD: absolute standardised mean difference (the difference in means over the pooled standard "
+    "deviation for continuous variables; Yang and Dalton's version on the level proportions for "
+    "categorical ones); with more than two groups, the mean of the pairwise SMDs."
+)
+
 #: A quantile type in a statistics file's ``quantile_method`` text ("Hyndman-Fan type 7 (...)").
 _TYPE = re.compile(r"type\s+(\d)")
 
