@@ -111,3 +111,23 @@ def test_a_stratified_table_names_its_smd_and_quartiles_without_formulas():
     assert not re.search(r"sqrt|\|m1|tableone|p\(n-1\)|numpy", words), words
     assert "SMD: absolute standardised mean difference (the difference in means over the pooled" in words
     assert "Quartiles by Hyndman and Fan's type 7 definition" in words
+
+
+def test_the_nr_footnote_only_when_a_cell_prints_nr():
+    """Failed before: colon's Table 2 defined "NR: confidence limit not reached" although its only
+    unreached median printed "not reached" and no cell printed NR."""
+    from loaded_sections import filled
+    from test_tables import GROUP_CONFIG
+
+    from retrocohort.tables.survival_table import build_survival_table
+
+    stats, table = _survival_table()
+    assert any("–NR)" in c for r in table.rows for c in r.cells)
+    assert any(t.startswith("NR: confidence limit not reached") for t in _texts(table))
+    finite = stats.copy()
+    median = finite["role"] == "median"
+    finite.loc[median, "ci_high"] = finite.loc[median, "ci_high"].replace(float("inf"), 9.0)
+    table = build_survival_table(finite, filled(GROUP_CONFIG))
+    assert not any("NR" in c for r in table.rows for c in r.cells)
+    assert any(c == "not reached" for r in table.rows for c in r.cells)
+    assert not any(t.startswith("NR:") for t in _texts(table))

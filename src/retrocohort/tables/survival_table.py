@@ -153,8 +153,10 @@ def build_survival_table(
         who = "event-free" if event == "event" else f"in whom {event} has not yet occurred"
         foot.append(km_estimate_words(free, who, ci_types))
     med = stats[stats["role"] == "median"]
-    reached = med["median"].notna() & ~np.isinf(med["ci_high"].astype(float))
-    nr = "NR: confidence limit not reached. " if not reached.all() else ""
+    # "NR" is printed only for an upper limit never reached beside a reached median (a median
+    # never reached prints "not reached", which needs no footnote)
+    prints_nr = (med["median"].notna() & np.isinf(med["ci_high"].astype(float))).any()
+    nr = "NR: confidence limit not reached. " if prints_nr else ""
     foot.append(nr + rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
     foot += bold_footnote(threshold, rows)
     foot += method_footnotes(markers)
