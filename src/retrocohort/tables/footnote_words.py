@@ -118,12 +118,13 @@ def km_estimate_words(label: str, who: str, ci_types: list[str]) -> str:
     Returns
     -------
     str
-        One footnote sentence.
+        The footnote, naming the band's transform.
 
     References
     ----------
     Kaplan EL, Meier P. Nonparametric estimation from incomplete observations. J Am Stat Assoc
-    1958;53:457-81.
+    1958;53:457-81. Greenwood M. The natural duration of cancer. Reports on Public Health and
+    Medical Subjects 33. HMSO; 1926.
 
     Examples
     --------
@@ -148,12 +149,13 @@ def wald_interval_words(conf_level: float) -> str:
     Returns
     -------
     str
-        One sentence.
+        The sentence, with its full stop (the caller may join a p-value clause before it).
 
     References
     ----------
     Wald A. Tests of statistical hypotheses concerning several parameters when the number of
-    observations is large. Trans Am Math Soc 1943;54:426-82.
+    observations is large. Trans Am Math Soc 1943;54:426-82. Hosmer DW, Lemeshow S,
+    Sturdivant RX. Applied Logistic Regression. 3rd ed. Wiley; 2013. Sec. 1.4.
 
     Examples
     --------
