@@ -75,12 +75,13 @@ def markdown_cells(markdown: str) -> list[str]:
 
 
 def values(cells: list[str]) -> set[str]:
-    """The values of ``cells`` that must print whole (units with a digit), spaces as printed."""
+    """The values of ``cells`` that must print whole (units with a digit, and units of several
+    words such as a label's "n (%)"), spaces as printed."""
     return {
         unit.replace("\u00a0", " ")
         for cell in cells
         for unit in unbreakable_units(cell)
-        if re.search(r"\d", unit)
+        if re.search(r"\d", unit) or "\u00a0" in unit
     }
 
 

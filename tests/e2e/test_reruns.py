@@ -85,7 +85,7 @@ def test_a_quantile_type_edit_reruns_every_rule_that_computes_quartiles(work):
     rerun(work)
     t1 = pd.read_csv(work / "results/stats/table1.csv")
     assert set(t1["quantile_type"].dropna()) == {6}
-    assert "Hyndman–Fan type 6" in (work / "results/tables/table1.md").read_text(encoding="utf-8")
+    assert "Hyndman and Fan's type 6" in (work / "results/tables/table1.md").read_text(encoding="utf-8")
     assert provenance(work)["config"]["statistics"]["quantile_type"] == 6
 
 

@@ -31,7 +31,7 @@ def test_table1_rows_from_real_table2_data(flagship):
     assert t1.loc["ferritin", "synthetic"]
     md = (flagship / "results/tables/table1.md").read_text()
     assert "45.0 \\[33.0–58.0\\]" in md and "244.0 \\[224.0–267.0\\]" in md
-    assert "Hyndman–Fan type 7" in md and "† Synthetic" in md
+    assert "Hyndman and Fan's type 7" in md and "† Synthetic" in md
 
 
 def test_table3_names_test_n_and_method(flagship):

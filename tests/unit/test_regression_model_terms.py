@@ -90,9 +90,9 @@ def test_interaction_rows_read_from_level_labels_never_internal_names(trial):
 
 def test_ph_footnote_names_the_terms_below_the_threshold_else_one_sentence(trial):
     frame = regression_analysis(trial, _spec()).to_frame()
-    quiet = [str(f) for f in _table(frame, ph_threshold=1e-12).footnotes if "cox.zph" in str(f)]
+    quiet = [str(f) for f in _table(frame, ph_threshold=1e-12).footnotes if "Grambsch–Therneau" in str(f)]
     assert len(quiet) == 1 and "no term with p < 1e-12" in quiet[0]
-    loud = [str(f) for f in _table(frame, ph_threshold=1.0).footnotes if "cox.zph" in str(f)]
+    loud = [str(f) for f in _table(frame, ph_threshold=1.0).footnotes if "Grambsch–Therneau" in str(f)]
     assert len(loud) == 1 and "Treatment arm (adjusted model" in loud[0] and "may vary over time" in loud[0]
     assert set(frame.columns) >= {
         "ph_chisq",
@@ -119,7 +119,7 @@ def test_logistic_table_has_no_ph_check(trial):
     spec = {"kind": "logistic", "outcome": "dead", "predictors": ["arm"], "reference_levels": {"arm": "A"}}
     frame = regression_analysis(trial, {**spec, "global_p": True}).to_frame()
     assert "ph_p" not in frame and frame["global_p"].notna().all()
-    assert not [f for f in _table(frame).footnotes if "cox.zph" in str(f)]
+    assert not [f for f in _table(frame).footnotes if "Grambsch–Therneau" in str(f)]
 
 
 # -- mistakes refused at load, naming the key --------------------------------------------------

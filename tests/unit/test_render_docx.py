@@ -320,6 +320,9 @@ def pbc_like_table() -> Table:
         ("All patients", ["All", "patients"]),
         ("Median time, days (95% CI)", ["Median", "time,", "days", "(95%\u00a0CI)"]),
         ("Age (years), median [Q1–Q3]", ["Age", "(years),", "median", "[Q1–Q3]"]),
+        ("Differentiation of tumour, n (%)", ["Differentiation", "of", "tumour,", "n\u00a0(%)"]),
+        ("n (%) or median [IQR]", ["n\u00a0(%)", "or", "median", "[IQR]"]),
+        ("Mean (%)", ["Mean", "(%)"]),
     ],
 )
 def test_a_value_is_one_unbreakable_unit_and_words_stay_separate(text, units):

@@ -114,8 +114,8 @@ def test_quantile_type_and_rounding_rule_are_stated_and_applied():
     rows = [{"variable": "crp", "stat": "median", "decimals": 1}, {"variable": "age"}]
     up, even = _table1(rows), _table1(rows, rounding="half_even", hf=6)
     assert _cells(up)["CRP"][2] == "2.3" and _cells(even)["CRP"][2] == "2.2"
-    assert any("half up" in f and "Hyndman–Fan type 7" in f for f in up.footnotes)
-    assert any("half to even" in f and "Hyndman–Fan type 6" in f for f in even.footnotes)
+    assert any("half up" in f and "Hyndman and Fan's type 7" in f for f in up.footnotes)
+    assert any("half to even" in f and "Hyndman and Fan's type 6" in f for f in even.footnotes)
     # type 6 quartiles of 20..60 (n = 5): positions 1.5 and 4.5 -> 25 and 55
     assert _cells(even)["Age"][2] == "40.0 [25.0–55.0] (n = 5)"
 
@@ -441,8 +441,8 @@ def test_survival_columns_say_what_the_event_is():
     ]
     assert any(
         f.startswith(
-            "Without fever resolution: Kaplan–Meier S(t) (patients in whom fever "
-            "resolution has not yet occurred)"
+            "Without fever resolution: the Kaplan–Meier estimate of the percentage of patients in "
+            "whom fever resolution has not yet occurred"
         )
         for f in table.footnotes
     )

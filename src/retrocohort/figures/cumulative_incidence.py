@@ -17,13 +17,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from retrocohort.config.check import variable_label
-from retrocohort.figures.at_risk import check_at_risk_times, numbers_at_risk_at
-from retrocohort.figures.km_layout import fix_time_ticks, risk_table
-from retrocohort.figures.labels import km_note
+from retrocohort.figures.at_risk import numbers_at_risk_at
+from retrocohort.figures.km_layout import curve_axes, finish_time_axes, fix_time_ticks, widest_count
+from retrocohort.figures.labels import km_note, time_axis_label
 from retrocohort.figures.save import save_figure
-from retrocohort.figures.style import SINGLE_COLUMN, categorical_colors, new_figure, styled
-from retrocohort.figures.survival import _fit_ylabel
+from retrocohort.figures.style import SINGLE_COLUMN, categorical_colors, styled
 
 CURVE_COLUMNS = ("group", "cause", "cause_label", "time", "cif")
 LINE_STYLES = ("-", "--", ":", "-.")
@@ -61,9 +59,7 @@ def cif_plot(
     groups = list(dict.fromkeys(follow_up["group"]))
     causes = list(dict.fromkeys(zip(curves["cause"], curves["cause_label"])))
     colors = categorical_colors(range(len(groups)))
-    table_h = 0.22 + 2 * 0.13 * len(groups)
-    fig = new_figure(width, height + table_h)
-    ax, table_ax = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (height - 0.3, table_h)})
+    fig, ax, table_ax = curve_axes(width, height, len(groups))
     for i, group in enumerate(groups):
         for j, (cause, _) in enumerate(causes):
             g = curves[(curves["group"] == group) & (curves["cause"] == cause)].sort_values("time")
@@ -73,8 +69,7 @@ def cif_plot(
                     gid=f"cif-{group}-{cause}")  # fmt: skip
     top = float(curves["cif"].max()) if len(curves) else 1.0
     ax.set_ylim(0, min(1.03, max(0.1, 1.15 * top)))
-    widest = str(int(follow_up.groupby("group")["n"].sum().max())) if len(follow_up) else "0"
-    ticks = fix_time_ticks(ax, time_axis_max, at_risk_times, widest)
+    ticks = fix_time_ticks(ax, time_axis_max, at_risk_times, widest_count(follow_up))
     handles = [
         Line2D([], [], color="0.2", ls=LINE_STYLES[j % len(LINE_STYLES)], label=label)
         for j, (_, label) in enumerate(causes)
@@ -84,10 +79,10 @@ def cif_plot(
     if note:
         handles.append(Line2D([], [], ls="none", label=note))
     ax.legend(handles=handles, loc="upper left", handlelength=2.2)
-    ax.set_xlabel(time_label)
-    risk_table(table_ax, numbers_at_risk_at(follow_up, groups, ticks), groups, colors)
-    ax.tick_params(axis="x", labelbottom=True)
-    _fit_ylabel(ax, ylabel)
+    finish_time_axes(
+        ax, table_ax, time_label=time_label, ylabel=ylabel, follow_up=follow_up, groups=groups, colors=colors,
+        ticks=ticks,
+    )  # fmt: skip
     return fig
 
 
@@ -100,32 +95,12 @@ def draw_cif_figure(
     where: str,
 ) -> pd.DataFrame:
     """Draw the cumulative-incidence figure of the analysis ``spec`` and save it at ``stem``
-    (PNG, SVG, PDF).
-
-    Parameters
-    ----------
-    stats : pandas.DataFrame
-        The competing-risks statistics (:func:`retrocohort.kinds.competing_risks.statistics`).
-    result : CompetingAnalysis
-        The analysis' curves and follow-up ends.
-    spec : mapping
-        The analysis entry (``id``, ``time``, ``time_label``, ``ylabel``, ``at_risk_times``,
-        ``time_axis_max``).
-    config : mapping
-        The study (variable labels and units).
-    stem : pathlib.Path
-        Output path without suffix.
-    where : str
-        The analysis' key path (named by a config error).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The ``at_risk`` records: the numbers at risk printed under the time-axis ticks.
+    (PNG, SVG, PDF); the parameters and the returned ``at_risk`` records are those of
+    :func:`retrocohort.figures.km_figure.draw_km_figure`, with ``stats`` the competing-risks
+    statistics (:func:`retrocohort.kinds.competing_risks.statistics`), ``result`` the
+    CompetingAnalysis (curves and follow-up ends) and ``spec`` also giving the ``ylabel``.
     """
-    check_at_risk_times(spec.get("at_risk_times"), spec.get("time_axis_max"), where)
-    unit = config["variables"].get(spec["time"], {}).get("unit", "")
-    time_label = spec.get("time_label", variable_label(config, spec["time"]) + (f" ({unit})" if unit else ""))
+    time_label = time_axis_label(spec, config, where)
     fig = cif_plot(
         result.curves,
         result.follow_up,

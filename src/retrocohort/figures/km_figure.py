@@ -10,9 +10,8 @@ from typing import Any
 import pandas as pd
 
 from retrocohort.analysis.survival import SurvivalAnalysis
-from retrocohort.config.check import variable_label
-from retrocohort.figures.at_risk import at_risk_rows, check_at_risk_times, follow_up_ends, numbers_at_risk_at
-from retrocohort.figures.labels import km_note, km_ylabel
+from retrocohort.figures.at_risk import at_risk_rows, follow_up_ends, numbers_at_risk_at
+from retrocohort.figures.labels import km_note, km_ylabel, time_axis_label
 from retrocohort.figures.save import save_figure
 from retrocohort.figures.survival import km_plot
 
@@ -50,9 +49,7 @@ def draw_km_figure(
     pandas.DataFrame
         The ``at_risk`` records: the numbers at risk printed under the time-axis ticks.
     """
-    check_at_risk_times(spec.get("at_risk_times"), spec.get("time_axis_max"), where)
-    unit = config["variables"].get(spec["time"], {}).get("unit", "")
-    time_label = spec.get("time_label", variable_label(config, spec["time"]) + (f" ({unit})" if unit else ""))
+    time_label = time_axis_label(spec, config, where)
     km_rows = stats[(stats["analysis"] == spec["id"]) & (stats["role"] == "km")]
     follow_up = follow_up_ends(km_rows, result.censored)
     fig = km_plot(

@@ -1,5 +1,7 @@
-"""Layout of a Kaplan–Meier figure: fixed time ticks shared with the numbers at risk, the
-numbers-at-risk table under them (group labels on their own line), and y-axis labels wrapped to the plot's height.
+"""Layout of a time-to-event figure (Kaplan–Meier and cumulative-incidence curves alike): the
+plot over its numbers-at-risk panel, fixed time ticks shared with the numbers at risk, the
+numbers-at-risk table under them (group labels on their own line), and y-axis labels wrapped to
+the plot's height.
 
 Text extents are measured with matplotlib's own font metrics
 (:meth:`matplotlib.textpath.TextToPath.get_text_width_height_descent`, the DejaVu Sans outlines
@@ -13,9 +15,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import MaxNLocator
+
+from retrocohort.figures.at_risk import numbers_at_risk_at
+from retrocohort.figures.style import new_figure
 
 AT_RISK_FONTSIZE = 7.0
 #: Clear space (points) between two numbers at risk of a row.
@@ -123,3 +129,66 @@ def risk_table(ax: Axes, at_risk: pd.DataFrame, groups: list, colors: dict[int, 
     ax.tick_params(axis="x", labelbottom=False, length=0)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
+
+
+def curve_axes(
+    width: float, height: float, n_groups: int, *, with_table: bool = True
+) -> tuple[Figure, Axes, Axes | None]:
+    """A figure of ``width`` inches with the curves' axes of ``height`` inches over a
+    numbers-at-risk panel sized for ``n_groups`` (a label line and a counts line each), the two
+    sharing the time axis; without the panel (``with_table=False``) the curves' axes alone.
+
+    Returns
+    -------
+    (Figure, Axes, Axes or None)
+        The figure, the curves' axes and the panel's axes (None without one).
+    """
+    table_h = 0.22 + 2 * 0.13 * n_groups if with_table else 0.0
+    fig = new_figure(width, height + table_h)
+    if not with_table:
+        return fig, fig.subplots(), None
+    ax, table_ax = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (height - 0.3, table_h)})
+    return fig, ax, table_ax
+
+
+def widest_count(follow_up: pd.DataFrame | None) -> str:
+    """The widest number at risk a panel can print: a group's whole size (``follow_up``: group,
+    time, n), "0" without one."""
+    return (
+        str(int(follow_up.groupby("group")["n"].sum().max()))
+        if follow_up is not None and len(follow_up)
+        else "0"
+    )
+
+
+def finish_time_axes(
+    ax: Axes,
+    table_ax: Axes | None,
+    *,
+    time_label: str,
+    ylabel: str,
+    follow_up: pd.DataFrame | None,
+    groups: list,
+    colors: dict[int, str],
+    ticks: Sequence[float],
+) -> None:
+    """Label the time axis, print the numbers at risk at ``ticks`` in ``table_ax`` (when there is
+    one: patients with follow-up time >= t, :func:`retrocohort.figures.at_risk.numbers_at_risk_at`)
+    with the tick labels kept on the curves' axes, and set ``ylabel`` wrapped to the plot
+    (:func:`fit_ylabel`)."""
+    ax.set_xlabel(time_label)
+    if table_ax is not None and follow_up is not None:
+        risk_table(table_ax, numbers_at_risk_at(follow_up, groups, ticks), groups, colors)
+        ax.tick_params(axis="x", labelbottom=True)
+    fit_ylabel(ax, ylabel)
+
+
+def fit_ylabel(ax: Axes, ylabel: str) -> None:
+    """Set ``ylabel`` wrapped to the plot's height as laid out: the layout is run once with the
+    label's first word (so the label column is reserved), the axes height measured, and the label
+    wrapped to it; a longer label would be clipped or collapse the constrained layout."""
+    ax.set_ylabel(ylabel.split()[0] if ylabel.split() else "")
+    fig = ax.get_figure()
+    fig.draw_without_rendering()
+    height = ax.get_window_extent().height * 72.0 / fig.dpi
+    ax.set_ylabel(wrap_to_length(ylabel, height, ax.yaxis.label.get_fontproperties()))

@@ -4,9 +4,13 @@ and the swimmer plot's per-patient frame from the study's variables."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
+from retrocohort.config.check import variable_label
+from retrocohort.figures.at_risk import check_at_risk_times
 from retrocohort.format.pvalues import p_value_format, printed_p_relation
 from retrocohort.tables.survival_table import event_name
 
@@ -87,3 +91,13 @@ def km_note(stats: pd.DataFrame, analysis_id: str, width: int = 44) -> str | Non
     if rows["synthetic"].astype(bool).any():
         lines.append(SYNTHETIC_NOTE)
     return "\n".join(lines) or None
+
+
+def time_axis_label(spec: Mapping[str, Any], config: Mapping[str, Any], where: str) -> str:
+    """The time axis' label of a time-to-event figure (Kaplan–Meier or cumulative incidence):
+    ``spec["time_label"]``, else the time variable's label with its unit ("Days to death
+    (days)"), after checking that the ``at_risk_times`` lie on the axis
+    (:func:`retrocohort.figures.at_risk.check_at_risk_times`, naming the key path ``where``)."""
+    check_at_risk_times(spec.get("at_risk_times"), spec.get("time_axis_max"), where)
+    unit = config["variables"].get(spec["time"], {}).get("unit", "")
+    return spec.get("time_label", variable_label(config, spec["time"]) + (f" ({unit})" if unit else ""))

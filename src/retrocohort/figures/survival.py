@@ -7,13 +7,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from retrocohort.figures.at_risk import numbers_at_risk_at
-from retrocohort.figures.km_layout import fix_time_ticks, risk_table, wrap_to_length
-from retrocohort.figures.style import SINGLE_COLUMN, categorical_colors, new_figure, styled
+from retrocohort.figures.km_layout import curve_axes, finish_time_axes, fix_time_ticks, widest_count
+from retrocohort.figures.style import SINGLE_COLUMN, categorical_colors, styled
 
 REQUIRED_COLUMNS = ("group", "time", "survival", "ci_low", "ci_high")
 CENSORED_COLUMNS = ("group", "time", "survival")
@@ -92,13 +90,7 @@ def km_plot(
     # order of first appearance; a group with only censored patients has an empty curve
     groups = list(dict.fromkeys([*curves["group"], *censored["group"]]))
     colors = categorical_colors(range(len(groups)))
-    # per group: a label line and a counts line
-    table_h = 0.22 + 2 * 0.13 * len(groups) if follow_up is not None else 0.0
-    fig = new_figure(width, height + table_h)
-    if follow_up is None:
-        ax = fig.subplots()
-    else:
-        ax, table_ax = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (height - 0.3, table_h)})
+    fig, ax, table_ax = curve_axes(width, height, len(groups), with_table=follow_up is not None)
     for i, group in enumerate(groups):
         marks = censored[censored["group"] == group]
         g = _with_origin(curves[curves["group"] == group])
@@ -121,12 +113,7 @@ def km_plot(
                 gid=f"censored-{group}",
             )
     ax.set_ylim(0, 1.03)
-    widest = (
-        str(int(follow_up.groupby("group")["n"].sum().max()))
-        if follow_up is not None and len(follow_up)
-        else "0"
-    )
-    ticks = fix_time_ticks(ax, time_axis_max, at_risk_times, widest)
+    ticks = fix_time_ticks(ax, time_axis_max, at_risk_times, widest_count(follow_up))
     handles = ax.get_legend_handles_labels()[0] if len(groups) > 1 else []
     if len(censored):
         hidden = int((censored["time"] > time_axis_max).sum()) if time_axis_max is not None else 0
@@ -136,20 +123,8 @@ def km_plot(
         handles.append(Line2D([], [], ls="none", label=note))
     if handles:
         ax.legend(handles=handles, loc="best", handlelength=1.6 if len(groups) > 1 else 0)
-    ax.set_xlabel(time_label)
-    if follow_up is not None:
-        risk_table(table_ax, numbers_at_risk_at(follow_up, groups, ticks), groups, colors)
-        ax.tick_params(axis="x", labelbottom=True)
-    _fit_ylabel(ax, ylabel)
+    finish_time_axes(
+        ax, table_ax, time_label=time_label, ylabel=ylabel, follow_up=follow_up, groups=groups, colors=colors,
+        ticks=ticks,
+    )  # fmt: skip
     return fig
-
-
-def _fit_ylabel(ax: Axes, ylabel: str) -> None:
-    """Set ``ylabel`` wrapped to the plot's height as laid out: the layout is run once with the
-    label's first word (so the label column is reserved), the axes height measured, and the label
-    wrapped to it; a longer label would be clipped or collapse the constrained layout."""
-    ax.set_ylabel(ylabel.split()[0] if ylabel.split() else "")
-    fig = ax.get_figure()
-    fig.draw_without_rendering()
-    height = ax.get_window_extent().height * 72.0 / fig.dpi
-    ax.set_ylabel(wrap_to_length(ylabel, height, ax.yaxis.label.get_fontproperties()))

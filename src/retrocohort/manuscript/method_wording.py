@@ -154,11 +154,16 @@ def median_survival(records: Records, _stats: Mapping[str, Any]) -> str:
     return f"Median time to event read off the Kaplan–Meier curve as {rule}, with its Brookmeyer–Crowley confidence interval"
 
 
+#: The Wald limits of a ratio (a computational detail: the supplementary note, never a table
+#: footnote, which says "Wald intervals on the log scale").
+WALD_LIMITS = "limits exp(b -/+ z se) from the coefficient b, its standard error se and the normal quantile z, as R confint.default"
+
+
 def cox(records: Records, _stats: Mapping[str, Any]) -> str:
     ties = "Breslow" if _method_has(records, "Breslow ties") else "Efron"
     return (
         f"Cox proportional-hazards regression (partial likelihood, {ties} method for ties), hazard "
-        "ratios with Wald confidence intervals and Wald p-values, complete cases per model"
+        f"ratios with Wald confidence intervals ({WALD_LIMITS}) and Wald p-values, complete cases per model"
         + _model_notes(records)
     )
 
@@ -166,7 +171,8 @@ def cox(records: Records, _stats: Mapping[str, Any]) -> str:
 def logistic(records: Records, _stats: Mapping[str, Any]) -> str:
     return (
         "Logistic regression (binomial GLM, logit link, maximum likelihood), odds ratios with Wald "
-        "confidence intervals and Wald p-values, complete cases per model" + _model_notes(records)
+        f"confidence intervals ({WALD_LIMITS}) and Wald p-values, complete cases per model"
+        + _model_notes(records)
     )
 
 

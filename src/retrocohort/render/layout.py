@@ -6,8 +6,8 @@ letter is :attr:`Preset.char_width_em`. Two widths per column are measured (in p
 
 * the **minimum**: the widest *unbreakable unit* of the column, plus cell padding. Text is
   broken only at spaces, and a value is one unit: a number with its interval or percentage
-  ("49.8 [42.2–56.7]", "16 (88.9%)", "0.52 (0.31 to 0.87)") and a header's "(n = 312)" are
-  never broken (:func:`unbreakable_units`; the renderers print the spaces inside a unit as
+  ("49.8 [42.2–56.7]", "16 (88.9%)", "0.52 (0.31 to 0.87)"), a header's "(n = 312)" and a
+  label's "n (%)" are never broken (:func:`unbreakable_units`; the renderers print the spaces inside a unit as
   no-break spaces, :func:`protect`), so a column never narrower than its widest unit has no
   break inside a value or a word;
 * the **body natural** width: the widest body cell on one line (headers may wrap);
@@ -51,12 +51,14 @@ SUPERSCRIPT_FACTOR = 0.65
 UNIT_SAFETY = 1.04  # an unbreakable unit gets 4 % more than its estimate (font metrics differ)
 _NUM = r"[<>≤≥±~+\-\u2212]?\d[\d.,/\u202f\u2009%]*"
 #: Values never broken across lines: a number with its bracketed interval or percentage (the
-#: bracket may hold "to"), "a to b", "n = 312" and "95% CI" (with or without parentheses).
+#: bracket may hold "to"), "a to b", "n = 312", "95% CI" (with or without parentheses) and a
+#: label's "n (%)" (colon's "Differentiation of tumour, n / (%)" broke before it).
 _UNIT_RE = re.compile(
     rf"{_NUM} [(\[][^ )\]]*(?: to [^ )\]]*)?[)\]]%?"
     rf"|{_NUM} to {_NUM}"
     r"|\(?\bn = \d[\d,.\u202f]*\)?"
     r"|\(?\d+(?:\.\d+)?% CI\)?"
+    r"|\bn \(%\)"
 )
 _NARROW = set("iljtfrI.,;:'!|()[] \u00a0")
 _WIDE = set("mwMW@%")

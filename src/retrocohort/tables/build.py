@@ -33,7 +33,6 @@ from retrocohort.format.numbers import (
 from retrocohort.render.model import Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, bold_threshold, is_bold_p, method_footnotes
-from retrocohort.stats.quantiles import HF_TYPES
 from retrocohort.tables.cells import (
     REFERENCE_FOOTNOTE,
     REFERENCE_HEADER,
@@ -44,6 +43,7 @@ from retrocohort.tables.cells import (
     synthetic_label,
     with_declared_reference,
 )
+from retrocohort.tables.footnote_words import quartile_words
 
 _TABLE1_NUMBERS = {"median": ("median",), "mean_sd": ("mean", "sd"), "median_iqr": ("median", "q1", "q3")}
 
@@ -81,7 +81,7 @@ def _table1_footnotes(t1: dict, stats: pd.DataFrame, hf: int, rule: str, referen
     if reference_column and any("reference" in spec for spec in t1["rows"]):
         foot.append(REFERENCE_FOOTNOTE)
     text = (
-        f"Median [Q1–Q3]: quartiles by Hyndman–Fan type {hf} ({HF_TYPES[hf]}). "
+        f"Median [Q1–Q3]: {quartile_words(hf)}. "
         "Percentages use the patients with a known value; the denominator is shown when "
         "it differs from the cohort size."
     )

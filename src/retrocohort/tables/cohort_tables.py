@@ -32,10 +32,12 @@ from retrocohort.render.model import Footnote, Marked, Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, is_bold_p, method_footnotes, method_letter
 from retrocohort.tables.cells import REFERENCE_FOOTNOTE, REFERENCE_HEADER, named_test, reference_cell
+from retrocohort.tables.footnote_words import SMD_WORDS, quartile_words
 from retrocohort.tables.regression_notes import (
     global_p,
     global_p_footnote,
     interaction_label,
+    model_footnote,
     ph_footnote,
     strata_footnote,
     term_label,
@@ -246,17 +248,14 @@ def _stratified_note(stats: pd.DataFrame, show_smd: bool, with_missing: set, rul
     shown = set(stats.loc[stats["kind"] == "continuous", "stat"]) if "stat" in stats else set()
     definitions = []
     if shown & {"median_iqr", "median_iqr_range"}:
-        definitions.append(f"Quartiles by {stats['quantile_method'].iloc[0]}")
+        words = quartile_words(str(stats["quantile_method"].iloc[0]))
+        definitions.append(words[0].upper() + words[1:])
     if "mean_sd" in shown or (show_smd and shown):
         definitions.append("SD with the n − 1 denominator")
     if definitions:
         parts.append("; ".join(definitions) + ".")
     if show_smd:
-        parts.append(
-            "SMD: absolute standardised mean difference, |m1 − m2| / sqrt((s1² + s2²)/2) for continuous "
-            "variables, Yang & Dalton (2012) on the level proportions for categorical ones; with more "
-            "than two groups, the mean of the pairwise SMDs (as tableone)."
-        )
+        parts.append(SMD_WORDS)
     excluded = int(stats["n_excluded"].iloc[0])
     if excluded:
         parts.append(
@@ -399,7 +398,7 @@ def build_regression_table(
     foot = list(spec.get("footnotes", []))
     foot.append(
         f"{short}: {long_name}; N and {events.lower()}: patients with a known outcome and predictor in "
-        f"each univariable model. " + str(results["method"].iloc[0])
+        f"each univariable model. " + model_footnote(results)
     )
     if multi:
         mv = results[results["analysis"] == "multivariable"].iloc[0]

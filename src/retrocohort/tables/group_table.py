@@ -14,8 +14,8 @@ from retrocohort.format.numbers import EM_DASH, format_count_pct, format_median_
 from retrocohort.render.model import Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, bold_threshold, is_bold_p, method_footnotes
-from retrocohort.stats.quantiles import HF_TYPES
 from retrocohort.tables.cells import marked_p, number_style, synthetic_footnote, synthetic_label
+from retrocohort.tables.footnote_words import quartile_words
 
 
 def _group_summary_cell(rec: dict, decimals: int, style: NumberStyle) -> str:
@@ -76,8 +76,8 @@ def build_group_table(
     foot.append(f"Outcomes compared: {outcomes}.")
     foot.append(
         "Binary outcomes: n (%) of the patients of the group with a known value "
-        "(k/d when some lack one); continuous outcomes: median [Q1–Q3], quartiles by "
-        f"Hyndman–Fan type {hf} ({HF_TYPES[hf]}). Patients with a missing group value "
+        "(k/d when some lack one); continuous outcomes: median [Q1–Q3], "
+        f"{quartile_words(hf)}. Patients with a missing group value "
         "are excluded. p-values are two-sided. " + rounding_rule_sentence(style.rule)
     )  # type: ignore[arg-type]
     foot += bold_footnote(threshold, rows)

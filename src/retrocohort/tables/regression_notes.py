@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.format.numbers import is_missing
+from retrocohort.tables.footnote_words import wald_interval_words
 
 
 def global_p(results: pd.DataFrame, analysis: str, variable: str) -> float | None:
@@ -180,6 +181,50 @@ def term_label(term: str, labels: Mapping[str, str]) -> str:
     return " × ".join(str(labels.get(name, name)) for name in term.split(":"))
 
 
+def model_footnote(results: pd.DataFrame) -> str:
+    """The model of a regression table in words: "Cox proportional-hazards regression (Efron
+    method for ties) on complete cases ...; 95% confidence intervals are Wald intervals on the
+    log scale." The formulas (exp(b -/+ z se)) stay in the statistics' ``method`` column and the
+    methods' supplementary note.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The regression statistics (``model``, ``method``, ``conf_level``; ``global_p`` when
+        printed).
+
+    Returns
+    -------
+    str
+        The sentences.
+
+    References
+    ----------
+    Cox DR. Regression models and life-tables. J R Stat Soc B 1972;34:187-220. Hosmer DW,
+    Lemeshow S, Sturdivant RX. Applied Logistic Regression. 3rd ed. Wiley; 2013.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"model": ["logistic"], "method": ["Logistic regression (...)"], "conf_level": [0.95]})
+    >>> model_footnote(frame)
+    'Logistic regression (maximum likelihood) on complete cases; categorical predictors compared with their stated reference level. 95% confidence intervals are Wald intervals on the log scale; p-values are Wald tests.'
+    """
+    if str(results["model"].iloc[0]) == "cox":
+        ties = "Breslow" if results["method"].astype(str).str.contains("Breslow ties").any() else "Efron"
+        model = f"Cox proportional-hazards regression ({ties} method for ties)"
+    else:
+        model = "Logistic regression (maximum likelihood)"
+    wald_p = (
+        "" if "global_p" in results and results["global_p"].notna().any() else "; p-values are Wald tests"
+    )
+    return (
+        f"{model} on complete cases; categorical predictors compared with their stated reference level. "
+        + wald_interval_words(float(results["conf_level"].iloc[0])).rstrip(".")
+        + wald_p
+        + "."
+    )
+
+
 def global_p_footnote(results: pd.DataFrame) -> list[str]:
     """The sentence naming the global test, when the table prints one.
 
@@ -206,9 +251,9 @@ def global_p_footnote(results: pd.DataFrame) -> list[str]:
     if "global_p" not in results or not results["global_p"].notna().any():
         return []
     return [
-        "p on a predictor's first row (global p): likelihood-ratio test of the model without the "
-        'predictor, on as many degrees of freedom as it has coefficients (as R drop1(test = "LRT"), '
-        "refitted on the same patients); level rows: Wald p."
+        "p on a predictor's first row (global p): likelihood-ratio test against the model without the "
+        "predictor, refitted on the same patients, on as many degrees of freedom as the predictor "
+        "has coefficients; p on a level's row: Wald test."
     ]
 
 
@@ -241,8 +286,8 @@ def strata_footnote(results: pd.DataFrame, labels: Mapping[str, str]) -> list[st
         return []
     name = str(results["strata"].dropna().iloc[0])
     return [
-        f"Stratified by {labels.get(name, name)}: a separate baseline hazard per stratum, no hazard "
-        "ratio for it (stratified partial likelihood, as R coxph(... + strata()))."
+        f"Stratified by {labels.get(name, name)}: a separate baseline hazard per stratum (stratified "
+        "partial likelihood), hence no hazard ratio for it."
     ]
 
 
@@ -279,8 +324,8 @@ def ph_footnote(
     if "ph_p" not in results or not results["ph_p"].notna().any():
         return []
     method = (
-        "Proportional hazards checked by the Grambsch–Therneau test on scaled Schoenfeld residuals "
-        "(Kaplan–Meier time scale, per term and global, as R cox.zph)"
+        "Proportional hazards checked by the Grambsch–Therneau test on scaled Schoenfeld residuals, "
+        "per term and for the whole model"
     )
     flagged = []
     for analysis in ("univariable", "multivariable"):

@@ -19,6 +19,7 @@ from retrocohort.render.model import Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, bold_threshold, is_bold_p, method_footnotes
 from retrocohort.tables.cells import marked_p, number_style, synthetic_footnote, synthetic_label
+from retrocohort.tables.footnote_words import km_estimate_words, median_rule_words
 
 
 def _time_ci(median: object, low: object, high: object, decimals: int, style: NumberStyle) -> str:
@@ -146,17 +147,16 @@ def build_survival_table(
         + ["p-Value"]
     )
     methods = sorted(set(stats.loc[stats["role"] == "median", "method"]))
-    foot = list(spec_t.get("footnotes", [])) + notes + methods
+    foot = list(spec_t.get("footnotes", [])) + notes + ([median_rule_words(methods)] if methods else [])
     if horizons:
         ci_types = sorted(set(stats.loc[stats["role"] == "horizon", "ci_type"]))
-        what = "" if event == "event" else f" (patients in whom {event} has not yet occurred)"
-        foot.append(
-            f"{free}: Kaplan–Meier S(t){what} at the stated time with its pointwise "
-            f"CI ({', '.join(ci_types)} transform of Greenwood's variance)."
-        )
+        who = "event-free" if event == "event" else f"in whom {event} has not yet occurred"
+        foot.append(km_estimate_words(free, who, ci_types))
     med = stats[stats["role"] == "median"]
-    reached = med["median"].notna() & ~np.isinf(med["ci_high"].astype(float))
-    nr = "NR: confidence limit not reached. " if not reached.all() else ""
+    # "NR" is printed only for an upper limit never reached beside a reached median (a median
+    # never reached prints "not reached", which needs no footnote)
+    prints_nr = (med["median"].notna() & np.isinf(med["ci_high"].astype(float))).any()
+    nr = "NR: confidence limit not reached. " if prints_nr else ""
     foot.append(nr + rounding_rule_sentence(style.rule))  # type: ignore[arg-type]
     foot += bold_footnote(threshold, rows)
     foot += method_footnotes(markers)
