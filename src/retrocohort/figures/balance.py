@@ -21,7 +21,7 @@ import pandas as pd
 from retrocohort.analysis.treatment_comparison import TreatmentDesign
 from retrocohort.config.check import variable_label
 from retrocohort.figures.save import save_figure
-from retrocohort.figures.style import CATEGORICAL, SINGLE_COLUMN, new_figure, styled
+from retrocohort.figures.style import CATEGORICAL, ONE_AND_HALF_COLUMN, new_figure, styled
 
 #: Histogram bins of the overlap figure on the score scale [0, 1].
 BINS = np.linspace(0.0, 1.0, 41)
@@ -37,7 +37,7 @@ def love_plot(records: pd.DataFrame, threshold: float, after: str) -> Any:
     order, with a dashed line at the threshold."""
     covariates = records[records["role"] == "covariate"].sort_values("order")
     n = len(covariates)
-    fig = new_figure(SINGLE_COLUMN, 0.9 + 0.2 * n)
+    fig = new_figure(ONE_AND_HALF_COLUMN, 0.9 + 0.2 * n)
     ax = fig.add_subplot()
     y = np.arange(n)[::-1]
     before = covariates["smd_before"].abs().to_numpy()
@@ -47,7 +47,7 @@ def love_plot(records: pd.DataFrame, threshold: float, after: str) -> Any:
     ax.axvline(threshold, color="0.4", linestyle="--", linewidth=0.8)
     ax.axvline(0, color="0.7", linewidth=0.6)
     ax.set_yticks(y, covariates["label"].tolist())
-    ax.set_xlabel("Absolute standardised mean difference")
+    ax.set_xlabel("|Standardised mean difference|")
     ax.set_xlim(left=0)
     ax.legend(loc="lower right")
     return fig
@@ -99,23 +99,23 @@ def overlap_counts(design: TreatmentDesign) -> pd.DataFrame:
 def overlap_plot(counts: pd.DataFrame, support: Mapping[str, float], label: str, after: str) -> Any:
     """Mirrored histograms of the score: treated above the axis, untreated below; light bars
     before, outlined steps after; the common-support range shaded."""
-    fig = new_figure(SINGLE_COLUMN, 2.8)
+    fig = new_figure(ONE_AND_HALF_COLUMN, 3.2)
     ax = fig.add_subplot()
     ax.axvspan(support["low"], support["high"], color="0.92", zorder=0, label="Common support")
     for group, sign, colour in (("treated", 1, CATEGORICAL[1]), ("untreated", -1, CATEGORICAL[0])):
         part = counts[counts["group"] == group]
         left, width = part["bin_low"].to_numpy(), (part["bin_high"] - part["bin_low"]).to_numpy()
         ax.bar(left, sign * part["n_before"], width=width, align="edge", color=colour, alpha=0.35,
-               label=f"{label}: {group} (before)")  # fmt: skip
+               label=f"{group.capitalize()}, before")  # fmt: skip
         ax.step(np.append(left, 1.0), sign * np.append(part["weighted_after"], part["weighted_after"].iloc[-1]),
-                where="post", color=colour, linewidth=1.0, label=f"{group} (after {after})")  # fmt: skip
+                where="post", color=colour, linewidth=1.0, label=f"{group.capitalize()}, after {after}")  # fmt: skip
     ax.axhline(0, color="black", linewidth=0.6)
     ticks = ax.get_yticks()
     ax.set_yticks(ticks, [f"{abs(t):g}" for t in ticks])
     ax.set_xlim(0, 1)
-    ax.set_xlabel("Propensity score")
+    ax.set_xlabel(f"Propensity score of {label.lower()}")
     ax.set_ylabel("Patients (untreated below the axis)")
-    ax.legend(loc="upper right", fontsize="x-small")
+    ax.legend(loc="lower right", fontsize="x-small")
     return fig
 
 
