@@ -28,7 +28,14 @@ def _sample_note(samples: pd.DataFrame, after: str, decimals: int) -> str:
         if after == "weighting":
             text += f" (effective sample size {format_number(rec['effective_n_after'], 1)})"
         parts.append(text)
-    return f"Patients: {'; '.join(parts)} {after}."
+    text = f"Patients: {'; '.join(parts)} {after}"
+    if after == "matching":
+        left = [
+            f"{int(r['n_before']) - int(r['n_after']):,} {r['label'].lower()}"
+            for r in samples.to_dict("records")
+        ]
+        text += f" (unmatched: {' and '.join(left)})"
+    return text + "."
 
 
 def imbalance_footnote(covariates: pd.DataFrame, threshold: float, after: str) -> str:
