@@ -52,7 +52,9 @@ def test_the_shipped_config_has_no_problem(raw):
             "weighting settings without weighting",
         ),
         (
-            lambda c: c["treatment_comparisons"]["weighted"]["weighting"].update(estimand="ATT"),
+            lambda c: c["treatment_comparisons"]["weighted"]["weighting"].update(
+                estimand="ATT", stabilised=True
+            ),
             "treatment_comparisons/weighted/weighting/stabilised",
             "stabilised weights are defined for the ATE only",
         ),

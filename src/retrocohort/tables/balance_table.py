@@ -31,7 +31,7 @@ def _sample_note(samples: pd.DataFrame, after: str, decimals: int) -> str:
     text = f"Patients: {'; '.join(parts)} {after}"
     if after == "matching":
         left = [
-            f"{int(r['n_before']) - int(r['n_after']):,} {r['label'].lower()}"
+            f"{int(r['n_before']) - int(r['n_after'])} {r['label'].lower()}"
             for r in samples.to_dict("records")
         ]
         text += f" (unmatched: {' and '.join(left)})"
