@@ -15,6 +15,7 @@ from retrocohort.analysis.treatment_comparison import DESIGN_COLUMNS, fit_treatm
 from retrocohort.config.check import SCHEMA_PATH, config_problems, read_yaml
 from retrocohort.config.study import fill_defaults
 from retrocohort.config.treatment_comparisons import treatment_comparison_problems
+from retrocohort.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDY = ROOT / "studies" / "rotterdam"
@@ -168,3 +169,13 @@ def test_weighting_design_has_no_sets_and_patients_with_missing_covariates_are_c
     assert design.summary["n_missing"]["age"] == 1
     assert not table.loc["p0", "in_sample"] and np.isnan(table.loc["p0", "ps"])
     assert (table.loc[table["in_sample"] & (table["treatment"] == 1), "weight"] == 1).all()
+
+
+def test_a_third_treatment_value_stops_the_rule_naming_the_patient():
+    frame = _cohort()
+    frame["arm"] = np.where(frame["treat"], "drug", "none")
+    frame.loc["p5", "arm"] = "other"
+    variables = {**VARIABLES, "arm": {"label": "Arm", "kind": "categorical", "table": "patients"}}
+    spec = _spec(treatment="arm", treated="drug")
+    with pytest.raises(InputError, match="patient p5: other"):
+        fit_treatment_comparison(frame, "x", spec, {"variables": variables})

@@ -149,15 +149,14 @@ def treatment_flag(frame: pd.DataFrame, spec: Mapping[str, Any], where: str) -> 
     treated = printed(spec["treated"])
     others = sorted({v for v in text.dropna() if v != treated})
     if len(others) > 1:
-        bad = text[text.notna() & (text != treated)]
+        bad = text[text.notna() & (text != treated) & (text != others[0])]
         raise InputError(
             f"Treatment comparison {where}: the treatment has more than two values",
             [
                 Problem(
                     "a treatment comparison compares two groups",
-                    row=str(bad.index[bad != others[0]][0]),
                     column=name,
-                    value=others[1],
+                    value=f"patient {bad.index[0]}: {bad.iloc[0]}",
                     expected=f"{treated!r} (treated) or {others[0]!r}",
                 )
             ],
