@@ -19,6 +19,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/groups.smk"
 include: "workflow/rules/cohort_tables.smk"
+include: "workflow/rules/treatment_comparison.smk"
 include: "workflow/rules/survival.smk"
 include: "workflow/rules/audit.smk"
 include: "workflow/rules/notebook.smk"
@@ -29,3 +30,4 @@ rule all:
     default_target: True
     input:
         all_outputs(),
+        treatment_comparison_outputs(),

@@ -177,3 +177,24 @@ def test_iptw_weights_truncation_summary_and_weighted_balance_equal_base_r(lalon
     table = balance_table(lalonde[CONTINUOUS].to_numpy(float), treat, ate, CONTINUOUS, "ATE")
     assert [b.diff_adjusted for b in table] == pytest.approx(r["smd"], rel=TOL)
     assert [b.variance_ratio_adjusted for b in table] == pytest.approx(r["vr"], rel=TOL)
+
+
+def test_standardised_binary_differences_equal_matchit_summary(lalonde, ours):
+    """``binary="std"`` (the balance tables' SMDs): a yes/no covariate divided by sqrt(p1 (1 - p1))
+    of the treated group, as ``summary.matchit``'s "Std. Mean Diff." (cobalt's default is raw)."""
+    treat, ps = ours
+    result = nearest_neighbour_match(treat, ps.logit, caliper=0.2)
+    r = _r(
+        "m <- matchit(f, data = lalonde, method = 'nearest', distance = lp * 1e8, caliper = 0.2)\n"
+        "s <- summary(m)\n"
+        "out <- list(smd_un = unname(s$sum.all[, 'Std. Mean Diff.']),"
+        " smd_adj = unname(s$sum.matched[, 'Std. Mean Diff.']), rows = rownames(s$sum.all))"
+    )
+    rows = {name: i for i, name in enumerate(r["rows"])}
+    table = balance_table(
+        lalonde[COVARIATES].to_numpy(float), treat, result.weights, COVARIATES, "ATT", binary="std"
+    )
+    assert {row.name for row in table if row.binary} == {"black", "hispan", "married", "nodegree"}
+    for row in table:
+        assert row.diff_unadjusted == pytest.approx(r["smd_un"][rows[row.name]], abs=TOL)
+        assert row.diff_adjusted == pytest.approx(r["smd_adj"][rows[row.name]], abs=TOL)

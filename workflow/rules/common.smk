@@ -174,6 +174,7 @@ KIND_KEYS = {
     "comparison": ["statistics/mann_whitney", "statistics/chi_square", "study/synthetic_note"],
     "survival": ["study/synthetic_note"],
     "competing_risks": ["study/synthetic_note"],
+    "balance": ["treatment_comparisons"],
     "paired": [
         "paired_time_points",
         "statistics/mcnemar",
@@ -192,6 +193,11 @@ def figure_label(table_id, figure_id):
     entries = TABLES[table_id].get("analyses") or []
     label = next((a.get("label", figure_id) for a in entries if a["id"] == figure_id), figure_id)
     what = "Cumulative incidence" if TABLES[table_id]["kind"] == "competing_risks" else "Kaplan-Meier"
+    if TABLES[table_id]["kind"] == "balance":
+        what, label = (
+            "Balance",
+            {"love": "Love plot", "overlap": "overlap of the propensity score"}[figure_id],
+        )
     return f"{what}: {label}"
 
 

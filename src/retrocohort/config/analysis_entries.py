@@ -47,7 +47,10 @@ def family_entries(config: Mapping[str, Any], family: str) -> Iterator[tuple[str
 def table_figures(spec: Mapping[str, Any]) -> list[str]:
     """Ids of the figures a declared table draws (one rule job each): one Kaplan–Meier figure
     per analysis of a ``survival`` table, one cumulative-incidence figure per analysis of a
-    ``competing_risks`` table, none for the other kinds."""
+    ``competing_risks`` table, a Love plot and an overlap figure per ``balance`` table, none for
+    the other kinds."""
+    if spec.get("kind") == "balance":
+        return ["love", "overlap"]
     if spec.get("kind") not in ("survival", "competing_risks"):
         return []
     return [a["id"] for a in spec.get("analyses") or [] if isinstance(a, Mapping)]

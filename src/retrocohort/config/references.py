@@ -22,6 +22,7 @@ from retrocohort.config.level_labels import level_label_problems
 from retrocohort.config.paths import resolve_inside
 from retrocohort.config.source_checks import event_endpoint_problems, event_source_problems
 from retrocohort.config.time_points import day_range, time_point_problems
+from retrocohort.config.treatment_comparisons import treatment_comparison_problems
 from retrocohort.config.unknown import unknown_variable_problems
 from retrocohort.config.values import event_level_problems, value_problems
 from retrocohort.errors import InputError, Problem
@@ -375,6 +376,7 @@ def semantic_problems(config: dict, file: str, base_dir: Path, tolerant: bool = 
         lambda: event_level_problems(config, file),
         lambda: level_label_problems(config, file),
         lambda: placeholder_problems(config, file),
+        lambda: treatment_comparison_problems(config, known, file),
     ]
     problems: list[Problem] = []
     for check in checks:

@@ -9,7 +9,7 @@ Adding a kind is one module defining a :class:`~retrocohort.kinds.base.TableKind
 
 from __future__ import annotations
 
-from retrocohort.kinds import comparison, competing_risks, paired, per_patient, survival
+from retrocohort.kinds import balance, comparison, competing_risks, paired, per_patient, survival
 from retrocohort.kinds.base import TableKind, TableRequest, load_table_request
 
 #: kind name -> TableKind, in the order config/README.md documents them.
@@ -17,6 +17,7 @@ KINDS: dict[str, TableKind] = {
     kind.name: kind for kind in (*per_patient.KINDS, comparison.KIND, survival.KIND, paired.KIND)
 }
 KINDS[competing_risks.KIND.name] = competing_risks.KIND
+KINDS[balance.KIND.name] = balance.KIND
 
 __all__ = ["KINDS", "TableKind", "TableRequest", "load_table_request", "table_kind"]
 

@@ -105,13 +105,18 @@ def balance_table(
     weights: np.ndarray,
     names: Sequence[str],
     estimand: str = "ATT",
+    *,
+    binary: str = "raw",
 ) -> list[CovariateBalance]:
     """Standardised mean differences and variance ratios before and after adjustment, as cobalt ``bal.tab``.
 
     Continuous covariate: (m1 - m0) / s with weighted means m (before: unweighted) and s the SD of
     the unadjusted sample: s1 for the ATT, sqrt((s1^2 + s0^2) / 2) for the ATE; variance ratio
     v1 / v0 of the weighted variances. Binary (0/1) covariate: m1 - m0, the difference in
-    proportions, no variance ratio.
+    proportions (``binary="raw"``, cobalt's default), or standardised (``binary="std"``, as
+    MatchIt's ``summary.matchit``) by sqrt(p1 (1 - p1)) for the ATT and
+    sqrt((p1 (1 - p1) + p0 (1 - p0)) / 2) for the ATE, p the unadjusted proportions (MatchIt
+    ``wvar`` of a binary variable); no variance ratio.
 
     Parameters
     ----------
@@ -125,6 +130,8 @@ def balance_table(
         Covariate names.
     estimand : {"ATT", "ATE"}
         Chooses the SD denominator.
+    binary : {"raw", "std"}
+        Binary covariates: raw difference in proportions, or standardised as MatchIt.
 
     Returns
     -------
@@ -144,6 +151,9 @@ def balance_table(
     >>> b = balance_table(x, t, np.array([0.0, 1, 1, 1, 1, 1]), ["age"], "ATE")[0]
     >>> round(b.diff_unadjusted, 6), round(b.diff_adjusted, 6), round(b.variance_ratio_unadjusted, 6)
     (1.264911, 0.948683, 4.0)
+    >>> z = np.array([[0.0], [0.0], [1.0], [1.0], [1.0], [0.0]])
+    >>> round(balance_table(z, t, np.ones(6), ["male"], binary="std")[0].diff_unadjusted, 6)
+    0.707107
     """
     covariates = np.asarray(covariates, dtype=float)
     if covariates.ndim == 1:
@@ -175,12 +185,24 @@ def balance_table(
                 )
             ],
         )
+    if binary not in ("raw", "std"):
+        raise InputError(
+            "Balance table",
+            [
+                Problem(
+                    "unknown binary-covariate difference",
+                    column="binary",
+                    value=binary,
+                    expected="raw or std",
+                )
+            ],
+        )
     one, zero = treatment == 1, treatment == 0
     ones = np.ones(treatment.size)
     rows = []
     for j, name in enumerate(names):
         x = covariates[:, j]
-        binary = _is_binary(x)
+        is_binary = _is_binary(x)
 
         def diff(w: np.ndarray, x: np.ndarray = x) -> float:
             return weighted_mean(x[one], w[one]) - weighted_mean(x[zero], w[zero])
@@ -189,10 +211,17 @@ def balance_table(
             keep1, keep0 = one & (w > 0), zero & (w > 0)
             return weighted_variance(x[keep1], w[keep1]) / weighted_variance(x[keep0], w[keep0])
 
-        if binary:
+        if is_binary:
             sd = float("nan")
+            if binary == "std":
+                p1, p0 = x[one].mean(), x[zero].mean()
+                q1, q0 = p1 * (1 - p1), p0 * (1 - p0)
+                sd = float(np.sqrt(q1) if estimand == "ATT" else np.sqrt((q1 + q0) / 2))
+            scale = 1.0 if binary == "raw" else sd
             rows.append(
-                CovariateBalance(name, True, diff(ones), diff(weights), float("nan"), float("nan"), sd)
+                CovariateBalance(
+                    name, True, diff(ones) / scale, diff(weights) / scale, float("nan"), float("nan"), sd
+                )
             )
             continue
         v1, v0 = x[one].var(ddof=1), x[zero].var(ddof=1)
