@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from retrocohort.analysis.groups import group_key
+from retrocohort.cohort.time_units import common_time_unit
 from retrocohort.config.competing_risks import analysis_causes
 from retrocohort.format.numbers import EM_DASH, format_number, is_missing, rounding_rule_sentence
 from retrocohort.render.model import Row, Table
@@ -43,8 +44,7 @@ def build_competing_table(stats: pd.DataFrame, config: dict, tid: str, specs: li
     times = sorted({float(h) for s in specs for h in s.get("times", [])})
     conf = sorted({float(s["conf_level"]) for s in specs})
     conf_text = "/".join(f"{100 * x:g}%" for x in conf)
-    units = {config["variables"].get(s["time"], {}).get("unit", "") for s in specs}
-    unit = units.pop() if len(units) == 1 else ""
+    unit = common_time_unit(config, specs)
     rows, markers, notes = [], {}, []
     for order, part in stats.groupby("order", sort=True):
         spec = specs[int(order)]
