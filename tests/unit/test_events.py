@@ -505,6 +505,12 @@ def test_an_unreadable_or_impossible_date_names_file_row_column_and_value(tmp_pa
         assert fragment in text, text
 
 
+def _with_dates(c, **keys):
+    """colon's events source with ``keys`` in place of its ``day_column``."""
+    _source(c).pop("day_column")
+    _source(c).update(keys)
+
+
 @pytest.mark.parametrize(
     "edit, key, fragment",
     [
@@ -514,12 +520,12 @@ def test_an_unreadable_or_impossible_date_names_file_row_column_and_value(tmp_pa
             "gives its day twice",
         ),
         (
-            lambda c: _source(c).update(day_column=None, date_column="date") or _source(c).pop("day_column"),
+            lambda c: _with_dates(c, date_column="date"),
             "sites/mayo_ncctg/sources/0/origin_date_column",
             "`date_column` without `origin_date_column`",
         ),
         (
-            lambda c: _source(c).update(origin_date_column="registered") or _source(c).pop("day_column"),
+            lambda c: _with_dates(c, origin_date_column="registered"),
             "sites/mayo_ncctg/sources/0/date_column",
             "`origin_date_column` without `date_column`",
         ),

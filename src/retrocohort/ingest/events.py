@@ -93,13 +93,8 @@ def ingest_event_source(
     allowed = ", ".join(f"{code!r} ({name})" for code, name in codes.items())
     events, probs = map_values(frame[event_col], codes, file=file, column=event_col, missing=missing)
     problems += [dataclasses.replace(p, message="unknown event type") for p in probs]
-    no_event = missing_mask(frame[event_col].astype("string"), missing)
-    problems += repeated(
-        "missing event type",
-        file=file,
-        column=event_col,
-        rows=row_number(frame.index[no_event]),
-        expected=f"one of the codes of `event_types`: {allowed}",
+    problems += missing_cells(
+        frame, event_col, "missing event type", f"one of the codes of `event_types`: {allowed}", file, missing
     )
     problems = [
         dataclasses.replace(p, expected=f"one of the codes of `event_types`: {allowed}")
@@ -119,13 +114,13 @@ def ingest_event_source(
             )
             for p in probs
         ]
-        no_status = missing_mask(frame[status_col].astype("string"), missing)
-        problems += repeated(
+        problems += missing_cells(
+            frame,
+            status_col,
             "missing status",
-            file=file,
-            column=status_col,
-            rows=row_number(frame.index[no_status]),
-            expected="1 (the event happened that day) or 0 (censored that day)",
+            "1 (the event happened that day) or 0 (censored that day)",
+            file,
+            missing,
         )
         status = status.astype("boolean")
     else:
@@ -147,18 +142,22 @@ def ingest_event_source(
     return out.reset_index(drop=True), problems
 
 
+def missing_cells(
+    frame: pd.DataFrame, column: str, message: str, expected: str, file: str, missing: list[str]
+) -> list[Problem]:
+    """``message`` located at every row of ``column`` holding a missing-value token (one
+    problem for one row, one counted problem for several: :func:`retrocohort.ingest.repeated.repeated`)."""
+    empty = missing_mask(frame[column].astype("string"), missing)
+    return repeated(message, file=file, column=column, rows=row_number(frame.index[empty]), expected=expected)
+
+
 def _numeric_days(
     frame: pd.DataFrame, column: str, file: str, missing: list[str]
 ) -> tuple[pd.Series, list[Problem]]:
     """The day column read as numbers; a missing or non-numeric day is a located problem."""
     days, problems = parse_numbers(frame[column], file=file, column=column, missing=missing)
-    no_day = missing_mask(frame[column].astype("string"), missing)
-    problems += repeated(
-        "missing day",
-        file=file,
-        column=column,
-        rows=row_number(frame.index[no_day]),
-        expected="the day of the event (or of the censoring), a number",
+    problems += missing_cells(
+        frame, column, "missing day", "the day of the event (or of the censoring), a number", file, missing
     )
     return days, problems
 
@@ -204,13 +203,7 @@ def dated_days(
     origin, probs = parse_dates(frame[origin_column], file=file, column=origin_column, missing=missing)
     problems += probs
     for column in (date_column, origin_column):
-        problems += repeated(
-            "missing date",
-            file=file,
-            column=column,
-            rows=row_number(frame.index[missing_mask(frame[column].astype("string"), missing)]),
-            expected="a date written YYYY-MM-DD",
-        )
+        problems += missing_cells(frame, column, "missing date", "a date written YYYY-MM-DD", file, missing)
     days = (dates - origin).dt.days.astype("Float64")
     before = (days < 0).fillna(False).to_numpy(dtype=bool)
     problems += repeated(
