@@ -237,7 +237,14 @@ def regression_code(table: str, data: pd.DataFrame, spec: Mapping) -> list[str]:
     Cox formula with ``+ strata(s)`` when the table is stratified (as the library: every model of
     the table). A table with ``interactions:`` is refitted without its multivariable model: its
     product terms are checked against R in tests/r_oracle/test_models_vs_r.py
-    (:func:`comparable_regression_rows` leaves them out of this comparison, by name)."""
+    (:func:`comparable_regression_rows` leaves them out of this comparison, by name).
+
+    Besides each coefficient, R gives every Cox model's proportional-hazards check
+    (``cox.zph(fit, transform = "km")``: ``ph_chisq/df/p`` of the row's term, ``ph_global_*``)
+    and, when the table prints global p-values (``global_p``, on by default), the likelihood-ratio
+    test of each term with two or more coefficients (``drop1``: ``global_chisq/df/p``, NA for a
+    one-coefficient term), each model fitted on its complete cases so that drop1's reduced
+    models use the rows the table's do."""
     kind = spec.get("model", spec.get("kind"))
     references = spec.get("reference_levels") or {}
     strata = spec.get("strata") if kind == "cox" else None
@@ -272,7 +279,8 @@ def regression_code(table: str, data: pd.DataFrame, spec: Mapping) -> list[str]:
         formula = f"{lhs} ~ {' + '.join(terms + ([f'strata({strata})'] if strata else []))}"
         code.append(
             f"regression_model({r_literal(table)}, {r_literal(analysis)}, {r_literal(predictor)}, d, "
-            f"{r_literal(formula)}, {r_literal(kind)}, sample = {r_literal(sample)})"
+            f"{r_literal(formula)}, {r_literal(kind)}, {'TRUE' if spec.get('global_p') else 'FALSE'}, "
+            f"sample = {r_literal(sample)})"
         )
     return code
 
@@ -311,7 +319,8 @@ def regression_row_key(row: pd.Series) -> str:
 def compare_regression(
     table: str, ours: pd.DataFrame, r: Mapping[str, list], cmp: Comparison, rel: float
 ) -> None:
-    """Every term of every model: coefficient, SE, ratio, Wald CI, z, p, n at ``rel``."""
+    """Every term of every model: coefficient, SE, ratio, Wald CI, z, p, n, and the global
+    likelihood-ratio and proportional-hazards test columns (:func:`regression_code`) at ``rel``."""
     index = {regression_row_key(row): row for _, row in ours.iterrows()}
     cells = cells_of(r, table)
     r_rows = {row for row, _ in cells}
@@ -321,9 +330,10 @@ def compare_regression(
         )
     for (row_key, column), values in cells.items():
         if row_key in index:
-            cmp.cell(
-                table, row_key, column, index[row_key][column], values[0], rel=rel if column != "n" else REL
-            )
+            # a test column ours lacks (no term of the table has a global p) reads as NaN: equal
+            # to R's NA, a failure where R has a number
+            ours_value = index[row_key].get(column, float("nan"))
+            cmp.cell(table, row_key, column, ours_value, values[0], rel=rel if column != "n" else REL)
 
 
 def filled(config: dict[str, Any]) -> dict[str, Any]:

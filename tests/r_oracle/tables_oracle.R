@@ -267,6 +267,8 @@ fit_at_max <- function(formula, data, kind, ties = "efron") {
     fit$coefficients[keep] <- tight$coefficients
     fit$fitted.values <- tight$fitted.values
     fit$converged <- tight$converged
+    fit$deviance <- tight$deviance  # drop1.glm: the full model's deviance at the maximum,
+    fit$control <- glm.control(epsilon = 1e-14, maxit = 100)  # and each reduced model refitted to its own
     fit
   }
 }
@@ -317,11 +319,67 @@ fit_on_sample <- function(formula, data, kind, sample) {
   }
 }
 
-regression_model <- function(table, analysis, predictor, d, formula, kind, sample = "none") {
+# The model term of each coefficient (R's assign: coxph fit$assign, glm the model matrix's
+# "assign" attribute), named by coefficient.
+coefficient_terms <- function(fit) {
+  if (inherits(fit, "coxph")) {
+    columns <- fit$assign
+    terms <- rep(names(columns), lengths(columns))
+    names(terms) <- names(coef(fit))[unlist(columns)]
+    return(terms)
+  }
+  a <- attr(model.matrix(fit), "assign")
+  labels <- c("(Intercept)", attr(terms(fit), "term.labels"))
+  setNames(labels[a + 1], names(coef(fit)))
+}
+
+# Global likelihood-ratio test of every term with two or more coefficients, by R's drop1 itself
+# (glm: drop1(test = "LRT"), each reduced model refitted by glm.fit on the full model's rows;
+# coxph: drop1(test = "Chisq"), each reduced model refitted by update() on the same data frame,
+# which holds the full model's complete cases only, see regression_model). A model of one term is
+# compared with the null model, as anova(fit). Returns {term: c(chisq, df, p)}; NA for a term of
+# one coefficient (ours prints no global p for it).
+global_lrt <- function(fit, kind) {
+  terms <- coefficient_terms(fit)
+  terms <- terms[terms != "(Intercept)"]
+  counts <- table(terms)
+  tested <- names(counts)[counts >= 2]
+  if (length(tested) == 0) return(list())
+  d1 <- drop1(fit, test = if (kind == "cox") "Chisq" else "LRT")
+  out <- list()
+  for (term in tested) out[[term]] <- c(d1[term, "LRT"], d1[term, "Df"], d1[term, "Pr(>Chi)"])
+  out
+}
+
+# d: the model's variables; only its complete cases are kept before fitting, so that the global
+# test's reduced models (drop1) are refitted on the full model's rows, as the table's are.
+# sample: a treatment comparison's sample (fit_on_sample; no global or PH test on such a fit).
+# global: compare the global_* columns (the table's global_p); Cox: always the ph_* columns,
+# cox.zph(fit, transform = "km") per term and GLOBAL.
+regression_model <- function(table, analysis, predictor, d, formula, kind, global = FALSE, sample = "none") {
+  d <- d[complete.cases(d[, all.vars(as.formula(formula)), drop = FALSE]), , drop = FALSE]
   fit <- if (sample == "none") fit_at_max(formula, d, kind) else fit_on_sample(formula, d, kind, sample)
   w <- wald_at_max(fit)
+  terms <- coefficient_terms(fit)
+  lrt <- if (global && sample == "none") global_lrt(fit, kind) else list()
+  zph <- if (kind == "cox" && sample == "none") cox.zph(fit, transform = "km")$table else NULL
   for (term in names(w$coef)) {
     row <- paste(analysis, predictor, term, sep = "/")
+    if (global) {
+      g <- if (terms[[term]] %in% names(lrt)) lrt[[terms[[term]]]] else c(NA, NA, NA)
+      put(table, row, "global_chisq", g[1])
+      put(table, row, "global_df", g[2])
+      put(table, row, "global_p", g[3])
+    }
+    if (!is.null(zph)) {
+      z <- if (terms[[term]] %in% rownames(zph)) zph[terms[[term]], ] else c(chisq = NA, df = NA, p = NA)
+      put(table, row, "ph_chisq", z[["chisq"]])
+      put(table, row, "ph_df", z[["df"]])
+      put(table, row, "ph_p", z[["p"]])
+      put(table, row, "ph_global_chisq", zph["GLOBAL", "chisq"])
+      put(table, row, "ph_global_df", zph["GLOBAL", "df"])
+      put(table, row, "ph_global_p", zph["GLOBAL", "p"])
+    }
     put(table, row, "coefficient", w$coef[[term]])
     put(table, row, "std_err", w$se[[term]])
     put(table, row, "ratio", exp(w$coef[[term]]))

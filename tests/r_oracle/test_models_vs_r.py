@@ -239,3 +239,54 @@ out <- list(lr = lr)
     _close([ours], r["lr"], "LRT on the full model's rows")
     naive = 2 * (full.log_likelihood - wrong.log_likelihood)
     assert abs(naive - r["lr"][0]) > 1e-3 * r["lr"][0]
+
+
+# --- the table oracle's comparator of these columns (r_tables.regression_code / compare_regression) --
+def _table_frame(analysis, path: Path) -> pd.DataFrame:
+    """As the pipeline writes results/stats/<id>.csv and the table oracle reads it back."""
+    analysis.to_frame().to_csv(path, index=False)
+    return pd.read_csv(path, dtype={"level": str})
+
+
+@pytest.mark.parametrize("kind", ["cox", "logistic"])
+def test_table_oracle_compares_global_p_and_ph_columns_and_reports_a_perturbed_one(pbc, tmp_path, kind):
+    """The table oracle (r_tables, as run on every declared regression table of studies/colon and
+    studies/pbc by test_tables_e2e_vs_r) recomputes each row's global likelihood-ratio test (R
+    drop1) and, for Cox, its proportional-hazards check (R cox.zph, "km") on the rows the table
+    uses (chol missing for 134 patients; a stratified Cox model), and compares them at 1e-9. A
+    global p or a PH p moved by 1e-8 is reported once, naming table, row and column."""
+    from r_tables import REL_MODEL, Comparison, compare_regression, regression_code, run_oracle
+
+    # site: a three-level factor unrelated to death (patients in turn), so that its global p is
+    # far above the comparison's 1e-12 absolute floor (stage's and oedema's are below 1e-5)
+    data = pbc.assign(site=[("a", "b", "c")[i % 3] for i in range(len(pbc))])
+    strata = {"strata": "sex"} if kind == "cox" else {}
+    multivariable = ["stage", "edema", "site", "age", "chol"]
+    spec = _spec(kind, predictors=["stage", "site", "age"], multivariable=multivariable, **strata)
+    spec["reference_levels"]["site"] = "a"
+    ours = _table_frame(regression_analysis(data, spec), tmp_path / "t.csv")
+    r = run_oracle(regression_code("models", data, spec))
+    cmp = Comparison()
+    compare_regression("models", ours, r, cmp, REL_MODEL)
+    columns = ["global_chisq", "global_df", "global_p"]
+    columns += ["ph_chisq", "ph_df", "ph_p", "ph_global_chisq", "ph_global_df", "ph_global_p"] * (
+        kind == "cox"
+    )
+    cmp.assert_ok(minimum=len(ours) * (8 + len(columns)))
+    tested = ours[ours["global_p"].notna()]
+    assert set(tested["variable"]) == {"stage", "edema", "site"}
+    for column in ("global_p", "ph_p")[: 1 + (kind == "cox")]:
+        target = tested[tested["analysis"] == "multivariable"][column].idxmax()
+        assert 1e-3 < tested.loc[target, column] < 1
+        broken = ours.copy()
+        broken.loc[target, column] *= 1 + 1e-8
+        cmp = Comparison()
+        compare_regression("models", broken, r, cmp, REL_MODEL)
+        row = f"multivariable//{ours.loc[target, 'variable']}{ours.loc[target, 'level']}"
+        assert len(cmp.failures) == 1 and cmp.failures[0].startswith(f"models | row {row} | {column}: ours ")
+    # a global p printed for a one-coefficient term (R: none) is a failure too
+    broken = ours.copy()
+    broken.loc[broken["variable"] == "age", "global_p"] = 0.5
+    cmp = Comparison()
+    compare_regression("models", broken, r, cmp, REL_MODEL)
+    assert len(cmp.failures) == (ours["variable"] == "age").sum()

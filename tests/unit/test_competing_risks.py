@@ -151,7 +151,11 @@ def test_the_kind_tabulates_r_numbers_per_group_and_cause_with_gray_p():
     assert events.groupby("cause")["n_events"].sum().to_dict() == {"death": 4, "relapse": 6}
     text = to_markdown(kind.build(stats, _request()))
     assert "Death without relapse" in text and "Cumulative incidence at 3 months" in text
-    assert "Relapse and death without relapse by arm: 14 patients analysed: 6 Relapse, 4 Death" in text
+    # each cause label as declared, heading its count (not capitalised mid-sentence)
+    assert (
+        "Relapse and death without relapse by arm: 14 patients analysed. "
+        "First event: Relapse, 6; Death without relapse, 4; Censored, 4." in text
+    )
 
 
 def test_a_patient_without_status_is_excluded_with_the_reason_and_counted():

@@ -451,3 +451,96 @@ def test_retrocohort_validate_names_an_event_after_the_end_of_follow_up(tmp_path
     (problem,) = problems
     assert (problem.file, problem.row, problem.column, problem.value) == ("e.csv", 3, "futime", 250.0)
     assert "after the end of follow-up (day 200)" in problem.message
+
+
+# --- calendar dates instead of days (issue 23: events as hospitals export them) ------------------
+DATED = {"day_column": None, "date_column": "date", "origin_date_column": "registered"}
+
+
+def _dated(tmp_path, events, status=True):
+    source = {k: v for k, v in {**EVENTS_SOURCE, **DATED}.items() if v is not None}
+    if status:
+        source["status_column"] = "status"
+    (tmp_path / "p.csv").write_text(PATIENTS, encoding="utf-8")
+    (tmp_path / "e.csv").write_text(events, encoding="utf-8")
+    pat = {"path": "p.csv", "table": "patients", "id_column": "id", "columns": {"arm": {"column": "arm"}}}
+    config = {
+        "variables": {"arm": VARIABLES["arm"]},
+        "missing_values": ["", "NA"],
+        "sites": {"s": {"sources": [pat, source]}},
+    }
+    return _ingest_loaded(config, tmp_path)
+
+
+def test_event_dates_become_days_from_each_patients_own_day_0_date(tmp_path):
+    events = (
+        "id,registered,date,type,status\n"
+        "1,2020-01-31,2020-03-01,1,1\n"  # 30 days (2020 is a leap year)
+        "1,2020-01-31,2021-01-31,2,0\n"  # 366 days
+        "2,2019-12-25,2019-12-25,1,1\n"  # day 0
+    )
+    ev = _dated(tmp_path, events).events
+    assert ev["day"].tolist() == [30.0, 366.0, 0.0]
+    assert ev["status"].tolist() == [True, False, True]
+
+
+@pytest.mark.parametrize(
+    "cell, fragments",
+    [
+        ("2020-02-30", ["not an ISO date", "row 2", "date", "[date]"]),  # no 30 February
+        ("01/03/2020", ["not an ISO date", "row 2", "[date]"]),
+        ("43891", ["Excel date serial number", "row 2", "43891"]),
+        ("", ["missing date", "row 2", "date"]),
+        ("2019-12-31", ["before the patient's Day 0 date", "row 2", "[date]", "registered"]),
+    ],
+)
+def test_an_unreadable_or_impossible_date_names_file_row_column_and_value(tmp_path, cell, fragments):
+    """Failed before: an events source without `day_column` could not be declared at all. A
+    date-like value is masked in messages ("[date]", as every date cell: it may be a birth date)."""
+    with pytest.raises(InputError) as err:
+        _dated(tmp_path, f"id,registered,date,type,status\n1,2020-01-01,{cell},1,1\n")
+    text = str(err.value)
+    assert "e.csv" in text
+    for fragment in fragments:
+        assert fragment in text, text
+
+
+def _with_dates(c, **keys):
+    """colon's events source with ``keys`` in place of its ``day_column``."""
+    _source(c).pop("day_column")
+    _source(c).update(keys)
+
+
+@pytest.mark.parametrize(
+    "edit, key, fragment",
+    [
+        (
+            lambda c: _source(c).update(date_column="date", origin_date_column="registered"),
+            "sites/mayo_ncctg/sources/0/date_column",
+            "gives its day twice",
+        ),
+        (
+            lambda c: _with_dates(c, date_column="date"),
+            "sites/mayo_ncctg/sources/0/origin_date_column",
+            "`date_column` without `origin_date_column`",
+        ),
+        (
+            lambda c: _with_dates(c, origin_date_column="registered"),
+            "sites/mayo_ncctg/sources/0/date_column",
+            "`origin_date_column` without `date_column`",
+        ),
+        (
+            lambda c: c["sites"]["mayo_ncctg"]["sources"].__setitem__(
+                0, {**_patient_source(c), "origin_date_column": "registered"}
+            ),
+            "sites/mayo_ncctg/sources/0/origin_date_column",
+            "for events sources",
+        ),
+    ],
+)
+def test_calendar_date_mistakes_are_refused_at_load_naming_the_key(
+    root, tmp_path, monkeypatch, edit, key, fragment
+):
+    test_each_event_mistake_is_refused_at_load_naming_its_key(
+        root, tmp_path, monkeypatch, edit, key, fragment
+    )

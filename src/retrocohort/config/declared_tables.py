@@ -54,7 +54,7 @@ def declared_table_variables(config: Mapping[str, Any]) -> Iterable[tuple[str, s
 
 
 #: Keys that only one model reads: given with the other model, they would be ignored silently.
-MODEL_ONLY_KEYS = {"logistic": ("outcome", "event_level"), "cox": ("time", "event", "strata")}
+MODEL_ONLY_KEYS = {"logistic": ("outcome", "event_level"), "cox": ("time", "event", "strata", "ph_threshold")}
 
 
 def exclusive_key_problems(tid: str, spec: Mapping[str, Any], file: str) -> list[Problem]:

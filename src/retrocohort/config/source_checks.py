@@ -8,7 +8,8 @@ Snakefile imports this at parse time).
 
 Checks:
 
-* an events source without ``day_column``, ``event_column`` or ``event_types``; a key of
+* an events source without ``event_column``, ``event_types`` or its day (``day_column``, or
+  ``date_column`` with ``origin_date_column``; not both ways); a key of
   patient or measurement files on an events source (``variable_column``, ``unit``, ``duplicates``...); an
   events key (``event_column``, ``event_types``, ``status_column``) on another source;
 * two raw codes of ``event_types`` (in any events source of the study) given the same name is
@@ -33,10 +34,13 @@ from typing import Any
 from retrocohort.config.derived_spec import EVENT_OPS
 from retrocohort.errors import Problem
 
-#: Keys an events source must have.
-EVENT_SOURCE_KEYS = ("day_column", "event_column", "event_types")
+#: Keys an events source must have (and its day: ``day_column``, or :data:`DATE_KEYS`).
+EVENT_SOURCE_KEYS = ("event_column", "event_types")
+#: An events source's calendar dates: the event's date and the patient's Day 0 date (day = the
+#: days between them), instead of a ``day_column``.
+DATE_KEYS = ("date_column", "origin_date_column")
 #: Keys only an events source may have.
-EVENT_ONLY_KEYS = ("event_column", "event_types", "status_column")
+EVENT_ONLY_KEYS = ("event_column", "event_types", "status_column", "origin_date_column")
 #: Keys of patient or measurement sources that mean nothing on an events source.
 NOT_FOR_EVENTS = (
     "treatments",
@@ -46,7 +50,6 @@ NOT_FOR_EVENTS = (
     "unit",
     "units",
     "variable_names",
-    "date_column",
     "conflicts",
     "duplicates",
 )
@@ -190,6 +193,7 @@ def event_source_problems(config: Mapping[str, Any], file: str) -> list[Problem]
             for key in EVENT_SOURCE_KEYS
             if key not in src
         ]
+        problems += event_day_problems(src, file, where)
         problems += [
             Problem(
                 f"`{key}` is not a key of an events source",
@@ -214,6 +218,44 @@ def event_source_problems(config: Mapping[str, Any], file: str) -> list[Problem]
             if name in variables or name in (config.get("derived") or {})
         ]
     return problems
+
+
+def event_day_problems(src: Mapping[str, Any], file: str, where: str) -> list[Problem]:
+    """How an events source gives each row's day: a ``day_column``, or a ``date_column`` with
+    an ``origin_date_column`` (the patient's Day 0 date), never both ways and never half of the
+    second, each mistake naming its key path."""
+    dates = [key for key in DATE_KEYS if key in src]
+    if "day_column" in src and dates:
+        return [
+            Problem(
+                "an events source gives its day twice: `day_column` and "
+                + " and ".join(f"`{k}`" for k in dates),
+                file=file,
+                column=f"{where}/{dates[0]}",
+                expected="either `day_column` (days since Day 0) or `date_column` with `origin_date_column`",
+            )
+        ]
+    if "day_column" not in src and not dates:
+        return [
+            Problem(
+                "an events source needs `day_column` (or `date_column` with `origin_date_column`)",
+                file=file,
+                column=where,
+                expected="`day_column`: the raw column holding the day of each event; or the event's "
+                "date (`date_column`) and the patient's Day 0 date (`origin_date_column`), both YYYY-MM-DD",
+            )
+        ]
+    return [
+        Problem(
+            f"`{dates[0]}` without `{key}`",
+            file=file,
+            column=f"{where}/{key}",
+            expected="`date_column` (the event's date) and `origin_date_column` (the patient's Day 0 "
+            "date): the day is the number of days between them",
+        )
+        for key in DATE_KEYS
+        if len(dates) == 1 and key not in dates
+    ]
 
 
 def event_endpoint_problems(config: Mapping[str, Any], file: str) -> list[Problem]:

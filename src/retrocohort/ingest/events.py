@@ -25,7 +25,14 @@ import dataclasses
 import pandas as pd
 
 from retrocohort.errors import Problem
-from retrocohort.ingest.cells import map_values, missing_mask, parse_numbers, patient_ids, row_number
+from retrocohort.ingest.cells import (
+    map_values,
+    missing_mask,
+    parse_dates,
+    parse_numbers,
+    patient_ids,
+    row_number,
+)
 from retrocohort.ingest.repeated import repeated
 from retrocohort.io.raw import require_columns
 
@@ -72,31 +79,22 @@ def ingest_event_source(
     (pandas.DataFrame, list of Problem)
         Rows ``patient_id, day, event, status, file, row``: only the rows without a problem.
     """
-    id_col, day_col, event_col = source["id_column"], source["day_column"], source["event_column"]
+    id_col, event_col = source["id_column"], source["event_column"]
     status_col = source.get("status_column")
-    require_columns(frame, [id_col, day_col, event_col] + ([status_col] if status_col else []), file)
+    day_cols = [source[k] for k in ("day_column", "date_column", "origin_date_column") if k in source]
+    require_columns(frame, [id_col, *day_cols, event_col] + ([status_col] if status_col else []), file)
     ids, problems = patient_ids(frame, id_col, file, missing)
-    days, probs = parse_numbers(frame[day_col], file=file, column=day_col, missing=missing)
+    if "day_column" in source:
+        days, probs = _numeric_days(frame, source["day_column"], file, missing)
+    else:
+        days, probs = dated_days(frame, source["date_column"], source["origin_date_column"], file, missing)
     problems += probs
-    no_day = missing_mask(frame[day_col].astype("string"), missing)
-    problems += repeated(
-        "missing day",
-        file=file,
-        column=day_col,
-        rows=row_number(frame.index[no_day]),
-        expected="the day of the event (or of the censoring), a number",
-    )
     codes = source["event_types"]
     allowed = ", ".join(f"{code!r} ({name})" for code, name in codes.items())
     events, probs = map_values(frame[event_col], codes, file=file, column=event_col, missing=missing)
     problems += [dataclasses.replace(p, message="unknown event type") for p in probs]
-    no_event = missing_mask(frame[event_col].astype("string"), missing)
-    problems += repeated(
-        "missing event type",
-        file=file,
-        column=event_col,
-        rows=row_number(frame.index[no_event]),
-        expected=f"one of the codes of `event_types`: {allowed}",
+    problems += missing_cells(
+        frame, event_col, "missing event type", f"one of the codes of `event_types`: {allowed}", file, missing
     )
     problems = [
         dataclasses.replace(p, expected=f"one of the codes of `event_types`: {allowed}")
@@ -116,13 +114,13 @@ def ingest_event_source(
             )
             for p in probs
         ]
-        no_status = missing_mask(frame[status_col].astype("string"), missing)
-        problems += repeated(
+        problems += missing_cells(
+            frame,
+            status_col,
             "missing status",
-            file=file,
-            column=status_col,
-            rows=row_number(frame.index[no_status]),
-            expected="1 (the event happened that day) or 0 (censored that day)",
+            "1 (the event happened that day) or 0 (censored that day)",
+            file,
+            missing,
         )
         status = status.astype("boolean")
     else:
@@ -144,6 +142,81 @@ def ingest_event_source(
     return out.reset_index(drop=True), problems
 
 
+def missing_cells(
+    frame: pd.DataFrame, column: str, message: str, expected: str, file: str, missing: list[str]
+) -> list[Problem]:
+    """``message`` located at every row of ``column`` holding a missing-value token (one
+    problem for one row, one counted problem for several: :func:`retrocohort.ingest.repeated.repeated`)."""
+    empty = missing_mask(frame[column].astype("string"), missing)
+    return repeated(message, file=file, column=column, rows=row_number(frame.index[empty]), expected=expected)
+
+
+def _numeric_days(
+    frame: pd.DataFrame, column: str, file: str, missing: list[str]
+) -> tuple[pd.Series, list[Problem]]:
+    """The day column read as numbers; a missing or non-numeric day is a located problem."""
+    days, problems = parse_numbers(frame[column], file=file, column=column, missing=missing)
+    problems += missing_cells(
+        frame, column, "missing day", "the day of the event (or of the censoring), a number", file, missing
+    )
+    return days, problems
+
+
+def dated_days(
+    frame: pd.DataFrame, date_column: str, origin_column: str, file: str, missing: list[str]
+) -> tuple[pd.Series, list[Problem]]:
+    """Each row's day from calendar dates: the whole days from the patient's Day 0 date
+    (``origin_column``) to the event's date (``date_column``), both ISO YYYY-MM-DD.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The raw events file as text cells.
+    date_column, origin_column : str
+        Raw columns of the event's date and of the patient's Day 0 date.
+    file : str
+        The file's path as the config writes it.
+    missing : list of str
+        Missing-value tokens.
+
+    Returns
+    -------
+    (pandas.Series, list of Problem)
+        The days (float; missing where a date is missing or unreadable) and one located problem
+        (file, row, column, value) per unreadable date (not YYYY-MM-DD, an Excel serial), missing
+        date, or event date before the patient's Day 0 date. Date-like values print masked
+        ("[date]"), as every date in a message (it may be a birth date).
+
+    References
+    ----------
+    ISO 8601-1:2019, Date and time: calendar dates (YYYY-MM-DD). Day 0 counting as in the rest of
+    the pipeline: day = date - Day 0 date, in whole days (the Day 0 date itself is day 0).
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"d": ["2020-03-11", "11/03/2020"], "o": ["2020-03-01", "2020-03-01"]})
+    >>> days, problems = dated_days(raw, "d", "o", "events.csv", [""])
+    >>> days.tolist()[0], problems[0].row, problems[0].column, problems[0].value
+    (10.0, 3, 'd', '[date]')
+    """
+    dates, problems = parse_dates(frame[date_column], file=file, column=date_column, missing=missing)
+    origin, probs = parse_dates(frame[origin_column], file=file, column=origin_column, missing=missing)
+    problems += probs
+    for column in (date_column, origin_column):
+        problems += missing_cells(frame, column, "missing date", "a date written YYYY-MM-DD", file, missing)
+    days = (dates - origin).dt.days.astype("Float64")
+    before = (days < 0).fillna(False).to_numpy(dtype=bool)
+    problems += repeated(
+        f"event date before the patient's Day 0 date (`{origin_column}`)",
+        file=file,
+        column=date_column,
+        rows=row_number(frame.index[before]),
+        values=frame[date_column][before],
+        expected=f"a date on or after the row's `{origin_column}` date",
+    )
+    return days.mask(pd.Series(before, index=days.index)), problems
+
+
 def baseline_source(source: dict) -> dict:
     """The patient-level reading of an events file's ``columns:`` (baseline columns repeated on
     every event row of a patient, as in ``survival::colon``): a ``table: patients`` source whose
@@ -153,7 +226,16 @@ def baseline_source(source: dict) -> dict:
     keep = {
         k: v
         for k, v in source.items()
-        if k not in ("event_column", "event_types", "status_column", "day_column", "conflicts")
+        if k
+        not in (
+            "event_column",
+            "event_types",
+            "status_column",
+            "day_column",
+            "date_column",
+            "origin_date_column",
+            "conflicts",
+        )
     }
     # no `conflicts:` key: differing rows are refused (an events source has none, see
     # retrocohort.config.source_checks)
@@ -170,7 +252,7 @@ def repeated_events(events: pd.DataFrame, source: dict) -> list[Problem]:
             + ", ".join(str(r) for r in rows["row"]),
             file=str(rows["file"].iloc[0]),
             row=int(rows["row"].iloc[1]),
-            column=source["day_column"],
+            column=source.get("day_column") or source["date_column"],
             value=day,
             expected="one row per patient, event type and day",
         )

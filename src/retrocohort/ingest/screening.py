@@ -47,7 +47,7 @@ def screen_source(
 
 def _declared_columns(source: dict) -> set[str]:
     """Columns the config has already classified: identifiers (after the policy) and dates."""
-    dates = {source["date_column"]} if "date_column" in source else set()
+    dates = {source[k] for k in ("date_column", "origin_date_column") if k in source}
     return set(source.get("identifiers") or {}) | dates
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from retrocohort.cohort.time_units import time_unit
 from retrocohort.kinds.paired import spec_points
 from retrocohort.manuscript.namespace import Namespace, key_part, present
 from retrocohort.manuscript.skeleton_competing import competing_paragraph
@@ -86,7 +87,7 @@ def survival_paragraph(
         medians = [r for r in records if r["analysis"] == analysis and r["role"] == "median"]
         if not medians:
             continue
-        unit = (config["variables"].get(spec.get("time", ""), {}) or {}).get("unit")
+        unit = time_unit(config, spec.get("time", "")) or None
         decimals = spec.get("decimals")
         parts = []
         for rec in medians:

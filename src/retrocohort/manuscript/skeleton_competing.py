@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from retrocohort.cohort.time_units import time_unit
 from retrocohort.manuscript.namespace import Namespace, key_part
 from retrocohort.manuscript.skeleton_words import Records, p_and_test, placeholder
 from retrocohort.manuscript.sources_competing import group_key, time_key
@@ -24,7 +25,7 @@ def competing_paragraph(
     for analysis in dict.fromkeys(r["analysis"] for r in records):
         spec = specs.get(analysis, {})
         times = spec.get("times") or []
-        unit = (config["variables"].get(spec.get("time", ""), {}) or {}).get("unit", "")
+        unit = time_unit(config, spec.get("time", ""))
         label = next((r["analysis_label"] for r in records if r["analysis"] == analysis), analysis)
         parts = []
         for cause in dict.fromkeys(

@@ -16,6 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.stats import chi2, norm
 
 from retrocohort.stats.result import TestResult, as_float_vector
+from retrocohort.stats.survival import complete_time_rows
 
 CIF_COLUMNS = ["time", "cause", "n_risk", "n_event", "n_censor", "cif", "std_err", "ci_low", "ci_high"]
 
@@ -23,27 +24,15 @@ CIF_COLUMNS = ["time", "cause", "n_risk", "n_event", "n_censor", "cif", "std_err
 def _competing_data(
     time: ArrayLike, cause: ArrayLike, n_causes: int, group: ArrayLike | None = None
 ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[Any] | None, int]:
-    """(time, integer cause code, group labels or None, rows passed), incomplete rows dropped."""
-    t, c = as_float_vector(time, "time"), as_float_vector(cause, "cause")
-    if t.size != c.size:
-        raise ValueError(f"time and cause must have the same length ({t.size} != {c.size})")
-    keep = ~(np.isnan(t) | np.isnan(c))
-    labels = None
-    if group is not None:
-        labels = np.asarray(group, dtype=object)
-        if labels.shape != t.shape:
-            raise ValueError(f"group must be 1-D with the length of time ({labels.shape} != {t.shape})")
-        keep &= ~pd.isna(labels)
-        labels = labels[keep]
-    t, c = t[keep], c[keep]
-    if (t < 0).any():
-        raise ValueError("time must be non-negative")
+    """(time, integer cause code, group labels or None, rows passed), incomplete rows dropped
+    (:func:`retrocohort.stats.survival.complete_time_rows`); a code outside 0..``n_causes`` refused."""
+    t, c, labels, n = complete_time_rows(
+        as_float_vector(time, "time"), as_float_vector(cause, "cause"), "cause", group
+    )
     bad = sorted(set(c.tolist()) - set(range(n_causes + 1)))
     if bad:
         raise ValueError(f"cause codes must be 0 (censored) to {n_causes}, got {bad}")
-    if not t.size:
-        raise ValueError("no complete (time, cause) observations")
-    return t, c.astype(np.int64), labels, int(keep.size)
+    return t, c.astype(np.int64), labels, n
 
 
 def cumulative_incidence(

@@ -32,14 +32,50 @@ class MedianSurvival:
     method: str
 
 
-def _survival_data(
-    time: ArrayLike, event: ArrayLike, group: ArrayLike | None = None
+def complete_time_rows(
+    t: NDArray[np.float64], values: NDArray[np.float64], name: str, group: ArrayLike | None = None
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[Any] | None, int]:
-    """(time, event, group labels or None, number of rows passed), incomplete rows dropped."""
-    t, e = as_float_vector(time, "time"), as_binary_vector(event, "event")
-    if t.size != e.size:
-        raise ValueError(f"time and event must have the same length ({t.size} != {e.size})")
-    keep = ~(np.isnan(t) | np.isnan(e))
+    """The rows a time-to-event estimator uses: incomplete rows (a missing time, status or
+    group) dropped, a negative time or no complete row refused. The one data preparation of
+    the Kaplan-Meier and log-rank (``values``: event 0/1) and competing-risks (``values``: cause
+    codes) estimators, before their risk sets are formed.
+
+    Parameters
+    ----------
+    t : numpy.ndarray
+        Follow-up times (NaN = missing).
+    values : numpy.ndarray
+        The status of each row, same length (NaN = missing).
+    name : str
+        What ``values`` are ("event", "cause"), named in the errors.
+    group : array-like, optional
+        Group labels, same length (None/NaN = missing).
+
+    Returns
+    -------
+    tuple
+        (times, values, group labels or None, number of rows passed), complete rows only.
+
+    Raises
+    ------
+    ValueError
+        Lengths that differ, a negative time, or no complete row.
+
+    References
+    ----------
+    Therneau TM, Grambsch PM. Modeling Survival Data. Springer; 2000, 2.1 (right-censored data:
+    each subject contributes a time and a status; subjects with either unknown are omitted, as
+    R's na.omit in survfit/survdiff).
+
+    Examples
+    --------
+    >>> t, v, g, n = complete_time_rows(np.array([3.0, np.nan, 5.0]), np.array([1.0, 0.0, np.nan]), "event")
+    >>> t.tolist(), v.tolist(), g, n
+    ([3.0], [1.0], None, 3)
+    """
+    if t.size != values.size:
+        raise ValueError(f"time and {name} must have the same length ({t.size} != {values.size})")
+    keep = ~(np.isnan(t) | np.isnan(values))
     labels = None
     if group is not None:
         labels = np.asarray(group, dtype=object)
@@ -50,8 +86,15 @@ def _survival_data(
     if (t[keep] < 0).any():
         raise ValueError("time must be non-negative")
     if not keep.any():
-        raise ValueError("no complete (time, event) observations")
-    return t[keep], e[keep], labels, int(t.size)
+        raise ValueError(f"no complete (time, {name}) observations")
+    return t[keep], values[keep], labels, int(t.size)
+
+
+def _survival_data(
+    time: ArrayLike, event: ArrayLike, group: ArrayLike | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[Any] | None, int]:
+    """(time, event, group labels or None, number of rows passed), incomplete rows dropped."""
+    return complete_time_rows(as_float_vector(time, "time"), as_binary_vector(event, "event"), "event", group)
 
 
 def _check_conf(conf_level: float) -> float:

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from retrocohort.analysis.groups import group_key
+from retrocohort.cohort.time_units import common_time_unit
 from retrocohort.config.competing_risks import analysis_causes
 from retrocohort.format.numbers import EM_DASH, format_number, is_missing, rounding_rule_sentence
 from retrocohort.render.model import Row, Table
@@ -32,6 +33,48 @@ def _pct_ci(rec: Mapping[str, Any], decimals: int, rule: str) -> str:
     return text[0] if values[1] is None else f"{text[0]} ({text[1]}–{text[2]})"
 
 
+def accounting_note(patients: Mapping[str, Any]) -> str:
+    """The footnote accounting for an analysis' patients: how many were analysed, then each
+    cause's label, as declared, heading its count after a colon or semicolon, then the censored
+    and the excluded.
+
+    A cause label stands where a capital reads naturally (the head of a list item), so it is
+    printed exactly as declared: lower-casing it mid-sentence ("115 progression to ...") would
+    also lower-case acronyms and proper nouns ("AML", "Hodgkin lymphoma"), which no rule on the
+    first letter can tell apart.
+
+    Parameters
+    ----------
+    patients : mapping
+        The analysis' ``patients`` statistics row (``analysis_label``, ``n``, ``n_censored``,
+        ``excluded_reason``, ``details['events_by_cause']``: {cause label: events}).
+
+    Returns
+    -------
+    str
+        "<analysis>: <n> patients analysed. First event: <cause>, <k>; ...; Censored, <c>."
+
+    References
+    ----------
+    Iverson C, et al. AMA Manual of Style, 11th ed. Oxford University Press; 2020, 8.3.1
+    (a colon introducing a list; semicolons separating items that contain commas).
+
+    Examples
+    --------
+    >>> accounting_note({"analysis_label": "By arm", "n": 14, "n_censored": 4, "excluded_reason": "",
+    ...                  "details": {"events_by_cause": {"AML": 6, "Death without AML": 4}}})
+    'By arm: 14 patients analysed. First event: AML, 6; Death without AML, 4; Censored, 4.'
+    """
+    n = int(patients["n"])
+    counts = [f"{label}, {k}" for label, k in patients["details"]["events_by_cause"].items()]
+    counts.append(f"Censored, {int(patients['n_censored'])}")
+    excluded = patients["excluded_reason"] if isinstance(patients["excluded_reason"], str) else ""
+    return (
+        f"{patients['analysis_label']}: {n} patient{'' if n == 1 else 's'} analysed. "
+        f"First event: {'; '.join(counts)}" + (f"; {excluded}." if excluded else ".")
+    )
+
+
 def build_competing_table(stats: pd.DataFrame, config: dict, tid: str, specs: list[dict]) -> Table:
     """Per analysis, cause and group: n (events of the cause), cumulative incidence (%) with
     its CI at each declared time, and Gray's p-value (superscript test letter; bold below the
@@ -43,8 +86,7 @@ def build_competing_table(stats: pd.DataFrame, config: dict, tid: str, specs: li
     times = sorted({float(h) for s in specs for h in s.get("times", [])})
     conf = sorted({float(s["conf_level"]) for s in specs})
     conf_text = "/".join(f"{100 * x:g}%" for x in conf)
-    units = {config["variables"].get(s["time"], {}).get("unit", "") for s in specs}
-    unit = units.pop() if len(units) == 1 else ""
+    unit = common_time_unit(config, specs)
     rows, markers, notes = [], {}, []
     for order, part in stats.groupby("order", sort=True):
         spec = specs[int(order)]
@@ -71,12 +113,7 @@ def build_competing_table(stats: pd.DataFrame, config: dict, tid: str, specs: li
                     cells.append(_pct_ci(at.iloc[0], spec["decimals"], style.rule) if len(at) else EM_DASH)
                 cells.append(p_text if i == 0 else "")
                 rows.append(Row(cells, indent=2, bold=[False] * (len(cells) - 1) + [bold and i == 0]))
-        counts = ", ".join(f"{n} {label}" for label, n in patients["details"]["events_by_cause"].items())
-        excluded = patients["excluded_reason"] if isinstance(patients["excluded_reason"], str) else ""
-        notes.append(
-            f"{patients['analysis_label']}: {int(patients['n'])} patients analysed: {counts}, "
-            f"{int(patients['n_censored'])} censored" + (f"; {excluded}." if excluded else ".")
-        )
+        notes.append(accounting_note(patients))
     columns = (
         ["Analysis, cause and group", "n (events)"]
         + [f"Cumulative incidence at {_quantity(h, unit)}, % ({conf_text} CI)" for h in times]

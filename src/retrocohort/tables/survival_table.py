@@ -14,6 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from retrocohort.cohort.time_units import common_time_unit
 from retrocohort.format.numbers import EM_DASH, format_number, is_missing, rounding_rule_sentence
 from retrocohort.render.model import Row, Table
 from retrocohort.render.number_style import NumberStyle
@@ -132,8 +133,7 @@ def build_survival_table(
             cells.append(p_text if i == 0 else "")
             rows.append(Row(cells, indent=1, bold=[False] * (len(cells) - 1) + [bold and i == 0]))
         notes.append(f"{medians[0]['analysis_label']}: {medians[0]['event_definition']}{_accounting(part)}")
-    units = {config["variables"].get(s["time"], {}).get("unit", "") for s in specs}
-    unit = units.pop() if len(units) == 1 else ""
+    unit = common_time_unit(config, specs)
     names = {event_name(s) for s in specs}
     event = names.pop() if len(names) == 1 else "event"
     free = "Event-free" if event == "event" else f"Without {event}"
