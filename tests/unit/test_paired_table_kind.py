@@ -24,25 +24,19 @@ from retrocohort.manuscript.resolve import ResolvedText
 from retrocohort.manuscript.results_files import statistics_inputs, write_results
 from retrocohort.review.notebook import notebook_parameters
 
+#: The study's variables: the population's arm, a long-format lab, a patient-level number.
+VARIABLES = {
+    "arm": {"label": "Arm", "kind": "categorical", "table": "patients", "categories": ["a", "b"]},
+    "crp": {"label": "CRP", "kind": "continuous", "table": "measurements", "unit": "mg/L"},
+    "age": {"label": "Age", "kind": "continuous", "table": "patients"},
+}
+
 
 def _config(table: dict, **top) -> dict:
     """A loaded study (schema defaults filled) with paired table ``table3``."""
-    return filled(
-        {
-            "study": {"title": "t"},
-            "variables": {
-                "arm": {"label": "Arm", "kind": "categorical", "table": "patients", "categories": ["a", "b"]},
-                "crp": {"label": "CRP", "kind": "continuous", "table": "measurements", "unit": "mg/L"},
-                "age": {"label": "Age", "kind": "continuous", "table": "patients"},
-            },
-            "derived": {},
-            "baseline_day": 0,
-            "paired_days": [0, 7],
-            "statistics": {},
-            "tables": {"preset": "ama", "table3": table},
-            **top,
-        }
-    )
+    study = {"study": {"title": "t"}, "variables": VARIABLES, "derived": {}, "baseline_day": 0}
+    study |= {"paired_days": [0, 7], "statistics": {}, "tables": {"preset": "ama", "table3": table}}
+    return filled({**study, **top})
 
 
 @pytest.fixture
