@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
+from retrocohort.kinds.paired import study_paired_stats
 from study import ROOT, copy_study, run_all
 
 pytestmark = pytest.mark.e2e
@@ -19,6 +21,13 @@ pytestmark = pytest.mark.e2e
 #: these data (lead: see the h/degenerate report; remove the marker with that fix).
 
 NOBODY = '    - {id: nobody, label: "Age above 200 years", column: age, operator: ">", value: 200, missing: exclude}\n'
+
+
+def _paired_csv(work: Path) -> Path:
+    """The statistics of the study's paired table (classic ``table3_paired.csv`` in ``.test``,
+    the flagship's declared ``kind: paired`` ``table3.csv``)."""
+    tables = yaml.safe_load((work / "config/config.yaml").read_text(encoding="utf-8"))["tables"]
+    return work / f"{study_paired_stats(tables)}.csv"
 
 
 def _empty_selection(config: Path) -> None:
@@ -44,7 +53,7 @@ def test_a_cohort_emptied_by_the_selection_runs_through(tmp_path, study):
     assert (body["n"] == 0).all()
     assert body["note"].str.startswith("not computed: no patient").all(), body[["variable", "note"]]
 
-    t3 = pd.read_csv(work / "results/stats/table3_paired.csv")
+    t3 = pd.read_csv(_paired_csv(work))
     main = t3[t3["role"] == "main"]
     assert (main["n_pairs"] == 0).all() and main["p_value"].isna().all()
     assert main["method"].str.startswith("not computed:").all()
@@ -81,7 +90,7 @@ def test_all_paired_differences_zero_is_not_computed_and_the_notebook_agrees(tmp
     _no_change_in_crp(work / "data/raw/baverez2022/synthetic_measurements.csv")
     proc = run_all(work)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    t3 = pd.read_csv(work / "results/stats/table3_paired.csv")
+    t3 = pd.read_csv(_paired_csv(work))
     crp = t3[(t3["variable"] == "crp") & (t3["role"] == "main")].iloc[0]
     assert crp["n_pairs"] >= 2 and crp["hl_estimate"] == 0
     assert crp["method"].startswith("not computed: every paired difference is zero")

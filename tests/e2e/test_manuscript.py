@@ -73,6 +73,7 @@ def test_every_placeholder_resolved_and_traceable(study):
             "select_cohort",
             "table1_statistics",
             "paired_tests",
+            "paired_table",
             "group_comparisons",
             "survival",
         }

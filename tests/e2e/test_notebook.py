@@ -50,7 +50,7 @@ def test_executed_notebook_has_no_errors_and_states_agreement(study):
     text = "\n".join(_text(o) for o in outputs)
     assert "AGREEMENT: all 8 recomputed values match" in text
     assert "crp: 15 pairs" in text and "age: n = 21" in text  # the rows it recomputed
-    t3 = pd.read_csv(study / "results/stats/table3_paired.csv").set_index("variable")
+    t3 = pd.read_csv(study / "results/stats/table3.csv").set_index("variable")
     assert f"two-sided p = {t3.loc['crp', 'p_value']:.10g}" in text
     nb = json.loads((study / NOTEBOOK).read_text(encoding="utf-8"))
     assert all("execution" not in c["metadata"] for c in nb["cells"])  # no timestamps

@@ -72,7 +72,7 @@ def test_a_quantile_type_edit_reruns_every_rule_that_computes_quartiles(work):
     edit_config(work, lambda c: c["statistics"].update(quantile_type=6))
     assert scheduled(work) == ALWAYS | {
         "table1_statistics",
-        "paired_tests",
+        "paired_table",  # the flagship's Table 3 is a declared kind: paired
         "tables",
         "group_comparisons",
         "survival",
@@ -92,7 +92,7 @@ def test_a_quantile_type_edit_reruns_every_rule_that_computes_quartiles(work):
 def test_a_wilcoxon_preset_edit_reruns_the_paired_tests_and_what_reads_them(work):
     edit_config(work, lambda c: c["statistics"].update(wilcoxon={"preset": "R"}))
     assert scheduled(work) == ALWAYS | {
-        "paired_tests",
+        "paired_table",  # the flagship's Table 3 is a declared kind: paired
         "group_comparisons",  # the Mann-Whitney preset follows the study's R preset
         "tables",
         "figures_slopes",
@@ -102,7 +102,7 @@ def test_a_wilcoxon_preset_edit_reruns_the_paired_tests_and_what_reads_them(work
         "methods",
     }
     rerun(work)
-    t3 = pd.read_csv(work / "results/stats/table3_paired.csv").set_index("variable")
+    t3 = pd.read_csv(work / "results/stats/table3.csv").set_index("variable")
     assert "exact_max_n=49" in t3.loc["crp", "details"]  # R: exact only below 50 pairs
     assert provenance(work)["config"]["statistics"]["wilcoxon"]["preset"] == "R"
 
@@ -145,7 +145,7 @@ def test_a_table3_parameter_list_edit_reruns_table3_and_its_readers(work):
 
     edit_config(work, drop_triglycerides)
     assert scheduled(work) == ALWAYS | {
-        "paired_tests",
+        "paired_table",  # the flagship's Table 3 is a declared kind: paired
         "tables",
         "figures_slopes",
         "notebook",
@@ -154,7 +154,7 @@ def test_a_table3_parameter_list_edit_reruns_table3_and_its_readers(work):
         "methods",
     }
     rerun(work)
-    t3 = pd.read_csv(work / "results/stats/table3_paired.csv")
+    t3 = pd.read_csv(work / "results/stats/table3.csv")
     assert removed["variable"] not in set(t3["variable"])
     assert removed["variable"] not in {
         p["variable"] for p in provenance(work)["config"]["tables"]["table3"]["parameters"]
@@ -216,7 +216,7 @@ def test_a_late_failure_leaves_no_output_that_claims_to_be_current(work):
     assert not (work / "results/report.html").exists()
     stale_prone = [
         "stats/table1.csv",
-        "stats/table3_paired.csv",
+        "stats/table3.csv",
         "stats/groups.csv",
         "stats/survival.csv",
         "audit/audit.json",

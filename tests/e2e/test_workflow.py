@@ -35,11 +35,16 @@ def test_table1_rows_from_real_table2_data(flagship):
 
 
 def test_table3_names_test_n_and_method(flagship):
-    t3 = pd.read_csv(flagship / "results/stats/table3_paired.csv").set_index("variable")
+    t3 = pd.read_csv(flagship / "results/stats/table3.csv").set_index("variable")  # kind: paired
     assert t3.loc["fever", "test"].startswith("McNemar") and t3.loc["fever", "n_pairs"] == 18
     assert t3.loc["crp", "test"].startswith("Wilcoxon") and t3.loc["crp", "n_pairs"] == 15
     assert "exact" in t3.loc["crp", "method"] and 0 <= t3.loc["crp", "p_value"] <= 1
     assert t3.loc["crp", "hl_ci_low"] <= t3.loc["crp", "hl_estimate"] <= t3.loc["crp", "hl_ci_high"]
+    assert not (flagship / "results/stats/table3_paired.csv").exists()  # the classic path is not run
+    pairs = pd.read_parquet(flagship / "results/stats/table3_pairs.parquet")  # what the slopes draw
+    counts = pairs.groupby("parameter", observed=True).size()
+    assert counts.to_dict() == t3.loc[t3["role"] == "main", "n_pairs"].to_dict()
+    assert set(pairs["before_day"]) == {0} and set(pairs["after_day"]) == {7}
 
 
 def test_hscore_probability_and_selection(flagship):

@@ -32,6 +32,7 @@ from r_tables import (
 )
 
 from retrocohort.config.study import load_study
+from retrocohort.kinds.paired import study_paired_stats
 
 
 # --- the study's input, as R gets it ------------------------------------------------------------
@@ -52,6 +53,13 @@ class StudyInput:
         if stem == "table3_paired" and "role" in frame:  # the paired tests (not extra/repeated rows)
             frame = frame[frame["role"] == "main"].reset_index(drop=True)
         return frame
+
+    def paired(self) -> pd.DataFrame | None:
+        """The main rows of the study's paired table, ``tables.table3`` classic or declared
+        ``kind: paired`` (:func:`retrocohort.kinds.paired.study_paired_stats`)."""
+        stem = study_paired_stats(self.config.get("tables") or {})
+        frame = self.stats(Path(stem).name) if stem else None
+        return None if frame is None else frame[frame["role"] == "main"].reset_index(drop=True)
 
 
 def study_input(workdir: Path) -> StudyInput:

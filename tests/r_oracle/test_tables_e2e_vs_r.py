@@ -49,6 +49,8 @@ from r_tables import (
     stratified_code,
 )
 
+from retrocohort.kinds.paired import study_paired_stats
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from study import run_all, warm_copy  # noqa: E402
@@ -77,13 +79,9 @@ STUDIES = [
 
 
 def has_paired_table(study: OracleStudy) -> bool:
-    """The study has the classic Table 3 or a table of kind paired."""
+    """The study has a paired table ``tables.table3``, classic or ``kind: paired``."""
     config = yaml.safe_load((study.directory / "config" / "config.yaml").read_text(encoding="utf-8"))
-    tables = config.get("tables") or {}
-    return any(
-        isinstance(spec, dict) and (spec.get("kind") == "paired" or (tid == "table3" and "kind" not in spec))
-        for tid, spec in tables.items()
-    )
+    return study_paired_stats(config.get("tables") or {}) is not None
 
 
 #: Studies with paired tests: the R-preset run (and its perturbed paired cell) concerns them only.
@@ -130,7 +128,7 @@ def test_every_table_cell_equals_r_or_its_documented_difference(default_run):
 
 def test_paired_table_under_the_r_preset_is_r_by_construction(r_preset_run):
     inp, r = r_preset_run
-    ours = inp.stats("table3_paired")
+    ours = inp.paired()
     assert ours is not None, "every study of PAIRED_STUDIES has the paired Table 3"
     assert inp.config["statistics"]["wilcoxon"]["preset"] == "R"
     cmp = Comparison()
@@ -152,7 +150,7 @@ def test_a_perturbed_cell_is_reported_with_table_row_column(default_run):
     estimate) or, in a study without one, of its competing-risks table (cumulative incidence)
     moved by 1e-8 (relative) is reported once, naming table, row and column."""
     inp, r = default_run
-    ours = inp.stats("table3_paired")
+    ours = inp.paired()
     competing = {t: s for t, s in declared(inp.config).items() if s["kind"] == "competing_risks"}
     if ours is not None:
         _perturbed_paired_cell_is_reported(inp, r, ours)

@@ -6,11 +6,8 @@ import pytest
 from loaded_sections import filled, statistics
 from scipy import stats
 
-from retrocohort.analysis.paired import (
-    NOT_COMPUTED,
-    compare_parameter,
-    table3_statistics,
-)
+from retrocohort.analysis.paired import NOT_COMPUTED, as_time_points, compare_parameter
+from retrocohort.analysis.paired_study import paired_study_statistics
 from retrocohort.tables.build import build_table3
 
 VARIABLES = {
@@ -32,8 +29,11 @@ def _compare(variable, kind, pairs, stats_cfg):
 
 
 def _table3(measurements, parameters, variables, points, stats_cfg, synthetic):
-    """:func:`table3_statistics` under a loaded study's ``statistics`` (schema defaults filled)."""
-    return table3_statistics(measurements, parameters, variables, points, statistics(stats_cfg), synthetic)
+    """:func:`paired_study_statistics` of every patient under a loaded study's ``statistics``
+    (schema defaults filled)."""
+    study = {"variables": variables, "statistics": statistics(stats_cfg)}
+    ids = measurements["patient_id"].unique()
+    return paired_study_statistics(measurements, ids, parameters, study, as_time_points(points), synthetic)[0]
 
 
 def _long(values: dict[str, list[tuple[int, int, float]]]) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from loaded_sections import filled, statistics
 
-from retrocohort.analysis.paired import table3_statistics
+from retrocohort.analysis.paired_study import paired_study_statistics
 from retrocohort.analysis.repeated import repeated_statistics
 from retrocohort.config.check import SCHEMA_PATH, load_config, read_yaml
 from retrocohort.config.study import fill_defaults
@@ -129,7 +129,9 @@ def test_a_time_points_study_names_its_columns_and_headers_from_the_points():
     variables = {"crp": {"kind": "continuous", "label": "CRP"}, "fever": {"kind": "binary"}}
     meas = _cohort_measurements(np.random.default_rng(1))
     parameters = config["tables"]["table3"]["parameters"]
-    stats = table3_statistics(meas, parameters, variables, paired_time_points(config), statistics(), set())
+    study = {"variables": variables, "statistics": statistics()}
+    ids = meas["patient_id"].unique()
+    stats, _ = paired_study_statistics(meas, ids, parameters, study, paired_time_points(config), set())
     assert {"baseline_median", "year1_median", "baseline_count", "year1_count"} <= set(stats.columns)
     assert not any(c.startswith(("day0_", "day7_")) for c in stats.columns)
     crp = stats[(stats["variable"] == "crp") & (stats["role"] == "main")].iloc[0]

@@ -18,7 +18,7 @@ rule audit:
     input:
         # the classic tables and the HScore, when the study has them
         table1=[f"{RESULTS}/stats/table1.csv"] if TABLE1 else [],
-        table3=[f"{RESULTS}/stats/table3_paired.json"] if TABLE3 else [],
+        table3=[f"{PAIRED_STATS}.json"] if PAIRED else [],  # tables.table3, classic or kind: paired
         hscore=[f"{RESULTS}/hscore/hscore.parquet"] if HSCORE else [],
         flow=f"{RESULTS}/selection/flow.csv",
         cohort=f"{RESULTS}/selection/cohort.parquet",
@@ -58,6 +58,7 @@ rule audit:
             "paired_days",
             "time_points",
             "paired_time_points",
+            "tables/table3/time_points",  # a declared paired table's own
             "repeated_time_points",
             "statistics",
         ),

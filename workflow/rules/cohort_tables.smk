@@ -37,7 +37,8 @@ rule cohort_table:
     benchmark:
         "logs/benchmarks/cohort_table/{table}.tsv"
     wildcard_constraints:
-        table="|".join(DECLARED_TABLES) or "(?!)",
+        # a paired table has its own rule (paired_table, which writes its pairs too)
+        table="|".join(t for t in DECLARED_TABLES if t not in PAIRED_TABLES) or "(?!)",
     priority: PRIORITY["tables"]
     conda:
         "../envs/retrocohort.yaml"

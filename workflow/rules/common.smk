@@ -8,6 +8,7 @@ from retrocohort.config.analysis_entries import table_figures
 from retrocohort.config.slices import with_value
 from retrocohort.config.study import load_study, study_file
 from retrocohort.io.content_hashes import content_hashes, package_digest
+from retrocohort.kinds.paired import study_paired_stats
 from retrocohort.pipeline import run_status
 from retrocohort.pipeline.snakemake_params import (
     use_builtin_param_serialisation,
@@ -62,6 +63,13 @@ TABLE2 = "table2" in TABLES and "table2" not in DECLARED_TABLES
 TABLE3 = "table3" in TABLES and "table3" not in DECLARED_TABLES
 SELECTION_CATEGORY = "2. HScore and selection" if HSCORE else "2. Cohort selection"
 CLASSIC_TABLES = [t for t, on in (("table1", TABLE1), ("table2", TABLE2), ("table3", TABLE3)) if on]
+# Tables declared with `kind: paired` (rule paired_table, which also writes their pairs). The
+# study's paired table is `tables.table3`, classic (rule paired_tests) or `kind: paired`: the
+# slope figure, the audit, the notebook and the Results text's `paired.*` keys read its
+# statistics (PAIRED_STATS, without suffix) and its pairs (results/stats/table3_pairs.parquet).
+PAIRED_TABLES = [tid for tid in DECLARED_TABLES if TABLES[tid]["kind"] == "paired"]
+PAIRED_STATS = study_paired_stats(TABLES)
+PAIRED = PAIRED_STATS is not None
 # Scheduling (higher starts first among ready jobs): the long chain after hscore
 # (paired_tests -> tables -> notebook/audit) first, then the longer leaves (figures, survival); the short ones
 # (hscore_csv, provenance: default 0) fill the gaps.

@@ -13,15 +13,15 @@ FIGURE_LABELS = {
 COHORT_FIGURE_STEMS = (
     (["hscore"] if HSCORE else []) + ["flow"] + (["swimmer"] if STUDY.data["figures"].get("swimmer") else [])
 )
-FIGURE_STEMS = (["slopes"] if TABLE3 else []) + COHORT_FIGURE_STEMS
+FIGURE_STEMS = (["slopes"] if PAIRED else []) + COHORT_FIGURE_STEMS
 
 
-if TABLE3:
+if PAIRED:  # the study's paired table, tables.table3 (classic or kind: paired)
 
     rule figures_slopes:
         input:
             pairs=f"{RESULTS}/stats/table3_pairs.parquet",
-            table3=f"{RESULTS}/stats/table3_paired.json",
+            table3=f"{PAIRED_STATS}.json",
         output:
             slopes=report(
                 f"{FIGURES}/slopes.png",

@@ -17,7 +17,8 @@ MANUSCRIPT_OPTIONAL = {
 # when declared, the optional files and each declared table's statistics (input `declared_<id>`).
 RESULTS_SOURCES = {
     **({"table1": f"{RESULTS}/stats/table1.csv"} if TABLE1 else {}),
-    **({"paired": f"{RESULTS}/stats/table3_paired.json"} if TABLE3 else {}),
+    # the study's paired table (tables.table3, classic or kind: paired): keys paired.*
+    **({"paired": f"{PAIRED_STATS}.json"} if PAIRED else {}),
     "flow": f"{RESULTS}/selection/flow.csv",
     **MANUSCRIPT_OPTIONAL,
     **{f"declared_{tid}": f"{RESULTS}/stats/{tid}.json" for tid in DECLARED_TABLES},

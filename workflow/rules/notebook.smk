@@ -6,7 +6,7 @@ NOTEBOOK_SOURCE = os.path.relpath(os.path.join(workflow.basedir, "notebooks", "r
 
 # A one-line lambda, not a def: `snakemake --lint` flags functions next to rules.
 # It walks through Table 1 and the paired tests: a study without both has no notebook.
-NOTEBOOK = TABLE1 and TABLE3
+NOTEBOOK = TABLE1 and PAIRED  # the paired table: tables.table3, classic or kind: paired
 notebook_outputs = lambda: (
     [f"{NOTEBOOKS}/reviewer_walkthrough.{ext}" for ext in ("ipynb", "html")] if NOTEBOOK else []
 )
@@ -21,7 +21,7 @@ if NOTEBOOK:
             patients=f"{VALIDATED}/patients.parquet",
             measurements=f"{VALIDATED}/measurements.parquet",
             table1=f"{RESULTS}/stats/table1.csv",
-            table3=f"{RESULTS}/stats/table3_paired.csv",
+            table3=f"{PAIRED_STATS}.csv",
         output:
             ipynb=f"{NOTEBOOKS}/reviewer_walkthrough.ipynb",
             html=report(
@@ -43,6 +43,7 @@ if NOTEBOOK:
             table3_variables=[p["variable"] for p in STUDY.data["tables"]["table3"]["parameters"]],
             config=config_keys(
                 "variables",
+                "tables/table3/time_points",
                 "paired_days",
                 "time_points",
                 "paired_time_points",

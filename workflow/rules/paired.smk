@@ -1,4 +1,8 @@
-# Day 0 to Day 7 (the study's paired days) paired tests for every Table 3 parameter.
+import re
+
+# The paired tests (ingestion -> validation -> HScore -> paired tests -> figures): every table
+# declared with `kind: paired` (rule paired_table: e.g. the flagship's Day 0 to Day 7 Table 3),
+# and the classic `tables.table3` without a kind (rule paired_tests: the study's paired days).
 
 
 if TABLE3:
@@ -47,3 +51,40 @@ if TABLE3:
             ),
         script:
             "../scripts/paired_tests.py"
+
+
+if PAIRED_TABLES:
+
+    rule paired_table:
+        input:
+            # read when the job runs: the cohort tables' inputs are declared after this file
+            unpack(lambda wildcards: COHORT_INPUTS),
+        output:
+            **table_outputs(
+                "{table}",
+                caption="../report/paired_table.rst",
+                category="1. Tables",
+                # Snakemake formats report labels with the wildcards: a title's {n} is left out
+                labels=lambda wildcards: report_table_labels(
+                    wildcards.table,
+                    re.sub(r"\{\w*\}\s*", "", TABLES[wildcards.table].get("title", wildcards.table)),
+                ),
+            ),
+            csv=f"{RESULTS}/stats/{{table}}.csv",
+            json=f"{RESULTS}/stats/{{table}}.json",
+            # the (patient, first day, second day) pairs each row was computed from
+            pairs=f"{RESULTS}/stats/{{table}}_pairs.parquet",
+        log:
+            "logs/paired_table/{table}.log",
+        benchmark:
+            "logs/benchmarks/paired_table/{table}.tsv"
+        wildcard_constraints:
+            table="|".join(PAIRED_TABLES),
+        priority: PRIORITY["paired_tests"]
+        conda:
+            "../envs/retrocohort.yaml"
+        params:
+            code=CODE,
+            config=lambda wildcards: cohort_table_keys(wildcards.table),
+        script:
+            "../scripts/paired_table.py"

@@ -53,7 +53,7 @@ if CLASSIC_TABLES:
             # values a declared policy changed (out_of_range: missing, ...): footnoted per table
             adjustments=f"{RESULTS}/validation/adjustments.json",
             table1=[f"{RESULTS}/stats/table1.csv"] if TABLE1 else [],
-            table3=[f"{RESULTS}/stats/table3_paired.json"] if TABLE3 else [],
+            table3=[f"{RESULTS}/stats/table3_paired.json"] if TABLE3 else [],  # the classic Table 3
             # Tables 1-3 declared by kind: their LaTeX joins tables.tex in its place
             declared_tex=[
                 table_files(t)["tex"] for t in ("table1", "table2", "table3") if t in DECLARED_TABLES

@@ -1,4 +1,5 @@
-"""Rule ``figures_slopes``: one panel per Table 3 parameter, each patient's first -> second time point
+"""Rule ``figures_slopes``: one panel per parameter of the study's paired table ``tables.table3``
+(classic, or declared ``kind: paired`` at its own ``time_points``), each patient's first -> second time point
 values joined by a line, annotated with the test and p-value exactly as Table 3 prints them; above
 ``figures.slopes.max_pairs`` pairs a panel draws a random subsample of the lines under the median
 and IQR of all pairs (:func:`retrocohort.figures.paired.slope_plot`)."""
@@ -8,11 +9,11 @@ from pathlib import Path
 
 from retrocohort.analysis.frames import read_table3
 from retrocohort.analysis.paired import pairs_from_table
-from retrocohort.config.time_points import paired_time_points
 from retrocohort.figures.labels import SYNTHETIC_NOTE, slope_annotations, slope_titles
 from retrocohort.figures.paired import slope_plot
 from retrocohort.figures.save import save_figure
 from retrocohort.io.tabular import read_parquet
+from retrocohort.kinds.paired import spec_points
 from retrocohort.pipeline.step import run_step
 
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF subsetting logs every glyph
@@ -20,8 +21,9 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF subsetting logs 
 
 def main(input: dict, output: dict, params: dict, config) -> None:
     t3 = read_table3(input["table3"])
-    first, second = paired_time_points(config)
-    parameters = config["tables"]["table3"]["parameters"]
+    spec = config["tables"]["table3"]
+    first, second = spec_points(config, spec)
+    parameters = spec["parameters"]
     names = [p["variable"] for p in parameters]
     pairs = pairs_from_table(read_parquet(input["pairs"], columns=["parameter", "before", "after"]), names)
     titles = slope_titles(t3, config)

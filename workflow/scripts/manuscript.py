@@ -11,7 +11,7 @@ from retrocohort.pipeline.step import run_step
 
 
 def main(input: dict, output: dict, params: dict, config) -> None:
-    paths, declared, rules = statistics_inputs(input)
+    paths, declared, rules = statistics_inputs(input, config["tables"])
     template = input["template"]
     space = build_namespace(paths, config, declared)
     resolved = resolve_template(Path(template).read_text(encoding="utf-8"), template, space, rules)

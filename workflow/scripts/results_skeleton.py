@@ -12,7 +12,7 @@ from retrocohort.pipeline.step import run_step
 
 
 def main(input: dict, output: dict, params: dict, config) -> None:
-    paths, declared, rules = statistics_inputs(input)
+    paths, declared, rules = statistics_inputs(input, config["tables"])
     space = build_namespace(paths, config, declared)
     optional = {
         name: read_json_records(paths[name]) for name in ("paired", "survival", "groups") if name in paths

@@ -318,23 +318,6 @@ def compare_parameter(
     return [row, *extras]
 
 
-def table3_statistics(
-    measurements: pd.DataFrame,
-    parameters: list[dict],
-    variables: dict,
-    points: tuple[int, int] | tuple[TimePoint, TimePoint],
-    stats_cfg: dict,
-    synthetic: set[str],
-) -> pd.DataFrame:
-    """One row per parameter (plus optional extra-test rows), with p adjusted if configured.
-
-    ``points``: the two time points compared (or two exact days, ``paired_days``)."""
-    first, second = as_time_points(points)
-    worst = {n: v["worst"] for n, v in variables.items() if "worst" in v}
-    pairs = time_point_pairs(measurements, [p["variable"] for p in parameters], (first, second), worst)
-    return table3_from_pairs(pairs, parameters, variables, (first, second), stats_cfg, synthetic)
-
-
 def table3_from_pairs(
     all_pairs: dict[str, pd.DataFrame],
     parameters: list[dict],
@@ -343,8 +326,9 @@ def table3_from_pairs(
     stats_cfg: dict,
     synthetic: set[str],
 ) -> pd.DataFrame:
-    """:func:`table3_statistics` on pairs already built by
-    :func:`~retrocohort.analysis.time_points.time_point_pairs` (or :func:`paired_frames`): one
+    """The paired statistics of a table from its pairs, built by
+    :func:`~retrocohort.analysis.time_points.time_point_pairs` (or :func:`paired_frames`;
+    :func:`retrocohort.analysis.paired_study.paired_study_statistics` does both): one
     row per parameter (:func:`compare_parameter`, main test first), p-values adjusted across
     the main rows by ``statistics.multiplicity`` (Holm, Benjamini-Hochberg) when configured.
 
@@ -371,22 +355,17 @@ def table3_from_pairs(
 
     References
     ----------
-    Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bull 1945;1:80-3.
-    Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods, 3rd ed. Wiley, 2014,
-    sections 3.1-3.2 (signed-rank test; Hodges-Lehmann estimator and its confidence interval).
-    McNemar Q. Note on the sampling error of the difference between correlated proportions or
-    percentages. Psychometrika 1947;12:153-7.
+    The tests' references are those of :func:`compare_parameter`; the adjustment's:
     Holm S. A simple sequentially rejective multiple test procedure. Scand J Stat 1979;6:65-70.
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> pairs = pd.DataFrame({"before": [10.0, 12.0, 15.0, 20.0, 9.0, 30.0],
-    ...                       "after": [4.0, 5.0, 9.0, 8.0, 3.0, 10.0]})
     >>> from retrocohort.config.check import SCHEMA_PATH, read_yaml
     >>> from retrocohort.config.study import fill_defaults
     >>> stats_cfg = fill_defaults({"statistics": {}}, read_yaml(SCHEMA_PATH))["statistics"]
     >>> variables = {"crp": {"kind": "continuous", "label": "CRP"}}
+    >>> pairs = pd.DataFrame({"before": [10.0, 12.0, 15.0, 20.0, 9.0, 30.0],
+    ...                       "after": [4.0, 5.0, 9.0, 8.0, 3.0, 10.0]})
     >>> table = table3_from_pairs({"crp": pairs}, [{"variable": "crp"}], variables, (0, 7),
     ...                           stats_cfg, set())
     >>> table[["variable", "label", "test", "p_value", "adjustment"]]

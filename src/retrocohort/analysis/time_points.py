@@ -287,15 +287,13 @@ def time_point_pairs(
 
     References
     ----------
-    CDISC Analysis Data Model Team. ADaM Implementation Guide v1.3, 2021, section 3.3.5
-    (analysis visit windows: one record per visit, the closest day, ties to the earlier).
+    As :func:`time_point_values` (CDISC ADaM IG v1.3, section 3.3.5).
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from retrocohort.config.time_points import exact_day
     >>> long = pd.DataFrame({"patient_id": ["a", "a", "b"], "variable": "crp",
     ...                      "day": [0, 7, 0], "value": [100.0, 20.0, 80.0]})
+    >>> from retrocohort.config.time_points import exact_day
     >>> time_point_pairs(long, ["crp"], (exact_day(0), exact_day(7)))["crp"]
                 before  after  before_day  after_day
     patient_id
@@ -339,12 +337,10 @@ def time_point_values(
 
     References
     ----------
-    CDISC Analysis Data Model Team. ADaM Implementation Guide v1.3, 2021, section 3.3.5
-    (analysis visit windows: one record per visit, the closest day, ties to the earlier).
+    CDISC ADaM Implementation Guide v1.3, 2021, section 3.3.5, as :func:`select_time_point`.
 
     Examples
     --------
-    >>> import pandas as pd
     >>> from retrocohort.config.time_points import exact_day
     >>> long = pd.DataFrame({"patient_id": ["a", "a", "a", "b", "b"], "variable": "crp",
     ...                      "day": [0, 3, 7, 0, 7], "value": [9.0, 5.0, 1.0, 8.0, 2.0]})

@@ -69,6 +69,9 @@ class TableKind:
     free_text : bool
         The statistics hold free text (a listing): cells a spreadsheet would run as formulas
         are neutralised in the CSV.
+    rule : str
+        The Snakemake rule that builds a table of this kind (recorded as the source of every
+        number a Results text takes from it).
     """
 
     name: str
@@ -77,6 +80,7 @@ class TableKind:
     figures: Callable[[Mapping[str, Any]], list[str]] | None = None
     draw: Callable[[TableRequest, str, str], pd.DataFrame] | None = None
     free_text: bool = False
+    rule: str = "cohort_table"
 
 
 def load_table_request(input: Mapping[str, str], config: Mapping[str, Any], table_id: str) -> TableRequest:

@@ -10,6 +10,7 @@ from typing import Any
 
 from retrocohort.io.atomic import write_json, write_text
 from retrocohort.io.provenance import checksums
+from retrocohort.kinds import table_kind
 from retrocohort.manuscript.docx_text import write_text_docx
 from retrocohort.manuscript.resolve import SOURCES, ResolvedText, synthetic_footnote
 
@@ -21,9 +22,9 @@ SOURCE_RULES = {
     "survival": "survival",
     "flow": "select_cohort",
 }
-#: Input name prefix of a declared table's statistics (``declared_<table id>``) and its rule.
+#: Input name prefix of a declared table's statistics (``declared_<table id>``); its rule is its
+#: kind's (:attr:`retrocohort.kinds.base.TableKind.rule`).
 DECLARED = "declared_"
-DECLARED_RULE = "cohort_table"
 
 ABOUT = (
     "Each placeholder of the template: its full-precision value, the printed text, and its "
@@ -32,8 +33,16 @@ ABOUT = (
 )
 
 
-def statistics_inputs(input: Mapping[str, str]) -> tuple[dict, dict, dict]:
+def statistics_inputs(input: Mapping[str, str], tables: Mapping[str, Any]) -> tuple[dict, dict, dict]:
     """The statistics files among a rule's inputs.
+
+    Parameters
+    ----------
+    input : mapping of str to str
+        The rule's inputs (:data:`~retrocohort.manuscript.resolve.SOURCES` names and
+        ``declared_<id>``).
+    tables : mapping
+        The study's ``tables:`` (each declared table's ``kind``, whose rule wrote its file).
 
     Returns
     -------
@@ -44,7 +53,7 @@ def statistics_inputs(input: Mapping[str, str]) -> tuple[dict, dict, dict]:
     paths = {name: input[name] for name in SOURCES if name in input}
     declared = {name[len(DECLARED) :]: path for name, path in input.items() if name.startswith(DECLARED)}
     rules = {paths[name]: SOURCE_RULES[name] for name in paths}
-    rules |= dict.fromkeys(declared.values(), DECLARED_RULE)
+    rules |= {path: table_kind(tables[tid]["kind"]).rule for tid, path in declared.items()}
     return paths, declared, rules
 
 
@@ -93,7 +102,7 @@ def write_results(
         "about": ABOUT,
         "template": template,
         "placeholders": resolved.records,
-        "inputs": checksums([template, *sources]),
+        "inputs": checksums(list(dict.fromkeys([template, *sources]))),  # a file read twice: once
         "rules": dict(rules),
         **(extra or {}),
     }

@@ -1,9 +1,10 @@
-"""Placeholder entries of the tests: the two paired time points (``results/stats/table3_paired.json``),
+"""Placeholder entries of the tests: the two paired time points (the study's paired table
+``tables.table3``: ``results/stats/table3_paired.json`` classic, ``table3.json`` as ``kind: paired``),
 group comparisons (``groups.json``) and time to event (``survival.json``).
 
 Keys
 ----
-``paired.<variable>.<stat>`` (main test of each Table 3 parameter)
+``paired.<variable>.<stat>`` (main test of each parameter of ``tables.table3``)
     ``p`` ("= 0.011" or "<0.001", for "p {{ paired.crp.p }}"), ``p_value`` ("0.011"), ``n``
     (pairs), ``test``; ``<time point>_median``/``<time point>_mean`` (continuous) or
     ``<time point>_count_pct`` (binary) for each of the two paired time points (``day0``/``day7``
@@ -56,7 +57,8 @@ def paired_entries(
     Parameters
     ----------
     records
-        The table's statistics records (``table3_paired.json`` or a declared paired table's).
+        The table's statistics records (``table3_paired.json``, or a declared paired table's
+        ``<id>.json``).
     path
         Their file (recorded as each value's source).
     config
@@ -70,7 +72,7 @@ def paired_entries(
     """
     spec = config["tables"][table_id]
     decimals = parameter_decimals(spec.get("parameters", []))
-    tags = [point.name for point in spec_points(config, spec, declared=prefix != "paired")]
+    tags = [point.name for point in spec_points(config, spec)]  # a classic Table 3 declares none
     space = Namespace()
     for index, rec in enumerate(records):
         if rec.get("role", "main") != "main":

@@ -22,8 +22,8 @@ import nbformat
 from nbformat import NotebookNode
 
 from retrocohort.analysis.presets import ranks_raw_differences
-from retrocohort.config.time_points import paired_time_points
 from retrocohort.errors import Problem, RetrocohortError
+from retrocohort.kinds.paired import spec_points
 
 TITLE = "Reviewer's walkthrough (executed by the workflow)"
 TIMEOUT_SECONDS = 600  # per cell
@@ -40,7 +40,8 @@ def notebook_parameters(
     The Table 3 row is the first continuous Table 3 parameter; the Table 1 row is the first
     Table 1 row whose variable is a continuous patient-level variable. ``config`` needs
     ``variables``, ``paired_days``, the time point keys (``time_points``, ``paired_time_points``)
-    and ``statistics`` (quantile type, decimals, Wilcoxon) of a loaded study (defaults filled
+    and ``statistics`` (quantile type, decimals, Wilcoxon) of a loaded study, and
+    ``tables.table3.time_points`` when the paired table declares them (defaults filled
     by :func:`retrocohort.config.study.load_study`). The two paired time points are
     injected as plain dicts (name, day, window, rule, tie), with the variable's ``worst``.
     """
@@ -64,7 +65,8 @@ def notebook_parameters(
                 for m in missing
             ],
         )
-    points = paired_time_points(config)
+    # the paired table's own time points when it declares them (kind: paired), else the study's
+    points = spec_points(config, config.get("tables", {}).get("table3", {}))
     stats = config["statistics"]  # a loaded study: the schema's defaults are filled
     wilcoxon = stats["wilcoxon"]
     preset = wilcoxon["preset"]

@@ -18,7 +18,8 @@ import pandas as pd
 from retrocohort.analysis.time_points import time_point_pairs
 from retrocohort.audit.checks.quantile_checks import QUANTILE_P
 from retrocohort.cohort.frames import baseline_frame
-from retrocohort.config.time_points import TimePoint, exact_day, paired_time_points, worst_directions
+from retrocohort.config.time_points import TimePoint, exact_day, worst_directions
+from retrocohort.kinds.paired import spec_points
 from retrocohort.stats.quantiles import quantile
 
 DEFAULT_QUANTILE_TYPES = (2, 6, 7)
@@ -138,7 +139,7 @@ def build_audit_data(
         table3=table3,
         statistics=dict(config["statistics"]),
         paired_days=tuple(config["paired_days"]),  # type: ignore[arg-type]
-        time_points=paired_time_points(config),
+        time_points=spec_points(config, config.get("tables", {}).get("table3", {})),  # the paired table's
         worst=worst_directions(config),
         hscore_source=str(used[0]) if len(used) == 1 else "recomputed",
         table1={}

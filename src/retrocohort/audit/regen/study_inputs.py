@@ -22,7 +22,11 @@ from retrocohort.audit.regen.regen_model import DEFAULT_QUANTILE_TYPES, AuditDat
 from retrocohort.cohort.frames import synthetic_variables
 from retrocohort.errors import InputError, Problem
 from retrocohort.io.tabular import read_parquet
+from retrocohort.kinds.paired import study_paired_stats
 
+#: The run's files; the paired table's statistics (``table3``) are the classic Table 3's
+#: ``table3_paired.json`` or a declared paired ``table3``'s ``table3.json``
+#: (:func:`retrocohort.kinds.paired.study_paired_stats`; :func:`run_files`).
 RUN_FILES = {
     "table1": "results/stats/table1.csv",
     "table3": "results/stats/table3_paired.json",
@@ -67,6 +71,33 @@ def audit_options(config: Mapping[str, Any], project: Path | None = None) -> Aud
     )
 
 
+def run_files(config: Mapping[str, Any]) -> dict[str, str]:
+    """:data:`RUN_FILES` with the statistics of the study's paired table as it declares it
+    (:func:`retrocohort.kinds.paired.study_paired_stats`).
+
+    Parameters
+    ----------
+    config : mapping
+        The loaded study (``tables``).
+
+    Returns
+    -------
+    dict of str to str
+        File key -> path relative to the study directory.
+
+    References
+    ----------
+    Apache Parquet file format specification, https://parquet.apache.org/docs/.
+
+    Examples
+    --------
+    >>> run_files({"tables": {"table3": {"kind": "paired", "parameters": []}}})["table3"]
+    'results/stats/table3.json'
+    """
+    paired = study_paired_stats(config.get("tables", {}))
+    return {**RUN_FILES, **({"table3": f"{paired}.json"} if paired else {})}
+
+
 def load_run_data(project: Path, config: Mapping[str, Any]) -> AuditData:
     """The validated cohort data of a finished run in ``project`` (see module docstring).
 
@@ -75,12 +106,13 @@ def load_run_data(project: Path, config: Mapping[str, Any]) -> AuditData:
     InputError
         Listing every missing result file, or when the selection flow and the cohort disagree.
     """
-    paths = {k: project / v for k, v in RUN_FILES.items()}
+    files = run_files(config)
+    paths = {k: project / v for k, v in files.items()}
     missing = [
         Problem(
             "missing result file",
             file=str(p),
-            expected=f"a finished `retrocohort run` in {project} (it writes {RUN_FILES[k]})",
+            expected=f"a finished `retrocohort run` in {project} (it writes {files[k]})",
         )
         for k, p in paths.items()
         if not p.exists()
