@@ -117,9 +117,9 @@ def test_the_footnote_names_the_matched_sample(tmp_path):
     table = sample_footnote(
         Table(title="T", columns=["a"], rows=[Row(["1"])], footnotes=["old"], label="tab:t"), SPEC, analysed
     )
-    assert table.footnotes[0].startswith(
-        "Patients: the matched sample of treatment comparison 'psm' (n = 24 in 8"
-    )
+    assert table.footnotes[0].startswith("Patients: the propensity-score matched sample (n = 24 in 8")
+    assert "robust (sandwich) standard errors clustered on the matched sets" in table.footnotes[0]
+    assert "'psm'" not in table.footnotes[0]  # a config key is never printed
     assert table.footnotes[1] == "old"
     assert set(analysed.columns) >= {WEIGHT_COLUMN, SET_COLUMN}
 

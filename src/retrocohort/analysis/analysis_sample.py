@@ -315,12 +315,14 @@ def with_sample_model(spec: Mapping[str, Any], frame: pd.DataFrame) -> Mapping[s
 
 
 def sample_sentence(name: str, n: int, sets: int | None) -> str:
-    """The footnote naming the analysed sample.
+    """The first footnote of a table fitted on a treatment comparison's sample: which patients
+    (the matched or weighted sample, its n and matched sets), their weights and the variance
+    the design requires, in words (the comparison's key ``name`` is a config name, never printed).
 
     Parameters
     ----------
     name : str
-        The treatment comparison.
+        The treatment comparison (not printed; kept so callers name what they describe).
     n : int
         Patients analysed.
     sets : int, optional
@@ -333,18 +335,22 @@ def sample_sentence(name: str, n: int, sets: int | None) -> str:
 
     References
     ----------
-    Austin PC, Stuart EA. Stat Med 2015;34:3661-79 (reporting the analysed sample).
+    Austin PC, Stuart EA. Stat Med 2015;34:3661-79 (reporting the analysed sample and its variance).
 
     Examples
     --------
     >>> sample_sentence("psm", 120, 40)
-    "Patients: the matched sample of treatment comparison 'psm' (n = 120 in 40 matched sets), each weighted by its matching weight."
+    'Patients: the propensity-score matched sample (n = 120 in 40 matched sets), each weighted by its matching weight; robust (sandwich) standard errors clustered on the matched sets.'
     >>> sample_sentence("iptw", 300, None)
-    "Patients: the weighted sample of treatment comparison 'iptw' (n = 300), each weighted by its weight."
+    'Patients: the inverse-probability-weighted sample (n = 300), each weighted by its weight; robust (sandwich) standard errors.'
     """
+    del name  # the comparison's config key is not prose
     if sets is not None:
         return (
-            f"Patients: the matched sample of treatment comparison '{name}' (n = {n} in {sets} matched "
-            "sets), each weighted by its matching weight."
+            f"Patients: the propensity-score matched sample (n = {n} in {sets} matched sets), each "
+            "weighted by its matching weight; robust (sandwich) standard errors clustered on the matched sets."
         )
-    return f"Patients: the weighted sample of treatment comparison '{name}' (n = {n}), each weighted by its weight."
+    return (
+        f"Patients: the inverse-probability-weighted sample (n = {n}), each weighted by its weight; "
+        "robust (sandwich) standard errors."
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from retrocohort.cohort.time_units import time_unit
 from retrocohort.config.check import variable_label
 from retrocohort.figures.at_risk import check_at_risk_times
 from retrocohort.format.pvalues import p_value_format, printed_p_relation
@@ -99,5 +100,5 @@ def time_axis_label(spec: Mapping[str, Any], config: Mapping[str, Any], where: s
     (days)"), after checking that the ``at_risk_times`` lie on the axis
     (:func:`retrocohort.figures.at_risk.check_at_risk_times`, naming the key path ``where``)."""
     check_at_risk_times(spec.get("at_risk_times"), spec.get("time_axis_max"), where)
-    unit = config["variables"].get(spec["time"], {}).get("unit", "")
+    unit = time_unit(config, spec["time"])
     return spec.get("time_label", variable_label(config, spec["time"]) + (f" ({unit})" if unit else ""))
