@@ -144,9 +144,45 @@ def where_criteria(spec: Mapping[str, Any], table_id: str) -> list[dict]:
 
 
 def table_population(frame: pd.DataFrame, spec: Mapping[str, Any], table_id: str) -> pd.DataFrame:
-    """The patients of ``frame`` meeting every ``where:`` condition of the table (all of them
-    without ``where:``), by :func:`retrocohort.cohort.selection.apply_selection`: a patient whose
-    variable is missing is left out unless the condition says ``missing: include``."""
+    """The patients of ``frame`` meeting every ``where:`` condition of the table.
+
+    The conditions are applied in order by :func:`retrocohort.cohort.selection.apply_selection`
+    (the grammar of ``selection.criteria``): a patient whose variable is missing is left out
+    unless the condition says ``missing: include``. A table without ``where:`` keeps everyone.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per patient of the analysed cohort.
+    spec : mapping
+        The table's config entry (``where:`` a list of conditions: ``column``, ``operator``,
+        ``value``, ``missing``; schema defaults filled).
+    table_id : str
+        The table's key under ``tables:``; a condition without ``id`` is named
+        ``tables/<id>/where/<i>`` in errors and in the flow.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``frame`` meeting every condition, in their order (``frame`` itself when
+        the table declares no ``where:``).
+
+    References
+    ----------
+    von Elm E, Altman DG, Egger M, et al. The Strengthening the Reporting of Observational
+    Studies in Epidemiology (STROBE) statement. Lancet 2007;370:1453-7 (item 13: the number of
+    participants at each stage; the footnote states the table's population with its n).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"sex": ["f", "m", "f", None], "age": [30, 40, 50, 60]})
+    >>> spec = {"where": [{"column": "sex", "operator": "==", "value": "f", "missing": "exclude"}]}
+    >>> table_population(frame, spec, "table5")["age"].tolist()
+    [30, 50]
+    >>> len(table_population(frame, {}, "table5"))
+    4
+    """
     criteria = where_criteria(spec, table_id)
     return apply_selection(frame, criteria)[0] if criteria else frame
 
@@ -160,6 +196,15 @@ def declared_table_statistics(
     columns: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Full-precision statistics of the declared table ``table_id``.
+
+    A ``descriptive`` table is summarised by
+    :func:`retrocohort.analysis.stratified.stratified_statistics` (variable kinds and category
+    levels from ``variables:``, the test of each row from the one test policy,
+    :func:`retrocohort.analysis.test_policy.resolve_tests`); a ``regression`` table by
+    :func:`retrocohort.analysis.regression.regression_analysis` (categorical predictors in
+    their declared level order, the first declared level the reference unless the table says);
+    a ``listing`` returns the listed values. This function only turns the config entry into
+    those functions' arguments: the numbers are theirs.
 
     Parameters
     ----------
@@ -189,6 +234,29 @@ def declared_table_statistics(
         for a variable that is not long-format). Listing: patient_id and the listed variables
         (a column at a time point named ``<variable>@<time point>`` when the listing shows
         the variable at two).
+
+    References
+    ----------
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361-5 (the
+    quartiles, ``statistics.quantile_type``).
+    Sjoberg DD, Whiting K, Curry M, Lavery JA, Larmarange J. Reproducible summary tables with
+    the gtsummary package. R J 2021;13:570-80 (the descriptive layout and default tests).
+    Hosmer DW, Lemeshow S, Sturdivant RX. Applied Logistic Regression, 3rd ed. Wiley, 2013;
+    Cox DR. Regression models and life-tables. J R Stat Soc B 1972;34:187-220 (the models).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"arm": ["a", "a", "a", "b", "b", "b"],
+    ...                       "age": [30.0, 35.0, 40.0, 50.0, 55.0, 60.0]})
+    >>> spec = {"kind": "descriptive", "by": "arm", "rows": [{"variable": "age"}],
+    ...         "missing": "ifany", "exact_max_n": 50}
+    >>> variables = {"arm": {"kind": "categorical"}, "age": {"kind": "continuous"}}
+    >>> statistics = {"quantile_type": 7, "chi_square_correction": False}
+    >>> stats = declared_table_statistics(frame, "table5", spec, variables, statistics)
+    >>> stats[["variable", "test", "p_value", "median@Overall", "median@a", "median@b"]]
+      variable            test  p_value  median@Overall  median@a  median@b
+    0      age  Mann-Whitney U      0.1            45.0      35.0      55.0
     """
     columns = columns or {}
     if spec["kind"] == "listing":  # the listed values themselves, one row per patient
