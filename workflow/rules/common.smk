@@ -61,6 +61,9 @@ TABLE2 = "table2" in TABLES and "table2" not in DECLARED_TABLES
 TABLE3 = "table3" in TABLES and "table3" not in DECLARED_TABLES
 SELECTION_CATEGORY = "2. HScore and selection" if HSCORE else "2. Cohort selection"
 CLASSIC_TABLES = [t for t, on in (("table1", TABLE1), ("table2", TABLE2), ("table3", TABLE3)) if on]
+# A Table 1 whose statistics (results/stats/table1.csv) the audit, notebook and manuscript read:
+# classic, or declared `kind: descriptive` (retrocohort.analysis.descriptive.summary_records reads both).
+TABLE1_STATS = TABLE1 or TABLES.get("table1", {}).get("kind") == "descriptive"
 # Scheduling (higher starts first among ready jobs): the long chain after hscore
 # (paired_tests -> tables -> notebook/audit) first, then the longer leaves (figures, survival); the short ones
 # (hscore_csv, provenance: default 0) fill the gaps.
@@ -89,7 +92,7 @@ def table1_statistic_rows():
     keep = ("variable", "stat", "level", "time_point")
     return [
         {"section": True} if "section" in row else {k: row[k] for k in keep if k in row}
-        for row in (TABLES["table1"]["rows"] if TABLE1 else [])
+        for row in (TABLES["table1"]["rows"] if TABLE1_STATS else [])
     ]
 
 
@@ -167,7 +170,7 @@ def all_outputs():
 
 #: The config keys each kind reads besides the table's own entry and the shared ones.
 KIND_KEYS = {
-    "descriptive": ["statistics/mann_whitney", "statistics/chi_square"],
+    "descriptive": ["statistics/mann_whitney", "statistics/chi_square", "study/synthetic_note"],
     "regression": [],
     "listing": [],
     "comparison": ["statistics/mann_whitney", "statistics/chi_square", "study/synthetic_note"],

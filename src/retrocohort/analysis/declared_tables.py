@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from retrocohort.analysis.descriptive import variable_kind
 from retrocohort.analysis.groups import group_assignment, group_key
 from retrocohort.analysis.presets import chi_square_correction, mann_whitney_options
 from retrocohort.analysis.regression import regression_analysis
@@ -23,13 +24,22 @@ from retrocohort.config.time_points import with_frame_columns
 from retrocohort.errors import ConfigError, Problem
 
 
-def descriptive_rows(spec: Mapping[str, Any], variables: Mapping[str, Any]) -> list[dict]:
-    """The table's rows with each variable's kind (``count`` summarised as continuous) and, for
-    a categorical variable, its declared ``categories`` as the level order, unless the row says."""
+def descriptive_rows(
+    spec: Mapping[str, Any], variables: Mapping[str, Any], derived: Mapping[str, Any] | None = None
+) -> list[dict]:
+    """The table's rows with each variable's kind (declared, or of a ``derived:`` variable by
+    :func:`retrocohort.analysis.descriptive.variable_kind`; ``count`` summarised as continuous)
+    and, for a categorical variable, its declared ``categories`` as the level order, unless the
+    row says. A section row (``{section: text}``) is kept as it is."""
     rows = []
     for row in spec["rows"]:
+        if "section" in row:
+            rows.append(dict(row))
+            continue
         declared = variables.get(row["variable"], {})
-        kind = row.get("kind") or KIND_ALIASES.get(declared.get("kind"), declared.get("kind"))
+        known = row["variable"] in variables or row["variable"] in (derived or {})
+        declared_kind = variable_kind(row["variable"], variables, derived or {}) if known else None
+        kind = row.get("kind") or KIND_ALIASES.get(declared_kind, declared_kind)
         out = {**row, **({"kind": kind} if kind in ("binary", "categorical", "continuous") else {})}
         if out.get("kind") == "categorical" and "levels" not in out and declared.get("categories"):
             out["levels"] = list(declared["categories"])
@@ -128,7 +138,7 @@ def _with_time_points(
     keys = [f"tables/{table_id}/rows/{int(r)}" for r in stats["row"]]
     records = [time_point_record(columns, k) for k in keys]
     return stats.assign(
-        variable=[rows[int(r)]["variable"] for r in stats["row"]],
+        variable=[rows[int(r)].get("variable") for r in stats["row"]],
         time_point=[r["time_point"] for r in records],
         time_point_window=[r["time_point_window"] for r in records],
     )
@@ -194,6 +204,7 @@ def declared_table_statistics(
     variables: Mapping[str, Any],
     statistics: Mapping[str, Any],
     columns: Mapping[str, Any] | None = None,
+    derived: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Full-precision statistics of the declared table ``table_id``.
 
@@ -223,6 +234,9 @@ def declared_table_statistics(
         ``{row key path: (frame column, variable, time point)}`` of the long-format rows
         (:func:`retrocohort.analysis.frames.row_columns`): each such row reads its column, and
         a descriptive table's statistics record ``time_point`` and ``time_point_window``.
+    derived : mapping, optional
+        The study's ``derived:`` (the kind of a derived variable in a descriptive row: a flag
+        is binary, a count continuous).
 
     Returns
     -------
@@ -279,13 +293,15 @@ def declared_table_statistics(
     absent = [  # a declared measurement nobody in the cohort has on the baseline day: all missing
         r["variable"]
         for r in spec["rows"]
-        if r["variable"] not in frame and variables.get(r["variable"], {}).get("table") == "measurements"
+        if "variable" in r
+        and r["variable"] not in frame
+        and variables.get(r["variable"], {}).get("table") == "measurements"
     ]
     frame = frame.assign(**{name: np.nan for name in absent}) if absent else frame
     check_group_labels(frame, table_id, spec)
     stats = stratified_statistics(
         frame,
-        with_frame_columns(descriptive_rows(spec, variables), f"tables/{table_id}/rows", columns),
+        with_frame_columns(descriptive_rows(spec, variables, derived), f"tables/{table_id}/rows", columns),
         spec.get("by"),
         group_labels=spec.get("group_labels") or _category_groups(spec.get("by"), variables),
         hf_type=int(statistics["quantile_type"]),

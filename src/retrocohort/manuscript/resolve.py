@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from retrocohort.analysis.descriptive import summary_records
 from retrocohort.errors import ConfigError, InputError, Problem
 from retrocohort.manuscript.namespace import NOT_COMPUTED_TEXT, Namespace, TextStyle
 from retrocohort.manuscript.sources_declared import declared_entries
@@ -71,7 +72,7 @@ def build_namespace(
     space = Namespace()
     parts = [flow_entries(flow, paths["flow"], style)]
     if paths.get("table1"):
-        table1 = pd.read_csv(paths["table1"])
+        table1 = summary_records(pd.read_csv(paths["table1"]), config["statistics"]["quantile_type"])
         parts.append(table1_entries(table1, paths["table1"], config, cohort_size(flow), style))
     if paths.get("paired"):
         parts.append(paired_entries(read_json_records(paths["paired"]), paths["paired"], config, style))

@@ -26,9 +26,11 @@ from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_pa
 
 
 def _row_specs(config: Mapping) -> dict[str, Mapping]:
-    """Table 1 row layout by variable (decimals, pct_decimals), from the loaded study."""
-    rows = config["tables"]["table1"]["rows"]
-    return {spec["variable"]: spec for spec in rows if "variable" in spec}
+    """Table 1 row layout by variable (decimals, pct_decimals), from the loaded study: a classic
+    row's own (the schema fills them), else a declared descriptive table's."""
+    table = config["tables"]["table1"]
+    own = {key: table[key] for key in ("decimals", "pct_decimals") if key in table}
+    return {spec["variable"]: {**own, **spec} for spec in table["rows"] if "variable" in spec}
 
 
 def _count_entries(
