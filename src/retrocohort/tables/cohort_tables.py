@@ -137,7 +137,7 @@ def _stratum_cells(
     return [_count_cell(rec, s, pct, style.rule, shown_missing) for s in names]
 
 
-def _row_label(rec: Mapping, spec: Mapping, label_statistic: bool = True) -> str:
+def _row_label(rec: Mapping, spec: Mapping, label_statistic: bool) -> str:
     """A row's printed label: a level's label, "Missing", or the variable's label followed by
     its statistic ("Age, median [Q1–Q3]") unless the table states it in a header instead
     (``label_statistic: false``)."""
@@ -225,7 +225,7 @@ def build_stratified_table(
         head = rec["row_type"] in ("value", "variable")
         synthetic = synthetic_note is not None and head and rec.get("synthetic") in (True, 1)
         marked |= synthetic
-        cells = [synthetic_label(_row_label(rec, row_spec, spec.get("label_statistic", True)), synthetic)]
+        cells = [synthetic_label(_row_label(rec, row_spec, spec["label_statistic"]), synthetic)]
         if show_reference:
             cells.append(reference_cell(row_spec, _row_grouping(rec, names, row_spec, style)) if head else "")
         cells += _stratum_cells(rec, names, row_spec, style, int(rec["row"]) in with_missing)
