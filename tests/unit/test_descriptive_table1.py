@@ -172,3 +172,20 @@ def test_a_label_that_already_states_its_unit_gets_no_second_one(frame):
     table = build_declared_table(_stats(frame, config), "table1", config, n_patients=5)
     labels = [str(row.cells[0]) for row in table.rows]
     assert "CRP (% of normal), median [Q1–Q3]" in labels
+
+
+def test_values_json_names_the_rule_and_columns_of_a_declared_table1():
+    """values.json traces each number to its file, column and rule: a declared Table 1's CSV is
+    written by cohort_table and holds the Overall column as <statistic>@Overall."""
+    from retrocohort.manuscript.results_files import statistics_inputs
+    from retrocohort.manuscript.sources_descriptive import _in_file
+
+    inputs = {
+        "flow": "f.csv",
+        "table1": "results/stats/table1.csv",
+        "declared_table1": "results/stats/table1.json",
+    }
+    assert statistics_inputs(inputs)[2]["results/stats/table1.csv"] == "cohort_table"
+    assert statistics_inputs({"flow": "f.csv", "table1": "t1.csv"})[2]["t1.csv"] == "table1_statistics"
+    assert _in_file("denominator-count", "@Overall") == "denominator@Overall-count@Overall"
+    assert _in_file("median,q1,q3", "") == "median,q1,q3"

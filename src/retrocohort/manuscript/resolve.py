@@ -72,8 +72,10 @@ def build_namespace(
     space = Namespace()
     parts = [flow_entries(flow, paths["flow"], style)]
     if paths.get("table1"):
-        table1 = summary_records(pd.read_csv(paths["table1"]), config["statistics"]["quantile_type"])
-        parts.append(table1_entries(table1, paths["table1"], config, cohort_size(flow), style))
+        raw = pd.read_csv(paths["table1"])
+        table1 = summary_records(raw, config["statistics"]["quantile_type"])
+        suffix = "@Overall" if "n_group@Overall" in raw else ""  # a declared table's own columns
+        parts.append(table1_entries(table1, paths["table1"], config, cohort_size(flow), style, suffix))
     if paths.get("paired"):
         parts.append(paired_entries(read_json_records(paths["paired"]), paths["paired"], config, style))
     if paths.get("groups"):

@@ -45,6 +45,8 @@ def statistics_inputs(input: Mapping[str, str]) -> tuple[dict, dict, dict]:
     declared = {name[len(DECLARED) :]: path for name, path in input.items() if name.startswith(DECLARED)}
     rules = {paths[name]: SOURCE_RULES[name] for name in paths}
     rules |= dict.fromkeys(declared.values(), DECLARED_RULE)
+    if "table1" in declared and "table1" in paths:  # a Table 1 declared by kind: its CSV too
+        rules[paths["table1"]] = DECLARED_RULE
     return paths, declared, rules
 
 

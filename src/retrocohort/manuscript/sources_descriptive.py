@@ -17,7 +17,9 @@ Keys
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pandas as pd
 
@@ -94,10 +96,19 @@ def location_entries(rec: dict, decimals: int, style: TextStyle, where: dict) ->
     return out
 
 
+def _in_file(column: str, suffix: str) -> str:
+    """A source column as the file names it: ``median`` -> ``median@Overall`` in a declared
+    table's file (``count,denominator`` and ``denominator-count`` part by part)."""
+    return re.sub(r"[a-z_0-9]+", lambda m: m.group(0) + suffix, column) if suffix else column
+
+
 def table1_entries(
-    stats: pd.DataFrame, path: str, config: Mapping, cohort_n: int, style: TextStyle
+    stats: pd.DataFrame, path: str, config: Mapping, cohort_n: int, style: TextStyle, column_suffix: str = ""
 ) -> Namespace:
-    """Entries ``table1.<variable>.<stat>`` of every non-section row of ``table1.csv``."""
+    """Entries ``table1.<variable>.<stat>`` of every non-section row of ``table1.csv`` (records
+    in the classic layout, :func:`retrocohort.analysis.descriptive.summary_records`); each
+    entry's source column is the file's: ``column_suffix`` "@Overall" for a Table 1 declared
+    ``kind: descriptive``, whose file holds its Overall column as ``<statistic>@Overall``."""
     specs = _row_specs(config)
     space = Namespace()
     for index, rec in enumerate(stats.to_dict("records")):
@@ -111,6 +122,7 @@ def table1_entries(
             entries = _count_entries(rec, spec, cohort_n, style, where) if known else {}
         else:
             entries = location_entries(rec, int(spec["decimals"]), style, where)
+        entries = {k: replace(e, column=_in_file(e.column, column_suffix)) for k, e in entries.items()}
         space.add_all(f"table1.{key_part(variable)}", entries)
     return space
 
