@@ -189,3 +189,33 @@ def test_values_json_names_the_rule_and_columns_of_a_declared_table1():
     assert statistics_inputs({"flow": "f.csv", "table1": "t1.csv"})[2]["t1.csv"] == "table1_statistics"
     assert _in_file("denominator-count", "@Overall") == "denominator@Overall-count@Overall"
     assert _in_file("median,q1,q3", "") == "median,q1,q3"
+
+
+def test_a_categorical_row_of_a_declared_table1_gives_one_key_per_level(frame):
+    """The Results text of a declared one-column Table 1 with a categorical row: keys
+    table1.<variable>.<level>.*, never the same key twice (a ConfigError before)."""
+    from retrocohort.manuscript.namespace import TextStyle
+    from retrocohort.manuscript.sources_descriptive import table1_entries
+
+    variables = {
+        **VARIABLES,
+        "grade": {"kind": "categorical", "categories": ["low", "high"], "label": "Grade"},
+    }
+    rows = [{"variable": "grade"}, {"variable": "age"}]
+    config = filled(
+        {
+            "variables": variables,
+            "derived": {},
+            "statistics": {"rounding": "half_up"},
+            "tables": {"table1": {"kind": "descriptive", "rows": rows}},
+        }
+    )
+    data = frame.assign(grade=["low", "high", "high", None, "low"])
+    stats = declared_table_statistics(
+        data, "table1", config["tables"]["table1"], variables, config["statistics"]
+    )
+    records = summary_records(stats.assign(synthetic=False), 7)
+    space = table1_entries(records, "t1.csv", config, 5, TextStyle.from_config(config), "@Overall")
+    assert space["table1.grade.high.count"].value == 2 and space["table1.grade.low.count"].value == 2
+    assert space["table1.grade.high.count"].column == "count@Overall"
+    assert space["table1.age.median"].value == 50.0

@@ -62,8 +62,12 @@ TABLE3 = "table3" in TABLES and "table3" not in DECLARED_TABLES
 SELECTION_CATEGORY = "2. HScore and selection" if HSCORE else "2. Cohort selection"
 CLASSIC_TABLES = [t for t, on in (("table1", TABLE1), ("table2", TABLE2), ("table3", TABLE3)) if on]
 # A Table 1 whose statistics (results/stats/table1.csv) the audit, notebook and manuscript read:
-# classic, or declared `kind: descriptive` (retrocohort.analysis.descriptive.summary_records reads both).
-TABLE1_STATS = TABLE1 or TABLES.get("table1", {}).get("kind") == "descriptive"
+# classic, or declared `kind: descriptive` with one column (no `by`), as the flagship's
+# (retrocohort.analysis.descriptive.summary_records reads both). A Table 1 by group is read only
+# as the declared table it is (tables.table1.* keys of the Results text).
+TABLE1_STATS = TABLE1 or (
+    TABLES.get("table1", {}).get("kind") == "descriptive" and "by" not in TABLES["table1"]
+)
 # Scheduling (higher starts first among ready jobs): the long chain after hscore
 # (paired_tests -> tables -> notebook/audit) first, then the longer leaves (figures, survival); the short ones
 # (hscore_csv, provenance: default 0) fill the gaps.

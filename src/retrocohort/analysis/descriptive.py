@@ -353,7 +353,8 @@ def summary_records(stats: pd.DataFrame, hf_type: int) -> pd.DataFrame:
         :data:`STAT_COLUMNS`: ``row``, ``variable``, ``stat`` (``count_pct`` for a binary row
         or a categorical level, the printed statistic of a continuous row, ``section`` for a
         heading, else the row type: ``variable`` for a categorical variable's heading,
-        ``missing``), the overall numbers, ``synthetic`` and ``note``
+        ``missing``; a level's ``variable`` is ``<variable>.<level>``), the overall numbers,
+        ``synthetic`` and ``note``
         (:func:`missing_statistics_note`).
 
     References
@@ -389,10 +390,12 @@ def summary_records(stats: pd.DataFrame, hf_type: int) -> pd.DataFrame:
         if counted:
             numbers.update({k: np.nan for k in ("median", "q1", "q3", "mean", "sd", "min", "max")})
         synthetic = rec.get("synthetic", False)
+        level = rec.get("level")
         records.append(
             {
                 "row": rec["row"],
-                "variable": rec["variable"],
+                # a categorical variable's level: its own row name, "<variable>.<level>"
+                "variable": rec["variable"] if row_type != "level" else f"{rec['variable']}.{level}",
                 "stat": stat,
                 **numbers,
                 "quantile_type": hf_type,

@@ -3,7 +3,7 @@ the cohort flow (``results/selection/flow.csv``).
 
 Keys
 ----
-``table1.<variable>.<stat>``
+``table1.<variable>.<stat>`` (``table1.<variable>.<level>.<stat>`` for a level of a categorical row)
     For an ``n (%)`` row: ``count``, ``denominator``, ``pct`` ("62%"), ``count_pct``
     ("13 (62%)", or "5/20 (25%)" when the denominator is smaller than the cohort). For a
     median/mean row: ``median``, ``q1``, ``q3``, ``iqr`` ("33.0–58.0"), ``median_iqr``
@@ -112,9 +112,9 @@ def table1_entries(
     specs = _row_specs(config)
     space = Namespace()
     for index, rec in enumerate(stats.to_dict("records")):
-        if rec["stat"] == "section":
+        if rec["stat"] in ("section", "variable", "missing"):  # no number of its own
             continue
-        variable = rec["variable"]
+        variable, _, level = str(rec["variable"]).partition(".")  # a categorical level: "<variable>.<level>"
         spec = specs[variable]
         where = {"file": path, "row": index, "synthetic": bool(rec["synthetic"])}
         if rec["stat"] == "count_pct":
@@ -123,7 +123,7 @@ def table1_entries(
         else:
             entries = location_entries(rec, int(spec["decimals"]), style, where)
         entries = {k: replace(e, column=_in_file(e.column, column_suffix)) for k, e in entries.items()}
-        space.add_all(f"table1.{key_part(variable)}", entries)
+        space.add_all(f"table1.{key_part(variable)}" + (f".{key_part(level)}" if level else ""), entries)
     return space
 
 
