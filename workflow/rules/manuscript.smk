@@ -117,6 +117,7 @@ else:
             config=config_keys(
                 "statistics/rounding",
                 "statistics/p_value",
+                "statistics/quantile_type",  # a declared Table 1's quartiles (summary_records)
                 "study/title",
                 "study/synthetic_note",
                 "tables",

@@ -73,8 +73,9 @@ def build_namespace(
     parts = [flow_entries(flow, paths["flow"], style)]
     if paths.get("table1"):
         raw = pd.read_csv(paths["table1"])
-        table1 = summary_records(raw, config["statistics"]["quantile_type"])
-        suffix = "@Overall" if "n_group@Overall" in raw else ""  # a declared table's own columns
+        declared_layout = "n_group@Overall" in raw  # a Table 1 declared kind: descriptive
+        table1 = summary_records(raw, config["statistics"]["quantile_type"]) if declared_layout else raw
+        suffix = "@Overall" if declared_layout else ""  # the declared table's own column names
         parts.append(table1_entries(table1, paths["table1"], config, cohort_size(flow), style, suffix))
     if paths.get("paired"):
         parts.append(paired_entries(read_json_records(paths["paired"]), paths["paired"], config, style))
