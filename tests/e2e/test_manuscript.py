@@ -72,6 +72,7 @@ def test_every_placeholder_resolved_and_traceable(study):
         assert source["rule"] in {
             "select_cohort",
             "table1_statistics",
+            "cohort_table",  # a Table 1 declared kind: descriptive (the flagship's)
             "paired_tests",
             "paired_table",
             "group_comparisons",

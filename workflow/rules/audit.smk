@@ -17,7 +17,7 @@ audit_outputs = lambda: AUDIT_FILES if AUDIT_PUBLISHED else []
 rule audit:
     input:
         # the classic tables and the HScore, when the study has them
-        table1=[f"{RESULTS}/stats/table1.csv"] if TABLE1 else [],
+        table1=[f"{RESULTS}/stats/table1.csv"] if TABLE1_STATS else [],
         table3=[f"{PAIRED_STATS}.json"] if PAIRED else [],  # tables.table3, classic or kind: paired
         hscore=[f"{RESULTS}/hscore/hscore.parquet"] if HSCORE else [],
         flow=f"{RESULTS}/selection/flow.csv",

@@ -70,6 +70,13 @@ CLASSIC_TABLES = [t for t, on in (("table1", TABLE1), ("table2", TABLE2), ("tabl
 PAIRED_TABLES = [tid for tid in DECLARED_TABLES if TABLES[tid]["kind"] == "paired"]
 PAIRED_STATS = study_paired_stats(TABLES)
 PAIRED = PAIRED_STATS is not None
+# A Table 1 whose statistics (results/stats/table1.csv) the audit, notebook and manuscript read:
+# classic, or declared `kind: descriptive` with one column (no `by`), as the flagship's
+# (retrocohort.analysis.descriptive.summary_records reads both). A Table 1 by group is read only
+# as the declared table it is (tables.table1.* keys of the Results text).
+TABLE1_STATS = TABLE1 or (
+    TABLES.get("table1", {}).get("kind") == "descriptive" and "by" not in TABLES["table1"]
+)
 # Scheduling (higher starts first among ready jobs): the long chain after hscore
 # (paired_tests -> tables -> notebook/audit) first, then the longer leaves (figures, survival); the short ones
 # (hscore_csv, provenance: default 0) fill the gaps.
@@ -98,7 +105,7 @@ def table1_statistic_rows():
     keep = ("variable", "stat", "level", "time_point")
     return [
         {"section": True} if "section" in row else {k: row[k] for k in keep if k in row}
-        for row in (TABLES["table1"]["rows"] if TABLE1 else [])
+        for row in (TABLES["table1"]["rows"] if TABLE1_STATS else [])
     ]
 
 
@@ -176,7 +183,7 @@ def all_outputs():
 
 #: The config keys each kind reads besides the table's own entry and the shared ones.
 KIND_KEYS = {
-    "descriptive": ["statistics/mann_whitney", "statistics/chi_square"],
+    "descriptive": ["statistics/mann_whitney", "statistics/chi_square", "study/synthetic_note"],
     "regression": [],
     "listing": [],
     "comparison": ["statistics/mann_whitney", "statistics/chi_square", "study/synthetic_note"],

@@ -16,7 +16,7 @@ MANUSCRIPT_OPTIONAL = {
 # Every statistics file a Results text may read: the flow, the classic Table 1 and paired Table 3
 # when declared, the optional files and each declared table's statistics (input `declared_<id>`).
 RESULTS_SOURCES = {
-    **({"table1": f"{RESULTS}/stats/table1.csv"} if TABLE1 else {}),
+    **({"table1": f"{RESULTS}/stats/table1.csv"} if TABLE1_STATS else {}),
     # the study's paired table (tables.table3, classic or kind: paired): keys paired.*
     **({"paired": f"{PAIRED_STATS}.json"} if PAIRED else {}),
     "flow": f"{RESULTS}/selection/flow.csv",
@@ -28,7 +28,7 @@ MANUSCRIPT_ON = os.path.exists(MANUSCRIPT_TEMPLATE)
 # record (one sentence per method, from retrocohort.manuscript.method_sentences).
 METHODS_SOURCES = {
     os.path.basename(path).split(".")[0]: path
-    for path in ([f"{RESULTS}/stats/table1.csv"] if TABLE1 else [])
+    for path in ([f"{RESULTS}/stats/table1.csv"] if TABLE1_STATS else [])
     + ([f"{RESULTS}/stats/table3_paired.json"] if TABLE3 else [])
     + list(MANUSCRIPT_OPTIONAL.values())
     + [f"{RESULTS}/stats/{tid}.json" for tid in DECLARED_TABLES]
@@ -118,6 +118,7 @@ else:
             config=config_keys(
                 "statistics/rounding",
                 "statistics/p_value",
+                "statistics/quantile_type",  # a declared Table 1's quartiles (summary_records)
                 "study/title",
                 "study/synthetic_note",
                 "tables",

@@ -6,7 +6,7 @@ NOTEBOOK_SOURCE = os.path.relpath(os.path.join(workflow.basedir, "notebooks", "r
 
 # A one-line lambda, not a def: `snakemake --lint` flags functions next to rules.
 # It walks through Table 1 and the paired tests: a study without both has no notebook.
-NOTEBOOK = TABLE1 and PAIRED  # the paired table: tables.table3, classic or kind: paired
+NOTEBOOK = TABLE1_STATS and PAIRED  # the paired table: tables.table3, classic or kind: paired
 notebook_outputs = lambda: (
     [f"{NOTEBOOKS}/reviewer_walkthrough.{ext}" for ext in ("ipynb", "html")] if NOTEBOOK else []
 )

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from retrocohort.analysis.descriptive import summary_records
 from retrocohort.audit.published import load_study
 from retrocohort.audit.regen.calibration import load_calibration
 from retrocohort.audit.regen.regenerated import DEFAULT_QUANTILE_TYPES, build_audit_data
@@ -72,7 +73,9 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         table3_records=_records(t3) if (t3 := optional_input(input, "table3")) else (),
         synthetic=synthetic_variables(config, sources),
         config=config,
-        table1=pd.read_csv(t1) if (t1 := optional_input(input, "table1")) else None,
+        table1=summary_records(pd.read_csv(t1), config["statistics"]["quantile_type"])
+        if (t1 := optional_input(input, "table1"))
+        else None,
         group_records=_records(groups) if (groups := optional_input(input, "groups")) else (),
     )
     cohort_n = int(pd.read_csv(input["flow"])["n_out"].iloc[-1]) if "flow" in input else len(data.frame)

@@ -15,11 +15,10 @@ from retrocohort.ingest.policies import with_adjustment_footnotes
 from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import read_parquet, write_csv, write_text
 from retrocohort.pipeline.step import optional_input, run_step
-from retrocohort.render.annotate import mark_published_disagreements
 from retrocohort.render.latex import standalone_document
 from retrocohort.render.model import Table
 from retrocohort.tables.build import build_table1, build_table2, build_table3
-from retrocohort.tables.published_marks import PrintedRow, table1_disagreements
+from retrocohort.tables.published_marks import mark_published, published_rows
 from retrocohort.tables.suppression import small_cell_k, suppress_table
 from retrocohort.tables.write import write_table_formats
 
@@ -27,22 +26,14 @@ from retrocohort.tables.write import write_table_formats
 TABLE_STEMS = ("table1", "table2", "table3")
 
 
-def _published_rows(path: str) -> list[PrintedRow]:
-    """The paper's printed Table 1 numbers (for the ‡ marks of rows that differ)."""
-    return [
-        PrintedRow(n.variable, n.statistic, n.values, n.decimals, n.printed)
-        for n in load_study(path).numbers
-        if n.where.strip().lower() == "table 1"
-    ]
-
-
 def _table1(input: dict, config, n_patients: int) -> Table:
     t1 = pd.read_csv(optional_input(input, "table1"))
     table1 = suppress_table(build_table1(t1, config, n_patients), t1, small_cell_k(config))
     published = optional_input(input, "published")
     if published:  # rows that differ from the paper: ‡ and a footnote to the audit
-        disagree = table1_disagreements(t1, _published_rows(published), config["statistics"]["rounding"])
-        table1 = mark_published_disagreements(table1, disagree, "results/audit/audit.md")
+        printed = published_rows(load_study(published).numbers, "Table 1")
+        rule, hf = config["statistics"]["rounding"], config["statistics"]["quantile_type"]
+        table1 = mark_published(table1, t1, printed, rule, hf, "results/audit/audit.md")
     return table1
 
 

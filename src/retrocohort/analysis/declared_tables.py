@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from retrocohort.analysis.descriptive import variable_kind
 from retrocohort.analysis.groups import group_assignment, group_key
 from retrocohort.analysis.presets import chi_square_correction, mann_whitney_options
 from retrocohort.analysis.regression import regression_analysis
@@ -23,13 +24,22 @@ from retrocohort.config.time_points import with_frame_columns
 from retrocohort.errors import ConfigError, Problem
 
 
-def descriptive_rows(spec: Mapping[str, Any], variables: Mapping[str, Any]) -> list[dict]:
-    """The table's rows with each variable's kind (``count`` summarised as continuous) and, for
-    a categorical variable, its declared ``categories`` as the level order, unless the row says."""
+def descriptive_rows(
+    spec: Mapping[str, Any], variables: Mapping[str, Any], derived: Mapping[str, Any] | None = None
+) -> list[dict]:
+    """The table's rows with each variable's kind (declared, or of a ``derived:`` variable by
+    :func:`retrocohort.analysis.descriptive.variable_kind`; ``count`` summarised as continuous)
+    and, for a categorical variable, its declared ``categories`` as the level order, unless the
+    row says. A section row (``{section: text}``) is kept as it is."""
     rows = []
     for row in spec["rows"]:
+        if "section" in row:
+            rows.append(dict(row))
+            continue
         declared = variables.get(row["variable"], {})
-        kind = row.get("kind") or KIND_ALIASES.get(declared.get("kind"), declared.get("kind"))
+        known = row["variable"] in variables or row["variable"] in (derived or {})
+        declared_kind = variable_kind(row["variable"], variables, derived or {}) if known else None
+        kind = row.get("kind") or KIND_ALIASES.get(declared_kind, declared_kind)
         out = {**row, **({"kind": kind} if kind in ("binary", "categorical", "continuous") else {})}
         if out.get("kind") == "categorical" and "levels" not in out and declared.get("categories"):
             out["levels"] = list(declared["categories"])
@@ -128,7 +138,7 @@ def _with_time_points(
     keys = [f"tables/{table_id}/rows/{int(r)}" for r in stats["row"]]
     records = [time_point_record(columns, k) for k in keys]
     return stats.assign(
-        variable=[rows[int(r)]["variable"] for r in stats["row"]],
+        variable=[rows[int(r)].get("variable") for r in stats["row"]],
         time_point=[r["time_point"] for r in records],
         time_point_window=[r["time_point_window"] for r in records],
     )
@@ -144,9 +154,45 @@ def where_criteria(spec: Mapping[str, Any], table_id: str) -> list[dict]:
 
 
 def table_population(frame: pd.DataFrame, spec: Mapping[str, Any], table_id: str) -> pd.DataFrame:
-    """The patients of ``frame`` meeting every ``where:`` condition of the table (all of them
-    without ``where:``), by :func:`retrocohort.cohort.selection.apply_selection`: a patient whose
-    variable is missing is left out unless the condition says ``missing: include``."""
+    """The patients of ``frame`` meeting every ``where:`` condition of the table.
+
+    The conditions are applied in order by :func:`retrocohort.cohort.selection.apply_selection`
+    (the grammar of ``selection.criteria``): a patient whose variable is missing is left out
+    unless the condition says ``missing: include``. A table without ``where:`` keeps everyone.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per patient of the analysed cohort.
+    spec : mapping
+        The table's config entry (``where:`` a list of conditions: ``column``, ``operator``,
+        ``value``, ``missing``; schema defaults filled).
+    table_id : str
+        The table's key under ``tables:``; a condition without ``id`` is named
+        ``tables/<id>/where/<i>`` in errors and in the flow.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``frame`` meeting every condition, in their order (``frame`` itself when
+        the table declares no ``where:``).
+
+    References
+    ----------
+    von Elm E, Altman DG, Egger M, et al. The Strengthening the Reporting of Observational
+    Studies in Epidemiology (STROBE) statement. Lancet 2007;370:1453-7 (item 13: the number of
+    participants at each stage; the footnote states the table's population with its n).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"sex": ["f", "m", "f", None], "age": [30, 40, 50, 60]})
+    >>> spec = {"where": [{"column": "sex", "operator": "==", "value": "f", "missing": "exclude"}]}
+    >>> table_population(frame, spec, "table5")["age"].tolist()
+    [30, 50]
+    >>> len(table_population(frame, {}, "table5"))
+    4
+    """
     criteria = where_criteria(spec, table_id)
     return apply_selection(frame, criteria)[0] if criteria else frame
 
@@ -158,8 +204,18 @@ def declared_table_statistics(
     variables: Mapping[str, Any],
     statistics: Mapping[str, Any],
     columns: Mapping[str, Any] | None = None,
+    derived: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Full-precision statistics of the declared table ``table_id``.
+
+    A ``descriptive`` table is summarised by
+    :func:`retrocohort.analysis.stratified.stratified_statistics` (variable kinds and category
+    levels from ``variables:``, the test of each row from the one test policy,
+    :func:`retrocohort.analysis.test_policy.resolve_tests`); a ``regression`` table by
+    :func:`retrocohort.analysis.regression.regression_analysis` (categorical predictors in
+    their declared level order, the first declared level the reference unless the table says);
+    a ``listing`` returns the listed values. This function only turns the config entry into
+    those functions' arguments: the numbers are theirs.
 
     Parameters
     ----------
@@ -178,6 +234,9 @@ def declared_table_statistics(
         ``{row key path: (frame column, variable, time point)}`` of the long-format rows
         (:func:`retrocohort.analysis.frames.row_columns`): each such row reads its column, and
         a descriptive table's statistics record ``time_point`` and ``time_point_window``.
+    derived : mapping, optional
+        The study's ``derived:`` (the kind of a derived variable in a descriptive row: a flag
+        is binary, a count continuous).
 
     Returns
     -------
@@ -189,6 +248,29 @@ def declared_table_statistics(
         for a variable that is not long-format). Listing: patient_id and the listed variables
         (a column at a time point named ``<variable>@<time point>`` when the listing shows
         the variable at two).
+
+    References
+    ----------
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361-5 (the
+    quartiles, ``statistics.quantile_type``).
+    Sjoberg DD, Whiting K, Curry M, Lavery JA, Larmarange J. Reproducible summary tables with
+    the gtsummary package. R J 2021;13:570-80 (the descriptive layout and default tests).
+    Hosmer DW, Lemeshow S, Sturdivant RX. Applied Logistic Regression, 3rd ed. Wiley, 2013;
+    Cox DR. Regression models and life-tables. J R Stat Soc B 1972;34:187-220 (the models).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"arm": ["a", "a", "a", "b", "b", "b"],
+    ...                       "age": [30.0, 35.0, 40.0, 50.0, 55.0, 60.0]})
+    >>> spec = {"kind": "descriptive", "by": "arm", "rows": [{"variable": "age"}],
+    ...         "missing": "ifany", "exact_max_n": 50}
+    >>> variables = {"arm": {"kind": "categorical"}, "age": {"kind": "continuous"}}
+    >>> statistics = {"quantile_type": 7, "chi_square_correction": False}
+    >>> stats = declared_table_statistics(frame, "table5", spec, variables, statistics)
+    >>> stats[["variable", "test", "p_value", "median@Overall", "median@a", "median@b"]]
+      variable            test  p_value  median@Overall  median@a  median@b
+    0      age  Mann-Whitney U      0.1            45.0      35.0      55.0
     """
     columns = columns or {}
     if spec["kind"] == "listing":  # the listed values themselves, one row per patient
@@ -211,13 +293,15 @@ def declared_table_statistics(
     absent = [  # a declared measurement nobody in the cohort has on the baseline day: all missing
         r["variable"]
         for r in spec["rows"]
-        if r["variable"] not in frame and variables.get(r["variable"], {}).get("table") == "measurements"
+        if "variable" in r
+        and r["variable"] not in frame
+        and variables.get(r["variable"], {}).get("table") == "measurements"
     ]
     frame = frame.assign(**{name: np.nan for name in absent}) if absent else frame
     check_group_labels(frame, table_id, spec)
     stats = stratified_statistics(
         frame,
-        with_frame_columns(descriptive_rows(spec, variables), f"tables/{table_id}/rows", columns),
+        with_frame_columns(descriptive_rows(spec, variables, derived), f"tables/{table_id}/rows", columns),
         spec.get("by"),
         group_labels=spec.get("group_labels") or _category_groups(spec.get("by"), variables),
         hf_type=int(statistics["quantile_type"]),

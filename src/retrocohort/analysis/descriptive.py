@@ -329,3 +329,79 @@ def table1_statistics(
             }
         )
     return pd.DataFrame.from_records(records, columns=STAT_COLUMNS)
+
+
+def summary_records(stats: pd.DataFrame, hf_type: int) -> pd.DataFrame:
+    """One record per printed row in the :data:`STAT_COLUMNS` layout, whichever engine wrote
+    ``stats``: a classic Table 1 frame (:func:`table1_statistics`) as it is; the overall column
+    of a declared ``kind: descriptive`` table
+    (:func:`retrocohort.analysis.stratified.stratified_statistics`, columns
+    ``<statistic>@Overall``) renamed to it, so a reader of a Table 1 (audit, notebook,
+    manuscript, the ‡ marks) reads either.
+
+    Parameters
+    ----------
+    stats : pandas.DataFrame
+        A Table 1 statistics frame (as written to ``results/stats/<table>.csv`` and read back).
+    hf_type : int
+        The study's ``statistics.quantile_type`` (the ``quantile_type`` and
+        ``quantile_method`` of the classic layout).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`STAT_COLUMNS`: ``row``, ``variable``, ``stat`` (``count_pct`` for a binary row
+        or a categorical level, the printed statistic of a continuous row, ``section`` for a
+        heading, else the row type: ``variable`` for a categorical variable's heading,
+        ``missing``; a level's ``variable`` is ``<variable>.<level>``), the overall numbers,
+        ``synthetic`` and ``note``
+        (:func:`missing_statistics_note`).
+
+    References
+    ----------
+    Hayes-Larson E, Kezios KL, Mooney SJ, Lovasi G. Who is in this study, anyway? Guidelines for
+    a useful Table 1. J Clin Epidemiol 2019;114:125-32.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from retrocohort.analysis.stratified import stratified_statistics
+    >>> frame = pd.DataFrame({"age": [30.0, 40.0, 50.0, None], "male": [True, False, True, True]})
+    >>> rows = [{"section": "Demographics"}, {"variable": "age", "kind": "continuous"},
+    ...         {"variable": "male", "kind": "binary"}]
+    >>> declared = stratified_statistics(frame, rows, None, hf_type=7, missing="no", exact_max_n=50)
+    >>> summary_records(declared, 7)[["variable", "stat", "n", "missing", "count", "percent", "median"]]
+      variable        stat    n  missing  count  percent  median
+    0      NaN     section  NaN      NaN    NaN      NaN     NaN
+    1      age  median_iqr  3.0      1.0    NaN      NaN    40.0
+    2     male   count_pct  4.0      0.0    3.0     75.0     NaN
+    """
+    if "n_group@Overall" not in stats.columns:  # the classic layout already
+        return stats
+    records = []
+    for rec in stats.to_dict("records"):
+        row_type = rec["row_type"]
+        if row_type == "section":
+            records.append({"row": rec["row"], "stat": "section"})
+            continue
+        stat = rec["stat"] if row_type in ("value", "level") else row_type
+        numbers = {key: rec.get(f"{key}@Overall", np.nan) for key in SUMMARY_COLUMNS[:12]}
+        counted = stat == "count_pct"
+        if counted:
+            numbers.update({k: np.nan for k in ("median", "q1", "q3", "mean", "sd", "min", "max")})
+        synthetic = rec.get("synthetic", False)
+        level = rec.get("level")
+        records.append(
+            {
+                "row": rec["row"],
+                # a categorical variable's level: its own row name, "<variable>.<level>"
+                "variable": rec["variable"] if row_type != "level" else f"{rec['variable']}.{level}",
+                "stat": stat,
+                **numbers,
+                "quantile_type": hf_type,
+                "quantile_method": "" if counted else f"Hyndman–Fan type {hf_type} ({HF_TYPES[hf_type]})",
+                "synthetic": bool(synthetic) if not pd.isna(synthetic) else False,
+                "note": missing_statistics_note(numbers, stat) if row_type in ("value", "level") else "",
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=STAT_COLUMNS)

@@ -304,7 +304,8 @@ def stratified_statistics(
     rows : sequence of mapping
         One per variable: ``variable``; optional ``kind`` (binary, categorical, continuous;
         inferred from the dtype otherwise), ``stat`` (continuous: median_iqr, mean_sd, min_max,
-        median, median_iqr_range), ``levels`` (categorical level order), ``missing``.
+        median, median_iqr_range), ``levels`` (categorical level order), ``missing``. A row
+        ``{"section": text}`` is a heading: one record of ``row_type`` section, no numbers.
     by : str or None
         Grouping column; patients with a missing group are left out (``n_excluded``). None: the
         overall column only (no test, no SMD).
@@ -332,7 +333,7 @@ def stratified_statistics(
     -------
     pandas.DataFrame
         One row per table row: row, variable, kind, stat, level, row_type (value, variable,
-        level, missing), test, method, statistic, p_value, smd, ``<statistic>@<stratum>`` for
+        level, missing, section), test, method, statistic, p_value, smd, ``<statistic>@<stratum>`` for
         each of ``PER_STRATUM`` and each stratum (Overall first), ``n_group@<stratum>``,
         quantile_method and n_excluded.
 
@@ -409,10 +410,28 @@ def _ungrouped(
     return _statistics_frame(frame, rows, {OVERALL: frame.index}, options, 0)
 
 
+def _section_row(index: int) -> list[dict]:
+    """The record of a section heading row (``{section: text}``): no numbers, no test."""
+    return [
+        {
+            "row": index,
+            "variable": None,
+            "kind": "section",
+            "stat": "section",
+            "level": None,
+            "row_type": "section",
+        }
+    ]
+
+
 def _statistics_frame(
     kept: pd.DataFrame, rows: Sequence[Mapping], strata: dict, options: dict, n_excluded: int
 ) -> pd.DataFrame:
-    records = [rec for i, row in enumerate(rows) for rec in _variable_rows(i, row, kept, strata, options)]
+    records = [
+        rec
+        for i, row in enumerate(rows)
+        for rec in (_section_row(i) if "section" in row else _variable_rows(i, row, kept, strata, options))
+    ]
     out = pd.DataFrame.from_records(records)
     for stratum, index in strata.items():
         out[f"n_group@{stratum}"] = len(index)

@@ -35,7 +35,8 @@ def declared_table_variables(config: Mapping[str, Any]) -> Iterable[tuple[str, s
         if "by" in spec:
             yield f"{where}/by", spec["by"]
         for i, row in enumerate(spec.get("rows", [])):
-            yield f"{where}/rows/{i}/variable", row["variable"]
+            if "variable" in row:  # not a section heading
+                yield f"{where}/rows/{i}/variable", row["variable"]
         for i, col in enumerate(spec.get("columns", [])):
             if isinstance(col, Mapping):  # a listing's columns (a comparison table's are headers)
                 yield f"{where}/columns/{i}/variable", col["variable"]
@@ -130,7 +131,9 @@ def _kind_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any],
                 )
             )
     text_refs = [
-        (f"{where}/rows/{i}/variable", row["variable"]) for i, row in enumerate(spec.get("rows", []))
+        (f"{where}/rows/{i}/variable", row["variable"])
+        for i, row in enumerate(spec.get("rows", []))
+        if "variable" in row
     ]
     text_refs += [
         (f"{where}/{k}/{i}", n)
@@ -214,6 +217,8 @@ def _row_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any], 
         problems.append(Problem(message, file=file, column=f"{where}/{key}", value=value, expected=expected))
 
     for i, row in enumerate(spec.get("rows") or []):
+        if "variable" not in row:  # a section heading
+            continue
         name, kind = row["variable"], row.get("kind")
         numeric = _predictor_kind(config, name) == "numeric"
         continuous = (config.get("variables") or {}).get(name, {}).get("kind") == "continuous"
@@ -244,6 +249,8 @@ def _row_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any], 
                     )
     first_row: dict[str, int] = {}
     for i, row in enumerate(spec.get("rows") or []):
+        if "variable" not in row:  # a section heading
+            continue
         if row["variable"] in first_row:
             refuse(
                 f"rows/{i}/variable",
@@ -265,7 +272,7 @@ def _row_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any], 
                 "`decimals` only for continuous or count variables (`map` prints other values)",
             )
     ids = [("by", spec.get("by"))] + [
-        (f"rows/{i}/variable", r["variable"]) for i, r in enumerate(spec.get("rows") or [])
+        (f"rows/{i}/variable", r["variable"]) for i, r in enumerate(spec.get("rows") or []) if "variable" in r
     ]
     ids += [(k, spec.get(k)) for k in ("outcome", "time", "event")]
     ids += [(f"{k}/{i}", n) for k in ("predictors", "multivariable") for i, n in enumerate(spec.get(k) or [])]
@@ -377,6 +384,24 @@ def where_problems(tid: str, spec: Mapping[str, Any], config: Mapping[str, Any],
     return problems
 
 
+def published_table_problems(
+    tid: str, spec: Mapping[str, Any], config: Mapping[str, Any], file: str
+) -> list[Problem]:
+    """``published_table`` without ``study.published``: no printed number to compare the rows
+    with, so no ‡ would ever be set (silently)."""
+    if "published_table" not in spec or "published" in (config.get("study") or {}):
+        return []
+    return [
+        Problem(
+            "`published_table` but the study has no published numbers to compare with",
+            file=file,
+            column=f"tables/{tid}/published_table",
+            value=spec["published_table"],
+            expected="`study.published: <the paper's numbers, YAML>`, or no `published_table`",
+        )
+    ]
+
+
 def declared_table_problems(config: Mapping[str, Any], known: set[str], file: str) -> list[Problem]:
     """Unknown variables, reserved ids and model keys of the declared tables; HScore-stage keys."""
     problems = unknown_variable_problems(declared_table_variables(config), known, file)
@@ -396,6 +421,7 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
         problems += _reference_problems(tid, spec, config, file) + _row_problems(tid, spec, config, file)
         problems += where_problems(tid, spec, config, file)
         problems += regression_term_problems(tid, spec, config, file)
+        problems += published_table_problems(tid, spec, config, file)
     problems += competing_risks_problems(config, known, file)
     problems += sample_problems(config, file)
     return problems + hscore_stage_problems(config, file)

@@ -116,7 +116,11 @@ def _descriptive(config: Mapping[str, Any], spec: dict) -> None:
     if by and "group_labels" not in spec and declared_level_labels(config, by):
         spec["group_labels"] = labelled_groups(config, by)
     for row in spec.get("rows") or []:
-        labels = declared_level_labels(config, row["variable"]) if isinstance(row, dict) else {}
+        labels = (
+            declared_level_labels(config, row["variable"])
+            if isinstance(row, dict) and "variable" in row
+            else {}
+        )
         if labels and _row_kind(config, row) in LEVEL_KINDS:
             row["level_labels"] = _merged(labels, row.get("level_labels"))
 

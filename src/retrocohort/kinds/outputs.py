@@ -4,7 +4,7 @@ declared table (``cohort_table``; ``paired_table``, which also writes the pairs)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -13,6 +13,7 @@ from retrocohort.ingest.policies import with_adjustment_footnotes
 from retrocohort.io.csv_safe import safe_text_frame
 from retrocohort.io.tabular import write_csv, write_json
 from retrocohort.kinds.base import TableKind, TableRequest
+from retrocohort.render.model import Table
 from retrocohort.stats.result import details_text, json_safe
 from retrocohort.tables.write import write_table_formats
 
@@ -24,6 +25,7 @@ def write_table_files(
     input: Mapping[str, str],
     output: Mapping[str, str],
     config: Mapping[str, Any],
+    marks: Callable[[Table, pd.DataFrame], Table] | None = None,
 ) -> None:
     """Write ``output["csv"]`` and ``["json"]`` (the statistics; a ``details`` mapping as text
     in the CSV, free text neutralised for spreadsheets) and the table built by ``kind`` in
@@ -42,6 +44,9 @@ def write_table_files(
         The rule's input and output files.
     config : mapping
         The study (``tables.preset``, the adjustment footnotes' labels).
+    marks : callable, optional
+        ``marks(table, stats)``: the built table with marks added before the footnotes of the
+        policies (the ‡ of rows that differ from the published paper).
 
     References
     ----------
@@ -50,5 +55,8 @@ def write_table_files(
     flat = stats.assign(details=stats["details"].map(details_text)) if "details" in stats else stats
     write_csv(safe_text_frame(flat) if kind.free_text else flat, output["csv"])
     write_json(json_safe(stats.to_dict("records")), output["json"])
-    table = with_adjustment_footnotes(kind.build(stats, request), input["adjustments"], request.spec, config)
+    table = kind.build(stats, request)
+    if marks is not None:
+        table = marks(table, stats)
+    table = with_adjustment_footnotes(table, input["adjustments"], request.spec, config)
     write_table_formats(table, output, preset=config["tables"]["preset"])

@@ -27,18 +27,25 @@ def statistics(request: TableRequest) -> pd.DataFrame:
     """One record per printed row and stratum (descriptive), per model term (regression), or per
     patient (listing)."""
     config = request.config
-    return declared_table_statistics(
+    stats = declared_table_statistics(
         request.frame,
         request.table_id,
         with_sample_model(request.spec, request.frame),
         config["variables"],
         config["statistics"],
         columns=request.columns,
+        derived=config.get("derived", {}),
     )
+    if request.spec["kind"] != "descriptive":
+        return stats
+    # traceability and the dagger: which rows rest on variables read from synthetic sources
+    return stats.assign(synthetic=stats["variable"].isin(request.synthetic) & stats["variable"].notna())
 
 
 def build(stats: pd.DataFrame, request: TableRequest) -> Table:
-    """The formatted table; ``{n}`` in its title is the population's size."""
+    """The formatted table; ``{n}`` in its title is the population's size; a descriptive row
+    resting on synthetic data carries the dagger of the study's ``synthetic_note``; a table on a
+    treatment comparison's sample names it in a first footnote."""
     table = build_declared_table(stats, request.table_id, request.config, n_patients=len(request.frame))
     return sample_footnote(table, request.spec, request.frame)
 

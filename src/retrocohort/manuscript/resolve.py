@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from retrocohort.analysis.descriptive import summary_records
 from retrocohort.errors import ConfigError, InputError, Problem
 from retrocohort.manuscript.namespace import NOT_COMPUTED_TEXT, Namespace, TextStyle
 from retrocohort.manuscript.sources_declared import declared_entries
@@ -71,8 +72,11 @@ def build_namespace(
     space = Namespace()
     parts = [flow_entries(flow, paths["flow"], style)]
     if paths.get("table1"):
-        table1 = pd.read_csv(paths["table1"])
-        parts.append(table1_entries(table1, paths["table1"], config, cohort_size(flow), style))
+        raw = pd.read_csv(paths["table1"])
+        declared_layout = "n_group@Overall" in raw  # a Table 1 declared kind: descriptive
+        table1 = summary_records(raw, config["statistics"]["quantile_type"]) if declared_layout else raw
+        suffix = "@Overall" if declared_layout else ""  # the declared table's own column names
+        parts.append(table1_entries(table1, paths["table1"], config, cohort_size(flow), style, suffix))
     if paths.get("paired"):
         parts.append(paired_entries(read_json_records(paths["paired"]), paths["paired"], config, style))
     if paths.get("groups"):

@@ -54,6 +54,8 @@ def statistics_inputs(input: Mapping[str, str], tables: Mapping[str, Any]) -> tu
     declared = {name[len(DECLARED) :]: path for name, path in input.items() if name.startswith(DECLARED)}
     rules = {paths[name]: SOURCE_RULES[name] for name in paths}
     rules |= {path: table_kind(tables[tid]["kind"]).rule for tid, path in declared.items()}
+    if "table1" in declared and "table1" in paths:  # a Table 1 declared by kind: its CSV too
+        rules[paths["table1"]] = rules[declared["table1"]]
     return paths, declared, rules
 
 

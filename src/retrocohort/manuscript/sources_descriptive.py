@@ -3,7 +3,7 @@ the cohort flow (``results/selection/flow.csv``).
 
 Keys
 ----
-``table1.<variable>.<stat>``
+``table1.<variable>.<stat>`` (``table1.<variable>.<level>.<stat>`` for a level of a categorical row)
     For an ``n (%)`` row: ``count``, ``denominator``, ``pct`` ("62%"), ``count_pct``
     ("13 (62%)", or "5/20 (25%)" when the denominator is smaller than the cohort). For a
     median/mean row: ``median``, ``q1``, ``q3``, ``iqr`` ("33.0–58.0"), ``median_iqr``
@@ -17,7 +17,9 @@ Keys
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pandas as pd
 
@@ -26,9 +28,11 @@ from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_pa
 
 
 def _row_specs(config: Mapping) -> dict[str, Mapping]:
-    """Table 1 row layout by variable (decimals, pct_decimals), from the loaded study."""
-    rows = config["tables"]["table1"]["rows"]
-    return {spec["variable"]: spec for spec in rows if "variable" in spec}
+    """Table 1 row layout by variable (decimals, pct_decimals), from the loaded study: a classic
+    row's own (the schema fills them), else a declared descriptive table's."""
+    table = config["tables"]["table1"]
+    own = {key: table[key] for key in ("decimals", "pct_decimals") if key in table}
+    return {spec["variable"]: {**own, **spec} for spec in table["rows"] if "variable" in spec}
 
 
 def _count_entries(
@@ -92,16 +96,25 @@ def location_entries(rec: dict, decimals: int, style: TextStyle, where: dict) ->
     return out
 
 
+def _in_file(column: str, suffix: str) -> str:
+    """A source column as the file names it: ``median`` -> ``median@Overall`` in a declared
+    table's file (``count,denominator`` and ``denominator-count`` part by part)."""
+    return re.sub(r"[a-z_0-9]+", lambda m: m.group(0) + suffix, column) if suffix else column
+
+
 def table1_entries(
-    stats: pd.DataFrame, path: str, config: Mapping, cohort_n: int, style: TextStyle
+    stats: pd.DataFrame, path: str, config: Mapping, cohort_n: int, style: TextStyle, column_suffix: str = ""
 ) -> Namespace:
-    """Entries ``table1.<variable>.<stat>`` of every non-section row of ``table1.csv``."""
+    """Entries ``table1.<variable>.<stat>`` of every non-section row of ``table1.csv`` (records
+    in the classic layout, :func:`retrocohort.analysis.descriptive.summary_records`); each
+    entry's source column is the file's: ``column_suffix`` "@Overall" for a Table 1 declared
+    ``kind: descriptive``, whose file holds its Overall column as ``<statistic>@Overall``."""
     specs = _row_specs(config)
     space = Namespace()
     for index, rec in enumerate(stats.to_dict("records")):
-        if rec["stat"] == "section":
+        if rec["stat"] in ("section", "variable", "missing"):  # no number of its own
             continue
-        variable = rec["variable"]
+        variable, _, level = str(rec["variable"]).partition(".")  # a categorical level: "<variable>.<level>"
         spec = specs[variable]
         where = {"file": path, "row": index, "synthetic": bool(rec["synthetic"])}
         if rec["stat"] == "count_pct":
@@ -109,7 +122,8 @@ def table1_entries(
             entries = _count_entries(rec, spec, cohort_n, style, where) if known else {}
         else:
             entries = location_entries(rec, int(spec["decimals"]), style, where)
-        space.add_all(f"table1.{key_part(variable)}", entries)
+        entries = {k: replace(e, column=_in_file(e.column, column_suffix)) for k, e in entries.items()}
+        space.add_all(f"table1.{key_part(variable)}" + (f".{key_part(level)}" if level else ""), entries)
     return space
 
 

@@ -31,7 +31,13 @@ from retrocohort.format.pvalues import printed_p
 from retrocohort.render.model import Footnote, Marked, Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, is_bold_p, method_footnotes, method_letter
-from retrocohort.tables.cells import REFERENCE_FOOTNOTE, REFERENCE_HEADER, named_test, reference_cell
+from retrocohort.tables.cells import (
+    REFERENCE_FOOTNOTE,
+    REFERENCE_HEADER,
+    named_test,
+    reference_cell,
+    synthetic_label,
+)
 from retrocohort.tables.footnote_words import SMD_WORDS, quartile_words
 from retrocohort.tables.regression_notes import (
     global_p,
@@ -133,12 +139,24 @@ def _stratum_cells(
     return [_count_cell(rec, s, pct, style.rule, shown_missing) for s in names]
 
 
-def _row_label(rec: Mapping, spec: Mapping) -> str:
+def _row_label(rec: Mapping, spec: Mapping, label_statistic: bool) -> str:
+    """A row's printed label: a level's label, "Missing", or the variable's label followed by
+    its statistic ("Age, median [Q1–Q3]") unless the table states it in a header instead
+    (``label_statistic: false``)."""
     if rec["row_type"] == "level":
         return str(spec.get("level_labels", {}).get(str(rec["level"]), rec["level"]))
     if rec["row_type"] == "missing":
         return "Missing"
-    return f"{spec.get('label', rec['variable'])}, {STAT_TEXT[rec['stat']]}"
+    label = str(spec.get("label", rec["variable"]))
+    return f"{label}, {STAT_TEXT[rec['stat']]}" if label_statistic else label
+
+
+def _overall_header(spec: Mapping, stratum: str, n: int) -> str:
+    """A stratum's column header: "<group> (n = N)", or the table's ``overall_header`` for the
+    overall column ("{n}" in it replaced by N)."""
+    if stratum == OVERALL and spec.get("overall_header") is not None:
+        return str(spec["overall_header"]).replace("{n}", str(n))
+    return f"{stratum} (n = {n})"
 
 
 def build_stratified_table(
@@ -149,6 +167,7 @@ def build_stratified_table(
     p_format: Mapping[str, Any] | None = None,
     bold_p_below: float | None = None,
     label: str = "tab:stratified",
+    synthetic_note: Footnote | None = None,
 ) -> Table:
     """Descriptive table by group from :func:`retrocohort.analysis.stratified.stratified_statistics`.
 
@@ -163,8 +182,11 @@ def build_stratified_table(
         ``reference_decimals``, may give ``label``, ``level_labels``, ``reference``);
         ``overall``, ``p_value``, ``smd``, ``smd_decimals`` (2), ``reference_range`` (a
         "Reference values" column after the first: each row's ``reference`` as low–high, one
-        digit-grouping decision with the row's numbers), ``characteristic_header`` and
-        ``footnotes``.
+        digit-grouping decision with the row's numbers), ``characteristic_header``,
+        ``overall_header`` (the overall column's header, "{n}" its size; default "Overall
+        (n = N)"), ``label_statistic`` (false: row labels without ", median [Q1–Q3]", the
+        statistic stated in a header) and ``footnotes``. A row ``{section: text}`` prints a
+        heading; a row's ``indent`` indents it (its levels one more).
     style : NumberStyle, optional
         Rounding rule and digit grouping.
     p_format : mapping, optional
@@ -174,6 +196,10 @@ def build_stratified_table(
         p-values below it are bold (None: never).
     label : str
         Cross-reference label.
+    synthetic_note : Footnote, optional
+        The dagger footnote (:func:`retrocohort.tables.cells.synthetic_footnote`): rows whose
+        statistics say ``synthetic`` get the dagger after their label and the table this
+        footnote. None: no mark.
 
     Returns
     -------
@@ -187,15 +213,21 @@ def build_stratified_table(
     first = stats.iloc[0]
     show_reference = spec["reference_range"]
     columns = [spec.get("characteristic_header", "Characteristic")] + [REFERENCE_HEADER] * show_reference
-    columns += [f"{s} (n = {int(first[f'n_group@{s}'])})" for s in names]
+    columns += [_overall_header(spec, s, int(first[f"n_group@{s}"])) for s in names]
     columns += ["p-Value"] * show_p + ["SMD"] * show_smd
     row_specs = list(spec.get("rows", []))
     with_missing = set(stats.loc[stats["row_type"] == "missing", "row"])
     rows, markers = [], {}
+    marked = False
     for rec in stats.to_dict("records"):
         row_spec = row_specs[int(rec["row"])] if int(rec["row"]) < len(row_specs) else {}
+        if rec["row_type"] == "section":
+            rows.append(Row([str(row_spec.get("section", ""))], section=True))
+            continue
         head = rec["row_type"] in ("value", "variable")
-        cells = [_row_label(rec, row_spec)]
+        synthetic = synthetic_note is not None and head and rec.get("synthetic") in (True, 1)
+        marked |= synthetic
+        cells = [synthetic_label(_row_label(rec, row_spec, spec["label_statistic"]), synthetic)]
         if show_reference:
             cells.append(reference_cell(row_spec, _row_grouping(rec, names, row_spec, style)) if head else "")
         cells += _stratum_cells(rec, names, row_spec, style, int(rec["row"]) in with_missing)
@@ -213,13 +245,15 @@ def build_stratified_table(
                 else format_number(smd, spec.get("smd_decimals", 2))
             )
             bold.append(False)
-        rows.append(Row(cells, indent=0 if head else 1, bold=bold))
+        indent = int(row_spec.get("indent", 0))
+        rows.append(Row(cells, indent=indent if head else indent + 1, bold=bold))
     foot = list(spec.get("footnotes", []))
     if show_reference and any("reference" in row for row in row_specs):
         foot.append(REFERENCE_FOOTNOTE)
-    foot.append(_stratified_note(stats, show_smd, with_missing, style.rule))
+    foot.append(_stratified_note(stats, show_smd, with_missing, style.rule, show_p))
     foot += bold_footnote(bold_p_below, rows)
     foot += method_footnotes(markers)
+    foot += [synthetic_note] if marked else []
     return style.table(  # digit grouping decided per column and row
         Table(
             title=spec.get("title", "Patient characteristics by group"),
@@ -231,7 +265,9 @@ def build_stratified_table(
     )
 
 
-def _stratified_note(stats: pd.DataFrame, show_smd: bool, with_missing: set, rule: str) -> str:
+def _stratified_note(
+    stats: pd.DataFrame, show_smd: bool, with_missing: set, rule: str, show_p: bool = True
+) -> str:
     kinds = set(stats["kind"])
     parts = []
     if kinds & {"binary", "categorical"}:
@@ -261,7 +297,8 @@ def _stratified_note(stats: pd.DataFrame, show_smd: bool, with_missing: set, rul
         parts.append(
             f"{excluded} patient(s) with no group value, or a value outside the table's groups, are not shown."
         )
-    parts.append("p-values are two-sided.")
+    if show_p:  # a table without a p-value column says nothing of p-values
+        parts.append("p-values are two-sided.")
     return " ".join(parts + [rounding_rule_sentence(rule)])  # type: ignore[arg-type]
 
 

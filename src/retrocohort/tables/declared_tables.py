@@ -24,7 +24,7 @@ from retrocohort.format.pvalues import p_value_format
 from retrocohort.render.model import Table
 from retrocohort.render.pvalue_marks import bold_threshold
 from retrocohort.tables.build import build_listing
-from retrocohort.tables.cells import number_style, with_declared_reference
+from retrocohort.tables.cells import number_style, synthetic_footnote, with_declared_reference
 from retrocohort.tables.cohort_tables import build_regression_table, build_stratified_table
 
 
@@ -34,17 +34,21 @@ def _label(config: Mapping[str, Any], name: str) -> str:
 
 
 def _with_unit(config: Mapping[str, Any], name: str) -> str:
-    """A variable's label with its canonical unit: "Bilirubin (mg/dL)"."""
+    """A variable's label with its canonical unit: "Bilirubin (mg/dL)"; a label that already
+    opens a parenthesis with the unit ("Glycosylated ferritin (% of total ferritin)") is kept."""
     unit = (config["variables"].get(name) or {}).get("unit")
     label = _label(config, name)
-    return f"{label} ({unit})" if unit and f"({unit})" not in label else label
+    stated = unit and (f"({unit})" in label or f"({unit} " in label)
+    return f"{label} ({unit})" if unit and not stated else label
 
 
 def descriptive_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict:
     """Rows labelled from ``variables:`` (with units), given the table's decimals unless set,
     and their variable's ``reference`` range unless the row declares its own."""
     rows = [
-        {
+        dict(row)
+        if "section" in row
+        else {
             **with_declared_reference(row, config["variables"]),
             "label": row.get("label", _with_unit(config, row["variable"])),
             "decimals": row.get("decimals", spec["decimals"]),
@@ -152,4 +156,5 @@ def build_declared_table(
     )
     if spec["kind"] == "regression":
         return build_regression_table(stats, regression_spec(spec, config), **kw)
-    return build_stratified_table(stats, descriptive_spec(spec, config), **kw)
+    synthetic = synthetic_footnote({"study": config.get("study", {})})
+    return build_stratified_table(stats, descriptive_spec(spec, config), **kw, synthetic_note=synthetic)

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from retrocohort.analysis.descriptive import summary_records
 from retrocohort.format.numbers import is_missing, round_decimal
+from retrocohort.render.annotate import mark_published_disagreements
+from retrocohort.render.model import Table
 
 
 @dataclass(frozen=True)
@@ -66,3 +69,26 @@ def table1_disagreements(stats: pd.DataFrame, printed: Iterable[PrintedRow], rul
             if index not in out and _differs(number, rec, rule):
                 out[index] = number.printed
     return out
+
+
+def published_rows(numbers: Iterable, where: str) -> list[PrintedRow]:
+    """The paper's printed numbers of its table ``where`` ("Table 1"; case and spaces ignored)
+    as :class:`PrintedRow` (``numbers``: the ``numbers`` of a loaded published study,
+    :func:`retrocohort.audit.published.load_study`)."""
+    wanted = where.strip().lower()
+    return [
+        PrintedRow(n.variable, n.statistic, n.values, n.decimals, n.printed)
+        for n in numbers
+        if n.where.strip().lower() == wanted
+    ]
+
+
+def mark_published(
+    table: Table, stats: pd.DataFrame, printed: Iterable[PrintedRow], rule: str, hf_type: int, audit: str
+) -> Table:
+    """``table`` with a ‡ on every row whose regenerated number differs from the printed one
+    and one footnote naming them and pointing to ``audit``. ``stats`` is the table's statistics
+    frame, classic or of a declared descriptive table (its overall column,
+    :func:`retrocohort.analysis.descriptive.summary_records`: one record per printed row)."""
+    disagree = table1_disagreements(summary_records(stats, hf_type), printed, rule)
+    return mark_published_disagreements(table, disagree, audit)

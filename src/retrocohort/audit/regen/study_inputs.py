@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from retrocohort.analysis.descriptive import summary_records
 from retrocohort.audit.regen.calibration import Calibration, load_calibration
 from retrocohort.audit.regen.regen_model import DEFAULT_QUANTILE_TYPES, AuditData, build_audit_data
 from retrocohort.cohort.frames import synthetic_variables
@@ -131,7 +132,7 @@ def load_run_data(project: Path, config: Mapping[str, Any]) -> AuditData:
         table3_records=json.loads(paths["table3"].read_text(encoding="utf-8")),
         synthetic=synthetic_variables(dict(config), sources),
         config=config,
-        table1=pd.read_csv(paths["table1"]),
+        table1=summary_records(pd.read_csv(paths["table1"]), config["statistics"]["quantile_type"]),
         group_records=(
             json.loads(groups.read_text(encoding="utf-8"))
             if config.get("groups") and groups.is_file()
