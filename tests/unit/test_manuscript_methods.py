@@ -329,3 +329,20 @@ def test_a_test_used_by_unlabelled_table_rows_is_not_attributed_to_the_labelled_
 
 def _mann_whitney_method() -> str:
     return mann_whitney(np.arange(30.0), np.arange(30.0) + 5).method
+
+
+def test_a_treatment_comparison_is_a_methods_sentence_of_its_own():
+    """A study with balance tables says how the propensity score was used (once per score
+    model, then each design) and how balance was judged; both robust variances are named."""
+    score = "Propensity score: logistic regression of hormonal therapy on age, chemotherapy (R glm)"
+    balance = [
+        {"comparison": "m", "smd_before": 0.3, "threshold": 0.1, "label": "Age",
+         "method": f"{score}; greedy nearest-neighbour 1:1 matching without replacement."},
+        {"comparison": "w", "smd_before": 0.3, "threshold": 0.1, "label": "Age",
+         "method": f"{score}; inverse probability of treatment weights for the ATT."},
+    ]  # fmt: skip
+    text = methods_markdown(CONFIG, {"b.json": balance}, synthetic=False)
+    assert text.count("Propensity score: logistic regression") == 1
+    assert "Treatment comparisons: Propensity score" in text
+    assert "1:1 matching without replacement; inverse probability of treatment weights" in text
+    assert "(threshold 0.1)" in text and "(Age)" not in text

@@ -176,9 +176,16 @@ def treatment_flag(frame: pd.DataFrame, spec: Mapping[str, Any], where: str) -> 
     return pd.Series(np.where(text.isna(), np.nan, (text == treated).astype(float)), index=frame.index)
 
 
-def _method_sentence(spec: Mapping[str, Any], width: float | None) -> str:
-    covariates = ", ".join(spec["covariates"])
-    score = f"Propensity score: logistic regression of {spec['treatment']} on {covariates} (R glm)"
+def _method_sentence(spec: Mapping[str, Any], width: float | None, config: Mapping[str, Any]) -> str:
+    """The comparison as a methods sentence, variables by their printed labels (lower case
+    after the first word unless an acronym), never their config names."""
+
+    def label(name: str) -> str:
+        text = variable_label(dict(config), name)
+        return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+    covariates = ", ".join(label(c) for c in spec["covariates"])
+    score = f"Propensity score: logistic regression of {label(spec['treatment'])} on {covariates} (R glm)"
     if spec["method"] == "matching":
         m = spec["matching"]
         on = "logit of the propensity score" if m["distance"] == "logit" else "propensity score"
@@ -190,7 +197,7 @@ def _method_sentence(spec: Mapping[str, Any], width: float | None) -> str:
         if m.get("caliper") is not None:
             text += f", caliper {m['caliper']:g} SD of the {on} ({width:.6g} on its scale)"
         if m.get("exact"):
-            text += f", exact on {', '.join(m['exact'])}"
+            text += f", exact on {', '.join(label(e) for e in m['exact'])}"
         return text + "; estimand ATT, matching weights as MatchIt."
     w = spec["weighting"]
     text = f"{score}; inverse probability of treatment weights for the {w['estimand']}"
@@ -295,7 +302,7 @@ def fit_treatment_comparison(
     )
     ws = weight_summary(treat[weights > 0], weights[weights > 0])
     summary |= {
-        "method": _method_sentence(spec, width),
+        "method": _method_sentence(spec, width, config),
         "estimand": estimand,
         "n_patients": n,
         "n_missing": {"treatment": int(flag.isna().sum()), **missing},

@@ -43,6 +43,7 @@ from retrocohort.manuscript.method_wording import (
     mann_whitney,
     mcnemar,
     median_survival,
+    propensity,
     quantiles,
     smd,
     wilcoxon,
@@ -180,6 +181,17 @@ REGISTRY: dict[str, MethodEntry] = {
             "Hosmer DW, Lemeshow S, Sturdivant RX. Applied Logistic Regression. 3rd ed. Wiley; 2013.",
             logistic,
         ),
+        MethodEntry(
+            "propensity",
+            "Propensity score matching or weighting",
+            "MatchIt::matchit(treat ~ x, method = 'nearest', distance = 'glm', caliper = c); "
+            "summary(m, standardize = TRUE)",
+            "Rosenbaum PR, Rubin DB. The central role of the propensity score in observational "
+            "studies for causal effects. Biometrika 1983;70:41-55; Austin PC. Balance diagnostics "
+            "for comparing the distribution of baseline covariates between treatment groups in "
+            "propensity-score matched samples. Stat Med 2009;28:3083-107.",
+            propensity,
+        ),
         registered("likelihood_ratio"),  # the models' global p, after the models
         registered("cox_zph"),
     )
@@ -214,6 +226,8 @@ def record_keys(rec: Mapping[str, Any]) -> list[str]:
         keys.append("rank-biserial")
     if finite(rec.get("smd")):
         keys.append("SMD")
+    if "smd_before" in rec and isinstance(rec.get("comparison"), str):  # a balance table's row
+        keys.append("propensity")
     if finite(rec.get("quantile_type")) or (
         isinstance(rec.get("quantile_method"), str) and rec["quantile_method"]
     ):
@@ -344,7 +358,7 @@ def split_details(sentence: str) -> tuple[str, tuple[str, ...]]:
 
 #: Keys whose sentence does not name the rows it was used for (estimators reported beside
 #: every row of a table, or repeating the Kaplan-Meier sentence's analyses).
-_UNNAMED = ("quantiles", "Hodges-Lehmann", "rank-biserial", "SMD", "median")
+_UNNAMED = ("quantiles", "Hodges-Lehmann", "rank-biserial", "SMD", "median", "propensity")
 
 
 def method_lines(used: Mapping[str, Records], stats: Mapping[str, Any]) -> list[MethodLine]:

@@ -183,13 +183,33 @@ def _model_notes(records: Records) -> str:
         extra.append("terms aliased with others (not estimable) are reported as such")
     if "separat" in notes:
         extra.append("terms with complete or quasi-complete separation get no Wald interval")
-    if _method_has(records, "robust (sandwich) standard errors clustered on matched sets"):
-        extra.append(
-            "on a matched sample: case weights, robust (sandwich) standard errors clustered on matched sets"
-        )
-    elif _method_has(records, "robust (sandwich) standard errors"):
+    clustered = "robust (sandwich) standard errors clustered on matched sets"
+    if _method_has(records, clustered):
+        extra.append(f"on a matched sample: case weights, {clustered}")
+    methods = [str(r.get("method") or "") for r in records]
+    if any("robust (sandwich) standard errors" in m and clustered not in m for m in methods):
         extra.append("on a weighted sample: case weights, robust (sandwich) standard errors")
     return "; " + "; ".join(extra) if extra else ""
+
+
+def propensity(records: Records, _stats: Mapping[str, Any]) -> str:
+    """The treatment comparisons of a study as their balance records state them: the score
+    model once per distinct model, then each design (matching or weighting, caliper, estimand),
+    then how balance was judged (standardised mean differences before and after, threshold)."""
+    methods = list(dict.fromkeys(str(r["method"]).rstrip(".") for r in records if r.get("method")))
+    models = list(dict.fromkeys(m.split("; ", 1)[0] for m in methods))
+    designs = [m.split("; ", 1)[1] for m in methods if "; " in m]
+    thresholds = sorted({float(r["threshold"]) for r in records if finite(r.get("threshold"))})
+    limit = f" (threshold {_join([f'{t:g}' for t in thresholds])})" if thresholds else ""
+    return (
+        "; ".join(models + designs)
+        + f"; covariate balance as standardised mean differences before and after{limit}, with "
+        "variance ratios for continuous covariates"
+    )
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def smd(_records: Records, _stats: Mapping[str, Any]) -> str:

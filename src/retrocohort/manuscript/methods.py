@@ -148,6 +148,7 @@ def method_sections(config: Mapping[str, Any], sources: Mapping[str, Records]) -
         sections.append(Section(intro, repeated))
     sections.append(Section("Between groups:", _pick(lines, GROUP_KEYS)))
     sections.append(Section("Time to event:", _pick(lines, SURVIVAL_KEYS)))
+    sections.append(Section("Treatment comparisons:", _pick(lines, ("propensity",))))
     sections.append(Section("Regression models:", _pick(lines, REGRESSION_KEYS)))
     return [s for s in sections if s.lines]
 
