@@ -12,8 +12,10 @@ holds: same ``where`` and the same values (as a multiset of numbers).
 from __future__ import annotations
 
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -23,10 +25,12 @@ from retrocohort.audit.draft.cells import (
     P_COLUMN,
     PCT_COLUMN,
     Cell,
+    decimal_comma_style,
     find_cells,
     form_hint,
     group_header,
     label_end,
+    number_style,
     parse_cell,
     parse_cells,
 )
@@ -34,7 +38,9 @@ from retrocohort.audit.draft.cells import number_value as cell_number
 from retrocohort.audit.draft.draft_numbers import DraftNumber, find_numbers
 from retrocohort.audit.draft.draft_text import TABLE_LABEL, Block, split_blocks, table_number
 from retrocohort.audit.draft.table_totals import ShareRow, column_shares, footnote_denominator
-from retrocohort.audit.published import PublishedStudy, printed_tokens
+from retrocohort.audit.draft.tables import defined, footnote_markers
+from retrocohort.audit.published import PublishedStudy, load_study, printed_tokens
+from retrocohort.errors import ConfigError
 
 _STOP = {
     "a",
@@ -98,19 +104,36 @@ def label_slug(text: str, *, stop: bool = True, limit: int = 5) -> str:
     return name if name and name[0].isalpha() else "value" + (f"_{name}" if name else "")
 
 
+def plain_printed(printed: str, values: dict[str, float], decimals: dict[str, int]) -> tuple[str, str | None]:
+    """(printed, note): when a value is not visible in ``printed`` as the loader reads it
+    ("71·0", "75,0", "p<0,05", "32.000" in a decimal-comma paper), the text with its numbers
+    rewritten as read ("71.0", "p<0.05", "32000") and a note keeping the original; else
+    (``printed``, None).
+
+    >>> plain_printed("29,7%", {"pct": 29.7}, {"pct": 1}), plain_printed("12", {"count": 12}, {"count": 0})
+    (('29.7%', "printed as '29,7%'"), ('12', None))
+    """
+    printed = printed.strip()
+    if all(f"{v:.{decimals[k]}f}" in printed_tokens(printed) for k, v in values.items()):
+        return printed, None
+
+    def _plain(m: re.Match[str]) -> str:
+        value, shown = cell_number(m.group(0))
+        return f"{value:.{shown}f}"
+
+    return re.sub(NUM, _plain, printed), f"printed as {printed!r}"
+
+
 def _as_number(cell: Cell, raw: str, column: int, extra: dict[str, Any]) -> DraftNumber:
-    """A parsed cell as a draft number; when a value is not visible in ``raw`` as the loader
-    reads it ("71·0", "75,0"), ``printed`` is the cell with its numbers rewritten ("71.0") and
-    the note keeps the original."""
-    printed = raw.strip()
-    if any(f"{v:.{cell.decimals[k]}f}" not in printed_tokens(printed) for k, v in cell.values.items()):
-        extra = {**extra, "note": f"printed as {printed!r}"}
-
-        def _plain(m: re.Match[str]) -> str:
-            value, decimals = cell_number(m.group(0))
-            return f"{value:.{decimals}f}"
-
-        printed = re.sub(NUM, _plain, printed)
+    """A parsed cell as a draft number, its printed text readable by the loader
+    (:func:`plain_printed`), with its unit and category (see :class:`Cell`) in ``extra``."""
+    printed, note = plain_printed(raw, cell.values, cell.decimals)
+    if note:
+        extra = {**extra, "note": note}
+    if cell.unit:
+        extra = {**extra, "unit": cell.unit}
+    if cell.category:
+        extra = {**extra, "group": "_".join(x for x in (extra.get("group"), cell.category) if x)}
     guesses = ["statistic"] if cell.guessed else []
     return DraftNumber(
         cell.statistic, cell.values, cell.decimals, printed, column, cell.relation, extra, guesses
@@ -187,11 +210,48 @@ def row_label(cells: Sequence[str]) -> str:
     return " ".join(dict.fromkeys(c for c in lead or cells[:1] if c))
 
 
-def _split_row_numbers(block: Block, central: str | None = None) -> list[tuple[DraftNumber, str]]:
+#: A column of a transposed table holding each row's number of patients ("Subjects", "n",
+#: "No. of patients"): its rows are groups of patients, its other columns variables.
+_N_COLUMN = re.compile(
+    r"^\s*(?:n|no\.?|number|subjects|patients|participants|cases)(?:\s+of\s+\w+)?\s*$", re.I
+)
+
+
+def _transposed_n(cells: Sequence[str], headers: Sequence[str]) -> tuple[int, int] | None:
+    """(column, n) of a row of a transposed table: the cell under a header naming the patients
+    ("Subjects", "n") that reads as a whole count; None when there is no such column.
+
+    >>> _transposed_n(["Signa", "12", "55.5 (42–75)"], ["Model", "Subjects", "Age*"])
+    (1, 12)
+    """
+    for j, (cell, head) in enumerate(zip(cells, headers, strict=False)):
+        if j and _N_COLUMN.match(clean_header(head)):
+            parsed = parse_cell(cell)
+            if parsed is not None and parsed.statistic == "count":
+                return j, int(parsed.values["count"])
+    return None
+
+
+def clean_header(text: str) -> str:
+    """A header without its footnote markers ("Subjects*" -> "Subjects")."""
+    return group_header(text)[0]
+
+
+def _split_row_numbers(
+    block: Block, central: str | None = None, markers: dict[str, str] | None = None
+) -> list[tuple[DraftNumber, str]]:
     """A row split into cells: the first is the label; each other cell takes its column's
-    header (group and n) or, without column headers, the n's of a one-line header in order."""
+    header (group and n) or, without column headers, the n's of a one-line header in order.
+    A label or header marked with a footnote marker takes the footnote's definition as its
+    first hint (:func:`~retrocohort.audit.draft.tables.defined`: "Age (year)*" under "* Median
+    (range)" is a median with its range). In a transposed table (a column of patients,
+    :func:`_transposed_n`) the row's n is that cell's count, given to the row's summary cells
+    (medians, means, percentages, the counts of a named pair) but not to its other bare counts,
+    which need not count patients ("MRI sessions")."""
+    markers = markers or {}
     label = row_label(block.cells)
     row_n = _ROW_N.search(label)
+    transposed = _transposed_n(block.cells, block.headers) if block.headers else None
     found = []
     for j, (text, column) in enumerate(zip(block.cells[1:], block.columns[1:], strict=True), start=1):
         head = block.headers[j] if j < len(block.headers) else ""
@@ -199,22 +259,25 @@ def _split_row_numbers(block: Block, central: str | None = None) -> list[tuple[D
             not block.headers and j == len(block.cells) - 1 > 1 and bool(P_COLUMN.search(block.header))
         )
         pct_column = bool(PCT_COLUMN.match(head))
-        for cell, piece, offset in parse_cells(
-            text, [label, head, block.header], p_column=p_column, pct_column=pct_column
-        ):
-            found.append((cell, piece, column + offset, head))
+        hints = [defined(label, markers), defined(head, markers), block.header]
+        for cell, piece, offset in parse_cells(text, hints, p_column=p_column, pct_column=pct_column):
+            found.append((cell, piece, column + offset, head, j))
     positional = _header_ns(block.header, [c for c, *_ in found]) if not block.headers else []
     out = []
-    for k, (cell, text, column, head) in enumerate(found):
+    for k, (cell, text, column, head, j) in enumerate(found):
         name, n = group_header(head)
         n = n if block.headers else positional[k]
-        cell = not_a_count(cell, int(row_n.group(1)) if row_n else n, central)
+        if row_n:
+            n = int(row_n.group(1))
+        elif transposed and n is None and j != transposed[0]:
+            n = None if cell.statistic == "count" and not cell.category else transposed[1]
+        cell = not_a_count(cell, n, central)
         extra: dict[str, Any] = {}
         if cell.statistic != "p_value":
             if name and not P_COLUMN.search(head) and not form_hint([name]):
                 extra["group"] = label_slug(name, stop=False)
-            if row_n or n is not None:
-                extra["n"] = int(row_n.group(1)) if row_n else n
+            if n is not None:
+                extra["n"] = n
         out.append((_as_number(cell, text, column, extra), label))
     return out
 
@@ -296,6 +359,8 @@ def _entry(block: Block, number: DraftNumber, variable: str) -> dict[str, Any]:
         guesses.append(f"{key} (from the table)")
     if "group" in number.extra:
         e["group"] = number.extra["group"]
+    if "unit" in number.extra:
+        e["unit"] = number.extra["unit"]
     note = f"source line {block.line}, column {block.column + number.column + 1}"
     if "note" in number.extra:
         note += f"; {number.extra['note']}"
@@ -307,16 +372,36 @@ def _drafted(text: str) -> list[tuple[Block, dict[str, Any]]]:
     """Every number group of ``text`` as (its block, its draft entry), ids unique, in text order;
     count-and-percentage cells of a table without a denominator take the one its footnote
     states (:func:`~retrocohort.audit.draft.table_totals.footnote_denominator`)."""
+    with number_style(decimal_comma=decimal_comma_style(text)):
+        return _drafted_in_style(text)
+
+
+def _plain_prose(number: DraftNumber) -> DraftNumber:
+    """A prose number with its printed text readable by the loader (:func:`plain_printed`)."""
+    printed, note = plain_printed(number.printed, number.values, number.decimals)
+    if note:
+        number.printed, number.extra = printed, {**number.extra, "note": note}
+    return number
+
+
+def _drafted_in_style(text: str) -> list[tuple[Block, dict[str, Any]]]:
     out, used = [], Counter()
     central = stated_summary(text)
     blocks = split_blocks(text)
+    lines = text.splitlines()
+    last_row: dict[str, int] = {}
+    for b in blocks:
+        if b.kind == "row":
+            last_row[b.where] = max(last_row.get(b.where, 0), b.line)
+    markers = {where: footnote_markers(lines, line) for where, line in last_row.items()}
     for block in blocks:
-        if block.kind == "row":
-            rows = _split_row_numbers if block.cells else _spaced_row_numbers
-            found = rows(block, central)
+        if block.kind == "row" and block.cells:
+            found = _split_row_numbers(block, central, markers.get(block.where))
             numbers = [(number, label_slug(label)) for number, label in found]
+        elif block.kind == "row":
+            numbers = [(number, label_slug(label)) for number, label in _spaced_row_numbers(block, central)]
         else:
-            numbers = [(n, _variable(block, n)) for n in find_numbers(block.text)]
+            numbers = [(_plain_prose(n), _variable(block, n)) for n in find_numbers(block.text)]
         for number, variable in numbers:
             if "group" in number.extra:
                 variable_id = f"{variable}_{number.extra['group']}"
@@ -427,9 +512,52 @@ def draft_warnings(text: str, entries: Sequence[dict[str, Any]]) -> list[str]:
     ]
 
 
+_PROBLEM_ENTRY = re.compile(r"^entry '([^']+)'")
+
+
+def loadable(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """(the draft without the entries the loader refuses, one sentence per entry left out):
+    a draft that does not load is never written, whatever a reader misreads. Each round writes
+    the draft to a temporary file, loads it with
+    :func:`~retrocohort.audit.published.load_study` (the very check a referee's run makes) and
+    leaves out every entry a problem names, with the shares that use it, until it loads."""
+    dropped: list[str] = []
+    for _ in range(len(doc["numbers"]) + 1):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "draft.yaml"
+            path.write_text(draft_yaml(doc), encoding="utf-8")
+            try:
+                load_study(path)
+                return doc, dropped
+            except ConfigError as exc:
+                problems = {
+                    m.group(1): p.message for p in exc.problems if (m := _PROBLEM_ENTRY.match(p.message))
+                }
+        bad = [e for e in doc["numbers"] if e["id"] in problems]
+        if not bad:
+            return doc, dropped
+        dropped += [
+            f"entry {e['id']} (printed {e['printed']!r}, {e['note'].split(';')[0]}) left out: "
+            f"{problems[e['id']]}; add it by hand"
+            for e in bad
+        ]
+        ids = {e["id"] for e in bad}
+        doc = {**doc, "numbers": [e for e in doc["numbers"] if e["id"] not in ids]}
+        if "shares" in doc:
+            doc["shares"] = [s for s in doc["shares"] if not ids & _share_ids(s)]
+    return doc, dropped
+
+
+def _share_ids(share: dict[str, Any]) -> set[str]:
+    """The entry ids a share's parts (and a total given as a reference) point to."""
+    refs = [share["total"], *(x for part in share["parts"] for x in (part["count"], part["pct"]))]
+    return {str(r).split(".")[0] for r in refs if isinstance(r, str)}
+
+
 def draft_study(text: str, source_name: str) -> dict[str, Any]:
     """The draft published-numbers document of ``text`` (see module docstring); tables from
-    which nothing was drafted are named in the source note (:func:`draft_warnings`)."""
+    which nothing was drafted are named in the source note (:func:`draft_warnings`), and so is
+    every entry left out because the loader refuses it (:func:`loadable`)."""
     drafted = _drafted(text)
     entries = [e for _, e in drafted]
     shares = draft_shares(drafted)
@@ -446,6 +574,9 @@ def draft_study(text: str, source_name: str) -> dict[str, Any]:
     }
     if shares:
         doc["shares"] = shares
+    doc, dropped = loadable(doc)
+    if dropped:
+        doc["source"]["note"] += (" " if warnings else " WARNING: ") + " ".join(f"{d}." for d in dropped)
     return doc
 
 
