@@ -122,3 +122,11 @@ def test_an_entry_the_loader_refuses_is_left_out_with_a_warning(tmp_path):
     kept, dropped = loadable(doc)
     assert [e["id"] for e in kept["numbers"]] == ["a"]
     assert len(dropped) == 1 and "entry b (printed '05', source line 4" in dropped[0]
+
+
+def test_a_single_spaced_row_keeps_a_value_with_its_unit_and_iqr_out_of_the_label():
+    text = "Results\n\nTable 1. Patients.\n\nMedian CD4 count 210 cells/µl (IQR: 88–310)\nGirls 41 (51.3%)\n"
+    rows = [e for e in draft_entries(text) if e["where"] == "Table 1" and e["statistic"] == "median_iqr"]
+    assert [(e["variable"], e["values"], e["unit"]) for e in rows] == [
+        ("cd4_count", {"median": 210, "q1": 88, "q3": 310}, "cells/µl")
+    ]

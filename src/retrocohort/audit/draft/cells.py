@@ -68,6 +68,7 @@ _FORMS = {
     "to_one": rf"({NUM})\s*:\s*1",
 }
 _CELL = {k: re.compile(rf"^(?:{v})$") for k, v in _FORMS.items()}
+_INTERVAL_START = re.compile(rf"^(?:{_FORMS['interval']})")
 _ANY = re.compile(
     r"(?<![\w.·/])(?:"
     + "|".join(_FORMS[k] for k in ("count_of_total", "interval", "pm", "paren", "percentage"))
@@ -372,6 +373,8 @@ def label_end(text: str) -> int:
     'SOFA score at day 1 '
     >>> row = "Lactate > 2 mmol/L 14 (31.1) 9 (75.0)"; row[: label_end(row)]
     'Lactate > 2 mmol/L '
+    >>> row = "Median CD4 116 cells/mm3 (IQR: 54–189)"; row[: label_end(row)]  # a value, its unit, its IQR
+    'Median CD4 '
     >>> row = "White blood cells (G/L) (4.0–10.0) * 4.3 [3.1–14.4]"; row[: label_end(row)]
     'White blood cells (G/L) (4.0–10.0) * '
     """
@@ -386,7 +389,7 @@ def label_end(text: str) -> int:
             r"\b[nN]\s*=\s*$|[<>≤≥]\s*$|\b(?:[Dd]ay|D|[Ww]eek|[Mm]onth|[Gg]rade|[Tt]ype|[Ss]tage)\s*$", before
         ):
             continue  # "(n = 18)": the row's n; "> 2 mmol/L": a threshold; "day 1", "grade 3"
-        if re.match(rf"{NUM}\s+[A-Za-zµ]", rest):
+        if re.match(rf"{NUM}\s+[A-Za-zµ]", rest) and not _INTERVAL_START.match(rest):
             continue  # "Lymphocytes < 0.5 G/L": a number followed by its unit
         return m.start()
     return len(text)
