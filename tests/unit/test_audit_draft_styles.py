@@ -46,8 +46,10 @@ def test_dot_thousands_in_a_decimal_comma_paper_only():
     # the caption's ">1.000 copies/ml" is a threshold, not a result
     assert not [e for e in entries if e["where"] == "Table 1" and e["statistic"] == "count"]
     dot_paper = COMMA_PAPER.replace("12,5%", "12.5%").replace("0,01", "0.01").replace("51,3%", "51.3%")
-    vl = [e for e in draft_entries(dot_paper) if e["statistic"] == "median_iqr"]
-    assert vl[0]["values"]["median"] == 45.0  # a dot-decimal paper: 45.000 is 45 at 3 decimals
+    vl = [
+        e for e in draft_entries(dot_paper.replace("copies/ml (", "mg/L (")) if e["statistic"] == "median_iqr"
+    ]
+    assert vl[0]["values"]["median"] == 45.0  # a dot-decimal paper, no count unit: 45 at 3 decimals
 
 
 def test_a_label_inside_the_bracket_decides_the_statistic_and_a_unit_is_kept():
@@ -130,3 +132,11 @@ def test_a_single_spaced_row_keeps_a_value_with_its_unit_and_iqr_out_of_the_labe
     assert [(e["variable"], e["values"], e["unit"]) for e in rows] == [
         ("cd4_count", {"median": 210, "q1": 88, "q3": 310}, "cells/µl")
     ]
+
+
+def test_dot_thousands_before_a_count_unit_in_a_dot_decimal_paper(tmp_path):
+    text = "Results\n\nTable 1. Patients.\n\nMedian viral load\t45.000 copies/ml (IQR: 12.000–90.000)\nAge\t41.5 (30.250–52.000)\n"
+    study = _load(tmp_path, text)  # loads: the rewritten printed text shows 45000
+    values = [dict(n.values) for n in study.numbers if n.where == "Table 1"]
+    assert {"median": 45000, "q1": 12000, "q3": 90000} in values
+    assert {"median": 41.5, "q1": 30.25, "q3": 52.0} in values  # no count unit: decimals

@@ -115,6 +115,11 @@ _COMMA_DECIMAL = re.compile(r"(?<![\d.,·])(?:0,\d+|[1-9]\d*,\d{1,2}\s*%)(?![\d,
 _DOT_THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}(?:\.\d{3})+$")
 
 
+#: A unit of things counted whole ("copies/ml", "cells/mm3", "patients"): a value printed before
+#: it in dot-separated groups of three, with its interval, is a thousands-grouped count in any paper.
+_COUNT_UNIT = re.compile(r"^(?:copies|cells|patients|cases|subjects|participants|children|persons)\b", re.I)
+
+
 def decimal_comma_style(text: str) -> bool:
     """The paper writes decimals with a comma somewhere ("5,9%", "(p<0,05)", "0,75"): its
     style is the decimal comma, so its dot-grouped integers ("32.000 copies/ml") are thousands.
@@ -141,6 +146,17 @@ def number_style(*, decimal_comma: bool) -> Iterator[None]:
         yield
     finally:
         _DECIMAL_COMMA.reset(token)
+
+
+def dot_thousands(token: str) -> float | None:
+    """The value of a number printed in dot-separated groups of three read as a thousands-grouped
+    integer ("32.000" -> 32000.0), or None when it has another shape ("32.5", "0.001").
+
+    >>> dot_thousands("11.000"), dot_thousands("0.001")
+    (11000.0, None)
+    """
+    t = token.strip().replace("−", "-")
+    return float(t.replace(".", "")) if _DOT_THOUSANDS.match(t) else None
 
 
 def decimal_comma() -> bool:
@@ -196,10 +212,20 @@ def _vals(**tokens: str | None) -> tuple[dict[str, float], dict[str, int]]:
 
 def _interval(m: re.Match[str], hint: set[str]) -> Cell:
     """An interval cell: the label inside its bracket ("IQR:", "range:", "95% CI:") decides its
-    statistic before any hint; a unit between the value and the bracket is kept as ``unit``."""
+    statistic before any hint; a unit between the value and the bracket is kept as ``unit``.
+    Before a unit of things counted whole (:data:`_COUNT_UNIT`), three numbers all printed in
+    dot-separated groups of three ("32.000 copies/ml (IQR: 11.000–68.000)") are thousands-grouped
+    counts whatever the paper's style (a count-like context, :func:`number_style`)."""
     centre, bracket, low, high = m.group(1), m.group(3), m.group(5), m.group(6)
     label = (m.group("label") or "").lower()
     unit = (m.group("unit") or "").strip()
+    if (
+        not _DECIMAL_COMMA.get()
+        and _COUNT_UNIT.match(unit)
+        and all(_DOT_THOUSANDS.match(t) for t in (centre, low, high))
+    ):
+        with number_style(decimal_comma=True):  # "32.000 copies/ml (IQR: 11.000–68.000)": counts
+            return _interval(m, hint)
     named = {"ci"} if "ci" in label else {"range"} if "range" in label or "min" in label else set()
     named |= {"iqr"} if "iqr" in label or "quartile" in label else set()
     if "ci" in named or (not named and "ratio" in hint):

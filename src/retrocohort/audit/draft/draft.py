@@ -26,6 +26,7 @@ from retrocohort.audit.draft.cells import (
     PCT_COLUMN,
     Cell,
     decimal_comma_style,
+    dot_thousands,
     find_cells,
     form_hint,
     group_header,
@@ -117,7 +118,12 @@ def plain_printed(printed: str, values: dict[str, float], decimals: dict[str, in
     if all(f"{v:.{decimals[k]}f}" in printed_tokens(printed) for k, v in values.items()):
         return printed, None
 
+    wanted = set(values.values())
+
     def _plain(m: re.Match[str]) -> str:
+        grouped = dot_thousands(m.group(0))
+        if grouped is not None and grouped in wanted:
+            return f"{grouped:.0f}"  # read as thousands in a count-like context
         value, shown = cell_number(m.group(0))
         return f"{value:.{shown}f}"
 
