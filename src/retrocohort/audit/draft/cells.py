@@ -109,8 +109,9 @@ class Cell:
 #: True while drafting a paper whose style is the decimal comma (see :func:`number_style`).
 _DECIMAL_COMMA: ContextVar[bool] = ContextVar("decimal_comma", default=False)
 #: A comma decimal that cannot be a thousands separator: "0,05" (no thousands group starts with
-#: 0) or one or two digits after the comma before "%" ("5,9%", "29,7 %").
-_COMMA_DECIMAL = re.compile(r"(?<![\d.,·])(?:0,\d+|[1-9]\d*,\d{1,2}\s*%)(?![\d,])")
+#: 0) or one or two digits after the comma before "%" ("5,9%", "29,7 %"); an interval "[0,1]"
+#: or a citation "[0,12]" is not one.
+_COMMA_DECIMAL = re.compile(r"(?<![\d.,·])(?:(?<![\[(])0,\d+(?![\d,\]])|[1-9]\d*,\d{1,2}\s*%(?![\d,]))")
 #: An integer in dot-separated groups of three ("32.000", "1.250.000"), first group not 0.
 _DOT_THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}(?:\.\d{3})+$")
 
@@ -125,6 +126,8 @@ def decimal_comma_style(text: str) -> bool:
     style is the decimal comma, so its dot-grouped integers ("32.000 copies/ml") are thousands.
 
     >>> decimal_comma_style("55/926 (5,9%) and 32.000 copies/ml"), decimal_comma_style("13,835 patients (62.0%)")
+    (True, False)
+    >>> decimal_comma_style("(p<0,05)"), decimal_comma_style("scores in [0,1] and (0,5)")
     (True, False)
     """
     return bool(_COMMA_DECIMAL.search(text))
