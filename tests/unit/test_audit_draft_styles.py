@@ -107,7 +107,7 @@ def test_a_transposed_tables_patients_column_is_the_n_of_its_summary_cells():
 
 
 def test_an_entry_the_loader_refuses_is_left_out_with_a_warning(tmp_path):
-    from retrocohort.audit.draft.draft import loadable
+    from retrocohort.audit.draft.output import loadable
 
     good = {
         "id": "a",
