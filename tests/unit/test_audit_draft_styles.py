@@ -140,3 +140,13 @@ def test_dot_thousands_before_a_count_unit_in_a_dot_decimal_paper(tmp_path):
     values = [dict(n.values) for n in study.numbers if n.where == "Table 1"]
     assert {"median": 45000, "q1": 12000, "q3": 90000} in values
     assert {"median": 41.5, "q1": 30.25, "q3": 52.0} in values  # no count unit: decimals
+
+
+def test_prose_keeps_a_digit_glued_to_a_unit_out_of_a_median():
+    from retrocohort.audit.draft.draft_numbers import find_numbers
+
+    found = [
+        (n.statistic, n.values) for n in find_numbers("The median CD4 count was 210 cells/mm3 (IQR: 88–310).")
+    ]
+    assert ("median_iqr", {"median": 210.0, "q1": 88.0, "q3": 310.0}) in found
+    assert not any(v.get("median") == 3.0 for _, v in found)  # not "mm3 (IQR..." as a median of 3
