@@ -9,7 +9,11 @@ keeps its "28-d").
 Numbers are read as printed in the wild: a middle dot ("71·0", *The Lancet*) or a comma
 ("71,0") before one, two or four+ digits is a decimal mark, a comma before exactly three digits
 or a thin/no-break space between digit groups a thousands separator ("13,835", "13 835"),
-"−" (U+2212) a minus sign. Footnote markers after a cell ("45 (33–58)*", "0.02†", "12ᵃ") are
+"−" (U+2212) a minus sign. A dot before exactly three digits ("32.000", "11.000") is a decimal
+mark unless the paper's own style says otherwise: inside :func:`number_style` with
+``decimal_comma=True`` (the draft sets it when :func:`decimal_comma_style` finds a comma decimal
+elsewhere in the paper, "5,9%", "p<0,05") an integer printed in dot-separated groups of three
+("32.000", "1.250.000") is a thousands-grouped count, 32000. Footnote markers after a cell ("45 (33–58)*", "0.02†", "12ᵃ") are
 stripped. What a cell's brackets hold is decided by hints read in order of precedence -- the
 row label, the column header, the table header and caption ("Age, years, mean (SD)",
 "median [range]", "OR (95% CI)", "n (%)") -- and, when none decides, by the shape of the
@@ -25,7 +29,9 @@ The statistics are those of the published-numbers schema
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 #: One printed number: thousands groups (comma, thin or no-break space), a decimal mark (".",
@@ -39,11 +45,18 @@ _SEP = rf"(?:{_DASH}|\s*[,;]\s+|\s*;\s*)"
 _MARK = r"(?:\s*(?:[*†‡§¶#]+|[ᵃᵇᶜᵈᵉᶠ¹²³⁴⁵⁶⁷⁸⁹⁰]+|(?<=[\d)\]%])[a-e](?![a-z])))"
 FOOTNOTE = re.compile(rf"{_MARK}+\s*$")
 _REL = r"(?:([<>≤≥=])\s*)"
+#: A unit printed between a value and its bracket: one or two words of letters, "/", digits
+#: glued to letters ("cells/mm3", "copies/ml", "months", "mg/dL", "x10⁹/L").
+_UNIT = r"(?:[A-Za-zµμ×][\w/µμ⁰-⁹²³^.×]*(?:\s+[A-Za-zµμ/][\w/µμ⁰-⁹²³^]*)?)"
+#: A label opening an interval's bracket: the statistic it names decides the cell's form.
+_LABEL = r"(?:IQR|inter-?quartile\s+range|range|min(?:imum)?\s*[-–,]\s*max(?:imum)?|95\s*%\s*CI|CI)"
 
 _FORMS = {
     "count_of_total": rf"({NUM})\s*/\s*({NUM})(?:\s*\(\s*({NUM})\s*%?\s*\))?",
+    # "116 cells/mm3 (IQR: 54–189)", "40.1 months (range: 20–52)", "15.9 (95% CI: 13.6–18.4)":
+    # a unit may stand between the value and its bracket, a label may open the bracket
     "interval": (
-        rf"({NUM})\s*%?\s*([(\[])\s*(?:(?:IQR|range|95\s*%\s*CI|CI)\s*[,:]?\s*)?"
+        rf"({NUM})\s*%?\s*(?P<unit>{_UNIT})?\s*([(\[])\s*(?:(?P<label>{_LABEL})\s*[,:=]?\s*)?"
         rf"({NUM})\s*%?{_SEP}({NUM})\s*%?\s*[)\]]"
     ),
     "pm": rf"({NUM})\s*(?:±|\+/-|\+-)\s*({NUM})",
@@ -55,6 +68,7 @@ _FORMS = {
     "to_one": rf"({NUM})\s*:\s*1",
 }
 _CELL = {k: re.compile(rf"^(?:{v})$") for k, v in _FORMS.items()}
+_INTERVAL_START = re.compile(rf"^(?:{_FORMS['interval']})")
 _ANY = re.compile(
     r"(?<![\w.·/])(?:"
     + "|".join(_FORMS[k] for k in ("count_of_total", "interval", "pm", "paren", "percentage"))
@@ -78,7 +92,9 @@ _GROUP_N = re.compile(r"[(\[,;]?\s*\b[nN]\s*[=:]\s*(\d[\d,\u2009\u202f\u00a0]*)\
 class Cell:
     """One cell read as a statistic: ``statistic`` (schema vocabulary), ``form`` (the printed
     form, e.g. "n (%)", "median [range]"), values and decimals keyed alike, the relation of a
-    p-value ("<" for "<0.001") and ``guessed`` when no hint decided the form."""
+    p-value ("<" for "<0.001"), ``guessed`` when no hint decided the form, the ``unit`` printed
+    between a value and its bracket ("cells/mm3") and the ``category`` of one count of a pair
+    ("female" of "5/7" under "Female/Male")."""
 
     statistic: str
     form: str
@@ -86,15 +102,81 @@ class Cell:
     decimals: dict[str, int] = field(default_factory=dict)
     relation: str = "="
     guessed: bool = False
+    unit: str = ""
+    category: str = ""
+
+
+#: True while drafting a paper whose style is the decimal comma (see :func:`number_style`).
+_DECIMAL_COMMA: ContextVar[bool] = ContextVar("decimal_comma", default=False)
+#: A comma decimal that cannot be a thousands separator: "0,05" (no thousands group starts with
+#: 0) or one or two digits after the comma before "%" ("5,9%", "29,7 %"); an interval "[0,1]"
+#: or a citation "[0,12]" is not one.
+_COMMA_DECIMAL = re.compile(r"(?<![\d.,·])(?:(?<![\[(])0,\d+(?![\d,\]])|[1-9]\d*,\d{1,2}\s*%(?![\d,]))")
+#: An integer in dot-separated groups of three ("32.000", "1.250.000"), first group not 0.
+_DOT_THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}(?:\.\d{3})+$")
+
+
+#: A unit of things counted whole ("copies/ml", "cells/mm3", "patients"): a value printed before
+#: it in dot-separated groups of three, with its interval, is a thousands-grouped count in any paper.
+_COUNT_UNIT = re.compile(r"^(?:copies|cells|patients|cases|subjects|participants|children|persons)\b", re.I)
+
+
+def decimal_comma_style(text: str) -> bool:
+    """The paper writes decimals with a comma somewhere ("5,9%", "(p<0,05)", "0,75"): its
+    style is the decimal comma, so its dot-grouped integers ("32.000 copies/ml") are thousands.
+
+    >>> decimal_comma_style("55/926 (5,9%) and 32.000 copies/ml"), decimal_comma_style("13,835 patients (62.0%)")
+    (True, False)
+    >>> decimal_comma_style("(p<0,05)"), decimal_comma_style("scores in [0,1] and (0,5)")
+    (True, False)
+    """
+    return bool(_COMMA_DECIMAL.search(text))
+
+
+@contextmanager
+def number_style(*, decimal_comma: bool) -> Iterator[None]:
+    """Read numbers in the paper's own style while inside: with ``decimal_comma`` an integer
+    printed in dot-separated groups of three is a thousands-grouped count (:func:`number_value`).
+
+    >>> with number_style(decimal_comma=True):
+    ...     number_value("32.000"), number_value("37.900"), number_value("0.001"), number_value("2,75")
+    ((32000.0, 0), (37900.0, 0), (0.001, 3), (2.75, 2))
+    >>> number_value("32.000")
+    (32.0, 3)
+    """
+    token = _DECIMAL_COMMA.set(decimal_comma)
+    try:
+        yield
+    finally:
+        _DECIMAL_COMMA.reset(token)
+
+
+def dot_thousands(token: str) -> float | None:
+    """The value of a number printed in dot-separated groups of three read as a thousands-grouped
+    integer ("32.000" -> 32000.0), or None when it has another shape ("32.5", "0.001").
+
+    >>> dot_thousands("11.000"), dot_thousands("0.001")
+    (11000.0, None)
+    """
+    t = token.strip().replace("−", "-")
+    return float(t.replace(".", "")) if _DOT_THOUSANDS.match(t) else None
+
+
+def decimal_comma() -> bool:
+    """True inside :func:`number_style` with ``decimal_comma=True``."""
+    return _DECIMAL_COMMA.get()
 
 
 def number_value(token: str) -> tuple[float, int]:
-    """(value, decimals shown) of one printed number in any of the spellings of :data:`NUM`.
+    """(value, decimals shown) of one printed number in any of the spellings of :data:`NUM`;
+    in a decimal-comma paper (:func:`number_style`) "32.000" is 32000.
 
     >>> number_value("71·0"), number_value("13,835"), number_value("75,0"), number_value("−1.20")
     ((71.0, 1), (13835.0, 0), (75.0, 1), (-1.2, 2))
     """
     t = re.sub(r"[\u2009\u202f\u00a0]", "", token.strip()).replace("−", "-").replace("·", ".")
+    if _DECIMAL_COMMA.get() and _DOT_THOUSANDS.match(t):
+        return float(t.replace(".", "")), 0
     t = re.sub(r",(?=\d{3}(?!\d))", "", t).replace(",", ".")
     decimals = len(t.split(".")[1]) if "." in t else 0
     return float(t), decimals
@@ -132,18 +214,33 @@ def _vals(**tokens: str | None) -> tuple[dict[str, float], dict[str, int]]:
 
 
 def _interval(m: re.Match[str], hint: set[str]) -> Cell:
-    centre, bracket, low, high = m.group(1), m.group(2), m.group(3), m.group(4)
-    inner = m.group(0).lower()
-    if "ratio" in hint or "ci" in inner:
+    """An interval cell: the label inside its bracket ("IQR:", "range:", "95% CI:") decides its
+    statistic before any hint; a unit between the value and the bracket is kept as ``unit``.
+    Before a unit of things counted whole (:data:`_COUNT_UNIT`), three numbers all printed in
+    dot-separated groups of three ("32.000 copies/ml (IQR: 11.000–68.000)") are thousands-grouped
+    counts whatever the paper's style (a count-like context, :func:`number_style`)."""
+    centre, bracket, low, high = m.group(1), m.group(3), m.group(5), m.group(6)
+    label = (m.group("label") or "").lower()
+    unit = (m.group("unit") or "").strip()
+    if (
+        not _DECIMAL_COMMA.get()
+        and _COUNT_UNIT.match(unit)
+        and all(_DOT_THOUSANDS.match(t) for t in (centre, low, high))
+    ):
+        with number_style(decimal_comma=True):  # "32.000 copies/ml (IQR: 11.000–68.000)": counts
+            return _interval(m, hint)
+    named = {"ci"} if "ci" in label else {"range"} if "range" in label or "min" in label else set()
+    named |= {"iqr"} if "iqr" in label or "quartile" in label else set()
+    if "ci" in named or (not named and "ratio" in hint):
         v, d = _vals(value=centre, ci_low=low, ci_high=high)
-        return Cell("value", "ratio (95% CI)", v, d)
+        return Cell("value", "ratio (95% CI)", v, d, unit=unit)
     central = "mean" if "mean" in hint and "iqr" not in hint else "median"
-    if "range" in hint or "range" in inner:
+    if "range" in named or (not named and "range" in hint):
         v, d = _vals(**{central: centre, "min": low, "max": high})
-        return Cell(central, f"{central} [range]", v, d)
+        return Cell(central, f"{central} [range]", v, d, unit=unit)
     v, d = _vals(**{central: centre, "q1": low, "q3": high})
-    guessed = not ({"iqr", "mean"} & hint or "iqr" in inner)
-    return Cell(f"{central}_iqr", f"{central} (IQR)", v, d, guessed=guessed and bracket == "(")
+    guessed = not ({"iqr", "mean"} & hint or "iqr" in named)
+    return Cell(f"{central}_iqr", f"{central} (IQR)", v, d, guessed=guessed and bracket == "(", unit=unit)
 
 
 def parse_cell(
@@ -224,17 +321,68 @@ def parse_cell(
 
 
 _VERSUS = re.compile(rf"^(\s*)({NUM})\s*(?:vs\.?|versus)\s*({NUM})\s*$")
+#: One explicit "n (%)" cell; two or more of them run together in one cell ("53 (96.4%)2 (3.6%)",
+#: the sub-rows of a label naming two regimens) are read one by one.
+_COUNT_PCT = re.compile(rf"({NUM})\s*\(\s*{NUM}\s*%\s*\)")
+#: A hint ending with two categories ("Female/Male", "Sex (M/F)", a footnote "** Yes/No"): a
+#: cell "5/7" under it is a count of each category, not 5 of a total of 7.
+_PAIR = re.compile(r"(?:^|[\s,(:])([A-Za-z][A-Za-z-]*)\s*/\s*([A-Za-z][A-Za-z-]*)\s*\)?\s*[;.]?\s*$")
+_PAIR_CELL = re.compile(rf"^\s*({NUM})\s*/\s*({NUM})\s*$")
+#: Words that make "a/b" a unit or a total, not two categories ("mg/dL", "n/N").
+_NOT_CATEGORY = frozenset(
+    "n no total all mg g kg l dl ml ul µl mm mm3 cm m m2 mmol umol µmol iu u h hr min s d day days "
+    "wk week month year yr y copies cells".split()
+)
+
+
+def category_pair(hints: Sequence[str]) -> tuple[str, str] | None:
+    """The two categories the first hint naming a pair names ("Gender Female/Male" ->
+    ("female", "male")), or None; a unit ("mg/dL") or a total ("n/N") is not a pair.
+
+    >>> category_pair(["Signa", "Gender** Female/Male"]), category_pair(["Glucose, mg/dL"]), category_pair(["n/N (%)"])
+    (('female', 'male'), None, None)
+    """
+    for hint in hints:
+        m = _PAIR.search(clean_cell(hint or ""))
+        if m and not {m.group(1).lower(), m.group(2).lower()} & _NOT_CATEGORY:
+            return m.group(1).lower(), m.group(2).lower()
+    return None
 
 
 def parse_cells(text: str, hints: Sequence[str] = (), **kw: bool) -> list[tuple[Cell, str, int]]:
     """(cell, its text, its offset in ``text``) of each statistic one table cell holds: one, or two
-    for "a vs. b" (two counts side by side, "8 vs. 27"); see :func:`parse_cell`.
+    for "a vs. b" (two counts side by side, "8 vs. 27"), for "a/b" under two named categories
+    (:func:`category_pair`: "5/7" under "Female/Male" is 5 females and 7 males, each a count with
+    its ``category``), and for "n (%)" cells run together ("53 (96.4%)2 (3.6%)"); see
+    :func:`parse_cell`.
 
     >>> [(c.values, t, o) for c, t, o in parse_cells("8 vs. 27")]
     [({'count': 8.0}, '8', 0), ({'count': 27.0}, '27', 6)]
+    >>> [(c.values, c.category) for c, _, _ in parse_cells("5/7", ["Gender Female/Male"])]
+    [({'count': 5.0}, 'female'), ({'count': 7.0}, 'male')]
+    >>> [(c.values, t) for c, t, _ in parse_cells("53 (96.4%)2 (3.6%)")]
+    [({'count': 53.0, 'pct': 96.4}, '53 (96.4%)'), ({'count': 2.0, 'pct': 3.6}, '2 (3.6%)')]
     """
+    pair = category_pair(hints)
+    run = list(_COUNT_PCT.finditer(text))
     if m := _VERSUS.match(text):
         pieces = [(m.group(2), m.start(2)), (m.group(3), m.start(3))]
+    elif (
+        pair
+        and (m := _PAIR_CELL.match(clean_cell(text)))
+        and all(number_value(g)[1] == 0 for g in m.groups())
+    ):
+        start = len(text) - len(text.lstrip())
+        return [
+            (
+                Cell("count", "n", *_vals(count=m.group(k + 1)), category=pair[k]),
+                m.group(k + 1),
+                start + m.start(k + 1),
+            )
+            for k in (0, 1)
+        ]
+    elif len(run) >= 2 and not re.sub(_COUNT_PCT, "", clean_cell(text)).strip():
+        pieces = [(r.group(0), r.start()) for r in run]
     else:
         pieces = [(text, 0)]
     return [(c, t, o) for t, o in pieces if (c := parse_cell(t, hints, **kw)) is not None]
@@ -254,6 +402,8 @@ def label_end(text: str) -> int:
     'SOFA score at day 1 '
     >>> row = "Lactate > 2 mmol/L 14 (31.1) 9 (75.0)"; row[: label_end(row)]
     'Lactate > 2 mmol/L '
+    >>> row = "Median CD4 116 cells/mm3 (IQR: 54–189)"; row[: label_end(row)]  # a value, its unit, its IQR
+    'Median CD4 '
     >>> row = "White blood cells (G/L) (4.0–10.0) * 4.3 [3.1–14.4]"; row[: label_end(row)]
     'White blood cells (G/L) (4.0–10.0) * '
     """
@@ -268,7 +418,7 @@ def label_end(text: str) -> int:
             r"\b[nN]\s*=\s*$|[<>≤≥]\s*$|\b(?:[Dd]ay|D|[Ww]eek|[Mm]onth|[Gg]rade|[Tt]ype|[Ss]tage)\s*$", before
         ):
             continue  # "(n = 18)": the row's n; "> 2 mmol/L": a threshold; "day 1", "grade 3"
-        if re.match(rf"{NUM}\s+[A-Za-zµ]", rest):
+        if re.match(rf"{NUM}\s+[A-Za-zµ]", rest) and not _INTERVAL_START.match(rest):
             continue  # "Lymphocytes < 0.5 G/L": a number followed by its unit
         return m.start()
     return len(text)

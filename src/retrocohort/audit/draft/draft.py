@@ -16,25 +16,29 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-import yaml
-
 from retrocohort.audit.draft.cells import (
-    NUM,
     P_COLUMN,
     PCT_COLUMN,
     Cell,
+    decimal_comma_style,
     find_cells,
     form_hint,
     group_header,
     label_end,
+    number_style,
     parse_cell,
     parse_cells,
 )
 from retrocohort.audit.draft.cells import number_value as cell_number
 from retrocohort.audit.draft.draft_numbers import DraftNumber, find_numbers
 from retrocohort.audit.draft.draft_text import TABLE_LABEL, Block, split_blocks, table_number
+from retrocohort.audit.draft.output import (
+    draft_yaml as draft_yaml,
+)  # re-exported: the CLI and tests import it here
+from retrocohort.audit.draft.output import loadable, plain_printed
 from retrocohort.audit.draft.table_totals import ShareRow, column_shares, footnote_denominator
-from retrocohort.audit.published import PublishedStudy, printed_tokens
+from retrocohort.audit.draft.tables import defined, footnote_markers
+from retrocohort.audit.published import PublishedStudy
 
 _STOP = {
     "a",
@@ -99,18 +103,15 @@ def label_slug(text: str, *, stop: bool = True, limit: int = 5) -> str:
 
 
 def _as_number(cell: Cell, raw: str, column: int, extra: dict[str, Any]) -> DraftNumber:
-    """A parsed cell as a draft number; when a value is not visible in ``raw`` as the loader
-    reads it ("71·0", "75,0"), ``printed`` is the cell with its numbers rewritten ("71.0") and
-    the note keeps the original."""
-    printed = raw.strip()
-    if any(f"{v:.{cell.decimals[k]}f}" not in printed_tokens(printed) for k, v in cell.values.items()):
-        extra = {**extra, "note": f"printed as {printed!r}"}
-
-        def _plain(m: re.Match[str]) -> str:
-            value, decimals = cell_number(m.group(0))
-            return f"{value:.{decimals}f}"
-
-        printed = re.sub(NUM, _plain, printed)
+    """A parsed cell as a draft number, its printed text readable by the loader
+    (:func:`plain_printed`), with its unit and category (see :class:`Cell`) in ``extra``."""
+    printed, note = plain_printed(raw, cell.values, cell.decimals)
+    if note:
+        extra = {**extra, "note": note}
+    if cell.unit:
+        extra = {**extra, "unit": cell.unit}
+    if cell.category:
+        extra = {**extra, "group": "_".join(x for x in (extra.get("group"), cell.category) if x)}
     guesses = ["statistic"] if cell.guessed else []
     return DraftNumber(
         cell.statistic, cell.values, cell.decimals, printed, column, cell.relation, extra, guesses
@@ -187,11 +188,48 @@ def row_label(cells: Sequence[str]) -> str:
     return " ".join(dict.fromkeys(c for c in lead or cells[:1] if c))
 
 
-def _split_row_numbers(block: Block, central: str | None = None) -> list[tuple[DraftNumber, str]]:
+#: A column of a transposed table holding each row's number of patients ("Subjects", "n",
+#: "No. of patients"): its rows are groups of patients, its other columns variables.
+_N_COLUMN = re.compile(
+    r"^\s*(?:n|no\.?|number|subjects|patients|participants|cases)(?:\s+of\s+\w+)?\s*$", re.I
+)
+
+
+def _transposed_n(cells: Sequence[str], headers: Sequence[str]) -> tuple[int, int] | None:
+    """(column, n) of a row of a transposed table: the cell under a header naming the patients
+    ("Subjects", "n") that reads as a whole count; None when there is no such column.
+
+    >>> _transposed_n(["Signa", "12", "55.5 (42–75)"], ["Model", "Subjects", "Age*"])
+    (1, 12)
+    """
+    for j, (cell, head) in enumerate(zip(cells, headers, strict=False)):
+        if j and _N_COLUMN.match(clean_header(head)):
+            parsed = parse_cell(cell)
+            if parsed is not None and parsed.statistic == "count":
+                return j, int(parsed.values["count"])
+    return None
+
+
+def clean_header(text: str) -> str:
+    """A header without its footnote markers ("Subjects*" -> "Subjects")."""
+    return group_header(text)[0]
+
+
+def _split_row_numbers(
+    block: Block, central: str | None = None, markers: dict[str, str] | None = None
+) -> list[tuple[DraftNumber, str]]:
     """A row split into cells: the first is the label; each other cell takes its column's
-    header (group and n) or, without column headers, the n's of a one-line header in order."""
+    header (group and n) or, without column headers, the n's of a one-line header in order.
+    A label or header marked with a footnote marker takes the footnote's definition as its
+    first hint (:func:`~retrocohort.audit.draft.tables.defined`: "Age (year)*" under "* Median
+    (range)" is a median with its range). In a transposed table (a column of patients,
+    :func:`_transposed_n`) the row's n is that cell's count, given to the row's summary cells
+    (medians, means, percentages, the counts of a named pair) but not to its other bare counts,
+    which need not count patients ("MRI sessions")."""
+    markers = markers or {}
     label = row_label(block.cells)
     row_n = _ROW_N.search(label)
+    transposed = _transposed_n(block.cells, block.headers) if block.headers else None
     found = []
     for j, (text, column) in enumerate(zip(block.cells[1:], block.columns[1:], strict=True), start=1):
         head = block.headers[j] if j < len(block.headers) else ""
@@ -199,22 +237,25 @@ def _split_row_numbers(block: Block, central: str | None = None) -> list[tuple[D
             not block.headers and j == len(block.cells) - 1 > 1 and bool(P_COLUMN.search(block.header))
         )
         pct_column = bool(PCT_COLUMN.match(head))
-        for cell, piece, offset in parse_cells(
-            text, [label, head, block.header], p_column=p_column, pct_column=pct_column
-        ):
-            found.append((cell, piece, column + offset, head))
+        hints = [defined(label, markers), defined(head, markers), block.header]
+        for cell, piece, offset in parse_cells(text, hints, p_column=p_column, pct_column=pct_column):
+            found.append((cell, piece, column + offset, head, j))
     positional = _header_ns(block.header, [c for c, *_ in found]) if not block.headers else []
     out = []
-    for k, (cell, text, column, head) in enumerate(found):
+    for k, (cell, text, column, head, j) in enumerate(found):
         name, n = group_header(head)
         n = n if block.headers else positional[k]
-        cell = not_a_count(cell, int(row_n.group(1)) if row_n else n, central)
+        if row_n:
+            n = int(row_n.group(1))
+        elif transposed and n is None and j != transposed[0]:
+            n = None if cell.statistic == "count" and not cell.category else transposed[1]
+        cell = not_a_count(cell, n, central)
         extra: dict[str, Any] = {}
         if cell.statistic != "p_value":
             if name and not P_COLUMN.search(head) and not form_hint([name]):
                 extra["group"] = label_slug(name, stop=False)
-            if row_n or n is not None:
-                extra["n"] = int(row_n.group(1)) if row_n else n
+            if n is not None:
+                extra["n"] = n
         out.append((_as_number(cell, text, column, extra), label))
     return out
 
@@ -296,6 +337,8 @@ def _entry(block: Block, number: DraftNumber, variable: str) -> dict[str, Any]:
         guesses.append(f"{key} (from the table)")
     if "group" in number.extra:
         e["group"] = number.extra["group"]
+    if "unit" in number.extra:
+        e["unit"] = number.extra["unit"]
     note = f"source line {block.line}, column {block.column + number.column + 1}"
     if "note" in number.extra:
         note += f"; {number.extra['note']}"
@@ -307,16 +350,36 @@ def _drafted(text: str) -> list[tuple[Block, dict[str, Any]]]:
     """Every number group of ``text`` as (its block, its draft entry), ids unique, in text order;
     count-and-percentage cells of a table without a denominator take the one its footnote
     states (:func:`~retrocohort.audit.draft.table_totals.footnote_denominator`)."""
+    with number_style(decimal_comma=decimal_comma_style(text)):
+        return _drafted_in_style(text)
+
+
+def _plain_prose(number: DraftNumber) -> DraftNumber:
+    """A prose number with its printed text readable by the loader (:func:`plain_printed`)."""
+    printed, note = plain_printed(number.printed, number.values, number.decimals)
+    if note:
+        number.printed, number.extra = printed, {**number.extra, "note": note}
+    return number
+
+
+def _drafted_in_style(text: str) -> list[tuple[Block, dict[str, Any]]]:
     out, used = [], Counter()
     central = stated_summary(text)
     blocks = split_blocks(text)
+    lines = text.splitlines()
+    last_row: dict[str, int] = {}
+    for b in blocks:
+        if b.kind == "row":
+            last_row[b.where] = max(last_row.get(b.where, 0), b.line)
+    markers = {where: footnote_markers(lines, line) for where, line in last_row.items()}
     for block in blocks:
-        if block.kind == "row":
-            rows = _split_row_numbers if block.cells else _spaced_row_numbers
-            found = rows(block, central)
+        if block.kind == "row" and block.cells:
+            found = _split_row_numbers(block, central, markers.get(block.where))
             numbers = [(number, label_slug(label)) for number, label in found]
+        elif block.kind == "row":
+            numbers = [(number, label_slug(label)) for number, label in _spaced_row_numbers(block, central)]
         else:
-            numbers = [(n, _variable(block, n)) for n in find_numbers(block.text)]
+            numbers = [(_plain_prose(n), _variable(block, n)) for n in find_numbers(block.text)]
         for number, variable in numbers:
             if "group" in number.extra:
                 variable_id = f"{variable}_{number.extra['group']}"
@@ -429,7 +492,8 @@ def draft_warnings(text: str, entries: Sequence[dict[str, Any]]) -> list[str]:
 
 def draft_study(text: str, source_name: str) -> dict[str, Any]:
     """The draft published-numbers document of ``text`` (see module docstring); tables from
-    which nothing was drafted are named in the source note (:func:`draft_warnings`)."""
+    which nothing was drafted are named in the source note (:func:`draft_warnings`), and so is
+    every entry left out because the loader refuses it (:func:`loadable`)."""
     drafted = _drafted(text)
     entries = [e for _, e in drafted]
     shares = draft_shares(drafted)
@@ -446,30 +510,10 @@ def draft_study(text: str, source_name: str) -> dict[str, Any]:
     }
     if shares:
         doc["shares"] = shares
+    doc, dropped = loadable(doc)
+    if dropped:
+        doc["source"]["note"] += (" " if warnings else " WARNING: ") + " ".join(f"{d}." for d in dropped)
     return doc
-
-
-def draft_yaml(doc: dict[str, Any]) -> str:
-    """The draft as YAML, one flow mapping per entry (the layout of config/published/)."""
-    head = yaml.safe_dump({"source": doc["source"]}, allow_unicode=True, sort_keys=False, width=110)
-    lines = [head, "numbers:"]
-    for e in doc["numbers"]:
-        lines.append(
-            "  - "
-            + yaml.safe_dump(
-                e, allow_unicode=True, sort_keys=False, default_flow_style=True, width=10_000
-            ).strip()
-        )
-    if doc.get("shares"):
-        lines.append("shares:")
-        for share in doc["shares"]:
-            lines.append(
-                "  - "
-                + yaml.safe_dump(
-                    share, allow_unicode=True, sort_keys=False, default_flow_style=True, width=10_000
-                ).strip()
-            )
-    return "\n".join(lines) + "\n"
 
 
 def _same_values(a: dict[str, float], b: dict[str, Any]) -> bool:

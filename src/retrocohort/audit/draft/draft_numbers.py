@@ -16,66 +16,80 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from retrocohort.audit.draft.cells import decimal_comma
 from retrocohort.audit.draft.cells import number_value as cell_number
 from retrocohort.audit.published import NUMBER_WORDS
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+#: In a decimal-comma paper (:func:`retrocohort.audit.draft.cells.number_style`) a comma before
+#: anything but exactly three digits is a decimal mark too ("29,7%", "p<0,05", "2,75").
+NUM_COMMA = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+|,(?!\d{3}(?!\d))\d+)?|\.\d+)"
 DASH = r"(?:\s*[–—−-]\s*|\s+to\s+)"
 _WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _COUNT = rf"(?:{NUM}|\b(?:{_WORD})\b)"
 _REL = r"([<>=≤≥])"
+#: Words or signs before a number that make it a label or a threshold, not a result ("Day 3",
+#: "Table 2", "VL >5.000 copies/ml").
 _BEFORE = re.compile(
     r"(?:\b(?:Day|day|D|Table|Figure|Fig\.|Patient|patient|grade|Grade|type|Type)\s*|"
-    r"[A-Za-z\-/])$"
+    r"[A-Za-z\-/]|[<>≤≥]\s*)$"
 )
 
 SKIP = "skip"  # consumed, not a published number (a reference range, a citation)
 
-PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("reference_range", re.compile(rf"\(\s*{NUM}{DASH}{NUM}\s*\)\s*[*†]")),
-    (
-        "test_result",
-        re.compile(
-            rf"\b(t|F|χ2|χ²|chi2|X2|z|r)\s*(?:\(\s*({NUM})(?:\s*,\s*({NUM}))?\s*\))?"
-            rf"\s*=\s*(-?{NUM})\s*[,;]\s*p\s*{_REL}\s*({NUM})"
+
+def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N803
+    """The patterns of the module docstring, in order, for one spelling of a number."""
+    _COUNT = rf"(?:{NUM}|\b(?:{_WORD})\b)"
+    return (
+        ("reference_range", re.compile(rf"\(\s*{NUM}{DASH}{NUM}\s*\)\s*[*†]")),
+        (
+            "test_result",
+            re.compile(
+                rf"\b(t|F|χ2|χ²|chi2|X2|z|r)\s*(?:\(\s*({NUM})(?:\s*,\s*({NUM}))?\s*\))?"
+                rf"\s*=\s*(-?{NUM})\s*[,;]\s*p\s*{_REL}\s*({NUM})"
+            ),
         ),
-    ),
-    (
-        "ratio_ci",
-        re.compile(
-            rf"\b(a?OR|a?RR|a?HR)\s*[=:]?\s*({NUM})\s*[(\[,;]\s*95\s*%\s*CI[,:]?\s*({NUM})"
-            rf"{DASH}({NUM})\s*[)\]]?"
+        (
+            "ratio_ci",
+            re.compile(
+                rf"\b(a?OR|a?RR|a?HR)\s*[=:]?\s*({NUM})\s*[(\[,;]\s*95\s*%\s*CI[,:]?\s*({NUM})"
+                rf"{DASH}({NUM})\s*[)\]]?"
+            ),
         ),
-    ),
-    ("p_value", re.compile(rf"\bp\s*(?:-?\s*value)?\s*{_REL}\s*({NUM})", re.I)),
-    (
-        "count_of_total",
-        re.compile(
-            rf"({NUM})\s*/\s*({NUM})(?:\s+[A-Za-z]+){{0,2}}"
-            rf"(?:\s*\(\s*({NUM})\s*%\s*\))?"
+        ("p_value", re.compile(rf"\bp\s*(?:-?\s*value)?\s*{_REL}\s*({NUM})", re.I)),
+        (
+            "count_of_total",
+            re.compile(
+                rf"({NUM})\s*/\s*({NUM})(?:\s+[A-Za-z]+){{0,2}}"
+                rf"(?:\s*\(\s*({NUM})\s*%\s*\))?"
+            ),
         ),
-    ),
-    ("count_pct", re.compile(rf"({_COUNT})(?:\s+[A-Za-z-]+){{0,3}}?\s*\(\s*({NUM})\s*(%)?\s*\)", re.I)),
-    (
-        "mean_sd",
-        re.compile(
-            rf"({NUM})\s*(?:±|\+/-|\+-)\s*({NUM})|"
-            rf"\bmean\s*({NUM})\s*\(\s*SD\s*[=:,]?\s*({NUM})\s*\)",
-            re.I,
+        ("count_pct", re.compile(rf"({_COUNT})(?:\s+[A-Za-z-]+){{0,3}}?\s*\(\s*({NUM})\s*(%)?\s*\)", re.I)),
+        (
+            "mean_sd",
+            re.compile(
+                rf"({NUM})\s*(?:±|\+/-|\+-)\s*({NUM})|"
+                rf"\bmean\s*({NUM})\s*\(\s*SD\s*[=:,]?\s*({NUM})\s*\)",
+                re.I,
+            ),
         ),
-    ),
-    (
-        "interval",
-        re.compile(
-            rf"({NUM})(?:\s*[A-Za-zµ/%]+){{0,2}}\s*[\[(]\s*(?:IQR|range)?[,:]?\s*({NUM})"
-            rf"(?:{DASH}|\s*,\s*)({NUM})\s*[\])]"
+        (
+            "interval",
+            re.compile(
+                rf"({NUM})(?:\s*[A-Za-zµ/%][A-Za-zµ/%0-9²³]*){{0,2}}\s*[\[(]\s*(?:IQR|range)?[,:]?\s*({NUM})"
+                rf"(?:{DASH}|\s*,\s*)({NUM})\s*[\])]"
+            ),
         ),
-    ),
-    ("citation", re.compile(r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]")),
-    ("percentage", re.compile(rf"(?:{_REL}\s*)?({NUM})\s*%")),
-    ("n", re.compile(rf"\bn\s*=\s*({NUM})")),
-    ("single", re.compile(rf"({_COUNT})", re.I)),
-)
+        ("citation", re.compile(r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]")),
+        ("percentage", re.compile(rf"(?:{_REL}\s*)?({NUM})\s*%")),
+        ("n", re.compile(rf"\bn\s*=\s*({NUM})")),
+        ("single", re.compile(rf"({_COUNT})", re.I)),
+    )
+
+
+PATTERNS = _patterns(NUM)
+PATTERNS_COMMA = _patterns(NUM_COMMA)
 
 
 @dataclass
@@ -161,6 +175,8 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
         v, d = _values(mean=g[0] or g[2], sd=g[1] or g[3])
         return DraftNumber("mean_sd", v, d, printed, col)
     if kind == "interval":
+        if re.search(r"[A-Za-z]$", text[: m.start()]):
+            return None  # "mm3 (IQR: 54–189)": the 3 belongs to a unit, not a median
         key = _keyword_before(text, m.start())
         central = "mean" if key == "mean" else "median"
         v, d = _values(**{central: g[0], "q1": g[1], "q3": g[2]})
@@ -216,7 +232,7 @@ def find_numbers(text: str) -> list[DraftNumber]:
     for m in _IDENTIFIER.finditer(text):
         taken[m.start() : m.end()] = [True] * (m.end() - m.start())
     out = []
-    for kind, pattern in PATTERNS:
+    for kind, pattern in PATTERNS_COMMA if decimal_comma() else PATTERNS:
         for m in pattern.finditer(text):
             if m.end() == m.start() or any(taken[m.start() : m.end()]):
                 continue

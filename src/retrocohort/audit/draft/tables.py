@@ -69,3 +69,39 @@ def merge_header(columns: Sequence[str], cells: Sequence[str]) -> list[str]:
     width = max(len(columns), len(cells))
     padded = [*columns, *[""] * (width - len(columns))]
     return [f"{padded[i]} {cells[i] if i < len(cells) else ''}".strip() for i in range(width)]
+
+
+#: A footnote line defining a marker: "* Median (range);", "** Female/Male", "† n (%)", "a Mean (SD)".
+_MARKED = re.compile(r"^\s*([*†‡§¶#]+|[ᵃᵇᶜᵈᵉ]|[a-e](?=\s))\s*(\S.*?)\s*[;.,]?\s*$")
+_TRAILING_MARK = re.compile(r"([*†‡§¶#]+|[ᵃᵇᶜᵈᵉ])\s*$")
+
+
+def footnote_markers(lines: Sequence[str], after: int) -> dict[str, str]:
+    """marker -> definition of the footnotes printed under a table: the lines after its last row
+    (``after``, 1-based) that start with a marker, blank lines between them skipped, up to the
+    first other line.
+
+    >>> footnote_markers(["Age*  55 (42–75)", "", "* Median (range);", "", "** Female/Male", "", "Prose."], 1)
+    {'*': 'Median (range)', '**': 'Female/Male'}
+    """
+    out: dict[str, str] = {}
+    for line in lines[after:]:
+        if not line.strip():
+            continue
+        m = _MARKED.match(line)
+        if not m:
+            break
+        out.setdefault(m.group(1), m.group(2))
+    return out
+
+
+def defined(text: str, markers: dict[str, str]) -> str:
+    """A header or row label with the definition its trailing footnote marker points to
+    appended ("Age (year)*" + {"*": "Median (range)"} -> "Age (year)* Median (range)"), so the
+    footnote decides the statistic of the cells it marks; unchanged when it has no defined marker.
+
+    >>> defined("Gender**", {"*": "Median (range)", "**": "Female/Male"}), defined("Age", {"*": "x"})
+    ('Gender** Female/Male', 'Age')
+    """
+    m = _TRAILING_MARK.search(text)
+    return f"{text} {markers[m.group(1)]}" if m and m.group(1) in markers else text
