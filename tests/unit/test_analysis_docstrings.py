@@ -61,10 +61,11 @@ def test_public_analysis_function_has_numpydoc_sections(qualname: str) -> None:
     assert not missing, f"{qualname}: docstring lacks the numpydoc section(s) {missing}"
 
 
-@pytest.mark.parametrize("module", sorted(PENDING))
-def test_pending_modules_still_lack_a_section(module: str) -> None:
+def test_pending_modules_still_lack_a_section() -> None:
     """The pending list only shrinks: a module whose public functions are all documented must
-    leave it (and then its functions are checked above)."""
-    importlib.import_module(module)
-    undocumented = [q for q in PUBLIC if q.rpartition(".")[0] == module and missing_sections(PUBLIC[q])]
-    assert undocumented, f"every public function of {module} is documented: remove it from PENDING"
+    leave it (and then its functions are checked above). One test over the list, so an empty
+    list is a pass that can still fail, not a skipped parametrisation."""
+    for module in sorted(PENDING):
+        importlib.import_module(module)
+        undocumented = [q for q in PUBLIC if q.rpartition(".")[0] == module and missing_sections(PUBLIC[q])]
+        assert undocumented, f"every public function of {module} is documented: remove it from PENDING"

@@ -234,6 +234,21 @@ def fit_treatment_comparison(
     Ho DE, Imai K, King G, Stuart EA. MatchIt. J Stat Softw 2011;42(8):1-28.
     Austin PC, Stuart EA. Moving towards best practice when using inverse probability of
     treatment weighting (IPTW) using the propensity score. Stat Med 2015;34:3661-79.
+
+    Examples
+    --------
+    Inverse probability of treatment weights for the ATE (1 / ps treated, 1 / (1 - ps) not):
+
+    >>> frame = pd.DataFrame({"treated": ["yes", "no", "yes", "no", "no", "yes", "no", "no"],
+    ...                       "age": [61.0, 54, 70, 49, 66, 58, 72, 51]},
+    ...                      index=pd.Index([f"p{i}" for i in range(8)], name="patient_id"))
+    >>> config = {"variables": {"treated": {"kind": "categorical", "categories": ["no", "yes"]},
+    ...                         "age": {"kind": "continuous"}}}
+    >>> spec = {"treatment": "treated", "treated": "yes", "covariates": ["age"], "method": "weighting",
+    ...         "weighting": {"estimand": "ATE", "stabilised": False, "trim": None}}
+    >>> design = fit_treatment_comparison(frame, "iptw", spec, config).design
+    >>> design["treatment"].tolist(), design["weight"].round(3).tolist()[:3]
+    ([1, 0, 1, 0, 0, 1, 0, 0], [2.63, 1.368, 1.844])
     """
     where = f"treatment_comparisons/{name}"
     covariates = list(spec["covariates"])
