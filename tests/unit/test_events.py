@@ -83,6 +83,29 @@ def test_several_rows_per_patient_become_the_canonical_events_table(tmp_path):
     assert ev["row"].tolist() == [2, 3, 4, 5, 6, 7]
 
 
+def test_a_file_of_one_kind_of_event_needs_no_event_column(tmp_path):
+    """Counting-process rows (R's survival::cgd: one row per interval, its stop day and status)
+    with `event_type` instead of an event column: every row is that event or its censoring."""
+    counting = "id,tstart,tstop,status\n1,0,50,1\n1,50,90,1\n1,90,100,0\n2,0,200,0\n3,0,120,1\n3,120,300,0\n"
+    source = {"day_column": "tstop", "status_column": "status", "event_type": "infection"}
+    single = {k: v for k, v in EVENTS_SOURCE.items() if k not in ("event_column", "event_types")}
+    (tmp_path / "p.csv").write_text(PATIENTS, encoding="utf-8")
+    (tmp_path / "e.csv").write_text(counting, encoding="utf-8")
+    pat = {"path": "p.csv", "table": "patients", "id_column": "id",
+           "columns": {"arm": {"column": "arm"}, "futime": {"column": "futime"}}}  # fmt: skip
+    config = {
+        "variables": VARIABLES,
+        "missing_values": ["", "NA"],
+        "sites": {"s": {"sources": [pat, {**single, **source}]}},
+    }
+    site = _ingest_loaded(config, tmp_path)
+    events = site.events.sort_values(["patient_id", "day"])
+    assert events["event"].unique().tolist() == ["infection"]
+    assert events["status"].tolist() == [True, True, False, False, True, False]
+    counts = event_count(events, pd.Series(["1", "2", "3"]), ["infection"])
+    assert counts.tolist() == [2, 0, 1]
+
+
 def test_without_status_column_every_row_is_an_event(tmp_path):
     ev = _ingest(tmp_path, "id,day,type\n1,50,1\n1,60,1\n").events
     assert ev["status"].tolist() == [True, True]
@@ -282,6 +305,18 @@ def _patient_source(c):
         (lambda c: _source(c).pop("event_types"), "sites/mayo_ncctg/sources/0", "needs `event_types`"),
         (lambda c: _source(c).pop("event_column"), "sites/mayo_ncctg/sources/0", "needs `event_column`"),
         (lambda c: _source(c).pop("day_column"), "sites/mayo_ncctg/sources/0", "needs `day_column`"),
+        (
+            lambda c: _source(c).update(event_type="recurrence"),  # and event_column + event_types
+            "sites/mayo_ncctg/sources/0/event_column",
+            "names its events twice",
+        ),
+        (
+            lambda c: c["sites"]["mayo_ncctg"]["sources"].__setitem__(
+                0, {**_patient_source(c), "event_type": "relapse"}
+            ),
+            "sites/mayo_ncctg/sources/0/event_type",
+            "for events sources",
+        ),
         (
             lambda c: _source(c).update(variable_column="etype"),
             "sites/mayo_ncctg/sources/0/variable_column",
@@ -544,3 +579,18 @@ def test_calendar_date_mistakes_are_refused_at_load_naming_the_key(
     test_each_event_mistake_is_refused_at_load_naming_its_key(
         root, tmp_path, monkeypatch, edit, key, fragment
     )
+
+
+def test_an_events_source_missing_its_types_gets_one_problem_not_an_echo(root, tmp_path, monkeypatch):
+    """A user whose events source lacked its event types was also told that "no source is an
+    events file" for every endpoint, although one was declared."""
+    cfg, study = _colon(
+        root, monkeypatch, lambda c: (_source(c).pop("event_types"), _source(c).pop("event_column"))
+    )
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
+    with pytest.raises(ConfigError) as err:
+        load_config(path, base_dir=study)
+    text = str(err.value)
+    assert "needs `event_column`" in text and "or, for a file of one kind of event" in text
+    assert "no source is an events file" not in text

@@ -40,7 +40,7 @@ EVENT_SOURCE_KEYS = ("event_column", "event_types")
 #: days between them), instead of a ``day_column``.
 DATE_KEYS = ("date_column", "origin_date_column")
 #: Keys only an events source may have.
-EVENT_ONLY_KEYS = ("event_column", "event_types", "status_column", "origin_date_column")
+EVENT_ONLY_KEYS = ("event_column", "event_types", "event_type", "status_column", "origin_date_column")
 #: Keys of patient or measurement sources that mean nothing on an events source.
 NOT_FOR_EVENTS = (
     "treatments",
@@ -63,13 +63,25 @@ def _sources(config: Mapping[str, Any]) -> Iterable[tuple[str, dict]]:
                 yield f"sites/{site}/sources/{j}", src
 
 
+def event_type_names(src: Mapping[str, Any]) -> list[str]:
+    """The event type names an events source gives: its ``event_types`` values, or its one
+    ``event_type`` (a file of one kind of event, with no event-type column).
+
+    >>> event_type_names({"event_type": "infection"}), event_type_names({"event_types": {"1": "relapse"}})
+    (['infection'], ['relapse'])
+    """
+    if "event_type" in src:
+        return [src["event_type"]]
+    return list(dict.fromkeys((src.get("event_types") or {}).values()))
+
+
 def declared_event_types(config: Mapping[str, Any]) -> dict[str, bool]:
     """Every event type name declared by an events source -> whether every events source giving
     it has a ``status_column`` (status rows give its censoring day)."""
     out: dict[str, bool] = {}
     for _, src in _sources(config):
         if src.get("table") == "events":
-            for name in (src.get("event_types") or {}).values():
+            for name in event_type_names(src):
                 out[name] = out.get(name, True) and "status_column" in src
     return out
 
@@ -179,20 +191,7 @@ def event_source_problems(config: Mapping[str, Any], file: str) -> list[Problem]
                 if key in src
             ]
             continue
-        problems += [
-            Problem(
-                f"an events source needs `{key}`",
-                file=file,
-                column=where,
-                expected={
-                    "day_column": "`day_column`: the raw column holding the day of each event",
-                    "event_column": "`event_column`: the raw column holding the event type",
-                    "event_types": '`event_types`: raw code -> event type name, e.g. {"1": recurrence}',
-                }[key],
-            )
-            for key in EVENT_SOURCE_KEYS
-            if key not in src
-        ]
+        problems += _event_type_key_problems(src, file, where)
         problems += event_day_problems(src, file, where)
         problems += [
             Problem(
@@ -209,15 +208,47 @@ def event_source_problems(config: Mapping[str, Any], file: str) -> list[Problem]
             Problem(
                 f"event type {name!r} is also the name of a variable",
                 file=file,
-                column=f"{where}/event_types/{code}",
+                column=f"{where}/event_types/{code}" if "event_types" in src else f"{where}/event_type",
                 value=name,
                 expected="an event type name that is not a variable name (e.g. `relapse` for the "
                 "event and `relapse_time` for the derived time)",
             )
-            for code, name in (src.get("event_types") or {}).items()
+            for code, name in (src.get("event_types") or {"event_type": src.get("event_type")}).items()
             if name in variables or name in (config.get("derived") or {})
         ]
     return problems
+
+
+def _event_type_key_problems(src: Mapping[str, Any], file: str, where: str) -> list[Problem]:
+    """How an events source names its events: ``event_column`` with ``event_types`` (several
+    kinds, a column saying which), or ``event_type`` (one kind, every row of it: e.g. R's
+    ``survival::cgd``, one row per infection interval with a status), never both ways."""
+    both = [key for key in EVENT_SOURCE_KEYS if key in src]
+    if "event_type" in src:
+        return [
+            Problem(
+                f"an events source names its events twice: `event_type` and `{key}`",
+                file=file,
+                column=f"{where}/{key}",
+                expected="`event_type: <name>` for a file of one kind of event, or `event_column` with "
+                "`event_types` for a file with a column of event codes",
+            )
+            for key in both
+        ]
+    return [
+        Problem(
+            f"an events source needs `{key}`",
+            file=file,
+            column=where,
+            expected={
+                "event_column": "`event_column`: the raw column holding the event type (or, for a file of "
+                "one kind of event with no such column, `event_type: <name>` instead)",
+                "event_types": '`event_types`: raw code -> event type name, e.g. {"1": recurrence}',
+            }[key],
+        )
+        for key in EVENT_SOURCE_KEYS
+        if key not in src
+    ]
 
 
 def event_day_problems(src: Mapping[str, Any], file: str, where: str) -> list[Problem]:
@@ -262,6 +293,8 @@ def event_endpoint_problems(config: Mapping[str, Any], file: str) -> list[Proble
     """Derived endpoints of the events table naming undeclared event types, declared with no
     events source, or with no way to know the censoring day (module docstring)."""
     types = declared_event_types(config)
+    # an events source whose event types are not declared yet has its own problem: no echo here
+    has_events_source = any(src.get("table") == "events" for _, src in _sources(config))
     problems: list[Problem] = []
     for name, spec in (config.get("derived") or {}).items():
         if not isinstance(spec, Mapping):
@@ -269,13 +302,16 @@ def event_endpoint_problems(config: Mapping[str, Any], file: str) -> list[Proble
         for op in (o for o in EVENT_OPS if o in spec):
             arg = spec[op] or {}
             key = f"derived/{name}/{op}"
+            if not types and has_events_source:
+                continue
             if not types:
                 problems.append(
                     Problem(
                         f"`{op}` reads the events table, but no source is an events file",
                         file=file,
                         column=key,
-                        expected="a source with `table: events` (id_column, day_column, event_column, event_types)",
+                        expected="a source with `table: events` (id_column, day_column, and event_column with "
+                        "event_types, or event_type)",
                     )
                 )
                 continue

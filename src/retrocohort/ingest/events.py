@@ -21,6 +21,7 @@ conflicting status rows of one patient and event type (:func:`status_conflicts`)
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -57,6 +58,26 @@ def empty_events() -> pd.DataFrame:
     )
 
 
+def _event_codes(
+    frame: pd.DataFrame, event_col: str, codes: Mapping[str, str], file: str, missing: list[str]
+) -> tuple[pd.Series, list[Problem]]:
+    """The event type of each row from its code in ``event_col`` (``event_types``); an unknown
+    or missing code is a problem listing the allowed codes."""
+    allowed = ", ".join(f"{code!r} ({name})" for code, name in codes.items())
+    events, probs = map_values(frame[event_col], codes, file=file, column=event_col, missing=missing)
+    problems = [dataclasses.replace(p, message="unknown event type") for p in probs]
+    problems += missing_cells(
+        frame, event_col, "missing event type", f"one of the codes of `event_types`: {allowed}", file, missing
+    )
+    problems = [
+        dataclasses.replace(p, expected=f"one of the codes of `event_types`: {allowed}")
+        if p.message == "unknown event type"
+        else p
+        for p in problems
+    ]
+    return events, problems
+
+
 def ingest_event_source(
     frame: pd.DataFrame, source: dict, file: str, missing: list[str]
 ) -> tuple[pd.DataFrame, list[Problem]]:
@@ -67,8 +88,9 @@ def ingest_event_source(
     frame : pandas.DataFrame
         The raw file as text cells (:func:`retrocohort.io.raw.read_raw_table`).
     source : dict
-        The source's config entry: ``id_column``, ``day_column``, ``event_column``,
-        ``event_types`` (raw code -> type name) and optionally ``status_column``.
+        The source's config entry: ``id_column``, ``day_column``, ``event_column`` with
+        ``event_types`` (raw code -> type name) or ``event_type`` (one kind of event, no
+        event-type column), and optionally ``status_column``.
     file : str
         The file's path as the config writes it (named in every problem).
     missing : list of str
@@ -79,29 +101,22 @@ def ingest_event_source(
     (pandas.DataFrame, list of Problem)
         Rows ``patient_id, day, event, status, file, row``: only the rows without a problem.
     """
-    id_col, event_col = source["id_column"], source["event_column"]
+    id_col, event_col = source["id_column"], source.get("event_column")
     status_col = source.get("status_column")
     day_cols = [source[k] for k in ("day_column", "date_column", "origin_date_column") if k in source]
-    require_columns(frame, [id_col, *day_cols, event_col] + ([status_col] if status_col else []), file)
+    named = [event_col] if event_col else []
+    require_columns(frame, [id_col, *day_cols, *named] + ([status_col] if status_col else []), file)
     ids, problems = patient_ids(frame, id_col, file, missing)
     if "day_column" in source:
         days, probs = _numeric_days(frame, source["day_column"], file, missing)
     else:
         days, probs = dated_days(frame, source["date_column"], source["origin_date_column"], file, missing)
     problems += probs
-    codes = source["event_types"]
-    allowed = ", ".join(f"{code!r} ({name})" for code, name in codes.items())
-    events, probs = map_values(frame[event_col], codes, file=file, column=event_col, missing=missing)
-    problems += [dataclasses.replace(p, message="unknown event type") for p in probs]
-    problems += missing_cells(
-        frame, event_col, "missing event type", f"one of the codes of `event_types`: {allowed}", file, missing
-    )
-    problems = [
-        dataclasses.replace(p, expected=f"one of the codes of `event_types`: {allowed}")
-        if p.message == "unknown event type"
-        else p
-        for p in problems
-    ]
+    if event_col is None:  # one kind of event (`event_type`): every row is of it
+        events = pd.Series(source["event_type"], index=frame.index, dtype="string")
+    else:
+        events, probs = _event_codes(frame, event_col, source["event_types"], file, missing)
+        problems += probs
     if status_col:
         status, probs = map_values(
             frame[status_col], STATUS_CODES, file=file, column=status_col, missing=missing
