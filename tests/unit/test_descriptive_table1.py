@@ -185,8 +185,9 @@ def test_values_json_names_the_rule_and_columns_of_a_declared_table1():
         "table1": "results/stats/table1.csv",
         "declared_table1": "results/stats/table1.json",
     }
-    assert statistics_inputs(inputs)[2]["results/stats/table1.csv"] == "cohort_table"
-    assert statistics_inputs({"flow": "f.csv", "table1": "t1.csv"})[2]["t1.csv"] == "table1_statistics"
+    tables = {"table1": {"kind": "descriptive"}}
+    assert statistics_inputs(inputs, tables)[2]["results/stats/table1.csv"] == "cohort_table"
+    assert statistics_inputs({"flow": "f.csv", "table1": "t1.csv"}, {})[2]["t1.csv"] == "table1_statistics"
     assert _in_file("denominator-count", "@Overall") == "denominator@Overall-count@Overall"
     assert _in_file("median,q1,q3", "") == "median,q1,q3"
 

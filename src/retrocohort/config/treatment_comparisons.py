@@ -95,18 +95,19 @@ def _variable_problems(
         for path, v in roles
         if v == treatment
     ]
-    outcomes = dict(_outcomes_on_sample(config, name))
+    places: dict[str, list[str]] = {}  # outcome -> where it is analysed on the sample
+    for place, outcome in _outcomes_on_sample(config, name):
+        places.setdefault(outcome, []).append(place)
     problems += [
         Problem(
-            f"an outcome analysed on this comparison's sample ({place}) cannot be a covariate",
+            f"an outcome analysed on this comparison's sample ({', '.join(places[v])}) cannot be a covariate",
             file=file,
             column=path,
             value=v,
             expected="a baseline variable, measured before treatment",
         )
         for path, v in roles
-        for place, outcome in outcomes.items()
-        if v == outcome
+        if v in places
     ]
     domain = value_domain(config, treatment) if isinstance(treatment, str) else None
     if domain is not None and len(domain) != 2:

@@ -184,7 +184,7 @@ STATISTIC_NAMES = frozenset(
     "ci complement count count_pct day0_count_pct day0_mean day0_median day7_count_pct day7_mean "
     "day7_median denominator events events_count_pct excluded hl_ci hl_estimate iqr max mean "
     "mean_sd median median_ci median_iqr min missing n n_in n_out p p_value pct q1 q3 range "
-    "screened sd size test".split()
+    "screened sd size test survival survival_ci n_at_risk".split()
 )
 #: Statistics of a time point, named ``<time point>_<statistic>`` (``baseline_median``): the
 #: time point names come from the study, so these are recognised by their suffix.
