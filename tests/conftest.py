@@ -103,23 +103,31 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"lane: {name}"
 
 
-#: The longest test files (minutes each on the 2-core CI machine), started first: with two
-#: pytest-xdist workers (--dist loadfile) they then run beside the many short files instead of
-#: alone at the end, alternating between the workers at the start. Order only; every test still
-#: runs. The first two also make the session's shared flagship run (study.finished_run) early:
-#: the SLURM test asks for it first, the SIGKILL chain only once it has run.
+#: The longest test files (minutes each on the 2-core CI machine), started first, longest first:
+#: with two pytest-xdist workers (--dist loadfile) they then run beside the many short files
+#: instead of alone at the end, and the short files even out the two workers' ends. Order only;
+#: every test still runs. Estimated CI worker time after issue 26 (benchmarks/README.md, "CI
+#: time"): the table oracle ~550 s, SLURM ~280 s (mostly waiting for SLURM, so the other worker
+#: has the CPU), the SIGKILL chain ~250 s, the reruns ~450 s. The first two make different shared
+#: runs (study.finished_run: the oracle the flagship's, SLURM the ``.test`` one, which the SIGKILL
+#: chain reads next), so neither worker starts by waiting for the other's run. A file of one or
+#: two tests takes its successor at once (xdist keeps two tests queued per worker), so SLURM and
+#: the SIGKILL chain go to the same worker while the oracle runs on the other.
+#: tests/unit/test_scale.py (a whole simulated workflow, ~45 s) is the unit lane's longest file:
+#: first, `make test-fast` runs it beside the other unit files.
 LONGEST_FIRST = (
-    "tests/e2e/test_faults.py",
-    "tests/e2e/test_slurm.py",
-    "tests/e2e/test_reruns.py",
     "tests/r_oracle/test_tables_e2e_vs_r.py",
-    "tests/r_oracle/test_colon_vs_r.py",
+    "tests/e2e/test_slurm.py",
+    "tests/e2e/test_faults.py",
+    "tests/e2e/test_reruns.py",
     "tests/e2e/test_degenerate_cohort.py",
-    "tests/e2e/test_wheel.py",
     "tests/e2e/test_workflow.py",
+    "tests/e2e/test_wheel.py",
+    "tests/r_oracle/test_colon_vs_r.py",
     "tests/e2e/test_ctrl_c.py",
     "tests/e2e/test_determinism.py",
     "tests/e2e/test_notebook_load.py",
+    "tests/unit/test_scale.py",
 )
 
 

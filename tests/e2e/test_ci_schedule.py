@@ -7,6 +7,7 @@ worker idle beside them. This runs pytest with the Makefile's options on three s
 whose conftest puts a one-test file first, and asserts that file starts first.
 """
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -49,3 +50,13 @@ def test_the_first_collected_file_starts_first(tmp_path: Path) -> None:
     passed = re.findall(r"PASSED (test_\w+)\.py::", proc.stdout)
     assert len(passed) == 36, proc.stdout[-3000:]
     assert "test_long" in passed[:2], f"the first collected file ran at position {passed.index('test_long')}"
+
+
+def test_every_longest_first_file_exists() -> None:
+    """A renamed or removed file in tests/conftest.py's LONGEST_FIRST would silently drop out
+    of the schedule (it sorts by name): each entry must be a test file."""
+    spec = importlib.util.spec_from_file_location("tests_conftest", ROOT / "tests" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    missing = [name for name in module.LONGEST_FIRST if not (ROOT / name).is_file()]
+    assert missing == [], f"LONGEST_FIRST names files that do not exist: {missing}"

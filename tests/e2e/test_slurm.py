@@ -1,13 +1,16 @@
-"""The flagship workflow through SLURM (profiles/slurm) gives byte-identical results.
+"""A study's workflow through SLURM (profiles/slurm) gives byte-identical results.
 
 Needs a reachable SLURM (e.g. `sudo scripts/slurm-localhost.sh start`) and
 snakemake-executor-plugin-slurm; without them the test is skipped and says why, except when
 RETROCOHORT_REQUIRE_SLURM=1 (set by .ci/run once it has started SLURM), where it fails.
 
-It runs the workflow through SLURM with the profile and the flags of
+It runs the workflow of ``.test`` (the smallest study: 15 jobs of 15 rules, among them every
+rule of the profile's set-resources) through SLURM with the profile and the flags of
 scripts/slurm-integration.sh (whose single-node defaults it shares) and compares every file
 under results/ with the session's local run of the same study (:func:`study.finished_run`,
-``--cores 2``), which other tests use too. The plugin is imported from the environment or from
+``--cores 2``), which other tests use too. Each SLURM job costs about ten seconds of scheduling
+and status checks whatever its size, so the study with the fewest jobs is the cheapest proof
+(the flagship's 19 jobs took six minutes of CI). The plugin is imported from the environment or from
 RETROCOHORT_SLURM_PLUGINS (a directory .ci/run installs it into, so that the other tests'
 Snakemake runs do not pay for importing it).
 """
@@ -24,6 +27,7 @@ import pytest
 from study import ROOT, copy_study, finished_run, snakemake
 
 pytestmark = pytest.mark.e2e
+STUDY = ROOT / ".test"
 #: scripts/slurm-integration.sh's SLURM_EXTRA for a cluster without accounting (slurmdbd).
 SLURM_EXTRA = (
     "--slurm-status-command",
@@ -63,8 +67,8 @@ def test_slurm_run_matches_local_run(tmp_path, tmp_path_factory) -> None:
         if os.environ.get("RETROCOHORT_REQUIRE_SLURM") == "1":
             pytest.fail(f"RETROCOHORT_REQUIRE_SLURM=1 but {missing}")
         pytest.skip(missing)
-    local = finished_run(tmp_path_factory)  # read only
-    work = copy_study(tmp_path / "slurm")
+    local = finished_run(tmp_path_factory, STUDY)  # read only
+    work = copy_study(tmp_path / "slurm", STUDY)
     pythonpath = [*_plugin_path(), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in pythonpath if p)}
     proc = snakemake(
