@@ -124,6 +124,8 @@ LONGEST_FIRST = (
     "tests/e2e/test_workflow.py",
     "tests/e2e/test_wheel.py",
     "tests/r_oracle/test_colon_vs_r.py",
+    "tests/r_oracle/test_rotterdam_vs_r.py",
+    "tests/e2e/test_rotterdam_study.py",
     "tests/e2e/test_ctrl_c.py",
     "tests/e2e/test_determinism.py",
     "tests/e2e/test_notebook_load.py",

@@ -272,6 +272,20 @@ def compare_groups(ours: pd.DataFrame, r: dict, cmp: Comparison, table: str = "g
             cmp.cell(table, row, column, got[column], values[0])
 
 
+def rows_by(ours: pd.DataFrame, columns: list[str]) -> dict[tuple, pd.DataFrame]:
+    """{values of ``columns``: those rows of ``ours``, in file order}: a statistics file's rows
+    grouped once for the per-cell lookups of a comparison (a boolean mask per cell made it
+    cells x rows: minutes per study on the 2-core CI machine). A key holding a missing value
+    matches no R row name, as the masks did."""
+    return {key: part for key, part in ours.groupby(columns, sort=False, dropna=False)}
+
+
+def records(part: pd.DataFrame) -> list[dict]:
+    """The rows of ``part`` as {column: value}, in order (a row read as a Series per cell costs
+    more than its comparison)."""
+    return part.to_dict("records")
+
+
 # --- survival -------------------------------------------------------------------------------------
 def time_and_status(patients: pd.DataFrame, spec: dict) -> tuple[pd.Series, pd.Series]:
     """Follow-up time and event (1) / censored (0) as the config defines them (design15 item 4)."""
@@ -327,18 +341,20 @@ def compare_survival(
     for spec in inp.config.get("survival", []) if spec_t is None else spec_t["analyses"]:
         table = prefix + spec["id"]
         rows = ours[ours["analysis"] == spec["id"]]
+        parts = {
+            key: records(part[part["n_events"] > 0] if key[1] == "km" else part)
+            for key, part in rows_by(rows, ["group", "role"]).items()
+        }
         for (row, column), values in cells_of(r, table).items():
             if row == "logrank":
                 cmp.cell(table, row, column, rows[rows["role"] == "logrank"].iloc[0][column], values[0])
                 continue
             label, role, *rest = row.split("@")
-            group = rows[(rows["group"] == label) & (rows["role"] == role)]
-            if role == "km":
-                group = group[group["n_events"] > 0]
-            if group.empty or (rest and int(rest[0]) > len(group)):
+            group = parts.get((label, role), [])
+            if not group or (rest and int(rest[0]) > len(group)):
                 cmp.fail(f"{table} | row {row}: R has it, ours has no such row")
                 continue
-            got = group.iloc[int(rest[0]) - 1] if rest else group.iloc[0]
+            got = group[int(rest[0]) - 1] if rest else group[0]
             if column == "ci":
                 cmp.cell(table, row, "ci_low", got["ci_low"], values[0])
                 cmp.cell(table, row, "ci_high", got["ci_high"], values[1])
@@ -464,27 +480,28 @@ def compare_competing(table: str, spec_t: dict, ours: pd.DataFrame, r: dict, cmp
     """Every cell R gave for a competing_risks table against its statistics file, and as many
     curve rows in ours as in R per analysis, group and cause."""
     cells = cells_of(r, table)
+    gray = {
+        key: records(part)
+        for key, part in rows_by(ours[ours["role"] == "gray"], ["analysis", "cause"]).items()
+    }
+    curves = {
+        key: records(part.sort_values("time", kind="stable") if key[1] == "cif" else part)
+        for key, part in rows_by(ours, ["analysis", "role", "group", "cause"]).items()
+    }
     for (row, column), values in cells.items():
         parts = row.split("@")
         if parts[-1] == "gray":
             analysis, cause, _ = parts
-            mine = ours[(ours["analysis"] == analysis) & (ours["role"] == "gray") & (ours["cause"] == cause)]
+            mine = gray.get((analysis, cause), [])
         else:
             analysis, group, cause, role, *index = parts
-            mine = ours[
-                (ours["analysis"] == analysis)
-                & (ours["role"] == role)
-                & (ours["group"] == group)
-                & (ours["cause"] == cause)
-            ]
-            if role == "cif":
-                mine = mine.sort_values("time", kind="stable")
+            mine = curves.get((analysis, role, group, cause), [])
             if index:
-                mine = mine.iloc[int(index[0]) - 1 : int(index[0])]
-        if mine.empty:
+                mine = mine[int(index[0]) - 1 : int(index[0])]
+        if not mine:
             cmp.fail(f"{table} | row {row}: R has it, ours has no such row")
             continue
-        got = mine.iloc[0]
+        got = mine[0]
         if column == "ci":
             cmp.cell(table, row, "ci_low", got["ci_low"], values[0])
             cmp.cell(table, row, "ci_high", got["ci_high"], values[1])
