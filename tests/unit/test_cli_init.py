@@ -391,3 +391,62 @@ def test_the_measured_table_of_the_docs_is_the_drafts(drafts, name, row):
     cells = [c.strip() for c in line.strip("|").split("|")]
     text = (drafts[name] / "config/config.yaml").read_text(encoding="utf-8")
     assert cells[1:4] == [str(len(_variables(drafts[name]))), str(text.count("  # CONFIRM:")), "0"]
+
+
+def test_a_counting_process_file_of_one_event_is_drafted_alone(tmp_path, capsys):
+    """An invented counting-process export (as R's survival::cgd: baseline columns repeated on
+    each interval row, tstart/tstop/status, no event-type column) is the study's only file."""
+    rows = []
+    for i in range(10):
+        stops = [40 + 7 * i, 90 + 11 * i, 300][: 1 + i % 3]
+        start = 0
+        for k, stop in enumerate(stops, start=1):
+            status = int(k < len(stops))
+            arm = "placebo" if i % 2 else "drug"
+            rows.append(f"{i + 1},{arm},{30 + i},2020-01-{i + 1:02d},{start},{k},{stop},{status}\n")
+            start = stop
+    export = tmp_path / "data/raw/intervals.csv"
+    export.parent.mkdir(parents=True)
+    export.write_text("id,arm,age,randomised,tstart,enum,tstop,status\n" + "".join(rows), encoding="utf-8")
+    assert init(tmp_path, export) == 0, capsys.readouterr().err
+    config = tmp_path / "config/config.yaml"
+    study = load_study(config, base_dir=tmp_path)
+    (source,) = study.data["sites"]["main"]["sources"]
+    assert source["table"] == "events" and source["day_column"] == "tstop"
+    assert source["event_type"] == "event" and source["status_column"] == "status"
+    assert "event_column" not in source
+    assert set(source["columns"]) == {"arm", "age"}
+    assert source["identifiers"] == {"randomised": "drop"}
+    assert study.data["variables"]["arm"]["table"] == "patients"
+    text = config.read_text(encoding="utf-8")
+    assert re.search(r"event_type: event +# CONFIRM: .*name it", text)
+    assert re.search(r"# TODO: columns 'tstart', 'enum' vary within a patient", text)
+
+
+def test_an_events_file_reads_no_column_of_the_patient_file_again_and_alone_needs_baseline(tmp_path, capsys):
+    patients = tmp_path / "data/raw/patients.csv"
+    patients.parent.mkdir(parents=True)
+    patients.write_text("id,age\n" + "".join(f"{i},{40 + i}\n" for i in range(8)), encoding="utf-8")
+    events = tmp_path / "data/raw/events.csv"
+    events.write_text(
+        "id,age,arm,stop,status\n"
+        + "".join(
+            f"{i},{40 + i},{'a' if i % 2 else 'b'},{10 + i},1\n{i},{40 + i},{'a' if i % 2 else 'b'},{90 + i},0\n"
+            for i in range(8)
+        ),
+        encoding="utf-8",
+    )
+    assert init(tmp_path, patients, events) == 0, capsys.readouterr().err
+    study = load_study(tmp_path / "config/config.yaml", base_dir=tmp_path)
+    assert set(study.data["variables"]) == {"age", "arm"}
+    assert set(study.data["sites"]["main"]["sources"][1]["columns"]) == {"arm"}
+    assert (
+        "columns 'age' are read from the patient file already"
+        in (tmp_path / "config/config.yaml").read_text()
+    )
+    alone = tmp_path / "alone"
+    bare = tmp_path / "bare.csv"
+    bare.write_text("id,stop,status\n1,10,1\n1,20,0\n2,15,0\n", encoding="utf-8")
+    assert init(alone, bare) == 1
+    err = capsys.readouterr().err
+    assert "No patient-level export" in err and "no events file repeats baseline columns" in err

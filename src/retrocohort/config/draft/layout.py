@@ -4,11 +4,13 @@
 * **long measurements** (``table: measurements, layout: long``): patient, day, variable, value
   and optionally unit columns, several rows per patient;
 * **long events**: patient, day and event-type columns without a value column (the ``events``
-  source kind).
+  source kind); or, for a file of one kind of event, patient, day and status columns without an
+  event-type column (counting-process form, R's ``survival::cgd``: ``id, ..., tstart, tstop,
+  status``, the stop time being the day).
 
 Roles are found by column name (:data:`ROLE_NAMES`, compared lower-cased without separators);
 the patient id is the first column when no name says so. A file whose id repeats but which
-has no variable/value or event columns, or a long file without a day column, is refused
+has no variable/value, event or status columns, or a long file without a day column, is refused
 naming the file and the columns it lacks: the draft never guesses a layout.
 """
 
@@ -43,7 +45,20 @@ ROLE_NAMES: dict[str, tuple[str, ...]] = {
         "pid",
         "id",
     ),
-    "day": ("day", "days", "studyday", "visitday", "dayssincediagnosis", "dayofvisit", "time", "t"),
+    "day": (
+        "day",
+        "days",
+        "studyday",
+        "visitday",
+        "dayssincediagnosis",
+        "dayofvisit",
+        "time",
+        "t",
+        "tstop",
+        "stop",
+        "stoptime",
+        "time2",
+    ),
     "variable": (
         "variable",
         "parameter",
@@ -95,13 +110,14 @@ class RawFile:
     copies: int = 0
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """A column name compared by role: lower-cased, separators removed (``Patient ID`` -> ``patientid``)."""
     return re.sub(r"[^a-z0-9]", "", str(name).lower())
 
 
 def find_role(columns: list[str], role: str, exclude: set[str] = frozenset()) -> str | None:
     """The first column whose name is one of the role's names (in :data:`ROLE_NAMES` order)."""
-    keyed = {_key(c): c for c in reversed(columns) if c not in exclude}
+    keyed = {name_key(c): c for c in reversed(columns) if c not in exclude}
     return next((keyed[n] for n in ROLE_NAMES[role] if n in keyed), None)
 
 
@@ -166,7 +182,7 @@ def read_export(path: Path) -> RawFile:
         return RawFile(path, frame, "wide", {"id": roles["id"]}, options, copies)
     if "variable" in roles and "value" in roles:
         layout = "long"
-    elif "event" in roles:
+    elif "event" in roles or "status" in roles:
         layout = "events"
     else:
         raise InputError(
@@ -175,12 +191,13 @@ def read_export(path: Path) -> RawFile:
                 Problem(
                     f"the patient id column {roles['id']!r} repeats ({ids.duplicated().sum()} repeated "
                     "rows), but the file has no variable and value columns (a long measurement file) "
-                    "and no event column (a long events file)",
+                    "and no event or status column (a long events file)",
                     file=str(path),
                     column=roles["id"],
                     expected="one row per patient; or columns named like "
                     + ", ".join(
-                        f"{r}: {'/'.join(ROLE_NAMES[r][:3])}" for r in ("day", "variable", "value", "event")
+                        f"{r}: {'/'.join(ROLE_NAMES[r][:3])}"
+                        for r in ("day", "variable", "value", "event", "status")
                     ),
                 )
             ],

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.config.draft.columns import Guess, guess_values, plausible_range, shown
-from retrocohort.config.draft.layout import RawFile
+from retrocohort.config.draft.layout import RawFile, name_key
 from retrocohort.config.draft.rules import IngestRules
 from retrocohort.config.draft.units import header_unit, pint_expression
 
@@ -101,9 +101,40 @@ def draft_wide(raw: RawFile, path: str, names: Names, missing: set[str], rules: 
     entry: dict[str, Any] = {"path": path, "table": "patients", "id_column": id_col, **raw.options}
     source = DraftSource(path, "wide", entry)
     source.entry_notes["id_column"] = "the patient id: unique in every row of this file"
+    texts = draft_columns(
+        raw, [str(c) for c in raw.frame.columns if str(c) != id_col], source, names, missing, rules
+    )
+    if texts and rules.embedded_identifiers(raw.frame[texts], path):
+        entry["free_text_identifiers"] = "redact"
+        source.entry_notes["free_text_identifiers"] = (
+            "some text cells hold an e-mail, phone number or date: replaced by [redacted] when read"
+        )
+    _duplicates(raw, source)
+    if "synthetic" in Path(path).name.lower():
+        entry["synthetic"] = True
+        source.entry_notes["synthetic"] = "the file name says synthetic: labelled so in every output"
+    return source
+
+
+def draft_columns(
+    raw: RawFile,
+    columns: list[str],
+    source: DraftSource,
+    names: Names,
+    missing: set[str],
+    rules: IngestRules,
+) -> list[str]:
+    """Draft the patient-level ``columns`` of ``raw`` into ``source``: one ``table: patients``
+    variable each (kind, range, categories and codes read off the values, the unit off the
+    header), identifiers and calendar dates dropped under ``identifiers:`` with a TODO line.
+
+    Used by a patient file (:func:`draft_wide`) and by the baseline ``columns:`` of an events
+    file (:func:`draft_events`). Returns the columns of free text (for the identifier scan).
+    """
+    path = source.path
     identifiers: dict[str, str] = {}
     texts = []
-    for column in [str(c) for c in raw.frame.columns if str(c) != id_col]:
+    for column in columns:
         values = raw.frame[column]
         unit = header_unit(column, rules)
         guess = guess_values(values, missing, raw.options.get("decimal", "."), codes=unit.unit is None)
@@ -156,18 +187,9 @@ def draft_wide(raw: RawFile, path: str, names: Names, missing: set[str], rules: 
             )
         source.variables.append(variable)
     if identifiers:
-        entry["identifiers"] = identifiers
+        source.entry["identifiers"] = identifiers
         source.entry_notes["identifiers"] = "columns dropped when read: see the TODO lines below"
-    if texts and rules.embedded_identifiers(raw.frame[texts], path):
-        entry["free_text_identifiers"] = "redact"
-        source.entry_notes["free_text_identifiers"] = (
-            "some text cells hold an e-mail, phone number or date: replaced by [redacted] when read"
-        )
-    _duplicates(raw, source)
-    if "synthetic" in Path(path).name.lower():
-        entry["synthetic"] = True
-        source.entry_notes["synthetic"] = "the file name says synthetic: labelled so in every output"
-    return source
+    return texts
 
 
 def _numbers(text: pd.Series) -> pd.Series:
@@ -312,28 +334,87 @@ def _converted_range(
     ]
 
 
-def draft_events(raw: RawFile, path: str, missing: set[str]) -> DraftSource:
-    """A long events export -> a ``table: events`` source (written commented out, with a TODO,
-    while this retrocohort's schema has no ``events`` source kind:
-    :func:`retrocohort.config.draft.study.events_supported`)."""
+def draft_events(
+    raw: RawFile,
+    path: str,
+    names: Names,
+    missing: set[str],
+    rules: IngestRules,
+    read_elsewhere: frozenset[str] = frozenset(),
+) -> DraftSource:
+    """A long events export -> a ``table: events`` source.
+
+    With an event-type column: ``event_column`` and ``event_types`` (one type per code). Without
+    one (a file of one kind of event, e.g. R's ``survival::cgd`` in counting-process form):
+    ``event_type: event``, to be named by the user. The columns constant within every patient
+    (baseline columns repeated on each row) become the source's ``columns:``, drafted as a patient
+    file's (:func:`draft_columns`); the interval columns (:data:`INTERVAL_NAMES`) and the columns
+    that vary within a patient are left out, named in a TODO line, and so are the columns
+    ``read_elsewhere`` (headers already read from a patient file), named in another.
+    """
     roles = raw.roles
-    codes = raw.frame[roles["event"]].astype("string").str.strip()
-    codes = sorted(codes[codes.notna() & ~codes.isin(missing)].unique())
-    names = Names()
-    types = {c: names.take(c, path)[0] for c in codes}
     entry: dict[str, Any] = {
         "path": path,
         "table": "events",
         "id_column": roles["id"],
         "day_column": roles["day"],
-        "event_column": roles["event"],
-        "event_types": types,
-        **raw.options,
     }
+    source = DraftSource(path, "events", entry)
+    if "event" in roles:
+        codes = raw.frame[roles["event"]].astype("string").str.strip()
+        codes = sorted(codes[codes.notna() & ~codes.isin(missing)].unique())
+        types = Names()
+        entry["event_column"] = roles["event"]
+        entry["event_types"] = {c: types.take(c, path)[0] for c in codes}
+    else:
+        entry["event_type"] = "event"
+        source.entry_notes["event_type"] = (
+            "no event-type column: every row is one kind of event"
+            + (" (status 1) or a censoring (status 0)" if "status" in roles else "")
+            + "; name it (e.g. infection, relapse)"
+        )
     if "status" in roles:
         entry["status_column"] = roles["status"]
+        source.entry_notes["status_column"] = "1 = the event happened on the row's day, 0 = censored"
+    entry.update(raw.options)
     days = _numbers(raw.frame[roles["day"]]).dropna()
-    source = DraftSource(
-        path, "events", entry, days=(float(days.min()), float(days.max())) if len(days) else None
+    source.days = (float(days.min()), float(days.max())) if len(days) else None
+    baseline, varying = _constant_columns(raw, [c for c in raw.frame.columns if c not in roles.values()])
+    draft_columns(raw, [c for c in baseline if c not in read_elsewhere], source, names, missing, rules)
+    if set(baseline) & read_elsewhere:
+        source.todo.append(
+            "columns "
+            + ", ".join(repr(c) for c in baseline if c in read_elsewhere)
+            + " are read from the patient file already: not read again here"
+        )
+    if varying:
+        source.todo.append(
+            "columns "
+            + ", ".join(repr(c) for c in varying)
+            + " vary within a patient (interval start, row number...): not read; the event day is "
+            + repr(roles["day"])
+        )
+    types = list(entry.get("event_types", {}).values()) or [entry["event_type"]]
+    source.todo.append(
+        "endpoints from this file are derived variables (config/README.md, `time_to_event`), e.g. "
+        f"`derived: {{days_to_{types[0]}: {{time_to_event: {{events: [{types[0]}]}}}}, "
+        f"n_{types[0]}: {{event_count: {{events: [{types[0]}]}}}}}}`"
     )
     return source
+
+
+#: Interval columns of a counting-process file (start time, row number), never baseline
+#: columns (compared by :func:`~retrocohort.config.draft.layout.name_key`).
+INTERVAL_NAMES = ("tstart", "start", "starttime", "time1", "enum")
+
+
+def _constant_columns(raw: RawFile, columns: list) -> tuple[list[str], list[str]]:
+    """(columns with one value within every patient, the others): a missing cell counts as a
+    value of its own; :data:`INTERVAL_NAMES` are among the others whatever their values."""
+    by_patient = raw.frame.groupby(raw.roles["id"], sort=False)
+    constant, varying = [], []
+    for column in map(str, columns):
+        interval = name_key(column) in INTERVAL_NAMES
+        same = bool((by_patient[column].nunique(dropna=False) <= 1).all())
+        (constant if same and not interval else varying).append(column)
+    return constant, varying

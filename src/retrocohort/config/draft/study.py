@@ -32,7 +32,7 @@ GROUP_WORDS = ("trt", "treat", "arm", "group", "grp", "random", "cohort", "expos
 LAYOUTS = {
     "wide": "one row per patient",
     "long": "long measurements: patient, day, variable, value",
-    "events": "long events: patient, day, event type",
+    "events": "long events: patient, day, event type or status",
 }
 
 
@@ -70,7 +70,7 @@ def _missing_codes(raws: list[RawFile]) -> dict[str, int]:
         elif raw.layout == "long":
             columns = [raw.roles["value"]]
         else:
-            continue
+            columns = [c for c in raw.frame.columns if c not in raw.roles.values()]
         for column in columns:
             guess = guess_values(raw.frame[column], set(BASE_MISSING), raw.options.get("decimal", "."))
             for code, n in guess.missing_codes.items():
@@ -110,21 +110,11 @@ def draft_config(
     Raises
     ------
     InputError
-        An unreadable file, a layout that cannot be told, or no one-row-per-patient file; each
-        problem names the file.
+        An unreadable file, a layout that cannot be told, or no patient-level data (neither a
+        one-row-per-patient file nor an events file with baseline ``columns:``); each problem
+        names the file.
     """
     raws = _read_all(files)
-    if not any(r.layout == "wide" for r in raws):
-        raise InputError(
-            "No patient-level export",
-            [
-                Problem(
-                    "every file given is long (several rows per patient)",
-                    file=", ".join(str(r.path) for r in raws),
-                    expected="also the file with one row per patient (ids, age, sex...): every study needs one",
-                )
-            ],
-        )
     if all(r.frame.shape[1] < 2 for r in raws):
         raise InputError(
             "Nothing to draft",
@@ -149,7 +139,29 @@ def draft_config(
     sources += [
         draft_long(r, rel[id(r)], names, missing, rules, spellings) for r in raws if r.layout == "long"
     ]
-    sources += [draft_events(r, rel[id(r)], missing) for r in raws if r.layout == "events"]
+    read = frozenset(  # headers a patient file reads already: not drafted again from an events file
+        column
+        for s in sources
+        if s.layout == "wide"
+        for column in [*(v.raw for v in s.variables), *s.entry.get("identifiers", {})]
+    )
+    sources += [
+        draft_events(r, rel[id(r)], names, missing, rules, read) for r in raws if r.layout == "events"
+    ]
+    baseline = [v for s in sources if s.layout != "long" for v in s.variables if v.reason is None]
+    if not any(s.layout == "wide" for s in sources) and not baseline:
+        raise InputError(
+            "No patient-level export",
+            [
+                Problem(
+                    "every file given is long (several rows per patient), and no events file repeats "
+                    "baseline columns on each row of a patient",
+                    file=", ".join(str(r.path) for r in raws),
+                    expected="also the file with one row per patient (ids, age, sex...): every study needs "
+                    "one; or an events file whose rows repeat each patient's baseline columns",
+                )
+            ],
+        )
     study = study_id or Names().take(study_dir.resolve().name, "")[0]
     lines = _header(sources, study, codes, missing, spellings)
     lines += _variables(sources)
@@ -223,7 +235,7 @@ def _day_range(sources: list[DraftSource]) -> list[int] | None:
 def _variables(sources: list[DraftSource]) -> list[str]:
     lines = ["variables:"]
     for source in sources:
-        if source.layout == "events":
+        if source.layout == "events" and not source.variables:
             continue
         lines.append(f"  # --- {source.path} ({LAYOUTS[source.layout]})")
         for v in source.variables:
@@ -244,7 +256,7 @@ def _source_lines(source: DraftSource) -> list[str]:
             continue
         lines.append(with_comment(f"  {name}: {scalar(value)}", [source.entry_notes.get(name, "")]))
     columns = [f"    {v.name}: {flow(v.column)}" for v in source.variables if v.reason is None]
-    if source.layout == "wide" and columns:
+    if source.layout in ("wide", "events") and columns:
         lines += ["  columns:", *columns]
     for block in ("variable_names", "event_types"):
         if entry.get(block):
