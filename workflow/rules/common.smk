@@ -63,6 +63,11 @@ TABLE2 = "table2" in TABLES and "table2" not in DECLARED_TABLES
 TABLE3 = "table3" in TABLES and "table3" not in DECLARED_TABLES
 SELECTION_CATEGORY = "2. HScore and selection" if HSCORE else "2. Cohort selection"
 CLASSIC_TABLES = [t for t, on in (("table1", TABLE1), ("table2", TABLE2), ("table3", TABLE3)) if on]
+# tables.tex, the compilable LaTeX document of Tables 1-3 (rule tables), whether they are classic
+# or declared by kind (then their .tex files join it).
+TABLES_TEX = bool(CLASSIC_TABLES) or any(
+    t in TABLES and "kind" in TABLES[t] for t in ("table1", "table2", "table3")
+)
 # Tables declared with `kind: paired` (rule paired_table, which also writes their pairs). The
 # study's paired table is `tables.table3`, classic (rule paired_tests) or `kind: paired`: the
 # slope figure, the audit, the notebook and the Results text's `paired.*` keys read its
@@ -172,6 +177,7 @@ def all_outputs():
         + ([f"{RESULTS}/stats/table3_paired.csv"] if TABLE3 else [])
         + [f for stem in FIGURE_STEMS for f in figure_files(stem)]
         + [f for stem in CLASSIC_TABLES for f in table_files(stem).values()]
+        + ([f"{RESULTS}/tables/tables.tex"] if TABLES_TEX else [])
         + cohort_table_outputs()
         + group_outputs()
         + survival_outputs()
