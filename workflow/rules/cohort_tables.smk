@@ -15,12 +15,6 @@ cohort_table_outputs = lambda: [
 ]
 
 
-def published_input(wildcards):
-    """The paper's printed numbers, for a table that declares `published_table` (its ‡ marks)."""
-    wanted = "published_table" in TABLES[wildcards.table] and "published" in STUDY.data["study"]
-    return [STUDY.data["study"]["published"]] if wanted else []
-
-
 rule cohort_table:
     input:
         **COHORT_INPUTS,

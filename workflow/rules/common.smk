@@ -63,13 +63,13 @@ TABLE2 = "table2" in TABLES and "table2" not in DECLARED_TABLES
 TABLE3 = "table3" in TABLES and "table3" not in DECLARED_TABLES
 SELECTION_CATEGORY = "2. HScore and selection" if HSCORE else "2. Cohort selection"
 CLASSIC_TABLES = [t for t, on in (("table1", TABLE1), ("table2", TABLE2), ("table3", TABLE3)) if on]
-# tables.tex, the compilable LaTeX document of Tables 1-3 (rule tables), whether they are classic
+# tables.tex, the compilable LaTeX document of Tables 1-3 (written by `tables`), whether they are classic
 # or declared by kind (then their .tex files join it).
 TABLES_TEX = bool(CLASSIC_TABLES) or any(
     t in TABLES and "kind" in TABLES[t] for t in ("table1", "table2", "table3")
 )
 # Tables declared with `kind: paired` (rule paired_table, which also writes their pairs). The
-# study's paired table is `tables.table3`, classic (rule paired_tests) or `kind: paired`: the
+# study's paired table is `tables.table3`, classic (written by `paired_tests`) or `kind: paired`; the
 # slope figure, the audit, the notebook and the Results text's `paired.*` keys read its
 # statistics (PAIRED_STATS, without suffix) and its pairs (results/stats/table3_pairs.parquet).
 PAIRED_TABLES = [tid for tid in DECLARED_TABLES if TABLES[tid]["kind"] == "paired"]
@@ -250,6 +250,12 @@ def cohort_table_keys(table_id):
         *([] if kind == "listing" else STATISTICS_KEYS),
         *KIND_KEYS[kind],
     )
+
+
+def published_input(wildcards):
+    """The paper's printed numbers, for a table that declares `published_table` (its ‡ marks)."""
+    wanted = "published_table" in TABLES[wildcards.table] and "published" in STUDY.data["study"]
+    return [STUDY.data["study"]["published"]] if wanted else []
 
 
 def table_sample_input(table_id):
