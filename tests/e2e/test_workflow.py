@@ -7,6 +7,7 @@ Byte-identical reruns: tests/e2e/test_determinism.py; the bad-input corpus: test
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -70,6 +71,11 @@ def test_outputs_exist_in_every_format(flagship):
 def test_report_builds(flagship_report):
     html = flagship_report.read_text(errors="replace")
     assert "Table 1" in html and len(html) > 100_000
+    # every caption placeholder resolved: a declared title's {n} (known only once computed) is
+    # left out of the report's caption, never printed literally
+    captions = re.findall(r'"caption": "(.*?)(?<!\\)"', html)
+    assert any("Clinical and laboratory findings in patients" in c for c in captions), captions[:3]
+    assert not [c for c in captions if "{n}" in c]
 
 
 def test_second_study_runs_with_no_code_change(tmp_path_factory):

@@ -1,5 +1,6 @@
 # The study, loaded once; what each rule reads of it; output lists; the run-status hooks.
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -145,6 +146,12 @@ def figure_files(stem):
 def table_files(stem):
     """The files of table `stem` in every registered format (render/formats.py), by format."""
     return {fmt.name: f"{RESULTS}/tables/{stem}{fmt.suffix}" for fmt in TABLE_FORMATS}
+
+
+def report_title(table_id):
+    """A declared table's title as the report's caption and label print it: its `{n}` (the
+    population's size, known only once the table is computed) left out."""
+    return re.sub(r"\{\w*\}\s*", "", TABLES[table_id].get("title", table_id))
 
 
 def report_table_labels(stem, text, suffix=""):

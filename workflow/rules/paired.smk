@@ -65,10 +65,7 @@ if PAIRED_TABLES:
                 caption="../report/paired_table.rst",
                 category="1. Tables",
                 # Snakemake formats report labels with the wildcards: a title's {n} is left out
-                labels=lambda wildcards: report_table_labels(
-                    wildcards.table,
-                    re.sub(r"\{\w*\}\s*", "", TABLES[wildcards.table].get("title", wildcards.table)),
-                ),
+                labels=lambda wildcards: report_table_labels(wildcards.table, report_title(wildcards.table)),
             ),
             csv=f"{RESULTS}/stats/{{table}}.csv",
             json=f"{RESULTS}/stats/{{table}}.json",
@@ -86,5 +83,6 @@ if PAIRED_TABLES:
         params:
             code=CODE,
             config=lambda wildcards: cohort_table_keys(wildcards.table),
+            report_title=lambda wildcards: report_title(wildcards.table),  # the caption's title
         script:
             "../scripts/paired_table.py"

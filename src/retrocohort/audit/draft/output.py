@@ -47,26 +47,24 @@ def plain_printed(printed: str, values: dict[str, float], decimals: dict[str, in
     return re.sub(NUM, _plain, printed), f"printed as {printed!r}"
 
 
+def _flow_items(key: str, items: list[dict[str, Any]]) -> list[str]:
+    """``key:`` and one YAML flow mapping per item (one line each, as config/published/ files)."""
+    return [f"{key}:"] + [
+        "  - "
+        + yaml.safe_dump(
+            item, allow_unicode=True, sort_keys=False, default_flow_style=True, width=10_000
+        ).strip()
+        for item in items
+    ]
+
+
 def draft_yaml(doc: dict[str, Any]) -> str:
-    """The draft as YAML, one flow mapping per entry (the layout of config/published/)."""
+    """The draft as YAML, one flow mapping per entry (the layout of config/published/), then its
+    ``shares`` when the draft found any."""
     head = yaml.safe_dump({"source": doc["source"]}, allow_unicode=True, sort_keys=False, width=110)
-    lines = [head, "numbers:"]
-    for e in doc["numbers"]:
-        lines.append(
-            "  - "
-            + yaml.safe_dump(
-                e, allow_unicode=True, sort_keys=False, default_flow_style=True, width=10_000
-            ).strip()
-        )
+    lines = [head, *_flow_items("numbers", doc["numbers"])]
     if doc.get("shares"):
-        lines.append("shares:")
-        for share in doc["shares"]:
-            lines.append(
-                "  - "
-                + yaml.safe_dump(
-                    share, allow_unicode=True, sort_keys=False, default_flow_style=True, width=10_000
-                ).strip()
-            )
+        lines += _flow_items("shares", doc["shares"])
     return "\n".join(lines) + "\n"
 
 
