@@ -405,7 +405,7 @@ def table_frame(inp: StudyInput, spec: dict) -> pd.DataFrame:
         or ("baseline" * ("baseline" in points))
     )
     long_format = set(inp.measurements["variable"].unique())
-    names = {r["variable"]: r.get("time_point") for r in spec.get("rows") or []}
+    names = {r["variable"]: r.get("time_point") for r in spec.get("rows") or [] if "variable" in r}
     names |= {v: None for v in [*(spec.get("predictors") or []), *(spec.get("multivariable") or [])]}
     for variable, row_point in names.items():
         point = row_point or default

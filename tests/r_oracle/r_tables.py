@@ -168,7 +168,7 @@ def stratified_code(table: str, data: pd.DataFrame, spec: Mapping, ours: pd.Data
     groups = [group_text(g) for g in labels]
     heads = ours[ours["row_type"].isin(["value", "variable"])].set_index("variable")
     for row in spec["rows"]:
-        variable = row["variable"]
+        variable = row.get("variable")  # a section heading (`{section: text}`) has none
         if variable not in heads.index:
             continue
         head = heads.loc[variable]
