@@ -1,5 +1,5 @@
 """Paste-ready on every shipped study (issue 24, deliverable 7): the flagship, studies/pbc,
-studies/mgus2, studies/colon and ``.test``, each from the session's one finished run
+studies/mgus2, studies/colon, studies/rotterdam and ``.test``, each from the session's one finished run
 (:func:`study.finished_run`, the same runs the studies' own test files read).
 
 * Word, both presets: every table re-rendered from its Markdown with each journal preset, through
@@ -38,10 +38,11 @@ STUDIES = {
     "pbc": ROOT / "studies" / "pbc",
     "mgus2": ROOT / "studies" / "mgus2",
     "colon": ROOT / "studies" / "colon",
+    "rotterdam": ROOT / "studies" / "rotterdam",
     "dot_test": ROOT / ".test",
 }
 #: Studies whose own documents are checked here (the others' in their own test files).
-OWN_DOCUMENTS = ("mgus2", "colon", "dot_test")
+OWN_DOCUMENTS = ("mgus2", "colon", "rotterdam", "dot_test")
 BROWSER_CHECK = ROOT / "scripts" / "check_report_browser.py"
 
 
