@@ -57,3 +57,18 @@ def descriptive_options() -> dict[str, Any]:
         "missing": spec["missing"],
         "exact_max_n": spec["exact_max_n"],
     }
+
+
+def edited_flagship(root, tmp_path, monkeypatch, edit) -> Any:
+    """The flagship's config with ``edit(config)`` applied, loaded by the strict loader from a
+    copy in ``tmp_path`` (relative paths resolved from the repository ``root``)."""
+    import yaml
+
+    from retrocohort.config.study import load_study
+
+    monkeypatch.chdir(root)
+    cfg = yaml.safe_load((root / "config/config.yaml").read_text())
+    edit(cfg)
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True))
+    return load_study(path, base_dir=root)

@@ -7,12 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
-from loaded_sections import filled, statistics, table
+from loaded_sections import edited_flagship, filled, statistics, table
 
 from retrocohort.analysis.declared_tables import declared_table_statistics, reference_levels
 from retrocohort.cohort.derive import derive_variables, points_score
-from retrocohort.config.study import load_study
 from retrocohort.errors import ConfigError
 from retrocohort.render.markdown import to_markdown
 from retrocohort.stats import logistic_regression
@@ -20,12 +18,7 @@ from retrocohort.tables.declared_tables import build_declared_table
 
 
 def _load(root, tmp_path, monkeypatch, edit):
-    monkeypatch.chdir(root)
-    cfg = yaml.safe_load((root / "config/config.yaml").read_text())
-    edit(cfg)
-    path = tmp_path / "study.yaml"
-    path.write_text(yaml.safe_dump(cfg, allow_unicode=True))
-    return load_study(path, base_dir=root)
+    return edited_flagship(root, tmp_path, monkeypatch, edit)
 
 
 DESCRIPTIVE = {

@@ -9,12 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
-from loaded_sections import filled
+from loaded_sections import edited_flagship, filled
 
 from retrocohort.analysis.declared_tables import declared_table_statistics
 from retrocohort.analysis.descriptive import summary_records, table1_statistics
-from retrocohort.config.study import load_study
 from retrocohort.errors import ConfigError
 from retrocohort.tables.declared_tables import build_declared_table
 from retrocohort.tables.published_marks import PrintedRow, mark_published
@@ -132,12 +130,7 @@ def test_rows_differing_from_the_paper_get_the_double_dagger(frame):
 
 
 def _load(root, tmp_path, monkeypatch, edit):
-    monkeypatch.chdir(root)
-    cfg = yaml.safe_load((root / "config/config.yaml").read_text())
-    edit(cfg)
-    path = tmp_path / "study.yaml"
-    path.write_text(yaml.safe_dump(cfg, allow_unicode=True))
-    return load_study(path, base_dir=root)
+    return edited_flagship(root, tmp_path, monkeypatch, edit)
 
 
 def test_the_flagship_table1_is_declared_descriptive(root, tmp_path, monkeypatch):

@@ -7,12 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
-from loaded_sections import filled
+from loaded_sections import edited_flagship, filled
 
 from retrocohort.analysis.declared_tables import declared_table_statistics, table_population
 from retrocohort.analysis.frames import cohort_frame
-from retrocohort.config.study import load_study
 from retrocohort.config.time_points import describe_time_point, row_columns, time_points
 from retrocohort.errors import ConfigError
 from retrocohort.stats.quantiles import quantile
@@ -137,12 +135,7 @@ def test_time_point_wording():
 
 
 def _load(root, tmp_path, monkeypatch, edit):
-    monkeypatch.chdir(root)
-    cfg = yaml.safe_load((root / "config/config.yaml").read_text())
-    edit(cfg)
-    path = tmp_path / "study.yaml"
-    path.write_text(yaml.safe_dump(cfg, allow_unicode=True))
-    return load_study(path, base_dir=root)
+    return edited_flagship(root, tmp_path, monkeypatch, edit)
 
 
 LAB_TABLE = {"kind": "descriptive", "rows": [{"variable": "age"}, {"variable": "ferritin"}]}
