@@ -56,6 +56,15 @@ def test_logrank_by_hand():
     assert res.details["df"] == 1 and res.details["groups"] == ["A", "B"]
 
 
+def test_logrank_p_below_double_epsilon_is_kept_not_zero():
+    # 60 early events in A, 60 late in B: chi-square ~ 100, p ~ 1e-23 (R pchisq(lower = FALSE));
+    # 1 - cdf would store 0, which values.json and the full-precision CSV then carry
+    t = np.r_[np.arange(1, 61), np.arange(101, 161)]
+    res = logrank(t, np.ones(120), ["A"] * 60 + ["B"] * 60)
+    assert 0 < res.p_value < 1e-16
+    assert res.p_value == pytest.approx(stats.chi2.sf(res.statistic, 1), rel=1e-12)
+
+
 def test_logrank_drops_incomplete_rows():
     res = logrank([1, 3, 2, 4, 5, np.nan], [1, 1, 1, 1, 0, 1], ["A", "A", "B", "B", None, "A"])
     assert res.n == 6 and res.n_used == 4 and res.details["n_missing"] == 2
