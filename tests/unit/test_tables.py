@@ -446,3 +446,18 @@ def test_survival_columns_say_what_the_event_is():
         )
         for f in table.footnotes
     )
+
+
+@pytest.mark.parametrize("correction", [True, False])
+def test_a_footnote_names_yates_correction_when_the_chi_square_applied_it(correction):
+    # a corrected chi-square is a different test (Yates 1934): the footnote and the Results
+    # text must say so, as the method column does (user trial, flchain: "b Pearson chi-square test.")
+    from retrocohort.stats.contingency import chi_square_independence
+    from retrocohort.stats.registry import stated_test
+    from retrocohort.tables.cells import named_test
+
+    rec = chi_square_independence([[12, 5], [7, 14]], correction=correction).to_dict()
+    yates = "with Yates' continuity correction"
+    assert (yates in named_test(rec)) is correction
+    assert named_test(rec).startswith("Pearson chi-square test")
+    assert (yates in stated_test(rec)) is correction

@@ -54,6 +54,7 @@ from retrocohort.format.pvalues import p_value_format
 from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_part, present
 from retrocohort.manuscript.sources_competing import competing_entries
 from retrocohort.manuscript.sources_tests import groups_entries, paired_entries, survival_entries
+from retrocohort.stats.registry import stated_test
 from retrocohort.tables.cells import number_style
 from retrocohort.tables.cohort_tables import _STAT_NUMBERS  # the numbers each cell prints
 from retrocohort.tables.declared_tables import descriptive_spec
@@ -210,7 +211,8 @@ def test_entries(record: Mapping[str, Any], style: TextStyle, where: dict) -> di
         "p_value": Entry(p, style.p_value(p), 0, column="p_value", **where),
     }
     if isinstance(test, str) and test:
-        out["test"] = Entry(test, lambda d, t=test: t, 0, column="test", **where)
+        said = stated_test(record)
+        out["test"] = Entry(test, lambda d, t=said: t, 0, column="test", **where)
     return out
 
 

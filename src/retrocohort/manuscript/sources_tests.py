@@ -27,6 +27,7 @@ from retrocohort.format.numbers import EN_DASH
 from retrocohort.kinds.paired import spec_points
 from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_part, present
 from retrocohort.manuscript.sources_descriptive import location_entries
+from retrocohort.stats.registry import stated_test
 
 
 def _p_entries(rec: dict, style: TextStyle, where: dict, column: str = "p_value") -> dict[str, Entry]:
@@ -81,7 +82,8 @@ def paired_entries(
         adjusted = rec.get("adjustment", "none") != "none" and present(rec.get("p_adjusted"))
         entries = _p_entries(rec, style, where, "p_adjusted" if adjusted else "p_value")
         entries["n"] = Entry(rec["n_pairs"], style.integer(rec["n_pairs"]), 0, column="n_pairs", **where)
-        entries["test"] = Entry(rec["test"], lambda d, t=rec["test"]: t, 0, column="test", **where)
+        said = stated_test(rec)
+        entries["test"] = Entry(rec["test"], lambda d, t=said: t, 0, column="test", **where)
         dec = decimals.get(rec["variable"], 1)
         for day in tags:
             for stat in ("median", "mean"):

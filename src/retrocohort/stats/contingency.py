@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from retrocohort.stats.result import TestResult
+from retrocohort.stats.result import YATES_APPLIED, TestResult
 
 FFH_MAX_TABLES = 5_000_000  # enumeration limit of the exact test (memory ~ tables x rows)
 _CHUNK_CELLS = 1 << 24  # state x option comparisons per chunk
@@ -158,7 +158,7 @@ def chi_square_independence(table: ArrayLike, correction: bool = True) -> TestRe
             f"Pearson chi-square test of independence on a {tab.shape[0]}x{tab.shape[1]} table, "
             f"{int(res.dof)} df, "
             + (
-                "with Yates continuity correction (2x2 only, as R)."
+                f"{YATES_APPLIED} (2x2 only, as R)."
                 if yates
                 else "without continuity correction"
                 + (

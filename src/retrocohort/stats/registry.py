@@ -18,8 +18,9 @@ Hollander M, Wolfe DA, Chicken E. Nonparametric Statistical Methods. 3rd ed. Wil
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from retrocohort.stats.competing_risks import gray_test
 from retrocohort.stats.contingency import chi_square_independence, fisher_freeman_halton
@@ -30,7 +31,7 @@ from retrocohort.stats.multi_group import kruskal_wallis
 from retrocohort.stats.paired_binary import mcnemar
 from retrocohort.stats.paired_t import paired_t
 from retrocohort.stats.repeated_measures import cochran_q, friedman
-from retrocohort.stats.result import TestResult
+from retrocohort.stats.result import YATES_APPLIED, TestResult
 from retrocohort.stats.signed_rank import sign_test, wilcoxon_signed_rank
 from retrocohort.stats.survival import logrank
 from retrocohort.stats.two_sample import fisher_exact_2x2, mann_whitney
@@ -387,3 +388,44 @@ def by_recorded_name(test: str) -> TestEntry:
         if entry.test and entry.test == test:
             return entry
     raise KeyError(test)
+
+
+def stated_test(record: Mapping[str, Any], title: bool = False) -> str:
+    """The name a table footnote or a Results sentence gives the test of a result record: its
+    recorded ``test`` (or, with ``title``, the registry entry's title), followed by "with Yates'
+    continuity correction" when the record's ``method`` says the correction was applied — a
+    corrected chi-square is a different test and must be named so (Yates 1934).
+
+    Parameters
+    ----------
+    record : Mapping
+        A result record with ``test`` and ``method`` (a row of a stats file).
+    title : bool
+        Name it by :attr:`TestEntry.title` ("Pearson chi-square test") rather than the recorded
+        name ("Pearson chi-square").
+
+    Returns
+    -------
+    str
+        The name; the recorded ``test`` itself when no entry records it and ``title`` is asked.
+
+    References
+    ----------
+    Yates F. Contingency tables involving small numbers and the chi-square test. Suppl J R Stat
+    Soc 1934;1:217-35.
+
+    Examples
+    --------
+    >>> stated_test({"test": "Pearson chi-square", "method": "... 1 df, with Yates continuity correction."})
+    "Pearson chi-square with Yates' continuity correction"
+    >>> stated_test({"test": "Pearson chi-square", "method": "... without continuity correction."}, title=True)
+    'Pearson chi-square test'
+    """
+    name = str(record["test"])
+    if title:
+        try:
+            name = by_recorded_name(name).title
+        except KeyError:
+            pass
+    corrected = YATES_APPLIED in str(record.get("method", ""))
+    return f"{name} with Yates' continuity correction" if corrected else name

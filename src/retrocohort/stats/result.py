@@ -19,6 +19,10 @@ from numpy.typing import ArrayLike, NDArray
 
 ALTERNATIVES = ("two-sided", "less", "greater")
 
+#: The words a chi-square ``method`` carries when Yates' continuity correction was applied;
+#: :func:`retrocohort.stats.registry.stated_test` reads them to name the corrected test.
+YATES_APPLIED = "with Yates continuity correction"
+
 
 @dataclass(frozen=True)
 class TestResult:

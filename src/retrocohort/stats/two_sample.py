@@ -12,6 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 from retrocohort.stats.result import (
     TWO_SIDED_RULES,
     TWO_SIDED_TEXT,
+    YATES_APPLIED,
     ZERO_VARIANCE_NOTE,
     TestResult,
     as_float_vector,
@@ -143,7 +144,7 @@ def chi2_2x2(table: ArrayLike, correction: bool) -> TestResult:
     return TestResult(
         test="Pearson chi-square",
         method="Pearson chi-square test on a 2x2 table, 1 df, "
-        + ("with Yates continuity correction." if correction else "without continuity correction."),
+        + (f"{YATES_APPLIED}." if correction else "without continuity correction."),
         statistic=float(res.statistic),
         p_value=float(res.pvalue),
         n=n,

@@ -16,7 +16,7 @@ from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.render.model import Footnote, Marked
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import method_letter
-from retrocohort.stats.registry import by_recorded_name
+from retrocohort.stats.registry import by_recorded_name, stated_test
 
 DAGGER = "†"
 #: Header and footnote of the reference-range column (classic Table 1, a descriptive table with
@@ -138,9 +138,10 @@ def named_test(rec: Mapping) -> str:
     if not isinstance(test, str) or not test or is_missing(rec.get("p_value")):
         return str(rec["method"])
     try:
-        return f"{by_recorded_name(test).title}."
+        by_recorded_name(test)
     except KeyError:
         return str(rec["method"])
+    return f"{stated_test(rec, title=True)}."
 
 
 def marked_p(p: object, rec: Mapping, config: dict, markers: dict[str, str]) -> Marked:
