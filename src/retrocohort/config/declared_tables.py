@@ -440,15 +440,17 @@ def classic_replacement_problems(
     kind, key = CLASSIC_REPLACEMENTS.get(tid, (None, None))
     if kind is None or spec.get("kind") != kind:
         return None
-    if not config.get(key):
+    classic = config.get(key)
+    if not classic:
         return []
+    ids = [e.get("id") for e in classic if isinstance(e, Mapping)] if isinstance(classic, list) else classic
     return [
         Problem(
             f"`tables.{tid}` declares `kind: {kind}` but the top-level `{key}:` lists analyses too "
             f"(both would write results/stats/{tid}.csv)",
             file=file,
             column=key,
-            value=[entry.get("id") for entry in config[key]],
+            value=ids,
             expected=f"the analyses under `tables.{tid}.analyses` and no top-level `{key}:` "
             f"(or no `kind:` in tables.{tid}, the classic table)",
         )
