@@ -100,3 +100,17 @@ def test_another_kind_cannot_take_the_id_survival(root, tmp_path, monkeypatch):
         edited_flagship(root, tmp_path, monkeypatch, other)
     hit = [p for p in err.value.problems if p.column == "tables/survival"]
     assert hit and "table id used by another output" in hit[0].message
+
+
+def test_the_flagship_config_declares_its_survival_table_as_documented(root):
+    """config/README.md's example is the flagship's entry: its kind, title and first analysis."""
+    import yaml
+
+    readme = (root / "config/README.md").read_text(encoding="utf-8")
+    marker = "  survival:                     # config/config.yaml (the flagship)\n"
+    example = yaml.safe_load("survival:\n" + readme.split(marker)[1].split("```")[0])["survival"]
+    shipped = yaml.safe_load((root / "config/config.yaml").read_text(encoding="utf-8"))["tables"]["survival"]
+    assert {k: v for k, v in shipped.items() if k != "analyses"} == {
+        k: v for k, v in example.items() if k != "analyses"
+    }
+    assert example["analyses"] == shipped["analyses"][: len(example["analyses"])]
