@@ -75,7 +75,7 @@ def test_a_quantile_type_edit_reruns_every_rule_that_computes_quartiles(work):
         "paired_table",  # the flagship's Table 3 is a declared kind: paired
         "tables",
         "group_comparisons",
-        "survival",
+        "cohort_figure",  # the flagship's Kaplan-Meier figures (tables.survival, kind: survival)
         "notebook",
         "audit",
         "figures_slopes",
@@ -95,6 +95,7 @@ def test_a_wilcoxon_preset_edit_reruns_the_paired_tests_and_what_reads_them(work
         "paired_table",  # the flagship's Table 3 is a declared kind: paired
         "group_comparisons",  # the Mann-Whitney preset follows the study's R preset
         "cohort_table",  # Table 1 (kind: descriptive) reads the test presets, as every such table
+        "cohort_figure",  # a declared survival table's figures read them too (not drawn from them)
         "tables",
         "figures_slopes",
         "notebook",

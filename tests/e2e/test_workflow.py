@@ -173,5 +173,5 @@ def test_group_comparisons_and_survival(flagship):
         for ext in format_names():
             assert (flagship / f"results/tables/{stem}.{ext}").stat().st_size > 0
     for ext in ("png", "svg", "pdf"):
-        assert (flagship / f"results/figures/km_fever_resolution.{ext}").exists()
+        assert (flagship / f"results/figures/survival/km_fever_resolution.{ext}").exists()
     assert "† Synthetic" in (flagship / "results/tables/survival.md").read_text()

@@ -40,15 +40,17 @@ def test_schema_errors_do_not_hide_cross_reference_errors(root, tmp_path, monkey
 
 def test_a_malformed_section_skips_only_its_own_checks(root, tmp_path, monkeypatch):
     def edit(c):
-        c["survival"][0]["time"] = 3  # schema: a number where a variable name is expected
-        c["survival"][1]["event"] = "no_such_event"  # cross-reference in the next entry
+        analyses = c["tables"]["survival"]["analyses"]  # the flagship's declared survival table
+        analyses[0]["time"] = 3  # schema: a number where a variable name is expected
+        analyses[1]["event"] = "no_such_event"  # cross-reference in the next entry
         c["tables"]["broken"] = {"kind": "regression", "model": "cox", "predictors": "age"}  # schema
         c["tables"]["other"] = {"kind": "descriptive", "rows": [{"variable": "nope"}]}  # cross-ref
 
     problems = problems_after_edit(root, tmp_path, monkeypatch, edit)
     columns = _columns(problems)
-    assert "survival/0/time" in columns  # the schema error
-    assert "survival/1/event" in columns  # index of the entry as written (entry 0 was set aside)
+    assert "tables/survival/analyses/0/time" in columns  # the schema error
+    # index of the entry as written (entry 0 was set aside)
+    assert "tables/survival/analyses/1/event" in columns
     assert "tables/other/rows/0/variable" in columns
     assert any(c.startswith("tables/broken") for c in columns)
     assert all(p.column for p in problems)
@@ -69,23 +71,26 @@ def test_a_wrong_type_of_a_whole_section_does_not_crash_the_checks(root, tmp_pat
 
 def test_survival_event_and_event_when_observed_together_are_refused(root, tmp_path, monkeypatch):
     problems = problems_after_edit(
-        root, tmp_path, monkeypatch, lambda c: c["survival"][0].update(event="died")
+        root, tmp_path, monkeypatch, lambda c: c["tables"]["survival"]["analyses"][0].update(event="died")
     )
-    hit = [p for p in problems if p.column == "survival/0/event_when_observed"]
+    hit = [p for p in problems if p.column == "tables/survival/analyses/0/event_when_observed"]
     assert hit and "`event`" in hit[0].message and "`event_when_observed`" in hit[0].message
 
 
 def test_at_risk_times_beyond_the_time_axis_are_refused_at_load(root, tmp_path, monkeypatch):
     def edit(c):
-        c["survival"][0].update(time_axis_max=14, at_risk_times=[0, 7, 21])
+        c["tables"]["survival"]["analyses"][0].update(time_axis_max=14, at_risk_times=[0, 7, 21])
 
     problems = problems_after_edit(root, tmp_path, monkeypatch, edit)
-    hit = [p for p in problems if p.column == "survival/0/at_risk_times"]
+    hit = [p for p in problems if p.column == "tables/survival/analyses/0/at_risk_times"]
     assert hit and hit[0].value == [21]
     ok = problems_after_edit(
-        root, tmp_path, monkeypatch, lambda c: c["survival"][0].update(at_risk_times=[0, 7])
+        root,
+        tmp_path,
+        monkeypatch,
+        lambda c: c["tables"]["survival"]["analyses"][0].update(at_risk_times=[0, 7]),
     )
-    assert "survival/0/at_risk_times" not in _columns(ok)
+    assert "tables/survival/analyses/0/at_risk_times" not in _columns(ok)
 
 
 @pytest.mark.parametrize(

@@ -80,9 +80,18 @@ def test_derived_variables_kleene_and_treatment_lines():
             lambda c: c["hscore"].update(reported_column="h_score"),
             ["hscore/reported_column", "unknown variable"],
         ),
-        (lambda c: c["survival"][0].update(event="age"), ["survival/0/event", "not binary"]),
-        (lambda c: c["survival"][0].update(time="sex"), ["survival/0/time", "not a number"]),
-        (lambda c: c["survival"][0].pop("event_when_observed"), ["survival/0", "no event definition"]),
+        (
+            lambda c: c["tables"]["survival"]["analyses"][0].update(event="age"),
+            ["tables/survival/analyses/0/event", "not binary"],
+        ),
+        (
+            lambda c: c["tables"]["survival"]["analyses"][0].update(time="sex"),
+            ["tables/survival/analyses/0/time", "not a number"],
+        ),
+        (
+            lambda c: c["tables"]["survival"]["analyses"][0].pop("event_when_observed"),
+            ["tables/survival/analyses/0", "no event definition"],
+        ),
         (lambda c: c.update(paired_days=[0, 0]), ["paired_days", "the two paired days are the same day"]),
         (lambda c: c.update(paired_days=[0, 9000]), ["paired_days/1", "outside the study window"]),
         (lambda c: c["hscore"].update(window_days=[0, -3]), ["hscore/window_days", "starts after it ends"]),

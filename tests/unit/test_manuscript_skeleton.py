@@ -573,3 +573,25 @@ def test_survival_horizon_estimates_are_placeholders_as_the_table_prints_them(tm
         space,
     )
     assert text == "30% (95% CI 11–52); at risk 1; 29.9%"
+
+
+def test_a_declared_study_survival_table_gets_one_paragraph_in_its_own_keys(tmp_path):
+    """``tables.survival`` of kind survival is read both as ``survival.*`` (the study's survival
+    table) and as a declared table. Failed before: the classic paragraph, written from the empty
+    top-level ``survival:`` (no units, no decimals), replaced the declared table's."""
+    records = json.loads((DATA / "survival.json").read_text(encoding="utf-8"))
+    spec = {
+        "kind": "survival",
+        "title": "Time to fever resolution.",
+        "analyses": [
+            {"id": "fever_resolution", "time": "time", "decimals": 0},
+            {"id": "fever_resolution_by_line"},
+        ],
+    }
+    config = _config(survival=spec)
+    path = _write(tmp_path, "survival.json", records)
+    space, declared = _space(tmp_path, config, {"survival": records}, survival=path)
+    text = skeleton_template(config, space, declared={"survival": records}, survival=records)
+    assert "{{ tables.survival.fever_resolution.median_ci:0 }}" in text, text
+    assert "{{ survival." not in text
+    assert _resolved(text, space).count("Time to fever resolution after anakinra start:") == 1

@@ -184,19 +184,26 @@ def test_a_time_that_is_not_a_number_names_patient_variable_and_value():
 @pytest.mark.parametrize(
     ("edit", "fragments"),
     [
-        (lambda s: s.pop("event_when_observed"), ["survival/0/censor_time", "without event_when_observed"]),
-        (lambda s: s.update(censor_time="live_status"), ["survival/0/censor_time", "not a number"]),
+        (
+            lambda s: s.pop("event_when_observed"),
+            ["tables/survival/analyses/0/censor_time", "without event_when_observed"],
+        ),
+        (
+            lambda s: s.update(censor_time="live_status"),
+            ["tables/survival/analyses/0/censor_time", "not a number"],
+        ),
         (
             lambda s: s.update(censor_time="anakinra_durations"),
-            ["survival/0/censor_time", "unknown variable"],
+            ["tables/survival/analyses/0/censor_time", "unknown variable"],
         ),
     ],
 )
 def test_config_cross_checks_name_the_censor_time_key(root, tmp_path, monkeypatch, edit, fragments):
     monkeypatch.chdir(root)
     cfg = yaml.safe_load((root / "config/config.yaml").read_text())
-    assert cfg["survival"][0]["censor_time"] == "anakinra_duration_days"
-    edit(cfg["survival"][0])
+    analysis = cfg["tables"]["survival"]["analyses"][0]  # the flagship's declared survival table
+    assert analysis["censor_time"] == "anakinra_duration_days"
+    edit(analysis)
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(cfg, allow_unicode=True))
     with pytest.raises(ConfigError) as err:

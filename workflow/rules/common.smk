@@ -83,6 +83,10 @@ PAIRED = PAIRED_STATS is not None
 TABLE1_STATS = TABLE1 or (
     TABLES.get("table1", {}).get("kind") == "descriptive" and "by" not in TABLES["table1"]
 )
+# The study's survival table, results/stats/survival.{csv,json}: classic (the top-level
+# `survival:` analyses, rule survival) or `tables.survival` of `kind: survival` (rule
+# cohort_table). The Results text's `survival.*` keys read it either way.
+SURVIVAL_STATS = bool(STUDY.data["survival"]) or TABLES.get("survival", {}).get("kind") == "survival"
 # Scheduling (higher starts first among ready jobs): the long chain after hscore
 # (paired_tests -> tables -> notebook/audit) first, then the longer leaves (figures, survival); the short ones
 # (hscore_csv, provenance: default 0) fill the gaps.

@@ -11,7 +11,7 @@ MANUSCRIPT = f"{RESULTS}/manuscript"
 # Optional statistics: a study without group comparisons or time-to-event analyses has no file.
 MANUSCRIPT_OPTIONAL = {
     **({"groups": f"{RESULTS}/stats/groups.json"} if STUDY.data["groups"] else {}),
-    **({"survival": f"{RESULTS}/stats/survival.json"} if STUDY.data["survival"] else {}),
+    **({"survival": f"{RESULTS}/stats/survival.json"} if SURVIVAL_STATS else {}),
 }
 # Every statistics file a Results text may read: the flow, the classic Table 1 and paired Table 3
 # when declared, the optional files and each declared table's statistics (input `declared_<id>`).

@@ -17,6 +17,11 @@ from retrocohort.errors import Problem
 
 #: Output stems used by other rules: a declared table cannot take one of these names.
 RESERVED_IDS = ("table3_paired", "table3_pairs", "hscore", "flow", "cohort", "groups", "survival")
+#: Reserved ids a declared table may take when it is of this kind and replaces the classic table
+#: of the same name (then the top-level key of that classic table's analyses must be empty):
+#: ``tables.survival`` of ``kind: survival`` is the study's survival table, as the classic one
+#: (``results/stats/survival.{csv,json}``, the Results text's ``survival.*`` keys).
+CLASSIC_REPLACEMENTS = {"survival": ("survival", "survival")}
 
 
 def declared_tables(config: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -402,11 +407,62 @@ def published_table_problems(
     ]
 
 
+def classic_replacement_problems(
+    tid: str, spec: Mapping[str, Any], config: Mapping[str, Any], file: str
+) -> list[Problem] | None:
+    """Problems of a declared table that takes the id of a classic one (:data:`CLASSIC_REPLACEMENTS`).
+
+    Parameters
+    ----------
+    tid : str
+        The table's id under ``tables:``.
+    spec : mapping
+        Its entry (with ``kind``).
+    config : mapping
+        The study's config (the classic table's top-level key).
+    file : str
+        The config file, named by each problem.
+
+    Returns
+    -------
+    list of Problem or None
+        None when the id replaces no classic table (another kind, or not such an id: a reserved
+        id is then refused as any other); else the problems (empty when none): the classic
+        table's analyses still declared at the top level, which would write the same files.
+
+    Examples
+    --------
+    >>> classic_replacement_problems("survival", {"kind": "survival"}, {"survival": []}, "c.yaml")
+    []
+    >>> classic_replacement_problems("survival", {"kind": "comparison"}, {}, "c.yaml") is None
+    True
+    """
+    kind, key = CLASSIC_REPLACEMENTS.get(tid, (None, None))
+    if kind is None or spec.get("kind") != kind:
+        return None
+    classic = config.get(key)
+    if not classic:
+        return []
+    ids = [e.get("id") for e in classic if isinstance(e, Mapping)] if isinstance(classic, list) else classic
+    return [
+        Problem(
+            f"`tables.{tid}` declares `kind: {kind}` but the top-level `{key}:` lists analyses too "
+            f"(both would write results/stats/{tid}.csv)",
+            file=file,
+            column=key,
+            value=ids,
+            expected=f"the analyses under `tables.{tid}.analyses` and no top-level `{key}:` "
+            f"(or no `kind:` in tables.{tid}, the classic table)",
+        )
+    ]
+
+
 def declared_table_problems(config: Mapping[str, Any], known: set[str], file: str) -> list[Problem]:
     """Unknown variables, reserved ids and model keys of the declared tables; HScore-stage keys."""
     problems = unknown_variable_problems(declared_table_variables(config), known, file)
     for tid, spec in declared_tables(config).items():
-        if tid in RESERVED_IDS:
+        replacement = classic_replacement_problems(tid, spec, config, file)
+        if tid in RESERVED_IDS and replacement is None:
             problems.append(
                 Problem(
                     "table id used by another output",
@@ -416,6 +472,7 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
                     expected=f"another name than {', '.join(RESERVED_IDS)}",
                 )
             )
+        problems += replacement or []
         problems += _model_problems(tid, spec, file) + _kind_problems(tid, spec, config, file)
         problems += _per_problems(tid, spec, config, file)
         problems += _reference_problems(tid, spec, config, file) + _row_problems(tid, spec, config, file)

@@ -294,7 +294,7 @@ def skeleton_template(
             )
         elif table_id == "table3" and paired:
             paragraphs[table_id] = paired_paragraph(space, paired, config)
-    if survival:
+    if survival and "survival" not in declared:  # a declared tables.survival has its paragraph
         paragraphs["survival"] = survival_paragraph(space, survival, config)
     if groups:
         paragraphs["groups"] = groups_paragraph(space, groups, config)
