@@ -208,6 +208,12 @@ def test_per_k_units_label_and_refusal_of_a_category():
     spec = {"kind": "regression", "model": "logistic", "outcome": "died", "predictors": ["er", "size"]}
     labels = regression_spec({**spec, "per": {"er": 100}}, config)["labels"]
     assert labels["er"] == "Oestrogen receptors (per 100 fmol/L)"
+    # a table's own label keeps the scale: "ER (fmol/L)" beside a ratio per 100 read as per unit
+    # (user trial, flchain: "Age (years) 2.87" was the hazard ratio per 10 years)
+    own = regression_spec({**spec, "per": {"er": 100}, "labels": {"er": "ER (fmol/L)"}}, config)["labels"]
+    assert own["er"] == "ER (fmol/L) (per 100 fmol/L)"
+    said = regression_spec({**spec, "per": {"er": 100}, "labels": {"er": "ER, per 100 fmol/L"}}, config)
+    assert said["labels"]["er"] == "ER, per 100 fmol/L"  # already says it: kept as written
     config["tables"] = {"t": {**spec, "per": {"size": 2, "age": 10}}}
     problems = declared_table_problems(config, set(config["variables"]), "config.yaml")
     columns = {p.column for p in problems}

@@ -66,15 +66,19 @@ def regression_spec(spec: Mapping[str, Any], config: Mapping[str, Any]) -> dict:
         + list(spec.get("multivariable", []))
         + ([spec["strata"]] if "strata" in spec else [])
     )
-    labels = {name: _with_unit(config, name) for name in names}
-    labels |= {name: _per_units(config, name, k) for name, k in (spec.get("per") or {}).items()}
-    return {**spec, "labels": {**labels, **spec.get("labels", {})}}
+    labels = {name: _with_unit(config, name) for name in names} | dict(spec.get("labels", {}))
+    for name, k in (spec.get("per") or {}).items():  # a table's own label keeps the "per k units"
+        own = spec.get("labels", {}).get(name)
+        labels[name] = own if own and "per " in own.lower() else _per_units(config, name, k, own)
+    return {**spec, "labels": labels}
 
 
-def _per_units(config: Mapping[str, Any], name: str, k: float) -> str:
-    """A rescaled predictor's label: "Oestrogen receptors (per 100 fmol/L)", "Age (per 10 years)"."""
+def _per_units(config: Mapping[str, Any], name: str, k: float, label: str | None = None) -> str:
+    """A rescaled predictor's label: "Oestrogen receptors (per 100 fmol/L)", "Age (per 10 years)";
+    ``label`` (a table's own label of it) in place of the variable's: a ratio per k units printed
+    beside a label without the "per" would read as a ratio per unit."""
     unit = (config["variables"].get(name) or {}).get("unit")
-    return f"{_label(config, name)} (per {k:g}{f' {unit}' if unit else ' units'})"
+    return f"{label or _label(config, name)} (per {k:g}{f' {unit}' if unit else ' units'})"
 
 
 #: How a ``where:`` operator reads in a footnote ("Treatment arm = Placebo").
