@@ -450,3 +450,32 @@ def test_an_events_file_reads_no_column_of_the_patient_file_again_and_alone_need
     assert init(alone, bare) == 1
     err = capsys.readouterr().err
     assert "No patient-level export" in err and "no events file repeats baseline columns" in err
+
+
+def test_a_file_without_an_id_column_is_drafted_with_row_numbers_and_runs(tmp_path, capsys):
+    # R's write.csv(flchain, row.names = FALSE): one row per subject, no id column, the first
+    # column (age) repeats; init refused it ("the patient id column 'age' repeats") (user trial)
+    export = tmp_path / "data/raw/cohort.csv"
+    export.parent.mkdir(parents=True)
+    rows = "".join(f"{60 + i % 3},{'F' if i % 2 else 'M'},{1 + i / 10:.1f}\n" for i in range(12))
+    export.write_text("age,sex,creatinine\n" + rows, encoding="utf-8")
+    assert init(tmp_path, export) == 0
+    source = read_yaml(tmp_path / "config/config.yaml")["sites"]["main"]["sources"][0]
+    assert source.get("id_from_row") is True and "id_column" not in source
+    assert "each row is taken as one patient" in (tmp_path / "config/config.yaml").read_text(encoding="utf-8")
+    assert main(["validate", "-C", str(tmp_path), str(export)]) == 0
+    assert "VALID: patients 12 rows" in capsys.readouterr().out
+
+
+def test_row_numbers_as_ids_are_refused_where_they_cannot_name_patients(tmp_path):
+    from retrocohort.config.source_checks import row_id_problems
+
+    patients = {"path": "p.csv", "table": "patients", "id_from_row": True}
+    labs = {"path": "l.csv", "table": "measurements", "id_column": "id"}
+    alone = {"sites": {"s": {"sources": [patients]}}}
+    assert row_id_problems(alone, "config.yaml") == []
+    problems = row_id_problems({"sites": {"s": {"sources": [{**patients, "id_column": "id"}, labs]}}}, "c")
+    said = " | ".join(p.message for p in problems)
+    assert "both declared" in said and "in a study with 2 sources" in said
+    long_file = {"sites": {"s": {"sources": [{**labs, "id_from_row": True}]}}}
+    assert [p.column for p in row_id_problems(long_file, "c")] == ["sites/s/sources/0/id_from_row"] * 2

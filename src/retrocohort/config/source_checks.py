@@ -170,12 +170,56 @@ def other_source_problems(src: Mapping[str, Any], file: str, where: str) -> list
     return problems
 
 
+def row_id_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
+    """``id_from_row: true`` (the data row's number as the patient id) where it cannot name the
+    patients: beside an ``id_column``, on a file that is not one row per patient (``table:
+    patients``), or in a study with other sources (their rows could not be joined to row
+    numbers)."""
+    sources = list(_sources(config))
+    problems = []
+    for where, src in sources:
+        if not src.get("id_from_row"):
+            continue
+        if "id_column" in src:
+            problems.append(
+                Problem(
+                    "`id_from_row` and `id_column` both declared",
+                    file=file,
+                    column=f"{where}/id_from_row",
+                    expected="`id_column:` when the file has a patient id column, else `id_from_row: true`",
+                )
+            )
+        if src.get("table") != "patients":
+            problems.append(
+                Problem(
+                    f"`id_from_row` on a `table: {src.get('table')}` source",
+                    file=file,
+                    column=f"{where}/id_from_row",
+                    expected="a patient file (one row per patient); a long file repeats its patients, so "
+                    "its rows are not patients",
+                )
+            )
+        if len(sources) > 1:
+            problems.append(
+                Problem(
+                    f"`id_from_row` in a study with {len(sources)} sources",
+                    file=file,
+                    column=f"{where}/id_from_row",
+                    value=", ".join(str(s.get("path")) for _, s in sources),
+                    expected="a patient id column shared by the files (`id_column:` in each): a row "
+                    "number of one file names no row of another",
+                )
+            )
+    return problems
+
+
 def event_source_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
     """Events-source keys missing, misplaced or clashing, the fixed-unit keys of every source
     (:func:`policy_problems`) and the other keys checked only at ingestion until now
     (:func:`other_source_problems`), each naming its key path."""
     problems: list[Problem] = []
     variables = config.get("variables") or {}
+    problems += row_id_problems(config, file)
     for where, src in _sources(config):
         problems += policy_problems(src, variables, file, f"{where}/")
         problems += other_source_problems(src, file, where)

@@ -62,7 +62,7 @@ from retrocohort.ingest.repeated import aggregate, repeated, summary
 from retrocohort.ingest.repeats import declared, patient_repeats, refused_patient_ids
 from retrocohort.ingest.screening import screen_source
 from retrocohort.ingest.treatments import TREATMENT_COLUMNS, parse_treatment_lines
-from retrocohort.io.raw import read_raw_table, require_columns
+from retrocohort.io.raw import ROW_ID_COLUMN, read_raw_table, require_columns, with_row_ids
 
 __all__ = [  # the workflow, validation, the HScore sheet and tests import these from here
     "DAY_RANGE",
@@ -262,6 +262,8 @@ def ingest_site(site: str, spec: dict, config: dict, base_dir: Path = Path("."))
             decimal=source["decimal"],
             hidden_rows=source["hidden_rows"],
         )
+        if source.get("id_from_row"):  # one row per patient, no id column: the row number
+            frame, source = with_row_ids(frame), {**source, "id_column": ROW_ID_COLUMN}
         max_rows = limits["max_rows"]
         if len(frame) > max_rows:
             raise InputError(

@@ -22,6 +22,23 @@ from retrocohort.io.xlsx import read_xlsx_cells
 #: text expands ~5-10x in memory as pandas strings). Override with ``input_limits.max_bytes``.
 DEFAULT_MAX_BYTES = 2 * 1024**3
 
+#: The patient id column a source with ``id_from_row: true`` is given (an export with one row
+#: per patient and no id column, e.g. an R data frame written without row names).
+ROW_ID_COLUMN = "(data row)"
+
+
+def with_row_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with :data:`ROW_ID_COLUMN` first: each data row's number as text, "1" for the
+    first row under the header (the file itself is not changed).
+
+    >>> with_row_ids(pd.DataFrame({"age": ["61", "61"]})).to_dict("list")
+    {'(data row)': ['1', '2'], 'age': ['61', '61']}
+    """
+    if ROW_ID_COLUMN in frame.columns:
+        raise ValueError(f"the file already has a column {ROW_ID_COLUMN!r}")
+    ids = pd.Series([str(i) for i in range(1, len(frame) + 1)], index=frame.index, dtype=object)
+    return pd.concat([ids.rename(ROW_ID_COLUMN), frame], axis=1)
+
 
 def require_columns(
     frame: pd.DataFrame,

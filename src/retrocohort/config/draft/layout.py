@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from retrocohort.errors import InputError, Problem
-from retrocohort.io.raw import file_format, read_raw_table
+from retrocohort.io.raw import ROW_ID_COLUMN, file_format, read_raw_table, with_row_ids
 
 #: Column names per role (lower case, separators removed), most specific first.
 ROLE_NAMES: dict[str, tuple[str, ...]] = {
@@ -170,11 +170,19 @@ def read_export(path: Path) -> RawFile:
     if options.get("separator") not in (None, ",") and _decimal_comma(frame):
         options["decimal"] = ","
     columns = [str(c) for c in frame.columns]
-    roles = {"id": find_role(columns, "id") or columns[0]}
+    named_id = find_role(columns, "id")
+    roles = {"id": named_id or columns[0]}
     for role in ("day", "variable", "value", "unit", "event", "status", "date"):
         found = find_role(columns, role, exclude=set(roles.values()))
         if found:
             roles[role] = found
+    if named_id is None and not {"variable", "event", "status"} & roles.keys():
+        # no column named like a patient id, none of a long file's: one row per patient whose
+        # id is its row number (an R data frame written without row names), unless its first
+        # column is a unique id under another name
+        if frame[columns[0]].astype("string").str.strip().duplicated().any() and ROW_ID_COLUMN not in columns:
+            frame = with_row_ids(frame)
+            return RawFile(path, frame, "wide", {"id": ROW_ID_COLUMN}, options, int(frame.duplicated().sum()))
     ids = frame[roles["id"]].astype("string").str.strip()
     ids = ids[ids.notna() & (ids != "")]
     copies = int(frame.duplicated().sum())

@@ -20,6 +20,7 @@ from retrocohort.config.draft.columns import Guess, guess_values, plausible_rang
 from retrocohort.config.draft.layout import RawFile, name_key
 from retrocohort.config.draft.rules import IngestRules
 from retrocohort.config.draft.units import header_unit, pint_expression
+from retrocohort.io.raw import ROW_ID_COLUMN
 
 #: Names the canonical tables use for their own columns.
 RESERVED = {"patient_id", "site", "day", "variable", "value", "unit", "line", "agent"}
@@ -101,6 +102,14 @@ def draft_wide(raw: RawFile, path: str, names: Names, missing: set[str], rules: 
     entry: dict[str, Any] = {"path": path, "table": "patients", "id_column": id_col, **raw.options}
     source = DraftSource(path, "wide", entry)
     source.entry_notes["id_column"] = "the patient id: unique in every row of this file"
+    if id_col == ROW_ID_COLUMN:  # no id column: each row one patient, numbered 1..n
+        entry = {"path": path, "table": "patients", "id_from_row": True, **raw.options}
+        source = DraftSource(path, "wide", entry)
+        source.entry_notes["id_from_row"] = (
+            "no column is named like a patient id and the first column repeats: each row is taken "
+            "as one patient, numbered from 1 (add an id column if the rows are not patients, or to "
+            "join another file)"
+        )
     texts = draft_columns(
         raw, [str(c) for c in raw.frame.columns if str(c) != id_col], source, names, missing, rules
     )
