@@ -12,6 +12,17 @@ from collections.abc import Sequence
 from retrocohort.config.draft.emit import comment_block
 
 TIME_UNITS = {"days", "day", "d", "months", "month", "years", "year", "y", "weeks", "week"}
+#: Words of a yes/no variable's name that make it the example event (first match wins).
+EVENT_WORDS = ("death", "dead", "died", "status", "event", "relapse", "recur", "progress", "fail")
+
+
+def _event_first(binary: Sequence[str]) -> list[str]:
+    """Yes/no variables, those named like an outcome (:data:`EVENT_WORDS`) first.
+
+    >>> _event_first(["mgus", "sex_male", "death"])
+    ['death', 'mgus', 'sex_male']
+    """
+    return sorted(binary, key=lambda n: not any(w in n.lower() for w in EVENT_WORDS))
 
 
 def _first(candidates: Sequence[str], placeholder: str) -> str:
@@ -24,10 +35,12 @@ def todo_blocks(variables: Sequence, first_day: int = -3) -> list[str]:
     starts at ``first_day`` when the draft's ``day_range`` starts later than day -3."""
     patients = [v for v in variables if v.table == "patients"]
     measured = [v.name for v in variables if v.table == "measurements" and v.spec.get("kind") == "continuous"]
-    binary = [v.name for v in patients if v.spec["kind"] == "binary"]
+    binary = _event_first([v.name for v in patients if v.spec["kind"] == "binary"])
     numbers = [v.name for v in patients if v.spec["kind"] == "continuous"]
     times = [v.name for v in patients if v.spec["kind"] == "continuous" and v.spec.get("unit") in TIME_UNITS]
     times += [n for n in numbers if n not in times and any(w in n for w in ("time", "follow", "fu"))]
+    if len(numbers) > len(times):  # a follow-up time is no predictor of its own event
+        numbers = [n for n in numbers if n not in times]
     groups = [
         v.name for v in patients if v.spec["kind"] == "categorical" and len(v.spec["categories"]) in (2, 3, 4)
     ]
