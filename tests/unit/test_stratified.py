@@ -346,3 +346,12 @@ def test_footnote_defines_only_what_the_table_prints():
     assert "n − 1" in note("mean_sd") and "Quartiles" not in note("mean_sd")
     assert "n − 1" in note("median_iqr", smd=True)
     assert "n − 1" not in note("min_max") and "Quartiles" not in note("min_max")
+
+
+def test_a_table_of_all_patients_has_no_p_or_smd_column_although_they_are_asked():
+    # init's draft Table 1 (no `by:`) printed an empty "p-Value" column (user trial, flchain)
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0]})
+    stats = _stratified(frame, [{"variable": "x", "stat": "mean_sd"}], None)
+    table = build_stratified_table(stats, _layout([{}], p_value=True, smd=True))
+    assert table.columns == ["Characteristic", "Overall (n = 4)"]
+    assert not any("p-value" in f.lower() for f in map(str, table.footnotes))

@@ -209,7 +209,8 @@ def build_stratified_table(
     style = style or NumberStyle()
     p_format = p_format or {**DEFAULT_P_FORMAT, "rule": style.rule}
     names = [s for s in strata(stats) if s != OVERALL or spec["overall"]]
-    show_p, show_smd = spec["p_value"], spec["smd"]
+    grouped = any(s != OVERALL for s in strata(stats))  # all patients alone: no p, no SMD column
+    show_p, show_smd = spec["p_value"] and grouped, spec["smd"] and grouped
     first = stats.iloc[0]
     show_reference = spec["reference_range"]
     columns = [spec.get("characteristic_header", "Characteristic")] + [REFERENCE_HEADER] * show_reference
