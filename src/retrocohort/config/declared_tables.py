@@ -11,6 +11,7 @@ from retrocohort.config.analysis_samples import sample_problems
 from retrocohort.config.competing_risks import competing_risks_problems
 from retrocohort.config.derived_spec import CATEGORY_OPS, NUMERIC_OPS
 from retrocohort.config.regression_terms import regression_term_problems, regression_term_variables
+from retrocohort.config.study_groups import STUDY_GROUPS_TABLE, groups_twice_problems
 from retrocohort.config.unknown import unknown_variable_problems
 from retrocohort.config.values import is_boolean, value_domain
 from retrocohort.errors import Problem
@@ -406,7 +407,7 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
     """Unknown variables, reserved ids and model keys of the declared tables; HScore-stage keys."""
     problems = unknown_variable_problems(declared_table_variables(config), known, file)
     for tid, spec in declared_tables(config).items():
-        if tid in RESERVED_IDS:
+        if tid in RESERVED_IDS and tid != STUDY_GROUPS_TABLE:  # tables.groups: the study's comparisons
             problems.append(
                 Problem(
                     "table id used by another output",
@@ -423,5 +424,6 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
         problems += regression_term_problems(tid, spec, config, file)
         problems += published_table_problems(tid, spec, config, file)
     problems += competing_risks_problems(config, known, file)
+    problems += groups_twice_problems(config, file)
     problems += sample_problems(config, file)
     return problems + hscore_stage_problems(config, file)
