@@ -8,6 +8,7 @@ from retrocohort.analysis.analysis_sample import sample_file
 from retrocohort.config.analysis_entries import table_figures
 from retrocohort.config.slices import with_value
 from retrocohort.config.study import load_study, study_file
+from retrocohort.config.study_groups import study_groups_stats
 from retrocohort.io.content_hashes import content_hashes, package_digest
 from retrocohort.kinds.paired import study_paired_stats
 from retrocohort.pipeline import run_status
@@ -83,6 +84,12 @@ PAIRED = PAIRED_STATS is not None
 TABLE1_STATS = TABLE1 or (
     TABLES.get("table1", {}).get("kind") == "descriptive" and "by" not in TABLES["table1"]
 )
+# The study's group comparisons (retrocohort.config.study_groups): the top-level `groups:`
+# (classic, rule group_comparisons) or tables.groups declared `kind: comparison` (rule
+# cohort_table); either way results/stats/groups.{csv,json} (GROUPS_STATS, without suffix), read
+# by the audit and the Results text's `groups.*` keys.
+CLASSIC_GROUPS = bool(STUDY.data["groups"])
+GROUPS_STATS = study_groups_stats(STUDY.data)
 # Scheduling (higher starts first among ready jobs): the long chain after hscore
 # (paired_tests -> tables -> notebook/audit) first, then the longer leaves (figures, survival); the short ones
 # (hscore_csv, provenance: default 0) fill the gaps.
