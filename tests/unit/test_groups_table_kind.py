@@ -7,6 +7,7 @@ the classic ``groups:`` keeps working."""
 from __future__ import annotations
 
 import pandas as pd
+import yaml
 from study_edits import problems_after_edit
 
 from retrocohort.audit.regen.regen_model import build_audit_data
@@ -97,3 +98,15 @@ def test_a_declared_groups_table_is_traced_to_cohort_table():
         "results/stats/groups.json": "cohort_table",
         "results/selection/flow.csv": "select_cohort",
     }
+
+
+def test_the_flagship_config_declares_its_groups_as_documented(root):
+    """config/README.md's example is the flagship's entry, key for key (first comparison)."""
+    readme = (root / "config/README.md").read_text(encoding="utf-8")
+    block = readme.split("  groups:                       # config/config.yaml (the flagship)\n")[1]
+    example = yaml.safe_load("groups:\n" + block.split("```")[0])["groups"]
+    shipped = yaml.safe_load((root / "config/config.yaml").read_text(encoding="utf-8"))["tables"]["groups"]
+    assert {k: v for k, v in shipped.items() if k not in ("comparisons", "footnotes")} == {
+        k: v for k, v in example.items() if k != "comparisons"
+    }
+    assert example["comparisons"] == shipped["comparisons"][: len(example["comparisons"])]
