@@ -193,7 +193,7 @@ def test_the_flagship_group_comparisons_are_a_declared_comparison_table(flagship
     assert proc.returncode == 0, proc.stderr[-3000:]
     jobs = proc.stdout + proc.stderr
     assert "group_comparisons" not in jobs
-    assert re.search(r"rule cohort_table:\n(?:\s+\S.*\n)*?\s+wildcards: table=groups\b", jobs)
+    assert re.search(r"rule cohort_table:\n(?:[ \t]+\S.*\n)*?[ \t]+wildcards: table=groups\n", jobs)
     config = load_study(flagship / "config/config.yaml", base_dir=flagship).data
     assert config["groups"] == [] and config["tables"]["groups"]["kind"] == "comparison"
     names = ("cohort", "patients", "measurements", "sources")
