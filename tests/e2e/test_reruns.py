@@ -71,10 +71,11 @@ def work(tmp_path_factory) -> Path:
 def test_a_quantile_type_edit_reruns_every_rule_that_computes_quartiles(work):
     edit_config(work, lambda c: c["statistics"].update(quantile_type=6))
     assert scheduled(work) == ALWAYS | {
-        "cohort_table",  # Table 1 (kind: descriptive) and the declared tables that print quartiles
+        # Table 1 (kind: descriptive), the group comparisons (tables.groups, kind: comparison)
+        # and the declared tables that print quartiles
+        "cohort_table",
         "paired_table",  # the flagship's Table 3 is a declared kind: paired
         "tables",
-        "group_comparisons",
         "cohort_figure",  # the flagship's Kaplan-Meier figures (tables.survival, kind: survival)
         "notebook",
         "audit",
@@ -93,8 +94,9 @@ def test_a_wilcoxon_preset_edit_reruns_the_paired_tests_and_what_reads_them(work
     edit_config(work, lambda c: c["statistics"].update(wilcoxon={"preset": "R"}))
     assert scheduled(work) == ALWAYS | {
         "paired_table",  # the flagship's Table 3 is a declared kind: paired
-        "group_comparisons",  # the Mann-Whitney preset follows the study's R preset
-        "cohort_table",  # Table 1 (kind: descriptive) reads the test presets, as every such table
+        # Table 1 (kind: descriptive) reads the test presets, as every such table; the group
+        # comparisons (tables.groups, kind: comparison): the Mann-Whitney preset follows the R preset
+        "cohort_table",
         "cohort_figure",  # a declared survival table's figures read them too (not drawn from them)
         "tables",
         "figures_slopes",

@@ -15,7 +15,7 @@ import pytest
 
 from retrocohort.analysis.descriptive import summary_records
 from retrocohort.render.formats import format_names
-from study import ROOT, copy_study, finished_run, run_all
+from study import ROOT, copy_study, finished_run, run_all, snakemake
 
 pytestmark = pytest.mark.e2e
 
@@ -175,3 +175,52 @@ def test_group_comparisons_and_survival(flagship):
     for ext in ("png", "svg", "pdf"):
         assert (flagship / f"results/figures/survival/km_fever_resolution.{ext}").exists()
     assert "† Synthetic" in (flagship / "results/tables/survival.md").read_text()
+
+
+def test_the_flagship_group_comparisons_are_a_declared_comparison_table(flagship):
+    """Issue 22 item 1: the flagship's comparisons are ``tables.groups`` declared ``kind:
+    comparison``, built by rule ``cohort_table`` (no ``group_comparisons`` job); its statistics
+    equal the classic engine's on the same cohort, and the Results text's ``groups.*`` keys and
+    the audit read them."""
+    import json
+
+    from retrocohort.analysis.frames import cohort_frame
+    from retrocohort.analysis.groups import group_statistics
+    from retrocohort.config.study import load_study
+    from retrocohort.stats.result import json_safe
+
+    proc = snakemake(flagship, "-n", "--forceall", "all")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    jobs = proc.stdout + proc.stderr
+    assert "group_comparisons" not in jobs
+    assert re.search(r"rule cohort_table:\n(?:[ \t]+\S.*\n)*?[ \t]+wildcards: table=groups\n", jobs)
+    config = load_study(flagship / "config/config.yaml", base_dir=flagship).data
+    assert config["groups"] == [] and config["tables"]["groups"]["kind"] == "comparison"
+    names = ("cohort", "patients", "measurements", "sources")
+    files = {
+        n: str(flagship / f"results/{'selection' if n == 'cohort' else 'validated'}/{n}.parquet")
+        for n in names
+    }
+    frame, synthetic = cohort_frame(
+        {**files, "hscore": str(flagship / "results/hscore/hscore.parquet")}, config
+    )
+    classic = group_statistics(
+        frame,
+        config["tables"]["groups"]["comparisons"],
+        config["variables"],
+        config["derived"],
+        config["statistics"],
+        synthetic,
+    )
+    declared = json.loads((flagship / "results/stats/groups.json").read_text(encoding="utf-8"))
+    assert json.loads(json.dumps(json_safe(classic.to_dict("records")))) == declared  # every number
+    assert [r["p_value"] for r in declared if r["role"] == "test"] == classic.loc[
+        classic["role"] == "test", "p_value"
+    ].tolist()
+    values = json.loads((flagship / "results/manuscript/values.json").read_text(encoding="utf-8"))
+    groups = [r for r in values["placeholders"] if r["placeholder"].startswith("groups.")]
+    assert groups and {(r["source"]["file"], r["source"]["rule"]) for r in groups} == {
+        ("results/stats/groups.json", "cohort_table")
+    }
+    audit = json.loads((flagship / "results/audit/audit.json").read_text(encoding="utf-8"))
+    assert "configured group comparison 'duration_by_cause' (results/stats/groups.json)" in json.dumps(audit)

@@ -31,11 +31,11 @@ def pbc(root):
 def test_schema_errors_do_not_hide_cross_reference_errors(root, tmp_path, monkeypatch):
     def edit(c):
         c["tables"]["table1"]["rows"][1]["stat"] = "bogus"  # schema
-        c["groups"][0]["outcome"] = "no_such_variable"  # cross-reference
+        c["tables"]["groups"]["comparisons"][0]["outcome"] = "no_such_variable"  # cross-reference
 
     columns = _columns(problems_after_edit(root, tmp_path, monkeypatch, edit))
     assert "tables/table1/rows/1/stat" in columns
-    assert "groups/0/outcome" in columns
+    assert "tables/groups/comparisons/0/outcome" in columns
 
 
 def test_a_malformed_section_skips_only_its_own_checks(root, tmp_path, monkeypatch):
@@ -60,10 +60,10 @@ def test_a_wrong_type_of_a_whole_section_does_not_crash_the_checks(root, tmp_pat
     def edit(c):
         c["survival"] = {"not": "a list"}
         c["sites"][next(iter(c["sites"]))]["sources"][0]["columns"] = ["a list"]
-        c["groups"][0]["group_variable"] = "no_such_group"
+        c["tables"]["groups"]["comparisons"][0]["group_variable"] = "no_such_group"
 
     columns = _columns(problems_after_edit(root, tmp_path, monkeypatch, edit))
-    assert "survival" in columns and "groups/0/group_variable" in columns
+    assert "survival" in columns and "tables/groups/comparisons/0/group_variable" in columns
 
 
 # -- 2. mutually exclusive keys -----------------------------------------------------------------

@@ -595,3 +595,23 @@ def test_a_declared_study_survival_table_gets_one_paragraph_in_its_own_keys(tmp_
     assert "{{ tables.survival.fever_resolution.median_ci:0 }}" in text, text
     assert "{{ survival." not in text
     assert _resolved(text, space).count("Time to fever resolution after anakinra start:") == 1
+
+
+def test_a_declared_groups_table_gets_one_paragraph_from_its_own_keys(tmp_path):
+    """``tables.groups`` declared ``kind: comparison`` is both ``groups.*`` and ``tables.groups.*``:
+    the skeleton writes its paragraph once, from the declared table (issue 22 item 1)."""
+    records = json.loads((DATA / "groups.json").read_text(encoding="utf-8"))
+    comparisons = [
+        {"id": c, "outcome": r["outcome"], "group_variable": r["group_variable"], "decimals": 1}
+        for c, r in {r["comparison"]: r for r in records}.items()
+    ]
+    spec = {"kind": "comparison", "title": "Group comparisons.", "comparisons": comparisons}
+    config = _config(groups=spec)
+    path = str(tmp_path / "groups.json")
+    Path(path).write_text(json.dumps(records), encoding="utf-8")
+    space, declared = _space(tmp_path, config, {"groups": records}, groups=path)
+    template = skeleton_template(config, space, declared={"groups": records}, groups=records)
+    assert template.count("Anakinra efficacy by first-line use") == 1, template
+    assert "{{ tables.groups.efficacy_by_first_line.p" in template
+    assert "{{ groups." not in template
+    assert "p = 0.476" in _resolved(template, space)

@@ -167,8 +167,8 @@ def _drop_baseline(c: dict) -> None:
             "classic Table 2",
         ),
         (  # a group comparison has no time point: a lab outcome would be a silent day 0
-            lambda c: c["groups"][0].update(outcome="ferritin"),
-            "groups/0/outcome",
+            lambda c: c["tables"]["groups"]["comparisons"][0].update(outcome="ferritin"),
+            "tables/groups/comparisons/0/outcome",
             "long-format",
         ),
         (

@@ -9,7 +9,7 @@ AUDIT_PUBLISHED = ([STUDY.data["study"]["published"]] if "published" in STUDY.da
 AUDIT_FILES = [f"{RESULTS}/audit/audit.{ext}" for ext in ("md", "html", "json", "csv")]
 # Optional inputs: the group comparisons (subgroup numbers) and the synthetic data's calibration
 # record (which published numbers the synthetic data were built to reproduce).
-AUDIT_GROUPS = [f"{RESULTS}/stats/groups.json"] if STUDY.data["groups"] else []
+AUDIT_GROUPS = [f"{GROUPS_STATS}.json"] if GROUPS_STATS else []  # groups: or tables.groups
 AUDIT_CALIBRATION = [STUDY.data["audit"]["calibration"]] if STUDY.data["audit"].get("calibration") else []
 audit_outputs = lambda: AUDIT_FILES if AUDIT_PUBLISHED else []
 
@@ -54,6 +54,8 @@ rule audit:
             "variables",
             "derived",
             "groups",
+            "tables/groups/kind",  # tables.groups declared kind: comparison
+            "tables/groups/comparisons",
             "baseline_day",
             "paired_days",
             "time_points",

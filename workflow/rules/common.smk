@@ -8,6 +8,7 @@ from retrocohort.analysis.analysis_sample import sample_file
 from retrocohort.config.analysis_entries import table_figures
 from retrocohort.config.slices import with_value
 from retrocohort.config.study import load_study, study_file
+from retrocohort.config.study_groups import study_groups_stats
 from retrocohort.io.content_hashes import content_hashes, package_digest
 from retrocohort.kinds.paired import study_paired_stats
 from retrocohort.pipeline import run_status
@@ -87,6 +88,13 @@ TABLE1_STATS = TABLE1 or (
 # `survival:` analyses, rule survival) or `tables.survival` of `kind: survival` (rule
 # cohort_table). The Results text's `survival.*` keys read it either way.
 SURVIVAL_STATS = bool(STUDY.data["survival"]) or TABLES.get("survival", {}).get("kind") == "survival"
+
+# The study's group comparisons (retrocohort.config.study_groups): the top-level `groups:`
+# (classic, rule group_comparisons) or tables.groups declared `kind: comparison` (rule
+# cohort_table); either way results/stats/groups.{csv,json} (GROUPS_STATS, without suffix), read
+# by the audit and the Results text's `groups.*` keys.
+CLASSIC_GROUPS = bool(STUDY.data["groups"])
+GROUPS_STATS = study_groups_stats(STUDY.data)
 # Scheduling (higher starts first among ready jobs): the long chain after hscore
 # (paired_tests -> tables -> notebook/audit) first, then the longer leaves (figures, survival); the short ones
 # (hscore_csv, provenance: default 0) fill the gaps.

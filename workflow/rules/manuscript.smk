@@ -10,7 +10,7 @@ MANUSCRIPT_TEMPLATE = "config/manuscript/results.md"
 MANUSCRIPT = f"{RESULTS}/manuscript"
 # Optional statistics: a study without group comparisons or time-to-event analyses has no file.
 MANUSCRIPT_OPTIONAL = {
-    **({"groups": f"{RESULTS}/stats/groups.json"} if STUDY.data["groups"] else {}),
+    **({"groups": f"{GROUPS_STATS}.json"} if GROUPS_STATS else {}),  # groups: or tables.groups
     **({"survival": f"{RESULTS}/stats/survival.json"} if SURVIVAL_STATS else {}),
 }
 # Every statistics file a Results text may read: the flow, the classic Table 1 and paired Table 3

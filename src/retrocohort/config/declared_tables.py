@@ -11,6 +11,7 @@ from retrocohort.config.analysis_samples import sample_problems
 from retrocohort.config.competing_risks import competing_risks_problems
 from retrocohort.config.derived_spec import CATEGORY_OPS, NUMERIC_OPS
 from retrocohort.config.regression_terms import regression_term_problems, regression_term_variables
+from retrocohort.config.study_groups import STUDY_GROUPS_TABLE, groups_twice_problems
 from retrocohort.config.unknown import unknown_variable_problems
 from retrocohort.config.values import is_boolean, value_domain
 from retrocohort.errors import Problem
@@ -462,7 +463,7 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
     problems = unknown_variable_problems(declared_table_variables(config), known, file)
     for tid, spec in declared_tables(config).items():
         replacement = classic_replacement_problems(tid, spec, config, file)
-        if tid in RESERVED_IDS and replacement is None:
+        if tid in RESERVED_IDS and replacement is None and tid != STUDY_GROUPS_TABLE:
             problems.append(
                 Problem(
                     "table id used by another output",
@@ -480,5 +481,6 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
         problems += regression_term_problems(tid, spec, config, file)
         problems += published_table_problems(tid, spec, config, file)
     problems += competing_risks_problems(config, known, file)
+    problems += groups_twice_problems(config, file)
     problems += sample_problems(config, file)
     return problems + hscore_stage_problems(config, file)

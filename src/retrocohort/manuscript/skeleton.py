@@ -296,7 +296,7 @@ def skeleton_template(
             paragraphs[table_id] = paired_paragraph(space, paired, config)
     if survival and "survival" not in declared:  # a declared tables.survival has its paragraph
         paragraphs["survival"] = survival_paragraph(space, survival, config)
-    if groups:
+    if groups and "groups" not in declared:  # tables.groups declared: its paragraph above
         paragraphs["groups"] = groups_paragraph(space, groups, config)
     order = [t for t in tables if t in paragraphs] + [t for t in paragraphs if t not in tables]
     body = [cohort_paragraph(space)] + [paragraphs[t] for t in order]

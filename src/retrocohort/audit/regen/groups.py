@@ -4,7 +4,7 @@ A published entry with ``group: <name>`` (a subgroup median) or a p-value compar
 entries is regenerated from the subgroup memberships declared under ``groups:`` in the
 published file (first definition primary, the others named alternatives). When the primary
 membership is ``equals: {variable, value}`` and a configured group comparison (config
-``groups:``) has the same outcome, group variable and value, its numbers in
+``groups:``, or ``tables.groups`` declared ``kind: comparison``) has the same outcome, group variable and value, its numbers in
 ``results/stats/groups.json`` are the configured values (the pipeline's own result); the audit
 also recomputes every definition from the per-patient data and notes any disagreement.
 p-values: the configured Mann-Whitney test, then the exact conditional null with ties and the

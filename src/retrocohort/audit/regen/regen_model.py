@@ -18,6 +18,7 @@ import pandas as pd
 from retrocohort.analysis.time_points import time_point_pairs
 from retrocohort.audit.checks.quantile_checks import QUANTILE_P
 from retrocohort.cohort.frames import baseline_frame
+from retrocohort.config.study_groups import study_group_comparisons
 from retrocohort.config.time_points import TimePoint, exact_day, worst_directions
 from retrocohort.kinds.paired import spec_points
 from retrocohort.stats.quantiles import quantile
@@ -35,8 +36,9 @@ class AuditData:
     HScore used and its HLH probability); ``table3``: the pipeline's main Table 3 row per
     variable; ``synthetic``: variables resting on synthetic files; ``source_files``: variable
     -> raw files it was read from; ``hscore_source``: column behind ``hscore_used``;
-    ``group_specs``: the configured group comparisons (config ``groups:``); ``group_rows``: their
-    results (records of results/stats/groups.json).
+    ``group_specs``: the study's group comparisons (config ``groups:``, or ``tables.groups``
+    declared ``kind: comparison``); ``group_rows``: their results (records of
+    results/stats/groups.json).
     """
 
     frame: pd.DataFrame
@@ -145,7 +147,7 @@ def build_audit_data(
         table1={}
         if table1 is None
         else {str(r["variable"]): r for r in table1.to_dict("records") if isinstance(r.get("variable"), str)},
-        group_specs=tuple(config.get("groups", [])),
+        group_specs=tuple(study_group_comparisons(config)),  # top-level groups: or tables.groups
         group_rows=tuple(group_records),
     )
 

@@ -21,6 +21,7 @@ from retrocohort.analysis.descriptive import summary_records
 from retrocohort.audit.regen.calibration import Calibration, load_calibration
 from retrocohort.audit.regen.regen_model import DEFAULT_QUANTILE_TYPES, AuditData, build_audit_data
 from retrocohort.cohort.frames import synthetic_variables
+from retrocohort.config.study_groups import study_groups_stats
 from retrocohort.errors import InputError, Problem
 from retrocohort.io.tabular import read_parquet
 from retrocohort.kinds.paired import study_paired_stats
@@ -135,7 +136,7 @@ def load_run_data(project: Path, config: Mapping[str, Any]) -> AuditData:
         table1=summary_records(pd.read_csv(paths["table1"]), config["statistics"]["quantile_type"]),
         group_records=(
             json.loads(groups.read_text(encoding="utf-8"))
-            if config.get("groups") and groups.is_file()
+            if study_groups_stats(config) and groups.is_file()  # groups: or tables.groups
             else ()
         ),
     )
