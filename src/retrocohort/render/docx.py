@@ -43,6 +43,7 @@ FIXED_DATETIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_DATE_TIME = (2000, 1, 1, 0, 0, 0)
 AUTHOR = "retrocohort"
 INDENT_CM = 0.4
+TWIPS_PER_CM = 1440 / 2.54
 #: The monospaced font of a code span in a note (a command a reader may copy).
 CODE_FONT = "Courier New"
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
@@ -104,6 +105,24 @@ def _set_table_borders(table: DocxTable, preset: Preset) -> None:
     for old in tbl_pr.findall(qn("w:tblBorders")):
         tbl_pr.remove(old)
     tbl_pr.insert_element_before(_borders("w:tblBorders", sizes), *_TBLBORDERS_SUCCESSORS)
+
+
+def _set_cell_margins(table: DocxTable, preset: Preset) -> None:
+    """The preset's left and right cell margins (``w:tblCellMar``, :attr:`Preset.cell_margin_cm`)
+    on every cell of the table, so the column widths of
+    :func:`~retrocohort.render.layout.plan_table` hold the text they were planned for; nothing
+    when the preset keeps the word processor's default."""
+    if preset.cell_margin_cm is None:
+        return
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(round(preset.cell_margin_cm * TWIPS_PER_CM)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.insert_element_before(
+        margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange"
+    )
 
 
 def _set_header_cell_rule(cell: _Cell, preset: Preset) -> None:
@@ -206,6 +225,7 @@ def _add_table(doc: DocumentObject, table: Table, preset: Preset, plan: TablePla
     _add_title(doc, table.title, preset)
     grid = doc.add_table(rows=1 + len(table.rows), cols=table.width)
     _set_table_borders(grid, preset)
+    _set_cell_margins(grid, preset)
     _set_widths(grid, plan.widths_pt)
     header = grid.rows[0]
     _mark_header_row(header)
