@@ -35,7 +35,7 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-from retrocohort.render.layout import TablePlan, keep_whole, plan_table
+from retrocohort.render.layout import TablePlan, keep_relations, keep_whole, plan_table
 from retrocohort.render.model import Table, code_parts, split_mark, split_title
 from retrocohort.render.presets import Preset, get_preset
 
@@ -150,16 +150,21 @@ def _keep_row_together(row: _Row) -> None:
     tr_pr.insert(0, OxmlElement("w:cantSplit"))
 
 
-def _add_text(paragraph: Paragraph, text: str, *, bold: bool, size_pt: float, cell: bool = False) -> None:
+def _add_text(
+    paragraph: Paragraph, text: str, *, bold: bool, size_pt: float, cell: bool = False, note: bool = False
+) -> None:
     """Runs for ``text``: its body, then its mark as a superscript (a :class:`Marked` cell), or the
     mark first (a :class:`Footnote`). In a table ``cell``, the spaces inside a value ("49.8
     [42.2–56.7]", "(n = 312)") are no-break spaces (:func:`~retrocohort.render.layout.protect`)
     and an en dash inside a word ("42.2–56.7", "[Q1–Q3]") is followed by a word joiner (U+2060),
     since Word and LibreOffice may break a line after an en dash. A Markdown code span (a command
-    between backticks in a note) is a run in a monospaced font, without its backticks."""
+    between backticks in a note) is a run in a monospaced font, without its backticks. In a
+    ``note``, a comparison such as "p < 0.05" is never broken (:func:`~retrocohort.render.layout.keep_relations`)."""
     body, mark, mark_first = split_mark(text)
     if cell:
         body = keep_whole(body)
+    elif note:
+        body = keep_relations(body)
     pieces = [(piece, False, code) for piece, code in code_parts(body)]
     parts = (
         [(mark, True, False), (" ", False, False), *pieces] if mark_first else [*pieces, (mark, True, False)]
@@ -204,7 +209,7 @@ def _add_footnote(doc: DocumentObject, note: str, preset: Preset) -> None:
     paragraph = doc.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.space_before, fmt.space_after = Pt(0), Pt(3)
-    _add_text(paragraph, note, bold=False, size_pt=preset.footnote_pt)
+    _add_text(paragraph, note, bold=False, size_pt=preset.footnote_pt, note=True)
 
 
 def _set_widths(grid: DocxTable, widths_pt: list[float]) -> None:

@@ -101,6 +101,23 @@ def keep_whole(text: str) -> str:
     return _DASH_IN_WORD.sub("\u2013" + WORD_JOINER, protect(text))
 
 
+#: A comparison of a one- to three-letter symbol with a number: "p < 0.05", "n = 312",
+#: "global p = 0.002", "I² ≥ 50" (the number itself may start with a sign or "<").
+_RELATION_RE = re.compile(r"(?<![\w.])([^\W\d_]{1,3}²?) ([<>=≤≥]) (?=[<>≤≥+\-\u2212]?\.?\d)")
+
+
+def keep_relations(text: str) -> str:
+    """``text`` (a footnote or a sentence) with the two spaces of each comparison of a symbol with
+    a number ("p < 0.05", "n = 312") replaced by no-break spaces, so no renderer breaks a line
+    inside it ("p / < 0.05"); the typographic rule of keeping a mathematical expression on one
+    line (Chicago Manual of Style, 17th ed., 6.116 on no-break spaces).
+
+    >>> keep_relations("p < 0.05 for Age (n = 12)") == "p\u00a0<\u00a00.05 for Age (n\u00a0=\u00a012)"
+    True
+    """
+    return _RELATION_RE.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}{NBSP}", text)
+
+
 def unbreakable_units(text: str) -> list[str]:
     """The pieces of ``text`` a line may not break inside: words, with each value unit whole
     ("49.8 [42.2–56.7]" is one unit, "Age (years)" two words)."""
