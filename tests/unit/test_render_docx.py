@@ -4,6 +4,8 @@ whole, superscript marks and journal presets (layout estimate in retrocohort.ren
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 
 import docx
@@ -553,3 +555,49 @@ def test_label_column_gets_the_room_value_columns_do_not_need(name):
     written = [int(margins.find(f"{W}{side}").get(f"{W}w")) / 20 for side in ("left", "right")]
     assert written == pytest.approx([preset.cell_margin_cm * 72 / 2.54] * 2, abs=0.05)
     assert sum(written) < padding  # the estimate counts every point of the written margins
+
+
+def long_table(rows: int) -> Table:
+    """A table of ``rows`` one-line rows and three notes, the last one short."""
+    body = [Row([f"Characteristic number {i}", "49.8 [42.2–56.7]", "16 (88.9%)"]) for i in range(rows)]
+    notes = ["First note: " + "word " * 60, "Second note: " + "text " * 40, "Last note: Mann-Whitney U test."]
+    return Table("Table 1. Long.", ["Characteristic", "Overall (n = 312)", "Group"], body, notes, "tab:long")
+
+
+def test_the_last_row_and_every_note_but_the_last_keep_with_the_next_paragraph():
+    """Failed before: nothing tied the notes to the table (pbc Table 1, ama: the last note alone on
+    page 2)."""
+    table = long_table(3)
+    document = _document([table])
+    last_row = document.tables[0].rows[-1]
+    assert all(p.paragraph_format.keep_with_next for c in last_row.cells for p in c.paragraphs)
+    first_rows = document.tables[0].rows[:-1]
+    assert not any(
+        p.paragraph_format.keep_with_next for r in first_rows for c in r.cells for p in c.paragraphs
+    )
+    notes = [p for p in document.paragraphs if p.text.split(":")[0].endswith("note")]
+    assert [bool(p.paragraph_format.keep_with_next) for p in notes] == [True, True, False]
+
+
+@pytest.mark.parametrize("rows", [47, 48])
+def test_notes_never_start_a_page_alone_in_libreoffice(tmp_path, libreoffice, rows):
+    """Failed before: with 47 (48) rows on Letter the last (the last two) notes went alone to page
+    2. Now the last row goes to page 2 with all the notes, under the repeated header."""
+    pdftotext = shutil.which("pdftotext") or pytest.skip("pdftotext (poppler-utils) not on PATH")
+    source = tmp_path / "long.docx"
+    source.write_bytes(to_docx_bytes([long_table(rows)], preset="ama"))
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        [libreoffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "long.pdf"), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    pages = text.split("\f")
+    holding = [page for page in pages if "Last note" in page]
+    assert len(holding) == 1 and "First note" in holding[0], pages[-2:]
+    assert f"Characteristic number {rows - 1}" in holding[0]

@@ -3,7 +3,8 @@
 Layout per table (typography from a journal preset, :mod:`retrocohort.render.presets`): a title
 paragraph kept with the table, the table with three horizontal rules (top rule, rule under the
 header, bottom rule; no vertical or inner rules), a bold header row repeated on every page, body
-rows that never split across pages, label indentation as paragraph left indent, footnote and test
+rows that never split across pages, the last row and the footnotes kept together (never a note
+alone on a page), label indentation as paragraph left indent, footnote and test
 letters as superscripts, section headings spanning the table, then the footnotes. Column widths
 come from the content and each table sits in its own section on the preset's paper, portrait or landscape, chosen by
 :func:`retrocohort.render.layout.plan_table` (2.5 cm margins).
@@ -205,10 +206,23 @@ def _add_title(doc: DocumentObject, title: str, preset: Preset) -> None:
             run.font.size = Pt(preset.title_pt)
 
 
-def _add_footnote(doc: DocumentObject, note: str, preset: Preset) -> None:
+def _keep_with_notes(row: _Row) -> None:
+    """Every paragraph of the table's last row kept with the next paragraph (``w:keepNext``), so
+    the first footnote never starts a page on its own: Word and LibreOffice move the last row
+    (under the repeated header) to the next page with the notes instead."""
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def _add_footnote(doc: DocumentObject, note: str, preset: Preset, keep_with_next: bool = False) -> None:
+    """A footnote paragraph under the table; ``keep_with_next`` for every note but the last, so
+    the notes stay together on one page (a lone last note on a page of its own read as a
+    missing footnote in pbc's Table 1)."""
     paragraph = doc.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.space_before, fmt.space_after = Pt(0), Pt(3)
+    fmt.keep_with_next = keep_with_next or None
     _add_text(paragraph, note, bold=False, size_pt=preset.footnote_pt, note=True)
 
 
@@ -261,8 +275,10 @@ def _add_table(doc: DocumentObject, table: Table, preset: Preset, plan: TablePla
                 indent=row.indent if i == 0 else 0,
                 size_pt=plan.body_pt,
             )
-    for note in table.footnotes:
-        _add_footnote(doc, note, preset)
+    if table.footnotes:
+        _keep_with_notes(grid.rows[-1])
+    for index, note in enumerate(table.footnotes, start=1):
+        _add_footnote(doc, note, preset, keep_with_next=index < len(table.footnotes))
 
 
 def set_page(section: Section, landscape: bool, preset: Preset) -> None:
