@@ -219,9 +219,9 @@ def test_regression_terms_print_ratio_ci_and_p_univariable_then_multivariable(tm
     config = _config(cox=COX)
     space, _ = _space(tmp_path, config, {"cox": COX_RECORDS})
     assert _resolved(regression_paragraph(space, "cox", COX_RECORDS, config), space) == (
-        "Univariable Cox models (Table 4): Treatment arm (Placebo vs Drug) HR 0.94 (95% CI 0.66–1.34), "
+        "Univariable Cox models (Table 4): Treatment arm (placebo vs drug) HR 0.94 (95% CI 0.66–1.34), "
         "p = 0.749; Age (years) HR 1.04 (95% CI 1.02–1.06), p < 0.001. "
-        "Multivariable model (58 patients, 19 events): Treatment arm (Placebo vs Drug) HR 0.90 "
+        "Multivariable model (58 patients, 19 events): Treatment arm (placebo vs drug) HR 0.90 "
         "(95% CI 0.62–1.30), p = 0.569; Age (years) HR not estimable."
     )
 

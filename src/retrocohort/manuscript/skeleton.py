@@ -233,7 +233,8 @@ def regression_paragraph(space: Namespace, table_id: str, records: Records, conf
             elif present(rec.get("level")):
                 words = {str(k): str(v) for k, v in level_labels.get(rec["variable"], {}).items()}
                 level, reference = str(rec["level"]), str(rec["reference"])
-                name += f" ({words.get(level, level)} vs {words.get(reference, reference)})"
+                contrast = [group_in_sentence(words.get(v, v)) for v in (level, reference)]
+                name += f" ({contrast[0]} vs {contrast[1]})"  # "Treatment arm (placebo vs drug)"
             terms.append(_term_text(space, table_key(table_id, analysis, *parts), name, short))
         if not terms:
             continue
