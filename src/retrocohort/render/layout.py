@@ -4,7 +4,9 @@ The estimate is font-independent and deterministic (no font files are read): eac
 has an advance width in em from a small class table, scaled so that an average lower-case
 letter is :attr:`Preset.char_width_em`. Two widths per column are measured (in points):
 
-* the **minimum**: the widest *unbreakable unit* of the column, plus cell padding. Text is
+* the **minimum**: the widest *unbreakable unit* of the column, plus cell padding (the preset's
+  cell margins, :func:`cell_padding_pt`: narrow in the Word presets, so the label column gets
+  the room the value columns do not need). Text is
   broken only at spaces, and a value is one unit: a number with its interval or percentage
   ("49.8 [42.2–56.7]", "16 (88.9%)", "0.52 (0.31 to 0.87)"), a header's "(n = 312)" and a
   label's "n (%)" are never broken (:func:`unbreakable_units`; the renderers print the spaces inside a unit as
