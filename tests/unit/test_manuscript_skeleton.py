@@ -25,6 +25,7 @@ from retrocohort.manuscript.skeleton import (
     survival_paragraph,
     table_reference,
 )
+from retrocohort.manuscript.skeleton_words import group_in_sentence
 from retrocohort.render.markdown import to_markdown
 from retrocohort.stats.result import json_safe
 from retrocohort.tables.declared_tables import build_declared_table
@@ -166,11 +167,11 @@ def test_grouped_table_names_its_rows_below_the_threshold_with_numbers_and_test(
     space, _ = _space(tmp_path, config, {"by_arm": BY_ARM_RECORDS})
     text = _resolved(descriptive_paragraph(space, "by_arm", BY_ARM_RECORDS, config), space)
     assert text == (
-        "Table 1 describes 60 patients by treatment arm: 31 in Drug and 29 in Placebo. "
-        "Serum bilirubin (mg/dL) differed by treatment arm: median [Q1–Q3] 1.5 [0.8–3.4] in Drug vs "
-        "1.3 [0.7–3.2] in Placebo; p = 0.012, Mann-Whitney U. "
-        "Oedema differed by treatment arm: n (%) None 22 (71%) in Drug vs 28 (97%) in Placebo; "
-        "Severe 9 (29%) in Drug vs 1 (3%) in Placebo; p < 0.001, Pearson chi-square. "
+        "Table 1 describes 60 patients by treatment arm: 31 in drug and 29 in placebo. "
+        "Serum bilirubin (mg/dL) differed by treatment arm: median [Q1–Q3] 1.5 [0.8–3.4] in drug vs "
+        "1.3 [0.7–3.2] in placebo; p = 0.012, Mann-Whitney U. "
+        "Oedema differed by treatment arm: n (%) None 22 (71%) in drug vs 28 (97%) in placebo; "
+        "Severe 9 (29%) in drug vs 1 (3%) in placebo; p < 0.001, Pearson chi-square. "
         "The other characteristics had p ≥ 0.05 (Ascites)."
     )
 
@@ -184,7 +185,7 @@ def test_the_tables_bold_threshold_decides_which_rows_are_named(tmp_path):
     high = _config(by_arm={**BY_ARM, "bold_p_below": 0.5})
     space, _ = _space(tmp_path, high, {"by_arm": BY_ARM_RECORDS})
     text = _resolved(descriptive_paragraph(space, "by_arm", BY_ARM_RECORDS, high), space)
-    assert "Ascites differed by treatment arm: n (%) 6 (19%) in Drug vs 4 (14%) in Placebo; p = 0.421" in text
+    assert "Ascites differed by treatment arm: n (%) 6 (19%) in drug vs 4 (14%) in placebo; p = 0.421" in text
     assert "other characteristics" not in text
 
 
@@ -192,7 +193,7 @@ def test_a_table_without_p_values_gives_its_groups_only(tmp_path):
     config = _config(by_arm={**BY_ARM, "p_value": False})
     space, _ = _space(tmp_path, config, {"by_arm": BY_ARM_RECORDS})
     assert _resolved(descriptive_paragraph(space, "by_arm", BY_ARM_RECORDS, config), space) == (
-        "Table 1 describes 60 patients by treatment arm: 31 in Drug and 29 in Placebo."
+        "Table 1 describes 60 patients by treatment arm: 31 in drug and 29 in placebo."
     )
 
 
@@ -218,9 +219,9 @@ def test_regression_terms_print_ratio_ci_and_p_univariable_then_multivariable(tm
     config = _config(cox=COX)
     space, _ = _space(tmp_path, config, {"cox": COX_RECORDS})
     assert _resolved(regression_paragraph(space, "cox", COX_RECORDS, config), space) == (
-        "Univariable Cox models (Table 4): Treatment arm (Placebo vs Drug) HR 0.94 (95% CI 0.66–1.34), "
+        "Univariable Cox models (Table 4): Treatment arm (placebo vs drug) HR 0.94 (95% CI 0.66–1.34), "
         "p = 0.749; Age (years) HR 1.04 (95% CI 1.02–1.06), p < 0.001. "
-        "Multivariable model (58 patients, 19 events): Treatment arm (Placebo vs Drug) HR 0.90 "
+        "Multivariable model (58 patients, 19 events): Treatment arm (placebo vs drug) HR 0.90 "
         "(95% CI 0.62–1.30), p = 0.569; Age (years) HR not estimable."
     )
 
@@ -236,8 +237,8 @@ def test_survival_medians_with_ci_events_and_log_rank(tmp_path):
     assert text == (  # the fixture's numbers rest on synthetic data: each carries the dagger
         "Time to fever resolution after anakinra start: median time (days) 1 (95% CI 1–2)† "
         "(19† events, 19† patients). Time to fever resolution by first-line anakinra use: median "
-        "time 1.0 (95% CI 0.0–2.0)† in First line (10† events, 10† patients) vs 2.0 (95% CI "
-        "1.0–10.0)† in Later line (9† events, 9† patients); log-rank p = 0.257†."
+        "time 1.0 (95% CI 0.0–2.0)† in first line (10† events, 10† patients) vs 2.0 (95% CI "
+        "1.0–10.0)† in later line (9† events, 9† patients); log-rank p = 0.257†."
     )
 
 
@@ -249,9 +250,9 @@ def test_group_comparisons_print_each_group_p_and_test(tmp_path):
     space, _ = _space(tmp_path, config, groups=path)
     assert _resolved(groups_paragraph(space, records, config), space) == (
         "Anakinra duration: Still's disease (AOSD or sJIA) vs malignancy or infection: median [Q1–Q3] "
-        "180.0 [60.0–210.0] in Still's disease (AOSD or sJIA) vs 14.0 [8.0–45.0] in Malignancy or "
+        "180.0 [60.0–210.0] in Still's disease (AOSD or sJIA) vs 14.0 [8.0–45.0] in malignancy or "
         "infection; p = 0.026, Mann-Whitney U. Anakinra efficacy by first-line use: n (%) 10 (100%) in "
-        "First line vs 9 (82%) in Later line; p = 0.476, Fisher exact."
+        "first line vs 9 (82%) in later line; p = 0.476, Fisher exact."
     )
 
 
@@ -383,9 +384,9 @@ def test_a_comparison_table_gives_the_classic_sentences_under_its_keys_and_its_p
     assert resolved.text.split("\n\n")[-1] == (
         "Among the 21 patients with a confirmed diagnosis, Table 8 compares outcomes between groups. "
         "Anakinra duration: Still's disease (AOSD or sJIA) vs malignancy or infection: median [Q1–Q3] "
-        "180.0 [60.0–210.0] in Still's disease (AOSD or sJIA) vs 14.0 [8.0–45.0] in Malignancy or "
+        "180.0 [60.0–210.0] in Still's disease (AOSD or sJIA) vs 14.0 [8.0–45.0] in malignancy or "
         "infection; p = 0.026, Mann-Whitney U. Anakinra efficacy by first-line use: n (%) 10 (100%) in "
-        "First line vs 9 (82%) in Later line; p = 0.476, Fisher exact.\n"
+        "first line vs 9 (82%) in later line; p = 0.476, Fisher exact.\n"
     )
     size = next(r for r in resolved.records if r["placeholder"] == "tables.by_cause.n")
     assert size["value"] == {"n_group": 19, "n_excluded": 2}
@@ -424,8 +425,8 @@ def test_a_survival_table_gives_the_classic_sentences_under_its_keys_and_its_pop
         "Among the 21† patients with Sex = f, the table “Time to fever resolution in the women” reports "
         "time to event (Kaplan–Meier). Time to fever resolution after anakinra start: median time (days) "
         "1 (95% CI 1–2)† (19† events, 19† patients). Time to fever resolution by first-line anakinra "
-        "use: median time 1.0 (95% CI 0.0–2.0)† in First line (10† events, 10† patients) vs 2.0 (95% CI "
-        "1.0–10.0)† in Later line (9† events, 9† patients); log-rank p = 0.257†.\n"
+        "use: median time 1.0 (95% CI 0.0–2.0)† in first line (10† events, 10† patients) vs 2.0 (95% CI "
+        "1.0–10.0)† in later line (9† events, 9† patients); log-rank p = 0.257†.\n"
     )
     assert space["tables.fever.n"].column == "n,n_excluded" and space["tables.fever.n"].row == 0
     assert space["tables.fever.fever_resolution_by_line.true.median_ci"].file == declared["fever"]
@@ -615,3 +616,31 @@ def test_a_declared_groups_table_gets_one_paragraph_from_its_own_keys(tmp_path):
     assert "{{ tables.groups.efficacy_by_first_line.p" in template
     assert "{{ groups." not in template
     assert "p = 0.476" in _resolved(template, space)
+
+
+def test_groups_read_in_the_declared_order_and_in_running_text_case(tmp_path):
+    """Failed before (survival::cgd, placebo declared first): "63 in Interferon gamma and 65 in
+    Placebo": the statistics file's sorted order and the table's capitalised labels mid-sentence.
+    Now the declared order (``group_labels``, else the variable's ``categories``) and the labels
+    as running text (an ordinary capitalised first word lowered; acronyms and names kept)."""
+    declared = {**BY_ARM, "p_value": False, "group_labels": {"placebo": "Placebo", "drug": "Drug"}}
+    config = _config(by_arm=declared)
+    space, _ = _space(tmp_path, config, {"by_arm": BY_ARM_RECORDS})
+    assert _resolved(descriptive_paragraph(space, "by_arm", BY_ARM_RECORDS, config), space) == (
+        "Table 1 describes 60 patients by treatment arm: 29 in placebo and 31 in drug."
+    )
+    config = _config(by_arm={**BY_ARM})
+    config["variables"]["arm"]["categories"] = ["Placebo", "Drug"]
+    space, _ = _space(tmp_path, config, {"by_arm": BY_ARM_RECORDS})
+    text = _resolved(descriptive_paragraph(space, "by_arm", BY_ARM_RECORDS, config), space)
+    assert "by treatment arm: 29 in placebo and 31 in drug." in text
+    assert "median [Q1–Q3] 1.3 [0.7–3.2] in placebo vs 1.5 [0.8–3.4] in drug" in text
+    assert [
+        group_in_sentence(g) for g in ("Interferon gamma", "D-penicillamine", "IFN-γ", "A", "CRP high")
+    ] == [
+        "interferon gamma",
+        "D-penicillamine",
+        "IFN-γ",
+        "A",
+        "CRP high",
+    ]

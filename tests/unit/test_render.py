@@ -245,12 +245,13 @@ def _as_typed(text: str) -> str:
 
 def test_html_cells_keep_each_value_whole_on_a_narrow_screen():
     """A phone wrapped "45.0 [33.0– / 58.0]" in the report's Table 1 (failed before: plain
-    spaces and a breakable en dash in the HTML cells); the footnotes still wrap freely."""
+    spaces and a breakable en dash in the HTML cells); the footnotes still wrap between words,
+    never inside a comparison ("n = 3", :func:`retrocohort.render.layout.keep_relations`)."""
     table = Table("T", ["Group (n = 21)"], [Row(["45.0 [33.0–58.0]"])], ["A note (n = 3) wraps."], "t")
     root = ET.fromstring(to_html(table))
     assert root.find("thead/tr/th").text == "Group (n\u00a0=\u00a021)"
     assert root.find("tbody/tr/td").text == "45.0\u00a0[33.0–\u206058.0]"
-    assert root.find("tfoot/tr/td").text == "A note (n = 3) wraps."
+    assert root.find("tfoot/tr/td").text == "A note (n\u00a0=\u00a03) wraps."
 
 
 # ------------------------------------------------------------------------------ docx

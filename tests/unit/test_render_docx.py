@@ -4,6 +4,8 @@ whole, superscript marks and journal presets (layout estimate in retrocohort.ren
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 
 import docx
@@ -15,6 +17,7 @@ from retrocohort.render import Footnote, Marked, Row, Table, to_docx_bytes
 from retrocohort.render.layout import (
     CELL_PADDING_PT,
     abbreviation,
+    cell_padding_pt,
     column_extents,
     plan_table,
     protect,
@@ -123,7 +126,9 @@ def test_plan_puts_wide_tables_in_landscape_and_narrow_ones_in_portrait():
     assert wide.landscape and not narrow.landscape
     assert wide.fits and narrow.fits
     assert sum(wide.widths_pt) == pytest.approx(text_width(True, AMA.margin_cm, AMA.page_cm))
-    minimum, _ = column_extents(wide_table(), wide.body_pt, AMA.char_width_em)
+    minimum, _ = column_extents(
+        wide_table(), wide.body_pt, AMA.char_width_em, padding_pt=cell_padding_pt(AMA)
+    )
     assert all(w >= m - 1e-9 for w, m in zip(wide.widths_pt, minimum))  # no column below its longest word
     assert plan_table(narrow_table(), AMA, landscape=True).landscape
 
@@ -238,7 +243,7 @@ def test_long_headers_and_section_headings_do_not_force_landscape():
     )
     plan = plan_table(table, AMA)
     assert not plan.landscape and plan.fits
-    minimum, _ = column_extents(table, AMA.body_pt, AMA.char_width_em)
+    minimum, _ = column_extents(table, AMA.body_pt, AMA.char_width_em, padding_pt=cell_padding_pt(AMA))
     assert all(w >= m - 1e-9 for w, m in zip(plan.widths_pt, minimum))
     docx_table = _document([table]).tables[0]
     span = docx_table.rows[1]._tr.find(f"{W}tc/{W}tcPr/{W}gridSpan")
@@ -341,9 +346,10 @@ def test_no_value_column_is_narrower_than_its_widest_value(name):
     for j in range(1, table.width):
         for row in table.rows:
             value = row.cells[j]
-            need = text_width_pt(value, plan.body_pt, preset.char_width_em) + CELL_PADDING_PT
+            need = text_width_pt(value, plan.body_pt, preset.char_width_em) + cell_padding_pt(preset)
             assert plan.widths_pt[j] >= need, (j, value, plan.widths_pt)
-        need = text_width_pt(f"(n = {312})", plan.body_pt, preset.char_width_em, bold=True) + CELL_PADDING_PT
+        need = text_width_pt(f"(n = {312})", plan.body_pt, preset.char_width_em, bold=True)
+        need += cell_padding_pt(preset)
         assert plan.widths_pt[j] >= need or j == 4
 
 
@@ -373,7 +379,7 @@ def test_short_body_labels_stay_on_one_line_before_headers_get_room():
     for preset in PRESETS.values():
         plan = plan_table(table, preset)
         label = text_width_pt("All patients", plan.body_pt, preset.char_width_em)
-        assert plan.widths_pt[0] >= label + 0.4 * 72 / 2.54 + CELL_PADDING_PT, preset.name
+        assert plan.widths_pt[0] >= label + 0.4 * 72 / 2.54 + cell_padding_pt(preset), preset.name
 
 
 def test_share_width_fills_body_widths_before_header_widths():
@@ -448,7 +454,11 @@ def test_a_table_of_many_groups_abbreviates_its_header_instead_of_breaking_a_val
     plan = plan_table(many_groups_table(10), preset)
     assert plan.fits and plan.landscape
     minimum, _ = column_extents(
-        plan.table, plan.body_pt, preset.char_width_em, bold_factor=preset.bold_factor
+        plan.table,
+        plan.body_pt,
+        preset.char_width_em,
+        bold_factor=preset.bold_factor,
+        padding_pt=cell_padding_pt(preset),
     )
     assert all(w >= m - 1e-9 for w, m in zip(plan.widths_pt, minimum))  # no value narrower than its column
     short = plan.table.columns[1].split()[0]
@@ -464,10 +474,10 @@ def test_escalation_order_widen_abbreviate_landscape_smaller_size():
     header; a header is abbreviated in portrait only when that avoids landscape."""
     eight = plan_table(many_groups_table(8), AMA)
     assert eight.landscape and eight.body_pt == AMA.body_pt and eight.fits
-    four = plan_table(many_groups_table(4), AMA)
-    assert not four.landscape and four.table.columns == many_groups_table(4).columns
-    five = plan_table(many_groups_table(5), AMA)  # failed before: landscape
-    assert not five.landscape and five.table.columns != many_groups_table(5).columns
+    five = plan_table(many_groups_table(5), AMA)
+    assert not five.landscape and five.table.columns == many_groups_table(5).columns
+    six = plan_table(many_groups_table(6), AMA)  # failed before: landscape
+    assert not six.landscape and six.table.columns != many_groups_table(6).columns
     wide_values = many_groups_table(6, "49.8 [42.2–56.7]")  # abbreviating cannot keep it portrait
     six = plan_table(wide_values, AMA)
     assert six.landscape and six.table.columns == wide_values.columns
@@ -481,3 +491,113 @@ def test_abbreviation_cuts_before_a_vowel_and_docx_prints_the_planned_header():
     header = [c.text for c in document.tables[0].rows[0].cells]
     assert header[1].startswith("Immuno") and "Immunosuppressed" not in header[1]
     assert any(p.text.startswith("Abbreviations in the header") for p in document.paragraphs)
+
+
+def regression_like_table() -> Table:
+    """A Cox table as survival::cgd gives it: eight value columns, labels of two to four words."""
+    header = ["Characteristic", "N", "Events", "HR", "95% CI", "p-Value"]
+    header += ["Adjusted HR", "Adjusted 95% CI", "Adjusted p-Value"]
+    rows = [
+        Row(["Treatment arm", "128", "44", "", "", "", "", "", ""]),
+        Row(["Placebo", "", "", "Reference", "", "", "Reference", "", ""], indent=1),
+        Row(
+            ["Interferon gamma", "", "", "0.33", "0.17–0.65", "0.001", "0.32", "0.16–0.62", "<0.001"],
+            indent=1,
+        ),
+        Row(["Pattern of inheritance", "128", "44", "", "", "", "", "", ""]),
+        Row(["X-linked", "", "", "Reference", "", "", "Reference", "", ""], indent=1),
+        Row(
+            ["Autosomal recessive", "", "", "1.16", "0.63–2.14", "0.638", "1.64", "0.74–3.61", "0.222"],
+            indent=1,
+        ),
+        Row(
+            [
+                "Corticosteroids at entry",
+                "128",
+                "44",
+                "2.24",
+                "0.54–9.28",
+                "0.266",
+                "2.97",
+                "0.68–13.01",
+                "0.148",
+            ]
+        ),
+    ]
+    return Table("Table 3. Cox model.", header, rows, [], "tab:cox")
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_label_column_gets_the_room_value_columns_do_not_need(name):
+    """Failed before: survival::cgd's Cox table (ama, portrait) wrapped "Interferon / gamma" and
+    "Autosomal / recessive" in a 76 pt label column while each value column kept 13 pt around its
+    widest value (Word's default 0.19 cm cell margins). The Word presets set narrow cell margins,
+    written into the table and counted by the plan: value columns sit at their widest unbreakable
+    unit until the label column has its longest label on one line; on Letter (ama) it has."""
+    preset = PRESETS[name]
+    table = regression_like_table()
+    plan = plan_table(table, preset)
+    assert not plan.landscape and plan.fits
+    padding = cell_padding_pt(preset)
+    minimum, _ = column_extents(
+        table, plan.body_pt, preset.char_width_em, bold_factor=preset.bold_factor, padding_pt=padding
+    )
+    _, body = column_extents(
+        table, plan.body_pt, preset.char_width_em, header_natural=False, bold_factor=preset.bold_factor
+    )
+    body_label = body[0] - CELL_PADDING_PT + padding  # its longest label on one line
+    assert plan.widths_pt[0] >= min(body_label, plan.text_width_pt - sum(minimum[1:])) - 1e-6
+    for row in table.rows if name == "ama" else []:
+        label = text_width_pt(row.cells[0], plan.body_pt, preset.char_width_em)
+        assert plan.widths_pt[0] >= label + 0.4 * 72 / 2.54 * row.indent + padding, row.cells[0]
+    margins = _document([table], preset=preset).tables[0]._tbl.tblPr.find(f"{W}tblCellMar")
+    assert margins is not None, "no cell margins written: Word's 0.19 cm default applies"
+    written = [int(margins.find(f"{W}{side}").get(f"{W}w")) / 20 for side in ("left", "right")]
+    assert written == pytest.approx([preset.cell_margin_cm * 72 / 2.54] * 2, abs=0.05)
+    assert sum(written) < padding  # the estimate counts every point of the written margins
+
+
+def long_table(rows: int) -> Table:
+    """A table of ``rows`` one-line rows and three notes, the last one short."""
+    body = [Row([f"Characteristic number {i}", "49.8 [42.2–56.7]", "16 (88.9%)"]) for i in range(rows)]
+    notes = ["First note: " + "word " * 60, "Second note: " + "text " * 40, "Last note: Mann-Whitney U test."]
+    return Table("Table 1. Long.", ["Characteristic", "Overall (n = 312)", "Group"], body, notes, "tab:long")
+
+
+def test_the_last_row_and_every_note_but_the_last_keep_with_the_next_paragraph():
+    """Failed before: nothing tied the notes to the table (pbc Table 1, ama: the last note alone on
+    page 2)."""
+    table = long_table(3)
+    document = _document([table])
+    last_row = document.tables[0].rows[-1]
+    assert all(p.paragraph_format.keep_with_next for c in last_row.cells for p in c.paragraphs)
+    first_rows = document.tables[0].rows[:-1]
+    assert not any(
+        p.paragraph_format.keep_with_next for r in first_rows for c in r.cells for p in c.paragraphs
+    )
+    notes = [p for p in document.paragraphs if p.text.split(":")[0].endswith("note")]
+    assert [bool(p.paragraph_format.keep_with_next) for p in notes] == [True, True, False]
+
+
+@pytest.mark.parametrize("rows", [47, 48])
+def test_notes_never_start_a_page_alone_in_libreoffice(tmp_path, libreoffice, rows):
+    """Failed before: with 47 (48) rows on Letter the last (the last two) notes went alone to page
+    2. Now the last row goes to page 2 with all the notes, under the repeated header."""
+    pdftotext = shutil.which("pdftotext") or pytest.skip("pdftotext (poppler-utils) not on PATH")
+    source = tmp_path / "long.docx"
+    source.write_bytes(to_docx_bytes([long_table(rows)], preset="ama"))
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        [libreoffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "long.pdf"), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    pages = text.split("\f")
+    holding = [page for page in pages if "Last note" in page]
+    assert len(holding) == 1 and "First note" in holding[0], pages[-2:]
+    assert f"Characteristic number {rows - 1}" in holding[0]

@@ -51,6 +51,8 @@ from retrocohort.manuscript.skeleton_analyses import (
 from retrocohort.manuscript.skeleton_words import (
     NOTABLE_P,
     Records,
+    declared_groups,
+    group_in_sentence,
     join_words,
     lower_first,
     others_sentence,
@@ -108,18 +110,24 @@ def _group_cells(space: Namespace, prefix: str, groups: Sequence[str], stat: str
     for group in groups:
         value = placeholder(space, f"{prefix}.{key_part(group)}.{stat}")
         if value is not None:
-            cells.append(f"{value} in {group}")
+            cells.append(f"{value} in {group_in_sentence(group)}")
     return " vs ".join(cells)
 
 
 def descriptive_row_sentence(
-    space: Namespace, table_id: str, rec: Mapping[str, Any], levels: Records, spec: Mapping[str, Any], by: str
+    space: Namespace,
+    table_id: str,
+    rec: Mapping[str, Any],
+    levels: Records,
+    spec: Mapping[str, Any],
+    by: str,
+    groups: Sequence[str],
 ) -> str:
     """One grouped row named with its numbers: "<label> differed by <by>: <statistic> <cells>;
-    p = ..., <test>."; a categorical variable with one clause per level."""
+    p = ..., <test>."; a categorical variable with one clause per level; ``groups`` in the
+    declared order (:func:`declared_groups`)."""
     row = row_spec(spec, rec)
     label = str(row.get("label", rec["variable"]))
-    groups = [g for g in stratum_names(rec) if g != OVERALL]
     prefix = table_key(table_id, rec["variable"])
     if rec["row_type"] == "value":
         stat = _TEXT_STAT[rec["stat"]] if rec["kind"] == "continuous" else "count_pct"
@@ -158,11 +166,14 @@ def descriptive_paragraph(
     who = f"{placeholder(space, table_key(table_id, 'n'))} patients" + (
         f" ({population})" if population else ""
     )
-    groups = [g for g in stratum_names(records[0]) if g != OVERALL]
+    groups = declared_groups([g for g in stratum_names(records[0]) if g != OVERALL], spec, config)
     if not groups:
         return f"{reference} describes {who}."
     by = lower_first(_variable_label(config, spec["by"]))
-    sizes = [f"{placeholder(space, table_key(table_id, 'group', g, 'n'))} in {g}" for g in groups]
+    sizes = [
+        f"{placeholder(space, table_key(table_id, 'group', g, 'n'))} in {group_in_sentence(g)}"
+        for g in groups
+    ]
     text = f"{reference} describes {who} by {by}: {join_words(sizes)}."
     if not spec["p_value"]:  # the table compares nothing
         return text
@@ -176,7 +187,7 @@ def descriptive_paragraph(
             not_computed.append(label)
         elif float(rec["p_value"]) < limit:
             levels = [r for r in records if r["row_type"] == "level" and r["row"] == rec["row"]]
-            named.append(descriptive_row_sentence(space, table_id, rec, levels, spec, by))
+            named.append(descriptive_row_sentence(space, table_id, rec, levels, spec, by, groups))
         else:
             others.append(label)
     text += "".join(f" {sentence}" for sentence in named)
@@ -222,7 +233,8 @@ def regression_paragraph(space: Namespace, table_id: str, records: Records, conf
             elif present(rec.get("level")):
                 words = {str(k): str(v) for k, v in level_labels.get(rec["variable"], {}).items()}
                 level, reference = str(rec["level"]), str(rec["reference"])
-                name += f" ({words.get(level, level)} vs {words.get(reference, reference)})"
+                contrast = [group_in_sentence(words.get(v, v)) for v in (level, reference)]
+                name += f" ({contrast[0]} vs {contrast[1]})"  # "Treatment arm (placebo vs drug)"
             terms.append(_term_text(space, table_key(table_id, analysis, *parts), name, short))
         if not terms:
             continue

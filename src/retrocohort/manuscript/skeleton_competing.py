@@ -9,7 +9,7 @@ from typing import Any
 
 from retrocohort.cohort.time_units import time_unit
 from retrocohort.manuscript.namespace import Namespace, key_part
-from retrocohort.manuscript.skeleton_words import Records, p_and_test, placeholder
+from retrocohort.manuscript.skeleton_words import Records, group_in_sentence, p_and_test, placeholder
 from retrocohort.manuscript.sources_competing import group_key, time_key
 
 GRAY = "Gray's test"
@@ -43,7 +43,11 @@ def competing_paragraph(
                 counts = (
                     f"{placeholder(space, f'{key}.events')} events, {placeholder(space, f'{key}.n')} patients"
                 )
-                who = "" if key_part(rec.get("group_value") or "all") == "all" else f" in {rec['group']}"
+                who = (
+                    ""
+                    if key_part(rec.get("group_value") or "all") == "all"
+                    else f" in {group_in_sentence(rec['group'])}"
+                )
                 cells.append(f"{value or 'not estimable'}{who} ({counts})")
             at = f" at {times[-1]:g}{f' {unit}' if unit else ''}" if times else ""
             text = f"{events[0]['cause_label']}{at}: {' vs '.join(cells)}"

@@ -3,7 +3,8 @@
 Layout per table (typography from a journal preset, :mod:`retrocohort.render.presets`): a title
 paragraph kept with the table, the table with three horizontal rules (top rule, rule under the
 header, bottom rule; no vertical or inner rules), a bold header row repeated on every page, body
-rows that never split across pages, label indentation as paragraph left indent, footnote and test
+rows that never split across pages, the last row and the footnotes kept together (never a note
+alone on a page), label indentation as paragraph left indent, footnote and test
 letters as superscripts, section headings spanning the table, then the footnotes. Column widths
 come from the content and each table sits in its own section on the preset's paper, portrait or landscape, chosen by
 :func:`retrocohort.render.layout.plan_table` (2.5 cm margins).
@@ -35,7 +36,7 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-from retrocohort.render.layout import TablePlan, keep_whole, plan_table
+from retrocohort.render.layout import TablePlan, keep_relations, keep_whole, plan_table
 from retrocohort.render.model import Table, code_parts, split_mark, split_title
 from retrocohort.render.presets import Preset, get_preset
 
@@ -43,6 +44,7 @@ FIXED_DATETIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_DATE_TIME = (2000, 1, 1, 0, 0, 0)
 AUTHOR = "retrocohort"
 INDENT_CM = 0.4
+TWIPS_PER_CM = 1440 / 2.54
 #: The monospaced font of a code span in a note (a command a reader may copy).
 CODE_FONT = "Courier New"
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
@@ -106,6 +108,24 @@ def _set_table_borders(table: DocxTable, preset: Preset) -> None:
     tbl_pr.insert_element_before(_borders("w:tblBorders", sizes), *_TBLBORDERS_SUCCESSORS)
 
 
+def _set_cell_margins(table: DocxTable, preset: Preset) -> None:
+    """The preset's left and right cell margins (``w:tblCellMar``, :attr:`Preset.cell_margin_cm`)
+    on every cell of the table, so the column widths of
+    :func:`~retrocohort.render.layout.plan_table` hold the text they were planned for; nothing
+    when the preset keeps the word processor's default."""
+    if preset.cell_margin_cm is None:
+        return
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(round(preset.cell_margin_cm * TWIPS_PER_CM)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.insert_element_before(
+        margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange"
+    )
+
+
 def _set_header_cell_rule(cell: _Cell, preset: Preset) -> None:
     """Header cell edges: top rule (so a header repeated on a new page is ruled),
     the thinner rule under the header, left/right explicitly nil."""
@@ -131,16 +151,21 @@ def _keep_row_together(row: _Row) -> None:
     tr_pr.insert(0, OxmlElement("w:cantSplit"))
 
 
-def _add_text(paragraph: Paragraph, text: str, *, bold: bool, size_pt: float, cell: bool = False) -> None:
+def _add_text(
+    paragraph: Paragraph, text: str, *, bold: bool, size_pt: float, cell: bool = False, note: bool = False
+) -> None:
     """Runs for ``text``: its body, then its mark as a superscript (a :class:`Marked` cell), or the
     mark first (a :class:`Footnote`). In a table ``cell``, the spaces inside a value ("49.8
     [42.2–56.7]", "(n = 312)") are no-break spaces (:func:`~retrocohort.render.layout.protect`)
     and an en dash inside a word ("42.2–56.7", "[Q1–Q3]") is followed by a word joiner (U+2060),
     since Word and LibreOffice may break a line after an en dash. A Markdown code span (a command
-    between backticks in a note) is a run in a monospaced font, without its backticks."""
+    between backticks in a note) is a run in a monospaced font, without its backticks. In a
+    ``note``, a comparison such as "p < 0.05" is never broken (:func:`~retrocohort.render.layout.keep_relations`)."""
     body, mark, mark_first = split_mark(text)
     if cell:
         body = keep_whole(body)
+    elif note:
+        body = keep_relations(body)
     pieces = [(piece, False, code) for piece, code in code_parts(body)]
     parts = (
         [(mark, True, False), (" ", False, False), *pieces] if mark_first else [*pieces, (mark, True, False)]
@@ -181,11 +206,24 @@ def _add_title(doc: DocumentObject, title: str, preset: Preset) -> None:
             run.font.size = Pt(preset.title_pt)
 
 
-def _add_footnote(doc: DocumentObject, note: str, preset: Preset) -> None:
+def _keep_with_notes(row: _Row) -> None:
+    """Every paragraph of the table's last row kept with the next paragraph (``w:keepNext``), so
+    the first footnote never starts a page on its own: Word and LibreOffice move the last row
+    (under the repeated header) to the next page with the notes instead."""
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def _add_footnote(doc: DocumentObject, note: str, preset: Preset, keep_with_next: bool = False) -> None:
+    """A footnote paragraph under the table; ``keep_with_next`` for every note but the last, so
+    the notes stay together on one page (a lone last note on a page of its own read as a
+    missing footnote in pbc's Table 1)."""
     paragraph = doc.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.space_before, fmt.space_after = Pt(0), Pt(3)
-    _add_text(paragraph, note, bold=False, size_pt=preset.footnote_pt)
+    fmt.keep_with_next = keep_with_next or None
+    _add_text(paragraph, note, bold=False, size_pt=preset.footnote_pt, note=True)
 
 
 def _set_widths(grid: DocxTable, widths_pt: list[float]) -> None:
@@ -206,6 +244,7 @@ def _add_table(doc: DocumentObject, table: Table, preset: Preset, plan: TablePla
     _add_title(doc, table.title, preset)
     grid = doc.add_table(rows=1 + len(table.rows), cols=table.width)
     _set_table_borders(grid, preset)
+    _set_cell_margins(grid, preset)
     _set_widths(grid, plan.widths_pt)
     header = grid.rows[0]
     _mark_header_row(header)
@@ -236,8 +275,10 @@ def _add_table(doc: DocumentObject, table: Table, preset: Preset, plan: TablePla
                 indent=row.indent if i == 0 else 0,
                 size_pt=plan.body_pt,
             )
-    for note in table.footnotes:
-        _add_footnote(doc, note, preset)
+    if table.footnotes:
+        _keep_with_notes(grid.rows[-1])
+    for index, note in enumerate(table.footnotes, start=1):
+        _add_footnote(doc, note, preset, keep_with_next=index < len(table.footnotes))
 
 
 def set_page(section: Section, landscape: bool, preset: Preset) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape as _html_escape
 
-from retrocohort.render.layout import keep_whole
+from retrocohort.render.layout import keep_relations, keep_whole
 from retrocohort.render.model import Row, Table, code_parts, with_mark
 
 RULE = "1px solid #000"
@@ -29,12 +29,17 @@ def _style(align: str, *extra: str) -> str:
     return ";".join([f"text-align:{align}", _PAD, *extra])
 
 
-def _marked(text: str, *, cell: bool = False) -> str:
+def _marked(text: str, *, cell: bool = False, note: bool = False) -> str:
     """Escaped text with its mark (test letter, dagger, footnote letter) as ``<sup>``; a table
     ``cell`` keeps each value whole (:func:`~retrocohort.render.layout.keep_whole`: no-break
     spaces inside "45.0 [33.0–58.0]" and "(n = 21)", a word joiner after an en dash), so a
-    narrow screen wraps between words, never inside a value."""
-    body = (lambda part: escape(keep_whole(part))) if cell else escape
+    narrow screen wraps between words, never inside a value; a ``note`` never breaks inside a
+    comparison such as "p < 0.05" (:func:`~retrocohort.render.layout.keep_relations`)."""
+
+    def body(part: str) -> str:
+        part = keep_relations(part) if note else part
+        return escape(keep_whole(part) if cell else part)
+
     return with_mark(text, body, lambda mark: f"<sup>{mark}</sup>")
 
 
@@ -79,7 +84,7 @@ def to_html(table: Table) -> str:
     if table.footnotes:
         notes = "".join(
             f'<tr><td colspan="{table.width}" style="{_style("left", "font-size:smaller")}">'
-            f"{_marked(n)}</td></tr>"
+            f"{_marked(n, note=True)}</td></tr>"
             for n in table.footnotes
         )
         lines.append(f"<tfoot>{notes}</tfoot>")

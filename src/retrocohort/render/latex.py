@@ -20,7 +20,7 @@ import re
 
 from retrocohort.render.latex_unicode import PACKAGES
 from retrocohort.render.latex_unicode import escape as _escape_text
-from retrocohort.render.layout import CELL_PADDING_PT, TablePlan, plan_table, protect
+from retrocohort.render.layout import CELL_PADDING_PT, TablePlan, keep_relations, plan_table, protect
 from retrocohort.render.model import CODE_SPAN, Row, Table, split_title, with_mark
 from retrocohort.render.presets import A4_CM, Preset
 
@@ -97,8 +97,10 @@ def _marked(text: str) -> str:
 
 
 def _footnote(note: str) -> str:
-    """A footnote paragraph; a line may break after a slash (long file paths)."""
-    return _marked(note).replace("/", r"/\allowbreak{}") + r"\par"
+    """A footnote paragraph; a line may break after a slash (long file paths), never inside a
+    comparison such as "p~<~0.05" (ties, :func:`~retrocohort.render.layout.keep_relations`)."""
+    text = with_mark(note, lambda t: escape(keep_relations(t)), lambda mark: rf"\textsuperscript{{{mark}}}")
+    return text.replace("/", r"/\allowbreak{}") + r"\par"
 
 
 def _cell(text: str, bold: bool) -> str:

@@ -4,7 +4,9 @@ The estimate is font-independent and deterministic (no font files are read): eac
 has an advance width in em from a small class table, scaled so that an average lower-case
 letter is :attr:`Preset.char_width_em`. Two widths per column are measured (in points):
 
-* the **minimum**: the widest *unbreakable unit* of the column, plus cell padding. Text is
+* the **minimum**: the widest *unbreakable unit* of the column, plus cell padding (the preset's
+  cell margins, :func:`cell_padding_pt`: narrow in the Word presets, so the label column gets
+  the room the value columns do not need). Text is
   broken only at spaces, and a value is one unit: a number with its interval or percentage
   ("49.8 [42.2–56.7]", "16 (88.9%)", "0.52 (0.31 to 0.87)"), a header's "(n = 312)" and a
   label's "n (%)" are never broken (:func:`unbreakable_units`; the renderers print the spaces inside a unit as
@@ -44,6 +46,7 @@ from retrocohort.render.presets import A4_CM, Preset
 NBSP = "\u00a0"
 PT_PER_CM = 72 / 2.54
 CELL_PADDING_PT = 13.0  # Word's default left + right cell margins (0.19 cm each, 10.8 pt) + slack
+PADDING_SLACK_PT = CELL_PADDING_PT - 2 * 0.19 * PT_PER_CM  # what CELL_PADDING_PT adds to the margins
 INDENT_PT = 0.4 * PT_PER_CM  # one label indent level (0.4 cm)
 LANDSCAPE_FACTOR = 1.3  # natural width may exceed the portrait text width by this much (wrapping)
 BOLD_FACTOR = 1.07  # Arial/Liberation bold vs regular; a preset may set its own (LaTeX: 1.15)
@@ -100,6 +103,23 @@ def keep_whole(text: str) -> str:
     return _DASH_IN_WORD.sub("\u2013" + WORD_JOINER, protect(text))
 
 
+#: A comparison of a one- to three-letter symbol with a number: "p < 0.05", "n = 312",
+#: "global p = 0.002", "I² ≥ 50" (the number itself may start with a sign or "<").
+_RELATION_RE = re.compile(r"(?<![\w.])([^\W\d_]{1,3}²?) ([<>=≤≥]) (?=[<>≤≥+\-\u2212]?\.?\d)")
+
+
+def keep_relations(text: str) -> str:
+    """``text`` (a footnote or a sentence) with the two spaces of each comparison of a symbol with
+    a number ("p < 0.05", "n = 312") replaced by no-break spaces, so no renderer breaks a line
+    inside it ("p / < 0.05"); the typographic rule of keeping a mathematical expression on one
+    line (Chicago Manual of Style, 17th ed., 6.116 on no-break spaces).
+
+    >>> keep_relations("p < 0.05 for Age (n = 12)") == "p\u00a0<\u00a00.05 for Age (n\u00a0=\u00a012)"
+    True
+    """
+    return _RELATION_RE.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}{NBSP}", text)
+
+
 def unbreakable_units(text: str) -> list[str]:
     """The pieces of ``text`` a line may not break inside: words, with each value unit whole
     ("49.8 [42.2–56.7]" is one unit, "Age (years)" two words)."""
@@ -135,6 +155,15 @@ def _cell_widths(
     return longest, max(whole, longest)
 
 
+def cell_padding_pt(preset: Preset) -> float:
+    """Horizontal room a cell takes besides its text (points): the preset's left and right cell
+    margins (:attr:`Preset.cell_margin_cm`) plus the slack of the estimate; ``CELL_PADDING_PT``
+    (Word's default margins) when the preset sets none."""
+    if preset.cell_margin_cm is None:
+        return CELL_PADDING_PT
+    return 2 * preset.cell_margin_cm * PT_PER_CM + PADDING_SLACK_PT
+
+
 def column_extents(
     table: Table,
     size_pt: float,
@@ -142,8 +171,9 @@ def column_extents(
     *,
     header_natural: bool = True,
     bold_factor: float = BOLD_FACTOR,
+    padding_pt: float = CELL_PADDING_PT,
 ) -> tuple[list[float], list[float]]:
-    """Minimum and natural width (points, padding included) of each column of ``table``.
+    """Minimum and natural width (points, ``padding_pt`` included) of each column of ``table``.
 
     Header cells are bold; with ``header_natural=False`` a header's full length does not count
     towards the natural width (headers may wrap). Section rows (a heading spanning the table)
@@ -161,7 +191,7 @@ def column_extents(
             minimum[j] = max(minimum[j], word + indent)
             if not row.section:
                 natural[j] = max(natural[j], whole + indent)
-    pad = CELL_PADDING_PT
+    pad = padding_pt
     return [m + pad for m in minimum], [max(n, m) + pad for n, m in zip(natural, minimum)]
 
 
@@ -230,7 +260,10 @@ def abbreviate_header(table: Table, size_pt: float, preset: Preset) -> Table:
     width, and a footnote (``ABBREVIATION_NOTE``) defining the abbreviations; ``table`` itself
     when no word is abbreviated. An abbreviation two different words would share is not used."""
     body_table = Table(table.title, [""] * table.width, table.rows, [], table.label)
-    body_min, _ = column_extents(body_table, size_pt, preset.char_width_em, bold_factor=preset.bold_factor)
+    padding = cell_padding_pt(preset)
+    body_min, _ = column_extents(
+        body_table, size_pt, preset.char_width_em, bold_factor=preset.bold_factor, padding_pt=padding
+    )
     used: dict[str, str] = {}
     columns = [table.columns[0]]
     for j, name in enumerate(table.columns[1:], start=1):
@@ -238,7 +271,7 @@ def abbreviate_header(table: Table, size_pt: float, preset: Preset) -> Table:
         if table.alignments[j] == "left":  # a text column: its body wraps, its header may too
             columns.append(name)
             continue
-        target = body_min[j] - CELL_PADDING_PT
+        target = body_min[j] - padding
 
         def shorten(match: re.Match, target: float = target) -> str:
             word = match.group(0)
@@ -290,7 +323,7 @@ def plan_table(table: Table, preset: Preset, landscape: bool | None = None) -> T
     portrait_width = text_width(False, preset.margin_cm, preset.page_cm)
 
     def extents(candidate: Table, size: float) -> tuple[list[float], list[float], list[float]]:
-        kw = {"bold_factor": preset.bold_factor}
+        kw = {"bold_factor": preset.bold_factor, "padding_pt": cell_padding_pt(preset)}
         minimum, natural = column_extents(candidate, size, preset.char_width_em, **kw)
         _, body = column_extents(candidate, size, preset.char_width_em, header_natural=False, **kw)
         return minimum, natural, body

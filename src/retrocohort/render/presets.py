@@ -38,6 +38,10 @@ class Preset:
     ``char_width_em`` is the average advance width of the font's lower-case letters in em,
     used by the column-width estimate. ``page_cm`` is the paper (short side, long side, cm) of
     every document written in the style: tables, Results and methods alike.
+    ``cell_margin_cm`` is the left and the right margin of every table cell, written into the
+    Word table (``w:tblCellMar``) and counted by the column-width estimate; ``None`` leaves the
+    word processor's default (0.19 cm). Journal tables set the gap between columns narrow so
+    the label column gets the width the value columns do not need.
     """
 
     name: str
@@ -54,6 +58,7 @@ class Preset:
     page_cm: tuple[float, float]
     margin_cm: float = 2.5
     bold_factor: float = 1.07  # bold text width / regular (render.layout estimates)
+    cell_margin_cm: float | None = None  # left = right cell margin; None: Word's 0.19 cm
 
 
 PRESETS: dict[str, Preset] = {
@@ -70,6 +75,7 @@ PRESETS: dict[str, Preset] = {
         bottom_rule_eighths=12,
         char_width_em=0.56,
         page_cm=US_LETTER_CM,
+        cell_margin_cm=0.1,
     ),
     "mdpi": Preset(
         name="mdpi",
@@ -84,6 +90,7 @@ PRESETS: dict[str, Preset] = {
         bottom_rule_eighths=8,
         char_width_em=0.56,
         page_cm=A4_CM,
+        cell_margin_cm=0.1,
     ),
 }
 DEFAULT_PRESET = "ama"

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 
 from retrocohort.render.latex import LATEX_PRESET
-from retrocohort.render.layout import CELL_PADDING_PT, keep_whole, plan_table
+from retrocohort.render.layout import CELL_PADDING_PT, keep_relations, keep_whole, plan_table
 from retrocohort.render.model import Row, Table, split_title, with_mark
 
 INDENT = "#h(1em);"  # `;` ends the code: text after it, e.g. "(a)", is no call
@@ -76,18 +76,23 @@ def _string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _marked(text: str, cell: bool = False) -> str:
+def _marked(text: str, cell: bool = False, note: bool = False) -> str:
     """Escaped text with its mark (test letter, dagger, footnote letter) as ``#super``; in a table
-    ``cell``, no line break inside a value (:func:`~retrocohort.render.layout.keep_whole`)."""
-    return with_mark(
-        text, (lambda t: escape(keep_whole(t))) if cell else escape, lambda mark: f"#super[{mark}];"
-    )
+    ``cell``, no line break inside a value (:func:`~retrocohort.render.layout.keep_whole`), in a
+    ``note`` nor inside a comparison (:func:`~retrocohort.render.layout.keep_relations`)."""
+
+    def body(part: str) -> str:
+        part = keep_relations(part) if note else part
+        return escape(keep_whole(part) if cell else part)
+
+    return with_mark(text, body, lambda mark: f"#super[{mark}];")
 
 
-def _content(text: str, bold: bool = False, indent: int = 0) -> str:
+def _content(text: str, bold: bool = False, indent: int = 0, note: bool = False) -> str:
     """A content block ``[...]`` of a table cell: the escaped text (never broken inside a value),
-    in ``#strong`` if bold, after its indent."""
-    body = _marked(text, cell=True)
+    in ``#strong`` if bold, after its indent; a ``note`` is never broken inside a comparison
+    such as "p < 0.05" either (:func:`~retrocohort.render.layout.keep_relations`)."""
+    body = _marked(text, cell=True, note=note)
     if bold and body:
         body = f"#strong[{body}]"
     return f"[{INDENT * indent}{body}]"
@@ -161,6 +166,6 @@ def to_typst(table: Table) -> str:
     ]
     if table.footnotes:
         lines.append(f"#set text(size: {PRESET.footnote_pt:g}pt)")
-        lines += [f"#par{_content(note)}" for note in table.footnotes]
+        lines += [f"#par{_content(note, note=True)}" for note in table.footnotes]
     lines.append("]")
     return "\n".join(lines) + "\n"
