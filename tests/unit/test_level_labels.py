@@ -213,4 +213,4 @@ def test_the_event_definition_names_variables_by_their_labels():
     spec = {"id": "os", "time": "years", "event": "death_flag"}
     definition = event_data(frame, spec, 0, variables, {}).definition
     assert "years" not in definition and "death_flag" not in definition
-    assert definition.startswith("event = Death, censored at Follow-up otherwise")
+    assert definition.startswith("event = Death, censored at follow-up otherwise")

@@ -12,6 +12,7 @@ import pandas as pd
 from loaded_sections import descriptive_options, filled
 
 from retrocohort.analysis.stratified import stratified_statistics
+from retrocohort.format.words import in_sentence
 from retrocohort.manuscript.resolve import build_namespace, resolve_template
 from retrocohort.manuscript.skeleton import (
     GENERATED_NOTE,
@@ -25,7 +26,6 @@ from retrocohort.manuscript.skeleton import (
     survival_paragraph,
     table_reference,
 )
-from retrocohort.manuscript.skeleton_words import group_in_sentence
 from retrocohort.render.markdown import to_markdown
 from retrocohort.stats.result import json_safe
 from retrocohort.tables.declared_tables import build_declared_table
@@ -635,9 +635,7 @@ def test_groups_read_in_the_declared_order_and_in_running_text_case(tmp_path):
     text = _resolved(descriptive_paragraph(space, "by_arm", BY_ARM_RECORDS, config), space)
     assert "by treatment arm: 29 in placebo and 31 in drug." in text
     assert "median [Q1–Q3] 1.3 [0.7–3.2] in placebo vs 1.5 [0.8–3.4] in drug" in text
-    assert [
-        group_in_sentence(g) for g in ("Interferon gamma", "D-penicillamine", "IFN-γ", "A", "CRP high")
-    ] == [
+    assert [in_sentence(g) for g in ("Interferon gamma", "D-penicillamine", "IFN-γ", "A", "CRP high")] == [
         "interferon gamma",
         "D-penicillamine",
         "IFN-γ",

@@ -74,7 +74,7 @@ def test_censor_time_keeps_patients_without_an_event_time_as_censored():
     marks = results["res"].censored
     assert marks["time"].tolist() == [12.0, 30.0]
     np.testing.assert_allclose(marks["survival"], [2 / 9, 2 / 9])
-    assert "censored at Treatment duration" in med["event_definition"]
+    assert "censored at treatment duration" in med["event_definition"]
 
 
 def test_without_censor_time_the_same_patients_are_excluded_not_censored():

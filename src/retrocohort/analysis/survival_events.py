@@ -25,6 +25,7 @@ import pandas as pd
 from retrocohort.analysis.descriptive import variable_kind
 from retrocohort.config.check import variable_label
 from retrocohort.errors import ConfigError, InputError, Problem
+from retrocohort.format.words import in_sentence
 
 NUMERIC_KINDS = ("continuous", "count")
 
@@ -180,7 +181,7 @@ def event_data(frame: pd.DataFrame, spec: dict, index: int, variables: dict, der
     >>> data.event.tolist(), data.reason.tolist()
     ([1.0, nan, nan], ['', 'Months unknown', 'Death unknown'])
     >>> data.definition
-    'event = Death, censored at Months otherwise; patients with a missing time or event excluded.'
+    'event = Death, censored at months otherwise; patients with a missing time or event excluded.'
     """
     _check_spec(frame, spec, index, variables, derived)
 
@@ -195,7 +196,7 @@ def event_data(frame: pd.DataFrame, spec: dict, index: int, variables: dict, der
         reason[time.isna()] = f"{label(time_var)} unknown"
         reason[(reason == "") & event.isna()] = f"{label(spec['event'])} unknown"
         definition = (
-            f"event = {label(spec['event'])}, censored at {label(time_var)} otherwise; "
+            f"event = {label(spec['event'])}, censored at {in_sentence(label(time_var))} otherwise; "
             "patients with a missing time or event excluded."
         )
     elif "censor_time" in spec:
@@ -205,8 +206,8 @@ def event_data(frame: pd.DataFrame, spec: dict, index: int, variables: dict, der
         time = time.where(~censored, numeric_times(frame, censor_var))
         reason[time.isna()] = f"{label(time_var)} and {label(censor_var)} unknown"
         definition = (
-            f"event = a recorded {label(time_var)}; a patient without one is censored at "
-            f"{label(censor_var)}; patients with neither excluded."
+            f"event = a recorded {in_sentence(label(time_var))}; a patient without one is censored at "
+            f"{in_sentence(label(censor_var))}; patients with neither excluded."
         )
     else:
         event = time.notna().astype(float)

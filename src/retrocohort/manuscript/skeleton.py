@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from retrocohort.format.words import in_sentence
 from retrocohort.manuscript.namespace import Namespace, key_part, present
 from retrocohort.manuscript.skeleton_analyses import (
     ANALYSIS_PARAGRAPHS,
@@ -52,7 +53,6 @@ from retrocohort.manuscript.skeleton_words import (
     NOTABLE_P,
     Records,
     declared_groups,
-    group_in_sentence,
     join_words,
     lower_first,
     others_sentence,
@@ -110,7 +110,7 @@ def _group_cells(space: Namespace, prefix: str, groups: Sequence[str], stat: str
     for group in groups:
         value = placeholder(space, f"{prefix}.{key_part(group)}.{stat}")
         if value is not None:
-            cells.append(f"{value} in {group_in_sentence(group)}")
+            cells.append(f"{value} in {in_sentence(group)}")
     return " vs ".join(cells)
 
 
@@ -171,8 +171,7 @@ def descriptive_paragraph(
         return f"{reference} describes {who}."
     by = lower_first(_variable_label(config, spec["by"]))
     sizes = [
-        f"{placeholder(space, table_key(table_id, 'group', g, 'n'))} in {group_in_sentence(g)}"
-        for g in groups
+        f"{placeholder(space, table_key(table_id, 'group', g, 'n'))} in {in_sentence(g)}" for g in groups
     ]
     text = f"{reference} describes {who} by {by}: {join_words(sizes)}."
     if not spec["p_value"]:  # the table compares nothing
@@ -233,7 +232,7 @@ def regression_paragraph(space: Namespace, table_id: str, records: Records, conf
             elif present(rec.get("level")):
                 words = {str(k): str(v) for k, v in level_labels.get(rec["variable"], {}).items()}
                 level, reference = str(rec["level"]), str(rec["reference"])
-                contrast = [group_in_sentence(words.get(v, v)) for v in (level, reference)]
+                contrast = [in_sentence(words.get(v, v)) for v in (level, reference)]
                 name += f" ({contrast[0]} vs {contrast[1]})"  # "Treatment arm (placebo vs drug)"
             terms.append(_term_text(space, table_key(table_id, analysis, *parts), name, short))
         if not terms:

@@ -18,12 +18,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from retrocohort.cohort.time_units import time_unit
+from retrocohort.format.words import in_sentence
 from retrocohort.kinds.paired import spec_points
 from retrocohort.manuscript.namespace import Namespace, key_part, present
 from retrocohort.manuscript.skeleton_competing import competing_paragraph
 from retrocohort.manuscript.skeleton_words import (
     Records,
-    group_in_sentence,
     others_sentence,
     p_and_test,
     placeholder,
@@ -100,7 +100,7 @@ def survival_paragraph(
             counts = (
                 f"{placeholder(space, f'{key}.events')} events, {placeholder(space, f'{key}.n')} patients"
             )
-            who = "" if group == "all" else f" in {group_in_sentence(rec['group'])}"
+            who = "" if group == "all" else f" in {in_sentence(rec['group'])}"
             parts.append(f"{median or 'not reached'}{who} ({counts})")
         label = str(medians[0].get("analysis_label") or analysis)
         what = f"median time{f' ({unit})' if unit else ''}"
@@ -134,7 +134,7 @@ def groups_paragraph(
                 space, f"{group}.count_pct"
             )
             if value is not None:
-                cells.append(f"{value} in {group_in_sentence(rec['group'])}")
+                cells.append(f"{value} in {in_sentence(rec['group'])}")
         words = "median [Q1–Q3]" if any("median_iqr" in c for c in cells) else "n (%)"
         label = str(part[0].get("comparison_label") or comparison)
         tail = (

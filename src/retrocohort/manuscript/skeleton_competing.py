@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from retrocohort.cohort.time_units import time_unit
+from retrocohort.format.words import in_sentence
 from retrocohort.manuscript.namespace import Namespace, key_part
-from retrocohort.manuscript.skeleton_words import Records, group_in_sentence, p_and_test, placeholder
+from retrocohort.manuscript.skeleton_words import Records, p_and_test, placeholder
 from retrocohort.manuscript.sources_competing import group_key, time_key
 
 GRAY = "Gray's test"
@@ -46,7 +47,7 @@ def competing_paragraph(
                 who = (
                     ""
                     if key_part(rec.get("group_value") or "all") == "all"
-                    else f" in {group_in_sentence(rec['group'])}"
+                    else f" in {in_sentence(rec['group'])}"
                 )
                 cells.append(f"{value or 'not estimable'}{who} ({counts})")
             at = f" at {times[-1]:g}{f' {unit}' if unit else ''}" if times else ""

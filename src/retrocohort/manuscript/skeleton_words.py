@@ -47,26 +47,6 @@ def lower_first(text: str) -> str:
     return text
 
 
-#: A label whose first word is an ordinary capitalised word ("Placebo", "Interferon gamma"),
-#: not an acronym, a code or a name with inner capitals ("CRP", "IFN-γ", "D-penicillamine", "McArdle").
-_CAPITALISED_WORD = re.compile(r"[^\W\d_][^\W\d_A-Z]+(?=\s|$)")
-
-
-def group_in_sentence(label: str) -> str:
-    """A group's label as it reads inside a sentence: a table prints "Placebo" and "Interferon
-    gamma" at the start of a cell, the text says "65 in placebo and 63 in interferon gamma".
-    Only a first word that is an ordinary capitalised word is lowered; any other label keeps
-    its declared spelling ("CRP", "IFN-γ", "D-penicillamine", "5-FU"), and a label the study
-    declares in lower case stays so. A sentence that starts with a group uses :func:`upper_first`.
-
-    >>> [group_in_sentence(g) for g in ("Placebo", "Interferon gamma", "D-penicillamine", "CRP > 50")]
-    ['placebo', 'interferon gamma', 'D-penicillamine', 'CRP > 50']
-    """
-    if _CAPITALISED_WORD.match(label) and label[:1].isupper():
-        return label[0].lower() + label[1:]
-    return label
-
-
 def declared_groups(names: Sequence[str], spec: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     """The group names (as the records print them) of a table grouped ``by`` a variable, in the
     declared order: the order of the table's ``group_labels`` (filled from the variable's
