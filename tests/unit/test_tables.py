@@ -461,3 +461,14 @@ def test_a_footnote_names_yates_correction_when_the_chi_square_applied_it(correc
     assert (yates in named_test(rec)) is correction
     assert named_test(rec).startswith("Pearson chi-square test")
     assert (yates in stated_test(rec)) is correction
+
+
+def test_a_death_endpoint_column_reads_survival_not_without_death():
+    # user trial, flchain: "Without death at 5 years"
+    config = {**GROUP_CONFIG, "survival": [dict(GROUP_CONFIG["survival"][0], label="Time to death")]}
+    stats, _ = survival_statistics(
+        FRAME, items("survival", config["survival"]), VARIABLES, {}, statistics(), set()
+    )
+    table = build_survival_table(stats, filled(config))
+    assert table.columns[3:5] == ["Survival at 1 day (95% CI)", "Survival at 3 days (95% CI)"]
+    assert any(f.startswith("Survival: the Kaplan–Meier estimate") for f in table.footnotes)

@@ -59,6 +59,13 @@ _TIME_TO_RE = re.compile(
 )
 
 
+#: Event names whose complement is survival itself: the column reads "Survival at 5 years",
+#: not "Without death at 5 years".
+DEATH = frozenset(
+    {"death", "deaths", "death from any cause", "all-cause death", "mortality", "all-cause mortality"}
+)
+
+
 def event_name(spec: dict) -> str:
     """What a time-to-event analysis counts, for column headers: config ``survival[].event_name``,
     else X of a label "Time to X [after|by|from|since|among|in ...]" ("Time to fever resolution
@@ -136,7 +143,7 @@ def build_survival_table(
     unit = common_time_unit(config, specs)
     names = {event_name(s) for s in specs}
     event = names.pop() if len(names) == 1 else "event"
-    free = "Event-free" if event == "event" else f"Without {event}"
+    free = "Event-free" if event == "event" else "Survival" if event.lower() in DEATH else f"Without {event}"
     median_header = (
         f"Median time{'' if event == 'event' else ' to ' + event}"
         f"{', ' + unit if unit else ''} ({conf_text} CI)"
