@@ -261,3 +261,16 @@ def test_km_note_and_table_footnote_say_who_was_analysed_censored_and_excluded()
     assert table.rows[1].cells[1] == "9 (7)"
     stats, _ = _run({**CENSORED, "id": "res"}, frame=FRAME.iloc[:5])
     assert km_note(stats, "res") is None
+
+
+def test_km_plot_leaves_out_thousands_of_censoring_marks_and_says_so(monkeypatch):
+    # user trial, flchain: 5,705 marks drew a solid band over the curves
+    import retrocohort.figures.survival as survival_figure
+
+    _, results = _run(GROUPED)
+    res = results["res"]
+    monkeypatch.setattr(survival_figure, "MAX_CENSOR_MARKS", len(res.censored) - 1)
+    fig = km_plot(res.curves, censored=res.censored)
+    assert _mark_lines(fig) == []
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert f"{len(res.censored):,} censored: marks not drawn" in texts  # no numbers at risk here

@@ -17,6 +17,10 @@ REQUIRED_COLUMNS = ("group", "time", "survival", "ci_low", "ci_high")
 CENSORED_COLUMNS = ("group", "time", "survival")
 CENSOR_MARK = "+"
 CENSORED_LABEL = "Censored"  # legend entry beside a "+" marker
+#: Above this many censoring marks in one figure the marks merge into a band that hides the
+#: curve (a cohort of thousands censored alive): they are left out and the legend says so; the
+#: numbers at risk under the axis still show the censoring (as ggsurvfit, whose marks are opt-in).
+MAX_CENSOR_MARKS = 300
 
 
 def _with_origin(g: pd.DataFrame) -> pd.DataFrame:
@@ -76,7 +80,8 @@ def km_plot(
     (they must lie within the axis), else the axis' own major ticks within its range; read them
     back with ``fig.axes[0].get_xticks()``. ``censored``
     (group, time, survival: one row per censored patient) draws a "+" at S(t) at each censoring
-    time, as R's ``plot.survfit(mark.time = TRUE)``, carries each curve to its last censoring
+    time, as R's ``plot.survfit(mark.time = TRUE)`` (none above :data:`MAX_CENSOR_MARKS` in the
+    figure, the legend says how many), carries each curve to its last censoring
     time, and adds a legend entry "+ Censored". ``time_axis_max`` ends the time axis there (curves
     carry on beyond it; the legend counts the censoring marks it hides). ``note`` (e.g. the
     synthetic-data note or the patients excluded, :func:`retrocohort.figures.labels.km_note`) is
@@ -101,7 +106,7 @@ def km_plot(
         low, high = _band_edges(g["ci_low"]), _band_edges(g["ci_high"])
         ax.fill_between(t, low, high, step="post", color=color, alpha=0.18, lw=0, gid=f"ci-{group}")
         ax.step(t, g["survival"], where="post", color=color, lw=1.2, label=str(group), gid=f"km-{group}")
-        if len(marks):
+        if len(marks) and len(censored) <= MAX_CENSOR_MARKS:
             ax.plot(
                 marks["time"].to_numpy(float),
                 marks["survival"].to_numpy(float),
@@ -115,7 +120,11 @@ def km_plot(
     ax.set_ylim(0, 1.03)
     ticks = fix_time_ticks(ax, time_axis_max, at_risk_times, widest_count(follow_up))
     handles = ax.get_legend_handles_labels()[0] if len(groups) > 1 else []
-    if len(censored):
+    if len(censored) > MAX_CENSOR_MARKS:
+        below = " (numbers at risk below)" if follow_up is not None else ""
+        label = f"{len(censored):,} censored: marks not drawn{below}"
+        handles.append(Line2D([], [], ls="none", label=label))
+    elif len(censored):
         hidden = int((censored["time"] > time_axis_max).sum()) if time_axis_max is not None else 0
         label = CENSORED_LABEL + (f" ({hidden} beyond the axis)" if hidden else "")
         handles.append(Line2D([], [], ls="none", marker=CENSOR_MARK, color="0.3", label=label))
