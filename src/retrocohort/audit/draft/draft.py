@@ -37,7 +37,7 @@ from retrocohort.audit.draft.output import (
 )  # re-exported: the CLI and tests import it here
 from retrocohort.audit.draft.output import loadable, plain_printed
 from retrocohort.audit.draft.table_totals import ShareRow, column_shares, footnote_denominator
-from retrocohort.audit.draft.tables import defined, footnote_markers
+from retrocohort.audit.draft.tables import defined, footnote_markers, join_ci_columns
 from retrocohort.audit.published import PublishedStudy
 
 _STOP = {
@@ -107,7 +107,7 @@ def _as_number(cell: Cell, raw: str, column: int, extra: dict[str, Any]) -> Draf
     (:func:`plain_printed`), with its unit and category (see :class:`Cell`) in ``extra``."""
     printed, note = plain_printed(raw, cell.values, cell.decimals)
     if note:
-        extra = {**extra, "note": note}
+        extra = {**extra, "note": "; ".join(x for x in (extra.get("note"), note) if x)}
     if cell.unit:
         extra = {**extra, "unit": cell.unit}
     if cell.category:
@@ -231,7 +231,8 @@ def _split_row_numbers(
     row_n = _ROW_N.search(label)
     transposed = _transposed_n(block.cells, block.headers) if block.headers else None
     found = []
-    for j, (text, column) in enumerate(zip(block.cells[1:], block.columns[1:], strict=True), start=1):
+    for j, text, joined in join_ci_columns(block.cells, block.headers):
+        column = block.columns[j]
         head = block.headers[j] if j < len(block.headers) else ""
         p_column = bool(P_COLUMN.search(head)) or (
             not block.headers and j == len(block.cells) - 1 > 1 and bool(P_COLUMN.search(block.header))
@@ -239,10 +240,10 @@ def _split_row_numbers(
         pct_column = bool(PCT_COLUMN.match(head))
         hints = [defined(label, markers), defined(head, markers), block.header]
         for cell, piece, offset in parse_cells(text, hints, p_column=p_column, pct_column=pct_column):
-            found.append((cell, piece, column + offset, head, j))
+            found.append((cell, piece, column + offset, head, j, joined))
     positional = _header_ns(block.header, [c for c, *_ in found]) if not block.headers else []
     out = []
-    for k, (cell, text, column, head, j) in enumerate(found):
+    for k, (cell, text, column, head, j, joined) in enumerate(found):
         name, n = group_header(head)
         n = n if block.headers else positional[k]
         if row_n:
@@ -250,7 +251,7 @@ def _split_row_numbers(
         elif transposed and n is None and j != transposed[0]:
             n = None if cell.statistic == "count" and not cell.category else transposed[1]
         cell = not_a_count(cell, n, central)
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"note": joined} if joined else {}
         if cell.statistic != "p_value":
             if name and not P_COLUMN.search(head) and not form_hint([name]):
                 extra["group"] = label_slug(name, stop=False)

@@ -128,6 +128,14 @@ def _delimited(blocks: list[Block], table: str) -> bool:
     return any(b.where == table and b.kind == "row" and ("\t" in b.text or "|" in b.text) for b in blocks)
 
 
+def _rows_follow(paragraphs: list[tuple[int, list[str]]], k: int) -> bool:
+    """The paragraph after the ``k``-th (or its own second line) holds tab- or pipe-delimited
+    rows: a long label line above them is a table's caption (a PLOS Medicine caption runs to 250
+    characters), not prose that starts with "Table 1 shows"."""
+    lines = paragraphs[k][1][1:] or (paragraphs[k + 1][1] if k + 1 < len(paragraphs) else [])
+    return any("\t" in x or "|" in x for x in lines)
+
+
 def split_blocks(text: str) -> list[Block]:
     """Located blocks of ``text`` (see module docstring); unknown front matter is skipped, except
     the first title-like line (a paragraph of one short line before the abstract). Text with no
@@ -139,14 +147,14 @@ def split_blocks(text: str) -> list[Block]:
     section, counts, table, header = (None if headed else "results text"), {}, None, ""
     headers: list[str] = []
     title_done = not headed
-    for start, para in paragraphs:
+    for k, (start, para) in enumerate(paragraphs):
         first = para[0].strip()
         if len(para) == 1 and first.lower() in _END:
             break
         if len(para) == 1 and (sec := _section(first)):
             section, table = sec, None
             continue
-        if (m := TABLE_LABEL.match(first)) and len(first) < 120:
+        if (m := TABLE_LABEL.match(first)) and (len(first) < 120 or _rows_follow(paragraphs, k)):
             table, header, headers = f"Table {table_number(m.group(1))}", "", []
             if m.group(2):
                 blocks.append(Block(table, "caption", m.group(2), start, len(first) - len(m.group(2))))
