@@ -205,6 +205,24 @@ def form_hint(hints: Sequence[str]) -> set[str]:
     return set()
 
 
+#: The form a column header names after its group ("Uninfected n = 29 n (%)", "Cases, mean (SD)").
+_FORM_WORDS = re.compile(
+    r"[,;]?\s*(?:\b(?:n|no\.?|number)\s*(?:/\s*N\s*)?\(\s*%\s*\)|"
+    r"\b(?:mean|median)\s*(?:[(\[]\s*(?:SD|IQR|range)\s*[)\]]|±\s*SD)|\(\s*%\s*\))",
+    re.I,
+)
+
+
+def strip_form(name: str) -> str:
+    """A column header's group name without the form it names ("Uninfected n (%)" -> "Uninfected",
+    "Cases, mean (SD)" -> "Cases"); "n (%)" alone -> "".
+
+    >>> strip_form("Uninfected n (%)"), strip_form("Cases, mean (SD)"), strip_form("n (%)")
+    ('Uninfected', 'Cases', '')
+    """
+    return re.sub(r"\s+", " ", _FORM_WORDS.sub(" ", name)).strip(" ,;:")
+
+
 def _vals(**tokens: str | None) -> tuple[dict[str, float], dict[str, int]]:
     values, decimals = {}, {}
     for key, token in tokens.items():

@@ -28,6 +28,7 @@ from retrocohort.audit.draft.cells import (
     number_style,
     parse_cell,
     parse_cells,
+    strip_form,
 )
 from retrocohort.audit.draft.cells import number_value as cell_number
 from retrocohort.audit.draft.draft_numbers import DraftNumber, find_numbers
@@ -253,6 +254,7 @@ def _split_row_numbers(
         cell = not_a_count(cell, n, central)
         extra: dict[str, Any] = {"note": joined} if joined else {}
         if cell.statistic != "p_value":
+            name = strip_form(name)  # "Uninfected | n = 29 | n (%)": the group is "Uninfected"
             if name and not P_COLUMN.search(head) and not form_hint([name]):
                 extra["group"] = label_slug(name, stop=False)
             if n is not None:

@@ -37,6 +37,15 @@ _BEFORE = re.compile(
 
 SKIP = "skip"  # consumed, not a published number (a reference range, a citation)
 
+#: A ratio as named in prose: "OR", "aHR", "IRR", "hazard ratio(s)", "odds ratio", "relative risk".
+RATIO = (
+    r"(?:a?OR|a?RR|a?HR|IRR|sHR|[Aa]djusted\s+(?:hazard|odds|risk)\s+ratios?|"
+    r"[Hh]azard\s+ratios?|[Oo]dds\s+ratios?|[Rr]isk\s+ratios?|[Rr]ate\s+ratios?|[Rr]elative\s+risks?)"
+)
+#: The label of a 95% confidence interval: "95% CI", "CI", "95% confidence interval", "95% confidence".
+CI_LABEL = r"(?:(?:95\s*%\s*)?(?:CI|confidence(?:\s+intervals?)?))"
+_RATIO_BEFORE = re.compile(rf"\b{RATIO}\b")
+
 
 def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N803
     """The patterns of the module docstring, in order, for one spelling of a number."""
@@ -51,10 +60,18 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
             ),
         ),
         (
-            "ratio_ci",
+            "ratio_ci",  # "OR 2.1 (95% CI 1.1-4.0)", "HR, 2.18; 95% CI, 1.44 to 3.30", "HR = 0.42, 95% confidence
+            # 0.36–0.49", "hazard ratio for high/low heterogeneity, 2.2; 95% CI 1.4 to 3.3"
             re.compile(
-                rf"\b(a?OR|a?RR|a?HR)\s*[=:]?\s*({NUM})\s*[(\[,;]\s*95\s*%\s*CI[,:]?\s*({NUM})"
-                rf"{DASH}({NUM})\s*[)\]]?"
+                rf"\b({RATIO})\b[^\d;()\[\]]{{0,60}}?({NUM})\s*[(\[,;]?\s*{CI_LABEL}\s*[,:=]?\s*({NUM})"
+                rf"(?:{DASH}|\s*;\s*|\s*,\s+)({NUM})\s*[)\]]?"
+            ),
+        ),
+        (
+            "ratio_ci",  # "HR 0.61 [0.42; 0.88]", "OR 2.3 (1.1-4.8)": the bracket right after the ratio
+            re.compile(
+                rf"\b({RATIO})\b\s*[=:,]?\s*({NUM})\s*[(\[]\s*(?:{CI_LABEL}\s*[,:=]?\s*)?({NUM})"
+                rf"(?:{DASH}|\s*;\s*|\s*,\s+)({NUM})\s*[)\]]"
             ),
         ),
         ("p_value", re.compile(rf"\bp\s*(?:-?\s*value)?\s*{_REL}\s*({NUM})", re.I)),
@@ -77,11 +94,12 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
         (
             "interval",
             re.compile(
-                rf"({NUM})(?:\s*[A-Za-zµ/%][A-Za-zµ/%0-9²³]*){{0,2}}\s*[\[(]\s*(?:IQR|range)?[,:]?\s*({NUM})"
-                rf"(?:{DASH}|\s*,\s*)({NUM})\s*[\])]"
+                rf"({NUM})(?:\s*[A-Za-zµ/%][A-Za-zµ/%0-9²³]*){{0,2}}\s*[\[(]\s*(?:IQR|range|(?P<ci>{CI_LABEL}))?[,:]?\s*"
+                rf"({NUM})(?:{DASH}|\s*,\s*)({NUM})\s*[\])]"
             ),
         ),
         ("citation", re.compile(r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]")),
+        ("ci_level", re.compile(r"\b\d{2}(?:\.\d)?\s*%\s*(?:CI\b|[Cc]onfidence)")),  # "95% CI": a label
         ("percentage", re.compile(rf"(?:{_REL}\s*)?({NUM})\s*%")),
         ("n", re.compile(rf"\bn\s*=\s*({NUM})")),
         ("single", re.compile(rf"({_COUNT})", re.I)),
@@ -135,10 +153,25 @@ def _keyword_before(text: str, start: int) -> str | None:
     return "median" if found[-1].group(1).lower() == "median" else "mean"
 
 
+def _ratio_in_sentence(text: str, start: int) -> str | None:
+    """The ratio named earlier in the sentence that ``start`` is in ("the hazard ratios (with
+    95% confidence intervals) were 0.84 (0.49–1.48) for ..., 1.86 (1.22–2.87) for ..."), or
+    None: an unlabelled interval after it is that ratio's 95% CI.
+
+    >>> _ratio_in_sentence("Median age 61. The HR being 2.13 (1.22–3.71)", 34)
+    'HR'
+    >>> _ratio_in_sentence("The HR was 2. The median age was 61 (52–70)", 33) is None
+    True
+    """
+    ends = [m.end() for m in re.finditer(r"(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)\.\s+(?=[A-Z])", text[:start])]
+    found = list(_RATIO_BEFORE.finditer(text, ends[-1] if ends else 0, start))
+    return found[-1].group(0) if found else None
+
+
 def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
     g = m.groups()
     printed, col = m.group(0).strip(), m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-    if kind in ("reference_range", "citation"):
+    if kind in ("reference_range", "citation", "ci_level"):
         return SKIP
     if kind == "test_result":
         family = {"χ2": "chi2", "χ²": "chi2", "X2": "chi2"}.get(g[0], g[0])
@@ -154,6 +187,8 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
         )
     if kind == "ratio_ci":
         v, d = _values(value=g[1], ci_low=g[2], ci_high=g[3])
+        if not v["ci_low"] <= v["ci_high"]:
+            return None
         return DraftNumber("value", v, d, printed, col, extra={"note": f"{g[0]} with its 95% CI"})
     if kind == "p_value":
         v, d = _values(p=g[1])
@@ -178,8 +213,15 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
         if re.search(r"[A-Za-z]$", text[: m.start()]):
             return None  # "mm3 (IQR: 54–189)": the 3 belongs to a unit, not a median
         key = _keyword_before(text, m.start())
+        ratio = _ratio_in_sentence(text, m.start())
+        if m.group("ci") or (ratio and not key):
+            v, d = _values(value=g[0], ci_low=g[2], ci_high=g[3])
+            if not v["ci_low"] <= v["ci_high"]:
+                return None
+            named = f"{ratio} with its 95% CI" if ratio else "an estimate with its 95% CI"
+            return DraftNumber("value", v, d, printed, col, extra={"note": named}, guesses=["statistic"])
         central = "mean" if key == "mean" else "median"
-        v, d = _values(**{central: g[0], "q1": g[1], "q3": g[2]})
+        v, d = _values(**{central: g[0], "q1": g[2], "q3": g[3]})
         if not v["q1"] <= v["q3"] and "," not in m.group(0):
             return None
         return DraftNumber(f"{central}_iqr", v, d, printed, col, guesses=[] if key else ["statistic"])
