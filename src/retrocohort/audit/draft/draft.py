@@ -365,6 +365,24 @@ def _plain_prose(number: DraftNumber) -> DraftNumber:
     return number
 
 
+def _row_variable(label: str, where: str, worded: dict[str, str]) -> str:
+    """The variable of a table row: its label's slug (:func:`label_slug`); a category label with
+    no word of its own ("<5", "≥5 and <10", "1") is read under the last label of its table that
+    has one (the section row "TST (mm)", or "T classification*" printing its own trend HR), which
+    ``worded`` keeps per table and this updates.
+
+    >>> worded = {"Table 1": "TST (mm)"}
+    >>> _row_variable("≥5 and <10", "Table 1", worded), _row_variable("Male", "Table 1", worded)
+    ('tst_mm_5_10', 'male')
+    """
+    name = label_slug(label)
+    if not name.startswith("value"):
+        worded[where] = label
+    elif where in worded:
+        name = label_slug(f"{worded[where]} {label}")
+    return name
+
+
 def _drafted_in_style(text: str) -> list[tuple[Block, dict[str, Any]]]:
     out, used = [], Counter()
     central = stated_summary(text)
@@ -375,12 +393,17 @@ def _drafted_in_style(text: str) -> list[tuple[Block, dict[str, Any]]]:
         if b.kind == "row":
             last_row[b.where] = max(last_row.get(b.where, 0), b.line)
     markers = {where: footnote_markers(lines, line) for where, line in last_row.items()}
+    worded: dict[str, str] = {}  # per table, the last row label with a word of its own
     for block in blocks:
+        if block.kind == "section":
+            worded[block.where] = row_label(block.cells) if block.cells else block.text
+            continue
         if block.kind == "row" and block.cells:
             found = _split_row_numbers(block, central, markers.get(block.where))
-            numbers = [(number, label_slug(label)) for number, label in found]
+            numbers = [(number, _row_variable(label, block.where, worded)) for number, label in found]
         elif block.kind == "row":
-            numbers = [(number, label_slug(label)) for number, label in _spaced_row_numbers(block, central)]
+            found = _spaced_row_numbers(block, central)
+            numbers = [(number, _row_variable(label, block.where, worded)) for number, label in found]
         else:
             numbers = [(_plain_prose(n), _variable(block, n)) for n in find_numbers(block.text)]
         for number, variable in numbers:

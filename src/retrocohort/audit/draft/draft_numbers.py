@@ -18,14 +18,20 @@ from typing import Any
 
 from retrocohort.audit.draft.cells import decimal_comma
 from retrocohort.audit.draft.cells import number_value as cell_number
-from retrocohort.audit.published import NUMBER_WORDS
+from retrocohort.audit.published import NUMBER_WORDS, TENS_WORD, tens_word_value
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 #: In a decimal-comma paper (:func:`retrocohort.audit.draft.cells.number_style`) a comma before
 #: anything but exactly three digits is a decimal mark too ("29,7%", "p<0,05", "2,75").
 NUM_COMMA = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+|,(?!\d{3}(?!\d))\d+)?|\.\d+)"
 DASH = r"(?:\s*[–—−-]\s*|\s+to\s+)"
-_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+#: Number words: "Thirty-six" (:data:`~retrocohort.audit.published.TENS_WORD`, its groups made
+#: non-capturing) before "six", "Fifteen", ...
+_WORD = (
+    re.sub(r"\((?!\?)", "(?:", TENS_WORD.pattern.removeprefix(r"\b").removesuffix(r"\b"))
+    + "|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+)
 _COUNT = rf"(?:{NUM}|\b(?:{_WORD})\b)"
 _REL = r"([<>=≤≥])"
 #: Words or signs before a number that make it a label or a threshold, not a result ("Day 3",
@@ -74,7 +80,7 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
                 rf"(?:{DASH}|\s*;\s*|\s*,\s+)({NUM})\s*[)\]]"
             ),
         ),
-        ("p_value", re.compile(rf"\bp\s*(?:-?\s*value)?\s*{_REL}\s*({NUM})", re.I)),
+        ("p_value", re.compile(rf"\bp\s*(?:-?\s*values?)?\s*{_REL}\s*({NUM})", re.I)),
         (
             "count_of_total",
             re.compile(
@@ -82,6 +88,7 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
                 rf"(?:\s*\(\s*({NUM})\s*%\s*\))?"
             ),
         ),
+        ("pct_count", re.compile(rf"({NUM})\s*%\s*\(\s*(\d+)\s*\)")),  # "42% (27) had positive nodes"
         ("count_pct", re.compile(rf"({_COUNT})(?:\s+[A-Za-z-]+){{0,3}}?\s*\(\s*({NUM})\s*(%)?\s*\)", re.I)),
         (
             "mean_sd",
@@ -130,6 +137,8 @@ def number_value(token: str) -> tuple[float, int]:
     word = token.strip().lower()
     if word in NUMBER_WORDS:
         return float(NUMBER_WORDS[word]), 0
+    if (tens := tens_word_value(word)) is not None:
+        return float(tens), 0
     return cell_number(token)
 
 
@@ -199,6 +208,13 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
         if v["count"] > v["total"] or d["count"] or d["total"]:
             return None
         return DraftNumber("count_of_total", v, d, printed, col)
+    if kind == "pct_count":
+        v, d = _values(count=g[1], pct=g[0])
+        if v["pct"] > 100:
+            return None
+        return DraftNumber(
+            "count_pct", v, d, printed, col, extra={"note": "percentage printed before its count"}
+        )
     if kind == "count_pct":
         if not g[2]:
             return None

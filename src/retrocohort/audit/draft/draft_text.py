@@ -41,7 +41,8 @@ _END = ("references", "supplementary materials", "author contributions", "fundin
 @dataclass(frozen=True)
 class Block:
     """One located piece of text: ``where`` in the published-numbers vocabulary ("abstract",
-    "results text, paragraph 3", "Table 2", ...), ``kind`` ("title", "prose", "caption", "row"),
+    "results text, paragraph 3", "Table 2", ...), ``kind`` ("title", "prose", "caption", "row", "section": a
+    table row with a label and no value, "TST (mm)" over its categories),
     the text, its 1-based line and 0-based column; ``header`` is the table's header line. A row
     of a pipe, tab or multi-space table also has its ``cells`` with their ``columns`` (0-based
     offsets in the line) and the ``headers`` of its columns (header rows joined)."""
@@ -108,8 +109,9 @@ def _table_line(
                 Block(table, "row", row, line, 0, header, tuple(cells), tuple(columns), tuple(headers))
             )
             return header, headers
-        if has_rows:
-            return header, headers  # a section row ("Comorbidities") inside the table
+        if has_rows:  # a section row ("Comorbidities") inside the table: no number, its label kept
+            blocks.append(Block(table, "section", row, line, 0, header, tuple(cells), tuple(columns)))
+            return header, headers
         if row[:1].isspace() and "|" not in row and "\t" not in row:
             cells = ["", *cells]  # a header indented past the (empty) label column
         return f"{header} {' '.join(cells)}".strip(), merge_header(headers, cells)
@@ -118,6 +120,8 @@ def _table_line(
     elif not re.search(r"\d\s*[%)\]*†‡§]*\s*$", row) or not re.search(r"\d", _GROUP_N.sub("", row)):
         if not has_rows:
             header = f"{header} {row.strip()}".strip()
+        else:  # a section row ("TST (mm)") inside the table: no number, its label kept
+            blocks.append(Block(table, "section", row.strip(), line))
     else:
         blocks.append(Block(table, "row", row, line, 0, header, (), (), tuple(headers)))
     return header, headers
