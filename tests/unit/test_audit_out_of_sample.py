@@ -143,3 +143,24 @@ def test_section_row_with_its_own_statistics_ends_a_section():
         _row(9, "t2", (105, 34.4)),
     ]
     assert sorted(s["total"] for s in column_shares(rows, "Table 1")) == [305, 305, 305]
+
+
+def test_statistic_header_spanning_group_columns_and_thresholds_in_words():
+    # sorensen2005 Table 1: "N of Participants" over Total | Men and "Mean Age (and SD)" over
+    # Total | Men; its caption's "(BMI greater than or equal to 25 kg/m2) Aged 24-60 y"
+    text = (
+        "Table 1. Participants (BMI greater than or equal to 25 kg/m2) aged 24-60 y: 2,957 participants.\n\n"
+        "Group\tN of Participants\tN of Participants\tMean Age (and SD)\tMean Age (and SD)\n"
+        "\tTotal\tMen\tTotal\tMen\n"
+        "Yes, loss\t398\t205\t41.5 (9.4)\t41.1 (8.4)\n"
+        "No, loss\t728\t514\t42.6 (9.3)\t41.4 (8.5)\n"
+    )
+    got = [(e["statistic"], e["values"], e["variable"], e.get("group")) for e in draft_entries(text)]
+    assert got[:5] == [
+        ("count", {"count": 2957}, "participants", None),
+        ("count", {"count": 398}, "yes_loss", "total"),
+        ("count", {"count": 205}, "yes_loss", "men"),
+        ("mean_sd", {"mean": 41.5, "sd": 9.4}, "yes_loss", "total"),
+        ("mean_sd", {"mean": 41.1, "sd": 8.4}, "yes_loss", "men"),
+    ]
+    assert got[5][2] == "no_loss"  # "No" answering the row's question is a word, "No." is not

@@ -80,6 +80,9 @@ _HINTS = (
     ("iqr", re.compile(r"\bIQR\b|\binter-?quartile|\bQ1\b|\bmedian\b", re.I)),
     ("mean", re.compile(r"\bmean\b|\bSD\b|±|\baverage\b", re.I)),
     ("pct", re.compile(r"%|\bn\s*\(\s*%\s*\)|\bno\.\s*\(\s*%\s*\)", re.I)),
+    # a column headed "N of Participants", "Number of patients", "No. of cases": counts, whatever
+    # a neighbouring header says ("Mean Age (and SD)")
+    ("count", re.compile(r"^\s*(?:n|no\.?|number)\s+of\b", re.I)),
 )
 #: A column header naming percentages only ("%", "Percent", "(%)"): its bare numbers are percentages.
 PCT_COLUMN = re.compile(r"^\s*\(?\s*(?:%|per\s*cent(?:age)?)\s*\)?\s*$", re.I)

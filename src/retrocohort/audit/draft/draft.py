@@ -71,8 +71,6 @@ _STOP = {
 }
 _ROW_N = re.compile(r"\(\s*n\s*=\s*(\d+)\s*\)")
 _LABEL_STOP = _STOP - {"patients", "patient", "cases", "all"} | {
-    "n",
-    "no",
     "median",
     "mean",
     "iqr",
@@ -91,8 +89,15 @@ def label_slug(text: str, *, stop: bool = True, limit: int = 5) -> str:
     ('ventilator_free_days_28_d', 'male_sex')
     >>> label_slug("Non-survivors", stop=False), label_slug("Ferritin (µg/L) (20.0–300.0) *")
     ('non_survivors', 'ferritin_ug_l')
+    >>> label_slug("No, loss"), label_slug("Deaths, No. (%)"), label_slug("Deaths, no (%)")
+    ('no_loss', 'deaths', 'deaths')
+    >>> label_slug("N classification > 1"), label_slug("Male, n/N (%)"), label_slug("Deaths, n")
+    ('n_classification_1', 'male', 'deaths')
     """
     text = re.sub(r"\([^()]*\d[^()]*\)\s*[*†‡]*", " ", text)  # "(n = 18)", "(4.0–10.0) *"
+    # "No." and "No (%)" abbreviate "number"; "No, loss" answers the row's question: a word
+    # "n (%)", "n/N", "n = 18", a trailing ", n" name the count; "N classification" is a name
+    text = re.sub(r"\b[Nn][Oo]\.|\b[Nn][Oo]\s*(?=\(\s*%)|\b[nN]\s*(?=[(=:/]|$)", " ", text)
     lowered = text.lower().replace("µ", "u").replace("μ", "u")
     words = [w.replace("-", "_") for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", lowered)]
     words = [w for w in words if not stop or w not in _LABEL_STOP][:limit]
@@ -255,12 +260,42 @@ def _split_row_numbers(
         extra: dict[str, Any] = {"note": joined} if joined else {}
         if cell.statistic != "p_value":
             name = strip_form(name)  # "Uninfected | n = 29 | n (%)": the group is "Uninfected"
+            if name and form_hint([name]):
+                name = spanned_group(name, [group_header(h)[0] for h in block.headers])
             if name and not P_COLUMN.search(head) and not form_hint([name]):
                 extra["group"] = label_slug(name, stop=False)
             if n is not None:
                 extra["n"] = n
         out.append((_as_number(cell, text, column, extra), label))
     return out
+
+
+def spanned_group(name: str, headers: Sequence[str]) -> str:
+    """The group of a column whose merged header names a statistic spanning several group
+    columns ("N of Participants | Total, Men, Women", "Mean Age (and SD) | Total, Men, Women"):
+    the words after those the header shares with its neighbours, when they name no statistic;
+    else the shared words when they name none ("Basic model | HR, CI, p-value"); else "".
+
+    >>> heads = ["", "N of Participants Total", "N of Participants Men", "Mean Age (SD) Men"]
+    >>> spanned_group("N of Participants Men", heads), spanned_group("Mean Age (SD) Men", heads)
+    ('Men', '')
+    >>> spanned_group("Basic model HR", ["Basic model HR", "Basic model CI", "Basic model p"])
+    'Basic model'
+    """
+    words = name.split()
+    shared = 0
+    for other in headers:
+        theirs = other.split()
+        if other == name or not theirs or theirs[0] != words[0]:
+            continue
+        k = 0
+        while k < min(len(words), len(theirs)) - 1 and words[k] == theirs[k]:
+            k += 1
+        shared = max(shared, k)
+    if not shared:
+        return ""
+    rest, prefix = " ".join(words[shared:]), " ".join(words[:shared])
+    return rest if not form_hint([rest]) else prefix if not form_hint([prefix]) else ""
 
 
 def _spaced_row_numbers(block: Block, central: str | None = None) -> list[tuple[DraftNumber, str]]:

@@ -38,7 +38,9 @@ _REL = r"([<>=≤≥])"
 #: "Table 2", "VL >5.000 copies/ml").
 _BEFORE = re.compile(
     r"(?:\b(?:Day|day|D|Table|Figure|Fig\.|Patient|patient|grade|Grade|type|Type)\s*|"
-    r"[A-Za-z\-/]|[<>≤≥]\s*)$"
+    r"[A-Za-z\-/]|[<>≤≥]\s*|"
+    # a threshold or an age bracket in words: "BMI greater than or equal to 25", "aged 24-60 y"
+    r"\b(?:than|equal\s+to|at\s+least|at\s+most|[Aa]ged)\s+)$"
 )
 
 SKIP = "skip"  # consumed, not a published number (a reference range, a citation)
