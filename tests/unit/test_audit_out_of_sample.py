@@ -164,3 +164,38 @@ def test_statistic_header_spanning_group_columns_and_thresholds_in_words():
         ("mean_sd", {"mean": 41.1, "sd": 8.4}, "yes_loss", "men"),
     ]
     assert got[5][2] == "no_loss"  # "No" answering the row's question is a word, "No." is not
+
+
+WALKER_LIKE = """Results
+
+The risk ratio of an adverse event (of any type) was 1.0083 (95% CI: 0.5817 to 1.7480; p = 0.9764). The mean dose was 1252.5 mg (SD±1862.0) for the MP arm. The median time was 61 days (range = 14–105) after enrolment. Of these, fifty-two percent (12 of 23) and 67% (two of three) relapsed.
+"""
+
+
+def test_prose_forms_of_walker2011():
+    # walker2011, measured out of sample after the fixes above: a CI bracket going on with
+    # "; p = ...", "X unit (SD±Y)", "(range = a–b)", "P% (k of N)" with number words
+    got = [(e["statistic"], e["values"]) for e in draft_entries(WALKER_LIKE)]
+    assert got == [
+        ("value", {"value": 1.0083, "ci_low": 0.5817, "ci_high": 1.748}),
+        ("p_value", {"p": 0.9764}),
+        ("mean_sd", {"mean": 1252.5, "sd": 1862.0}),
+        ("median", {"median": 61, "min": 14, "max": 105}),
+        ("count_of_total", {"count": 12, "total": 23, "pct": 52}),
+        ("count_of_total", {"count": 2, "total": 3, "pct": 67}),
+    ]
+
+
+def test_sub_rows_under_a_merged_label_cell_and_a_range_printed_with_its_width():
+    # walker2011 Table 1: "Median Age [years (Range; min-max)] | Female | 39 (19;35–54)" then
+    # " | Male | 40 (43;22–65)" (the merged cell exported empty), "Reaction Type | Skin Only"
+    text = (
+        "Table 1. Baseline.\n\n\t\tA (n = 22)\tB (n = 20)\n"
+        "Median Age [years (Range; min-max)]\tFemale\t39 (19;35–54)\t17.5 (25;17–42)\n"
+        "\tMale\t40 (43;22–65)\t28.5 (48;16–64)\n"
+        "Reaction Type\tSkin Only\t4\t4\n"
+        "\tNerves Only\t10\t3\n"
+    )
+    got = [(e["variable"], e["statistic"], e["values"]) for e in draft_entries(text)]
+    assert got[2] == ("age_years_min_max_male", "median", {"median": 40, "min": 22, "max": 65})
+    assert [v for v, *_ in got[4:]] == ["reaction_type_skin_only"] * 2 + ["reaction_type_nerves_only"] * 2

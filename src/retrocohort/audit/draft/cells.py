@@ -66,6 +66,9 @@ _FORMS = {
     "pct_paren": rf"({NUM})\s*%\s*[(\[]\s*({NUM})\s*[)\]]",
     "single": rf"({NUM})",
     "to_one": rf"({NUM})\s*:\s*1",
+    # "39 (19;35–54)" under "Median Age [years (Range; min-max)]": the range's width, then min–max,
+    # read as such when the width is max - min (a check that needs no hint from the label)
+    "width_range": rf"({NUM})\s*[(\[]\s*({NUM})\s*;\s*({NUM}){_DASH}({NUM})\s*[)\]]",
 }
 _CELL = {k: re.compile(rf"^(?:{v})$") for k, v in _FORMS.items()}
 _INTERVAL_START = re.compile(rf"^(?:{_FORMS['interval']})")
@@ -285,6 +288,8 @@ def parse_cell(
     ('p_value', '<', {'p': 0.001})
     >>> parse_cell("1,234 (71·0)").values, parse_cell("NA")
     ({'count': 1234.0, 'pct': 71.0}, None)
+    >>> parse_cell("39 (19;35–54)", ["Median Age [years (Range; min-max)]"]).values
+    {'median': 39.0, 'min': 35.0, 'max': 54.0}
     >>> parse_cell("40,7", pct_column=True).values, parse_cell("77.9% (1)").form, parse_cell("1.3: 1").values
     ({'pct': 40.7}, '% (k)', {'value': 1.3})
     """
@@ -296,6 +301,13 @@ def parse_cell(
             return Cell("count_of_total", "n/N (%)" if "pct" in v else "n/N", v, d)
     if m := _CELL["interval"].match(cell):
         return _interval(m, hint)
+    if m := _CELL["width_range"].match(cell):  # read when its width is its max - min
+        v, d = _vals(value=m.group(1), width=m.group(2), min=m.group(3), max=m.group(4))
+        if abs(v["max"] - v["min"] - v["width"]) <= 10 ** -max(d["min"], d["max"], d["width"]) / 2:
+            central = "mean" if "mean" in hint else "median"
+            v = {central: v["value"], "min": v["min"], "max": v["max"]}
+            d = {central: d["value"], "min": d["min"], "max": d["max"]}
+            return Cell(central, f"{central} (range; min–max)", v, d)
     if m := _CELL["pm"].match(cell):
         v, d = _vals(mean=m.group(1), sd=m.group(2))
         return Cell("mean_sd", "mean ± SD", v, d)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from retrocohort.audit.draft.cells import (
@@ -70,7 +71,7 @@ _STOP = {
     "who",
 }
 _ROW_N = re.compile(r"\(\s*n\s*=\s*(\d+)\s*\)")
-_LABEL_STOP = _STOP - {"patients", "patient", "cases", "all"} | {
+_LABEL_STOP = _STOP - {"patients", "patient", "cases", "all", "only"} | {
     "median",
     "mean",
     "iqr",
@@ -400,6 +401,31 @@ def _plain_prose(number: DraftNumber) -> DraftNumber:
     return number
 
 
+def _is_label(cell: str) -> bool:
+    return bool(cell.strip()) and bool(re.search(r"[^\W\d_]", cell)) and parse_cell(cell) is None
+
+
+def continued_label(block: Block, leads: dict[str, str]) -> Block:
+    """A table row whose label spans two columns ("Sex | Female") sets its table's group label
+    in ``leads``; a following row whose first cell is empty and whose second is a label (" |
+    Male") is that group's next sub-row, printed under a merged cell: its first cell becomes the
+    group label, so "Median Age [years (Range; min-max)] | Female" and " | Male" are both ages.
+
+    >>> leads = {}
+    >>> b = continued_label(Block("Table 1", "row", "", 3, cells=("Age, median (range)", "Female", "39")), leads)
+    >>> continued_label(Block("Table 1", "row", "", 4, cells=("", "Male", "40")), leads).cells
+    ('Age, median (range)', 'Male', '40')
+    """
+    cells = block.cells
+    if len(cells) > 2 and _is_label(cells[0]) and _is_label(cells[1]):
+        leads[block.where] = cells[0]
+    elif len(cells) > 2 and not cells[0].strip() and _is_label(cells[1]) and block.where in leads:
+        return replace(block, cells=(leads[block.where], *cells[1:]))
+    elif cells and _is_label(cells[0]):
+        leads.pop(block.where, None)
+    return block
+
+
 def _row_variable(label: str, where: str, worded: dict[str, str]) -> str:
     """The variable of a table row: its label's slug (:func:`label_slug`); a category label with
     no word of its own ("<5", "≥5 and <10", "1") is read under the last label of its table that
@@ -429,7 +455,10 @@ def _drafted_in_style(text: str) -> list[tuple[Block, dict[str, Any]]]:
             last_row[b.where] = max(last_row.get(b.where, 0), b.line)
     markers = {where: footnote_markers(lines, line) for where, line in last_row.items()}
     worded: dict[str, str] = {}  # per table, the last row label with a word of its own
+    leads: dict[str, str] = {}  # per table, the group label of the last two-column row label
     for block in blocks:
+        if block.kind == "row" and block.cells:
+            block = continued_label(block, leads)
         if block.kind == "section":
             worded[block.where] = row_label(block.cells) if block.cells else block.text
             continue

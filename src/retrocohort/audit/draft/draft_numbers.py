@@ -2,11 +2,15 @@
 
 Patterns, tried in this order (a character belongs to at most one number): a test statistic
 with its p ("t(18) = 2.31, p = .035", "χ2(1) = 6.2, p = 0.01", "F(2, 28) = 3.1, p < .05"); an
-odds/risk/hazard ratio with its 95% CI ("OR 2.1 (95% CI 1.1-4.0)"); a p-value ("p = 0.021",
+odds/risk/hazard ratio with its 95% CI ("OR 2.1 (95% CI 1.1-4.0)", "HR, 2.18; 95% CI, 1.44 to
+3.30", "HR 0.61 [0.42; 0.88]"; an unlabelled interval after a ratio named in its sentence is
+that ratio's CI, :func:`_ratio_in_sentence`); a p-value ("p = 0.021",
 "p < 0.001"); a count of a total with its percentage ("19/21 patients (90.5%)") or without
 ("19/21"); a count with its percentage ("13 (62%)", "three patients (14.3%)"); a mean and SD ("12.6 ± 3.1", "mean 2 (SD 1)"); a central value
 with an interval ("45.0 [33.0-58.0]", "45 years [IQR, 33-58]", "1.0 day (1, 2)"); a percentage;
-"n = 18"; then any other number or number word ("three", "Fifteen"), a count when whole.
+"n = 18"; then any other number or number word ("three", "Fifteen", "Thirty-six"), a count when
+whole. A percentage before its count ("42% (27)", "fifty-two percent (12 of 23)") is a count
+with its percentage; "95% CI" is a label, not a percentage.
 Every result says which of its fields are guesses (statistic, variable, test, design).
 """
 
@@ -90,21 +94,29 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
                 rf"(?:\s*\(\s*({NUM})\s*%\s*\))?"
             ),
         ),
+        (
+            "pct_of",  # "fifty-two percent (12 of 23)", "67% (two of three)"
+            re.compile(rf"({_COUNT})\s*(?:%|per\s*cent)\s*\(\s*({_COUNT})\s+of\s+({_COUNT})\s*\)", re.I),
+        ),
         ("pct_count", re.compile(rf"({NUM})\s*%\s*\(\s*(\d+)\s*\)")),  # "42% (27) had positive nodes"
         ("count_pct", re.compile(rf"({_COUNT})(?:\s+[A-Za-z-]+){{0,3}}?\s*\(\s*({NUM})\s*(%)?\s*\)", re.I)),
         (
             "mean_sd",
             re.compile(
                 rf"({NUM})\s*(?:±|\+/-|\+-)\s*({NUM})|"
-                rf"\bmean\s*({NUM})\s*\(\s*SD\s*[=:,]?\s*({NUM})\s*\)",
+                rf"\bmean\s*({NUM})\s*\(\s*SD\s*[=:,]?\s*({NUM})\s*\)|"
+                # "1252.5 mg (SD±1862.0)", "12.6 (SD 3.1)": a value, its unit, its SD in brackets
+                rf"({NUM})(?:\s*[A-Za-zµ/%][\w/%]*)?\s*\(\s*SD\s*(?:±|[=:,])?\s*({NUM})\s*\)",
                 re.I,
             ),
         ),
         (
             "interval",
             re.compile(
-                rf"({NUM})(?:\s*[A-Za-zµ/%][A-Za-zµ/%0-9²³]*){{0,2}}\s*[\[(]\s*(?:IQR|range|(?P<ci>{CI_LABEL}))?[,:]?\s*"
-                rf"({NUM})(?:{DASH}|\s*,\s*)({NUM})\s*[\])]"
+                rf"(?P<c>{NUM})(?:\s*[A-Za-zµ/%][A-Za-zµ/%0-9²³]*){{0,2}}\s*[\[(]\s*"
+                rf"(?:IQR|(?P<range>range)|(?P<ci>{CI_LABEL}))?\s*[,:=]?\s*"
+                # the bracket closes, or goes on with its p-value: "(95% CI: 0.58 to 1.75; p = 0.98)"
+                rf"(?P<lo>{NUM})(?:{DASH}|\s*,\s*)(?P<hi>{NUM})\s*(?:[\])]|(?=;\s*[pP]\b))"
             ),
         ),
         ("citation", re.compile(r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]")),
@@ -210,6 +222,13 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
         if v["count"] > v["total"] or d["count"] or d["total"]:
             return None
         return DraftNumber("count_of_total", v, d, printed, col)
+    if kind == "pct_of":
+        v, d = _values(count=g[1], total=g[2], pct=g[0])
+        if v["count"] > v["total"] or v["pct"] > 100 or d["count"] or d["total"]:
+            return None
+        return DraftNumber(
+            "count_of_total", v, d, printed, col, extra={"note": "percentage printed before its count"}
+        )
     if kind == "pct_count":
         v, d = _values(count=g[1], pct=g[0])
         if v["pct"] > 100:
@@ -225,21 +244,26 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
             return None
         return DraftNumber("count_pct", v, d, printed, col)
     if kind == "mean_sd":
-        v, d = _values(mean=g[0] or g[2], sd=g[1] or g[3])
+        v, d = _values(mean=g[0] or g[2] or g[4], sd=g[1] or g[3] or g[5])
         return DraftNumber("mean_sd", v, d, printed, col)
     if kind == "interval":
         if re.search(r"[A-Za-z]$", text[: m.start()]):
             return None  # "mm3 (IQR: 54–189)": the 3 belongs to a unit, not a median
         key = _keyword_before(text, m.start())
         ratio = _ratio_in_sentence(text, m.start())
-        if m.group("ci") or (ratio and not key):
-            v, d = _values(value=g[0], ci_low=g[2], ci_high=g[3])
+        if m.group("ci") or (ratio and not key and not m.group("range")):
+            v, d = _values(value=m.group("c"), ci_low=m.group("lo"), ci_high=m.group("hi"))
             if not v["ci_low"] <= v["ci_high"]:
                 return None
             named = f"{ratio} with its 95% CI" if ratio else "an estimate with its 95% CI"
             return DraftNumber("value", v, d, printed, col, extra={"note": named}, guesses=["statistic"])
         central = "mean" if key == "mean" else "median"
-        v, d = _values(**{central: g[0], "q1": g[2], "q3": g[3]})
+        if m.group("range"):  # "61 days (range = 14–105)": a central value with its min and max
+            v, d = _values(**{central: m.group("c"), "min": m.group("lo"), "max": m.group("hi")})
+            if not v["min"] <= v[central] <= v["max"]:
+                return None
+            return DraftNumber(central, v, d, printed, col, guesses=[] if key else ["statistic"])
+        v, d = _values(**{central: m.group("c"), "q1": m.group("lo"), "q3": m.group("hi")})
         if not v["q1"] <= v["q3"] and "," not in m.group(0):
             return None
         return DraftNumber(f"{central}_iqr", v, d, printed, col, guesses=[] if key else ["statistic"])

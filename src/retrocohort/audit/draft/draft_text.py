@@ -4,7 +4,10 @@ The text a reviewer copies from a PDF or an HTML page: blank lines separate para
 section headings look like "3. Results" or "Results"; a table starts at a line "Table 2." (or
 "Table II", "TABLE 2:"), followed by its caption, header, one row per line and footnotes (lines
 starting with "*", "†", "a " or an abbreviation list "AOSD: ..."). Each block keeps the line and
-column where it starts so every number found in it can be located in the source.
+column where it starts so every number found in it can be located in the source. A label line
+longer than 120 characters is a table's only when delimited rows follow it (:func:`_rows_follow`).
+A row inside a table with a label and no value is kept as a "section" block (its label names the
+categories under it).
 """
 
 from __future__ import annotations
