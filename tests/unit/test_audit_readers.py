@@ -137,3 +137,25 @@ def test_jats_body_cell_spanning_columns_is_one_value(tmp_path):
     text = manuscript_text(xml)
     assert "Variable\tValue (n = 129)\tValue (n = 129)\nAge (years)\t73.74 ± 6.99\n" in text
     assert [e["printed"] for e in draft_study(text, "a.xml")["numbers"]] == ["73.74 ± 6.99"]
+
+
+def test_jats_table_kept_only_in_a_comment_is_read(tmp_path):
+    # audit25 out-of-sample (sorensen2005, PLOS Medicine 2005): older PLOS articles publish a
+    # table as an image and keep its markup in an XML comment, with HTML entities and
+    # colspan="0" ("span the rest") or a malformed colspan; no number was drafted from it
+    xml = tmp_path / "a.xml"
+    xml.write_text(
+        "<article><body><sec><title>Results</title><p>See the table.</p>"
+        "<table-wrap><label>Table 1</label><caption><title>Ages by sex</title></caption>"
+        '<graphic/><!-- <table><thead><tr><td>Group</td><td colspan="<0"><italic>N</italic> of people'
+        '</td><td colspan="0">Mean age (and SD)</td></tr><tr><td></td><td>Men</td><td>Women</td>'
+        "<td>Men</td><td>Women</td></tr></thead><tbody><tr><td>Yes, loss</td><td>1,205</td>"
+        "<td>193</td><td>41.1 (8.4)</td><td>42.0 (10.4)</td></tr><tr><td>No</td><td>NA</td>"
+        "<td>0.99&ndash;2.26</td><td></td><td></td></tr></tbody></table> --></table-wrap>"
+        "</sec></body></article>",
+        encoding="utf-8",
+    )
+    text = manuscript_text(xml)
+    assert "Group\tN of people\tN of people\tMean age (and SD)\tMean age (and SD)\n" in text
+    assert "Yes, loss\t1,205\t193\t41.1 (8.4)\t42.0 (10.4)\nNo\tNA\t0.99–2.26\n" in text
+    assert "<table>" not in text and "See the table." in text  # the comment is not prose

@@ -30,6 +30,27 @@ NUMBER_WORDS = {
         "fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 }
+_TENS = {
+    w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)
+}
+#: A number word above twenty as printed at a sentence start: "Thirty-six", "forty two", "Fifty".
+TENS_WORD = re.compile(
+    rf"\b({'|'.join(_TENS)})(?:[-\u2010\u2011 ](one|two|three|four|five|six|seven|eight|nine))?\b", re.I
+)
+
+
+def tens_word_value(text: str) -> int | None:
+    """The value of a number word from twenty to ninety-nine ("Thirty-six" -> 36), else None.
+
+    >>> tens_word_value("Thirty-six"), tens_word_value("fifty"), tens_word_value("six")
+    (36, 50, None)
+    """
+    m = TENS_WORD.fullmatch(text.strip())
+    if not m:
+        return None
+    return _TENS[m.group(1).lower()] + (NUMBER_WORDS[m.group(2).lower()] if m.group(2) else 0)
+
+
 _NUMBER = re.compile(r"\d*\.\d+|\d+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # A minus sign (hyphen-minus or U+2212) not after a digit: "± -3.1" is negative, "13-19" a range.
@@ -169,6 +190,7 @@ def printed_tokens(printed: str) -> set[str]:
     tokens |= {"0" + t for t in tokens if t.startswith(".")}  # ".035" as printed in APA style
     tokens |= {"-0" + t[1:] for t in tokens if t.startswith("-.")}
     tokens |= {str(NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in NUMBER_WORDS}
+    tokens |= {str(tens_word_value(m.group(0))) for m in TENS_WORD.finditer(text)}
     return tokens
 
 

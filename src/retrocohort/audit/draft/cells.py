@@ -66,6 +66,9 @@ _FORMS = {
     "pct_paren": rf"({NUM})\s*%\s*[(\[]\s*({NUM})\s*[)\]]",
     "single": rf"({NUM})",
     "to_one": rf"({NUM})\s*:\s*1",
+    # "39 (19;35–54)" under "Median Age [years (Range; min-max)]": the range's width, then min–max,
+    # read as such when the width is max - min (a check that needs no hint from the label)
+    "width_range": rf"({NUM})\s*[(\[]\s*({NUM})\s*;\s*({NUM}){_DASH}({NUM})\s*[)\]]",
 }
 _CELL = {k: re.compile(rf"^(?:{v})$") for k, v in _FORMS.items()}
 _INTERVAL_START = re.compile(rf"^(?:{_FORMS['interval']})")
@@ -80,6 +83,9 @@ _HINTS = (
     ("iqr", re.compile(r"\bIQR\b|\binter-?quartile|\bQ1\b|\bmedian\b", re.I)),
     ("mean", re.compile(r"\bmean\b|\bSD\b|±|\baverage\b", re.I)),
     ("pct", re.compile(r"%|\bn\s*\(\s*%\s*\)|\bno\.\s*\(\s*%\s*\)", re.I)),
+    # a column headed "N of Participants", "Number of patients", "No. of cases": counts, whatever
+    # a neighbouring header says ("Mean Age (and SD)")
+    ("count", re.compile(r"^\s*(?:n|no\.?|number)\s+of\b", re.I)),
 )
 #: A column header naming percentages only ("%", "Percent", "(%)"): its bare numbers are percentages.
 PCT_COLUMN = re.compile(r"^\s*\(?\s*(?:%|per\s*cent(?:age)?)\s*\)?\s*$", re.I)
@@ -205,6 +211,24 @@ def form_hint(hints: Sequence[str]) -> set[str]:
     return set()
 
 
+#: The form a column header names after its group ("Uninfected n = 29 n (%)", "Cases, mean (SD)").
+_FORM_WORDS = re.compile(
+    r"[,;]?\s*(?:\b(?:n|no\.?|number)\s*(?:/\s*N\s*)?\(\s*%\s*\)|"
+    r"\b(?:mean|median)\s*(?:[(\[]\s*(?:SD|IQR|range)\s*[)\]]|±\s*SD)|\(\s*%\s*\))",
+    re.I,
+)
+
+
+def strip_form(name: str) -> str:
+    """A column header's group name without the form it names ("Uninfected n (%)" -> "Uninfected",
+    "Cases, mean (SD)" -> "Cases"); "n (%)" alone -> "".
+
+    >>> strip_form("Uninfected n (%)"), strip_form("Cases, mean (SD)"), strip_form("n (%)")
+    ('Uninfected', 'Cases', '')
+    """
+    return re.sub(r"\s+", " ", _FORM_WORDS.sub(" ", name)).strip(" ,;:")
+
+
 def _vals(**tokens: str | None) -> tuple[dict[str, float], dict[str, int]]:
     values, decimals = {}, {}
     for key, token in tokens.items():
@@ -264,6 +288,8 @@ def parse_cell(
     ('p_value', '<', {'p': 0.001})
     >>> parse_cell("1,234 (71·0)").values, parse_cell("NA")
     ({'count': 1234.0, 'pct': 71.0}, None)
+    >>> parse_cell("39 (19;35–54)", ["Median Age [years (Range; min-max)]"]).values
+    {'median': 39.0, 'min': 35.0, 'max': 54.0}
     >>> parse_cell("40,7", pct_column=True).values, parse_cell("77.9% (1)").form, parse_cell("1.3: 1").values
     ({'pct': 40.7}, '% (k)', {'value': 1.3})
     """
@@ -275,6 +301,13 @@ def parse_cell(
             return Cell("count_of_total", "n/N (%)" if "pct" in v else "n/N", v, d)
     if m := _CELL["interval"].match(cell):
         return _interval(m, hint)
+    if m := _CELL["width_range"].match(cell):  # read when its width is its max - min
+        v, d = _vals(value=m.group(1), width=m.group(2), min=m.group(3), max=m.group(4))
+        if abs(v["max"] - v["min"] - v["width"]) <= 10 ** -max(d["min"], d["max"], d["width"]) / 2:
+            central = "mean" if "mean" in hint else "median"
+            v = {central: v["value"], "min": v["min"], "max": v["max"]}
+            d = {central: d["value"], "min": d["min"], "max": d["max"]}
+            return Cell(central, f"{central} (range; min–max)", v, d)
     if m := _CELL["pm"].match(cell):
         v, d = _vals(mean=m.group(1), sd=m.group(2))
         return Cell("mean_sd", "mean ± SD", v, d)

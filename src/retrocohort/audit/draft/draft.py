@@ -26,8 +26,8 @@ from retrocohort.audit.draft.cells import (
     group_header,
     label_end,
     number_style,
-    parse_cell,
     parse_cells,
+    strip_form,
 )
 from retrocohort.audit.draft.cells import number_value as cell_number
 from retrocohort.audit.draft.draft_numbers import DraftNumber, find_numbers
@@ -36,8 +36,14 @@ from retrocohort.audit.draft.output import (
     draft_yaml as draft_yaml,
 )  # re-exported: the CLI and tests import it here
 from retrocohort.audit.draft.output import loadable, plain_printed
+from retrocohort.audit.draft.row_labels import (
+    continued_label,
+    row_label,
+    spanned_group,
+    transposed_n,
+)
 from retrocohort.audit.draft.table_totals import ShareRow, column_shares, footnote_denominator
-from retrocohort.audit.draft.tables import defined, footnote_markers
+from retrocohort.audit.draft.tables import defined, footnote_markers, join_ci_columns
 from retrocohort.audit.published import PublishedStudy
 
 _STOP = {
@@ -69,9 +75,7 @@ _STOP = {
     "who",
 }
 _ROW_N = re.compile(r"\(\s*n\s*=\s*(\d+)\s*\)")
-_LABEL_STOP = _STOP - {"patients", "patient", "cases", "all"} | {
-    "n",
-    "no",
+_LABEL_STOP = _STOP - {"patients", "patient", "cases", "all", "only"} | {
     "median",
     "mean",
     "iqr",
@@ -90,8 +94,15 @@ def label_slug(text: str, *, stop: bool = True, limit: int = 5) -> str:
     ('ventilator_free_days_28_d', 'male_sex')
     >>> label_slug("Non-survivors", stop=False), label_slug("Ferritin (µg/L) (20.0–300.0) *")
     ('non_survivors', 'ferritin_ug_l')
+    >>> label_slug("No, loss"), label_slug("Deaths, No. (%)"), label_slug("Deaths, no (%)")
+    ('no_loss', 'deaths', 'deaths')
+    >>> label_slug("N classification > 1"), label_slug("Male, n/N (%)"), label_slug("Deaths, n")
+    ('n_classification_1', 'male', 'deaths')
     """
     text = re.sub(r"\([^()]*\d[^()]*\)\s*[*†‡]*", " ", text)  # "(n = 18)", "(4.0–10.0) *"
+    # "No." and "No (%)" abbreviate "number"; "No, loss" answers the row's question: a word
+    # "n (%)", "n/N", "n = 18", a trailing ", n" name the count; "N classification" is a name
+    text = re.sub(r"\b[Nn][Oo]\.|\b[Nn][Oo]\s*(?=\(\s*%)|\b[nN]\s*(?=[(=:/]|$)", " ", text)
     lowered = text.lower().replace("µ", "u").replace("μ", "u")
     words = [w.replace("-", "_") for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", lowered)]
     words = [w for w in words if not stop or w not in _LABEL_STOP][:limit]
@@ -107,7 +118,7 @@ def _as_number(cell: Cell, raw: str, column: int, extra: dict[str, Any]) -> Draf
     (:func:`plain_printed`), with its unit and category (see :class:`Cell`) in ``extra``."""
     printed, note = plain_printed(raw, cell.values, cell.decimals)
     if note:
-        extra = {**extra, "note": note}
+        extra = {**extra, "note": "; ".join(x for x in (extra.get("note"), note) if x)}
     if cell.unit:
         extra = {**extra, "unit": cell.unit}
     if cell.category:
@@ -170,51 +181,6 @@ def not_a_count(cell: Cell, n: int | None, central: str | None) -> Cell:
     return Cell(central, central, {central: value}, {central: cell.decimals[key]}, guessed=True)
 
 
-def row_label(cells: Sequence[str]) -> str:
-    """The label of a split row: its leading cells up to the first value, each once (a label
-    spanning two columns, merged cells repeated by the .docx/JATS readers, or a group label
-    beside its sub-label: "Renal allograft rejection" + "CAMR").
-
-    >>> row_label(["Age (yrs)", "Age (yrs)", "44 ±3"]), row_label(["Rejection", "CAMR", "-", "3"])
-    ('Age (yrs)', 'Rejection CAMR')
-    """
-    lead = []
-    for cell in cells:
-        if not cell.strip():
-            continue  # an empty cell under a label spanning rows
-        if not re.search(r"[^\W\d_]", cell) or parse_cell(cell) is not None:
-            break
-        lead.append(cell)
-    return " ".join(dict.fromkeys(c for c in lead or cells[:1] if c))
-
-
-#: A column of a transposed table holding each row's number of patients ("Subjects", "n",
-#: "No. of patients"): its rows are groups of patients, its other columns variables.
-_N_COLUMN = re.compile(
-    r"^\s*(?:n|no\.?|number|subjects|patients|participants|cases)(?:\s+of\s+\w+)?\s*$", re.I
-)
-
-
-def _transposed_n(cells: Sequence[str], headers: Sequence[str]) -> tuple[int, int] | None:
-    """(column, n) of a row of a transposed table: the cell under a header naming the patients
-    ("Subjects", "n") that reads as a whole count; None when there is no such column.
-
-    >>> _transposed_n(["Signa", "12", "55.5 (42–75)"], ["Model", "Subjects", "Age*"])
-    (1, 12)
-    """
-    for j, (cell, head) in enumerate(zip(cells, headers, strict=False)):
-        if j and _N_COLUMN.match(clean_header(head)):
-            parsed = parse_cell(cell)
-            if parsed is not None and parsed.statistic == "count":
-                return j, int(parsed.values["count"])
-    return None
-
-
-def clean_header(text: str) -> str:
-    """A header without its footnote markers ("Subjects*" -> "Subjects")."""
-    return group_header(text)[0]
-
-
 def _split_row_numbers(
     block: Block, central: str | None = None, markers: dict[str, str] | None = None
 ) -> list[tuple[DraftNumber, str]]:
@@ -223,15 +189,16 @@ def _split_row_numbers(
     A label or header marked with a footnote marker takes the footnote's definition as its
     first hint (:func:`~retrocohort.audit.draft.tables.defined`: "Age (year)*" under "* Median
     (range)" is a median with its range). In a transposed table (a column of patients,
-    :func:`_transposed_n`) the row's n is that cell's count, given to the row's summary cells
+    :func:`~retrocohort.audit.draft.row_labels.transposed_n`) the row's n is that cell's count, given to the row's summary cells
     (medians, means, percentages, the counts of a named pair) but not to its other bare counts,
     which need not count patients ("MRI sessions")."""
     markers = markers or {}
     label = row_label(block.cells)
     row_n = _ROW_N.search(label)
-    transposed = _transposed_n(block.cells, block.headers) if block.headers else None
+    transposed = transposed_n(block.cells, block.headers) if block.headers else None
     found = []
-    for j, (text, column) in enumerate(zip(block.cells[1:], block.columns[1:], strict=True), start=1):
+    for j, text, joined in join_ci_columns(block.cells, block.headers):
+        column = block.columns[j]
         head = block.headers[j] if j < len(block.headers) else ""
         p_column = bool(P_COLUMN.search(head)) or (
             not block.headers and j == len(block.cells) - 1 > 1 and bool(P_COLUMN.search(block.header))
@@ -239,10 +206,10 @@ def _split_row_numbers(
         pct_column = bool(PCT_COLUMN.match(head))
         hints = [defined(label, markers), defined(head, markers), block.header]
         for cell, piece, offset in parse_cells(text, hints, p_column=p_column, pct_column=pct_column):
-            found.append((cell, piece, column + offset, head, j))
+            found.append((cell, piece, column + offset, head, j, joined))
     positional = _header_ns(block.header, [c for c, *_ in found]) if not block.headers else []
     out = []
-    for k, (cell, text, column, head, j) in enumerate(found):
+    for k, (cell, text, column, head, j, joined) in enumerate(found):
         name, n = group_header(head)
         n = n if block.headers else positional[k]
         if row_n:
@@ -250,8 +217,11 @@ def _split_row_numbers(
         elif transposed and n is None and j != transposed[0]:
             n = None if cell.statistic == "count" and not cell.category else transposed[1]
         cell = not_a_count(cell, n, central)
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"note": joined} if joined else {}
         if cell.statistic != "p_value":
+            name = strip_form(name)  # "Uninfected | n = 29 | n (%)": the group is "Uninfected"
+            if name and form_hint([name]):
+                name = spanned_group(name, [group_header(h)[0] for h in block.headers])
             if name and not P_COLUMN.search(head) and not form_hint([name]):
                 extra["group"] = label_slug(name, stop=False)
             if n is not None:
@@ -362,6 +332,24 @@ def _plain_prose(number: DraftNumber) -> DraftNumber:
     return number
 
 
+def _row_variable(label: str, where: str, worded: dict[str, str]) -> str:
+    """The variable of a table row: its label's slug (:func:`label_slug`); a category label with
+    no word of its own ("<5", "≥5 and <10", "1") is read under the last label of its table that
+    has one (the section row "TST (mm)", or "T classification*" printing its own trend HR), which
+    ``worded`` keeps per table and this updates.
+
+    >>> worded = {"Table 1": "TST (mm)"}
+    >>> _row_variable("≥5 and <10", "Table 1", worded), _row_variable("Male", "Table 1", worded)
+    ('tst_mm_5_10', 'male')
+    """
+    name = label_slug(label)
+    if not name.startswith("value"):
+        worded[where] = label
+    elif where in worded:
+        name = label_slug(f"{worded[where]} {label}")
+    return name
+
+
 def _drafted_in_style(text: str) -> list[tuple[Block, dict[str, Any]]]:
     out, used = [], Counter()
     central = stated_summary(text)
@@ -372,12 +360,20 @@ def _drafted_in_style(text: str) -> list[tuple[Block, dict[str, Any]]]:
         if b.kind == "row":
             last_row[b.where] = max(last_row.get(b.where, 0), b.line)
     markers = {where: footnote_markers(lines, line) for where, line in last_row.items()}
+    worded: dict[str, str] = {}  # per table, the last row label with a word of its own
+    leads: dict[str, str] = {}  # per table, the group label of the last two-column row label
     for block in blocks:
         if block.kind == "row" and block.cells:
+            block = continued_label(block, leads)
+        if block.kind == "section":
+            worded[block.where] = row_label(block.cells) if block.cells else block.text
+            continue
+        if block.kind == "row" and block.cells:
             found = _split_row_numbers(block, central, markers.get(block.where))
-            numbers = [(number, label_slug(label)) for number, label in found]
+            numbers = [(number, _row_variable(label, block.where, worded)) for number, label in found]
         elif block.kind == "row":
-            numbers = [(number, label_slug(label)) for number, label in _spaced_row_numbers(block, central)]
+            found = _spaced_row_numbers(block, central)
+            numbers = [(number, _row_variable(label, block.where, worded)) for number, label in found]
         else:
             numbers = [(_plain_prose(n), _variable(block, n)) for n in find_numbers(block.text)]
         for number, variable in numbers:

@@ -2,11 +2,15 @@
 
 Patterns, tried in this order (a character belongs to at most one number): a test statistic
 with its p ("t(18) = 2.31, p = .035", "χ2(1) = 6.2, p = 0.01", "F(2, 28) = 3.1, p < .05"); an
-odds/risk/hazard ratio with its 95% CI ("OR 2.1 (95% CI 1.1-4.0)"); a p-value ("p = 0.021",
+odds/risk/hazard ratio with its 95% CI ("OR 2.1 (95% CI 1.1-4.0)", "HR, 2.18; 95% CI, 1.44 to
+3.30", "HR 0.61 [0.42; 0.88]"; an unlabelled interval after a ratio named in its sentence is
+that ratio's CI, :func:`_ratio_in_sentence`); a p-value ("p = 0.021",
 "p < 0.001"); a count of a total with its percentage ("19/21 patients (90.5%)") or without
 ("19/21"); a count with its percentage ("13 (62%)", "three patients (14.3%)"); a mean and SD ("12.6 ± 3.1", "mean 2 (SD 1)"); a central value
 with an interval ("45.0 [33.0-58.0]", "45 years [IQR, 33-58]", "1.0 day (1, 2)"); a percentage;
-"n = 18"; then any other number or number word ("three", "Fifteen"), a count when whole.
+"n = 18"; then any other number or number word ("three", "Fifteen", "Thirty-six"), a count when
+whole. A percentage before its count ("42% (27)", "fifty-two percent (12 of 23)") is a count
+with its percentage; "95% CI" is a label, not a percentage.
 Every result says which of its fields are guesses (statistic, variable, test, design).
 """
 
@@ -18,24 +22,41 @@ from typing import Any
 
 from retrocohort.audit.draft.cells import decimal_comma
 from retrocohort.audit.draft.cells import number_value as cell_number
-from retrocohort.audit.published import NUMBER_WORDS
+from retrocohort.audit.published import NUMBER_WORDS, TENS_WORD, tens_word_value
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 #: In a decimal-comma paper (:func:`retrocohort.audit.draft.cells.number_style`) a comma before
 #: anything but exactly three digits is a decimal mark too ("29,7%", "p<0,05", "2,75").
 NUM_COMMA = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+|,(?!\d{3}(?!\d))\d+)?|\.\d+)"
 DASH = r"(?:\s*[–—−-]\s*|\s+to\s+)"
-_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+#: Number words: "Thirty-six" (:data:`~retrocohort.audit.published.TENS_WORD`, its groups made
+#: non-capturing) before "six", "Fifteen", ...
+_WORD = (
+    re.sub(r"\((?!\?)", "(?:", TENS_WORD.pattern.removeprefix(r"\b").removesuffix(r"\b"))
+    + "|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+)
 _COUNT = rf"(?:{NUM}|\b(?:{_WORD})\b)"
 _REL = r"([<>=≤≥])"
 #: Words or signs before a number that make it a label or a threshold, not a result ("Day 3",
 #: "Table 2", "VL >5.000 copies/ml").
 _BEFORE = re.compile(
     r"(?:\b(?:Day|day|D|Table|Figure|Fig\.|Patient|patient|grade|Grade|type|Type)\s*|"
-    r"[A-Za-z\-/]|[<>≤≥]\s*)$"
+    r"[A-Za-z\-/]|[<>≤≥]\s*|"
+    # a threshold or an age bracket in words: "BMI greater than or equal to 25", "aged 24-60 y"
+    r"\b(?:than|equal\s+to|at\s+least|at\s+most|[Aa]ged)\s+)$"
 )
 
 SKIP = "skip"  # consumed, not a published number (a reference range, a citation)
+
+#: A ratio as named in prose: "OR", "aHR", "IRR", "hazard ratio(s)", "odds ratio", "relative risk".
+RATIO = (
+    r"(?:a?OR|a?RR|a?HR|IRR|sHR|[Aa]djusted\s+(?:hazard|odds|risk)\s+ratios?|"
+    r"[Hh]azard\s+ratios?|[Oo]dds\s+ratios?|[Rr]isk\s+ratios?|[Rr]ate\s+ratios?|[Rr]elative\s+risks?)"
+)
+#: The label of a 95% confidence interval: "95% CI", "CI", "95% confidence interval", "95% confidence".
+CI_LABEL = r"(?:(?:95\s*%\s*)?(?:CI|confidence(?:\s+intervals?)?))"
+_RATIO_BEFORE = re.compile(rf"\b{RATIO}\b")
 
 
 def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N803
@@ -51,13 +72,21 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
             ),
         ),
         (
-            "ratio_ci",
+            "ratio_ci",  # "OR 2.1 (95% CI 1.1-4.0)", "HR, 2.18; 95% CI, 1.44 to 3.30", "HR = 0.42, 95% confidence
+            # 0.36–0.49", "hazard ratio for high/low heterogeneity, 2.2; 95% CI 1.4 to 3.3"
             re.compile(
-                rf"\b(a?OR|a?RR|a?HR)\s*[=:]?\s*({NUM})\s*[(\[,;]\s*95\s*%\s*CI[,:]?\s*({NUM})"
-                rf"{DASH}({NUM})\s*[)\]]?"
+                rf"\b({RATIO})\b[^\d;()\[\]]{{0,60}}?({NUM})\s*[(\[,;]?\s*{CI_LABEL}\s*[,:=]?\s*({NUM})"
+                rf"(?:{DASH}|\s*;\s*|\s*,\s+)({NUM})\s*[)\]]?"
             ),
         ),
-        ("p_value", re.compile(rf"\bp\s*(?:-?\s*value)?\s*{_REL}\s*({NUM})", re.I)),
+        (
+            "ratio_ci",  # "HR 0.61 [0.42; 0.88]", "OR 2.3 (1.1-4.8)": the bracket right after the ratio
+            re.compile(
+                rf"\b({RATIO})\b\s*[=:,]?\s*({NUM})\s*[(\[]\s*(?:{CI_LABEL}\s*[,:=]?\s*)?({NUM})"
+                rf"(?:{DASH}|\s*;\s*|\s*,\s+)({NUM})\s*[)\]]"
+            ),
+        ),
+        ("p_value", re.compile(rf"\bp\s*(?:-?\s*values?)?\s*{_REL}\s*({NUM})", re.I)),
         (
             "count_of_total",
             re.compile(
@@ -65,23 +94,33 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
                 rf"(?:\s*\(\s*({NUM})\s*%\s*\))?"
             ),
         ),
+        (
+            "pct_of",  # "fifty-two percent (12 of 23)", "67% (two of three)"
+            re.compile(rf"({_COUNT})\s*(?:%|per\s*cent)\s*\(\s*({_COUNT})\s+of\s+({_COUNT})\s*\)", re.I),
+        ),
+        ("pct_count", re.compile(rf"({NUM})\s*%\s*\(\s*(\d+)\s*\)")),  # "42% (27) had positive nodes"
         ("count_pct", re.compile(rf"({_COUNT})(?:\s+[A-Za-z-]+){{0,3}}?\s*\(\s*({NUM})\s*(%)?\s*\)", re.I)),
         (
             "mean_sd",
             re.compile(
                 rf"({NUM})\s*(?:±|\+/-|\+-)\s*({NUM})|"
-                rf"\bmean\s*({NUM})\s*\(\s*SD\s*[=:,]?\s*({NUM})\s*\)",
+                rf"\bmean\s*({NUM})\s*\(\s*SD\s*[=:,]?\s*({NUM})\s*\)|"
+                # "1252.5 mg (SD±1862.0)", "12.6 (SD 3.1)": a value, its unit, its SD in brackets
+                rf"({NUM})(?:\s*[A-Za-zµ/%][\w/%]*)?\s*\(\s*SD\s*(?:±|[=:,])?\s*({NUM})\s*\)",
                 re.I,
             ),
         ),
         (
             "interval",
             re.compile(
-                rf"({NUM})(?:\s*[A-Za-zµ/%][A-Za-zµ/%0-9²³]*){{0,2}}\s*[\[(]\s*(?:IQR|range)?[,:]?\s*({NUM})"
-                rf"(?:{DASH}|\s*,\s*)({NUM})\s*[\])]"
+                rf"(?P<c>{NUM})(?:\s*[A-Za-zµ/%][A-Za-zµ/%0-9²³]*){{0,2}}\s*[\[(]\s*"
+                rf"(?:IQR|(?P<range>range)|(?P<ci>{CI_LABEL}))?\s*[,:=]?\s*"
+                # the bracket closes, or goes on with its p-value: "(95% CI: 0.58 to 1.75; p = 0.98)"
+                rf"(?P<lo>{NUM})(?:{DASH}|\s*,\s*)(?P<hi>{NUM})\s*(?:[\])]|(?=;\s*[pP]\b))"
             ),
         ),
         ("citation", re.compile(r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]")),
+        ("ci_level", re.compile(r"\b\d{2}(?:\.\d)?\s*%\s*(?:CI\b|[Cc]onfidence)")),  # "95% CI": a label
         ("percentage", re.compile(rf"(?:{_REL}\s*)?({NUM})\s*%")),
         ("n", re.compile(rf"\bn\s*=\s*({NUM})")),
         ("single", re.compile(rf"({_COUNT})", re.I)),
@@ -112,6 +151,8 @@ def number_value(token: str) -> tuple[float, int]:
     word = token.strip().lower()
     if word in NUMBER_WORDS:
         return float(NUMBER_WORDS[word]), 0
+    if (tens := tens_word_value(word)) is not None:
+        return float(tens), 0
     return cell_number(token)
 
 
@@ -135,10 +176,25 @@ def _keyword_before(text: str, start: int) -> str | None:
     return "median" if found[-1].group(1).lower() == "median" else "mean"
 
 
+def _ratio_in_sentence(text: str, start: int) -> str | None:
+    """The ratio named earlier in the sentence that ``start`` is in ("the hazard ratios (with
+    95% confidence intervals) were 0.84 (0.49–1.48) for ..., 1.86 (1.22–2.87) for ..."), or
+    None: an unlabelled interval after it is that ratio's 95% CI.
+
+    >>> _ratio_in_sentence("Median age 61. The HR being 2.13 (1.22–3.71)", 34)
+    'HR'
+    >>> _ratio_in_sentence("The HR was 2. The median age was 61 (52–70)", 33) is None
+    True
+    """
+    ends = [m.end() for m in re.finditer(r"(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)\.\s+(?=[A-Z])", text[:start])]
+    found = list(_RATIO_BEFORE.finditer(text, ends[-1] if ends else 0, start))
+    return found[-1].group(0) if found else None
+
+
 def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
     g = m.groups()
     printed, col = m.group(0).strip(), m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-    if kind in ("reference_range", "citation"):
+    if kind in ("reference_range", "citation", "ci_level"):
         return SKIP
     if kind == "test_result":
         family = {"χ2": "chi2", "χ²": "chi2", "X2": "chi2"}.get(g[0], g[0])
@@ -154,6 +210,8 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
         )
     if kind == "ratio_ci":
         v, d = _values(value=g[1], ci_low=g[2], ci_high=g[3])
+        if not v["ci_low"] <= v["ci_high"]:
+            return None
         return DraftNumber("value", v, d, printed, col, extra={"note": f"{g[0]} with its 95% CI"})
     if kind == "p_value":
         v, d = _values(p=g[1])
@@ -164,6 +222,20 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
         if v["count"] > v["total"] or d["count"] or d["total"]:
             return None
         return DraftNumber("count_of_total", v, d, printed, col)
+    if kind == "pct_of":
+        v, d = _values(count=g[1], total=g[2], pct=g[0])
+        if v["count"] > v["total"] or v["pct"] > 100 or d["count"] or d["total"]:
+            return None
+        return DraftNumber(
+            "count_of_total", v, d, printed, col, extra={"note": "percentage printed before its count"}
+        )
+    if kind == "pct_count":
+        v, d = _values(count=g[1], pct=g[0])
+        if v["pct"] > 100:
+            return None
+        return DraftNumber(
+            "count_pct", v, d, printed, col, extra={"note": "percentage printed before its count"}
+        )
     if kind == "count_pct":
         if not g[2]:
             return None
@@ -172,14 +244,26 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
             return None
         return DraftNumber("count_pct", v, d, printed, col)
     if kind == "mean_sd":
-        v, d = _values(mean=g[0] or g[2], sd=g[1] or g[3])
+        v, d = _values(mean=g[0] or g[2] or g[4], sd=g[1] or g[3] or g[5])
         return DraftNumber("mean_sd", v, d, printed, col)
     if kind == "interval":
         if re.search(r"[A-Za-z]$", text[: m.start()]):
             return None  # "mm3 (IQR: 54–189)": the 3 belongs to a unit, not a median
         key = _keyword_before(text, m.start())
+        ratio = _ratio_in_sentence(text, m.start())
+        if m.group("ci") or (ratio and not key and not m.group("range")):
+            v, d = _values(value=m.group("c"), ci_low=m.group("lo"), ci_high=m.group("hi"))
+            if not v["ci_low"] <= v["ci_high"]:
+                return None
+            named = f"{ratio} with its 95% CI" if ratio else "an estimate with its 95% CI"
+            return DraftNumber("value", v, d, printed, col, extra={"note": named}, guesses=["statistic"])
         central = "mean" if key == "mean" else "median"
-        v, d = _values(**{central: g[0], "q1": g[1], "q3": g[2]})
+        if m.group("range"):  # "61 days (range = 14–105)": a central value with its min and max
+            v, d = _values(**{central: m.group("c"), "min": m.group("lo"), "max": m.group("hi")})
+            if not v["min"] <= v[central] <= v["max"]:
+                return None
+            return DraftNumber(central, v, d, printed, col, guesses=[] if key else ["statistic"])
+        v, d = _values(**{central: m.group("c"), "q1": m.group("lo"), "q3": m.group("hi")})
         if not v["q1"] <= v["q3"] and "," not in m.group(0):
             return None
         return DraftNumber(f"{central}_iqr", v, d, printed, col, guesses=[] if key else ["statistic"])

@@ -4,7 +4,10 @@ The text a reviewer copies from a PDF or an HTML page: blank lines separate para
 section headings look like "3. Results" or "Results"; a table starts at a line "Table 2." (or
 "Table II", "TABLE 2:"), followed by its caption, header, one row per line and footnotes (lines
 starting with "*", "†", "a " or an abbreviation list "AOSD: ..."). Each block keeps the line and
-column where it starts so every number found in it can be located in the source.
+column where it starts so every number found in it can be located in the source. A label line
+longer than 120 characters is a table's only when delimited rows follow it (:func:`_rows_follow`).
+A row inside a table with a label and no value is kept as a "section" block (its label names the
+categories under it).
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ _END = ("references", "supplementary materials", "author contributions", "fundin
 @dataclass(frozen=True)
 class Block:
     """One located piece of text: ``where`` in the published-numbers vocabulary ("abstract",
-    "results text, paragraph 3", "Table 2", ...), ``kind`` ("title", "prose", "caption", "row"),
+    "results text, paragraph 3", "Table 2", ...), ``kind`` ("title", "prose", "caption", "row", "section": a
+    table row with a label and no value, "TST (mm)" over its categories),
     the text, its 1-based line and 0-based column; ``header`` is the table's header line. A row
     of a pipe, tab or multi-space table also has its ``cells`` with their ``columns`` (0-based
     offsets in the line) and the ``headers`` of its columns (header rows joined)."""
@@ -108,8 +112,9 @@ def _table_line(
                 Block(table, "row", row, line, 0, header, tuple(cells), tuple(columns), tuple(headers))
             )
             return header, headers
-        if has_rows:
-            return header, headers  # a section row ("Comorbidities") inside the table
+        if has_rows:  # a section row ("Comorbidities") inside the table: no number, its label kept
+            blocks.append(Block(table, "section", row, line, 0, header, tuple(cells), tuple(columns)))
+            return header, headers
         if row[:1].isspace() and "|" not in row and "\t" not in row:
             cells = ["", *cells]  # a header indented past the (empty) label column
         return f"{header} {' '.join(cells)}".strip(), merge_header(headers, cells)
@@ -118,6 +123,8 @@ def _table_line(
     elif not re.search(r"\d\s*[%)\]*†‡§]*\s*$", row) or not re.search(r"\d", _GROUP_N.sub("", row)):
         if not has_rows:
             header = f"{header} {row.strip()}".strip()
+        else:  # a section row ("TST (mm)") inside the table: no number, its label kept
+            blocks.append(Block(table, "section", row.strip(), line))
     else:
         blocks.append(Block(table, "row", row, line, 0, header, (), (), tuple(headers)))
     return header, headers
@@ -126,6 +133,14 @@ def _table_line(
 def _delimited(blocks: list[Block], table: str) -> bool:
     """The table has rows split on tabs or pipes."""
     return any(b.where == table and b.kind == "row" and ("\t" in b.text or "|" in b.text) for b in blocks)
+
+
+def _rows_follow(paragraphs: list[tuple[int, list[str]]], k: int) -> bool:
+    """The paragraph after the ``k``-th (or its own second line) holds tab- or pipe-delimited
+    rows: a long label line above them is a table's caption (a PLOS Medicine caption runs to 250
+    characters), not prose that starts with "Table 1 shows"."""
+    lines = paragraphs[k][1][1:] or (paragraphs[k + 1][1] if k + 1 < len(paragraphs) else [])
+    return any("\t" in x or "|" in x for x in lines)
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -139,14 +154,14 @@ def split_blocks(text: str) -> list[Block]:
     section, counts, table, header = (None if headed else "results text"), {}, None, ""
     headers: list[str] = []
     title_done = not headed
-    for start, para in paragraphs:
+    for k, (start, para) in enumerate(paragraphs):
         first = para[0].strip()
         if len(para) == 1 and first.lower() in _END:
             break
         if len(para) == 1 and (sec := _section(first)):
             section, table = sec, None
             continue
-        if (m := TABLE_LABEL.match(first)) and len(first) < 120:
+        if (m := TABLE_LABEL.match(first)) and (len(first) < 120 or _rows_follow(paragraphs, k)):
             table, header, headers = f"Table {table_number(m.group(1))}", "", []
             if m.group(2):
                 blocks.append(Block(table, "caption", m.group(2), start, len(first) - len(m.group(2))))

@@ -101,13 +101,21 @@ def _pairs(row: ShareRow) -> list[tuple[dict[str, Any], dict[str, Any]]]:
 
 
 def _sections(rows: Sequence[ShareRow]) -> list[list[ShareRow]]:
-    """Runs of rows on consecutive lines: a line between two rows is a section row."""
+    """Runs of rows on consecutive lines holding a count and its percentage: a line between two
+    rows is a section row, and so is a row with numbers but no count-percentage pair (a section
+    row printing its own statistics, "T classification* | | | 1.22/class | 1.02–1.46"): it ends
+    the run before it and is in none."""
     out: list[list[ShareRow]] = []
+    previous = None
     for row in rows:
-        if out and row.line == out[-1][-1].line + 1:
+        if not _pairs(row):
+            previous = None
+            continue
+        if out and previous is not None and row.line == previous.line + 1:
             out[-1].append(row)
         else:
             out.append([row])
+        previous = row
     return out
 
 

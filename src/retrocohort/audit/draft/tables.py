@@ -105,3 +105,49 @@ def defined(text: str, markers: dict[str, str]) -> str:
     """
     m = _TRAILING_MARK.search(text)
     return f"{text} {markers[m.group(1)]}" if m and m.group(1) in markers else text
+
+
+_CI_HEAD = re.compile(r"\bCI\b|\bconfidence\b", re.I)
+_BARE = r"[-−]?(?:\d[\d,]*(?:[.·]\d+)?|[.·]\d+)"
+_BARE_NUMBER = re.compile(rf"^\s*{_BARE}\s*$")
+_BARE_INTERVAL = re.compile(rf"^\s*({_BARE})\s*(?:[–—-]|\bto\b|[;,])\s*({_BARE})\s*$")
+
+
+def join_ci_columns(cells: Sequence[str], headers: Sequence[str]) -> list[tuple[int, str, str]]:
+    """(first column, cell text, note) of each value of a split row, an estimate and its 95%
+    confidence interval printed in adjacent columns joined into one cell "1.49 (95% CI
+    0.99–2.26)": a bare number followed by a bare interval under a header naming a CI
+    ("HR | Confidence Interval | p-value") or by two bare numbers under two such headers ("HR |
+    95% CI Low | 95% CI High"). Every other cell is kept as printed, with no note. Column 0 (the
+    label) is not returned.
+
+    >>> join_ci_columns(["Age", "1.03", "1.01", "1.06", "0.013"], ["", "HR", "95% CI Low", "95% CI High", "p"])[0]
+    (1, '1.03 (95% CI 1.01–1.06)', "an estimate and its 95% CI printed in columns 'HR', '95% CI Low', '95% CI High'")
+    >>> [c for _, c, _ in join_ci_columns(["No", "1.00", "NA", "NA"], ["", "HR", "CI", "p"])]
+    ['1.00', 'NA', 'NA']
+    """
+    heads = [*headers, *[""] * (len(cells) - len(headers))]
+    out: list[tuple[int, str, str]] = []
+    j = 1
+    while j < len(cells):
+        text = cells[j]
+        joined = None
+        if _BARE_NUMBER.match(text) and not _CI_HEAD.search(heads[j]) and j + 1 < len(cells):
+            if _CI_HEAD.search(heads[j + 1]) and (m := _BARE_INTERVAL.match(cells[j + 1])):
+                joined = (f"{text.strip()} (95% CI {m.group(1)}–{m.group(2)})", j + 2)
+            elif (
+                j + 2 < len(cells)
+                and _CI_HEAD.search(heads[j + 1])
+                and _CI_HEAD.search(heads[j + 2])
+                and _BARE_NUMBER.match(cells[j + 1])
+                and _BARE_NUMBER.match(cells[j + 2])
+            ):
+                joined = (f"{text.strip()} (95% CI {cells[j + 1].strip()}–{cells[j + 2].strip()})", j + 3)
+        if joined is None:
+            out.append((j, text, ""))
+            j += 1
+            continue
+        names = ", ".join(f"'{h.strip()}'" for h in heads[j : joined[1]])
+        out.append((j, joined[0], f"an estimate and its 95% CI printed in columns {names}"))
+        j = joined[1]
+    return out
