@@ -91,7 +91,8 @@ def test_the_default_layout_is_unchanged(frame):
     table = build_declared_table(_stats(frame, _config()), "table1", _config(), n_patients=5)
     assert table.columns[:2] == ["Characteristic", "Overall (n = 5)"]
     assert table.rows[0].cells[0] == "Gender (male), n (%)"
-    assert "p-values are two-sided." in " ".join(map(str, table.footnotes))
+    # one column of all patients compares nothing: no p-Value column, no word of p-values
+    assert "p-Value" not in table.columns and "p-values" not in " ".join(map(str, table.footnotes))
 
 
 def test_a_derived_count_is_summarised_as_a_number_not_inferred_binary(frame):

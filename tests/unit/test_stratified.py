@@ -355,3 +355,16 @@ def test_a_table_of_all_patients_has_no_p_or_smd_column_although_they_are_asked(
     table = build_stratified_table(stats, _layout([{}], p_value=True, smd=True))
     assert table.columns == ["Characteristic", "Overall (n = 4)"]
     assert not any("p-value" in f.lower() for f in map(str, table.footnotes))
+
+
+def test_missing_values_as_a_footnote_with_their_counts_overall_and_per_group(cohort):
+    # user trial, flchain: the creatinine footnote was typed by hand (counts not traced)
+    stats = _stratified(cohort, ROWS, "arm", missing="footnote")
+    missing = _row(stats, "age", "missing")  # the record stays in the statistics file
+    assert missing["count@Overall"] == 1 and missing["count@B"] == 1
+    spec = _layout([{"label": "Age"}, {"label": "Fever"}, {"label": "Sex"}], missing="footnote")
+    table = build_stratified_table(stats, spec)
+    assert "Missing" not in [row.cells[0] for row in table.rows]
+    age = next(row for row in table.rows if row.cells[0].startswith("Age"))
+    assert not any("(n = " in str(c) for c in age.cells)  # the footnote says it, not the cells
+    assert "Age: missing for 1 (17%) of the 6 patients (A: 0 (0%); B: 1 (33%))." in table.footnotes

@@ -8,7 +8,8 @@ One output row per printed table row, as Python tableone (``groupby=``, ``pval=T
   one row per level, n (%) among patients with a known value;
 * continuous variable: one row with median, quartiles (Hyndman-Fan type ``hf_type``), mean,
   SD (n - 1), min and max; the printed statistic is the row's ``stat``;
-* optional missing row under a variable (``missing``: "ifany", "always" or "no").
+* optional missing row under a variable (``missing``: "ifany", "always", "no", or "footnote":
+  the row's record is kept, the table prints it as a footnote).
 
 Per-stratum numbers sit in columns ``<statistic>@<stratum>`` (``count@Overall``,
 ``median@D-penicillamine``); the stratum sizes in ``n_group@<stratum>``.
@@ -51,7 +52,7 @@ OVERALL = "Overall"
 KINDS = ("binary", "categorical", "continuous")
 KIND_ALIASES = {"count": "continuous"}  # descriptive.variable_kind's counts are summarised as continuous
 CONTINUOUS_STATS = ("median_iqr", "mean_sd", "min_max", "median", "median_iqr_range")
-MISSING_RULES = ("ifany", "always", "no")
+MISSING_RULES = ("ifany", "always", "no", "footnote")
 _COUNT_KEYS = ("n", "missing", "count", "denominator", "percent")
 PER_STRATUM = _COUNT_KEYS + ("median", "q1", "q3", "mean", "sd", "min", "max")
 _BINARY_VALUES = {"0": False, "1": True, "false": False, "true": True}
@@ -275,7 +276,7 @@ def _variable_rows(
         out.append({**base, "row_type": "level", "level": level, **_wide(numbers)})
     missing = {s: int(values.loc[ix].isna().sum()) for s, ix in strata.items()}
     rule = row.get("missing", options["missing"])
-    if rule == "always" or (rule == "ifany" and missing[OVERALL]):
+    if rule == "always" or (rule in ("ifany", "footnote") and missing[OVERALL]):
         numbers = {s: _share(k, len(strata[s])) for s, k in missing.items()}
         out.append({**base, "row_type": "missing", "level": "Missing", **_wide(numbers)})
     return out
