@@ -214,3 +214,20 @@ def test_the_event_definition_names_variables_by_their_labels():
     definition = event_data(frame, spec, 0, variables, {}).definition
     assert "years" not in definition and "death_flag" not in definition
     assert definition.startswith("event = Death, censored at follow-up otherwise")
+
+
+def test_a_derived_yes_no_variable_takes_level_labels_as_a_group():
+    # user trial, flchain: the group labels of a derived `by:` were written three times, and
+    # `level_labels` on the derived variable was refused by the schema
+    from retrocohort.config.level_labels import labelled_groups, level_label_problems
+
+    derived = {
+        "top": {"at_least": {"variable": "grp", "value": 10}, "level_labels": {"True": "Top", "False": "Rest"}}
+    }
+    config = {"variables": {}, "derived": derived}
+    assert labelled_groups(config, "top") == {"True": "Top", "False": "Rest"}
+    assert level_label_problems(config, "c.yaml") == []
+    wrong = {"top": {**derived["top"], "level_labels": {"yes": "Top"}}}
+    timed = {"t": {"time_to_event": {"events": ["death"]}, "level_labels": {"1": "x"}}}
+    problems = level_label_problems({"variables": {}, "derived": {**wrong, **timed}}, "c.yaml")
+    assert [p.column for p in problems] == ["derived/top/level_labels", "derived/t/level_labels"]

@@ -42,7 +42,7 @@ TIME_OPS = ("earliest_of", "time_to_event")
 #: Derived operations giving a category with levels declared in the entry.
 CATEGORY_OPS = ("first_of", "cause_of")
 #: Keys of a derived entry that are options, not its operation.
-OPTION_KEYS = ("label", "missing_items")
+OPTION_KEYS = ("label", "missing_items", "level_labels")
 
 
 def derived_operation(spec: dict) -> str:

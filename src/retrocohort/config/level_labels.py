@@ -34,8 +34,12 @@ from typing import Any
 
 from retrocohort.config.analysis_entries import family_entries
 from retrocohort.config.competing_risks import competing_analyses
+from retrocohort.config.derived_spec import BOOLEAN_OPS, OPTION_KEYS
 from retrocohort.config.values import printed, value_domain
 from retrocohort.errors import Problem
+
+#: Derived operations giving a time (a number of days): no levels to label.
+TIME_VALUED_OPS = ("earliest_of", "time_to_event", "first_event_day")
 
 #: Row and table kinds that print a variable level by level.
 LEVEL_KINDS = ("categorical",)
@@ -51,7 +55,7 @@ def declared_level_labels(config: Mapping[str, Any], name: str) -> dict[str, str
     >>> declared_level_labels(cfg, "trt")
     {'placebo': 'Placebo'}
     """
-    spec = (config.get("variables") or {}).get(name)
+    spec = (config.get("variables") or {}).get(name) or (config.get("derived") or {}).get(name)
     if isinstance(spec, Mapping) and isinstance(spec.get("level_labels"), Mapping):
         return {printed(k): str(v) for k, v in spec["level_labels"].items()}
     return {}
@@ -71,6 +75,29 @@ def level_label_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
                     column=f"variables/{name}/level_labels",
                     value=sorted(spec["level_labels"]),
                     expected="level_labels only on a categorical, binary, count or text variable",
+                )
+            )
+    for name, spec in (config.get("derived") or {}).items():
+        op = next((k for k in spec if k not in OPTION_KEYS), None) if isinstance(spec, Mapping) else None
+        labels = spec.get("level_labels") if op is not None else None
+        if labels and op in BOOLEAN_OPS and not set(map(str, labels)) <= {"True", "False"}:
+            problems.append(
+                Problem(
+                    f"derived {name!r} ({op}) is yes/no: its values print as True and False",
+                    file=file,
+                    column=f"derived/{name}/level_labels",
+                    value=sorted(map(str, labels)),
+                    expected='labels of "True" and "False", e.g. {"True": "Top decile", "False": "Deciles 1-9"}',
+                )
+            )
+        if labels and op in TIME_VALUED_OPS:
+            problems.append(
+                Problem(
+                    f"derived {name!r} ({op}) is a time: its values print as numbers, not as labelled levels",
+                    file=file,
+                    column=f"derived/{name}/level_labels",
+                    value=sorted(spec["level_labels"]),
+                    expected="level_labels only on a yes/no or category derived variable",
                 )
             )
     return problems
