@@ -30,9 +30,9 @@ from retrocohort.format.numbers import format_number
 _SCALE = {
     ("cox", True): "a rare outcome's hazard ratio taken as the risk ratio",
     ("cox", False): "a common outcome's hazard ratio converted to the risk-ratio scale as "
-    "(1 − 0.5^√HR) / (1 − 0.5^√(1/HR))",
+    "(1 − 0.5^sqrt(HR)) / (1 − 0.5^sqrt(1/HR))",
     ("logistic", True): "a rare outcome's odds ratio taken as the risk ratio",
-    ("logistic", False): "a common outcome's odds ratio converted to the risk-ratio scale as √OR",
+    ("logistic", False): "a common outcome's odds ratio converted to the risk-ratio scale as sqrt(OR)",
 }
 _SHORT = {"cox": "HR", "logistic": "OR"}
 
@@ -81,7 +81,7 @@ def e_value_footnote(
     that an unmeasured confounder would need with both Statin and the outcome, beyond the
     measured covariates, to fully explain the ratio away (1: the interval already contains 1).
     Outcome in 40 of 100 patients (40%, not below 15%): a common outcome's hazard ratio
-    converted to the risk-ratio scale as (1 − 0.5^√HR) / (1 − 0.5^√(1/HR)).
+    converted to the risk-ratio scale as (1 − 0.5^sqrt(HR)) / (1 − 0.5^sqrt(1/HR)).
     """
     if "e_value" not in stats:
         return []
