@@ -69,12 +69,14 @@ class OracleStudy:
 #: Studies checked end to end: the flagship, the second real study (Mayo PBC trial), the third
 #: (Mayo MGUS cohort: no paired table, a competing-risks table) and the fourth (NCCTG colon
 #: trial: read from its long events file as distributed; three arms, composite endpoint,
-#: competing risks).
+#: competing risks) and the fifth (Rotterdam tumour bank: models and Kaplan–Meier tables on a
+#: propensity-score matched and an ATT-weighted sample; its balance tables: test_rotterdam_vs_r.py).
 STUDIES = [
     OracleStudy("flagship", ROOT),
     OracleStudy("pbc", ROOT / "studies" / "pbc"),
     OracleStudy("mgus2", ROOT / "studies" / "mgus2"),
     OracleStudy("colon", ROOT / "studies" / "colon"),
+    OracleStudy("rotterdam", ROOT / "studies" / "rotterdam"),
 ]
 
 

@@ -43,7 +43,7 @@ def test_the_flow_counts_matched_and_unmatched_patients_by_reason():
     text = _text(cohort_flow(STEPS, matched=[matched_step(SUMMARY)]))
     assert "37 treated, 37 controls matched (37 matched sets)" in text
     assert "(n = 74)" in text  # the matched sample
-    assert "Not in the matched sample (n = 46):" in text  # 120 - 74
+    assert "Unmatched (n = 46):" in text  # 120 - 74
     assert "3 treated unmatched: no control within the caliper (0.2 SD)" in text
     assert "39 controls not selected as a match" in text
     assert "4 without the treatment or a covariate of the score" in text  # 120 - 40 - 76

@@ -145,36 +145,37 @@ def robust_test_row(
     ----------
     Lin DY, Wei LJ. J Am Stat Assoc 1989;84:1074-8.
     """
-    name = "robust score test"
     reason = ""
     if np.unique(labels).size < 2:
         reason = "not computed: fewer than 2 groups with data"
     elif not (e > 0).any():
         reason = "not computed: no event"
-    statistic, df, p = np.nan, 0, np.nan
+    record = {"test": "robust score test", "statistic": np.nan, "p_value": np.nan, "n_used": 0}
     if not reason:
         try:
-            statistic, df, p = robust_score_test(t, e, labels, w, sets)
+            result = robust_score_test(t, e, labels, w, sets)
         except np.linalg.LinAlgError:
             reason = "not computed: the robust variance of the score is singular"
-    clustered = ", clustered on the matched sets" if sets is not None else ""
-    method = reason or (
-        "Robust score test of the Cox model of the group with the sample's case weights (Efron ties; "
-        f"robust sandwich variance{clustered}; chi-square, {df} df), as R coxph(Surv(t, e) ~ group, "
-        f"weights = w{', cluster = set' if sets is not None else ''}) 'Robust' test; in place of the "
-        "log-rank test, which assumes independent unweighted patients"
-    )
+        else:
+            record = {
+                "test": result.test,
+                "statistic": result.statistic,
+                "p_value": result.p_value,
+                "n_used": result.n_used,
+            }
+            method = (
+                result.method
+                + "; in place of the log-rank test, which assumes independent unweighted patients"
+            )
+    p = record["p_value"]
     return {
         **base,
         "role": "logrank",
         "group": "",
-        "test": name,
-        "method": method,
-        "statistic": statistic,
-        "statistic_name": "chi-square" if not reason else "",
-        "p_value": p,
+        **record,
+        "method": reason or method,
+        "statistic_name": "" if reason else "chi-square",
         "n": int(t.size),
-        "n_used": 0 if reason else int(t.size),
-        "details": {"reason": reason} if reason else {"df": df},
+        "details": {"reason": reason} if reason else {"df": int(np.unique(labels).size - 1)},
         "p_formatted": printed_p(p, p_format),
     }

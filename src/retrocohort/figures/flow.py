@@ -117,7 +117,7 @@ def layout_flow(
             boxes.append(Box(side_x, y + (gap - side_h) / 2, side_w, side_lines, "exclusion"))
         y += gap
     for step in matched:  # below the analysed cohort: who was left unmatched, then the matched sample
-        side_lines = _side_lines("Not in the matched sample", step.n_left_out, step.reasons(), side_w)
+        side_lines = _side_lines("Unmatched", step.n_left_out, step.reasons(), side_w)
         side_h = len(side_lines) * LINE_HEIGHT + 2 * PAD
         gap = max(V_GAP, side_h + 2 * 0.08)
         boxes.append(Box(side_x, y + (gap - side_h) / 2, side_w, side_lines, "exclusion"))
@@ -131,7 +131,7 @@ def layout_flow(
 
 def _side_lines(title: str, n: int, reasons: list[str], width_in: float) -> tuple[str, ...]:
     """``<title> (n = N):`` then one bullet per reason, wrapped to the side box."""
-    lines = [f"{title} (n = {n:,}):"]
+    lines = _wrap(f"{title} (n = {n:,}):", width_in)
     for r in reasons:
         wrapped = _wrap(r, width_in - 0.08)
         lines += [f"• {wrapped[0]}", *(f"   {w}" for w in wrapped[1:])]

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
+from retrocohort.stats.result import TestResult
 from retrocohort.stats.sandwich import cluster_sums
 from retrocohort.stats.weighted_cox import WeightedCox
 
@@ -33,7 +34,7 @@ def robust_score_test(
     group: np.ndarray,
     weights: np.ndarray,
     clusters: np.ndarray | None = None,
-) -> tuple[float, int, float]:
+) -> TestResult:
     """Robust score test of no difference between groups, as R ``coxph(..., weights =,
     cluster =)$rscore`` (Efron ties).
 
@@ -51,8 +52,9 @@ def robust_score_test(
 
     Returns
     -------
-    tuple of float, int, float
-        The chi-square statistic, its degrees of freedom and the p-value.
+    TestResult
+        ``test`` "robust score test", the chi-square statistic, its p-value; ``details``:
+        ``df``, ``clustered``.
 
     References
     ----------
@@ -61,7 +63,7 @@ def robust_score_test(
     Examples
     --------
     >>> t = np.array([1.0, 2, 3, 4, 5, 6]); e = np.array([1, 1, 1, 0, 1, 1]); g = np.array([0, 1, 0, 1, 0, 1])
-    >>> round(robust_score_test(t, e, g, np.ones(6))[0], 6)
+    >>> round(robust_score_test(t, e, g, np.ones(6)).statistic, 6)
     1.896056
     """
     codes, levels = pd.factorize(pd.Series(group, dtype=object), sort=True)
@@ -73,4 +75,19 @@ def robust_score_test(
     sums = cluster_sums(cox.score_residuals(beta) * w[:, None], clusters)
     statistic = float(score @ np.linalg.solve(sums.T @ sums, score))
     df = x.shape[1]
-    return statistic, df, float(chi2.sf(statistic, df))
+    clustered = clusters is not None
+    return TestResult(
+        test="robust score test",
+        method=(
+            "Robust score test of the Cox model of the group with case weights (Efron ties; robust "
+            f"sandwich variance{', clustered on the matched sets' if clustered else ''}; chi-square, "
+            f"{df} df), as R coxph(Surv(t, e) ~ group, weights = w"
+            f"{', cluster = set' if clustered else ', robust = TRUE'})$rscore"
+        ),
+        statistic=statistic,
+        p_value=float(chi2.sf(statistic, df)),
+        n=int(w.size),
+        n_used=int(w.size),
+        alternative="two-sided",
+        details={"statistic_name": "chi2", "df": df, "clustered": clustered},
+    )

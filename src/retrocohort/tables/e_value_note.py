@@ -79,8 +79,7 @@ def e_value_footnote(
     E-value (VanderWeele & Ding 2017) of the HR of Statin: 1.76 for the estimate and 1.21 for the
     confidence limit nearer 1: the minimum strength of association, on the risk-ratio scale,
     that an unmeasured confounder would need with both Statin and the outcome, beyond the
-    measured covariates, to fully explain the ratio away (1: the interval already contains 1).
-    Outcome in 40 of 100 patients (40%, not below 15%): a common outcome's hazard ratio
+    measured covariates, to fully explain the ratio away. Outcome in 40 of 100 patients (40%, not below 15%): a common outcome's hazard ratio
     converted to the risk-ratio scale as (1 − 0.5^sqrt(HR)) / (1 − 0.5^sqrt(1/HR)).
     """
     if "e_value" not in stats:
@@ -116,7 +115,8 @@ def e_value_footnote(
         + "; ".join(parts)
         + ": the minimum strength of association, on the risk-ratio scale, that an unmeasured "
         f"confounder would need with both {subject} and the outcome, beyond the measured "
-        "covariates, to fully explain the ratio away (1: the interval already contains 1). "
+        "covariates, to fully explain the ratio away. "
+        + ("A limit's E-value of 1: its interval contains 1. " if (rows["e_value_ci"] == 1).any() else "")
         + " ".join(scales)
     ]
 
