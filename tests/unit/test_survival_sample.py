@@ -96,3 +96,15 @@ def test_a_horizon_with_few_patients_at_risk_is_footnoted(tmp_path):
 
 def test_min_at_risk_default_comes_from_the_schema():
     assert _rotterdam()["tables"]["rfs"]["min_at_risk"] == 10
+
+
+def test_the_methods_page_names_the_robust_variance_of_weighted_curves(tmp_path):
+    from retrocohort.manuscript.method_wording import kaplan_meier
+
+    request = _request(tmp_path, matched=True)
+    stats = table_kind("survival").statistics(request)
+    km = stats[stats["role"] == "km"].to_dict("records")
+    text = kaplan_meier(km, {})
+    assert "robust (infinitesimal jackknife) variance" in text and "Greenwood" not in text
+    plain = table_kind("survival").statistics(_request(tmp_path, matched=None))
+    assert "Greenwood" in kaplan_meier(plain[plain["role"] == "km"].to_dict("records"), {})
