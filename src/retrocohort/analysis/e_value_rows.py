@@ -41,6 +41,22 @@ def e_value_term(spec: Mapping[str, Any], config: Mapping[str, Any]) -> str | No
     """The predictor whose ratio a regression table gives an E-value: its ``e_value:`` (a
     predictor name; ``false``: none), else the treatment of its ``sample:``; None otherwise.
 
+    Parameters
+    ----------
+    spec : mapping
+        The regression table's config entry.
+    config : mapping
+        The study config (``treatment_comparisons.<sample>.treatment``).
+
+    Returns
+    -------
+    str or None
+        The predictor.
+
+    References
+    ----------
+    VanderWeele TJ, Ding P. Ann Intern Med 2017;167:268-74 (the E-value of the exposure's ratio).
+
     Examples
     --------
     >>> config = {"treatment_comparisons": {"psm": {"treatment": "statin"}}}

@@ -46,6 +46,20 @@ _RULES = {
 def variance_words(clustered: bool) -> str:
     """The robust variance of a weighted curve, in words.
 
+    Parameters
+    ----------
+    clustered : bool
+        The sample has matched sets.
+
+    Returns
+    -------
+    str
+
+    References
+    ----------
+    Therneau TM, Grambsch PM. Modeling Survival Data. Springer; 2000. Sec. 7.2 (the robust
+    variance).
+
     Examples
     --------
     >>> variance_words(True)
@@ -144,6 +158,14 @@ def robust_test_row(
     References
     ----------
     Lin DY, Wei LJ. J Am Stat Assoc 1989;84:1074-8.
+
+    Examples
+    --------
+    >>> t = np.array([1.0, 2, 3, 4, 5, 6]); e = np.array([1, 1, 1, 0, 1, 1])
+    >>> g = np.array(["a", "b", "a", "b", "a", "b"])
+    >>> row = robust_test_row({}, t, e, g, np.ones(6), None, {"decimals": 3, "threshold": 0.001, "rule": "half_up"})
+    >>> row["test"], round(row["statistic"], 6)
+    ('robust score test', 1.896056)
     """
     reason = ""
     if np.unique(labels).size < 2:
