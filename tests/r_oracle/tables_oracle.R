@@ -176,6 +176,53 @@ km_cells <- function(table, group, time, status, horizons, conf_type, conf_level
   put(table, paste0(group, "@median"), "ci", c(low, high))
 }
 
+# A survival table on a matched or weighted sample (sample:): survfit with case weights and the
+# robust variance (clustered on the matched sets when set is not all ""), whose std.err is the SE
+# of S itself; the robust score test of coxph with the same weights and clusters.
+km_cells_weighted <- function(table, group, time, status, w, set, horizons, conf_type, conf_level) {
+  fit <- if (all(set == "")) {
+    survfit(Surv(time, status) ~ 1, weights = w, robust = TRUE, conf.type = conf_type, conf.int = conf_level)
+  } else {
+    survfit(Surv(time, status) ~ 1, weights = w, cluster = set, conf.type = conf_type, conf.int = conf_level)
+  }
+  ev <- fit$n.event > 0
+  for (i in which(ev)) {
+    row <- paste0(group, "@km@", sum(ev[1:i]))
+    put(table, row, "time", fit$time[i])
+    put(table, row, "n_at_risk", fit$n.risk[i])
+    put(table, row, "n_events", fit$n.event[i])
+    put(table, row, "survival", fit$surv[i])
+    put(table, row, "std_err", fit$std.err[i])
+    put(table, row, "ci_low", fit$lower[i])
+    put(table, row, "ci_high", fit$upper[i])
+  }
+  s <- summary(fit, times = horizons, extend = TRUE)
+  for (j in seq_along(horizons)) {
+    row <- paste0(group, "@horizon@", j)
+    put(table, row, "time", horizons[j])
+    put(table, row, "survival", s$surv[j])
+    put(table, row, "ci_low", s$lower[j])
+    put(table, row, "ci_high", s$upper[j])
+  }
+  put(table, paste0(group, "@median"), "n", sum(!is.na(time)))
+  q <- quantile(fit, 0.5, conf.int = TRUE)
+  median <- unname(q$quantile[1]); low <- unname(q$lower[1]); high <- unname(q$upper[1])
+  if (!is.na(median) && is.na(high)) high <- Inf
+  put(table, paste0(group, "@median"), "median", median)
+  put(table, paste0(group, "@median"), "ci", c(low, high))
+}
+
+robust_score_cells <- function(table, time, status, group, w, set) {
+  g <- factor(group)
+  fit <- if (all(set == "")) {
+    coxph(Surv(time, status) ~ g, weights = w, robust = TRUE)
+  } else {
+    coxph(Surv(time, status) ~ g, weights = w, cluster = set)
+  }
+  put(table, "logrank", "statistic", fit$rscore)
+  put(table, "logrank", "p_value", pchisq(fit$rscore, nlevels(g) - 1, lower.tail = FALSE))
+}
+
 logrank_cells <- function(table, time, status, group) {
   sd <- survdiff(Surv(time, status) ~ group)
   put(table, "logrank", "statistic", sd$chisq)

@@ -31,6 +31,7 @@ from r_study_tables import (
     classic_tables,
     compare_competing,
     compare_study,
+    compare_survival,
     compare_table3,
     declared,
     oracle_code,
@@ -69,12 +70,14 @@ class OracleStudy:
 #: Studies checked end to end: the flagship, the second real study (Mayo PBC trial), the third
 #: (Mayo MGUS cohort: no paired table, a competing-risks table) and the fourth (NCCTG colon
 #: trial: read from its long events file as distributed; three arms, composite endpoint,
-#: competing risks).
+#: competing risks) and the fifth (Rotterdam tumour bank: models and Kaplan–Meier tables on a
+#: propensity-score matched and an ATT-weighted sample; its balance tables: test_rotterdam_vs_r.py).
 STUDIES = [
     OracleStudy("flagship", ROOT),
     OracleStudy("pbc", ROOT / "studies" / "pbc"),
     OracleStudy("mgus2", ROOT / "studies" / "mgus2"),
     OracleStudy("colon", ROOT / "studies" / "colon"),
+    OracleStudy("rotterdam", ROOT / "studies" / "rotterdam"),
 ]
 
 
@@ -147,13 +150,17 @@ def test_paired_table_under_the_r_preset_is_r_by_construction(r_preset_run):
 
 def test_a_perturbed_cell_is_reported_with_table_row_column(default_run):
     """The comparison can fail, in every study: a cell of its paired table (Hodges-Lehmann
-    estimate) or, in a study without one, of its competing-risks table (cumulative incidence)
-    moved by 1e-8 (relative) is reported once, naming table, row and column."""
+    estimate) or, in a study without one, of its competing-risks table (cumulative incidence) or
+    of its survival table on a matched or weighted sample (weighted Kaplan–Meier estimate) moved
+    by 1e-8 (relative) is reported once, naming table, row and column."""
     inp, r = default_run
     ours = inp.paired()
     competing = {t: s for t, s in declared(inp.config).items() if s["kind"] == "competing_risks"}
+    on_sample = {t: s for t, s in declared(inp.config).items() if s["kind"] == "survival" and s.get("sample")}
     if ours is not None:
         _perturbed_paired_cell_is_reported(inp, r, ours)
+    elif on_sample and not competing:
+        _perturbed_weighted_survival_cell_is_reported(inp, r, on_sample)
     else:
         assert "table3" not in classic_tables(inp.config)
         assert competing, "a study of the oracle has a paired or a competing-risks table to perturb"
@@ -170,6 +177,22 @@ def _perturbed_paired_cell_is_reported(inp, r, ours) -> None:
     compare_table3(ours, r, cmp, inp.config["statistics"]["wilcoxon"]["preset"])
     assert len(cmp.failures) == 1
     assert cmp.failures[0].startswith(f"table3 | row {ours.loc[target, 'variable']} | hl_estimate: ours ")
+
+
+def _perturbed_weighted_survival_cell_is_reported(inp, r, tables) -> None:
+    """One weighted Kaplan–Meier estimate moved by 1e-8 is reported once, naming its row."""
+    table, spec = next(iter(tables.items()))
+    ours = inp.stats(table)
+    cmp = Comparison()
+    compare_survival(inp, ours, r, cmp, f"{table}/", spec)
+    cmp.assert_ok(minimum=1000)
+    target = ours.index[(ours["role"] == "km") & (ours["survival"] < 1)][0]
+    broken = ours.copy()
+    broken.loc[target, "survival"] *= 1 + 1e-8
+    cmp = Comparison()
+    compare_survival(inp, broken, r, cmp, f"{table}/", spec)
+    assert len(cmp.failures) == 1 and cmp.failures[0].startswith(f"{table}/{ours.loc[target, 'analysis']}")
+    assert "@km@" in cmp.failures[0] and "| survival: ours" in cmp.failures[0]
 
 
 def _perturbed_competing_cell_is_reported(inp, r, tables) -> None:

@@ -51,6 +51,7 @@ rule cohort_table:
 rule cohort_figure:
     input:
         **COHORT_INPUTS,
+        comparison_sample=lambda wildcards: table_sample_input(wildcards.table),
     output:
         png=report(
             f"{FIGURES}/{{table}}/km_{{figure}}.png",

@@ -268,7 +268,14 @@ def cohort_table_keys(table_id):
         "statistics/rounding",
         *([] if kind == "listing" else STATISTICS_KEYS),
         *KIND_KEYS[kind],
+        *sample_treatment_keys(table_id),
     )
+
+
+def sample_treatment_keys(table_id):
+    """The treatment of the comparison a table analyses (`sample:`): its E-value's ratio."""
+    name = TABLES[table_id].get("sample")
+    return [f"treatment_comparisons/{name}/treatment"] if name else []
 
 
 def published_input(wildcards):

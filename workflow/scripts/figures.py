@@ -1,12 +1,14 @@
 """Rule ``figures``: HScore distribution with the study's cut-off (HScore stage), the selection flow diagram and
 (when configured) the swimmer plot of treatment durations; PNG (300 dpi), SVG and PDF each."""
 
+import json
 import logging
 from pathlib import Path
 
 import pandas as pd
 
 from retrocohort.cohort.frames import category_codes
+from retrocohort.cohort.matched_flow import matched_step
 from retrocohort.figures.flow import cohort_flow
 from retrocohort.figures.hscore import hscore_distribution
 from retrocohort.figures.labels import swimmer_frame
@@ -28,7 +30,12 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         cut = study_cutoff(config["hscore"])
         fig = hscore_distribution(hs["hscore_used"], *cut, hlh_probability, term=params["score_label"])
         save_figure(fig, Path(output["hscore"]).with_suffix(""))
-    save_figure(cohort_flow(pd.read_csv(input["flow"])), Path(output["flow"]).with_suffix(""))
+    summaries = [
+        json.loads(Path(p).read_text(encoding="utf-8")) for k, p in input.items() if k.startswith("matched_")
+    ]
+    matched = [step for step in map(matched_step, summaries) if step is not None]
+    flow = cohort_flow(pd.read_csv(input["flow"]), matched=matched)
+    save_figure(flow, Path(output["flow"]).with_suffix(""))
     spec = config.get("figures", {}).get("swimmer")
     if spec:
         patients = read_parquet(input["patients"])

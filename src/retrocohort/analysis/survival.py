@@ -16,8 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retrocohort.analysis.analysis_sample import SET_COLUMN, WEIGHT_COLUMN
 from retrocohort.analysis.groups import check_unique_ids, group_assignment
 from retrocohort.analysis.survival_events import event_data, exclusion_sentence, group_reasons
+from retrocohort.analysis.survival_weighted import robust_test_row, variance_words, weighted_curve
 from retrocohort.config.check import variable_label
 from retrocohort.format.pvalues import p_value_format, printed_p
 from retrocohort.stats.survival import kaplan_meier, logrank, median_survival
@@ -148,11 +150,18 @@ def censor_marks(km: pd.DataFrame, t: np.ndarray, e: np.ndarray, group: str) -> 
 
 
 def _group_rows(
-    g: dict, t: np.ndarray, e: np.ndarray, spec: dict, reasons: pd.Series
+    g: dict,
+    t: np.ndarray,
+    e: np.ndarray,
+    spec: dict,
+    reasons: pd.Series,
+    weights: np.ndarray | None = None,
+    sets: np.ndarray | None = None,
 ) -> tuple[list[dict], pd.DataFrame | None, pd.DataFrame | None]:
     """Kaplan–Meier, median and horizon rows of one group, its curve and its censoring marks
     (None when no patient of the group is usable). ``reasons``: exclusion reason of each patient
-    of the group ("" when used)."""
+    of the group ("" when used). ``weights`` (and ``sets``): a matched or weighted sample, the
+    weighted curve with its robust variance (:mod:`retrocohort.analysis.survival_weighted`)."""
     conf, ci_type = g["conf_level"], g["ci_type"]
     counts = _accounting(t, e, reasons)
     if t.size == 0:
@@ -171,12 +180,19 @@ def _group_rows(
             None,
             None,
         )
-    km = kaplan_meier(t, e, conf, ci_type=ci_type)
-    med = median_survival(t, e, conf, ci_type=ci_type, convention=spec["median_convention"])
-    band = f"pointwise {conf:.0%} CI, {ci_type} transform of Greenwood's variance."
+    if weights is None:
+        km = kaplan_meier(t, e, conf, ci_type=ci_type)
+        med = median_survival(t, e, conf, ci_type=ci_type, convention=spec["median_convention"])
+        band, estimate = (
+            f"pointwise {conf:.0%} CI, {ci_type} transform of Greenwood's variance.",
+            "Kaplan–Meier",
+        )
+    else:  # a matched or weighted sample (sample:)
+        km, med = weighted_curve(t, e, weights, sets, conf, ci_type, spec["median_convention"])
+        band = f"pointwise {conf:.0%} CI, {ci_type} transform of {variance_words(sets is not None)}."
+        estimate = "Weighted Kaplan–Meier"
     rows = [
-        {**g, "role": "km", **rec, "method": f"Kaplan–Meier estimate; {band}"}
-        for rec in km.to_dict("records")
+        {**g, "role": "km", **rec, "method": f"{estimate} estimate; {band}"} for rec in km.to_dict("records")
     ]
     rows.append(
         {
@@ -202,7 +218,7 @@ def _group_rows(
                 "ci_low": lo,
                 "ci_high": hi,
                 "n_at_risk": int(numbers_at_risk(t, np.array([h]))[0]),
-                "method": f"Kaplan–Meier S(t) at t = {h}; {band}",
+                "method": f"{estimate} S(t) at t = {h}; {band}",
             }
         )
     curve = km.assign(group=g["group"])[["group", "time", "survival", "ci_low", "ci_high"]]
@@ -290,6 +306,9 @@ def analyse(
     }
     t_all, e_all = data.time.to_numpy()[complete], data.event.to_numpy()[complete]
     k_all = keys.to_numpy()[complete]
+    # a matched or weighted sample (the table's sample:): case weights and matched sets
+    w_all = frame[WEIGHT_COLUMN].to_numpy(dtype=float)[complete] if WEIGHT_COLUMN in frame else None
+    s_all = frame[SET_COLUMN].to_numpy()[complete] if SET_COLUMN in frame else None
     ticks = at_risk_times(t_all, axis_max=spec.get("time_axis_max"))
     rows = [{**base, "role": "patients", "group": "", **_accounting(t_all, e_all, reasons)}]
     curves, risk, marks = [], [], []
@@ -301,6 +320,8 @@ def analyse(
             e_all[mine],
             spec,
             reasons[(keys == key).to_numpy()],
+            None if w_all is None else w_all[mine],
+            None if s_all is None else s_all[mine],
         )
         rows += group_rows
         if curve is not None:
@@ -313,7 +334,10 @@ def analyse(
             )
     if group_var:
         labels = np.array([dict(order)[k] for k in k_all], dtype=object)
-        rows.append(_logrank_row(base, t_all, e_all, labels, p_format))
+        if w_all is None:
+            rows.append(_logrank_row(base, t_all, e_all, labels, p_format))
+        else:  # the weighted sample's test: robust score test of the weighted Cox model
+            rows.append(robust_test_row(base, t_all, e_all, labels, w_all, s_all, p_format))
     return SurvivalAnalysis(
         rows=rows,
         curves=_concat(curves, ["group", "time", "survival", "ci_low", "ci_high"]),

@@ -53,3 +53,53 @@ def sample_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+def e_value_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
+    """A regression table's ``e_value:`` naming no predictor of its models, or ``true`` on a
+    table without ``sample:`` (no treatment to take).
+
+    Parameters
+    ----------
+    config : mapping
+        The study config.
+    file : str
+        The config file, named in the problems.
+
+    Returns
+    -------
+    list of Problem
+        One per such table, naming ``tables/<id>/e_value``, the value and what it may be.
+
+    References
+    ----------
+    VanderWeele TJ, Ding P. Ann Intern Med 2017;167:268-74 (the E-value of one exposure's ratio).
+
+    Examples
+    --------
+    >>> config = {"tables": {"t": {"kind": "regression", "predictors": ["age"], "e_value": "trt"}}}
+    >>> [(p.column, p.value, p.expected) for p in e_value_problems(config, "config.yaml")]
+    [('tables/t/e_value', 'trt', "a predictor of the table: 'age'")]
+    """
+    problems = []
+    for tid, spec in (config.get("tables") or {}).items():
+        if not isinstance(spec, Mapping) or spec.get("kind") != "regression" or "e_value" not in spec:
+            continue
+        value = spec["e_value"]
+        names = list(dict.fromkeys([*spec.get("predictors", []), *spec.get("multivariable", [])]))
+        if value is True and not spec.get("sample"):
+            expected = "a predictor name, or true only with sample: (the comparison's treatment)"
+        elif isinstance(value, str) and value not in names:
+            expected = "a predictor of the table: " + ", ".join(repr(str(n)) for n in names)
+        else:
+            continue
+        problems.append(
+            Problem(
+                "the E-value names no ratio of the table",
+                file=file,
+                column=f"tables/{tid}/e_value",
+                value=value,
+                expected=expected,
+            )
+        )
+    return problems

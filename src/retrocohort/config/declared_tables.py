@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from retrocohort.config.analysis_samples import sample_problems
+from retrocohort.config.analysis_samples import e_value_problems, sample_problems
 from retrocohort.config.competing_risks import competing_risks_problems
 from retrocohort.config.derived_spec import CATEGORY_OPS, NUMERIC_OPS
 from retrocohort.config.regression_terms import regression_term_problems, regression_term_variables
@@ -483,4 +483,5 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
     problems += competing_risks_problems(config, known, file)
     problems += groups_twice_problems(config, file)
     problems += sample_problems(config, file)
+    problems += e_value_problems(config, file)
     return problems + hscore_stage_problems(config, file)

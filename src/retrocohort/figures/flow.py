@@ -8,6 +8,7 @@ the boxes.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from retrocohort.cohort.matched_flow import MatchedStep
 from retrocohort.figures.exclusion import exclusion_reasons
 from retrocohort.figures.style import GREY_DARK, SINGLE_COLUMN, styled
 
@@ -81,17 +83,21 @@ def _exclusion_lines(row: pd.Series, width_in: float) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def layout_flow(steps: pd.DataFrame, width: float, final_label: str) -> tuple[list[Box], float]:
+def layout_flow(
+    steps: pd.DataFrame, width: float, final_label: str, matched: Sequence[MatchedStep] = ()
+) -> tuple[list[Box], float]:
     """Boxes (main column left, exclusions right) and the total height in inches.
 
     When nobody is excluded (a study without selection criteria has the one flow row
     :data:`retrocohort.cohort.selection.EVERYONE`), there is no exclusion box and the main
-    column is centred.
+    column is centred. Each ``matched`` step (a propensity-score matching) adds, below the
+    analysed cohort, the patients left unmatched (side box, by reason) and the matched sample.
     """
     s = check_flow(steps)
     main_w = 0.5 * (width - 2 * MARGIN)
     side_x = MARGIN + main_w + 0.22
-    main_x = MARGIN if (s["n_excluded"] > 0).any() else (width - main_w) / 2
+    left = (s["n_excluded"] > 0).any() or any(m.n_left_out > 0 for m in matched)
+    main_x = MARGIN if left else (width - main_w) / 2
     side_w = width - MARGIN - side_x
     texts = [(r.label, r.n_in) for r in s.itertuples()] + [(final_label, int(s["n_out"].iloc[-1]))]
     boxes: list[Box] = []
@@ -110,7 +116,26 @@ def layout_flow(steps: pd.DataFrame, width: float, final_label: str) -> tuple[li
             gap = max(V_GAP, side_h + 2 * 0.08)
             boxes.append(Box(side_x, y + (gap - side_h) / 2, side_w, side_lines, "exclusion"))
         y += gap
+    for step in matched:  # below the analysed cohort: who was left unmatched, then the matched sample
+        side_lines = _side_lines("Unmatched", step.n_left_out, step.reasons(), side_w)
+        side_h = len(side_lines) * LINE_HEIGHT + 2 * PAD
+        gap = max(V_GAP, side_h + 2 * 0.08)
+        boxes.append(Box(side_x, y + (gap - side_h) / 2, side_w, side_lines, "exclusion"))
+        y += gap
+        lines = [line for text in step.main_lines() for line in _wrap(text, main_w)]
+        main = Box(main_x, y, main_w, (*lines, f"(n = {step.n_matched:,})"), "main")
+        boxes.append(main)
+        y += main.h
     return boxes, y + MARGIN
+
+
+def _side_lines(title: str, n: int, reasons: list[str], width_in: float) -> tuple[str, ...]:
+    """``<title> (n = N):`` then one bullet per reason, wrapped to the side box."""
+    lines = _wrap(f"{title} (n = {n:,}):", width_in)
+    for r in reasons:
+        wrapped = _wrap(r, width_in - 0.08)
+        lines += [f"• {wrapped[0]}", *(f"   {w}" for w in wrapped[1:])]
+    return tuple(lines)
 
 
 @styled
@@ -119,6 +144,7 @@ def cohort_flow(
     *,
     final_label: str = "Included in the analysis",
     width: float = SINGLE_COLUMN,
+    matched: Sequence[MatchedStep] = (),
 ) -> Figure:
     """Flow diagram: one box per step (label, n_in), exclusion boxes to the side, final n_out.
 
@@ -126,9 +152,11 @@ def cohort_flow(
     n_excluded_missing (as written by :func:`retrocohort.cohort.selection.apply_selection`).
     Exclusion boxes say what was excluded: an inclusion rule in ``reason`` is negated in words,
     other text is shown as is (``;`` separates several reasons). Counts must chain (see
-    :func:`check_flow`).
+    :func:`check_flow`). ``matched``: the matched sample of each propensity-score matching
+    below the analysed cohort, with the patients left unmatched counted by reason
+    (:func:`retrocohort.cohort.matched_flow.matched_step`).
     """
-    boxes, height = layout_flow(steps, width, final_label)
+    boxes, height = layout_flow(steps, width, final_label, matched)
     fig = Figure(figsize=(width, height))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)

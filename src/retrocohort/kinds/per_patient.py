@@ -18,9 +18,11 @@ import pandas as pd
 
 from retrocohort.analysis.analysis_sample import SET_COLUMN, sample_sentence, with_sample_model
 from retrocohort.analysis.declared_tables import declared_table_statistics
+from retrocohort.analysis.e_value_rows import e_value_term, with_e_values
 from retrocohort.kinds.base import TableKind, TableRequest
 from retrocohort.render.model import Table
-from retrocohort.tables.declared_tables import build_declared_table
+from retrocohort.tables.declared_tables import build_declared_table, regression_spec
+from retrocohort.tables.e_value_note import e_value_footnote
 
 
 def statistics(request: TableRequest) -> pd.DataFrame:
@@ -36,6 +38,11 @@ def statistics(request: TableRequest) -> pd.DataFrame:
         columns=request.columns,
         derived=config.get("derived", {}),
     )
+    if request.spec["kind"] == "regression":  # the main ratio's E-value (sample: or e_value:)
+        term = e_value_term(request.spec, config)
+        return (
+            stats if term is None else with_e_values(stats, term, float(request.spec["e_value_rare_below"]))
+        )
     if request.spec["kind"] != "descriptive":
         return stats
     # traceability and the dagger: which rows rest on variables read from synthetic sources
@@ -47,7 +54,19 @@ def build(stats: pd.DataFrame, request: TableRequest) -> Table:
     resting on synthetic data carries the dagger of the study's ``synthetic_note``; a table on a
     treatment comparison's sample names it in a first footnote."""
     table = build_declared_table(stats, request.table_id, request.config, n_patients=len(request.frame))
-    return sample_footnote(table, request.spec, request.frame)
+    table = sample_footnote(table, request.spec, request.frame)
+    if request.spec["kind"] != "regression" or "e_value" not in stats:
+        return table
+    spec = regression_spec(request.spec, request.config)
+    note = e_value_footnote(
+        stats,
+        spec["labels"],
+        spec.get("level_labels", {}),
+        int(spec["decimals"]),
+        float(spec["e_value_rare_below"]),
+        str(request.config["statistics"]["rounding"]),
+    )
+    return replace(table, footnotes=[*table.footnotes, *note]) if note else table
 
 
 def sample_footnote(table: Table, spec: Any, frame: pd.DataFrame) -> Table:

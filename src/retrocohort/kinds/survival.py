@@ -15,6 +15,7 @@ from retrocohort.figures.km_figure import draw_km_figure
 from retrocohort.kinds.base import TableKind, TableRequest
 from retrocohort.kinds.comparison import with_population
 from retrocohort.render.model import Table
+from retrocohort.tables.survival_notes import with_survival_notes
 from retrocohort.tables.survival_table import build_survival_table
 
 
@@ -41,7 +42,9 @@ def build(stats: pd.DataFrame, request: TableRequest) -> Table:
     table = build_survival_table(
         stats, dict(request.config), table_id=request.table_id, analyses=list(request.spec["analyses"])
     )
-    return with_population(table, request)
+    table = with_population(table, request)
+    # sample: (weighted curves, robust test) and min_at_risk (horizons resting on few patients)
+    return with_survival_notes(table, stats, request.spec, request.config, request.frame)
 
 
 def draw(request: TableRequest, figure_id: str, stem: str) -> pd.DataFrame:

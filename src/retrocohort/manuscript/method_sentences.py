@@ -153,6 +153,7 @@ REGISTRY: dict[str, MethodEntry] = {
             median_survival,
         ),
         registered("logrank"),
+        registered("robust_score"),  # the log-rank's place on a matched or weighted sample
         MethodEntry(
             "cif",
             "Aalen–Johansen cumulative incidence",

@@ -141,7 +141,18 @@ def hodges_lehmann(records: Records, stats: Mapping[str, Any]) -> str:
 def kaplan_meier(records: Records, _stats: Mapping[str, Any]) -> str:
     bands = sorted({f"{100 * float(r['conf_level']):g}% {r['ci_type']}" for r in records if r.get("ci_type")})
     band = f", pointwise {' and '.join(bands)}-transformed confidence intervals" if bands else ""
-    return f"Kaplan–Meier estimates of the event-free probability, Greenwood's variance{band}; censored patients kept"
+    weighted = _any(records, lambda r: str(r.get("method") or "").startswith("Weighted Kaplan"))
+    plain = not weighted or _any(
+        records, lambda r: not str(r.get("method") or "").startswith("Weighted Kaplan")
+    )
+    variance = ("Greenwood's variance" if plain else "") + (
+        ("; on a matched or weighted sample, " if plain else "")
+        + "weighted estimates (the sample's case weights) with the robust (infinitesimal jackknife) "
+        "variance, clustered on the matched sets after matching"
+        if weighted
+        else ""
+    )
+    return f"Kaplan–Meier estimates of the event-free probability, {variance}{band}; censored patients kept"
 
 
 def median_survival(records: Records, _stats: Mapping[str, Any]) -> str:

@@ -53,10 +53,12 @@ PAIRED_KEYS = PAIRED_TESTS + ("Hodges-Lehmann", "rank-biserial")
 REPEATED_KEYS = (TESTS["friedman"].test, TESTS["cochran_q"].test)
 GROUP_KEYS = GROUP_TESTS + ("SMD",)
 SURVIVAL_KEYS = ("km", "median", TESTS["logrank"].test, "cif", TESTS["gray"].test)
+SURVIVAL_KEYS += (TESTS["robust_score"].test,)  # the log-rank's place on a matched or weighted sample
 REGRESSION_KEYS = ("cox", "logistic", TESTS["likelihood_ratio"].test, TESTS["cox_zph"].test)
 TEST_KEYS = (
     PAIRED_TESTS + REPEATED_KEYS + GROUP_TESTS + (TESTS["logrank"].test, TESTS["gray"].test) + REGRESSION_KEYS
 )
+TEST_KEYS += (TESTS["robust_score"].test,)
 
 
 @dataclass(frozen=True)

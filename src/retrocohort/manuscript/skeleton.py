@@ -205,7 +205,13 @@ def _term_text(space: Namespace, prefix: str, name: str, short: str) -> str:
     ratio = placeholder(space, f"{prefix}.ratio_ci")
     if ratio is None:
         return f"{name} {short} not estimable"
-    return f"{name} {short} {ratio}, p {placeholder(space, f'{prefix}.p')}"
+    text = f"{name} {short} {ratio}, p {placeholder(space, f'{prefix}.p')}"
+    e_value = placeholder(space, f"{prefix}.e_value")  # the main ratio (sample: or e_value:)
+    if e_value is not None:
+        text += (
+            f" (E-value {e_value}; for the CI limit nearer 1: {placeholder(space, f'{prefix}.e_value_ci')})"
+        )
+    return text
 
 
 def regression_paragraph(space: Namespace, table_id: str, records: Records, config: Mapping[str, Any]) -> str:

@@ -20,7 +20,8 @@ Regression table (``kind: regression``)
     ``multivariable``; ``<level>`` for a level of a categorical predictor): ``ratio``, ``ci``
     ("0.66–1.34"), ``ratio_ci`` ("0.94 (95% CI 0.66–1.34)"), ``p``, ``p_value``, ``n`` and
     ``events`` of the model; ``tables.<id>.multivariable.n`` / ``.events`` for the
-    multivariable model.
+    multivariable model; on the main ratio's rows (``sample:`` or ``e_value:``) ``e_value``
+    and ``e_value_ci`` (VanderWeele & Ding 2017: of the estimate and of the CI limit nearer 1).
 Comparison, survival and paired tables (``kind: comparison``, ``survival``, ``paired``)
     The keys of the classic group comparisons, time-to-event analyses and paired Table 3
     (:mod:`retrocohort.manuscript.sources_tests`) under ``tables.<id>.`` instead of
@@ -288,6 +289,16 @@ def _ratio_entries(rec: Mapping[str, Any], decimals: int, style: TextStyle, wher
     for name, column in (("n", "n"), ("events", "n_events")):
         if present(rec.get(column)):
             out[name] = Entry(int(rec[column]), style.integer(rec[column]), 0, column=column, **where)
+    for name in ("e_value", "e_value_ci"):  # the main ratio's E-value (regression tables)
+        if present(rec.get(name)):
+            value = float(rec[name])
+            out[name] = Entry(
+                value,
+                lambda d, v=value: format_number(v, d, **style.numbers.cell([v], d)),
+                decimals,
+                column=name,
+                **where,
+            )
     return out
 
 

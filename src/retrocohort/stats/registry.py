@@ -32,6 +32,7 @@ from retrocohort.stats.paired_binary import mcnemar
 from retrocohort.stats.paired_t import paired_t
 from retrocohort.stats.repeated_measures import cochran_q, friedman
 from retrocohort.stats.result import YATES_APPLIED, TestResult
+from retrocohort.stats.robust_score import robust_score_test
 from retrocohort.stats.signed_rank import sign_test, wilcoxon_signed_rank
 from retrocohort.stats.survival import logrank
 from retrocohort.stats.two_sample import fisher_exact_2x2, mann_whitney
@@ -276,6 +277,20 @@ TESTS: dict[str, TestEntry] = {
             "survival::survdiff(Surv(time, event) ~ group)",
             "Mantel N. Evaluation of survival data and two new rank order statistics arising in its "
             "consideration. Cancer Chemother Rep 1966;50:163-70.",
+        ),
+        TestEntry(
+            "robust_score",
+            "robust score test",
+            "Robust score test",
+            (),
+            robust_score_test,
+            "other",
+            "On a matched or weighted sample, survival compared between groups by the robust score "
+            "test of the Cox model of the group with the sample's case weights (sandwich variance, "
+            "clustered on the matched sets; chi-square on k - 1 df), in place of the log-rank test",
+            "survival::coxph(Surv(time, event) ~ group, weights = w, cluster = set)$rscore",
+            "Lin DY, Wei LJ. The robust inference for the Cox proportional hazards model. J Am Stat "
+            "Assoc 1989;84:1074-8.",
         ),
         TestEntry(
             "likelihood_ratio",

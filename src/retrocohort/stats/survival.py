@@ -196,6 +196,25 @@ def first_time_below_half(times: NDArray[np.float64], values: NDArray[np.float64
     SAS PROC LIFETEST takes the same midpoint (SAS/STAT User's Guide, LIFETEST,
     Computational Formulas: "If S(t) is exactly equal to 0.75 from t_j to t_{j+1}, the first
     quartile is taken to be (t_j + t_{j+1})/2", likewise for the median).
+
+    Parameters
+    ----------
+    times, values : numpy.ndarray
+        The step curve's times and values (a survival estimate or a limit of its band).
+
+    Returns
+    -------
+    float
+        The time the curve reaches 1/2, NaN if never.
+
+    References
+    ----------
+    Therneau TM. survival package: ``survmean`` (``minmin``); SAS/STAT User's Guide, LIFETEST.
+
+    Examples
+    --------
+    >>> first_time_below_half(np.array([1.0, 2, 3]), np.array([0.75, 0.5, 0.25]))
+    2.5
     """
     keep = ~np.isnan(values) & (values < 0.5 + _R_TOLERANCE)
     if not keep.any():
@@ -215,6 +234,25 @@ def first_time_strictly_below_half(times: NDArray[np.float64], values: NDArray[n
     Survival Data in Medical Research, 3rd ed., section 2.4, t(50)); statsmodels' SurvfuncRight
     quantile. A curve at exactly 1/2 (e.g. 10/20) is judged 1/2 whatever the last ulp of the
     product-limit arithmetic. NaN (NA) if the curve never falls below 1/2.
+
+    Parameters
+    ----------
+    times, values : numpy.ndarray
+        The step curve's times and values.
+
+    Returns
+    -------
+    float
+        The first time with a value below 1/2, NaN if none.
+
+    References
+    ----------
+    Collett D. Modelling Survival Data in Medical Research. 3rd ed. CRC; 2015. Sec. 2.4.
+
+    Examples
+    --------
+    >>> first_time_strictly_below_half(np.array([1.0, 2, 3]), np.array([0.75, 0.5, 0.25]))
+    3.0
     """
     below = np.flatnonzero(~np.isnan(values) & (values < 0.5 - _R_TOLERANCE))
     return float(times[below[0]]) if below.size else math.nan
