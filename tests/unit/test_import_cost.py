@@ -44,8 +44,9 @@ ALLOWED: dict[str, set[str]] = {
     "notebook": {"nbformat"},
 }
 
-#: Shared by every step and imported once before the fork: not heavy in the sense above.
-BASE = "import numpy, pandas, pyarrow, pyarrow.parquet"
+#: Shared by every step and imported once before the fork (a heavy module they pulled in would
+#: show in every step).
+BASE = "import numpy, pandas, pyarrow, pyarrow.parquet, retrocohort.pipeline.step, retrocohort.io.tabular"
 
 _DRIVER = """
 import json, os, sys
