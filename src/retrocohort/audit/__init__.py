@@ -40,10 +40,23 @@ read, checked, regenerated, reported. This ``__init__`` re-exports the public en
 
 from __future__ import annotations
 
-from retrocohort.audit.checks.attainable import check_p_values
-from retrocohort.audit.checks.consistency import check_study
-from retrocohort.audit.checks.finding import Finding
-from retrocohort.audit.checks.study_checks import audit_study
-from retrocohort.audit.published import load_study
+from importlib import import_module
+from typing import Any
 
+#: Each re-exported name's module, imported on first use (PEP 562): a table step that reads the
+#: published model (``retrocohort.audit.published``) runs this ``__init__`` first, and must not
+#: pay for the checks and the ``scipy.stats`` they import.
+_HOMES = {
+    "Finding": "retrocohort.audit.checks.finding",
+    "audit_study": "retrocohort.audit.checks.study_checks",
+    "check_p_values": "retrocohort.audit.checks.attainable",
+    "check_study": "retrocohort.audit.checks.consistency",
+    "load_study": "retrocohort.audit.published",
+}
 __all__ = ["Finding", "audit_study", "check_p_values", "check_study", "load_study"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'retrocohort.audit' has no attribute {name!r}")

@@ -5,32 +5,30 @@ state) inside :func:`~retrocohort.figures.style.journal_style`; write them with
 :func:`~retrocohort.figures.save.save_figure` for byte-reproducible PNG/SVG/PDF files.
 """
 
-from retrocohort.figures.flow import cohort_flow
-from retrocohort.figures.hscore import hscore_distribution
-from retrocohort.figures.paired import slope_plot
-from retrocohort.figures.save import save_figure
-from retrocohort.figures.style import (
-    FULL_PAGE,
-    OKABE_ITO,
-    ONE_AND_HALF_COLUMN,
-    PAGE_HEIGHT,
-    SINGLE_COLUMN,
-    journal_style,
-)
-from retrocohort.figures.survival import km_plot
-from retrocohort.figures.swimmer import swimmer_plot
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "FULL_PAGE",
-    "OKABE_ITO",
-    "ONE_AND_HALF_COLUMN",
-    "PAGE_HEIGHT",
-    "SINGLE_COLUMN",
-    "cohort_flow",
-    "hscore_distribution",
-    "journal_style",
-    "km_plot",
-    "save_figure",
-    "slope_plot",
-    "swimmer_plot",
-]
+#: Each re-exported name's module, imported on first use (PEP 562): a step that needs one
+#: figure module (or only :mod:`retrocohort.figures.labels`) does not import every plot's
+#: matplotlib modules and the survival statistics behind the KM figure.
+_HOMES = {
+    "FULL_PAGE": "retrocohort.figures.style",
+    "OKABE_ITO": "retrocohort.figures.style",
+    "ONE_AND_HALF_COLUMN": "retrocohort.figures.style",
+    "PAGE_HEIGHT": "retrocohort.figures.style",
+    "SINGLE_COLUMN": "retrocohort.figures.style",
+    "cohort_flow": "retrocohort.figures.flow",
+    "hscore_distribution": "retrocohort.figures.hscore",
+    "journal_style": "retrocohort.figures.style",
+    "km_plot": "retrocohort.figures.survival",
+    "save_figure": "retrocohort.figures.save",
+    "slope_plot": "retrocohort.figures.paired",
+    "swimmer_plot": "retrocohort.figures.swimmer",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'retrocohort.figures' has no attribute {name!r}")

@@ -11,7 +11,6 @@ import pandas as pd
 
 from retrocohort.analysis.survival import survival_statistics
 from retrocohort.config.analysis_entries import table_figures
-from retrocohort.figures.km_figure import draw_km_figure
 from retrocohort.kinds.base import TableKind, TableRequest
 from retrocohort.kinds.comparison import with_population
 from retrocohort.render.model import Table
@@ -49,6 +48,8 @@ def build(stats: pd.DataFrame, request: TableRequest) -> Table:
 
 def draw(request: TableRequest, figure_id: str, stem: str) -> pd.DataFrame:
     """The Kaplan–Meier figure of analysis ``figure_id``; returns the numbers at risk it prints."""
+    from retrocohort.figures.km_figure import draw_km_figure  # matplotlib: only the figure rule
+
     stats, results = _analyses(request)
     index = table_figures(request.spec).index(figure_id)
     spec = request.spec["analyses"][index]

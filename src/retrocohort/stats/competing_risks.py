@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy.stats import chi2, norm
 
 from retrocohort.stats.result import TestResult, as_float_vector
 from retrocohort.stats.survival import complete_time_rows
@@ -128,6 +127,8 @@ def _log_interval(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Log-transformed pointwise interval p exp(-/+ z se / p), upper limit capped at 1, NaN
     where p = 0 (R ``survival:::survfit_confint(conf.type = "log", logse = FALSE)``)."""
+    from scipy.stats import norm
+
     z = norm.ppf(1 - (1 - conf_level) / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         x = np.where(p == 0, np.nan, p)
@@ -280,6 +281,8 @@ def gray_test(
     >>> round(res.statistic, 8), round(res.p_value, 8), res.details["df"]  # R: 1.914496198, 0.1664646679
     (1.9144962, 0.16646467, 1)
     """
+    from scipy.stats import chi2
+
     t, c, labels, n = _competing_data(time, cause, int(np.nanmax(as_float_vector(cause, "cause"))), group)
     groups: list[Any] = sorted(pd.unique(labels).tolist(), key=str)
     if len(groups) < 2:
