@@ -53,10 +53,10 @@ def test_the_first_collected_file_starts_first(tmp_path: Path) -> None:
 
 
 def test_every_longest_first_file_exists() -> None:
-    """A renamed or removed file in tests/conftest.py's LONGEST_FIRST would silently drop out
+    """A renamed or removed file in tests/conftest.py's LONGEST_FIRST (or LAST) would silently drop out
     of the schedule (it sorts by name): each entry must be a test file."""
     spec = importlib.util.spec_from_file_location("tests_conftest", ROOT / "tests" / "conftest.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    missing = [name for name in module.LONGEST_FIRST if not (ROOT / name).is_file()]
-    assert missing == [], f"LONGEST_FIRST names files that do not exist: {missing}"
+    missing = [name for name in (*module.LONGEST_FIRST, *module.LAST) if not (ROOT / name).is_file()]
+    assert missing == [], f"LONGEST_FIRST or LAST names files that do not exist: {missing}"
