@@ -107,17 +107,13 @@ def pytest_report_header(config: pytest.Config) -> str:
 #: with two pytest-xdist workers (--dist loadfile) they then run beside the many short files
 #: instead of alone at the end, and the short files even out the two workers' ends. Order only;
 #: every test still runs. Estimated CI worker time after issue 26 (benchmarks/README.md, "CI
-#: time"): the table oracle ~550 s, SLURM ~280 s (mostly waiting for SLURM, so the other worker
-#: has the CPU), the SIGKILL chain ~250 s, the reruns ~450 s. The first two make different shared
-#: runs (study.finished_run: the oracle the flagship's, SLURM the ``.test`` one, which the SIGKILL
-#: chain reads next), so neither worker starts by waiting for the other's run. A file of one or
-#: two tests takes its successor at once (xdist keeps two tests queued per worker), so SLURM and
-#: the SIGKILL chain go to the same worker while the oracle runs on the other.
+#: time"): the table oracle ~550 s, the SIGKILL chain ~250 s, the reruns ~450 s. The oracle
+#: makes the flagship's shared run (study.finished_run), the SIGKILL chain the ``.test`` one, so
+#: neither worker starts by waiting for the other's run.
 #: tests/unit/test_scale.py (a whole simulated workflow, ~45 s) is the unit lane's longest file:
 #: first, `make test-fast` runs it beside the other unit files.
 LONGEST_FIRST = (
     "tests/r_oracle/test_tables_e2e_vs_r.py",
-    "tests/e2e/test_slurm.py",
     "tests/e2e/test_faults.py",
     "tests/e2e/test_reruns.py",
     "tests/e2e/test_degenerate_cohort.py",
@@ -131,14 +127,20 @@ LONGEST_FIRST = (
     "tests/e2e/test_notebook_load.py",
     "tests/unit/test_scale.py",
 )
+#: Collected last: the SLURM comparison, whose run goes on in the background from the session's
+#: first end-to-end test (tests/e2e/test_slurm.py): by the end of the session it has ended and
+#: the test only compares the files, instead of a worker waiting five minutes for SLURM.
+LAST = ("tests/e2e/test_slurm.py",)
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
-    """Put the files of :data:`LONGEST_FIRST` first, in that order (stable otherwise)."""
+    """Put the files of :data:`LONGEST_FIRST` first, in that order, and those of :data:`LAST`
+    last (stable otherwise)."""
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    rank |= {name: len(rank) + 1 + i for i, name in enumerate(LAST)}
 
     def key(item: pytest.Item) -> int:
         relative = Path(str(item.fspath)).resolve().relative_to(ROOT).as_posix()
-        return rank.get(relative, len(rank))
+        return rank.get(relative, len(LONGEST_FIRST))
 
     items.sort(key=key)

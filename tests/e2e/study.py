@@ -48,7 +48,7 @@ def run_all(workdir: Path, *extra: str, **kwargs) -> subprocess.CompletedProcess
     return snakemake(workdir, "--cores", "2", "--quiet", "all", *extra, **kwargs)
 
 
-def _session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory of this test session that every pytest-xdist worker sees (the workers' own
     base temp directories are ``popen-gwN`` inside it); without xdist, the session's own."""
     base = tmp_path_factory.getbasetemp()
@@ -65,7 +65,7 @@ def finished_run(tmp_path_factory: pytest.TempPathFactory, study_dir: Path = ROO
     running it again.
     """
     name = "root" if study_dir == ROOT else study_dir.relative_to(ROOT).as_posix().replace("/", "_")
-    shared = _session_dir(tmp_path_factory) / "finished-runs"
+    shared = session_dir(tmp_path_factory) / "finished-runs"
     shared.mkdir(exist_ok=True)
     work, done, failed = shared / name, shared / f"{name}.done", shared / f"{name}.failed"
     with open(shared / f"{name}.lock", "w") as lock:

@@ -3,6 +3,11 @@ completes and every statistic says "not computed: <reason>" instead of a crash (
 
 Both studies: the second study (``.test``: Tables 1-3 only) and the flagship (also group
 comparisons, time-to-event analyses, the swimmer plot and the audit).
+
+A selection edit starts from a copy of the study's complete run (:func:`study.warm_copy`):
+ingestion and validation do not read the selection, so the rerun makes the jobs a cold run
+with the edit would make differently and keeps the others (exact reruns: test_reruns.py). Raw
+data edits start cold.
 """
 
 from pathlib import Path
@@ -13,7 +18,7 @@ import yaml
 
 from retrocohort.analysis.descriptive import summary_records
 from retrocohort.kinds.paired import study_paired_stats
-from study import ROOT, copy_study, run_all
+from study import ROOT, copy_study, run_all, warm_copy
 
 pytestmark = pytest.mark.e2e
 
@@ -40,8 +45,8 @@ def _empty_selection(config: Path) -> None:
 
 
 @pytest.mark.parametrize("study", [".test", "flagship"])
-def test_a_cohort_emptied_by_the_selection_runs_through(tmp_path, study):
-    work = copy_study(tmp_path, ROOT / ".test" if study == ".test" else ROOT)
+def test_a_cohort_emptied_by_the_selection_runs_through(tmp_path, tmp_path_factory, study):
+    work = warm_copy(tmp_path_factory, tmp_path, ROOT / ".test" if study == ".test" else ROOT)
     _empty_selection(work / "config/config.yaml")
     proc = run_all(work)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -99,8 +104,8 @@ def test_all_paired_differences_zero_is_not_computed_and_the_notebook_agrees(tmp
     assert "0 non-zero differences" in walkthrough and "AGREEMENT: all" in walkthrough
 
 
-def test_a_single_patient_cohort_runs_through(tmp_path):
-    work = copy_study(tmp_path, ROOT)
+def test_a_single_patient_cohort_runs_through(tmp_path, tmp_path_factory):
+    work = warm_copy(tmp_path_factory, tmp_path)
     config = work / "config/config.yaml"
     config.write_text(
         config.read_text(encoding="utf-8").replace(
