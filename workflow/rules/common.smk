@@ -4,7 +4,7 @@ import re
 import sys
 from pathlib import Path
 
-from retrocohort.analysis.analysis_sample import sample_file
+from retrocohort.config.analysis_samples import sample_file
 from retrocohort.config.analysis_entries import table_figures
 from retrocohort.config.slices import with_value
 from retrocohort.config.study import load_study, study_file

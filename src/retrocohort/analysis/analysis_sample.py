@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from retrocohort.config.analysis_samples import sample_file
 from retrocohort.errors import InputError, Problem
 
 #: The design file's columns this module reads.
@@ -36,17 +37,6 @@ SAMPLE_COLUMNS = ("patient_id", "in_sample", "set_id", "weight")
 WEIGHT_COLUMN = "__sample_weight__"
 SET_COLUMN = "__matched_set__"
 _TRUE, _FALSE = {"true", "1", "1.0", "yes"}, {"false", "0", "0.0", "no"}
-
-
-def sample_file(name: str) -> str:
-    """The design file of treatment comparison ``name`` (written by its rule).
-
-    Examples
-    --------
-    >>> sample_file("iptw")
-    'results/stats/treatment_comparison_iptw.csv'
-    """
-    return f"results/stats/treatment_comparison_{name}.csv"
 
 
 @dataclass(frozen=True)

@@ -103,3 +103,14 @@ def e_value_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
             )
         )
     return problems
+
+
+def sample_file(name: str) -> str:
+    """The design file of treatment comparison ``name`` (written by its rule).
+
+    Examples
+    --------
+    >>> sample_file("iptw")
+    'results/stats/treatment_comparison_iptw.csv'
+    """
+    return f"results/stats/treatment_comparison_{name}.csv"

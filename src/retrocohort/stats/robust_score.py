@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2
 
 from retrocohort.stats.result import TestResult
 from retrocohort.stats.sandwich import cluster_sums
@@ -66,6 +65,8 @@ def robust_score_test(
     >>> round(robust_score_test(t, e, g, np.ones(6)).statistic, 6)
     1.896056
     """
+    from scipy.stats import chi2  # here, not at import: the registry imports this module
+
     codes, levels = pd.factorize(pd.Series(group, dtype=object), sort=True)
     x = (codes[:, None] == np.arange(1, len(levels))[None, :]).astype(float)
     w = np.asarray(weights, dtype=float)
