@@ -14,7 +14,7 @@ from test_tables import _group_table, _survival_table, _table1
 
 from retrocohort.analysis.regression import regression_analysis
 from retrocohort.render.model import Footnote
-from retrocohort.tables.cohort_tables import build_regression_table
+from retrocohort.tables.regression_table import build_regression_table
 
 #: What a footnote in words never prints: a formula, an inequality of S(t), a software call.
 FORMULA = re.compile(r"exp\(|S\(t\)|-/\+|<=|>=|p\(n-1\)|\bas R\b|numpy|drop1|coxph|cox\.zph|\bglm\b")

@@ -222,7 +222,10 @@ def test_a_derived_yes_no_variable_takes_level_labels_as_a_group():
     from retrocohort.config.level_labels import labelled_groups, level_label_problems
 
     derived = {
-        "top": {"at_least": {"variable": "grp", "value": 10}, "level_labels": {"True": "Top", "False": "Rest"}}
+        "top": {
+            "at_least": {"variable": "grp", "value": 10},
+            "level_labels": {"True": "Top", "False": "Rest"},
+        }
     }
     config = {"variables": {}, "derived": derived}
     assert labelled_groups(config, "top") == {"True": "Top", "False": "Rest"}

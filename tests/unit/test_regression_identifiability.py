@@ -22,7 +22,7 @@ from loaded_sections import table as loaded_table
 from retrocohort.analysis.regression import regression_analysis
 from retrocohort.stats import cox_regression, logistic_regression
 from retrocohort.stats.aliasing import R_GLM_QR_TOL, cholesky2_aliased, limited_pivoting_qr
-from retrocohort.tables.cohort_tables import build_regression_table
+from retrocohort.tables.regression_table import build_regression_table
 
 EM_DASH = "\u2014"
 

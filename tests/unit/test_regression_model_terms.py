@@ -13,7 +13,7 @@ from loaded_sections import table as loaded_table
 from retrocohort.analysis.regression import regression_analysis
 from retrocohort.config.study import load_study
 from retrocohort.errors import ConfigError
-from retrocohort.tables.cohort_tables import build_regression_table
+from retrocohort.tables.regression_table import build_regression_table
 
 
 @pytest.fixture

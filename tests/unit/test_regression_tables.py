@@ -14,7 +14,7 @@ from loaded_sections import table as loaded_table
 from retrocohort.analysis.regression import regression_analysis
 from retrocohort.errors import ConfigError, InputError
 from retrocohort.render.model import Footnote, Marked
-from retrocohort.tables.cohort_tables import build_regression_table
+from retrocohort.tables.regression_table import build_regression_table
 
 
 def _layout(spec):

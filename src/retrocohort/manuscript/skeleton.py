@@ -64,9 +64,10 @@ from retrocohort.manuscript.skeleton_words import (
     upper_first,
 )
 from retrocohort.manuscript.sources_declared import OVERALL, row_spec, stratum_names, table_key
-from retrocohort.tables.cohort_tables import RATIO_NAME, STAT_TEXT
+from retrocohort.tables.cohort_tables import STAT_TEXT
 from retrocohort.tables.declared_tables import descriptive_spec, regression_spec
 from retrocohort.tables.regression_notes import interaction_label, term_key_parts, term_label
+from retrocohort.tables.regression_table import RATIO_NAME
 
 __all__ = [  # the builders and words the skeleton is written with, importable from here
     "EDIT_COMMENT",

@@ -33,7 +33,7 @@ Comparison, survival and paired tables (``kind: comparison``, ``survival``, ``pa
 
 Every number is formatted with the functions and the digit-grouping decision the table uses
 (:func:`retrocohort.tables.cohort_tables.build_stratified_table` and
-:func:`~retrocohort.tables.cohort_tables.build_regression_table`): the row's one grouping
+:func:`~retrocohort.tables.regression_table.build_regression_table`): the row's one grouping
 decision over the numbers its cells print across the shown columns (a statistic the table does
 not print: one decision over its own numbers), the table's ``thousands_separator`` and the
 row's decimals, so a value reads the same in the text and in its table.

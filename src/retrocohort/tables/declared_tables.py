@@ -1,7 +1,7 @@
 """Formatted tables declared by kind in the study config (``tables.<id>``, rule ``cohort_table``):
 the config entry completed with the study's labels and defaults, then
 :func:`retrocohort.tables.cohort_tables.build_stratified_table` or
-:func:`~retrocohort.tables.cohort_tables.build_regression_table`."""
+:func:`~retrocohort.tables.regression_table.build_regression_table`."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ from retrocohort.render.model import Table
 from retrocohort.render.pvalue_marks import bold_threshold
 from retrocohort.tables.build import build_listing
 from retrocohort.tables.cells import number_style, synthetic_footnote, with_declared_reference
-from retrocohort.tables.cohort_tables import build_regression_table, build_stratified_table
+from retrocohort.tables.cohort_tables import build_stratified_table
+from retrocohort.tables.regression_table import build_regression_table
 
 
 def _label(config: Mapping[str, Any], name: str) -> str:
