@@ -33,7 +33,7 @@ from retrocohort.figures import (
     swimmer_plot,
 )
 from retrocohort.figures.exclusion import exclusion_reasons
-from retrocohort.figures.hscore import score_term
+from retrocohort.figures.score_term import score_term
 from retrocohort.figures.labels import (
     SYNTHETIC_NOTE,
     km_note,

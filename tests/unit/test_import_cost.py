@@ -78,12 +78,31 @@ def import_set(script: Path) -> str:
     return "\n".join(ast.unparse(n) for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom))
 
 
+#: The import set of Snakemake's parse of the workflow (every ``snakemake`` call pays it: a run,
+#: a dry run, ``--unlock``, ``--report``, each SLURM job).
+PARSE = "(Snakefile parse)"
+
+
+def snakefile_imports() -> str:
+    """The top-level ``import``/``from ... import`` lines of the Snakefile and its rule files."""
+    files = [ROOT / "Snakefile", *sorted((ROOT / "workflow" / "rules").glob("*.smk"))]
+    modules = [
+        line.split()[1]  # the module each line loads ("from a.b import (" -> a.b)
+        for f in files
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line.startswith(("import ", "from ")) and not line.startswith("from __future__")
+    ]
+    assert modules, "no import found in the workflow's rule files"
+    return "\n".join(f"import {m.rstrip(',')}" for m in dict.fromkeys(modules))
+
+
 @pytest.fixture(scope="module")
 def loaded() -> dict[str, list[str] | str]:
     """Heavy modules in ``sys.modules`` after each script's imports, by script name."""
     if not hasattr(os, "fork"):
         pytest.skip("needs os.fork")
     sets = {p.stem: import_set(p) for p in sorted(SCRIPTS.glob("*.py"))}
+    sets[PARSE] = snakefile_imports()
     code = _DRIVER.format(base=BASE, sets=sets, heavy=HEAVY)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
@@ -111,3 +130,9 @@ def test_the_check_sees_a_heavy_import():
     code = _DRIVER.format(base="", sets={"probe": "import scipy.special"}, heavy=HEAVY)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(proc.stdout)["probe"] == ["scipy"]
+
+
+def test_the_snakefile_parse_imports_no_heavy_module(loaded):
+    """Failed before: the rule files' imports loaded scipy.stats (stats/robust_score.py at its top
+    level, through retrocohort.kinds) on every snakemake call."""
+    assert loaded[PARSE] == [], f"the workflow's rule files import {loaded[PARSE]} at parse time"

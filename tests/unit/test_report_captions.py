@@ -14,7 +14,7 @@ import pytest
 from docutils.core import publish_parts
 
 from retrocohort.config.study import load_study
-from retrocohort.figures.hscore import caption_term, score_term
+from retrocohort.figures.score_term import caption_term, score_term
 from retrocohort.render.rst import rst_escape_text
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-from retrocohort.figures.hscore import caption_term, score_term
+from retrocohort.figures.score_term import caption_term, score_term
 
 # Figures in two jobs: the slope plots wait for Table 3 (their panels print its p-values); the
 # cohort figures do not, so they run beside the paired tests. Each figure is PNG (300 dpi, shown

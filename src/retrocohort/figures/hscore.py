@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -13,39 +12,14 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
+from retrocohort.figures.score_term import METHOD_NAME
 from retrocohort.figures.style import GREY_LIGHT, OKABE_ITO, SINGLE_COLUMN, new_figure, styled
 from retrocohort.hscore.cutoff import CUTOFF_OPERATORS, DEFAULT_OPERATOR, cutoff_label, meets_cutoff
 from retrocohort.hscore.items import MAX_TOTAL
-from retrocohort.render.rst import rst_escape
 
 HSCORE_RANGE = (0, MAX_TOTAL)
 MEETS_COLOR = OKABE_ITO["blue"]
 CURVE_COLOR = OKABE_ITO["vermillion"]
-#: The score's name in Fardet et al. (2014), used only when the study labels it nowhere.
-METHOD_NAME = "HScore"
-_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
-
-
-def score_term(config: Mapping) -> str:
-    """The study's own word for the score, so that the figure says what the tables say: the
-    label of the score variable the selection uses (``selection.score``, or ``hscore`` when
-    it is ``recomputed``) in ``variables.<name>.label``, else in a Table 1 row of that
-    variable, without a trailing qualifier in parentheses ("H score (as reported)" ->
-    "H score"); ``METHOD_NAME`` when neither labels it."""
-    score = config.get("selection", {}).get("score")  # filled from the schema in a study
-    name = score if score and score != "recomputed" else "hscore"
-    labels = [config.get("variables", {}).get(name, {}).get("label")]
-    rows = config.get("tables", {}).get("table1", {}).get("rows", [])
-    labels += [row.get("label") for row in rows if isinstance(row, Mapping) and row.get("variable") == name]
-    label = next((text for text in labels if text), None)
-    return _QUALIFIER.sub("", label) or METHOD_NAME if label else METHOD_NAME
-
-
-def caption_term(config: Mapping) -> str:
-    """:func:`score_term` made inert reStructuredText (:func:`retrocohort.render.rst.rst_escape`),
-    for the figure's report caption (``workflow/report/figure_hscore.rst``, rule param
-    ``score_term``): the caption names the score as the figure does."""
-    return rst_escape(score_term(config))
 
 
 @styled
