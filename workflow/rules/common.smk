@@ -85,13 +85,13 @@ TABLE1_STATS = TABLE1 or (
     TABLES.get("table1", {}).get("kind") == "descriptive" and "by" not in TABLES["table1"]
 )
 # The study's survival table, results/stats/survival.{csv,json}: classic (the top-level
-# `survival:` analyses, rule survival) or `tables.survival` of `kind: survival` (rule
-# cohort_table). The Results text's `survival.*` keys read it either way.
+# `survival:` analyses; the survival rule) or `tables.survival` of `kind: survival` (the
+# cohort_table rule). The Results text's `survival.*` keys read it either way.
 SURVIVAL_STATS = bool(STUDY.data["survival"]) or TABLES.get("survival", {}).get("kind") == "survival"
 
 # The study's group comparisons (retrocohort.config.study_groups): the top-level `groups:`
-# (classic, rule group_comparisons) or tables.groups declared `kind: comparison` (rule
-# cohort_table); either way results/stats/groups.{csv,json} (GROUPS_STATS, without suffix), read
+# (classic; the group_comparisons rule) or tables.groups declared `kind: comparison` (the
+# cohort_table rule); either way results/stats/groups.{csv,json} (GROUPS_STATS, without suffix), read
 # by the audit and the Results text's `groups.*` keys.
 CLASSIC_GROUPS = bool(STUDY.data["groups"])
 GROUPS_STATS = study_groups_stats(STUDY.data)

@@ -57,14 +57,14 @@ if PAIRED:  # the study's paired table, tables.table3 (classic or kind: paired)
 rule figures:
     input:
         **({"hscore": f"{RESULTS}/hscore/hscore.parquet"} if HSCORE else {}),
-        cohort=f"{RESULTS}/selection/cohort.parquet",
-        patients=f"{VALIDATED}/patients.parquet",
-        flow=f"{RESULTS}/selection/flow.csv",
         **{
             f"matched_{name}": f"{RESULTS}/stats/treatment_comparison_{name}.json"
             for name, spec in (STUDY.data.get("treatment_comparisons") or {}).items()
             if spec["method"] == "matching"
         },
+        cohort=f"{RESULTS}/selection/cohort.parquet",
+        patients=f"{VALIDATED}/patients.parquet",
+        flow=f"{RESULTS}/selection/flow.csv",
     output:
         **{
             stem: report(
