@@ -33,7 +33,6 @@ from retrocohort.figures import (
     swimmer_plot,
 )
 from retrocohort.figures.exclusion import exclusion_reasons
-from retrocohort.figures.score_term import score_term
 from retrocohort.figures.labels import (
     SYNTHETIC_NOTE,
     km_note,
@@ -43,6 +42,7 @@ from retrocohort.figures.labels import (
     swimmer_frame,
 )
 from retrocohort.figures.paired import paired_values
+from retrocohort.figures.score_term import score_term
 from retrocohort.figures.style import categorical_colors
 
 # ---------------------------------------------------------------- helpers / fixtures
