@@ -198,3 +198,22 @@ def test_standardised_binary_differences_equal_matchit_summary(lalonde, ours):
     for row in table:
         assert row.diff_unadjusted == pytest.approx(r["smd_un"][rows[row.name]], abs=TOL)
         assert row.diff_adjusted == pytest.approx(r["smd_adj"][rows[row.name]], abs=TOL)
+
+
+def test_a_spline_covariate_equals_r_glm_with_splines_bs(lalonde):
+    """``splines: {age: 4, re74: 3}``: the score's model takes age and re74 as cubic B-spline
+    bases (covariate_columns -> patsy bs) and equals R ``glm(treat ~ bs(age, df = 4) + ...)``."""
+    from retrocohort.analysis.treatment_comparison import covariate_columns
+
+    config = {"variables": {c: {"kind": "continuous"} for c in COVARIATES}}
+    model = covariate_columns(lalonde, COVARIATES, config, all_levels=False, splines={"age": 4, "re74": 3})
+    assert model.names[:4] == ["age: bs1", "age: bs2", "age: bs3", "age: bs4"]
+    treat = lalonde["treat"].to_numpy()
+    ps = propensity_score(treat, model.matrix, model.names)
+    r = _r(
+        "library(splines)\n"
+        "fs <- treat ~ bs(age, df = 4) + educ + black + hispan + married + nodegree + bs(re74, df = 3) + re75\n"
+        "gs <- glm(fs, data = lalonde, family = binomial, control = glm.control(epsilon = 1e-14, maxit = 100))\n"
+        "out <- list(ps = unname(fitted(gs)))"
+    )
+    assert np.max(np.abs(ps.score - np.array(r["ps"]))) < TOL

@@ -85,6 +85,21 @@ def test_the_shipped_config_has_no_problem(raw):
             "unknown treatment comparison",
         ),
         (
+            lambda c: c["treatment_comparisons"]["matched"].update(splines={"size": 4}),
+            "treatment_comparisons/matched/splines/size",
+            "a spline of a categorical variable",
+        ),
+        (
+            lambda c: c["treatment_comparisons"]["matched"].update(splines={"rfs": 4}),
+            "treatment_comparisons/matched/splines/rfs",
+            "a spline of a variable that is not a covariate of the score",
+        ),
+        (
+            lambda c: c["treatment_comparisons"]["matched"].update(splines={"age": 2}),
+            "treatment_comparisons/matched/splines/age",
+            "",
+        ),
+        (
             lambda c: c["treatment_comparisons"]["matched"]["matching"].update(caliper=0),
             "treatment_comparisons/matched/matching/caliper",
             "",

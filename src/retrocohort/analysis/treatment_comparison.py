@@ -85,12 +85,31 @@ def _levels(config: Mapping[str, Any], name: str, values: pd.Series) -> list[str
     return present
 
 
+def spline_basis(values: pd.Series, df: int) -> np.ndarray:
+    """Cubic B-spline basis of ``values`` with ``df`` columns, knots at quantiles, no intercept:
+    patsy's ``bs(x, df=df)``, equal to R ``splines::bs(x, df = df)`` (de Boor 1978).
+
+    >>> spline_basis(pd.Series([50.0, 55, 60, 62, 70, 75, 80, 85, 90, 95]), 4)[1].round(6).tolist()
+    [0.463649, 0.0631, 0.002743, 0.0]
+    """
+    from patsy import dmatrix  # statsmodels' formula engine; only a spline covariate needs it
+
+    return np.asarray(dmatrix(f"bs(x, df={int(df)}) - 1", {"x": values.astype(float).to_numpy()}))
+
+
 def covariate_columns(
-    frame: pd.DataFrame, covariates: Sequence[str], config: Mapping[str, Any], *, all_levels: bool
+    frame: pd.DataFrame,
+    covariates: Sequence[str],
+    config: Mapping[str, Any],
+    *,
+    all_levels: bool,
+    splines: Mapping[str, int] | None = None,
 ) -> Covariates:
     """Numeric columns of the covariates: numbers as they are, yes/no as 0/1, a categorical
     variable as one 0/1 indicator per level (``all_levels``: every level present, as a balance
-    table shows them; else every level but the first, R's ``contr.treatment`` coding of a model).
+    table shows them; else every level but the first, R's ``contr.treatment`` coding of a model);
+    a number named in ``splines`` (model only) as its cubic B-spline basis of that many columns
+    (:func:`spline_basis`, R ``bs(x, df)``), so the score's dependence on it need not be linear.
 
     Parameters
     ----------
@@ -121,6 +140,15 @@ def covariate_columns(
         values = frame[name]
         label = variable_label(dict(config), name)
         kind = _kind(config, name, values)
+        if kind != "categorical" and not all_levels and name in (splines or {}):
+            basis = spline_basis(values, splines[name])  # type: ignore[index]
+            for j in range(basis.shape[1]):
+                columns.append(basis[:, j])
+                names.append(f"{name}: bs{j + 1}")
+                labels.append(f"{label} (B-spline basis {j + 1} of {basis.shape[1]})")
+                variables.append(name)
+                levels.append(None)
+            continue
         if kind != "categorical":
             columns.append(values.astype(float).to_numpy())
             names.append(name)
@@ -184,7 +212,11 @@ def _method_sentence(spec: Mapping[str, Any], width: float | None, config: Mappi
         text = variable_label(dict(config), name)
         return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
-    covariates = ", ".join(label(c) for c in spec["covariates"])
+    splines = spec.get("splines") or {}
+    covariates = ", ".join(
+        label(c) + (f" (cubic B-spline, {splines[c]} df, R splines::bs)" if c in splines else "")
+        for c in spec["covariates"]
+    )
     score = f"Propensity score: logistic regression of {label(spec['treatment'])} on {covariates} (R glm)"
     if spec["method"] == "matching":
         m = spec["matching"]
@@ -259,7 +291,7 @@ def fit_treatment_comparison(
     missing = {c: int((flag.notna() & needed[c].isna()).sum()) for c in needed.columns}
     data = frame[complete]
     treat = flag[complete].to_numpy(dtype=int)
-    model = covariate_columns(data, covariates, config, all_levels=False)
+    model = covariate_columns(data, covariates, config, all_levels=False, splines=spec.get("splines"))
     ps = propensity_score(treat, model.matrix, model.names)
     n = len(frame)
     score = np.full(n, np.nan)

@@ -133,6 +133,38 @@ def _variable_problems(
     return problems
 
 
+def _spline_problems(
+    where: str, spec: Mapping[str, Any], config: Mapping[str, Any], file: str
+) -> list[Problem]:
+    """``splines:`` naming a variable that is not a covariate of the score, or not a number (a
+    category or yes/no has no curve to fit)."""
+    problems = []
+    covariates = list(spec.get("covariates") or [])
+    for name in spec.get("splines") or {}:
+        kind = ((config.get("variables") or {}).get(name) or {}).get("kind")
+        if name not in covariates:
+            problems.append(
+                Problem(
+                    "a spline of a variable that is not a covariate of the score",
+                    file=file,
+                    column=f"{where}/splines/{name}",
+                    value=name,
+                    expected=f"one of the covariates {covariates}",
+                )
+            )
+        elif kind not in (None, "continuous", "count"):
+            problems.append(
+                Problem(
+                    f"a spline of a {kind} variable",
+                    file=file,
+                    column=f"{where}/splines/{name}",
+                    value=name,
+                    expected="a number (kind: continuous or count); a category enters as indicators",
+                )
+            )
+    return problems
+
+
 def treatment_comparison_problems(config: Mapping[str, Any], known: set[str], file: str) -> list[Problem]:
     """Every problem of ``treatment_comparisons:`` and of the ``balance`` tables, each located
     by its key path."""
@@ -148,6 +180,7 @@ def treatment_comparison_problems(config: Mapping[str, Any], known: set[str], fi
         ]
         problems += _method_problems(where, spec, file)
         problems += _variable_problems(where, name, spec, config, file)
+        problems += _spline_problems(where, spec, config, file)
     problems = unknown_variable_problems(references, known, file) + problems
     declared = set(config.get("treatment_comparisons") or {})
     for tid, spec in (config.get("tables") or {}).items():
