@@ -273,4 +273,4 @@ def test_km_plot_leaves_out_thousands_of_censoring_marks_and_says_so(monkeypatch
     fig = km_plot(res.curves, censored=res.censored)
     assert _mark_lines(fig) == []
     texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert f"{len(res.censored):,} censored: marks not drawn" in texts  # no numbers at risk here
+    assert f"Censored: {len(res.censored):,}, not marked" in texts

@@ -121,8 +121,7 @@ def km_plot(
     ticks = fix_time_ticks(ax, time_axis_max, at_risk_times, widest_count(follow_up))
     handles = ax.get_legend_handles_labels()[0] if len(groups) > 1 else []
     if len(censored) > MAX_CENSOR_MARKS:
-        below = " (numbers at risk below)" if follow_up is not None else ""
-        label = f"{len(censored):,} censored: marks not drawn{below}"
+        label = f"{CENSORED_LABEL}: {len(censored):,}, not marked"  # short: the legend fits the page
         handles.append(Line2D([], [], ls="none", label=label))
     elif len(censored):
         hidden = int((censored["time"] > time_axis_max).sum()) if time_axis_max is not None else 0

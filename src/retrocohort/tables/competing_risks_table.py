@@ -21,7 +21,7 @@ from retrocohort.format.numbers import EM_DASH, format_number, is_missing, round
 from retrocohort.render.model import Row, Table
 from retrocohort.render.pvalue_marks import bold_footnote, bold_threshold, is_bold_p, method_footnotes
 from retrocohort.tables.cells import marked_p, number_style, synthetic_footnote, synthetic_label
-from retrocohort.tables.survival_table import _quantity
+from retrocohort.tables.survival_table import time_quantity
 
 
 def _pct_ci(rec: Mapping[str, Any], decimals: int, rule: str) -> str:
@@ -116,7 +116,7 @@ def build_competing_table(stats: pd.DataFrame, config: dict, tid: str, specs: li
         notes.append(accounting_note(patients))
     columns = (
         ["Analysis, cause and group", "n (events)"]
-        + [f"Cumulative incidence at {_quantity(h, unit)}, % ({conf_text} CI)" for h in times]
+        + [f"Cumulative incidence at {time_quantity(h, unit)}, % ({conf_text} CI)" for h in times]
         + ["p-Value"]
     )
     foot = list(spec_t.get("footnotes", [])) + notes

@@ -26,8 +26,8 @@ import pandas as pd
 from retrocohort.analysis.analysis_sample import SET_COLUMN
 from retrocohort.analysis.survival_weighted import variance_words
 from retrocohort.cohort.time_units import common_time_unit
-from retrocohort.format.numbers import format_number
 from retrocohort.render.model import Table
+from retrocohort.tables.survival_table import time_quantity
 
 _GREENWOOD = "Greenwood's variance"
 
@@ -68,9 +68,8 @@ def few_at_risk_footnote(stats: pd.DataFrame, threshold: int, unit: str) -> list
         return []
     items = []
     for rec in few.to_dict("records"):
-        when = format_number(rec["time"], 0 if float(rec["time"]).is_integer() else 1, thousands_sep="")
         items.append(
-            f"{rec['analysis_label']}, {rec['group']} at {when}{' ' + unit if unit else ''} "
+            f"{rec['analysis_label']}, {rec['group']} at {time_quantity(rec['time'], unit)} "
             f"({int(rec['n_at_risk'])} at risk)"
         )
     return [

@@ -46,7 +46,7 @@ def _pct_ci(s: object, low: object, high: object, style: NumberStyle) -> str:
     return f"{fmt[0]}% ({fmt[1]}–{fmt[2]})"
 
 
-def _quantity(value: float, unit: str) -> str:
+def time_quantity(value: float, unit: str) -> str:
     """ "1 day", "3 days", "0.5 months": a horizon with its unit (singular for exactly 1)."""
     text = format_number(value, 0 if float(value).is_integer() else 1, thousands_sep="")
     if not unit:
@@ -150,7 +150,7 @@ def build_survival_table(
     )
     columns = (
         ["Analysis and group", "n (events)", median_header]
-        + [f"{free} at {_quantity(h, unit)} ({conf_text} CI)" for h in horizons]
+        + [f"{free} at {time_quantity(h, unit)} ({conf_text} CI)" for h in horizons]
         + ["p-Value"]
     )
     methods = sorted(set(stats.loc[stats["role"] == "median", "method"]))
