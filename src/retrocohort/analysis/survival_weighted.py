@@ -28,6 +28,7 @@ from retrocohort.stats.survival import (
     MedianSurvival,
     first_time_below_half,
     first_time_strictly_below_half,
+    median_of_curve,
 )
 from retrocohort.stats.weighted_km import weighted_kaplan_meier, weighted_km_ci
 
@@ -111,18 +112,14 @@ def weighted_curve(
     """
     km = weighted_km_ci(weighted_kaplan_meier(t, e, w, sets), conf_level, ci_type)
     rule, words = _RULES[convention]
-    times = km["time"].to_numpy()
-    median = MedianSurvival(
-        median=rule(times, km["survival"].to_numpy()),
-        ci_low=rule(times, km["ci_low"].to_numpy()),
-        ci_high=rule(times, km["ci_high"].to_numpy()),
-        conf_level=conf_level,
-        n=int(t.size),
-        method=(
-            f"Weighted Kaplan-Meier median ({words}); CI (Brookmeyer-Crowley) = the times the lower "
-            f"and upper limits of the pointwise {ci_type} band of {variance_words(sets is not None)} "
-            "reach 0.5 by the same rule (upper limit not reached if never, as R)."
-        ),
+    median = median_of_curve(
+        km,
+        rule,
+        conf_level,
+        int(t.size),
+        f"Weighted Kaplan-Meier median ({words}); CI (Brookmeyer-Crowley) = the times the lower "
+        f"and upper limits of the pointwise {ci_type} band of {variance_words(sets is not None)} "
+        "reach 0.5 by the same rule (upper limit not reached if never, as R).",
     )
     return km.drop(columns=["std_err_log"]), median
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -329,20 +330,49 @@ def median_survival(
     check_choice("convention", convention, MEDIAN_CONVENTIONS)
     _check_conf(conf_level)
     t, e, _, _ = _survival_data(time, event)
-    rule = _MEDIAN_RULES[convention]
     km = kaplan_meier(t, e, conf_level, ci_type=ci_type)
+    return median_of_curve(
+        km,
+        _MEDIAN_RULES[convention],
+        conf_level,
+        int(t.size),
+        f"Kaplan-Meier median ({_RULE_TEXT[convention]}); CI (Brookmeyer-Crowley) = the "
+        f"times the lower and upper limits of the pointwise {ci_type} band of Greenwood's "
+        f"variance reach 0.5 by the same rule (upper limit not reached if never, as R).",
+    )
+
+
+def median_of_curve(
+    km: pd.DataFrame,
+    rule: Callable[[NDArray[np.float64], NDArray[np.float64]], float],
+    conf_level: float,
+    n: int,
+    method: str,
+) -> MedianSurvival:
+    """The median and its Brookmeyer-Crowley CI read off a Kaplan-Meier curve and its band by
+    ``rule`` (:func:`first_time_below_half` or :func:`first_time_strictly_below_half`): the
+    times the curve, its lower and its upper limit reach 1/2 (NaN when never).
+
+    References
+    ----------
+    Brookmeyer R, Crowley J. A confidence interval for the median survival time. Biometrics
+    1982;38:29-41.
+
+    Examples
+    --------
+    >>> km = pd.DataFrame({"time": [1.0, 2.0, 3.0], "survival": [0.8, 0.5, 0.2],
+    ...                    "ci_low": [0.6, 0.3, 0.1], "ci_high": [0.9, 0.7, 0.4]})
+    >>> median_of_curve(km, first_time_below_half, 0.95, 5, "").median  # S = 1/2 on [2, 3): midpoint
+    2.5
+    """
     times = km["time"].to_numpy()
     return MedianSurvival(
         median=rule(times, km["survival"].to_numpy()),
         ci_low=rule(times, km["ci_low"].to_numpy()),
         ci_high=rule(times, km["ci_high"].to_numpy()),
         conf_level=conf_level,
-        n=int(t.size),
-        method=(
-            f"Kaplan-Meier median ({_RULE_TEXT[convention]}); CI (Brookmeyer-Crowley) = the "
-            f"times the lower and upper limits of the pointwise {ci_type} band of Greenwood's "
-            f"variance reach 0.5 by the same rule (upper limit not reached if never, as R)."
-        ),
+        n=n,
+        method=method,
     )
 
 
