@@ -147,33 +147,7 @@ two_group_test <- function(table, row, x, y, mode) {
 # --- Kaplan-Meier and log-rank (survival::survfit, survdiff) -------------------------------------
 km_cells <- function(table, group, time, status, horizons, conf_type, conf_level) {
   fit <- survfit(Surv(time, status) ~ 1, conf.type = conf_type, conf.int = conf_level)
-  ev <- fit$n.event > 0
-  for (i in which(ev)) {
-    row <- paste0(group, "@km@", sum(ev[1:i]))
-    put(table, row, "time", fit$time[i])
-    put(table, row, "n_at_risk", fit$n.risk[i])
-    put(table, row, "n_events", fit$n.event[i])
-    put(table, row, "survival", fit$surv[i])
-    put(table, row, "std_err", fit$surv[i] * fit$std.err[i])
-    put(table, row, "ci_low", fit$lower[i])
-    put(table, row, "ci_high", fit$upper[i])
-  }
-  s <- summary(fit, times = horizons, extend = TRUE)
-  for (j in seq_along(horizons)) {
-    row <- paste0(group, "@horizon@", j)
-    put(table, row, "time", horizons[j])
-    put(table, row, "survival", s$surv[j])
-    put(table, row, "ci_low", s$lower[j])
-    put(table, row, "ci_high", s$upper[j])
-  }
-  put(table, paste0(group, "@median"), "n", sum(!is.na(time)))
-  # the default median_convention (midpoint) is survfit's rule itself: median and limits from
-  # quantile.survfit; an upper limit not reached (NA) is inf in results/stats/survival.csv
-  q <- quantile(fit, 0.5, conf.int = TRUE)
-  median <- unname(q$quantile[1]); low <- unname(q$lower[1]); high <- unname(q$upper[1])
-  if (!is.na(median) && is.na(high)) high <- Inf
-  put(table, paste0(group, "@median"), "median", median)
-  put(table, paste0(group, "@median"), "ci", c(low, high))
+  fit_cells(table, group, fit, fit$surv * fit$std.err, time, horizons)  # Greenwood: std.err of log S
 }
 
 # A survival table on a matched or weighted sample (sample:): survfit with case weights and the
@@ -185,6 +159,14 @@ km_cells_weighted <- function(table, group, time, status, w, set, horizons, conf
   } else {
     survfit(Surv(time, status) ~ 1, weights = w, cluster = set, conf.type = conf_type, conf.int = conf_level)
   }
+  fit_cells(table, group, fit, fit$std.err, time, horizons)
+}
+
+# The cells of one Kaplan-Meier fit: each event time's row (SE of S given), each horizon, and the
+# median with its limits. The default median_convention (midpoint) is survfit's rule itself:
+# median and limits from quantile.survfit; an upper limit not reached (NA) is inf in
+# results/stats/survival.csv.
+fit_cells <- function(table, group, fit, se, time, horizons) {
   ev <- fit$n.event > 0
   for (i in which(ev)) {
     row <- paste0(group, "@km@", sum(ev[1:i]))
@@ -192,7 +174,7 @@ km_cells_weighted <- function(table, group, time, status, w, set, horizons, conf
     put(table, row, "n_at_risk", fit$n.risk[i])
     put(table, row, "n_events", fit$n.event[i])
     put(table, row, "survival", fit$surv[i])
-    put(table, row, "std_err", fit$std.err[i])
+    put(table, row, "std_err", se[i])
     put(table, row, "ci_low", fit$lower[i])
     put(table, row, "ci_high", fit$upper[i])
   }
