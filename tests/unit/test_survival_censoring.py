@@ -70,7 +70,7 @@ def test_censor_time_keeps_patients_without_an_event_time_as_censored():
     med = _row(stats, "median")
     assert (med["n"], med["n_events"], med["n_censored"], med["n_excluded"]) == (9, 7, 2, 1)
     assert med["n_missing"] == 1
-    assert med["excluded_reason"] == "1 patient excluded (Time to resolution and Treatment duration unknown)"
+    assert med["excluded_reason"] == "1 patient excluded (Time to resolution and treatment duration unknown)"
     marks = results["res"].censored
     assert marks["time"].tolist() == [12.0, 30.0]
     np.testing.assert_allclose(marks["survival"], [2 / 9, 2 / 9])
@@ -118,13 +118,13 @@ def test_grouped_counts_per_group_and_for_the_analysis():
     patients = _row(stats, "patients")
     assert (patients["n"], patients["n_excluded"]) == (7, 3)
     assert patients["excluded_reason"] == (
-        "3 patients excluded (1: Time to resolution and Treatment duration unknown; "
+        "3 patients excluded (1: Time to resolution and treatment duration unknown; "
         "1: Arm unknown; 1: Arm not an analysed group)"
     )
     a, b = _row(stats, "median", "Arm A"), _row(stats, "median", "Arm B")
     assert (a["n"], a["n_events"], a["n_censored"], a["n_excluded"]) == (4, 3, 1, 0)
     assert (b["n"], b["n_events"], b["n_censored"], b["n_excluded"]) == (3, 2, 1, 1)
-    assert b["excluded_reason"] == "1 patient excluded (Time to resolution and Treatment duration unknown)"
+    assert b["excluded_reason"] == "1 patient excluded (Time to resolution and treatment duration unknown)"
     assert set(results["res"].censored["group"]) == {"Arm A", "Arm B"}
     assert _row(stats, "logrank")["n_used"] == 7
 
@@ -250,13 +250,13 @@ def test_km_note_and_table_footnote_say_who_was_analysed_censored_and_excluded()
     stats, _ = _run(CENSORED, synthetic={"treatment_days"})
     note = km_note(stats, "res")
     assert note.splitlines()[-1] == SYNTHETIC_NOTE
-    assert "1 patient excluded (Time to resolution and Treatment" in note.replace("\n", " ")
+    assert "1 patient excluded (Time to resolution and treatment" in note.replace("\n", " ")
     config = filled({"survival": [CENSORED], "variables": VARIABLES, "tables": {}, "study": {}})
     table = build_survival_table(stats, config)
     foot = " ".join(table.footnotes)
     assert (
         "9 patients analysed: 7 events, 2 censored; "
-        "1 patient excluded (Time to resolution and Treatment duration unknown)." in foot
+        "1 patient excluded (Time to resolution and treatment duration unknown)." in foot
     )
     assert table.rows[1].cells[1] == "9 (7)"
     stats, _ = _run({**CENSORED, "id": "res"}, frame=FRAME.iloc[:5])

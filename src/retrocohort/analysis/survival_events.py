@@ -204,7 +204,7 @@ def event_data(frame: pd.DataFrame, spec: dict, index: int, variables: dict, der
         censored = time.isna()
         event = (~censored).astype(float)
         time = time.where(~censored, numeric_times(frame, censor_var))
-        reason[time.isna()] = f"{label(time_var)} and {label(censor_var)} unknown"
+        reason[time.isna()] = f"{label(time_var)} and {in_sentence(label(censor_var))} unknown"
         definition = (
             f"event = a recorded {in_sentence(label(time_var))}; a patient without one is censored at "
             f"{in_sentence(label(censor_var))}; patients with neither excluded."

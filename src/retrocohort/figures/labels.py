@@ -81,7 +81,7 @@ def km_ylabel(spec: dict) -> str:
 def km_note(stats: pd.DataFrame, analysis_id: str, width: int = 44) -> str | None:
     """Legend note of a Kaplan–Meier figure: the patients excluded from ``analysis_id`` with the
     reason (its ``patients`` row, e.g. "1 patient excluded (Time to fever resolution and
-    Anakinra duration unknown)", wrapped at ``width`` characters), then :data:`SYNTHETIC_NOTE` when
+    anakinra duration unknown)", wrapped at ``width`` characters), then :data:`SYNTHETIC_NOTE` when
     any of its rows is flagged ``synthetic``; ``None`` when there is nothing to say."""
     rows = stats[stats["analysis"] == analysis_id]
     lines = []
