@@ -353,6 +353,24 @@ def median_of_curve(
     ``rule`` (:func:`first_time_below_half` or :func:`first_time_strictly_below_half`): the
     times the curve, its lower and its upper limit reach 1/2 (NaN when never).
 
+    Parameters
+    ----------
+    km : pandas.DataFrame
+        The curve: ``time``, ``survival``, ``ci_low``, ``ci_high`` (one row per event time).
+    rule : callable
+        ``rule(times, values)``: the time ``values`` reach 1/2 by the median convention.
+    conf_level : float
+        The band's confidence level, recorded in the result.
+    n : int
+        Patients the curve is estimated from.
+    method : str
+        The method sentence recorded in the result.
+
+    Returns
+    -------
+    MedianSurvival
+        Median, CI limits, ``conf_level``, ``n`` and ``method``.
+
     References
     ----------
     Brookmeyer R, Crowley J. A confidence interval for the median survival time. Biometrics
