@@ -346,3 +346,17 @@ def test_a_treatment_comparison_is_a_methods_sentence_of_its_own():
     assert "Treatment comparisons: Propensity score" in text
     assert "1:1 matching without replacement; inverse probability of treatment weights" in text
     assert "(threshold 0.1)" in text and "(Age)" not in text
+
+
+def test_a_stratified_cox_model_is_said_to_be_stratified():
+    """A user's stratified Cox table (matched sets as strata) was described on the Methods page
+    as a plain Cox model."""
+    method = "Cox proportional-hazards regression (partial likelihood, Efron ties); complete cases"
+    record = {"model": "cox", "variable": "x", "ratio": 1.6, "method": method}
+    strata = "; stratified by match_set (a separate baseline hazard per stratum, as R strata())"
+    plain = methods_markdown(CONFIG, {"cox.json": [record]}, synthetic=False)
+    stratified = methods_markdown(
+        CONFIG, {"cox.json": [{**record, "method": method + strata}]}, synthetic=False
+    )
+    assert "stratified" not in plain
+    assert "where a model is stratified, a separate baseline hazard per stratum" in stratified

@@ -211,7 +211,7 @@ def test_an_ungrouped_table_with_a_population_gives_its_n(tmp_path):
     config = _config(women=spec)
     space, _ = _space(tmp_path, config, {"women": records})
     assert _resolved(descriptive_paragraph(space, "women", records, config), space) == (
-        "The table “Women” describes 60 patients (Sex = f)."
+        "The table “Women” describes 60 patients with Sex = f."
     )
 
 
@@ -377,12 +377,14 @@ def test_a_comparison_table_gives_the_classic_sentences_under_its_keys_and_its_p
     paragraph = template.split("\n\n")[-1].rstrip("\n")
     assert paragraph.startswith(
         "Among the {{ tables.by_cause.n }} patients with a confirmed diagnosis, Table 8 compares "
-        "outcomes between groups. Anakinra duration: Still's disease (AOSD or sJIA) vs malignancy or "
+        "outcomes between groups ({{ tables.by_cause.analysed }} analysed, {{ tables.by_cause.excluded }} "
+        "excluded). Anakinra duration: Still's disease (AOSD or sJIA) vs malignancy or "
         "infection: median [Q1–Q3] {{ tables.by_cause.duration_by_cause.still.median_iqr }} in "
     )
     resolved = resolve_template(template, "results_template.md", space)
     assert resolved.text.split("\n\n")[-1] == (
-        "Among the 21 patients with a confirmed diagnosis, Table 8 compares outcomes between groups. "
+        "Among the 21 patients with a confirmed diagnosis, Table 8 compares outcomes between groups "
+        "(19 analysed, 2 excluded). "
         "Anakinra duration: Still's disease (AOSD or sJIA) vs malignancy or infection: median [Q1–Q3] "
         "180.0 [60.0–210.0] in Still's disease (AOSD or sJIA) vs 14.0 [8.0–45.0] in malignancy or "
         "infection; p = 0.026, Mann-Whitney U. Anakinra efficacy by first-line use: n (%) 10 (100%) in "
@@ -399,7 +401,13 @@ def test_a_comparison_table_gives_the_classic_sentences_under_its_keys_and_its_p
     # the same keys as the classic file's, under tables.by_cause. instead of groups.
     classic, _ = _space(tmp_path, _config(), groups=_write(tmp_path, "groups.json", records))
     ours = {k.removeprefix("tables.by_cause.") for k in space.keys() if k.startswith("tables.by_cause.")}
-    assert ours == {k.removeprefix("groups.") for k in classic.keys() if k.startswith("groups.")} | {"n"}
+    # and the population: its size, those analysed and those left out (each traced)
+    assert ours == {k.removeprefix("groups.") for k in classic.keys() if k.startswith("groups.")} | {
+        "n",
+        "analysed",
+        "excluded",
+    }
+    assert space["tables.by_cause.excluded"].column == "n_excluded"
     assert space["tables.by_cause.duration_by_cause.p"].text() == classic["groups.duration_by_cause.p"].text()
 
 
@@ -423,7 +431,7 @@ def test_a_survival_table_gives_the_classic_sentences_under_its_keys_and_its_pop
     text = _resolved(skeleton_template(config, space, declared={"fever": records}), space)
     assert text.split("\n\n")[-1] == (
         "Among the 21† patients with Sex = f, the table “Time to fever resolution in the women” reports "
-        "time to event (Kaplan–Meier). Time to fever resolution after anakinra start: median time (days) "
+        "time to event (Kaplan–Meier) (19† analysed, 2† excluded). Time to fever resolution after anakinra start: median time (days) "
         "1 (95% CI 1–2)† (19† events, 19† patients). Time to fever resolution by first-line anakinra "
         "use: median time 1.0 (95% CI 0.0–2.0)† in first line (10† events, 10† patients) vs 2.0 (95% CI "
         "1.0–10.0)† in later line (9† events, 9† patients); log-rank p = 0.257†.\n"
@@ -642,3 +650,77 @@ def test_groups_read_in_the_declared_order_and_in_running_text_case(tmp_path):
         "A",
         "CRP high",
     ]
+
+
+def test_a_stratified_cox_table_is_said_to_be_stratified(tmp_path):
+    """A user's Cox table stratified by matched set read "Univariable Cox models (Table 6)" beside
+    an unstratified one, with nothing saying why their hazard ratios differ."""
+    spec = {**COX, "strata": "sex"}
+    config = _config(cox=spec)
+    space, _ = _space(tmp_path, config, {"cox": COX_RECORDS})
+    text = _resolved(regression_paragraph(space, "cox", COX_RECORDS, config), space)
+    assert text.startswith("Univariable Cox models stratified by sex (Table 4): ")
+    assert "Multivariable model stratified by sex (58 patients, 19 events)" in text
+
+
+def _left_out(records: list, n_excluded: int, reason: str | None) -> list:
+    patients = {"analysis": "fever_resolution", "role": "patients", "group": "", "n": 19.0,
+                "n_events": 19.0, "n_excluded": float(n_excluded), "synthetic": False,
+                "excluded_reason": reason}  # fmt: skip
+    return [patients, *records]
+
+
+def test_a_survival_table_says_who_its_analysis_left_out_and_why(tmp_path):
+    """A user's Results said "Table 2 reports time to event (17549 patients)" while the table
+    analysed 17518: 31 patients had no group. The lead now gives both and the footnote's reason;
+    with nobody left out it says nothing more."""
+    base = json.loads((DATA / "survival.json").read_text(encoding="utf-8"))
+    spec = {"kind": "survival", "title": "Table 2. Survival.", "analyses": [{"id": "fever_resolution"}]}
+    config = _config(os=spec)
+    records = _left_out(base, 31, "31 patients excluded (Group unknown)")
+    space, _ = _space(tmp_path, config, {"os": records})
+    lead = _resolved(skeleton_template(config, space, declared={"os": records}), space).split("\n\n")[-1]
+    assert lead.startswith(
+        "Table 2 reports time to event (Kaplan–Meier) (50 patients; 19 analysed, 31 excluded: group unknown)."
+    )
+    none_out = _left_out(base, 0, None)
+    space, _ = _space(tmp_path, config, {"os": none_out})
+    lead = _resolved(skeleton_template(config, space, declared={"os": none_out}), space).split("\n\n")[-1]
+    assert lead.startswith("Table 2 reports time to event (Kaplan–Meier) (19 patients). ")
+
+
+def test_a_population_label_that_says_its_relation_gets_no_with(tmp_path):
+    """ "Patients with free of diabetes at the index date": a `where:` label that starts with its
+    own relation ("free of", "aged", "without") follows "patients" directly, in the footnote and
+    in the text; a plain noun phrase keeps "with"."""
+    from retrocohort.tables.declared_tables import population_footnote
+
+    free = {"where": [{"column": "sex", "operator": "==", "value": "f", "label": "free of diabetes"}]}
+    assert population_footnote(free, _config(), 12) == ["Patients free of diabetes (n = 12)."]
+    noun = {"where": [{"column": "sex", "operator": "==", "value": "f", "label": "female sex"}]}
+    assert population_footnote(noun, _config(), 12) == ["Patients with female sex (n = 12)."]
+    base = json.loads((DATA / "survival.json").read_text(encoding="utf-8"))
+    spec = {
+        "kind": "survival",
+        "title": "Table 4. Diabetes.",
+        "analyses": [{"id": "fever_resolution"}],
+        **free,
+    }
+    config = _config(dm=spec)
+    records = _left_out(base, 0, None)
+    space, _ = _space(tmp_path, config, {"dm": records})
+    text = _resolved(skeleton_template(config, space, declared={"dm": records}), space)
+    assert "Among the 19 patients free of diabetes, Table 4 reports" in text
+
+
+def test_a_grouped_table_says_how_many_had_no_group(tmp_path):
+    """Table 1 described 17518 patients while the cohort had 17549: the 31 without a group
+    value are now stated in the text as in the table's footnote."""
+    records = [{**r, "n_excluded": 31} for r in BY_ARM_RECORDS]
+    config = _config(by_arm=BY_ARM)
+    space, _ = _space(tmp_path, config, {"by_arm": records})
+    text = _resolved(descriptive_paragraph(space, "by_arm", records, config), space)
+    assert text.startswith(
+        "Table 1 describes 60 patients by treatment arm (31 excluded: no group value, or one outside "
+        "the table's groups): 31 in drug and 29 in placebo."
+    )

@@ -28,3 +28,12 @@ def in_sentence(label: str) -> str:
     if _CAPITALISED_WORD.match(label) and label[:1].isupper():
         return label[0].lower() + label[1:]
     return label
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 warning", "2 warnings", "1 decimal", "0 decimals" (``many``: an irregular plural).
+
+    >>> plural(1, "warning"), plural(2, "decimal"), plural(1, "is", "are"), plural(3, "is", "are")
+    ('1 warning', '2 decimals', '1 is', '3 are')
+    """
+    return f"{n} {word if n == 1 else many or word + 's'}"

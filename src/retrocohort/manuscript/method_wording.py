@@ -194,6 +194,11 @@ def _model_notes(records: Records) -> str:
         extra.append("terms aliased with others (not estimable) are reported as such")
     if "separat" in notes:
         extra.append("terms with complete or quasi-complete separation get no Wald interval")
+    if _method_has(records, "a separate baseline hazard per stratum"):
+        extra.append(
+            "where a model is stratified, a separate baseline hazard per stratum (stratified partial "
+            "likelihood, as R coxph with strata())"
+        )
     clustered = "robust (sandwich) standard errors clustered on matched sets"
     if _method_has(records, clustered):
         extra.append(f"on a matched sample: case weights, {clustered}")

@@ -54,6 +54,7 @@ from retrocohort.manuscript.skeleton_words import (
     Records,
     declared_groups,
     join_words,
+    left_out_words,
     lower_first,
     others_sentence,
     p_and_test,
@@ -165,7 +166,7 @@ def descriptive_paragraph(
     reference = upper_first(table_reference(table_id, spec))
     population = population_words(spec, config)
     who = f"{placeholder(space, table_key(table_id, 'n'))} patients" + (
-        f" ({population})" if population else ""
+        f" {population}" if population else ""
     )
     groups = declared_groups([g for g in stratum_names(records[0]) if g != OVERALL], spec, config)
     if not groups:
@@ -174,7 +175,8 @@ def descriptive_paragraph(
     sizes = [
         f"{placeholder(space, table_key(table_id, 'group', g, 'n'))} in {in_sentence(g)}" for g in groups
     ]
-    text = f"{reference} describes {who} by {by}: {join_words(sizes)}."
+    left_out = left_out_words(space, table_id, "no group value, or one outside the table's groups")
+    text = f"{reference} describes {who} by {by}{f' ({left_out})' if left_out else ''}: {join_words(sizes)}."
     if not spec["p_value"]:  # the table compares nothing
         return text
     limit = threshold(spec)
@@ -223,6 +225,8 @@ def regression_paragraph(space: Namespace, table_id: str, records: Records, conf
     model = str(records[0]["model"])
     short, _ = RATIO_NAME[model]
     labels, level_labels = spec["labels"], spec.get("level_labels", {})
+    strata = spec.get("strata")  # a separate baseline hazard per stratum: said with the model
+    stratified = f" stratified by {lower_first(_variable_label(config, strata))}" if strata else ""
     sentences = []
     for analysis in ("univariable", "multivariable"):
         terms = []
@@ -245,11 +249,14 @@ def regression_paragraph(space: Namespace, table_id: str, records: Records, conf
         if not terms:
             continue
         if analysis == "univariable":
-            lead = f"Univariable {'Cox' if model == 'cox' else 'logistic'} models ({table_reference(table_id, spec)})"
+            lead = (
+                f"Univariable {'Cox' if model == 'cox' else 'logistic'} models{stratified} "
+                f"({table_reference(table_id, spec)})"
+            )
         else:
             n = placeholder(space, table_key(table_id, analysis, "n"))
             events = placeholder(space, table_key(table_id, analysis, "events"))
-            lead = f"Multivariable model ({n} patients, {events} events)"
+            lead = f"Multivariable model{stratified} ({n} patients, {events} events)"
         sentences.append(f"{lead}: {'; '.join(terms)}.")
     return " ".join(sentences)
 

@@ -24,6 +24,7 @@ from retrocohort.manuscript.namespace import Namespace, key_part, present
 from retrocohort.manuscript.skeleton_competing import competing_paragraph
 from retrocohort.manuscript.skeleton_words import (
     Records,
+    excluded_reason,
     others_sentence,
     p_and_test,
     placeholder,
@@ -167,4 +168,5 @@ def analysis_paragraph(space: Namespace, table_id: str, records: Records, config
     spec = config["tables"][table_id]
     build, specs, verb = ANALYSIS_PARAGRAPHS[spec["kind"]]
     body = build(space, records, config, spec[specs], table_key(table_id))
-    return " ".join(t for t in (table_lead(space, table_id, spec, config, verb), body) if t)
+    lead = table_lead(space, table_id, spec, config, verb, excluded_reason(records))
+    return " ".join(t for t in (lead, body) if t)

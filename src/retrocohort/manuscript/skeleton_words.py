@@ -18,7 +18,7 @@ from typing import Any
 from retrocohort.config.level_labels import level_order
 from retrocohort.manuscript.namespace import Namespace
 from retrocohort.manuscript.sources_declared import table_key
-from retrocohort.tables.declared_tables import condition_text
+from retrocohort.tables.declared_tables import population_phrase
 
 #: The conventional two-sided 5% level: the rows of a table without ``bold_p_below`` that the
 #: text names with their numbers (the others are named together).
@@ -100,15 +100,21 @@ def others_sentence(names: Sequence[str], limit: float, some_named: bool, what: 
 
 
 def population_words(spec: Mapping[str, Any], config: Mapping[str, Any]) -> str:
-    """A table's ``where:`` in words, as its footnote states it ("placebo and female sex"; ""
-    without one)."""
-    return " and ".join(condition_text(c, config) for c in spec.get("where") or [])
+    """A table's ``where:`` in words after "patients", as its footnote states it ("with placebo
+    and female sex", "free of diabetes"; "" without one): :func:`population_phrase`."""
+    return population_phrase(spec, config)
 
 
 def table_lead(
-    space: Namespace, table_id: str, spec: Mapping[str, Any], config: Mapping[str, Any], verb: str
+    space: Namespace,
+    table_id: str,
+    spec: Mapping[str, Any],
+    config: Mapping[str, Any],
+    verb: str,
+    reason: str = "",
 ) -> str:
-    """The sentence opening a table's paragraph, its population stated.
+    """The sentence opening a table's paragraph, its population stated, and the patients its
+    analysis left out (:func:`left_out_words`, ``reason`` their footnote's words).
 
     Parameters
     ----------
@@ -132,6 +138,32 @@ def table_lead(
     reference = table_reference(table_id, spec)
     n = placeholder(space, table_key(table_id, "n"))
     population = population_words(spec, config)
+    left_out = left_out_words(space, table_id, reason)
     if population:
-        return f"Among the {f'{n} ' if n else ''}patients with {population}, {reference} {verb}."
-    return f"{upper_first(reference)} {verb}{f' ({n} patients)' if n else ''}."
+        tail = f" ({left_out})" if left_out else ""
+        return f"Among the {f'{n} ' if n else ''}patients {population}, {reference} {verb}{tail}."
+    size = f"{n} patients" + (f"; {left_out}" if left_out else "") if n else ""
+    return f"{upper_first(reference)} {verb}{f' ({size})' if size else ''}."
+
+
+def left_out_words(space: Namespace, table_id: str, reason: str = "") -> str:
+    """ "17518 analysed, 31 excluded: group unknown": a table's patients left out of its
+    analysis (``tables.<id>.analysed`` and ``tables.<id>.excluded``), "" when none is (or the
+    table records no such count). ``reason``: what their footnote says of them, in words."""
+    key = table_key(table_id, "excluded")
+    if key not in space or not space[key].value:
+        return ""
+    analysed = placeholder(space, table_key(table_id, "analysed"))
+    why = f": {reason}" if reason else ""
+    head = f"{analysed} analysed, " if analysed else ""
+    return f"{head}{placeholder(space, table_key(table_id, 'excluded'))} excluded{why}"
+
+
+def excluded_reason(records: Records) -> str:
+    """Why a table's analysis left patients out, as its records' ``excluded_reason`` says in
+    parentheses ("31 patients excluded (Group unknown)" -> "group unknown"); "" without one."""
+    for rec in records:
+        match = re.search(r"\(([^()]+)\)\W*$", str(rec.get("excluded_reason") or ""))
+        if match:
+            return lower_first(match.group(1))
+    return ""

@@ -232,6 +232,12 @@ def descriptive_entries(
     space.add(
         table_key(table_id, "n"), Entry(size, style.integer(size), 0, column=f"n_group@{OVERALL}", **first)
     )
+    if present(records[0].get("n_excluded")):  # no group value, or one outside the table's groups
+        left_out = int(records[0]["n_excluded"])
+        space.add(
+            table_key(table_id, "excluded"),
+            Entry(left_out, style.integer(left_out), 0, column="n_excluded", **first),
+        )
     for name in names:
         if name != OVERALL:
             n = int(records[0][f"n_group@{name}"])
@@ -389,6 +395,21 @@ def analysis_table_entries(
     size = population_entry(records, path, kind, style)
     if size is not None:
         space.add(table_key(table_id, "n"), size)
+        if isinstance(size.value, dict):  # those analysed and those left out, each traced
+            for name, column in zip(("analysed", "excluded"), POPULATION_COLUMNS[kind][1]):
+                value = size.value[column]
+                space.add(
+                    table_key(table_id, name),
+                    Entry(
+                        value,
+                        style.integer(value),
+                        0,
+                        column=column,
+                        file=path,
+                        row=size.row,
+                        synthetic=size.synthetic,
+                    ),
+                )
     return space
 
 

@@ -314,7 +314,7 @@ def logistic_regression(
     if n_extreme:
         notes.append(
             f"possible (quasi-)complete separation: fitted probabilities numerically 0 or 1 "
-            f"for {n_extreme} patient(s)"
+            f"for {n_extreme} {'patient' if n_extreme == 1 else 'patients'}"
         )
     notes += _empty_level_notes(design, frame, y == 1, "events")
     notes += _empty_level_notes(design, frame, y == 0, "non-events")
@@ -524,7 +524,13 @@ def cox_regression(
             f"Cox proportional-hazards regression (partial likelihood, {ties.capitalize()} ties, Newton-Raphson, "
             f"as R coxph); hazard ratios with {conf_level:.0%} Wald CIs exp(b -/+ z se) and Wald "
             "z-test p-values; complete cases; categorical predictors treatment-coded against the "
-            "stated reference" + _variance_clause("cox", weights, cluster, robust)
+            "stated reference"
+            + (
+                f"; stratified by {strata} (a separate baseline hazard per stratum, as R strata())"
+                if strata
+                else ""
+            )
+            + _variance_clause("cox", weights, cluster, robust)
         ),
         terms=wald_terms(design, _full(fit.params, kept), _full(se, kept), conf_level, no_interval=separated),
         n=n,

@@ -27,6 +27,7 @@ from retrocohort.format.numbers import (
     rounding_rule_sentence,
 )
 from retrocohort.format.pvalues import printed_p
+from retrocohort.format.words import plural
 from retrocohort.render.model import Footnote, Marked, Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, is_bold_p, method_footnotes, method_letter
@@ -304,7 +305,8 @@ def _stratified_note(
     excluded = int(stats["n_excluded"].iloc[0])
     if excluded:
         parts.append(
-            f"{excluded} patient(s) with no group value, or a value outside the table's groups, are not shown."
+            f"{plural(excluded, 'patient')} with no group value, or a value outside "
+            "the table's groups, are not shown."
         )
     if show_p:  # a table without a p-value column says nothing of p-values
         parts.append("p-values are two-sided.")

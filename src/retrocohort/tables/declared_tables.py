@@ -107,12 +107,38 @@ def condition_text(condition: Mapping[str, Any], config: Mapping[str, Any]) -> s
     return f"{name} {_OPERATOR_WORDS[op]} {shown(value)}"
 
 
+#: First words of a ``where:`` label that already say how the population relates to its
+#: patients ("free of diabetes", "aged 65 or over", "without prior surgery"): the label then
+#: follows "patients" directly, with no "with" before it.
+RELATION_WORDS = frozenset(
+    "with without who whose free aged treated receiving not alive dead in on at from under over "
+    "older younger born living undergoing seen admitted diagnosed".split()
+)
+
+
+def population_phrase(spec: Mapping[str, Any], config: Mapping[str, Any]) -> str:
+    """The words that follow "patients" for a table's ``where:`` population ("" without one).
+
+    Each condition in words (:func:`condition_text`), joined by "and"; "with " before them unless
+    the first already starts with a word of :data:`RELATION_WORDS`.
+
+    >>> population_phrase({"where": [{"label": "free of diabetes at the index date"}]}, {})
+    'free of diabetes at the index date'
+    >>> population_phrase({"where": [{"label": "female sex"}]}, {})
+    'with female sex'
+    """
+    words = " and ".join(condition_text(c, config) for c in spec.get("where") or [])
+    if not words:
+        return ""
+    first = words.split(maxsplit=1)[0].lower()
+    return words if first in RELATION_WORDS else f"with {words}"
+
+
 def population_footnote(spec: Mapping[str, Any], config: Mapping[str, Any], n: int) -> list[str]:
-    """The table's population when it declares ``where:``: "Patients with A and B (n = 12)."."""
-    conditions = spec.get("where") or []
-    if not conditions:
-        return []
-    return [f"Patients with {' and '.join(condition_text(c, config) for c in conditions)} (n = {n})."]
+    """The table's population when it declares ``where:``: "Patients with A and B (n = 12)."
+    (:func:`population_phrase`)."""
+    phrase = population_phrase(spec, config)
+    return [f"Patients {phrase} (n = {n})."] if phrase else []
 
 
 def time_point_footnotes(table_id: str, config: Mapping[str, Any]) -> list[str]:

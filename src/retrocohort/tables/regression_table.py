@@ -23,6 +23,7 @@ from retrocohort.format.numbers import (
     rounding_rule_sentence,
 )
 from retrocohort.format.pvalues import printed_p
+from retrocohort.format.words import plural
 from retrocohort.render.model import Footnote, Marked, Row, Table
 from retrocohort.render.number_style import NumberStyle
 from retrocohort.render.pvalue_marks import bold_footnote, is_bold_p
@@ -183,7 +184,7 @@ def build_regression_table(
             f"Adjusted: one multivariable model with {', '.join(str(labels.get(v, v)) for v in mv_names)}"
             + "".join(f" and the interaction {term_label(v, labels)}" for v in products)
             + " "
-            f"(n = {int(mv['n'])}, {int(mv['n_events'])} events; {int(mv['n_dropped'])} patient(s) with a "
+            f"(n = {int(mv['n'])}, {int(mv['n_events'])} events; {plural(int(mv['n_dropped']), 'patient')} with a "
             "missing value left out)."
             + (f" Model notes: {mv['notes']}." if _value(mv, "notes") else "")
             + ("" if bool(mv["converged"]) else " The model did not converge.")
