@@ -121,7 +121,7 @@ def test_regression_table_layout(cohort):
     assert site_ref.indent == 1 and site_ref.cells[3] == "Reference" and site_ref.cells[6] == ""
     assert table.rows[3].cells[6:] == ["", "", ""]  # site is not in the multivariable model
     assert table.rows[5].cells[6] != ""  # age is
-    assert any("n = 19, " in f and "1 patient(s)" in f for f in table.footnotes)
+    assert any("n = 19, " in f and "1 patient with a missing value" in f for f in table.footnotes)
 
 
 def test_separation_is_flagged_in_the_table():

@@ -220,7 +220,7 @@ def test_stratified_table_layout(cohort):
     levels = [row for row in table.rows if row.indent == 1]
     assert [row.cells[0] for row in levels] == ["Missing", "female", "male", "other"]
     assert any("Fisher's exact test" in f for f in table.footnotes)
-    assert any("1 patient(s) with no group value" in f for f in table.footnotes)
+    assert any("1 patient with no group value" in f for f in table.footnotes)
 
 
 def test_stratified_table_without_overall_or_p():
