@@ -479,3 +479,52 @@ def test_row_numbers_as_ids_are_refused_where_they_cannot_name_patients(tmp_path
     assert "both declared" in said and "in a study with 2 sources" in said
     long_file = {"sites": {"s": {"sources": [{**labs, "id_from_row": True}]}}}
     assert [p.column for p in row_id_problems(long_file, "c")] == ["sites/s/sources/0/id_from_row"] * 2
+
+
+def _case_control_export(tmp_path: Path) -> Path:
+    """R's write.csv(survival::nafld1): a unique ``id``, a ``case.id`` repeated by each case's
+    controls, and a ``status`` column (death) that made the file look like long events."""
+    export = tmp_path / "data/raw/cohort.csv"
+    export.parent.mkdir(parents=True)
+    rows = "".join(f"{i},{40 + i},{i - i % 3},{100 + 10 * i},{i % 2}\n" for i in range(12))
+    export.write_text('"id","age","case.id","futime","status"\n' + rows, encoding="utf-8")
+    return export
+
+
+def test_a_unique_id_is_preferred_to_a_repeating_case_id(tmp_path, capsys):
+    """init refused R's nafld1 export: "No day column ... a long (events) file needs the day of
+    each row": it took the repeating ``case.id`` for the patient id (user trial)."""
+    export = _case_control_export(tmp_path)
+    assert init(tmp_path, export) == 0
+    source = read_yaml(tmp_path / "config/config.yaml")["sites"]["main"]["sources"][0]
+    assert source["table"] == "patients" and source["id_column"] == "id"
+    assert main(["validate", "-C", str(tmp_path), str(export)]) == 0
+
+
+def test_the_id_column_can_be_named_and_a_wrong_name_is_refused(tmp_path, capsys):
+    export = _case_control_export(tmp_path)
+    assert main(["init", str(tmp_path), str(export), "--id-column", "case.id"]) != 0
+    err = capsys.readouterr().err
+    assert "'case.id' repeats" in err and "--id-column" in err  # the guess named, and the way out
+    assert main(["init", str(tmp_path), str(export), "--id-column", "patient"]) != 0
+    assert "No export has the id column 'patient'" in capsys.readouterr().err
+    assert main(["init", str(tmp_path), str(export), "--id-column", "id"]) == 0
+
+
+def test_the_events_example_without_status_names_the_end_of_follow_up_and_loads(tmp_path):
+    """The draft's example ``time_to_event: {events: [mi]}`` failed at load when uncommented
+    ("no end of follow-up for event type 'mi'"): an events file without status gives no
+    censoring day, so the example now names the patient file's follow-up time."""
+    patients = _case_control_export(tmp_path)
+    events = tmp_path / "data/raw/events.csv"
+    events.write_text(
+        "id,days,event\n" + "".join(f"{i},{5 * i},mi\n{i},{5 * i + 9},stroke\n" for i in range(0, 12, 2)),
+        encoding="utf-8",
+    )
+    assert init(tmp_path, patients, events) == 0
+    config = tmp_path / "config/config.yaml"
+    text = config.read_text(encoding="utf-8")
+    example = re.search(r"e\.g\. `derived: (\{.*\})`", text).group(1)
+    assert "end_of_follow_up: futime" in example
+    config.write_text(text + f"\nderived: {example}\n", encoding="utf-8")
+    load_study(config, base_dir=tmp_path)

@@ -53,6 +53,12 @@ def add_parser(
     p.add_argument(
         "files", nargs="+", type=Path, metavar="FILE", help="raw export(s): .csv, .tsv, .txt or .xlsx"
     )
+    p.add_argument(
+        "--id-column",
+        metavar="NAME",
+        help="the patient id's column in the exports that have it (default: guessed by name, a "
+        "unique one preferred: 'id' rather than a repeating 'case.id')",
+    )
     return p
 
 
@@ -119,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         study,
         ingest_rules(),
         places=[target.relative_to(study).as_posix() for _, target in plan],
+        id_column=args.id_column,
     )
     for source, target in plan:
         if source != target and not target.exists():

@@ -9,7 +9,8 @@
   status``, the stop time being the day).
 
 Roles are found by column name (:data:`ROLE_NAMES`, compared lower-cased without separators);
-the patient id is the first column when no name says so. A file whose id repeats but which
+of several columns named like an id, the first unique one is the patient's (a one-row-per-patient
+file), and the first column when no name says so; ``retrocohort init --id-column`` names it. A file whose id repeats but which
 has no variable/value, event or status columns, or a long file without a day column, is refused
 naming the file and the columns it lacks: the draft never guesses a layout.
 """
@@ -117,8 +118,34 @@ def name_key(name: str) -> str:
 
 def find_role(columns: list[str], role: str, exclude: set[str] = frozenset()) -> str | None:
     """The first column whose name is one of the role's names (in :data:`ROLE_NAMES` order)."""
+    found = role_columns(columns, role, exclude)
+    return found[0] if found else None
+
+
+def role_columns(columns: list[str], role: str, exclude: set[str] = frozenset()) -> list[str]:
+    """Every column whose name is one of the role's names, in :data:`ROLE_NAMES` order."""
     keyed = {name_key(c): c for c in reversed(columns) if c not in exclude}
-    return next((keyed[n] for n in ROLE_NAMES[role] if n in keyed), None)
+    return [keyed[n] for n in ROLE_NAMES[role] if n in keyed]
+
+
+def _unique(frame: pd.DataFrame, column: str) -> bool:
+    """Whether ``column`` identifies the rows that are not exact copies of an earlier row."""
+    kept = frame.loc[~frame.duplicated(), column].astype("string").str.strip()
+    kept = kept[kept.notna() & (kept != "")]
+    return bool(len(kept)) and not kept.duplicated().any()
+
+
+def patient_id_column(frame: pd.DataFrame, id_column: str | None = None) -> str | None:
+    """The column naming the patient: ``id_column`` when the file has it; else, of the columns
+    named like an id (:data:`ROLE_NAMES`), the first that is unique (a file of one row per
+    patient: ``id`` rather than a repeating ``case.id`` that links a control to its case),
+    else the first of them; None when no name says so.
+    """
+    columns = [str(c) for c in frame.columns]
+    if id_column is not None and id_column in columns:
+        return id_column
+    named = role_columns(columns, "id")
+    return next((c for c in named if _unique(frame, c)), named[0] if named else None)
 
 
 def _csv_options(path: Path) -> dict[str, str]:
@@ -157,9 +184,11 @@ def _decimal_comma(frame: pd.DataFrame) -> bool:
     return False
 
 
-def read_export(path: Path) -> RawFile:
+def read_export(path: Path, id_column: str | None = None) -> RawFile:
     """Read one export (CSV or XLSX) and tell its layout; unreadable files are refused by
-    :func:`retrocohort.io.raw.read_raw_table`, naming the file."""
+    :func:`retrocohort.io.raw.read_raw_table`, naming the file. ``id_column``: the patient id's
+    column where the file has it (``retrocohort init --id-column``), else guessed
+    (:func:`patient_id_column`)."""
     path = Path(path)
     options: dict[str, str] = {}
     if path.is_file() and file_format(path) == "csv":
@@ -170,7 +199,7 @@ def read_export(path: Path) -> RawFile:
     if options.get("separator") not in (None, ",") and _decimal_comma(frame):
         options["decimal"] = ","
     columns = [str(c) for c in frame.columns]
-    named_id = find_role(columns, "id")
+    named_id = patient_id_column(frame, id_column)
     roles = {"id": named_id or columns[0]}
     for role in ("day", "variable", "value", "unit", "event", "status", "date"):
         found = find_role(columns, role, exclude=set(roles.values()))
@@ -215,11 +244,20 @@ def read_export(path: Path) -> RawFile:
             f"No day column in {path}",
             [
                 Problem(
-                    f"a long ({'measurement' if layout == 'long' else 'events'}) file needs the day of each row",
+                    f"read as a long ({'measurement' if layout == 'long' else 'events'}) file because its "
+                    f"patient id column {roles['id']!r} repeats and it has "
+                    + (
+                        f"variable and value columns ({roles['variable']!r}, {roles['value']!r})"
+                        if layout == "long"
+                        else f"an event or status column ({roles.get('event') or roles.get('status')!r})"
+                    )
+                    + "; a long file needs the day of each row",
                     file=str(path),
+                    column=roles["id"],
                     expected="a column named "
                     + " or ".join(repr(n) for n in ROLE_NAMES["day"][:4])
-                    + " holding the day relative to diagnosis",
+                    + " holding the day relative to diagnosis; or, if the file has one row per "
+                    "patient, its id column named with `retrocohort init --id-column NAME`",
                 )
             ],
         )

@@ -404,12 +404,38 @@ def draft_events(
             + repr(roles["day"])
         )
     types = list(entry.get("event_types", {}).values()) or [entry["event_type"]]
+    # without a status column nothing in this file says when follow-up ended: the example names
+    # a patient variable that does (a follow-up time already drafted), else says it is needed
+    end = (
+        ""
+        if "status" in roles
+        else f", end_of_follow_up: {follow_up_variable(names) or '<day follow-up ended>'}"
+    )
     source.todo.append(
         "endpoints from this file are derived variables (config/README.md, `time_to_event`), e.g. "
-        f"`derived: {{days_to_{types[0]}: {{time_to_event: {{events: [{types[0]}]}}}}, "
+        f"`derived: {{days_to_{types[0]}: {{time_to_event: {{events: [{types[0]}]{end}}}}}, "
         f"n_{types[0]}: {{event_count: {{events: [{types[0]}]}}}}}}`"
     )
     return source
+
+
+#: Names of a patient's follow-up time (the day follow-up ended), compared lower-cased
+#: without separators, most specific first.
+FOLLOW_UP_NAMES = (
+    "futime", "followup", "followupdays", "fudays", "fu", "lastfollowup", "lastfu", "lastvisit",
+    "lastcontact", "survtime", "time", "days",
+)  # fmt: skip
+
+
+def follow_up_variable(names: Names) -> str | None:
+    """The drafted variable that looks like a follow-up time (:data:`FOLLOW_UP_NAMES`), if any.
+
+    >>> names = Names(); _ = names.take("age", "p.csv"); _ = names.take("futime", "p.csv")
+    >>> follow_up_variable(names)
+    'futime'
+    """
+    keyed = {re.sub(r"[^a-z0-9]", "", n): n for n in names.origin}
+    return next((keyed[k] for k in FOLLOW_UP_NAMES if k in keyed), None)
 
 
 #: Interval columns of a counting-process file (start time, row number), never baseline

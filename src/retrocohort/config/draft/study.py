@@ -46,11 +46,11 @@ class Draft:
     todo: int
 
 
-def _read_all(files: Sequence[Path]) -> list[RawFile]:
+def _read_all(files: Sequence[Path], id_column: str | None = None) -> list[RawFile]:
     raws, errors = [], []
     for file in files:
         try:
-            raws.append(read_export(file))
+            raws.append(read_export(file, id_column))
         except InputError as exc:
             errors.append(exc)
     if len(errors) == 1:
@@ -58,6 +58,17 @@ def _read_all(files: Sequence[Path]) -> list[RawFile]:
     problems = [p for exc in errors for p in exc.problems or [Problem(exc.summary)]]
     if problems:
         raise InputError(f"{len(problems)} problem(s) reading the exports", problems)
+    if id_column is not None and not any(id_column in r.frame.columns for r in raws):
+        raise InputError(
+            f"No export has the id column {id_column!r}",
+            [
+                Problem(
+                    "--id-column names no column of any export",
+                    value=id_column,
+                    expected="one of " + ", ".join(sorted({str(c) for r in raws for c in r.frame.columns})),
+                )
+            ],
+        )
     return raws
 
 
@@ -90,6 +101,7 @@ def draft_config(
     rules: IngestRules,
     study_id: str | None = None,
     places: Sequence[str] | None = None,
+    id_column: str | None = None,
 ) -> Draft:
     """The draft config of the exports ``files``.
 
@@ -106,6 +118,9 @@ def draft_config(
     places : sequence of str, optional
         Each file's path as the config writes it (relative to ``study_dir``); default: the
         file's own path relative to ``study_dir`` (then it must be inside it).
+    id_column : str, optional
+        The patient id's column in the files that have it (else guessed per file:
+        :func:`retrocohort.config.draft.layout.patient_id_column`).
 
     Raises
     ------
@@ -114,7 +129,7 @@ def draft_config(
         one-row-per-patient file nor an events file with baseline ``columns:``); each problem
         names the file.
     """
-    raws = _read_all(files)
+    raws = _read_all(files, id_column)
     if all(r.frame.shape[1] < 2 for r in raws):
         raise InputError(
             "Nothing to draft",
