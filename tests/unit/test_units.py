@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from retrocohort.errors import InputError
-from retrocohort.ingest.units import convert, unknown_unit_message
+from retrocohort.ingest.units import convert, is_known_unit, unknown_unit_message
 
 
 @pytest.mark.parametrize(
@@ -108,3 +108,21 @@ def test_a_look_alike_of_another_magnitude_is_not_offered():
 
 def test_a_look_alike_of_the_same_unit_is_still_offered():
     assert unknown_unit_message("mmol/l").endswith("closest accepted spelling: 'mmol/L'")
+
+
+@pytest.mark.parametrize(
+    ("spelling", "target", "value", "expected"),
+    [
+        ("kg", "g", 70.0, 70_000.0),
+        ("lb", "kg", 1.0, 0.45359237),
+        ("cm", "m", 180.0, 1.8),
+        ("kg/m2", "kg/m²", 24.0, 24.0),
+        ("mmHg", "kPa", 120.0, 120 * 0.133322387415),
+        ("bpm", "/min", 72.0, 72.0),
+    ],
+)
+def test_body_measurements_and_vital_signs_need_no_declared_spelling(spelling, target, value, expected):
+    """A user had to declare kg, cm and mmHg under `unit_spellings` although the docs' own
+    blood-pressure example writes mmHg (user trial: survival::nafld)."""
+    assert is_known_unit(spelling)
+    assert convert(np.array([value]), spelling, target)[0] == pytest.approx(expected, rel=1e-12)
