@@ -528,3 +528,25 @@ def test_the_events_example_without_status_names_the_end_of_follow_up_and_loads(
     assert "end_of_follow_up: futime" in example
     config.write_text(text + f"\nderived: {example}\n", encoding="utf-8")
     load_study(config, base_dir=tmp_path)
+
+
+def test_two_variables_holding_the_same_values_are_named_for_the_user_to_check(tmp_path):
+    """R's survival::nafld2 gives chol the values of hdl on every patient-day; the Table 1 of a
+    user then printed a total cholesterol of 49 mg/dL. The draft names such pairs (long and
+    wide files); two flags that are all 0 are not a copy; nothing is changed."""
+    long = tmp_path / "data/raw/labs.csv"
+    long.parent.mkdir(parents=True)
+    rows = [f"P{i},0,{test},{40 + i}\n" for i in range(25) for test in ("hdl", "chol")]
+    rows += [f"P{i},0,ldl,{100 + i % 7}\n" for i in range(25)]
+    long.write_text("patient_id,day,test,value\n" + "".join(rows), encoding="utf-8")
+    wide = tmp_path / "data/raw/patients.csv"
+    wide.write_text(
+        "patient_id,sbp,sbp_copy,flag_a,flag_b,age\n"
+        + "".join(f"P{i},{110 + i},{110 + i},0,0,{30 + i % 5}\n" for i in range(25)),
+        encoding="utf-8",
+    )
+    assert init(tmp_path, wide, long) == 0
+    text = (tmp_path / "config/config.yaml").read_text(encoding="utf-8")
+    assert "'chol' and 'hdl' have the same value in every patient-day where both are recorded" in text
+    assert "'sbp' and 'sbp_copy' have the same value in every row where both have a value" in text
+    assert "'flag_a' and 'flag_b'" not in text and "'ldl'" not in text

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from retrocohort.config.draft.columns import Guess, guess_values, plausible_range, shown
+from retrocohort.config.draft.copies import identical_columns, identical_long_variables
 from retrocohort.config.draft.layout import RawFile, name_key
 from retrocohort.config.draft.rules import IngestRules
 from retrocohort.config.draft.units import header_unit, pint_expression
@@ -119,6 +120,8 @@ def draft_wide(raw: RawFile, path: str, names: Names, missing: set[str], rules: 
             "some text cells hold an e-mail, phone number or date: replaced by [redacted] when read"
         )
     _duplicates(raw, source)
+    for a, b, _ in identical_columns(raw.frame, [str(c) for c in raw.frame.columns if str(c) != id_col]):
+        source.todo.append(copy_note(a, b, shared_days=False))
     if "synthetic" in Path(path).name.lower():
         entry["synthetic"] = True
         source.entry_notes["synthetic"] = "the file name says synthetic: labelled so in every output"
@@ -266,7 +269,18 @@ def draft_long(
             f"{conflicting} rows share patient, day and variable with another row but not its value: "
             "fix the export, or declare `conflicts: first | last | mean | max | min` (config/README.md)"
         )
+    for a, b, _ in identical_long_variables(frame, *(roles[r] for r in ("id", "day", "variable", "value"))):
+        source.todo.append(copy_note(a, b, shared_days=True))
     return source
+
+
+def copy_note(a: str, b: str, *, shared_days: bool) -> str:
+    """The TODO line of two raw variables holding the same values (:mod:`.copies`)."""
+    where = "patient-day where both are recorded" if shared_days else "row where both have a value"
+    return (
+        f"{a!r} and {b!r} have the same value in every {where}: an export that copied one "
+        "variable into the other? Check the source before analysing either"
+    )
 
 
 def _duplicates(raw: RawFile, source: DraftSource) -> None:
