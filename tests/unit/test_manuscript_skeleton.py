@@ -724,3 +724,13 @@ def test_a_grouped_table_says_how_many_had_no_group(tmp_path):
         "Table 1 describes 60 patients by treatment arm (31 excluded: no group value, or one outside "
         "the table's groups): 31 in drug and 29 in placebo."
     )
+
+
+def test_counts_in_the_text_are_grouped_as_the_tables_print_them():
+    """The Results text said "Of 17549 patients assessed" while the tables grouped digits: a
+    count from thousands_min up is grouped in the text too."""
+    from retrocohort.manuscript.namespace import TextStyle
+
+    style = TextStyle.from_config(_config(table1={"kind": "descriptive"}))
+    assert style.integer(17549)(0) == "17,549"
+    assert style.integer(9999)(0) == "9999"

@@ -368,3 +368,22 @@ def test_missing_values_as_a_footnote_with_their_counts_overall_and_per_group(co
     age = next(row for row in table.rows if row.cells[0].startswith("Age"))
     assert not any("(n = " in str(c) for c in age.cells)  # the footnote says it, not the cells
     assert "Age: missing for 1 (17%) of the 6 patients (A: 0 (0%); B: 1 (33%))." in table.footnotes
+
+
+def test_header_counts_are_grouped_as_the_tables_numbers(cohort):
+    """A user's Word table printed "Control (n = 14004)" above "5,823.0": a header count is
+    grouped from the table's thousands_min up, like the cells."""
+    from retrocohort.render.number_style import NumberStyle
+
+    stats = _stratified(cohort, ROWS, "arm")
+    spec = _layout([{"label": "Age, years", "decimals": 0}, {"label": "Fever"}, {"label": "Sex"}])
+    assert build_stratified_table(stats, spec, style=NumberStyle(thousands_min=5)).columns[1:4] == [
+        "Overall (n = 6)",
+        "A (n = 3)",
+        "B (n = 3)",
+    ]
+    big = stats.assign(**{c: stats[c] * 10_000 for c in stats.columns if c.startswith("n_group@")})
+    columns = build_stratified_table(big, spec, style=NumberStyle()).columns
+    assert columns[1:4] == ["Overall (n = 60,000)", "A (n = 30,000)", "B (n = 30,000)"]
+    spaced = build_stratified_table(big, spec, style=NumberStyle(thousands_sep="\u202f")).columns
+    assert spaced[1] == "Overall (n = 60\u202f000)"

@@ -83,7 +83,8 @@ class TextStyle:
         return lambda d: format_number(value, d, **self.grouping(row, d))
 
     def integer(self, value: object) -> Formatter:
-        return lambda d: format_number(value, 0, thousands_sep="", rule=self.numbers.rule)
+        """A count as the tables print it: grouped from ``thousands_min`` up ("17,549")."""
+        return lambda d: format_number(value, 0, **self.grouping([value], 0))
 
     def interval(self, low: object, high: object, sep: str = EN_DASH) -> Formatter:
         """``low–high``; pass ``sep=" to "`` where a bound may be negative."""

@@ -140,12 +140,18 @@ def _row_label(rec: Mapping, spec: Mapping, label_statistic: bool) -> str:
     return f"{label}, {STAT_TEXT[rec['stat']]}" if label_statistic else label
 
 
-def _overall_header(spec: Mapping, stratum: str, n: int) -> str:
+def _overall_header(spec: Mapping, stratum: str, n: int, style: NumberStyle) -> str:
     """A stratum's column header: "<group> (n = N)", or the table's ``overall_header`` for the
-    overall column ("{n}" in it replaced by N)."""
+    overall column ("{n}" in it replaced by N); N grouped as the table's numbers are from
+    ``thousands_min`` up ("n = 14,004")."""
+    shown = (
+        f"{n:,}".replace(",", style.thousands_sep)
+        if style.thousands_sep and n >= style.thousands_min
+        else str(n)
+    )
     if stratum == OVERALL and spec.get("overall_header") is not None:
-        return str(spec["overall_header"]).replace("{n}", str(n))
-    return f"{stratum} (n = {n})"
+        return str(spec["overall_header"]).replace("{n}", shown)
+    return f"{stratum} (n = {shown})"
 
 
 def build_stratified_table(
@@ -203,7 +209,7 @@ def build_stratified_table(
     first = stats.iloc[0]
     show_reference = spec["reference_range"]
     columns = [spec.get("characteristic_header", "Characteristic")] + [REFERENCE_HEADER] * show_reference
-    columns += [_overall_header(spec, s, int(first[f"n_group@{s}"])) for s in names]
+    columns += [_overall_header(spec, s, int(first[f"n_group@{s}"]), style) for s in names]
     columns += ["p-Value"] * show_p + ["SMD"] * show_smd
     row_specs = list(spec.get("rows", []))
     with_missing = set(stats.loc[stats["row_type"] == "missing", "row"])
