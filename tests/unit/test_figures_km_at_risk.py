@@ -219,3 +219,19 @@ def test_at_risk_rows_carry_the_printed_counts_into_the_statistics():
     assert rows["role"].tolist() == ["at_risk", "at_risk"]
     assert rows["n_at_risk"].tolist() == [10, 4] and rows["time"].tolist() == [0.0, 5.0]
     assert rows["analysis_label"].tolist() == ["OS", "OS"]
+
+
+@pytest.mark.parametrize(
+    ("label", "axis"),
+    [
+        ("Days to hypertension", "Days to hypertension"),  # names its unit: no "(days)" again
+        ("Time to death", "Time to death (days)"),
+        ("Daytime admissions", "Daytime admissions (days)"),  # "day" inside a word is no unit
+    ],
+)
+def test_the_time_axis_names_its_unit_once(label, axis):
+    """A user's KM figure read "Days to hypertension (days)"."""
+    from retrocohort.figures.labels import time_axis_label
+
+    config = {"variables": {"t": {"label": label, "unit": "days", "kind": "continuous"}}, "derived": {}}
+    assert time_axis_label({"time": "t"}, config, "tables/x/analyses/0") == axis

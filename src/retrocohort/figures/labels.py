@@ -3,6 +3,7 @@ and the swimmer plot's per-patient frame from the study's variables."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Mapping
 from typing import Any
@@ -96,9 +97,12 @@ def km_note(stats: pd.DataFrame, analysis_id: str, width: int = 44) -> str | Non
 
 def time_axis_label(spec: Mapping[str, Any], config: Mapping[str, Any], where: str) -> str:
     """The time axis' label of a time-to-event figure (Kaplan–Meier or cumulative incidence):
-    ``spec["time_label"]``, else the time variable's label with its unit ("Days to death
-    (days)"), after checking that the ``at_risk_times`` lie on the axis
+    ``spec["time_label"]``, else the time variable's label with its unit ("Time to death
+    (days)"; "Days to death" as it is: a label that names its unit gets no second one), after
+    checking that the ``at_risk_times`` lie on the axis
     (:func:`retrocohort.figures.at_risk.check_at_risk_times`, naming the key path ``where``)."""
     check_at_risk_times(spec.get("at_risk_times"), spec.get("time_axis_max"), where)
     unit = time_unit(config, spec["time"])
-    return spec.get("time_label", variable_label(config, spec["time"]) + (f" ({unit})" if unit else ""))
+    label = variable_label(config, spec["time"])
+    named = unit and re.search(rf"\b{re.escape(unit.rstrip('s'))}s?\b", label, flags=re.IGNORECASE)
+    return spec.get("time_label", label + (f" ({unit})" if unit and not named else ""))
