@@ -385,5 +385,10 @@ def test_header_counts_are_grouped_as_the_tables_numbers(cohort):
     big = stats.assign(**{c: stats[c] * 10_000 for c in stats.columns if c.startswith("n_group@")})
     columns = build_stratified_table(big, spec, style=NumberStyle()).columns
     assert columns[1:4] == ["Overall (n = 60,000)", "A (n = 30,000)", "B (n = 30,000)"]
+    # one header of 10,000 or more groups every header count from 1,000 up (a row decision)
+    mixed = big.assign(**{"n_group@A": 3514})
+    assert build_stratified_table(mixed, spec, style=NumberStyle()).columns[2] == "A (n = 3,514)"
+    small = stats.assign(**{c: 3514 for c in stats.columns if c.startswith("n_group@")})
+    assert build_stratified_table(small, spec, style=NumberStyle()).columns[2] == "A (n = 3514)"
     spaced = build_stratified_table(big, spec, style=NumberStyle(thousands_sep="\u202f")).columns
     assert spaced[1] == "Overall (n = 60\u202f000)"

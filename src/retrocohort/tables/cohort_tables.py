@@ -140,15 +140,12 @@ def _row_label(rec: Mapping, spec: Mapping, label_statistic: bool) -> str:
     return f"{label}, {STAT_TEXT[rec['stat']]}" if label_statistic else label
 
 
-def _overall_header(spec: Mapping, stratum: str, n: int, style: NumberStyle) -> str:
+def _overall_header(spec: Mapping, stratum: str, n: int, grouping: Mapping) -> str:
     """A stratum's column header: "<group> (n = N)", or the table's ``overall_header`` for the
-    overall column ("{n}" in it replaced by N); N grouped as the table's numbers are from
-    ``thousands_min`` up ("n = 14,004")."""
-    shown = (
-        f"{n:,}".replace(",", style.thousands_sep)
-        if style.thousands_sep and n >= style.thousands_min
-        else str(n)
-    )
+    overall column ("{n}" in it replaced by N); N grouped as the header row's numbers are
+    (``grouping``: :meth:`NumberStyle.row` of every header's N, so "n = 3,514" stands beside
+    "n = 14,004")."""
+    shown = format_number(n, 0, **grouping)
     if stratum == OVERALL and spec.get("overall_header") is not None:
         return str(spec["overall_header"]).replace("{n}", shown)
     return f"{stratum} (n = {shown})"
@@ -209,7 +206,9 @@ def build_stratified_table(
     first = stats.iloc[0]
     show_reference = spec["reference_range"]
     columns = [spec.get("characteristic_header", "Characteristic")] + [REFERENCE_HEADER] * show_reference
-    columns += [_overall_header(spec, s, int(first[f"n_group@{s}"]), style) for s in names]
+    sizes = {s: int(first[f"n_group@{s}"]) for s in names}
+    header_grouping = style.row([(n, 0) for n in sizes.values()])
+    columns += [_overall_header(spec, s, n, header_grouping) for s, n in sizes.items()]
     columns += ["p-Value"] * show_p + ["SMD"] * show_smd
     row_specs = list(spec.get("rows", []))
     with_missing = set(stats.loc[stats["row_type"] == "missing", "row"])
