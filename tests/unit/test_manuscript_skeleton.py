@@ -734,3 +734,16 @@ def test_counts_in_the_text_are_grouped_as_the_tables_print_them():
     style = TextStyle.from_config(_config(table1={"kind": "descriptive"}))
     assert style.integer(17549)(0) == "17,549"
     assert style.integer(9999)(0) == "9999"
+
+
+def test_a_weighted_survival_paragraph_names_the_robust_score_test(tmp_path):
+    """rotterdam's weighted Kaplan–Meier table: its p is the robust score test of the weighted
+    Cox model, which the Results text called "log-rank p"."""
+    base = json.loads((DATA / "survival.json").read_text(encoding="utf-8"))
+    weighted = [{**r, "test": "robust score test"} if r.get("role") == "logrank" else r for r in base]
+    assert weighted != base  # the fixture has a test record to rename
+    spec = {"kind": "survival", "title": "Table 9. Weighted.", "analyses": [{"id": "fever_resolution"}]}
+    config = _config(w=spec)
+    space, _ = _space(tmp_path, config, {"w": weighted})
+    text = _resolved(skeleton_template(config, space, declared={"w": weighted}), space)
+    assert "; robust score test p = 0.257†." in text and "log-rank" not in text

@@ -107,7 +107,16 @@ def survival_paragraph(
         what = f"median time{f' ({unit})' if unit else ''}"
         sentence = f"{label}: {what} {' vs '.join(parts)}"
         p = placeholder(space, f"{prefix}.{key_part(analysis)}.p")
-        sentences.append(sentence + (f"; log-rank p {p}." if p else "."))
+        # the test its record names: the log-rank, or on a weighted sample the robust score test
+        test = next(
+            (
+                str(r["test"])
+                for r in records
+                if r["analysis"] == analysis and r.get("role") == "logrank" and r.get("test")
+            ),
+            "log-rank",
+        )
+        sentences.append(sentence + (f"; {test} p {p}." if p else "."))
     return " ".join(sentences)
 
 
