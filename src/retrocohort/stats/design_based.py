@@ -212,8 +212,8 @@ def design_t_test(
         test=T_TEST,
         method=(
             "Design-based t-test: weighted least-squares regression of the value on the group, "
-            f"linearisation (sandwich) standard error ({design}), t on G - 2 = {df} df "
-            "(R survey::svyttest)"
+            f"linearisation (sandwich) standard error ({design}), t on G − 2 degrees of freedom, "
+            "G the number of clusters (R survey::svyttest)"
         ),
         statistic=t,
         p_value=p,
@@ -296,7 +296,8 @@ def rao_scott_test(
         test=RAO_SCOTT,
         method=(
             "Pearson's chi-square of the weighted table with the Rao-Scott second-order "
-            f"correction ({design}), F on {d0:.2f} and {ddf:.1f} df (R survey::svychisq)"
+            f"correction ({design}): X² / tr(Δ) on F(d, d(G − 1)), d = tr(Δ)² / tr(Δ²), Δ the "
+            "design-effect matrix, G the number of clusters (R survey::svychisq)"
         ),
         statistic=f,
         p_value=float(sps.f.sf(f, d0, ddf)),
