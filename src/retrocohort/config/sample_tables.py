@@ -1,5 +1,5 @@
-"""Load-time checks of a descriptive table on a treatment comparison's matched or weighted sample
-(``kind: descriptive`` with ``sample:``): what has no weighted, design-based version is refused
+"""Load-time checks of a descriptive or comparison table on a treatment comparison's matched or
+weighted sample (``kind: descriptive`` or ``comparison`` with ``sample:``): what has no weighted, design-based version is refused
 with the key that asks for it and what is supported instead, never computed unweighted."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from retrocohort.config.study_groups import STUDY_GROUPS_TABLE
 from retrocohort.errors import Problem
 
 #: Keys of a descriptive table that have no meaning on a weighted sample, and why.
@@ -107,3 +108,59 @@ def _n_groups(spec: Mapping[str, Any], variables: Mapping[str, Any]) -> int | No
     if declared.get("kind") == "binary":
         return 2
     return len(declared["categories"]) if declared.get("categories") else None
+
+
+def sample_comparison_problems(config: Mapping[str, Any], file: str) -> list[Problem]:
+    """Problems of each ``kind: comparison`` table with ``sample:``: a comparison's ``tests``
+    (the tests are the design-based ones), and ``sample:`` on the study's ``tables.groups``
+    (whose statistics feed the unweighted ``groups.*`` Results keys and the audit).
+
+    Parameters
+    ----------
+    config : mapping
+        The study config.
+    file : str
+        The config file, named in the problems.
+
+    Returns
+    -------
+    list of Problem
+        One per refused key, naming ``tables/<id>/...``.
+
+    References
+    ----------
+    Lumley T. J Stat Softw 2004;9(8):1-19.
+
+    Examples
+    --------
+    >>> config = {"tables": {"c": {"kind": "comparison", "sample": "psm", "comparisons": [
+    ...     {"id": "x", "outcome": "y", "group_variable": "t", "tests": {"binary_two_groups": "fisher"}}]}}}
+    >>> [p.column for p in sample_comparison_problems(config, "config.yaml")]
+    ['tables/c/comparisons/0/tests']
+    """
+    problems = []
+    for tid, spec in (config.get("tables") or {}).items():
+        if not isinstance(spec, Mapping) or spec.get("kind") != "comparison" or not spec.get("sample"):
+            continue
+        if tid == STUDY_GROUPS_TABLE:
+            problems.append(
+                Problem(
+                    "the study's group comparisons are not made on a sample",
+                    file=file,
+                    column=f"tables/{tid}/sample",
+                    value=spec["sample"],
+                    expected="another table id for the comparison on the sample",
+                )
+            )
+        for i, comparison in enumerate(spec.get("comparisons") or []):
+            if isinstance(comparison, Mapping) and "tests" in comparison:
+                problems.append(
+                    Problem(
+                        "not computed on a matched or weighted sample (`sample:`)",
+                        file=file,
+                        column=f"tables/{tid}/comparisons/{i}/tests",
+                        value=comparison["tests"],
+                        expected=UNSUPPORTED_WITH_SAMPLE["tests"],
+                    )
+                )
+    return problems
