@@ -141,3 +141,46 @@ def test_the_shipped_study_declares_a_weighted_table_one_that_loads(root, tmp_pa
     edit = lambda c: c["tables"]["table1_weighted"].update(sample="iptw")  # noqa: E731
     problems = problems_after_edit(study, tmp_path, monkeypatch, edit)
     assert [p.column for p in problems] == ["tables/table1_weighted/sample"]
+
+
+STATS_CFG = {"p_value": {"decimals": 3, "threshold": 0.001}, "rounding": "half_up"}
+
+
+@pytest.mark.parametrize("matched", [False, True])
+def test_a_comparison_on_a_sample_is_weighted_and_design_based(matched):
+    from retrocohort.analysis.sample_groups import sample_group_statistics
+
+    frame = _sample(matched)
+    comparisons = [
+        {"id": "male", "outcome": "male", "group_variable": "treated", "groups": {"False": "C", "True": "T"}},
+        {"id": "age", "outcome": "age", "group_variable": "treated", "groups": {"False": "C", "True": "T"}},
+    ]
+    stats = sample_group_statistics(frame, comparisons, VARIABLES, {}, STATS_CFG, "tables/c")
+    w = frame[WEIGHT_COLUMN].to_numpy(dtype=float)
+    sets = frame[SET_COLUMN].to_numpy() if matched else None
+    treated = frame["treated"].to_numpy()
+    tests = stats[stats["role"] == "test"].set_index("comparison")
+    rao = rao_scott_test(frame["male"].astype(float), treated.astype(float), w, sets)
+    assert tests.loc["male", "p_value"] == pytest.approx(rao.p_value, rel=1e-12)
+    t = design_t_test(frame["age"], treated.astype(float), w, sets)
+    assert tests.loc["age", "p_value"] == pytest.approx(t.p_value, rel=1e-12)
+    summary = stats[(stats["role"] == "summary") & (stats["comparison"] == "male")].set_index("group")
+    male = frame["male"].to_numpy()
+    assert summary.loc["T", "percent"] == pytest.approx(100 * w[treated & male].sum() / w[treated].sum())
+
+
+def test_a_comparison_on_a_sample_refuses_a_chosen_test_and_the_study_groups_table():
+    from retrocohort.config.sample_tables import sample_comparison_problems
+
+    comparison = {
+        "id": "m",
+        "outcome": "male",
+        "group_variable": "treated",
+        "tests": {"binary_two_groups": "fisher"},
+    }
+    tables = {
+        "c": {"kind": "comparison", "sample": "psm", "comparisons": [comparison]},
+        "groups": {"kind": "comparison", "sample": "psm", "comparisons": [{**comparison, "tests": None}]},
+    }
+    columns = [p.column for p in sample_comparison_problems({"tables": tables}, "config.yaml")]
+    assert "tables/c/comparisons/0/tests" in columns and "tables/groups/sample" in columns

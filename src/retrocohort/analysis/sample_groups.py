@@ -80,7 +80,8 @@ def sample_group_statistics(
     >>> frame = pd.DataFrame({"t": [1, 1, 1, 0, 0, 0], "y": [5.0, 6.0, 7.0, 4.0, 5.0, 6.0],
     ...                       WEIGHT_COLUMN: [1.0, 1.0, 1.0, 0.5, 1.0, 1.5]})
     >>> s = sample_group_statistics(frame, [{"id": "y", "outcome": "y", "group_variable": "t"}],
-    ...                             {"y": {"kind": "continuous"}}, {}, {}, "tables/c")
+    ...                             {"y": {"kind": "continuous"}}, {},
+    ...                             {"p_value": {"decimals": 3, "threshold": 0.001}, "rounding": "half_up"}, "tables/c")
     >>> s[["role", "group", "mean"]].round(3).values.tolist()
     [['summary', '0', 5.333], ['summary', '1', 6.0], ['test', nan, nan]]
     """
