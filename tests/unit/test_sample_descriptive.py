@@ -167,6 +167,14 @@ def test_a_comparison_on_a_sample_is_weighted_and_design_based(matched):
     summary = stats[(stats["role"] == "summary") & (stats["comparison"] == "male")].set_index("group")
     male = frame["male"].to_numpy()
     assert summary.loc["T", "percent"] == pytest.approx(100 * w[treated & male].sum() / w[treated].sum())
+    from retrocohort.manuscript.namespace import TextStyle
+    from retrocohort.manuscript.sources_tests import groups_entries
+    from retrocohort.render.number_style import NumberStyle
+
+    style = TextStyle(NumberStyle(), {"decimals": 3, "threshold": 0.001, "rule": "half_up"})
+    space = groups_entries(stats.to_dict("records"), "c.json", style, "tables.c")
+    text = weighted_count_text(summary.loc["T", "count"], summary.loc["T", "percent"], 0, "half_up")
+    assert space["tables.c.male.true.count_pct"].text() == text
 
 
 def test_a_comparison_on_a_sample_refuses_a_chosen_test_and_the_study_groups_table():
@@ -184,3 +192,29 @@ def test_a_comparison_on_a_sample_refuses_a_chosen_test_and_the_study_groups_tab
     }
     columns = [p.column for p in sample_comparison_problems({"tables": tables}, "config.yaml")]
     assert "tables/c/comparisons/0/tests" in columns and "tables/groups/sample" in columns
+
+
+def test_the_results_keys_of_a_weighted_cell_print_what_the_table_prints():
+    """Before: ``tables.<id>.<variable>.<group>.count_pct`` truncated the sums of the weights to
+    integers and recomputed the percentage from them; here (a sum of weights above the group's
+    patients) building the Results keys failed with a ValueError."""
+    from retrocohort.config.check import SCHEMA_PATH, read_yaml
+    from retrocohort.config.study import fill_defaults
+    from retrocohort.manuscript.sources_declared import descriptive_entries
+    from retrocohort.tables.sample_descriptive_table import build_sample_descriptive
+
+    frame = _sample(False)
+    stats = _stats(frame)
+    config = fill_defaults(
+        {"statistics": {}, "variables": VARIABLES, "tables": {"t1w": {**SPEC, "pct_decimals": 1}}},
+        read_yaml(SCHEMA_PATH),
+    )
+    records = stats.to_dict("records")
+    space = descriptive_entries(records, "t1w.json", "t1w", config)
+    male = stats[stats["variable"] == "male"].iloc[0]
+    assert male["count@True"] != round(male["count@True"])  # a sum of weights, not a count
+    entry = space["tables.t1w.male.true.count_pct"]
+    table = build_sample_descriptive(stats, "t1w", config, len(frame))
+    cells = [c for row in table.rows for c in row.cells]
+    assert entry.text() in cells
+    assert entry.text() == weighted_count_text(male["count@True"], male["percent@True"], 1, "half_up")

@@ -160,6 +160,7 @@ def _comparison(
                 "group_value": key,
                 "n_group": int(inside.sum()),
                 **_summary(values[inside], w[inside], kind == "binary"),
+                "details": {"design": design_sentence(sets is not None)},  # weighted numbers
             }
         )
     test = (rao_scott_test if kind == "binary" else design_t_test)(values, group, w, sets)
