@@ -58,6 +58,20 @@ SAMPLE_CONTINUOUS_STATS = ("mean_sd",)
 def design_sentence(matched: bool) -> str:
     """The design the numbers of a sampled table account for, in words.
 
+    Parameters
+    ----------
+    matched : bool
+        A matched sample (the matched sets are the clusters); False: a weighted one.
+
+    Returns
+    -------
+    str
+        The words, for the footnote and the statistics' ``design`` column.
+
+    References
+    ----------
+    Lumley T. J Stat Softw 2004;9(8):1-19 (``svydesign(ids =, weights =)``).
+
     Examples
     --------
     >>> design_sentence(False)

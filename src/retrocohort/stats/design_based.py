@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats as sps
 
 from retrocohort.stats.result import TestResult
 from retrocohort.stats.sandwich import cluster_sums
@@ -97,7 +96,29 @@ def linearised_variance(scores: NDArray[np.float64], clusters: NDArray | None) -
 
 
 def n_clusters(n: int, clusters: NDArray | None) -> int:
-    """G: the number of distinct clusters, or of observations without clusters."""
+    """G: the number of distinct clusters, or of observations without clusters.
+
+    Parameters
+    ----------
+    n : int
+        Observations.
+    clusters : numpy.ndarray, optional
+        Cluster of each observation.
+
+    Returns
+    -------
+    int
+        G.
+
+    References
+    ----------
+    Lumley T. J Stat Softw 2004;9(8):1-19 (``degf``: G - 1 for one stratum).
+
+    Examples
+    --------
+    >>> n_clusters(4, np.array(["a", "b", "a", "c"])), n_clusters(4, None)
+    (3, 4)
+    """
     return n if clusters is None else len(set(clusters.tolist()))
 
 
@@ -141,6 +162,24 @@ def weighted_mean_sd(values: ArrayLike, weights: ArrayLike) -> tuple[float, floa
 def weighted_proportions(codes: ArrayLike, n_levels: int, weights: ArrayLike) -> NDArray[np.float64]:
     """The weighted share sum(w [x = k]) / sum(w) of each level k = 0..n_levels-1 among the known
     values (codes; NaN: missing).
+
+    Parameters
+    ----------
+    codes : array-like
+        Level code per value (NaN: missing).
+    n_levels : int
+        Number of levels.
+    weights : array-like
+        Weight per value.
+
+    Returns
+    -------
+    numpy.ndarray
+        The weighted shares (sum 1).
+
+    References
+    ----------
+    Lumley T. J Stat Softw 2004;9(8):1-19 (``svymean`` of the level indicators).
 
     Examples
     --------
@@ -205,6 +244,8 @@ def design_t_test(
     df = big_g - 2
     if not se > 0:
         return _not_computed(T_TEST, "no variation of the value", n_used)
+    from scipy import stats as sps  # heavy: imported where a test is run
+
     t = float(beta[1]) / se
     p = float(2 * sps.t.sf(abs(t), df))
     design = "clusters: the matched sets" if c is not None else "each patient its own cluster"
@@ -289,6 +330,8 @@ def rao_scott_test(
     table = (n * p).reshape(nc, nr).T
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n
     pearson = float(np.sum((table - expected) ** 2 / expected))
+    from scipy import stats as sps  # heavy: imported where a test is run
+
     f = pearson / trace
     ddf = d0 * (big_g - 1)
     design = "clusters: the matched sets" if c is not None else "each patient its own cluster"
