@@ -218,3 +218,14 @@ def test_the_results_keys_of_a_weighted_cell_print_what_the_table_prints():
     cells = [c for row in table.rows for c in row.cells]
     assert entry.text() in cells
     assert entry.text() == weighted_count_text(male["count@True"], male["percent@True"], 1, "half_up")
+
+
+def test_the_methods_page_knows_the_design_based_tests():
+    """Before: the methods rule refused a sample table's records ("unregistered test")."""
+    from retrocohort.manuscript.method_sentences import REGISTRY, methods_used
+
+    used = methods_used({"t1w.json": _stats(_sample(True)).to_dict("records")})
+    assert {"Design-based t-test", "Rao-Scott chi-square"} <= set(used)
+    assert "Rao-Scott second-order" in REGISTRY["Rao-Scott chi-square"].describe(
+        used["Rao-Scott chi-square"], {}
+    )
