@@ -229,3 +229,16 @@ def test_the_methods_page_knows_the_design_based_tests():
     assert "Rao-Scott second-order" in REGISTRY["Rao-Scott chi-square"].describe(
         used["Rao-Scott chi-square"], {}
     )
+
+
+def test_the_methods_section_names_the_design_based_tests_between_groups():
+    """Before: the Methods section left them out (no section listed their keys)."""
+    from retrocohort.config.check import SCHEMA_PATH, read_yaml
+    from retrocohort.config.study import fill_defaults
+    from retrocohort.manuscript.methods import method_sections
+
+    config = fill_defaults({"statistics": {}}, read_yaml(SCHEMA_PATH))
+    sections = method_sections(config, {"t1w.json": _stats(_sample(True)).to_dict("records")})
+    between = next(s for s in sections if s.intro == "Between groups:")
+    text = " ".join(line.sentence for line in between.lines)
+    assert "Rao-Scott second-order correction" in text and "design-based t-test" in text
