@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from r_sample_tables import sample_comparison_code, sample_descriptive_code, source_line
 from r_tables import (
     REL_MODEL,
     Comparison,
@@ -558,6 +559,9 @@ def paired_rows(ours: pd.DataFrame) -> pd.DataFrame:
 def declared_code(inp: StudyInput, table: str, spec: dict) -> list[str] | None:
     """R calls of one declared table, None when its kind (or form) has no comparator here."""
     kind, ours = spec["kind"], inp.stats(table)
+    if kind in ("descriptive", "comparison") and spec.get("sample"):  # weighted, design-based
+        code = sample_descriptive_code if kind == "descriptive" else sample_comparison_code
+        return [source_line(), *code(table, table_frame(inp, spec), spec, ours)]
     if kind == "descriptive":
         return stratified_code(table, table_frame(inp, spec), spec, ours)
     if kind == "regression":

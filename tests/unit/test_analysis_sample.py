@@ -162,7 +162,7 @@ def test_a_sample_naming_no_treatment_comparison_is_refused_at_load(root, tmp_pa
 
 
 def test_sample_is_refused_on_a_kind_that_does_not_analyse_a_sample(root, tmp_path, monkeypatch):
-    spec = {"kind": "descriptive", "rows": [{"variable": "age"}], "sample": "psm"}
+    spec = {"kind": "listing", "columns": ["age"], "sample": "psm"}  # descriptive takes one since issue 27
     problems = problems_after_edit(
         root / "studies" / "pbc", tmp_path, monkeypatch, lambda c: c["tables"].update(t9=spec)
     )

@@ -52,15 +52,14 @@ if PAIRED:  # the study's paired table, tables.table3 (classic or kind: paired)
             "../scripts/figures_slopes.py"
 
 
-# The flow diagram reads each propensity-score matching's summary (matched_<name>): its matched
-# sample and the patients left unmatched below the analysed cohort.
+# The flow diagram reads each treatment comparison's summary (matched_<name>): its matched or
+# weighted sample, stacked in declared order below the analysed cohort, and the patients left out.
 rule figures:
     input:
         **({"hscore": f"{RESULTS}/hscore/hscore.parquet"} if HSCORE else {}),
         **{
             f"matched_{name}": f"{RESULTS}/stats/treatment_comparison_{name}.json"
-            for name, spec in (STUDY.data.get("treatment_comparisons") or {}).items()
-            if spec["method"] == "matching"
+            for name in (STUDY.data.get("treatment_comparisons") or {})
         },
         cohort=f"{RESULTS}/selection/cohort.parquet",
         patients=f"{VALIDATED}/patients.parquet",

@@ -22,6 +22,12 @@ RESULTS_SOURCES = {
     "flow": f"{RESULTS}/selection/flow.csv",
     **MANUSCRIPT_OPTIONAL,
     **{f"declared_{tid}": f"{RESULTS}/stats/{tid}.json" for tid in DECLARED_TABLES},
+    # each propensity-score matching's summary: keys matching.<name>.* (matched, unmatched)
+    **{
+        f"matching_{name}": f"{RESULTS}/stats/treatment_comparison_{name}.json"
+        for name, spec in (STUDY.data.get("treatment_comparisons") or {}).items()
+        if spec["method"] == "matching"
+    },
 }
 MANUSCRIPT_ON = os.path.exists(MANUSCRIPT_TEMPLATE)
 # Every statistics file of the study: the methods section names each test and estimator they

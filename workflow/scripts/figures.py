@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from retrocohort.cohort.frames import category_codes
-from retrocohort.cohort.matched_flow import matched_step
+from retrocohort.cohort.matched_flow import sample_step
 from retrocohort.figures.flow import cohort_flow
 from retrocohort.figures.hscore import hscore_distribution
 from retrocohort.figures.labels import swimmer_frame
@@ -33,7 +33,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     summaries = [
         json.loads(Path(p).read_text(encoding="utf-8")) for k, p in input.items() if k.startswith("matched_")
     ]
-    matched = [step for step in map(matched_step, summaries) if step is not None]
+    matched = [step for step in map(sample_step, summaries) if step is not None]
     flow = cohort_flow(pd.read_csv(input["flow"]), matched=matched)
     save_figure(flow, Path(output["flow"]).with_suffix(""))
     spec = config.get("figures", {}).get("swimmer")

@@ -7,15 +7,20 @@ from pathlib import Path
 
 from retrocohort.manuscript.resolve import build_namespace, resolve_template
 from retrocohort.manuscript.results_files import statistics_inputs, write_results
+from retrocohort.manuscript.sources_matching import MATCHING_RULE, matching_inputs
 from retrocohort.pipeline.step import run_step
 
 
 def main(input: dict, output: dict, params: dict, config) -> None:
     paths, declared, rules = statistics_inputs(input, config["tables"])
+    matchings = matching_inputs(input)  # matching.<name>.* keys: matched and unmatched counts
+    rules = {**rules, **{path: MATCHING_RULE for path in matchings.values()}}
     template = input["template"]
-    space = build_namespace(paths, config, declared)
+    space = build_namespace(paths, config, declared, matchings)
     resolved = resolve_template(Path(template).read_text(encoding="utf-8"), template, space, rules)
-    write_results(resolved, template, [*paths.values(), *declared.values()], rules, config, output)
+    write_results(
+        resolved, template, [*paths.values(), *declared.values(), *matchings.values()], rules, config, output
+    )
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

@@ -17,6 +17,7 @@ from retrocohort.analysis.descriptive import variable_kind
 from retrocohort.analysis.groups import group_assignment, group_key
 from retrocohort.analysis.presets import chi_square_correction, mann_whitney_options
 from retrocohort.analysis.regression import regression_analysis
+from retrocohort.analysis.sample_descriptive import sample_stratified_statistics
 from retrocohort.analysis.stratified import KIND_ALIASES, stratified_statistics
 from retrocohort.analysis.test_policy import resolve_tests
 from retrocohort.cohort.selection import apply_selection
@@ -299,6 +300,19 @@ def declared_table_statistics(
     ]
     frame = frame.assign(**{name: np.nan for name in absent}) if absent else frame
     check_group_labels(frame, table_id, spec)
+    if spec.get("sample"):  # a matched or weighted sample: weighted numbers, design-based tests
+        rows = with_frame_columns(
+            descriptive_rows(spec, variables, derived), f"tables/{table_id}/rows", columns
+        )
+        stats = sample_stratified_statistics(
+            frame,
+            rows,
+            spec["by"],
+            group_labels=spec.get("group_labels") or _category_groups(spec.get("by"), variables),
+            missing=spec["missing"],
+            source=f"tables/{table_id}",
+        )
+        return _with_time_points(stats, spec, table_id, columns)
     stats = stratified_statistics(
         frame,
         with_frame_columns(descriptive_rows(spec, variables, derived), f"tables/{table_id}/rows", columns),

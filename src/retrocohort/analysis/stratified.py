@@ -92,10 +92,33 @@ def infer_kind(values: pd.Series) -> str:
 def binary_values(values: pd.Series, column: str, source: str | None = None) -> pd.Series:
     """Booleans (object Series, None for missing) of a binary column: bool, 0/1, "true"/"false".
 
+    Parameters
+    ----------
+    values : pandas.Series
+        The column.
+    column : str
+        Its name (messages).
+    source : str, optional
+        The file or config key the values come from (messages).
+
+    Returns
+    -------
+    pandas.Series
+        True/False per row, None where missing.
+
     Raises
     ------
     InputError
         Naming each row whose value is none of these.
+
+    References
+    ----------
+    Validation only (the values a binary summary and test read).
+
+    Examples
+    --------
+    >>> binary_values(pd.Series([1, 0, None, "true"]), "x").tolist()
+    [True, False, None, True]
     """
     mapped = values.map(lambda v: None if group_key(v) is None else _BINARY_VALUES.get(group_key(v).lower()))
     bad = values.notna() & mapped.isna()
@@ -108,7 +131,31 @@ def binary_values(values: pd.Series, column: str, source: str | None = None) -> 
 
 
 def continuous_values(values: pd.Series, column: str, source: str | None = None) -> pd.Series:
-    """Float Series of a continuous column; InputError naming every row that is not a number."""
+    """Float Series of a continuous column; InputError naming every row that is not a number.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The column.
+    column : str
+        Its name (messages).
+    source : str, optional
+        The file or config key the values come from (messages).
+
+    Returns
+    -------
+    pandas.Series
+        Floats, NaN where missing.
+
+    References
+    ----------
+    Validation only (the values a continuous summary and test read).
+
+    Examples
+    --------
+    >>> continuous_values(pd.Series(["1.5", None, 3]), "x").tolist()
+    [1.5, nan, 3.0]
+    """
     numbers = pd.to_numeric(values, errors="coerce")
     bad = values.notna() & numbers.isna()
     if bad.any():
@@ -123,7 +170,34 @@ def category_values(
     values: pd.Series, column: str, levels: Sequence[Any] | None, source: str | None = None
 ) -> tuple[pd.Series, list[str]]:
     """(level text per row, None when missing; level order): declared ``levels`` in their
-    order (InputError naming rows with any other value), else the observed levels sorted."""
+    order (InputError naming rows with any other value), else the observed levels sorted.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The column.
+    column : str
+        Its name (messages).
+    levels : sequence, optional
+        The declared level order.
+    source : str, optional
+        The file or config key the values come from (messages).
+
+    Returns
+    -------
+    tuple
+        (level text per row, the level order).
+
+    References
+    ----------
+    Validation only (the levels a categorical summary and test read).
+
+    Examples
+    --------
+    >>> keys, order = category_values(pd.Series(["b", "a", "b"]), "x", None)
+    >>> keys.tolist(), order
+    (['b', 'a', 'b'], ['a', 'b'])
+    """
     keys = values.map(group_key)
     if levels is None:
         return keys, sorted({k for k in keys if k is not None})

@@ -128,3 +128,102 @@ def matched_step(summary: Mapping[str, Any]) -> MatchedStep | None:
         control_unmatched=int(unmatched["control"]),
         caliper=None if matching.get("caliper") is None else float(matching["caliper"]),
     )
+
+
+@dataclass(frozen=True)
+class WeightedStep:
+    """Counts of one weighted comparison, as the flow diagram prints them: the patients given a
+    weight by group and their effective sample sizes (Kish: (sum w)^2 / sum w^2).
+
+    Attributes
+    ----------
+    label : str
+        The comparison's label ("Inverse probability of treatment weighting").
+    n_analysed : int
+        Patients of the analysed cohort.
+    n_not_modelled : int
+        Of them, without the treatment or a covariate of the score (no weight).
+    treated, control : int
+        Patients in the weighted sample by group.
+    ess_treated, ess_control : float
+        Effective sample sizes by group.
+    estimand : str
+        ATE or ATT.
+    """
+
+    label: str
+    n_analysed: int
+    n_not_modelled: int
+    treated: int
+    control: int
+    ess_treated: float
+    ess_control: float
+    estimand: str
+
+    @property
+    def n_matched(self) -> int:
+        """Patients in the weighted sample (the box's n)."""
+        return self.treated + self.control
+
+    @property
+    def n_left_out(self) -> int:
+        return self.n_analysed - self.n_matched
+
+    def main_lines(self) -> list[str]:
+        """The weighted sample's box: "N treated, M controls weighted (ATT; effective ...)"."""
+        return [
+            f"{self.label}:",
+            f"{self.treated:,} treated, {self.control:,} controls weighted ({self.estimand}; effective "
+            f"sample size {self.ess_treated:,.0f} and {self.ess_control:,.0f})",
+        ]
+
+    def reasons(self) -> list[str]:
+        """Why patients have no weight (none when every analysed patient has one)."""
+        if not self.n_left_out:
+            return []
+        return [f"{self.n_left_out:,} without the treatment or a covariate of the score"]
+
+
+def sample_step(summary: Mapping[str, Any]) -> MatchedStep | WeightedStep | None:
+    """The flow step of any treatment comparison's summary: :func:`matched_step` for a matching,
+    a :class:`WeightedStep` for a weighting; None for matching with replacement.
+
+    Parameters
+    ----------
+    summary : mapping
+        ``results/stats/treatment_comparison_<name>.json`` (a weighting's ``weights.<group>``
+        hold ``effective_n``).
+
+    Returns
+    -------
+    MatchedStep, WeightedStep or None
+
+    References
+    ----------
+    Austin PC, Stuart EA. Stat Med 2015;34:3661-79 (report the effective sample size).
+
+    Examples
+    --------
+    >>> step = sample_step({"specification": {"label": "IPTW", "method": "weighting",
+    ...     "weighting": {"estimand": "ATT"}}, "n_patients": 110, "estimand": "ATT",
+    ...     "n_modelled": {"treated": 30, "control": 75}, "n_in_sample": {"treated": 30, "control": 75},
+    ...     "weights": {"treated": {"effective_n": 30.0}, "control": {"effective_n": 41.6}}})
+    >>> step.main_lines(), step.reasons()
+    (['IPTW:', '30 treated, 75 controls weighted (ATT; effective sample size 30 and 42)'], ['5 without the treatment or a covariate of the score'])
+    """
+    spec = summary.get("specification") or {}
+    if spec.get("method") != "weighting":
+        return matched_step(summary)
+    inside, weights = summary["n_in_sample"], summary["weights"]
+    modelled = summary["n_modelled"]
+    n = int(summary["n_patients"])
+    return WeightedStep(
+        label=str(spec.get("label") or "Inverse probability of treatment weighting"),
+        n_analysed=n,
+        n_not_modelled=n - int(modelled["treated"]) - int(modelled["control"]),
+        treated=int(inside["treated"]),
+        control=int(inside["control"]),
+        ess_treated=float(weights["treated"]["effective_n"]),
+        ess_control=float(weights["control"]["effective_n"]),
+        estimand=str(summary.get("estimand") or (spec.get("weighting") or {}).get("estimand", "")),
+    )

@@ -11,6 +11,7 @@ from retrocohort.config.analysis_samples import e_value_problems, sample_problem
 from retrocohort.config.competing_risks import competing_risks_problems
 from retrocohort.config.derived_spec import CATEGORY_OPS, NUMERIC_OPS
 from retrocohort.config.regression_terms import regression_term_problems, regression_term_variables
+from retrocohort.config.sample_tables import sample_comparison_problems, sample_descriptive_problems
 from retrocohort.config.study_groups import STUDY_GROUPS_TABLE, groups_twice_problems
 from retrocohort.config.unknown import unknown_variable_problems
 from retrocohort.config.values import is_boolean, value_domain
@@ -484,4 +485,5 @@ def declared_table_problems(config: Mapping[str, Any], known: set[str], file: st
     problems += groups_twice_problems(config, file)
     problems += sample_problems(config, file)
     problems += e_value_problems(config, file)
+    problems += sample_descriptive_problems(config, file) + sample_comparison_problems(config, file)
     return problems + hscore_stage_problems(config, file)

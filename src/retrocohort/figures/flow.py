@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from retrocohort.cohort.matched_flow import MatchedStep
+from retrocohort.cohort.matched_flow import MatchedStep, WeightedStep
 from retrocohort.figures.exclusion import exclusion_reasons
 from retrocohort.figures.style import GREY_DARK, SINGLE_COLUMN, styled
 
@@ -27,6 +27,7 @@ CHAR_WIDTH = FONT_SIZE * 0.58 / 72  # average DejaVu Sans glyph width, inches
 PAD = 0.07  # inner box padding, inches
 MARGIN = 0.04
 V_GAP = 0.22  # minimum vertical gap between main boxes, inches
+SAMPLE_GUTTER = 0.16  # left of the main column with several samples: their connectors, inches
 
 
 @dataclass(frozen=True)
@@ -84,20 +85,24 @@ def _exclusion_lines(row: pd.Series, width_in: float) -> tuple[str, ...]:
 
 
 def layout_flow(
-    steps: pd.DataFrame, width: float, final_label: str, matched: Sequence[MatchedStep] = ()
+    steps: pd.DataFrame, width: float, final_label: str, matched: Sequence[MatchedStep | WeightedStep] = ()
 ) -> tuple[list[Box], float]:
     """Boxes (main column left, exclusions right) and the total height in inches.
 
     When nobody is excluded (a study without selection criteria has the one flow row
     :data:`retrocohort.cohort.selection.EVERYONE`), there is no exclusion box and the main
-    column is centred. Each ``matched`` step (a propensity-score matching) adds, below the
-    analysed cohort, the patients left unmatched (side box, by reason) and the matched sample.
+    column is centred. Each ``matched`` step (a propensity-score matching, or a weighting: a
+    :class:`~retrocohort.cohort.matched_flow.WeightedStep`) adds, below the analysed cohort and
+    in declared order, the patients left out (side box, by reason; always for a matching) and the
+    sample's box; from the second sample on, its box is of kind ``sample`` (each sample is drawn
+    from the analysed cohort: :func:`cohort_flow` connects it to that box along a left gutter).
     """
     s = check_flow(steps)
-    main_w = 0.5 * (width - 2 * MARGIN)
-    side_x = MARGIN + main_w + 0.22
+    gutter = SAMPLE_GUTTER if len(matched) > 1 else 0.0
+    main_w = 0.5 * (width - 2 * MARGIN) - gutter
+    side_x = MARGIN + gutter + main_w + 0.22
     left = (s["n_excluded"] > 0).any() or any(m.n_left_out > 0 for m in matched)
-    main_x = MARGIN if left else (width - main_w) / 2
+    main_x = MARGIN + gutter if left else (width - main_w) / 2
     side_w = width - MARGIN - side_x
     texts = [(r.label, r.n_in) for r in s.itertuples()] + [(final_label, int(s["n_out"].iloc[-1]))]
     boxes: list[Box] = []
@@ -116,14 +121,18 @@ def layout_flow(
             gap = max(V_GAP, side_h + 2 * 0.08)
             boxes.append(Box(side_x, y + (gap - side_h) / 2, side_w, side_lines, "exclusion"))
         y += gap
-    for step in matched:  # below the analysed cohort: who was left unmatched, then the matched sample
-        side_lines = _side_lines("Unmatched", step.n_left_out, step.reasons(), side_w)
-        side_h = len(side_lines) * LINE_HEIGHT + 2 * PAD
-        gap = max(V_GAP, side_h + 2 * 0.08)
-        boxes.append(Box(side_x, y + (gap - side_h) / 2, side_w, side_lines, "exclusion"))
+    for k, step in enumerate(matched):  # below the analysed cohort: who was left out, then the sample
+        gap = V_GAP
+        if isinstance(step, MatchedStep) or step.n_left_out:
+            title = "Unmatched" if isinstance(step, MatchedStep) else "Not weighted"
+            side_lines = _side_lines(title, step.n_left_out, step.reasons(), side_w)
+            side_h = len(side_lines) * LINE_HEIGHT + 2 * PAD
+            gap = max(V_GAP, side_h + 2 * 0.08)
+            kind = "exclusion" if k == 0 else "sample_exclusion"  # the latter: from the gutter
+            boxes.append(Box(side_x, y + (gap - side_h) / 2, side_w, side_lines, kind))
         y += gap
         lines = [line for text in step.main_lines() for line in _wrap(text, main_w)]
-        main = Box(main_x, y, main_w, (*lines, f"(n = {step.n_matched:,})"), "main")
+        main = Box(main_x, y, main_w, (*lines, f"(n = {step.n_matched:,})"), "main" if k == 0 else "sample")
         boxes.append(main)
         y += main.h
     return boxes, y + MARGIN
@@ -144,7 +153,7 @@ def cohort_flow(
     *,
     final_label: str = "Included in the analysis",
     width: float = SINGLE_COLUMN,
-    matched: Sequence[MatchedStep] = (),
+    matched: Sequence[MatchedStep | WeightedStep] = (),
 ) -> Figure:
     """Flow diagram: one box per step (label, n_in), exclusion boxes to the side, final n_out.
 
@@ -171,11 +180,22 @@ def cohort_flow(
         if b.kind == "exclusion":
             x = mains[0].x + mains[0].w / 2
             _arrow(ax, (x, b.y + b.h / 2), (b.x, b.y + b.h / 2))
+    analysed = mains[len(check_flow(steps))]  # the analysed cohort: every sample is drawn from it
+    x_gutter = analysed.x - SAMPLE_GUTTER / 2
+    for b in boxes:  # a second, third ... sample: from the analysed cohort along the left gutter
+        if b.kind == "sample_exclusion":  # its patients left out, from the same gutter
+            _arrow(ax, (x_gutter, b.y + b.h / 2), (b.x, b.y + b.h / 2))
+        if b.kind == "sample":
+            y_from = analysed.y + analysed.h / 2
+            ax.plot(
+                [analysed.x, x_gutter, x_gutter], [y_from, y_from, b.y + b.h / 2], color=GREY_DARK, lw=0.7
+            )
+            _arrow(ax, (x_gutter, b.y + b.h / 2), (b.x, b.y + b.h / 2))
     return fig
 
 
 def _draw_box(ax: Axes, b: Box) -> None:
-    main = b.kind == "main"
+    main = b.kind in ("main", "sample")
     ax.add_patch(
         FancyBboxPatch(
             (b.x, b.y),

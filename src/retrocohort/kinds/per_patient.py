@@ -23,6 +23,7 @@ from retrocohort.kinds.base import TableKind, TableRequest
 from retrocohort.render.model import Table
 from retrocohort.tables.declared_tables import build_declared_table, regression_spec
 from retrocohort.tables.e_value_note import e_value_footnote
+from retrocohort.tables.sample_descriptive_table import build_sample_descriptive
 
 
 def statistics(request: TableRequest) -> pd.DataFrame:
@@ -53,6 +54,9 @@ def build(stats: pd.DataFrame, request: TableRequest) -> Table:
     """The formatted table; ``{n}`` in its title is the population's size; a descriptive row
     resting on synthetic data carries the dagger of the study's ``synthetic_note``; a table on a
     treatment comparison's sample names it in a first footnote."""
+    if request.spec["kind"] == "descriptive" and request.spec.get("sample"):  # weighted numbers
+        table = build_sample_descriptive(stats, request.table_id, request.config, len(request.frame))
+        return sample_footnote(table, request.spec, request.frame)
     table = build_declared_table(stats, request.table_id, request.config, n_patients=len(request.frame))
     table = sample_footnote(table, request.spec, request.frame)
     if request.spec["kind"] != "regression" or "e_value" not in stats:

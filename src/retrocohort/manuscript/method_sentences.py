@@ -48,6 +48,8 @@ from retrocohort.manuscript.method_wording import (
     smd,
     wilcoxon,
 )
+from retrocohort.stats.design_based import RAO_SCOTT
+from retrocohort.stats.design_based import T_TEST as DESIGN_T_TEST
 from retrocohort.stats.registry import TESTS
 
 #: A record field naming what a row is about as printed, in order of preference (paired,
@@ -126,6 +128,35 @@ REGISTRY: dict[str, MethodEntry] = {
         registered("chi_square", chi_square),
         registered("fisher"),
         registered("fisher_freeman_halton"),
+        # a descriptive or comparison table on a matched or weighted sample (`sample:`; issue 27)
+        MethodEntry(
+            DESIGN_T_TEST,
+            "Design-based t-test",
+            "survey::svyttest(y ~ g, svydesign(ids = ~set, weights = ~w))",
+            "Lumley T. Analysis of complex survey samples. J Stat Softw 2004;9(8):1-19; Binder DA. "
+            "On the variances of asymptotically normal estimators from complex surveys. Int Stat "
+            "Rev 1983;51:279-92.",
+            fixed(
+                "On a matched or weighted sample, continuous characteristics compared with the "
+                "design-based t-test: the weighted least-squares difference of means over its "
+                "linearisation (sandwich) standard error, the matched sets as clusters after "
+                "matching (each patient its own cluster after weighting), on G − 2 degrees of "
+                "freedom, G the number of clusters"
+            ),
+        ),
+        MethodEntry(
+            RAO_SCOTT,
+            "Rao-Scott chi-square test",
+            "survey::svychisq(~x + g, svydesign(ids = ~set, weights = ~w), statistic = 'F')",
+            "Rao JNK, Scott AJ. On chi-squared tests for multiway contingency tables with cell "
+            "proportions estimated from survey data. Ann Stat 1984;12:46-60.",
+            fixed(
+                "On a matched or weighted sample, categorical characteristics compared with "
+                "Pearson's chi-square of the weighted table with the Rao-Scott second-order "
+                "correction, the matched sets as clusters after matching (each patient its own "
+                "cluster after weighting)"
+            ),
+        ),
         MethodEntry(
             "SMD",
             "Standardised mean difference",

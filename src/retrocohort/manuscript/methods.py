@@ -29,6 +29,8 @@ from retrocohort.io.provenance import package_versions
 from retrocohort.manuscript.method_sentences import REGISTRY, MethodLine, Records, method_lines, methods_used
 from retrocohort.manuscript.resolve import synthetic_footnote
 from retrocohort.render.rst import rst_escape
+from retrocohort.stats.design_based import RAO_SCOTT
+from retrocohort.stats.design_based import T_TEST as DESIGN_T_TEST
 from retrocohort.stats.multiplicity import ADJUST_METHODS
 from retrocohort.stats.registry import TESTS
 
@@ -59,6 +61,10 @@ TEST_KEYS = (
     PAIRED_TESTS + REPEATED_KEYS + GROUP_TESTS + (TESTS["logrank"].test, TESTS["gray"].test) + REGRESSION_KEYS
 )
 TEST_KEYS += (TESTS["robust_score"].test,)
+# on a matched or weighted sample (a descriptive or comparison table's `sample:`), before the SMD
+SAMPLE_TESTS = (DESIGN_T_TEST, RAO_SCOTT)
+GROUP_KEYS = GROUP_TESTS + SAMPLE_TESTS + ("SMD",)
+TEST_KEYS += SAMPLE_TESTS
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from retrocohort.errors import ConfigError, InputError, Problem
 from retrocohort.manuscript.namespace import NOT_COMPUTED_TEXT, Namespace, TextStyle
 from retrocohort.manuscript.sources_declared import declared_entries
 from retrocohort.manuscript.sources_descriptive import cohort_size, flow_entries, table1_entries
+from retrocohort.manuscript.sources_matching import read_matchings
 from retrocohort.manuscript.sources_tests import groups_entries, paired_entries, survival_entries
 from retrocohort.manuscript.template import parse_placeholders, substitute
 from retrocohort.tables.cells import DAGGER
@@ -61,12 +62,17 @@ def read_json_records(path: str) -> list[dict]:
 
 
 def build_namespace(
-    paths: Mapping[str, str], config: Mapping, declared: Mapping[str, str] | None = None
+    paths: Mapping[str, str],
+    config: Mapping,
+    declared: Mapping[str, str] | None = None,
+    matchings: Mapping[str, str] | None = None,
 ) -> Namespace:
     """Every placeholder key of the statistics files named in ``paths`` (keys of :data:`SOURCES`;
     only ``flow`` is required: the others are absent when the study has no such table) and of
     the declared tables' statistics in ``declared`` (table id -> ``results/stats/<id>.json``,
-    keys ``tables.<id>.*`` of :mod:`retrocohort.manuscript.sources_declared`)."""
+    keys ``tables.<id>.*`` of :mod:`retrocohort.manuscript.sources_declared`) and of each
+    propensity-score matching's summary in ``matchings`` (name -> its JSON, keys
+    ``matching.<name>.*`` of :mod:`retrocohort.manuscript.sources_matching`)."""
     style = TextStyle.from_config(config)
     flow = pd.read_csv(paths["flow"])
     space = Namespace()
@@ -85,6 +91,8 @@ def build_namespace(
         parts.append(survival_entries(read_json_records(paths["survival"]), paths["survival"], style))
     for table_id, path in (declared or {}).items():
         parts.append(declared_entries(read_json_records(path), path, table_id, config))
+    if matchings:  # matched and unmatched counts of each matching
+        parts.append(read_matchings(matchings, style))
     for part in parts:
         space.records |= part.records
         for key in part.keys():

@@ -55,6 +55,7 @@ from retrocohort.format.pvalues import p_value_format
 from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_part, present
 from retrocohort.manuscript.sources_competing import competing_entries
 from retrocohort.manuscript.sources_tests import groups_entries, paired_entries, survival_entries
+from retrocohort.manuscript.sources_weighted import is_weighted, weighted_count_entries
 from retrocohort.stats.registry import stated_test
 from retrocohort.tables.cells import number_style
 from retrocohort.tables.cohort_tables import _STAT_NUMBERS  # the numbers each cell prints
@@ -177,6 +178,8 @@ def _counts(
     count, denominator = record.get(f"count@{stratum}"), record.get(f"denominator@{stratum}")
     if not present(count, denominator) or not denominator:
         return {}
+    if is_weighted(record) and record.get("row_type") != "missing":  # sums of weights, as printed
+        return weighted_count_entries(record, f"@{stratum}", pct_decimals, style, where)
     count, denominator = int(count), int(denominator)
     size = denominator if missing_row else int(record[f"n_group@{stratum}"])
     rule = style.numbers.rule

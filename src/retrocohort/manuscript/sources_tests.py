@@ -27,6 +27,7 @@ from retrocohort.format.numbers import EN_DASH
 from retrocohort.kinds.paired import spec_points
 from retrocohort.manuscript.namespace import Entry, Namespace, TextStyle, key_part, present
 from retrocohort.manuscript.sources_descriptive import location_entries
+from retrocohort.manuscript.sources_weighted import is_weighted, weighted_count_entries
 from retrocohort.stats.registry import stated_test
 
 
@@ -133,7 +134,9 @@ def groups_entries(records: list[dict], path: str, style: TextStyle, prefix: str
             continue
         if rec["role"] != "summary":
             continue
-        if present(rec.get("count"), rec.get("denominator")) and rec["denominator"]:
+        if present(rec.get("count"), rec.get("denominator")) and rec["denominator"] and is_weighted(rec):
+            entries = weighted_count_entries(rec, "", 0, style, where)  # a table on a sample
+        elif present(rec.get("count"), rec.get("denominator")) and rec["denominator"]:
             count, denominator = int(rec["count"]), int(rec["denominator"])
             entries = {
                 "count_pct": Entry(
