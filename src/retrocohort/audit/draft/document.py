@@ -84,13 +84,17 @@ def document_text(doc: Document) -> str:
 
     >>> t = Table("Table 1", "Ages.", (("", "Survivors (n = 45)"),), (("Age, median (IQR)", "61 (52–70)"),))
     >>> document_text(Document(("Results", t))).replace(chr(9), " | ").splitlines()
-    ['Results', '', 'Table 1. Ages.', '', ' | Survivors (n = 45)', 'Age, median (IQR) | 61 (52–70)']
+    ['Results', '', 'Table 1. Ages.', '', ' | Survivors (n = 45)', '|---|', 'Age, median (IQR) | 61 (52–70)']
     """
     chunks: list[str] = []
     for part in doc.parts:
         if isinstance(part, Table):
             chunks.append(f"{part.label}. {clean_text(part.caption)}".strip())
-            rows = [r for r in (_row(c) for c in (*part.header, *part.rows)) if r.strip()]
+            head = [r for r in (_row(c) for c in part.header) if r.strip()]
+            body = [r for r in (_row(c) for c in part.rows) if r.strip()]
+            # a separator closes the header rows the format marks (JATS <thead>), so a body row
+            # with no number ("Age" over its bands "<1 year", ">1 year") is a section, not a header
+            rows = [*head, "|---|", *body] if head and body else [*head, *body]
             if rows:
                 chunks.append("\n".join(rows))
             chunks.extend(clean_text(f) for f in part.footnotes if clean_text(f))

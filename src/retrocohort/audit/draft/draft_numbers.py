@@ -22,7 +22,13 @@ from typing import Any
 
 from retrocohort.audit.draft.cells import decimal_comma
 from retrocohort.audit.draft.cells import number_value as cell_number
-from retrocohort.audit.published import NUMBER_WORDS, TENS_WORD, tens_word_value
+from retrocohort.audit.published import (
+    HUNDREDS_WORD,
+    NUMBER_WORDS,
+    TENS_WORD,
+    hundreds_word_value,
+    tens_word_value,
+)
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 #: In a decimal-comma paper (:func:`retrocohort.audit.draft.cells.number_style`) a comma before
@@ -31,11 +37,11 @@ NUM_COMMA = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+|,(?!\d{3}(?!\d))
 DASH = r"(?:\s*[–—−-]\s*|\s+to\s+)"
 #: Number words: "Thirty-six" (:data:`~retrocohort.audit.published.TENS_WORD`, its groups made
 #: non-capturing) before "six", "Fifteen", ...
-_WORD = (
-    re.sub(r"\((?!\?)", "(?:", TENS_WORD.pattern.removeprefix(r"\b").removesuffix(r"\b"))
-    + "|"
-    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-)
+_TENS_WORD = re.sub(r"\((?!\?)", "(?:", TENS_WORD.pattern.removeprefix(r"\b").removesuffix(r"\b"))
+_UNIT_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+#: "Three hundred twelve", "One hundred and ninety-two" (:data:`~retrocohort.audit.published.HUNDREDS_WORD`).
+_HUNDREDS = re.sub(r"\((?!\?)", "(?:", HUNDREDS_WORD.pattern.removeprefix(r"\b").removesuffix(r"\b"))
+_WORD = f"{_HUNDREDS}|{_TENS_WORD}|{_UNIT_WORDS}"
 _COUNT = rf"(?:{NUM}|\b(?:{_WORD})\b)"
 _REL = r"([<>=≤≥])"
 #: Words or signs before a number that make it a label or a threshold, not a result ("Day 3",
@@ -75,7 +81,7 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
             "ratio_ci",  # "OR 2.1 (95% CI 1.1-4.0)", "HR, 2.18; 95% CI, 1.44 to 3.30", "HR = 0.42, 95% confidence
             # 0.36–0.49", "hazard ratio for high/low heterogeneity, 2.2; 95% CI 1.4 to 3.3"
             re.compile(
-                rf"\b({RATIO})\b[^\d;()\[\]]{{0,60}}?({NUM})\s*[(\[,;]?\s*{CI_LABEL}\s*[,:=]?\s*({NUM})"
+                rf"\b({RATIO})\b[^\d;()\[\]]{{0,60}}?({NUM})\s*[(\[,;]?\s*(?:and\s+)?{CI_LABEL}\s*[,:=]?\s*({NUM})"
                 rf"(?:{DASH}|\s*;\s*|\s*,\s+)({NUM})\s*[)\]]?"
             ),
         ),
@@ -87,6 +93,16 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
             ),
         ),
         ("p_value", re.compile(rf"\bp\s*(?:-?\s*values?)?\s*{_REL}\s*({NUM})", re.I)),
+        # "(p value 0.017, ...)", "(Log Rank (Mantel-Cox) 0.945)": a p-value printed with no sign,
+        # after the words "p value" or after the name of its test
+        (
+            "p_worded",
+            re.compile(
+                r"\b(?:p[\s-]*values?(?:\s+(?:of|was|is))?|log[\s-]?rank(?:\s+test)?(?:\s*\([A-Za-z\s-]+\))?)"
+                r"\s*[,:]?\s*(0?\.\d+|1\.0+)(?![\d.])",
+                re.I,
+            ),
+        ),
         (
             "count_of_total",
             re.compile(
@@ -95,18 +111,29 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
             ),
         ),
         (
-            "pct_of",  # "fifty-two percent (12 of 23)", "67% (two of three)"
-            re.compile(rf"({_COUNT})\s*(?:%|per\s*cent)\s*\(\s*({_COUNT})\s+of\s+({_COUNT})\s*\)", re.I),
+            "count_of_total",  # "93 of 147 patients with abnormal ECG (63.2%)": the percentage closes it
+            re.compile(
+                rf"({NUM})\s+(?:out\s+)?of\s+(?:the\s+)?({NUM})(?:\s+[A-Za-z-]+){{0,4}}\s*\(\s*({NUM})\s*%\s*\)"
+            ),
+        ),
+        (
+            "pct_of",  # "fifty-two percent (12 of 23)", "67% (two of three)", "6.5% patients (6 out of 93)"
+            re.compile(
+                rf"({_COUNT})\s*(?:%|per\s*cent)(?:\s+[A-Za-z]+){{0,2}}\s*\(\s*({_COUNT})\s+(?:out\s+)?of\s+({_COUNT})\s*\)",
+                re.I,
+            ),
         ),
         ("pct_count", re.compile(rf"({NUM})\s*%\s*\(\s*(\d+)\s*\)")),  # "42% (27) had positive nodes"
-        ("count_pct", re.compile(rf"({_COUNT})(?:\s+[A-Za-z-]+){{0,3}}?\s*\(\s*({NUM})\s*(%)?\s*\)", re.I)),
+        ("count_pct", re.compile(rf"({_COUNT})(?:\s+[A-Za-z-]+){{0,4}}?\s*\(\s*({NUM})\s*(%)?\s*\)", re.I)),
         (
             "mean_sd",
             re.compile(
                 rf"({NUM})\s*(?:±|\+/-|\+-)\s*({NUM})|"
                 rf"\bmean\s*({NUM})\s*\(\s*SD\s*[=:,]?\s*({NUM})\s*\)|"
                 # "1252.5 mg (SD±1862.0)", "12.6 (SD 3.1)": a value, its unit, its SD in brackets
-                rf"({NUM})(?:\s*[A-Za-zµ/%][\w/%]*)?\s*\(\s*SD\s*(?:±|[=:,])?\s*({NUM})\s*\)",
+                rf"({NUM})(?:\s*[A-Za-zµ/%][\w/%]*)?\s*\(\s*SD\s*(?:±|[=:,])?\s*({NUM})\s*\)|"
+                # "7.3 SD ± 6.3": the SD named between the mean and its ±
+                rf"({NUM})\s*SD\s*(?:±|\+/-)\s*({NUM})",
                 re.I,
             ),
         ),
@@ -147,8 +174,15 @@ class DraftNumber:
 
 
 def number_value(token: str) -> tuple[float, int]:
-    """(value, decimals) of a printed number or number word ("13,835.0" -> (13835.0, 1))."""
-    word = token.strip().lower()
+    """(value, decimals) of a printed number or number word ("13,835.0" -> (13835.0, 1)),
+    hundreds in words included.
+
+    >>> number_value("Three hundred twelve"), number_value("one hundred and ninety-two")
+    ((312.0, 0), (192.0, 0))
+    """
+    word = " ".join(token.strip().lower().split())
+    if (hundreds := hundreds_word_value(word)) is not None:
+        return float(hundreds), 0
     if word in NUMBER_WORDS:
         return float(NUMBER_WORDS[word]), 0
     if (tens := tens_word_value(word)) is not None:
@@ -217,6 +251,9 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
         v, d = _values(p=g[1])
         rel = {"≤": "<", "≥": ">"}.get(g[0], g[0])
         return DraftNumber("p_value", v, d, printed, col, rel, guesses=["test", "design"])
+    if kind == "p_worded":
+        v, d = _values(p=g[0])
+        return DraftNumber("p_value", v, d, printed, col, guesses=["test", "design"])
     if kind == "count_of_total":
         v, d = _values(count=g[0], total=g[1], pct=g[2])
         if v["count"] > v["total"] or d["count"] or d["total"]:
@@ -244,7 +281,7 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
             return None
         return DraftNumber("count_pct", v, d, printed, col)
     if kind == "mean_sd":
-        v, d = _values(mean=g[0] or g[2] or g[4], sd=g[1] or g[3] or g[5])
+        v, d = _values(mean=g[0] or g[2] or g[4] or g[6], sd=g[1] or g[3] or g[5] or g[7])
         return DraftNumber("mean_sd", v, d, printed, col)
     if kind == "interval":
         if re.search(r"[A-Za-z]$", text[: m.start()]):

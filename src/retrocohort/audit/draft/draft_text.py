@@ -93,13 +93,22 @@ def _section(text: str) -> str | None:
 
 
 def _table_line(
-    blocks: list[Block], table: str, row: str, line: int, header: str, headers: list[str], alone: bool
+    blocks: list[Block],
+    table: str,
+    row: str,
+    line: int,
+    header: str,
+    headers: list[str],
+    alone: bool,
+    body: bool = False,
 ) -> tuple[str, list[str]]:
     """Add one table line to ``blocks`` (a caption, a header row or a data row); return the
     table's header text and column headers so far. A split row is data when any of its value
     cells reads as a statistic (:func:`retrocohort.audit.draft.cells.parse_cell`); a line
-    ending with "." that is its paragraph (``alone``) before any row is a caption."""
-    has_rows = any(b.where == table and b.kind == "row" for b in blocks)
+    ending with "." that is its paragraph (``alone``) before any row is a caption. Once the
+    table's rows have begun, or its header separator ("|---|") has passed (``body``), a line
+    with no number is a section row, not a header."""
+    has_rows = body or any(b.where == table and b.kind == "row" for b in blocks)
     split = split_row(row)
     # a split row with a value is data, even when its label looks like a footnote ("EQ-VAS: mean")
     valued = bool(split) and any(parse_cells(c, [split[0][0]]) for c in split[0][1:])
@@ -153,6 +162,7 @@ def split_blocks(text: str) -> list[Block]:
     # pasted results without any heading: every paragraph is results text
     section, counts, table, header = (None if headed else "results text"), {}, None, ""
     headers: list[str] = []
+    body = False  # the current table's header separator has passed
     title_done = not headed
     for k, (start, para) in enumerate(paragraphs):
         first = para[0].strip()
@@ -162,7 +172,7 @@ def split_blocks(text: str) -> list[Block]:
             section, table = sec, None
             continue
         if (m := TABLE_LABEL.match(first)) and (len(first) < 120 or _rows_follow(paragraphs, k)):
-            table, header, headers = f"Table {table_number(m.group(1))}", "", []
+            table, header, headers, body = f"Table {table_number(m.group(1))}", "", [], False
             if m.group(2):
                 blocks.append(Block(table, "caption", m.group(2), start, len(first) - len(m.group(2))))
             para, start = para[1:], start + 1  # rows may sit directly under the label line
@@ -179,8 +189,9 @@ def split_blocks(text: str) -> list[Block]:
                 continue
             if not (len(para) == 1 and len(first) >= 100 and first.endswith(".")):
                 for i, line in enumerate(para):
+                    body = body or (bool(header or headers) and is_separator(line))
                     header, headers = _table_line(
-                        blocks, table, line.rstrip(), start + i, header, headers, len(para) == 1
+                        blocks, table, line.rstrip(), start + i, header, headers, len(para) == 1, body
                     )
                 continue
             table = None  # prose again

@@ -1,0 +1,154 @@
+"""Reader faults found on the out-of-sample papers of 2026-12-08 (tai2016, abbas2016, chang2016
+in tests/fixtures/audit_corpus: three Hindawi articles, a publisher new to the corpus), each
+class tested on invented text: band rows under a section row that a JATS body prints with no
+number ("Age" over "<1 year"), a p-value and a ratio with its CI in one cell, a caption's
+"(n = 50)", a Total row as its columns' n, and in prose "7.3 SD ± 6.3", "p value 0.017", a
+log-rank p printed without "p", "OR 3.21, and 95% CI ...", hundreds in words, "93 of 147
+patients with abnormal ECG (63.2%)" and "6.5% patients (6 out of 93)"."""
+
+from __future__ import annotations
+
+from retrocohort.audit.draft.document import Document, Table, document_text
+from retrocohort.audit.draft.draft import draft_entries, draft_study, draft_yaml
+from retrocohort.audit.published import load_study
+
+
+def _table(header: tuple[str, ...], *rows: tuple[str, ...], caption: str = "Outcome.") -> str:
+    """An invented JATS-like table (header rows and body rows kept apart) as the reader's text."""
+    return document_text(Document(("Results", Table("Table 2", caption, (header,), tuple(rows)))))
+
+
+def test_band_rows_under_a_body_section_row_keep_its_word():
+    # abbas2016 Table 2: the body row "Age" (no number; trailing empty cells dropped) was read as
+    # a header line, so "<1 year" and ">1 year" were drafted as "year_1", without "age"
+    text = _table(
+        ("Variable", "Alive (n = 30)", "Dead (n = 10)"),
+        ("Age", "", ""),
+        ("<1 year", "12 (40)", "3 (30)"),
+        ("1–5 years", "18 (60)", "7 (70)"),
+        ("Sex (male)", "16", "5"),
+    )
+    got = [(e["variable"], e.get("group"), e.get("denominator", e.get("n"))) for e in draft_entries(text)]
+    assert got[:4] == [
+        ("age_1_year", "alive", 30),
+        ("age_1_year", "dead", 10),
+        ("age_1_5_years", "alive", 30),
+        ("age_1_5_years", "dead", 10),
+    ]
+    # the section row is no header: the groups keep their own names
+    assert {g for _, g, _ in got} == {"alive", "dead"}
+
+
+def test_p_value_and_ratio_with_its_ci_in_one_cell():
+    # abbas2016 Table 2, column "p value and odds ratio": "0.33OR 2.24 (0.425–11.80)"
+    text = _table(
+        ("Variable", "Alive (n = 30)", "Dead (n = 10)", "p value and odds ratio"),
+        ("Seizures", "10", "6", "0.04OR 3.00 (1.05–8.60)"),
+        ("Volume >60 mL", "2", "3", "0.12OR = 4.1, (0.6–28.2)"),
+    )
+    got = [(e["variable"], e["statistic"], e["values"]) for e in draft_entries(text) if "group" not in e]
+    assert got == [
+        ("seizures", "p_value", {"p": 0.04}),
+        ("seizures", "value", {"value": 3.0, "ci_low": 1.05, "ci_high": 8.6}),
+        ("volume_60_ml", "p_value", {"p": 0.12}),
+        ("volume_60_ml", "value", {"value": 4.1, "ci_low": 0.6, "ci_high": 28.2}),
+    ]
+
+
+def test_caption_n_is_drafted_as_n():
+    text = _table(("Variable", "Number", "Percentage"), ("Fever", "12", "24"), caption="Basic data (n = 50).")
+    [caption] = [e for e in draft_entries(text) if e["values"] == {"count": 50}]
+    assert caption["variable"] == "n"
+
+
+def test_total_row_is_its_columns_denominator(tmp_path):
+    # chang2016 Table 3: headers "(%)" with no n, a row "Total | 192 | 93"; "3 (1.5)" of 192
+    # (1.56%) was never checked
+    text = _table(
+        ("Cause", "Group A (%)", "Group B (%)"),
+        ("Vasovagal", "60 (30.0)", "30 (30.0)"),
+        ("Cardiac", "7 (3.0)", "70 (70.0)"),
+        ("Other", "133 (66.5)", "0"),
+        ("Total", "200", "100"),
+    )
+    entries = draft_entries(text)
+    assert [e.get("denominator") for e in entries if e["statistic"] == "count_pct"] == [
+        200,
+        100,
+        200,
+        100,
+        200,
+    ]
+    assert all("Total row" in e["note"] for e in entries if e["statistic"] == "count_pct")
+    # 7 of 200 is 3.5%, printed 3.0: the audit now sees it
+    path = tmp_path / "d.yaml"
+    path.write_text(draft_yaml(draft_study(text, "t.txt")), encoding="utf-8")
+    from retrocohort.audit import audit_study
+
+    bad = [f for f in audit_study(load_study(path)) if f.status == "inconsistent"]
+    assert [f.check for f in bad] == ["percentage"] and "cardiac" in bad[0].entry_id
+    # a column whose counts exceed its "Total" (a total of something else) takes no denominator
+    other = _table(("Cause", "A (%)"), ("Vasovagal", "60 (30.0)"), ("Total", "50"))
+    assert "denominator" not in draft_entries(other)[0]
+
+
+PROSE = """Results
+
+Mean PRISM III score on presentation was 7.3 SD ± 6.3 (Table 1). Patients with a low score died less often (p value 0.021, OR 2.50, and 95% CI 1.20–5.21). Survival did not differ (Log Rank (Mantel-Cox) 0.512).
+
+Two hundred forty-one of the total patients (61.2%) had fever, and One hundred and six children (26.9%) had rash. A scan was done in 81 of 120 patients with fever (67.5%); it helped in 4.9% patients (4 out of 81).
+"""
+
+
+def test_prose_statistics_of_the_hindawi_papers():
+    got = [(e["statistic"], e["values"]) for e in draft_entries(PROSE)]
+    assert got == [
+        ("mean_sd", {"mean": 7.3, "sd": 6.3}),
+        ("p_value", {"p": 0.021}),
+        ("value", {"value": 2.5, "ci_low": 1.2, "ci_high": 5.21}),
+        ("p_value", {"p": 0.512}),
+        ("count_pct", {"count": 241.0, "pct": 61.2}),
+        ("count_pct", {"count": 106.0, "pct": 26.9}),
+        ("count_of_total", {"count": 81.0, "total": 120.0, "pct": 67.5}),
+        ("count_of_total", {"count": 4.0, "total": 81.0, "pct": 4.9}),
+    ]
+
+
+def test_prose_without_a_sign_stays_unread():
+    # "p value" followed by a number above 1 is no p-value; a year after "log-rank" is no p
+    text = "Results\n\nThe p value was 12 days after the log-rank test of 2014.\n"
+    assert not [e for e in draft_entries(text) if e["statistic"] == "p_value"]
+
+
+def _audit(text: str, tmp_path) -> list:
+    from retrocohort.audit import audit_study
+
+    path = tmp_path / "d.yaml"
+    path.write_text(draft_yaml(draft_study(text, "t.txt")), encoding="utf-8")
+    return audit_study(load_study(path))
+
+
+def test_text_and_table_disagree_on_the_same_estimate(tmp_path):
+    # "Not read yet" in docs/audit.md, seen in abbas2016: the Results print "(p value 0.017, OR
+    # 3.21, and 95% CI 1.13–9.07)", Table 2 prints "0.01OR 3.21 (1.13–9.07)" in the same row
+    table = _table(
+        ("Variable", "Alive (n = 30)", "Dead (n = 10)", "p value and odds ratio"),
+        ("Seizures", "10", "6", "0.01OR 3.21 (1.13–9.07)"),
+        ("Fever", "12", "3", "0.40OR 1.87 (1.22–2.87)"),
+    )
+    text = table + (
+        "\nResults\n\nSeizures raised mortality (p value 0.017, OR 3.21, and 95% CI 1.13–9.07) and "
+        "fever did too (HR 1.86, 95% CI 1.22–2.87).\n"
+    )
+    found = {f.check: f for f in _audit(text, tmp_path) if f.check.startswith("prose_table")}
+    assert set(found) == {"prose_table_p", "prose_table_estimate"}
+    p, est = found["prose_table_p"], found["prose_table_estimate"]
+    assert p.status == est.status == "inconsistent"
+    assert "p = 0.017" in p.message and "p = 0.01" in p.message and "Table 2" in p.message
+    assert "1.86 and 1.87" in est.message and "1.22–2.87" in est.message
+    # the same numbers printed alike in both places, or rounded alike, raise nothing
+    agreeing = table + (
+        "\nResults\n\nSeizures raised mortality (p = 0.01, OR 3.21, 95% CI 1.13–9.07) and "
+        "fever did too (HR 1.87, 95% CI 1.22–2.87).\n"
+    )
+    assert not [f for f in _audit(agreeing, tmp_path) if f.check.startswith("prose_table")]
