@@ -91,6 +91,13 @@ KNOWN = {
     # (= 29.6%) is known too; it is now drafted as 274 and 29.7%, but no denominator is printed
     # beside it, so no check sees it yet.
     "arnedo2012": [("percentage", "harboured")],
+    # found while counting (PROVENANCE.md): the abstract prints the adjusted HRs 1.86 and 1.57
+    # where Table 3 prints 1.87 and 1.58 with the same 95% CIs; found since the
+    # prose-versus-table check (session audit25, 2026-12-08)
+    "sorensen2005": [
+        ("prose_table_estimate", "those_losing_weight"),
+        ("prose_table_estimate", "those_gaining_weight"),
+    ],
     # found while counting Table 2: 26 (72) of the 38 alive is 68.4% (found out of sample);
     # the Results' "p value 0.017" for the OR 3.21 (1.13–9.07) that Table 2 prints with p 0.01
     # (found since the prose-versus-table check); its other known inconsistencies (PROVENANCE.md:
@@ -118,8 +125,8 @@ PROSE_MEASURED = {
     # out of sample first: 9 of 44; after: 42 ("p decreased from 0.06 to 0.004" is not read)
     "sorensen2005": 42,
     # out of sample for the fixed reader: 8 of 18; after: 17 (a log-rank p printed without "p",
-    # "(Log Rank (Mantel-Cox) 0.945)", is not read)
-    "walker2011": 17,
+    # "(Log Rank (Mantel-Cox) 0.945)", was not read); 18 since session audit25 (2026-12-08)
+    "walker2011": 18,
     # out of sample (2026-12-08): 2 of 2
     "tai2016": 2,
     # out of sample: 19 of 22 ("7.3 SD ± 6.3", "(p value 0.017, OR 3.21, and 95% CI
