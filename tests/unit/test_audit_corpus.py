@@ -68,6 +68,8 @@ MEASURED = {
     "abbas2016": (102, 0),
     # chang2016: 20 of 20 right, 0 spurious of 20 (Tables 1 and 2 print no statistic)
     "chang2016": (20, 0),
+    # figueira2012 (BioMed Central, a meeting abstract with no table): prose only
+    "figueira2012": (0, 0),
 }
 #: paper -> (check, entry word) of each known inconsistency the unedited draft's audit must find
 #: (PROVENANCE.md of each paper says how it was found); nothing else may be inconsistent
@@ -135,6 +137,9 @@ PROSE_MEASURED = {
     # out of sample: 7 of 11 ("Three hundred twelve ... (68.6%)", "93 of 147 patients with
     # abnormal ECG (63.2%)", "6.5% patients (6 out of 93)" not read); after: 11 of 11
     "chang2016": 11,
+    # out of sample for the reader as the three Hindawi papers left it: 13 of 14 ("108 fulfilled
+    # the ARDS criteria (5.6% of those admitted, 17% of ...)" not read); after: 14 of 14
+    "figueira2012": 14,
 }
 #: paper -> (check, entry word) of false alarms measured in an out-of-sample paper's unedited
 #: draft and not fixed yet: none. (yang2016's "3/2" and "9/2" under "** Female/Male", drafted
@@ -153,7 +158,9 @@ def test_every_corpus_paper_has_provenance_licence_and_truth():
     for name in papers:
         provenance = (CORPUS / name / "PROVENANCE.md").read_text(encoding="utf-8")
         assert "doi:10." in provenance and "Creative Commons Attribution" in provenance
-        assert yaml.safe_load((CORPUS / name / "truth.yaml").read_text(encoding="utf-8"))["cells"]
+        truth = yaml.safe_load((CORPUS / name / "truth.yaml").read_text(encoding="utf-8"))
+        # every paper counts its table numbers, or its prose statistics when it prints no table
+        assert truth["cells"] or truth["prose"]
 
 
 @pytest.mark.parametrize("name", sorted(MEASURED))

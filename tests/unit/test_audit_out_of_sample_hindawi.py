@@ -4,7 +4,9 @@ class tested on invented text: band rows under a section row that a JATS body pr
 number ("Age" over "<1 year"), a p-value and a ratio with its CI in one cell, a caption's
 "(n = 50)", a Total row as its columns' n, and in prose "7.3 SD ± 6.3", "p value 0.017", a
 log-rank p printed without "p", "OR 3.21, and 95% CI ...", hundreds in words, "93 of 147
-patients with abnormal ECG (63.2%)" and "6.5% patients (6 out of 93)"."""
+patients with abnormal ECG (63.2%)" and "6.5% patients (6 out of 93)"; then figueira2012 (BioMed
+Central): "108 fulfilled the criteria (5.6% of those admitted, ...)". Each test failed before its
+fix (run against the parent commit's src)."""
 
 from __future__ import annotations
 
@@ -97,6 +99,8 @@ PROSE = """Results
 Mean PRISM III score on presentation was 7.3 SD ± 6.3 (Table 1). Patients with a low score died less often (p value 0.021, OR 2.50, and 95% CI 1.20–5.21). Survival did not differ (Log Rank (Mantel-Cox) 0.512).
 
 Two hundred forty-one of the total patients (61.2%) had fever, and One hundred and six children (26.9%) had rash. A scan was done in 81 of 120 patients with fever (67.5%); it helped in 4.9% patients (4 out of 81).
+
+Of 1,200 patients, 96 met the criteria (8.0% of those admitted, 20% of the group on MV).
 """
 
 
@@ -111,6 +115,10 @@ def test_prose_statistics_of_the_hindawi_papers():
         ("count_pct", {"count": 106.0, "pct": 26.9}),
         ("count_of_total", {"count": 81.0, "total": 120.0, "pct": 67.5}),
         ("count_of_total", {"count": 4.0, "total": 81.0, "pct": 4.9}),
+        # figueira2012: a bracket going on after the percentage with "of" its denominator
+        ("count", {"count": 1200.0}),
+        ("count_pct", {"count": 96.0, "pct": 8.0}),
+        ("percentage", {"pct": 20.0}),
     ]
 
 

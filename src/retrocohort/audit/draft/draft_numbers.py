@@ -5,8 +5,11 @@ with its p ("t(18) = 2.31, p = .035", "χ2(1) = 6.2, p = 0.01", "F(2, 28) = 3.1,
 odds/risk/hazard ratio with its 95% CI ("OR 2.1 (95% CI 1.1-4.0)", "HR, 2.18; 95% CI, 1.44 to
 3.30", "HR 0.61 [0.42; 0.88]"; an unlabelled interval after a ratio named in its sentence is
 that ratio's CI, :func:`_ratio_in_sentence`); a p-value ("p = 0.021",
-"p < 0.001"); a count of a total with its percentage ("19/21 patients (90.5%)") or without
-("19/21"); a count with its percentage ("13 (62%)", "three patients (14.3%)"); a mean and SD ("12.6 ± 3.1", "mean 2 (SD 1)"); a central value
+"p < 0.001", "p value 0.017", a log-rank p printed without "p": "(Log Rank (Mantel-Cox) 0.945)");
+a count of a total with its percentage ("19/21 patients (90.5%)", "93 of 147 patients with
+abnormal ECG (63.2%)") or without ("19/21"); a count with its percentage ("13 (62%)", "three
+patients (14.3%)", "Three hundred twelve of the total patients (68.6%)", "108 fulfilled the
+criteria (5.6% of those admitted, ...)"); a mean and SD ("12.6 ± 3.1", "mean 2 (SD 1)"); a central value
 with an interval ("45.0 [33.0-58.0]", "45 years [IQR, 33-58]", "1.0 day (1, 2)"); a percentage;
 "n = 18"; then any other number or number word ("three", "Fifteen", "Thirty-six"), a count when
 whole. A percentage before its count ("42% (27)", "fifty-two percent (12 of 23)") is a count
@@ -124,7 +127,14 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
             ),
         ),
         ("pct_count", re.compile(rf"({NUM})\s*%\s*\(\s*(\d+)\s*\)")),  # "42% (27) had positive nodes"
-        ("count_pct", re.compile(rf"({_COUNT})(?:\s+[A-Za-z-]+){{0,4}}?\s*\(\s*({NUM})\s*(%)?\s*\)", re.I)),
+        (
+            # "13 (62%)", "108 fulfilled the criteria (5.6% of those admitted, 17% of ...)": the
+            # bracket may go on after the percentage with "of" its denominator
+            "count_pct",
+            re.compile(
+                rf"({_COUNT})(?:\s+[A-Za-z-]+){{0,4}}?\s*\(\s*({NUM})\s*(?:(%)\s*(?=of\s)|(%)?\s*\))", re.I
+            ),
+        ),
         (
             "mean_sd",
             re.compile(
@@ -274,7 +284,7 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
             "count_pct", v, d, printed, col, extra={"note": "percentage printed before its count"}
         )
     if kind == "count_pct":
-        if not g[2]:
+        if not (g[2] or g[3]):
             return None
         v, d = _values(count=g[0], pct=g[1])
         if d["count"] or v["pct"] > 100:
