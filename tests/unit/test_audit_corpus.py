@@ -105,7 +105,9 @@ KNOWN = {
     # (found since the prose-versus-table check); its other known inconsistencies (PROVENANCE.md:
     # group n adding up to 51 of 50, a count of 14 of 13, Results percentages against Table 1)
     # are not found yet
-    "abbas2016": [("percentage", "alive"), ("prose_table_p", "results")],
+    # and "OR 0.723 (0.606–0.863)", whose CI excludes 1, printed with p 0.22 (found since the
+    # ratio_ci_p check)
+    "abbas2016": [("percentage", "alive"), ("prose_table_p", "results"), ("ratio_ci_p", "supratentorial")],
     # found while counting Table 2: 1/29 printed 3.5% (3.4%), 5/21 printed 23.1% (23.8%) twice,
     # 15/21 printed 71.5% (71.4%) twice; 28/29 printed 96.5% (96.6%) only truncates: a warning
     "chiappini2012": [

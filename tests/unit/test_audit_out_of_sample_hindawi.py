@@ -160,3 +160,33 @@ def test_text_and_table_disagree_on_the_same_estimate(tmp_path):
         "fever did too (HR 1.87, 95% CI 1.22–2.87).\n"
     )
     assert not [f for f in _audit(agreeing, tmp_path) if f.check.startswith("prose_table")]
+
+
+def test_bare_count_above_its_group_n_is_a_warning(tmp_path):
+    # abbas2016 Table 2: "Supratentorial | 33 | 14" under "Expired (n = 13)" went unseen
+    text = _table(
+        ("Variable", "Alive (n = 30)", "Dead (n = 10)"),
+        ("Seizures", "20", "12"),
+        ("Fever", "12", "3"),
+    )
+    found = [f for f in _audit(text, tmp_path) if f.check == "count_above_n"]
+    assert [(f.status, f.details) for f in found] == [("warning", {"count": 12, "n": 10})]
+    assert "12 is larger than its group's n 10" in found[0].message
+
+
+def test_ratio_ci_against_its_p_value(tmp_path):
+    # abbas2016 Table 2: "0.22OR 0.723 (0.606–0.863)": a CI excluding 1 printed with p = 0.22
+    text = _table(
+        ("Variable", "Alive (n = 30)", "Dead (n = 10)", "p value and odds ratio"),
+        ("Seizures", "10", "6", "0.31OR 0.52 (0.40–0.68)"),
+        ("Fever", "12", "3", "0.01OR 1.40 (0.80–2.45)"),
+        ("Rash", "12", "3", "0.05OR 2.10 (1.00–4.41)"),
+        ("Cough", "12", "3", "0.02OR 2.10 (1.20–3.68)"),
+    )
+    text += "\nResults\n\nOlder children died less often (OR 0.50, 95% CI 0.30–0.83; p = 0.40).\n"
+    found = [f for f in _audit(text, tmp_path) if f.check == "ratio_ci_p"]
+    assert [f.status for f in found] == ["inconsistent"] * 3
+    assert "0.40–0.68 of 0.52 excludes 1" in found[0].message and "p = 0.31" in found[0].message
+    assert "0.80–2.45 of 1.40 contains 1" in found[1].message and "p = 0.01" in found[1].message
+    assert "results text" in found[2].message and "p = 0.40" in found[2].message
+    # "Rash" (a bound printed 1.00, a p printed 0.05) and "Cough" (agreeing) raise nothing

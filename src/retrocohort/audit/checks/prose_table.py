@@ -70,7 +70,8 @@ def _triple(e: PublishedNumber, key: str) -> tuple[float, int, str]:
     return e.values[key], e.decimals.get(key, 0), e.relation if key == "p" else "="
 
 
-def _ratio(e: PublishedNumber) -> bool:
+def is_ratio(e: PublishedNumber) -> bool:
+    """Is ``e`` an estimate printed with its confidence interval (a ratio of the draft)?"""
     return e.statistic == "value" and {"value", "ci_low", "ci_high"} <= set(e.values)
 
 
@@ -79,14 +80,14 @@ def _place(e: PublishedNumber) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-def _prose_p(ratio: PublishedNumber, numbers: Sequence[PublishedNumber]) -> PublishedNumber | None:
+def prose_p(ratio: PublishedNumber, numbers: Sequence[PublishedNumber]) -> PublishedNumber | None:
     """The p-value printed nearest the text's ratio on its line (within :data:`_NEAR` characters)
     with no other ratio between them: a p-value belongs to the ratio nearest to it."""
     at = _place(ratio)
     if at is None:
         return None
     line = [(p[1], e) for e in numbers if e.where == ratio.where and (p := _place(e)) and p[0] == at[0]]
-    others = [col for col, e in line if _ratio(e) and e.id != ratio.id]
+    others = [col for col, e in line if is_ratio(e) and e.id != ratio.id]
     near = [
         (abs(col - at[1]), e)
         for col, e in line
@@ -97,7 +98,7 @@ def _prose_p(ratio: PublishedNumber, numbers: Sequence[PublishedNumber]) -> Publ
     return min(near, key=lambda x: x[0])[1] if near else None
 
 
-def _table_p(ratio: PublishedNumber, numbers: Sequence[PublishedNumber]) -> PublishedNumber | None:
+def table_p(ratio: PublishedNumber, numbers: Sequence[PublishedNumber]) -> PublishedNumber | None:
     """The p-value printed in the table row of the table's ratio (same table, same row label)."""
     at = _place(ratio)
     row = [
@@ -115,7 +116,8 @@ def _same_interval(a: PublishedNumber, b: PublishedNumber) -> bool:
     return all(agree(_triple(a, k), _triple(b, k)) for k in ("ci_low", "ci_high"))
 
 
-def _fmt(e: PublishedNumber, key: str) -> str:
+def fmt_value(e: PublishedNumber, key: str) -> str:
+    """Value ``key`` of ``e`` as printed (its decimals, a p-value's "<" or ">")."""
     rel = "" if key != "p" or e.relation == "=" else e.relation
     return f"{rel}{e.values[key]:.{e.decimals.get(key, 0)}f}"
 
@@ -124,10 +126,10 @@ def check_prose_against_tables(study: PublishedStudy) -> list[Finding]:
     """Findings ``prose_table_estimate`` and ``prose_table_p`` of ``study`` (module docstring):
     each ratio of the text whose 95% CI is the CI of exactly one table ratio."""
     numbers = list(study.numbers)
-    tables = [e for e in numbers if e.where.startswith("Table") and _ratio(e)]
+    tables = [e for e in numbers if e.where.startswith("Table") and is_ratio(e)]
     out: list[Finding] = []
     for e in numbers:
-        if e.where.startswith("Table") or not _ratio(e):
+        if e.where.startswith("Table") or not is_ratio(e):
             continue
         same = [t for t in tables if _same_interval(e, t)]
         if len(same) != 1:
@@ -140,22 +142,22 @@ def check_prose_against_tables(study: PublishedStudy) -> list[Finding]:
                     "prose_table_estimate",
                     e.id,
                     "inconsistent",
-                    f"the text and the table print the same 95% CI ({_fmt(t, 'ci_low')}–{_fmt(t, 'ci_high')}) "
-                    f"with different estimates, {_fmt(e, 'value')} and {_fmt(t, 'value')}: {place}; "
+                    f"the text and the table print the same 95% CI ({fmt_value(t, 'ci_low')}–{fmt_value(t, 'ci_high')}) "
+                    f"with different estimates, {fmt_value(e, 'value')} and {fmt_value(t, 'value')}: {place}; "
                     "one of the two places is misprinted",
                     {"text": e.id, "table": t.id},
                 )
             )
             continue
-        p_text, p_table = _prose_p(e, numbers), _table_p(t, numbers)
+        p_text, p_table = prose_p(e, numbers), table_p(t, numbers)
         if p_text and p_table and not agree(_triple(p_text, "p"), _triple(p_table, "p")):
             out.append(
                 Finding(
                     "prose_table_p",
                     p_text.id,
                     "inconsistent",
-                    f"the text prints p = {_fmt(p_text, 'p')} and {t.where} prints p = {_fmt(p_table, 'p')} "
-                    f"for the same estimate {_fmt(t, 'value')} ({_fmt(t, 'ci_low')}–{_fmt(t, 'ci_high')}): "
+                    f"the text prints p = {fmt_value(p_text, 'p')} and {t.where} prints p = {fmt_value(p_table, 'p')} "
+                    f"for the same estimate {fmt_value(t, 'value')} ({fmt_value(t, 'ci_low')}–{fmt_value(t, 'ci_high')}): "
                     f"no p-value rounds to both; {p_text.where} ('{p_text.printed}') and {t.where} "
                     f"('{p_table.printed}') disagree",
                     {"text": p_text.id, "table": p_table.id, "estimate": t.id},
