@@ -190,3 +190,17 @@ def test_ratio_ci_against_its_p_value(tmp_path):
     assert "0.80–2.45 of 1.40 contains 1" in found[1].message and "p = 0.01" in found[1].message
     assert "results text" in found[2].message and "p = 0.40" in found[2].message
     # "Rash" (a bound printed 1.00, a p printed 0.05) and "Cough" (agreeing) raise nothing
+
+
+def test_referee_counts_are_singular_or_plural(tmp_path):
+    # abbas2016's referee summary read "Findings: 3 inconsistent, 0 unattainable p-values, 0 not
+    # reproduced by the real data, 1 warnings."
+    from retrocohort.audit.report.referee import referee_blocks, referee_json
+    from retrocohort.audit.report.study_audit import audit_one_study
+
+    text = _table(("Variable", "Alive (n = 30)", "Dead (n = 10)"), ("Seizures", "20", "12"))
+    path = tmp_path / "d.yaml"
+    path.write_text(draft_yaml(draft_study(text, "t.txt")), encoding="utf-8")
+    audits = {"s": audit_one_study(load_study(path), str(path), None, rule="half_up")}
+    [line] = [b[1] for b in referee_blocks(referee_json(audits)) if b[0] == "p" and "Findings:" in b[1]]
+    assert "1 warning." in line and "0 unattainable p-values" in line and "warnings" not in line

@@ -156,10 +156,10 @@ def check_prose_against_tables(study: PublishedStudy) -> list[Finding]:
                     "prose_table_p",
                     p_text.id,
                     "inconsistent",
-                    f"the text prints p = {fmt_value(p_text, 'p')} and {t.where} prints p = {fmt_value(p_table, 'p')} "
-                    f"for the same estimate {fmt_value(t, 'value')} ({fmt_value(t, 'ci_low')}–{fmt_value(t, 'ci_high')}): "
-                    f"no p-value rounds to both; {p_text.where} ('{p_text.printed}') and {t.where} "
-                    f"('{p_table.printed}') disagree",
+                    f"the text prints p = {fmt_value(p_text, 'p')} where {t.where} prints p = "
+                    f"{fmt_value(p_table, 'p')} beside the same estimate {fmt_value(t, 'value')} "
+                    f"({fmt_value(t, 'ci_low')}–{fmt_value(t, 'ci_high')}): no p-value rounds to both, so "
+                    "one of the two places is misprinted",
                     {"text": p_text.id, "table": p_table.id, "estimate": t.id},
                 )
             )
