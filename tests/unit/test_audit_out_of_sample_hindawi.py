@@ -204,3 +204,30 @@ def test_referee_counts_are_singular_or_plural(tmp_path):
     audits = {"s": audit_one_study(load_study(path), str(path), None, rule="half_up")}
     [line] = [b[1] for b in referee_blocks(referee_json(audits)) if b[0] == "p" and "Findings:" in b[1]]
     assert "1 warning." in line and "0 unattainable p-values" in line and "warnings" not in line
+
+
+def test_a_table_footnote_prints_its_own_results():
+    # "Not read yet" in docs/audit.md (mroz2015 Table 4): a JATS <table-wrap-foot> with no marker,
+    # "Results of ... for 261 patients (114 deceased) ... tumor grade (p = 0.082, ...) ... (p > 0.3
+    # for all variables)", was drafted as Results prose
+    table = Table(
+        "Table 4",
+        "Cox model.",
+        (("Characteristic", "HR", "p-Value"),),
+        (("Age (per year)", "1.03", "0.013"),),
+        (
+            "Results for 120 patients (40 deceased). Hazards were not proportional for tumor grade "
+            "(p = 0.041, a test of residuals); a stratified model gave no such evidence (p > 0.5 for all "
+            "variables).",
+            "* p < 0.05",
+        ),
+    )
+    text = document_text(Document(("Results", table, "Then 12 of 30 patients (40.0%) relapsed.")))
+    got = [(e["where"], e["statistic"], e["values"], e.get("relation", "=")) for e in draft_entries(text)]
+    footnote = [g for g in got if g[0] == "Table 4" and g[1] == "p_value" and g[2]["p"] in (0.041, 0.5)]
+    assert footnote == [("Table 4", "p_value", {"p": 0.041}, "="), ("Table 4", "p_value", {"p": 0.5}, ">")]
+    grade = next(e for e in draft_entries(text) if e["values"] == {"p": 0.041})
+    assert "grade" in grade["variable"]
+    # the model's n, its deaths and the legend "* p < 0.05" are not results; the prose after stays prose
+    assert not [g for g in got if g[0] == "Table 4" and g[2] in ({"count": 120}, {"count": 40}, {"p": 0.05})]
+    assert ("results text, paragraph 1", "count_of_total") in {(g[0], g[1]) for g in got}

@@ -30,7 +30,7 @@ from retrocohort.audit.draft.cells import (
     strip_form,
 )
 from retrocohort.audit.draft.cells import number_value as cell_number
-from retrocohort.audit.draft.draft_numbers import DraftNumber, find_numbers
+from retrocohort.audit.draft.draft_numbers import DraftNumber, find_numbers, footnote_results
 from retrocohort.audit.draft.draft_text import TABLE_LABEL, Block, split_blocks, table_number
 from retrocohort.audit.draft.output import (
     draft_yaml as draft_yaml,
@@ -281,6 +281,9 @@ def _variable(block: Block, number: DraftNumber) -> str:
     'n'
     >>> _variable(Block("Table 1", "caption", "Basic data (n = 50).", 1), DraftNumber("count", {"count": 50}, {}, "n = 50", 12))
     'n'
+    >>> block = Block("Table 4", "footnote", "hazards for tumor grade (p = 0.082, a test)", 1)
+    >>> _variable(block, DraftNumber("p_value", {"p": 0.082}, {}, "p = 0.082", 25))
+    'hazards_tumor_grade'
     """
     after = re.split(r"[.,;:()\[\]]", block.text[number.column + len(number.printed) :], maxsplit=1)[0]
     before = re.split(r"[.,;:()\[\]]", block.text[: number.column])[-1]
@@ -292,6 +295,10 @@ def _variable(block: Block, number: DraftNumber) -> str:
         re.search(r"\b[nN]\s*[=:]\s*$", before) or re.match(r"[nN]\s*[=:]", number.printed)
     ):
         name = "n"
+    elif name == "value":  # "hazards for tumor grade (p = 0.082, ...)": the words before the bracket
+        head = re.split(r"[.,;:()\[\]]", block.text[: number.column].rstrip(" ([").rstrip())[-1]
+        words = slug(head, 99).split("_")
+        name = "_".join(words[-3:]) if words != ["value"] else "value"
     return name
 
 
@@ -405,6 +412,8 @@ def _drafted_in_style(text: str) -> list[tuple[Block, dict[str, Any]]]:
         elif block.kind == "row":
             found = _spaced_row_numbers(block, central)
             numbers = [(number, _row_variable(label, block.where, worded)) for number, label in found]
+        elif block.kind == "footnote":
+            numbers = [(_plain_prose(n), _variable(block, n)) for n in footnote_results(block.text)]
         else:
             numbers = [(_plain_prose(n), _variable(block, n)) for n in find_numbers(block.text)]
         for number, variable in numbers:

@@ -373,3 +373,19 @@ def find_numbers(text: str) -> list[DraftNumber]:
                     out.append(found)  # type: ignore[arg-type]
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
     return sorted(out, key=lambda n: n.column)
+
+
+def footnote_results(text: str) -> list[DraftNumber]:
+    """The results a table's footnote prints of its own: p-values printed "p = x" or "p > x" and
+    ratios with their CI. A legend ("*p < 0.05"), an n ("261 patients", "n = 3,188"), a method
+    ("400 resamples") or a threshold qualifies the table and is not a result.
+
+    >>> [(n.values, n.relation) for n in footnote_results("Note: 261 patients; some trend (p = 0.082); * p < 0.05")]
+    [({'p': 0.082}, '=')]
+    """
+    return [
+        n
+        for n in find_numbers(text)
+        if (n.statistic == "p_value" and n.relation in ("=", ">"))
+        or (n.statistic == "value" and "ci_low" in n.values)
+    ]

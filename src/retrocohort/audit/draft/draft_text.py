@@ -36,6 +36,18 @@ TABLE_LABEL = re.compile(r"^\s*[#>*_ ]*(?:Table|TABLE)\s+([0-9]+|[IVXL]+)[*_]*\s
 _FOOTNOTE = re.compile(
     r"^\s*(?:[*†‡§]|[a-z]\s|\S{1,12}:\s|(?:Data|Values|Results)\s+(?:are|were|is)\b|Notes?\b|Abbreviations\b)"
 )
+
+
+def is_footnote(line: str) -> bool:
+    """Does ``line`` open like a table footnote (a marker, "a ", "Note", "Abbreviations", "Data
+    are ...")?
+
+    >>> is_footnote("* Median (range)"), is_footnote("Note: p-values by log-rank"), is_footnote("Results of the model")
+    (True, True, False)
+    """
+    return bool(_FOOTNOTE.match(line))
+
+
 _GROUP_N = re.compile(r"\b[nN]\s*[=:]\s*\d[\d,]*")  # "(n = 45)" in a single-spaced header
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 _END = ("references", "supplementary materials", "author contributions", "funding", "acknowledgments")
@@ -180,8 +192,9 @@ def split_blocks(text: str) -> list[Block]:
                 continue
             first = para[0].strip()
         if table is not None and not any("\t" in x or "|" in x for x in para) and _delimited(blocks, table):
-            if _FOOTNOTE.match(first):
-                continue  # a footnote under a table of delimited rows
+            if _FOOTNOTE.match(first):  # a footnote under a table of delimited rows: the table's note
+                blocks.extend(Block(table, "footnote", line, start + i) for i, line in enumerate(para))
+                continue
             table = None  # prose after a table whose rows are delimited (a .docx/.pdf/.xml table)
         if table is not None:
             if _FOOTNOTE.match(first) and len(para) == 1:
