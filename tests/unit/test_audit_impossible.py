@@ -64,8 +64,9 @@ def test_count_over_denominator_or_negative():
 
 
 def test_a_plain_count_is_bounded_only_by_a_stated_denominator():
-    # "25 infections in 21 patients" may be true (events); "25 of a denominator of 21" is not
-    assert _checks(_entry("infections", "count", {"count": 25}, n=21)) == set()
+    # "25 infections in 21 patients" may be true (events): not impossible, only a warning to
+    # confirm (count_above_n, session audit25); "25 of a denominator of 21" is impossible
+    assert _checks(_entry("infections", "count", {"count": 25}, n=21)) == {("count_above_n", "warning")}
     assert _checks(_entry("infected", "count", {"count": 25}, denominator=21)) == {
         ("impossible_count", "inconsistent")
     }

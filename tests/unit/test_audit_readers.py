@@ -98,7 +98,11 @@ def test_jats_article_paragraphs_tables_and_footnotes():
     assert len(table) == 9
     sofa = [e for e in table if e["statistic"] == "mean_sd"]
     assert [e["n"] for e in sofa] == [45, 12] and sofa[1]["values"] == {"mean": 9.8, "sd": 3.0}
-    assert [e["where"] for e in draft["numbers"]].count("results text, paragraph 2") == 2  # after the table
+    after = [e for e in draft["numbers"] if e["where"] == "results text, paragraph 2"]  # after the table
+    # "12 of 57 patients (21.1%)": one count of a total with its percentage (session audit25)
+    assert [(e["statistic"], e["values"]) for e in after] == [
+        ("count_of_total", {"count": 12.0, "total": 57.0, "pct": 21.1})
+    ]
 
 
 def test_label_below_a_table_and_a_table_without_label():
@@ -110,7 +114,7 @@ def test_label_below_a_table_and_a_table_without_label():
 
 def test_document_text_drops_trailing_empty_cells():
     doc = Document((Table("Table 1", "", (("", "A (n = 3)", ""),), (("x, n (%)", "1 (33.3)", ""),)),))
-    assert document_text(doc) == "Table 1.\n\n\tA (n = 3)\nx, n (%)\t1 (33.3)\n"
+    assert document_text(doc) == "Table 1.\n\n\tA (n = 3)\n|---|\nx, n (%)\t1 (33.3)\n"
 
 
 def test_unknown_suffix_and_bad_xml_are_named(tmp_path):
@@ -135,7 +139,7 @@ def test_jats_body_cell_spanning_columns_is_one_value(tmp_path):
         encoding="utf-8",
     )
     text = manuscript_text(xml)
-    assert "Variable\tValue (n = 129)\tValue (n = 129)\nAge (years)\t73.74 ± 6.99\n" in text
+    assert "Variable\tValue (n = 129)\tValue (n = 129)\n|---|\nAge (years)\t73.74 ± 6.99\n" in text
     assert [e["printed"] for e in draft_study(text, "a.xml")["numbers"]] == ["73.74 ± 6.99"]
 
 

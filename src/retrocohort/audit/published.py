@@ -51,6 +51,31 @@ def tens_word_value(text: str) -> int | None:
     return _TENS[m.group(1).lower()] + (NUMBER_WORDS[m.group(2).lower()] if m.group(2) else 0)
 
 
+#: Hundreds in words: "Three hundred twelve", "one hundred and ninety-two", "two hundred".
+HUNDREDS_WORD = re.compile(
+    rf"\b({'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})\s+hundred"
+    rf"(?:\s+(?:and\s+)?({TENS_WORD.pattern.removeprefix(chr(92) + 'b').removesuffix(chr(92) + 'b')}"
+    rf"|{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))}))?\b",
+    re.I,
+)
+
+
+def hundreds_word_value(text: str) -> int | None:
+    """The value of a number word of hundreds ("Three hundred twelve" -> 312), else None.
+
+    >>> hundreds_word_value("Three hundred twelve"), hundreds_word_value("one hundred and ninety-two")
+    (312, 192)
+    >>> hundreds_word_value("two hundred"), hundreds_word_value("twelve")
+    (200, None)
+    """
+    m = HUNDREDS_WORD.fullmatch(" ".join(text.split()))
+    if not m:
+        return None
+    rest = m.group(2) or ""
+    tail = NUMBER_WORDS.get(rest.lower(), tens_word_value(rest) if rest else 0)
+    return 100 * NUMBER_WORDS[m.group(1).lower()] + (tail or 0)
+
+
 _NUMBER = re.compile(r"\d*\.\d+|\d+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # A minus sign (hyphen-minus or U+2212) not after a digit: "± -3.1" is negative, "13-19" a range.
@@ -191,6 +216,7 @@ def printed_tokens(printed: str) -> set[str]:
     tokens |= {"-0" + t[1:] for t in tokens if t.startswith("-.")}
     tokens |= {str(NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in NUMBER_WORDS}
     tokens |= {str(tens_word_value(m.group(0))) for m in TENS_WORD.finditer(text)}
+    tokens |= {str(hundreds_word_value(m.group(0))) for m in HUNDREDS_WORD.finditer(text)}
     return tokens
 
 

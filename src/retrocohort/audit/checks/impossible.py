@@ -105,6 +105,26 @@ def check_count_range(entry_id: str, count: int, denominator: int | None) -> lis
     return []
 
 
+def check_count_above_n(entry_id: str, count: int, n: int) -> list[Finding]:
+    """A bare count above its group's n ("14" under "Expired (n = 13)"): a warning, since a bare
+    count may count events or tests rather than the group's patients (only a stated denominator
+    makes it impossible, :func:`check_count_range`).
+
+    >>> check_count_above_n("t2_supratentorial_expired", 14, 13)[0].message
+    "the count 14 is larger than its group's n 13: impossible if it counts the group's patients (a count of events or tests can be larger)"
+    """
+    return [
+        Finding(
+            "count_above_n",
+            entry_id,
+            "warning",
+            f"the count {count} is larger than its group's n {n}: impossible if it counts the "
+            "group's patients (a count of events or tests can be larger)",
+            {"count": count, "n": n},
+        )
+    ]
+
+
 def check_p_range(entry_id: str, p: Number, decimals: int, relation: str = "=") -> list[Finding]:
     """A p-value is a probability, so in [0, 1] (Lehmann & Romano 2005, Testing Statistical
     Hypotheses, 3rd ed., section 3.3: the smallest significance level at which H0 is rejected).
@@ -221,6 +241,8 @@ def impossible_findings(e: PublishedNumber) -> list[Finding]:
         # a plain count may count events, not patients: only a stated denominator bounds it
         total = int(v["total"]) if "total" in v else n if e.statistic == "count_pct" else e.denominator
         out += check_count_range(e.id, int(v["count"]), total)
+        if e.statistic == "count" and total is None and e.n is not None and v["count"] > e.n:
+            out += check_count_above_n(e.id, int(v["count"]), e.n)
     if "p" in v:
         out += check_p_range(e.id, v["p"], d["p"], e.relation)
     if e.statistic == "test_result" and e.test_family:

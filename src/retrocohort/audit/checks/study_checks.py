@@ -10,6 +10,8 @@ from retrocohort.audit.checks.attainable import check_p_values, unpaired_count_m
 from retrocohort.audit.checks.consistency import check_study
 from retrocohort.audit.checks.finding import Finding
 from retrocohort.audit.checks.impossible import IMPOSSIBLE_CHECKS, impossible_ids
+from retrocohort.audit.checks.prose_table import check_prose_against_tables
+from retrocohort.audit.checks.ratio_ci_p import check_ratio_ci_p
 from retrocohort.audit.checks.reported_stats import check_reported_stats
 from retrocohort.audit.checks.stated_tests import (
     p_support_findings,
@@ -22,7 +24,8 @@ from retrocohort.audit.published import PublishedStudy
 def audit_study(study: PublishedStudy, *, max_group_total: int | None = None) -> list[Finding]:
     """All data-free checks of a study: ``check_study`` (impossible numbers first), ``check_p_values``,
     the stated test vs the reproducing one (``stated_tests``), then ``check_reported_stats``
-    (means, SDs, test statistics). Impossibility comes first: an entry no data can produce keeps
+    (means, SDs, test statistics), then a ratio of the text against the same ratio in a table
+    (``prose_table``) and a ratio's 95% CI against its p-value (``ratio_ci_p``). Impossibility comes first: an entry no data can produce keeps
     its impossibility findings (and a percentage its count cannot give), but no finding of a check
     that takes the impossible number at face value (25/21 printing as 119% is not a match, a p of
     1.7 is not "attainable", statcheck of r = 1.2 is moot)."""
@@ -37,6 +40,8 @@ def audit_study(study: PublishedStudy, *, max_group_total: int | None = None) ->
         + stated_test_summary(study, counts)
         + p_support_findings(study, unpaired_count_margins(study))
         + check_reported_stats(study)
+        + check_prose_against_tables(study)
+        + check_ratio_ci_p(study)
     )
     return [
         f

@@ -354,6 +354,9 @@ def parse_cell(
 
 
 _VERSUS = re.compile(rf"^(\s*)({NUM})\s*(?:vs\.?|versus)\s*({NUM})\s*$")
+#: A p-value and a ratio with its CI run together in one cell, under a header naming both ("p
+#: value and odds ratio"): "0.33OR 2.24 (0.425–11.80)", "0.24OR = 3.27, (0.412–26.01)".
+_P_THEN_RATIO = re.compile(rf"^\s*(?P<p>[<>≤≥]?\s*{NUM})\s*(?:a?OR|a?HR|a?RR)\b\s*[=:]?\s*")
 #: One explicit "n (%)" cell; two or more of them run together in one cell ("53 (96.4%)2 (3.6%)",
 #: the sub-rows of a label naming two regimens) are read one by one.
 _COUNT_PCT = re.compile(rf"({NUM})\s*\(\s*{NUM}\s*%\s*\)")
@@ -395,9 +398,21 @@ def parse_cells(text: str, hints: Sequence[str] = (), **kw: bool) -> list[tuple[
     [({'count': 5.0}, 'female'), ({'count': 7.0}, 'male')]
     >>> [(c.values, t) for c, t, _ in parse_cells("53 (96.4%)2 (3.6%)")]
     [({'count': 53.0, 'pct': 96.4}, '53 (96.4%)'), ({'count': 2.0, 'pct': 3.6}, '2 (3.6%)')]
+
+    A p-value and a ratio with its CI run together ("0.33OR 2.24 (0.425–11.80)") are two:
+
+    >>> [(c.statistic, c.values, t) for c, t, _ in parse_cells("0.24OR = 3.27, (0.412–26.01)")]
+    [('p_value', {'p': 0.24}, '0.24'), ('value', {'value': 3.27, 'ci_low': 0.412, 'ci_high': 26.01}, '3.27 (0.412–26.01)')]
     """
     pair = category_pair(hints)
     run = list(_COUNT_PCT.finditer(text))
+    if m := _P_THEN_RATIO.match(text):
+        value_at = m.end()
+        value = re.sub(rf"^({NUM})\s*,\s*(?=[(\[])", r"\1 ", text[value_at:])  # "3.27, (0.41–26.01)"
+        p_cell = parse_cell(m.group("p"), hints, p_column=True)
+        ratio_cell = parse_cell(value, ["OR (95% CI)"])
+        if p_cell and p_cell.statistic == "p_value" and ratio_cell and ratio_cell.statistic == "value":
+            return [(p_cell, m.group("p"), m.start("p")), (ratio_cell, value, value_at)]
     if m := _VERSUS.match(text):
         pieces = [(m.group(2), m.start(2)), (m.group(3), m.start(3))]
     elif (

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from retrocohort.audit.draft.draft_text import is_footnote
+
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl"}
 
 
@@ -79,21 +81,33 @@ def _row(cells: tuple[str, ...]) -> str:
     return "\t".join(cells)
 
 
+def _note(text: str) -> str:
+    """A table footnote as the reader's text: "Note: " before it unless it already opens like one
+    (:func:`~retrocohort.audit.draft.draft_text.is_footnote`: a marker, "Note", ...)."""
+    return text if is_footnote(text) else f"Note: {text}"
+
+
 def document_text(doc: Document) -> str:
     """``doc`` as the pasted-text layout of the draft reader (see module docstring).
 
     >>> t = Table("Table 1", "Ages.", (("", "Survivors (n = 45)"),), (("Age, median (IQR)", "61 (52–70)"),))
     >>> document_text(Document(("Results", t))).replace(chr(9), " | ").splitlines()
-    ['Results', '', 'Table 1. Ages.', '', ' | Survivors (n = 45)', 'Age, median (IQR) | 61 (52–70)']
+    ['Results', '', 'Table 1. Ages.', '', ' | Survivors (n = 45)', '|---|', 'Age, median (IQR) | 61 (52–70)']
     """
     chunks: list[str] = []
     for part in doc.parts:
         if isinstance(part, Table):
             chunks.append(f"{part.label}. {clean_text(part.caption)}".strip())
-            rows = [r for r in (_row(c) for c in (*part.header, *part.rows)) if r.strip()]
+            head = [r for r in (_row(c) for c in part.header) if r.strip()]
+            body = [r for r in (_row(c) for c in part.rows) if r.strip()]
+            # a separator closes the header rows the format marks (JATS <thead>), so a body row
+            # with no number ("Age" over its bands "<1 year", ">1 year") is a section, not a header
+            rows = [*head, "|---|", *body] if head and body else [*head, *body]
             if rows:
                 chunks.append("\n".join(rows))
-            chunks.extend(clean_text(f) for f in part.footnotes if clean_text(f))
+            # each footnote opens like one ("Note:" added when not), so the draft reader knows it for
+            # the table's own note, whatever its first words ("Results of multivariate Cox ...")
+            chunks.extend(_note(clean_text(f)) for f in part.footnotes if clean_text(f))
         elif clean_text(part):
             chunks.append(clean_text(part))
     return "\n\n".join(chunks) + "\n"

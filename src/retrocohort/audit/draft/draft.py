@@ -30,7 +30,7 @@ from retrocohort.audit.draft.cells import (
     strip_form,
 )
 from retrocohort.audit.draft.cells import number_value as cell_number
-from retrocohort.audit.draft.draft_numbers import DraftNumber, find_numbers
+from retrocohort.audit.draft.draft_numbers import DraftNumber, find_numbers, footnote_results
 from retrocohort.audit.draft.draft_text import TABLE_LABEL, Block, split_blocks, table_number
 from retrocohort.audit.draft.output import (
     draft_yaml as draft_yaml,
@@ -42,7 +42,13 @@ from retrocohort.audit.draft.row_labels import (
     spanned_group,
     transposed_n,
 )
-from retrocohort.audit.draft.table_totals import ShareRow, column_shares, footnote_denominator
+from retrocohort.audit.draft.table_totals import (
+    ShareRow,
+    column_forms,
+    column_shares,
+    footnote_denominator,
+    total_row_denominators,
+)
 from retrocohort.audit.draft.tables import defined, footnote_markers, join_ci_columns
 from retrocohort.audit.published import PublishedStudy
 
@@ -268,11 +274,30 @@ def _where_slug(where: str) -> str:
 
 
 def _variable(block: Block, number: DraftNumber) -> str:
+    """The variable of a prose or caption number: the words after it, else those before it; a
+    number printed as "n = 50" or "(N=129)" with no other word is "n".
+
+    >>> _variable(Block("Table 1", "caption", "Basic data (n = 50).", 1), DraftNumber("count", {"count": 50}, {}, "50", 16))
+    'n'
+    >>> _variable(Block("Table 1", "caption", "Basic data (n = 50).", 1), DraftNumber("count", {"count": 50}, {}, "n = 50", 12))
+    'n'
+    >>> block = Block("Table 4", "footnote", "hazards for tumor grade (p = 0.082, a test)", 1)
+    >>> _variable(block, DraftNumber("p_value", {"p": 0.082}, {}, "p = 0.082", 25))
+    'hazards_tumor_grade'
+    """
     after = re.split(r"[.,;:()\[\]]", block.text[number.column + len(number.printed) :], maxsplit=1)[0]
     before = re.split(r"[.,;:()\[\]]", block.text[: number.column])[-1]
     name = slug(after, 3)
     if name == "value":
         words = slug(before, 99).split("_")
+        name = "_".join(words[-3:]) if words != ["value"] else "value"
+    if name == "value" and (
+        re.search(r"\b[nN]\s*[=:]\s*$", before) or re.match(r"[nN]\s*[=:]", number.printed)
+    ):
+        name = "n"
+    elif name == "value":  # "hazards for tumor grade (p = 0.082, ...)": the words before the bracket
+        head = re.split(r"[.,;:()\[\]]", block.text[: number.column].rstrip(" ([").rstrip())[-1]
+        words = slug(head, 99).split("_")
         name = "_".join(words[-3:]) if words != ["value"] else "value"
     return name
 
@@ -338,16 +363,29 @@ def _row_variable(label: str, where: str, worded: dict[str, str]) -> str:
     has one (the section row "TST (mm)", or "T classification*" printing its own trend HR), which
     ``worded`` keeps per table and this updates.
 
+    A band of that label ("<1 year", ">60 mL", "30–60 mL": a label starting with a comparison
+    sign or a numeric range) is read under it too, and leaves it in place for the next band.
+
     >>> worded = {"Table 1": "TST (mm)"}
     >>> _row_variable("≥5 and <10", "Table 1", worded), _row_variable("Male", "Table 1", worded)
     ('tst_mm_5_10', 'male')
+    >>> worded = {"Table 1": "Age"}
+    >>> _row_variable("<1 year", "Table 1", worded), _row_variable("1–5 years", "Table 1", worded)
+    ('age_1_year', 'age_1_5_years')
     """
     name = label_slug(label)
+    if where in worded and _BAND.match(label):
+        return label_slug(f"{worded[where]} {label}")
     if not name.startswith("value"):
         worded[where] = label
     elif where in worded:
         name = label_slug(f"{worded[where]} {label}")
     return name
+
+
+#: A row label naming a band of its section's variable: a comparison sign, or a numeric range
+#: ("<1 year", "≥ 65", "30–60 mL", "1 to 5 years"); "28-d survival" is a label of its own.
+_BAND = re.compile(r"^\s*(?:[<>≤≥⩽⩾]|\d+(?:[.,·]\d+)?\s*(?:[-–—]|to\b)\s*\d)")
 
 
 def _drafted_in_style(text: str) -> list[tuple[Block, dict[str, Any]]]:
@@ -374,6 +412,8 @@ def _drafted_in_style(text: str) -> list[tuple[Block, dict[str, Any]]]:
         elif block.kind == "row":
             found = _spaced_row_numbers(block, central)
             numbers = [(number, _row_variable(label, block.where, worded)) for number, label in found]
+        elif block.kind == "footnote":
+            numbers = [(_plain_prose(n), _variable(block, n)) for n in footnote_results(block.text)]
         else:
             numbers = [(_plain_prose(n), _variable(block, n)) for n in find_numbers(block.text)]
         for number, variable in numbers:
@@ -385,7 +425,7 @@ def _drafted_in_style(text: str) -> list[tuple[Block, dict[str, Any]]]:
             used[base] += 1
             eid = base if used[base] == 1 else f"{base}_{used[base]}"
             out.append((block, {"id": eid, **_entry(block, number, variable)}))
-    entries = column_forms([e for _, e in out])
+    entries = total_row_denominators(column_forms([e for _, e in out]))
     out = [(b, e) for (b, _), e in zip(out, entries, strict=True)]
     return _footnote_denominators(text, blocks, out)
 
@@ -433,36 +473,6 @@ def draft_shares(drafted: Sequence[tuple[Block, dict[str, Any]]]) -> list[dict[s
         row = table.get(block.line, ShareRow(block.line, row_label(block.cells) if block.cells else "", ()))
         table[block.line] = ShareRow(row.line, row.label, (*row.entries, e))
     return [s for where, table in rows.items() for s in column_shares(list(table.values()), where)]
-
-
-_PCT_K = re.compile(r"^\s*\d+(?:[.,·]\d+)?\s*%\s*[(\[]\s*\d+\s*[)\]]\s*$")
-_N_K = re.compile(r"^\s*(\d+)\s*[(\[]\s*\d+\s*[)\]]\s*$")
-
-
-def column_forms(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A column's cells share its printed form: in a column of "77.9% (1)" cells (a percentage
-    and its rank), "0 (43)" is the percentage 0 with its rank, not 0 patients of whom 43%.
-
-    >>> e = [{"where": "Table 2", "group": "f", "printed": p, "statistic": s, "values": v, "decimals": d, "note": ""}
-    ...      for p, s, v, d in [("77.5% (1)", "percentage", {"pct": 77.5}, {"pct": 1}),
-    ...                         ("0 (43)", "count_pct", {"count": 0, "pct": 43}, {"count": 0, "pct": 0})]]
-    >>> column_forms(e)[1]["statistic"], column_forms(e)[1]["values"]
-    ('percentage', {'pct': 0})
-    """
-    pct_k = {(e["where"], e.get("group")) for e in entries if _PCT_K.match(e["printed"])}
-    out = []
-    for e in entries:
-        m = _N_K.match(e["printed"])
-        if m and e["statistic"] == "count_pct" and (e["where"], e.get("group")) in pct_k:
-            e = {k: v for k, v in e.items() if k != "denominator"}
-            e.update(
-                statistic="percentage",
-                values={"pct": int(m.group(1))},
-                decimals={"pct": 0},
-                note=e["note"] + "; read as 'percentage (rank)' like the rest of its column",
-            )
-        out.append(e)
-    return out
 
 
 def draft_warnings(text: str, entries: Sequence[dict[str, Any]]) -> list[str]:

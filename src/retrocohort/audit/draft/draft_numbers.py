@@ -5,8 +5,11 @@ with its p ("t(18) = 2.31, p = .035", "χ2(1) = 6.2, p = 0.01", "F(2, 28) = 3.1,
 odds/risk/hazard ratio with its 95% CI ("OR 2.1 (95% CI 1.1-4.0)", "HR, 2.18; 95% CI, 1.44 to
 3.30", "HR 0.61 [0.42; 0.88]"; an unlabelled interval after a ratio named in its sentence is
 that ratio's CI, :func:`_ratio_in_sentence`); a p-value ("p = 0.021",
-"p < 0.001"); a count of a total with its percentage ("19/21 patients (90.5%)") or without
-("19/21"); a count with its percentage ("13 (62%)", "three patients (14.3%)"); a mean and SD ("12.6 ± 3.1", "mean 2 (SD 1)"); a central value
+"p < 0.001", "p value 0.017", a log-rank p printed without "p": "(Log Rank (Mantel-Cox) 0.945)");
+a count of a total with its percentage ("19/21 patients (90.5%)", "93 of 147 patients with
+abnormal ECG (63.2%)") or without ("19/21"); a count with its percentage ("13 (62%)", "three
+patients (14.3%)", "Three hundred twelve of the total patients (68.6%)", "108 fulfilled the
+criteria (5.6% of those admitted, ...)"); a mean and SD ("12.6 ± 3.1", "mean 2 (SD 1)"); a central value
 with an interval ("45.0 [33.0-58.0]", "45 years [IQR, 33-58]", "1.0 day (1, 2)"); a percentage;
 "n = 18"; then any other number or number word ("three", "Fifteen", "Thirty-six"), a count when
 whole. A percentage before its count ("42% (27)", "fifty-two percent (12 of 23)") is a count
@@ -22,7 +25,13 @@ from typing import Any
 
 from retrocohort.audit.draft.cells import decimal_comma
 from retrocohort.audit.draft.cells import number_value as cell_number
-from retrocohort.audit.published import NUMBER_WORDS, TENS_WORD, tens_word_value
+from retrocohort.audit.published import (
+    HUNDREDS_WORD,
+    NUMBER_WORDS,
+    TENS_WORD,
+    hundreds_word_value,
+    tens_word_value,
+)
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 #: In a decimal-comma paper (:func:`retrocohort.audit.draft.cells.number_style`) a comma before
@@ -31,11 +40,11 @@ NUM_COMMA = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+|,(?!\d{3}(?!\d))
 DASH = r"(?:\s*[–—−-]\s*|\s+to\s+)"
 #: Number words: "Thirty-six" (:data:`~retrocohort.audit.published.TENS_WORD`, its groups made
 #: non-capturing) before "six", "Fifteen", ...
-_WORD = (
-    re.sub(r"\((?!\?)", "(?:", TENS_WORD.pattern.removeprefix(r"\b").removesuffix(r"\b"))
-    + "|"
-    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-)
+_TENS_WORD = re.sub(r"\((?!\?)", "(?:", TENS_WORD.pattern.removeprefix(r"\b").removesuffix(r"\b"))
+_UNIT_WORDS = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+#: "Three hundred twelve", "One hundred and ninety-two" (:data:`~retrocohort.audit.published.HUNDREDS_WORD`).
+_HUNDREDS = re.sub(r"\((?!\?)", "(?:", HUNDREDS_WORD.pattern.removeprefix(r"\b").removesuffix(r"\b"))
+_WORD = f"{_HUNDREDS}|{_TENS_WORD}|{_UNIT_WORDS}"
 _COUNT = rf"(?:{NUM}|\b(?:{_WORD})\b)"
 _REL = r"([<>=≤≥])"
 #: Words or signs before a number that make it a label or a threshold, not a result ("Day 3",
@@ -75,7 +84,7 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
             "ratio_ci",  # "OR 2.1 (95% CI 1.1-4.0)", "HR, 2.18; 95% CI, 1.44 to 3.30", "HR = 0.42, 95% confidence
             # 0.36–0.49", "hazard ratio for high/low heterogeneity, 2.2; 95% CI 1.4 to 3.3"
             re.compile(
-                rf"\b({RATIO})\b[^\d;()\[\]]{{0,60}}?({NUM})\s*[(\[,;]?\s*{CI_LABEL}\s*[,:=]?\s*({NUM})"
+                rf"\b({RATIO})\b[^\d;()\[\]]{{0,60}}?({NUM})\s*[(\[,;]?\s*(?:and\s+)?{CI_LABEL}\s*[,:=]?\s*({NUM})"
                 rf"(?:{DASH}|\s*;\s*|\s*,\s+)({NUM})\s*[)\]]?"
             ),
         ),
@@ -87,6 +96,16 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
             ),
         ),
         ("p_value", re.compile(rf"\bp\s*(?:-?\s*values?)?\s*{_REL}\s*({NUM})", re.I)),
+        # "(p value 0.017, ...)", "(Log Rank (Mantel-Cox) 0.945)": a p-value printed with no sign,
+        # after the words "p value" or after the name of its test
+        (
+            "p_worded",
+            re.compile(
+                r"\b(?:p[\s-]*values?(?:\s+(?:of|was|is))?|log[\s-]?rank(?:\s+test)?(?:\s*\([A-Za-z\s-]+\))?)"
+                r"\s*[,:]?\s*(0?\.\d+|1\.0+)(?![\d.])",
+                re.I,
+            ),
+        ),
         (
             "count_of_total",
             re.compile(
@@ -95,18 +114,36 @@ def _patterns(NUM: str) -> tuple[tuple[str, re.Pattern[str]], ...]:  # noqa: N80
             ),
         ),
         (
-            "pct_of",  # "fifty-two percent (12 of 23)", "67% (two of three)"
-            re.compile(rf"({_COUNT})\s*(?:%|per\s*cent)\s*\(\s*({_COUNT})\s+of\s+({_COUNT})\s*\)", re.I),
+            "count_of_total",  # "93 of 147 patients with abnormal ECG (63.2%)": the percentage closes it
+            re.compile(
+                rf"({NUM})\s+(?:out\s+)?of\s+(?:the\s+)?({NUM})(?:\s+[A-Za-z-]+){{0,4}}\s*\(\s*({NUM})\s*%\s*\)"
+            ),
+        ),
+        (
+            "pct_of",  # "fifty-two percent (12 of 23)", "67% (two of three)", "6.5% patients (6 out of 93)"
+            re.compile(
+                rf"({_COUNT})\s*(?:%|per\s*cent)(?:\s+[A-Za-z]+){{0,2}}\s*\(\s*({_COUNT})\s+(?:out\s+)?of\s+({_COUNT})\s*\)",
+                re.I,
+            ),
         ),
         ("pct_count", re.compile(rf"({NUM})\s*%\s*\(\s*(\d+)\s*\)")),  # "42% (27) had positive nodes"
-        ("count_pct", re.compile(rf"({_COUNT})(?:\s+[A-Za-z-]+){{0,3}}?\s*\(\s*({NUM})\s*(%)?\s*\)", re.I)),
+        (
+            # "13 (62%)", "108 fulfilled the criteria (5.6% of those admitted, 17% of ...)": the
+            # bracket may go on after the percentage with "of" its denominator
+            "count_pct",
+            re.compile(
+                rf"({_COUNT})(?:\s+[A-Za-z-]+){{0,4}}?\s*\(\s*({NUM})\s*(?:(%)\s*(?=of\s)|(%)?\s*\))", re.I
+            ),
+        ),
         (
             "mean_sd",
             re.compile(
                 rf"({NUM})\s*(?:±|\+/-|\+-)\s*({NUM})|"
                 rf"\bmean\s*({NUM})\s*\(\s*SD\s*[=:,]?\s*({NUM})\s*\)|"
                 # "1252.5 mg (SD±1862.0)", "12.6 (SD 3.1)": a value, its unit, its SD in brackets
-                rf"({NUM})(?:\s*[A-Za-zµ/%][\w/%]*)?\s*\(\s*SD\s*(?:±|[=:,])?\s*({NUM})\s*\)",
+                rf"({NUM})(?:\s*[A-Za-zµ/%][\w/%]*)?\s*\(\s*SD\s*(?:±|[=:,])?\s*({NUM})\s*\)|"
+                # "7.3 SD ± 6.3": the SD named between the mean and its ±
+                rf"({NUM})\s*SD\s*(?:±|\+/-)\s*({NUM})",
                 re.I,
             ),
         ),
@@ -147,8 +184,15 @@ class DraftNumber:
 
 
 def number_value(token: str) -> tuple[float, int]:
-    """(value, decimals) of a printed number or number word ("13,835.0" -> (13835.0, 1))."""
-    word = token.strip().lower()
+    """(value, decimals) of a printed number or number word ("13,835.0" -> (13835.0, 1)),
+    hundreds in words included.
+
+    >>> number_value("Three hundred twelve"), number_value("one hundred and ninety-two")
+    ((312.0, 0), (192.0, 0))
+    """
+    word = " ".join(token.strip().lower().split())
+    if (hundreds := hundreds_word_value(word)) is not None:
+        return float(hundreds), 0
     if word in NUMBER_WORDS:
         return float(NUMBER_WORDS[word]), 0
     if (tens := tens_word_value(word)) is not None:
@@ -217,6 +261,9 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
         v, d = _values(p=g[1])
         rel = {"≤": "<", "≥": ">"}.get(g[0], g[0])
         return DraftNumber("p_value", v, d, printed, col, rel, guesses=["test", "design"])
+    if kind == "p_worded":
+        v, d = _values(p=g[0])
+        return DraftNumber("p_value", v, d, printed, col, guesses=["test", "design"])
     if kind == "count_of_total":
         v, d = _values(count=g[0], total=g[1], pct=g[2])
         if v["count"] > v["total"] or d["count"] or d["total"]:
@@ -237,14 +284,14 @@ def _build(kind: str, m: re.Match[str], text: str) -> DraftNumber | str | None:
             "count_pct", v, d, printed, col, extra={"note": "percentage printed before its count"}
         )
     if kind == "count_pct":
-        if not g[2]:
+        if not (g[2] or g[3]):
             return None
         v, d = _values(count=g[0], pct=g[1])
         if d["count"] or v["pct"] > 100:
             return None
         return DraftNumber("count_pct", v, d, printed, col)
     if kind == "mean_sd":
-        v, d = _values(mean=g[0] or g[2] or g[4], sd=g[1] or g[3] or g[5])
+        v, d = _values(mean=g[0] or g[2] or g[4] or g[6], sd=g[1] or g[3] or g[5] or g[7])
         return DraftNumber("mean_sd", v, d, printed, col)
     if kind == "interval":
         if re.search(r"[A-Za-z]$", text[: m.start()]):
@@ -326,3 +373,19 @@ def find_numbers(text: str) -> list[DraftNumber]:
                     out.append(found)  # type: ignore[arg-type]
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
     return sorted(out, key=lambda n: n.column)
+
+
+def footnote_results(text: str) -> list[DraftNumber]:
+    """The results a table's footnote prints of its own: p-values printed "p = x" or "p > x" and
+    ratios with their CI. A legend ("*p < 0.05"), an n ("261 patients", "n = 3,188"), a method
+    ("400 resamples") or a threshold qualifies the table and is not a result.
+
+    >>> [(n.values, n.relation) for n in footnote_results("Note: 261 patients; some trend (p = 0.082); * p < 0.05")]
+    [({'p': 0.082}, '=')]
+    """
+    return [
+        n
+        for n in find_numbers(text)
+        if (n.statistic == "p_value" and n.relation in ("=", ">"))
+        or (n.statistic == "value" and "ci_low" in n.values)
+    ]

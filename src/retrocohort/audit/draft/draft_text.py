@@ -36,6 +36,18 @@ TABLE_LABEL = re.compile(r"^\s*[#>*_ ]*(?:Table|TABLE)\s+([0-9]+|[IVXL]+)[*_]*\s
 _FOOTNOTE = re.compile(
     r"^\s*(?:[*†‡§]|[a-z]\s|\S{1,12}:\s|(?:Data|Values|Results)\s+(?:are|were|is)\b|Notes?\b|Abbreviations\b)"
 )
+
+
+def is_footnote(line: str) -> bool:
+    """Does ``line`` open like a table footnote (a marker, "a ", "Note", "Abbreviations", "Data
+    are ...")?
+
+    >>> is_footnote("* Median (range)"), is_footnote("Note: p-values by log-rank"), is_footnote("Results of the model")
+    (True, True, False)
+    """
+    return bool(_FOOTNOTE.match(line))
+
+
 _GROUP_N = re.compile(r"\b[nN]\s*[=:]\s*\d[\d,]*")  # "(n = 45)" in a single-spaced header
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 _END = ("references", "supplementary materials", "author contributions", "funding", "acknowledgments")
@@ -93,13 +105,22 @@ def _section(text: str) -> str | None:
 
 
 def _table_line(
-    blocks: list[Block], table: str, row: str, line: int, header: str, headers: list[str], alone: bool
+    blocks: list[Block],
+    table: str,
+    row: str,
+    line: int,
+    header: str,
+    headers: list[str],
+    alone: bool,
+    body: bool = False,
 ) -> tuple[str, list[str]]:
     """Add one table line to ``blocks`` (a caption, a header row or a data row); return the
     table's header text and column headers so far. A split row is data when any of its value
     cells reads as a statistic (:func:`retrocohort.audit.draft.cells.parse_cell`); a line
-    ending with "." that is its paragraph (``alone``) before any row is a caption."""
-    has_rows = any(b.where == table and b.kind == "row" for b in blocks)
+    ending with "." that is its paragraph (``alone``) before any row is a caption. Once the
+    table's rows have begun, or its header separator ("|---|") has passed (``body``), a line
+    with no number is a section row, not a header."""
+    has_rows = body or any(b.where == table and b.kind == "row" for b in blocks)
     split = split_row(row)
     # a split row with a value is data, even when its label looks like a footnote ("EQ-VAS: mean")
     valued = bool(split) and any(parse_cells(c, [split[0][0]]) for c in split[0][1:])
@@ -153,6 +174,7 @@ def split_blocks(text: str) -> list[Block]:
     # pasted results without any heading: every paragraph is results text
     section, counts, table, header = (None if headed else "results text"), {}, None, ""
     headers: list[str] = []
+    body = False  # the current table's header separator has passed
     title_done = not headed
     for k, (start, para) in enumerate(paragraphs):
         first = para[0].strip()
@@ -162,7 +184,7 @@ def split_blocks(text: str) -> list[Block]:
             section, table = sec, None
             continue
         if (m := TABLE_LABEL.match(first)) and (len(first) < 120 or _rows_follow(paragraphs, k)):
-            table, header, headers = f"Table {table_number(m.group(1))}", "", []
+            table, header, headers, body = f"Table {table_number(m.group(1))}", "", [], False
             if m.group(2):
                 blocks.append(Block(table, "caption", m.group(2), start, len(first) - len(m.group(2))))
             para, start = para[1:], start + 1  # rows may sit directly under the label line
@@ -170,8 +192,9 @@ def split_blocks(text: str) -> list[Block]:
                 continue
             first = para[0].strip()
         if table is not None and not any("\t" in x or "|" in x for x in para) and _delimited(blocks, table):
-            if _FOOTNOTE.match(first):
-                continue  # a footnote under a table of delimited rows
+            if _FOOTNOTE.match(first):  # a footnote under a table of delimited rows: the table's note
+                blocks.extend(Block(table, "footnote", line, start + i) for i, line in enumerate(para))
+                continue
             table = None  # prose after a table whose rows are delimited (a .docx/.pdf/.xml table)
         if table is not None:
             if _FOOTNOTE.match(first) and len(para) == 1:
@@ -179,8 +202,9 @@ def split_blocks(text: str) -> list[Block]:
                 continue
             if not (len(para) == 1 and len(first) >= 100 and first.endswith(".")):
                 for i, line in enumerate(para):
+                    body = body or (bool(header or headers) and is_separator(line))
                     header, headers = _table_line(
-                        blocks, table, line.rstrip(), start + i, header, headers, len(para) == 1
+                        blocks, table, line.rstrip(), start + i, header, headers, len(para) == 1, body
                     )
                 continue
             table = None  # prose again

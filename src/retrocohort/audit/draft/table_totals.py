@@ -1,6 +1,6 @@
 """Denominators a table states outside its cells, for the percentage checks of a draft.
 
-Two layouts of real papers print a percentage without its denominator in the cell:
+Three layouts of real papers print a percentage without its denominator in the cell:
 
 - the denominator is stated once, in a footnote under the table ("Percentages are of all 9,153
   patients"): :func:`footnote_denominator` reads it from the lines that follow the table's rows;
@@ -10,8 +10,11 @@ Two layouts of real papers print a percentage without its denominator in the cel
   "Sex", "Age") add up to the same total, takes that total as the denominator of each of those
   sections — the sections are then categories of the same patients.
 
-Both are guesses the draft marks "to confirm"; neither invents a total no line of the table
-implies.
+- a row "Total" prints each column's count and the cells print "n (%)" with no n:
+  :func:`total_row_denominators` gives each column's Total to its cells.
+
+All are guesses the draft marks "to confirm"; none invents a total no line of the table
+implies. :func:`column_forms` reads a column's cells in its shared printed form ("77.9% (1)").
 """
 
 from __future__ import annotations
@@ -176,4 +179,72 @@ def column_shares(rows: Sequence[ShareRow], where: str) -> list[dict[str, Any]]:
         if names[s["name"]] > 1:
             seen[s["name"]] += 1
             s["name"] = f"{s['name']}_{seen[s['name']]}"
+    return out
+
+
+#: The label of a table's total row ("Total", "All", "Overall", "Total n").
+_TOTAL_ROW = re.compile(r"^(?:total|all|overall)(?:_n)?$")
+
+
+def total_row_denominators(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A table whose "n (%)" cells print no n but whose row "Total" prints a bare count in each
+    group column ("Total | 192 | 93"): that count is the denominator of the column's "n (%)"
+    cells, marked "to confirm" in their note; every other entry is returned unchanged. A column
+    is left alone when one of its counts exceeds the Total, which then totals something else.
+
+    >>> rows = [{"where": "Table 3", "group": "a", "variable": v, "statistic": s, "values": x, "note": ""}
+    ...         for v, s, x in [("syncope", "count_pct", {"count": 58, "pct": 30.2}), ("total", "count", {"count": 192})]]
+    >>> total_row_denominators(rows)[0]["denominator"]
+    192
+    """
+    totals: dict[tuple[str, str], int] = {}
+    for e in entries:
+        if (
+            e["where"].startswith("Table")
+            and e.get("group")
+            and e["statistic"] == "count"
+            and _TOTAL_ROW.match(e.get("variable", ""))
+        ):
+            totals[(e["where"], e["group"])] = int(e["values"]["count"])
+    for e in entries:
+        key = (e["where"], e.get("group"))
+        if key in totals and e["statistic"] in ("count", "count_pct") and e["values"]["count"] > totals[key]:
+            del totals[key]
+    out = []
+    for e in entries:
+        key = (e["where"], e.get("group"))
+        if key in totals and e["statistic"] == "count_pct" and "denominator" not in e and "n" not in e:
+            e = {**e, "denominator": totals[key]}
+            e["note"] = e["note"] + ", denominator (from the table's Total row)"
+        out.append(e)
+    return out
+
+
+_PCT_K = re.compile(r"^\s*\d+(?:[.,·]\d+)?\s*%\s*[(\[]\s*\d+\s*[)\]]\s*$")
+_N_K = re.compile(r"^\s*(\d+)\s*[(\[]\s*\d+\s*[)\]]\s*$")
+
+
+def column_forms(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A column's cells share its printed form: in a column of "77.9% (1)" cells (a percentage
+    and its rank), "0 (43)" is the percentage 0 with its rank, not 0 patients of whom 43%.
+
+    >>> e = [{"where": "Table 2", "group": "f", "printed": p, "statistic": s, "values": v, "decimals": d, "note": ""}
+    ...      for p, s, v, d in [("77.5% (1)", "percentage", {"pct": 77.5}, {"pct": 1}),
+    ...                         ("0 (43)", "count_pct", {"count": 0, "pct": 43}, {"count": 0, "pct": 0})]]
+    >>> column_forms(e)[1]["statistic"], column_forms(e)[1]["values"]
+    ('percentage', {'pct': 0})
+    """
+    pct_k = {(e["where"], e.get("group")) for e in entries if _PCT_K.match(e["printed"])}
+    out = []
+    for e in entries:
+        m = _N_K.match(e["printed"])
+        if m and e["statistic"] == "count_pct" and (e["where"], e.get("group")) in pct_k:
+            e = {k: v for k, v in e.items() if k != "denominator"}
+            e.update(
+                statistic="percentage",
+                values={"pct": int(m.group(1))},
+                decimals={"pct": 0},
+                note=e["note"] + "; read as 'percentage (rank)' like the rest of its column",
+            )
+        out.append(e)
     return out

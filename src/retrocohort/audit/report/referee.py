@@ -49,6 +49,13 @@ SEVERITY_TITLE = {
     "not_reproduced": "Not reproduced by the real data",
     "warning": "Warnings",
 }
+#: Each severity counted in words, singular and plural ("1 warning", "2 unattainable p-values").
+COUNT_WORDS = {
+    "inconsistent": ("inconsistent", "inconsistent"),
+    "unattainable": ("unattainable p-value", "unattainable p-values"),
+    "not_reproduced": ("not reproduced by the real data", "not reproduced by the real data"),
+    "warning": ("warning", "warnings"),
+}
 WORD_BUDGET = 400
 _P_CHECKS = ("attainable_p", "count_p_value")
 
@@ -367,7 +374,7 @@ def referee_blocks(summary: Mapping[str, Any]) -> list[tuple[str, Any]]:
                 "p",
                 data_line(s)
                 + " Findings: "
-                + ", ".join(f"{s['counts'][k]} {SEVERITY_TITLE[k].lower()}" for k in SEVERITIES)
+                + ", ".join(plural(s["counts"][k], *COUNT_WORDS[k]) for k in SEVERITIES)
                 + ".",
             ),
         ]

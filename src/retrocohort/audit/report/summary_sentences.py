@@ -26,6 +26,10 @@ CHECK_WORDS = {
     "subset_quantile": "subset median vs the full sample",
     "hscore_total": "HScore total vs its items",
     "stated_tests": "stated test vs the printed p-values",
+    "prose_table_estimate": "the text's estimate vs the table's",
+    "prose_table_p": "the text's p-value vs the table's",
+    "count_above_n": "a count above its group's n",
+    "ratio_ci_p": "a ratio's 95% CI vs its p-value",
 }
 
 
