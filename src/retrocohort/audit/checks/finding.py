@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from retrocohort.audit.checks.rounding import STANDARD_RULES
+from retrocohort.format.words import plural  # noqa: F401 (re-exported: the audit's sentences use it)
 
 Status = Literal["ok", "inconsistent", "warning"]
 
@@ -25,15 +26,6 @@ class Finding:
     status: Status
     message: str
     details: Mapping[str, Any] = field(default_factory=dict)
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """ "1 warning", "2 warnings", "1 decimal", "0 decimals" (``many``: an irregular plural).
-
-    >>> plural(1, "warning"), plural(2, "decimal"), plural(1, "is", "are"), plural(3, "is", "are")
-    ('1 warning', '2 decimals', '1 is', '3 are')
-    """
-    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
 def status_from_rules(rules: Iterable[str]) -> Status:
