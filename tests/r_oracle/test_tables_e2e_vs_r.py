@@ -120,7 +120,7 @@ def run_study(
             proc = run_all(workdir)
         else:
             targets = [f"{stats_stem(study, table)}.csv" for table in only]
-            proc = snakemake(workdir, "--cores", "2", "--quiet", *targets)
+            proc = snakemake(workdir, "--cores", "2", *targets, "--quiet")  # --quiet takes choices
         assert proc.returncode == 0, f"{study.name}: pipeline failed\n{proc.stderr[-3000:]}"
     inp = study_input(workdir)
     return inp, run_oracle(oracle_code(inp, only))
