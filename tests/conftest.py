@@ -110,8 +110,9 @@ def pytest_report_header(config: pytest.Config) -> str:
 #: time"): the table oracle ~550 s, the SIGKILL chain ~250 s, the reruns ~450 s. The oracle
 #: makes the flagship's shared run (study.finished_run), the SIGKILL chain the ``.test`` one, so
 #: neither worker starts by waiting for the other's run.
-#: tests/unit/test_scale.py (a whole simulated workflow, ~45 s) is the unit lane's longest file:
-#: first, `make test-fast` runs it beside the other unit files.
+#: The simulated study's workflow run (tests/e2e/test_simulated_study.py, ~35 s) left the unit
+#: lane for the end-to-end one (issue 26: `make test-fast` runs no Snakemake workflow); the unit
+#: lane's longest file, the declared-tables property (~20 s), starts it.
 LONGEST_FIRST = (
     "tests/r_oracle/test_tables_e2e_vs_r.py",
     "tests/e2e/test_faults.py",
@@ -125,7 +126,8 @@ LONGEST_FIRST = (
     "tests/e2e/test_ctrl_c.py",
     "tests/e2e/test_determinism.py",
     "tests/e2e/test_notebook_load.py",
-    "tests/unit/test_scale.py",
+    "tests/e2e/test_simulated_study.py",
+    "tests/unit/test_config_property.py",
 )
 #: Collected last: the SLURM comparison, whose run goes on in the background from the session's
 #: first end-to-end test (tests/e2e/test_slurm.py): by the end of the session it has ended and

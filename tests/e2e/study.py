@@ -3,7 +3,8 @@ directory, and run the real Snakemake there (the repository itself is never writ
 
 A study's complete run is made once per test session (:func:`finished_run`, shared by the
 pytest-xdist workers); tests that only read its results, or edit and rerun from a complete
-state, start from it or from a :func:`warm_copy` instead of their own cold run."""
+state, start from it or from a :func:`warm_copy` instead of their own cold run; the report of
+that run is built once too (:func:`finished_report`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,36 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
+def _study_name(study_dir: Path) -> str:
+    return "root" if study_dir == ROOT else study_dir.relative_to(ROOT).as_posix().replace("/", "_")
+
+
+def _once_per_session(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    make: Callable[[Path], subprocess.CompletedProcess],
+    what: str,
+) -> Path:
+    """``finished-runs/<name>`` of the session, made once by ``make(directory)`` and shared by
+    every pytest-xdist worker: the first caller makes it (a file lock makes the others wait),
+    later callers get the finished directory. A failure is recorded, so every test that needs it
+    fails with the same message without making it again."""
+    shared = session_dir(tmp_path_factory) / "finished-runs"
+    shared.mkdir(exist_ok=True)
+    work, done, failed = shared / name, shared / f"{name}.done", shared / f"{name}.failed"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists() and not failed.exists():
+            shutil.rmtree(work, ignore_errors=True)
+            proc = make(work)
+            if proc.returncode == 0:
+                done.touch()
+            else:
+                failed.write_text(proc.stderr[-3000:], encoding="utf-8")
+    assert not failed.exists(), f"{what} failed:\n{failed.read_text(encoding='utf-8')}"
+    return work
+
+
 def finished_run(tmp_path_factory: pytest.TempPathFactory, study_dir: Path = ROOT) -> Path:
     """The whole workflow (rule all, :func:`run_all`) of ``study_dir``, run once per test
     session and shared by every pytest-xdist worker: the first caller runs it (a file lock makes
@@ -64,21 +96,27 @@ def finished_run(tmp_path_factory: pytest.TempPathFactory, study_dir: Path = ROO
     A failed run is recorded, so every test that needs it fails with the same message without
     running it again.
     """
-    name = "root" if study_dir == ROOT else study_dir.relative_to(ROOT).as_posix().replace("/", "_")
-    shared = session_dir(tmp_path_factory) / "finished-runs"
-    shared.mkdir(exist_ok=True)
-    work, done, failed = shared / name, shared / f"{name}.done", shared / f"{name}.failed"
-    with open(shared / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not done.exists() and not failed.exists():
-            shutil.rmtree(work, ignore_errors=True)
-            proc = run_all(copy_study(work, study_dir), timeout=1200)
-            if proc.returncode == 0:
-                done.touch()
-            else:
-                failed.write_text(proc.stderr[-3000:], encoding="utf-8")
-    assert not failed.exists(), f"the run of {study_dir} failed:\n{failed.read_text(encoding='utf-8')}"
-    return work
+    return _once_per_session(
+        tmp_path_factory,
+        _study_name(study_dir),
+        lambda work: run_all(copy_study(work, study_dir), timeout=1200),
+        f"the run of {study_dir}",
+    )
+
+
+def finished_report(tmp_path_factory: pytest.TempPathFactory, study_dir: Path = ROOT) -> Path:
+    """A copy of :func:`finished_run` with its Snakemake report (``results/report.html``, built
+    by ``snakemake --report``), made once per session and shared by every pytest-xdist worker
+    like the run itself (the tests that read the report of a complete run built one each
+    before: the flagship's four times a session). Read it, never write in it."""
+
+    def build(work: Path) -> subprocess.CompletedProcess:
+        shutil.copytree(finished_run(tmp_path_factory, study_dir), work, symlinks=True)
+        return snakemake(work, "--cores", "1", "--quiet", "--report", "results/report.html", timeout=300)
+
+    return _once_per_session(
+        tmp_path_factory, _study_name(study_dir) + "-report", build, f"the report of {study_dir}"
+    )
 
 
 def warm_copy(tmp_path_factory: pytest.TempPathFactory, dest: Path, study_dir: Path = ROOT) -> Path:

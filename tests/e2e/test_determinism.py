@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from study import copy_study, snakemake, warm_copy
+from study import copy_study, finished_report, snakemake
 
 pytestmark = pytest.mark.e2e
 REPORT = "report.html"
@@ -47,10 +47,10 @@ def result_files(work: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory) -> tuple[Path, Path]:
-    """Two independent clean runs in two directories: the session's shared flagship run (a copy
-    of it, made by another process at another time) and one of this module's own."""
-    run_a = with_report(warm_copy(tmp_path_factory, tmp_path_factory.mktemp("run_a")))
-    return run_a, clean_run(tmp_path_factory.mktemp("run_b"))
+    """Two independent clean runs in two directories: the session's shared flagship run with its
+    report (:func:`study.finished_report`: made by another process at another time, read
+    only) and one of this module's own."""
+    return finished_report(tmp_path_factory), clean_run(tmp_path_factory.mktemp("run_b"))
 
 
 def test_every_result_file_is_byte_identical(two_runs):

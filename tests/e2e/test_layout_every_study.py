@@ -29,7 +29,7 @@ from layout_checks import latex_check, page_text_problems, preset_word_check, wo
 from retrocohort.config.study import load_study
 from retrocohort.render.latex import PREAMBLE
 from retrocohort.render.presets import PRESETS
-from study import ROOT, finished_run, snakemake, warm_copy
+from study import ROOT, finished_report, finished_run
 
 pytestmark = pytest.mark.e2e
 
@@ -91,7 +91,8 @@ def test_figure_text_inside_the_page_without_collisions(study):
 
 
 def test_first_table_readable_on_a_phone_and_a_desktop(study, tmp_path_factory, tmp_path):
-    """The report built from a copy of the finished run (the run itself is never written).
+    """The report of the finished run, built once per session in a copy of it
+    (:func:`study.finished_report`; the run itself is never written).
     At 1400x900 colon's table 1 showed 365 px of its 607 px before the navigation was capped:
     Snakemake's navigation widened to its longest entry (colon's Table 6 title)."""
     name, _ = study
@@ -104,9 +105,7 @@ def test_first_table_readable_on_a_phone_and_a_desktop(study, tmp_path_factory, 
         if os.environ.get("RETROCOHORT_REQUIRE_BROWSER") == "1":
             pytest.fail("Chromium not installed, but RETROCOHORT_REQUIRE_BROWSER=1")
         pytest.skip("Chromium not installed")
-    work = warm_copy(tmp_path_factory, tmp_path_factory.mktemp(f"{name}_report"), STUDIES[name])
-    built = snakemake(work, "--cores", "1", "--quiet", "--report", "results/report.html", timeout=300)
-    assert built.returncode == 0, built.stderr[-3000:]
+    work = finished_report(tmp_path_factory, STUDIES[name])  # the session's, read only
     proc = subprocess.run(
         [sys.executable, str(BROWSER_CHECK), str(work / "results/report.html"), "--screenshot",
          str(tmp_path / "report.png"), "--window", "390,844", "--window", "1400,900", "--first-table"],

@@ -3,7 +3,9 @@ output, provenance included, reflects it; raw files count by content, not modifi
 one study per run; a failed run leaves no output that claims to be current.
 
 One copy of the flagship is run once, then edited scenario by scenario (each rerun brings it
-back to a complete state before the next edit).
+back to a complete state before the next edit). The rules an edit reruns are read from the
+rerun's own job-stats table (the table ``snakemake -n`` would print: one Snakemake start less
+per scenario), and ``snakemake -n`` after it must find nothing to do.
 """
 
 from __future__ import annotations
@@ -29,15 +31,20 @@ RAW = Path("data/raw/baverez2022")
 ALWAYS = {"provenance_inputs", "all"}
 
 
-def scheduled(work: Path) -> set[str]:
-    """The rules `snakemake -n` would run (its job-stats table)."""
-    proc = snakemake(work, "-n", "all")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    text = proc.stdout + proc.stderr
+def job_stats(text: str) -> set[str]:
+    """The rules of the job-stats table Snakemake prints before it runs (or, with ``-n``, would
+    run) anything; empty when it has nothing to do."""
     if "Nothing to be done" in text:
         return set()
     block = text.split("Job stats:")[1].split("total")[0]
     return {m.group(1) for m in re.finditer(r"^(\w+)\s+\d+\s*$", block, flags=re.M)} - {"job"}
+
+
+def scheduled(work: Path) -> set[str]:
+    """The rules `snakemake -n` would run (its job-stats table)."""
+    proc = snakemake(work, "-n", "all")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return job_stats(proc.stdout + proc.stderr)
 
 
 def edit_config(work: Path, change) -> None:
@@ -51,10 +58,14 @@ def provenance(work: Path) -> dict:
     return json.loads((work / "results/provenance/inputs.json").read_text(encoding="utf-8"))
 
 
-def rerun(work: Path) -> None:
-    proc = run_all(work)
+def rerun(work: Path) -> set[str]:
+    """Run rule ``all`` after an edit; the rules it ran (its job-stats table: the same table
+    ``snakemake -n`` prints before the run, without a Snakemake start of its own). The run
+    must leave nothing to do."""
+    proc = snakemake(work, "--cores", "2", "all")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert scheduled(work) == set(), "a rerun must leave nothing to do"
+    return job_stats(proc.stdout + proc.stderr)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +81,7 @@ def work(tmp_path_factory) -> Path:
 
 def test_a_quantile_type_edit_reruns_every_rule_that_computes_quartiles(work):
     edit_config(work, lambda c: c["statistics"].update(quantile_type=6))
-    assert scheduled(work) == ALWAYS | {
+    assert rerun(work) == ALWAYS | {
         # Table 1 (kind: descriptive), the group comparisons (tables.groups, kind: comparison)
         # and the declared tables that print quartiles
         "cohort_table",
@@ -83,7 +94,6 @@ def test_a_quantile_type_edit_reruns_every_rule_that_computes_quartiles(work):
         "manuscript",  # prints Table 1 and Table 3 numbers in the Results text
         "methods",  # names the methods the statistics files record
     }
-    rerun(work)
     t1 = pd.read_csv(work / "results/stats/table1.csv")
     assert t1["quantile_method"].str.startswith("Hyndman-Fan type 6").all()
     assert "Hyndman and Fan's type 6" in (work / "results/tables/table1.md").read_text(encoding="utf-8")
@@ -92,7 +102,7 @@ def test_a_quantile_type_edit_reruns_every_rule_that_computes_quartiles(work):
 
 def test_a_wilcoxon_preset_edit_reruns_the_paired_tests_and_what_reads_them(work):
     edit_config(work, lambda c: c["statistics"].update(wilcoxon={"preset": "R"}))
-    assert scheduled(work) == ALWAYS | {
+    assert rerun(work) == ALWAYS | {
         "paired_table",  # the flagship's Table 3 is a declared kind: paired
         # Table 1 (kind: descriptive) reads the test presets, as every such table; the group
         # comparisons (tables.groups, kind: comparison): the Mann-Whitney preset follows the R preset
@@ -105,7 +115,6 @@ def test_a_wilcoxon_preset_edit_reruns_the_paired_tests_and_what_reads_them(work
         "manuscript",
         "methods",
     }
-    rerun(work)
     t3 = pd.read_csv(work / "results/stats/table3.csv").set_index("variable")
     assert "exact_max_n=49" in t3.loc["crp", "details"]  # R: exact only below 50 pairs
     assert provenance(work)["config"]["statistics"]["wilcoxon"]["preset"] == "R"
@@ -122,14 +131,14 @@ def test_a_table1_label_edit_reruns_table1_and_its_readers_never_the_data_path(w
         row["label"] = "Age at diagnosis (years)"
 
     edit_config(work, relabel)
-    jobs = scheduled(work)
+    proc = snakemake(work, "--cores", "2", "all")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    log = proc.stdout + proc.stderr
+    jobs = job_stats(log)  # the rules the rerun ran
     assert {"cohort_table", "tables"} <= jobs, jobs
     assert jobs - ALWAYS <= {"cohort_table", "tables", "audit", "notebook", "manuscript", "methods"}, jobs
     # the reason names the edited key, old -> new, instead of printing the whole config slice
     # (before and now) per job: 68 kB of log for this edit before, 5 kB after
-    proc = snakemake(work, "--cores", "2", "all")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    log = proc.stdout + proc.stderr
     reasons = [line for line in log.splitlines() if "Params have changed" in line]
     assert reasons and all(
         re.search(r"tables/table1/rows/\d+/label: '[^']*' -> 'Age at diagnosis \(years\)'", line)
@@ -155,7 +164,7 @@ def test_a_table3_parameter_list_edit_reruns_table3_and_its_readers(work):
         removed["variable"] = parameters.pop(index)["variable"]
 
     edit_config(work, drop_triglycerides)
-    assert scheduled(work) == ALWAYS | {
+    assert rerun(work) == ALWAYS | {
         "paired_table",  # the flagship's Table 3 is a declared kind: paired
         "tables",
         "figures_slopes",
@@ -164,7 +173,6 @@ def test_a_table3_parameter_list_edit_reruns_table3_and_its_readers(work):
         "manuscript",
         "methods",
     }
-    rerun(work)
     t3 = pd.read_csv(work / "results/stats/table3.csv")
     assert removed["variable"] not in set(t3["variable"])
     assert removed["variable"] not in {
@@ -188,9 +196,8 @@ def test_a_raw_data_edit_reruns_the_data_path_and_provenance_has_the_new_checksu
     raw = work / RAW / "table2_patients.csv"
     before = {r["path"]: r["sha256"] for r in provenance(work)["inputs"]}
     _edit_first_age(raw)
-    jobs = scheduled(work)
+    jobs = rerun(work)
     assert {"ingest_site", "validate_site", "merge_sites_and_derive", "cohort_table", "tables"} <= jobs
-    rerun(work)
     after = {r["path"]: r["sha256"] for r in provenance(work)["inputs"]}
     changed = [p for p in after if after[p] != before.get(p)]
     assert changed == [str(RAW / "table2_patients.csv")]
@@ -201,8 +208,7 @@ def test_a_corrected_file_with_an_older_mtime_is_still_reingested(work):
     stat = raw.stat()
     _edit_first_age(raw)
     os.utime(raw, ns=(stat.st_atime_ns - 10**12, stat.st_mtime_ns - 10**12))  # as rsync -a, cp -p
-    assert "ingest_site" in scheduled(work)
-    rerun(work)
+    assert "ingest_site" in rerun(work)
     recorded = {r["path"]: r["sha256"] for r in provenance(work)["inputs"]}
     import hashlib
 

@@ -10,6 +10,7 @@ number compared is R's (tables_oracle.R).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -577,10 +578,11 @@ def declared_code(inp: StudyInput, table: str, spec: dict) -> list[str] | None:
     return None
 
 
-def oracle_code(inp: StudyInput) -> list[str]:
-    """Every R call of the study: its classic tables, then each table it declares by kind."""
+def oracle_code(inp: StudyInput, only: Collection[str] | None = None) -> list[str]:
+    """Every R call of the study: its classic tables, then each table it declares by kind; only
+    the tables (ids of ``tables:``) in ``only`` when it is given."""
     code = []
-    classic = classic_tables(inp.config)
+    classic = [t for t in classic_tables(inp.config) if only is None or t in only]
     if "table1" in classic:
         code += table1_code(inp, inp.stats("table1"))
     if "table3" in classic:
@@ -590,7 +592,8 @@ def oracle_code(inp: StudyInput) -> list[str]:
     if "survival" in classic:
         code += survival_code(inp, inp.stats("survival"))
     for table, spec in declared(inp.config).items():
-        code += declared_code(inp, table, spec) or []
+        if only is None or table in only:
+            code += declared_code(inp, table, spec) or []
     return code
 
 

@@ -132,37 +132,3 @@ def test_cohort_measurements_filters_and_categorises() -> None:
 def test_category_codes_missing_absent_and_repeated_categories() -> None:
     values = pd.Series(["b", None, "z", "a", "b"], dtype="string")
     assert category_codes(values, ["a", "b", "a"]).tolist() == [1, -1, -1, 0, 1]
-
-
-@pytest.mark.e2e
-def test_simulated_study_runs_through_the_workflow(tmp_path) -> None:
-    """`snakemake --cores 2 --directory OUT` on a simulated study: every stage, counts add up."""
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parents[2]
-    simulate_cohort(400, 3, tmp_path, seed=3, formats=("csv", "parquet"))
-    proc = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("snakemake")),
-            "-s",
-            str(root / "Snakefile"),
-            "--directory",
-            str(tmp_path),
-            "--cores",
-            "2",
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    flow = pd.read_csv(tmp_path / "results" / "selection" / "flow.csv")
-    assert flow["n_in"].iloc[0] == 400
-    n = int(flow["n_out"].iloc[-1])
-    assert 0 < n < 400
-    table1 = (tmp_path / "results" / "tables" / "table1.md").read_text(encoding="utf-8")
-    assert f"{n} SYNTHETIC patients" in table1 and "Synthetic" in table1
-    paired = pd.read_csv(tmp_path / "results" / "stats" / "table3_paired.csv")
-    assert len(paired) == len(LABS) and (paired["n_pairs"] <= n).all()
