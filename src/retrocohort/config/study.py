@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from retrocohort.config.check import SCHEMA_PATH, config_problems, read_yaml
+from retrocohort.config.check import config_problems, config_schema, read_yaml
 from retrocohort.config.level_labels import with_level_labels
 from retrocohort.config.slices import config_slice
 from retrocohort.errors import ConfigError, Problem
@@ -123,7 +123,7 @@ def load_study(path: str | Path, base_dir: str | Path | None = None) -> Study:
                 )
             ],
         )
-    schema = read_yaml(SCHEMA_PATH)
+    schema = config_schema()
     problems = config_problems(raw, schema, str(path), base_dir)
     if problems:
         raise ConfigError(f"Invalid study configuration {path}", problems)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from retrocohort.config.check import SCHEMA_PATH, read_yaml
+from retrocohort.config.check import config_schema, read_yaml
 from retrocohort.config.study import DEFAULT_CONFIG, fill_defaults, load_study
 from retrocohort.errors import ConfigError, Problem
 
@@ -37,7 +37,7 @@ def _produced(problem: Problem, study_dir: Path, outputs: set[Path]) -> bool:
 def default_statistics(recipe: dict[str, Any]) -> dict[str, Any]:
     """The schema's ``statistics:`` defaults, with the recipe's own ``quantile_type`` if it has one
     (the methods of a recipe without an ``analysis`` config)."""
-    defaults = fill_defaults({}, read_yaml(SCHEMA_PATH))["statistics"]
+    defaults = fill_defaults({}, config_schema())["statistics"]
     return {**defaults, **({"quantile_type": recipe["quantile_type"]} if "quantile_type" in recipe else {})}
 
 
@@ -58,7 +58,7 @@ def analysis_statistics(recipe: dict[str, Any], base_dir: Path) -> dict[str, Any
         The analysis config is refused as ``retrocohort run`` refuses it.
     """
     if not recipe.get("analysis"):
-        defaults = fill_defaults({}, read_yaml(SCHEMA_PATH))["statistics"]
+        defaults = fill_defaults({}, config_schema())["statistics"]
         return {
             **defaults,
             **({"quantile_type": recipe["quantile_type"]} if "quantile_type" in recipe else {}),
@@ -71,4 +71,4 @@ def analysis_statistics(recipe: dict[str, Any], base_dir: Path) -> dict[str, Any
         outputs = {(base_dir / str(p)).resolve() for p in (recipe.get("outputs") or {}).values()}
         if not exc.problems or not all(_produced(p, study_dir, outputs) for p in exc.problems):
             raise
-    return dict(fill_defaults(read_yaml(path), read_yaml(SCHEMA_PATH))["statistics"])
+    return dict(fill_defaults(read_yaml(path), config_schema())["statistics"])

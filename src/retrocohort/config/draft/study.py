@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrocohort.config.check import SCHEMA_PATH, read_yaml
+from retrocohort.config.check import config_schema
 from retrocohort.config.draft.columns import guess_values, plausible_range, shown
 from retrocohort.config.draft.emit import comment_block, flow, key, scalar, with_comment
 from retrocohort.config.draft.layout import RawFile, read_export
@@ -91,7 +91,7 @@ def _missing_codes(raws: list[RawFile]) -> dict[str, int]:
 
 def events_supported() -> bool:
     """True when this retrocohort's schema has the ``events`` source kind."""
-    schema = read_yaml(SCHEMA_PATH)
+    schema = config_schema()
     return "events" in schema["$defs"]["source"]["properties"]["table"].get("enum", [])
 
 
