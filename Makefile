@@ -1,7 +1,7 @@
 # Two commands (each sets itself up first; both are idempotent):
 #   make run    the whole flagship pipeline -> results/ (tables, figures, report, audit)
 #   make test   the full test suite: unit + end to end (what CI runs)
-# Also: make test-fast (unit tests only, <= 60 s on a quiet 2-core machine), make lint (ruff, snakefmt, snakemake --lint).
+# Also: make test-fast (unit tests only, about 3.5 min on a quiet 2-core machine; issue 26 targets 60 s), make lint (ruff, snakefmt, snakemake --lint).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
