@@ -9,6 +9,7 @@ from pathlib import Path
 from retrocohort.io.tabular import atomic_write_bytes, write_text
 from retrocohort.render.formats import TABLE_FORMATS, output_paths
 from retrocohort.render.model import Table
+from retrocohort.render.presets import house_style_headers
 
 
 def write_table_formats(
@@ -25,7 +26,7 @@ def write_table_formats(
         ``output`` with the keys of ``table_outputs`` in ``workflow/rules/common.smk``).
     preset : str
         The journal style of the Word table (config ``tables.preset``, see
-        :mod:`retrocohort.render.presets`); its orientation
+        :mod:`retrocohort.render.presets`) and of the p-value header in every format; its orientation
         (portrait or landscape) follows from the content (:func:`render.layout.plan_table`).
     prefix : str
         Prefix of the keys of ``paths`` (``"table1_"`` when one rule writes several tables).
@@ -36,6 +37,7 @@ def write_table_formats(
         If ``paths`` lacks the file of a registered format (checked before anything is written).
     """
     files = output_paths(paths, prefix)
+    table = house_style_headers(table, preset)  # "P value" or "p-Value", as the journal writes it
     for fmt in TABLE_FORMATS:
         content = fmt.render(table, preset=preset)
         if fmt.binary:
