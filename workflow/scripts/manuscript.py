@@ -3,10 +3,13 @@
 (the methods section is rule ``methods``; a study without a template gets rule
 ``results_skeleton``)."""
 
+import logging
+import sys
 from pathlib import Path
 
 from retrocohort.manuscript.resolve import build_namespace, resolve_template
 from retrocohort.manuscript.results_files import statistics_inputs, write_results
+from retrocohort.manuscript.wording import stale_wording, without_record
 from retrocohort.pipeline.step import run_step
 
 
@@ -14,8 +17,21 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     paths, declared, rules = statistics_inputs(input, config["tables"])
     template = input["template"]
     space = build_namespace(paths, config, declared)
-    resolved = resolve_template(Path(template).read_text(encoding="utf-8"), template, space, rules)
-    write_results(resolved, template, [*paths.values(), *declared.values()], rules, config, output)
+    text = Path(template).read_text(encoding="utf-8")
+    stale = stale_wording(text, template, config)  # a copied skeleton whose config words changed
+    for warning in stale:
+        logging.getLogger("retrocohort.manuscript").warning("stale wording: %s", warning)
+        print(f"retrocohort: warning: stale wording: {warning}", file=sys.stderr)
+    resolved = resolve_template(without_record(text), template, space, rules)
+    write_results(
+        resolved,
+        template,
+        [*paths.values(), *declared.values()],
+        rules,
+        config,
+        output,
+        extra={"stale_wording": stale} if stale else None,
+    )
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

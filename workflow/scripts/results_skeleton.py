@@ -8,6 +8,7 @@ from retrocohort.io.atomic import write_text
 from retrocohort.manuscript.resolve import build_namespace, read_json_records, resolve_template
 from retrocohort.manuscript.results_files import statistics_inputs, write_results
 from retrocohort.manuscript.skeleton import skeleton_template
+from retrocohort.manuscript.wording import wording_record
 from retrocohort.pipeline.step import run_step
 
 
@@ -25,7 +26,8 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         **optional,
     )
     template = output["template"]
-    write_text(template, text)
+    # ends with the config texts it printed: a copy that goes stale is detected (rule manuscript)
+    write_text(template, text.rstrip("\n") + "\n\n" + wording_record(text, config) + "\n")
     resolved = resolve_template(text, template, space, rules)
     sources_read = [*paths.values(), *declared.values()]
     write_results(resolved, template, sources_read, rules, config, output, extra={"generated": True})
