@@ -50,7 +50,7 @@ def test_sum_and_ratio_with_missing_and_zero_divisors_counted_in_the_notes():
     assert _values(out["mean_flc"]) == [1.5, 1.25, None, 2.5, 1.0, 3.0]
     assert str(out["flc"].dtype) == "Float64"
     # the one row whose divisor is 0 is named in the report, not silently missing or infinite
-    assert notes == ["`ratio` = kappa / lambda: 1 patient with a divisor of 0 has no value (missing)."]
+    assert notes == ["`ratio` = kappa / lambda: 1 row with a divisor of 0 has no value (missing)."]
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ def test_top_decile_through_derive_variables_with_cut_points_reported():
     top = out["flc"] > np.quantile(out["flc"].to_numpy(float), 0.9)
     assert out["flc_top"].astype(bool).tolist() == top.tolist()
     assert notes[0].startswith(
-        "`flc_decile`: deciles of `flc` (sample quantiles, Hyndman-Fan type 7, of the 200"
+        "`flc_decile`: deciles of `flc` (sample quantiles, Hyndman-Fan type 7, of the 200 rows"
     )
     assert "Q10 (x > " in notes[0] and ") 20." in notes[0]
     again = derive_variables(patients, EMPTY_LINES, derived, quantile=quantile_definition(7))
@@ -192,6 +192,7 @@ def test_valid_declarations_load_with_their_levels_and_units(root, tmp_path, mon
     cfg["derived"].update(
         {
             "protein": {"label": "Haemoglobin + M-spike", "expression": "hgb + mspike"},
+            "protein_half": {"expression": "protein / 2"},
             "protein_q": {"quantile_groups": {"variable": "protein", "groups": 4}},
             "protein_top": {"equals": {"variable": "protein_q", "value": "Q4"}},
         }
@@ -203,3 +204,4 @@ def test_valid_declarations_load_with_their_levels_and_units(root, tmp_path, mon
     from retrocohort.config.derived_checks import variable_unit
 
     assert variable_unit(loaded, "protein") == "g/dL"
+    assert variable_unit(loaded, "protein_half") == ""  # a ratio's unit is never guessed

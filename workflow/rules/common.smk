@@ -259,6 +259,7 @@ def cohort_table_keys(table_id):
     return config_keys(
         f"tables/{table_id}",
         "tables/preset",
+        "study/subjects_noun",  # the noun of its wording (tables.write.in_subjects_noun)
         "variables",
         "derived",
         "baseline_day",
@@ -308,6 +309,7 @@ def manuscript_config():
         "statistics/p_value",
         "study/title",
         "study/synthetic_note",
+        "study/subjects_noun",
         "tables/preset",
         *classic,
         *declared,

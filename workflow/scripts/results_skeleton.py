@@ -8,7 +8,7 @@ from retrocohort.io.atomic import write_text
 from retrocohort.manuscript.resolve import build_namespace, read_json_records, resolve_template
 from retrocohort.manuscript.results_files import statistics_inputs, write_results
 from retrocohort.manuscript.skeleton import skeleton_template
-from retrocohort.manuscript.wording import wording_record
+from retrocohort.manuscript.wording import template_in_subjects_noun, wording_record
 from retrocohort.pipeline.step import run_step
 
 
@@ -25,6 +25,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         table1="table1" in paths,
         **optional,
     )
+    text = template_in_subjects_noun(text, config["study"]["subjects_noun"])  # "participants"...
     template = output["template"]
     # ends with the config texts it printed: a copy that goes stale is detected (rule manuscript)
     write_text(template, text.rstrip("\n") + "\n\n" + wording_record(text, config) + "\n")

@@ -155,12 +155,12 @@ def quantile_groups(
 
 def quantile_note(name: str, variable: str, groups: pd.Series, cuts: list[float], definition: str) -> str:
     """The validation report's sentence of a ``quantile_groups`` variable: its cut points and the
-    number of patients in each group (an empty group, from tied cut points, is named).
+    number of rows in each group (an empty group, from tied cut points, is named).
 
     Examples
     --------
     >>> quantile_note("g", "x", pd.Series(["Q1", "Q2", "Q2"]), [1.5], "Hyndman-Fan type 7")
-    '`g`: halves of `x` (sample quantiles, Hyndman-Fan type 7, of the 3 patients with a value); cut points 1.5; Q1 (x <= 1.5) 1, Q2 (x > 1.5) 2.'
+    '`g`: halves of `x` (sample quantiles, Hyndman-Fan type 7, of the 3 rows with a value); cut points 1.5; Q1 (x <= 1.5) 1, Q2 (x > 1.5) 2.'
     """
     levels = quantile_group_levels({"groups": len(cuts) + 1})
     counts = groups.value_counts()
@@ -178,7 +178,7 @@ def quantile_note(name: str, variable: str, groups: pd.Series, cuts: list[float]
     tail = f" Empty (tied cut points): {', '.join(empty)}." if empty else ""
     return (
         f"`{name}`: {word} of `{variable}` (sample quantiles, {definition}, of the "
-        f"{int(groups.notna().sum())} patients with a value); cut points "
+        f"{int(groups.notna().sum())} rows with a value); cut points "
         f"{', '.join(_number(c) for c in cuts)}; {', '.join(parts)}.{tail}"
     )
 
@@ -189,10 +189,10 @@ def division_note(name: str, text: str, rows: int) -> str:
     Examples
     --------
     >>> division_note("ratio", "kappa / lambda", 2)
-    '`ratio` = kappa / lambda: 2 patients with a divisor of 0 have no value (missing).'
+    '`ratio` = kappa / lambda: 2 rows with a divisor of 0 have no value (missing).'
     """
     return (
-        f"`{name}` = {text}: {rows} patient{'s' if rows != 1 else ''} with a divisor of 0 "
+        f"`{name}` = {text}: {rows} row{'s' if rows != 1 else ''} with a divisor of 0 "
         f"{'have' if rows != 1 else 'has'} no value (missing)."
     )
 
@@ -204,11 +204,11 @@ def derived_notes_section(notes: list[str]) -> str:
     --------
     >>> derived_notes_section([])
     ''
-    >>> print(derived_notes_section(["`r` = a / b: 1 patient with a divisor of 0 has no value (missing)."]), end="")
+    >>> print(derived_notes_section(["`r` = a / b: 1 row with a divisor of 0 has no value (missing)."]), end="")
     <BLANKLINE>
     ## Derived variables
     <BLANKLINE>
-    - `r` = a / b: 1 patient with a divisor of 0 has no value (missing).
+    - `r` = a / b: 1 row with a divisor of 0 has no value (missing).
     """
     if not notes:
         return ""

@@ -8,9 +8,8 @@ found: nothing is ever evaluated by Python's ``eval``. The evaluation itself, on
 :func:`retrocohort.cohort.derive.evaluate_expression`.
 
 Units (from ``variables.<name>.unit``, see :func:`expression_unit`): terms added or subtracted
-must share their unit (``kappa + lambda``, both mg/L, is in mg/L); scaling by a number keeps it
-(``creatinine / 88.4`` keeps the unit written, so convert units in ``variables:`` instead); a
-product or ratio of two variables has no printed unit.
+must share their unit (``kappa + lambda``, both mg/L, is in mg/L); a product or a ratio, even by
+a number (``age / 10`` is in decades), has no printed unit: name it in the derived ``label``.
 
 References
 ----------
@@ -158,8 +157,9 @@ def expression_unit(tree: ast.expr, unit_of: Callable[[str], str]) -> str | None
     """The unit of an expression's value, from its variables' units.
 
     ``+``/``-``: the operands' shared unit (a number, or a variable without a unit, takes the
-    other's); ``*``/``/`` by a number: the other operand's unit; ``*``/``/`` of two variables with
-    units: ``""`` (no unit printed). ``None`` for a bare number.
+    other's); ``*`` and ``/``: ``""``, no unit printed (``age / 10`` is in decades, ``creat /
+    88.4`` in another unit: the unit of a product or ratio is not guessed). ``None`` for a bare
+    number.
 
     Parameters
     ----------
@@ -187,7 +187,7 @@ def expression_unit(tree: ast.expr, unit_of: Callable[[str], str]) -> str | None
     --------
     >>> units = {"kappa": "mg/L", "lambda": "mg/L", "age": "years"}.get
     >>> expression_unit(parse_expression("kappa + lambda"), units), expression_unit(parse_expression("kappa / 2"), units)
-    ('mg/L', 'mg/L')
+    ('mg/L', '')
     >>> expression_unit(parse_expression("kappa + age"), units)
     Traceback (most recent call last):
     ...
@@ -207,6 +207,4 @@ def expression_unit(tree: ast.expr, unit_of: Callable[[str], str]) -> str | None
                 f"{left!r} and {right!r} added or subtracted: terms of a sum must share their unit"
             )
         return left or right if (left or right) else (None if left is None and right is None else "")
-    if left is None or right is None:
-        return right if left is None else left
-    return ""
+    return None if left is None and right is None else ""

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from retrocohort.config.slices import UndeclaredConfigKey
+from retrocohort.format.words import with_subjects_noun
 from retrocohort.manuscript.template import COMMENT, PLACEHOLDER
 
 #: Config keys whose strings are words a text prints (at any depth below them).
@@ -160,3 +161,20 @@ def without_record(template_text: str) -> str:
     'Text.\\n\\n'
     """
     return RECORD.sub("", template_text)
+
+
+def template_in_subjects_noun(text: str, noun: Mapping[str, str] | None) -> str:
+    """A template's words in the study's noun for its subjects (``study.subjects_noun``), its
+    placeholders' keys untouched (:func:`retrocohort.format.words.with_subjects_noun`).
+
+    Examples
+    --------
+    >>> template_in_subjects_noun("Of {{ cohort.patients.n }} patients assessed",
+    ...                           {"singular": "participant", "plural": "participants"})
+    'Of {{ cohort.patients.n }} participants assessed'
+    """
+    out, last = [], 0
+    for match in PLACEHOLDER.finditer(text):
+        out += [with_subjects_noun(text[last : match.start()], noun), match.group(0)]
+        last = match.end()
+    return "".join([*out, with_subjects_noun(text[last:], noun)])
