@@ -85,22 +85,21 @@ def wording_record(text: str, config: Mapping[str, Any]) -> str:
     return f"<!-- retrocohort wording (config texts this template printed): {body} -->"
 
 
-def _current(config: Mapping[str, Any], path: str) -> tuple[bool, str | None]:
-    """(known, text): whether this rule can read ``path``, and its text (None: no longer set)."""
+def _current(config: Mapping[str, Any], path: str) -> str | None:
+    """The text at ``path`` now; None when there is none this rule can read (a key it does not
+    declare, or one its slice leaves out, as the classic Table 1's row labels): not checked."""
     node: Any = config
     try:
         for key in path.split("/"):
-            if isinstance(node, Mapping):
-                if key not in node:
-                    return True, None
+            if isinstance(node, Mapping) and key in node:
                 node = node[key]
             elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
                 node = node[int(key)]
             else:
-                return True, None
+                return None
     except UndeclaredConfigKey:
-        return False, None
-    return True, node if isinstance(node, str) else None
+        return None
+    return node if isinstance(node, str) else None
 
 
 def stale_wording(template_text: str, template: str, config: Mapping[str, Any]) -> list[str]:
@@ -117,8 +116,8 @@ def stale_wording(template_text: str, template: str, config: Mapping[str, Any]) 
     -------
     list of str
         ``"<template>, line <n>: \\"Female\\" was the text of variables/sex/level_labels/female,
-        now \\"Women\\""`` (or "no longer set"); empty when the template has no record or nothing
-        changed.
+        now \\"Women\\""``; empty when the template has no record or nothing changed. A text
+        no longer set (or that this rule does not read) is not checked.
 
     Examples
     --------
@@ -140,16 +139,22 @@ def stale_wording(template_text: str, template: str, config: Mapping[str, Any]) 
     lines = _visible(template_text).splitlines()
     found = []
     for path, words in recorded.items():
-        known, now = _current(config, path)
-        if not known or now == words:
+        now = _current(config, path)
+        if now is None or now == words:
             continue
-        change = f'now "{now}"' if now is not None else "no longer set"
         found += [
-            (number, path, f'{template}, line {number}: "{words}" was the text of {path}, {change}')
+            (number, path, f'{template}, line {number}: "{words}" was the text of {path}, now "{now}"')
             for number, line in enumerate(lines, start=1)
             if _occurs(words, line)
         ]
-    return [message for _, _, message in sorted(found)]
+    seen: set[tuple[int, str]] = set()  # one warning per line and words (a level label is also
+    out = []  # written as the group labels of the tables grouped by it: the first path is named)
+    for number, path, message in sorted(found):
+        words = recorded[path].lower()
+        if (number, words) not in seen:
+            seen.add((number, words))
+            out.append(message)
+    return out
 
 
 def without_record(template_text: str) -> str:
