@@ -70,3 +70,21 @@ def test_a_config_that_fails_to_load_marks_results_stale_until_it_loads_again(pr
 def test_no_results_no_status(project):
     assert run_status.config_failed("bad") is None
     assert not (project / "results").exists()
+
+
+def test_a_complete_run_lists_the_stale_wording_of_its_results_template(project):
+    """A copied Results template whose config words changed (rule manuscript's ``stale_wording``)
+    is named in the run's status, not only in its log."""
+    (project / "results/manuscript").mkdir(parents=True)
+    run_status.finish_run()
+    assert "warnings" not in _status(project)
+    stale = [
+        'config/manuscript/results.md, line 13: "Younger" was the text of derived/g/level_labels/Q1, now "Lower half"'
+    ]
+    (project / "results/manuscript/values.json").write_text(
+        json.dumps({"stale_wording": stale}), encoding="utf-8"
+    )
+    run_status.finish_run()
+    status = _status(project)
+    assert status["status"] == "complete" and status["warnings"] == [f"stale wording: {stale[0]}"]
+    assert "1 warning(s) to check" in status["message"]

@@ -259,6 +259,7 @@ def cohort_table_keys(table_id):
     return config_keys(
         f"tables/{table_id}",
         "tables/preset",
+        "study/subjects_noun",  # the noun of its wording (tables.write.in_subjects_noun)
         "variables",
         "derived",
         "baseline_day",
@@ -297,8 +298,11 @@ def manuscript_config():
     table's entry (rows, labels, decimals) and the variables' labels. A label of the classic
     Table 1 is not read: editing it does not rerun the text, whatever else the study declares."""
     classic = ["tables/table1/rows", "tables/table1/thousands_separator", "tables/table1/thousands_min"]
+    classic += ["tables/table1/decimals", "tables/table1/pct_decimals"]  # its rows' defaults
     classic = (classic if TABLE1 else []) + (
-        ["tables/table3/parameters", "tables/table3/bold_p_below"] if TABLE3 else []
+        ["tables/table3/parameters", "tables/table3/bold_p_below", "tables/table3/time_points"]
+        if TABLE3
+        else []
     )
     declared = [f"tables/{tid}" for tid in DECLARED_TABLES]
     declared += ["variables", "derived"] if DECLARED_TABLES else []
@@ -308,6 +312,7 @@ def manuscript_config():
         "statistics/p_value",
         "study/title",
         "study/synthetic_note",
+        "study/subjects_noun",
         "tables/preset",
         *classic,
         *declared,

@@ -42,6 +42,7 @@ if PAIRED:  # the study's paired table, tables.table3 (classic or kind: paired)
             config=config_keys(
                 "tables/table3",
                 "figures/slopes",
+                "study/subjects_noun",
                 "paired_days",
                 "time_points",
                 "paired_time_points",
@@ -89,6 +90,7 @@ rule figures:
         code=CODE,
         config=config_keys(
             "figures",
+            "study/subjects_noun",  # the flow diagram's words
             *(["hscore/cutoff", "hscore/operator", "selection/score"] if HSCORE else []),
         ),
     script:

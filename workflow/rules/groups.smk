@@ -42,6 +42,7 @@ if CLASSIC_GROUPS:
                 "groups",
                 "tables/groups",
                 "tables/preset",
+                "study/subjects_noun",
                 "study/synthetic_note",
                 "variables",
                 "derived",

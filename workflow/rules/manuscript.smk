@@ -68,6 +68,7 @@ rule methods:
             "selection/score",
             "study/title",
             "study/synthetic_note",
+            "study/subjects_noun",
             "tables/preset",
             "tables/table3/bold_p_below",
             "paired_days",
@@ -127,6 +128,7 @@ else:
                 "statistics/quantile_type",  # a declared Table 1's quartiles (summary_records)
                 "study/title",
                 "study/synthetic_note",
+                "study/subjects_noun",
                 "tables",
                 "variables",
                 "derived",

@@ -47,6 +47,7 @@ if SURVIVAL_IDS:
                 "survival",
                 "tables/survival",
                 "tables/preset",
+                "study/subjects_noun",
                 "study/synthetic_note",
                 "variables",
                 "derived",

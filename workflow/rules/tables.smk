@@ -89,6 +89,7 @@ if TABLES_TEX:
             config=config_keys(
                 *(f"tables/{t}" for t in CLASSIC_TABLES),
                 "tables/preset",
+                "study/subjects_noun",
                 "study/synthetic_note",
                 "variables",
                 "derived",

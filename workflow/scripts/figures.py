@@ -29,19 +29,19 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         hs = hs[category_codes(hs["patient_id"], cohort) >= 0]
         cut = study_cutoff(config["hscore"])
         fig = hscore_distribution(hs["hscore_used"], *cut, hlh_probability, term=params["score_label"])
-        save_figure(fig, Path(output["hscore"]).with_suffix(""))
+        save_figure(fig, Path(output["hscore"]).with_suffix(""), subjects=config["study"]["subjects_noun"])
     summaries = [
         json.loads(Path(p).read_text(encoding="utf-8")) for k, p in input.items() if k.startswith("matched_")
     ]
     matched = [step for step in map(sample_step, summaries) if step is not None]
-    flow = cohort_flow(pd.read_csv(input["flow"]), matched=matched)
-    save_figure(flow, Path(output["flow"]).with_suffix(""))
+    flow = cohort_flow(pd.read_csv(input["flow"]), matched=matched, subjects=config["study"]["subjects_noun"])
+    save_figure(flow, Path(output["flow"]).with_suffix(""), subjects=config["study"]["subjects_noun"])
     spec = config.get("figures", {}).get("swimmer")
     if spec:
         patients = read_parquet(input["patients"])
         patients = patients[category_codes(patients["patient_id"], cohort) >= 0]
         fig = swimmer_plot(swimmer_frame(patients, spec), log_x=spec.get("log_x", True))
-        save_figure(fig, Path(output["swimmer"]).with_suffix(""))
+        save_figure(fig, Path(output["swimmer"]).with_suffix(""), subjects=config["study"]["subjects_noun"])
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

@@ -39,7 +39,7 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         max_pairs=config["figures"]["slopes"]["max_pairs"],
         seed=config["figures"]["slopes"]["seed"],
     )
-    save_figure(fig, Path(output["slopes"]).with_suffix(""))
+    save_figure(fig, Path(output["slopes"]).with_suffix(""), subjects=config["study"]["subjects_noun"])
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

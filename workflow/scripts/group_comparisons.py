@@ -19,7 +19,9 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     table = with_adjustment_footnotes(
         build_group_table(stats, config), input["adjustments"], config["groups"], config
     )
-    write_table_formats(table, output, preset=config["tables"]["preset"])
+    write_table_formats(
+        table, output, preset=config["tables"]["preset"], subjects=config["study"]["subjects_noun"]
+    )
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

@@ -18,11 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from retrocohort.cohort.derive import derive_variables
+from retrocohort.cohort.derive_arithmetic import derived_notes_section
 from retrocohort.errors import InputError, ValidationFailed
 from retrocohort.ingest.repeated import aggregate, summary
 from retrocohort.ingest.sources import CanonicalTables, merge_sites
 from retrocohort.io.tabular import read_parquet, write_json, write_parquet, write_parquet_dataset, write_text
 from retrocohort.pipeline.step import run_step
+from retrocohort.stats.quantiles import quantile_definition
 from retrocohort.validate.canonical import cross_site_problems, site_median_table, validation_report
 from retrocohort.validate.sites import TABLES, as_list, fail, median_records
 
@@ -53,8 +55,16 @@ def main(input: dict, output: dict, params: dict, config) -> None:
             )
         )
     events = pd.concat([read_parquet(f) for f in as_list(input["events"])], ignore_index=True)
+    notes: list[str] = []  # derived variables' report sentences (divisions by zero, cut points)
     try:
-        patients = derive_variables(merged.patients, merged.treatments, config["derived"], events)
+        patients = derive_variables(
+            merged.patients,
+            merged.treatments,
+            config["derived"],
+            events,
+            quantile=quantile_definition(config["statistics"]["quantile_type"]),
+            notes=notes,
+        )
     except InputError as exc:  # an event after the end of follow-up (cohort/event_endpoints.py)
         fail(
             ValidationFailed(
@@ -74,7 +84,9 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     ]
     write_json(adjustments, output["adjustments"])
     write_text(
-        output["report"], validation_report(None, merged, measurement_rows=rows, adjustments=adjustments)
+        output["report"],
+        validation_report(None, merged, measurement_rows=rows, adjustments=adjustments)
+        + derived_notes_section(notes),
     )
 
 

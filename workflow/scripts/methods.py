@@ -4,6 +4,7 @@ Methods page)."""
 
 import pandas as pd
 
+from retrocohort.format.words import with_subjects_noun
 from retrocohort.io.atomic import write_text
 from retrocohort.manuscript.docx_text import write_text_docx
 from retrocohort.manuscript.methods import methods_markdown, methods_rst
@@ -20,10 +21,11 @@ def _records(path: str) -> list[dict]:
 def main(input: dict, output: dict, params: dict, config) -> None:
     sources = {path: _records(path) for path in input.values()}
     synthetic = any(rec.get("synthetic") is True for recs in sources.values() for rec in recs)
-    text = methods_markdown(config, sources, synthetic=synthetic)
+    noun = config["study"]["subjects_noun"]  # "patients", or the study's own noun
+    text = with_subjects_noun(methods_markdown(config, sources, synthetic=synthetic), noun)
     write_text(output["md"], text)
     write_text_docx(text, output["docx"], f"Methods: {config['study']['title']}", config["tables"]["preset"])
-    write_text(output["rst"], methods_rst(config, sources))
+    write_text(output["rst"], with_subjects_noun(methods_rst(config, sources), noun))
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)

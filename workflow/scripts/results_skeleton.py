@@ -12,6 +12,7 @@ from retrocohort.manuscript.resolve import build_namespace, read_json_records, r
 from retrocohort.manuscript.results_files import statistics_inputs, write_results
 from retrocohort.manuscript.skeleton import skeleton_template
 from retrocohort.manuscript.sources_matching import MATCHING_RULE, matching_inputs, matching_paragraph
+from retrocohort.manuscript.wording import template_in_subjects_noun, wording_record
 from retrocohort.pipeline.step import run_step
 
 
@@ -33,8 +34,10 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     summaries = {name: json.loads(Path(path).read_text(encoding="utf-8")) for name, path in matchings.items()}
     if summaries:  # the matched and unmatched patients of each matching, a last paragraph
         text = text.rstrip("\n") + "\n\n" + matching_paragraph(summaries) + "\n"
+    text = template_in_subjects_noun(text, config["study"]["subjects_noun"])  # "participants"...
     template = output["template"]
-    write_text(template, text)
+    # ends with the config texts it printed: a copy that goes stale is detected (rule manuscript)
+    write_text(template, text.rstrip("\n") + "\n\n" + wording_record(text, config) + "\n")
     resolved = resolve_template(text, template, space, rules)
     sources_read = [*paths.values(), *declared.values(), *matchings.values()]
     write_results(resolved, template, sources_read, rules, config, output, extra={"generated": True})

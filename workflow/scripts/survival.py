@@ -24,7 +24,9 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     table = with_adjustment_footnotes(
         build_survival_table(stats, config), input["adjustments"], analyses, config
     )
-    write_table_formats(table, output, preset=config["tables"]["preset"])
+    write_table_formats(
+        table, output, preset=config["tables"]["preset"], subjects=config["study"]["subjects_noun"]
+    )
     printed = [
         draw_km_figure(
             stats,

@@ -20,7 +20,7 @@ from retrocohort.render.model import Table
 from retrocohort.tables.build import build_table1, build_table2, build_table3
 from retrocohort.tables.published_marks import mark_published, published_rows
 from retrocohort.tables.suppression import small_cell_k, suppress_table
-from retrocohort.tables.write import write_table_formats
+from retrocohort.tables.write import as_written, write_table_formats
 
 #: The classic tables, in their order in the combined LaTeX document.
 TABLE_STEMS = ("table1", "table2", "table3")
@@ -59,11 +59,18 @@ def main(input: dict, output: dict, params: dict, config) -> None:
         for stem, table in tables.items()
     }
     for stem, table in tables.items():
-        write_table_formats(table, output, preset=config["tables"]["preset"], prefix=f"{stem}_")
+        write_table_formats(
+            table,
+            output,
+            preset=config["tables"]["preset"],
+            prefix=f"{stem}_",
+            subjects=config["study"]["subjects_noun"],
+        )
     # Tables 1-3 declared by kind (rule cohort_table) join the document as their .tex files
     declared = {Path(path).stem: Path(path).read_text(encoding="utf-8") for path in input["declared_tex"]}
+    noun = config["study"]["subjects_noun"]
     parts = [
-        tables[stem] if stem in tables else declared[stem]
+        as_written(tables[stem], config["tables"]["preset"], noun) if stem in tables else declared[stem]
         for stem in TABLE_STEMS
         if stem in {**tables, **declared}
     ]

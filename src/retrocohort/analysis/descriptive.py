@@ -83,6 +83,8 @@ def variable_kind(name: str, variables: dict, derived: dict) -> str:
         return "categorical"
     if any(op in spec for op in BINARY_DERIVED_OPS):
         return "binary"
+    if "expression" in spec:  # arithmetic of numbers: a measurement, not a count
+        return "continuous"
     return "count" if spec else "continuous"
 
 

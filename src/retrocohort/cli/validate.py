@@ -115,9 +115,16 @@ def check_sites(sites: list[str], config: dict, project: Path) -> tuple[list[Pro
         problems += exc.problems
     if len(tables.events) and not problems:  # events after the end of follow-up
         from retrocohort.cohort.derive import derive_variables
+        from retrocohort.stats.quantiles import quantile_definition
 
         try:
-            derive_variables(tables.patients, tables.treatments, config.get("derived") or {}, tables.events)
+            derive_variables(
+                tables.patients,
+                tables.treatments,
+                config.get("derived") or {},
+                tables.events,
+                quantile=quantile_definition(config["statistics"]["quantile_type"]),
+            )
         except InputError as exc:
             problems += exc.problems
     sizes = {

@@ -20,6 +20,13 @@ from __future__ import annotations
 import pandas as pd
 
 from retrocohort.cohort.composite import cause_of, earliest_of, event_before
+from retrocohort.cohort.derive_arithmetic import (
+    QuantileDefinition,
+    division_note,
+    evaluate_expression,
+    quantile_groups,
+    quantile_note,
+)
 from retrocohort.cohort.event_endpoints import event_endpoint
 from retrocohort.config.derived_spec import (
     COMPARISON_OPS,
@@ -210,13 +217,22 @@ def _cause_of(frame: pd.DataFrame, arg: dict, components: list[dict]) -> pd.Seri
 
 
 def derive_variables(
-    patients: pd.DataFrame, treatments: pd.DataFrame, derived: dict, events: pd.DataFrame | None = None
+    patients: pd.DataFrame,
+    treatments: pd.DataFrame,
+    derived: dict,
+    events: pd.DataFrame | None = None,
+    *,
+    quantile: QuantileDefinition | None = None,
+    notes: list[str] | None = None,
 ) -> pd.DataFrame:
     """Return ``patients`` with one new column per derived variable (in config order).
 
     ``events`` (the canonical events table) feeds the operations of
     :mod:`retrocohort.cohort.event_endpoints` (``time_to_event`` and its ``event_of``,
-    ``event_count``, ``first_event_day``).
+    ``event_count``, ``first_event_day``). ``quantile`` (the study's sample-quantile definition,
+    ``statistics.quantile_type``) cuts ``quantile_groups``; ``notes`` receives the validation
+    report's sentences of :mod:`retrocohort.cohort.derive_arithmetic` (rows divided by zero, cut
+    points).
     """
     out = patients.copy()
     events = empty_events() if events is None else events
@@ -258,6 +274,19 @@ def derive_variables(
             col = first_of(out[list(dict.fromkeys(v for names, _ in rules for v in names))], rules)
         elif op == "points":
             col = points_score(out, arg, spec.get("missing_items", "missing"))
+        elif op == "expression":
+            col, zero = evaluate_expression(arg, out)
+            if zero and notes is not None:
+                notes.append(division_note(name, arg, zero))
+        elif op == "quantile_groups":
+            if quantile is None:
+                raise ConfigError(
+                    "quantile_groups needs the study's quantile definition",
+                    [Problem("no quantile definition passed", column=f"derived/{name}", value=op)],
+                )
+            col, cuts = quantile_groups(out[arg["variable"]], int(arg["groups"]), quantile.function)
+            if notes is not None:
+                notes.append(quantile_note(name, arg["variable"], col, cuts, quantile.name))
         elif op in ("treatment_line_of", "first_line", "monotherapy"):
             first, alone = _agent_lines(treatments, arg["agent"])
             line = out["patient_id"].map(first).astype("Float64")

@@ -18,6 +18,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from retrocohort.config.analysis_entries import family_entries
+from retrocohort.config.derived_expression import (
+    ExpressionError,
+    expression_names,
+    expression_unit,
+    parse_expression,
+)
 from retrocohort.config.derived_spec import (
     COMPARISON_OPS,
     NUMERIC_OPS,
@@ -183,6 +189,47 @@ def _cause_of(config, file, key: str, arg: Mapping[str, Any]) -> Iterable[Proble
         )
 
 
+def variable_unit(config: Mapping[str, Any], name: str) -> str:
+    """The declared ``unit`` of a variable, or of a derived ``expression`` from its terms
+    (:func:`~retrocohort.config.derived_expression.expression_unit`); ``""`` when none."""
+    declared = (config.get("variables") or {}).get(name)
+    if isinstance(declared, Mapping):
+        return str(declared.get("unit") or "")
+    spec = (config.get("derived") or {}).get(name)
+    if isinstance(spec, Mapping) and isinstance(spec.get("expression"), str):
+        try:
+            unit = expression_unit(parse_expression(spec["expression"]), lambda v: variable_unit(config, v))
+        except ExpressionError:
+            return ""
+        return unit or ""
+    return ""
+
+
+def _expression(config, file, key: str, text: str) -> Iterable[Problem]:
+    """``expression``: + - * / of numbers and variables that are numbers, terms of a sum in one unit."""
+    try:
+        tree = parse_expression(text)
+    except ExpressionError as exc:
+        yield _refuse(
+            file, key, str(exc), text, "+ - * / of numeric variables and numbers, e.g. `kappa + lambda`"
+        )
+        return
+    for name in expression_names(text):
+        yield from _need(
+            config, file, key, name, "number", "variables that are numbers (continuous or count)"
+        )
+    try:
+        expression_unit(tree, lambda v: variable_unit(config, v))
+    except ExpressionError as exc:
+        yield _refuse(
+            file,
+            key,
+            str(exc),
+            text,
+            "terms in the same unit (declare the variables in one unit under `variables:`)",
+        )
+
+
 def _operation_problems(config, file: str, name: str, op: str, arg: Any) -> Iterable[Problem]:
     key = f"derived/{name}/{op}"
     if op in COMPARISON_OPS:
@@ -224,6 +271,17 @@ def _operation_problems(config, file: str, name: str, op: str, arg: Any) -> Iter
                 arg,
                 "the name of a derived `earliest_of` or `time_to_event` variable, whose event this is",
             )
+    elif op == "expression":
+        yield from _expression(config, file, key, arg)
+    elif op == "quantile_groups":
+        yield from _need(
+            config,
+            file,
+            f"{key}/variable",
+            arg["variable"],
+            "number",
+            "a continuous or count variable, cut at its sample quantiles",
+        )
     elif op == "time_to_event" and "end_of_follow_up" in arg:
         yield from _need(
             config,

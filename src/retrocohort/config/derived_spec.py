@@ -7,6 +7,8 @@ the Snakefile checks the config at parse time, where importing pandas would cost
 
 from __future__ import annotations
 
+from retrocohort.config.derived_expression import expression_names
+
 FLAG_OPS = ("any_of", "all_of", "count_of")
 #: Operations on one variable (``{variable, ...}``).
 VARIABLE_OPS = ("equals", "less_than", "greater_than", "at_least", "at_most", "between", "in")
@@ -33,6 +35,7 @@ NUMERIC_OPS = (
     "time_to_event",
     "event_count",
     "first_event_day",
+    "expression",
 )
 #: Operations reading the events table (a ``table: events`` source; see
 #: :mod:`retrocohort.cohort.event_endpoints`).
@@ -40,7 +43,7 @@ EVENT_OPS = ("time_to_event", "event_count", "first_event_day")
 #: Operations giving a time whose event is a second entry ``{event_of: <name>}``.
 TIME_OPS = ("earliest_of", "time_to_event")
 #: Derived operations giving a category with levels declared in the entry.
-CATEGORY_OPS = ("first_of", "cause_of")
+CATEGORY_OPS = ("first_of", "cause_of", "quantile_groups")
 #: Keys of a derived entry that are options, not its operation.
 OPTION_KEYS = ("label", "missing_items", "level_labels")
 
@@ -73,8 +76,22 @@ def cause_of_levels(arg: dict) -> list[str]:
     return [*(str(level) for level in arg["causes"]), str(arg["censored"])]
 
 
+def quantile_group_levels(arg: dict) -> list[str]:
+    """Levels of a ``quantile_groups`` variable, lowest first: ``Q1`` ... ``Q<groups>``.
+
+    Examples
+    --------
+    >>> quantile_group_levels({"variable": "flc", "groups": 4})
+    ['Q1', 'Q2', 'Q3', 'Q4']
+    """
+    return [f"Q{i}" for i in range(1, int(arg["groups"]) + 1)]
+
+
 def category_levels(spec: dict) -> list[str] | None:
-    """The declared levels of a ``first_of`` or ``cause_of`` variable (None for other operations)."""
+    """The declared levels of a ``first_of``, ``cause_of`` or ``quantile_groups`` variable (None
+    for other operations)."""
+    if "quantile_groups" in spec:
+        return quantile_group_levels(spec["quantile_groups"])
     if "first_of" in spec:
         return list(dict.fromkeys(value for _, value in first_of_rules(spec["first_of"])))
     if "cause_of" in spec:
@@ -92,8 +109,10 @@ def operation_inputs(op: str, arg) -> list[tuple[str, str]]:
         return [("", v) for v in arg]
     if op == "equals_column":
         return [(str(i), v) for i, v in enumerate(arg)]
-    if op in VARIABLE_OPS:
+    if op in VARIABLE_OPS or op == "quantile_groups":
         return [("variable", arg["variable"])]
+    if op == "expression":
+        return [("", name) for name in expression_names(arg)]
     if op in ("not", "event_of"):
         return [("", arg)]
     if op == "first_of":

@@ -8,7 +8,7 @@ the boxes.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,6 +19,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from retrocohort.cohort.matched_flow import MatchedStep, WeightedStep
 from retrocohort.figures.exclusion import exclusion_reasons
 from retrocohort.figures.style import GREY_DARK, SINGLE_COLUMN, styled
+from retrocohort.format.words import with_subjects_noun
 
 REQUIRED_COLUMNS = ("step", "label", "n_in", "n_excluded", "n_out", "reason")
 FONT_SIZE = 7.0
@@ -154,6 +155,7 @@ def cohort_flow(
     final_label: str = "Included in the analysis",
     width: float = SINGLE_COLUMN,
     matched: Sequence[MatchedStep | WeightedStep] = (),
+    subjects: Mapping[str, str] | None = None,
 ) -> Figure:
     """Flow diagram: one box per step (label, n_in), exclusion boxes to the side, final n_out.
 
@@ -163,8 +165,18 @@ def cohort_flow(
     other text is shown as is (``;`` separates several reasons). Counts must chain (see
     :func:`check_flow`). ``matched``: the matched sample of each propensity-score matching
     below the analysed cohort, with the patients left unmatched counted by reason
-    (:func:`retrocohort.cohort.matched_flow.matched_step`).
+    (:func:`retrocohort.cohort.matched_flow.matched_step`). ``subjects``: the study's
+    ``study.subjects_noun``, in which the boxes' "patient(s)" are written
+    (:func:`retrocohort.format.words.with_subjects_noun`).
     """
+    if subjects:
+        steps = steps.assign(
+            label=steps["label"].map(lambda t: with_subjects_noun(str(t), subjects)),
+            reason=steps["reason"].map(
+                lambda t: with_subjects_noun(t, subjects) if isinstance(t, str) else t
+            ),
+        )
+        final_label = with_subjects_noun(final_label, subjects)
     boxes, height = layout_flow(steps, width, final_label, matched)
     fig = Figure(figsize=(width, height))
     ax = fig.add_axes((0, 0, 1, 1))

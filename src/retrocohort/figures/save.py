@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from retrocohort.figures.style import journal_style
+from retrocohort.format.words import with_subjects_noun
 
 PRODUCER = "retrocohort (matplotlib)"
 
@@ -35,13 +37,19 @@ def save_figure(
     stem: Path,
     formats: Sequence[str] = ("png", "svg", "pdf"),
     dpi: int = 300,
+    subjects: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Write ``fig`` to ``<stem>.<fmt>`` for each format; return the written paths.
 
     ``stem`` has no extension (``figures/fig2_slopes`` gives ``figures/fig2_slopes.png`` ...).
     Parent directories are created. Rendering happens inside the journal style. The layout is
-    computed once, by the first format's draw, and reused by the others.
+    computed once, by the first format's draw, and reused by the others. ``subjects`` (the
+    study's ``study.subjects_noun``): every text of the figure (axis labels, legends, boxes)
+    says it instead of "patient(s)" (:func:`retrocohort.format.words.with_subjects_noun`).
     """
+    if subjects:
+        for text in fig.findobj(Text):
+            text.set_text(with_subjects_noun(text.get_text(), subjects))
     unknown = [f for f in formats if f not in METADATA]
     if unknown:
         raise ValueError(f"unsupported figure format(s) {unknown}; expected any of {sorted(METADATA)}")

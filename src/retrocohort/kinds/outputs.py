@@ -59,4 +59,6 @@ def write_table_files(
     if marks is not None:
         table = marks(table, stats)
     table = with_adjustment_footnotes(table, input["adjustments"], request.spec, config)
-    write_table_formats(table, output, preset=config["tables"]["preset"])
+    write_table_formats(
+        table, output, preset=config["tables"]["preset"], subjects=config["study"]["subjects_noun"]
+    )

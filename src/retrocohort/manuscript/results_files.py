@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from retrocohort.format.words import with_subjects_noun
 from retrocohort.io.atomic import write_json, write_text
 from retrocohort.io.provenance import checksums
 from retrocohort.kinds import table_kind
@@ -96,7 +97,7 @@ def write_results(
     extra
         Keys added at the end of ``values.json`` (e.g. that the template was generated).
     """
-    text = results_markdown(resolved, config)
+    text = with_subjects_noun(results_markdown(resolved, config), config["study"].get("subjects_noun"))
     write_text(output["results_md"], text)
     title, preset = config["study"]["title"], config["tables"]["preset"]
     write_text_docx(text, output["results_docx"], f"Results: {title}", preset)

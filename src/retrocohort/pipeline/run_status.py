@@ -149,11 +149,32 @@ def remove_orphaned(orphans: Iterable[str]) -> list[str]:
         raise _resource_error("the run", exc) from exc
 
 
+#: The Results text's record (rule ``manuscript``): its ``stale_wording`` warnings are the run's.
+VALUES = Path("results") / "manuscript" / "values.json"
+
+
+def run_warnings() -> list[str]:
+    """What a complete run still asks the user to look at: the lines of a copied Results template
+    printing a config text that has changed (``stale_wording`` of ``values.json``, see
+    :mod:`retrocohort.manuscript.wording`)."""
+    try:
+        values = json.loads(VALUES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return (
+        [f"stale wording: {w}" for w in values.get("stale_wording", [])] if isinstance(values, dict) else []
+    )
+
+
 def finish_run() -> None:
-    """Mark the results complete (all outputs current)."""
+    """Mark the results complete (all outputs current), with the run's warnings when any."""
+    warnings = run_warnings()
+    message = "All outputs come from the current config and data."
+    if warnings:
+        message += f" {len(warnings)} warning(s) to check: see `warnings`."
     try:
         _write(
-            STATUS, {"status": "complete", "message": "All outputs come from the current config and data."}
+            STATUS, {"status": "complete", "message": message, **({"warnings": warnings} if warnings else {})}
         )
         PLAN.unlink(missing_ok=True)
     except OSError as exc:

@@ -11,6 +11,10 @@ RULE = "1px solid #000"
 HEAVY_RULE = "2px solid #000"
 _PAD = "padding:2px 8px"
 INDENT_EM = 1.0
+#: A mark's superscript, set without raising its line: ``line-height:0`` and a relative shift
+#: instead of ``vertical-align: super`` (which grows the line box, so a row with a test letter
+#: was taller than one without). normalize.css's rule for ``sup``.
+SUP_STYLE = "font-size:75%;line-height:0;position:relative;vertical-align:baseline;top:-0.5em"
 
 
 def escape(text: str) -> str:
@@ -40,7 +44,7 @@ def _marked(text: str, *, cell: bool = False, note: bool = False) -> str:
         part = keep_relations(part) if note else part
         return escape(keep_whole(part) if cell else part)
 
-    return with_mark(text, body, lambda mark: f"<sup>{mark}</sup>")
+    return with_mark(text, body, lambda mark: f'<sup style="{SUP_STYLE}">{mark}</sup>')
 
 
 def _td(text: str, style: str, bold: bool) -> str:

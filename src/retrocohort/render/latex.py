@@ -22,7 +22,7 @@ from retrocohort.render.latex_unicode import PACKAGES
 from retrocohort.render.latex_unicode import escape as _escape_text
 from retrocohort.render.layout import CELL_PADDING_PT, TablePlan, keep_relations, plan_table, protect
 from retrocohort.render.model import CODE_SPAN, Row, Table, split_title, with_mark
-from retrocohort.render.presets import A4_CM, Preset
+from retrocohort.render.presets import A4_CM, P_VALUE_WORD, Preset
 
 INDENT = r"\hspace{1em}"
 ONE_LINE_SLACK = 1.1  # room added to one-line columns: the width estimate's margin of error
@@ -44,6 +44,7 @@ LATEX_PRESET = Preset(
     margin_cm=MARGIN_CM,
     page_cm=A4_CM,  # the preamble's a4paper
     bold_factor=1.15,  # Latin Modern bold extended is ~15 % wider than regular
+    p_value_header=P_VALUE_WORD,  # layout only: headers follow tables.preset (house_style_headers)
 )
 _SIZE_COMMAND = {
     9.0: r"\small",

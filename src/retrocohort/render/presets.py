@@ -17,10 +17,11 @@ Fonts are standard Office fonts; LibreOffice substitutes metric-compatible Liber
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from retrocohort.errors import ConfigError, Problem
+from retrocohort.render.model import Marked, Table
 
 CaptionStyle = Literal["bold", "label_bold"]
 A4_CM = (21.0, 29.7)  # ISO 216
@@ -42,6 +43,9 @@ class Preset:
     Word table (``w:tblCellMar``) and counted by the column-width estimate; ``None`` leaves the
     word processor's default (0.19 cm). Journal tables set the gap between columns narrow so
     the label column gets the width the value columns do not need.
+    ``p_value_header`` is how a p-value column is headed ("P value", "p-Value"): the table
+    builders write :data:`P_VALUE_WORD` and :func:`house_style_headers` puts this in its place
+    in every format written.
     """
 
     name: str
@@ -56,6 +60,7 @@ class Preset:
     bottom_rule_eighths: int
     char_width_em: float
     page_cm: tuple[float, float]
+    p_value_header: str  # the header word of a p-value column, in the journal's house style
     margin_cm: float = 2.5
     bold_factor: float = 1.07  # bold text width / regular (render.layout estimates)
     cell_margin_cm: float | None = None  # left = right cell margin; None: Word's 0.19 cm
@@ -76,6 +81,8 @@ PRESETS: dict[str, Preset] = {
         char_width_em=0.56,
         page_cm=US_LETTER_CM,
         cell_margin_cm=0.1,
+        # AMA Manual of Style, 11th ed., 19.5 "P value": capital P, no hyphen
+        p_value_header="P value",
     ),
     "mdpi": Preset(
         name="mdpi",
@@ -91,6 +98,8 @@ PRESETS: dict[str, Preset] = {
         char_width_em=0.56,
         page_cm=A4_CM,
         cell_margin_cm=0.1,
+        # the MDPI template's tables (J Clin Med; the flagship, Baverez 2022, prints "p-Value")
+        p_value_header="p-Value",
     ),
 }
 DEFAULT_PRESET = "ama"
@@ -119,3 +128,48 @@ def get_preset(name: str | Preset) -> Preset:
             ],
         )
     return PRESETS[name]
+
+
+#: The header word the table builders write for a p-value column ("p-Value", "Adjusted p-Value",
+#: "p-Value (Wilcoxon ...)"), replaced by the preset's :attr:`Preset.p_value_header` when written.
+P_VALUE_WORD = "p-Value"
+
+
+def house_style_headers(table: Table, preset: str | Preset) -> Table:
+    """``table`` with its column headers in the preset's house style: :data:`P_VALUE_WORD`
+    replaced by :attr:`Preset.p_value_header` (a header's superscript mark is kept).
+
+    Parameters
+    ----------
+    table : Table
+        A formatted table, as the builders make it.
+    preset : str or Preset
+        The journal style (config ``tables.preset``).
+
+    Returns
+    -------
+    Table
+        A copy with new headers (the same object when nothing changes).
+
+    References
+    ----------
+    AMA Manual of Style, 11th ed., 2020, section 19.5 ("P value"); MDPI Word template
+    (J Clin Med tables: "p-Value").
+
+    Examples
+    --------
+    >>> from retrocohort.render.model import Row
+    >>> t = Table("Table 1. T", ["Characteristic", "p-Value", "Adjusted p-Value"], [Row(["a", "0.1", "0.2"])], [], "t1")
+    >>> house_style_headers(t, "ama").columns
+    ['Characteristic', 'P value', 'Adjusted P value']
+    """
+    word = get_preset(preset).p_value_header
+    if word == P_VALUE_WORD or not any(P_VALUE_WORD in c for c in table.columns):
+        return table
+
+    def header(column: str) -> str:
+        if isinstance(column, Marked):
+            return Marked(column.text.replace(P_VALUE_WORD, word), column.mark)
+        return column.replace(P_VALUE_WORD, word)
+
+    return replace(table, columns=[header(c) for c in table.columns])

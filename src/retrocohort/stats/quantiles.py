@@ -15,9 +15,12 @@ returns x_(8) for type 1 there; R >= 4.4 applies a similar fuzz).
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from retrocohort.cohort.derive_arithmetic import QuantileDefinition
 from retrocohort.stats.result import as_float_vector
 
 HF_TYPES: dict[int, str] = {
@@ -194,3 +197,30 @@ def quantile(values: ArrayLike, probs: ArrayLike, hf_type: int = 7) -> NDArray[n
     p = np.asarray(probs, dtype=np.float64)  # validated by grouped_quantiles
     x = as_float_vector(values, "values")
     return grouped_quantiles(x[:, None], p.ravel(), hf_type)[:, 0].reshape(p.shape)
+
+
+def quantile_definition(hf_type: int) -> QuantileDefinition:
+    """The study's sample-quantile definition for ``quantile_groups`` derived variables: its name
+    (``"Hyndman-Fan type 7"``) and :func:`quantile` of that type.
+
+    Parameters
+    ----------
+    hf_type : int
+        ``statistics.quantile_type`` (Hyndman & Fan type 1..9).
+
+    Returns
+    -------
+    retrocohort.cohort.derive_arithmetic.QuantileDefinition
+
+    References
+    ----------
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50:361-5.
+
+    Examples
+    --------
+    >>> rule = quantile_definition(7)
+    >>> rule.name, rule.function([1, 2, 3, 4], [0.5]).tolist()
+    ('Hyndman-Fan type 7', [2.5])
+    """
+    _check([0.5], hf_type)
+    return QuantileDefinition(f"Hyndman-Fan type {hf_type}", partial(quantile, hf_type=hf_type))

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from retrocohort.config.derived_checks import variable_unit
 from retrocohort.config.level_labels import declared_level_labels
 from retrocohort.config.row_time_points import table_variable_uses
 from retrocohort.config.time_points import (
@@ -37,7 +38,7 @@ def _label(config: Mapping[str, Any], name: str) -> str:
 def _with_unit(config: Mapping[str, Any], name: str) -> str:
     """A variable's label with its canonical unit: "Bilirubin (mg/dL)"; a label that already
     opens a parenthesis with the unit ("Glycosylated ferritin (% of total ferritin)") is kept."""
-    unit = (config["variables"].get(name) or {}).get("unit")
+    unit = (config["variables"].get(name) or {}).get("unit") or variable_unit(config, name)
     label = _label(config, name)
     stated = unit and (f"({unit})" in label or f"({unit} " in label)
     return f"{label} ({unit})" if unit and not stated else label
