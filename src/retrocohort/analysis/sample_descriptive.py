@@ -87,8 +87,8 @@ def sample_stratified_statistics(
     rows: Sequence[Mapping[str, Any]],
     by: str,
     *,
+    missing: str,
     group_labels: Mapping[Any, str] | None = None,
-    missing: str = "ifany",
     source: str = "table",
 ) -> pd.DataFrame:
     """Weighted, design-based statistics of a descriptive table on a matched or weighted sample.
@@ -127,7 +127,7 @@ def sample_stratified_statistics(
     >>> frame = pd.DataFrame({"t": [1, 1, 1, 0, 0, 0], "age": [50.0, 60.0, 70.0, 40.0, 50.0, 60.0],
     ...                       WEIGHT_COLUMN: [1.0, 1.0, 1.0, 0.5, 1.0, 1.5]})
     >>> rows = [{"variable": "age", "kind": "continuous", "stat": "mean_sd"}]
-    >>> s = sample_stratified_statistics(frame, rows, "t")
+    >>> s = sample_stratified_statistics(frame, rows, "t", missing="ifany")
     >>> s[["mean@0", "mean@1", "test"]].round(3).to_dict("records")
     [{'mean@0': 53.333, 'mean@1': 60.0, 'test': 'Design-based t-test'}]
     """
