@@ -113,7 +113,11 @@ def test_strata_give_no_hazard_ratio_and_a_footnote(trial):
     notes = [str(f) for f in _table(frame).footnotes]
     assert any(f.startswith("Stratified by Sex") for f in notes)
     # the record's method names the stratification, so the Methods page can state it
-    assert frame["method"].str.contains("stratified by sex (a separate baseline hazard per stratum", regex=False).all()
+    assert (
+        frame["method"]
+        .str.contains("stratified by sex (a separate baseline hazard per stratum", regex=False)
+        .all()
+    )
     assert not plain["method"].str.contains("stratified").any()
 
 
