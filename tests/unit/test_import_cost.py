@@ -36,7 +36,7 @@ ALLOWED: dict[str, set[str]] = {
     "figures_slopes": {"matplotlib"},
     "survival": {"matplotlib"},  # draws the Kaplan-Meier figures
     "hscore": {"scipy"},  # scipy.special.expit for the HLH probability
-    "validate_site": {"pandera"},
+    "ingest_site": {"pandera"},  # validates the site's tables it wrote (Pandera models)
     "merge_sites_and_derive": {"pandera"},
     "manuscript": {"docx"},  # writes the Results as .docx
     "methods": {"docx"},

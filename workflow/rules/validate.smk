@@ -1,27 +1,5 @@
-# Pandera validation of each site's canonical tables, then the merge: cross-site checks and
-# the study's derived patient-level variables.
-
-
-rule validate_site:
-    input:
-        patients=f"{INTERIM}/{{site}}/patients.parquet",
-        measurements=f"{INTERIM}/{{site}}/measurements.parquet",
-        treatments=f"{INTERIM}/{{site}}/treatments.parquet",
-        sources=f"{INTERIM}/{{site}}/sources.parquet",
-        adjustments=f"{INTERIM}/{{site}}/adjustments.json",
-    output:
-        summary=f"{INTERIM}/{{site}}/validation.json",
-    log:
-        "logs/validate/{site}.log",
-    benchmark:
-        "logs/benchmarks/validate_site/{site}.tsv"
-    conda:
-        "../envs/retrocohort.yaml"
-    params:
-        code=CODE,
-        config=config_keys("variables", "day_range"),
-    script:
-        "../scripts/validate_site.py"
+# The merge of the sites, validated each by its ingestion job (rule ingest_site): cross-site
+# checks and the study's derived patient-level variables.
 
 
 rule merge_sites_and_derive:

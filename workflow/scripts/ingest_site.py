@@ -1,14 +1,20 @@
 """Rule ``ingest_site``: one site's raw files -> canonical Parquet tables, input checksums and the
 values changed by declared policies (``adjustments.json``: duplicates collapsed, conflicts
-combined, implausible values set missing; see :mod:`retrocohort.ingest.policies`)."""
+combined, implausible values set missing; see :mod:`retrocohort.ingest.policies`); then every
+within-site check of those tables as written (Pandera models: types, ranges, units, duplicates,
+orphans), whose summary (``validation.json``: row counts, the site's medians, the adjustments)
+the merge of the sites reads. One job, not two: the checks read nothing the ingestion does not,
+so a separate job would only pay a second interpreter start-up per site (issue 26)."""
 
 import logging
 from pathlib import Path
 
+from retrocohort.config.time_points import day_range
 from retrocohort.ingest.sources import ingest_site
 from retrocohort.io.provenance import checksums
 from retrocohort.io.tabular import write_json, write_parquet
 from retrocohort.pipeline.step import run_step
+from retrocohort.validate.sites import site_summary
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +39,8 @@ def main(input: dict, output: dict, params: dict, config) -> None:
     for change in tables.adjustments:  # values changed by declared policies: never silent
         log.warning("site %s, %s: %s (%s)", site, change["file"], change["sentence"], change["policy"])
     write_json(tables.adjustments, output["adjustments"])
+    del tables  # the checks read the files back, as the merge will
+    write_json(site_summary(output, site, config["variables"], day_range(config)), output["summary"])
 
 
 run_step(snakemake, main)  # noqa: F821 (injected by Snakemake)
