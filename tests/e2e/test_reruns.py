@@ -194,7 +194,7 @@ def test_a_derived_variable_edit_reruns_its_derivation_never_ingestion(work):
         c["derived"]["anakinra_first_line"]["first_line"]["agent"] = "CTC"
 
     edit_config(work, rename_agent)
-    assert {"ingest_site", "validate_site", "merge_sites_and_derive"} <= scheduled(work)
+    assert {"ingest_site", "merge_sites_and_derive"} <= scheduled(work)
     path.write_text(original, encoding="utf-8")
     assert scheduled(work) == set()
 
@@ -216,7 +216,7 @@ def test_a_raw_data_edit_reruns_the_data_path_and_provenance_has_the_new_checksu
     before = {r["path"]: r["sha256"] for r in provenance(work)["inputs"]}
     _edit_first_age(raw)
     jobs = scheduled(work)
-    assert {"ingest_site", "validate_site", "merge_sites_and_derive", "cohort_table", "tables"} <= jobs
+    assert {"ingest_site", "merge_sites_and_derive", "cohort_table", "tables"} <= jobs
     rerun(work)
     after = {r["path"]: r["sha256"] for r in provenance(work)["inputs"]}
     changed = [p for p in after if after[p] != before.get(p)]
