@@ -2,6 +2,12 @@
 
     python benchmarks/import_cost.py [--repeat 3]
     python benchmarks/import_cost.py --run WORKDIR [--profiles DIR]
+    python benchmarks/import_cost.py --cpu DIR [DIR ...]
+
+With ``--cpu`` (the ``RETROCOHORT_CPU`` directories of one or more runs of the same study, e.g.
+three): per job, the CPU seconds its process spent before the step (interpreter, Snakemake's
+script preamble, the script's imports) and in the step, measured inside the job
+(:func:`retrocohort.pipeline.step.run_step`), medians over the directories given.
 
 Without ``--run``: for each script of ``workflow/scripts``, its top-level imports run in a fresh
 interpreter (the PYTHONPATH of the caller); prints the CPU seconds they took (the least of
@@ -63,12 +69,47 @@ def step_profile(path: Path) -> tuple[float, list[str]]:
     return stats.total_tt, heavy  # type: ignore[attr-defined]
 
 
+def cpu_split(dirs: list[Path]) -> list[str]:
+    """Markdown rows: per job, median CPU seconds over ``dirs`` of its start-up (interpreter,
+    Snakemake's preamble, top-level imports), of the imports inside its step (lazy imports) and
+    of the rest of its step (compute)."""
+    import statistics
+
+    keys = ("startup_cpu", "step_import_cpu", "step_compute_cpu")
+    jobs: dict[str, list[list[float]]] = {}
+    for folder in dirs:
+        for path in sorted(folder.glob("*.json")):
+            record = json.loads(path.read_text(encoding="utf-8"))
+            jobs.setdefault(path.stem, []).append([record[k] for k in keys])
+    lines = [
+        "| job | start-up CPU s | imports in step CPU s | compute CPU s | start-up + imports share | runs |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    total = [0.0, 0.0, 0.0]
+    for job, runs in sorted(jobs.items()):
+        cells = [statistics.median(r[i] for r in runs) for i in range(3)]
+        total = [t + c for t, c in zip(total, cells)]
+        share = (cells[0] + cells[1]) / sum(cells)
+        lines.append(
+            f"| {job} | {cells[0]:.2f} | {cells[1]:.2f} | {cells[2]:.2f} | {share:.0%} | {len(runs)} |"
+        )
+    share = (total[0] + total[1]) / sum(total) if sum(total) else float("nan")
+    lines.append(
+        f"| **sum ({len(jobs)} jobs)** | {total[0]:.2f} | {total[1]:.2f} | {total[2]:.2f} | {share:.0%} | |"
+    )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--run", type=Path, help="a finished run's working directory")
     parser.add_argument("--profiles", type=Path, help="its RETROCOHORT_PROFILE directory")
+    parser.add_argument("--cpu", type=Path, nargs="+", help="RETROCOHORT_CPU directories of runs")
     args = parser.parse_args()
+    if args.cpu:
+        print("\n".join(cpu_split(args.cpu)))
+        return
     costs = {
         p.stem: import_cost(p, args.repeat) for p in sorted((ROOT / "workflow" / "scripts").glob("*.py"))
     }

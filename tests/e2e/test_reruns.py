@@ -180,6 +180,33 @@ def test_a_table3_parameter_list_edit_reruns_table3_and_its_readers(work):
     }
 
 
+def test_a_derived_variable_edit_reruns_its_derivation_never_ingestion(work):
+    """Ingestion reads of `derived:` only the agents its operations name (their spellings are
+    checked against the treatment lines): adding a derived variable reruns the derivation
+    (merge_sites_and_derive) and what reads the patients, never a site's ingestion or validation;
+    changing a derived variable's agent reruns the ingestion that checks it."""
+    path = work / "config/config.yaml"
+    original = path.read_text(encoding="utf-8")
+
+    def add_derived(c):
+        c["derived"]["under_65"] = {"label": "Under 65", "less_than": {"variable": "age", "value": 65}}
+
+    edit_config(work, add_derived)
+    jobs = scheduled(work)
+    assert "merge_sites_and_derive" in jobs, jobs
+    assert not jobs & {"ingest_site", "validate_site"}, jobs
+    path.write_text(original, encoding="utf-8")
+    assert scheduled(work) == set()
+
+    def rename_agent(c):
+        c["derived"]["anakinra_first_line"]["first_line"]["agent"] = "CTC"
+
+    edit_config(work, rename_agent)
+    assert {"ingest_site", "merge_sites_and_derive"} <= scheduled(work)
+    path.write_text(original, encoding="utf-8")
+    assert scheduled(work) == set()
+
+
 def _edit_first_age(path: Path) -> tuple[str, str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")

@@ -80,6 +80,47 @@ def _profiled(step: Callable[..., None], kwargs: dict[str, Any], path: str) -> N
         profiler.dump_stats(path)
 
 
+def _cpu_split(step: Callable[..., None], kwargs: dict[str, Any], path: str) -> None:
+    """Run the step and write ``path`` (JSON), CPU seconds by ``time.process_time``: before the
+    step (``startup_cpu``: the interpreter, Snakemake's script preamble, the script's top-level
+    imports), and in the step, importing modules (``step_import_cpu``: the outermost
+    ``importlib._bootstrap._find_and_load`` calls, i.e. lazy imports) and the rest
+    (``step_compute_cpu``); for ``benchmarks/import_cost.py``."""
+    import importlib._bootstrap as bootstrap
+    import json
+    import time
+
+    find_and_load = bootstrap._find_and_load  # type: ignore[attr-defined]
+    spent, depth = [0.0], [0]
+
+    def timed(name: str, import_: Any) -> Any:
+        if depth[0]:
+            return find_and_load(name, import_)
+        depth[0] += 1
+        start = time.process_time()
+        try:
+            return find_and_load(name, import_)
+        finally:
+            spent[0] += time.process_time() - start
+            depth[0] -= 1
+
+    startup = time.process_time()
+    bootstrap._find_and_load = timed  # type: ignore[attr-defined]
+    try:
+        step(**kwargs)
+    finally:
+        bootstrap._find_and_load = find_and_load  # type: ignore[attr-defined]
+        total = time.process_time() - startup
+        record = {
+            "startup_cpu": round(startup, 4),
+            "step_import_cpu": round(spent[0], 4),
+            "step_compute_cpu": round(total - spent[0], 4),
+        }
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(record, fh)
+
+
 def step_arguments(smk: Any) -> dict[str, Any]:
     """``input``, ``output``, ``params`` (wildcards included) and the declared ``config`` slice."""
     params = {**_named(smk.wildcards), **_named(smk.params)}
@@ -102,9 +143,12 @@ def run_step(smk: Any, step: Callable[..., None]) -> None:
     try:
         kwargs = step_arguments(smk)
         profile_dir = os.environ.get("RETROCOHORT_PROFILE")
+        cpu_dir = os.environ.get("RETROCOHORT_CPU")
+        job = "-".join([smk.rule, *map(str, getattr(smk, "wildcards", []))])
         if profile_dir:
-            job = "-".join([smk.rule, *map(str, getattr(smk, "wildcards", []))])
             _profiled(step, kwargs, os.path.join(profile_dir, f"{job}.prof"))
+        elif cpu_dir:
+            _cpu_split(step, kwargs, os.path.join(cpu_dir, f"{job}.json"))
         else:
             step(**kwargs)
     except RetrocohortError as exc:

@@ -33,6 +33,33 @@ def fail(exc: ValidationFailed) -> None:
     raise exc
 
 
+def site_summary(files: Mapping[str, str], site: str, variables: Mapping, days: tuple[int, int]) -> dict:
+    """Every within-site check of one site's canonical tables, read back from the Parquet files
+    its ingestion wrote (``files``: ``patients``, ``measurements``, ``treatments``, ``sources``,
+    ``adjustments``), by :func:`retrocohort.validate.canonical.validate_site` (Pandera models:
+    types, ranges, units, duplicates, orphans); returns the site's summary (row counts, the
+    site's median records for the cross-site scale check, the values changed by declared
+    policies under ``adjustments`` when any). A failed check logs the full report and raises
+    :class:`~retrocohort.errors.ValidationFailed` naming the site."""
+    from retrocohort.ingest.repeated import summary
+    from retrocohort.validate.canonical import validate_site
+
+    tables = read_canonical(files)
+    adjustments = json.loads(Path(files["adjustments"]).read_text(encoding="utf-8"))
+    try:
+        validate_site(tables, variables, days)
+    except ValidationFailed as exc:
+        exc.summary = f"Validation failed for site {site!r}: {summary(exc.problems)}; no analysis was run"
+        fail(exc)
+    return {
+        "site": site,
+        "status": "passed",
+        **{t: len(getattr(tables, t)) for t in TABLES},
+        "medians": site_median_records(tables.measurements, variables),
+        **({"adjustments": adjustments} if adjustments else {}),
+    }
+
+
 def median_records(summary_path: str, measurements: str, variables: Mapping) -> list[dict]:
     """A site's median records from its summary; recomputed from its measurements when the
     summary predates them (a results/ directory from an older version)."""
