@@ -4,6 +4,7 @@ import re
 import sys
 from pathlib import Path
 
+from retrocohort.config.agents import AGENT_OPS
 from retrocohort.config.analysis_samples import sample_file
 from retrocohort.config.analysis_entries import table_figures
 from retrocohort.config.slices import with_value
@@ -399,3 +400,27 @@ onerror:
             f"{', '.join(status['interrupted_outputs_removed'])}",
             file=sys.stderr,
         )
+
+
+def ingest_config(site):
+    """What ingestion reads of the study. Of `derived:` only the treatment agents its operations
+    name (their spellings are checked against the treatment lines read here): adding, removing or
+    editing a derived variable otherwise reruns its derivation (merge_sites_and_derive), never a
+    site's ingestion or validation (validate_site reads `variables` and
+    `day_range` only)."""
+    sliced = config_keys(
+        f"sites/{site}",
+        "variables",
+        "derived",
+        "agents",
+        "missing_values",
+        "unit_spellings",
+        "input_limits",
+        "day_range",
+    )
+    agents = {
+        name: {op: {"agent": spec[op]["agent"]} for op in AGENT_OPS if op in spec}
+        for name, spec in STUDY.data.get("derived", {}).items()
+        if any(op in spec for op in AGENT_OPS)
+    }
+    return with_value(sliced, "derived", agents)

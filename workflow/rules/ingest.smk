@@ -1,32 +1,5 @@
 # Ingestion: each site's raw files -> canonical tables (patients; long measurements with units
 # converted by pint; treatments; sources), and the run's provenance.
-from retrocohort.config.agents import AGENT_OPS
-
-
-def ingest_config(site):
-    """What ingestion reads of the study. Of `derived:` only the treatment agents its operations
-    name (their spellings are checked against the treatment lines read here): adding, removing or
-    editing a derived variable otherwise reruns its derivation (merge_sites_and_derive), never a
-    site's ingestion or validation (rule validate_site reads
-    `variables` and `day_range` only)."""
-    sliced = config_keys(
-        f"sites/{site}",
-        "variables",
-        "derived",
-        "agents",
-        "missing_values",
-        "unit_spellings",
-        "input_limits",
-        "day_range",
-    )
-    agents = {
-        name: {op: {"agent": spec[op]["agent"]} for op in AGENT_OPS if op in spec}
-        for name, spec in STUDY.data.get("derived", {}).items()
-        if any(op in spec for op in AGENT_OPS)
-    }
-    return with_value(sliced, "derived", agents)
-
-
 rule ingest_site:
     input:
         site_inputs,
