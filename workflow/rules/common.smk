@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from retrocohort.config.agents import AGENT_OPS
+from retrocohort.config.derived_spec import uses_quantile_groups
 from retrocohort.config.analysis_samples import sample_file
 from retrocohort.config.analysis_entries import table_figures
 from retrocohort.config.slices import with_value
@@ -424,3 +425,10 @@ def ingest_config(site):
         if any(op in spec for op in AGENT_OPS)
     }
     return with_value(sliced, "derived", agents)
+
+
+# What the derivation reads: the sample-quantile definition only when a derived variable cuts
+# quantile groups (a quantile_type edit reruns the derivation of no other study).
+DERIVE_KEYS = ("variables", "derived") + (
+    ("statistics/quantile_type",) if uses_quantile_groups(STUDY.data.get("derived", {})) else ()
+)

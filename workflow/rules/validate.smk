@@ -49,6 +49,6 @@ rule merge_sites_and_derive:
         "../envs/retrocohort.yaml"
     params:
         code=CODE,
-        config=config_keys("variables", "derived", "statistics/quantile_type"),
+        config=config_keys(*DERIVE_KEYS),
     script:
         "../scripts/merge_sites_and_derive.py"

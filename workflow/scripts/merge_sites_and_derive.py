@@ -19,6 +19,7 @@ import pandas as pd
 
 from retrocohort.cohort.derive import derive_variables
 from retrocohort.cohort.derive_arithmetic import derived_notes_section
+from retrocohort.config.derived_spec import uses_quantile_groups
 from retrocohort.errors import InputError, ValidationFailed
 from retrocohort.ingest.repeated import aggregate, summary
 from retrocohort.ingest.sources import CanonicalTables, merge_sites
@@ -62,7 +63,11 @@ def main(input: dict, output: dict, params: dict, config) -> None:
             merged.treatments,
             config["derived"],
             events,
-            quantile=quantile_definition(config["statistics"]["quantile_type"]),
+            quantile=(  # declared in the rule's slice only when a quantile_groups needs it
+                quantile_definition(config["statistics"]["quantile_type"])
+                if uses_quantile_groups(config["derived"])
+                else None
+            ),
             notes=notes,
         )
     except InputError as exc:  # an event after the end of follow-up (cohort/event_endpoints.py)

@@ -7,6 +7,9 @@ the Snakefile checks the config at parse time, where importing pandas would cost
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from retrocohort.config.derived_expression import expression_names
 
 FLAG_OPS = ("any_of", "all_of", "count_of")
@@ -140,3 +143,15 @@ def derived_inputs(spec: dict) -> list[str]:
     """Variables a derived variable is computed from (patient-level; agents are not variables)."""
     out = [v for op, arg in spec.items() if op not in OPTION_KEYS for _, v in operation_inputs(op, arg)]
     return list(dict.fromkeys(out))
+
+
+def uses_quantile_groups(derived: Mapping[str, Any]) -> bool:
+    """Whether a derived variable cuts quantile groups, the one derivation that reads the study's
+    sample-quantile definition (``statistics.quantile_type``).
+
+    >>> uses_quantile_groups({"q": {"quantile_groups": {"variable": "x", "groups": 4}}})
+    True
+    >>> uses_quantile_groups({"old": {"at_least": {"variable": "age", "value": 65}}})
+    False
+    """
+    return any(isinstance(spec, Mapping) and "quantile_groups" in spec for spec in derived.values())
