@@ -282,3 +282,25 @@ def test_a_reference_range_is_declared_as_low_high(root, tmp_path, monkeypatch):
     with pytest.raises(ConfigError) as err:
         _load(root, tmp_path, monkeypatch, edit)
     assert "variables/crp/reference" in str(err.value)
+
+
+def test_the_titles_n_is_grouped_as_the_tables_numbers(cohort):
+    """ "Table 1. Characteristics of 17549 subjects" above "n = 17,518": the title's {n} is
+    grouped from thousands_min up, like every count of the table."""
+    spec = {
+        "kind": "descriptive",
+        "by": "arm",
+        "rows": [{"variable": "age"}],
+        "title": "Table 1. {n} patients.",
+    }
+    config = filled(
+        {
+            "variables": VARIABLES,
+            "derived": {},
+            "statistics": {"rounding": "half_up", "p_value": {"decimals": 3, "threshold": 0.001}},
+            "tables": {"t1": spec},
+        }
+    )
+    stats = declared_table_statistics(cohort, "t1", config["tables"]["t1"], VARIABLES, config["statistics"])
+    assert build_declared_table(stats, "t1", config, n_patients=17549).title == "Table 1. 17,549 patients."
+    assert build_declared_table(stats, "t1", config, n_patients=2982).title == "Table 1. 2982 patients."

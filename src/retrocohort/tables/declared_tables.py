@@ -21,6 +21,7 @@ from retrocohort.config.time_points import (
     with_frame_columns,
 )
 from retrocohort.config.values import printed
+from retrocohort.format.numbers import format_number
 from retrocohort.format.pvalues import p_value_format
 from retrocohort.render.model import Table
 from retrocohort.render.pvalue_marks import bold_threshold
@@ -171,7 +172,10 @@ def build_declared_table(
     its n and the time point of every long-format variable."""
     spec = dict(config["tables"][table_id])
     if "title" in spec and n_patients is not None:
-        spec["title"] = spec["title"].replace("{n}", str(n_patients))
+        style = number_style(dict(config), table_id)  # "17,549" as the table's numbers are grouped
+        spec["title"] = spec["title"].replace(
+            "{n}", format_number(n_patients, 0, **style.row([(n_patients, 0)]))
+        )
     generated = population_footnote(spec, config, n_patients or 0) + time_point_footnotes(table_id, config)
     if generated:
         spec["footnotes"] = [*spec.get("footnotes", []), *generated]
