@@ -26,6 +26,7 @@ from retrocohort.render.presets import A4_CM, P_VALUE_WORD, Preset
 
 INDENT = r"\hspace{1em}"
 ONE_LINE_SLACK = 1.1  # room added to one-line columns: the width estimate's margin of error
+NO_WRAP_SLACK = 1.05  # room added to the value columns of a table whose labels wrap
 MARGIN_CM = 2.0
 #: Computer Modern / Latin Modern at \small (9 pt): average lower-case advance 0.56 em (measured
 #: with \settowidth on clinical labels: "Aspartate aminotransferase (U/L) (n = 19)" is 176.9 pt).
@@ -134,7 +135,13 @@ def _one_line_widths(plan: TablePlan) -> list[float]:
     grows by up to ``ONE_LINE_SLACK`` (within the text width), the estimate's margin of error,
     so that a cell estimated to fit is not wrapped by TeX."""
     if not plan.one_line:
-        return plan.widths_pt
+        # the value columns get the estimate's margin too (Latin Modern's "<" is 0.78 em, wider
+        # than the estimate's average: "<0.001" with its mark overran its column by 1.8 pt),
+        # taken from the label column, whose text wraps
+        extra = [w * (NO_WRAP_SLACK - 1.0) for w in plan.widths_pt[1:]]
+        if plan.widths_pt[0] - sum(extra) < plan.widths_pt[0] * 0.8:
+            return plan.widths_pt
+        return [plan.widths_pt[0] - sum(extra)] + [w + e for w, e in zip(plan.widths_pt[1:], extra)]
     factor = min(ONE_LINE_SLACK, plan.text_width_pt / sum(plan.widths_pt))
     return [w * factor for w in plan.widths_pt]
 
